@@ -1,0 +1,379 @@
+//! Time rows: one shift (or part of one) of one kind, in Swedish wall-clock time.
+//!
+//! Assistants report real clock times. Durations are computed in Europe/Stockholm so that a
+//! night across a daylight-saving change counts the hours actually worked (FK's own example:
+//! 00:00–04:00 the night summer time ends is 5 hours). The clock times are never adjusted.
+
+use super::{Minutes, TZ};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// The three kinds of time FK knows. Each row is exactly one of them (rule V4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TimeKind {
+    /// Aktiv tid: counts 1:1 for payment.
+    Aktiv,
+    /// Väntetid (formerly "jour"): counts 1/4 for payment.
+    Vantetid,
+    /// Beredskap (standby): counts 1/7 for payment.
+    Beredskap,
+}
+
+impl TimeKind {
+    pub const ALL: [TimeKind; 3] = [TimeKind::Aktiv, TimeKind::Vantetid, TimeKind::Beredskap];
+
+    /// The stable code used in forms, the database and CSV.
+    pub fn code(self) -> &'static str {
+        match self {
+            TimeKind::Aktiv => "aktiv",
+            TimeKind::Vantetid => "vantetid",
+            TimeKind::Beredskap => "beredskap",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == s)
+    }
+}
+
+/// What the add-row form sends, exactly as typed. Parsing it gives a [`TimeRow`] or the
+/// reasons why not, each tied to a field so the form can show it next to that field.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowInput {
+    #[serde(default)]
+    pub recipient: String,
+    #[serde(default)]
+    pub date: String,
+    #[serde(default)]
+    pub start: String,
+    #[serde(default)]
+    pub end: String,
+    /// Checkbox: the shift ends after midnight, on the next day.
+    #[serde(default, deserialize_with = "checkbox")]
+    pub next_day: bool,
+    #[serde(default)]
+    pub kind: String,
+}
+
+/// HTML checkboxes send "on" when ticked and nothing when not.
+fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    let s = Option::<String>::deserialize(d)?;
+    Ok(matches!(s.as_deref(), Some("on" | "true" | "1")))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RowField {
+    Recipient,
+    Date,
+    Start,
+    End,
+    Kind,
+}
+
+impl RowField {
+    pub fn name(self) -> &'static str {
+        match self {
+            RowField::Recipient => "recipient",
+            RowField::Date => "date",
+            RowField::Start => "start",
+            RowField::End => "end",
+            RowField::Kind => "kind",
+        }
+    }
+}
+
+/// Why a row cannot be saved. Messages live in [`crate::i18n`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RowError {
+    RecipientMissing,
+    /// The recipient is unknown or not assigned to this assistant on that date.
+    NotAssigned,
+    DateInvalid,
+    TimeInvalid(RowField),
+    /// The wall-clock time does not exist (the hour skipped when summer time starts).
+    TimeNonexistent(RowField),
+    /// The wall-clock time happens twice (the hour repeated when summer time ends).
+    TimeAmbiguous(RowField),
+    EndNotAfterStart,
+    KindInvalid,
+    /// Rule V3: overlaps another of the assistant's rows (for any recipient).
+    Overlap { date: String, start: String, end: String },
+    /// The month has been submitted; rows can no longer be added.
+    MonthLocked,
+}
+
+impl RowError {
+    pub fn field(&self) -> RowField {
+        match self {
+            RowError::RecipientMissing | RowError::NotAssigned => RowField::Recipient,
+            RowError::DateInvalid | RowError::MonthLocked => RowField::Date,
+            RowError::TimeInvalid(f) | RowError::TimeNonexistent(f) | RowError::TimeAmbiguous(f) => *f,
+            RowError::EndNotAfterStart => RowField::End,
+            RowError::Overlap { .. } => RowField::Start,
+            RowError::KindInvalid => RowField::Kind,
+        }
+    }
+}
+
+/// A valid time row. It exists only through [`TimeRow::new`] / [`RowInput::parse`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TimeRow {
+    date: NaiveDate,
+    start: NaiveTime,
+    end: NaiveTime,
+    next_day: bool,
+    kind: TimeKind,
+    start_at: DateTime<Utc>,
+    end_at: DateTime<Utc>,
+}
+
+/// Parses `07:30`, `7:30`, `07.30` (FK's paper style), `0730` and `7`.
+pub fn parse_clock(s: &str) -> Option<NaiveTime> {
+    let s = s.trim();
+    let (h, m) = if let Some((h, m)) = s.split_once([':', '.']) {
+        (h, m)
+    } else if s.len() == 4 {
+        s.split_at(2)
+    } else if s.len() <= 2 {
+        (s, "00")
+    } else {
+        return None;
+    };
+    if h.is_empty() || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
+}
+
+fn resolve(date: NaiveDate, time: NaiveTime, field: RowField) -> Result<DateTime<Utc>, RowError> {
+    match TZ.from_local_datetime(&date.and_time(time)) {
+        chrono::LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
+        chrono::LocalResult::None => Err(RowError::TimeNonexistent(field)),
+        chrono::LocalResult::Ambiguous(..) => Err(RowError::TimeAmbiguous(field)),
+    }
+}
+
+impl TimeRow {
+    pub fn new(date: NaiveDate, start: NaiveTime, end: NaiveTime, next_day: bool, kind: TimeKind) -> Result<Self, Vec<RowError>> {
+        let end_date = if next_day { date.succ_opt().ok_or_else(|| vec![RowError::DateInvalid])? } else { date };
+        let s = resolve(date, start, RowField::Start);
+        let e = resolve(end_date, end, RowField::End);
+        match (s, e) {
+            (Ok(start_at), Ok(end_at)) if end_at > start_at => Ok(Self { date, start, end, next_day, kind, start_at, end_at }),
+            (Ok(_), Ok(_)) => Err(vec![RowError::EndNotAfterStart]),
+            (s, e) => Err([s.err(), e.err()].into_iter().flatten().collect()),
+        }
+    }
+
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+    pub fn start(&self) -> NaiveTime {
+        self.start
+    }
+    pub fn end(&self) -> NaiveTime {
+        self.end
+    }
+    pub fn next_day(&self) -> bool {
+        self.next_day
+    }
+    pub fn kind(&self) -> TimeKind {
+        self.kind
+    }
+
+    /// Real elapsed time, daylight-saving changes included.
+    pub fn minutes(&self) -> Minutes {
+        Minutes((self.end_at - self.start_at).num_minutes())
+    }
+
+    /// Rule V3: two rows overlap when their real time intervals share any minute.
+    /// Touching rows (one ends 15:00, the next starts 15:00) do not overlap.
+    pub fn overlaps(&self, other: &TimeRow) -> bool {
+        self.start_at < other.end_at && other.start_at < self.end_at
+    }
+
+    /// The instant the row starts, for sorting.
+    pub fn start_at(&self) -> DateTime<Utc> {
+        self.start_at
+    }
+
+    /// Length of the shift if it had no DST change: used to tell the user about the change.
+    pub fn clock_minutes(&self) -> Minutes {
+        let days = if self.next_day { Duration::days(1) } else { Duration::zero() };
+        Minutes((self.end - self.start + days).num_minutes())
+    }
+}
+
+impl RowInput {
+    /// Checks everything that can be checked without the database. The recipient is only
+    /// checked for presence here; whether it is the assistant's is the server's question.
+    pub fn parse(&self) -> Result<TimeRow, Vec<RowError>> {
+        let mut errors = Vec::new();
+        if self.recipient.trim().is_empty() {
+            errors.push(RowError::RecipientMissing);
+        }
+        let date = NaiveDate::parse_from_str(self.date.trim(), "%Y-%m-%d").ok();
+        if date.is_none() {
+            errors.push(RowError::DateInvalid);
+        }
+        let start = parse_clock(&self.start);
+        if start.is_none() {
+            errors.push(RowError::TimeInvalid(RowField::Start));
+        }
+        let end = parse_clock(&self.end);
+        if end.is_none() {
+            errors.push(RowError::TimeInvalid(RowField::End));
+        }
+        let kind = TimeKind::from_code(self.kind.trim());
+        if kind.is_none() {
+            errors.push(RowError::KindInvalid);
+        }
+        match (date, start, end, kind) {
+            (Some(d), Some(s), Some(e), Some(k)) => match TimeRow::new(d, s, e, self.next_day, k) {
+                Ok(row) if errors.is_empty() => Ok(row),
+                Ok(_) => Err(errors),
+                Err(mut more) => {
+                    errors.append(&mut more);
+                    Err(errors)
+                }
+            },
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Minutes per kind for a set of rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    pub aktiv: Minutes,
+    pub vantetid: Minutes,
+    pub beredskap: Minutes,
+}
+
+impl Totals {
+    pub fn add(&mut self, kind: TimeKind, m: Minutes) {
+        match kind {
+            TimeKind::Aktiv => self.aktiv += m,
+            TimeKind::Vantetid => self.vantetid += m,
+            TimeKind::Beredskap => self.beredskap += m,
+        }
+    }
+
+    pub fn of<'a>(rows: impl IntoIterator<Item = &'a TimeRow>) -> Self {
+        let mut t = Totals::default();
+        for r in rows {
+            t.add(r.kind(), r.minutes());
+        }
+        t
+    }
+
+    pub fn get(&self, kind: TimeKind) -> Minutes {
+        match kind {
+            TimeKind::Aktiv => self.aktiv,
+            TimeKind::Vantetid => self.vantetid,
+            TimeKind::Beredskap => self.beredskap,
+        }
+    }
+
+    /// Estimated payable hours = aktiv + väntetid/4 + beredskap/7, exact (not rounded).
+    pub fn payable_hours(&self) -> Decimal {
+        Decimal::from(self.aktiv.0) / Decimal::from(60)
+            + Decimal::from(self.vantetid.0) / Decimal::from(240)
+            + Decimal::from(self.beredskap.0) / Decimal::from(420)
+    }
+}
+
+impl std::ops::Add for Totals {
+    type Output = Totals;
+    fn add(self, o: Totals) -> Totals {
+        Totals { aktiv: self.aktiv + o.aktiv, vantetid: self.vantetid + o.vantetid, beredskap: self.beredskap + o.beredskap }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(date: &str, start: &str, end: &str, next_day: bool) -> RowInput {
+        RowInput { recipient: "1".into(), date: date.into(), start: start.into(), end: end.into(), next_day, kind: "aktiv".into() }
+    }
+
+    #[test]
+    fn an_ordinary_day_shift() {
+        let row = input("2026-11-23", "07:00", "15:30", false).parse().unwrap();
+        assert_eq!(row.minutes(), Minutes(8 * 60 + 30));
+    }
+
+    #[test]
+    fn fk_example_night_summer_time_ends_is_five_hours() {
+        // 2026-10-25 is the last Sunday of October: 03:00 CEST becomes 02:00 CET.
+        // 00:00 CEST (22:00 UTC) to 04:00 CET (03:00 UTC) = 5 h.
+        let row = input("2026-10-25", "00:00", "04:00", false).parse().unwrap();
+        assert_eq!(row.minutes(), Minutes(300));
+        assert_eq!(row.clock_minutes(), Minutes(240));
+    }
+
+    #[test]
+    fn night_summer_time_starts_is_three_hours() {
+        // 2026-03-29: 02:00 CET jumps to 03:00 CEST. 00:00 CET (23:00 UTC) to 04:00 CEST (02:00 UTC) = 3 h.
+        assert_eq!(input("2026-03-29", "00:00", "04:00", false).parse().unwrap().minutes(), Minutes(180));
+    }
+
+    #[test]
+    fn a_time_in_the_skipped_hour_is_rejected_and_the_repeated_hour_needs_a_choice() {
+        assert_eq!(input("2026-03-29", "02:30", "06:00", false).parse(), Err(vec![RowError::TimeNonexistent(RowField::Start)]));
+        assert_eq!(input("2026-10-25", "00:00", "02:30", false).parse(), Err(vec![RowError::TimeAmbiguous(RowField::End)]));
+    }
+
+    #[test]
+    fn a_night_shift_across_midnight_needs_the_next_day_box() {
+        // 22:00–07:00 = 2 h before midnight + 7 h after.
+        assert_eq!(input("2026-11-23", "22:00", "07:00", true).parse().unwrap().minutes(), Minutes(9 * 60));
+        assert_eq!(input("2026-11-23", "22:00", "07:00", false).parse(), Err(vec![RowError::EndNotAfterStart]));
+        assert_eq!(input("2026-11-23", "08:00", "08:00", false).parse(), Err(vec![RowError::EndNotAfterStart]));
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let bad = RowInput { recipient: "".into(), date: "23/11".into(), start: "7:5".into(), end: "25:00".into(), next_day: false, kind: "jour".into() };
+        assert_eq!(
+            bad.parse().unwrap_err(),
+            vec![
+                RowError::RecipientMissing,
+                RowError::DateInvalid,
+                RowError::TimeInvalid(RowField::Start),
+                RowError::TimeInvalid(RowField::End),
+                RowError::KindInvalid
+            ]
+        );
+    }
+
+    #[test]
+    fn clock_times_in_the_usual_forms() {
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0);
+        assert_eq!(parse_clock("07:30"), t(7, 30));
+        assert_eq!(parse_clock("7.30"), t(7, 30));
+        assert_eq!(parse_clock("0730"), t(7, 30));
+        assert_eq!(parse_clock("7"), t(7, 0));
+        assert_eq!(parse_clock("7:5"), None);
+        assert_eq!(parse_clock("24:00"), None);
+        assert_eq!(parse_clock("ab:cd"), None);
+    }
+
+    #[test]
+    fn overlap_is_about_real_time_and_touching_is_fine() {
+        let a = input("2026-11-23", "07:00", "15:00", false).parse().unwrap();
+        let b = input("2026-11-23", "15:00", "22:00", false).parse().unwrap();
+        let c = input("2026-11-22", "22:00", "07:30", true).parse().unwrap();
+        assert!(!a.overlaps(&b) && !b.overlaps(&a));
+        assert!(a.overlaps(&c) && c.overlaps(&a));
+    }
+
+    #[test]
+    fn payable_hours_weigh_vantetid_a_quarter_and_beredskap_a_seventh() {
+        // 8 h aktiv + 8 h väntetid (= 2 h) + 7 h beredskap (= 1 h) = 11 h.
+        let t = Totals { aktiv: Minutes(480), vantetid: Minutes(480), beredskap: Minutes(420) };
+        assert_eq!(t.payable_hours(), Decimal::from(11));
+    }
+}

@@ -1,0 +1,232 @@
+//! BITA's i18n layer: Swedish by default, English available.
+//!
+//! Every UI string is a key in the table below with both languages; the macro makes a missing
+//! translation a compile error. Components never hold UI text of their own. (leptos_i18n was
+//! considered; its 0.6 build-time code generation pulls in ICU's data exporter and an HTTP
+//! client, ~490 crates, which a cold 2-core CI build cannot afford.)
+
+use crate::domain::{MonthStatus, RowError, RowField, TimeKind};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    Sv,
+    En,
+}
+
+/// The cookie that remembers the chosen language.
+pub const LANG_COOKIE: &str = "bita_lang";
+
+impl Locale {
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::Sv => "sv",
+            Locale::En => "en",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        match s {
+            "sv" => Some(Locale::Sv),
+            "en" => Some(Locale::En),
+            _ => None,
+        }
+    }
+
+    /// Reads the language cookie from a `Cookie` header value.
+    pub fn from_cookie_header(header: &str) -> Self {
+        header
+            .split(';')
+            .filter_map(|c| c.trim().split_once('='))
+            .find(|(k, _)| *k == LANG_COOKIE)
+            .and_then(|(_, v)| Locale::from_code(v))
+            .unwrap_or_default()
+    }
+
+    pub fn t(self, key: T) -> &'static str {
+        key.text(self)
+    }
+}
+
+macro_rules! texts {
+    ($($key:ident => $sv:literal, $en:literal;)*) => {
+        /// UI text keys.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        pub enum T { $($key),* }
+        impl T {
+            pub fn text(self, locale: Locale) -> &'static str {
+                match (self, locale) {
+                    $((T::$key, Locale::Sv) => $sv, (T::$key, Locale::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+texts! {
+    AppName => "BITA", "BITA";
+    AppTagline => "Tidrapportering för personlig assistans", "Time reporting for personal assistance";
+    SkipToContent => "Hoppa till innehållet", "Skip to content";
+    Language => "Språk", "Language";
+    SwitchLanguage => "In English", "På svenska";
+    LogOut => "Logga ut", "Log out";
+    LoggedInAs => "Inloggad som", "Logged in as";
+    LogInTitle => "Logga in", "Log in";
+    Username => "Användarnamn", "Username";
+    Password => "Lösenord", "Password";
+    LogInButton => "Logga in", "Log in";
+    LoginFailed => "Fel användarnamn eller lösenord. Kontrollera och försök igen.", "Wrong username or password. Check them and try again.";
+    LoginMissing => "Fyll i både användarnamn och lösenord.", "Fill in both username and password.";
+    Forbidden => "Den här sidan hör till en annan roll. Du har inte behörighet att se den.", "This page belongs to another role. You are not allowed to see it.";
+    ToStartPage => "Till din startsida", "To your start page";
+    NotFound => "Sidan finns inte.", "Page not found.";
+    Month => "Månad", "Month";
+    PreviousMonth => "Föregående månad", "Previous month";
+    NextMonth => "Nästa månad", "Next month";
+    ShowMonth => "Visa", "Show";
+    Deadline => "Sista dag till Försäkringskassan", "Deadline at Försäkringskassan";
+    // Assistant
+    AssistantTitle => "Min tid", "My time";
+    AddRowTitle => "Lägg till tid", "Add time";
+    Recipient => "Brukare", "Recipient";
+    ChooseRecipient => "Välj brukare", "Choose recipient";
+    Date => "Datum", "Date";
+    Start => "Från", "From";
+    End => "Till", "To";
+    NextDay => "Passet slutar nästa dag (efter midnatt)", "The shift ends the next day (after midnight)";
+    Kind => "Typ av tid", "Kind of time";
+    SaveRow => "Spara", "Save";
+    RowSaved => "Tiden är sparad.", "The time is saved.";
+    FormHasErrors => "Tiden sparades inte. Rätta det som är markerat och spara igen.", "The time was not saved. Correct what is marked and save again.";
+    Duration => "Längd", "Duration";
+    DstNote => "Sommartid/vintertid ändras under passet; längden är den verkliga tiden.", "Daylight saving time changes during the shift; the duration is the real time.";
+    NoRows => "Inga rader den här månaden.", "No rows this month.";
+    Rows => "Rader", "Rows";
+    Total => "Summa", "Total";
+    Totals => "Summor per typ", "Totals per kind";
+    PayableHours => "Beräknade timmar för ersättning", "Estimated payable hours";
+    Delete => "Ta bort", "Delete";
+    RowDeleted => "Raden är borttagen.", "The row is deleted.";
+    SubmitMonth => "Skicka in månaden", "Submit the month";
+    SubmitAttest => "Jag intygar på heder och samvete att uppgifterna är riktiga.", "I attest on my honour that the information is correct.";
+    SubmitNeedsAttest => "Kryssa i intygandet för att skicka in månaden.", "Tick the attestation to submit the month.";
+    SubmitNeedsRows => "Det finns inga rader att skicka in för den här brukaren.", "There are no rows to submit for this recipient.";
+    MonthSubmitted => "Månaden är inskickad till brukaren för godkännande.", "The month is submitted to the recipient for approval.";
+    RejectedBecause => "Returnerad av brukaren:", "Returned by the recipient:";
+    Status => "Status", "Status";
+    // Recipient
+    RecipientTitle => "Assistenternas tid", "The assistants' time";
+    Assistant => "Assistent", "Assistant";
+    Approve => "Godkänn", "Approve";
+    Reject => "Returnera", "Return";
+    RejectReason => "Skäl till att tiden returneras", "Why the time is returned";
+    RejectNeedsReason => "Skriv varför du returnerar tiden, så att assistenten vet vad som ska rättas.", "Write why you return the time, so the assistant knows what to correct.";
+    MonthApproved => "Månaden är godkänd.", "The month is approved.";
+    MonthRejected => "Månaden är returnerad till assistenten.", "The month is returned to the assistant.";
+    NothingToApprove => "Inga assistenter har rapporterat tid den här månaden.", "No assistant has reported time this month.";
+    ActingFor => "Du företräder", "You act for";
+    NotAllowed => "Det här får du inte göra. Kontrollera att månaden är inskickad och att den gäller din brukare.", "You may not do this. Check that the month is submitted and concerns your recipient.";
+    // Admin
+    AdminTitle => "Månadens status", "Status of the month";
+    DownloadCsv => "Ladda ner månadens rader (CSV)", "Download the month's rows (CSV)";
+    NoMonths => "Ingen tid rapporterad den här månaden.", "No time reported this month.";
+    DaysLeft => "dagar kvar", "days left";
+    // Kinds and statuses
+    KindAktiv => "Aktiv tid", "Active time";
+    KindVantetid => "Väntetid", "Waiting time";
+    KindBeredskap => "Beredskap", "Standby";
+    StatusDraft => "Utkast", "Draft";
+    StatusSubmitted => "Inskickad", "Submitted";
+    StatusApproved => "Godkänd", "Approved";
+    StatusAttested => "Attesterad", "Attested";
+    StatusExported => "Exporterad", "Exported";
+    // Row errors
+    ErrRecipientMissing => "Välj vilken brukare tiden gäller.", "Choose which recipient the time is for.";
+    ErrNotAssigned => "Du är inte assistent åt den brukaren det datumet. Välj en av dina brukare eller kontakta din arbetsledare.", "You are not an assistant for that recipient on that date. Choose one of your recipients or contact your supervisor.";
+    ErrDateInvalid => "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-11-23.", "Write the date as YYYY-MM-DD, for example 2026-11-23.";
+    ErrTimeInvalid => "Skriv tiden som TT:MM, till exempel 07:30.", "Write the time as HH:MM, for example 07:30.";
+    ErrTimeNonexistent => "Den tiden finns inte: klockan hoppar från 02:00 till 03:00 när sommartiden börjar. Skriv den tid klockan visade.", "That time does not exist: clocks jump from 02:00 to 03:00 when summer time starts. Write the time the clock showed.";
+    ErrTimeAmbiguous => "Den tiden finns två gånger natten då sommartiden slutar (02:00–03:00). Dela passet vid 02:00 eller 03:00, eller kontakta din arbetsledare.", "That time occurs twice the night summer time ends (02:00–03:00). Split the shift at 02:00 or 03:00, or contact your supervisor.";
+    ErrEndNotAfterStart => "Sluttiden måste vara efter starttiden. Slutar passet efter midnatt? Kryssa i ”Passet slutar nästa dag”.", "The end must be after the start. Does the shift end after midnight? Tick “The shift ends the next day”.";
+    ErrKindInvalid => "Välj typ av tid: aktiv tid, väntetid eller beredskap.", "Choose the kind of time: active, waiting or standby.";
+    ErrOverlap => "Tiden krockar med en annan rad du har rapporterat", "The time overlaps another row you have reported";
+    ErrOverlapFix => "Ändra tiderna så att passen inte överlappar.", "Change the times so the shifts do not overlap.";
+    ErrMonthLocked => "Månaden är redan inskickad för den brukaren och kan inte ändras. Be brukaren returnera den om något ska rättas.", "The month is already submitted for that recipient and cannot be changed. Ask the recipient to return it if something must be corrected.";
+    // CSV header
+    CsvHeader => "kommun;brukare;assistent;datum;fran;till;slutar_nasta_dag;typ;minuter;status", "municipality;recipient;assistant;date;from;to;ends_next_day;kind;minutes;status";
+}
+
+impl TimeKind {
+    pub fn label(self, l: Locale) -> &'static str {
+        l.t(match self {
+            TimeKind::Aktiv => T::KindAktiv,
+            TimeKind::Vantetid => T::KindVantetid,
+            TimeKind::Beredskap => T::KindBeredskap,
+        })
+    }
+}
+
+impl MonthStatus {
+    pub fn label(self, l: Locale) -> &'static str {
+        l.t(match self {
+            MonthStatus::Draft => T::StatusDraft,
+            MonthStatus::Submitted => T::StatusSubmitted,
+            MonthStatus::Approved => T::StatusApproved,
+            MonthStatus::Attested => T::StatusAttested,
+            MonthStatus::Exported => T::StatusExported,
+        })
+    }
+}
+
+impl RowError {
+    /// What is wrong and what to do, in the user's language.
+    pub fn message(&self, l: Locale) -> String {
+        match self {
+            RowError::RecipientMissing => l.t(T::ErrRecipientMissing).into(),
+            RowError::NotAssigned => l.t(T::ErrNotAssigned).into(),
+            RowError::DateInvalid => l.t(T::ErrDateInvalid).into(),
+            RowError::TimeInvalid(_) => l.t(T::ErrTimeInvalid).into(),
+            RowError::TimeNonexistent(_) => l.t(T::ErrTimeNonexistent).into(),
+            RowError::TimeAmbiguous(_) => l.t(T::ErrTimeAmbiguous).into(),
+            RowError::EndNotAfterStart => l.t(T::ErrEndNotAfterStart).into(),
+            RowError::KindInvalid => l.t(T::ErrKindInvalid).into(),
+            RowError::Overlap { date, start, end } => {
+                format!("{} ({date} {start}–{end}). {}", l.t(T::ErrOverlap), l.t(T::ErrOverlapFix))
+            }
+            RowError::MonthLocked => l.t(T::ErrMonthLocked).into(),
+        }
+    }
+}
+
+impl RowField {
+    pub fn label(self, l: Locale) -> &'static str {
+        l.t(match self {
+            RowField::Recipient => T::Recipient,
+            RowField::Date => T::Date,
+            RowField::Start => T::Start,
+            RowField::End => T::End,
+            RowField::Kind => T::Kind,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_comes_from_the_cookie_and_defaults_to_swedish() {
+        assert_eq!(Locale::from_cookie_header("a=b; bita_lang=en"), Locale::En);
+        assert_eq!(Locale::from_cookie_header("bita_lang=fr"), Locale::Sv);
+        assert_eq!(Locale::from_cookie_header(""), Locale::Sv);
+    }
+
+    #[test]
+    fn every_row_error_says_what_to_do_in_both_languages() {
+        let overlap = RowError::Overlap { date: "2026-11-23".into(), start: "07:00".into(), end: "15:00".into() };
+        assert!(overlap.message(Locale::Sv).contains("2026-11-23 07:00–15:00"));
+        assert!(overlap.message(Locale::En).starts_with("The time overlaps"));
+        assert!(RowError::EndNotAfterStart.message(Locale::Sv).contains("nästa dag"));
+    }
+}

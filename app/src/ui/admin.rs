@@ -1,0 +1,67 @@
+//! The administrator's page: the month's status per recipient and assistant, CSV download.
+
+use super::{month_query, Layout, MonthNav, PageFailure};
+use crate::api;
+use crate::domain::TimeKind;
+use crate::i18n::{Locale, T};
+use leptos::prelude::*;
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let l = expect_context::<Locale>();
+    let month = month_query();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let month = month.clone();
+                Suspend::new(async move {
+                    match api::load_admin_page(month).await {
+                        Err(e) => view! { <PageFailure error=e /> }.into_any(),
+                        Ok(page) => {
+                            let csv = format!("/admin/export.csv?manad={}", page.month);
+                            let empty = page.months.is_empty();
+                            view! {
+                                <Layout me=Some(page.me)>
+                                    <h1>{l.t(T::AdminTitle)} " " {page.month.to_string()}</h1>
+                                    <p class="deadline">{l.t(T::Deadline)} ": " <strong>{page.deadline}</strong>
+                                        " (" {page.days_left} " " {l.t(T::DaysLeft)} ")"</p>
+                                    <MonthNav month=page.month path="/admin" />
+                                    <p><a class="button" href=csv download="">{l.t(T::DownloadCsv)}</a></p>
+                                    {if empty {
+                                        view! { <p class="muted">{l.t(T::NoMonths)}</p> }.into_any()
+                                    } else {
+                                        view! {
+                                            <div class="table-wrap">
+                                                <table class="status-table">
+                                                    <caption class="sr-only">{l.t(T::AdminTitle)}</caption>
+                                                    <thead><tr>
+                                                        <th scope="col">{l.t(T::Recipient)}</th>
+                                                        <th scope="col">{l.t(T::Assistant)}</th>
+                                                        <th scope="col">{l.t(T::Status)}</th>
+                                                        {TimeKind::ALL.into_iter().map(|k| view! { <th scope="col" class="num">{k.label(l)}</th> }).collect_view()}
+                                                        <th scope="col" class="num">{l.t(T::PayableHours)}</th>
+                                                    </tr></thead>
+                                                    <tbody>
+                                                        {page.months.into_iter().map(|m| view! {
+                                                            <tr>
+                                                                <th scope="row">{m.recipient.name}</th>
+                                                                <td>{m.assistant.name}</td>
+                                                                <td><span class=format!("badge {}", m.status.code())>{m.status.label(l)}</span></td>
+                                                                {TimeKind::ALL.into_iter().map(|k| view! { <td class="num">{m.totals.get(k).to_string()}</td> }).collect_view()}
+                                                                <td class="num">{m.payable}</td>
+                                                            </tr>
+                                                        }).collect_view()}
+                                                    </tbody>
+                                                </table>
+                                            </div>
+                                        }.into_any()
+                                    }}
+                                </Layout>
+                            }.into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

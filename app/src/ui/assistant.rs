@@ -1,0 +1,201 @@
+//! The assistant's page: add a time row, see the month per recipient, submit it.
+
+use super::{month_query, FlashMessages, Layout, MonthNav, PageFailure};
+use crate::api::{self, MonthView, Person};
+use crate::domain::{MonthStatus, RowError, RowField, RowInput, TimeKind};
+use crate::i18n::{Locale, T};
+use super::month::{RowsTable, TotalsList};
+use leptos::prelude::*;
+
+#[component]
+pub fn AssistantPage() -> impl IntoView {
+    let l = expect_context::<Locale>();
+    let month = month_query();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let month = month.clone();
+                Suspend::new(async move {
+                    match api::load_assistant_page(month).await {
+                        Err(e) => view! { <PageFailure error=e /> }.into_any(),
+                        Ok(page) => {
+                            let (values, errors) = page.flash.row_form.clone().unwrap_or_else(|| {
+                                let only = (page.recipients.len() == 1).then(|| page.recipients[0].id.to_string());
+                                (RowInput { recipient: only.unwrap_or_default(), date: page.today.clone(), kind: "aktiv".into(), ..Default::default() }, vec![])
+                            });
+                            let months = page.months.clone();
+                            let empty = months.iter().all(|m| m.rows.is_empty());
+                            view! {
+                                <Layout me=Some(page.me.clone())>
+                                    <h1>{l.t(T::AssistantTitle)}</h1>
+                                    <FlashMessages notice=page.flash.notice error=page.flash.error />
+                                    <section class="card" aria-labelledby="add-row-title">
+                                        <h2 id="add-row-title">{l.t(T::AddRowTitle)}</h2>
+                                        <RowForm locale=l recipients=page.recipients.clone() values errors />
+                                    </section>
+                                    <MonthNav month=page.month path="/assistent" />
+                                    {empty.then(|| view! { <p class="muted">{l.t(T::NoRows)}</p> })}
+                                    {months.into_iter().filter(|m| !m.rows.is_empty() || m.status != MonthStatus::Draft)
+                                        .map(|m| view! { <AssistantMonth m month=page.month.to_string() /> }).collect_view()}
+                                </Layout>
+                            }.into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AssistantMonth(m: MonthView, month: String) -> impl IntoView {
+    let l = expect_context::<Locale>();
+    let heading_id = format!("month-{}", m.recipient.id);
+    let labelledby = heading_id.clone();
+    let editable = m.status.editable();
+    let can_submit = editable && !m.rows.is_empty();
+    view! {
+        <section class="card month" aria-labelledby=labelledby>
+            <h2 id=heading_id>{m.recipient.name.clone()}</h2>
+            <p class="status">{l.t(T::Status)} ": " <span class=format!("badge {}", m.status.code())>{m.status.label(l)}</span></p>
+            {m.rejected_reason.clone().filter(|_| editable).map(|r| view! {
+                <p class="alert" role="note">{l.t(T::RejectedBecause)} " " {r}</p>
+            })}
+            <RowsTable rows=m.rows.clone() deletable=editable month=month.clone() />
+            <TotalsList totals=m.totals payable=m.payable.clone() />
+            {can_submit.then(|| view! {
+                <form method="post" action="/assistent/skicka" class="stack submit-month">
+                    <input type="hidden" name="recipient" value=m.recipient.id.to_string() />
+                    <input type="hidden" name="manad" value=month.clone() />
+                    <div class="check">
+                        <input type="checkbox" id=format!("attest-{}", m.recipient.id) name="attest" />
+                        <label for=format!("attest-{}", m.recipient.id)>{l.t(T::SubmitAttest)}</label>
+                    </div>
+                    <button type="submit" class="primary">{l.t(T::SubmitMonth)}</button>
+                </form>
+            })}
+        </section>
+    }
+}
+
+fn messages(errors: &[RowError], field: RowField, l: Locale) -> Option<String> {
+    let m: Vec<String> = errors.iter().filter(|e| e.field() == field).map(|e| e.message(l)).collect();
+    (!m.is_empty()).then(|| m.join(" "))
+}
+
+/// The add-row form. Rendered on the server with what was typed and what was wrong; in the
+/// browser it checks each field as it is typed with the same domain rules the server runs.
+/// It posts as a plain form, so it works the same without JavaScript.
+#[island]
+pub fn RowForm(locale: Locale, recipients: Vec<Person>, values: RowInput, errors: Vec<RowError>) -> impl IntoView {
+    let l = locale;
+    let recipient = RwSignal::new(values.recipient.clone());
+    let date = RwSignal::new(values.date.clone());
+    let start = RwSignal::new(values.start.clone());
+    let end = RwSignal::new(values.end.clone());
+    let next_day = RwSignal::new(values.next_day);
+    let kind = RwSignal::new(values.kind.clone());
+    let touched = RwSignal::new(Vec::<RowField>::new());
+    let server_errors = StoredValue::new(errors);
+    let touch = move |f: RowField| touched.update(|t| if !t.contains(&f) { t.push(f) });
+
+    let parsed = Memo::new(move |_| {
+        RowInput { recipient: recipient.get(), date: date.get(), start: start.get(), end: end.get(), next_day: next_day.get(), kind: kind.get() }.parse()
+    });
+    // A field shows the server's verdict until it is changed, then the live one.
+    let error_for = move |f: RowField| -> Option<String> {
+        if touched.with(|t| t.contains(&f)) {
+            match parsed.get() {
+                Ok(_) => None,
+                Err(errs) => messages(&errs, f, l),
+            }
+        } else {
+            server_errors.with_value(|e| messages(e, f, l))
+        }
+    };
+    let duration = move || parsed.get().ok().map(|r| (r.minutes(), r.minutes() != r.clock_minutes()));
+    let has_server_errors = server_errors.with_value(|e| !e.is_empty());
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        if parsed.get_untracked().is_err() {
+            ev.prevent_default();
+            touched.set(vec![RowField::Recipient, RowField::Date, RowField::Start, RowField::End, RowField::Kind]);
+        }
+    };
+
+    let field_error = move |f: RowField| {
+        let id = format!("err-{}", f.name());
+        view! { <p class="field-error" id=id aria-live="polite">{move || error_for(f)}</p> }
+    };
+    let invalid = move |f: RowField| move || error_for(f).is_some().to_string();
+    let described = |f: RowField| format!("err-{}", f.name());
+
+    view! {
+        <form method="post" action="/assistent/rad" class="stack row-form" novalidate on:submit=on_submit>
+            {has_server_errors.then(|| view! { <p class="alert" role="alert">{l.t(T::FormHasErrors)}</p> })}
+            <div class="field">
+                <label for="recipient">{l.t(T::Recipient)}</label>
+                <select id="recipient" name="recipient" aria-required="true" aria-invalid=invalid(RowField::Recipient)
+                    aria-describedby=described(RowField::Recipient)
+                    on:change:target=move |ev| { recipient.set(ev.target().value()); touch(RowField::Recipient) }>
+                    <option value="" selected=values.recipient.is_empty()>{l.t(T::ChooseRecipient)}</option>
+                    {recipients.into_iter().map(|p| {
+                        let id = p.id.to_string();
+                        let selected = id == values.recipient;
+                        view! { <option value=id selected=selected>{p.name}</option> }
+                    }).collect_view()}
+                </select>
+                {field_error(RowField::Recipient)}
+            </div>
+            <div class="field">
+                <label for="date">{l.t(T::Date)}</label>
+                <input id="date" name="date" type="date" value=values.date.clone() aria-required="true"
+                    aria-invalid=invalid(RowField::Date) aria-describedby=described(RowField::Date)
+                    on:input:target=move |ev| { date.set(ev.target().value()); touch(RowField::Date) } />
+                {field_error(RowField::Date)}
+            </div>
+            <div class="times">
+                <div class="field">
+                    <label for="start">{l.t(T::Start)}</label>
+                    <input id="start" name="start" type="time" value=values.start.clone() aria-required="true"
+                        aria-invalid=invalid(RowField::Start) aria-describedby=described(RowField::Start)
+                        on:input:target=move |ev| { start.set(ev.target().value()); touch(RowField::Start) } />
+                    {field_error(RowField::Start)}
+                </div>
+                <div class="field">
+                    <label for="end">{l.t(T::End)}</label>
+                    <input id="end" name="end" type="time" value=values.end.clone() aria-required="true"
+                        aria-invalid=invalid(RowField::End) aria-describedby=described(RowField::End)
+                        on:input:target=move |ev| { end.set(ev.target().value()); touch(RowField::End) } />
+                    {field_error(RowField::End)}
+                </div>
+            </div>
+            <div class="check">
+                <input type="checkbox" id="next_day" name="next_day" checked=values.next_day
+                    on:change:target=move |ev| { next_day.set(ev.target().checked()); touch(RowField::End) } />
+                <label for="next_day">{l.t(T::NextDay)}</label>
+            </div>
+            <fieldset class="kinds" aria-describedby=described(RowField::Kind)>
+                <legend>{l.t(T::Kind)}</legend>
+                {TimeKind::ALL.into_iter().map(|k| {
+                    let id = format!("kind-{}", k.code());
+                    view! {
+                        <div class="check">
+                            <input type="radio" id=id.clone() name="kind" value=k.code() checked=values.kind == k.code()
+                                on:change=move |_| { kind.set(k.code().to_string()); touch(RowField::Kind) } />
+                            <label for=id>{k.label(l)}</label>
+                        </div>
+                    }
+                }).collect_view()}
+                {field_error(RowField::Kind)}
+            </fieldset>
+            <p class="duration" aria-live="polite">
+                {move || duration().map(|(m, dst)| view! {
+                    {l.t(T::Duration)} ": " <strong>{m.to_string()}</strong>
+                    {dst.then(|| view! { <span class="muted">" " {l.t(T::DstNote)}</span> })}
+                })}
+            </p>
+            <button type="submit" class="primary">{l.t(T::SaveRow)}</button>
+        </form>
+    }
+}

@@ -1,0 +1,89 @@
+//! The frame every page shares: skip link, banner with language switch and logout, main.
+
+use crate::api::{Me, PageError};
+use crate::domain::ReportMonth;
+use crate::i18n::{Locale, T};
+use leptos::prelude::*;
+
+#[component]
+pub fn Layout(me: Option<Me>, children: Children) -> impl IntoView {
+    let l = expect_context::<Locale>();
+    let other = if l == Locale::Sv { Locale::En } else { Locale::Sv };
+    view! {
+        <a class="skip" href="#main">{l.t(T::SkipToContent)}</a>
+        <header class="banner">
+            <div class="brand">
+                <span class="logo">{l.t(T::AppName)}</span>
+                <span class="tagline">{l.t(T::AppTagline)}</span>
+            </div>
+            <nav class="account" aria-label=l.t(T::Language)>
+                <form method="post" action="/sprak" class="inline">
+                    <input type="hidden" name="lang" value=other.code() />
+                    <button type="submit" class="link" lang=other.code()>{l.t(T::SwitchLanguage)}</button>
+                </form>
+                {me.map(|me| view! {
+                    <span class="who">{l.t(T::LoggedInAs)} " " <strong>{me.name}</strong> ", " {me.tenant}</span>
+                    <form method="post" action="/logga-ut" class="inline">
+                        <button type="submit" class="link">{l.t(T::LogOut)}</button>
+                    </form>
+                })}
+            </nav>
+        </header>
+        <main id="main" tabindex="-1">{children()}</main>
+    }
+}
+
+/// Previous/next links and a month picker that works without JavaScript.
+#[component]
+pub fn MonthNav(month: ReportMonth, path: &'static str) -> impl IntoView {
+    let l = expect_context::<Locale>();
+    let prev = format!("{path}?manad={}", month.previous());
+    let next = format!("{path}?manad={}", month.next());
+    view! {
+        <nav class="month-nav" aria-label=l.t(T::Month)>
+            <a href=prev rel="prev">"‹ " {l.t(T::PreviousMonth)}</a>
+            <form method="get" action=path class="inline">
+                <label for="manad">{l.t(T::Month)}</label>
+                <input id="manad" name="manad" type="month" value=month.to_string() />
+                <button type="submit">{l.t(T::ShowMonth)}</button>
+            </form>
+            <a href=next rel="next">{l.t(T::NextMonth)} " ›"</a>
+        </nav>
+    }
+}
+
+/// What a page shows when its data cannot be had: a redirect to the login page, a 403, or a
+/// plain apology. Sets the HTTP status on the server.
+#[component]
+pub fn PageFailure(error: PageError) -> impl IntoView {
+    let l = expect_context::<Locale>();
+    #[cfg(feature = "ssr")]
+    {
+        use axum::http::StatusCode;
+        match error {
+            PageError::LoggedOut => leptos_axum::redirect("/logga-in"),
+            PageError::Forbidden => expect_context::<leptos_axum::ResponseOptions>().set_status(StatusCode::FORBIDDEN),
+            PageError::Internal => expect_context::<leptos_axum::ResponseOptions>().set_status(StatusCode::INTERNAL_SERVER_ERROR),
+        }
+    }
+    let text = match error {
+        PageError::Forbidden => l.t(T::Forbidden),
+        _ => l.t(T::NotAllowed),
+    };
+    view! {
+        <Layout me=None>
+            <h1>{text}</h1>
+            <p><a href="/">{l.t(T::ToStartPage)}</a></p>
+        </Layout>
+    }
+}
+
+/// A notice or error carried over from the previous form post.
+#[component]
+pub fn FlashMessages(notice: Option<T>, error: Option<T>) -> impl IntoView {
+    let l = expect_context::<Locale>();
+    view! {
+        {notice.map(|n| view! { <p class="notice" role="status">{l.t(n)}</p> })}
+        {error.map(|e| view! { <p class="alert" role="alert">{l.t(e)}</p> })}
+    }
+}

@@ -1,0 +1,81 @@
+//! Pages and components per role, mobile first. Pages render on the server; only islands
+//! (the add-row form) run in the browser.
+
+mod admin;
+mod assistant;
+mod layout;
+mod login;
+mod month;
+mod recipient;
+
+use crate::i18n::{Locale, T};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+pub use layout::{FlashMessages, Layout, MonthNav, PageFailure};
+
+/// The HTML document around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = request_locale();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.code()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="stylesheet" href="/pkg/bita.css" />
+                <HydrationScripts options islands=true />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = request_locale();
+    provide_context(locale);
+    view! {
+        <Title text=locale.t(T::AppName) />
+        <Router>
+            <Routes fallback=move || view! { <Layout me=None><h1>{locale.t(T::NotFound)}</h1></Layout> }>
+                <Route path=path!("/logga-in") view=login::LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/assistent") view=assistant::AssistantPage ssr=SsrMode::Async />
+                <Route path=path!("/brukare") view=recipient::RecipientPage ssr=SsrMode::Async />
+                <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}
+
+/// The language of this request: the `bita_lang` cookie, else Swedish.
+pub fn request_locale() -> Locale {
+    if let Some(l) = use_context::<Locale>() {
+        return l;
+    }
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<axum::http::request::Parts>()
+            .and_then(|p| p.headers.get(axum::http::header::COOKIE).and_then(|v| v.to_str().ok()).map(Locale::from_cookie_header))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        Locale::default()
+    }
+}
+
+/// The `manad` query parameter, as typed.
+pub fn month_query() -> Option<String> {
+    leptos_router::hooks::use_query_map().read_untracked().get("manad")
+}

@@ -1,0 +1,70 @@
+//! Pieces that show a month: the rows table and the totals per kind.
+
+use crate::api::RowView;
+use crate::domain::{TimeKind, Totals};
+use crate::i18n::{Locale, T};
+use leptos::prelude::*;
+
+#[component]
+pub fn RowsTable(rows: Vec<RowView>, deletable: bool, month: String) -> impl IntoView {
+    let l = expect_context::<Locale>();
+    if rows.is_empty() {
+        return view! { <p class="muted">{l.t(T::NoRows)}</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap">
+            <table class="rows">
+                <caption class="sr-only">{l.t(T::Rows)}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{l.t(T::Date)}</th>
+                        <th scope="col">{l.t(T::Start)}</th>
+                        <th scope="col">{l.t(T::End)}</th>
+                        <th scope="col">{l.t(T::Kind)}</th>
+                        <th scope="col" class="num">{l.t(T::Duration)}</th>
+                        {deletable.then(|| view! { <th scope="col"><span class="sr-only">{l.t(T::Delete)}</span></th> })}
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|r| {
+                        let month = month.clone();
+                        let end = if r.next_day { format!("{} (+1)", r.end) } else { r.end.clone() };
+                        let label = format!("{} {} {}–{}", l.t(T::Delete), r.date, r.start, r.end);
+                        view! {
+                            <tr>
+                                <td>{r.date.clone()}</td>
+                                <td>{r.start.clone()}</td>
+                                <td>{end}</td>
+                                <td>{r.kind.label(l)}</td>
+                                <td class="num">{r.minutes.to_string()}{r.dst.then_some(" *")}</td>
+                                {deletable.then(|| view! {
+                                    <td>
+                                        <form method="post" action="/assistent/rad/ta-bort" class="inline">
+                                            <input type="hidden" name="row" value=r.id.to_string() />
+                                            <input type="hidden" name="manad" value=month />
+                                            <button type="submit" class="link danger" aria-label=label>{l.t(T::Delete)}</button>
+                                        </form>
+                                    </td>
+                                })}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn TotalsList(totals: Totals, payable: String) -> impl IntoView {
+    let l = expect_context::<Locale>();
+    view! {
+        <dl class="totals" aria-label=l.t(T::Totals)>
+            {TimeKind::ALL.into_iter().map(|k| view! {
+                <div><dt>{k.label(l)}</dt><dd data-kind=k.code()>{totals.get(k).to_string()}</dd></div>
+            }).collect_view()}
+            <div><dt>{l.t(T::PayableHours)}</dt><dd data-kind="payable">{payable} " h"</dd></div>
+        </dl>
+    }
+}

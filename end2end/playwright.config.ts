@@ -1,0 +1,46 @@
+import { defineConfig, devices } from "@playwright/test";
+
+// Debian's Chromium, never a downloaded browser. The flags keep it off this closed network.
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+  ],
+};
+const port = Number(process.env.BITA_E2E_PORT ?? 3100);
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: process.env.CI ? "line" : "list",
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    locale: "sv-SE",
+    timezoneId: "Europe/Stockholm",
+    trace: "off",
+  },
+  projects: [
+    { name: "phone", testIgnore: /a11y_i18n/, use: { ...devices["Pixel 5"], viewport: { width: 390, height: 844 }, launchOptions: chromium } },
+    { name: "phone-no-js", testIgnore: /a11y_i18n|live/, use: { ...devices["Pixel 5"], viewport: { width: 390, height: 844 }, javaScriptEnabled: false, launchOptions: chromium } },
+    { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: /a11y_i18n/ },
+  ],
+  webServer: {
+    // The release binary cargo-leptos built, on a fresh database with demo data.
+    command: "../target/release/bita",
+    cwd: "..",
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: {
+      DATABASE_URL: "sqlite://target/e2e/bita.db",
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: "target/site",
+      BITA_LOG: "warn",
+    },
+  },
+});

@@ -1,0 +1,23 @@
+import { expect, Page } from "@playwright/test";
+
+export const PASSWORD = "bita-demo";
+
+export async function login(page: Page, username: string) {
+  await page.goto("/logga-in");
+  await page.getByLabel("Användarnamn").fill(username);
+  await page.getByLabel("Lösenord").fill(PASSWORD);
+  await page.getByRole("button", { name: "Logga in" }).click();
+  await expect(page.getByText("Inloggad som")).toBeVisible();
+}
+
+export async function logout(page: Page) {
+  await page.getByRole("button", { name: "Logga ut" }).click();
+  await expect(page).toHaveURL(/\/logga-in$/);
+}
+
+/** YYYY-MM of the month `offset` months from now (Swedish time is close enough for months). */
+export function monthFromNow(offset: number): string {
+  const d = new Date();
+  const m = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + offset, 1));
+  return `${m.getUTCFullYear()}-${String(m.getUTCMonth() + 1).padStart(2, "0")}`;
+}

@@ -1,0 +1,16 @@
+// With JavaScript, the add-row form checks as you type with the same domain rules as the server.
+import { expect, test } from "@playwright/test";
+import { login } from "./helpers";
+
+test("the form explains a bad end time before it is sent, and shows the duration", async ({ page }, info) => {
+  test.skip(info.project.name !== "phone", "needs JavaScript");
+  await login(page, "anna");
+  await page.waitForLoadState("networkidle");
+  const form = page.locator("form.row-form");
+  await form.getByLabel("Från").fill("22:00");
+  await form.getByLabel("Till").fill("07:00");
+  await expect(page.locator("#err-end")).toContainText("Slutar passet efter midnatt?");
+  await form.getByLabel("Passet slutar nästa dag").check();
+  await expect(page.locator("#err-end")).toBeEmpty();
+  await expect(form.locator(".duration")).toContainText("9 h 00 min");
+});

@@ -1,0 +1,90 @@
+// The thin slice through all three roles, on a phone, with and without JavaScript:
+// the assistant reports and submits, the recipient approves, the administrator follows up.
+import { expect, test } from "@playwright/test";
+import { login, logout, monthFromNow } from "./helpers";
+
+test("assistant reports, recipient approves, admin sees it and downloads CSV", async ({ page }, info) => {
+  // Each project works in a month of its own so the runs do not meet.
+  const month = monthFromNow(info.project.name === "phone" ? 1 : 2);
+  const day = `${month}-14`;
+
+  // Assistant: lands on their start page and adds a day shift for Bo.
+  await login(page, "anna");
+  await expect(page).toHaveURL(/\/assistent$/);
+  await expect(page.getByRole("heading", { name: "Min tid" })).toBeVisible();
+  const form = page.locator("form.row-form");
+  await form.getByLabel("Brukare").selectOption({ label: "Bo Berg" });
+  await form.getByLabel("Datum").fill(day);
+  await form.getByLabel("Från").fill("08:00");
+  await form.getByLabel("Till").fill("16:30");
+  await form.getByLabel("Aktiv tid").check();
+  await form.getByRole("button", { name: "Spara" }).click();
+  await expect(page.getByRole("status")).toHaveText("Tiden är sparad.");
+  await expect(page).toHaveURL(new RegExp(`manad=${month}`));
+  const bo = page.locator("section.month", { has: page.getByRole("heading", { name: "Bo Berg" }) });
+  await expect(bo.getByRole("cell", { name: day })).toBeVisible();
+  await expect(bo.locator('dd[data-kind="aktiv"]')).toHaveText("8 h 30 min");
+
+  // Bad input: the end before the start. A clear message next to the field; nothing typed lost.
+  await form.getByLabel("Brukare").selectOption({ label: "Bo Berg" });
+  await form.getByLabel("Datum").fill(day);
+  await form.getByLabel("Från").fill("18:00");
+  await form.getByLabel("Till").fill("17:00");
+  await form.getByRole("button", { name: "Spara" }).click();
+  await expect(page.locator("#err-end")).toContainText("Sluttiden måste vara efter starttiden");
+  await expect(form.getByLabel("Till")).toHaveAttribute("aria-invalid", "true");
+  await expect(form.getByLabel("Från")).toHaveValue("18:00");
+  await expect(form.getByLabel("Till")).toHaveValue("17:00");
+  await expect(form.getByLabel("Datum")).toHaveValue(day);
+  await expect(bo.locator("tbody tr")).toHaveCount(1);
+
+  // Submit the month on honour.
+  await bo.getByLabel("Jag intygar på heder och samvete").check();
+  await bo.getByRole("button", { name: "Skicka in månaden" }).click();
+  await expect(page.getByRole("status")).toHaveText("Månaden är inskickad till brukaren för godkännande.");
+  await expect(bo.locator(".badge")).toHaveText("Inskickad");
+  await logout(page);
+
+  // Recipient: sees Anna's month and approves it.
+  await login(page, "bo");
+  await expect(page).toHaveURL(/\/brukare$/);
+  await page.goto(`/brukare?manad=${month}`);
+  const annas = page.locator("section.month", { has: page.getByRole("heading", { name: "Anna Andersson" }) });
+  await expect(annas.getByRole("cell", { name: day })).toBeVisible();
+  await expect(annas.locator('dd[data-kind="aktiv"]')).toHaveText("8 h 30 min");
+  await annas.getByRole("button", { name: /Godkänn/ }).click();
+  await expect(page.getByRole("status")).toHaveText("Månaden är godkänd.");
+  await expect(annas.locator(".badge")).toHaveText("Godkänd");
+  await logout(page);
+
+  // Administrator: the month's status per recipient and assistant, and the CSV.
+  await login(page, "admin");
+  await expect(page).toHaveURL(/\/admin$/);
+  await page.goto(`/admin?manad=${month}`);
+  const row = page.locator("tr", { has: page.getByRole("rowheader", { name: "Bo Berg" }) }).filter({ hasText: "Anna Andersson" });
+  await expect(row.locator(".badge")).toHaveText("Godkänd");
+  const csv = await page.request.get(`/admin/export.csv?manad=${month}`);
+  expect(csv.status()).toBe(200);
+  const text = await csv.text();
+  expect(text).toContain(`Exempelby kommun;Bo Berg;Anna Andersson;${day};08:00;16:30;0;aktiv;510;approved`);
+  expect(text).not.toContain("Provstad");
+});
+
+test("another role's page answers 403 and a logged-out visit goes to login", async ({ page }) => {
+  const res = await page.goto("/admin");
+  await expect(page).toHaveURL(/\/logga-in$/);
+  expect(res?.ok()).toBeTruthy();
+  await login(page, "anna");
+  const forbidden = await page.goto("/admin");
+  expect(forbidden?.status()).toBe(403);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("annan roll");
+});
+
+test("a wrong password gets one generic message and keeps the username", async ({ page }) => {
+  await page.goto("/logga-in");
+  await page.getByLabel("Användarnamn").fill("anna");
+  await page.getByLabel("Lösenord").fill("wrong");
+  await page.getByRole("button", { name: "Logga in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Fel användarnamn eller lösenord. Kontrollera och försök igen.");
+  await expect(page.getByLabel("Användarnamn")).toHaveValue("anna");
+});

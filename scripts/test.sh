@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The whole test suite: unit and integration tests (cargo), then the release build and the
+# end-to-end tests in Debian's Chromium (Playwright). Installs what is missing first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export PATH="$PWD/end2end/node_modules/.bin:$PATH"
+
+step() { printf '\n==> %s\n' "$*"; }
+step "unit and integration tests"
+cargo test --workspace --locked
+
+step "release build (server + wasm)"
+cargo leptos build --release
+
+step "release payload"
+scripts/payload.sh
+
+step "end-to-end tests in Chromium"
+rm -rf target/e2e && mkdir -p target/e2e
+cd end2end
+npx playwright test

@@ -1,0 +1,116 @@
+#![recursion_limit = "512"]
+//! BITA's server: configuration, the router (pages, forms, exports, health), sessions and
+//! login, and the database adapters. `main.rs` only starts it.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod forms;
+
+use app::api::service::ApiState;
+use app::ui::{shell, App};
+use axum::extract::{FromRef, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+pub use config::Config;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub api: ApiState,
+}
+
+/// Builds the whole application on an open, migrated database.
+pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: LeptosOptions) -> Result<Router, Box<dyn std::error::Error + Send + Sync>> {
+    let repo = Arc::new(db::SqliteRepo { pool: pool.clone() });
+    let state = AppState { leptos_options: leptos_options.clone(), api: ApiState { repo } };
+
+    let store = SqliteStore::new(pool).with_table_name("sessions")?;
+    store.migrate().await?;
+    let sessions = SessionManagerLayer::new(store)
+        .with_name("bita_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::hours(8)));
+
+    let routes = generate_route_list(App);
+    let api = state.api.clone();
+    let app = Router::new()
+        .route("/", get(root))
+        .route("/healthz", get(healthz))
+        .route("/logga-in", post(auth::login))
+        .route("/logga-ut", post(auth::logout))
+        .route("/sprak", post(auth::set_language))
+        .route("/assistent/rad", post(forms::add_row))
+        .route("/assistent/rad/ta-bort", post(forms::delete_row))
+        .route("/assistent/skicka", post(forms::submit_month))
+        .route("/brukare/beslut", post(forms::decide_month))
+        .route("/admin/export.csv", get(forms::export_csv))
+        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let api = api.clone();
+                move || provide_context(api.clone())
+            },
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(sessions)
+        .layer(RequestBodyLimitLayer::new(64 * 1024))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            // The path only: query strings could carry what must not be logged.
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+        }))
+        .with_state(state);
+    Ok(app)
+}
+
+async fn server_fn_handler(State(state): State<AppState>, req: axum::extract::Request) -> impl IntoResponse {
+    let api = state.api.clone();
+    handle_server_fns_with_context(move || provide_context(api.clone()), req).await
+}
+
+/// `/`: the caller's start page, or the login page.
+async fn root(State(state): State<AppState>, session: tower_sessions::Session) -> Response {
+    match app::api::service::Cx::new(state.api.repo.clone(), session).await {
+        Ok(cx) => match cx.caller {
+            Some(c) => Redirect::to(c.role.start_page()).into_response(),
+            None => Redirect::to("/logga-in").into_response(),
+        },
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// Liveness and readiness: answers 200 only when the database answers.
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.api.repo.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}

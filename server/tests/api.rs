@@ -1,0 +1,265 @@
+//! Integration tests: the real router over real HTTP on a random port, against a fresh SQLite
+//! file per test, loaded with the demo data (two municipalities).
+
+use reqwest::redirect::Policy;
+use reqwest::{Client, StatusCode};
+use server::{config::Config, db, demo};
+
+struct TestApp {
+    base: String,
+    pool: sqlx::SqlitePool,
+    _dir: tempfile::TempDir,
+}
+
+async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/bita.db", dir.path().display());
+    let pool = db::connect(&url).await.unwrap();
+    demo::seed(&pool, app::api::service::today()).await.unwrap();
+    let config = Config { database_url: url, demo_data: true, secure_cookies: false };
+    let leptos = leptos::config::LeptosOptions::builder().output_name("bita").site_root("target/site").build();
+    let router = server::router(&config, pool.clone(), leptos).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    TestApp { base: format!("http://{addr}"), pool, _dir: dir }
+}
+
+fn client() -> Client {
+    Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
+}
+
+impl TestApp {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Logs in and returns the client and where the login redirected.
+    async fn login(&self, user: &str) -> (Client, String) {
+        let c = client();
+        let res = c.post(self.url("/logga-in")).form(&[("username", user), ("password", demo::DEMO_PASSWORD)]).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let to = res.headers()["location"].to_str().unwrap().to_string();
+        (c, to)
+    }
+
+    async fn page(&self, c: &Client, path: &str) -> (StatusCode, String) {
+        let res = c.get(self.url(path)).send().await.unwrap();
+        (res.status(), res.text().await.unwrap())
+    }
+
+    async fn post(&self, c: &Client, path: &str, form: &[(&str, &str)]) -> String {
+        let res = c.post(self.url(path)).form(form).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{path}");
+        res.headers()["location"].to_str().unwrap().to_string()
+    }
+
+    async fn id(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
+    }
+
+    async fn count_rows(&self) -> i64 {
+        self.id("SELECT COUNT(*) FROM time_rows").await
+    }
+}
+
+fn next_month_day(day: u32) -> String {
+    let m = app::domain::ReportMonth::of(app::api::service::today()).next();
+    format!("{m}-{day:02}")
+}
+
+#[tokio::test]
+async fn health_checks_the_database() {
+    let app = spawn_app().await;
+    let res = client().get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    app.pool.close().await;
+    let res = client().get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn each_role_lands_on_its_own_page_and_other_pages_answer_403() {
+    let app = spawn_app().await;
+    for (user, start, others) in [
+        ("admin", "/admin", ["/assistent", "/brukare"]),
+        ("anna", "/assistent", ["/admin", "/brukare"]),
+        ("bo", "/brukare", ["/admin", "/assistent"]),
+        ("eva", "/brukare", ["/admin", "/assistent"]),
+    ] {
+        let (c, to) = app.login(user).await;
+        assert_eq!(to, start, "{user}");
+        let (status, _) = app.page(&c, start).await;
+        assert_eq!(status, StatusCode::OK, "{user} on {start}");
+        for other in others {
+            let (status, body) = app.page(&c, other).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{user} on {other}");
+            assert!(body.contains("hör till en annan roll"), "{user} on {other}");
+        }
+    }
+    // Logged out: pages send you to the login page.
+    let res = client().get(app.url("/assistent")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.headers()["location"], "/logga-in");
+}
+
+#[tokio::test]
+async fn bad_credentials_get_one_generic_answer_and_the_session_id_rotates_at_login() {
+    let app = spawn_app().await;
+    let mut answers = vec![];
+    for (user, pw) in [("anna", "wrong"), ("nobody", "wrong")] {
+        let c = client();
+        let res = c.post(app.url("/logga-in")).form(&[("username", user), ("password", pw)]).send().await.unwrap();
+        assert_eq!(res.headers()["location"], "/logga-in");
+        let (_, body) = app.page(&c, "/logga-in").await;
+        assert!(body.contains("Fel användarnamn eller lösenord"));
+        answers.push(body.replace(user, "USER"));
+    }
+    assert_eq!(answers[0], answers[1], "unknown and known users must look the same");
+
+    // A session that exists before login (it holds a flash) gets a new id at login.
+    let c = client();
+    let res = c.post(app.url("/logga-in")).form(&[("username", "anna"), ("password", "x")]).send().await.unwrap();
+    let before = res.cookies().find(|k| k.name() == "bita_session").unwrap().value().to_string();
+    let res = c.post(app.url("/logga-in")).form(&[("username", "anna"), ("password", demo::DEMO_PASSWORD)]).send().await.unwrap();
+    let cookie = res.cookies().find(|k| k.name() == "bita_session").unwrap();
+    assert_ne!(cookie.value(), before);
+    assert!(cookie.http_only());
+    let raw = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect::<Vec<_>>().join("\n");
+    assert!(raw.contains("SameSite=Lax"), "{raw}");
+}
+
+#[tokio::test]
+async fn a_municipality_sees_nothing_of_another() {
+    let app = spawn_app().await;
+    let month = app::domain::ReportMonth::of(app::api::service::today()).previous().to_string();
+    // Exempelby's admin sees Anna's submitted month; Provstad's admin sees none of it.
+    let (a, _) = app.login("admin").await;
+    let (_, page) = app.page(&a, &format!("/admin?manad={month}")).await;
+    assert!(page.contains("Anna Andersson") && page.contains("Bo Berg"));
+    assert!(!page.contains("Gustav"));
+    let (b, _) = app.login("admin.provstad").await;
+    let (_, page) = app.page(&b, &format!("/admin?manad={month}")).await;
+    assert!(page.contains("Gustav Gran"));
+    assert!(!page.contains("Anna") && !page.contains("Bo Berg") && !page.contains("Cecilia"));
+    let csv = b.get(app.url(&format!("/admin/export.csv?manad={month}"))).send().await.unwrap().text().await.unwrap();
+    assert!(!csv.contains("Exempelby") && !csv.contains("Anna"), "{csv}");
+    let csv = a.get(app.url(&format!("/admin/export.csv?manad={month}"))).send().await.unwrap().text().await.unwrap();
+    assert!(csv.contains("Exempelby kommun;Bo Berg;Anna Andersson;"), "{csv}");
+
+    // The server function behind the page answers the same, whatever the browser asks.
+    let res = b.post(app.url("/api/load_admin_page")).form(&[("month", month.as_str())]).send().await.unwrap();
+    let body = res.text().await.unwrap();
+    assert!(body.contains("Gustav") && !body.contains("Anna"), "{body}");
+
+    // Provstad's assistant cannot see Exempelby's recipients in her form.
+    let (f, _) = app.login("frida").await;
+    let (_, page) = app.page(&f, "/assistent").await;
+    assert!(page.contains("Gustav Gran") && !page.contains("Bo Berg"));
+}
+
+#[tokio::test]
+async fn an_assistant_cannot_add_rows_for_a_recipient_not_assigned_to_them() {
+    let app = spawn_app().await;
+    let cecilia = app.id("SELECT id FROM recipients WHERE first_name = 'Cecilia'").await.to_string();
+    let gustav = app.id("SELECT id FROM recipients WHERE first_name = 'Gustav'").await.to_string();
+    let (david, _) = app.login("david").await;
+    let day = next_month_day(3);
+    let before = app.count_rows().await;
+    for (recipient, why) in [(cecilia.as_str(), "same municipality, not assigned"), (gustav.as_str(), "another municipality"), ("999999", "unknown")] {
+        let form = [("recipient", recipient), ("date", day.as_str()), ("start", "08:00"), ("end", "12:00"), ("kind", "aktiv")];
+        app.post(&david, "/assistent/rad", &form).await;
+        let (_, page) = app.page(&david, "/assistent").await;
+        assert!(page.contains("Du är inte assistent åt den brukaren"), "{why}");
+        assert_eq!(app.count_rows().await, before, "{why}");
+    }
+}
+
+#[tokio::test]
+async fn bad_rows_are_refused_with_the_reason_and_what_was_typed_kept() {
+    let app = spawn_app().await;
+    let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await.to_string();
+    let (anna, _) = app.login("anna").await;
+    let day = next_month_day(5);
+    let before = app.count_rows().await;
+    let cases = [
+        (("16:00", "08:00"), "Sluttiden måste vara efter starttiden"),
+        (("7:5", "12:00"), "Skriv tiden som TT:MM"),
+        (("08:00", "kl 12"), "Skriv tiden som TT:MM"),
+    ];
+    for ((start, end), message) in cases {
+        let form = [("recipient", bo.as_str()), ("date", day.as_str()), ("start", start), ("end", end), ("kind", "aktiv")];
+        let to = app.post(&anna, "/assistent/rad", &form).await;
+        let (_, page) = app.page(&anna, &to).await;
+        assert!(page.contains(message), "{start}-{end}");
+        assert!(page.contains(&format!("value=\"{start}\"")) && page.contains(&format!("value=\"{end}\"")), "typed values kept: {start}-{end}");
+        assert!(page.contains("aria-invalid=\"true\""));
+    }
+    assert_eq!(app.count_rows().await, before);
+
+    // A good row is saved; an overlapping one for another recipient is refused (V3).
+    let form = [("recipient", bo.as_str()), ("date", day.as_str()), ("start", "08:00"), ("end", "12:00"), ("kind", "aktiv")];
+    let to = app.post(&anna, "/assistent/rad", &form).await;
+    let (_, page) = app.page(&anna, &to).await;
+    assert!(page.contains("Tiden är sparad."));
+    let cecilia = app.id("SELECT id FROM recipients WHERE first_name = 'Cecilia'").await.to_string();
+    let form = [("recipient", cecilia.as_str()), ("date", day.as_str()), ("start", "11:00"), ("end", "13:00"), ("kind", "aktiv")];
+    let to = app.post(&anna, "/assistent/rad", &form).await;
+    let (_, page) = app.page(&anna, &to).await;
+    assert!(page.contains("Tiden krockar med en annan rad"), "overlap");
+    assert_eq!(app.count_rows().await, before + 1);
+}
+
+#[tokio::test]
+async fn a_recipient_cannot_approve_another_recipients_month() {
+    let app = spawn_app().await;
+    let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await.to_string();
+    let cecilia = app.id("SELECT id FROM recipients WHERE first_name = 'Cecilia'").await.to_string();
+    let month = app::domain::ReportMonth::of(app::api::service::today()).next().to_string();
+    let day = next_month_day(7);
+
+    // Anna reports and submits a month for Cecilia (represented by Eva).
+    let (anna, _) = app.login("anna").await;
+    app.post(&anna, "/assistent/rad", &[("recipient", cecilia.as_str()), ("date", day.as_str()), ("start", "09:00"), ("end", "11:00"), ("kind", "aktiv")]).await;
+    app.post(&anna, "/assistent/skicka", &[("recipient", cecilia.as_str()), ("manad", month.as_str()), ("attest", "on")]).await;
+    let key = app.id(&format!("SELECT id FROM month_reports WHERE recipient_id = {cecilia} AND month = '{month}'")).await;
+    let status = || async { sqlx::query_scalar::<_, String>(&format!("SELECT status FROM month_reports WHERE id = {key}")).fetch_one(&app.pool).await.unwrap() };
+    assert_eq!(status().await, "submitted");
+
+    // Bo tries to approve it by sending its key: refused, unchanged.
+    let (bo_c, _) = app.login("bo").await;
+    let to = app.post(&bo_c, "/brukare/beslut", &[("key", &key.to_string()), ("manad", &month), ("decision", "approve")]).await;
+    let (_, page) = app.page(&bo_c, &to).await;
+    assert!(page.contains("Det här får du inte göra"));
+    assert_eq!(status().await, "submitted");
+    // Another municipality's recipient: refused too.
+    let (gustav, _) = app.login("gustav").await;
+    app.post(&gustav, "/brukare/beslut", &[("key", &key.to_string()), ("manad", &month), ("decision", "approve")]).await;
+    assert_eq!(status().await, "submitted");
+    // Bo does not even see it.
+    let (_, page) = app.page(&bo_c, &format!("/brukare?manad={month}")).await;
+    assert!(!page.contains("Cecilia"));
+
+    // Eva, god man for Cecilia, may; a return needs a reason.
+    let (eva, _) = app.login("eva").await;
+    let to = app.post(&eva, "/brukare/beslut", &[("key", &key.to_string()), ("manad", &month), ("decision", "reject"), ("reason", "")]).await;
+    let (_, page) = app.page(&eva, &to).await;
+    assert!(page.contains("Skriv varför du returnerar tiden"));
+    assert_eq!(status().await, "submitted");
+    app.post(&eva, "/brukare/beslut", &[("key", &key.to_string()), ("manad", &month), ("decision", "approve")]).await;
+    assert_eq!(status().await, "approved");
+    let _ = bo;
+}
+
+#[tokio::test]
+async fn personnummer_are_not_shown_on_pages() {
+    let app = spawn_app().await;
+    let month = app::domain::ReportMonth::of(app::api::service::today()).previous().to_string();
+    for (user, path) in [("admin", format!("/admin?manad={month}")), ("bo", format!("/brukare?manad={month}")), ("anna", "/assistent".into())] {
+        let (c, _) = app.login(user).await;
+        let (_, page) = app.page(&c, &path).await;
+        for pnr in ["194503150049", "197005120105", "201209190501", "4503150049"] {
+            assert!(!page.contains(pnr), "{user} page shows a personnummer");
+        }
+    }
+}
