@@ -162,25 +162,25 @@ fn month_arg(month: Option<String>) -> Option<ReportMonth> {
     month.as_deref().and_then(ReportMonth::parse)
 }
 
-#[server(prefix = "/api")]
+#[server(prefix = "/api", endpoint = "load_assistant_page")]
 pub async fn load_assistant_page(month: Option<String>) -> PageResult<AssistantPage> {
     let cx = service::Cx::from_request().await?;
     Ok(service::assistant_page(&cx, month_arg(month)).await?)
 }
 
-#[server(prefix = "/api")]
+#[server(prefix = "/api", endpoint = "load_recipient_page")]
 pub async fn load_recipient_page(month: Option<String>) -> PageResult<RecipientPage> {
     let cx = service::Cx::from_request().await?;
     Ok(service::recipient_page(&cx, month_arg(month)).await?)
 }
 
-#[server(prefix = "/api")]
+#[server(prefix = "/api", endpoint = "load_admin_page")]
 pub async fn load_admin_page(month: Option<String>) -> PageResult<AdminPage> {
     let cx = service::Cx::from_request().await?;
     Ok(service::admin_page(&cx, month_arg(month)).await?)
 }
 
-#[server(prefix = "/api")]
+#[server(prefix = "/api", endpoint = "load_login_page")]
 pub async fn load_login_page() -> PageResult<LoginPage> {
     Ok(service::login_page().await?)
 }

@@ -56,10 +56,19 @@ pub struct RowInput {
     pub kind: String,
 }
 
-/// HTML checkboxes send "on" when ticked and nothing when not.
+/// HTML checkboxes send "on" when ticked and nothing when not; JSON carries a bool.
 fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    let s = Option::<String>::deserialize(d)?;
-    Ok(matches!(s.as_deref(), Some("on" | "true" | "1")))
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Checkbox {
+        Bool(bool),
+        Text(String),
+    }
+    Ok(match Option::<Checkbox>::deserialize(d)? {
+        Some(Checkbox::Bool(b)) => b,
+        Some(Checkbox::Text(s)) => matches!(s.as_str(), "on" | "true" | "1"),
+        None => false,
+    })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
