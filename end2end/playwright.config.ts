@@ -31,10 +31,10 @@ export default defineConfig({
   ],
   webServer: {
     // The release binary cargo-leptos built, on a fresh database with demo data.
-    command: "../target/release/bita",
+    command: "target/release/server",
     cwd: "..",
     url: `http://127.0.0.1:${port}/healthz`,
-    reuseExistingServer: false,
+    reuseExistingServer: !process.env.CI,
     timeout: 60_000,
     env: {
       DATABASE_URL: "sqlite://target/e2e/bita.db",

@@ -7,6 +7,7 @@ test("the form explains a bad end time before it is sent, and shows the duration
   await login(page, "anna");
   await page.waitForLoadState("networkidle");
   const form = page.locator("form.row-form");
+  await form.getByLabel("Brukare").selectOption({ label: "Cecilia Carlsson" });
   await form.getByLabel("Från").fill("22:00");
   await form.getByLabel("Till").fill("07:00");
   await expect(page.locator("#err-end")).toContainText("Slutar passet efter midnatt?");

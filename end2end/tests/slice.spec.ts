@@ -22,7 +22,7 @@ test("assistant reports, recipient approves, admin sees it and downloads CSV", a
   await expect(page.getByRole("status")).toHaveText("Tiden är sparad.");
   await expect(page).toHaveURL(new RegExp(`manad=${month}`));
   const bo = page.locator("section.month", { has: page.getByRole("heading", { name: "Bo Berg" }) });
-  await expect(bo.getByRole("cell", { name: day })).toBeVisible();
+  await expect(bo.getByRole("cell", { name: day, exact: true })).toBeVisible();
   await expect(bo.locator('dd[data-kind="aktiv"]')).toHaveText("8 h 30 min");
 
   // Bad input: the end before the start. A clear message next to the field; nothing typed lost.
@@ -50,7 +50,7 @@ test("assistant reports, recipient approves, admin sees it and downloads CSV", a
   await expect(page).toHaveURL(/\/brukare$/);
   await page.goto(`/brukare?manad=${month}`);
   const annas = page.locator("section.month", { has: page.getByRole("heading", { name: "Anna Andersson" }) });
-  await expect(annas.getByRole("cell", { name: day })).toBeVisible();
+  await expect(annas.getByRole("cell", { name: day, exact: true })).toBeVisible();
   await expect(annas.locator('dd[data-kind="aktiv"]')).toHaveText("8 h 30 min");
   await annas.getByRole("button", { name: /Godkänn/ }).click();
   await expect(page.getByRole("status")).toHaveText("Månaden är godkänd.");

@@ -8,7 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod forms;
 
-use app::api::service::ApiState;
+use app::api::service::{ApiState, RequestFlash};
 use app::ui::{shell, App};
 use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
@@ -68,7 +68,10 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
             routes,
             {
                 let api = api.clone();
-                move || provide_context(api.clone())
+                move || {
+                    provide_context(api.clone());
+                    provide_context(RequestFlash::default());
+                }
             },
             {
                 let options = leptos_options.clone();
@@ -90,7 +93,14 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
 
 async fn server_fn_handler(State(state): State<AppState>, req: axum::extract::Request) -> impl IntoResponse {
     let api = state.api.clone();
-    handle_server_fns_with_context(move || provide_context(api.clone()), req).await
+    handle_server_fns_with_context(
+        move || {
+            provide_context(api.clone());
+            provide_context(RequestFlash::default());
+        },
+        req,
+    )
+    .await
 }
 
 /// `/`: the caller's start page, or the login page.

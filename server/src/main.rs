@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! Starts BITA: configuration, logs, database, demo data, HTTP with graceful shutdown.
 
 use leptos::config::get_configuration;

@@ -20,6 +20,10 @@ pub struct ApiState {
     pub repo: Arc<dyn Repo>,
 }
 
+/// The flash message of one request, shared by every render pass (see [`Cx::take_flash`]).
+#[derive(Clone, Default)]
+pub struct RequestFlash(Arc<tokio::sync::OnceCell<Flash>>);
+
 /// The context of one request: the store, the session and who is asking.
 pub struct Cx {
     pub repo: Arc<dyn Repo>,
@@ -53,8 +57,23 @@ impl Cx {
         }
     }
 
+    /// The message left by the previous form post, taken from the session once per request:
+    /// Leptos may run a page's async block more than once while rendering, and every run
+    /// must see the same message.
     pub async fn take_flash(&self) -> Flash {
-        self.session.remove::<Flash>(SESSION_FLASH).await.ok().flatten().unwrap_or_default()
+        let take = || async {
+            match self.session.remove::<Flash>(SESSION_FLASH).await {
+                Ok(f) => f.unwrap_or_default(),
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not read flash message");
+                    Flash::default()
+                }
+            }
+        };
+        match use_context::<RequestFlash>() {
+            Some(cell) => cell.0.get_or_init(take).await.clone(),
+            None => take().await,
+        }
     }
 
     pub async fn set_flash(&self, flash: Flash) {

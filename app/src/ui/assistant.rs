@@ -198,4 +198,5 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, values: RowInput, errors
             <button type="submit" class="primary">{l.t(T::SaveRow)}</button>
         </form>
     }
+    .into_any()
 }
