@@ -44,7 +44,7 @@ pub async fn seed(pool: &SqlitePool, today: NaiveDate) -> Result<(), Box<dyn std
     let h = hash.as_str();
     let tx = pool;
     let a = exec(tx, "INSERT INTO tenants (name, org_number, contact_person, phone) VALUES ($1, $2, $3, $4)", &["Exempelby kommun", "2120000001", "Karin Kontakt", "010-123 45 00"]).await?.to_string();
-    let b = exec(tx, "INSERT INTO tenants (name, org_number, contact_person, phone) VALUES ($1, $2, $3, $4)", &["Provstad kommun", "2120000002", "Per Provare", "010-987 65 00"]).await?.to_string();
+    let b = exec(tx, "INSERT INTO tenants (name, org_number, contact_person, phone) VALUES ($1, $2, $3, $4)", &["Provstad kommun", "2120000142", "Per Provare", "010-987 65 00"]).await?.to_string();
 
     let person = "INSERT INTO recipients (tenant_id, personnummer, first_name, last_name) VALUES ($1, $2, $3, $4)";
     let bo = exec(tx, person, &[&a, "194503150049", "Bo", "Berg"]).await?.to_string();

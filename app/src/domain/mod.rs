@@ -1,14 +1,22 @@
 //! The domain: pure types and rules of Swedish personal-assistance time reporting.
 //! No IO, no async, no framework: the phone (wasm) and the server run the very same checks.
 
+pub mod decision;
+pub mod fk;
 pub mod month;
+pub mod people;
 pub mod personnummer;
+pub mod rates;
 pub mod row;
+pub mod rules;
 pub mod status;
 
 pub use month::{Minutes, ReportMonth};
 pub use personnummer::{Personnummer, PersonnummerError};
 pub use row::{RowError, RowField, RowInput, TimeKind, TimeRow, Totals};
+pub use decision::{Decision, Funder, Granted};
+pub use people::{Assistant, Organisationsnummer, Provider, Recipient, Regime};
+pub use rates::RateTable;
 pub use status::MonthStatus;
 
 /// The time zone every wall-clock time in BITA is in.

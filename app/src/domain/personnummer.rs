@@ -92,7 +92,7 @@ impl Personnummer {
 }
 
 /// Luhn over the ten digits YYMMDDNNNC.
-fn luhn_ok(ten: &str) -> bool {
+pub(crate) fn luhn_ok(ten: &str) -> bool {
     let sum: u32 = ten
         .bytes()
         .enumerate()

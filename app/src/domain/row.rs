@@ -155,6 +155,30 @@ pub fn parse_clock(s: &str) -> Option<NaiveTime> {
     NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
 }
 
+/// Local midnight at the start of `date` as an instant (midnight always exists in Sweden:
+/// the clocks change at 02:00/03:00).
+pub fn midnight_utc(date: NaiveDate) -> DateTime<Utc> {
+    TZ.from_local_datetime(&date.and_time(NaiveTime::MIN)).earliest().expect("midnight exists in Europe/Stockholm").with_timezone(&Utc)
+}
+
+/// One calendar day's part of a row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct DayPart {
+    pub date: NaiveDate,
+    pub start: NaiveTime,
+    /// `None`: until midnight (24:00).
+    pub end: Option<NaiveTime>,
+    pub kind: TimeKind,
+    pub minutes: Minutes,
+}
+
+impl DayPart {
+    /// `HH:MM`, with `24:00` for a part that runs to midnight.
+    pub fn end_text(&self) -> String {
+        self.end.map(|t| t.format("%H:%M").to_string()).unwrap_or_else(|| "24:00".into())
+    }
+}
+
 fn resolve(date: NaiveDate, time: NaiveTime, field: RowField) -> Result<DateTime<Utc>, RowError> {
     match TZ.from_local_datetime(&date.and_time(time)) {
         chrono::LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
@@ -205,6 +229,28 @@ impl TimeRow {
     /// The instant the row starts, for sorting.
     pub fn start_at(&self) -> DateTime<Utc> {
         self.start_at
+    }
+
+    /// The instant the row ends.
+    pub fn end_at(&self) -> DateTime<Utc> {
+        self.end_at
+    }
+
+    /// The row split at midnight, as FK's day-based form wants it. A part that runs to midnight
+    /// ends at 24:00 (`end` is `None`); each part keeps its real minutes (DST included), and
+    /// the parts' minutes add up to the row's.
+    pub fn day_parts(&self) -> Vec<DayPart> {
+        if !self.next_day || self.end == NaiveTime::MIN {
+            // Ends the same day, or exactly at midnight: one part.
+            let end = if self.next_day { None } else { Some(self.end) };
+            return vec![DayPart { date: self.date, start: self.start, end, kind: self.kind, minutes: self.minutes() }];
+        }
+        let next = self.date.succ_opt().expect("TimeRow::new checked the next day exists");
+        let midnight = midnight_utc(next);
+        vec![
+            DayPart { date: self.date, start: self.start, end: None, kind: self.kind, minutes: Minutes((midnight - self.start_at).num_minutes()) },
+            DayPart { date: next, start: NaiveTime::MIN, end: Some(self.end), kind: self.kind, minutes: Minutes((self.end_at - midnight).num_minutes()) },
+        ]
     }
 
     /// Length of the shift if it had no DST change: used to tell the user about the change.
@@ -341,6 +387,23 @@ mod tests {
         assert_eq!(input("2026-11-23", "22:00", "07:00", true).parse().unwrap().minutes(), Minutes(9 * 60));
         assert_eq!(input("2026-11-23", "22:00", "07:00", false).parse(), Err(vec![RowError::EndNotAfterStart]));
         assert_eq!(input("2026-11-23", "08:00", "08:00", false).parse(), Err(vec![RowError::EndNotAfterStart]));
+    }
+
+    #[test]
+    fn a_night_shift_splits_at_midnight_into_parts_that_add_up() {
+        // 22:00–07:00: 2 h on the first day (22→24), 7 h on the next (00→07).
+        let row = input("2026-11-30", "22:00", "07:00", true).parse().unwrap();
+        let parts = row.day_parts();
+        assert_eq!(parts.len(), 2);
+        assert_eq!((parts[0].date.to_string(), parts[0].end_text(), parts[0].minutes), ("2026-11-30".into(), "24:00".into(), Minutes(120)));
+        assert_eq!((parts[1].date.to_string(), parts[1].start.to_string(), parts[1].minutes), ("2026-12-01".into(), "00:00:00".into(), Minutes(420)));
+        // The night summer time ends: 22:00–04:00 is 2 h + 5 h (02:00–03:00 happens twice).
+        let dst = input("2026-10-24", "22:00", "04:00", true).parse().unwrap();
+        assert_eq!(dst.day_parts().iter().map(|p| p.minutes).sum::<Minutes>(), Minutes(420));
+        // Ending exactly at midnight is one part to 24:00.
+        let to_midnight = input("2026-11-23", "16:00", "00:00", true).parse().unwrap();
+        assert_eq!(to_midnight.day_parts().len(), 1);
+        assert_eq!(to_midnight.day_parts()[0].end_text(), "24:00");
     }
 
     #[test]

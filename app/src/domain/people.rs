@@ -1,0 +1,122 @@
+//! The people a month concerns: recipients, assistants (with their working-time regime) and the
+//! provider (the municipality), and the organisationsnummer that identifies organisations.
+
+use super::Personnummer;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+pub type AssistantId = i64;
+pub type RecipientId = i64;
+
+/// A Swedish organisationsnummer: 10 digits, Luhn check digit, third digit ≥ 2.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Organisationsnummer(String);
+
+impl Organisationsnummer {
+    /// Parses `NNNNNN-NNNN` or `NNNNNNNNNN` (a 16-prefixed 12-digit form is accepted too).
+    pub fn parse(s: &str) -> Option<Self> {
+        let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
+        if s.chars().any(|c| !(c.is_ascii_digit() || c == '-' || c == ' ')) {
+            return None;
+        }
+        let ten = match digits.len() {
+            10 => digits,
+            12 if digits.starts_with("16") => digits[2..].to_string(),
+            _ => return None,
+        };
+        (ten.as_bytes()[2] >= b'2' && super::personnummer::luhn_ok(&ten)).then_some(Self(ten))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The working-time regime an assistant's hours are checked under (rule V5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Regime {
+    /// Arbetstidslagen: at most 48 h per week on average over a calculation period of at most
+    /// four months.
+    Atl { period_start: NaiveDate, period_months: u32 },
+    /// Husligt arbete (the recipient employs, no agreement): at most 52 h per week on average
+    /// over consecutive 28-day periods starting at `period_start`.
+    HusligtArbete { period_start: NaiveDate },
+    /// Municipal agreement AB bilaga J / PAN (from 1 Feb 2024): at most 20 h per shift including
+    /// jour, 24 h only by a recorded decision, and the following rest at least as long as the shift.
+    AbBilagaJ { allow_24h_shifts: bool },
+}
+
+/// An assistant as the rules need them.
+#[derive(Clone, Debug, Serialize)]
+pub struct Assistant {
+    pub id: AssistantId,
+    pub personnummer: Personnummer,
+    pub first_name: String,
+    pub last_name: String,
+    pub eea_resident: bool,
+    /// Date of the 3066 / E-IOA notice to FK, per recipient (rule V2).
+    pub fk_notified: HashMap<RecipientId, NaiveDate>,
+    /// Recipients the assistant is a relative (närstående) of: shown, never blocked.
+    pub relative_of: Vec<RecipientId>,
+    pub regime: Regime,
+    /// Whether the assistant is covered by a collective agreement (FK's `kollektivavtal`).
+    pub collective_agreement: bool,
+}
+
+impl Assistant {
+    pub fn name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+
+    /// Age in whole years on `date`, from the birth date in the personnummer.
+    pub fn age_on(&self, date: NaiveDate) -> i32 {
+        use chrono::Datelike;
+        let b = self.personnummer.birth_date();
+        let mut age = date.year() - b.year();
+        if (date.month(), date.day()) < (b.month(), b.day()) {
+            age -= 1;
+        }
+        age
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Recipient {
+    pub id: RecipientId,
+    pub personnummer: Personnummer,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+impl Recipient {
+    pub fn name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
+/// The provider (assistansanordnare): here the municipality.
+#[derive(Clone, Debug, Serialize)]
+pub struct Provider {
+    pub name: String,
+    pub organisationsnummer: Organisationsnummer,
+    pub contact_person: String,
+    pub phone: String,
+    pub f_skatt: bool,
+    /// IVO permit reference; municipalities need none, so it may be empty.
+    pub ivo_permit: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn organisationsnummer_checks_luhn_and_the_group_digit() {
+        // 212000-0142: a municipality-style number; Luhn over 2120000142 → 2+1+4+2+0+0+0+1+8+2 = 20.
+        assert_eq!(Organisationsnummer::parse("212000-0142").unwrap().as_str(), "2120000142");
+        assert!(Organisationsnummer::parse("212000-0143").is_none());
+        // Third digit must be ≥ 2 (otherwise it is a personnummer).
+        assert!(Organisationsnummer::parse("8112289874").is_none());
+    }
+}

@@ -1,0 +1,76 @@
+//! The yearly standard hourly amount (schablonbelopp) and what a month's hours are worth.
+//! Rates are data, entered per year by an administrator; none is hard-coded in the rules.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RateTable {
+    per_year: BTreeMap<i32, Decimal>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RateError {
+    #[error("no standard hourly amount is entered for {0}")]
+    MissingYear(i32),
+    #[error("a raised hourly amount may be at most 12 % above the standard amount")]
+    RaisedTooHigh,
+}
+
+impl RateTable {
+    /// The amounts set by the government for 2023 (324,50 kr) and 2024 (332,60 kr); later years
+    /// are entered by an administrator.
+    pub fn with_known_years() -> Self {
+        let mut t = Self::default();
+        t.set(2023, Decimal::new(32450, 2));
+        t.set(2024, Decimal::new(33260, 2));
+        t
+    }
+
+    pub fn set(&mut self, year: i32, rate: Decimal) {
+        self.per_year.insert(year, rate);
+    }
+
+    pub fn standard(&self, year: i32) -> Result<Decimal, RateError> {
+        self.per_year.get(&year).copied().ok_or(RateError::MissingYear(year))
+    }
+
+    /// The hourly amount that applies: the standard, or a raised one if it is within 12 %.
+    pub fn hourly(&self, year: i32, raised: Option<Decimal>) -> Result<Decimal, RateError> {
+        let standard = self.standard(year)?;
+        match raised {
+            None => Ok(standard),
+            Some(r) if r <= standard * Decimal::new(112, 2) => Ok(r),
+            Some(_) => Err(RateError::RaisedTooHigh),
+        }
+    }
+
+    /// Amount for `payable_hours`, exact; round only when presenting (see [`present_kr`]).
+    pub fn amount(&self, year: i32, raised: Option<Decimal>, payable_hours: Decimal) -> Result<Decimal, RateError> {
+        Ok(self.hourly(year, raised)? * payable_hours)
+    }
+}
+
+/// `12 345,67` style kronor for presentation, rounded half away from zero to öre.
+pub fn present_kr(amount: Decimal) -> String {
+    let r = amount.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    format!("{r:.2}").replace('.', ",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_follow_the_year_and_the_raised_limit() {
+        let t = RateTable::with_known_years();
+        // 11 payable hours in 2024: 11 × 332,60 = 3 658,60 kr.
+        assert_eq!(t.amount(2024, None, Decimal::from(11)).unwrap(), Decimal::new(365860, 2));
+        assert_eq!(t.standard(2031), Err(RateError::MissingYear(2031)));
+        // 12 % above 332,60 is 372,512: 372,51 is allowed, 372,52 is not.
+        assert!(t.hourly(2024, Some(Decimal::new(37251, 2))).is_ok());
+        assert_eq!(t.hourly(2024, Some(Decimal::new(37252, 2))), Err(RateError::RaisedTooHigh));
+        assert_eq!(present_kr(Decimal::new(3658605, 3)), "3658,61");
+    }
+}

@@ -1,0 +1,591 @@
+//! The validation engine: rules V1–V10 of the domain brief. Each rule is a function with an id,
+//! a severity (configurable where the brief says so), the rows it concerns and a message in
+//! Swedish and English (see `crate::i18n`). Pure: the phone and the server run the same code.
+
+use super::people::{AssistantId, RecipientId};
+use super::row::midnight_utc;
+use super::{Assistant, Decision, Granted, Minutes, MonthStatus, ReportMonth, Recipient, Regime, TimeKind, TimeRow, Totals};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Severity {
+    /// Blocks saving (for a row) or export (for a month).
+    Error,
+    /// Shown and must be looked at; does not block.
+    Warning,
+    Info,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RuleId {
+    V1,
+    V2,
+    V3,
+    V4,
+    V5,
+    V6,
+    V7,
+    V8,
+    V9,
+    V10,
+}
+
+/// A stored row as the rules see it.
+#[derive(Clone, Debug)]
+pub struct RowRecord {
+    pub id: i64,
+    pub assistant: AssistantId,
+    pub recipient: RecipientId,
+    pub row: TimeRow,
+}
+
+/// What a rule found.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule: RuleId,
+    pub severity: Severity,
+    /// The rows concerned (empty for month-level findings).
+    pub rows: Vec<i64>,
+    pub what: What,
+}
+
+/// The facts of a finding; `crate::i18n` turns them into a message that says what to do.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum What {
+    /// V1: a recipient must have a personnummer, not a samordningsnummer.
+    RecipientHasSamordningsnummer { recipient: String },
+    /// V1: a malformed number met at the boundary.
+    PersonnummerInvalid { who: String },
+    /// V2: no 3066 / E-IOA notice to FK for this assistant and recipient, or it is later than the row.
+    NotNotified { assistant: String, recipient: String, notified: Option<NaiveDate> },
+    UnderAge { assistant: String, age: i32 },
+    OutsideEea { assistant: String },
+    /// V2, shown not blocked.
+    Relative { assistant: String, recipient: String },
+    /// V3.
+    OutsideMonth { month: ReportMonth },
+    Overlap { date: NaiveDate },
+    /// V4.
+    KindNotGranted { kind: TimeKind },
+    NoDecision { date: NaiveDate },
+    /// V5.
+    ShiftTooLong { minutes: Minutes, limit: Minutes },
+    RestAfterShiftTooShort { rest: Minutes, shift: Minutes },
+    DailyRestMissing { date: NaiveDate },
+    WeeklyRestMissing { from: NaiveDate },
+    AverageTooHigh { per_week: Minutes, limit: Minutes, from: NaiveDate, to: NaiveDate },
+    /// V6.
+    GrantApproaching { used: Minutes, granted: Minutes, from: NaiveDate, to: NaiveDate },
+    GrantExceeded { used: Minutes, granted: Minutes, from: NaiveDate, to: NaiveDate },
+    /// V7.
+    DoubleWithoutGrant { date: NaiveDate },
+    /// V8.
+    DuringAbsence { kind: AbsenceKind, date: NaiveDate },
+    HospitalStayTooLong { from: NaiveDate, days: i64 },
+    /// V9.
+    MonthNotReady { assistant: String, recipient: String, status: MonthStatus },
+    RakningIncomplete { recipient: String },
+    /// V10.
+    Deadline { deadline: NaiveDate, days_left: i64 },
+}
+
+/// Where the brief leaves a choice, it is a setting (brief: make uncertain rules configurable).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RuleConfig {
+    /// Does beredskap count as working time for V5? Depends on the collective agreement.
+    pub beredskap_is_work: bool,
+    pub daily_rest: Minutes,
+    pub weekly_rest: Minutes,
+    /// Severity of the V5 checks (shift length under AB bilaga J is always an error).
+    pub working_time_severity: Severity,
+    /// V6: warn from this share of the granted hours, in percent.
+    pub grant_warn_percent: i64,
+    /// V8: longest hospital stay with assistance, in days.
+    pub max_hospital_days: i64,
+}
+
+impl Default for RuleConfig {
+    fn default() -> Self {
+        Self {
+            beredskap_is_work: false,
+            daily_rest: Minutes(11 * 60),
+            weekly_rest: Minutes(36 * 60),
+            working_time_severity: Severity::Warning,
+            grant_warn_percent: 90,
+            max_hospital_days: 28,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AbsenceKind {
+    Hospital,
+    School,
+    DailyActivity,
+    Childcare,
+}
+
+/// A period when the recipient is in hospital, school, daily activity or childcare (V8).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Absence {
+    pub recipient: RecipientId,
+    pub kind: AbsenceKind,
+    pub from: NaiveDate,
+    /// Inclusive.
+    pub to: NaiveDate,
+    /// A special decision allows assistance during it.
+    pub assistance_allowed: bool,
+}
+
+fn finding(rule: RuleId, severity: Severity, rows: Vec<i64>, what: What) -> Finding {
+    Finding { rule, severity, rows, what }
+}
+
+// ---------------------------------------------------------------- V1
+
+/// V1 at the boundary: parse a number typed or imported, or say why not.
+pub fn v1_parse(raw: &str, who: &str) -> Result<super::Personnummer, Finding> {
+    super::Personnummer::parse(raw).map_err(|_| finding(RuleId::V1, Severity::Error, vec![], What::PersonnummerInvalid { who: who.into() }))
+}
+
+/// V1 on known people: a recipient needs a real personnummer (samordningsnummer only for assistants).
+pub fn v1_recipients<'a>(recipients: impl IntoIterator<Item = &'a Recipient>) -> Vec<Finding> {
+    recipients
+        .into_iter()
+        .filter(|r| r.personnummer.is_samordningsnummer())
+        .map(|r| finding(RuleId::V1, Severity::Error, vec![], What::RecipientHasSamordningsnummer { recipient: r.name() }))
+        .collect()
+}
+
+// ---------------------------------------------------------------- per-row rules (V2, V3 month, V4, V8)
+
+/// The context a single row is checked in.
+pub struct RowContext<'a> {
+    pub month: ReportMonth,
+    pub assistant: &'a Assistant,
+    pub recipient: &'a Recipient,
+    /// The recipient's decisions.
+    pub decisions: &'a [Decision],
+    pub absences: &'a [Absence],
+    pub config: &'a RuleConfig,
+}
+
+/// Rules that need only the row and its people: V2, V3 (inside the month), V4, V8, and the
+/// shift-length part of V5 under AB bilaga J. Used by the add-row form and by [`check_month`].
+pub fn check_row(r: &RowRecord, cx: &RowContext) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let ids = || vec![r.id];
+    let date = r.row.date();
+    let (a, rec) = (cx.assistant, cx.recipient);
+
+    // V2
+    match a.fk_notified.get(&rec.id) {
+        Some(n) if *n <= date => {}
+        n => out.push(finding(RuleId::V2, Severity::Error, ids(), What::NotNotified { assistant: a.name(), recipient: rec.name(), notified: n.copied() })),
+    }
+    let age = a.age_on(date);
+    if age < 18 {
+        out.push(finding(RuleId::V2, Severity::Error, ids(), What::UnderAge { assistant: a.name(), age }));
+    }
+    if !a.eea_resident {
+        out.push(finding(RuleId::V2, Severity::Error, ids(), What::OutsideEea { assistant: a.name() }));
+    }
+    if a.relative_of.contains(&rec.id) {
+        out.push(finding(RuleId::V2, Severity::Info, ids(), What::Relative { assistant: a.name(), recipient: rec.name() }));
+    }
+
+    // V3: the row starts in the report month (a part after midnight into the next month is
+    // split off at export).
+    if !cx.month.contains(date) {
+        out.push(finding(RuleId::V3, Severity::Error, ids(), What::OutsideMonth { month: cx.month }));
+    }
+
+    // V4: väntetid and beredskap only where a decision grants them.
+    match cx.decisions.iter().find(|d| d.recipient == rec.id && d.covers(date)) {
+        None => out.push(finding(RuleId::V4, Severity::Warning, ids(), What::NoDecision { date })),
+        Some(d) => {
+            let granted = match r.row.kind() {
+                TimeKind::Aktiv => true,
+                TimeKind::Vantetid => d.vantetid_allowed,
+                TimeKind::Beredskap => d.beredskap_allowed,
+            };
+            if !granted {
+                out.push(finding(RuleId::V4, Severity::Error, ids(), What::KindNotGranted { kind: r.row.kind() }));
+            }
+        }
+    }
+
+    // V5 (AB bilaga J): the row alone is already a too long shift.
+    if let Regime::AbBilagaJ { allow_24h_shifts } = a.regime {
+        let limit = shift_limit(allow_24h_shifts);
+        if r.row.minutes() > limit {
+            out.push(finding(RuleId::V5, Severity::Error, ids(), What::ShiftTooLong { minutes: r.row.minutes(), limit }));
+        }
+    }
+
+    // V8
+    for part in r.row.day_parts() {
+        for ab in cx.absences.iter().filter(|ab| ab.recipient == rec.id && !ab.assistance_allowed && ab.from <= part.date && part.date <= ab.to) {
+            out.push(finding(RuleId::V8, Severity::Warning, ids(), What::DuringAbsence { kind: ab.kind, date: part.date }));
+        }
+    }
+    out
+}
+
+fn shift_limit(allow_24h: bool) -> Minutes {
+    Minutes(if allow_24h { 24 * 60 } else { 20 * 60 })
+}
+
+// ---------------------------------------------------------------- V3 overlap and V5, per assistant
+
+/// A continuous stretch of work: touching or overlapping rows merged (across recipients).
+#[derive(Clone, Debug)]
+struct Shift {
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    /// Working minutes (beredskap excluded unless configured).
+    work: i64,
+    rows: Vec<i64>,
+}
+
+/// V3 overlaps and V5 working-time limits for one assistant, over all their rows (any
+/// recipient). `rows` need not be sorted.
+pub fn check_assistant(assistant: &Assistant, rows: &[&RowRecord], config: &RuleConfig) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut sorted: Vec<&RowRecord> = rows.to_vec();
+    sorted.sort_by_key(|r| (r.row.start_at(), r.row.end_at(), r.id));
+
+    // V3: overlaps. Sweep, keeping the row that reaches furthest.
+    let mut reach: Option<&RowRecord> = None;
+    for r in &sorted {
+        if let Some(prev) = reach {
+            if r.row.start_at() < prev.row.end_at() {
+                out.push(finding(RuleId::V3, Severity::Error, vec![prev.id, r.id], What::Overlap { date: r.row.date() }));
+            }
+            if r.row.end_at() > prev.row.end_at() {
+                reach = Some(r);
+            }
+        } else {
+            reach = Some(r);
+        }
+    }
+
+    // Shifts: merge touching/overlapping rows that count as work.
+    let counts = |k: TimeKind| k != TimeKind::Beredskap || config.beredskap_is_work;
+    let mut shifts: Vec<Shift> = Vec::new();
+    for r in sorted.iter().filter(|r| counts(r.row.kind())) {
+        let (s, e, m) = (r.row.start_at(), r.row.end_at(), r.row.minutes().0);
+        match shifts.last_mut() {
+            Some(last) if s <= last.end => {
+                if e > last.end {
+                    last.end = e;
+                }
+                last.work += m;
+                last.rows.push(r.id);
+            }
+            _ => shifts.push(Shift { start: s, end: e, work: m, rows: vec![r.id] }),
+        }
+    }
+    let sev = config.working_time_severity;
+    let local_date = |t: DateTime<Utc>| t.with_timezone(&super::TZ).date_naive();
+
+    // AB bilaga J: shift length and the rest that follows it.
+    if let Regime::AbBilagaJ { allow_24h_shifts } = assistant.regime {
+        let limit = shift_limit(allow_24h_shifts);
+        for (i, sh) in shifts.iter().enumerate() {
+            let len = Minutes((sh.end - sh.start).num_minutes());
+            // A single row that is too long is reported by `check_row` already.
+            if len > limit && sh.rows.len() > 1 {
+                out.push(finding(RuleId::V5, Severity::Error, sh.rows.clone(), What::ShiftTooLong { minutes: len, limit }));
+            }
+            if let Some(next) = shifts.get(i + 1) {
+                let rest = Minutes((next.start - sh.end).num_minutes());
+                if rest < len {
+                    out.push(finding(RuleId::V5, sev, next.rows.clone(), What::RestAfterShiftTooShort { rest, shift: len }));
+                }
+            }
+        }
+    }
+
+    // Daily rest: every 24 h window that starts with a shift holds `daily_rest` of rest.
+    // Under AB bilaga J, long shifts (over 13 h) are governed by the rest-after-shift rule.
+    for i in 0..shifts.len() {
+        let long = (shifts[i].end - shifts[i].start).num_minutes() > 13 * 60;
+        if matches!(assistant.regime, Regime::AbBilagaJ { .. }) && long {
+            continue;
+        }
+        if max_rest_in_window(&shifts, i, Duration::hours(24)) < config.daily_rest.0 {
+            out.push(finding(RuleId::V5, sev, shifts[i].rows.clone(), What::DailyRestMissing { date: local_date(shifts[i].start) }));
+        }
+    }
+    // Weekly rest: every 7-day window that starts with a shift holds `weekly_rest` of rest.
+    let mut reported_until = None;
+    for i in 0..shifts.len() {
+        if reported_until.is_some_and(|u| shifts[i].start < u) {
+            continue;
+        }
+        if max_rest_in_window(&shifts, i, Duration::days(7)) < config.weekly_rest.0 {
+            out.push(finding(RuleId::V5, sev, shifts[i].rows.clone(), What::WeeklyRestMissing { from: local_date(shifts[i].start) }));
+            reported_until = Some(shifts[i].start + Duration::days(7));
+        }
+    }
+
+    // Averages per calculation period.
+    let Some(first) = shifts.first().map(|s| local_date(s.start)) else { return out };
+    let last = shifts.last().map(|s| local_date(s.end)).unwrap_or(first);
+    let periods: Vec<(NaiveDate, NaiveDate, i64)> = match assistant.regime {
+        Regime::Atl { period_start, period_months } => {
+            let months = period_months.clamp(1, 4);
+            let mut p = Vec::new();
+            let mut from = period_start;
+            while from > first {
+                from = from.checked_sub_months(chrono::Months::new(months)).unwrap_or(NaiveDate::MIN);
+            }
+            while from <= last {
+                let to = from.checked_add_months(chrono::Months::new(months)).unwrap_or(NaiveDate::MAX);
+                p.push((from, to, 48 * 60));
+                from = to;
+            }
+            p
+        }
+        Regime::HusligtArbete { period_start } => {
+            let mut from = period_start - Duration::days(28 * ((period_start - first).num_days().max(0) / 28 + 1));
+            let mut p = Vec::new();
+            while from <= last {
+                p.push((from, from + Duration::days(28), 52 * 60));
+                from += Duration::days(28);
+            }
+            p
+        }
+        Regime::AbBilagaJ { .. } => vec![],
+    };
+    for (from, to, limit_per_week) in periods {
+        let (a, b) = (midnight_utc(from), midnight_utc(to));
+        let mut total = 0i64;
+        let mut concerned = Vec::new();
+        for sh in shifts.iter().filter(|s| s.start < b && a < s.end) {
+            // Clip to the period by the share of the shift inside it.
+            let inside = (sh.end.min(b) - sh.start.max(a)).num_minutes();
+            let whole = (sh.end - sh.start).num_minutes().max(1);
+            total += sh.work * inside / whole;
+            concerned.extend(sh.rows.iter().copied());
+        }
+        let days = (to - from).num_days();
+        // total / (days / 7) > limit  ⇔  total × 7 > limit × days
+        if total * 7 > limit_per_week * days {
+            out.push(finding(
+                RuleId::V5,
+                sev,
+                concerned,
+                What::AverageTooHigh { per_week: Minutes(total * 7 / days), limit: Minutes(limit_per_week), from, to: to.pred_opt().unwrap_or(to) },
+            ));
+        }
+    }
+    out
+}
+
+/// The longest rest inside `[start of shift i, + window)`, in minutes.
+fn max_rest_in_window(shifts: &[Shift], i: usize, window: Duration) -> i64 {
+    let w_end = shifts[i].start + window;
+    let mut best = 0;
+    let mut j = i;
+    while j < shifts.len() && shifts[j].start < w_end {
+        let work_end = shifts[j].end.min(w_end);
+        let next_start = shifts.get(j + 1).map(|n| n.start.min(w_end)).unwrap_or(w_end);
+        best = best.max((next_start - work_end).num_minutes());
+        j += 1;
+    }
+    best
+}
+
+// ---------------------------------------------------------------- V6, V7 per recipient
+
+/// V6 (hours against the decision) and V7 (overlapping assistants) for one recipient's rows
+/// (all assistants) in `month`.
+pub fn check_recipient(month: ReportMonth, rows: &[&RowRecord], decisions: &[Decision], config: &RuleConfig) -> Vec<Finding> {
+    let mut out = Vec::new();
+
+    // V7: sweep over rows by start; report each pair of different assistants that overlap
+    // on a date no decision with double assistance covers.
+    let mut sorted: Vec<&RowRecord> = rows.to_vec();
+    sorted.sort_by_key(|r| (r.row.start_at(), r.id));
+    let mut active: Vec<&RowRecord> = Vec::new();
+    for r in &sorted {
+        active.retain(|a| a.row.end_at() > r.row.start_at());
+        for a in &active {
+            if a.assistant != r.assistant {
+                let date = r.row.date();
+                let double = decisions.iter().any(|d| d.covers(date) && d.double_assistance);
+                if !double {
+                    out.push(finding(RuleId::V7, Severity::Warning, vec![a.id, r.id], What::DoubleWithoutGrant { date }));
+                }
+            }
+        }
+        active.push(r);
+    }
+
+    // V6: payable time per span of each decision that touches the month.
+    let payable = |from: NaiveDate, to: NaiveDate| -> (Minutes, Vec<i64>) {
+        let mut t = Totals::default();
+        let mut ids = Vec::new();
+        for r in rows {
+            for p in r.row.day_parts().into_iter().filter(|p| from <= p.date && p.date <= to) {
+                t.add(p.kind, p.minutes);
+                ids.push(r.id);
+            }
+        }
+        ids.dedup();
+        // aktiv + väntetid/4 + beredskap/7, kept in minutes (rounded down to the minute).
+        (Minutes(t.aktiv.0 + t.vantetid.0 / 4 + t.beredskap.0 / 7), ids)
+    };
+    for d in decisions.iter().filter(|d| d.overlaps_month(month)) {
+        let spans: Vec<(NaiveDate, NaiveDate, Minutes)> = match d.granted {
+            Granted::PerMonth(g) => vec![(month.first_day().max(d.valid_from), month.last_day().min(d.valid_to), g)],
+            Granted::PerPeriod(g) => vec![(d.valid_from, d.valid_to, g)],
+            Granted::PerWeek(g) => {
+                use chrono::Datelike;
+                let mut monday = month.first_day() - Duration::days(month.first_day().weekday().num_days_from_monday() as i64);
+                let mut v = Vec::new();
+                while monday <= month.last_day() {
+                    let sunday = monday + Duration::days(6);
+                    if d.valid_from <= sunday && monday <= d.valid_to {
+                        v.push((monday, sunday, g));
+                    }
+                    monday += Duration::days(7);
+                }
+                v
+            }
+        };
+        for (from, to, granted) in spans {
+            let (used, ids) = payable(from, to);
+            if used > granted {
+                out.push(finding(RuleId::V6, Severity::Warning, ids, What::GrantExceeded { used, granted, from, to }));
+            } else if used.0 * 100 >= granted.0 * config.grant_warn_percent && granted.0 > 0 {
+                out.push(finding(RuleId::V6, Severity::Info, vec![], What::GrantApproaching { used, granted, from, to }));
+            }
+        }
+    }
+    out
+}
+
+/// V8: hospital stays longer than the configured number of days.
+pub fn check_absences(absences: &[Absence], config: &RuleConfig) -> Vec<Finding> {
+    absences
+        .iter()
+        .filter(|a| a.kind == AbsenceKind::Hospital)
+        .filter_map(|a| {
+            let days = (a.to - a.from).num_days() + 1;
+            (days > config.max_hospital_days).then(|| finding(RuleId::V8, Severity::Warning, vec![], What::HospitalStayTooLong { from: a.from, days }))
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------- the month: preflight (V9, V10)
+
+/// One assistant × recipient month and where it stands.
+#[derive(Clone, Debug)]
+pub struct MonthState {
+    pub assistant: AssistantId,
+    pub recipient: RecipientId,
+    pub status: MonthStatus,
+}
+
+/// Everything the month's checks need.
+pub struct MonthInput<'a> {
+    pub month: ReportMonth,
+    pub today: NaiveDate,
+    /// The month's rows, plus the involved assistants' rows around it (for rest and averages).
+    pub rows: &'a [RowRecord],
+    pub assistants: &'a HashMap<AssistantId, Assistant>,
+    pub recipients: &'a HashMap<RecipientId, Recipient>,
+    pub decisions: &'a [Decision],
+    pub absences: &'a [Absence],
+    pub states: &'a [MonthState],
+    /// Recipients whose räkning (3057) is complete and signed.
+    pub rakning_complete: &'a [RecipientId],
+    pub config: &'a RuleConfig,
+}
+
+/// The result of a month's preflight: every finding, and whether export may proceed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Preflight {
+    pub findings: Vec<Finding>,
+}
+
+impl Preflight {
+    pub fn ready(&self) -> bool {
+        !self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.severity == Severity::Error)
+    }
+}
+
+/// Runs every rule over a month: everything standing between the month and an export.
+pub fn preflight(input: &MonthInput) -> Preflight {
+    let mut findings = Vec::new();
+    findings.extend(v1_recipients(input.recipients.values()));
+    let in_month: Vec<&RowRecord> = input.rows.iter().filter(|r| input.month.contains(r.row.date())).collect();
+
+    // Per row.
+    for r in &in_month {
+        let (Some(assistant), Some(recipient)) = (input.assistants.get(&r.assistant), input.recipients.get(&r.recipient)) else { continue };
+        let cx = RowContext { month: input.month, assistant, recipient, decisions: input.decisions, absences: input.absences, config: input.config };
+        findings.extend(check_row(r, &cx));
+    }
+    // Per assistant, over all their rows.
+    let mut by_assistant: HashMap<AssistantId, Vec<&RowRecord>> = HashMap::new();
+    for r in input.rows {
+        by_assistant.entry(r.assistant).or_default().push(r);
+    }
+    let mut ids: Vec<_> = by_assistant.keys().copied().collect();
+    ids.sort();
+    for id in ids {
+        if let Some(a) = input.assistants.get(&id) {
+            findings.extend(check_assistant(a, &by_assistant[&id], input.config));
+        }
+    }
+    // Per recipient.
+    let mut by_recipient: HashMap<RecipientId, Vec<&RowRecord>> = HashMap::new();
+    for r in &in_month {
+        by_recipient.entry(r.recipient).or_default().push(r);
+    }
+    let mut rids: Vec<_> = by_recipient.keys().copied().collect();
+    rids.sort();
+    for rid in rids {
+        let decisions: Vec<Decision> = input.decisions.iter().filter(|d| d.recipient == rid).cloned().collect();
+        findings.extend(check_recipient(input.month, &by_recipient[&rid], &decisions, input.config));
+    }
+    findings.extend(check_absences(input.absences, input.config));
+
+    // V9: status of every month and räkning.
+    let name_a = |id: AssistantId| input.assistants.get(&id).map(|a| a.name()).unwrap_or_default();
+    let name_r = |id: RecipientId| input.recipients.get(&id).map(|r| r.name()).unwrap_or_default();
+    for s in input.states {
+        if !matches!(s.status, MonthStatus::Attested | MonthStatus::Exported) {
+            findings.push(finding(RuleId::V9, Severity::Error, vec![], What::MonthNotReady { assistant: name_a(s.assistant), recipient: name_r(s.recipient), status: s.status }));
+        }
+    }
+    let mut with_months: Vec<RecipientId> = input.states.iter().map(|s| s.recipient).collect();
+    with_months.sort();
+    with_months.dedup();
+    for rid in with_months {
+        if !input.rakning_complete.contains(&rid) {
+            findings.push(finding(RuleId::V9, Severity::Error, vec![], What::RakningIncomplete { recipient: name_r(rid) }));
+        }
+    }
+
+    // V10
+    let deadline = input.month.fk_deadline();
+    let days_left = (deadline - input.today).num_days();
+    findings.push(finding(RuleId::V10, if days_left < 0 { Severity::Warning } else { Severity::Info }, vec![], What::Deadline { deadline, days_left }));
+
+    findings.sort_by(|a, b| (a.severity, a.rule as u8).cmp(&(b.severity, b.rule as u8)));
+    Preflight { findings }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,270 @@
+//! Worked examples for V1–V10; each says how the expected result was computed by hand.
+
+use super::*;
+use crate::domain::{Funder, Personnummer, RowInput};
+use chrono::NaiveDate;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn row(id: i64, assistant: i64, recipient: i64, date: &str, start: &str, end: &str, kind: &str) -> RowRecord {
+    let next_day = end <= start;
+    let input = RowInput { recipient: recipient.to_string(), date: date.into(), start: start.into(), end: end.into(), next_day, kind: kind.into() };
+    RowRecord { id, assistant, recipient, row: input.parse().unwrap() }
+}
+
+fn assistant(id: i64, regime: Regime) -> Assistant {
+    Assistant {
+        id,
+        personnummer: Personnummer::parse("197005120105").unwrap(),
+        first_name: "Anna".into(),
+        last_name: format!("A{id}"),
+        eea_resident: true,
+        fk_notified: [(1, d("2024-01-01")), (2, d("2024-01-01"))].into_iter().collect(),
+        relative_of: vec![],
+        regime,
+        collective_agreement: true,
+    }
+}
+
+fn atl() -> Regime {
+    Regime::Atl { period_start: d("2026-01-01"), period_months: 4 }
+}
+
+fn recipient(id: i64) -> Recipient {
+    Recipient { id, personnummer: Personnummer::parse("194503150049").unwrap(), first_name: "Bo".into(), last_name: format!("B{id}") }
+}
+
+fn decision(recipient: i64, granted: Granted) -> Decision {
+    Decision {
+        recipient,
+        funder: Funder::Sfb,
+        granted,
+        valid_from: d("2026-01-01"),
+        valid_to: d("2026-06-30"),
+        vantetid_allowed: true,
+        beredskap_allowed: false,
+        double_assistance: false,
+        raised_rate: None,
+    }
+}
+
+fn row_findings(r: &RowRecord, a: &Assistant, decisions: &[Decision]) -> Vec<Finding> {
+    let rec = recipient(r.recipient);
+    let config = RuleConfig::default();
+    check_row(r, &RowContext { month: ReportMonth::of(r.row.date()), assistant: a, recipient: &rec, decisions, absences: &[], config: &config })
+}
+
+fn rules(f: &[Finding]) -> Vec<(RuleId, Severity)> {
+    f.iter().map(|f| (f.rule, f.severity)).collect()
+}
+
+#[test]
+fn v1_a_recipient_needs_a_personnummer_and_bad_numbers_are_named() {
+    let mut r = recipient(1);
+    assert!(v1_recipients([&r]).is_empty());
+    r.personnummer = Personnummer::parse("197010632391").unwrap(); // samordningsnummer
+    assert_eq!(rules(&v1_recipients([&r])), vec![(RuleId::V1, Severity::Error)]);
+    assert!(matches!(v1_parse("19701063239", "Anna").unwrap_err().what, What::PersonnummerInvalid { .. }));
+}
+
+#[test]
+fn v2_notice_age_eea_and_relative() {
+    let r = row(1, 1, 1, "2026-03-10", "08:00", "12:00", "aktiv");
+    let dec = [decision(1, Granted::PerMonth(Minutes(100 * 60)))];
+    let mut a = assistant(1, atl());
+    assert!(row_findings(&r, &a, &dec).is_empty());
+    // Notified the day after the row: not yet reported to FK for that day.
+    a.fk_notified.insert(1, d("2026-03-11"));
+    assert!(matches!(row_findings(&r, &a, &dec)[0].what, What::NotNotified { .. }));
+    a.fk_notified.insert(1, d("2026-03-10"));
+    // Born 2008-05-12 (valid check digit): 17 on 2026-03-10, 18 from 2026-05-12.
+    a.personnummer = Personnummer::parse("200805120003").unwrap();
+    let f = row_findings(&r, &a, &dec);
+    assert!(f.iter().any(|f| matches!(f.what, What::UnderAge { age: 17, .. })), "{f:?}");
+    a.personnummer = Personnummer::parse("197005120105").unwrap();
+    a.eea_resident = false;
+    assert!(matches!(row_findings(&r, &a, &dec)[0].what, What::OutsideEea { .. }));
+    a.eea_resident = true;
+    a.relative_of = vec![1];
+    assert_eq!(rules(&row_findings(&r, &a, &dec)), vec![(RuleId::V2, Severity::Info)]);
+}
+
+#[test]
+fn v3_overlap_across_recipients_and_month_bounds() {
+    let a = assistant(1, atl());
+    // 07–15 for Bo and 14–18 for Cecilia overlap by an hour; 15–18 would only touch.
+    let r1 = row(1, 1, 1, "2026-03-10", "07:00", "15:00", "aktiv");
+    let r2 = row(2, 1, 2, "2026-03-10", "14:00", "18:00", "aktiv");
+    let r3 = row(3, 1, 2, "2026-03-11", "15:00", "18:00", "aktiv");
+    let f = check_assistant(&a, &[&r1, &r2, &r3], &RuleConfig::default());
+    let overlaps: Vec<_> = f.iter().filter(|f| f.rule == RuleId::V3).collect();
+    assert_eq!(overlaps.len(), 1);
+    assert_eq!(overlaps[0].rows, vec![1, 2]);
+    // A row dated in February is not part of March's report.
+    let feb = row(4, 1, 1, "2026-02-28", "08:00", "10:00", "aktiv");
+    let rec = recipient(1);
+    let cx = RowContext { month: ReportMonth::parse("2026-03").unwrap(), assistant: &a, recipient: &rec, decisions: &[], absences: &[], config: &RuleConfig::default() };
+    assert!(check_row(&feb, &cx).iter().any(|f| f.what == What::OutsideMonth { month: ReportMonth::parse("2026-03").unwrap() }));
+}
+
+#[test]
+fn v4_kinds_only_where_granted() {
+    let a = assistant(1, atl());
+    let dec = [decision(1, Granted::PerMonth(Minutes(100 * 60)))]; // väntetid yes, beredskap no
+    assert!(row_findings(&row(1, 1, 1, "2026-03-10", "22:00", "07:00", "vantetid"), &a, &dec).is_empty());
+    let f = row_findings(&row(2, 1, 1, "2026-03-10", "22:00", "07:00", "beredskap"), &a, &dec);
+    assert_eq!(rules(&f), vec![(RuleId::V4, Severity::Error)]);
+    // No decision covers the date: a warning, not a block.
+    let f = row_findings(&row(3, 1, 1, "2026-08-10", "08:00", "12:00", "aktiv"), &a, &dec);
+    assert_eq!(rules(&f), vec![(RuleId::V4, Severity::Warning)]);
+}
+
+#[test]
+fn v5_ab_bilaga_j_shift_length_and_following_rest() {
+    let a = assistant(1, Regime::AbBilagaJ { allow_24h_shifts: false });
+    // 08:00–06:00 next day = 22 h > 20 h: an error on the row itself.
+    let long = row(1, 1, 1, "2026-03-10", "08:00", "06:00", "aktiv");
+    assert!(row_findings(&long, &a, &[decision(1, Granted::PerMonth(Minutes(600 * 60)))]).iter().any(|f| f.what == What::ShiftTooLong { minutes: Minutes(22 * 60), limit: Minutes(20 * 60) }));
+    // With a recorded 24 h decision the same shift is fine.
+    let a24 = assistant(1, Regime::AbBilagaJ { allow_24h_shifts: true });
+    assert!(!row_findings(&long, &a24, &[decision(1, Granted::PerMonth(Minutes(600 * 60)))]).iter().any(|f| f.rule == RuleId::V5));
+    // Two touching rows for two recipients make one 21 h shift (08–20 + 20–05).
+    let r1 = row(2, 1, 1, "2026-03-12", "08:00", "20:00", "aktiv");
+    let r2 = row(3, 1, 2, "2026-03-12", "20:00", "05:00", "vantetid");
+    // Rest after: next shift starts 2026-03-13 15:00, 10 h after 05:00 < 21 h.
+    let r3 = row(4, 1, 1, "2026-03-13", "15:00", "18:00", "aktiv");
+    let f = check_assistant(&a, &[&r1, &r2, &r3], &RuleConfig::default());
+    assert!(f.iter().any(|f| f.what == What::ShiftTooLong { minutes: Minutes(21 * 60), limit: Minutes(20 * 60) } && f.rows == vec![2, 3]), "{f:?}");
+    assert!(f.iter().any(|f| f.what == What::RestAfterShiftTooShort { rest: Minutes(600), shift: Minutes(21 * 60) } && f.rows == vec![4]), "{f:?}");
+}
+
+#[test]
+fn v5_daily_and_weekly_rest() {
+    let a = assistant(1, atl());
+    // 07–19 then 02–07 next night: in the 24 h from 07:00 the longest rest is 19→02 = 7 h < 11 h.
+    let r1 = row(1, 1, 1, "2026-03-10", "07:00", "19:00", "aktiv");
+    let r2 = row(2, 1, 1, "2026-03-11", "02:00", "07:00", "aktiv");
+    let f = check_assistant(&a, &[&r1, &r2], &RuleConfig::default());
+    assert!(f.iter().any(|f| f.what == What::DailyRestMissing { date: d("2026-03-10") }), "{f:?}");
+    // Ordinary 07–16 days, Monday to Sunday without a break: no 36 h rest in 7 days.
+    let week: Vec<RowRecord> = (0..7).map(|i| row(10 + i, 1, 1, &format!("2026-03-{:02}", 9 + i), "07:00", "16:00", "aktiv")).collect();
+    let refs: Vec<&RowRecord> = week.iter().collect();
+    let f = check_assistant(&a, &refs, &RuleConfig::default());
+    assert!(f.iter().any(|f| matches!(f.what, What::WeeklyRestMissing { .. })), "{f:?}");
+    assert!(!f.iter().any(|f| matches!(f.what, What::DailyRestMissing { .. })), "15 h rest every night is enough: {f:?}");
+    // Five days then two free: 36 h rest holds.
+    let refs5: Vec<&RowRecord> = week.iter().take(5).collect();
+    assert!(!check_assistant(&a, &refs5, &RuleConfig::default()).iter().any(|f| matches!(f.what, What::WeeklyRestMissing { .. })));
+}
+
+#[test]
+fn v5_averages_atl_48_and_husligt_52() {
+    // Husligt arbete, 28-day period from 2026-03-02: 20 days × 11 h = 220 h > 4 × 52 h = 208 h.
+    // Average per week: 220 h × 7 / 28 = 55 h.
+    let a = assistant(1, Regime::HusligtArbete { period_start: d("2026-03-02") });
+    let rows: Vec<RowRecord> = (0..28).filter(|i| i % 7 < 5).map(|i| {
+        let date = d("2026-03-02") + Duration::days(i);
+        row(i, 1, 1, &date.to_string(), "07:00", "18:00", "aktiv")
+    }).collect();
+    let refs: Vec<&RowRecord> = rows.iter().collect();
+    let f = check_assistant(&a, &refs, &RuleConfig::default());
+    assert!(f.iter().any(|f| f.what == What::AverageTooHigh { per_week: Minutes(55 * 60), limit: Minutes(52 * 60), from: d("2026-03-02"), to: d("2026-03-29") }), "{f:?}");
+    // The same under ATL over a 4-month period (Jan–Apr, 120 days): 220 h × 7 / 120 = 12,8 h/week.
+    let atl = assistant(1, atl());
+    assert!(!check_assistant(&atl, &refs, &RuleConfig::default()).iter().any(|f| matches!(f.what, What::AverageTooHigh { .. })));
+}
+
+#[test]
+fn v5_beredskap_counts_only_when_configured() {
+    // 08–20 aktiv then 20–08 beredskap, daily: with beredskap as work there is no rest at all.
+    let a = assistant(1, atl());
+    let r1 = row(1, 1, 1, "2026-03-10", "08:00", "20:00", "aktiv");
+    let r2 = row(2, 1, 1, "2026-03-10", "20:00", "08:00", "beredskap");
+    let r3 = row(3, 1, 1, "2026-03-11", "08:00", "20:00", "aktiv");
+    let rest = |cfg: &RuleConfig| check_assistant(&a, &[&r1, &r2, &r3], cfg).iter().any(|f| matches!(f.what, What::DailyRestMissing { .. }));
+    assert!(!rest(&RuleConfig::default()));
+    assert!(rest(&RuleConfig { beredskap_is_work: true, ..RuleConfig::default() }));
+}
+
+#[test]
+fn v6_hours_against_the_decision() {
+    let month = ReportMonth::parse("2026-03").unwrap();
+    // Granted 20 h in March. 2 × 8 h aktiv + 8 h väntetid (= 2 h) = 18 h: 90 % → approaching.
+    let dec = [decision(1, Granted::PerMonth(Minutes(20 * 60)))];
+    let r1 = row(1, 1, 1, "2026-03-02", "08:00", "16:00", "aktiv");
+    let r2 = row(2, 2, 1, "2026-03-03", "08:00", "16:00", "aktiv");
+    let r3 = row(3, 1, 1, "2026-03-03", "22:00", "06:00", "vantetid");
+    let f = check_recipient(month, &[&r1, &r2, &r3], &dec, &RuleConfig::default());
+    assert_eq!(rules(&f), vec![(RuleId::V6, Severity::Info)]);
+    // One more hour of aktiv → 19 h; still approaching. Two more → 20 h: not past. Three → 21 h: past.
+    let r4 = row(4, 1, 1, "2026-03-04", "08:00", "11:00", "aktiv");
+    let f = check_recipient(month, &[&r1, &r2, &r3, &r4], &dec, &RuleConfig::default());
+    assert!(f.iter().any(|f| f.what == What::GrantExceeded { used: Minutes(21 * 60), granted: Minutes(20 * 60), from: d("2026-03-01"), to: d("2026-03-31") }), "{f:?}");
+    // Per week: 25 h granted in week 10 (2–8 March), 2 × 8 h + 2 h = 18 h → 72 %: nothing.
+    let weekly = [decision(1, Granted::PerWeek(Minutes(25 * 60)))];
+    assert!(check_recipient(month, &[&r1, &r2, &r3], &weekly, &RuleConfig::default()).is_empty());
+}
+
+#[test]
+fn v7_two_assistants_at_once_only_with_double_assistance() {
+    let month = ReportMonth::parse("2026-03").unwrap();
+    let r1 = row(1, 1, 1, "2026-03-02", "08:00", "16:00", "aktiv");
+    let r2 = row(2, 2, 1, "2026-03-02", "15:00", "20:00", "aktiv");
+    let mut dec = decision(1, Granted::PerMonth(Minutes(200 * 60)));
+    let f = check_recipient(month, &[&r1, &r2], std::slice::from_ref(&dec), &RuleConfig::default());
+    assert_eq!(f.iter().filter(|f| f.rule == RuleId::V7).map(|f| f.rows.clone()).collect::<Vec<_>>(), vec![vec![1, 2]]);
+    dec.double_assistance = true;
+    assert!(check_recipient(month, &[&r1, &r2], &[dec], &RuleConfig::default()).iter().all(|f| f.rule != RuleId::V7));
+}
+
+#[test]
+fn v8_assistance_during_absence_and_long_hospital_stays() {
+    let a = assistant(1, atl());
+    let rec = recipient(1);
+    let stay = Absence { recipient: 1, kind: AbsenceKind::Hospital, from: d("2026-03-01"), to: d("2026-04-05"), assistance_allowed: false };
+    let r = row(1, 1, 1, "2026-03-10", "08:00", "12:00", "aktiv");
+    let dec = [decision(1, Granted::PerMonth(Minutes(200 * 60)))];
+    let config = RuleConfig::default();
+    let cx = RowContext { month: ReportMonth::parse("2026-03").unwrap(), assistant: &a, recipient: &rec, decisions: &dec, absences: std::slice::from_ref(&stay), config: &config };
+    assert_eq!(rules(&check_row(&r, &cx)), vec![(RuleId::V8, Severity::Warning)]);
+    // 1 March – 5 April is 36 days > 28.
+    assert_eq!(check_absences(&[stay], &config)[0].what, What::HospitalStayTooLong { from: d("2026-03-01"), days: 36 });
+}
+
+#[test]
+fn v9_v10_preflight_lists_what_is_missing_by_name_and_the_deadline() {
+    let month = ReportMonth::parse("2026-03").unwrap();
+    let assistants: HashMap<_, _> = [(1, assistant(1, atl()))].into_iter().collect();
+    let recipients: HashMap<_, _> = [(1, recipient(1))].into_iter().collect();
+    let rows = [row(1, 1, 1, "2026-03-02", "08:00", "16:00", "aktiv")];
+    let dec = [decision(1, Granted::PerMonth(Minutes(200 * 60)))];
+    let mut states = vec![MonthState { assistant: 1, recipient: 1, status: MonthStatus::Approved }];
+    let config = RuleConfig::default();
+    let input = |states: &[MonthState], rakning: &[i64]| {
+        preflight(&MonthInput {
+            month,
+            today: d("2026-04-20"),
+            rows: &rows,
+            assistants: &assistants,
+            recipients: &recipients,
+            decisions: &dec,
+            absences: &[],
+            states,
+            rakning_complete: rakning,
+            config: &config,
+        })
+    };
+    let p = input(&states, &[]);
+    assert!(!p.ready());
+    let errors: Vec<_> = p.errors().map(|f| f.what.clone()).collect();
+    assert_eq!(errors, vec![
+        What::MonthNotReady { assistant: "Anna A1".into(), recipient: "Bo B1".into(), status: MonthStatus::Approved },
+        What::RakningIncomplete { recipient: "Bo B1".into() },
+    ]);
+    // Deadline for March: 5 May; from 20 April that is 15 days.
+    assert!(p.findings.iter().any(|f| f.what == What::Deadline { deadline: d("2026-05-05"), days_left: 15 } && f.severity == Severity::Info));
+    states[0].status = MonthStatus::Attested;
+    assert!(input(&states, &[1]).ready());
+}
