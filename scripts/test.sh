@@ -8,7 +8,7 @@ export PATH="$PWD/end2end/node_modules/.bin:$PATH"
 
 step() { printf '\n==> %s\n' "$*"; }
 step "unit and integration tests"
-cargo test --workspace --locked
+cargo test --workspace --exclude bench --locked
 
 step "release build (server + wasm)"
 cargo leptos build --release

@@ -230,3 +230,180 @@ mod tests {
         assert!(RowError::EndNotAfterStart.message(Locale::Sv).contains("nästa dag"));
     }
 }
+
+use crate::domain::rules::{AbsenceKind, Finding, Severity, What};
+
+impl Severity {
+    pub fn label(self, l: Locale) -> &'static str {
+        match (self, l) {
+            (Severity::Error, Locale::Sv) => "Fel",
+            (Severity::Error, Locale::En) => "Error",
+            (Severity::Warning, Locale::Sv) => "Varning",
+            (Severity::Warning, Locale::En) => "Warning",
+            (Severity::Info, Locale::Sv) => "Information",
+            (Severity::Info, Locale::En) => "Information",
+        }
+    }
+}
+
+impl AbsenceKind {
+    pub fn label(self, l: Locale) -> &'static str {
+        match (self, l) {
+            (AbsenceKind::Hospital, Locale::Sv) => "sjukhusvistelse",
+            (AbsenceKind::Hospital, Locale::En) => "hospital stay",
+            (AbsenceKind::School, Locale::Sv) => "skola",
+            (AbsenceKind::School, Locale::En) => "school",
+            (AbsenceKind::DailyActivity, Locale::Sv) => "daglig verksamhet",
+            (AbsenceKind::DailyActivity, Locale::En) => "daily activity",
+            (AbsenceKind::Childcare, Locale::Sv) => "barnomsorg",
+            (AbsenceKind::Childcare, Locale::En) => "childcare",
+        }
+    }
+}
+
+impl Finding {
+    /// "V5 Varning: …" — which rule, how serious, what is wrong and what to do.
+    pub fn message(&self, l: Locale) -> String {
+        format!("{:?} {}: {}", self.rule, self.severity.label(l), self.what.message(l))
+    }
+}
+
+impl What {
+    /// What is wrong and what to do about it.
+    pub fn message(&self, l: Locale) -> String {
+        let sv = l == Locale::Sv;
+        match self {
+            What::RecipientHasSamordningsnummer { recipient } => if sv {
+                format!("{recipient} har ett samordningsnummer. Försäkringskassan kräver personnummer för den som har assistans; registrera personnumret.")
+            } else {
+                format!("{recipient} has a coordination number. FK requires a personnummer for the person with assistance; register it.")
+            },
+            What::PersonnummerInvalid { who } => if sv {
+                format!("Personnumret för {who} är felaktigt. Skriv 12 siffror, ÅÅÅÅMMDDNNNN, och kontrollera kontrollsiffran.")
+            } else {
+                format!("The personnummer of {who} is invalid. Write 12 digits, YYYYMMDDNNNN, and check the last digit.")
+            },
+            What::NotNotified { assistant, recipient, notified } => match (sv, notified) {
+                (true, Some(n)) => format!("{assistant} anmäldes till Försäkringskassan för {recipient} först {n}. Tid före anmälan ersätts inte; kontrollera datumet för anmälan (3066/E-IOA)."),
+                (true, None) => format!("{assistant} är inte anmäld till Försäkringskassan som assistent för {recipient}. Anmäl assistenten (3066/E-IOA) innan tiden redovisas."),
+                (false, Some(n)) => format!("{assistant} was reported to FK for {recipient} only on {n}. Time before that is not paid; check the date of the notice (3066/E-IOA)."),
+                (false, None) => format!("{assistant} is not reported to FK as an assistant for {recipient}. Report the assistant (3066/E-IOA) before the time is submitted."),
+            },
+            What::UnderAge { assistant, age } => if sv {
+                format!("{assistant} är {age} år den dagen. En personlig assistent måste ha fyllt 18; ta bort raden eller rätta datumet.")
+            } else {
+                format!("{assistant} is {age} on that day. A personal assistant must be 18 or older; remove the row or correct the date.")
+            },
+            What::OutsideEea { assistant } => if sv {
+                format!("{assistant} är inte bosatt inom EES. Assistansersättning betalas bara för assistenter bosatta inom EES; kontakta arbetsledaren.")
+            } else {
+                format!("{assistant} does not live in the EEA. Assistance allowance is only paid for assistants living in the EEA; contact the supervisor.")
+            },
+            What::Relative { assistant, recipient } => if sv {
+                format!("{assistant} är närstående till {recipient}. Det är tillåtet men visas för Försäkringskassan.")
+            } else {
+                format!("{assistant} is a relative of {recipient}. That is allowed but shown to FK.")
+            },
+            What::OutsideMonth { month } => if sv {
+                format!("Raden ligger utanför månaden {month}. Redovisa den i rätt månad.")
+            } else {
+                format!("The row is outside the month {month}. Report it in the right month.")
+            },
+            What::Overlap { date } => if sv {
+                format!("Två rader den {date} överlappar varandra (även för olika brukare). Ändra tiderna så att de inte krockar.")
+            } else {
+                format!("Two rows on {date} overlap (also across recipients). Change the times so they do not clash.")
+            },
+            What::KindNotGranted { kind } => if sv {
+                format!("Beslutet ger inte {} för den dagen. Ändra typ av tid eller kontrollera beslutet.", kind.label(l).to_lowercase())
+            } else {
+                format!("The decision does not grant {} for that day. Change the kind of time or check the decision.", kind.label(l).to_lowercase())
+            },
+            What::NoDecision { date } => if sv {
+                format!("Inget beslut om assistans gäller {date}. Kontrollera att beslutet är registrerat.")
+            } else {
+                format!("No decision on assistance covers {date}. Check that the decision is registered.")
+            },
+            What::ShiftTooLong { minutes, limit } => if sv {
+                format!("Passet är {minutes}, längre än tillåtna {limit} (AB bilaga J). Dela passet mellan assistenter, eller registrera beslut om 24-timmarspass.")
+            } else {
+                format!("The shift is {minutes}, longer than the allowed {limit} (AB appendix J). Share it between assistants, or record a decision on 24-hour shifts.")
+            },
+            What::RestAfterShiftTooShort { rest, shift } => if sv {
+                format!("Vilan efter ett pass på {shift} är bara {rest}; den ska vara minst lika lång som passet. Flytta nästa pass.")
+            } else {
+                format!("The rest after a {shift} shift is only {rest}; it must be at least as long as the shift. Move the next shift.")
+            },
+            What::DailyRestMissing { date } => if sv {
+                format!("Dygnsvilan räcker inte från {date}: minst 11 timmars sammanhängande vila per dygn. Flytta eller korta passen.")
+            } else {
+                format!("Daily rest is too short from {date}: at least 11 consecutive hours of rest per 24 hours. Move or shorten the shifts.")
+            },
+            What::WeeklyRestMissing { from } => if sv {
+                format!("Veckovilan räcker inte under sju dagar från {from}: minst 36 timmars sammanhängande vila. Lägg in en ledig period.")
+            } else {
+                format!("Weekly rest is too short in the seven days from {from}: at least 36 consecutive hours. Plan a period off.")
+            },
+            What::AverageTooHigh { per_week, limit, from, to } => if sv {
+                format!("I snitt {per_week} per vecka {from}–{to}, mer än {limit}. Minska timmarna under perioden.")
+            } else {
+                format!("On average {per_week} per week {from}–{to}, more than {limit}. Reduce the hours in the period.")
+            },
+            What::GrantApproaching { used, granted, from, to } => if sv {
+                format!("{used} av beviljade {granted} används {from}–{to}. Timmarna närmar sig beslutet.")
+            } else {
+                format!("{used} of the granted {granted} are used {from}–{to}. The hours approach the decision.")
+            },
+            What::GrantExceeded { used, granted, from, to } => if sv {
+                format!("{used} redovisas {from}–{to}, mer än beviljade {granted}. Timmar utöver beslutet ersätts inte; kontrollera raderna eller beslutet.")
+            } else {
+                format!("{used} are reported {from}–{to}, more than the granted {granted}. Hours beyond the decision are not paid; check the rows or the decision.")
+            },
+            What::DoubleWithoutGrant { date } => if sv {
+                format!("Två assistenter arbetar samtidigt den {date} utan beslut om dubbelassistans. Kontrollera tiderna eller beslutet.")
+            } else {
+                format!("Two assistants work at the same time on {date} without a decision on double assistance. Check the times or the decision.")
+            },
+            What::DuringAbsence { kind, date } => if sv {
+                format!("Assistans den {date} under {} kräver särskilt beslut. Kontrollera beslutet eller raden.", kind.label(l))
+            } else {
+                format!("Assistance on {date} during {} needs a special decision. Check the decision or the row.", kind.label(l))
+            },
+            What::HospitalStayTooLong { from, days } => if sv {
+                format!("Sjukhusvistelsen från {from} är {days} dagar. Assistans under sjukhusvistelse ersätts högst fyra veckor.")
+            } else {
+                format!("The hospital stay from {from} is {days} days. Assistance during a hospital stay is paid for at most four weeks.")
+            },
+            What::MonthNotReady { assistant, recipient, status } => if sv {
+                format!("{assistant} – {recipient}: {}. Månaden måste vara inskickad, godkänd och attesterad före export.", status.label(l).to_lowercase())
+            } else {
+                format!("{assistant} – {recipient}: {}. The month must be submitted, approved and attested before export.", status.label(l).to_lowercase())
+            },
+            What::RakningIncomplete { recipient } => if sv {
+                format!("Räkningen för {recipient} är inte klar eller inte signerad. Gör klart den före export.")
+            } else {
+                format!("The claim for {recipient} is not complete or not signed. Complete it before export.")
+            },
+            What::Deadline { deadline, days_left } => match (sv, *days_left >= 0) {
+                (true, true) => format!("Sista dag till Försäkringskassan är {deadline}: {days_left} dagar kvar."),
+                (true, false) => format!("Sista dag till Försäkringskassan var {deadline}. Skicka in snarast; utbetalningen för månaden väntar."),
+                (false, true) => format!("The deadline at FK is {deadline}: {days_left} days left."),
+                (false, false) => format!("The deadline at FK was {deadline}. Send the documents at once; the month's payment is waiting."),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod finding_tests {
+    use super::*;
+    use crate::domain::rules::RuleId;
+    use crate::domain::Minutes;
+
+    #[test]
+    fn findings_name_the_rule_and_say_what_to_do() {
+        let f = Finding { rule: RuleId::V5, severity: Severity::Error, rows: vec![7], what: What::ShiftTooLong { minutes: Minutes(22 * 60), limit: Minutes(20 * 60) } };
+        assert_eq!(f.message(Locale::Sv), "V5 Fel: Passet är 22 h 00 min, längre än tillåtna 20 h 00 min (AB bilaga J). Dela passet mellan assistenter, eller registrera beslut om 24-timmarspass.");
+        assert!(f.message(Locale::En).starts_with("V5 Error: The shift is 22 h 00 min"));
+    }
+}

@@ -71,14 +71,18 @@ impl Assistant {
 
     /// Age in whole years on `date`, from the birth date in the personnummer.
     pub fn age_on(&self, date: NaiveDate) -> i32 {
-        use chrono::Datelike;
-        let b = self.personnummer.birth_date();
-        let mut age = date.year() - b.year();
-        if (date.month(), date.day()) < (b.month(), b.day()) {
-            age -= 1;
-        }
-        age
+        age_on(self.personnummer.birth_date(), date)
     }
+}
+
+/// Age in whole years on `date` for someone born on `born`.
+pub fn age_on(born: NaiveDate, date: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    let mut age = date.year() - born.year();
+    if (date.month(), date.day()) < (born.month(), born.day()) {
+        age -= 1;
+    }
+    age
 }
 
 #[derive(Clone, Debug, Serialize)]

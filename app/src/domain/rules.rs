@@ -161,49 +161,74 @@ pub fn v1_recipients<'a>(recipients: impl IntoIterator<Item = &'a Recipient>) ->
 
 // ---------------------------------------------------------------- per-row rules (V2, V3 month, V4, V8)
 
-/// The context a single row is checked in.
-pub struct RowContext<'a> {
-    pub month: ReportMonth,
-    pub assistant: &'a Assistant,
-    pub recipient: &'a Recipient,
+/// What the per-row rules need to know of the assistant, the recipient and the decisions.
+/// It holds no personnummer (only the birth date), so it can be sent to the phone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RowFacts {
+    pub assistant_name: String,
+    pub birth_date: NaiveDate,
+    pub eea_resident: bool,
+    pub regime: Regime,
+    pub recipient: RecipientId,
+    pub recipient_name: String,
+    /// Date of the 3066 / E-IOA notice for this recipient.
+    pub fk_notified: Option<NaiveDate>,
+    pub relative: bool,
     /// The recipient's decisions.
-    pub decisions: &'a [Decision],
-    pub absences: &'a [Absence],
-    pub config: &'a RuleConfig,
+    pub decisions: Vec<Decision>,
+    pub absences: Vec<Absence>,
 }
 
-/// Rules that need only the row and its people: V2, V3 (inside the month), V4, V8, and the
-/// shift-length part of V5 under AB bilaga J. Used by the add-row form and by [`check_month`].
-pub fn check_row(r: &RowRecord, cx: &RowContext) -> Vec<Finding> {
+impl RowFacts {
+    pub fn new(a: &Assistant, r: &Recipient, decisions: &[Decision], absences: &[Absence]) -> Self {
+        Self {
+            assistant_name: a.name(),
+            birth_date: a.personnummer.birth_date(),
+            eea_resident: a.eea_resident,
+            regime: a.regime,
+            recipient: r.id,
+            recipient_name: r.name(),
+            fk_notified: a.fk_notified.get(&r.id).copied(),
+            relative: a.relative_of.contains(&r.id),
+            decisions: decisions.iter().filter(|d| d.recipient == r.id).cloned().collect(),
+            absences: absences.iter().filter(|ab| ab.recipient == r.id).cloned().collect(),
+        }
+    }
+}
+
+/// Rules that need only the row and its facts: V2, V3 (inside the month), V4, V8, and the
+/// shift-length part of V5 under AB bilaga J. The add-row form runs them as you type (in the
+/// browser) and the server runs them again before saving.
+pub fn check_row(r: &RowRecord, month: ReportMonth, facts: &RowFacts) -> Vec<Finding> {
     let mut out = Vec::new();
     let ids = || vec![r.id];
     let date = r.row.date();
-    let (a, rec) = (cx.assistant, cx.recipient);
+    let f = facts;
 
     // V2
-    match a.fk_notified.get(&rec.id) {
-        Some(n) if *n <= date => {}
-        n => out.push(finding(RuleId::V2, Severity::Error, ids(), What::NotNotified { assistant: a.name(), recipient: rec.name(), notified: n.copied() })),
+    match f.fk_notified {
+        Some(n) if n <= date => {}
+        n => out.push(finding(RuleId::V2, Severity::Error, ids(), What::NotNotified { assistant: f.assistant_name.clone(), recipient: f.recipient_name.clone(), notified: n })),
     }
-    let age = a.age_on(date);
+    let age = super::people::age_on(f.birth_date, date);
     if age < 18 {
-        out.push(finding(RuleId::V2, Severity::Error, ids(), What::UnderAge { assistant: a.name(), age }));
+        out.push(finding(RuleId::V2, Severity::Error, ids(), What::UnderAge { assistant: f.assistant_name.clone(), age }));
     }
-    if !a.eea_resident {
-        out.push(finding(RuleId::V2, Severity::Error, ids(), What::OutsideEea { assistant: a.name() }));
+    if !f.eea_resident {
+        out.push(finding(RuleId::V2, Severity::Error, ids(), What::OutsideEea { assistant: f.assistant_name.clone() }));
     }
-    if a.relative_of.contains(&rec.id) {
-        out.push(finding(RuleId::V2, Severity::Info, ids(), What::Relative { assistant: a.name(), recipient: rec.name() }));
+    if f.relative {
+        out.push(finding(RuleId::V2, Severity::Info, ids(), What::Relative { assistant: f.assistant_name.clone(), recipient: f.recipient_name.clone() }));
     }
 
     // V3: the row starts in the report month (a part after midnight into the next month is
     // split off at export).
-    if !cx.month.contains(date) {
-        out.push(finding(RuleId::V3, Severity::Error, ids(), What::OutsideMonth { month: cx.month }));
+    if !month.contains(date) {
+        out.push(finding(RuleId::V3, Severity::Error, ids(), What::OutsideMonth { month }));
     }
 
     // V4: väntetid and beredskap only where a decision grants them.
-    match cx.decisions.iter().find(|d| d.recipient == rec.id && d.covers(date)) {
+    match f.decisions.iter().find(|d| d.recipient == f.recipient && d.covers(date)) {
         None => out.push(finding(RuleId::V4, Severity::Warning, ids(), What::NoDecision { date })),
         Some(d) => {
             let granted = match r.row.kind() {
@@ -218,7 +243,7 @@ pub fn check_row(r: &RowRecord, cx: &RowContext) -> Vec<Finding> {
     }
 
     // V5 (AB bilaga J): the row alone is already a too long shift.
-    if let Regime::AbBilagaJ { allow_24h_shifts } = a.regime {
+    if let Regime::AbBilagaJ { allow_24h_shifts } = f.regime {
         let limit = shift_limit(allow_24h_shifts);
         if r.row.minutes() > limit {
             out.push(finding(RuleId::V5, Severity::Error, ids(), What::ShiftTooLong { minutes: r.row.minutes(), limit }));
@@ -227,7 +252,7 @@ pub fn check_row(r: &RowRecord, cx: &RowContext) -> Vec<Finding> {
 
     // V8
     for part in r.row.day_parts() {
-        for ab in cx.absences.iter().filter(|ab| ab.recipient == rec.id && !ab.assistance_allowed && ab.from <= part.date && part.date <= ab.to) {
+        for ab in f.absences.iter().filter(|ab| ab.recipient == f.recipient && !ab.assistance_allowed && ab.from <= part.date && part.date <= ab.to) {
             out.push(finding(RuleId::V8, Severity::Warning, ids(), What::DuringAbsence { kind: ab.kind, date: part.date }));
         }
     }
@@ -252,7 +277,7 @@ struct Shift {
 
 /// V3 overlaps and V5 working-time limits for one assistant, over all their rows (any
 /// recipient). `rows` need not be sorted.
-pub fn check_assistant(assistant: &Assistant, rows: &[&RowRecord], config: &RuleConfig) -> Vec<Finding> {
+pub fn check_assistant(regime: Regime, rows: &[&RowRecord], config: &RuleConfig) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut sorted: Vec<&RowRecord> = rows.to_vec();
     sorted.sort_by_key(|r| (r.row.start_at(), r.row.end_at(), r.id));
@@ -292,7 +317,7 @@ pub fn check_assistant(assistant: &Assistant, rows: &[&RowRecord], config: &Rule
     let local_date = |t: DateTime<Utc>| t.with_timezone(&super::TZ).date_naive();
 
     // AB bilaga J: shift length and the rest that follows it.
-    if let Regime::AbBilagaJ { allow_24h_shifts } = assistant.regime {
+    if let Regime::AbBilagaJ { allow_24h_shifts } = regime {
         let limit = shift_limit(allow_24h_shifts);
         for (i, sh) in shifts.iter().enumerate() {
             let len = Minutes((sh.end - sh.start).num_minutes());
@@ -313,7 +338,7 @@ pub fn check_assistant(assistant: &Assistant, rows: &[&RowRecord], config: &Rule
     // Under AB bilaga J, long shifts (over 13 h) are governed by the rest-after-shift rule.
     for i in 0..shifts.len() {
         let long = (shifts[i].end - shifts[i].start).num_minutes() > 13 * 60;
-        if matches!(assistant.regime, Regime::AbBilagaJ { .. }) && long {
+        if matches!(regime, Regime::AbBilagaJ { .. }) && long {
             continue;
         }
         if max_rest_in_window(&shifts, i, Duration::hours(24)) < config.daily_rest.0 {
@@ -335,7 +360,7 @@ pub fn check_assistant(assistant: &Assistant, rows: &[&RowRecord], config: &Rule
     // Averages per calculation period.
     let Some(first) = shifts.first().map(|s| local_date(s.start)) else { return out };
     let last = shifts.last().map(|s| local_date(s.end)).unwrap_or(first);
-    let periods: Vec<(NaiveDate, NaiveDate, i64)> = match assistant.regime {
+    let periods: Vec<(NaiveDate, NaiveDate, i64)> = match regime {
         Regime::Atl { period_start, period_months } => {
             let months = period_months.clamp(1, 4);
             let mut p = Vec::new();
@@ -530,11 +555,12 @@ pub fn preflight(input: &MonthInput) -> Preflight {
     findings.extend(v1_recipients(input.recipients.values()));
     let in_month: Vec<&RowRecord> = input.rows.iter().filter(|r| input.month.contains(r.row.date())).collect();
 
-    // Per row.
+    // Per row, with the facts of each assistant × recipient pair built once.
+    let mut facts: HashMap<(AssistantId, RecipientId), RowFacts> = HashMap::new();
     for r in &in_month {
         let (Some(assistant), Some(recipient)) = (input.assistants.get(&r.assistant), input.recipients.get(&r.recipient)) else { continue };
-        let cx = RowContext { month: input.month, assistant, recipient, decisions: input.decisions, absences: input.absences, config: input.config };
-        findings.extend(check_row(r, &cx));
+        let f = facts.entry((r.assistant, r.recipient)).or_insert_with(|| RowFacts::new(assistant, recipient, input.decisions, input.absences));
+        findings.extend(check_row(r, input.month, f));
     }
     // Per assistant, over all their rows.
     let mut by_assistant: HashMap<AssistantId, Vec<&RowRecord>> = HashMap::new();
@@ -545,7 +571,7 @@ pub fn preflight(input: &MonthInput) -> Preflight {
     ids.sort();
     for id in ids {
         if let Some(a) = input.assistants.get(&id) {
-            findings.extend(check_assistant(a, &by_assistant[&id], input.config));
+            findings.extend(check_assistant(a.regime, &by_assistant[&id], input.config));
         }
     }
     // Per recipient.

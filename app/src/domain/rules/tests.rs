@@ -52,8 +52,7 @@ fn decision(recipient: i64, granted: Granted) -> Decision {
 
 fn row_findings(r: &RowRecord, a: &Assistant, decisions: &[Decision]) -> Vec<Finding> {
     let rec = recipient(r.recipient);
-    let config = RuleConfig::default();
-    check_row(r, &RowContext { month: ReportMonth::of(r.row.date()), assistant: a, recipient: &rec, decisions, absences: &[], config: &config })
+    check_row(r, ReportMonth::of(r.row.date()), &RowFacts::new(a, &rec, decisions, &[]))
 }
 
 fn rules(f: &[Finding]) -> Vec<(RuleId, Severity)> {
@@ -98,15 +97,15 @@ fn v3_overlap_across_recipients_and_month_bounds() {
     let r1 = row(1, 1, 1, "2026-03-10", "07:00", "15:00", "aktiv");
     let r2 = row(2, 1, 2, "2026-03-10", "14:00", "18:00", "aktiv");
     let r3 = row(3, 1, 2, "2026-03-11", "15:00", "18:00", "aktiv");
-    let f = check_assistant(&a, &[&r1, &r2, &r3], &RuleConfig::default());
+    let f = check_assistant(a.regime, &[&r1, &r2, &r3], &RuleConfig::default());
     let overlaps: Vec<_> = f.iter().filter(|f| f.rule == RuleId::V3).collect();
     assert_eq!(overlaps.len(), 1);
     assert_eq!(overlaps[0].rows, vec![1, 2]);
     // A row dated in February is not part of March's report.
     let feb = row(4, 1, 1, "2026-02-28", "08:00", "10:00", "aktiv");
     let rec = recipient(1);
-    let cx = RowContext { month: ReportMonth::parse("2026-03").unwrap(), assistant: &a, recipient: &rec, decisions: &[], absences: &[], config: &RuleConfig::default() };
-    assert!(check_row(&feb, &cx).iter().any(|f| f.what == What::OutsideMonth { month: ReportMonth::parse("2026-03").unwrap() }));
+    let facts = RowFacts::new(&a, &rec, &[], &[]);
+    assert!(check_row(&feb, ReportMonth::parse("2026-03").unwrap(), &facts).iter().any(|f| f.what == What::OutsideMonth { month: ReportMonth::parse("2026-03").unwrap() }));
 }
 
 #[test]
@@ -135,7 +134,7 @@ fn v5_ab_bilaga_j_shift_length_and_following_rest() {
     let r2 = row(3, 1, 2, "2026-03-12", "20:00", "05:00", "vantetid");
     // Rest after: next shift starts 2026-03-13 15:00, 10 h after 05:00 < 21 h.
     let r3 = row(4, 1, 1, "2026-03-13", "15:00", "18:00", "aktiv");
-    let f = check_assistant(&a, &[&r1, &r2, &r3], &RuleConfig::default());
+    let f = check_assistant(a.regime, &[&r1, &r2, &r3], &RuleConfig::default());
     assert!(f.iter().any(|f| f.what == What::ShiftTooLong { minutes: Minutes(21 * 60), limit: Minutes(20 * 60) } && f.rows == vec![2, 3]), "{f:?}");
     assert!(f.iter().any(|f| f.what == What::RestAfterShiftTooShort { rest: Minutes(600), shift: Minutes(21 * 60) } && f.rows == vec![4]), "{f:?}");
 }
@@ -146,17 +145,17 @@ fn v5_daily_and_weekly_rest() {
     // 07–19 then 02–07 next night: in the 24 h from 07:00 the longest rest is 19→02 = 7 h < 11 h.
     let r1 = row(1, 1, 1, "2026-03-10", "07:00", "19:00", "aktiv");
     let r2 = row(2, 1, 1, "2026-03-11", "02:00", "07:00", "aktiv");
-    let f = check_assistant(&a, &[&r1, &r2], &RuleConfig::default());
+    let f = check_assistant(a.regime, &[&r1, &r2], &RuleConfig::default());
     assert!(f.iter().any(|f| f.what == What::DailyRestMissing { date: d("2026-03-10") }), "{f:?}");
     // Ordinary 07–16 days, Monday to Sunday without a break: no 36 h rest in 7 days.
     let week: Vec<RowRecord> = (0..7).map(|i| row(10 + i, 1, 1, &format!("2026-03-{:02}", 9 + i), "07:00", "16:00", "aktiv")).collect();
     let refs: Vec<&RowRecord> = week.iter().collect();
-    let f = check_assistant(&a, &refs, &RuleConfig::default());
+    let f = check_assistant(a.regime, &refs, &RuleConfig::default());
     assert!(f.iter().any(|f| matches!(f.what, What::WeeklyRestMissing { .. })), "{f:?}");
     assert!(!f.iter().any(|f| matches!(f.what, What::DailyRestMissing { .. })), "15 h rest every night is enough: {f:?}");
     // Five days then two free: 36 h rest holds.
     let refs5: Vec<&RowRecord> = week.iter().take(5).collect();
-    assert!(!check_assistant(&a, &refs5, &RuleConfig::default()).iter().any(|f| matches!(f.what, What::WeeklyRestMissing { .. })));
+    assert!(!check_assistant(a.regime, &refs5, &RuleConfig::default()).iter().any(|f| matches!(f.what, What::WeeklyRestMissing { .. })));
 }
 
 #[test]
@@ -169,11 +168,11 @@ fn v5_averages_atl_48_and_husligt_52() {
         row(i, 1, 1, &date.to_string(), "07:00", "18:00", "aktiv")
     }).collect();
     let refs: Vec<&RowRecord> = rows.iter().collect();
-    let f = check_assistant(&a, &refs, &RuleConfig::default());
+    let f = check_assistant(a.regime, &refs, &RuleConfig::default());
     assert!(f.iter().any(|f| f.what == What::AverageTooHigh { per_week: Minutes(55 * 60), limit: Minutes(52 * 60), from: d("2026-03-02"), to: d("2026-03-29") }), "{f:?}");
     // The same under ATL over a 4-month period (Jan–Apr, 120 days): 220 h × 7 / 120 = 12,8 h/week.
     let atl = assistant(1, atl());
-    assert!(!check_assistant(&atl, &refs, &RuleConfig::default()).iter().any(|f| matches!(f.what, What::AverageTooHigh { .. })));
+    assert!(!check_assistant(atl.regime, &refs, &RuleConfig::default()).iter().any(|f| matches!(f.what, What::AverageTooHigh { .. })));
 }
 
 #[test]
@@ -183,7 +182,7 @@ fn v5_beredskap_counts_only_when_configured() {
     let r1 = row(1, 1, 1, "2026-03-10", "08:00", "20:00", "aktiv");
     let r2 = row(2, 1, 1, "2026-03-10", "20:00", "08:00", "beredskap");
     let r3 = row(3, 1, 1, "2026-03-11", "08:00", "20:00", "aktiv");
-    let rest = |cfg: &RuleConfig| check_assistant(&a, &[&r1, &r2, &r3], cfg).iter().any(|f| matches!(f.what, What::DailyRestMissing { .. }));
+    let rest = |cfg: &RuleConfig| check_assistant(a.regime, &[&r1, &r2, &r3], cfg).iter().any(|f| matches!(f.what, What::DailyRestMissing { .. }));
     assert!(!rest(&RuleConfig::default()));
     assert!(rest(&RuleConfig { beredskap_is_work: true, ..RuleConfig::default() }));
 }
@@ -227,8 +226,8 @@ fn v8_assistance_during_absence_and_long_hospital_stays() {
     let r = row(1, 1, 1, "2026-03-10", "08:00", "12:00", "aktiv");
     let dec = [decision(1, Granted::PerMonth(Minutes(200 * 60)))];
     let config = RuleConfig::default();
-    let cx = RowContext { month: ReportMonth::parse("2026-03").unwrap(), assistant: &a, recipient: &rec, decisions: &dec, absences: std::slice::from_ref(&stay), config: &config };
-    assert_eq!(rules(&check_row(&r, &cx)), vec![(RuleId::V8, Severity::Warning)]);
+    let facts = RowFacts::new(&a, &rec, &dec, std::slice::from_ref(&stay));
+    assert_eq!(rules(&check_row(&r, ReportMonth::parse("2026-03").unwrap(), &facts)), vec![(RuleId::V8, Severity::Warning)]);
     // 1 March – 5 April is 36 days > 28.
     assert_eq!(check_absences(&[stay], &config)[0].what, What::HospitalStayTooLong { from: d("2026-03-01"), days: 36 });
 }
