@@ -108,6 +108,7 @@ texts! {
     PayableHours => "Beräknade timmar för ersättning", "Estimated payable hours";
     Delete => "Ta bort", "Delete";
     RowDeleted => "Raden är borttagen.", "The row is deleted.";
+    Checks => "Kontroller", "Checks";
     SubmitMonth => "Skicka in månaden", "Submit the month";
     SubmitAttest => "Jag intygar på heder och samvete att uppgifterna är riktiga.", "I attest on my honour that the information is correct.";
     SubmitNeedsAttest => "Kryssa i intygandet för att skicka in månaden.", "Tick the attestation to submit the month.";
@@ -195,6 +196,7 @@ impl RowError {
                 format!("{} ({date} {start}–{end}). {}", l.t(T::ErrOverlap), l.t(T::ErrOverlapFix))
             }
             RowError::MonthLocked => l.t(T::ErrMonthLocked).into(),
+            RowError::Rule(f) => f.message(l),
         }
     }
 }

@@ -15,3 +15,18 @@ test("the form explains a bad end time before it is sent, and shows the duration
   await expect(page.locator("#err-end")).toBeEmpty();
   await expect(form.locator(".duration")).toContainText("9 h 00 min");
 });
+
+test("the rules engine runs in the browser and names the rule", async ({ page }, info) => {
+  test.skip(info.project.name !== "phone", "needs JavaScript");
+  await login(page, "anna");
+  await page.waitForLoadState("networkidle");
+  const form = page.locator("form.row-form");
+  await form.getByLabel("Brukare").selectOption({ label: "Bo Berg" });
+  await form.getByLabel("Från").fill("18:00");
+  await form.getByLabel("Till").fill("22:00");
+  await form.getByLabel("Beredskap").check();
+  // Bo's decision grants waiting time but not standby: V4, before anything is sent.
+  await expect(form.locator(".live-findings")).toContainText("V4 Fel: Beslutet ger inte beredskap");
+  await form.getByLabel("Väntetid").check();
+  await expect(form.locator(".live-findings")).toBeEmpty();
+});

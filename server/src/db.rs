@@ -3,7 +3,8 @@
 
 use app::api::repo::{Caller, Credentials, MonthRecord, Repo, RepoError, RepoResult, StoredRow};
 use app::api::Role;
-use app::domain::{MonthStatus, ReportMonth, TimeKind, TimeRow};
+use app::domain::rules::{Absence, AbsenceKind, RowFacts};
+use app::domain::{Decision, Funder, Granted, Minutes, MonthStatus, Personnummer, Regime, ReportMonth, TimeKind, TimeRow};
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveTime};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow};
@@ -348,6 +349,112 @@ impl Repo for SqliteRepo {
         .await
         .map_err(err)?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn row_facts(&self, tenant: i64, assistant: i64, recipient: Option<i64>) -> RepoResult<Vec<RowFacts>> {
+        let Some(a) = sqlx::query(
+            "SELECT personnummer, first_name || ' ' || last_name AS name, eea_resident, regime, period_start, period_months, allow_24h_shifts
+             FROM assistants WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant)
+        .bind(assistant)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(err)?
+        else {
+            return Ok(vec![]);
+        };
+        let Ok(pnr) = Personnummer::parse(a.get("personnummer")) else {
+            tracing::error!(assistant, "stored personnummer does not parse");
+            return Ok(vec![]);
+        };
+        let date = |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+        let period_start = date(a.get("period_start")).unwrap_or(NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date"));
+        let regime = match a.get::<&str, _>("regime") {
+            "atl" => Regime::Atl { period_start, period_months: a.get::<Option<i64>, _>("period_months").unwrap_or(4).clamp(1, 4) as u32 },
+            "husligt_arbete" => Regime::HusligtArbete { period_start },
+            _ => Regime::AbBilagaJ { allow_24h_shifts: a.get::<i64, _>("allow_24h_shifts") != 0 },
+        };
+        let assignments = sqlx::query(
+            "SELECT r.id, r.first_name || ' ' || r.last_name AS name, MAX(a.fk_notified_on) AS notified, MAX(a.relative) AS relative
+             FROM assignments a JOIN recipients r ON r.id = a.recipient_id AND r.tenant_id = a.tenant_id
+             WHERE a.tenant_id = $1 AND a.assistant_id = $2 AND ($3 = 0 OR a.recipient_id = $3)
+             GROUP BY r.id, name ORDER BY name",
+        )
+        .bind(tenant)
+        .bind(assistant)
+        .bind(recipient.unwrap_or(0))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err)?;
+        let mut out = Vec::new();
+        for r in &assignments {
+            let rid: i64 = r.get("id");
+            let decisions = sqlx::query(
+                "SELECT funder, granted_per, granted_minutes, valid_from, valid_to, vantetid_allowed, beredskap_allowed, double_assistance, raised_rate
+                 FROM decisions WHERE tenant_id = $1 AND recipient_id = $2 ORDER BY valid_from",
+            )
+            .bind(tenant)
+            .bind(rid)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err)?
+            .iter()
+            .filter_map(|d| {
+                let minutes = Minutes(d.get("granted_minutes"));
+                Some(Decision {
+                    recipient: rid,
+                    funder: if d.get::<&str, _>("funder") == "lss" { Funder::Lss } else { Funder::Sfb },
+                    granted: match d.get::<&str, _>("granted_per") {
+                        "week" => Granted::PerWeek(minutes),
+                        "month" => Granted::PerMonth(minutes),
+                        _ => Granted::PerPeriod(minutes),
+                    },
+                    valid_from: date(d.get("valid_from"))?,
+                    valid_to: date(d.get("valid_to"))?,
+                    vantetid_allowed: d.get::<i64, _>("vantetid_allowed") != 0,
+                    beredskap_allowed: d.get::<i64, _>("beredskap_allowed") != 0,
+                    double_assistance: d.get::<i64, _>("double_assistance") != 0,
+                    raised_rate: d.get::<Option<String>, _>("raised_rate").and_then(|s| s.parse().ok()),
+                })
+            })
+            .collect();
+            let absences = sqlx::query("SELECT kind, from_date, to_date, assistance_allowed FROM absences WHERE tenant_id = $1 AND recipient_id = $2")
+                .bind(tenant)
+                .bind(rid)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(err)?
+                .iter()
+                .filter_map(|x| {
+                    Some(Absence {
+                        recipient: rid,
+                        kind: match x.get::<&str, _>("kind") {
+                            "hospital" => AbsenceKind::Hospital,
+                            "school" => AbsenceKind::School,
+                            "daily_activity" => AbsenceKind::DailyActivity,
+                            _ => AbsenceKind::Childcare,
+                        },
+                        from: date(x.get("from_date"))?,
+                        to: date(x.get("to_date"))?,
+                        assistance_allowed: x.get::<i64, _>("assistance_allowed") != 0,
+                    })
+                })
+                .collect();
+            out.push(RowFacts {
+                assistant_name: a.get("name"),
+                birth_date: pnr.birth_date(),
+                eea_resident: a.get::<i64, _>("eea_resident") != 0,
+                regime,
+                recipient: rid,
+                recipient_name: r.get("name"),
+                fk_notified: date(r.get("notified")),
+                relative: r.get::<Option<i64>, _>("relative").unwrap_or(0) != 0,
+                decisions,
+                absences,
+            });
+        }
+        Ok(out)
     }
 
     async fn audit(&self, tenant: i64, user: i64, action: &str, subject: &str) -> RepoResult<()> {

@@ -74,11 +74,20 @@ pub async fn seed(pool: &SqlitePool, today: NaiveDate) -> Result<(), Box<dyn std
     q(&b, "gustav", "Gustav Gran", "recipient", None, Some(&gustav)).await?;
     exec(tx, "INSERT INTO representations (user_id, recipient_id, kind) VALUES ($1, $2, 'god_man')", &[&eva.to_string(), &cecilia]).await?;
 
-    let assign = "INSERT INTO assignments (tenant_id, assistant_id, recipient_id, valid_from) VALUES ($1, $2, $3, '2024-01-01')";
+    // Every demo assistant was reported to FK (3066 / E-IOA) when the assignment began.
+    let assign = "INSERT INTO assignments (tenant_id, assistant_id, recipient_id, valid_from, fk_notified_on) VALUES ($1, $2, $3, '2024-01-01', '2024-01-01')";
     exec(tx, assign, &[&a, &anna, &bo]).await?;
     exec(tx, assign, &[&a, &anna, &cecilia]).await?;
     exec(tx, assign, &[&a, &david, &bo]).await?;
     exec(tx, assign, &[&b, &frida, &gustav]).await?;
+
+    // Decisions: Bo 160 h a month under SFB with waiting time; Cecilia 40 h a week with
+    // waiting time and standby; Gustav 120 h a month.
+    let decision = "INSERT INTO decisions (tenant_id, recipient_id, funder, granted_per, granted_minutes, valid_from, valid_to, vantetid_allowed, beredskap_allowed, double_assistance)
+                    VALUES ($1, $2, 'sfb', $3, $4, '2024-01-01', '2030-12-31', $5, $6, 0)";
+    exec(tx, decision, &[&a, &bo, "month", "9600", "1", "0"]).await?;
+    exec(tx, decision, &[&a, &cecilia, "week", "2400", "1", "1"]).await?;
+    exec(tx, decision, &[&b, &gustav, "month", "7200", "0", "0"]).await?;
 
     // Rows: Anna's previous month for Bo (weekday day shifts, submitted) and two night shifts
     // for Cecilia this month (waiting time at night).

@@ -48,8 +48,8 @@ pub async fn add_row(State(state): State<AppState>, session: Session, Form(input
     };
     match service::add_row(&cx, &input).await {
         Err(e) => page_error(e),
-        Ok(Ok(month)) => {
-            cx.set_flash(notice(T::RowSaved)).await;
+        Ok(Ok((month, findings))) => {
+            cx.set_flash(Flash { notice: Some(T::RowSaved), findings, ..Default::default() }).await;
             back("/assistent", Some(month))
         }
         Ok(Err(errors)) => {

@@ -264,3 +264,44 @@ async fn personnummer_are_not_shown_on_pages() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_rules_engine_refuses_error_rows_and_saves_with_warnings_shown() {
+    let app = spawn_app().await;
+    let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await.to_string();
+    let (anna, _) = app.login("anna").await;
+    let day = next_month_day(9);
+    let before = app.count_rows().await;
+    let refused = [
+        // Bo's decision grants waiting time but not standby (V4).
+        (("18:00", "22:00", "off", "beredskap"), "V4 Fel: Beslutet ger inte beredskap"),
+        // 08:00–06:00 is a 22 h shift; AB bilaga J allows 20 h (V5).
+        (("08:00", "06:00", "on", "aktiv"), "V5 Fel: Passet är 22 h 00 min"),
+    ];
+    for ((start, end, next, kind), message) in refused {
+        let mut form = vec![("recipient", bo.as_str()), ("date", day.as_str()), ("start", start), ("end", end), ("kind", kind)];
+        if next == "on" {
+            form.push(("next_day", "on"));
+        }
+        let to = app.post(&anna, "/assistent/rad", &form).await;
+        let (_, page) = app.page(&anna, &to).await;
+        assert!(page.contains(message), "{message}");
+        assert_eq!(app.count_rows().await, before, "{message}");
+    }
+
+    // No decision covers 2031: saved, with the V4 warning shown.
+    let form = [("recipient", bo.as_str()), ("date", "2031-02-03"), ("start", "08:00"), ("end", "12:00"), ("kind", "aktiv")];
+    let to = app.post(&anna, "/assistent/rad", &form).await;
+    let (_, page) = app.page(&anna, &to).await;
+    assert!(page.contains("Tiden är sparad.") && page.contains("V4 Varning: Inget beslut om assistans gäller 2031-02-03"));
+    assert_eq!(app.count_rows().await, before + 1);
+
+    // An assistant not yet reported to FK for the recipient (V2).
+    sqlx::query("UPDATE assignments SET fk_notified_on = NULL WHERE assistant_id = (SELECT id FROM assistants WHERE first_name = 'David')").execute(&app.pool).await.unwrap();
+    let (david, _) = app.login("david").await;
+    let form = [("recipient", bo.as_str()), ("date", day.as_str()), ("start", "13:00"), ("end", "15:00"), ("kind", "aktiv")];
+    let to = app.post(&david, "/assistent/rad", &form).await;
+    let (_, page) = app.page(&david, &to).await;
+    assert!(page.contains("V2 Fel: David Dahl är inte anmäld till Försäkringskassan"), "V2");
+    assert_eq!(app.count_rows().await, before + 1);
+}

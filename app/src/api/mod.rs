@@ -60,6 +60,8 @@ pub struct Flash {
     pub reject_form: Option<(i64, String)>,
     /// The login form's username as typed (never the password).
     pub username: Option<String>,
+    /// Warnings and notes of the rules engine on a row that was saved.
+    pub findings: Vec<crate::domain::rules::Finding>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -110,6 +112,8 @@ pub struct AssistantPage {
     pub month: ReportMonth,
     pub today: String,
     pub recipients: Vec<Person>,
+    /// What the form's live checks need, per recipient.
+    pub facts: Vec<crate::domain::rules::RowFacts>,
     pub months: Vec<MonthView>,
     pub flash: Flash,
 }

@@ -3,6 +3,7 @@
 //! query can forget it.
 
 use super::Role;
+use crate::domain::rules::RowFacts;
 use crate::domain::{MonthStatus, ReportMonth, TimeRow};
 use chrono::NaiveDate;
 
@@ -81,6 +82,9 @@ pub trait Repo: Send + Sync + 'static {
     async fn month_records(&self, tenant: i64, month: ReportMonth, recipients: Option<&[i64]>, assistant: Option<i64>) -> RepoResult<Vec<MonthRecord>>;
     /// Moves a month from `from` to `to` atomically; false if it was not in `from`.
     async fn transition(&self, tenant: i64, id: i64, from: MonthStatus, to: MonthStatus, by_user: i64, reason: Option<&str>) -> RepoResult<bool>;
+
+    /// What the per-row rules need for each recipient the assistant is assigned to (or one).
+    async fn row_facts(&self, tenant: i64, assistant: i64, recipient: Option<i64>) -> RepoResult<Vec<RowFacts>>;
 
     async fn audit(&self, tenant: i64, user: i64, action: &str, subject: &str) -> RepoResult<()>;
 }

@@ -3,6 +3,7 @@
 
 use super::repo::{Caller, MonthRecord, Repo, StoredRow};
 use super::*;
+use crate::domain::rules::{check_assistant, check_row, Finding, RowRecord, RuleConfig, RuleId, Severity};
 use crate::domain::{MonthStatus, ReportMonth, RowError, RowInput, Totals, TZ};
 use crate::i18n::{Locale, T};
 use chrono::Utc;
@@ -153,11 +154,13 @@ pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>) -> Result<Assis
     let recipients = cx.repo.assigned_recipients(c.tenant_id, assistant, month).await.map_err(internal)?;
     let rows = cx.repo.assistant_rows(c.tenant_id, assistant, month.first_day(), month.last_day()).await.map_err(internal)?;
     let records = cx.repo.month_records(c.tenant_id, month, None, Some(assistant)).await.map_err(internal)?;
+    let facts = cx.repo.row_facts(c.tenant_id, assistant, None).await.map_err(internal)?;
     Ok(AssistantPage {
         me: me(c),
         month,
         today: today().format("%Y-%m-%d").to_string(),
         recipients: recipients.into_iter().map(|(id, name)| Person { id, name }).collect(),
+        facts,
         months: month_views(records, &rows),
         flash: cx.take_flash().await,
     })
@@ -193,8 +196,9 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>) -> Result<AdminPage
     })
 }
 
-/// Adds a time row for the calling assistant. Returns the row's month on success.
-pub async fn add_row(cx: &Cx, input: &RowInput) -> Result<Result<ReportMonth, Vec<RowError>>, PageError> {
+/// Adds a time row for the calling assistant, after the rules engine has had its say: an
+/// error-level finding refuses the row; warnings are returned with the saved row's month.
+pub async fn add_row(cx: &Cx, input: &RowInput) -> Result<Result<(ReportMonth, Vec<Finding>), Vec<RowError>>, PageError> {
     let c = cx.require(&[Role::Assistant])?;
     let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
     let row = match input.parse() {
@@ -207,25 +211,36 @@ pub async fn add_row(cx: &Cx, input: &RowInput) -> Result<Result<ReportMonth, Ve
     if !cx.repo.is_assigned(c.tenant_id, assistant, recipient, row.date()).await.map_err(internal)? {
         return Ok(Err(vec![RowError::NotAssigned]));
     }
+    let Some(facts) = cx.repo.row_facts(c.tenant_id, assistant, Some(recipient)).await.map_err(internal)?.into_iter().next() else {
+        return Ok(Err(vec![RowError::NotAssigned]));
+    };
     let month = ReportMonth::of(row.date());
     let record = cx.repo.month_record(c.tenant_id, assistant, recipient, month).await.map_err(internal)?;
     if !record.status.editable() {
         return Ok(Err(vec![RowError::MonthLocked]));
     }
-    // V3: no overlap with any of the assistant's rows, for any recipient (a night shift from
-    // the day before can reach into this one, so look one day back and forward).
-    let near = cx
-        .repo
-        .assistant_rows(c.tenant_id, assistant, row.date().pred_opt().unwrap_or(row.date()), row.date().succ_opt().unwrap_or(row.date()))
-        .await
-        .map_err(internal)?;
+    // V3: no overlap with any of the assistant's rows, for any recipient. A week each side
+    // also gives the rest rules (V5) what they need.
+    let week = chrono::Duration::days(8);
+    let near = cx.repo.assistant_rows(c.tenant_id, assistant, row.date() - week, row.date() + week).await.map_err(internal)?;
     if let Some(other) = near.iter().find(|o| o.row.overlaps(&row)) {
         let v = row_view(other);
         return Ok(Err(vec![RowError::Overlap { date: v.date, start: v.start, end: v.end }]));
     }
+    const NEW: i64 = 0;
+    let new = RowRecord { id: NEW, assistant, recipient, row: row.clone() };
+    let mut findings = check_row(&new, month, &facts);
+    let mut around: Vec<RowRecord> = near.into_iter().map(|s| RowRecord { id: s.id, assistant, recipient: s.recipient_id, row: s.row }).collect();
+    around.push(new);
+    let refs: Vec<&RowRecord> = around.iter().collect();
+    findings.extend(check_assistant(facts.regime, &refs, &RuleConfig::default()).into_iter().filter(|f| f.rule == RuleId::V5 && f.rows.contains(&NEW)));
+    let (errors, notes): (Vec<Finding>, Vec<Finding>) = findings.into_iter().partition(|f| f.severity == Severity::Error);
+    if !errors.is_empty() {
+        return Ok(Err(errors.into_iter().map(RowError::Rule).collect()));
+    }
     let id = cx.repo.insert_row(c.tenant_id, assistant, recipient, &row, c.user_id).await.map_err(internal)?;
     cx.repo.audit(c.tenant_id, c.user_id, "row.add", &format!("row {id}")).await.map_err(internal)?;
-    Ok(Ok(month))
+    Ok(Ok((month, notes)))
 }
 
 /// Deletes one of the calling assistant's rows while its month is a draft.

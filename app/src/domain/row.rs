@@ -110,6 +110,8 @@ pub enum RowError {
     Overlap { date: String, start: String, end: String },
     /// The month has been submitted; rows can no longer be added.
     MonthLocked,
+    /// An error-level finding of the rules engine (V2, V4, V5, …).
+    Rule(super::rules::Finding),
 }
 
 impl RowError {
@@ -121,6 +123,12 @@ impl RowError {
             RowError::EndNotAfterStart => RowField::End,
             RowError::Overlap { .. } => RowField::Start,
             RowError::KindInvalid => RowField::Kind,
+            RowError::Rule(f) => match f.rule {
+                super::rules::RuleId::V2 => RowField::Recipient,
+                super::rules::RuleId::V4 => RowField::Kind,
+                super::rules::RuleId::V5 => RowField::End,
+                _ => RowField::Date,
+            },
         }
     }
 }

@@ -42,7 +42,7 @@ pub struct RowRecord {
 }
 
 /// What a rule found.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub rule: RuleId,
     pub severity: Severity,
@@ -52,7 +52,7 @@ pub struct Finding {
 }
 
 /// The facts of a finding; `crate::i18n` turns them into a message that says what to do.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum What {
     /// V1: a recipient must have a personnummer, not a samordningsnummer.
     RecipientHasSamordningsnummer { recipient: String },

@@ -2,7 +2,8 @@
 
 use super::{month_query, FlashMessages, Layout, MonthNav, PageFailure};
 use crate::api::{self, MonthView, Person};
-use crate::domain::{MonthStatus, RowError, RowField, RowInput, TimeKind};
+use crate::domain::rules::{check_row, Finding, RowFacts, RowRecord, Severity};
+use crate::domain::{MonthStatus, ReportMonth, RowError, RowField, RowInput, TimeKind};
 use crate::i18n::{Locale, T};
 use super::month::{RowsTable, TotalsList};
 use leptos::prelude::*;
@@ -29,9 +30,10 @@ pub fn AssistantPage() -> impl IntoView {
                                 <Layout me=Some(page.me.clone())>
                                     <h1>{l.t(T::AssistantTitle)}</h1>
                                     <FlashMessages notice=page.flash.notice error=page.flash.error />
+                                    <Findings locale=l findings=page.flash.findings.clone() />
                                     <section class="card" aria-labelledby="add-row-title">
                                         <h2 id="add-row-title">{l.t(T::AddRowTitle)}</h2>
-                                        <RowForm locale=l recipients=page.recipients.clone() values errors />
+                                        <RowForm locale=l recipients=page.recipients.clone() facts=page.facts.clone() values errors />
                                     </section>
                                     <MonthNav month=page.month path="/assistent" />
                                     {empty.then(|| view! { <p class="muted">{l.t(T::NoRows)}</p> })}
@@ -78,6 +80,21 @@ fn AssistantMonth(m: MonthView, month: String) -> impl IntoView {
     }
 }
 
+/// The rules engine's findings on a row, each with its rule, severity and what to do.
+#[component]
+fn Findings(locale: Locale, findings: Vec<Finding>) -> impl IntoView {
+    (!findings.is_empty()).then(|| {
+        view! {
+            <ul class="findings" aria-label=locale.t(T::Checks)>
+                {findings.into_iter().map(|f| {
+                    let class = match f.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "info" };
+                    view! { <li class=class>{f.message(locale)}</li> }
+                }).collect_view()}
+            </ul>
+        }
+    })
+}
+
 fn messages(errors: &[RowError], field: RowField, l: Locale) -> Option<String> {
     let m: Vec<String> = errors.iter().filter(|e| e.field() == field).map(|e| e.message(l)).collect();
     (!m.is_empty()).then(|| m.join(" "))
@@ -87,7 +104,7 @@ fn messages(errors: &[RowError], field: RowField, l: Locale) -> Option<String> {
 /// browser it checks each field as it is typed with the same domain rules the server runs.
 /// It posts as a plain form, so it works the same without JavaScript.
 #[island]
-pub fn RowForm(locale: Locale, recipients: Vec<Person>, values: RowInput, errors: Vec<RowError>) -> impl IntoView {
+pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, values: RowInput, errors: Vec<RowError>) -> impl IntoView {
     let l = locale;
     let recipient = RwSignal::new(values.recipient.clone());
     let date = RwSignal::new(values.date.clone());
@@ -114,10 +131,23 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, values: RowInput, errors
         }
     };
     let duration = move || parsed.get().ok().map(|r| (r.minutes(), r.minutes() != r.clock_minutes()));
+    // The engine's per-row rules (V2, V4, V5, V8), run here exactly as on the server.
+    let facts = StoredValue::new(facts);
+    let live = Memo::new(move |_| {
+        let Ok(row) = parsed.get() else { return vec![] };
+        let Ok(rid) = recipient.get().parse::<i64>() else { return vec![] };
+        facts.with_value(|fs| {
+            fs.iter()
+                .find(|f| f.recipient == rid)
+                .map(|f| check_row(&RowRecord { id: 0, assistant: 0, recipient: rid, row: row.clone() }, ReportMonth::of(row.date()), f))
+                .unwrap_or_default()
+        })
+    });
     let has_server_errors = server_errors.with_value(|e| !e.is_empty());
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        if parsed.get_untracked().is_err() {
+        let blocked = live.with_untracked(|f| f.iter().any(|f| f.severity == Severity::Error));
+        if parsed.get_untracked().is_err() || blocked {
             ev.prevent_default();
             touched.set(vec![RowField::Recipient, RowField::Date, RowField::Start, RowField::End, RowField::Kind]);
         }
@@ -195,6 +225,19 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, values: RowInput, errors
                     {dst.then(|| view! { <span class="muted">" " {l.t(T::DstNote)}</span> })}
                 })}
             </p>
+            <div aria-live="polite" class="live-findings">
+                {move || {
+                    let findings = live.get();
+                    (!findings.is_empty()).then(|| view! {
+                        <ul class="findings" aria-label=l.t(T::Checks)>
+                            {findings.into_iter().map(|f| {
+                                let class = match f.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "info" };
+                                view! { <li class=class>{f.message(l)}</li> }
+                            }).collect_view()}
+                        </ul>
+                    })
+                }}
+            </div>
             <button type="submit" class="primary">{l.t(T::SaveRow)}</button>
         </form>
     }
