@@ -3,7 +3,7 @@
 
 use app::api::repo::{Caller, Credentials, MonthRecord, Repo, RepoError, RepoResult, StoredRow};
 use app::api::Role;
-use app::domain::rules::{Absence, AbsenceKind, RowFacts};
+use app::domain::rules::{Absence, AbsenceKind, GrantFacts, RowFacts};
 use app::domain::{Decision, Funder, Granted, Minutes, MonthStatus, Personnummer, Regime, ReportMonth, TimeKind, TimeRow};
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveTime};
@@ -390,7 +390,7 @@ impl Repo for SqliteRepo {
         let mut out = Vec::new();
         for r in &assignments {
             let rid: i64 = r.get("id");
-            let decisions = sqlx::query(
+            let decisions: Vec<Decision> = sqlx::query(
                 "SELECT funder, granted_per, granted_minutes, valid_from, valid_to, vantetid_allowed, beredskap_allowed, double_assistance, raised_rate
                  FROM decisions WHERE tenant_id = $1 AND recipient_id = $2 ORDER BY valid_from",
             )
@@ -450,7 +450,7 @@ impl Repo for SqliteRepo {
                 recipient_name: r.get("name"),
                 fk_notified: date(r.get("notified")),
                 relative: r.get::<Option<i64>, _>("relative").unwrap_or(0) != 0,
-                decisions,
+                grants: decisions.iter().map(GrantFacts::from).collect(),
                 absences,
             });
         }

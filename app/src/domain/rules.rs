@@ -174,9 +174,24 @@ pub struct RowFacts {
     /// Date of the 3066 / E-IOA notice for this recipient.
     pub fk_notified: Option<NaiveDate>,
     pub relative: bool,
-    /// The recipient's decisions.
-    pub decisions: Vec<Decision>,
+    /// What the recipient's decisions grant, day by day.
+    pub grants: Vec<GrantFacts>,
     pub absences: Vec<Absence>,
+}
+
+/// The part of a decision the per-row rules need (kept small: it is sent to the phone).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantFacts {
+    pub valid_from: NaiveDate,
+    pub valid_to: NaiveDate,
+    pub vantetid_allowed: bool,
+    pub beredskap_allowed: bool,
+}
+
+impl From<&Decision> for GrantFacts {
+    fn from(d: &Decision) -> Self {
+        Self { valid_from: d.valid_from, valid_to: d.valid_to, vantetid_allowed: d.vantetid_allowed, beredskap_allowed: d.beredskap_allowed }
+    }
 }
 
 impl RowFacts {
@@ -190,7 +205,7 @@ impl RowFacts {
             recipient_name: r.name(),
             fk_notified: a.fk_notified.get(&r.id).copied(),
             relative: a.relative_of.contains(&r.id),
-            decisions: decisions.iter().filter(|d| d.recipient == r.id).cloned().collect(),
+            grants: decisions.iter().filter(|d| d.recipient == r.id).map(GrantFacts::from).collect(),
             absences: absences.iter().filter(|ab| ab.recipient == r.id).cloned().collect(),
         }
     }
@@ -228,7 +243,7 @@ pub fn check_row(r: &RowRecord, month: ReportMonth, facts: &RowFacts) -> Vec<Fin
     }
 
     // V4: väntetid and beredskap only where a decision grants them.
-    match f.decisions.iter().find(|d| d.recipient == f.recipient && d.covers(date)) {
+    match f.grants.iter().find(|g| g.valid_from <= date && date <= g.valid_to) {
         None => out.push(finding(RuleId::V4, Severity::Warning, ids(), What::NoDecision { date })),
         Some(d) => {
             let granted = match r.row.kind() {
