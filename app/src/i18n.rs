@@ -148,7 +148,11 @@ texts! {
     ErrDateInvalid => "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-11-23.", "Write the date as YYYY-MM-DD, for example 2026-11-23.";
     ErrTimeInvalid => "Skriv tiden som TT:MM, till exempel 07:30.", "Write the time as HH:MM, for example 07:30.";
     ErrTimeNonexistent => "Den tiden finns inte: klockan hoppar från 02:00 till 03:00 när sommartiden börjar. Skriv den tid klockan visade.", "That time does not exist: clocks jump from 02:00 to 03:00 when summer time starts. Write the time the clock showed.";
-    ErrTimeAmbiguous => "Den tiden finns två gånger natten då sommartiden slutar (02:00–03:00). Dela passet vid 02:00 eller 03:00, eller kontakta din arbetsledare.", "That time occurs twice the night summer time ends (02:00–03:00). Split the shift at 02:00 or 03:00, or contact your supervisor.";
+    ErrTimeAmbiguous => "Den tiden finns två gånger natten då sommartiden slutar (02:00–03:00). Välj nedan om det var första gången (sommartid) eller andra gången (vintertid).", "That time occurs twice the night summer time ends (02:00–03:00). Choose below whether it was the first time (summer time) or the second (winter time).";
+    FoldQuestion => "Klockan 02–03 gick två gånger den natten. Vilken gång?", "The clock passed 02–03 twice that night. Which time?";
+    FoldChoose => "Välj", "Choose";
+    FoldSummer => "Första gången (sommartid)", "The first time (summer time)";
+    FoldWinter => "Andra gången (vintertid)", "The second time (winter time)";
     ErrEndNotAfterStart => "Sluttiden måste vara efter starttiden. Slutar passet efter midnatt? Kryssa i ”Passet slutar nästa dag”.", "The end must be after the start. Does the shift end after midnight? Tick “The shift ends the next day”.";
     ErrKindInvalid => "Välj typ av tid: aktiv tid, väntetid eller beredskap.", "Choose the kind of time: active, waiting or standby.";
     ErrOverlap => "Tiden krockar med en annan rad du har rapporterat", "The time overlaps another row you have reported";

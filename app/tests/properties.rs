@@ -19,6 +19,7 @@ fn any_row() -> impl Strategy<Value = Option<TimeRow>> {
             end: format!("{eh:02}:{:02}", em * 15),
             next_day: next,
             kind: ["aktiv", "vantetid", "beredskap"][kind].into(),
+            fold: String::new(),
         }
         .parse()
         .ok()

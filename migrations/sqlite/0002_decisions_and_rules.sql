@@ -38,3 +38,6 @@ CREATE TABLE absences (
     assistance_allowed  INTEGER NOT NULL DEFAULT 0 CHECK (assistance_allowed IN (0, 1))
 );
 CREATE INDEX absences_by_recipient ON absences (tenant_id, recipient_id);
+
+-- The user's explicit choice for a time in the repeated autumn hour (NULL when none was needed).
+ALTER TABLE time_rows ADD COLUMN dst_fold TEXT CHECK (dst_fold IN ('summer', 'winter'));

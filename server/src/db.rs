@@ -4,6 +4,7 @@
 use app::api::repo::{Caller, Credentials, MonthRecord, Repo, RepoError, RepoResult, StoredRow};
 use app::api::Role;
 use app::domain::rules::{Absence, AbsenceKind, GrantFacts, RowFacts};
+use app::domain::row::DstFold;
 use app::domain::{Decision, Funder, Granted, Minutes, MonthStatus, Personnummer, Regime, ReportMonth, TimeKind, TimeRow};
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveTime};
@@ -43,7 +44,7 @@ fn err(e: sqlx::Error) -> RepoError {
     RepoError(e.to_string())
 }
 
-const ROW_COLUMNS: &str = "id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind";
+const ROW_COLUMNS: &str = "id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, dst_fold";
 
 /// Rebuilds a stored row through the domain constructor; a row that no longer parses (which
 /// the CHECKs and the domain make impossible) is skipped with a log line, never a panic.
@@ -54,7 +55,8 @@ fn stored_row(r: &SqliteRow) -> Option<StoredRow> {
         let start = NaiveTime::parse_from_str(r.get::<&str, _>("start_time"), "%H:%M").ok()?;
         let end = NaiveTime::parse_from_str(r.get::<&str, _>("end_time"), "%H:%M").ok()?;
         let kind = TimeKind::from_code(r.get::<&str, _>("kind"))?;
-        TimeRow::new(date, start, end, r.get::<i64, _>("ends_next_day") != 0, kind).ok()
+        let fold = r.get::<Option<&str>, _>("dst_fold").and_then(DstFold::from_code);
+        TimeRow::with_fold(date, start, end, r.get::<i64, _>("ends_next_day") != 0, kind, fold).ok()
     })();
     match parsed {
         Some(row) => Some(StoredRow { id, assistant_id: r.get("assistant_id"), recipient_id: r.get("recipient_id"), row }),
@@ -208,8 +210,8 @@ impl Repo for SqliteRepo {
 
     async fn insert_row(&self, tenant: i64, assistant: i64, recipient: i64, row: &TimeRow, by_user: i64) -> RepoResult<i64> {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO time_rows (tenant_id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, minutes, created_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            "INSERT INTO time_rows (tenant_id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, minutes, created_by, dst_fold)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(tenant)
         .bind(assistant)
@@ -221,6 +223,7 @@ impl Repo for SqliteRepo {
         .bind(row.kind().code())
         .bind(row.minutes().0)
         .bind(by_user)
+        .bind(row.fold().map(|f| f.code()))
         .fetch_one(&self.pool)
         .await
         .map_err(err)?;

@@ -305,3 +305,23 @@ async fn the_rules_engine_refuses_error_rows_and_saves_with_warnings_shown() {
     assert!(page.contains("V2 Fel: David Dahl är inte anmäld till Försäkringskassan"), "V2");
     assert_eq!(app.count_rows().await, before + 1);
 }
+
+#[tokio::test]
+async fn a_time_in_the_repeated_autumn_hour_needs_an_explicit_choice() {
+    let app = spawn_app().await;
+    let cecilia = app.id("SELECT id FROM recipients WHERE first_name = 'Cecilia'").await.to_string();
+    let (anna, _) = app.login("anna").await;
+    // 2026-10-25 00:00–02:30: 02:30 happens twice that night.
+    let base = [("recipient", cecilia.as_str()), ("date", "2026-10-25"), ("start", "00:00"), ("end", "02:30"), ("kind", "aktiv")];
+    let to = app.post(&anna, "/assistent/rad", &base).await;
+    let (_, page) = app.page(&anna, &to).await;
+    assert!(page.contains("Den tiden finns två gånger") && page.contains("name=\"fold\""), "the question is asked");
+    let mut chosen = base.to_vec();
+    chosen.push(("fold", "winter"));
+    let to = app.post(&anna, "/assistent/rad", &chosen).await;
+    let (_, page) = app.page(&anna, &to).await;
+    assert!(page.contains("Tiden är sparad."));
+    // The second 02:30 (winter time): 00:00 CEST → 02:30 CET is 3 h 30 of real time.
+    let minutes: i64 = sqlx::query_scalar("SELECT minutes FROM time_rows WHERE work_date = '2026-10-25' AND dst_fold = 'winter'").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(minutes, 210);
+}

@@ -376,7 +376,7 @@ mod tests {
     }
 
     pub(crate) fn row(date: &str, start: &str, end: &str, kind: &str) -> TimeRow {
-        RowInput { recipient: "1".into(), date: date.into(), start: start.into(), end: end.into(), next_day: end <= start, kind: kind.into() }.parse().unwrap()
+        RowInput { recipient: "1".into(), date: date.into(), start: start.into(), end: end.into(), next_day: end <= start, kind: kind.into(), fold: String::new() }.parse().unwrap()
     }
 
     /// A realistic October 2026: day shifts, a night of waiting time across midnight, the night

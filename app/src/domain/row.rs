@@ -37,6 +37,27 @@ impl TimeKind {
     }
 }
 
+/// Which of the two 02:00–02:59 the night summer time ends: the first (still summer time,
+/// CEST) or the second (winter time, CET). Asked for only when a time is ambiguous.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DstFold {
+    Summer,
+    Winter,
+}
+
+impl DstFold {
+    pub fn code(self) -> &'static str {
+        match self {
+            DstFold::Summer => "summer",
+            DstFold::Winter => "winter",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        [DstFold::Summer, DstFold::Winter].into_iter().find(|f| f.code() == s)
+    }
+}
+
 /// What the add-row form sends, exactly as typed. Parsing it gives a [`TimeRow`] or the
 /// reasons why not, each tied to a field so the form can show it next to that field.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +75,9 @@ pub struct RowInput {
     pub next_day: bool,
     #[serde(default)]
     pub kind: String,
+    /// `summer` / `winter` when a time falls in the repeated autumn hour; empty otherwise.
+    #[serde(default)]
+    pub fold: String,
 }
 
 /// HTML checkboxes send "on" when ticked and nothing when not; JSON carries a bool.
@@ -141,6 +165,8 @@ pub struct TimeRow {
     end: NaiveTime,
     next_day: bool,
     kind: TimeKind,
+    /// Set only when a time of the row is in the repeated autumn hour.
+    fold: Option<DstFold>,
     start_at: DateTime<Utc>,
     end_at: DateTime<Utc>,
 }
@@ -187,24 +213,44 @@ impl DayPart {
     }
 }
 
-fn resolve(date: NaiveDate, time: NaiveTime, field: RowField) -> Result<DateTime<Utc>, RowError> {
+/// The instant of a wall-clock time, and whether it needed the fold to be found.
+fn resolve(date: NaiveDate, time: NaiveTime, field: RowField, fold: Option<DstFold>) -> Result<(DateTime<Utc>, bool), RowError> {
     match TZ.from_local_datetime(&date.and_time(time)) {
-        chrono::LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
+        chrono::LocalResult::Single(t) => Ok((t.with_timezone(&Utc), false)),
         chrono::LocalResult::None => Err(RowError::TimeNonexistent(field)),
-        chrono::LocalResult::Ambiguous(..) => Err(RowError::TimeAmbiguous(field)),
+        // `first` is the earlier instant: the hour as it first passes, still in summer time.
+        chrono::LocalResult::Ambiguous(first, second) => match fold {
+            Some(DstFold::Summer) => Ok((first.with_timezone(&Utc), true)),
+            Some(DstFold::Winter) => Ok((second.with_timezone(&Utc), true)),
+            None => Err(RowError::TimeAmbiguous(field)),
+        },
     }
 }
 
 impl TimeRow {
     pub fn new(date: NaiveDate, start: NaiveTime, end: NaiveTime, next_day: bool, kind: TimeKind) -> Result<Self, Vec<RowError>> {
+        Self::with_fold(date, start, end, next_day, kind, None)
+    }
+
+    /// As [`TimeRow::new`], with the user's explicit choice for a time in the repeated autumn
+    /// hour. Without a choice such a time is refused, never guessed.
+    pub fn with_fold(date: NaiveDate, start: NaiveTime, end: NaiveTime, next_day: bool, kind: TimeKind, fold: Option<DstFold>) -> Result<Self, Vec<RowError>> {
         let end_date = if next_day { date.succ_opt().ok_or_else(|| vec![RowError::DateInvalid])? } else { date };
-        let s = resolve(date, start, RowField::Start);
-        let e = resolve(end_date, end, RowField::End);
+        let s = resolve(date, start, RowField::Start, fold);
+        let e = resolve(end_date, end, RowField::End, fold);
         match (s, e) {
-            (Ok(start_at), Ok(end_at)) if end_at > start_at => Ok(Self { date, start, end, next_day, kind, start_at, end_at }),
+            (Ok((start_at, sf)), Ok((end_at, ef))) if end_at > start_at => {
+                let fold = if sf || ef { fold } else { None };
+                Ok(Self { date, start, end, next_day, kind, fold, start_at, end_at })
+            }
             (Ok(_), Ok(_)) => Err(vec![RowError::EndNotAfterStart]),
             (s, e) => Err([s.err(), e.err()].into_iter().flatten().collect()),
         }
+    }
+
+    /// The autumn-hour choice, when the row needed one.
+    pub fn fold(&self) -> Option<DstFold> {
+        self.fold
     }
 
     pub fn date(&self) -> NaiveDate {
@@ -292,8 +338,9 @@ impl RowInput {
         if kind.is_none() {
             errors.push(RowError::KindInvalid);
         }
+        let fold = DstFold::from_code(self.fold.trim());
         match (date, start, end, kind) {
-            (Some(d), Some(s), Some(e), Some(k)) => match TimeRow::new(d, s, e, self.next_day, k) {
+            (Some(d), Some(s), Some(e), Some(k)) => match TimeRow::with_fold(d, s, e, self.next_day, k, fold) {
                 Ok(row) if errors.is_empty() => Ok(row),
                 Ok(_) => Err(errors),
                 Err(mut more) => {
@@ -359,7 +406,7 @@ mod tests {
     use super::*;
 
     fn input(date: &str, start: &str, end: &str, next_day: bool) -> RowInput {
-        RowInput { recipient: "1".into(), date: date.into(), start: start.into(), end: end.into(), next_day, kind: "aktiv".into() }
+        RowInput { recipient: "1".into(), date: date.into(), start: start.into(), end: end.into(), next_day, kind: "aktiv".into(), fold: String::new() }
     }
 
     #[test]
@@ -390,6 +437,22 @@ mod tests {
     }
 
     #[test]
+    fn the_repeated_autumn_hour_is_resolved_by_an_explicit_choice() {
+        // 2026-10-25: 00:00 CEST = 22:00 UTC. 02:30 first time (CEST) = 00:30 UTC → 2 h 30;
+        // 02:30 second time (CET) = 01:30 UTC → 3 h 30.
+        let mut i = input("2026-10-25", "00:00", "02:30", false);
+        i.fold = "summer".into();
+        let summer = i.parse().unwrap();
+        assert_eq!((summer.minutes(), summer.fold()), (Minutes(150), Some(DstFold::Summer)));
+        i.fold = "winter".into();
+        assert_eq!(i.parse().unwrap().minutes(), Minutes(210));
+        // A choice on a row that needs none is dropped.
+        let mut plain = input("2026-10-26", "00:00", "02:30", false);
+        plain.fold = "winter".into();
+        assert_eq!(plain.parse().unwrap().fold(), None);
+    }
+
+    #[test]
     fn a_night_shift_across_midnight_needs_the_next_day_box() {
         // 22:00–07:00 = 2 h before midnight + 7 h after.
         assert_eq!(input("2026-11-23", "22:00", "07:00", true).parse().unwrap().minutes(), Minutes(9 * 60));
@@ -416,7 +479,7 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_reported_at_once() {
-        let bad = RowInput { recipient: "".into(), date: "23/11".into(), start: "7:5".into(), end: "25:00".into(), next_day: false, kind: "jour".into() };
+        let bad = RowInput { recipient: "".into(), date: "23/11".into(), start: "7:5".into(), end: "25:00".into(), next_day: false, kind: "jour".into(), fold: String::new() };
         assert_eq!(
             bad.parse().unwrap_err(),
             vec![

@@ -112,12 +112,13 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, va
     let end = RwSignal::new(values.end.clone());
     let next_day = RwSignal::new(values.next_day);
     let kind = RwSignal::new(values.kind.clone());
+    let fold = RwSignal::new(values.fold.clone());
     let touched = RwSignal::new(Vec::<RowField>::new());
     let server_errors = StoredValue::new(errors);
     let touch = move |f: RowField| touched.update(|t| if !t.contains(&f) { t.push(f) });
 
     let parsed = Memo::new(move |_| {
-        RowInput { recipient: recipient.get(), date: date.get(), start: start.get(), end: end.get(), next_day: next_day.get(), kind: kind.get() }.parse()
+        RowInput { recipient: recipient.get(), date: date.get(), start: start.get(), end: end.get(), next_day: next_day.get(), kind: kind.get(), fold: fold.get() }.parse()
     });
     // A field shows the server's verdict until it is changed, then the live one.
     let error_for = move |f: RowField| -> Option<String> {
@@ -144,6 +145,10 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, va
         })
     });
     let has_server_errors = server_errors.with_value(|e| !e.is_empty());
+    // The autumn-hour question appears when a time is ambiguous (and stays once answered).
+    let ambiguous = |e: &RowError| matches!(e, RowError::TimeAmbiguous(_));
+    let initially_ambiguous = !values.fold.is_empty() || server_errors.with_value(|e| e.iter().any(ambiguous));
+    let show_fold = move || initially_ambiguous || !fold.get().is_empty() || parsed.get().err().is_some_and(|e| e.iter().any(ambiguous));
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         let blocked = live.with_untracked(|f| f.iter().any(|f| f.severity == Severity::Error));
@@ -200,6 +205,16 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, va
                     {field_error(RowField::End)}
                 </div>
             </div>
+            <Show when=show_fold>
+                <div class="field">
+                    <label for="fold">{l.t(T::FoldQuestion)}</label>
+                    <select id="fold" name="fold" on:change:target=move |ev| { fold.set(ev.target().value()); touch(RowField::Start); touch(RowField::End) }>
+                        <option value="" selected=values.fold.is_empty()>{l.t(T::FoldChoose)}</option>
+                        <option value="summer" selected=values.fold == "summer">{l.t(T::FoldSummer)}</option>
+                        <option value="winter" selected=values.fold == "winter">{l.t(T::FoldWinter)}</option>
+                    </select>
+                </div>
+            </Show>
             <div class="check">
                 <input type="checkbox" id="next_day" name="next_day" checked=values.next_day
                     on:change:target=move |ev| { next_day.set(ev.target().checked()); touch(RowField::End) } />

@@ -10,7 +10,7 @@ fn d(s: &str) -> NaiveDate {
 
 fn row(id: i64, assistant: i64, recipient: i64, date: &str, start: &str, end: &str, kind: &str) -> RowRecord {
     let next_day = end <= start;
-    let input = RowInput { recipient: recipient.to_string(), date: date.into(), start: start.into(), end: end.into(), next_day, kind: kind.into() };
+    let input = RowInput { recipient: recipient.to_string(), date: date.into(), start: start.into(), end: end.into(), next_day, kind: kind.into(), fold: String::new() };
     RowRecord { id, assistant, recipient, row: input.parse().unwrap() }
 }
 
