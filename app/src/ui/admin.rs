@@ -48,7 +48,7 @@ pub fn AdminPage() -> impl IntoView {
                                                                 <td>{m.assistant.name}</td>
                                                                 <td><span class=format!("badge {}", m.status.code())>{m.status.label(l)}</span></td>
                                                                 {TimeKind::ALL.into_iter().map(|k| view! { <td class="num">{m.totals.get(k).to_string()}</td> }).collect_view()}
-                                                                <td class="num">{m.payable}</td>
+                                                                <td class="num">{super::month::decimal(&m.payable, l)}</td>
                                                             </tr>
                                                         }).collect_view()}
                                                     </tbody>

@@ -56,6 +56,11 @@ pub fn RowsTable(rows: Vec<RowView>, deletable: bool, month: String) -> impl Int
     .into_any()
 }
 
+/// A decimal number as the language writes it: `4,50` in Swedish, `4.50` in English.
+pub fn decimal(s: &str, l: Locale) -> String {
+    if l == Locale::Sv { s.replace('.', ",") } else { s.to_string() }
+}
+
 #[component]
 pub fn TotalsList(totals: Totals, payable: String) -> impl IntoView {
     let l = expect_context::<Locale>();
@@ -64,7 +69,7 @@ pub fn TotalsList(totals: Totals, payable: String) -> impl IntoView {
             {TimeKind::ALL.into_iter().map(|k| view! {
                 <div><dt>{k.label(l)}</dt><dd data-kind=k.code()>{totals.get(k).to_string()}</dd></div>
             }).collect_view()}
-            <div><dt>{l.t(T::PayableHours)}</dt><dd data-kind="payable">{payable} " h"</dd></div>
+            <div><dt>{l.t(T::PayableHours)}</dt><dd data-kind="payable">{decimal(&payable, l)} " h"</dd></div>
         </dl>
     }
 }

@@ -20,6 +20,7 @@ pub fn RecipientPage() -> impl IntoView {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => {
                             let several = page.acting_for.len() > 1;
+                            let representative = page.me.role == crate::api::Role::Representative;
                             let names = page.acting_for.iter().map(|p| p.name.clone()).collect::<Vec<_>>().join(", ");
                             let reject = page.flash.reject_form.clone();
                             let months: Vec<MonthView> = page.months.into_iter().filter(|m| !m.rows.is_empty() || m.status != MonthStatus::Draft).collect();
@@ -27,7 +28,7 @@ pub fn RecipientPage() -> impl IntoView {
                             view! {
                                 <Layout me=Some(page.me)>
                                     <h1>{l.t(T::RecipientTitle)}</h1>
-                                    <p>{l.t(T::ActingFor)} ": " <strong>{names}</strong></p>
+                                    {representative.then(|| view! { <p>{l.t(T::ActingFor)} ": " <strong>{names}</strong></p> })}
                                     <FlashMessages notice=page.flash.notice error=page.flash.error />
                                     <MonthNav month=page.month path="/brukare" />
                                     {empty.then(|| view! { <p class="muted">{l.t(T::NothingToApprove)}</p> })}
