@@ -133,6 +133,10 @@ texts! {
     DownloadCsv => "Ladda ner månadens rader (CSV)", "Download the month's rows (CSV)";
     NoMonths => "Ingen tid rapporterad den här månaden.", "No time reported this month.";
     DaysLeft => "dagar kvar", "days left";
+    PreflightTitle => "Kontroll inför export", "Check before export";
+    PreflightReady => "Inga fel hindrar export.", "No errors stand in the way of export.";
+    PreflightBlocked => "fel måste rättas före export", "errors must be corrected before export";
+    PreflightWarnings => "varningar att se över", "warnings to look at";
     // Kinds and statuses
     KindAktiv => "Aktiv tid", "Active time";
     KindVantetid => "Väntetid", "Waiting time";

@@ -325,3 +325,17 @@ async fn a_time_in_the_repeated_autumn_hour_needs_an_explicit_choice() {
     let minutes: i64 = sqlx::query_scalar("SELECT minutes FROM time_rows WHERE work_date = '2026-10-25' AND dst_fold = 'winter'").fetch_one(&app.pool).await.unwrap();
     assert_eq!(minutes, 210);
 }
+
+#[tokio::test]
+async fn the_admin_sees_what_stands_between_the_month_and_export() {
+    let app = spawn_app().await;
+    let month = app::domain::ReportMonth::of(app::api::service::today()).previous();
+    let (admin, _) = app.login("admin").await;
+    let (_, page) = app.page(&admin, &format!("/admin?manad={month}")).await;
+    assert!(page.contains("Kontroll inför export"));
+    // Anna's month for Bo is submitted, not approved or attested (V9), and no räkning is signed.
+    assert!(page.contains("V9 Fel: Anna Andersson – Bo Berg: inskickad."), "V9 month");
+    assert!(page.contains("V9 Fel: Räkningen för Bo Berg är inte klar"), "V9 räkning");
+    assert!(page.contains(&format!("V10 Information: Sista dag till Försäkringskassan är {}", month.fk_deadline())), "V10");
+    assert!(page.contains("fel måste rättas före export"));
+}

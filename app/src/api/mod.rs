@@ -134,6 +134,9 @@ pub struct AdminPage {
     pub days_left: i64,
     pub deadline: String,
     pub months: Vec<MonthView>,
+    /// The month's preflight: everything standing between it and an export.
+    pub preflight: Vec<crate::domain::rules::Finding>,
+    pub ready: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

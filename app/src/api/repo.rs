@@ -3,8 +3,9 @@
 //! query can forget it.
 
 use super::Role;
-use crate::domain::rules::RowFacts;
-use crate::domain::{MonthStatus, ReportMonth, TimeRow};
+use crate::domain::rules::{Absence, RowFacts};
+use crate::domain::{Assistant, Decision, MonthStatus, Recipient, ReportMonth, TimeRow};
+use std::collections::HashMap;
 use chrono::NaiveDate;
 
 pub type RepoResult<T> = Result<T, RepoError>;
@@ -53,6 +54,17 @@ pub struct MonthRecord {
     pub rejected_reason: Option<String>,
 }
 
+/// The people and decisions of a tenant, as the rules engine needs them.
+#[derive(Clone, Debug, Default)]
+pub struct People {
+    pub assistants: HashMap<i64, Assistant>,
+    pub recipients: HashMap<i64, Recipient>,
+    /// (assistant, recipient) pairs with an assignment.
+    pub assignments: Vec<(i64, i64)>,
+    pub decisions: Vec<Decision>,
+    pub absences: Vec<Absence>,
+}
+
 #[async_trait::async_trait]
 pub trait Repo: Send + Sync + 'static {
     async fn ping(&self) -> RepoResult<()>;
@@ -85,6 +97,10 @@ pub trait Repo: Send + Sync + 'static {
 
     /// What the per-row rules need for each recipient the assistant is assigned to (or one).
     async fn row_facts(&self, tenant: i64, assistant: i64, recipient: Option<i64>) -> RepoResult<Vec<RowFacts>>;
+    /// Everyone and every decision and absence of the tenant, for the month's preflight.
+    async fn people(&self, tenant: i64) -> RepoResult<People>;
+    /// All the tenant's rows with a date in `from..=to`.
+    async fn rows_between(&self, tenant: i64, from: NaiveDate, to: NaiveDate) -> RepoResult<Vec<StoredRow>>;
 
     async fn audit(&self, tenant: i64, user: i64, action: &str, subject: &str) -> RepoResult<()>;
 }

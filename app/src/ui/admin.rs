@@ -2,6 +2,7 @@
 
 use super::{month_query, Layout, MonthNav, PageFailure};
 use crate::api;
+use crate::domain::rules::Severity;
 use crate::domain::TimeKind;
 use crate::i18n::{Locale, T};
 use leptos::prelude::*;
@@ -20,6 +21,9 @@ pub fn AdminPage() -> impl IntoView {
                         Ok(page) => {
                             let csv = format!("/admin/export.csv?manad={}", page.month);
                             let empty = page.months.is_empty();
+                            let errors = page.preflight.iter().filter(|f| f.severity == Severity::Error).count();
+                            let warnings = page.preflight.iter().filter(|f| f.severity == Severity::Warning).count();
+                            let findings = page.preflight.clone();
                             view! {
                                 <Layout me=Some(page.me)>
                                     <h1>{l.t(T::AdminTitle)} " " {page.month.to_string()}</h1>
@@ -56,6 +60,19 @@ pub fn AdminPage() -> impl IntoView {
                                             </div>
                                         }.into_any()
                                     }}
+                                    <section class="card" aria-labelledby="preflight-title">
+                                        <h2 id="preflight-title">{l.t(T::PreflightTitle)}</h2>
+                                        <p class=if page.ready { "notice" } else { "alert" }>
+                                            {if page.ready { l.t(T::PreflightReady).to_string() } else { format!("{errors} {}", l.t(T::PreflightBlocked)) }}
+                                            {(warnings > 0).then(|| format!(", {warnings} {}", l.t(T::PreflightWarnings)))}
+                                        </p>
+                                        <ul class="findings">
+                                            {findings.into_iter().map(|f| {
+                                                let class = match f.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "info" };
+                                                view! { <li class=class>{f.message(l)}</li> }
+                                            }).collect_view()}
+                                        </ul>
+                                    </section>
                                 </Layout>
                             }.into_any()
                         }
