@@ -148,7 +148,8 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, va
     // The autumn-hour question appears when a time is ambiguous (and stays once answered).
     let ambiguous = |e: &RowError| matches!(e, RowError::TimeAmbiguous(_));
     let initially_ambiguous = !values.fold.is_empty() || server_errors.with_value(|e| e.iter().any(ambiguous));
-    let show_fold = move || initially_ambiguous || !fold.get().is_empty() || parsed.get().err().is_some_and(|e| e.iter().any(ambiguous));
+    // A memo, so the question is re-rendered only when it appears or goes, never while in use.
+    let show_fold = Memo::new(move |_| initially_ambiguous || !fold.get().is_empty() || parsed.get().err().is_some_and(|e| e.iter().any(ambiguous)));
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         let blocked = live.with_untracked(|f| f.iter().any(|f| f.severity == Severity::Error));
@@ -205,16 +206,19 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, va
                     {field_error(RowField::End)}
                 </div>
             </div>
-            <Show when=show_fold>
+            {move || show_fold.get().then(|| {
+                let v = fold.get_untracked();
+                view! {
                 <div class="field">
                     <label for="fold">{l.t(T::FoldQuestion)}</label>
                     <select id="fold" name="fold" on:change:target=move |ev| { fold.set(ev.target().value()); touch(RowField::Start); touch(RowField::End) }>
-                        <option value="" selected=values.fold.is_empty()>{l.t(T::FoldChoose)}</option>
-                        <option value="summer" selected=values.fold == "summer">{l.t(T::FoldSummer)}</option>
-                        <option value="winter" selected=values.fold == "winter">{l.t(T::FoldWinter)}</option>
+                        <option value="" selected=v.is_empty()>{l.t(T::FoldChoose)}</option>
+                        <option value="summer" selected=v == "summer">{l.t(T::FoldSummer)}</option>
+                        <option value="winter" selected=v == "winter">{l.t(T::FoldWinter)}</option>
                     </select>
                 </div>
-            </Show>
+                }
+            })}
             <div class="check">
                 <input type="checkbox" id="next_day" name="next_day" checked=values.next_day
                     on:change:target=move |ev| { next_day.set(ev.target().checked()); touch(RowField::End) } />
