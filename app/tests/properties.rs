@@ -3,10 +3,9 @@
 use app::domain::fk::Tidsredovisning;
 use app::domain::people::Provider;
 use app::domain::rules::{check_assistant, RowRecord, RuleConfig, RuleId};
-use app::domain::{Assistant, Minutes, Organisationsnummer, Personnummer, Recipient, Regime, ReportMonth, RowInput, TimeRow, Totals};
+use app::domain::{examples, Assistant, Minutes, Personnummer, Recipient, Regime, ReportMonth, RowInput, TimeRow, Totals};
 use chrono::{Datelike, NaiveDate};
 use proptest::prelude::*;
-use std::collections::HashMap;
 
 /// A row anywhere in 2024–2027 (so both DST changes of each year are hit), any kind.
 fn any_row() -> impl Strategy<Value = Option<TimeRow>> {
@@ -112,25 +111,6 @@ fn luhn_digit(nine: &str) -> u32 {
 }
 
 fn people() -> (Recipient, Assistant, Provider) {
-    let recipient = Recipient { id: 1, personnummer: Personnummer::parse("194503150049").unwrap(), first_name: "Bo".into(), last_name: "Berg".into() };
-    let assistant = Assistant {
-        id: 1,
-        personnummer: Personnummer::parse("197005120105").unwrap(),
-        first_name: "Anna".into(),
-        last_name: "Andersson".into(),
-        eea_resident: true,
-        fk_notified: HashMap::new(),
-        relative_of: vec![],
-        regime: Regime::Atl { period_start: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), period_months: 4 },
-        collective_agreement: true,
-    };
-    let provider = Provider {
-        name: "Exempelby kommun".into(),
-        organisationsnummer: Organisationsnummer::parse("2120000142").unwrap(),
-        contact_person: "Karin Kontakt".into(),
-        phone: "010-123 45 00".into(),
-        f_skatt: true,
-        ivo_permit: String::new(),
-    };
-    (recipient, assistant, provider)
+    let regime = Regime::Atl { period_start: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), period_months: 4 };
+    (examples::recipient(), examples::assistant(regime), examples::provider())
 }

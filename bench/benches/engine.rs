@@ -31,7 +31,7 @@ fn engine(c: &mut Criterion) {
         })
     });
 
-    let (recipient, provider) = (bench::recipient(), bench::provider());
+    let (recipient, provider) = (app::domain::examples::recipient(), app::domain::examples::provider());
     let months: Vec<ReportMonth> = (1..=4).map(|m| ReportMonth::new(2026, m).unwrap()).collect();
     g.bench_function("build_all_3059_with_xml_and_sha256", |b| {
         b.iter(|| {

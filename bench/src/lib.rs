@@ -1,8 +1,7 @@
 //! A realistic data set for the engine benchmarks: 5,000 assistants × 4 months.
 
-use app::domain::people::Provider;
 use app::domain::rules::RowRecord;
-use app::domain::{Assistant, Organisationsnummer, Personnummer, Recipient, Regime, RowInput};
+use app::domain::{examples, Assistant, Regime, RowInput};
 use chrono::{Duration, NaiveDate};
 use std::collections::HashMap;
 
@@ -39,7 +38,6 @@ pub fn rows() -> Vec<RowRecord> {
 }
 
 pub fn assistants() -> HashMap<i64, Assistant> {
-    let p = Personnummer::parse("197005120105").unwrap();
     (0..ASSISTANTS)
         .map(|id| {
             let regime = match id % 3 {
@@ -47,33 +45,7 @@ pub fn assistants() -> HashMap<i64, Assistant> {
                 1 => Regime::HusligtArbete { period_start: NaiveDate::from_ymd_opt(2026, 1, 5).unwrap() },
                 _ => Regime::AbBilagaJ { allow_24h_shifts: false },
             };
-            let a = Assistant {
-                id,
-                personnummer: p.clone(),
-                first_name: "Anna".into(),
-                last_name: format!("A{id}"),
-                eea_resident: true,
-                fk_notified: HashMap::new(),
-                relative_of: vec![],
-                regime,
-                collective_agreement: true,
-            };
-            (id, a)
+            (id, Assistant { id, ..examples::assistant(regime) })
         })
         .collect()
-}
-
-pub fn recipient() -> Recipient {
-    Recipient { id: 1, personnummer: Personnummer::parse("194503150049").unwrap(), first_name: "Bo".into(), last_name: "Berg".into() }
-}
-
-pub fn provider() -> Provider {
-    Provider {
-        name: "Exempelby kommun".into(),
-        organisationsnummer: Organisationsnummer::parse("2120000142").unwrap(),
-        contact_person: "Karin Kontakt".into(),
-        phone: "010-123 45 00".into(),
-        f_skatt: true,
-        ivo_permit: String::new(),
-    }
 }

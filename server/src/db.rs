@@ -45,6 +45,11 @@ fn err(e: sqlx::Error) -> RepoError {
     RepoError(e.to_string())
 }
 
+/// A month report with the names of its assistant and recipient.
+const MONTH_REPORT_SELECT: &str = "SELECT m.id, m.assistant_id, m.recipient_id, m.status, m.rejected_reason, m.month,
+        a.first_name || ' ' || a.last_name AS assistant_name, r.first_name || ' ' || r.last_name AS recipient_name
+    FROM month_reports m JOIN assistants a ON a.id = m.assistant_id JOIN recipients r ON r.id = m.recipient_id";
+
 const ROW_COLUMNS: &str = "id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, dst_fold";
 
 /// Rebuilds a stored row through the domain constructor; a row that no longer parses (which
@@ -404,10 +409,7 @@ impl Repo for SqliteRepo {
         .await
         .map_err(err)?;
         let r = sqlx::query(
-            "SELECT m.id, m.assistant_id, m.recipient_id, m.status, m.rejected_reason,
-                    a.first_name || ' ' || a.last_name AS assistant_name, r.first_name || ' ' || r.last_name AS recipient_name
-             FROM month_reports m JOIN assistants a ON a.id = m.assistant_id JOIN recipients r ON r.id = m.recipient_id
-             WHERE m.tenant_id = $1 AND m.assistant_id = $2 AND m.recipient_id = $3 AND m.month = $4",
+            &format!("{MONTH_REPORT_SELECT} WHERE m.tenant_id = $1 AND m.assistant_id = $2 AND m.recipient_id = $3 AND m.month = $4"),
         )
         .bind(tenant)
         .bind(assistant)
@@ -421,10 +423,7 @@ impl Repo for SqliteRepo {
 
     async fn month_record_by_id(&self, tenant: i64, id: i64) -> RepoResult<Option<(MonthRecord, ReportMonth)>> {
         let r = sqlx::query(
-            "SELECT m.id, m.assistant_id, m.recipient_id, m.status, m.rejected_reason, m.month,
-                    a.first_name || ' ' || a.last_name AS assistant_name, r.first_name || ' ' || r.last_name AS recipient_name
-             FROM month_reports m JOIN assistants a ON a.id = m.assistant_id JOIN recipients r ON r.id = m.recipient_id
-             WHERE m.tenant_id = $1 AND m.id = $2",
+            &format!("{MONTH_REPORT_SELECT} WHERE m.tenant_id = $1 AND m.id = $2"),
         )
         .bind(tenant)
         .bind(id)

@@ -348,41 +348,21 @@ impl Rakning {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Personnummer, Regime, RowInput};
-    use std::collections::HashMap;
+    use crate::domain::{examples, Regime, RowInput};
 
-    pub(crate) fn fixture() -> (Recipient, Assistant, Provider) {
-        let recipient = Recipient { id: 1, personnummer: Personnummer::parse("194503150049").unwrap(), first_name: "Bo".into(), last_name: "Berg".into() };
-        let assistant = Assistant {
-            id: 1,
-            personnummer: Personnummer::parse("197005120105").unwrap(),
-            first_name: "Anna".into(),
-            last_name: "Andersson".into(),
-            eea_resident: true,
-            fk_notified: HashMap::new(),
-            relative_of: vec![],
-            regime: Regime::AbBilagaJ { allow_24h_shifts: false },
-            collective_agreement: true,
-        };
-        let provider = Provider {
-            name: "Exempelby kommun".into(),
-            organisationsnummer: Organisationsnummer::parse("212000-0142").unwrap(),
-            contact_person: "Karin Kontakt".into(),
-            phone: "010-123 45 00".into(),
-            f_skatt: true,
-            ivo_permit: String::new(),
-        };
-        (recipient, assistant, provider)
+    fn fixture() -> (Recipient, Assistant, Provider) {
+        let regime = Regime::AbBilagaJ { allow_24h_shifts: false };
+        (examples::recipient(), examples::assistant(regime), examples::provider())
     }
 
-    pub(crate) fn row(date: &str, start: &str, end: &str, kind: &str) -> TimeRow {
+    fn row(date: &str, start: &str, end: &str, kind: &str) -> TimeRow {
         RowInput { recipient: "1".into(), date: date.into(), start: start.into(), end: end.into(), next_day: end <= start, kind: kind.into(), fold: String::new() }.parse().unwrap()
     }
 
     /// A realistic October 2026: day shifts, a night of waiting time across midnight, the night
     /// summer time ends (25 Oct), a standby evening, the previous month's last night reaching
     /// into 1 October and a night from 31 October into November.
-    pub(crate) fn october() -> Tidsredovisning {
+    fn october() -> Tidsredovisning {
         let (recipient, assistant, provider) = fixture();
         let rows = [
             row("2026-09-30", "22:00", "06:00", "vantetid"),

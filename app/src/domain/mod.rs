@@ -2,6 +2,7 @@
 //! No IO, no async, no framework: the phone (wasm) and the server run the very same checks.
 
 pub mod decision;
+pub mod examples;
 pub mod fk;
 pub mod month;
 pub mod people;

@@ -66,12 +66,7 @@ pub fn AdminPage() -> impl IntoView {
                                             {if page.ready { l.t(T::PreflightReady).to_string() } else { format!("{errors} {}", l.t(T::PreflightBlocked)) }}
                                             {(warnings > 0).then(|| format!(", {warnings} {}", l.t(T::PreflightWarnings)))}
                                         </p>
-                                        <ul class="findings">
-                                            {findings.into_iter().map(|f| {
-                                                let class = match f.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "info" };
-                                                view! { <li class=class>{f.message(l)}</li> }
-                                            }).collect_view()}
-                                        </ul>
+                                        <super::month::FindingsList locale=l findings />
                                     </section>
                                 </Layout>
                             }.into_any()

@@ -2,10 +2,10 @@
 
 use super::{month_query, FlashMessages, Layout, MonthNav, PageFailure};
 use crate::api::{self, MonthView, Person};
-use crate::domain::rules::{check_row, Finding, RowFacts, RowRecord, Severity};
+use crate::domain::rules::{check_row, RowFacts, RowRecord, Severity};
 use crate::domain::{MonthStatus, ReportMonth, RowError, RowField, RowInput, TimeKind};
 use crate::i18n::{Locale, T};
-use super::month::{RowsTable, TotalsList};
+use super::month::{FindingsList, RowsTable, TotalsList};
 use leptos::prelude::*;
 
 #[component]
@@ -30,7 +30,7 @@ pub fn AssistantPage() -> impl IntoView {
                                 <Layout me=Some(page.me.clone())>
                                     <h1>{l.t(T::AssistantTitle)}</h1>
                                     <FlashMessages notice=page.flash.notice error=page.flash.error />
-                                    <Findings locale=l findings=page.flash.findings.clone() />
+                                    <FindingsList locale=l findings=page.flash.findings.clone() />
                                     <section class="card" aria-labelledby="add-row-title">
                                         <h2 id="add-row-title">{l.t(T::AddRowTitle)}</h2>
                                         <RowForm locale=l recipients=page.recipients.clone() facts=page.facts.clone() values errors />
@@ -78,21 +78,6 @@ fn AssistantMonth(m: MonthView, month: String) -> impl IntoView {
             })}
         </section>
     }
-}
-
-/// The rules engine's findings on a row, each with its rule, severity and what to do.
-#[component]
-fn Findings(locale: Locale, findings: Vec<Finding>) -> impl IntoView {
-    (!findings.is_empty()).then(|| {
-        view! {
-            <ul class="findings" aria-label=locale.t(T::Checks)>
-                {findings.into_iter().map(|f| {
-                    let class = match f.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "info" };
-                    view! { <li class=class>{f.message(locale)}</li> }
-                }).collect_view()}
-            </ul>
-        }
-    })
 }
 
 fn messages(errors: &[RowError], field: RowField, l: Locale) -> Option<String> {
@@ -245,17 +230,7 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, va
                 })}
             </p>
             <div aria-live="polite" class="live-findings">
-                {move || {
-                    let findings = live.get();
-                    (!findings.is_empty()).then(|| view! {
-                        <ul class="findings" aria-label=l.t(T::Checks)>
-                            {findings.into_iter().map(|f| {
-                                let class = match f.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "info" };
-                                view! { <li class=class>{f.message(l)}</li> }
-                            }).collect_view()}
-                        </ul>
-                    })
-                }}
+                {move || view! { <FindingsList locale=l findings=live.get() /> }}
             </div>
             <button type="submit" class="primary">{l.t(T::SaveRow)}</button>
         </form>

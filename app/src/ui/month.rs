@@ -1,6 +1,7 @@
 //! Pieces that show a month: the rows table and the totals per kind.
 
 use crate::api::RowView;
+use crate::domain::rules::{Finding, Severity};
 use crate::domain::{TimeKind, Totals};
 use crate::i18n::{Locale, T};
 use leptos::prelude::*;
@@ -72,4 +73,20 @@ pub fn TotalsList(totals: Totals, payable: String) -> impl IntoView {
             <div><dt>{l.t(T::PayableHours)}</dt><dd data-kind="payable">{decimal(&payable, l)} " h"</dd></div>
         </dl>
     }
+}
+
+/// The rules engine's findings, each with its rule, severity and what to do. Takes the locale
+/// as a prop so the add-row island can use it in the browser too.
+#[component]
+pub fn FindingsList(locale: Locale, findings: Vec<Finding>) -> impl IntoView {
+    (!findings.is_empty()).then(|| {
+        view! {
+            <ul class="findings" aria-label=locale.t(T::Checks)>
+                {findings.into_iter().map(|f| {
+                    let class = match f.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "info" };
+                    view! { <li class=class>{f.message(locale)}</li> }
+                }).collect_view()}
+            </ul>
+        }
+    })
 }
