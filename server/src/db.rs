@@ -350,6 +350,12 @@ impl Repo for SqliteRepo {
         Ok(rows.iter().filter_map(stored_row).collect())
     }
 
+    async fn assistant_row(&self, tenant: i64, assistant: i64, row_id: i64) -> RepoResult<Option<StoredRow>> {
+        let sql = format!("SELECT {ROW_COLUMNS} FROM time_rows WHERE tenant_id = $1 AND assistant_id = $2 AND id = $3");
+        let r = sqlx::query(&sql).bind(tenant).bind(assistant).bind(row_id).fetch_optional(&self.pool).await.map_err(err)?;
+        Ok(r.as_ref().and_then(stored_row))
+    }
+
     async fn insert_row(&self, tenant: i64, assistant: i64, recipient: i64, row: &TimeRow, by_user: i64) -> RepoResult<i64> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO time_rows (tenant_id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, minutes, created_by, dst_fold)

@@ -339,3 +339,31 @@ async fn the_admin_sees_what_stands_between_the_month_and_export() {
     assert!(page.contains(&format!("V10 Information: Sista dag till Försäkringskassan är {}", month.fk_deadline())), "V10");
     assert!(page.contains("fel måste rättas före export"));
 }
+
+#[tokio::test]
+async fn only_the_assistant_who_owns_a_draft_row_may_delete_it() {
+    let app = spawn_app().await;
+    let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await.to_string();
+    let (anna, _) = app.login("anna").await;
+    let day = next_month_day(11);
+    app.post(&anna, "/assistent/rad", &[("recipient", bo.as_str()), ("date", day.as_str()), ("start", "08:00"), ("end", "10:00"), ("kind", "aktiv")]).await;
+    let row = app.id(&format!("SELECT id FROM time_rows WHERE work_date = '{day}'")).await.to_string();
+    let before = app.count_rows().await;
+    // David sends Anna's row id: refused, the row stays.
+    let (david, _) = app.login("david").await;
+    let to = app.post(&david, "/assistent/rad/ta-bort", &[("row", row.as_str()), ("manad", &day[..7])]).await;
+    let (_, page) = app.page(&david, &to).await;
+    assert!(page.contains("Det här får du inte göra"));
+    assert_eq!(app.count_rows().await, before);
+    // A submitted (locked) month's row cannot be deleted either; Anna's own previous month is submitted.
+    let locked = app.id("SELECT MIN(t.id) FROM time_rows t JOIN month_reports m ON m.assistant_id = t.assistant_id AND m.recipient_id = t.recipient_id AND m.month = substr(t.work_date, 1, 7) WHERE m.status = 'submitted'").await.to_string();
+    let to = app.post(&anna, "/assistent/rad/ta-bort", &[("row", locked.as_str()), ("manad", "")]).await;
+    let (_, page) = app.page(&anna, &to).await;
+    assert!(page.contains("Månaden är redan inskickad"));
+    assert_eq!(app.count_rows().await, before);
+    // Anna deletes her own draft row.
+    let to = app.post(&anna, "/assistent/rad/ta-bort", &[("row", row.as_str()), ("manad", &day[..7])]).await;
+    let (_, page) = app.page(&anna, &to).await;
+    assert!(page.contains("Raden är borttagen."));
+    assert_eq!(app.count_rows().await, before - 1);
+}

@@ -80,6 +80,8 @@ pub trait Repo: Send + Sync + 'static {
 
     /// The assistant's rows for all recipients with a date in `from..=to`.
     async fn assistant_rows(&self, tenant: i64, assistant: i64, from: NaiveDate, to: NaiveDate) -> RepoResult<Vec<StoredRow>>;
+    /// One of the assistant's rows, if it is theirs.
+    async fn assistant_row(&self, tenant: i64, assistant: i64, row_id: i64) -> RepoResult<Option<StoredRow>>;
     async fn insert_row(&self, tenant: i64, assistant: i64, recipient: i64, row: &TimeRow, by_user: i64) -> RepoResult<i64>;
     /// Deletes the row only if it is the assistant's; returns whether it did.
     async fn delete_row(&self, tenant: i64, assistant: i64, row_id: i64) -> RepoResult<Option<StoredRow>>;

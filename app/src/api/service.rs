@@ -140,10 +140,7 @@ fn month_views(records: Vec<MonthRecord>, rows: &[StoredRow]) -> Vec<MonthView> 
 }
 
 pub async fn login_page() -> Result<LoginPage, PageError> {
-    let state = use_context::<ApiState>().ok_or(PageError::Internal)?;
-    let session: Session = leptos_axum::extract().await.map_err(internal)?;
-    let cx = Cx::new(state.repo, session).await?;
-    let flash = cx.take_flash().await;
+    let flash = Cx::from_request().await?.take_flash().await;
     Ok(LoginPage { error: flash.error, username: flash.username.unwrap_or_default() })
 }
 
@@ -286,8 +283,7 @@ pub async fn add_row(cx: &Cx, input: &RowInput) -> Result<Result<(ReportMonth, V
 pub async fn delete_row(cx: &Cx, row_id: i64) -> Result<Result<ReportMonth, T>, PageError> {
     let c = cx.require(&[Role::Assistant])?;
     let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
-    let rows = cx.repo.assistant_rows(c.tenant_id, assistant, chrono::NaiveDate::MIN, chrono::NaiveDate::MAX).await.map_err(internal)?;
-    let Some(stored) = rows.into_iter().find(|r| r.id == row_id) else {
+    let Some(stored) = cx.repo.assistant_row(c.tenant_id, assistant, row_id).await.map_err(internal)? else {
         return Ok(Err(T::NotAllowed));
     };
     let month = ReportMonth::of(stored.row.date());
