@@ -30,8 +30,8 @@ export default defineConfig({
     { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: /a11y_i18n/ },
   ],
   webServer: {
-    // The release binary cargo-leptos built, on a fresh database with demo data.
-    command: "target/release/server",
+    // The server binary the test build made (scripts/test.sh), on a fresh database with demo data.
+    command: process.env.BITA_SERVER_BIN ?? "target/debug/server",
     cwd: "..",
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: !process.env.CI,
@@ -41,6 +41,7 @@ export default defineConfig({
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: "target/site",
       BITA_LOG: "warn",
+      BITA_DEMO_DATA: "1",
     },
   },
 });

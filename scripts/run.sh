@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds and runs BITA with the embedded SQLite database (./data/bita.db) and demo data.
+# Builds and runs BITA (release) with the embedded SQLite database (./data/bita.db) and demo data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-export PATH="$PWD/end2end/node_modules/.bin:$PATH"   # wasm-opt from npm's binaryen
+scripts/build-site.sh
+cargo build -p server --release --locked
 mkdir -p data
-exec cargo leptos serve --release
+export BITA_DEMO_DATA="${BITA_DEMO_DATA:-1}"
+exec target/release/server

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs, when missing, everything BITA needs to build and test on a fresh Debian machine
 # with access to crates.io, the npm registry and Debian's packages only. Idempotent: each step
-# is skipped when its tool already answers. Used by both README commands.
+# is skipped when its tool already answers. Used by both README commands. cargo-leptos is not
+# needed: scripts/build-site.sh does its few steps (installing it cost 20 of CI's minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CARGO_LEPTOS_VERSION=0.3.10
 # Must equal the wasm-bindgen version pinned in Cargo.toml / Cargo.lock.
 WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock 2>/dev/null | sed -n 's/^version = "\(.*\)"/\1/p' | head -1)
 WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.130}
@@ -21,6 +21,7 @@ fi
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 command -v xmllint >/dev/null || need_apt+=(libxml2-utils)
+command -v brotli >/dev/null || need_apt+=(brotli)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   if [ "${BITA_SKIP_APT:-0}" = 1 ]; then
     log "skipping apt-get (BITA_SKIP_APT=1); missing: ${need_apt[*]}"
@@ -30,14 +31,6 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
     as_root apt-get update -qq
     as_root apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
   fi
-fi
-
-if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (one-time, about 10 minutes on 2 cores)"
-  # 0.3.11 needs a newer rustc; no_downloads makes a missing tool an error instead of a
-  # download attempt. LTO off: the tool's speed does not matter, its install time does.
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
 fi
 
 if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite: unit and integration tests (cargo), then the release build and the
-# end-to-end tests in Debian's Chromium (Playwright). Installs what is missing first.
+# The whole test suite: unit and integration tests (cargo), then the browser's site (wasm) and
+# the end-to-end tests in Debian's Chromium (Playwright) against the server binary the test
+# build already made (target/debug/server), so no second build of the server's dependencies.
+# Installs what is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -10,8 +12,8 @@ step() { printf '\n==> %s\n' "$*"; }
 step "unit and integration tests"
 cargo test --workspace --exclude bench --locked
 
-step "release build (server + wasm)"
-cargo leptos build --release
+step "the browser's site (wasm, JS, CSS)"
+scripts/build-site.sh
 
 step "release payload"
 scripts/payload.sh

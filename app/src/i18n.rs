@@ -162,8 +162,18 @@ texts! {
     ErrOverlap => "Tiden krockar med en annan rad du har rapporterat", "The time overlaps another row you have reported";
     ErrOverlapFix => "Ändra tiderna så att passen inte överlappar.", "Change the times so the shifts do not overlap.";
     ErrMonthLocked => "Månaden är redan inskickad för den brukaren och kan inte ändras. Be brukaren returnera den om något ska rättas.", "The month is already submitted for that recipient and cannot be changed. Ask the recipient to return it if something must be corrected.";
+    ErrTooFarAhead => "Du kan bara rapportera planerade pass några dagar framåt. Senaste datum nu är", "Planned shifts can only be entered a few days ahead. The last date now is";
+    ErrMonthClosed => "Den månaden är stängd: sista dag till Försäkringskassan var", "That month is closed: the last day for Försäkringskassan was";
+    ErrMonthClosedFix => "Be din arbetsledare om en rättelse.", "Ask your supervisor for a correction.";
+    ErrNoDecision => "Brukaren har inget beslut om assistans det datumet. Kontrollera datumet eller kontakta din arbetsledare.", "The recipient has no decision on assistance on that date. Check the date or contact your supervisor.";
+    MonthChanged => "Månaden har ändrats sedan du öppnade sidan. Titta igen på raderna innan du godkänner.", "The month has changed since you opened the page. Look at the rows again before you approve.";
+    TextTooLong => "Texten är för lång. Korta den till högst 1 000 tecken.", "The text is too long. Shorten it to at most 1,000 characters.";
+    TextBadChars => "Texten innehåller osynliga styrtecken. Skriv den igen utan att klistra in.", "The text contains invisible control characters. Type it again instead of pasting.";
+    LoginThrottled => "För många misslyckade inloggningar. Vänta några minuter och försök igen, eller kontakta din arbetsledare.", "Too many failed logins. Wait a few minutes and try again, or contact your supervisor.";
+    FormExpired => "Formuläret har gått ut eller kom från en annan webbplats. Ladda om sidan och försök igen.", "The form has expired or came from another site. Reload the page and try again.";
+    FinalExportRefused => "Slutlig export kräver att alla månader är godkända och attesterade. De här är inte klara:", "A final export needs every month approved and attested. These are not ready:";
     // CSV header
-    CsvHeader => "kommun;brukare;assistent;datum;fran;till;slutar_nasta_dag;typ;minuter;status", "municipality;recipient;assistant;date;from;to;ends_next_day;kind;minutes;status";
+    CsvHeader => "kommun;brukare;assistent;datum;fran;till;slutar_nasta_dag;typ;minuter;status;godkand", "municipality;recipient;assistant;date;from;to;ends_next_day;kind;minutes;status;approved";
 }
 
 impl TimeKind {
@@ -204,7 +214,19 @@ impl RowError {
                 format!("{} ({date} {start}–{end}). {}", l.t(T::ErrOverlap), l.t(T::ErrOverlapFix))
             }
             RowError::MonthLocked => l.t(T::ErrMonthLocked).into(),
+            RowError::TooFarAhead(last) => format!("{} {last}.", l.t(T::ErrTooFarAhead)),
+            RowError::MonthClosed(deadline) => format!("{} {deadline}. {}", l.t(T::ErrMonthClosed), l.t(T::ErrMonthClosedFix)),
+            RowError::NoDecision => l.t(T::ErrNoDecision).into(),
             RowError::Rule(f) => f.message(l),
+        }
+    }
+}
+
+impl crate::domain::text::TextError {
+    pub fn message(self) -> T {
+        match self {
+            crate::domain::text::TextError::TooLong => T::TextTooLong,
+            crate::domain::text::TextError::ControlCharacters => T::TextBadChars,
         }
     }
 }

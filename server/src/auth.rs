@@ -1,18 +1,25 @@
 //! Login, logout and the language choice. Passwords are argon2id hashes; a failed login says
-//! the same thing whether or not the user exists, and takes the same work.
+//! the same thing whether or not the user exists, and takes the same work. Failed logins are
+//! throttled per username and per client address (exponential back-off, then a temporary
+//! lock), and recorded in the audit log without the password. Password hashing runs on the
+//! blocking pool, at most one per core at a time, so a flood of logins cannot exhaust memory.
 
+use crate::forms::{cx, page_error};
 use crate::AppState;
-use app::api::service::{Cx, SESSION_USER};
-use app::api::Flash;
+use app::api::repo::{AuditEntry, Throttle};
+use app::api::service::{
+    login_message_cookie, now_unix, random_token, ClientAddr, Cx, MAX_USERNAME, SESSION_CSRF, SESSION_LOGIN_AT, SESSION_SEEN, SESSION_USER,
+};
 use app::i18n::{Locale, T, LANG_COOKIE};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
+use axum::{Extension, Form};
 use serde::Deserialize;
 use std::sync::LazyLock;
+use tokio::sync::Semaphore;
 use tower_sessions::Session;
 
 /// Hash a password with argon2id and a random salt.
@@ -24,8 +31,47 @@ pub fn hash_password(password: &str) -> String {
 /// Verified against when the username is unknown, so both failures cost the same.
 static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash_password("no such user"));
 
-fn verify(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
+/// One argon2 computation per core at a time (each takes 19 MiB).
+static HASHING: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)));
+
+/// Checks a password on the blocking pool, waiting for a free hashing slot first.
+pub async fn verify_password(password: String, hash: String) -> bool {
+    let Ok(_permit) = HASHING.acquire().await else { return false };
+    tokio::task::spawn_blocking(move || PasswordHash::new(&hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false))
+        .await
+        .unwrap_or(false)
+}
+
+/// How failed logins are throttled for one key: this many are free, then each further one
+/// doubles the wait (1 s, 2 s, 4 s … at most 5 min), and at `lock_at` the key is locked.
+#[derive(Clone, Copy, Debug)]
+pub struct ThrottlePolicy {
+    pub free: i64,
+    pub lock_at: i64,
+}
+
+/// Per username: a person who forgot their password gets a few tries, a guesser very few.
+pub const PER_USERNAME: ThrottlePolicy = ThrottlePolicy { free: 3, lock_at: 10 };
+/// Per client address: generous, since many people may share one address (a municipality's NAT).
+pub const PER_CLIENT: ThrottlePolicy = ThrottlePolicy { free: 30, lock_at: 100 };
+/// How long a locked key stays locked.
+pub const LOCK_SECONDS: i64 = 15 * 60;
+/// Failures older than this are forgotten.
+const FORGET_AFTER: i64 = 24 * 3600;
+
+impl ThrottlePolicy {
+    /// The counter after one more failure at `now`.
+    pub fn fail(self, t: Throttle, now: i64) -> Throttle {
+        let failures = t.failures + 1;
+        let blocked_until = if failures >= self.lock_at {
+            now + LOCK_SECONDS
+        } else if failures > self.free {
+            now + (1i64 << (failures - self.free - 1).min(8)).min(300)
+        } else {
+            0
+        };
+        Throttle { failures, blocked_until }
+    }
 }
 
 #[derive(Deserialize)]
@@ -36,54 +82,125 @@ pub struct LoginForm {
     password: String,
 }
 
-pub async fn login(State(state): State<AppState>, session: Session, Form(form): Form<LoginForm>) -> Response {
-    let username = form.username.trim().to_string();
-    let fail = |error: T| {
-        let session = session.clone();
-        let username = username.clone();
-        async move {
-            let _ = session.insert(app::api::service::SESSION_FLASH, Flash { error: Some(error), username: Some(username), ..Default::default() }).await;
-            Redirect::to("/logga-in").into_response()
-        }
-    };
+fn refused(error: T, username: &str) -> Response {
+    ([(header::SET_COOKIE, login_message_cookie(error, username))], Redirect::to("/logga-in")).into_response()
+}
+
+fn internal(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "login failed internally");
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+}
+
+pub async fn login(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, Form(form): Form<LoginForm>) -> Response {
+    let client = client.map(|c| c.0 .0).unwrap_or_else(|| "unknown".into());
+    let username: String = form.username.trim().chars().take(MAX_USERNAME + 1).collect();
     if username.is_empty() || form.password.is_empty() {
-        return fail(T::LoginMissing).await;
+        return refused(T::LoginMissing, &username);
     }
-    let creds = match state.api.repo.credentials(&username).await {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::error!(error = %e, "login lookup failed");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    if username.chars().count() > MAX_USERNAME || form.password.len() > 1024 {
+        return refused(T::LoginFailed, "");
+    }
+    let user_key = format!("user:{}", username.to_lowercase());
+    let client_key = format!("client:{client}");
+    let now = now_unix();
+    let audit = |action: &'static str, tenant: Option<i64>, user: Option<i64>| AuditEntry {
+        tenant,
+        user,
+        actor: Some(username.clone()),
+        client: Some(client.clone()),
+        action,
+        subject: "login".into(),
+        ..Default::default()
+    };
+
+    let (creds, user_t, client_t) = {
+        let mut db = match state.api.repo.read().await {
+            Ok(db) => db,
+            Err(e) => return internal(e),
+        };
+        let creds = match db.credentials(&username).await {
+            Ok(c) => c,
+            Err(e) => return internal(e),
+        };
+        match (db.throttle(&user_key).await, db.throttle(&client_key).await) {
+            (Ok(u), Ok(c)) => (creds, u, c),
+            (Err(e), _) | (_, Err(e)) => return internal(e),
         }
     };
-    let password = form.password;
-    let (user_id, hash) = match creds {
-        Some(c) => (Some(c.user_id), c.password_hash),
-        None => (None, DUMMY_HASH.clone()),
-    };
-    let ok = tokio::task::spawn_blocking(move || verify(&password, &hash)).await.unwrap_or(false);
+    let tenant = creds.as_ref().map(|c| c.tenant_id);
+    let user_id = creds.as_ref().map(|c| c.user_id);
+    if user_t.blocked_until > now || client_t.blocked_until > now {
+        // Refused without looking at the password: the right one is no better than a wrong one.
+        if let Err(e) = write_audit(&state, audit("login.throttled", tenant, user_id)).await {
+            return internal(e);
+        }
+        return refused(T::LoginThrottled, &username);
+    }
+    let hash = creds.as_ref().map(|c| c.password_hash.clone()).unwrap_or_else(|| DUMMY_HASH.clone());
+    let ok = verify_password(form.password, hash).await && creds.is_some();
+    let fresh = |t: Throttle| if now - t.blocked_until > FORGET_AFTER && t.blocked_until > 0 { Throttle::default() } else { t };
+
+    let result: Result<(), app::api::repo::RepoError> = async {
+        let mut db = state.api.repo.write().await?;
+        if ok {
+            db.clear_throttle(&user_key).await?;
+            db.audit(&audit("login", tenant, user_id)).await?;
+        } else {
+            // Re-read inside the transaction: concurrent failures all count.
+            let u = PER_USERNAME.fail(fresh(db.throttle(&user_key).await?), now);
+            let c = PER_CLIENT.fail(fresh(db.throttle(&client_key).await?), now);
+            db.set_throttle(&user_key, u, now).await?;
+            db.set_throttle(&client_key, c, now).await?;
+            db.audit(&audit(if u.failures >= PER_USERNAME.lock_at { "login.locked" } else { "login.failed" }, tenant, user_id)).await?;
+        }
+        db.finish().await
+    }
+    .await;
+    if let Err(e) = result {
+        return internal(e);
+    }
     let Some(user_id) = user_id.filter(|_| ok) else {
         tracing::info!("login failed");
-        return fail(T::LoginFailed).await;
+        return refused(T::LoginFailed, &username);
     };
     // A new session id at login defeats session fixation.
     if let Err(e) = session.cycle_id().await {
-        tracing::error!(error = %e, "session cycle failed");
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        return internal(e);
     }
-    if let Err(e) = session.insert(SESSION_USER, user_id).await {
-        tracing::error!(error = %e, "session insert failed");
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    for r in [
+        session.insert(SESSION_USER, user_id).await,
+        session.insert(SESSION_CSRF, random_token()).await,
+        session.insert(SESSION_LOGIN_AT, now).await,
+        session.insert(SESSION_SEEN, now).await,
+    ] {
+        if let Err(e) = r {
+            return internal(e);
+        }
     }
     tracing::info!(user = user_id, "login");
-    let start = match Cx::new(state.api.repo.clone(), session).await.ok().and_then(|cx| cx.caller) {
-        Some(c) => c.role.start_page(),
-        None => "/",
+    let start = match state.api.repo.read().await {
+        Ok(mut db) => db.caller(user_id).await.ok().flatten().map(|c| c.role.start_page()).unwrap_or("/"),
+        Err(_) => "/",
     };
     Redirect::to(start).into_response()
 }
 
-pub async fn logout(session: Session) -> Response {
+async fn write_audit(state: &AppState, entry: AuditEntry) -> Result<(), app::api::repo::RepoError> {
+    let mut db = state.api.repo.write().await?;
+    db.audit(&entry).await?;
+    db.finish().await
+}
+
+pub async fn logout(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>) -> Response {
+    let cx: Cx = match cx(&state, session.clone(), client).await {
+        Ok(cx) => cx,
+        Err(r) => return r,
+    };
+    if cx.caller.is_some() {
+        if let Err(e) = write_audit(&state, cx.audit_entry("logout", "session".into())).await {
+            return page_error(app::api::service::internal(e));
+        }
+    }
     let _ = session.flush().await;
     Redirect::to("/logga-in").into_response()
 }
@@ -106,4 +223,20 @@ pub async fn set_language(headers: HeaderMap, Form(form): Form<LanguageForm>) ->
         .unwrap_or_else(|| "/".into());
     let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.code());
     ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failed_logins_back_off_exponentially_then_lock() {
+        let mut t = Throttle::default();
+        let mut waits = vec![];
+        for _ in 0..PER_USERNAME.lock_at {
+            t = PER_USERNAME.fail(t, 1000);
+            waits.push(t.blocked_until.saturating_sub(1000).max(0));
+        }
+        assert_eq!(waits, vec![0, 0, 0, 1, 2, 4, 8, 16, 32, LOCK_SECONDS]);
+    }
 }

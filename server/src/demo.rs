@@ -92,6 +92,7 @@ pub async fn seed(pool: &SqlitePool, today: NaiveDate) -> Result<(), Box<dyn std
     // Rows: Anna's previous month for Bo (weekday day shifts, submitted) and two night shifts
     // for Cecilia this month (waiting time at night).
     let repo = SqliteRepo { pool: pool.clone() };
+    let mut db = repo.write().await?;
     let (tenant, anna, bo, cecilia): (i64, i64, i64, i64) = (a.parse()?, anna.parse()?, bo.parse()?, cecilia.parse()?);
     let t = |h: u32| NaiveTime::from_hms_opt(h, 0, 0).expect("valid demo time");
     let prev = ReportMonth::of(today).previous();
@@ -100,20 +101,21 @@ pub async fn seed(pool: &SqlitePool, today: NaiveDate) -> Result<(), Box<dyn std
     while prev.contains(day) && n < 8 {
         if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
             let row = TimeRow::new(day, t(7), t(15), false, TimeKind::Aktiv).map_err(|e| format!("{e:?}"))?;
-            repo.insert_row(tenant, anna, bo, &row, anna_user).await?;
+            db.insert_row(tenant, anna, bo, &row, anna_user).await?;
             n += 1;
         }
         day = day.succ_opt().ok_or("date overflow")?;
     }
-    let rec = repo.month_record(tenant, anna, bo, prev).await?;
-    repo.transition(tenant, rec.id.ok_or("no month record")?, MonthStatus::Draft, MonthStatus::Submitted, anna_user, None).await?;
+    let rec = db.month_record(tenant, anna, bo, prev).await?;
+    db.transition(tenant, rec.id.ok_or("no month record")?, MonthStatus::Draft, MonthStatus::Submitted, anna_user, None).await?;
 
     let this = ReportMonth::of(today).first_day();
     for d in [this, this.succ_opt().ok_or("date overflow")?] {
         if d < today {
             let row = TimeRow::new(d, t(22), t(7), true, TimeKind::Vantetid).map_err(|e| format!("{e:?}"))?;
-            repo.insert_row(tenant, anna, cecilia, &row, anna_user).await?;
+            db.insert_row(tenant, anna, cecilia, &row, anna_user).await?;
         }
     }
+    db.finish().await?;
     Ok(())
 }

@@ -1,20 +1,24 @@
-//! Form posts of the pages (post/redirect/get). Each handler resolves the caller from the
-//! session, lets `app::api::service` decide, keeps what was typed and what went wrong in the
-//! session for the next page view, and redirects back.
+//! Form posts of the pages (post/redirect/get). Each handler resolves the caller, hands the
+//! typed values and the form's idempotency key to `app::api::changes` (where the change, its
+//! checks and its audit entry are one transaction), keeps what the next page should say in the
+//! session, and redirects. The CSRF token was already checked by [`crate::guard`].
 
 use crate::AppState;
-use app::api::service::{self, Cx};
-use app::api::{Flash, PageError};
+use app::api::changes::{self, idempotency_key};
+use app::api::service::{self, ClientAddr, Cx};
+use app::api::{Outcome, PageError};
 use app::domain::{ReportMonth, RowInput};
 use app::i18n::{Locale, T};
+use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
+use axum::Extension;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-fn page_error(e: PageError) -> Response {
+pub fn page_error(e: PageError) -> Response {
     match e {
         PageError::LoggedOut => Redirect::to("/logga-in").into_response(),
         PageError::Forbidden => StatusCode::FORBIDDEN.into_response(),
@@ -22,42 +26,51 @@ fn page_error(e: PageError) -> Response {
     }
 }
 
-async fn cx(state: &AppState, session: Session) -> Result<Cx, Response> {
-    Cx::new(state.api.repo.clone(), session).await.map_err(page_error)
+pub async fn cx(state: &AppState, session: Session, client: Option<Extension<ClientAddr>>) -> Result<Cx, Response> {
+    Cx::new(&state.api, session, client.map(|c| c.0 .0)).await.map_err(page_error)
 }
 
-fn back(path: &str, month: Option<ReportMonth>) -> Response {
-    match month {
-        Some(m) => Redirect::to(&format!("{path}?manad={m}")).into_response(),
-        None => Redirect::to(path).into_response(),
-    }
+/// A form body as `T`: a body that is not a form at all is a 400, never a panic.
+fn form<T: DeserializeOwned>(body: &Bytes) -> Result<T, Response> {
+    serde_urlencoded::from_bytes(body).map_err(|_| (StatusCode::BAD_REQUEST, "bad form").into_response())
 }
 
-fn notice(t: T) -> Flash {
-    Flash { notice: Some(t), ..Default::default() }
+/// The two fields every form carries besides its own.
+#[derive(Deserialize, Default)]
+struct Keys {
+    #[serde(default)]
+    idem: String,
 }
 
-fn error(t: T) -> Flash {
-    Flash { error: Some(t), ..Default::default() }
-}
-
-pub async fn add_row(State(state): State<AppState>, session: Session, Form(input): Form<RowInput>) -> Response {
-    let cx = match cx(&state, session).await {
-        Ok(cx) => cx,
-        Err(r) => return r,
-    };
-    match service::add_row(&cx, &input).await {
+/// Runs a change and answers it: the next page's message into the session, then a redirect.
+async fn answer(cx: &Cx, outcome: Result<Outcome, PageError>) -> Response {
+    match outcome {
         Err(e) => page_error(e),
-        Ok(Ok((month, findings))) => {
-            cx.set_flash(Flash { notice: Some(T::RowSaved), findings, ..Default::default() }).await;
-            back("/assistent", Some(month))
-        }
-        Ok(Err(errors)) => {
-            let month = chrono::NaiveDate::parse_from_str(input.date.trim(), "%Y-%m-%d").ok().map(ReportMonth::of);
-            cx.set_flash(Flash { row_form: Some((input, errors)), ..Default::default() }).await;
-            back("/assistent", month)
+        Ok(o) => {
+            cx.set_flash(o.flash).await;
+            Redirect::to(&o.to).into_response()
         }
     }
+}
+
+macro_rules! handler_prelude {
+    ($state:ident, $session:ident, $client:ident, $body:ident, $form:ty) => {{
+        let cx = match cx(&$state, $session, $client).await {
+            Ok(cx) => cx,
+            Err(r) => return r,
+        };
+        let (f, keys): ($form, Keys) = match (form(&$body), form(&$body)) {
+            (Ok(f), Ok(k)) => (f, k),
+            (Err(r), _) | (_, Err(r)) => return r,
+        };
+        (cx, f, keys)
+    }};
+}
+
+pub async fn add_row(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    let (cx, input, keys) = handler_prelude!(state, session, client, body, RowInput);
+    let outcome = changes::add_row(&cx, &input, idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
 }
 
 #[derive(Deserialize)]
@@ -68,27 +81,10 @@ pub struct DeleteForm {
     manad: String,
 }
 
-pub async fn delete_row(State(state): State<AppState>, session: Session, Form(f): Form<DeleteForm>) -> Response {
-    let cx = match cx(&state, session).await {
-        Ok(cx) => cx,
-        Err(r) => return r,
-    };
-    let month = ReportMonth::parse(&f.manad);
-    let Ok(row) = f.row.parse::<i64>() else {
-        cx.set_flash(error(T::NotAllowed)).await;
-        return back("/assistent", month);
-    };
-    match service::delete_row(&cx, row).await {
-        Err(e) => page_error(e),
-        Ok(Ok(m)) => {
-            cx.set_flash(notice(T::RowDeleted)).await;
-            back("/assistent", Some(m))
-        }
-        Ok(Err(t)) => {
-            cx.set_flash(error(t)).await;
-            back("/assistent", month)
-        }
-    }
+pub async fn delete_row(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    let (cx, f, keys) = handler_prelude!(state, session, client, body, DeleteForm);
+    let outcome = changes::delete_row(&cx, &f.row, &f.manad, idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
 }
 
 #[derive(Deserialize)]
@@ -98,26 +94,13 @@ pub struct SubmitForm {
     #[serde(default)]
     manad: String,
     #[serde(default)]
-    attest: Option<String>,
+    attest: String,
 }
 
-pub async fn submit_month(State(state): State<AppState>, session: Session, Form(f): Form<SubmitForm>) -> Response {
-    let cx = match cx(&state, session).await {
-        Ok(cx) => cx,
-        Err(r) => return r,
-    };
-    let month = ReportMonth::parse(&f.manad);
-    let (Ok(recipient), Some(m)) = (f.recipient.parse::<i64>(), month) else {
-        cx.set_flash(error(T::NotAllowed)).await;
-        return back("/assistent", month);
-    };
-    let flash = match service::submit_month(&cx, recipient, m, f.attest.is_some()).await {
-        Err(e) => return page_error(e),
-        Ok(Ok(())) => notice(T::MonthSubmitted),
-        Ok(Err(t)) => error(t),
-    };
-    cx.set_flash(flash).await;
-    back("/assistent", month)
+pub async fn submit_month(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    let (cx, f, keys) = handler_prelude!(state, session, client, body, SubmitForm);
+    let outcome = changes::submit_month(&cx, &f.recipient, &f.manad, &f.attest, idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
 }
 
 #[derive(Deserialize)]
@@ -130,53 +113,52 @@ pub struct DecideForm {
     decision: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    hash: String,
 }
 
-pub async fn decide_month(State(state): State<AppState>, session: Session, Form(f): Form<DecideForm>) -> Response {
-    let cx = match cx(&state, session).await {
-        Ok(cx) => cx,
-        Err(r) => return r,
-    };
-    let month = ReportMonth::parse(&f.manad);
-    let Ok(key) = f.key.parse::<i64>() else {
-        cx.set_flash(error(T::NotAllowed)).await;
-        return back("/brukare", month);
-    };
-    let approve = f.decision == "approve";
-    let flash = match service::decide_month(&cx, key, approve, &f.reason).await {
-        Err(e) => return page_error(e),
-        Ok(Ok(_)) => notice(if approve { T::MonthApproved } else { T::MonthRejected }),
-        Ok(Err(t)) => Flash { error: Some(t), reject_form: (!approve).then(|| (key, f.reason.clone())), ..Default::default() },
-    };
-    cx.set_flash(flash).await;
-    back("/brukare", month)
+pub async fn decide_month(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    let (cx, f, keys) = handler_prelude!(state, session, client, body, DecideForm);
+    let outcome = changes::decide_month(&cx, &f.key, &f.manad, &f.decision, &f.reason, &f.hash, idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
 }
 
 #[derive(Deserialize)]
 pub struct MonthQuery {
     manad: Option<String>,
+    /// `1` asks for the final export (every month attested); anything else is preliminary.
+    slutlig: Option<String>,
 }
 
-/// The month's rows as CSV for the admin's own municipality.
-pub async fn export_csv(State(state): State<AppState>, session: Session, headers: HeaderMap, Query(q): Query<MonthQuery>) -> Response {
-    let cx = match cx(&state, session).await {
+/// The month's rows as CSV for the admin's own municipality: preliminary (each row says
+/// whether its month is approved and attested), or final only when every month is.
+pub async fn export_csv(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, headers: HeaderMap, Query(q): Query<MonthQuery>) -> Response {
+    let cx = match cx(&state, session, client).await {
         Ok(cx) => cx,
         Err(r) => return r,
     };
     let Some(month) = q.manad.as_deref().and_then(ReportMonth::parse) else {
         return (StatusCode::BAD_REQUEST, "manad=YYYY-MM").into_response();
     };
+    let final_export = q.slutlig.as_deref() == Some("1");
     let locale = headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).map(Locale::from_cookie_header).unwrap_or_default();
-    match service::month_csv(&cx, month, locale).await {
+    match service::month_csv(&cx, month, locale, final_export).await {
         Err(e) => page_error(e),
-        Ok(csv) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"bita-{month}.csv\"")),
-            ],
-            // A byte-order mark so spreadsheet programs read å, ä and ö right.
-            format!("\u{feff}{csv}"),
-        )
-            .into_response(),
+        Ok(Err(missing)) => {
+            let text = format!("{}\n{}\n", locale.t(T::FinalExportRefused), missing.join("\n"));
+            (StatusCode::CONFLICT, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
+        }
+        Ok(Ok(csv)) => {
+            let kind = if final_export { "slutlig" } else { "preliminar" };
+            (
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"bita-{month}-{kind}.csv\"")),
+                ],
+                // A byte-order mark so spreadsheet programs read å, ä and ö right.
+                format!("\u{feff}{csv}"),
+            )
+                .into_response()
+        }
     }
 }

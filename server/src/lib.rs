@@ -1,29 +1,34 @@
 #![recursion_limit = "512"]
 //! BITA's server: configuration, the router (pages, forms, exports, health), sessions and
-//! login, and the database adapters. `main.rs` only starts it.
+//! login, the guard every request passes, and the database adapters. `main.rs` only starts it.
 
+pub mod admin;
 pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod forms;
+pub mod guard;
+pub mod serve;
 
-use app::api::service::{ApiState, RequestFlash};
+use app::api::service::{ApiState, RequestFlash, Settings};
 use app::ui::{shell, App};
 use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
+use axum::{Extension, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
+use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
@@ -35,13 +40,19 @@ pub struct AppState {
     pub api: ApiState,
 }
 
-/// Builds the whole application on an open, migrated database.
+/// The largest request body BITA accepts (forms are small; an upload limit comes with uploads).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// Builds the whole application on an open, migrated database, and starts the periodic
+/// deletion of expired sessions.
 pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: LeptosOptions) -> Result<Router, Box<dyn std::error::Error + Send + Sync>> {
     let repo = Arc::new(db::SqliteRepo { pool: pool.clone() });
-    let state = AppState { leptos_options: leptos_options.clone(), api: ApiState { repo } };
+    let settings = Settings { row_horizon_days: config.row_horizon_days };
+    let state = AppState { leptos_options: leptos_options.clone(), api: ApiState { repo, settings } };
 
     let store = SqliteStore::new(pool).with_table_name("sessions")?;
     store.migrate().await?;
+    tokio::spawn(store.clone().continuously_delete_expired(Duration::from_secs(15 * 60)));
     let sessions = SessionManagerLayer::new(store)
         .with_name("bita_session")
         .with_http_only(true)
@@ -51,6 +62,7 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
 
     let routes = generate_route_list(App);
     let api = state.api.clone();
+    let pkg = std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
     let app = Router::new()
         .route("/", get(root))
         .route("/healthz", get(healthz))
@@ -63,6 +75,8 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
         .route("/brukare/beslut", post(forms::decide_month))
         .route("/admin/export.csv", get(forms::export_csv))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        // The islands' wasm, JS and CSS, brotli or gzip as built (scripts/build-site.sh).
+        .nest_service("/pkg", ServeDir::new(pkg).precompressed_br().precompressed_gzip())
         .leptos_routes_with_context(
             &state,
             routes,
@@ -79,8 +93,10 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(guard::guard))
+        .layer(Extension(guard::GuardConfig::from(config)))
         .layer(sessions)
-        .layer(RequestBodyLimitLayer::new(64 * 1024))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
@@ -105,7 +121,7 @@ async fn server_fn_handler(State(state): State<AppState>, req: axum::extract::Re
 
 /// `/`: the caller's start page, or the login page.
 async fn root(State(state): State<AppState>, session: tower_sessions::Session) -> Response {
-    match app::api::service::Cx::new(state.api.repo.clone(), session).await {
+    match app::api::service::Cx::new(&state.api, session, None).await {
         Ok(cx) => match cx.caller {
             Some(c) => Redirect::to(c.role.start_page()).into_response(),
             None => Redirect::to("/logga-in").into_response(),

@@ -1,8 +1,9 @@
 #![recursion_limit = "512"]
-//! Starts BITA: configuration, logs, database, demo data, HTTP with graceful shutdown.
+//! Starts BITA: configuration, logs, database, demo data (only when asked), HTTP with bounded
+//! graceful shutdown. `server admin create …` makes the first administrator instead.
 
 use leptos::config::get_configuration;
-use server::{config::Config, db, demo};
+use server::{admin, config::Config, db, demo};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -10,10 +11,30 @@ async fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_env("BITA_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn")))
         .init();
-    if let Err(e) = run().await {
-        tracing::error!(error = %e, "BITA could not start");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        None => run().await,
+        Some("admin") if args.get(1).map(String::as_str) == Some("create") => create_admin(&args[2..]).await,
+        Some(_) => {
+            eprintln!("usage: server            (serve BITA; see README for configuration)\n       {}", admin::USAGE.trim_start_matches("usage: "));
+            std::process::exit(2);
+        }
+    };
+    if let Err(e) = result {
+        tracing::error!(error = %e, "BITA stopped with an error");
+        eprintln!("error: {e}");
         std::process::exit(1);
     }
+}
+
+async fn create_admin(args: &[String]) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let a = admin::NewAdmin::from_args(args)?;
+    let config = Config::from_env();
+    let pool = db::connect(&config.database_url).await?;
+    let password = admin::create(&pool, &a).await?;
+    println!("Administrator {} created for {}.\nPassword (shown only now; change it after the first login): {password}", a.username, a.municipality);
+    pool.close().await;
+    Ok(())
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
@@ -36,15 +57,17 @@ async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             println!("  {user:<16} {role:<15} {who}");
         }
         println!();
+    } else if demo::is_empty(&pool).await? {
+        println!("\nBITA is running on http://{addr} with no accounts yet. Create the first administrator:\n  {}\n", admin::USAGE.trim_start_matches("usage: "));
     }
     tracing::info!(%addr, "listening");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    server::serve::serve(listener, app, config.header_read_timeout, config.shutdown_grace, shutdown()).await?;
     pool.close().await;
     tracing::info!("stopped");
     Ok(())
 }
 
-/// Resolves on SIGTERM or Ctrl-C; in-flight requests are finished before exit.
+/// Resolves on SIGTERM or Ctrl-C; in-flight requests are finished (within the grace period).
 async fn shutdown() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;

@@ -4,9 +4,11 @@
 use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 use server::{config::Config, db, demo};
+use std::time::Duration;
 
 struct TestApp {
     base: String,
+    addr: std::net::SocketAddr,
     pool: sqlx::SqlitePool,
     _dir: tempfile::TempDir,
 }
@@ -16,17 +18,48 @@ async fn spawn_app() -> TestApp {
     let url = format!("sqlite://{}/bita.db", dir.path().display());
     let pool = db::connect(&url).await.unwrap();
     demo::seed(&pool, app::api::service::today()).await.unwrap();
-    let config = Config { database_url: url, demo_data: true, secure_cookies: false };
+    let mut config = Config::local(&url);
+    // The tests report in the coming month; planned shifts that far ahead are allowed here.
+    config.row_horizon_days = 62;
+    config.header_read_timeout = Duration::from_secs(1);
     let leptos = leptos::config::LeptosOptions::builder().output_name("bita").site_root("target/site").build();
     let router = server::router(&config, pool.clone(), leptos).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    TestApp { base: format!("http://{addr}"), pool, _dir: dir }
+    tokio::spawn(server::serve::serve(listener, router, config.header_read_timeout, Duration::from_secs(1), std::future::pending()));
+    TestApp { base: format!("http://{addr}"), addr, pool, _dir: dir }
 }
 
 fn client() -> Client {
     Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
+}
+
+/// A logged-in browser: its cookies and the CSRF token its pages carry.
+struct User {
+    c: Client,
+    csrf: String,
+}
+
+impl std::ops::Deref for User {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.c
+    }
+}
+
+/// The value of the first filled-in hidden `csrf` field in a page.
+fn csrf_of(page: &str) -> String {
+    page.split("name=\"csrf\" value=\"").skip(1).filter_map(|r| r.split('"').next()).find(|v| !v.is_empty()).unwrap_or_default().to_string()
+}
+
+/// The content hash the first approve form on a page carries.
+fn hash_on(page: &str) -> String {
+    page.split("name=\"hash\" value=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or_default().to_string()
+}
+
+/// A fresh idempotency key, as a form rendered by the server would carry.
+fn key() -> String {
+    app::api::service::random_token()
 }
 
 impl TestApp {
@@ -34,13 +67,24 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
-    /// Logs in and returns the client and where the login redirected.
-    async fn login(&self, user: &str) -> (Client, String) {
+    /// Opens the login page (its cookie and token) and posts the login form.
+    async fn try_login(&self, user: &str, password: &str) -> (Client, reqwest::Response) {
         let c = client();
-        let res = c.post(self.url("/logga-in")).form(&[("username", user), ("password", demo::DEMO_PASSWORD)]).send().await.unwrap();
+        let page = c.get(self.url("/logga-in")).send().await.unwrap().text().await.unwrap();
+        let res = c.post(self.url("/logga-in")).form(&[("username", user), ("password", password), ("csrf", &csrf_of(&page))]).send().await.unwrap();
+        (c, res)
+    }
+
+    /// Logs in and returns the browser and where the login redirected.
+    async fn login(&self, user: &str) -> (User, String) {
+        let (c, res) = self.try_login(user, demo::DEMO_PASSWORD).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         let to = res.headers()["location"].to_str().unwrap().to_string();
-        (c, to)
+        assert_ne!(to, "/logga-in", "{user} could not log in");
+        let page = c.get(self.url(&to)).send().await.unwrap().text().await.unwrap();
+        let csrf = csrf_of(&page);
+        assert!(!csrf.is_empty(), "the start page carries a CSRF token");
+        (User { c, csrf }, to)
     }
 
     async fn page(&self, c: &Client, path: &str) -> (StatusCode, String) {
@@ -48,8 +92,13 @@ impl TestApp {
         (res.status(), res.text().await.unwrap())
     }
 
-    async fn post(&self, c: &Client, path: &str, form: &[(&str, &str)]) -> String {
-        let res = c.post(self.url(path)).form(form).send().await.unwrap();
+    /// Posts a form as the page would: with the session's token and a fresh idempotency key.
+    async fn post(&self, u: &User, path: &str, form: &[(&str, &str)]) -> String {
+        let k = key();
+        let mut form = form.to_vec();
+        form.push(("csrf", &u.csrf));
+        form.push(("idem", &k));
+        let res = u.post(self.url(path)).form(&form).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "{path}");
         res.headers()["location"].to_str().unwrap().to_string()
     }
@@ -108,21 +157,29 @@ async fn bad_credentials_get_one_generic_answer_and_the_session_id_rotates_at_lo
     let app = spawn_app().await;
     let mut answers = vec![];
     for (user, pw) in [("anna", "wrong"), ("nobody", "wrong")] {
-        let c = client();
-        let res = c.post(app.url("/logga-in")).form(&[("username", user), ("password", pw)]).send().await.unwrap();
+        let (c, res) = app.try_login(user, pw).await;
         assert_eq!(res.headers()["location"], "/logga-in");
         let (_, body) = app.page(&c, "/logga-in").await;
         assert!(body.contains("Fel användarnamn eller lösenord"));
         let main = body.split("<main").nth(1).unwrap().split("</main>").next().unwrap().to_string();
-        answers.push(main.replace(user, "USER"));
+        let token = csrf_of(&main);
+        answers.push(main.replace(user, "USER").replace(&token, "TOKEN"));
     }
     assert_eq!(answers[0], answers[1], "unknown and known users must look the same");
 
-    // A session that exists before login (it holds a flash) gets a new id at login.
-    let c = client();
-    let res = c.post(app.url("/logga-in")).form(&[("username", "anna"), ("password", "x")]).send().await.unwrap();
+    // A failed login stores nothing on the server: no session cookie is handed out.
+    let (_, res) = app.try_login("anna", "x").await;
+    assert!(!res.cookies().any(|k| k.name() == "bita_session"), "a failed login must not create a session");
+    let before: i64 = app.id("SELECT COUNT(*) FROM sessions").await;
+    for _ in 0..3 {
+        client().get(app.url("/logga-in")).send().await.unwrap();
+    }
+    assert_eq!(app.id("SELECT COUNT(*) FROM sessions").await, before, "anonymous visitors get no stored session");
+    // A session that exists before login gets a new id at login.
+    let (c, res) = app.try_login("anna", demo::DEMO_PASSWORD).await;
     let before = res.cookies().find(|k| k.name() == "bita_session").unwrap().value().to_string();
-    let res = c.post(app.url("/logga-in")).form(&[("username", "anna"), ("password", demo::DEMO_PASSWORD)]).send().await.unwrap();
+    let page = c.get(app.url("/logga-in")).send().await.unwrap().text().await.unwrap();
+    let res = c.post(app.url("/logga-in")).form(&[("username", "anna"), ("password", demo::DEMO_PASSWORD), ("csrf", &csrf_of(&page))]).send().await.unwrap();
     let cookie = res.cookies().find(|k| k.name() == "bita_session").unwrap();
     assert_ne!(cookie.value(), before);
     assert!(cookie.http_only());
@@ -147,6 +204,11 @@ async fn a_municipality_sees_nothing_of_another() {
     assert!(!csv.contains("Exempelby") && !csv.contains("Anna"), "{csv}");
     let csv = a.get(app.url(&format!("/admin/export.csv?manad={month}"))).send().await.unwrap().text().await.unwrap();
     assert!(csv.contains("Exempelby kommun;Bo Berg;Anna Andersson;"), "{csv}");
+    // Anna's month is only submitted: every row says it is not approved, and no final export.
+    assert!(csv.lines().skip(1).all(|l| l.ends_with(";submitted;nej")), "{csv}");
+    let res = a.get(app.url(&format!("/admin/export.csv?manad={month}&slutlig=1"))).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(res.text().await.unwrap().contains("Anna Andersson – Bo Berg: Inskickad"));
 
     // The server function behind the page answers the same, whatever the browser asks.
     let res = b.post(app.url("/api/load_admin_page")).form(&[("month", month.as_str())]).send().await.unwrap();
@@ -247,7 +309,13 @@ async fn a_recipient_cannot_approve_another_recipients_month() {
     let (_, page) = app.page(&eva, &to).await;
     assert!(page.contains("Skriv varför du returnerar tiden"));
     assert_eq!(status().await, "submitted");
-    app.post(&eva, "/brukare/beslut", &[("key", &key.to_string()), ("manad", &month), ("decision", "approve")]).await;
+    // An approval names the content it saw: a stale or missing hash is refused.
+    let to = app.post(&eva, "/brukare/beslut", &[("key", &key.to_string()), ("manad", &month), ("decision", "approve"), ("hash", "0")]).await;
+    let (_, page) = app.page(&eva, &to).await;
+    assert!(page.contains("Månaden har ändrats"), "stale hash");
+    assert_eq!(status().await, "submitted");
+    let hash = hash_on(&page);
+    app.post(&eva, "/brukare/beslut", &[("key", &key.to_string()), ("manad", &month), ("decision", "approve"), ("hash", &hash)]).await;
     assert_eq!(status().await, "approved");
     let _ = bo;
 }
@@ -289,12 +357,25 @@ async fn the_rules_engine_refuses_error_rows_and_saves_with_warnings_shown() {
         assert_eq!(app.count_rows().await, before, "{message}");
     }
 
-    // No decision covers 2031: saved, with the V4 warning shown.
-    let form = [("recipient", bo.as_str()), ("date", "2031-02-03"), ("start", "08:00"), ("end", "12:00"), ("kind", "aktiv")];
+    // Dates without bounds are refused: far ahead (9999-12-31 was once saved and exported),
+    // outside every decision, or in a month whose FK deadline has passed.
+    for (date, message) in [
+        ("9999-12-31", "Du kan bara rapportera planerade pass några dagar framåt"),
+        ("2031-02-03", "Du kan bara rapportera planerade pass några dagar framåt"),
+        ("2023-02-03", "Den månaden är stängd: sista dag till Försäkringskassan var 2023-04-05"),
+    ] {
+        let form = [("recipient", bo.as_str()), ("date", date), ("start", "08:00"), ("end", "12:00"), ("kind", "aktiv")];
+        let to = app.post(&anna, "/assistent/rad", &form).await;
+        let (_, page) = app.page(&anna, &to).await;
+        assert!(page.contains(message), "{date}");
+    }
+    sqlx::query("UPDATE decisions SET valid_to = '2024-06-30' WHERE recipient_id = (SELECT id FROM recipients WHERE first_name = 'Bo')").execute(&app.pool).await.unwrap();
+    let form = [("recipient", bo.as_str()), ("date", day.as_str()), ("start", "08:00"), ("end", "12:00"), ("kind", "aktiv")];
     let to = app.post(&anna, "/assistent/rad", &form).await;
     let (_, page) = app.page(&anna, &to).await;
-    assert!(page.contains("Tiden är sparad.") && page.contains("V4 Varning: Inget beslut om assistans gäller 2031-02-03"));
-    assert_eq!(app.count_rows().await, before + 1);
+    assert!(page.contains("Brukaren har inget beslut om assistans det datumet"), "no decision");
+    assert_eq!(app.count_rows().await, before);
+    sqlx::query("UPDATE decisions SET valid_to = '2030-12-31'").execute(&app.pool).await.unwrap();
 
     // An assistant not yet reported to FK for the recipient (V2).
     sqlx::query("UPDATE assignments SET fk_notified_on = NULL WHERE assistant_id = (SELECT id FROM assistants WHERE first_name = 'David')").execute(&app.pool).await.unwrap();
@@ -303,7 +384,7 @@ async fn the_rules_engine_refuses_error_rows_and_saves_with_warnings_shown() {
     let to = app.post(&david, "/assistent/rad", &form).await;
     let (_, page) = app.page(&david, &to).await;
     assert!(page.contains("V2 Fel: David Dahl är inte anmäld till Försäkringskassan"), "V2");
-    assert_eq!(app.count_rows().await, before + 1);
+    assert_eq!(app.count_rows().await, before);
 }
 
 #[tokio::test]

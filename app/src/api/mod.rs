@@ -12,6 +12,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
+pub mod changes;
+#[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -64,6 +66,27 @@ pub struct Flash {
     pub findings: Vec<crate::domain::rules::Finding>,
 }
 
+/// Where a form post leads and what the next page says (post/redirect/get). Stored under the
+/// form's idempotency key, so a replayed post gets the same answer.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub to: String,
+    pub flash: Flash,
+}
+
+/// A fresh idempotency key for a form rendered on the server (empty in the browser, where
+/// only islands run and get theirs from the server).
+pub fn new_form_key() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        service::random_token()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        String::new()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Person {
     pub id: i64,
@@ -94,6 +117,8 @@ pub struct MonthView {
     pub status: MonthStatus,
     pub rejected_reason: Option<String>,
     pub rows: Vec<RowView>,
+    /// SHA-256 of the rows as shown: an approval must be of exactly this content.
+    pub content_hash: String,
     pub totals: Totals,
     /// Payable hours, rounded to two decimals for presentation.
     pub payable: String,
@@ -104,6 +129,8 @@ pub struct Me {
     pub name: String,
     pub role: Role,
     pub tenant: String,
+    /// The session's CSRF token, for every form on the page.
+    pub csrf: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -116,6 +143,8 @@ pub struct AssistantPage {
     pub facts: Vec<crate::domain::rules::RowFacts>,
     pub months: Vec<MonthView>,
     pub flash: Flash,
+    /// The add-row form's idempotency key.
+    pub form_key: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -143,6 +172,8 @@ pub struct AdminPage {
 pub struct LoginPage {
     pub error: Option<T>,
     pub username: String,
+    /// The login form's CSRF token (also in its cookie).
+    pub csrf: String,
 }
 
 /// Why a page cannot be shown.
@@ -164,6 +195,20 @@ impl leptos::server_fn::error::FromServerFnError for PageError {
 
 pub type PageResult<P> = Result<P, PageError>;
 
+/// A server function's failure, with the HTTP status that says it (401, 403, 500).
+#[cfg(feature = "ssr")]
+fn failed(e: PageError) -> PageError {
+    use axum::http::StatusCode;
+    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+        r.set_status(match e {
+            PageError::LoggedOut => StatusCode::UNAUTHORIZED,
+            PageError::Forbidden => StatusCode::FORBIDDEN,
+            PageError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        });
+    }
+    e
+}
+
 #[cfg(feature = "ssr")]
 fn month_arg(month: Option<String>) -> Option<ReportMonth> {
     month.as_deref().and_then(ReportMonth::parse)
@@ -171,23 +216,23 @@ fn month_arg(month: Option<String>) -> Option<ReportMonth> {
 
 #[server(prefix = "/api", endpoint = "load_assistant_page")]
 pub async fn load_assistant_page(month: Option<String>) -> PageResult<AssistantPage> {
-    let cx = service::Cx::from_request().await?;
-    Ok(service::assistant_page(&cx, month_arg(month)).await?)
+    let cx = service::Cx::from_request().await.map_err(failed)?;
+    service::assistant_page(&cx, month_arg(month)).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_recipient_page")]
 pub async fn load_recipient_page(month: Option<String>) -> PageResult<RecipientPage> {
-    let cx = service::Cx::from_request().await?;
-    Ok(service::recipient_page(&cx, month_arg(month)).await?)
+    let cx = service::Cx::from_request().await.map_err(failed)?;
+    service::recipient_page(&cx, month_arg(month)).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_admin_page")]
 pub async fn load_admin_page(month: Option<String>) -> PageResult<AdminPage> {
-    let cx = service::Cx::from_request().await?;
-    Ok(service::admin_page(&cx, month_arg(month)).await?)
+    let cx = service::Cx::from_request().await.map_err(failed)?;
+    service::admin_page(&cx, month_arg(month)).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_login_page")]
 pub async fn load_login_page() -> PageResult<LoginPage> {
-    Ok(service::login_page().await?)
+    service::login_page().await.map_err(failed)
 }

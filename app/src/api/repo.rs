@@ -11,8 +11,47 @@ use chrono::NaiveDate;
 pub type RepoResult<T> = Result<T, RepoError>;
 
 #[derive(Debug, thiserror::Error)]
-#[error("database error: {0}")]
-pub struct RepoError(pub String);
+pub enum RepoError {
+    /// The database refused the change because of what must never exist.
+    #[error("conflict: {0:?}")]
+    Conflict(Conflict),
+    #[error("database error: {0}")]
+    Db(String),
+}
+
+/// What the database's own constraints refuse.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Conflict {
+    /// Another of the assistant's rows covers part of the same time (V3).
+    Overlap,
+    /// The row's month is not a draft.
+    MonthLocked,
+    /// The same thing already exists (a unique key).
+    Duplicate,
+}
+
+/// One entry of the audit log: who, from where, what, and the content before and after
+/// (JSON with personnummer masked). Written in the same transaction as the change.
+#[derive(Clone, Debug, Default)]
+pub struct AuditEntry {
+    pub tenant: Option<i64>,
+    pub user: Option<i64>,
+    /// The username as typed, for login events.
+    pub actor: Option<String>,
+    pub client: Option<String>,
+    pub action: &'static str,
+    pub subject: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// A failed-login counter (per username or per client address).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Throttle {
+    pub failures: i64,
+    /// Unix seconds until which attempts are refused without checking the password.
+    pub blocked_until: i64,
+}
 
 /// Who is asking, loaded from the database for every request.
 #[derive(Clone, Debug)]
@@ -31,6 +70,7 @@ pub struct Caller {
 #[derive(Clone, Debug)]
 pub struct Credentials {
     pub user_id: i64,
+    pub tenant_id: i64,
     pub password_hash: String,
 }
 
@@ -65,44 +105,72 @@ pub struct People {
     pub absences: Vec<Absence>,
 }
 
+/// The database: hands out a [`Store`] for reads, or one inside a write transaction.
 #[async_trait::async_trait]
 pub trait Repo: Send + Sync + 'static {
     async fn ping(&self) -> RepoResult<()>;
+    /// A connection for reads; `finish` just returns it.
+    async fn read(&self) -> RepoResult<Box<dyn Store>>;
+    /// A write transaction that holds the database's write lock from its first statement, so
+    /// what it reads stays true until it commits (`finish`); dropped unfinished, it rolls back.
+    async fn write(&self) -> RepoResult<Box<dyn Store>>;
+}
 
-    async fn credentials(&self, username: &str) -> RepoResult<Option<Credentials>>;
-    async fn caller(&self, user_id: i64) -> RepoResult<Option<Caller>>;
+/// Every query, on one connection or inside one transaction. Every method that reads or
+/// writes people's data takes the tenant, so no query can forget it.
+#[async_trait::async_trait]
+pub trait Store: Send {
+    /// Commits a write transaction (a no-op for reads).
+    async fn finish(self: Box<Self>) -> RepoResult<()>;
+
+    async fn credentials(&mut self, username: &str) -> RepoResult<Option<Credentials>>;
+    async fn caller(&mut self, user_id: i64) -> RepoResult<Option<Caller>>;
 
     /// Recipients the assistant is assigned to at any time in the month, with names.
-    async fn assigned_recipients(&self, tenant: i64, assistant: i64, month: ReportMonth) -> RepoResult<Vec<(i64, String)>>;
+    async fn assigned_recipients(&mut self, tenant: i64, assistant: i64, month: ReportMonth) -> RepoResult<Vec<(i64, String)>>;
     /// Is the assistant assigned to the recipient on that date (same tenant)?
-    async fn is_assigned(&self, tenant: i64, assistant: i64, recipient: i64, date: NaiveDate) -> RepoResult<bool>;
-    async fn recipient_names(&self, tenant: i64, ids: &[i64]) -> RepoResult<Vec<(i64, String)>>;
+    async fn is_assigned(&mut self, tenant: i64, assistant: i64, recipient: i64, date: NaiveDate) -> RepoResult<bool>;
+    async fn recipient_names(&mut self, tenant: i64, ids: &[i64]) -> RepoResult<Vec<(i64, String)>>;
 
     /// The assistant's rows for all recipients with a date in `from..=to`.
-    async fn assistant_rows(&self, tenant: i64, assistant: i64, from: NaiveDate, to: NaiveDate) -> RepoResult<Vec<StoredRow>>;
+    async fn assistant_rows(&mut self, tenant: i64, assistant: i64, from: NaiveDate, to: NaiveDate) -> RepoResult<Vec<StoredRow>>;
     /// One of the assistant's rows, if it is theirs.
-    async fn assistant_row(&self, tenant: i64, assistant: i64, row_id: i64) -> RepoResult<Option<StoredRow>>;
-    async fn insert_row(&self, tenant: i64, assistant: i64, recipient: i64, row: &TimeRow, by_user: i64) -> RepoResult<i64>;
-    /// Deletes the row only if it is the assistant's; returns whether it did.
-    async fn delete_row(&self, tenant: i64, assistant: i64, row_id: i64) -> RepoResult<Option<StoredRow>>;
+    async fn assistant_row(&mut self, tenant: i64, assistant: i64, row_id: i64) -> RepoResult<Option<StoredRow>>;
+    async fn insert_row(&mut self, tenant: i64, assistant: i64, recipient: i64, row: &TimeRow, by_user: i64) -> RepoResult<i64>;
+    /// Deletes the row only if it is the assistant's; returns what was deleted.
+    async fn delete_row(&mut self, tenant: i64, assistant: i64, row_id: i64) -> RepoResult<Option<StoredRow>>;
     /// All rows of the tenant in the month, optionally only for some recipients.
-    async fn month_rows(&self, tenant: i64, month: ReportMonth, recipients: Option<&[i64]>) -> RepoResult<Vec<StoredRow>>;
+    async fn month_rows(&mut self, tenant: i64, month: ReportMonth, recipients: Option<&[i64]>) -> RepoResult<Vec<StoredRow>>;
 
+    /// The stored month record's id and status, if one exists (nothing is created).
+    async fn month_status(&mut self, tenant: i64, assistant: i64, recipient: i64, month: ReportMonth) -> RepoResult<Option<(i64, MonthStatus)>>;
     /// The month record, created as a draft if missing.
-    async fn month_record(&self, tenant: i64, assistant: i64, recipient: i64, month: ReportMonth) -> RepoResult<MonthRecord>;
-    async fn month_record_by_id(&self, tenant: i64, id: i64) -> RepoResult<Option<(MonthRecord, ReportMonth)>>;
+    async fn month_record(&mut self, tenant: i64, assistant: i64, recipient: i64, month: ReportMonth) -> RepoResult<MonthRecord>;
+    async fn month_record_by_id(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(MonthRecord, ReportMonth)>>;
     /// One record per assignment active in the month (drafts where nothing is stored yet),
     /// optionally only for some recipients or one assistant.
-    async fn month_records(&self, tenant: i64, month: ReportMonth, recipients: Option<&[i64]>, assistant: Option<i64>) -> RepoResult<Vec<MonthRecord>>;
-    /// Moves a month from `from` to `to` atomically; false if it was not in `from`.
-    async fn transition(&self, tenant: i64, id: i64, from: MonthStatus, to: MonthStatus, by_user: i64, reason: Option<&str>) -> RepoResult<bool>;
+    async fn month_records(&mut self, tenant: i64, month: ReportMonth, recipients: Option<&[i64]>, assistant: Option<i64>) -> RepoResult<Vec<MonthRecord>>;
+    /// Moves a month from `from` to `to` (compare and set); false if it was not in `from`.
+    async fn transition(&mut self, tenant: i64, id: i64, from: MonthStatus, to: MonthStatus, by_user: i64, reason: Option<&str>) -> RepoResult<bool>;
+    /// Appends a step to the month's history (kept: a resubmission erases nothing).
+    async fn month_event(&mut self, tenant: i64, month_id: i64, user: i64, action: &str, reason: Option<&str>, content_hash: &str) -> RepoResult<()>;
 
     /// What the per-row rules need for each recipient the assistant is assigned to (or one).
-    async fn row_facts(&self, tenant: i64, assistant: i64, recipient: Option<i64>) -> RepoResult<Vec<RowFacts>>;
+    async fn row_facts(&mut self, tenant: i64, assistant: i64, recipient: Option<i64>) -> RepoResult<Vec<RowFacts>>;
     /// Everyone and every decision and absence of the tenant, for the month's preflight.
-    async fn people(&self, tenant: i64) -> RepoResult<People>;
+    async fn people(&mut self, tenant: i64) -> RepoResult<People>;
     /// All the tenant's rows with a date in `from..=to`.
-    async fn rows_between(&self, tenant: i64, from: NaiveDate, to: NaiveDate) -> RepoResult<Vec<StoredRow>>;
+    async fn rows_between(&mut self, tenant: i64, from: NaiveDate, to: NaiveDate) -> RepoResult<Vec<StoredRow>>;
 
-    async fn audit(&self, tenant: i64, user: i64, action: &str, subject: &str) -> RepoResult<()>;
+    /// The outcome stored under a form's idempotency key, if that post was already done.
+    async fn idempotent_outcome(&mut self, user: i64, key: &str) -> RepoResult<Option<String>>;
+    /// Stores a post's outcome under its key, in the same transaction as the change.
+    async fn remember_outcome(&mut self, user: i64, key: &str, action: &str, outcome: &str) -> RepoResult<()>;
+
+    async fn audit(&mut self, entry: &AuditEntry) -> RepoResult<()>;
+
+    /// The failed-login counter under `key`.
+    async fn throttle(&mut self, key: &str) -> RepoResult<Throttle>;
+    async fn set_throttle(&mut self, key: &str, t: Throttle, now: i64) -> RepoResult<()>;
+    async fn clear_throttle(&mut self, key: &str) -> RepoResult<()>;
 }

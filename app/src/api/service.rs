@@ -1,10 +1,10 @@
 //! What each role may do, checked on the server for every call: tenant, role and relation
 //! come from the session and the database, never from ids the browser sends.
 
-use super::repo::{Caller, MonthRecord, Repo, StoredRow};
+use super::repo::{AuditEntry, Caller, MonthRecord, Repo, Store, StoredRow};
 use super::*;
-use crate::domain::rules::{check_assistant, check_row, preflight, Finding, MonthInput, MonthState, Preflight, RowRecord, RuleConfig, RuleId, Severity};
-use crate::domain::{MonthStatus, ReportMonth, RowError, RowInput, Totals, TZ};
+use crate::domain::rules::{preflight, MonthInput, MonthState, Preflight, RowRecord, RuleConfig};
+use crate::domain::{MonthStatus, ReportMonth, Totals, TZ};
 use crate::i18n::{Locale, T};
 use chrono::Utc;
 use std::collections::HashMap;
@@ -14,39 +14,104 @@ use tower_sessions::Session;
 /// Session keys.
 pub const SESSION_USER: &str = "user_id";
 pub const SESSION_FLASH: &str = "flash";
+/// The session's CSRF token, rendered into every form and compared on every post.
+pub const SESSION_CSRF: &str = "csrf";
+/// When the user logged in (unix seconds): a session lives at most [`SESSION_MAX_AGE`].
+pub const SESSION_LOGIN_AT: &str = "login_at";
+/// When the session was last extended (unix seconds).
+pub const SESSION_SEEN: &str = "seen";
+/// The absolute lifetime of a session, whatever the activity.
+pub const SESSION_MAX_AGE: i64 = 12 * 3600;
+/// Inactivity extends the session only this often, so reading pages does not write.
+const SESSION_TOUCH_EVERY: i64 = 10 * 60;
+
+/// Settings the service layer needs (from the server's configuration).
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+    /// How many days ahead of today a planned shift may be entered.
+    pub row_horizon_days: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { row_horizon_days: 7 }
+    }
+}
 
 /// Shared server state the api needs; provided as Leptos context and axum state.
 #[derive(Clone)]
 pub struct ApiState {
     pub repo: Arc<dyn Repo>,
+    pub settings: Settings,
 }
 
-/// The flash message of one request, shared by every render pass (see [`Cx::take_flash`]).
+/// The client's address (from the connection, or a trusted proxy's header), put into the
+/// request's extensions by the server's guard.
+#[derive(Clone, Debug)]
+pub struct ClientAddr(pub String);
+
+/// What one request takes or makes once, shared by every render pass: Leptos may run a page's
+/// async block more than once (see [`Cx::take_flash`], [`login_page`]).
 #[derive(Clone, Default)]
-pub struct RequestFlash(Arc<tokio::sync::OnceCell<Flash>>);
+pub struct RequestFlash(Arc<tokio::sync::OnceCell<Flash>>, Arc<tokio::sync::OnceCell<LoginPage>>);
 
 /// The context of one request: the store, the session and who is asking.
 pub struct Cx {
     pub repo: Arc<dyn Repo>,
+    pub settings: Settings,
     pub session: Session,
     pub caller: Option<Caller>,
+    pub client: Option<String>,
+    /// The session's CSRF token (present once logged in).
+    pub csrf: Option<String>,
+}
+
+/// A fresh random token (128 bits, hex): CSRF tokens, idempotency keys.
+pub fn random_token() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+pub fn now_unix() -> i64 {
+    Utc::now().timestamp()
 }
 
 impl Cx {
-    pub async fn new(repo: Arc<dyn Repo>, session: Session) -> Result<Self, PageError> {
+    pub async fn new(state: &ApiState, session: Session, client: Option<String>) -> Result<Self, PageError> {
         let user: Option<i64> = session.get(SESSION_USER).await.map_err(internal)?;
-        let caller = match user {
-            Some(id) => repo.caller(id).await.map_err(internal)?,
+        let mut caller = match user {
+            Some(id) => state.repo.read().await.map_err(internal)?.caller(id).await.map_err(internal)?,
             None => None,
         };
-        Ok(Self { repo, session, caller })
+        let mut csrf = None;
+        if user.is_some() {
+            let now = now_unix();
+            let login_at: i64 = session.get(SESSION_LOGIN_AT).await.map_err(internal)?.unwrap_or(0);
+            if caller.is_none() || now - login_at > SESSION_MAX_AGE {
+                // Deactivated, deleted or too old: the session ends here.
+                session.flush().await.map_err(internal)?;
+                caller = None;
+            } else {
+                let seen: i64 = session.get(SESSION_SEEN).await.map_err(internal)?.unwrap_or(0);
+                if now - seen > SESSION_TOUCH_EVERY {
+                    session.insert(SESSION_SEEN, now).await.map_err(internal)?;
+                }
+                csrf = session.get::<String>(SESSION_CSRF).await.map_err(internal)?;
+                if csrf.is_none() {
+                    let t = random_token();
+                    session.insert(SESSION_CSRF, &t).await.map_err(internal)?;
+                    csrf = Some(t);
+                }
+            }
+        }
+        Ok(Self { repo: state.repo.clone(), settings: state.settings, session, caller, client, csrf })
     }
 
     /// For server functions: the state from Leptos context, the session from the request.
     pub async fn from_request() -> Result<Self, PageError> {
         let state = use_context::<ApiState>().ok_or(PageError::Internal)?;
         let session: Session = leptos_axum::extract().await.map_err(internal)?;
-        Self::new(state.repo, session).await
+        let client = use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get::<ClientAddr>().map(|c| c.0.clone()));
+        Self::new(&state, session, client).await
     }
 
     /// The caller, if they have one of `roles`.
@@ -56,6 +121,11 @@ impl Cx {
             Some(c) if roles.contains(&c.role) => Ok(c),
             Some(_) => Err(PageError::Forbidden),
         }
+    }
+
+    /// A connection for reads.
+    pub async fn db(&self) -> Result<Box<dyn Store>, PageError> {
+        self.repo.read().await.map_err(internal)
     }
 
     /// The message left by the previous form post, taken from the session once per request:
@@ -78,8 +148,23 @@ impl Cx {
     }
 
     pub async fn set_flash(&self, flash: Flash) {
+        if flash == Flash::default() {
+            return;
+        }
         if let Err(e) = self.session.insert(SESSION_FLASH, flash).await {
             tracing::warn!(error = %e, "could not store flash message");
+        }
+    }
+
+    /// An audit entry by the caller, from the caller's address.
+    pub fn audit_entry(&self, action: &'static str, subject: String) -> AuditEntry {
+        AuditEntry {
+            tenant: self.caller.as_ref().map(|c| c.tenant_id),
+            user: self.caller.as_ref().map(|c| c.user_id),
+            client: self.client.clone(),
+            action,
+            subject,
+            ..Default::default()
         }
     }
 }
@@ -89,8 +174,8 @@ pub fn internal(e: impl std::fmt::Display) -> PageError {
     PageError::Internal
 }
 
-fn me(c: &Caller) -> Me {
-    Me { name: c.display_name.clone(), role: c.role, tenant: c.tenant_name.clone() }
+fn me(cx: &Cx, c: &Caller) -> Me {
+    Me { name: c.display_name.clone(), role: c.role, tenant: c.tenant_name.clone(), csrf: cx.csrf.clone().unwrap_or_default() }
 }
 
 /// Today in Sweden.
@@ -98,7 +183,7 @@ pub fn today() -> chrono::NaiveDate {
     Utc::now().with_timezone(&TZ).date_naive()
 }
 
-fn row_view(r: &StoredRow) -> RowView {
+pub(super) fn row_view(r: &StoredRow) -> RowView {
     let row = &r.row;
     RowView {
         id: r.id,
@@ -131,6 +216,7 @@ fn month_views(records: Vec<MonthRecord>, rows: &[StoredRow]) -> Vec<MonthView> 
                 recipient: Person { id: m.recipient_id, name: m.recipient_name },
                 status: m.status,
                 rejected_reason: m.rejected_reason,
+                content_hash: crate::domain::row::content_hash(rows.iter().map(|r| &r.row)),
                 rows: rows.into_iter().map(row_view).collect(),
                 payable: format!("{:.2}", totals.payable_hours().round_dp(2)),
                 totals,
@@ -139,27 +225,100 @@ fn month_views(records: Vec<MonthRecord>, rows: &[StoredRow]) -> Vec<MonthView> 
         .collect()
 }
 
+/// The login form's CSRF cookie (double submit: the form carries the same value). Login is the
+/// one form an anonymous visitor posts, and it must not cost a stored session.
+pub const LOGIN_CSRF_COOKIE: &str = "bita_login";
+/// A refused login's message and typed username, for the next view of the login page only.
+pub const LOGIN_MSG_COOKIE: &str = "bita_login_msg";
+/// The longest username BITA accepts.
+pub const MAX_USERNAME: usize = 64;
+
+/// One cookie's value from a `Cookie` header.
+pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header.split(';').filter_map(|c| c.trim().split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| v)
+}
+
+/// Is `s` a token as [`random_token`] makes them?
+pub fn is_token(s: &str) -> bool {
+    s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The login messages that travel in [`LOGIN_MSG_COOKIE`].
+const LOGIN_MESSAGES: [T; 4] = [T::LoginFailed, T::LoginMissing, T::LoginThrottled, T::FormExpired];
+
+/// The `Set-Cookie` value that carries a refused login's message to the login page.
+pub fn login_message_cookie(error: T, username: &str) -> String {
+    let code = LOGIN_MESSAGES.iter().position(|t| *t == error).unwrap_or(0).to_string();
+    let username: String = username.chars().take(MAX_USERNAME).collect();
+    let value = serde_urlencoded::to_string([("e", code.as_str()), ("u", username.as_str())]).unwrap_or_default();
+    format!("{LOGIN_MSG_COOKIE}={value}; Path=/logga-in; Max-Age=120; HttpOnly; SameSite=Strict")
+}
+
+/// The login page's data: its CSRF token (a new cookie when there is none) and the message of
+/// a refused login (its cookie cleared). Made once per request.
 pub async fn login_page() -> Result<LoginPage, PageError> {
-    let flash = Cx::from_request().await?.take_flash().await;
-    Ok(LoginPage { error: flash.error, username: flash.username.unwrap_or_default() })
+    match use_context::<RequestFlash>() {
+        Some(cell) => Ok(cell.1.get_or_init(make_login_page).await.clone()),
+        None => Ok(make_login_page().await),
+    }
+}
+
+async fn make_login_page() -> LoginPage {
+    let header = use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.headers.get(axum::http::header::COOKIE).and_then(|v| v.to_str().ok()).map(str::to_string))
+        .unwrap_or_default();
+    let response = use_context::<leptos_axum::ResponseOptions>();
+    let set_cookie = |v: String| {
+        if let (Some(r), Ok(v)) = (&response, axum::http::HeaderValue::from_str(&v)) {
+            r.append_header(axum::http::header::SET_COOKIE, v);
+        }
+    };
+    let csrf = match cookie_value(&header, LOGIN_CSRF_COOKIE).filter(|t| is_token(t)) {
+        Some(t) => t.to_string(),
+        None => {
+            let t = random_token();
+            set_cookie(format!("{LOGIN_CSRF_COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict"));
+            t
+        }
+    };
+    let (mut error, mut username) = (None, String::new());
+    if let Some(v) = cookie_value(&header, LOGIN_MSG_COOKIE) {
+        let fields: Vec<(String, String)> = serde_urlencoded::from_str(v).unwrap_or_default();
+        for (k, v) in fields {
+            match k.as_str() {
+                "e" => error = v.parse::<usize>().ok().and_then(|i| LOGIN_MESSAGES.get(i).copied()),
+                "u" => username = v.chars().take(MAX_USERNAME).collect(),
+                _ => {}
+            }
+        }
+        set_cookie(format!("{LOGIN_MSG_COOKIE}=; Path=/logga-in; Max-Age=0; HttpOnly; SameSite=Strict"));
+    }
+    LoginPage { error, username, csrf }
 }
 
 pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>) -> Result<AssistantPage, PageError> {
     let c = cx.require(&[Role::Assistant])?;
     let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
     let month = month.unwrap_or_else(|| ReportMonth::of(today()));
-    let recipients = cx.repo.assigned_recipients(c.tenant_id, assistant, month).await.map_err(internal)?;
-    let rows = cx.repo.assistant_rows(c.tenant_id, assistant, month.first_day(), month.last_day()).await.map_err(internal)?;
-    let records = cx.repo.month_records(c.tenant_id, month, None, Some(assistant)).await.map_err(internal)?;
-    let facts = cx.repo.row_facts(c.tenant_id, assistant, None).await.map_err(internal)?;
+    let mut db = cx.db().await?;
+    let recipients = db.assigned_recipients(c.tenant_id, assistant, month).await.map_err(internal)?;
+    let rows = db.assistant_rows(c.tenant_id, assistant, month.first_day(), month.last_day()).await.map_err(internal)?;
+    let records = db.month_records(c.tenant_id, month, None, Some(assistant)).await.map_err(internal)?;
+    // The recipient's absences (hospital stays are health data) stay on the server: V8 is
+    // checked there when the row is saved.
+    let facts = db.row_facts(c.tenant_id, assistant, None).await.map_err(internal)?.into_iter().map(|mut f| {
+        f.absences.clear();
+        f
+    }).collect();
     Ok(AssistantPage {
-        me: me(c),
+        me: me(cx, c),
         month,
         today: today().format("%Y-%m-%d").to_string(),
         recipients: recipients.into_iter().map(|(id, name)| Person { id, name }).collect(),
         facts,
         months: month_views(records, &rows),
         flash: cx.take_flash().await,
+        form_key: random_token(),
     })
 }
 
@@ -167,11 +326,12 @@ pub async fn recipient_page(cx: &Cx, month: Option<ReportMonth>) -> Result<Recip
     let c = cx.require(&[Role::Recipient, Role::Representative])?;
     let month = month.unwrap_or_else(|| ReportMonth::of(today()));
     let ids = &c.recipient_ids;
-    let acting_for = cx.repo.recipient_names(c.tenant_id, ids).await.map_err(internal)?;
-    let rows = cx.repo.month_rows(c.tenant_id, month, Some(ids)).await.map_err(internal)?;
-    let records = cx.repo.month_records(c.tenant_id, month, Some(ids), None).await.map_err(internal)?;
+    let mut db = cx.db().await?;
+    let acting_for = db.recipient_names(c.tenant_id, ids).await.map_err(internal)?;
+    let rows = db.month_rows(c.tenant_id, month, Some(ids)).await.map_err(internal)?;
+    let records = db.month_records(c.tenant_id, month, Some(ids), None).await.map_err(internal)?;
     Ok(RecipientPage {
-        me: me(c),
+        me: me(cx, c),
         month,
         acting_for: acting_for.into_iter().map(|(id, name)| Person { id, name }).collect(),
         months: month_views(records, &rows),
@@ -182,12 +342,13 @@ pub async fn recipient_page(cx: &Cx, month: Option<ReportMonth>) -> Result<Recip
 pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>) -> Result<AdminPage, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let month = month.unwrap_or_else(|| ReportMonth::of(today()).previous());
-    let rows = cx.repo.month_rows(c.tenant_id, month, None).await.map_err(internal)?;
-    let records = cx.repo.month_records(c.tenant_id, month, None, None).await.map_err(internal)?;
+    let mut db = cx.db().await?;
+    let rows = db.month_rows(c.tenant_id, month, None).await.map_err(internal)?;
+    let records = db.month_records(c.tenant_id, month, None, None).await.map_err(internal)?;
     let months = month_views(records, &rows);
-    let preflight = month_preflight(cx, c, month, &months).await?;
+    let preflight = month_preflight(&mut db, c, month, &months).await?;
     Ok(AdminPage {
-        me: me(c),
+        me: me(cx, c),
         month,
         days_left: (month.fk_deadline() - today()).num_days(),
         deadline: month.fk_deadline().format("%Y-%m-%d").to_string(),
@@ -198,13 +359,12 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>) -> Result<AdminPage
 }
 
 /// Everything standing between the month and an export (rules V1–V10).
-async fn month_preflight(cx: &Cx, c: &Caller, month: ReportMonth, months: &[MonthView]) -> Result<Preflight, PageError> {
-    let people = cx.repo.people(c.tenant_id).await.map_err(internal)?;
+async fn month_preflight(db: &mut Box<dyn Store>, c: &Caller, month: ReportMonth, months: &[MonthView]) -> Result<Preflight, PageError> {
+    let people = db.people(c.tenant_id).await.map_err(internal)?;
     // Four months back covers the longest calculation period (ATL); a week ahead the rest rules.
     let from = month.first_day().checked_sub_months(chrono::Months::new(4)).unwrap_or(month.first_day());
     let to = month.last_day() + chrono::Duration::days(7);
-    let rows: Vec<RowRecord> = cx
-        .repo
+    let rows: Vec<RowRecord> = db
         .rows_between(c.tenant_id, from, to)
         .await
         .map_err(internal)?
@@ -232,127 +392,31 @@ async fn month_preflight(cx: &Cx, c: &Caller, month: ReportMonth, months: &[Mont
     }))
 }
 
-/// Adds a time row for the calling assistant, after the rules engine has had its say: an
-/// error-level finding refuses the row; warnings are returned with the saved row's month.
-pub async fn add_row(cx: &Cx, input: &RowInput) -> Result<Result<(ReportMonth, Vec<Finding>), Vec<RowError>>, PageError> {
-    let c = cx.require(&[Role::Assistant])?;
-    let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
-    let row = match input.parse() {
-        Ok(row) => row,
-        Err(errors) => return Ok(Err(errors)),
-    };
-    let Ok(recipient) = input.recipient.trim().parse::<i64>() else {
-        return Ok(Err(vec![RowError::NotAssigned]));
-    };
-    if !cx.repo.is_assigned(c.tenant_id, assistant, recipient, row.date()).await.map_err(internal)? {
-        return Ok(Err(vec![RowError::NotAssigned]));
-    }
-    let Some(facts) = cx.repo.row_facts(c.tenant_id, assistant, Some(recipient)).await.map_err(internal)?.into_iter().next() else {
-        return Ok(Err(vec![RowError::NotAssigned]));
-    };
-    let month = ReportMonth::of(row.date());
-    let record = cx.repo.month_record(c.tenant_id, assistant, recipient, month).await.map_err(internal)?;
-    if !record.status.editable() {
-        return Ok(Err(vec![RowError::MonthLocked]));
-    }
-    // V3: no overlap with any of the assistant's rows, for any recipient. A week each side
-    // also gives the rest rules (V5) what they need.
-    let week = chrono::Duration::days(8);
-    let near = cx.repo.assistant_rows(c.tenant_id, assistant, row.date() - week, row.date() + week).await.map_err(internal)?;
-    if let Some(other) = near.iter().find(|o| o.row.overlaps(&row)) {
-        let v = row_view(other);
-        return Ok(Err(vec![RowError::Overlap { date: v.date, start: v.start, end: v.end }]));
-    }
-    const NEW: i64 = 0;
-    let new = RowRecord { id: NEW, assistant, recipient, row: row.clone() };
-    let mut findings = check_row(&new, month, &facts);
-    let mut around: Vec<RowRecord> = near.into_iter().map(|s| RowRecord { id: s.id, assistant, recipient: s.recipient_id, row: s.row }).collect();
-    around.push(new);
-    let refs: Vec<&RowRecord> = around.iter().collect();
-    findings.extend(check_assistant(facts.regime, &refs, &RuleConfig::default()).into_iter().filter(|f| f.rule == RuleId::V5 && f.rows.contains(&NEW)));
-    let (errors, notes): (Vec<Finding>, Vec<Finding>) = findings.into_iter().partition(|f| f.severity == Severity::Error);
-    if !errors.is_empty() {
-        return Ok(Err(errors.into_iter().map(RowError::Rule).collect()));
-    }
-    let id = cx.repo.insert_row(c.tenant_id, assistant, recipient, &row, c.user_id).await.map_err(internal)?;
-    cx.repo.audit(c.tenant_id, c.user_id, "row.add", &format!("row {id}")).await.map_err(internal)?;
-    Ok(Ok((month, notes)))
-}
-
-/// Deletes one of the calling assistant's rows while its month is a draft.
-pub async fn delete_row(cx: &Cx, row_id: i64) -> Result<Result<ReportMonth, T>, PageError> {
-    let c = cx.require(&[Role::Assistant])?;
-    let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
-    let Some(stored) = cx.repo.assistant_row(c.tenant_id, assistant, row_id).await.map_err(internal)? else {
-        return Ok(Err(T::NotAllowed));
-    };
-    let month = ReportMonth::of(stored.row.date());
-    let record = cx.repo.month_record(c.tenant_id, assistant, stored.recipient_id, month).await.map_err(internal)?;
-    if !record.status.editable() {
-        return Ok(Err(T::ErrMonthLocked));
-    }
-    cx.repo.delete_row(c.tenant_id, assistant, row_id).await.map_err(internal)?;
-    cx.repo.audit(c.tenant_id, c.user_id, "row.delete", &format!("row {row_id}")).await.map_err(internal)?;
-    Ok(Ok(month))
-}
-
-/// The assistant attests the month for one recipient on honour.
-pub async fn submit_month(cx: &Cx, recipient: i64, month: ReportMonth, attested: bool) -> Result<Result<(), T>, PageError> {
-    let c = cx.require(&[Role::Assistant])?;
-    let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
-    if !attested {
-        return Ok(Err(T::SubmitNeedsAttest));
-    }
-    let assigned = cx.repo.assigned_recipients(c.tenant_id, assistant, month).await.map_err(internal)?;
-    if !assigned.iter().any(|(id, _)| *id == recipient) {
-        return Ok(Err(T::NotAllowed));
-    }
-    let rows = cx.repo.assistant_rows(c.tenant_id, assistant, month.first_day(), month.last_day()).await.map_err(internal)?;
-    if !rows.iter().any(|r| r.recipient_id == recipient) {
-        return Ok(Err(T::SubmitNeedsRows));
-    }
-    let record = cx.repo.month_record(c.tenant_id, assistant, recipient, month).await.map_err(internal)?;
-    let id = record.id.ok_or(PageError::Internal)?;
-    if !cx.repo.transition(c.tenant_id, id, MonthStatus::Draft, MonthStatus::Submitted, c.user_id, None).await.map_err(internal)? {
-        return Ok(Err(T::NotAllowed));
-    }
-    cx.repo.audit(c.tenant_id, c.user_id, "month.submit", &format!("month {id}")).await.map_err(internal)?;
-    Ok(Ok(()))
-}
-
-/// The recipient (or representative) approves, or returns with a reason, a submitted month
-/// of a recipient they act for.
-pub async fn decide_month(cx: &Cx, key: i64, approve: bool, reason: &str) -> Result<Result<ReportMonth, T>, PageError> {
-    let c = cx.require(&[Role::Recipient, Role::Representative])?;
-    let Some((record, month)) = cx.repo.month_record_by_id(c.tenant_id, key).await.map_err(internal)? else {
-        return Ok(Err(T::NotAllowed));
-    };
-    if !c.recipient_ids.contains(&record.recipient_id) {
-        tracing::warn!(user = c.user_id, month_report = key, "attempt to decide another recipient's month");
-        return Ok(Err(T::NotAllowed));
-    }
-    let reason = reason.trim();
-    if !approve && reason.is_empty() {
-        return Ok(Err(T::RejectNeedsReason));
-    }
-    let (to, action) = if approve { (MonthStatus::Approved, "month.approve") } else { (MonthStatus::Draft, "month.reject") };
-    let reason = (!approve).then_some(reason);
-    if !cx.repo.transition(c.tenant_id, key, MonthStatus::Submitted, to, c.user_id, reason).await.map_err(internal)? {
-        return Ok(Err(T::NotAllowed));
-    }
-    cx.repo.audit(c.tenant_id, c.user_id, action, &format!("month {key}")).await.map_err(internal)?;
-    Ok(Ok(month))
-}
-
 /// The month's rows as CSV (semicolon-separated, as Swedish spreadsheets expect), for the
-/// admin's own municipality only. No personnummer: payroll exports come in a later issue.
-pub async fn month_csv(cx: &Cx, month: ReportMonth, locale: Locale) -> Result<String, PageError> {
+/// admin's own municipality only. Every row says whether its month is approved and attested;
+/// `final_export` refuses (listing what is missing) unless every month is. No personnummer:
+/// payroll exports come in a later issue.
+pub async fn month_csv(cx: &Cx, month: ReportMonth, locale: Locale, final_export: bool) -> Result<Result<String, Vec<String>>, PageError> {
     let c = cx.require(&[Role::Admin])?;
-    let rows = cx.repo.month_rows(c.tenant_id, month, None).await.map_err(internal)?;
-    let records = cx.repo.month_records(c.tenant_id, month, None, None).await.map_err(internal)?;
+    let mut db = cx.db().await?;
+    let rows = db.month_rows(c.tenant_id, month, None).await.map_err(internal)?;
+    let records = db.month_records(c.tenant_id, month, None, None).await.map_err(internal)?;
+    let months: Vec<MonthView> = month_views(records, &rows).into_iter().filter(|m| !m.rows.is_empty() || m.status != MonthStatus::Draft).collect();
+    let done = |s: MonthStatus| matches!(s, MonthStatus::Attested | MonthStatus::Exported);
+    if final_export {
+        let missing: Vec<String> = months
+            .iter()
+            .filter(|m| !done(m.status))
+            .map(|m| format!("{} – {}: {}", m.assistant.name, m.recipient.name, m.status.label(locale)))
+            .collect();
+        if !missing.is_empty() {
+            return Ok(Err(missing));
+        }
+    }
+    let (yes, no) = if locale == Locale::Sv { ("ja", "nej") } else { ("yes", "no") };
     let mut out = String::from(locale.t(T::CsvHeader));
     out.push('\n');
-    for m in month_views(records, &rows) {
+    for m in &months {
         for r in &m.rows {
             let fields = [
                 c.tenant_name.as_str(),
@@ -365,13 +429,18 @@ pub async fn month_csv(cx: &Cx, month: ReportMonth, locale: Locale) -> Result<St
                 r.kind.code(),
                 &r.minutes.0.to_string(),
                 m.status.code(),
+                if done(m.status) { yes } else { no },
             ];
             out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(";"));
             out.push('\n');
         }
     }
-    cx.repo.audit(c.tenant_id, c.user_id, "export.csv", &month.to_string()).await.map_err(internal)?;
-    Ok(out)
+    drop(db);
+    let mut w = cx.repo.write().await.map_err(internal)?;
+    let action = if final_export { "export.csv.final" } else { "export.csv.preliminary" };
+    w.audit(&cx.audit_entry(action, month.to_string())).await.map_err(internal)?;
+    w.finish().await.map_err(internal)?;
+    Ok(Ok(out))
 }
 
 /// Quotes a CSV field when needed and defuses spreadsheet formulas.

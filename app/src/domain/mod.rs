@@ -11,6 +11,7 @@ pub mod rates;
 pub mod row;
 pub mod rules;
 pub mod status;
+pub mod text;
 
 pub use month::{Minutes, ReportMonth};
 pub use personnummer::{Personnummer, PersonnummerError};

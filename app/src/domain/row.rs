@@ -134,6 +134,12 @@ pub enum RowError {
     Overlap { date: String, start: String, end: String },
     /// The month has been submitted; rows can no longer be added.
     MonthLocked,
+    /// Further ahead than a planned shift may be entered (the last allowed date).
+    TooFarAhead(String),
+    /// The month's FK deadline has passed (the deadline); only an administrator may correct it.
+    MonthClosed(String),
+    /// No decision on assistance covers the date.
+    NoDecision,
     /// An error-level finding of the rules engine (V2, V4, V5, …).
     Rule(super::rules::Finding),
 }
@@ -142,7 +148,7 @@ impl RowError {
     pub fn field(&self) -> RowField {
         match self {
             RowError::RecipientMissing | RowError::NotAssigned => RowField::Recipient,
-            RowError::DateInvalid | RowError::MonthLocked => RowField::Date,
+            RowError::DateInvalid | RowError::MonthLocked | RowError::TooFarAhead(_) | RowError::MonthClosed(_) | RowError::NoDecision => RowField::Date,
             RowError::TimeInvalid(f) | RowError::TimeNonexistent(f) | RowError::TimeAmbiguous(f) => *f,
             RowError::EndNotAfterStart => RowField::End,
             RowError::Overlap { .. } => RowField::Start,
@@ -519,4 +525,23 @@ mod tests {
         let t = Totals { aktiv: Minutes(480), vantetid: Minutes(480), beredskap: Minutes(420) };
         assert_eq!(t.payable_hours(), Decimal::from(11));
     }
+}
+
+/// SHA-256 (hex) of a month's rows, order-independent: what the recipient saw when approving
+/// is compared with what is stored when the approval is written.
+pub fn content_hash<'a>(rows: impl IntoIterator<Item = &'a TimeRow>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut lines: Vec<String> = rows
+        .into_iter()
+        .map(|r| {
+            let fold = r.fold().map(|f| f.code()).unwrap_or("");
+            format!("{};{};{};{};{};{}\n", r.date(), r.start().format("%H:%M"), r.end().format("%H:%M"), r.next_day(), r.kind().code(), fold)
+        })
+        .collect();
+    lines.sort();
+    let mut h = Sha256::new();
+    for l in &lines {
+        h.update(l.as_bytes());
+    }
+    format!("{:x}", h.finalize())
 }

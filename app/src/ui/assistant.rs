@@ -1,6 +1,6 @@
 //! The assistant's page: add a time row, see the month per recipient, submit it.
 
-use super::{month_query, FlashMessages, Layout, MonthNav, PageFailure};
+use super::{month_query, FlashMessages, FormKeys, Layout, MonthNav, PageFailure};
 use crate::api::{self, MonthView, Person};
 use crate::domain::rules::{check_row, RowFacts, RowRecord, Severity};
 use crate::domain::{MonthStatus, ReportMonth, RowError, RowField, RowInput, TimeKind};
@@ -25,6 +25,7 @@ pub fn AssistantPage() -> impl IntoView {
                                 (RowInput { recipient: only.unwrap_or_default(), date: page.today.clone(), kind: "aktiv".into(), ..Default::default() }, vec![])
                             });
                             let months = page.months.clone();
+                            let csrf = page.me.csrf.clone();
                             let empty = months.iter().all(|m| m.rows.is_empty());
                             view! {
                                 <Layout me=Some(page.me.clone())>
@@ -33,12 +34,12 @@ pub fn AssistantPage() -> impl IntoView {
                                     <FindingsList locale=l findings=page.flash.findings.clone() />
                                     <section class="card" aria-labelledby="add-row-title">
                                         <h2 id="add-row-title">{l.t(T::AddRowTitle)}</h2>
-                                        <RowForm locale=l recipients=page.recipients.clone() facts=page.facts.clone() values errors />
+                                        <RowForm locale=l recipients=page.recipients.clone() facts=page.facts.clone() values errors csrf=csrf.clone() form_key=page.form_key.clone() />
                                     </section>
                                     <MonthNav month=page.month path="/assistent" />
                                     {empty.then(|| view! { <p class="muted">{l.t(T::NoRows)}</p> })}
                                     {months.into_iter().filter(|m| !m.rows.is_empty() || m.status != MonthStatus::Draft)
-                                        .map(|m| view! { <AssistantMonth m month=page.month.to_string() /> }).collect_view()}
+                                        .map(|m| view! { <AssistantMonth m month=page.month.to_string() csrf=csrf.clone() /> }).collect_view()}
                                 </Layout>
                             }.into_any()
                         }
@@ -50,7 +51,7 @@ pub fn AssistantPage() -> impl IntoView {
 }
 
 #[component]
-fn AssistantMonth(m: MonthView, month: String) -> impl IntoView {
+fn AssistantMonth(m: MonthView, month: String, csrf: String) -> impl IntoView {
     let l = expect_context::<Locale>();
     let heading_id = format!("month-{}", m.recipient.id);
     let labelledby = heading_id.clone();
@@ -63,10 +64,11 @@ fn AssistantMonth(m: MonthView, month: String) -> impl IntoView {
             {m.rejected_reason.clone().filter(|_| editable).map(|r| view! {
                 <p class="alert" role="note">{l.t(T::RejectedBecause)} " " {r}</p>
             })}
-            <RowsTable rows=m.rows.clone() deletable=editable month=month.clone() />
+            <RowsTable rows=m.rows.clone() deletable=editable month=month.clone() csrf=csrf.clone() />
             <TotalsList totals=m.totals payable=m.payable.clone() />
             {can_submit.then(|| view! {
                 <form method="post" action="/assistent/skicka" class="stack submit-month">
+                    <FormKeys csrf=csrf.clone() />
                     <input type="hidden" name="recipient" value=m.recipient.id.to_string() />
                     <input type="hidden" name="manad" value=month.clone() />
                     <div class="check">
@@ -89,7 +91,7 @@ fn messages(errors: &[RowError], field: RowField, l: Locale) -> Option<String> {
 /// browser it checks each field as it is typed with the same domain rules the server runs.
 /// It posts as a plain form, so it works the same without JavaScript.
 #[island]
-pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, values: RowInput, errors: Vec<RowError>) -> impl IntoView {
+pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, values: RowInput, errors: Vec<RowError>, csrf: String, form_key: String) -> impl IntoView {
     let l = locale;
     let recipient = RwSignal::new(values.recipient.clone());
     let date = RwSignal::new(values.date.clone());
@@ -153,6 +155,8 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, va
 
     view! {
         <form method="post" action="/assistent/rad" class="stack row-form" novalidate on:submit=on_submit>
+            <input type="hidden" name="csrf" value=csrf />
+            <input type="hidden" name="idem" value=form_key />
             {has_server_errors.then(|| view! { <p class="alert" role="alert">{l.t(T::FormHasErrors)}</p> })}
             <div class="field">
                 <label for="recipient">{l.t(T::Recipient)}</label>

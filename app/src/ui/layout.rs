@@ -5,10 +5,23 @@ use crate::domain::ReportMonth;
 use crate::i18n::{Locale, T};
 use leptos::prelude::*;
 
+/// The hidden fields every form carries: the session's CSRF token and a fresh idempotency key
+/// (a replayed post with the same key changes nothing).
+#[component]
+pub fn FormKeys(csrf: String, #[prop(optional)] key: Option<String>) -> impl IntoView {
+    let key = key.unwrap_or_else(crate::api::new_form_key);
+    view! {
+        <input type="hidden" name="csrf" value=csrf />
+        <input type="hidden" name="idem" value=key />
+    }
+}
+
 #[component]
 pub fn Layout(me: Option<Me>, children: Children) -> impl IntoView {
     let l = expect_context::<Locale>();
     let other = if l == Locale::Sv { Locale::En } else { Locale::Sv };
+    let csrf = me.as_ref().map(|m| m.csrf.clone()).unwrap_or_default();
+    let logout_csrf = csrf.clone();
     view! {
         <a class="skip" href="#main">{l.t(T::SkipToContent)}</a>
         <header class="banner">
@@ -18,12 +31,14 @@ pub fn Layout(me: Option<Me>, children: Children) -> impl IntoView {
             </div>
             <nav class="account" aria-label=l.t(T::Language)>
                 <form method="post" action="/sprak" class="inline">
+                    <FormKeys csrf=csrf />
                     <input type="hidden" name="lang" value=other.code() />
                     <button type="submit" class="link" lang=other.code()>{l.t(T::SwitchLanguage)}</button>
                 </form>
                 {me.map(|me| view! {
                     <span class="who">{l.t(T::LoggedInAs)} " " <strong>{me.name}</strong> ", " {me.tenant}</span>
                     <form method="post" action="/logga-ut" class="inline">
+                        <FormKeys csrf=logout_csrf />
                         <button type="submit" class="link">{l.t(T::LogOut)}</button>
                     </form>
                 })}

@@ -10,7 +10,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let page = api::load_login_page().await.unwrap_or(api::LoginPage { error: None, username: String::new() });
+                let page = api::load_login_page().await.unwrap_or(api::LoginPage { error: None, username: String::new(), csrf: String::new() });
                 let has_error = page.error.is_some();
                 view! {
                     <super::Layout me=None>
@@ -18,9 +18,10 @@ pub fn LoginPage() -> impl IntoView {
                             <h1>{l.t(T::LogInTitle)}</h1>
                             {page.error.map(|e| view! { <p class="alert" role="alert" id="login-error">{l.t(e)}</p> })}
                             <form method="post" action="/logga-in" class="stack">
+                                <input type="hidden" name="csrf" value=page.csrf />
                                 <div class="field">
                                     <label for="username">{l.t(T::Username)}</label>
-                                    <input id="username" name="username" type="text" autocomplete="username"
+                                    <input id="username" name="username" type="text" autocomplete="username" maxlength="64"
                                         autocapitalize="none" spellcheck="false" required value=page.username
                                         autofocus=!has_error aria-describedby=has_error.then_some("login-error") />
                                 </div>

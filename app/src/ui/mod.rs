@@ -16,11 +16,13 @@ use leptos_router::{
     path, SsrMode,
 };
 
-pub use layout::{FlashMessages, Layout, MonthNav, PageFailure};
+pub use layout::{FlashMessages, FormKeys, Layout, MonthNav, PageFailure};
 
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = request_locale();
+    #[cfg(feature = "ssr")]
+    content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
@@ -55,6 +57,20 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async />
             </Routes>
         </Router>
+    }
+}
+
+/// A page's Content-Security-Policy: scripts only from this site or with this response's
+/// nonce (the islands' inline loader), wasm compiled, nothing framed, forms only to this site.
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let (Some(r), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), axum::http::HeaderValue::from_str(&csp)) {
+        r.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
     }
 }
 

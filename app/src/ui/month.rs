@@ -7,7 +7,7 @@ use crate::i18n::{Locale, T};
 use leptos::prelude::*;
 
 #[component]
-pub fn RowsTable(rows: Vec<RowView>, deletable: bool, month: String) -> impl IntoView {
+pub fn RowsTable(rows: Vec<RowView>, deletable: bool, month: String, #[prop(optional)] csrf: String) -> impl IntoView {
     let l = expect_context::<Locale>();
     if rows.is_empty() {
         return view! { <p class="muted">{l.t(T::NoRows)}</p> }.into_any();
@@ -29,6 +29,7 @@ pub fn RowsTable(rows: Vec<RowView>, deletable: bool, month: String) -> impl Int
                 <tbody>
                     {rows.into_iter().map(|r| {
                         let month = month.clone();
+                        let csrf = csrf.clone();
                         let end = if r.next_day { format!("{} (+1)", r.end) } else { r.end.clone() };
                         let label = format!("{} {} {}–{}", l.t(T::Delete), r.date, r.start, r.end);
                         view! {
@@ -41,6 +42,7 @@ pub fn RowsTable(rows: Vec<RowView>, deletable: bool, month: String) -> impl Int
                                 {deletable.then(|| view! {
                                     <td>
                                         <form method="post" action="/assistent/rad/ta-bort" class="inline">
+                                            <super::FormKeys csrf=csrf />
                                             <input type="hidden" name="row" value=r.id.to_string() />
                                             <input type="hidden" name="manad" value=month />
                                             <button type="submit" class="link danger" aria-label=label>{l.t(T::Delete)}</button>

@@ -1,7 +1,7 @@
 //! The recipient's (or representative's) page: each assistant's month, approve or return it.
 
 use super::month::{RowsTable, TotalsList};
-use super::{month_query, FlashMessages, Layout, MonthNav, PageFailure};
+use super::{month_query, FlashMessages, FormKeys, Layout, MonthNav, PageFailure};
 use crate::api::{self, MonthView};
 use crate::domain::MonthStatus;
 use crate::i18n::{Locale, T};
@@ -25,6 +25,7 @@ pub fn RecipientPage() -> impl IntoView {
                             let reject = page.flash.reject_form.clone();
                             let months: Vec<MonthView> = page.months.into_iter().filter(|m| !m.rows.is_empty() || m.status != MonthStatus::Draft).collect();
                             let empty = months.is_empty();
+                            let csrf = page.me.csrf.clone();
                             view! {
                                 <Layout me=Some(page.me)>
                                     <h1>{l.t(T::RecipientTitle)}</h1>
@@ -34,7 +35,7 @@ pub fn RecipientPage() -> impl IntoView {
                                     {empty.then(|| view! { <p class="muted">{l.t(T::NothingToApprove)}</p> })}
                                     {months.into_iter().map(|m| {
                                         let typed = reject.clone().filter(|(k, _)| Some(*k) == m.key).map(|(_, r)| r);
-                                        view! { <RecipientMonth m several typed month=page.month.to_string() /> }
+                                        view! { <RecipientMonth m several typed month=page.month.to_string() csrf=csrf.clone() /> }
                                     }).collect_view()}
                                 </Layout>
                             }.into_any()
@@ -47,7 +48,7 @@ pub fn RecipientPage() -> impl IntoView {
 }
 
 #[component]
-fn RecipientMonth(m: MonthView, several: bool, typed: Option<String>, month: String) -> impl IntoView {
+fn RecipientMonth(m: MonthView, several: bool, typed: Option<String>, month: String, csrf: String) -> impl IntoView {
     let l = expect_context::<Locale>();
     let heading_id = format!("month-{}-{}", m.recipient.id, m.assistant.id);
     let labelledby = heading_id.clone();
@@ -65,6 +66,8 @@ fn RecipientMonth(m: MonthView, several: bool, typed: Option<String>, month: Str
             {decidable.then(|| view! {
                 <div class="decide">
                     <form method="post" action="/brukare/beslut" class="inline">
+                        <FormKeys csrf=csrf.clone() />
+                        <input type="hidden" name="hash" value=m.content_hash.clone() />
                         <input type="hidden" name="key" value=key.clone() />
                         <input type="hidden" name="manad" value=month.clone() />
                         <input type="hidden" name="decision" value="approve" />
@@ -73,12 +76,14 @@ fn RecipientMonth(m: MonthView, several: bool, typed: Option<String>, month: Str
                     <details open=has_typed>
                         <summary>{l.t(T::Reject)}</summary>
                         <form method="post" action="/brukare/beslut" class="stack">
+                            <FormKeys csrf=csrf.clone() />
+                            <input type="hidden" name="hash" value=m.content_hash.clone() />
                             <input type="hidden" name="key" value=key.clone() />
                             <input type="hidden" name="manad" value=month.clone() />
                             <input type="hidden" name="decision" value="reject" />
                             <div class="field">
                                 <label for=reason_id.clone()>{l.t(T::RejectReason)}</label>
-                                <textarea id=reason_id name="reason" rows="3">{typed.unwrap_or_default()}</textarea>
+                                <textarea id=reason_id name="reason" rows="3" maxlength="1000">{typed.unwrap_or_default()}</textarea>
                             </div>
                             <button type="submit">{l.t(T::Reject)}</button>
                         </form>

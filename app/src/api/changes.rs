@@ -1,0 +1,258 @@
+//! Every change a form post makes, each in one place: one write transaction that re-checks
+//! what the change depends on (assignment, decision, month status, overlap, the content the
+//! recipient saw), writes the change with its audit entry, and stores its outcome under the
+//! form's idempotency key, so a replayed post (a double-click, a retry after a lost answer)
+//! returns the first outcome and changes nothing. The database's own constraints back this up.
+
+use super::repo::{AuditEntry, Conflict, RepoError, Store, StoredRow};
+use super::service::{internal, row_view, today, Cx};
+use super::*;
+use crate::domain::row::content_hash;
+use crate::domain::rules::{check_assistant, check_row, Finding, RowRecord, RuleConfig, RuleId, Severity};
+use crate::domain::text::{clean_text, MAX_TEXT};
+
+/// The path of a page for a month.
+fn page(path: &str, month: Option<ReportMonth>) -> String {
+    match month {
+        Some(m) => format!("{path}?manad={m}"),
+        None => path.to_string(),
+    }
+}
+
+fn said(to: String, flash: Flash) -> Outcome {
+    Outcome { to, flash }
+}
+
+fn error(to: String, t: T) -> Outcome {
+    said(to, Flash { error: Some(t), ..Default::default() })
+}
+
+fn notice(to: String, t: T) -> Outcome {
+    said(to, Flash { notice: Some(t), ..Default::default() })
+}
+
+/// A form's idempotency key, when it is well formed (16–64 letters, digits or dashes).
+pub fn idempotency_key(s: &str) -> Option<&str> {
+    let s = s.trim();
+    ((16..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')).then_some(s)
+}
+
+/// A write transaction for a change by `user`, or the first outcome if `key` was used before.
+async fn begin(cx: &Cx, user: i64, key: Option<&str>) -> Result<Result<Box<dyn Store>, Outcome>, PageError> {
+    let mut db = cx.repo.write().await.map_err(internal)?;
+    if let Some(k) = key {
+        if let Some(o) = db.idempotent_outcome(user, k).await.map_err(internal)? {
+            return Ok(Err(serde_json::from_str(&o).map_err(internal)?));
+        }
+    }
+    Ok(Ok(db))
+}
+
+/// Writes the audit entry and the outcome under the key, then commits: all or nothing.
+async fn commit(mut db: Box<dyn Store>, user: i64, key: Option<&str>, audit: AuditEntry, outcome: Outcome) -> Result<Outcome, PageError> {
+    db.audit(&audit).await.map_err(internal)?;
+    if let Some(k) = key {
+        let json = serde_json::to_string(&outcome).map_err(internal)?;
+        db.remember_outcome(user, k, audit.action, &json).await.map_err(internal)?;
+    }
+    db.finish().await.map_err(internal)?;
+    Ok(outcome)
+}
+
+/// A row as the audit log keeps it (no personnummer in it).
+fn row_json(r: &StoredRow) -> Option<String> {
+    serde_json::to_string(&row_view(r)).ok()
+}
+
+/// Adds a time row for the calling assistant, after the rules engine has had its say: an
+/// error-level finding refuses the row; warnings are shown with the saved row.
+pub async fn add_row(cx: &Cx, input: &RowInput, key: Option<&str>) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Assistant])?;
+    let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
+    let typed_month = chrono::NaiveDate::parse_from_str(input.date.trim(), "%Y-%m-%d").ok().map(ReportMonth::of);
+    let refused = |errors: Vec<RowError>| said(page("/assistent", typed_month), Flash { row_form: Some((input.clone(), errors)), ..Default::default() });
+    let row = match input.parse() {
+        Ok(row) => row,
+        Err(errors) => return Ok(refused(errors)),
+    };
+    let Ok(recipient) = input.recipient.trim().parse::<i64>() else {
+        return Ok(refused(vec![RowError::NotAssigned]));
+    };
+    let today = today();
+    let last = today + chrono::Duration::days(cx.settings.row_horizon_days);
+    if row.date() > last {
+        return Ok(refused(vec![RowError::TooFarAhead(last.to_string())]));
+    }
+    let month = ReportMonth::of(row.date());
+    if month.fk_deadline() < today {
+        return Ok(refused(vec![RowError::MonthClosed(month.fk_deadline().to_string())]));
+    }
+
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    if !db.is_assigned(c.tenant_id, assistant, recipient, row.date()).await.map_err(internal)? {
+        return Ok(refused(vec![RowError::NotAssigned]));
+    }
+    let Some(facts) = db.row_facts(c.tenant_id, assistant, Some(recipient)).await.map_err(internal)?.into_iter().next() else {
+        return Ok(refused(vec![RowError::NotAssigned]));
+    };
+    if !facts.grants.iter().any(|g| g.valid_from <= row.date() && row.date() <= g.valid_to) {
+        return Ok(refused(vec![RowError::NoDecision]));
+    }
+    if let Some((_, status)) = db.month_status(c.tenant_id, assistant, recipient, month).await.map_err(internal)? {
+        if !status.editable() {
+            return Ok(refused(vec![RowError::MonthLocked]));
+        }
+    }
+    // V3: no overlap with any of the assistant's rows, for any recipient. A week each side
+    // also gives the rest rules (V5) what they need.
+    let week = chrono::Duration::days(8);
+    let near = db.assistant_rows(c.tenant_id, assistant, row.date() - week, row.date() + week).await.map_err(internal)?;
+    if let Some(other) = near.iter().find(|o| o.row.overlaps(&row)) {
+        let v = row_view(other);
+        return Ok(refused(vec![RowError::Overlap { date: v.date, start: v.start, end: v.end }]));
+    }
+    const NEW: i64 = 0;
+    let new = RowRecord { id: NEW, assistant, recipient, row: row.clone() };
+    let mut findings = check_row(&new, month, &facts);
+    let mut around: Vec<RowRecord> = near.into_iter().map(|s| RowRecord { id: s.id, assistant, recipient: s.recipient_id, row: s.row }).collect();
+    around.push(new);
+    let refs: Vec<&RowRecord> = around.iter().collect();
+    findings.extend(check_assistant(facts.regime, &refs, &RuleConfig::default()).into_iter().filter(|f| f.rule == RuleId::V5 && f.rows.contains(&NEW)));
+    let (errors, notes): (Vec<Finding>, Vec<Finding>) = findings.into_iter().partition(|f| f.severity == Severity::Error);
+    if !errors.is_empty() {
+        return Ok(refused(errors.into_iter().map(RowError::Rule).collect()));
+    }
+    let id = match db.insert_row(c.tenant_id, assistant, recipient, &row, c.user_id).await {
+        Ok(id) => id,
+        // The database's own guards; the checks above make these rare (a stale read elsewhere).
+        Err(RepoError::Conflict(Conflict::Overlap | Conflict::Duplicate)) => {
+            let v = row_view(&StoredRow { id: 0, assistant_id: assistant, recipient_id: recipient, row });
+            return Ok(refused(vec![RowError::Overlap { date: v.date, start: v.start, end: v.end }]));
+        }
+        Err(RepoError::Conflict(Conflict::MonthLocked)) => return Ok(refused(vec![RowError::MonthLocked])),
+        Err(e) => return Err(internal(e)),
+    };
+    let stored = StoredRow { id, assistant_id: assistant, recipient_id: recipient, row };
+    let audit = AuditEntry { after: row_json(&stored), ..cx.audit_entry("row.add", format!("row {id}")) };
+    let outcome = said(page("/assistent", Some(month)), Flash { notice: Some(T::RowSaved), findings: notes, ..Default::default() });
+    commit(db, c.user_id, key, audit, outcome).await
+}
+
+/// Deletes one of the calling assistant's rows while its month is a draft.
+pub async fn delete_row(cx: &Cx, row: &str, month: &str, key: Option<&str>) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Assistant])?;
+    let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
+    let back = page("/assistent", ReportMonth::parse(month));
+    let Ok(row_id) = row.trim().parse::<i64>() else {
+        return Ok(error(back, T::NotAllowed));
+    };
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    let Some(stored) = db.assistant_row(c.tenant_id, assistant, row_id).await.map_err(internal)? else {
+        return Ok(error(back, T::NotAllowed));
+    };
+    let month = ReportMonth::of(stored.row.date());
+    if let Some((_, status)) = db.month_status(c.tenant_id, assistant, stored.recipient_id, month).await.map_err(internal)? {
+        if !status.editable() {
+            return Ok(error(back, T::ErrMonthLocked));
+        }
+    }
+    match db.delete_row(c.tenant_id, assistant, row_id).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return Ok(error(back, T::NotAllowed)),
+        Err(RepoError::Conflict(Conflict::MonthLocked)) => return Ok(error(back, T::ErrMonthLocked)),
+        Err(e) => return Err(internal(e)),
+    }
+    let audit = AuditEntry { before: row_json(&stored), ..cx.audit_entry("row.delete", format!("row {row_id}")) };
+    commit(db, c.user_id, key, audit, notice(page("/assistent", Some(month)), T::RowDeleted)).await
+}
+
+/// The assistant attests the month for one recipient on honour. `attest` is the checkbox's
+/// value: exactly `on` when ticked.
+pub async fn submit_month(cx: &Cx, recipient: &str, month: &str, attest: &str, key: Option<&str>) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Assistant])?;
+    let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
+    let m = ReportMonth::parse(month);
+    let back = page("/assistent", m);
+    let (Ok(recipient), Some(month)) = (recipient.trim().parse::<i64>(), m) else {
+        return Ok(error(back, T::NotAllowed));
+    };
+    if attest != "on" {
+        return Ok(error(back, T::SubmitNeedsAttest));
+    }
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    let assigned = db.assigned_recipients(c.tenant_id, assistant, month).await.map_err(internal)?;
+    if !assigned.iter().any(|(id, _)| *id == recipient) {
+        return Ok(error(back, T::NotAllowed));
+    }
+    let rows = db.assistant_rows(c.tenant_id, assistant, month.first_day(), month.last_day()).await.map_err(internal)?;
+    let rows: Vec<&StoredRow> = rows.iter().filter(|r| r.recipient_id == recipient).collect();
+    if rows.is_empty() {
+        return Ok(error(back, T::SubmitNeedsRows));
+    }
+    let record = db.month_record(c.tenant_id, assistant, recipient, month).await.map_err(internal)?;
+    let id = record.id.ok_or(PageError::Internal)?;
+    if !db.transition(c.tenant_id, id, MonthStatus::Draft, MonthStatus::Submitted, c.user_id, None).await.map_err(internal)? {
+        return Ok(error(back, T::NotAllowed));
+    }
+    let hash = content_hash(rows.iter().map(|r| &r.row));
+    db.month_event(c.tenant_id, id, c.user_id, "submit", None, &hash).await.map_err(internal)?;
+    let audit = AuditEntry { after: Some(format!("{{\"status\":\"submitted\",\"content_hash\":\"{hash}\"}}")), ..cx.audit_entry("month.submit", format!("month {id}")) };
+    commit(db, c.user_id, key, audit, notice(back, T::MonthSubmitted)).await
+}
+
+/// The recipient (or representative) approves, or returns with a reason, a submitted month
+/// of a recipient they act for. An approval must be of the content the page showed (`hash`).
+pub async fn decide_month(cx: &Cx, month_key: &str, month: &str, decision: &str, reason: &str, hash: &str, key: Option<&str>) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Recipient, Role::Representative])?;
+    let back = page("/brukare", ReportMonth::parse(month));
+    let Ok(id) = month_key.trim().parse::<i64>() else {
+        return Ok(error(back, T::NotAllowed));
+    };
+    let approve = match decision {
+        "approve" => true,
+        "reject" => false,
+        _ => return Ok(error(back, T::NotAllowed)),
+    };
+    let keep_typed = |t: T| said(back.clone(), Flash { error: Some(t), reject_form: (!approve).then(|| (id, reason.chars().take(MAX_TEXT * 2).collect())), ..Default::default() });
+    let reason = match clean_text(reason, MAX_TEXT) {
+        Ok(r) => r,
+        Err(e) => return Ok(keep_typed(e.message())),
+    };
+    if !approve && reason.is_empty() {
+        return Ok(keep_typed(T::RejectNeedsReason));
+    }
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    let Some((record, report_month)) = db.month_record_by_id(c.tenant_id, id).await.map_err(internal)? else {
+        return Ok(error(back, T::NotAllowed));
+    };
+    if !c.recipient_ids.contains(&record.recipient_id) {
+        tracing::warn!(user = c.user_id, month_report = id, "attempt to decide another recipient's month");
+        return Ok(error(back, T::NotAllowed));
+    }
+    let rows = db.month_rows(c.tenant_id, report_month, Some(&[record.recipient_id])).await.map_err(internal)?;
+    let current = content_hash(rows.iter().filter(|r| r.assistant_id == record.assistant_id).map(|r| &r.row));
+    if approve && hash.trim() != current {
+        return Ok(error(back, T::MonthChanged));
+    }
+    let (to, action, event) = if approve { (MonthStatus::Approved, "month.approve", "approve") } else { (MonthStatus::Draft, "month.reject", "reject") };
+    let reason = (!approve).then_some(reason);
+    if !db.transition(c.tenant_id, id, MonthStatus::Submitted, to, c.user_id, reason.as_deref()).await.map_err(internal)? {
+        return Ok(error(back, T::NotAllowed));
+    }
+    db.month_event(c.tenant_id, id, c.user_id, event, reason.as_deref(), &current).await.map_err(internal)?;
+    let after = serde_json::json!({ "status": to.code(), "reason": reason, "content_hash": current }).to_string();
+    let audit = AuditEntry { after: Some(after), ..cx.audit_entry(action, format!("month {id}")) };
+    commit(db, c.user_id, key, audit, notice(back, if approve { T::MonthApproved } else { T::MonthRejected })).await
+}

@@ -1,0 +1,89 @@
+//! `server admin create`: the first administrator of a fresh installation. There are no
+//! default accounts and no fixed passwords: the command creates the municipality (if its
+//! organisationsnummer is new) and the account, and prints a generated password once.
+
+use crate::auth::hash_password;
+use app::api::repo::{AuditEntry, Store};
+use app::domain::Organisationsnummer;
+use sqlx::SqlitePool;
+
+/// What `server admin create` was asked to make.
+#[derive(Debug, Default)]
+pub struct NewAdmin {
+    pub municipality: String,
+    pub org_number: String,
+    pub username: String,
+    pub display_name: String,
+}
+
+pub const USAGE: &str = "usage: server admin create --municipality NAME --org-number NNNNNN-NNNN --username NAME [--name \"Full Name\"]";
+
+impl NewAdmin {
+    pub fn from_args(args: &[String]) -> Result<Self, String> {
+        let mut a = NewAdmin::default();
+        let mut it = args.iter();
+        while let Some(flag) = it.next() {
+            let value = it.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?.trim().to_string();
+            match flag.as_str() {
+                "--municipality" => a.municipality = value,
+                "--org-number" => a.org_number = value,
+                "--username" => a.username = value,
+                "--name" => a.display_name = value,
+                _ => return Err(format!("unknown option {flag}\n{USAGE}")),
+            }
+        }
+        if a.municipality.is_empty() || a.org_number.is_empty() || a.username.is_empty() {
+            return Err(USAGE.into());
+        }
+        if a.username.chars().count() > app::api::service::MAX_USERNAME || a.username.chars().any(char::is_whitespace) {
+            return Err("the username must be at most 64 characters without spaces".into());
+        }
+        if a.display_name.is_empty() {
+            a.display_name = a.username.clone();
+        }
+        Ok(a)
+    }
+}
+
+/// A random password of 20 letters and digits (~119 bits).
+fn generated_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 20];
+    argon2::password_hash::rand_core::RngCore::fill_bytes(&mut argon2::password_hash::rand_core::OsRng, &mut bytes);
+    bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
+}
+
+/// Creates the administrator; returns the generated password (shown once, stored hashed).
+pub async fn create(pool: &SqlitePool, a: &NewAdmin) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+    let org = Organisationsnummer::parse(&a.org_number).ok_or("the organisationsnummer is not valid (10 digits with a correct check digit)")?;
+    let org = org.as_str().to_string();
+    let password = generated_password();
+    let hash = hash_password(&password);
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM tenants WHERE org_number = $1").bind(&org).fetch_optional(&mut *tx).await?;
+    let tenant = match existing {
+        Some(id) => id,
+        None => sqlx::query_scalar("INSERT INTO tenants (name, org_number, contact_person, phone) VALUES ($1, $2, $3, '') RETURNING id")
+            .bind(&a.municipality)
+            .bind(&org)
+            .bind(&a.display_name)
+            .fetch_one(&mut *tx)
+            .await?,
+    };
+    let user: i64 = sqlx::query_scalar("INSERT INTO users (tenant_id, username, password_hash, display_name, role) VALUES ($1, $2, $3, $4, 'admin') RETURNING id")
+        .bind(tenant)
+        .bind(&a.username)
+        .bind(&hash)
+        .bind(&a.display_name)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => format!("the username {} is taken", a.username),
+            _ => e.to_string(),
+        })?;
+    // The account and its audit entry in one transaction.
+    let mut db: Box<dyn Store> = Box::new(crate::db::SqliteStore::Tx(tx));
+    db.audit(&AuditEntry { tenant: Some(tenant), user: Some(user), client: Some("server admin create".into()), action: "account.create", subject: format!("user {user}"), ..Default::default() }).await?;
+    db.finish().await?;
+    Ok(password)
+}

@@ -1,0 +1,144 @@
+//! Loads a tenant's people, decisions and absences as the rules engine needs them.
+
+use super::err;
+use app::api::repo::{People, RepoResult};
+use app::domain::rules::{Absence, AbsenceKind};
+use app::domain::{Assistant, Decision, Funder, Granted, Minutes, Personnummer, Recipient, Regime};
+use chrono::NaiveDate;
+use sqlx::sqlite::SqliteConnection;
+use sqlx::Row;
+use std::collections::HashMap;
+
+/// Assistants (with their assignments' FK notices), recipients, decisions and absences of
+/// a tenant, optionally narrowed to one assistant and one recipient.
+pub(crate) async fn load_people(c: &mut SqliteConnection, tenant: i64, assistant: Option<i64>, recipient: Option<i64>) -> RepoResult<People> {
+    let parse_date = |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+    let mut assistants = HashMap::new();
+    for a in sqlx::query(
+        "SELECT id, personnummer, first_name, last_name, eea_resident, regime, period_start, period_months, allow_24h_shifts, collective_agreement
+         FROM assistants WHERE tenant_id = $1 AND ($2 = 0 OR id = $2)",
+    )
+    .bind(tenant)
+    .bind(assistant.unwrap_or(0))
+    .fetch_all(&mut *c)
+    .await
+    .map_err(err)?
+    {
+        let id: i64 = a.get("id");
+        let Ok(personnummer) = Personnummer::parse(a.get("personnummer")) else {
+            tracing::error!(assistant = id, "stored personnummer does not parse");
+            continue;
+        };
+        let period_start = parse_date(a.get("period_start")).unwrap_or(NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date"));
+        let regime = match a.get::<&str, _>("regime") {
+            "atl" => Regime::Atl { period_start, period_months: a.get::<Option<i64>, _>("period_months").unwrap_or(4).clamp(1, 4) as u32 },
+            "husligt_arbete" => Regime::HusligtArbete { period_start },
+            _ => Regime::AbBilagaJ { allow_24h_shifts: a.get::<i64, _>("allow_24h_shifts") != 0 },
+        };
+        assistants.insert(
+            id,
+            Assistant {
+                id,
+                personnummer,
+                first_name: a.get("first_name"),
+                last_name: a.get("last_name"),
+                eea_resident: a.get::<i64, _>("eea_resident") != 0,
+                fk_notified: HashMap::new(),
+                relative_of: vec![],
+                regime,
+                collective_agreement: a.get::<i64, _>("collective_agreement") != 0,
+            },
+        );
+    }
+    // Assignments, with the date of the FK notice where there is one (V2 reports a missing one).
+    let mut assignments = Vec::new();
+    for x in sqlx::query(
+        "SELECT assistant_id, recipient_id, MAX(fk_notified_on) AS notified, MAX(relative) AS relative FROM assignments
+         WHERE tenant_id = $1 AND ($2 = 0 OR assistant_id = $2) AND ($3 = 0 OR recipient_id = $3) GROUP BY assistant_id, recipient_id",
+    )
+    .bind(tenant)
+    .bind(assistant.unwrap_or(0))
+    .bind(recipient.unwrap_or(0))
+    .fetch_all(&mut *c)
+    .await
+    .map_err(err)?
+    {
+        let (aid, rid): (i64, i64) = (x.get("assistant_id"), x.get("recipient_id"));
+        assignments.push((aid, rid));
+        if let Some(a) = assistants.get_mut(&aid) {
+            if let Some(n) = parse_date(x.get("notified")) {
+                a.fk_notified.insert(rid, n);
+            }
+            if x.get::<Option<i64>, _>("relative").unwrap_or(0) != 0 {
+                a.relative_of.push(rid);
+            }
+        }
+    }
+    let mut recipients = HashMap::new();
+    for r in sqlx::query("SELECT id, personnummer, first_name, last_name FROM recipients WHERE tenant_id = $1 AND ($2 = 0 OR id = $2)")
+        .bind(tenant)
+        .bind(recipient.unwrap_or(0))
+        .fetch_all(&mut *c)
+        .await
+        .map_err(err)?
+    {
+        let id: i64 = r.get("id");
+        let Ok(personnummer) = Personnummer::parse(r.get("personnummer")) else {
+            tracing::error!(recipient = id, "stored personnummer does not parse");
+            continue;
+        };
+        recipients.insert(id, Recipient { id, personnummer, first_name: r.get("first_name"), last_name: r.get("last_name") });
+    }
+    let decisions = sqlx::query(
+        "SELECT recipient_id, funder, granted_per, granted_minutes, valid_from, valid_to, vantetid_allowed, beredskap_allowed, double_assistance, raised_rate
+         FROM decisions WHERE tenant_id = $1 AND ($2 = 0 OR recipient_id = $2) ORDER BY valid_from",
+    )
+    .bind(tenant)
+    .bind(recipient.unwrap_or(0))
+    .fetch_all(&mut *c)
+    .await
+    .map_err(err)?
+    .iter()
+    .filter_map(|d| {
+        let minutes = Minutes(d.get("granted_minutes"));
+        Some(Decision {
+            recipient: d.get("recipient_id"),
+            funder: if d.get::<&str, _>("funder") == "lss" { Funder::Lss } else { Funder::Sfb },
+            granted: match d.get::<&str, _>("granted_per") {
+                "week" => Granted::PerWeek(minutes),
+                "month" => Granted::PerMonth(minutes),
+                _ => Granted::PerPeriod(minutes),
+            },
+            valid_from: parse_date(d.get("valid_from"))?,
+            valid_to: parse_date(d.get("valid_to"))?,
+            vantetid_allowed: d.get::<i64, _>("vantetid_allowed") != 0,
+            beredskap_allowed: d.get::<i64, _>("beredskap_allowed") != 0,
+            double_assistance: d.get::<i64, _>("double_assistance") != 0,
+            raised_rate: d.get::<Option<String>, _>("raised_rate").and_then(|s| s.parse().ok()),
+        })
+    })
+    .collect();
+    let absences = sqlx::query("SELECT recipient_id, kind, from_date, to_date, assistance_allowed FROM absences WHERE tenant_id = $1 AND ($2 = 0 OR recipient_id = $2)")
+        .bind(tenant)
+        .bind(recipient.unwrap_or(0))
+        .fetch_all(&mut *c)
+        .await
+        .map_err(err)?
+        .iter()
+        .filter_map(|x| {
+            Some(Absence {
+                recipient: x.get("recipient_id"),
+                kind: match x.get::<&str, _>("kind") {
+                    "hospital" => AbsenceKind::Hospital,
+                    "school" => AbsenceKind::School,
+                    "daily_activity" => AbsenceKind::DailyActivity,
+                    _ => AbsenceKind::Childcare,
+                },
+                from: parse_date(x.get("from_date"))?,
+                to: parse_date(x.get("to_date"))?,
+                assistance_allowed: x.get::<i64, _>("assistance_allowed") != 0,
+            })
+        })
+        .collect();
+    Ok(People { assistants, recipients, assignments, decisions, absences })
+}

@@ -1,0 +1,461 @@
+//! Every query of the SQLite adapter, once: [`SqliteStore`] runs them on a pooled connection
+//! (reads) or inside a write transaction (changes).
+
+use super::err;
+use app::api::repo::{AuditEntry, Caller, Credentials, MonthRecord, People, RepoResult, Store, Throttle, StoredRow};
+use app::api::Role;
+use app::domain::row::DstFold;
+use app::domain::rules::RowFacts;
+use app::domain::{MonthStatus, ReportMonth, TimeKind, TimeRow};
+use async_trait::async_trait;
+use chrono::{NaiveDate, NaiveTime};
+use sqlx::pool::PoolConnection;
+use sqlx::sqlite::{Sqlite, SqliteConnection, SqliteRow};
+use sqlx::{Row, Transaction};
+
+/// A connection for reads, or a write transaction.
+pub enum SqliteStore {
+    Conn(PoolConnection<Sqlite>),
+    Tx(Transaction<'static, Sqlite>),
+}
+
+impl SqliteStore {
+    fn c(&mut self) -> &mut SqliteConnection {
+        match self {
+            SqliteStore::Conn(c) => c,
+            SqliteStore::Tx(t) => t,
+        }
+    }
+}
+
+/// A month report with the names of its assistant and recipient.
+const MONTH_REPORT_SELECT: &str = "SELECT m.id, m.assistant_id, m.recipient_id, m.status, m.rejected_reason, m.month,
+        a.first_name || ' ' || a.last_name AS assistant_name, r.first_name || ' ' || r.last_name AS recipient_name
+    FROM month_reports m JOIN assistants a ON a.id = m.assistant_id JOIN recipients r ON r.id = m.recipient_id";
+
+pub(crate) const ROW_COLUMNS: &str = "id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, dst_fold";
+
+/// Rebuilds a stored row through the domain constructor; a row that no longer parses (which
+/// the CHECKs and the domain make impossible) is skipped with a log line, never a panic.
+pub(crate) fn stored_row(r: &SqliteRow) -> Option<StoredRow> {
+    let id: i64 = r.get("id");
+    let parsed = (|| {
+        let date = NaiveDate::parse_from_str(r.get::<&str, _>("work_date"), "%Y-%m-%d").ok()?;
+        let start = NaiveTime::parse_from_str(r.get::<&str, _>("start_time"), "%H:%M").ok()?;
+        let end = NaiveTime::parse_from_str(r.get::<&str, _>("end_time"), "%H:%M").ok()?;
+        let kind = TimeKind::from_code(r.get::<&str, _>("kind"))?;
+        let fold = r.get::<Option<&str>, _>("dst_fold").and_then(DstFold::from_code);
+        TimeRow::with_fold(date, start, end, r.get::<i64, _>("ends_next_day") != 0, kind, fold).ok()
+    })();
+    match parsed {
+        Some(row) => Some(StoredRow { id, assistant_id: r.get("assistant_id"), recipient_id: r.get("recipient_id"), row }),
+        None => {
+            tracing::error!(row_id = id, "stored time row does not parse; skipped");
+            None
+        }
+    }
+}
+
+fn month_record(r: &SqliteRow) -> MonthRecord {
+    MonthRecord {
+        id: r.get("id"),
+        assistant_id: r.get("assistant_id"),
+        assistant_name: r.get("assistant_name"),
+        recipient_id: r.get("recipient_id"),
+        recipient_name: r.get("recipient_name"),
+        status: MonthStatus::from_code(r.get::<Option<&str>, _>("status").unwrap_or("draft")).unwrap_or(MonthStatus::Draft),
+        rejected_reason: r.get("rejected_reason"),
+    }
+}
+
+fn date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// `(?, ?, …)` placeholders from `$first` for an IN list.
+fn in_list(first: usize, n: usize) -> String {
+    let p: Vec<String> = (first..first + n).map(|i| format!("${i}")).collect();
+    format!("({})", p.join(", "))
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn finish(self: Box<Self>) -> RepoResult<()> {
+        match *self {
+            SqliteStore::Conn(_) => Ok(()),
+            SqliteStore::Tx(t) => t.commit().await.map_err(err),
+        }
+    }
+
+    async fn credentials(&mut self, username: &str) -> RepoResult<Option<Credentials>> {
+        let r = sqlx::query("SELECT id, tenant_id, password_hash FROM users WHERE username = $1 AND active = 1")
+            .bind(username)
+            .fetch_optional(self.c())
+            .await
+            .map_err(err)?;
+        Ok(r.map(|r| Credentials { user_id: r.get("id"), tenant_id: r.get("tenant_id"), password_hash: r.get("password_hash") }))
+    }
+
+    async fn caller(&mut self, user_id: i64) -> RepoResult<Option<Caller>> {
+        let Some(r) = sqlx::query(
+            "SELECT u.id, u.tenant_id, t.name AS tenant_name, u.role, u.display_name, u.assistant_id, u.recipient_id
+             FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1 AND u.active = 1",
+        )
+        .bind(user_id)
+        .fetch_optional(self.c())
+        .await
+        .map_err(err)?
+        else {
+            return Ok(None);
+        };
+        let Some(role) = Role::from_code(r.get("role")) else { return Ok(None) };
+        let tenant_id: i64 = r.get("tenant_id");
+        let recipient_ids = match role {
+            Role::Recipient => r.get::<Option<i64>, _>("recipient_id").into_iter().collect(),
+            Role::Representative => sqlx::query_scalar(
+                "SELECT p.recipient_id FROM representations p JOIN recipients r ON r.id = p.recipient_id
+                 WHERE p.user_id = $1 AND r.tenant_id = $2 ORDER BY p.recipient_id",
+            )
+            .bind(user_id)
+            .bind(tenant_id)
+            .fetch_all(self.c())
+            .await
+            .map_err(err)?,
+            _ => vec![],
+        };
+        Ok(Some(Caller {
+            user_id,
+            tenant_id,
+            tenant_name: r.get("tenant_name"),
+            role,
+            display_name: r.get("display_name"),
+            assistant_id: if role == Role::Assistant { r.get("assistant_id") } else { None },
+            recipient_ids,
+        }))
+    }
+
+    async fn assigned_recipients(&mut self, tenant: i64, assistant: i64, month: ReportMonth) -> RepoResult<Vec<(i64, String)>> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT r.id, r.first_name || ' ' || r.last_name AS name
+             FROM assignments a JOIN recipients r ON r.id = a.recipient_id AND r.tenant_id = a.tenant_id
+             WHERE a.tenant_id = $1 AND a.assistant_id = $2 AND a.valid_from <= $3 AND (a.valid_to IS NULL OR a.valid_to >= $4)
+             ORDER BY name",
+        )
+        .bind(tenant)
+        .bind(assistant)
+        .bind(date(month.last_day()))
+        .bind(date(month.first_day()))
+        .fetch_all(self.c())
+        .await
+        .map_err(err)?;
+        Ok(rows.iter().map(|r| (r.get("id"), r.get("name"))).collect())
+    }
+
+    async fn is_assigned(&mut self, tenant: i64, assistant: i64, recipient: i64, on: NaiveDate) -> RepoResult<bool> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM assignments a JOIN recipients r ON r.id = a.recipient_id AND r.tenant_id = a.tenant_id
+             WHERE a.tenant_id = $1 AND a.assistant_id = $2 AND a.recipient_id = $3
+               AND a.valid_from <= $4 AND (a.valid_to IS NULL OR a.valid_to >= $4)",
+        )
+        .bind(tenant)
+        .bind(assistant)
+        .bind(recipient)
+        .bind(date(on))
+        .fetch_one(self.c())
+        .await
+        .map_err(err)?;
+        Ok(n > 0)
+    }
+
+    async fn recipient_names(&mut self, tenant: i64, ids: &[i64]) -> RepoResult<Vec<(i64, String)>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let sql = format!(
+            "SELECT id, first_name || ' ' || last_name AS name FROM recipients WHERE tenant_id = $1 AND id IN {} ORDER BY name",
+            in_list(2, ids.len())
+        );
+        let mut q = sqlx::query(&sql).bind(tenant);
+        for id in ids {
+            q = q.bind(id);
+        }
+        let rows = q.fetch_all(self.c()).await.map_err(err)?;
+        Ok(rows.iter().map(|r| (r.get("id"), r.get("name"))).collect())
+    }
+
+    async fn assistant_rows(&mut self, tenant: i64, assistant: i64, from: NaiveDate, to: NaiveDate) -> RepoResult<Vec<StoredRow>> {
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM time_rows WHERE tenant_id = $1 AND assistant_id = $2 AND work_date >= $3 AND work_date <= $4
+             ORDER BY work_date, start_time"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(tenant)
+            .bind(assistant)
+            .bind(date(from))
+            .bind(date(to))
+            .fetch_all(self.c())
+            .await
+            .map_err(err)?;
+        Ok(rows.iter().filter_map(stored_row).collect())
+    }
+
+    async fn assistant_row(&mut self, tenant: i64, assistant: i64, row_id: i64) -> RepoResult<Option<StoredRow>> {
+        let sql = format!("SELECT {ROW_COLUMNS} FROM time_rows WHERE tenant_id = $1 AND assistant_id = $2 AND id = $3");
+        let r = sqlx::query(&sql).bind(tenant).bind(assistant).bind(row_id).fetch_optional(self.c()).await.map_err(err)?;
+        Ok(r.as_ref().and_then(stored_row))
+    }
+
+    async fn insert_row(&mut self, tenant: i64, assistant: i64, recipient: i64, row: &TimeRow, by_user: i64) -> RepoResult<i64> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO time_rows (tenant_id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, minutes, created_by, dst_fold, start_at, end_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+        )
+        .bind(tenant)
+        .bind(assistant)
+        .bind(recipient)
+        .bind(date(row.date()))
+        .bind(row.start().format("%H:%M").to_string())
+        .bind(row.end().format("%H:%M").to_string())
+        .bind(i64::from(row.next_day()))
+        .bind(row.kind().code())
+        .bind(row.minutes().0)
+        .bind(by_user)
+        .bind(row.fold().map(|f| f.code()))
+        .bind(row.start_at().timestamp())
+        .bind(row.end_at().timestamp())
+        .fetch_one(self.c())
+        .await
+        .map_err(err)?;
+        Ok(id)
+    }
+
+    async fn delete_row(&mut self, tenant: i64, assistant: i64, row_id: i64) -> RepoResult<Option<StoredRow>> {
+        let sql = format!("DELETE FROM time_rows WHERE tenant_id = $1 AND assistant_id = $2 AND id = $3 RETURNING {ROW_COLUMNS}");
+        let r = sqlx::query(&sql).bind(tenant).bind(assistant).bind(row_id).fetch_optional(self.c()).await.map_err(err)?;
+        Ok(r.as_ref().and_then(stored_row))
+    }
+
+    async fn month_rows(&mut self, tenant: i64, month: ReportMonth, recipients: Option<&[i64]>) -> RepoResult<Vec<StoredRow>> {
+        let ids = recipients.unwrap_or(&[]);
+        if recipients.is_some() && ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let filter = if recipients.is_some() { format!(" AND recipient_id IN {}", in_list(4, ids.len())) } else { String::new() };
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM time_rows WHERE tenant_id = $1 AND work_date >= $2 AND work_date <= $3{filter}
+             ORDER BY work_date, start_time"
+        );
+        let mut q = sqlx::query(&sql).bind(tenant).bind(date(month.first_day())).bind(date(month.last_day()));
+        for id in ids {
+            q = q.bind(id);
+        }
+        let rows = q.fetch_all(self.c()).await.map_err(err)?;
+        Ok(rows.iter().filter_map(stored_row).collect())
+    }
+
+    async fn month_record(&mut self, tenant: i64, assistant: i64, recipient: i64, month: ReportMonth) -> RepoResult<MonthRecord> {
+        sqlx::query(
+            "INSERT INTO month_reports (tenant_id, assistant_id, recipient_id, month) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (tenant_id, assistant_id, recipient_id, month) DO NOTHING",
+        )
+        .bind(tenant)
+        .bind(assistant)
+        .bind(recipient)
+        .bind(month.to_string())
+        .execute(self.c())
+        .await
+        .map_err(err)?;
+        let r = sqlx::query(
+            &format!("{MONTH_REPORT_SELECT} WHERE m.tenant_id = $1 AND m.assistant_id = $2 AND m.recipient_id = $3 AND m.month = $4"),
+        )
+        .bind(tenant)
+        .bind(assistant)
+        .bind(recipient)
+        .bind(month.to_string())
+        .fetch_one(self.c())
+        .await
+        .map_err(err)?;
+        Ok(month_record(&r))
+    }
+
+    async fn month_record_by_id(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(MonthRecord, ReportMonth)>> {
+        let r = sqlx::query(
+            &format!("{MONTH_REPORT_SELECT} WHERE m.tenant_id = $1 AND m.id = $2"),
+        )
+        .bind(tenant)
+        .bind(id)
+        .fetch_optional(self.c())
+        .await
+        .map_err(err)?;
+        Ok(r.and_then(|r| Some((month_record(&r), ReportMonth::parse(r.get("month"))?))))
+    }
+
+    async fn month_records(&mut self, tenant: i64, month: ReportMonth, recipients: Option<&[i64]>, assistant: Option<i64>) -> RepoResult<Vec<MonthRecord>> {
+        let ids = recipients.unwrap_or(&[]);
+        if recipients.is_some() && ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let mut filter = String::from(" AND ($5 = 0 OR p.assistant_id = $5)");
+        if recipients.is_some() {
+            filter.push_str(&format!(" AND p.recipient_id IN {}", in_list(6, ids.len())));
+        }
+        // Every assignment active in the month, and every stored month report (an assignment
+        // may have ended since), each pair once.
+        let sql = format!(
+            "WITH pairs AS (
+                 SELECT assistant_id, recipient_id FROM assignments
+                  WHERE tenant_id = $1 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to >= $4)
+                 UNION
+                 SELECT assistant_id, recipient_id FROM month_reports WHERE tenant_id = $1 AND month = $2
+             )
+             SELECT m.id, p.assistant_id, p.recipient_id, m.status, m.rejected_reason,
+                    a.first_name || ' ' || a.last_name AS assistant_name, r.first_name || ' ' || r.last_name AS recipient_name
+             FROM pairs p
+             JOIN assistants a ON a.id = p.assistant_id AND a.tenant_id = $1
+             JOIN recipients r ON r.id = p.recipient_id AND r.tenant_id = $1
+             LEFT JOIN month_reports m ON m.tenant_id = $1 AND m.month = $2 AND m.assistant_id = p.assistant_id AND m.recipient_id = p.recipient_id
+             WHERE 1 = 1{filter}
+             ORDER BY recipient_name, assistant_name"
+        );
+        let mut q = sqlx::query(&sql)
+            .bind(tenant)
+            .bind(month.to_string())
+            .bind(date(month.last_day()))
+            .bind(date(month.first_day()))
+            .bind(assistant.unwrap_or(0));
+        for id in ids {
+            q = q.bind(id);
+        }
+        let rows = q.fetch_all(self.c()).await.map_err(err)?;
+        Ok(rows.iter().map(month_record).collect())
+    }
+
+    async fn transition(&mut self, tenant: i64, id: i64, from: MonthStatus, to: MonthStatus, by_user: i64, reason: Option<&str>) -> RepoResult<bool> {
+        let done = sqlx::query(
+            "UPDATE month_reports SET status = $1, rejected_reason = $2, updated_by = $3, updated_at = CURRENT_TIMESTAMP
+             WHERE tenant_id = $4 AND id = $5 AND status = $6",
+        )
+        .bind(to.code())
+        .bind(reason)
+        .bind(by_user)
+        .bind(tenant)
+        .bind(id)
+        .bind(from.code())
+        .execute(self.c())
+        .await
+        .map_err(err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn row_facts(&mut self, tenant: i64, assistant: i64, recipient: Option<i64>) -> RepoResult<Vec<RowFacts>> {
+        let people = super::people::load_people(self.c(), tenant, Some(assistant), recipient).await?;
+        let Some(a) = people.assistants.get(&assistant) else { return Ok(vec![]) };
+        let mut out: Vec<RowFacts> = people
+            .assignments
+            .iter()
+            .filter(|(aid, _)| *aid == assistant)
+            .filter_map(|(_, rid)| people.recipients.get(rid))
+            .map(|r| RowFacts::new(a, r, &people.decisions, &people.absences))
+            .collect();
+        out.sort_by(|x, y| x.recipient_name.cmp(&y.recipient_name));
+        Ok(out)
+    }
+
+    async fn people(&mut self, tenant: i64) -> RepoResult<People> {
+        super::people::load_people(self.c(), tenant, None, None).await
+    }
+
+    async fn rows_between(&mut self, tenant: i64, from: NaiveDate, to: NaiveDate) -> RepoResult<Vec<StoredRow>> {
+        let sql = format!("SELECT {ROW_COLUMNS} FROM time_rows WHERE tenant_id = $1 AND work_date >= $2 AND work_date <= $3 ORDER BY work_date, start_time");
+        let rows = sqlx::query(&sql).bind(tenant).bind(date(from)).bind(date(to)).fetch_all(self.c()).await.map_err(err)?;
+        Ok(rows.iter().filter_map(stored_row).collect())
+    }
+
+    async fn month_status(&mut self, tenant: i64, assistant: i64, recipient: i64, month: ReportMonth) -> RepoResult<Option<(i64, MonthStatus)>> {
+        let r = sqlx::query("SELECT id, status FROM month_reports WHERE tenant_id = $1 AND assistant_id = $2 AND recipient_id = $3 AND month = $4")
+            .bind(tenant)
+            .bind(assistant)
+            .bind(recipient)
+            .bind(month.to_string())
+            .fetch_optional(self.c())
+            .await
+            .map_err(err)?;
+        Ok(r.map(|r| (r.get("id"), MonthStatus::from_code(r.get("status")).unwrap_or(MonthStatus::Draft))))
+    }
+
+    async fn month_event(&mut self, tenant: i64, month_id: i64, user: i64, action: &str, reason: Option<&str>, content_hash: &str) -> RepoResult<()> {
+        sqlx::query("INSERT INTO month_events (tenant_id, month_report_id, user_id, action, reason, content_hash) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(tenant)
+            .bind(month_id)
+            .bind(user)
+            .bind(action)
+            .bind(reason)
+            .bind(content_hash)
+            .execute(self.c())
+            .await
+            .map_err(err)?;
+        Ok(())
+    }
+
+    async fn idempotent_outcome(&mut self, user: i64, key: &str) -> RepoResult<Option<String>> {
+        sqlx::query_scalar("SELECT outcome FROM idempotency_keys WHERE user_id = $1 AND key = $2")
+            .bind(user)
+            .bind(key)
+            .fetch_optional(self.c())
+            .await
+            .map_err(err)
+    }
+
+    async fn remember_outcome(&mut self, user: i64, key: &str, action: &str, outcome: &str) -> RepoResult<()> {
+        sqlx::query("INSERT INTO idempotency_keys (user_id, key, action, outcome) VALUES ($1, $2, $3, $4)")
+            .bind(user)
+            .bind(key)
+            .bind(action)
+            .bind(outcome)
+            .execute(self.c())
+            .await
+            .map_err(err)?;
+        Ok(())
+    }
+
+    async fn audit(&mut self, e: &AuditEntry) -> RepoResult<()> {
+        sqlx::query("INSERT INTO audit_log (tenant_id, user_id, actor, client, action, subject, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(e.tenant)
+            .bind(e.user)
+            .bind(e.actor.as_deref())
+            .bind(e.client.as_deref())
+            .bind(e.action)
+            .bind(&e.subject)
+            .bind(e.before.as_deref())
+            .bind(e.after.as_deref())
+            .execute(self.c())
+            .await
+            .map_err(err)?;
+        Ok(())
+    }
+
+    async fn throttle(&mut self, key: &str) -> RepoResult<Throttle> {
+        let r = sqlx::query("SELECT failures, blocked_until FROM login_throttle WHERE key = $1").bind(key).fetch_optional(self.c()).await.map_err(err)?;
+        Ok(r.map(|r| Throttle { failures: r.get("failures"), blocked_until: r.get("blocked_until") }).unwrap_or_default())
+    }
+
+    async fn set_throttle(&mut self, key: &str, t: Throttle, now: i64) -> RepoResult<()> {
+        sqlx::query(
+            "INSERT INTO login_throttle (key, failures, last_failure, blocked_until) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last_failure = excluded.last_failure, blocked_until = excluded.blocked_until",
+        )
+        .bind(key)
+        .bind(t.failures)
+        .bind(now)
+        .bind(t.blocked_until)
+        .execute(self.c())
+        .await
+        .map_err(err)?;
+        Ok(())
+    }
+
+    async fn clear_throttle(&mut self, key: &str) -> RepoResult<()> {
+        sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(key).execute(self.c()).await.map_err(err)?;
+        Ok(())
+    }
+}
