@@ -76,7 +76,11 @@ pub fn PageFailure(error: PageError) -> impl IntoView {
     {
         use axum::http::StatusCode;
         match error {
-            PageError::LoggedOut => leptos_axum::redirect("/logga-in"),
+            PageError::LoggedOut => {
+                leptos_axum::redirect("/logga-in");
+                // The page's data call may already have said 401; a browser needs the redirect.
+                expect_context::<leptos_axum::ResponseOptions>().set_status(StatusCode::FOUND);
+            }
             PageError::Forbidden => expect_context::<leptos_axum::ResponseOptions>().set_status(StatusCode::FORBIDDEN),
             PageError::Internal => expect_context::<leptos_axum::ResponseOptions>().set_status(StatusCode::INTERNAL_SERVER_ERROR),
         }

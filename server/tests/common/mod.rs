@@ -1,0 +1,115 @@
+//! What the integration tests share: the real router on a random port, against a fresh
+//! SQLite file with the demo data; a logged-in browser with its CSRF token.
+#![allow(dead_code)]
+
+pub use reqwest::redirect::Policy;
+pub use reqwest::{Client, StatusCode};
+pub use server::{config::Config, db, demo};
+pub use std::time::Duration;
+
+pub struct TestApp {
+    pub base: String,
+    pub addr: std::net::SocketAddr,
+    pub pool: sqlx::SqlitePool,
+    pub _dir: tempfile::TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/bita.db", dir.path().display());
+    let pool = db::connect(&url).await.unwrap();
+    demo::seed(&pool, app::api::service::today()).await.unwrap();
+    let mut config = Config::local(&url);
+    // The tests report in the coming month; planned shifts that far ahead are allowed here.
+    config.row_horizon_days = 62;
+    config.header_read_timeout = Duration::from_secs(1);
+    let leptos = leptos::config::LeptosOptions::builder().output_name("bita").site_root("target/site").build();
+    let router = server::router(&config, pool.clone(), leptos).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(server::serve::serve(listener, router, config.header_read_timeout, Duration::from_secs(1), std::future::pending()));
+    TestApp { base: format!("http://{addr}"), addr, pool, _dir: dir }
+}
+
+pub fn client() -> Client {
+    Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
+}
+
+/// A logged-in browser: its cookies and the CSRF token its pages carry.
+pub struct User {
+    pub c: Client,
+    pub csrf: String,
+}
+
+impl std::ops::Deref for User {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.c
+    }
+}
+
+/// The value of the first filled-in hidden `csrf` field in a page.
+pub fn csrf_of(page: &str) -> String {
+    page.split("name=\"csrf\" value=\"").skip(1).filter_map(|r| r.split('"').next()).find(|v| !v.is_empty()).unwrap_or_default().to_string()
+}
+
+/// The content hash the first approve form on a page carries.
+pub fn hash_on(page: &str) -> String {
+    page.split("name=\"hash\" value=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or_default().to_string()
+}
+
+/// A fresh idempotency key, as a form rendered by the server would carry.
+pub fn key() -> String {
+    app::api::service::random_token()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Opens the login page (its cookie and token) and posts the login form.
+    pub async fn try_login(&self, user: &str, password: &str) -> (Client, reqwest::Response) {
+        let c = client();
+        let page = c.get(self.url("/logga-in")).send().await.unwrap().text().await.unwrap();
+        let res = c.post(self.url("/logga-in")).form(&[("username", user), ("password", password), ("csrf", &csrf_of(&page))]).send().await.unwrap();
+        (c, res)
+    }
+
+    /// Logs in and returns the browser and where the login redirected.
+    pub async fn login(&self, user: &str) -> (User, String) {
+        let (c, res) = self.try_login(user, demo::DEMO_PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let to = res.headers()["location"].to_str().unwrap().to_string();
+        assert_ne!(to, "/logga-in", "{user} could not log in");
+        let page = c.get(self.url(&to)).send().await.unwrap().text().await.unwrap();
+        let csrf = csrf_of(&page);
+        assert!(!csrf.is_empty(), "the start page carries a CSRF token");
+        (User { c, csrf }, to)
+    }
+
+    pub async fn page(&self, c: &Client, path: &str) -> (StatusCode, String) {
+        let res = c.get(self.url(path)).send().await.unwrap();
+        (res.status(), res.text().await.unwrap())
+    }
+
+    /// Posts a form as the page would: with the session's token and a fresh idempotency key.
+    pub async fn post(&self, u: &User, path: &str, form: &[(&str, &str)]) -> String {
+        let k = key();
+        let mut form = form.to_vec();
+        form.push(("csrf", &u.csrf));
+        form.push(("idem", &k));
+        let res = u.post(self.url(path)).form(&form).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{path}");
+        res.headers()["location"].to_str().unwrap().to_string()
+    }
+
+    pub async fn id(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
+    }
+
+    pub async fn count_rows(&self) -> i64 {
+        self.id("SELECT COUNT(*) FROM time_rows").await
+    }
+}
+

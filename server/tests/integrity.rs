@@ -1,0 +1,407 @@
+//! Integrity under real concurrency, as an attacker or an unlucky user would try it: identical
+//! posts at once, adds racing a submission or an approval, replayed forms, cross-site posts,
+//! login floods, half-sent requests, and `kill -9` in the middle of writes. Requests are sent
+//! truly at once (a barrier), through the real router, against a real SQLite file.
+
+mod common;
+
+use app::api::repo::Repo;
+use app::domain::row::content_hash;
+use app::domain::ReportMonth;
+use common::*;
+use std::sync::Arc;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::Barrier;
+
+fn next_month() -> ReportMonth {
+    ReportMonth::of(app::api::service::today()).next()
+}
+
+async fn recipient(app: &TestApp, name: &str) -> String {
+    app.id(&format!("SELECT id FROM recipients WHERE first_name = '{name}'")).await.to_string()
+}
+
+/// Sends `n` posts at once (all released by one barrier) and returns their statuses and
+/// where each redirected.
+async fn at_once(app: &TestApp, u: &User, path: &str, forms: Vec<Vec<(String, String)>>) -> Vec<(StatusCode, String)> {
+    let barrier = Arc::new(Barrier::new(forms.len()));
+    let mut tasks = vec![];
+    for form in forms {
+        let (c, url, barrier) = (u.c.clone(), app.url(path), barrier.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            let res = c.post(url).form(&form).send().await.unwrap();
+            let to = res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+            (res.status(), to)
+        }));
+    }
+    let mut out = vec![];
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
+}
+
+fn row_form(u: &User, recipient: &str, date: &str, start: &str, end: &str, idem: &str) -> Vec<(String, String)> {
+    [("recipient", recipient), ("date", date), ("start", start), ("end", end), ("kind", "aktiv"), ("csrf", u.csrf.as_str()), ("idem", idem)]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn identical_posts_sent_at_once_store_one_row() {
+    let app = spawn_app().await;
+    let bo = recipient(&app, "Bo").await;
+    let (anna, _) = app.login("anna").await;
+    let before = app.count_rows().await;
+    let day = format!("{}-04", next_month());
+
+    // Thirty copies of one form (one idempotency key), as a stuck button or a retrying phone sends.
+    let k = key();
+    let answers = at_once(&app, &anna, "/assistent/rad", (0..30).map(|_| row_form(&anna, &bo, &day, "08:00", "12:00", &k)).collect()).await;
+    assert!(answers.iter().all(|(s, to)| *s == StatusCode::SEE_OTHER && *to == answers[0].1), "{answers:?}");
+    assert_eq!(app.count_rows().await, before + 1, "30 identical posts store one row");
+
+    // A double-click on two forms for the same shift (two keys): still one row.
+    let day = format!("{}-05", next_month());
+    at_once(&app, &anna, "/assistent/rad", vec![row_form(&anna, &bo, &day, "08:00", "12:00", &key()), row_form(&anna, &bo, &day, "08:00", "12:00", &key())]).await;
+    assert_eq!(app.count_rows().await, before + 2);
+    let audited = app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'row.add'").await;
+    assert_eq!(audited, 2, "one audit entry per stored row");
+}
+
+/// The rows of one assistant × recipient × month, hashed as at submission and approval.
+async fn stored_hash(app: &TestApp, assistant: &str, recipient: i64, month: ReportMonth) -> String {
+    let repo = db::SqliteRepo { pool: app.pool.clone() };
+    let rows = repo.read().await.unwrap().month_rows(1, month, Some(&[recipient])).await.unwrap();
+    let assistant = app.id(&format!("SELECT id FROM assistants WHERE first_name = '{assistant}'")).await;
+    content_hash(rows.iter().filter(|r| r.assistant_id == assistant).map(|r| &r.row))
+}
+
+#[tokio::test]
+async fn adds_racing_a_submit_or_an_approval_never_land_in_the_locked_month() {
+    let app = spawn_app().await;
+    let cecilia = recipient(&app, "Cecilia").await;
+    let cecilia_id: i64 = cecilia.parse().unwrap();
+    let (anna, _) = app.login("anna").await;
+    let (eva, _) = app.login("eva").await;
+    let month = next_month();
+    app.post(&anna, "/assistent/rad", &[("recipient", &cecilia), ("date", &format!("{month}-01")), ("start", "08:00"), ("end", "10:00"), ("kind", "aktiv")]).await;
+
+    // Twenty adds and the submission, all at once.
+    let mut forms: Vec<Vec<(String, String)>> = (2..22).map(|d| row_form(&anna, &cecilia, &format!("{month}-{d:02}"), "08:00", "10:00", &key())).collect();
+    let submit: Vec<(String, String)> = [("recipient", cecilia.as_str()), ("manad", &month.to_string()), ("attest", "on"), ("csrf", &anna.csrf), ("idem", &key())]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    forms.insert(10, submit);
+    let barrier = Arc::new(Barrier::new(forms.len()));
+    let mut tasks = vec![];
+    for (i, form) in forms.into_iter().enumerate() {
+        let path = if i == 10 { "/assistent/skicka" } else { "/assistent/rad" };
+        let (c, url, barrier) = (anna.c.clone(), app.url(path), barrier.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            c.post(url).form(&form).send().await.unwrap().status()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), StatusCode::SEE_OTHER);
+    }
+    let status: String = sqlx::query_scalar("SELECT status FROM month_reports WHERE recipient_id = $1 AND month = $2").bind(cecilia_id).bind(month.to_string()).fetch_one(&app.pool).await.unwrap();
+    assert_eq!(status, "submitted");
+    let submitted: String = sqlx::query_scalar("SELECT content_hash FROM month_events WHERE action = 'submit'").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(stored_hash(&app, "Anna", cecilia_id, month).await, submitted, "no row landed after the submission");
+
+    // Eva approves what she sees while twenty more adds race her approval.
+    let (_, page) = app.page(&eva, &format!("/brukare?manad={month}")).await;
+    let key_id = app.id(&format!("SELECT id FROM month_reports WHERE recipient_id = {cecilia_id} AND month = '{month}'")).await.to_string();
+    let approve: Vec<(String, String)> =
+        [("key", key_id.as_str()), ("manad", &month.to_string()), ("decision", "approve"), ("hash", &hash_on(&page)), ("csrf", &eva.csrf), ("idem", &key())]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+    let rows_before = app.count_rows().await;
+    let barrier = Arc::new(Barrier::new(21));
+    let mut tasks = vec![];
+    for d in 0..21 {
+        let (user, path, form) = if d == 10 {
+            (eva.c.clone(), "/brukare/beslut", approve.clone())
+        } else {
+            (anna.c.clone(), "/assistent/rad", row_form(&anna, &cecilia, &format!("{month}-{:02}", d + 2), "12:00", "13:00", &key()))
+        };
+        let (url, barrier) = (app.url(path), barrier.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            user.post(url).form(&form).send().await.unwrap().status()
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let status: String = sqlx::query_scalar("SELECT status FROM month_reports WHERE id = $1").bind(key_id.parse::<i64>().unwrap()).fetch_one(&app.pool).await.unwrap();
+    assert_eq!(status, "approved");
+    assert_eq!(app.count_rows().await, rows_before, "nothing lands in a submitted or approved month");
+    let approved: String = sqlx::query_scalar("SELECT content_hash FROM month_events WHERE action = 'approve'").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(stored_hash(&app, "Anna", cecilia_id, month).await, approved);
+    // The database refuses it too, whatever a future code path forgets.
+    let locked = sqlx::query("DELETE FROM time_rows WHERE recipient_id = $1 AND work_date LIKE $2").bind(cecilia_id).bind(format!("{month}-%")).execute(&app.pool).await;
+    assert!(locked.unwrap_err().to_string().contains("bita: month locked"));
+}
+
+#[tokio::test]
+async fn a_replayed_idempotency_key_changes_nothing() {
+    let app = spawn_app().await;
+    let bo = recipient(&app, "Bo").await;
+    let (anna, _) = app.login("anna").await;
+    let day = format!("{}-06", next_month());
+    let k = key();
+    let first = at_once(&app, &anna, "/assistent/rad", vec![row_form(&anna, &bo, &day, "08:00", "12:00", &k)]).await;
+    let rows = app.count_rows().await;
+    // The same key again, even with other times (a tampered replay): the first answer, no change.
+    let again = at_once(&app, &anna, "/assistent/rad", vec![row_form(&anna, &bo, &day, "13:00", "15:00", &k)]).await;
+    assert_eq!(first, again);
+    assert_eq!(app.count_rows().await, rows);
+    let row = app.id(&format!("SELECT id FROM time_rows WHERE work_date = '{day}'")).await.to_string();
+    let delete = |k: &str| vec![("row".to_string(), row.clone()), ("manad".into(), day[..7].to_string()), ("csrf".into(), anna.csrf.clone()), ("idem".into(), k.to_string())];
+    let k2 = key();
+    at_once(&app, &anna, "/assistent/rad/ta-bort", vec![delete(&k2), delete(&k2)]).await;
+    assert_eq!(app.count_rows().await, rows - 1);
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'row.delete'").await, 1);
+    // The deleted row's content is kept in the audit log.
+    let before: String = sqlx::query_scalar("SELECT before FROM audit_log WHERE action = 'row.delete'").fetch_one(&app.pool).await.unwrap();
+    assert!(before.contains(&day) && before.contains("08:00") && before.contains("12:00"), "{before}");
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused() {
+    let app = spawn_app().await;
+    let bo = recipient(&app, "Bo").await;
+    let (anna, _) = app.login("anna").await;
+    let before = app.count_rows().await;
+    let day = format!("{}-07", next_month());
+    let form = row_form(&anna, &bo, &day, "08:00", "12:00", &key());
+    for (origin, why) in [(Some("https://evil.example"), "another site"), (Some("null"), "an opaque origin"), (None, "no origin but a cross-site fetch")] {
+        let mut req = anna.post(app.url("/assistent/rad")).form(&form);
+        req = match origin {
+            Some(o) => req.header("origin", o),
+            None => req.header("sec-fetch-site", "cross-site"),
+        };
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{why}");
+        assert!(res.text().await.unwrap().contains("Formuläret har gått ut eller kom från en annan webbplats"));
+    }
+    // This site's origin, but without this session's token (a forged form): refused too.
+    let mut forged = form.clone();
+    forged.retain(|(k, _)| k != "csrf");
+    forged.push(("csrf".into(), key()));
+    let res = anna.post(app.url("/assistent/rad")).header("origin", &app.base).form(&forged).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count_rows().await, before);
+    // The real form from this site works.
+    let res = anna.post(app.url("/assistent/rad")).header("origin", &app.base).form(&form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.count_rows().await, before + 1);
+
+    // Login CSRF: a login posted without the login page's cookie logs nobody in.
+    let c = client();
+    let res = c.post(app.url("/logga-in")).form(&[("username", "anna"), ("password", demo::DEMO_PASSWORD), ("csrf", &key())]).send().await.unwrap();
+    assert_eq!(res.headers()["location"], "/logga-in");
+    assert!(!res.cookies().any(|k| k.name() == "bita_session"));
+}
+
+#[tokio::test]
+async fn the_login_throttle_engages_and_is_audited() {
+    let app = spawn_app().await;
+    // Three free tries, then 1 s, 2 s, 4 s of back-off (a 15-minute lock after ten).
+    for _ in 0..6 {
+        let (_, res) = app.try_login("anna", "wrong password").await;
+        assert_eq!(res.headers()["location"], "/logga-in");
+    }
+    // The right password straight after is refused with the throttle's message.
+    let (c, res) = app.try_login("anna", demo::DEMO_PASSWORD).await;
+    assert_eq!(res.headers()["location"], "/logga-in");
+    let (_, page) = app.page(&c, "/logga-in").await;
+    assert!(page.contains("För många misslyckade inloggningar"), "{page}");
+    // Unknown usernames are throttled the same way (nothing tells which exist).
+    for _ in 0..6 {
+        app.try_login("nobody", "wrong").await;
+    }
+    let (c, _) = app.try_login("nobody", "wrong").await;
+    let (_, page) = app.page(&c, "/logga-in").await;
+    assert!(page.contains("För många misslyckade inloggningar"));
+
+    let failed = app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'login.failed' AND actor = 'anna' AND client = '127.0.0.1'").await;
+    let throttled = app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'login.throttled' AND actor = 'anna'").await;
+    // Four failures are checked; the later tries may fall inside a back-off: every try is recorded.
+    assert!(failed >= 4 && throttled >= 1 && failed + throttled == 7, "{failed} failed, {throttled} throttled");
+    let leaked = app.id(&format!("SELECT COUNT(*) FROM audit_log WHERE coalesce(before, '') || coalesce(after, '') || subject LIKE '%wrong password%' OR subject LIKE '%{}%'", demo::DEMO_PASSWORD)).await;
+    assert_eq!(leaked, 0, "no password in the audit log");
+    // Another user from the same address is not locked out by Anna's failures.
+    app.login("david").await;
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'login' AND actor = 'david'").await, 1);
+}
+
+#[tokio::test]
+async fn the_header_read_timeout_closes_an_idle_half_sent_request() {
+    let app = spawn_app().await;
+    let mut s = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    let mut buf = [0u8; 1024];
+    // The test server allows 1 s for the headers; it must hang up well before 5 s.
+    let n = tokio::time::timeout(Duration::from_secs(5), s.read(&mut buf)).await.expect("the server kept the half-sent request open");
+    let text = String::from_utf8_lossy(&buf[..n.unwrap_or(0)]).to_string();
+    assert!(!text.contains("200 OK"), "{text}");
+}
+
+#[tokio::test]
+async fn a_deactivated_account_s_session_stops_working() {
+    let app = spawn_app().await;
+    let (anna, _) = app.login("anna").await;
+    sqlx::query("UPDATE users SET active = 0 WHERE username = 'anna'").execute(&app.pool).await.unwrap();
+    let res = anna.get(app.url("/assistent")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.headers()["location"], "/logga-in");
+    // The server function behind the page answers 401, not 500.
+    let res = anna.post(app.url("/api/load_assistant_page")).form(&[("month", "2026-01")]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let (bo, _) = app.login("bo").await;
+    let res = bo.post(app.url("/api/load_admin_page")).form(&[("month", "2026-01")]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_are_not_cached() {
+    let app = spawn_app().await;
+    let (anna, to) = app.login("anna").await;
+    let res = anna.get(app.url(&to)).send().await.unwrap();
+    let h = res.headers();
+    assert_eq!(h["cache-control"], "no-store");
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self' 'nonce-"), "{csp}");
+    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_string();
+    let body = res.text().await.unwrap();
+    assert!(body.contains(&format!("nonce=\"{nonce}\"")), "the inline loader carries this response's nonce");
+}
+
+/// The server binary on a fresh database with demo data, as a separate process.
+struct Process {
+    child: std::process::Child,
+    base: String,
+    db: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+async fn start_process(env: &[(&str, &str)]) -> Process {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bita.db");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
+    cmd.env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("BITA_DEMO_DATA", "1")
+        .env("BITA_ROW_HORIZON_DAYS", "62")
+        .env("BITA_LOG", "error")
+        .stdout(std::process::Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let child = cmd.spawn().unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..200 {
+        if client().get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
+            return Process { child, base, db, _dir: dir };
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the server did not start");
+}
+
+async fn login_to(base: &str, user: &str) -> User {
+    let c = client();
+    let page = c.get(format!("{base}/logga-in")).send().await.unwrap().text().await.unwrap();
+    c.post(format!("{base}/logga-in")).form(&[("username", user), ("password", demo::DEMO_PASSWORD), ("csrf", &csrf_of(&page))]).send().await.unwrap();
+    let page = c.get(format!("{base}/assistent")).send().await.unwrap().text().await.unwrap();
+    User { csrf: csrf_of(&page), c }
+}
+
+#[tokio::test]
+async fn after_kill_9_under_concurrent_writes_every_row_has_its_audit_entry() {
+    let mut p = start_process(&[]).await;
+    let anna = login_to(&p.base, "anna").await;
+    let pool = db::connect(&format!("sqlite://{}", p.db.display())).await.unwrap();
+    let cecilia: i64 = sqlx::query_scalar("SELECT id FROM recipients WHERE first_name = 'Cecilia'").fetch_one(&pool).await.unwrap();
+    let month = next_month();
+    // 150 different one-hour rows, all sent at once; the server is killed while they are written.
+    let barrier = Arc::new(Barrier::new(151));
+    let mut tasks = vec![];
+    for i in 0..150u32 {
+        let form = row_form(&anna, &cecilia.to_string(), &format!("{month}-{:02}", i / 6 + 1), &format!("{:02}:00", (i % 6) * 3), &format!("{:02}:00", (i % 6) * 3 + 1), &key());
+        let (c, url, barrier) = (anna.c.clone(), format!("{}/assistent/rad", p.base), barrier.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            c.post(url).form(&form).send().await.map(|r| r.status() == StatusCode::SEE_OTHER && r.headers()["location"].to_str().unwrap().contains("manad")).unwrap_or(false)
+        }));
+    }
+    barrier.wait().await;
+    // Kill once some rows are in and most are still on their way.
+    let count = || async { sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM time_rows WHERE work_date LIKE $1").bind(format!("{month}-%")).fetch_one(&pool).await.unwrap() };
+    for _ in 0..2000 {
+        if count().await >= 20 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    p.child.kill().unwrap(); // SIGKILL
+    p.child.wait().unwrap();
+    let mut acknowledged = 0;
+    for t in tasks {
+        acknowledged += usize::from(t.await.unwrap());
+    }
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM time_rows WHERE recipient_id = $1 AND work_date LIKE $2").bind(cecilia).bind(format!("{month}-%")).fetch_one(&pool).await.unwrap();
+    let unaudited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM time_rows t WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'row.add' AND a.subject = 'row ' || t.id) AND t.work_date LIKE $1")
+        .bind(format!("{month}-%"))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    println!("kill -9 after 20 rows: {acknowledged} acknowledged, {rows} rows stored, {unaudited} without audit entry");
+    assert_eq!(unaudited, 0, "every stored row has its audit entry");
+    assert!(rows as usize >= acknowledged, "every acknowledged row is stored");
+}
+
+/// Peak memory (VmHWM) of a process, in MB.
+fn peak_mb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<u64>().ok()).unwrap_or(0) / 1024
+}
+
+#[tokio::test]
+async fn memory_stays_bounded_under_256_parallel_logins() {
+    // Every login from its own address and username, so none is throttled: all 256 are hashed.
+    let mut p = start_process(&[("BITA_TRUST_PROXY", "1")]).await;
+    let c = client();
+    let page = c.get(format!("{}/logga-in", p.base)).send().await.unwrap().text().await.unwrap();
+    let token = csrf_of(&page);
+    let barrier = Arc::new(Barrier::new(256));
+    let started = std::time::Instant::now();
+    let mut tasks = vec![];
+    for i in 0..256 {
+        let (c, url, barrier, token) = (c.clone(), format!("{}/logga-in", p.base), barrier.clone(), token.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            let user = format!("user{i}");
+            c.post(url).header("x-forwarded-for", format!("test-client-{i}")).form(&[("username", user.as_str()), ("password", "wrong"), ("csrf", &token)]).send().await.unwrap().status()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), StatusCode::SEE_OTHER);
+    }
+    let peak = peak_mb(p.child.id());
+    println!("256 parallel logins: peak memory {peak} MB, {:.1} s", started.elapsed().as_secs_f64());
+    p.child.kill().unwrap();
+    p.child.wait().unwrap();
+    assert!(peak > 0 && peak < 300, "peak memory {peak} MB");
+}
