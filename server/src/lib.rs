@@ -50,6 +50,7 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
     let settings = Settings { row_horizon_days: config.row_horizon_days };
     let state = AppState { leptos_options: leptos_options.clone(), api: ApiState { repo, settings } };
 
+    db::spawn_maintenance(pool.clone());
     let store = SqliteStore::new(pool).with_table_name("sessions")?;
     store.migrate().await?;
     tokio::spawn(store.clone().continuously_delete_expired(Duration::from_secs(15 * 60)));

@@ -131,6 +131,9 @@ async fn an_assistant_cannot_add_rows_for_a_recipient_not_assigned_to_them() {
         assert!(page.contains("Du är inte assistent åt den brukaren"), "{why}: {page}");
         assert_eq!(app.count_rows().await, before, "{why}");
     }
+    // Each attempt is in the audit log, and no empty month record was made for it.
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied' AND client = '127.0.0.1'").await, 3);
+    assert_eq!(app.id("SELECT COUNT(*) FROM month_reports WHERE assistant_id = (SELECT id FROM assistants WHERE first_name = 'David')").await, 0);
 }
 
 #[tokio::test]
@@ -213,6 +216,18 @@ async fn a_recipient_cannot_approve_another_recipients_month() {
     app.post(&eva, "/brukare/beslut", &[("key", &key.to_string()), ("manad", &month), ("decision", "approve"), ("hash", &hash)]).await;
     assert_eq!(status().await, "approved");
     let _ = bo;
+}
+
+#[tokio::test]
+async fn an_assistant_s_page_carries_no_health_data_of_the_recipient() {
+    let app = spawn_app().await;
+    sqlx::query("INSERT INTO absences (tenant_id, recipient_id, kind, from_date, to_date) SELECT tenant_id, id, 'hospital', '2026-03-09', '2026-03-17' FROM recipients WHERE first_name = 'Bo'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (anna, to) = app.login("anna").await;
+    let (_, page) = app.page(&anna, &to).await;
+    assert!(!page.contains("2026-03-09") && !page.contains("Hospital") && !page.contains("2026-03-17"), "hospital stays stay on the server");
 }
 
 #[tokio::test]

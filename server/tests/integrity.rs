@@ -321,9 +321,7 @@ async fn start_process(env: &[(&str, &str)]) -> Process {
 }
 
 async fn login_to(base: &str, user: &str) -> User {
-    let c = client();
-    let page = c.get(format!("{base}/logga-in")).send().await.unwrap().text().await.unwrap();
-    c.post(format!("{base}/logga-in")).form(&[("username", user), ("password", demo::DEMO_PASSWORD), ("csrf", &csrf_of(&page))]).send().await.unwrap();
+    let (c, _) = TestApp::try_login_at(base, user, demo::DEMO_PASSWORD).await;
     let page = c.get(format!("{base}/assistent")).send().await.unwrap().text().await.unwrap();
     User { csrf: csrf_of(&page), c }
 }
@@ -404,4 +402,38 @@ async fn memory_stays_bounded_under_256_parallel_logins() {
     p.child.kill().unwrap();
     p.child.wait().unwrap();
     assert!(peak > 0 && peak < 300, "peak memory {peak} MB");
+}
+
+#[tokio::test]
+async fn a_fresh_install_has_no_accounts_until_server_admin_create() {
+    let mut p = start_process(&[("BITA_DEMO_DATA", "0")]).await;
+    let pool = db::connect(&format!("sqlite://{}", p.db.display())).await.unwrap();
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&pool).await.unwrap();
+    assert_eq!(users, 0, "no default accounts, no published password");
+    let (_, res) = TestApp::try_login_at(&p.base, "admin", demo::DEMO_PASSWORD).await;
+    assert_eq!(res.headers()["location"], "/logga-in");
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["admin", "create", "--municipality", "Nystad kommun", "--org-number", "212000-0142", "--username", "karin", "--name", "Karin Kvist"])
+        .env("DATABASE_URL", format!("sqlite://{}", p.db.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let password = stdout.rsplit(": ").next().unwrap().trim().to_string();
+    assert_eq!(password.len(), 20, "{stdout}");
+    let (c, res) = TestApp::try_login_at(&p.base, "karin", &password).await;
+    assert_eq!(res.headers()["location"], "/admin");
+    assert_eq!(c.get(format!("{}/admin", p.base)).send().await.unwrap().status(), StatusCode::OK);
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'account.create'").fetch_one(&pool).await.unwrap();
+    assert_eq!(audited, 1);
+    // The same username again is refused with a reason, not a crash.
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["admin", "create", "--municipality", "Nystad kommun", "--org-number", "212000-0142", "--username", "karin"])
+        .env("DATABASE_URL", format!("sqlite://{}", p.db.display()))
+        .output()
+        .unwrap();
+    assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("taken"));
+    p.child.kill().unwrap();
+    p.child.wait().unwrap();
 }

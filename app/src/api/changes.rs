@@ -59,6 +59,15 @@ async fn commit(mut db: Box<dyn Store>, user: i64, key: Option<&str>, audit: Aud
     Ok(outcome)
 }
 
+/// Records a refused attempt to reach what is not the caller's (another assistant's row,
+/// another recipient's month, another municipality's id), in a transaction of its own: the
+/// change itself was rolled back.
+async fn denied(cx: &Cx, subject: String) -> Result<(), PageError> {
+    let mut db = cx.repo.write().await.map_err(internal)?;
+    db.audit(&cx.audit_entry("access.denied", subject)).await.map_err(internal)?;
+    db.finish().await.map_err(internal)
+}
+
 /// A row as the audit log keeps it (no personnummer in it).
 fn row_json(r: &StoredRow) -> Option<String> {
     serde_json::to_string(&row_view(r)).ok()
@@ -93,6 +102,8 @@ pub async fn add_row(cx: &Cx, input: &RowInput, key: Option<&str>) -> Result<Out
         Err(first) => return Ok(first),
     };
     if !db.is_assigned(c.tenant_id, assistant, recipient, row.date()).await.map_err(internal)? {
+        drop(db);
+        denied(cx, format!("row.add for recipient {recipient} on {}", row.date())).await?;
         return Ok(refused(vec![RowError::NotAssigned]));
     }
     let Some(facts) = db.row_facts(c.tenant_id, assistant, Some(recipient)).await.map_err(internal)?.into_iter().next() else {
@@ -154,6 +165,8 @@ pub async fn delete_row(cx: &Cx, row: &str, month: &str, key: Option<&str>) -> R
         Err(first) => return Ok(first),
     };
     let Some(stored) = db.assistant_row(c.tenant_id, assistant, row_id).await.map_err(internal)? else {
+        drop(db);
+        denied(cx, format!("row.delete row {row_id}")).await?;
         return Ok(error(back, T::NotAllowed));
     };
     let month = ReportMonth::of(stored.row.date());
@@ -234,13 +247,13 @@ pub async fn decide_month(cx: &Cx, month_key: &str, month: &str, decision: &str,
         Ok(db) => db,
         Err(first) => return Ok(first),
     };
-    let Some((record, report_month)) = db.month_record_by_id(c.tenant_id, id).await.map_err(internal)? else {
+    let record = db.month_record_by_id(c.tenant_id, id).await.map_err(internal)?;
+    let Some((record, report_month)) = record.filter(|(r, _)| c.recipient_ids.contains(&r.recipient_id)) else {
+        tracing::warn!(user = c.user_id, month_report = id, "attempt to decide a month the caller does not act for");
+        drop(db);
+        denied(cx, format!("month.{decision} month {id}")).await?;
         return Ok(error(back, T::NotAllowed));
     };
-    if !c.recipient_ids.contains(&record.recipient_id) {
-        tracing::warn!(user = c.user_id, month_report = id, "attempt to decide another recipient's month");
-        return Ok(error(back, T::NotAllowed));
-    }
     let rows = db.month_rows(c.tenant_id, report_month, Some(&[record.recipient_id])).await.map_err(internal)?;
     let current = content_hash(rows.iter().filter(|r| r.assistant_id == record.assistant_id).map(|r| &r.row));
     if approve && hash.trim() != current {

@@ -58,6 +58,23 @@ async fn backfill_instants(pool: &SqlitePool) -> anyhow_like::Result<()> {
     Ok(())
 }
 
+/// Forgets what only matters for a while: idempotency keys after 30 days (a queued post older
+/// than that is not replayed) and login counters a day after their last failure. Runs hourly.
+pub fn spawn_maintenance(pool: SqlitePool) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            let now = chrono::Utc::now().timestamp();
+            let keys = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < datetime('now', '-30 days')").execute(&pool).await;
+            let throttle = sqlx::query("DELETE FROM login_throttle WHERE last_failure < $1 AND blocked_until < $1").bind(now - 24 * 3600).execute(&pool).await;
+            if let Err(e) = keys.and(throttle) {
+                tracing::warn!(error = %e, "maintenance failed");
+            }
+        }
+    });
+}
+
 #[derive(Clone)]
 pub struct SqliteRepo {
     pub pool: SqlitePool,

@@ -70,9 +70,13 @@ impl TestApp {
 
     /// Opens the login page (its cookie and token) and posts the login form.
     pub async fn try_login(&self, user: &str, password: &str) -> (Client, reqwest::Response) {
+        Self::try_login_at(&self.base, user, password).await
+    }
+
+    pub async fn try_login_at(base: &str, user: &str, password: &str) -> (Client, reqwest::Response) {
         let c = client();
-        let page = c.get(self.url("/logga-in")).send().await.unwrap().text().await.unwrap();
-        let res = c.post(self.url("/logga-in")).form(&[("username", user), ("password", password), ("csrf", &csrf_of(&page))]).send().await.unwrap();
+        let page = c.get(format!("{base}/logga-in")).send().await.unwrap().text().await.unwrap();
+        let res = c.post(format!("{base}/logga-in")).form(&[("username", user), ("password", password), ("csrf", &csrf_of(&page))]).send().await.unwrap();
         (c, res)
     }
 
