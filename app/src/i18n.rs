@@ -326,6 +326,21 @@ impl What {
             } else {
                 format!("{assistant} is {age} on that day. A personal assistant must be 18 or older; remove the row or correct the date.")
             },
+            What::BirthDateMissing { assistant } => if sv {
+                format!("{assistant} har ett samordningsnummer utan känt födelsedatum. Administratören behöver fylla i födelsedatumet så att åldern (minst 18 år) kan kontrolleras.")
+            } else {
+                format!("{assistant} has a coordination number without a known birth date. The administrator needs to enter the birth date so the age (at least 18) can be checked.")
+            },
+            What::NotifiedSameDay { assistant, recipient, notified } => if sv {
+                format!("{assistant} anmäldes till Försäkringskassan för {recipient} samma dag, {notified}. Tid före anmälan den dagen ersätts inte; kontrollera klockslaget för anmälan.")
+            } else {
+                format!("{assistant} was reported to FK for {recipient} on the same day, {notified}. Time before the notice that day is not paid; check when the notice was made.")
+            },
+            What::PassTooLong { minutes, limit } => if sv {
+                format!("Passet med aktiv tid är {minutes} från början till slut (med raster), längre än {limit} (AB bilaga J). Dela passet eller lägg in vila.")
+            } else {
+                format!("The pass of active work is {minutes} from start to end (breaks included), longer than {limit} (AB appendix J). Split the pass or add rest.")
+            },
             What::OutsideEea { assistant } => if sv {
                 format!("{assistant} är inte bosatt inom EES. Assistansersättning betalas bara för assistenter bosatta inom EES; kontakta arbetsledaren.")
             } else {
@@ -415,6 +430,11 @@ impl What {
                 format!("Räkningen för {recipient} är inte klar eller inte signerad. Gör klart den före export.")
             } else {
                 format!("The claim for {recipient} is not complete or not signed. Complete it before export.")
+            },
+            What::RakningNotSigned { recipient } => if sv {
+                format!("Räkningen (3057) för {recipient} är inte signerad ännu. Brukaren eller företrädaren signerar den när alla tidsredovisningar är attesterade.")
+            } else {
+                format!("The claim (3057) for {recipient} is not signed yet. The recipient or their representative signs it once every time report is attested.")
             },
             What::Deadline { deadline, days_left } => match (sv, *days_left >= 0) {
                 (true, true) => format!("Sista dag till Försäkringskassan är {deadline}: {days_left} dagar kvar."),

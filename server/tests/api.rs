@@ -147,6 +147,9 @@ async fn bad_rows_are_refused_with_the_reason_and_what_was_typed_kept() {
         (("16:00", "08:00"), "Sluttiden måste vara efter starttiden"),
         (("7:5", "12:00"), "Skriv tiden som TT:MM"),
         (("08:00", "kl 12"), "Skriv tiden som TT:MM"),
+        // Issue 7: these panicked the server's handler (a byte offset inside a character).
+        (("1å2", "12:00"), "Skriv tiden som TT:MM"),
+        (("a€", "1é2"), "Skriv tiden som TT:MM"),
     ];
     for ((start, end), message) in cases {
         let form = [("recipient", bo.as_str()), ("date", day.as_str()), ("start", start), ("end", end), ("kind", "aktiv")];

@@ -386,8 +386,8 @@ async fn month_preflight(db: &mut Box<dyn Store>, c: &Caller, month: ReportMonth
         decisions: &people.decisions,
         absences: &people.absences,
         states: &states,
-        // The räkning (3057) is not signed in BITA yet, so no recipient's is complete.
-        rakning_complete: &[],
+        // BITA has no 3057 signing flow yet: V9 reports each räkning as not signed (a warning).
+        rakning_complete: None,
         config: &config,
     }))
 }

@@ -62,6 +62,9 @@ pub struct Assistant {
     pub regime: Regime,
     /// Whether the assistant is covered by a collective agreement (FK's `kollektivavtal`).
     pub collective_agreement: bool,
+    /// Entered by an administrator when the number carries none (a samordningsnummer with a
+    /// partly unknown birth date); the age rule (V2) needs it.
+    pub birth_date: Option<NaiveDate>,
 }
 
 impl Assistant {
@@ -69,9 +72,14 @@ impl Assistant {
         format!("{} {}", self.first_name, self.last_name)
     }
 
-    /// Age in whole years on `date`, from the birth date in the personnummer.
-    pub fn age_on(&self, date: NaiveDate) -> i32 {
-        age_on(self.personnummer.birth_date(), date)
+    /// The birth date from the number, else the one an administrator entered.
+    pub fn birth_date(&self) -> Option<NaiveDate> {
+        self.personnummer.birth_date().or(self.birth_date)
+    }
+
+    /// Age in whole years on `date`, when the birth date is known.
+    pub fn age_on(&self, date: NaiveDate) -> Option<i32> {
+        self.birth_date().map(|b| age_on(b, date))
     }
 }
 

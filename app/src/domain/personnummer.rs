@@ -13,28 +13,40 @@ pub struct Personnummer(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PersonnummerError {
-    #[error("a personnummer has 12 digits (YYYYMMDDNNNN) or 10 (YYMMDD-NNNN)")]
+    #[error("a personnummer has 12 digits (YYYYMMDDNNNN) or 10 (YYMMDD-NNNN), with at most one - or + before the last four")]
     Format,
-    #[error("the date part is not a real date")]
+    #[error("the date part is not a real date, or it is in the future")]
     Date,
+    #[error("the birth number (the three digits before the check digit) cannot be 000")]
+    BirthNumber,
     #[error("the check digit is wrong")]
     CheckDigit,
 }
 
 impl Personnummer {
-    /// Parses `YYYYMMDDNNNN`, `YYYYMMDD-NNNN`, `YYMMDD-NNNN` and `YYMMDD+NNNN` (`+`: 100 years
-    /// or older). Ten-digit forms get their century from `today`.
+    /// Parses `YYYYMMDDNNNN`, `YYYYMMDD-NNNN`, `YYMMDDNNNN`, `YYMMDD-NNNN` and `YYMMDD+NNNN`
+    /// (`+`: 100 years or older), by Skatteverket's rules (brief V1): at most one separator,
+    /// only before the last four digits; century 18, 19 or 20; never a future birth date; birth
+    /// number 001–999; Luhn check digit. Samordningsnummer (day + 60) are accepted, also those
+    /// Skatteverket issues with a partly unknown birth date (month 00, day 60, or a day that is
+    /// not a real date of the month); they carry no birth date. Ten-digit forms get their
+    /// century from `today`. Works on characters: any typed text gets an answer, never a panic.
     pub fn parse_at(input: &str, today: NaiveDate) -> Result<Self, PersonnummerError> {
-        let s = input.trim();
-        let plus = s.contains('+');
-        let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
-        if s.chars().any(|c| !(c.is_ascii_digit() || c == '-' || c == '+' || c == ' ')) {
+        use chrono::Datelike;
+        let chars: Vec<char> = input.trim().chars().collect();
+        if chars.iter().any(|c| !(c.is_ascii_digit() || *c == '-' || *c == '+')) {
             return Err(PersonnummerError::Format);
         }
+        let seps: Vec<usize> = chars.iter().enumerate().filter(|(_, c)| !c.is_ascii_digit()).map(|(i, _)| i).collect();
+        let plus = match seps.as_slice() {
+            [] => false,
+            [i] if *i + 5 == chars.len() && *i > 0 => chars[*i] == '+',
+            _ => return Err(PersonnummerError::Format),
+        };
+        let digits: String = chars.iter().filter(|c| c.is_ascii_digit()).collect();
         let full = match digits.len() {
-            12 => digits,
+            12 if !plus => digits,
             10 => {
-                use chrono::Datelike;
                 let yy: i32 = digits[0..2].parse().map_err(|_| PersonnummerError::Format)?;
                 let this_year = today.year();
                 let mut year = (this_year / 100) * 100 + yy;
@@ -48,17 +60,28 @@ impl Personnummer {
             }
             _ => return Err(PersonnummerError::Format),
         };
-        let year: i32 = full[0..4].parse().map_err(|_| PersonnummerError::Format)?;
-        let month: u32 = full[4..6].parse().map_err(|_| PersonnummerError::Format)?;
-        let mut day: u32 = full[6..8].parse().map_err(|_| PersonnummerError::Format)?;
-        if day > 60 {
-            day -= 60; // samordningsnummer
+        if !matches!(&full[0..2], "18" | "19" | "20") {
+            return Err(PersonnummerError::Date);
         }
-        NaiveDate::from_ymd_opt(year, month, day).ok_or(PersonnummerError::Date)?;
-        if !luhn_ok(&full[2..]) {
+        let p = Self(full);
+        let (month, day) = p.month_day();
+        if p.is_samordningsnummer() {
+            if month > 12 || day > 60 + 31 {
+                return Err(PersonnummerError::Date);
+            }
+        } else if p.birth_date().is_none() {
+            return Err(PersonnummerError::Date);
+        }
+        if p.birth_date().is_some_and(|b| b > today) {
+            return Err(PersonnummerError::Date);
+        }
+        if &p.0[8..11] == "000" {
+            return Err(PersonnummerError::BirthNumber);
+        }
+        if !luhn_ok(&p.0[2..]) {
             return Err(PersonnummerError::CheckDigit);
         }
-        Ok(Self(full))
+        Ok(p)
     }
 
     /// Parses with today's date for the century of ten-digit forms.
@@ -76,18 +99,24 @@ impl Personnummer {
         format!("{}-****", &self.0[0..8])
     }
 
-    pub fn is_samordningsnummer(&self) -> bool {
-        self.0[6..8].parse::<u32>().map(|d| d > 60).unwrap_or(false)
+    fn month_day(&self) -> (u32, u32) {
+        (self.0[4..6].parse().unwrap_or(0), self.0[6..8].parse().unwrap_or(0))
     }
 
-    pub fn birth_date(&self) -> NaiveDate {
-        let y = self.0[0..4].parse().unwrap_or(1900);
-        let m = self.0[4..6].parse().unwrap_or(1);
-        let mut d: u32 = self.0[6..8].parse().unwrap_or(1);
-        if d > 60 {
+    /// A samordningsnummer: the day is the birth day + 60 (day 60 when the day is unknown).
+    pub fn is_samordningsnummer(&self) -> bool {
+        self.month_day().1 >= 60
+    }
+
+    /// The birth date the number carries; none for a samordningsnummer whose birth date is
+    /// partly unknown (month 00, day 60, or a day that does not exist in the month).
+    pub fn birth_date(&self) -> Option<NaiveDate> {
+        let y = self.0[0..4].parse().ok()?;
+        let (m, mut d) = self.month_day();
+        if d >= 60 {
             d -= 60;
         }
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+        NaiveDate::from_ymd_opt(y, m, d)
     }
 }
 
@@ -155,6 +184,7 @@ mod tests {
     fn rejects_wrong_check_digit_date_and_format() {
         assert_eq!(Personnummer::parse_at("198112289875", today()), Err(PersonnummerError::CheckDigit));
         assert_eq!(Personnummer::parse_at("198113289874", today()), Err(PersonnummerError::Date));
+        assert_eq!(Personnummer::parse_at("1å2", today()), Err(PersonnummerError::Format));
         assert_eq!(Personnummer::parse_at("19811228987", today()), Err(PersonnummerError::Format));
         assert_eq!(Personnummer::parse_at("1981122898a4", today()), Err(PersonnummerError::Format));
     }
@@ -164,7 +194,35 @@ mod tests {
         // 701063-2391: day 63 = 3rd; Luhn computed over 7010632391.
         let p = Personnummer::parse_at("197010632391", today()).unwrap();
         assert!(p.is_samordningsnummer());
-        assert_eq!(p.birth_date(), NaiveDate::from_ymd_opt(1970, 10, 3).unwrap());
+        assert_eq!(p.birth_date(), NaiveDate::from_ymd_opt(1970, 10, 3));
+    }
+
+    #[test]
+    fn v1_samordningsnummer_with_a_partly_unknown_birth_date_are_valid() {
+        // Check digits by Luhn over the ten digits: month 00 day 60; day 60 (00 + 60) in
+        // December; 31 February (day 91).
+        for s in ["197000602396", "197012602392", "197002912397"] {
+            let p = Personnummer::parse_at(s, today()).unwrap_or_else(|e| panic!("{s}: {e}"));
+            assert!(p.is_samordningsnummer(), "{s}");
+            assert_eq!(p.birth_date(), None, "{s} carries no birth date");
+        }
+    }
+
+    #[test]
+    fn v1_numbers_skatteverket_never_issues_are_refused() {
+        // Birth number 000 (check digit valid over 8112280006).
+        assert_eq!(Personnummer::parse_at("198112280006", today()), Err(PersonnummerError::BirthNumber));
+        // Separators: only one, only before the last four digits, no spaces inside.
+        for s in ["19090527 1474", "1981-12-28-9874", "811228--9874", "+8112289874", "8112-289874", "19811228+9874"] {
+            assert_eq!(Personnummer::parse_at(s, today()), Err(PersonnummerError::Format), "{s}");
+        }
+        assert!(Personnummer::parse_at("19090527-1474", today()).is_ok());
+        // Centuries other than 18, 19, 20 and future birth dates (Luhn valid over 9001011239 / 2001011234).
+        assert_eq!(Personnummer::parse_at("219001011239", today()), Err(PersonnummerError::Date));
+        assert_eq!(Personnummer::parse_at("172001011234", today()), Err(PersonnummerError::Date));
+        assert_eq!(Personnummer::parse_at("202701011231", today()).map(|_| ()), Err(PersonnummerError::Date));
+        // A real personnummer still needs a real date: 31 February is only a samordningsnummer's.
+        assert_eq!(Personnummer::parse_at("197002312390", today()).map(|_| ()), Err(PersonnummerError::Date));
     }
 
     #[test]

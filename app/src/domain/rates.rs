@@ -52,10 +52,47 @@ impl RateTable {
     }
 }
 
-/// `12 345,67` style kronor for presentation, rounded half away from zero to öre.
+/// Parses kronor as people type them: `340,50`, `340.50`, `12 345,67`, `12 345 kr`, `0,5`.
+/// At most two decimals (öre), never negative; anything else is `None`, never a panic.
+pub fn parse_kr(s: &str) -> Option<Decimal> {
+    let s = s.trim();
+    let s = s.strip_suffix("kr").unwrap_or(s).trim_end();
+    let compact: String = s.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
+    if compact.is_empty() || !compact.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
+        return None;
+    }
+    let (whole, frac) = match compact.split_once([',', '.']) {
+        Some((w, f)) => (w, f),
+        None => (compact.as_str(), ""),
+    };
+    if whole.is_empty() || whole.len() > 12 || frac.len() > 2 || frac.contains([',', '.']) {
+        return None;
+    }
+    let frac = format!("{frac:0<2}");
+    let cents: i64 = format!("{whole}{frac}").parse().ok()?;
+    Some(Decimal::new(cents, 2))
+}
+
+/// BITA's one rounding rule for money: half away from zero, to öre.
+pub fn round_kr(amount: Decimal) -> Decimal {
+    amount.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// `12 345,67` style kronor for presentation (a space between thousands, decimal comma),
+/// rounded by [`round_kr`].
 pub fn present_kr(amount: Decimal) -> String {
-    let r = amount.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-    format!("{r:.2}").replace('.', ",")
+    let r = round_kr(amount);
+    let text = format!("{:.2}", r.abs());
+    let (whole, frac) = text.split_once('.').unwrap_or((&text, "00"));
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(' ');
+        }
+        grouped.push(c);
+    }
+    let sign = if r.is_sign_negative() && !r.is_zero() { "-" } else { "" };
+    format!("{sign}{grouped},{frac}")
 }
 
 #[cfg(test)]
@@ -71,6 +108,27 @@ mod tests {
         // 12 % above 332,60 is 372,512: 372,51 is allowed, 372,52 is not.
         assert!(t.hourly(2024, Some(Decimal::new(37251, 2))).is_ok());
         assert_eq!(t.hourly(2024, Some(Decimal::new(37252, 2))), Err(RateError::RaisedTooHigh));
-        assert_eq!(present_kr(Decimal::new(3658605, 3)), "3658,61");
+        assert_eq!(present_kr(Decimal::new(3658605, 3)), "3 658,61");
+    }
+
+    #[test]
+    fn money_rounds_half_away_from_zero_and_shows_a_thousands_space() {
+        // Issue 7: one rounding rule and the format the comment promised.
+        assert_eq!(present_kr(Decimal::new(1234567, 2)), "12 345,67");
+        assert_eq!(present_kr(Decimal::new(399120, 1)), "39 912,00");
+        assert_eq!(present_kr(Decimal::new(1005, 3)), "1,01");
+        assert_eq!(present_kr(Decimal::new(-1005, 3)), "-1,01");
+        assert_eq!(present_kr(Decimal::new(123456789, 2)), "1 234 567,89");
+        assert_eq!(present_kr(Decimal::new(50, 2)), "0,50");
+    }
+
+    #[test]
+    fn kronor_are_parsed_as_people_type_them() {
+        assert_eq!(parse_kr("340,50"), Some(Decimal::new(34050, 2)));
+        assert_eq!(parse_kr("12 345,67 kr"), Some(Decimal::new(1234567, 2)));
+        assert_eq!(parse_kr("332.6"), Some(Decimal::new(33260, 2)));
+        for bad in ["", "-5", "1,234", "1,2,3", "abc", "1å2", "12e3"] {
+            assert_eq!(parse_kr(bad), None, "{bad}");
+        }
     }
 }

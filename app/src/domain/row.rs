@@ -178,8 +178,14 @@ pub struct TimeRow {
 }
 
 /// Parses `07:30`, `7:30`, `07.30` (FK's paper style), `0730` and `7`.
+/// Works on characters, never byte offsets: anything a person can type is answered with a
+/// `None`, never a panic.
 pub fn parse_clock(s: &str) -> Option<NaiveTime> {
     let s = s.trim();
+    if !s.chars().all(|c| c.is_ascii_digit() || c == ':' || c == '.') {
+        return None;
+    }
+    // Only ASCII is left, so byte positions are character positions from here on.
     let (h, m) = if let Some((h, m)) = s.split_once([':', '.']) {
         (h, m)
     } else if s.len() == 4 {
@@ -189,7 +195,7 @@ pub fn parse_clock(s: &str) -> Option<NaiveTime> {
     } else {
         return None;
     };
-    if h.is_empty() || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+    if h.is_empty() || h.len() > 2 || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
         return None;
     }
     NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
@@ -508,6 +514,10 @@ mod tests {
         assert_eq!(parse_clock("7:5"), None);
         assert_eq!(parse_clock("24:00"), None);
         assert_eq!(parse_clock("ab:cd"), None);
+        // Issue 7: multi-byte characters where a byte offset would split one (this panicked).
+        for s in ["1å2", "1é2", "a€", "€€€€", "12€", "1:å0"] {
+            assert_eq!(parse_clock(s), None, "{s}");
+        }
     }
 
     #[test]

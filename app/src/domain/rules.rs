@@ -61,7 +61,11 @@ pub enum What {
     /// V2: no 3066 / E-IOA notice to FK for this assistant and recipient, or it is later than the row.
     NotNotified { assistant: String, recipient: String, notified: Option<NaiveDate> },
     UnderAge { assistant: String, age: i32 },
+    /// The assistant's number carries no birth date and none is entered.
+    BirthDateMissing { assistant: String },
     OutsideEea { assistant: String },
+    /// V2: the notice was made the same day as the row: time before it is not paid.
+    NotifiedSameDay { assistant: String, recipient: String, notified: NaiveDate },
     /// V2, shown not blocked.
     Relative { assistant: String, recipient: String },
     /// V3.
@@ -72,6 +76,8 @@ pub enum What {
     NoDecision { date: NaiveDate },
     /// V5.
     ShiftTooLong { minutes: Minutes, limit: Minutes },
+    /// AB bilaga J: a pass of active work only, start to end with its breaks, over 13 h.
+    PassTooLong { minutes: Minutes, limit: Minutes },
     RestAfterShiftTooShort { rest: Minutes, shift: Minutes },
     DailyRestMissing { date: NaiveDate },
     WeeklyRestMissing { from: NaiveDate },
@@ -87,6 +93,8 @@ pub enum What {
     /// V9.
     MonthNotReady { assistant: String, recipient: String, status: MonthStatus },
     RakningIncomplete { recipient: String },
+    /// V9 until the 3057 signing flow exists: a finding of its own that the flow will clear.
+    RakningNotSigned { recipient: String },
     /// V10.
     Deadline { deadline: NaiveDate, days_left: i64 },
 }
@@ -166,7 +174,8 @@ pub fn v1_recipients<'a>(recipients: impl IntoIterator<Item = &'a Recipient>) ->
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RowFacts {
     pub assistant_name: String,
-    pub birth_date: NaiveDate,
+    /// None when neither the number nor an administrator gives it: V2 then asks for it.
+    pub birth_date: Option<NaiveDate>,
     pub eea_resident: bool,
     pub regime: Regime,
     pub recipient: RecipientId,
@@ -198,7 +207,7 @@ impl RowFacts {
     pub fn new(a: &Assistant, r: &Recipient, decisions: &[Decision], absences: &[Absence]) -> Self {
         Self {
             assistant_name: a.name(),
-            birth_date: a.personnummer.birth_date(),
+            birth_date: a.birth_date(),
             eea_resident: a.eea_resident,
             regime: a.regime,
             recipient: r.id,
@@ -222,12 +231,14 @@ pub fn check_row(r: &RowRecord, month: ReportMonth, facts: &RowFacts) -> Vec<Fin
 
     // V2
     match f.fk_notified {
-        Some(n) if n <= date => {}
+        Some(n) if n < date => {}
+        Some(n) if n == date => out.push(finding(RuleId::V2, Severity::Warning, ids(), What::NotifiedSameDay { assistant: f.assistant_name.clone(), recipient: f.recipient_name.clone(), notified: n })),
         n => out.push(finding(RuleId::V2, Severity::Error, ids(), What::NotNotified { assistant: f.assistant_name.clone(), recipient: f.recipient_name.clone(), notified: n })),
     }
-    let age = super::people::age_on(f.birth_date, date);
-    if age < 18 {
-        out.push(finding(RuleId::V2, Severity::Error, ids(), What::UnderAge { assistant: f.assistant_name.clone(), age }));
+    match f.birth_date.map(|b| super::people::age_on(b, date)) {
+        Some(age) if age < 18 => out.push(finding(RuleId::V2, Severity::Error, ids(), What::UnderAge { assistant: f.assistant_name.clone(), age })),
+        Some(_) => {}
+        None => out.push(finding(RuleId::V2, Severity::Error, ids(), What::BirthDateMissing { assistant: f.assistant_name.clone() })),
     }
     if !f.eea_resident {
         out.push(finding(RuleId::V2, Severity::Error, ids(), What::OutsideEea { assistant: f.assistant_name.clone() }));
@@ -243,17 +254,18 @@ pub fn check_row(r: &RowRecord, month: ReportMonth, facts: &RowFacts) -> Vec<Fin
     }
 
     // V4: väntetid and beredskap only where a decision grants them.
-    match f.grants.iter().find(|g| g.valid_from <= date && date <= g.valid_to) {
-        None => out.push(finding(RuleId::V4, Severity::Warning, ids(), What::NoDecision { date })),
-        Some(d) => {
-            let granted = match r.row.kind() {
-                TimeKind::Aktiv => true,
-                TimeKind::Vantetid => d.vantetid_allowed,
-                TimeKind::Beredskap => d.beredskap_allowed,
-            };
-            if !granted {
-                out.push(finding(RuleId::V4, Severity::Error, ids(), What::KindNotGranted { kind: r.row.kind() }));
-            }
+    // Every decision covering the date counts: one that grants the kind is enough.
+    let covering: Vec<&GrantFacts> = f.grants.iter().filter(|g| g.valid_from <= date && date <= g.valid_to).collect();
+    if covering.is_empty() {
+        out.push(finding(RuleId::V4, Severity::Warning, ids(), What::NoDecision { date }));
+    } else {
+        let granted = |d: &&GrantFacts| match r.row.kind() {
+            TimeKind::Aktiv => true,
+            TimeKind::Vantetid => d.vantetid_allowed,
+            TimeKind::Beredskap => d.beredskap_allowed,
+        };
+        if !covering.iter().any(granted) {
+            out.push(finding(RuleId::V4, Severity::Error, ids(), What::KindNotGranted { kind: r.row.kind() }));
         }
     }
 
@@ -503,7 +515,7 @@ pub fn check_recipient(month: ReportMonth, rows: &[&RowRecord], decisions: &[Dec
             if used > granted {
                 out.push(finding(RuleId::V6, Severity::Warning, ids, What::GrantExceeded { used, granted, from, to }));
             } else if used.0 * 100 >= granted.0 * config.grant_warn_percent && granted.0 > 0 {
-                out.push(finding(RuleId::V6, Severity::Info, vec![], What::GrantApproaching { used, granted, from, to }));
+                out.push(finding(RuleId::V6, Severity::Warning, vec![], What::GrantApproaching { used, granted, from, to }));
             }
         }
     }
@@ -543,8 +555,9 @@ pub struct MonthInput<'a> {
     pub decisions: &'a [Decision],
     pub absences: &'a [Absence],
     pub states: &'a [MonthState],
-    /// Recipients whose räkning (3057) is complete and signed.
-    pub rakning_complete: &'a [RecipientId],
+    /// Recipients whose räkning (3057) is complete and signed; None while BITA has no 3057
+    /// signing flow: then each räkning is reported "not signed yet" as a warning of its own.
+    pub rakning_complete: Option<&'a [RecipientId]>,
     pub config: &'a RuleConfig,
 }
 
@@ -614,8 +627,10 @@ pub fn preflight(input: &MonthInput) -> Preflight {
     with_months.sort();
     with_months.dedup();
     for rid in with_months {
-        if !input.rakning_complete.contains(&rid) {
-            findings.push(finding(RuleId::V9, Severity::Error, vec![], What::RakningIncomplete { recipient: name_r(rid) }));
+        match input.rakning_complete {
+            Some(done) if done.contains(&rid) => {}
+            Some(_) => findings.push(finding(RuleId::V9, Severity::Error, vec![], What::RakningIncomplete { recipient: name_r(rid) })),
+            None => findings.push(finding(RuleId::V9, Severity::Warning, vec![], What::RakningNotSigned { recipient: name_r(rid) })),
         }
     }
 

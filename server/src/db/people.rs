@@ -15,7 +15,7 @@ pub(crate) async fn load_people(c: &mut SqliteConnection, tenant: i64, assistant
     let parse_date = |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
     let mut assistants = HashMap::new();
     for a in sqlx::query(
-        "SELECT id, personnummer, first_name, last_name, eea_resident, regime, period_start, period_months, allow_24h_shifts, collective_agreement
+        "SELECT id, personnummer, first_name, last_name, eea_resident, regime, period_start, period_months, allow_24h_shifts, collective_agreement, birth_date
          FROM assistants WHERE tenant_id = $1 AND ($2 = 0 OR id = $2)",
     )
     .bind(tenant)
@@ -47,6 +47,7 @@ pub(crate) async fn load_people(c: &mut SqliteConnection, tenant: i64, assistant
                 relative_of: vec![],
                 regime,
                 collective_agreement: a.get::<i64, _>("collective_agreement") != 0,
+                birth_date: parse_date(a.get("birth_date")),
             },
         );
     }
