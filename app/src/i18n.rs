@@ -166,6 +166,7 @@ texts! {
     ErrMonthClosed => "Den månaden är stängd: sista dag till Försäkringskassan var", "That month is closed: the last day for Försäkringskassan was";
     ErrMonthClosedFix => "Be din arbetsledare om en rättelse.", "Ask your supervisor for a correction.";
     ErrNoDecision => "Brukaren har inget beslut om assistans det datumet. Kontrollera datumet eller kontakta din arbetsledare.", "The recipient has no decision on assistance on that date. Check the date or contact your supervisor.";
+    RowSavedNotClaimable => "Tiden är sparad, men raden kan inte tas med i räkningen till Försäkringskassan förrän felet nedan är rättat. Lönen påverkas inte.", "The time is saved, but the row cannot be claimed from Försäkringskassan until the error below is fixed. Wages are not affected.";
     MonthChanged => "Månaden har ändrats sedan du öppnade sidan. Titta igen på raderna innan du godkänner.", "The month has changed since you opened the page. Look at the rows again before you approve.";
     TextTooLong => "Texten är för lång. Korta den till högst 1 000 tecken.", "The text is too long. Shorten it to at most 1,000 characters.";
     TextBadChars => "Texten innehåller osynliga styrtecken. Skriv den igen utan att klistra in.", "The text contains invisible control characters. Type it again instead of pasting.";

@@ -43,7 +43,7 @@ pub fn assistants() -> HashMap<i64, Assistant> {
             let regime = match id % 3 {
                 0 => Regime::Atl { period_start: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), period_months: 4 },
                 1 => Regime::HusligtArbete { period_start: NaiveDate::from_ymd_opt(2026, 1, 5).unwrap() },
-                _ => Regime::AbBilagaJ { allow_24h_shifts: false },
+                _ => Regime::AbBilagaJ { allow_24h_shifts: false, period_start: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), period_months: 4 },
             };
             (id, Assistant { id, ..examples::assistant(regime) })
         })

@@ -2,3 +2,13 @@
 
 -- A birth date entered by the administrator when the assistant's samordningsnummer carries none.
 ALTER TABLE assistants ADD COLUMN birth_date TEXT;
+
+-- Who employs the assistant (the 3059's employer fields): the provider, another employer the
+-- provider engages, the assistant themself, or the recipient (husligt arbete).
+ALTER TABLE assistants ADD COLUMN employer TEXT NOT NULL DEFAULT 'provider' CHECK (employer IN ('provider', 'other', 'self', 'recipient'));
+ALTER TABLE assistants ADD COLUMN other_employer_name TEXT;
+ALTER TABLE assistants ADD COLUMN other_employer_org TEXT;
+
+-- Hours granted per period: the length of each period in months (at most six); the decision's
+-- validity may be longer (12 months with 6-month periods).
+ALTER TABLE decisions ADD COLUMN period_months INTEGER CHECK (period_months BETWEEN 1 AND 6);

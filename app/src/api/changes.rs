@@ -8,7 +8,7 @@ use super::repo::{AuditEntry, Conflict, RepoError, Store, StoredRow};
 use super::service::{internal, row_view, today, Cx};
 use super::*;
 use crate::domain::row::content_hash;
-use crate::domain::rules::{check_assistant, check_row, Finding, RowRecord, RuleConfig, RuleId, Severity};
+use crate::domain::rules::{blocks_saving, check_assistant, check_row, Finding, RowRecord, RuleConfig, RuleId, Severity};
 use crate::domain::text::{clean_text, MAX_TEXT};
 
 /// The path of a page for a month.
@@ -127,15 +127,18 @@ pub async fn add_row(cx: &Cx, input: &RowInput, key: Option<&str>) -> Result<Out
     }
     const NEW: i64 = 0;
     let new = RowRecord { id: NEW, assistant, recipient, row: row.clone() };
-    let mut findings = check_row(&new, month, &facts);
+    let config = RuleConfig::default();
+    let mut findings = check_row(&new, month, &facts, &config);
     let mut around: Vec<RowRecord> = near.into_iter().map(|s| RowRecord { id: s.id, assistant, recipient: s.recipient_id, row: s.row }).collect();
     around.push(new);
     let refs: Vec<&RowRecord> = around.iter().collect();
-    findings.extend(check_assistant(facts.regime, &refs, &RuleConfig::default()).into_iter().filter(|f| f.rule == RuleId::V5 && f.rows.contains(&NEW)));
-    let (errors, notes): (Vec<Finding>, Vec<Finding>) = findings.into_iter().partition(|f| f.severity == Severity::Error);
+    findings.extend(check_assistant(facts.regime, &refs, &config).into_iter().filter(|f| f.rule == RuleId::V5 && f.rows.contains(&NEW)));
+    let (errors, notes): (Vec<Finding>, Vec<Finding>) = findings.into_iter().partition(blocks_saving);
     if !errors.is_empty() {
         return Ok(refused(errors.into_iter().map(RowError::Rule).collect()));
     }
+    // Worked time is saved even when FK will not pay for it (V2, V5): said plainly.
+    let saved = if notes.iter().any(|f| f.severity == Severity::Error) { T::RowSavedNotClaimable } else { T::RowSaved };
     let id = match db.insert_row(c.tenant_id, assistant, recipient, &row, c.user_id).await {
         Ok(id) => id,
         // The database's own guards; the checks above make these rare (a stale read elsewhere).
@@ -148,7 +151,7 @@ pub async fn add_row(cx: &Cx, input: &RowInput, key: Option<&str>) -> Result<Out
     };
     let stored = StoredRow { id, assistant_id: assistant, recipient_id: recipient, row };
     let audit = AuditEntry { after: row_json(&stored), ..cx.audit_entry("row.add", format!("row {id}")) };
-    let outcome = said(page("/assistent", Some(month)), Flash { notice: Some(T::RowSaved), findings: notes, ..Default::default() });
+    let outcome = said(page("/assistent", Some(month)), Flash { notice: Some(saved), findings: notes, ..Default::default() });
     commit(db, c.user_id, key, audit, outcome).await
 }
 

@@ -23,6 +23,7 @@ pub fn assistant(regime: Regime) -> Assistant {
         relative_of: vec![],
         regime,
         collective_agreement: true,
+        employer: Default::default(),
         birth_date: None,
     }
 }

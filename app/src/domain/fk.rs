@@ -351,7 +351,7 @@ mod tests {
     use crate::domain::{examples, Regime, RowInput};
 
     fn fixture() -> (Recipient, Assistant, Provider) {
-        let regime = Regime::AbBilagaJ { allow_24h_shifts: false };
+        let regime = Regime::AbBilagaJ { allow_24h_shifts: false, period_start: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), period_months: 4 };
         (examples::recipient(), examples::assistant(regime), examples::provider())
     }
 

@@ -17,7 +17,7 @@ pub use month::{Minutes, ReportMonth};
 pub use personnummer::{Personnummer, PersonnummerError};
 pub use row::{RowError, RowField, RowInput, TimeKind, TimeRow, Totals};
 pub use decision::{Decision, Funder, Granted};
-pub use people::{Assistant, Organisationsnummer, Provider, Recipient, Regime};
+pub use people::{Assistant, Employer, Organisationsnummer, Provider, Recipient, Regime};
 pub use rates::RateTable;
 pub use status::MonthStatus;
 

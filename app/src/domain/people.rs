@@ -43,8 +43,71 @@ pub enum Regime {
     /// over consecutive 28-day periods starting at `period_start`.
     HusligtArbete { period_start: NaiveDate },
     /// Municipal agreement AB bilaga J / PAN (from 1 Feb 2024): at most 20 h per shift including
-    /// jour, 24 h only by a recorded decision, and the following rest at least as long as the shift.
-    AbBilagaJ { allow_24h_shifts: bool },
+    /// jour, 24 h only by a recorded decision, and the following rest at least as long as the
+    /// shift. FK still pays at most 48 h a week on average over the calculation period (51 kap.
+    /// 16 § SFB), so the agreement's calculation period is kept too.
+    AbBilagaJ { allow_24h_shifts: bool, period_start: NaiveDate, period_months: u32 },
+}
+
+impl Regime {
+    /// The calculation period (beräkningsperiod) that contains `date`, first and last day
+    /// inclusive: `period_start + k × months` for month-based periods (computed from the start
+    /// every time, so the 31st never drifts), consecutive 28-day periods for husligt arbete. The
+    /// working-time check (V5) and the 3059's `berakningsperiod` both use this.
+    pub fn period_containing(&self, date: NaiveDate) -> (NaiveDate, NaiveDate) {
+        use chrono::{Datelike, Months};
+        match *self {
+            Regime::Atl { period_start, period_months } | Regime::AbBilagaJ { period_start, period_months, .. } => {
+                let n = period_months.clamp(1, 12);
+                let months_between = (date.year() - period_start.year()) * 12 + date.month() as i32 - period_start.month() as i32;
+                let nth = |k: i32| -> NaiveDate {
+                    let m = k * n as i32;
+                    if m >= 0 {
+                        period_start.checked_add_months(Months::new(m as u32)).unwrap_or(NaiveDate::MAX)
+                    } else {
+                        period_start.checked_sub_months(Months::new((-m) as u32)).unwrap_or(NaiveDate::MIN)
+                    }
+                };
+                let mut k = months_between.div_euclid(n as i32);
+                // The day of the month may put `date` in the period before.
+                while nth(k) > date {
+                    k -= 1;
+                }
+                while nth(k + 1) <= date {
+                    k += 1;
+                }
+                (nth(k), nth(k + 1).pred_opt().unwrap_or(NaiveDate::MAX))
+            }
+            Regime::HusligtArbete { period_start } => {
+                let k = (date - period_start).num_days().div_euclid(28);
+                let from = period_start + chrono::Duration::days(28 * k);
+                (from, from + chrono::Duration::days(27))
+            }
+        }
+    }
+
+    /// The highest average working time per week over a calculation period, in minutes:
+    /// 48 h (ATL, and FK's limit under a collective agreement), 52 h (husligt arbete).
+    pub fn average_limit_per_week(&self) -> i64 {
+        match self {
+            Regime::HusligtArbete { .. } => 52 * 60,
+            _ => 48 * 60,
+        }
+    }
+}
+
+/// Who employs the assistant, as the 3059 asks.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Employer {
+    /// The provider (the municipality).
+    #[default]
+    Provider,
+    /// Another employer the provider engages.
+    Other { name: String, organisationsnummer: String },
+    /// The assistant is self-employed (egen företagare).
+    SelfEmployed,
+    /// The recipient employs the assistant (husligt arbete).
+    Recipient,
 }
 
 /// An assistant as the rules need them.
@@ -62,6 +125,7 @@ pub struct Assistant {
     pub regime: Regime,
     /// Whether the assistant is covered by a collective agreement (FK's `kollektivavtal`).
     pub collective_agreement: bool,
+    pub employer: Employer,
     /// Entered by an administrator when the number carries none (a samordningsnummer with a
     /// partly unknown birth date); the age rule (V2) needs it.
     pub birth_date: Option<NaiveDate>,
@@ -70,6 +134,24 @@ pub struct Assistant {
 impl Assistant {
     pub fn name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)
+    }
+
+    /// FK's `kollektivavtal`: the municipal agreement (AB bilaga J) is one; husligt arbete has
+    /// none by definition; under ATL it is what the administrator recorded.
+    pub fn kollektivavtal(&self) -> bool {
+        match self.regime {
+            Regime::AbBilagaJ { .. } => true,
+            Regime::HusligtArbete { .. } => false,
+            Regime::Atl { .. } => self.collective_agreement,
+        }
+    }
+
+    /// Who employs the assistant: under husligt arbete always the recipient.
+    pub fn employer(&self) -> Employer {
+        match self.regime {
+            Regime::HusligtArbete { .. } => Employer::Recipient,
+            _ => self.employer.clone(),
+        }
     }
 
     /// The birth date from the number, else the one an administrator entered.

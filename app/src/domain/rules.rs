@@ -112,6 +112,14 @@ pub struct RuleConfig {
     pub grant_warn_percent: i64,
     /// V8: longest hospital stay with assistance, in days.
     pub max_hospital_days: i64,
+    /// V5 (AB bilaga J): the longest shift including jour, and with a recorded decision on
+    /// 24-hour shifts.
+    pub max_shift: Minutes,
+    pub max_shift_by_decision: Minutes,
+    /// V5: does beredskap count toward a shift's length?
+    pub shift_counts_beredskap: bool,
+    /// V5 (AB bilaga J): the longest pass of active work only, start to end with its breaks.
+    pub max_active_pass: Minutes,
 }
 
 impl Default for RuleConfig {
@@ -123,6 +131,10 @@ impl Default for RuleConfig {
             working_time_severity: Severity::Warning,
             grant_warn_percent: 90,
             max_hospital_days: 28,
+            max_shift: Minutes(20 * 60),
+            max_shift_by_decision: Minutes(24 * 60),
+            shift_counts_beredskap: true,
+            max_active_pass: Minutes(13 * 60),
         }
     }
 }
@@ -149,6 +161,14 @@ pub struct Absence {
 
 fn finding(rule: RuleId, severity: Severity, rows: Vec<i64>, what: What) -> Finding {
     Finding { rule, severity, rows, what }
+}
+
+/// Does this finding refuse a row? Time that was worked is always recorded (wages are owed
+/// even when FK will not pay): the assistant's eligibility (V2) and working-time limits (V5)
+/// are errors that keep the row out of the FK claim until fixed, but the row is saved.
+/// Overlaps (V3) and kinds the decision does not grant (V4) are mistakes in the row itself.
+pub fn blocks_saving(f: &Finding) -> bool {
+    f.severity == Severity::Error && !matches!(f.rule, RuleId::V2 | RuleId::V5)
 }
 
 // ---------------------------------------------------------------- V1
@@ -223,7 +243,7 @@ impl RowFacts {
 /// Rules that need only the row and its facts: V2, V3 (inside the month), V4, V8, and the
 /// shift-length part of V5 under AB bilaga J. The add-row form runs them as you type (in the
 /// browser) and the server runs them again before saving.
-pub fn check_row(r: &RowRecord, month: ReportMonth, facts: &RowFacts) -> Vec<Finding> {
+pub fn check_row(r: &RowRecord, month: ReportMonth, facts: &RowFacts, config: &RuleConfig) -> Vec<Finding> {
     let mut out = Vec::new();
     let ids = || vec![r.id];
     let date = r.row.date();
@@ -270,9 +290,10 @@ pub fn check_row(r: &RowRecord, month: ReportMonth, facts: &RowFacts) -> Vec<Fin
     }
 
     // V5 (AB bilaga J): the row alone is already a too long shift.
-    if let Regime::AbBilagaJ { allow_24h_shifts } = f.regime {
-        let limit = shift_limit(allow_24h_shifts);
-        if r.row.minutes() > limit {
+    if let Regime::AbBilagaJ { allow_24h_shifts, .. } = f.regime {
+        let limit = shift_limit(allow_24h_shifts, config);
+        let counts = r.row.kind() != TimeKind::Beredskap || config.shift_counts_beredskap;
+        if counts && r.row.minutes() > limit {
             out.push(finding(RuleId::V5, Severity::Error, ids(), What::ShiftTooLong { minutes: r.row.minutes(), limit }));
         }
     }
@@ -286,8 +307,8 @@ pub fn check_row(r: &RowRecord, month: ReportMonth, facts: &RowFacts) -> Vec<Fin
     out
 }
 
-fn shift_limit(allow_24h: bool) -> Minutes {
-    Minutes(if allow_24h { 24 * 60 } else { 20 * 60 })
+fn shift_limit(allow_24h: bool, config: &RuleConfig) -> Minutes {
+    if allow_24h { config.max_shift_by_decision } else { config.max_shift }
 }
 
 // ---------------------------------------------------------------- V3 overlap and V5, per assistant
@@ -300,6 +321,8 @@ struct Shift {
     /// Working minutes (beredskap excluded unless configured).
     work: i64,
     rows: Vec<i64>,
+    /// Lengthened with jour (väntetid, or beredskap where it counts).
+    jour: bool,
 }
 
 /// V3 overlaps and V5 working-time limits for one assistant, over all their rows (any
@@ -329,6 +352,7 @@ pub fn check_assistant(regime: Regime, rows: &[&RowRecord], config: &RuleConfig)
     let mut shifts: Vec<Shift> = Vec::new();
     for r in sorted.iter().filter(|r| counts(r.row.kind())) {
         let (s, e, m) = (r.row.start_at(), r.row.end_at(), r.row.minutes().0);
+        let jour = r.row.kind() != TimeKind::Aktiv;
         match shifts.last_mut() {
             Some(last) if s <= last.end => {
                 if e > last.end {
@@ -336,36 +360,55 @@ pub fn check_assistant(regime: Regime, rows: &[&RowRecord], config: &RuleConfig)
                 }
                 last.work += m;
                 last.rows.push(r.id);
+                last.jour |= jour;
             }
-            _ => shifts.push(Shift { start: s, end: e, work: m, rows: vec![r.id] }),
+            _ => shifts.push(Shift { start: s, end: e, work: m, rows: vec![r.id], jour }),
         }
     }
     let sev = config.working_time_severity;
     let local_date = |t: DateTime<Utc>| t.with_timezone(&super::TZ).date_naive();
 
-    // AB bilaga J: shift length and the rest that follows it.
-    if let Regime::AbBilagaJ { allow_24h_shifts } = regime {
-        let limit = shift_limit(allow_24h_shifts);
+    // AB bilaga J: shift length, the rest after a shift lengthened with jour, and passes of
+    // active work only (start to end, breaks included).
+    if let Regime::AbBilagaJ { allow_24h_shifts, .. } = regime {
+        let limit = shift_limit(allow_24h_shifts, config);
         for (i, sh) in shifts.iter().enumerate() {
             let len = Minutes((sh.end - sh.start).num_minutes());
             // A single row that is too long is reported by `check_row` already.
             if len > limit && sh.rows.len() > 1 {
                 out.push(finding(RuleId::V5, Severity::Error, sh.rows.clone(), What::ShiftTooLong { minutes: len, limit }));
             }
-            if let Some(next) = shifts.get(i + 1) {
+            // The rest at least as long as the shift applies to shifts lengthened with jour,
+            // never to a break or a split shift of active work.
+            if let (true, Some(next)) = (sh.jour, shifts.get(i + 1)) {
                 let rest = Minutes((next.start - sh.end).num_minutes());
                 if rest < len {
                     out.push(finding(RuleId::V5, sev, next.rows.clone(), What::RestAfterShiftTooShort { rest, shift: len }));
                 }
             }
         }
+        // Passes: shifts with less than the daily rest between them, breaks included.
+        let mut i = 0;
+        while i < shifts.len() {
+            let mut j = i;
+            while j + 1 < shifts.len() && (shifts[j + 1].start - shifts[j].end).num_minutes() < config.daily_rest.0 {
+                j += 1;
+            }
+            let pass = &shifts[i..=j];
+            let span = Minutes((pass[pass.len() - 1].end - pass[0].start).num_minutes());
+            if !pass.iter().any(|s| s.jour) && span > config.max_active_pass {
+                let rows = pass.iter().flat_map(|s| s.rows.iter().copied()).collect();
+                out.push(finding(RuleId::V5, sev, rows, What::PassTooLong { minutes: span, limit: config.max_active_pass }));
+            }
+            i = j + 1;
+        }
     }
 
     // Daily rest: every 24 h window that starts with a shift holds `daily_rest` of rest.
-    // Under AB bilaga J, long shifts (over 13 h) are governed by the rest-after-shift rule.
+    // Under AB bilaga J, long shifts with jour are governed by the rest-after-shift rule.
     for i in 0..shifts.len() {
         let long = (shifts[i].end - shifts[i].start).num_minutes() > 13 * 60;
-        if matches!(regime, Regime::AbBilagaJ { .. }) && long {
+        if matches!(regime, Regime::AbBilagaJ { .. }) && long && shifts[i].jour {
             continue;
         }
         if max_rest_in_window(&shifts, i, Duration::hours(24)) < config.daily_rest.0 {
@@ -387,32 +430,17 @@ pub fn check_assistant(regime: Regime, rows: &[&RowRecord], config: &RuleConfig)
     // Averages per calculation period.
     let Some(first) = shifts.first().map(|s| local_date(s.start)) else { return out };
     let last = shifts.last().map(|s| local_date(s.end)).unwrap_or(first);
-    let periods: Vec<(NaiveDate, NaiveDate, i64)> = match regime {
-        Regime::Atl { period_start, period_months } => {
-            let months = period_months.clamp(1, 4);
-            let mut p = Vec::new();
-            let mut from = period_start;
-            while from > first {
-                from = from.checked_sub_months(chrono::Months::new(months)).unwrap_or(NaiveDate::MIN);
-            }
-            while from <= last {
-                let to = from.checked_add_months(chrono::Months::new(months)).unwrap_or(NaiveDate::MAX);
-                p.push((from, to, 48 * 60));
-                from = to;
-            }
-            p
-        }
-        Regime::HusligtArbete { period_start } => {
-            let mut from = period_start - Duration::days(28 * ((period_start - first).num_days().max(0) / 28 + 1));
-            let mut p = Vec::new();
-            while from <= last {
-                p.push((from, from + Duration::days(28), 52 * 60));
-                from += Duration::days(28);
-            }
-            p
-        }
-        Regime::AbBilagaJ { .. } => vec![],
-    };
+    // Every calculation period the shifts touch (the same periods the 3059 names), as
+    // `from..to` with `to` exclusive. Under a collective agreement too: FK pays at most 48 h a
+    // week on average (51 kap. 16 § SFB).
+    let mut periods: Vec<(NaiveDate, NaiveDate, i64)> = Vec::new();
+    let mut day = first;
+    while day <= last {
+        let (from, to) = regime.period_containing(day);
+        let after = to.succ_opt().unwrap_or(NaiveDate::MAX);
+        periods.push((from, after, regime.average_limit_per_week()));
+        day = after;
+    }
     for (from, to, limit_per_week) in periods {
         let (a, b) = (midnight_utc(from), midnight_utc(to));
         let mut total = 0i64;
@@ -588,7 +616,7 @@ pub fn preflight(input: &MonthInput) -> Preflight {
     for r in &in_month {
         let (Some(assistant), Some(recipient)) = (input.assistants.get(&r.assistant), input.recipients.get(&r.recipient)) else { continue };
         let f = facts.entry((r.assistant, r.recipient)).or_insert_with(|| RowFacts::new(assistant, recipient, input.decisions, input.absences));
-        findings.extend(check_row(r, input.month, f));
+        findings.extend(check_row(r, input.month, f, input.config));
     }
     // Per assistant, over all their rows.
     let mut by_assistant: HashMap<AssistantId, Vec<&RowRecord>> = HashMap::new();

@@ -2,7 +2,7 @@
 
 use super::{month_query, FlashMessages, FormKeys, Layout, MonthNav, PageFailure};
 use crate::api::{self, MonthView, Person};
-use crate::domain::rules::{check_row, RowFacts, RowRecord, Severity};
+use crate::domain::rules::{blocks_saving, check_row, RowFacts, RowRecord, RuleConfig};
 use crate::domain::{MonthStatus, ReportMonth, RowError, RowField, RowInput, TimeKind};
 use crate::i18n::{Locale, T};
 use super::month::{FindingsList, RowsTable, TotalsList};
@@ -127,7 +127,7 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, va
         facts.with_value(|fs| {
             fs.iter()
                 .find(|f| f.recipient == rid)
-                .map(|f| check_row(&RowRecord { id: 0, assistant: 0, recipient: rid, row: row.clone() }, ReportMonth::of(row.date()), f))
+                .map(|f| check_row(&RowRecord { id: 0, assistant: 0, recipient: rid, row: row.clone() }, ReportMonth::of(row.date()), f, &RuleConfig::default()))
                 .unwrap_or_default()
         })
     });
@@ -139,7 +139,7 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, va
     let show_fold = Memo::new(move |_| initially_ambiguous || !fold.get().is_empty() || parsed.get().err().is_some_and(|e| e.iter().any(ambiguous)));
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        let blocked = live.with_untracked(|f| f.iter().any(|f| f.severity == Severity::Error));
+        let blocked = live.with_untracked(|f| f.iter().any(blocks_saving));
         if parsed.get_untracked().is_err() || blocked {
             ev.prevent_default();
             touched.set(vec![RowField::Recipient, RowField::Date, RowField::Start, RowField::End, RowField::Kind]);

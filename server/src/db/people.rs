@@ -3,7 +3,7 @@
 use super::err;
 use app::api::repo::{People, RepoResult};
 use app::domain::rules::{Absence, AbsenceKind};
-use app::domain::{Assistant, Decision, Funder, Granted, Minutes, Personnummer, Recipient, Regime};
+use app::domain::{Assistant, Decision, Employer, Funder, Granted, Minutes, Personnummer, Recipient, Regime};
 use chrono::NaiveDate;
 use sqlx::sqlite::SqliteConnection;
 use sqlx::Row;
@@ -15,7 +15,7 @@ pub(crate) async fn load_people(c: &mut SqliteConnection, tenant: i64, assistant
     let parse_date = |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
     let mut assistants = HashMap::new();
     for a in sqlx::query(
-        "SELECT id, personnummer, first_name, last_name, eea_resident, regime, period_start, period_months, allow_24h_shifts, collective_agreement, birth_date
+        "SELECT id, personnummer, first_name, last_name, eea_resident, regime, period_start, period_months, allow_24h_shifts, collective_agreement, birth_date, employer, other_employer_name, other_employer_org
          FROM assistants WHERE tenant_id = $1 AND ($2 = 0 OR id = $2)",
     )
     .bind(tenant)
@@ -33,7 +33,11 @@ pub(crate) async fn load_people(c: &mut SqliteConnection, tenant: i64, assistant
         let regime = match a.get::<&str, _>("regime") {
             "atl" => Regime::Atl { period_start, period_months: a.get::<Option<i64>, _>("period_months").unwrap_or(4).clamp(1, 4) as u32 },
             "husligt_arbete" => Regime::HusligtArbete { period_start },
-            _ => Regime::AbBilagaJ { allow_24h_shifts: a.get::<i64, _>("allow_24h_shifts") != 0 },
+            _ => Regime::AbBilagaJ {
+                allow_24h_shifts: a.get::<i64, _>("allow_24h_shifts") != 0,
+                period_start,
+                period_months: a.get::<Option<i64>, _>("period_months").unwrap_or(4).clamp(1, 4) as u32,
+            },
         };
         assistants.insert(
             id,
@@ -48,6 +52,12 @@ pub(crate) async fn load_people(c: &mut SqliteConnection, tenant: i64, assistant
                 regime,
                 collective_agreement: a.get::<i64, _>("collective_agreement") != 0,
                 birth_date: parse_date(a.get("birth_date")),
+                employer: match a.get::<&str, _>("employer") {
+                    "other" => Employer::Other { name: a.get::<Option<String>, _>("other_employer_name").unwrap_or_default(), organisationsnummer: a.get::<Option<String>, _>("other_employer_org").unwrap_or_default() },
+                    "self" => Employer::SelfEmployed,
+                    "recipient" => Employer::Recipient,
+                    _ => Employer::Provider,
+                },
             },
         );
     }

@@ -25,6 +25,7 @@ fn assistant(id: i64, regime: Regime) -> Assistant {
         relative_of: vec![],
         regime,
         collective_agreement: true,
+        employer: Default::default(),
         birth_date: None,
     }
 }
@@ -53,7 +54,7 @@ fn decision(recipient: i64, granted: Granted) -> Decision {
 
 fn row_findings(r: &RowRecord, a: &Assistant, decisions: &[Decision]) -> Vec<Finding> {
     let rec = recipient(r.recipient);
-    check_row(r, ReportMonth::of(r.row.date()), &RowFacts::new(a, &rec, decisions, &[]))
+    check_row(r, ReportMonth::of(r.row.date()), &RowFacts::new(a, &rec, decisions, &[]), &RuleConfig::default())
 }
 
 fn rules(f: &[Finding]) -> Vec<(RuleId, Severity)> {
@@ -111,7 +112,7 @@ fn v3_overlap_across_recipients_and_month_bounds() {
     let feb = row(4, 1, 1, "2026-02-28", "08:00", "10:00", "aktiv");
     let rec = recipient(1);
     let facts = RowFacts::new(&a, &rec, &[], &[]);
-    assert!(check_row(&feb, ReportMonth::parse("2026-03").unwrap(), &facts).iter().any(|f| f.what == What::OutsideMonth { month: ReportMonth::parse("2026-03").unwrap() }));
+    assert!(check_row(&feb, ReportMonth::parse("2026-03").unwrap(), &facts, &RuleConfig::default()).iter().any(|f| f.what == What::OutsideMonth { month: ReportMonth::parse("2026-03").unwrap() }));
 }
 
 #[test]
@@ -128,12 +129,12 @@ fn v4_kinds_only_where_granted() {
 
 #[test]
 fn v5_ab_bilaga_j_shift_length_and_following_rest() {
-    let a = assistant(1, Regime::AbBilagaJ { allow_24h_shifts: false });
+    let a = assistant(1, Regime::AbBilagaJ { allow_24h_shifts: false, period_start: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), period_months: 4 });
     // 08:00–06:00 next day = 22 h > 20 h: an error on the row itself.
     let long = row(1, 1, 1, "2026-03-10", "08:00", "06:00", "aktiv");
     assert!(row_findings(&long, &a, &[decision(1, Granted::PerMonth(Minutes(600 * 60)))]).iter().any(|f| f.what == What::ShiftTooLong { minutes: Minutes(22 * 60), limit: Minutes(20 * 60) }));
     // With a recorded 24 h decision the same shift is fine.
-    let a24 = assistant(1, Regime::AbBilagaJ { allow_24h_shifts: true });
+    let a24 = assistant(1, Regime::AbBilagaJ { allow_24h_shifts: true, period_start: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), period_months: 4 });
     assert!(!row_findings(&long, &a24, &[decision(1, Granted::PerMonth(Minutes(600 * 60)))]).iter().any(|f| f.rule == RuleId::V5));
     // Two touching rows for two recipients make one 21 h shift (08–20 + 20–05).
     let r1 = row(2, 1, 1, "2026-03-12", "08:00", "20:00", "aktiv");
@@ -234,7 +235,7 @@ fn v8_assistance_during_absence_and_long_hospital_stays() {
     let dec = [decision(1, Granted::PerMonth(Minutes(200 * 60)))];
     let config = RuleConfig::default();
     let facts = RowFacts::new(&a, &rec, &dec, std::slice::from_ref(&stay));
-    assert_eq!(rules(&check_row(&r, ReportMonth::parse("2026-03").unwrap(), &facts)), vec![(RuleId::V8, Severity::Warning)]);
+    assert_eq!(rules(&check_row(&r, ReportMonth::parse("2026-03").unwrap(), &facts, &config)), vec![(RuleId::V8, Severity::Warning)]);
     // 1 March – 5 April is 36 days > 28.
     assert_eq!(check_absences(&[stay], &config)[0].what, What::HospitalStayTooLong { from: d("2026-03-01"), days: 36 });
 }
@@ -278,4 +279,88 @@ fn v9_v10_preflight_lists_what_is_missing_by_name_and_the_deadline() {
     let p = input(&states, None);
     assert!(p.ready(), "{:?}", p.findings);
     assert!(p.findings.iter().any(|f| f.rule == RuleId::V9 && f.severity == Severity::Warning && f.what == What::RakningNotSigned { recipient: "Bo B1".into() }));
+}
+
+fn ab(period_start: &str, period_months: u32) -> Regime {
+    Regime::AbBilagaJ { allow_24h_shifts: false, period_start: d(period_start), period_months }
+}
+
+#[test]
+fn v5_atl_periods_are_start_plus_k_months_without_drift_from_the_31st() {
+    // Issue 7: stepping month by month from 31 January drifted to the 28th and stayed there.
+    let r = Regime::Atl { period_start: d("2026-01-31"), period_months: 1 };
+    assert_eq!(r.period_containing(d("2026-02-15")), (d("2026-01-31"), d("2026-02-27")));
+    assert_eq!(r.period_containing(d("2026-02-28")), (d("2026-02-28"), d("2026-03-30")));
+    assert_eq!(r.period_containing(d("2026-03-31")), (d("2026-03-31"), d("2026-04-29")));
+    // Before the start, periods count backwards the same way.
+    let r4 = Regime::Atl { period_start: d("2026-01-01"), period_months: 4 };
+    assert_eq!(r4.period_containing(d("2025-12-31")), (d("2025-09-01"), d("2025-12-31")));
+    assert_eq!(r4.period_containing(d("2026-05-01")), (d("2026-05-01"), d("2026-08-31")));
+    let h = Regime::HusligtArbete { period_start: d("2026-03-02") };
+    assert_eq!(h.period_containing(d("2026-03-01")), (d("2026-02-02"), d("2026-03-01")));
+}
+
+#[test]
+fn v5_ab_bilaga_j_48_hour_average_over_the_calculation_period() {
+    // Issue 7: FK pays at most 48 h a week on average also under a collective agreement.
+    // A 1-month period (March 2026, 31 days): 26 days × 10 h = 260 h; × 7 / 31 = 58 h 42 min.
+    let a = assistant(1, ab("2026-03-01", 1));
+    let rows: Vec<RowRecord> = (0..31).filter(|i| i % 6 != 5).map(|i| row(i, 1, 1, &(d("2026-03-01") + Duration::days(i)).to_string(), "07:00", "17:00", "aktiv")).collect();
+    assert_eq!(rows.len(), 26);
+    let refs: Vec<&RowRecord> = rows.iter().collect();
+    let f = check_assistant(a.regime, &refs, &RuleConfig::default());
+    assert!(f.iter().any(|f| f.what == What::AverageTooHigh { per_week: Minutes(260 * 60 * 7 / 31), limit: Minutes(48 * 60), from: d("2026-03-01"), to: d("2026-03-31") }), "{f:?}");
+}
+
+#[test]
+fn v5_ab_bilaga_j_rest_rule_only_after_shifts_with_jour_and_active_passes_at_most_13_hours() {
+    let a = assistant(1, ab("2026-01-01", 4));
+    let cfg = RuleConfig::default();
+    // Issue 7: a 30-minute break and a split shift of active work are not "rest too short".
+    let lunch = [row(1, 1, 1, "2026-03-10", "07:00", "11:00", "aktiv"), row(2, 1, 1, "2026-03-10", "11:30", "16:00", "aktiv")];
+    let split = [row(3, 1, 1, "2026-03-11", "07:00", "10:00", "aktiv"), row(4, 1, 1, "2026-03-11", "15:00", "19:00", "aktiv")];
+    let refs: Vec<&RowRecord> = lunch.iter().chain(split.iter()).collect();
+    let f = check_assistant(a.regime, &refs, &cfg);
+    assert!(!f.iter().any(|f| matches!(f.what, What::RestAfterShiftTooShort { .. } | What::PassTooLong { .. })), "{f:?}");
+    // Active work 06:00–20:30 with breaks is a 14 h 30 min pass: over 13 h.
+    let long = [row(5, 1, 1, "2026-03-12", "06:00", "12:00", "aktiv"), row(6, 1, 1, "2026-03-12", "13:00", "20:30", "aktiv")];
+    let f = check_assistant(a.regime, &long.iter().collect::<Vec<_>>(), &cfg);
+    assert!(f.iter().any(|f| f.what == What::PassTooLong { minutes: Minutes(14 * 60 + 30), limit: Minutes(13 * 60) } && f.rows == vec![5, 6]), "{f:?}");
+    // A shift lengthened with väntetid still needs the rest after it (as long as the shift).
+    let jour = [row(7, 1, 1, "2026-03-14", "16:00", "22:00", "aktiv"), row(8, 1, 1, "2026-03-14", "22:00", "07:00", "vantetid"), row(9, 1, 1, "2026-03-15", "15:00", "19:00", "aktiv")];
+    let f = check_assistant(a.regime, &jour.iter().collect::<Vec<_>>(), &cfg);
+    assert!(f.iter().any(|f| f.what == What::RestAfterShiftTooShort { rest: Minutes(8 * 60), shift: Minutes(15 * 60) }), "{f:?}");
+}
+
+#[test]
+fn v2_and_v5_errors_keep_the_row_but_other_errors_refuse_it() {
+    // Issue 7: time that was worked must be recorded: V2 and V5 flag, V3 and V4 refuse.
+    let a = assistant(1, ab("2026-01-01", 4));
+    let dec = [decision(1, Granted::PerMonth(Minutes(600 * 60)))];
+    let long = row(1, 1, 1, "2026-03-10", "08:00", "06:00", "aktiv");
+    let f = row_findings(&long, &a, &dec);
+    assert!(f.iter().any(|f| f.rule == RuleId::V5 && f.severity == Severity::Error));
+    assert!(!f.iter().any(blocks_saving), "a too long shift is saved, flagged: {f:?}");
+    let mut young = assistant(1, atl());
+    young.personnummer = Personnummer::parse("200805120102").unwrap();
+    let f = row_findings(&row(2, 1, 1, "2026-03-10", "08:00", "12:00", "aktiv"), &young, &dec);
+    assert!(f.iter().any(|f| matches!(f.what, What::UnderAge { .. })) && !f.iter().any(blocks_saving));
+    let standby = row(3, 1, 1, "2026-03-10", "18:00", "22:00", "beredskap");
+    assert!(row_findings(&standby, &a, &dec).iter().any(blocks_saving), "a kind the decision does not grant is refused");
+    // The shift limit and whether beredskap counts toward it are settings.
+    let cfg = RuleConfig { max_shift: Minutes(23 * 60), ..RuleConfig::default() };
+    let rec = recipient(1);
+    assert!(!check_row(&long, ReportMonth::parse("2026-03").unwrap(), &RowFacts::new(&a, &rec, &dec, &[]), &cfg).iter().any(|f| f.rule == RuleId::V5));
+}
+
+#[test]
+fn v2_a_samordningsnummer_without_birth_date_asks_for_one() {
+    // Issue 7: month 00, day 60 (check digit by Luhn over 7000602396): valid, no birth date.
+    let dec = [decision(1, Granted::PerMonth(Minutes(600 * 60)))];
+    let mut a = assistant(1, atl());
+    a.personnummer = Personnummer::parse("197000602396").unwrap();
+    let r = row(1, 1, 1, "2026-03-10", "08:00", "12:00", "aktiv");
+    assert_eq!(row_findings(&r, &a, &dec)[0].what, What::BirthDateMissing { assistant: "Anna A1".into() });
+    a.birth_date = Some(d("1970-06-15"));
+    assert!(row_findings(&r, &a, &dec).is_empty());
 }
