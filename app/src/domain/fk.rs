@@ -1,28 +1,69 @@
 //! The FK documents of a month: the time report (FK 3059 Tidsredovisning, one per assistant ×
 //! recipient × month) and the claim (FK 3057 Räkning, one per recipient × month).
 //!
-//! The 3059 serialises to the ELT XML shape known from public vendor code (the official XSD is
-//! given to connected vendors only): namespace and element names and order as in the domain
-//! brief, one `rapportRad` per calendar-day part of a row, wall-clock times never adjusted for
-//! daylight saving (FK handles it). The signature block's element names are not public; ours
-//! are marked below. What is signed is the report's id plus the SHA-256 of the canonical bytes,
-//! which leave the signature block out, so the content is frozen before anyone signs.
+//! The 3059 serialises to the ELT XML shape of the domain brief §4 (from a public vendor's
+//! request to FK's test service; the official XSD is given to connected vendors only): every
+//! formatting choice is in [`elt`], in one place. One `rapportRad` per calendar-day part of a
+//! row; wall-clock times never adjusted for daylight saving (FK handles it).
+//!
+//! **What is signed is what is sent.** The XML is written directly in W3C canonical form (C14N
+//! 1.0, `REC-xml-c14n-20010315`: no XML declaration, start and end tags for every element,
+//! only `&`, `<`, `>` and CR escaped in text), so the bytes sent, the canonical bytes and the
+//! bytes hashed are one and the same; a test checks them against `xmllint --c14n`. At
+//! attestation the bytes and their SHA-256 are frozen ([`Tidsredovisning::freeze`]) and the
+//! frozen bytes are what is exported, never a re-rendering from live records.
 
-use super::people::Provider;
+use super::people::{Employer, Provider};
 use super::row::DayPart;
 use super::{Assistant, Minutes, Organisationsnummer, Recipient, ReportMonth, TimeKind, TimeRow, Totals};
 use crate::i18n::{Locale, T};
 use chrono::NaiveDate;
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
-use quick_xml::Writer;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub const NAMESPACE: &str = "http://schema.forsakringskassan.se/integration/isassistansersattning/tidredovisning/1";
 
+/// Every formatting choice of the ELT XML, in one place: change it here when FK's XSD says
+/// otherwise.
+pub mod elt {
+    use chrono::{NaiveDate, NaiveTime, Timelike};
+
+    /// Hours and minutes with a dot, no leading zero: `7.30`, `0.00`, `14.05` (vendor sample).
+    pub fn time(t: NaiveTime) -> String {
+        format!("{}.{:02}", t.hour(), t.minute())
+    }
+
+    /// How a day part that runs to midnight ends. The sample does not show it; the paper form's
+    /// habit is 24.00, so that is the choice.
+    pub const END_OF_DAY: &str = "24.00";
+
+    /// The kind flags of a `rapportRad`: all three written, upper case.
+    pub fn flag(on: bool) -> &'static str {
+        if on { "TRUE" } else { "FALSE" }
+    }
+
+    /// Every other boolean (`kollektivavtal`, `anstalldAvPersonSomHarAssistans`, …): lower case.
+    pub fn boolean(b: bool) -> &'static str {
+        if b { "true" } else { "false" }
+    }
+
+    /// `dag`: the day of the month, two digits.
+    pub fn day(d: NaiveDate) -> String {
+        d.format("%d").to_string()
+    }
+
+    /// Dates (`fromDag`, `tomDag`, signature dates): ISO 8601.
+    pub fn date(d: NaiveDate) -> String {
+        d.format("%Y-%m-%d").to_string()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PersonRef {
+    /// 12 digits: a personnummer, or a samordningsnummer when `samordningsnummer` is set.
     pub personnummer: String,
+    /// The number is a samordningsnummer: it goes in its own element.
+    pub samordningsnummer: bool,
     pub fornamn: String,
     pub efternamn: String,
 }
@@ -31,7 +72,7 @@ pub struct PersonRef {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AnnanArbetsgivare {
     pub namn: String,
-    pub organisationsnummer: Organisationsnummer,
+    pub organisationsnummer: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -63,12 +104,21 @@ pub struct Tidsredovisning {
     pub person_som_har_assistans: PersonRef,
     pub assistent: PersonRef,
     pub kollektivavtal: bool,
+    /// The calculation period the working-time check (V5) used: first and last day.
     pub berakningsperiod: (NaiveDate, NaiveDate),
     pub anstalld_av_person_som_har_assistans: bool,
     pub anordnare: Anordnare,
     /// Day parts inside the month, in time order.
     pub rader: Vec<DayPart>,
     pub underskrifter: Underskrifter,
+}
+
+/// A 3059 as frozen at attestation: the exact bytes that are exported and their SHA-256.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Frozen3059 {
+    pub id: String,
+    pub bytes: Vec<u8>,
+    pub sha256: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -84,44 +134,47 @@ fn is_uuid(s: &str) -> bool {
 }
 
 fn person(p: &super::Personnummer, first: &str, last: &str) -> PersonRef {
-    PersonRef { personnummer: p.full().to_string(), fornamn: first.to_string(), efternamn: last.to_string() }
+    PersonRef { personnummer: p.full().to_string(), samordningsnummer: p.is_samordningsnummer(), fornamn: first.to_string(), efternamn: last.to_string() }
+}
+
+/// Hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Tidsredovisning {
     /// Builds the report from the pair's rows. Rows may include the previous month's last
-    /// night (its part after midnight belongs here) and parts after the month's last midnight
-    /// are left for the next month's report.
-    pub fn build(
-        id: &str,
-        month: ReportMonth,
-        recipient: &Recipient,
-        assistant: &Assistant,
-        provider: &Provider,
-        berakningsperiod: (NaiveDate, NaiveDate),
-        rows: &[&TimeRow],
-    ) -> Result<Self, FkError> {
+    /// night (its part after midnight belongs here); parts after the month's last midnight are
+    /// left for the next month's report. The employer fields and `kollektivavtal` follow the
+    /// assistant's regime and employer; the calculation period is the one that contains the
+    /// month's first day ([`super::Regime::period_containing`], as V5 uses it).
+    pub fn build(id: &str, month: ReportMonth, recipient: &Recipient, assistant: &Assistant, provider: &Provider, rows: &[&TimeRow]) -> Result<Self, FkError> {
         if !is_uuid(id) {
             return Err(FkError::BadId);
         }
         let mut sorted: Vec<&TimeRow> = rows.to_vec();
         sorted.sort_by_key(|r| r.start_at());
         let rader = sorted.iter().flat_map(|r| r.day_parts()).filter(|p| month.contains(p.date)).collect();
+        let employer = assistant.employer();
         Ok(Self {
             id: id.to_ascii_lowercase(),
             month,
             person_som_har_assistans: person(&recipient.personnummer, &recipient.first_name, &recipient.last_name),
             assistent: person(&assistant.personnummer, &assistant.first_name, &assistant.last_name),
-            kollektivavtal: assistant.collective_agreement,
-            berakningsperiod,
-            anstalld_av_person_som_har_assistans: false,
+            kollektivavtal: assistant.kollektivavtal(),
+            berakningsperiod: assistant.regime.period_containing(month.first_day()),
+            anstalld_av_person_som_har_assistans: employer == Employer::Recipient,
             anordnare: Anordnare {
                 namn: provider.name.clone(),
                 organisationsnummer: provider.organisationsnummer.clone(),
                 kontaktperson: provider.contact_person.clone(),
                 telefonnummer: provider.phone.clone(),
-                assistent_anstalld_av_anordnare: true,
-                annan_arbetsgivare: None,
-                assistent_egen_foretagare: false,
+                assistent_anstalld_av_anordnare: employer == Employer::Provider,
+                annan_arbetsgivare: match &employer {
+                    Employer::Other { name, organisationsnummer } => Some(AnnanArbetsgivare { namn: name.clone(), organisationsnummer: organisationsnummer.clone() }),
+                    _ => None,
+                },
+                assistent_egen_foretagare: employer == Employer::SelfEmployed,
             },
             rader,
             underskrifter: Underskrifter::default(),
@@ -137,19 +190,65 @@ impl Tidsredovisning {
         t
     }
 
-    /// The full XML, signature block included.
+    /// The document as it is sent: ELT XML in canonical form (C14N 1.0), UTF-8.
     pub fn to_xml(&self) -> Vec<u8> {
-        self.write(true)
+        let mut w = Xml(String::with_capacity(256 + 160 * self.rader.len()));
+        w.0.push_str(&format!("<Tidredovisning xmlns=\"{NAMESPACE}\">"));
+        w.leaf("id", &self.id);
+        w.leaf("redovisningsmanad", &self.month.to_string());
+        w.person("personSomHarAssistans", &self.person_som_har_assistans, None);
+        w.person("assistent", &self.assistent, Some(self.kollektivavtal));
+        w.open("berakningsperiod");
+        w.leaf("fromDag", &elt::date(self.berakningsperiod.0));
+        w.leaf("tomDag", &elt::date(self.berakningsperiod.1));
+        w.close("berakningsperiod");
+        w.leaf("anstalldAvPersonSomHarAssistans", elt::boolean(self.anstalld_av_person_som_har_assistans));
+        let a = &self.anordnare;
+        w.open("assistansanordnare");
+        w.leaf("anordnareNamn", &a.namn);
+        w.leaf("organisationsnummer", a.organisationsnummer.as_str());
+        w.leaf("kontaktperson", &a.kontaktperson);
+        w.leaf("telefonnummer", &a.telefonnummer);
+        w.leaf("assistentAnstalldAvAnordnare", elt::boolean(a.assistent_anstalld_av_anordnare));
+        if let Some(other) = &a.annan_arbetsgivare {
+            w.open("annanArbetsgivare");
+            w.leaf("arbetsgivareNamn", &other.namn);
+            w.leaf("organisationsnummer", &other.organisationsnummer);
+            w.close("annanArbetsgivare");
+        }
+        w.leaf("assistentEgenForetagare", elt::boolean(a.assistent_egen_foretagare));
+        w.close("assistansanordnare");
+        w.open("tidrapport");
+        for p in &self.rader {
+            w.open("rapportRad");
+            w.leaf("dag", &elt::day(p.date));
+            w.leaf("fromTid", &elt::time(p.start));
+            w.leaf("tomTid", &p.end.map(elt::time).unwrap_or_else(|| elt::END_OF_DAY.to_string()));
+            w.leaf("aktivTid", elt::flag(p.kind == TimeKind::Aktiv));
+            w.leaf("vanteTid", elt::flag(p.kind == TimeKind::Vantetid));
+            w.leaf("beredskapsTid", elt::flag(p.kind == TimeKind::Beredskap));
+            w.close("rapportRad");
+        }
+        w.close("tidrapport");
+        let s = &self.underskrifter;
+        w.opt("datumForUnderskriftAnordnare", s.anordnare_datum.map(elt::date));
+        w.opt("telefonnummerAnordnare", s.anordnare_telefon.clone());
+        w.opt("datumForUnderskriftAssistent", s.assistent_datum.map(elt::date));
+        w.opt("telefonnummerAssistent", s.assistent_telefon.clone());
+        w.close("Tidredovisning");
+        w.0.into_bytes()
     }
 
-    /// The canonical bytes: the XML without the signature block, no indentation, UTF-8.
-    pub fn canonical_bytes(&self) -> Vec<u8> {
-        self.write(false)
-    }
-
-    /// Hex SHA-256 of the canonical bytes.
+    /// Hex SHA-256 of the document as sent (its canonical bytes).
     pub fn sha256(&self) -> String {
-        Sha256::digest(self.canonical_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+        sha256_hex(&self.to_xml())
+    }
+
+    /// The document as it is at attestation: its bytes and hash, to store and export as they
+    /// are (a later change of a name or a phone in the register must not change them).
+    pub fn freeze(&self) -> Frozen3059 {
+        let bytes = self.to_xml();
+        Frozen3059 { id: self.id.clone(), sha256: sha256_hex(&bytes), bytes }
     }
 
     /// What each signer signs: the report id and the hash of its frozen content.
@@ -161,85 +260,38 @@ impl Tidsredovisning {
     pub fn summary(&self, l: Locale) -> String {
         totals_summary(&self.totals(), l)
     }
-
-    fn write(&self, with_signatures: bool) -> Vec<u8> {
-        let mut w = Xml(Writer::new(Vec::new()));
-        w.0.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None))).expect("writing to a Vec");
-        w.open_with("Tidredovisning", ("xmlns", NAMESPACE));
-        w.leaf("id", &self.id);
-        w.leaf("redovisningsmanad", &self.month.to_string());
-        w.person("personSomHarAssistans", &self.person_som_har_assistans, None);
-        w.person("assistent", &self.assistent, Some(self.kollektivavtal));
-        w.open("berakningsperiod");
-        w.leaf("fromDag", &self.berakningsperiod.0.to_string());
-        w.leaf("tomDag", &self.berakningsperiod.1.to_string());
-        w.close("berakningsperiod");
-        w.leaf("anstalldAvPersonSomHarAssistans", bool_text(self.anstalld_av_person_som_har_assistans));
-        let a = &self.anordnare;
-        w.open("assistansanordnare");
-        w.leaf("anordnareNamn", &a.namn);
-        w.leaf("organisationsnummer", a.organisationsnummer.as_str());
-        w.leaf("kontaktperson", &a.kontaktperson);
-        w.leaf("telefonnummer", &a.telefonnummer);
-        w.leaf("assistentAnstalldAvAnordnare", bool_text(a.assistent_anstalld_av_anordnare));
-        if let Some(other) = &a.annan_arbetsgivare {
-            w.open("annanArbetsgivare");
-            w.leaf("namn", &other.namn);
-            w.leaf("organisationsnummer", other.organisationsnummer.as_str());
-            w.close("annanArbetsgivare");
-        }
-        w.leaf("assistentEgenForetagare", bool_text(a.assistent_egen_foretagare));
-        w.close("assistansanordnare");
-        w.open("tidrapport");
-        for p in &self.rader {
-            w.open("rapportRad");
-            w.leaf("dag", &p.date.format("%d").to_string());
-            w.leaf("fromTid", &p.start.format("%H:%M").to_string());
-            w.leaf("tomTid", &p.end_text());
-            let flag = match p.kind {
-                TimeKind::Aktiv => "aktivTid",
-                TimeKind::Vantetid => "vanteTid",
-                TimeKind::Beredskap => "beredskapsTid",
-            };
-            w.leaf(flag, "true");
-            w.close("rapportRad");
-        }
-        w.close("tidrapport");
-        if with_signatures {
-            // Element names of our own: FK's are not public.
-            let s = &self.underskrifter;
-            w.open("underskrifter");
-            w.opt("anordnareUnderskriftsdatum", s.anordnare_datum.map(|d| d.to_string()));
-            w.opt("anordnareTelefonnummer", s.anordnare_telefon.clone());
-            w.opt("assistentUnderskriftsdatum", s.assistent_datum.map(|d| d.to_string()));
-            w.opt("assistentTelefonnummer", s.assistent_telefon.clone());
-            w.close("underskrifter");
-        }
-        w.close("Tidredovisning");
-        w.0.into_inner()
-    }
 }
 
-fn bool_text(b: bool) -> &'static str {
-    if b { "true" } else { "false" }
-}
-
-/// A thin writer: writing to a `Vec` cannot fail.
-struct Xml(Writer<Vec<u8>>);
+/// A writer of canonical XML (C14N 1.0) for the subset BITA writes: elements with text, one
+/// namespace declaration on the root, no attributes otherwise, no comments.
+struct Xml(String);
 
 impl Xml {
     fn open(&mut self, name: &str) {
-        self.0.write_event(Event::Start(BytesStart::new(name))).expect("writing to a Vec");
-    }
-    fn open_with(&mut self, name: &str, attr: (&str, &str)) {
-        self.0.write_event(Event::Start(BytesStart::new(name).with_attributes([attr]))).expect("writing to a Vec");
+        self.0.push('<');
+        self.0.push_str(name);
+        self.0.push('>');
     }
     fn close(&mut self, name: &str) {
-        self.0.write_event(Event::End(BytesEnd::new(name))).expect("writing to a Vec");
+        self.0.push_str("</");
+        self.0.push_str(name);
+        self.0.push('>');
+    }
+    /// Text as C14N writes it: `&`, `<`, `>` and carriage return escaped, nothing else.
+    fn text(&mut self, text: &str) {
+        for c in text.chars() {
+            match c {
+                '&' => self.0.push_str("&amp;"),
+                '<' => self.0.push_str("&lt;"),
+                '>' => self.0.push_str("&gt;"),
+                '\r' => self.0.push_str("&#xD;"),
+                c => self.0.push(c),
+            }
+        }
     }
     fn leaf(&mut self, name: &str, text: &str) {
         self.open(name);
-        self.0.write_event(Event::Text(BytesText::new(text))).expect("writing to a Vec");
+        self.text(text);
         self.close(name);
     }
     fn opt(&mut self, name: &str, text: Option<String>) {
@@ -249,11 +301,11 @@ impl Xml {
     }
     fn person(&mut self, name: &str, p: &PersonRef, kollektivavtal: Option<bool>) {
         self.open(name);
-        self.leaf("personnummer", &p.personnummer);
+        self.leaf(if p.samordningsnummer { "samordningsnummer" } else { "personnummer" }, &p.personnummer);
         self.leaf("fornamn", &p.fornamn);
         self.leaf("efternamn", &p.efternamn);
         if let Some(k) = kollektivavtal {
-            self.leaf("kollektivavtal", bool_text(k));
+            self.leaf("kollektivavtal", elt::boolean(k));
         }
         self.close(name);
     }
@@ -350,8 +402,12 @@ mod tests {
     use super::*;
     use crate::domain::{examples, Regime, RowInput};
 
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
     fn fixture() -> (Recipient, Assistant, Provider) {
-        let regime = Regime::AbBilagaJ { allow_24h_shifts: false, period_start: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), period_months: 4 };
+        let regime = Regime::AbBilagaJ { allow_24h_shifts: false, period_start: d("2026-09-01"), period_months: 4 };
         (examples::recipient(), examples::assistant(regime), examples::provider())
     }
 
@@ -359,12 +415,10 @@ mod tests {
         RowInput { recipient: "1".into(), date: date.into(), start: start.into(), end: end.into(), next_day: end <= start, kind: kind.into(), fold: String::new() }.parse().unwrap()
     }
 
-    /// A realistic October 2026: day shifts, a night of waiting time across midnight, the night
-    /// summer time ends (25 Oct), a standby evening, the previous month's last night reaching
-    /// into 1 October and a night from 31 October into November.
-    fn october() -> Tidsredovisning {
-        let (recipient, assistant, provider) = fixture();
-        let rows = [
+    const ID: &str = "6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f";
+
+    fn october_rows() -> Vec<TimeRow> {
+        vec![
             row("2026-09-30", "22:00", "06:00", "vantetid"),
             row("2026-10-01", "07:00", "15:00", "aktiv"),
             row("2026-10-02", "07:00", "15:30", "aktiv"),
@@ -373,10 +427,24 @@ mod tests {
             row("2026-10-24", "22:00", "04:00", "aktiv"),
             row("2026-10-25", "04:00", "08:00", "vantetid"),
             row("2026-10-31", "20:00", "06:00", "aktiv"),
-        ];
+        ]
+    }
+
+    /// A realistic October 2026: day shifts, a night of waiting time across midnight, the night
+    /// summer time ends (25 Oct), a standby evening, the previous month's last night reaching
+    /// into 1 October and a night from 31 October into November; attested and signed.
+    fn october() -> Tidsredovisning {
+        let (recipient, assistant, provider) = fixture();
+        let rows = october_rows();
         let refs: Vec<&TimeRow> = rows.iter().collect();
-        let period = (NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
-        Tidsredovisning::build("6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f", ReportMonth::parse("2026-10").unwrap(), &recipient, &assistant, &provider, period, &refs).unwrap()
+        let mut r = Tidsredovisning::build(ID, ReportMonth::parse("2026-10").unwrap(), &recipient, &assistant, &provider, &refs).unwrap();
+        r.underskrifter = Underskrifter {
+            anordnare_datum: Some(d("2026-11-04")),
+            anordnare_telefon: Some("010-123 45 00".into()),
+            assistent_datum: Some(d("2026-11-02")),
+            assistent_telefon: Some("070-123 45 67".into()),
+        };
+        r
     }
 
     #[test]
@@ -387,7 +455,52 @@ mod tests {
             std::fs::write(path, &xml).unwrap();
         }
         let golden = std::fs::read_to_string(path).expect("golden file; create it with BITA_UPDATE_GOLDEN=1");
-        assert_eq!(xml, golden.trim_end());
+        assert_eq!(xml, golden);
+    }
+
+    #[test]
+    fn the_xml_has_fk_s_shape() {
+        // Issue 7 item 5: the shape of the vendor sample (domain brief §4).
+        let xml = String::from_utf8(october().to_xml()).unwrap();
+        assert!(xml.contains("<rapportRad><dag>01</dag><fromTid>0.00</fromTid><tomTid>6.00</tomTid><aktivTid>FALSE</aktivTid><vanteTid>TRUE</vanteTid><beredskapsTid>FALSE</beredskapsTid></rapportRad>"), "{xml}");
+        assert!(xml.contains("<fromTid>7.00</fromTid><tomTid>15.30</tomTid><aktivTid>TRUE</aktivTid>"));
+        assert!(xml.contains("<dag>31</dag><fromTid>20.00</fromTid><tomTid>24.00</tomTid>"));
+        assert!(xml.ends_with("</tidrapport><datumForUnderskriftAnordnare>2026-11-04</datumForUnderskriftAnordnare><telefonnummerAnordnare>010-123 45 00</telefonnummerAnordnare><datumForUnderskriftAssistent>2026-11-02</datumForUnderskriftAssistent><telefonnummerAssistent>070-123 45 67</telefonnummerAssistent></Tidredovisning>"));
+        assert!(!xml.contains("underskrifter") && !xml.contains("<?xml"));
+        assert!(xml.contains("<kollektivavtal>true</kollektivavtal>"));
+        // A samordningsnummer goes in its own element, never in personnummer.
+        let (recipient, mut assistant, provider) = fixture();
+        assistant.personnummer = crate::domain::Personnummer::parse("197010632391").unwrap();
+        let r = Tidsredovisning::build(ID, ReportMonth::parse("2026-10").unwrap(), &recipient, &assistant, &provider, &[]).unwrap();
+        let xml = String::from_utf8(r.to_xml()).unwrap();
+        assert!(xml.contains("<assistent><samordningsnummer>197010632391</samordningsnummer><fornamn>"), "{xml}");
+        assert_eq!(xml.matches("<personnummer>").count(), 1, "only the recipient's");
+        // Another employer: annanArbetsgivare with arbetsgivareNamn.
+        assistant.employer = Employer::Other { name: "Assistans & Co AB".into(), organisationsnummer: "5560000001".into() };
+        let r = Tidsredovisning::build(ID, ReportMonth::parse("2026-10").unwrap(), &recipient, &assistant, &provider, &[]).unwrap();
+        let xml = String::from_utf8(r.to_xml()).unwrap();
+        assert!(xml.contains("<assistentAnstalldAvAnordnare>false</assistentAnstalldAvAnordnare><annanArbetsgivare><arbetsgivareNamn>Assistans &amp; Co AB</arbetsgivareNamn><organisationsnummer>5560000001</organisationsnummer></annanArbetsgivare><assistentEgenForetagare>false</assistentEgenForetagare>"), "{xml}");
+    }
+
+    #[test]
+    fn the_regime_decides_the_employer_fields_and_the_calculation_period() {
+        // Issue 7 item 7: nothing hard-coded.
+        let (recipient, mut assistant, provider) = fixture();
+        let month = ReportMonth::parse("2026-10").unwrap();
+        let r = Tidsredovisning::build(ID, month, &recipient, &assistant, &provider, &[]).unwrap();
+        assert_eq!(r.berakningsperiod, (d("2026-09-01"), d("2026-12-31")), "the AB bilaga J period V5 checks");
+        assert_eq!(r.berakningsperiod, assistant.regime.period_containing(month.first_day()));
+        assert!(r.kollektivavtal && !r.anstalld_av_person_som_har_assistans && r.anordnare.assistent_anstalld_av_anordnare);
+        assistant.regime = Regime::HusligtArbete { period_start: d("2026-09-14") };
+        let r = Tidsredovisning::build(ID, month, &recipient, &assistant, &provider, &[]).unwrap();
+        assert!(r.anstalld_av_person_som_har_assistans && !r.kollektivavtal && !r.anordnare.assistent_anstalld_av_anordnare);
+        assert_eq!(r.berakningsperiod, (d("2026-09-14"), d("2026-10-11")));
+        assistant.regime = Regime::Atl { period_start: d("2026-08-01"), period_months: 3 };
+        assistant.collective_agreement = false;
+        assistant.employer = Employer::SelfEmployed;
+        let r = Tidsredovisning::build(ID, month, &recipient, &assistant, &provider, &[]).unwrap();
+        assert!(!r.kollektivavtal && r.anordnare.assistent_egen_foretagare && !r.anordnare.assistent_anstalld_av_anordnare);
+        assert_eq!(r.berakningsperiod, (d("2026-08-01"), d("2026-10-31")));
     }
 
     #[test]
@@ -407,28 +520,45 @@ mod tests {
         assert_eq!((t.aktiv, t.vantetid, t.beredskap), (Minutes(1650), Minutes(1140), Minutes(240)));
     }
 
+    /// `xmllint --c14n` of `bytes` (Debian's libxml2-utils, installed by scripts/setup.sh).
+    fn xmllint_c14n(bytes: &[u8]) -> Vec<u8> {
+        let dir = std::env::temp_dir().join(format!("bita-c14n-{}-{}", std::process::id(), sha256_hex(bytes)));
+        std::fs::write(&dir, bytes).unwrap();
+        let out = std::process::Command::new("xmllint").arg("--c14n").arg(&dir).output().expect("xmllint (libxml2-utils) must be installed: scripts/setup.sh does it");
+        let _ = std::fs::remove_file(&dir);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    }
+
     #[test]
-    fn the_signed_hash_covers_the_content_but_not_the_signatures() {
+    fn what_is_hashed_is_the_canonical_document_that_is_sent() {
+        // Issue 7 item 6: our bytes are already W3C C14N 1.0, so sent = canonical = hashed.
         let mut r = october();
-        let before = r.sha256();
-        assert_eq!(before.len(), 64);
-        r.underskrifter.assistent_datum = NaiveDate::from_ymd_opt(2026, 11, 2);
-        assert_eq!(r.sha256(), before, "signing must not change what is signed");
-        assert!(String::from_utf8(r.to_xml()).unwrap().contains("<assistentUnderskriftsdatum>2026-11-02</assistentUnderskriftsdatum>"));
-        r.rader.pop();
-        assert_ne!(r.sha256(), before, "any change voids the signatures");
+        r.person_som_har_assistans.efternamn = "Berg & <Söner> \"O'Hara\"\r\n\ttab".into();
+        let bytes = r.to_xml();
+        assert_eq!(xmllint_c14n(&bytes), bytes, "C14N of our document is our document");
+        let frozen = r.freeze();
+        assert_eq!(frozen.bytes, bytes);
+        assert_eq!(frozen.sha256, sha256_hex(&bytes));
+        assert_eq!(frozen.sha256.len(), 64);
         assert!(r.signing_payload().starts_with("6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f:"));
+        // A later change of a phone in the register gives another document; the frozen one
+        // stays what was signed and is what is exported.
+        r.anordnare.telefonnummer = "010-999 99 99".into();
+        assert_ne!(r.sha256(), frozen.sha256);
+        assert_eq!(sha256_hex(&frozen.bytes), frozen.sha256);
+        r.rader.pop();
+        assert_ne!(r.sha256(), frozen.sha256, "any change of content changes the hash");
     }
 
     #[test]
     fn a_bad_id_is_refused_and_names_are_escaped() {
         let (recipient, assistant, provider) = fixture();
         let month = ReportMonth::parse("2026-10").unwrap();
-        let p = (NaiveDate::MIN, NaiveDate::MIN);
-        assert_eq!(Tidsredovisning::build("not-a-uuid", month, &recipient, &assistant, &provider, p, &[]).unwrap_err(), FkError::BadId);
+        assert_eq!(Tidsredovisning::build("not-a-uuid", month, &recipient, &assistant, &provider, &[]).unwrap_err(), FkError::BadId);
         let mut odd = recipient.clone();
         odd.last_name = "Berg & <Söner>".into();
-        let r = Tidsredovisning::build("6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f", month, &odd, &assistant, &provider, p, &[]).unwrap();
+        let r = Tidsredovisning::build(ID, month, &odd, &assistant, &provider, &[]).unwrap();
         assert!(String::from_utf8(r.to_xml()).unwrap().contains("Berg &amp; &lt;Söner&gt;"));
     }
 
