@@ -361,8 +361,9 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>) -> Result<AdminPage
 /// Everything standing between the month and an export (rules V1–V10).
 async fn month_preflight(db: &mut Box<dyn Store>, c: &Caller, month: ReportMonth, months: &[MonthView]) -> Result<Preflight, PageError> {
     let people = db.people(c.tenant_id).await.map_err(internal)?;
-    // Four months back covers the longest calculation period (ATL); a week ahead the rest rules.
-    let from = month.first_day().checked_sub_months(chrono::Months::new(4)).unwrap_or(month.first_day());
+    // Six months back covers the longest span hours are granted over (V6) and the longest
+    // calculation period (V5); a week ahead the rest rules.
+    let from = month.first_day().checked_sub_months(chrono::Months::new(6)).unwrap_or(month.first_day());
     let to = month.last_day() + chrono::Duration::days(7);
     let rows: Vec<RowRecord> = db
         .rows_between(c.tenant_id, from, to)

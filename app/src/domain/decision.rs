@@ -17,8 +17,9 @@ pub enum Funder {
 pub enum Granted {
     PerWeek(Minutes),
     PerMonth(Minutes),
-    /// For the whole decision period, which is at most six months.
-    PerPeriod(Minutes),
+    /// Per period of `months` (at most six) counted from the decision's first day; the decision
+    /// itself may be valid longer (12 months with 6-month periods).
+    PerPeriod { minutes: Minutes, months: u32 },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -40,7 +41,7 @@ pub struct Decision {
 pub enum DecisionError {
     #[error("the decision ends before it starts")]
     EndsBeforeStart,
-    #[error("a decision for a period may cover at most six months")]
+    #[error("hours may be granted per period of at most six months")]
     PeriodTooLong,
 }
 
@@ -50,13 +51,60 @@ impl Decision {
         if self.valid_to < self.valid_from {
             return Err(DecisionError::EndsBeforeStart);
         }
-        if matches!(self.granted, Granted::PerPeriod(_)) {
-            let six = self.valid_from.checked_add_months(chrono::Months::new(6)).unwrap_or(NaiveDate::MAX);
-            if self.valid_to >= six {
+        if let Granted::PerPeriod { months, .. } = self.granted {
+            if !(1..=6).contains(&months) {
                 return Err(DecisionError::PeriodTooLong);
             }
         }
         Ok(())
+    }
+
+    /// The spans the granted hours are counted over that touch `from..=to`, each with its
+    /// grant: calendar weeks (Monday–Sunday), calendar months, or the decision's periods from
+    /// its first day. Spans are cut to the decision's validity.
+    pub fn spans_touching(&self, from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, NaiveDate, Minutes)> {
+        use chrono::{Datelike, Duration, Months};
+        let (from, to) = (from.max(self.valid_from), to.min(self.valid_to));
+        let mut out = Vec::new();
+        if from > to {
+            return out;
+        }
+        let clip = |a: NaiveDate, b: NaiveDate| (a.max(self.valid_from), b.min(self.valid_to));
+        match self.granted {
+            Granted::PerWeek(g) => {
+                let mut monday = from - Duration::days(from.weekday().num_days_from_monday() as i64);
+                while monday <= to {
+                    let (a, b) = clip(monday, monday + Duration::days(6));
+                    out.push((a, b, g));
+                    monday += Duration::days(7);
+                }
+            }
+            Granted::PerMonth(g) => {
+                let mut m = ReportMonth::of(from);
+                while m.first_day() <= to {
+                    let (a, b) = clip(m.first_day(), m.last_day());
+                    out.push((a, b, g));
+                    m = m.next();
+                }
+            }
+            Granted::PerPeriod { minutes, months } => {
+                let n = months.clamp(1, 6);
+                let mut k = 0;
+                loop {
+                    let start = self.valid_from.checked_add_months(Months::new(k * n)).unwrap_or(NaiveDate::MAX);
+                    if start > to {
+                        break;
+                    }
+                    let end = self.valid_from.checked_add_months(Months::new((k + 1) * n)).and_then(|e| e.pred_opt()).unwrap_or(NaiveDate::MAX);
+                    if end >= from {
+                        let (a, b) = clip(start, end);
+                        out.push((a, b, minutes));
+                    }
+                    k += 1;
+                }
+            }
+        }
+        out
     }
 
     pub fn covers(&self, date: NaiveDate) -> bool {
@@ -77,20 +125,25 @@ mod tests {
     }
 
     #[test]
-    fn a_period_decision_covers_at_most_six_months() {
+    fn hours_are_granted_per_period_of_at_most_six_months_and_a_decision_may_last_longer() {
+        // Issue 7: a decision valid 12 months with 6-month periods is expressible.
         let mut dec = Decision {
             recipient: 1,
             funder: Funder::Sfb,
-            granted: Granted::PerPeriod(Minutes(600 * 60)),
+            granted: Granted::PerPeriod { minutes: Minutes(600 * 60), months: 6 },
             valid_from: d("2026-01-01"),
-            valid_to: d("2026-06-30"),
+            valid_to: d("2026-12-31"),
             vantetid_allowed: false,
             beredskap_allowed: false,
             double_assistance: false,
             raised_rate: None,
         };
         assert_eq!(dec.validate(), Ok(()));
-        dec.valid_to = d("2026-07-01");
+        assert_eq!(
+            dec.spans_touching(d("2026-06-01"), d("2026-07-31")),
+            vec![(d("2026-01-01"), d("2026-06-30"), Minutes(36000)), (d("2026-07-01"), d("2026-12-31"), Minutes(36000))]
+        );
+        dec.granted = Granted::PerPeriod { minutes: Minutes(600 * 60), months: 7 };
         assert_eq!(dec.validate(), Err(DecisionError::PeriodTooLong));
         dec.valid_to = d("2025-12-31");
         assert_eq!(dec.validate(), Err(DecisionError::EndsBeforeStart));

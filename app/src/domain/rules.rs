@@ -482,14 +482,15 @@ fn max_rest_in_window(shifts: &[Shift], i: usize, window: Duration) -> i64 {
 
 // ---------------------------------------------------------------- V6, V7 per recipient
 
-/// V6 (hours against the decision) and V7 (overlapping assistants) for one recipient's rows
-/// (all assistants) in `month`.
+/// V6 (hours against the decision) and V7 (overlapping assistants) for one recipient in
+/// `month`. `rows` are the recipient's rows (all assistants) over at least the spans the
+/// decisions count hours over (up to six months back, a week ahead); V7 looks at the month's.
 pub fn check_recipient(month: ReportMonth, rows: &[&RowRecord], decisions: &[Decision], config: &RuleConfig) -> Vec<Finding> {
     let mut out = Vec::new();
 
     // V7: sweep over rows by start; report each pair of different assistants that overlap
     // on a date no decision with double assistance covers.
-    let mut sorted: Vec<&RowRecord> = rows.to_vec();
+    let mut sorted: Vec<&RowRecord> = rows.iter().copied().filter(|r| month.contains(r.row.date())).collect();
     sorted.sort_by_key(|r| (r.row.start_at(), r.id));
     let mut active: Vec<&RowRecord> = Vec::new();
     for r in &sorted {
@@ -506,7 +507,9 @@ pub fn check_recipient(month: ReportMonth, rows: &[&RowRecord], decisions: &[Dec
         active.push(r);
     }
 
-    // V6: payable time per span of each decision that touches the month.
+    // V6: payable time per span of each decision that touches the month, counted over the
+    // whole span (a week or period reaching into other months counts those rows too, and the
+    // previous month's last night its part after midnight).
     let payable = |from: NaiveDate, to: NaiveDate| -> (Minutes, Vec<i64>) {
         let mut t = Totals::default();
         let mut ids = Vec::new();
@@ -521,24 +524,7 @@ pub fn check_recipient(month: ReportMonth, rows: &[&RowRecord], decisions: &[Dec
         (Minutes(t.aktiv.0 + t.vantetid.0 / 4 + t.beredskap.0 / 7), ids)
     };
     for d in decisions.iter().filter(|d| d.overlaps_month(month)) {
-        let spans: Vec<(NaiveDate, NaiveDate, Minutes)> = match d.granted {
-            Granted::PerMonth(g) => vec![(month.first_day().max(d.valid_from), month.last_day().min(d.valid_to), g)],
-            Granted::PerPeriod(g) => vec![(d.valid_from, d.valid_to, g)],
-            Granted::PerWeek(g) => {
-                use chrono::Datelike;
-                let mut monday = month.first_day() - Duration::days(month.first_day().weekday().num_days_from_monday() as i64);
-                let mut v = Vec::new();
-                while monday <= month.last_day() {
-                    let sunday = monday + Duration::days(6);
-                    if d.valid_from <= sunday && monday <= d.valid_to {
-                        v.push((monday, sunday, g));
-                    }
-                    monday += Duration::days(7);
-                }
-                v
-            }
-        };
-        for (from, to, granted) in spans {
+        for (from, to, granted) in d.spans_touching(month.first_day(), month.last_day()) {
             let (used, ids) = payable(from, to);
             if used > granted {
                 out.push(finding(RuleId::V6, Severity::Warning, ids, What::GrantExceeded { used, granted, from, to }));
@@ -608,8 +594,13 @@ impl Preflight {
 /// Runs every rule over a month: everything standing between the month and an export.
 pub fn preflight(input: &MonthInput) -> Preflight {
     let mut findings = Vec::new();
-    findings.extend(v1_recipients(input.recipients.values()));
     let in_month: Vec<&RowRecord> = input.rows.iter().filter(|r| input.month.contains(r.row.date())).collect();
+    let in_month_ids: std::collections::HashSet<i64> = in_month.iter().map(|r| r.id).collect();
+    // V1 for the recipients this month concerns (an old error elsewhere blocks no new month).
+    let mut involved: Vec<RecipientId> = in_month.iter().map(|r| r.recipient).chain(input.states.iter().map(|s| s.recipient)).collect();
+    involved.sort();
+    involved.dedup();
+    findings.extend(v1_recipients(involved.iter().filter_map(|id| input.recipients.get(id))));
 
     // Per row, with the facts of each assistant × recipient pair built once.
     let mut facts: HashMap<(AssistantId, RecipientId), RowFacts> = HashMap::new();
@@ -627,13 +618,20 @@ pub fn preflight(input: &MonthInput) -> Preflight {
     ids.sort();
     for id in ids {
         if let Some(a) = input.assistants.get(&id) {
-            findings.extend(check_assistant(a.regime, &by_assistant[&id], input.config));
+            // Rows around the month give the rest rules and averages their context; only what
+            // concerns this month's rows is reported.
+            findings.extend(check_assistant(a.regime, &by_assistant[&id], input.config).into_iter().filter(|f| f.rows.iter().any(|r| in_month_ids.contains(r))));
         }
     }
     // Per recipient.
     let mut by_recipient: HashMap<RecipientId, Vec<&RowRecord>> = HashMap::new();
     for r in &in_month {
-        by_recipient.entry(r.recipient).or_default().push(r);
+        by_recipient.entry(r.recipient).or_default();
+    }
+    for r in input.rows {
+        if let Some(v) = by_recipient.get_mut(&r.recipient) {
+            v.push(r);
+        }
     }
     let mut rids: Vec<_> = by_recipient.keys().copied().collect();
     rids.sort();
@@ -641,7 +639,13 @@ pub fn preflight(input: &MonthInput) -> Preflight {
         let decisions: Vec<Decision> = input.decisions.iter().filter(|d| d.recipient == rid).cloned().collect();
         findings.extend(check_recipient(input.month, &by_recipient[&rid], &decisions, input.config));
     }
-    findings.extend(check_absences(input.absences, input.config));
+    let month_absences: Vec<Absence> = input
+        .absences
+        .iter()
+        .filter(|a| a.from <= input.month.last_day() && input.month.first_day() <= a.to && involved.contains(&a.recipient))
+        .cloned()
+        .collect();
+    findings.extend(check_absences(&month_absences, input.config));
 
     // V9: status of every month and räkning.
     let name_a = |id: AssistantId| input.assistants.get(&id).map(|a| a.name()).unwrap_or_default();

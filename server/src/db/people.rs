@@ -101,7 +101,7 @@ pub(crate) async fn load_people(c: &mut SqliteConnection, tenant: i64, assistant
         recipients.insert(id, Recipient { id, personnummer, first_name: r.get("first_name"), last_name: r.get("last_name") });
     }
     let decisions = sqlx::query(
-        "SELECT recipient_id, funder, granted_per, granted_minutes, valid_from, valid_to, vantetid_allowed, beredskap_allowed, double_assistance, raised_rate
+        "SELECT recipient_id, funder, granted_per, granted_minutes, valid_from, valid_to, vantetid_allowed, beredskap_allowed, double_assistance, raised_rate, period_months
          FROM decisions WHERE tenant_id = $1 AND ($2 = 0 OR recipient_id = $2) ORDER BY valid_from",
     )
     .bind(tenant)
@@ -118,7 +118,7 @@ pub(crate) async fn load_people(c: &mut SqliteConnection, tenant: i64, assistant
             granted: match d.get::<&str, _>("granted_per") {
                 "week" => Granted::PerWeek(minutes),
                 "month" => Granted::PerMonth(minutes),
-                _ => Granted::PerPeriod(minutes),
+                _ => Granted::PerPeriod { minutes, months: d.get::<Option<i64>, _>("period_months").unwrap_or(6).clamp(1, 6) as u32 },
             },
             valid_from: parse_date(d.get("valid_from"))?,
             valid_to: parse_date(d.get("valid_to"))?,

@@ -364,3 +364,67 @@ fn v2_a_samordningsnummer_without_birth_date_asks_for_one() {
     a.birth_date = Some(d("1970-06-15"));
     assert!(row_findings(&r, &a, &dec).is_empty());
 }
+
+#[test]
+fn v6_counts_the_rows_of_the_grant_s_whole_span() {
+    // Issue 7 item 8. A 12-month decision with 100 h per 6-month period: 60 h in January and
+    // 50 h in March are 110 h in the period 1 Jan–30 Jun, over the grant, seen from March.
+    let month = ReportMonth::parse("2026-03").unwrap();
+    let mut dec = decision(1, Granted::PerPeriod { minutes: Minutes(100 * 60), months: 6 });
+    dec.valid_to = d("2026-12-31");
+    let rows: Vec<RowRecord> = (0..6)
+        .map(|i| row(i, 1, 1, &format!("2026-01-{:02}", 5 + i), "07:00", "17:00", "aktiv"))
+        .chain((0..5).map(|i| row(10 + i, 1, 1, &format!("2026-03-{:02}", 9 + i), "07:00", "17:00", "aktiv")))
+        .collect();
+    let refs: Vec<&RowRecord> = rows.iter().collect();
+    let f = check_recipient(month, &refs, std::slice::from_ref(&dec), &RuleConfig::default());
+    assert!(f.iter().any(|f| f.what == What::GrantExceeded { used: Minutes(110 * 60), granted: Minutes(100 * 60), from: d("2026-01-01"), to: d("2026-06-30") }), "{f:?}");
+
+    // A week that straddles the month's end: Mon 30 March – Sun 5 April, 4 × 8 h = 32 h > 20 h.
+    let week = decision(1, Granted::PerWeek(Minutes(20 * 60)));
+    let rows: Vec<RowRecord> = ["2026-03-30", "2026-03-31", "2026-04-01", "2026-04-02"].iter().enumerate().map(|(i, day)| row(i as i64, 1, 1, day, "08:00", "16:00", "aktiv")).collect();
+    let refs: Vec<&RowRecord> = rows.iter().collect();
+    let f = check_recipient(month, &refs, std::slice::from_ref(&week), &RuleConfig::default());
+    assert!(f.iter().any(|f| f.what == What::GrantExceeded { used: Minutes(32 * 60), granted: Minutes(20 * 60), from: d("2026-03-30"), to: d("2026-04-05") }), "{f:?}");
+
+    // The previous month's last night: 28 Feb 22:00 – 1 Mar 06:00 puts 6 h into March.
+    let small = decision(1, Granted::PerMonth(Minutes(5 * 60)));
+    let night = row(1, 1, 1, "2026-02-28", "22:00", "06:00", "aktiv");
+    let f = check_recipient(month, &[&night], std::slice::from_ref(&small), &RuleConfig::default());
+    assert!(f.iter().any(|f| f.what == What::GrantExceeded { used: Minutes(6 * 60), granted: Minutes(5 * 60), from: d("2026-03-01"), to: d("2026-03-31") }), "{f:?}");
+}
+
+#[test]
+fn v1_v3_v5_v8_findings_are_limited_to_the_month_being_checked() {
+    // Issue 7: an old error must not block a new month.
+    let april = ReportMonth::parse("2026-04").unwrap();
+    let assistants: HashMap<_, _> = [(1, assistant(1, atl()))].into_iter().collect();
+    let mut other = recipient(2);
+    other.personnummer = Personnummer::parse("197010632391").unwrap(); // samordningsnummer: V1
+    let recipients: HashMap<_, _> = [(1, recipient(1)), (2, other)].into_iter().collect();
+    // March: an overlap (V3) and no daily rest (V5); April: one ordinary day.
+    let rows = [
+        row(1, 1, 1, "2026-03-10", "07:00", "15:00", "aktiv"),
+        row(2, 1, 2, "2026-03-10", "14:00", "23:00", "aktiv"),
+        row(3, 1, 1, "2026-04-14", "08:00", "16:00", "aktiv"),
+    ];
+    let dec = [decision(1, Granted::PerMonth(Minutes(200 * 60))), decision(2, Granted::PerMonth(Minutes(200 * 60)))];
+    let stay = Absence { recipient: 1, kind: AbsenceKind::Hospital, from: d("2026-01-01"), to: d("2026-02-20"), assistance_allowed: false };
+    let states = [MonthState { assistant: 1, recipient: 1, status: MonthStatus::Attested }];
+    let config = RuleConfig::default();
+    let p = preflight(&MonthInput {
+        month: april,
+        today: d("2026-05-02"),
+        rows: &rows,
+        assistants: &assistants,
+        recipients: &recipients,
+        decisions: &dec,
+        absences: std::slice::from_ref(&stay),
+        states: &states,
+        rakning_complete: None,
+        config: &config,
+    });
+    let found: Vec<RuleId> = p.findings.iter().map(|f| f.rule).collect();
+    assert!(!found.iter().any(|r| matches!(r, RuleId::V1 | RuleId::V3 | RuleId::V5 | RuleId::V8)), "{:?}", p.findings);
+    assert!(p.ready());
+}
