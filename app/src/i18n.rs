@@ -155,6 +155,9 @@ texts! {
     ErrTimeAmbiguous => "Den tiden finns två gånger natten då sommartiden slutar (02:00–03:00). Välj nedan om det var första gången (sommartid) eller andra gången (vintertid).", "That time occurs twice the night summer time ends (02:00–03:00). Choose below whether it was the first time (summer time) or the second (winter time).";
     FoldQuestion => "Klockan 02–03 gick två gånger den natten. Vilken gång?", "The clock passed 02–03 twice that night. Which time?";
     FoldChoose => "Välj", "Choose";
+    RepeatedHourTitle => "Rader i timmen som går två gånger", "Rows in the hour that happens twice";
+    RepeatedHourNote => "De här raderna börjar eller slutar mellan 02:00 och 03:00 natten då sommartiden slutar. Försäkringskassans summa för tidsredovisningen kan då skilja sig från räkningen. Kontrollera med Försäkringskassan innan du skickar.", "These rows start or end between 02:00 and 03:00 the night summer time ends. Försäkringskassan's sum of the time report may then differ from the claim. Check with Försäkringskassan before you send.";
+    FoldEndQuestion => "Och sluttiden – vilken gång gick klockan 02–03 då?", "And the end time – which time did the clock pass 02–03 then?";
     FoldSummer => "Första gången (sommartid)", "The first time (summer time)";
     FoldWinter => "Andra gången (vintertid)", "The second time (winter time)";
     ErrEndNotAfterStart => "Sluttiden måste vara efter starttiden. Slutar passet efter midnatt? Kryssa i ”Passet slutar nästa dag”.", "The end must be after the start. Does the shift end after midnight? Tick “The shift ends the next day”.";

@@ -22,6 +22,7 @@ fn any_row() -> impl Strategy<Value = Option<TimeRow>> {
             next_day: next,
             kind: ["aktiv", "vantetid", "beredskap"][kind].into(),
             fold: String::new(),
+            fold_end: String::new(),
         }
         .parse()
         .ok()
@@ -119,7 +120,7 @@ proptest! {
             let _ = parse_kr(x);
             let _ = ReportMonth::parse(x);
             let _ = clean_text(x, 10);
-            let input = RowInput { recipient: x.into(), date: x.into(), start: x.into(), end: x.into(), next_day: true, kind: x.into(), fold: x.into() };
+            let input = RowInput { recipient: x.into(), date: x.into(), start: x.into(), end: x.into(), next_day: true, kind: x.into(), fold: x.into(), fold_end: x.into() };
             let _ = input.parse();
             let _ = RowInput { date: "2026-10-25".into(), start: x.into(), end: "03:00".into(), kind: "aktiv".into(), ..input }.parse();
         }

@@ -28,7 +28,7 @@ pub fn rows() -> Vec<RowRecord> {
             };
             let date = start + Duration::days(day);
             for (s, e, next, kind, other) in shifts {
-                let input = RowInput { recipient: "1".into(), date: date.to_string(), start: (*s).into(), end: (*e).into(), next_day: *next, kind: (*kind).into(), fold: String::new() };
+                let input = RowInput { recipient: "1".into(), date: date.to_string(), start: (*s).into(), end: (*e).into(), next_day: *next, kind: (*kind).into(), fold: String::new(), fold_end: String::new() };
                 id += 1;
                 out.push(RowRecord { id, assistant: a, recipient: a / 3 + other, row: input.parse().expect("valid generated row") });
             }

@@ -12,3 +12,8 @@ ALTER TABLE assistants ADD COLUMN other_employer_org TEXT;
 -- Hours granted per period: the length of each period in months (at most six); the decision's
 -- validity may be longer (12 months with 6-month periods).
 ALTER TABLE decisions ADD COLUMN period_months INTEGER CHECK (period_months BETWEEN 1 AND 6);
+
+-- The repeated autumn hour: one choice per end of a row (dst_fold is the start's). Rows stored
+-- before had one choice for both ends.
+ALTER TABLE time_rows ADD COLUMN dst_fold_end TEXT CHECK (dst_fold_end IN ('summer', 'winter'));
+UPDATE time_rows SET dst_fold_end = dst_fold WHERE dst_fold IS NOT NULL;

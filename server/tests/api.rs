@@ -302,8 +302,9 @@ async fn a_time_in_the_repeated_autumn_hour_needs_an_explicit_choice() {
     let app = spawn_app().await;
     let cecilia = app.id("SELECT id FROM recipients WHERE first_name = 'Cecilia'").await.to_string();
     let (anna, _) = app.login("anna").await;
-    // 2026-10-25 00:00–02:30: 02:30 happens twice that night.
-    let base = [("recipient", cecilia.as_str()), ("date", "2026-10-25"), ("start", "00:00"), ("end", "02:30"), ("kind", "aktiv")];
+    // 00:00–02:30 the night summer time ends: 02:30 happens twice that night.
+    let night = dst_end_day().to_string();
+    let base = [("recipient", cecilia.as_str()), ("date", night.as_str()), ("start", "00:00"), ("end", "02:30"), ("kind", "aktiv")];
     let to = app.post(&anna, "/assistent/rad", &base).await;
     let (_, page) = app.page(&anna, &to).await;
     assert!(page.contains("Den tiden finns två gånger") && page.contains("name=\"fold\""), "the question is asked");
@@ -313,8 +314,20 @@ async fn a_time_in_the_repeated_autumn_hour_needs_an_explicit_choice() {
     let (_, page) = app.page(&anna, &to).await;
     assert!(page.contains("Tiden är sparad."));
     // The second 02:30 (winter time): 00:00 CEST → 02:30 CET is 3 h 30 of real time.
-    let minutes: i64 = sqlx::query_scalar("SELECT minutes FROM time_rows WHERE work_date = '2026-10-25' AND dst_fold = 'winter'").fetch_one(&app.pool).await.unwrap();
+    let minutes: i64 = sqlx::query_scalar(&format!("SELECT minutes FROM time_rows WHERE work_date = '{night}' AND dst_fold_end = 'winter'")).fetch_one(&app.pool).await.unwrap();
     assert_eq!(minutes, 210);
+    // Issue 7: each end has its own choice: the first 02:30 to the second 02:30 is one hour.
+    let both = [("recipient", cecilia.as_str()), ("date", night.as_str()), ("start", "02:30"), ("end", "02:30"), ("kind", "aktiv"), ("fold", "summer"), ("fold_end", "winter")];
+    sqlx::query(&format!("DELETE FROM time_rows WHERE work_date = '{night}'")).execute(&app.pool).await.unwrap();
+    let to = app.post(&anna, "/assistent/rad", &both).await;
+    let (_, page) = app.page(&anna, &to).await;
+    assert!(page.contains("Tiden är sparad."), "{page}");
+    let minutes: i64 = sqlx::query_scalar(&format!("SELECT minutes FROM time_rows WHERE work_date = '{night}'")).fetch_one(&app.pool).await.unwrap();
+    assert_eq!(minutes, 60);
+    // The administrator's month view names the row: FK's sum may differ from the räkning.
+    let (admin, _) = app.login("admin").await;
+    let (_, page) = app.page(&admin, &format!("/admin?manad={}", &night[..7])).await;
+    assert!(page.contains("Rader i timmen som går två gånger") && page.contains(&format!("Anna Andersson – Cecilia Carlsson: {night} 02:30–02:30")), "admin note");
 }
 
 #[tokio::test]

@@ -105,6 +105,8 @@ pub struct RowView {
     pub minutes: Minutes,
     /// The real length differs from the clock difference (a DST change in the shift).
     pub dst: bool,
+    /// Starts or ends in the hour that happens twice the night summer time ends.
+    pub repeated_hour: bool,
 }
 
 /// One assistant × recipient × month.

@@ -195,6 +195,7 @@ pub(super) fn row_view(r: &StoredRow) -> RowView {
         kind: row.kind(),
         minutes: row.minutes(),
         dst: row.minutes() != row.clock_minutes(),
+        repeated_hour: row.in_repeated_hour(),
     }
 }
 

@@ -412,7 +412,7 @@ mod tests {
     }
 
     fn row(date: &str, start: &str, end: &str, kind: &str) -> TimeRow {
-        RowInput { recipient: "1".into(), date: date.into(), start: start.into(), end: end.into(), next_day: end <= start, kind: kind.into(), fold: String::new() }.parse().unwrap()
+        RowInput { recipient: "1".into(), date: date.into(), start: start.into(), end: end.into(), next_day: end <= start, kind: kind.into(), fold: String::new(), fold_end: String::new() }.parse().unwrap()
     }
 
     const ID: &str = "6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f";

@@ -76,8 +76,12 @@ pub struct RowInput {
     #[serde(default)]
     pub kind: String,
     /// `summer` / `winter` when a time falls in the repeated autumn hour; empty otherwise.
+    /// Applies to the start, and to the end too unless `fold_end` says otherwise.
     #[serde(default)]
     pub fold: String,
+    /// The end's own choice, so a shift from the first 02:30 to the second can be entered.
+    #[serde(default)]
+    pub fold_end: String,
 }
 
 /// HTML checkboxes send "on" when ticked and nothing when not; JSON carries a bool.
@@ -171,8 +175,10 @@ pub struct TimeRow {
     end: NaiveTime,
     next_day: bool,
     kind: TimeKind,
-    /// Set only when a time of the row is in the repeated autumn hour.
+    /// Set only when the start is in the repeated autumn hour.
     fold: Option<DstFold>,
+    /// Set only when the end is in the repeated autumn hour.
+    fold_end: Option<DstFold>,
     start_at: DateTime<Utc>,
     end_at: DateTime<Utc>,
 }
@@ -241,28 +247,38 @@ fn resolve(date: NaiveDate, time: NaiveTime, field: RowField, fold: Option<DstFo
 
 impl TimeRow {
     pub fn new(date: NaiveDate, start: NaiveTime, end: NaiveTime, next_day: bool, kind: TimeKind) -> Result<Self, Vec<RowError>> {
-        Self::with_fold(date, start, end, next_day, kind, None)
+        Self::with_folds(date, start, end, next_day, kind, None, None)
     }
 
     /// As [`TimeRow::new`], with the user's explicit choice for a time in the repeated autumn
-    /// hour. Without a choice such a time is refused, never guessed.
-    pub fn with_fold(date: NaiveDate, start: NaiveTime, end: NaiveTime, next_day: bool, kind: TimeKind, fold: Option<DstFold>) -> Result<Self, Vec<RowError>> {
+    /// hour, one per end of the row. Without a choice such a time is refused, never guessed.
+    pub fn with_folds(date: NaiveDate, start: NaiveTime, end: NaiveTime, next_day: bool, kind: TimeKind, fold: Option<DstFold>, fold_end: Option<DstFold>) -> Result<Self, Vec<RowError>> {
         let end_date = if next_day { date.succ_opt().ok_or_else(|| vec![RowError::DateInvalid])? } else { date };
         let s = resolve(date, start, RowField::Start, fold);
-        let e = resolve(end_date, end, RowField::End, fold);
+        let e = resolve(end_date, end, RowField::End, fold_end);
         match (s, e) {
             (Ok((start_at, sf)), Ok((end_at, ef))) if end_at > start_at => {
-                let fold = if sf || ef { fold } else { None };
-                Ok(Self { date, start, end, next_day, kind, fold, start_at, end_at })
+                Ok(Self { date, start, end, next_day, kind, fold: if sf { fold } else { None }, fold_end: if ef { fold_end } else { None }, start_at, end_at })
             }
             (Ok(_), Ok(_)) => Err(vec![RowError::EndNotAfterStart]),
             (s, e) => Err([s.err(), e.err()].into_iter().flatten().collect()),
         }
     }
 
-    /// The autumn-hour choice, when the row needed one.
+    /// The start's autumn-hour choice, when it needed one.
     pub fn fold(&self) -> Option<DstFold> {
         self.fold
+    }
+
+    /// The end's autumn-hour choice, when it needed one.
+    pub fn fold_end(&self) -> Option<DstFold> {
+        self.fold_end
+    }
+
+    /// Starts or ends in the hour that happens twice the night summer time ends (FK's sum of
+    /// such a 3059 can differ from the 3057: the administrator is told to check with FK).
+    pub fn in_repeated_hour(&self) -> bool {
+        self.fold.is_some() || self.fold_end.is_some()
     }
 
     pub fn date(&self) -> NaiveDate {
@@ -351,8 +367,9 @@ impl RowInput {
             errors.push(RowError::KindInvalid);
         }
         let fold = DstFold::from_code(self.fold.trim());
+        let fold_end = DstFold::from_code(self.fold_end.trim()).or(fold);
         match (date, start, end, kind) {
-            (Some(d), Some(s), Some(e), Some(k)) => match TimeRow::with_fold(d, s, e, self.next_day, k, fold) {
+            (Some(d), Some(s), Some(e), Some(k)) => match TimeRow::with_folds(d, s, e, self.next_day, k, fold, fold_end) {
                 Ok(row) if errors.is_empty() => Ok(row),
                 Ok(_) => Err(errors),
                 Err(mut more) => {
@@ -418,7 +435,7 @@ mod tests {
     use super::*;
 
     fn input(date: &str, start: &str, end: &str, next_day: bool) -> RowInput {
-        RowInput { recipient: "1".into(), date: date.into(), start: start.into(), end: end.into(), next_day, kind: "aktiv".into(), fold: String::new() }
+        RowInput { recipient: "1".into(), date: date.into(), start: start.into(), end: end.into(), next_day, kind: "aktiv".into(), fold: String::new(), fold_end: String::new() }
     }
 
     #[test]
@@ -455,9 +472,16 @@ mod tests {
         let mut i = input("2026-10-25", "00:00", "02:30", false);
         i.fold = "summer".into();
         let summer = i.parse().unwrap();
-        assert_eq!((summer.minutes(), summer.fold()), (Minutes(150), Some(DstFold::Summer)));
+        // One choice given applies to both ends; only the end needed it here.
+        assert_eq!((summer.minutes(), summer.fold(), summer.fold_end()), (Minutes(150), None, Some(DstFold::Summer)));
         i.fold = "winter".into();
         assert_eq!(i.parse().unwrap().minutes(), Minutes(210));
+        // Issue 7: one choice per end: from the first 02:30 to the second 02:30 is one hour.
+        let mut both = input("2026-10-25", "02:30", "02:30", false);
+        both.fold = "summer".into();
+        both.fold_end = "winter".into();
+        let both = both.parse().unwrap();
+        assert_eq!((both.minutes(), both.fold(), both.fold_end(), both.in_repeated_hour()), (Minutes(60), Some(DstFold::Summer), Some(DstFold::Winter), true));
         // A choice on a row that needs none is dropped.
         let mut plain = input("2026-10-26", "00:00", "02:30", false);
         plain.fold = "winter".into();
@@ -491,7 +515,7 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_reported_at_once() {
-        let bad = RowInput { recipient: "".into(), date: "23/11".into(), start: "7:5".into(), end: "25:00".into(), next_day: false, kind: "jour".into(), fold: String::new() };
+        let bad = RowInput { recipient: "".into(), date: "23/11".into(), start: "7:5".into(), end: "25:00".into(), next_day: false, kind: "jour".into(), fold: String::new(), fold_end: String::new() };
         assert_eq!(
             bad.parse().unwrap_err(),
             vec![
@@ -544,8 +568,8 @@ pub fn content_hash<'a>(rows: impl IntoIterator<Item = &'a TimeRow>) -> String {
     let mut lines: Vec<String> = rows
         .into_iter()
         .map(|r| {
-            let fold = r.fold().map(|f| f.code()).unwrap_or("");
-            format!("{};{};{};{};{};{}\n", r.date(), r.start().format("%H:%M"), r.end().format("%H:%M"), r.next_day(), r.kind().code(), fold)
+            let fold = |f: Option<DstFold>| f.map(|f| f.code()).unwrap_or("");
+            format!("{};{};{};{};{};{};{}\n", r.date(), r.start().format("%H:%M"), r.end().format("%H:%M"), r.next_day(), r.kind().code(), fold(r.fold()), fold(r.fold_end()))
         })
         .collect();
     lines.sort();

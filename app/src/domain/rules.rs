@@ -4,7 +4,7 @@
 
 use super::people::{AssistantId, RecipientId};
 use super::row::midnight_utc;
-use super::{Assistant, Decision, Granted, Minutes, MonthStatus, ReportMonth, Recipient, Regime, TimeKind, TimeRow, Totals};
+use super::{Assistant, Decision, Minutes, MonthStatus, ReportMonth, Recipient, Regime, TimeKind, TimeRow, Totals};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

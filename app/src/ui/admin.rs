@@ -24,6 +24,11 @@ pub fn AdminPage() -> impl IntoView {
                             let errors = page.preflight.iter().filter(|f| f.severity == Severity::Error).count();
                             let warnings = page.preflight.iter().filter(|f| f.severity == Severity::Warning).count();
                             let findings = page.preflight.clone();
+                            // Rows in the repeated autumn hour: FK's own sum of such a 3059 can
+                            // differ from the 3057, so the administrator checks with FK.
+                            let repeated: Vec<String> = page.months.iter().flat_map(|m| {
+                                m.rows.iter().filter(|r| r.repeated_hour).map(move |r| format!("{} – {}: {} {}–{}", m.assistant.name, m.recipient.name, r.date, r.start, r.end))
+                            }).collect();
                             view! {
                                 <Layout me=Some(page.me)>
                                     <h1>{l.t(T::AdminTitle)} " " {page.month.to_string()}</h1>
@@ -60,6 +65,13 @@ pub fn AdminPage() -> impl IntoView {
                                             </div>
                                         }.into_any()
                                     }}
+                                    {(!repeated.is_empty()).then(|| view! {
+                                        <section class="card" aria-labelledby="dst-title">
+                                            <h2 id="dst-title">{l.t(T::RepeatedHourTitle)}</h2>
+                                            <p>{l.t(T::RepeatedHourNote)}</p>
+                                            <ul>{repeated.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+                                        </section>
+                                    })}
                                     <section class="card" aria-labelledby="preflight-title">
                                         <h2 id="preflight-title">{l.t(T::PreflightTitle)}</h2>
                                         <p class=if page.ready { "notice" } else { "alert" }>

@@ -100,12 +100,13 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, va
     let next_day = RwSignal::new(values.next_day);
     let kind = RwSignal::new(values.kind.clone());
     let fold = RwSignal::new(values.fold.clone());
+    let fold_end = RwSignal::new(values.fold_end.clone());
     let touched = RwSignal::new(Vec::<RowField>::new());
     let server_errors = StoredValue::new(errors);
     let touch = move |f: RowField| touched.update(|t| if !t.contains(&f) { t.push(f) });
 
     let parsed = Memo::new(move |_| {
-        RowInput { recipient: recipient.get(), date: date.get(), start: start.get(), end: end.get(), next_day: next_day.get(), kind: kind.get(), fold: fold.get() }.parse()
+        RowInput { recipient: recipient.get(), date: date.get(), start: start.get(), end: end.get(), next_day: next_day.get(), kind: kind.get(), fold: fold.get(), fold_end: fold_end.get() }.parse()
     });
     // A field shows the server's verdict until it is changed, then the live one.
     let error_for = move |f: RowField| -> Option<String> {
@@ -137,6 +138,13 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, va
     let initially_ambiguous = !values.fold.is_empty() || server_errors.with_value(|e| e.iter().any(ambiguous));
     // A memo, so the question is re-rendered only when it appears or goes, never while in use.
     let show_fold = Memo::new(move |_| initially_ambiguous || !fold.get().is_empty() || parsed.get().err().is_some_and(|e| e.iter().any(ambiguous)));
+    // Both ends in the repeated hour (the first 02:30 to the second): the end gets its own choice.
+    let both_ambiguous = move |s: &str, e: &str, d: &str, next: bool| {
+        let input = RowInput { date: d.into(), start: s.into(), end: e.into(), next_day: next, kind: "aktiv".into(), recipient: "x".into(), ..Default::default() };
+        input.parse().err().is_some_and(|errs| errs.iter().filter(|e| ambiguous(e)).count() == 2)
+    };
+    let initially_both = !values.fold_end.is_empty() || both_ambiguous(&values.start, &values.end, &values.date, values.next_day);
+    let show_fold_end = Memo::new(move |_| initially_both || !fold_end.get().is_empty() || both_ambiguous(&start.get(), &end.get(), &date.get(), next_day.get()));
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         let blocked = live.with_untracked(|f| f.iter().any(blocks_saving));
@@ -201,6 +209,19 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, va
                 <div class="field">
                     <label for="fold">{l.t(T::FoldQuestion)}</label>
                     <select id="fold" name="fold" on:change:target=move |ev| { fold.set(ev.target().value()); touch(RowField::Start); touch(RowField::End) }>
+                        <option value="" selected=v.is_empty()>{l.t(T::FoldChoose)}</option>
+                        <option value="summer" selected=v == "summer">{l.t(T::FoldSummer)}</option>
+                        <option value="winter" selected=v == "winter">{l.t(T::FoldWinter)}</option>
+                    </select>
+                </div>
+                }
+            })}
+            {move || show_fold_end.get().then(|| {
+                let v = fold_end.get_untracked();
+                view! {
+                <div class="field">
+                    <label for="fold_end">{l.t(T::FoldEndQuestion)}</label>
+                    <select id="fold_end" name="fold_end" on:change:target=move |ev| { fold_end.set(ev.target().value()); touch(RowField::End) }>
                         <option value="" selected=v.is_empty()>{l.t(T::FoldChoose)}</option>
                         <option value="summer" selected=v == "summer">{l.t(T::FoldSummer)}</option>
                         <option value="winter" selected=v == "winter">{l.t(T::FoldWinter)}</option>

@@ -33,7 +33,7 @@ const MONTH_REPORT_SELECT: &str = "SELECT m.id, m.assistant_id, m.recipient_id, 
         a.first_name || ' ' || a.last_name AS assistant_name, r.first_name || ' ' || r.last_name AS recipient_name
     FROM month_reports m JOIN assistants a ON a.id = m.assistant_id JOIN recipients r ON r.id = m.recipient_id";
 
-pub(crate) const ROW_COLUMNS: &str = "id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, dst_fold";
+pub(crate) const ROW_COLUMNS: &str = "id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, dst_fold, dst_fold_end";
 
 /// Rebuilds a stored row through the domain constructor; a row that no longer parses (which
 /// the CHECKs and the domain make impossible) is skipped with a log line, never a panic.
@@ -45,7 +45,8 @@ pub(crate) fn stored_row(r: &SqliteRow) -> Option<StoredRow> {
         let end = NaiveTime::parse_from_str(r.get::<&str, _>("end_time"), "%H:%M").ok()?;
         let kind = TimeKind::from_code(r.get::<&str, _>("kind"))?;
         let fold = r.get::<Option<&str>, _>("dst_fold").and_then(DstFold::from_code);
-        TimeRow::with_fold(date, start, end, r.get::<i64, _>("ends_next_day") != 0, kind, fold).ok()
+        let fold_end = r.get::<Option<&str>, _>("dst_fold_end").and_then(DstFold::from_code);
+        TimeRow::with_folds(date, start, end, r.get::<i64, _>("ends_next_day") != 0, kind, fold, fold_end).ok()
     })();
     match parsed {
         Some(row) => Some(StoredRow { id, assistant_id: r.get("assistant_id"), recipient_id: r.get("recipient_id"), row }),
@@ -207,8 +208,8 @@ impl Store for SqliteStore {
 
     async fn insert_row(&mut self, tenant: i64, assistant: i64, recipient: i64, row: &TimeRow, by_user: i64) -> RepoResult<i64> {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO time_rows (tenant_id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, minutes, created_by, dst_fold, start_at, end_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+            "INSERT INTO time_rows (tenant_id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, minutes, created_by, dst_fold, start_at, end_at, dst_fold_end)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
         )
         .bind(tenant)
         .bind(assistant)
@@ -223,6 +224,7 @@ impl Store for SqliteStore {
         .bind(row.fold().map(|f| f.code()))
         .bind(row.start_at().timestamp())
         .bind(row.end_at().timestamp())
+        .bind(row.fold_end().map(|f| f.code()))
         .fetch_one(self.c())
         .await
         .map_err(err)?;

@@ -20,8 +20,9 @@ pub async fn spawn_app() -> TestApp {
     let pool = db::connect(&url).await.unwrap();
     demo::seed(&pool, app::api::service::today()).await.unwrap();
     let mut config = Config::local(&url);
-    // The tests report in the coming month; planned shifts that far ahead are allowed here.
-    config.row_horizon_days = 62;
+    // The tests report in the coming months (the next night summer time ends may be eleven
+    // months away); planned shifts that far ahead are allowed here.
+    config.row_horizon_days = 400;
     config.header_read_timeout = Duration::from_secs(1);
     let leptos = leptos::config::LeptosOptions::builder().output_name("bita").site_root("target/site").build();
     let router = server::router(&config, pool.clone(), leptos).await.unwrap();
@@ -56,6 +57,21 @@ pub fn csrf_of(page: &str) -> String {
 /// The content hash the first approve form on a page carries.
 pub fn hash_on(page: &str) -> String {
     page.split("name=\"hash\" value=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or_default().to_string()
+}
+
+/// The next night summer time ends (the last Sunday of October) whose month is still open
+/// for reporting (its FK deadline not passed), so the tests do not expire.
+pub fn dst_end_day() -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let today = app::api::service::today();
+    [today.year(), today.year() + 1]
+        .into_iter()
+        .map(|y| {
+            let oct31 = chrono::NaiveDate::from_ymd_opt(y, 10, 31).unwrap();
+            oct31 - chrono::Duration::days(oct31.weekday().num_days_from_sunday() as i64)
+        })
+        .find(|d| app::domain::ReportMonth::of(*d).fk_deadline() >= today)
+        .unwrap()
 }
 
 /// A fresh idempotency key, as a form rendered by the server would carry.

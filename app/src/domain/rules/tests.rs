@@ -1,7 +1,7 @@
 //! Worked examples for V1–V10; each says how the expected result was computed by hand.
 
 use super::*;
-use crate::domain::{Funder, Personnummer, RowInput};
+use crate::domain::{Funder, Granted, Personnummer, RowInput};
 use chrono::NaiveDate;
 
 fn d(s: &str) -> NaiveDate {
@@ -10,7 +10,7 @@ fn d(s: &str) -> NaiveDate {
 
 fn row(id: i64, assistant: i64, recipient: i64, date: &str, start: &str, end: &str, kind: &str) -> RowRecord {
     let next_day = end <= start;
-    let input = RowInput { recipient: recipient.to_string(), date: date.into(), start: start.into(), end: end.into(), next_day, kind: kind.into(), fold: String::new() };
+    let input = RowInput { recipient: recipient.to_string(), date: date.into(), start: start.into(), end: end.into(), next_day, kind: kind.into(), fold: String::new(), fold_end: String::new() };
     RowRecord { id, assistant, recipient, row: input.parse().unwrap() }
 }
 
