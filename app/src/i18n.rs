@@ -170,6 +170,16 @@ texts! {
     ErrMonthClosedFix => "Be din arbetsledare om en rättelse.", "Ask your supervisor for a correction.";
     ErrNoDecision => "Brukaren har inget beslut om assistans det datumet. Kontrollera datumet eller kontakta din arbetsledare.", "The recipient has no decision on assistance on that date. Check the date or contact your supervisor.";
     RowSavedNotClaimable => "Tiden är sparad, men raden kan inte tas med i räkningen till Försäkringskassan förrän felet nedan är rättat. Lönen påverkas inte.", "The time is saved, but the row cannot be claimed from Försäkringskassan until the error below is fixed. Wages are not affected.";
+    AttestNeedsApproval => "Bara en godkänd månad kan attesteras.", "Only an approved month can be attested.";
+    AttestContentChanged => "Raderna har ändrats sedan brukaren godkände månaden. Den behöver godkännas igen innan den kan attesteras.", "The rows have changed since the recipient approved the month. It needs approval again before it can be attested.";
+    AttestPeopleMissing => "Uppgifter om brukaren, assistenten eller kommunen saknas eller är felaktiga. Rätta registret och försök igen.", "Details of the recipient, the assistant or the municipality are missing or wrong. Correct the register and try again.";
+    MonthAttested => "Tidsredovisningen är attesterad och låst.", "The time report is attested and locked.";
+    MonthsAttested => "Attesterade tidsredovisningar:", "Time reports attested:";
+    NothingToAttest => "Inga godkända månader utan fel fanns att attestera.", "There were no approved months without errors to attest.";
+    Attest => "Attestera", "Attest";
+    AttestReady => "Attestera alla godkända utan fel", "Attest every approved month without errors";
+    Download3059 => "Hämta 3059 (XML)", "Download 3059 (XML)";
+    Action => "Åtgärd", "Action";
     MonthChanged => "Månaden har ändrats sedan du öppnade sidan. Titta igen på raderna innan du godkänner.", "The month has changed since you opened the page. Look at the rows again before you approve.";
     TextTooLong => "Texten är för lång. Korta den till högst 1 000 tecken.", "The text is too long. Shorten it to at most 1,000 characters.";
     TextBadChars => "Texten innehåller osynliga styrtecken. Skriv den igen utan att klistra in.", "The text contains invisible control characters. Type it again instead of pasting.";

@@ -124,6 +124,55 @@ pub async fn decide_month(State(state): State<AppState>, session: Session, clien
 }
 
 #[derive(Deserialize)]
+pub struct AttestForm {
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    manad: String,
+}
+
+pub async fn attest_month(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    let (cx, f, keys) = handler_prelude!(state, session, client, body, AttestForm);
+    let outcome = changes::attest_month(&cx, &f.key, &f.manad, idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
+}
+
+pub async fn attest_ready(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    let (cx, f, keys) = handler_prelude!(state, session, client, body, AttestForm);
+    let outcome = changes::attest_ready(&cx, &f.manad, idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
+}
+
+#[derive(Deserialize)]
+pub struct ReportQuery {
+    nyckel: Option<String>,
+}
+
+/// An attested FK 3059: exactly the bytes frozen at attestation, never rendered again.
+pub async fn export_3059(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, Query(q): Query<ReportQuery>) -> Response {
+    let cx = match cx(&state, session, client).await {
+        Ok(cx) => cx,
+        Err(r) => return r,
+    };
+    let Some(id) = q.nyckel.as_deref().and_then(|k| k.trim().parse::<i64>().ok()) else {
+        return (StatusCode::BAD_REQUEST, "nyckel").into_response();
+    };
+    match service::frozen_3059(&cx, id).await {
+        Err(e) => page_error(e),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Ok(Some((month, frozen))) => (
+            [
+                (header::CONTENT_TYPE, "application/xml; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"FK3059-{month}-{}.xml\"", frozen.id)),
+                (header::HeaderName::from_static("x-content-sha256"), frozen.sha256.clone()),
+            ],
+            frozen.bytes,
+        )
+            .into_response(),
+    }
+}
+
+#[derive(Deserialize)]
 pub struct MonthQuery {
     manad: Option<String>,
     /// `1` asks for the final export (every month attested); anything else is preliminary.

@@ -437,3 +437,46 @@ async fn a_fresh_install_has_no_accounts_until_server_admin_create() {
     p.child.kill().unwrap();
     p.child.wait().unwrap();
 }
+
+#[tokio::test]
+async fn what_the_provider_attests_is_frozen_and_exported_byte_for_byte() {
+    let app = spawn_app().await;
+    let cecilia = recipient(&app, "Cecilia").await;
+    let (anna, _) = app.login("anna").await;
+    let (eva, _) = app.login("eva").await;
+    let (admin, _) = app.login("admin").await;
+    let month = next_month();
+    app.post(&anna, "/assistent/rad", &[("recipient", &cecilia), ("date", &format!("{month}-03")), ("start", "08:00"), ("end", "12:30"), ("kind", "aktiv")]).await;
+    app.post(&anna, "/assistent/skicka", &[("recipient", &cecilia), ("manad", &month.to_string()), ("attest", "on")]).await;
+    let key = app.id(&format!("SELECT id FROM month_reports WHERE recipient_id = {cecilia} AND month = '{month}'")).await.to_string();
+    let (_, page) = app.page(&eva, &format!("/brukare?manad={month}")).await;
+    app.post(&eva, "/brukare/beslut", &[("key", &key), ("manad", &month.to_string()), ("decision", "approve"), ("hash", &hash_on(&page))]).await;
+
+    // Two attestations at once (a double-click, two administrators): one frozen document.
+    let attest: Vec<(String, String)> = [("key", key.as_str()), ("manad", &month.to_string()), ("csrf", &admin.csrf)].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let forms = vec![[attest.clone(), vec![("idem".into(), common::key())]].concat(), [attest, vec![("idem".into(), common::key())]].concat()];
+    at_once(&app, &admin, "/admin/attestera", forms).await;
+    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM frozen_reports WHERE month_report_id = {key}")).await, 1);
+    let status: String = sqlx::query_scalar(&format!("SELECT status FROM month_reports WHERE id = {key}")).fetch_one(&app.pool).await.unwrap();
+    assert_eq!(status, "attested");
+    let (xml, sha): (Vec<u8>, String) = sqlx::query_as(&format!("SELECT xml, sha256 FROM frozen_reports WHERE month_report_id = {key}")).fetch_one(&app.pool).await.unwrap();
+    assert_eq!(app::domain::fk::sha256_hex(&xml), sha);
+    let text = String::from_utf8(xml.clone()).unwrap();
+    assert!(text.contains("<fromTid>8.00</fromTid><tomTid>12.30</tomTid><aktivTid>TRUE</aktivTid>") && text.contains(&format!("<datumForUnderskriftAnordnare>{}</datumForUnderskriftAnordnare>", app::api::service::today())), "{text}");
+
+    // The export is those bytes, also after the register changes.
+    sqlx::query("UPDATE assistants SET last_name = 'Omdöpt' WHERE first_name = 'Anna'").execute(&app.pool).await.unwrap();
+    sqlx::query("UPDATE tenants SET phone = '010-999 99 99'").execute(&app.pool).await.unwrap();
+    let res = admin.get(app.url(&format!("/admin/3059?nyckel={key}"))).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["x-content-sha256"].to_str().unwrap(), sha);
+    assert_eq!(res.bytes().await.unwrap().to_vec(), xml, "never rendered again from live records");
+    // Another municipality's administrator gets nothing.
+    let (other, _) = app.login("admin.provstad").await;
+    assert_eq!(other.get(app.url(&format!("/admin/3059?nyckel={key}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    // The database keeps it append-only, and the attested month's rows locked.
+    assert!(sqlx::query("UPDATE frozen_reports SET sha256 = 'x'").execute(&app.pool).await.unwrap_err().to_string().contains("append-only"));
+    assert!(sqlx::query(&format!("DELETE FROM time_rows WHERE recipient_id = {cecilia} AND work_date = '{month}-03'")).execute(&app.pool).await.unwrap_err().to_string().contains("month locked"));
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'month.attest'").await, 1);
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'export.3059'").await, 1);
+}

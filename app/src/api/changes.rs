@@ -272,3 +272,108 @@ pub async fn decide_month(cx: &Cx, month_key: &str, month: &str, decision: &str,
     let audit = AuditEntry { after: Some(after), ..cx.audit_entry(action, format!("month {id}")) };
     commit(db, c.user_id, key, audit, notice(back, if approve { T::MonthApproved } else { T::MonthRejected })).await
 }
+
+/// Attests one approved month inside `db`'s transaction: the content must be what the
+/// recipient approved; the 3059 is built, frozen (its exact bytes and SHA-256 stored) and the
+/// month moves to attested, with its history. Returns why not, when it cannot.
+async fn attest_in(db: &mut Box<dyn Store>, cx: &Cx, tenant: i64, user: i64, id: i64) -> Result<Result<String, T>, PageError> {
+    use crate::domain::fk::{Tidsredovisning, Underskrifter};
+    let Some((record, month)) = db.month_record_by_id(tenant, id).await.map_err(internal)? else {
+        return Ok(Err(T::NotAllowed));
+    };
+    if record.status != MonthStatus::Approved {
+        return Ok(Err(T::AttestNeedsApproval));
+    }
+    // The previous month's last night reaches into this month's first day.
+    let rows = db.rows_between(tenant, month.first_day() - chrono::Duration::days(1), month.last_day()).await.map_err(internal)?;
+    let pair: Vec<&StoredRow> = rows.iter().filter(|r| r.assistant_id == record.assistant_id && r.recipient_id == record.recipient_id).collect();
+    let in_month: Vec<&StoredRow> = pair.iter().copied().filter(|r| month.contains(r.row.date())).collect();
+    let current = content_hash(in_month.iter().map(|r| &r.row));
+    let approved = db.last_event(tenant, id, "approve").await.map_err(internal)?.and_then(|(_, h)| h);
+    if approved.as_deref() != Some(current.as_str()) {
+        return Ok(Err(T::AttestContentChanged));
+    }
+    let people = db.people(tenant).await.map_err(internal)?;
+    let (Some(assistant), Some(recipient), Some(provider)) =
+        (people.assistants.get(&record.assistant_id), people.recipients.get(&record.recipient_id), db.provider(tenant).await.map_err(internal)?)
+    else {
+        return Ok(Err(T::AttestPeopleMissing));
+    };
+    let report_id = super::service::random_uuid();
+    let refs: Vec<&crate::domain::TimeRow> = pair.iter().map(|r| &r.row).collect();
+    let Ok(mut report) = Tidsredovisning::build(&report_id, month, recipient, assistant, &provider, &refs) else {
+        return Err(PageError::Internal);
+    };
+    let submitted = db.last_event(tenant, id, "submit").await.map_err(internal)?.and_then(|(at, _)| chrono::NaiveDate::parse_from_str(at.get(..10)?, "%Y-%m-%d").ok());
+    report.underskrifter = Underskrifter { anordnare_datum: Some(today()), anordnare_telefon: Some(provider.phone.clone()), assistent_datum: submitted, assistent_telefon: None };
+    let frozen = report.freeze();
+    db.store_frozen(tenant, id, &frozen, user).await.map_err(|e| match e {
+        RepoError::Conflict(_) => PageError::Internal,
+        e => internal(e),
+    })?;
+    if !db.transition(tenant, id, MonthStatus::Approved, MonthStatus::Attested, user, None).await.map_err(internal)? {
+        return Ok(Err(T::AttestNeedsApproval));
+    }
+    db.month_event(tenant, id, user, "attest", None, &current).await.map_err(internal)?;
+    let after = serde_json::json!({ "status": "attested", "report_id": frozen.id, "sha256": frozen.sha256, "content_hash": current }).to_string();
+    db.audit(&AuditEntry { after: Some(after), ..cx.audit_entry("month.attest", format!("month {id}")) }).await.map_err(internal)?;
+    Ok(Ok(frozen.sha256))
+}
+
+/// The provider attests one approved month (FK 3059): a signature record with the SHA-256 of
+/// the frozen canonical document, whose bytes are stored and exported as they are.
+pub async fn attest_month(cx: &Cx, month_key: &str, month: &str, key: Option<&str>) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let back = page("/admin", ReportMonth::parse(month));
+    let Ok(id) = month_key.trim().parse::<i64>() else {
+        return Ok(error(back, T::NotAllowed));
+    };
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    match attest_in(&mut db, cx, c.tenant_id, c.user_id, id).await? {
+        Err(t) => Ok(error(back, t)),
+        Ok(_) => {
+            // The audit entry is written by attest_in; the outcome is remembered with it.
+            if let Some(k) = key {
+                let outcome = notice(back.clone(), T::MonthAttested);
+                db.remember_outcome(c.user_id, k, "month.attest", &serde_json::to_string(&outcome).map_err(internal)?).await.map_err(internal)?;
+            }
+            db.finish().await.map_err(internal)?;
+            Ok(notice(back, T::MonthAttested))
+        }
+    }
+}
+
+/// The provider attests, in one transaction, every approved month of `month` whose rows the
+/// preflight finds no error in (V9, which attestation itself answers, aside).
+pub async fn attest_ready(cx: &Cx, month: &str, key: Option<&str>) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let Some(m) = ReportMonth::parse(month) else {
+        return Ok(error("/admin".into(), T::NotAllowed));
+    };
+    let back = page("/admin", Some(m));
+    let blocked = super::service::months_with_errors(cx, c, m).await?;
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    let records = db.month_records(c.tenant_id, m, None, None).await.map_err(internal)?;
+    let mut attested = 0;
+    for r in records.iter().filter(|r| r.status == MonthStatus::Approved) {
+        let Some(id) = r.id else { continue };
+        if blocked.contains(&(r.assistant_id, r.recipient_id)) {
+            continue;
+        }
+        if attest_in(&mut db, cx, c.tenant_id, c.user_id, id).await?.is_ok() {
+            attested += 1;
+        }
+    }
+    let outcome = said(back, Flash { notice: Some(if attested > 0 { T::MonthsAttested } else { T::NothingToAttest }), count: Some(attested), ..Default::default() });
+    if let Some(k) = key {
+        db.remember_outcome(c.user_id, k, "month.attest_ready", &serde_json::to_string(&outcome).map_err(internal)?).await.map_err(internal)?;
+    }
+    db.finish().await.map_err(internal)?;
+    Ok(outcome)
+}

@@ -64,6 +64,8 @@ pub struct Flash {
     pub username: Option<String>,
     /// Warnings and notes of the rules engine on a row that was saved.
     pub findings: Vec<crate::domain::rules::Finding>,
+    /// How many things a bulk action did (shown with the notice).
+    pub count: Option<usize>,
 }
 
 /// Where a form post leads and what the next page says (post/redirect/get). Stored under the
@@ -168,6 +170,7 @@ pub struct AdminPage {
     /// The month's preflight: everything standing between it and an export.
     pub preflight: Vec<crate::domain::rules::Finding>,
     pub ready: bool,
+    pub flash: Flash,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -169,6 +169,15 @@ pub trait Store: Send {
 
     async fn audit(&mut self, entry: &AuditEntry) -> RepoResult<()>;
 
+    /// The provider (the municipality) as the FK documents name it.
+    async fn provider(&mut self, tenant: i64) -> RepoResult<Option<crate::domain::Provider>>;
+    /// The latest step of `action` in a month's history: when (ISO instant) and the content hash.
+    async fn last_event(&mut self, tenant: i64, month_id: i64, action: &str) -> RepoResult<Option<(String, Option<String>)>>;
+    /// Stores a 3059 frozen at attestation (append-only; a correction is a new version).
+    async fn store_frozen(&mut self, tenant: i64, month_id: i64, report: &crate::domain::fk::Frozen3059, by_user: i64) -> RepoResult<()>;
+    /// The latest frozen 3059 of a month, exactly as stored.
+    async fn frozen(&mut self, tenant: i64, month_id: i64) -> RepoResult<Option<crate::domain::fk::Frozen3059>>;
+
     /// The failed-login counter under `key`.
     async fn throttle(&mut self, key: &str) -> RepoResult<Throttle>;
     async fn set_throttle(&mut self, key: &str, t: Throttle, now: i64) -> RepoResult<()>;

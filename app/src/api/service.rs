@@ -71,6 +71,11 @@ pub fn random_token() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
+/// A fresh UUID (v4), e.g. a 3059's id.
+pub fn random_uuid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
 pub fn now_unix() -> i64 {
     Utc::now().timestamp()
 }
@@ -356,7 +361,28 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>) -> Result<AdminPage
         ready: preflight.ready(),
         preflight: preflight.findings,
         months,
+        flash: cx.take_flash().await,
     })
+}
+
+/// The assistant × recipient pairs whose month has an error-level finding (V9 aside, which
+/// attestation itself answers): those are not attested in bulk.
+pub async fn months_with_errors(cx: &Cx, c: &Caller, month: ReportMonth) -> Result<Vec<(i64, i64)>, PageError> {
+    let mut db = cx.db().await?;
+    let rows = db.month_rows(c.tenant_id, month, None).await.map_err(internal)?;
+    let records = db.month_records(c.tenant_id, month, None, None).await.map_err(internal)?;
+    let months = month_views(records, &rows);
+    let p = month_preflight(&mut db, c, month, &months).await?;
+    let row_pair: HashMap<i64, (i64, i64)> = rows.iter().map(|r| (r.id, (r.assistant_id, r.recipient_id))).collect();
+    let mut out: Vec<(i64, i64)> = p
+        .findings
+        .iter()
+        .filter(|f| f.severity == crate::domain::rules::Severity::Error && f.rule != crate::domain::rules::RuleId::V9)
+        .flat_map(|f| f.rows.iter().filter_map(|id| row_pair.get(id).copied()))
+        .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
 }
 
 /// Everything standing between the month and an export (rules V1–V10).
@@ -443,6 +469,24 @@ pub async fn month_csv(cx: &Cx, month: ReportMonth, locale: Locale, final_export
     w.audit(&cx.audit_entry(action, month.to_string())).await.map_err(internal)?;
     w.finish().await.map_err(internal)?;
     Ok(Ok(out))
+}
+
+/// A month's frozen 3059, for the admin of its own municipality (404 for anyone else's):
+/// exactly the stored bytes. The download is in the audit log.
+pub async fn frozen_3059(cx: &Cx, month_id: i64) -> Result<Option<(ReportMonth, crate::domain::fk::Frozen3059)>, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let mut db = cx.db().await?;
+    let Some((_, month)) = db.month_record_by_id(c.tenant_id, month_id).await.map_err(internal)? else {
+        return Ok(None);
+    };
+    let Some(frozen) = db.frozen(c.tenant_id, month_id).await.map_err(internal)? else {
+        return Ok(None);
+    };
+    drop(db);
+    let mut w = cx.repo.write().await.map_err(internal)?;
+    w.audit(&AuditEntry { after: Some(format!("{{\"report_id\":\"{}\",\"sha256\":\"{}\"}}", frozen.id, frozen.sha256)), ..cx.audit_entry("export.3059", format!("month {month_id}")) }).await.map_err(internal)?;
+    w.finish().await.map_err(internal)?;
+    Ok(Some((month, frozen)))
 }
 
 /// Quotes a CSV field when needed and defuses spreadsheet formulas.

@@ -1,9 +1,9 @@
 //! The administrator's page: the month's status per recipient and assistant, CSV download.
 
-use super::{month_query, Layout, MonthNav, PageFailure};
+use super::{month_query, FlashMessages, FormKeys, Layout, MonthNav, PageFailure};
 use crate::api;
 use crate::domain::rules::Severity;
-use crate::domain::TimeKind;
+use crate::domain::{MonthStatus, TimeKind};
 use crate::i18n::{Locale, T};
 use leptos::prelude::*;
 
@@ -24,6 +24,9 @@ pub fn AdminPage() -> impl IntoView {
                             let errors = page.preflight.iter().filter(|f| f.severity == Severity::Error).count();
                             let warnings = page.preflight.iter().filter(|f| f.severity == Severity::Warning).count();
                             let findings = page.preflight.clone();
+                            let csrf = page.me.csrf.clone();
+                            let month_text = page.month.to_string();
+                            let any_approved = page.months.iter().any(|m| m.status == MonthStatus::Approved);
                             // Rows in the repeated autumn hour: FK's own sum of such a 3059 can
                             // differ from the 3057, so the administrator checks with FK.
                             let repeated: Vec<String> = page.months.iter().flat_map(|m| {
@@ -32,10 +35,18 @@ pub fn AdminPage() -> impl IntoView {
                             view! {
                                 <Layout me=Some(page.me)>
                                     <h1>{l.t(T::AdminTitle)} " " {page.month.to_string()}</h1>
+                                    <FlashMessages notice=page.flash.notice error=page.flash.error count=page.flash.count />
                                     <p class="deadline">{l.t(T::Deadline)} ": " <strong>{page.deadline}</strong>
                                         " (" {page.days_left} " " {l.t(T::DaysLeft)} ")"</p>
                                     <MonthNav month=page.month path="/admin" />
                                     <p><a class="button" href=csv download="">{l.t(T::DownloadCsv)}</a></p>
+                                    {any_approved.then(|| view! {
+                                        <form method="post" action="/admin/attestera-alla" class="inline">
+                                            <FormKeys csrf=csrf.clone() />
+                                            <input type="hidden" name="manad" value=month_text.clone() />
+                                            <button type="submit" class="primary">{l.t(T::AttestReady)}</button>
+                                        </form>
+                                    })}
                                     {if empty {
                                         view! { <p class="muted">{l.t(T::NoMonths)}</p> }.into_any()
                                     } else {
@@ -49,17 +60,35 @@ pub fn AdminPage() -> impl IntoView {
                                                         <th scope="col">{l.t(T::Status)}</th>
                                                         {TimeKind::ALL.into_iter().map(|k| view! { <th scope="col" class="num">{k.label(l)}</th> }).collect_view()}
                                                         <th scope="col" class="num">{l.t(T::PayableHours)}</th>
+                                                        <th scope="col">{l.t(T::Action)}</th>
                                                     </tr></thead>
                                                     <tbody>
-                                                        {page.months.into_iter().map(|m| view! {
+                                                        {page.months.into_iter().map(|m| {
+                                                            let key = m.key.map(|k| k.to_string()).unwrap_or_default();
+                                                            let action = match m.status {
+                                                                MonthStatus::Approved => view! {
+                                                                    <form method="post" action="/admin/attestera" class="inline">
+                                                                        <FormKeys csrf=csrf.clone() />
+                                                                        <input type="hidden" name="key" value=key.clone() />
+                                                                        <input type="hidden" name="manad" value=month_text.clone() />
+                                                                        <button type="submit" aria-label=format!("{} {} – {}", l.t(T::Attest), m.assistant.name, m.recipient.name)>{l.t(T::Attest)}</button>
+                                                                    </form>
+                                                                }.into_any(),
+                                                                MonthStatus::Attested | MonthStatus::Exported => view! {
+                                                                    <a href=format!("/admin/3059?nyckel={key}") download="">{l.t(T::Download3059)}</a>
+                                                                }.into_any(),
+                                                                _ => ().into_any(),
+                                                            };
+                                                            view! {
                                                             <tr>
                                                                 <th scope="row">{m.recipient.name}</th>
                                                                 <td>{m.assistant.name}</td>
                                                                 <td><span class=format!("badge {}", m.status.code())>{m.status.label(l)}</span></td>
                                                                 {TimeKind::ALL.into_iter().map(|k| view! { <td class="num">{m.totals.get(k).to_string()}</td> }).collect_view()}
                                                                 <td class="num">{super::month::decimal(&m.payable, l)}</td>
+                                                                <td>{action}</td>
                                                             </tr>
-                                                        }).collect_view()}
+                                                        }}).collect_view()}
                                                     </tbody>
                                                 </table>
                                             </div>

@@ -99,10 +99,10 @@ pub fn PageFailure(error: PageError) -> impl IntoView {
 
 /// A notice or error carried over from the previous form post.
 #[component]
-pub fn FlashMessages(notice: Option<T>, error: Option<T>) -> impl IntoView {
+pub fn FlashMessages(notice: Option<T>, error: Option<T>, #[prop(default = None)] count: Option<usize>) -> impl IntoView {
     let l = expect_context::<Locale>();
     view! {
-        {notice.map(|n| view! { <p class="notice" role="status">{l.t(n)}</p> })}
+        {notice.map(|n| view! { <p class="notice" role="status">{l.t(n)}{count.map(|c| format!(" {c}"))}</p> })}
         {error.map(|e| view! { <p class="alert" role="alert">{l.t(e)}</p> })}
     }
 }

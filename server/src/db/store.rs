@@ -6,7 +6,8 @@ use app::api::repo::{AuditEntry, Caller, Credentials, MonthRecord, People, RepoR
 use app::api::Role;
 use app::domain::row::DstFold;
 use app::domain::rules::RowFacts;
-use app::domain::{MonthStatus, ReportMonth, TimeKind, TimeRow};
+use app::domain::fk::Frozen3059;
+use app::domain::{MonthStatus, Organisationsnummer, Provider, ReportMonth, TimeKind, TimeRow};
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveTime};
 use sqlx::pool::PoolConnection;
@@ -459,5 +460,57 @@ impl Store for SqliteStore {
     async fn clear_throttle(&mut self, key: &str) -> RepoResult<()> {
         sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(key).execute(self.c()).await.map_err(err)?;
         Ok(())
+    }
+
+    async fn provider(&mut self, tenant: i64) -> RepoResult<Option<Provider>> {
+        let r = sqlx::query("SELECT name, org_number, contact_person, phone, f_skatt, ivo_permit FROM tenants WHERE id = $1").bind(tenant).fetch_optional(self.c()).await.map_err(err)?;
+        Ok(r.and_then(|r| {
+            Some(Provider {
+                name: r.get("name"),
+                organisationsnummer: Organisationsnummer::parse(r.get("org_number"))?,
+                contact_person: r.get("contact_person"),
+                phone: r.get("phone"),
+                f_skatt: r.get::<i64, _>("f_skatt") != 0,
+                ivo_permit: r.get("ivo_permit"),
+            })
+        }))
+    }
+
+    async fn last_event(&mut self, tenant: i64, month_id: i64, action: &str) -> RepoResult<Option<(String, Option<String>)>> {
+        let r = sqlx::query("SELECT at, content_hash FROM month_events WHERE tenant_id = $1 AND month_report_id = $2 AND action = $3 ORDER BY id DESC LIMIT 1")
+            .bind(tenant)
+            .bind(month_id)
+            .bind(action)
+            .fetch_optional(self.c())
+            .await
+            .map_err(err)?;
+        Ok(r.map(|r| (r.get("at"), r.get("content_hash"))))
+    }
+
+    async fn store_frozen(&mut self, tenant: i64, month_id: i64, report: &Frozen3059, by_user: i64) -> RepoResult<()> {
+        sqlx::query(
+            "INSERT INTO frozen_reports (tenant_id, month_report_id, version, report_id, xml, sha256, attested_by)
+             VALUES ($1, $2, (SELECT COALESCE(MAX(version), 0) + 1 FROM frozen_reports WHERE month_report_id = $2), $3, $4, $5, $6)",
+        )
+        .bind(tenant)
+        .bind(month_id)
+        .bind(&report.id)
+        .bind(&report.bytes)
+        .bind(&report.sha256)
+        .bind(by_user)
+        .execute(self.c())
+        .await
+        .map_err(err)?;
+        Ok(())
+    }
+
+    async fn frozen(&mut self, tenant: i64, month_id: i64) -> RepoResult<Option<Frozen3059>> {
+        let r = sqlx::query("SELECT report_id, xml, sha256 FROM frozen_reports WHERE tenant_id = $1 AND month_report_id = $2 ORDER BY version DESC LIMIT 1")
+            .bind(tenant)
+            .bind(month_id)
+            .fetch_optional(self.c())
+            .await
+            .map_err(err)?;
+        Ok(r.map(|r| Frozen3059 { id: r.get("report_id"), bytes: r.get("xml"), sha256: r.get("sha256") }))
     }
 }
