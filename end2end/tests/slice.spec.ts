@@ -66,8 +66,19 @@ test("assistant reports, recipient approves, admin sees it and downloads CSV", a
   const csv = await page.request.get(`/admin/export.csv?manad=${month}`);
   expect(csv.status()).toBe(200);
   const text = await csv.text();
-  expect(text).toContain(`Exempelby kommun;Bo Berg;Anna Andersson;${day};08:00;16:30;0;aktiv;510;approved`);
+  expect(text).toContain(`Exempelby kommun;Bo Berg;Anna Andersson;${day};08:00;16:30;0;aktiv;510;approved;nej`);
   expect(text).not.toContain("Provstad");
+
+  // The administrator attests the approved month: its 3059 is frozen and can be downloaded.
+  await row.getByRole("button", { name: "Attestera Anna Andersson – Bo Berg" }).click();
+  await expect(page.getByRole("status")).toHaveText("Tidsredovisningen är attesterad och låst.");
+  await expect(row.locator(".badge")).toHaveText("Attesterad");
+  const href = await row.getByRole("link", { name: "Hämta 3059 (XML)" }).getAttribute("href");
+  const xml = await page.request.get(href!);
+  expect(xml.status()).toBe(200);
+  const body = await xml.text();
+  expect(body).toContain(`<dag>14</dag><fromTid>8.00</fromTid><tomTid>16.30</tomTid><aktivTid>TRUE</aktivTid>`);
+  expect(body).toContain("<personnummer>194503150049</personnummer>");
 });
 
 test("another role's page answers 403 and a logged-out visit goes to login", async ({ page }) => {
