@@ -82,6 +82,23 @@ fn AssistantMonth(m: MonthView, month: String, csrf: String) -> impl IntoView {
     }
 }
 
+/// "Which of the two 02:00–02:59?" for one end of the row (`fold` or `fold_end`).
+/// Takes the locale as an argument: in the browser an island has no app context.
+fn fold_question(l: Locale, name: &'static str, label: T, choice: RwSignal<String>, touched: impl Fn() + 'static) -> impl IntoView {
+    let label = l.t(label);
+    let v = choice.get_untracked();
+    view! {
+        <div class="field">
+            <label for=name>{label}</label>
+            <select id=name name=name on:change:target=move |ev| { choice.set(ev.target().value()); touched() }>
+                <option value="" selected=v.is_empty()>{l.t(T::FoldChoose)}</option>
+                <option value="summer" selected=v == "summer">{l.t(T::FoldSummer)}</option>
+                <option value="winter" selected=v == "winter">{l.t(T::FoldWinter)}</option>
+            </select>
+        </div>
+    }
+}
+
 fn messages(errors: &[RowError], field: RowField, l: Locale) -> Option<String> {
     let m: Vec<String> = errors.iter().filter(|e| e.field() == field).map(|e| e.message(l)).collect();
     (!m.is_empty()).then(|| m.join(" "))
@@ -203,32 +220,8 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, va
                     {field_error(RowField::End)}
                 </div>
             </div>
-            {move || show_fold.get().then(|| {
-                let v = fold.get_untracked();
-                view! {
-                <div class="field">
-                    <label for="fold">{l.t(T::FoldQuestion)}</label>
-                    <select id="fold" name="fold" on:change:target=move |ev| { fold.set(ev.target().value()); touch(RowField::Start); touch(RowField::End) }>
-                        <option value="" selected=v.is_empty()>{l.t(T::FoldChoose)}</option>
-                        <option value="summer" selected=v == "summer">{l.t(T::FoldSummer)}</option>
-                        <option value="winter" selected=v == "winter">{l.t(T::FoldWinter)}</option>
-                    </select>
-                </div>
-                }
-            })}
-            {move || show_fold_end.get().then(|| {
-                let v = fold_end.get_untracked();
-                view! {
-                <div class="field">
-                    <label for="fold_end">{l.t(T::FoldEndQuestion)}</label>
-                    <select id="fold_end" name="fold_end" on:change:target=move |ev| { fold_end.set(ev.target().value()); touch(RowField::End) }>
-                        <option value="" selected=v.is_empty()>{l.t(T::FoldChoose)}</option>
-                        <option value="summer" selected=v == "summer">{l.t(T::FoldSummer)}</option>
-                        <option value="winter" selected=v == "winter">{l.t(T::FoldWinter)}</option>
-                    </select>
-                </div>
-                }
-            })}
+            {move || show_fold.get().then(|| fold_question(l, "fold", T::FoldQuestion, fold, move || { touch(RowField::Start); touch(RowField::End) }))}
+            {move || show_fold_end.get().then(|| fold_question(l, "fold_end", T::FoldEndQuestion, fold_end, move || touch(RowField::End)))}
             <div class="check">
                 <input type="checkbox" id="next_day" name="next_day" checked=values.next_day
                     on:change:target=move |ev| { next_day.set(ev.target().checked()); touch(RowField::End) } />
