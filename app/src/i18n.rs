@@ -180,6 +180,52 @@ texts! {
     AttestReady => "Attestera alla godkända utan fel", "Attest every approved month without errors";
     Download3059 => "Hämta 3059 (XML)", "Download 3059 (XML)";
     Action => "Åtgärd", "Action";
+    AssistantSaved => "Assistenten är sparad.", "The assistant is saved.";
+    AssistantsTitle => "Assistenter", "Assistants";
+    NewAssistant => "Ny assistent", "New assistant";
+    EditAssistant => "Ändra assistent", "Edit assistant";
+    SearchByName => "Sök på namn", "Search by name";
+    Search => "Sök", "Search";
+    AssistantsCount => "assistenter", "assistants";
+    Personnummer => "Personnummer eller samordningsnummer", "Personnummer or coordination number";
+    PersonnummerHint => "12 siffror, till exempel 19700512-0105.", "12 digits, for example 19700512-0105.";
+    PersonnummerNow => "Nu registrerat:", "Registered now:";
+    PersonnummerKeep => "Lämna fältet tomt för att behålla det.", "Leave the field empty to keep it.";
+    FirstName => "Förnamn", "First name";
+    LastName => "Efternamn", "Last name";
+    BirthDate => "Födelsedatum", "Birth date";
+    BirthDateHint => "Behövs bara för ett samordningsnummer utan känt födelsedatum.", "Only needed for a coordination number without a known birth date.";
+    Phone => "Telefon", "Phone";
+    EeaResident => "Bor inom EES", "Lives in the EEA";
+    Regime => "Arbetstidsregler", "Working-time rules";
+    RegimeAbJ => "AB bilaga J (kommunens kollektivavtal)", "AB appendix J (the municipal agreement)";
+    RegimeAtl => "Arbetstidslagen", "The Working Hours Act";
+    RegimeHusligt => "Husligt arbete (brukaren är arbetsgivare)", "Domestic work (the recipient employs)";
+    PeriodStart => "Beräkningsperiodens första dag", "First day of the calculation period";
+    PeriodStartHint => "Från den dagen räknas perioderna för genomsnittlig arbetstid (28 dagar vid husligt arbete).", "The periods for average working time are counted from that day (28 days for domestic work).";
+    PeriodMonths => "Beräkningsperiodens längd i månader", "Length of the calculation period in months";
+    Allow24h => "Beslut om 24-timmarspass finns", "A decision on 24-hour shifts exists";
+    CollectiveAgreement => "Omfattas av kollektivavtal (vid Arbetstidslagen)", "Covered by a collective agreement (under the Working Hours Act)";
+    Employer => "Arbetsgivare", "Employer";
+    EmployerProvider => "Kommunen", "The municipality";
+    EmployerOther => "En annan arbetsgivare", "Another employer";
+    EmployerSelf => "Egen företagare", "Self-employed";
+    OtherEmployerName => "Den andra arbetsgivarens namn", "The other employer's name";
+    OtherEmployerOrg => "Den andra arbetsgivarens organisationsnummer", "The other employer's organisationsnummer";
+    Save => "Spara", "Save";
+    Pages => "Sidor", "Pages";
+    Page => "Sida", "Page";
+    PreviousPage => "Föregående sida", "Previous page";
+    NextPage => "Nästa sida", "Next page";
+    ErrRegPersonnummer => "Personnumret stämmer inte. Skriv 12 siffror (ÅÅÅÅMMDD-NNNN) och kontrollera siffrorna.", "The personnummer is not valid. Write 12 digits (YYYYMMDD-NNNN) and check them.";
+    ErrRegPersonnummerTaken => "En annan assistent i kommunen har redan det personnumret. Sök upp den assistenten i stället.", "Another assistant of the municipality already has that number. Look that assistant up instead.";
+    ErrRegMissing => "Fyll i fältet.", "Fill in the field.";
+    ErrRegBirthDateNeeded => "Samordningsnumret har inget känt födelsedatum. Fyll i födelsedatumet så att åldern kan kontrolleras.", "The coordination number carries no known birth date. Fill in the birth date so the age can be checked.";
+    ErrRegDate => "Skriv datumet som ÅÅÅÅ-MM-DD.", "Write the date as YYYY-MM-DD.";
+    ErrRegMonths => "Välj en längd på 1–4 månader.", "Choose a length of 1–4 months.";
+    ErrRegChoice => "Välj ett av alternativen.", "Choose one of the options.";
+    ErrRegOrg => "Organisationsnumret stämmer inte. Skriv 10 siffror, till exempel 556000-0001.", "The organisationsnummer is not valid. Write 10 digits, for example 556000-0001.";
+    AdminRegister => "Register: assistenter", "Register: assistants";
     MonthChanged => "Månaden har ändrats sedan du öppnade sidan. Titta igen på raderna innan du godkänner.", "The month has changed since you opened the page. Look at the rows again before you approve.";
     TextTooLong => "Texten är för lång. Korta den till högst 1 000 tecken.", "The text is too long. Shorten it to at most 1,000 characters.";
     TextBadChars => "Texten innehåller osynliga styrtecken. Skriv den igen utan att klistra in.", "The text contains invisible control characters. Type it again instead of pasting.";
@@ -242,6 +288,26 @@ impl crate::domain::text::TextError {
             crate::domain::text::TextError::TooLong => T::TextTooLong,
             crate::domain::text::TextError::ControlCharacters => T::TextBadChars,
         }
+    }
+}
+
+impl crate::domain::register::RegError {
+    /// What is wrong and what to do, in the user's language.
+    pub fn message(&self, l: Locale) -> String {
+        use crate::domain::register::{RegError, TextErrorKind};
+        l.t(match self {
+            RegError::PersonnummerInvalid => T::ErrRegPersonnummer,
+            RegError::PersonnummerTaken => T::ErrRegPersonnummerTaken,
+            RegError::Missing(_) => T::ErrRegMissing,
+            RegError::Text(_, TextErrorKind::TooLong) => T::TextTooLong,
+            RegError::Text(_, TextErrorKind::ControlCharacters) => T::TextBadChars,
+            RegError::BirthDateNeeded => T::ErrRegBirthDateNeeded,
+            RegError::DateInvalid(_) => T::ErrRegDate,
+            RegError::PeriodMonthsInvalid => T::ErrRegMonths,
+            RegError::Choice(_) => T::ErrRegChoice,
+            RegError::OrganisationsnummerInvalid => T::ErrRegOrg,
+        })
+        .to_string()
     }
 }
 

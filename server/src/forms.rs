@@ -22,6 +22,7 @@ pub fn page_error(e: PageError) -> Response {
     match e {
         PageError::LoggedOut => Redirect::to("/logga-in").into_response(),
         PageError::Forbidden => StatusCode::FORBIDDEN.into_response(),
+        PageError::NotFound => StatusCode::NOT_FOUND.into_response(),
         PageError::Internal => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
@@ -120,6 +121,22 @@ pub struct DecideForm {
 pub async fn decide_month(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
     let (cx, f, keys) = handler_prelude!(state, session, client, body, DecideForm);
     let outcome = changes::decide_month(&cx, &f.key, &f.manad, &f.decision, &f.reason, &f.hash, idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
+}
+
+#[derive(Deserialize)]
+pub struct IdForm {
+    #[serde(default)]
+    id: String,
+}
+
+pub async fn save_assistant(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    let (cx, input, keys) = handler_prelude!(state, session, client, body, app::domain::register::AssistantInput);
+    let id: IdForm = match form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let outcome = app::api::register::save_assistant(&cx, &id.id, &input, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
 

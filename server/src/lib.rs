@@ -78,6 +78,7 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
         .route("/admin/attestera", post(forms::attest_month))
         .route("/admin/attestera-alla", post(forms::attest_ready))
         .route("/admin/3059", get(forms::export_3059))
+        .route("/admin/assistent/spara", post(forms::save_assistant))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         // The islands' wasm, JS and CSS, brotli or gzip as built (scripts/build-site.sh).
         .nest_service("/pkg", ServeDir::new(pkg).precompressed_br().precompressed_gzip())

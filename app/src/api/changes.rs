@@ -19,7 +19,7 @@ fn page(path: &str, month: Option<ReportMonth>) -> String {
     }
 }
 
-fn said(to: String, flash: Flash) -> Outcome {
+pub(super) fn said(to: String, flash: Flash) -> Outcome {
     Outcome { to, flash }
 }
 
@@ -38,7 +38,7 @@ pub fn idempotency_key(s: &str) -> Option<&str> {
 }
 
 /// A write transaction for a change by `user`, or the first outcome if `key` was used before.
-async fn begin(cx: &Cx, user: i64, key: Option<&str>) -> Result<Result<Box<dyn Store>, Outcome>, PageError> {
+pub(super) async fn begin(cx: &Cx, user: i64, key: Option<&str>) -> Result<Result<Box<dyn Store>, Outcome>, PageError> {
     let mut db = cx.repo.write().await.map_err(internal)?;
     if let Some(k) = key {
         if let Some(o) = db.idempotent_outcome(user, k).await.map_err(internal)? {
@@ -49,7 +49,7 @@ async fn begin(cx: &Cx, user: i64, key: Option<&str>) -> Result<Result<Box<dyn S
 }
 
 /// Writes the audit entry and the outcome under the key, then commits: all or nothing.
-async fn commit(mut db: Box<dyn Store>, user: i64, key: Option<&str>, audit: AuditEntry, outcome: Outcome) -> Result<Outcome, PageError> {
+pub(super) async fn commit(mut db: Box<dyn Store>, user: i64, key: Option<&str>, audit: AuditEntry, outcome: Outcome) -> Result<Outcome, PageError> {
     db.audit(&audit).await.map_err(internal)?;
     if let Some(k) = key {
         let json = serde_json::to_string(&outcome).map_err(internal)?;

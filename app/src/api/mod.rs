@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 pub mod changes;
 #[cfg(feature = "ssr")]
+pub mod register;
+#[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -60,6 +62,8 @@ pub struct Flash {
     pub row_form: Option<(RowInput, Vec<RowError>)>,
     /// The rejection form: which month, what was typed.
     pub reject_form: Option<(i64, String)>,
+    /// The assistant register form as typed (which assistant, or new), with what was wrong.
+    pub assistant_form: Option<(Option<i64>, crate::domain::register::AssistantInput, Vec<crate::domain::register::RegError>)>,
     /// The login form's username as typed (never the password).
     pub username: Option<String>,
     /// Warnings and notes of the rules engine on a row that was saved.
@@ -173,6 +177,39 @@ pub struct AdminPage {
     pub flash: Flash,
 }
 
+/// One assistant in the register's list (the personnummer masked).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AssistantListItem {
+    pub id: i64,
+    pub name: String,
+    pub personnummer_masked: String,
+    pub regime: String,
+    pub phone: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AssistantsPage {
+    pub me: Me,
+    pub query: String,
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+    pub assistants: Vec<AssistantListItem>,
+    pub flash: Flash,
+}
+
+/// The assistant form: empty for a new one, else the stored values (the personnummer only
+/// masked: it is not retyped unless it changes).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AssistantFormPage {
+    pub me: Me,
+    pub id: Option<i64>,
+    pub personnummer_masked: Option<String>,
+    pub values: crate::domain::register::AssistantInput,
+    pub errors: Vec<crate::domain::register::RegError>,
+    pub form_key: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LoginPage {
     pub error: Option<T>,
@@ -188,6 +225,8 @@ pub enum PageError {
     LoggedOut,
     /// Logged in as another role.
     Forbidden,
+    /// Nothing of the caller's municipality by that id (another's answers the same).
+    NotFound,
     Internal,
 }
 
@@ -208,6 +247,7 @@ fn failed(e: PageError) -> PageError {
         r.set_status(match e {
             PageError::LoggedOut => StatusCode::UNAUTHORIZED,
             PageError::Forbidden => StatusCode::FORBIDDEN,
+            PageError::NotFound => StatusCode::NOT_FOUND,
             PageError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         });
     }
@@ -240,4 +280,21 @@ pub async fn load_admin_page(month: Option<String>) -> PageResult<AdminPage> {
 #[server(prefix = "/api", endpoint = "load_login_page")]
 pub async fn load_login_page() -> PageResult<LoginPage> {
     service::login_page().await.map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_assistants_page")]
+pub async fn load_assistants_page(query: Option<String>, page: Option<String>) -> PageResult<AssistantsPage> {
+    let cx = service::Cx::from_request().await.map_err(failed)?;
+    let page = page.as_deref().and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1);
+    register::assistants_page(&cx, query.unwrap_or_default().trim(), page).await.map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_assistant_form")]
+pub async fn load_assistant_form(id: Option<String>) -> PageResult<AssistantFormPage> {
+    let cx = service::Cx::from_request().await.map_err(failed)?;
+    let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(s.parse::<i64>().map_err(|_| failed(PageError::NotFound))?),
+    };
+    register::assistant_form(&cx, id).await.map_err(failed)
 }

@@ -169,6 +169,15 @@ pub trait Store: Send {
 
     async fn audit(&mut self, entry: &AuditEntry) -> RepoResult<()>;
 
+    /// One page of the tenant's assistants (a name search), and how many match in all.
+    async fn assistant_list(&mut self, tenant: i64, query: &str, offset: i64, limit: i64) -> RepoResult<(Vec<super::AssistantListItem>, i64)>;
+    /// One of the tenant's assistants as the form shows it: masked number, whether the number
+    /// carries a birth date, the values.
+    async fn assistant_form(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(String, bool, crate::domain::register::AssistantInput)>>;
+    /// Creates (`id` None) or updates one of the tenant's assistants; returns its id. A
+    /// personnummer another assistant of the tenant has is a `Conflict::Duplicate`.
+    async fn save_assistant(&mut self, tenant: i64, id: Option<i64>, a: &crate::domain::register::AssistantData) -> RepoResult<Option<i64>>;
+
     /// The provider (the municipality) as the FK documents name it.
     async fn provider(&mut self, tenant: i64) -> RepoResult<Option<crate::domain::Provider>>;
     /// The latest step of `action` in a month's history: when (ISO instant) and the content hash.

@@ -179,7 +179,7 @@ pub fn internal(e: impl std::fmt::Display) -> PageError {
     PageError::Internal
 }
 
-fn me(cx: &Cx, c: &Caller) -> Me {
+pub(super) fn me(cx: &Cx, c: &Caller) -> Me {
     Me { name: c.display_name.clone(), role: c.role, tenant: c.tenant_name.clone(), csrf: cx.csrf.clone().unwrap_or_default() }
 }
 

@@ -8,6 +8,7 @@ pub mod month;
 pub mod people;
 pub mod personnummer;
 pub mod rates;
+pub mod register;
 pub mod row;
 pub mod rules;
 pub mod status;

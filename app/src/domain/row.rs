@@ -85,7 +85,7 @@ pub struct RowInput {
 }
 
 /// HTML checkboxes send "on" when ticked and nothing when not; JSON carries a bool.
-fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+pub(crate) fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Checkbox {

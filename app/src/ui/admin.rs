@@ -36,6 +36,7 @@ pub fn AdminPage() -> impl IntoView {
                                 <Layout me=Some(page.me)>
                                     <h1>{l.t(T::AdminTitle)} " " {page.month.to_string()}</h1>
                                     <FlashMessages notice=page.flash.notice error=page.flash.error count=page.flash.count />
+                                    <nav aria-label=l.t(T::AdminRegister)><a href="/admin/assistenter">{l.t(T::AdminRegister)}</a></nav>
                                     <p class="deadline">{l.t(T::Deadline)} ": " <strong>{page.deadline}</strong>
                                         " (" {page.days_left} " " {l.t(T::DaysLeft)} ")"</p>
                                     <MonthNav month=page.month path="/admin" />

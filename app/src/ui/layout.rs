@@ -82,11 +82,13 @@ pub fn PageFailure(error: PageError) -> impl IntoView {
                 expect_context::<leptos_axum::ResponseOptions>().set_status(StatusCode::FOUND);
             }
             PageError::Forbidden => expect_context::<leptos_axum::ResponseOptions>().set_status(StatusCode::FORBIDDEN),
+            PageError::NotFound => expect_context::<leptos_axum::ResponseOptions>().set_status(StatusCode::NOT_FOUND),
             PageError::Internal => expect_context::<leptos_axum::ResponseOptions>().set_status(StatusCode::INTERNAL_SERVER_ERROR),
         }
     }
     let text = match error {
         PageError::Forbidden => l.t(T::Forbidden),
+        PageError::NotFound => l.t(T::NotFound),
         _ => l.t(T::NotAllowed),
     };
     view! {

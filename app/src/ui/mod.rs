@@ -7,6 +7,7 @@ mod layout;
 mod login;
 mod month;
 mod recipient;
+mod register;
 
 use crate::i18n::{Locale, T};
 use leptos::prelude::*;
@@ -55,6 +56,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/assistent") view=assistant::AssistantPage ssr=SsrMode::Async />
                 <Route path=path!("/brukare") view=recipient::RecipientPage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/assistenter") view=register::AssistantsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/assistent") view=register::AssistantFormPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

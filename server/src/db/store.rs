@@ -3,7 +3,9 @@
 
 use super::err;
 use app::api::repo::{AuditEntry, Caller, Credentials, MonthRecord, People, RepoResult, Store, Throttle, StoredRow};
-use app::api::Role;
+use app::api::{AssistantListItem, Role};
+use app::domain::register::{AssistantData, AssistantInput};
+use app::domain::{Employer, Personnummer, Regime};
 use app::domain::row::DstFold;
 use app::domain::rules::RowFacts;
 use app::domain::fk::Frozen3059;
@@ -512,5 +514,112 @@ impl Store for SqliteStore {
             .await
             .map_err(err)?;
         Ok(r.map(|r| Frozen3059 { id: r.get("report_id"), bytes: r.get("xml"), sha256: r.get("sha256") }))
+    }
+
+    async fn assistant_list(&mut self, tenant: i64, query: &str, offset: i64, limit: i64) -> RepoResult<(Vec<AssistantListItem>, i64)> {
+        let like = format!("%{}%", query.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let filter = "tenant_id = $1 AND (first_name || ' ' || last_name) LIKE $2 ESCAPE '\\'";
+        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM assistants WHERE {filter}")).bind(tenant).bind(&like).fetch_one(self.c()).await.map_err(err)?;
+        let rows = sqlx::query(&format!(
+            "SELECT id, first_name || ' ' || last_name AS name, personnummer, regime, phone FROM assistants WHERE {filter}
+             ORDER BY last_name, first_name, id LIMIT $3 OFFSET $4"
+        ))
+        .bind(tenant)
+        .bind(&like)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(self.c())
+        .await
+        .map_err(err)?;
+        let items = rows
+            .iter()
+            .map(|r| {
+                let pnr: String = r.get("personnummer");
+                AssistantListItem {
+                    id: r.get("id"),
+                    name: r.get("name"),
+                    personnummer_masked: Personnummer::parse(&pnr).map(|p| p.masked()).unwrap_or_else(|_| "********-****".into()),
+                    regime: r.get("regime"),
+                    phone: r.get("phone"),
+                }
+            })
+            .collect();
+        Ok((items, total))
+    }
+
+    async fn assistant_form(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(String, bool, AssistantInput)>> {
+        let r = sqlx::query(
+            "SELECT personnummer, first_name, last_name, birth_date, eea_resident, regime, period_start, period_months, allow_24h_shifts,
+                    collective_agreement, employer, other_employer_name, other_employer_org, phone
+             FROM assistants WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant)
+        .bind(id)
+        .fetch_optional(self.c())
+        .await
+        .map_err(err)?;
+        Ok(r.map(|r| {
+            let pnr = Personnummer::parse(r.get::<&str, _>("personnummer")).ok();
+            let input = AssistantInput {
+                personnummer: String::new(),
+                first_name: r.get("first_name"),
+                last_name: r.get("last_name"),
+                birth_date: r.get::<Option<String>, _>("birth_date").unwrap_or_default(),
+                eea_resident: r.get::<i64, _>("eea_resident") != 0,
+                regime: r.get("regime"),
+                period_start: r.get::<Option<String>, _>("period_start").unwrap_or_default(),
+                period_months: r.get::<Option<i64>, _>("period_months").map(|m| m.to_string()).unwrap_or_default(),
+                allow_24h_shifts: r.get::<i64, _>("allow_24h_shifts") != 0,
+                collective_agreement: r.get::<i64, _>("collective_agreement") != 0,
+                employer: r.get("employer"),
+                other_employer_name: r.get::<Option<String>, _>("other_employer_name").unwrap_or_default(),
+                other_employer_org: r.get::<Option<String>, _>("other_employer_org").unwrap_or_default(),
+                phone: r.get("phone"),
+            };
+            (pnr.as_ref().map(|p| p.masked()).unwrap_or_default(), pnr.is_some_and(|p| p.birth_date().is_some()), input)
+        }))
+    }
+
+    async fn save_assistant(&mut self, tenant: i64, id: Option<i64>, a: &AssistantData) -> RepoResult<Option<i64>> {
+        let (regime, period_start, period_months, allow_24h) = match a.regime {
+            Regime::Atl { period_start, period_months } => ("atl", period_start, Some(period_months as i64), false),
+            Regime::HusligtArbete { period_start } => ("husligt_arbete", period_start, None, false),
+            Regime::AbBilagaJ { allow_24h_shifts, period_start, period_months } => ("ab_bilaga_j", period_start, Some(period_months as i64), allow_24h_shifts),
+        };
+        let (employer, other_name, other_org) = match &a.employer {
+            Employer::Provider => ("provider", None, None),
+            Employer::Other { name, organisationsnummer } => ("other", Some(name.clone()), Some(organisationsnummer.clone())),
+            Employer::SelfEmployed => ("self", None, None),
+            Employer::Recipient => ("recipient", None, None),
+        };
+        let sql = match id {
+            None => "INSERT INTO assistants (first_name, last_name, birth_date, eea_resident, regime, period_start, period_months, allow_24h_shifts,
+                        collective_agreement, employer, other_employer_name, other_employer_org, phone, tenant_id, personnummer)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+            Some(_) => "UPDATE assistants SET first_name = $1, last_name = $2, birth_date = $3, eea_resident = $4, regime = $5, period_start = $6,
+                        period_months = $7, allow_24h_shifts = $8, collective_agreement = $9, employer = $10, other_employer_name = $11,
+                        other_employer_org = $12, phone = $13, personnummer = COALESCE($15, personnummer)
+                     WHERE tenant_id = $14 AND id = $16 RETURNING id",
+        };
+        sqlx::query_scalar(sql)
+            .bind(&a.first_name)
+            .bind(&a.last_name)
+            .bind(a.birth_date.map(|d| d.format("%Y-%m-%d").to_string()))
+            .bind(i64::from(a.eea_resident))
+            .bind(regime)
+            .bind(period_start.format("%Y-%m-%d").to_string())
+            .bind(period_months)
+            .bind(i64::from(allow_24h))
+            .bind(i64::from(a.collective_agreement))
+            .bind(employer)
+            .bind(other_name)
+            .bind(other_org)
+            .bind(&a.phone)
+            .bind(tenant)
+            .bind(a.personnummer.as_ref().map(|p| p.full().to_string()))
+            .bind(id)
+            .fetch_optional(self.c())
+            .await
+            .map_err(err)
     }
 }

@@ -1,0 +1,106 @@
+//! The administrator's register (issue 8): the assistants' list and form. Own municipality
+//! only; another municipality's id answers as an unknown one (404). Every save is one
+//! transaction with its audit entry (before and after, personnummer masked) and the form's
+//! idempotency key.
+
+use super::changes::{begin, commit, said};
+use super::repo::{AuditEntry, Conflict, RepoError};
+use super::service::{internal, random_token, today, Cx};
+use super::*;
+use crate::domain::register::{AssistantInput, RegError};
+
+/// Assistants per page of the list (a municipality may have 5,000).
+pub const PAGE_SIZE: i64 = 50;
+
+pub async fn assistants_page(cx: &Cx, query: &str, page: i64) -> Result<AssistantsPage, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let query: String = query.chars().take(100).collect();
+    let mut db = cx.db().await?;
+    let (_, total) = db.assistant_list(c.tenant_id, &query, 0, 0).await.map_err(internal)?;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let page = page.clamp(1, pages);
+    let (assistants, _) = db.assistant_list(c.tenant_id, &query, (page - 1) * PAGE_SIZE, PAGE_SIZE).await.map_err(internal)?;
+    Ok(AssistantsPage { me: super::service::me(cx, c), query, page, pages, total, assistants, flash: cx.take_flash().await })
+}
+
+pub async fn assistant_form(cx: &Cx, id: Option<i64>) -> Result<AssistantFormPage, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let flash = cx.take_flash().await;
+    let (masked, mut values) = match id {
+        None => (None, AssistantInput { eea_resident: true, regime: "ab_bilaga_j".into(), period_months: "4".into(), employer: "provider".into(), collective_agreement: true, ..Default::default() }),
+        Some(id) => {
+            let Some((masked, _, values)) = cx.db().await?.assistant_form(c.tenant_id, id).await.map_err(internal)? else {
+                return Err(PageError::NotFound);
+            };
+            (Some(masked), values)
+        }
+    };
+    let mut errors = vec![];
+    if let Some((form_id, typed, errs)) = flash.assistant_form.filter(|(form_id, _, _)| *form_id == id) {
+        let _ = form_id;
+        values = typed;
+        errors = errs;
+    }
+    Ok(AssistantFormPage { me: super::service::me(cx, c), id, personnummer_masked: masked, values, errors, form_key: random_token() })
+}
+
+/// A register entry as the audit log keeps it: no personnummer in full.
+fn audit_json(masked: &str, a: &AssistantInput) -> String {
+    serde_json::json!({
+        "personnummer": masked, "first_name": a.first_name, "last_name": a.last_name, "birth_date": a.birth_date,
+        "eea_resident": a.eea_resident, "regime": a.regime, "period_start": a.period_start, "period_months": a.period_months,
+        "allow_24h_shifts": a.allow_24h_shifts, "collective_agreement": a.collective_agreement, "employer": a.employer,
+        "other_employer_name": a.other_employer_name, "other_employer_org": a.other_employer_org, "phone": a.phone,
+    })
+    .to_string()
+}
+
+/// Creates or updates an assistant of the caller's municipality.
+pub async fn save_assistant(cx: &Cx, id: &str, input: &AssistantInput, key: Option<&str>) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let id = match id.trim() {
+        "" => None,
+        s => Some(s.parse::<i64>().map_err(|_| PageError::NotFound)?),
+    };
+    let form_path = match id {
+        Some(id) => format!("/admin/assistent?id={id}"),
+        None => "/admin/assistent".into(),
+    };
+    // What was typed is kept server-side for the next view (never in a URL or a log).
+    let refused = |errors: Vec<RegError>| said(form_path.clone(), Flash { assistant_form: Some((id, input.clone(), errors)), ..Default::default() });
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    let before = match id {
+        None => None,
+        Some(id) => match db.assistant_form(c.tenant_id, id).await.map_err(internal)? {
+            Some(found) => Some(found),
+            None => return Err(PageError::NotFound),
+        },
+    };
+    let stored_has_date = before.as_ref().is_some_and(|(_, has, _)| *has);
+    let data = match input.parse(id.is_some(), stored_has_date, today()) {
+        Ok(d) => d,
+        Err(errors) => return Ok(refused(errors)),
+    };
+    let saved = match db.save_assistant(c.tenant_id, id, &data).await {
+        Ok(Some(saved)) => saved,
+        Ok(None) => return Err(PageError::NotFound),
+        Err(RepoError::Conflict(Conflict::Duplicate)) => return Ok(refused(vec![RegError::PersonnummerTaken])),
+        Err(e) => return Err(internal(e)),
+    };
+    let masked_after = data.personnummer.as_ref().map(|p| p.masked()).or_else(|| before.as_ref().map(|(m, _, _)| m.clone())).unwrap_or_default();
+    let mut after = input.clone();
+    after.personnummer.clear();
+    let audit = AuditEntry {
+        before: before.as_ref().map(|(m, _, b)| audit_json(m, b)),
+        after: Some(audit_json(&masked_after, &after)),
+        ..cx.audit_entry(if id.is_some() { "assistant.update" } else { "assistant.create" }, format!("assistant {saved}"))
+    };
+    commit(db, c.user_id, key, audit, said(format!("/admin/assistenter?q={}", urlencode(&data.last_name)), Flash { notice: Some(T::AssistantSaved), ..Default::default() })).await
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("q", s)]).map(|q| q[2..].to_string()).unwrap_or_default()
+}

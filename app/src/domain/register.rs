@@ -1,0 +1,325 @@
+//! The administrator's register forms, parsed at the edge: what was typed becomes valid data
+//! or a list of what is wrong, each tied to its field (and nothing is saved half).
+
+use super::people::Employer;
+use super::text::{clean_text, TextError};
+use super::{Organisationsnummer, Personnummer, Regime};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The assistant form as typed. Every field is text (or a checkbox), so nothing typed is lost.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssistantInput {
+    /// Empty when editing: the stored number is kept (the form never shows it in full).
+    #[serde(default)]
+    pub personnummer: String,
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: String,
+    /// Needed only for a samordningsnummer that carries no birth date.
+    #[serde(default)]
+    pub birth_date: String,
+    #[serde(default, deserialize_with = "super::row::checkbox")]
+    pub eea_resident: bool,
+    /// `atl`, `husligt_arbete` or `ab_bilaga_j`.
+    #[serde(default)]
+    pub regime: String,
+    #[serde(default)]
+    pub period_start: String,
+    #[serde(default)]
+    pub period_months: String,
+    #[serde(default, deserialize_with = "super::row::checkbox")]
+    pub allow_24h_shifts: bool,
+    #[serde(default, deserialize_with = "super::row::checkbox")]
+    pub collective_agreement: bool,
+    /// `provider`, `other` or `self`.
+    #[serde(default)]
+    pub employer: String,
+    #[serde(default)]
+    pub other_employer_name: String,
+    #[serde(default)]
+    pub other_employer_org: String,
+    #[serde(default)]
+    pub phone: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RegField {
+    Personnummer,
+    FirstName,
+    LastName,
+    BirthDate,
+    Regime,
+    PeriodStart,
+    PeriodMonths,
+    Employer,
+    OtherEmployerName,
+    OtherEmployerOrg,
+    Phone,
+}
+
+impl RegField {
+    pub fn name(self) -> &'static str {
+        match self {
+            RegField::Personnummer => "personnummer",
+            RegField::FirstName => "first_name",
+            RegField::LastName => "last_name",
+            RegField::BirthDate => "birth_date",
+            RegField::Regime => "regime",
+            RegField::PeriodStart => "period_start",
+            RegField::PeriodMonths => "period_months",
+            RegField::Employer => "employer",
+            RegField::OtherEmployerName => "other_employer_name",
+            RegField::OtherEmployerOrg => "other_employer_org",
+            RegField::Phone => "phone",
+        }
+    }
+}
+
+/// What is wrong with a register form, field by field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RegError {
+    PersonnummerInvalid,
+    /// Another assistant of the municipality has the number.
+    PersonnummerTaken,
+    Missing(RegField),
+    Text(RegField, TextErrorKind),
+    /// A samordningsnummer without a birth date: the age rule needs one.
+    BirthDateNeeded,
+    DateInvalid(RegField),
+    PeriodMonthsInvalid,
+    Choice(RegField),
+    OrganisationsnummerInvalid,
+}
+
+/// [`TextError`] as data for messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TextErrorKind {
+    TooLong,
+    ControlCharacters,
+}
+
+impl From<TextError> for TextErrorKind {
+    fn from(e: TextError) -> Self {
+        match e {
+            TextError::TooLong => TextErrorKind::TooLong,
+            TextError::ControlCharacters => TextErrorKind::ControlCharacters,
+        }
+    }
+}
+
+impl RegError {
+    pub fn field(&self) -> RegField {
+        match self {
+            RegError::PersonnummerInvalid | RegError::PersonnummerTaken => RegField::Personnummer,
+            RegError::Missing(f) | RegError::Text(f, _) | RegError::DateInvalid(f) | RegError::Choice(f) => *f,
+            RegError::BirthDateNeeded => RegField::BirthDate,
+            RegError::PeriodMonthsInvalid => RegField::PeriodMonths,
+            RegError::OrganisationsnummerInvalid => RegField::OtherEmployerOrg,
+        }
+    }
+}
+
+/// A valid assistant from the form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AssistantData {
+    /// None: keep the stored number (editing without retyping it).
+    pub personnummer: Option<Personnummer>,
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_date: Option<NaiveDate>,
+    pub eea_resident: bool,
+    pub regime: Regime,
+    pub collective_agreement: bool,
+    pub employer: Employer,
+    pub phone: String,
+}
+
+/// The longest name or phone number BITA stores.
+const MAX_SHORT: usize = 100;
+
+fn date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+impl AssistantInput {
+    /// Parses the form; `editing` allows an empty personnummer (keep the stored one), and
+    /// `stored_has_birth_date` says whether that stored number carries a birth date.
+    pub fn parse(&self, editing: bool, stored_has_birth_date: bool, today: NaiveDate) -> Result<AssistantData, Vec<RegError>> {
+        let mut errors = Vec::new();
+        let mut text = |field: RegField, s: &str, required: bool| match clean_text(s, MAX_SHORT) {
+            Ok(t) if t.is_empty() && required => {
+                errors.push(RegError::Missing(field));
+                t
+            }
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(RegError::Text(field, e.into()));
+                String::new()
+            }
+        };
+        let first_name = text(RegField::FirstName, &self.first_name, true);
+        let last_name = text(RegField::LastName, &self.last_name, true);
+        let phone = text(RegField::Phone, &self.phone, false);
+        let other_name = text(RegField::OtherEmployerName, &self.other_employer_name, false);
+
+        let personnummer = match (self.personnummer.trim().is_empty(), editing) {
+            (true, true) => None,
+            (true, false) => {
+                errors.push(RegError::Missing(RegField::Personnummer));
+                None
+            }
+            (false, _) => match Personnummer::parse_at(&self.personnummer, today) {
+                Ok(p) => Some(p),
+                Err(_) => {
+                    errors.push(RegError::PersonnummerInvalid);
+                    None
+                }
+            },
+        };
+        let birth_date = match self.birth_date.trim() {
+            "" => None,
+            s => match date(s).filter(|d| *d <= today) {
+                Some(d) => Some(d),
+                None => {
+                    errors.push(RegError::DateInvalid(RegField::BirthDate));
+                    None
+                }
+            },
+        };
+        let number_has_date = match &personnummer {
+            Some(p) => p.birth_date().is_some(),
+            None => stored_has_birth_date,
+        };
+        let typed_number_ok = personnummer.is_some() || editing;
+        if typed_number_ok && !number_has_date && birth_date.is_none() && !errors.iter().any(|e| e.field() == RegField::BirthDate) {
+            errors.push(RegError::BirthDateNeeded);
+        }
+
+        let period_start = match self.regime.as_str() {
+            "atl" | "husligt_arbete" | "ab_bilaga_j" => match date(&self.period_start) {
+                Some(d) => Some(d),
+                None => {
+                    errors.push(RegError::DateInvalid(RegField::PeriodStart));
+                    None
+                }
+            },
+            _ => {
+                errors.push(RegError::Choice(RegField::Regime));
+                None
+            }
+        };
+        let months = match self.regime.as_str() {
+            "husligt_arbete" => Some(1),
+            _ => match self.period_months.trim().parse::<u32>() {
+                Ok(m) if (1..=4).contains(&m) => Some(m),
+                _ => {
+                    if matches!(self.regime.as_str(), "atl" | "ab_bilaga_j") {
+                        errors.push(RegError::PeriodMonthsInvalid);
+                    }
+                    None
+                }
+            },
+        };
+        let regime = match (self.regime.as_str(), period_start, months) {
+            ("atl", Some(period_start), Some(period_months)) => Some(Regime::Atl { period_start, period_months }),
+            ("husligt_arbete", Some(period_start), _) => Some(Regime::HusligtArbete { period_start }),
+            ("ab_bilaga_j", Some(period_start), Some(period_months)) => Some(Regime::AbBilagaJ { allow_24h_shifts: self.allow_24h_shifts, period_start, period_months }),
+            _ => None,
+        };
+        let employer = match self.employer.as_str() {
+            "provider" => Some(Employer::Provider),
+            "self" => Some(Employer::SelfEmployed),
+            "other" => {
+                if other_name.is_empty() {
+                    errors.push(RegError::Missing(RegField::OtherEmployerName));
+                }
+                match Organisationsnummer::parse(&self.other_employer_org) {
+                    Some(org) => Some(Employer::Other { name: other_name.clone(), organisationsnummer: org.as_str().to_string() }),
+                    None => {
+                        errors.push(RegError::OrganisationsnummerInvalid);
+                        None
+                    }
+                }
+            }
+            _ => {
+                errors.push(RegError::Choice(RegField::Employer));
+                None
+            }
+        };
+        match (regime, employer) {
+            (Some(regime), Some(employer)) if errors.is_empty() => Ok(AssistantData {
+                personnummer,
+                first_name,
+                last_name,
+                birth_date,
+                eea_resident: self.eea_resident,
+                regime,
+                collective_agreement: self.collective_agreement,
+                employer,
+                phone,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
+
+    fn valid() -> AssistantInput {
+        AssistantInput {
+            personnummer: "19700512-0105".into(),
+            first_name: "Anna".into(),
+            last_name: "Andersson".into(),
+            eea_resident: true,
+            regime: "ab_bilaga_j".into(),
+            period_start: "2026-01-01".into(),
+            period_months: "4".into(),
+            employer: "provider".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_valid_form_gives_the_assistant() {
+        let a = valid().parse(false, false, today()).unwrap();
+        assert_eq!(a.personnummer.unwrap().full(), "197005120105");
+        assert!(matches!(a.regime, Regime::AbBilagaJ { period_months: 4, .. }));
+    }
+
+    #[test]
+    fn every_wrong_field_is_named() {
+        let mut i = valid();
+        i.personnummer = "19700512-0106".into();
+        i.first_name = " ".into();
+        i.regime = "jour".into();
+        i.employer = "other".into();
+        i.other_employer_org = "123".into();
+        let errors = i.parse(false, false, today()).unwrap_err();
+        let fields: Vec<RegField> = errors.iter().map(|e| e.field()).collect();
+        for f in [RegField::Personnummer, RegField::FirstName, RegField::Regime, RegField::OtherEmployerName, RegField::OtherEmployerOrg] {
+            assert!(fields.contains(&f), "{f:?} in {errors:?}");
+        }
+    }
+
+    #[test]
+    fn a_samordningsnummer_without_birth_date_needs_one_typed() {
+        let mut i = valid();
+        i.personnummer = "197000602396".into(); // month 00, day 60
+        assert_eq!(i.parse(false, false, today()).unwrap_err(), vec![RegError::BirthDateNeeded]);
+        i.birth_date = "1970-06-15".into();
+        assert_eq!(i.parse(false, false, today()).unwrap().birth_date, NaiveDate::from_ymd_opt(1970, 6, 15));
+        // Editing without retyping the number: the stored number decides.
+        i.personnummer.clear();
+        i.birth_date.clear();
+        assert_eq!(i.parse(true, false, today()).unwrap_err(), vec![RegError::BirthDateNeeded]);
+        assert!(i.parse(true, true, today()).is_ok());
+    }
+}

@@ -1,0 +1,193 @@
+//! The administrator's register pages: the assistants' list (search, paging, cards on a
+//! phone) and the assistant form. Plain forms: everything works without JavaScript.
+
+use super::{FlashMessages, FormKeys, Layout, PageFailure};
+use crate::api::{self, AssistantListItem};
+use crate::domain::register::{AssistantInput, RegError, RegField};
+use crate::i18n::{Locale, T};
+use leptos::prelude::*;
+
+fn query_param(name: &str) -> Option<String> {
+    leptos_router::hooks::use_query_map().read_untracked().get(name)
+}
+
+fn regime_label(code: &str, l: Locale) -> &'static str {
+    l.t(match code {
+        "atl" => T::RegimeAtl,
+        "husligt_arbete" => T::RegimeHusligt,
+        _ => T::RegimeAbJ,
+    })
+}
+
+#[component]
+pub fn AssistantsPage() -> impl IntoView {
+    let l = expect_context::<Locale>();
+    let (q, p) = (query_param("q"), query_param("sida"));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let (q, p) = (q.clone(), p.clone());
+                Suspend::new(async move {
+                    match api::load_assistants_page(q, p).await {
+                        Err(e) => view! { <PageFailure error=e /> }.into_any(),
+                        Ok(page) => {
+                            let link = |n: i64, q: &str| format!("/admin/assistenter?q={}&sida={n}", serde_urlencoded::to_string([("", q)]).map(|s| s[1..].to_string()).unwrap_or_default());
+                            let prev = (page.page > 1).then(|| link(page.page - 1, &page.query));
+                            let next = (page.page < page.pages).then(|| link(page.page + 1, &page.query));
+                            view! {
+                                <Layout me=Some(page.me)>
+                                    <p><a href="/admin">"‹ " {l.t(T::AdminTitle)}</a></p>
+                                    <h1>{l.t(T::AssistantsTitle)}</h1>
+                                    <FlashMessages notice=page.flash.notice error=page.flash.error />
+                                    <p><a class="button" href="/admin/assistent">{l.t(T::NewAssistant)}</a></p>
+                                    <form method="get" action="/admin/assistenter" class="stack card" role="search">
+                                        <div class="field">
+                                            <label for="q">{l.t(T::SearchByName)}</label>
+                                            <input id="q" name="q" type="text" value=page.query.clone() maxlength="100" />
+                                        </div>
+                                        <button type="submit">{l.t(T::Search)}</button>
+                                    </form>
+                                    <p role="status">{format!("{} {}", page.total, l.t(T::AssistantsCount))}</p>
+                                    <ul class="cards">
+                                        {page.assistants.into_iter().map(|a: AssistantListItem| view! {
+                                            <li class="card">
+                                                <h2><a href=format!("/admin/assistent?id={}", a.id)>{a.name}</a></h2>
+                                                <dl class="facts">
+                                                    <div><dt>{l.t(T::Personnummer)}</dt><dd>{a.personnummer_masked}</dd></div>
+                                                    <div><dt>{l.t(T::Regime)}</dt><dd>{regime_label(&a.regime, l)}</dd></div>
+                                                    {(!a.phone.is_empty()).then(|| view! { <div><dt>{l.t(T::Phone)}</dt><dd>{a.phone.clone()}</dd></div> })}
+                                                </dl>
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                    <nav class="month-nav" aria-label=l.t(T::Pages)>
+                                        {prev.map(|h| view! { <a href=h rel="prev">"‹ " {l.t(T::PreviousPage)}</a> })}
+                                        <span>{format!("{} {} / {}", l.t(T::Page), page.page, page.pages)}</span>
+                                        {next.map(|h| view! { <a href=h rel="next">{l.t(T::NextPage)} " ›"</a> })}
+                                    </nav>
+                                </Layout>
+                            }.into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// One field's error text, if any.
+fn field_error(errors: &[RegError], f: RegField, l: Locale) -> Option<String> {
+    let m: Vec<String> = errors.iter().filter(|e| e.field() == f).map(|e| e.message(l)).collect();
+    (!m.is_empty()).then(|| m.join(" "))
+}
+
+/// A labelled text input with its error tied to it.
+fn text_field(l: Locale, errors: &[RegError], f: RegField, label: T, value: String, kind: &'static str, hint: Option<String>) -> impl IntoView + use<> {
+    let err = field_error(errors, f, l);
+    let name = f.name();
+    let err_id = format!("err-{name}");
+    let hint_id = format!("hint-{name}");
+    let described = [hint.as_ref().map(|_| hint_id.clone()), err.as_ref().map(|_| err_id.clone())].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    view! {
+        <div class="field">
+            <label for=name>{l.t(label)}</label>
+            {hint.map(|h| view! { <p class="muted hint" id=hint_id.clone()>{h}</p> })}
+            <input id=name name=name type=kind value=value aria-invalid=err.is_some().to_string()
+                aria-describedby=(!described.is_empty()).then_some(described) />
+            <p class="field-error" id=err_id>{err}</p>
+        </div>
+    }
+}
+
+fn choice(l: Locale, name: &'static str, value: &'static str, label: T, checked: bool) -> impl IntoView {
+    let id = format!("{name}-{value}");
+    view! {
+        <div class="check">
+            <input type="radio" id=id.clone() name=name value=value checked=checked />
+            <label for=id>{l.t(label)}</label>
+        </div>
+    }
+}
+
+fn checkbox(l: Locale, name: &'static str, label: T, checked: bool) -> impl IntoView {
+    view! {
+        <div class="check">
+            <input type="checkbox" id=name name=name checked=checked />
+            <label for=name>{l.t(label)}</label>
+        </div>
+    }
+}
+
+#[component]
+pub fn AssistantFormPage() -> impl IntoView {
+    let l = expect_context::<Locale>();
+    let id = query_param("id");
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let id = id.clone();
+                Suspend::new(async move {
+                    match api::load_assistant_form(id).await {
+                        Err(e) => view! { <PageFailure error=e /> }.into_any(),
+                        Ok(page) => {
+                            let v: AssistantInput = page.values.clone();
+                            let e = page.errors.clone();
+                            let title = if page.id.is_some() { T::EditAssistant } else { T::NewAssistant };
+                            let pnr_hint = page.personnummer_masked.clone().map(|m| format!("{} {m}. {}", l.t(T::PersonnummerNow), l.t(T::PersonnummerKeep)));
+                            let regime_err = field_error(&e, RegField::Regime, l);
+                            let employer_err = field_error(&e, RegField::Employer, l);
+                            let months_err = field_error(&e, RegField::PeriodMonths, l);
+                            view! {
+                                <Layout me=Some(page.me.clone())>
+                                    <p><a href="/admin/assistenter">"‹ " {l.t(T::AssistantsTitle)}</a></p>
+                                    <h1>{l.t(title)}</h1>
+                                    <form method="post" action="/admin/assistent/spara" class="stack card" novalidate>
+                                        <FormKeys csrf=page.me.csrf.clone() key=page.form_key.clone() />
+                                        <input type="hidden" name="id" value=page.id.map(|i| i.to_string()).unwrap_or_default() />
+                                        {(!e.is_empty()).then(|| view! { <p class="alert" role="alert">{l.t(T::FormHasErrors)}</p> })}
+                                        {text_field(l, &e, RegField::Personnummer, T::Personnummer, v.personnummer.clone(), "text", Some(pnr_hint.unwrap_or_else(|| l.t(T::PersonnummerHint).to_string())))}
+                                        {text_field(l, &e, RegField::FirstName, T::FirstName, v.first_name.clone(), "text", None)}
+                                        {text_field(l, &e, RegField::LastName, T::LastName, v.last_name.clone(), "text", None)}
+                                        {text_field(l, &e, RegField::BirthDate, T::BirthDate, v.birth_date.clone(), "date", Some(l.t(T::BirthDateHint).to_string()))}
+                                        {text_field(l, &e, RegField::Phone, T::Phone, v.phone.clone(), "tel", None)}
+                                        {checkbox(l, "eea_resident", T::EeaResident, v.eea_resident)}
+                                        <fieldset class="kinds" aria-describedby="err-regime">
+                                            <legend>{l.t(T::Regime)}</legend>
+                                            {choice(l, "regime", "ab_bilaga_j", T::RegimeAbJ, v.regime == "ab_bilaga_j")}
+                                            {choice(l, "regime", "atl", T::RegimeAtl, v.regime == "atl")}
+                                            {choice(l, "regime", "husligt_arbete", T::RegimeHusligt, v.regime == "husligt_arbete")}
+                                            <p class="field-error" id="err-regime">{regime_err}</p>
+                                        </fieldset>
+                                        {text_field(l, &e, RegField::PeriodStart, T::PeriodStart, v.period_start.clone(), "date", Some(l.t(T::PeriodStartHint).to_string()))}
+                                        <div class="field">
+                                            <label for="period_months">{l.t(T::PeriodMonths)}</label>
+                                            <select id="period_months" name="period_months" aria-describedby="err-period_months" aria-invalid=months_err.is_some().to_string()>
+                                                {{
+                                                    let months = v.period_months.clone();
+                                                    ["1", "2", "3", "4"].into_iter().map(move |m| view! { <option value=m selected=months == m>{m}</option> }).collect_view()
+                                                }}
+                                            </select>
+                                            <p class="field-error" id="err-period_months">{months_err}</p>
+                                        </div>
+                                        {checkbox(l, "allow_24h_shifts", T::Allow24h, v.allow_24h_shifts)}
+                                        {checkbox(l, "collective_agreement", T::CollectiveAgreement, v.collective_agreement)}
+                                        <fieldset class="kinds" aria-describedby="err-employer">
+                                            <legend>{l.t(T::Employer)}</legend>
+                                            {choice(l, "employer", "provider", T::EmployerProvider, v.employer == "provider")}
+                                            {choice(l, "employer", "other", T::EmployerOther, v.employer == "other")}
+                                            {choice(l, "employer", "self", T::EmployerSelf, v.employer == "self")}
+                                            <p class="field-error" id="err-employer">{employer_err}</p>
+                                        </fieldset>
+                                        {text_field(l, &e, RegField::OtherEmployerName, T::OtherEmployerName, v.other_employer_name.clone(), "text", None)}
+                                        {text_field(l, &e, RegField::OtherEmployerOrg, T::OtherEmployerOrg, v.other_employer_org.clone(), "text", None)}
+                                        <button type="submit" class="primary">{l.t(T::Save)}</button>
+                                    </form>
+                                </Layout>
+                            }.into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

@@ -1,0 +1,118 @@
+//! The administrator's register through the real router: the assistants' list and form.
+
+mod common;
+
+use common::*;
+
+async fn save(app: &TestApp, u: &User, fields: &[(&str, &str)]) -> String {
+    app.post(u, "/admin/assistent/spara", fields).await
+}
+
+fn assistant<'a>(pnr: &'a str, first: &'a str, last: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("id", ""),
+        ("personnummer", pnr),
+        ("first_name", first),
+        ("last_name", last),
+        ("eea_resident", "on"),
+        ("regime", "ab_bilaga_j"),
+        ("period_start", "2026-01-01"),
+        ("period_months", "4"),
+        ("employer", "provider"),
+        ("phone", "070-111 22 33"),
+    ]
+}
+
+#[tokio::test]
+async fn an_administrator_registers_assistants_with_checks_and_masked_numbers() {
+    let app = spawn_app().await;
+    let (admin, _) = app.login("admin").await;
+    // Valid: saved, listed with the number masked, audited without it in full.
+    let to = save(&app, &admin, &assistant("19900101-1239", "Hedda", "Holm")).await;
+    let (_, page) = app.page(&admin, &to).await;
+    assert!(page.contains("Assistenten är sparad.") && page.contains("Hedda Holm") && page.contains("19900101-****"), "{page}");
+    assert!(!page.contains("199001011239") && !page.contains("1239"));
+    let after: String = sqlx::query_scalar("SELECT after FROM audit_log WHERE action = 'assistant.create'").fetch_one(&app.pool).await.unwrap();
+    assert!(after.contains("19900101-****") && !after.contains("1239"), "{after}");
+
+    // A samordningsnummer without a birth date: refused with the reason, what was typed kept.
+    let mut form = assistant("197000602396", "Ivan", "Ivanov");
+    let to = save(&app, &admin, &form).await;
+    let (_, page) = app.page(&admin, &to).await;
+    assert!(page.contains("Samordningsnumret har inget känt födelsedatum") && page.contains("value=\"Ivanov\""), "{page}");
+    form.push(("birth_date", "1970-06-15"));
+    let to = save(&app, &admin, &form).await;
+    let (_, page) = app.page(&admin, &to).await;
+    assert!(page.contains("Assistenten är sparad."));
+    let bd: String = sqlx::query_scalar("SELECT birth_date FROM assistants WHERE last_name = 'Ivanov'").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(bd, "1970-06-15");
+
+    // The same number twice, a bad organisationsnummer: refused with the reason.
+    let to = save(&app, &admin, &assistant("19900101-1239", "Hedda", "Dubblett")).await;
+    let (_, page) = app.page(&admin, &to).await;
+    assert!(page.contains("En annan assistent i kommunen har redan det personnumret"));
+    let mut other = assistant("19811228-9874", "Jon", "Jonsson");
+    other.retain(|(k, _)| *k != "employer");
+    other.extend([("employer", "other"), ("other_employer_name", "Assistans AB"), ("other_employer_org", "556000-0000")]);
+    let to = save(&app, &admin, &other).await;
+    let (_, page) = app.page(&admin, &to).await;
+    assert!(page.contains("Organisationsnumret stämmer inte"));
+    assert_eq!(app.id("SELECT COUNT(*) FROM assistants WHERE last_name IN ('Dubblett', 'Jonsson')").await, 0);
+
+    // Editing without retyping the number keeps it; the change is audited before/after.
+    let hedda = app.id("SELECT id FROM assistants WHERE last_name = 'Holm'").await.to_string();
+    let (_, page) = app.page(&admin, &format!("/admin/assistent?id={hedda}")).await;
+    assert!(page.contains("Nu registrerat: 19900101-****") && !page.contains("199001011239"));
+    let mut edit = assistant("", "Hedda", "Holm-Berg");
+    edit[0] = ("id", hedda.as_str());
+    save(&app, &admin, &edit).await;
+    let (pnr, last): (String, String) = sqlx::query_as(&format!("SELECT personnummer, last_name FROM assistants WHERE id = {hedda}")).fetch_one(&app.pool).await.unwrap();
+    assert_eq!((pnr.as_str(), last.as_str()), ("199001011239", "Holm-Berg"));
+    let (before, after): (String, String) = sqlx::query_as("SELECT before, after FROM audit_log WHERE action = 'assistant.update'").fetch_one(&app.pool).await.unwrap();
+    assert!(before.contains("\"Holm\"") && after.contains("\"Holm-Berg\""));
+}
+
+#[tokio::test]
+async fn another_municipality_s_assistant_is_not_found_and_other_roles_are_refused() {
+    let app = spawn_app().await;
+    let anna = app.id("SELECT id FROM assistants WHERE first_name = 'Anna'").await.to_string();
+    let (other, _) = app.login("admin.provstad").await;
+    let (status, page) = app.page(&other, &format!("/admin/assistent?id={anna}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!page.contains("Andersson"));
+    let mut edit = assistant("", "Anna", "Kapad");
+    edit[0] = ("id", anna.as_str());
+    let k = key();
+    let mut form = edit.clone();
+    form.extend([("csrf", other.csrf.as_str()), ("idem", k.as_str())]);
+    let res = other.post(app.url("/admin/assistent/spara")).form(&form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.id("SELECT COUNT(*) FROM assistants WHERE last_name = 'Kapad'").await, 0);
+    let (status, page) = app.page(&other, "/admin/assistenter").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Frida Falk") && !page.contains("Anna Andersson"));
+    let (asst, _) = app.login("anna").await;
+    assert_eq!(app.page(&asst, "/admin/assistenter").await.0, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_list_searches_and_pages() {
+    let app = spawn_app().await;
+    for i in 0..120 {
+        sqlx::query("INSERT INTO assistants (tenant_id, personnummer, first_name, last_name) VALUES (1, $1, 'Test', $2)")
+            .bind(format!("19{:010}", 1_000_000 + i))
+            .bind(format!("Person{i:03}"))
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    }
+    let (admin, _) = app.login("admin").await;
+    let (_, page) = app.page(&admin, "/admin/assistenter?q=Person&sida=3").await;
+    assert!(page.contains("120 assistenter") && page.contains("Sida 3 / 3"), "paging: {}", page.split("<main").nth(1).unwrap_or(""));
+    assert_eq!(page.matches("<li class=\"card\">").count(), 20);
+    let (_, page) = app.page(&admin, "/admin/assistenter?q=Person007").await;
+    assert!(page.contains("1 assistenter") && page.contains("Test Person007"));
+    // A wild card typed is searched for as itself.
+    let (_, page) = app.page(&admin, "/admin/assistenter?q=%25").await;
+    assert!(page.contains("0 assistenter"));
+}
