@@ -18,6 +18,32 @@ test("login and each role's start page pass axe", async ({ page }) => {
   }
 });
 
+test("the administrator's register pages pass axe, also with an error shown", async ({ page }) => {
+  await login(page, "admin");
+  await page.getByRole("link", { name: "Register: assistenter" }).click();
+  await expect(page.getByRole("heading", { name: "Assistenter", exact: true })).toBeVisible();
+  await axe(page);
+  await page.getByRole("link", { name: "Ny assistent" }).click();
+  await axe(page);
+  // A samordningsnummer without a birth date: the message is tied to its field.
+  await page.getByLabel("Personnummer eller samordningsnummer").fill("197000602396");
+  await page.getByLabel("Förnamn").fill("Ivan");
+  await page.getByLabel("Efternamn").fill("Ivanov");
+  await page.getByRole("button", { name: "Spara" }).click();
+  await expect(page.locator("#err-birth_date")).toContainText("Samordningsnumret har inget känt födelsedatum");
+  await expect(page.getByLabel("Födelsedatum")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByLabel("Efternamn")).toHaveValue("Ivanov");
+  await axe(page);
+  await page.getByLabel("Födelsedatum").fill("1970-06-15");
+  await page.getByRole("button", { name: "Spara" }).click();
+  await expect(page.getByRole("status").first()).toContainText("Assistenten är sparad.");
+  await expect(page.getByRole("link", { name: "Ivan Ivanov" })).toBeVisible();
+  // No element wider than a 320 px phone.
+  await page.setViewportSize({ width: 320, height: 800 });
+  const wide = await page.evaluate(() => [...document.querySelectorAll("main *")].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).length);
+  expect(wide).toBe(0);
+});
+
 test("English is one click away and stays chosen", async ({ page }) => {
   await page.goto("/logga-in");
   await expect(page.locator("html")).toHaveAttribute("lang", "sv");

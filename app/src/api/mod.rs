@@ -194,6 +194,9 @@ pub struct AssistantsPage {
     pub page: i64,
     pub pages: i64,
     pub total: i64,
+    /// Links to the previous and next page, with the search kept.
+    pub prev: Option<String>,
+    pub next: Option<String>,
     pub assistants: Vec<AssistantListItem>,
     pub flash: Flash,
 }

@@ -20,14 +20,21 @@ pub async fn assistants_page(cx: &Cx, query: &str, page: i64) -> Result<Assistan
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let page = page.clamp(1, pages);
     let (assistants, _) = db.assistant_list(c.tenant_id, &query, (page - 1) * PAGE_SIZE, PAGE_SIZE).await.map_err(internal)?;
-    Ok(AssistantsPage { me: super::service::me(cx, c), query, page, pages, total, assistants, flash: cx.take_flash().await })
+    let link = |n: i64| format!("/admin/assistenter?q={}&sida={n}", urlencode(&query));
+    let (prev, next) = ((page > 1).then(|| link(page - 1)), (page < pages).then(|| link(page + 1)));
+    Ok(AssistantsPage { me: super::service::me(cx, c), query: query.clone(), page, pages, total, prev, next, assistants, flash: cx.take_flash().await })
 }
 
 pub async fn assistant_form(cx: &Cx, id: Option<i64>) -> Result<AssistantFormPage, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let flash = cx.take_flash().await;
     let (masked, mut values) = match id {
-        None => (None, AssistantInput { eea_resident: true, regime: "ab_bilaga_j".into(), period_months: "4".into(), employer: "provider".into(), collective_agreement: true, ..Default::default() }),
+        // A new assistant: the municipal agreement, a calculation period from 1 January.
+        None => {
+            use chrono::Datelike;
+            let period_start = format!("{}-01-01", today().year());
+            (None, AssistantInput { eea_resident: true, regime: "ab_bilaga_j".into(), period_start, period_months: "4".into(), employer: "provider".into(), collective_agreement: true, ..Default::default() })
+        }
         Some(id) => {
             let Some((masked, _, values)) = cx.db().await?.assistant_form(c.tenant_id, id).await.map_err(internal)? else {
                 return Err(PageError::NotFound);

@@ -163,7 +163,35 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, va
     let initially_both = !values.fold_end.is_empty() || both_ambiguous(&values.start, &values.end, &values.date, values.next_day);
     let show_fold_end = Memo::new(move |_| initially_both || !fold_end.get().is_empty() || both_ambiguous(&start.get(), &end.get(), &date.get(), next_day.get()));
 
+    // Progressive enhancement: what is in the fields when the script arrives (typed before it
+    // loaded) is the state, not the server's first render. Read once on hydration and again
+    // before judging a submit, so the live checks and the server judge the same values.
+    let recipient_ref = NodeRef::<leptos::html::Select>::new();
+    let date_ref = NodeRef::<leptos::html::Input>::new();
+    let start_ref = NodeRef::<leptos::html::Input>::new();
+    let end_ref = NodeRef::<leptos::html::Input>::new();
+    let next_ref = NodeRef::<leptos::html::Input>::new();
+    let kind_refs: [NodeRef<leptos::html::Input>; 3] = [NodeRef::new(), NodeRef::new(), NodeRef::new()];
+    let sync = move || {
+        let set = |sig: RwSignal<String>, v: Option<String>| {
+            if let Some(v) = v.filter(|v| *v != sig.get_untracked()) {
+                sig.set(v);
+            }
+        };
+        set(recipient, recipient_ref.get_untracked().map(|e| e.value()));
+        set(date, date_ref.get_untracked().map(|e| e.value()));
+        set(start, start_ref.get_untracked().map(|e| e.value()));
+        set(end, end_ref.get_untracked().map(|e| e.value()));
+        if let Some(checked) = next_ref.get_untracked().map(|e| e.checked()).filter(|c| *c != next_day.get_untracked()) {
+            next_day.set(checked);
+        }
+        let checked_kind = kind_refs.iter().zip(TimeKind::ALL).find(|(r, _)| r.get_untracked().is_some_and(|e| e.checked())).map(|(_, k)| k.code().to_string());
+        set(kind, checked_kind);
+    };
+    Effect::new(move |_| sync());
+
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        sync();
         let blocked = live.with_untracked(|f| f.iter().any(blocks_saving));
         if parsed.get_untracked().is_err() || blocked {
             ev.prevent_default();
@@ -185,7 +213,7 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, va
             {has_server_errors.then(|| view! { <p class="alert" role="alert">{l.t(T::FormHasErrors)}</p> })}
             <div class="field">
                 <label for="recipient">{l.t(T::Recipient)}</label>
-                <select id="recipient" name="recipient" aria-required="true" aria-invalid=invalid(RowField::Recipient)
+                <select id="recipient" name="recipient" node_ref=recipient_ref aria-required="true" aria-invalid=invalid(RowField::Recipient)
                     aria-describedby=described(RowField::Recipient)
                     on:change:target=move |ev| { recipient.set(ev.target().value()); touch(RowField::Recipient) }>
                     <option value="" selected=values.recipient.is_empty()>{l.t(T::ChooseRecipient)}</option>
@@ -199,7 +227,7 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, va
             </div>
             <div class="field">
                 <label for="date">{l.t(T::Date)}</label>
-                <input id="date" name="date" type="date" value=values.date.clone() aria-required="true"
+                <input id="date" name="date" type="date" node_ref=date_ref value=values.date.clone() aria-required="true"
                     aria-invalid=invalid(RowField::Date) aria-describedby=described(RowField::Date)
                     on:input:target=move |ev| { date.set(ev.target().value()); touch(RowField::Date) } />
                 {field_error(RowField::Date)}
@@ -207,14 +235,14 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, va
             <div class="times">
                 <div class="field">
                     <label for="start">{l.t(T::Start)}</label>
-                    <input id="start" name="start" type="time" value=values.start.clone() aria-required="true"
+                    <input id="start" name="start" type="time" node_ref=start_ref value=values.start.clone() aria-required="true"
                         aria-invalid=invalid(RowField::Start) aria-describedby=described(RowField::Start)
                         on:input:target=move |ev| { start.set(ev.target().value()); touch(RowField::Start) } />
                     {field_error(RowField::Start)}
                 </div>
                 <div class="field">
                     <label for="end">{l.t(T::End)}</label>
-                    <input id="end" name="end" type="time" value=values.end.clone() aria-required="true"
+                    <input id="end" name="end" type="time" node_ref=end_ref value=values.end.clone() aria-required="true"
                         aria-invalid=invalid(RowField::End) aria-describedby=described(RowField::End)
                         on:input:target=move |ev| { end.set(ev.target().value()); touch(RowField::End) } />
                     {field_error(RowField::End)}
@@ -223,17 +251,17 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, va
             {move || show_fold.get().then(|| fold_question(l, "fold", T::FoldQuestion, fold, move || { touch(RowField::Start); touch(RowField::End) }))}
             {move || show_fold_end.get().then(|| fold_question(l, "fold_end", T::FoldEndQuestion, fold_end, move || touch(RowField::End)))}
             <div class="check">
-                <input type="checkbox" id="next_day" name="next_day" checked=values.next_day
+                <input type="checkbox" id="next_day" name="next_day" node_ref=next_ref checked=values.next_day
                     on:change:target=move |ev| { next_day.set(ev.target().checked()); touch(RowField::End) } />
                 <label for="next_day">{l.t(T::NextDay)}</label>
             </div>
             <fieldset class="kinds" aria-describedby=described(RowField::Kind)>
                 <legend>{l.t(T::Kind)}</legend>
-                {TimeKind::ALL.into_iter().map(|k| {
+                {TimeKind::ALL.into_iter().zip(kind_refs).map(|(k, kind_ref)| {
                     let id = format!("kind-{}", k.code());
                     view! {
                         <div class="check">
-                            <input type="radio" id=id.clone() name="kind" value=k.code() checked=values.kind == k.code()
+                            <input type="radio" id=id.clone() name="kind" node_ref=kind_ref value=k.code() checked=values.kind == k.code()
                                 on:change=move |_| { kind.set(k.code().to_string()); touch(RowField::Kind) } />
                             <label for=id>{k.label(l)}</label>
                         </div>

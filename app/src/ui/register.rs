@@ -31,9 +31,7 @@ pub fn AssistantsPage() -> impl IntoView {
                     match api::load_assistants_page(q, p).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => {
-                            let link = |n: i64, q: &str| format!("/admin/assistenter?q={}&sida={n}", serde_urlencoded::to_string([("", q)]).map(|s| s[1..].to_string()).unwrap_or_default());
-                            let prev = (page.page > 1).then(|| link(page.page - 1, &page.query));
-                            let next = (page.page < page.pages).then(|| link(page.page + 1, &page.query));
+                            let (prev, next) = (page.prev.clone(), page.next.clone());
                             view! {
                                 <Layout me=Some(page.me)>
                                     <p><a href="/admin">"‹ " {l.t(T::AdminTitle)}</a></p>
