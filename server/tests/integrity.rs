@@ -480,3 +480,36 @@ async fn what_the_provider_attests_is_frozen_and_exported_byte_for_byte() {
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'month.attest'").await, 1);
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'export.3059'").await, 1);
 }
+
+#[tokio::test]
+async fn bulk_attestation_takes_every_approved_month_without_errors_and_leaves_the_rest() {
+    let app = spawn_app().await;
+    let (bo_id, cecilia) = (recipient(&app, "Bo").await, recipient(&app, "Cecilia").await);
+    let (anna, _) = app.login("anna").await;
+    let (bo, _) = app.login("bo").await;
+    let (eva, _) = app.login("eva").await;
+    let (admin, _) = app.login("admin").await;
+    let month = next_month();
+    // Anna for Bo: an ordinary day. Anna for Cecilia: a 22 h shift, saved but a V5 error.
+    app.post(&anna, "/assistent/rad", &[("recipient", &bo_id), ("date", &format!("{month}-05")), ("start", "08:00"), ("end", "12:00"), ("kind", "aktiv")]).await;
+    app.post(&anna, "/assistent/rad", &[("recipient", &cecilia), ("date", &format!("{month}-10")), ("start", "08:00"), ("end", "06:00"), ("next_day", "on"), ("kind", "aktiv")]).await;
+    for r in [&bo_id, &cecilia] {
+        app.post(&anna, "/assistent/skicka", &[("recipient", r), ("manad", &month.to_string()), ("attest", "on")]).await;
+    }
+    for (who, r) in [(&bo, &bo_id), (&eva, &cecilia)] {
+        let key = app.id(&format!("SELECT id FROM month_reports WHERE recipient_id = {r} AND month = '{month}'")).await.to_string();
+        let (_, page) = app.page(who, &format!("/brukare?manad={month}")).await;
+        app.post(who, "/brukare/beslut", &[("key", &key), ("manad", &month.to_string()), ("decision", "approve"), ("hash", &hash_on(&page))]).await;
+    }
+    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM month_reports WHERE month = '{month}' AND status = 'approved'")).await, 2);
+    let to = app.post(&admin, "/admin/attestera-alla", &[("manad", &month.to_string())]).await;
+    let (_, page) = app.page(&admin, &to).await;
+    assert!(page.contains("Attesterade tidsredovisningar: 1"), "{}", page.split("<main").nth(1).unwrap_or(""));
+    let status = |r: String| {
+        let pool = app.pool.clone();
+        let month = month.to_string();
+        async move { sqlx::query_scalar::<_, String>(&format!("SELECT status FROM month_reports WHERE recipient_id = {r} AND month = '{month}'")).fetch_one(&pool).await.unwrap() }
+    };
+    assert_eq!(status(bo_id.clone()).await, "attested");
+    assert_eq!(status(cecilia.clone()).await, "approved", "the month with a V5 error waits for a correction");
+}

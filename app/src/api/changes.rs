@@ -51,9 +51,14 @@ pub(super) async fn begin(cx: &Cx, user: i64, key: Option<&str>) -> Result<Resul
 /// Writes the audit entry and the outcome under the key, then commits: all or nothing.
 pub(super) async fn commit(mut db: Box<dyn Store>, user: i64, key: Option<&str>, audit: AuditEntry, outcome: Outcome) -> Result<Outcome, PageError> {
     db.audit(&audit).await.map_err(internal)?;
+    remember_and_commit(db, user, key, audit.action, outcome).await
+}
+
+/// Stores the outcome under the form's key and commits (the change's audit entries are written).
+async fn remember_and_commit(mut db: Box<dyn Store>, user: i64, key: Option<&str>, action: &str, outcome: Outcome) -> Result<Outcome, PageError> {
     if let Some(k) = key {
         let json = serde_json::to_string(&outcome).map_err(internal)?;
-        db.remember_outcome(user, k, audit.action, &json).await.map_err(internal)?;
+        db.remember_outcome(user, k, action, &json).await.map_err(internal)?;
     }
     db.finish().await.map_err(internal)?;
     Ok(outcome)
@@ -334,15 +339,8 @@ pub async fn attest_month(cx: &Cx, month_key: &str, month: &str, key: Option<&st
     };
     match attest_in(&mut db, cx, c.tenant_id, c.user_id, id).await? {
         Err(t) => Ok(error(back, t)),
-        Ok(_) => {
-            // The audit entry is written by attest_in; the outcome is remembered with it.
-            if let Some(k) = key {
-                let outcome = notice(back.clone(), T::MonthAttested);
-                db.remember_outcome(c.user_id, k, "month.attest", &serde_json::to_string(&outcome).map_err(internal)?).await.map_err(internal)?;
-            }
-            db.finish().await.map_err(internal)?;
-            Ok(notice(back, T::MonthAttested))
-        }
+        // attest_in wrote the audit entry.
+        Ok(_) => remember_and_commit(db, c.user_id, key, "month.attest", notice(back, T::MonthAttested)).await,
     }
 }
 
@@ -371,9 +369,5 @@ pub async fn attest_ready(cx: &Cx, month: &str, key: Option<&str>) -> Result<Out
         }
     }
     let outcome = said(back, Flash { notice: Some(if attested > 0 { T::MonthsAttested } else { T::NothingToAttest }), count: Some(attested), ..Default::default() });
-    if let Some(k) = key {
-        db.remember_outcome(c.user_id, k, "month.attest_ready", &serde_json::to_string(&outcome).map_err(internal)?).await.map_err(internal)?;
-    }
-    db.finish().await.map_err(internal)?;
-    Ok(outcome)
+    remember_and_commit(db, c.user_id, key, "month.attest_ready", outcome).await
 }

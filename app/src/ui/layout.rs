@@ -104,7 +104,13 @@ pub fn PageFailure(error: PageError) -> impl IntoView {
 pub fn FlashMessages(notice: Option<T>, error: Option<T>, #[prop(default = None)] count: Option<usize>) -> impl IntoView {
     let l = expect_context::<Locale>();
     view! {
-        {notice.map(|n| view! { <p class="notice" role="status">{l.t(n)}{count.map(|c| format!(" {c}"))}</p> })}
+        {notice.map(|n| {
+            let text = match count {
+                Some(c) => format!("{} {c}", l.t(n)),
+                None => l.t(n).to_string(),
+            };
+            view! { <p class="notice" role="status">{text}</p> }
+        })}
         {error.map(|e| view! { <p class="alert" role="alert">{l.t(e)}</p> })}
     }
 }
