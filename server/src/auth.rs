@@ -206,6 +206,74 @@ pub async fn logout(State(state): State<AppState>, session: Session, client: Opt
 }
 
 #[derive(Deserialize)]
+pub struct InvitationForm {
+    #[serde(default)]
+    kod: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_repeat: String,
+}
+
+/// The invited person chooses a password through the one-time link: it must be open (unused,
+/// not replaced, under 7 days old), and the password long and uncommon. Using the link and
+/// setting the password are one transaction with its audit entry; a link works once.
+pub async fn accept_invitation(State(state): State<AppState>, client: Option<Extension<ClientAddr>>, Form(form): Form<InvitationForm>) -> Response {
+    use app::api::service::{invite_message_cookie, is_token};
+    use app::domain::password::{check_new_password, PasswordError};
+    let code = form.kod.trim().to_string();
+    let back = |t: T| {
+        let to = if is_token(&code) { format!("/inbjudan?kod={code}") } else { "/inbjudan".into() };
+        ([(header::SET_COOKIE, invite_message_cookie(t))], Redirect::to(&to)).into_response()
+    };
+    if !is_token(&code) || form.password.len() > 1024 {
+        return back(T::InviteInvalid);
+    }
+    let sha = app::domain::fk::sha256_hex(code.as_bytes());
+    let now = now_unix();
+    let open = match state.api.repo.read().await {
+        Ok(mut db) => db.open_invitation(&sha, now).await,
+        Err(e) => Err(e),
+    };
+    let (id, tenant, user, username) = match open {
+        Ok(Some(found)) => found,
+        Ok(None) => return back(T::InviteInvalid),
+        Err(e) => return internal(e),
+    };
+    if let Err(e) = check_new_password(&form.password, &form.password_repeat, &username) {
+        return back(match e {
+            PasswordError::TooShort => T::PasswordTooShort,
+            PasswordError::Common => T::PasswordCommon,
+            PasswordError::Mismatch => T::PasswordMismatch,
+        });
+    }
+    let password = form.password;
+    let hash = {
+        let Ok(_permit) = HASHING.acquire().await else { return internal("hashing closed") };
+        match tokio::task::spawn_blocking(move || hash_password(&password)).await {
+            Ok(h) => h,
+            Err(e) => return internal(e),
+        }
+    };
+    let client = client.map(|c| c.0 .0);
+    let result: Result<bool, app::api::repo::RepoError> = async {
+        let mut db = state.api.repo.write().await?;
+        if !db.use_invitation(id, user, &hash, now).await? {
+            return Ok(false);
+        }
+        db.audit(&AuditEntry { tenant: Some(tenant), user: Some(user), actor: Some(username.clone()), client, action: "account.password_set", subject: format!("user {user}"), ..Default::default() }).await?;
+        db.finish().await?;
+        Ok(true)
+    }
+    .await;
+    match result {
+        Ok(true) => ([(header::SET_COOKIE, login_message_cookie(T::PasswordSet, &username))], Redirect::to("/logga-in")).into_response(),
+        Ok(false) => back(T::InviteInvalid),
+        Err(e) => internal(e),
+    }
+}
+
+#[derive(Deserialize)]
 pub struct LanguageForm {
     #[serde(default)]
     lang: String,

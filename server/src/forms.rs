@@ -141,6 +141,30 @@ pub async fn save_assistant(State(state): State<AppState>, session: Session, cli
 }
 
 #[derive(Deserialize)]
+pub struct AccountForm {
+    #[serde(default)]
+    assistant: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    username: String,
+}
+
+pub async fn account_action(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    use app::api::register::AccountAction;
+    let (cx, f, keys) = handler_prelude!(state, session, client, body, AccountForm);
+    let action = match f.action.as_str() {
+        "create" => AccountAction::Create,
+        "link" => AccountAction::NewLink,
+        "deactivate" => AccountAction::Deactivate,
+        "activate" => AccountAction::Activate,
+        _ => return StatusCode::BAD_REQUEST.into_response(),
+    };
+    let outcome = app::api::register::account_action(&cx, &f.assistant, action, &f.username, idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
+}
+
+#[derive(Deserialize)]
 pub struct AttestForm {
     #[serde(default)]
     key: String,

@@ -47,7 +47,7 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// deletion of expired sessions.
 pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: LeptosOptions) -> Result<Router, Box<dyn std::error::Error + Send + Sync>> {
     let repo = Arc::new(db::SqliteRepo { pool: pool.clone() });
-    let settings = Settings { row_horizon_days: config.row_horizon_days };
+    let settings = Settings { row_horizon_days: config.row_horizon_days, public_url: config.public_url.clone() };
     let state = AppState { leptos_options: leptos_options.clone(), api: ApiState { repo, settings } };
 
     db::spawn_maintenance(pool.clone());
@@ -79,6 +79,8 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
         .route("/admin/attestera-alla", post(forms::attest_ready))
         .route("/admin/3059", get(forms::export_3059))
         .route("/admin/assistent/spara", post(forms::save_assistant))
+        .route("/admin/konto", post(forms::account_action))
+        .route("/inbjudan", post(auth::accept_invitation))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         // The islands' wasm, JS and CSS, brotli or gzip as built (scripts/build-site.sh).
         .nest_service("/pkg", ServeDir::new(pkg).precompressed_br().precompressed_gzip())

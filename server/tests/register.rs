@@ -116,3 +116,78 @@ async fn the_list_searches_and_pages() {
     let (_, page) = app.page(&admin, "/admin/assistenter?q=%25").await;
     assert!(page.contains("0 assistenter"));
 }
+
+/// The invitation code in the link a page shows once.
+fn code_on(page: &str) -> String {
+    page.split("/inbjudan?kod=").nth(1).and_then(|r| r.split('<').next()).unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+async fn an_account_is_created_with_a_one_time_invitation_and_can_be_deactivated() {
+    let app = spawn_app().await;
+    let (admin, _) = app.login("admin").await;
+    save(&app, &admin, &assistant("19900101-1239", "Hedda", "Holm")).await;
+    let hedda = app.id("SELECT id FROM assistants WHERE last_name = 'Holm'").await.to_string();
+    let k = key();
+    let create = [("assistant", hedda.as_str()), ("action", "create"), ("username", "hedda"), ("csrf", admin.csrf.as_str()), ("idem", k.as_str())];
+    let res = admin.post(app.url("/admin/konto")).form(&create).send().await.unwrap();
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    let (_, page) = app.page(&admin, &to).await;
+    assert!(page.contains("Inloggningen är skapad") && page.contains("Aktiv inloggning:"), "{page}");
+    let code = code_on(&page);
+    assert_eq!(code.len(), 32);
+    // Only the link's hash is stored; a replayed form makes no second account and shows no link.
+    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM invitations WHERE token_sha256 = '{}'", app::domain::fk::sha256_hex(code.as_bytes()))).await, 1);
+    admin.post(app.url("/admin/konto")).form(&create).send().await.unwrap();
+    let (_, page) = app.page(&admin, &to).await;
+    assert!(code_on(&page).is_empty());
+    assert_eq!(app.id("SELECT COUNT(*) FROM users WHERE username = 'hedda'").await, 1);
+    assert_eq!(app.id("SELECT COUNT(*) FROM invitations").await, 1);
+
+    // The invited person: weak passwords refused with the reason, then a good one.
+    let c = client();
+    let (_, page) = app.page(&c, &format!("/inbjudan?kod={code}")).await;
+    assert!(page.contains("Välj ditt lösenord") && page.contains("hedda"));
+    for (pw, again, message) in [("kort", "kort", "för kort"), ("Sommar2025", "Sommar2025", "för vanligt"), ("blå häst springer", "blå häst", "inte likadana")] {
+        let res = c.post(app.url("/inbjudan")).form(&[("kod", code.as_str()), ("password", pw), ("password_repeat", again)]).send().await.unwrap();
+        let (_, page) = app.page(&c, res.headers()["location"].to_str().unwrap()).await;
+        assert!(page.contains(message), "{message}");
+    }
+    let res = c.post(app.url("/inbjudan")).form(&[("kod", code.as_str()), ("password", "blå häst springer"), ("password_repeat", "blå häst springer")]).send().await.unwrap();
+    assert_eq!(res.headers()["location"], "/logga-in");
+    let (_, page) = app.page(&c, "/logga-in").await;
+    assert!(page.contains("Ditt lösenord är sparat"));
+    let (c2, res) = app.try_login("hedda", "blå häst springer").await;
+    assert_eq!(res.headers()["location"], "/assistent");
+    // A used link is refused.
+    let (_, page) = app.page(&client(), &format!("/inbjudan?kod={code}")).await;
+    assert!(page.contains("Länken gäller inte längre"));
+    let res = client().post(app.url("/inbjudan")).form(&[("kod", code.as_str()), ("password", "ett annat långt lösen"), ("password_repeat", "ett annat långt lösen")]).send().await.unwrap();
+    assert!(res.headers()["location"].to_str().unwrap().starts_with("/inbjudan"));
+    assert_eq!(app.try_login("hedda", "blå häst springer").await.1.headers()["location"], "/assistent", "the password is unchanged");
+
+    // A new link (password reset) replaces the old; an expired one is refused.
+    let to = app.post(&admin, "/admin/konto", &[("assistant", &hedda), ("action", "link")]).await;
+    let (_, page) = app.page(&admin, &to).await;
+    let second = code_on(&page);
+    sqlx::query("UPDATE invitations SET expires_at = 0 WHERE used_at IS NULL").execute(&app.pool).await.unwrap();
+    let (_, page) = app.page(&client(), &format!("/inbjudan?kod={second}")).await;
+    assert!(page.contains("Länken gäller inte längre"), "expired");
+
+    // Deactivated: the open session stops working and the login is refused.
+    app.post(&admin, "/admin/konto", &[("assistant", &hedda), ("action", "deactivate")]).await;
+    let res = c2.get(app.url("/assistent")).send().await.unwrap();
+    assert_eq!(res.headers()["location"], "/logga-in");
+    assert_eq!(app.try_login("hedda", "blå häst springer").await.1.headers()["location"], "/logga-in");
+    for action in ["account.create", "account.password_set", "account.invite", "account.deactivate"] {
+        assert_eq!(app.id(&format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}'")).await, 1, "{action}");
+    }
+    let leaked = app.id(&format!("SELECT COUNT(*) FROM audit_log WHERE coalesce(after, '') LIKE '%{code}%' OR coalesce(after, '') LIKE '%häst%'")).await;
+    assert_eq!(leaked, 0);
+
+    // Another municipality's administrator cannot touch the account.
+    let (other, _) = app.login("admin.provstad").await;
+    let k = key();
+    let res = other.post(app.url("/admin/konto")).form(&[("assistant", hedda.as_str()), ("action", "activate"), ("csrf", other.csrf.as_str()), ("idem", k.as_str())]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}

@@ -70,6 +70,8 @@ pub struct Flash {
     pub findings: Vec<crate::domain::rules::Finding>,
     /// How many things a bulk action did (shown with the notice).
     pub count: Option<usize>,
+    /// A one-time invitation link to hand over, shown once (never stored under a form's key).
+    pub link: Option<String>,
 }
 
 /// Where a form post leads and what the next page says (post/redirect/get). Stored under the
@@ -211,11 +213,24 @@ pub struct AssistantFormPage {
     pub values: crate::domain::register::AssistantInput,
     pub errors: Vec<crate::domain::register::RegError>,
     pub form_key: String,
+    /// The assistant's login, if one exists: username and whether it is active.
+    pub account: Option<(String, bool)>,
+    pub flash: Flash,
+}
+
+/// The page where an invited person chooses their password.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InvitationPage {
+    /// The link is open (unused, not expired): its username.
+    pub username: Option<String>,
+    pub code: String,
+    pub error: Option<T>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LoginPage {
     pub error: Option<T>,
+    pub notice: Option<T>,
     pub username: String,
     /// The login form's CSRF token (also in its cookie).
     pub csrf: String,
@@ -300,4 +315,9 @@ pub async fn load_assistant_form(id: Option<String>) -> PageResult<AssistantForm
         Some(s) => Some(s.parse::<i64>().map_err(|_| failed(PageError::NotFound))?),
     };
     register::assistant_form(&cx, id).await.map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_invitation_page")]
+pub async fn load_invitation_page(code: Option<String>) -> PageResult<InvitationPage> {
+    service::invitation_page(code.unwrap_or_default().trim()).await.map_err(failed)
 }

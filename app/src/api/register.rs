@@ -43,12 +43,15 @@ pub async fn assistant_form(cx: &Cx, id: Option<i64>) -> Result<AssistantFormPag
         }
     };
     let mut errors = vec![];
-    if let Some((form_id, typed, errs)) = flash.assistant_form.filter(|(form_id, _, _)| *form_id == id) {
-        let _ = form_id;
+    if let Some((_, typed, errs)) = flash.assistant_form.clone().filter(|(form_id, _, _)| *form_id == id) {
         values = typed;
         errors = errs;
     }
-    Ok(AssistantFormPage { me: super::service::me(cx, c), id, personnummer_masked: masked, values, errors, form_key: random_token() })
+    let account = match id {
+        Some(id) => cx.db().await?.assistant_account(c.tenant_id, id).await.map_err(internal)?.map(|(_, u, active)| (u, active)),
+        None => None,
+    };
+    Ok(AssistantFormPage { me: super::service::me(cx, c), id, personnummer_masked: masked, values, errors, form_key: random_token(), account, flash })
 }
 
 /// A register entry as the audit log keeps it: no personnummer in full.
@@ -110,4 +113,66 @@ pub async fn save_assistant(cx: &Cx, id: &str, input: &AssistantInput, key: Opti
 
 fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("q", s)]).map(|q| q[2..].to_string()).unwrap_or_default()
+}
+
+/// What can be done to an assistant's login from the register.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountAction {
+    /// Create the login with this username and a first invitation.
+    Create,
+    /// A new one-time link (the earlier one stops working): a password reset.
+    NewLink,
+    Deactivate,
+    Activate,
+}
+
+/// Creates, re-invites, deactivates or activates an assistant's login. No administrator ever
+/// sees or sets the password: the person chooses it through the one-time link, which is shown
+/// once to hand over (valid 7 days) and never stored, only its SHA-256.
+pub async fn account_action(cx: &Cx, assistant: &str, action: AccountAction, username: &str, key: Option<&str>) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let assistant = assistant.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
+    let back = format!("/admin/assistent?id={assistant}");
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    let Some((_, _, form)) = db.assistant_form(c.tenant_id, assistant).await.map_err(internal)? else {
+        return Err(PageError::NotFound);
+    };
+    let existing = db.assistant_account(c.tenant_id, assistant).await.map_err(internal)?;
+    let refuse = |t: T| Ok(said(back.clone(), Flash { error: Some(t), ..Default::default() }));
+    let now = super::service::now_unix();
+    let (user, audit_action, notice) = match (action, existing) {
+        (AccountAction::Create, Some(_)) => return refuse(T::AccountExists),
+        (AccountAction::Create, None) => {
+            let username = username.trim();
+            if username.is_empty() || username.chars().count() > super::service::MAX_USERNAME || username.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
+                return refuse(T::UsernameInvalid);
+            }
+            let name = format!("{} {}", form.first_name, form.last_name);
+            match db.create_account(c.tenant_id, username, &name, Role::Assistant, Some(assistant)).await {
+                Ok(user) => (user, "account.create", T::AccountCreated),
+                Err(RepoError::Conflict(Conflict::Duplicate)) => return refuse(T::UsernameTaken),
+                Err(e) => return Err(internal(e)),
+            }
+        }
+        (_, None) => return refuse(T::NotAllowed),
+        (AccountAction::NewLink, Some((user, _, _))) => (user, "account.invite", T::InvitationCreated),
+        (AccountAction::Deactivate | AccountAction::Activate, Some((user, _, _))) => {
+            let active = action == AccountAction::Activate;
+            db.set_account_active(c.tenant_id, user, active).await.map_err(internal)?;
+            let (a, t) = if active { ("account.activate", T::AccountActivated) } else { ("account.deactivate", T::AccountDeactivated) };
+            let audit = AuditEntry { after: Some(format!("{{\"active\":{active}}}")), ..cx.audit_entry(a, format!("user {user}")) };
+            return commit(db, c.user_id, key, audit, said(back, Flash { notice: Some(t), ..Default::default() })).await;
+        }
+    };
+    let token = random_token();
+    db.create_invitation(c.tenant_id, user, &crate::domain::fk::sha256_hex(token.as_bytes()), now + super::service::INVITATION_SECONDS, c.user_id, now).await.map_err(internal)?;
+    let audit = AuditEntry { after: Some(format!("{{\"username\":{}}}", serde_json::to_string(username.trim()).unwrap_or_default())), ..cx.audit_entry(audit_action, format!("user {user}")) };
+    // The link is answered once; a replay of the form gets the notice without it.
+    let remembered = said(back.clone(), Flash { notice: Some(notice), ..Default::default() });
+    commit(db, c.user_id, key, audit, remembered).await?;
+    let link = format!("{}/inbjudan?kod={token}", cx.settings.public_url.as_deref().unwrap_or_default());
+    Ok(said(back, Flash { notice: Some(notice), link: Some(link), ..Default::default() }))
 }

@@ -178,6 +178,20 @@ pub trait Store: Send {
     /// personnummer another assistant of the tenant has is a `Conflict::Duplicate`.
     async fn save_assistant(&mut self, tenant: i64, id: Option<i64>, a: &crate::domain::register::AssistantData) -> RepoResult<Option<i64>>;
 
+    /// The login of one of the tenant's assistants: (user id, username, active).
+    async fn assistant_account(&mut self, tenant: i64, assistant: i64) -> RepoResult<Option<(i64, String, bool)>>;
+    /// Creates a login without a usable password (the person chooses one through an
+    /// invitation); `Conflict::Duplicate` when the username is taken.
+    async fn create_account(&mut self, tenant: i64, username: &str, display_name: &str, role: super::Role, assistant: Option<i64>) -> RepoResult<i64>;
+    /// A new one-time link for the user, valid until `expires_at`; earlier unused ones are voided.
+    async fn create_invitation(&mut self, tenant: i64, user: i64, token_sha256: &str, expires_at: i64, by_user: i64, now: i64) -> RepoResult<()>;
+    /// The open invitation (unused, not expired) with this hash: (id, tenant, user, username).
+    async fn open_invitation(&mut self, token_sha256: &str, now: i64) -> RepoResult<Option<(i64, i64, i64, String)>>;
+    /// Uses the invitation and sets the password; false if it was used or expired meanwhile.
+    async fn use_invitation(&mut self, id: i64, user: i64, password_hash: &str, now: i64) -> RepoResult<bool>;
+    /// Deactivates or activates one of the tenant's accounts; false if it is not theirs.
+    async fn set_account_active(&mut self, tenant: i64, user: i64, active: bool) -> RepoResult<bool>;
+
     /// The provider (the municipality) as the FK documents name it.
     async fn provider(&mut self, tenant: i64) -> RepoResult<Option<crate::domain::Provider>>;
     /// The latest step of `action` in a month's history: when (ISO instant) and the content hash.

@@ -26,17 +26,22 @@ pub const SESSION_MAX_AGE: i64 = 12 * 3600;
 const SESSION_TOUCH_EVERY: i64 = 10 * 60;
 
 /// Settings the service layer needs (from the server's configuration).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Settings {
     /// How many days ahead of today a planned shift may be entered.
     pub row_horizon_days: i64,
+    /// `scheme://host` of the installation, for links handed over (invitations).
+    pub public_url: Option<String>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { row_horizon_days: 7 }
+        Self { row_horizon_days: 7, public_url: None }
     }
 }
+
+/// How long an invitation link is valid.
+pub const INVITATION_SECONDS: i64 = 7 * 24 * 3600;
 
 /// Shared server state the api needs; provided as Leptos context and axum state.
 #[derive(Clone)]
@@ -108,7 +113,7 @@ impl Cx {
                 }
             }
         }
-        Ok(Self { repo: state.repo.clone(), settings: state.settings, session, caller, client, csrf })
+        Ok(Self { repo: state.repo.clone(), settings: state.settings.clone(), session, caller, client, csrf })
     }
 
     /// For server functions: the state from Leptos context, the session from the request.
@@ -249,8 +254,37 @@ pub fn is_token(s: &str) -> bool {
     s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// The login messages that travel in [`LOGIN_MSG_COOKIE`].
-const LOGIN_MESSAGES: [T; 4] = [T::LoginFailed, T::LoginMissing, T::LoginThrottled, T::FormExpired];
+/// The login messages that travel in [`LOGIN_MSG_COOKIE`] (the last one is good news).
+const LOGIN_MESSAGES: [T; 5] = [T::LoginFailed, T::LoginMissing, T::LoginThrottled, T::FormExpired, T::PasswordSet];
+/// A refused password choice's message, for the invitation page's next view.
+pub const INVITE_MSG_COOKIE: &str = "bita_invite_msg";
+const INVITE_MESSAGES: [T; 4] = [T::InviteInvalid, T::PasswordTooShort, T::PasswordCommon, T::PasswordMismatch];
+
+/// The `Set-Cookie` value that carries a refused password choice's message.
+pub fn invite_message_cookie(error: T) -> String {
+    let code = INVITE_MESSAGES.iter().position(|t| *t == error).unwrap_or(0);
+    format!("{INVITE_MSG_COOKIE}={code}; Path=/inbjudan; Max-Age=120; HttpOnly; SameSite=Strict")
+}
+
+/// The invitation page: whether the link is open, and the message of a refused choice.
+pub async fn invitation_page(code: &str) -> Result<InvitationPage, PageError> {
+    let state = use_context::<ApiState>().ok_or(PageError::Internal)?;
+    let parts = use_context::<axum::http::request::Parts>();
+    let header = parts.as_ref().and_then(|p| p.headers.get(axum::http::header::COOKIE)).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let error = cookie_value(&header, INVITE_MSG_COOKIE).and_then(|v| v.parse::<usize>().ok()).and_then(|i| INVITE_MESSAGES.get(i).copied());
+    if error.is_some() {
+        if let (Some(r), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), axum::http::HeaderValue::from_str(&format!("{INVITE_MSG_COOKIE}=; Path=/inbjudan; Max-Age=0; HttpOnly; SameSite=Strict"))) {
+            r.append_header(axum::http::header::SET_COOKIE, v);
+        }
+    }
+    let username = if is_token(code) {
+        let sha = crate::domain::fk::sha256_hex(code.as_bytes());
+        state.repo.read().await.map_err(internal)?.open_invitation(&sha, now_unix()).await.map_err(internal)?.map(|(_, _, _, u)| u)
+    } else {
+        None
+    };
+    Ok(InvitationPage { username, code: if is_token(code) { code.to_string() } else { String::new() }, error })
+}
 
 /// The `Set-Cookie` value that carries a refused login's message to the login page.
 pub fn login_message_cookie(error: T, username: &str) -> String {
@@ -287,19 +321,22 @@ async fn make_login_page() -> LoginPage {
             t
         }
     };
-    let (mut error, mut username) = (None, String::new());
+    let (mut error, mut notice, mut username) = (None, None, String::new());
     if let Some(v) = cookie_value(&header, LOGIN_MSG_COOKIE) {
         let fields: Vec<(String, String)> = serde_urlencoded::from_str(v).unwrap_or_default();
         for (k, v) in fields {
             match k.as_str() {
-                "e" => error = v.parse::<usize>().ok().and_then(|i| LOGIN_MESSAGES.get(i).copied()),
+                "e" => match v.parse::<usize>().ok().and_then(|i| LOGIN_MESSAGES.get(i).copied()) {
+                    Some(T::PasswordSet) => notice = Some(T::PasswordSet),
+                    other => error = other,
+                },
                 "u" => username = v.chars().take(MAX_USERNAME).collect(),
                 _ => {}
             }
         }
         set_cookie(format!("{LOGIN_MSG_COOKIE}=; Path=/logga-in; Max-Age=0; HttpOnly; SameSite=Strict"));
     }
-    LoginPage { error, username, csrf }
+    LoginPage { error, notice, username, csrf }
 }
 
 pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>) -> Result<AssistantPage, PageError> {

@@ -5,6 +5,7 @@ pub mod decision;
 pub mod examples;
 pub mod fk;
 pub mod month;
+pub mod password;
 pub mod people;
 pub mod personnummer;
 pub mod rates;

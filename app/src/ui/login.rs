@@ -10,12 +10,13 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let page = api::load_login_page().await.unwrap_or(api::LoginPage { error: None, username: String::new(), csrf: String::new() });
+                let page = api::load_login_page().await.unwrap_or(api::LoginPage { error: None, notice: None, username: String::new(), csrf: String::new() });
                 let has_error = page.error.is_some();
                 view! {
                     <super::Layout me=None>
                         <div class="card narrow">
                             <h1>{l.t(T::LogInTitle)}</h1>
+                            {page.notice.map(|n| view! { <p class="notice" role="status">{l.t(n)}</p> })}
                             {page.error.map(|e| view! { <p class="alert" role="alert" id="login-error">{l.t(e)}</p> })}
                             <form method="post" action="/logga-in" class="stack">
                                 <input type="hidden" name="csrf" value=page.csrf />

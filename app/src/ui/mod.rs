@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/assistenter") view=register::AssistantsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/assistent") view=register::AssistantFormPage ssr=SsrMode::Async />
+                <Route path=path!("/inbjudan") view=register::InvitationPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -139,6 +139,10 @@ pub fn AssistantFormPage() -> impl IntoView {
                                 <Layout me=Some(page.me.clone())>
                                     <p><a href="/admin/assistenter">"‹ " {l.t(T::AssistantsTitle)}</a></p>
                                     <h1>{l.t(title)}</h1>
+                                    <FlashMessages notice=page.flash.notice error=page.flash.error />
+                                    {page.flash.link.clone().map(|link| view! {
+                                        <p class="notice"><strong>{l.t(T::InvitationLink)}</strong> " " <code class="handover">{link}</code></p>
+                                    })}
                                     <form method="post" action="/admin/assistent/spara" class="stack card" novalidate>
                                         <FormKeys csrf=page.me.csrf.clone() key=page.form_key.clone() />
                                         <input type="hidden" name="id" value=page.id.map(|i| i.to_string()).unwrap_or_default() />
@@ -180,9 +184,114 @@ pub fn AssistantFormPage() -> impl IntoView {
                                         {text_field(l, &e, RegField::OtherEmployerOrg, T::OtherEmployerOrg, v.other_employer_org.clone(), "text", None)}
                                         <button type="submit" class="primary">{l.t(T::Save)}</button>
                                     </form>
+                                    {page.id.map(|id| view! { <AccountSection id csrf=page.me.csrf.clone() account=page.account.clone() /> })}
                                 </Layout>
                             }.into_any()
                         }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The assistant's login: create it with an invitation, send a new link, deactivate or
+/// activate it. No password is ever seen or set here.
+#[component]
+fn AccountSection(id: i64, csrf: String, account: Option<(String, bool)>) -> impl IntoView {
+    let l = expect_context::<Locale>();
+    let create_csrf = csrf.clone();
+    let action = move |name: &'static str, label: T| {
+        let csrf = csrf.clone();
+        view! {
+            <form method="post" action="/admin/konto" class="inline">
+                <FormKeys csrf />
+                <input type="hidden" name="assistant" value=id.to_string() />
+                <input type="hidden" name="action" value=name />
+                <button type="submit">{l.t(label)}</button>
+            </form>
+        }
+    };
+    let body = match account {
+        None => {
+            let create = {
+                let csrf = create_csrf;
+                view! {
+                    <p>{l.t(T::AccountNone)}</p>
+                    <form method="post" action="/admin/konto" class="stack">
+                        <FormKeys csrf />
+                        <input type="hidden" name="assistant" value=id.to_string() />
+                        <input type="hidden" name="action" value="create" />
+                        <div class="field">
+                            <label for="username">{l.t(T::Username)}</label>
+                            <input id="username" name="username" type="text" maxlength="64" autocomplete="off" autocapitalize="none" spellcheck="false" />
+                        </div>
+                        <button type="submit" class="primary">{l.t(T::CreateAccount)}</button>
+                    </form>
+                }
+            };
+            create.into_any()
+        }
+        Some((username, active)) => view! {
+            <p>{l.t(if active { T::AccountActive } else { T::AccountInactive })} " " <strong>{username}</strong></p>
+            <div class="actions">
+                {action("link", T::NewInvitation)}
+                {if active { action("deactivate", T::Deactivate) } else { action("activate", T::Activate) }}
+            </div>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="card" aria-labelledby="account-title">
+            <h2 id="account-title">{l.t(T::AccountTitle)}</h2>
+            {body}
+        </section>
+    }
+}
+
+#[component]
+pub fn InvitationPage() -> impl IntoView {
+    let l = expect_context::<Locale>();
+    let code = query_param("kod");
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let code = code.clone();
+                Suspend::new(async move {
+                    let page = api::load_invitation_page(code).await.unwrap_or(api::InvitationPage { username: None, code: String::new(), error: Some(T::InviteInvalid) });
+                    let body = match page.username.clone() {
+                        None => view! { <p class="alert" role="alert">{l.t(T::InviteInvalid)}</p> }.into_any(),
+                        Some(username) => {
+                            let error = page.error;
+                            view! {
+                                {error.map(|e| view! { <p class="alert" role="alert" id="invite-error">{l.t(e)}</p> })}
+                                <form method="post" action="/inbjudan" class="stack">
+                                    <input type="hidden" name="kod" value=page.code.clone() />
+                                    <p>{l.t(T::Username)} ": " <strong>{username.clone()}</strong></p>
+                                    <input type="text" name="username" value=username autocomplete="username" hidden />
+                                    <div class="field">
+                                        <label for="password">{l.t(T::PasswordNew)}</label>
+                                        <p class="muted hint" id="password-hint">{l.t(T::PasswordHint)}</p>
+                                        <input id="password" name="password" type="password" autocomplete="new-password" required minlength="10"
+                                            aria-describedby=if error.is_some() { "password-hint invite-error" } else { "password-hint" } aria-invalid=error.is_some().to_string() />
+                                    </div>
+                                    <div class="field">
+                                        <label for="password_repeat">{l.t(T::PasswordRepeat)}</label>
+                                        <input id="password_repeat" name="password_repeat" type="password" autocomplete="new-password" required minlength="10" />
+                                    </div>
+                                    <button type="submit" class="primary">{l.t(T::SavePassword)}</button>
+                                </form>
+                            }
+                            .into_any()
+                        }
+                    };
+                    view! {
+                        <Layout me=None>
+                            <div class="card narrow">
+                                <h1>{l.t(T::InvitationTitle)}</h1>
+                                {body}
+                            </div>
+                        </Layout>
                     }
                 })
             }}

@@ -622,4 +622,74 @@ impl Store for SqliteStore {
             .await
             .map_err(err)
     }
+
+    async fn assistant_account(&mut self, tenant: i64, assistant: i64) -> RepoResult<Option<(i64, String, bool)>> {
+        let r = sqlx::query("SELECT id, username, active FROM users WHERE tenant_id = $1 AND assistant_id = $2 AND role = 'assistant' ORDER BY id LIMIT 1")
+            .bind(tenant)
+            .bind(assistant)
+            .fetch_optional(self.c())
+            .await
+            .map_err(err)?;
+        Ok(r.map(|r| (r.get("id"), r.get("username"), r.get::<i64, _>("active") != 0)))
+    }
+
+    async fn create_account(&mut self, tenant: i64, username: &str, display_name: &str, role: Role, assistant: Option<i64>) -> RepoResult<i64> {
+        // "!" is no PHC string: no password verifies against it until one is chosen.
+        sqlx::query_scalar("INSERT INTO users (tenant_id, username, password_hash, display_name, role, assistant_id) VALUES ($1, $2, '!', $3, $4, $5) RETURNING id")
+            .bind(tenant)
+            .bind(username)
+            .bind(display_name)
+            .bind(role.code())
+            .bind(assistant)
+            .fetch_one(self.c())
+            .await
+            .map_err(err)
+    }
+
+    async fn create_invitation(&mut self, tenant: i64, user: i64, token_sha256: &str, expires_at: i64, by_user: i64, now: i64) -> RepoResult<()> {
+        sqlx::query("UPDATE invitations SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL").bind(now).bind(user).execute(self.c()).await.map_err(err)?;
+        sqlx::query("INSERT INTO invitations (tenant_id, user_id, token_sha256, expires_at, created_by) VALUES ($1, $2, $3, $4, $5)")
+            .bind(tenant)
+            .bind(user)
+            .bind(token_sha256)
+            .bind(expires_at)
+            .bind(by_user)
+            .execute(self.c())
+            .await
+            .map_err(err)?;
+        Ok(())
+    }
+
+    async fn open_invitation(&mut self, token_sha256: &str, now: i64) -> RepoResult<Option<(i64, i64, i64, String)>> {
+        let r = sqlx::query(
+            "SELECT i.id, i.tenant_id, i.user_id, u.username FROM invitations i JOIN users u ON u.id = i.user_id
+             WHERE i.token_sha256 = $1 AND i.used_at IS NULL AND i.expires_at > $2 AND u.active = 1",
+        )
+        .bind(token_sha256)
+        .bind(now)
+        .fetch_optional(self.c())
+        .await
+        .map_err(err)?;
+        Ok(r.map(|r| (r.get("id"), r.get("tenant_id"), r.get("user_id"), r.get("username"))))
+    }
+
+    async fn use_invitation(&mut self, id: i64, user: i64, password_hash: &str, now: i64) -> RepoResult<bool> {
+        let used = sqlx::query("UPDATE invitations SET used_at = $1 WHERE id = $2 AND user_id = $3 AND used_at IS NULL AND expires_at > $1")
+            .bind(now)
+            .bind(id)
+            .bind(user)
+            .execute(self.c())
+            .await
+            .map_err(err)?;
+        if used.rows_affected() != 1 {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(password_hash).bind(user).execute(self.c()).await.map_err(err)?;
+        Ok(true)
+    }
+
+    async fn set_account_active(&mut self, tenant: i64, user: i64, active: bool) -> RepoResult<bool> {
+        let done = sqlx::query("UPDATE users SET active = $1 WHERE tenant_id = $2 AND id = $3").bind(i64::from(active)).bind(tenant).bind(user).execute(self.c()).await.map_err(err)?;
+        Ok(done.rows_affected() == 1)
+    }
 }
