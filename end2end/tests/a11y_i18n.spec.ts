@@ -42,6 +42,31 @@ test("the administrator's register pages pass axe, also with an error shown", as
   await page.setViewportSize({ width: 320, height: 800 });
   const wide = await page.evaluate(() => [...document.querySelectorAll("main *")].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).length);
   expect(wide).toBe(0);
+
+  // A login with a one-time invitation; the invited person chooses a password.
+  await page.getByRole("link", { name: "Ivan Ivanov" }).click();
+  await page.getByLabel("Användarnamn").fill("ivan");
+  await page.getByRole("button", { name: "Skapa inloggning och inbjudan" }).click();
+  await expect(page.getByText("Inloggningen är skapad")).toBeVisible();
+  await axe(page);
+  const link = (await page.locator("code.handover").textContent())!;
+  await page.getByRole("button", { name: "Logga ut" }).click();
+  await page.goto(link);
+  await expect(page.getByRole("heading", { name: "Välj ditt lösenord" })).toBeVisible();
+  await axe(page);
+  await page.getByLabel("Nytt lösenord").fill("kort");
+  await page.getByLabel("Skriv lösenordet igen").fill("kort");
+  await page.getByRole("button", { name: "Spara lösenordet" }).click();
+  await expect(page.getByRole("alert")).toContainText("Lösenordet är för kort");
+  await axe(page);
+  await page.getByLabel("Nytt lösenord").fill("röd bil kör fort");
+  await page.getByLabel("Skriv lösenordet igen").fill("röd bil kör fort");
+  await page.getByRole("button", { name: "Spara lösenordet" }).click();
+  await expect(page.getByRole("status")).toContainText("Ditt lösenord är sparat");
+  await page.getByLabel("Användarnamn").fill("ivan");
+  await page.getByLabel("Lösenord").fill("röd bil kör fort");
+  await page.getByRole("button", { name: "Logga in" }).click();
+  await expect(page.getByRole("heading", { name: "Min tid" })).toBeVisible();
 });
 
 test("English is one click away and stays chosen", async ({ page }) => {

@@ -265,7 +265,7 @@ pub fn InvitationPage() -> impl IntoView {
                             let error = page.error;
                             view! {
                                 {error.map(|e| view! { <p class="alert" role="alert" id="invite-error">{l.t(e)}</p> })}
-                                <form method="post" action="/inbjudan" class="stack">
+                                <form method="post" action="/inbjudan" class="stack" novalidate>
                                     <input type="hidden" name="kod" value=page.code.clone() />
                                     <p>{l.t(T::Username)} ": " <strong>{username.clone()}</strong></p>
                                     <input type="text" name="username" value=username autocomplete="username" hidden />
