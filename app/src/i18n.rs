@@ -252,6 +252,25 @@ texts! {
     PasswordMismatch => "Lösenorden är inte likadana. Skriv samma lösenord två gånger.", "The passwords differ. Type the same password twice.";
     PasswordSet => "Ditt lösenord är sparat. Logga in med det.", "Your password is saved. Log in with it.";
     SavePassword => "Spara lösenordet", "Save the password";
+    AssignmentsTitle => "Uppdrag hos brukare", "Assignments to recipients";
+    AssignmentsNone => "Inga uppdrag ännu.", "No assignments yet.";
+    AssignmentNew => "Nytt uppdrag", "New assignment";
+    AssignmentFrom => "Från och med", "From";
+    AssignmentTo => "Till och med (tomt: tills vidare)", "Until (empty: until further notice)";
+    AssignmentNotified => "Anmäld till Försäkringskassan (3066/E-IOA) den", "Reported to Försäkringskassan (3066/E-IOA) on";
+    AssignmentRelative => "Assistenten är närstående till brukaren", "The assistant is a relative of the recipient";
+    AssignmentAdd => "Lägg till uppdraget", "Add the assignment";
+    AssignmentEnd => "Avsluta uppdraget", "End the assignment";
+    AssignmentEndDate => "Sista dag", "Last day";
+    AssignmentUntilFurther => "tills vidare", "until further notice";
+    AssignmentNotReported => "inte anmäld till Försäkringskassan", "not reported to Försäkringskassan";
+    AssignmentSaved => "Uppdraget är sparat.", "The assignment is saved.";
+    AssignmentEnded => "Uppdraget är avslutat. Historiken finns kvar.", "The assignment is ended. Its history is kept.";
+    AssignmentEndInvalid => "Uppdraget kan inte avslutas före sin första dag.", "The assignment cannot end before its first day.";
+    ErrAssignRecipient => "Välj brukare.", "Choose a recipient.";
+    ErrAssignToBeforeFrom => "Sista dagen är före första dagen.", "The last day is before the first.";
+    ErrAssignOutsideDecision => "Brukaren har inget beslut om assistans som gäller den första dagen. Registrera beslutet först eller ändra datumet.", "The recipient has no decision on assistance covering the first day. Register the decision first or change the date.";
+    ErrAssignOverlaps => "Assistenten har redan ett uppdrag hos brukaren under den tiden.", "The assistant already has an assignment with the recipient in that period.";
     MonthChanged => "Månaden har ändrats sedan du öppnade sidan. Titta igen på raderna innan du godkänner.", "The month has changed since you opened the page. Look at the rows again before you approve.";
     TextTooLong => "Texten är för lång. Korta den till högst 1 000 tecken.", "The text is too long. Shorten it to at most 1,000 characters.";
     TextBadChars => "Texten innehåller osynliga styrtecken. Skriv den igen utan att klistra in.", "The text contains invisible control characters. Type it again instead of pasting.";
@@ -334,6 +353,19 @@ impl crate::domain::register::RegError {
             RegError::OrganisationsnummerInvalid => T::ErrRegOrg,
         })
         .to_string()
+    }
+}
+
+impl crate::domain::register::AssignmentError {
+    pub fn message(self, l: Locale) -> &'static str {
+        use crate::domain::register::AssignmentError as E;
+        l.t(match self {
+            E::RecipientMissing => T::ErrAssignRecipient,
+            E::FromInvalid | E::ToInvalid | E::NotifiedInvalid => T::ErrRegDate,
+            E::ToBeforeFrom => T::ErrAssignToBeforeFrom,
+            E::OutsideDecision => T::ErrAssignOutsideDecision,
+            E::Overlaps => T::ErrAssignOverlaps,
+        })
     }
 }
 

@@ -165,6 +165,32 @@ pub async fn account_action(State(state): State<AppState>, session: Session, cli
 }
 
 #[derive(Deserialize)]
+pub struct AssignmentForm {
+    #[serde(default)]
+    assistant: String,
+    #[serde(default)]
+    assignment: String,
+    #[serde(default)]
+    valid_to: String,
+}
+
+pub async fn add_assignment(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    let (cx, input, keys) = handler_prelude!(state, session, client, body, app::domain::register::AssignmentInput);
+    let f: AssignmentForm = match form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let outcome = app::api::register::add_assignment(&cx, &f.assistant, &input, idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
+}
+
+pub async fn end_assignment(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    let (cx, f, keys) = handler_prelude!(state, session, client, body, AssignmentForm);
+    let outcome = app::api::register::end_assignment(&cx, &f.assistant, &f.assignment, &f.valid_to, idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
+}
+
+#[derive(Deserialize)]
 pub struct AttestForm {
     #[serde(default)]
     key: String,

@@ -191,3 +191,46 @@ async fn an_account_is_created_with_a_one_time_invitation_and_can_be_deactivated
     let res = other.post(app.url("/admin/konto")).form(&[("assistant", hedda.as_str()), ("action", "activate"), ("csrf", other.csrf.as_str()), ("idem", k.as_str())]).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+async fn post_assignment(app: &TestApp, admin: &User, f: Vec<(&'static str, String)>) -> String {
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let to = app.post(admin, "/admin/uppdrag", &pairs).await;
+    app.page(admin, &to).await.1
+}
+
+#[tokio::test]
+async fn assignments_are_added_with_checks_and_ended_without_losing_history() {
+    let app = spawn_app().await;
+    let (admin, _) = app.login("admin").await;
+    save(&app, &admin, &assistant("19900101-1239", "Hedda", "Holm")).await;
+    let hedda = app.id("SELECT id FROM assistants WHERE last_name = 'Holm'").await.to_string();
+    let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await.to_string();
+    let gustav = app.id("SELECT id FROM recipients WHERE first_name = 'Gustav'").await.to_string();
+    let add = |recipient: &str, from: &str, to: &str| {
+        vec![("assistant", hedda.clone()), ("recipient", recipient.to_string()), ("valid_from", from.to_string()), ("valid_to", to.to_string()), ("fk_notified_on", "2025-12-20".to_string())]
+    };
+    let page = post_assignment(&app, &admin, add(&bo, "2026-01-01", "")).await;
+    assert!(page.contains("Uppdraget är sparat.") && page.contains("2026-01-01 – tills vidare") && page.contains("Anmäld till Försäkringskassan (3066/E-IOA) den 2025-12-20"), "{page}");
+    for ((from, to), message) in [
+        (("2023-01-01", "2023-06-30"), "Brukaren har inget beslut om assistans som gäller den första dagen"),
+        (("2026-03-01", ""), "Assistenten har redan ett uppdrag hos brukaren under den tiden"),
+        (("2027-02-01", "2027-01-01"), "Sista dagen är före första dagen"),
+    ] {
+        let page = post_assignment(&app, &admin, add(&bo, from, to)).await;
+        assert!(page.contains(message), "{message}");
+        assert!(page.contains(&format!("value=\"{from}\"")), "what was typed is kept");
+    }
+    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM assignments WHERE assistant_id = {hedda}")).await, 1);
+    // Another municipality's recipient: not found, nothing stored.
+    let k = key();
+    let mut form: Vec<(&str, String)> = add(&gustav, "2026-01-01", "");
+    form.extend([("csrf", admin.csrf.clone()), ("idem", k)]);
+    let res = admin.post(app.url("/admin/uppdrag")).form(&form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // Ending keeps the history.
+    let id = app.id(&format!("SELECT id FROM assignments WHERE assistant_id = {hedda}")).await.to_string();
+    let to = app.post(&admin, "/admin/uppdrag/avsluta", &[("assistant", &hedda), ("assignment", &id), ("valid_to", "2026-06-30")]).await;
+    let (_, page) = app.page(&admin, &to).await;
+    assert!(page.contains("Uppdraget är avslutat") && page.contains("2026-01-01 – 2026-06-30"));
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action IN ('assignment.create', 'assignment.end')").await, 2);
+}

@@ -70,6 +70,8 @@ pub struct Flash {
     pub findings: Vec<crate::domain::rules::Finding>,
     /// How many things a bulk action did (shown with the notice).
     pub count: Option<usize>,
+    /// The assignment form as typed, with what was wrong.
+    pub assignment_form: Option<(crate::domain::register::AssignmentInput, Vec<crate::domain::register::AssignmentError>)>,
     /// A one-time invitation link to hand over, shown once (never stored under a form's key).
     pub link: Option<String>,
 }
@@ -215,7 +217,21 @@ pub struct AssistantFormPage {
     pub form_key: String,
     /// The assistant's login, if one exists: username and whether it is active.
     pub account: Option<(String, bool)>,
+    pub assignments: Vec<AssignmentView>,
+    /// The municipality's recipients, for a new assignment.
+    pub recipients: Vec<Person>,
     pub flash: Flash,
+}
+
+/// One assignment of an assistant to a recipient, as the register shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AssignmentView {
+    pub id: i64,
+    pub recipient: String,
+    pub valid_from: String,
+    pub valid_to: Option<String>,
+    pub fk_notified_on: Option<String>,
+    pub relative: bool,
 }
 
 /// The page where an invited person chooses their password.

@@ -47,11 +47,17 @@ pub async fn assistant_form(cx: &Cx, id: Option<i64>) -> Result<AssistantFormPag
         values = typed;
         errors = errs;
     }
-    let account = match id {
-        Some(id) => cx.db().await?.assistant_account(c.tenant_id, id).await.map_err(internal)?.map(|(_, u, active)| (u, active)),
-        None => None,
+    let (account, assignments, recipients) = match id {
+        Some(id) => {
+            let mut db = cx.db().await?;
+            let account = db.assistant_account(c.tenant_id, id).await.map_err(internal)?.map(|(_, u, active)| (u, active));
+            let assignments = db.assignments_of(c.tenant_id, id).await.map_err(internal)?;
+            let recipients = db.recipient_choices(c.tenant_id).await.map_err(internal)?.into_iter().map(|(id, name)| Person { id, name }).collect();
+            (account, assignments, recipients)
+        }
+        None => (None, vec![], vec![]),
     };
-    Ok(AssistantFormPage { me: super::service::me(cx, c), id, personnummer_masked: masked, values, errors, form_key: random_token(), account, flash })
+    Ok(AssistantFormPage { me: super::service::me(cx, c), id, personnummer_masked: masked, values, errors, form_key: random_token(), account, assignments, recipients, flash })
 }
 
 /// A register entry as the audit log keeps it: no personnummer in full.
@@ -175,4 +181,53 @@ pub async fn account_action(cx: &Cx, assistant: &str, action: AccountAction, use
     commit(db, c.user_id, key, audit, remembered).await?;
     let link = format!("{}/inbjudan?kod={token}", cx.settings.public_url.as_deref().unwrap_or_default());
     Ok(said(back, Flash { notice: Some(notice), link: Some(link), ..Default::default() }))
+}
+
+/// Adds an assignment (assistant ↔ recipient) to one of the caller's assistants: a recipient
+/// of the same municipality with a decision covering the first day, not overlapping another
+/// assignment of the pair. Audited.
+pub async fn add_assignment(cx: &Cx, assistant: &str, input: &crate::domain::register::AssignmentInput, key: Option<&str>) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let assistant = assistant.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
+    let back = format!("/admin/assistent?id={assistant}");
+    let refused = |errors| said(back.clone(), Flash { assignment_form: Some((input.clone(), errors)), ..Default::default() });
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    if db.assistant_form(c.tenant_id, assistant).await.map_err(internal)?.is_none() {
+        return Err(PageError::NotFound);
+    }
+    let data = match input.parse() {
+        Ok(d) => d,
+        Err(errors) => return Ok(refused(errors)),
+    };
+    let id = match db.add_assignment(c.tenant_id, assistant, &data).await.map_err(internal)? {
+        None => return Err(PageError::NotFound),
+        Some(Err(e)) => return Ok(refused(vec![e])),
+        Some(Ok(id)) => id,
+    };
+    let after = serde_json::json!({ "assistant": assistant, "recipient": data.recipient, "valid_from": data.valid_from, "valid_to": data.valid_to, "fk_notified_on": data.fk_notified_on, "relative": data.relative }).to_string();
+    let audit = AuditEntry { after: Some(after), ..cx.audit_entry("assignment.create", format!("assignment {id}")) };
+    commit(db, c.user_id, key, audit, said(back, Flash { notice: Some(T::AssignmentSaved), ..Default::default() })).await
+}
+
+/// Ends an assignment on a date (its history is kept, never deleted).
+pub async fn end_assignment(cx: &Cx, assistant: &str, assignment: &str, valid_to: &str, key: Option<&str>) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let assistant = assistant.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
+    let id = assignment.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
+    let back = format!("/admin/assistent?id={assistant}");
+    let Ok(to) = chrono::NaiveDate::parse_from_str(valid_to.trim(), "%Y-%m-%d") else {
+        return Ok(said(back, Flash { error: Some(T::ErrRegDate), ..Default::default() }));
+    };
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    if !db.end_assignment(c.tenant_id, assistant, id, to).await.map_err(internal)? {
+        return Ok(said(back, Flash { error: Some(T::AssignmentEndInvalid), ..Default::default() }));
+    }
+    let audit = AuditEntry { after: Some(format!("{{\"valid_to\":\"{to}\"}}")), ..cx.audit_entry("assignment.end", format!("assignment {id}")) };
+    commit(db, c.user_id, key, audit, said(back, Flash { notice: Some(T::AssignmentEnded), ..Default::default() })).await
 }

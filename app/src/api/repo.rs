@@ -178,6 +178,15 @@ pub trait Store: Send {
     /// personnummer another assistant of the tenant has is a `Conflict::Duplicate`.
     async fn save_assistant(&mut self, tenant: i64, id: Option<i64>, a: &crate::domain::register::AssistantData) -> RepoResult<Option<i64>>;
 
+    /// An assistant's assignments, newest first.
+    async fn assignments_of(&mut self, tenant: i64, assistant: i64) -> RepoResult<Vec<super::AssignmentView>>;
+    /// All the tenant's recipients (id, name), by name.
+    async fn recipient_choices(&mut self, tenant: i64) -> RepoResult<Vec<(i64, String)>>;
+    /// Adds an assignment; the recipient must be the tenant's (else None). Refuses (Ok(Err))
+    /// when no decision of the recipient covers its first day, or it overlaps another of the pair.
+    async fn add_assignment(&mut self, tenant: i64, assistant: i64, a: &crate::domain::register::AssignmentData) -> RepoResult<Option<Result<i64, crate::domain::register::AssignmentError>>>;
+    /// Ends an assignment of the tenant's on `valid_to` (history is kept); false if not theirs.
+    async fn end_assignment(&mut self, tenant: i64, assistant: i64, id: i64, valid_to: NaiveDate) -> RepoResult<bool>;
     /// The login of one of the tenant's assistants: (user id, username, active).
     async fn assistant_account(&mut self, tenant: i64, assistant: i64) -> RepoResult<Option<(i64, String, bool)>>;
     /// Creates a login without a usable password (the person chooses one through an

@@ -323,3 +323,96 @@ mod tests {
         assert!(i.parse(true, true, today()).is_ok());
     }
 }
+
+/// The assignment form (assistant ↔ recipient) as typed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssignmentInput {
+    #[serde(default)]
+    pub recipient: String,
+    #[serde(default)]
+    pub valid_from: String,
+    /// Empty: until further notice.
+    #[serde(default)]
+    pub valid_to: String,
+    /// The date the assistant was reported to FK for this recipient (3066 / E-IOA); empty if not yet.
+    #[serde(default)]
+    pub fk_notified_on: String,
+    #[serde(default, deserialize_with = "super::row::checkbox")]
+    pub relative: bool,
+}
+
+/// A valid assignment from the form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssignmentData {
+    pub recipient: i64,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    pub fk_notified_on: Option<NaiveDate>,
+    pub relative: bool,
+}
+
+/// What is wrong with an assignment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AssignmentError {
+    RecipientMissing,
+    FromInvalid,
+    ToInvalid,
+    ToBeforeFrom,
+    NotifiedInvalid,
+    /// No decision of the recipient covers the assignment's first day.
+    OutsideDecision,
+    /// The assistant already has an assignment for the recipient in that period.
+    Overlaps,
+}
+
+impl AssignmentInput {
+    pub fn parse(&self) -> Result<AssignmentData, Vec<AssignmentError>> {
+        let mut errors = Vec::new();
+        let recipient = self.recipient.trim().parse::<i64>().ok();
+        if recipient.is_none() {
+            errors.push(AssignmentError::RecipientMissing);
+        }
+        let from = date(&self.valid_from);
+        if from.is_none() {
+            errors.push(AssignmentError::FromInvalid);
+        }
+        let to = match self.valid_to.trim() {
+            "" => Some(None),
+            s => date(s).map(Some),
+        };
+        if to.is_none() {
+            errors.push(AssignmentError::ToInvalid);
+        }
+        let notified = match self.fk_notified_on.trim() {
+            "" => Some(None),
+            s => date(s).map(Some),
+        };
+        if notified.is_none() {
+            errors.push(AssignmentError::NotifiedInvalid);
+        }
+        if let (Some(f), Some(Some(t))) = (from, to) {
+            if t < f {
+                errors.push(AssignmentError::ToBeforeFrom);
+            }
+        }
+        match (recipient, from, to, notified) {
+            (Some(recipient), Some(valid_from), Some(valid_to), Some(fk_notified_on)) if errors.is_empty() => {
+                Ok(AssignmentData { recipient, valid_from, valid_to, fk_notified_on, relative: self.relative })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod assignment_tests {
+    use super::*;
+
+    #[test]
+    fn an_assignment_needs_a_recipient_and_dates_in_order() {
+        let ok = AssignmentInput { recipient: "3".into(), valid_from: "2026-01-01".into(), fk_notified_on: "2025-12-20".into(), ..Default::default() };
+        assert_eq!(ok.parse().unwrap().valid_to, None);
+        let bad = AssignmentInput { recipient: "".into(), valid_from: "2026-02-01".into(), valid_to: "2026-01-01".into(), fk_notified_on: "igår".into(), relative: false };
+        assert_eq!(bad.parse().unwrap_err(), vec![AssignmentError::RecipientMissing, AssignmentError::NotifiedInvalid, AssignmentError::ToBeforeFrom]);
+    }
+}

@@ -2,7 +2,8 @@
 //! phone) and the assistant form. Plain forms: everything works without JavaScript.
 
 use super::{FlashMessages, FormKeys, Layout, PageFailure};
-use crate::api::{self, AssistantListItem};
+use crate::api::{self, AssignmentView, AssistantListItem, Person};
+use crate::domain::register::{AssignmentError, AssignmentInput};
 use crate::domain::register::{AssistantInput, RegError, RegField};
 use crate::i18n::{Locale, T};
 use leptos::prelude::*;
@@ -184,7 +185,11 @@ pub fn AssistantFormPage() -> impl IntoView {
                                         {text_field(l, &e, RegField::OtherEmployerOrg, T::OtherEmployerOrg, v.other_employer_org.clone(), "text", None)}
                                         <button type="submit" class="primary">{l.t(T::Save)}</button>
                                     </form>
-                                    {page.id.map(|id| view! { <AccountSection id csrf=page.me.csrf.clone() account=page.account.clone() /> })}
+                                    {page.id.map(|id| view! {
+                                        <AssignmentsSection id csrf=page.me.csrf.clone() assignments=page.assignments.clone() recipients=page.recipients.clone()
+                                            typed=page.flash.assignment_form.clone() />
+                                        <AccountSection id csrf=page.me.csrf.clone() account=page.account.clone() />
+                                    })}
                                 </Layout>
                             }.into_any()
                         }
@@ -296,5 +301,88 @@ pub fn InvitationPage() -> impl IntoView {
                 })
             }}
         </Suspense>
+    }
+}
+
+/// The assistant's assignments to recipients: the list (an assignment is ended, never
+/// deleted) and a form for a new one.
+#[component]
+fn AssignmentsSection(id: i64, csrf: String, assignments: Vec<AssignmentView>, recipients: Vec<Person>, typed: Option<(AssignmentInput, Vec<AssignmentError>)>) -> impl IntoView {
+    let l = expect_context::<Locale>();
+    let (v, errors) = typed.unwrap_or_default();
+    let empty = assignments.is_empty();
+    let end_csrf = csrf.clone();
+    view! {
+        <section class="card" aria-labelledby="assignments-title">
+            <h2 id="assignments-title">{l.t(T::AssignmentsTitle)}</h2>
+            {empty.then(|| view! { <p class="muted">{l.t(T::AssignmentsNone)}</p> })}
+            <ul class="cards">
+                {assignments.into_iter().map(|a| {
+                    let open = a.valid_to.is_none();
+                    let csrf = end_csrf.clone();
+                    let end_id = format!("end-{}", a.id);
+                    view! {
+                        <li class="card">
+                            <h3>{a.recipient.clone()}</h3>
+                            <p>{format!("{} – {}", a.valid_from, a.valid_to.clone().unwrap_or_else(|| l.t(T::AssignmentUntilFurther).to_string()))}</p>
+                            <p>{match a.fk_notified_on.clone() {
+                                Some(d) => format!("{} {d}", l.t(T::AssignmentNotified)),
+                                None => l.t(T::AssignmentNotReported).to_string(),
+                            }}</p>
+                            {a.relative.then(|| view! { <p>{l.t(T::AssignmentRelative)}</p> })}
+                            {open.then(|| view! {
+                                <form method="post" action="/admin/uppdrag/avsluta" class="stack">
+                                    <FormKeys csrf />
+                                    <input type="hidden" name="assistant" value=id.to_string() />
+                                    <input type="hidden" name="assignment" value=a.id.to_string() />
+                                    <div class="field">
+                                        <label for=end_id.clone()>{format!("{} ({})", l.t(T::AssignmentEndDate), a.recipient)}</label>
+                                        <input id=end_id name="valid_to" type="date" />
+                                    </div>
+                                    <button type="submit">{l.t(T::AssignmentEnd)}</button>
+                                </form>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <h3>{l.t(T::AssignmentNew)}</h3>
+            {(!errors.is_empty()).then(|| view! {
+                <div class="alert" role="alert" id="assignment-errors">
+                    <ul>{errors.iter().map(|e| view! { <li>{e.message(l)}</li> }).collect_view()}</ul>
+                </div>
+            })}
+            <form method="post" action="/admin/uppdrag" class="stack">
+                <FormKeys csrf />
+                <input type="hidden" name="assistant" value=id.to_string() />
+                <div class="field">
+                    <label for="assign-recipient">{l.t(T::Recipient)}</label>
+                    <select id="assign-recipient" name="recipient">
+                        <option value="">{l.t(T::ChooseRecipient)}</option>
+                        {recipients.into_iter().map(|p| {
+                            let selected = p.id.to_string() == v.recipient;
+                            view! { <option value=p.id.to_string() selected=selected>{p.name}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="assign-from">{l.t(T::AssignmentFrom)}</label>
+                    <input id="assign-from" name="valid_from" type="date" value=v.valid_from.clone() />
+                </div>
+                <div class="field">
+                    <label for="assign-to">{l.t(T::AssignmentTo)}</label>
+                    <input id="assign-to" name="valid_to" type="date" value=v.valid_to.clone() />
+                </div>
+                <div class="field">
+                    <label for="assign-notified">{l.t(T::AssignmentNotified)}</label>
+                    <input id="assign-notified" name="fk_notified_on" type="date" value=v.fk_notified_on.clone() />
+                </div>
+                <div class="check">
+                    <input type="checkbox" id="assign-relative" name="relative" checked=v.relative />
+                    <label for="assign-relative">{l.t(T::AssignmentRelative)}</label>
+                </div>
+                <button type="submit">{l.t(T::AssignmentAdd)}</button>
+            </form>
+        </section>
     }
 }

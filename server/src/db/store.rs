@@ -3,8 +3,8 @@
 
 use super::err;
 use app::api::repo::{AuditEntry, Caller, Credentials, MonthRecord, People, RepoResult, Store, Throttle, StoredRow};
-use app::api::{AssistantListItem, Role};
-use app::domain::register::{AssistantData, AssistantInput};
+use app::api::{AssignmentView, AssistantListItem, Role};
+use app::domain::register::{AssignmentData, AssignmentError, AssistantData, AssistantInput};
 use app::domain::{Employer, Personnummer, Regime};
 use app::domain::row::DstFold;
 use app::domain::rules::RowFacts;
@@ -690,6 +690,98 @@ impl Store for SqliteStore {
 
     async fn set_account_active(&mut self, tenant: i64, user: i64, active: bool) -> RepoResult<bool> {
         let done = sqlx::query("UPDATE users SET active = $1 WHERE tenant_id = $2 AND id = $3").bind(i64::from(active)).bind(tenant).bind(user).execute(self.c()).await.map_err(err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn assignments_of(&mut self, tenant: i64, assistant: i64) -> RepoResult<Vec<AssignmentView>> {
+        let rows = sqlx::query(
+            "SELECT a.id, r.first_name || ' ' || r.last_name AS recipient, a.valid_from, a.valid_to, a.fk_notified_on, a.relative
+             FROM assignments a JOIN recipients r ON r.id = a.recipient_id AND r.tenant_id = a.tenant_id
+             WHERE a.tenant_id = $1 AND a.assistant_id = $2 ORDER BY a.valid_from DESC, a.id DESC",
+        )
+        .bind(tenant)
+        .bind(assistant)
+        .fetch_all(self.c())
+        .await
+        .map_err(err)?;
+        Ok(rows
+            .iter()
+            .map(|r| AssignmentView {
+                id: r.get("id"),
+                recipient: r.get("recipient"),
+                valid_from: r.get("valid_from"),
+                valid_to: r.get("valid_to"),
+                fk_notified_on: r.get("fk_notified_on"),
+                relative: r.get::<i64, _>("relative") != 0,
+            })
+            .collect())
+    }
+
+    async fn recipient_choices(&mut self, tenant: i64) -> RepoResult<Vec<(i64, String)>> {
+        let rows = sqlx::query("SELECT id, first_name || ' ' || last_name AS name FROM recipients WHERE tenant_id = $1 ORDER BY last_name, first_name, id")
+            .bind(tenant)
+            .fetch_all(self.c())
+            .await
+            .map_err(err)?;
+        Ok(rows.iter().map(|r| (r.get("id"), r.get("name"))).collect())
+    }
+
+    async fn add_assignment(&mut self, tenant: i64, assistant: i64, a: &AssignmentData) -> RepoResult<Option<Result<i64, AssignmentError>>> {
+        let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM recipients WHERE tenant_id = $1 AND id = $2").bind(tenant).bind(a.recipient).fetch_one(self.c()).await.map_err(err)?;
+        if known == 0 {
+            return Ok(None);
+        }
+        let (from, to) = (date(a.valid_from), a.valid_to.map(date));
+        let covered: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM decisions WHERE tenant_id = $1 AND recipient_id = $2 AND valid_from <= $3 AND valid_to >= $3")
+            .bind(tenant)
+            .bind(a.recipient)
+            .bind(&from)
+            .fetch_one(self.c())
+            .await
+            .map_err(err)?;
+        if covered == 0 {
+            return Ok(Some(Err(AssignmentError::OutsideDecision)));
+        }
+        let overlapping: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM assignments WHERE tenant_id = $1 AND assistant_id = $2 AND recipient_id = $3
+               AND valid_from <= COALESCE($5, '9999-12-31') AND COALESCE(valid_to, '9999-12-31') >= $4",
+        )
+        .bind(tenant)
+        .bind(assistant)
+        .bind(a.recipient)
+        .bind(&from)
+        .bind(&to)
+        .fetch_one(self.c())
+        .await
+        .map_err(err)?;
+        if overlapping > 0 {
+            return Ok(Some(Err(AssignmentError::Overlaps)));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO assignments (tenant_id, assistant_id, recipient_id, valid_from, valid_to, fk_notified_on, relative) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(tenant)
+        .bind(assistant)
+        .bind(a.recipient)
+        .bind(&from)
+        .bind(&to)
+        .bind(a.fk_notified_on.map(date))
+        .bind(i64::from(a.relative))
+        .fetch_one(self.c())
+        .await
+        .map_err(err)?;
+        Ok(Some(Ok(id)))
+    }
+
+    async fn end_assignment(&mut self, tenant: i64, assistant: i64, id: i64, valid_to: NaiveDate) -> RepoResult<bool> {
+        let done = sqlx::query("UPDATE assignments SET valid_to = $1 WHERE tenant_id = $2 AND assistant_id = $3 AND id = $4 AND valid_from <= $1")
+            .bind(date(valid_to))
+            .bind(tenant)
+            .bind(assistant)
+            .bind(id)
+            .execute(self.c())
+            .await
+            .map_err(err)?;
         Ok(done.rows_affected() == 1)
     }
 }
