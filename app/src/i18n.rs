@@ -271,6 +271,43 @@ texts! {
     ErrAssignToBeforeFrom => "Sista dagen är före första dagen.", "The last day is before the first.";
     ErrAssignOutsideDecision => "Brukaren har inget beslut om assistans som gäller den första dagen. Registrera beslutet först eller ändra datumet.", "The recipient has no decision on assistance covering the first day. Register the decision first or change the date.";
     ErrAssignOverlaps => "Assistenten har redan ett uppdrag hos brukaren under den tiden.", "The assistant already has an assignment with the recipient in that period.";
+    ErrRegSamordningRecipient => "Den som har assistans behöver ett personnummer; Försäkringskassan tar inte emot ett samordningsnummer. Skriv personnumret.", "The person with assistance needs a personnummer; Försäkringskassan does not accept a coordination number. Write the personnummer.";
+    RecipientSaved => "Brukaren är sparad.", "The recipient is saved.";
+    DecisionSaved => "Beslutet är sparat.", "The decision is saved.";
+    RecipientsTitle => "Brukare", "Recipients";
+    NewRecipient => "Ny brukare", "New recipient";
+    EditRecipient => "Brukarkort", "Recipient";
+    RecipientsCount => "brukare", "recipients";
+    RecipientPersonnummer => "Personnummer", "Personnummer";
+    AdminRecipients => "Register: brukare", "Register: recipients";
+    DecisionsTitle => "Beslut om assistans", "Decisions on assistance";
+    DecisionsNone => "Inga beslut registrerade.", "No decisions registered.";
+    DecisionNew => "Nytt beslut", "New decision";
+    Funder => "Beslut enligt", "Decided under";
+    FunderSfb => "SFB (assistansersättning från Försäkringskassan)", "SFB (assistance allowance from Försäkringskassan)";
+    FunderLss => "LSS (kommunen betalar)", "LSS (the municipality pays)";
+    GrantedPer => "Timmar beviljas per", "Hours granted per";
+    PerWeek => "vecka", "week";
+    PerMonth => "månad", "month";
+    PerPeriod => "period", "period";
+    MonthsShort => "mån", "mo";
+    GrantedHours => "Beviljade timmar", "Granted hours";
+    DecisionPeriodMonths => "Periodens längd i månader (vid period, högst 6)", "Length of the period in months (for period, at most 6)";
+    ValidFrom => "Gäller från", "Valid from";
+    ValidTo => "Gäller till och med", "Valid until";
+    VantetidAllowed => "Väntetid beviljad", "Waiting time granted";
+    BeredskapAllowed => "Beredskap beviljad", "Standby granted";
+    DoubleAssistance => "Dubbelassistans beviljad", "Double assistance granted";
+    RaisedRate => "Förhöjt timbelopp i kronor (tomt: schablonbeloppet)", "Raised hourly amount in kronor (empty: the standard amount)";
+    AddDecision => "Lägg till beslutet", "Add the decision";
+    ErrDecisionFunder => "Välj SFB eller LSS.", "Choose SFB or LSS.";
+    ErrDecisionPer => "Välj vecka, månad eller period.", "Choose week, month or period.";
+    ErrDecisionHours => "Skriv antalet timmar, till exempel 40 eller 37,5.", "Write the number of hours, for example 40 or 37.5.";
+    ErrDecisionMonths => "Välj en periodlängd på 1–6 månader.", "Choose a period length of 1–6 months.";
+    ErrDecisionDates => "Skriv båda datumen som ÅÅÅÅ-MM-DD.", "Write both dates as YYYY-MM-DD.";
+    ErrDecisionOrder => "Beslutet slutar före det börjar.", "The decision ends before it starts.";
+    ErrDecisionRate => "Skriv beloppet i kronor, till exempel 372,50.", "Write the amount in kronor, for example 372.50.";
+    ErrDecisionOverlaps => "Ett annat beslut för brukaren gäller redan en del av den tiden. Avsluta det eller ändra datumen.", "Another decision of the recipient already covers part of that time. End it or change the dates.";
     MonthChanged => "Månaden har ändrats sedan du öppnade sidan. Titta igen på raderna innan du godkänner.", "The month has changed since you opened the page. Look at the rows again before you approve.";
     TextTooLong => "Texten är för lång. Korta den till högst 1 000 tecken.", "The text is too long. Shorten it to at most 1,000 characters.";
     TextBadChars => "Texten innehåller osynliga styrtecken. Skriv den igen utan att klistra in.", "The text contains invisible control characters. Type it again instead of pasting.";
@@ -351,6 +388,7 @@ impl crate::domain::register::RegError {
             RegError::PeriodMonthsInvalid => T::ErrRegMonths,
             RegError::Choice(_) => T::ErrRegChoice,
             RegError::OrganisationsnummerInvalid => T::ErrRegOrg,
+            RegError::SamordningsnummerForRecipient => T::ErrRegSamordningRecipient,
         })
         .to_string()
     }
@@ -365,6 +403,22 @@ impl crate::domain::register::AssignmentError {
             E::ToBeforeFrom => T::ErrAssignToBeforeFrom,
             E::OutsideDecision => T::ErrAssignOutsideDecision,
             E::Overlaps => T::ErrAssignOverlaps,
+        })
+    }
+}
+
+impl crate::domain::register::DecisionFormError {
+    pub fn message(self, l: Locale) -> &'static str {
+        use crate::domain::register::DecisionFormError as E;
+        l.t(match self {
+            E::Funder => T::ErrDecisionFunder,
+            E::GrantedPer => T::ErrDecisionPer,
+            E::Hours => T::ErrDecisionHours,
+            E::PeriodMonths => T::ErrDecisionMonths,
+            E::Dates => T::ErrDecisionDates,
+            E::EndsBeforeStart => T::ErrDecisionOrder,
+            E::RaisedRate => T::ErrDecisionRate,
+            E::Overlaps => T::ErrDecisionOverlaps,
         })
     }
 }

@@ -69,6 +69,24 @@ test("the administrator's register pages pass axe, also with an error shown", as
   await expect(page.getByRole("heading", { name: "Min tid" })).toBeVisible();
 });
 
+test("the recipients' register and a recipient's decisions pass axe", async ({ page }) => {
+  await login(page, "admin");
+  await page.getByRole("link", { name: "Register: brukare" }).click();
+  await expect(page.getByRole("heading", { name: "Brukare", exact: true })).toBeVisible();
+  await axe(page);
+  await page.getByRole("link", { name: "Bo Berg" }).click();
+  await expect(page.getByRole("heading", { name: "Beslut om assistans" })).toBeVisible();
+  await axe(page);
+  // A decision overlapping Bo's: refused, the reason announced, what was typed kept.
+  await page.getByLabel("Beviljade timmar").fill("120");
+  await page.getByLabel("Gäller från").fill("2026-01-01");
+  await page.getByLabel("Gäller till och med").fill("2026-06-30");
+  await page.getByRole("button", { name: "Lägg till beslutet" }).click();
+  await expect(page.getByRole("alert")).toContainText("Ett annat beslut för brukaren gäller redan");
+  await expect(page.getByLabel("Beviljade timmar")).toHaveValue("120");
+  await axe(page);
+});
+
 test("English is one click away and stays chosen", async ({ page }) => {
   await page.goto("/logga-in");
   await expect(page.locator("html")).toHaveAttribute("lang", "sv");

@@ -140,6 +140,32 @@ pub async fn save_assistant(State(state): State<AppState>, session: Session, cli
     answer(&cx, outcome).await
 }
 
+pub async fn save_recipient(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    let (cx, input, keys) = handler_prelude!(state, session, client, body, app::domain::register::RecipientInput);
+    let id: IdForm = match form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let outcome = app::api::register::save_recipient(&cx, &id.id, &input, idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
+}
+
+#[derive(Deserialize)]
+pub struct RecipientRef {
+    #[serde(default)]
+    recipient: String,
+}
+
+pub async fn add_decision(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    let (cx, input, keys) = handler_prelude!(state, session, client, body, app::domain::register::DecisionInput);
+    let r: RecipientRef = match form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let outcome = app::api::register::add_decision(&cx, &r.recipient, &input, idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
+}
+
 #[derive(Deserialize)]
 pub struct AccountForm {
     #[serde(default)]

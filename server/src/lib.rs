@@ -80,6 +80,8 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
         .route("/admin/3059", get(forms::export_3059))
         .route("/admin/assistent/spara", post(forms::save_assistant))
         .route("/admin/konto", post(forms::account_action))
+        .route("/admin/brukarkort/spara", post(forms::save_recipient))
+        .route("/admin/beslut", post(forms::add_decision))
         .route("/admin/uppdrag", post(forms::add_assignment))
         .route("/admin/uppdrag/avsluta", post(forms::end_assignment))
         .route("/inbjudan", post(auth::accept_invitation))

@@ -234,3 +234,45 @@ async fn assignments_are_added_with_checks_and_ended_without_losing_history() {
     assert!(page.contains("Uppdraget är avslutat") && page.contains("2026-01-01 – 2026-06-30"));
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action IN ('assignment.create', 'assignment.end')").await, 2);
 }
+
+#[tokio::test]
+async fn recipients_and_decisions_are_registered_with_their_checks() {
+    let app = spawn_app().await;
+    let (admin, _) = app.login("admin").await;
+    // A samordningsnummer for a recipient is refused; a personnummer is saved and masked.
+    let to = app.post(&admin, "/admin/brukarkort/spara", &[("id", ""), ("personnummer", "197010632391"), ("first_name", "Sam"), ("last_name", "Ordning")]).await;
+    let (_, page) = app.page(&admin, &to).await;
+    assert!(page.contains("Försäkringskassan tar inte emot ett samordningsnummer") && page.contains("value=\"Ordning\""));
+    let to = app.post(&admin, "/admin/brukarkort/spara", &[("id", ""), ("personnummer", "19811228-9874"), ("first_name", "Rut"), ("last_name", "Rask")]).await;
+    let (_, page) = app.page(&admin, &to).await;
+    assert!(page.contains("Brukaren är sparad.") && page.contains("Nu registrerat: 19811228-****"), "{page}");
+    let rut = app.id("SELECT id FROM recipients WHERE last_name = 'Rask'").await.to_string();
+    // The same personnummer twice is refused.
+    let to = app.post(&admin, "/admin/brukarkort/spara", &[("id", ""), ("personnummer", "198112289874"), ("first_name", "Rut"), ("last_name", "Dubbel")]).await;
+    assert!(app.page(&admin, &to).await.1.contains("En annan"));
+
+    // A decision valid 12 months with hours per 6-month period; an overlapping one is refused.
+    let decision = |from: &str, to: &str| {
+        vec![("recipient", rut.clone()), ("funder", "sfb".into()), ("granted_per", "period".into()), ("granted_hours", "600,5".into()), ("period_months", "6".into()),
+             ("valid_from", from.into()), ("valid_to", to.into()), ("vantetid_allowed", "on".into())]
+    };
+    let post = |f: Vec<(&'static str, String)>| {
+        let pairs: Vec<(String, String)> = f.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        pairs
+    };
+    for ((from, to), message) in [(("2026-01-01", "2026-12-31"), "Beslutet är sparat."), (("2026-06-01", "2027-05-31"), "Ett annat beslut för brukaren gäller redan"), (("2027-03-01", "2027-01-01"), "Beslutet slutar före det börjar")] {
+        let pairs = post(decision(from, to));
+        let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let to = app.post(&admin, "/admin/beslut", &refs).await;
+        let (_, page) = app.page(&admin, &to).await;
+        assert!(page.contains(message), "{message}");
+    }
+    let (per, minutes, months): (String, i64, i64) = sqlx::query_as(&format!("SELECT granted_per, granted_minutes, period_months FROM decisions WHERE recipient_id = {rut}")).fetch_one(&app.pool).await.unwrap();
+    assert_eq!((per.as_str(), minutes, months), ("period", 36030, 6));
+    // Another municipality's administrator: not found.
+    let (other, _) = app.login("admin.provstad").await;
+    assert_eq!(app.page(&other, &format!("/admin/brukarkort?id={rut}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action IN ('recipient.create', 'decision.create')").await, 2);
+    let (_, page) = app.page(&admin, "/admin/brukarregister?q=Rask").await;
+    assert!(page.contains("1 brukare") && page.contains("19811228-****") && !page.contains("9874"));
+}

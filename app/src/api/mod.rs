@@ -70,6 +70,10 @@ pub struct Flash {
     pub findings: Vec<crate::domain::rules::Finding>,
     /// How many things a bulk action did (shown with the notice).
     pub count: Option<usize>,
+    /// The recipient form as typed (which recipient, or new), with what was wrong.
+    pub recipient_form: Option<(Option<i64>, crate::domain::register::RecipientInput, Vec<crate::domain::register::RegError>)>,
+    /// The decision form as typed, with what was wrong.
+    pub decision_form: Option<(crate::domain::register::DecisionInput, Vec<crate::domain::register::DecisionFormError>)>,
     /// The assignment form as typed, with what was wrong.
     pub assignment_form: Option<(crate::domain::register::AssignmentInput, Vec<crate::domain::register::AssignmentError>)>,
     /// A one-time invitation link to hand over, shown once (never stored under a form's key).
@@ -223,6 +227,48 @@ pub struct AssistantFormPage {
     pub flash: Flash,
 }
 
+/// One recipient in the register's list (the personnummer masked).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecipientListItem {
+    pub id: i64,
+    pub name: String,
+    pub personnummer_masked: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecipientsPage {
+    pub me: Me,
+    pub query: String,
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub recipients: Vec<RecipientListItem>,
+    pub flash: Flash,
+}
+
+/// A decision as the register shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DecisionView {
+    pub id: i64,
+    pub decision: crate::domain::Decision,
+}
+
+/// The recipient form, with the recipient's decisions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecipientFormPage {
+    pub me: Me,
+    pub id: Option<i64>,
+    pub personnummer_masked: Option<String>,
+    pub values: crate::domain::register::RecipientInput,
+    pub errors: Vec<crate::domain::register::RegError>,
+    pub decisions: Vec<DecisionView>,
+    pub decision_form: Option<(crate::domain::register::DecisionInput, Vec<crate::domain::register::DecisionFormError>)>,
+    pub form_key: String,
+    pub flash: Flash,
+}
+
 /// One assignment of an assistant to a recipient, as the register shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AssignmentView {
@@ -336,4 +382,21 @@ pub async fn load_assistant_form(id: Option<String>) -> PageResult<AssistantForm
 #[server(prefix = "/api", endpoint = "load_invitation_page")]
 pub async fn load_invitation_page(code: Option<String>) -> PageResult<InvitationPage> {
     service::invitation_page(code.unwrap_or_default().trim()).await.map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_recipients_page")]
+pub async fn load_recipients_page(query: Option<String>, page: Option<String>) -> PageResult<RecipientsPage> {
+    let cx = service::Cx::from_request().await.map_err(failed)?;
+    let page = page.as_deref().and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1);
+    register::recipients_page(&cx, query.unwrap_or_default().trim(), page).await.map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_recipient_form")]
+pub async fn load_recipient_form(id: Option<String>) -> PageResult<RecipientFormPage> {
+    let cx = service::Cx::from_request().await.map_err(failed)?;
+    let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(s.parse::<i64>().map_err(|_| failed(PageError::NotFound))?),
+    };
+    register::recipient_form(&cx, id).await.map_err(failed)
 }

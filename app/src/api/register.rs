@@ -12,17 +12,140 @@ use crate::domain::register::{AssistantInput, RegError};
 /// Assistants per page of the list (a municipality may have 5,000).
 pub const PAGE_SIZE: i64 = 50;
 
-pub async fn assistants_page(cx: &Cx, query: &str, page: i64) -> Result<AssistantsPage, PageError> {
-    let c = cx.require(&[Role::Admin])?;
+/// A page of a register list: which page, how many in all, links to the neighbours.
+struct Paging {
+    query: String,
+    page: i64,
+    pages: i64,
+    offset: i64,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+fn paging(path: &str, query: &str, page: i64, total: i64) -> Paging {
     let query: String = query.chars().take(100).collect();
-    let mut db = cx.db().await?;
-    let (_, total) = db.assistant_list(c.tenant_id, &query, 0, 0).await.map_err(internal)?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let page = page.clamp(1, pages);
-    let (assistants, _) = db.assistant_list(c.tenant_id, &query, (page - 1) * PAGE_SIZE, PAGE_SIZE).await.map_err(internal)?;
-    let link = |n: i64| format!("/admin/assistenter?q={}&sida={n}", urlencode(&query));
-    let (prev, next) = ((page > 1).then(|| link(page - 1)), (page < pages).then(|| link(page + 1)));
-    Ok(AssistantsPage { me: super::service::me(cx, c), query: query.clone(), page, pages, total, prev, next, assistants, flash: cx.take_flash().await })
+    let link = |n: i64| format!("{path}?q={}&sida={n}", urlencode(&query));
+    Paging { prev: (page > 1).then(|| link(page - 1)), next: (page < pages).then(|| link(page + 1)), offset: (page - 1) * PAGE_SIZE, query, page, pages }
+}
+
+pub async fn assistants_page(cx: &Cx, query: &str, page: i64) -> Result<AssistantsPage, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let mut db = cx.db().await?;
+    let query: String = query.chars().take(100).collect();
+    let (_, total) = db.assistant_list(c.tenant_id, &query, 0, 0).await.map_err(internal)?;
+    let p = paging("/admin/assistenter", &query, page, total);
+    let (assistants, _) = db.assistant_list(c.tenant_id, &p.query, p.offset, PAGE_SIZE).await.map_err(internal)?;
+    Ok(AssistantsPage { me: super::service::me(cx, c), query: p.query, page: p.page, pages: p.pages, total, prev: p.prev, next: p.next, assistants, flash: cx.take_flash().await })
+}
+
+pub async fn recipients_page(cx: &Cx, query: &str, page: i64) -> Result<RecipientsPage, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let mut db = cx.db().await?;
+    let query: String = query.chars().take(100).collect();
+    let (_, total) = db.recipient_list(c.tenant_id, &query, 0, 0).await.map_err(internal)?;
+    let p = paging("/admin/brukarregister", &query, page, total);
+    let (recipients, _) = db.recipient_list(c.tenant_id, &p.query, p.offset, PAGE_SIZE).await.map_err(internal)?;
+    Ok(RecipientsPage { me: super::service::me(cx, c), query: p.query, page: p.page, pages: p.pages, total, prev: p.prev, next: p.next, recipients, flash: cx.take_flash().await })
+}
+
+pub async fn recipient_form(cx: &Cx, id: Option<i64>) -> Result<RecipientFormPage, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let flash = cx.take_flash().await;
+    let mut db = cx.db().await?;
+    let (masked, mut values, decisions) = match id {
+        None => (None, Default::default(), vec![]),
+        Some(id) => {
+            let Some((masked, values)) = db.recipient_form(c.tenant_id, id).await.map_err(internal)? else {
+                return Err(PageError::NotFound);
+            };
+            (Some(masked), values, db.decisions_of(c.tenant_id, id).await.map_err(internal)?)
+        }
+    };
+    let mut errors = vec![];
+    if let Some((_, typed, errs)) = flash.recipient_form.clone().filter(|(form_id, _, _)| *form_id == id) {
+        values = typed;
+        errors = errs;
+    }
+    Ok(RecipientFormPage {
+        me: super::service::me(cx, c),
+        id,
+        personnummer_masked: masked,
+        values,
+        errors,
+        decisions,
+        decision_form: flash.decision_form.clone(),
+        form_key: random_token(),
+        flash,
+    })
+}
+
+/// Creates or updates a recipient of the caller's municipality (a personnummer, never a
+/// samordningsnummer; no number twice). One transaction with its audit entry, number masked.
+pub async fn save_recipient(cx: &Cx, id: &str, input: &crate::domain::register::RecipientInput, key: Option<&str>) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let id = match id.trim() {
+        "" => None,
+        s => Some(s.parse::<i64>().map_err(|_| PageError::NotFound)?),
+    };
+    let form_path = match id {
+        Some(id) => format!("/admin/brukarkort?id={id}"),
+        None => "/admin/brukarkort".into(),
+    };
+    let refused = |errors: Vec<RegError>| said(form_path.clone(), Flash { recipient_form: Some((id, input.clone(), errors)), ..Default::default() });
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    let before = match id {
+        None => None,
+        Some(id) => Some(db.recipient_form(c.tenant_id, id).await.map_err(internal)?.ok_or(PageError::NotFound)?),
+    };
+    let data = match input.parse(id.is_some(), today()) {
+        Ok(d) => d,
+        Err(errors) => return Ok(refused(errors)),
+    };
+    let saved = match db.save_recipient(c.tenant_id, id, &data).await {
+        Ok(Some(saved)) => saved,
+        Ok(None) => return Err(PageError::NotFound),
+        Err(RepoError::Conflict(Conflict::Duplicate)) => return Ok(refused(vec![RegError::PersonnummerTaken])),
+        Err(e) => return Err(internal(e)),
+    };
+    let masked_after = data.personnummer.as_ref().map(|p| p.masked()).or_else(|| before.as_ref().map(|(m, _)| m.clone())).unwrap_or_default();
+    let json = |m: &str, first: &str, last: &str| serde_json::json!({ "personnummer": m, "first_name": first, "last_name": last }).to_string();
+    let audit = AuditEntry {
+        before: before.as_ref().map(|(m, b)| json(m, &b.first_name, &b.last_name)),
+        after: Some(json(&masked_after, &data.first_name, &data.last_name)),
+        ..cx.audit_entry(if id.is_some() { "recipient.update" } else { "recipient.create" }, format!("recipient {saved}"))
+    };
+    commit(db, c.user_id, key, audit, said(format!("/admin/brukarkort?id={saved}"), Flash { notice: Some(T::RecipientSaved), ..Default::default() })).await
+}
+
+/// Adds a decision to a recipient of the caller's municipality; overlapping decisions are
+/// refused with the reason. Audited.
+pub async fn add_decision(cx: &Cx, recipient: &str, input: &crate::domain::register::DecisionInput, key: Option<&str>) -> Result<Outcome, PageError> {
+    use crate::domain::register::DecisionFormError;
+    let c = cx.require(&[Role::Admin])?;
+    let recipient = recipient.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
+    let back = format!("/admin/brukarkort?id={recipient}");
+    let refused = |errors: Vec<DecisionFormError>| said(back.clone(), Flash { decision_form: Some((input.clone(), errors)), ..Default::default() });
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    if db.recipient_form(c.tenant_id, recipient).await.map_err(internal)?.is_none() {
+        return Err(PageError::NotFound);
+    }
+    let decision = match input.parse(recipient) {
+        Ok(d) => d,
+        Err(errors) => return Ok(refused(errors)),
+    };
+    let Some(id) = db.add_decision(c.tenant_id, &decision).await.map_err(internal)? else {
+        return Ok(refused(vec![DecisionFormError::Overlaps]));
+    };
+    let audit = AuditEntry { after: serde_json::to_string(&decision).ok(), ..cx.audit_entry("decision.create", format!("decision {id}")) };
+    commit(db, c.user_id, key, audit, said(back, Flash { notice: Some(T::DecisionSaved), ..Default::default() })).await
 }
 
 pub async fn assistant_form(cx: &Cx, id: Option<i64>) -> Result<AssistantFormPage, PageError> {

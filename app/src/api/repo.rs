@@ -178,6 +178,16 @@ pub trait Store: Send {
     /// personnummer another assistant of the tenant has is a `Conflict::Duplicate`.
     async fn save_assistant(&mut self, tenant: i64, id: Option<i64>, a: &crate::domain::register::AssistantData) -> RepoResult<Option<i64>>;
 
+    /// One page of the tenant's recipients (a name search), and how many match in all.
+    async fn recipient_list(&mut self, tenant: i64, query: &str, offset: i64, limit: i64) -> RepoResult<(Vec<super::RecipientListItem>, i64)>;
+    /// One of the tenant's recipients for the form: masked number and the values.
+    async fn recipient_form(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(String, crate::domain::register::RecipientInput)>>;
+    /// Creates or updates one of the tenant's recipients (`Conflict::Duplicate` on a taken number).
+    async fn save_recipient(&mut self, tenant: i64, id: Option<i64>, r: &crate::domain::register::RecipientData) -> RepoResult<Option<i64>>;
+    /// A recipient's decisions, newest first.
+    async fn decisions_of(&mut self, tenant: i64, recipient: i64) -> RepoResult<Vec<super::DecisionView>>;
+    /// Adds a decision; false when another decision of the recipient overlaps it.
+    async fn add_decision(&mut self, tenant: i64, d: &crate::domain::Decision) -> RepoResult<Option<i64>>;
     /// An assistant's assignments, newest first.
     async fn assignments_of(&mut self, tenant: i64, assistant: i64) -> RepoResult<Vec<super::AssignmentView>>;
     /// All the tenant's recipients (id, name), by name.

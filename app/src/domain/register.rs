@@ -91,6 +91,8 @@ pub enum RegError {
     PeriodMonthsInvalid,
     Choice(RegField),
     OrganisationsnummerInvalid,
+    /// FK takes no samordningsnummer for the person who has assistance.
+    SamordningsnummerForRecipient,
 }
 
 /// [`TextError`] as data for messages.
@@ -112,7 +114,7 @@ impl From<TextError> for TextErrorKind {
 impl RegError {
     pub fn field(&self) -> RegField {
         match self {
-            RegError::PersonnummerInvalid | RegError::PersonnummerTaken => RegField::Personnummer,
+            RegError::PersonnummerInvalid | RegError::PersonnummerTaken | RegError::SamordningsnummerForRecipient => RegField::Personnummer,
             RegError::Missing(f) | RegError::Text(f, _) | RegError::DateInvalid(f) | RegError::Choice(f) => *f,
             RegError::BirthDateNeeded => RegField::BirthDate,
             RegError::PeriodMonthsInvalid => RegField::PeriodMonths,
@@ -414,5 +416,200 @@ mod assignment_tests {
         assert_eq!(ok.parse().unwrap().valid_to, None);
         let bad = AssignmentInput { recipient: "".into(), valid_from: "2026-02-01".into(), valid_to: "2026-01-01".into(), fk_notified_on: "igår".into(), relative: false };
         assert_eq!(bad.parse().unwrap_err(), vec![AssignmentError::RecipientMissing, AssignmentError::NotifiedInvalid, AssignmentError::ToBeforeFrom]);
+    }
+}
+
+/// The recipient form as typed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RecipientInput {
+    /// Empty when editing: the stored number is kept.
+    #[serde(default)]
+    pub personnummer: String,
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: String,
+}
+
+/// A valid recipient from the form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecipientData {
+    pub personnummer: Option<Personnummer>,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+impl RecipientInput {
+    /// A recipient needs a personnummer: FK does not take a samordningsnummer for the person
+    /// who has assistance (V1).
+    pub fn parse(&self, editing: bool, today: NaiveDate) -> Result<RecipientData, Vec<RegError>> {
+        let mut errors = Vec::new();
+        let mut text = |field: RegField, s: &str| match clean_text(s, MAX_SHORT) {
+            Ok(t) if t.is_empty() => {
+                errors.push(RegError::Missing(field));
+                t
+            }
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(RegError::Text(field, e.into()));
+                String::new()
+            }
+        };
+        let first_name = text(RegField::FirstName, &self.first_name);
+        let last_name = text(RegField::LastName, &self.last_name);
+        let personnummer = match (self.personnummer.trim().is_empty(), editing) {
+            (true, true) => None,
+            (true, false) => {
+                errors.push(RegError::Missing(RegField::Personnummer));
+                None
+            }
+            (false, _) => match Personnummer::parse_at(&self.personnummer, today) {
+                Ok(p) if p.is_samordningsnummer() => {
+                    errors.push(RegError::SamordningsnummerForRecipient);
+                    None
+                }
+                Ok(p) => Some(p),
+                Err(_) => {
+                    errors.push(RegError::PersonnummerInvalid);
+                    None
+                }
+            },
+        };
+        if errors.is_empty() { Ok(RecipientData { personnummer, first_name, last_name }) } else { Err(errors) }
+    }
+}
+
+/// The decision form as typed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DecisionInput {
+    /// `sfb` or `lss`.
+    #[serde(default)]
+    pub funder: String,
+    /// `week`, `month` or `period`.
+    #[serde(default)]
+    pub granted_per: String,
+    /// Hours, as typed: `40`, `37,5`.
+    #[serde(default)]
+    pub granted_hours: String,
+    /// For `period`: the length of each period in months (at most six).
+    #[serde(default)]
+    pub period_months: String,
+    #[serde(default)]
+    pub valid_from: String,
+    #[serde(default)]
+    pub valid_to: String,
+    #[serde(default, deserialize_with = "super::row::checkbox")]
+    pub vantetid_allowed: bool,
+    #[serde(default, deserialize_with = "super::row::checkbox")]
+    pub beredskap_allowed: bool,
+    #[serde(default, deserialize_with = "super::row::checkbox")]
+    pub double_assistance: bool,
+    /// A raised hourly amount in kronor, empty for the standard one.
+    #[serde(default)]
+    pub raised_rate: String,
+}
+
+/// What is wrong with a decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DecisionFormError {
+    Funder,
+    GrantedPer,
+    Hours,
+    PeriodMonths,
+    Dates,
+    EndsBeforeStart,
+    RaisedRate,
+    /// Another decision of the recipient covers part of the same time.
+    Overlaps,
+}
+
+impl DecisionInput {
+    pub fn parse(&self, recipient: i64) -> Result<super::Decision, Vec<DecisionFormError>> {
+        use super::{Decision, Funder, Granted, Minutes};
+        let mut errors = Vec::new();
+        let funder = match self.funder.as_str() {
+            "sfb" => Some(Funder::Sfb),
+            "lss" => Some(Funder::Lss),
+            _ => {
+                errors.push(DecisionFormError::Funder);
+                None
+            }
+        };
+        // Hours with at most two decimals, as minutes.
+        let minutes = super::rates::parse_kr(&self.granted_hours).filter(|h| *h > rust_decimal::Decimal::ZERO && *h <= rust_decimal::Decimal::from(10_000)).map(|h| {
+            use rust_decimal::prelude::ToPrimitive;
+            (h * rust_decimal::Decimal::from(60)).round().to_i64().unwrap_or(0)
+        });
+        if minutes.is_none() {
+            errors.push(DecisionFormError::Hours);
+        }
+        let months = self.period_months.trim().parse::<u32>().ok().filter(|m| (1..=6).contains(m));
+        if self.granted_per == "period" && months.is_none() {
+            errors.push(DecisionFormError::PeriodMonths);
+        }
+        let granted = match (self.granted_per.as_str(), minutes) {
+            ("week", Some(m)) => Some(Granted::PerWeek(Minutes(m))),
+            ("month", Some(m)) => Some(Granted::PerMonth(Minutes(m))),
+            ("period", Some(m)) => months.map(|months| Granted::PerPeriod { minutes: Minutes(m), months }),
+            ("week" | "month" | "period", None) => None,
+            _ => {
+                errors.push(DecisionFormError::GrantedPer);
+                None
+            }
+        };
+        let (from, to) = (date(&self.valid_from), date(&self.valid_to));
+        if from.is_none() || to.is_none() {
+            errors.push(DecisionFormError::Dates);
+        }
+        let raised_rate = match self.raised_rate.trim() {
+            "" => None,
+            s => match super::rates::parse_kr(s) {
+                Some(r) => Some(r),
+                None => {
+                    errors.push(DecisionFormError::RaisedRate);
+                    None
+                }
+            },
+        };
+        let (Some(funder), Some(granted), Some(valid_from), Some(valid_to)) = (funder, granted, from, to) else {
+            return Err(errors);
+        };
+        let d = Decision {
+            recipient,
+            funder,
+            granted,
+            valid_from,
+            valid_to,
+            vantetid_allowed: self.vantetid_allowed,
+            beredskap_allowed: self.beredskap_allowed,
+            double_assistance: self.double_assistance,
+            raised_rate,
+        };
+        if d.validate().is_err() {
+            errors.push(DecisionFormError::EndsBeforeStart);
+        }
+        if errors.is_empty() { Ok(d) } else { Err(errors) }
+    }
+}
+
+#[cfg(test)]
+mod recipient_tests {
+    use super::*;
+
+    #[test]
+    fn a_recipient_needs_a_personnummer_not_a_samordningsnummer() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let i = RecipientInput { personnummer: "197010632391".into(), first_name: "Sam".into(), last_name: "Ordning".into() };
+        assert_eq!(i.parse(false, today).unwrap_err(), vec![RegError::SamordningsnummerForRecipient]);
+    }
+
+    #[test]
+    fn a_decision_is_parsed_with_hours_in_swedish_and_periods_of_at_most_six_months() {
+        let i = DecisionInput { funder: "sfb".into(), granted_per: "period".into(), granted_hours: "600,5".into(), period_months: "6".into(), valid_from: "2026-01-01".into(), valid_to: "2026-12-31".into(), ..Default::default() };
+        let d = i.parse(1).unwrap();
+        assert_eq!(d.granted, crate::domain::Granted::PerPeriod { minutes: crate::domain::Minutes(36030), months: 6 });
+        let bad = DecisionInput { period_months: "7".into(), valid_to: "2025-01-01".into(), granted_hours: "x".into(), ..i };
+        let errors = bad.parse(1).unwrap_err();
+        assert!(errors.contains(&DecisionFormError::Hours) && errors.contains(&DecisionFormError::PeriodMonths), "{errors:?}");
     }
 }

@@ -36,7 +36,10 @@ pub fn AdminPage() -> impl IntoView {
                                 <Layout me=Some(page.me)>
                                     <h1>{l.t(T::AdminTitle)} " " {page.month.to_string()}</h1>
                                     <FlashMessages notice=page.flash.notice error=page.flash.error count=page.flash.count />
-                                    <nav aria-label=l.t(T::AdminRegister)><a href="/admin/assistenter">{l.t(T::AdminRegister)}</a></nav>
+                                    <nav aria-label=l.t(T::Pages) class="actions">
+                                        <a href="/admin/assistenter">{l.t(T::AdminRegister)}</a>
+                                        <a href="/admin/brukarregister">{l.t(T::AdminRecipients)}</a>
+                                    </nav>
                                     <p class="deadline">{l.t(T::Deadline)} ": " <strong>{page.deadline}</strong>
                                         " (" {page.days_left} " " {l.t(T::DaysLeft)} ")"</p>
                                     <MonthNav month=page.month path="/admin" />

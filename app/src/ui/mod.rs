@@ -59,6 +59,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/assistenter") view=register::AssistantsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/assistent") view=register::AssistantFormPage ssr=SsrMode::Async />
                 <Route path=path!("/inbjudan") view=register::InvitationPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/brukarregister") view=register::RecipientsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/brukarkort") view=register::RecipientFormPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -39,13 +39,7 @@ pub fn AssistantsPage() -> impl IntoView {
                                     <h1>{l.t(T::AssistantsTitle)}</h1>
                                     <FlashMessages notice=page.flash.notice error=page.flash.error />
                                     <p><a class="button" href="/admin/assistent">{l.t(T::NewAssistant)}</a></p>
-                                    <form method="get" action="/admin/assistenter" class="stack card" role="search">
-                                        <div class="field">
-                                            <label for="q">{l.t(T::SearchByName)}</label>
-                                            <input id="q" name="q" type="text" value=page.query.clone() maxlength="100" />
-                                        </div>
-                                        <button type="submit">{l.t(T::Search)}</button>
-                                    </form>
+                                    <SearchForm action="/admin/assistenter" query=page.query.clone() />
                                     <p role="status">{format!("{} {}", page.total, l.t(T::AssistantsCount))}</p>
                                     <ul class="cards">
                                         {page.assistants.into_iter().map(|a: AssistantListItem| view! {
@@ -59,11 +53,7 @@ pub fn AssistantsPage() -> impl IntoView {
                                             </li>
                                         }).collect_view()}
                                     </ul>
-                                    <nav class="month-nav" aria-label=l.t(T::Pages)>
-                                        {prev.map(|h| view! { <a href=h rel="prev">"‹ " {l.t(T::PreviousPage)}</a> })}
-                                        <span>{format!("{} {} / {}", l.t(T::Page), page.page, page.pages)}</span>
-                                        {next.map(|h| view! { <a href=h rel="next">{l.t(T::NextPage)} " ›"</a> })}
-                                    </nav>
+                                    <Pager prev next page=page.page pages=page.pages />
                                 </Layout>
                             }.into_any()
                         }
@@ -71,6 +61,192 @@ pub fn AssistantsPage() -> impl IntoView {
                 })
             }}
         </Suspense>
+    }
+}
+
+/// The name search of a register list (GET: the search is in the address, never a name's
+/// personnummer).
+#[component]
+fn SearchForm(action: &'static str, query: String) -> impl IntoView {
+    let l = expect_context::<Locale>();
+    view! {
+        <form method="get" action=action class="stack card" role="search">
+            <div class="field">
+                <label for="q">{l.t(T::SearchByName)}</label>
+                <input id="q" name="q" type="text" value=query maxlength="100" />
+            </div>
+            <button type="submit">{l.t(T::Search)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn Pager(prev: Option<String>, next: Option<String>, page: i64, pages: i64) -> impl IntoView {
+    let l = expect_context::<Locale>();
+    view! {
+        <nav class="month-nav" aria-label=l.t(T::Pages)>
+            {prev.map(|h| view! { <a href=h rel="prev">"‹ " {l.t(T::PreviousPage)}</a> })}
+            <span>{format!("{} {} / {}", l.t(T::Page), page, pages)}</span>
+            {next.map(|h| view! { <a href=h rel="next">{l.t(T::NextPage)} " ›"</a> })}
+        </nav>
+    }
+}
+
+#[component]
+pub fn RecipientsPage() -> impl IntoView {
+    let l = expect_context::<Locale>();
+    let (q, p) = (query_param("q"), query_param("sida"));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let (q, p) = (q.clone(), p.clone());
+                Suspend::new(async move {
+                    match api::load_recipients_page(q, p).await {
+                        Err(e) => view! { <PageFailure error=e /> }.into_any(),
+                        Ok(page) => view! {
+                            <Layout me=Some(page.me)>
+                                <p><a href="/admin">"‹ " {l.t(T::AdminTitle)}</a></p>
+                                <h1>{l.t(T::RecipientsTitle)}</h1>
+                                <FlashMessages notice=page.flash.notice error=page.flash.error />
+                                <p><a class="button" href="/admin/brukarkort">{l.t(T::NewRecipient)}</a></p>
+                                <SearchForm action="/admin/brukarregister" query=page.query.clone() />
+                                <p role="status">{format!("{} {}", page.total, l.t(T::RecipientsCount))}</p>
+                                <ul class="cards">
+                                    {page.recipients.into_iter().map(|r| view! {
+                                        <li class="card">
+                                            <h2><a href=format!("/admin/brukarkort?id={}", r.id)>{r.name}</a></h2>
+                                            <dl class="facts"><div><dt>{l.t(T::RecipientPersonnummer)}</dt><dd>{r.personnummer_masked}</dd></div></dl>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                                <Pager prev=page.prev next=page.next page=page.page pages=page.pages />
+                            </Layout>
+                        }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn RecipientFormPage() -> impl IntoView {
+    let l = expect_context::<Locale>();
+    let id = query_param("id");
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let id = id.clone();
+                Suspend::new(async move {
+                    match api::load_recipient_form(id).await {
+                        Err(e) => view! { <PageFailure error=e /> }.into_any(),
+                        Ok(page) => {
+                            let e = page.errors.clone();
+                            let v = page.values.clone();
+                            let title = if page.id.is_some() { T::EditRecipient } else { T::NewRecipient };
+                            let hint = page.personnummer_masked.clone().map(|m| format!("{} {m}. {}", l.t(T::PersonnummerNow), l.t(T::PersonnummerKeep)));
+                            view! {
+                                <Layout me=Some(page.me.clone())>
+                                    <p><a href="/admin/brukarregister">"‹ " {l.t(T::RecipientsTitle)}</a></p>
+                                    <h1>{l.t(title)}</h1>
+                                    <FlashMessages notice=page.flash.notice error=page.flash.error />
+                                    <form method="post" action="/admin/brukarkort/spara" class="stack card" novalidate>
+                                        <FormKeys csrf=page.me.csrf.clone() key=page.form_key.clone() />
+                                        <input type="hidden" name="id" value=page.id.map(|i| i.to_string()).unwrap_or_default() />
+                                        {(!e.is_empty()).then(|| view! { <p class="alert" role="alert">{l.t(T::FormHasErrors)}</p> })}
+                                        {text_field(l, &e, RegField::Personnummer, T::RecipientPersonnummer, v.personnummer.clone(), "text", Some(hint.unwrap_or_else(|| l.t(T::PersonnummerHint).to_string())))}
+                                        {text_field(l, &e, RegField::FirstName, T::FirstName, v.first_name.clone(), "text", None)}
+                                        {text_field(l, &e, RegField::LastName, T::LastName, v.last_name.clone(), "text", None)}
+                                        <button type="submit" class="primary">{l.t(T::Save)}</button>
+                                    </form>
+                                    {page.id.map(|id| view! { <DecisionsSection id csrf=page.me.csrf.clone() decisions=page.decisions.clone() typed=page.decision_form.clone() /> })}
+                                </Layout>
+                            }.into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// A recipient's decisions and a form for a new one.
+#[component]
+fn DecisionsSection(id: i64, csrf: String, decisions: Vec<api::DecisionView>, typed: Option<(crate::domain::register::DecisionInput, Vec<crate::domain::register::DecisionFormError>)>) -> impl IntoView {
+    use crate::domain::{Funder, Granted};
+    let l = expect_context::<Locale>();
+    let (v, errors) = typed.unwrap_or_else(|| (crate::domain::register::DecisionInput { funder: "sfb".into(), granted_per: "month".into(), period_months: "6".into(), ..Default::default() }, vec![]));
+    let empty = decisions.is_empty();
+    let per = v.granted_per.clone();
+    let funder = v.funder.clone();
+    view! {
+        <section class="card" aria-labelledby="decisions-title">
+            <h2 id="decisions-title">{l.t(T::DecisionsTitle)}</h2>
+            {empty.then(|| view! { <p class="muted">{l.t(T::DecisionsNone)}</p> })}
+            <ul class="cards">
+                {decisions.into_iter().map(|d| {
+                    let d = d.decision;
+                    let (per, m) = match d.granted {
+                        Granted::PerWeek(m) => (l.t(T::PerWeek).to_string(), m),
+                        Granted::PerMonth(m) => (l.t(T::PerMonth).to_string(), m),
+                        Granted::PerPeriod { minutes, months } => (format!("{} ({months} {})", l.t(T::PerPeriod), l.t(T::MonthsShort)), minutes),
+                    };
+                    let funder = if d.funder == Funder::Lss { "LSS" } else { "SFB" };
+                    let granted = [(d.vantetid_allowed, T::VantetidAllowed), (d.beredskap_allowed, T::BeredskapAllowed), (d.double_assistance, T::DoubleAssistance)]
+                        .into_iter().filter(|(on, _)| *on).map(|(_, t)| l.t(t)).collect::<Vec<_>>().join(", ");
+                    view! {
+                        <li class="card">
+                            <h3>{format!("{funder}: {m} / {per}")}</h3>
+                            <p>{format!("{} – {}", d.valid_from, d.valid_to)}</p>
+                            {(!granted.is_empty()).then(|| view! { <p>{granted}</p> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <h3>{l.t(T::DecisionNew)}</h3>
+            {(!errors.is_empty()).then(|| view! {
+                <div class="alert" role="alert"><ul>{errors.iter().map(|e| view! { <li>{e.message(l)}</li> }).collect_view()}</ul></div>
+            })}
+            <form method="post" action="/admin/beslut" class="stack" novalidate>
+                <FormKeys csrf />
+                <input type="hidden" name="recipient" value=id.to_string() />
+                <fieldset class="kinds">
+                    <legend>{l.t(T::Funder)}</legend>
+                    {choice(l, "funder", "sfb", T::FunderSfb, funder == "sfb")}
+                    {choice(l, "funder", "lss", T::FunderLss, funder == "lss")}
+                </fieldset>
+                <fieldset class="kinds">
+                    <legend>{l.t(T::GrantedPer)}</legend>
+                    {choice(l, "granted_per", "week", T::PerWeek, per == "week")}
+                    {choice(l, "granted_per", "month", T::PerMonth, per == "month")}
+                    {choice(l, "granted_per", "period", T::PerPeriod, per == "period")}
+                </fieldset>
+                <div class="field">
+                    <label for="granted_hours">{l.t(T::GrantedHours)}</label>
+                    <input id="granted_hours" name="granted_hours" type="text" inputmode="decimal" value=v.granted_hours.clone() />
+                </div>
+                <div class="field">
+                    <label for="decision_period_months">{l.t(T::DecisionPeriodMonths)}</label>
+                    <input id="decision_period_months" name="period_months" type="text" inputmode="numeric" value=v.period_months.clone() />
+                </div>
+                <div class="field">
+                    <label for="decision_from">{l.t(T::ValidFrom)}</label>
+                    <input id="decision_from" name="valid_from" type="date" value=v.valid_from.clone() />
+                </div>
+                <div class="field">
+                    <label for="decision_to">{l.t(T::ValidTo)}</label>
+                    <input id="decision_to" name="valid_to" type="date" value=v.valid_to.clone() />
+                </div>
+                {checkbox(l, "vantetid_allowed", T::VantetidAllowed, v.vantetid_allowed)}
+                {checkbox(l, "beredskap_allowed", T::BeredskapAllowed, v.beredskap_allowed)}
+                {checkbox(l, "double_assistance", T::DoubleAssistance, v.double_assistance)}
+                <div class="field">
+                    <label for="raised_rate">{l.t(T::RaisedRate)}</label>
+                    <input id="raised_rate" name="raised_rate" type="text" inputmode="decimal" value=v.raised_rate.clone() />
+                </div>
+                <button type="submit">{l.t(T::AddDecision)}</button>
+            </form>
+        </section>
     }
 }
 

@@ -100,34 +100,14 @@ pub(crate) async fn load_people(c: &mut SqliteConnection, tenant: i64, assistant
         };
         recipients.insert(id, Recipient { id, personnummer, first_name: r.get("first_name"), last_name: r.get("last_name") });
     }
-    let decisions = sqlx::query(
-        "SELECT recipient_id, funder, granted_per, granted_minutes, valid_from, valid_to, vantetid_allowed, beredskap_allowed, double_assistance, raised_rate, period_months
-         FROM decisions WHERE tenant_id = $1 AND ($2 = 0 OR recipient_id = $2) ORDER BY valid_from",
-    )
+    let decisions = sqlx::query(&format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE tenant_id = $1 AND ($2 = 0 OR recipient_id = $2) ORDER BY valid_from"))
     .bind(tenant)
     .bind(recipient.unwrap_or(0))
     .fetch_all(&mut *c)
     .await
     .map_err(err)?
     .iter()
-    .filter_map(|d| {
-        let minutes = Minutes(d.get("granted_minutes"));
-        Some(Decision {
-            recipient: d.get("recipient_id"),
-            funder: if d.get::<&str, _>("funder") == "lss" { Funder::Lss } else { Funder::Sfb },
-            granted: match d.get::<&str, _>("granted_per") {
-                "week" => Granted::PerWeek(minutes),
-                "month" => Granted::PerMonth(minutes),
-                _ => Granted::PerPeriod { minutes, months: d.get::<Option<i64>, _>("period_months").unwrap_or(6).clamp(1, 6) as u32 },
-            },
-            valid_from: parse_date(d.get("valid_from"))?,
-            valid_to: parse_date(d.get("valid_to"))?,
-            vantetid_allowed: d.get::<i64, _>("vantetid_allowed") != 0,
-            beredskap_allowed: d.get::<i64, _>("beredskap_allowed") != 0,
-            double_assistance: d.get::<i64, _>("double_assistance") != 0,
-            raised_rate: d.get::<Option<String>, _>("raised_rate").and_then(|s| s.parse().ok()),
-        })
-    })
+    .filter_map(decision)
     .collect();
     let absences = sqlx::query("SELECT recipient_id, kind, from_date, to_date, assistance_allowed FROM absences WHERE tenant_id = $1 AND ($2 = 0 OR recipient_id = $2)")
         .bind(tenant)
@@ -152,4 +132,28 @@ pub(crate) async fn load_people(c: &mut SqliteConnection, tenant: i64, assistant
         })
         .collect();
     Ok(People { assistants, recipients, assignments, decisions, absences })
+}
+
+pub(crate) const DECISION_COLUMNS: &str =
+    "id, recipient_id, funder, granted_per, granted_minutes, valid_from, valid_to, vantetid_allowed, beredskap_allowed, double_assistance, raised_rate, period_months";
+
+/// A stored decision; one that no longer parses is skipped (the CHECKs make that impossible).
+pub(crate) fn decision(d: &sqlx::sqlite::SqliteRow) -> Option<Decision> {
+    let parse_date = |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+    let minutes = Minutes(d.get("granted_minutes"));
+    Some(Decision {
+        recipient: d.get("recipient_id"),
+        funder: if d.get::<&str, _>("funder") == "lss" { Funder::Lss } else { Funder::Sfb },
+        granted: match d.get::<&str, _>("granted_per") {
+            "week" => Granted::PerWeek(minutes),
+            "month" => Granted::PerMonth(minutes),
+            _ => Granted::PerPeriod { minutes, months: d.get::<Option<i64>, _>("period_months").unwrap_or(6).clamp(1, 6) as u32 },
+        },
+        valid_from: parse_date(d.get("valid_from"))?,
+        valid_to: parse_date(d.get("valid_to"))?,
+        vantetid_allowed: d.get::<i64, _>("vantetid_allowed") != 0,
+        beredskap_allowed: d.get::<i64, _>("beredskap_allowed") != 0,
+        double_assistance: d.get::<i64, _>("double_assistance") != 0,
+        raised_rate: d.get::<Option<String>, _>("raised_rate").and_then(|s| s.parse().ok()),
+    })
 }

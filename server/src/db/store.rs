@@ -3,9 +3,9 @@
 
 use super::err;
 use app::api::repo::{AuditEntry, Caller, Credentials, MonthRecord, People, RepoResult, Store, Throttle, StoredRow};
-use app::api::{AssignmentView, AssistantListItem, Role};
-use app::domain::register::{AssignmentData, AssignmentError, AssistantData, AssistantInput};
-use app::domain::{Employer, Personnummer, Regime};
+use app::api::{AssignmentView, AssistantListItem, DecisionView, RecipientListItem, Role};
+use app::domain::register::{AssignmentData, AssignmentError, AssistantData, AssistantInput, RecipientData, RecipientInput};
+use app::domain::{Decision, Employer, Funder, Granted, Personnummer, Regime};
 use app::domain::row::DstFold;
 use app::domain::rules::RowFacts;
 use app::domain::fk::Frozen3059;
@@ -517,7 +517,7 @@ impl Store for SqliteStore {
     }
 
     async fn assistant_list(&mut self, tenant: i64, query: &str, offset: i64, limit: i64) -> RepoResult<(Vec<AssistantListItem>, i64)> {
-        let like = format!("%{}%", query.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let like = like_pattern(query);
         let filter = "tenant_id = $1 AND (first_name || ' ' || last_name) LIKE $2 ESCAPE '\\'";
         let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM assistants WHERE {filter}")).bind(tenant).bind(&like).fetch_one(self.c()).await.map_err(err)?;
         let rows = sqlx::query(&format!(
@@ -534,11 +534,10 @@ impl Store for SqliteStore {
         let items = rows
             .iter()
             .map(|r| {
-                let pnr: String = r.get("personnummer");
                 AssistantListItem {
                     id: r.get("id"),
                     name: r.get("name"),
-                    personnummer_masked: Personnummer::parse(&pnr).map(|p| p.masked()).unwrap_or_else(|_| "********-****".into()),
+                    personnummer_masked: masked(r.get("personnummer")),
                     regime: r.get("regime"),
                     phone: r.get("phone"),
                 }
@@ -784,4 +783,99 @@ impl Store for SqliteStore {
             .map_err(err)?;
         Ok(done.rows_affected() == 1)
     }
+
+    async fn recipient_list(&mut self, tenant: i64, query: &str, offset: i64, limit: i64) -> RepoResult<(Vec<RecipientListItem>, i64)> {
+        let like = like_pattern(query);
+        let filter = "tenant_id = $1 AND (first_name || ' ' || last_name) LIKE $2 ESCAPE '\\'";
+        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM recipients WHERE {filter}")).bind(tenant).bind(&like).fetch_one(self.c()).await.map_err(err)?;
+        let rows = sqlx::query(&format!("SELECT id, first_name || ' ' || last_name AS name, personnummer FROM recipients WHERE {filter} ORDER BY last_name, first_name, id LIMIT $3 OFFSET $4"))
+            .bind(tenant)
+            .bind(&like)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(self.c())
+            .await
+            .map_err(err)?;
+        Ok((rows.iter().map(|r| RecipientListItem { id: r.get("id"), name: r.get("name"), personnummer_masked: masked(r.get("personnummer")) }).collect(), total))
+    }
+
+    async fn recipient_form(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(String, RecipientInput)>> {
+        let r = sqlx::query("SELECT personnummer, first_name, last_name FROM recipients WHERE tenant_id = $1 AND id = $2").bind(tenant).bind(id).fetch_optional(self.c()).await.map_err(err)?;
+        Ok(r.map(|r| (masked(r.get("personnummer")), RecipientInput { personnummer: String::new(), first_name: r.get("first_name"), last_name: r.get("last_name") })))
+    }
+
+    async fn save_recipient(&mut self, tenant: i64, id: Option<i64>, r: &RecipientData) -> RepoResult<Option<i64>> {
+        let sql = match id {
+            None => "INSERT INTO recipients (first_name, last_name, tenant_id, personnummer) VALUES ($1, $2, $3, $4) RETURNING id",
+            Some(_) => "UPDATE recipients SET first_name = $1, last_name = $2, personnummer = COALESCE($4, personnummer) WHERE tenant_id = $3 AND id = $5 RETURNING id",
+        };
+        sqlx::query_scalar(sql)
+            .bind(&r.first_name)
+            .bind(&r.last_name)
+            .bind(tenant)
+            .bind(r.personnummer.as_ref().map(|p| p.full().to_string()))
+            .bind(id)
+            .fetch_optional(self.c())
+            .await
+            .map_err(err)
+    }
+
+    async fn decisions_of(&mut self, tenant: i64, recipient: i64) -> RepoResult<Vec<DecisionView>> {
+        let rows = sqlx::query(&format!("SELECT {} FROM decisions WHERE tenant_id = $1 AND recipient_id = $2 ORDER BY valid_from DESC, id DESC", super::people::DECISION_COLUMNS))
+            .bind(tenant)
+            .bind(recipient)
+            .fetch_all(self.c())
+            .await
+            .map_err(err)?;
+        Ok(rows.iter().filter_map(|r| Some(DecisionView { id: r.get("id"), decision: super::people::decision(r)? })).collect())
+    }
+
+    async fn add_decision(&mut self, tenant: i64, d: &Decision) -> RepoResult<Option<i64>> {
+        let overlapping: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM decisions WHERE tenant_id = $1 AND recipient_id = $2 AND valid_from <= $4 AND valid_to >= $3")
+            .bind(tenant)
+            .bind(d.recipient)
+            .bind(date(d.valid_from))
+            .bind(date(d.valid_to))
+            .fetch_one(self.c())
+            .await
+            .map_err(err)?;
+        if overlapping > 0 {
+            return Ok(None);
+        }
+        let (per, minutes, months) = match d.granted {
+            Granted::PerWeek(m) => ("week", m.0, None),
+            Granted::PerMonth(m) => ("month", m.0, None),
+            Granted::PerPeriod { minutes, months } => ("period", minutes.0, Some(months as i64)),
+        };
+        let id = sqlx::query_scalar(
+            "INSERT INTO decisions (tenant_id, recipient_id, funder, granted_per, granted_minutes, valid_from, valid_to, vantetid_allowed, beredskap_allowed, double_assistance, raised_rate, period_months)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        )
+        .bind(tenant)
+        .bind(d.recipient)
+        .bind(if d.funder == Funder::Lss { "lss" } else { "sfb" })
+        .bind(per)
+        .bind(minutes)
+        .bind(date(d.valid_from))
+        .bind(date(d.valid_to))
+        .bind(i64::from(d.vantetid_allowed))
+        .bind(i64::from(d.beredskap_allowed))
+        .bind(i64::from(d.double_assistance))
+        .bind(d.raised_rate.map(|r| r.to_string()))
+        .bind(months)
+        .fetch_one(self.c())
+        .await
+        .map_err(err)?;
+        Ok(Some(id))
+    }
+}
+
+/// A LIKE pattern that finds `query` as typed (its own wildcards escaped).
+fn like_pattern(query: &str) -> String {
+    format!("%{}%", query.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+}
+
+/// A stored personnummer as lists show it.
+fn masked(pnr: &str) -> String {
+    Personnummer::parse(pnr).map(|p| p.masked()).unwrap_or_else(|_| "********-****".into())
 }
