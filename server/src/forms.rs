@@ -217,6 +217,22 @@ pub async fn end_assignment(State(state): State<AppState>, session: Session, cli
 }
 
 #[derive(Deserialize)]
+pub struct RemindForm {
+    #[serde(default)]
+    assistant: String,
+    #[serde(default)]
+    recipient: String,
+    #[serde(default)]
+    manad: String,
+}
+
+pub async fn remind(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    let (cx, f, keys) = handler_prelude!(state, session, client, body, RemindForm);
+    let outcome = changes::remind(&cx, &f.assistant, &f.recipient, &f.manad, idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
+}
+
+#[derive(Deserialize)]
 pub struct AttestForm {
     #[serde(default)]
     key: String,

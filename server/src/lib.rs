@@ -77,6 +77,7 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
         .route("/admin/export.csv", get(forms::export_csv))
         .route("/admin/attestera", post(forms::attest_month))
         .route("/admin/attestera-alla", post(forms::attest_ready))
+        .route("/admin/paminn", post(forms::remind))
         .route("/admin/3059", get(forms::export_3059))
         .route("/admin/assistent/spara", post(forms::save_assistant))
         .route("/admin/konto", post(forms::account_action))

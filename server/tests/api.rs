@@ -372,3 +372,30 @@ async fn only_the_assistant_who_owns_a_draft_row_may_delete_it() {
     assert!(page.contains("Raden är borttagen."));
     assert_eq!(app.count_rows().await, before - 1);
 }
+
+#[tokio::test]
+async fn the_month_dashboard_filters_and_says_who_has_not_acted() {
+    let app = spawn_app().await;
+    let month = app::domain::ReportMonth::of(app::api::service::today()).previous().to_string();
+    let (admin, _) = app.login("admin").await;
+    let (_, page) = app.page(&admin, &format!("/admin?manad={month}")).await;
+    // Anna's month for Bo is submitted: Bo has not approved it.
+    assert!(page.contains("Bo Berg har inte godkänt tiden från Anna Andersson"), "not acted");
+    let row = "<th scope=\"row\">Bo Berg</th>";
+    for (filter, shown) in [("atgard", true), ("klara", false), ("fel", false), ("alla", true)] {
+        let (_, page) = app.page(&admin, &format!("/admin?manad={month}&visa={filter}")).await;
+        assert_eq!(page.contains(row), shown, "{filter}");
+    }
+    let anna = app.id("SELECT id FROM assistants WHERE first_name = 'Anna'").await.to_string();
+    let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await.to_string();
+    let to = app.post(&admin, "/admin/paminn", &[("assistant", &anna), ("recipient", &bo), ("manad", &month)]).await;
+    let (_, page) = app.page(&admin, &to).await;
+    assert!(page.contains("Påminnelsen är registrerad."));
+    let after: String = sqlx::query_scalar("SELECT after FROM audit_log WHERE action = 'reminder'").fetch_one(&app.pool).await.unwrap();
+    assert!(after.contains("Bo Berg") && after.contains("submitted"), "{after}");
+    // Another municipality cannot remind anyone of Exempelby.
+    let (other, _) = app.login("admin.provstad").await;
+    let k = common::key();
+    let res = other.post(app.url("/admin/paminn")).form(&[("assistant", anna.as_str()), ("recipient", bo.as_str()), ("manad", month.as_str()), ("csrf", other.csrf.as_str()), ("idem", k.as_str())]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}

@@ -371,3 +371,28 @@ pub async fn attest_ready(cx: &Cx, month: &str, key: Option<&str>) -> Result<Out
     let outcome = said(back, Flash { notice: Some(if attested > 0 { T::MonthsAttested } else { T::NothingToAttest }), count: Some(attested), ..Default::default() });
     remember_and_commit(db, c.user_id, key, "month.attest_ready", outcome).await
 }
+
+/// Records a reminder to whoever has not acted on a month (the assistant who has not
+/// submitted, the recipient who has not approved), for the caller's municipality only.
+pub async fn remind(cx: &Cx, assistant: &str, recipient: &str, month: &str, key: Option<&str>) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let Some(m) = ReportMonth::parse(month) else {
+        return Ok(error("/admin".into(), T::NotAllowed));
+    };
+    let back = page("/admin", Some(m));
+    let (Ok(assistant), Ok(recipient)) = (assistant.trim().parse::<i64>(), recipient.trim().parse::<i64>()) else {
+        return Err(PageError::NotFound);
+    };
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    let records = db.month_records(c.tenant_id, m, Some(&[recipient]), Some(assistant)).await.map_err(internal)?;
+    let Some(record) = records.first() else {
+        return Err(PageError::NotFound);
+    };
+    let to = if record.status == MonthStatus::Submitted { record.recipient_name.clone() } else { record.assistant_name.clone() };
+    let after = serde_json::json!({ "month": m.to_string(), "assistant": assistant, "recipient": recipient, "to": to, "status": record.status.code() }).to_string();
+    let audit = AuditEntry { after: Some(after), ..cx.audit_entry("reminder", format!("month {m} assistant {assistant} recipient {recipient}")) };
+    commit(db, c.user_id, key, audit, notice(back, T::Reminded)).await
+}

@@ -182,7 +182,25 @@ pub struct AdminPage {
     /// The month's preflight: everything standing between it and an export.
     pub preflight: Vec<crate::domain::rules::Finding>,
     pub ready: bool,
+    /// `alla`, `atgard` (needs action), `fel` (has errors) or `klara` (attested).
+    pub filter: String,
+    /// (assistant, recipient) pairs whose rows have an error.
+    pub error_pairs: Vec<(i64, i64)>,
+    /// Who has not acted on their part of the month yet.
+    pub not_acted: Vec<NotActed>,
     pub flash: Flash,
+}
+
+/// Someone who has not acted on a month yet: an assistant who has not submitted, or a
+/// recipient who has not approved.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NotActed {
+    pub key: Option<i64>,
+    pub assistant: i64,
+    pub recipient: i64,
+    pub who: String,
+    pub what: T,
+    pub whom: String,
 }
 
 /// One assistant in the register's list (the personnummer masked).
@@ -352,9 +370,9 @@ pub async fn load_recipient_page(month: Option<String>) -> PageResult<RecipientP
 }
 
 #[server(prefix = "/api", endpoint = "load_admin_page")]
-pub async fn load_admin_page(month: Option<String>) -> PageResult<AdminPage> {
+pub async fn load_admin_page(month: Option<String>, filter: Option<String>) -> PageResult<AdminPage> {
     let cx = service::Cx::from_request().await.map_err(failed)?;
-    service::admin_page(&cx, month_arg(month)).await.map_err(failed)
+    service::admin_page(&cx, month_arg(month), filter.as_deref().unwrap_or("")).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_login_page")]

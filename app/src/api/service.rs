@@ -382,7 +382,23 @@ pub async fn recipient_page(cx: &Cx, month: Option<ReportMonth>) -> Result<Recip
     })
 }
 
-pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>) -> Result<AdminPage, PageError> {
+/// The pairs (assistant, recipient) whose rows an error-level finding (V9 aside) concerns.
+fn pairs_with_errors(findings: &[crate::domain::rules::Finding], rows: &[StoredRow]) -> Vec<(i64, i64)> {
+    let row_pair: HashMap<i64, (i64, i64)> = rows.iter().map(|r| (r.id, (r.assistant_id, r.recipient_id))).collect();
+    let mut out: Vec<(i64, i64)> = findings
+        .iter()
+        .filter(|f| f.severity == crate::domain::rules::Severity::Error && f.rule != crate::domain::rules::RuleId::V9)
+        .flat_map(|f| f.rows.iter().filter_map(|id| row_pair.get(id).copied()))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The month dashboard: every assistant × recipient with its status, the month's preflight,
+/// the days to FK's deadline, who has not acted yet, and a filter (`alla`, `atgard`: needs
+/// action, `fel`: has errors, `klara`: attested).
+pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, filter: &str) -> Result<AdminPage, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let month = month.unwrap_or_else(|| ReportMonth::of(today()).previous());
     let mut db = cx.db().await?;
@@ -390,6 +406,31 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>) -> Result<AdminPage
     let records = db.month_records(c.tenant_id, month, None, None).await.map_err(internal)?;
     let months = month_views(records, &rows);
     let preflight = month_preflight(&mut db, c, month, &months).await?;
+    let errors = pairs_with_errors(&preflight.findings, &rows);
+    let has_errors = |m: &MonthView| errors.contains(&(m.assistant.id, m.recipient.id));
+    let needs_action = |m: &MonthView| matches!(m.status, MonthStatus::Submitted | MonthStatus::Approved) || (m.status == MonthStatus::Draft && !m.rows.is_empty());
+    let not_acted = months
+        .iter()
+        .filter_map(|m| match m.status {
+            MonthStatus::Draft if !m.rows.is_empty() => Some(NotActed { key: m.key, assistant: m.assistant.id, recipient: m.recipient.id, who: m.assistant.name.clone(), what: T::NotSubmittedFor, whom: m.recipient.name.clone() }),
+            MonthStatus::Submitted => Some(NotActed { key: m.key, assistant: m.assistant.id, recipient: m.recipient.id, who: m.recipient.name.clone(), what: T::NotApprovedFrom, whom: m.assistant.name.clone() }),
+            _ => None,
+        })
+        .collect();
+    let filter = match filter {
+        "atgard" | "fel" | "klara" => filter,
+        _ => "alla",
+    };
+    let error_pairs = errors.clone();
+    let months = months
+        .into_iter()
+        .filter(|m| match filter {
+            "atgard" => needs_action(m),
+            "fel" => has_errors(m),
+            "klara" => matches!(m.status, MonthStatus::Attested | MonthStatus::Exported),
+            _ => true,
+        })
+        .collect();
     Ok(AdminPage {
         me: me(cx, c),
         month,
@@ -398,6 +439,9 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>) -> Result<AdminPage
         ready: preflight.ready(),
         preflight: preflight.findings,
         months,
+        filter: filter.to_string(),
+        error_pairs,
+        not_acted,
         flash: cx.take_flash().await,
     })
 }
@@ -410,16 +454,7 @@ pub async fn months_with_errors(cx: &Cx, c: &Caller, month: ReportMonth) -> Resu
     let records = db.month_records(c.tenant_id, month, None, None).await.map_err(internal)?;
     let months = month_views(records, &rows);
     let p = month_preflight(&mut db, c, month, &months).await?;
-    let row_pair: HashMap<i64, (i64, i64)> = rows.iter().map(|r| (r.id, (r.assistant_id, r.recipient_id))).collect();
-    let mut out: Vec<(i64, i64)> = p
-        .findings
-        .iter()
-        .filter(|f| f.severity == crate::domain::rules::Severity::Error && f.rule != crate::domain::rules::RuleId::V9)
-        .flat_map(|f| f.rows.iter().filter_map(|id| row_pair.get(id).copied()))
-        .collect();
-    out.sort();
-    out.dedup();
-    Ok(out)
+    Ok(pairs_with_errors(&p.findings, &rows))
 }
 
 /// Everything standing between the month and an export (rules V1–V10).

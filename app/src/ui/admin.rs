@@ -11,12 +11,13 @@ use leptos::prelude::*;
 pub fn AdminPage() -> impl IntoView {
     let l = expect_context::<Locale>();
     let month = month_query();
+    let filter = leptos_router::hooks::use_query_map().read_untracked().get("visa");
     view! {
         <Suspense fallback=|| ()>
             {move || {
-                let month = month.clone();
+                let (month, filter) = (month.clone(), filter.clone());
                 Suspend::new(async move {
-                    match api::load_admin_page(month).await {
+                    match api::load_admin_page(month, filter).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => {
                             let csv = format!("/admin/export.csv?manad={}", page.month);
@@ -44,6 +45,35 @@ pub fn AdminPage() -> impl IntoView {
                                         " (" {page.days_left} " " {l.t(T::DaysLeft)} ")"</p>
                                     <MonthNav month=page.month path="/admin" />
                                     <p><a class="button" href=csv download="">{l.t(T::DownloadCsv)}</a></p>
+                                    <nav aria-label=l.t(T::FilterTitle) class="actions filters">
+                                        {[("alla", T::FilterAll), ("atgard", T::FilterAction), ("fel", T::FilterErrors), ("klara", T::FilterReady)].into_iter().map(|(code, label)| {
+                                            let current = page.filter == code;
+                                            view! {
+                                                <a href=format!("/admin?manad={}&visa={code}", page.month) aria-current=current.then_some("page")>{l.t(label)}</a>
+                                            }
+                                        }).collect_view()}
+                                    </nav>
+                                    <section class="card" aria-labelledby="not-acted-title">
+                                        <h2 id="not-acted-title">{l.t(T::NotActedTitle)}</h2>
+                                        {page.not_acted.is_empty().then(|| view! { <p class="muted">{l.t(T::NotActedNone)}</p> })}
+                                        <ul>
+                                            {page.not_acted.clone().into_iter().map(|n| {
+                                                let text = format!("{} {} {}", n.who, l.t(n.what), n.whom);
+                                                view! {
+                                                    <li>
+                                                        {text.clone()} " "
+                                                        <form method="post" action="/admin/paminn" class="inline">
+                                                            <FormKeys csrf=csrf.clone() />
+                                                            <input type="hidden" name="assistant" value=n.assistant.to_string() />
+                                                            <input type="hidden" name="recipient" value=n.recipient.to_string() />
+                                                            <input type="hidden" name="manad" value=month_text.clone() />
+                                                            <button type="submit" class="link" aria-label=format!("{}: {text}", l.t(T::Remind))>{l.t(T::Remind)}</button>
+                                                        </form>
+                                                    </li>
+                                                }
+                                            }).collect_view()}
+                                        </ul>
+                                    </section>
                                     {any_approved.then(|| view! {
                                         <form method="post" action="/admin/attestera-alla" class="inline">
                                             <FormKeys csrf=csrf.clone() />
@@ -87,7 +117,10 @@ pub fn AdminPage() -> impl IntoView {
                                                             <tr>
                                                                 <th scope="row">{m.recipient.name}</th>
                                                                 <td>{m.assistant.name}</td>
-                                                                <td><span class=format!("badge {}", m.status.code())>{m.status.label(l)}</span></td>
+                                                                <td>
+                                                                    <span class=format!("badge {}", m.status.code())>{m.status.label(l)}</span>
+                                                                    {page.error_pairs.contains(&(m.assistant.id, m.recipient.id)).then(|| view! { " " <span class="badge error">{l.t(T::HasErrors)}</span> })}
+                                                                </td>
                                                                 {TimeKind::ALL.into_iter().map(|k| view! { <td class="num">{m.totals.get(k).to_string()}</td> }).collect_view()}
                                                                 <td class="num">{super::month::decimal(&m.payable, l)}</td>
                                                                 <td>{action}</td>
