@@ -29,14 +29,14 @@ pub(crate) async fn load_people(c: &mut SqliteConnection, tenant: i64, assistant
             tracing::error!(assistant = id, "stored personnummer does not parse");
             continue;
         };
-        let period_start = parse_date(a.get("period_start")).unwrap_or(NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date"));
+        let period_start = parse_date(a.get("period_start")).or_else(|| parse_date(Some(DEFAULT_PERIOD_START.into()))).unwrap_or_default();
         let regime = match a.get::<&str, _>("regime") {
-            "atl" => Regime::Atl { period_start, period_months: a.get::<Option<i64>, _>("period_months").unwrap_or(4).clamp(1, 4) as u32 },
+            "atl" => Regime::Atl { period_start, period_months: a.get::<Option<i64>, _>("period_months").unwrap_or(DEFAULT_PERIOD_MONTHS).clamp(1, 4) as u32 },
             "husligt_arbete" => Regime::HusligtArbete { period_start },
             _ => Regime::AbBilagaJ {
                 allow_24h_shifts: a.get::<i64, _>("allow_24h_shifts") != 0,
                 period_start,
-                period_months: a.get::<Option<i64>, _>("period_months").unwrap_or(4).clamp(1, 4) as u32,
+                period_months: a.get::<Option<i64>, _>("period_months").unwrap_or(DEFAULT_PERIOD_MONTHS).clamp(1, 4) as u32,
             },
         };
         assistants.insert(
@@ -133,6 +133,10 @@ pub(crate) async fn load_people(c: &mut SqliteConnection, tenant: i64, assistant
         .collect();
     Ok(People { assistants, recipients, assignments, decisions, absences })
 }
+
+/// The calculation period assumed for an assistant stored without one.
+pub(crate) const DEFAULT_PERIOD_START: &str = "2024-01-01";
+pub(crate) const DEFAULT_PERIOD_MONTHS: i64 = 4;
 
 pub(crate) const DECISION_COLUMNS: &str =
     "id, recipient_id, funder, granted_per, granted_minutes, valid_from, valid_to, vantetid_allowed, beredskap_allowed, double_assistance, raised_rate, period_months";

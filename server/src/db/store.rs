@@ -566,8 +566,9 @@ impl Store for SqliteStore {
                 birth_date: r.get::<Option<String>, _>("birth_date").unwrap_or_default(),
                 eea_resident: r.get::<i64, _>("eea_resident") != 0,
                 regime: r.get("regime"),
-                period_start: r.get::<Option<String>, _>("period_start").unwrap_or_default(),
-                period_months: r.get::<Option<i64>, _>("period_months").map(|m| m.to_string()).unwrap_or_default(),
+                // What the engine uses when nothing is stored (db::people), so a save keeps it.
+                period_start: r.get::<Option<String>, _>("period_start").unwrap_or_else(|| super::people::DEFAULT_PERIOD_START.into()),
+                period_months: r.get::<Option<i64>, _>("period_months").unwrap_or(super::people::DEFAULT_PERIOD_MONTHS).to_string(),
                 allow_24h_shifts: r.get::<i64, _>("allow_24h_shifts") != 0,
                 collective_agreement: r.get::<i64, _>("collective_agreement") != 0,
                 employer: r.get("employer"),
