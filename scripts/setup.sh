@@ -44,3 +44,14 @@ if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -d end2end/node_modules/@p
   log "installing npm packages (Playwright test runner, binaryen's wasm-opt)"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 fi
+
+# A real SMTP sink for the e-mail tests (aiosmtpd from PyPI), in a virtualenv under target/.
+SMTP_VENV=target/pyenv
+if [ ! -x "$SMTP_VENV/bin/python" ] || ! "$SMTP_VENV/bin/python" -c 'import aiosmtpd' 2>/dev/null; then
+  log "installing aiosmtpd (SMTP sink for the e-mail tests)"
+  if ! python3 -m venv "$SMTP_VENV" 2>/dev/null; then
+    [ "${BITA_SKIP_APT:-0}" = 1 ] || { as_root apt-get update -qq; as_root apt-get install -y -qq --no-install-recommends python3-venv >/dev/null; }
+    python3 -m venv "$SMTP_VENV"
+  fi
+  "$SMTP_VENV/bin/pip" install --quiet --disable-pip-version-check 'aiosmtpd==1.4.6'
+fi

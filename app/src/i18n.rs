@@ -326,6 +326,132 @@ texts! {
     LoginThrottled => "För många misslyckade inloggningar. Vänta några minuter och försök igen, eller kontakta din arbetsledare.", "Too many failed logins. Wait a few minutes and try again, or contact your supervisor.";
     FormExpired => "Formuläret har gått ut eller kom från en annan webbplats. Ladda om sidan och försök igen.", "The form has expired or came from another site. Reload the page and try again.";
     FinalExportRefused => "Slutlig export kräver att alla månader är godkända och attesterade. De här är inte klara:", "A final export needs every month approved and attested. These are not ready:";
+    // Provider settings, representatives, absences (issue 8)
+    AdminProvider => "Anordnare, belopp och regler", "Provider, amounts and rules";
+    ProviderTitle => "Anordnare, belopp och regler", "Provider, amounts and rules";
+    ProviderFacts => "Anordnaren (kommunen)", "The provider (the municipality)";
+    ProviderName => "Namn", "Name";
+    OrgNumber => "Organisationsnummer", "Organisationsnummer";
+    ContactPerson => "Kontaktperson", "Contact person";
+    FSkatt => "Godkänd för F-skatt", "Approved for F-tax";
+    IvoPermit => "IVO-tillstånd", "IVO permit";
+    IvoPermitHint => "Kommuner behöver inget tillstånd; lämna tomt.", "Municipalities need no permit; leave empty.";
+    ProviderSaved => "Anordnarens uppgifter är sparade.", "The provider's details are saved.";
+    RatesTitle => "Schablonbelopp per år", "Standard hourly amount per year";
+    RatesHint => "Försäkringskassans timbelopp för året. Regeringen bestämmer det varje år; skriv in det nya beloppet när det är beslutat.", "Försäkringskassan's hourly amount for the year. The government sets it every year; enter the new amount once it is decided.";
+    Year => "År", "Year";
+    RateAmount => "Belopp i kronor per timme", "Amount in kronor per hour";
+    RateAmountHint => "Till exempel 332,60.", "For example 332.60.";
+    SaveRate => "Spara beloppet", "Save the amount";
+    RateSaved => "Beloppet är sparat.", "The amount is saved.";
+    RulesTitle => "Regelinställningar", "Rule settings";
+    RulesHint => "Gäller alla kontroller i kommunen från nu. Timmar skrivs som 11 eller 11,5.", "Apply to every check in the municipality from now on. Hours are written as 11 or 11.5.";
+    RuleDailyRest => "Dygnsvila, timmar (minst 8)", "Daily rest, hours (at least 8)";
+    RuleWeeklyRest => "Veckovila, timmar (minst 24)", "Weekly rest, hours (at least 24)";
+    RuleMaxShift => "Längsta arbetspass inklusive jour, timmar", "Longest shift including on-call, hours";
+    RuleMaxShiftByDecision => "Längsta arbetspass med beslut om dygnspass, timmar", "Longest shift with a decision on 24-hour shifts, hours";
+    RuleMaxActivePass => "Längsta pass med bara aktiv tid, timmar", "Longest shift of active time only, hours";
+    RuleGrantWarn => "Varna när så här stor del av beviljade timmar är använd, procent", "Warn when this share of the granted hours is used, percent";
+    RuleHospitalDays => "Längsta sjukhusvistelse med assistans, dagar", "Longest hospital stay with assistance, days";
+    RuleBeredskapIsWork => "Beredskap räknas som arbetstid vid vilokontroll", "Standby counts as working time in the rest check";
+    RuleShiftCountsBeredskap => "Beredskap räknas in i arbetspassets längd", "Standby counts toward a shift's length";
+    RuleWorkingTimeErrors => "Brott mot arbetstidsreglerna stoppar inskickning (annars en varning)", "Breaking the working-time rules stops submission (otherwise a warning)";
+    SaveRules => "Spara regelinställningarna", "Save the rule settings";
+    RulesSaved => "Regelinställningarna är sparade och gäller från nu.", "The rule settings are saved and apply from now on.";
+    ShowPersonnummer => "Visa hela personnumret", "Show the full personnummer";
+    ShowPersonnummerNote => "Att visa numret skrivs i loggen.", "Showing the number is written to the log.";
+    Email => "E-postadress (frivillig)", "E-mail address (optional)";
+    EmailHint => "Inbjudan skickas hit när e-post är inställd. Länken visas alltid här också.", "The invitation is sent here when e-mail is set up. The link is always shown here too.";
+    ErrEmail => "E-postadressen ser inte rätt ut. Skriv den som namn@exempel.se eller lämna tomt.", "The e-mail address does not look right. Write it as name@example.se or leave it empty.";
+    InvitationMailed => "Länken är också skickad med e-post.", "The link has also been sent by e-mail.";
+    InvitationPending => "Inbjuden, har inte valt lösenord än", "Invited, has not chosen a password yet";
+    MailInviteSubject => "Din inloggning till BITA", "Your login to BITA";
+    MailInviteBody => "Hej! Du har fått en inloggning till BITA, kommunens tidrapportering för personlig assistans. Öppna länken och välj ditt lösenord:", "Hello! You have been given a login to BITA, the municipality's time reporting for personal assistance. Open the link and choose your password:";
+    MailInviteExpiry => "Länken gäller i 7 dagar och kan användas en gång. Fick du mejlet av misstag kan du bortse från det.", "The link is valid for 7 days and can be used once. If you got this e-mail by mistake, you can ignore it.";
+    MailRemindSubject => "Påminnelse från BITA", "Reminder from BITA";
+    MailRemindBody => "Hej! Det finns tid i BITA som väntar på dig för månaden", "Hello! There is time in BITA waiting for you for the month";
+    MailRemindDeadline => "Logga in och gör din del så snart du kan. Försäkringskassan behöver underlaget senast", "Log in and do your part as soon as you can. Försäkringskassan needs the documents by";
+    RepresentativesTitle => "Företrädare", "Representatives";
+    RepresentativesNone => "Ingen företrädare är registrerad.", "No representative is registered.";
+    RepresentativeNew => "Lägg till företrädare", "Add a representative";
+    RepresentativeNewHint => "Vårdnadshavare, god man eller förvaltare som godkänner tiden för brukaren. Finns personen redan som företrädare för någon annan kopplas samma inloggning hit.", "Guardian, god man or förvaltare who approves the time for the recipient. If the person already represents someone else, the same login is linked here.";
+    RepresentativeName => "Namn", "Name";
+    Capacity => "I egenskap av", "In the capacity of";
+    CapacityVardnadshavare => "Vårdnadshavare", "Guardian";
+    CapacityGodMan => "God man", "God man (trustee)";
+    CapacityForvaltare => "Förvaltare", "Förvaltare (administrator)";
+    AddRepresentative => "Lägg till och skapa inbjudan", "Add and create an invitation";
+    RepresentativeAdded => "Företrädaren är tillagd med en inloggning. Lämna över länken nedan; den gäller i 7 dagar.", "The representative is added with a login. Hand over the link below; it is valid for 7 days.";
+    RepresentativeLinked => "Personen finns redan som företrädare och är nu kopplad även till den här brukaren med samma inloggning.", "The person is already a representative and is now linked to this recipient too, with the same login.";
+    RepresentativeEnded => "Företrädarskapet är avslutat. Det finns kvar i historiken.", "The representation has ended. It stays in the history.";
+    EndRepresentation => "Avsluta företrädarskapet", "End the representation";
+    RepresentationEnded => "Avslutat", "Ended";
+    AbsencesTitle => "Frånvaro", "Absences";
+    AbsencesNone => "Ingen frånvaro är registrerad.", "No absence is registered.";
+    AbsenceNew => "Lägg till frånvaro", "Add an absence";
+    AbsenceKind => "Slag", "Kind";
+    AbsenceHospital => "Sjukhus", "Hospital";
+    AbsenceSchool => "Skola", "School";
+    AbsenceDailyActivity => "Daglig verksamhet", "Daily activity";
+    AbsenceChildcare => "Barnomsorg", "Childcare";
+    AssistanceDuringAbsence => "Assistans ges under frånvaron", "Assistance is given during the absence";
+    FromDate => "Från och med", "From";
+    ToDate => "Till och med", "Until";
+    AddAbsence => "Lägg till frånvaron", "Add the absence";
+    AbsenceSaved => "Frånvaron är sparad.", "The absence is saved.";
+    AbsenceDeleted => "Frånvaron är borttagen. Loggen visar vad den var.", "The absence is removed. The log shows what it was.";
+    EndDecision => "Avsluta beslutet", "End the decision";
+    EndDecisionOn => "Sista dag", "Last day";
+    DecisionEnded => "Beslutet är avslutat. Det finns kvar i historiken.", "The decision has ended. It stays in the history.";
+    DecisionEndInvalid => "Sista dagen måste ligga inom beslutets giltighetstid.", "The last day must be within the decision's validity.";
+    ErrNumber => "Skriv ett tal inom de tillåtna gränserna.", "Write a number within the allowed limits.";
+    ErrOrder => "Slutdatumet ligger före startdatumet.", "The end date is before the start date.";
+    ErrYear => "Skriv året med fyra siffror, till exempel 2025.", "Write the year with four digits, for example 2025.";
+    ErrAmount => "Skriv beloppet i kronor, till exempel 332,60.", "Write the amount in kronor, for example 332.60.";
+    ErrRaisedTooHigh => "Ett förhöjt timbelopp får vara högst 12 % över årets schablonbelopp.", "A raised hourly amount may be at most 12 % above the year's standard amount.";
+    ErrTaken => "Det finns redan. Välj något annat.", "That already exists. Choose something else.";
+    ErrAbsenceOverlaps => "En annan frånvaro av samma slag gäller redan några av de dagarna.", "Another absence of the same kind already covers some of those days.";
+    ErrText => "Texten är för lång eller innehåller styrtecken.", "The text is too long or contains control characters.";
+    GrantsTitle => "Utbetalbara timmar mot beslutet", "Payable hours against the decision";
+    GrantsHint => "Per brukare: utbetalbara timmar i månaden (väntetid räknas som en fjärdedel, beredskap som en sjundedel) mot det beslutet beviljar för månaden. Vecko- och periodbeslut räknas om till månadens andel.", "Per recipient: payable hours in the month (waiting time counts a quarter, standby a seventh) against what the decision grants for the month. Weekly and period grants are prorated to the month.";
+    OfGranted => "av beviljade", "of granted";
+    NoDecisionShort => "inget beslut", "no decision";
+    OverGrant => "Över beslutet", "Over the decision";
+    LinkMonthRow => "Visa i tabellen", "Show in the table";
+    LinkAssistant => "Assistentkort", "Assistant card";
+    LinkRecipient => "Brukarkort", "Recipient card";
+    ImportTitle => "Importera från fil", "Import from a file";
+    ImportUpload => "Ladda upp en CSV-fil", "Upload a CSV file";
+    ImportHint => "CSV från ett kalkylark: UTF-8 eller Excels svenska format (semikolon). Högst 5 MB. Först görs en provkörning som inte sparar något; sedan importeras allt eller inget. Kolumnerna beskrivs i handboken (README).", "CSV from a spreadsheet: UTF-8 or Excel's Swedish format (semicolon). At most 5 MB. First a trial run that saves nothing; then everything is imported, or nothing. The columns are described in the handbook (README).";
+    ImportKindLegend => "Vad innehåller filen?", "What does the file hold?";
+    ImportRecipients => "Brukare", "Recipients";
+    ImportAssistants => "Assistenter", "Assistants";
+    ImportAssignments => "Uppdrag (assistent och brukare)", "Assignments (assistant and recipient)";
+    ImportFile => "Fil", "File";
+    ImportDryRun => "Provkör (sparar inget)", "Trial run (saves nothing)";
+    ImportReportTitle => "Provkörningens resultat", "Result of the trial run";
+    ImportCreated => "nya", "new";
+    ImportUpdated => "ändras", "changed";
+    ImportUnchanged => "oförändrade", "unchanged";
+    ImportRefusedCount => "med fel", "with errors";
+    ImportWillCreate => "läggs till", "will be added";
+    ImportWillUpdate => "ändras:", "changes:";
+    ImportNoChange => "redan registrerad, inget ändras", "already registered, nothing changes";
+    ImportLine => "Rad", "Line";
+    ImportColumn => "kolumn", "column";
+    ImportRun => "Importera allt", "Import everything";
+    ImportFixAndRetry => "Rätta raderna med fel i filen och ladda upp den igen. Inget har sparats.", "Fix the lines with errors in the file and upload it again. Nothing has been saved.";
+    ImportChooseKind => "Välj vad filen innehåller.", "Choose what the file holds.";
+    ImportNoFile => "Välj en fil att ladda upp.", "Choose a file to upload.";
+    ImportRefused => "Något har ändrats sedan provkörningen; inget importerades. Se raderna med fel nedan.", "Something changed since the trial run; nothing was imported. See the lines with errors below.";
+    ImportDone => "Importen är klar. Antal nya eller ändrade:", "The import is done. New or changed:";
+    ImportPersonUnknown => "Personen finns inte i registret. Importera assistenter och brukare först.", "The person is not in the register. Import assistants and recipients first.";
+    ImportDuplicate => "Samma personnummer finns på en tidigare rad i filen.", "The same personnummer is on an earlier line of the file.";
+    ImportYesNo => "Skriv ja eller nej.", "Write yes (ja) or no (nej).";
+    ImportFieldCount => "Raden har fel antal fält.", "The line has the wrong number of fields.";
+    ImportNotCsv => "Filen kunde inte läsas som CSV.", "The file could not be read as CSV.";
+    ImportHeader => "Första raden ska ha kolumnnamnen. Saknas eller okänd:", "The first line must hold the column names. Missing or unknown:";
+    ImportTooLarge => "Filen är större än 5 MB. Dela upp den.", "The file is larger than 5 MB. Split it.";
     // CSV header
     CsvHeader => "kommun;brukare;assistent;datum;fran;till;slutar_nasta_dag;typ;minuter;status;godkand", "municipality;recipient;assistant;date;from;to;ends_next_day;kind;minutes;status;approved";
 }
@@ -406,6 +532,29 @@ impl crate::domain::register::RegError {
     }
 }
 
+impl crate::domain::settings::Problem {
+    pub fn message(self, l: Locale) -> &'static str {
+        use crate::domain::settings::Problem as P;
+        l.t(match self {
+            P::Missing => T::ErrRegMissing,
+            P::Text => T::ErrText,
+            P::Date => T::ErrRegDate,
+            P::Order => T::ErrOrder,
+            P::Choice => T::ErrRegChoice,
+            P::Number => T::ErrNumber,
+            P::Personnummer => T::ErrRegPersonnummer,
+            P::Organisationsnummer => T::ErrRegOrg,
+            P::Year => T::ErrYear,
+            P::Amount => T::ErrAmount,
+            P::Email => T::ErrEmail,
+            P::RaisedTooHigh => T::ErrRaisedTooHigh,
+            P::Samordningsnummer => T::ErrRegSamordningRecipient,
+            P::Taken => T::ErrTaken,
+            P::Overlaps => T::ErrAbsenceOverlaps,
+        })
+    }
+}
+
 impl crate::domain::register::AssignmentError {
     pub fn message(self, l: Locale) -> &'static str {
         use crate::domain::register::AssignmentError as E;
@@ -430,6 +579,7 @@ impl crate::domain::register::DecisionFormError {
             E::Dates => T::ErrDecisionDates,
             E::EndsBeforeStart => T::ErrDecisionOrder,
             E::RaisedRate => T::ErrDecisionRate,
+            E::RaisedTooHigh => T::ErrRaisedTooHigh,
             E::Overlaps => T::ErrDecisionOverlaps,
         })
     }
@@ -658,7 +808,7 @@ mod finding_tests {
 
     #[test]
     fn findings_name_the_rule_and_say_what_to_do() {
-        let f = Finding { rule: RuleId::V5, severity: Severity::Error, rows: vec![7], what: What::ShiftTooLong { minutes: Minutes(22 * 60), limit: Minutes(20 * 60) } };
+        let f = Finding { rule: RuleId::V5, severity: Severity::Error, rows: vec![7], what: What::ShiftTooLong { minutes: Minutes(22 * 60), limit: Minutes(20 * 60) }, assistant: None, recipient: None };
         assert_eq!(f.message(Locale::Sv), "V5 Fel: Passet är 22 h 00 min, längre än tillåtna 20 h 00 min (AB bilaga J). Dela passet mellan assistenter, eller registrera beslut om 24-timmarspass.");
         assert!(f.message(Locale::En).starts_with("V5 Error: The shift is 22 h 00 min"));
     }

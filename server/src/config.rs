@@ -27,6 +27,8 @@ pub struct Config {
     /// `BITA_SHUTDOWN_GRACE` seconds (default 10): how long a shutdown waits for requests in
     /// flight before it closes what is left.
     pub shutdown_grace: Duration,
+    /// `BITA_SMTP_*`: e-mail for invitations and reminders; none (off) by default.
+    pub smtp: Option<crate::mail::SmtpConfig>,
 }
 
 fn flag(name: &str) -> Option<bool> {
@@ -50,6 +52,7 @@ impl Config {
             row_horizon_days: number("BITA_ROW_HORIZON_DAYS", 7) as i64,
             header_read_timeout: Duration::from_secs(number("BITA_HEADER_READ_TIMEOUT", 10).max(1)),
             shutdown_grace: Duration::from_secs(number("BITA_SHUTDOWN_GRACE", 10)),
+            smtp: crate::mail::SmtpConfig::from_env(),
         }
     }
 
@@ -64,6 +67,7 @@ impl Config {
             row_horizon_days: 7,
             header_read_timeout: Duration::from_secs(10),
             shutdown_grace: Duration::from_secs(10),
+            smtp: None,
         }
     }
 }

@@ -166,29 +166,6 @@ pub async fn add_decision(State(state): State<AppState>, session: Session, clien
     answer(&cx, outcome).await
 }
 
-#[derive(Deserialize)]
-pub struct AccountForm {
-    #[serde(default)]
-    assistant: String,
-    #[serde(default)]
-    action: String,
-    #[serde(default)]
-    username: String,
-}
-
-pub async fn account_action(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    use app::api::register::AccountAction;
-    let (cx, f, keys) = handler_prelude!(state, session, client, body, AccountForm);
-    let action = match f.action.as_str() {
-        "create" => AccountAction::Create,
-        "link" => AccountAction::NewLink,
-        "deactivate" => AccountAction::Deactivate,
-        "activate" => AccountAction::Activate,
-        _ => return StatusCode::BAD_REQUEST.into_response(),
-    };
-    let outcome = app::api::register::account_action(&cx, &f.assistant, action, &f.username, idempotency_key(&keys.idem)).await;
-    answer(&cx, outcome).await
-}
 
 #[derive(Deserialize)]
 pub struct AssignmentForm {
@@ -320,3 +297,106 @@ pub async fn export_csv(State(state): State<AppState>, session: Session, client:
         }
     }
 }
+
+/// The ids and small fields the register's smaller forms carry besides their own input.
+#[derive(Deserialize, Default)]
+pub struct Ids {
+    #[serde(default)]
+    recipient: String,
+    #[serde(default)]
+    user: String,
+    #[serde(default)]
+    absence: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    valid_to: String,
+    /// Whose account or personnummer: `assistant`, `recipient` or `representative`.
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    email: String,
+}
+
+/// A form post handled by one call of the api with the typed input `$input`, the [`Ids`] and
+/// the idempotency key.
+macro_rules! form_post {
+    ($name:ident, $input:ty, |$cx:ident, $f:ident, $ids:ident, $key:ident| $call:expr) => {
+        pub async fn $name(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+            let ($cx, $f, keys) = handler_prelude!(state, session, client, body, $input);
+            let $ids: Ids = match form(&body) {
+                Ok(i) => i,
+                Err(r) => return r,
+            };
+            let $key = idempotency_key(&keys.idem);
+            let outcome = $call.await;
+            answer(&$cx, outcome).await
+        }
+    };
+}
+
+use app::api::settings as reg;
+use app::domain::settings::{AbsenceInput, ProviderInput, RateInput, RepresentativeInput, RulesInput};
+
+form_post!(save_provider, ProviderInput, |cx, f, _ids, key| reg::save_provider(&cx, &f, key));
+form_post!(set_rate, RateInput, |cx, f, _ids, key| reg::set_rate(&cx, &f, key));
+form_post!(save_rules, RulesInput, |cx, f, _ids, key| reg::save_rules(&cx, &f, key));
+form_post!(add_representative, RepresentativeInput, |cx, f, ids, key| reg::add_representative(&cx, &ids.recipient, &f, key));
+form_post!(end_representation, Ids, |cx, _f, ids, key| reg::end_representation(&cx, &ids.recipient, &ids.user, key));
+form_post!(add_absence, AbsenceInput, |cx, f, ids, key| reg::add_absence(&cx, &ids.recipient, &f, key));
+form_post!(delete_absence, Ids, |cx, _f, ids, key| reg::delete_absence(&cx, &ids.recipient, &ids.absence, key));
+form_post!(end_decision, Ids, |cx, _f, ids, key| reg::end_decision(&cx, &ids.recipient, &ids.decision, &ids.valid_to, key));
+form_post!(reveal_personnummer, Ids, |cx, _f, ids, key| reg::reveal_personnummer(&cx, &ids.owner, &ids.id, key));
+
+pub async fn account_action(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    use reg::AccountAction;
+    let (cx, f, keys) = handler_prelude!(state, session, client, body, Ids);
+    let action = match f.action.as_str() {
+        "create" => AccountAction::Create,
+        "link" => AccountAction::NewLink,
+        "deactivate" => AccountAction::Deactivate,
+        "activate" => AccountAction::Activate,
+        _ => return StatusCode::BAD_REQUEST.into_response(),
+    };
+    let outcome = reg::account_action(&cx, &f.owner, &f.id, &f.user, action, &f.username, &f.email, idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
+}
+
+/// The CSV upload (multipart): the dry run. The CSRF token travels in the form like any other;
+/// the guard cannot read a multipart body, so it is checked here.
+pub async fn import_dry_run(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, mut multipart: axum::extract::Multipart) -> Response {
+    let cx = match cx(&state, session, client).await {
+        Ok(cx) => cx,
+        Err(r) => return r,
+    };
+    let (mut csrf, mut kind, mut bytes) = (String::new(), String::new(), Vec::new());
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_string();
+                let Ok(data) = field.bytes().await else { return (StatusCode::BAD_REQUEST, "upload").into_response() };
+                match name.as_str() {
+                    "csrf" => csrf = String::from_utf8_lossy(&data).into_owned(),
+                    "typ" => kind = String::from_utf8_lossy(&data).into_owned(),
+                    "fil" => bytes = data.to_vec(),
+                    _ => {}
+                }
+            }
+            Ok(None) => break,
+            Err(_) => return (StatusCode::BAD_REQUEST, "upload").into_response(),
+        }
+    }
+    if cx.csrf.as_deref() != Some(csrf.as_str()) {
+        return (StatusCode::FORBIDDEN, "csrf").into_response();
+    }
+    let outcome = app::api::import::dry_run(&cx, &kind, &bytes).await;
+    answer(&cx, outcome).await
+}
+
+form_post!(import_run, Ids, |cx, _f, ids, key| app::api::import::import(&cx, &ids.id, key));

@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod forms;
 pub mod guard;
+pub mod mail;
 pub mod serve;
 
 use app::api::service::{ApiState, RequestFlash, Settings};
@@ -23,7 +24,6 @@ use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRou
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -40,14 +40,27 @@ pub struct AppState {
     pub api: ApiState,
 }
 
-/// The largest request body BITA accepts (forms are small; an upload limit comes with uploads).
+/// The largest request body BITA accepts (forms are small) …
 pub const BODY_LIMIT: usize = 64 * 1024;
+/// … except a CSV upload (5 MB of file plus the form around it).
+pub const UPLOAD_LIMIT: usize = app::api::import::MAX_BYTES + 64 * 1024;
+pub const UPLOAD_PATH: &str = "/admin/import/provkor";
+
+/// Refuses a body larger than the route allows with 413, before any handler reads it.
+async fn body_limit(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let limit = if req.uri().path() == UPLOAD_PATH { UPLOAD_LIMIT } else { BODY_LIMIT };
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes))).await,
+        Err(_) => StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+    }
+}
 
 /// Builds the whole application on an open, migrated database, and starts the periodic
 /// deletion of expired sessions.
 pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: LeptosOptions) -> Result<Router, Box<dyn std::error::Error + Send + Sync>> {
     let repo = Arc::new(db::SqliteRepo { pool: pool.clone() });
-    let settings = Settings { row_horizon_days: config.row_horizon_days, public_url: config.public_url.clone() };
+    let settings = Settings { row_horizon_days: config.row_horizon_days, public_url: config.public_url.clone(), mailer: crate::mail::from_config(config) };
     let state = AppState { leptos_options: leptos_options.clone(), api: ApiState { repo, settings } };
 
     db::spawn_maintenance(pool.clone());
@@ -85,7 +98,18 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
         .route("/admin/beslut", post(forms::add_decision))
         .route("/admin/uppdrag", post(forms::add_assignment))
         .route("/admin/uppdrag/avsluta", post(forms::end_assignment))
+        .route("/admin/anordnare/spara", post(forms::save_provider))
+        .route("/admin/anordnare/belopp", post(forms::set_rate))
+        .route("/admin/anordnare/regler", post(forms::save_rules))
+        .route("/admin/foretradare", post(forms::add_representative))
+        .route("/admin/foretradare/avsluta", post(forms::end_representation))
+        .route("/admin/franvaro", post(forms::add_absence))
+        .route("/admin/franvaro/ta-bort", post(forms::delete_absence))
+        .route("/admin/beslut/avsluta", post(forms::end_decision))
+        .route("/admin/visa-personnummer", post(forms::reveal_personnummer))
         .route("/inbjudan", post(auth::accept_invitation))
+        .route(UPLOAD_PATH, post(forms::import_dry_run))
+        .route("/admin/import/kor", post(forms::import_run))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         // The islands' wasm, JS and CSS, brotli or gzip as built (scripts/build-site.sh).
         .nest_service("/pkg", ServeDir::new(pkg).precompressed_br().precompressed_gzip())
@@ -108,7 +132,7 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
         .layer(axum::middleware::from_fn(guard::guard))
         .layer(Extension(guard::GuardConfig::from(config)))
         .layer(sessions)
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(body_limit))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {

@@ -8,7 +8,7 @@ use super::repo::{AuditEntry, Conflict, RepoError, Store, StoredRow};
 use super::service::{internal, row_view, today, Cx};
 use super::*;
 use crate::domain::row::content_hash;
-use crate::domain::rules::{blocks_saving, check_assistant, check_row, Finding, RowRecord, RuleConfig, RuleId, Severity};
+use crate::domain::rules::{blocks_saving, check_assistant, check_row, Finding, RowRecord, RuleId, Severity};
 use crate::domain::text::{clean_text, MAX_TEXT};
 
 /// The path of a page for a month.
@@ -132,7 +132,7 @@ pub async fn add_row(cx: &Cx, input: &RowInput, key: Option<&str>) -> Result<Out
     }
     const NEW: i64 = 0;
     let new = RowRecord { id: NEW, assistant, recipient, row: row.clone() };
-    let config = RuleConfig::default();
+    let config = db.rule_config(c.tenant_id).await.map_err(internal)?;
     let mut findings = check_row(&new, month, &facts, &config);
     let mut around: Vec<RowRecord> = near.into_iter().map(|s| RowRecord { id: s.id, assistant, recipient: s.recipient_id, row: s.row }).collect();
     around.push(new);
@@ -330,13 +330,15 @@ async fn attest_in(db: &mut Box<dyn Store>, cx: &Cx, tenant: i64, user: i64, id:
 pub async fn attest_month(cx: &Cx, month_key: &str, month: &str, key: Option<&str>) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let back = page("/admin", ReportMonth::parse(month));
-    let Ok(id) = month_key.trim().parse::<i64>() else {
-        return Ok(error(back, T::NotAllowed));
-    };
+    let id = month_key.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
     let mut db = match begin(cx, c.user_id, key).await? {
         Ok(db) => db,
         Err(first) => return Ok(first),
     };
+    // Another municipality's month answers as an unknown one.
+    if db.month_record_by_id(c.tenant_id, id).await.map_err(internal)?.is_none() {
+        return Err(PageError::NotFound);
+    }
     match attest_in(&mut db, cx, c.tenant_id, c.user_id, id).await? {
         Err(t) => Ok(error(back, t)),
         // attest_in wrote the audit entry.
@@ -394,5 +396,17 @@ pub async fn remind(cx: &Cx, assistant: &str, recipient: &str, month: &str, key:
     let to = if record.status == MonthStatus::Submitted { record.recipient_name.clone() } else { record.assistant_name.clone() };
     let after = serde_json::json!({ "month": m.to_string(), "assistant": assistant, "recipient": recipient, "to": to, "status": record.status.code() }).to_string();
     let audit = AuditEntry { after: Some(after), ..cx.audit_entry("reminder", format!("month {m} assistant {assistant} recipient {recipient}")) };
-    commit(db, c.user_id, key, audit, notice(back, T::Reminded)).await
+    // The assistant has not submitted, or the recipient (and their representatives) not approved.
+    let owner = if record.status == MonthStatus::Submitted { super::repo::AccountOwner::Recipient(recipient) } else { super::repo::AccountOwner::Assistant(assistant) };
+    let addresses = db.emails(c.tenant_id, owner).await.map_err(internal)?;
+    let outcome = commit(db, c.user_id, key, audit, notice(back, T::Reminded)).await?;
+    if let Some(mailer) = &cx.settings.mailer {
+        let l = crate::i18n::Locale::Sv;
+        let public = cx.settings.public_url.as_deref().unwrap_or_default();
+        for to in addresses {
+            let body = format!("{} {m}.\n\n{} {}.\n\n{public}/logga-in\n", l.t(T::MailRemindBody), l.t(T::MailRemindDeadline), m.fk_deadline());
+            mailer.send(super::service::Mail { to, subject: l.t(T::MailRemindSubject).into(), body });
+        }
+    }
+    Ok(outcome)
 }

@@ -14,11 +14,15 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 pub mod changes;
 #[cfg(feature = "ssr")]
+pub mod import;
+#[cfg(feature = "ssr")]
 pub mod register;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod settings;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Role {
@@ -78,6 +82,18 @@ pub struct Flash {
     pub assignment_form: Option<(crate::domain::register::AssignmentInput, Vec<crate::domain::register::AssignmentError>)>,
     /// A one-time invitation link to hand over, shown once (never stored under a form's key).
     pub link: Option<String>,
+    /// The provider, rate and rule-settings forms as typed, with what was wrong.
+    pub provider_form: Option<(crate::domain::settings::ProviderInput, Vec<crate::domain::settings::FieldError>)>,
+    pub rate_form: Option<(crate::domain::settings::RateInput, Vec<crate::domain::settings::FieldError>)>,
+    pub rules_form: Option<(crate::domain::settings::RulesInput, Vec<crate::domain::settings::FieldError>)>,
+    /// The recipient card's representative and absence forms as typed.
+    pub representative_form: Option<(crate::domain::settings::RepresentativeInput, Vec<crate::domain::settings::FieldError>)>,
+    pub absence_form: Option<(crate::domain::settings::AbsenceInput, Vec<crate::domain::settings::FieldError>)>,
+    /// An explicit, audited "show personnummer" for this register entry (`assistant` or
+    /// `recipient`, id): the next view of its card shows the number in full, once.
+    pub reveal: Option<(String, i64)>,
+    /// The e-mail with the invitation was handed to the mail server.
+    pub mailed: bool,
 }
 
 /// Where a form post leads and what the next page says (post/redirect/get). Stored under the
@@ -157,6 +173,8 @@ pub struct AssistantPage {
     pub recipients: Vec<Person>,
     /// What the form's live checks need, per recipient.
     pub facts: Vec<crate::domain::rules::RowFacts>,
+    /// The municipality's rule settings, so the live checks judge as the server does.
+    pub rules: crate::domain::rules::RuleConfig,
     pub months: Vec<MonthView>,
     pub flash: Flash,
     /// The add-row form's idempotency key.
@@ -188,7 +206,20 @@ pub struct AdminPage {
     pub error_pairs: Vec<(i64, i64)>,
     /// Who has not acted on their part of the month yet.
     pub not_acted: Vec<NotActed>,
+    /// Per recipient: payable hours against the decision.
+    pub grants: Vec<GrantLine>,
     pub flash: Flash,
+}
+
+/// A recipient's payable hours in the month against what their decisions grant for it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GrantLine {
+    pub recipient: Person,
+    /// Hours, two decimals.
+    pub payable: String,
+    /// Hours granted for the month (a weekly or period grant prorated); None without a decision.
+    pub granted: Option<String>,
+    pub over: bool,
 }
 
 /// Someone who has not acted on a month yet: an assistant who has not submitted, or a
@@ -201,6 +232,22 @@ pub struct NotActed {
     pub who: String,
     pub what: T,
     pub whom: String,
+}
+
+/// A representative of a recipient, as the recipient card lists them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RepresentativeView {
+    pub user: i64,
+    pub name: String,
+    pub capacity: crate::domain::settings::Capacity,
+    pub personnummer_masked: String,
+    pub username: String,
+    pub email: String,
+    pub active: bool,
+    /// Set when the representation has ended (kept as history).
+    pub ended_on: Option<String>,
+    /// Has chosen a password (an invitation was used).
+    pub has_password: bool,
 }
 
 /// One assistant in the register's list (the personnummer masked).
@@ -234,6 +281,8 @@ pub struct AssistantFormPage {
     pub me: Me,
     pub id: Option<i64>,
     pub personnummer_masked: Option<String>,
+    /// The number in full after an explicit, audited "show".
+    pub personnummer_full: Option<String>,
     pub values: crate::domain::register::AssistantInput,
     pub errors: Vec<crate::domain::register::RegError>,
     pub form_key: String,
@@ -283,6 +332,34 @@ pub struct RecipientFormPage {
     pub errors: Vec<crate::domain::register::RegError>,
     pub decisions: Vec<DecisionView>,
     pub decision_form: Option<(crate::domain::register::DecisionInput, Vec<crate::domain::register::DecisionFormError>)>,
+    /// The number in full after an explicit, audited "show".
+    pub personnummer_full: Option<String>,
+    /// The recipient's own login: (username, active).
+    pub account: Option<(String, bool)>,
+    pub representatives: Vec<RepresentativeView>,
+    pub representative_form: (crate::domain::settings::RepresentativeInput, Vec<crate::domain::settings::FieldError>),
+    pub absences: Vec<AbsenceView>,
+    pub absence_form: (crate::domain::settings::AbsenceInput, Vec<crate::domain::settings::FieldError>),
+    pub form_key: String,
+    pub flash: Flash,
+}
+
+/// An absence of a recipient, as the card lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AbsenceView {
+    pub id: i64,
+    pub absence: crate::domain::rules::Absence,
+}
+
+/// The provider page: the municipality as anordnare, the yearly amounts, the rule settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProviderPage {
+    pub me: Me,
+    pub provider: (crate::domain::settings::ProviderInput, Vec<crate::domain::settings::FieldError>),
+    /// (year, amount as presented), newest first.
+    pub rates: Vec<(i32, String)>,
+    pub rate_form: (crate::domain::settings::RateInput, Vec<crate::domain::settings::FieldError>),
+    pub rules: (crate::domain::settings::RulesInput, Vec<crate::domain::settings::FieldError>),
     pub form_key: String,
     pub flash: Flash,
 }
@@ -407,6 +484,32 @@ pub async fn load_recipients_page(query: Option<String>, page: Option<String>) -
     let cx = service::Cx::from_request().await.map_err(failed)?;
     let page = page.as_deref().and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1);
     register::recipients_page(&cx, query.unwrap_or_default().trim(), page).await.map_err(failed)
+}
+
+/// The CSV import: the upload form, or a dry run's report with the button that imports it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportPage {
+    pub me: Me,
+    pub draft: Option<i64>,
+    pub report: Option<crate::domain::import::ImportReport>,
+    pub form_key: String,
+    pub flash: Flash,
+}
+
+#[server(prefix = "/api", endpoint = "load_import_page")]
+pub async fn load_import_page(draft: Option<String>) -> PageResult<ImportPage> {
+    let cx = service::Cx::from_request().await.map_err(failed)?;
+    let draft = match draft.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(s.parse::<i64>().map_err(|_| failed(PageError::NotFound))?),
+    };
+    import::import_page(&cx, draft).await.map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_provider_page")]
+pub async fn load_provider_page() -> PageResult<ProviderPage> {
+    let cx = service::Cx::from_request().await.map_err(failed)?;
+    settings::provider_page(&cx).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_recipient_form")]

@@ -63,6 +63,15 @@ pub async fn recipient_form(cx: &Cx, id: Option<i64>) -> Result<RecipientFormPag
             (Some(masked), values, db.decisions_of(c.tenant_id, id).await.map_err(internal)?)
         }
     };
+    let (account, representatives, absences, personnummer_full) = match id {
+        None => (None, vec![], vec![], None),
+        Some(id) => (
+            db.account_of(c.tenant_id, super::repo::AccountOwner::Recipient(id)).await.map_err(internal)?.map(|(_, u, active)| (u, active)),
+            db.representatives_of(c.tenant_id, id).await.map_err(internal)?,
+            db.absences_of(c.tenant_id, id).await.map_err(internal)?.into_iter().map(|(id, absence)| AbsenceView { id, absence }).collect(),
+            revealed(&mut db, c, &flash, "recipient", id).await?,
+        ),
+    };
     let mut errors = vec![];
     if let Some((_, typed, errs)) = flash.recipient_form.clone().filter(|(form_id, _, _)| *form_id == id) {
         values = typed;
@@ -76,9 +85,26 @@ pub async fn recipient_form(cx: &Cx, id: Option<i64>) -> Result<RecipientFormPag
         errors,
         decisions,
         decision_form: flash.decision_form.clone(),
+        personnummer_full,
+        account,
+        representatives,
+        representative_form: flash.representative_form.clone().unwrap_or_default(),
+        absences,
+        absence_form: flash.absence_form.clone().unwrap_or_default(),
         form_key: random_token(),
         flash,
     })
+}
+
+/// The number in full when the previous post was an audited "show" of this very entry.
+async fn revealed(db: &mut Box<dyn super::repo::Store>, c: &super::repo::Caller, flash: &Flash, kind: &str, id: i64) -> Result<Option<String>, PageError> {
+    use super::repo::PersonRef;
+    if flash.reveal.as_ref() != Some(&(kind.to_string(), id)) {
+        return Ok(None);
+    }
+    let who = if kind == "assistant" { PersonRef::Assistant(id) } else { PersonRef::Recipient(id) };
+    let full = db.full_personnummer(c.tenant_id, who).await.map_err(internal)?;
+    Ok(full.map(|p| crate::domain::Personnummer::parse(&p).map(|p| p.display_full()).unwrap_or(p)))
 }
 
 /// Creates or updates a recipient of the caller's municipality (a personnummer, never a
@@ -141,6 +167,12 @@ pub async fn add_decision(cx: &Cx, recipient: &str, input: &crate::domain::regis
         Ok(d) => d,
         Err(errors) => return Ok(refused(errors)),
     };
+    if let Some(raised) = decision.raised_rate {
+        let rates = db.rates(c.tenant_id).await.map_err(internal)?;
+        if crate::domain::settings::raised_rate_too_high(raised, decision.valid_from, decision.valid_to, &rates) {
+            return Ok(refused(vec![DecisionFormError::RaisedTooHigh]));
+        }
+    }
     let Some(id) = db.add_decision(c.tenant_id, &decision).await.map_err(internal)? else {
         return Ok(refused(vec![DecisionFormError::Overlaps]));
     };
@@ -170,17 +202,17 @@ pub async fn assistant_form(cx: &Cx, id: Option<i64>) -> Result<AssistantFormPag
         values = typed;
         errors = errs;
     }
-    let (account, assignments, recipients) = match id {
+    let (account, assignments, recipients, personnummer_full) = match id {
         Some(id) => {
             let mut db = cx.db().await?;
             let account = db.assistant_account(c.tenant_id, id).await.map_err(internal)?.map(|(_, u, active)| (u, active));
             let assignments = db.assignments_of(c.tenant_id, id).await.map_err(internal)?;
             let recipients = db.recipient_choices(c.tenant_id).await.map_err(internal)?.into_iter().map(|(id, name)| Person { id, name }).collect();
-            (account, assignments, recipients)
+            (account, assignments, recipients, revealed(&mut db, c, &flash, "assistant", id).await?)
         }
-        None => (None, vec![], vec![]),
+        None => (None, vec![], vec![], None),
     };
-    Ok(AssistantFormPage { me: super::service::me(cx, c), id, personnummer_masked: masked, values, errors, form_key: random_token(), account, assignments, recipients, flash })
+    Ok(AssistantFormPage { me: super::service::me(cx, c), id, personnummer_masked: masked, personnummer_full, values, errors, form_key: random_token(), account, assignments, recipients, flash })
 }
 
 /// A register entry as the audit log keeps it: no personnummer in full.
@@ -244,68 +276,6 @@ fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("q", s)]).map(|q| q[2..].to_string()).unwrap_or_default()
 }
 
-/// What can be done to an assistant's login from the register.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AccountAction {
-    /// Create the login with this username and a first invitation.
-    Create,
-    /// A new one-time link (the earlier one stops working): a password reset.
-    NewLink,
-    Deactivate,
-    Activate,
-}
-
-/// Creates, re-invites, deactivates or activates an assistant's login. No administrator ever
-/// sees or sets the password: the person chooses it through the one-time link, which is shown
-/// once to hand over (valid 7 days) and never stored, only its SHA-256.
-pub async fn account_action(cx: &Cx, assistant: &str, action: AccountAction, username: &str, key: Option<&str>) -> Result<Outcome, PageError> {
-    let c = cx.require(&[Role::Admin])?;
-    let assistant = assistant.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
-    let back = format!("/admin/assistent?id={assistant}");
-    let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
-    };
-    let Some((_, _, form)) = db.assistant_form(c.tenant_id, assistant).await.map_err(internal)? else {
-        return Err(PageError::NotFound);
-    };
-    let existing = db.assistant_account(c.tenant_id, assistant).await.map_err(internal)?;
-    let refuse = |t: T| Ok(said(back.clone(), Flash { error: Some(t), ..Default::default() }));
-    let now = super::service::now_unix();
-    let (user, audit_action, notice) = match (action, existing) {
-        (AccountAction::Create, Some(_)) => return refuse(T::AccountExists),
-        (AccountAction::Create, None) => {
-            let username = username.trim();
-            if username.is_empty() || username.chars().count() > super::service::MAX_USERNAME || username.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
-                return refuse(T::UsernameInvalid);
-            }
-            let name = format!("{} {}", form.first_name, form.last_name);
-            match db.create_account(c.tenant_id, username, &name, Role::Assistant, Some(assistant)).await {
-                Ok(user) => (user, "account.create", T::AccountCreated),
-                Err(RepoError::Conflict(Conflict::Duplicate)) => return refuse(T::UsernameTaken),
-                Err(e) => return Err(internal(e)),
-            }
-        }
-        (_, None) => return refuse(T::NotAllowed),
-        (AccountAction::NewLink, Some((user, _, _))) => (user, "account.invite", T::InvitationCreated),
-        (AccountAction::Deactivate | AccountAction::Activate, Some((user, _, _))) => {
-            let active = action == AccountAction::Activate;
-            db.set_account_active(c.tenant_id, user, active).await.map_err(internal)?;
-            let (a, t) = if active { ("account.activate", T::AccountActivated) } else { ("account.deactivate", T::AccountDeactivated) };
-            let audit = AuditEntry { after: Some(format!("{{\"active\":{active}}}")), ..cx.audit_entry(a, format!("user {user}")) };
-            return commit(db, c.user_id, key, audit, said(back, Flash { notice: Some(t), ..Default::default() })).await;
-        }
-    };
-    let token = random_token();
-    db.create_invitation(c.tenant_id, user, &crate::domain::fk::sha256_hex(token.as_bytes()), now + super::service::INVITATION_SECONDS, c.user_id, now).await.map_err(internal)?;
-    let audit = AuditEntry { after: Some(format!("{{\"username\":{}}}", serde_json::to_string(username.trim()).unwrap_or_default())), ..cx.audit_entry(audit_action, format!("user {user}")) };
-    // The link is answered once; a replay of the form gets the notice without it.
-    let remembered = said(back.clone(), Flash { notice: Some(notice), ..Default::default() });
-    commit(db, c.user_id, key, audit, remembered).await?;
-    let link = format!("{}/inbjudan?kod={token}", cx.settings.public_url.as_deref().unwrap_or_default());
-    Ok(said(back, Flash { notice: Some(notice), link: Some(link), ..Default::default() }))
-}
-
 /// Adds an assignment (assistant ↔ recipient) to one of the caller's assistants: a recipient
 /// of the same municipality with a decision covering the first day, not overlapping another
 /// assignment of the pair. Audited.
@@ -348,6 +318,9 @@ pub async fn end_assignment(cx: &Cx, assistant: &str, assignment: &str, valid_to
         Ok(db) => db,
         Err(first) => return Ok(first),
     };
+    if db.assistant_form(c.tenant_id, assistant).await.map_err(internal)?.is_none() {
+        return Err(PageError::NotFound);
+    }
     if !db.end_assignment(c.tenant_id, assistant, id, to).await.map_err(internal)? {
         return Ok(said(back, Flash { error: Some(T::AssignmentEndInvalid), ..Default::default() }));
     }

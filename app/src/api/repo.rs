@@ -119,7 +119,7 @@ pub trait Repo: Send + Sync + 'static {
 /// Every query, on one connection or inside one transaction. Every method that reads or
 /// writes people's data takes the tenant, so no query can forget it.
 #[async_trait::async_trait]
-pub trait Store: Send {
+pub trait Store: SettingsStore + Send {
     /// Commits a write transaction (a no-op for reads).
     async fn finish(self: Box<Self>) -> RepoResult<()>;
 
@@ -200,8 +200,9 @@ pub trait Store: Send {
     /// The login of one of the tenant's assistants: (user id, username, active).
     async fn assistant_account(&mut self, tenant: i64, assistant: i64) -> RepoResult<Option<(i64, String, bool)>>;
     /// Creates a login without a usable password (the person chooses one through an
-    /// invitation); `Conflict::Duplicate` when the username is taken.
-    async fn create_account(&mut self, tenant: i64, username: &str, display_name: &str, role: super::Role, assistant: Option<i64>) -> RepoResult<i64>;
+    /// invitation); `Conflict::Duplicate` when the username (or a representative's
+    /// personnummer) is taken.
+    async fn create_account(&mut self, tenant: i64, login: &NewLogin<'_>) -> RepoResult<i64>;
     /// A new one-time link for the user, valid until `expires_at`; earlier unused ones are voided.
     async fn create_invitation(&mut self, tenant: i64, user: i64, token_sha256: &str, expires_at: i64, by_user: i64, now: i64) -> RepoResult<()>;
     /// The open invitation (unused, not expired) with this hash: (id, tenant, user, username).
@@ -224,4 +225,81 @@ pub trait Store: Send {
     async fn throttle(&mut self, key: &str) -> RepoResult<Throttle>;
     async fn set_throttle(&mut self, key: &str, t: Throttle, now: i64) -> RepoResult<()>;
     async fn clear_throttle(&mut self, key: &str) -> RepoResult<()>;
+}
+
+/// A login to create: who it is for and how to reach them.
+#[derive(Clone, Copy, Debug)]
+pub struct NewLogin<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub role: super::Role,
+    pub assistant: Option<i64>,
+    pub recipient: Option<i64>,
+    /// Where invitations are e-mailed (may be empty).
+    pub email: &'a str,
+    /// A representative's personnummer, in full (the 3057 carries it).
+    pub personnummer: Option<&'a str>,
+}
+
+/// Whose login an account action is about, as the register knows them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountOwner {
+    Assistant(i64),
+    Recipient(i64),
+    /// A representative linked to this recipient.
+    Representative { recipient: i64, user: i64 },
+}
+
+/// Whose personnummer an explicit "show" is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PersonRef {
+    Assistant(i64),
+    Recipient(i64),
+}
+
+/// The provider's settings and the recipient card's smaller registers (issue 8). A part of
+/// [`Store`], kept apart so no adapter file holds every query.
+#[async_trait::async_trait]
+pub trait SettingsStore: Send {
+    /// Saves the provider's facts; `Conflict::Duplicate` when another municipality has the
+    /// organisationsnummer.
+    async fn save_provider(&mut self, tenant: i64, p: &crate::domain::Provider) -> RepoResult<()>;
+    /// The standard hourly amount per year, as the administrator entered them.
+    async fn rates(&mut self, tenant: i64) -> RepoResult<crate::domain::RateTable>;
+    /// Sets a year's amount; the amount it replaces, if any.
+    async fn set_rate(&mut self, tenant: i64, year: i32, amount: rust_decimal::Decimal) -> RepoResult<Option<rust_decimal::Decimal>>;
+    /// The municipality's rule settings (the engine's defaults where none are stored).
+    async fn rule_config(&mut self, tenant: i64) -> RepoResult<crate::domain::rules::RuleConfig>;
+    async fn save_rule_config(&mut self, tenant: i64, c: &crate::domain::rules::RuleConfig) -> RepoResult<()>;
+    /// The login of a register entry of the tenant's: (user id, username, active).
+    async fn account_of(&mut self, tenant: i64, owner: AccountOwner) -> RepoResult<Option<(i64, String, bool)>>;
+    /// The recipient's representatives, ended ones too.
+    async fn representatives_of(&mut self, tenant: i64, recipient: i64) -> RepoResult<Vec<super::RepresentativeView>>;
+    /// The tenant's representative with this personnummer.
+    async fn representative_by_personnummer(&mut self, tenant: i64, personnummer: &str) -> RepoResult<Option<i64>>;
+    /// Links a representative to a recipient in a capacity (an ended link is opened again).
+    async fn link_representative(&mut self, tenant: i64, recipient: i64, user: i64, capacity: crate::domain::settings::Capacity) -> RepoResult<()>;
+    /// Ends a representation today (kept as history); false if there is none open.
+    async fn end_representation(&mut self, tenant: i64, recipient: i64, user: i64, on: NaiveDate) -> RepoResult<bool>;
+    async fn absences_of(&mut self, tenant: i64, recipient: i64) -> RepoResult<Vec<(i64, Absence)>>;
+    /// None when another absence of the same kind covers part of the same days.
+    async fn add_absence(&mut self, tenant: i64, a: &Absence) -> RepoResult<Option<i64>>;
+    /// Removes an absence entered by mistake; what was removed.
+    async fn delete_absence(&mut self, tenant: i64, recipient: i64, id: i64) -> RepoResult<Option<Absence>>;
+    /// Ends a decision early (its history kept): `valid_to` within its validity; false if not.
+    async fn end_decision(&mut self, tenant: i64, recipient: i64, id: i64, valid_to: NaiveDate) -> RepoResult<bool>;
+    /// Where to e-mail a register entry's people: an assistant's login, or a recipient's own
+    /// login and their current representatives (active accounts with an address only).
+    async fn emails(&mut self, tenant: i64, owner: AccountOwner) -> RepoResult<Vec<String>>;
+    /// The register entry with this personnummer (12 digits), if the tenant has one.
+    async fn person_by_personnummer(&mut self, tenant: i64, kind: PersonRef, personnummer: &str) -> RepoResult<Option<i64>>;
+    /// Does the pair have an assignment starting on `from`?
+    async fn assignment_exists(&mut self, tenant: i64, assistant: i64, recipient: i64, from: NaiveDate) -> RepoResult<bool>;
+    /// Keeps an uploaded CSV and its dry-run report for the administrator who uploaded it.
+    async fn save_import_draft(&mut self, tenant: i64, user: i64, bytes: &[u8], report: &str, now: i64) -> RepoResult<i64>;
+    /// The draft's bytes and report, only for the same tenant and user.
+    async fn import_draft(&mut self, tenant: i64, user: i64, id: i64) -> RepoResult<Option<(Vec<u8>, String)>>;
+    async fn delete_import_draft(&mut self, tenant: i64, id: i64) -> RepoResult<()>;
+    /// A personnummer in full, for an explicit, audited "show".
+    async fn full_personnummer(&mut self, tenant: i64, who: PersonRef) -> RepoResult<Option<String>>;
 }

@@ -3,7 +3,7 @@
 
 use super::repo::{AuditEntry, Caller, MonthRecord, Repo, Store, StoredRow};
 use super::*;
-use crate::domain::rules::{preflight, MonthInput, MonthState, Preflight, RowRecord, RuleConfig};
+use crate::domain::rules::{preflight, MonthInput, MonthState, Preflight, RowRecord};
 use crate::domain::{MonthStatus, ReportMonth, Totals, TZ};
 use crate::i18n::{Locale, T};
 use chrono::Utc;
@@ -32,12 +32,29 @@ pub struct Settings {
     pub row_horizon_days: i64,
     /// `scheme://host` of the installation, for links handed over (invitations).
     pub public_url: Option<String>,
+    /// Sends e-mail when SMTP is configured (off by default).
+    pub mailer: Option<Arc<dyn Mailer>>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { row_horizon_days: 7, public_url: None }
+        Self { row_horizon_days: 7, public_url: None, mailer: None }
     }
+}
+
+/// An e-mail to send: one recipient, plain text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// The way out for e-mail, implemented by the server with SMTP. `send` hands the message
+/// over and returns at once: a slow or absent mail server never holds up a page (the
+/// invitation link is always shown to the administrator too).
+pub trait Mailer: Send + Sync + std::fmt::Debug {
+    fn send(&self, mail: Mail);
 }
 
 /// How long an invitation link is valid.
@@ -359,6 +376,7 @@ pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>) -> Result<Assis
         today: today().format("%Y-%m-%d").to_string(),
         recipients: recipients.into_iter().map(|(id, name)| Person { id, name }).collect(),
         facts,
+        rules: db.rule_config(c.tenant_id).await.map_err(internal)?,
         months: month_views(records, &rows),
         flash: cx.take_flash().await,
         form_key: random_token(),
@@ -405,7 +423,27 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, filter: &str) -> Re
     let rows = db.month_rows(c.tenant_id, month, None).await.map_err(internal)?;
     let records = db.month_records(c.tenant_id, month, None, None).await.map_err(internal)?;
     let months = month_views(records, &rows);
-    let preflight = month_preflight(&mut db, c, month, &months).await?;
+    let people = db.people(c.tenant_id).await.map_err(internal)?;
+    let preflight = month_preflight(&mut db, c, month, &months, &people).await?;
+    // Payable hours per recipient against what their decisions grant for the month.
+    let mut payable: std::collections::BTreeMap<(String, i64), rust_decimal::Decimal> = Default::default();
+    for m in &months {
+        *payable.entry((m.recipient.name.clone(), m.recipient.id)).or_default() += m.totals.payable_hours();
+    }
+    let grants = payable
+        .into_iter()
+        .map(|((name, id), hours)| {
+            let decisions: Vec<&crate::domain::Decision> = people.decisions.iter().filter(|d| d.recipient == id).collect();
+            let granted = (!decisions.is_empty()).then(|| decisions.iter().map(|d| d.granted_between(month.first_day(), month.last_day()).0).sum::<i64>());
+            let granted_hours = granted.map(|g| rust_decimal::Decimal::new(g, 0) / rust_decimal::Decimal::from(60));
+            GrantLine {
+                recipient: Person { id, name },
+                payable: format!("{:.2}", hours.round_dp(2)),
+                granted: granted_hours.map(|g| format!("{:.2}", g.round_dp(2))),
+                over: granted_hours.is_some_and(|g| hours > g),
+            }
+        })
+        .collect();
     let errors = pairs_with_errors(&preflight.findings, &rows);
     let has_errors = |m: &MonthView| errors.contains(&(m.assistant.id, m.recipient.id));
     let needs_action = |m: &MonthView| matches!(m.status, MonthStatus::Submitted | MonthStatus::Approved) || (m.status == MonthStatus::Draft && !m.rows.is_empty());
@@ -442,6 +480,7 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, filter: &str) -> Re
         filter: filter.to_string(),
         error_pairs,
         not_acted,
+        grants,
         flash: cx.take_flash().await,
     })
 }
@@ -453,13 +492,13 @@ pub async fn months_with_errors(cx: &Cx, c: &Caller, month: ReportMonth) -> Resu
     let rows = db.month_rows(c.tenant_id, month, None).await.map_err(internal)?;
     let records = db.month_records(c.tenant_id, month, None, None).await.map_err(internal)?;
     let months = month_views(records, &rows);
-    let p = month_preflight(&mut db, c, month, &months).await?;
+    let people = db.people(c.tenant_id).await.map_err(internal)?;
+    let p = month_preflight(&mut db, c, month, &months, &people).await?;
     Ok(pairs_with_errors(&p.findings, &rows))
 }
 
 /// Everything standing between the month and an export (rules V1–V10).
-async fn month_preflight(db: &mut Box<dyn Store>, c: &Caller, month: ReportMonth, months: &[MonthView]) -> Result<Preflight, PageError> {
-    let people = db.people(c.tenant_id).await.map_err(internal)?;
+async fn month_preflight(db: &mut Box<dyn Store>, c: &Caller, month: ReportMonth, months: &[MonthView], people: &super::repo::People) -> Result<Preflight, PageError> {
     // Six months back covers the longest span hours are granted over (V6) and the longest
     // calculation period (V5); a week ahead the rest rules.
     let from = month.first_day().checked_sub_months(chrono::Months::new(6)).unwrap_or(month.first_day());
@@ -476,7 +515,7 @@ async fn month_preflight(db: &mut Box<dyn Store>, c: &Caller, month: ReportMonth
         .filter(|m| !m.rows.is_empty() || m.status != MonthStatus::Draft)
         .map(|m| MonthState { assistant: m.assistant.id, recipient: m.recipient.id, status: m.status })
         .collect();
-    let config = RuleConfig::default();
+    let config = db.rule_config(c.tenant_id).await.map_err(internal)?;
     Ok(preflight(&MonthInput {
         month,
         today: today(),

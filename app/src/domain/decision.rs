@@ -107,12 +107,43 @@ impl Decision {
         out
     }
 
+    /// The minutes granted for `from..=to`: each span's grant prorated by how many of its days
+    /// fall inside (a weekly grant over a 31-day month counts 31/7 weeks).
+    pub fn granted_between(&self, from: NaiveDate, to: NaiveDate) -> Minutes {
+        let mut total: i128 = 0;
+        for (a, b, g) in self.spans_touching(from, to) {
+            let span = (b - a).num_days() + 1;
+            let inside = (b.min(to) - a.max(from)).num_days() + 1;
+            if span > 0 && inside > 0 {
+                total += (g.0 as i128 * inside as i128 + span as i128 / 2) / span as i128;
+            }
+        }
+        Minutes(total as i64)
+    }
+
     pub fn covers(&self, date: NaiveDate) -> bool {
         self.valid_from <= date && date <= self.valid_to
     }
 
     pub fn overlaps_month(&self, month: ReportMonth) -> bool {
         self.valid_from <= month.last_day() && month.first_day() <= self.valid_to
+    }
+}
+
+#[cfg(test)]
+mod granted_tests {
+    use super::*;
+
+    #[test]
+    fn a_month_gets_its_share_of_weekly_monthly_and_period_grants() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let dec = |granted| Decision { recipient: 1, funder: Funder::Sfb, granted, valid_from: d("2026-01-01"), valid_to: d("2026-12-31"), vantetid_allowed: false, beredskap_allowed: false, double_assistance: false, raised_rate: None };
+        let (from, to) = (d("2026-03-01"), d("2026-03-31"));
+        assert_eq!(dec(Granted::PerMonth(Minutes(9600))).granted_between(from, to), Minutes(9600));
+        // 40 h a week over 31 days: 31/7 × 2400 = 10628.57
+        assert_eq!(dec(Granted::PerWeek(Minutes(2400))).granted_between(from, to), Minutes(10629));
+        // 600 h per 6-month period (Jan–Jun, 181 days): 31/181 of it.
+        assert_eq!(dec(Granted::PerPeriod { minutes: Minutes(36000), months: 6 }).granted_between(from, to), Minutes(6166));
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod decision;
 pub mod examples;
 pub mod fk;
+pub mod import;
 pub mod month;
 pub mod password;
 pub mod people;
@@ -12,6 +13,7 @@ pub mod rates;
 pub mod register;
 pub mod row;
 pub mod rules;
+pub mod settings;
 pub mod status;
 pub mod text;
 

@@ -94,6 +94,11 @@ impl Personnummer {
         &self.0
     }
 
+    /// `YYYYMMDD-NNNN`: the full number as a person reads it (only after an audited "show").
+    pub fn display_full(&self) -> String {
+        format!("{}-{}", &self.0[0..8], &self.0[8..12])
+    }
+
     /// `YYYYMMDD-****`: how a personnummer is shown in lists.
     pub fn masked(&self) -> String {
         format!("{}-****", &self.0[0..8])

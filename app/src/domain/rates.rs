@@ -32,6 +32,11 @@ impl RateTable {
         self.per_year.insert(year, rate);
     }
 
+    /// Every year with an amount, oldest first.
+    pub fn years(&self) -> impl Iterator<Item = (i32, Decimal)> + '_ {
+        self.per_year.iter().map(|(y, r)| (*y, *r))
+    }
+
     pub fn standard(&self, year: i32) -> Result<Decimal, RateError> {
         self.per_year.get(&year).copied().ok_or(RateError::MissingYear(year))
     }

@@ -519,6 +519,8 @@ pub enum DecisionFormError {
     Dates,
     EndsBeforeStart,
     RaisedRate,
+    /// More than 12 % above the standard amount of a year the decision covers.
+    RaisedTooHigh,
     /// Another decision of the recipient covers part of the same time.
     Overlaps,
 }

@@ -49,6 +49,16 @@ pub struct Finding {
     /// The rows concerned (empty for month-level findings).
     pub rows: Vec<i64>,
     pub what: What,
+    /// The register entries it concerns, where known (for links to fix it).
+    #[serde(default)]
+    pub assistant: Option<AssistantId>,
+    #[serde(default)]
+    pub recipient: Option<RecipientId>,
+}
+
+/// Tags findings with the register entries they concern.
+fn about(findings: Vec<Finding>, assistant: Option<AssistantId>, recipient: Option<RecipientId>) -> impl Iterator<Item = Finding> {
+    findings.into_iter().map(move |f| Finding { assistant: f.assistant.or(assistant), recipient: f.recipient.or(recipient), ..f })
 }
 
 /// The facts of a finding; `crate::i18n` turns them into a message that says what to do.
@@ -101,6 +111,7 @@ pub enum What {
 
 /// Where the brief leaves a choice, it is a setting (brief: make uncertain rules configurable).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RuleConfig {
     /// Does beredskap count as working time for V5? Depends on the collective agreement.
     pub beredskap_is_work: bool,
@@ -160,7 +171,7 @@ pub struct Absence {
 }
 
 fn finding(rule: RuleId, severity: Severity, rows: Vec<i64>, what: What) -> Finding {
-    Finding { rule, severity, rows, what }
+    Finding { rule, severity, rows, what, assistant: None, recipient: None }
 }
 
 /// Does this finding refuse a row? Time that was worked is always recorded (wages are owed
@@ -600,14 +611,16 @@ pub fn preflight(input: &MonthInput) -> Preflight {
     let mut involved: Vec<RecipientId> = in_month.iter().map(|r| r.recipient).chain(input.states.iter().map(|s| s.recipient)).collect();
     involved.sort();
     involved.dedup();
-    findings.extend(v1_recipients(involved.iter().filter_map(|id| input.recipients.get(id))));
+    for id in &involved {
+        findings.extend(about(v1_recipients(input.recipients.get(id)), None, Some(*id)));
+    }
 
     // Per row, with the facts of each assistant × recipient pair built once.
     let mut facts: HashMap<(AssistantId, RecipientId), RowFacts> = HashMap::new();
     for r in &in_month {
         let (Some(assistant), Some(recipient)) = (input.assistants.get(&r.assistant), input.recipients.get(&r.recipient)) else { continue };
         let f = facts.entry((r.assistant, r.recipient)).or_insert_with(|| RowFacts::new(assistant, recipient, input.decisions, input.absences));
-        findings.extend(check_row(r, input.month, f, input.config));
+        findings.extend(about(check_row(r, input.month, f, input.config), Some(r.assistant), Some(r.recipient)));
     }
     // Per assistant, over all their rows.
     let mut by_assistant: HashMap<AssistantId, Vec<&RowRecord>> = HashMap::new();
@@ -620,7 +633,7 @@ pub fn preflight(input: &MonthInput) -> Preflight {
         if let Some(a) = input.assistants.get(&id) {
             // Rows around the month give the rest rules and averages their context; only what
             // concerns this month's rows is reported.
-            findings.extend(check_assistant(a.regime, &by_assistant[&id], input.config).into_iter().filter(|f| f.rows.iter().any(|r| in_month_ids.contains(r))));
+            findings.extend(about(check_assistant(a.regime, &by_assistant[&id], input.config), Some(id), None).filter(|f| f.rows.iter().any(|r| in_month_ids.contains(r))));
         }
     }
     // Per recipient.
@@ -637,7 +650,7 @@ pub fn preflight(input: &MonthInput) -> Preflight {
     rids.sort();
     for rid in rids {
         let decisions: Vec<Decision> = input.decisions.iter().filter(|d| d.recipient == rid).cloned().collect();
-        findings.extend(check_recipient(input.month, &by_recipient[&rid], &decisions, input.config));
+        findings.extend(about(check_recipient(input.month, &by_recipient[&rid], &decisions, input.config), None, Some(rid)));
     }
     let month_absences: Vec<Absence> = input
         .absences
@@ -645,14 +658,17 @@ pub fn preflight(input: &MonthInput) -> Preflight {
         .filter(|a| a.from <= input.month.last_day() && input.month.first_day() <= a.to && involved.contains(&a.recipient))
         .cloned()
         .collect();
-    findings.extend(check_absences(&month_absences, input.config));
+    for rid in &involved {
+        let theirs: Vec<Absence> = month_absences.iter().filter(|a| a.recipient == *rid).cloned().collect();
+        findings.extend(about(check_absences(&theirs, input.config), None, Some(*rid)));
+    }
 
     // V9: status of every month and räkning.
     let name_a = |id: AssistantId| input.assistants.get(&id).map(|a| a.name()).unwrap_or_default();
     let name_r = |id: RecipientId| input.recipients.get(&id).map(|r| r.name()).unwrap_or_default();
     for s in input.states {
         if !matches!(s.status, MonthStatus::Attested | MonthStatus::Exported) {
-            findings.push(finding(RuleId::V9, Severity::Error, vec![], What::MonthNotReady { assistant: name_a(s.assistant), recipient: name_r(s.recipient), status: s.status }));
+            findings.extend(about(vec![finding(RuleId::V9, Severity::Error, vec![], What::MonthNotReady { assistant: name_a(s.assistant), recipient: name_r(s.recipient), status: s.status })], Some(s.assistant), Some(s.recipient)));
         }
     }
     let mut with_months: Vec<RecipientId> = input.states.iter().map(|s| s.recipient).collect();
@@ -661,8 +677,8 @@ pub fn preflight(input: &MonthInput) -> Preflight {
     for rid in with_months {
         match input.rakning_complete {
             Some(done) if done.contains(&rid) => {}
-            Some(_) => findings.push(finding(RuleId::V9, Severity::Error, vec![], What::RakningIncomplete { recipient: name_r(rid) })),
-            None => findings.push(finding(RuleId::V9, Severity::Warning, vec![], What::RakningNotSigned { recipient: name_r(rid) })),
+            Some(_) => findings.extend(about(vec![finding(RuleId::V9, Severity::Error, vec![], What::RakningIncomplete { recipient: name_r(rid) })], None, Some(rid))),
+            None => findings.extend(about(vec![finding(RuleId::V9, Severity::Warning, vec![], What::RakningNotSigned { recipient: name_r(rid) })], None, Some(rid))),
         }
     }
 

@@ -40,6 +40,8 @@ pub fn AdminPage() -> impl IntoView {
                                     <nav aria-label=l.t(T::Pages) class="actions">
                                         <a href="/admin/assistenter">{l.t(T::AdminRegister)}</a>
                                         <a href="/admin/brukarregister">{l.t(T::AdminRecipients)}</a>
+                                        <a href="/admin/anordnare">{l.t(T::AdminProvider)}</a>
+                                        <a href="/admin/import">{l.t(T::ImportTitle)}</a>
                                     </nav>
                                     <p class="deadline">{l.t(T::Deadline)} ": " <strong>{page.deadline}</strong>
                                         " (" {page.days_left} " " {l.t(T::DaysLeft)} ")"</p>
@@ -114,7 +116,7 @@ pub fn AdminPage() -> impl IntoView {
                                                                 _ => ().into_any(),
                                                             };
                                                             view! {
-                                                            <tr>
+                                                            <tr id=format!("par-{}-{}", m.assistant.id, m.recipient.id)>
                                                                 <th scope="row">{m.recipient.name}</th>
                                                                 <td>{m.assistant.name}</td>
                                                                 <td>
@@ -131,6 +133,24 @@ pub fn AdminPage() -> impl IntoView {
                                             </div>
                                         }.into_any()
                                     }}
+                                    {(!page.grants.is_empty()).then(|| view! {
+                                        <section class="card" aria-labelledby="grants-title">
+                                            <h2 id="grants-title">{l.t(T::GrantsTitle)}</h2>
+                                            <p class="muted">{l.t(T::GrantsHint)}</p>
+                                            <ul class="grants">
+                                                {page.grants.clone().into_iter().map(|g| {
+                                                    let granted = g.granted.as_deref().map(|h| super::month::decimal(h, l)).unwrap_or_else(|| l.t(T::NoDecisionShort).to_string());
+                                                    let text = format!("{}: {} h {} {} h", g.recipient.name, super::month::decimal(&g.payable, l), l.t(T::OfGranted), granted);
+                                                    view! {
+                                                        <li class=if g.over { "alert" } else { "" }>
+                                                            <a href=format!("/admin/brukarkort?id={}", g.recipient.id)>{text}</a>
+                                                            {g.over.then(|| view! { " " <strong>{l.t(T::OverGrant)}</strong> })}
+                                                        </li>
+                                                    }
+                                                }).collect_view()}
+                                            </ul>
+                                        </section>
+                                    })}
                                     {(!repeated.is_empty()).then(|| view! {
                                         <section class="card" aria-labelledby="dst-title">
                                             <h2 id="dst-title">{l.t(T::RepeatedHourTitle)}</h2>
@@ -144,7 +164,7 @@ pub fn AdminPage() -> impl IntoView {
                                             {if page.ready { l.t(T::PreflightReady).to_string() } else { format!("{errors} {}", l.t(T::PreflightBlocked)) }}
                                             {(warnings > 0).then(|| format!(", {warnings} {}", l.t(T::PreflightWarnings)))}
                                         </p>
-                                        <super::month::FindingsList locale=l findings />
+                                        <super::month::FindingsList locale=l findings links=true />
                                     </section>
                                 </Layout>
                             }.into_any()

@@ -34,7 +34,7 @@ pub fn AssistantPage() -> impl IntoView {
                                     <FindingsList locale=l findings=page.flash.findings.clone() />
                                     <section class="card" aria-labelledby="add-row-title">
                                         <h2 id="add-row-title">{l.t(T::AddRowTitle)}</h2>
-                                        <RowForm locale=l recipients=page.recipients.clone() facts=page.facts.clone() values errors csrf=csrf.clone() form_key=page.form_key.clone() />
+                                        <RowForm locale=l recipients=page.recipients.clone() facts=page.facts.clone() rules=page.rules.clone() values errors csrf=csrf.clone() form_key=page.form_key.clone() />
                                     </section>
                                     <MonthNav month=page.month path="/assistent" />
                                     {empty.then(|| view! { <p class="muted">{l.t(T::NoRows)}</p> })}
@@ -108,7 +108,7 @@ fn messages(errors: &[RowError], field: RowField, l: Locale) -> Option<String> {
 /// browser it checks each field as it is typed with the same domain rules the server runs.
 /// It posts as a plain form, so it works the same without JavaScript.
 #[island]
-pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, values: RowInput, errors: Vec<RowError>, csrf: String, form_key: String) -> impl IntoView {
+pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, rules: RuleConfig, values: RowInput, errors: Vec<RowError>, csrf: String, form_key: String) -> impl IntoView {
     let l = locale;
     let recipient = RwSignal::new(values.recipient.clone());
     let date = RwSignal::new(values.date.clone());
@@ -139,13 +139,14 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, va
     let duration = move || parsed.get().ok().map(|r| (r.minutes(), r.minutes() != r.clock_minutes()));
     // The engine's per-row rules (V2, V4, V5, V8), run here exactly as on the server.
     let facts = StoredValue::new(facts);
+    let rules = StoredValue::new(rules);
     let live = Memo::new(move |_| {
         let Ok(row) = parsed.get() else { return vec![] };
         let Ok(rid) = recipient.get().parse::<i64>() else { return vec![] };
         facts.with_value(|fs| {
             fs.iter()
                 .find(|f| f.recipient == rid)
-                .map(|f| check_row(&RowRecord { id: 0, assistant: 0, recipient: rid, row: row.clone() }, ReportMonth::of(row.date()), f, &RuleConfig::default()))
+                .map(|f| check_row(&RowRecord { id: 0, assistant: 0, recipient: rid, row: row.clone() }, ReportMonth::of(row.date()), f, &rules.get_value()))
                 .unwrap_or_default()
         })
     });

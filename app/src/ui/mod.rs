@@ -3,11 +3,14 @@
 
 mod admin;
 mod assistant;
+mod card;
+mod import;
 mod layout;
 mod login;
 mod month;
 mod recipient;
 mod register;
+mod settings;
 
 use crate::i18n::{Locale, T};
 use leptos::prelude::*;
@@ -61,6 +64,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/inbjudan") view=register::InvitationPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/brukarregister") view=register::RecipientsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/brukarkort") view=register::RecipientFormPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/anordnare") view=settings::ProviderPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/import") view=import::ImportPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -80,13 +80,27 @@ pub fn TotalsList(totals: Totals, payable: String) -> impl IntoView {
 /// The rules engine's findings, each with its rule, severity and what to do. Takes the locale
 /// as a prop so the add-row island can use it in the browser too.
 #[component]
-pub fn FindingsList(locale: Locale, findings: Vec<Finding>) -> impl IntoView {
+pub fn FindingsList(locale: Locale, findings: Vec<Finding>, #[prop(default = false)] links: bool) -> impl IntoView {
     (!findings.is_empty()).then(|| {
         view! {
             <ul class="findings" aria-label=locale.t(T::Checks)>
                 {findings.into_iter().map(|f| {
                     let class = match f.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "info" };
-                    view! { <li class=class>{f.message(locale)}</li> }
+                    // For the administrator: where to look and where to fix it.
+                    let targets = links.then(|| {
+                        let mut t: Vec<(String, T)> = vec![];
+                        if let (Some(a), Some(r), false) = (f.assistant, f.recipient, f.rows.is_empty()) {
+                            t.push((format!("#par-{a}-{r}"), T::LinkMonthRow));
+                        }
+                        if let Some(a) = f.assistant {
+                            t.push((format!("/admin/assistent?id={a}"), T::LinkAssistant));
+                        }
+                        if let Some(r) = f.recipient {
+                            t.push((format!("/admin/brukarkort?id={r}"), T::LinkRecipient));
+                        }
+                        t.into_iter().map(|(href, label)| view! { " " <a href=href class="finding-link">{locale.t(label)}</a> }).collect_view()
+                    });
+                    view! { <li class=class>{f.message(locale)} {targets}</li> }
                 }).collect_view()}
             </ul>
         }

@@ -150,6 +150,10 @@ pub fn RecipientFormPage() -> impl IntoView {
                                     <p><a href="/admin/brukarregister">"‹ " {l.t(T::RecipientsTitle)}</a></p>
                                     <h1>{l.t(title)}</h1>
                                     <FlashMessages notice=page.flash.notice error=page.flash.error />
+                                    <super::card::HandOver link=page.flash.link.clone() mailed=page.flash.mailed />
+                                    {page.id.zip(page.personnummer_masked.clone()).map(|(id, masked)| view! {
+                                        <super::card::PersonnummerShown owner="recipient" id csrf=page.me.csrf.clone() masked full=page.personnummer_full.clone() />
+                                    })}
                                     <form method="post" action="/admin/brukarkort/spara" class="stack card" novalidate>
                                         <FormKeys csrf=page.me.csrf.clone() key=page.form_key.clone() />
                                         <input type="hidden" name="id" value=page.id.map(|i| i.to_string()).unwrap_or_default() />
@@ -159,7 +163,12 @@ pub fn RecipientFormPage() -> impl IntoView {
                                         {text_field(l, &e, RegField::LastName, T::LastName, v.last_name.clone(), "text", None)}
                                         <button type="submit" class="primary">{l.t(T::Save)}</button>
                                     </form>
-                                    {page.id.map(|id| view! { <DecisionsSection id csrf=page.me.csrf.clone() decisions=page.decisions.clone() typed=page.decision_form.clone() /> })}
+                                    {page.id.map(|id| view! {
+                                        <DecisionsSection id csrf=page.me.csrf.clone() decisions=page.decisions.clone() typed=page.decision_form.clone() />
+                                        <super::card::AbsencesSection recipient=id csrf=page.me.csrf.clone() absences=page.absences.clone() typed=page.absence_form.clone() />
+                                        <super::card::AccountSection owner="recipient" id csrf=page.me.csrf.clone() account=page.account.clone() />
+                                        <super::card::RepresentativesSection recipient=id csrf=page.me.csrf.clone() representatives=page.representatives.clone() typed=page.representative_form.clone() />
+                                    })}
                                 </Layout>
                             }.into_any()
                         }
@@ -185,6 +194,7 @@ fn DecisionsSection(id: i64, csrf: String, decisions: Vec<api::DecisionView>, ty
             {empty.then(|| view! { <p class="muted">{l.t(T::DecisionsNone)}</p> })}
             <ul class="cards">
                 {decisions.into_iter().map(|d| {
+                    let decision_id = d.id;
                     let d = d.decision;
                     let (per, m) = match d.granted {
                         Granted::PerWeek(m) => (l.t(T::PerWeek).to_string(), m),
@@ -199,6 +209,7 @@ fn DecisionsSection(id: i64, csrf: String, decisions: Vec<api::DecisionView>, ty
                             <h3>{format!("{funder}: {m} / {per}")}</h3>
                             <p>{format!("{} – {}", d.valid_from, d.valid_to)}</p>
                             {(!granted.is_empty()).then(|| view! { <p>{granted}</p> })}
+                            <super::card::EndDecision recipient=id decision=decision_id csrf=csrf.clone() label=format!("{funder} {} – {}", d.valid_from, d.valid_to) />
                         </li>
                     }
                 }).collect_view()}
@@ -317,8 +328,9 @@ pub fn AssistantFormPage() -> impl IntoView {
                                     <p><a href="/admin/assistenter">"‹ " {l.t(T::AssistantsTitle)}</a></p>
                                     <h1>{l.t(title)}</h1>
                                     <FlashMessages notice=page.flash.notice error=page.flash.error />
-                                    {page.flash.link.clone().map(|link| view! {
-                                        <p class="notice"><strong>{l.t(T::InvitationLink)}</strong> " " <code class="handover">{link}</code></p>
+                                    <super::card::HandOver link=page.flash.link.clone() mailed=page.flash.mailed />
+                                    {page.id.zip(page.personnummer_masked.clone()).map(|(id, masked)| view! {
+                                        <super::card::PersonnummerShown owner="assistant" id csrf=page.me.csrf.clone() masked full=page.personnummer_full.clone() />
                                     })}
                                     <form method="post" action="/admin/assistent/spara" class="stack card" novalidate>
                                         <FormKeys csrf=page.me.csrf.clone() key=page.form_key.clone() />
@@ -364,7 +376,7 @@ pub fn AssistantFormPage() -> impl IntoView {
                                     {page.id.map(|id| view! {
                                         <AssignmentsSection id csrf=page.me.csrf.clone() assignments=page.assignments.clone() recipients=page.recipients.clone()
                                             typed=page.flash.assignment_form.clone() />
-                                        <AccountSection id csrf=page.me.csrf.clone() account=page.account.clone() />
+                                        <super::card::AccountSection owner="assistant" id csrf=page.me.csrf.clone() account=page.account.clone() />
                                     })}
                                 </Layout>
                             }.into_any()
@@ -373,60 +385,6 @@ pub fn AssistantFormPage() -> impl IntoView {
                 })
             }}
         </Suspense>
-    }
-}
-
-/// The assistant's login: create it with an invitation, send a new link, deactivate or
-/// activate it. No password is ever seen or set here.
-#[component]
-fn AccountSection(id: i64, csrf: String, account: Option<(String, bool)>) -> impl IntoView {
-    let l = expect_context::<Locale>();
-    let create_csrf = csrf.clone();
-    let action = move |name: &'static str, label: T| {
-        let csrf = csrf.clone();
-        view! {
-            <form method="post" action="/admin/konto" class="inline">
-                <FormKeys csrf />
-                <input type="hidden" name="assistant" value=id.to_string() />
-                <input type="hidden" name="action" value=name />
-                <button type="submit">{l.t(label)}</button>
-            </form>
-        }
-    };
-    let body = match account {
-        None => {
-            let create = {
-                let csrf = create_csrf;
-                view! {
-                    <p>{l.t(T::AccountNone)}</p>
-                    <form method="post" action="/admin/konto" class="stack">
-                        <FormKeys csrf />
-                        <input type="hidden" name="assistant" value=id.to_string() />
-                        <input type="hidden" name="action" value="create" />
-                        <div class="field">
-                            <label for="username">{l.t(T::Username)}</label>
-                            <input id="username" name="username" type="text" maxlength="64" autocomplete="off" autocapitalize="none" spellcheck="false" />
-                        </div>
-                        <button type="submit" class="primary">{l.t(T::CreateAccount)}</button>
-                    </form>
-                }
-            };
-            create.into_any()
-        }
-        Some((username, active)) => view! {
-            <p>{l.t(if active { T::AccountActive } else { T::AccountInactive })} " " <strong>{username}</strong></p>
-            <div class="actions">
-                {action("link", T::NewInvitation)}
-                {if active { action("deactivate", T::Deactivate) } else { action("activate", T::Activate) }}
-            </div>
-        }
-        .into_any(),
-    };
-    view! {
-        <section class="card" aria-labelledby="account-title">
-            <h2 id="account-title">{l.t(T::AccountTitle)}</h2>
-            {body}
-        </section>
     }
 }
 

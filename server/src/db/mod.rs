@@ -4,6 +4,7 @@
 //! `BEGIN IMMEDIATE` transaction for changes.
 
 mod people;
+mod settings;
 mod store;
 
 use app::api::repo::{Repo, RepoError, RepoResult, Store};

@@ -2,7 +2,7 @@
 
 use super::err;
 use app::api::repo::{People, RepoResult};
-use app::domain::rules::{Absence, AbsenceKind};
+use app::domain::rules::Absence;
 use app::domain::{Assistant, Decision, Employer, Funder, Granted, Minutes, Personnummer, Recipient, Regime};
 use chrono::NaiveDate;
 use sqlx::sqlite::SqliteConnection;
@@ -109,29 +109,30 @@ pub(crate) async fn load_people(c: &mut SqliteConnection, tenant: i64, assistant
     .iter()
     .filter_map(decision)
     .collect();
-    let absences = sqlx::query("SELECT recipient_id, kind, from_date, to_date, assistance_allowed FROM absences WHERE tenant_id = $1 AND ($2 = 0 OR recipient_id = $2)")
+    let absences = sqlx::query(&format!("SELECT {ABSENCE_COLUMNS} FROM absences WHERE tenant_id = $1 AND ($2 = 0 OR recipient_id = $2)"))
         .bind(tenant)
         .bind(recipient.unwrap_or(0))
         .fetch_all(&mut *c)
         .await
         .map_err(err)?
         .iter()
-        .filter_map(|x| {
-            Some(Absence {
-                recipient: x.get("recipient_id"),
-                kind: match x.get::<&str, _>("kind") {
-                    "hospital" => AbsenceKind::Hospital,
-                    "school" => AbsenceKind::School,
-                    "daily_activity" => AbsenceKind::DailyActivity,
-                    _ => AbsenceKind::Childcare,
-                },
-                from: parse_date(x.get("from_date"))?,
-                to: parse_date(x.get("to_date"))?,
-                assistance_allowed: x.get::<i64, _>("assistance_allowed") != 0,
-            })
-        })
+        .filter_map(absence)
         .collect();
     Ok(People { assistants, recipients, assignments, decisions, absences })
+}
+
+pub(crate) const ABSENCE_COLUMNS: &str = "id, recipient_id, kind, from_date, to_date, assistance_allowed";
+
+/// An absence as stored (None if it no longer parses, which the CHECKs make impossible).
+pub(crate) fn absence(x: &sqlx::sqlite::SqliteRow) -> Option<Absence> {
+    let parse_date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    Some(Absence {
+        recipient: x.get("recipient_id"),
+        kind: app::domain::settings::absence_kind(x.get("kind"))?,
+        from: parse_date(x.get("from_date"))?,
+        to: parse_date(x.get("to_date"))?,
+        assistance_allowed: x.get::<i64, _>("assistance_allowed") != 0,
+    })
 }
 
 /// The calculation period assumed for an assistant stored without one.

@@ -2,7 +2,7 @@
 //! (reads) or inside a write transaction (changes).
 
 use super::err;
-use app::api::repo::{AuditEntry, Caller, Credentials, MonthRecord, People, RepoResult, Store, Throttle, StoredRow};
+use app::api::repo::{AuditEntry, Caller, Credentials, MonthRecord, NewLogin, People, RepoResult, Store, Throttle, StoredRow};
 use app::api::{AssignmentView, AssistantListItem, DecisionView, RecipientListItem, Role};
 use app::domain::register::{AssignmentData, AssignmentError, AssistantData, AssistantInput, RecipientData, RecipientInput};
 use app::domain::{Decision, Employer, Funder, Granted, Personnummer, Regime};
@@ -23,7 +23,7 @@ pub enum SqliteStore {
 }
 
 impl SqliteStore {
-    fn c(&mut self) -> &mut SqliteConnection {
+    pub(super) fn c(&mut self) -> &mut SqliteConnection {
         match self {
             SqliteStore::Conn(c) => c,
             SqliteStore::Tx(t) => t,
@@ -72,7 +72,7 @@ fn month_record(r: &SqliteRow) -> MonthRecord {
     }
 }
 
-fn date(d: NaiveDate) -> String {
+pub(super) fn date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
@@ -118,7 +118,7 @@ impl Store for SqliteStore {
             Role::Recipient => r.get::<Option<i64>, _>("recipient_id").into_iter().collect(),
             Role::Representative => sqlx::query_scalar(
                 "SELECT p.recipient_id FROM representations p JOIN recipients r ON r.id = p.recipient_id
-                 WHERE p.user_id = $1 AND r.tenant_id = $2 ORDER BY p.recipient_id",
+                 WHERE p.user_id = $1 AND r.tenant_id = $2 AND p.ended_on IS NULL ORDER BY p.recipient_id",
             )
             .bind(user_id)
             .bind(tenant_id)
@@ -633,14 +633,20 @@ impl Store for SqliteStore {
         Ok(r.map(|r| (r.get("id"), r.get("username"), r.get::<i64, _>("active") != 0)))
     }
 
-    async fn create_account(&mut self, tenant: i64, username: &str, display_name: &str, role: Role, assistant: Option<i64>) -> RepoResult<i64> {
+    async fn create_account(&mut self, tenant: i64, l: &NewLogin<'_>) -> RepoResult<i64> {
         // "!" is no PHC string: no password verifies against it until one is chosen.
-        sqlx::query_scalar("INSERT INTO users (tenant_id, username, password_hash, display_name, role, assistant_id) VALUES ($1, $2, '!', $3, $4, $5) RETURNING id")
+        sqlx::query_scalar(
+            "INSERT INTO users (tenant_id, username, password_hash, display_name, role, assistant_id, recipient_id, email, personnummer)
+             VALUES ($1, $2, '!', $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
             .bind(tenant)
-            .bind(username)
-            .bind(display_name)
-            .bind(role.code())
-            .bind(assistant)
+            .bind(l.username)
+            .bind(l.display_name)
+            .bind(l.role.code())
+            .bind(l.assistant)
+            .bind(l.recipient)
+            .bind(l.email)
+            .bind(l.personnummer)
             .fetch_one(self.c())
             .await
             .map_err(err)
@@ -877,6 +883,6 @@ fn like_pattern(query: &str) -> String {
 }
 
 /// A stored personnummer as lists show it.
-fn masked(pnr: &str) -> String {
+pub(super) fn masked(pnr: &str) -> String {
     Personnummer::parse(pnr).map(|p| p.masked()).unwrap_or_else(|_| "********-****".into())
 }

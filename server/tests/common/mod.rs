@@ -15,6 +15,11 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// [`spawn_app`] with a change to its configuration (e.g. SMTP).
+pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/bita.db", dir.path().display());
     let pool = db::connect(&url).await.unwrap();
@@ -24,6 +29,7 @@ pub async fn spawn_app() -> TestApp {
     // months away); planned shifts that far ahead are allowed here.
     config.row_horizon_days = 400;
     config.header_read_timeout = Duration::from_secs(1);
+    change(&mut config);
     let leptos = leptos::config::LeptosOptions::builder().output_name("bita").site_root("target/site").build();
     let router = server::router(&config, pool.clone(), leptos).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

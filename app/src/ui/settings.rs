@@ -1,0 +1,102 @@
+//! The provider page: the municipality as anordnare (what the FK documents say about it), the
+//! yearly standard hourly amounts, and the rule settings every check of the municipality uses.
+
+use super::card::{input, problems};
+use super::{FlashMessages, FormKeys, Layout, PageFailure};
+use crate::api;
+use crate::domain::settings::FieldError;
+use crate::i18n::{Locale, T};
+use leptos::prelude::*;
+
+fn check(l: Locale, id: &'static str, label: T, checked: bool) -> impl IntoView {
+    view! {
+        <div class="check">
+            <input type="checkbox" id=id name=id checked=checked />
+            <label for=id>{l.t(label)}</label>
+        </div>
+    }
+}
+
+fn alert(l: Locale, e: &[FieldError]) -> impl IntoView + use<> {
+    (!e.is_empty()).then(|| view! { <p class="alert" role="alert">{l.t(T::FormHasErrors)}</p> })
+}
+
+#[component]
+pub fn ProviderPage() -> impl IntoView {
+    let l = expect_context::<Locale>();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match api::load_provider_page().await {
+                    Err(e) => view! { <PageFailure error=e /> }.into_any(),
+                    Ok(page) => {
+                        let csrf = page.me.csrf.clone();
+                        let (p, pe) = page.provider.clone();
+                        let (r, re) = page.rate_form.clone();
+                        let (s, se) = page.rules.clone();
+                        let org_err = problems(&pe, "org_number", l);
+                        view! {
+                            <Layout me=Some(page.me.clone())>
+                                <p><a href="/admin">"‹ " {l.t(T::AdminTitle)}</a></p>
+                                <h1>{l.t(T::ProviderTitle)}</h1>
+                                <FlashMessages notice=page.flash.notice error=page.flash.error />
+                                <section class="card" aria-labelledby="provider-title">
+                                    <h2 id="provider-title">{l.t(T::ProviderFacts)}</h2>
+                                    {alert(l, &pe)}
+                                    <form method="post" action="/admin/anordnare/spara" class="stack" novalidate>
+                                        <FormKeys csrf=csrf.clone() key=page.form_key.clone() />
+                                        {input(l, &pe, "name", "name", T::ProviderName, p.name.clone(), "text", None)}
+                                        <div class="field">
+                                            <label for="org_number">{l.t(T::OrgNumber)}</label>
+                                            <input id="org_number" name="org_number" type="text" inputmode="numeric" value=p.org_number.clone()
+                                                aria-invalid=org_err.is_some().to_string() aria-describedby="err-org_number" />
+                                            <p class="field-error" id="err-org_number">{org_err.clone()}</p>
+                                        </div>
+                                        {input(l, &pe, "contact_person", "contact_person", T::ContactPerson, p.contact_person.clone(), "text", None)}
+                                        {input(l, &pe, "provider_phone", "phone", T::Phone, p.phone.clone(), "tel", None)}
+                                        {check(l, "f_skatt", T::FSkatt, p.f_skatt)}
+                                        {input(l, &pe, "ivo_permit", "ivo_permit", T::IvoPermit, p.ivo_permit.clone(), "text", Some(T::IvoPermitHint))}
+                                        <button type="submit" class="primary">{l.t(T::Save)}</button>
+                                    </form>
+                                </section>
+                                <section class="card" aria-labelledby="rates-title">
+                                    <h2 id="rates-title">{l.t(T::RatesTitle)}</h2>
+                                    <p class="muted">{l.t(T::RatesHint)}</p>
+                                    <ul class="rates">
+                                        {page.rates.iter().map(|(y, a)| view! { <li><strong>{*y}</strong> ": " {format!("{a} kr")}</li> }).collect_view()}
+                                    </ul>
+                                    {alert(l, &re)}
+                                    <form method="post" action="/admin/anordnare/belopp" class="stack" novalidate>
+                                        <FormKeys csrf=csrf.clone() />
+                                        {input(l, &re, "rate_year", "year", T::Year, r.year.clone(), "numeric", None)}
+                                        {input(l, &re, "rate_amount", "amount", T::RateAmount, r.amount.clone(), "decimal", Some(T::RateAmountHint))}
+                                        <button type="submit">{l.t(T::SaveRate)}</button>
+                                    </form>
+                                </section>
+                                <section class="card" aria-labelledby="rules-title">
+                                    <h2 id="rules-title">{l.t(T::RulesTitle)}</h2>
+                                    <p class="muted">{l.t(T::RulesHint)}</p>
+                                    {alert(l, &se)}
+                                    <form method="post" action="/admin/anordnare/regler" class="stack" novalidate>
+                                        <FormKeys csrf=csrf.clone() />
+                                        {input(l, &se, "daily_rest", "daily_rest", T::RuleDailyRest, s.daily_rest.clone(), "decimal", None)}
+                                        {input(l, &se, "weekly_rest", "weekly_rest", T::RuleWeeklyRest, s.weekly_rest.clone(), "decimal", None)}
+                                        {input(l, &se, "max_shift", "max_shift", T::RuleMaxShift, s.max_shift.clone(), "decimal", None)}
+                                        {input(l, &se, "max_shift_by_decision", "max_shift_by_decision", T::RuleMaxShiftByDecision, s.max_shift_by_decision.clone(), "decimal", None)}
+                                        {input(l, &se, "max_active_pass", "max_active_pass", T::RuleMaxActivePass, s.max_active_pass.clone(), "decimal", None)}
+                                        {input(l, &se, "grant_warn_percent", "grant_warn_percent", T::RuleGrantWarn, s.grant_warn_percent.clone(), "numeric", None)}
+                                        {input(l, &se, "max_hospital_days", "max_hospital_days", T::RuleHospitalDays, s.max_hospital_days.clone(), "numeric", None)}
+                                        {check(l, "beredskap_is_work", T::RuleBeredskapIsWork, s.beredskap_is_work)}
+                                        {check(l, "shift_counts_beredskap", T::RuleShiftCountsBeredskap, s.shift_counts_beredskap)}
+                                        {check(l, "working_time_errors", T::RuleWorkingTimeErrors, s.working_time_errors)}
+                                        <button type="submit">{l.t(T::SaveRules)}</button>
+                                    </form>
+                                </section>
+                            </Layout>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,124 @@
+//! Benchmarks of issue 8's goals, run by hand (not by the test command):
+//!
+//!     cargo bench -p server --bench register
+//!
+//! - CSV import of 10,000 assistants (goal ≤ 2 s): the dry run and the import, each one
+//!   transaction on a real SQLite file.
+//! - The month dashboard for 1,000 recipients (goal ≤ 200 ms): server-rendered through the
+//!   real router over HTTP, logged in as the administrator.
+//! Prints the numbers; asserts nothing.
+
+use app::api::repo::Repo;
+use std::time::{Duration, Instant};
+
+/// A valid personnummer for number `i` (distinct birth dates and serials, Luhn digit).
+fn personnummer(i: usize) -> String {
+    let day = chrono::NaiveDate::from_ymd_opt(1950, 1, 1).unwrap() + chrono::Duration::days((i / 900) as i64);
+    let serial = 100 + (i % 900);
+    let nine = format!("{}{serial:03}", day.format("%y%m%d"));
+    let sum: u32 = nine.chars().enumerate().map(|(k, c)| {
+        let d = c.to_digit(10).unwrap() * if k % 2 == 0 { 2 } else { 1 };
+        d / 10 + d % 10
+    }).sum();
+    format!("{}{nine}{}", day.format("%C"), (10 - sum % 10) % 10)
+}
+
+fn median(mut v: Vec<Duration>) -> (Duration, Duration, Duration) {
+    v.sort();
+    (v[v.len() / 2], v[v.len() * 95 / 100], v[v.len() - 1])
+}
+
+async fn import_bench(dir: &std::path::Path) {
+    let url = format!("sqlite://{}/import.db", dir.display());
+    let pool = server::db::connect(&url).await.unwrap();
+    server::demo::seed(&pool, app::api::service::today()).await.unwrap();
+    let repo = server::db::SqliteRepo { pool: pool.clone() };
+    let mut csv = String::from("personnummer;förnamn;efternamn;telefon;arbetstid;dygnspass\n");
+    for i in 0..10_000 {
+        csv.push_str(&format!("{};Förnamn{i};Efternamn{i};070-{i};ab_bilaga_j;nej\n", personnummer(i)));
+    }
+    let kind = app::domain::import::ImportKind::Assistants;
+    let today = app::api::service::today();
+    let t = Instant::now();
+    let report = {
+        let mut db = repo.write().await.unwrap();
+        app::api::import::run(&mut db, 1, kind, csv.as_bytes(), today).await.unwrap()
+    };
+    let dry = t.elapsed();
+    assert_eq!(report.refused(), 0, "{:?}", report.lines.iter().find(|l| matches!(l.result, app::domain::import::LineResult::Refused(_))));
+    let t = Instant::now();
+    let mut db = repo.write().await.unwrap();
+    let report = app::api::import::run(&mut db, 1, kind, csv.as_bytes(), today).await.unwrap();
+    db.finish().await.unwrap();
+    let import = t.elapsed();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM assistants").fetch_one(&pool).await.unwrap();
+    println!("import: 10,000 assistant lines ({} bytes): dry run {:.0} ms, import {:.0} ms ({} lines, {n} assistants stored)", csv.len(), dry.as_secs_f64() * 1e3, import.as_secs_f64() * 1e3, report.lines.len());
+    // The same file again: every line unchanged.
+    let t = Instant::now();
+    let mut db = repo.write().await.unwrap();
+    app::api::import::run(&mut db, 1, kind, csv.as_bytes(), today).await.unwrap();
+    drop(db);
+    println!("import: the same 10,000 lines again (all unchanged), dry run {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
+}
+
+async fn dashboard_bench(dir: &std::path::Path) {
+    let url = format!("sqlite://{}/dashboard.db", dir.display());
+    let pool = server::db::connect(&url).await.unwrap();
+    let today = app::api::service::today();
+    server::demo::seed(&pool, today).await.unwrap();
+    let month = app::domain::ReportMonth::of(today).previous();
+    // 1,000 recipients with a decision, each with one assistant reporting 20 day shifts.
+    let repo = server::db::SqliteRepo { pool: pool.clone() };
+    let mut db = repo.write().await.unwrap();
+    for i in 0..1000 {
+        let r: i64 = sqlx::query_scalar("INSERT INTO recipients (tenant_id, personnummer, first_name, last_name) VALUES (1, $1, 'Brukare', $2) RETURNING id").bind(personnummer(20_000 + i)).bind(format!("B{i:04}")).fetch_one(&pool).await.unwrap();
+        let a: i64 = sqlx::query_scalar("INSERT INTO assistants (tenant_id, personnummer, first_name, last_name) VALUES (1, $1, 'Assistent', $2) RETURNING id").bind(personnummer(40_000 + i)).bind(format!("A{i:04}")).fetch_one(&pool).await.unwrap();
+        sqlx::query("INSERT INTO decisions (tenant_id, recipient_id, funder, granted_per, granted_minutes, valid_from, valid_to, vantetid_allowed) VALUES (1, $1, 'sfb', 'month', 9600, '2024-01-01', '2030-12-31', 1)").bind(r).execute(&pool).await.unwrap();
+        sqlx::query("INSERT INTO assignments (tenant_id, assistant_id, recipient_id, valid_from, fk_notified_on) VALUES (1, $1, $2, '2024-01-01', '2024-01-01')").bind(a).bind(r).execute(&pool).await.unwrap();
+        let mut day = month.first_day();
+        let mut n = 0;
+        while month.contains(day) && n < 20 {
+            use chrono::Datelike;
+            if day.weekday().num_days_from_monday() < 5 {
+                let row = app::domain::TimeRow::new(day, chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(), chrono::NaiveTime::from_hms_opt(16, 0, 0).unwrap(), false, app::domain::TimeKind::Aktiv).unwrap();
+                db.insert_row(1, a, r, &row, 2).await.unwrap();
+                n += 1;
+            }
+            day = day.succ_opt().unwrap();
+        }
+    }
+    db.finish().await.unwrap();
+    let config = server::config::Config::local(&url);
+    let leptos = leptos::config::LeptosOptions::builder().output_name("bita").site_root("target/site").build();
+    let router = server::router(&config, pool.clone(), leptos).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(server::serve::serve(listener, router, Duration::from_secs(10), Duration::from_secs(1), std::future::pending()));
+    let base = format!("http://{addr}");
+    let c = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let page = c.get(format!("{base}/logga-in")).send().await.unwrap().text().await.unwrap();
+    let csrf = page.split("name=\"csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).unwrap().to_string();
+    c.post(format!("{base}/logga-in")).form(&[("username", "admin"), ("password", server::demo::DEMO_PASSWORD), ("csrf", &csrf)]).send().await.unwrap();
+    let url = format!("{base}/admin?manad={month}");
+    let first = c.get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(first.contains("B0999"), "the dashboard lists all 1,000 recipients");
+    let mut times = vec![];
+    for _ in 0..30 {
+        let t = Instant::now();
+        let body = c.get(&url).send().await.unwrap().bytes().await.unwrap();
+        times.push(t.elapsed());
+        assert!(body.len() > 100_000);
+    }
+    let (p50, p95, max) = median(times);
+    println!("dashboard: 1,000 recipients × 1 assistant × 20 rows ({} bytes of HTML): p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms over 30 requests", first.len(), p50.as_secs_f64() * 1e3, p95.as_secs_f64() * 1e3, max.as_secs_f64() * 1e3);
+}
+
+fn main() {
+    // `cargo bench` passes --bench; nothing to parse.
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    rt.block_on(async {
+        import_bench(dir.path()).await;
+        dashboard_bench(dir.path()).await;
+    });
+}
