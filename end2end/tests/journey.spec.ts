@@ -79,8 +79,8 @@ test("an administrator sets up and runs a month in the browser", async ({ page }
   await page.getByRole("button", { name: "Spara" }).click();
   await expect(page.getByText("Assistenten är sparad.")).toBeVisible();
   await page.getByRole("link", { name: assistantName }).click();
-  await page.getByLabel("Brukare").selectOption({ label: recipientName });
-  await page.getByLabel("Från och med").fill("2024-01-01");
+  await page.getByLabel("Brukare", { exact: true }).selectOption({ label: recipientName });
+  await page.getByLabel("Från och med", { exact: true }).fill("2024-01-01");
   await page.getByLabel(/Anmäld till Försäkringskassan/).fill("2024-01-01");
   await page.getByRole("button", { name: "Lägg till uppdraget" }).click();
   await expect(page.getByText("Uppdraget är sparat.")).toBeVisible();
@@ -130,7 +130,7 @@ test("an administrator sets up and runs a month in the browser", async ({ page }
   await page.getByRole("link", { name: "Importera från fil" }).click();
   const upload = async (text: string) => {
     await page.getByLabel("Brukare", { exact: true }).check();
-    await page.getByLabel("Fil").setInputFiles({ name: "brukare.csv", mimeType: "text/csv", buffer: Buffer.from(text, "utf-8") });
+    await page.getByLabel("Fil", { exact: true }).setInputFiles({ name: "brukare.csv", mimeType: "text/csv", buffer: Buffer.from(text, "utf-8") });
     await page.getByRole("button", { name: "Provkör (sparar inget)" }).click();
   };
   await upload(`personnummer;förnamn;efternamn\n${p.imp};Ida;${p.tag}\n19000101-0000;Fel;Nummer\n`);
