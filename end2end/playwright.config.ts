@@ -28,6 +28,7 @@ export default defineConfig({
     { name: "phone", testIgnore: /a11y_i18n/, use: { ...devices["Pixel 5"], viewport: { width: 390, height: 844 }, launchOptions: chromium } },
     { name: "phone-no-js", testIgnore: /a11y_i18n|live/, use: { ...devices["Pixel 5"], viewport: { width: 390, height: 844 }, javaScriptEnabled: false, launchOptions: chromium } },
     { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: /a11y_i18n|journey/ },
+    { name: "desktop-no-js", use: { ...devices["Desktop Chrome"], javaScriptEnabled: false, launchOptions: chromium }, testMatch: /journey/ },
   ],
   webServer: {
     // The server binary the test build made (scripts/test.sh), on a fresh database with demo data.

@@ -452,6 +452,8 @@ texts! {
     ImportNotCsv => "Filen kunde inte läsas som CSV.", "The file could not be read as CSV.";
     ImportHeader => "Första raden ska ha kolumnnamnen. Saknas eller okänd:", "The first line must hold the column names. Missing or unknown:";
     ImportTooLarge => "Filen är större än 5 MB. Dela upp den.", "The file is larger than 5 MB. Split it.";
+    SummaryMonthsNotReady => "tidsredovisningar är inte godkända och attesterade än (se tabellen), och", "time reports are not yet approved and attested (see the table), and";
+    SummaryRakningar => "räkningar (3057) är inte signerade.", "claims (3057) are not signed.";
     // CSV header
     CsvHeader => "kommun;brukare;assistent;datum;fran;till;slutar_nasta_dag;typ;minuter;status;godkand", "municipality;recipient;assistant;date;from;to;ends_next_day;kind;minutes;status;approved";
 }

@@ -5,7 +5,7 @@
 //! nothing, one transaction, one audit entry. The format is in the README.
 
 use super::changes::{begin, commit, said};
-use super::repo::{AuditEntry, Conflict, PersonRef, RepoError, Store};
+use super::repo::{AuditEntry, Conflict, RepoError, Store};
 use super::service::{internal, me, now_unix, random_token, today, Cx};
 use super::*;
 use crate::domain::register::{AssignmentError, AssignmentInput, AssistantInput, RecipientInput, RegError, RegField};
@@ -100,6 +100,14 @@ pub async fn run(db: &mut Box<dyn Store>, tenant: i64, kind: ImportKind, bytes: 
         report.file_problem = Some(ImportProblem::Header((*missing).to_string()));
         return Ok(report);
     }
+    // The register as it stands, read once (not once per line).
+    let mut known = Known::default();
+    if kind != ImportKind::Assistants {
+        known.recipients = db.recipients_by_personnummer(tenant).await?;
+    }
+    if kind != ImportKind::Recipients {
+        known.assistants = db.assistants_by_personnummer(tenant).await?;
+    }
     let mut seen = std::collections::HashSet::new();
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
@@ -119,13 +127,20 @@ pub async fn run(db: &mut Box<dyn Store>, tenant: i64, kind: ImportKind, bytes: 
         }
         let row = Row { header: &header, record: &record };
         let (who, result) = match kind {
-            ImportKind::Recipients => recipient_line(db, tenant, &row, today, &mut seen).await?,
-            ImportKind::Assistants => assistant_line(db, tenant, &row, today, &mut seen).await?,
-            ImportKind::Assignments => assignment_line(db, tenant, &row, today).await?,
+            ImportKind::Recipients => recipient_line(db, tenant, &row, today, &mut seen, &known).await?,
+            ImportKind::Assistants => assistant_line(db, tenant, &row, today, &mut seen, &known).await?,
+            ImportKind::Assignments => assignment_line(db, tenant, &row, today, &known).await?,
         };
         report.lines.push(ImportLine { line, who, result });
     }
     Ok(report)
+}
+
+/// The tenant's register by personnummer.
+#[derive(Default)]
+struct Known {
+    recipients: std::collections::HashMap<String, (i64, RecipientInput)>,
+    assistants: std::collections::HashMap<String, (i64, bool, AssistantInput)>,
 }
 
 fn masked_or_typed(s: &str, today: chrono::NaiveDate) -> (Option<Personnummer>, String) {
@@ -138,7 +153,7 @@ fn masked_or_typed(s: &str, today: chrono::NaiveDate) -> (Option<Personnummer>, 
     }
 }
 
-async fn recipient_line(db: &mut Box<dyn Store>, tenant: i64, row: &Row<'_>, today: chrono::NaiveDate, seen: &mut std::collections::HashSet<String>) -> Result<(String, LineResult), RepoError> {
+async fn recipient_line(db: &mut Box<dyn Store>, tenant: i64, row: &Row<'_>, today: chrono::NaiveDate, seen: &mut std::collections::HashSet<String>, known: &Known) -> Result<(String, LineResult), RepoError> {
     let input = RecipientInput { personnummer: row.text("personnummer"), first_name: row.text("förnamn"), last_name: row.text("efternamn") };
     let (pnr, masked) = masked_or_typed(&input.personnummer, today);
     let who = format!("{} {} {masked}", input.first_name, input.last_name).trim().to_string();
@@ -150,13 +165,13 @@ async fn recipient_line(db: &mut Box<dyn Store>, tenant: i64, row: &Row<'_>, tod
     if !seen.insert(pnr.full().to_string()) {
         return Ok((who, LineResult::Refused(vec![("personnummer".into(), ImportProblem::DuplicateInFile)])));
     }
-    match db.person_by_personnummer(tenant, PersonRef::Recipient(0), pnr.full()).await? {
+    match known.recipients.get(pnr.full()) {
         None => {
             db.save_recipient(tenant, None, &data).await?;
             Ok((who, LineResult::Created))
         }
-        Some(id) => {
-            let Some((_, stored)) = db.recipient_form(tenant, id).await? else { return Ok((who, LineResult::Unchanged)) };
+        Some((id, stored)) => {
+            let id = *id;
             let mut changed = vec![];
             if stored.first_name != data.first_name {
                 changed.push("förnamn".to_string());
@@ -218,7 +233,7 @@ fn assistant_input(row: &Row<'_>, base: &AssistantInput) -> Result<AssistantInpu
     if problems.is_empty() { Ok(a) } else { Err(problems) }
 }
 
-async fn assistant_line(db: &mut Box<dyn Store>, tenant: i64, row: &Row<'_>, today: chrono::NaiveDate, seen: &mut std::collections::HashSet<String>) -> Result<(String, LineResult), RepoError> {
+async fn assistant_line(db: &mut Box<dyn Store>, tenant: i64, row: &Row<'_>, today: chrono::NaiveDate, seen: &mut std::collections::HashSet<String>, known: &Known) -> Result<(String, LineResult), RepoError> {
     use chrono::Datelike;
     let typed_pnr = row.text("personnummer");
     let (pnr, masked) = masked_or_typed(&typed_pnr, today);
@@ -227,11 +242,7 @@ async fn assistant_line(db: &mut Box<dyn Store>, tenant: i64, row: &Row<'_>, tod
     if !seen.insert(pnr.full().to_string()) {
         return Ok((who, LineResult::Refused(vec![("personnummer".into(), ImportProblem::DuplicateInFile)])));
     }
-    let existing = db.person_by_personnummer(tenant, PersonRef::Assistant(0), pnr.full()).await?;
-    let stored = match existing {
-        Some(id) => db.assistant_form(tenant, id).await?.map(|(_, has_date, input)| (id, has_date, input)),
-        None => None,
-    };
+    let stored = known.assistants.get(pnr.full()).cloned();
     let base = match &stored {
         Some((_, _, input)) => input.clone(),
         None => AssistantInput {
@@ -299,19 +310,13 @@ async fn assistant_line(db: &mut Box<dyn Store>, tenant: i64, row: &Row<'_>, tod
     }
 }
 
-async fn assignment_line(db: &mut Box<dyn Store>, tenant: i64, row: &Row<'_>, today: chrono::NaiveDate) -> Result<(String, LineResult), RepoError> {
+async fn assignment_line(db: &mut Box<dyn Store>, tenant: i64, row: &Row<'_>, today: chrono::NaiveDate, known: &Known) -> Result<(String, LineResult), RepoError> {
     let (a_pnr, a_masked) = masked_or_typed(&row.text("assistent_personnummer"), today);
     let (r_pnr, r_masked) = masked_or_typed(&row.text("brukare_personnummer"), today);
     let who = format!("{a_masked} – {r_masked}");
     let mut refused = vec![];
-    let assistant = match &a_pnr {
-        Some(p) => db.person_by_personnummer(tenant, PersonRef::Assistant(0), p.full()).await?,
-        None => None,
-    };
-    let recipient = match &r_pnr {
-        Some(p) => db.person_by_personnummer(tenant, PersonRef::Recipient(0), p.full()).await?,
-        None => None,
-    };
+    let assistant = a_pnr.as_ref().and_then(|p| known.assistants.get(p.full())).map(|(id, _, _)| *id);
+    let recipient = r_pnr.as_ref().and_then(|p| known.recipients.get(p.full())).map(|(id, _)| *id);
     if assistant.is_none() {
         refused.push(("assistent_personnummer".to_string(), if a_pnr.is_some() { ImportProblem::PersonUnknown } else { ImportProblem::Reg(RegError::PersonnummerInvalid) }));
     }

@@ -208,6 +208,8 @@ pub struct AdminPage {
     pub not_acted: Vec<NotActed>,
     /// Per recipient: payable hours against the decision.
     pub grants: Vec<GrantLine>,
+    /// Rows in the repeated autumn hour ("assistant – recipient: date start–end").
+    pub repeated: Vec<String>,
     pub flash: Flash,
 }
 

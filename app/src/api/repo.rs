@@ -291,8 +291,11 @@ pub trait SettingsStore: Send {
     /// Where to e-mail a register entry's people: an assistant's login, or a recipient's own
     /// login and their current representatives (active accounts with an address only).
     async fn emails(&mut self, tenant: i64, owner: AccountOwner) -> RepoResult<Vec<String>>;
-    /// The register entry with this personnummer (12 digits), if the tenant has one.
-    async fn person_by_personnummer(&mut self, tenant: i64, kind: PersonRef, personnummer: &str) -> RepoResult<Option<i64>>;
+    /// Every recipient of the tenant by personnummer (12 digits): id and form fields (the CSV
+    /// import reads them once instead of once per line).
+    async fn recipients_by_personnummer(&mut self, tenant: i64) -> RepoResult<HashMap<String, (i64, crate::domain::register::RecipientInput)>>;
+    /// Every assistant by personnummer: id, whether the number carries a birth date, form fields.
+    async fn assistants_by_personnummer(&mut self, tenant: i64) -> RepoResult<HashMap<String, (i64, bool, crate::domain::register::AssistantInput)>>;
     /// Does the pair have an assignment starting on `from`?
     async fn assignment_exists(&mut self, tenant: i64, assistant: i64, recipient: i64, from: NaiveDate) -> RepoResult<bool>;
     /// Keeps an uploaded CSV and its dry-run report for the administrator who uploaded it.

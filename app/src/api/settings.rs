@@ -125,16 +125,26 @@ async fn own_recipient(db: &mut Box<dyn Store>, c: &Caller, recipient: &str) -> 
     }
 }
 
+/// A write transaction for a change to one of the caller's recipients (404 for anyone else's),
+/// or the first outcome if the form's key was used before.
+async fn begin_for_recipient(cx: &Cx, c: &Caller, recipient: &str, key: Option<&str>) -> Result<Result<(Box<dyn Store>, i64), Outcome>, PageError> {
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(Err(first)),
+    };
+    let id = own_recipient(&mut db, c, recipient).await?;
+    Ok(Ok((db, id)))
+}
+
 /// Adds a representative (vårdnadshavare, god man, förvaltare) with a login and a first
 /// invitation; a representative already registered (same personnummer) is linked instead, so
 /// one person can act for several recipients with one login.
 pub async fn add_representative(cx: &Cx, recipient: &str, input: &RepresentativeInput, key: Option<&str>) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
-    let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
+    let (mut db, recipient) = match begin_for_recipient(cx, c, recipient, key).await? {
+        Ok(found) => found,
         Err(first) => return Ok(first),
     };
-    let recipient = own_recipient(&mut db, c, recipient).await?;
     let back = card(recipient);
     let form_refused = |e: Vec<FieldError>| Ok(said(back.clone(), Flash { representative_form: Some((input.clone(), e)), ..Default::default() }));
     let data = match input.parse(today()) {
@@ -166,11 +176,10 @@ pub async fn add_representative(cx: &Cx, recipient: &str, input: &Representative
 /// Ends a representation today; the person's login stays (they may act for others).
 pub async fn end_representation(cx: &Cx, recipient: &str, user: &str, key: Option<&str>) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
-    let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
+    let (mut db, recipient) = match begin_for_recipient(cx, c, recipient, key).await? {
+        Ok(found) => found,
         Err(first) => return Ok(first),
     };
-    let recipient = own_recipient(&mut db, c, recipient).await?;
     let user = id_of(user)?;
     if !db.end_representation(c.tenant_id, recipient, user, today()).await.map_err(internal)? {
         return Err(PageError::NotFound);
@@ -181,11 +190,10 @@ pub async fn end_representation(cx: &Cx, recipient: &str, user: &str, key: Optio
 
 pub async fn add_absence(cx: &Cx, recipient: &str, input: &AbsenceInput, key: Option<&str>) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
-    let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
+    let (mut db, recipient) = match begin_for_recipient(cx, c, recipient, key).await? {
+        Ok(found) => found,
         Err(first) => return Ok(first),
     };
-    let recipient = own_recipient(&mut db, c, recipient).await?;
     let back = card(recipient);
     let a = match input.parse(recipient) {
         Ok(a) => a,
@@ -201,11 +209,10 @@ pub async fn add_absence(cx: &Cx, recipient: &str, input: &AbsenceInput, key: Op
 /// Removes an absence entered by mistake (the audit log keeps what it was).
 pub async fn delete_absence(cx: &Cx, recipient: &str, absence: &str, key: Option<&str>) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
-    let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
+    let (mut db, recipient) = match begin_for_recipient(cx, c, recipient, key).await? {
+        Ok(found) => found,
         Err(first) => return Ok(first),
     };
-    let recipient = own_recipient(&mut db, c, recipient).await?;
     let id = id_of(absence)?;
     let Some(before) = db.delete_absence(c.tenant_id, recipient, id).await.map_err(internal)? else {
         return Err(PageError::NotFound);
@@ -217,11 +224,10 @@ pub async fn delete_absence(cx: &Cx, recipient: &str, absence: &str, key: Option
 /// Ends a decision early on a date within its validity (it is kept, never deleted).
 pub async fn end_decision(cx: &Cx, recipient: &str, decision: &str, valid_to: &str, key: Option<&str>) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
-    let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
+    let (mut db, recipient) = match begin_for_recipient(cx, c, recipient, key).await? {
+        Ok(found) => found,
         Err(first) => return Ok(first),
     };
-    let recipient = own_recipient(&mut db, c, recipient).await?;
     let id = id_of(decision)?;
     let back = card(recipient);
     let Ok(to) = chrono::NaiveDate::parse_from_str(valid_to.trim(), "%Y-%m-%d") else {

@@ -24,15 +24,20 @@ pub fn AdminPage() -> impl IntoView {
                             let empty = page.months.is_empty();
                             let errors = page.preflight.iter().filter(|f| f.severity == Severity::Error).count();
                             let warnings = page.preflight.iter().filter(|f| f.severity == Severity::Warning).count();
-                            let findings = page.preflight.clone();
+                            // V9 says per month and per räkning what the table already shows; with
+                            // hundreds of recipients it is summed up instead of listed.
+                            let (v9, mut findings): (Vec<_>, Vec<_>) = page.preflight.clone().into_iter().partition(|f| f.rule == crate::domain::rules::RuleId::V9);
+                            let v9_summary = if v9.len() > 10 {
+                                let months = v9.iter().filter(|f| matches!(f.what, crate::domain::rules::What::MonthNotReady { .. })).count();
+                                Some(format!("{months} {} {} {}", l.t(T::SummaryMonthsNotReady), v9.len() - months, l.t(T::SummaryRakningar)))
+                            } else {
+                                findings.extend(v9);
+                                None
+                            };
                             let csrf = page.me.csrf.clone();
                             let month_text = page.month.to_string();
                             let any_approved = page.months.iter().any(|m| m.status == MonthStatus::Approved);
-                            // Rows in the repeated autumn hour: FK's own sum of such a 3059 can
-                            // differ from the 3057, so the administrator checks with FK.
-                            let repeated: Vec<String> = page.months.iter().flat_map(|m| {
-                                m.rows.iter().filter(|r| r.repeated_hour).map(move |r| format!("{} – {}: {} {}–{}", m.assistant.name, m.recipient.name, r.date, r.start, r.end))
-                            }).collect();
+                            let repeated = page.repeated.clone();
                             view! {
                                 <Layout me=Some(page.me)>
                                     <h1>{l.t(T::AdminTitle)} " " {page.month.to_string()}</h1>
@@ -164,6 +169,7 @@ pub fn AdminPage() -> impl IntoView {
                                             {if page.ready { l.t(T::PreflightReady).to_string() } else { format!("{errors} {}", l.t(T::PreflightBlocked)) }}
                                             {(warnings > 0).then(|| format!(", {warnings} {}", l.t(T::PreflightWarnings)))}
                                         </p>
+                                        {v9_summary.map(|t| view! { <p class="alert">{t}</p> })}
                                         <super::month::FindingsList locale=l findings links=true />
                                     </section>
                                 </Layout>

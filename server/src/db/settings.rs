@@ -13,6 +13,8 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sqlx::Row;
+use app::domain::register::{AssistantInput, RecipientInput};
+use std::collections::HashMap;
 use std::str::FromStr;
 
 #[async_trait]
@@ -228,12 +230,23 @@ impl SettingsStore for SqliteStore {
         q.fetch_all(self.c()).await.map_err(err)
     }
 
-    async fn person_by_personnummer(&mut self, tenant: i64, kind: PersonRef, personnummer: &str) -> RepoResult<Option<i64>> {
-        let sql = match kind {
-            PersonRef::Assistant(_) => "SELECT id FROM assistants WHERE tenant_id = $1 AND personnummer = $2",
-            PersonRef::Recipient(_) => "SELECT id FROM recipients WHERE tenant_id = $1 AND personnummer = $2",
-        };
-        sqlx::query_scalar(sql).bind(tenant).bind(personnummer).fetch_optional(self.c()).await.map_err(err)
+    async fn recipients_by_personnummer(&mut self, tenant: i64) -> RepoResult<HashMap<String, (i64, RecipientInput)>> {
+        let rows = sqlx::query("SELECT id, personnummer, first_name, last_name FROM recipients WHERE tenant_id = $1").bind(tenant).fetch_all(self.c()).await.map_err(err)?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get::<String, _>("personnummer"), (r.get("id"), RecipientInput { personnummer: String::new(), first_name: r.get("first_name"), last_name: r.get("last_name") })))
+            .collect())
+    }
+
+    async fn assistants_by_personnummer(&mut self, tenant: i64) -> RepoResult<HashMap<String, (i64, bool, AssistantInput)>> {
+        let rows = sqlx::query(&format!("SELECT {} FROM assistants WHERE tenant_id = $1", super::store::ASSISTANT_FORM_COLUMNS)).bind(tenant).fetch_all(self.c()).await.map_err(err)?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let (_, has_date, input) = super::store::assistant_input(r);
+                (r.get::<String, _>("personnummer"), (r.get("id"), has_date, input))
+            })
+            .collect())
     }
 
     async fn assignment_exists(&mut self, tenant: i64, assistant: i64, recipient: i64, from: NaiveDate) -> RepoResult<bool> {

@@ -547,37 +547,13 @@ impl Store for SqliteStore {
     }
 
     async fn assistant_form(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(String, bool, AssistantInput)>> {
-        let r = sqlx::query(
-            "SELECT personnummer, first_name, last_name, birth_date, eea_resident, regime, period_start, period_months, allow_24h_shifts,
-                    collective_agreement, employer, other_employer_name, other_employer_org, phone
-             FROM assistants WHERE tenant_id = $1 AND id = $2",
-        )
+        let r = sqlx::query(&format!("SELECT {ASSISTANT_FORM_COLUMNS} FROM assistants WHERE tenant_id = $1 AND id = $2"))
         .bind(tenant)
         .bind(id)
         .fetch_optional(self.c())
         .await
         .map_err(err)?;
-        Ok(r.map(|r| {
-            let pnr = Personnummer::parse(r.get::<&str, _>("personnummer")).ok();
-            let input = AssistantInput {
-                personnummer: String::new(),
-                first_name: r.get("first_name"),
-                last_name: r.get("last_name"),
-                birth_date: r.get::<Option<String>, _>("birth_date").unwrap_or_default(),
-                eea_resident: r.get::<i64, _>("eea_resident") != 0,
-                regime: r.get("regime"),
-                // What the engine uses when nothing is stored (db::people), so a save keeps it.
-                period_start: r.get::<Option<String>, _>("period_start").unwrap_or_else(|| super::people::DEFAULT_PERIOD_START.into()),
-                period_months: r.get::<Option<i64>, _>("period_months").unwrap_or(super::people::DEFAULT_PERIOD_MONTHS).to_string(),
-                allow_24h_shifts: r.get::<i64, _>("allow_24h_shifts") != 0,
-                collective_agreement: r.get::<i64, _>("collective_agreement") != 0,
-                employer: r.get("employer"),
-                other_employer_name: r.get::<Option<String>, _>("other_employer_name").unwrap_or_default(),
-                other_employer_org: r.get::<Option<String>, _>("other_employer_org").unwrap_or_default(),
-                phone: r.get("phone"),
-            };
-            (pnr.as_ref().map(|p| p.masked()).unwrap_or_default(), pnr.is_some_and(|p| p.birth_date().is_some()), input)
-        }))
+        Ok(r.as_ref().map(assistant_input))
     }
 
     async fn save_assistant(&mut self, tenant: i64, id: Option<i64>, a: &AssistantData) -> RepoResult<Option<i64>> {
@@ -883,6 +859,34 @@ fn like_pattern(query: &str) -> String {
 }
 
 /// A stored personnummer as lists show it.
+/// The columns [`assistant_input`] reads.
+pub(super) const ASSISTANT_FORM_COLUMNS: &str = "id, personnummer, first_name, last_name, birth_date, eea_resident, regime, period_start, period_months, allow_24h_shifts,
+    collective_agreement, employer, other_employer_name, other_employer_org, phone";
+
+/// A stored assistant as the form shows it: (personnummer masked, whether the number carries a
+/// birth date, the form's fields with the number left empty).
+pub(super) fn assistant_input(r: &SqliteRow) -> (String, bool, AssistantInput) {
+    let pnr = Personnummer::parse(r.get::<&str, _>("personnummer")).ok();
+    let input = AssistantInput {
+        personnummer: String::new(),
+        first_name: r.get("first_name"),
+        last_name: r.get("last_name"),
+        birth_date: r.get::<Option<String>, _>("birth_date").unwrap_or_default(),
+        eea_resident: r.get::<i64, _>("eea_resident") != 0,
+        regime: r.get("regime"),
+        // What the engine uses when nothing is stored (db::people), so a save keeps it.
+        period_start: r.get::<Option<String>, _>("period_start").unwrap_or_else(|| super::people::DEFAULT_PERIOD_START.into()),
+        period_months: r.get::<Option<i64>, _>("period_months").unwrap_or(super::people::DEFAULT_PERIOD_MONTHS).to_string(),
+        allow_24h_shifts: r.get::<i64, _>("allow_24h_shifts") != 0,
+        collective_agreement: r.get::<i64, _>("collective_agreement") != 0,
+        employer: r.get("employer"),
+        other_employer_name: r.get::<Option<String>, _>("other_employer_name").unwrap_or_default(),
+        other_employer_org: r.get::<Option<String>, _>("other_employer_org").unwrap_or_default(),
+        phone: r.get("phone"),
+    };
+    (pnr.as_ref().map(|p| p.masked()).unwrap_or_default(), pnr.is_some_and(|p| p.birth_date().is_some()), input)
+}
+
 pub(super) fn masked(pnr: &str) -> String {
     Personnummer::parse(pnr).map(|p| p.masked()).unwrap_or_else(|_| "********-****".into())
 }
