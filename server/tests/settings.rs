@@ -357,3 +357,24 @@ async fn another_municipalitys_administrator_gets_404_for_every_page_form_and_ex
     let (_, dash) = app.page(&other, &format!("/admin?manad={prev}")).await;
     assert!(!dash.contains("Anna Andersson"));
 }
+
+#[tokio::test]
+async fn the_dashboard_shows_who_has_not_acted_and_payable_hours_against_the_decision() {
+    use chrono::Datelike;
+    let app = spawn_app().await;
+    let (admin, _) = app.login("admin").await;
+    let today = app::api::service::today();
+    let prev = app::domain::ReportMonth::of(today).previous();
+    let (_, page) = app.page(&admin, &format!("/admin?manad={prev}")).await;
+    // Anna's 8 day shifts for Bo, submitted: 64 payable hours of his 160 a month.
+    assert!(page.contains("Bo Berg: 64,00 h av beviljade 160,00 h"), "{}", page.split("grants-title").nth(1).unwrap_or(&page));
+    assert!(page.contains("Bo Berg har inte godkänt tiden från Anna Andersson"));
+    // Each finding links to where it is fixed.
+    assert!(page.contains("class=\"finding-link\""));
+    if today.day() > 1 {
+        // This month Anna has drafted night shifts for Cecilia but not submitted them.
+        let (_, page) = app.page(&admin, &format!("/admin?manad={}&visa=atgard", app::domain::ReportMonth::of(today))).await;
+        assert!(page.contains("Anna Andersson har inte skickat in tiden för Cecilia Carlsson"), "{}", page.split("not-acted-title").nth(1).unwrap_or(&page));
+        assert!(page.contains("id=\"par-1-2\""), "the draft is listed under needs action");
+    }
+}

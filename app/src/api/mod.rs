@@ -149,6 +149,8 @@ pub struct MonthView {
     pub status: MonthStatus,
     pub rejected_reason: Option<String>,
     pub rows: Vec<RowView>,
+    /// How many rows the month has (also where `rows` is left empty, as on the dashboard).
+    pub row_count: usize,
     /// SHA-256 of the rows as shown: an approval must be of exactly this content.
     pub content_hash: String,
     pub totals: Totals,

@@ -250,6 +250,7 @@ fn month_views_with(records: Vec<MonthRecord>, rows: &[StoredRow], detail: bool)
                 recipient: Person { id: m.recipient_id, name: m.recipient_name },
                 status: m.status,
                 rejected_reason: m.rejected_reason,
+                row_count: rows.len(),
                 content_hash: if detail { crate::domain::row::content_hash(rows.iter().map(|r| &r.row)) } else { String::new() },
                 rows: if detail { rows.into_iter().map(row_view).collect() } else { vec![] },
                 payable: format!("{:.2}", totals.payable_hours().round_dp(2)),
@@ -465,11 +466,11 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, filter: &str) -> Re
         .collect();
     let errors = pairs_with_errors(&preflight.findings, &rows);
     let has_errors = |m: &MonthView| errors.contains(&(m.assistant.id, m.recipient.id));
-    let needs_action = |m: &MonthView| matches!(m.status, MonthStatus::Submitted | MonthStatus::Approved) || (m.status == MonthStatus::Draft && !m.rows.is_empty());
+    let needs_action = |m: &MonthView| matches!(m.status, MonthStatus::Submitted | MonthStatus::Approved) || (m.status == MonthStatus::Draft && m.row_count > 0);
     let not_acted = months
         .iter()
         .filter_map(|m| match m.status {
-            MonthStatus::Draft if !m.rows.is_empty() => Some(NotActed { key: m.key, assistant: m.assistant.id, recipient: m.recipient.id, who: m.assistant.name.clone(), what: T::NotSubmittedFor, whom: m.recipient.name.clone() }),
+            MonthStatus::Draft if m.row_count > 0 => Some(NotActed { key: m.key, assistant: m.assistant.id, recipient: m.recipient.id, who: m.assistant.name.clone(), what: T::NotSubmittedFor, whom: m.recipient.name.clone() }),
             MonthStatus::Submitted => Some(NotActed { key: m.key, assistant: m.assistant.id, recipient: m.recipient.id, who: m.recipient.name.clone(), what: T::NotApprovedFrom, whom: m.assistant.name.clone() }),
             _ => None,
         })
@@ -538,7 +539,7 @@ async fn month_preflight_of(db: &mut Box<dyn Store>, c: &Caller, month: ReportMo
         .collect();
     let states: Vec<MonthState> = months
         .iter()
-        .filter(|m| !m.rows.is_empty() || m.status != MonthStatus::Draft)
+        .filter(|m| m.row_count > 0 || m.status != MonthStatus::Draft)
         .map(|m| MonthState { assistant: m.assistant.id, recipient: m.recipient.id, status: m.status })
         .collect();
     let config = db.rule_config(c.tenant_id).await.map_err(internal)?;
@@ -566,7 +567,7 @@ pub async fn month_csv(cx: &Cx, month: ReportMonth, locale: Locale, final_export
     let mut db = cx.db().await?;
     let rows = db.month_rows(c.tenant_id, month, None).await.map_err(internal)?;
     let records = db.month_records(c.tenant_id, month, None, None).await.map_err(internal)?;
-    let months: Vec<MonthView> = month_views(records, &rows).into_iter().filter(|m| !m.rows.is_empty() || m.status != MonthStatus::Draft).collect();
+    let months: Vec<MonthView> = month_views(records, &rows).into_iter().filter(|m| m.row_count > 0 || m.status != MonthStatus::Draft).collect();
     let done = |s: MonthStatus| matches!(s, MonthStatus::Attested | MonthStatus::Exported);
     if final_export {
         let missing: Vec<String> = months
