@@ -205,7 +205,7 @@ pub async fn assistant_form(cx: &Cx, id: Option<i64>) -> Result<AssistantFormPag
     let (account, assignments, recipients, personnummer_full) = match id {
         Some(id) => {
             let mut db = cx.db().await?;
-            let account = db.assistant_account(c.tenant_id, id).await.map_err(internal)?.map(|(_, u, active)| (u, active));
+            let account = db.account_of(c.tenant_id, super::repo::AccountOwner::Assistant(id)).await.map_err(internal)?.map(|(_, u, active)| (u, active));
             let assignments = db.assignments_of(c.tenant_id, id).await.map_err(internal)?;
             let recipients = db.recipient_choices(c.tenant_id).await.map_err(internal)?.into_iter().map(|(id, name)| Person { id, name }).collect();
             (account, assignments, recipients, revealed(&mut db, c, &flash, "assistant", id).await?)

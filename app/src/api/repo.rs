@@ -197,8 +197,6 @@ pub trait Store: SettingsStore + Send {
     async fn add_assignment(&mut self, tenant: i64, assistant: i64, a: &crate::domain::register::AssignmentData) -> RepoResult<Option<Result<i64, crate::domain::register::AssignmentError>>>;
     /// Ends an assignment of the tenant's on `valid_to` (history is kept); false if not theirs.
     async fn end_assignment(&mut self, tenant: i64, assistant: i64, id: i64, valid_to: NaiveDate) -> RepoResult<bool>;
-    /// The login of one of the tenant's assistants: (user id, username, active).
-    async fn assistant_account(&mut self, tenant: i64, assistant: i64) -> RepoResult<Option<(i64, String, bool)>>;
     /// Creates a login without a usable password (the person chooses one through an
     /// invitation); `Conflict::Duplicate` when the username (or a representative's
     /// personnummer) is taken.

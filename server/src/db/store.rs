@@ -599,16 +599,6 @@ impl Store for SqliteStore {
             .map_err(err)
     }
 
-    async fn assistant_account(&mut self, tenant: i64, assistant: i64) -> RepoResult<Option<(i64, String, bool)>> {
-        let r = sqlx::query("SELECT id, username, active FROM users WHERE tenant_id = $1 AND assistant_id = $2 AND role = 'assistant' ORDER BY id LIMIT 1")
-            .bind(tenant)
-            .bind(assistant)
-            .fetch_optional(self.c())
-            .await
-            .map_err(err)?;
-        Ok(r.map(|r| (r.get("id"), r.get("username"), r.get::<i64, _>("active") != 0)))
-    }
-
     async fn create_account(&mut self, tenant: i64, l: &NewLogin<'_>) -> RepoResult<i64> {
         // "!" is no PHC string: no password verifies against it until one is chosen.
         sqlx::query_scalar(
