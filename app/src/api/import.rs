@@ -408,7 +408,6 @@ pub async fn import(cx: &Cx, draft: &str, key: Option<&str>) -> Result<Outcome, 
     };
     let kind = serde_json::from_str::<ImportReport>(&report).map_err(internal)?.kind;
     let report = run(&mut db, c.tenant_id, kind, &bytes, today()).await.map_err(internal)?;
-    let back = format!("/admin/import?utkast={id}");
     if report.refused() > 0 {
         // Something changed since the dry run: nothing is imported, the new report is shown.
         drop(db);
@@ -423,6 +422,5 @@ pub async fn import(cx: &Cx, draft: &str, key: Option<&str>) -> Result<Outcome, 
     let updated = report.count(|r| matches!(r, LineResult::Updated(_)));
     let after = serde_json::json!({ "kind": kind.code(), "lines": report.lines.len(), "created": created, "updated": updated, "sha256": crate::domain::fk::sha256_hex(&bytes) }).to_string();
     let audit = AuditEntry { after: Some(after), ..cx.audit_entry("import.csv", format!("import {}", kind.code())) };
-    let _ = back;
     commit(db, c.user_id, key, audit, said("/admin/import".into(), Flash { notice: Some(T::ImportDone), count: Some(created + updated), ..Default::default() })).await
 }
