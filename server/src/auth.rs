@@ -7,6 +7,7 @@
 use crate::forms::{cx, page_error};
 use crate::AppState;
 use app::api::repo::{AuditEntry, Throttle};
+use app::api::signing::Confirmation;
 use app::api::service::{
     login_message_cookie, now_unix, random_token, ClientAddr, Cx, MAX_USERNAME, SESSION_CSRF, SESSION_LOGIN_AT, SESSION_SEEN, SESSION_USER,
 };
@@ -183,6 +184,44 @@ pub async fn login(State(state): State<AppState>, session: Session, client: Opti
         Err(_) => "/",
     };
     Redirect::to(start).into_response()
+}
+
+/// Checks the caller's password again before a signature. A wrong one counts toward the same
+/// per-username throttle as a failed login and is recorded (never the password); nothing
+/// else happens.
+pub async fn confirm_password(state: &AppState, cx: &Cx, password: &str) -> Result<Confirmation, Response> {
+    let Some(c) = cx.caller.as_ref() else { return Ok(Confirmation::Missing) };
+    if password.is_empty() {
+        return Ok(Confirmation::Missing);
+    }
+    if password.len() > 1024 {
+        return Ok(Confirmation::WrongPassword);
+    }
+    let login = async { state.api.repo.read().await?.login_of(c.user_id).await };
+    let Some((username, hash)) = login.await.map_err(internal)? else { return Ok(Confirmation::WrongPassword) };
+    let key = format!("user:{}", username.to_lowercase());
+    let now = now_unix();
+    let audit = |action: &'static str| AuditEntry { action, subject: "signature.confirm".into(), ..cx.audit_entry(action, String::new()) };
+    let throttle = async { state.api.repo.read().await?.throttle(&key).await };
+    if throttle.await.map_err(internal)?.blocked_until > now {
+        write_audit(state, audit("confirm.throttled")).await.map_err(internal)?;
+        return Ok(Confirmation::Throttled);
+    }
+    if verify_password(password.to_string(), hash).await {
+        return Ok(Confirmation::Confirmed);
+    }
+    let result: Result<(), app::api::repo::RepoError> = async {
+        let mut db = state.api.repo.write().await?;
+        let t = db.throttle(&key).await?;
+        let fresh = if now - t.blocked_until > FORGET_AFTER && t.blocked_until > 0 { Throttle::default() } else { t };
+        let u = PER_USERNAME.fail(fresh, now);
+        db.set_throttle(&key, u, now).await?;
+        db.audit(&audit(if u.failures >= PER_USERNAME.lock_at { "confirm.locked" } else { "confirm.failed" })).await?;
+        db.finish().await
+    }
+    .await;
+    result.map_err(internal)?;
+    Ok(Confirmation::WrongPassword)
 }
 
 async fn write_audit(state: &AppState, entry: AuditEntry) -> Result<(), app::api::repo::RepoError> {

@@ -17,7 +17,8 @@ pub const DEMO_LOGINS: &[(&str, &str, &str)] = &[
     ("anna", "assistant", "Anna Andersson, assistent åt Bo och Cecilia"),
     ("david", "assistant", "David Dahl, assistent åt Bo"),
     ("bo", "recipient", "Bo Berg, brukare"),
-    ("eva", "representative", "Eva Ek, god man för Cecilia Carlsson"),
+    ("eva", "representative", "Eva Ek, god man för Cecilia Carlsson och vårdnadshavare för Elis Ek"),
+    ("hanna", "assistant", "Hanna Lind, assistent åt Bo"),
     ("admin.provstad", "admin", "Provstad kommun (annan kommun)"),
     ("frida", "assistant", "Frida Falk, Provstad"),
     ("gustav", "recipient", "Gustav Gran, Provstad"),
@@ -50,11 +51,13 @@ pub async fn seed(pool: &SqlitePool, today: NaiveDate) -> Result<(), Box<dyn std
     let bo = exec(tx, person, &[&a, "194503150049", "Bo", "Berg"]).await?.to_string();
     let cecilia = exec(tx, person, &[&a, "201209190501", "Cecilia", "Carlsson"]).await?.to_string();
     let gustav = exec(tx, person, &[&b, "195707040407", "Gustav", "Gran"]).await?.to_string();
+    let elis = exec(tx, person, &[&a, "201506212388", "Elis", "Ek"]).await?.to_string();
 
     let asst = "INSERT INTO assistants (tenant_id, personnummer, first_name, last_name) VALUES ($1, $2, $3, $4)";
     let anna = exec(tx, asst, &[&a, "197005120105", "Anna", "Andersson"]).await?.to_string();
     let david = exec(tx, asst, &[&a, "198811040206", "David", "Dahl"]).await?.to_string();
     let frida = exec(tx, asst, &[&b, "199202280302", "Frida", "Falk"]).await?.to_string();
+    let hanna = exec(tx, asst, &[&a, "199003142487", "Hanna", "Lind"]).await?.to_string();
 
     let user = "INSERT INTO users (tenant_id, username, password_hash, display_name, role, assistant_id, recipient_id) VALUES ($1, $2, $3, $4, $5, $6, $7)";
     let q = |t: &str, u: &str, name: &str, role: &str, asst: Option<&str>, rec: Option<&str>| {
@@ -69,10 +72,12 @@ pub async fn seed(pool: &SqlitePool, today: NaiveDate) -> Result<(), Box<dyn std
     q(&a, "david", "David Dahl", "assistant", Some(&david), None).await?;
     q(&a, "bo", "Bo Berg", "recipient", None, Some(&bo)).await?;
     let eva = q(&a, "eva", "Eva Ek", "representative", None, None).await?;
+    q(&a, "hanna", "Hanna Lind", "assistant", Some(&hanna), None).await?;
     q(&b, "admin.provstad", "Per Provare", "admin", None, None).await?;
     q(&b, "frida", "Frida Falk", "assistant", Some(&frida), None).await?;
     q(&b, "gustav", "Gustav Gran", "recipient", None, Some(&gustav)).await?;
     exec(tx, "INSERT INTO representations (user_id, recipient_id, kind) VALUES ($1, $2, 'god_man')", &[&eva.to_string(), &cecilia]).await?;
+    exec(tx, "INSERT INTO representations (user_id, recipient_id, kind) VALUES ($1, $2, 'vardnadshavare')", &[&eva.to_string(), &elis]).await?;
 
     // Every demo assistant was reported to FK (3066 / E-IOA) when the assignment began.
     let assign = "INSERT INTO assignments (tenant_id, assistant_id, recipient_id, valid_from, fk_notified_on) VALUES ($1, $2, $3, '2024-01-01', '2024-01-01')";
@@ -80,14 +85,18 @@ pub async fn seed(pool: &SqlitePool, today: NaiveDate) -> Result<(), Box<dyn std
     exec(tx, assign, &[&a, &anna, &cecilia]).await?;
     exec(tx, assign, &[&a, &david, &bo]).await?;
     exec(tx, assign, &[&b, &frida, &gustav]).await?;
+    exec(tx, assign, &[&a, &david, &cecilia]).await?;
+    exec(tx, assign, &[&a, &david, &elis]).await?;
+    exec(tx, assign, &[&a, &hanna, &bo]).await?;
 
     // Decisions: Bo 160 h a month under SFB with waiting time; Cecilia 40 h a week with
-    // waiting time and standby; Gustav 120 h a month.
+    // waiting time and standby; Elis 20 h a week with waiting time; Gustav 120 h a month.
     let decision = "INSERT INTO decisions (tenant_id, recipient_id, funder, granted_per, granted_minutes, valid_from, valid_to, vantetid_allowed, beredskap_allowed, double_assistance)
                     VALUES ($1, $2, 'sfb', $3, $4, '2024-01-01', '2030-12-31', $5, $6, 0)";
     exec(tx, decision, &[&a, &bo, "month", "9600", "1", "0"]).await?;
     exec(tx, decision, &[&a, &cecilia, "week", "2400", "1", "1"]).await?;
     exec(tx, decision, &[&b, &gustav, "month", "7200", "0", "0"]).await?;
+    exec(tx, decision, &[&a, &elis, "week", "1200", "1", "0"]).await?;
 
     // Rows: Anna's previous month for Bo (weekday day shifts, submitted) and two night shifts
     // for Cecilia this month (waiting time at night).

@@ -104,23 +104,50 @@ pub async fn submit_month(State(state): State<AppState>, session: Session, clien
     answer(&cx, outcome).await
 }
 
-#[derive(Deserialize)]
-pub struct DecideForm {
-    #[serde(default)]
-    key: String,
-    #[serde(default)]
-    manad: String,
-    #[serde(default)]
-    decision: String,
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    hash: String,
+fn field<'a>(f: &'a [(String, String)], name: &str) -> &'a str {
+    f.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
 }
 
+/// Approve (a signature, after the password is typed again) or return a submitted month.
 pub async fn decide_month(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    let (cx, f, keys) = handler_prelude!(state, session, client, body, DecideForm);
-    let outcome = changes::decide_month(&cx, &f.key, &f.manad, &f.decision, &f.reason, &f.hash, idempotency_key(&keys.idem)).await;
+    let (cx, f, keys) = handler_prelude!(state, session, client, body, Vec<(String, String)>);
+    let decision = field(&f, "decision");
+    let confirmation = if decision == "approve" {
+        match crate::auth::confirm_password(&state, &cx, field(&f, "password")).await {
+            Ok(c) => c,
+            Err(r) => return r,
+        }
+    } else {
+        app::api::signing::Confirmation::Missing
+    };
+    let marked = f.iter().filter(|(k, _)| k == "mark").filter_map(|(_, v)| v.trim().parse::<i64>().ok()).collect();
+    let form = app::api::signing::DecisionForm { key: field(&f, "key"), decision, reason: field(&f, "reason"), hash: field(&f, "hash"), marked };
+    let outcome = app::api::signing::decide_month(&cx, &form, confirmation, idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
+}
+
+/// Return an approved month to the assistant with a reason.
+pub async fn return_month(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    let (cx, f, keys) = handler_prelude!(state, session, client, body, Vec<(String, String)>);
+    let outcome = app::api::signing::return_month(&cx, field(&f, "key"), field(&f, "reason"), idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
+}
+
+/// The räkning's answers (the signer) or its cost table (the provider).
+pub async fn save_claim(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    let (cx, f, keys) = handler_prelude!(state, session, client, body, Vec<(String, String)>);
+    let outcome = app::api::signing::save_claim(&cx, field(&f, "person"), field(&f, "manad"), &f, idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
+}
+
+/// Sign the räkning, after the password is typed again.
+pub async fn sign_claim(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    let (cx, f, keys) = handler_prelude!(state, session, client, body, Vec<(String, String)>);
+    let confirmation = match crate::auth::confirm_password(&state, &cx, field(&f, "password")).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let outcome = app::api::signing::sign_claim(&cx, field(&f, "person"), field(&f, "manad"), field(&f, "hash"), confirmation, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
 

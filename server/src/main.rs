@@ -16,8 +16,16 @@ async fn main() {
     let result = match args.first().map(String::as_str) {
         None => run().await,
         Some("admin") if args.get(1).map(String::as_str) == Some("create") => create_admin(&args[2..]).await,
+        Some("audit") if args.get(1).map(String::as_str) == Some("verify") => match audit_verify().await {
+            Ok(true) => Ok(()),
+            Ok(false) => std::process::exit(1),
+            Err(e) => Err(e),
+        },
         Some(_) => {
-            eprintln!("usage: server            (serve BITA; see README for configuration)\n       {}", admin::USAGE.trim_start_matches("usage: "));
+            eprintln!(
+                "usage: server            (serve BITA; see README for configuration)\n       server audit verify  (check every municipality's audit chain)\n       {}",
+                admin::USAGE.trim_start_matches("usage: ")
+            );
             std::process::exit(2);
         }
     };
@@ -50,6 +58,30 @@ async fn create_admin(args: &[String]) -> Result<(), Box<dyn std::error::Error +
     println!("Administrator {} created for {}.\nPassword (shown only now; change it after the first login): {password}", a.username, a.municipality);
     pool.close().await;
     Ok(())
+}
+
+/// `server audit verify`: checks every municipality's audit chain, names the first broken link
+/// of each, and says whether all hold (exit code 1 when one does not).
+async fn audit_verify() -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
+    let config = Config::from_env();
+    let pool = db::connect(&config.database_url).await?;
+    let reports = db::audit::verify_all(&pool).await?;
+    pool.close().await;
+    let mut ok = true;
+    for r in &reports {
+        let who = match r.tenant {
+            Some(id) => format!("municipality {id} ({})", r.name),
+            None => r.name.clone(),
+        };
+        match &r.result {
+            Ok(n) => println!("{who}: {n} entries, chain intact"),
+            Err(b) => {
+                ok = false;
+                println!("{who}: BROKEN at audit entry {}: {}", b.id, b.why.explain());
+            }
+        }
+    }
+    Ok(ok)
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {

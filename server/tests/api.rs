@@ -121,19 +121,19 @@ async fn an_assistant_cannot_add_rows_for_a_recipient_not_assigned_to_them() {
     let app = spawn_app().await;
     let cecilia = app.id("SELECT id FROM recipients WHERE first_name = 'Cecilia'").await.to_string();
     let gustav = app.id("SELECT id FROM recipients WHERE first_name = 'Gustav'").await.to_string();
-    let (david, _) = app.login("david").await;
+    let (hanna, _) = app.login("hanna").await;
     let day = next_month_day(3);
     let before = app.count_rows().await;
     for (recipient, why) in [(cecilia.as_str(), "same municipality, not assigned"), (gustav.as_str(), "another municipality"), ("999999", "unknown")] {
         let form = [("recipient", recipient), ("date", day.as_str()), ("start", "08:00"), ("end", "12:00"), ("kind", "aktiv")];
-        app.post(&david, "/assistent/rad", &form).await;
-        let (_, page) = app.page(&david, "/assistent").await;
+        app.post(&hanna, "/assistent/rad", &form).await;
+        let (_, page) = app.page(&hanna, "/assistent").await;
         assert!(page.contains("Du är inte assistent åt den brukaren"), "{why}: {page}");
         assert_eq!(app.count_rows().await, before, "{why}");
     }
     // Each attempt is in the audit log, and no empty month record was made for it.
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied' AND client = '127.0.0.1'").await, 3);
-    assert_eq!(app.id("SELECT COUNT(*) FROM month_reports WHERE assistant_id = (SELECT id FROM assistants WHERE first_name = 'David')").await, 0);
+    assert_eq!(app.id("SELECT COUNT(*) FROM month_reports WHERE assistant_id = (SELECT id FROM assistants WHERE first_name = 'Hanna')").await, 0);
 }
 
 #[tokio::test]
@@ -190,33 +190,34 @@ async fn a_recipient_cannot_approve_another_recipients_month() {
     let status = || async { sqlx::query_scalar::<_, String>(&format!("SELECT status FROM month_reports WHERE id = {key}")).fetch_one(&app.pool).await.unwrap() };
     assert_eq!(status().await, "submitted");
 
-    // Bo tries to approve it by sending its key: refused, unchanged.
+    // Bo tries to approve it by sending its key: unknown to him (404), unchanged, recorded.
     let (bo_c, _) = app.login("bo").await;
-    let to = app.post(&bo_c, "/brukare/beslut", &[("key", &key.to_string()), ("manad", &month), ("decision", "approve")]).await;
-    let (_, page) = app.page(&bo_c, &to).await;
-    assert!(page.contains("Det här får du inte göra"));
+    let k = key.to_string();
+    let form = [("key", k.as_str()), ("decision", "approve"), ("password", server::demo::DEMO_PASSWORD), ("csrf", bo_c.csrf.as_str()), ("idem", &common::key())];
+    assert_eq!(bo_c.post(app.url("/brukare/beslut")).form(&form).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.page(&bo_c, &format!("/brukare/granska?key={key}")).await.0, StatusCode::NOT_FOUND, "nor may he look at it");
     assert_eq!(status().await, "submitted");
-    // Another municipality's recipient: refused too.
+    // Another municipality's recipient: the same.
     let (gustav, _) = app.login("gustav").await;
-    app.post(&gustav, "/brukare/beslut", &[("key", &key.to_string()), ("manad", &month), ("decision", "approve")]).await;
+    let form = [("key", k.as_str()), ("decision", "approve"), ("csrf", gustav.csrf.as_str()), ("idem", &common::key())];
+    assert_eq!(gustav.post(app.url("/brukare/beslut")).form(&form).send().await.unwrap().status(), StatusCode::NOT_FOUND);
     assert_eq!(status().await, "submitted");
     // Bo does not even see it.
-    let (_, page) = app.page(&bo_c, &format!("/brukare?manad={month}")).await;
+    let (_, page) = app.page(&bo_c, "/brukare").await;
     assert!(!page.contains("Cecilia"));
 
     // Eva, god man for Cecilia, may; a return needs a reason.
     let (eva, _) = app.login("eva").await;
-    let to = app.post(&eva, "/brukare/beslut", &[("key", &key.to_string()), ("manad", &month), ("decision", "reject"), ("reason", "")]).await;
+    let to = app.post(&eva, "/brukare/beslut", &[("key", &k), ("decision", "reject"), ("reason", "")]).await;
     let (_, page) = app.page(&eva, &to).await;
-    assert!(page.contains("Skriv varför du returnerar tiden"));
+    assert!(page.contains("Skriv varför du returnerar tiden") && page.contains("aria-describedby=\"reject-reason-error\""), "the error sits at its field");
     assert_eq!(status().await, "submitted");
-    // An approval names the content it saw: a stale or missing hash is refused.
-    let to = app.post(&eva, "/brukare/beslut", &[("key", &key.to_string()), ("manad", &month), ("decision", "approve"), ("hash", "0")]).await;
+    // An approval names the document it saw: a stale hash is refused.
+    let to = app.post(&eva, "/brukare/beslut", &[("key", &k), ("decision", "approve"), ("hash", "0"), ("password", server::demo::DEMO_PASSWORD)]).await;
     let (_, page) = app.page(&eva, &to).await;
     assert!(page.contains("Månaden har ändrats"), "stale hash");
     assert_eq!(status().await, "submitted");
-    let hash = hash_on(&page);
-    app.post(&eva, "/brukare/beslut", &[("key", &key.to_string()), ("manad", &month), ("decision", "approve"), ("hash", &hash)]).await;
+    app.approve(&eva, &k).await;
     assert_eq!(status().await, "approved");
     let _ = bo;
 }

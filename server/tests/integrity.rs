@@ -115,13 +115,9 @@ async fn adds_racing_a_submit_or_an_approval_never_land_in_the_locked_month() {
     assert_eq!(stored_hash(&app, "Anna", cecilia_id, month).await, submitted, "no row landed after the submission");
 
     // Eva approves what she sees while twenty more adds race her approval.
-    let (_, page) = app.page(&eva, &format!("/brukare?manad={month}")).await;
     let key_id = app.id(&format!("SELECT id FROM month_reports WHERE recipient_id = {cecilia_id} AND month = '{month}'")).await.to_string();
-    let approve: Vec<(String, String)> =
-        [("key", key_id.as_str()), ("manad", &month.to_string()), ("decision", "approve"), ("hash", &hash_on(&page)), ("csrf", &eva.csrf), ("idem", &key())]
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+    let approve = app.approval_form(&eva, &key_id).await;
+    let shown = approve.iter().find(|(k, _)| k == "hash").unwrap().1.clone();
     let rows_before = app.count_rows().await;
     let barrier = Arc::new(Barrier::new(21));
     let mut tasks = vec![];
@@ -143,8 +139,8 @@ async fn adds_racing_a_submit_or_an_approval_never_land_in_the_locked_month() {
     let status: String = sqlx::query_scalar("SELECT status FROM month_reports WHERE id = $1").bind(key_id.parse::<i64>().unwrap()).fetch_one(&app.pool).await.unwrap();
     assert_eq!(status, "approved");
     assert_eq!(app.count_rows().await, rows_before, "nothing lands in a submitted or approved month");
-    let approved: String = sqlx::query_scalar("SELECT content_hash FROM month_events WHERE action = 'approve'").fetch_one(&app.pool).await.unwrap();
-    assert_eq!(stored_hash(&app, "Anna", cecilia_id, month).await, approved);
+    let approved: String = sqlx::query_scalar("SELECT sha256 FROM signatures WHERE voided_at IS NULL").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(approved, shown, "the signature is of the document the page showed");
     // The database refuses it too, whatever a future code path forgets.
     let locked = sqlx::query("DELETE FROM time_rows WHERE recipient_id = $1 AND work_date LIKE $2").bind(cecilia_id).bind(format!("{month}-%")).execute(&app.pool).await;
     assert!(locked.unwrap_err().to_string().contains("bita: month locked"));
@@ -452,8 +448,7 @@ async fn what_the_provider_attests_is_frozen_and_exported_byte_for_byte() {
     app.post(&anna, "/assistent/rad", &[("recipient", &cecilia), ("date", &format!("{month}-03")), ("start", "08:00"), ("end", "12:30"), ("kind", "aktiv")]).await;
     app.post(&anna, "/assistent/skicka", &[("recipient", &cecilia), ("manad", &month.to_string()), ("attest", "on")]).await;
     let key = app.id(&format!("SELECT id FROM month_reports WHERE recipient_id = {cecilia} AND month = '{month}'")).await.to_string();
-    let (_, page) = app.page(&eva, &format!("/brukare?manad={month}")).await;
-    app.post(&eva, "/brukare/beslut", &[("key", &key), ("manad", &month.to_string()), ("decision", "approve"), ("hash", &hash_on(&page))]).await;
+    app.approve(&eva, &key).await;
 
     // Two attestations at once (a double-click, two administrators): one frozen document.
     let attest: Vec<(String, String)> = [("key", key.as_str()), ("manad", &month.to_string()), ("csrf", &admin.csrf)].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
@@ -501,8 +496,7 @@ async fn bulk_attestation_takes_every_approved_month_without_errors_and_leaves_t
     }
     for (who, r) in [(&bo, &bo_id), (&eva, &cecilia)] {
         let key = app.id(&format!("SELECT id FROM month_reports WHERE recipient_id = {r} AND month = '{month}'")).await.to_string();
-        let (_, page) = app.page(who, &format!("/brukare?manad={month}")).await;
-        app.post(who, "/brukare/beslut", &[("key", &key), ("manad", &month.to_string()), ("decision", "approve"), ("hash", &hash_on(&page))]).await;
+        app.approve(who, &key).await;
     }
     assert_eq!(app.id(&format!("SELECT COUNT(*) FROM month_reports WHERE month = '{month}' AND status = 'approved'")).await, 2);
     let to = app.post(&admin, "/admin/attestera-alla", &[("manad", &month.to_string())]).await;

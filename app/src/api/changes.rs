@@ -9,10 +9,9 @@ use super::service::{internal, row_view, today, Cx};
 use super::*;
 use crate::domain::row::content_hash;
 use crate::domain::rules::{blocks_saving, check_assistant, check_row, Finding, RowRecord, RuleId, Severity};
-use crate::domain::text::{clean_text, MAX_TEXT};
 
 /// The path of a page for a month.
-fn page(path: &str, month: Option<ReportMonth>) -> String {
+pub(super) fn page(path: &str, month: Option<ReportMonth>) -> String {
     match month {
         Some(m) => format!("{path}?manad={m}"),
         None => path.to_string(),
@@ -23,11 +22,11 @@ pub(super) fn said(to: String, flash: Flash) -> Outcome {
     Outcome { to, flash }
 }
 
-fn error(to: String, t: T) -> Outcome {
+pub(super) fn error(to: String, t: T) -> Outcome {
     said(to, Flash { error: Some(t), ..Default::default() })
 }
 
-fn notice(to: String, t: T) -> Outcome {
+pub(super) fn notice(to: String, t: T) -> Outcome {
     said(to, Flash { notice: Some(t), ..Default::default() })
 }
 
@@ -55,7 +54,7 @@ pub(super) async fn commit(mut db: Box<dyn Store>, user: i64, key: Option<&str>,
 }
 
 /// Stores the outcome under the form's key and commits (the change's audit entries are written).
-async fn remember_and_commit(mut db: Box<dyn Store>, user: i64, key: Option<&str>, action: &str, outcome: Outcome) -> Result<Outcome, PageError> {
+pub(super) async fn remember_and_commit(mut db: Box<dyn Store>, user: i64, key: Option<&str>, action: &str, outcome: Outcome) -> Result<Outcome, PageError> {
     if let Some(k) = key {
         let json = serde_json::to_string(&outcome).map_err(internal)?;
         db.remember_outcome(user, k, action, &json).await.map_err(internal)?;
@@ -67,7 +66,7 @@ async fn remember_and_commit(mut db: Box<dyn Store>, user: i64, key: Option<&str
 /// Records a refused attempt to reach what is not the caller's (another assistant's row,
 /// another recipient's month, another municipality's id), in a transaction of its own: the
 /// change itself was rolled back.
-async fn denied(cx: &Cx, subject: String) -> Result<(), PageError> {
+pub(super) async fn denied(cx: &Cx, subject: String) -> Result<(), PageError> {
     let mut db = cx.repo.write().await.map_err(internal)?;
     db.audit(&cx.audit_entry("access.denied", subject)).await.map_err(internal)?;
     db.finish().await.map_err(internal)
@@ -225,102 +224,40 @@ pub async fn submit_month(cx: &Cx, recipient: &str, month: &str, attest: &str, k
         return Ok(error(back, T::NotAllowed));
     }
     let hash = content_hash(rows.iter().map(|r| &r.row));
-    db.month_event(c.tenant_id, id, c.user_id, "submit", None, &hash).await.map_err(internal)?;
+    db.month_event(c.tenant_id, id, c.user_id, "submit", None, &hash, None).await.map_err(internal)?;
     let audit = AuditEntry { after: Some(format!("{{\"status\":\"submitted\",\"content_hash\":\"{hash}\"}}")), ..cx.audit_entry("month.submit", format!("month {id}")) };
     commit(db, c.user_id, key, audit, notice(back, T::MonthSubmitted)).await
 }
 
-/// The recipient (or representative) approves, or returns with a reason, a submitted month
-/// of a recipient they act for. An approval must be of the content the page showed (`hash`).
-pub async fn decide_month(cx: &Cx, month_key: &str, month: &str, decision: &str, reason: &str, hash: &str, key: Option<&str>) -> Result<Outcome, PageError> {
-    let c = cx.require(&[Role::Recipient, Role::Representative])?;
-    let back = page("/brukare", ReportMonth::parse(month));
-    let Ok(id) = month_key.trim().parse::<i64>() else {
-        return Ok(error(back, T::NotAllowed));
-    };
-    let approve = match decision {
-        "approve" => true,
-        "reject" => false,
-        _ => return Ok(error(back, T::NotAllowed)),
-    };
-    let keep_typed = |t: T| said(back.clone(), Flash { error: Some(t), reject_form: (!approve).then(|| (id, reason.chars().take(MAX_TEXT * 2).collect())), ..Default::default() });
-    let reason = match clean_text(reason, MAX_TEXT) {
-        Ok(r) => r,
-        Err(e) => return Ok(keep_typed(e.message())),
-    };
-    if !approve && reason.is_empty() {
-        return Ok(keep_typed(T::RejectNeedsReason));
-    }
-    let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
-    };
-    let record = db.month_record_by_id(c.tenant_id, id).await.map_err(internal)?;
-    let Some((record, report_month)) = record.filter(|(r, _)| c.recipient_ids.contains(&r.recipient_id)) else {
-        tracing::warn!(user = c.user_id, month_report = id, "attempt to decide a month the caller does not act for");
-        drop(db);
-        denied(cx, format!("month.{decision} month {id}")).await?;
-        return Ok(error(back, T::NotAllowed));
-    };
-    let rows = db.month_rows(c.tenant_id, report_month, Some(&[record.recipient_id])).await.map_err(internal)?;
-    let current = content_hash(rows.iter().filter(|r| r.assistant_id == record.assistant_id).map(|r| &r.row));
-    if approve && hash.trim() != current {
-        return Ok(error(back, T::MonthChanged));
-    }
-    let (to, action, event) = if approve { (MonthStatus::Approved, "month.approve", "approve") } else { (MonthStatus::Draft, "month.reject", "reject") };
-    let reason = (!approve).then_some(reason);
-    if !db.transition(c.tenant_id, id, MonthStatus::Submitted, to, c.user_id, reason.as_deref()).await.map_err(internal)? {
-        return Ok(error(back, T::NotAllowed));
-    }
-    db.month_event(c.tenant_id, id, c.user_id, event, reason.as_deref(), &current).await.map_err(internal)?;
-    let after = serde_json::json!({ "status": to.code(), "reason": reason, "content_hash": current }).to_string();
-    let audit = AuditEntry { after: Some(after), ..cx.audit_entry(action, format!("month {id}")) };
-    commit(db, c.user_id, key, audit, notice(back, if approve { T::MonthApproved } else { T::MonthRejected })).await
-}
-
-/// Attests one approved month inside `db`'s transaction: the content must be what the
-/// recipient approved; the 3059 is built, frozen (its exact bytes and SHA-256 stored) and the
-/// month moves to attested, with its history. Returns why not, when it cannot.
+/// Attests one approved month inside `db`'s transaction: the 3059 must still be the document
+/// the recipient signed (else their approval is voided, visibly, and the month needs approval
+/// again); it gets the provider's signature, is frozen (its exact bytes, SHA-256 and day parts
+/// stored) and the month moves to attested, with its history. Returns why not, when it cannot.
 async fn attest_in(db: &mut Box<dyn Store>, cx: &Cx, tenant: i64, user: i64, id: i64) -> Result<Result<String, T>, PageError> {
-    use crate::domain::fk::{Tidsredovisning, Underskrifter};
     let Some((record, month)) = db.month_record_by_id(tenant, id).await.map_err(internal)? else {
         return Ok(Err(T::NotAllowed));
     };
     if record.status != MonthStatus::Approved {
         return Ok(Err(T::AttestNeedsApproval));
     }
-    // The previous month's last night reaches into this month's first day.
-    let rows = db.rows_between(tenant, month.first_day() - chrono::Duration::days(1), month.last_day()).await.map_err(internal)?;
-    let pair: Vec<&StoredRow> = rows.iter().filter(|r| r.assistant_id == record.assistant_id && r.recipient_id == record.recipient_id).collect();
-    let in_month: Vec<&StoredRow> = pair.iter().copied().filter(|r| month.contains(r.row.date())).collect();
-    let current = content_hash(in_month.iter().map(|r| &r.row));
-    let approved = db.last_event(tenant, id, "approve").await.map_err(internal)?.and_then(|(_, h)| h);
-    if approved.as_deref() != Some(current.as_str()) {
-        return Ok(Err(T::AttestContentChanged));
-    }
-    let people = db.people(tenant).await.map_err(internal)?;
-    let (Some(assistant), Some(recipient), Some(provider)) =
-        (people.assistants.get(&record.assistant_id), people.recipients.get(&record.recipient_id), db.provider(tenant).await.map_err(internal)?)
-    else {
-        return Ok(Err(T::AttestPeopleMissing));
+    let mut doc = match super::signing::check_approval(db, cx, tenant, user, &record, month).await? {
+        Ok(doc) => doc,
+        Err(t) => return Ok(Err(t)),
     };
-    let report_id = super::service::random_uuid();
-    let refs: Vec<&crate::domain::TimeRow> = pair.iter().map(|r| &r.row).collect();
-    let Ok(mut report) = Tidsredovisning::build(&report_id, month, recipient, assistant, &provider, &refs) else {
-        return Err(PageError::Internal);
-    };
-    let submitted = db.last_event(tenant, id, "submit").await.map_err(internal)?.and_then(|(at, _)| chrono::NaiveDate::parse_from_str(at.get(..10)?, "%Y-%m-%d").ok());
-    report.underskrifter = Underskrifter { anordnare_datum: Some(today()), anordnare_telefon: Some(provider.phone.clone()), assistent_datum: submitted, assistent_telefon: None };
-    let frozen = report.freeze();
-    db.store_frozen(tenant, id, &frozen, user).await.map_err(|e| match e {
+    let provider = db.provider(tenant).await.map_err(internal)?.ok_or(PageError::Internal)?;
+    doc.report.underskrifter.anordnare_datum = Some(today());
+    doc.report.underskrifter.anordnare_telefon = Some(provider.phone.clone());
+    let frozen = doc.report.freeze();
+    let parts = serde_json::to_string(&doc.report.rader).map_err(internal)?;
+    db.store_frozen(tenant, id, &frozen, &parts, user).await.map_err(|e| match e {
         RepoError::Conflict(_) => PageError::Internal,
         e => internal(e),
     })?;
     if !db.transition(tenant, id, MonthStatus::Approved, MonthStatus::Attested, user, None).await.map_err(internal)? {
         return Ok(Err(T::AttestNeedsApproval));
     }
-    db.month_event(tenant, id, user, "attest", None, &current).await.map_err(internal)?;
-    let after = serde_json::json!({ "status": "attested", "report_id": frozen.id, "sha256": frozen.sha256, "content_hash": current }).to_string();
+    db.month_event(tenant, id, user, "attest", None, &frozen.sha256, None).await.map_err(internal)?;
+    let after = serde_json::json!({ "status": "attested", "report_id": frozen.id, "sha256": frozen.sha256, "approved": doc.sha256 }).to_string();
     db.audit(&AuditEntry { after: Some(after), ..cx.audit_entry("month.attest", format!("month {id}")) }).await.map_err(internal)?;
     Ok(Ok(frozen.sha256))
 }
@@ -339,11 +276,12 @@ pub async fn attest_month(cx: &Cx, month_key: &str, month: &str, key: Option<&st
     if db.month_record_by_id(c.tenant_id, id).await.map_err(internal)?.is_none() {
         return Err(PageError::NotFound);
     }
-    match attest_in(&mut db, cx, c.tenant_id, c.user_id, id).await? {
-        Err(t) => Ok(error(back, t)),
-        // attest_in wrote the audit entry.
-        Ok(_) => remember_and_commit(db, c.user_id, key, "month.attest", notice(back, T::MonthAttested)).await,
-    }
+    // attest_in wrote the audit entries; a voided approval is kept too.
+    let outcome = match attest_in(&mut db, cx, c.tenant_id, c.user_id, id).await? {
+        Err(t) => error(back, t),
+        Ok(_) => notice(back, T::MonthAttested),
+    };
+    remember_and_commit(db, c.user_id, key, "month.attest", outcome).await
 }
 
 /// The provider attests, in one transaction, every approved month of `month` whose rows the

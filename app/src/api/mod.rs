@@ -19,8 +19,11 @@ pub mod import;
 pub mod register;
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod review;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod signing;
 #[cfg(feature = "ssr")]
 pub mod settings;
 
@@ -137,6 +140,9 @@ pub struct RowView {
     pub dst: bool,
     /// Starts or ends in the hour that happens twice the night summer time ends.
     pub repeated_hour: bool,
+    /// The recipient marked it as wrong when returning the month.
+    #[serde(default)]
+    pub marked: bool,
 }
 
 /// One assistant × recipient × month.
@@ -151,8 +157,6 @@ pub struct MonthView {
     pub rows: Vec<RowView>,
     /// How many rows the month has (also where `rows` is left empty, as on the dashboard).
     pub row_count: usize,
-    /// SHA-256 of the rows as shown: an approval must be of exactly this content.
-    pub content_hash: String,
     pub totals: Totals,
     /// Payable hours, rounded to two decimals for presentation.
     pub payable: String,
@@ -181,15 +185,6 @@ pub struct AssistantPage {
     pub flash: Flash,
     /// The add-row form's idempotency key.
     pub form_key: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RecipientPage {
-    pub me: Me,
-    pub month: ReportMonth,
-    pub acting_for: Vec<Person>,
-    pub months: Vec<MonthView>,
-    pub flash: Flash,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -420,7 +415,7 @@ pub type PageResult<P> = Result<P, PageError>;
 
 /// A server function's failure, with the HTTP status that says it (401, 403, 500).
 #[cfg(feature = "ssr")]
-fn failed(e: PageError) -> PageError {
+pub(crate) fn failed(e: PageError) -> PageError {
     use axum::http::StatusCode;
     if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
         r.set_status(match e {
@@ -442,12 +437,6 @@ fn month_arg(month: Option<String>) -> Option<ReportMonth> {
 pub async fn load_assistant_page(month: Option<String>) -> PageResult<AssistantPage> {
     let cx = service::Cx::from_request().await.map_err(failed)?;
     service::assistant_page(&cx, month_arg(month)).await.map_err(failed)
-}
-
-#[server(prefix = "/api", endpoint = "load_recipient_page")]
-pub async fn load_recipient_page(month: Option<String>) -> PageResult<RecipientPage> {
-    let cx = service::Cx::from_request().await.map_err(failed)?;
-    service::recipient_page(&cx, month_arg(month)).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_admin_page")]

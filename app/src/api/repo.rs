@@ -119,7 +119,7 @@ pub trait Repo: Send + Sync + 'static {
 /// Every query, on one connection or inside one transaction. Every method that reads or
 /// writes people's data takes the tenant, so no query can forget it.
 #[async_trait::async_trait]
-pub trait Store: SettingsStore + Send {
+pub trait Store: SettingsStore + SigningStore + Send {
     /// Commits a write transaction (a no-op for reads).
     async fn finish(self: Box<Self>) -> RepoResult<()>;
 
@@ -153,7 +153,8 @@ pub trait Store: SettingsStore + Send {
     /// Moves a month from `from` to `to` (compare and set); false if it was not in `from`.
     async fn transition(&mut self, tenant: i64, id: i64, from: MonthStatus, to: MonthStatus, by_user: i64, reason: Option<&str>) -> RepoResult<bool>;
     /// Appends a step to the month's history (kept: a resubmission erases nothing).
-    async fn month_event(&mut self, tenant: i64, month_id: i64, user: i64, action: &str, reason: Option<&str>, content_hash: &str) -> RepoResult<()>;
+    /// `snapshot`: for a rejection, the rows as the recipient saw them and which they marked.
+    async fn month_event(&mut self, tenant: i64, month_id: i64, user: i64, action: &str, reason: Option<&str>, content_hash: &str, snapshot: Option<&str>) -> RepoResult<()>;
 
     /// What the per-row rules need for each recipient the assistant is assigned to (or one).
     async fn row_facts(&mut self, tenant: i64, assistant: i64, recipient: Option<i64>) -> RepoResult<Vec<RowFacts>>;
@@ -215,7 +216,8 @@ pub trait Store: SettingsStore + Send {
     /// The latest step of `action` in a month's history: when (ISO instant) and the content hash.
     async fn last_event(&mut self, tenant: i64, month_id: i64, action: &str) -> RepoResult<Option<(String, Option<String>)>>;
     /// Stores a 3059 frozen at attestation (append-only; a correction is a new version).
-    async fn store_frozen(&mut self, tenant: i64, month_id: i64, report: &crate::domain::fk::Frozen3059, by_user: i64) -> RepoResult<()>;
+    /// `parts`: the document's day parts (JSON), which the räkning sums.
+    async fn store_frozen(&mut self, tenant: i64, month_id: i64, report: &crate::domain::fk::Frozen3059, parts: &str, by_user: i64) -> RepoResult<()>;
     /// The latest frozen 3059 of a month, exactly as stored.
     async fn frozen(&mut self, tenant: i64, month_id: i64) -> RepoResult<Option<crate::domain::fk::Frozen3059>>;
 
@@ -303,4 +305,89 @@ pub trait SettingsStore: Send {
     async fn delete_import_draft(&mut self, tenant: i64, id: i64) -> RepoResult<()>;
     /// A personnummer in full, for an explicit, audited "show".
     async fn full_personnummer(&mut self, tenant: i64, who: PersonRef) -> RepoResult<Option<String>>;
+}
+
+/// A signature record to write: who signs which exact bytes, in which capacity.
+#[derive(Clone, Debug)]
+pub struct NewSignature<'a> {
+    pub tenant: i64,
+    /// What is signed: an assistant's month (3059) or a recipient's räkning (3057).
+    pub what: Signed,
+    pub user: i64,
+    pub signer_name: &'a str,
+    pub capacity: super::review::SignerCapacity,
+    /// ISO instant.
+    pub at: &'a str,
+    pub document_id: &'a str,
+    pub content: &'a [u8],
+    pub sha256: &'a str,
+}
+
+/// What a signature is of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signed {
+    Month(i64),
+    Claim(i64),
+}
+
+/// A step in a month's history as stored.
+#[derive(Clone, Debug)]
+pub struct MonthEvent {
+    pub at: String,
+    pub user_name: String,
+    pub action: String,
+    pub reason: Option<String>,
+    pub content_hash: Option<String>,
+    pub snapshot: Option<String>,
+}
+
+/// A räkning's stored answers.
+#[derive(Clone, Debug)]
+pub struct ClaimRecord {
+    pub id: i64,
+    pub answers: String,
+    pub costs: Option<String>,
+}
+
+/// One frozen 3059 as the räkning reads it.
+#[derive(Clone, Debug)]
+pub struct FrozenPart {
+    pub month_id: i64,
+    pub assistant_id: i64,
+    pub sha256: String,
+    /// JSON day parts.
+    pub parts: Option<String>,
+}
+
+/// Signatures, month history, the räkning and the audit chain (issue 9). A part of [`Store`].
+#[async_trait::async_trait]
+pub trait SigningStore: Send {
+    /// A user's username and password hash (to confirm a signature with the password).
+    async fn login_of(&mut self, user: i64) -> RepoResult<Option<(String, String)>>;
+    /// Only the people named (an assistant, a recipient), with their decisions.
+    async fn people_of(&mut self, tenant: i64, assistant: Option<i64>, recipient: Option<i64>) -> RepoResult<People>;
+    /// `Conflict::Duplicate` when the thing already has a signature that is not void.
+    async fn add_signature(&mut self, s: &NewSignature<'_>) -> RepoResult<i64>;
+    /// Voids the standing signature of `what` with a reason; whether there was one.
+    async fn void_signature(&mut self, tenant: i64, what: Signed, at: &str, reason: &str) -> RepoResult<bool>;
+    /// Every signature of `what`, void ones too, oldest first.
+    async fn signatures(&mut self, tenant: i64, what: Signed) -> RepoResult<Vec<super::review::SignatureView>>;
+    /// The standing signature's hash and document id.
+    async fn standing_signature(&mut self, tenant: i64, what: Signed) -> RepoResult<Option<(String, String)>>;
+    /// The capacity in which `user` acts for `recipient` today (a representative).
+    async fn capacity_of(&mut self, tenant: i64, user: i64, recipient: i64) -> RepoResult<Option<crate::domain::settings::Capacity>>;
+    /// The month's history, oldest first.
+    async fn month_history(&mut self, tenant: i64, month_id: i64) -> RepoResult<Vec<MonthEvent>>;
+    /// The months (YYYY-MM) from `from` on where the recipients have a stored month report.
+    async fn months_with_reports(&mut self, tenant: i64, recipients: &[i64], from: &str) -> RepoResult<Vec<String>>;
+    /// The räkning of a recipient and month, if answers were stored.
+    async fn claim(&mut self, tenant: i64, recipient: i64, month: &str) -> RepoResult<Option<ClaimRecord>>;
+    /// Stores the räkning's answers (creating it); its id.
+    async fn save_claim(&mut self, tenant: i64, recipient: i64, month: &str, answers: &str, costs: Option<&str>) -> RepoResult<i64>;
+    /// The latest frozen 3059 of each of the recipient's month reports in the month.
+    async fn frozen_parts(&mut self, tenant: i64, recipient: i64, month: &str) -> RepoResult<Vec<FrozenPart>>;
+    /// The tenant's audit chain (None: the installation's own), in order.
+    async fn audit_chain(&mut self, tenant: Option<i64>) -> RepoResult<Vec<crate::domain::audit::StoredEntry>>;
+    /// The tenant's latest audit entries, newest first, with who made them.
+    async fn audit_recent(&mut self, tenant: i64, limit: i64) -> RepoResult<Vec<super::review::AuditLine>>;
 }

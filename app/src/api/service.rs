@@ -223,16 +223,17 @@ pub(super) fn row_view(r: &StoredRow) -> RowView {
         minutes: row.minutes(),
         dst: row.minutes() != row.clock_minutes(),
         repeated_hour: row.in_repeated_hour(),
+        marked: false,
     }
 }
 
 /// Joins month records with their rows into views, in a stable order.
-fn month_views(records: Vec<MonthRecord>, rows: &[StoredRow]) -> Vec<MonthView> {
+pub(super) fn month_views(records: Vec<MonthRecord>, rows: &[StoredRow]) -> Vec<MonthView> {
     month_views_with(records, rows, true)
 }
 
-/// The months with their totals; with `detail` also each row as shown and the content hash an
-/// approval signs (the dashboard needs neither, and for 1,000 recipients they cost).
+/// The months with their totals; with `detail` also each row as shown (the dashboard does not
+/// need them, and for 1,000 recipients they cost).
 fn month_views_with(records: Vec<MonthRecord>, rows: &[StoredRow], detail: bool) -> Vec<MonthView> {
     let mut by_pair: HashMap<(i64, i64), Vec<&StoredRow>> = HashMap::new();
     for r in rows {
@@ -251,7 +252,6 @@ fn month_views_with(records: Vec<MonthRecord>, rows: &[StoredRow], detail: bool)
                 status: m.status,
                 rejected_reason: m.rejected_reason,
                 row_count: rows.len(),
-                content_hash: if detail { crate::domain::row::content_hash(rows.iter().map(|r| &r.row)) } else { String::new() },
                 rows: if detail { rows.into_iter().map(row_view).collect() } else { vec![] },
                 payable: format!("{:.2}", totals.payable_hours().round_dp(2)),
                 totals,
@@ -384,27 +384,29 @@ pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>) -> Result<Assis
         recipients: recipients.into_iter().map(|(id, name)| Person { id, name }).collect(),
         facts,
         rules: db.rule_config(c.tenant_id).await.map_err(internal)?,
-        months: month_views(records, &rows),
+        months: mark_returned_rows(&mut db, c.tenant_id, month_views(records, &rows)).await?,
         flash: cx.take_flash().await,
         form_key: random_token(),
     })
 }
 
-pub async fn recipient_page(cx: &Cx, month: Option<ReportMonth>) -> Result<RecipientPage, PageError> {
-    let c = cx.require(&[Role::Recipient, Role::Representative])?;
-    let month = month.unwrap_or_else(|| ReportMonth::of(today()));
-    let ids = &c.recipient_ids;
-    let mut db = cx.db().await?;
-    let acting_for = db.recipient_names(c.tenant_id, ids).await.map_err(internal)?;
-    let rows = db.month_rows(c.tenant_id, month, Some(ids)).await.map_err(internal)?;
-    let records = db.month_records(c.tenant_id, month, Some(ids), None).await.map_err(internal)?;
-    Ok(RecipientPage {
-        me: me(cx, c),
-        month,
-        acting_for: acting_for.into_iter().map(|(id, name)| Person { id, name }).collect(),
-        months: month_views(records, &rows),
-        flash: cx.take_flash().await,
-    })
+/// In a month the recipient returned, the rows they marked as wrong.
+async fn mark_returned_rows(db: &mut Box<dyn Store>, tenant: i64, mut months: Vec<MonthView>) -> Result<Vec<MonthView>, PageError> {
+    for m in months.iter_mut().filter(|m| m.status == MonthStatus::Draft && m.rejected_reason.is_some()) {
+        let Some(id) = m.key else { continue };
+        let history = db.month_history(tenant, id).await.map_err(internal)?;
+        let marked: Vec<i64> = history
+            .iter()
+            .rev()
+            .find_map(|e| e.snapshot.as_deref())
+            .and_then(|s| serde_json::from_str::<Vec<super::review::SnapshotRow>>(s).ok())
+            .map(|rows| rows.into_iter().filter(|r| r.marked).map(|r| r.row.id).collect())
+            .unwrap_or_default();
+        for r in m.rows.iter_mut() {
+            r.marked = marked.contains(&r.id);
+        }
+    }
+    Ok(months)
 }
 
 /// The pairs (assistant, recipient) whose rows an error-level finding (V9 aside) concerns.

@@ -18,7 +18,7 @@ use super::row::DayPart;
 use super::{Assistant, Minutes, Organisationsnummer, Recipient, ReportMonth, TimeKind, TimeRow, Totals};
 use crate::i18n::{Locale, T};
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub const NAMESPACE: &str = "http://schema.forsakringskassan.se/integration/isassistansersattning/tidredovisning/1";
@@ -321,18 +321,20 @@ pub fn totals_summary(t: &Totals, l: Locale) -> String {
     s
 }
 
-/// A hospital stay in the month, as the 3057 asks for it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// A hospital stay in the month, as the 3057 asks for it. The register records stays by day,
+/// so a stay runs from 00:00 on its first day to 24:00 on its last (in this month).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HospitalStay {
     pub from: NaiveDate,
     pub to: NaiveDate,
+    /// Was assistance given during the stay (any reported time in it)?
     pub assistance_given: bool,
-    /// Hours per kind during the stay.
+    /// Time per kind during the stay, from the frozen 3059s.
     pub totals: Totals,
 }
 
 /// The cost table of a raised hourly amount (förhöjt timbelopp), in kronor.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CostTable {
     pub wages: rust_decimal::Decimal,
     pub ob: rust_decimal::Decimal,
@@ -342,13 +344,42 @@ pub struct CostTable {
     pub administration: rust_decimal::Decimal,
 }
 
+impl CostTable {
+    /// (field code, amount) in the form's order.
+    pub fn lines(&self) -> [(&'static str, rust_decimal::Decimal); 6] {
+        [
+            ("wages", self.wages),
+            ("ob", self.ob),
+            ("expenses", self.expenses),
+            ("training", self.training),
+            ("staff_costs", self.staff_costs),
+            ("administration", self.administration),
+        ]
+    }
+}
+
+/// The three activities FK asks about separately: was assistance given during them?
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activities {
+    pub barnomsorg: bool,
+    pub skola: bool,
+    pub daglig_verksamhet: bool,
+}
+
+/// Who signs the räkning for the recipient: capacity code and name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Foretradare {
+    pub capacity: crate::domain::settings::Capacity,
+    pub name: String,
+}
+
 /// FK 3057 Räkning for one recipient × month, signed by the recipient or a representative.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Rakning {
     pub month: ReportMonth,
     pub recipient_personnummer: String,
     pub forhojt_timbelopp: bool,
-    /// Minutes per kind summed over all the month's 3059s.
+    /// Minutes per kind summed over all the month's frozen 3059s.
     pub totals: Totals,
     pub antal_assistenter: usize,
     pub anordnare_namn: String,
@@ -356,20 +387,45 @@ pub struct Rakning {
     pub telefonnummer: String,
     pub f_skatt: bool,
     pub ivo_tillstand: String,
+    /// At most three (FK's form has room for three).
     pub sjukhusvistelser: Vec<HospitalStay>,
-    /// Assistance given during childcare, school or daily activity.
-    pub assistans_under_verksamhet: bool,
+    pub verksamhet: Activities,
+    pub foretradare: Option<Foretradare>,
     pub kostnader: Option<CostTable>,
 }
 
+/// One frozen 3059 as the räkning sums it: whose it is and its day parts.
+#[derive(Clone, Debug)]
+pub struct FrozenParts<'a> {
+    pub assistant_personnummer: &'a str,
+    pub parts: &'a [DayPart],
+}
+
 impl Rakning {
-    /// Sums the month's time reports of one recipient. Hospital stays, activity and costs are
-    /// filled in by the provider afterwards.
-    pub fn build(month: ReportMonth, recipient: &Recipient, provider: &Provider, reports: &[&Tidsredovisning], raised: bool) -> Self {
-        let totals = reports.iter().fold(Totals::default(), |acc, r| acc + r.totals());
-        let mut assistants: Vec<&str> = reports.iter().map(|r| r.assistent.personnummer.as_str()).collect();
+    /// Sums the month's frozen time reports of one recipient; hospital stays from the register
+    /// (the parts inside each give its hours), at most three.
+    pub fn build(month: ReportMonth, recipient: &Recipient, provider: &Provider, reports: &[FrozenParts<'_>], raised: bool, stays: &[(NaiveDate, NaiveDate)]) -> Self {
+        let mut totals = Totals::default();
+        for r in reports {
+            for p in r.parts.iter().filter(|p| month.contains(p.date)) {
+                totals.add(p.kind, p.minutes);
+            }
+        }
+        let mut assistants: Vec<&str> = reports.iter().filter(|r| !r.parts.is_empty()).map(|r| r.assistant_personnummer).collect();
         assistants.sort();
         assistants.dedup();
+        let sjukhusvistelser = stays
+            .iter()
+            .take(3)
+            .map(|&(from, to)| {
+                let (from, to) = (from.max(month.first_day()), to.min(month.last_day()));
+                let mut t = Totals::default();
+                for p in reports.iter().flat_map(|r| r.parts.iter()).filter(|p| from <= p.date && p.date <= to) {
+                    t.add(p.kind, p.minutes);
+                }
+                HospitalStay { from, to, assistance_given: t != Totals::default(), totals: t }
+            })
+            .collect();
         Self {
             month,
             recipient_personnummer: recipient.personnummer.full().to_string(),
@@ -381,8 +437,9 @@ impl Rakning {
             telefonnummer: provider.phone.clone(),
             f_skatt: provider.f_skatt,
             ivo_tillstand: provider.ivo_permit.clone(),
-            sjukhusvistelser: vec![],
-            assistans_under_verksamhet: false,
+            sjukhusvistelser,
+            verksamhet: Activities::default(),
+            foretradare: None,
             kostnader: raised.then(CostTable::default),
         }
     }
@@ -394,6 +451,57 @@ impl Rakning {
     /// Hours per kind as FK's form wants them: whole hours and minutes.
     pub fn hours(&self, kind: TimeKind) -> Minutes {
         self.totals.get(kind)
+    }
+
+    /// The räkning's canonical bytes (C14N 1.0, like the 3059): what the signer signs and
+    /// what is stored with the signature. Minutes are integers; amounts as written.
+    pub fn to_xml(&self) -> Vec<u8> {
+        let mut w = Xml(String::new());
+        w.open("Rakning");
+        w.leaf("ar", &self.month.first_day().format("%Y").to_string());
+        w.leaf("manad", &self.month.first_day().format("%m").to_string());
+        w.leaf("personnummer", &self.recipient_personnummer);
+        w.leaf("forhojtTimbelopp", elt::boolean(self.forhojt_timbelopp));
+        let minutes = |w: &mut Xml, t: &Totals| {
+            w.leaf("aktivTidMinuter", &t.aktiv.0.to_string());
+            w.leaf("vanteTidMinuter", &t.vantetid.0.to_string());
+            w.leaf("beredskapsTidMinuter", &t.beredskap.0.to_string());
+        };
+        minutes(&mut w, &self.totals);
+        w.leaf("antalAssistenter", &self.antal_assistenter.to_string());
+        w.open("anordnare");
+        w.leaf("namn", &self.anordnare_namn);
+        w.leaf("kontaktperson", &self.kontaktperson);
+        w.leaf("telefonnummer", &self.telefonnummer);
+        w.leaf("fSkatt", elt::boolean(self.f_skatt));
+        w.leaf("ivoTillstand", &self.ivo_tillstand);
+        w.close("anordnare");
+        for s in &self.sjukhusvistelser {
+            w.open("sjukhusvistelse");
+            w.leaf("from", &format!("{}T00:00", elt::date(s.from)));
+            w.leaf("tom", &format!("{}T24:00", elt::date(s.to)));
+            w.leaf("assistansUtford", elt::boolean(s.assistance_given));
+            minutes(&mut w, &s.totals);
+            w.close("sjukhusvistelse");
+        }
+        w.leaf("assistansIBarnomsorg", elt::boolean(self.verksamhet.barnomsorg));
+        w.leaf("assistansISkola", elt::boolean(self.verksamhet.skola));
+        w.leaf("assistansIDagligVerksamhet", elt::boolean(self.verksamhet.daglig_verksamhet));
+        if let Some(f) = &self.foretradare {
+            w.open("foretradare");
+            w.leaf("egenskap", f.capacity.code());
+            w.leaf("namn", &f.name);
+            w.close("foretradare");
+        }
+        if let Some(c) = &self.kostnader {
+            w.open("kostnader");
+            for (code, amount) in c.lines() {
+                w.leaf(code, &amount.round_dp(2).to_string());
+            }
+            w.close("kostnader");
+        }
+        w.close("Rakning");
+        w.0.into_bytes()
     }
 }
 
@@ -566,11 +674,22 @@ mod tests {
     fn the_rakning_sums_the_reports() {
         let (recipient, _, provider) = fixture();
         let a = october();
-        let mut b = october();
-        b.assistent.personnummer = "198811040206".into();
-        let r = Rakning::build(ReportMonth::parse("2026-10").unwrap(), &recipient, &provider, &[&a, &b], false);
+        let b = october();
+        let reports = [FrozenParts { assistant_personnummer: "197005120105", parts: &a.rader }, FrozenParts { assistant_personnummer: "198811040206", parts: &b.rader }];
+        // A hospital stay 24–25 October: the night across the DST change falls in it.
+        let r = Rakning::build(ReportMonth::parse("2026-10").unwrap(), &recipient, &provider, &reports, false, &[(d("2026-10-24"), d("2026-10-26"))]);
         assert_eq!(r.antal_assistenter, 2);
         assert_eq!(r.hours(TimeKind::Aktiv), Minutes(2 * 1650));
         assert!(r.summary(Locale::Sv).contains("Aktiv tid: 55 h 00 min"));
+        let stay = &r.sjukhusvistelser[0];
+        // 24 Oct 22–24 (2 h) and 25 Oct 00–04 (5 real hours) aktiv, 25 Oct 04–08 väntetid, twice.
+        assert_eq!((stay.totals.aktiv, stay.totals.vantetid, stay.assistance_given), (Minutes(2 * 420), Minutes(2 * 240), true));
+        let xml = String::from_utf8(r.to_xml()).unwrap();
+        assert_eq!(xmllint_c14n(xml.as_bytes()), xml.as_bytes(), "canonical like the 3059");
+        assert!(xml.contains("<sjukhusvistelse><from>2026-10-24T00:00</from><tom>2026-10-26T24:00</tom><assistansUtford>true</assistansUtford><aktivTidMinuter>840</aktivTidMinuter>"), "{xml}");
+        assert!(xml.contains("<assistansIBarnomsorg>false</assistansIBarnomsorg><assistansISkola>false</assistansISkola>"));
+        // More than three stays: FK's form has room for three.
+        let four: Vec<(NaiveDate, NaiveDate)> = (1..=4).map(|i| (d(&format!("2026-10-0{i}")), d(&format!("2026-10-0{i}")))).collect();
+        assert_eq!(Rakning::build(ReportMonth::parse("2026-10").unwrap(), &recipient, &provider, &reports, false, &four).sjukhusvistelser.len(), 3);
     }
 }

@@ -1,6 +1,7 @@
 //! The domain: pure types and rules of Swedish personal-assistance time reporting.
 //! No IO, no async, no framework: the phone (wasm) and the server run the very same checks.
 
+pub mod audit;
 pub mod decision;
 pub mod examples;
 pub mod fk;

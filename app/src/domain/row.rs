@@ -214,7 +214,7 @@ pub fn midnight_utc(date: NaiveDate) -> DateTime<Utc> {
 }
 
 /// One calendar day's part of a row.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayPart {
     pub date: NaiveDate,
     pub start: NaiveTime,

@@ -57,7 +57,11 @@ pub fn App() -> impl IntoView {
             <Routes fallback=move || view! { <Layout me=None><h1>{locale.t(T::NotFound)}</h1></Layout> }>
                 <Route path=path!("/logga-in") view=login::LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/assistent") view=assistant::AssistantPage ssr=SsrMode::Async />
-                <Route path=path!("/brukare") view=recipient::RecipientPage ssr=SsrMode::Async />
+                <Route path=path!("/brukare") view=recipient::RecipientStartPage ssr=SsrMode::Async />
+                <Route path=path!("/brukare/granska") view=recipient::RecipientReviewPage ssr=SsrMode::Async />
+                <Route path=path!("/brukare/rakning") view=recipient::ClaimPageView ssr=SsrMode::Async />
+                <Route path=path!("/admin/rakning") view=recipient::ClaimPageView ssr=SsrMode::Async />
+                <Route path=path!("/admin/logg") view=recipient::AuditLogPage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/assistenter") view=register::AssistantsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/assistent") view=register::AssistantFormPage ssr=SsrMode::Async />

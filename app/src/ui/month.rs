@@ -33,8 +33,8 @@ pub fn RowsTable(rows: Vec<RowView>, deletable: bool, month: String, #[prop(opti
                         let end = if r.next_day { format!("{} (+1)", r.end) } else { r.end.clone() };
                         let label = format!("{} {} {}–{}", l.t(T::Delete), r.date, r.start, r.end);
                         view! {
-                            <tr>
-                                <td>{r.date.clone()}</td>
+                            <tr class:marked=r.marked>
+                                <td>{r.date.clone()}{r.marked.then(|| view! { <br /><strong class="mark">{l.t(T::MarkedByRecipient)}</strong> })}</td>
                                 <td>{r.start.clone()}</td>
                                 <td>{end}</td>
                                 <td>{r.kind.label(l)}</td>

@@ -3,8 +3,10 @@
 //! query ([`store`]), used on a plain pooled connection for reads and inside a
 //! `BEGIN IMMEDIATE` transaction for changes.
 
+pub mod audit;
 mod people;
 mod settings;
+mod signing;
 mod store;
 
 use app::api::repo::{Repo, RepoError, RepoResult, Store};
@@ -40,6 +42,10 @@ pub async fn connect(url: &str) -> anyhow_like::Result<SqlitePool> {
     let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
     MIGRATOR.run(&pool).await?;
     backfill_instants(&pool).await?;
+    let sealed = audit::seal(&pool).await?;
+    if sealed > 0 {
+        tracing::info!(entries = sealed, "audit log entries from before the chain sealed");
+    }
     Ok(pool)
 }
 

@@ -388,14 +388,15 @@ impl Store for SqliteStore {
         Ok(r.map(|r| (r.get("id"), MonthStatus::from_code(r.get("status")).unwrap_or(MonthStatus::Draft))))
     }
 
-    async fn month_event(&mut self, tenant: i64, month_id: i64, user: i64, action: &str, reason: Option<&str>, content_hash: &str) -> RepoResult<()> {
-        sqlx::query("INSERT INTO month_events (tenant_id, month_report_id, user_id, action, reason, content_hash) VALUES ($1, $2, $3, $4, $5, $6)")
+    async fn month_event(&mut self, tenant: i64, month_id: i64, user: i64, action: &str, reason: Option<&str>, content_hash: &str, snapshot: Option<&str>) -> RepoResult<()> {
+        sqlx::query("INSERT INTO month_events (tenant_id, month_report_id, user_id, action, reason, content_hash, snapshot) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(tenant)
             .bind(month_id)
             .bind(user)
             .bind(action)
             .bind(reason)
             .bind(content_hash)
+            .bind(snapshot)
             .execute(self.c())
             .await
             .map_err(err)?;
@@ -424,19 +425,7 @@ impl Store for SqliteStore {
     }
 
     async fn audit(&mut self, e: &AuditEntry) -> RepoResult<()> {
-        sqlx::query("INSERT INTO audit_log (tenant_id, user_id, actor, client, action, subject, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-            .bind(e.tenant)
-            .bind(e.user)
-            .bind(e.actor.as_deref())
-            .bind(e.client.as_deref())
-            .bind(e.action)
-            .bind(&e.subject)
-            .bind(e.before.as_deref())
-            .bind(e.after.as_deref())
-            .execute(self.c())
-            .await
-            .map_err(err)?;
-        Ok(())
+        super::audit::append(self.c(), e).await
     }
 
     async fn throttle(&mut self, key: &str) -> RepoResult<Throttle> {
@@ -489,10 +478,10 @@ impl Store for SqliteStore {
         Ok(r.map(|r| (r.get("at"), r.get("content_hash"))))
     }
 
-    async fn store_frozen(&mut self, tenant: i64, month_id: i64, report: &Frozen3059, by_user: i64) -> RepoResult<()> {
+    async fn store_frozen(&mut self, tenant: i64, month_id: i64, report: &Frozen3059, parts: &str, by_user: i64) -> RepoResult<()> {
         sqlx::query(
-            "INSERT INTO frozen_reports (tenant_id, month_report_id, version, report_id, xml, sha256, attested_by)
-             VALUES ($1, $2, (SELECT COALESCE(MAX(version), 0) + 1 FROM frozen_reports WHERE month_report_id = $2), $3, $4, $5, $6)",
+            "INSERT INTO frozen_reports (tenant_id, month_report_id, version, report_id, xml, sha256, attested_by, parts)
+             VALUES ($1, $2, (SELECT COALESCE(MAX(version), 0) + 1 FROM frozen_reports WHERE month_report_id = $2), $3, $4, $5, $6, $7)",
         )
         .bind(tenant)
         .bind(month_id)
@@ -500,6 +489,7 @@ impl Store for SqliteStore {
         .bind(&report.bytes)
         .bind(&report.sha256)
         .bind(by_user)
+        .bind(parts)
         .execute(self.c())
         .await
         .map_err(err)?;

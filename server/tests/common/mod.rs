@@ -130,6 +130,23 @@ impl TestApp {
         res.headers()["location"].to_str().unwrap().to_string()
     }
 
+    /// Approves a month as its review page does: the document hash shown there and the
+    /// password typed again. Where the post leads.
+    pub async fn approve(&self, u: &User, key: &str) -> String {
+        let (_, page) = self.page(u, &format!("/brukare/granska?key={key}")).await;
+        self.post(u, "/brukare/beslut", &[("key", key), ("decision", "approve"), ("hash", &hash_on(&page)), ("password", demo::DEMO_PASSWORD)]).await
+    }
+
+    /// The form fields of an approval as the review page gives them, with the session's token
+    /// and a fresh idempotency key (for requests sent at once).
+    pub async fn approval_form(&self, u: &User, key: &str) -> Vec<(String, String)> {
+        let (_, page) = self.page(u, &format!("/brukare/granska?key={key}")).await;
+        [("key", key), ("decision", "approve"), ("hash", &hash_on(&page)), ("password", demo::DEMO_PASSWORD), ("csrf", &u.csrf), ("idem", &self::key())]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
     pub async fn id(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
     }

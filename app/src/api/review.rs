@@ -1,0 +1,218 @@
+//! What the recipient (or a representative) sees and signs, and the audit log page: the page
+//! types shared by server and browser, and their server functions. The service is
+//! [`super::signing`].
+
+use super::{Flash, Me, MonthView, PageResult, Person, RowView};
+use crate::domain::rules::Finding;
+use crate::domain::settings::Capacity;
+use crate::domain::{MonthStatus, ReportMonth, Totals};
+use crate::i18n::{Locale, T};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// In which capacity someone signs: for themselves, or as the recipient's representative.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignerCapacity {
+    Myself,
+    Representative(Capacity),
+}
+
+impl SignerCapacity {
+    pub fn code(self) -> &'static str {
+        match self {
+            SignerCapacity::Myself => "self",
+            SignerCapacity::Representative(c) => c.code(),
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        if s == "self" {
+            return Some(SignerCapacity::Myself);
+        }
+        Capacity::from_code(s).map(SignerCapacity::Representative)
+    }
+
+    pub fn label(self, l: Locale) -> &'static str {
+        l.t(match self {
+            SignerCapacity::Myself => T::CapacitySelf,
+            SignerCapacity::Representative(Capacity::Vardnadshavare) => T::CapacityVardnadshavare,
+            SignerCapacity::Representative(Capacity::GodMan) => T::CapacityGodMan,
+            SignerCapacity::Representative(Capacity::Forvaltare) => T::CapacityForvaltare,
+        })
+    }
+}
+
+/// A signature record as everyone may see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SignatureView {
+    pub signer_name: String,
+    pub capacity: SignerCapacity,
+    /// Local time, `2026-11-24 14:03`.
+    pub signed_at: String,
+    pub document_id: String,
+    pub sha256: String,
+    /// When and why it stopped counting.
+    pub voided: Option<(String, String)>,
+}
+
+/// One step in a month's history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HistoryLine {
+    pub at: String,
+    pub who: String,
+    pub what: T,
+    pub reason: Option<String>,
+}
+
+/// A row that changed since the version the recipient returned.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum RowChange {
+    Added(RowView),
+    Removed(RowView),
+    Changed { before: RowView, after: RowView },
+}
+
+/// A row as the recipient saw it when returning the month, and whether they marked it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotRow {
+    pub row: RowView,
+    pub marked: bool,
+}
+
+/// One month of the recipient on the start page: each assistant's status.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StartMonth {
+    pub month: ReportMonth,
+    pub needs_action: bool,
+    pub assistants: Vec<StartLine>,
+    /// The räkning: ready to sign (every month attested), signed, or not yet.
+    pub claim: ClaimState,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StartLine {
+    pub key: Option<i64>,
+    pub assistant: String,
+    pub status: MonthStatus,
+    pub row_count: usize,
+    /// Waiting for this person's approval.
+    pub needs_action: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClaimState {
+    /// Some assistant's month is not attested yet.
+    NotReady,
+    ReadyToSign,
+    Signed,
+}
+
+/// The recipient's start page: whose months, the switch between those they act for, the
+/// months needing action first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StartPage {
+    pub me: Me,
+    pub person: Person,
+    /// Everyone the caller acts for (one for a recipient).
+    pub people: Vec<Person>,
+    pub months: Vec<StartMonth>,
+    pub flash: Flash,
+}
+
+/// Review of one assistant's month.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReviewPage {
+    pub me: Me,
+    pub person: Person,
+    pub month: ReportMonth,
+    pub view: MonthView,
+    /// SHA-256 of the canonical 3059 the approval signs; the approve form carries it back.
+    pub document_hash: String,
+    pub findings: Vec<Finding>,
+    /// Since the version the recipient returned (None when it was never returned).
+    pub changes: Option<Vec<RowChange>>,
+    pub signatures: Vec<SignatureView>,
+    pub history: Vec<HistoryLine>,
+    /// The capacity the caller would sign in.
+    pub capacity: SignerCapacity,
+    pub flash: Flash,
+    pub form_key: String,
+}
+
+/// Hospital stay on the räkning.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StayView {
+    pub from: String,
+    pub to: String,
+    pub assistance: bool,
+    pub totals: Totals,
+}
+
+/// The räkning (FK 3057) for one recipient and month.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClaimPage {
+    pub me: Me,
+    pub person: Person,
+    pub month: ReportMonth,
+    /// Assistants whose month is not attested yet (the räkning waits for them).
+    pub waiting: Vec<String>,
+    pub content: Option<crate::domain::fk::Rakning>,
+    pub stays: Vec<StayView>,
+    /// More hospital stays than FK's form has room for (three).
+    pub too_many_stays: bool,
+    /// SHA-256 of the canonical räkning the signature signs.
+    pub document_hash: String,
+    pub signatures: Vec<SignatureView>,
+    /// The provider's own view (cost table form) rather than the signer's.
+    pub provider_view: bool,
+    pub capacity: Option<SignerCapacity>,
+    /// The recipient's personnummer for the printed räkning (their own document).
+    pub personnummer: String,
+    pub flash: Flash,
+    pub form_key: String,
+}
+
+/// One entry of the audit log as the administrator reads it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditLine {
+    pub id: i64,
+    pub at: String,
+    pub who: String,
+    pub action: String,
+    pub subject: String,
+}
+
+/// The municipality's audit log: whether its chain holds, and the latest entries.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub me: Me,
+    /// How many entries the chain holds, intact.
+    pub intact: Option<usize>,
+    /// The first broken link: the entry and what is wrong.
+    pub broken: Option<(i64, String)>,
+    pub entries: Vec<AuditLine>,
+}
+
+#[server(prefix = "/api", endpoint = "load_start_page")]
+pub async fn load_start_page(person: Option<String>) -> PageResult<StartPage> {
+    let cx = super::service::Cx::from_request().await.map_err(super::failed)?;
+    super::signing::start_page(&cx, person.as_deref()).await.map_err(super::failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_review_page")]
+pub async fn load_review_page(key: Option<String>) -> PageResult<ReviewPage> {
+    let cx = super::service::Cx::from_request().await.map_err(super::failed)?;
+    super::signing::review_page(&cx, key.as_deref().unwrap_or("")).await.map_err(super::failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_claim_page")]
+pub async fn load_claim_page(person: Option<String>, month: Option<String>) -> PageResult<ClaimPage> {
+    let cx = super::service::Cx::from_request().await.map_err(super::failed)?;
+    super::signing::claim_page(&cx, person.as_deref().unwrap_or(""), month.as_deref().unwrap_or("")).await.map_err(super::failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_audit_page")]
+pub async fn load_audit_page() -> PageResult<AuditPage> {
+    let cx = super::service::Cx::from_request().await.map_err(super::failed)?;
+    super::signing::audit_page(&cx).await.map_err(super::failed)
+}

@@ -1,0 +1,118 @@
+//! The audit log's hash chain in SQLite: appending an entry (inside the change's own
+//! transaction, which holds the write lock, so each municipality's chain stays linear), sealing
+//! entries written before the chain existed, and verifying every chain (`server audit verify`).
+
+use super::err;
+use app::api::repo::{AuditEntry, RepoResult};
+use app::domain::audit::{entry_hash, verify, EntryContent, StoredEntry, GENESIS};
+use sqlx::sqlite::{SqliteConnection, SqliteRow};
+use sqlx::{Row, SqlitePool};
+
+/// Appends `e` to its municipality's chain.
+pub(crate) async fn append(c: &mut SqliteConnection, e: &AuditEntry) -> RepoResult<()> {
+    let prev: Option<String> = sqlx::query_scalar("SELECT hash FROM audit_log WHERE tenant_id IS $1 ORDER BY id DESC LIMIT 1")
+        .bind(e.tenant)
+        .fetch_optional(&mut *c)
+        .await
+        .map_err(err)?
+        .flatten();
+    let prev = prev.unwrap_or_else(|| GENESIS.to_string());
+    let content = EntryContent {
+        tenant: e.tenant,
+        user: e.user,
+        actor: e.actor.clone(),
+        at: app::api::signing::now_iso(),
+        client: e.client.clone(),
+        action: e.action.to_string(),
+        subject: e.subject.clone(),
+        before: e.before.clone(),
+        after: e.after.clone(),
+    };
+    let hash = entry_hash(&prev, &content);
+    sqlx::query("INSERT INTO audit_log (tenant_id, user_id, actor, at, client, action, subject, before, after, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+        .bind(content.tenant)
+        .bind(content.user)
+        .bind(&content.actor)
+        .bind(&content.at)
+        .bind(&content.client)
+        .bind(&content.action)
+        .bind(&content.subject)
+        .bind(&content.before)
+        .bind(&content.after)
+        .bind(&prev)
+        .bind(&hash)
+        .execute(&mut *c)
+        .await
+        .map_err(err)?;
+    Ok(())
+}
+
+pub(crate) const ENTRY_COLUMNS: &str = "id, tenant_id, user_id, actor, at, client, action, subject, before, after, prev_hash, hash";
+
+pub(crate) fn stored_entry(r: &SqliteRow) -> StoredEntry {
+    StoredEntry {
+        id: r.get("id"),
+        content: EntryContent {
+            tenant: r.get("tenant_id"),
+            user: r.get("user_id"),
+            actor: r.get("actor"),
+            at: r.get("at"),
+            client: r.get("client"),
+            action: r.get("action"),
+            subject: r.get("subject"),
+            before: r.get("before"),
+            after: r.get("after"),
+        },
+        prev_hash: r.get("prev_hash"),
+        hash: r.get("hash"),
+    }
+}
+
+/// Seals the entries written before the chain existed, in order, once (at start-up, after the
+/// migrations; the trigger allows only this one update of an entry without a hash).
+pub async fn seal(pool: &SqlitePool) -> Result<usize, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let rows = sqlx::query(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE hash IS NULL ORDER BY id")).fetch_all(&mut *tx).await?;
+    let mut last: std::collections::HashMap<Option<i64>, String> = std::collections::HashMap::new();
+    for r in &rows {
+        let e = stored_entry(r);
+        let prev = match last.get(&e.content.tenant) {
+            Some(p) => p.clone(),
+            None => sqlx::query_scalar::<_, Option<String>>("SELECT hash FROM audit_log WHERE tenant_id IS $1 AND id < $2 AND hash IS NOT NULL ORDER BY id DESC LIMIT 1")
+                .bind(e.content.tenant)
+                .bind(e.id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .flatten()
+                .unwrap_or_else(|| GENESIS.to_string()),
+        };
+        let hash = entry_hash(&prev, &e.content);
+        sqlx::query("UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE id = $3").bind(&prev).bind(&hash).bind(e.id).execute(&mut *tx).await?;
+        last.insert(e.content.tenant, hash);
+    }
+    tx.commit().await?;
+    Ok(rows.len())
+}
+
+/// One chain's verdict.
+#[derive(Debug)]
+pub struct ChainReport {
+    pub tenant: Option<i64>,
+    pub name: String,
+    pub result: Result<usize, app::domain::audit::Broken>,
+}
+
+/// Verifies every municipality's chain (and the installation's own).
+pub async fn verify_all(pool: &SqlitePool) -> Result<Vec<ChainReport>, sqlx::Error> {
+    let mut c = pool.acquire().await?;
+    let mut out = vec![];
+    let tenants: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM tenants ORDER BY id").fetch_all(&mut *c).await?;
+    let mut chains: Vec<(Option<i64>, String)> = tenants.into_iter().map(|(id, n)| (Some(id), n)).collect();
+    chains.push((None, "(installation)".into()));
+    for (tenant, name) in chains {
+        let rows = sqlx::query(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE tenant_id IS $1 ORDER BY id")).bind(tenant).fetch_all(&mut *c).await?;
+        let entries: Vec<StoredEntry> = rows.iter().map(stored_entry).collect();
+        out.push(ChainReport { tenant, name, result: verify(&entries) });
+    }
+    Ok(out)
+}
