@@ -21,3 +21,15 @@ export function monthFromNow(offset: number): string {
   const m = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + offset, 1));
   return `${m.getUTCFullYear()}-${String(m.getUTCMonth() + 1).padStart(2, "0")}`;
 }
+
+/**
+ * On the recipient's start page: opens the review of `assistant`'s month `month` and approves
+ * it with the password typed again. Ends on the review page.
+ */
+export async function approveMonth(page: Page, assistant: string, month: string, password = PASSWORD) {
+  await page.getByRole("link", { name: `Granska ${assistant} ${month}` }).click();
+  await expect(page.getByRole("heading", { level: 1, name: `${assistant} – ${month}` })).toBeVisible();
+  await page.getByLabel("Ditt lösenord").fill(password);
+  await page.getByRole("button", { name: "Godkänn och skriv under" }).click();
+  await expect(page.getByRole("status")).toHaveText("Månaden är godkänd.");
+}

@@ -5,7 +5,7 @@
 // the approved reports are attested in bulk. Phone and desktop, with and without JavaScript.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, Page, test } from "@playwright/test";
-import { login, logout, monthFromNow } from "./helpers";
+import { approveMonth, login, logout, monthFromNow } from "./helpers";
 
 // Per project its own people (the projects share one database).
 const PEOPLE: Record<string, { r: string; a: string; imp: string; tag: string }> = {
@@ -113,10 +113,7 @@ test("an administrator sets up and runs a month in the browser", async ({ page }
   // The recipient follows their invitation and approves.
   await choosePassword(page, recipientLink, password);
   await loginAs(page, `rut.${p.tag.toLowerCase()}`, password);
-  await page.goto(`/brukare?manad=${prev}`);
-  const theirs = page.locator("section.month", { has: page.getByRole("heading", { name: assistantName }) });
-  await theirs.getByRole("button", { name: /Godkänn/ }).click();
-  await expect(page.getByRole("status")).toHaveText("Månaden är godkänd.");
+  await approveMonth(page, assistantName, prev, password);
   await logout(page);
 
   // The dashboard shows the month: status, payable hours against the decision.

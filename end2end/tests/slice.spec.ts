@@ -1,7 +1,7 @@
 // The thin slice through all three roles, on a phone, with and without JavaScript:
 // the assistant reports and submits, the recipient approves, the administrator follows up.
 import { expect, test } from "@playwright/test";
-import { login, logout, monthFromNow } from "./helpers";
+import { login, logout, monthFromNow, PASSWORD } from "./helpers";
 
 test("assistant reports, recipient approves, admin sees it and downloads CSV", async ({ page }, info) => {
   // Each project works in a month of its own so the runs do not meet.
@@ -48,13 +48,13 @@ test("assistant reports, recipient approves, admin sees it and downloads CSV", a
   // Recipient: sees Anna's month and approves it.
   await login(page, "bo");
   await expect(page).toHaveURL(/\/brukare$/);
-  await page.goto(`/brukare?manad=${month}`);
-  const annas = page.locator("section.month", { has: page.getByRole("heading", { name: "Anna Andersson" }) });
-  await expect(annas.getByRole("cell", { name: day, exact: true })).toBeVisible();
-  await expect(annas.locator('dd[data-kind="aktiv"]')).toHaveText("8 h 30 min");
-  await annas.getByRole("button", { name: /Godkänn/ }).click();
+  await page.getByRole("link", { name: `Granska Anna Andersson ${month}` }).click();
+  await expect(page.locator(".row-cards").getByText(`${day} 08:00–16:30`)).toBeVisible();
+  await expect(page.locator('dd[data-kind="aktiv"]')).toHaveText("8 h 30 min");
+  await page.getByLabel("Ditt lösenord").fill(PASSWORD);
+  await page.getByRole("button", { name: "Godkänn och skriv under" }).click();
   await expect(page.getByRole("status")).toHaveText("Månaden är godkänd.");
-  await expect(annas.locator(".badge")).toHaveText("Godkänd");
+  await expect(page.locator(".status .badge")).toHaveText("Godkänd");
   await logout(page);
 
   // Administrator: the month's status per recipient and assistant, and the CSV.

@@ -384,6 +384,8 @@ pub trait SigningStore: Send {
     async fn claim(&mut self, tenant: i64, recipient: i64, month: &str) -> RepoResult<Option<ClaimRecord>>;
     /// Stores the räkning's answers (creating it); its id.
     async fn save_claim(&mut self, tenant: i64, recipient: i64, month: &str, answers: &str, costs: Option<&str>) -> RepoResult<i64>;
+    /// The recipients of the tenant whose räkning for the month is signed (standing signature).
+    async fn signed_claims(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<i64>>;
     /// The latest frozen 3059 of each of the recipient's month reports in the month.
     async fn frozen_parts(&mut self, tenant: i64, recipient: i64, month: &str) -> RepoResult<Vec<FrozenPart>>;
     /// The tenant's audit chain (None: the installation's own), in order.

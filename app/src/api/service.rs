@@ -545,6 +545,7 @@ async fn month_preflight_of(db: &mut Box<dyn Store>, c: &Caller, month: ReportMo
         .map(|m| MonthState { assistant: m.assistant.id, recipient: m.recipient.id, status: m.status })
         .collect();
     let config = db.rule_config(c.tenant_id).await.map_err(internal)?;
+    let signed = db.signed_claims(c.tenant_id, &month.to_string()).await.map_err(internal)?;
     Ok(preflight(&MonthInput {
         month,
         today: today(),
@@ -554,8 +555,7 @@ async fn month_preflight_of(db: &mut Box<dyn Store>, c: &Caller, month: ReportMo
         decisions: &people.decisions,
         absences: &people.absences,
         states: &states,
-        // BITA has no 3057 signing flow yet: V9 reports each räkning as not signed (a warning).
-        rakning_complete: None,
+        rakning_complete: Some(&signed),
         config: &config,
     }))
 }

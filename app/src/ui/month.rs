@@ -59,6 +59,31 @@ pub fn RowsTable(rows: Vec<RowView>, deletable: bool, month: String, #[prop(opti
     .into_any()
 }
 
+/// The rows as a list of cards (one per row): nothing wider than a 320 px screen, also with
+/// the text at 200 %. Marked rows say so.
+#[component]
+pub fn RowCards(rows: Vec<RowView>) -> impl IntoView {
+    let l = expect_context::<Locale>();
+    if rows.is_empty() {
+        return view! { <p class="muted">{l.t(T::NoRows)}</p> }.into_any();
+    }
+    view! {
+        <ul class="row-cards" aria-label=l.t(T::Rows)>
+            {rows.into_iter().map(|r| {
+                let end = if r.next_day { format!("{} (+1)", r.end) } else { r.end.clone() };
+                view! {
+                    <li class:marked=r.marked>
+                        <span class="when">{format!("{} {}–{}", r.date, r.start, end)}</span>
+                        <span class="what">{format!("{}, {}{}", r.kind.label(l), r.minutes, if r.dst { " *" } else { "" })}</span>
+                        {r.marked.then(|| view! { <strong class="mark">{l.t(T::MarkedByRecipient)}</strong> })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
 /// A decimal number as the language writes it: `4,50` in Swedish, `4.50` in English.
 pub fn decimal(s: &str, l: Locale) -> String {
     if l == Locale::Sv { s.replace('.', ",") } else { s.to_string() }

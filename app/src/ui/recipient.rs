@@ -4,7 +4,7 @@
 //! part of BITA: every control has a visible label, errors sit next to their field and are
 //! announced, and everything works with the keyboard alone and without JavaScript.
 
-use super::month::{FindingsList, RowsTable, TotalsList};
+use super::month::{FindingsList, RowCards, TotalsList};
 use super::{FlashMessages, FormKeys, Layout, PageFailure};
 use crate::api::review::{self, ClaimPage, ClaimState, ReviewPage, RowChange, SignatureView, StartPage};
 use crate::api::RowView;
@@ -154,7 +154,7 @@ fn Review(page: ReviewPage) -> impl IntoView {
             {page.changes.map(|changes| view! { <Changes changes /> })}
             <section aria-labelledby="rows-title">
                 <h2 id="rows-title">{l.t(T::Rows)}</h2>
-                <RowsTable rows=m.rows.clone() deletable=false month=page.month.to_string() />
+                <RowCards rows=m.rows.clone() />
                 <TotalsList totals=m.totals payable=m.payable.clone() />
             </section>
             <section aria-labelledby="checks-title">

@@ -175,6 +175,18 @@ impl SigningStore for SqliteStore {
         .map_err(err)
     }
 
+    async fn signed_claims(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<i64>> {
+        sqlx::query_scalar(
+            "SELECT c.recipient_id FROM claims c JOIN signatures s ON s.claim_id = c.id AND s.voided_at IS NULL
+             WHERE c.tenant_id = $1 AND c.month = $2 ORDER BY c.recipient_id",
+        )
+        .bind(tenant)
+        .bind(month)
+        .fetch_all(self.c())
+        .await
+        .map_err(err)
+    }
+
     async fn frozen_parts(&mut self, tenant: i64, recipient: i64, month: &str) -> RepoResult<Vec<FrozenPart>> {
         let rows = sqlx::query(
             "SELECT f.month_report_id, m.assistant_id, f.sha256, f.parts FROM frozen_reports f JOIN month_reports m ON m.id = f.month_report_id
