@@ -422,6 +422,8 @@ pub(super) async fn check_approval(db: &mut Box<dyn Store>, cx: &Cx, tenant: i64
 /// every assistant's month is attested.
 struct ClaimContent {
     person: Person,
+    /// More hospital stays in the month than the form has room for.
+    too_many_stays: bool,
     waiting: Vec<String>,
     content: Option<crate::domain::fk::Rakning>,
     claim_id: Option<i64>,
@@ -444,17 +446,15 @@ async fn claim_content(db: &mut Box<dyn Store>, tenant: i64, recipient: i64, mon
     let claim = db.claim(tenant, recipient, &month.to_string()).await.map_err(internal)?;
     let personnummer = r.personnummer.display_full();
     if !waiting.is_empty() || relevant.is_empty() {
-        return Ok(Some(ClaimContent { person, waiting, content: None, claim_id: claim.map(|c| c.id), personnummer }));
+        return Ok(Some(ClaimContent { person, too_many_stays: false, waiting, content: None, claim_id: claim.map(|c| c.id), personnummer }));
     }
     let frozen = db.frozen_parts(tenant, recipient, &month.to_string()).await.map_err(internal)?;
-    let all_people = db.people_of(tenant, None, None).await.map_err(internal)?;
-    let parsed: Vec<(String, Vec<crate::domain::row::DayPart>)> = frozen
-        .iter()
-        .map(|f| {
-            let pnr = all_people.assistants.get(&f.assistant_id).map(|a| a.personnummer.full().to_string()).unwrap_or_default();
-            (pnr, f.parts.as_deref().and_then(|p| serde_json::from_str(p).ok()).unwrap_or_default())
-        })
-        .collect();
+    let mut parsed: Vec<(String, Vec<crate::domain::row::DayPart>)> = vec![];
+    for f in &frozen {
+        let of = db.people_of(tenant, Some(f.assistant_id), Some(recipient)).await.map_err(internal)?;
+        let pnr = of.assistants.get(&f.assistant_id).map(|a| a.personnummer.full().to_string()).unwrap_or_default();
+        parsed.push((pnr, f.parts.as_deref().and_then(|p| serde_json::from_str(p).ok()).unwrap_or_default()));
+    }
     let reports: Vec<FrozenParts> = parsed.iter().map(|(p, parts)| FrozenParts { assistant_personnummer: p, parts }).collect();
     let raised = people.decisions.iter().any(|d| d.recipient == recipient && d.raised_rate.is_some() && d.valid_from <= month.last_day() && d.valid_to >= month.first_day());
     let mut stays: Vec<(chrono::NaiveDate, chrono::NaiveDate)> = people
@@ -466,9 +466,6 @@ async fn claim_content(db: &mut Box<dyn Store>, tenant: i64, recipient: i64, mon
     stays.sort();
     let provider = db.provider(tenant).await.map_err(internal)?.ok_or(PageError::Internal)?;
     let mut rakning = Rakning::build(month, r, &provider, &reports, raised, &stays);
-    if stays.len() > 3 {
-        rakning.sjukhusvistelser.truncate(3);
-    }
     if let Some(c) = &claim {
         if let Ok(a) = serde_json::from_str(&c.answers) {
             rakning.verksamhet = a;
@@ -480,7 +477,7 @@ async fn claim_content(db: &mut Box<dyn Store>, tenant: i64, recipient: i64, mon
     if let Some((SignerCapacity::Representative(capacity), name)) = signer {
         rakning.foretradare = Some(Foretradare { capacity, name: name.to_string() });
     }
-    Ok(Some(ClaimContent { person, waiting, content: Some(rakning), claim_id: claim.map(|c| c.id), personnummer }))
+    Ok(Some(ClaimContent { person, too_many_stays: stays.len() > 3, waiting, content: Some(rakning), claim_id: claim.map(|c| c.id), personnummer }))
 }
 
 /// Who may see a recipient's räkning: the recipient, their representatives, the provider.
@@ -513,8 +510,6 @@ pub async fn claim_page(cx: &Cx, person: &str, month: &str) -> Result<ClaimPage,
         .map(|r| r.sjukhusvistelser.iter().map(|s| StayView { from: s.from.to_string(), to: s.to.to_string(), assistance: s.assistance_given, totals: s.totals }).collect())
         .unwrap_or_default();
     let document_hash = content.content.as_ref().map(|r| sha256_hex(&r.to_xml())).unwrap_or_default();
-    let people = db.people_of(c.tenant_id, None, Some(recipient)).await.map_err(internal)?;
-    let too_many_stays = people.absences.iter().filter(|a| a.kind == crate::domain::rules::AbsenceKind::Hospital && a.from <= month.last_day() && a.to >= month.first_day()).count() > 3;
     Ok(ClaimPage {
         me: me(cx, c),
         person: content.person,
@@ -522,7 +517,7 @@ pub async fn claim_page(cx: &Cx, person: &str, month: &str) -> Result<ClaimPage,
         waiting: content.waiting,
         content: content.content,
         stays,
-        too_many_stays,
+        too_many_stays: content.too_many_stays,
         document_hash,
         signatures,
         provider_view: c.role == Role::Admin,

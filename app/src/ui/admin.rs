@@ -151,6 +151,7 @@ pub fn AdminPage() -> impl IntoView {
                                                         <li class=if g.over { "alert" } else { "" }>
                                                             <a href=format!("/admin/brukarkort?id={}", g.recipient.id)>{text}</a>
                                                             {g.over.then(|| view! { " " <strong>{l.t(T::OverGrant)}</strong> })}
+                                                            " " <a href=format!("/admin/rakning?person={}&manad={}", g.recipient.id, page.month) aria-label=format!("{} {}", l.t(T::AdminClaim), g.recipient.name)>{l.t(T::AdminClaim)}</a>
                                                         </li>
                                                     }
                                                 }).collect_view()}
