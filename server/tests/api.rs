@@ -340,8 +340,8 @@ async fn the_admin_sees_what_stands_between_the_month_and_export() {
     assert!(page.contains("Kontroll inför export"));
     // Anna's month for Bo is submitted, not approved or attested (V9), and no räkning is signed.
     assert!(page.contains("V9 Fel: Anna Andersson – Bo Berg: inskickad."), "V9 month");
-    // Issue 7: until the 3057 can be signed in BITA, the räkning is a warning of its own.
-    assert!(page.contains("V9 Varning: Räkningen (3057) för Bo Berg är inte signerad ännu"), "V9 räkning");
+    // Now that the räkning is signed in BITA, an unsigned one stands between the month and export.
+    assert!(page.contains("V9 Fel: Räkningen för Bo Berg är inte klar eller inte signerad"), "V9 räkning");
     assert!(page.contains(&format!("V10 Information: Sista dag till Försäkringskassan är {}", month.fk_deadline())), "V10");
     assert!(page.contains("fel måste rättas före export"));
 }
