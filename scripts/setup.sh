@@ -21,6 +21,10 @@ fi
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 command -v xmllint >/dev/null || need_apt+=(libxml2-utils)
+# Month-end export tests read PDFs back (pdftotext, pdftoppm, pdfinfo) and FK's forms are
+# decrypted and flattened with qpdf (also at run time, when a form is uploaded).
+command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
+command -v qpdf >/dev/null || need_apt+=(qpdf)
 command -v brotli >/dev/null || need_apt+=(brotli)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   if [ "${BITA_SKIP_APT:-0}" = 1 ]; then

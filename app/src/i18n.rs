@@ -561,6 +561,67 @@ texts! {
     AuditSubject => "Gäller", "Concerns";
     AdminAudit => "Granskningslogg", "Audit log";
     AdminClaim => "Räkning", "Claim";
+    AdminExport => "Export", "Export";
+    ExportTitle => "Export till Försäkringskassan och lön", "Export to Försäkringskassan and payroll";
+    ExportIntro => "Exporten samlar månadens signerade tidsredovisningar (FK 3059), räkningar (FK 3057), LSS-rapport och lönefiler i ett signerat arkiv och låser månaden. En senare ändring görs som en rättelse.", "The export gathers the month's signed time reports (FK 3059), claims (FK 3057), LSS report and payroll files into one signed archive and locks the month. A later change is made as a correction.";
+    ExportBlockedTitle => "Det här hindrar export", "What stands in the way of export";
+    ExportReady => "Inga fel hindrar export.", "No errors stand in the way of export.";
+    ExportButton => "Exportera och lås månaden", "Export and lock the month";
+    ExportWorking => "Arkivet skapas. Det kan ta en stund för en stor månad; stäng inte sidan.", "The archive is being made. A big month can take a while; do not close the page.";
+    ExportReports => "Attesterade tidsredovisningar", "Attested time reports";
+    ExportExported => "varav redan exporterade", "of which already exported";
+    ExportClaims => "Signerade räkningar", "Signed claims";
+    ExportRefused => "Exporten stoppades. Rätta felen i listan först; varje fel länkar till där det rättas.", "The export was stopped. Correct the errors in the list first; each links to where it is corrected.";
+    ExportNothing => "Det finns ingen attesterad tidsredovisning för månaden att exportera.", "There is no attested time report for the month to export.";
+    ExportNothingNew => "Månaden är redan exporterad och inget har rättats sedan dess. Ladda ner arkivet nedan.", "The month is already exported and nothing has been corrected since. Download the archive below.";
+    ExportOldFrozen => "En tidsredovisning attesterades innan BITA sparade dagraderna med den. Gör en rättelse av den och attestera den igen.", "A time report was attested before BITA stored its day rows with it. Correct it and attest it again.";
+    ExportChangedMeanwhile => "Månaden ändrades medan arkivet skapades. Exportera igen.", "The month changed while the archive was being made. Export again.";
+    ExportDone => "Månaden är exporterad och låst. Arkivet finns nedan.", "The month is exported and locked. The archive is below.";
+    ArchivesTitle => "Månadens arkiv", "The month's archives";
+    ArchiveNone => "Inget arkiv ännu.", "No archive yet.";
+    ArchiveVersion => "Version", "Version";
+    ArchiveCreated => "Skapat", "Created";
+    ArchiveBy => "Av", "By";
+    ArchiveContent => "Innehåll", "Content";
+    ArchiveFiles => "filer", "files";
+    ArchiveCorrections => "rättelser", "corrections";
+    ArchiveDownload => "Ladda ner", "Download";
+    PublicKeyTitle => "Installationens publika nyckel", "The installation's public key";
+    PublicKeyText => "Varje arkivs manifest är signerat med den här Ed25519-nyckeln (hex). Vem som helst kan kontrollera ett arkiv:", "Every archive's manifest is signed with this Ed25519 key (hex). Anyone can check an archive:";
+    VerifyTitle => "Kontrollera ett arkiv", "Check an archive";
+    VerifyIntro => "Ladda upp ett månadsarkiv (ZIP) från BITA. Varje fil kontrolleras mot manifestet och manifestet mot installationens signatur. Filen sparas inte.", "Upload a month archive (ZIP) from BITA. Every file is checked against the manifest and the manifest against the installation's signature. The file is not kept.";
+    VerifyFile => "Arkiv (ZIP)", "Archive (ZIP)";
+    VerifyButton => "Kontrollera", "Check";
+    VerifyNoFile => "Välj en ZIP-fil att kontrollera.", "Choose a ZIP file to check.";
+    VerifyOk => "Arkivet är oförändrat: signaturen och alla filer stämmer.", "The archive is unchanged: the signature and every file match.";
+    VerifyFailed => "Arkivet stämmer inte:", "The archive does not match:";
+    VerifyChecked => "Kontrollerade filer", "Files checked";
+    VerifyNotAnArchive => "Filen är inte ett läsbart ZIP-arkiv.", "The file is not a readable ZIP archive.";
+    VerifyNoManifest => "Arkivet saknar manifest.json.", "The archive has no manifest.json.";
+    VerifyNoSignature => "Arkivet saknar signaturen manifest.json.sig.", "The archive has no signature manifest.json.sig.";
+    VerifyManifestUnreadable => "manifest.json går inte att läsa.", "manifest.json cannot be read.";
+    VerifySignatureInvalid => "Signaturen stämmer inte med manifestet och den här installationens nyckel: manifestet är ändrat eller kommer från en annan installation.", "The signature does not match the manifest and this installation's key: the manifest was changed or comes from another installation.";
+    VerifyMissing => "Saknas i arkivet:", "Missing from the archive:";
+    VerifyChanged => "Ändrad (kontrollsumman stämmer inte):", "Changed (checksum does not match):";
+    VerifyUnlisted => "Finns inte i manifestet:", "Not in the manifest:";
+    VerifyMunicipality => "Kommun", "Municipality";
+}
+
+impl crate::api::export::VerifyProblem {
+    /// What is wrong, naming the file where there is one.
+    pub fn message(&self, l: Locale) -> String {
+        use crate::api::export::VerifyProblem as P;
+        match self {
+            P::NotAnArchive => l.t(T::VerifyNotAnArchive).to_string(),
+            P::NoManifest => l.t(T::VerifyNoManifest).to_string(),
+            P::NoSignature => l.t(T::VerifyNoSignature).to_string(),
+            P::ManifestUnreadable => l.t(T::VerifyManifestUnreadable).to_string(),
+            P::SignatureInvalid => l.t(T::VerifySignatureInvalid).to_string(),
+            P::Missing(f) => format!("{} {f}", l.t(T::VerifyMissing)),
+            P::Changed(f) => format!("{} {f}", l.t(T::VerifyChanged)),
+            P::Unlisted(f) => format!("{} {f}", l.t(T::VerifyUnlisted)),
+        }
+    }
 }
 
 impl TimeKind {

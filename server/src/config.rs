@@ -29,6 +29,10 @@ pub struct Config {
     pub shutdown_grace: Duration,
     /// `BITA_SMTP_*`: e-mail for invitations and reminders; none (off) by default.
     pub smtp: Option<crate::mail::SmtpConfig>,
+    /// `BITA_ARCHIVE_KEY`: the file with the installation's archive signing key, created on
+    /// first start (default `data/archive-signing.key`; keep it out of the database's backups'
+    /// reach and back it up on its own).
+    pub archive_key: std::path::PathBuf,
 }
 
 fn flag(name: &str) -> Option<bool> {
@@ -53,6 +57,7 @@ impl Config {
             header_read_timeout: Duration::from_secs(number("BITA_HEADER_READ_TIMEOUT", 10).max(1)),
             shutdown_grace: Duration::from_secs(number("BITA_SHUTDOWN_GRACE", 10)),
             smtp: crate::mail::SmtpConfig::from_env(),
+            archive_key: std::env::var("BITA_ARCHIVE_KEY").unwrap_or_else(|_| "data/archive-signing.key".into()).into(),
         }
     }
 
@@ -68,6 +73,7 @@ impl Config {
             header_read_timeout: Duration::from_secs(10),
             shutdown_grace: Duration::from_secs(10),
             smtp: None,
+            archive_key: std::env::temp_dir().join(format!("bita-archive-key-{}", std::process::id())),
         }
     }
 }

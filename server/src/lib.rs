@@ -7,8 +7,10 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod exports;
 pub mod forms;
 pub mod guard;
+pub mod keys;
 pub mod mail;
 pub mod serve;
 
@@ -25,7 +27,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::session_store::ExpiredDeletion;
@@ -38,6 +39,8 @@ pub use config::Config;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub api: ApiState,
+    /// The installation's key that signs month archives.
+    pub archive_key: Arc<ed25519_dalek::SigningKey>,
 }
 
 /// The largest request body BITA accepts (forms are small) …
@@ -48,7 +51,11 @@ pub const UPLOAD_PATH: &str = "/admin/import/provkor";
 
 /// Refuses a body larger than the route allows with 413, before any handler reads it.
 async fn body_limit(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
-    let limit = if req.uri().path() == UPLOAD_PATH { UPLOAD_LIMIT } else { BODY_LIMIT };
+    let limit = match req.uri().path() {
+        UPLOAD_PATH => UPLOAD_LIMIT,
+        exports::VERIFY_PATH => exports::VERIFY_LIMIT,
+        _ => BODY_LIMIT,
+    };
     let (parts, body) = req.into_parts();
     match axum::body::to_bytes(body, limit).await {
         Ok(bytes) => next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes))).await,
@@ -60,8 +67,14 @@ async fn body_limit(req: axum::extract::Request, next: axum::middleware::Next) -
 /// deletion of expired sessions.
 pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: LeptosOptions) -> Result<Router, Box<dyn std::error::Error + Send + Sync>> {
     let repo = Arc::new(db::SqliteRepo { pool: pool.clone() });
-    let settings = Settings { row_horizon_days: config.row_horizon_days, public_url: config.public_url.clone(), mailer: crate::mail::from_config(config) };
-    let state = AppState { leptos_options: leptos_options.clone(), api: ApiState { repo, settings } };
+    let archive_key = Arc::new(keys::load_or_create(&config.archive_key)?);
+    let settings = Settings {
+        row_horizon_days: config.row_horizon_days,
+        public_url: config.public_url.clone(),
+        mailer: crate::mail::from_config(config),
+        archive_public_key: keys::public_hex(&archive_key),
+    };
+    let state = AppState { leptos_options: leptos_options.clone(), api: ApiState { repo, settings }, archive_key };
 
     db::spawn_maintenance(pool.clone());
     let store = SqliteStore::new(pool).with_table_name("sessions")?;
@@ -96,6 +109,9 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
         .route("/admin/attestera-alla", post(forms::attest_ready))
         .route("/admin/paminn", post(forms::remind))
         .route("/admin/3059", get(forms::export_3059))
+        .route(exports::EXPORT_PATH, post(exports::export_month))
+        .route("/admin/export/arkiv", get(exports::download_archive))
+        .route(exports::VERIFY_PATH, post(exports::verify_upload))
         .route("/admin/assistent/spara", post(forms::save_assistant))
         .route("/admin/konto", post(forms::account_action))
         .route("/admin/brukarkort/spara", post(forms::save_recipient))
@@ -137,7 +153,7 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
         .layer(Extension(guard::GuardConfig::from(config)))
         .layer(sessions)
         .layer(axum::middleware::from_fn(body_limit))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(axum::middleware::from_fn(timeout))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             // The path only: query strings could carry what must not be logged.
@@ -145,6 +161,16 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
         }))
         .with_state(state);
     Ok(app)
+}
+
+/// Answers 408 when a request takes longer than its route allows: 30 s, except the month export
+/// (a big municipality's month is minutes of PDFs on a small machine).
+async fn timeout(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let limit = if req.uri().path() == exports::EXPORT_PATH && req.method() == axum::http::Method::POST { Duration::from_secs(15 * 60) } else { Duration::from_secs(30) };
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
 }
 
 async fn server_fn_handler(State(state): State<AppState>, req: axum::extract::Request) -> impl IntoResponse {

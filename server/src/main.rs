@@ -21,9 +21,15 @@ async fn main() {
             Ok(false) => std::process::exit(1),
             Err(e) => Err(e),
         },
+        Some("key") if args.get(1).map(String::as_str) == Some("show") => key_show(),
+        Some("verify") if args.len() == 2 => match verify_archive(&args[1]) {
+            Ok(true) => Ok(()),
+            Ok(false) => std::process::exit(1),
+            Err(e) => Err(e),
+        },
         Some(_) => {
             eprintln!(
-                "usage: server            (serve BITA; see README for configuration)\n       server audit verify  (check every municipality's audit chain)\n       {}",
+                "usage: server            (serve BITA; see README for configuration)\n       server audit verify  (check every municipality's audit chain)\n       server key show      (print the installation's archive signing public key)\n       server verify <zip>  (check a month archive against that key)\n       {}",
                 admin::USAGE.trim_start_matches("usage: ")
             );
             std::process::exit(2);
@@ -58,6 +64,36 @@ async fn create_admin(args: &[String]) -> Result<(), Box<dyn std::error::Error +
     println!("Administrator {} created for {}.\nPassword (shown only now; change it after the first login): {password}", a.username, a.municipality);
     pool.close().await;
     Ok(())
+}
+
+/// `server key show`: the public key that signs month archives (created on first use).
+fn key_show() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let config = Config::from_env();
+    let key = server::keys::load_or_create(&config.archive_key)?;
+    println!("{}", server::keys::public_hex(&key));
+    Ok(())
+}
+
+/// `server verify <zip>`: checks a month archive against this installation's key (or the key
+/// in `BITA_VERIFY_PUBLIC_KEY`, hex, for another installation's archive); says exactly what
+/// does not match and exits with 1 when anything does not.
+fn verify_archive(path: &str) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
+    let key = match std::env::var("BITA_VERIFY_PUBLIC_KEY") {
+        Ok(hex) => export::archive::public_key(&hex).ok_or("BITA_VERIFY_PUBLIC_KEY is not an Ed25519 public key (64 hex digits)")?,
+        Err(_) => server::keys::load_or_create(&Config::from_env().archive_key)?.verifying_key(),
+    };
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let report = export::archive::verify(&bytes, &key);
+    let l = app::i18n::Locale::En;
+    if let (Some(m), Some(month), Some(at)) = (&report.municipality, &report.month, &report.created_at) {
+        println!("{m}, {month}, made {at}");
+    }
+    for p in &report.problems {
+        println!("FAIL {}", p.message(l));
+    }
+    println!("{} file(s) match the manifest", report.files_checked);
+    println!("{}", if report.ok { "OK: the signature and every file match" } else { "NOT OK" });
+    Ok(report.ok)
 }
 
 /// `server audit verify`: checks every municipality's audit chain, names the first broken link

@@ -14,11 +14,14 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 pub mod changes;
 #[cfg(feature = "ssr")]
+pub mod exporting;
+#[cfg(feature = "ssr")]
 pub mod import;
 #[cfg(feature = "ssr")]
 pub mod register;
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod export;
 pub mod review;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -75,6 +78,8 @@ pub struct Flash {
     pub username: Option<String>,
     /// Warnings and notes of the rules engine on a row that was saved.
     pub findings: Vec<crate::domain::rules::Finding>,
+    /// What the check of an uploaded archive found.
+    pub verify: Option<export::VerifyReport>,
     /// How many things a bulk action did (shown with the notice).
     pub count: Option<usize>,
     /// The recipient form as typed (which recipient, or new), with what was wrong.

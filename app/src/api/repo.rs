@@ -119,7 +119,7 @@ pub trait Repo: Send + Sync + 'static {
 /// Every query, on one connection or inside one transaction. Every method that reads or
 /// writes people's data takes the tenant, so no query can forget it.
 #[async_trait::async_trait]
-pub trait Store: SettingsStore + SigningStore + Send {
+pub trait Store: SettingsStore + SigningStore + ExportStore + Send {
     /// Commits a write transaction (a no-op for reads).
     async fn finish(self: Box<Self>) -> RepoResult<()>;
 
@@ -392,4 +392,68 @@ pub trait SigningStore: Send {
     async fn audit_chain(&mut self, tenant: Option<i64>) -> RepoResult<Vec<crate::domain::audit::StoredEntry>>;
     /// The tenant's latest audit entries, newest first, with who made them.
     async fn audit_recent(&mut self, tenant: i64, limit: i64) -> RepoResult<Vec<super::review::AuditLine>>;
+}
+
+/// The latest frozen 3059 of a month report, as the export reads it.
+#[derive(Clone, Debug)]
+pub struct FrozenReport {
+    pub month_id: i64,
+    pub assistant_id: i64,
+    pub recipient_id: i64,
+    pub status: crate::domain::MonthStatus,
+    pub version: i64,
+    pub report_id: String,
+    pub xml: Vec<u8>,
+    pub sha256: String,
+    /// JSON day parts.
+    pub parts: Option<String>,
+    pub attested_by: String,
+    /// ISO instant.
+    pub attested_at: String,
+    /// The report id of the version before (a correction replaces it).
+    pub previous: Option<String>,
+}
+
+/// A signed räkning's exact bytes and signature.
+#[derive(Clone, Debug)]
+pub struct SignedClaim {
+    pub recipient_id: i64,
+    pub content: Vec<u8>,
+    pub sha256: String,
+    pub signature: super::review::SignatureView,
+}
+
+/// A month archive to store.
+#[derive(Clone, Debug)]
+pub struct NewArchive<'a> {
+    pub tenant: i64,
+    pub month: &'a str,
+    pub version: i64,
+    /// ISO instant with offset.
+    pub created_at: &'a str,
+    pub by_user: i64,
+    pub sha256: &'a str,
+    pub manifest_sha256: &'a str,
+    pub files: i64,
+    pub corrections: i64,
+    pub zip: &'a [u8],
+}
+
+/// Month-end exports (issue 10). A part of [`Store`].
+#[async_trait::async_trait]
+pub trait ExportStore: Send {
+    /// The latest frozen 3059 of every month report of the month, by recipient and assistant.
+    async fn frozen_reports(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<FrozenReport>>;
+    /// Every räkning of the month with a standing signature.
+    async fn signed_claim_documents(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<SignedClaim>>;
+    /// The month's archives, newest first.
+    async fn archives(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<super::export::ArchiveLine>>;
+    /// The highest archive version of the month (0: none yet).
+    async fn last_archive_version(&mut self, tenant: i64, month: &str) -> RepoResult<i64>;
+    /// `Conflict::Duplicate` when the version is taken (a concurrent export).
+    async fn store_archive(&mut self, a: &NewArchive<'_>) -> RepoResult<i64>;
+    /// An archive's month, version and bytes — the tenant's own only.
+    async fn archive(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(String, i64, Vec<u8>)>>;
+    /// The municipality's own hourly amount for LSS assistance, if entered.
+    async fn lss_rate(&mut self, tenant: i64) -> RepoResult<Option<rust_decimal::Decimal>>;
 }

@@ -34,11 +34,13 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Sends e-mail when SMTP is configured (off by default).
     pub mailer: Option<Arc<dyn Mailer>>,
+    /// The installation's public key (hex) that signs month archives.
+    pub archive_public_key: String,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { row_horizon_days: 7, public_url: None, mailer: None }
+        Self { row_horizon_days: 7, public_url: None, mailer: None, archive_public_key: String::new() }
     }
 }
 
@@ -201,7 +203,7 @@ pub fn internal(e: impl std::fmt::Display) -> PageError {
     PageError::Internal
 }
 
-pub(super) fn me(cx: &Cx, c: &Caller) -> Me {
+pub fn me(cx: &Cx, c: &Caller) -> Me {
     Me { name: c.display_name.clone(), role: c.role, tenant: c.tenant_name.clone(), csrf: cx.csrf.clone().unwrap_or_default() }
 }
 
@@ -518,6 +520,16 @@ pub async fn months_with_errors(cx: &Cx, c: &Caller, month: ReportMonth) -> Resu
     let people = db.people(c.tenant_id).await.map_err(internal)?;
     let p = month_preflight(&mut db, c, month, &months, &people).await?;
     Ok(pairs_with_errors(&p.findings, &rows))
+}
+
+/// The month's preflight findings (rules V1–V10), for the export page and the export itself.
+pub async fn month_preflight_for(cx: &Cx, c: &Caller, month: ReportMonth) -> Result<Vec<crate::domain::rules::Finding>, PageError> {
+    let mut db = cx.db().await?;
+    let rows = db.month_rows(c.tenant_id, month, None).await.map_err(internal)?;
+    let records = db.month_records(c.tenant_id, month, None, None).await.map_err(internal)?;
+    let months = month_views(records, &rows);
+    let people = db.people(c.tenant_id).await.map_err(internal)?;
+    Ok(month_preflight(&mut db, c, month, &months, &people).await?.findings)
 }
 
 /// Everything standing between the month and an export (rules V1–V10).

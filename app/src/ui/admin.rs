@@ -48,6 +48,7 @@ pub fn AdminPage() -> impl IntoView {
                                         <a href="/admin/anordnare">{l.t(T::AdminProvider)}</a>
                                         <a href="/admin/import">{l.t(T::ImportTitle)}</a>
                                         <a href="/admin/logg">{l.t(T::AdminAudit)}</a>
+                                        <a href=format!("/admin/export?manad={}", page.month)>{l.t(T::AdminExport)}</a>
                                     </nav>
                                     <p class="deadline">{l.t(T::Deadline)} ": " <strong>{page.deadline}</strong>
                                         " (" {page.days_left} " " {l.t(T::DaysLeft)} ")"</p>

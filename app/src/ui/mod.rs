@@ -4,6 +4,7 @@
 mod admin;
 mod assistant;
 mod card;
+mod export;
 mod import;
 mod layout;
 mod login;
@@ -70,6 +71,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/brukarkort") view=register::RecipientFormPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/anordnare") view=settings::ProviderPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/import") view=import::ImportPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/export") view=export::ExportPageView ssr=SsrMode::Async />
+                <Route path=path!("/verifiera") view=export::VerifyPageView ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

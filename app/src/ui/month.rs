@@ -105,7 +105,7 @@ pub fn TotalsList(totals: Totals, payable: String) -> impl IntoView {
 /// The rules engine's findings, each with its rule, severity and what to do. Takes the locale
 /// as a prop so the add-row island can use it in the browser too.
 #[component]
-pub fn FindingsList(locale: Locale, findings: Vec<Finding>, #[prop(default = false)] links: bool) -> impl IntoView {
+pub fn FindingsList(locale: Locale, findings: Vec<Finding>, #[prop(default = false)] links: bool, #[prop(default = None)] month: Option<crate::domain::ReportMonth>) -> impl IntoView {
     (!findings.is_empty()).then(|| {
         view! {
             <ul class="findings" aria-label=locale.t(T::Checks)>
@@ -114,8 +114,18 @@ pub fn FindingsList(locale: Locale, findings: Vec<Finding>, #[prop(default = fal
                     // For the administrator: where to look and where to fix it.
                     let targets = links.then(|| {
                         let mut t: Vec<(String, T)> = vec![];
-                        if let (Some(a), Some(r), false) = (f.assistant, f.recipient, f.rows.is_empty()) {
-                            t.push((format!("#par-{a}-{r}"), T::LinkMonthRow));
+                        // On the dashboard a month's pair is on the same page; elsewhere (the
+                        // export page) the link goes to the dashboard of that month.
+                        let dashboard = month.map(|m| format!("/admin?manad={m}")).unwrap_or_default();
+                        if let (Some(a), Some(r)) = (f.assistant, f.recipient) {
+                            if !f.rows.is_empty() || month.is_some() {
+                                t.push((format!("{dashboard}#par-{a}-{r}"), T::LinkMonthRow));
+                            }
+                        }
+                        if let (Some(m), Some(r), crate::domain::rules::RuleId::V9) = (month, f.recipient, f.rule) {
+                            if matches!(f.what, crate::domain::rules::What::RakningIncomplete { .. } | crate::domain::rules::What::RakningNotSigned { .. }) {
+                                t.push((format!("/admin/rakning?person={r}&manad={m}"), T::AdminClaim));
+                            }
                         }
                         if let Some(a) = f.assistant {
                             t.push((format!("/admin/assistent?id={a}"), T::LinkAssistant));

@@ -4,6 +4,7 @@
 //! `BEGIN IMMEDIATE` transaction for changes.
 
 pub mod audit;
+mod export;
 mod people;
 mod settings;
 mod signing;

@@ -29,6 +29,7 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
     // months away); planned shifts that far ahead are allowed here.
     config.row_horizon_days = 400;
     config.header_read_timeout = Duration::from_secs(1);
+    config.archive_key = dir.path().join("archive-signing.key");
     change(&mut config);
     let leptos = leptos::config::LeptosOptions::builder().output_name("bita").site_root("target/site").build();
     let router = server::router(&config, pool.clone(), leptos).await.unwrap();

@@ -1,0 +1,225 @@
+//! Month-end export, on the server: the export page, the preflight gate, gathering the frozen
+//! documents of a month ([`prepare`]) and recording the sealed archive while locking the month
+//! ([`record`]). The documents themselves are made by the `export` crate in between, on a
+//! blocking thread, outside any transaction.
+
+use super::changes::{begin, error, notice, page, remember_and_commit};
+use super::export::{ClaimData, ExportPage, HistoryRecord, MonthData, PayrollRow, ReportData};
+use super::repo::{AuditEntry, NewArchive, Signed};
+use super::service::{internal, today, Cx};
+use super::{Outcome, PageError, Role};
+use crate::domain::row::DayPart;
+use crate::domain::rules::Severity;
+use crate::domain::{MonthStatus, ReportMonth};
+use crate::i18n::T;
+use std::collections::HashMap;
+
+fn export_path(month: ReportMonth) -> String {
+    page("/admin/export", Some(month))
+}
+
+/// The export page: what blocks an export (with where to fix it), the month's archives and
+/// the installation's public key.
+pub async fn export_page(cx: &Cx, month: Option<ReportMonth>) -> Result<ExportPage, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let month = month.unwrap_or_else(|| ReportMonth::of(today()).previous());
+    let preflight = super::service::month_preflight_for(cx, c, month).await?;
+    let mut db = cx.db().await?;
+    let frozen = db.frozen_reports(c.tenant_id, &month.to_string()).await.map_err(internal)?;
+    let claims = db.signed_claims(c.tenant_id, &month.to_string()).await.map_err(internal)?;
+    let archives = db.archives(c.tenant_id, &month.to_string()).await.map_err(internal)?;
+    let deadline = month.fk_deadline();
+    Ok(ExportPage {
+        me: super::service::me(cx, c),
+        month,
+        deadline: deadline.format("%Y-%m-%d").to_string(),
+        days_left: (deadline - today()).num_days(),
+        blocking: preflight.into_iter().filter(|f| f.severity == Severity::Error).collect(),
+        reports: frozen.len(),
+        exported: frozen.iter().filter(|f| f.status == MonthStatus::Exported).count(),
+        claims: claims.len(),
+        archives,
+        public_key: cx.settings.archive_public_key.clone(),
+        flash: cx.take_flash().await,
+    })
+}
+
+/// Everything the month's archive is made of, or the answer to give instead: a replayed form,
+/// a month that fails preflight, or a month with nothing new since its last archive.
+pub async fn prepare(cx: &Cx, month: &str, key: Option<&str>) -> Result<Result<MonthData, Outcome>, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let Some(month) = ReportMonth::parse(month) else {
+        return Ok(Err(error("/admin".into(), T::NotAllowed)));
+    };
+    let back = export_path(month);
+    let mut db = cx.db().await?;
+    if let Some(k) = key {
+        if let Some(o) = db.idempotent_outcome(c.user_id, k).await.map_err(internal)? {
+            return Ok(Err(serde_json::from_str(&o).map_err(internal)?));
+        }
+    }
+    drop(db);
+    let blocking = super::service::month_preflight_for(cx, c, month).await?.into_iter().filter(|f| f.severity == Severity::Error).count();
+    if blocking > 0 {
+        return Ok(Err(error(back, T::ExportRefused)));
+    }
+    let m = month.to_string();
+    let mut db = cx.db().await?;
+    let frozen = db.frozen_reports(c.tenant_id, &m).await.map_err(internal)?;
+    if frozen.is_empty() {
+        return Ok(Err(error(back, T::ExportNothing)));
+    }
+    if frozen.iter().all(|f| f.status == MonthStatus::Exported) {
+        return Ok(Err(error(back, T::ExportNothingNew)));
+    }
+    let people = db.people(c.tenant_id).await.map_err(internal)?;
+    let name_of_recipient = |id: i64| people.recipients.get(&id).map(|r| r.name()).unwrap_or_default();
+    let name_of_assistant = |id: i64| people.assistants.get(&id).map(|a| a.name()).unwrap_or_default();
+    let mut reports = Vec::with_capacity(frozen.len());
+    for f in frozen {
+        let parts: Vec<DayPart> = match f.parts.as_deref().map(serde_json::from_str) {
+            Some(Ok(p)) => p,
+            // Frozen before day parts were stored with the report (issue 9): not exportable
+            // from frozen content alone.
+            _ => return Ok(Err(error(back, T::ExportOldFrozen))),
+        };
+        let approvals = db.signatures(c.tenant_id, Signed::Month(f.month_id)).await.map_err(internal)?;
+        let history = db
+            .month_history(c.tenant_id, f.month_id)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|e| HistoryRecord { at: super::signing::local_time(&e.at), who: e.user_name, action: e.action, reason: e.reason, sha256: e.content_hash })
+            .collect();
+        reports.push(ReportData {
+            month_id: f.month_id,
+            recipient_id: f.recipient_id,
+            assistant_id: f.assistant_id,
+            recipient_name: name_of_recipient(f.recipient_id),
+            assistant_name: name_of_assistant(f.assistant_id),
+            report_id: f.report_id,
+            version: f.version,
+            replaces: f.previous,
+            xml: f.xml,
+            sha256: f.sha256,
+            parts,
+            attested_by: f.attested_by,
+            attested_at: super::signing::local_time(&f.attested_at),
+            approvals,
+            history,
+        });
+    }
+    let claims = db
+        .signed_claim_documents(c.tenant_id, &m)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|s| ClaimData { recipient_id: s.recipient_id, recipient_name: name_of_recipient(s.recipient_id), xml: s.content, sha256: s.sha256, signature: s.signature })
+        .collect();
+    let rows = db.month_rows(c.tenant_id, month, None).await.map_err(internal)?;
+    let exported: std::collections::HashSet<(i64, i64)> = reports.iter().map(|r| (r.assistant_id, r.recipient_id)).collect();
+    let employee_ids: HashMap<i64, String> = people.assistants.keys().map(|id| (*id, format!("BITA-{id}"))).collect();
+    let payroll = rows
+        .iter()
+        .filter(|r| exported.contains(&(r.assistant_id, r.recipient_id)))
+        .filter_map(|r| {
+            let a = people.assistants.get(&r.assistant_id)?;
+            let employee = employee_ids.get(&r.assistant_id).map(String::as_str).unwrap_or("");
+            Some(PayrollRow::of(&r.row, (a.id, employee, a.personnummer.full(), &a.name()), (r.recipient_id, &name_of_recipient(r.recipient_id))))
+        })
+        .collect();
+    let first = month.first_day();
+    let last = month.last_day();
+    let mut lss_recipients: Vec<(i64, String)> = people
+        .decisions
+        .iter()
+        .filter(|d| d.funder == crate::domain::Funder::Lss && d.valid_from <= last && d.valid_to >= first)
+        .filter(|d| exported.iter().any(|(_, r)| *r == d.recipient))
+        .map(|d| (d.recipient, name_of_recipient(d.recipient)))
+        .collect();
+    lss_recipients.sort();
+    lss_recipients.dedup();
+    let provider = db.provider(c.tenant_id).await.map_err(internal)?;
+    let version = db.last_archive_version(c.tenant_id, &m).await.map_err(internal)? + 1;
+    let lss_rate = db.lss_rate(c.tenant_id).await.map_err(internal)?;
+    Ok(Ok(MonthData {
+        tenant_id: c.tenant_id,
+        municipality: c.tenant_name.clone(),
+        month,
+        version,
+        created_at: chrono::Utc::now().with_timezone(&crate::domain::TZ).fixed_offset(),
+        provider_name: provider.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| c.tenant_name.clone()),
+        provider_orgnr: provider.map(|p| p.organisationsnummer.as_str().to_string()).unwrap_or_default(),
+        lss_rate,
+        reports,
+        claims,
+        payroll,
+        lss_recipients,
+    }))
+}
+
+/// The sealed archive as the export crate made it.
+pub struct Sealed {
+    pub zip: Vec<u8>,
+    pub sha256: String,
+    pub manifest_sha256: String,
+    pub files: usize,
+    pub corrections: usize,
+}
+
+/// Stores the archive and locks the month, in one transaction that re-checks what the archive
+/// was made from: every report still frozen as gathered, and no other export in between.
+pub async fn record(cx: &Cx, data: &MonthData, sealed: &Sealed, key: Option<&str>) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let back = export_path(data.month);
+    let m = data.month.to_string();
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    let now: HashMap<i64, (String, MonthStatus)> = db.frozen_reports(c.tenant_id, &m).await.map_err(internal)?.into_iter().map(|f| (f.month_id, (f.sha256, f.status))).collect();
+    let unchanged = now.len() == data.reports.len()
+        && data.reports.iter().all(|r| now.get(&r.month_id).is_some_and(|(sha, status)| sha == &r.sha256 && matches!(status, MonthStatus::Attested | MonthStatus::Exported)));
+    if !unchanged || db.last_archive_version(c.tenant_id, &m).await.map_err(internal)? >= data.version {
+        return remember_and_commit(db, c.user_id, key, "export.month", error(back, T::ExportChangedMeanwhile)).await;
+    }
+    let created = data.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    db.store_archive(&NewArchive {
+        tenant: c.tenant_id,
+        month: &m,
+        version: data.version,
+        created_at: &created,
+        by_user: c.user_id,
+        sha256: &sealed.sha256,
+        manifest_sha256: &sealed.manifest_sha256,
+        files: sealed.files as i64,
+        corrections: sealed.corrections as i64,
+        zip: &sealed.zip,
+    })
+    .await
+    .map_err(internal)?;
+    for r in data.reports.iter().filter(|r| now.get(&r.month_id).is_some_and(|(_, s)| *s == MonthStatus::Attested)) {
+        db.transition(c.tenant_id, r.month_id, MonthStatus::Attested, MonthStatus::Exported, c.user_id, None).await.map_err(internal)?;
+        db.month_event(c.tenant_id, r.month_id, c.user_id, "export", None, &r.sha256, None).await.map_err(internal)?;
+    }
+    let after = serde_json::json!({ "month": m, "version": data.version, "sha256": sealed.sha256, "manifest_sha256": sealed.manifest_sha256, "files": sealed.files, "corrections": sealed.corrections }).to_string();
+    db.audit(&AuditEntry { after: Some(after), ..cx.audit_entry("export.month", format!("month {m} version {}", data.version)) }).await.map_err(internal)?;
+    remember_and_commit(db, c.user_id, key, "export.month", notice(back, T::ExportDone)).await
+}
+
+/// An archive of the caller's own municipality (None for any other id); the download is in
+/// the audit log.
+pub async fn archive(cx: &Cx, id: i64) -> Result<Option<(String, i64, Vec<u8>)>, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let mut db = cx.db().await?;
+    let Some(found) = db.archive(c.tenant_id, id).await.map_err(internal)? else {
+        drop(db);
+        super::changes::denied(cx, format!("archive {id}")).await?;
+        return Ok(None);
+    };
+    drop(db);
+    let mut w = cx.repo.write().await.map_err(internal)?;
+    w.audit(&cx.audit_entry("export.download", format!("archive {id} ({} v{})", found.0, found.1))).await.map_err(internal)?;
+    w.finish().await.map_err(internal)?;
+    Ok(Some(found))
+}

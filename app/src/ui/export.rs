@@ -1,0 +1,138 @@
+//! The administrator's export page (preflight gate, export and lock, the month's archives, the
+//! installation's public key) and the public page that checks an archive.
+
+use super::month::FindingsList;
+use super::{month_query, FlashMessages, FormKeys, Layout, MonthNav, PageFailure};
+use crate::api::export::{load_export_page, load_verify_page};
+use crate::i18n::{Locale, T};
+use leptos::prelude::*;
+
+#[component]
+pub fn ExportPageView() -> impl IntoView {
+    let l = expect_context::<Locale>();
+    let month = month_query();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let month = month.clone();
+                Suspend::new(async move {
+                    match load_export_page(month).await {
+                        Err(e) => view! { <PageFailure error=e /> }.into_any(),
+                        Ok(page) => {
+                            let csrf = page.me.csrf.clone();
+                            let month_text = page.month.to_string();
+                            let ready = page.blocking.is_empty();
+                            let counts = [
+                                (T::ExportReports, page.reports.to_string()),
+                                (T::ExportExported, page.exported.to_string()),
+                                (T::ExportClaims, page.claims.to_string()),
+                            ];
+                            view! {
+                                <Layout me=Some(page.me)>
+                                    <p><a href=format!("/admin?manad={month_text}")>"‹ " {l.t(T::AdminTitle)}</a></p>
+                                    <h1>{format!("{} {month_text}", l.t(T::ExportTitle))}</h1>
+                                    <FlashMessages notice=page.flash.notice error=page.flash.error />
+                                    <MonthNav month=page.month path="/admin/export" />
+                                    <p>{l.t(T::ExportIntro)}</p>
+                                    <p class="deadline">{format!("{}: {} ({} {})", l.t(T::Deadline), page.deadline, page.days_left, l.t(T::DaysLeft))}</p>
+                                    <dl class="totals">
+                                        {counts.into_iter().map(|(t, n)| view! { <div><dt>{l.t(t)}</dt><dd>{n}</dd></div> }).collect_view()}
+                                    </dl>
+                                    <section class="card" aria-labelledby="blocking-title">
+                                        <h2 id="blocking-title">{l.t(T::ExportBlockedTitle)}</h2>
+                                        {ready.then(|| view! { <p class="notice" role="status">{l.t(T::ExportReady)}</p> })}
+                                        <FindingsList locale=l findings=page.blocking links=true month=Some(page.month) />
+                                    </section>
+                                    <form method="post" action="/admin/export" class="export-form">
+                                        <FormKeys csrf=csrf />
+                                        <input type="hidden" name="manad" value=month_text.clone() />
+                                        <button type="submit" aria-describedby="export-working">{l.t(T::ExportButton)}</button>
+                                        <p id="export-working" class="muted">{l.t(T::ExportWorking)}</p>
+                                    </form>
+                                    <section class="card" aria-labelledby="archives-title">
+                                        <h2 id="archives-title">{l.t(T::ArchivesTitle)}</h2>
+                                        {page.archives.is_empty().then(|| view! { <p class="muted">{l.t(T::ArchiveNone)}</p> })}
+                                        <ul class="plain archives">
+                                            {page.archives.into_iter().map(|a| {
+                                                let text = format!(
+                                                    "{} {} · {} {} · {} {} · {} {}, {} {}",
+                                                    l.t(T::ArchiveVersion), a.version, l.t(T::ArchiveCreated), a.created_at, l.t(T::ArchiveBy), a.created_by,
+                                                    a.files, l.t(T::ArchiveFiles), a.corrections, l.t(T::ArchiveCorrections)
+                                                );
+                                                let label = format!("{} {} {}", l.t(T::ArchiveDownload), l.t(T::ArchiveVersion).to_lowercase(), a.version);
+                                                view! {
+                                                    <li>
+                                                        <p>{text}</p>
+                                                        <p class="hash">"SHA-256 " <code>{a.sha256}</code></p>
+                                                        <p><a class="button" href=format!("/admin/export/arkiv?id={}", a.id) download="" aria-label=label>{l.t(T::ArchiveDownload)}</a></p>
+                                                    </li>
+                                                }
+                                            }).collect_view()}
+                                        </ul>
+                                    </section>
+                                    <section class="card" aria-labelledby="key-title">
+                                        <h2 id="key-title">{l.t(T::PublicKeyTitle)}</h2>
+                                        <p>{l.t(T::PublicKeyText)} " " <a href="/verifiera">{l.t(T::VerifyTitle)}</a></p>
+                                        <p class="hash"><code id="public-key">{page.public_key}</code></p>
+                                    </section>
+                                </Layout>
+                            }
+                            .into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn VerifyPageView() -> impl IntoView {
+    let l = expect_context::<Locale>();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match load_verify_page().await {
+                    Err(e) => view! { <PageFailure error=e /> }.into_any(),
+                    Ok(page) => {
+                        let result = page.flash.verify.clone().map(|r| {
+                            let summary = [
+                                r.municipality.clone().map(|m| format!("{}: {m}", l.t(T::VerifyMunicipality))),
+                                r.month.clone().map(|m| format!("{}: {m}", l.t(T::Month))),
+                                r.created_at.clone().map(|c| format!("{}: {c}", l.t(T::ArchiveCreated))),
+                                Some(format!("{}: {}", l.t(T::VerifyChecked), r.files_checked)),
+                            ];
+                            view! {
+                                <section class="card" aria-labelledby="verify-result" id="verify-result-card">
+                                    <h2 id="verify-result" class=if r.ok { "ok" } else { "bad" }>{l.t(if r.ok { T::VerifyOk } else { T::VerifyFailed })}</h2>
+                                    <ul class="findings">
+                                        {r.problems.iter().map(|p| view! { <li class="error">{p.message(l)}</li> }).collect_view()}
+                                    </ul>
+                                    <ul class="plain">{summary.into_iter().flatten().map(|s| view! { <li>{s}</li> }).collect_view()}</ul>
+                                </section>
+                            }
+                        });
+                        view! {
+                            <Layout me=page.me>
+                                <h1>{l.t(T::VerifyTitle)}</h1>
+                                <FlashMessages notice=page.flash.notice error=page.flash.error />
+                                {result}
+                                <p>{l.t(T::VerifyIntro)}</p>
+                                <form method="post" action="/verifiera" enctype="multipart/form-data" class="card">
+                                    <label for="arkiv">{l.t(T::VerifyFile)}</label>
+                                    <input id="arkiv" name="arkiv" type="file" accept=".zip,application/zip" />
+                                    <button type="submit">{l.t(T::VerifyButton)}</button>
+                                </form>
+                                <section class="card" aria-labelledby="key-title">
+                                    <h2 id="key-title">{l.t(T::PublicKeyTitle)}</h2>
+                                    <p class="hash"><code>{page.public_key}</code></p>
+                                </section>
+                            </Layout>
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

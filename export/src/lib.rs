@@ -1,0 +1,182 @@
+//! BITA's month-end documents, made from the facts the server gathered ([`MonthData`]):
+//!
+//! - per FK 3059: the frozen XML exactly as signed, its signature records (JSON) and the
+//!   municipality's PDF record ([`pdf::report_3059`]);
+//! - per räkning (FK 3057): the signed XML, its signature, the PDF record and the E-RÄK data;
+//! - the LSS report, payroll CSV and PAXml 2.0;
+//! - FK's own fillable forms filled in, when the municipality has uploaded them ([`form`]);
+//! - all of it sealed in one ZIP with a signed manifest ([`archive`]).
+//!
+//! Pure: bytes in, bytes out; no database and no HTTP. The server runs [`build`] on a blocking
+//! thread.
+
+pub mod archive;
+pub mod claims;
+pub mod frozen;
+pub mod pdf;
+pub mod payroll;
+
+use app::api::export::{HistoryRecord, MonthData, ReportData};
+use app::api::review::SignatureView;
+use archive::File;
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("a frozen document cannot be read: {0}")]
+    Document(String),
+    #[error("a PDF could not be written: {0}")]
+    Pdf(String),
+    #[error("the archive could not be written: {0}")]
+    Archive(String),
+}
+
+/// A spreadsheet would run a cell starting with these as a formula: prefix an apostrophe.
+pub(crate) fn defused(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() }
+}
+
+/// A file name from a person's name: ASCII letters and digits, dashes between words.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(|c| c.to_lowercase()) {
+        let c = match c {
+            'å' | 'ä' | 'á' | 'à' | 'â' => 'a',
+            'ö' | 'ø' | 'ó' | 'ò' | 'ô' => 'o',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'ü' | 'ú' | 'ù' => 'u',
+            'í' | 'ì' | 'ï' => 'i',
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// The signature records that travel beside a 3059.
+#[derive(Serialize)]
+struct ReportSignatures<'a> {
+    report_id: &'a str,
+    version: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replaces: Option<&'a str>,
+    sha256: &'a str,
+    attested_by: &'a str,
+    attested_at: &'a str,
+    approvals: Vec<SignatureRecord<'a>>,
+    history: &'a [HistoryRecord],
+}
+
+#[derive(Serialize)]
+struct SignatureRecord<'a> {
+    signer: &'a str,
+    capacity: &'a str,
+    signed_at: &'a str,
+    document_id: &'a str,
+    sha256: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    voided_at: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    voided_reason: Option<&'a str>,
+}
+
+fn record(s: &SignatureView) -> SignatureRecord<'_> {
+    SignatureRecord {
+        signer: &s.signer_name,
+        capacity: s.capacity.code(),
+        signed_at: &s.signed_at,
+        document_id: &s.document_id,
+        sha256: &s.sha256,
+        voided_at: s.voided.as_ref().map(|v| v.0.as_str()),
+        voided_reason: s.voided.as_ref().map(|v| v.1.as_str()),
+    }
+}
+
+/// Where a report's files go: `fk3059/<recipient>/<assistant>-<version>`.
+pub fn report_stem(r: &ReportData) -> String {
+    let v = if r.version > 1 { format!("-v{}", r.version) } else { String::new() };
+    format!("fk3059/{}-{}/{}-{}{v}", slug(&r.recipient_name), r.recipient_id, slug(&r.assistant_name), r.assistant_id)
+}
+
+/// The files of one frozen 3059: its XML, signature records and PDF record.
+pub fn report_files(r: &ReportData) -> Result<Vec<File>, Error> {
+    let stem = report_stem(r);
+    let facts = frozen::report(&r.xml)?;
+    let signatures = ReportSignatures {
+        report_id: &r.report_id,
+        version: r.version,
+        replaces: r.replaces.as_deref(),
+        sha256: &r.sha256,
+        attested_by: &r.attested_by,
+        attested_at: &r.attested_at,
+        approvals: r.approvals.iter().map(record).collect(),
+        history: &r.history,
+    };
+    let submitted = r.history.iter().rev().find(|h| h.action == "submit").map(|h| (h.who.as_str(), h.at.as_str()));
+    let signers = pdf::Signers { submitted, attested: (&r.attested_by, &r.attested_at), approvals: &r.approvals };
+    let pdf = pdf::report_3059(&facts, &r.parts, &r.sha256, r.version, r.replaces.as_deref(), &signers)?;
+    Ok(vec![
+        File { path: format!("{stem}.xml"), bytes: r.xml.clone() },
+        File { path: format!("{stem}.signaturer.json"), bytes: serde_json::to_vec_pretty(&signatures).unwrap_or_default() },
+        File { path: format!("{stem}.pdf"), bytes: pdf },
+    ])
+}
+
+/// Every document of the month, in a stable order.
+pub fn documents(m: &MonthData) -> Result<Vec<File>, Error> {
+    let mut files = Vec::new();
+    for r in &m.reports {
+        files.extend(report_files(r)?);
+    }
+    for c in &m.claims {
+        let stem = format!("fk3057/{}-{}", slug(&c.recipient_name), c.recipient_id);
+        let facts = frozen::claim(&c.xml)?;
+        files.push(File { path: format!("{stem}.xml"), bytes: c.xml.clone() });
+        files.push(File { path: format!("{stem}.signatur.json"), bytes: serde_json::to_vec_pretty(&record(&c.signature)).unwrap_or_default() });
+        files.push(File { path: format!("{stem}.e-rak.json"), bytes: claims::erak(&facts, &c.recipient_name, &c.signature, &c.sha256) });
+        files.push(File { path: format!("{stem}.pdf"), bytes: pdf::claim_3057(&facts, &c.recipient_name, &c.sha256, &c.signature)? });
+    }
+    if !m.lss_recipients.is_empty() {
+        let lines: Vec<claims::LssLine<'_>> = m
+            .lss_recipients
+            .iter()
+            .map(|(id, name)| {
+                let parts: Vec<_> = m.reports.iter().filter(|r| r.recipient_id == *id).flat_map(|r| r.parts.iter().copied()).collect();
+                claims::LssLine { recipient: name, totals: app::api::export::totals(&parts) }
+            })
+            .collect();
+        files.push(File { path: "lss/lss-rapport.csv".into(), bytes: claims::lss_report(&lines, m.lss_rate) });
+    }
+    files.push(File { path: "lon/tidrader.csv".into(), bytes: payroll::csv(&m.payroll) });
+    let sender = payroll::Sender { name: &m.provider_name, orgnr: &m.provider_orgnr, created_at: m.created_at };
+    files.push(File { path: "lon/paxml.xml".into(), bytes: payroll::paxml(&m.payroll, &sender) });
+    Ok(files)
+}
+
+/// The sealed archive of a month and what the server records about it.
+pub struct Built {
+    pub zip: Vec<u8>,
+    pub sha256: String,
+    pub manifest_sha256: String,
+    pub files: usize,
+    pub corrections: usize,
+}
+
+/// Makes every document and seals them in one signed ZIP.
+pub fn build(m: &MonthData, key: &ed25519_dalek::SigningKey) -> Result<Built, Error> {
+    let files = documents(m)?;
+    let corrections: Vec<archive::Correction> = m
+        .reports
+        .iter()
+        .filter_map(|r| r.replaces.as_ref().map(|old| archive::Correction { path: format!("{}.xml", report_stem(r)), report_id: r.report_id.clone(), version: r.version, replaces: old.clone() }))
+        .collect();
+    let municipality = archive::Municipality { id: m.tenant_id, name: m.municipality.clone() };
+    let created = m.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    let manifest = archive::manifest(&files, municipality, &m.month.to_string(), m.version, &created, &key.verifying_key(), corrections);
+    let (zip, manifest_sha256) = archive::seal(&files, &manifest, key)?;
+    Ok(Built { sha256: app::domain::fk::sha256_hex(&zip), zip, manifest_sha256, files: files.len(), corrections: manifest.corrections.len() })
+}

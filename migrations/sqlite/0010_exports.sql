@@ -1,0 +1,26 @@
+-- Month-end exports (issue 10): every archive made is kept, byte for byte; a correction makes
+-- a new version of the month's archive and never changes an old one.
+
+CREATE TABLE exports (
+    id              INTEGER PRIMARY KEY,
+    tenant_id       INTEGER NOT NULL REFERENCES tenants(id),
+    month           TEXT NOT NULL,                       -- YYYY-MM
+    version         INTEGER NOT NULL CHECK (version >= 1),
+    created_at      TEXT NOT NULL,                       -- ISO 8601 with offset
+    created_by      INTEGER NOT NULL REFERENCES users(id),
+    sha256          TEXT NOT NULL CHECK (length(sha256) = 64),
+    manifest_sha256 TEXT NOT NULL CHECK (length(manifest_sha256) = 64),
+    files           INTEGER NOT NULL,
+    corrections     INTEGER NOT NULL DEFAULT 0,
+    bytes           INTEGER NOT NULL,
+    archive         BLOB NOT NULL,
+    UNIQUE (tenant_id, month, version)
+);
+
+CREATE TRIGGER exports_no_update BEFORE UPDATE ON exports
+BEGIN SELECT RAISE(ABORT, 'bita: archives are never changed'); END;
+CREATE TRIGGER exports_no_delete BEFORE DELETE ON exports
+BEGIN SELECT RAISE(ABORT, 'bita: archives are never deleted'); END;
+
+-- The municipality's own hourly amount for assistance under LSS (the LSS report's amount).
+ALTER TABLE tenants ADD COLUMN lss_rate TEXT;

@@ -1,0 +1,140 @@
+//! Month-end exports (issue 10) for SQLite: the frozen documents of a month and the archives.
+
+use super::err;
+use super::store::SqliteStore;
+use app::api::export::ArchiveLine;
+use app::api::repo::{ExportStore, FrozenReport, NewArchive, RepoResult, SignedClaim};
+use app::api::review::{SignatureView, SignerCapacity};
+use app::api::signing::local_time;
+use app::domain::MonthStatus;
+use async_trait::async_trait;
+use rust_decimal::Decimal;
+use sqlx::Row;
+use std::str::FromStr;
+
+#[async_trait]
+impl ExportStore for SqliteStore {
+    async fn frozen_reports(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<FrozenReport>> {
+        let rows = sqlx::query(
+            "SELECT m.id AS month_id, m.assistant_id, m.recipient_id, m.status, f.version, f.report_id, f.xml, f.sha256, f.parts,
+                    f.attested_at, u.display_name AS attested_by,
+                    (SELECT p.report_id FROM frozen_reports p WHERE p.month_report_id = f.month_report_id AND p.version = f.version - 1) AS previous
+             FROM frozen_reports f JOIN month_reports m ON m.id = f.month_report_id JOIN users u ON u.id = f.attested_by
+             WHERE f.tenant_id = $1 AND m.month = $2
+               AND f.version = (SELECT MAX(version) FROM frozen_reports g WHERE g.month_report_id = f.month_report_id)
+             ORDER BY m.recipient_id, m.assistant_id",
+        )
+        .bind(tenant)
+        .bind(month)
+        .fetch_all(self.c())
+        .await
+        .map_err(err)?;
+        Ok(rows
+            .iter()
+            .map(|r| FrozenReport {
+                month_id: r.get("month_id"),
+                assistant_id: r.get("assistant_id"),
+                recipient_id: r.get("recipient_id"),
+                status: MonthStatus::from_code(r.get("status")).unwrap_or(MonthStatus::Draft),
+                version: r.get("version"),
+                report_id: r.get("report_id"),
+                xml: r.get("xml"),
+                sha256: r.get("sha256"),
+                parts: r.get("parts"),
+                attested_by: r.get("attested_by"),
+                attested_at: r.get("attested_at"),
+                previous: r.get("previous"),
+            })
+            .collect())
+    }
+
+    async fn signed_claim_documents(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<SignedClaim>> {
+        let rows = sqlx::query(
+            "SELECT c.recipient_id, s.content, s.sha256, s.signer_name, s.capacity, s.signed_at, s.document_id
+             FROM claims c JOIN signatures s ON s.claim_id = c.id AND s.voided_at IS NULL
+             WHERE c.tenant_id = $1 AND c.month = $2 ORDER BY c.recipient_id",
+        )
+        .bind(tenant)
+        .bind(month)
+        .fetch_all(self.c())
+        .await
+        .map_err(err)?;
+        Ok(rows
+            .iter()
+            .map(|r| SignedClaim {
+                recipient_id: r.get("recipient_id"),
+                content: r.get("content"),
+                sha256: r.get("sha256"),
+                signature: SignatureView {
+                    signer_name: r.get("signer_name"),
+                    capacity: SignerCapacity::from_code(r.get("capacity")).unwrap_or(SignerCapacity::Myself),
+                    signed_at: local_time(r.get("signed_at")),
+                    document_id: r.get("document_id"),
+                    sha256: r.get("sha256"),
+                    voided: None,
+                },
+            })
+            .collect())
+    }
+
+    async fn archives(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<ArchiveLine>> {
+        let rows = sqlx::query(
+            "SELECT e.id, e.version, e.created_at, u.display_name, e.sha256, e.bytes, e.files, e.corrections
+             FROM exports e JOIN users u ON u.id = e.created_by WHERE e.tenant_id = $1 AND e.month = $2 ORDER BY e.version DESC",
+        )
+        .bind(tenant)
+        .bind(month)
+        .fetch_all(self.c())
+        .await
+        .map_err(err)?;
+        Ok(rows
+            .iter()
+            .map(|r| ArchiveLine {
+                id: r.get("id"),
+                version: r.get("version"),
+                created_at: local_time(r.get("created_at")),
+                created_by: r.get("display_name"),
+                sha256: r.get("sha256"),
+                bytes: r.get("bytes"),
+                files: r.get("files"),
+                corrections: r.get("corrections"),
+            })
+            .collect())
+    }
+
+    async fn last_archive_version(&mut self, tenant: i64, month: &str) -> RepoResult<i64> {
+        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM exports WHERE tenant_id = $1 AND month = $2").bind(tenant).bind(month).fetch_one(self.c()).await.map_err(err)
+    }
+
+    async fn store_archive(&mut self, a: &NewArchive<'_>) -> RepoResult<i64> {
+        let r = sqlx::query(
+            "INSERT INTO exports (tenant_id, month, version, created_at, created_by, sha256, manifest_sha256, files, corrections, bytes, archive)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(a.tenant)
+        .bind(a.month)
+        .bind(a.version)
+        .bind(a.created_at)
+        .bind(a.by_user)
+        .bind(a.sha256)
+        .bind(a.manifest_sha256)
+        .bind(a.files)
+        .bind(a.corrections)
+        .bind(a.zip.len() as i64)
+        .bind(a.zip)
+        .execute(self.c())
+        .await
+        .map_err(err)?;
+        Ok(r.last_insert_rowid())
+    }
+
+    async fn archive(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(String, i64, Vec<u8>)>> {
+        let r = sqlx::query("SELECT month, version, archive FROM exports WHERE tenant_id = $1 AND id = $2").bind(tenant).bind(id).fetch_optional(self.c()).await.map_err(err)?;
+        Ok(r.map(|r| (r.get("month"), r.get("version"), r.get("archive"))))
+    }
+
+    async fn lss_rate(&mut self, tenant: i64) -> RepoResult<Option<Decimal>> {
+        let rate: Option<String> = sqlx::query_scalar("SELECT lss_rate FROM tenants WHERE id = $1").bind(tenant).fetch_optional(self.c()).await.map_err(err)?.flatten();
+        Ok(rate.and_then(|r| Decimal::from_str(&r).ok()))
+    }
+}

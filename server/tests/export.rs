@@ -1,0 +1,174 @@
+//! Issue 10: month-end export through the real router and a real SQLite file. A month that
+//! fails preflight is refused with the reasons; an exported month is one signed archive of the
+//! frozen documents, locked, downloadable by its own municipality only, and `server verify`
+//! checks it and names a changed file.
+
+mod common;
+
+use app::domain::ReportMonth;
+use common::*;
+use reqwest::StatusCode;
+use server::demo::DEMO_PASSWORD;
+use std::io::{Cursor, Read, Write};
+
+fn next_month() -> ReportMonth {
+    ReportMonth::of(app::api::service::today()).next()
+}
+
+async fn recipient(app: &TestApp, name: &str) -> String {
+    app.id(&format!("SELECT id FROM recipients WHERE first_name = '{name}'")).await.to_string()
+}
+
+/// David reports two shifts for Elis and submits; the month's key.
+async fn submitted(app: &TestApp, david: &User, elis: &str, month: ReportMonth) -> String {
+    for (day, start, end) in [(2, "08:00", "12:00"), (3, "14:00", "17:30")] {
+        app.post(david, "/assistent/rad", &[("recipient", elis), ("date", &format!("{month}-{day:02}")), ("start", start), ("end", end), ("kind", "aktiv")]).await;
+    }
+    app.post(david, "/assistent/skicka", &[("recipient", elis), ("manad", &month.to_string()), ("attest", "on")]).await;
+    app.id(&format!("SELECT id FROM month_reports WHERE recipient_id = {elis} AND month = '{month}' AND status = 'submitted'")).await.to_string()
+}
+
+/// The whole month done: approved by Eva, attested, the räkning signed by Eva.
+async fn ready_month(app: &TestApp, month: ReportMonth) -> (User, String) {
+    let elis = recipient(app, "Elis").await;
+    let (david, _) = app.login("david").await;
+    let (eva, _) = app.login("eva").await;
+    let (admin, _) = app.login("admin").await;
+    let key = submitted(app, &david, &elis, month).await;
+    app.approve(&eva, &key).await;
+    app.post(&admin, "/admin/attestera", &[("key", &key), ("manad", &month.to_string())]).await;
+    let claim = format!("/brukare/rakning?person={elis}&manad={month}");
+    app.post(&eva, "/brukare/rakning/svar", &[("person", &elis), ("manad", &month.to_string()), ("barnomsorg", "nej"), ("skola", "ja"), ("daglig_verksamhet", "nej")]).await;
+    let (_, page) = app.page(&eva, &claim).await;
+    let to = app.post(&eva, "/brukare/rakning/signera", &[("person", &elis), ("manad", &month.to_string()), ("hash", &hash_on(&page)), ("password", DEMO_PASSWORD)]).await;
+    assert!(app.page(&eva, &to).await.1.contains("Räkningen är underskriven"));
+    (admin, key)
+}
+
+fn files(zip: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut a = zip::ZipArchive::new(Cursor::new(zip)).unwrap();
+    (0..a.len())
+        .map(|i| {
+            let mut f = a.by_index(i).unwrap();
+            let mut b = Vec::new();
+            f.read_to_end(&mut b).unwrap();
+            (f.name().unwrap().to_string(), b)
+        })
+        .collect()
+}
+
+fn rezip(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, bytes) in files {
+        z.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+        z.write_all(bytes).unwrap();
+    }
+    z.finish().unwrap().into_inner()
+}
+
+#[tokio::test]
+async fn a_month_that_fails_preflight_is_refused_with_the_reasons_and_links() {
+    let app = spawn_app().await;
+    let month = next_month();
+    let elis = recipient(&app, "Elis").await;
+    let (david, _) = app.login("david").await;
+    submitted(&app, &david, &elis, month).await;
+    let (admin, _) = app.login("admin").await;
+    let to = app.post(&admin, "/admin/export", &[("manad", &month.to_string())]).await;
+    assert_eq!(to, format!("/admin/export?manad={month}"));
+    let (_, page) = app.page(&admin, &to).await;
+    assert!(page.contains("Exporten stoppades"), "{page}");
+    // The reason names who and what, and links to where it is fixed.
+    assert!(page.contains("David Dahl – Elis Ek") && page.contains("inskickad"), "{page}");
+    assert!(page.contains(&format!("href=\"/admin?manad={month}#par-")), "a link to the month's pair on the dashboard");
+    assert!(page.contains(&format!("href=\"/admin/rakning?person={elis}&amp;manad={month}\"")), "a link to the räkning");
+    assert_eq!(app.id("SELECT COUNT(*) FROM exports").await, 0);
+    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM month_reports WHERE month = '{month}' AND status = 'exported'")).await, 0);
+}
+
+#[tokio::test]
+async fn an_exported_month_is_a_signed_archive_of_the_frozen_documents_and_locked() {
+    let app = spawn_app().await;
+    let month = next_month();
+    let (admin, key) = ready_month(&app, month).await;
+    let (_, page) = app.page(&admin, &format!("/admin/export?manad={month}")).await;
+    assert!(page.contains("Inga fel hindrar export"), "{page}");
+    let public_key = page.split("<code id=\"public-key\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    assert_eq!(public_key.len(), 64);
+
+    // The same form posted twice makes one archive.
+    let form = [("manad", month.to_string()), ("csrf", admin.csrf.clone()), ("idem", common::key())];
+    let first = admin.post(app.url("/admin/export")).form(&form).send().await.unwrap();
+    let again = admin.post(app.url("/admin/export")).form(&form).send().await.unwrap();
+    assert_eq!(first.headers()["location"], again.headers()["location"]);
+    let (_, page) = app.page(&admin, &format!("/admin/export?manad={month}")).await;
+    assert!(page.contains("Månaden är exporterad och låst"), "{page}");
+    assert_eq!(app.id("SELECT COUNT(*) FROM exports").await, 1);
+    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM month_reports WHERE id = {key} AND status = 'exported'")).await, 1);
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'export.month'").await, 1);
+
+    // The archive: downloaded, every file checks out against this installation's key, the
+    // 3059 is the frozen bytes exactly.
+    let id = app.id("SELECT id FROM exports").await;
+    let res = admin.get(app.url(&format!("/admin/export/arkiv?id={id}"))).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/zip");
+    let zip = res.bytes().await.unwrap().to_vec();
+    let verifying = export::archive::public_key(&public_key).unwrap();
+    let report = export::archive::verify(&zip, &verifying);
+    assert!(report.ok, "{:?}", report.problems);
+    let files = files(&zip);
+    let frozen: Vec<u8> = sqlx::query_scalar(&format!("SELECT xml FROM frozen_reports WHERE month_report_id = {key}")).fetch_one(&app.pool).await.unwrap();
+    let xml = files.iter().find(|(n, _)| n.starts_with("fk3059/") && n.ends_with(".xml")).unwrap();
+    assert_eq!(xml.1, frozen);
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    for expected in ["manifest.json", "manifest.json.sig", "lon/tidrader.csv", "lon/paxml.xml"] {
+        assert!(names.contains(&expected), "{names:?}");
+    }
+    assert!(names.iter().any(|n| n.starts_with("fk3057/elis-ek-") && n.ends_with(".e-rak.json")), "{names:?}");
+
+    // `server verify`: OK as downloaded; one changed byte fails naming the file.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("arkiv.zip");
+    std::fs::write(&path, &zip).unwrap();
+    let run = |p: &std::path::Path| std::process::Command::new(env!("CARGO_BIN_EXE_server")).arg("verify").arg(p).env("BITA_VERIFY_PUBLIC_KEY", &public_key).output().unwrap();
+    let out = run(&path);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let mut changed = files.clone();
+    let csv = changed.iter_mut().find(|(n, _)| n == "lon/tidrader.csv").unwrap();
+    csv.1[10] ^= 1;
+    let bad = dir.path().join("andrad.zip");
+    std::fs::write(&bad, rezip(&changed)).unwrap();
+    let out = run(&bad);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("FAIL Changed (checksum does not match): lon/tidrader.csv"), "{}", String::from_utf8_lossy(&out.stdout));
+
+    // Locked: nothing new to export, the recipient can no longer return it.
+    let to = app.post(&admin, "/admin/export", &[("manad", &month.to_string())]).await;
+    assert!(app.page(&admin, &to).await.1.contains("Månaden är redan exporterad"));
+    let (eva, _) = app.login("eva").await;
+    let to = app.post(&eva, "/brukare/atersand", &[("key", &key), ("reason", "Fel dag")]).await;
+    assert!(app.page(&eva, &to).await.1.contains("Kommunen har redan attesterat månaden"));
+    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM month_reports WHERE id = {key} AND status = 'exported'")).await, 1);
+
+    // Another municipality's administrator can neither download nor export it.
+    let (other, _) = app.login("admin.provstad").await;
+    assert_eq!(other.get(app.url(&format!("/admin/export/arkiv?id={id}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let to = app.post(&other, "/admin/export", &[("manad", &month.to_string())]).await;
+    let (_, theirs) = app.page(&other, &to).await;
+    assert!(theirs.contains("Det finns ingen attesterad tidsredovisning") && !theirs.contains("Elis"), "{theirs}");
+    assert_eq!(app.id("SELECT COUNT(*) FROM exports").await, 1);
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied' AND subject LIKE 'archive %'").await, 1);
+
+    // The public check page: anyone may upload; a changed file is named.
+    let anyone = client();
+    let part = reqwest::multipart::Part::bytes(rezip(&changed)).file_name("arkiv.zip");
+    let res = anyone.post(app.url("/verifiera")).multipart(reqwest::multipart::Form::new().part("arkiv", part)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.page(&anyone, "/verifiera").await;
+    assert!(page.contains("Arkivet stämmer inte") && page.contains("Ändrad (kontrollsumman stämmer inte): lon/tidrader.csv"), "{page}");
+    let part = reqwest::multipart::Part::bytes(zip.clone()).file_name("arkiv.zip");
+    anyone.post(app.url("/verifiera")).multipart(reqwest::multipart::Form::new().part("arkiv", part)).send().await.unwrap();
+    let (_, page) = app.page(&anyone, "/verifiera").await;
+    assert!(page.contains("Arkivet är oförändrat"), "{page}");
+}
