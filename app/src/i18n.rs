@@ -605,6 +605,22 @@ texts! {
     VerifyChanged => "Ändrad (kontrollsumman stämmer inte):", "Changed (checksum does not match):";
     VerifyUnlisted => "Finns inte i manifestet:", "Not in the manifest:";
     VerifyMunicipality => "Kommun", "Municipality";
+    FormsTitle => "Försäkringskassans blanketter", "Försäkringskassa's forms";
+    FormsIntro => "På papper tar Försäkringskassan bara emot sina egna blanketter. Ladda ner de tomma, ifyllbara blanketterna FK 3059 och FK 3057 från Försäkringskassan och ladda upp dem här; BITA fyller i dem vid exporten. Fältens namn kopplas till BITA:s uppgifter med en karta (JSON); utan egen karta används BITA:s.", "On paper Försäkringskassan accepts only its own forms. Download the blank fillable forms FK 3059 and FK 3057 from Försäkringskassan and upload them here; BITA fills them in at export. The fields' names are linked to BITA's facts by a mapping (JSON); without one of your own, BITA's is used.";
+    FormsNone => "Ingen blankett uppladdad: arkivet får BITA:s egna PDF-exemplar och ELT-filerna, inte FK:s blanketter.", "No form uploaded: the archive gets BITA's own PDF records and the ELT files, not FK's forms.";
+    FormKind => "Blankett", "Form";
+    FormFile => "Tom blankett (PDF)", "Blank form (PDF)";
+    FormMapping => "Karta över fälten (JSON, valfri)", "Field mapping (JSON, optional)";
+    FormUpload => "Ladda upp blanketten", "Upload the form";
+    FormFields => "fält", "fields";
+    FormMissing => "Fält som kartan nämner men blanketten saknar (fylls inte i):", "Fields the mapping names but the form lacks (not filled in):";
+    FormComplete => "Blanketten har alla fält som kartan nämner.", "The form has every field the mapping names.";
+    FormSaved => "Blanketten är sparad och har alla fält som behövs.", "The form is saved and has every field needed.";
+    FormSavedMissing => "Blanketten är sparad, men den saknar fält som kartan nämner. Se listan nedan och ladda upp en karta som passar blanketten.", "The form is saved, but it lacks fields the mapping names. See the list below and upload a mapping that fits the form.";
+    FormNoFile => "Välj blankettens PDF-fil.", "Choose the form's PDF file.";
+    FormNotAPdf => "Filen gick inte att öppna som PDF. Ladda ner blanketten från Försäkringskassan igen.", "The file could not be opened as a PDF. Download the form from Försäkringskassan again.";
+    FormNoFields => "PDF-filen har inga ifyllbara fält. Välj den ifyllbara blanketten från Försäkringskassan.", "The PDF has no fillable fields. Choose Försäkringskassa's fillable form.";
+    FormBadMapping => "Kartan är inte giltig JSON i BITA:s format (form, fields, rows). Rätta filen eller ladda upp utan karta.", "The mapping is not valid JSON in BITA's format (form, fields, rows). Correct the file or upload without a mapping.";
 }
 
 impl crate::api::export::VerifyProblem {

@@ -12,6 +12,7 @@
 
 pub mod archive;
 pub mod claims;
+pub mod form;
 pub mod frozen;
 pub mod pdf;
 pub mod payroll;
@@ -29,6 +30,8 @@ pub enum Error {
     Pdf(String),
     #[error("the archive could not be written: {0}")]
     Archive(String),
+    #[error("FK's form could not be filled: {0}")]
+    Form(String),
 }
 
 /// A spreadsheet would run a cell starting with these as a formula: prefix an apostrophe.
@@ -126,11 +129,39 @@ pub fn report_files(r: &ReportData) -> Result<Vec<File>, Error> {
     ])
 }
 
+/// An uploaded FK form, ready to fill.
+struct Blank<'a> {
+    pdf: &'a [u8],
+    mapping: form::Mapping,
+}
+
+fn blank(m: &MonthData, kind: form::FormKind) -> Result<Option<Blank<'_>>, Error> {
+    let Some(f) = m.fk_forms.iter().find(|f| f.kind == kind.code()) else { return Ok(None) };
+    let mapping = serde_json::from_str(&f.mapping).map_err(|e| Error::Form(format!("the FK {} mapping is not valid: {e}", kind.code())))?;
+    Ok(Some(Blank { pdf: &f.pdf, mapping }))
+}
+
 /// Every document of the month, in a stable order.
 pub fn documents(m: &MonthData) -> Result<Vec<File>, Error> {
     let mut files = Vec::new();
+    let (blank_3059, blank_3057) = (blank(m, form::FormKind::Fk3059)?, blank(m, form::FormKind::Fk3057)?);
+    // What a form lacks of its mapping, per form: listed in the archive, never skipped silently.
+    let mut missing: std::collections::BTreeMap<&str, std::collections::BTreeSet<String>> = Default::default();
+    for (name, b) in [("FK 3059", &blank_3059), ("FK 3057", &blank_3057)] {
+        if let Some(b) = b {
+            let lacks = b.mapping.missing_in(&form::field_names(b.pdf)?);
+            if !lacks.is_empty() {
+                missing.entry(name).or_default().extend(lacks.into_iter().map(|(k, f)| format!("{k} → {f}")));
+            }
+        }
+    }
     for r in &m.reports {
         files.extend(report_files(r)?);
+        if let Some(b) = &blank_3059 {
+            let facts = frozen::report(&r.xml)?;
+            let filled = form::filled_3059(b.pdf, &b.mapping, &facts, &r.parts, &r.attested_by)?;
+            files.push(File { path: format!("{}.fk-blankett.pdf", report_stem(r)), bytes: filled.pdf });
+        }
     }
     for c in &m.claims {
         let stem = format!("fk3057/{}-{}", slug(&c.recipient_name), c.recipient_id);
@@ -139,6 +170,15 @@ pub fn documents(m: &MonthData) -> Result<Vec<File>, Error> {
         files.push(File { path: format!("{stem}.signatur.json"), bytes: serde_json::to_vec_pretty(&record(&c.signature)).unwrap_or_default() });
         files.push(File { path: format!("{stem}.e-rak.json"), bytes: claims::erak(&facts, &c.recipient_name, &c.signature, &c.sha256) });
         files.push(File { path: format!("{stem}.pdf"), bytes: pdf::claim_3057(&facts, &c.recipient_name, &c.sha256, &c.signature)? });
+        if let Some(b) = &blank_3057 {
+            let signed_on = c.signature.signed_at.get(..10).unwrap_or("");
+            let extras = form::ClaimExtras { recipient_name: &c.recipient_name, lss: c.lss, signer: &c.signature.signer_name, signed_on, representative_personnummer: c.representative_personnummer.as_deref() };
+            let filled = form::fill(b.pdf, &b.mapping, &form::values_3057(&facts, &extras))?;
+            files.push(File { path: format!("{stem}.fk-blankett.pdf"), bytes: form::flatten(&filled.pdf)? });
+        }
+    }
+    if !missing.is_empty() {
+        files.push(File { path: "fk-blanketter/saknade-falt.json".into(), bytes: serde_json::to_vec_pretty(&missing).unwrap_or_default() });
     }
     if !m.lss_recipients.is_empty() {
         let lines: Vec<claims::LssLine<'_>> = m

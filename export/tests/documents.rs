@@ -75,9 +75,10 @@ fn month(extra: usize) -> MonthData {
             approvals: vec![signature("Bo Berg", &frozen.sha256)],
             history: vec![HistoryRecord { at: "2026-11-02 06:31".into(), who: "Anna Andersson".into(), action: "submit".into(), reason: None, sha256: Some(frozen.sha256.clone()) }],
         }],
-        claims: vec![ClaimData { recipient_id: 1, recipient_name: "Bo Berg".into(), xml: claim_xml, sha256: claim_sha.clone(), signature: signature("Bo Berg", &claim_sha) }],
+        claims: vec![ClaimData { recipient_id: 1, recipient_name: "Bo Berg".into(), xml: claim_xml, sha256: claim_sha.clone(), signature: signature("Bo Berg", &claim_sha), lss: true, representative_personnummer: None }],
         payroll,
         lss_recipients: vec![(1, "Bo Berg".into())],
+        fk_forms: vec![],
     }
 }
 
@@ -264,4 +265,79 @@ fn write_pdfs_for_inspection() {
     for f in export::documents(&month(80)).unwrap().iter().filter(|f| f.path.ends_with(".pdf")) {
         std::fs::write(format!("{dir}/{}", f.path.replace('/', "_")), &f.bytes).unwrap();
     }
+}
+
+/// A fillable "FK 3059" made with FK's field names (BITA does not ship FK's own form): every
+/// mapped field but the per-row kind boxes of the right-hand blocks, protected by an owner
+/// password as FK's forms are.
+fn blank_3059(drop: &str) -> Vec<u8> {
+    let mapping = export::form::FormKind::Fk3059.default_mapping();
+    let names: Vec<String> = mapping
+        .expanded()
+        .into_iter()
+        .filter(|(_, end)| !end.contains(drop))
+        .map(|(_, end)| {
+            let sub = if end.contains("[1].rad") { 2 } else if end.contains("rad[") { 1 } else { 0 };
+            format!("form1[0].#subform[{sub}].{end}")
+        })
+        .collect();
+    let plain = export::form::blank_for_tests(&names);
+    let dir = tempfile::tempdir().unwrap();
+    let (i, o) = (dir.path().join("plain.pdf"), dir.path().join("locked.pdf"));
+    std::fs::write(&i, plain).unwrap();
+    let out = Command::new("qpdf").args(["--encrypt", "", "fk-owner", "256", "--"]).arg(&i).arg(&o).output().expect("qpdf is installed by scripts/setup.sh");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::read(o).unwrap()
+}
+
+/// The form's fields and values as qpdf reads them back.
+fn form_values(pdf: &[u8]) -> std::collections::HashMap<String, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new("qpdf").args(["--json", "--json-key=acroform"]).arg(&path).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    json["acroform"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        // qpdf's JSON v2 writes strings as `u:text`.
+        .map(|f| (f["fullname"].as_str().unwrap().trim_start_matches("u:").to_string(), f["value"].as_str().map(|v| v.trim_start_matches("u:").to_string()).unwrap_or_else(|| f["value"].to_string())))
+        .collect()
+}
+
+#[test]
+fn fk_s_own_3059_is_decrypted_filled_from_the_mapping_and_flattened() {
+    let m = month(80);
+    let r = &m.reports[0];
+    let facts = export::frozen::report(&r.xml).unwrap();
+    let locked = blank_3059("raderHoger[1].rad[19].ksr_beredskapsTid");
+    assert!(export::form::field_names(&locked).is_err() || export::form::decrypt(&locked).is_ok());
+    let blank = export::form::decrypt(&locked).unwrap();
+    let mapping = export::form::FormKind::Fk3059.default_mapping();
+    // A mapped field the form lacks is reported at upload, and again when filling.
+    let names = export::form::field_names(&blank).unwrap();
+    assert_eq!(mapping.missing_in(&names), vec![("rad.80.beredskap".to_string(), "raderHoger[1].rad[19].ksr_beredskapsTid[0]".to_string())]);
+    let values = export::form::values_3059(&facts, &r.parts[..80], &app::api::export::totals(&r.parts), &r.attested_by);
+    let filled = export::form::fill(&blank, &mapping, &values).unwrap();
+    assert_eq!(filled.missing, vec![("rad.80.beredskap".to_string(), "raderHoger[1].rad[19].ksr_beredskapsTid[0]".to_string())]);
+    // Read back with qpdf: the header, the totals, the first and the 80th row.
+    let v = form_values(&filled.pdf);
+    assert_eq!(v["form1[0].#subform[0].flt_txtFnamnEnamnBrukare[0]"], "Bo Berg");
+    assert_eq!(v["form1[0].#subform[0].kundPnr[0]"], "194503150049");
+    assert_eq!(v["form1[0].#subform[0].flt_txtAr1[0]"], "2");
+    assert_eq!(v["form1[0].#subform[0].flt_txtMan2[0]"], "0");
+    assert_eq!(v["form1[0].#subform[0].flt_numSummaTimmar1[0]"], "93");
+    assert_eq!(v["form1[0].#subform[0].flt_numSummaTimmar2[0]"], "9");
+    assert_eq!(v["form1[0].#subform[1].raderVanster[0].rad[0].flt_txtDag1[0]"], "1");
+    assert_eq!(v["form1[0].#subform[1].raderVanster[0].rad[0].flt_txtKlocka1[0]"], "07.00");
+    assert_eq!(v["form1[0].#subform[1].raderVanster[0].rad[0].ksr_aktivTid[0]"], "/Yes");
+    assert_eq!(v["form1[0].#subform[1].raderVanster[0].rad[0].ksr_vanteTid[0]"], "/Off");
+    assert_eq!(v["form1[0].#subform[1].raderVanster[0].rad[1].ksr_vanteTid[0]"], "/Yes", "the night of 5 October is väntetid");
+    // The whole month: two forms, flattened (no fields left), the text on the pages.
+    let all = export::form::filled_3059(&blank, &mapping, &facts, &r.parts, &r.attested_by).unwrap();
+    assert!(form_values(&all.pdf).is_empty(), "flattened");
+    let text = pdftotext(&all.pdf);
+    assert!(text.contains("Bo Berg") && text.contains("Anna Andersson") && text.contains("Karin Admin"), "{text}");
+    assert_eq!(pdf_pages(&all.pdf), 2 * pdf_pages(&blank));
 }

@@ -24,3 +24,19 @@ BEGIN SELECT RAISE(ABORT, 'bita: archives are never deleted'); END;
 
 -- The municipality's own hourly amount for assistance under LSS (the LSS report's amount).
 ALTER TABLE tenants ADD COLUMN lss_rate TEXT;
+
+-- FK's blank fillable forms as the municipality uploaded them (decrypted), with the mapping of
+-- values to field names (JSON) and the mapped fields the form lacks. The latest of each kind
+-- is used; older ones stay for the record.
+CREATE TABLE fk_forms (
+    id          INTEGER PRIMARY KEY,
+    tenant_id   INTEGER NOT NULL REFERENCES tenants(id),
+    kind        TEXT NOT NULL CHECK (kind IN ('3059', '3057')),
+    pdf         BLOB NOT NULL,
+    mapping     TEXT NOT NULL,
+    fields      INTEGER NOT NULL,
+    missing     TEXT NOT NULL DEFAULT '[]',
+    uploaded_by INTEGER NOT NULL REFERENCES users(id),
+    uploaded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX fk_forms_latest ON fk_forms (tenant_id, kind, id);

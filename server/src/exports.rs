@@ -20,6 +20,9 @@ pub const EXPORT_PATH: &str = "/admin/export";
 pub const VERIFY_PATH: &str = "/verifiera";
 /// The largest archive the public check accepts.
 pub const VERIFY_LIMIT: usize = 256 * 1024 * 1024;
+pub const FORM_PATH: &str = "/admin/export/blankett";
+/// FK's forms are a few hundred kB; a mapping file a few kB.
+pub const FORM_LIMIT: usize = 20 * 1024 * 1024;
 
 #[derive(Deserialize)]
 pub struct ExportForm {
@@ -138,4 +141,67 @@ pub async fn verify_upload(State(state): State<AppState>, session: Session, clie
     };
     cx.set_flash(flash).await;
     Redirect::to(VERIFY_PATH).into_response()
+}
+
+/// Decrypts an uploaded blank form and checks its fields against the mapping.
+pub fn check_form(kind: &str, pdf: &[u8], mapping: &[u8]) -> Result<app::api::export::CheckedForm, app::i18n::T> {
+    use app::i18n::T;
+    use export::form::{FormKind, Mapping};
+    let form = FormKind::from_code(kind).ok_or(T::NotAllowed)?;
+    if pdf.is_empty() {
+        return Err(T::FormNoFile);
+    }
+    let mapping: Mapping = if mapping.is_empty() { form.default_mapping() } else { serde_json::from_slice(mapping).map_err(|_| T::FormBadMapping)? };
+    let pdf = export::form::decrypt(pdf).map_err(|e| {
+        tracing::warn!(error = %e, "an uploaded FK form could not be opened");
+        T::FormNotAPdf
+    })?;
+    let names = export::form::field_names(&pdf).map_err(|_| T::FormNoFields)?;
+    let missing = mapping.missing_in(&names).into_iter().map(|(k, f)| format!("{k} → {f}")).collect();
+    let mapping = serde_json::to_string_pretty(&mapping).map_err(|_| T::FormBadMapping)?;
+    Ok(app::api::export::CheckedForm { kind: form.code().to_string(), pdf, mapping, fields: names.len() as i64, missing })
+}
+
+/// An administrator uploads FK's blank fillable form (3059 or 3057), optionally with a mapping
+/// of its fields (JSON; BITA's own otherwise). The form is decrypted and its fields checked
+/// against the mapping at once: what the mapping names and the form lacks is shown.
+pub async fn upload_form(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, mut multipart: Multipart) -> Response {
+    let cx = match cx(&state, session, client).await {
+        Ok(cx) => cx,
+        Err(r) => return r,
+    };
+    let (mut csrf, mut kind, mut month, mut pdf, mut mapping) = (String::new(), String::new(), String::new(), Vec::new(), Vec::new());
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_string();
+                let Ok(data) = field.bytes().await else { return (StatusCode::BAD_REQUEST, "upload").into_response() };
+                match name.as_str() {
+                    "csrf" => csrf = String::from_utf8_lossy(&data).into_owned(),
+                    "typ" => kind = String::from_utf8_lossy(&data).into_owned(),
+                    "manad" => month = String::from_utf8_lossy(&data).into_owned(),
+                    "fil" => pdf = data.to_vec(),
+                    "karta" => mapping = data.to_vec(),
+                    _ => {}
+                }
+            }
+            Ok(None) => break,
+            Err(_) => return (StatusCode::BAD_REQUEST, "upload").into_response(),
+        }
+    }
+    if cx.csrf.as_deref() != Some(csrf.as_str()) {
+        return (StatusCode::FORBIDDEN, "csrf").into_response();
+    }
+    let checked = tokio::task::spawn_blocking(move || check_form(&kind, &pdf, &mapping)).await;
+    let outcome = match checked {
+        Ok(result) => exporting::save_form(&cx, &month, result).await,
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    match outcome {
+        Err(e) => page_error(e),
+        Ok(o) => {
+            cx.set_flash(o.flash).await;
+            Redirect::to(&o.to).into_response()
+        }
+    }
 }

@@ -113,8 +113,9 @@ async fn check_post(cfg: &GuardConfig, req: Request) -> Result<Request, Response
     let path = req.uri().path().to_string();
     // Server functions only read (pages' data); the origin check above is their guard. The
     // CSV upload is multipart: its handler checks the token in it.
-    // The archive check changes nothing and is open to anyone (multipart, no token).
-    if path.starts_with("/api/") || path == crate::UPLOAD_PATH || path == crate::exports::VERIFY_PATH {
+    // The archive check changes nothing and is open to anyone (multipart, no token); the FK
+    // form upload is multipart and its handler checks the token.
+    if path.starts_with("/api/") || path == crate::UPLOAD_PATH || path == crate::exports::VERIFY_PATH || path == crate::exports::FORM_PATH {
         return Ok(req);
     }
     let expected = if path == "/logga-in" {

@@ -54,6 +54,7 @@ async fn body_limit(req: axum::extract::Request, next: axum::middleware::Next) -
     let limit = match req.uri().path() {
         UPLOAD_PATH => UPLOAD_LIMIT,
         exports::VERIFY_PATH => exports::VERIFY_LIMIT,
+        exports::FORM_PATH => exports::FORM_LIMIT,
         _ => BODY_LIMIT,
     };
     let (parts, body) = req.into_parts();
@@ -112,6 +113,7 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
         .route(exports::EXPORT_PATH, post(exports::export_month))
         .route("/admin/export/arkiv", get(exports::download_archive))
         .route(exports::VERIFY_PATH, post(exports::verify_upload))
+        .route(exports::FORM_PATH, post(exports::upload_form))
         .route("/admin/assistent/spara", post(forms::save_assistant))
         .route("/admin/konto", post(forms::account_action))
         .route("/admin/brukarkort/spara", post(forms::save_recipient))

@@ -45,6 +45,35 @@ async fn ready_month(app: &TestApp, month: ReportMonth) -> (User, String) {
     (admin, key)
 }
 
+/// A fillable form with FK's field names (BITA does not ship FK's own), owner-password
+/// protected as FK's are; `drop` leaves out the fields whose name contains it.
+fn blank(kind: export::form::FormKind, drop: &str) -> Vec<u8> {
+    let names: Vec<String> = kind.default_mapping().expanded().into_iter().filter(|(_, end)| drop.is_empty() || !end.contains(drop)).map(|(_, end)| format!("form1[0].#subform[0].{end}")).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let (i, o) = (dir.path().join("plain.pdf"), dir.path().join("locked.pdf"));
+    std::fs::write(&i, export::form::blank_for_tests(&names)).unwrap();
+    assert!(std::process::Command::new("qpdf").args(["--encrypt", "", "owner", "256", "--"]).arg(&i).arg(&o).status().unwrap().success());
+    std::fs::read(o).unwrap()
+}
+
+async fn upload_form(app: &TestApp, admin: &User, kind: &str, pdf: Vec<u8>, month: ReportMonth) -> String {
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", admin.csrf.clone())
+        .text("typ", kind.to_string())
+        .text("manad", month.to_string())
+        .part("fil", reqwest::multipart::Part::bytes(pdf).file_name("blankett.pdf"));
+    let res = admin.post(app.url("/admin/export/blankett")).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    app.page(admin, res.headers()["location"].to_str().unwrap()).await.1
+}
+
+fn pdftotext(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    String::from_utf8(std::process::Command::new("pdftotext").arg(&path).arg("-").output().unwrap().stdout).unwrap()
+}
+
 fn files(zip: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut a = zip::ZipArchive::new(Cursor::new(zip)).unwrap();
     (0..a.len())
@@ -96,6 +125,14 @@ async fn an_exported_month_is_a_signed_archive_of_the_frozen_documents_and_locke
     let public_key = page.split("<code id=\"public-key\">").nth(1).unwrap().split('<').next().unwrap().to_string();
     assert_eq!(public_key.len(), 64);
 
+    // FK's forms: the 3059 complete, the 3057 without its repayment question (reported).
+    let page = upload_form(&app, &admin, "3059", blank(export::form::FormKind::Fk3059, ""), month).await;
+    assert!(page.contains("Blanketten är sparad och har alla fält som behövs"), "{page}");
+    let page = upload_form(&app, &admin, "3057", blank(export::form::FormKind::Fk3057, "rbListBetalaTillbaka"), month).await;
+    assert!(page.contains("den saknar fält som kartan nämner") && page.contains("betala_tillbaka → rbListBetalaTillbaka[0]"), "{page}");
+    let page = upload_form(&app, &admin, "3059", b"%PDF-1.4 not really".to_vec(), month).await;
+    assert!(page.contains("Filen gick inte att öppna som PDF"), "{page}");
+
     // The same form posted twice makes one archive.
     let form = [("manad", month.to_string()), ("csrf", admin.csrf.clone()), ("idem", common::key())];
     let first = admin.post(app.url("/admin/export")).form(&form).send().await.unwrap();
@@ -126,6 +163,15 @@ async fn an_exported_month_is_a_signed_archive_of_the_frozen_documents_and_locke
         assert!(names.contains(&expected), "{names:?}");
     }
     assert!(names.iter().any(|n| n.starts_with("fk3057/elis-ek-") && n.ends_with(".e-rak.json")), "{names:?}");
+    // FK's own forms, filled in and flattened: the names and totals are on the page.
+    let form_3059 = &files.iter().find(|(n, _)| n.starts_with("fk3059/") && n.ends_with(".fk-blankett.pdf")).unwrap().1;
+    let text = pdftotext(form_3059);
+    assert!(text.contains("David Dahl") && text.contains("Elis Ek") && text.contains("201506212388") && text.contains("08.00"), "{text}");
+    let form_3057 = &files.iter().find(|(n, _)| n.starts_with("fk3057/") && n.ends_with(".fk-blankett.pdf")).unwrap().1;
+    let text = pdftotext(form_3057);
+    assert!(text.contains("Elis Ek") && text.contains("Eva Ek"), "{text}");
+    let missing = String::from_utf8(files.iter().find(|(n, _)| n == "fk-blanketter/saknade-falt.json").unwrap().1.clone()).unwrap();
+    assert!(missing.contains("betala_tillbaka"), "{missing}");
 
     // `server verify`: OK as downloaded; one changed byte fails naming the file.
     let dir = tempfile::tempdir().unwrap();

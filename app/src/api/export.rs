@@ -27,6 +27,41 @@ pub struct MonthData {
     pub payroll: Vec<PayrollRow>,
     /// Recipients whose month falls under an LSS decision, with their names.
     pub lss_recipients: Vec<(i64, String)>,
+    /// FK's blank forms the municipality uploaded (decrypted), to fill in.
+    pub fk_forms: Vec<FkForm>,
+}
+
+/// An uploaded blank FK form and the mapping of its fields.
+#[derive(Clone, Debug)]
+pub struct FkForm {
+    /// `3059` or `3057`.
+    pub kind: String,
+    /// The decrypted blank form.
+    pub pdf: Vec<u8>,
+    /// The mapping (JSON) of values to the form's field names.
+    pub mapping: String,
+}
+
+/// An uploaded blank form after its check: decrypted, its fields counted, what the mapping
+/// names and the form lacks.
+#[derive(Clone, Debug)]
+pub struct CheckedForm {
+    pub kind: String,
+    pub pdf: Vec<u8>,
+    pub mapping: String,
+    pub fields: i64,
+    pub missing: Vec<String>,
+}
+
+/// An uploaded form as the export page lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FormLine {
+    pub kind: String,
+    pub uploaded_at: String,
+    pub uploaded_by: String,
+    pub fields: i64,
+    /// Mapped fields the form lacks ("logical name → field-name ending").
+    pub missing: Vec<String>,
 }
 
 /// One frozen FK 3059 (assistant × recipient × month) and its signature records.
@@ -77,6 +112,10 @@ pub struct ClaimData {
     pub xml: Vec<u8>,
     pub sha256: String,
     pub signature: SignatureView,
+    /// Whether the month's assistance is under LSS (else SFB), for the form's LSS/SFB box.
+    pub lss: bool,
+    /// The signing representative's personnummer, where the register has it.
+    pub representative_personnummer: Option<String>,
 }
 
 /// One row for payroll: a whole shift as the assistant reported it.
@@ -196,6 +235,7 @@ pub struct ExportPage {
     pub exported: usize,
     pub claims: usize,
     pub archives: Vec<ArchiveLine>,
+    pub forms: Vec<FormLine>,
     /// The installation's public key (hex) that signs every manifest.
     pub public_key: String,
     pub flash: super::Flash,

@@ -28,6 +28,7 @@ pub async fn export_page(cx: &Cx, month: Option<ReportMonth>) -> Result<ExportPa
     let frozen = db.frozen_reports(c.tenant_id, &month.to_string()).await.map_err(internal)?;
     let claims = db.signed_claims(c.tenant_id, &month.to_string()).await.map_err(internal)?;
     let archives = db.archives(c.tenant_id, &month.to_string()).await.map_err(internal)?;
+    let forms = db.fk_form_lines(c.tenant_id).await.map_err(internal)?;
     let deadline = month.fk_deadline();
     Ok(ExportPage {
         me: super::service::me(cx, c),
@@ -39,6 +40,7 @@ pub async fn export_page(cx: &Cx, month: Option<ReportMonth>) -> Result<ExportPa
         exported: frozen.iter().filter(|f| f.status == MonthStatus::Exported).count(),
         claims: claims.len(),
         archives,
+        forms,
         public_key: cx.settings.archive_public_key.clone(),
         flash: cx.take_flash().await,
     })
@@ -109,13 +111,25 @@ pub async fn prepare(cx: &Cx, month: &str, key: Option<&str>) -> Result<Result<M
             history,
         });
     }
-    let claims = db
-        .signed_claim_documents(c.tenant_id, &m)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|s| ClaimData { recipient_id: s.recipient_id, recipient_name: name_of_recipient(s.recipient_id), xml: s.content, sha256: s.sha256, signature: s.signature })
-        .collect();
+    let first = month.first_day();
+    let last = month.last_day();
+    let under_lss = |recipient: i64| people.decisions.iter().any(|d| d.recipient == recipient && d.funder == crate::domain::Funder::Lss && d.valid_from <= last && d.valid_to >= first);
+    let mut claims = Vec::new();
+    for s in db.signed_claim_documents(c.tenant_id, &m).await.map_err(internal)? {
+        let representative_personnummer = match s.signature.capacity {
+            super::review::SignerCapacity::Myself => None,
+            _ => db.signer_personnummer(c.tenant_id, s.recipient_id, &m).await.map_err(internal)?,
+        };
+        claims.push(ClaimData {
+            recipient_id: s.recipient_id,
+            recipient_name: name_of_recipient(s.recipient_id),
+            xml: s.content,
+            sha256: s.sha256,
+            signature: s.signature,
+            lss: under_lss(s.recipient_id),
+            representative_personnummer,
+        });
+    }
     let rows = db.month_rows(c.tenant_id, month, None).await.map_err(internal)?;
     let exported: std::collections::HashSet<(i64, i64)> = reports.iter().map(|r| (r.assistant_id, r.recipient_id)).collect();
     let employee_ids: HashMap<i64, String> = people.assistants.keys().map(|id| (*id, format!("BITA-{id}"))).collect();
@@ -128,20 +142,13 @@ pub async fn prepare(cx: &Cx, month: &str, key: Option<&str>) -> Result<Result<M
             Some(PayrollRow::of(&r.row, (a.id, employee, a.personnummer.full(), &a.name()), (r.recipient_id, &name_of_recipient(r.recipient_id))))
         })
         .collect();
-    let first = month.first_day();
-    let last = month.last_day();
-    let mut lss_recipients: Vec<(i64, String)> = people
-        .decisions
-        .iter()
-        .filter(|d| d.funder == crate::domain::Funder::Lss && d.valid_from <= last && d.valid_to >= first)
-        .filter(|d| exported.iter().any(|(_, r)| *r == d.recipient))
-        .map(|d| (d.recipient, name_of_recipient(d.recipient)))
-        .collect();
+    let mut lss_recipients: Vec<(i64, String)> = exported.iter().map(|(_, r)| *r).filter(|r| under_lss(*r)).map(|r| (r, name_of_recipient(r))).collect();
     lss_recipients.sort();
     lss_recipients.dedup();
     let provider = db.provider(c.tenant_id).await.map_err(internal)?;
     let version = db.last_archive_version(c.tenant_id, &m).await.map_err(internal)? + 1;
     let lss_rate = db.lss_rate(c.tenant_id).await.map_err(internal)?;
+    let fk_forms = db.fk_forms(c.tenant_id).await.map_err(internal)?;
     Ok(Ok(MonthData {
         tenant_id: c.tenant_id,
         municipality: c.tenant_name.clone(),
@@ -155,6 +162,7 @@ pub async fn prepare(cx: &Cx, month: &str, key: Option<&str>) -> Result<Result<M
         claims,
         payroll,
         lss_recipients,
+        fk_forms,
     }))
 }
 
@@ -222,4 +230,21 @@ pub async fn archive(cx: &Cx, id: i64) -> Result<Option<(String, i64, Vec<u8>)>,
     w.audit(&cx.audit_entry("export.download", format!("archive {id} ({} v{})", found.0, found.1))).await.map_err(internal)?;
     w.finish().await.map_err(internal)?;
     Ok(Some(found))
+}
+
+/// Stores a checked blank FK form for the caller's municipality (or says what was wrong with
+/// the upload).
+pub async fn save_form(cx: &Cx, month: &str, checked: Result<super::export::CheckedForm, T>) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let back = ReportMonth::parse(month).map(export_path).unwrap_or_else(|| "/admin/export".into());
+    let f = match checked {
+        Err(t) => return Ok(error(back, t)),
+        Ok(f) => f,
+    };
+    let mut db = cx.repo.write().await.map_err(internal)?;
+    db.save_fk_form(c.tenant_id, c.user_id, &f.kind, &f.pdf, &f.mapping, f.fields, &f.missing).await.map_err(internal)?;
+    let after = serde_json::json!({ "form": f.kind, "fields": f.fields, "missing": f.missing.len(), "sha256": crate::domain::fk::sha256_hex(&f.pdf) }).to_string();
+    db.audit(&AuditEntry { after: Some(after), ..cx.audit_entry("export.form_upload", format!("FK {}", f.kind)) }).await.map_err(internal)?;
+    db.finish().await.map_err(internal)?;
+    Ok(notice(back, if f.missing.is_empty() { T::FormSaved } else { T::FormSavedMissing }))
 }

@@ -456,4 +456,12 @@ pub trait ExportStore: Send {
     async fn archive(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(String, i64, Vec<u8>)>>;
     /// The municipality's own hourly amount for LSS assistance, if entered.
     async fn lss_rate(&mut self, tenant: i64) -> RepoResult<Option<rust_decimal::Decimal>>;
+    /// The latest uploaded blank form of each kind, with its mapping.
+    async fn fk_forms(&mut self, tenant: i64) -> RepoResult<Vec<super::export::FkForm>>;
+    /// The uploaded forms as the export page lists them.
+    async fn fk_form_lines(&mut self, tenant: i64) -> RepoResult<Vec<super::export::FormLine>>;
+    /// Stores an uploaded blank form (decrypted), its mapping and what the mapping misses.
+    async fn save_fk_form(&mut self, tenant: i64, user: i64, kind: &str, pdf: &[u8], mapping: &str, fields: i64, missing: &[String]) -> RepoResult<()>;
+    /// The personnummer of a signature's signer (a representative's, from their account).
+    async fn signer_personnummer(&mut self, tenant: i64, claim_recipient: i64, month: &str) -> RepoResult<Option<String>>;
 }

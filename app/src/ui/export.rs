@@ -20,6 +20,7 @@ pub fn ExportPageView() -> impl IntoView {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => {
                             let csrf = page.me.csrf.clone();
+                            let csrf_form = csrf.clone();
                             let month_text = page.month.to_string();
                             let ready = page.blocking.is_empty();
                             let counts = [
@@ -69,6 +70,41 @@ pub fn ExportPageView() -> impl IntoView {
                                                 }
                                             }).collect_view()}
                                         </ul>
+                                    </section>
+                                    <section class="card" aria-labelledby="forms-title">
+                                        <h2 id="forms-title">{l.t(T::FormsTitle)}</h2>
+                                        <p>{l.t(T::FormsIntro)}</p>
+                                        {page.forms.is_empty().then(|| view! { <p class="muted">{l.t(T::FormsNone)}</p> })}
+                                        <ul class="plain">
+                                            {page.forms.into_iter().map(|f| {
+                                                let head = format!("FK {} · {} {} · {} · {} {}", f.kind, l.t(T::ArchiveCreated).to_lowercase(), f.uploaded_at, f.uploaded_by, f.fields, l.t(T::FormFields));
+                                                let complete = f.missing.is_empty();
+                                                view! {
+                                                    <li data-form=f.kind.clone()>
+                                                        <p><strong>{head}</strong></p>
+                                                        {complete.then(|| view! { <p class="muted">{l.t(T::FormComplete)}</p> })}
+                                                        {(!complete).then(|| view! {
+                                                            <p class="alert">{l.t(T::FormMissing)}</p>
+                                                            <ul class="findings">{f.missing.iter().map(|m| view! { <li class="warning"><code>{m.clone()}</code></li> }).collect_view()}</ul>
+                                                        })}
+                                                    </li>
+                                                }
+                                            }).collect_view()}
+                                        </ul>
+                                        <form method="post" action="/admin/export/blankett" enctype="multipart/form-data">
+                                            <input type="hidden" name="csrf" value=csrf_form />
+                                            <input type="hidden" name="manad" value=month_text.clone() />
+                                            <fieldset>
+                                                <legend>{l.t(T::FormKind)}</legend>
+                                                <label><input type="radio" name="typ" value="3059" checked /> "FK 3059"</label>
+                                                <label><input type="radio" name="typ" value="3057" /> "FK 3057"</label>
+                                            </fieldset>
+                                            <label for="fk-fil">{l.t(T::FormFile)}</label>
+                                            <input id="fk-fil" name="fil" type="file" accept=".pdf,application/pdf" />
+                                            <label for="fk-karta">{l.t(T::FormMapping)}</label>
+                                            <input id="fk-karta" name="karta" type="file" accept=".json,application/json" />
+                                            <button type="submit">{l.t(T::FormUpload)}</button>
+                                        </form>
                                     </section>
                                     <section class="card" aria-labelledby="key-title">
                                         <h2 id="key-title">{l.t(T::PublicKeyTitle)}</h2>

@@ -137,4 +137,65 @@ impl ExportStore for SqliteStore {
         let rate: Option<String> = sqlx::query_scalar("SELECT lss_rate FROM tenants WHERE id = $1").bind(tenant).fetch_optional(self.c()).await.map_err(err)?.flatten();
         Ok(rate.and_then(|r| Decimal::from_str(&r).ok()))
     }
+
+    async fn fk_forms(&mut self, tenant: i64) -> RepoResult<Vec<app::api::export::FkForm>> {
+        let rows = sqlx::query(
+            "SELECT kind, pdf, mapping FROM fk_forms f WHERE tenant_id = $1 AND id = (SELECT MAX(id) FROM fk_forms g WHERE g.tenant_id = f.tenant_id AND g.kind = f.kind) ORDER BY kind",
+        )
+        .bind(tenant)
+        .fetch_all(self.c())
+        .await
+        .map_err(err)?;
+        Ok(rows.iter().map(|r| app::api::export::FkForm { kind: r.get("kind"), pdf: r.get("pdf"), mapping: r.get("mapping") }).collect())
+    }
+
+    async fn fk_form_lines(&mut self, tenant: i64) -> RepoResult<Vec<app::api::export::FormLine>> {
+        let rows = sqlx::query(
+            "SELECT f.kind, f.uploaded_at, u.display_name, f.fields, f.missing FROM fk_forms f JOIN users u ON u.id = f.uploaded_by
+             WHERE f.tenant_id = $1 AND f.id = (SELECT MAX(id) FROM fk_forms g WHERE g.tenant_id = f.tenant_id AND g.kind = f.kind) ORDER BY f.kind DESC",
+        )
+        .bind(tenant)
+        .fetch_all(self.c())
+        .await
+        .map_err(err)?;
+        Ok(rows
+            .iter()
+            .map(|r| app::api::export::FormLine {
+                kind: r.get("kind"),
+                uploaded_at: local_time(r.get("uploaded_at")),
+                uploaded_by: r.get("display_name"),
+                fields: r.get("fields"),
+                missing: serde_json::from_str(r.get("missing")).unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    async fn save_fk_form(&mut self, tenant: i64, user: i64, kind: &str, pdf: &[u8], mapping: &str, fields: i64, missing: &[String]) -> RepoResult<()> {
+        sqlx::query("INSERT INTO fk_forms (tenant_id, kind, pdf, mapping, fields, missing, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(tenant)
+            .bind(kind)
+            .bind(pdf)
+            .bind(mapping)
+            .bind(fields)
+            .bind(serde_json::to_string(missing).unwrap_or_else(|_| "[]".into()))
+            .bind(user)
+            .execute(self.c())
+            .await
+            .map_err(err)?;
+        Ok(())
+    }
+
+    async fn signer_personnummer(&mut self, tenant: i64, recipient: i64, month: &str) -> RepoResult<Option<String>> {
+        let pnr: Option<Option<String>> = sqlx::query_scalar(
+            "SELECT u.personnummer FROM claims c JOIN signatures s ON s.claim_id = c.id AND s.voided_at IS NULL JOIN users u ON u.id = s.user_id
+             WHERE c.tenant_id = $1 AND c.recipient_id = $2 AND c.month = $3",
+        )
+        .bind(tenant)
+        .bind(recipient)
+        .bind(month)
+        .fetch_optional(self.c())
+        .await
+        .map_err(err)?;
+        Ok(pnr.flatten().filter(|p| !p.is_empty()))
+    }
 }
