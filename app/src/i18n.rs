@@ -605,6 +605,13 @@ texts! {
     VerifyChanged => "Ändrad (kontrollsumman stämmer inte):", "Changed (checksum does not match):";
     VerifyUnlisted => "Finns inte i manifestet:", "Not in the manifest:";
     VerifyMunicipality => "Kommun", "Municipality";
+    CorrectionTitle => "Rättelse", "Correction";
+    CorrectionReason => "Orsak till rättelsen", "Reason for the correction";
+    CorrectionButton => "Rätta månaden", "Correct the month";
+    CorrectionHelp => "Månaden går tillbaka till assistenten som utkast. Godkännandet och räkningens underskrift makuleras och behövs igen. Nästa export får en ny version av tidsredovisningen, märkt som rättelse; den gamla finns kvar i det tidigare arkivet.", "The month goes back to the assistant as a draft. The approval and the claim's signature are voided and needed again. The next export gets a new version of the time report, marked as a correction; the old one stays in the earlier archive.";
+    CorrectionNeedsReason => "Skriv orsaken till rättelsen.", "Write the reason for the correction.";
+    CorrectionNotAttested => "Bara en attesterad eller exporterad månad rättas så här. En månad som inte är attesterad kan återsändas av brukaren.", "Only an attested or exported month is corrected this way. A month that is not attested can be returned by the recipient.";
+    CorrectionStarted => "Rättelsen är påbörjad: månaden är tillbaka hos assistenten med orsaken.", "The correction has started: the month is back with the assistant with the reason.";
     FormsTitle => "Försäkringskassans blanketter", "Försäkringskassa's forms";
     FormsIntro => "På papper tar Försäkringskassan bara emot sina egna blanketter. Ladda ner de tomma, ifyllbara blanketterna FK 3059 och FK 3057 från Försäkringskassan och ladda upp dem här; BITA fyller i dem vid exporten. Fältens namn kopplas till BITA:s uppgifter med en karta (JSON); utan egen karta används BITA:s.", "On paper Försäkringskassan accepts only its own forms. Download the blank fillable forms FK 3059 and FK 3057 from Försäkringskassan and upload them here; BITA fills them in at export. The fields' names are linked to BITA's facts by a mapping (JSON); without one of your own, BITA's is used.";
     FormsNone => "Ingen blankett uppladdad: arkivet får BITA:s egna PDF-exemplar och ELT-filerna, inte FK:s blanketter.", "No form uploaded: the archive gets BITA's own PDF records and the ELT files, not FK's forms.";

@@ -38,7 +38,10 @@ pub struct Correction {
     pub path: String,
     pub report_id: String,
     pub version: i64,
+    /// The report id of the version this one replaces …
     pub replaces: String,
+    /// … which the month's previous archive holds (its version), if there was one.
+    pub previous_archive: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

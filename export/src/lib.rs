@@ -212,7 +212,13 @@ pub fn build(m: &MonthData, key: &ed25519_dalek::SigningKey) -> Result<Built, Er
     let corrections: Vec<archive::Correction> = m
         .reports
         .iter()
-        .filter_map(|r| r.replaces.as_ref().map(|old| archive::Correction { path: format!("{}.xml", report_stem(r)), report_id: r.report_id.clone(), version: r.version, replaces: old.clone() }))
+        .filter_map(|r| r.replaces.as_ref().map(|old| archive::Correction {
+                path: format!("{}.xml", report_stem(r)),
+                report_id: r.report_id.clone(),
+                version: r.version,
+                replaces: old.clone(),
+                previous_archive: (m.version > 1).then_some(m.version - 1),
+            }))
         .collect();
     let municipality = archive::Municipality { id: m.tenant_id, name: m.municipality.clone() };
     let created = m.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);

@@ -69,6 +69,7 @@ pub mod label {
     pub const DATE: &str = "Datum";
     pub const BY: &str = "Av";
     pub const REPORT_ID: &str = "Rapportens id";
+    pub const CORRECTION_OF: &str = "rättelse av";
     pub const SHA: &str = "SHA-256 för det signerade innehållet";
     pub const PAGE: &str = "Sida";
     pub const OF: &str = "av";
@@ -345,7 +346,10 @@ pub fn report_3059(r: &Report, parts: &[DayPart], sha256: &str, version: i64, re
         c.paragraph(8.5, label::FORM_3059);
         c.paragraph(8.5, label::RECORD);
         c.field(label::MONTH, &month_text(&r.month));
-        c.field(label::REPORT_ID, &if version > 1 { format!("{} (version {version}, rättelse av {})", r.id, replaces.unwrap_or("-")) } else { r.id.clone() });
+        c.field(label::REPORT_ID, &r.id);
+        if version > 1 {
+            c.field(&format!("Version {version}, {}", label::CORRECTION_OF), replaces.unwrap_or("-"));
+        }
         c.rule();
         c.heading(2, label::RECIPIENT);
         c.field(label::NAME, &r.recipient.name());

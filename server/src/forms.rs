@@ -427,3 +427,13 @@ pub async fn import_dry_run(State(state): State<AppState>, session: Session, cli
 }
 
 form_post!(import_run, Ids, |cx, _f, ids, key| app::api::import::import(&cx, &ids.id, key));
+
+#[derive(Deserialize)]
+pub struct CorrectionForm {
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    reason: String,
+}
+
+form_post!(correct_month, CorrectionForm, |cx, f, _ids, key| app::api::exporting::correct_month(&cx, &f.key, &f.reason, key));

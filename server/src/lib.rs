@@ -112,6 +112,7 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
         .route("/admin/3059", get(forms::export_3059))
         .route(exports::EXPORT_PATH, post(exports::export_month))
         .route("/admin/export/arkiv", get(exports::download_archive))
+        .route("/admin/rattelse", post(forms::correct_month))
         .route(exports::VERIFY_PATH, post(exports::verify_upload))
         .route(exports::FORM_PATH, post(exports::upload_form))
         .route("/admin/assistent/spara", post(forms::save_assistant))

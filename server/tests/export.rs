@@ -218,3 +218,64 @@ async fn an_exported_month_is_a_signed_archive_of_the_frozen_documents_and_locke
     let (_, page) = app.page(&anyone, "/verifiera").await;
     assert!(page.contains("Arkivet är oförändrat"), "{page}");
 }
+
+#[tokio::test]
+async fn a_correction_makes_a_new_version_that_needs_every_signature_and_keeps_the_old() {
+    let app = spawn_app().await;
+    let month = next_month();
+    let (admin, key) = ready_month(&app, month).await;
+    let to = app.post(&admin, "/admin/export", &[("manad", &month.to_string())]).await;
+    assert!(app.page(&admin, &to).await.1.contains("Månaden är exporterad och låst"));
+    let (first_id, first_sha): (i64, String) = sqlx::query_as("SELECT id, sha256 FROM exports WHERE version = 1").fetch_one(&app.pool).await.unwrap();
+    let old_report: String = sqlx::query_scalar(&format!("SELECT report_id FROM frozen_reports WHERE month_report_id = {key}")).fetch_one(&app.pool).await.unwrap();
+
+    // A reason is required; then the month is a draft again, both signatures void.
+    let to = app.post(&admin, "/admin/rattelse", &[("key", &key), ("reason", "  ")]).await;
+    assert!(app.page(&admin, &to).await.1.contains("Skriv orsaken till rättelsen"));
+    let to = app.post(&admin, "/admin/rattelse", &[("key", &key), ("reason", "Fel sluttid den 3:e")]).await;
+    assert!(app.page(&admin, &to).await.1.contains("Rättelsen är påbörjad"));
+    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM month_reports WHERE id = {key} AND status = 'draft' AND rejected_reason = 'Fel sluttid den 3:e'")).await, 1);
+    assert_eq!(app.id("SELECT COUNT(*) FROM signatures WHERE voided_at IS NULL").await, 0, "the approval and the räkning's signature are void");
+    let to = app.post(&admin, "/admin/export", &[("manad", &month.to_string())]).await;
+    assert!(app.page(&admin, &to).await.1.contains("Exporten stoppades"), "not exportable until signed again");
+
+    // The assistant corrects and submits; the recipient approves; the provider attests; the
+    // räkning is signed again.
+    let elis = recipient(&app, "Elis").await;
+    let (david, _) = app.login("david").await;
+    let (_, page) = app.page(&david, &format!("/assistent?manad={month}")).await;
+    assert!(page.contains("Fel sluttid den 3:e"), "the assistant sees why");
+    app.post(&david, "/assistent/rad", &[("recipient", &elis), ("date", &format!("{month}-04")), ("start", "09:00"), ("end", "10:00"), ("kind", "aktiv")]).await;
+    app.post(&david, "/assistent/skicka", &[("recipient", &elis), ("manad", &month.to_string()), ("attest", "on")]).await;
+    let (eva, _) = app.login("eva").await;
+    app.approve(&eva, &key).await;
+    app.post(&admin, "/admin/attestera", &[("key", &key), ("manad", &month.to_string())]).await;
+    let (_, page) = app.page(&eva, &format!("/brukare/rakning?person={elis}&manad={month}")).await;
+    let to = app.post(&eva, "/brukare/rakning/signera", &[("person", &elis), ("manad", &month.to_string()), ("hash", &hash_on(&page)), ("password", DEMO_PASSWORD)]).await;
+    assert!(app.page(&eva, &to).await.1.contains("Räkningen är underskriven"));
+
+    // The next export: version 2 of the archive with version 2 of the report, marked as the
+    // correction of the old one; version 1 is kept byte for byte.
+    let to = app.post(&admin, "/admin/export", &[("manad", &month.to_string())]).await;
+    assert!(app.page(&admin, &to).await.1.contains("Månaden är exporterad och låst"));
+    let second: i64 = app.id("SELECT id FROM exports WHERE version = 2").await;
+    let zip = admin.get(app.url(&format!("/admin/export/arkiv?id={second}"))).send().await.unwrap().bytes().await.unwrap().to_vec();
+    let files = files(&zip);
+    let manifest: serde_json::Value = serde_json::from_slice(&files.iter().find(|(n, _)| n == "manifest.json").unwrap().1).unwrap();
+    assert_eq!(manifest["version"], 2);
+    let corrections = manifest["corrections"].as_array().unwrap();
+    assert_eq!(corrections.len(), 1);
+    assert_eq!(corrections[0]["replaces"], old_report.as_str());
+    assert_eq!(corrections[0]["version"], 2);
+    assert_eq!(corrections[0]["previous_archive"], 1);
+    let path = corrections[0]["path"].as_str().unwrap();
+    assert!(path.ends_with("-v2.xml"), "{path}");
+    let xml = String::from_utf8(files.iter().find(|(n, _)| n == path).unwrap().1.clone()).unwrap();
+    assert!(!xml.contains(&old_report) && xml.contains("<dag>04</dag>"), "a new report id and the corrected rows");
+    let pdf = files.iter().find(|(n, _)| n == &path.replace(".xml", ".pdf")).unwrap();
+    assert!(pdftotext(&pdf.1).contains(&format!("Version 2, rättelse av: {old_report}")));
+    let old = admin.get(app.url(&format!("/admin/export/arkiv?id={first_id}"))).send().await.unwrap().bytes().await.unwrap().to_vec();
+    assert_eq!(app::domain::fk::sha256_hex(&old), first_sha, "the old archive is kept as it was");
+    assert_eq!(app.id("SELECT COUNT(*) FROM frozen_reports").await, 2, "both versions of the report are kept");
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'month.correct'").await, 1);
+}

@@ -248,3 +248,47 @@ pub async fn save_form(cx: &Cx, month: &str, checked: Result<super::export::Chec
     db.finish().await.map_err(internal)?;
     Ok(notice(back, if f.missing.is_empty() { T::FormSaved } else { T::FormSavedMissing }))
 }
+
+/// A correction of an attested or exported month: an explicit administrator action with a
+/// reason. The month goes back to the assistant as a draft with the reason; the recipient's
+/// approval and the räkning's signature are voided (every signature is needed again); the
+/// re-attested report becomes a new version with its own id, and the next export marks it as
+/// a correction of the version it replaces. Old versions and old archives stay as they are.
+pub async fn correct_month(cx: &Cx, month_key: &str, reason: &str, key: Option<&str>) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let id = month_key.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    let Some((record, month)) = db.month_record_by_id(c.tenant_id, id).await.map_err(internal)? else {
+        drop(db);
+        super::changes::denied(cx, format!("month.correct month {id}")).await?;
+        return Err(PageError::NotFound);
+    };
+    let back = format!("{}#par-{}-{}", page("/admin", Some(month)), record.assistant_id, record.recipient_id);
+    let reason = match crate::domain::text::clean_text(reason, crate::domain::text::MAX_TEXT) {
+        Ok(r) if r.is_empty() => return Ok(error(back, T::CorrectionNeedsReason)),
+        Ok(r) => r,
+        Err(e) => return Ok(error(back, e.message())),
+    };
+    let from = record.status;
+    if !matches!(from, MonthStatus::Attested | MonthStatus::Exported) {
+        return Ok(error(back, T::CorrectionNotAttested));
+    }
+    let why = format!("{}: {reason}", crate::i18n::Locale::Sv.t(T::CorrectionTitle));
+    let now = super::signing::now_iso();
+    db.void_signature(c.tenant_id, Signed::Month(id), &now, &why).await.map_err(internal)?;
+    if let Some(claim) = db.claim(c.tenant_id, record.recipient_id, &month.to_string()).await.map_err(internal)? {
+        db.void_signature(c.tenant_id, Signed::Claim(claim.id), &now, &why).await.map_err(internal)?;
+    }
+    if !db.transition(c.tenant_id, id, from, MonthStatus::Draft, c.user_id, Some(&reason)).await.map_err(internal)? {
+        return Ok(error(back, T::CorrectionNotAttested));
+    }
+    let frozen = db.frozen(c.tenant_id, id).await.map_err(internal)?;
+    let sha = frozen.as_ref().map(|f| f.sha256.clone()).unwrap_or_default();
+    db.month_event(c.tenant_id, id, c.user_id, "correct", Some(&reason), &sha, None).await.map_err(internal)?;
+    let after = serde_json::json!({ "status": "draft", "was": from.code(), "reason": reason, "replaces": frozen.map(|f| f.id) }).to_string();
+    let audit = AuditEntry { after: Some(after), ..cx.audit_entry("month.correct", format!("month {id}")) };
+    super::changes::commit(db, c.user_id, key, audit, notice(back, T::CorrectionStarted)).await
+}

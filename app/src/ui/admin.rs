@@ -117,9 +117,23 @@ pub fn AdminPage() -> impl IntoView {
                                                                         <button type="submit" aria-label=format!("{} {} – {}", l.t(T::Attest), m.assistant.name, m.recipient.name)>{l.t(T::Attest)}</button>
                                                                     </form>
                                                                 }.into_any(),
-                                                                MonthStatus::Attested | MonthStatus::Exported => view! {
-                                                                    <a href=format!("/admin/3059?nyckel={key}") download="">{l.t(T::Download3059)}</a>
-                                                                }.into_any(),
+                                                                MonthStatus::Attested | MonthStatus::Exported => {
+                                                                    let reason_id = format!("rattelse-{key}");
+                                                                    view! {
+                                                                        <a href=format!("/admin/3059?nyckel={key}") download="">{l.t(T::Download3059)}</a>
+                                                                        <details class="correction">
+                                                                            <summary aria-label=format!("{}: {} – {}", l.t(T::CorrectionTitle), m.assistant.name, m.recipient.name)>{l.t(T::CorrectionTitle)}</summary>
+                                                                            <form method="post" action="/admin/rattelse">
+                                                                                <FormKeys csrf=csrf.clone() />
+                                                                                <input type="hidden" name="key" value=key.clone() />
+                                                                                <p class="muted">{l.t(T::CorrectionHelp)}</p>
+                                                                                <label for=reason_id.clone()>{l.t(T::CorrectionReason)}</label>
+                                                                                <textarea id=reason_id name="reason" rows="2" required=true maxlength="1000"></textarea>
+                                                                                <button type="submit">{l.t(T::CorrectionButton)}</button>
+                                                                            </form>
+                                                                        </details>
+                                                                    }.into_any()
+                                                                }
                                                                 _ => ().into_any(),
                                                             };
                                                             view! {
