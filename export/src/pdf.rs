@@ -226,6 +226,7 @@ impl Canvas<'_, '_> {
     }
 
     fn rule(&mut self) {
+        self.y += 6.0;
         let y = self.y;
         self.artifact(|c| c.line(MARGIN, y, WIDTH - MARGIN, y, 0.5), ArtifactType::Layout);
         self.y += 10.0;
@@ -233,7 +234,7 @@ impl Canvas<'_, '_> {
 
     fn heading(&mut self, level: u16, text: &str) {
         let size = if level == 1 { 15.0 } else { 11.5 };
-        self.y += size + 4.0;
+        self.y += size + if level == 1 { 4.0 } else { 9.0 };
         let node = self.span(MARGIN, self.y, size, true, text);
         let tag = Tag::Hn(NonZeroU16::new(level).expect("levels start at 1"), Some(text.to_string()));
         self.nodes.push(TagGroup::with_children(tag, vec![node]).into());

@@ -22,6 +22,7 @@ async fn main() {
             Err(e) => Err(e),
         },
         Some("key") if args.get(1).map(String::as_str) == Some("show") => key_show(),
+        Some("form") if args.get(1).map(String::as_str) == Some("sample") && args.len() == 4 => form_sample(&args[2], &args[3]),
         Some("verify") if args.len() == 2 => match verify_archive(&args[1]) {
             Ok(true) => Ok(()),
             Ok(false) => std::process::exit(1),
@@ -29,7 +30,7 @@ async fn main() {
         },
         Some(_) => {
             eprintln!(
-                "usage: server            (serve BITA; see README for configuration)\n       server audit verify  (check every municipality's audit chain)\n       server key show      (print the installation's archive signing public key)\n       server verify <zip>  (check a month archive against that key)\n       {}",
+                "usage: server            (serve BITA; see README for configuration)\n       server audit verify  (check every municipality's audit chain)\n       server key show      (print the installation's archive signing public key)\n       server verify <zip>  (check a month archive against that key)\n       server form sample <3059|3057> <out.pdf>  (a fillable PDF with FK's field names, to try the form filling)\n       {}",
                 admin::USAGE.trim_start_matches("usage: ")
             );
             std::process::exit(2);
@@ -63,6 +64,16 @@ async fn create_admin(args: &[String]) -> Result<(), Box<dyn std::error::Error +
     let password = admin::create(&pool, &a).await?;
     println!("Administrator {} created for {}.\nPassword (shown only now; change it after the first login): {password}", a.username, a.municipality);
     pool.close().await;
+    Ok(())
+}
+
+/// `server form sample 3059 out.pdf`: a fillable PDF with the field names of FK's form (not
+/// FK's form itself, which BITA does not ship), to try the upload and the filling.
+fn form_sample(kind: &str, out: &str) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let kind = export::form::FormKind::from_code(kind).ok_or("the form is 3059 or 3057")?;
+    let names: Vec<String> = kind.default_mapping().expanded().into_iter().map(|(_, end)| format!("form1[0].#subform[0].{end}")).collect();
+    std::fs::write(out, export::form::blank_for_tests(&names)).map_err(|e| format!("cannot write {out}: {e}"))?;
+    println!("wrote {out}: {} fields named as in FK {} (a sample, not FK's form)", names.len(), kind.code());
     Ok(())
 }
 

@@ -41,7 +41,7 @@ pub fn ExportPageView() -> impl IntoView {
                                     </dl>
                                     <section class="card" aria-labelledby="blocking-title">
                                         <h2 id="blocking-title">{l.t(T::ExportBlockedTitle)}</h2>
-                                        {ready.then(|| view! { <p class="notice" role="status">{l.t(T::ExportReady)}</p> })}
+                                        {ready.then(|| view! { <p class="ready">{l.t(T::ExportReady)}</p> })}
                                         <FindingsList locale=l findings=page.blocking links=true month=Some(page.month) />
                                     </section>
                                     <form method="post" action="/admin/export" class="export-form">
