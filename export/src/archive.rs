@@ -7,8 +7,9 @@ use crate::Error;
 use app::api::export::{VerifyProblem, VerifyReport};
 use app::domain::fk::sha256_hex;
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use sha2::Digest;
 use serde::{Deserialize, Serialize};
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Read, Seek, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
@@ -83,46 +84,93 @@ pub fn public_key(hex_key: &str) -> Option<VerifyingKey> {
     VerifyingKey::from_bytes(&bytes).ok()
 }
 
-/// The manifest of a set of files.
-pub fn manifest(files: &[File], municipality: Municipality, month: &str, version: i64, created_at: &str, key: &VerifyingKey, corrections: Vec<Correction>) -> Manifest {
-    Manifest {
-        format: FORMAT.into(),
-        municipality,
-        month: month.into(),
-        version,
-        created_at: created_at.into(),
-        public_key: hex(key.as_bytes()),
-        files: files.iter().map(|f| Entry { path: f.path.clone(), sha256: sha256_hex(&f.bytes), bytes: f.bytes.len() as u64 }).collect(),
-        corrections,
+fn zip_time(created_at: &str) -> zip::DateTime {
+    use chrono::{Datelike, Timelike};
+    chrono::DateTime::parse_from_rfc3339(created_at)
+        .ok()
+        .and_then(|t| zip::DateTime::from_date_and_time(t.year() as u16, t.month() as u8, t.day() as u8, t.hour() as u8, t.minute() as u8, t.second() as u8).ok())
+        .unwrap_or_default()
+}
+
+/// A month archive being written: files go into the ZIP as they come (each hashed on the
+/// way), the signed manifest last. Every entry carries the archive's creation time, so the
+/// same content gives the same bytes.
+pub struct Writer {
+    /// A temporary file, not memory: a big month's ZIP is hundreds of MB and is read back once,
+    /// at its exact size, when sealed.
+    zip: ZipWriter<std::fs::File>,
+    options: SimpleFileOptions,
+    entries: Vec<Entry>,
+    created_at: String,
+    failed: Option<String>,
+}
+
+/// A sealed archive.
+pub struct Sealed {
+    pub zip: Vec<u8>,
+    pub manifest: Manifest,
+    pub manifest_sha256: String,
+    pub files: usize,
+}
+
+impl Writer {
+    pub fn new(created_at: &str) -> Result<Self, Error> {
+        let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).last_modified_time(zip_time(created_at));
+        let file = tempfile::tempfile().map_err(|e| Error::Archive(format!("no temporary file for the archive: {e}")))?;
+        Ok(Self { zip: ZipWriter::new(file), options, entries: Vec::new(), created_at: created_at.to_string(), failed: None })
+    }
+
+    fn put(&mut self, path: &str, bytes: &[u8]) -> Result<(), Error> {
+        self.zip.start_file(path, self.options).map_err(|e| Error::Archive(e.to_string()))?;
+        self.zip.write_all(bytes).map_err(|e| Error::Archive(e.to_string()))
+    }
+
+    /// Adds a document. Two documents with one path would make an archive nobody can check.
+    pub fn add(&mut self, f: &File) -> Result<(), Error> {
+        if f.path == MANIFEST || f.path == SIGNATURE || self.entries.iter().any(|e| e.path == f.path) {
+            self.failed = Some(f.path.clone());
+            return Err(Error::Archive(format!("two files named {}", f.path)));
+        }
+        self.put(&f.path, &f.bytes)?;
+        self.entries.push(Entry { path: f.path.clone(), sha256: sha256_hex(&f.bytes), bytes: f.bytes.len() as u64 });
+        Ok(())
+    }
+
+    /// Writes the manifest and its Ed25519 signature and closes the ZIP.
+    pub fn seal(mut self, municipality: Municipality, month: &str, version: i64, key: &SigningKey, corrections: Vec<Correction>) -> Result<Sealed, Error> {
+        if let Some(p) = self.failed {
+            return Err(Error::Archive(format!("two files named {p}")));
+        }
+        let manifest = Manifest {
+            format: FORMAT.into(),
+            municipality,
+            month: month.into(),
+            version,
+            created_at: self.created_at.clone(),
+            public_key: hex(key.verifying_key().as_bytes()),
+            files: std::mem::take(&mut self.entries),
+            corrections,
+        };
+        let manifest_bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Archive(e.to_string()))?;
+        let signature = key.sign(&manifest_bytes);
+        self.put(MANIFEST, &manifest_bytes)?;
+        self.put(SIGNATURE, format!("{}\n", hex(&signature.to_bytes())).as_bytes())?;
+        let mut file = self.zip.finish().map_err(|e| Error::Archive(e.to_string()))?;
+        let len = file.seek(std::io::SeekFrom::End(0)).map_err(|e| Error::Archive(e.to_string()))?;
+        file.seek(std::io::SeekFrom::Start(0)).map_err(|e| Error::Archive(e.to_string()))?;
+        let mut zip = Vec::with_capacity(len as usize);
+        file.read_to_end(&mut zip).map_err(|e| Error::Archive(e.to_string()))?;
+        Ok(Sealed { files: manifest.files.len(), zip, manifest, manifest_sha256: sha256_hex(&manifest_bytes) })
     }
 }
 
-/// Writes the ZIP: the manifest and its signature first, then the files in order. Every entry
-/// carries the archive's creation time, so the same content gives the same bytes.
-pub fn seal(files: &[File], manifest: &Manifest, key: &SigningKey) -> Result<(Vec<u8>, String), Error> {
-    let manifest_bytes = serde_json::to_vec_pretty(manifest).map_err(|e| Error::Archive(e.to_string()))?;
-    let signature = key.sign(&manifest_bytes);
-    let stamp = chrono::DateTime::parse_from_rfc3339(&manifest.created_at).ok();
-    let time = stamp
-        .and_then(|t| {
-            use chrono::{Datelike, Timelike};
-            zip::DateTime::from_date_and_time(t.year() as u16, t.month() as u8, t.day() as u8, t.hour() as u8, t.minute() as u8, t.second() as u8).ok()
-        })
-        .unwrap_or_default();
-    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).last_modified_time(time);
-    let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(files.iter().map(|f| f.bytes.len()).sum::<usize>() / 3 + 4096)));
-    let z = |e: zip::result::ZipError| Error::Archive(e.to_string());
-    let io = |e: std::io::Error| Error::Archive(e.to_string());
-    zip.start_file(MANIFEST, options).map_err(z)?;
-    zip.write_all(&manifest_bytes).map_err(io)?;
-    zip.start_file(SIGNATURE, options).map_err(z)?;
-    zip.write_all(format!("{}\n", hex(&signature.to_bytes())).as_bytes()).map_err(io)?;
+/// Seals files already in memory (small archives, tests).
+pub fn seal(files: &[File], municipality: Municipality, month: &str, version: i64, created_at: &str, key: &SigningKey, corrections: Vec<Correction>) -> Result<Sealed, Error> {
+    let mut w = Writer::new(created_at)?;
     for f in files {
-        zip.start_file(f.path.as_str(), options).map_err(z)?;
-        zip.write_all(&f.bytes).map_err(io)?;
+        w.add(f)?;
     }
-    let bytes = zip.finish().map_err(z)?.into_inner();
-    Ok((bytes, sha256_hex(&manifest_bytes)))
+    w.seal(municipality, month, version, key, corrections)
 }
 
 /// Checks an archive: the manifest's signature against `key`, every listed file's presence and
@@ -133,8 +181,44 @@ pub fn verify(zip_bytes: &[u8], key: &VerifyingKey) -> VerifyReport {
         report.problems.push(VerifyProblem::NotAnArchive);
         return report;
     };
-    let mut contents: Vec<(String, Vec<u8>)> = Vec::with_capacity(zip.len());
+    // The manifest and its signature first; then each file is hashed as it is read, never all
+    // kept (an archive of a big month unpacks to hundreds of MB).
+    let mut small = |name: &str| -> Option<Vec<u8>> {
+        let mut f = zip.by_name(name).ok()?;
+        let mut b = Vec::new();
+        f.by_ref().take(64 << 20).read_to_end(&mut b).ok()?;
+        Some(b)
+    };
+    let Some(manifest_bytes) = small(MANIFEST) else {
+        report.problems.push(VerifyProblem::NoManifest);
+        return report;
+    };
+    let signature = small(SIGNATURE);
+    let Ok(manifest) = serde_json::from_slice::<Manifest>(&manifest_bytes) else {
+        report.problems.push(VerifyProblem::ManifestUnreadable);
+        return report;
+    };
+    report.municipality = Some(manifest.municipality.name.clone());
+    report.month = Some(manifest.month.clone());
+    report.created_at = Some(manifest.created_at.clone());
+    match signature {
+        None => report.problems.push(VerifyProblem::NoSignature),
+        Some(sig) => {
+            let valid = std::str::from_utf8(&sig)
+                .ok()
+                .and_then(unhex)
+                .and_then(|b| <[u8; 64]>::try_from(b).ok())
+                .map(|b| Signature::from_bytes(&b))
+                .is_some_and(|s| key.verify(&manifest_bytes, &s).is_ok());
+            if !valid {
+                report.problems.push(VerifyProblem::SignatureInvalid);
+            }
+        }
+    }
+    let listed: std::collections::HashMap<&str, &Entry> = manifest.files.iter().map(|e| (e.path.as_str(), e)).collect();
+    let mut seen = std::collections::HashSet::new();
     let mut unpacked = 0u64;
+    let mut buf = vec![0u8; 64 * 1024];
     for i in 0..zip.len() {
         let Ok(mut f) = zip.by_index(i) else {
             report.problems.push(VerifyProblem::NotAnArchive);
@@ -144,51 +228,42 @@ pub fn verify(zip_bytes: &[u8], key: &VerifyingKey) -> VerifyReport {
             continue;
         }
         let name = f.name().map(|n| n.to_string()).unwrap_or_default();
-        let mut bytes = Vec::new();
-        let limit = MAX_UNPACKED.saturating_sub(unpacked) + 1;
-        if (&mut f).take(limit).read_to_end(&mut bytes).is_err() || unpacked + bytes.len() as u64 > MAX_UNPACKED {
-            report.problems.push(VerifyProblem::NotAnArchive);
-            return report;
+        if name == MANIFEST || name == SIGNATURE {
+            continue;
         }
-        unpacked += bytes.len() as u64;
-        contents.push((name, bytes));
-    }
-    let find = |name: &str| contents.iter().find(|(n, _)| n == name).map(|(_, b)| b);
-    let Some(manifest_bytes) = find(MANIFEST) else {
-        report.problems.push(VerifyProblem::NoManifest);
-        return report;
-    };
-    let Ok(manifest) = serde_json::from_slice::<Manifest>(manifest_bytes) else {
-        report.problems.push(VerifyProblem::ManifestUnreadable);
-        return report;
-    };
-    report.municipality = Some(manifest.municipality.name.clone());
-    report.month = Some(manifest.month.clone());
-    report.created_at = Some(manifest.created_at.clone());
-    match find(SIGNATURE) {
-        None => report.problems.push(VerifyProblem::NoSignature),
-        Some(sig) => {
-            let valid = std::str::from_utf8(sig)
-                .ok()
-                .and_then(unhex)
-                .and_then(|b| <[u8; 64]>::try_from(b).ok())
-                .map(|b| Signature::from_bytes(&b))
-                .is_some_and(|s| key.verify(manifest_bytes, &s).is_ok());
-            if !valid {
-                report.problems.push(VerifyProblem::SignatureInvalid);
+        let Some(entry) = listed.get(name.as_str()) else {
+            report.problems.push(VerifyProblem::Unlisted(name));
+            continue;
+        };
+        let mut hasher = sha2::Sha256::new();
+        loop {
+            match f.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    unpacked += n as u64;
+                    if unpacked > MAX_UNPACKED {
+                        report.problems.push(VerifyProblem::NotAnArchive);
+                        return report;
+                    }
+                    hasher.update(&buf[..n]);
+                }
+                Err(_) => {
+                    report.problems.push(VerifyProblem::NotAnArchive);
+                    return report;
+                }
             }
         }
+        let sha: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        if sha == entry.sha256 {
+            report.files_checked += 1;
+        } else {
+            report.problems.push(VerifyProblem::Changed(name.clone()));
+        }
+        seen.insert(name);
     }
     for e in &manifest.files {
-        match find(&e.path) {
-            None => report.problems.push(VerifyProblem::Missing(e.path.clone())),
-            Some(b) if sha256_hex(b) != e.sha256 => report.problems.push(VerifyProblem::Changed(e.path.clone())),
-            Some(_) => report.files_checked += 1,
-        }
-    }
-    for (name, _) in &contents {
-        if name != MANIFEST && name != SIGNATURE && !manifest.files.iter().any(|e| &e.path == name) {
-            report.problems.push(VerifyProblem::Unlisted(name.clone()));
+        if !seen.contains(&e.path) {
+            report.problems.push(VerifyProblem::Missing(e.path.clone()));
         }
     }
     report.ok = report.problems.is_empty();

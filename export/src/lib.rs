@@ -141,9 +141,25 @@ fn blank(m: &MonthData, kind: form::FormKind) -> Result<Option<Blank<'_>>, Error
     Ok(Some(Blank { pdf: &f.pdf, mapping }))
 }
 
-/// Every document of the month, in a stable order.
-pub fn documents(m: &MonthData) -> Result<Vec<File>, Error> {
-    let mut files = Vec::new();
+/// One report's files: its XML, signature records, PDF record and, when the municipality has
+/// uploaded FK's form, that form filled in.
+fn report_documents(r: &ReportData, blank_3059: Option<&Blank<'_>>) -> Result<Vec<File>, Error> {
+    let mut files = report_files(r)?;
+    if let Some(b) = blank_3059 {
+        let facts = frozen::report(&r.xml)?;
+        let filled = form::filled_3059(b.pdf, &b.mapping, &facts, &r.parts, &r.attested_by)?;
+        files.push(File { path: format!("{}.fk-blankett.pdf", report_stem(r)), bytes: filled.pdf });
+    }
+    Ok(files)
+}
+
+/// How many reports are made at once on each core before their files are handed on: enough
+/// to keep the cores busy, few enough that a big month's PDFs are never all in memory.
+const BATCH_PER_THREAD: usize = 16;
+
+/// Makes every document of the month in a stable order and hands each to `sink` as soon as
+/// it is made (the PDFs of the reports on all cores, in batches).
+pub fn for_each_document(m: &MonthData, sink: &mut dyn FnMut(File) -> Result<(), Error>) -> Result<(), Error> {
     let (blank_3059, blank_3057) = (blank(m, form::FormKind::Fk3059)?, blank(m, form::FormKind::Fk3057)?);
     // What a form lacks of its mapping, per form: listed in the archive, never skipped silently.
     let mut missing: std::collections::BTreeMap<&str, std::collections::BTreeSet<String>> = Default::default();
@@ -155,45 +171,73 @@ pub fn documents(m: &MonthData) -> Result<Vec<File>, Error> {
             }
         }
     }
-    for r in &m.reports {
-        files.extend(report_files(r)?);
-        if let Some(b) = &blank_3059 {
-            let facts = frozen::report(&r.xml)?;
-            let filled = form::filled_3059(b.pdf, &b.mapping, &facts, &r.parts, &r.attested_by)?;
-            files.push(File { path: format!("{}.fk-blankett.pdf", report_stem(r)), bytes: filled.pdf });
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    for batch in m.reports.chunks(threads * BATCH_PER_THREAD) {
+        let per_thread = batch.len().div_ceil(threads);
+        let made: Vec<Result<Vec<File>, Error>> = std::thread::scope(|s| {
+            let handles: Vec<_> = batch
+                .chunks(per_thread)
+                .map(|part| {
+                    let blank = blank_3059.as_ref();
+                    s.spawn(move || -> Result<Vec<File>, Error> {
+                        let mut out = Vec::new();
+                        for r in part {
+                            out.extend(report_documents(r, blank)?);
+                        }
+                        Ok(out)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(Error::Pdf("a document thread failed".into())))).collect()
+        });
+        for files in made {
+            for f in files? {
+                sink(f)?;
+            }
         }
     }
     for c in &m.claims {
         let stem = format!("fk3057/{}-{}", slug(&c.recipient_name), c.recipient_id);
         let facts = frozen::claim(&c.xml)?;
-        files.push(File { path: format!("{stem}.xml"), bytes: c.xml.clone() });
-        files.push(File { path: format!("{stem}.signatur.json"), bytes: serde_json::to_vec_pretty(&record(&c.signature)).unwrap_or_default() });
-        files.push(File { path: format!("{stem}.e-rak.json"), bytes: claims::erak(&facts, &c.recipient_name, &c.signature, &c.sha256) });
-        files.push(File { path: format!("{stem}.pdf"), bytes: pdf::claim_3057(&facts, &c.recipient_name, &c.sha256, &c.signature)? });
+        sink(File { path: format!("{stem}.xml"), bytes: c.xml.clone() })?;
+        sink(File { path: format!("{stem}.signatur.json"), bytes: serde_json::to_vec_pretty(&record(&c.signature)).unwrap_or_default() })?;
+        sink(File { path: format!("{stem}.e-rak.json"), bytes: claims::erak(&facts, &c.recipient_name, &c.signature, &c.sha256) })?;
+        sink(File { path: format!("{stem}.pdf"), bytes: pdf::claim_3057(&facts, &c.recipient_name, &c.sha256, &c.signature)? })?;
         if let Some(b) = &blank_3057 {
             let signed_on = c.signature.signed_at.get(..10).unwrap_or("");
             let extras = form::ClaimExtras { recipient_name: &c.recipient_name, lss: c.lss, signer: &c.signature.signer_name, signed_on, representative_personnummer: c.representative_personnummer.as_deref() };
             let filled = form::fill(b.pdf, &b.mapping, &form::values_3057(&facts, &extras))?;
-            files.push(File { path: format!("{stem}.fk-blankett.pdf"), bytes: form::flatten(&filled.pdf)? });
+            sink(File { path: format!("{stem}.fk-blankett.pdf"), bytes: form::flatten(&filled.pdf)? })?;
         }
     }
     if !missing.is_empty() {
-        files.push(File { path: "fk-blanketter/saknade-falt.json".into(), bytes: serde_json::to_vec_pretty(&missing).unwrap_or_default() });
+        sink(File { path: "fk-blanketter/saknade-falt.json".into(), bytes: serde_json::to_vec_pretty(&missing).unwrap_or_default() })?;
     }
     if !m.lss_recipients.is_empty() {
+        let mut parts_of: std::collections::HashMap<i64, Vec<app::domain::row::DayPart>> = Default::default();
+        for r in &m.reports {
+            parts_of.entry(r.recipient_id).or_default().extend(r.parts.iter().copied());
+        }
         let lines: Vec<claims::LssLine<'_>> = m
             .lss_recipients
             .iter()
-            .map(|(id, name)| {
-                let parts: Vec<_> = m.reports.iter().filter(|r| r.recipient_id == *id).flat_map(|r| r.parts.iter().copied()).collect();
-                claims::LssLine { recipient: name, totals: app::api::export::totals(&parts) }
-            })
+            .map(|(id, name)| claims::LssLine { recipient: name, totals: app::api::export::totals(parts_of.get(id).map(Vec::as_slice).unwrap_or(&[])) })
             .collect();
-        files.push(File { path: "lss/lss-rapport.csv".into(), bytes: claims::lss_report(&lines, m.lss_rate) });
+        sink(File { path: "lss/lss-rapport.csv".into(), bytes: claims::lss_report(&lines, m.lss_rate) })?;
     }
-    files.push(File { path: "lon/tidrader.csv".into(), bytes: payroll::csv(&m.payroll) });
+    sink(File { path: "lon/tidrader.csv".into(), bytes: payroll::csv(&m.payroll) })?;
     let sender = payroll::Sender { name: &m.provider_name, orgnr: &m.provider_orgnr, created_at: m.created_at };
-    files.push(File { path: "lon/paxml.xml".into(), bytes: payroll::paxml(&m.payroll, &sender) });
+    sink(File { path: "lon/paxml.xml".into(), bytes: payroll::paxml(&m.payroll, &sender) })?;
+    Ok(())
+}
+
+/// Every document of the month, in memory (for tests and small months; [`build`] streams).
+pub fn documents(m: &MonthData) -> Result<Vec<File>, Error> {
+    let mut files = Vec::new();
+    for_each_document(m, &mut |f| {
+        files.push(f);
+        Ok(())
+    })?;
     Ok(files)
 }
 
@@ -206,23 +250,27 @@ pub struct Built {
     pub corrections: usize,
 }
 
-/// Makes every document and seals them in one signed ZIP.
+/// Makes every document and seals them in one signed ZIP, each file written into the ZIP as
+/// soon as it is made.
 pub fn build(m: &MonthData, key: &ed25519_dalek::SigningKey) -> Result<Built, Error> {
-    let files = documents(m)?;
+    let created = m.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    let mut writer = archive::Writer::new(&created)?;
+    for_each_document(m, &mut |f| writer.add(&f))?;
     let corrections: Vec<archive::Correction> = m
         .reports
         .iter()
-        .filter_map(|r| r.replaces.as_ref().map(|old| archive::Correction {
+        .filter_map(|r| {
+            r.replaces.as_ref().map(|old| archive::Correction {
                 path: format!("{}.xml", report_stem(r)),
                 report_id: r.report_id.clone(),
                 version: r.version,
                 replaces: old.clone(),
                 previous_archive: (m.version > 1).then_some(m.version - 1),
-            }))
+            })
+        })
         .collect();
     let municipality = archive::Municipality { id: m.tenant_id, name: m.municipality.clone() };
-    let created = m.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
-    let manifest = archive::manifest(&files, municipality, &m.month.to_string(), m.version, &created, &key.verifying_key(), corrections);
-    let (zip, manifest_sha256) = archive::seal(&files, &manifest, key)?;
-    Ok(Built { sha256: app::domain::fk::sha256_hex(&zip), zip, manifest_sha256, files: files.len(), corrections: manifest.corrections.len() })
+    let count = corrections.len();
+    let sealed = writer.seal(municipality, &m.month.to_string(), m.version, key, corrections)?;
+    Ok(Built { sha256: app::domain::fk::sha256_hex(&sealed.zip), zip: sealed.zip, manifest_sha256: sealed.manifest_sha256, files: sealed.files, corrections: count })
 }
