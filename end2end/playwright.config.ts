@@ -44,8 +44,8 @@ export default defineConfig({
       BITA_LOG: "warn",
       BITA_DEMO_DATA: "1",
       BITA_ARCHIVE_KEY: "target/e2e/archive-signing.key",
-      // The tests report up to two months ahead: allow planned shifts that far ahead.
-      BITA_ROW_HORIZON_DAYS: "70",
+      // The tests report up to three months ahead: allow planned shifts that far ahead.
+      BITA_ROW_HORIZON_DAYS: "100",
     },
   },
 });

@@ -344,6 +344,10 @@ texts! {
     RateAmountHint => "Till exempel 332,60.", "For example 332.60.";
     SaveRate => "Spara beloppet", "Save the amount";
     RateSaved => "Beloppet är sparat.", "The amount is saved.";
+    LssRateTitle => "Kommunens timbelopp för LSS", "The municipality's hourly amount for LSS";
+    LssRateHint => "Assistans enligt LSS betalar kommunen själv. LSS-rapporten i månadsexporten räknar betalbara timmar gånger det här beloppet. Lämna tomt om ni inte vill ha något belopp i rapporten.", "The municipality pays for assistance under LSS itself. The LSS report of the month export multiplies payable hours by this amount. Leave it empty for no amount in the report.";
+    LssRateAmount => "Belopp per timme (kr)", "Amount per hour (kr)";
+    SaveLssRate => "Spara LSS-beloppet", "Save the LSS amount";
     RulesTitle => "Regelinställningar", "Rule settings";
     RulesHint => "Gäller alla kontroller i kommunen från nu. Timmar skrivs som 11 eller 11,5.", "Apply to every check in the municipality from now on. Hours are written as 11 or 11.5.";
     RuleDailyRest => "Dygnsvila, timmar (minst 8)", "Daily rest, hours (at least 8)";

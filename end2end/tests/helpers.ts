@@ -33,3 +33,15 @@ export async function approveMonth(page: Page, assistant: string, month: string,
   await page.getByRole("button", { name: "Godkänn och skriv under" }).click();
   await expect(page.getByRole("status")).toHaveText("Månaden är godkänd.");
 }
+
+/** On the assistant's page: reports a shift of active time for `recipient`. */
+export async function report(page: Page, recipient: string, date: string, start: string, end: string) {
+  const form = page.locator("form.row-form");
+  await form.getByLabel("Brukare").selectOption({ label: recipient });
+  await form.getByLabel("Datum").fill(date);
+  await form.getByLabel("Från").fill(start);
+  await form.getByLabel("Till").fill(end);
+  await form.getByLabel("Aktiv tid").check();
+  await form.getByRole("button", { name: "Spara" }).click();
+  await expect(page.getByRole("status")).toHaveText("Tiden är sparad.");
+}

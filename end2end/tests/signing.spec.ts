@@ -7,7 +7,7 @@
 // alone.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, Locator, Page, test } from "@playwright/test";
-import { approveMonth, login, logout, monthFromNow, PASSWORD } from "./helpers";
+import { approveMonth, login, logout, monthFromNow, PASSWORD, report } from "./helpers";
 
 // Each project its own month (the projects share one database and its demo people).
 const MONTH: Record<string, number> = { phone: 0, "phone-no-js": -1, desktop: 1 };
@@ -38,17 +38,6 @@ async function fitsNarrowScreen(page: Page) {
   }
   await page.evaluate(() => (document.documentElement.style.fontSize = ""));
   await page.setViewportSize(size);
-}
-
-async function report(page: Page, recipient: string, date: string, start: string, end: string) {
-  const form = page.locator("form.row-form");
-  await form.getByLabel("Brukare").selectOption({ label: recipient });
-  await form.getByLabel("Datum").fill(date);
-  await form.getByLabel("Från").fill(start);
-  await form.getByLabel("Till").fill(end);
-  await form.getByLabel("Aktiv tid").check();
-  await form.getByRole("button", { name: "Spara" }).click();
-  await expect(page.getByRole("status")).toHaveText("Tiden är sparad.");
 }
 
 async function submit(page: Page, recipient: string) {

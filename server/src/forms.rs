@@ -369,10 +369,11 @@ macro_rules! form_post {
 }
 
 use app::api::settings as reg;
-use app::domain::settings::{AbsenceInput, ProviderInput, RateInput, RepresentativeInput, RulesInput};
+use app::domain::settings::{AbsenceInput, LssRateInput, ProviderInput, RateInput, RepresentativeInput, RulesInput};
 
 form_post!(save_provider, ProviderInput, |cx, f, _ids, key| reg::save_provider(&cx, &f, key));
 form_post!(set_rate, RateInput, |cx, f, _ids, key| reg::set_rate(&cx, &f, key));
+form_post!(set_lss_rate, LssRateInput, |cx, f, _ids, key| reg::set_lss_rate(&cx, &f, key));
 form_post!(save_rules, RulesInput, |cx, f, _ids, key| reg::save_rules(&cx, &f, key));
 form_post!(add_representative, RepresentativeInput, |cx, f, ids, key| reg::add_representative(&cx, &ids.recipient, &f, key));
 form_post!(end_representation, Ids, |cx, _f, ids, key| reg::end_representation(&cx, &ids.recipient, &ids.user, key));

@@ -123,6 +123,7 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
         .route("/admin/uppdrag/avsluta", post(forms::end_assignment))
         .route("/admin/anordnare/spara", post(forms::save_provider))
         .route("/admin/anordnare/belopp", post(forms::set_rate))
+        .route("/admin/anordnare/lss-belopp", post(forms::set_lss_rate))
         .route("/admin/anordnare/regler", post(forms::save_rules))
         .route("/admin/foretradare", post(forms::add_representative))
         .route("/admin/foretradare/avsluta", post(forms::end_representation))

@@ -125,6 +125,13 @@ async fn an_exported_month_is_a_signed_archive_of_the_frozen_documents_and_locke
     let public_key = page.split("<code id=\"public-key\">").nth(1).unwrap().split('<').next().unwrap().to_string();
     assert_eq!(public_key.len(), 64);
 
+    // Elis's assistance is under LSS: the LSS report counts it at the municipality's own rate.
+    sqlx::query("UPDATE decisions SET funder = 'lss' WHERE recipient_id = (SELECT id FROM recipients WHERE first_name = 'Elis')").execute(&app.pool).await.unwrap();
+    let to = app.post(&admin, "/admin/anordnare/lss-belopp", &[("amount", "tre hundra")]).await;
+    assert!(app.page(&admin, &to).await.1.contains("value=\"tre hundra\""), "what was typed is kept with the error");
+    let to = app.post(&admin, "/admin/anordnare/lss-belopp", &[("amount", "350,00")]).await;
+    assert!(app.page(&admin, &to).await.1.contains("Beloppet är sparat"));
+
     // FK's forms: the 3059 complete, the 3057 without its repayment question (reported).
     let page = upload_form(&app, &admin, "3059", blank(export::form::FormKind::Fk3059, ""), month).await;
     assert!(page.contains("Blanketten är sparad och har alla fält som behövs"), "{page}");
@@ -170,6 +177,9 @@ async fn an_exported_month_is_a_signed_archive_of_the_frozen_documents_and_locke
     let form_3057 = &files.iter().find(|(n, _)| n.starts_with("fk3057/") && n.ends_with(".fk-blankett.pdf")).unwrap().1;
     let text = pdftotext(form_3057);
     assert!(text.contains("Elis Ek") && text.contains("Eva Ek"), "{text}");
+    let lss = String::from_utf8(files.iter().find(|(n, _)| n == "lss/lss-rapport.csv").unwrap().1.clone()).unwrap();
+    // 7 h 30 min of active time, 7,50 payable hours at 350 kr.
+    assert!(lss.contains("Elis Ek;7:30;0:00;0:00;450;0;0;7,50;350,00;2625,00"), "{lss}");
     let missing = String::from_utf8(files.iter().find(|(n, _)| n == "fk-blanketter/saknade-falt.json").unwrap().1.clone()).unwrap();
     assert!(missing.contains("betala_tillbaka"), "{missing}");
 

@@ -93,6 +93,8 @@ pub struct Flash {
     /// The provider, rate and rule-settings forms as typed, with what was wrong.
     pub provider_form: Option<(crate::domain::settings::ProviderInput, Vec<crate::domain::settings::FieldError>)>,
     pub rate_form: Option<(crate::domain::settings::RateInput, Vec<crate::domain::settings::FieldError>)>,
+    /// The LSS hourly amount form as typed, with what was wrong.
+    pub lss_rate_form: Option<(crate::domain::settings::LssRateInput, Vec<crate::domain::settings::FieldError>)>,
     pub rules_form: Option<(crate::domain::settings::RulesInput, Vec<crate::domain::settings::FieldError>)>,
     /// The recipient card's representative and absence forms as typed.
     pub representative_form: Option<(crate::domain::settings::RepresentativeInput, Vec<crate::domain::settings::FieldError>)>,
@@ -363,6 +365,8 @@ pub struct ProviderPage {
     /// (year, amount as presented), newest first.
     pub rates: Vec<(i32, String)>,
     pub rate_form: (crate::domain::settings::RateInput, Vec<crate::domain::settings::FieldError>),
+    /// The municipality's own LSS hourly amount: as stored, or as typed with what was wrong.
+    pub lss_rate: (crate::domain::settings::LssRateInput, Vec<crate::domain::settings::FieldError>),
     pub rules: (crate::domain::settings::RulesInput, Vec<crate::domain::settings::FieldError>),
     pub form_key: String,
     pub flash: Flash,

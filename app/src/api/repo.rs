@@ -456,6 +456,8 @@ pub trait ExportStore: Send {
     async fn archive(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(String, i64, Vec<u8>)>>;
     /// The municipality's own hourly amount for LSS assistance, if entered.
     async fn lss_rate(&mut self, tenant: i64) -> RepoResult<Option<rust_decimal::Decimal>>;
+    /// Sets or clears it; what it was.
+    async fn set_lss_rate(&mut self, tenant: i64, amount: Option<rust_decimal::Decimal>) -> RepoResult<Option<rust_decimal::Decimal>>;
     /// The latest uploaded blank form of each kind, with its mapping.
     async fn fk_forms(&mut self, tenant: i64) -> RepoResult<Vec<super::export::FkForm>>;
     /// The uploaded forms as the export page lists them.

@@ -32,6 +32,7 @@ pub async fn provider_page(cx: &Cx) -> Result<ProviderPage, PageError> {
     let provider = db.provider(c.tenant_id).await.map_err(internal)?.map(|p| ProviderInput::of(&p)).unwrap_or_default();
     let rates = db.rates(c.tenant_id).await.map_err(internal)?;
     let rules = db.rule_config(c.tenant_id).await.map_err(internal)?;
+    let lss = db.lss_rate(c.tenant_id).await.map_err(internal)?;
     let mut rates: Vec<(i32, String)> = rates.years().map(|(y, r)| (y, crate::domain::rates::present_kr(r))).collect();
     rates.reverse();
     Ok(ProviderPage {
@@ -39,6 +40,7 @@ pub async fn provider_page(cx: &Cx) -> Result<ProviderPage, PageError> {
         provider: flash.provider_form.clone().unwrap_or((provider, vec![])),
         rates,
         rate_form: flash.rate_form.clone().unwrap_or_default(),
+        lss_rate: flash.lss_rate_form.clone().unwrap_or_else(|| (crate::domain::settings::LssRateInput { amount: lss.map(crate::domain::rates::present_kr).unwrap_or_default() }, vec![])),
         rules: flash.rules_form.clone().unwrap_or((RulesInput::of(&rules), vec![])),
         form_key: random_token(),
         flash,
@@ -91,6 +93,26 @@ pub async fn set_rate(cx: &Cx, input: &RateInput, key: Option<&str>) -> Result<O
         before: before.map(|b| format!("{{\"year\":{year},\"amount\":\"{b}\"}}")),
         after: Some(format!("{{\"year\":{year},\"amount\":\"{amount}\"}}")),
         ..cx.audit_entry("rate.set", format!("year {year}"))
+    };
+    commit(db, c.user_id, key, audit, notice(PROVIDER_PAGE.into(), T::RateSaved)).await
+}
+
+/// Sets (or clears) the municipality's own hourly amount for LSS assistance.
+pub async fn set_lss_rate(cx: &Cx, input: &crate::domain::settings::LssRateInput, key: Option<&str>) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    let amount = match input.parse() {
+        Ok(v) => v,
+        Err(e) => return Ok(said(PROVIDER_PAGE.into(), Flash { lss_rate_form: Some((input.clone(), e)), ..Default::default() })),
+    };
+    let before = db.set_lss_rate(c.tenant_id, amount).await.map_err(internal)?;
+    let audit = AuditEntry {
+        before: before.map(|b| format!("{{\"lss_rate\":\"{b}\"}}")),
+        after: Some(format!("{{\"lss_rate\":{}}}", amount.map(|a| format!("\"{a}\"")).unwrap_or_else(|| "null".into()))),
+        ..cx.audit_entry("rate.lss", "lss".to_string())
     };
     commit(db, c.user_id, key, audit, notice(PROVIDER_PAGE.into(), T::RateSaved)).await
 }

@@ -179,6 +179,26 @@ impl RateInput {
     }
 }
 
+/// The municipality's own hourly amount for assistance under LSS (the LSS report's amount), as
+/// typed; empty clears it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LssRateInput {
+    #[serde(default)]
+    pub amount: String,
+}
+
+impl LssRateInput {
+    pub fn parse(&self) -> Result<Option<Decimal>, Vec<FieldError>> {
+        if self.amount.trim().is_empty() {
+            return Ok(None);
+        }
+        match super::rates::parse_kr(&self.amount).filter(|a| *a > Decimal::ZERO && *a <= Decimal::from(10_000)) {
+            Some(a) => Ok(Some(a)),
+            None => Err(vec![FieldError::new("amount", Problem::Amount)]),
+        }
+    }
+}
+
 /// The rule settings as typed: hours as hours, shares in percent.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RulesInput {

@@ -33,6 +33,7 @@ pub fn ProviderPage() -> impl IntoView {
                         let csrf = page.me.csrf.clone();
                         let (p, pe) = page.provider.clone();
                         let (r, re) = page.rate_form.clone();
+                        let (lss, lsse) = page.lss_rate.clone();
                         let (s, se) = page.rules.clone();
                         let org_err = problems(&pe, "org_number", l);
                         view! {
@@ -71,6 +72,14 @@ pub fn ProviderPage() -> impl IntoView {
                                         {input(l, &re, "rate_year", "year", T::Year, r.year.clone(), "numeric", None)}
                                         {input(l, &re, "rate_amount", "amount", T::RateAmount, r.amount.clone(), "decimal", Some(T::RateAmountHint))}
                                         <button type="submit">{l.t(T::SaveRate)}</button>
+                                    </form>
+                                    <h3 id="lss-rate-title">{l.t(T::LssRateTitle)}</h3>
+                                    <p class="muted">{l.t(T::LssRateHint)}</p>
+                                    {alert(l, &lsse)}
+                                    <form method="post" action="/admin/anordnare/lss-belopp" class="stack" novalidate aria-labelledby="lss-rate-title">
+                                        <FormKeys csrf=csrf.clone() />
+                                        {input(l, &lsse, "lss_amount", "amount", T::LssRateAmount, lss.amount.clone(), "decimal", Some(T::RateAmountHint))}
+                                        <button type="submit">{l.t(T::SaveLssRate)}</button>
                                     </form>
                                 </section>
                                 <section class="card" aria-labelledby="rules-title">

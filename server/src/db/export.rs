@@ -138,6 +138,12 @@ impl ExportStore for SqliteStore {
         Ok(rate.and_then(|r| Decimal::from_str(&r).ok()))
     }
 
+    async fn set_lss_rate(&mut self, tenant: i64, amount: Option<Decimal>) -> RepoResult<Option<Decimal>> {
+        let before = self.lss_rate(tenant).await?;
+        sqlx::query("UPDATE tenants SET lss_rate = $1 WHERE id = $2").bind(amount.map(|a| a.to_string())).bind(tenant).execute(self.c()).await.map_err(err)?;
+        Ok(before)
+    }
+
     async fn fk_forms(&mut self, tenant: i64) -> RepoResult<Vec<app::api::export::FkForm>> {
         let rows = sqlx::query(
             "SELECT kind, pdf, mapping FROM fk_forms f WHERE tenant_id = $1 AND id = (SELECT MAX(id) FROM fk_forms g WHERE g.tenant_id = f.tenant_id AND g.kind = f.kind) ORDER BY kind",
