@@ -537,6 +537,7 @@ texts! {
     HospitalAssistance => "Assistans gavs", "Assistance was given";
     HospitalWholeDays => "Hela dagar, från 00:00 första dagen till 24:00 sista dagen.", "Whole days, from 00:00 on the first day to 24:00 on the last.";
     ActivitiesTitle => "Barnomsorg, skola och daglig verksamhet", "Childcare, school and daily activity";
+    QBetalaTillbaka => "Har Försäkringskassan betalat ut mer assistansersättning för månaden än den utförda assistansen, så att ni ska betala tillbaka?", "Has Försäkringskassan paid out more assistance allowance for the month than the assistance given, so that you are to pay back?";
     QBarnomsorg => "Gavs assistans under tid i barnomsorg (förskola, fritids)?", "Was assistance given during childcare (preschool, after-school)?";
     QSkola => "Gavs assistans under skoltid?", "Was assistance given during school time?";
     QDagligVerksamhet => "Gavs assistans under tid i daglig verksamhet?", "Was assistance given during daily activity?";

@@ -73,6 +73,8 @@ pub struct ERak {
     pub assistans_i_barnomsorg: bool,
     pub assistans_i_skola: bool,
     pub assistans_i_daglig_verksamhet: bool,
+    /// The repayment answer (null in a räkning signed before BITA asked it).
+    pub betala_tillbaka: Option<bool>,
     pub stallforetradare: Option<Representative>,
     /// Cost lines in kronor with a raised hourly amount, by code.
     pub kostnader: Vec<(String, String)>,
@@ -114,6 +116,7 @@ pub fn erak(c: &Claim, name: &str, signature: &app::api::review::SignatureView, 
         assistans_i_barnomsorg: c.childcare,
         assistans_i_skola: c.school,
         assistans_i_daglig_verksamhet: c.daily_activity,
+        betala_tillbaka: c.repay,
         stallforetradare: c.representative.clone().map(|(egenskap, namn)| Representative { egenskap, namn }),
         kostnader: c.costs.clone(),
         underskrift: Signature {

@@ -428,7 +428,9 @@ pub fn values_3057(c: &Claim, x: &ClaimExtras<'_>) -> BTreeMap<String, String> {
     }
     v.insert("namnteckning".into(), x.signer.to_string());
     v.insert("datum".into(), x.signed_on.to_string());
-    v.insert("tel".into(), c.phone.clone());
+    if let Some(repay) = c.repay {
+        v.insert("betala_tillbaka".into(), if repay { "1".into() } else { "2".into() });
+    }
     for (i, (_, amount)) in c.costs.iter().enumerate().take(6) {
         let (kr, ore) = amount.split_once('.').unwrap_or((amount, "00"));
         v.insert(format!("belopp{}", i + 1), kr.to_string());

@@ -120,6 +120,8 @@ pub struct Claim {
     pub childcare: bool,
     pub school: bool,
     pub daily_activity: bool,
+    /// The repayment answer; None in a räkning signed before BITA asked it.
+    pub repay: Option<bool>,
     /// The representative's capacity code (`vardnadshavare`, `god_man`, `forvaltare`) and name.
     pub representative: Option<(String, String)>,
     /// Cost lines (code, amount in kronor as written) with a raised hourly amount.
@@ -169,6 +171,7 @@ pub fn claim(xml: &[u8]) -> Result<Claim, Error> {
         childcare: yes(root, "assistansIBarnomsorg"),
         school: yes(root, "assistansISkola"),
         daily_activity: yes(root, "assistansIDagligVerksamhet"),
+        repay: text(root, "betalaTillbaka").map(|t| t == "true"),
         representative,
         costs,
     })

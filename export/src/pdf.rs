@@ -87,6 +87,7 @@ pub mod label {
     pub const CHILDCARE: &str = "Barnomsorg";
     pub const SCHOOL: &str = "Skola";
     pub const DAILY: &str = "Daglig verksamhet";
+    pub const REPAY: &str = "Ska betala tillbaka för mycket utbetald ersättning";
     pub const REPRESENTATIVE: &str = "Ställföreträdare";
     pub const COSTS: &str = "Kostnader (förhöjt timbelopp)";
     pub const SIGNED_CLAIM: &str = "Underskrift";
@@ -454,6 +455,7 @@ pub fn claim_3057(claim: &Claim, recipient_name: &str, sha256: &str, signature: 
         c.field(label::CHILDCARE, yes_no(claim.childcare));
         c.field(label::SCHOOL, yes_no(claim.school));
         c.field(label::DAILY, yes_no(claim.daily_activity));
+        c.field(label::REPAY, claim.repay.map(yes_no).unwrap_or("-"));
         if let Some((capacity, name)) = &claim.representative {
             c.heading(2, label::REPRESENTATIVE);
             c.field(label::CAPACITY, label::capacity(capacity));

@@ -342,3 +342,32 @@ fn fk_s_own_3059_is_decrypted_filled_from_the_mapping_and_flattened() {
     assert!(text.contains("Bo Berg") && text.contains("Anna Andersson") && text.contains("Karin Admin"), "{text}");
     assert_eq!(pdf_pages(&all.pdf), 2 * pdf_pages(&blank));
 }
+
+#[test]
+fn fk_s_own_3057_is_filled_with_the_signed_answers() {
+    let m = month(0);
+    let c = &m.claims[0];
+    let facts = export::frozen::claim(&c.xml).unwrap();
+    let mapping = export::form::FormKind::Fk3057.default_mapping();
+    let names: Vec<String> = mapping.expanded().into_iter().map(|(_, end)| format!("form1[0].#subform[0].{end}")).collect();
+    let blank = export::form::blank_for_tests(&names);
+    let extras = export::form::ClaimExtras { recipient_name: "Bo Berg", lss: true, signer: "Bo Berg", signed_on: "2026-11-03", representative_personnummer: None };
+    let filled = export::form::fill(&blank, &mapping, &export::form::values_3057(&facts, &extras)).unwrap();
+    assert!(filled.missing.is_empty(), "{:?}", filled.missing);
+    let v = form_values(&filled.pdf);
+    let f = |end: &str| v[&format!("form1[0].#subform[0].{end}")].clone();
+    assert_eq!(f("flt_txtPersonNrBrukare[0]"), "194503150049");
+    assert_eq!(f("flt_txtFnamnEnamnBrukare[0]"), "Bo Berg");
+    assert_eq!((f("flt_numaktivtid_tim[0]"), f("flt_numaktivtid_min[0]")), ("13".to_string(), "00".to_string()));
+    assert_eq!(f("flt_numvantetid_tim[0]"), "9");
+    assert_eq!(f("flt_txtAr1[0]") + &f("flt_txtAr4[0]") + &f("flt_txtMan2[0]"), "260");
+    assert_eq!(f("rbListAssistansLSS[0]"), "/1", "LSS");
+    // "No" is the radio groups' state 2.
+    assert_eq!(f("rbListSjukhus[0]"), "/2", "no hospital stay");
+    assert_eq!(f("rbListBetalaTillbaka[0]"), "/2", "nothing to pay back");
+    assert_eq!(f("ksr_Skola[0]"), "/Off");
+    assert_eq!(f("flt_txtNamnteckning[0]"), "Bo Berg");
+    assert_eq!(f("flt_datum[0]"), "2026-11-03");
+    let text = pdftotext(&export::form::flatten(&filled.pdf).unwrap());
+    assert!(text.contains("194503150049") && text.contains("2026-11-03"), "{text}");
+}

@@ -256,7 +256,7 @@ async fn the_rakning_is_summed_from_the_frozen_reports_and_signed_by_the_represe
     let xml = String::from_utf8(content).unwrap();
     assert_eq!(capacity, "vardnadshavare");
     assert!(xml.contains("<personnummer>201506212388</personnummer>") && xml.contains("<aktivTidMinuter>450</aktivTidMinuter>") && xml.contains("<antalAssistenter>1</antalAssistenter>"), "{xml}");
-    assert!(xml.contains("<assistansIBarnomsorg>false</assistansIBarnomsorg><assistansISkola>true</assistansISkola><assistansIDagligVerksamhet>false</assistansIDagligVerksamhet>"), "{xml}");
+    assert!(xml.contains("<assistansIBarnomsorg>false</assistansIBarnomsorg><assistansISkola>true</assistansISkola><assistansIDagligVerksamhet>false</assistansIDagligVerksamhet><betalaTillbaka>false</betalaTillbaka>"), "{xml}");
     assert!(xml.contains("<foretradare><egenskap>vardnadshavare</egenskap><namn>Eva Ek</namn></foretradare>"), "{xml}");
     assert!(xml.contains("<sjukhusvistelse><from>") && xml.contains("<aktivTidMinuter>210</aktivTidMinuter>"), "{xml}");
     // Signed once; answers can no longer change; the administrator sees it; Bo cannot.

@@ -566,7 +566,7 @@ pub async fn save_claim(cx: &Cx, person: &str, month: &str, answers: &[(String, 
         (existing.as_ref().map(|e| e.answers.clone()).unwrap_or_else(|| "{}".into()), Some(serde_json::to_string(&costs).map_err(internal)?), "claim.costs")
     } else {
         let yes = |k: &str| field(k) == "ja";
-        let a = crate::domain::fk::Activities { barnomsorg: yes("barnomsorg"), skola: yes("skola"), daglig_verksamhet: yes("daglig_verksamhet") };
+        let a = crate::domain::fk::Activities { barnomsorg: yes("barnomsorg"), skola: yes("skola"), daglig_verksamhet: yes("daglig_verksamhet"), betala_tillbaka: yes("betala_tillbaka") };
         (serde_json::to_string(&a).map_err(internal)?, existing.as_ref().and_then(|e| e.costs.clone()), "claim.answers")
     };
     db.save_claim(c.tenant_id, recipient, &month.to_string(), &answers_json, costs_json.as_deref()).await.map_err(internal)?;

@@ -358,12 +358,16 @@ impl CostTable {
     }
 }
 
-/// The three activities FK asks about separately: was assistance given during them?
+/// The signer's answers on the räkning: the three activities FK asks about separately (was
+/// assistance given during them?) and whether money paid out too much is to be paid back.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Activities {
     pub barnomsorg: bool,
     pub skola: bool,
     pub daglig_verksamhet: bool,
+    /// FK's repayment question (answers stored before it was asked read as "no").
+    #[serde(default)]
+    pub betala_tillbaka: bool,
 }
 
 /// Who signs the räkning for the recipient: capacity code and name.
@@ -487,6 +491,7 @@ impl Rakning {
         w.leaf("assistansIBarnomsorg", elt::boolean(self.verksamhet.barnomsorg));
         w.leaf("assistansISkola", elt::boolean(self.verksamhet.skola));
         w.leaf("assistansIDagligVerksamhet", elt::boolean(self.verksamhet.daglig_verksamhet));
+        w.leaf("betalaTillbaka", elt::boolean(self.verksamhet.betala_tillbaka));
         if let Some(f) = &self.foretradare {
             w.open("foretradare");
             w.leaf("egenskap", f.capacity.code());

@@ -384,6 +384,7 @@ fn Claim(page: ClaimPage) -> impl IntoView {
                                     <div><dt>{l.t(T::QBarnomsorg)}</dt><dd>{yes_no(activities.barnomsorg, l)}</dd></div>
                                     <div><dt>{l.t(T::QSkola)}</dt><dd>{yes_no(activities.skola, l)}</dd></div>
                                     <div><dt>{l.t(T::QDagligVerksamhet)}</dt><dd>{yes_no(activities.daglig_verksamhet, l)}</dd></div>
+                                    <div><dt>{l.t(T::QBetalaTillbaka)}</dt><dd>{yes_no(activities.betala_tillbaka, l)}</dd></div>
                                 </dl>
                             }.into_any()
                         } else {
@@ -392,7 +393,7 @@ fn Claim(page: ClaimPage) -> impl IntoView {
                                     <FormKeys csrf=csrf.clone() />
                                     <input type="hidden" name="person" value=person.clone() />
                                     <input type="hidden" name="manad" value=month.clone() />
-                                    {[("barnomsorg", T::QBarnomsorg, activities.barnomsorg), ("skola", T::QSkola, activities.skola), ("daglig_verksamhet", T::QDagligVerksamhet, activities.daglig_verksamhet)].into_iter().map(|(name, q, value)| {
+                                    {[("barnomsorg", T::QBarnomsorg, activities.barnomsorg), ("skola", T::QSkola, activities.skola), ("daglig_verksamhet", T::QDagligVerksamhet, activities.daglig_verksamhet), ("betala_tillbaka", T::QBetalaTillbaka, activities.betala_tillbaka)].into_iter().map(|(name, q, value)| {
                                         let (yes, no) = (format!("{name}-ja"), format!("{name}-nej"));
                                         view! {
                                             <fieldset class="choice">
