@@ -344,6 +344,8 @@ texts! {
     RateAmountHint => "Till exempel 332,60.", "For example 332.60.";
     SaveRate => "Spara beloppet", "Save the amount";
     RateSaved => "Beloppet är sparat.", "The amount is saved.";
+    EmployeeNumber => "Anställningsnummer", "Employment number";
+    EmployeeNumberHint => "Numret i lönesystemet. Lönefilerna i månadsexporten använder det (annars BITA:s eget nummer).", "The number in the payroll system. The month export's payroll files use it (otherwise BITA's own number).";
     LssRateTitle => "Kommunens timbelopp för LSS", "The municipality's hourly amount for LSS";
     LssRateHint => "Assistans enligt LSS betalar kommunen själv. LSS-rapporten i månadsexporten räknar betalbara timmar gånger det här beloppet. Lämna tomt om ni inte vill ha något belopp i rapporten.", "The municipality pays for assistance under LSS itself. The LSS report of the month export multiplies payable hours by this amount. Leave it empty for no amount in the report.";
     LssRateAmount => "Belopp per timme (kr)", "Amount per hour (kr)";

@@ -40,3 +40,6 @@ CREATE TABLE fk_forms (
     uploaded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 CREATE INDEX fk_forms_latest ON fk_forms (tenant_id, kind, id);
+
+-- The payroll system's employment id (anställningsnummer) of an assistant, for payroll files.
+ALTER TABLE assistants ADD COLUMN employee_number TEXT NOT NULL DEFAULT '';

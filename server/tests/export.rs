@@ -125,6 +125,8 @@ async fn an_exported_month_is_a_signed_archive_of_the_frozen_documents_and_locke
     let public_key = page.split("<code id=\"public-key\">").nth(1).unwrap().split('<').next().unwrap().to_string();
     assert_eq!(public_key.len(), 64);
 
+    // David's employment number in the payroll system.
+    sqlx::query("UPDATE assistants SET employee_number = 'L-4711' WHERE first_name = 'David'").execute(&app.pool).await.unwrap();
     // Elis's assistance is under LSS: the LSS report counts it at the municipality's own rate.
     sqlx::query("UPDATE decisions SET funder = 'lss' WHERE recipient_id = (SELECT id FROM recipients WHERE first_name = 'Elis')").execute(&app.pool).await.unwrap();
     let to = app.post(&admin, "/admin/anordnare/lss-belopp", &[("amount", "tre hundra")]).await;
@@ -177,6 +179,9 @@ async fn an_exported_month_is_a_signed_archive_of_the_frozen_documents_and_locke
     let form_3057 = &files.iter().find(|(n, _)| n.starts_with("fk3057/") && n.ends_with(".fk-blankett.pdf")).unwrap().1;
     let text = pdftotext(form_3057);
     assert!(text.contains("Elis Ek") && text.contains("Eva Ek"), "{text}");
+    let payroll = String::from_utf8(files.iter().find(|(n, _)| n == "lon/tidrader.csv").unwrap().1.clone()).unwrap();
+    assert!(payroll.lines().skip(1).all(|l| l.starts_with("L-4711;198811040206;David Dahl;")), "{payroll}");
+    assert_eq!(payroll.lines().count(), 3, "a header and David's two shifts");
     let lss = String::from_utf8(files.iter().find(|(n, _)| n == "lss/lss-rapport.csv").unwrap().1.clone()).unwrap();
     // 7 h 30 min of active time, 7,50 payable hours at 350 kr.
     assert!(lss.contains("Elis Ek;7:30;0:00;0:00;450;0;0;7,50;350,00;2625,00"), "{lss}");

@@ -132,7 +132,8 @@ pub async fn prepare(cx: &Cx, month: &str, key: Option<&str>) -> Result<Result<M
     }
     let rows = db.month_rows(c.tenant_id, month, None).await.map_err(internal)?;
     let exported: std::collections::HashSet<(i64, i64)> = reports.iter().map(|r| (r.assistant_id, r.recipient_id)).collect();
-    let employee_ids: HashMap<i64, String> = people.assistants.keys().map(|id| (*id, format!("BITA-{id}"))).collect();
+    let entered = db.employee_numbers(c.tenant_id).await.map_err(internal)?;
+    let employee_ids: HashMap<i64, String> = people.assistants.keys().map(|id| (*id, entered.get(id).cloned().unwrap_or_else(|| format!("BITA-{id}")))).collect();
     let payroll = rows
         .iter()
         .filter(|r| exported.contains(&(r.assistant_id, r.recipient_id)))

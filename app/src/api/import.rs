@@ -48,6 +48,7 @@ fn column_of(f: RegField) -> &'static str {
         RegField::OtherEmployerName => "arbetsgivare_namn",
         RegField::OtherEmployerOrg => "arbetsgivare_orgnr",
         RegField::Phone => "telefon",
+        RegField::EmployeeNumber => "anstallningsnummer",
     }
 }
 
@@ -202,6 +203,7 @@ fn assistant_input(row: &Row<'_>, base: &AssistantInput) -> Result<AssistantInpu
     set("efternamn", &mut a.last_name);
     set("födelsedatum", &mut a.birth_date);
     set("telefon", &mut a.phone);
+    set("anstallningsnummer", &mut a.employee_number);
     set("period_start", &mut a.period_start);
     set("period_månader", &mut a.period_months);
     set("arbetsgivare_namn", &mut a.other_employer_name);
@@ -283,6 +285,7 @@ async fn assistant_line(db: &mut Box<dyn Store>, tenant: i64, row: &Row<'_>, tod
                         "efternamn" => a.last_name.clone(),
                         "födelsedatum" => a.birth_date.clone(),
                         "telefon" => a.phone.clone(),
+                        "anstallningsnummer" => a.employee_number.clone(),
                         "arbetstid" => a.regime.clone(),
                         "period_start" => a.period_start.clone(),
                         "period_månader" => a.period_months.clone(),

@@ -456,6 +456,8 @@ pub trait ExportStore: Send {
     async fn archive(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(String, i64, Vec<u8>)>>;
     /// The municipality's own hourly amount for LSS assistance, if entered.
     async fn lss_rate(&mut self, tenant: i64) -> RepoResult<Option<rust_decimal::Decimal>>;
+    /// Each assistant's employment number in the payroll system, where entered.
+    async fn employee_numbers(&mut self, tenant: i64) -> RepoResult<HashMap<i64, String>>;
     /// Sets or clears it; what it was.
     async fn set_lss_rate(&mut self, tenant: i64, amount: Option<rust_decimal::Decimal>) -> RepoResult<Option<rust_decimal::Decimal>>;
     /// The latest uploaded blank form of each kind, with its mapping.

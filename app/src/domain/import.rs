@@ -37,6 +37,7 @@ impl ImportKind {
                 ("efternamn", true),
                 ("födelsedatum", false),
                 ("telefon", false),
+                ("anstallningsnummer", false),
                 ("arbetstid", false),
                 ("period_start", false),
                 ("period_månader", false),

@@ -42,6 +42,9 @@ pub struct AssistantInput {
     pub other_employer_org: String,
     #[serde(default)]
     pub phone: String,
+    /// The payroll system's employment id (anställningsnummer), for the payroll export.
+    #[serde(default)]
+    pub employee_number: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,6 +60,7 @@ pub enum RegField {
     OtherEmployerName,
     OtherEmployerOrg,
     Phone,
+    EmployeeNumber,
 }
 
 impl RegField {
@@ -73,6 +77,7 @@ impl RegField {
             RegField::OtherEmployerName => "other_employer_name",
             RegField::OtherEmployerOrg => "other_employer_org",
             RegField::Phone => "phone",
+            RegField::EmployeeNumber => "employee_number",
         }
     }
 }
@@ -136,6 +141,7 @@ pub struct AssistantData {
     pub collective_agreement: bool,
     pub employer: Employer,
     pub phone: String,
+    pub employee_number: String,
 }
 
 /// The longest name or phone number BITA stores.
@@ -164,6 +170,7 @@ impl AssistantInput {
         let first_name = text(RegField::FirstName, &self.first_name, true);
         let last_name = text(RegField::LastName, &self.last_name, true);
         let phone = text(RegField::Phone, &self.phone, false);
+        let employee_number = text(RegField::EmployeeNumber, &self.employee_number, false);
         let other_name = text(RegField::OtherEmployerName, &self.other_employer_name, false);
 
         let personnummer = match (self.personnummer.trim().is_empty(), editing) {
@@ -261,6 +268,7 @@ impl AssistantInput {
                 collective_agreement: self.collective_agreement,
                 employer,
                 phone,
+                employee_number,
             }),
             _ => Err(errors),
         }

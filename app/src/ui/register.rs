@@ -341,6 +341,7 @@ pub fn AssistantFormPage() -> impl IntoView {
                                         {text_field(l, &e, RegField::LastName, T::LastName, v.last_name.clone(), "text", None)}
                                         {text_field(l, &e, RegField::BirthDate, T::BirthDate, v.birth_date.clone(), "date", Some(l.t(T::BirthDateHint).to_string()))}
                                         {text_field(l, &e, RegField::Phone, T::Phone, v.phone.clone(), "tel", None)}
+                                        {text_field(l, &e, RegField::EmployeeNumber, T::EmployeeNumber, v.employee_number.clone(), "text", Some(l.t(T::EmployeeNumberHint).to_string()))}
                                         {checkbox(l, "eea_resident", T::EeaResident, v.eea_resident)}
                                         <fieldset class="kinds" aria-describedby="err-regime">
                                             <legend>{l.t(T::Regime)}</legend>

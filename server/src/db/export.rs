@@ -138,6 +138,11 @@ impl ExportStore for SqliteStore {
         Ok(rate.and_then(|r| Decimal::from_str(&r).ok()))
     }
 
+    async fn employee_numbers(&mut self, tenant: i64) -> RepoResult<std::collections::HashMap<i64, String>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, employee_number FROM assistants WHERE tenant_id = $1 AND employee_number <> ''").bind(tenant).fetch_all(self.c()).await.map_err(err)?;
+        Ok(rows.into_iter().collect())
+    }
+
     async fn set_lss_rate(&mut self, tenant: i64, amount: Option<Decimal>) -> RepoResult<Option<Decimal>> {
         let before = self.lss_rate(tenant).await?;
         sqlx::query("UPDATE tenants SET lss_rate = $1 WHERE id = $2").bind(amount.map(|a| a.to_string())).bind(tenant).execute(self.c()).await.map_err(err)?;

@@ -560,11 +560,11 @@ impl Store for SqliteStore {
         };
         let sql = match id {
             None => "INSERT INTO assistants (first_name, last_name, birth_date, eea_resident, regime, period_start, period_months, allow_24h_shifts,
-                        collective_agreement, employer, other_employer_name, other_employer_org, phone, tenant_id, personnummer)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+                        collective_agreement, employer, other_employer_name, other_employer_org, phone, tenant_id, personnummer, employee_number)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17) RETURNING id",
             Some(_) => "UPDATE assistants SET first_name = $1, last_name = $2, birth_date = $3, eea_resident = $4, regime = $5, period_start = $6,
                         period_months = $7, allow_24h_shifts = $8, collective_agreement = $9, employer = $10, other_employer_name = $11,
-                        other_employer_org = $12, phone = $13, personnummer = COALESCE($15, personnummer)
+                        other_employer_org = $12, phone = $13, personnummer = COALESCE($15, personnummer), employee_number = $17
                      WHERE tenant_id = $14 AND id = $16 RETURNING id",
         };
         sqlx::query_scalar(sql)
@@ -584,6 +584,7 @@ impl Store for SqliteStore {
             .bind(tenant)
             .bind(a.personnummer.as_ref().map(|p| p.full().to_string()))
             .bind(id)
+            .bind(&a.employee_number)
             .fetch_optional(self.c())
             .await
             .map_err(err)
@@ -841,7 +842,7 @@ fn like_pattern(query: &str) -> String {
 /// A stored personnummer as lists show it.
 /// The columns [`assistant_input`] reads.
 pub(super) const ASSISTANT_FORM_COLUMNS: &str = "id, personnummer, first_name, last_name, birth_date, eea_resident, regime, period_start, period_months, allow_24h_shifts,
-    collective_agreement, employer, other_employer_name, other_employer_org, phone";
+    collective_agreement, employer, other_employer_name, other_employer_org, phone, employee_number";
 
 /// A stored assistant as the form shows it: (personnummer masked, whether the number carries a
 /// birth date, the form's fields with the number left empty).
@@ -863,6 +864,7 @@ pub(super) fn assistant_input(r: &SqliteRow) -> (String, bool, AssistantInput) {
         other_employer_name: r.get::<Option<String>, _>("other_employer_name").unwrap_or_default(),
         other_employer_org: r.get::<Option<String>, _>("other_employer_org").unwrap_or_default(),
         phone: r.get("phone"),
+        employee_number: r.get("employee_number"),
     };
     (pnr.as_ref().map(|p| p.masked()).unwrap_or_default(), pnr.is_some_and(|p| p.birth_date().is_some()), input)
 }
