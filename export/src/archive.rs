@@ -176,8 +176,13 @@ pub fn seal(files: &[File], municipality: Municipality, month: &str, version: i6
 /// Checks an archive: the manifest's signature against `key`, every listed file's presence and
 /// SHA-256, and no file the manifest does not list.
 pub fn verify(zip_bytes: &[u8], key: &VerifyingKey) -> VerifyReport {
+    verify_from(Cursor::new(zip_bytes), key)
+}
+
+/// [`verify`] of an archive read from a file (an upload is never held in memory whole).
+pub fn verify_from<R: Read + Seek>(reader: R, key: &VerifyingKey) -> VerifyReport {
     let mut report = VerifyReport::default();
-    let Ok(mut zip) = ZipArchive::new(Cursor::new(zip_bytes)) else {
+    let Ok(mut zip) = ZipArchive::new(reader) else {
         report.problems.push(VerifyProblem::NotAnArchive);
         return report;
     };

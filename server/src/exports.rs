@@ -116,25 +116,41 @@ pub async fn verify_upload(State(state): State<AppState>, session: Session, clie
         Ok(cx) => cx,
         Err(r) => return r,
     };
-    let mut bytes = Vec::new();
+    // The upload goes to a temporary file chunk by chunk: an archive is hundreds of MB.
+    let Ok(file) = tempfile::tempfile() else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
+    let mut file = tokio::fs::File::from_std(file);
+    let mut size = 0usize;
     loop {
         match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or_default().to_string();
-                let Ok(data) = field.bytes().await else { return (StatusCode::BAD_REQUEST, "upload").into_response() };
-                if name == "arkiv" {
-                    bytes = data.to_vec();
+            Ok(Some(mut field)) => {
+                let is_archive = field.name() == Some("arkiv");
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(chunk)) if is_archive => {
+                            size += chunk.len();
+                            if tokio::io::AsyncWriteExt::write_all(&mut file, &chunk).await.is_err() {
+                                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                            }
+                        }
+                        Ok(Some(_)) => {}
+                        Ok(None) => break,
+                        Err(e) => return (e.status(), "upload").into_response(),
+                    }
                 }
             }
             Ok(None) => break,
-            Err(_) => return (StatusCode::BAD_REQUEST, "upload").into_response(),
+            Err(e) => return (e.status(), "upload").into_response(),
         }
     }
-    let flash = if bytes.is_empty() {
+    let flash = if size == 0 {
         Flash { error: Some(app::i18n::T::VerifyNoFile), ..Default::default() }
     } else {
         let key = state.archive_key.verifying_key();
-        match tokio::task::spawn_blocking(move || export::archive::verify(&bytes, &key)).await {
+        if tokio::io::AsyncWriteExt::flush(&mut file).await.is_err() {
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+        let file = file.into_std().await;
+        match tokio::task::spawn_blocking(move || export::archive::verify_from(std::io::BufReader::new(file), &key)).await {
             Ok(report) => Flash { verify: Some(report), ..Default::default() },
             Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         }

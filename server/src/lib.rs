@@ -49,11 +49,21 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 pub const UPLOAD_LIMIT: usize = app::api::import::MAX_BYTES + 64 * 1024;
 pub const UPLOAD_PATH: &str = "/admin/import/provkor";
 
-/// Refuses a body larger than the route allows with 413, before any handler reads it.
+/// Refuses a body larger than the route allows with 413, before any handler reads it. An
+/// archive to check is not read into memory here: its body is only capped, and the handler
+/// streams it to a temporary file.
 async fn body_limit(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     let limit = match req.uri().path() {
         UPLOAD_PATH => UPLOAD_LIMIT,
-        exports::VERIFY_PATH => exports::VERIFY_LIMIT,
+        exports::VERIFY_PATH => {
+            let too_big = req.headers().get(axum::http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok()).is_some_and(|n| n > exports::VERIFY_LIMIT);
+            if too_big {
+                return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+            }
+            let (parts, body) = req.into_parts();
+            let capped = axum::body::Body::new(http_body_util::Limited::new(body, exports::VERIFY_LIMIT));
+            return next.run(axum::extract::Request::from_parts(parts, capped)).await;
+        }
         exports::FORM_PATH => exports::FORM_LIMIT,
         _ => BODY_LIMIT,
     };
@@ -157,6 +167,9 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
         .layer(Extension(guard::GuardConfig::from(config)))
         .layer(sessions)
         .layer(axum::middleware::from_fn(body_limit))
+        // The limits are body_limit's, per route; axum's own 2 MB default would refuse an
+        // archive or an FK form before them.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn(timeout))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {

@@ -232,6 +232,23 @@ async fn an_exported_month_is_a_signed_archive_of_the_frozen_documents_and_locke
     anyone.post(app.url("/verifiera")).multipart(reqwest::multipart::Form::new().part("arkiv", part)).send().await.unwrap();
     let (_, page) = app.page(&anyone, "/verifiera").await;
     assert!(page.contains("Arkivet är oförändrat"), "{page}");
+    // A big upload (axum's own limit is 2 MB) is streamed to a file and checked.
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    let big: Vec<u8> = (0..6_000_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect();
+    let big = rezip(&[("data.bin".to_string(), big)]);
+    assert!(big.len() > 3_000_000, "{}", big.len());
+    let part = reqwest::multipart::Part::bytes(big).file_name("stor.zip");
+    let res = anyone.post(app.url("/verifiera")).multipart(reqwest::multipart::Form::new().part("arkiv", part)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.page(&anyone, "/verifiera").await;
+    assert!(page.contains("Arkivet saknar manifest.json"), "{page}");
 }
 
 #[tokio::test]
