@@ -346,6 +346,10 @@ texts! {
     RateSaved => "Beloppet är sparat.", "The amount is saved.";
     EmployeeNumber => "Anställningsnummer", "Employment number";
     EmployeeNumberHint => "Numret i lönesystemet. Lönefilerna i månadsexporten använder det (annars BITA:s eget nummer).", "The number in the payroll system. The month export's payroll files use it (otherwise BITA's own number).";
+    WithdrawMonth => "Ta tillbaka för att rätta", "Take back to correct";
+    WithdrawHelp => "Månaden är inskickad men inte godkänd än. Tar du tillbaka den blir den ett utkast igen och ditt intygande gäller inte längre; skicka in den igen när den är rättad.", "The month is submitted but not approved yet. If you take it back it becomes a draft again and your attestation no longer counts; submit it again once it is corrected.";
+    MonthWithdrawn => "Månaden är tillbakatagen och är ett utkast igen. Rätta och skicka in den på nytt.", "The month is taken back and is a draft again. Correct it and submit it again.";
+    WithdrawTooLate => "Månaden är redan godkänd och kan inte tas tillbaka här. Be den som har assistans att returnera den, eller kommunen om den är attesterad.", "The month is already approved and cannot be taken back here. Ask the person who has assistance to return it, or the municipality if it is attested.";
     LssRateTitle => "Kommunens timbelopp för LSS", "The municipality's hourly amount for LSS";
     LssRateHint => "Assistans enligt LSS betalar kommunen själv. LSS-rapporten i månadsexporten räknar betalbara timmar gånger det här beloppet. Lämna tomt om ni inte vill ha något belopp i rapporten.", "The municipality pays for assistance under LSS itself. The LSS report of the month export multiplies payable hours by this amount. Leave it empty for no amount in the report.";
     LssRateAmount => "Belopp per timme (kr)", "Amount per hour (kr)";
@@ -472,6 +476,9 @@ texts! {
     MonthReturned => "Månaden är skickad tillbaka till assistenten. Godkännandet gäller inte längre.", "The month is sent back to the assistant. The approval no longer counts.";
     VoidContentChanged => "Innehållet ändrades efter godkännandet.", "The content changed after the approval.";
     EventSubmit => "Skickade in", "Submitted";
+    EventWithdraw => "Tog tillbaka månaden för att rätta", "Took the month back to correct it";
+    EventCorrect => "Rättelse påbörjad av kommunen", "Correction started by the municipality";
+    EventExport => "Exporterade månaden", "Exported the month";
     EventApprove => "Godkände och skrev under", "Approved and signed";
     EventReject => "Returnerade", "Returned";
     EventReturn => "Returnerade godkänd månad", "Returned an approved month";

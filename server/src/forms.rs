@@ -104,6 +104,12 @@ pub async fn submit_month(State(state): State<AppState>, session: Session, clien
     answer(&cx, outcome).await
 }
 
+pub async fn withdraw_month(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    let (cx, f, keys) = handler_prelude!(state, session, client, body, SubmitForm);
+    let outcome = changes::withdraw_month(&cx, &f.recipient, &f.manad, idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
+}
+
 fn field<'a>(f: &'a [(String, String)], name: &str) -> &'a str {
     f.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
 }

@@ -110,6 +110,7 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
         .route("/assistent/rad", post(forms::add_row))
         .route("/assistent/rad/ta-bort", post(forms::delete_row))
         .route("/assistent/skicka", post(forms::submit_month))
+        .route("/assistent/ta-tillbaka", post(forms::withdraw_month))
         .route("/brukare/beslut", post(forms::decide_month))
         .route("/brukare/atersand", post(forms::return_month))
         .route("/brukare/rakning/svar", post(forms::save_claim))

@@ -336,3 +336,38 @@ async fn no_role_reads_another_municipality_s_audit_log() {
         assert_ne!(res.status(), StatusCode::OK, "{who} through the server function");
     }
 }
+
+#[tokio::test]
+async fn an_assistant_takes_back_a_submitted_month_until_it_is_approved() {
+    let app = spawn_app().await;
+    let bo = recipient(&app, "Bo").await;
+    let month = next_month();
+    let (anna, _) = app.login("anna").await;
+    let key = submitted(&app, &anna, &bo, month, &[(8, "08:00", "12:00")]).await;
+    // Another assistant cannot take Anna's month back: the month is looked up as their own.
+    let (david, _) = app.login("david").await;
+    let to = app.post(&david, "/assistent/ta-tillbaka", &[("recipient", &bo), ("manad", &month.to_string())]).await;
+    assert!(app.page(&david, &to).await.1.contains("Det här får du inte göra"));
+    assert_eq!(status(&app, &key).await, "submitted");
+
+    let (_, page) = app.page(&anna, &format!("/assistent?manad={month}")).await;
+    assert!(page.contains("Ta tillbaka för att rätta"));
+    let to = app.post(&anna, "/assistent/ta-tillbaka", &[("recipient", &bo), ("manad", &month.to_string())]).await;
+    assert!(app.page(&anna, &to).await.1.contains("Månaden är tillbakatagen och är ett utkast igen"));
+    assert_eq!(status(&app, &key).await, "draft");
+    assert_eq!(app.id("SELECT COUNT(*) FROM month_events WHERE action = 'withdraw'").await, 1);
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'month.withdraw'").await, 1);
+    // A draft: the row can be deleted and the month submitted again; the history shows it all.
+    let row = app.id(&format!("SELECT id FROM time_rows WHERE recipient_id = {bo} AND work_date LIKE '{month}-%'")).await.to_string();
+    let to = app.post(&anna, "/assistent/rad/ta-bort", &[("row", &row), ("manad", &month.to_string())]).await;
+    assert!(app.page(&anna, &to).await.1.contains("Raden är borttagen"));
+    let key = submitted(&app, &anna, &bo, month, &[(9, "08:00", "11:00")]).await;
+    let (bo_user, _) = app.login("bo").await;
+    let (_, review) = app.page(&bo_user, &format!("/brukare/granska?key={key}")).await;
+    assert!(review.contains("Tog tillbaka månaden för att rätta"), "the history shows the step");
+    // Once approved, taking it back is refused with where to turn instead.
+    app.approve(&bo_user, &key).await;
+    let to = app.post(&anna, "/assistent/ta-tillbaka", &[("recipient", &bo), ("manad", &month.to_string())]).await;
+    assert!(app.page(&anna, &to).await.1.contains("Månaden är redan godkänd"));
+    assert_eq!(status(&app, &key).await, "approved");
+}

@@ -229,6 +229,39 @@ pub async fn submit_month(cx: &Cx, recipient: &str, month: &str, attest: &str, k
     commit(db, c.user_id, key, audit, notice(back, T::MonthSubmitted)).await
 }
 
+/// The assistant takes back a submitted month (not yet approved) to correct it: their
+/// attestation on honour is void, the month is a draft again, and the step is in the month's
+/// history and the audit log. An approved month is returned by the recipient instead; an
+/// attested one is corrected by the administrator.
+pub async fn withdraw_month(cx: &Cx, recipient: &str, month: &str, key: Option<&str>) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Assistant])?;
+    let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
+    let m = ReportMonth::parse(month);
+    let back = page("/assistent", m);
+    let (Ok(recipient), Some(month)) = (recipient.trim().parse::<i64>(), m) else {
+        return Ok(error(back, T::NotAllowed));
+    };
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    // Only the assistant's own month: the record is looked up by the caller's own id.
+    let Some((id, status)) = db.month_status(c.tenant_id, assistant, recipient, month).await.map_err(internal)? else {
+        return Ok(error(back, T::NotAllowed));
+    };
+    if status != MonthStatus::Submitted {
+        return Ok(error(back, if status == MonthStatus::Draft { T::NotAllowed } else { T::WithdrawTooLate }));
+    }
+    if !db.transition(c.tenant_id, id, MonthStatus::Submitted, MonthStatus::Draft, c.user_id, None).await.map_err(internal)? {
+        return Ok(error(back, T::WithdrawTooLate));
+    }
+    let rows = db.assistant_rows(c.tenant_id, assistant, month.first_day(), month.last_day()).await.map_err(internal)?;
+    let hash = content_hash(rows.iter().filter(|r| r.recipient_id == recipient).map(|r| &r.row));
+    db.month_event(c.tenant_id, id, c.user_id, "withdraw", None, &hash, None).await.map_err(internal)?;
+    let audit = AuditEntry { after: Some("{\"status\":\"draft\",\"attestation\":\"void\"}".into()), ..cx.audit_entry("month.withdraw", format!("month {id}")) };
+    commit(db, c.user_id, key, audit, notice(back, T::MonthWithdrawn)).await
+}
+
 /// Attests one approved month inside `db`'s transaction: the 3059 must still be the document
 /// the recipient signed (else their approval is voided, visibly, and the month needs approval
 /// again); it gets the provider's signature, is frozen (its exact bytes, SHA-256 and day parts

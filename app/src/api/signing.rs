@@ -213,6 +213,9 @@ pub(super) fn history_line(e: &super::repo::MonthEvent) -> HistoryLine {
         "return" => T::EventReturn,
         "void" => T::EventVoid,
         "attest" => T::EventAttest,
+        "withdraw" => T::EventWithdraw,
+        "correct" => T::EventCorrect,
+        "export" => T::EventExport,
         _ => T::EventOther,
     };
     HistoryLine { at: local_time(&e.at), who: e.user_name.clone(), what, reason: e.reason.clone() }

@@ -57,6 +57,7 @@ fn AssistantMonth(m: MonthView, month: String, csrf: String) -> impl IntoView {
     let labelledby = heading_id.clone();
     let editable = m.status.editable();
     let can_submit = editable && !m.rows.is_empty();
+    let can_withdraw = m.status == MonthStatus::Submitted;
     view! {
         <section class="card month" aria-labelledby=labelledby>
             <h2 id=heading_id>{m.recipient.name.clone()}</h2>
@@ -76,6 +77,15 @@ fn AssistantMonth(m: MonthView, month: String, csrf: String) -> impl IntoView {
                         <label for=format!("attest-{}", m.recipient.id)>{l.t(T::SubmitAttest)}</label>
                     </div>
                     <button type="submit" class="primary">{l.t(T::SubmitMonth)}</button>
+                </form>
+            })}
+            {can_withdraw.then(|| view! {
+                <form method="post" action="/assistent/ta-tillbaka" class="stack withdraw-month">
+                    <FormKeys csrf=csrf.clone() />
+                    <input type="hidden" name="recipient" value=m.recipient.id.to_string() />
+                    <input type="hidden" name="manad" value=month.clone() />
+                    <p class="muted" id=format!("withdraw-help-{}", m.recipient.id)>{l.t(T::WithdrawHelp)}</p>
+                    <button type="submit" aria-describedby=format!("withdraw-help-{}", m.recipient.id)>{l.t(T::WithdrawMonth)}</button>
                 </form>
             })}
         </section>
