@@ -164,7 +164,7 @@ texts! {
     ErrKindInvalid => "Välj typ av tid: aktiv tid, väntetid eller beredskap.", "Choose the kind of time: active, waiting or standby.";
     ErrOverlap => "Tiden krockar med en annan rad du har rapporterat", "The time overlaps another row you have reported";
     ErrOverlapFix => "Ändra tiderna så att passen inte överlappar.", "Change the times so the shifts do not overlap.";
-    ErrMonthLocked => "Månaden är redan inskickad för den brukaren och kan inte ändras. Be brukaren returnera den om något ska rättas.", "The month is already submitted for that recipient and cannot be changed. Ask the recipient to return it if something must be corrected.";
+    ErrMonthLocked => "Månaden är redan inskickad för den brukaren och kan inte ändras. Ta tillbaka den med knappen vid månaden om den inte är godkänd än; annars kan brukaren returnera den.", "The month is already submitted for that recipient and cannot be changed. Take it back with the button by the month if it is not approved yet; otherwise the recipient can return it.";
     ErrTooFarAhead => "Du kan bara rapportera planerade pass några dagar framåt. Senaste datum nu är", "Planned shifts can only be entered a few days ahead. The last date now is";
     ErrMonthClosed => "Den månaden är stängd: sista dag till Försäkringskassan var", "That month is closed: the last day for Försäkringskassan was";
     ErrMonthClosedFix => "Be din arbetsledare om en rättelse.", "Ask your supervisor for a correction.";
@@ -346,6 +346,11 @@ texts! {
     RateSaved => "Beloppet är sparat.", "The amount is saved.";
     EmployeeNumber => "Anställningsnummer", "Employment number";
     EmployeeNumberHint => "Numret i lönesystemet. Lönefilerna i månadsexporten använder det (annars BITA:s eget nummer).", "The number in the payroll system. The month export's payroll files use it (otherwise BITA's own number).";
+    EditRowTitle => "Ändra raden", "Change the row";
+    SaveChange => "Spara ändringen", "Save the change";
+    CancelEdit => "Avbryt ändringen", "Cancel the change";
+    Edit => "Ändra", "Change";
+    RowChanged => "Raden är ändrad.", "The row is changed.";
     WithdrawMonth => "Ta tillbaka för att rätta", "Take back to correct";
     WithdrawHelp => "Månaden är inskickad men inte godkänd än. Tar du tillbaka den blir den ett utkast igen och ditt intygande gäller inte längre; skicka in den igen när den är rättad.", "The month is submitted but not approved yet. If you take it back it becomes a draft again and your attestation no longer counts; submit it again once it is corrected.";
     MonthWithdrawn => "Månaden är tillbakatagen och är ett utkast igen. Rätta och skicka in den på nytt.", "The month is taken back and is a draft again. Correct it and submit it again.";

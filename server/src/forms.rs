@@ -75,6 +75,22 @@ pub async fn add_row(State(state): State<AppState>, session: Session, client: Op
 }
 
 #[derive(Deserialize)]
+pub struct EditForm {
+    #[serde(default)]
+    rad: String,
+}
+
+pub async fn edit_row(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    let (cx, input, keys) = handler_prelude!(state, session, client, body, RowInput);
+    let f: EditForm = match form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let outcome = changes::edit_row(&cx, &input, &f.rad, idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
+}
+
+#[derive(Deserialize)]
 pub struct DeleteForm {
     #[serde(default)]
     row: String,

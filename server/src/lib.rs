@@ -109,6 +109,7 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
         .route("/sprak", post(auth::set_language))
         .route("/assistent/rad", post(forms::add_row))
         .route("/assistent/rad/ta-bort", post(forms::delete_row))
+        .route("/assistent/rad/andra", post(forms::edit_row))
         .route("/assistent/skicka", post(forms::submit_month))
         .route("/assistent/ta-tillbaka", post(forms::withdraw_month))
         .route("/brukare/beslut", post(forms::decide_month))

@@ -371,3 +371,54 @@ async fn an_assistant_takes_back_a_submitted_month_until_it_is_approved() {
     assert!(app.page(&anna, &to).await.1.contains("Månaden är redan godkänd"));
     assert_eq!(status(&app, &key).await, "approved");
 }
+
+#[tokio::test]
+async fn an_assistant_changes_a_row_of_a_draft_month_and_only_their_own() {
+    let app = spawn_app().await;
+    let bo = recipient(&app, "Bo").await;
+    let month = next_month();
+    let (anna, _) = app.login("anna").await;
+    for (day, start, end) in [(8, "08:00", "12:00"), (9, "08:00", "12:00")] {
+        app.post(&anna, "/assistent/rad", &[("recipient", &bo), ("date", &format!("{month}-{day:02}")), ("start", start), ("end", end), ("kind", "aktiv")]).await;
+    }
+    let row = app.id(&format!("SELECT id FROM time_rows WHERE work_date = '{month}-08'")).await.to_string();
+    // The row's form, filled with what is stored.
+    let (_, page) = app.page(&anna, &format!("/assistent?manad={month}&andra={row}")).await;
+    assert!(page.contains("Ändra raden") && page.contains("value=\"12:00\"") && page.contains(&format!("name=\"rad\" value=\"{row}\"")), "{page}");
+    // A change that overlaps the other row: refused, what was typed kept, still changing it.
+    let form = |date: &str, end: &str| vec![("rad", row.clone()), ("recipient", bo.clone()), ("date", format!("{month}-{date}")), ("start", "08:00".to_string()), ("end", end.to_string()), ("kind", "aktiv".to_string())];
+    let f = form("09", "10:30");
+    let to = app.post(&anna, "/assistent/rad/andra", &f.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
+    assert!(to.contains(&format!("andra={row}")), "{to}");
+    let (_, page) = app.page(&anna, &to).await;
+    assert!(page.contains("Ändra raden") && page.contains("value=\"10:30\"") && page.contains("överlappar"), "{page}");
+    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM time_rows WHERE id = {row}")).await, 1, "the old row is still there");
+    // A good change: one row with the new end, audited with before and after.
+    let f = form("08", "13:15");
+    let to = app.post(&anna, "/assistent/rad/andra", &f.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
+    assert!(app.page(&anna, &to).await.1.contains("Raden är ändrad"));
+    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM time_rows WHERE work_date = '{month}-08'")).await, 1);
+    assert_eq!(app.id(&format!("SELECT minutes FROM time_rows WHERE work_date = '{month}-08'")).await, 315);
+    let (before, after): (String, String) = sqlx::query_as("SELECT before, after FROM audit_log WHERE action = 'row.edit'").fetch_one(&app.pool).await.unwrap();
+    assert!(before.contains("12:00") && after.contains("13:15"), "{before} {after}");
+    // Another assistant cannot change it (and does not see it in the form).
+    let row = app.id(&format!("SELECT id FROM time_rows WHERE work_date = '{month}-08'")).await.to_string();
+    let (david, _) = app.login("david").await;
+    let (_, page) = app.page(&david, &format!("/assistent?manad={month}&andra={row}")).await;
+    assert!(!page.contains("Ändra raden") && !page.contains("13:15"));
+    let f = vec![("rad", row.as_str()), ("recipient", bo.as_str()), ("date", "2030-01-01"), ("start", "08:00"), ("end", "09:00"), ("kind", "aktiv")];
+    let date = format!("{month}-10");
+    let f: Vec<(&str, &str)> = f.into_iter().map(|(k, v)| if k == "date" { (k, date.as_str()) } else { (k, v) }).collect();
+    let to = app.post(&david, "/assistent/rad/andra", &f).await;
+    assert!(app.page(&david, &to).await.1.contains("Det här får du inte göra"));
+    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM time_rows WHERE id = {row}")).await, 1);
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied' AND subject LIKE 'row.edit%'").await, 1);
+    // Once submitted, the row cannot be changed.
+    app.post(&anna, "/assistent/skicka", &[("recipient", &bo), ("manad", &month.to_string()), ("attest", "on")]).await;
+    let f = form("08", "14:00");
+    let mut f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    f[0] = ("rad", row.as_str());
+    let to = app.post(&anna, "/assistent/rad/andra", &f).await;
+    assert!(app.page(&anna, &to).await.1.contains("låst") || app.page(&anna, &to).await.1.contains("inskickad"), "refused");
+    assert_eq!(app.id(&format!("SELECT minutes FROM time_rows WHERE id = {row}")).await, 315);
+}

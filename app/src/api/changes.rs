@@ -80,10 +80,30 @@ fn row_json(r: &StoredRow) -> Option<String> {
 /// Adds a time row for the calling assistant, after the rules engine has had its say: an
 /// error-level finding refuses the row; warnings are shown with the saved row.
 pub async fn add_row(cx: &Cx, input: &RowInput, key: Option<&str>) -> Result<Outcome, PageError> {
+    save_row(cx, input, None, key).await
+}
+
+/// Changes one of the calling assistant's rows while its month is a draft: in one transaction
+/// the old row goes and the new one is checked (without the old one in the way) and saved,
+/// with one audit entry holding both. A refusal keeps what was typed, still editing that row.
+pub async fn edit_row(cx: &Cx, input: &RowInput, row: &str, key: Option<&str>) -> Result<Outcome, PageError> {
+    save_row(cx, input, Some(row), key).await
+}
+
+async fn save_row(cx: &Cx, input: &RowInput, replacing: Option<&str>, key: Option<&str>) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Assistant])?;
     let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
     let typed_month = chrono::NaiveDate::parse_from_str(input.date.trim(), "%Y-%m-%d").ok().map(ReportMonth::of);
-    let refused = |errors: Vec<RowError>| said(page("/assistent", typed_month), Flash { row_form: Some((input.clone(), errors)), ..Default::default() });
+    let replacing: Option<i64> = match replacing.map(|r| r.trim().parse::<i64>()) {
+        None => None,
+        Some(Ok(id)) => Some(id),
+        Some(Err(_)) => return Ok(error(page("/assistent", typed_month), T::NotAllowed)),
+    };
+    let form_page = |m: Option<ReportMonth>| match replacing {
+        Some(id) => format!("{}&andra={id}#add-row-title", page("/assistent", m)),
+        None => page("/assistent", m),
+    };
+    let refused = |errors: Vec<RowError>| said(form_page(typed_month), Flash { row_form: Some((input.clone(), errors)), editing: replacing, ..Default::default() });
     let row = match input.parse() {
         Ok(row) => row,
         Err(errors) => return Ok(refused(errors)),
@@ -104,6 +124,32 @@ pub async fn add_row(cx: &Cx, input: &RowInput, key: Option<&str>) -> Result<Out
     let mut db = match begin(cx, c.user_id, key).await? {
         Ok(db) => db,
         Err(first) => return Ok(first),
+    };
+    // Editing: the old row must be the caller's own, in a month that is still a draft. It is
+    // deleted first, so it is not in the way of its own new version; a refusal below rolls
+    // the deletion back with everything else.
+    let before = match replacing {
+        None => None,
+        Some(id) => {
+            let Some(old) = db.assistant_row(c.tenant_id, assistant, id).await.map_err(internal)? else {
+                drop(db);
+                denied(cx, format!("row.edit row {id}")).await?;
+                return Ok(error(page("/assistent", typed_month), T::NotAllowed));
+            };
+            let old_month = ReportMonth::of(old.row.date());
+            if let Some((_, status)) = db.month_status(c.tenant_id, assistant, old.recipient_id, old_month).await.map_err(internal)? {
+                if !status.editable() {
+                    return Ok(error(page("/assistent", Some(old_month)), T::ErrMonthLocked));
+                }
+            }
+            match db.delete_row(c.tenant_id, assistant, id).await {
+                Ok(Some(_)) => {}
+                Ok(None) => return Ok(error(page("/assistent", typed_month), T::NotAllowed)),
+                Err(RepoError::Conflict(Conflict::MonthLocked)) => return Ok(error(page("/assistent", Some(old_month)), T::ErrMonthLocked)),
+                Err(e) => return Err(internal(e)),
+            }
+            Some(old)
+        }
     };
     if !db.is_assigned(c.tenant_id, assistant, recipient, row.date()).await.map_err(internal)? {
         drop(db);
@@ -154,7 +200,11 @@ pub async fn add_row(cx: &Cx, input: &RowInput, key: Option<&str>) -> Result<Out
         Err(e) => return Err(internal(e)),
     };
     let stored = StoredRow { id, assistant_id: assistant, recipient_id: recipient, row };
-    let audit = AuditEntry { after: row_json(&stored), ..cx.audit_entry("row.add", format!("row {id}")) };
+    let audit = match &before {
+        None => AuditEntry { after: row_json(&stored), ..cx.audit_entry("row.add", format!("row {id}")) },
+        Some(old) => AuditEntry { before: row_json(old), after: row_json(&stored), ..cx.audit_entry("row.edit", format!("row {} → row {id}", old.id)) },
+    };
+    let saved = if before.is_some() && saved == T::RowSaved { T::RowChanged } else { saved };
     let outcome = said(page("/assistent", Some(month)), Flash { notice: Some(saved), findings: notes, ..Default::default() });
     commit(db, c.user_id, key, audit, outcome).await
 }

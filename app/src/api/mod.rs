@@ -70,6 +70,8 @@ pub struct Flash {
     pub error: Option<T>,
     /// The add-row form as typed, with what was wrong with it.
     pub row_form: Option<(RowInput, Vec<RowError>)>,
+    /// Which row that form was changing (None: adding a new one).
+    pub editing: Option<i64>,
     /// The rejection form: which month, what was typed.
     pub reject_form: Option<(i64, String)>,
     /// The assistant register form as typed (which assistant, or new), with what was wrong.
@@ -189,6 +191,9 @@ pub struct AssistantPage {
     /// The municipality's rule settings, so the live checks judge as the server does.
     pub rules: crate::domain::rules::RuleConfig,
     pub months: Vec<MonthView>,
+    /// The row being changed and its values as stored (`?andra=`), when it is the caller's own
+    /// and its month is a draft.
+    pub editing: Option<(i64, RowInput)>,
     pub flash: Flash,
     /// The add-row form's idempotency key.
     pub form_key: String,
@@ -443,9 +448,9 @@ fn month_arg(month: Option<String>) -> Option<ReportMonth> {
 }
 
 #[server(prefix = "/api", endpoint = "load_assistant_page")]
-pub async fn load_assistant_page(month: Option<String>) -> PageResult<AssistantPage> {
+pub async fn load_assistant_page(month: Option<String>, edit: Option<String>) -> PageResult<AssistantPage> {
     let cx = service::Cx::from_request().await.map_err(failed)?;
-    service::assistant_page(&cx, month_arg(month)).await.map_err(failed)
+    service::assistant_page(&cx, month_arg(month), edit.as_deref()).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_admin_page")]

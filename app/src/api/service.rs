@@ -365,7 +365,7 @@ async fn make_login_page() -> LoginPage {
     LoginPage { error, notice, username, csrf }
 }
 
-pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>) -> Result<AssistantPage, PageError> {
+pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>, edit: Option<&str>) -> Result<AssistantPage, PageError> {
     let c = cx.require(&[Role::Assistant])?;
     let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
     let month = month.unwrap_or_else(|| ReportMonth::of(today()));
@@ -375,6 +375,16 @@ pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>) -> Result<Assis
     let records = db.month_records(c.tenant_id, month, None, Some(assistant)).await.map_err(internal)?;
     // The recipient's absences (hospital stays are health data) stay on the server: V8 is
     // checked there when the row is saved.
+    // A row to change: only the caller's own (looked up by their own id), in a draft month.
+    let mut editing = None;
+    if let Some(id) = edit.and_then(|e| e.trim().parse::<i64>().ok()) {
+        if let Some(r) = db.assistant_row(c.tenant_id, assistant, id).await.map_err(internal)? {
+            let status = db.month_status(c.tenant_id, assistant, r.recipient_id, ReportMonth::of(r.row.date())).await.map_err(internal)?;
+            if status.is_none_or(|(_, s)| s.editable()) {
+                editing = Some((id, RowInput::of(&r.row, r.recipient_id)));
+            }
+        }
+    }
     let facts = db.row_facts(c.tenant_id, assistant, None).await.map_err(internal)?.into_iter().map(|mut f| {
         f.absences.clear();
         f
@@ -387,6 +397,7 @@ pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>) -> Result<Assis
         facts,
         rules: db.rule_config(c.tenant_id).await.map_err(internal)?,
         months: mark_returned_rows(&mut db, c.tenant_id, month_views(records, &rows)).await?,
+        editing,
         flash: cx.take_flash().await,
         form_key: random_token(),
     })

@@ -84,6 +84,22 @@ pub struct RowInput {
     pub fold_end: String,
 }
 
+impl RowInput {
+    /// A stored row as its form shows it (to edit it).
+    pub fn of(row: &TimeRow, recipient: i64) -> Self {
+        RowInput {
+            recipient: recipient.to_string(),
+            date: row.date().format("%Y-%m-%d").to_string(),
+            start: row.start().format("%H:%M").to_string(),
+            end: row.end().format("%H:%M").to_string(),
+            next_day: row.next_day(),
+            kind: row.kind().code().to_string(),
+            fold: row.fold().map(|f| f.code().to_string()).unwrap_or_default(),
+            fold_end: row.fold_end().map(|f| f.code().to_string()).unwrap_or_default(),
+        }
+    }
+}
+
 /// HTML checkboxes send "on" when ticked and nothing when not; JSON carries a bool.
 pub(crate) fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     #[derive(Deserialize)]

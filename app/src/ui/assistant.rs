@@ -12,18 +12,24 @@ use leptos::prelude::*;
 pub fn AssistantPage() -> impl IntoView {
     let l = expect_context::<Locale>();
     let month = month_query();
+    let edit = leptos_router::hooks::use_query_map().read_untracked().get("andra");
     view! {
         <Suspense fallback=|| ()>
             {move || {
-                let month = month.clone();
+                let (month, edit) = (month.clone(), edit.clone());
                 Suspend::new(async move {
-                    match api::load_assistant_page(month).await {
+                    match api::load_assistant_page(month, edit).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => {
-                            let (values, errors) = page.flash.row_form.clone().unwrap_or_else(|| {
+                            // Changing a row: its stored values, or what was typed when a change
+                            // was refused; otherwise a new row.
+                            let editing = page.editing.clone().map(|(id, _)| id).or(page.flash.editing.filter(|_| page.flash.row_form.is_some()));
+                            let (values, errors) = page.flash.row_form.clone().or_else(|| page.editing.clone().map(|(_, v)| (v, vec![]))).unwrap_or_else(|| {
                                 let only = (page.recipients.len() == 1).then(|| page.recipients[0].id.to_string());
                                 (RowInput { recipient: only.unwrap_or_default(), date: page.today.clone(), kind: "aktiv".into(), ..Default::default() }, vec![])
                             });
+                            let form_title = l.t(if editing.is_some() { T::EditRowTitle } else { T::AddRowTitle });
+                            let cancel = editing.map(|_| format!("/assistent?manad={}", page.month));
                             let months = page.months.clone();
                             let csrf = page.me.csrf.clone();
                             let empty = months.iter().all(|m| m.rows.is_empty());
@@ -33,8 +39,9 @@ pub fn AssistantPage() -> impl IntoView {
                                     <FlashMessages notice=page.flash.notice error=page.flash.error />
                                     <FindingsList locale=l findings=page.flash.findings.clone() />
                                     <section class="card" aria-labelledby="add-row-title">
-                                        <h2 id="add-row-title">{l.t(T::AddRowTitle)}</h2>
-                                        <RowForm locale=l recipients=page.recipients.clone() facts=page.facts.clone() rules=page.rules.clone() values errors csrf=csrf.clone() form_key=page.form_key.clone() />
+                                        <h2 id="add-row-title">{form_title}</h2>
+                                        <RowForm locale=l recipients=page.recipients.clone() facts=page.facts.clone() rules=page.rules.clone() values errors csrf=csrf.clone() form_key=page.form_key.clone() editing />
+                                        {cancel.map(|href| view! { <p><a href=href>{l.t(T::CancelEdit)}</a></p> })}
                                     </section>
                                     <MonthNav month=page.month path="/assistent" />
                                     {empty.then(|| view! { <p class="muted">{l.t(T::NoRows)}</p> })}
@@ -118,7 +125,7 @@ fn messages(errors: &[RowError], field: RowField, l: Locale) -> Option<String> {
 /// browser it checks each field as it is typed with the same domain rules the server runs.
 /// It posts as a plain form, so it works the same without JavaScript.
 #[island]
-pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, rules: RuleConfig, values: RowInput, errors: Vec<RowError>, csrf: String, form_key: String) -> impl IntoView {
+pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, rules: RuleConfig, values: RowInput, errors: Vec<RowError>, csrf: String, form_key: String, editing: Option<i64>) -> impl IntoView {
     let l = locale;
     let recipient = RwSignal::new(values.recipient.clone());
     let date = RwSignal::new(values.date.clone());
@@ -218,9 +225,10 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, ru
     let described = |f: RowField| format!("err-{}", f.name());
 
     view! {
-        <form method="post" action="/assistent/rad" class="stack row-form" novalidate on:submit=on_submit>
+        <form method="post" action=if editing.is_some() { "/assistent/rad/andra" } else { "/assistent/rad" } class="stack row-form" novalidate on:submit=on_submit>
             <input type="hidden" name="csrf" value=csrf />
             <input type="hidden" name="idem" value=form_key />
+            {editing.map(|id| view! { <input type="hidden" name="rad" value=id.to_string() /> })}
             {has_server_errors.then(|| view! { <p class="alert" role="alert">{l.t(T::FormHasErrors)}</p> })}
             <div class="field">
                 <label for="recipient">{l.t(T::Recipient)}</label>
@@ -289,7 +297,7 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, ru
             <div aria-live="polite" class="live-findings">
                 {move || view! { <FindingsList locale=l findings=live.get() /> }}
             </div>
-            <button type="submit" class="primary">{l.t(T::SaveRow)}</button>
+            <button type="submit" class="primary">{l.t(if editing.is_some() { T::SaveChange } else { T::SaveRow })}</button>
         </form>
     }
     .into_any()

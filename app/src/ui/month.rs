@@ -32,6 +32,8 @@ pub fn RowsTable(rows: Vec<RowView>, deletable: bool, month: String, #[prop(opti
                         let csrf = csrf.clone();
                         let end = if r.next_day { format!("{} (+1)", r.end) } else { r.end.clone() };
                         let label = format!("{} {} {}–{}", l.t(T::Delete), r.date, r.start, r.end);
+                        let edit_label = format!("{} {} {}–{}", l.t(T::Edit), r.date, r.start, r.end);
+                        let edit_href = format!("/assistent?manad={month}&andra={}#add-row-title", r.id);
                         view! {
                             <tr class:marked=r.marked>
                                 <td>{r.date.clone()}{r.marked.then(|| view! { <br /><strong class="mark">{l.t(T::MarkedByRecipient)}</strong> })}</td>
@@ -41,6 +43,7 @@ pub fn RowsTable(rows: Vec<RowView>, deletable: bool, month: String, #[prop(opti
                                 <td class="num">{r.minutes.to_string()}{r.dst.then_some(" *")}</td>
                                 {deletable.then(|| view! {
                                     <td>
+                                        <a href=edit_href aria-label=edit_label>{l.t(T::Edit)}</a> " "
                                         <form method="post" action="/assistent/rad/ta-bort" class="inline">
                                             <super::FormKeys csrf=csrf />
                                             <input type="hidden" name="row" value=r.id.to_string() />
