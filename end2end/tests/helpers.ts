@@ -1,4 +1,4 @@
-import { expect, Page } from "@playwright/test";
+import { expect, Page, test } from "@playwright/test";
 
 export const PASSWORD = "bita-demo";
 
@@ -44,4 +44,24 @@ export async function report(page: Page, recipient: string, date: string, start:
   await form.getByLabel("Aktiv tid").check();
   await form.getByRole("button", { name: "Spara" }).click();
   await expect(page.getByRole("status")).toHaveText("Tiden är sparad.");
+}
+
+/** Nothing wider than the screen at 320 px, also with the text at 200 %. */
+export async function fitsNarrowScreen(page: Page) {
+  if (test.info().project.name.endsWith("no-js")) return;
+  const size = page.viewportSize()!;
+  await page.setViewportSize({ width: 320, height: 800 });
+  for (const text of ["100%", "200%"]) {
+    await page.evaluate((t) => (document.documentElement.style.fontSize = t), text);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    const culprits = await page.evaluate(() =>
+      Array.from(document.querySelectorAll("body *"))
+        .filter((e) => e.getBoundingClientRect().right > 320.5 || e.scrollWidth > e.clientWidth + 1)
+        .map((e) => `${e.tagName.toLowerCase()}.${e.className}: ${(e.textContent ?? "").trim().slice(0, 40)} (${e.scrollWidth}>${e.clientWidth})`)
+        .slice(0, 8),
+    );
+    expect(wide, `page width at 320 px with text ${text}: ${culprits.join(" | ")}`).toBeLessThanOrEqual(320);
+  }
+  await page.evaluate(() => (document.documentElement.style.fontSize = ""));
+  await page.setViewportSize(size);
 }

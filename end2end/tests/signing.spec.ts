@@ -7,7 +7,7 @@
 // alone.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, Locator, Page, test } from "@playwright/test";
-import { approveMonth, login, logout, monthFromNow, PASSWORD, report } from "./helpers";
+import { approveMonth, fitsNarrowScreen, login, logout, monthFromNow, PASSWORD, report } from "./helpers";
 
 // Each project its own month (the projects share one database and its demo people).
 const MONTH: Record<string, number> = { phone: 0, "phone-no-js": -1, desktop: 1 };
@@ -20,25 +20,6 @@ async function axe(page: Page) {
   expect(result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
 }
 
-/** Nothing wider than the screen at 320 px, also with the text at 200 %. */
-async function fitsNarrowScreen(page: Page) {
-  if (noJs()) return;
-  const size = page.viewportSize()!;
-  await page.setViewportSize({ width: 320, height: 800 });
-  for (const text of ["100%", "200%"]) {
-    await page.evaluate((t) => (document.documentElement.style.fontSize = t), text);
-    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-    const culprits = await page.evaluate(() =>
-      Array.from(document.querySelectorAll("body *"))
-        .filter((e) => e.getBoundingClientRect().right > 320.5 || e.scrollWidth > e.clientWidth + 1)
-        .map((e) => `${e.tagName.toLowerCase()}.${e.className}: ${(e.textContent ?? "").trim().slice(0, 40)} (${e.scrollWidth}>${e.clientWidth})`)
-        .slice(0, 8),
-    );
-    expect(wide, `page width at 320 px with text ${text}: ${culprits.join(" | ")}`).toBeLessThanOrEqual(320);
-  }
-  await page.evaluate(() => (document.documentElement.style.fontSize = ""));
-  await page.setViewportSize(size);
-}
 
 async function submit(page: Page, recipient: string) {
   const section = page.locator("section.month", { has: page.getByRole("heading", { name: recipient }) });

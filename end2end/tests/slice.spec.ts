@@ -1,7 +1,7 @@
 // The thin slice through all three roles, on a phone, with and without JavaScript:
 // the assistant reports and submits, the recipient approves, the administrator follows up.
 import { expect, test } from "@playwright/test";
-import { login, logout, monthFromNow, PASSWORD } from "./helpers";
+import { fitsNarrowScreen, login, logout, monthFromNow, PASSWORD } from "./helpers";
 
 test("assistant reports, recipient approves, admin sees it and downloads CSV", async ({ page }, info) => {
   // Each project works in a month of its own so the runs do not meet.
@@ -22,8 +22,10 @@ test("assistant reports, recipient approves, admin sees it and downloads CSV", a
   await expect(page.getByRole("status")).toHaveText("Tiden är sparad.");
   await expect(page).toHaveURL(new RegExp(`manad=${month}`));
   const bo = page.locator("section.month", { has: page.getByRole("heading", { name: "Bo Berg" }) });
-  await expect(bo.getByRole("cell", { name: day, exact: true })).toBeVisible();
+  await expect(bo.locator(".row-cards .when", { hasText: `${day} 08:00–16:30` })).toBeVisible();
   await expect(bo.locator('dd[data-kind="aktiv"]')).toHaveText("8 h 30 min");
+  // The month as cards: nothing wider than a 320 px screen, the row's buttons on screen.
+  await fitsNarrowScreen(page);
 
   // Bad input: the end before the start. A clear message next to the field; nothing typed lost.
   await form.getByLabel("Brukare").selectOption({ label: "Bo Berg" });
@@ -36,7 +38,7 @@ test("assistant reports, recipient approves, admin sees it and downloads CSV", a
   await expect(form.getByLabel("Från")).toHaveValue("18:00");
   await expect(form.getByLabel("Till")).toHaveValue("17:00");
   await expect(form.getByLabel("Datum")).toHaveValue(day);
-  await expect(bo.locator("tbody tr")).toHaveCount(1);
+  await expect(bo.locator(".row-cards li")).toHaveCount(1);
 
   // Submit the month on honour.
   await bo.getByLabel("Jag intygar på heder och samvete").check();

@@ -5,7 +5,7 @@ use crate::api::{self, MonthView, Person};
 use crate::domain::rules::{blocks_saving, check_row, RowFacts, RowRecord, RuleConfig};
 use crate::domain::{MonthStatus, ReportMonth, RowError, RowField, RowInput, TimeKind};
 use crate::i18n::{Locale, T};
-use super::month::{FindingsList, RowsTable, TotalsList};
+use super::month::{FindingsList, RowCards, TotalsList};
 use leptos::prelude::*;
 
 #[component]
@@ -72,7 +72,7 @@ fn AssistantMonth(m: MonthView, month: String, csrf: String) -> impl IntoView {
             {m.rejected_reason.clone().filter(|_| editable).map(|r| view! {
                 <p class="alert" role="note">{l.t(T::RejectedBecause)} " " {r}</p>
             })}
-            <RowsTable rows=m.rows.clone() deletable=editable month=month.clone() csrf=csrf.clone() />
+            <RowCards rows=m.rows.clone() actions=editable.then(|| (month.clone(), csrf.clone())) />
             <TotalsList totals=m.totals payable=m.payable.clone() />
             {can_submit.then(|| view! {
                 <form method="post" action="/assistent/skicka" class="stack submit-month">

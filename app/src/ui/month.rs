@@ -7,65 +7,7 @@ use crate::i18n::{Locale, T};
 use leptos::prelude::*;
 
 #[component]
-pub fn RowsTable(rows: Vec<RowView>, deletable: bool, month: String, #[prop(optional)] csrf: String) -> impl IntoView {
-    let l = expect_context::<Locale>();
-    if rows.is_empty() {
-        return view! { <p class="muted">{l.t(T::NoRows)}</p> }.into_any();
-    }
-    view! {
-        <div class="table-wrap">
-            <table class="rows">
-                <caption class="sr-only">{l.t(T::Rows)}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{l.t(T::Date)}</th>
-                        <th scope="col">{l.t(T::Start)}</th>
-                        <th scope="col">{l.t(T::End)}</th>
-                        <th scope="col">{l.t(T::Kind)}</th>
-                        <th scope="col" class="num">{l.t(T::Duration)}</th>
-                        {deletable.then(|| view! { <th scope="col"><span class="sr-only">{l.t(T::Delete)}</span></th> })}
-                    </tr>
-                </thead>
-                <tbody>
-                    {rows.into_iter().map(|r| {
-                        let month = month.clone();
-                        let csrf = csrf.clone();
-                        let end = if r.next_day { format!("{} (+1)", r.end) } else { r.end.clone() };
-                        let label = format!("{} {} {}–{}", l.t(T::Delete), r.date, r.start, r.end);
-                        let edit_label = format!("{} {} {}–{}", l.t(T::Edit), r.date, r.start, r.end);
-                        let edit_href = format!("/assistent?manad={month}&andra={}#add-row-title", r.id);
-                        view! {
-                            <tr class:marked=r.marked>
-                                <td>{r.date.clone()}{r.marked.then(|| view! { <br /><strong class="mark">{l.t(T::MarkedByRecipient)}</strong> })}</td>
-                                <td>{r.start.clone()}</td>
-                                <td>{end}</td>
-                                <td>{r.kind.label(l)}</td>
-                                <td class="num">{r.minutes.to_string()}{r.dst.then_some(" *")}</td>
-                                {deletable.then(|| view! {
-                                    <td>
-                                        <a href=edit_href aria-label=edit_label>{l.t(T::Edit)}</a> " "
-                                        <form method="post" action="/assistent/rad/ta-bort" class="inline">
-                                            <super::FormKeys csrf=csrf />
-                                            <input type="hidden" name="row" value=r.id.to_string() />
-                                            <input type="hidden" name="manad" value=month />
-                                            <button type="submit" class="link danger" aria-label=label>{l.t(T::Delete)}</button>
-                                        </form>
-                                    </td>
-                                })}
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-    }
-    .into_any()
-}
-
-/// The rows as a list of cards (one per row): nothing wider than a 320 px screen, also with
-/// the text at 200 %. Marked rows say so.
-#[component]
-pub fn RowCards(rows: Vec<RowView>) -> impl IntoView {
+pub fn RowCards(rows: Vec<RowView>, #[prop(default = None)] actions: Option<(String, String)>) -> impl IntoView {
     let l = expect_context::<Locale>();
     if rows.is_empty() {
         return view! { <p class="muted">{l.t(T::NoRows)}</p> }.into_any();
@@ -74,11 +16,29 @@ pub fn RowCards(rows: Vec<RowView>) -> impl IntoView {
         <ul class="row-cards" aria-label=l.t(T::Rows)>
             {rows.into_iter().map(|r| {
                 let end = if r.next_day { format!("{} (+1)", r.end) } else { r.end.clone() };
+                // The assistant's own draft rows: change or delete, each button naming its row.
+                let buttons = actions.clone().map(|(month, csrf)| {
+                    let delete_label = format!("{} {} {}–{}", l.t(T::Delete), r.date, r.start, r.end);
+                    let edit_label = format!("{} {} {}–{}", l.t(T::Edit), r.date, r.start, r.end);
+                    let edit_href = format!("/assistent?manad={month}&andra={}#add-row-title", r.id);
+                    view! {
+                        <span class="actions">
+                            <a href=edit_href aria-label=edit_label>{l.t(T::Edit)}</a>
+                            <form method="post" action="/assistent/rad/ta-bort" class="inline">
+                                <super::FormKeys csrf=csrf />
+                                <input type="hidden" name="row" value=r.id.to_string() />
+                                <input type="hidden" name="manad" value=month />
+                                <button type="submit" class="link danger" aria-label=delete_label>{l.t(T::Delete)}</button>
+                            </form>
+                        </span>
+                    }
+                });
                 view! {
                     <li class:marked=r.marked>
                         <span class="when">{format!("{} {}–{}", r.date, r.start, end)}</span>
                         <span class="what">{format!("{}, {}{}", r.kind.label(l), r.minutes, if r.dst { " *" } else { "" })}</span>
                         {r.marked.then(|| view! { <strong class="mark">{l.t(T::MarkedByRecipient)}</strong> })}
+                        {buttons}
                     </li>
                 }
             }).collect_view()}
