@@ -460,3 +460,47 @@ pub struct CorrectionForm {
 }
 
 form_post!(correct_month, CorrectionForm, |cx, f, _ids, key| app::api::exporting::correct_month(&cx, &f.key, &f.reason, key));
+
+/// The shift card's forms (clock in and out, copy shifts): every field optional, the time
+/// empty for "now".
+#[derive(Deserialize, Default)]
+pub struct ShiftForm {
+    #[serde(default)]
+    recipient: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    at: String,
+    #[serde(default)]
+    fran: String,
+}
+
+pub async fn start_shift(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    let (cx, f, keys) = handler_prelude!(state, session, client, body, ShiftForm);
+    let outcome = app::api::shifts::start(&cx, &f.recipient, &f.kind, &f.at, idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
+}
+
+pub async fn switch_shift(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    let (cx, f, keys) = handler_prelude!(state, session, client, body, ShiftForm);
+    let outcome = app::api::shifts::switch(&cx, &f.kind, &f.at, idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
+}
+
+pub async fn stop_shift(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    let (cx, f, keys) = handler_prelude!(state, session, client, body, ShiftForm);
+    let outcome = app::api::shifts::stop(&cx, &f.at, idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
+}
+
+pub async fn cancel_shift(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    let (cx, _f, keys) = handler_prelude!(state, session, client, body, ShiftForm);
+    let outcome = app::api::shifts::cancel(&cx, idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
+}
+
+pub async fn copy_shifts(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+    let (cx, f, keys) = handler_prelude!(state, session, client, body, ShiftForm);
+    let outcome = app::api::shifts::copy(&cx, &f.fran, idempotency_key(&keys.idem)).await;
+    answer(&cx, outcome).await
+}

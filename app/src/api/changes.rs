@@ -8,6 +8,7 @@ use super::repo::{AuditEntry, Conflict, RepoError, Store, StoredRow};
 use super::service::{internal, row_view, today, Cx};
 use super::*;
 use crate::domain::row::content_hash;
+use crate::domain::TimeRow;
 use crate::domain::rules::{blocks_saving, check_assistant, check_row, Finding, RowRecord, RuleId, Severity};
 
 /// The path of a page for a month.
@@ -73,7 +74,7 @@ pub(super) async fn denied(cx: &Cx, subject: String) -> Result<(), PageError> {
 }
 
 /// A row as the audit log keeps it (no personnummer in it).
-fn row_json(r: &StoredRow) -> Option<String> {
+pub(super) fn row_json(r: &StoredRow) -> Option<String> {
     serde_json::to_string(&row_view(r)).ok()
 }
 
@@ -111,14 +112,9 @@ async fn save_row(cx: &Cx, input: &RowInput, replacing: Option<&str>, key: Optio
     let Ok(recipient) = input.recipient.trim().parse::<i64>() else {
         return Ok(refused(vec![RowError::NotAssigned]));
     };
-    let today = today();
-    let last = today + chrono::Duration::days(cx.settings.row_horizon_days);
-    if row.date() > last {
-        return Ok(refused(vec![RowError::TooFarAhead(last.to_string())]));
-    }
     let month = ReportMonth::of(row.date());
-    if month.fk_deadline() < today {
-        return Ok(refused(vec![RowError::MonthClosed(month.fk_deadline().to_string())]));
+    if let Err(errors) = row_in_reach(cx, &row) {
+        return Ok(refused(errors));
     }
 
     let mut db = match begin(cx, c.user_id, key).await? {
@@ -137,6 +133,9 @@ async fn save_row(cx: &Cx, input: &RowInput, replacing: Option<&str>, key: Optio
                 return Ok(error(page("/assistent", typed_month), T::NotAllowed));
             };
             let old_month = ReportMonth::of(old.row.date());
+            if old_month.fk_deadline() < today() {
+                return Ok(error(page("/assistent", Some(old_month)), T::MonthReadOnly));
+            }
             if let Some((_, status)) = db.month_status(c.tenant_id, assistant, old.recipient_id, old_month).await.map_err(internal)? {
                 if !status.editable() {
                     return Ok(error(page("/assistent", Some(old_month)), T::ErrMonthLocked));
@@ -151,29 +150,73 @@ async fn save_row(cx: &Cx, input: &RowInput, replacing: Option<&str>, key: Optio
             Some(old)
         }
     };
+    let (id, notes) = match check_and_insert(&mut db, c, assistant, recipient, &row).await? {
+        Ok(saved) => saved,
+        Err(errors) if errors == [RowError::NotAssigned] => {
+            drop(db);
+            denied(cx, format!("row.add for recipient {recipient} on {}", row.date())).await?;
+            return Ok(refused(errors));
+        }
+        Err(errors) => return Ok(refused(errors)),
+    };
+    // Worked time is saved even when FK will not pay for it (V2, V5): said plainly.
+    let saved = saved_notice(&notes);
+    let stored = StoredRow { id, assistant_id: assistant, recipient_id: recipient, row };
+    let audit = match &before {
+        None => AuditEntry { after: row_json(&stored), ..cx.audit_entry("row.add", format!("row {id}")) },
+        Some(old) => AuditEntry { before: row_json(old), after: row_json(&stored), ..cx.audit_entry("row.edit", format!("row {} → row {id}", old.id)) },
+    };
+    let saved = if before.is_some() && saved == T::RowSaved { T::RowChanged } else { saved };
+    let outcome = said(page("/assistent", Some(month)), Flash { notice: Some(saved), findings: notes, ..Default::default() });
+    commit(db, c.user_id, key, audit, outcome).await
+}
+
+/// What a saved row's notice says: worked time is saved even when FK will not pay for it (V2, V5).
+pub(super) fn saved_notice(notes: &[Finding]) -> T {
+    if notes.iter().any(|f| f.severity == Severity::Error) { T::RowSavedNotClaimable } else { T::RowSaved }
+}
+
+/// What can be said of a new row without the database: not further ahead than planned shifts
+/// may be entered, and not in a month whose FK deadline has passed (earlier months are read-only).
+pub(super) fn row_in_reach(cx: &Cx, row: &TimeRow) -> Result<(), Vec<RowError>> {
+    let today = today();
+    let last = today + chrono::Duration::days(cx.settings.row_horizon_days);
+    if row.date() > last {
+        return Err(vec![RowError::TooFarAhead(last.to_string())]);
+    }
+    let month = ReportMonth::of(row.date());
+    if month.fk_deadline() < today {
+        return Err(vec![RowError::MonthClosed(month.fk_deadline().to_string())]);
+    }
+    Ok(())
+}
+
+/// Checks a new row of the calling assistant with every rule, inside `db`'s write
+/// transaction, and inserts it: its id and the findings that do not block it, or why not.
+/// `[RowError::NotAssigned]` alone means the recipient is not the assistant's on that date.
+pub(super) async fn check_and_insert(db: &mut Box<dyn Store>, c: &super::repo::Caller, assistant: i64, recipient: i64, row: &TimeRow) -> Result<Result<(i64, Vec<Finding>), Vec<RowError>>, PageError> {
+    let month = ReportMonth::of(row.date());
     if !db.is_assigned(c.tenant_id, assistant, recipient, row.date()).await.map_err(internal)? {
-        drop(db);
-        denied(cx, format!("row.add for recipient {recipient} on {}", row.date())).await?;
-        return Ok(refused(vec![RowError::NotAssigned]));
+        return Ok(Err(vec![RowError::NotAssigned]));
     }
     let Some(facts) = db.row_facts(c.tenant_id, assistant, Some(recipient)).await.map_err(internal)?.into_iter().next() else {
-        return Ok(refused(vec![RowError::NotAssigned]));
+        return Ok(Err(vec![RowError::NotAssigned]));
     };
     if !facts.grants.iter().any(|g| g.valid_from <= row.date() && row.date() <= g.valid_to) {
-        return Ok(refused(vec![RowError::NoDecision]));
+        return Ok(Err(vec![RowError::NoDecision]));
     }
     if let Some((_, status)) = db.month_status(c.tenant_id, assistant, recipient, month).await.map_err(internal)? {
         if !status.editable() {
-            return Ok(refused(vec![RowError::MonthLocked]));
+            return Ok(Err(vec![RowError::MonthLocked]));
         }
     }
     // V3: no overlap with any of the assistant's rows, for any recipient. A week each side
     // also gives the rest rules (V5) what they need.
     let week = chrono::Duration::days(8);
     let near = db.assistant_rows(c.tenant_id, assistant, row.date() - week, row.date() + week).await.map_err(internal)?;
-    if let Some(other) = near.iter().find(|o| o.row.overlaps(&row)) {
+    if let Some(other) = near.iter().find(|o| o.row.overlaps(row)) {
         let v = row_view(other);
-        return Ok(refused(vec![RowError::Overlap { date: v.date, start: v.start, end: v.end }]));
+        return Ok(Err(vec![RowError::Overlap { date: v.date, start: v.start, end: v.end }]));
     }
     const NEW: i64 = 0;
     let new = RowRecord { id: NEW, assistant, recipient, row: row.clone() };
@@ -185,28 +228,18 @@ async fn save_row(cx: &Cx, input: &RowInput, replacing: Option<&str>, key: Optio
     findings.extend(check_assistant(facts.regime, &refs, &config).into_iter().filter(|f| f.rule == RuleId::V5 && f.rows.contains(&NEW)));
     let (errors, notes): (Vec<Finding>, Vec<Finding>) = findings.into_iter().partition(blocks_saving);
     if !errors.is_empty() {
-        return Ok(refused(errors.into_iter().map(RowError::Rule).collect()));
+        return Ok(Err(errors.into_iter().map(RowError::Rule).collect()));
     }
-    // Worked time is saved even when FK will not pay for it (V2, V5): said plainly.
-    let saved = if notes.iter().any(|f| f.severity == Severity::Error) { T::RowSavedNotClaimable } else { T::RowSaved };
-    let id = match db.insert_row(c.tenant_id, assistant, recipient, &row, c.user_id).await {
-        Ok(id) => id,
+    match db.insert_row(c.tenant_id, assistant, recipient, row, c.user_id).await {
+        Ok(id) => Ok(Ok((id, notes))),
         // The database's own guards; the checks above make these rare (a stale read elsewhere).
         Err(RepoError::Conflict(Conflict::Overlap | Conflict::Duplicate)) => {
-            let v = row_view(&StoredRow { id: 0, assistant_id: assistant, recipient_id: recipient, row });
-            return Ok(refused(vec![RowError::Overlap { date: v.date, start: v.start, end: v.end }]));
+            let v = row_view(&StoredRow { id: 0, assistant_id: assistant, recipient_id: recipient, row: row.clone() });
+            Ok(Err(vec![RowError::Overlap { date: v.date, start: v.start, end: v.end }]))
         }
-        Err(RepoError::Conflict(Conflict::MonthLocked)) => return Ok(refused(vec![RowError::MonthLocked])),
-        Err(e) => return Err(internal(e)),
-    };
-    let stored = StoredRow { id, assistant_id: assistant, recipient_id: recipient, row };
-    let audit = match &before {
-        None => AuditEntry { after: row_json(&stored), ..cx.audit_entry("row.add", format!("row {id}")) },
-        Some(old) => AuditEntry { before: row_json(old), after: row_json(&stored), ..cx.audit_entry("row.edit", format!("row {} → row {id}", old.id)) },
-    };
-    let saved = if before.is_some() && saved == T::RowSaved { T::RowChanged } else { saved };
-    let outcome = said(page("/assistent", Some(month)), Flash { notice: Some(saved), findings: notes, ..Default::default() });
-    commit(db, c.user_id, key, audit, outcome).await
+        Err(RepoError::Conflict(Conflict::MonthLocked)) => Ok(Err(vec![RowError::MonthLocked])),
+        Err(e) => Err(internal(e)),
+    }
 }
 
 /// Deletes one of the calling assistant's rows while its month is a draft.
@@ -227,6 +260,9 @@ pub async fn delete_row(cx: &Cx, row: &str, month: &str, key: Option<&str>) -> R
         return Ok(error(back, T::NotAllowed));
     };
     let month = ReportMonth::of(stored.row.date());
+    if month.fk_deadline() < today() {
+        return Ok(error(back, T::MonthReadOnly));
+    }
     if let Some((_, status)) = db.month_status(c.tenant_id, assistant, stored.recipient_id, month).await.map_err(internal)? {
         if !status.editable() {
             return Ok(error(back, T::ErrMonthLocked));

@@ -29,6 +29,8 @@ pub mod service;
 pub mod signing;
 #[cfg(feature = "ssr")]
 pub mod settings;
+#[cfg(feature = "ssr")]
+pub mod shifts;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Role {
@@ -106,6 +108,12 @@ pub struct Flash {
     pub reveal: Option<(String, i64)>,
     /// The e-mail with the invitation was handed to the mail server.
     pub mailed: bool,
+    /// Why clocking in, switching or ending a shift was refused (the shift card shows them).
+    #[serde(default)]
+    pub shift_errors: Vec<RowError>,
+    /// Shifts a copy left out: which (date and times) and why.
+    #[serde(default)]
+    pub skipped: Vec<(String, RowError)>,
 }
 
 /// Where a form post leads and what the next page says (post/redirect/get). Stored under the
@@ -169,6 +177,23 @@ pub struct MonthView {
     pub totals: Totals,
     /// Payable hours, rounded to two decimals for presentation.
     pub payable: String,
+    /// What the payable hours are worth in kronor (`39 912,00`), where a rate is known; only on
+    /// the assistant's own page.
+    #[serde(default)]
+    pub amount: Option<String>,
+}
+
+/// The assistant's running shift as the card shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunningShiftView {
+    pub recipient: Person,
+    pub kind: TimeKind,
+    /// `HH:MM`, with the date before it when it is not today.
+    pub started: String,
+    /// So far, `h:mm`.
+    pub elapsed: String,
+    /// Still running from an earlier day, long enough to look forgotten.
+    pub left_running: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -197,6 +222,12 @@ pub struct AssistantPage {
     pub flash: Flash,
     /// The add-row form's idempotency key.
     pub form_key: String,
+    /// The shift clocked in to and not yet ended.
+    pub running: Option<RunningShiftView>,
+    /// The month's FK deadline and the days left to it (negative: passed; the month is then
+    /// read-only).
+    pub deadline: String,
+    pub days_left: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

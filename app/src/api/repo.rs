@@ -119,7 +119,7 @@ pub trait Repo: Send + Sync + 'static {
 /// Every query, on one connection or inside one transaction. Every method that reads or
 /// writes people's data takes the tenant, so no query can forget it.
 #[async_trait::async_trait]
-pub trait Store: SettingsStore + SigningStore + ExportStore + Send {
+pub trait Store: SettingsStore + SigningStore + ExportStore + ShiftStore + Send {
     /// Commits a write transaction (a no-op for reads).
     async fn finish(self: Box<Self>) -> RepoResult<()>;
 
@@ -468,4 +468,27 @@ pub trait ExportStore: Send {
     async fn save_fk_form(&mut self, tenant: i64, user: i64, kind: &str, pdf: &[u8], mapping: &str, fields: i64, missing: &[String]) -> RepoResult<()>;
     /// The personnummer of a signature's signer (a representative's, from their account).
     async fn signer_personnummer(&mut self, tenant: i64, claim_recipient: i64, month: &str) -> RepoResult<Option<String>>;
+}
+
+/// A shift an assistant has clocked in to and not yet ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunningShift {
+    pub id: i64,
+    pub recipient_id: i64,
+    pub recipient_name: String,
+    pub kind: crate::domain::TimeKind,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Clocking in and out (issue 11). A part of [`Store`].
+#[async_trait::async_trait]
+pub trait ShiftStore: Send {
+    /// The assistant's running shift, if any.
+    async fn running_shift(&mut self, tenant: i64, assistant: i64) -> RepoResult<Option<RunningShift>>;
+    /// `Conflict::Duplicate` when the assistant already has one running.
+    async fn start_shift(&mut self, tenant: i64, assistant: i64, recipient: i64, kind: crate::domain::TimeKind, at: chrono::DateTime<chrono::Utc>, by_user: i64) -> RepoResult<i64>;
+    /// Goes on as `kind` from `at` (after a switch); false when it is no longer running.
+    async fn restart_shift(&mut self, tenant: i64, assistant: i64, id: i64, kind: crate::domain::TimeKind, at: chrono::DateTime<chrono::Utc>) -> RepoResult<bool>;
+    /// Ends it (its time is saved as a row, or it is cancelled); false when it was not running.
+    async fn end_shift(&mut self, tenant: i64, assistant: i64, id: i64) -> RepoResult<bool>;
 }

@@ -257,6 +257,7 @@ fn month_views_with(records: Vec<MonthRecord>, rows: &[StoredRow], detail: bool)
                 rows: if detail { rows.into_iter().map(row_view).collect() } else { vec![] },
                 payable: format!("{:.2}", totals.payable_hours().round_dp(2)),
                 totals,
+                amount: None,
             }
         })
         .collect()
@@ -389,14 +390,38 @@ pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>, edit: Option<&s
         f.absences.clear();
         f
     }).collect();
+    let mut months = mark_returned_rows(&mut db, c.tenant_id, month_views(records, &rows)).await?;
+    // What each month is worth, where a rate is known.
+    let rates = db.rates(c.tenant_id).await.map_err(internal)?;
+    let lss = db.lss_rate(c.tenant_id).await.map_err(internal)?;
+    for m in months.iter_mut().filter(|m| m.row_count > 0) {
+        let people = db.people_of(c.tenant_id, None, Some(m.recipient.id)).await.map_err(internal)?;
+        m.amount = crate::domain::rates::month_hourly(&people.decisions, m.recipient.id, month, &rates, lss)
+            .map(|rate| crate::domain::rates::present_kr(rate * m.totals.payable_hours()));
+    }
+    let now = Utc::now();
+    let running = db.running_shift(c.tenant_id, assistant).await.map_err(internal)?.map(|s| {
+        let started = s.started_at.with_timezone(&TZ);
+        let elapsed = (now - s.started_at).num_minutes().max(0);
+        RunningShiftView {
+            recipient: Person { id: s.recipient_id, name: s.recipient_name },
+            kind: s.kind,
+            started: if started.date_naive() == today() { started.format("%H:%M").to_string() } else { started.format("%Y-%m-%d %H:%M").to_string() },
+            elapsed: format!("{}:{:02}", elapsed / 60, elapsed % 60),
+            left_running: crate::domain::clock::left_running(s.started_at, now),
+        }
+    });
     Ok(AssistantPage {
+        running,
+        deadline: month.fk_deadline().to_string(),
+        days_left: (month.fk_deadline() - today()).num_days(),
         me: me(cx, c),
         month,
         today: today().format("%Y-%m-%d").to_string(),
         recipients: recipients.into_iter().map(|(id, name)| Person { id, name }).collect(),
         facts,
         rules: db.rule_config(c.tenant_id).await.map_err(internal)?,
-        months: mark_returned_rows(&mut db, c.tenant_id, month_views(records, &rows)).await?,
+        months,
         editing,
         flash: cx.take_flash().await,
         form_key: random_token(),

@@ -2,6 +2,7 @@
 //! No IO, no async, no framework: the phone (wasm) and the server run the very same checks.
 
 pub mod audit;
+pub mod clock;
 pub mod decision;
 pub mod examples;
 pub mod fk;

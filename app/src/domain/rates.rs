@@ -57,6 +57,20 @@ impl RateTable {
     }
 }
 
+/// The hourly amount for a recipient's month: under SFB the year's standard amount (or the
+/// decision's raised one), under LSS the municipality's own (`lss`). The decision is the one
+/// in force at the month's end, else the last one that began in it. None when not known.
+pub fn month_hourly(decisions: &[super::Decision], recipient: i64, month: super::ReportMonth, rates: &RateTable, lss: Option<Decimal>) -> Option<Decimal> {
+    let d = decisions
+        .iter()
+        .filter(|d| d.recipient == recipient && d.valid_from <= month.last_day() && d.valid_to >= month.first_day())
+        .max_by_key(|d| (d.valid_to >= month.last_day(), d.valid_from))?;
+    match d.funder {
+        super::Funder::Sfb => rates.hourly(month.year(), d.raised_rate).ok(),
+        super::Funder::Lss => lss,
+    }
+}
+
 /// Parses kronor as people type them: `340,50`, `340.50`, `12 345,67`, `12 345 kr`, `0,5`.
 /// At most two decimals (öre), never negative; anything else is `None`, never a panic.
 pub fn parse_kr(s: &str) -> Option<Decimal> {

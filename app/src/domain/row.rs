@@ -149,6 +149,8 @@ pub enum RowError {
     /// The wall-clock time happens twice (the hour repeated when summer time ends).
     TimeAmbiguous(RowField),
     EndNotAfterStart,
+    /// A clocked shift runs over more than two calendar days: no single row can hold it.
+    TooLongForOneRow,
     KindInvalid,
     /// Rule V3: overlaps another of the assistant's rows (for any recipient).
     Overlap { date: String, start: String, end: String },
@@ -170,7 +172,7 @@ impl RowError {
             RowError::RecipientMissing | RowError::NotAssigned => RowField::Recipient,
             RowError::DateInvalid | RowError::MonthLocked | RowError::TooFarAhead(_) | RowError::MonthClosed(_) | RowError::NoDecision => RowField::Date,
             RowError::TimeInvalid(f) | RowError::TimeNonexistent(f) | RowError::TimeAmbiguous(f) => *f,
-            RowError::EndNotAfterStart => RowField::End,
+            RowError::EndNotAfterStart | RowError::TooLongForOneRow => RowField::End,
             RowError::Overlap { .. } => RowField::Start,
             RowError::KindInvalid => RowField::Kind,
             RowError::Rule(f) => match f.rule {

@@ -1,7 +1,7 @@
 //! The assistant's page: add a time row, see the month per recipient, submit it.
 
 use super::{month_query, FlashMessages, FormKeys, Layout, MonthNav, PageFailure};
-use crate::api::{self, MonthView, Person};
+use crate::api::{self, MonthView, Person, RunningShiftView};
 use crate::domain::rules::{blocks_saving, check_row, RowFacts, RowRecord, RuleConfig};
 use crate::domain::{MonthStatus, ReportMonth, RowError, RowField, RowInput, TimeKind};
 use crate::i18n::{Locale, T};
@@ -36,8 +36,15 @@ pub fn AssistantPage() -> impl IntoView {
                             view! {
                                 <Layout me=Some(page.me.clone())>
                                     <h1>{l.t(T::AssistantTitle)}</h1>
-                                    <FlashMessages notice=page.flash.notice error=page.flash.error />
+                                    <FlashMessages notice=page.flash.notice error=page.flash.error count=page.flash.count />
                                     <FindingsList locale=l findings=page.flash.findings.clone() />
+                                    {(!page.flash.skipped.is_empty()).then(|| view! {
+                                        <div class="alert" role="alert">
+                                            <p>{l.t(T::CopySkipped)}</p>
+                                            <ul>{page.flash.skipped.iter().map(|(what, why)| view! { <li>{format!("{what}: {}", why.message(l))}</li> }).collect_view()}</ul>
+                                        </div>
+                                    })}
+                                    <ShiftCard running=page.running.clone() recipients=page.recipients.clone() errors=page.flash.shift_errors.clone() csrf=csrf.clone() />
                                     <section class="card" aria-labelledby="add-row-title">
                                         <h2 id="add-row-title">{form_title}</h2>
                                         <RowForm locale=l recipients=page.recipients.clone() facts=page.facts.clone() rules=page.rules.clone() values errors csrf=csrf.clone() form_key=page.form_key.clone() editing />
@@ -46,7 +53,7 @@ pub fn AssistantPage() -> impl IntoView {
                                     <MonthNav month=page.month path="/assistent" />
                                     {empty.then(|| view! { <p class="muted">{l.t(T::NoRows)}</p> })}
                                     {months.into_iter().filter(|m| !m.rows.is_empty() || m.status != MonthStatus::Draft)
-                                        .map(|m| view! { <AssistantMonth m month=page.month.to_string() csrf=csrf.clone() /> }).collect_view()}
+                                        .map(|m| view! { <AssistantMonth m month=page.month.to_string() csrf=csrf.clone() deadline=page.deadline.clone() days_left=page.days_left /> }).collect_view()}
                                 </Layout>
                             }.into_any()
                         }
@@ -57,23 +64,145 @@ pub fn AssistantPage() -> impl IntoView {
     }
 }
 
+/// Clock in and out: one big button per recipient, or the running shift with its time so far,
+/// switching kind and ending it; and copying yesterday's or last week's shifts. Plain forms:
+/// the same with and without JavaScript.
 #[component]
-fn AssistantMonth(m: MonthView, month: String, csrf: String) -> impl IntoView {
+fn ShiftCard(running: Option<RunningShiftView>, recipients: Vec<Person>, errors: Vec<RowError>, csrf: String) -> impl IntoView {
+    let l = expect_context::<Locale>();
+    let refused = (!errors.is_empty()).then(|| view! {
+        <div class="alert" role="alert">
+            <p>{l.t(if running.is_some() { T::ShiftRefused } else { T::FormHasErrors })}</p>
+            <ul>{errors.iter().map(|e| view! { <li>{e.message(l)}</li> }).collect_view()}</ul>
+        </div>
+    });
+    let body = match running {
+        Some(s) => {
+            let other_kinds: Vec<TimeKind> = TimeKind::ALL.into_iter().filter(|k| *k != s.kind).collect();
+            view! {
+                <div class="running" aria-labelledby="running-title">
+                    <h3 id="running-title">{l.t(T::RunningTitle)}</h3>
+                    <p class="running-what"><strong>{s.recipient.name.clone()}</strong>{format!(": {} {} {}", s.kind.label(l), l.t(T::RunningSince), s.started)}</p>
+                    <p>{format!("{}: ", l.t(T::RunningElapsed))}<strong class="elapsed">{s.elapsed.clone()}</strong></p>
+                    {s.left_running.then(|| view! { <p class="alert" role="alert">{l.t(T::ShiftLeftRunning)}</p> })}
+                    {refused}
+                    <form method="post" action="/assistent/pass/avsluta" class="stack">
+                        <FormKeys csrf=csrf.clone() />
+                        <div class="field">
+                            <label for="stop-at">{l.t(T::EndedAtLabel)}</label>
+                            <input id="stop-at" name="at" type="time" autofocus=s.left_running />
+                        </div>
+                        <button type="submit" class="primary big">{l.t(T::EndShift)}</button>
+                    </form>
+                    <form method="post" action="/assistent/pass/byt" class="stack switch">
+                        <FormKeys csrf=csrf.clone() />
+                        <fieldset>
+                            <legend>{l.t(T::SwitchKindTitle)}</legend>
+                            <div class="field">
+                                <label for="switch-at">{l.t(T::AtTimeLabel)}</label>
+                                <input id="switch-at" name="at" type="time" />
+                            </div>
+                            <div class="buttons">
+                                {other_kinds.into_iter().map(|k| view! {
+                                    <button type="submit" name="kind" value=k.code()>{format!("{} {}", l.t(T::SwitchTo), k.label(l).to_lowercase())}</button>
+                                }).collect_view()}
+                            </div>
+                        </fieldset>
+                    </form>
+                    <form method="post" action="/assistent/pass/avbryt">
+                        <FormKeys csrf=csrf.clone() />
+                        <button type="submit" class="link danger">{l.t(T::CancelShift)}</button>
+                    </form>
+                </div>
+            }.into_any()
+        }
+        None => view! {
+            {refused}
+            <ul class="start-shifts">
+                {recipients.into_iter().map(|p| {
+                    let id = p.id;
+                    let label = format!("{} – {}", l.t(T::StartShift), p.name);
+                    view! {
+                        <li>
+                            <form method="post" action="/assistent/pass/starta" class="stack">
+                                <FormKeys csrf=csrf.clone() />
+                                <input type="hidden" name="recipient" value=id.to_string() />
+                                <button type="submit" class="primary big">{label}</button>
+                                <details>
+                                    <summary>{l.t(T::StartShiftHelp)}</summary>
+                                    <div class="field">
+                                        <label for=format!("start-at-{id}")>{l.t(T::StartedAtLabel)}</label>
+                                        <input id=format!("start-at-{id}") name="at" type="time" />
+                                    </div>
+                                    <div class="field">
+                                        <label for=format!("start-kind-{id}")>{l.t(T::Kind)}</label>
+                                        <select id=format!("start-kind-{id}") name="kind">
+                                            {TimeKind::ALL.into_iter().map(|k| view! { <option value=k.code()>{k.label(l)}</option> }).collect_view()}
+                                        </select>
+                                    </div>
+                                </details>
+                            </form>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <form method="post" action="/assistent/kopiera" class="copy">
+                <FormKeys csrf=csrf.clone() />
+                <fieldset>
+                    <legend>{l.t(T::CopyTitle)}</legend>
+                    <div class="buttons">
+                        <button type="submit" name="fran" value="igar">{l.t(T::CopyYesterday)}</button>
+                        <button type="submit" name="fran" value="forra-veckan">{l.t(T::CopyLastWeek)}</button>
+                    </div>
+                </fieldset>
+            </form>
+        }.into_any(),
+    };
+    view! {
+        <section class="card shift" aria-labelledby="shift-title">
+            <h2 id="shift-title">{l.t(T::TodayTitle)}</h2>
+            {body}
+        </section>
+    }
+}
+
+#[component]
+fn AssistantMonth(m: MonthView, month: String, csrf: String, deadline: String, days_left: i64) -> impl IntoView {
     let l = expect_context::<Locale>();
     let heading_id = format!("month-{}", m.recipient.id);
     let labelledby = heading_id.clone();
-    let editable = m.status.editable();
+    // After FK's deadline a month is read-only (a correction goes through the municipality).
+    let closed = days_left < 0;
+    let editable = m.status.editable() && !closed;
     let can_submit = editable && !m.rows.is_empty();
-    let can_withdraw = m.status == MonthStatus::Submitted;
+    let can_withdraw = m.status == MonthStatus::Submitted && !closed;
+    let returned = m.status == MonthStatus::Draft && m.rejected_reason.is_some();
+    let (badge, badge_class) = if returned { (l.t(T::StatusReturned), "returned") } else { (m.status.label(l), m.status.code()) };
+    let todo = match m.status {
+        MonthStatus::Draft if returned => T::ToDoFix,
+        MonthStatus::Draft => T::ToDoSubmit,
+        MonthStatus::Submitted => T::ToDoRecipient,
+        MonthStatus::Approved => T::ToDoProvider,
+        MonthStatus::Attested | MonthStatus::Exported => T::ToDoDone,
+    };
+    let done = matches!(m.status, MonthStatus::Attested | MonthStatus::Exported);
     view! {
         <section class="card month" aria-labelledby=labelledby>
             <h2 id=heading_id>{m.recipient.name.clone()}</h2>
-            <p class="status">{l.t(T::Status)} ": " <span class=format!("badge {}", m.status.code())>{m.status.label(l)}</span></p>
+            <p class="status">{l.t(T::Status)} ": " <span class=format!("badge {badge_class}")>{badge}</span></p>
             {m.rejected_reason.clone().filter(|_| editable).map(|r| view! {
                 <p class="alert" role="note">{l.t(T::RejectedBecause)} " " {r}</p>
             })}
+            {if closed && !done {
+                view! { <p class="todo">{l.t(T::ReadOnlyMonth)}</p> }.into_any()
+            } else if done {
+                view! { <p class="todo">{format!("{} {}", l.t(T::ToDo), l.t(todo))}</p> }.into_any()
+            } else {
+                view! { <p class="todo">{format!("{} {} {}: {deadline} ({days_left} {}).", l.t(T::ToDo), l.t(todo), l.t(T::Deadline), l.t(T::DaysLeft))}</p> }.into_any()
+            }}
             <RowCards rows=m.rows.clone() actions=editable.then(|| (month.clone(), csrf.clone())) />
             <TotalsList totals=m.totals payable=m.payable.clone() />
+            {m.amount.clone().map(|a| view! { <p class="amount">{format!("{}: ", l.t(T::Amount))}<strong>{format!("{a} kr")}</strong></p> })}
             {can_submit.then(|| view! {
                 <form method="post" action="/assistent/skicka" class="stack submit-month">
                     <FormKeys csrf=csrf.clone() />

@@ -7,6 +7,7 @@ pub mod audit;
 mod export;
 mod people;
 mod settings;
+mod shifts;
 mod signing;
 mod store;
 
