@@ -44,8 +44,9 @@ export default defineConfig({
       BITA_LOG: "warn",
       BITA_DEMO_DATA: "1",
       BITA_ARCHIVE_KEY: "target/e2e/archive-signing.key",
-      // The tests report up to three months ahead: allow planned shifts that far ahead.
-      BITA_ROW_HORIZON_DAYS: "100",
+      // The tests report up to three months ahead, and on the next night summer time ends
+      // (up to eleven months away): allow planned shifts that far ahead.
+      BITA_ROW_HORIZON_DAYS: "400",
     },
   },
 });

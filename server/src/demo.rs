@@ -19,6 +19,7 @@ pub const DEMO_LOGINS: &[(&str, &str, &str)] = &[
     ("bo", "recipient", "Bo Berg, brukare"),
     ("eva", "representative", "Eva Ek, god man för Cecilia Carlsson och vårdnadshavare för Elis Ek"),
     ("hanna", "assistant", "Hanna Lind, assistent åt Bo"),
+    ("ida", "assistant", "Ida Isaksson, assistent åt Elis"),
     ("admin.provstad", "admin", "Provstad kommun (annan kommun)"),
     ("frida", "assistant", "Frida Falk, Provstad"),
     ("gustav", "recipient", "Gustav Gran, Provstad"),
@@ -58,6 +59,7 @@ pub async fn seed(pool: &SqlitePool, today: NaiveDate) -> Result<(), Box<dyn std
     let david = exec(tx, asst, &[&a, "198811040206", "David", "Dahl"]).await?.to_string();
     let frida = exec(tx, asst, &[&b, "199202280302", "Frida", "Falk"]).await?.to_string();
     let hanna = exec(tx, asst, &[&a, "199003142487", "Hanna", "Lind"]).await?.to_string();
+    let ida = exec(tx, asst, &[&a, "199506072322", "Ida", "Isaksson"]).await?.to_string();
 
     let user = "INSERT INTO users (tenant_id, username, password_hash, display_name, role, assistant_id, recipient_id) VALUES ($1, $2, $3, $4, $5, $6, $7)";
     let q = |t: &str, u: &str, name: &str, role: &str, asst: Option<&str>, rec: Option<&str>| {
@@ -73,6 +75,7 @@ pub async fn seed(pool: &SqlitePool, today: NaiveDate) -> Result<(), Box<dyn std
     q(&a, "bo", "Bo Berg", "recipient", None, Some(&bo)).await?;
     let eva = q(&a, "eva", "Eva Ek", "representative", None, None).await?;
     q(&a, "hanna", "Hanna Lind", "assistant", Some(&hanna), None).await?;
+    q(&a, "ida", "Ida Isaksson", "assistant", Some(&ida), None).await?;
     q(&b, "admin.provstad", "Per Provare", "admin", None, None).await?;
     q(&b, "frida", "Frida Falk", "assistant", Some(&frida), None).await?;
     q(&b, "gustav", "Gustav Gran", "recipient", None, Some(&gustav)).await?;
@@ -88,6 +91,7 @@ pub async fn seed(pool: &SqlitePool, today: NaiveDate) -> Result<(), Box<dyn std
     exec(tx, assign, &[&a, &david, &cecilia]).await?;
     exec(tx, assign, &[&a, &david, &elis]).await?;
     exec(tx, assign, &[&a, &hanna, &bo]).await?;
+    exec(tx, assign, &[&a, &ida, &elis]).await?;
 
     // Decisions: Bo 160 h a month under SFB with waiting time; Cecilia 40 h a week with
     // waiting time and standby; Elis 20 h a week with waiting time; Gustav 120 h a month.

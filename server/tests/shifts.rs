@@ -47,7 +47,7 @@ async fn a_shift_is_clocked_in_switched_and_ended_and_outlives_the_session_and_t
     let to = app.post(&david, "/assistent/pass/starta", &[("recipient", &elis), ("at", &ago(180))]).await;
     let (_, page) = app.page(&david, &to).await;
     assert!(page.contains("Passet är startat.") && page.contains("Pågående pass") && page.contains("Elis Ek"), "the running shift on the card");
-    assert!(page.contains("class=\"elapsed\">3:00<") || page.contains("class=\"elapsed\">3:01<"), "its time so far");
+    assert!(page.contains("class=\"elapsed\">3 h 00 min<") || page.contains("class=\"elapsed\">3 h 01 min<"), "its time so far");
     assert_eq!(running(&app).await, 1);
 
     // Another device (a new login), and after a logout: still running.

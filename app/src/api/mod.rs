@@ -190,7 +190,7 @@ pub struct RunningShiftView {
     pub kind: TimeKind,
     /// `HH:MM`, with the date before it when it is not today.
     pub started: String,
-    /// So far, `h:mm`.
+    /// So far, as `3 h 05 min`.
     pub elapsed: String,
     /// Still running from an earlier day, long enough to look forgotten.
     pub left_running: bool,

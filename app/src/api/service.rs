@@ -407,7 +407,7 @@ pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>, edit: Option<&s
             recipient: Person { id: s.recipient_id, name: s.recipient_name },
             kind: s.kind,
             started: if started.date_naive() == today() { started.format("%H:%M").to_string() } else { started.format("%Y-%m-%d %H:%M").to_string() },
-            elapsed: format!("{}:{:02}", elapsed / 60, elapsed % 60),
+            elapsed: crate::domain::Minutes(elapsed).to_string(),
             left_running: crate::domain::clock::left_running(s.started_at, now),
         }
     });

@@ -146,8 +146,14 @@ fn ShiftCard(running: Option<RunningShiftView>, recipients: Vec<Person>, errors:
                     }
                 }).collect_view()}
             </ul>
+        }.into_any(),
+    };
+    view! {
+        <section class="card shift" aria-labelledby="shift-title">
+            <h2 id="shift-title">{l.t(T::TodayTitle)}</h2>
+            {body}
             <form method="post" action="/assistent/kopiera" class="copy">
-                <FormKeys csrf=csrf.clone() />
+                <FormKeys csrf=csrf />
                 <fieldset>
                     <legend>{l.t(T::CopyTitle)}</legend>
                     <div class="buttons">
@@ -156,12 +162,6 @@ fn ShiftCard(running: Option<RunningShiftView>, recipients: Vec<Person>, errors:
                     </div>
                 </fieldset>
             </form>
-        }.into_any(),
-    };
-    view! {
-        <section class="card shift" aria-labelledby="shift-title">
-            <h2 id="shift-title">{l.t(T::TodayTitle)}</h2>
-            {body}
         </section>
     }
 }
