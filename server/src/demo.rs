@@ -19,7 +19,8 @@ pub const DEMO_LOGINS: &[(&str, &str, &str)] = &[
     ("bo", "recipient", "Bo Berg, brukare"),
     ("eva", "representative", "Eva Ek, god man för Cecilia Carlsson och vårdnadshavare för Elis Ek"),
     ("hanna", "assistant", "Hanna Lind, assistent åt Bo"),
-    ("ida", "assistant", "Ida Isaksson, assistent åt Elis"),
+    ("ida", "assistant", "Ida Isaksson, assistent åt Filip"),
+    ("filip", "recipient", "Filip Fors, brukare"),
     ("admin.provstad", "admin", "Provstad kommun (annan kommun)"),
     ("frida", "assistant", "Frida Falk, Provstad"),
     ("gustav", "recipient", "Gustav Gran, Provstad"),
@@ -53,6 +54,7 @@ pub async fn seed(pool: &SqlitePool, today: NaiveDate) -> Result<(), Box<dyn std
     let cecilia = exec(tx, person, &[&a, "201209190501", "Cecilia", "Carlsson"]).await?.to_string();
     let gustav = exec(tx, person, &[&b, "195707040407", "Gustav", "Gran"]).await?.to_string();
     let elis = exec(tx, person, &[&a, "201506212388", "Elis", "Ek"]).await?.to_string();
+    let filip = exec(tx, person, &[&a, "198002144577", "Filip", "Fors"]).await?.to_string();
 
     let asst = "INSERT INTO assistants (tenant_id, personnummer, first_name, last_name) VALUES ($1, $2, $3, $4)";
     let anna = exec(tx, asst, &[&a, "197005120105", "Anna", "Andersson"]).await?.to_string();
@@ -76,6 +78,7 @@ pub async fn seed(pool: &SqlitePool, today: NaiveDate) -> Result<(), Box<dyn std
     let eva = q(&a, "eva", "Eva Ek", "representative", None, None).await?;
     q(&a, "hanna", "Hanna Lind", "assistant", Some(&hanna), None).await?;
     q(&a, "ida", "Ida Isaksson", "assistant", Some(&ida), None).await?;
+    q(&a, "filip", "Filip Fors", "recipient", None, Some(&filip)).await?;
     q(&b, "admin.provstad", "Per Provare", "admin", None, None).await?;
     q(&b, "frida", "Frida Falk", "assistant", Some(&frida), None).await?;
     q(&b, "gustav", "Gustav Gran", "recipient", None, Some(&gustav)).await?;
@@ -91,7 +94,7 @@ pub async fn seed(pool: &SqlitePool, today: NaiveDate) -> Result<(), Box<dyn std
     exec(tx, assign, &[&a, &david, &cecilia]).await?;
     exec(tx, assign, &[&a, &david, &elis]).await?;
     exec(tx, assign, &[&a, &hanna, &bo]).await?;
-    exec(tx, assign, &[&a, &ida, &elis]).await?;
+    exec(tx, assign, &[&a, &ida, &filip]).await?;
 
     // Decisions: Bo 160 h a month under SFB with waiting time; Cecilia 40 h a week with
     // waiting time and standby; Elis 20 h a week with waiting time; Gustav 120 h a month.
@@ -101,6 +104,7 @@ pub async fn seed(pool: &SqlitePool, today: NaiveDate) -> Result<(), Box<dyn std
     exec(tx, decision, &[&a, &cecilia, "week", "2400", "1", "1"]).await?;
     exec(tx, decision, &[&b, &gustav, "month", "7200", "0", "0"]).await?;
     exec(tx, decision, &[&a, &elis, "week", "1200", "1", "0"]).await?;
+    exec(tx, decision, &[&a, &filip, "month", "12000", "1", "1"]).await?;
 
     // Rows: Anna's previous month for Bo (weekday day shifts, submitted) and two night shifts
     // for Cecilia this month (waiting time at night).
