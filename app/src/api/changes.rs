@@ -66,11 +66,17 @@ pub(super) async fn remember_and_commit(mut db: Box<dyn Store>, user: i64, key: 
 
 /// Records a refused attempt to reach what is not the caller's (another assistant's row,
 /// another recipient's month, another municipality's id), in a transaction of its own: the
-/// change itself was rolled back.
-pub(super) async fn denied(cx: &Cx, subject: String) -> Result<(), PageError> {
-    let mut db = cx.repo.write().await.map_err(internal)?;
-    db.audit(&cx.audit_entry("access.denied", subject)).await.map_err(internal)?;
-    db.finish().await.map_err(internal)
+/// change itself was rolled back. The caller's answer (404, "not allowed") does not depend on
+/// it: when the entry cannot be written, that is logged, and the answer stays the same.
+pub(super) async fn denied(cx: &Cx, subject: String) {
+    let write = async {
+        let mut db = cx.repo.write().await?;
+        db.audit(&cx.audit_entry("access.denied", subject.clone())).await?;
+        db.finish().await
+    };
+    if let Err(e) = write.await {
+        tracing::error!(error = %e, subject, "could not record a refused access");
+    }
 }
 
 /// A row as the audit log keeps it (no personnummer in it).
@@ -129,7 +135,7 @@ async fn save_row(cx: &Cx, input: &RowInput, replacing: Option<&str>, key: Optio
         Some(id) => {
             let Some(old) = db.assistant_row(c.tenant_id, assistant, id).await.map_err(internal)? else {
                 drop(db);
-                denied(cx, format!("row.edit row {id}")).await?;
+                denied(cx, format!("row.edit row {id}")).await;
                 return Ok(error(page("/assistent", typed_month), T::NotAllowed));
             };
             let old_month = ReportMonth::of(old.row.date());
@@ -154,7 +160,7 @@ async fn save_row(cx: &Cx, input: &RowInput, replacing: Option<&str>, key: Optio
         Ok(saved) => saved,
         Err(errors) if errors == [RowError::NotAssigned] => {
             drop(db);
-            denied(cx, format!("row.add for recipient {recipient} on {}", row.date())).await?;
+            denied(cx, format!("row.add for recipient {recipient} on {}", row.date())).await;
             return Ok(refused(errors));
         }
         Err(errors) => return Ok(refused(errors)),
@@ -256,7 +262,7 @@ pub async fn delete_row(cx: &Cx, row: &str, month: &str, key: Option<&str>) -> R
     };
     let Some(stored) = db.assistant_row(c.tenant_id, assistant, row_id).await.map_err(internal)? else {
         drop(db);
-        denied(cx, format!("row.delete row {row_id}")).await?;
+        denied(cx, format!("row.delete row {row_id}")).await;
         return Ok(error(back, T::NotAllowed));
     };
     let month = ReportMonth::of(stored.row.date());

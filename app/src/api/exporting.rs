@@ -223,7 +223,7 @@ pub async fn archive(cx: &Cx, id: i64) -> Result<Option<(String, i64, Vec<u8>)>,
     let mut db = cx.db().await?;
     let Some(found) = db.archive(c.tenant_id, id).await.map_err(internal)? else {
         drop(db);
-        super::changes::denied(cx, format!("archive {id}")).await?;
+        super::changes::denied(cx, format!("archive {id}")).await;
         return Ok(None);
     };
     drop(db);
@@ -264,7 +264,7 @@ pub async fn correct_month(cx: &Cx, month_key: &str, reason: &str, key: Option<&
     };
     let Some((record, month)) = db.month_record_by_id(c.tenant_id, id).await.map_err(internal)? else {
         drop(db);
-        super::changes::denied(cx, format!("month.correct month {id}")).await?;
+        super::changes::denied(cx, format!("month.correct month {id}")).await;
         return Err(PageError::NotFound);
     };
     let back = format!("{}#par-{}-{}", page("/admin", Some(month)), record.assistant_id, record.recipient_id);

@@ -44,7 +44,7 @@ pub async fn start(cx: &Cx, recipient: &str, kind: &str, at: &str, key: Option<&
     };
     if !db.is_assigned(c.tenant_id, assistant, recipient, date).await.map_err(internal)? {
         drop(db);
-        denied(cx, format!("shift.start for recipient {recipient}")).await?;
+        denied(cx, format!("shift.start for recipient {recipient}")).await;
         return Ok(refused(vec![RowError::NotAssigned]));
     }
     if let Some((_, status)) = db.month_status(c.tenant_id, assistant, recipient, month).await.map_err(internal)? {

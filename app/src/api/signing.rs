@@ -171,7 +171,7 @@ pub async fn review_page(cx: &Cx, key: &str) -> Result<ReviewPage, PageError> {
     let mut db = cx.db().await?;
     let Some((record, month)) = own_month(&mut db, c, key).await? else {
         drop(db);
-        denied(cx, format!("month.view month {}", key.chars().take(20).collect::<String>())).await?;
+        denied(cx, format!("month.view month {}", key.chars().take(20).collect::<String>())).await;
         return Err(PageError::NotFound);
     };
     let id = record.id.ok_or(PageError::NotFound)?;
@@ -301,7 +301,7 @@ pub async fn decide_month(cx: &Cx, f: &DecisionForm<'_>, confirmation: Confirmat
     let Some((record, month)) = own_month(&mut db, c, f.key).await? else {
         tracing::warn!(user = c.user_id, "attempt to decide a month the caller does not act for");
         drop(db);
-        denied(cx, format!("month.{} month {}", f.decision, f.key.chars().take(20).collect::<String>())).await?;
+        denied(cx, format!("month.{} month {}", f.decision, f.key.chars().take(20).collect::<String>())).await;
         return Err(PageError::NotFound);
     };
     let id = record.id.ok_or(PageError::NotFound)?;
@@ -374,7 +374,7 @@ pub async fn return_month(cx: &Cx, month_key: &str, reason: &str, key: Option<&s
     };
     let Some((record, month)) = own_month(&mut db, c, month_key).await? else {
         drop(db);
-        denied(cx, format!("month.return month {}", month_key.chars().take(20).collect::<String>())).await?;
+        denied(cx, format!("month.return month {}", month_key.chars().take(20).collect::<String>())).await;
         return Err(PageError::NotFound);
     };
     let id = record.id.ok_or(PageError::NotFound)?;

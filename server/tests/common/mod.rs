@@ -20,6 +20,8 @@ pub async fn spawn_app() -> TestApp {
 
 /// [`spawn_app`] with a change to its configuration (e.g. SMTP).
 pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
+    // The server's warnings and errors go to the test's captured output, shown when it fails.
+    let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/bita.db", dir.path().display());
     let pool = db::connect(&url).await.unwrap();
