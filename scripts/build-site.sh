@@ -23,8 +23,16 @@ wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sig
 rm "$pkg/bita_bg.wasm"
 cp style/main.css "$pkg/bita.css"
 cp -r public/. "$site/"
+# Offline (app/offline): the service worker with Workbox, and the page's script that shows and
+# sends the rows kept on the phone, bundled from npm's packages with esbuild.
+bundle() {
+  NODE_PATH="$PWD/end2end/node_modules" esbuild "$1" --bundle --minify --target=chrome90,firefox90,safari15 \
+    --define:process.env.NODE_ENV='"production"' --log-level=warning "${@:2}"
+}
+bundle app/offline/sw.js --format=iife --outfile="$site/sw.js"
+bundle app/offline/page.js --format=esm --outfile="$pkg/offline.js"
 # Precompressed copies: the server sends these instead of compressing on every request.
-for f in "$pkg/bita.wasm" "$pkg/bita.js" "$pkg/bita.css"; do
+for f in "$pkg/bita.wasm" "$pkg/bita.js" "$pkg/bita.css" "$pkg/offline.js" "$site/sw.js"; do
   gzip -9 -k -f "$f"
   if command -v brotli >/dev/null; then brotli -q 11 -f -k "$f"; fi
 done

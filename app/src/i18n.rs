@@ -400,6 +400,16 @@ texts! {
         ShiftsCopied => "Kopierade pass:", "Shifts copied:";
         NothingCopied => "Inget pass kunde kopieras.", "No shift could be copied.";
         CopySkipped => "Kopierades inte:", "Not copied:";
+        QueueTitle => "Sparat i telefonen", "Saved on this phone";
+        QueueWaiting => "Sparad i telefonen — skickas när du har nät.", "Saved on the phone — sent when you have a connection.";
+        QueueRefused => "Kunde inte sparas:", "Could not be saved:";
+        QueueSendNow => "Skicka nu", "Send now";
+        QueueToForm => "Lägg tillbaka i formuläret", "Put back in the form";
+        QueueDiscard => "Ta bort från telefonen", "Remove from the phone";
+        QueueSent => "Skickat och sparat:", "Sent and saved:";
+        QueueLogin => "Raderna kunde inte skickas: logga in igen, så skickas de.", "The rows could not be sent: log in again and they will be sent.";
+        QueueNoConnection => "Ingen anslutning just nu. Raderna finns kvar i telefonen.", "No connection right now. The rows stay on the phone.";
+        QueueInForm => "Raden ligger i formuläret igen. Rätta den och spara.", "The row is back in the form. Correct it and save.";
         Amount => "Belopp", "Amount";
         StatusReturned => "Returnerad", "Returned";
         ToDo => "Kvar att göra:", "Left to do:";

@@ -97,7 +97,8 @@ test("a night shift across midnight, the DST night, and typing before the script
 
   // The script held back for 3 s while a person types: the island starts from what is in the
   // fields when it arrives, so its live check and the server judge the typed values.
-  await page.route(/\.wasm(\?|$)/, async (route) => {
+  // (The context's route: the service worker fetches the page's assets once it is installed.)
+  await page.context().route(/\.wasm(\?|$)/, async (route) => {
     await new Promise((r) => setTimeout(r, 3000));
     await route.continue();
   });
@@ -112,7 +113,7 @@ test("a night shift across midnight, the DST night, and typing before the script
   await form.getByRole("button", { name: "Spara" }).click();
   await expect(page.getByRole("status")).toHaveText("Tiden är sparad.");
   await expect(filip(page).locator("ul.row-cards li", { hasText: `${month}-20 10:00–12:30` })).toBeVisible();
-  await page.unroute(/\.wasm(\?|$)/);
+  await page.context().unroute(/\.wasm(\?|$)/);
   await fitsNarrowScreen(page);
 });
 

@@ -68,10 +68,45 @@ macro_rules! handler_prelude {
     }};
 }
 
-pub async fn add_row(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+pub async fn add_row(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, headers: HeaderMap, body: Bytes) -> Response {
     let (cx, input, keys) = handler_prelude!(state, session, client, body, RowInput);
     let outcome = changes::add_row(&cx, &input, idempotency_key(&keys.idem)).await;
+    if headers.contains_key(QUEUED) {
+        return queued_answer(outcome, locale(&headers));
+    }
     answer(&cx, outcome).await
+}
+
+/// The header the phone's offline queue sends a saved row with (`app/offline/queue.js`).
+const QUEUED: &str = "x-bita-queue";
+
+/// What the offline queue is told about a row it sends: saved (with the notice and any
+/// warnings) or refused (with why, in the user's language), as JSON, so the phone can keep
+/// the typed values of a refused row and show the reason. Nothing goes into the session: the
+/// page that shows it is the phone's, not the next redirect. 401 when the session has ended.
+fn queued_answer(outcome: Result<Outcome, PageError>, l: Locale) -> Response {
+    let o = match outcome {
+        Ok(o) => o,
+        Err(PageError::LoggedOut) => return StatusCode::UNAUTHORIZED.into_response(),
+        Err(e) => return page_error(e),
+    };
+    let f = &o.flash;
+    let mut errors: Vec<String> = f.row_form.iter().flat_map(|(_, errs)| errs.iter().map(|e| e.message(l))).collect();
+    errors.extend(f.error.map(|t| l.t(t).to_string()));
+    let answer = if errors.is_empty() {
+        serde_json::json!({
+            "saved": true,
+            "notice": f.notice.map(|t| l.t(t)),
+            "warnings": f.findings.iter().map(|w| w.message(l)).collect::<Vec<_>>(),
+        })
+    } else {
+        serde_json::json!({ "saved": false, "errors": errors })
+    };
+    axum::Json(answer).into_response()
+}
+
+fn locale(headers: &HeaderMap) -> Locale {
+    headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).map(Locale::from_cookie_header).unwrap_or_default()
 }
 
 #[derive(Deserialize)]
@@ -325,7 +360,7 @@ pub async fn export_csv(State(state): State<AppState>, session: Session, client:
         return (StatusCode::BAD_REQUEST, "manad=YYYY-MM").into_response();
     };
     let final_export = q.slutlig.as_deref() == Some("1");
-    let locale = headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).map(Locale::from_cookie_header).unwrap_or_default();
+    let locale = locale(&headers);
     match service::month_csv(&cx, month, locale, final_export).await {
         Err(e) => page_error(e),
         Ok(Err(missing)) => {

@@ -17,7 +17,7 @@ pub mod serve;
 use app::api::service::{ApiState, RequestFlash, Settings};
 use app::ui::{shell, App};
 use axum::extract::{FromRef, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
@@ -26,7 +26,8 @@ use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRou
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::session_store::ExpiredDeletion;
@@ -76,6 +77,8 @@ async fn body_limit(req: axum::extract::Request, next: axum::middleware::Next) -
 
 /// Builds the whole application on an open, migrated database, and starts the periodic
 /// deletion of expired sessions.
+const SERVICE_WORKER_CSP: &str = "default-src 'none'; connect-src 'self'; script-src 'self'; base-uri 'none'";
+
 pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: LeptosOptions) -> Result<Router, Box<dyn std::error::Error + Send + Sync>> {
     let repo = Arc::new(db::SqliteRepo { pool: pool.clone() });
     let archive_key = Arc::new(keys::load_or_create(&config.archive_key)?);
@@ -101,6 +104,9 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
     let routes = generate_route_list(App);
     let api = state.api.clone();
     let pkg = std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
+    // The service worker (app/offline/sw.js, bundled by scripts/build-site.sh) at the site's
+    // root, so it may serve the assistant's pages; never cached, so an update is seen at once.
+    let service_worker = ServeFile::new(std::path::Path::new(&*leptos_options.site_root).join("sw.js"));
     let app = Router::new()
         .route("/", get(root))
         .route("/healthz", get(healthz))
@@ -154,6 +160,14 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         // The islands' wasm, JS and CSS, brotli or gzip as built (scripts/build-site.sh).
         .nest_service("/pkg", ServeDir::new(pkg).precompressed_br().precompressed_gzip())
+        .route_service(
+            "/sw.js",
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+                // A worker's policy is its script's: it may fetch from this site, nothing else.
+                .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(SERVICE_WORKER_CSP)))
+                .service(service_worker.precompressed_br().precompressed_gzip()),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

@@ -400,3 +400,47 @@ async fn the_month_dashboard_filters_and_says_who_has_not_acted() {
     let res = other.post(app.url("/admin/paminn")).form(&[("assistant", anna.as_str()), ("recipient", bo.as_str()), ("manad", month.as_str()), ("csrf", other.csrf.as_str()), ("idem", k.as_str())]).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+/// The phone's offline queue (app/offline/queue.js) sends a kept row with `x-bita-queue` and is
+/// told in JSON whether it was saved or why not; sending it again (a lost answer) stores nothing
+/// twice; a session that has ended is a 401, so the phone keeps the row.
+#[tokio::test]
+async fn a_row_sent_from_the_phones_queue_is_answered_in_json_and_stored_once() {
+    let app = spawn_app().await;
+    let cecilia = app.id("SELECT id FROM recipients WHERE first_name = 'Cecilia'").await.to_string();
+    let (anna, _) = app.login("anna").await;
+    let day = next_month_day(12);
+    let send = |start: &'static str, end: &'static str, key: String| {
+        let form = [("recipient", cecilia.clone()), ("date", day.clone()), ("start", start.into()), ("end", end.into()), ("kind", "aktiv".into()), ("csrf", anna.csrf.clone()), ("idem", key)];
+        anna.post(app.url("/assistent/rad")).header("x-bita-queue", "1").form(&form).send()
+    };
+    let before = app.count_rows().await;
+    let key = common::key();
+    let first = send("09:00", "11:00", key.clone()).await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let answer = json(first).await;
+    assert_eq!(answer["saved"], true, "{answer}");
+    assert_eq!(answer["notice"], "Tiden är sparad.");
+    assert_eq!(app.count_rows().await, before + 1);
+    // The answer was lost on the way; the phone sends it again: the same answer, one row.
+    let again = json(send("09:00", "11:00", key).await.unwrap()).await;
+    assert_eq!(again, answer);
+    assert_eq!(app.count_rows().await, before + 1);
+    // A row that overlaps (saved from another device meanwhile) is refused, with why.
+    let refused = json(send("10:00", "12:00", common::key()).await.unwrap()).await;
+    assert_eq!(refused["saved"], false);
+    assert!(refused["errors"][0].as_str().unwrap().contains("krockar"), "{refused}");
+    assert_eq!(app.count_rows().await, before + 1);
+    // Nothing was left in the session for the next page to say.
+    let (_, page) = app.page(&anna, "/assistent").await;
+    assert!(!page.contains("Tiden krockar"));
+    // Logged out: 401, and nothing stored.
+    app.post(&anna, "/logga-ut", &[]).await;
+    let status = send("13:00", "14:00", common::key()).await.unwrap().status();
+    assert!(status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN, "{status}");
+    assert_eq!(app.count_rows().await, before + 1);
+}
+
+async fn json(r: reqwest::Response) -> serde_json::Value {
+    serde_json::from_str(&r.text().await.unwrap()).unwrap()
+}

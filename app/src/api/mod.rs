@@ -198,6 +198,8 @@ pub struct RunningShiftView {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Me {
+    /// The user's id (never shown): the phone's offline queue keeps each row with who saved it.
+    pub user: i64,
     pub name: String,
     pub role: Role,
     pub tenant: String,

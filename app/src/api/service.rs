@@ -204,7 +204,7 @@ pub fn internal(e: impl std::fmt::Display) -> PageError {
 }
 
 pub fn me(cx: &Cx, c: &Caller) -> Me {
-    Me { name: c.display_name.clone(), role: c.role, tenant: c.tenant_name.clone(), csrf: cx.csrf.clone().unwrap_or_default() }
+    Me { user: c.user_id, name: c.display_name.clone(), role: c.role, tenant: c.tenant_name.clone(), csrf: cx.csrf.clone().unwrap_or_default() }
 }
 
 /// Today in Sweden.

@@ -44,6 +44,7 @@ pub fn AssistantPage() -> impl IntoView {
                                             <ul>{page.flash.skipped.iter().map(|(what, why)| view! { <li>{format!("{what}: {}", why.message(l))}</li> }).collect_view()}</ul>
                                         </div>
                                     })}
+                                    <OfflineQueue user=page.me.user />
                                     <ShiftCard running=page.running.clone() recipients=page.recipients.clone() errors=page.flash.shift_errors.clone() csrf=csrf.clone() />
                                     <section class="card" aria-labelledby="add-row-title">
                                         <h2 id="add-row-title">{form_title}</h2>
@@ -61,6 +62,26 @@ pub fn AssistantPage() -> impl IntoView {
                 })
             }}
         </Suspense>
+    }
+}
+
+/// The rows saved on the phone while it had no connection (`app/offline/page.js` fills it from
+/// IndexedDB and shows it; without the script it stays hidden). Its texts come from here, so the
+/// script carries none of its own.
+#[component]
+fn OfflineQueue(user: i64) -> impl IntoView {
+    let l = expect_context::<Locale>();
+    view! {
+        <section id="koade" class="card queue" hidden=true aria-labelledby="queue-title" data-user=user.to_string()
+            data-waiting=l.t(T::QueueWaiting) data-refused=l.t(T::QueueRefused) data-to-form=l.t(T::QueueToForm)
+            data-discard=l.t(T::QueueDiscard) data-sent=l.t(T::QueueSent) data-login=l.t(T::QueueLogin)
+            data-offline=l.t(T::QueueNoConnection) data-in-form=l.t(T::QueueInForm)>
+            <h2 id="queue-title">{l.t(T::QueueTitle)}</h2>
+            <p class="queue-status" role="status" aria-live="polite"></p>
+            <ul class="queue-rows"></ul>
+            <button type="button" class="button primary queue-send">{l.t(T::QueueSendNow)}</button>
+        </section>
+        <script type="module" src="/pkg/offline.js"></script>
     }
 }
 
