@@ -17,9 +17,11 @@ const NETWORK_WAIT_S = 6;
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
 
-// Only complete pages: never a redirect to the login page kept as if it were the month.
+// Only complete pages: never a redirect to the login page kept as if it were the month, nor a
+// page with a one-time message ("Tiden är sparad.") to be shown again offline.
 const onlyComplete = {
-  cacheWillUpdate: async ({ response }) => (response && response.status === 200 && !response.redirected ? response : null),
+  cacheWillUpdate: async ({ response }) =>
+    response && response.status === 200 && !response.redirected && !response.headers.has('x-bita-once') ? response : null,
 };
 // Offline, a month not kept on the phone shows the month that is.
 const anyMonth = {

@@ -104,6 +104,9 @@ pub fn now_unix() -> i64 {
     Utc::now().timestamp()
 }
 
+/// Marks a page that shows a one-time message (see [`Cx::take_flash`]).
+pub const ONE_TIME_HEADER: &str = "x-bita-once";
+
 impl Cx {
     pub async fn new(state: &ApiState, session: Session, client: Option<String>) -> Result<Self, PageError> {
         let user: Option<i64> = session.get(SESSION_USER).await.map_err(internal)?;
@@ -170,10 +173,18 @@ impl Cx {
                 }
             }
         };
-        match use_context::<RequestFlash>() {
+        let flash = match use_context::<RequestFlash>() {
             Some(cell) => cell.0.get_or_init(take).await.clone(),
             None => take().await,
+        };
+        // A page that says something once ("Tiden är sparad.") is not one for the phone's
+        // offline copy to show again later (app/offline/sw.js keeps pages without this header).
+        if flash != Flash::default() {
+            if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+                r.insert_header(axum::http::HeaderName::from_static(ONE_TIME_HEADER), axum::http::HeaderValue::from_static("1"));
+            }
         }
+        flash
     }
 
     pub async fn set_flash(&self, flash: Flash) {
