@@ -711,6 +711,21 @@ texts! {
     }
 }
 
+/// A domain value's name in the user's language (the domain crate has no text of its own).
+pub trait Label {
+    fn label(self, l: Locale) -> &'static str;
+}
+
+/// What is wrong and what to do, in the user's language.
+pub trait Message {
+    fn message(&self, l: Locale) -> String;
+}
+
+/// Why a form's value was refused, in the user's language (one fixed text per reason).
+pub trait Reason {
+    fn message(self, l: Locale) -> &'static str;
+}
+
 impl crate::api::export::VerifyProblem {
     /// What is wrong, naming the file where there is one.
     pub fn message(&self, l: Locale) -> String {
@@ -728,8 +743,8 @@ impl crate::api::export::VerifyProblem {
     }
 }
 
-impl TimeKind {
-    pub fn label(self, l: Locale) -> &'static str {
+impl Label for TimeKind {
+    fn label(self, l: Locale) -> &'static str {
         l.t(match self {
             TimeKind::Aktiv => T::KindAktiv,
             TimeKind::Vantetid => T::KindVantetid,
@@ -738,8 +753,8 @@ impl TimeKind {
     }
 }
 
-impl MonthStatus {
-    pub fn label(self, l: Locale) -> &'static str {
+impl Label for MonthStatus {
+    fn label(self, l: Locale) -> &'static str {
         l.t(match self {
             MonthStatus::Draft => T::StatusDraft,
             MonthStatus::Submitted => T::StatusSubmitted,
@@ -750,9 +765,9 @@ impl MonthStatus {
     }
 }
 
-impl RowError {
+impl Message for RowError {
     /// What is wrong and what to do, in the user's language.
-    pub fn message(&self, l: Locale) -> String {
+    fn message(&self, l: Locale) -> String {
         match self {
             RowError::RecipientMissing => l.t(T::ErrRecipientMissing).into(),
             RowError::NotAssigned => l.t(T::ErrNotAssigned).into(),
@@ -775,18 +790,18 @@ impl RowError {
     }
 }
 
-impl crate::domain::text::TextError {
-    pub fn message(self) -> T {
-        match self {
+impl From<crate::domain::text::TextError> for T {
+    fn from(e: crate::domain::text::TextError) -> T {
+        match e {
             crate::domain::text::TextError::TooLong => T::TextTooLong,
             crate::domain::text::TextError::ControlCharacters => T::TextBadChars,
         }
     }
 }
 
-impl crate::domain::register::RegError {
+impl Message for crate::domain::register::RegError {
     /// What is wrong and what to do, in the user's language.
-    pub fn message(&self, l: Locale) -> String {
+    fn message(&self, l: Locale) -> String {
         use crate::domain::register::{RegError, TextErrorKind};
         l.t(match self {
             RegError::PersonnummerInvalid => T::ErrRegPersonnummer,
@@ -805,8 +820,8 @@ impl crate::domain::register::RegError {
     }
 }
 
-impl crate::domain::settings::Problem {
-    pub fn message(self, l: Locale) -> &'static str {
+impl Reason for crate::domain::settings::Problem {
+    fn message(self, l: Locale) -> &'static str {
         use crate::domain::settings::Problem as P;
         l.t(match self {
             P::Missing => T::ErrRegMissing,
@@ -828,8 +843,8 @@ impl crate::domain::settings::Problem {
     }
 }
 
-impl crate::domain::register::AssignmentError {
-    pub fn message(self, l: Locale) -> &'static str {
+impl Reason for crate::domain::register::AssignmentError {
+    fn message(self, l: Locale) -> &'static str {
         use crate::domain::register::AssignmentError as E;
         l.t(match self {
             E::RecipientMissing => T::ErrAssignRecipient,
@@ -841,8 +856,8 @@ impl crate::domain::register::AssignmentError {
     }
 }
 
-impl crate::domain::register::DecisionFormError {
-    pub fn message(self, l: Locale) -> &'static str {
+impl Reason for crate::domain::register::DecisionFormError {
+    fn message(self, l: Locale) -> &'static str {
         use crate::domain::register::DecisionFormError as E;
         l.t(match self {
             E::Funder => T::ErrDecisionFunder,
@@ -858,8 +873,8 @@ impl crate::domain::register::DecisionFormError {
     }
 }
 
-impl RowField {
-    pub fn label(self, l: Locale) -> &'static str {
+impl Label for RowField {
+    fn label(self, l: Locale) -> &'static str {
         l.t(match self {
             RowField::Recipient => T::Recipient,
             RowField::Date => T::Date,
@@ -892,8 +907,8 @@ mod tests {
 
 use crate::domain::rules::{AbsenceKind, Finding, Severity, What};
 
-impl Severity {
-    pub fn label(self, l: Locale) -> &'static str {
+impl Label for Severity {
+    fn label(self, l: Locale) -> &'static str {
         match (self, l) {
             (Severity::Error, Locale::Sv) => "Fel",
             (Severity::Error, Locale::En) => "Error",
@@ -905,8 +920,8 @@ impl Severity {
     }
 }
 
-impl AbsenceKind {
-    pub fn label(self, l: Locale) -> &'static str {
+impl Label for AbsenceKind {
+    fn label(self, l: Locale) -> &'static str {
         match (self, l) {
             (AbsenceKind::Hospital, Locale::Sv) => "sjukhusvistelse",
             (AbsenceKind::Hospital, Locale::En) => "hospital stay",
@@ -920,16 +935,16 @@ impl AbsenceKind {
     }
 }
 
-impl Finding {
+impl Message for Finding {
     /// "V5 Varning: …" — which rule, how serious, what is wrong and what to do.
-    pub fn message(&self, l: Locale) -> String {
+    fn message(&self, l: Locale) -> String {
         format!("{:?} {}: {}", self.rule, self.severity.label(l), self.what.message(l))
     }
 }
 
-impl What {
+impl Message for What {
     /// What is wrong and what to do about it.
-    pub fn message(&self, l: Locale) -> String {
+    fn message(&self, l: Locale) -> String {
         let sv = l == Locale::Sv;
         match self {
             What::RecipientHasSamordningsnummer { recipient } => if sv {

@@ -4,7 +4,7 @@
 #![recursion_limit = "512"]
 
 pub mod api;
-pub mod domain;
+pub use engine as domain;
 pub mod i18n;
 pub mod ui;
 

@@ -1,9 +1,9 @@
 //! `cargo bench -p bench`: the working-time checks (V3 overlaps and V5) for 5,000 assistants
 //! × 4 months, and building every 3059 of those months with its canonical XML and SHA-256.
 
-use app::domain::fk::Tidsredovisning;
-use app::domain::rules::{check_assistant, RowRecord, RuleConfig};
-use app::domain::{ReportMonth, TimeRow};
+use engine::fk::Tidsredovisning;
+use engine::rules::{check_assistant, RowRecord, RuleConfig};
+use engine::{ReportMonth, TimeRow};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -31,7 +31,7 @@ fn engine(c: &mut Criterion) {
         })
     });
 
-    let (recipient, provider) = (app::domain::examples::recipient(), app::domain::examples::provider());
+    let (recipient, provider) = (engine::examples::recipient(), engine::examples::provider());
     let months: Vec<ReportMonth> = (1..=4).map(|m| ReportMonth::new(2026, m).unwrap()).collect();
     g.bench_function("build_all_3059_with_xml_and_sha256", |b| {
         b.iter(|| {

@@ -1,7 +1,7 @@
 //! A realistic data set for the engine benchmarks: 5,000 assistants × 4 months.
 
-use app::domain::rules::RowRecord;
-use app::domain::{examples, Assistant, Regime, RowInput};
+use engine::rules::RowRecord;
+use engine::{examples, Assistant, Regime, RowInput};
 use chrono::{Duration, NaiveDate};
 use std::collections::HashMap;
 

@@ -8,7 +8,7 @@ use app::api::changes::{self, idempotency_key};
 use app::api::service::{self, ClientAddr, Cx};
 use app::api::{Outcome, PageError};
 use app::domain::{ReportMonth, RowInput};
-use app::i18n::{Locale, T};
+use app::i18n::{Locale, Message, T};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};

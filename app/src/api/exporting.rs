@@ -271,7 +271,7 @@ pub async fn correct_month(cx: &Cx, month_key: &str, reason: &str, key: Option<&
     let reason = match crate::domain::text::clean_text(reason, crate::domain::text::MAX_TEXT) {
         Ok(r) if r.is_empty() => return Ok(error(back, T::CorrectionNeedsReason)),
         Ok(r) => r,
-        Err(e) => return Ok(error(back, e.message())),
+        Err(e) => return Ok(error(back, e.into())),
     };
     let from = record.status;
     if !matches!(from, MonthStatus::Attested | MonthStatus::Exported) {

@@ -1,11 +1,11 @@
 //! What each role may do, checked on the server for every call: tenant, role and relation
 //! come from the session and the database, never from ids the browser sends.
 
+use crate::i18n::{Label, Locale, T};
 use super::repo::{AuditEntry, Caller, MonthRecord, Repo, Store, StoredRow};
 use super::*;
 use crate::domain::rules::{preflight, MonthInput, MonthState, Preflight, RowRecord};
 use crate::domain::{MonthStatus, ReportMonth, Totals, TZ};
-use crate::i18n::{Locale, T};
 use chrono::Utc;
 use std::collections::HashMap;
 use std::sync::Arc;

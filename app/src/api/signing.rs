@@ -350,7 +350,7 @@ pub async fn decide_month(cx: &Cx, f: &DecisionForm<'_>, confirmation: Confirmat
     let reason = match clean_text(f.reason, MAX_TEXT) {
         Ok(r) if r.is_empty() => return Ok(keep_typed(T::RejectNeedsReason)),
         Ok(r) => r,
-        Err(e) => return Ok(keep_typed(e.message())),
+        Err(e) => return Ok(keep_typed(e.into())),
     };
     let snapshot: Vec<SnapshotRow> = doc.rows.iter().map(|r| SnapshotRow { row: row_view(r), marked: f.marked.contains(&r.id) }).collect();
     let marked: Vec<i64> = snapshot.iter().filter(|s| s.marked).map(|s| s.row.id).collect();
@@ -383,7 +383,7 @@ pub async fn return_month(cx: &Cx, month_key: &str, reason: &str, key: Option<&s
     let reason = match clean_text(reason, MAX_TEXT) {
         Ok(r) if r.is_empty() => return Ok(keep_typed(T::RejectNeedsReason)),
         Ok(r) => r,
-        Err(e) => return Ok(keep_typed(e.message())),
+        Err(e) => return Ok(keep_typed(e.into())),
     };
     if record.status != MonthStatus::Approved {
         return Ok(error(back, if matches!(record.status, MonthStatus::Attested | MonthStatus::Exported) { T::ReturnTooLate } else { T::NotAllowed }));

@@ -1,10 +1,10 @@
 //! The administrator's page: the month's status per recipient and assistant, CSV download.
 
+use crate::i18n::{Label, Locale, T};
 use super::{month_query, FlashMessages, FormKeys, Layout, MonthNav, PageFailure};
 use crate::api;
 use crate::domain::rules::Severity;
 use crate::domain::{MonthStatus, TimeKind};
-use crate::i18n::{Locale, T};
 use leptos::prelude::*;
 
 #[component]

@@ -1,10 +1,10 @@
 //! The assistant's page: add a time row, see the month per recipient, submit it.
 
+use crate::i18n::{Label, Locale, Message, T};
 use super::{month_query, FlashMessages, FormKeys, Layout, MonthNav, PageFailure};
 use crate::api::{self, MonthView, Person, RunningShiftView};
 use crate::domain::rules::{blocks_saving, check_row, RowFacts, RowRecord, RuleConfig};
 use crate::domain::{MonthStatus, ReportMonth, RowError, RowField, RowInput, TimeKind};
-use crate::i18n::{Locale, T};
 use super::month::{FindingsList, RowCards, TotalsList};
 use leptos::prelude::*;
 

@@ -3,10 +3,10 @@
 //! audited "show personnummer", representatives, absences, the invitation link to hand over.
 //! Plain forms: everything works without JavaScript.
 
+use crate::i18n::{Locale, Reason, T};
 use super::FormKeys;
 use crate::api::{AbsenceView, RepresentativeView};
 use crate::domain::settings::{absence_kind_code, AbsenceInput, Capacity, FieldError, RepresentativeInput};
-use crate::i18n::{Locale, T};
 use leptos::prelude::*;
 
 /// The invitation link to hand over, shown once, and whether it was e-mailed.

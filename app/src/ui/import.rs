@@ -2,10 +2,10 @@
 //! the report says per line what would be created or changed and what is wrong (line,
 //! column, why); then import all of it, or nothing. Works without JavaScript.
 
+use crate::i18n::{Locale, Message, Reason, T};
 use super::{FlashMessages, FormKeys, Layout, PageFailure};
 use crate::api;
 use crate::domain::import::{ImportKind, ImportProblem, LineResult};
-use crate::i18n::{Locale, T};
 use leptos::prelude::*;
 
 fn kind_label(k: ImportKind, l: Locale) -> &'static str {

@@ -4,12 +4,12 @@
 //! part of BITA: every control has a visible label, errors sit next to their field and are
 //! announced, and everything works with the keyboard alone and without JavaScript.
 
+use crate::i18n::{Label, Locale, T};
 use super::month::{FindingsList, RowCards, TotalsList};
 use super::{FlashMessages, FormKeys, Layout, PageFailure};
 use crate::api::review::{self, ClaimPage, ClaimState, ReviewPage, RowChange, SignatureView, StartPage};
 use crate::api::RowView;
 use crate::domain::{MonthStatus, TimeKind};
-use crate::i18n::{Locale, T};
 use leptos::prelude::*;
 
 fn query(name: &str) -> Option<String> {

@@ -1,11 +1,11 @@
 //! The administrator's register pages: the assistants' list (search, paging, cards on a
 //! phone) and the assistant form. Plain forms: everything works without JavaScript.
 
+use crate::i18n::{Locale, Message, Reason, T};
 use super::{FlashMessages, FormKeys, Layout, PageFailure};
 use crate::api::{self, AssignmentView, AssistantListItem, Person};
 use crate::domain::register::{AssignmentError, AssignmentInput};
 use crate::domain::register::{AssistantInput, RegError, RegField};
-use crate::i18n::{Locale, T};
 use leptos::prelude::*;
 
 fn query_param(name: &str) -> Option<String> {

@@ -9,9 +9,9 @@
 //! Run: `cargo build --release -p bench --bin month_export && /usr/bin/time -v target/release/month_export`.
 
 use app::api::review::{SignatureView, SignerCapacity};
-use app::domain::fk::{FrozenParts, Rakning, Tidsredovisning};
-use app::domain::rules::{preflight, MonthInput, MonthState, RowRecord, RuleConfig};
-use app::domain::{examples, Assistant, Decision, Funder, Granted, MonthStatus, Personnummer, Recipient, Regime, ReportMonth, RowInput, TimeRow};
+use engine::fk::{FrozenParts, Rakning, Tidsredovisning};
+use engine::rules::{preflight, MonthInput, MonthState, RowRecord, RuleConfig};
+use engine::{examples, Assistant, Decision, Funder, Granted, MonthStatus, Personnummer, Recipient, Regime, ReportMonth, RowInput, TimeRow};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::time::Instant;
@@ -45,7 +45,7 @@ fn main() {
         })
         .collect();
     let decisions: Vec<Decision> = (0..RECIPIENTS)
-        .map(|r| Decision { recipient: r, funder: if r % 10 == 0 { Funder::Lss } else { Funder::Sfb }, granted: Granted::PerMonth(app::domain::Minutes(744 * 60)), valid_from: d(1), valid_to: NaiveDate::from_ymd_opt(2030, 12, 31).unwrap(), vantetid_allowed: true, beredskap_allowed: true, double_assistance: true, raised_rate: None })
+        .map(|r| Decision { recipient: r, funder: if r % 10 == 0 { Funder::Lss } else { Funder::Sfb }, granted: Granted::PerMonth(engine::Minutes(744 * 60)), valid_from: d(1), valid_to: NaiveDate::from_ymd_opt(2030, 12, 31).unwrap(), vantetid_allowed: true, beredskap_allowed: true, double_assistance: true, raised_rate: None })
         .collect();
     // 30 rows per assistant: each of the five takes one fifth of the day on 30 days
     // (day shifts, an evening, a night of waiting time across midnight, standby).
@@ -84,7 +84,7 @@ fn main() {
         let parts: Vec<FrozenParts<'_>> = reports[(r * PER_RECIPIENT) as usize..((r + 1) * PER_RECIPIENT) as usize].iter().map(|(a, parts, _)| FrozenParts { assistant_personnummer: assistants[a].personnummer.full(), parts }).collect();
         let rakning = Rakning::build(month, &recipients[&r], &provider, &parts, false, &[]);
         let xml = rakning.to_xml();
-        let sha = app::domain::fk::sha256_hex(&xml);
+        let sha = engine::fk::sha256_hex(&xml);
         let facts = export::frozen::claim(&xml).expect("claim");
         let erak = export::claims::erak(&facts, &recipients[&r].name(), &signature("x", &sha), &sha);
         claims.push((r, xml, sha, erak));

@@ -1,36 +1,15 @@
-//! The validation engine: rules V1–V10 of the domain brief. Each rule is a function with an id,
-//! a severity (configurable where the brief says so), the rows it concerns and a message in
-//! Swedish and English (see `crate::i18n`). Pure: the phone and the server run the same code.
+//! The validation engine: rules V1–V10 of the domain brief. Each rule is a function giving
+//! findings ([`crate::finding`]): an id, a severity (configurable where the brief says so), the
+//! rows concerned and the facts, which the app words in Swedish or English (`app::i18n`).
+//! Pure: the phone and the server run the same code.
 
 use super::people::{AssistantId, RecipientId};
+pub use super::finding::{AbsenceKind, Finding, RuleId, Severity, What};
 use super::row::midnight_utc;
 use super::{Assistant, Decision, Minutes, MonthStatus, ReportMonth, Recipient, Regime, TimeKind, TimeRow, Totals};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Severity {
-    /// Blocks saving (for a row) or export (for a month).
-    Error,
-    /// Shown and must be looked at; does not block.
-    Warning,
-    Info,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum RuleId {
-    V1,
-    V2,
-    V3,
-    V4,
-    V5,
-    V6,
-    V7,
-    V8,
-    V9,
-    V10,
-}
 
 /// A stored row as the rules see it.
 #[derive(Clone, Debug)]
@@ -41,72 +20,9 @@ pub struct RowRecord {
     pub row: TimeRow,
 }
 
-/// What a rule found.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Finding {
-    pub rule: RuleId,
-    pub severity: Severity,
-    /// The rows concerned (empty for month-level findings).
-    pub rows: Vec<i64>,
-    pub what: What,
-    /// The register entries it concerns, where known (for links to fix it).
-    #[serde(default)]
-    pub assistant: Option<AssistantId>,
-    #[serde(default)]
-    pub recipient: Option<RecipientId>,
-}
-
 /// Tags findings with the register entries they concern.
 fn about(findings: Vec<Finding>, assistant: Option<AssistantId>, recipient: Option<RecipientId>) -> impl Iterator<Item = Finding> {
     findings.into_iter().map(move |f| Finding { assistant: f.assistant.or(assistant), recipient: f.recipient.or(recipient), ..f })
-}
-
-/// The facts of a finding; `crate::i18n` turns them into a message that says what to do.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum What {
-    /// V1: a recipient must have a personnummer, not a samordningsnummer.
-    RecipientHasSamordningsnummer { recipient: String },
-    /// V1: a malformed number met at the boundary.
-    PersonnummerInvalid { who: String },
-    /// V2: no 3066 / E-IOA notice to FK for this assistant and recipient, or it is later than the row.
-    NotNotified { assistant: String, recipient: String, notified: Option<NaiveDate> },
-    UnderAge { assistant: String, age: i32 },
-    /// The assistant's number carries no birth date and none is entered.
-    BirthDateMissing { assistant: String },
-    OutsideEea { assistant: String },
-    /// V2: the notice was made the same day as the row: time before it is not paid.
-    NotifiedSameDay { assistant: String, recipient: String, notified: NaiveDate },
-    /// V2, shown not blocked.
-    Relative { assistant: String, recipient: String },
-    /// V3.
-    OutsideMonth { month: ReportMonth },
-    Overlap { date: NaiveDate },
-    /// V4.
-    KindNotGranted { kind: TimeKind },
-    NoDecision { date: NaiveDate },
-    /// V5.
-    ShiftTooLong { minutes: Minutes, limit: Minutes },
-    /// AB bilaga J: a pass of active work only, start to end with its breaks, over 13 h.
-    PassTooLong { minutes: Minutes, limit: Minutes },
-    RestAfterShiftTooShort { rest: Minutes, shift: Minutes },
-    DailyRestMissing { date: NaiveDate },
-    WeeklyRestMissing { from: NaiveDate },
-    AverageTooHigh { per_week: Minutes, limit: Minutes, from: NaiveDate, to: NaiveDate },
-    /// V6.
-    GrantApproaching { used: Minutes, granted: Minutes, from: NaiveDate, to: NaiveDate },
-    GrantExceeded { used: Minutes, granted: Minutes, from: NaiveDate, to: NaiveDate },
-    /// V7.
-    DoubleWithoutGrant { date: NaiveDate },
-    /// V8.
-    DuringAbsence { kind: AbsenceKind, date: NaiveDate },
-    HospitalStayTooLong { from: NaiveDate, days: i64 },
-    /// V9.
-    MonthNotReady { assistant: String, recipient: String, status: MonthStatus },
-    RakningIncomplete { recipient: String },
-    /// V9 until the 3057 signing flow exists: a finding of its own that the flow will clear.
-    RakningNotSigned { recipient: String },
-    /// V10.
-    Deadline { deadline: NaiveDate, days_left: i64 },
 }
 
 /// Where the brief leaves a choice, it is a setting (brief: make uncertain rules configurable).
@@ -148,14 +64,6 @@ impl Default for RuleConfig {
             max_active_pass: Minutes(13 * 60),
         }
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum AbsenceKind {
-    Hospital,
-    School,
-    DailyActivity,
-    Childcare,
 }
 
 /// A period when the recipient is in hospital, school, daily activity or childcare (V8).

@@ -66,7 +66,7 @@ pub fn left_running(started: DateTime<Utc>, now: DateTime<Utc>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Minutes;
+    use crate::Minutes;
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -83,7 +83,7 @@ mod tests {
         assert!(recent_clock_time("25:00", now).is_err());
         assert!(recent_clock_time("kl 8", now).is_err());
         // The spring night: 02:30 does not exist on 29 March 2026.
-        assert_eq!(recent_clock_time("02:30", utc("2026-03-29T02:00:00Z")), Err(RowError::TimeNonexistent(crate::domain::RowField::Start)));
+        assert_eq!(recent_clock_time("02:30", utc("2026-03-29T02:00:00Z")), Err(RowError::TimeNonexistent(crate::RowField::Start)));
         // The autumn night, at 02:40 winter time: 02:30 is the second pass (10 minutes ago).
         assert_eq!(recent_clock_time("02:30", utc("2026-10-25T01:40:00Z")).unwrap(), utc("2026-10-25T01:30:00Z"));
         // At 02:40 summer time (the first pass), 02:30 is 10 minutes ago too.

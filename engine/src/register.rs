@@ -617,7 +617,7 @@ mod recipient_tests {
     fn a_decision_is_parsed_with_hours_in_swedish_and_periods_of_at_most_six_months() {
         let i = DecisionInput { funder: "sfb".into(), granted_per: "period".into(), granted_hours: "600,5".into(), period_months: "6".into(), valid_from: "2026-01-01".into(), valid_to: "2026-12-31".into(), ..Default::default() };
         let d = i.parse(1).unwrap();
-        assert_eq!(d.granted, crate::domain::Granted::PerPeriod { minutes: crate::domain::Minutes(36030), months: 6 });
+        assert_eq!(d.granted, crate::Granted::PerPeriod { minutes: crate::Minutes(36030), months: 6 });
         let bad = DecisionInput { period_months: "7".into(), valid_to: "2025-01-01".into(), granted_hours: "x".into(), ..i };
         let errors = bad.parse(1).unwrap_err();
         assert!(errors.contains(&DecisionFormError::Hours) && errors.contains(&DecisionFormError::PeriodMonths), "{errors:?}");

@@ -4,38 +4,11 @@
 //! night across a daylight-saving change counts the hours actually worked (FK's own example:
 //! 00:00–04:00 the night summer time ends is 5 hours). The clock times are never adjusted.
 
+pub use super::kind::TimeKind;
 use super::{Minutes, TZ};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-
-/// The three kinds of time FK knows. Each row is exactly one of them (rule V4).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum TimeKind {
-    /// Aktiv tid: counts 1:1 for payment.
-    Aktiv,
-    /// Väntetid (formerly "jour"): counts 1/4 for payment.
-    Vantetid,
-    /// Beredskap (standby): counts 1/7 for payment.
-    Beredskap,
-}
-
-impl TimeKind {
-    pub const ALL: [TimeKind; 3] = [TimeKind::Aktiv, TimeKind::Vantetid, TimeKind::Beredskap];
-
-    /// The stable code used in forms, the database and CSV.
-    pub fn code(self) -> &'static str {
-        match self {
-            TimeKind::Aktiv => "aktiv",
-            TimeKind::Vantetid => "vantetid",
-            TimeKind::Beredskap => "beredskap",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == s)
-    }
-}
 
 /// Which of the two 02:00–02:59 the night summer time ends: the first (still summer time,
 /// CEST) or the second (winter time, CET). Asked for only when a time is ambiguous.
@@ -136,7 +109,7 @@ impl RowField {
     }
 }
 
-/// Why a row cannot be saved. Messages live in [`crate::i18n`].
+/// Why a row cannot be saved. Messages live in the app (`app::i18n`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RowError {
     RecipientMissing,
@@ -163,7 +136,7 @@ pub enum RowError {
     /// No decision on assistance covers the date.
     NoDecision,
     /// An error-level finding of the rules engine (V2, V4, V5, …).
-    Rule(super::rules::Finding),
+    Rule(super::finding::Finding),
 }
 
 impl RowError {
@@ -176,9 +149,9 @@ impl RowError {
             RowError::Overlap { .. } => RowField::Start,
             RowError::KindInvalid => RowField::Kind,
             RowError::Rule(f) => match f.rule {
-                super::rules::RuleId::V2 => RowField::Recipient,
-                super::rules::RuleId::V4 => RowField::Kind,
-                super::rules::RuleId::V5 => RowField::End,
+                super::finding::RuleId::V2 => RowField::Recipient,
+                super::finding::RuleId::V4 => RowField::Kind,
+                super::finding::RuleId::V5 => RowField::End,
                 _ => RowField::Date,
             },
         }

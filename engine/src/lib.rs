@@ -1,12 +1,16 @@
 //! The domain: pure types and rules of Swedish personal-assistance time reporting.
-//! No IO, no async, no framework: the phone (wasm) and the server run the very same checks.
+//! No IO, no async, no framework and no UI text: the phone (wasm) and the server run the very
+//! same checks; what a finding or an error says in Swedish or English is the caller's
+//! (`app::i18n`). The app re-exports this crate as `app::domain`.
 
 pub mod audit;
 pub mod clock;
 pub mod decision;
 pub mod examples;
+pub mod finding;
 pub mod fk;
 pub mod import;
+pub mod kind;
 pub mod month;
 pub mod password;
 pub mod people;

@@ -16,7 +16,6 @@
 use super::people::{Employer, Provider};
 use super::row::DayPart;
 use super::{Assistant, Minutes, Organisationsnummer, Recipient, ReportMonth, TimeKind, TimeRow, Totals};
-use crate::i18n::{Locale, T};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -255,11 +254,6 @@ impl Tidsredovisning {
     pub fn signing_payload(&self) -> String {
         format!("{}:{}", self.id, self.sha256())
     }
-
-    /// A human-readable totals summary.
-    pub fn summary(&self, l: Locale) -> String {
-        totals_summary(&self.totals(), l)
-    }
 }
 
 /// A writer of canonical XML (C14N 1.0) for the subset BITA writes: elements with text, one
@@ -309,16 +303,6 @@ impl Xml {
         }
         self.close(name);
     }
-}
-
-/// Totals per kind and payable hours, one line each, in the user's language.
-pub fn totals_summary(t: &Totals, l: Locale) -> String {
-    let mut s = String::new();
-    for k in TimeKind::ALL {
-        s.push_str(&format!("{}: {}\n", k.label(l), t.get(k)));
-    }
-    s.push_str(&format!("{}: {:.2} h\n", l.t(T::PayableHours), t.payable_hours().round_dp(2)));
-    s
 }
 
 /// A hospital stay in the month, as the 3057 asks for it. The register records stays by day,
@@ -373,7 +357,7 @@ pub struct Activities {
 /// Who signs the räkning for the recipient: capacity code and name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Foretradare {
-    pub capacity: crate::domain::settings::Capacity,
+    pub capacity: crate::settings::Capacity,
     pub name: String,
 }
 
@@ -448,10 +432,6 @@ impl Rakning {
         }
     }
 
-    pub fn summary(&self, l: Locale) -> String {
-        totals_summary(&self.totals, l)
-    }
-
     /// Hours per kind as FK's form wants them: whole hours and minutes.
     pub fn hours(&self, kind: TimeKind) -> Minutes {
         self.totals.get(kind)
@@ -513,7 +493,7 @@ impl Rakning {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{examples, Regime, RowInput};
+    use crate::{examples, Regime, RowInput};
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -583,7 +563,7 @@ mod tests {
         assert!(xml.contains("<kollektivavtal>true</kollektivavtal>"));
         // A samordningsnummer goes in its own element, never in personnummer.
         let (recipient, mut assistant, provider) = fixture();
-        assistant.personnummer = crate::domain::Personnummer::parse("197010632391").unwrap();
+        assistant.personnummer = crate::Personnummer::parse("197010632391").unwrap();
         let r = Tidsredovisning::build(ID, ReportMonth::parse("2026-10").unwrap(), &recipient, &assistant, &provider, &[]).unwrap();
         let xml = String::from_utf8(r.to_xml()).unwrap();
         assert!(xml.contains("<assistent><samordningsnummer>197010632391</samordningsnummer><fornamn>"), "{xml}");
@@ -685,7 +665,7 @@ mod tests {
         let r = Rakning::build(ReportMonth::parse("2026-10").unwrap(), &recipient, &provider, &reports, false, &[(d("2026-10-24"), d("2026-10-26"))]);
         assert_eq!(r.antal_assistenter, 2);
         assert_eq!(r.hours(TimeKind::Aktiv), Minutes(2 * 1650));
-        assert!(r.summary(Locale::Sv).contains("Aktiv tid: 55 h 00 min"));
+        assert_eq!(r.hours(TimeKind::Aktiv).to_string(), "55 h 00 min");
         let stay = &r.sjukhusvistelser[0];
         // 24 Oct 22–24 (2 h) and 25 Oct 00–04 (5 real hours) aktiv, 25 Oct 04–08 väntetid, twice.
         assert_eq!((stay.totals.aktiv, stay.totals.vantetid, stay.assistance_given), (Minutes(2 * 420), Minutes(2 * 240), true));

@@ -1,7 +1,7 @@
 //! Worked examples for V1–V10; each says how the expected result was computed by hand.
 
 use super::*;
-use crate::domain::{Funder, Granted, Personnummer, RowInput};
+use crate::{Funder, Granted, Personnummer, RowInput};
 use chrono::NaiveDate;
 
 fn d(s: &str) -> NaiveDate {

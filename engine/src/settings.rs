@@ -443,7 +443,7 @@ mod tests {
 
     #[test]
     fn raised_amount_is_checked_against_each_year_with_a_standard() {
-        let rates = crate::domain::RateTable::with_known_years();
+        let rates = crate::RateTable::with_known_years();
         // 332,60 × 1,12 = 372,512
         assert!(!raised_rate_too_high(Decimal::new(37251, 2), d("2024-01-01"), d("2024-12-31"), &rates));
         assert!(raised_rate_too_high(Decimal::new(37252, 2), d("2024-01-01"), d("2024-12-31"), &rates));
