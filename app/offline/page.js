@@ -26,14 +26,9 @@ function start(panel) {
   // A page shown from the phone's copy carries the keys of forms already sent: every form
   // gets a fresh key, so two rows saved offline are two rows.
   for (const input of document.querySelectorAll('input[name=idem]')) input.value = crypto.randomUUID();
-  if (form && form.getAttribute('action') === '/assistent/rad') {
-    const who = document.createElement('input');
-    who.type = 'hidden';
-    who.name = 'bita_user';
-    who.value = user;
-    form.append(who);
-    form.addEventListener('input', () => { typed = true; });
-  }
+  // (The form's `bita_user` field, whose rows these are, is rendered by the server outside the
+  // form's island: nothing here changes the island's markup before it hydrates.)
+  if (form) form.addEventListener('input', () => { typed = true; });
 
   const field = (name) => form && form.elements.namedItem(name);
   const kindLabel = (kind) => {

@@ -1,7 +1,6 @@
 // Accessibility (axe, WCAG 2.1 AA rules) and the language switch.
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test } from "@playwright/test";
-import { login } from "./helpers";
+import { expect, test, login } from "./helpers";
 
 async function axe(page: import("@playwright/test").Page) {
   const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();

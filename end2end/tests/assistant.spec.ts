@@ -1,7 +1,6 @@
 // Issue 11 (first steps): on a phone, with and without JavaScript, the assistant changes a
 // row of a draft month, submits it, takes it back to correct it and submits again.
-import { expect, test } from "@playwright/test";
-import { fitsNarrowScreen, login, monthFromNow, report } from "./helpers";
+import { expect, test, fitsNarrowScreen, login, monthFromNow, report } from "./helpers";
 
 test("an assistant changes a row and takes a submitted month back", async ({ page }, info) => {
   // A month and a recipient no other test reports Anna's time for.

@@ -5,11 +5,11 @@
 // 3059 and 3057 PDFs and of the filled FK forms, and renders a PDF page to PNG. A month that
 // fails preflight is refused first, with links to the fixes.
 import AxeBuilder from "@axe-core/playwright";
-import { expect, Page, test } from "@playwright/test";
+import { Page } from "@playwright/test";
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { approveMonth, login, logout, monthFromNow, PASSWORD, report } from "./helpers";
+import { expect, test, approveMonth, login, logout, monthFromNow, PASSWORD, report } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "../..");
 const SERVER = path.resolve(ROOT, process.env.BITA_SERVER_BIN ?? "target/debug/server");

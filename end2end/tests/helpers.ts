@@ -1,4 +1,28 @@
-import { expect, Page, test } from "@playwright/test";
+import { expect, Page, test as base } from "@playwright/test";
+
+/**
+ * Playwright's `test`, with what the browser said along the way: uncaught errors (a panicking
+ * island) and console errors of every page of the test's context are printed when a test fails,
+ * so a failure seen only in CI explains itself.
+ */
+export const test = base.extend<{ browserLog: void }>({
+  browserLog: [
+    async ({ context }, use, testInfo) => {
+      const log: string[] = [];
+      const watch = (page: Page) => {
+        page.on("pageerror", (e) => log.push(`[pageerror] ${page.url()}: ${e.message}`));
+        page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") log.push(`[console.${m.type()}] ${page.url()}: ${m.text()}`); });
+      };
+      context.pages().forEach(watch);
+      context.on("page", watch);
+      context.on("serviceworker", (w) => log.push(`[serviceworker] ${w.url()}`));
+      await use();
+      if (testInfo.status !== testInfo.expectedStatus && log.length) console.log(`browser log of "${testInfo.title}":\n${log.join("\n")}`);
+    },
+    { auto: true },
+  ],
+});
+export { expect };
 
 export const PASSWORD = "bita-demo";
 

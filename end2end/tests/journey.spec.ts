@@ -4,8 +4,8 @@
 // the dashboard shows the month; a CSV import (a dry run with a bad line, then a clean file);
 // the approved reports are attested in bulk. Phone and desktop, with and without JavaScript.
 import AxeBuilder from "@axe-core/playwright";
-import { expect, Page, test } from "@playwright/test";
-import { approveMonth, login, logout, monthFromNow } from "./helpers";
+import { Page } from "@playwright/test";
+import { expect, test, approveMonth, login, logout, monthFromNow } from "./helpers";
 
 // Per project its own people (the projects share one database).
 const PEOPLE: Record<string, { r: string; a: string; imp: string; tag: string }> = {

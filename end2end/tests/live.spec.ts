@@ -1,6 +1,5 @@
 // With JavaScript, the add-row form checks as you type with the same domain rules as the server.
-import { expect, test } from "@playwright/test";
-import { login } from "./helpers";
+import { expect, test, login } from "./helpers";
 
 test("the form explains a bad end time before it is sent, and shows the duration", async ({ page }, info) => {
   test.skip(info.project.name !== "phone", "needs JavaScript");

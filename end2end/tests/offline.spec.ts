@@ -3,8 +3,8 @@
 // and after the tab is closed, and arrive exactly once each when the connection returns. A row
 // the server refuses when it arrives (another device saved an overlapping row meanwhile) comes
 // back with the reason and the typed values.
-import { BrowserContext, expect, Page, test } from "@playwright/test";
-import { fitsNarrowScreen, login, monthFromNow } from "./helpers";
+import { BrowserContext, Page } from "@playwright/test";
+import { expect, test, fitsNarrowScreen, login, monthFromNow } from "./helpers";
 
 test.skip(({ javaScriptEnabled }) => !javaScriptEnabled, "offline needs the page's script and its service worker");
 

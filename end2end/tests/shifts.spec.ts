@@ -2,8 +2,8 @@
 // time and clocks out; reports a night shift across midnight and FK's DST night; copies last
 // week's shifts; types the add-row form before the page's script has arrived; and corrects a
 // month the recipient returned after approving it. Nothing wider than 320 px.
-import { expect, Page, test } from "@playwright/test";
-import { approveMonth, fitsNarrowScreen, login, logout, monthFromNow } from "./helpers";
+import { Page } from "@playwright/test";
+import { expect, test, approveMonth, fitsNarrowScreen, login, logout, monthFromNow } from "./helpers";
 
 const noJs = () => test.info().project.name.endsWith("no-js");
 

@@ -6,8 +6,8 @@
 // 200 % text without sideways scrolling. On the desktop, the recipient's flow with the keyboard
 // alone.
 import AxeBuilder from "@axe-core/playwright";
-import { expect, Locator, Page, test } from "@playwright/test";
-import { approveMonth, fitsNarrowScreen, login, logout, monthFromNow, PASSWORD, report } from "./helpers";
+import { Locator, Page } from "@playwright/test";
+import { expect, test, approveMonth, fitsNarrowScreen, login, logout, monthFromNow, PASSWORD, report } from "./helpers";
 
 // Each project its own month (the projects share one database and its demo people).
 const MONTH: Record<string, number> = { phone: 0, "phone-no-js": -1, desktop: 1 };

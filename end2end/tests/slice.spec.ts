@@ -1,7 +1,6 @@
 // The thin slice through all three roles, on a phone, with and without JavaScript:
 // the assistant reports and submits, the recipient approves, the administrator follows up.
-import { expect, test } from "@playwright/test";
-import { fitsNarrowScreen, login, logout, monthFromNow, PASSWORD } from "./helpers";
+import { expect, test, fitsNarrowScreen, login, logout, monthFromNow, PASSWORD } from "./helpers";
 
 test("assistant reports, recipient approves, admin sees it and downloads CSV", async ({ page }, info) => {
   // Each project works in a month of its own so the runs do not meet.

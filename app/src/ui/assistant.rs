@@ -81,6 +81,9 @@ fn OfflineQueue(user: i64) -> impl IntoView {
             <ul class="queue-rows"></ul>
             <button type="button" class="button primary queue-send">{l.t(T::QueueSendNow)}</button>
         </section>
+        // Whose row a post kept on the phone is (the server ignores it). Joined to the form by
+        // its id from out here, so no script adds anything inside the form's island.
+        <input type="hidden" name="bita_user" form="row-form" value=user.to_string() />
         <script type="module" src="/pkg/offline.js"></script>
     }
 }
@@ -375,7 +378,7 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, ru
     let described = |f: RowField| format!("err-{}", f.name());
 
     view! {
-        <form method="post" action=if editing.is_some() { "/assistent/rad/andra" } else { "/assistent/rad" } class="stack row-form" novalidate on:submit=on_submit>
+        <form method="post" action=if editing.is_some() { "/assistent/rad/andra" } else { "/assistent/rad" } class="stack row-form" id="row-form" novalidate on:submit=on_submit>
             <input type="hidden" name="csrf" value=csrf />
             <input type="hidden" name="idem" value=form_key />
             {editing.map(|id| view! { <input type="hidden" name="rad" value=id.to_string() /> })}
