@@ -33,7 +33,7 @@ async fn import_bench(dir: &std::path::Path) {
     let url = format!("sqlite://{}/import.db", dir.display());
     let pool = server::db::connect(&url).await.unwrap();
     server::demo::seed(&pool, app::api::service::today()).await.unwrap();
-    let repo = server::db::SqliteRepo { pool: pool.clone() };
+    let repo = server::db::DbRepo { pool: pool.clone() };
     let mut csv = String::from("personnummer;förnamn;efternamn;telefon;arbetstid;dygnspass\n");
     for i in 0..10_000 {
         csv.push_str(&format!("{};Förnamn{i};Efternamn{i};070-{i};ab_bilaga_j;nej\n", personnummer(i)));
@@ -52,7 +52,7 @@ async fn import_bench(dir: &std::path::Path) {
     let report = app::api::import::run(&mut db, 1, kind, csv.as_bytes(), today).await.unwrap();
     db.finish().await.unwrap();
     let import = t.elapsed();
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM assistants").fetch_one(&pool).await.unwrap();
+    let n: i64 = server::db::sql::query("SELECT COUNT(*) FROM assistants").scalar(&mut pool.conn().await.unwrap()).await.unwrap();
     println!("import: 10,000 assistant lines ({} bytes): dry run {:.0} ms, import {:.0} ms ({} lines, {n} assistants stored)", csv.len(), dry.as_secs_f64() * 1e3, import.as_secs_f64() * 1e3, report.lines.len());
     // The same file again: every line unchanged.
     let t = Instant::now();
@@ -71,13 +71,13 @@ async fn dashboard_bench(dir: &std::path::Path) {
     // 1,000 recipients with a decision, each with one assistant reporting 20 day shifts.
     let mut pairs = vec![];
     for i in 0..1000 {
-        let r: i64 = sqlx::query_scalar("INSERT INTO recipients (tenant_id, personnummer, first_name, last_name) VALUES (1, $1, 'Brukare', $2) RETURNING id").bind(personnummer(20_000 + i)).bind(format!("B{i:04}")).fetch_one(&pool).await.unwrap();
-        let a: i64 = sqlx::query_scalar("INSERT INTO assistants (tenant_id, personnummer, first_name, last_name) VALUES (1, $1, 'Assistent', $2) RETURNING id").bind(personnummer(40_000 + i)).bind(format!("A{i:04}")).fetch_one(&pool).await.unwrap();
-        sqlx::query("INSERT INTO decisions (tenant_id, recipient_id, funder, granted_per, granted_minutes, valid_from, valid_to, vantetid_allowed) VALUES (1, $1, 'sfb', 'month', 9600, '2024-01-01', '2030-12-31', 1)").bind(r).execute(&pool).await.unwrap();
-        sqlx::query("INSERT INTO assignments (tenant_id, assistant_id, recipient_id, valid_from, fk_notified_on) VALUES (1, $1, $2, '2024-01-01', '2024-01-01')").bind(a).bind(r).execute(&pool).await.unwrap();
+        let r: i64 = server::db::sql::query("INSERT INTO recipients (tenant_id, personnummer, first_name, last_name) VALUES (1, $1, 'Brukare', $2) RETURNING id").bind(personnummer(20_000 + i)).bind(format!("B{i:04}")).scalar::<i64>(&mut pool.conn().await.unwrap()).await.unwrap();
+        let a: i64 = server::db::sql::query("INSERT INTO assistants (tenant_id, personnummer, first_name, last_name) VALUES (1, $1, 'Assistent', $2) RETURNING id").bind(personnummer(40_000 + i)).bind(format!("A{i:04}")).scalar::<i64>(&mut pool.conn().await.unwrap()).await.unwrap();
+        server::db::sql::query("INSERT INTO decisions (tenant_id, recipient_id, funder, granted_per, granted_minutes, valid_from, valid_to, vantetid_allowed) VALUES (1, $1, 'sfb', 'month', 9600, '2024-01-01', '2030-12-31', 1)").bind(r).execute(&mut pool.conn().await.unwrap()).await.unwrap();
+        server::db::sql::query("INSERT INTO assignments (tenant_id, assistant_id, recipient_id, valid_from, fk_notified_on) VALUES (1, $1, $2, '2024-01-01', '2024-01-01')").bind(a).bind(r).execute(&mut pool.conn().await.unwrap()).await.unwrap();
         pairs.push((a, r));
     }
-    let repo = server::db::SqliteRepo { pool: pool.clone() };
+    let repo = server::db::DbRepo { pool: pool.clone() };
     let mut db = repo.write().await.unwrap();
     for (a, r) in pairs {
         let mut day = month.first_day();

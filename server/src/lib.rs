@@ -32,7 +32,7 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 pub use config::Config;
 
@@ -79,8 +79,8 @@ async fn body_limit(req: axum::extract::Request, next: axum::middleware::Next) -
 /// deletion of expired sessions.
 const SERVICE_WORKER_CSP: &str = "default-src 'none'; connect-src 'self'; script-src 'self'; base-uri 'none'";
 
-pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: LeptosOptions) -> Result<Router, Box<dyn std::error::Error + Send + Sync>> {
-    let repo = Arc::new(db::SqliteRepo { pool: pool.clone() });
+pub async fn router(config: &Config, pool: db::Pool, leptos_options: LeptosOptions) -> Result<Router, Box<dyn std::error::Error + Send + Sync>> {
+    let repo = Arc::new(db::DbRepo { pool: pool.clone() });
     let archive_key = Arc::new(keys::load_or_create(&config.archive_key)?);
     let settings = Settings {
         row_horizon_days: config.row_horizon_days,
@@ -91,16 +91,6 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
     let state = AppState { leptos_options: leptos_options.clone(), api: ApiState { repo, settings }, archive_key };
 
     db::spawn_maintenance(pool.clone());
-    let store = SqliteStore::new(pool).with_table_name("sessions")?;
-    store.migrate().await?;
-    tokio::spawn(store.clone().continuously_delete_expired(Duration::from_secs(15 * 60)));
-    let sessions = SessionManagerLayer::new(store)
-        .with_name("bita_session")
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_secure(config.secure_cookies)
-        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::hours(8)));
-
     let routes = generate_route_list(App);
     let api = state.api.clone();
     let pkg = std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
@@ -185,8 +175,13 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(guard::guard))
-        .layer(Extension(guard::GuardConfig::from(config)))
-        .layer(sessions)
+        .layer(Extension(guard::GuardConfig::from(config)));
+    // Sessions in the same database, so any server behind a load balancer knows them.
+    let app = match pool {
+        db::Pool::Sqlite(p) => app.layer(sessions(config, SqliteStore::new(p).with_table_name("sessions")?).await?),
+        db::Pool::Postgres(p) => app.layer(sessions(config, PostgresStore::new(p).with_table_name("sessions")?).await?),
+    };
+    let app = app
         .layer(axum::middleware::from_fn(body_limit))
         // The limits are body_limit's, per route; axum's own 2 MB default would refuse an
         // archive or an FK form before them.
@@ -199,6 +194,38 @@ pub async fn router(config: &Config, pool: sqlx::SqlitePool, leptos_options: Lep
         }))
         .with_state(state);
     Ok(app)
+}
+
+/// The session layer on `store`: created if missing, expired sessions deleted every 15 minutes.
+async fn sessions<S>(config: &Config, store: S) -> Result<SessionManagerLayer<S>, Box<dyn std::error::Error + Send + Sync>>
+where
+    S: SessionMigrate + ExpiredDeletion + Clone + 'static,
+{
+    store.migrate().await?;
+    tokio::spawn(store.clone().continuously_delete_expired(Duration::from_secs(15 * 60)));
+    Ok(SessionManagerLayer::new(store)
+        .with_name("bita_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::hours(8))))
+}
+
+/// Both sqlx session stores create their table the same way.
+trait SessionMigrate {
+    async fn migrate(&self) -> Result<(), sqlx::Error>;
+}
+
+impl SessionMigrate for SqliteStore {
+    async fn migrate(&self) -> Result<(), sqlx::Error> {
+        SqliteStore::migrate(self).await
+    }
+}
+
+impl SessionMigrate for PostgresStore {
+    async fn migrate(&self) -> Result<(), sqlx::Error> {
+        PostgresStore::migrate(self).await
+    }
 }
 
 /// Answers 408 when a request takes longer than its route allows: 30 s, except the month export

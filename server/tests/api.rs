@@ -187,7 +187,7 @@ async fn a_recipient_cannot_approve_another_recipients_month() {
     app.post(&anna, "/assistent/rad", &[("recipient", cecilia.as_str()), ("date", day.as_str()), ("start", "09:00"), ("end", "11:00"), ("kind", "aktiv")]).await;
     app.post(&anna, "/assistent/skicka", &[("recipient", cecilia.as_str()), ("manad", month.as_str()), ("attest", "on")]).await;
     let key = app.id(&format!("SELECT id FROM month_reports WHERE recipient_id = {cecilia} AND month = '{month}'")).await;
-    let status = || async { sqlx::query_scalar::<_, String>(&format!("SELECT status FROM month_reports WHERE id = {key}")).fetch_one(&app.pool).await.unwrap() };
+    let status = || async { query(&format!("SELECT status FROM month_reports WHERE id = {key}")).scalar::<String>(&mut app.db().await).await.unwrap() };
     assert_eq!(status().await, "submitted");
 
     // Bo tries to approve it by sending its key: unknown to him (404), unchanged, recorded.
@@ -225,8 +225,8 @@ async fn a_recipient_cannot_approve_another_recipients_month() {
 #[tokio::test]
 async fn an_assistant_s_page_carries_no_health_data_of_the_recipient() {
     let app = spawn_app().await;
-    sqlx::query("INSERT INTO absences (tenant_id, recipient_id, kind, from_date, to_date) SELECT tenant_id, id, 'hospital', '2026-03-09', '2026-03-17' FROM recipients WHERE first_name = 'Bo'")
-        .execute(&app.pool)
+    query("INSERT INTO absences (tenant_id, recipient_id, kind, from_date, to_date) SELECT tenant_id, id, 'hospital', '2026-03-09', '2026-03-17' FROM recipients WHERE first_name = 'Bo'")
+        .execute(&mut app.db().await)
         .await
         .unwrap();
     let (anna, to) = app.login("anna").await;
@@ -280,16 +280,16 @@ async fn the_rules_engine_refuses_error_rows_and_saves_with_warnings_shown() {
         let (_, page) = app.page(&anna, &to).await;
         assert!(page.contains(message), "{date}");
     }
-    sqlx::query("UPDATE decisions SET valid_to = '2024-06-30' WHERE recipient_id = (SELECT id FROM recipients WHERE first_name = 'Bo')").execute(&app.pool).await.unwrap();
+    query("UPDATE decisions SET valid_to = '2024-06-30' WHERE recipient_id = (SELECT id FROM recipients WHERE first_name = 'Bo')").execute(&mut app.db().await).await.unwrap();
     let form = [("recipient", bo.as_str()), ("date", day.as_str()), ("start", "08:00"), ("end", "12:00"), ("kind", "aktiv")];
     let to = app.post(&anna, "/assistent/rad", &form).await;
     let (_, page) = app.page(&anna, &to).await;
     assert!(page.contains("Brukaren har inget beslut om assistans det datumet"), "no decision");
     assert_eq!(app.count_rows().await, before + 1);
-    sqlx::query("UPDATE decisions SET valid_to = '2030-12-31'").execute(&app.pool).await.unwrap();
+    query("UPDATE decisions SET valid_to = '2030-12-31'").execute(&mut app.db().await).await.unwrap();
 
     // An assistant not yet reported to FK for the recipient (V2).
-    sqlx::query("UPDATE assignments SET fk_notified_on = NULL WHERE assistant_id = (SELECT id FROM assistants WHERE first_name = 'David')").execute(&app.pool).await.unwrap();
+    query("UPDATE assignments SET fk_notified_on = NULL WHERE assistant_id = (SELECT id FROM assistants WHERE first_name = 'David')").execute(&mut app.db().await).await.unwrap();
     let (david, _) = app.login("david").await;
     let form = [("recipient", bo.as_str()), ("date", day.as_str()), ("start", "13:00"), ("end", "15:00"), ("kind", "aktiv")];
     let to = app.post(&david, "/assistent/rad", &form).await;
@@ -315,15 +315,15 @@ async fn a_time_in_the_repeated_autumn_hour_needs_an_explicit_choice() {
     let (_, page) = app.page(&anna, &to).await;
     assert!(page.contains("Tiden är sparad."));
     // The second 02:30 (winter time): 00:00 CEST → 02:30 CET is 3 h 30 of real time.
-    let minutes: i64 = sqlx::query_scalar(&format!("SELECT minutes FROM time_rows WHERE work_date = '{night}' AND dst_fold_end = 'winter'")).fetch_one(&app.pool).await.unwrap();
+    let minutes: i64 = query(&format!("SELECT minutes FROM time_rows WHERE work_date = '{night}' AND dst_fold_end = 'winter'")).scalar(&mut app.db().await).await.unwrap();
     assert_eq!(minutes, 210);
     // Issue 7: each end has its own choice: the first 02:30 to the second 02:30 is one hour.
     let both = [("recipient", cecilia.as_str()), ("date", night.as_str()), ("start", "02:30"), ("end", "02:30"), ("kind", "aktiv"), ("fold", "summer"), ("fold_end", "winter")];
-    sqlx::query(&format!("DELETE FROM time_rows WHERE work_date = '{night}'")).execute(&app.pool).await.unwrap();
+    query(&format!("DELETE FROM time_rows WHERE work_date = '{night}'")).execute(&mut app.db().await).await.unwrap();
     let to = app.post(&anna, "/assistent/rad", &both).await;
     let (_, page) = app.page(&anna, &to).await;
     assert!(page.contains("Tiden är sparad."), "{page}");
-    let minutes: i64 = sqlx::query_scalar(&format!("SELECT minutes FROM time_rows WHERE work_date = '{night}'")).fetch_one(&app.pool).await.unwrap();
+    let minutes: i64 = query(&format!("SELECT minutes FROM time_rows WHERE work_date = '{night}'")).scalar(&mut app.db().await).await.unwrap();
     assert_eq!(minutes, 60);
     // The administrator's month view names the row: FK's sum may differ from the räkning.
     let (admin, _) = app.login("admin").await;
@@ -392,7 +392,7 @@ async fn the_month_dashboard_filters_and_says_who_has_not_acted() {
     let to = app.post(&admin, "/admin/paminn", &[("assistant", &anna), ("recipient", &bo), ("manad", &month)]).await;
     let (_, page) = app.page(&admin, &to).await;
     assert!(page.contains("Påminnelsen är registrerad."));
-    let after: String = sqlx::query_scalar("SELECT after FROM audit_log WHERE action = 'reminder'").fetch_one(&app.pool).await.unwrap();
+    let after: String = query("SELECT after FROM audit_log WHERE action = 'reminder'").scalar(&mut app.db().await).await.unwrap();
     assert!(after.contains("Bo Berg") && after.contains("submitted"), "{after}");
     // Another municipality cannot remind anyone of Exempelby.
     let (other, _) = app.login("admin.provstad").await;

@@ -73,7 +73,7 @@ async fn identical_posts_sent_at_once_store_one_row() {
 
 /// The rows of one assistant × recipient × month, hashed as at submission and approval.
 async fn stored_hash(app: &TestApp, assistant: &str, recipient: i64, month: ReportMonth) -> String {
-    let repo = db::SqliteRepo { pool: app.pool.clone() };
+    let repo = db::DbRepo { pool: app.pool.clone() };
     let rows = repo.read().await.unwrap().month_rows(1, month, Some(&[recipient])).await.unwrap();
     let assistant = app.id(&format!("SELECT id FROM assistants WHERE first_name = '{assistant}'")).await;
     content_hash(rows.iter().filter(|r| r.assistant_id == assistant).map(|r| &r.row))
@@ -109,9 +109,9 @@ async fn adds_racing_a_submit_or_an_approval_never_land_in_the_locked_month() {
     for t in tasks {
         assert_eq!(t.await.unwrap(), StatusCode::SEE_OTHER);
     }
-    let status: String = sqlx::query_scalar("SELECT status FROM month_reports WHERE recipient_id = $1 AND month = $2").bind(cecilia_id).bind(month.to_string()).fetch_one(&app.pool).await.unwrap();
+    let status: String = query("SELECT status FROM month_reports WHERE recipient_id = $1 AND month = $2").bind(cecilia_id).bind(month.to_string()).scalar(&mut app.db().await).await.unwrap();
     assert_eq!(status, "submitted");
-    let submitted: String = sqlx::query_scalar("SELECT content_hash FROM month_events WHERE action = 'submit'").fetch_one(&app.pool).await.unwrap();
+    let submitted: String = query("SELECT content_hash FROM month_events WHERE action = 'submit'").scalar(&mut app.db().await).await.unwrap();
     assert_eq!(stored_hash(&app, "Anna", cecilia_id, month).await, submitted, "no row landed after the submission");
 
     // Eva approves what she sees while twenty more adds race her approval.
@@ -136,13 +136,13 @@ async fn adds_racing_a_submit_or_an_approval_never_land_in_the_locked_month() {
     for t in tasks {
         t.await.unwrap();
     }
-    let status: String = sqlx::query_scalar("SELECT status FROM month_reports WHERE id = $1").bind(key_id.parse::<i64>().unwrap()).fetch_one(&app.pool).await.unwrap();
+    let status: String = query("SELECT status FROM month_reports WHERE id = $1").bind(key_id.parse::<i64>().unwrap()).scalar(&mut app.db().await).await.unwrap();
     assert_eq!(status, "approved");
     assert_eq!(app.count_rows().await, rows_before, "nothing lands in a submitted or approved month");
-    let approved: String = sqlx::query_scalar("SELECT sha256 FROM signatures WHERE voided_at IS NULL").fetch_one(&app.pool).await.unwrap();
+    let approved: String = query("SELECT sha256 FROM signatures WHERE voided_at IS NULL").scalar(&mut app.db().await).await.unwrap();
     assert_eq!(approved, shown, "the signature is of the document the page showed");
     // The database refuses it too, whatever a future code path forgets.
-    let locked = sqlx::query("DELETE FROM time_rows WHERE recipient_id = $1 AND work_date LIKE $2").bind(cecilia_id).bind(format!("{month}-%")).execute(&app.pool).await;
+    let locked = query("DELETE FROM time_rows WHERE recipient_id = $1 AND work_date LIKE $2").bind(cecilia_id).bind(format!("{month}-%")).execute(&mut app.db().await).await;
     assert!(locked.unwrap_err().to_string().contains("bita: month locked"));
 }
 
@@ -166,7 +166,7 @@ async fn a_replayed_idempotency_key_changes_nothing() {
     assert_eq!(app.count_rows().await, rows - 1);
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'row.delete'").await, 1);
     // The deleted row's content is kept in the audit log.
-    let before: String = sqlx::query_scalar("SELECT before FROM audit_log WHERE action = 'row.delete'").fetch_one(&app.pool).await.unwrap();
+    let before: String = query("SELECT before FROM audit_log WHERE action = 'row.delete'").scalar(&mut app.db().await).await.unwrap();
     assert!(before.contains(&day) && before.contains("08:00") && before.contains("12:00"), "{before}");
 }
 
@@ -258,7 +258,7 @@ async fn the_header_read_timeout_closes_an_idle_half_sent_request() {
 async fn a_deactivated_account_s_session_stops_working() {
     let app = spawn_app().await;
     let (anna, _) = app.login("anna").await;
-    sqlx::query("UPDATE users SET active = 0 WHERE username = 'anna'").execute(&app.pool).await.unwrap();
+    query("UPDATE users SET active = 0 WHERE username = 'anna'").execute(&mut app.db().await).await.unwrap();
     let res = anna.get(app.url("/assistent")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::FOUND);
     assert_eq!(res.headers()["location"], "/logga-in");
@@ -330,7 +330,7 @@ async fn after_kill_9_under_concurrent_writes_every_row_has_its_audit_entry() {
     let mut p = start_process(&[]).await;
     let anna = login_to(&p.base, "anna").await;
     let pool = db::connect(&format!("sqlite://{}", p.db.display())).await.unwrap();
-    let cecilia: i64 = sqlx::query_scalar("SELECT id FROM recipients WHERE first_name = 'Cecilia'").fetch_one(&pool).await.unwrap();
+    let cecilia: i64 = query("SELECT id FROM recipients WHERE first_name = 'Cecilia'").scalar(&mut pool.conn().await.unwrap()).await.unwrap();
     let month = next_month();
     // 150 different one-hour rows, all sent at once; the server is killed while they are written.
     let barrier = Arc::new(Barrier::new(151));
@@ -345,7 +345,7 @@ async fn after_kill_9_under_concurrent_writes_every_row_has_its_audit_entry() {
     }
     barrier.wait().await;
     // Kill once some rows are in and most are still on their way.
-    let count = || async { sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM time_rows WHERE work_date LIKE $1").bind(format!("{month}-%")).fetch_one(&pool).await.unwrap() };
+    let count = || async { query("SELECT COUNT(*) FROM time_rows WHERE work_date LIKE $1").bind(format!("{month}-%")).scalar::<i64>(&mut pool.conn().await.unwrap()).await.unwrap() };
     for _ in 0..2000 {
         if count().await >= 20 {
             break;
@@ -358,10 +358,10 @@ async fn after_kill_9_under_concurrent_writes_every_row_has_its_audit_entry() {
     for t in tasks {
         acknowledged += usize::from(t.await.unwrap());
     }
-    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM time_rows WHERE recipient_id = $1 AND work_date LIKE $2").bind(cecilia).bind(format!("{month}-%")).fetch_one(&pool).await.unwrap();
-    let unaudited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM time_rows t WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'row.add' AND a.subject = 'row ' || t.id) AND t.work_date LIKE $1")
+    let rows: i64 = query("SELECT COUNT(*) FROM time_rows WHERE recipient_id = $1 AND work_date LIKE $2").bind(cecilia).bind(format!("{month}-%")).scalar(&mut pool.conn().await.unwrap()).await.unwrap();
+    let unaudited: i64 = query("SELECT COUNT(*) FROM time_rows t WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'row.add' AND a.subject = 'row ' || t.id) AND t.work_date LIKE $1")
         .bind(format!("{month}-%"))
-        .fetch_one(&pool)
+        .scalar(&mut pool.conn().await.unwrap())
         .await
         .unwrap();
     println!("kill -9 after 20 rows: {acknowledged} acknowledged, {rows} rows stored, {unaudited} without audit entry");
@@ -407,7 +407,7 @@ async fn memory_stays_bounded_under_256_parallel_logins() {
 async fn a_fresh_install_has_no_accounts_until_server_admin_create() {
     let mut p = start_process(&[("BITA_DEMO_DATA", "0")]).await;
     let pool = db::connect(&format!("sqlite://{}", p.db.display())).await.unwrap();
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&pool).await.unwrap();
+    let users: i64 = query("SELECT COUNT(*) FROM users").scalar(&mut pool.conn().await.unwrap()).await.unwrap();
     assert_eq!(users, 0, "no default accounts, no published password");
     let (_, res) = TestApp::try_login_at(&p.base, "admin", demo::DEMO_PASSWORD).await;
     assert_eq!(res.headers()["location"], "/logga-in");
@@ -424,7 +424,7 @@ async fn a_fresh_install_has_no_accounts_until_server_admin_create() {
     let (c, res) = TestApp::try_login_at(&p.base, "karin", &password).await;
     assert_eq!(res.headers()["location"], "/admin");
     assert_eq!(c.get(format!("{}/admin", p.base)).send().await.unwrap().status(), StatusCode::OK);
-    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'account.create'").fetch_one(&pool).await.unwrap();
+    let audited: i64 = query("SELECT COUNT(*) FROM audit_log WHERE action = 'account.create'").scalar(&mut pool.conn().await.unwrap()).await.unwrap();
     assert_eq!(audited, 1);
     // The same username again is refused with a reason, not a crash.
     let again = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
@@ -455,16 +455,16 @@ async fn what_the_provider_attests_is_frozen_and_exported_byte_for_byte() {
     let forms = vec![[attest.clone(), vec![("idem".into(), common::key())]].concat(), [attest, vec![("idem".into(), common::key())]].concat()];
     at_once(&app, &admin, "/admin/attestera", forms).await;
     assert_eq!(app.id(&format!("SELECT COUNT(*) FROM frozen_reports WHERE month_report_id = {key}")).await, 1);
-    let status: String = sqlx::query_scalar(&format!("SELECT status FROM month_reports WHERE id = {key}")).fetch_one(&app.pool).await.unwrap();
+    let status: String = query(&format!("SELECT status FROM month_reports WHERE id = {key}")).scalar(&mut app.db().await).await.unwrap();
     assert_eq!(status, "attested");
-    let (xml, sha): (Vec<u8>, String) = sqlx::query_as(&format!("SELECT xml, sha256 FROM frozen_reports WHERE month_report_id = {key}")).fetch_one(&app.pool).await.unwrap();
+    let (xml, sha): (Vec<u8>, String) = query(&format!("SELECT xml, sha256 FROM frozen_reports WHERE month_report_id = {key}")).one_as(&mut app.db().await).await.unwrap();
     assert_eq!(app::domain::fk::sha256_hex(&xml), sha);
     let text = String::from_utf8(xml.clone()).unwrap();
     assert!(text.contains("<fromTid>8.00</fromTid><tomTid>12.30</tomTid><aktivTid>TRUE</aktivTid>") && text.contains(&format!("<datumForUnderskriftAnordnare>{}</datumForUnderskriftAnordnare>", app::api::service::today())), "{text}");
 
     // The export is those bytes, also after the register changes.
-    sqlx::query("UPDATE assistants SET last_name = 'Omdöpt' WHERE first_name = 'Anna'").execute(&app.pool).await.unwrap();
-    sqlx::query("UPDATE tenants SET phone = '010-999 99 99'").execute(&app.pool).await.unwrap();
+    query("UPDATE assistants SET last_name = 'Omdöpt' WHERE first_name = 'Anna'").execute(&mut app.db().await).await.unwrap();
+    query("UPDATE tenants SET phone = '010-999 99 99'").execute(&mut app.db().await).await.unwrap();
     let res = admin.get(app.url(&format!("/admin/3059?nyckel={key}"))).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["x-content-sha256"].to_str().unwrap(), sha);
@@ -473,8 +473,8 @@ async fn what_the_provider_attests_is_frozen_and_exported_byte_for_byte() {
     let (other, _) = app.login("admin.provstad").await;
     assert_eq!(other.get(app.url(&format!("/admin/3059?nyckel={key}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
     // The database keeps it append-only, and the attested month's rows locked.
-    assert!(sqlx::query("UPDATE frozen_reports SET sha256 = 'x'").execute(&app.pool).await.unwrap_err().to_string().contains("append-only"));
-    assert!(sqlx::query(&format!("DELETE FROM time_rows WHERE recipient_id = {cecilia} AND work_date = '{month}-03'")).execute(&app.pool).await.unwrap_err().to_string().contains("month locked"));
+    assert!(query("UPDATE frozen_reports SET sha256 = 'x'").execute(&mut app.db().await).await.unwrap_err().to_string().contains("append-only"));
+    assert!(query(&format!("DELETE FROM time_rows WHERE recipient_id = {cecilia} AND work_date = '{month}-03'")).execute(&mut app.db().await).await.unwrap_err().to_string().contains("month locked"));
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'month.attest'").await, 1);
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'export.3059'").await, 1);
 }
@@ -505,7 +505,7 @@ async fn bulk_attestation_takes_every_approved_month_without_errors_and_leaves_t
     let status = |r: String| {
         let pool = app.pool.clone();
         let month = month.to_string();
-        async move { sqlx::query_scalar::<_, String>(&format!("SELECT status FROM month_reports WHERE recipient_id = {r} AND month = '{month}'")).fetch_one(&pool).await.unwrap() }
+        async move { query(&format!("SELECT status FROM month_reports WHERE recipient_id = {r} AND month = '{month}'")).scalar::<String>(&mut pool.conn().await.unwrap()).await.unwrap() }
     };
     assert_eq!(status(bo_id.clone()).await, "attested");
     assert_eq!(status(cecilia.clone()).await, "approved", "the month with a V5 error waits for a correction");

@@ -32,7 +32,7 @@ async fn an_administrator_registers_assistants_with_checks_and_masked_numbers() 
     let (_, page) = app.page(&admin, &to).await;
     assert!(page.contains("Assistenten är sparad.") && page.contains("Hedda Holm") && page.contains("19900101-****"), "{page}");
     assert!(!page.contains("199001011239") && !page.contains("1239"));
-    let after: String = sqlx::query_scalar("SELECT after FROM audit_log WHERE action = 'assistant.create'").fetch_one(&app.pool).await.unwrap();
+    let after: String = query("SELECT after FROM audit_log WHERE action = 'assistant.create'").scalar(&mut app.db().await).await.unwrap();
     assert!(after.contains("19900101-****") && !after.contains("1239"), "{after}");
 
     // A samordningsnummer without a birth date: refused with the reason, what was typed kept.
@@ -44,7 +44,7 @@ async fn an_administrator_registers_assistants_with_checks_and_masked_numbers() 
     let to = save(&app, &admin, &form).await;
     let (_, page) = app.page(&admin, &to).await;
     assert!(page.contains("Assistenten är sparad."));
-    let bd: String = sqlx::query_scalar("SELECT birth_date FROM assistants WHERE last_name = 'Ivanov'").fetch_one(&app.pool).await.unwrap();
+    let bd: String = query("SELECT birth_date FROM assistants WHERE last_name = 'Ivanov'").scalar(&mut app.db().await).await.unwrap();
     assert_eq!(bd, "1970-06-15");
     // The payroll system's employment number is kept for the payroll export and shown again.
     let id = app.id("SELECT id FROM assistants WHERE last_name = 'Ivanov'").await.to_string();
@@ -74,9 +74,9 @@ async fn an_administrator_registers_assistants_with_checks_and_masked_numbers() 
     let mut edit = assistant("", "Hedda", "Holm-Berg");
     edit[0] = ("id", hedda.as_str());
     save(&app, &admin, &edit).await;
-    let (pnr, last): (String, String) = sqlx::query_as(&format!("SELECT personnummer, last_name FROM assistants WHERE id = {hedda}")).fetch_one(&app.pool).await.unwrap();
+    let (pnr, last): (String, String) = query(&format!("SELECT personnummer, last_name FROM assistants WHERE id = {hedda}")).one_as(&mut app.db().await).await.unwrap();
     assert_eq!((pnr.as_str(), last.as_str()), ("199001011239", "Holm-Berg"));
-    let (before, after): (String, String) = sqlx::query_as("SELECT before, after FROM audit_log WHERE action = 'assistant.update' ORDER BY id DESC LIMIT 1").fetch_one(&app.pool).await.unwrap();
+    let (before, after): (String, String) = query("SELECT before, after FROM audit_log WHERE action = 'assistant.update' ORDER BY id DESC LIMIT 1").one_as(&mut app.db().await).await.unwrap();
     assert!(before.contains("\"Holm\"") && after.contains("\"Holm-Berg\""));
 }
 
@@ -107,10 +107,10 @@ async fn another_municipality_s_assistant_is_not_found_and_other_roles_are_refus
 async fn the_list_searches_and_pages() {
     let app = spawn_app().await;
     for i in 0..120 {
-        sqlx::query("INSERT INTO assistants (tenant_id, personnummer, first_name, last_name) VALUES (1, $1, 'Test', $2)")
+        query("INSERT INTO assistants (tenant_id, personnummer, first_name, last_name) VALUES (1, $1, 'Test', $2)")
             .bind(format!("19{:010}", 1_000_000 + i))
             .bind(format!("Person{i:03}"))
-            .execute(&app.pool)
+            .execute(&mut app.db().await)
             .await
             .unwrap();
     }
@@ -178,7 +178,7 @@ async fn an_account_is_created_with_a_one_time_invitation_and_can_be_deactivated
     let to = app.post(&admin, "/admin/konto", &[("owner", "assistant"), ("id", &hedda), ("action", "link")]).await;
     let (_, page) = app.page(&admin, &to).await;
     let second = code_on(&page);
-    sqlx::query("UPDATE invitations SET expires_at = 0 WHERE used_at IS NULL").execute(&app.pool).await.unwrap();
+    query("UPDATE invitations SET expires_at = 0 WHERE used_at IS NULL").execute(&mut app.db().await).await.unwrap();
     let (_, page) = app.page(&client(), &format!("/inbjudan?kod={second}")).await;
     assert!(page.contains("Länken gäller inte längre"), "expired");
 
@@ -276,7 +276,7 @@ async fn recipients_and_decisions_are_registered_with_their_checks() {
         let (_, page) = app.page(&admin, &to).await;
         assert!(page.contains(message), "{message}");
     }
-    let (per, minutes, months): (String, i64, i64) = sqlx::query_as(&format!("SELECT granted_per, granted_minutes, period_months FROM decisions WHERE recipient_id = {rut}")).fetch_one(&app.pool).await.unwrap();
+    let (per, minutes, months): (String, i64, i64) = query(&format!("SELECT granted_per, granted_minutes, period_months FROM decisions WHERE recipient_id = {rut}")).one_as(&mut app.db().await).await.unwrap();
     assert_eq!((per.as_str(), minutes, months), ("period", 36030, 6));
     // Another municipality's administrator: not found.
     let (other, _) = app.login("admin.provstad").await;

@@ -141,7 +141,7 @@ async fn representatives_act_for_recipients_through_their_own_login() {
     assert_eq!(app.id(&format!("SELECT COUNT(*) FROM users WHERE username = 'cecilia' AND role = 'recipient' AND recipient_id = {cecilia}")).await, 1);
     app.post(&admin, "/admin/konto", &[("owner", "representative"), ("id", &cecilia), ("user", &greta_id), ("action", "deactivate")]).await;
     assert_eq!(greta.get(app.url("/brukare")).send().await.unwrap().headers()["location"], "/logga-in");
-    let audit: Vec<String> = sqlx::query_scalar("SELECT coalesce(after, '') FROM audit_log WHERE action = 'representative.link'").fetch_all(&app.pool).await.unwrap();
+    let audit: Vec<String> = query("SELECT coalesce(after, '') FROM audit_log WHERE action = 'representative.link'").scalars(&mut app.db().await).await.unwrap();
     assert_eq!(audit.len(), 2);
     assert!(audit.iter().all(|a| a.contains("19121212-****") && !a.contains("1212121212")), "personnummer masked in the log");
 }
@@ -291,7 +291,7 @@ async fn invitations_and_reminders_are_e_mailed_through_a_real_smtp_server() {
     assert!(mails[0].contains("To: cecilia@example.se") && body.contains(&format!("https://bita.exempelby.se/inbjudan?kod={code}")), "{body}");
 
     // A reminder goes to the one who has not acted: Bo has not approved Anna's last month.
-    sqlx::query("UPDATE users SET email = 'bo@example.se' WHERE username = 'bo'").execute(&app.pool).await.unwrap();
+    query("UPDATE users SET email = 'bo@example.se' WHERE username = 'bo'").execute(&mut app.db().await).await.unwrap();
     let prev = app::domain::ReportMonth::of(app::api::service::today()).previous().to_string();
     let (anna, bo) = (app.id("SELECT id FROM assistants WHERE first_name = 'Anna'").await.to_string(), app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await.to_string());
     app.post(&admin, "/admin/paminn", &[("assistant", &anna), ("recipient", &bo), ("manad", &prev)]).await;
@@ -311,7 +311,7 @@ async fn another_municipalitys_administrator_gets_404_for_every_page_form_and_ex
     let month = id("SELECT id FROM month_reports WHERE status = 'submitted'").await;
     let eva = id("SELECT id FROM users WHERE username = 'eva'").await;
     let cecilia = id("SELECT id FROM recipients WHERE first_name = 'Cecilia'").await;
-    sqlx::query(&format!("INSERT INTO absences (tenant_id, recipient_id, kind, from_date, to_date) VALUES (1, {bo}, 'school', '2026-01-01', '2026-01-02')")).execute(&app.pool).await.unwrap();
+    query(&format!("INSERT INTO absences (tenant_id, recipient_id, kind, from_date, to_date) VALUES (1, {bo}, 'school', '2026-01-01', '2026-01-02')")).execute(&mut app.db().await).await.unwrap();
     let absence = id("SELECT id FROM absences").await;
     let prev = app::domain::ReportMonth::of(app::api::service::today()).previous().to_string();
     let (other, _) = app.login("admin.provstad").await;

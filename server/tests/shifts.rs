@@ -25,10 +25,10 @@ fn instant_ago(minutes: i64) -> DateTime<Utc> {
 }
 
 async fn rows_of(app: &TestApp, assistant: &str) -> Vec<(String, String, String, i64, String)> {
-    sqlx::query_as(&format!(
+    query(&format!(
         "SELECT work_date, start_time, end_time, minutes, kind FROM time_rows WHERE assistant_id = (SELECT id FROM assistants WHERE first_name = '{assistant}') ORDER BY start_at"
     ))
-    .fetch_all(&app.pool)
+    .all_as(&mut app.db().await)
     .await
     .unwrap()
 }
@@ -99,7 +99,7 @@ async fn a_shift_is_clocked_in_switched_and_ended_and_outlives_the_session_and_t
     assert_eq!(running(&app).await, 0);
     let (_, page) = app.page(&david, "/assistent").await;
     assert!(!page.contains("Pågående pass") && page.contains("Starta pass – Elis Ek"));
-    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'shift.%' ORDER BY id").fetch_all(&app.pool).await.unwrap();
+    let actions: Vec<String> = query("SELECT action FROM audit_log WHERE action LIKE 'shift.%' ORDER BY id").scalars(&mut app.db().await).await.unwrap();
     assert_eq!(actions, ["shift.start", "shift.switch", "shift.stop"]);
 }
 
@@ -139,12 +139,12 @@ async fn a_shift_left_running_is_flagged_the_next_day_never_closed() {
     let (david, _) = app.login("david").await;
     // Started 30 hours ago and forgotten.
     let started = instant_ago(30 * 60);
-    sqlx::query(&format!(
+    query(&format!(
         "INSERT INTO running_shifts (tenant_id, assistant_id, recipient_id, kind, started_at, started_by)
          SELECT tenant_id, id, {elis}, 'aktiv', {}, (SELECT id FROM users WHERE username = 'david') FROM assistants WHERE first_name = 'David'",
         started.timestamp()
     ))
-    .execute(&app.pool)
+    .execute(&mut app.db().await)
     .await
     .unwrap();
     let (_, page) = app.page(&david, "/assistent").await;
@@ -258,15 +258,14 @@ async fn my_month_shows_the_amount_the_status_and_what_is_left_before_the_deadli
     let day = old.first_day() + Span::days(9);
     let t = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap();
     let row = app::domain::TimeRow::new(day, t(8), t(12), false, TimeKind::Aktiv).unwrap();
-    let id = sqlx::query(&format!(
+    let id = query(&format!(
         "INSERT INTO time_rows (tenant_id, assistant_id, recipient_id, work_date, start_time, end_time, kind, minutes, created_by, start_at, end_at)
-         SELECT tenant_id, id, {elis}, '{day}', '08:00', '12:00', 'aktiv', 240, (SELECT id FROM users WHERE username = 'david'), {}, {} FROM assistants WHERE first_name = 'David'",
+         SELECT tenant_id, id, {elis}, '{day}', '08:00', '12:00', 'aktiv', 240, (SELECT id FROM users WHERE username = 'david'), {}, {} FROM assistants WHERE first_name = 'David' RETURNING id",
         row.start_at().timestamp(), row.end_at().timestamp()
     ))
-    .execute(&app.pool)
+    .scalar::<i64>(&mut app.db().await)
     .await
-    .unwrap()
-    .last_insert_rowid();
+    .unwrap();
     let (_, page) = app.page(&david, &format!("/assistent?manad={old}")).await;
     assert!(page.contains("Sista dagen har passerat. Månaden kan bara läsas.") && page.contains(&format!("{day} 08:00–12:00")));
     assert!(!page.contains("andra=") && !page.contains("Skicka in månaden"), "no change, delete or submit offered");

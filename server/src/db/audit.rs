@@ -1,18 +1,18 @@
-//! The audit log's hash chain in SQLite: appending an entry (inside the change's own
+//! The audit log's hash chain: appending an entry (inside the change's own
 //! transaction, which holds the write lock, so each municipality's chain stays linear), sealing
 //! entries written before the chain existed, and verifying every chain (`server audit verify`).
 
 use super::err;
 use app::api::repo::{AuditEntry, RepoResult};
 use app::domain::audit::{entry_hash, verify, EntryContent, StoredEntry, GENESIS};
-use sqlx::sqlite::{SqliteConnection, SqliteRow};
-use sqlx::{Row, SqlitePool};
+use super::sql::{query, Conn, Row};
+use super::Pool;
 
 /// Appends `e` to its municipality's chain.
-pub(crate) async fn append(c: &mut SqliteConnection, e: &AuditEntry) -> RepoResult<()> {
-    let prev: Option<String> = sqlx::query_scalar("SELECT hash FROM audit_log WHERE tenant_id IS $1 ORDER BY id DESC LIMIT 1")
+pub(crate) async fn append(c: &mut Conn, e: &AuditEntry) -> RepoResult<()> {
+    let prev: Option<String> = query("SELECT hash FROM audit_log WHERE tenant_id IS NOT DISTINCT FROM $1 ORDER BY id DESC LIMIT 1")
         .bind(e.tenant)
-        .fetch_optional(&mut *c)
+        .scalar_optional(&mut *c)
         .await
         .map_err(err)?
         .flatten();
@@ -29,7 +29,7 @@ pub(crate) async fn append(c: &mut SqliteConnection, e: &AuditEntry) -> RepoResu
         after: e.after.clone(),
     };
     let hash = entry_hash(&prev, &content);
-    sqlx::query("INSERT INTO audit_log (tenant_id, user_id, actor, at, client, action, subject, before, after, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+    query("INSERT INTO audit_log (tenant_id, user_id, actor, at, client, action, subject, before, after, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
         .bind(content.tenant)
         .bind(content.user)
         .bind(&content.actor)
@@ -49,7 +49,7 @@ pub(crate) async fn append(c: &mut SqliteConnection, e: &AuditEntry) -> RepoResu
 
 pub(crate) const ENTRY_COLUMNS: &str = "id, tenant_id, user_id, actor, at, client, action, subject, before, after, prev_hash, hash";
 
-pub(crate) fn stored_entry(r: &SqliteRow) -> StoredEntry {
+pub(crate) fn stored_entry(r: &Row) -> StoredEntry {
     StoredEntry {
         id: r.get("id"),
         content: EntryContent {
@@ -70,24 +70,24 @@ pub(crate) fn stored_entry(r: &SqliteRow) -> StoredEntry {
 
 /// Seals the entries written before the chain existed, in order, once (at start-up, after the
 /// migrations; the trigger allows only this one update of an entry without a hash).
-pub async fn seal(pool: &SqlitePool) -> Result<usize, sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let rows = sqlx::query(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE hash IS NULL ORDER BY id")).fetch_all(&mut *tx).await?;
+pub async fn seal(pool: &Pool) -> Result<usize, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let rows = query(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE hash IS NULL ORDER BY id")).fetch_all(&mut tx).await?;
     let mut last: std::collections::HashMap<Option<i64>, String> = std::collections::HashMap::new();
     for r in &rows {
         let e = stored_entry(r);
         let prev = match last.get(&e.content.tenant) {
             Some(p) => p.clone(),
-            None => sqlx::query_scalar::<_, Option<String>>("SELECT hash FROM audit_log WHERE tenant_id IS $1 AND id < $2 AND hash IS NOT NULL ORDER BY id DESC LIMIT 1")
+            None => query("SELECT hash FROM audit_log WHERE tenant_id IS NOT DISTINCT FROM $1 AND id < $2 AND hash IS NOT NULL ORDER BY id DESC LIMIT 1")
                 .bind(e.content.tenant)
                 .bind(e.id)
-                .fetch_optional(&mut *tx)
+                .scalar_optional(&mut tx)
                 .await?
                 .flatten()
                 .unwrap_or_else(|| GENESIS.to_string()),
         };
         let hash = entry_hash(&prev, &e.content);
-        sqlx::query("UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE id = $3").bind(&prev).bind(&hash).bind(e.id).execute(&mut *tx).await?;
+        query("UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE id = $3").bind(&prev).bind(&hash).bind(e.id).execute(&mut tx).await?;
         last.insert(e.content.tenant, hash);
     }
     tx.commit().await?;
@@ -103,14 +103,14 @@ pub struct ChainReport {
 }
 
 /// Verifies every municipality's chain (and the installation's own).
-pub async fn verify_all(pool: &SqlitePool) -> Result<Vec<ChainReport>, sqlx::Error> {
-    let mut c = pool.acquire().await?;
+pub async fn verify_all(pool: &Pool) -> Result<Vec<ChainReport>, sqlx::Error> {
+    let mut c = pool.conn().await?;
     let mut out = vec![];
-    let tenants: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM tenants ORDER BY id").fetch_all(&mut *c).await?;
+    let tenants: Vec<(i64, String)> = query("SELECT id, name FROM tenants ORDER BY id").all_as(&mut c).await?;
     let mut chains: Vec<(Option<i64>, String)> = tenants.into_iter().map(|(id, n)| (Some(id), n)).collect();
     chains.push((None, "(installation)".into()));
     for (tenant, name) in chains {
-        let rows = sqlx::query(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE tenant_id IS $1 ORDER BY id")).bind(tenant).fetch_all(&mut *c).await?;
+        let rows = query(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE tenant_id IS NOT DISTINCT FROM $1 ORDER BY id")).bind(tenant).fetch_all(&mut c).await?;
         let entries: Vec<StoredEntry> = rows.iter().map(stored_entry).collect();
         out.push(ChainReport { tenant, name, result: verify(&entries) });
     }

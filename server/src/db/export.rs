@@ -1,7 +1,7 @@
 //! Month-end exports (issue 10) for SQLite: the frozen documents of a month and the archives.
 
 use super::err;
-use super::store::SqliteStore;
+use super::store::DbStore;
 use app::api::export::ArchiveLine;
 use app::api::repo::{ExportStore, FrozenReport, NewArchive, RepoResult, SignedClaim};
 use app::api::review::{SignatureView, SignerCapacity};
@@ -9,13 +9,13 @@ use app::api::signing::local_time;
 use app::domain::MonthStatus;
 use async_trait::async_trait;
 use rust_decimal::Decimal;
-use sqlx::Row;
+use super::sql::query;
 use std::str::FromStr;
 
 #[async_trait]
-impl ExportStore for SqliteStore {
+impl ExportStore for DbStore {
     async fn frozen_reports(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<FrozenReport>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT m.id AS month_id, m.assistant_id, m.recipient_id, m.status, f.version, f.report_id, f.xml, f.sha256, f.parts,
                     f.attested_at, u.display_name AS attested_by,
                     (SELECT p.report_id FROM frozen_reports p WHERE p.month_report_id = f.month_report_id AND p.version = f.version - 1) AS previous
@@ -49,7 +49,7 @@ impl ExportStore for SqliteStore {
     }
 
     async fn signed_claim_documents(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<SignedClaim>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT c.recipient_id, s.content, s.sha256, s.signer_name, s.capacity, s.signed_at, s.document_id
              FROM claims c JOIN signatures s ON s.claim_id = c.id AND s.voided_at IS NULL
              WHERE c.tenant_id = $1 AND c.month = $2 ORDER BY c.recipient_id",
@@ -78,7 +78,7 @@ impl ExportStore for SqliteStore {
     }
 
     async fn archives(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<ArchiveLine>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT e.id, e.version, e.created_at, u.display_name, e.sha256, e.bytes, e.files, e.corrections
              FROM exports e JOIN users u ON u.id = e.created_by WHERE e.tenant_id = $1 AND e.month = $2 ORDER BY e.version DESC",
         )
@@ -103,13 +103,13 @@ impl ExportStore for SqliteStore {
     }
 
     async fn last_archive_version(&mut self, tenant: i64, month: &str) -> RepoResult<i64> {
-        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM exports WHERE tenant_id = $1 AND month = $2").bind(tenant).bind(month).fetch_one(self.c()).await.map_err(err)
+        query("SELECT COALESCE(MAX(version), 0) FROM exports WHERE tenant_id = $1 AND month = $2").bind(tenant).bind(month).scalar(self.c()).await.map_err(err)
     }
 
     async fn store_archive(&mut self, a: &NewArchive<'_>) -> RepoResult<i64> {
-        let r = sqlx::query(
+        query(
             "INSERT INTO exports (tenant_id, month, version, created_at, created_by, sha256, manifest_sha256, files, corrections, bytes, archive)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(a.tenant)
         .bind(a.month)
@@ -122,35 +122,34 @@ impl ExportStore for SqliteStore {
         .bind(a.corrections)
         .bind(a.zip.len() as i64)
         .bind(a.zip)
-        .execute(self.c())
+        .scalar(self.c())
         .await
-        .map_err(err)?;
-        Ok(r.last_insert_rowid())
+        .map_err(err)
     }
 
     async fn archive(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(String, i64, Vec<u8>)>> {
-        let r = sqlx::query("SELECT month, version, archive FROM exports WHERE tenant_id = $1 AND id = $2").bind(tenant).bind(id).fetch_optional(self.c()).await.map_err(err)?;
+        let r = query("SELECT month, version, archive FROM exports WHERE tenant_id = $1 AND id = $2").bind(tenant).bind(id).fetch_optional(self.c()).await.map_err(err)?;
         Ok(r.map(|r| (r.get("month"), r.get("version"), r.get("archive"))))
     }
 
     async fn lss_rate(&mut self, tenant: i64) -> RepoResult<Option<Decimal>> {
-        let rate: Option<String> = sqlx::query_scalar("SELECT lss_rate FROM tenants WHERE id = $1").bind(tenant).fetch_optional(self.c()).await.map_err(err)?.flatten();
+        let rate: Option<String> = query("SELECT lss_rate FROM tenants WHERE id = $1").bind(tenant).scalar_optional(self.c()).await.map_err(err)?.flatten();
         Ok(rate.and_then(|r| Decimal::from_str(&r).ok()))
     }
 
     async fn employee_numbers(&mut self, tenant: i64) -> RepoResult<std::collections::HashMap<i64, String>> {
-        let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, employee_number FROM assistants WHERE tenant_id = $1 AND employee_number <> ''").bind(tenant).fetch_all(self.c()).await.map_err(err)?;
+        let rows: Vec<(i64, String)> = query("SELECT id, employee_number FROM assistants WHERE tenant_id = $1 AND employee_number <> ''").bind(tenant).all_as(self.c()).await.map_err(err)?;
         Ok(rows.into_iter().collect())
     }
 
     async fn set_lss_rate(&mut self, tenant: i64, amount: Option<Decimal>) -> RepoResult<Option<Decimal>> {
         let before = self.lss_rate(tenant).await?;
-        sqlx::query("UPDATE tenants SET lss_rate = $1 WHERE id = $2").bind(amount.map(|a| a.to_string())).bind(tenant).execute(self.c()).await.map_err(err)?;
+        query("UPDATE tenants SET lss_rate = $1 WHERE id = $2").bind(amount.map(|a| a.to_string())).bind(tenant).execute(self.c()).await.map_err(err)?;
         Ok(before)
     }
 
     async fn fk_forms(&mut self, tenant: i64) -> RepoResult<Vec<app::api::export::FkForm>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT kind, pdf, mapping FROM fk_forms f WHERE tenant_id = $1 AND id = (SELECT MAX(id) FROM fk_forms g WHERE g.tenant_id = f.tenant_id AND g.kind = f.kind) ORDER BY kind",
         )
         .bind(tenant)
@@ -161,7 +160,7 @@ impl ExportStore for SqliteStore {
     }
 
     async fn fk_form_lines(&mut self, tenant: i64) -> RepoResult<Vec<app::api::export::FormLine>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT f.kind, f.uploaded_at, u.display_name, f.fields, f.missing FROM fk_forms f JOIN users u ON u.id = f.uploaded_by
              WHERE f.tenant_id = $1 AND f.id = (SELECT MAX(id) FROM fk_forms g WHERE g.tenant_id = f.tenant_id AND g.kind = f.kind) ORDER BY f.kind DESC",
         )
@@ -182,7 +181,7 @@ impl ExportStore for SqliteStore {
     }
 
     async fn save_fk_form(&mut self, tenant: i64, user: i64, kind: &str, pdf: &[u8], mapping: &str, fields: i64, missing: &[String]) -> RepoResult<()> {
-        sqlx::query("INSERT INTO fk_forms (tenant_id, kind, pdf, mapping, fields, missing, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        query("INSERT INTO fk_forms (tenant_id, kind, pdf, mapping, fields, missing, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(tenant)
             .bind(kind)
             .bind(pdf)
@@ -197,14 +196,14 @@ impl ExportStore for SqliteStore {
     }
 
     async fn signer_personnummer(&mut self, tenant: i64, recipient: i64, month: &str) -> RepoResult<Option<String>> {
-        let pnr: Option<Option<String>> = sqlx::query_scalar(
+        let pnr: Option<Option<String>> = query(
             "SELECT u.personnummer FROM claims c JOIN signatures s ON s.claim_id = c.id AND s.voided_at IS NULL JOIN users u ON u.id = s.user_id
              WHERE c.tenant_id = $1 AND c.recipient_id = $2 AND c.month = $3",
         )
         .bind(tenant)
         .bind(recipient)
         .bind(month)
-        .fetch_optional(self.c())
+        .scalar_optional(self.c())
         .await
         .map_err(err)?;
         Ok(pnr.flatten().filter(|p| !p.is_empty()))

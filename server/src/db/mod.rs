@@ -1,7 +1,9 @@
-//! The SQLite adapter of [`app::api::repo::Repo`]. Runtime queries with `$n` placeholders and
-//! ISO text for dates, so the PostgreSQL adapter can share the SQL. One implementation of every
-//! query ([`store`]), used on a plain pooled connection for reads and inside a
-//! `BEGIN IMMEDIATE` transaction for changes.
+//! The database behind [`app::api::repo::Repo`]: SQLite (the embedded default, one
+//! municipality on one machine) or PostgreSQL (a region: several servers, one database), chosen
+//! by `DATABASE_URL`. Every query is written once ([`store`] and its neighbours) with `$n`
+//! placeholders and runs on either through [`sql`]; what differs per database is here: opening
+//! it, its migrations (`migrations/sqlite`, `migrations/postgres`), and how a change takes the
+//! write lock.
 
 pub mod audit;
 mod export;
@@ -9,40 +11,99 @@ mod people;
 mod settings;
 mod shifts;
 mod signing;
+pub mod sql;
 mod store;
 
 use app::api::repo::{Repo, RepoError, RepoResult, Store};
 use async_trait::async_trait;
+use sql::{query, Conn};
+use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::Row;
 use std::str::FromStr;
 use std::time::Duration;
 
-pub use store::SqliteStore;
+pub use store::DbStore;
 
-pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+pub static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+pub static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
 /// A tiny boxed-error result for startup code.
 pub mod anyhow_like {
     pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
 }
 
-/// Opens (creating if needed) the database at `url` and brings its schema up to date.
-///
-/// WAL with `synchronous = FULL`: a commit that has been answered survives a crash of the
-/// process or the machine (NORMAL could lose the last commits on power loss).
-pub async fn connect(url: &str) -> anyhow_like::Result<SqlitePool> {
-    let opts = SqliteConnectOptions::from_str(url)?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Full)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10));
-    if let Some(dir) = opts.get_filename().parent() {
-        std::fs::create_dir_all(dir)?;
+/// The open database.
+#[derive(Clone, Debug)]
+pub enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The key of PostgreSQL's advisory lock that a change holds until it commits (see [`Pool::begin`]).
+const WRITE_LOCK: i64 = 0x4249_5441; // "BITA"
+
+impl Pool {
+    /// A connection for reads.
+    pub async fn conn(&self) -> Result<Conn, sqlx::Error> {
+        Ok(match self {
+            Pool::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
+            Pool::Postgres(p) => Conn::Pg(p.acquire().await?),
+        })
     }
-    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
-    MIGRATOR.run(&pool).await?;
+
+    /// A transaction for a change, holding the database's write lock from its first statement,
+    /// so what it reads stays true until it commits and two changes can never both read "free"
+    /// and then both write (the double-click that paid twice). SQLite: `BEGIN IMMEDIATE`.
+    /// PostgreSQL: a transaction-scoped advisory lock, the same for every server process, so
+    /// changes through different servers queue as they do on one, and each municipality's audit
+    /// chain stays linear (each entry links to the one committed before it).
+    pub async fn begin(&self) -> Result<Conn, sqlx::Error> {
+        Ok(match self {
+            Pool::Sqlite(p) => Conn::SqliteTx(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => {
+                let mut c = Conn::PgTx(p.begin().await?);
+                query("SELECT pg_advisory_xact_lock($1)").bind(WRITE_LOCK).execute(&mut c).await?;
+                c
+            }
+        })
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Pool::Postgres(_))
+    }
+}
+
+/// Opens the database at `url` (`sqlite://…` or `postgres://…`), creating a SQLite file if
+/// needed, and brings its schema up to date.
+pub async fn connect(url: &str) -> anyhow_like::Result<Pool> {
+    let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
+        POSTGRES_MIGRATOR.run(&pool).await?;
+        Pool::Postgres(pool)
+    } else {
+        // WAL with `synchronous = FULL`: a commit that has been answered survives a crash of the
+        // process or the machine (NORMAL could lose the last commits on power loss). Writers
+        // wait up to 10 s for the write lock (`busy_timeout`) rather than fail at once.
+        let opts = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        if let Some(dir) = opts.get_filename().parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
+        SQLITE_MIGRATOR.run(&pool).await?;
+        Pool::Sqlite(pool)
+    };
     backfill_instants(&pool).await?;
     let sealed = audit::seal(&pool).await?;
     if sealed > 0 {
@@ -51,16 +112,23 @@ pub async fn connect(url: &str) -> anyhow_like::Result<SqlitePool> {
     Ok(pool)
 }
 
+/// A connection to a PostgreSQL server's maintenance database, without migrations (creating
+/// and dropping databases).
+pub async fn connect_admin(url: &str) -> anyhow_like::Result<Pool> {
+    Ok(Pool::Postgres(PgPoolOptions::new().max_connections(1).connect(url).await?))
+}
+
 /// Rows stored before the database knew their instants get them now (once).
-async fn backfill_instants(pool: &SqlitePool) -> anyhow_like::Result<()> {
-    let rows = sqlx::query(&format!("SELECT {} FROM time_rows WHERE start_at IS NULL", store::ROW_COLUMNS)).fetch_all(pool).await?;
+async fn backfill_instants(pool: &Pool) -> anyhow_like::Result<()> {
+    let mut c = pool.conn().await?;
+    let rows = query(format!("SELECT {} FROM time_rows WHERE start_at IS NULL", store::ROW_COLUMNS)).fetch_all(&mut c).await?;
     for r in &rows {
         if let Some(s) = store::stored_row(r) {
-            sqlx::query("UPDATE time_rows SET start_at = $1, end_at = $2 WHERE id = $3")
+            query("UPDATE time_rows SET start_at = $1, end_at = $2 WHERE id = $3")
                 .bind(s.row.start_at().timestamp())
                 .bind(s.row.end_at().timestamp())
-                .bind(r.get::<i64, _>("id"))
-                .execute(pool)
+                .bind(s.id)
+                .execute(&mut c)
                 .await?;
         }
     }
@@ -69,24 +137,34 @@ async fn backfill_instants(pool: &SqlitePool) -> anyhow_like::Result<()> {
 
 /// Forgets what only matters for a while: idempotency keys after 30 days (a queued post older
 /// than that is not replayed) and login counters a day after their last failure. Runs hourly.
-pub fn spawn_maintenance(pool: SqlitePool) {
+pub fn spawn_maintenance(pool: Pool) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
             tick.tick().await;
             let now = chrono::Utc::now().timestamp();
-            let keys = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < datetime('now', '-30 days')").execute(&pool).await;
-            let throttle = sqlx::query("DELETE FROM login_throttle WHERE last_failure < $1 AND blocked_until < $1").bind(now - 24 * 3600).execute(&pool).await;
-            if let Err(e) = keys.and(throttle) {
+            let result = async {
+                let mut c = pool.conn().await?;
+                query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(cutoff(30)).execute(&mut c).await?;
+                query("DELETE FROM login_throttle WHERE last_failure < $1 AND blocked_until < $1").bind(now - 24 * 3600).execute(&mut c).await
+            }
+            .await;
+            if let Err(e) = result {
                 tracing::warn!(error = %e, "maintenance failed");
             }
         }
     });
 }
 
+/// `days` ago as both databases compare a stored `CURRENT_TIMESTAMP`: `YYYY-MM-DD HH:MM:SS` UTC.
+fn cutoff(days: i64) -> String {
+    (chrono::Utc::now() - chrono::Duration::days(days)).format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// The database as the app sees it.
 #[derive(Clone)]
-pub struct SqliteRepo {
-    pub pool: SqlitePool,
+pub struct DbRepo {
+    pub pool: Pool,
 }
 
 pub(crate) fn err(e: sqlx::Error) -> RepoError {
@@ -106,19 +184,18 @@ pub(crate) fn err(e: sqlx::Error) -> RepoError {
 }
 
 #[async_trait]
-impl Repo for SqliteRepo {
+impl Repo for DbRepo {
     async fn ping(&self) -> RepoResult<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(err)?;
+        let mut c = self.pool.conn().await.map_err(err)?;
+        query("SELECT 1").execute(&mut c).await.map_err(err)?;
         Ok(())
     }
 
     async fn read(&self) -> RepoResult<Box<dyn Store>> {
-        Ok(Box::new(SqliteStore::Conn(self.pool.acquire().await.map_err(err)?)))
+        Ok(Box::new(DbStore(self.pool.conn().await.map_err(err)?)))
     }
 
     async fn write(&self) -> RepoResult<Box<dyn Store>> {
-        // IMMEDIATE takes the write lock now, not at the first write: two changes can never
-        // both read "free" and then both write (the double-click that paid twice).
-        Ok(Box::new(SqliteStore::Tx(self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(err)?)))
+        Ok(Box::new(DbStore(self.pool.begin().await.map_err(err)?)))
     }
 }

@@ -5,16 +5,15 @@ use app::api::repo::{People, RepoResult};
 use app::domain::rules::Absence;
 use app::domain::{Assistant, Decision, Employer, Funder, Granted, Minutes, Personnummer, Recipient, Regime};
 use chrono::NaiveDate;
-use sqlx::sqlite::SqliteConnection;
-use sqlx::Row;
+use super::sql::{query, Conn, Row};
 use std::collections::HashMap;
 
 /// Assistants (with their assignments' FK notices), recipients, decisions and absences of
 /// a tenant, optionally narrowed to one assistant and one recipient.
-pub(crate) async fn load_people(c: &mut SqliteConnection, tenant: i64, assistant: Option<i64>, recipient: Option<i64>) -> RepoResult<People> {
+pub(crate) async fn load_people(c: &mut Conn, tenant: i64, assistant: Option<i64>, recipient: Option<i64>) -> RepoResult<People> {
     let parse_date = |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
     let mut assistants = HashMap::new();
-    for a in sqlx::query(
+    for a in query(
         "SELECT id, personnummer, first_name, last_name, eea_resident, regime, period_start, period_months, allow_24h_shifts, collective_agreement, birth_date, employer, other_employer_name, other_employer_org
          FROM assistants WHERE tenant_id = $1 AND ($2 = 0 OR id = $2)",
     )
@@ -63,7 +62,7 @@ pub(crate) async fn load_people(c: &mut SqliteConnection, tenant: i64, assistant
     }
     // Assignments, with the date of the FK notice where there is one (V2 reports a missing one).
     let mut assignments = Vec::new();
-    for x in sqlx::query(
+    for x in query(
         "SELECT assistant_id, recipient_id, MAX(fk_notified_on) AS notified, MAX(relative) AS relative FROM assignments
          WHERE tenant_id = $1 AND ($2 = 0 OR assistant_id = $2) AND ($3 = 0 OR recipient_id = $3) GROUP BY assistant_id, recipient_id",
     )
@@ -86,7 +85,7 @@ pub(crate) async fn load_people(c: &mut SqliteConnection, tenant: i64, assistant
         }
     }
     let mut recipients = HashMap::new();
-    for r in sqlx::query("SELECT id, personnummer, first_name, last_name FROM recipients WHERE tenant_id = $1 AND ($2 = 0 OR id = $2)")
+    for r in query("SELECT id, personnummer, first_name, last_name FROM recipients WHERE tenant_id = $1 AND ($2 = 0 OR id = $2)")
         .bind(tenant)
         .bind(recipient.unwrap_or(0))
         .fetch_all(&mut *c)
@@ -100,7 +99,7 @@ pub(crate) async fn load_people(c: &mut SqliteConnection, tenant: i64, assistant
         };
         recipients.insert(id, Recipient { id, personnummer, first_name: r.get("first_name"), last_name: r.get("last_name") });
     }
-    let decisions = sqlx::query(&format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE tenant_id = $1 AND ($2 = 0 OR recipient_id = $2) ORDER BY valid_from"))
+    let decisions = query(&format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE tenant_id = $1 AND ($2 = 0 OR recipient_id = $2) ORDER BY valid_from"))
     .bind(tenant)
     .bind(recipient.unwrap_or(0))
     .fetch_all(&mut *c)
@@ -109,7 +108,7 @@ pub(crate) async fn load_people(c: &mut SqliteConnection, tenant: i64, assistant
     .iter()
     .filter_map(decision)
     .collect();
-    let absences = sqlx::query(&format!("SELECT {ABSENCE_COLUMNS} FROM absences WHERE tenant_id = $1 AND ($2 = 0 OR recipient_id = $2)"))
+    let absences = query(&format!("SELECT {ABSENCE_COLUMNS} FROM absences WHERE tenant_id = $1 AND ($2 = 0 OR recipient_id = $2)"))
         .bind(tenant)
         .bind(recipient.unwrap_or(0))
         .fetch_all(&mut *c)
@@ -124,7 +123,7 @@ pub(crate) async fn load_people(c: &mut SqliteConnection, tenant: i64, assistant
 pub(crate) const ABSENCE_COLUMNS: &str = "id, recipient_id, kind, from_date, to_date, assistance_allowed";
 
 /// An absence as stored (None if it no longer parses, which the CHECKs make impossible).
-pub(crate) fn absence(x: &sqlx::sqlite::SqliteRow) -> Option<Absence> {
+pub(crate) fn absence(x: &Row) -> Option<Absence> {
     let parse_date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
     Some(Absence {
         recipient: x.get("recipient_id"),
@@ -143,7 +142,7 @@ pub(crate) const DECISION_COLUMNS: &str =
     "id, recipient_id, funder, granted_per, granted_minutes, valid_from, valid_to, vantetid_allowed, beredskap_allowed, double_assistance, raised_rate, period_months";
 
 /// A stored decision; one that no longer parses is skipped (the CHECKs make that impossible).
-pub(crate) fn decision(d: &sqlx::sqlite::SqliteRow) -> Option<Decision> {
+pub(crate) fn decision(d: &Row) -> Option<Decision> {
     let parse_date = |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
     let minutes = Minutes(d.get("granted_minutes"));
     Some(Decision {

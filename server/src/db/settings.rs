@@ -3,7 +3,7 @@
 //! the audited "show personnummer".
 
 use super::err;
-use super::store::{date, masked, SqliteStore};
+use super::store::{date, masked, DbStore};
 use app::api::repo::{AccountOwner, PersonRef, RepoResult, SettingsStore};
 use app::api::RepresentativeView;
 use app::domain::rules::{Absence, RuleConfig};
@@ -12,15 +12,15 @@ use app::domain::{Provider, RateTable};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use sqlx::Row;
+use super::sql::query;
 use app::domain::register::{AssistantInput, RecipientInput};
 use std::collections::HashMap;
 use std::str::FromStr;
 
 #[async_trait]
-impl SettingsStore for SqliteStore {
+impl SettingsStore for DbStore {
     async fn save_provider(&mut self, tenant: i64, p: &Provider) -> RepoResult<()> {
-        sqlx::query("UPDATE tenants SET name = $1, org_number = $2, contact_person = $3, phone = $4, f_skatt = $5, ivo_permit = $6 WHERE id = $7")
+        query("UPDATE tenants SET name = $1, org_number = $2, contact_person = $3, phone = $4, f_skatt = $5, ivo_permit = $6 WHERE id = $7")
             .bind(&p.name)
             .bind(p.organisationsnummer.as_str())
             .bind(&p.contact_person)
@@ -35,7 +35,7 @@ impl SettingsStore for SqliteStore {
     }
 
     async fn rates(&mut self, tenant: i64) -> RepoResult<RateTable> {
-        let rows = sqlx::query("SELECT year, amount FROM rates WHERE tenant_id = $1").bind(tenant).fetch_all(self.c()).await.map_err(err)?;
+        let rows = query("SELECT year, amount FROM rates WHERE tenant_id = $1").bind(tenant).fetch_all(self.c()).await.map_err(err)?;
         let mut t = RateTable::default();
         for r in &rows {
             if let Ok(a) = Decimal::from_str(r.get("amount")) {
@@ -46,8 +46,8 @@ impl SettingsStore for SqliteStore {
     }
 
     async fn set_rate(&mut self, tenant: i64, year: i32, amount: Decimal) -> RepoResult<Option<Decimal>> {
-        let before: Option<String> = sqlx::query_scalar("SELECT amount FROM rates WHERE tenant_id = $1 AND year = $2").bind(tenant).bind(year).fetch_optional(self.c()).await.map_err(err)?;
-        sqlx::query("INSERT INTO rates (tenant_id, year, amount) VALUES ($1, $2, $3) ON CONFLICT (tenant_id, year) DO UPDATE SET amount = excluded.amount")
+        let before: Option<String> = query("SELECT amount FROM rates WHERE tenant_id = $1 AND year = $2").bind(tenant).bind(year).scalar_optional(self.c()).await.map_err(err)?;
+        query("INSERT INTO rates (tenant_id, year, amount) VALUES ($1, $2, $3) ON CONFLICT (tenant_id, year) DO UPDATE SET amount = excluded.amount")
             .bind(tenant)
             .bind(year)
             .bind(amount.to_string())
@@ -58,13 +58,13 @@ impl SettingsStore for SqliteStore {
     }
 
     async fn rule_config(&mut self, tenant: i64) -> RepoResult<RuleConfig> {
-        let json: Option<String> = sqlx::query_scalar("SELECT settings FROM rule_settings WHERE tenant_id = $1").bind(tenant).fetch_optional(self.c()).await.map_err(err)?;
+        let json: Option<String> = query("SELECT settings FROM rule_settings WHERE tenant_id = $1").bind(tenant).scalar_optional(self.c()).await.map_err(err)?;
         Ok(json.and_then(|j| serde_json::from_str(&j).map_err(|e| tracing::error!(tenant, "stored rule settings do not parse: {e}")).ok()).unwrap_or_default())
     }
 
     async fn save_rule_config(&mut self, tenant: i64, c: &RuleConfig) -> RepoResult<()> {
         let json = serde_json::to_string(c).map_err(|e| app::api::repo::RepoError::Db(e.to_string()))?;
-        sqlx::query("INSERT INTO rule_settings (tenant_id, settings) VALUES ($1, $2) ON CONFLICT (tenant_id) DO UPDATE SET settings = excluded.settings")
+        query("INSERT INTO rule_settings (tenant_id, settings) VALUES ($1, $2) ON CONFLICT (tenant_id) DO UPDATE SET settings = excluded.settings")
             .bind(tenant)
             .bind(json)
             .execute(self.c())
@@ -75,9 +75,9 @@ impl SettingsStore for SqliteStore {
 
     async fn account_of(&mut self, tenant: i64, owner: AccountOwner) -> RepoResult<Option<(i64, String, bool)>> {
         let q = match owner {
-            AccountOwner::Assistant(id) => sqlx::query("SELECT id, username, active FROM users WHERE tenant_id = $1 AND assistant_id = $2 AND role = 'assistant' ORDER BY id LIMIT 1").bind(tenant).bind(id),
-            AccountOwner::Recipient(id) => sqlx::query("SELECT id, username, active FROM users WHERE tenant_id = $1 AND recipient_id = $2 AND role = 'recipient' ORDER BY id LIMIT 1").bind(tenant).bind(id),
-            AccountOwner::Representative { recipient, user } => sqlx::query(
+            AccountOwner::Assistant(id) => query("SELECT id, username, active FROM users WHERE tenant_id = $1 AND assistant_id = $2 AND role = 'assistant' ORDER BY id LIMIT 1").bind(tenant).bind(id),
+            AccountOwner::Recipient(id) => query("SELECT id, username, active FROM users WHERE tenant_id = $1 AND recipient_id = $2 AND role = 'recipient' ORDER BY id LIMIT 1").bind(tenant).bind(id),
+            AccountOwner::Representative { recipient, user } => query(
                 "SELECT u.id, u.username, u.active FROM users u JOIN representations p ON p.user_id = u.id
                  WHERE u.tenant_id = $1 AND p.recipient_id = $2 AND u.id = $3 AND u.role = 'representative'",
             )
@@ -90,7 +90,7 @@ impl SettingsStore for SqliteStore {
     }
 
     async fn representatives_of(&mut self, tenant: i64, recipient: i64) -> RepoResult<Vec<RepresentativeView>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT u.id, u.display_name, u.username, u.email, u.active, u.personnummer, u.password_hash <> '!' AS has_password, p.kind, p.ended_on
              FROM representations p JOIN users u ON u.id = p.user_id
              WHERE u.tenant_id = $1 AND p.recipient_id = $2 ORDER BY p.ended_on IS NOT NULL, u.display_name, u.id",
@@ -119,11 +119,11 @@ impl SettingsStore for SqliteStore {
     }
 
     async fn representative_by_personnummer(&mut self, tenant: i64, personnummer: &str) -> RepoResult<Option<i64>> {
-        sqlx::query_scalar("SELECT id FROM users WHERE tenant_id = $1 AND personnummer = $2 AND role = 'representative'").bind(tenant).bind(personnummer).fetch_optional(self.c()).await.map_err(err)
+        query("SELECT id FROM users WHERE tenant_id = $1 AND personnummer = $2 AND role = 'representative'").bind(tenant).bind(personnummer).scalar_optional(self.c()).await.map_err(err)
     }
 
     async fn link_representative(&mut self, tenant: i64, recipient: i64, user: i64, capacity: Capacity) -> RepoResult<()> {
-        sqlx::query(
+        query(
             "INSERT INTO representations (user_id, recipient_id, kind)
              SELECT u.id, r.id, $4 FROM users u JOIN recipients r ON r.tenant_id = u.tenant_id WHERE u.tenant_id = $1 AND r.id = $2 AND u.id = $3
              ON CONFLICT (user_id, recipient_id) DO UPDATE SET kind = excluded.kind, ended_on = NULL",
@@ -139,7 +139,7 @@ impl SettingsStore for SqliteStore {
     }
 
     async fn end_representation(&mut self, tenant: i64, recipient: i64, user: i64, on: NaiveDate) -> RepoResult<bool> {
-        let done = sqlx::query(
+        let done = query(
             "UPDATE representations SET ended_on = $1 WHERE recipient_id = $2 AND user_id = $3 AND ended_on IS NULL
              AND user_id IN (SELECT id FROM users WHERE tenant_id = $4)",
         )
@@ -150,11 +150,11 @@ impl SettingsStore for SqliteStore {
         .execute(self.c())
         .await
         .map_err(err)?;
-        Ok(done.rows_affected() == 1)
+        Ok(done == 1)
     }
 
     async fn absences_of(&mut self, tenant: i64, recipient: i64) -> RepoResult<Vec<(i64, Absence)>> {
-        let rows = sqlx::query(&format!("SELECT {} FROM absences WHERE tenant_id = $1 AND recipient_id = $2 ORDER BY from_date DESC, id DESC", super::people::ABSENCE_COLUMNS))
+        let rows = query(&format!("SELECT {} FROM absences WHERE tenant_id = $1 AND recipient_id = $2 ORDER BY from_date DESC, id DESC", super::people::ABSENCE_COLUMNS))
             .bind(tenant)
             .bind(recipient)
             .fetch_all(self.c())
@@ -164,19 +164,19 @@ impl SettingsStore for SqliteStore {
     }
 
     async fn add_absence(&mut self, tenant: i64, a: &Absence) -> RepoResult<Option<i64>> {
-        let overlapping: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM absences WHERE tenant_id = $1 AND recipient_id = $2 AND kind = $3 AND from_date <= $5 AND to_date >= $4")
+        let overlapping: i64 = query("SELECT COUNT(*) FROM absences WHERE tenant_id = $1 AND recipient_id = $2 AND kind = $3 AND from_date <= $5 AND to_date >= $4")
             .bind(tenant)
             .bind(a.recipient)
             .bind(absence_kind_code(a.kind))
             .bind(date(a.from))
             .bind(date(a.to))
-            .fetch_one(self.c())
+            .scalar(self.c())
             .await
             .map_err(err)?;
         if overlapping > 0 {
             return Ok(None);
         }
-        let id = sqlx::query_scalar(
+        let id = query(
             "INSERT INTO absences (tenant_id, recipient_id, kind, from_date, to_date, assistance_allowed)
              SELECT $1, id, $3, $4, $5, $6 FROM recipients WHERE tenant_id = $1 AND id = $2 RETURNING id",
         )
@@ -186,14 +186,14 @@ impl SettingsStore for SqliteStore {
         .bind(date(a.from))
         .bind(date(a.to))
         .bind(i64::from(a.assistance_allowed))
-        .fetch_optional(self.c())
+        .scalar_optional(self.c())
         .await
         .map_err(err)?;
         Ok(id)
     }
 
     async fn delete_absence(&mut self, tenant: i64, recipient: i64, id: i64) -> RepoResult<Option<Absence>> {
-        let r = sqlx::query(&format!("DELETE FROM absences WHERE tenant_id = $1 AND recipient_id = $2 AND id = $3 RETURNING {}", super::people::ABSENCE_COLUMNS))
+        let r = query(&format!("DELETE FROM absences WHERE tenant_id = $1 AND recipient_id = $2 AND id = $3 RETURNING {}", super::people::ABSENCE_COLUMNS))
             .bind(tenant)
             .bind(recipient)
             .bind(id)
@@ -204,7 +204,7 @@ impl SettingsStore for SqliteStore {
     }
 
     async fn end_decision(&mut self, tenant: i64, recipient: i64, id: i64, valid_to: NaiveDate) -> RepoResult<bool> {
-        let done = sqlx::query("UPDATE decisions SET valid_to = $1 WHERE tenant_id = $2 AND recipient_id = $3 AND id = $4 AND valid_from <= $1 AND valid_to >= $1")
+        let done = query("UPDATE decisions SET valid_to = $1 WHERE tenant_id = $2 AND recipient_id = $3 AND id = $4 AND valid_from <= $1 AND valid_to >= $1")
             .bind(date(valid_to))
             .bind(tenant)
             .bind(recipient)
@@ -212,26 +212,26 @@ impl SettingsStore for SqliteStore {
             .execute(self.c())
             .await
             .map_err(err)?;
-        Ok(done.rows_affected() == 1)
+        Ok(done == 1)
     }
 
     async fn emails(&mut self, tenant: i64, owner: AccountOwner) -> RepoResult<Vec<String>> {
         let q = match owner {
-            AccountOwner::Assistant(id) => sqlx::query_scalar("SELECT email FROM users WHERE tenant_id = $1 AND assistant_id = $2 AND role = 'assistant' AND active = 1 AND email <> ''").bind(tenant).bind(id),
-            AccountOwner::Recipient(id) => sqlx::query_scalar(
+            AccountOwner::Assistant(id) => query("SELECT email FROM users WHERE tenant_id = $1 AND assistant_id = $2 AND role = 'assistant' AND active = 1 AND email <> ''").bind(tenant).bind(id),
+            AccountOwner::Recipient(id) => query(
                 "SELECT email FROM users WHERE tenant_id = $1 AND active = 1 AND email <> '' AND
                  ((role = 'recipient' AND recipient_id = $2) OR (role = 'representative' AND id IN (SELECT user_id FROM representations WHERE recipient_id = $2 AND ended_on IS NULL)))
                  ORDER BY id",
             )
             .bind(tenant)
             .bind(id),
-            AccountOwner::Representative { recipient: _, user } => sqlx::query_scalar("SELECT email FROM users WHERE tenant_id = $1 AND id = $2 AND active = 1 AND email <> ''").bind(tenant).bind(user),
+            AccountOwner::Representative { recipient: _, user } => query("SELECT email FROM users WHERE tenant_id = $1 AND id = $2 AND active = 1 AND email <> ''").bind(tenant).bind(user),
         };
-        q.fetch_all(self.c()).await.map_err(err)
+        q.scalars(self.c()).await.map_err(err)
     }
 
     async fn recipients_by_personnummer(&mut self, tenant: i64) -> RepoResult<HashMap<String, (i64, RecipientInput)>> {
-        let rows = sqlx::query("SELECT id, personnummer, first_name, last_name FROM recipients WHERE tenant_id = $1").bind(tenant).fetch_all(self.c()).await.map_err(err)?;
+        let rows = query("SELECT id, personnummer, first_name, last_name FROM recipients WHERE tenant_id = $1").bind(tenant).fetch_all(self.c()).await.map_err(err)?;
         Ok(rows
             .iter()
             .map(|r| (r.get::<String, _>("personnummer"), (r.get("id"), RecipientInput { personnummer: String::new(), first_name: r.get("first_name"), last_name: r.get("last_name") })))
@@ -239,7 +239,7 @@ impl SettingsStore for SqliteStore {
     }
 
     async fn assistants_by_personnummer(&mut self, tenant: i64) -> RepoResult<HashMap<String, (i64, bool, AssistantInput)>> {
-        let rows = sqlx::query(&format!("SELECT {} FROM assistants WHERE tenant_id = $1", super::store::ASSISTANT_FORM_COLUMNS)).bind(tenant).fetch_all(self.c()).await.map_err(err)?;
+        let rows = query(&format!("SELECT {} FROM assistants WHERE tenant_id = $1", super::store::ASSISTANT_FORM_COLUMNS)).bind(tenant).fetch_all(self.c()).await.map_err(err)?;
         Ok(rows
             .iter()
             .map(|r| {
@@ -250,37 +250,37 @@ impl SettingsStore for SqliteStore {
     }
 
     async fn assignment_exists(&mut self, tenant: i64, assistant: i64, recipient: i64, from: NaiveDate) -> RepoResult<bool> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM assignments WHERE tenant_id = $1 AND assistant_id = $2 AND recipient_id = $3 AND valid_from = $4")
+        let n: i64 = query("SELECT COUNT(*) FROM assignments WHERE tenant_id = $1 AND assistant_id = $2 AND recipient_id = $3 AND valid_from = $4")
             .bind(tenant)
             .bind(assistant)
             .bind(recipient)
             .bind(date(from))
-            .fetch_one(self.c())
+            .scalar(self.c())
             .await
             .map_err(err)?;
         Ok(n > 0)
     }
 
     async fn save_import_draft(&mut self, tenant: i64, user: i64, bytes: &[u8], report: &str, now: i64) -> RepoResult<i64> {
-        sqlx::query("DELETE FROM import_drafts WHERE created_at < $1").bind(now - 24 * 3600).execute(self.c()).await.map_err(err)?;
-        sqlx::query_scalar("INSERT INTO import_drafts (tenant_id, user_id, bytes, report, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        query("DELETE FROM import_drafts WHERE created_at < $1").bind(now - 24 * 3600).execute(self.c()).await.map_err(err)?;
+        query("INSERT INTO import_drafts (tenant_id, user_id, bytes, report, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
             .bind(tenant)
             .bind(user)
             .bind(bytes)
             .bind(report)
             .bind(now)
-            .fetch_one(self.c())
+            .scalar(self.c())
             .await
             .map_err(err)
     }
 
     async fn import_draft(&mut self, tenant: i64, user: i64, id: i64) -> RepoResult<Option<(Vec<u8>, String)>> {
-        let r = sqlx::query("SELECT bytes, report FROM import_drafts WHERE tenant_id = $1 AND user_id = $2 AND id = $3").bind(tenant).bind(user).bind(id).fetch_optional(self.c()).await.map_err(err)?;
+        let r = query("SELECT bytes, report FROM import_drafts WHERE tenant_id = $1 AND user_id = $2 AND id = $3").bind(tenant).bind(user).bind(id).fetch_optional(self.c()).await.map_err(err)?;
         Ok(r.map(|r| (r.get("bytes"), r.get("report"))))
     }
 
     async fn delete_import_draft(&mut self, tenant: i64, id: i64) -> RepoResult<()> {
-        sqlx::query("DELETE FROM import_drafts WHERE tenant_id = $1 AND id = $2").bind(tenant).bind(id).execute(self.c()).await.map_err(err)?;
+        query("DELETE FROM import_drafts WHERE tenant_id = $1 AND id = $2").bind(tenant).bind(id).execute(self.c()).await.map_err(err)?;
         Ok(())
     }
 
@@ -289,6 +289,6 @@ impl SettingsStore for SqliteStore {
             PersonRef::Assistant(id) => ("SELECT personnummer FROM assistants WHERE tenant_id = $1 AND id = $2", id),
             PersonRef::Recipient(id) => ("SELECT personnummer FROM recipients WHERE tenant_id = $1 AND id = $2", id),
         };
-        sqlx::query_scalar(sql).bind(tenant).bind(id).fetch_optional(self.c()).await.map_err(err)
+        query(sql).bind(tenant).bind(id).scalar_optional(self.c()).await.map_err(err)
     }
 }

@@ -1,17 +1,17 @@
 //! Running shifts (issue 11) for SQLite: at most one per assistant, by a unique key.
 
 use super::err;
-use super::store::SqliteStore;
+use super::store::DbStore;
 use app::api::repo::{RepoResult, RunningShift, ShiftStore};
 use app::domain::TimeKind;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::Row;
+use super::sql::query;
 
 #[async_trait]
-impl ShiftStore for SqliteStore {
+impl ShiftStore for DbStore {
     async fn running_shift(&mut self, tenant: i64, assistant: i64) -> RepoResult<Option<RunningShift>> {
-        let row = sqlx::query(
+        let row = query(
             "SELECT s.id, s.recipient_id, r.first_name || ' ' || r.last_name AS name, s.kind, s.started_at
              FROM running_shifts s JOIN recipients r ON r.id = s.recipient_id
              WHERE s.tenant_id = $1 AND s.assistant_id = $2",
@@ -33,21 +33,20 @@ impl ShiftStore for SqliteStore {
     }
 
     async fn start_shift(&mut self, tenant: i64, assistant: i64, recipient: i64, kind: TimeKind, at: DateTime<Utc>, by_user: i64) -> RepoResult<i64> {
-        let r = sqlx::query("INSERT INTO running_shifts (tenant_id, assistant_id, recipient_id, kind, started_at, started_by) VALUES ($1, $2, $3, $4, $5, $6)")
+        query("INSERT INTO running_shifts (tenant_id, assistant_id, recipient_id, kind, started_at, started_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
             .bind(tenant)
             .bind(assistant)
             .bind(recipient)
             .bind(kind.code())
             .bind(at.timestamp())
             .bind(by_user)
-            .execute(self.c())
+            .scalar(self.c())
             .await
-            .map_err(err)?;
-        Ok(r.last_insert_rowid())
+            .map_err(err)
     }
 
     async fn restart_shift(&mut self, tenant: i64, assistant: i64, id: i64, kind: TimeKind, at: DateTime<Utc>) -> RepoResult<bool> {
-        let r = sqlx::query("UPDATE running_shifts SET kind = $1, started_at = $2 WHERE id = $3 AND tenant_id = $4 AND assistant_id = $5")
+        let r = query("UPDATE running_shifts SET kind = $1, started_at = $2 WHERE id = $3 AND tenant_id = $4 AND assistant_id = $5")
             .bind(kind.code())
             .bind(at.timestamp())
             .bind(id)
@@ -56,17 +55,17 @@ impl ShiftStore for SqliteStore {
             .execute(self.c())
             .await
             .map_err(err)?;
-        Ok(r.rows_affected() == 1)
+        Ok(r == 1)
     }
 
     async fn end_shift(&mut self, tenant: i64, assistant: i64, id: i64) -> RepoResult<bool> {
-        let r = sqlx::query("DELETE FROM running_shifts WHERE id = $1 AND tenant_id = $2 AND assistant_id = $3")
+        let r = query("DELETE FROM running_shifts WHERE id = $1 AND tenant_id = $2 AND assistant_id = $3")
             .bind(id)
             .bind(tenant)
             .bind(assistant)
             .execute(self.c())
             .await
             .map_err(err)?;
-        Ok(r.rows_affected() == 1)
+        Ok(r == 1)
     }
 }

@@ -1,14 +1,14 @@
 //! Signature records, month history, the räkning and the audit chain (issue 9) for SQLite.
 
 use super::err;
-use super::store::SqliteStore;
+use super::store::DbStore;
 use app::api::repo::{ClaimRecord, FrozenPart, MonthEvent, NewSignature, People, RepoResult, Signed, SigningStore};
 use app::api::review::{AuditLine, SignatureView, SignerCapacity};
 use app::api::signing::local_time;
 use app::domain::audit::StoredEntry;
 use app::domain::settings::Capacity;
 use async_trait::async_trait;
-use sqlx::Row;
+use super::sql::query;
 
 /// The column and value a signature is about.
 fn about(what: Signed) -> (&'static str, i64) {
@@ -19,9 +19,9 @@ fn about(what: Signed) -> (&'static str, i64) {
 }
 
 #[async_trait]
-impl SigningStore for SqliteStore {
+impl SigningStore for DbStore {
     async fn login_of(&mut self, user: i64) -> RepoResult<Option<(String, String)>> {
-        sqlx::query_as("SELECT username, password_hash FROM users WHERE id = $1 AND active = 1").bind(user).fetch_optional(self.c()).await.map_err(err)
+        query("SELECT username, password_hash FROM users WHERE id = $1 AND active = 1").bind(user).optional_as(self.c()).await.map_err(err)
     }
 
     async fn people_of(&mut self, tenant: i64, assistant: Option<i64>, recipient: Option<i64>) -> RepoResult<People> {
@@ -33,9 +33,9 @@ impl SigningStore for SqliteStore {
             Signed::Month(id) => (Some(id), None),
             Signed::Claim(id) => (None, Some(id)),
         };
-        let r = sqlx::query(
+        query(
             "INSERT INTO signatures (tenant_id, month_report_id, claim_id, user_id, signer_name, capacity, signed_at, document_id, content, sha256)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(s.tenant)
         .bind(month)
@@ -47,15 +47,14 @@ impl SigningStore for SqliteStore {
         .bind(s.document_id)
         .bind(s.content)
         .bind(s.sha256)
-        .execute(self.c())
+        .scalar(self.c())
         .await
-        .map_err(err)?;
-        Ok(r.last_insert_rowid())
+        .map_err(err)
     }
 
     async fn void_signature(&mut self, tenant: i64, what: Signed, at: &str, reason: &str) -> RepoResult<bool> {
         let (column, id) = about(what);
-        let r = sqlx::query(&format!("UPDATE signatures SET voided_at = $1, voided_reason = $2 WHERE tenant_id = $3 AND {column} = $4 AND voided_at IS NULL"))
+        let r = query(&format!("UPDATE signatures SET voided_at = $1, voided_reason = $2 WHERE tenant_id = $3 AND {column} = $4 AND voided_at IS NULL"))
             .bind(at)
             .bind(reason)
             .bind(tenant)
@@ -63,12 +62,12 @@ impl SigningStore for SqliteStore {
             .execute(self.c())
             .await
             .map_err(err)?;
-        Ok(r.rows_affected() > 0)
+        Ok(r > 0)
     }
 
     async fn signatures(&mut self, tenant: i64, what: Signed) -> RepoResult<Vec<SignatureView>> {
         let (column, id) = about(what);
-        let rows = sqlx::query(&format!(
+        let rows = query(&format!(
             "SELECT signer_name, capacity, signed_at, document_id, sha256, voided_at, voided_reason FROM signatures WHERE tenant_id = $1 AND {column} = $2 ORDER BY id"
         ))
         .bind(tenant)
@@ -91,7 +90,7 @@ impl SigningStore for SqliteStore {
 
     async fn standing_signature(&mut self, tenant: i64, what: Signed) -> RepoResult<Option<(String, String)>> {
         let (column, id) = about(what);
-        let r = sqlx::query(&format!("SELECT sha256, document_id FROM signatures WHERE tenant_id = $1 AND {column} = $2 AND voided_at IS NULL"))
+        let r = query(&format!("SELECT sha256, document_id FROM signatures WHERE tenant_id = $1 AND {column} = $2 AND voided_at IS NULL"))
             .bind(tenant)
             .bind(id)
             .fetch_optional(self.c())
@@ -101,21 +100,21 @@ impl SigningStore for SqliteStore {
     }
 
     async fn capacity_of(&mut self, tenant: i64, user: i64, recipient: i64) -> RepoResult<Option<Capacity>> {
-        let kind: Option<String> = sqlx::query_scalar(
+        let kind: Option<String> = query(
             "SELECT p.kind FROM representations p JOIN recipients r ON r.id = p.recipient_id
              WHERE p.user_id = $1 AND p.recipient_id = $2 AND r.tenant_id = $3 AND p.ended_on IS NULL",
         )
         .bind(user)
         .bind(recipient)
         .bind(tenant)
-        .fetch_optional(self.c())
+        .scalar_optional(self.c())
         .await
         .map_err(err)?;
         Ok(kind.as_deref().and_then(Capacity::from_code))
     }
 
     async fn month_history(&mut self, tenant: i64, month_id: i64) -> RepoResult<Vec<MonthEvent>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT e.at, u.display_name, e.action, e.reason, e.content_hash, e.snapshot FROM month_events e JOIN users u ON u.id = e.user_id
              WHERE e.tenant_id = $1 AND e.month_report_id = $2 ORDER BY e.id",
         )
@@ -133,11 +132,11 @@ impl SigningStore for SqliteStore {
     async fn months_with_reports(&mut self, tenant: i64, recipients: &[i64], from: &str) -> RepoResult<Vec<String>> {
         let mut out = vec![];
         for r in recipients {
-            let months: Vec<String> = sqlx::query_scalar("SELECT DISTINCT month FROM month_reports WHERE tenant_id = $1 AND recipient_id = $2 AND month >= $3 ORDER BY month")
+            let months: Vec<String> = query("SELECT DISTINCT month FROM month_reports WHERE tenant_id = $1 AND recipient_id = $2 AND month >= $3 ORDER BY month")
                 .bind(tenant)
                 .bind(r)
                 .bind(from)
-                .fetch_all(self.c())
+                .scalars(self.c())
                 .await
                 .map_err(err)?;
             out.extend(months);
@@ -148,7 +147,7 @@ impl SigningStore for SqliteStore {
     }
 
     async fn claim(&mut self, tenant: i64, recipient: i64, month: &str) -> RepoResult<Option<ClaimRecord>> {
-        let r = sqlx::query("SELECT id, answers, costs FROM claims WHERE tenant_id = $1 AND recipient_id = $2 AND month = $3")
+        let r = query("SELECT id, answers, costs FROM claims WHERE tenant_id = $1 AND recipient_id = $2 AND month = $3")
             .bind(tenant)
             .bind(recipient)
             .bind(month)
@@ -159,7 +158,7 @@ impl SigningStore for SqliteStore {
     }
 
     async fn save_claim(&mut self, tenant: i64, recipient: i64, month: &str, answers: &str, costs: Option<&str>) -> RepoResult<i64> {
-        sqlx::query_scalar(
+        query(
             "INSERT INTO claims (tenant_id, recipient_id, month, answers, costs) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (tenant_id, recipient_id, month) DO UPDATE SET answers = excluded.answers, costs = excluded.costs,
                  updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
@@ -170,25 +169,25 @@ impl SigningStore for SqliteStore {
         .bind(month)
         .bind(answers)
         .bind(costs)
-        .fetch_one(self.c())
+        .scalar(self.c())
         .await
         .map_err(err)
     }
 
     async fn signed_claims(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<i64>> {
-        sqlx::query_scalar(
+        query(
             "SELECT c.recipient_id FROM claims c JOIN signatures s ON s.claim_id = c.id AND s.voided_at IS NULL
              WHERE c.tenant_id = $1 AND c.month = $2 ORDER BY c.recipient_id",
         )
         .bind(tenant)
         .bind(month)
-        .fetch_all(self.c())
+        .scalars(self.c())
         .await
         .map_err(err)
     }
 
     async fn frozen_parts(&mut self, tenant: i64, recipient: i64, month: &str) -> RepoResult<Vec<FrozenPart>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT f.month_report_id, m.assistant_id, f.sha256, f.parts FROM frozen_reports f JOIN month_reports m ON m.id = f.month_report_id
              WHERE f.tenant_id = $1 AND m.recipient_id = $2 AND m.month = $3
                AND f.version = (SELECT MAX(version) FROM frozen_reports g WHERE g.month_report_id = f.month_report_id)
@@ -204,7 +203,7 @@ impl SigningStore for SqliteStore {
     }
 
     async fn audit_chain(&mut self, tenant: Option<i64>) -> RepoResult<Vec<StoredEntry>> {
-        let rows = sqlx::query(&format!("SELECT {} FROM audit_log WHERE tenant_id IS $1 ORDER BY id", super::audit::ENTRY_COLUMNS))
+        let rows = query(&format!("SELECT {} FROM audit_log WHERE tenant_id IS NOT DISTINCT FROM $1 ORDER BY id", super::audit::ENTRY_COLUMNS))
             .bind(tenant)
             .fetch_all(self.c())
             .await
@@ -213,7 +212,7 @@ impl SigningStore for SqliteStore {
     }
 
     async fn audit_recent(&mut self, tenant: i64, limit: i64) -> RepoResult<Vec<AuditLine>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT a.id, a.at, coalesce(u.display_name, a.actor, '') AS who, a.action, a.subject FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
              WHERE a.tenant_id = $1 ORDER BY a.id DESC LIMIT $2",
         )

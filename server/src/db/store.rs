@@ -1,4 +1,4 @@
-//! Every query of the SQLite adapter, once: [`SqliteStore`] runs them on a pooled connection
+//! Every query of the SQLite adapter, once: [`DbStore`] runs them on a pooled connection
 //! (reads) or inside a write transaction (changes).
 
 use super::err;
@@ -12,22 +12,14 @@ use app::domain::fk::Frozen3059;
 use app::domain::{MonthStatus, Organisationsnummer, Provider, ReportMonth, TimeKind, TimeRow};
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveTime};
-use sqlx::pool::PoolConnection;
-use sqlx::sqlite::{Sqlite, SqliteConnection, SqliteRow};
-use sqlx::{Row, Transaction};
+use super::sql::{query, Conn, Row};
 
-/// A connection for reads, or a write transaction.
-pub enum SqliteStore {
-    Conn(PoolConnection<Sqlite>),
-    Tx(Transaction<'static, Sqlite>),
-}
+/// A connection for reads, or a write transaction, on either database.
+pub struct DbStore(pub Conn);
 
-impl SqliteStore {
-    pub(super) fn c(&mut self) -> &mut SqliteConnection {
-        match self {
-            SqliteStore::Conn(c) => c,
-            SqliteStore::Tx(t) => t,
-        }
+impl DbStore {
+    pub(super) fn c(&mut self) -> &mut Conn {
+        &mut self.0
     }
 }
 
@@ -40,7 +32,7 @@ pub(crate) const ROW_COLUMNS: &str = "id, assistant_id, recipient_id, work_date,
 
 /// Rebuilds a stored row through the domain constructor; a row that no longer parses (which
 /// the CHECKs and the domain make impossible) is skipped with a log line, never a panic.
-pub(crate) fn stored_row(r: &SqliteRow) -> Option<StoredRow> {
+pub(crate) fn stored_row(r: &Row) -> Option<StoredRow> {
     let id: i64 = r.get("id");
     let parsed = (|| {
         let date = NaiveDate::parse_from_str(r.get::<&str, _>("work_date"), "%Y-%m-%d").ok()?;
@@ -60,7 +52,7 @@ pub(crate) fn stored_row(r: &SqliteRow) -> Option<StoredRow> {
     }
 }
 
-fn month_record(r: &SqliteRow) -> MonthRecord {
+fn month_record(r: &Row) -> MonthRecord {
     MonthRecord {
         id: r.get("id"),
         assistant_id: r.get("assistant_id"),
@@ -83,16 +75,13 @@ fn in_list(first: usize, n: usize) -> String {
 }
 
 #[async_trait]
-impl Store for SqliteStore {
+impl Store for DbStore {
     async fn finish(self: Box<Self>) -> RepoResult<()> {
-        match *self {
-            SqliteStore::Conn(_) => Ok(()),
-            SqliteStore::Tx(t) => t.commit().await.map_err(err),
-        }
+        self.0.commit().await.map_err(err)
     }
 
     async fn credentials(&mut self, username: &str) -> RepoResult<Option<Credentials>> {
-        let r = sqlx::query("SELECT id, tenant_id, password_hash FROM users WHERE username = $1 AND active = 1")
+        let r = query("SELECT id, tenant_id, password_hash FROM users WHERE username = $1 AND active = 1")
             .bind(username)
             .fetch_optional(self.c())
             .await
@@ -101,7 +90,7 @@ impl Store for SqliteStore {
     }
 
     async fn caller(&mut self, user_id: i64) -> RepoResult<Option<Caller>> {
-        let Some(r) = sqlx::query(
+        let Some(r) = query(
             "SELECT u.id, u.tenant_id, t.name AS tenant_name, u.role, u.display_name, u.assistant_id, u.recipient_id
              FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1 AND u.active = 1",
         )
@@ -116,13 +105,13 @@ impl Store for SqliteStore {
         let tenant_id: i64 = r.get("tenant_id");
         let recipient_ids = match role {
             Role::Recipient => r.get::<Option<i64>, _>("recipient_id").into_iter().collect(),
-            Role::Representative => sqlx::query_scalar(
+            Role::Representative => query(
                 "SELECT p.recipient_id FROM representations p JOIN recipients r ON r.id = p.recipient_id
                  WHERE p.user_id = $1 AND r.tenant_id = $2 AND p.ended_on IS NULL ORDER BY p.recipient_id",
             )
             .bind(user_id)
             .bind(tenant_id)
-            .fetch_all(self.c())
+            .scalars(self.c())
             .await
             .map_err(err)?,
             _ => vec![],
@@ -139,7 +128,7 @@ impl Store for SqliteStore {
     }
 
     async fn assigned_recipients(&mut self, tenant: i64, assistant: i64, month: ReportMonth) -> RepoResult<Vec<(i64, String)>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT DISTINCT r.id, r.first_name || ' ' || r.last_name AS name
              FROM assignments a JOIN recipients r ON r.id = a.recipient_id AND r.tenant_id = a.tenant_id
              WHERE a.tenant_id = $1 AND a.assistant_id = $2 AND a.valid_from <= $3 AND (a.valid_to IS NULL OR a.valid_to >= $4)
@@ -156,7 +145,7 @@ impl Store for SqliteStore {
     }
 
     async fn is_assigned(&mut self, tenant: i64, assistant: i64, recipient: i64, on: NaiveDate) -> RepoResult<bool> {
-        let n: i64 = sqlx::query_scalar(
+        let n: i64 = query(
             "SELECT COUNT(*) FROM assignments a JOIN recipients r ON r.id = a.recipient_id AND r.tenant_id = a.tenant_id
              WHERE a.tenant_id = $1 AND a.assistant_id = $2 AND a.recipient_id = $3
                AND a.valid_from <= $4 AND (a.valid_to IS NULL OR a.valid_to >= $4)",
@@ -165,7 +154,7 @@ impl Store for SqliteStore {
         .bind(assistant)
         .bind(recipient)
         .bind(date(on))
-        .fetch_one(self.c())
+        .scalar(self.c())
         .await
         .map_err(err)?;
         Ok(n > 0)
@@ -179,7 +168,7 @@ impl Store for SqliteStore {
             "SELECT id, first_name || ' ' || last_name AS name FROM recipients WHERE tenant_id = $1 AND id IN {} ORDER BY name",
             in_list(2, ids.len())
         );
-        let mut q = sqlx::query(&sql).bind(tenant);
+        let mut q = query(&sql).bind(tenant);
         for id in ids {
             q = q.bind(id);
         }
@@ -192,7 +181,7 @@ impl Store for SqliteStore {
             "SELECT {ROW_COLUMNS} FROM time_rows WHERE tenant_id = $1 AND assistant_id = $2 AND work_date >= $3 AND work_date <= $4
              ORDER BY work_date, start_time"
         );
-        let rows = sqlx::query(&sql)
+        let rows = query(&sql)
             .bind(tenant)
             .bind(assistant)
             .bind(date(from))
@@ -205,12 +194,12 @@ impl Store for SqliteStore {
 
     async fn assistant_row(&mut self, tenant: i64, assistant: i64, row_id: i64) -> RepoResult<Option<StoredRow>> {
         let sql = format!("SELECT {ROW_COLUMNS} FROM time_rows WHERE tenant_id = $1 AND assistant_id = $2 AND id = $3");
-        let r = sqlx::query(&sql).bind(tenant).bind(assistant).bind(row_id).fetch_optional(self.c()).await.map_err(err)?;
+        let r = query(&sql).bind(tenant).bind(assistant).bind(row_id).fetch_optional(self.c()).await.map_err(err)?;
         Ok(r.as_ref().and_then(stored_row))
     }
 
     async fn insert_row(&mut self, tenant: i64, assistant: i64, recipient: i64, row: &TimeRow, by_user: i64) -> RepoResult<i64> {
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = query(
             "INSERT INTO time_rows (tenant_id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, minutes, created_by, dst_fold, start_at, end_at, dst_fold_end)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
         )
@@ -228,7 +217,7 @@ impl Store for SqliteStore {
         .bind(row.start_at().timestamp())
         .bind(row.end_at().timestamp())
         .bind(row.fold_end().map(|f| f.code()))
-        .fetch_one(self.c())
+        .scalar(self.c())
         .await
         .map_err(err)?;
         Ok(id)
@@ -236,7 +225,7 @@ impl Store for SqliteStore {
 
     async fn delete_row(&mut self, tenant: i64, assistant: i64, row_id: i64) -> RepoResult<Option<StoredRow>> {
         let sql = format!("DELETE FROM time_rows WHERE tenant_id = $1 AND assistant_id = $2 AND id = $3 RETURNING {ROW_COLUMNS}");
-        let r = sqlx::query(&sql).bind(tenant).bind(assistant).bind(row_id).fetch_optional(self.c()).await.map_err(err)?;
+        let r = query(&sql).bind(tenant).bind(assistant).bind(row_id).fetch_optional(self.c()).await.map_err(err)?;
         Ok(r.as_ref().and_then(stored_row))
     }
 
@@ -250,7 +239,7 @@ impl Store for SqliteStore {
             "SELECT {ROW_COLUMNS} FROM time_rows WHERE tenant_id = $1 AND work_date >= $2 AND work_date <= $3{filter}
              ORDER BY work_date, start_time"
         );
-        let mut q = sqlx::query(&sql).bind(tenant).bind(date(month.first_day())).bind(date(month.last_day()));
+        let mut q = query(&sql).bind(tenant).bind(date(month.first_day())).bind(date(month.last_day()));
         for id in ids {
             q = q.bind(id);
         }
@@ -259,7 +248,7 @@ impl Store for SqliteStore {
     }
 
     async fn month_record(&mut self, tenant: i64, assistant: i64, recipient: i64, month: ReportMonth) -> RepoResult<MonthRecord> {
-        sqlx::query(
+        query(
             "INSERT INTO month_reports (tenant_id, assistant_id, recipient_id, month) VALUES ($1, $2, $3, $4)
              ON CONFLICT (tenant_id, assistant_id, recipient_id, month) DO NOTHING",
         )
@@ -270,7 +259,7 @@ impl Store for SqliteStore {
         .execute(self.c())
         .await
         .map_err(err)?;
-        let r = sqlx::query(
+        let r = query(
             &format!("{MONTH_REPORT_SELECT} WHERE m.tenant_id = $1 AND m.assistant_id = $2 AND m.recipient_id = $3 AND m.month = $4"),
         )
         .bind(tenant)
@@ -284,7 +273,7 @@ impl Store for SqliteStore {
     }
 
     async fn month_record_by_id(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(MonthRecord, ReportMonth)>> {
-        let r = sqlx::query(
+        let r = query(
             &format!("{MONTH_REPORT_SELECT} WHERE m.tenant_id = $1 AND m.id = $2"),
         )
         .bind(tenant)
@@ -322,7 +311,7 @@ impl Store for SqliteStore {
              WHERE 1 = 1{filter}
              ORDER BY recipient_name, assistant_name"
         );
-        let mut q = sqlx::query(&sql)
+        let mut q = query(&sql)
             .bind(tenant)
             .bind(month.to_string())
             .bind(date(month.last_day()))
@@ -336,7 +325,7 @@ impl Store for SqliteStore {
     }
 
     async fn transition(&mut self, tenant: i64, id: i64, from: MonthStatus, to: MonthStatus, by_user: i64, reason: Option<&str>) -> RepoResult<bool> {
-        let done = sqlx::query(
+        let done = query(
             "UPDATE month_reports SET status = $1, rejected_reason = $2, updated_by = $3, updated_at = CURRENT_TIMESTAMP
              WHERE tenant_id = $4 AND id = $5 AND status = $6",
         )
@@ -349,7 +338,7 @@ impl Store for SqliteStore {
         .execute(self.c())
         .await
         .map_err(err)?;
-        Ok(done.rows_affected() == 1)
+        Ok(done == 1)
     }
 
     async fn row_facts(&mut self, tenant: i64, assistant: i64, recipient: Option<i64>) -> RepoResult<Vec<RowFacts>> {
@@ -372,12 +361,12 @@ impl Store for SqliteStore {
 
     async fn rows_between(&mut self, tenant: i64, from: NaiveDate, to: NaiveDate) -> RepoResult<Vec<StoredRow>> {
         let sql = format!("SELECT {ROW_COLUMNS} FROM time_rows WHERE tenant_id = $1 AND work_date >= $2 AND work_date <= $3 ORDER BY work_date, start_time");
-        let rows = sqlx::query(&sql).bind(tenant).bind(date(from)).bind(date(to)).fetch_all(self.c()).await.map_err(err)?;
+        let rows = query(&sql).bind(tenant).bind(date(from)).bind(date(to)).fetch_all(self.c()).await.map_err(err)?;
         Ok(rows.iter().filter_map(stored_row).collect())
     }
 
     async fn month_status(&mut self, tenant: i64, assistant: i64, recipient: i64, month: ReportMonth) -> RepoResult<Option<(i64, MonthStatus)>> {
-        let r = sqlx::query("SELECT id, status FROM month_reports WHERE tenant_id = $1 AND assistant_id = $2 AND recipient_id = $3 AND month = $4")
+        let r = query("SELECT id, status FROM month_reports WHERE tenant_id = $1 AND assistant_id = $2 AND recipient_id = $3 AND month = $4")
             .bind(tenant)
             .bind(assistant)
             .bind(recipient)
@@ -389,7 +378,7 @@ impl Store for SqliteStore {
     }
 
     async fn month_event(&mut self, tenant: i64, month_id: i64, user: i64, action: &str, reason: Option<&str>, content_hash: &str, snapshot: Option<&str>) -> RepoResult<()> {
-        sqlx::query("INSERT INTO month_events (tenant_id, month_report_id, user_id, action, reason, content_hash, snapshot) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        query("INSERT INTO month_events (tenant_id, month_report_id, user_id, action, reason, content_hash, snapshot) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(tenant)
             .bind(month_id)
             .bind(user)
@@ -404,16 +393,16 @@ impl Store for SqliteStore {
     }
 
     async fn idempotent_outcome(&mut self, user: i64, key: &str) -> RepoResult<Option<String>> {
-        sqlx::query_scalar("SELECT outcome FROM idempotency_keys WHERE user_id = $1 AND key = $2")
+        query("SELECT outcome FROM idempotency_keys WHERE user_id = $1 AND key = $2")
             .bind(user)
             .bind(key)
-            .fetch_optional(self.c())
+            .scalar_optional(self.c())
             .await
             .map_err(err)
     }
 
     async fn remember_outcome(&mut self, user: i64, key: &str, action: &str, outcome: &str) -> RepoResult<()> {
-        sqlx::query("INSERT INTO idempotency_keys (user_id, key, action, outcome) VALUES ($1, $2, $3, $4)")
+        query("INSERT INTO idempotency_keys (user_id, key, action, outcome) VALUES ($1, $2, $3, $4)")
             .bind(user)
             .bind(key)
             .bind(action)
@@ -429,12 +418,12 @@ impl Store for SqliteStore {
     }
 
     async fn throttle(&mut self, key: &str) -> RepoResult<Throttle> {
-        let r = sqlx::query("SELECT failures, blocked_until FROM login_throttle WHERE key = $1").bind(key).fetch_optional(self.c()).await.map_err(err)?;
+        let r = query("SELECT failures, blocked_until FROM login_throttle WHERE key = $1").bind(key).fetch_optional(self.c()).await.map_err(err)?;
         Ok(r.map(|r| Throttle { failures: r.get("failures"), blocked_until: r.get("blocked_until") }).unwrap_or_default())
     }
 
     async fn set_throttle(&mut self, key: &str, t: Throttle, now: i64) -> RepoResult<()> {
-        sqlx::query(
+        query(
             "INSERT INTO login_throttle (key, failures, last_failure, blocked_until) VALUES ($1, $2, $3, $4)
              ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last_failure = excluded.last_failure, blocked_until = excluded.blocked_until",
         )
@@ -449,12 +438,12 @@ impl Store for SqliteStore {
     }
 
     async fn clear_throttle(&mut self, key: &str) -> RepoResult<()> {
-        sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(key).execute(self.c()).await.map_err(err)?;
+        query("DELETE FROM login_throttle WHERE key = $1").bind(key).execute(self.c()).await.map_err(err)?;
         Ok(())
     }
 
     async fn provider(&mut self, tenant: i64) -> RepoResult<Option<Provider>> {
-        let r = sqlx::query("SELECT name, org_number, contact_person, phone, f_skatt, ivo_permit FROM tenants WHERE id = $1").bind(tenant).fetch_optional(self.c()).await.map_err(err)?;
+        let r = query("SELECT name, org_number, contact_person, phone, f_skatt, ivo_permit FROM tenants WHERE id = $1").bind(tenant).fetch_optional(self.c()).await.map_err(err)?;
         Ok(r.and_then(|r| {
             Some(Provider {
                 name: r.get("name"),
@@ -468,7 +457,7 @@ impl Store for SqliteStore {
     }
 
     async fn last_event(&mut self, tenant: i64, month_id: i64, action: &str) -> RepoResult<Option<(String, Option<String>)>> {
-        let r = sqlx::query("SELECT at, content_hash FROM month_events WHERE tenant_id = $1 AND month_report_id = $2 AND action = $3 ORDER BY id DESC LIMIT 1")
+        let r = query("SELECT at, content_hash FROM month_events WHERE tenant_id = $1 AND month_report_id = $2 AND action = $3 ORDER BY id DESC LIMIT 1")
             .bind(tenant)
             .bind(month_id)
             .bind(action)
@@ -479,7 +468,7 @@ impl Store for SqliteStore {
     }
 
     async fn store_frozen(&mut self, tenant: i64, month_id: i64, report: &Frozen3059, parts: &str, by_user: i64) -> RepoResult<()> {
-        sqlx::query(
+        query(
             "INSERT INTO frozen_reports (tenant_id, month_report_id, version, report_id, xml, sha256, attested_by, parts)
              VALUES ($1, $2, (SELECT COALESCE(MAX(version), 0) + 1 FROM frozen_reports WHERE month_report_id = $2), $3, $4, $5, $6, $7)",
         )
@@ -497,7 +486,7 @@ impl Store for SqliteStore {
     }
 
     async fn frozen(&mut self, tenant: i64, month_id: i64) -> RepoResult<Option<Frozen3059>> {
-        let r = sqlx::query("SELECT report_id, xml, sha256 FROM frozen_reports WHERE tenant_id = $1 AND month_report_id = $2 ORDER BY version DESC LIMIT 1")
+        let r = query("SELECT report_id, xml, sha256 FROM frozen_reports WHERE tenant_id = $1 AND month_report_id = $2 ORDER BY version DESC LIMIT 1")
             .bind(tenant)
             .bind(month_id)
             .fetch_optional(self.c())
@@ -506,11 +495,11 @@ impl Store for SqliteStore {
         Ok(r.map(|r| Frozen3059 { id: r.get("report_id"), bytes: r.get("xml"), sha256: r.get("sha256") }))
     }
 
-    async fn assistant_list(&mut self, tenant: i64, query: &str, offset: i64, limit: i64) -> RepoResult<(Vec<AssistantListItem>, i64)> {
-        let like = like_pattern(query);
+    async fn assistant_list(&mut self, tenant: i64, search: &str, offset: i64, limit: i64) -> RepoResult<(Vec<AssistantListItem>, i64)> {
+        let like = like_pattern(search);
         let filter = "tenant_id = $1 AND (first_name || ' ' || last_name) LIKE $2 ESCAPE '\\'";
-        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM assistants WHERE {filter}")).bind(tenant).bind(&like).fetch_one(self.c()).await.map_err(err)?;
-        let rows = sqlx::query(&format!(
+        let total: i64 = query(&format!("SELECT COUNT(*) FROM assistants WHERE {filter}")).bind(tenant).bind(&like).scalar(self.c()).await.map_err(err)?;
+        let rows = query(&format!(
             "SELECT id, first_name || ' ' || last_name AS name, personnummer, regime, phone FROM assistants WHERE {filter}
              ORDER BY last_name, first_name, id LIMIT $3 OFFSET $4"
         ))
@@ -537,7 +526,7 @@ impl Store for SqliteStore {
     }
 
     async fn assistant_form(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(String, bool, AssistantInput)>> {
-        let r = sqlx::query(&format!("SELECT {ASSISTANT_FORM_COLUMNS} FROM assistants WHERE tenant_id = $1 AND id = $2"))
+        let r = query(&format!("SELECT {ASSISTANT_FORM_COLUMNS} FROM assistants WHERE tenant_id = $1 AND id = $2"))
         .bind(tenant)
         .bind(id)
         .fetch_optional(self.c())
@@ -567,7 +556,7 @@ impl Store for SqliteStore {
                         other_employer_org = $12, phone = $13, personnummer = COALESCE($15, personnummer), employee_number = $17
                      WHERE tenant_id = $14 AND id = $16 RETURNING id",
         };
-        sqlx::query_scalar(sql)
+        query(sql)
             .bind(&a.first_name)
             .bind(&a.last_name)
             .bind(a.birth_date.map(|d| d.format("%Y-%m-%d").to_string()))
@@ -585,14 +574,14 @@ impl Store for SqliteStore {
             .bind(a.personnummer.as_ref().map(|p| p.full().to_string()))
             .bind(id)
             .bind(&a.employee_number)
-            .fetch_optional(self.c())
+            .scalar_optional(self.c())
             .await
             .map_err(err)
     }
 
     async fn create_account(&mut self, tenant: i64, l: &NewLogin<'_>) -> RepoResult<i64> {
         // "!" is no PHC string: no password verifies against it until one is chosen.
-        sqlx::query_scalar(
+        query(
             "INSERT INTO users (tenant_id, username, password_hash, display_name, role, assistant_id, recipient_id, email, personnummer)
              VALUES ($1, $2, '!', $3, $4, $5, $6, $7, $8) RETURNING id",
         )
@@ -604,14 +593,14 @@ impl Store for SqliteStore {
             .bind(l.recipient)
             .bind(l.email)
             .bind(l.personnummer)
-            .fetch_one(self.c())
+            .scalar(self.c())
             .await
             .map_err(err)
     }
 
     async fn create_invitation(&mut self, tenant: i64, user: i64, token_sha256: &str, expires_at: i64, by_user: i64, now: i64) -> RepoResult<()> {
-        sqlx::query("UPDATE invitations SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL").bind(now).bind(user).execute(self.c()).await.map_err(err)?;
-        sqlx::query("INSERT INTO invitations (tenant_id, user_id, token_sha256, expires_at, created_by) VALUES ($1, $2, $3, $4, $5)")
+        query("UPDATE invitations SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL").bind(now).bind(user).execute(self.c()).await.map_err(err)?;
+        query("INSERT INTO invitations (tenant_id, user_id, token_sha256, expires_at, created_by) VALUES ($1, $2, $3, $4, $5)")
             .bind(tenant)
             .bind(user)
             .bind(token_sha256)
@@ -624,7 +613,7 @@ impl Store for SqliteStore {
     }
 
     async fn open_invitation(&mut self, token_sha256: &str, now: i64) -> RepoResult<Option<(i64, i64, i64, String)>> {
-        let r = sqlx::query(
+        let r = query(
             "SELECT i.id, i.tenant_id, i.user_id, u.username FROM invitations i JOIN users u ON u.id = i.user_id
              WHERE i.token_sha256 = $1 AND i.used_at IS NULL AND i.expires_at > $2 AND u.active = 1",
         )
@@ -637,27 +626,27 @@ impl Store for SqliteStore {
     }
 
     async fn use_invitation(&mut self, id: i64, user: i64, password_hash: &str, now: i64) -> RepoResult<bool> {
-        let used = sqlx::query("UPDATE invitations SET used_at = $1 WHERE id = $2 AND user_id = $3 AND used_at IS NULL AND expires_at > $1")
+        let used = query("UPDATE invitations SET used_at = $1 WHERE id = $2 AND user_id = $3 AND used_at IS NULL AND expires_at > $1")
             .bind(now)
             .bind(id)
             .bind(user)
             .execute(self.c())
             .await
             .map_err(err)?;
-        if used.rows_affected() != 1 {
+        if used != 1 {
             return Ok(false);
         }
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(password_hash).bind(user).execute(self.c()).await.map_err(err)?;
+        query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(password_hash).bind(user).execute(self.c()).await.map_err(err)?;
         Ok(true)
     }
 
     async fn set_account_active(&mut self, tenant: i64, user: i64, active: bool) -> RepoResult<bool> {
-        let done = sqlx::query("UPDATE users SET active = $1 WHERE tenant_id = $2 AND id = $3").bind(i64::from(active)).bind(tenant).bind(user).execute(self.c()).await.map_err(err)?;
-        Ok(done.rows_affected() == 1)
+        let done = query("UPDATE users SET active = $1 WHERE tenant_id = $2 AND id = $3").bind(i64::from(active)).bind(tenant).bind(user).execute(self.c()).await.map_err(err)?;
+        Ok(done == 1)
     }
 
     async fn assignments_of(&mut self, tenant: i64, assistant: i64) -> RepoResult<Vec<AssignmentView>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT a.id, r.first_name || ' ' || r.last_name AS recipient, a.valid_from, a.valid_to, a.fk_notified_on, a.relative
              FROM assignments a JOIN recipients r ON r.id = a.recipient_id AND r.tenant_id = a.tenant_id
              WHERE a.tenant_id = $1 AND a.assistant_id = $2 ORDER BY a.valid_from DESC, a.id DESC",
@@ -681,7 +670,7 @@ impl Store for SqliteStore {
     }
 
     async fn recipient_choices(&mut self, tenant: i64) -> RepoResult<Vec<(i64, String)>> {
-        let rows = sqlx::query("SELECT id, first_name || ' ' || last_name AS name FROM recipients WHERE tenant_id = $1 ORDER BY last_name, first_name, id")
+        let rows = query("SELECT id, first_name || ' ' || last_name AS name FROM recipients WHERE tenant_id = $1 ORDER BY last_name, first_name, id")
             .bind(tenant)
             .fetch_all(self.c())
             .await
@@ -690,22 +679,22 @@ impl Store for SqliteStore {
     }
 
     async fn add_assignment(&mut self, tenant: i64, assistant: i64, a: &AssignmentData) -> RepoResult<Option<Result<i64, AssignmentError>>> {
-        let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM recipients WHERE tenant_id = $1 AND id = $2").bind(tenant).bind(a.recipient).fetch_one(self.c()).await.map_err(err)?;
+        let known: i64 = query("SELECT COUNT(*) FROM recipients WHERE tenant_id = $1 AND id = $2").bind(tenant).bind(a.recipient).scalar(self.c()).await.map_err(err)?;
         if known == 0 {
             return Ok(None);
         }
         let (from, to) = (date(a.valid_from), a.valid_to.map(date));
-        let covered: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM decisions WHERE tenant_id = $1 AND recipient_id = $2 AND valid_from <= $3 AND valid_to >= $3")
+        let covered: i64 = query("SELECT COUNT(*) FROM decisions WHERE tenant_id = $1 AND recipient_id = $2 AND valid_from <= $3 AND valid_to >= $3")
             .bind(tenant)
             .bind(a.recipient)
             .bind(&from)
-            .fetch_one(self.c())
+            .scalar(self.c())
             .await
             .map_err(err)?;
         if covered == 0 {
             return Ok(Some(Err(AssignmentError::OutsideDecision)));
         }
-        let overlapping: i64 = sqlx::query_scalar(
+        let overlapping: i64 = query(
             "SELECT COUNT(*) FROM assignments WHERE tenant_id = $1 AND assistant_id = $2 AND recipient_id = $3
                AND valid_from <= COALESCE($5, '9999-12-31') AND COALESCE(valid_to, '9999-12-31') >= $4",
         )
@@ -714,13 +703,13 @@ impl Store for SqliteStore {
         .bind(a.recipient)
         .bind(&from)
         .bind(&to)
-        .fetch_one(self.c())
+        .scalar(self.c())
         .await
         .map_err(err)?;
         if overlapping > 0 {
             return Ok(Some(Err(AssignmentError::Overlaps)));
         }
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = query(
             "INSERT INTO assignments (tenant_id, assistant_id, recipient_id, valid_from, valid_to, fk_notified_on, relative) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(tenant)
@@ -730,14 +719,14 @@ impl Store for SqliteStore {
         .bind(&to)
         .bind(a.fk_notified_on.map(date))
         .bind(i64::from(a.relative))
-        .fetch_one(self.c())
+        .scalar(self.c())
         .await
         .map_err(err)?;
         Ok(Some(Ok(id)))
     }
 
     async fn end_assignment(&mut self, tenant: i64, assistant: i64, id: i64, valid_to: NaiveDate) -> RepoResult<bool> {
-        let done = sqlx::query("UPDATE assignments SET valid_to = $1 WHERE tenant_id = $2 AND assistant_id = $3 AND id = $4 AND valid_from <= $1")
+        let done = query("UPDATE assignments SET valid_to = $1 WHERE tenant_id = $2 AND assistant_id = $3 AND id = $4 AND valid_from <= $1")
             .bind(date(valid_to))
             .bind(tenant)
             .bind(assistant)
@@ -745,14 +734,14 @@ impl Store for SqliteStore {
             .execute(self.c())
             .await
             .map_err(err)?;
-        Ok(done.rows_affected() == 1)
+        Ok(done == 1)
     }
 
-    async fn recipient_list(&mut self, tenant: i64, query: &str, offset: i64, limit: i64) -> RepoResult<(Vec<RecipientListItem>, i64)> {
-        let like = like_pattern(query);
+    async fn recipient_list(&mut self, tenant: i64, search: &str, offset: i64, limit: i64) -> RepoResult<(Vec<RecipientListItem>, i64)> {
+        let like = like_pattern(search);
         let filter = "tenant_id = $1 AND (first_name || ' ' || last_name) LIKE $2 ESCAPE '\\'";
-        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM recipients WHERE {filter}")).bind(tenant).bind(&like).fetch_one(self.c()).await.map_err(err)?;
-        let rows = sqlx::query(&format!("SELECT id, first_name || ' ' || last_name AS name, personnummer FROM recipients WHERE {filter} ORDER BY last_name, first_name, id LIMIT $3 OFFSET $4"))
+        let total: i64 = query(&format!("SELECT COUNT(*) FROM recipients WHERE {filter}")).bind(tenant).bind(&like).scalar(self.c()).await.map_err(err)?;
+        let rows = query(&format!("SELECT id, first_name || ' ' || last_name AS name, personnummer FROM recipients WHERE {filter} ORDER BY last_name, first_name, id LIMIT $3 OFFSET $4"))
             .bind(tenant)
             .bind(&like)
             .bind(limit)
@@ -764,7 +753,7 @@ impl Store for SqliteStore {
     }
 
     async fn recipient_form(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(String, RecipientInput)>> {
-        let r = sqlx::query("SELECT personnummer, first_name, last_name FROM recipients WHERE tenant_id = $1 AND id = $2").bind(tenant).bind(id).fetch_optional(self.c()).await.map_err(err)?;
+        let r = query("SELECT personnummer, first_name, last_name FROM recipients WHERE tenant_id = $1 AND id = $2").bind(tenant).bind(id).fetch_optional(self.c()).await.map_err(err)?;
         Ok(r.map(|r| (masked(r.get("personnummer")), RecipientInput { personnummer: String::new(), first_name: r.get("first_name"), last_name: r.get("last_name") })))
     }
 
@@ -773,19 +762,19 @@ impl Store for SqliteStore {
             None => "INSERT INTO recipients (first_name, last_name, tenant_id, personnummer) VALUES ($1, $2, $3, $4) RETURNING id",
             Some(_) => "UPDATE recipients SET first_name = $1, last_name = $2, personnummer = COALESCE($4, personnummer) WHERE tenant_id = $3 AND id = $5 RETURNING id",
         };
-        sqlx::query_scalar(sql)
+        query(sql)
             .bind(&r.first_name)
             .bind(&r.last_name)
             .bind(tenant)
             .bind(r.personnummer.as_ref().map(|p| p.full().to_string()))
             .bind(id)
-            .fetch_optional(self.c())
+            .scalar_optional(self.c())
             .await
             .map_err(err)
     }
 
     async fn decisions_of(&mut self, tenant: i64, recipient: i64) -> RepoResult<Vec<DecisionView>> {
-        let rows = sqlx::query(&format!("SELECT {} FROM decisions WHERE tenant_id = $1 AND recipient_id = $2 ORDER BY valid_from DESC, id DESC", super::people::DECISION_COLUMNS))
+        let rows = query(&format!("SELECT {} FROM decisions WHERE tenant_id = $1 AND recipient_id = $2 ORDER BY valid_from DESC, id DESC", super::people::DECISION_COLUMNS))
             .bind(tenant)
             .bind(recipient)
             .fetch_all(self.c())
@@ -795,12 +784,12 @@ impl Store for SqliteStore {
     }
 
     async fn add_decision(&mut self, tenant: i64, d: &Decision) -> RepoResult<Option<i64>> {
-        let overlapping: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM decisions WHERE tenant_id = $1 AND recipient_id = $2 AND valid_from <= $4 AND valid_to >= $3")
+        let overlapping: i64 = query("SELECT COUNT(*) FROM decisions WHERE tenant_id = $1 AND recipient_id = $2 AND valid_from <= $4 AND valid_to >= $3")
             .bind(tenant)
             .bind(d.recipient)
             .bind(date(d.valid_from))
             .bind(date(d.valid_to))
-            .fetch_one(self.c())
+            .scalar(self.c())
             .await
             .map_err(err)?;
         if overlapping > 0 {
@@ -811,7 +800,7 @@ impl Store for SqliteStore {
             Granted::PerMonth(m) => ("month", m.0, None),
             Granted::PerPeriod { minutes, months } => ("period", minutes.0, Some(months as i64)),
         };
-        let id = sqlx::query_scalar(
+        let id = query(
             "INSERT INTO decisions (tenant_id, recipient_id, funder, granted_per, granted_minutes, valid_from, valid_to, vantetid_allowed, beredskap_allowed, double_assistance, raised_rate, period_months)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
@@ -827,7 +816,7 @@ impl Store for SqliteStore {
         .bind(i64::from(d.double_assistance))
         .bind(d.raised_rate.map(|r| r.to_string()))
         .bind(months)
-        .fetch_one(self.c())
+        .scalar(self.c())
         .await
         .map_err(err)?;
         Ok(Some(id))
@@ -846,7 +835,7 @@ pub(super) const ASSISTANT_FORM_COLUMNS: &str = "id, personnummer, first_name, l
 
 /// A stored assistant as the form shows it: (personnummer masked, whether the number carries a
 /// birth date, the form's fields with the number left empty).
-pub(super) fn assistant_input(r: &SqliteRow) -> (String, bool, AssistantInput) {
+pub(super) fn assistant_input(r: &Row) -> (String, bool, AssistantInput) {
     let pnr = Personnummer::parse(r.get::<&str, _>("personnummer")).ok();
     let input = AssistantInput {
         personnummer: String::new(),

@@ -1,16 +1,21 @@
 //! What the integration tests share: the real router on a random port, against a fresh
-//! SQLite file with the demo data; a logged-in browser with its CSRF token.
+//! database with the demo data: a SQLite file, or, when `BITA_TEST_POSTGRES` names a
+//! PostgreSQL server (`postgres://user@host:port`), a new database of its own on it (the test
+//! script runs the suite once on each); a logged-in browser with its CSRF token.
 #![allow(dead_code)]
 
 pub use reqwest::redirect::Policy;
 pub use reqwest::{Client, StatusCode};
+pub use server::db::sql::query;
 pub use server::{config::Config, db, demo};
 pub use std::time::Duration;
 
 pub struct TestApp {
     pub base: String,
     pub addr: std::net::SocketAddr,
-    pub pool: sqlx::SqlitePool,
+    pub pool: db::Pool,
+    /// The database's URL, for a second server on the same database.
+    pub url: String,
     pub _dir: tempfile::TempDir,
 }
 
@@ -23,7 +28,7 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
     // The server's warnings and errors go to the test's captured output, shown when it fails.
     let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/bita.db", dir.path().display());
+    let url = test_database(&dir).await;
     let pool = db::connect(&url).await.unwrap();
     demo::seed(&pool, app::api::service::today()).await.unwrap();
     let mut config = Config::local(&url);
@@ -38,7 +43,31 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(server::serve::serve(listener, router, config.header_read_timeout, Duration::from_secs(1), std::future::pending()));
-    TestApp { base: format!("http://{addr}"), addr, pool, _dir: dir }
+    TestApp { base: format!("http://{addr}"), addr, pool, url, _dir: dir }
+}
+
+/// A fresh, empty database for one test: a SQLite file in `dir`, or a new database on the
+/// PostgreSQL server `BITA_TEST_POSTGRES` names.
+pub async fn test_database(dir: &tempfile::TempDir) -> String {
+    match std::env::var("BITA_TEST_POSTGRES") {
+        Ok(server) if !server.is_empty() => {
+            let name = format!("bita_test_{}_{}", std::process::id(), NEXT_DB.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+            let admin = db::connect_admin(&format!("{server}/postgres")).await.unwrap();
+            query(format!("CREATE DATABASE {name}")).execute(&mut admin.conn().await.unwrap()).await.unwrap();
+            admin.close().await;
+            format!("{server}/{name}")
+        }
+        _ => format!("sqlite://{}/bita.db", dir.path().display()),
+    }
+}
+
+static NEXT_DB: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+impl TestApp {
+    /// A connection to the app's database, for what a test checks behind the app's back.
+    pub async fn db(&self) -> db::sql::Conn {
+        self.pool.conn().await.unwrap()
+    }
 }
 
 pub fn client() -> Client {
@@ -151,7 +180,7 @@ impl TestApp {
     }
 
     pub async fn id(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
+        query(sql).scalar(&mut self.db().await).await.unwrap()
     }
 
     pub async fn count_rows(&self) -> i64 {

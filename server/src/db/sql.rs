@@ -1,0 +1,477 @@
+//! One way to run a query on either database, so every query is written once: SQL with `$n`
+//! placeholders (both SQLite and PostgreSQL read them), arguments as [`Value`]s, rows read by
+//! column name ([`Row`]). Each adapter turns values into its own types and back:
+//!
+//! | Rust          | SQLite                   | PostgreSQL    |
+//! |---------------|--------------------------|---------------|
+//! | `i64`         | INTEGER                  | `bigint`      |
+//! | `bool`        | INTEGER 0/1              | `boolean`     |
+//! | `NaiveDate`   | TEXT `YYYY-MM-DD`        | `date`        |
+//! | `Decimal`     | TEXT                     | `numeric`     |
+//! | text, bytes   | TEXT, BLOB               | `text`, `bytea` |
+//!
+//! A read gives the same values from both: a `date` comes back as `YYYY-MM-DD`, a `numeric` as
+//! a decimal (read as `String` it is its text), a `boolean` as 0/1 and a `timestamptz` as `YYYY-MM-DD HH:MM:SS` (UTC, as
+//! SQLite's `CURRENT_TIMESTAMP` writes it). sqlx's own `Any` driver does this for integers and
+//! text only; it has no dates, decimals or booleans on PostgreSQL, which is why this exists.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgRow, Postgres};
+use sqlx::sqlite::{Sqlite, SqliteRow};
+use sqlx::{Column, Row as _, Transaction, TypeInfo, ValueRef};
+use std::borrow::Cow;
+use std::sync::Arc;
+
+/// What kind of value a NULL stands in for (PostgreSQL types every parameter, NULLs too).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Int,
+    Float,
+    Text,
+    Bytes,
+    Bool,
+    Date,
+    Decimal,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null(Kind),
+    Int(i64),
+    Float(f64),
+    Text(String),
+    Bytes(Vec<u8>),
+    Bool(bool),
+    Date(NaiveDate),
+    Decimal(Decimal),
+}
+
+/// A Rust value that can be a query argument.
+pub trait Bind {
+    const KIND: Kind;
+    fn value(self) -> Value;
+}
+
+macro_rules! bind {
+    ($($t:ty => $kind:ident, |$v:ident| $e:expr;)*) => {$(
+        impl Bind for $t {
+            const KIND: Kind = Kind::$kind;
+            fn value(self) -> Value {
+                let $v = self;
+                $e
+            }
+        }
+    )*};
+}
+
+bind! {
+    i64 => Int, |v| Value::Int(v);
+    &i64 => Int, |v| Value::Int(*v);
+    i32 => Int, |v| Value::Int(v.into());
+    u32 => Int, |v| Value::Int(v.into());
+    f64 => Float, |v| Value::Float(v);
+    bool => Bool, |v| Value::Bool(v);
+    String => Text, |v| Value::Text(v);
+    &String => Text, |v| Value::Text(v.clone());
+    &str => Text, |v| Value::Text(v.to_owned());
+    &&str => Text, |v| Value::Text((*v).to_owned());
+    Vec<u8> => Bytes, |v| Value::Bytes(v);
+    &Vec<u8> => Bytes, |v| Value::Bytes(v.clone());
+    &[u8] => Bytes, |v| Value::Bytes(v.to_vec());
+    NaiveDate => Date, |v| Value::Date(v);
+    Decimal => Decimal, |v| Value::Decimal(v);
+}
+
+impl<T: Bind> Bind for Option<T> {
+    const KIND: Kind = T::KIND;
+    fn value(self) -> Value {
+        match self {
+            Some(v) => v.value(),
+            None => Value::Null(T::KIND),
+        }
+    }
+}
+
+impl Bind for &Option<String> {
+    const KIND: Kind = Kind::Text;
+    fn value(self) -> Value {
+        self.as_deref().value()
+    }
+}
+
+/// A column's value read back as a Rust value.
+pub trait FromValue<'r>: Sized {
+    fn from_value(v: &'r Value) -> Option<Self>;
+}
+
+impl FromValue<'_> for i64 {
+    fn from_value(v: &Value) -> Option<Self> {
+        match v {
+            Value::Int(i) => Some(*i),
+            Value::Bool(b) => Some(i64::from(*b)),
+            // PostgreSQL's SUM of bigints is a numeric.
+            Value::Decimal(d) => i64::try_from(*d).ok(),
+            _ => None,
+        }
+    }
+}
+
+impl FromValue<'_> for bool {
+    fn from_value(v: &Value) -> Option<Self> {
+        match v {
+            Value::Bool(b) => Some(*b),
+            Value::Int(i) => Some(*i != 0),
+            _ => None,
+        }
+    }
+}
+
+impl FromValue<'_> for f64 {
+    fn from_value(v: &Value) -> Option<Self> {
+        match v {
+            Value::Float(f) => Some(*f),
+            Value::Int(i) => Some(*i as f64),
+            _ => None,
+        }
+    }
+}
+
+impl<'r> FromValue<'r> for &'r str {
+    fn from_value(v: &'r Value) -> Option<Self> {
+        match v {
+            Value::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl FromValue<'_> for String {
+    fn from_value(v: &Value) -> Option<Self> {
+        match v {
+            Value::Text(s) => Some(s.clone()),
+            Value::Decimal(d) => Some(d.to_string()),
+            _ => None,
+        }
+    }
+}
+
+impl FromValue<'_> for Vec<u8> {
+    fn from_value(v: &Value) -> Option<Self> {
+        match v {
+            Value::Bytes(b) => Some(b.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl FromValue<'_> for NaiveDate {
+    fn from_value(v: &Value) -> Option<Self> {
+        match v {
+            Value::Date(d) => Some(*d),
+            Value::Text(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(),
+            _ => None,
+        }
+    }
+}
+
+impl<'r, T: FromValue<'r>> FromValue<'r> for Option<T> {
+    fn from_value(v: &'r Value) -> Option<Self> {
+        match v {
+            Value::Null(_) => Some(None),
+            v => T::from_value(v).map(Some),
+        }
+    }
+}
+
+/// How a column is named when read: by name or by position.
+pub trait ColumnIndex {
+    fn position(&self, row: &Row) -> Option<usize>;
+}
+
+impl ColumnIndex for &str {
+    fn position(&self, row: &Row) -> Option<usize> {
+        row.names.iter().position(|n| n == self)
+    }
+}
+
+impl ColumnIndex for usize {
+    fn position(&self, row: &Row) -> Option<usize> {
+        (*self < row.values.len()).then_some(*self)
+    }
+}
+
+/// One result row.
+#[derive(Clone, Debug)]
+pub struct Row {
+    names: Arc<[String]>,
+    values: Vec<Value>,
+}
+
+impl Row {
+    /// The column's value. A missing column or a value of another type is a mistake in the
+    /// query, never in what a user typed: it panics with the column's name, as sqlx's own
+    /// `Row::get` does.
+    pub fn get<'r, T: FromValue<'r>, I: ColumnIndex + std::fmt::Debug>(&'r self, i: I) -> T {
+        match self.try_get(&i) {
+            Some(v) => v,
+            None => panic!("column {i:?}: missing or of another type ({:?})", i.position(self).map(|p| &self.values[p])),
+        }
+    }
+
+    pub fn try_get<'r, T: FromValue<'r>, I: ColumnIndex>(&'r self, i: &I) -> Option<T> {
+        T::from_value(&self.values[i.position(self)?])
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The row as (column, value) pairs, for copying a table from one database to another.
+    pub fn into_values(self) -> Vec<Value> {
+        self.values
+    }
+
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+}
+
+/// A connection for reads, or a transaction for a change, on either database.
+pub enum Conn {
+    Sqlite(PoolConnection<Sqlite>),
+    SqliteTx(Transaction<'static, Sqlite>),
+    Pg(PoolConnection<Postgres>),
+    PgTx(Transaction<'static, Postgres>),
+}
+
+impl Conn {
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Conn::Pg(_) | Conn::PgTx(_))
+    }
+
+    /// Commits a transaction (a connection has nothing to commit).
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Conn::SqliteTx(t) => t.commit().await,
+            Conn::PgTx(t) => t.commit().await,
+            Conn::Sqlite(_) | Conn::Pg(_) => Ok(()),
+        }
+    }
+}
+
+/// A query being built: `query("… $1 …").bind(x).fetch_all(&mut conn)`.
+#[must_use]
+pub struct Query<'q> {
+    sql: Cow<'q, str>,
+    args: Vec<Value>,
+}
+
+pub fn query<'q>(sql: impl Into<Cow<'q, str>>) -> Query<'q> {
+    Query { sql: sql.into(), args: Vec::new() }
+}
+
+impl<'q> Query<'q> {
+    pub fn bind(mut self, v: impl Bind) -> Self {
+        self.args.push(v.value());
+        self
+    }
+
+    /// Binds an already made value (copying rows between databases).
+    pub fn bind_value(mut self, v: Value) -> Self {
+        self.args.push(v);
+        self
+    }
+
+    /// Runs a statement; the number of rows it changed.
+    pub async fn execute(self, c: &mut Conn) -> Result<u64, sqlx::Error> {
+        Ok(match c {
+            Conn::Sqlite(c) => sqlite_query(&self.sql, self.args).execute(&mut **c).await?.rows_affected(),
+            Conn::SqliteTx(t) => sqlite_query(&self.sql, self.args).execute(&mut **t).await?.rows_affected(),
+            Conn::Pg(c) => pg_query(&self.sql, self.args).execute(&mut **c).await?.rows_affected(),
+            Conn::PgTx(t) => pg_query(&self.sql, self.args).execute(&mut **t).await?.rows_affected(),
+        })
+    }
+
+    pub async fn fetch_all(self, c: &mut Conn) -> Result<Vec<Row>, sqlx::Error> {
+        Ok(match c {
+            Conn::Sqlite(c) => sqlite_rows(sqlite_query(&self.sql, self.args).fetch_all(&mut **c).await?),
+            Conn::SqliteTx(t) => sqlite_rows(sqlite_query(&self.sql, self.args).fetch_all(&mut **t).await?),
+            Conn::Pg(c) => pg_rows(pg_query(&self.sql, self.args).fetch_all(&mut **c).await?),
+            Conn::PgTx(t) => pg_rows(pg_query(&self.sql, self.args).fetch_all(&mut **t).await?),
+        })
+    }
+
+    pub async fn fetch_optional(self, c: &mut Conn) -> Result<Option<Row>, sqlx::Error> {
+        Ok(self.fetch_all(c).await?.into_iter().next())
+    }
+
+    pub async fn fetch_one(self, c: &mut Conn) -> Result<Row, sqlx::Error> {
+        self.fetch_optional(c).await?.ok_or(sqlx::Error::RowNotFound)
+    }
+
+    /// The first column of the first row.
+    pub async fn scalar<T: for<'r> FromValue<'r>>(self, c: &mut Conn) -> Result<T, sqlx::Error> {
+        let row = self.fetch_one(c).await?;
+        first(&row)
+    }
+
+    /// The first column of the first row, if there is a row.
+    pub async fn scalar_optional<T: for<'r> FromValue<'r>>(self, c: &mut Conn) -> Result<Option<T>, sqlx::Error> {
+        match self.fetch_optional(c).await? {
+            Some(row) => first(&row).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The first column of every row.
+    pub async fn scalars<T: for<'r> FromValue<'r>>(self, c: &mut Conn) -> Result<Vec<T>, sqlx::Error> {
+        self.fetch_all(c).await?.iter().map(first).collect()
+    }
+}
+
+/// A row read as a tuple of its columns, in order.
+pub trait FromRow: Sized {
+    fn from_row(r: &Row) -> Option<Self>;
+}
+
+macro_rules! tuple_from_row {
+    ($($t:ident $i:tt),*) => {
+        impl<$($t: for<'r> FromValue<'r>),*> FromRow for ($($t,)*) {
+            fn from_row(r: &Row) -> Option<Self> {
+                Some(($(r.try_get::<$t, usize>(&$i)?,)*))
+            }
+        }
+    };
+}
+tuple_from_row!(A 0, B 1);
+tuple_from_row!(A 0, B 1, C 2);
+tuple_from_row!(A 0, B 1, C 2, D 3);
+tuple_from_row!(A 0, B 1, C 2, D 3, E 4);
+
+impl<'q> Query<'q> {
+    /// Every row as a tuple.
+    pub async fn all_as<T: FromRow>(self, c: &mut Conn) -> Result<Vec<T>, sqlx::Error> {
+        self.fetch_all(c).await?.iter().map(|r| T::from_row(r).ok_or_else(|| decode_error(r))).collect()
+    }
+
+    /// The first row as a tuple, if there is one.
+    pub async fn optional_as<T: FromRow>(self, c: &mut Conn) -> Result<Option<T>, sqlx::Error> {
+        match self.fetch_optional(c).await? {
+            Some(r) => T::from_row(&r).map(Some).ok_or_else(|| decode_error(&r)),
+            None => Ok(None),
+        }
+    }
+
+    /// The first row as a tuple.
+    pub async fn one_as<T: FromRow>(self, c: &mut Conn) -> Result<T, sqlx::Error> {
+        self.optional_as(c).await?.ok_or(sqlx::Error::RowNotFound)
+    }
+}
+
+fn decode_error(r: &Row) -> sqlx::Error {
+    sqlx::Error::ColumnDecode { index: format!("{:?}", r.names), source: format!("unexpected values {:?}", r.values).into() }
+}
+
+fn first<T: for<'r> FromValue<'r>>(row: &Row) -> Result<T, sqlx::Error> {
+    row.try_get(&0usize).ok_or_else(|| decode_error(row))
+}
+
+type SqliteQuery<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+type PgQuery<'q> = sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>;
+
+fn sqlite_query(sql: &str, args: Vec<Value>) -> SqliteQuery<'_> {
+    args.into_iter().fold(sqlx::query(sql), |q, v| match v {
+        Value::Null(_) => q.bind(None::<i64>),
+        Value::Int(i) => q.bind(i),
+        Value::Float(f) => q.bind(f),
+        Value::Text(s) => q.bind(s),
+        Value::Bytes(b) => q.bind(b),
+        Value::Bool(b) => q.bind(i64::from(b)),
+        Value::Date(d) => q.bind(d.format("%Y-%m-%d").to_string()),
+        Value::Decimal(d) => q.bind(d.to_string()),
+    })
+}
+
+fn pg_query(sql: &str, args: Vec<Value>) -> PgQuery<'_> {
+    args.into_iter().fold(sqlx::query(sql), |q, v| match v {
+        Value::Null(Kind::Int) => q.bind(None::<i64>),
+        Value::Null(Kind::Float) => q.bind(None::<f64>),
+        Value::Null(Kind::Text) => q.bind(None::<String>),
+        Value::Null(Kind::Bytes) => q.bind(None::<Vec<u8>>),
+        Value::Null(Kind::Bool) => q.bind(None::<bool>),
+        Value::Null(Kind::Date) => q.bind(None::<NaiveDate>),
+        Value::Null(Kind::Decimal) => q.bind(None::<Decimal>),
+        Value::Int(i) => q.bind(i),
+        Value::Float(f) => q.bind(f),
+        Value::Text(s) => q.bind(s),
+        Value::Bytes(b) => q.bind(b),
+        Value::Bool(b) => q.bind(b),
+        Value::Date(d) => q.bind(d),
+        Value::Decimal(d) => q.bind(d),
+    })
+}
+
+fn names<R: sqlx::Row>(row: &R) -> Arc<[String]> {
+    row.columns().iter().map(|c| c.name().to_string()).collect()
+}
+
+fn sqlite_rows(rows: Vec<SqliteRow>) -> Vec<Row> {
+    let Some(first) = rows.first() else { return vec![] };
+    let names = names(first);
+    rows.iter()
+        .map(|r| Row {
+            names: names.clone(),
+            values: (0..r.len())
+                .map(|i| {
+                    let raw = r.try_get_raw(i).expect("column index in range");
+                    if raw.is_null() {
+                        return Value::Null(Kind::Text);
+                    }
+                    match raw.type_info().name() {
+                        "INTEGER" | "BOOLEAN" => Value::Int(r.get(i)),
+                        "REAL" => Value::Float(r.get(i)),
+                        "BLOB" => Value::Bytes(r.get(i)),
+                        _ => Value::Text(r.get(i)),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn pg_rows(rows: Vec<PgRow>) -> Vec<Row> {
+    let Some(first) = rows.first() else { return vec![] };
+    let names = names(first);
+    rows.iter()
+        .map(|r| Row {
+            names: names.clone(),
+            values: (0..r.len())
+                .map(|i| {
+                    let raw = r.try_get_raw(i).expect("column index in range");
+                    if raw.is_null() {
+                        return Value::Null(Kind::Text);
+                    }
+                    match r.column(i).type_info().name() {
+                        "INT8" => Value::Int(r.get(i)),
+                        "INT4" => Value::Int(r.get::<i32, _>(i).into()),
+                        "INT2" => Value::Int(r.get::<i16, _>(i).into()),
+                        "BOOL" => Value::Int(i64::from(r.get::<bool, _>(i))),
+                        "FLOAT8" => Value::Float(r.get(i)),
+                        "FLOAT4" => Value::Float(r.get::<f32, _>(i).into()),
+                        "BYTEA" => Value::Bytes(r.get(i)),
+                        "DATE" => Value::Text(r.get::<NaiveDate, _>(i).format("%Y-%m-%d").to_string()),
+                        "NUMERIC" => Value::Decimal(r.get::<Decimal, _>(i).normalize()),
+                        "TIMESTAMPTZ" => Value::Text(r.get::<chrono::DateTime<chrono::Utc>, _>(i).format("%Y-%m-%d %H:%M:%S").to_string()),
+                        _ => Value::Text(r.get(i)),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
