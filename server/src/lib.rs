@@ -179,7 +179,7 @@ pub async fn router(config: &Config, pool: db::Pool, leptos_options: LeptosOptio
     // Sessions in the same database, so any server behind a load balancer knows them.
     let app = match pool {
         db::Pool::Sqlite(p) => app.layer(sessions(config, SqliteStore::new(p).with_table_name("sessions")?).await?),
-        db::Pool::Postgres(p) => app.layer(sessions(config, PostgresStore::new(p).with_table_name("sessions")?).await?),
+        db::Pool::Postgres(p) => app.layer(sessions(config, PostgresStore::new(p).with_schema_name("public")?.with_table_name("sessions")?).await?),
     };
     let app = app
         .layer(axum::middleware::from_fn(body_limit))

@@ -362,7 +362,7 @@ async fn only_the_assistant_who_owns_a_draft_row_may_delete_it() {
     assert!(page.contains("Det här får du inte göra"));
     assert_eq!(app.count_rows().await, before);
     // A submitted (locked) month's row cannot be deleted either; Anna's own previous month is submitted.
-    let locked = app.id("SELECT MIN(t.id) FROM time_rows t JOIN month_reports m ON m.assistant_id = t.assistant_id AND m.recipient_id = t.recipient_id AND m.month = substr(t.work_date, 1, 7) WHERE m.status = 'submitted'").await.to_string();
+    let locked = app.id("SELECT MIN(t.id) FROM time_rows t JOIN month_reports m ON m.assistant_id = t.assistant_id AND m.recipient_id = t.recipient_id AND m.month = substr(CAST(t.work_date AS TEXT), 1, 7) WHERE m.status = 'submitted'").await.to_string();
     let to = app.post(&anna, "/assistent/rad/ta-bort", &[("row", locked.as_str()), ("manad", "")]).await;
     let (_, page) = app.page(&anna, &to).await;
     assert!(page.contains("Månaden är redan inskickad"));

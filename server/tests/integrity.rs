@@ -142,7 +142,7 @@ async fn adds_racing_a_submit_or_an_approval_never_land_in_the_locked_month() {
     let approved: String = query("SELECT sha256 FROM signatures WHERE voided_at IS NULL").scalar(&mut app.db().await).await.unwrap();
     assert_eq!(approved, shown, "the signature is of the document the page showed");
     // The database refuses it too, whatever a future code path forgets.
-    let locked = query("DELETE FROM time_rows WHERE recipient_id = $1 AND work_date LIKE $2").bind(cecilia_id).bind(format!("{month}-%")).execute(&mut app.db().await).await;
+    let locked = query("DELETE FROM time_rows WHERE recipient_id = $1 AND CAST(work_date AS TEXT) LIKE $2").bind(cecilia_id).bind(format!("{month}-%")).execute(&mut app.db().await).await;
     assert!(locked.unwrap_err().to_string().contains("bita: month locked"));
 }
 
@@ -258,7 +258,7 @@ async fn the_header_read_timeout_closes_an_idle_half_sent_request() {
 async fn a_deactivated_account_s_session_stops_working() {
     let app = spawn_app().await;
     let (anna, _) = app.login("anna").await;
-    query("UPDATE users SET active = 0 WHERE username = 'anna'").execute(&mut app.db().await).await.unwrap();
+    query("UPDATE users SET active = FALSE WHERE username = 'anna'").execute(&mut app.db().await).await.unwrap();
     let res = anna.get(app.url("/assistent")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::FOUND);
     assert_eq!(res.headers()["location"], "/logga-in");
@@ -290,16 +290,17 @@ async fn pages_carry_security_headers_and_are_not_cached() {
 struct Process {
     child: std::process::Child,
     base: String,
-    db: std::path::PathBuf,
+    /// The database's URL (a SQLite file, or a database of its own on the test PostgreSQL).
+    url: String,
     _dir: tempfile::TempDir,
 }
 
 async fn start_process(env: &[(&str, &str)]) -> Process {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("bita.db");
+    let url = test_database(&dir).await;
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
-    cmd.env("DATABASE_URL", format!("sqlite://{}", db.display()))
+    cmd.env("DATABASE_URL", &url)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("BITA_DEMO_DATA", "1")
         .env("BITA_ROW_HORIZON_DAYS", "62")
@@ -312,7 +313,7 @@ async fn start_process(env: &[(&str, &str)]) -> Process {
     let base = format!("http://127.0.0.1:{port}");
     for _ in 0..200 {
         if client().get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
-            return Process { child, base, db, _dir: dir };
+            return Process { child, base, url, _dir: dir };
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -329,7 +330,7 @@ async fn login_to(base: &str, user: &str) -> User {
 async fn after_kill_9_under_concurrent_writes_every_row_has_its_audit_entry() {
     let mut p = start_process(&[]).await;
     let anna = login_to(&p.base, "anna").await;
-    let pool = db::connect(&format!("sqlite://{}", p.db.display())).await.unwrap();
+    let pool = db::connect(&p.url).await.unwrap();
     let cecilia: i64 = query("SELECT id FROM recipients WHERE first_name = 'Cecilia'").scalar(&mut pool.conn().await.unwrap()).await.unwrap();
     let month = next_month();
     // 150 different one-hour rows, all sent at once; the server is killed while they are written.
@@ -345,7 +346,7 @@ async fn after_kill_9_under_concurrent_writes_every_row_has_its_audit_entry() {
     }
     barrier.wait().await;
     // Kill once some rows are in and most are still on their way.
-    let count = || async { query("SELECT COUNT(*) FROM time_rows WHERE work_date LIKE $1").bind(format!("{month}-%")).scalar::<i64>(&mut pool.conn().await.unwrap()).await.unwrap() };
+    let count = || async { query("SELECT COUNT(*) FROM time_rows WHERE CAST(work_date AS TEXT) LIKE $1").bind(format!("{month}-%")).scalar::<i64>(&mut pool.conn().await.unwrap()).await.unwrap() };
     for _ in 0..2000 {
         if count().await >= 20 {
             break;
@@ -358,8 +359,8 @@ async fn after_kill_9_under_concurrent_writes_every_row_has_its_audit_entry() {
     for t in tasks {
         acknowledged += usize::from(t.await.unwrap());
     }
-    let rows: i64 = query("SELECT COUNT(*) FROM time_rows WHERE recipient_id = $1 AND work_date LIKE $2").bind(cecilia).bind(format!("{month}-%")).scalar(&mut pool.conn().await.unwrap()).await.unwrap();
-    let unaudited: i64 = query("SELECT COUNT(*) FROM time_rows t WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'row.add' AND a.subject = 'row ' || t.id) AND t.work_date LIKE $1")
+    let rows: i64 = query("SELECT COUNT(*) FROM time_rows WHERE recipient_id = $1 AND CAST(work_date AS TEXT) LIKE $2").bind(cecilia).bind(format!("{month}-%")).scalar(&mut pool.conn().await.unwrap()).await.unwrap();
+    let unaudited: i64 = query("SELECT COUNT(*) FROM time_rows t WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'row.add' AND a.subject = 'row ' || t.id) AND CAST(t.work_date AS TEXT) LIKE $1")
         .bind(format!("{month}-%"))
         .scalar(&mut pool.conn().await.unwrap())
         .await
@@ -406,7 +407,7 @@ async fn memory_stays_bounded_under_256_parallel_logins() {
 #[tokio::test]
 async fn a_fresh_install_has_no_accounts_until_server_admin_create() {
     let mut p = start_process(&[("BITA_DEMO_DATA", "0")]).await;
-    let pool = db::connect(&format!("sqlite://{}", p.db.display())).await.unwrap();
+    let pool = db::connect(&p.url).await.unwrap();
     let users: i64 = query("SELECT COUNT(*) FROM users").scalar(&mut pool.conn().await.unwrap()).await.unwrap();
     assert_eq!(users, 0, "no default accounts, no published password");
     let (_, res) = TestApp::try_login_at(&p.base, "admin", demo::DEMO_PASSWORD).await;
@@ -414,7 +415,7 @@ async fn a_fresh_install_has_no_accounts_until_server_admin_create() {
 
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
         .args(["admin", "create", "--municipality", "Nystad kommun", "--org-number", "212000-0142", "--username", "karin", "--name", "Karin Kvist"])
-        .env("DATABASE_URL", format!("sqlite://{}", p.db.display()))
+        .env("DATABASE_URL", &p.url)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -429,7 +430,7 @@ async fn a_fresh_install_has_no_accounts_until_server_admin_create() {
     // The same username again is refused with a reason, not a crash.
     let again = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
         .args(["admin", "create", "--municipality", "Nystad kommun", "--org-number", "212000-0142", "--username", "karin"])
-        .env("DATABASE_URL", format!("sqlite://{}", p.db.display()))
+        .env("DATABASE_URL", &p.url)
         .output()
         .unwrap();
     assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("taken"));

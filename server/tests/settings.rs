@@ -351,7 +351,7 @@ async fn another_municipalitys_administrator_gets_404_for_every_page_form_and_ex
     let rows_after = app.id("SELECT (SELECT COUNT(*) FROM assistants) + (SELECT COUNT(*) FROM recipients) + (SELECT COUNT(*) FROM decisions) + (SELECT COUNT(*) FROM assignments) + (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM absences) + (SELECT COUNT(*) FROM representations)").await;
     assert_eq!(rows_after, rows_before, "nothing written");
     assert_eq!(app.id(&format!("SELECT COUNT(*) FROM representations WHERE ended_on IS NULL AND user_id = {eva}")).await, 2, "Cecilia and Elis");
-    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM users WHERE id = {eva} AND active = 1")).await, 1);
+    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM users WHERE id = {eva} AND active = TRUE")).await, 1);
     // Our own pages say nothing of theirs either.
     let (_, list) = app.page(&other, "/admin/brukarregister").await;
     assert!(!list.contains("Bo Berg"));

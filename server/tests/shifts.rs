@@ -58,7 +58,7 @@ async fn a_shift_is_clocked_in_switched_and_ended_and_outlives_the_session_and_t
     assert!(app.page(&david, "/assistent").await.1.contains("Pågående pass"));
 
     // Another server process on the same database (a restart, or a second server).
-    let url = format!("sqlite://{}/bita.db", app._dir.path().display());
+    let url = app.url.clone();
     let pool = db::connect(&url).await.unwrap();
     let mut config = Config::local(&url);
     config.archive_key = app._dir.path().join("archive-signing.key");

@@ -144,7 +144,7 @@ impl ExportStore for DbStore {
 
     async fn set_lss_rate(&mut self, tenant: i64, amount: Option<Decimal>) -> RepoResult<Option<Decimal>> {
         let before = self.lss_rate(tenant).await?;
-        query("UPDATE tenants SET lss_rate = $1 WHERE id = $2").bind(amount.map(|a| a.to_string())).bind(tenant).execute(self.c()).await.map_err(err)?;
+        query("UPDATE tenants SET lss_rate = $1 WHERE id = $2").bind(amount).bind(tenant).execute(self.c()).await.map_err(err)?;
         Ok(before)
     }
 

@@ -156,9 +156,9 @@ pub fn spawn_maintenance(pool: Pool) {
     });
 }
 
-/// `days` ago as both databases compare a stored `CURRENT_TIMESTAMP`: `YYYY-MM-DD HH:MM:SS` UTC.
-fn cutoff(days: i64) -> String {
-    (chrono::Utc::now() - chrono::Duration::days(days)).format("%Y-%m-%d %H:%M:%S").to_string()
+/// `days` ago, to compare with a stored `CURRENT_TIMESTAMP`.
+fn cutoff(days: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now() - chrono::Duration::days(days)
 }
 
 /// The database as the app sees it.

@@ -63,7 +63,7 @@ pub(crate) async fn load_people(c: &mut Conn, tenant: i64, assistant: Option<i64
     // Assignments, with the date of the FK notice where there is one (V2 reports a missing one).
     let mut assignments = Vec::new();
     for x in query(
-        "SELECT assistant_id, recipient_id, MAX(fk_notified_on) AS notified, MAX(relative) AS relative FROM assignments
+        "SELECT assistant_id, recipient_id, MAX(fk_notified_on) AS notified, MAX(CASE WHEN relative THEN 1 ELSE 0 END) AS relative FROM assignments
          WHERE tenant_id = $1 AND ($2 = 0 OR assistant_id = $2) AND ($3 = 0 OR recipient_id = $3) GROUP BY assistant_id, recipient_id",
     )
     .bind(tenant)

@@ -25,7 +25,7 @@ impl SettingsStore for DbStore {
             .bind(p.organisationsnummer.as_str())
             .bind(&p.contact_person)
             .bind(&p.phone)
-            .bind(i64::from(p.f_skatt))
+            .bind(p.f_skatt)
             .bind(&p.ivo_permit)
             .bind(tenant)
             .execute(self.c())
@@ -38,7 +38,7 @@ impl SettingsStore for DbStore {
         let rows = query("SELECT year, amount FROM rates WHERE tenant_id = $1").bind(tenant).fetch_all(self.c()).await.map_err(err)?;
         let mut t = RateTable::default();
         for r in &rows {
-            if let Ok(a) = Decimal::from_str(r.get("amount")) {
+            if let Ok(a) = Decimal::from_str(&r.get::<String, _>("amount")) {
                 t.set(r.get::<i64, _>("year") as i32, a);
             }
         }
@@ -50,7 +50,7 @@ impl SettingsStore for DbStore {
         query("INSERT INTO rates (tenant_id, year, amount) VALUES ($1, $2, $3) ON CONFLICT (tenant_id, year) DO UPDATE SET amount = excluded.amount")
             .bind(tenant)
             .bind(year)
-            .bind(amount.to_string())
+            .bind(amount)
             .execute(self.c())
             .await
             .map_err(err)?;
@@ -185,7 +185,7 @@ impl SettingsStore for DbStore {
         .bind(absence_kind_code(a.kind))
         .bind(date(a.from))
         .bind(date(a.to))
-        .bind(i64::from(a.assistance_allowed))
+        .bind(a.assistance_allowed)
         .scalar_optional(self.c())
         .await
         .map_err(err)?;
@@ -217,15 +217,15 @@ impl SettingsStore for DbStore {
 
     async fn emails(&mut self, tenant: i64, owner: AccountOwner) -> RepoResult<Vec<String>> {
         let q = match owner {
-            AccountOwner::Assistant(id) => query("SELECT email FROM users WHERE tenant_id = $1 AND assistant_id = $2 AND role = 'assistant' AND active = 1 AND email <> ''").bind(tenant).bind(id),
+            AccountOwner::Assistant(id) => query("SELECT email FROM users WHERE tenant_id = $1 AND assistant_id = $2 AND role = 'assistant' AND active = TRUE AND email <> ''").bind(tenant).bind(id),
             AccountOwner::Recipient(id) => query(
-                "SELECT email FROM users WHERE tenant_id = $1 AND active = 1 AND email <> '' AND
+                "SELECT email FROM users WHERE tenant_id = $1 AND active = TRUE AND email <> '' AND
                  ((role = 'recipient' AND recipient_id = $2) OR (role = 'representative' AND id IN (SELECT user_id FROM representations WHERE recipient_id = $2 AND ended_on IS NULL)))
                  ORDER BY id",
             )
             .bind(tenant)
             .bind(id),
-            AccountOwner::Representative { recipient: _, user } => query("SELECT email FROM users WHERE tenant_id = $1 AND id = $2 AND active = 1 AND email <> ''").bind(tenant).bind(user),
+            AccountOwner::Representative { recipient: _, user } => query("SELECT email FROM users WHERE tenant_id = $1 AND id = $2 AND active = TRUE AND email <> ''").bind(tenant).bind(user),
         };
         q.scalars(self.c()).await.map_err(err)
     }

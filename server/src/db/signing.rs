@@ -21,7 +21,7 @@ fn about(what: Signed) -> (&'static str, i64) {
 #[async_trait]
 impl SigningStore for DbStore {
     async fn login_of(&mut self, user: i64) -> RepoResult<Option<(String, String)>> {
-        query("SELECT username, password_hash FROM users WHERE id = $1 AND active = 1").bind(user).optional_as(self.c()).await.map_err(err)
+        query("SELECT username, password_hash FROM users WHERE id = $1 AND active = TRUE").bind(user).optional_as(self.c()).await.map_err(err)
     }
 
     async fn people_of(&mut self, tenant: i64, assistant: Option<i64>, recipient: Option<i64>) -> RepoResult<People> {
@@ -159,9 +159,9 @@ impl SigningStore for DbStore {
 
     async fn save_claim(&mut self, tenant: i64, recipient: i64, month: &str, answers: &str, costs: Option<&str>) -> RepoResult<i64> {
         query(
-            "INSERT INTO claims (tenant_id, recipient_id, month, answers, costs) VALUES ($1, $2, $3, $4, $5)
+            "INSERT INTO claims (tenant_id, recipient_id, month, answers, costs, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (tenant_id, recipient_id, month) DO UPDATE SET answers = excluded.answers, costs = excluded.costs,
-                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                 updated_at = excluded.updated_at
              RETURNING id",
         )
         .bind(tenant)
@@ -169,6 +169,7 @@ impl SigningStore for DbStore {
         .bind(month)
         .bind(answers)
         .bind(costs)
+        .bind(app::api::signing::now_iso())
         .scalar(self.c())
         .await
         .map_err(err)

@@ -8,6 +8,7 @@
 //! | `bool`        | INTEGER 0/1              | `boolean`     |
 //! | `NaiveDate`   | TEXT `YYYY-MM-DD`        | `date`        |
 //! | `Decimal`     | TEXT                     | `numeric`     |
+//! | `DateTime<Utc>` | TEXT `YYYY-MM-DD HH:MM:SS` | `timestamptz` |
 //! | text, bytes   | TEXT, BLOB               | `text`, `bytea` |
 //!
 //! A read gives the same values from both: a `date` comes back as `YYYY-MM-DD`, a `numeric` as
@@ -15,7 +16,7 @@
 //! SQLite's `CURRENT_TIMESTAMP` writes it). sqlx's own `Any` driver does this for integers and
 //! text only; it has no dates, decimals or booleans on PostgreSQL, which is why this exists.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgRow, Postgres};
@@ -34,6 +35,7 @@ pub enum Kind {
     Bool,
     Date,
     Decimal,
+    Instant,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -46,6 +48,8 @@ pub enum Value {
     Bool(bool),
     Date(NaiveDate),
     Decimal(Decimal),
+    /// A moment, as `CURRENT_TIMESTAMP` stores it (SQLite: `YYYY-MM-DD HH:MM:SS` UTC text).
+    Instant(DateTime<Utc>),
 }
 
 /// A Rust value that can be a query argument.
@@ -81,7 +85,10 @@ bind! {
     &Vec<u8> => Bytes, |v| Value::Bytes(v.clone());
     &[u8] => Bytes, |v| Value::Bytes(v.to_vec());
     NaiveDate => Date, |v| Value::Date(v);
+    &NaiveDate => Date, |v| Value::Date(*v);
     Decimal => Decimal, |v| Value::Decimal(v);
+    &Decimal => Decimal, |v| Value::Decimal(*v);
+    DateTime<Utc> => Instant, |v| Value::Instant(v);
 }
 
 impl<T: Bind> Bind for Option<T> {
@@ -98,6 +105,13 @@ impl Bind for &Option<String> {
     const KIND: Kind = Kind::Text;
     fn value(self) -> Value {
         self.as_deref().value()
+    }
+}
+
+impl Bind for &Option<NaiveDate> {
+    const KIND: Kind = Kind::Date;
+    fn value(self) -> Value {
+        (*self).value()
     }
 }
 
@@ -395,6 +409,7 @@ fn sqlite_query(sql: &str, args: Vec<Value>) -> SqliteQuery<'_> {
         Value::Bool(b) => q.bind(i64::from(b)),
         Value::Date(d) => q.bind(d.format("%Y-%m-%d").to_string()),
         Value::Decimal(d) => q.bind(d.to_string()),
+        Value::Instant(t) => q.bind(t.format("%Y-%m-%d %H:%M:%S").to_string()),
     })
 }
 
@@ -407,6 +422,7 @@ fn pg_query(sql: &str, args: Vec<Value>) -> PgQuery<'_> {
         Value::Null(Kind::Bool) => q.bind(None::<bool>),
         Value::Null(Kind::Date) => q.bind(None::<NaiveDate>),
         Value::Null(Kind::Decimal) => q.bind(None::<Decimal>),
+        Value::Null(Kind::Instant) => q.bind(None::<DateTime<Utc>>),
         Value::Int(i) => q.bind(i),
         Value::Float(f) => q.bind(f),
         Value::Text(s) => q.bind(s),
@@ -414,6 +430,7 @@ fn pg_query(sql: &str, args: Vec<Value>) -> PgQuery<'_> {
         Value::Bool(b) => q.bind(b),
         Value::Date(d) => q.bind(d),
         Value::Decimal(d) => q.bind(d),
+        Value::Instant(t) => q.bind(t),
     })
 }
 
@@ -466,8 +483,8 @@ fn pg_rows(rows: Vec<PgRow>) -> Vec<Row> {
                         "FLOAT4" => Value::Float(r.get::<f32, _>(i).into()),
                         "BYTEA" => Value::Bytes(r.get(i)),
                         "DATE" => Value::Text(r.get::<NaiveDate, _>(i).format("%Y-%m-%d").to_string()),
-                        "NUMERIC" => Value::Decimal(r.get::<Decimal, _>(i).normalize()),
-                        "TIMESTAMPTZ" => Value::Text(r.get::<chrono::DateTime<chrono::Utc>, _>(i).format("%Y-%m-%d %H:%M:%S").to_string()),
+                        "NUMERIC" => Value::Decimal(r.get::<Decimal, _>(i)),
+                        "TIMESTAMPTZ" => Value::Text(r.get::<DateTime<Utc>, _>(i).format("%Y-%m-%d %H:%M:%S").to_string()),
                         _ => Value::Text(r.get(i)),
                     }
                 })

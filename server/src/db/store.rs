@@ -64,8 +64,9 @@ fn month_record(r: &Row) -> MonthRecord {
     }
 }
 
-pub(super) fn date(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+/// A date as a query argument (a `date` on PostgreSQL, ISO text on SQLite: see [`super::sql`]).
+pub(super) fn date(d: NaiveDate) -> NaiveDate {
+    d
 }
 
 /// `(?, ?, …)` placeholders from `$first` for an IN list.
@@ -81,7 +82,7 @@ impl Store for DbStore {
     }
 
     async fn credentials(&mut self, username: &str) -> RepoResult<Option<Credentials>> {
-        let r = query("SELECT id, tenant_id, password_hash FROM users WHERE username = $1 AND active = 1")
+        let r = query("SELECT id, tenant_id, password_hash FROM users WHERE username = $1 AND active = TRUE")
             .bind(username)
             .fetch_optional(self.c())
             .await
@@ -92,7 +93,7 @@ impl Store for DbStore {
     async fn caller(&mut self, user_id: i64) -> RepoResult<Option<Caller>> {
         let Some(r) = query(
             "SELECT u.id, u.tenant_id, t.name AS tenant_name, u.role, u.display_name, u.assistant_id, u.recipient_id
-             FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1 AND u.active = 1",
+             FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1 AND u.active = TRUE",
         )
         .bind(user_id)
         .fetch_optional(self.c())
@@ -209,7 +210,7 @@ impl Store for DbStore {
         .bind(date(row.date()))
         .bind(row.start().format("%H:%M").to_string())
         .bind(row.end().format("%H:%M").to_string())
-        .bind(i64::from(row.next_day()))
+        .bind(row.next_day())
         .bind(row.kind().code())
         .bind(row.minutes().0)
         .bind(by_user)
@@ -497,7 +498,7 @@ impl Store for DbStore {
 
     async fn assistant_list(&mut self, tenant: i64, search: &str, offset: i64, limit: i64) -> RepoResult<(Vec<AssistantListItem>, i64)> {
         let like = like_pattern(search);
-        let filter = "tenant_id = $1 AND (first_name || ' ' || last_name) LIKE $2 ESCAPE '\\'";
+        let filter = "tenant_id = $1 AND lower(first_name || ' ' || last_name) LIKE lower($2) ESCAPE '\\'";
         let total: i64 = query(&format!("SELECT COUNT(*) FROM assistants WHERE {filter}")).bind(tenant).bind(&like).scalar(self.c()).await.map_err(err)?;
         let rows = query(&format!(
             "SELECT id, first_name || ' ' || last_name AS name, personnummer, regime, phone FROM assistants WHERE {filter}
@@ -559,13 +560,13 @@ impl Store for DbStore {
         query(sql)
             .bind(&a.first_name)
             .bind(&a.last_name)
-            .bind(a.birth_date.map(|d| d.format("%Y-%m-%d").to_string()))
-            .bind(i64::from(a.eea_resident))
+            .bind(a.birth_date)
+            .bind(a.eea_resident)
             .bind(regime)
-            .bind(period_start.format("%Y-%m-%d").to_string())
+            .bind(period_start)
             .bind(period_months)
-            .bind(i64::from(allow_24h))
-            .bind(i64::from(a.collective_agreement))
+            .bind(allow_24h)
+            .bind(a.collective_agreement)
             .bind(employer)
             .bind(other_name)
             .bind(other_org)
@@ -615,7 +616,7 @@ impl Store for DbStore {
     async fn open_invitation(&mut self, token_sha256: &str, now: i64) -> RepoResult<Option<(i64, i64, i64, String)>> {
         let r = query(
             "SELECT i.id, i.tenant_id, i.user_id, u.username FROM invitations i JOIN users u ON u.id = i.user_id
-             WHERE i.token_sha256 = $1 AND i.used_at IS NULL AND i.expires_at > $2 AND u.active = 1",
+             WHERE i.token_sha256 = $1 AND i.used_at IS NULL AND i.expires_at > $2 AND u.active = TRUE",
         )
         .bind(token_sha256)
         .bind(now)
@@ -641,7 +642,7 @@ impl Store for DbStore {
     }
 
     async fn set_account_active(&mut self, tenant: i64, user: i64, active: bool) -> RepoResult<bool> {
-        let done = query("UPDATE users SET active = $1 WHERE tenant_id = $2 AND id = $3").bind(i64::from(active)).bind(tenant).bind(user).execute(self.c()).await.map_err(err)?;
+        let done = query("UPDATE users SET active = $1 WHERE tenant_id = $2 AND id = $3").bind(active).bind(tenant).bind(user).execute(self.c()).await.map_err(err)?;
         Ok(done == 1)
     }
 
@@ -718,7 +719,7 @@ impl Store for DbStore {
         .bind(&from)
         .bind(&to)
         .bind(a.fk_notified_on.map(date))
-        .bind(i64::from(a.relative))
+        .bind(a.relative)
         .scalar(self.c())
         .await
         .map_err(err)?;
@@ -739,7 +740,7 @@ impl Store for DbStore {
 
     async fn recipient_list(&mut self, tenant: i64, search: &str, offset: i64, limit: i64) -> RepoResult<(Vec<RecipientListItem>, i64)> {
         let like = like_pattern(search);
-        let filter = "tenant_id = $1 AND (first_name || ' ' || last_name) LIKE $2 ESCAPE '\\'";
+        let filter = "tenant_id = $1 AND lower(first_name || ' ' || last_name) LIKE lower($2) ESCAPE '\\'";
         let total: i64 = query(&format!("SELECT COUNT(*) FROM recipients WHERE {filter}")).bind(tenant).bind(&like).scalar(self.c()).await.map_err(err)?;
         let rows = query(&format!("SELECT id, first_name || ' ' || last_name AS name, personnummer FROM recipients WHERE {filter} ORDER BY last_name, first_name, id LIMIT $3 OFFSET $4"))
             .bind(tenant)
@@ -811,10 +812,10 @@ impl Store for DbStore {
         .bind(minutes)
         .bind(date(d.valid_from))
         .bind(date(d.valid_to))
-        .bind(i64::from(d.vantetid_allowed))
-        .bind(i64::from(d.beredskap_allowed))
-        .bind(i64::from(d.double_assistance))
-        .bind(d.raised_rate.map(|r| r.to_string()))
+        .bind(d.vantetid_allowed)
+        .bind(d.beredskap_allowed)
+        .bind(d.double_assistance)
+        .bind(d.raised_rate)
         .bind(months)
         .scalar(self.c())
         .await
