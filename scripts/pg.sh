@@ -15,7 +15,7 @@ PG_DIR="${BITA_PG_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/target/p
 pg_bin() {
   local dir
   for dir in /usr/lib/postgresql/*/bin; do
-    if [ -x "$dir/pg_ctl" ]; then echo "$dir"; return; fi
+    if [ -x "$dir/pg_ctl" ]; then echo "$dir"; return 0; fi
   done
   echo "PostgreSQL is not installed (scripts/setup.sh installs Debian's postgresql package)" >&2
   return 1

@@ -20,6 +20,8 @@ fi
 
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# PostgreSQL for the integration suite's second run (scripts/pg.sh makes a throw-away cluster).
+compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || need_apt+=(postgresql)
 command -v xmllint >/dev/null || need_apt+=(libxml2-utils)
 # Month-end export tests read PDFs back (pdftotext, pdftoppm, pdfinfo) and FK's forms are
 # decrypted and flattened with qpdf (also at run time, when a form is uploaded).

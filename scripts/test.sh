@@ -9,8 +9,17 @@ scripts/setup.sh
 export PATH="$PWD/end2end/node_modules/.bin:$PATH"
 
 step() { printf '\n==> %s\n' "$*"; }
-step "unit and integration tests"
+step "unit and integration tests (SQLite)"
 cargo test --workspace --exclude bench --locked
+
+step "integration tests on PostgreSQL (a throw-away cluster under target/pg)"
+source scripts/pg.sh
+trap pg_stop EXIT
+pg_start
+echo "PostgreSQL at $BITA_PG_URL"
+BITA_TEST_POSTGRES="$BITA_PG_URL" cargo test -p server --tests --locked
+pg_stop
+trap - EXIT
 
 step "the browser's site (wasm, JS, CSS)"
 scripts/build-site.sh

@@ -23,6 +23,11 @@ use sqlx::postgres::{PgRow, Postgres};
 use sqlx::sqlite::{Sqlite, SqliteRow};
 use sqlx::{Column, Row as _, Transaction, TypeInfo, ValueRef};
 use std::borrow::Cow;
+use std::future::Future;
+use std::pin::Pin;
+
+/// A boxed future borrowing a connection.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 use std::sync::Arc;
 
 /// What kind of value a NULL stands in for (PostgreSQL types every parameter, NULLs too).
@@ -267,6 +272,26 @@ pub enum Conn {
 impl Conn {
     pub fn is_postgres(&self) -> bool {
         matches!(self, Conn::Pg(_) | Conn::PgTx(_))
+    }
+
+    /// Runs `step`; if the database refuses it, the transaction goes on as before the step.
+    /// SQLite undoes just the refused statement by itself; PostgreSQL would refuse every later
+    /// statement of the transaction, so there the step runs inside a savepoint.
+    pub async fn refusable<T>(&mut self, step: impl for<'c> FnOnce(&'c mut Conn) -> BoxFuture<'c, Result<T, sqlx::Error>>) -> Result<T, sqlx::Error> {
+        if !matches!(self, Conn::PgTx(_)) {
+            return step(self).await;
+        }
+        query("SAVEPOINT refusable").execute(self).await?;
+        match step(self).await {
+            Ok(v) => {
+                query("RELEASE SAVEPOINT refusable").execute(self).await?;
+                Ok(v)
+            }
+            Err(e) => {
+                query("ROLLBACK TO SAVEPOINT refusable").execute(self).await?;
+                Err(e)
+            }
+        }
     }
 
     /// Commits a transaction (a connection has nothing to commit).

@@ -200,7 +200,7 @@ impl Store for DbStore {
     }
 
     async fn insert_row(&mut self, tenant: i64, assistant: i64, recipient: i64, row: &TimeRow, by_user: i64) -> RepoResult<i64> {
-        let id: i64 = query(
+        let q = query(
             "INSERT INTO time_rows (tenant_id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, minutes, created_by, dst_fold, start_at, end_at, dst_fold_end)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
         )
@@ -217,11 +217,10 @@ impl Store for DbStore {
         .bind(row.fold().map(|f| f.code()))
         .bind(row.start_at().timestamp())
         .bind(row.end_at().timestamp())
-        .bind(row.fold_end().map(|f| f.code()))
-        .scalar(self.c())
-        .await
-        .map_err(err)?;
-        Ok(id)
+        .bind(row.fold_end().map(|f| f.code()));
+        // A refused row (the database's own overlap guard) leaves the change going on, as it
+        // does on SQLite, so copying a week can skip one row and keep the rest.
+        self.0.refusable(|c| Box::pin(q.scalar(c))).await.map_err(err)
     }
 
     async fn delete_row(&mut self, tenant: i64, assistant: i64, row_id: i64) -> RepoResult<Option<StoredRow>> {

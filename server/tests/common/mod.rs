@@ -64,6 +64,21 @@ pub async fn test_database(dir: &tempfile::TempDir) -> String {
 static NEXT_DB: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 impl TestApp {
+    /// Another BITA server process's worth (its own pool, router and port) on the same
+    /// database: a second server behind a load balancer. Its base URL.
+    pub async fn another_server(&self) -> String {
+        let pool = db::connect(&self.url).await.unwrap();
+        let mut config = Config::local(&self.url);
+        config.row_horizon_days = 400;
+        config.archive_key = self._dir.path().join("archive-signing.key");
+        let leptos = leptos::config::LeptosOptions::builder().output_name("bita").site_root("target/site").build();
+        let router = server::router(&config, pool, leptos).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(server::serve::serve(listener, router, Duration::from_secs(1), Duration::from_secs(1), std::future::pending()));
+        base
+    }
+
     /// A connection to the app's database, for what a test checks behind the app's back.
     pub async fn db(&self) -> db::sql::Conn {
         self.pool.conn().await.unwrap()

@@ -1,0 +1,136 @@
+//! Issue 12: several BITA servers on one database behave as one (run on SQLite and, by the
+//! test script, on PostgreSQL): a session started on one works on the other; two approvals
+//! of one month through different servers at the same moment leave one signature; concurrent
+//! changes through both keep each municipality's audit chain linear. And a row the database
+//! itself refuses leaves the rest of the change standing.
+
+mod common;
+
+use app::api::repo::{Conflict, Repo, RepoError};
+use app::domain::{ReportMonth, TimeKind, TimeRow};
+use common::*;
+use std::sync::Arc;
+use tokio::sync::Barrier;
+
+fn next_month() -> ReportMonth {
+    ReportMonth::of(app::api::service::today()).next()
+}
+
+#[tokio::test]
+async fn a_session_started_on_one_server_works_on_the_other() {
+    let app = spawn_app().await;
+    let other = app.another_server().await;
+    let (anna, _) = app.login("anna").await;
+    // The same cookie, sent to the other server: the same person, the same page.
+    let res = anna.get(format!("{other}/assistent")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Anna Andersson"), "logged in on the other server too");
+    // A form rendered by one server is accepted by the other (the CSRF token is the session's).
+    let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await.to_string();
+    let date = format!("{}-03", next_month());
+    let form = [("recipient", bo.as_str()), ("date", &date), ("start", "08:00"), ("end", "12:00"), ("kind", "aktiv"), ("csrf", &anna.csrf), ("idem", &key())];
+    let res = anna.post(format!("{other}/assistent/rad")).form(&form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM time_rows WHERE CAST(work_date AS TEXT) = '{date}'")).await, 1);
+    // Logged out on one, logged out on both.
+    let page = anna.get(app.url("/assistent")).send().await.unwrap().text().await.unwrap();
+    anna.post(format!("{other}/logga-ut")).form(&[("csrf", csrf_of(&page))]).send().await.unwrap();
+    let res = anna.get(app.url("/assistent")).send().await.unwrap();
+    assert_eq!(res.headers()["location"], "/logga-in");
+}
+
+#[tokio::test]
+async fn two_approvals_through_two_servers_at_once_leave_one_signature() {
+    let app = spawn_app().await;
+    let other = app.another_server().await;
+    let bo_id = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await.to_string();
+    let (anna, _) = app.login("anna").await;
+    let month = next_month();
+    app.post(&anna, "/assistent/rad", &[("recipient", &bo_id), ("date", &format!("{month}-05")), ("start", "08:00"), ("end", "12:00"), ("kind", "aktiv")]).await;
+    app.post(&anna, "/assistent/skicka", &[("recipient", &bo_id), ("manad", &month.to_string()), ("attest", "on")]).await;
+    let key = app.id(&format!("SELECT id FROM month_reports WHERE recipient_id = {bo_id} AND month = '{month}'")).await.to_string();
+    // Bo on two devices, each talking to another server, approving at the same moment.
+    let (phone, _) = app.login("bo").await;
+    let (tablet, _) = app.login("bo").await;
+    let barrier = Arc::new(Barrier::new(2));
+    let mut tasks = vec![];
+    for (who, base) in [(&phone, app.base.clone()), (&tablet, other.clone())] {
+        let form = app.approval_form(who, &key).await;
+        let (c, barrier) = (who.c.clone(), barrier.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            c.post(format!("{base}/brukare/beslut")).form(&form).send().await.unwrap().status()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), StatusCode::SEE_OTHER, "both answered, neither failed");
+    }
+    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM signatures WHERE month_report_id = {key}")).await, 1, "one signature record");
+    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM month_events WHERE month_report_id = {key} AND action = 'approve'")).await, 1);
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'month.approve'").await, 1);
+}
+
+#[tokio::test]
+async fn concurrent_changes_through_two_servers_keep_the_audit_chain_linear() {
+    let app = spawn_app().await;
+    let other = app.another_server().await;
+    let (anna, _) = app.login("anna").await;
+    let (david, _) = app.login("david").await;
+    let bo_id = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await.to_string();
+    let before = app.id("SELECT COUNT(*) FROM audit_log WHERE tenant_id = 1").await;
+    let month = next_month();
+    // 40 rows at once: Anna's through one server, David's through the other.
+    let n = 40;
+    let barrier = Arc::new(Barrier::new(n));
+    let mut tasks = vec![];
+    for i in 0..n {
+        let (who, base) = if i % 2 == 0 { (&anna, app.base.clone()) } else { (&david, other.clone()) };
+        let form: Vec<(String, String)> = [
+            ("recipient", bo_id.clone()),
+            ("date", format!("{month}-{:02}", i / 2 + 1)),
+            ("start", if i % 2 == 0 { "06:00".into() } else { "14:00".into() }),
+            ("end", if i % 2 == 0 { "10:00".into() } else { "18:00".into() }),
+            ("kind", "aktiv".into()),
+            ("csrf", who.csrf.clone()),
+            ("idem", key()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        let (c, barrier) = (who.c.clone(), barrier.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            c.post(format!("{base}/assistent/rad")).form(&form).send().await.unwrap().status()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), StatusCode::SEE_OTHER);
+    }
+    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM time_rows WHERE CAST(work_date AS TEXT) LIKE '{month}-%'")).await, n as i64);
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE tenant_id = 1").await, before + n as i64, "one entry per row");
+    // Each entry links to the one before it: no fork, no gap.
+    for chain in db::audit::verify_all(&app.pool).await.unwrap() {
+        assert!(chain.result.is_ok(), "{}: {:?}", chain.name, chain.result);
+    }
+}
+
+#[tokio::test]
+async fn a_row_the_database_refuses_leaves_the_rest_of_the_change_standing() {
+    let app = spawn_app().await;
+    let repo = db::DbRepo { pool: app.pool.clone() };
+    let (tenant, anna, bo, user) = (1, app.id("SELECT id FROM assistants WHERE first_name = 'Anna'").await, app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await, app.id("SELECT id FROM users WHERE username = 'anna'").await);
+    let day = next_month().first_day() + chrono::Duration::days(9);
+    let t = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+    let row = |s, e| TimeRow::new(day, t(s), t(e), false, TimeKind::Aktiv).unwrap();
+    let mut db = repo.write().await.unwrap();
+    db.insert_row(tenant, anna, bo, &row(8, 12), user).await.unwrap();
+    // Past the service's own checks, straight to the database: its guard refuses the overlap …
+    let refused = db.insert_row(tenant, anna, bo, &row(10, 14), user).await;
+    assert!(matches!(refused, Err(RepoError::Conflict(Conflict::Overlap))), "{refused:?}");
+    // … and the change goes on: the next row and the commit succeed (on PostgreSQL too, where a
+    // refused statement would otherwise spoil the whole transaction).
+    db.insert_row(tenant, anna, bo, &row(13, 16), user).await.unwrap();
+    db.finish().await.unwrap();
+    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM time_rows WHERE work_date = '{day}' AND assistant_id = {anna}")).await, 2);
+}
