@@ -7,6 +7,7 @@
 
 pub mod audit;
 mod export;
+pub mod migrate;
 mod people;
 mod settings;
 mod shifts;

@@ -25,10 +25,22 @@ pub async fn spawn_app() -> TestApp {
 
 /// [`spawn_app`] with a change to its configuration (e.g. SMTP).
 pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
+    spawn(false, change).await
+}
+
+/// [`spawn_app`] on a SQLite file whichever database the suite runs on (a migration's source).
+pub async fn spawn_sqlite_app() -> TestApp {
+    spawn(true, |_| {}).await
+}
+
+async fn spawn(sqlite_only: bool, change: impl FnOnce(&mut Config)) -> TestApp {
     // The server's warnings and errors go to the test's captured output, shown when it fails.
     let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
     let dir = tempfile::tempdir().unwrap();
-    let url = test_database(&dir).await;
+    let url = match sqlite_only {
+        true => format!("sqlite://{}/bita.db", dir.path().display()),
+        false => test_database(&dir).await,
+    };
     let pool = db::connect(&url).await.unwrap();
     demo::seed(&pool, app::api::service::today()).await.unwrap();
     let mut config = Config::local(&url);
@@ -67,8 +79,13 @@ impl TestApp {
     /// Another BITA server process's worth (its own pool, router and port) on the same
     /// database: a second server behind a load balancer. Its base URL.
     pub async fn another_server(&self) -> String {
-        let pool = db::connect(&self.url).await.unwrap();
-        let mut config = Config::local(&self.url);
+        self.server_on(&self.url).await
+    }
+
+    /// A server on the database at `url`, with this app's settings and key. Its base URL.
+    pub async fn server_on(&self, url: &str) -> String {
+        let pool = db::connect(url).await.unwrap();
+        let mut config = Config::local(url);
         config.row_horizon_days = 400;
         config.archive_key = self._dir.path().join("archive-signing.key");
         let leptos = leptos::config::LeptosOptions::builder().output_name("bita").site_root("target/site").build();
