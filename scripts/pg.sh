@@ -65,10 +65,22 @@ pg_stop() {
   pg_stop_quietly
 }
 
+# A crash: the server stopped at once (no checkpoint, as at a power cut), then started again
+# on the same data and port. Used by bench/load/fault.py.
+pg_crash_restart() {
+  local bin port
+  bin="$(pg_bin)"
+  port="$(cat "$PG_DIR/port")"
+  as_owner "$bin/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null
+  as_owner "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_DIR -c max_connections=200" start >/dev/null
+}
+
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   case "${1:-}" in
     start) pg_start; echo "$BITA_PG_URL" ;;
     stop) pg_stop ;;
-    *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+    crash-restart) pg_crash_restart ;;
+    *) echo "usage: $0 start|stop|crash-restart" >&2; exit 2 ;;
   esac
 fi

@@ -1,0 +1,105 @@
+//! The generated municipality of the load tests (bench/load/): 1,000 recipients, 5,000
+//! assistants (five per recipient, each with a login), a decision per recipient and, for every
+//! assistant, a realistic month: a shift on each of the first 30 days of `month` (150,000 rows).
+//! Written as plain SQL that both SQLite and PostgreSQL read, to be loaded into a BITA database
+//! that already has the demo data (the users' password hash is the demo users' own, so every
+//! generated assistant logs in with the demo password).
+//!
+//! `cargo run --release -p bench --bin load_data -- 2026-10 [--postgres] > load.sql`
+//!
+//! Personnummer, instants and minutes come from the engine, so they are what the app computes.
+
+use chrono::{Datelike, NaiveDate, NaiveTime};
+use engine::{Personnummer, ReportMonth, TimeKind, TimeRow};
+use std::io::{BufWriter, Write};
+
+const TENANT: i64 = 1000;
+const RECIPIENTS: i64 = 1_000;
+const ASSISTANTS: i64 = 5_000;
+const FIRST_RECIPIENT: i64 = 100_000;
+const FIRST_ASSISTANT: i64 = 200_000;
+const FIRST_USER: i64 = 300_000;
+const FIRST_ROW: i64 = 1_000_000;
+
+/// A valid personnummer for a made-up person: born on `born`, serial `serial`, check digit found.
+fn personnummer(born: NaiveDate, serial: i64) -> String {
+    (0..10)
+        .map(|check| format!("{}{:03}{check}", born.format("%Y%m%d"), serial % 1000))
+        .find(|p| Personnummer::parse(p).is_ok())
+        .expect("one of ten check digits is right")
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let month = args.first().and_then(|m| ReportMonth::parse(m)).ok_or("usage: load_data YYYY-MM [--postgres] > load.sql")?;
+    let postgres = args.iter().any(|a| a == "--postgres");
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    writeln!(out, "BEGIN;")?;
+    writeln!(out, "INSERT INTO tenants (id, name, org_number, contact_person, phone) VALUES ({TENANT}, 'Lastkommun', '2120001000', 'Lasse Last', '010-000 00 00');")?;
+    let base = NaiveDate::from_ymd_opt(1960, 1, 1).ok_or("date")?;
+    let batch = |out: &mut BufWriter<_>, head: &str, values: Vec<String>| -> std::io::Result<()> {
+        for chunk in values.chunks(500) {
+            writeln!(out, "{head} VALUES\n{};", chunk.join(",\n"))?;
+        }
+        Ok(())
+    };
+    let recipients = (0..RECIPIENTS)
+        .map(|i| format!("({}, {TENANT}, '{}', 'Brukare', 'B{i:04}')", FIRST_RECIPIENT + i, personnummer(base + chrono::Duration::days(i * 7), i)))
+        .collect();
+    batch(&mut out, "INSERT INTO recipients (id, tenant_id, personnummer, first_name, last_name)", recipients)?;
+    let decisions = (0..RECIPIENTS)
+        .map(|i| format!("({TENANT}, {}, 'sfb', 'month', {}, '2024-01-01', '2030-12-31', TRUE, TRUE, FALSE)", FIRST_RECIPIENT + i, 744 * 60))
+        .collect();
+    batch(&mut out, "INSERT INTO decisions (tenant_id, recipient_id, funder, granted_per, granted_minutes, valid_from, valid_to, vantetid_allowed, beredskap_allowed, double_assistance)", decisions)?;
+    let assistants = (0..ASSISTANTS)
+        .map(|i| format!("({}, {TENANT}, '{}', 'Assistent', 'A{i:05}')", FIRST_ASSISTANT + i, personnummer(base + chrono::Duration::days(9000 + i), i)))
+        .collect();
+    batch(&mut out, "INSERT INTO assistants (id, tenant_id, personnummer, first_name, last_name)", assistants)?;
+    let users = (0..ASSISTANTS)
+        .map(|i| format!("({}, {TENANT}, 'last{i:05}', (SELECT password_hash FROM users WHERE username = 'anna'), 'Assistent A{i:05}', 'assistant', {})", FIRST_USER + i, FIRST_ASSISTANT + i))
+        .collect();
+    batch(&mut out, "INSERT INTO users (id, tenant_id, username, password_hash, display_name, role, assistant_id)", users)?;
+    let assignments = (0..ASSISTANTS)
+        .map(|i| format!("({TENANT}, {}, {}, '2024-01-01', '2024-01-01')", FIRST_ASSISTANT + i, FIRST_RECIPIENT + i % RECIPIENTS))
+        .collect();
+    batch(&mut out, "INSERT INTO assignments (tenant_id, assistant_id, recipient_id, valid_from, fk_notified_on)", assignments)?;
+
+    // The month: a shift on each of its first 30 days (the 30-row page of P2), day shifts and
+    // two later ones a week, twelve hours apart at least.
+    let patterns: [(u32, u32, bool, TimeKind); 2] = [(8, 16, false, TimeKind::Aktiv), (12, 20, false, TimeKind::Aktiv)];
+    let mut id = FIRST_ROW;
+    let mut rows = Vec::new();
+    for a in 0..ASSISTANTS {
+        for day in 0..30u32 {
+            let date = month.first_day() + chrono::Duration::days(day.into());
+            if date.month() != month.first_day().month() {
+                break;
+            }
+            let (s, e, next, kind) = patterns[usize::from((a as u32 + day) % 7 >= 5)];
+            let t = |h| NaiveTime::from_hms_opt(h, 0, 0).expect("whole hour");
+            let row = TimeRow::new(date, t(s), t(e), next, kind).map_err(|e| format!("{e:?}"))?;
+            rows.push(format!(
+                "({id}, {TENANT}, {}, {}, '{date}', '{:02}:00', '{:02}:00', {}, '{}', {}, {}, {}, {})",
+                FIRST_ASSISTANT + a,
+                FIRST_RECIPIENT + a % RECIPIENTS,
+                s,
+                e,
+                if next { "TRUE" } else { "FALSE" },
+                kind.code(),
+                row.minutes().0,
+                FIRST_USER + a,
+                row.start_at().timestamp(),
+                row.end_at().timestamp()
+            ));
+            id += 1;
+        }
+    }
+    batch(&mut out, "INSERT INTO time_rows (id, tenant_id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, minutes, created_by, start_at, end_at)", rows)?;
+    if postgres {
+        for table in ["recipients", "assistants", "users", "time_rows", "decisions", "assignments"] {
+            writeln!(out, "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}));")?;
+        }
+    }
+    writeln!(out, "COMMIT;")?;
+    Ok(())
+}
