@@ -444,3 +444,19 @@ async fn a_row_sent_from_the_phones_queue_is_answered_in_json_and_stored_once() 
 async fn json(r: reqwest::Response) -> serde_json::Value {
     serde_json::from_str(&r.text().await.unwrap()).unwrap()
 }
+
+#[tokio::test]
+async fn reading_a_page_writes_nothing_to_the_session() {
+    // A page view with no message to show must not write the session back (on SQLite that is a
+    // commit with fsync per view); a post's message is taken once, and then the session rests.
+    let app = spawn_app().await;
+    let (anna, _) = app.login("anna").await;
+    let stored = || async { query("SELECT CAST(expiry_date AS TEXT) || ':' || length(data) FROM sessions").scalars::<String>(&mut app.db().await).await.unwrap() };
+    let before = stored().await;
+    assert_eq!(before.len(), 1, "one stored session");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    for path in ["/assistent", "/assistent?manad=2026-01", "/assistent"] {
+        assert_eq!(app.page(&anna, path).await.0, StatusCode::OK);
+    }
+    assert_eq!(stored().await, before, "the session was not written by reading pages");
+}

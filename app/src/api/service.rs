@@ -165,7 +165,15 @@ impl Cx {
     /// must see the same message.
     pub async fn take_flash(&self) -> Flash {
         let take = || async {
-            match self.session.remove::<Flash>(SESSION_FLASH).await {
+            // Removing marks the session changed, and a changed session is written back (a
+            // commit): look first, so a page view with no message writes nothing.
+            let there = self.session.get_value(SESSION_FLASH).await.map(|v| v.is_some());
+            let taken = match there {
+                Ok(true) => self.session.remove::<Flash>(SESSION_FLASH).await,
+                Ok(false) => Ok(None),
+                Err(e) => Err(e),
+            };
+            match taken {
                 Ok(f) => f.unwrap_or_default(),
                 Err(e) => {
                     tracing::warn!(error = %e, "could not read flash message");
@@ -406,7 +414,7 @@ pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>, edit: Option<&s
     let rates = db.rates(c.tenant_id).await.map_err(internal)?;
     let lss = db.lss_rate(c.tenant_id).await.map_err(internal)?;
     for m in months.iter_mut().filter(|m| m.row_count > 0) {
-        let people = db.people_of(c.tenant_id, None, Some(m.recipient.id)).await.map_err(internal)?;
+        let people = db.people_of(c.tenant_id, Some(assistant), Some(m.recipient.id)).await.map_err(internal)?;
         m.amount = crate::domain::rates::month_hourly(&people.decisions, m.recipient.id, month, &rates, lss)
             .map(|rate| crate::domain::rates::present_kr(rate * m.totals.payable_hours()));
     }

@@ -9,16 +9,20 @@ use super::sql::{query, Conn, Row};
 use std::collections::HashMap;
 
 /// Assistants (with their assignments' FK notices), recipients, decisions and absences of
-/// a tenant, optionally narrowed to one assistant and one recipient.
+/// a tenant, optionally narrowed to one assistant and one recipient. Narrowed to an assistant,
+/// only the recipients they are or were assigned to come with them; narrowed to a recipient,
+/// only the assistants assigned to them: no page of one person loads a whole municipality.
 pub(crate) async fn load_people(c: &mut Conn, tenant: i64, assistant: Option<i64>, recipient: Option<i64>) -> RepoResult<People> {
     let parse_date = |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
     let mut assistants = HashMap::new();
     for a in query(
         "SELECT id, personnummer, first_name, last_name, eea_resident, regime, period_start, period_months, allow_24h_shifts, collective_agreement, birth_date, employer, other_employer_name, other_employer_org
-         FROM assistants WHERE tenant_id = $1 AND ($2 = 0 OR id = $2)",
+         FROM assistants WHERE tenant_id = $1 AND ($2 = 0 OR id = $2)
+           AND ($3 = 0 OR id IN (SELECT assistant_id FROM assignments WHERE tenant_id = $1 AND recipient_id = $3))",
     )
     .bind(tenant)
     .bind(assistant.unwrap_or(0))
+    .bind(recipient.unwrap_or(0))
     .fetch_all(&mut *c)
     .await
     .map_err(err)?
@@ -85,9 +89,13 @@ pub(crate) async fn load_people(c: &mut Conn, tenant: i64, assistant: Option<i64
         }
     }
     let mut recipients = HashMap::new();
-    for r in query("SELECT id, personnummer, first_name, last_name FROM recipients WHERE tenant_id = $1 AND ($2 = 0 OR id = $2)")
+    // Narrowed to one assistant: only the recipients they are (or were) assigned to, so an
+    // assistant's page never loads a whole municipality.
+    const ASSIGNED: &str = "($3 = 0 OR recipient_id IN (SELECT recipient_id FROM assignments WHERE tenant_id = $1 AND assistant_id = $3))";
+    for r in query(format!("SELECT id, personnummer, first_name, last_name FROM recipients WHERE tenant_id = $1 AND ($2 = 0 OR id = $2) AND {}", ASSIGNED.replace("recipient_id IN", "id IN")))
         .bind(tenant)
         .bind(recipient.unwrap_or(0))
+        .bind(assistant.unwrap_or(0))
         .fetch_all(&mut *c)
         .await
         .map_err(err)?
@@ -99,18 +107,20 @@ pub(crate) async fn load_people(c: &mut Conn, tenant: i64, assistant: Option<i64
         };
         recipients.insert(id, Recipient { id, personnummer, first_name: r.get("first_name"), last_name: r.get("last_name") });
     }
-    let decisions = query(&format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE tenant_id = $1 AND ($2 = 0 OR recipient_id = $2) ORDER BY valid_from"))
+    let decisions = query(&format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE tenant_id = $1 AND ($2 = 0 OR recipient_id = $2) AND {ASSIGNED} ORDER BY valid_from"))
     .bind(tenant)
     .bind(recipient.unwrap_or(0))
+    .bind(assistant.unwrap_or(0))
     .fetch_all(&mut *c)
     .await
     .map_err(err)?
     .iter()
     .filter_map(decision)
     .collect();
-    let absences = query(&format!("SELECT {ABSENCE_COLUMNS} FROM absences WHERE tenant_id = $1 AND ($2 = 0 OR recipient_id = $2)"))
+    let absences = query(&format!("SELECT {ABSENCE_COLUMNS} FROM absences WHERE tenant_id = $1 AND ($2 = 0 OR recipient_id = $2) AND {ASSIGNED}"))
         .bind(tenant)
         .bind(recipient.unwrap_or(0))
+        .bind(assistant.unwrap_or(0))
         .fetch_all(&mut *c)
         .await
         .map_err(err)?
