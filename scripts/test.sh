@@ -17,7 +17,8 @@ source scripts/pg.sh
 trap pg_stop EXIT
 pg_start
 echo "PostgreSQL at $BITA_PG_URL"
-BITA_TEST_POSTGRES="$BITA_PG_URL" cargo test -p server --tests --locked
+# The same build as the first pass (no recompile); the engine's tests run again, in seconds.
+BITA_TEST_POSTGRES="$BITA_PG_URL" cargo test --workspace --exclude bench --locked
 pg_stop
 trap - EXIT
 

@@ -11,31 +11,18 @@ browser's post, with an explicit "saved".
 
 usage: fault.py sqlite|postgres   (run by bench/load/fault.sh, which builds and starts things)
 """
-import concurrent.futures, http.cookiejar, json, os, re, signal, subprocess, sys, threading, time
-import urllib.error, urllib.parse, urllib.request
+import concurrent.futures, json, os, signal, subprocess, sys, threading, time
+import urllib.parse, urllib.request
 
 DB, BASE, URL = sys.argv[1], os.environ["BITA_FAULT_BASE"], os.environ["BITA_FAULT_DB_URL"]
 USERS, WORKERS, SECONDS = 200, 32, 6
-FIRST_RECIPIENT, RECIPIENTS = 100_000, 1_000
-CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from login import FIRST_RECIPIENT, RECIPIENTS, login as log_in  # noqa: E402
 
 
 def login(i):
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
-    page = opener.open(f"{BASE}/logga-in").read().decode()
-    form = urllib.parse.urlencode({"username": f"last{i:05}", "password": "bita-demo", "csrf": CSRF.search(page).group(1)}).encode()
-    try:
-        opener.open(urllib.request.Request(f"{BASE}/logga-in", data=form, headers={"Origin": BASE}))
-    except urllib.error.HTTPError:
-        pass
-    page = opener.open(f"{BASE}/assistent").read().decode()
-    return {"i": i, "opener": opener, "csrf": CSRF.search(page).group(1), "n": 0}
+    opener, _, csrf = log_in(BASE, i)
+    return {"i": i, "opener": opener, "csrf": csrf, "n": 0}
 
 
 def sql(query):

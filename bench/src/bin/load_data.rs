@@ -21,10 +21,10 @@ const FIRST_ASSISTANT: i64 = 200_000;
 const FIRST_USER: i64 = 300_000;
 const FIRST_ROW: i64 = 1_000_000;
 
-/// A valid personnummer for a made-up person: born on `born`, serial `serial`, check digit found.
+/// A valid personnummer for a made-up person: born on `born`, birth number 001–999 from `serial`, check digit found.
 fn personnummer(born: NaiveDate, serial: i64) -> String {
     (0..10)
-        .map(|check| format!("{}{:03}{check}", born.format("%Y%m%d"), serial % 1000))
+        .map(|check| format!("{}{:03}{check}", born.format("%Y%m%d"), serial % 999 + 1))
         .find(|p| Personnummer::parse(p).is_ok())
         .expect("one of ten check digits is right")
 }

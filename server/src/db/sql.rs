@@ -463,57 +463,44 @@ fn names<R: sqlx::Row>(row: &R) -> Arc<[String]> {
     row.columns().iter().map(|c| c.name().to_string()).collect()
 }
 
-fn sqlite_rows(rows: Vec<SqliteRow>) -> Vec<Row> {
+/// Rows as [`Row`]s: the names once, each non-NULL value as `decode` reads it.
+fn into_rows<R: sqlx::Row>(rows: Vec<R>, decode: impl Fn(&R, usize) -> Value) -> Vec<Row>
+where
+    usize: sqlx::ColumnIndex<R>,
+{
     let Some(first) = rows.first() else { return vec![] };
     let names = names(first);
     rows.iter()
         .map(|r| Row {
             names: names.clone(),
             values: (0..r.len())
-                .map(|i| {
-                    let raw = r.try_get_raw(i).expect("column index in range");
-                    if raw.is_null() {
-                        return Value::Null(Kind::Text);
-                    }
-                    match raw.type_info().name() {
-                        "INTEGER" | "BOOLEAN" => Value::Int(r.get(i)),
-                        "REAL" => Value::Float(r.get(i)),
-                        "BLOB" => Value::Bytes(r.get(i)),
-                        _ => Value::Text(r.get(i)),
-                    }
-                })
+                .map(|i| if r.try_get_raw(i).expect("column index in range").is_null() { Value::Null(Kind::Text) } else { decode(r, i) })
                 .collect(),
         })
         .collect()
 }
 
+fn sqlite_rows(rows: Vec<SqliteRow>) -> Vec<Row> {
+    into_rows(rows, |r, i| match r.try_get_raw(i).expect("column index in range").type_info().name() {
+        "INTEGER" | "BOOLEAN" => Value::Int(r.get(i)),
+        "REAL" => Value::Float(r.get(i)),
+        "BLOB" => Value::Bytes(r.get(i)),
+        _ => Value::Text(r.get(i)),
+    })
+}
+
 fn pg_rows(rows: Vec<PgRow>) -> Vec<Row> {
-    let Some(first) = rows.first() else { return vec![] };
-    let names = names(first);
-    rows.iter()
-        .map(|r| Row {
-            names: names.clone(),
-            values: (0..r.len())
-                .map(|i| {
-                    let raw = r.try_get_raw(i).expect("column index in range");
-                    if raw.is_null() {
-                        return Value::Null(Kind::Text);
-                    }
-                    match r.column(i).type_info().name() {
-                        "INT8" => Value::Int(r.get(i)),
-                        "INT4" => Value::Int(r.get::<i32, _>(i).into()),
-                        "INT2" => Value::Int(r.get::<i16, _>(i).into()),
-                        "BOOL" => Value::Int(i64::from(r.get::<bool, _>(i))),
-                        "FLOAT8" => Value::Float(r.get(i)),
-                        "FLOAT4" => Value::Float(r.get::<f32, _>(i).into()),
-                        "BYTEA" => Value::Bytes(r.get(i)),
-                        "DATE" => Value::Text(r.get::<NaiveDate, _>(i).format("%Y-%m-%d").to_string()),
-                        "NUMERIC" => Value::Decimal(r.get::<Decimal, _>(i)),
-                        "TIMESTAMPTZ" => Value::Text(r.get::<DateTime<Utc>, _>(i).format("%Y-%m-%d %H:%M:%S").to_string()),
-                        _ => Value::Text(r.get(i)),
-                    }
-                })
-                .collect(),
-        })
-        .collect()
+    into_rows(rows, |r, i| match r.column(i).type_info().name() {
+        "INT8" => Value::Int(r.get(i)),
+        "INT4" => Value::Int(r.get::<i32, _>(i).into()),
+        "INT2" => Value::Int(r.get::<i16, _>(i).into()),
+        "BOOL" => Value::Int(i64::from(r.get::<bool, _>(i))),
+        "FLOAT8" => Value::Float(r.get(i)),
+        "FLOAT4" => Value::Float(r.get::<f32, _>(i).into()),
+        "BYTEA" => Value::Bytes(r.get(i)),
+        "DATE" => Value::Text(r.get::<NaiveDate, _>(i).format("%Y-%m-%d").to_string()),
+        "NUMERIC" => Value::Decimal(r.get::<Decimal, _>(i)),
+        "TIMESTAMPTZ" => Value::Text(r.get::<DateTime<Utc>, _>(i).format("%Y-%m-%d %H:%M:%S").to_string()),
+        _ => Value::Text(r.get(i)),
+    })
 }
