@@ -134,3 +134,30 @@ async fn a_row_the_database_refuses_leaves_the_rest_of_the_change_standing() {
     db.finish().await.unwrap();
     assert_eq!(app.id(&format!("SELECT COUNT(*) FROM time_rows WHERE work_date = '{day}' AND assistant_id = {anna}")).await, 2);
 }
+
+#[tokio::test]
+async fn a_change_dropped_while_it_begins_leaves_no_transaction_behind() {
+    // A request dropped halfway (a client gone, a page's async block run twice and dropped
+    // once) may drop a change while its BEGIN is under way, at any point. Afterwards every
+    // pooled connection must still start changes at once: none may be left inside a
+    // transaction that nothing rolls back (on SQLite it would hold the write lock).
+    let app = spawn_app().await;
+    let repo = db::DbRepo { pool: app.pool.clone() };
+    for i in 0..400u64 {
+        let wait = std::time::Duration::from_micros(i % 97 * 3);
+        let _ = tokio::time::timeout(wait, async {
+            let db = repo.write().await;
+            tokio::task::yield_now().await;
+            drop(db);
+        })
+        .await;
+    }
+    // Sixteen changes one after the other, through every connection of the pool.
+    for _ in 0..16 {
+        let started = std::time::Instant::now();
+        let mut db = tokio::time::timeout(std::time::Duration::from_secs(5), repo.write()).await.expect("a change starts without waiting for a lost lock").expect("BEGIN accepted");
+        db.audit(&app::api::repo::AuditEntry { action: "test.probe", subject: "probe".into(), ..Default::default() }).await.unwrap();
+        db.finish().await.unwrap();
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "waited {:?}", started.elapsed());
+    }
+}

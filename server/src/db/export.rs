@@ -1,4 +1,4 @@
-//! Month-end exports (issue 10) for SQLite: the frozen documents of a month and the archives.
+//! Month-end exports (issue 10): the frozen documents of a month and the archives.
 
 use super::err;
 use super::store::DbStore;

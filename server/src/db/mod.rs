@@ -58,7 +58,19 @@ impl Pool {
     /// PostgreSQL: a transaction-scoped advisory lock, the same for every server process, so
     /// changes through different servers queue as they do on one, and each municipality's audit
     /// chain stays linear (each entry links to the one committed before it).
+    ///
+    /// The BEGIN runs in a task of its own: a caller dropped while it waits (a client gone, or a
+    /// page's async block that Leptos runs twice and drops once) would otherwise leave the
+    /// connection inside a transaction that no `Transaction` owns, so nothing rolls it back:
+    /// on SQLite it kept the write lock, and every later change waited out the busy timeout
+    /// (CI, stop 17) or was refused at its own BEGIN (CI, this stop). Detached, the task
+    /// finishes, and an unclaimed transaction is dropped and rolled back.
     pub async fn begin(&self) -> Result<Conn, sqlx::Error> {
+        let pool = self.clone();
+        tokio::spawn(async move { pool.begin_here().await }).await.map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?
+    }
+
+    async fn begin_here(&self) -> Result<Conn, sqlx::Error> {
         Ok(match self {
             Pool::Sqlite(p) => Conn::SqliteTx(p.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(p) => {

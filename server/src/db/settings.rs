@@ -1,4 +1,4 @@
-//! The provider's settings and the recipient card's smaller registers (issue 8) for SQLite:
+//! The provider's settings and the recipient card's smaller registers (issue 8):
 //! the yearly amounts, the rule settings, representatives, absences, ending a decision, and
 //! the audited "show personnummer".
 

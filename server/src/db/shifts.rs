@@ -1,4 +1,4 @@
-//! Running shifts (issue 11) for SQLite: at most one per assistant, by a unique key.
+//! Running shifts (issue 11): at most one per assistant, by a unique key.
 
 use super::err;
 use super::store::DbStore;

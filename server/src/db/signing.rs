@@ -1,4 +1,4 @@
-//! Signature records, month history, the räkning and the audit chain (issue 9) for SQLite.
+//! Signature records, month history, the räkning and the audit chain (issue 9).
 
 use super::err;
 use super::store::DbStore;

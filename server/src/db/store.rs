@@ -1,4 +1,4 @@
-//! Every query of the SQLite adapter, once: [`DbStore`] runs them on a pooled connection
+//! Every query of the storage, once, for both databases: [`DbStore`] runs them on a pooled connection
 //! (reads) or inside a write transaction (changes).
 
 use super::err;
