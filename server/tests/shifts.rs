@@ -58,15 +58,7 @@ async fn a_shift_is_clocked_in_switched_and_ended_and_outlives_the_session_and_t
     assert!(app.page(&david, "/assistent").await.1.contains("Pågående pass"));
 
     // Another server process on the same database (a restart, or a second server).
-    let url = app.url.clone();
-    let pool = db::connect(&url).await.unwrap();
-    let mut config = Config::local(&url);
-    config.archive_key = app._dir.path().join("archive-signing.key");
-    let leptos = leptos::config::LeptosOptions::builder().output_name("bita").site_root("target/site").build();
-    let router = server::router(&config, pool, leptos).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let other = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(server::serve::serve(listener, router, Duration::from_secs(1), Duration::from_secs(1), std::future::pending()));
+    let other = app.another_server().await;
     let (c, res) = TestApp::try_login_at(&other, "david", demo::DEMO_PASSWORD).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let page = c.get(format!("{other}/assistent")).send().await.unwrap().text().await.unwrap();
