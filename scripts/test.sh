@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: unit and integration tests (cargo), then the browser's site (wasm) and
+# The whole test suite: unit and integration tests (cargo; the integration suite on SQLite,
+# then again on a throw-away PostgreSQL from scripts/pg.sh), then the browser's site (wasm) and
 # the end-to-end tests in Debian's Chromium (Playwright) against the server binary the test
 # build already made (target/debug/server), so no second build of the server's dependencies.
 # Installs what is missing first.
