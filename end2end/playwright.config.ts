@@ -17,11 +17,7 @@ export default defineConfig({
   expect: { timeout: process.env.CI ? 10_000 : 5_000 },
   fullyParallel: false,
   workers: 1,
-  // One retry on CI, a stopgap: now and then a page arrives in Chromium with the guard's
-  // default policy (default-src 'none') instead of the page's own, so its scripts are blocked
-  // and the island never starts (seen since the service worker came, cause not yet found; see
-  // issue 12's notes). A retried test is reported as "flaky" with its browser log, never hidden.
-  retries: process.env.CI ? 1 : 0,
+  retries: 0,
   reporter: process.env.CI ? "line" : "list",
   use: {
     baseURL: `http://127.0.0.1:${port}`,

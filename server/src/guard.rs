@@ -92,8 +92,10 @@ pub async fn guard(Extension(cfg): Extension<GuardConfig>, mut req: Request, nex
     let client = client_addr(&req, cfg.trust_proxy);
     req.extensions_mut().insert(ClientAddr(client));
     let is_static = req.uri().path().starts_with("/pkg/") || req.uri().path() == "/favicon.svg";
+    let page_policy = app::ui::PagePolicy::default();
+    req.extensions_mut().insert(page_policy.clone());
 
-    let response = if req.method() == Method::POST || req.method() == Method::PUT || req.method() == Method::DELETE || req.method() == Method::PATCH {
+    let mut response = if req.method() == Method::POST || req.method() == Method::PUT || req.method() == Method::DELETE || req.method() == Method::PATCH {
         match check_post(&cfg, req).await {
             Ok(req) => next.run(req).await,
             Err(refusal) => refusal,
@@ -101,6 +103,11 @@ pub async fn guard(Extension(cfg): Extension<GuardConfig>, mut req: Request, nex
     } else {
         next.run(req).await
     };
+    // A page's own policy (its script nonce), if the page set one and the response lost it.
+    if let Some(csp) = page_policy.0.get().filter(|_| !response.headers().contains_key(header::CONTENT_SECURITY_POLICY)) {
+        tracing::debug!("page policy restored from the request's slot");
+        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, csp.clone());
+    }
     with_headers(response, &cfg, is_static)
 }
 

@@ -78,6 +78,15 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Where the page's Content-Security-Policy is also left for the server's guard, which puts it
+/// on the response if the response arrives without it. leptos_axum now and then answers a page
+/// without the headers the page set in its `ResponseOptions` (seen in Chromium as a page whose
+/// scripts were all blocked by the guard's default policy); this slot does not depend on them.
+/// The guard puts an empty one in every request's extensions.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Default)]
+pub struct PagePolicy(pub std::sync::Arc<std::sync::OnceLock<axum::http::HeaderValue>>);
+
 /// A page's Content-Security-Policy: scripts only from this site or with this response's
 /// nonce (the islands' inline loader), wasm compiled, nothing framed, forms only to this site.
 #[cfg(feature = "ssr")]
@@ -87,7 +96,11 @@ fn content_security_policy() {
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
          connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     );
-    if let (Some(r), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), axum::http::HeaderValue::from_str(&csp)) {
+    let Ok(v) = axum::http::HeaderValue::from_str(&csp) else { return };
+    if let Some(slot) = use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get::<PagePolicy>().cloned()) {
+        let _ = slot.0.set(v.clone());
+    }
+    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
         r.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
     }
 }
