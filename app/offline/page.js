@@ -4,6 +4,14 @@
 // language. Without this script the page works online exactly as without it.
 import { flush, items, remove } from './queue.js';
 
+// A notice that came in the address (`?klart=rad-sparad`, app/src/api/service.rs) is said
+// once: the address loses it, so a reload or a bookmark does not say it again.
+const shown = new URL(location.href);
+if (shown.searchParams.has('klart')) {
+  shown.searchParams.delete('klart');
+  history.replaceState(history.state, '', shown);
+}
+
 const panel = document.getElementById('koade');
 if (panel && 'serviceWorker' in navigator && 'indexedDB' in self && self.isSecureContext) {
   start(panel);

@@ -33,7 +33,7 @@ async fn import_bench(dir: &std::path::Path) {
     let url = format!("sqlite://{}/import.db", dir.display());
     let pool = server::db::connect(&url).await.unwrap();
     server::demo::seed(&pool, app::api::service::today()).await.unwrap();
-    let repo = server::db::DbRepo { pool: pool.clone() };
+    let repo = server::db::DbRepo::new(pool.clone());
     let mut csv = String::from("personnummer;förnamn;efternamn;telefon;arbetstid;dygnspass\n");
     for i in 0..10_000 {
         csv.push_str(&format!("{};Förnamn{i};Efternamn{i};070-{i};ab_bilaga_j;nej\n", personnummer(i)));
@@ -77,7 +77,7 @@ async fn dashboard_bench(dir: &std::path::Path) {
         server::db::sql::query("INSERT INTO assignments (tenant_id, assistant_id, recipient_id, valid_from, fk_notified_on) VALUES (1, $1, $2, '2024-01-01', '2024-01-01')").bind(a).bind(r).execute(&mut pool.conn().await.unwrap()).await.unwrap();
         pairs.push((a, r));
     }
-    let repo = server::db::DbRepo { pool: pool.clone() };
+    let repo = server::db::DbRepo::new(pool.clone());
     let mut db = repo.write().await.unwrap();
     for (a, r) in pairs {
         let mut day = month.first_day();

@@ -83,7 +83,7 @@ pub async fn create(pool: &Pool, a: &NewAdmin) -> Result<String, Box<dyn std::er
             _ => e.to_string(),
         })?;
     // The account and its audit entry in one transaction.
-    let mut db: Box<dyn Store> = Box::new(crate::db::DbStore(tx));
+    let mut db: Box<dyn Store> = Box::new(crate::db::DbStore::new(tx));
     db.audit(&AuditEntry { tenant: Some(tenant), user: Some(user), client: Some("server admin create".into()), action: "account.create", subject: format!("user {user}"), ..Default::default() }).await?;
     db.finish().await?;
     Ok(password)

@@ -102,7 +102,7 @@ pub async fn seed(pool: &Pool, today: NaiveDate) -> Result<(), Box<dyn std::erro
 
     // Rows: Anna's previous month for Bo (weekday day shifts, submitted) and two night shifts
     // for Cecilia this month (waiting time at night).
-    let repo = DbRepo { pool: pool.clone() };
+    let repo = DbRepo::new(pool.clone());
     let mut db = repo.write().await?;
     let tenant = a;
     let t = |h: u32| NaiveTime::from_hms_opt(h, 0, 0).expect("valid demo time");

@@ -43,14 +43,22 @@ struct Keys {
     idem: String,
 }
 
-/// Runs a change and answers it: the next page's message into the session, then a redirect.
+/// Answers a change: the next page's message into the session (or, a plain notice, into the
+/// address), then a redirect.
 async fn answer(cx: &Cx, outcome: Result<Outcome, PageError>) -> Response {
     match outcome {
         Err(e) => page_error(e),
-        Ok(o) => {
-            cx.set_flash(o.flash).await;
-            Redirect::to(&o.to).into_response()
-        }
+        Ok(o) => match service::address_with_notice(&o) {
+            // A plain success notice rides in the address: no session write (issue 12).
+            Some(to) => {
+                cx.forget_flash().await;
+                Redirect::to(&to).into_response()
+            }
+            None => {
+                cx.set_flash(o.flash).await;
+                Redirect::to(&o.to).into_response()
+            }
+        },
     }
 }
 

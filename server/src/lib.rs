@@ -80,7 +80,7 @@ async fn body_limit(req: axum::extract::Request, next: axum::middleware::Next) -
 const SERVICE_WORKER_CSP: &str = "default-src 'none'; connect-src 'self'; script-src 'self'; base-uri 'none'";
 
 pub async fn router(config: &Config, pool: db::Pool, leptos_options: LeptosOptions) -> Result<Router, Box<dyn std::error::Error + Send + Sync>> {
-    let repo = Arc::new(db::DbRepo { pool: pool.clone() });
+    let repo = Arc::new(db::DbRepo::new(pool.clone()));
     let archive_key = Arc::new(keys::load_or_create(&config.archive_key)?);
     let settings = Settings {
         row_horizon_days: config.row_horizon_days,

@@ -460,3 +460,34 @@ async fn reading_a_page_writes_nothing_to_the_session() {
     }
     assert_eq!(stored().await, before, "the session was not written by reading pages");
 }
+
+#[tokio::test]
+async fn saving_a_row_writes_nothing_to_the_session() {
+    // Issue 12: a saved row is one commit (the row and its audit entry). Its "Tiden är sparad."
+    // rides in the redirect's address, not in the stored session; a reload of the plain page
+    // does not say it again, and a made-up code in the address says nothing.
+    let app = spawn_app().await;
+    let (anna, _) = app.login("anna").await;
+    let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await.to_string();
+    let day = next_month_day(13);
+    let stored = || async { query("SELECT CAST(expiry_date AS TEXT), data FROM sessions").all_as::<(String, Vec<u8>)>(&mut app.db().await).await.unwrap() };
+    let before = stored().await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let form = [("recipient", bo.as_str()), ("date", day.as_str()), ("start", "06:00"), ("end", "07:00"), ("kind", "aktiv")];
+    let to = app.post(&anna, "/assistent/rad", &form).await;
+    assert_eq!(to, format!("/assistent?manad={}&klart=rad-sparad", &day[..7]));
+    let (_, page) = app.page(&anna, &to).await;
+    assert!(page.contains("Tiden är sparad."), "the notice is shown");
+    assert_eq!(stored().await, before, "neither the save nor its page wrote the session");
+    let (_, page) = app.page(&anna, &format!("/assistent?manad={}", &day[..7])).await;
+    assert!(!page.contains("Tiden är sparad."), "said once");
+    for code in ["manad-godkand", "rad-sparad-igen", "RowSaved"] {
+        let (_, page) = app.page(&anna, &format!("/assistent?manad={}&klart={code}", &day[..7])).await;
+        assert!(!page.contains("class=\"notice\""), "an unknown code says nothing: {code}");
+    }
+    // A refused row still keeps what was typed (through the session).
+    let to = app.post(&anna, "/assistent/rad", &form).await;
+    assert!(!to.contains("klart="));
+    let (_, page) = app.page(&anna, &to).await;
+    assert!(page.contains("value=\"06:00\"") && page.contains("aria-invalid=\"true\""), "typed values kept");
+}

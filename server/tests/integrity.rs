@@ -73,7 +73,7 @@ async fn identical_posts_sent_at_once_store_one_row() {
 
 /// The rows of one assistant × recipient × month, hashed as at submission and approval.
 async fn stored_hash(app: &TestApp, assistant: &str, recipient: i64, month: ReportMonth) -> String {
-    let repo = db::DbRepo { pool: app.pool.clone() };
+    let repo = db::DbRepo::new(app.pool.clone());
     let rows = repo.read().await.unwrap().month_rows(1, month, Some(&[recipient])).await.unwrap();
     let assistant = app.id(&format!("SELECT id FROM assistants WHERE first_name = '{assistant}'")).await;
     content_hash(rows.iter().filter(|r| r.assistant_id == assistant).map(|r| &r.row))

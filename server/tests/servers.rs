@@ -118,7 +118,7 @@ async fn concurrent_changes_through_two_servers_keep_the_audit_chain_linear() {
 #[tokio::test]
 async fn a_row_the_database_refuses_leaves_the_rest_of_the_change_standing() {
     let app = spawn_app().await;
-    let repo = db::DbRepo { pool: app.pool.clone() };
+    let repo = db::DbRepo::new(app.pool.clone());
     let (tenant, anna, bo, user) = (1, app.id("SELECT id FROM assistants WHERE first_name = 'Anna'").await, app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await, app.id("SELECT id FROM users WHERE username = 'anna'").await);
     let day = next_month().first_day() + chrono::Duration::days(9);
     let t = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap();
@@ -142,7 +142,7 @@ async fn a_change_dropped_while_it_begins_leaves_no_transaction_behind() {
     // pooled connection must still start changes at once: none may be left inside a
     // transaction that nothing rolls back (on SQLite it would hold the write lock).
     let app = spawn_app().await;
-    let repo = db::DbRepo { pool: app.pool.clone() };
+    let repo = db::DbRepo::new(app.pool.clone());
     for i in 0..400u64 {
         let wait = std::time::Duration::from_micros(i % 97 * 3);
         let _ = tokio::time::timeout(wait, async {
@@ -160,4 +160,64 @@ async fn a_change_dropped_while_it_begins_leaves_no_transaction_behind() {
         db.finish().await.unwrap();
         assert!(started.elapsed() < std::time::Duration::from_secs(2), "waited {:?}", started.elapsed());
     }
+}
+
+#[tokio::test]
+async fn changes_sharing_a_commit_stand_or_fall_alone() {
+    // Group commit: changes that arrive together share one transaction, each in a savepoint.
+    // 90 at once: a third finish, a third are dropped after writing (a refused change), a
+    // third are cancelled part-way (a client gone). Exactly the finished ones are kept, each
+    // was answered only once it was committed, and the chain has no gap.
+    let app = spawn_app().await;
+    let repo = db::DbRepo::new(app.pool.clone());
+    let before = app.id("SELECT COUNT(*) FROM audit_log").await;
+    let n = 90;
+    let barrier = Arc::new(Barrier::new(n));
+    let mut tasks = vec![];
+    for i in 0..n {
+        let (repo, barrier, pool) = (repo.clone(), barrier.clone(), app.pool.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            let entry = |action| app::api::repo::AuditEntry { tenant: Some(1), action, subject: format!("change {i}"), ..Default::default() };
+            let change = async {
+                let mut db = repo.write().await.unwrap();
+                match i % 3 {
+                    0 => {
+                        db.audit(&entry("test.kept")).await.unwrap();
+                        db.finish().await.unwrap();
+                        // Answered after the commit: another connection sees it.
+                        let seen = query("SELECT COUNT(*) FROM audit_log WHERE subject = $1").bind(format!("change {i}")).scalar::<i64>(&mut pool.conn().await.unwrap()).await.unwrap();
+                        assert_eq!(seen, 1, "change {i} answered before it was committed");
+                    }
+                    1 => {
+                        db.audit(&entry("test.refused")).await.unwrap();
+                        drop(db);
+                    }
+                    _ => {
+                        // Gone part-way: during its write, or after it.
+                        let wait = std::time::Duration::from_micros(i as u64 * 37 % 400);
+                        let _ = tokio::time::timeout(wait, async move {
+                            db.audit(&entry("test.cancelled")).await.unwrap();
+                            std::future::pending::<()>().await;
+                        })
+                        .await;
+                    }
+                }
+            };
+            tokio::time::timeout(std::time::Duration::from_secs(30), change).await.expect("every change is answered");
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'test.kept'").await, 30);
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log").await, before + 30, "nothing refused or cancelled is kept");
+    for chain in db::audit::verify_all(&app.pool).await.unwrap() {
+        assert!(chain.result.is_ok(), "{}: {:?}", chain.name, chain.result);
+    }
+    // And the writer goes on.
+    let mut db = tokio::time::timeout(std::time::Duration::from_secs(5), repo.write()).await.expect("the next change starts").unwrap();
+    db.audit(&app::api::repo::AuditEntry { tenant: Some(1), action: "test.after", subject: "after".into(), ..Default::default() }).await.unwrap();
+    db.finish().await.unwrap();
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'test.after'").await, 1);
 }

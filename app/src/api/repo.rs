@@ -105,6 +105,23 @@ pub struct People {
     pub absences: Vec<Absence>,
 }
 
+impl People {
+    /// What the rules need to know of `assistant`'s rows for each recipient they are assigned
+    /// to (or only `recipient`), by recipient name: the facts the row form checks with.
+    pub fn row_facts(&self, assistant: i64, recipient: Option<i64>) -> Vec<RowFacts> {
+        let Some(a) = self.assistants.get(&assistant) else { return vec![] };
+        let mut out: Vec<RowFacts> = self
+            .assignments
+            .iter()
+            .filter(|(aid, rid)| *aid == assistant && recipient.is_none_or(|r| r == *rid))
+            .filter_map(|(_, rid)| self.recipients.get(rid))
+            .map(|r| RowFacts::new(a, r, &self.decisions, &self.absences))
+            .collect();
+        out.sort_by(|x, y| x.recipient_name.cmp(&y.recipient_name));
+        out
+    }
+}
+
 /// The database: hands out a [`Store`] for reads, or one inside a write transaction.
 #[async_trait::async_trait]
 pub trait Repo: Send + Sync + 'static {

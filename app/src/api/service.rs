@@ -104,6 +104,35 @@ pub fn now_unix() -> i64 {
     Utc::now().timestamp()
 }
 
+/// The success notices that travel in the redirect's address (`?klart=rad-sparad`) instead of
+/// the session: saving a row then writes nothing but the row and its audit entry (no second
+/// commit for the session; issue 12). Only these codes are read back; anything else in the
+/// address is ignored, and an outcome with more to say than its notice (warnings, what was
+/// typed) still goes through the session. The assistant's page removes the code from the
+/// address once shown (`app/offline/page.js`), so a reload does not say it again.
+const ADDRESS_NOTICES: &[(&str, T)] = &[("rad-sparad", T::RowSaved), ("rad-andrad", T::RowChanged), ("rad-borttagen", T::RowDeleted)];
+/// The query parameter that carries such a notice.
+pub const NOTICE_PARAM: &str = "klart";
+
+/// Where to send the browser after `outcome`, when all it has to say fits the address: the
+/// page with the notice's code. None: the message goes through the session.
+pub fn address_with_notice(outcome: &Outcome) -> Option<String> {
+    let notice = outcome.flash.notice?;
+    if outcome.flash != (Flash { notice: Some(notice), ..Default::default() }) {
+        return None;
+    }
+    let (code, _) = ADDRESS_NOTICES.iter().find(|(_, t)| *t == notice)?;
+    let (path, fragment) = outcome.to.split_once('#').map_or((outcome.to.as_str(), None), |(p, f)| (p, Some(f)));
+    let sep = if path.contains('?') { '&' } else { '?' };
+    Some(format!("{path}{sep}{NOTICE_PARAM}={code}{}", fragment.map(|f| format!("#{f}")).unwrap_or_default()))
+}
+
+/// The notice a page's address carries (see [`address_with_notice`]), if it is one of ours.
+fn notice_in_address(query: &str) -> Option<T> {
+    let code = query.split('&').find_map(|kv| kv.strip_prefix(NOTICE_PARAM)?.strip_prefix('='))?;
+    ADDRESS_NOTICES.iter().find(|(c, _)| *c == code).map(|(_, t)| *t)
+}
+
 /// Marks a page that shows a one-time message (see [`Cx::take_flash`]).
 pub const ONE_TIME_HEADER: &str = "x-bita-once";
 
@@ -174,7 +203,12 @@ impl Cx {
                 Err(e) => Err(e),
             };
             match taken {
-                Ok(f) => f.unwrap_or_default(),
+                Ok(Some(f)) => f,
+                // Nothing in the session: perhaps a notice in the address.
+                Ok(None) => Flash {
+                    notice: use_context::<axum::http::request::Parts>().and_then(|p| p.uri.query().and_then(notice_in_address)),
+                    ..Default::default()
+                },
                 Err(e) => {
                     tracing::warn!(error = %e, "could not read flash message");
                     Flash::default()
@@ -193,6 +227,17 @@ impl Cx {
             }
         }
         flash
+    }
+
+    /// Forgets a message still waiting in the session (its page was never shown), so it does
+    /// not stand in for the notice the next page carries in its address. Writes nothing when
+    /// there is none, which is almost always.
+    pub async fn forget_flash(&self) {
+        if let Ok(Some(_)) = self.session.get_value(SESSION_FLASH).await {
+            if let Err(e) = self.session.remove_value(SESSION_FLASH).await {
+                tracing::warn!(error = %e, "could not forget a flash message");
+            }
+        }
     }
 
     pub async fn set_flash(&self, flash: Flash) {
@@ -405,7 +450,9 @@ pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>, edit: Option<&s
             }
         }
     }
-    let facts = db.row_facts(c.tenant_id, assistant, None).await.map_err(internal)?.into_iter().map(|mut f| {
+    // Everyone the page needs, read once: the row form's facts and what each month is worth.
+    let people = db.people_of(c.tenant_id, Some(assistant), None).await.map_err(internal)?;
+    let facts = people.row_facts(assistant, None).into_iter().map(|mut f| {
         f.absences.clear();
         f
     }).collect();
@@ -414,7 +461,6 @@ pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>, edit: Option<&s
     let rates = db.rates(c.tenant_id).await.map_err(internal)?;
     let lss = db.lss_rate(c.tenant_id).await.map_err(internal)?;
     for m in months.iter_mut().filter(|m| m.row_count > 0) {
-        let people = db.people_of(c.tenant_id, Some(assistant), Some(m.recipient.id)).await.map_err(internal)?;
         m.amount = crate::domain::rates::month_hourly(&people.decisions, m.recipient.id, month, &rates, lss)
             .map(|rate| crate::domain::rates::present_kr(rate * m.totals.payable_hours()));
     }

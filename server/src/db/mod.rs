@@ -14,6 +14,7 @@ mod shifts;
 mod signing;
 pub mod sql;
 mod store;
+mod writer;
 
 use app::api::repo::{Repo, RepoError, RepoResult, Store};
 use async_trait::async_trait;
@@ -70,7 +71,7 @@ impl Pool {
         tokio::spawn(async move { pool.begin_here().await }).await.map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?
     }
 
-    async fn begin_here(&self) -> Result<Conn, sqlx::Error> {
+    pub(crate) async fn begin_here(&self) -> Result<Conn, sqlx::Error> {
         Ok(match self {
             Pool::Sqlite(p) => Conn::SqliteTx(p.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(p) => {
@@ -115,6 +116,7 @@ pub async fn connect(url: &str) -> anyhow_like::Result<Pool> {
         }
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
         SQLITE_MIGRATOR.run(&pool).await?;
+        optimize(&pool).await?;
         Pool::Sqlite(pool)
     };
     backfill_instants(&pool).await?;
@@ -123,6 +125,18 @@ pub async fn connect(url: &str) -> anyhow_like::Result<Pool> {
         tracing::info!(entries = sealed, "audit log entries from before the chain sealed");
     }
     Ok(pool)
+}
+
+/// Gives SQLite's query planner the statistics it needs (`ANALYZE` where a table changed a lot
+/// since it was last looked at; bounded, so it is quick): at start and hourly. Without them it
+/// picked an index that scanned all the municipality's assignments for one assistant's page.
+/// PostgreSQL's autovacuum does the same there.
+async fn optimize(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    let mut c = pool.acquire().await?;
+    sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *c).await?;
+    sqlx::query("PRAGMA optimize = 0x10002").execute(&mut *c).await?;
+    sqlx::query("PRAGMA analysis_limit = 0").execute(&mut *c).await?;
+    Ok(())
 }
 
 /// A connection to a PostgreSQL server's maintenance database, without migrations (creating
@@ -165,6 +179,11 @@ pub fn spawn_maintenance(pool: Pool) {
             if let Err(e) = result {
                 tracing::warn!(error = %e, "maintenance failed");
             }
+            if let Pool::Sqlite(p) = &pool {
+                if let Err(e) = optimize(p).await {
+                    tracing::warn!(error = %e, "optimize failed");
+                }
+            }
         }
     });
 }
@@ -178,6 +197,13 @@ fn cutoff(days: i64) -> chrono::DateTime<chrono::Utc> {
 #[derive(Clone)]
 pub struct DbRepo {
     pub pool: Pool,
+    writer: writer::Writer,
+}
+
+impl DbRepo {
+    pub fn new(pool: Pool) -> Self {
+        Self { writer: writer::Writer::new(pool.clone()), pool }
+    }
 }
 
 pub(crate) fn err(e: sqlx::Error) -> RepoError {
@@ -205,10 +231,11 @@ impl Repo for DbRepo {
     }
 
     async fn read(&self) -> RepoResult<Box<dyn Store>> {
-        Ok(Box::new(DbStore(self.pool.conn().await.map_err(err)?)))
+        Ok(Box::new(DbStore::new(self.pool.conn().await.map_err(err)?)))
     }
 
+    /// A change in the server's shared write transaction (group commit, [`writer`]).
     async fn write(&self) -> RepoResult<Box<dyn Store>> {
-        Ok(Box::new(DbStore(self.pool.begin().await.map_err(err)?)))
+        Ok(Box::new(DbStore::change(self.writer.change().await.map_err(err)?)))
     }
 }

@@ -5,7 +5,7 @@ use app::api::repo::{People, RepoResult};
 use app::domain::rules::Absence;
 use app::domain::{Assistant, Decision, Employer, Funder, Granted, Minutes, Personnummer, Recipient, Regime};
 use chrono::NaiveDate;
-use super::sql::{query, Conn, Row};
+use super::sql::{Conn, Narrow, Row};
 use std::collections::HashMap;
 
 /// Assistants (with their assignments' FK notices), recipients, decisions and absences of
@@ -15,17 +15,18 @@ use std::collections::HashMap;
 pub(crate) async fn load_people(c: &mut Conn, tenant: i64, assistant: Option<i64>, recipient: Option<i64>) -> RepoResult<People> {
     let parse_date = |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
     let mut assistants = HashMap::new();
-    for a in query(
-        "SELECT id, personnummer, first_name, last_name, eea_resident, regime, period_start, period_months, allow_24h_shifts, collective_agreement, birth_date, employer, other_employer_name, other_employer_org
-         FROM assistants WHERE tenant_id = $1 AND ($2 = 0 OR id = $2)
-           AND ($3 = 0 OR id IN (SELECT assistant_id FROM assignments WHERE tenant_id = $1 AND recipient_id = $3))",
-    )
-    .bind(tenant)
-    .bind(assistant.unwrap_or(0))
-    .bind(recipient.unwrap_or(0))
-    .fetch_all(&mut *c)
-    .await
-    .map_err(err)?
+    let w = Narrow::new("tenant_id", tenant)
+        .and("id = $?", assistant)
+        .and("id IN (SELECT assistant_id FROM assignments WHERE tenant_id = $1 AND recipient_id = $?)", recipient);
+    for a in w
+        .query(format!(
+            "SELECT id, personnummer, first_name, last_name, eea_resident, regime, period_start, period_months, allow_24h_shifts, collective_agreement, birth_date, employer, other_employer_name, other_employer_org
+             FROM assistants WHERE {}",
+            w.sql
+        ))
+        .fetch_all(&mut *c)
+        .await
+        .map_err(err)?
     {
         let id: i64 = a.get("id");
         let Ok(personnummer) = Personnummer::parse(a.get("personnummer")) else {
@@ -66,16 +67,16 @@ pub(crate) async fn load_people(c: &mut Conn, tenant: i64, assistant: Option<i64
     }
     // Assignments, with the date of the FK notice where there is one (V2 reports a missing one).
     let mut assignments = Vec::new();
-    for x in query(
-        "SELECT assistant_id, recipient_id, MAX(fk_notified_on) AS notified, MAX(CASE WHEN relative THEN 1 ELSE 0 END) AS relative FROM assignments
-         WHERE tenant_id = $1 AND ($2 = 0 OR assistant_id = $2) AND ($3 = 0 OR recipient_id = $3) GROUP BY assistant_id, recipient_id",
-    )
-    .bind(tenant)
-    .bind(assistant.unwrap_or(0))
-    .bind(recipient.unwrap_or(0))
-    .fetch_all(&mut *c)
-    .await
-    .map_err(err)?
+    let w = Narrow::new("tenant_id", tenant).and("assistant_id = $?", assistant).and("recipient_id = $?", recipient);
+    for x in w
+        .query(format!(
+            "SELECT assistant_id, recipient_id, MAX(fk_notified_on) AS notified, MAX(CASE WHEN relative THEN 1 ELSE 0 END) AS relative FROM assignments
+             WHERE {} GROUP BY assistant_id, recipient_id",
+            w.sql
+        ))
+        .fetch_all(&mut *c)
+        .await
+        .map_err(err)?
     {
         let (aid, rid): (i64, i64) = (x.get("assistant_id"), x.get("recipient_id"));
         assignments.push((aid, rid));
@@ -91,15 +92,9 @@ pub(crate) async fn load_people(c: &mut Conn, tenant: i64, assistant: Option<i64
     let mut recipients = HashMap::new();
     // Narrowed to one assistant: only the recipients they are (or were) assigned to, so an
     // assistant's page never loads a whole municipality.
-    const ASSIGNED: &str = "($3 = 0 OR recipient_id IN (SELECT recipient_id FROM assignments WHERE tenant_id = $1 AND assistant_id = $3))";
-    for r in query(format!("SELECT id, personnummer, first_name, last_name FROM recipients WHERE tenant_id = $1 AND ($2 = 0 OR id = $2) AND {}", ASSIGNED.replace("recipient_id IN", "id IN")))
-        .bind(tenant)
-        .bind(recipient.unwrap_or(0))
-        .bind(assistant.unwrap_or(0))
-        .fetch_all(&mut *c)
-        .await
-        .map_err(err)?
-    {
+    const ASSIGNED: &str = "IN (SELECT recipient_id FROM assignments WHERE tenant_id = $1 AND assistant_id = $?)";
+    let w = Narrow::new("tenant_id", tenant).and("id = $?", recipient).and(&format!("id {ASSIGNED}"), assistant);
+    for r in w.query(format!("SELECT id, personnummer, first_name, last_name FROM recipients WHERE {}", w.sql)).fetch_all(&mut *c).await.map_err(err)? {
         let id: i64 = r.get("id");
         let Ok(personnummer) = Personnummer::parse(r.get("personnummer")) else {
             tracing::error!(recipient = id, "stored personnummer does not parse");
@@ -107,26 +102,16 @@ pub(crate) async fn load_people(c: &mut Conn, tenant: i64, assistant: Option<i64
         };
         recipients.insert(id, Recipient { id, personnummer, first_name: r.get("first_name"), last_name: r.get("last_name") });
     }
-    let decisions = query(&format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE tenant_id = $1 AND ($2 = 0 OR recipient_id = $2) AND {ASSIGNED} ORDER BY valid_from"))
-    .bind(tenant)
-    .bind(recipient.unwrap_or(0))
-    .bind(assistant.unwrap_or(0))
-    .fetch_all(&mut *c)
-    .await
-    .map_err(err)?
-    .iter()
-    .filter_map(decision)
-    .collect();
-    let absences = query(&format!("SELECT {ABSENCE_COLUMNS} FROM absences WHERE tenant_id = $1 AND ($2 = 0 OR recipient_id = $2) AND {ASSIGNED}"))
-        .bind(tenant)
-        .bind(recipient.unwrap_or(0))
-        .bind(assistant.unwrap_or(0))
+    let w = Narrow::new("tenant_id", tenant).and("recipient_id = $?", recipient).and(&format!("recipient_id {ASSIGNED}"), assistant);
+    let decisions = w
+        .query(format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE {} ORDER BY valid_from", w.sql))
         .fetch_all(&mut *c)
         .await
         .map_err(err)?
         .iter()
-        .filter_map(absence)
+        .filter_map(decision)
         .collect();
+    let absences = w.query(format!("SELECT {ABSENCE_COLUMNS} FROM absences WHERE {}", w.sql)).fetch_all(&mut *c).await.map_err(err)?.iter().filter_map(absence).collect();
     Ok(People { assistants, recipients, assignments, decisions, absences })
 }
 

@@ -304,6 +304,36 @@ impl Conn {
     }
 }
 
+/// A `WHERE` that says only what is asked: `tenant_id = $1`, and each narrowing clause whose
+/// value is given, with its own placeholder (`$?` in the clause). A clause like
+/// `($2 = 0 OR id = $2)` kept SQLite from using the index, so one assistant's page scanned the
+/// whole municipality's assistants and assignments.
+pub struct Narrow {
+    pub sql: String,
+    args: Vec<i64>,
+}
+
+impl Narrow {
+    pub fn new(tenant_column: &str, tenant: i64) -> Self {
+        Self { sql: format!("{tenant_column} = $1"), args: vec![tenant] }
+    }
+
+    /// Adds ` AND clause` when `value` is given (`$?` in `clause` becomes its placeholder).
+    pub fn and(mut self, clause: &str, value: Option<i64>) -> Self {
+        if let Some(v) = value {
+            self.args.push(v);
+            self.sql.push_str(" AND ");
+            self.sql.push_str(&clause.replace("$?", &format!("${}", self.args.len())));
+        }
+        self
+    }
+
+    /// `sql` (which holds this `WHERE`'s text) with its values bound.
+    pub fn query<'q>(&self, sql: impl Into<Cow<'q, str>>) -> Query<'q> {
+        self.args.iter().fold(query(sql), |q, v| q.bind(*v))
+    }
+}
+
 /// A query being built: `query("… $1 …").bind(x).fetch_all(&mut conn)`.
 #[must_use]
 pub struct Query<'q> {

@@ -15,11 +15,30 @@ use chrono::{NaiveDate, NaiveTime};
 use super::sql::{query, Conn, Row};
 
 /// A connection for reads, or a write transaction, on either database.
-pub struct DbStore(pub Conn);
+pub struct DbStore(Held);
+
+/// What a store works on: a connection (reads; or a transaction of its own, for the command
+/// line), or a change in the server's shared write transaction ([`super::writer`]).
+enum Held {
+    Conn(Conn),
+    Change(super::writer::Change),
+}
 
 impl DbStore {
+    /// A store on `c` (a connection, or a transaction that [`Store::finish`] commits).
+    pub fn new(c: Conn) -> Self {
+        Self(Held::Conn(c))
+    }
+
+    pub(super) fn change(c: super::writer::Change) -> Self {
+        Self(Held::Change(c))
+    }
+
     pub(super) fn c(&mut self) -> &mut Conn {
-        &mut self.0
+        match &mut self.0 {
+            Held::Conn(c) => c,
+            Held::Change(c) => c.conn(),
+        }
     }
 }
 
@@ -78,7 +97,10 @@ fn in_list(first: usize, n: usize) -> String {
 #[async_trait]
 impl Store for DbStore {
     async fn finish(self: Box<Self>) -> RepoResult<()> {
-        self.0.commit().await.map_err(err)
+        match self.0 {
+            Held::Conn(c) => c.commit().await.map_err(err),
+            Held::Change(c) => c.finish().await.map_err(err),
+        }
     }
 
     async fn credentials(&mut self, username: &str) -> RepoResult<Option<Credentials>> {
@@ -220,7 +242,7 @@ impl Store for DbStore {
         .bind(row.fold_end().map(|f| f.code()));
         // A refused row (the database's own overlap guard) leaves the change going on, as it
         // does on SQLite, so copying a week can skip one row and keep the rest.
-        self.0.refusable(|c| Box::pin(q.scalar(c))).await.map_err(err)
+        self.c().refusable(|c| Box::pin(q.scalar(c))).await.map_err(err)
     }
 
     async fn delete_row(&mut self, tenant: i64, assistant: i64, row_id: i64) -> RepoResult<Option<StoredRow>> {
@@ -289,18 +311,23 @@ impl Store for DbStore {
         if recipients.is_some() && ids.is_empty() {
             return Ok(vec![]);
         }
-        let mut filter = String::from(" AND ($5 = 0 OR p.assistant_id = $5)");
+        // The narrowing goes into both halves of the pairs, so they are index lookups of one
+        // assistant (or a few recipients), not the municipality's month filtered afterwards.
+        let mut filter = String::new();
+        if assistant.is_some() {
+            filter.push_str(" AND assistant_id = $5");
+        }
         if recipients.is_some() {
-            filter.push_str(&format!(" AND p.recipient_id IN {}", in_list(6, ids.len())));
+            filter.push_str(&format!(" AND recipient_id IN {}", in_list(if assistant.is_some() { 6 } else { 5 }, ids.len())));
         }
         // Every assignment active in the month, and every stored month report (an assignment
         // may have ended since), each pair once.
         let sql = format!(
             "WITH pairs AS (
                  SELECT assistant_id, recipient_id FROM assignments
-                  WHERE tenant_id = $1 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to >= $4)
+                  WHERE tenant_id = $1 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to >= $4){filter}
                  UNION
-                 SELECT assistant_id, recipient_id FROM month_reports WHERE tenant_id = $1 AND month = $2
+                 SELECT assistant_id, recipient_id FROM month_reports WHERE tenant_id = $1 AND month = $2{filter}
              )
              SELECT m.id, p.assistant_id, p.recipient_id, m.status, m.rejected_reason,
                     a.first_name || ' ' || a.last_name AS assistant_name, r.first_name || ' ' || r.last_name AS recipient_name
@@ -308,15 +335,12 @@ impl Store for DbStore {
              JOIN assistants a ON a.id = p.assistant_id AND a.tenant_id = $1
              JOIN recipients r ON r.id = p.recipient_id AND r.tenant_id = $1
              LEFT JOIN month_reports m ON m.tenant_id = $1 AND m.month = $2 AND m.assistant_id = p.assistant_id AND m.recipient_id = p.recipient_id
-             WHERE 1 = 1{filter}
              ORDER BY recipient_name, assistant_name"
         );
-        let mut q = query(&sql)
-            .bind(tenant)
-            .bind(month.to_string())
-            .bind(date(month.last_day()))
-            .bind(date(month.first_day()))
-            .bind(assistant.unwrap_or(0));
+        let mut q = query(&sql).bind(tenant).bind(month.to_string()).bind(date(month.last_day())).bind(date(month.first_day()));
+        if let Some(a) = assistant {
+            q = q.bind(a);
+        }
         for id in ids {
             q = q.bind(id);
         }
@@ -342,17 +366,7 @@ impl Store for DbStore {
     }
 
     async fn row_facts(&mut self, tenant: i64, assistant: i64, recipient: Option<i64>) -> RepoResult<Vec<RowFacts>> {
-        let people = super::people::load_people(self.c(), tenant, Some(assistant), recipient).await?;
-        let Some(a) = people.assistants.get(&assistant) else { return Ok(vec![]) };
-        let mut out: Vec<RowFacts> = people
-            .assignments
-            .iter()
-            .filter(|(aid, _)| *aid == assistant)
-            .filter_map(|(_, rid)| people.recipients.get(rid))
-            .map(|r| RowFacts::new(a, r, &people.decisions, &people.absences))
-            .collect();
-        out.sort_by(|x, y| x.recipient_name.cmp(&y.recipient_name));
-        Ok(out)
+        Ok(super::people::load_people(self.c(), tenant, Some(assistant), recipient).await?.row_facts(assistant, recipient))
     }
 
     async fn people(&mut self, tenant: i64) -> RepoResult<People> {

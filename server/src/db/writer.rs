@@ -1,0 +1,172 @@
+//! Group commit: the changes of one server share a write transaction, each in a savepoint of its
+//! own, and the transaction commits when no further change is waiting (or the batch is full or
+//! old). Every change is still answered only after the commit that holds it: durability is the
+//! same as one transaction per change, but the commit's cost (an fsync on SQLite, a round trip
+//! and a WAL flush on PostgreSQL, the write lock's hand-over) is paid once per batch.
+//!
+//! A change runs alone, as before: it holds the batch from its `SAVEPOINT` until its
+//! `RELEASE SAVEPOINT` (or `ROLLBACK TO SAVEPOINT` when it is dropped unfinished), so what it
+//! reads stays true until it is written, and each municipality's audit chain stays linear.
+//! The batch's transaction holds the database's write lock ([`super::Pool::begin`]), so
+//! several servers still queue as one.
+//!
+//! Every step that touches the shared transaction runs in a task of its own: a caller that goes
+//! away (a client gone, a page's async block dropped) never leaves a savepoint or a commit half
+//! done, and the changes that wait for that commit are always answered.
+
+use super::sql::{query, Conn};
+use super::Pool;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::{oneshot, Mutex, OwnedMutexGuard};
+
+/// At most this many changes share a commit …
+const MAX_BATCH: usize = 128;
+/// … and a batch is committed once it is this old, whoever waits: the first change of a batch
+/// is answered at most about this much later than alone.
+const MAX_AGE: Duration = Duration::from_millis(10);
+
+/// The server's writer (one per [`super::DbRepo`]).
+#[derive(Clone)]
+pub(crate) struct Writer {
+    pool: Pool,
+    batch: Arc<Mutex<Batch>>,
+    /// Changes waiting for the batch.
+    queued: Arc<AtomicUsize>,
+}
+
+#[derive(Default)]
+struct Batch {
+    /// The open transaction, with the write lock.
+    tx: Option<Conn>,
+    started: Option<Instant>,
+    /// The changes finished in it, waiting for its commit.
+    done: Vec<oneshot::Sender<Result<(), String>>>,
+}
+
+/// One change's hold on the batch, inside its savepoint. Dropped unfinished, the change is
+/// rolled back to its savepoint and the others go on.
+pub struct Change {
+    guard: Option<OwnedMutexGuard<Batch>>,
+    queued: Arc<AtomicUsize>,
+}
+
+impl Writer {
+    pub(crate) fn new(pool: Pool) -> Self {
+        Self { pool, batch: Arc::default(), queued: Arc::default() }
+    }
+
+    /// A change: the batch (its transaction begun if it was not), in a savepoint of its own.
+    pub(crate) async fn change(&self) -> Result<Change, sqlx::Error> {
+        let (batch, queued, pool) = (self.batch.clone(), self.queued.clone(), self.pool.clone());
+        tokio::spawn(async move {
+            queued.fetch_add(1, Ordering::SeqCst);
+            let guard = batch.lock_owned().await;
+            queued.fetch_sub(1, Ordering::SeqCst);
+            // From here on, dropping `change` settles the batch (see `Drop`).
+            let mut change = Change { guard: Some(guard), queued };
+            let b = change.batch();
+            if b.tx.is_none() {
+                b.tx = Some(pool.begin_here().await?);
+                b.started = Some(Instant::now());
+            }
+            query("SAVEPOINT bita_change").execute(change.conn()).await?;
+            Ok(change)
+        })
+        .await
+        .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?
+    }
+}
+
+impl Change {
+    fn batch(&mut self) -> &mut Batch {
+        self.guard.as_mut().expect("a change holds its batch until it ends")
+    }
+
+    /// The shared transaction.
+    pub(crate) fn conn(&mut self) -> &mut Conn {
+        self.batch().tx.as_mut().expect("a change's batch has a transaction")
+    }
+
+    /// Keeps the change and answers once the commit that holds it is done.
+    pub(crate) async fn finish(mut self) -> Result<(), sqlx::Error> {
+        let mut guard = self.guard.take().expect("a change ends once");
+        let queued = self.queued.clone();
+        tokio::spawn(async move {
+            let tx = guard.tx.as_mut().expect("a change's batch has a transaction");
+            if let Err(e) = query("RELEASE SAVEPOINT bita_change").execute(tx).await {
+                abandon(&mut guard, &e);
+                return Err(e);
+            }
+            let (told, answer) = oneshot::channel();
+            guard.done.push(told);
+            settle(guard, &queued).await;
+            match answer.await {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(e)) => Err(sqlx::Error::Protocol(format!("the commit failed: {e}"))),
+                Err(_) => Err(sqlx::Error::Protocol("the batch ended without a commit".into())),
+            }
+        })
+        .await
+        .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?
+    }
+}
+
+impl Drop for Change {
+    /// Unfinished: back to the savepoint (in a task: Drop cannot wait), then the batch goes on.
+    fn drop(&mut self) {
+        let Some(mut guard) = self.guard.take() else { return };
+        let queued = self.queued.clone();
+        let undo = async move {
+            if let Some(tx) = guard.tx.as_mut() {
+                let back = async {
+                    query("ROLLBACK TO SAVEPOINT bita_change").execute(&mut *tx).await?;
+                    query("RELEASE SAVEPOINT bita_change").execute(&mut *tx).await
+                };
+                if let Err(e) = back.await {
+                    abandon(&mut guard, &e);
+                }
+            }
+            settle(guard, &queued).await;
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(rt) => {
+                rt.spawn(undo);
+            }
+            // No runtime left (the process is ending): the transaction is dropped, which rolls
+            // it back, and nothing in it was answered.
+            Err(_) => {}
+        }
+    }
+}
+
+/// Commits the batch when no change waits for it, or it is full or old; otherwise hands it on
+/// to the next change with the transaction still open.
+async fn settle(mut guard: OwnedMutexGuard<Batch>, queued: &AtomicUsize) {
+    let Some(started) = guard.started else { return };
+    let waiting = queued.load(Ordering::SeqCst) > 0;
+    if waiting && guard.done.len() < MAX_BATCH && started.elapsed() < MAX_AGE {
+        return;
+    }
+    let tx = guard.tx.take().expect("a started batch has a transaction");
+    guard.started = None;
+    let result = tx.commit().await.map_err(|e| e.to_string());
+    if let Err(e) = &result {
+        tracing::error!(error = %e, changes = guard.done.len(), "a batch of changes could not be committed");
+    }
+    for told in guard.done.drain(..) {
+        let _ = told.send(result.clone());
+    }
+}
+
+/// The batch's transaction is in a state no change can build on: it is rolled back, and the
+/// changes waiting for its commit are told it failed.
+fn abandon(guard: &mut OwnedMutexGuard<Batch>, e: &sqlx::Error) {
+    tracing::error!(error = %e, changes = guard.done.len(), "a batch of changes is rolled back");
+    guard.tx = None;
+    guard.started = None;
+    for told in guard.done.drain(..) {
+        let _ = told.send(Err(e.to_string()));
+    }
+}
