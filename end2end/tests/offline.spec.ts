@@ -50,6 +50,8 @@ test("rows saved with no connection wait on the phone and arrive exactly once", 
   // A row saved online: its page's "Tiden är sparad." is said once, never again from the phone's copy.
   await type(page, `${month}-03`, "06:00", "07:00");
   await expect(page.getByRole("status").first()).toHaveText("Tiden är sparad.");
+  // The notice came in the address (no session write); the page removes it, so a reload is silent.
+  await expect(page).not.toHaveURL(/klart=/);
   await page.waitForLoadState("networkidle");
   await offline(context, page, true);
 
