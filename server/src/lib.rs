@@ -13,6 +13,7 @@ pub mod guard;
 pub mod keys;
 pub mod mail;
 pub mod serve;
+pub mod sessions;
 
 use app::api::service::{ApiState, RequestFlash, Settings};
 use app::ui::{shell, App};
@@ -29,10 +30,6 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
-use tower_sessions::cookie::SameSite;
-use tower_sessions::session_store::ExpiredDeletion;
-use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 pub use config::Config;
 
@@ -75,10 +72,10 @@ async fn body_limit(req: axum::extract::Request, next: axum::middleware::Next) -
     }
 }
 
-/// Builds the whole application on an open, migrated database, and starts the periodic
-/// deletion of expired sessions.
 const SERVICE_WORKER_CSP: &str = "default-src 'none'; connect-src 'self'; script-src 'self'; base-uri 'none'";
 
+/// Builds the whole application on an open, migrated database, and starts the periodic
+/// clean-ups (expired sessions, old idempotency keys, SQLite's statistics).
 pub async fn router(config: &Config, pool: db::Pool, leptos_options: LeptosOptions) -> Result<Router, Box<dyn std::error::Error + Send + Sync>> {
     let repo = Arc::new(db::DbRepo::new(pool.clone()));
     let archive_key = Arc::new(keys::load_or_create(&config.archive_key)?);
@@ -88,9 +85,9 @@ pub async fn router(config: &Config, pool: db::Pool, leptos_options: LeptosOptio
         mailer: crate::mail::from_config(config),
         archive_public_key: keys::public_hex(&archive_key),
     };
-    let state = AppState { leptos_options: leptos_options.clone(), api: ApiState { repo, settings }, archive_key };
+    let state = AppState { leptos_options: leptos_options.clone(), api: ApiState { repo: repo.clone(), settings }, archive_key };
 
-    db::spawn_maintenance(pool.clone());
+    db::spawn_maintenance(&repo);
     let routes = generate_route_list(App);
     let api = state.api.clone();
     let pkg = std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
@@ -177,9 +174,9 @@ pub async fn router(config: &Config, pool: db::Pool, leptos_options: LeptosOptio
         .layer(axum::middleware::from_fn(guard::guard))
         .layer(Extension(guard::GuardConfig::from(config)));
     // Sessions in the same database, so any server behind a load balancer knows them.
-    let app = match pool {
-        db::Pool::Sqlite(p) => app.layer(sessions(config, SqliteStore::new(p).with_table_name("sessions")?).await?),
-        db::Pool::Postgres(p) => app.layer(sessions(config, PostgresStore::new(p).with_schema_name("public")?.with_table_name("sessions")?).await?),
+    let app = match sessions::layer(config, &repo).await? {
+        sessions::Layer::Sqlite(l) => app.layer(l),
+        sessions::Layer::Postgres(l) => app.layer(l),
     };
     let app = app
         .layer(axum::middleware::from_fn(body_limit))
@@ -194,38 +191,6 @@ pub async fn router(config: &Config, pool: db::Pool, leptos_options: LeptosOptio
         }))
         .with_state(state);
     Ok(app)
-}
-
-/// The session layer on `store`: created if missing, expired sessions deleted every 15 minutes.
-async fn sessions<S>(config: &Config, store: S) -> Result<SessionManagerLayer<S>, Box<dyn std::error::Error + Send + Sync>>
-where
-    S: SessionMigrate + ExpiredDeletion + Clone + 'static,
-{
-    store.migrate().await?;
-    tokio::spawn(store.clone().continuously_delete_expired(Duration::from_secs(15 * 60)));
-    Ok(SessionManagerLayer::new(store)
-        .with_name("bita_session")
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_secure(config.secure_cookies)
-        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::hours(8))))
-}
-
-/// Both sqlx session stores create their table the same way.
-trait SessionMigrate {
-    async fn migrate(&self) -> Result<(), sqlx::Error>;
-}
-
-impl SessionMigrate for SqliteStore {
-    async fn migrate(&self) -> Result<(), sqlx::Error> {
-        SqliteStore::migrate(self).await
-    }
-}
-
-impl SessionMigrate for PostgresStore {
-    async fn migrate(&self) -> Result<(), sqlx::Error> {
-        PostgresStore::migrate(self).await
-    }
 }
 
 /// Answers 408 when a request takes longer than its route allows: 30 s, except the month export

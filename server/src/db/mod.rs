@@ -25,6 +25,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 pub use store::DbStore;
+pub use writer::Writer;
 
 pub static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 pub static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -164,23 +165,26 @@ async fn backfill_instants(pool: &Pool) -> anyhow_like::Result<()> {
 
 /// Forgets what only matters for a while: idempotency keys after 30 days (a queued post older
 /// than that is not replayed) and login counters a day after their last failure. Runs hourly.
-pub fn spawn_maintenance(pool: Pool) {
+pub fn spawn_maintenance(repo: &DbRepo) {
+    let (pool, writer) = (repo.pool.clone(), repo.writer.clone());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
             tick.tick().await;
             let now = chrono::Utc::now().timestamp();
-            let result = async {
-                let mut c = pool.conn().await?;
-                query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(cutoff(30)).execute(&mut c).await?;
-                query("DELETE FROM login_throttle WHERE last_failure < $1 AND blocked_until < $1").bind(now - 24 * 3600).execute(&mut c).await
-            }
-            .await;
+            let result = writer
+                .turn(async {
+                    let mut c = pool.conn().await?;
+                    query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(cutoff(30)).execute(&mut c).await?;
+                    query("DELETE FROM login_throttle WHERE last_failure < $1 AND blocked_until < $1").bind(now - 24 * 3600).execute(&mut c).await
+                })
+                .await;
             if let Err(e) = result {
                 tracing::warn!(error = %e, "maintenance failed");
             }
             if let Pool::Sqlite(p) = &pool {
-                if let Err(e) = optimize(p).await {
+                // ANALYZE writes its statistics: in the writer's turn too.
+                if let Err(e) = writer.turn(optimize(p)).await {
                     tracing::warn!(error = %e, "optimize failed");
                 }
             }
@@ -203,6 +207,11 @@ pub struct DbRepo {
 impl DbRepo {
     pub fn new(pool: Pool) -> Self {
         Self { writer: writer::Writer::new(pool.clone()), pool }
+    }
+
+    /// The server's writer: a write that is not a change takes its [`Writer::turn`] here.
+    pub fn writer(&self) -> &Writer {
+        &self.writer
     }
 }
 
