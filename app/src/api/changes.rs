@@ -226,7 +226,7 @@ pub(super) async fn check_and_insert(db: &mut Box<dyn Store>, c: &super::repo::C
     }
     const NEW: i64 = 0;
     let new = RowRecord { id: NEW, assistant, recipient, row: row.clone() };
-    let config = db.rule_config(c.tenant_id).await.map_err(internal)?;
+    let config = db.terms(c.tenant_id).await.map_err(internal)?.rules;
     let mut findings = check_row(&new, month, &facts, &config);
     let mut around: Vec<RowRecord> = near.into_iter().map(|s| RowRecord { id: s.id, assistant, recipient: s.recipient_id, row: s.row }).collect();
     around.push(new);

@@ -168,7 +168,7 @@ pub async fn add_decision(cx: &Cx, recipient: &str, input: &crate::domain::regis
         Err(errors) => return Ok(refused(errors)),
     };
     if let Some(raised) = decision.raised_rate {
-        let rates = db.rates(c.tenant_id).await.map_err(internal)?;
+        let rates = db.terms(c.tenant_id).await.map_err(internal)?.rates;
         if crate::domain::settings::raised_rate_too_high(raised, decision.valid_from, decision.valid_to, &rates) {
             return Ok(refused(vec![DecisionFormError::RaisedTooHigh]));
         }

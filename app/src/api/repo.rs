@@ -274,6 +274,16 @@ pub enum PersonRef {
     Recipient(i64),
 }
 
+/// What a municipality has set that pages and checks use together ([`SettingsStore::terms`]).
+#[derive(Clone, Debug, Default)]
+pub struct Terms {
+    /// The standard hourly amount per year, as the administrator entered them.
+    pub rates: crate::domain::RateTable,
+    /// The municipality's own hourly amount for LSS assistance, if set.
+    pub lss_rate: Option<rust_decimal::Decimal>,
+    pub rules: crate::domain::rules::RuleConfig,
+}
+
 /// The provider's settings and the recipient card's smaller registers (issue 8). A part of
 /// [`Store`], kept apart so no adapter file holds every query.
 #[async_trait::async_trait]
@@ -281,12 +291,11 @@ pub trait SettingsStore: Send {
     /// Saves the provider's facts; `Conflict::Duplicate` when another municipality has the
     /// organisationsnummer.
     async fn save_provider(&mut self, tenant: i64, p: &crate::domain::Provider) -> RepoResult<()>;
-    /// The standard hourly amount per year, as the administrator entered them.
-    async fn rates(&mut self, tenant: i64) -> RepoResult<crate::domain::RateTable>;
+    /// The municipality's terms, in one read: the standard hourly amount per year, the LSS
+    /// amount and the rule settings (the engine's defaults where none are stored).
+    async fn terms(&mut self, tenant: i64) -> RepoResult<Terms>;
     /// Sets a year's amount; the amount it replaces, if any.
     async fn set_rate(&mut self, tenant: i64, year: i32, amount: rust_decimal::Decimal) -> RepoResult<Option<rust_decimal::Decimal>>;
-    /// The municipality's rule settings (the engine's defaults where none are stored).
-    async fn rule_config(&mut self, tenant: i64) -> RepoResult<crate::domain::rules::RuleConfig>;
     async fn save_rule_config(&mut self, tenant: i64, c: &crate::domain::rules::RuleConfig) -> RepoResult<()>;
     /// The login of a register entry of the tenant's: (user id, username, active).
     async fn account_of(&mut self, tenant: i64, owner: AccountOwner) -> RepoResult<Option<(i64, String, bool)>>;

@@ -458,10 +458,9 @@ pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>, edit: Option<&s
     }).collect();
     let mut months = mark_returned_rows(&mut db, c.tenant_id, month_views(records, &rows)).await?;
     // What each month is worth, where a rate is known.
-    let rates = db.rates(c.tenant_id).await.map_err(internal)?;
-    let lss = db.lss_rate(c.tenant_id).await.map_err(internal)?;
+    let terms = db.terms(c.tenant_id).await.map_err(internal)?;
     for m in months.iter_mut().filter(|m| m.row_count > 0) {
-        m.amount = crate::domain::rates::month_hourly(&people.decisions, m.recipient.id, month, &rates, lss)
+        m.amount = crate::domain::rates::month_hourly(&people.decisions, m.recipient.id, month, &terms.rates, terms.lss_rate)
             .map(|rate| crate::domain::rates::present_kr(rate * m.totals.payable_hours()));
     }
     let now = Utc::now();
@@ -485,7 +484,7 @@ pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>, edit: Option<&s
         today: today().format("%Y-%m-%d").to_string(),
         recipients: recipients.into_iter().map(|(id, name)| Person { id, name }).collect(),
         facts,
-        rules: db.rule_config(c.tenant_id).await.map_err(internal)?,
+        rules: terms.rules,
         months,
         editing,
         flash: cx.take_flash().await,
@@ -657,7 +656,7 @@ async fn month_preflight_of(db: &mut Box<dyn Store>, c: &Caller, month: ReportMo
         .filter(|m| m.row_count > 0 || m.status != MonthStatus::Draft)
         .map(|m| MonthState { assistant: m.assistant.id, recipient: m.recipient.id, status: m.status })
         .collect();
-    let config = db.rule_config(c.tenant_id).await.map_err(internal)?;
+    let config = db.terms(c.tenant_id).await.map_err(internal)?.rules;
     let signed = db.signed_claims(c.tenant_id, &month.to_string()).await.map_err(internal)?;
     Ok(preflight(&MonthInput {
         month,

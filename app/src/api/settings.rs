@@ -30,9 +30,7 @@ pub async fn provider_page(cx: &Cx) -> Result<ProviderPage, PageError> {
     let flash = cx.take_flash().await;
     let mut db = cx.db().await?;
     let provider = db.provider(c.tenant_id).await.map_err(internal)?.map(|p| ProviderInput::of(&p)).unwrap_or_default();
-    let rates = db.rates(c.tenant_id).await.map_err(internal)?;
-    let rules = db.rule_config(c.tenant_id).await.map_err(internal)?;
-    let lss = db.lss_rate(c.tenant_id).await.map_err(internal)?;
+    let super::repo::Terms { rates, lss_rate: lss, rules } = db.terms(c.tenant_id).await.map_err(internal)?;
     let mut rates: Vec<(i32, String)> = rates.years().map(|(y, r)| (y, crate::domain::rates::present_kr(r))).collect();
     rates.reverse();
     Ok(ProviderPage {
@@ -128,7 +126,7 @@ pub async fn save_rules(cx: &Cx, input: &RulesInput, key: Option<&str>) -> Resul
         Ok(v) => v,
         Err(e) => return Ok(said(PROVIDER_PAGE.into(), Flash { rules_form: Some((input.clone(), e)), ..Default::default() })),
     };
-    let before = db.rule_config(c.tenant_id).await.map_err(internal)?;
+    let before = db.terms(c.tenant_id).await.map_err(internal)?.rules;
     db.save_rule_config(c.tenant_id, &config).await.map_err(internal)?;
     let audit = AuditEntry { before: serde_json::to_string(&before).ok(), after: serde_json::to_string(&config).ok(), ..cx.audit_entry("rules.update", format!("tenant {}", c.tenant_id)) };
     commit(db, c.user_id, key, audit, notice(PROVIDER_PAGE.into(), T::RulesSaved)).await

@@ -227,7 +227,7 @@ async fn pair_findings(db: &mut Box<dyn Store>, tenant: i64, record: &MonthRecor
     let Some(facts) = db.row_facts(tenant, record.assistant_id, Some(record.recipient_id)).await.map_err(internal)?.into_iter().next() else {
         return Ok(vec![]);
     };
-    let config = db.rule_config(tenant).await.map_err(internal)?;
+    let config = db.terms(tenant).await.map_err(internal)?.rules;
     let week = chrono::Duration::days(8);
     let around = db.assistant_rows(tenant, record.assistant_id, month.first_day() - week, month.last_day() + week).await.map_err(internal)?;
     let records: Vec<RowRecord> = around.into_iter().map(|s| RowRecord { id: s.id, assistant: s.assistant_id, recipient: s.recipient_id, row: s.row }).collect();

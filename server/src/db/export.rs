@@ -134,7 +134,7 @@ impl ExportStore for DbStore {
 
     async fn lss_rate(&mut self, tenant: i64) -> RepoResult<Option<Decimal>> {
         let rate: Option<String> = query("SELECT lss_rate FROM tenants WHERE id = $1").bind(tenant).scalar_optional(self.c()).await.map_err(err)?.flatten();
-        Ok(rate.and_then(|r| Decimal::from_str(&r).ok()))
+        Ok(lss_rate_of(rate))
     }
 
     async fn employee_numbers(&mut self, tenant: i64) -> RepoResult<std::collections::HashMap<i64, String>> {
@@ -208,4 +208,9 @@ impl ExportStore for DbStore {
         .map_err(err)?;
         Ok(pnr.flatten().filter(|p| !p.is_empty()))
     }
+}
+
+/// A stored LSS amount (text on SQLite, `numeric` read as its text on PostgreSQL).
+pub(super) fn lss_rate_of(stored: Option<String>) -> Option<Decimal> {
+    stored.and_then(|r| Decimal::from_str(&r).ok())
 }

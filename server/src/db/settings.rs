@@ -4,7 +4,7 @@
 
 use super::err;
 use super::store::{date, masked, DbStore};
-use app::api::repo::{AccountOwner, PersonRef, RepoResult, SettingsStore};
+use app::api::repo::{AccountOwner, PersonRef, RepoResult, SettingsStore, Terms};
 use app::api::RepresentativeView;
 use app::domain::rules::{Absence, RuleConfig};
 use app::domain::settings::{absence_kind_code, Capacity};
@@ -16,6 +16,12 @@ use super::sql::query;
 use app::domain::register::{AssistantInput, RecipientInput};
 use std::collections::HashMap;
 use std::str::FromStr;
+
+/// Stored rule settings; the engine's defaults where none are stored (or, impossibly, they no
+/// longer parse).
+fn rule_config_of(tenant: i64, json: Option<String>) -> RuleConfig {
+    json.and_then(|j| serde_json::from_str(&j).map_err(|e| tracing::error!(tenant, "stored rule settings do not parse: {e}")).ok()).unwrap_or_default()
+}
 
 #[async_trait]
 impl SettingsStore for DbStore {
@@ -34,15 +40,25 @@ impl SettingsStore for DbStore {
         Ok(())
     }
 
-    async fn rates(&mut self, tenant: i64) -> RepoResult<RateTable> {
-        let rows = query("SELECT year, amount FROM rates WHERE tenant_id = $1").bind(tenant).fetch_all(self.c()).await.map_err(err)?;
-        let mut t = RateTable::default();
+    /// One statement for the three: a page used to read them one after another.
+    async fn terms(&mut self, tenant: i64) -> RepoResult<Terms> {
+        let rows = query(
+            "SELECT t.lss_rate, s.settings, r.year, r.amount FROM tenants t
+             LEFT JOIN rule_settings s ON s.tenant_id = t.id LEFT JOIN rates r ON r.tenant_id = t.id
+             WHERE t.id = $1",
+        )
+        .bind(tenant)
+        .fetch_all(self.c())
+        .await
+        .map_err(err)?;
+        let Some(first) = rows.first() else { return Ok(Terms::default()) };
+        let mut rates = RateTable::default();
         for r in &rows {
-            if let Ok(a) = Decimal::from_str(&r.get::<String, _>("amount")) {
-                t.set(r.get::<i64, _>("year") as i32, a);
+            if let (Some(year), Some(Ok(amount))) = (r.get::<Option<i64>, _>("year"), r.get::<Option<String>, _>("amount").map(|a| Decimal::from_str(&a))) {
+                rates.set(year as i32, amount);
             }
         }
-        Ok(t)
+        Ok(Terms { rates, lss_rate: super::export::lss_rate_of(first.get("lss_rate")), rules: rule_config_of(tenant, first.get("settings")) })
     }
 
     async fn set_rate(&mut self, tenant: i64, year: i32, amount: Decimal) -> RepoResult<Option<Decimal>> {
@@ -55,11 +71,6 @@ impl SettingsStore for DbStore {
             .await
             .map_err(err)?;
         Ok(before.and_then(|b| Decimal::from_str(&b).ok()))
-    }
-
-    async fn rule_config(&mut self, tenant: i64) -> RepoResult<RuleConfig> {
-        let json: Option<String> = query("SELECT settings FROM rule_settings WHERE tenant_id = $1").bind(tenant).scalar_optional(self.c()).await.map_err(err)?;
-        Ok(json.and_then(|j| serde_json::from_str(&j).map_err(|e| tracing::error!(tenant, "stored rule settings do not parse: {e}")).ok()).unwrap_or_default())
     }
 
     async fn save_rule_config(&mut self, tenant: i64, c: &RuleConfig) -> RepoResult<()> {
