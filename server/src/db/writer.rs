@@ -94,6 +94,10 @@ impl Writer {
     /// changes queued before it (the queue is first come, first served), with the batch they
     /// share committed first and no new one begun until `work` is done, so it finds the write
     /// lock free. PostgreSQL locks rows, not the database: there `work` just runs.
+    ///
+    /// Never from a task that holds a [`Change`]: the turn would wait for that very change.
+    /// (Session writes come after a handler's change has finished — the session layer saves
+    /// after the response — or, like `cycle_id` at login and `flush` at logout, after it.)
     pub async fn turn<F: std::future::Future>(&self, work: F) -> F::Output {
         if self.pool.is_postgres() {
             return work.await;
