@@ -4,7 +4,7 @@
 //! form's idempotency key, so a replayed post (a double-click, a retry after a lost answer)
 //! returns the first outcome and changes nothing. The database's own constraints back this up.
 
-use super::repo::{AuditEntry, Conflict, RepoError, Store, StoredRow};
+use super::repo::{AuditEntry, Conflict, RepoError, RowContext, Store, StoredRow};
 use super::service::{internal, row_view, today, Cx};
 use super::*;
 use crate::domain::row::content_hash;
@@ -202,31 +202,29 @@ pub(super) fn row_in_reach(cx: &Cx, row: &TimeRow) -> Result<(), Vec<RowError>> 
 /// `[RowError::NotAssigned]` alone means the recipient is not the assistant's on that date.
 pub(super) async fn check_and_insert(db: &mut Box<dyn Store>, c: &super::repo::Caller, assistant: i64, recipient: i64, row: &TimeRow) -> Result<Result<(i64, Vec<Finding>), Vec<RowError>>, PageError> {
     let month = ReportMonth::of(row.date());
-    if !db.is_assigned(c.tenant_id, assistant, recipient, row.date()).await.map_err(internal)? {
-        return Ok(Err(vec![RowError::NotAssigned]));
-    }
-    let Some(facts) = db.row_facts(c.tenant_id, assistant, Some(recipient)).await.map_err(internal)?.into_iter().next() else {
+    // V3: no overlap with any of the assistant's rows, for any recipient. A week each side
+    // also gives the rest rules (V5) what they need.
+    let week = chrono::Duration::days(8);
+    let RowContext { assigned, facts, status, near, terms } =
+        db.row_context(c.tenant_id, assistant, recipient, row.date(), row.date() - week..=row.date() + week).await.map_err(internal)?;
+    let (true, Some(facts)) = (assigned, facts) else {
         return Ok(Err(vec![RowError::NotAssigned]));
     };
     if !facts.grants.iter().any(|g| g.valid_from <= row.date() && row.date() <= g.valid_to) {
         return Ok(Err(vec![RowError::NoDecision]));
     }
-    if let Some((_, status)) = db.month_status(c.tenant_id, assistant, recipient, month).await.map_err(internal)? {
+    if let Some((_, status)) = status {
         if !status.editable() {
             return Ok(Err(vec![RowError::MonthLocked]));
         }
     }
-    // V3: no overlap with any of the assistant's rows, for any recipient. A week each side
-    // also gives the rest rules (V5) what they need.
-    let week = chrono::Duration::days(8);
-    let near = db.assistant_rows(c.tenant_id, assistant, row.date() - week, row.date() + week).await.map_err(internal)?;
     if let Some(other) = near.iter().find(|o| o.row.overlaps(row)) {
         let v = row_view(other);
         return Ok(Err(vec![RowError::Overlap { date: v.date, start: v.start, end: v.end }]));
     }
     const NEW: i64 = 0;
     let new = RowRecord { id: NEW, assistant, recipient, row: row.clone() };
-    let config = db.terms(c.tenant_id).await.map_err(internal)?.rules;
+    let config = terms.rules;
     let mut findings = check_row(&new, month, &facts, &config);
     let mut around: Vec<RowRecord> = near.into_iter().map(|s| RowRecord { id: s.id, assistant, recipient: s.recipient_id, row: s.row }).collect();
     around.push(new);

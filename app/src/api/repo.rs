@@ -173,6 +173,14 @@ pub trait Store: SettingsStore + SigningStore + ExportStore + ShiftStore + Send 
     /// `snapshot`: for a rejection, the rows as the recipient saw them and which they marked.
     async fn month_event(&mut self, tenant: i64, month_id: i64, user: i64, action: &str, reason: Option<&str>, content_hash: &str, snapshot: Option<&str>) -> RepoResult<()>;
 
+    /// Everything an assistant's month page shows, read together (one trip to the database
+    /// where it allows: see the server's `db::sql::fetch_batch`).
+    async fn assistant_month(&mut self, tenant: i64, assistant: i64, month: ReportMonth) -> RepoResult<AssistantMonth>;
+    /// What a new row of the assistant's for the recipient on `date` is checked against,
+    /// read together inside the change that saves it; `near`: the days whose rows it is
+    /// checked against.
+    async fn row_context(&mut self, tenant: i64, assistant: i64, recipient: i64, date: NaiveDate, near: std::ops::RangeInclusive<NaiveDate>) -> RepoResult<RowContext>;
+
     /// What the per-row rules need for each recipient the assistant is assigned to (or one).
     async fn row_facts(&mut self, tenant: i64, assistant: i64, recipient: Option<i64>) -> RepoResult<Vec<RowFacts>>;
     /// Everyone and every decision and absence of the tenant, for the month's preflight.
@@ -272,6 +280,35 @@ pub enum AccountOwner {
 pub enum PersonRef {
     Assistant(i64),
     Recipient(i64),
+}
+
+/// What an assistant's month page shows ([`Store::assistant_month`]).
+#[derive(Clone, Debug, Default)]
+pub struct AssistantMonth {
+    /// The recipients the assistant is assigned to in the month, by name.
+    pub recipients: Vec<(i64, String)>,
+    /// The assistant's rows of the month, in date order.
+    pub rows: Vec<StoredRow>,
+    /// The month's report of each of the assistant's pairs.
+    pub records: Vec<MonthRecord>,
+    /// The assistant and their recipients, decisions and absences.
+    pub people: People,
+    pub terms: Terms,
+    pub running: Option<RunningShift>,
+}
+
+/// What a new row is checked against ([`Store::row_context`]).
+#[derive(Clone, Debug, Default)]
+pub struct RowContext {
+    /// Is the assistant assigned to the recipient on the date?
+    pub assigned: bool,
+    /// What the per-row rules need of the pair, if they are assigned at all.
+    pub facts: Option<RowFacts>,
+    /// The month's report, if one is stored.
+    pub status: Option<(i64, MonthStatus)>,
+    /// The assistant's rows (every recipient) in the days asked for: overlap (V3) and rest (V5).
+    pub near: Vec<StoredRow>,
+    pub terms: Terms,
 }
 
 /// What a municipality has set that pages and checks use together ([`SettingsStore::terms`]).

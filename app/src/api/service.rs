@@ -2,7 +2,7 @@
 //! come from the session and the database, never from ids the browser sends.
 
 use crate::i18n::{Label, Locale, T};
-use super::repo::{AuditEntry, Caller, MonthRecord, Repo, Store, StoredRow};
+use super::repo::{AssistantMonth, AuditEntry, Caller, MonthRecord, Repo, Store, StoredRow};
 use super::*;
 use crate::domain::rules::{preflight, MonthInput, MonthState, Preflight, RowRecord};
 use crate::domain::{MonthStatus, ReportMonth, Totals, TZ};
@@ -435,9 +435,9 @@ pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>, edit: Option<&s
     let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
     let month = month.unwrap_or_else(|| ReportMonth::of(today()));
     let mut db = cx.db().await?;
-    let recipients = db.assigned_recipients(c.tenant_id, assistant, month).await.map_err(internal)?;
-    let rows = db.assistant_rows(c.tenant_id, assistant, month.first_day(), month.last_day()).await.map_err(internal)?;
-    let records = db.month_records(c.tenant_id, month, None, Some(assistant)).await.map_err(internal)?;
+    // Everything the page shows, read together; the recipients' decisions and absences for
+    // the row form's facts and what each month is worth.
+    let AssistantMonth { recipients, rows, records, people, terms, running } = db.assistant_month(c.tenant_id, assistant, month).await.map_err(internal)?;
     // The recipient's absences (hospital stays are health data) stay on the server: V8 is
     // checked there when the row is saved.
     // A row to change: only the caller's own (looked up by their own id), in a draft month.
@@ -450,21 +450,18 @@ pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>, edit: Option<&s
             }
         }
     }
-    // Everyone the page needs, read once: the row form's facts and what each month is worth.
-    let people = db.people_of(c.tenant_id, Some(assistant), None).await.map_err(internal)?;
     let facts = people.row_facts(assistant, None).into_iter().map(|mut f| {
         f.absences.clear();
         f
     }).collect();
     let mut months = mark_returned_rows(&mut db, c.tenant_id, month_views(records, &rows)).await?;
     // What each month is worth, where a rate is known.
-    let terms = db.terms(c.tenant_id).await.map_err(internal)?;
     for m in months.iter_mut().filter(|m| m.row_count > 0) {
         m.amount = crate::domain::rates::month_hourly(&people.decisions, m.recipient.id, month, &terms.rates, terms.lss_rate)
             .map(|rate| crate::domain::rates::present_kr(rate * m.totals.payable_hours()));
     }
     let now = Utc::now();
-    let running = db.running_shift(c.tenant_id, assistant).await.map_err(internal)?.map(|s| {
+    let running = running.map(|s| {
         let started = s.started_at.with_timezone(&TZ);
         let elapsed = (now - s.started_at).num_minutes().max(0);
         RunningShiftView {

@@ -8,6 +8,7 @@
 pub mod audit;
 mod export;
 pub mod migrate;
+mod pages;
 mod people;
 mod settings;
 mod shifts;

@@ -5,7 +5,7 @@ use app::api::repo::{People, RepoResult};
 use app::domain::rules::Absence;
 use app::domain::{Assistant, Decision, Employer, Funder, Granted, Minutes, Personnummer, Recipient, Regime};
 use chrono::NaiveDate;
-use super::sql::{Conn, Narrow, Row};
+use super::sql::{fetch_batch, Conn, Narrow, Query, Row};
 use std::collections::HashMap;
 
 /// Assistants (with their assignments' FK notices), recipients, decisions and absences of
@@ -13,21 +13,46 @@ use std::collections::HashMap;
 /// only the recipients they are or were assigned to come with them; narrowed to a recipient,
 /// only the assistants assigned to them: no page of one person loads a whole municipality.
 pub(crate) async fn load_people(c: &mut Conn, tenant: i64, assistant: Option<i64>, recipient: Option<i64>) -> RepoResult<People> {
-    let parse_date = |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
-    let mut assistants = HashMap::new();
-    let w = Narrow::new("tenant_id", tenant)
+    let rows = fetch_batch(c, people_queries(tenant, assistant, recipient)).await.map_err(err)?;
+    Ok(people_from(rows))
+}
+
+/// The five reads of [`load_people`] (assistants, assignments, recipients, decisions, absences),
+/// to run in one batch, alone or with a page's other reads ([`people_from`] reads their rows).
+pub(crate) fn people_queries(tenant: i64, assistant: Option<i64>, recipient: Option<i64>) -> Vec<Query<'static>> {
+    let assistants = Narrow::new("tenant_id", tenant)
         .and("id = $?", assistant)
         .and("id IN (SELECT assistant_id FROM assignments WHERE tenant_id = $1 AND recipient_id = $?)", recipient);
-    for a in w
-        .query(format!(
+    let assignments = Narrow::new("tenant_id", tenant).and("assistant_id = $?", assistant).and("recipient_id = $?", recipient);
+    // Narrowed to one assistant: only the recipients they are (or were) assigned to, so an
+    // assistant's page never loads a whole municipality.
+    const ASSIGNED: &str = "IN (SELECT recipient_id FROM assignments WHERE tenant_id = $1 AND assistant_id = $?)";
+    let recipients = Narrow::new("tenant_id", tenant).and("id = $?", recipient).and(&format!("id {ASSIGNED}"), assistant);
+    let theirs = Narrow::new("tenant_id", tenant).and("recipient_id = $?", recipient).and(&format!("recipient_id {ASSIGNED}"), assistant);
+    vec![
+        assistants.query(format!(
             "SELECT id, personnummer, first_name, last_name, eea_resident, regime, period_start, period_months, allow_24h_shifts, collective_agreement, birth_date, employer, other_employer_name, other_employer_org
              FROM assistants WHERE {}",
-            w.sql
-        ))
-        .fetch_all(&mut *c)
-        .await
-        .map_err(err)?
-    {
+            assistants.sql
+        )),
+        // Assignments, with the date of the FK notice where there is one (V2 reports a missing one).
+        assignments.query(format!(
+            "SELECT assistant_id, recipient_id, MAX(fk_notified_on) AS notified, MAX(CASE WHEN relative THEN 1 ELSE 0 END) AS relative FROM assignments
+             WHERE {} GROUP BY assistant_id, recipient_id",
+            assignments.sql
+        )),
+        recipients.query(format!("SELECT id, personnummer, first_name, last_name FROM recipients WHERE {}", recipients.sql)),
+        theirs.query(format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE {} ORDER BY valid_from", theirs.sql)),
+        theirs.query(format!("SELECT {ABSENCE_COLUMNS} FROM absences WHERE {}", theirs.sql)),
+    ]
+}
+
+/// [`People`] from the rows of [`people_queries`], in their order.
+pub(crate) fn people_from(rows: Vec<Vec<Row>>) -> People {
+    let parse_date = |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+    let [assistant_rows, assignment_rows, recipient_rows, decision_rows, absence_rows]: [Vec<Row>; 5] = rows.try_into().expect("the five reads of people_queries");
+    let mut assistants = HashMap::new();
+    for a in assistant_rows {
         let id: i64 = a.get("id");
         let Ok(personnummer) = Personnummer::parse(a.get("personnummer")) else {
             tracing::error!(assistant = id, "stored personnummer does not parse");
@@ -65,19 +90,8 @@ pub(crate) async fn load_people(c: &mut Conn, tenant: i64, assistant: Option<i64
             },
         );
     }
-    // Assignments, with the date of the FK notice where there is one (V2 reports a missing one).
     let mut assignments = Vec::new();
-    let w = Narrow::new("tenant_id", tenant).and("assistant_id = $?", assistant).and("recipient_id = $?", recipient);
-    for x in w
-        .query(format!(
-            "SELECT assistant_id, recipient_id, MAX(fk_notified_on) AS notified, MAX(CASE WHEN relative THEN 1 ELSE 0 END) AS relative FROM assignments
-             WHERE {} GROUP BY assistant_id, recipient_id",
-            w.sql
-        ))
-        .fetch_all(&mut *c)
-        .await
-        .map_err(err)?
-    {
+    for x in assignment_rows {
         let (aid, rid): (i64, i64) = (x.get("assistant_id"), x.get("recipient_id"));
         assignments.push((aid, rid));
         if let Some(a) = assistants.get_mut(&aid) {
@@ -90,11 +104,7 @@ pub(crate) async fn load_people(c: &mut Conn, tenant: i64, assistant: Option<i64
         }
     }
     let mut recipients = HashMap::new();
-    // Narrowed to one assistant: only the recipients they are (or were) assigned to, so an
-    // assistant's page never loads a whole municipality.
-    const ASSIGNED: &str = "IN (SELECT recipient_id FROM assignments WHERE tenant_id = $1 AND assistant_id = $?)";
-    let w = Narrow::new("tenant_id", tenant).and("id = $?", recipient).and(&format!("id {ASSIGNED}"), assistant);
-    for r in w.query(format!("SELECT id, personnummer, first_name, last_name FROM recipients WHERE {}", w.sql)).fetch_all(&mut *c).await.map_err(err)? {
+    for r in recipient_rows {
         let id: i64 = r.get("id");
         let Ok(personnummer) = Personnummer::parse(r.get("personnummer")) else {
             tracing::error!(recipient = id, "stored personnummer does not parse");
@@ -102,17 +112,9 @@ pub(crate) async fn load_people(c: &mut Conn, tenant: i64, assistant: Option<i64
         };
         recipients.insert(id, Recipient { id, personnummer, first_name: r.get("first_name"), last_name: r.get("last_name") });
     }
-    let w = Narrow::new("tenant_id", tenant).and("recipient_id = $?", recipient).and(&format!("recipient_id {ASSIGNED}"), assistant);
-    let decisions = w
-        .query(format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE {} ORDER BY valid_from", w.sql))
-        .fetch_all(&mut *c)
-        .await
-        .map_err(err)?
-        .iter()
-        .filter_map(decision)
-        .collect();
-    let absences = w.query(format!("SELECT {ABSENCE_COLUMNS} FROM absences WHERE {}", w.sql)).fetch_all(&mut *c).await.map_err(err)?.iter().filter_map(absence).collect();
-    Ok(People { assistants, recipients, assignments, decisions, absences })
+    let decisions = decision_rows.iter().filter_map(decision).collect();
+    let absences = absence_rows.iter().filter_map(absence).collect();
+    People { assistants, recipients, assignments, decisions, absences }
 }
 
 pub(crate) const ABSENCE_COLUMNS: &str = "id, recipient_id, kind, from_date, to_date, assistance_allowed";

@@ -12,7 +12,7 @@ use app::domain::{Provider, RateTable};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use super::sql::query;
+use super::sql::{query, Query, Row};
 use app::domain::register::{AssistantInput, RecipientInput};
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -42,23 +42,7 @@ impl SettingsStore for DbStore {
 
     /// One statement for the three: a page used to read them one after another.
     async fn terms(&mut self, tenant: i64) -> RepoResult<Terms> {
-        let rows = query(
-            "SELECT t.lss_rate, s.settings, r.year, r.amount FROM tenants t
-             LEFT JOIN rule_settings s ON s.tenant_id = t.id LEFT JOIN rates r ON r.tenant_id = t.id
-             WHERE t.id = $1",
-        )
-        .bind(tenant)
-        .fetch_all(self.c())
-        .await
-        .map_err(err)?;
-        let Some(first) = rows.first() else { return Ok(Terms::default()) };
-        let mut rates = RateTable::default();
-        for r in &rows {
-            if let (Some(year), Some(Ok(amount))) = (r.get::<Option<i64>, _>("year"), r.get::<Option<String>, _>("amount").map(|a| Decimal::from_str(&a))) {
-                rates.set(year as i32, amount);
-            }
-        }
-        Ok(Terms { rates, lss_rate: super::export::lss_rate_of(first.get("lss_rate")), rules: rule_config_of(tenant, first.get("settings")) })
+        Ok(terms_of(tenant, &terms_query(tenant).fetch_all(self.c()).await.map_err(err)?))
     }
 
     async fn set_rate(&mut self, tenant: i64, year: i32, amount: Decimal) -> RepoResult<Option<Decimal>> {
@@ -302,4 +286,26 @@ impl SettingsStore for DbStore {
         };
         query(sql).bind(tenant).bind(id).scalar_optional(self.c()).await.map_err(err)
     }
+}
+
+/// A municipality's terms in one statement: its LSS amount and rule settings, with a row per
+/// yearly amount ([`terms_of`] reads them).
+pub(super) fn terms_query(tenant: i64) -> Query<'static> {
+    query(
+        "SELECT t.lss_rate, s.settings, r.year, r.amount FROM tenants t
+         LEFT JOIN rule_settings s ON s.tenant_id = t.id LEFT JOIN rates r ON r.tenant_id = t.id
+         WHERE t.id = $1",
+    )
+    .bind(tenant)
+}
+
+pub(super) fn terms_of(tenant: i64, rows: &[Row]) -> Terms {
+    let Some(first) = rows.first() else { return Terms::default() };
+    let mut rates = RateTable::default();
+    for r in rows {
+        if let (Some(year), Some(Ok(amount))) = (r.get::<Option<i64>, _>("year"), r.get::<Option<String>, _>("amount").map(|a| Decimal::from_str(&a))) {
+            rates.set(year as i32, amount);
+        }
+    }
+    Terms { rates, lss_rate: super::export::lss_rate_of(first.get("lss_rate")), rules: rule_config_of(tenant, first.get("settings")) }
 }

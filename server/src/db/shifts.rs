@@ -6,30 +6,12 @@ use app::api::repo::{RepoResult, RunningShift, ShiftStore};
 use app::domain::TimeKind;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use super::sql::query;
+use super::sql::{query, Query, Row};
 
 #[async_trait]
 impl ShiftStore for DbStore {
     async fn running_shift(&mut self, tenant: i64, assistant: i64) -> RepoResult<Option<RunningShift>> {
-        let row = query(
-            "SELECT s.id, s.recipient_id, r.first_name || ' ' || r.last_name AS name, s.kind, s.started_at
-             FROM running_shifts s JOIN recipients r ON r.id = s.recipient_id
-             WHERE s.tenant_id = $1 AND s.assistant_id = $2",
-        )
-        .bind(tenant)
-        .bind(assistant)
-        .fetch_optional(self.c())
-        .await
-        .map_err(err)?;
-        Ok(row.and_then(|r| {
-            Some(RunningShift {
-                id: r.get("id"),
-                recipient_id: r.get("recipient_id"),
-                recipient_name: r.get("name"),
-                kind: TimeKind::from_code(r.get("kind"))?,
-                started_at: DateTime::<Utc>::from_timestamp(r.get("started_at"), 0)?,
-            })
-        }))
+        Ok(running_of(&running_query(tenant, assistant).fetch_all(self.c()).await.map_err(err)?))
     }
 
     async fn start_shift(&mut self, tenant: i64, assistant: i64, recipient: i64, kind: TimeKind, at: DateTime<Utc>, by_user: i64) -> RepoResult<i64> {
@@ -68,4 +50,25 @@ impl ShiftStore for DbStore {
             .map_err(err)?;
         Ok(r == 1)
     }
+}
+
+pub(super) fn running_query(tenant: i64, assistant: i64) -> Query<'static> {
+    query(
+        "SELECT s.id, s.recipient_id, r.first_name || ' ' || r.last_name AS name, s.kind, s.started_at
+         FROM running_shifts s JOIN recipients r ON r.id = s.recipient_id
+         WHERE s.tenant_id = $1 AND s.assistant_id = $2",
+    )
+    .bind(tenant)
+    .bind(assistant)
+}
+
+pub(super) fn running_of(rows: &[Row]) -> Option<RunningShift> {
+    let r = rows.first()?;
+    Some(RunningShift {
+        id: r.get("id"),
+        recipient_id: r.get("recipient_id"),
+        recipient_name: r.get("name"),
+        kind: TimeKind::from_code(r.get("kind"))?,
+        started_at: DateTime::<Utc>::from_timestamp(r.get("started_at"), 0)?,
+    })
 }

@@ -2,7 +2,7 @@
 //! (reads) or inside a write transaction (changes).
 
 use super::err;
-use app::api::repo::{AuditEntry, Caller, Credentials, MonthRecord, NewLogin, People, RepoResult, Store, Throttle, StoredRow};
+use app::api::repo::{AssistantMonth, RowContext, AuditEntry, Caller, Credentials, MonthRecord, NewLogin, People, RepoResult, Store, Throttle, StoredRow};
 use app::api::{AssignmentView, AssistantListItem, DecisionView, RecipientListItem, Role};
 use app::domain::register::{AssignmentData, AssignmentError, AssistantData, AssistantInput, RecipientData, RecipientInput};
 use app::domain::{Decision, Employer, Funder, Granted, Personnummer, Regime};
@@ -12,7 +12,8 @@ use app::domain::fk::Frozen3059;
 use app::domain::{MonthStatus, Organisationsnummer, Provider, ReportMonth, TimeKind, TimeRow};
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveTime};
-use super::sql::{query, Conn, Row};
+use std::ops::RangeInclusive;
+use super::sql::{query, Conn, Query, Row};
 
 /// A connection for reads, or a write transaction, on either database.
 pub struct DbStore(Held);
@@ -88,6 +89,114 @@ pub(super) fn date(d: NaiveDate) -> NaiveDate {
     d
 }
 
+// The reads that pages and changes also run together with others (`super::pages`): each as
+// its query and what its rows say.
+
+pub(super) fn assigned_recipients_query(tenant: i64, assistant: i64, month: ReportMonth) -> Query<'static> {
+    query(
+        "SELECT DISTINCT r.id, r.first_name || ' ' || r.last_name AS name
+         FROM assignments a JOIN recipients r ON r.id = a.recipient_id AND r.tenant_id = a.tenant_id
+         WHERE a.tenant_id = $1 AND a.assistant_id = $2 AND a.valid_from <= $3 AND (a.valid_to IS NULL OR a.valid_to >= $4)
+         ORDER BY name",
+    )
+    .bind(tenant)
+    .bind(assistant)
+    .bind(date(month.last_day()))
+    .bind(date(month.first_day()))
+}
+
+/// (id, name) pairs.
+pub(super) fn names_of(rows: &[Row]) -> Vec<(i64, String)> {
+    rows.iter().map(|r| (r.get("id"), r.get("name"))).collect()
+}
+
+pub(super) fn is_assigned_query(tenant: i64, assistant: i64, recipient: i64, on: NaiveDate) -> Query<'static> {
+    query(
+        "SELECT COUNT(*) FROM assignments a JOIN recipients r ON r.id = a.recipient_id AND r.tenant_id = a.tenant_id
+         WHERE a.tenant_id = $1 AND a.assistant_id = $2 AND a.recipient_id = $3
+           AND a.valid_from <= $4 AND (a.valid_to IS NULL OR a.valid_to >= $4)",
+    )
+    .bind(tenant)
+    .bind(assistant)
+    .bind(recipient)
+    .bind(date(on))
+}
+
+pub(super) fn assigned_of(rows: &[Row]) -> bool {
+    rows.first().is_some_and(|r| r.get::<i64, _>(0usize) > 0)
+}
+
+pub(super) fn assistant_rows_query(tenant: i64, assistant: i64, from: NaiveDate, to: NaiveDate) -> Query<'static> {
+    query(format!(
+        "SELECT {ROW_COLUMNS} FROM time_rows WHERE tenant_id = $1 AND assistant_id = $2 AND work_date >= $3 AND work_date <= $4
+         ORDER BY work_date, start_time"
+    ))
+    .bind(tenant)
+    .bind(assistant)
+    .bind(date(from))
+    .bind(date(to))
+}
+
+pub(super) fn stored_rows(rows: &[Row]) -> Vec<StoredRow> {
+    rows.iter().filter_map(stored_row).collect()
+}
+
+/// The month's reports of every pair with an assignment in the month or a stored report,
+/// optionally narrowed to some recipients (none given: the caller answers "none" itself) or one assistant.
+pub(super) fn month_records_query(tenant: i64, month: ReportMonth, recipients: Option<&[i64]>, assistant: Option<i64>) -> Query<'static> {
+    let ids = recipients.unwrap_or(&[]);
+    // The narrowing goes into both halves of the pairs, so they are index lookups of one
+    // assistant (or a few recipients), not the municipality's month filtered afterwards.
+    let mut filter = String::new();
+    if assistant.is_some() {
+        filter.push_str(" AND assistant_id = $5");
+    }
+    if recipients.is_some() {
+        filter.push_str(&format!(" AND recipient_id IN {}", in_list(if assistant.is_some() { 6 } else { 5 }, ids.len())));
+    }
+    // Every assignment active in the month, and every stored month report (an assignment
+    // may have ended since), each pair once.
+    let sql = format!(
+        "WITH pairs AS (
+             SELECT assistant_id, recipient_id FROM assignments
+              WHERE tenant_id = $1 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to >= $4){filter}
+             UNION
+             SELECT assistant_id, recipient_id FROM month_reports WHERE tenant_id = $1 AND month = $2{filter}
+         )
+         SELECT m.id, p.assistant_id, p.recipient_id, m.status, m.rejected_reason,
+                a.first_name || ' ' || a.last_name AS assistant_name, r.first_name || ' ' || r.last_name AS recipient_name
+         FROM pairs p
+         JOIN assistants a ON a.id = p.assistant_id AND a.tenant_id = $1
+         JOIN recipients r ON r.id = p.recipient_id AND r.tenant_id = $1
+         LEFT JOIN month_reports m ON m.tenant_id = $1 AND m.month = $2 AND m.assistant_id = p.assistant_id AND m.recipient_id = p.recipient_id
+         ORDER BY recipient_name, assistant_name"
+    );
+    let mut q = query(sql).bind(tenant).bind(month.to_string()).bind(date(month.last_day())).bind(date(month.first_day()));
+    if let Some(a) = assistant {
+        q = q.bind(a);
+    }
+    for id in ids {
+        q = q.bind(id);
+    }
+    q
+}
+
+pub(super) fn month_records_of(rows: &[Row]) -> Vec<MonthRecord> {
+    rows.iter().map(month_record).collect()
+}
+
+pub(super) fn month_status_query(tenant: i64, assistant: i64, recipient: i64, month: ReportMonth) -> Query<'static> {
+    query("SELECT id, status FROM month_reports WHERE tenant_id = $1 AND assistant_id = $2 AND recipient_id = $3 AND month = $4")
+        .bind(tenant)
+        .bind(assistant)
+        .bind(recipient)
+        .bind(month.to_string())
+}
+
+pub(super) fn status_of(rows: &[Row]) -> Option<(i64, MonthStatus)> {
+    rows.first().map(|r| (r.get("id"), MonthStatus::from_code(r.get("status")).unwrap_or(MonthStatus::Draft)))
+}
+
 /// `(?, ?, …)` placeholders from `$first` for an IN list.
 fn in_list(first: usize, n: usize) -> String {
     let p: Vec<String> = (first..first + n).map(|i| format!("${i}")).collect();
@@ -151,36 +260,11 @@ impl Store for DbStore {
     }
 
     async fn assigned_recipients(&mut self, tenant: i64, assistant: i64, month: ReportMonth) -> RepoResult<Vec<(i64, String)>> {
-        let rows = query(
-            "SELECT DISTINCT r.id, r.first_name || ' ' || r.last_name AS name
-             FROM assignments a JOIN recipients r ON r.id = a.recipient_id AND r.tenant_id = a.tenant_id
-             WHERE a.tenant_id = $1 AND a.assistant_id = $2 AND a.valid_from <= $3 AND (a.valid_to IS NULL OR a.valid_to >= $4)
-             ORDER BY name",
-        )
-        .bind(tenant)
-        .bind(assistant)
-        .bind(date(month.last_day()))
-        .bind(date(month.first_day()))
-        .fetch_all(self.c())
-        .await
-        .map_err(err)?;
-        Ok(rows.iter().map(|r| (r.get("id"), r.get("name"))).collect())
+        Ok(names_of(&assigned_recipients_query(tenant, assistant, month).fetch_all(self.c()).await.map_err(err)?))
     }
 
     async fn is_assigned(&mut self, tenant: i64, assistant: i64, recipient: i64, on: NaiveDate) -> RepoResult<bool> {
-        let n: i64 = query(
-            "SELECT COUNT(*) FROM assignments a JOIN recipients r ON r.id = a.recipient_id AND r.tenant_id = a.tenant_id
-             WHERE a.tenant_id = $1 AND a.assistant_id = $2 AND a.recipient_id = $3
-               AND a.valid_from <= $4 AND (a.valid_to IS NULL OR a.valid_to >= $4)",
-        )
-        .bind(tenant)
-        .bind(assistant)
-        .bind(recipient)
-        .bind(date(on))
-        .scalar(self.c())
-        .await
-        .map_err(err)?;
-        Ok(n > 0)
+        Ok(assigned_of(&is_assigned_query(tenant, assistant, recipient, on).fetch_all(self.c()).await.map_err(err)?))
     }
 
     async fn recipient_names(&mut self, tenant: i64, ids: &[i64]) -> RepoResult<Vec<(i64, String)>> {
@@ -200,19 +284,7 @@ impl Store for DbStore {
     }
 
     async fn assistant_rows(&mut self, tenant: i64, assistant: i64, from: NaiveDate, to: NaiveDate) -> RepoResult<Vec<StoredRow>> {
-        let sql = format!(
-            "SELECT {ROW_COLUMNS} FROM time_rows WHERE tenant_id = $1 AND assistant_id = $2 AND work_date >= $3 AND work_date <= $4
-             ORDER BY work_date, start_time"
-        );
-        let rows = query(&sql)
-            .bind(tenant)
-            .bind(assistant)
-            .bind(date(from))
-            .bind(date(to))
-            .fetch_all(self.c())
-            .await
-            .map_err(err)?;
-        Ok(rows.iter().filter_map(stored_row).collect())
+        Ok(stored_rows(&assistant_rows_query(tenant, assistant, from, to).fetch_all(self.c()).await.map_err(err)?))
     }
 
     async fn assistant_row(&mut self, tenant: i64, assistant: i64, row_id: i64) -> RepoResult<Option<StoredRow>> {
@@ -307,45 +379,10 @@ impl Store for DbStore {
     }
 
     async fn month_records(&mut self, tenant: i64, month: ReportMonth, recipients: Option<&[i64]>, assistant: Option<i64>) -> RepoResult<Vec<MonthRecord>> {
-        let ids = recipients.unwrap_or(&[]);
-        if recipients.is_some() && ids.is_empty() {
+        if recipients.is_some_and(|ids| ids.is_empty()) {
             return Ok(vec![]);
         }
-        // The narrowing goes into both halves of the pairs, so they are index lookups of one
-        // assistant (or a few recipients), not the municipality's month filtered afterwards.
-        let mut filter = String::new();
-        if assistant.is_some() {
-            filter.push_str(" AND assistant_id = $5");
-        }
-        if recipients.is_some() {
-            filter.push_str(&format!(" AND recipient_id IN {}", in_list(if assistant.is_some() { 6 } else { 5 }, ids.len())));
-        }
-        // Every assignment active in the month, and every stored month report (an assignment
-        // may have ended since), each pair once.
-        let sql = format!(
-            "WITH pairs AS (
-                 SELECT assistant_id, recipient_id FROM assignments
-                  WHERE tenant_id = $1 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to >= $4){filter}
-                 UNION
-                 SELECT assistant_id, recipient_id FROM month_reports WHERE tenant_id = $1 AND month = $2{filter}
-             )
-             SELECT m.id, p.assistant_id, p.recipient_id, m.status, m.rejected_reason,
-                    a.first_name || ' ' || a.last_name AS assistant_name, r.first_name || ' ' || r.last_name AS recipient_name
-             FROM pairs p
-             JOIN assistants a ON a.id = p.assistant_id AND a.tenant_id = $1
-             JOIN recipients r ON r.id = p.recipient_id AND r.tenant_id = $1
-             LEFT JOIN month_reports m ON m.tenant_id = $1 AND m.month = $2 AND m.assistant_id = p.assistant_id AND m.recipient_id = p.recipient_id
-             ORDER BY recipient_name, assistant_name"
-        );
-        let mut q = query(&sql).bind(tenant).bind(month.to_string()).bind(date(month.last_day())).bind(date(month.first_day()));
-        if let Some(a) = assistant {
-            q = q.bind(a);
-        }
-        for id in ids {
-            q = q.bind(id);
-        }
-        let rows = q.fetch_all(self.c()).await.map_err(err)?;
-        Ok(rows.iter().map(month_record).collect())
+        Ok(month_records_of(&month_records_query(tenant, month, recipients, assistant).fetch_all(self.c()).await.map_err(err)?))
     }
 
     async fn transition(&mut self, tenant: i64, id: i64, from: MonthStatus, to: MonthStatus, by_user: i64, reason: Option<&str>) -> RepoResult<bool> {
@@ -365,6 +402,14 @@ impl Store for DbStore {
         Ok(done == 1)
     }
 
+    async fn assistant_month(&mut self, tenant: i64, assistant: i64, month: ReportMonth) -> RepoResult<AssistantMonth> {
+        super::pages::assistant_month(self.c(), tenant, assistant, month).await
+    }
+
+    async fn row_context(&mut self, tenant: i64, assistant: i64, recipient: i64, date: NaiveDate, near: RangeInclusive<NaiveDate>) -> RepoResult<RowContext> {
+        super::pages::row_context(self.c(), tenant, assistant, recipient, date, near).await
+    }
+
     async fn row_facts(&mut self, tenant: i64, assistant: i64, recipient: Option<i64>) -> RepoResult<Vec<RowFacts>> {
         Ok(super::people::load_people(self.c(), tenant, Some(assistant), recipient).await?.row_facts(assistant, recipient))
     }
@@ -380,15 +425,7 @@ impl Store for DbStore {
     }
 
     async fn month_status(&mut self, tenant: i64, assistant: i64, recipient: i64, month: ReportMonth) -> RepoResult<Option<(i64, MonthStatus)>> {
-        let r = query("SELECT id, status FROM month_reports WHERE tenant_id = $1 AND assistant_id = $2 AND recipient_id = $3 AND month = $4")
-            .bind(tenant)
-            .bind(assistant)
-            .bind(recipient)
-            .bind(month.to_string())
-            .fetch_optional(self.c())
-            .await
-            .map_err(err)?;
-        Ok(r.map(|r| (r.get("id"), MonthStatus::from_code(r.get("status")).unwrap_or(MonthStatus::Draft))))
+        Ok(status_of(&month_status_query(tenant, assistant, recipient, month).fetch_all(self.c()).await.map_err(err)?))
     }
 
     async fn month_event(&mut self, tenant: i64, month_id: i64, user: i64, action: &str, reason: Option<&str>, content_hash: &str, snapshot: Option<&str>) -> RepoResult<()> {

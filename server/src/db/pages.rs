@@ -1,0 +1,56 @@
+//! What a page or a change reads, in one trip to the database ([`fetch_batch`]): each read is
+//! the same query its own `Store` method runs (built by the same function), read back the same
+//! way; here they only travel together.
+
+use super::err;
+use super::people::{people_from, people_queries};
+use super::settings::{terms_of, terms_query};
+use super::shifts::{running_of, running_query};
+use super::sql::{fetch_batch, Conn};
+use super::store::*;
+use app::api::repo::{AssistantMonth, RepoResult, RowContext};
+use app::domain::ReportMonth;
+use chrono::NaiveDate;
+use std::ops::RangeInclusive;
+
+pub(super) async fn assistant_month(c: &mut Conn, tenant: i64, assistant: i64, month: ReportMonth) -> RepoResult<AssistantMonth> {
+    let mut queries = vec![
+        assigned_recipients_query(tenant, assistant, month),
+        assistant_rows_query(tenant, assistant, month.first_day(), month.last_day()),
+        month_records_query(tenant, month, None, Some(assistant)),
+        terms_query(tenant),
+        running_query(tenant, assistant),
+    ];
+    queries.extend(people_queries(tenant, Some(assistant), None));
+    let mut rows = fetch_batch(c, queries).await.map_err(err)?.into_iter();
+    let mut next = || rows.next().unwrap_or_default();
+    let (recipients, stored, records, terms, running) = (next(), next(), next(), next(), next());
+    Ok(AssistantMonth {
+        recipients: names_of(&recipients),
+        rows: stored_rows(&stored),
+        records: month_records_of(&records),
+        terms: terms_of(tenant, &terms),
+        running: running_of(&running),
+        people: people_from(rows.collect()),
+    })
+}
+
+pub(super) async fn row_context(c: &mut Conn, tenant: i64, assistant: i64, recipient: i64, date: NaiveDate, near: RangeInclusive<NaiveDate>) -> RepoResult<RowContext> {
+    let mut queries = vec![
+        is_assigned_query(tenant, assistant, recipient, date),
+        month_status_query(tenant, assistant, recipient, ReportMonth::of(date)),
+        assistant_rows_query(tenant, assistant, *near.start(), *near.end()),
+        terms_query(tenant),
+    ];
+    queries.extend(people_queries(tenant, Some(assistant), Some(recipient)));
+    let mut rows = fetch_batch(c, queries).await.map_err(err)?.into_iter();
+    let mut next = || rows.next().unwrap_or_default();
+    let (assigned, status, near, terms) = (next(), next(), next(), next());
+    Ok(RowContext {
+        assigned: assigned_of(&assigned),
+        status: status_of(&status),
+        near: stored_rows(&near),
+        terms: terms_of(tenant, &terms),
+        facts: people_from(rows.collect()).row_facts(assistant, Some(recipient)).into_iter().next(),
+    })
+}
