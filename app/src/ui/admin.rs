@@ -14,8 +14,7 @@ pub fn AdminPage() -> impl IntoView {
     let filter = leptos_router::hooks::use_query_map().read_untracked().get("visa");
     view! {
         <Suspense fallback=|| ()>
-            {move || {
-                let (month, filter) = (month.clone(), filter.clone());
+            {
                 Suspend::new(async move {
                     match api::load_admin_page(month, filter).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
@@ -194,7 +193,7 @@ pub fn AdminPage() -> impl IntoView {
                         }
                     }
                 })
-            }}
+            }
         </Suspense>
     }
 }

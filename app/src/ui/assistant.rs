@@ -15,8 +15,7 @@ pub fn AssistantPage() -> impl IntoView {
     let edit = leptos_router::hooks::use_query_map().read_untracked().get("andra");
     view! {
         <Suspense fallback=|| ()>
-            {move || {
-                let (month, edit) = (month.clone(), edit.clone());
+            {
                 Suspend::new(async move {
                     match api::load_assistant_page(month, edit).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
@@ -60,7 +59,7 @@ pub fn AssistantPage() -> impl IntoView {
                         }
                     }
                 })
-            }}
+            }
         </Suspense>
     }
 }

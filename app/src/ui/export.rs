@@ -13,8 +13,7 @@ pub fn ExportPageView() -> impl IntoView {
     let month = month_query();
     view! {
         <Suspense fallback=|| ()>
-            {move || {
-                let month = month.clone();
+            {
                 Suspend::new(async move {
                     match load_export_page(month).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
@@ -117,7 +116,7 @@ pub fn ExportPageView() -> impl IntoView {
                         }
                     }
                 })
-            }}
+            }
         </Suspense>
     }
 }
@@ -127,7 +126,7 @@ pub fn VerifyPageView() -> impl IntoView {
     let l = expect_context::<Locale>();
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match load_verify_page().await {
                     Err(e) => view! { <PageFailure error=e /> }.into_any(),
                     Ok(page) => {

@@ -36,8 +36,7 @@ pub fn ImportPage() -> impl IntoView {
     let draft = leptos_router::hooks::use_query_map().read_untracked().get("utkast");
     view! {
         <Suspense fallback=|| ()>
-            {move || {
-                let draft = draft.clone();
+            {
                 Suspend::new(async move {
                     match api::load_import_page(draft).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
@@ -115,7 +114,7 @@ pub fn ImportPage() -> impl IntoView {
                         }
                     }
                 })
-            }}
+            }
         </Suspense>
     }
 }

@@ -9,7 +9,7 @@ pub fn LoginPage() -> impl IntoView {
     let l = expect_context::<Locale>();
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 let page = api::load_login_page().await.unwrap_or(api::LoginPage { error: None, notice: None, username: String::new(), csrf: String::new() });
                 let has_error = page.error.is_some();
                 view! {

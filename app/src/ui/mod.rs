@@ -1,5 +1,11 @@
 //! Pages and components per role, mobile first. Pages render on the server; only islands
 //! (the add-row form) run in the browser.
+//!
+//! A page loads its data in a `Suspend` given to `<Suspense>` as it is, never made by a
+//! closure (`{move || Suspend::new(…)}`): on the server `Suspense` walks its children twice
+//! before rendering them (`dry_resolve`, to find pending loads), and a closure is called again
+//! on each walk, so every view started its data load three times and dropped two (three session
+//! loads per month page, measured). A `Suspend` itself is polled on and kept.
 
 mod admin;
 mod assistant;

@@ -21,15 +21,14 @@ pub fn RecipientStartPage() -> impl IntoView {
     let person = query("person");
     view! {
         <Suspense fallback=|| ()>
-            {move || {
-                let person = person.clone();
+            {
                 Suspend::new(async move {
                     match review::load_start_page(person).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => view! { <Start page /> }.into_any(),
                     }
                 })
-            }}
+            }
         </Suspense>
     }
 }
@@ -97,15 +96,14 @@ pub fn RecipientReviewPage() -> impl IntoView {
     let key = query("key");
     view! {
         <Suspense fallback=|| ()>
-            {move || {
-                let key = key.clone();
+            {
                 Suspend::new(async move {
                     match review::load_review_page(key).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => view! { <Review page /> }.into_any(),
                     }
                 })
-            }}
+            }
         </Suspense>
     }
 }
@@ -299,15 +297,14 @@ pub fn ClaimPageView() -> impl IntoView {
     let (person, month) = (query("person"), query("manad"));
     view! {
         <Suspense fallback=|| ()>
-            {move || {
-                let (person, month) = (person.clone(), month.clone());
+            {
                 Suspend::new(async move {
                     match review::load_claim_page(person, month).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => view! { <Claim page /> }.into_any(),
                     }
                 })
-            }}
+            }
         </Suspense>
     }
 }
@@ -495,7 +492,7 @@ pub fn AuditLogPage() -> impl IntoView {
     let l = expect_context::<Locale>();
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match review::load_audit_page().await {
                     Err(e) => view! { <PageFailure error=e /> }.into_any(),
                     Ok(page) => view! {

@@ -26,8 +26,7 @@ pub fn AssistantsPage() -> impl IntoView {
     let (q, p) = (query_param("q"), query_param("sida"));
     view! {
         <Suspense fallback=|| ()>
-            {move || {
-                let (q, p) = (q.clone(), p.clone());
+            {
                 Suspend::new(async move {
                     match api::load_assistants_page(q, p).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
@@ -59,7 +58,7 @@ pub fn AssistantsPage() -> impl IntoView {
                         }
                     }
                 })
-            }}
+            }
         </Suspense>
     }
 }
@@ -98,8 +97,7 @@ pub fn RecipientsPage() -> impl IntoView {
     let (q, p) = (query_param("q"), query_param("sida"));
     view! {
         <Suspense fallback=|| ()>
-            {move || {
-                let (q, p) = (q.clone(), p.clone());
+            {
                 Suspend::new(async move {
                     match api::load_recipients_page(q, p).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
@@ -124,7 +122,7 @@ pub fn RecipientsPage() -> impl IntoView {
                         }.into_any(),
                     }
                 })
-            }}
+            }
         </Suspense>
     }
 }
@@ -135,8 +133,7 @@ pub fn RecipientFormPage() -> impl IntoView {
     let id = query_param("id");
     view! {
         <Suspense fallback=|| ()>
-            {move || {
-                let id = id.clone();
+            {
                 Suspend::new(async move {
                     match api::load_recipient_form(id).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
@@ -174,7 +171,7 @@ pub fn RecipientFormPage() -> impl IntoView {
                         }
                     }
                 })
-            }}
+            }
         </Suspense>
     }
 }
@@ -310,8 +307,7 @@ pub fn AssistantFormPage() -> impl IntoView {
     let id = query_param("id");
     view! {
         <Suspense fallback=|| ()>
-            {move || {
-                let id = id.clone();
+            {
                 Suspend::new(async move {
                     match api::load_assistant_form(id).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
@@ -384,7 +380,7 @@ pub fn AssistantFormPage() -> impl IntoView {
                         }
                     }
                 })
-            }}
+            }
         </Suspense>
     }
 }
@@ -395,8 +391,7 @@ pub fn InvitationPage() -> impl IntoView {
     let code = query_param("kod");
     view! {
         <Suspense fallback=|| ()>
-            {move || {
-                let code = code.clone();
+            {
                 Suspend::new(async move {
                     let page = api::load_invitation_page(code).await.unwrap_or(api::InvitationPage { username: None, code: String::new(), error: Some(T::InviteInvalid) });
                     let body = match page.username.clone() {
@@ -434,7 +429,7 @@ pub fn InvitationPage() -> impl IntoView {
                         </Layout>
                     }
                 })
-            }}
+            }
         </Suspense>
     }
 }

@@ -26,7 +26,7 @@ pub fn ProviderPage() -> impl IntoView {
     let l = expect_context::<Locale>();
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match api::load_provider_page().await {
                     Err(e) => view! { <PageFailure error=e /> }.into_any(),
                     Ok(page) => {
