@@ -230,6 +230,7 @@ texts! {
         Save => "Spara", "Save";
         Pages => "Sidor", "Pages";
         Page => "Sida", "Page";
+        Paging => "Bläddra i listan", "Browse the list";
         PreviousPage => "Föregående sida", "Previous page";
         NextPage => "Nästa sida", "Next page";
         ErrRegPersonnummer => "Personnumret stämmer inte. Skriv 12 siffror (ÅÅÅÅMMDD-NNNN) och kontrollera siffrorna.", "The personnummer is not valid. Write 12 digits (YYYYMMDD-NNNN) and check them.";
@@ -334,6 +335,15 @@ texts! {
         FilterAction => "Behöver åtgärd", "Needs action";
         FilterErrors => "Har fel", "Has errors";
         FilterReady => "Klara (attesterade)", "Done (attested)";
+        SearchPairs => "Sök på assistentens eller brukarens namn", "Search by the assistant's or the recipient's name";
+        MonthsCount => "tidsredovisningar", "time reports";
+        OnePair => "Visar en assistent och en brukare.", "Showing one assistant and one recipient.";
+        ShowAllPairs => "Visa alla", "Show all";
+        ListedFirst => "Visar de första", "Showing the first";
+        ListedOf => "av", "of";
+        ListedNarrow => "Sök på ett namn ovan för att se en assistents eller brukares.", "Search for a name above to see an assistant's or a recipient's.";
+        ListedOnDashboard => "Sök fram resten per assistent eller brukare på månadens statussida.", "Find the rest per assistant or recipient on the month's status page.";
+        NotActedMore => "Se alla som behöver åtgärd i tabellen", "See all that need action in the table";
         HasErrors => "fel", "errors";
         MonthChanged => "Månaden har ändrats sedan du öppnade sidan. Titta igen på raderna innan du godkänner.", "The month has changed since you opened the page. Look at the rows again before you approve.";
         TextTooLong => "Texten är för lång. Korta den till högst 1 000 tecken.", "The text is too long. Shorten it to at most 1,000 characters.";

@@ -379,3 +379,101 @@ async fn the_dashboard_shows_who_has_not_acted_and_payable_hours_against_the_dec
         assert!(page.contains("id=\"par-1-2\""), "the draft is listed under needs action");
     }
 }
+
+/// How many month reports the dashboard says the filter and the search let through.
+fn months_listed(page: &str) -> usize {
+    let tail = page.split(" tidsredovisningar</p>").next().unwrap_or_default();
+    tail.rsplit('>').next().unwrap_or_default().trim().parse().unwrap_or_else(|_| panic!("no count: {tail:.200}"))
+}
+
+/// The (assistant, recipient) pairs in the dashboard's table, in order.
+fn pairs_listed(page: &str) -> Vec<String> {
+    page.split("<tr id=\"par-").skip(1).map(|s| s.split('"').next().unwrap_or_default().to_string()).collect()
+}
+
+/// A municipality with more pairs than a page holds: the table is shown 50 at a time, every
+/// pair on exactly one page; the name search narrows the table and the lists around it; a
+/// finding's link shows its pair alone; the lists say how many they leave out. Nothing an
+/// address says (a page past the end, another municipality's pair) breaks it.
+#[tokio::test]
+async fn a_large_month_dashboard_is_paged_and_searchable() {
+    use app::domain::{Personnummer, ReportMonth, TimeKind, TimeRow};
+    use chrono::NaiveTime;
+    let app = spawn_app().await;
+    let month = ReportMonth::of(app::api::service::today()).previous();
+    let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await;
+    let by = app.id("SELECT id FROM users WHERE username = 'admin'").await;
+    let (admin, _) = app.login("admin").await;
+    let (_, page) = app.page(&admin, &format!("/admin?manad={month}")).await;
+    let demo = months_listed(&page);
+    // 60 more assistants, each with one drafted hour for Bo (a day and an hour of their own).
+    let mut db = app.db().await;
+    for i in 0..60u32 {
+        let born = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::Duration::days(i.into());
+        let pnr = (0..10).map(|c| format!("{}{:03}{c}", born.format("%Y%m%d"), i + 1)).find(|p| Personnummer::parse(p).is_ok()).unwrap();
+        let a: i64 = query(&format!("INSERT INTO assistants (tenant_id, personnummer, first_name, last_name) VALUES (1, '{pnr}', 'Extra', 'E{i:03}') RETURNING id")).scalar(&mut db).await.unwrap();
+        query(&format!("INSERT INTO assignments (tenant_id, assistant_id, recipient_id, valid_from) VALUES (1, {a}, {bo}, '2024-01-01')")).execute(&mut db).await.unwrap();
+        let date = month.first_day() + chrono::Duration::days((i % 28).into());
+        let hour = 6 + i / 28 * 2;
+        let row = TimeRow::new(date, NaiveTime::from_hms_opt(hour, 0, 0).unwrap(), NaiveTime::from_hms_opt(hour + 1, 0, 0).unwrap(), false, TimeKind::Aktiv).unwrap();
+        query(&format!(
+            "INSERT INTO time_rows (tenant_id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, minutes, created_by, start_at, end_at) \
+             VALUES (1, {a}, {bo}, '{date}', '{hour:02}:00', '{:02}:00', FALSE, 'aktiv', 60, {by}, {}, {})",
+            hour + 1,
+            row.start_at().timestamp(),
+            row.end_at().timestamp()
+        ))
+        .execute(&mut db)
+        .await
+        .unwrap();
+    }
+    drop(db);
+    let all = demo + 60;
+    assert!(all > 50 && all <= 100, "two pages: {all}");
+
+    // Page 1 and page 2: every pair once.
+    let (_, one) = app.page(&admin, &format!("/admin?manad={month}")).await;
+    assert_eq!(months_listed(&one), all);
+    let first = pairs_listed(&one);
+    assert_eq!(first.len(), 50, "a page of the table");
+    assert!(one.contains("Sida 1 / 2") && one.contains(&format!("href=\"/admin?manad={month}&amp;visa=alla&amp;q=&amp;sida=2\"")), "a link to page 2");
+    let (_, two) = app.page(&admin, &format!("/admin?manad={month}&visa=alla&q=&sida=2")).await;
+    let second = pairs_listed(&two);
+    assert_eq!(second.len(), all - 50);
+    let mut both: Vec<String> = first.iter().chain(&second).cloned().collect();
+    both.sort();
+    both.dedup();
+    assert_eq!(both.len(), all, "no pair on two pages, none left out");
+    // A page past the end is the last one; nonsense is the first.
+    let (status, last) = app.page(&admin, &format!("/admin?manad={month}&sida=99")).await;
+    assert_eq!((status, pairs_listed(&last)), (StatusCode::OK, second.clone()));
+    let (status, nonsense) = app.page(&admin, &format!("/admin?manad={month}&sida=-%27x")).await;
+    assert_eq!((status, pairs_listed(&nonsense)), (StatusCode::OK, first.clone()));
+
+    // Who has not acted: the first ten, how many in all, and where the rest are.
+    assert_eq!(one.matches("action=\"/admin/paminn\"").count(), 10, "ten listed, each with its reminder");
+    let waiting: usize = one.split("Visar de första 10 av ").nth(1).and_then(|t| t.split('.').next()).and_then(|n| n.parse().ok()).expect("says how many");
+    assert!(waiting >= 60, "{waiting}: the 60 new drafts among them");
+    assert!(one.contains(&format!("href=\"/admin?manad={month}&amp;visa=atgard&amp;q=\"")), "links to the table's needs-action filter");
+
+    // The search narrows the table to one assistant, any case; the pager keeps the search.
+    let (_, found) = app.page(&admin, &format!("/admin?manad={month}&q=extra+e042")).await;
+    assert_eq!(months_listed(&found), 1);
+    let e042 = app.id("SELECT id FROM assistants WHERE last_name = 'E042'").await;
+    assert_eq!(pairs_listed(&found), vec![format!("{e042}-{bo}")]);
+    assert!(found.contains("value=\"extra e042\""), "what was searched for stays in the field");
+    assert!(!found.contains("Sida 1 /"), "one page needs no pager");
+    // By the recipient's name: all of Bo's pairs, paged with the search kept.
+    let (_, bos) = app.page(&admin, &format!("/admin?manad={month}&q=Bo+Berg")).await;
+    assert!(months_listed(&bos) > 50 && bos.contains("q=Bo+Berg&amp;sida=2"), "{}", months_listed(&bos));
+    let (_, nobody) = app.page(&admin, &format!("/admin?manad={month}&q=Ingen+s%C3%A5dan")).await;
+    assert_eq!((months_listed(&nobody), pairs_listed(&nobody).len()), (0, 0));
+
+    // A pair alone (where a finding links), and another municipality's pair shows nothing.
+    let (_, pair) = app.page(&admin, &format!("/admin?manad={month}&par={e042}-{bo}")).await;
+    assert_eq!(pairs_listed(&pair), vec![format!("{e042}-{bo}")]);
+    assert!(pair.contains("Visar en assistent och en brukare."));
+    let gustav = app.id("SELECT id FROM recipients WHERE first_name = 'Gustav'").await;
+    let (status, theirs) = app.page(&admin, &format!("/admin?manad={month}&par={e042}-{gustav}")).await;
+    assert_eq!((status, pairs_listed(&theirs).len()), (StatusCode::OK, 0));
+}

@@ -228,8 +228,9 @@ pub struct ExportPage {
     pub month: ReportMonth,
     pub deadline: String,
     pub days_left: i64,
-    /// What stands in the way of an export (error-level preflight findings).
-    pub blocking: Vec<crate::domain::rules::Finding>,
+    /// What stands in the way of an export (error-level preflight findings), the first
+    /// `DASHBOARD_FINDINGS` of them.
+    pub blocking: super::Listed<crate::domain::rules::Finding>,
     /// Month reports that would go into the next archive, and how many are already exported.
     pub reports: usize,
     pub exported: usize,

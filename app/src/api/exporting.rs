@@ -7,7 +7,7 @@ use super::changes::{begin, error, notice, page, remember_and_commit};
 use super::export::{ClaimData, ExportPage, HistoryRecord, MonthData, PayrollRow, ReportData};
 use super::repo::{AuditEntry, NewArchive, Signed};
 use super::service::{internal, today, Cx};
-use super::{Outcome, PageError, Role};
+use super::{Listed, Outcome, PageError, Role};
 use crate::domain::row::DayPart;
 use crate::domain::rules::Severity;
 use crate::domain::{MonthStatus, ReportMonth};
@@ -35,7 +35,7 @@ pub async fn export_page(cx: &Cx, month: Option<ReportMonth>) -> Result<ExportPa
         month,
         deadline: deadline.format("%Y-%m-%d").to_string(),
         days_left: (deadline - today()).num_days(),
-        blocking: preflight.into_iter().filter(|f| f.severity == Severity::Error).collect(),
+        blocking: Listed::first(preflight.into_iter().filter(|f| f.severity == Severity::Error), super::service::DASHBOARD_FINDINGS),
         reports: frozen.len(),
         exported: frozen.iter().filter(|f| f.status == MonthStatus::Exported).count(),
         claims: claims.len(),

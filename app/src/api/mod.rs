@@ -238,21 +238,71 @@ pub struct AdminPage {
     pub month: ReportMonth,
     pub days_left: i64,
     pub deadline: String,
+    /// One page of the month reports the filter and the search let through (a municipality
+    /// may have thousands; `PAGE_SIZE` per page).
     pub months: Vec<MonthView>,
-    /// The month's preflight: everything standing between it and an export.
-    pub preflight: Vec<crate::domain::rules::Finding>,
+    /// How many month reports the filter and the search let through.
+    pub months_total: usize,
+    /// The name search (assistant or recipient) that narrows every list on the page.
+    pub query: String,
+    /// One pair only (`par=assistant-recipient`), where a finding's link leads.
+    pub pair: Option<(i64, i64)>,
+    pub page: i64,
+    pub pages: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    /// The month's preflight: what stands between it and an export. Errors first; at most
+    /// `LIST_CAP` of those the search lets through.
+    pub preflight: Listed<crate::domain::rules::Finding>,
+    /// All of the month's errors and warnings, whatever the search.
+    pub errors: usize,
+    pub warnings: usize,
+    /// V9's findings summed up (months not attested, claims not signed) where there are too
+    /// many to list: the table already shows them one by one.
+    pub not_ready: Option<(usize, usize)>,
     pub ready: bool,
     /// `alla`, `atgard` (needs action), `fel` (has errors) or `klara` (attested).
     pub filter: String,
-    /// (assistant, recipient) pairs whose rows have an error.
+    /// The pairs on this page of the table whose rows have an error.
     pub error_pairs: Vec<(i64, i64)>,
     /// Who has not acted on their part of the month yet.
-    pub not_acted: Vec<NotActed>,
-    /// Per recipient: payable hours against the decision.
-    pub grants: Vec<GrantLine>,
+    pub not_acted: Listed<NotActed>,
+    /// Whether any month report of the month (on any page) is approved, to attest.
+    pub any_approved: bool,
+    /// The table filtered to the months that need action, the search kept.
+    pub needs_action: String,
+    /// Per recipient: payable hours against the decision (those over it first).
+    pub grants: Listed<GrantLine>,
     /// Rows in the repeated autumn hour ("assistant – recipient: date start–end").
-    pub repeated: Vec<String>,
+    pub repeated: Listed<String>,
     pub flash: Flash,
+}
+
+/// The first entries of a list too long to show whole, and how many there are in all.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Listed<T> {
+    pub items: Vec<T>,
+    pub total: usize,
+}
+
+impl<T> Listed<T> {
+    /// The first `cap` of `all`.
+    pub fn first(all: impl IntoIterator<Item = T>, cap: usize) -> Self {
+        let mut total = 0;
+        let mut items = Vec::new();
+        for x in all {
+            if total < cap {
+                items.push(x);
+            }
+            total += 1;
+        }
+        Self { items, total }
+    }
+
+    /// How many are not shown.
+    pub fn more(&self) -> usize {
+        self.total - self.items.len()
+    }
 }
 
 /// A recipient's payable hours in the month against what their decisions grant for it.
@@ -487,9 +537,12 @@ pub async fn load_assistant_page(month: Option<String>, edit: Option<String>) ->
 }
 
 #[server(prefix = "/api", endpoint = "load_admin_page")]
-pub async fn load_admin_page(month: Option<String>, filter: Option<String>) -> PageResult<AdminPage> {
+pub async fn load_admin_page(month: Option<String>, filter: Option<String>, query: Option<String>, page: Option<String>, pair: Option<String>) -> PageResult<AdminPage> {
     let cx = service::Cx::from_request().await.map_err(failed)?;
-    service::admin_page(&cx, month_arg(month), filter.as_deref().unwrap_or("")).await.map_err(failed)
+    let page = page.as_deref().and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1);
+    let pair = pair.as_deref().and_then(|p| p.split_once('-')).and_then(|(a, r)| Some((a.trim().parse().ok()?, r.trim().parse().ok()?)));
+    let view = service::AdminView { filter: filter.as_deref().unwrap_or(""), query: query.as_deref().unwrap_or("").trim(), page, pair };
+    service::admin_page(&cx, month_arg(month), view).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_login_page")]

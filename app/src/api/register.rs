@@ -9,24 +9,27 @@ use super::service::{internal, random_token, today, Cx};
 use super::*;
 use crate::domain::register::{AssistantInput, RegError};
 
-/// Assistants per page of the list (a municipality may have 5,000).
+/// Entries per page of a long list (a municipality may have 5,000 assistants).
 pub const PAGE_SIZE: i64 = 50;
 
-/// A page of a register list: which page, how many in all, links to the neighbours.
-struct Paging {
-    query: String,
-    page: i64,
-    pages: i64,
-    offset: i64,
-    prev: Option<String>,
-    next: Option<String>,
+/// A page of a long list (the registers, the month dashboard): which page, how many in all,
+/// links to the neighbours with the search (`q`) and everything else in `base` kept.
+pub(crate) struct Paging {
+    pub query: String,
+    pub page: i64,
+    pub pages: i64,
+    pub offset: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
 }
 
-fn paging(path: &str, query: &str, page: i64, total: i64) -> Paging {
+/// `base` is the list's address with any other parameters (`/admin?manad=2026-10&visa=fel`).
+pub(crate) fn paging(base: &str, query: &str, page: i64, total: i64) -> Paging {
     let query: String = query.chars().take(100).collect();
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let page = page.clamp(1, pages);
-    let link = |n: i64| format!("{path}?q={}&sida={n}", urlencode(&query));
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let link = |n: i64| format!("{base}{sep}q={}&sida={n}", urlencode(&query));
     Paging { prev: (page > 1).then(|| link(page - 1)), next: (page < pages).then(|| link(page + 1)), offset: (page - 1) * PAGE_SIZE, query, page, pages }
 }
 
@@ -272,7 +275,7 @@ pub async fn save_assistant(cx: &Cx, id: &str, input: &AssistantInput, key: Opti
     commit(db, c.user_id, key, audit, said(format!("/admin/assistenter?q={}", urlencode(&data.last_name)), Flash { notice: Some(T::AssistantSaved), ..Default::default() })).await
 }
 
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("q", s)]).map(|q| q[2..].to_string()).unwrap_or_default()
 }
 

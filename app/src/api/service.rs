@@ -4,7 +4,7 @@
 use crate::i18n::{Label, Locale, T};
 use super::repo::{AssistantMonth, AuditEntry, Caller, MonthRecord, Repo, Store, StoredRow};
 use super::*;
-use crate::domain::rules::{preflight, MonthInput, MonthState, Preflight, RowRecord};
+use crate::domain::rules::{preflight, MonthInput, MonthState, Preflight, RowRecord, Severity};
 use crate::domain::{MonthStatus, ReportMonth, Totals, TZ};
 use chrono::Utc;
 use std::collections::HashMap;
@@ -521,10 +521,29 @@ fn pairs_with_errors(findings: &[crate::domain::rules::Finding], rows: &[StoredR
     out
 }
 
-/// The month dashboard: every assistant × recipient with its status, the month's preflight,
-/// the days to FK's deadline, who has not acted yet, and a filter (`alla`, `atgard`: needs
-/// action, `fel`: has errors, `klara`: attested).
-pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, filter: &str) -> Result<AdminPage, PageError> {
+/// How much of each long list the month dashboard shows before it says "and N more": the
+/// findings, who has not acted, the recipients' hours against their decisions, the rows in
+/// the repeated hour. The search (`q`) narrows them all; the table itself is paged.
+pub const DASHBOARD_FINDINGS: usize = 50;
+pub const DASHBOARD_LIST: usize = 10;
+pub const DASHBOARD_GRANTS: usize = 20;
+
+/// What part of the month dashboard to show: the table's filter (`alla`, `atgard`: needs
+/// action, `fel`: has errors, `klara`: attested), a name search, the table's page, one pair.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AdminView<'a> {
+    pub filter: &'a str,
+    pub query: &'a str,
+    pub page: i64,
+    pub pair: Option<(i64, i64)>,
+}
+
+/// The month dashboard: every assistant × recipient with its status (paged), the month's
+/// preflight, the days to FK's deadline, who has not acted yet, hours against the decisions.
+/// Built for a municipality with thousands of pairs: the checks run on the whole month, the
+/// page shows a page of the table and the first entries of each list, all narrowed by the
+/// search.
+pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, view: AdminView<'_>) -> Result<AdminPage, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let month = month.unwrap_or_else(|| ReportMonth::of(today()).previous());
     let mut db = cx.db().await?;
@@ -535,24 +554,38 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, filter: &str) -> Re
     let months = month_views_with(records, &rows, false);
     let people = db.people(c.tenant_id).await.map_err(internal)?;
     let preflight = month_preflight_of(&mut db, c, month, &months, &people, around).await?;
+    let ready = preflight.ready();
+
+    // The search: part of the assistant's or the recipient's name, any case.
+    let query: String = view.query.chars().take(100).collect();
+    let needle = query.to_lowercase();
+    let named = |name: &str| name.to_lowercase().contains(&needle);
+    let pair_shown = |a: i64, r: i64| {
+        view.pair.map_or(true, |p| p == (a, r))
+            && (needle.is_empty() || people.assistants.get(&a).is_some_and(|x| named(&x.name())) || people.recipients.get(&r).is_some_and(|x| named(&x.name())))
+    };
+    let month_shown = |m: &MonthView| pair_shown(m.assistant.id, m.recipient.id);
+
     // Rows in the repeated autumn hour: FK's own sum of such a 3059 can differ from the 3057.
     let names: HashMap<(i64, i64), (&str, &str)> = months.iter().map(|m| ((m.assistant.id, m.recipient.id), (m.assistant.name.as_str(), m.recipient.name.as_str()))).collect();
-    let repeated = rows
-        .iter()
-        .filter(|r| r.row.in_repeated_hour())
-        .map(|r| {
+    let repeated = Listed::first(
+        rows.iter().filter(|r| r.row.in_repeated_hour() && pair_shown(r.assistant_id, r.recipient_id)).map(|r| {
             let (a, b) = names.get(&(r.assistant_id, r.recipient_id)).copied().unwrap_or_default();
             let v = row_view(r);
             format!("{a} – {b}: {} {}–{}", v.date, v.start, v.end)
-        })
-        .collect();
-    // Payable hours per recipient against what their decisions grant for the month.
+        }),
+        DASHBOARD_LIST,
+    );
+    // Payable hours per recipient (all their assistants) against what their decisions grant
+    // for the month, for the recipients in the search; those over their decision first.
     let mut payable: std::collections::BTreeMap<(String, i64), rust_decimal::Decimal> = Default::default();
     for m in &months {
         *payable.entry((m.recipient.name.clone(), m.recipient.id)).or_default() += m.totals.payable_hours();
     }
-    let grants = payable
+    let in_search: std::collections::HashSet<i64> = months.iter().filter(|m| month_shown(m)).map(|m| m.recipient.id).collect();
+    let mut grants: Vec<GrantLine> = payable
         .into_iter()
+        .filter(|((_, id), _)| in_search.contains(id))
         .map(|((name, id), hours)| {
             let decisions: Vec<&crate::domain::Decision> = people.decisions.iter().filter(|d| d.recipient == id).collect();
             let granted = (!decisions.is_empty()).then(|| decisions.iter().map(|d| d.granted_between(month.first_day(), month.last_day()).0).sum::<i64>());
@@ -565,24 +598,54 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, filter: &str) -> Re
             }
         })
         .collect();
+    grants.sort_by_key(|g| !g.over);
+    let grants = Listed::first(grants, DASHBOARD_GRANTS);
+
     let errors = pairs_with_errors(&preflight.findings, &rows);
-    let has_errors = |m: &MonthView| errors.contains(&(m.assistant.id, m.recipient.id));
+    let has_errors = |m: &MonthView| errors.binary_search(&(m.assistant.id, m.recipient.id)).is_ok();
     let needs_action = |m: &MonthView| matches!(m.status, MonthStatus::Submitted | MonthStatus::Approved) || (m.status == MonthStatus::Draft && m.row_count > 0);
-    let not_acted = months
-        .iter()
-        .filter_map(|m| match m.status {
+    let not_acted = Listed::first(
+        months.iter().filter(|m| month_shown(m)).filter_map(|m| match m.status {
             MonthStatus::Draft if m.row_count > 0 => Some(NotActed { key: m.key, assistant: m.assistant.id, recipient: m.recipient.id, who: m.assistant.name.clone(), what: T::NotSubmittedFor, whom: m.recipient.name.clone() }),
             MonthStatus::Submitted => Some(NotActed { key: m.key, assistant: m.assistant.id, recipient: m.recipient.id, who: m.recipient.name.clone(), what: T::NotApprovedFrom, whom: m.assistant.name.clone() }),
             _ => None,
-        })
-        .collect();
-    let filter = match filter {
-        "atgard" | "fel" | "klara" => filter,
+        }),
+        DASHBOARD_LIST,
+    );
+
+    // The findings: all counted, errors listed first. V9 says per month and per räkning what
+    // the table already shows; with many recipients it is summed up instead of listed. A
+    // finding about the whole month (no assistant, no recipient) shows whatever the search.
+    let count = |s: Severity| preflight.findings.iter().filter(|f| f.severity == s).count();
+    let (error_count, warning_count) = (count(Severity::Error), count(Severity::Warning));
+    let (v9, mut findings): (Vec<_>, Vec<_>) = preflight.findings.into_iter().partition(|f| f.rule == crate::domain::rules::RuleId::V9);
+    let not_ready = if v9.len() > DASHBOARD_LIST {
+        let months = v9.iter().filter(|f| matches!(f.what, crate::domain::rules::What::MonthNotReady { .. })).count();
+        Some((months, v9.len() - months))
+    } else {
+        findings.extend(v9);
+        None
+    };
+    findings.sort_by_key(|f| f.severity != Severity::Error);
+    let finding_shown = |f: &crate::domain::rules::Finding| match (f.assistant, f.recipient) {
+        (None, None) => true,
+        (Some(a), Some(r)) => pair_shown(a, r),
+        (a, r) => {
+            view.pair.map_or(true, |(pa, pr)| a.map_or(true, |a| a == pa) && r.map_or(true, |r| r == pr))
+                && (needle.is_empty() || a.and_then(|a| people.assistants.get(&a)).is_some_and(|x| named(&x.name())) || r.and_then(|r| people.recipients.get(&r)).is_some_and(|x| named(&x.name())))
+        }
+    };
+    let findings = Listed::first(findings.into_iter().filter(|f| finding_shown(f)), DASHBOARD_FINDINGS);
+
+    // The table: the filter, the search, one page.
+    let filter = match view.filter {
+        "atgard" | "fel" | "klara" => view.filter,
         _ => "alla",
     };
-    let error_pairs = errors.clone();
-    let months = months
+    let any_approved = months.iter().any(|m| m.status == MonthStatus::Approved);
+    let shown: Vec<MonthView> = months
         .into_iter()
+        .filter(|m| month_shown(m))
         .filter(|m| match filter {
             "atgard" => needs_action(m),
             "fel" => has_errors(m),
@@ -590,17 +653,37 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, filter: &str) -> Re
             _ => true,
         })
         .collect();
+    let mut base = format!("/admin?manad={month}&visa={filter}");
+    if let Some((a, r)) = view.pair {
+        base.push_str(&format!("&par={a}-{r}"));
+    }
+    let total = shown.len();
+    let p = super::register::paging(&base, &query, view.page, total as i64);
+    let months: Vec<MonthView> = shown.into_iter().skip(p.offset as usize).take(super::register::PAGE_SIZE as usize).collect();
+    let error_pairs = months.iter().filter(|m| has_errors(m)).map(|m| (m.assistant.id, m.recipient.id)).collect();
     Ok(AdminPage {
         me: me(cx, c),
         month,
         days_left: (month.fk_deadline() - today()).num_days(),
         deadline: month.fk_deadline().format("%Y-%m-%d").to_string(),
-        ready: preflight.ready(),
-        preflight: preflight.findings,
+        ready,
+        preflight: findings,
+        errors: error_count,
+        warnings: warning_count,
+        not_ready,
         months,
+        months_total: total,
+        query: p.query.clone(),
+        pair: view.pair,
+        page: p.page,
+        pages: p.pages,
+        prev: p.prev,
+        next: p.next,
         filter: filter.to_string(),
         error_pairs,
         not_acted,
+        any_approved,
+        needs_action: format!("/admin?manad={month}&visa=atgard&q={}", super::register::urlencode(&query)),
         grants,
         repeated,
         flash: cx.take_flash().await,

@@ -1,9 +1,9 @@
 //! The administrator's page: the month's status per recipient and assistant, CSV download.
 
 use crate::i18n::{Label, Locale, T};
-use super::{month_query, FlashMessages, FormKeys, Layout, MonthNav, PageFailure};
+use super::month::MoreNote;
+use super::{month_query, FlashMessages, FormKeys, Layout, MonthNav, PageFailure, Pager, SearchForm};
 use crate::api;
-use crate::domain::rules::Severity;
 use crate::domain::{MonthStatus, TimeKind};
 use leptos::prelude::*;
 
@@ -11,31 +11,25 @@ use leptos::prelude::*;
 pub fn AdminPage() -> impl IntoView {
     let l = expect_context::<Locale>();
     let month = month_query();
-    let filter = leptos_router::hooks::use_query_map().read_untracked().get("visa");
+    let params = leptos_router::hooks::use_query_map().read_untracked();
+    let (filter, q, p, pair) = (params.get("visa"), params.get("q"), params.get("sida"), params.get("par"));
     view! {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    match api::load_admin_page(month, filter).await {
+                    match api::load_admin_page(month, filter, q, p, pair).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => {
                             let csv = format!("/admin/export.csv?manad={}", page.month);
                             let empty = page.months.is_empty();
-                            let errors = page.preflight.iter().filter(|f| f.severity == Severity::Error).count();
-                            let warnings = page.preflight.iter().filter(|f| f.severity == Severity::Warning).count();
-                            // V9 says per month and per räkning what the table already shows; with
-                            // hundreds of recipients it is summed up instead of listed.
-                            let (v9, mut findings): (Vec<_>, Vec<_>) = page.preflight.clone().into_iter().partition(|f| f.rule == crate::domain::rules::RuleId::V9);
-                            let v9_summary = if v9.len() > 10 {
-                                let months = v9.iter().filter(|f| matches!(f.what, crate::domain::rules::What::MonthNotReady { .. })).count();
-                                Some(format!("{months} {} {} {}", l.t(T::SummaryMonthsNotReady), v9.len() - months, l.t(T::SummaryRakningar)))
-                            } else {
-                                findings.extend(v9);
-                                None
-                            };
+                            let (errors, warnings) = (page.errors, page.warnings);
+                            let v9_summary = page.not_ready.map(|(months, claims)| format!("{months} {} {claims} {}", l.t(T::SummaryMonthsNotReady), l.t(T::SummaryRakningar)));
+                            let (findings, findings_more) = (page.preflight.items.clone(), (page.preflight.total, page.preflight.more()));
+                            let all_pairs = format!("/admin?manad={}", page.month);
+                            let (prev, next) = (page.prev.clone(), page.next.clone());
                             let csrf = page.me.csrf.clone();
                             let month_text = page.month.to_string();
-                            let any_approved = page.months.iter().any(|m| m.status == MonthStatus::Approved);
+                            let any_approved = page.any_approved;
                             let repeated = page.repeated.clone();
                             view! {
                                 <Layout me=Some(page.me)>
@@ -61,11 +55,15 @@ pub fn AdminPage() -> impl IntoView {
                                             }
                                         }).collect_view()}
                                     </nav>
+                                    <SearchForm action="/admin" query=page.query.clone() label=T::SearchPairs
+                                        keep=vec![("manad", page.month.to_string()), ("visa", page.filter.clone())] />
+                                    <p>{format!("{} {}", page.months_total, l.t(T::MonthsCount))}</p>
+                                    {page.pair.map(|_| view! { <p>{l.t(T::OnePair)} " " <a href=all_pairs.clone()>{l.t(T::ShowAllPairs)}</a></p> })}
                                     <section class="card" aria-labelledby="not-acted-title">
                                         <h2 id="not-acted-title">{l.t(T::NotActedTitle)}</h2>
-                                        {page.not_acted.is_empty().then(|| view! { <p class="muted">{l.t(T::NotActedNone)}</p> })}
+                                        {page.not_acted.items.is_empty().then(|| view! { <p class="muted">{l.t(T::NotActedNone)}</p> })}
                                         <ul>
-                                            {page.not_acted.clone().into_iter().map(|n| {
+                                            {page.not_acted.items.clone().into_iter().map(|n| {
                                                 let text = format!("{} {} {}", n.who, l.t(n.what), n.whom);
                                                 view! {
                                                     <li>
@@ -81,6 +79,7 @@ pub fn AdminPage() -> impl IntoView {
                                                 }
                                             }).collect_view()}
                                         </ul>
+                                        <MoreNote total=page.not_acted.total more=page.not_acted.more() hint=T::NotActedMore href=page.needs_action.clone() />
                                     </section>
                                     {any_approved.then(|| view! {
                                         <form method="post" action="/admin/attestera-alla" class="inline">
@@ -151,14 +150,15 @@ pub fn AdminPage() -> impl IntoView {
                                                     </tbody>
                                                 </table>
                                             </div>
+                                            {(page.pages > 1).then(|| view! { <Pager prev next page=page.page pages=page.pages /> })}
                                         }.into_any()
                                     }}
-                                    {(!page.grants.is_empty()).then(|| view! {
+                                    {(!page.grants.items.is_empty()).then(|| view! {
                                         <section class="card" aria-labelledby="grants-title">
                                             <h2 id="grants-title">{l.t(T::GrantsTitle)}</h2>
                                             <p class="muted">{l.t(T::GrantsHint)}</p>
                                             <ul class="grants">
-                                                {page.grants.clone().into_iter().map(|g| {
+                                                {page.grants.items.clone().into_iter().map(|g| {
                                                     let granted = g.granted.as_deref().map(|h| super::month::decimal(h, l)).unwrap_or_else(|| l.t(T::NoDecisionShort).to_string());
                                                     let text = format!("{}: {} h {} {} h", g.recipient.name, super::month::decimal(&g.payable, l), l.t(T::OfGranted), granted);
                                                     view! {
@@ -170,13 +170,15 @@ pub fn AdminPage() -> impl IntoView {
                                                     }
                                                 }).collect_view()}
                                             </ul>
+                                            <MoreNote total=page.grants.total more=page.grants.more() hint=T::ListedNarrow />
                                         </section>
                                     })}
-                                    {(!repeated.is_empty()).then(|| view! {
+                                    {(!repeated.items.is_empty()).then(|| view! {
                                         <section class="card" aria-labelledby="dst-title">
                                             <h2 id="dst-title">{l.t(T::RepeatedHourTitle)}</h2>
                                             <p>{l.t(T::RepeatedHourNote)}</p>
-                                            <ul>{repeated.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+                                            <ul>{repeated.items.clone().into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+                                            <MoreNote total=repeated.total more=repeated.more() hint=T::ListedNarrow />
                                         </section>
                                     })}
                                     <section class="card" aria-labelledby="preflight-title">
@@ -186,7 +188,8 @@ pub fn AdminPage() -> impl IntoView {
                                             {(warnings > 0).then(|| format!(", {warnings} {}", l.t(T::PreflightWarnings)))}
                                         </p>
                                         {v9_summary.map(|t| view! { <p class="alert">{t}</p> })}
-                                        <super::month::FindingsList locale=l findings links=true />
+                                        <super::month::FindingsList locale=l findings links=true month=Some(page.month) />
+                                        <MoreNote total=findings_more.0 more=findings_more.1 hint=T::ListedNarrow />
                                     </section>
                                 </Layout>
                             }.into_any()

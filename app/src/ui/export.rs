@@ -1,7 +1,7 @@
 //! The administrator's export page (preflight gate, export and lock, the month's archives, the
 //! installation's public key) and the public page that checks an archive.
 
-use super::month::FindingsList;
+use super::month::{FindingsList, MoreNote};
 use super::{month_query, FlashMessages, FormKeys, Layout, MonthNav, PageFailure};
 use crate::api::export::{load_export_page, load_verify_page};
 use crate::i18n::{Locale, T};
@@ -21,7 +21,8 @@ pub fn ExportPageView() -> impl IntoView {
                             let csrf = page.me.csrf.clone();
                             let csrf_form = csrf.clone();
                             let month_text = page.month.to_string();
-                            let ready = page.blocking.is_empty();
+                            let ready = page.blocking.total == 0;
+                            let (blocking, more) = (page.blocking.items.clone(), page.blocking.more());
                             let counts = [
                                 (T::ExportReports, page.reports.to_string()),
                                 (T::ExportExported, page.exported.to_string()),
@@ -41,7 +42,8 @@ pub fn ExportPageView() -> impl IntoView {
                                     <section class="card" aria-labelledby="blocking-title">
                                         <h2 id="blocking-title">{l.t(T::ExportBlockedTitle)}</h2>
                                         {ready.then(|| view! { <p class="ready">{l.t(T::ExportReady)}</p> })}
-                                        <FindingsList locale=l findings=page.blocking links=true month=Some(page.month) />
+                                        <FindingsList locale=l findings=blocking links=true month=Some(page.month) />
+                                        <MoreNote total=page.blocking.total more hint=T::ListedOnDashboard href=format!("/admin?manad={month_text}#preflight-title") />
                                     </section>
                                     <form method="post" action="/admin/export" class="export-form">
                                         <FormKeys csrf=csrf />

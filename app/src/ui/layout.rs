@@ -67,6 +67,36 @@ pub fn MonthNav(month: ReportMonth, path: &'static str) -> impl IntoView {
     }
 }
 
+/// The name search of a long list (GET: the search is in the address, never a
+/// personnummer). `keep` are the list's other parameters (the month, the filter), sent along.
+#[component]
+pub fn SearchForm(action: &'static str, query: String, label: T, #[prop(default = vec![])] keep: Vec<(&'static str, String)>) -> impl IntoView {
+    let l = expect_context::<Locale>();
+    view! {
+        <form method="get" action=action class="stack card" role="search">
+            {keep.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value /> }).collect_view()}
+            <div class="field">
+                <label for="q">{l.t(label)}</label>
+                <input id="q" name="q" type="search" value=query maxlength="100" />
+            </div>
+            <button type="submit">{l.t(T::Search)}</button>
+        </form>
+    }
+}
+
+/// Links to a long list's previous and next page, and which page this is.
+#[component]
+pub fn Pager(prev: Option<String>, next: Option<String>, page: i64, pages: i64) -> impl IntoView {
+    let l = expect_context::<Locale>();
+    view! {
+        <nav class="month-nav" aria-label=l.t(T::Paging)>
+            {prev.map(|h| view! { <a href=h rel="prev">"‹ " {l.t(T::PreviousPage)}</a> })}
+            <span>{format!("{} {} / {}", l.t(T::Page), page, pages)}</span>
+            {next.map(|h| view! { <a href=h rel="next">{l.t(T::NextPage)} " ›"</a> })}
+        </nav>
+    }
+}
+
 /// What a page shows when its data cannot be had: a redirect to the login page, a 403, or a
 /// plain apology. Sets the HTTP status on the server.
 #[component]

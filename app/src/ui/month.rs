@@ -77,13 +77,10 @@ pub fn FindingsList(locale: Locale, findings: Vec<Finding>, #[prop(default = fal
                     // For the administrator: where to look and where to fix it.
                     let targets = links.then(|| {
                         let mut t: Vec<(String, T)> = vec![];
-                        // On the dashboard a month's pair is on the same page; elsewhere (the
-                        // export page) the link goes to the dashboard of that month.
-                        let dashboard = month.map(|m| format!("/admin?manad={m}")).unwrap_or_default();
-                        if let (Some(a), Some(r)) = (f.assistant, f.recipient) {
-                            if !f.rows.is_empty() || month.is_some() {
-                                t.push((format!("{dashboard}#par-{a}-{r}"), T::LinkMonthRow));
-                            }
+                        // The pair's line in the month dashboard's table, shown alone there
+                        // (the table is paged).
+                        if let (Some(a), Some(r), Some(m)) = (f.assistant, f.recipient, month) {
+                            t.push((format!("/admin?manad={m}&par={a}-{r}#par-{a}-{r}"), T::LinkMonthRow));
                         }
                         if let (Some(m), Some(r), crate::domain::rules::RuleId::V9) = (month, f.recipient, f.rule) {
                             if matches!(f.what, crate::domain::rules::What::RakningIncomplete { .. } | crate::domain::rules::What::RakningNotSigned { .. }) {
@@ -102,5 +99,19 @@ pub fn FindingsList(locale: Locale, findings: Vec<Finding>, #[prop(default = fal
                 }).collect_view()}
             </ul>
         }
+    })
+}
+
+/// Under a list that shows only its first entries: how many, of how many, and how to find the
+/// rest (`hint`, a link to them where there is one).
+#[component]
+pub fn MoreNote(total: usize, more: usize, hint: T, #[prop(optional)] href: Option<String>) -> impl IntoView {
+    let l = expect_context::<Locale>();
+    (more > 0).then(|| {
+        let hint = match href {
+            Some(h) => view! { <a href=h>{l.t(hint)}</a> }.into_any(),
+            None => l.t(hint).into_any(),
+        };
+        view! { <p class="muted">{format!("{} {} {} {}. ", l.t(T::ListedFirst), total - more, l.t(T::ListedOf), total)} {hint}</p> }
     })
 }

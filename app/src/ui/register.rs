@@ -2,7 +2,7 @@
 //! phone) and the assistant form. Plain forms: everything works without JavaScript.
 
 use crate::i18n::{Locale, Message, Reason, T};
-use super::{FlashMessages, FormKeys, Layout, PageFailure};
+use super::{FlashMessages, FormKeys, Layout, PageFailure, Pager, SearchForm};
 use crate::api::{self, AssignmentView, AssistantListItem, Person};
 use crate::domain::register::{AssignmentError, AssignmentInput};
 use crate::domain::register::{AssistantInput, RegError, RegField};
@@ -38,7 +38,7 @@ pub fn AssistantsPage() -> impl IntoView {
                                     <h1>{l.t(T::AssistantsTitle)}</h1>
                                     <FlashMessages notice=page.flash.notice error=page.flash.error />
                                     <p><a class="button" href="/admin/assistent">{l.t(T::NewAssistant)}</a></p>
-                                    <SearchForm action="/admin/assistenter" query=page.query.clone() />
+                                    <SearchForm action="/admin/assistenter" query=page.query.clone() label=T::SearchByName />
                                     <p role="status">{format!("{} {}", page.total, l.t(T::AssistantsCount))}</p>
                                     <ul class="cards">
                                         {page.assistants.into_iter().map(|a: AssistantListItem| view! {
@@ -63,34 +63,6 @@ pub fn AssistantsPage() -> impl IntoView {
     }
 }
 
-/// The name search of a register list (GET: the search is in the address, never a name's
-/// personnummer).
-#[component]
-fn SearchForm(action: &'static str, query: String) -> impl IntoView {
-    let l = expect_context::<Locale>();
-    view! {
-        <form method="get" action=action class="stack card" role="search">
-            <div class="field">
-                <label for="q">{l.t(T::SearchByName)}</label>
-                <input id="q" name="q" type="text" value=query maxlength="100" />
-            </div>
-            <button type="submit">{l.t(T::Search)}</button>
-        </form>
-    }
-}
-
-#[component]
-fn Pager(prev: Option<String>, next: Option<String>, page: i64, pages: i64) -> impl IntoView {
-    let l = expect_context::<Locale>();
-    view! {
-        <nav class="month-nav" aria-label=l.t(T::Pages)>
-            {prev.map(|h| view! { <a href=h rel="prev">"‹ " {l.t(T::PreviousPage)}</a> })}
-            <span>{format!("{} {} / {}", l.t(T::Page), page, pages)}</span>
-            {next.map(|h| view! { <a href=h rel="next">{l.t(T::NextPage)} " ›"</a> })}
-        </nav>
-    }
-}
-
 #[component]
 pub fn RecipientsPage() -> impl IntoView {
     let l = expect_context::<Locale>();
@@ -107,7 +79,7 @@ pub fn RecipientsPage() -> impl IntoView {
                                 <h1>{l.t(T::RecipientsTitle)}</h1>
                                 <FlashMessages notice=page.flash.notice error=page.flash.error />
                                 <p><a class="button" href="/admin/brukarkort">{l.t(T::NewRecipient)}</a></p>
-                                <SearchForm action="/admin/brukarregister" query=page.query.clone() />
+                                <SearchForm action="/admin/brukarregister" query=page.query.clone() label=T::SearchByName />
                                 <p role="status">{format!("{} {}", page.total, l.t(T::RecipientsCount))}</p>
                                 <ul class="cards">
                                     {page.recipients.into_iter().map(|r| view! {
