@@ -109,16 +109,20 @@ async fn dashboard_bench(dir: &std::path::Path) {
     assert_eq!(res.headers().get("location").and_then(|l| l.to_str().ok()), Some("/admin"), "logged in as the administrator: {:?}", res.headers());
     let url = format!("{base}/admin?manad={month}");
     let first = c.get(&url).send().await.unwrap().text().await.unwrap();
-    assert!(first.contains("B0999"), "the dashboard lists all 1,000 recipients: {}", &first[first.find("<main").unwrap_or(0)..].chars().take(800).collect::<String>());
+    // The checks run on all 1,000 months; the table shows a page of them.
+    let counted: usize = first.split(" tidsredovisningar</p>").next().and_then(|t| t.rsplit('>').next()).and_then(|n| n.parse().ok()).unwrap_or(0);
+    assert!(counted >= 1000 && first.contains("Sida 1 / "), "the dashboard counts all 1,000 months (and the demo's): {counted}");
     let mut times = vec![];
     for _ in 0..30 {
         let t = Instant::now();
         let body = c.get(&url).send().await.unwrap().bytes().await.unwrap();
         times.push(t.elapsed());
-        assert!(body.len() > 100_000);
+        assert!(body.len() > 10_000);
     }
     let (p50, p95, max) = median(times);
-    println!("dashboard: 1,000 recipients × 1 assistant × 20 rows ({} bytes of HTML): p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms over 30 requests", first.len(), p50.as_secs_f64() * 1e3, p95.as_secs_f64() * 1e3, max.as_secs_f64() * 1e3);
+    println!("dashboard: 1,000 recipients × 1 assistant × 20 rows, first page ({} bytes of HTML): p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms over 30 requests", first.len(), p50.as_secs_f64() * 1e3, p95.as_secs_f64() * 1e3, max.as_secs_f64() * 1e3);
+    let found = c.get(format!("{url}&q=B0999")).send().await.unwrap().text().await.unwrap();
+    assert!(found.contains(">1 tidsredovisningar<") && found.contains("B0999"), "the search finds the last recipient");
 }
 
 fn main() {

@@ -1,6 +1,9 @@
 //! The generated municipality of the load tests (bench/load/): 1,000 recipients, 5,000
-//! assistants (five per recipient, each with a login), a decision per recipient and, for every
-//! assistant, a realistic month: a shift on each of the first 30 days of `month` (150,000 rows).
+//! assistants (five per recipient, each with a login), an administrator (`admin.last`), a
+//! decision per recipient and, for every assistant, a full month: a shift on each of the first
+//! 30 days of `month` (150,000 rows). The five assistants of a recipient work the same hours
+//! and nobody has a day off, so the month's checks find a warning on nearly every row: the
+//! month dashboard's worst case.
 //! Written as plain SQL that both SQLite and PostgreSQL read, to be loaded into a BITA database
 //! that already has the demo data (the users' password hash is the demo users' own, so every
 //! generated assistant logs in with the demo password).
@@ -59,6 +62,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|i| format!("({}, {TENANT}, 'last{i:05}', (SELECT password_hash FROM users WHERE username = 'anna'), 'Assistent A{i:05}', 'assistant', {})", FIRST_USER + i, FIRST_ASSISTANT + i))
         .collect();
     batch(&mut out, "INSERT INTO users (id, tenant_id, username, password_hash, display_name, role, assistant_id)", users)?;
+    // The municipality's administrator, for its month dashboard and export page.
+    writeln!(out, "INSERT INTO users (id, tenant_id, username, password_hash, display_name, role) VALUES ({}, {TENANT}, 'admin.last', (SELECT password_hash FROM users WHERE username = 'anna'), 'Lasse Last', 'admin');", FIRST_USER + ASSISTANTS)?;
     let assignments = (0..ASSISTANTS)
         .map(|i| format!("({TENANT}, {}, {}, '2024-01-01', '2024-01-01')", FIRST_ASSISTANT + i, FIRST_RECIPIENT + i % RECIPIENTS))
         .collect();
