@@ -13,6 +13,14 @@ function ago(minutes: number): string {
   return new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Stockholm", hour: "2-digit", minute: "2-digit" }).format(t);
 }
 
+/** How the shift card shows a start `minutes` before now: the time, and the date before it
+ *  when that was another day (just after midnight the test's start is yesterday evening). */
+function since(minutes: number): string {
+  const t = new Date(Date.now() - minutes * 60_000);
+  const date = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Stockholm", year: "numeric", month: "2-digit", day: "2-digit" }).format(t);
+  return date === day(0) ? ago(minutes) : `${date} ${ago(minutes)}`;
+}
+
 /** Swedish date `YYYY-MM-DD`, `days` from today. */
 function day(days: number): string {
   const t = new Date(Date.now() + days * 86_400_000);
@@ -35,7 +43,8 @@ const filip = (page: Page) => page.locator("section.month", { has: page.getByRol
 test("an assistant clocks in, switches to waiting time and clocks out", async ({ page }) => {
   // Each project its own hours (they share one database): the phone three hours back, without
   // JavaScript the last fifty minutes.
-  const [start, change, stop] = noJs() ? [ago(50), ago(30), ""] : [ago(180), ago(120), ago(60)];
+  const [back, changed] = noJs() ? [50, 30] : [180, 120];
+  const [start, change, stop] = [ago(back), ago(changed), noJs() ? "" : ago(60)];
   await login(page, "ida");
   await page.goto("/assistent");
   await card(page).getByText("Började du tidigare").click();
@@ -43,17 +52,17 @@ test("an assistant clocks in, switches to waiting time and clocks out", async ({
   await card(page).getByRole("button", { name: "Starta pass – Filip Fors" }).click();
   await expect(page.getByRole("status")).toHaveText("Passet är startat.");
   await expect(card(page).getByRole("heading", { name: "Pågående pass" })).toBeVisible();
-  await expect(card(page)).toContainText(`Filip Fors: Aktiv tid sedan ${start}`);
+  await expect(card(page)).toContainText(`Filip Fors: Aktiv tid sedan ${since(back)}`);
 
   // It lives on the server: a reload shows it.
   await page.reload();
-  await expect(card(page)).toContainText(`Filip Fors: Aktiv tid sedan ${start}`);
+  await expect(card(page)).toContainText(`Filip Fors: Aktiv tid sedan ${since(back)}`);
   await fitsNarrowScreen(page);
 
   await card(page).getByLabel("Kl. (tomt: nu)", { exact: true }).fill(change);
   await card(page).getByRole("button", { name: "Byt till väntetid" }).click();
   await expect(page.getByRole("status")).toHaveText("Slaget av tid är bytt. Tiden hittills är sparad.");
-  await expect(card(page)).toContainText(`Filip Fors: Väntetid sedan ${change}`);
+  await expect(card(page)).toContainText(`Filip Fors: Väntetid sedan ${since(changed)}`);
 
   if (stop) await card(page).getByLabel("Slutade kl. (tomt: nu)").fill(stop);
   await card(page).getByRole("button", { name: "Avsluta pass" }).click();
