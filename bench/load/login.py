@@ -13,21 +13,26 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def login(base, i):
-    """Assistant `last{i:05}` logged in at `base`: (opener with the session's cookie, cookie, CSRF token)."""
+def login_as(base, username, start):
+    """`username` logged in at `base`, landing on `start`: (opener with the session's cookie, cookie, CSRF token)."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
     page = opener.open(f"{base}/logga-in").read().decode()
-    form = urllib.parse.urlencode({"username": f"last{i:05}", "password": "bita-demo", "csrf": CSRF.search(page).group(1)}).encode()
+    form = urllib.parse.urlencode({"username": username, "password": "bita-demo", "csrf": CSRF.search(page).group(1)}).encode()
     req = urllib.request.Request(f"{base}/logga-in", data=form, headers={"Origin": base})
     try:
         opener.open(req)
     except urllib.error.HTTPError as e:
-        if e.code != 303 or e.headers["location"] != "/assistent":
-            raise SystemExit(f"last{i:05} could not log in: {e.code} {e.headers['location']}")
-    page = opener.open(f"{base}/assistent").read().decode()
+        if e.code != 303 or e.headers["location"] != start:
+            raise SystemExit(f"{username} could not log in: {e.code} {e.headers['location']}")
+    page = opener.open(f"{base}{start}").read().decode()
     cookie = next(c.value for c in jar if c.name == "bita_session")
     return opener, cookie, CSRF.search(page).group(1)
+
+
+def login(base, i):
+    """Assistant `last{i:05}` logged in at `base`."""
+    return login_as(base, f"last{i:05}", "/assistent")
 
 
 if __name__ == "__main__":

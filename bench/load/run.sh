@@ -4,6 +4,7 @@
 # bench/src/bin/load_data.rs), every assistant logged in (one session each, login.py), then wrk:
 #   P1 record a shift   (p1.lua: a form post per request, 64 connections)
 #   P2 a month page     (p2.lua: an assistant's 30-row month, server-rendered)
+# and then the municipality's month dashboard and export page, one view at a time (admin.py)
 # on SQLite and on PostgreSQL (a throw-away cluster, scripts/pg.sh), on this machine.
 #
 #   bench/load/run.sh [sqlite|postgres|both]     (default both)
@@ -70,6 +71,7 @@ run_on() {
   wrk -t"$BITA_LOAD_THREADS" -c"$CONNECTIONS" -d"${SECONDS_EACH}s" -s bench/load/p1.lua "http://127.0.0.1:$port" | grep -E "^P1" || true
   after="$(count "$db")"
   echo "P1 rows landed: $((after - before))"
+  python3 bench/load/admin.py "http://127.0.0.1:$port" "$MONTH"
   stop_server
   if [ "$db" = postgres ]; then pg_stop; fi
 }

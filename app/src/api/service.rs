@@ -547,13 +547,7 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, view: AdminView<'_>
     let c = cx.require(&[Role::Admin])?;
     let month = month.unwrap_or_else(|| ReportMonth::of(today()).previous());
     let mut db = cx.db().await?;
-    // One read of the rows the checks need; the month's are among them.
-    let around = preflight_rows(&mut db, c, month).await?;
-    let rows: Vec<StoredRow> = around.iter().filter(|r| month.contains(r.row.date())).cloned().collect();
-    let records = db.month_records(c.tenant_id, month, None, None).await.map_err(internal)?;
-    let months = month_views_with(records, &rows, false);
-    let people = db.people(c.tenant_id).await.map_err(internal)?;
-    let preflight = month_preflight_of(&mut db, c, month, &months, &people, around).await?;
+    let MonthCheck { rows, months, people, preflight } = month_check(&mut db, c, month).await?;
     let ready = preflight.ready();
 
     // The search: part of the assistant's or the recipient's name, any case.
@@ -693,29 +687,34 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, view: AdminView<'_>
 /// The assistant × recipient pairs whose month has an error-level finding (V9 aside, which
 /// attestation itself answers): those are not attested in bulk.
 pub async fn months_with_errors(cx: &Cx, c: &Caller, month: ReportMonth) -> Result<Vec<(i64, i64)>, PageError> {
-    let mut db = cx.db().await?;
-    let rows = db.month_rows(c.tenant_id, month, None).await.map_err(internal)?;
-    let records = db.month_records(c.tenant_id, month, None, None).await.map_err(internal)?;
-    let months = month_views(records, &rows);
-    let people = db.people(c.tenant_id).await.map_err(internal)?;
-    let p = month_preflight(&mut db, c, month, &months, &people).await?;
-    Ok(pairs_with_errors(&p.findings, &rows))
+    let check = month_check(&mut cx.db().await?, c, month).await?;
+    Ok(pairs_with_errors(&check.preflight.findings, &check.rows))
 }
 
 /// The month's preflight findings (rules V1–V10), for the export page and the export itself.
 pub async fn month_preflight_for(cx: &Cx, c: &Caller, month: ReportMonth) -> Result<Vec<crate::domain::rules::Finding>, PageError> {
-    let mut db = cx.db().await?;
-    let rows = db.month_rows(c.tenant_id, month, None).await.map_err(internal)?;
-    let records = db.month_records(c.tenant_id, month, None, None).await.map_err(internal)?;
-    let months = month_views(records, &rows);
-    let people = db.people(c.tenant_id).await.map_err(internal)?;
-    Ok(month_preflight(&mut db, c, month, &months, &people).await?.findings)
+    Ok(month_check(&mut cx.db().await?, c, month).await?.preflight.findings)
 }
 
-/// Everything standing between the month and an export (rules V1–V10).
-async fn month_preflight(db: &mut Box<dyn Store>, c: &Caller, month: ReportMonth, months: &[MonthView], people: &super::repo::People) -> Result<Preflight, PageError> {
+/// A month as its checks see it: its rows, its reports (without row views), the municipality's
+/// people and everything standing between the month and an export (rules V1–V10).
+struct MonthCheck {
+    rows: Vec<StoredRow>,
+    months: Vec<MonthView>,
+    people: super::repo::People,
+    preflight: Preflight,
+}
+
+/// Reads the rows the checks need once (the month's are among them; a municipality's month
+/// can be 150,000 rows) and runs the checks.
+async fn month_check(db: &mut Box<dyn Store>, c: &Caller, month: ReportMonth) -> Result<MonthCheck, PageError> {
     let around = preflight_rows(db, c, month).await?;
-    month_preflight_of(db, c, month, months, people, around).await
+    let rows: Vec<StoredRow> = around.iter().filter(|r| month.contains(r.row.date())).cloned().collect();
+    let records = db.month_records(c.tenant_id, month, None, None).await.map_err(internal)?;
+    let months = month_views_with(records, &rows, false);
+    let people = db.people(c.tenant_id).await.map_err(internal)?;
+    let preflight = month_preflight_of(db, c, month, &months, &people, around).await?;
+    Ok(MonthCheck { rows, months, people, preflight })
 }
 
 /// The rows the month's checks need: six months back covers the longest span hours are

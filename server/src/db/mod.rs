@@ -140,7 +140,7 @@ pub async fn connect(url: &str) -> anyhow_like::Result<Pool> {
         // worker thread (about a sixth of a month page's thread switches).
         let pool = SqlitePoolOptions::new().max_connections(8).test_before_acquire(false).connect_with(opts).await?;
         SQLITE_MIGRATOR.run(&pool).await?;
-        optimize(&pool).await?;
+        optimize(&pool, &mut None).await?;
         Pool::Sqlite(pool)
     };
     backfill_instants(&pool).await?;
@@ -152,14 +152,35 @@ pub async fn connect(url: &str) -> anyhow_like::Result<Pool> {
 }
 
 /// Gives SQLite's query planner the statistics it needs (`ANALYZE` where a table changed a lot
-/// since it was last looked at; bounded, so it is quick): at start and hourly. Without them it
-/// picked an index that scanned all the municipality's assignments for one assistant's page.
-/// PostgreSQL's autovacuum does the same there.
-async fn optimize(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+/// since it was last looked at; bounded, so it is quick): at start and every minute.
+/// Without them it picked an index that scanned all the municipality's assignments for one
+/// assistant's page. PostgreSQL's autovacuum does the same there.
+///
+/// A connection reads the statistics when it opens and when the schema changes, and `ANALYZE`
+/// (ours, or a bulk load's) changes no schema: a connection opened earlier goes on planning with
+/// the old numbers. With a 5,000-assistant municipality loaded into a running server whose
+/// statistics still said "5 assistants", the month dashboard's query ran on such a connection
+/// for minutes, past the request's 30 s and on after it (measured). So when the statistics
+/// differ from those the last run saw (`seen`), a table created and dropped in one transaction
+/// changes the schema, and every connection reads them again before its next statement.
+async fn optimize(pool: &SqlitePool, seen: &mut Option<String>) -> Result<(), sqlx::Error> {
     let mut c = pool.acquire().await?;
     sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *c).await?;
     sqlx::query("PRAGMA optimize = 0x10002").execute(&mut *c).await?;
     sqlx::query("PRAGMA analysis_limit = 0").execute(&mut *c).await?;
+    let analyzed: bool = sqlx::query_scalar("SELECT COUNT(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat1'").fetch_one(&mut *c).await?;
+    let now: String = if analyzed {
+        sqlx::query_scalar("SELECT coalesce(group_concat(s, ';'), '') FROM (SELECT tbl || '.' || coalesce(idx, '') || '=' || stat AS s FROM sqlite_stat1 ORDER BY s)").fetch_one(&mut *c).await?
+    } else {
+        String::new()
+    };
+    if seen.as_deref() != Some(now.as_str()) {
+        let mut tx = sqlx::Connection::begin(&mut *c).await?;
+        sqlx::query("CREATE TABLE bita_statistics_reload (x INTEGER)").execute(&mut *tx).await?;
+        sqlx::query("DROP TABLE bita_statistics_reload").execute(&mut *tx).await?;
+        tx.commit().await?;
+        *seen = Some(now);
+    }
     Ok(())
 }
 
@@ -187,27 +208,31 @@ async fn backfill_instants(pool: &Pool) -> anyhow_like::Result<()> {
 }
 
 /// Forgets what only matters for a while: idempotency keys after 30 days (a queued post older
-/// than that is not replayed) and login counters a day after their last failure. Runs hourly.
+/// than that is not replayed) and login counters a day after their last failure. Runs hourly;
+/// SQLite's statistics are looked at every minute ([`optimize`]: cheap when nothing changed).
 pub fn spawn_maintenance(repo: &DbRepo) {
     let (pool, writer) = (repo.pool.clone(), repo.writer.clone());
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(3600));
-        loop {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        let mut seen = None;
+        for n in 0u64.. {
             tick.tick().await;
-            let now = chrono::Utc::now().timestamp();
-            let result = writer
-                .turn(async {
-                    let mut c = pool.conn().await?;
-                    query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(cutoff(30)).execute(&mut c).await?;
-                    query("DELETE FROM login_throttle WHERE last_failure < $1 AND blocked_until < $1").bind(now - 24 * 3600).execute(&mut c).await
-                })
-                .await;
-            if let Err(e) = result {
-                tracing::warn!(error = %e, "maintenance failed");
+            if n % 60 == 0 {
+                let now = chrono::Utc::now().timestamp();
+                let result = writer
+                    .turn(async {
+                        let mut c = pool.conn().await?;
+                        query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(cutoff(30)).execute(&mut c).await?;
+                        query("DELETE FROM login_throttle WHERE last_failure < $1 AND blocked_until < $1").bind(now - 24 * 3600).execute(&mut c).await
+                    })
+                    .await;
+                if let Err(e) = result {
+                    tracing::warn!(error = %e, "maintenance failed");
+                }
             }
             if let Pool::Sqlite(p) = &pool {
                 // ANALYZE writes its statistics: in the writer's turn too.
-                if let Err(e) = writer.turn(optimize(p)).await {
+                if let Err(e) = writer.turn(optimize(p, &mut seen)).await {
                     tracing::warn!(error = %e, "optimize failed");
                 }
             }
@@ -269,5 +294,69 @@ impl Repo for DbRepo {
     /// A change in the server's shared write transaction (group commit, [`writer`]).
     async fn write(&self) -> RepoResult<Box<dyn Store>> {
         Ok(Box::new(DbStore::change(self.writer.change().await.map_err(err)?)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::{Connection, Row};
+
+    /// The month dashboard's shape: the pairs of a municipality (a compound CTE) joined to its
+    /// assistants and recipients.
+    const PAIRS: &str = "WITH pairs AS (SELECT assistant_id, recipient_id FROM assignments WHERE tenant_id = 1000
+                          UNION SELECT assistant_id, recipient_id FROM month_reports WHERE tenant_id = 1000 AND month = '2026-10')
+                         SELECT p.assistant_id, a.last_name, r.last_name FROM pairs p
+                         JOIN assistants a ON a.id = p.assistant_id AND a.tenant_id = 1000
+                         JOIN recipients r ON r.id = p.recipient_id AND r.tenant_id = 1000";
+
+    /// How SQLite would run [`PAIRS`] on `c`, after a statement (so `c` has looked at the schema).
+    async fn plan(c: &mut sqlx::SqliteConnection) -> Vec<String> {
+        sqlx::query("SELECT COUNT(*) FROM tenants").fetch_one(&mut *c).await.unwrap();
+        let sql = format!("EXPLAIN QUERY PLAN {PAIRS}");
+        sqlx::raw_sql(&sql).fetch_all(&mut *c).await.unwrap().iter().map(|r| r.get::<String, _>("detail")).collect()
+    }
+
+    /// A server starts on the demo data (statistics for tables of five rows), a municipality of
+    /// 2,000 assistants is loaded beside it and analysed: a connection the pool opened before
+    /// still plans with the five-row numbers until `optimize` runs; after it, every connection
+    /// plans as a new one does.
+    #[tokio::test]
+    async fn every_connection_plans_with_the_statistics_of_the_latest_analyze() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/bita.db", dir.path().display());
+        let pool = connect(&url).await.unwrap();
+        crate::demo::seed(&pool, chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()).await.unwrap();
+        let Pool::Sqlite(p) = &pool else { unreachable!("a sqlite:// address") };
+        let mut seen = None;
+        optimize(p, &mut seen).await.unwrap();
+        let mut old = p.acquire().await.unwrap();
+        let before = plan(&mut old).await;
+
+        let mut load = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        for sql in [
+            "INSERT INTO tenants (id, name, org_number, contact_person, phone) VALUES (1000, 'Lastkommun', '2120001000', 'Lasse Last', '010')",
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 399)
+             INSERT INTO recipients (id, tenant_id, personnummer, first_name, last_name) SELECT 100000 + i, 1000, printf('1950%08d', i), 'B', 'R' || i FROM n",
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 1999)
+             INSERT INTO assistants (id, tenant_id, personnummer, first_name, last_name) SELECT 200000 + i, 1000, printf('1980%08d', i), 'A', 'S' || i FROM n",
+            "INSERT INTO assignments (tenant_id, assistant_id, recipient_id, valid_from) SELECT 1000, id, 100000 + (id % 400), '2024-01-01' FROM assistants WHERE tenant_id = 1000",
+            "ANALYZE",
+        ] {
+            sqlx::query(sql).execute(&mut load).await.unwrap();
+        }
+        let fresh = plan(&mut sqlx::SqliteConnection::connect(&url).await.unwrap()).await;
+        assert_ne!(plan(&mut old).await, fresh, "the earlier connection still plans with the old numbers (the case this is about)");
+        assert_eq!(before, plan(&mut old).await);
+
+        optimize(p, &mut seen).await.unwrap();
+        let fresh = plan(&mut sqlx::SqliteConnection::connect(&url).await.unwrap()).await;
+        assert_eq!(plan(&mut old).await, fresh, "after optimize the earlier connection plans as a new one");
+        assert_ne!(plan(&mut old).await, before);
+        // Nothing changed since: no schema change, the same plans.
+        let version = "PRAGMA schema_version";
+        let v: i64 = sqlx::query_scalar(version).fetch_one(&mut load).await.unwrap();
+        optimize(p, &mut seen).await.unwrap();
+        assert_eq!(sqlx::query_scalar::<_, i64>(version).fetch_one(&mut load).await.unwrap(), v, "statistics unchanged: the schema is left alone");
     }
 }
