@@ -10,6 +10,13 @@ scripts/setup.sh
 export PATH="$PWD/end2end/node_modules/.bin:$PATH"
 
 step() { printf '\n==> %s\n' "$*"; }
+
+step "no private key in the tree"
+# A committed signing key lets anyone forge an archive that passes the check (issue 23).
+if git ls-files 2>/dev/null | grep -E '(\.key$|(^|/)data/)' | grep -v '^export/tests/data/'; then
+  echo "the files above must not be committed: keys and data/ stay on the machine that made them" >&2
+  exit 1
+fi
 step "unit and integration tests (SQLite)"
 cargo test --workspace --exclude bench --locked
 

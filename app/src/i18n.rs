@@ -252,7 +252,7 @@ texts! {
         Activate => "Aktivera inloggningen", "Activate the login";
         AccountExists => "Assistenten har redan en inloggning.", "The assistant already has a login.";
         UsernameInvalid => "Skriv ett användarnamn utan mellanslag, högst 64 tecken.", "Write a username without spaces, at most 64 characters.";
-        UsernameTaken => "Användarnamnet är upptaget. Välj ett annat.", "The username is taken. Choose another.";
+        UsernameTaken => "Det användarnamnet kan inte användas. Välj ett annat.", "That username cannot be used. Choose another.";
         AccountCreated => "Inloggningen är skapad. Lämna över länken nedan; den gäller i 7 dagar och kan användas en gång.", "The login is created. Hand over the link below; it is valid for 7 days and can be used once.";
         InvitationCreated => "En ny länk är skapad; den förra gäller inte längre. Lämna över länken nedan.", "A new link is created; the previous one no longer works. Hand over the link below.";
         InvitationLink => "Inbjudningslänk (visas bara nu):", "Invitation link (shown only now):";
@@ -538,6 +538,8 @@ texts! {
         ImportFieldCount => "Raden har fel antal fält.", "The line has the wrong number of fields.";
         ImportNotCsv => "Filen kunde inte läsas som CSV.", "The file could not be read as CSV.";
         ImportHeader => "Första raden ska ha kolumnnamnen. Saknas eller okänd:", "The first line must hold the column names. Missing or unknown:";
+        ImportStopped => "Importen stannade: registret ändrades medan den pågick, och raden nedan kunde inte sparas. Antal rader som hann importeras:", "The import stopped: the register changed while it ran, and the line below could not be saved. Lines imported before it:";
+        ImportAlreadyTaken => "Importen av den filen pågår redan eller är klar. Se registren.", "The import of that file is already under way or done. See the registers.";
         ImportTooLarge => "Filen är större än 5 MB. Dela upp den.", "The file is larger than 5 MB. Split it.";
         SummaryMonthsNotReady => "tidsredovisningar är inte godkända och attesterade än (se tabellen), och", "time reports are not yet approved and attested (see the table), and";
         SummaryRakningar => "räkningar (3057) är inte signerade.", "claims (3057) are not signed.";
@@ -694,6 +696,15 @@ texts! {
         VerifyMissing => "Saknas i arkivet:", "Missing from the archive:";
         VerifyChanged => "Ändrad (kontrollsumman stämmer inte):", "Changed (checksum does not match):";
         VerifyUnlisted => "Finns inte i manifestet:", "Not in the manifest:";
+        VerifyTooLarge => "Arkivet har fler filer eller packas upp till mer än ett månadsarkiv kan: det är inte ett arkiv från BITA.", "The archive has more files, or unpacks to more, than a month archive can: it is not an archive from BITA.";
+        VerifyMoreProblems => "Fler fel som inte visas:", "More problems not shown:";
+        VerifySignedBy => "Signerat med nyckeln", "Signed with the key";
+        RetiredKeys => "Arkiv från före ett nyckelbyte kontrolleras mot de tidigare nycklarna:", "Archives from before a key change are checked against the earlier keys:";
+        VerifyFileTooLarge => "Filen är större än 256 MB och kan inte vara ett månadsarkiv från BITA.", "The file is larger than 256 MB and cannot be a month archive from BITA.";
+        VerifyBusy => "Många kontrollerar arkiv just nu. Försök igen om en stund.", "Many archives are being checked right now. Try again in a moment.";
+        UploadTooLarge => "Det du skickade är för stort. Välj en mindre fil. Största storlek:", "What you sent is too large. Choose a smaller file. Largest size:";
+        UploadBroken => "Uppladdningen kom inte fram hel. Försök igen.", "The upload did not arrive whole. Try again.";
+        VerifyRetiredKey => "(en tidigare nyckel för den här installationen)", "(an earlier key of this installation)";
         VerifyMunicipality => "Kommun", "Municipality";
         CorrectionTitle => "Rättelse", "Correction";
         CorrectionReason => "Orsak till rättelsen", "Reason for the correction";
@@ -717,6 +728,10 @@ texts! {
         FormNoFile => "Välj blankettens PDF-fil.", "Choose the form's PDF file.";
         FormNotAPdf => "Filen gick inte att öppna som PDF. Ladda ner blanketten från Försäkringskassan igen.", "The file could not be opened as a PDF. Download the form from Försäkringskassan again.";
         FormNoFields => "PDF-filen har inga ifyllbara fält. Välj den ifyllbara blanketten från Försäkringskassan.", "The PDF has no fillable fields. Choose Försäkringskassa's fillable form.";
+        FormHostile => "Filen kan inte vara Försäkringskassans blankett: den har för många sidor eller objekt, packas upp till för mycket eller tog för lång tid att läsa. Ladda ner blanketten från Försäkringskassan igen.", "The file cannot be Försäkringskassan's form: it has too many pages or objects, unpacks to too much or took too long to read. Download the form from Försäkringskassan again.";
+        FormCouldNotCheck => "Blanketten kunde inte kontrolleras just nu (programmet qpdf saknas eller svarar inte). Försök igen senare eller kontakta den som driver BITA.", "The form could not be checked right now (the program qpdf is missing or does not answer). Try again later or contact whoever runs BITA.";
+        FormTooLarge => "Filen är för stor: blanketten får vara högst 20 MB och kartan högst 256 kB.", "The file is too large: the form may be at most 20 MB and the mapping at most 256 kB.";
+        FormBusy => "Många blanketter kontrolleras just nu. Försök igen om en stund.", "Many forms are being checked right now. Try again in a moment.";
         FormBadMapping => "Kartan är inte giltig JSON i BITA:s format (form, fields, rows). Rätta filen eller ladda upp utan karta.", "The mapping is not valid JSON in BITA's format (form, fields, rows). Correct the file or upload without a mapping.";
     }
 }
@@ -749,6 +764,7 @@ impl crate::api::export::VerifyProblem {
             P::Missing(f) => format!("{} {f}", l.t(T::VerifyMissing)),
             P::Changed(f) => format!("{} {f}", l.t(T::VerifyChanged)),
             P::Unlisted(f) => format!("{} {f}", l.t(T::VerifyUnlisted)),
+            P::TooLarge => l.t(T::VerifyTooLarge).to_string(),
         }
     }
 }
@@ -848,6 +864,7 @@ impl Reason for crate::domain::settings::Problem {
             P::RaisedTooHigh => T::ErrRaisedTooHigh,
             P::Samordningsnummer => T::ErrRegSamordningRecipient,
             P::Taken => T::ErrTaken,
+            P::UsernameUnusable => T::UsernameTaken,
             P::Overlaps => T::ErrAbsenceOverlaps,
         })
     }

@@ -89,7 +89,7 @@ test("an administrator exports a month and the archive checks out", async ({ pag
   await axe(page);
   const publicKey = (await page.locator("#public-key").textContent())!.trim();
   expect(publicKey).toMatch(/^[0-9a-f]{64}$/);
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Ladda ner version 1" }).click()]);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Ladda ner version 1" }).click()]);
   const zip = path.join(OUT, "arkiv.zip");
   await download.saveAs(zip);
 

@@ -148,7 +148,7 @@ test("an administrator sets up and runs a month in the browser", async ({ page }
   await page.goto(`/admin?manad=${prev}`);
   await page.getByRole("button", { name: "Attestera alla godkända utan fel" }).click();
   await expect(row.locator(".badge").first()).toHaveText("Attesterad");
-  await expect(row.getByRole("link", { name: "Hämta 3059 (XML)" })).toBeVisible();
+  await expect(row.getByRole("button", { name: "Hämta 3059 (XML)" })).toBeVisible();
   // The provider page, with the seeded amounts.
   await page.goto("/admin/anordnare");
   await expect(page.getByText("332,60 kr")).toBeVisible();

@@ -189,9 +189,11 @@ impl Tidsredovisning {
         t
     }
 
-    /// The document as it is sent: ELT XML in canonical form (C14N 1.0), UTF-8.
-    pub fn to_xml(&self) -> Vec<u8> {
-        let mut w = Xml(String::with_capacity(256 + 160 * self.rader.len()));
+    /// The document as it is sent: ELT XML in canonical form (C14N 1.0), UTF-8. Refused when a
+    /// text in it holds a character XML cannot ([`crate::text::xml_char`]): ill-formed bytes
+    /// are never signed, stored or sent.
+    pub fn to_xml(&self) -> Result<Vec<u8>, IllFormedXml> {
+        let mut w = Xml::with_capacity(256 + 160 * self.rader.len());
         w.0.push_str(&format!("<Tidredovisning xmlns=\"{NAMESPACE}\">"));
         w.leaf("id", &self.id);
         w.leaf("redovisningsmanad", &self.month.to_string());
@@ -235,32 +237,50 @@ impl Tidsredovisning {
         w.opt("datumForUnderskriftAssistent", s.assistent_datum.map(elt::date));
         w.opt("telefonnummerAssistent", s.assistent_telefon.clone());
         w.close("Tidredovisning");
-        w.0.into_bytes()
+        w.finish()
     }
 
     /// Hex SHA-256 of the document as sent (its canonical bytes).
-    pub fn sha256(&self) -> String {
-        sha256_hex(&self.to_xml())
+    pub fn sha256(&self) -> Result<String, IllFormedXml> {
+        Ok(sha256_hex(&self.to_xml()?))
     }
 
     /// The document as it is at attestation: its bytes and hash, to store and export as they
     /// are (a later change of a name or a phone in the register must not change them).
-    pub fn freeze(&self) -> Frozen3059 {
-        let bytes = self.to_xml();
-        Frozen3059 { id: self.id.clone(), sha256: sha256_hex(&bytes), bytes }
+    pub fn freeze(&self) -> Result<Frozen3059, IllFormedXml> {
+        let bytes = self.to_xml()?;
+        Ok(Frozen3059 { id: self.id.clone(), sha256: sha256_hex(&bytes), bytes })
     }
 
     /// What each signer signs: the report id and the hash of its frozen content.
-    pub fn signing_payload(&self) -> String {
-        format!("{}:{}", self.id, self.sha256())
+    pub fn signing_payload(&self) -> Result<String, IllFormedXml> {
+        Ok(format!("{}:{}", self.id, self.sha256()?))
     }
+}
+
+/// A document would not be well-formed XML: the element whose text holds a character XML 1.0
+/// cannot (it came into the register before the edge check refused it).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the text of <{element}> holds a character XML cannot hold")]
+pub struct IllFormedXml {
+    pub element: String,
 }
 
 /// A writer of canonical XML (C14N 1.0) for the subset BITA writes: elements with text, one
 /// namespace declaration on the root, no attributes otherwise, no comments.
-struct Xml(String);
+struct Xml(String, Option<String>);
 
 impl Xml {
+    fn with_capacity(n: usize) -> Self {
+        Xml(String::with_capacity(n), None)
+    }
+    /// The bytes, or the first element whose text XML cannot hold.
+    fn finish(self) -> Result<Vec<u8>, IllFormedXml> {
+        match self.1 {
+            None => Ok(self.0.into_bytes()),
+            Some(element) => Err(IllFormedXml { element }),
+        }
+    }
     fn open(&mut self, name: &str) {
         self.0.push('<');
         self.0.push_str(name);
@@ -284,6 +304,9 @@ impl Xml {
         }
     }
     fn leaf(&mut self, name: &str, text: &str) {
+        if self.1.is_none() && !text.chars().all(crate::text::xml_char) {
+            self.1 = Some(name.to_string());
+        }
         self.open(name);
         self.text(text);
         self.close(name);
@@ -439,8 +462,8 @@ impl Rakning {
 
     /// The räkning's canonical bytes (C14N 1.0, like the 3059): what the signer signs and
     /// what is stored with the signature. Minutes are integers; amounts as written.
-    pub fn to_xml(&self) -> Vec<u8> {
-        let mut w = Xml(String::new());
+    pub fn to_xml(&self) -> Result<Vec<u8>, IllFormedXml> {
+        let mut w = Xml::with_capacity(1024);
         w.open("Rakning");
         w.leaf("ar", &self.month.first_day().format("%Y").to_string());
         w.leaf("manad", &self.month.first_day().format("%m").to_string());
@@ -486,7 +509,7 @@ impl Rakning {
             w.close("kostnader");
         }
         w.close("Rakning");
-        w.0.into_bytes()
+        w.finish()
     }
 }
 
@@ -542,7 +565,7 @@ mod tests {
 
     #[test]
     fn the_report_matches_the_golden_xml() {
-        let xml = String::from_utf8(october().to_xml()).unwrap();
+        let xml = String::from_utf8(october().to_xml().unwrap()).unwrap();
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/tidredovisning_2026-10.xml");
         if std::env::var_os("BITA_UPDATE_GOLDEN").is_some() {
             std::fs::write(path, &xml).unwrap();
@@ -554,7 +577,7 @@ mod tests {
     #[test]
     fn the_xml_has_fk_s_shape() {
         // Issue 7 item 5: the shape of the vendor sample (domain brief §4).
-        let xml = String::from_utf8(october().to_xml()).unwrap();
+        let xml = String::from_utf8(october().to_xml().unwrap()).unwrap();
         assert!(xml.contains("<rapportRad><dag>01</dag><fromTid>0.00</fromTid><tomTid>6.00</tomTid><aktivTid>FALSE</aktivTid><vanteTid>TRUE</vanteTid><beredskapsTid>FALSE</beredskapsTid></rapportRad>"), "{xml}");
         assert!(xml.contains("<fromTid>7.00</fromTid><tomTid>15.30</tomTid><aktivTid>TRUE</aktivTid>"));
         assert!(xml.contains("<dag>31</dag><fromTid>20.00</fromTid><tomTid>24.00</tomTid>"));
@@ -565,13 +588,13 @@ mod tests {
         let (recipient, mut assistant, provider) = fixture();
         assistant.personnummer = crate::Personnummer::parse("197010632391").unwrap();
         let r = Tidsredovisning::build(ID, ReportMonth::parse("2026-10").unwrap(), &recipient, &assistant, &provider, &[]).unwrap();
-        let xml = String::from_utf8(r.to_xml()).unwrap();
+        let xml = String::from_utf8(r.to_xml().unwrap()).unwrap();
         assert!(xml.contains("<assistent><samordningsnummer>197010632391</samordningsnummer><fornamn>"), "{xml}");
         assert_eq!(xml.matches("<personnummer>").count(), 1, "only the recipient's");
         // Another employer: annanArbetsgivare with arbetsgivareNamn.
         assistant.employer = Employer::Other { name: "Assistans & Co AB".into(), organisationsnummer: "5560000001".into() };
         let r = Tidsredovisning::build(ID, ReportMonth::parse("2026-10").unwrap(), &recipient, &assistant, &provider, &[]).unwrap();
-        let xml = String::from_utf8(r.to_xml()).unwrap();
+        let xml = String::from_utf8(r.to_xml().unwrap()).unwrap();
         assert!(xml.contains("<assistentAnstalldAvAnordnare>false</assistentAnstalldAvAnordnare><annanArbetsgivare><arbetsgivareNamn>Assistans &amp; Co AB</arbetsgivareNamn><organisationsnummer>5560000001</organisationsnummer></annanArbetsgivare><assistentEgenForetagare>false</assistentEgenForetagare>"), "{xml}");
     }
 
@@ -628,20 +651,20 @@ mod tests {
         // Issue 7 item 6: our bytes are already W3C C14N 1.0, so sent = canonical = hashed.
         let mut r = october();
         r.person_som_har_assistans.efternamn = "Berg & <Söner> \"O'Hara\"\r\n\ttab".into();
-        let bytes = r.to_xml();
+        let bytes = r.to_xml().unwrap();
         assert_eq!(xmllint_c14n(&bytes), bytes, "C14N of our document is our document");
-        let frozen = r.freeze();
+        let frozen = r.freeze().unwrap();
         assert_eq!(frozen.bytes, bytes);
         assert_eq!(frozen.sha256, sha256_hex(&bytes));
         assert_eq!(frozen.sha256.len(), 64);
-        assert!(r.signing_payload().starts_with("6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f:"));
+        assert!(r.signing_payload().unwrap().starts_with("6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f:"));
         // A later change of a phone in the register gives another document; the frozen one
         // stays what was signed and is what is exported.
         r.anordnare.telefonnummer = "010-999 99 99".into();
-        assert_ne!(r.sha256(), frozen.sha256);
+        assert_ne!(r.sha256().unwrap(), frozen.sha256);
         assert_eq!(sha256_hex(&frozen.bytes), frozen.sha256);
         r.rader.pop();
-        assert_ne!(r.sha256(), frozen.sha256, "any change of content changes the hash");
+        assert_ne!(r.sha256().unwrap(), frozen.sha256, "any change of content changes the hash");
     }
 
     #[test]
@@ -652,7 +675,18 @@ mod tests {
         let mut odd = recipient.clone();
         odd.last_name = "Berg & <Söner>".into();
         let r = Tidsredovisning::build(ID, month, &odd, &assistant, &provider, &[]).unwrap();
-        assert!(String::from_utf8(r.to_xml()).unwrap().contains("Berg &amp; &lt;Söner&gt;"));
+        assert!(String::from_utf8(r.to_xml().unwrap()).unwrap().contains("Berg &amp; &lt;Söner&gt;"));
+    }
+
+    #[test]
+    fn a_name_xml_cannot_hold_is_never_written_into_a_document() {
+        let (recipient, assistant, provider) = fixture();
+        let month = ReportMonth::parse("2026-10").unwrap();
+        let mut odd = assistant.clone();
+        odd.first_name = "Anna\u{FFFF}".into();
+        let r = Tidsredovisning::build(ID, month, &recipient, &odd, &provider, &[]).unwrap();
+        assert_eq!(r.to_xml(), Err(IllFormedXml { element: "fornamn".into() }));
+        assert!(r.freeze().is_err() && r.sha256().is_err(), "nothing ill-formed is frozen or hashed for signing");
     }
 
     #[test]
@@ -669,7 +703,7 @@ mod tests {
         let stay = &r.sjukhusvistelser[0];
         // 24 Oct 22–24 (2 h) and 25 Oct 00–04 (5 real hours) aktiv, 25 Oct 04–08 väntetid, twice.
         assert_eq!((stay.totals.aktiv, stay.totals.vantetid, stay.assistance_given), (Minutes(2 * 420), Minutes(2 * 240), true));
-        let xml = String::from_utf8(r.to_xml()).unwrap();
+        let xml = String::from_utf8(r.to_xml().unwrap()).unwrap();
         assert_eq!(xmllint_c14n(xml.as_bytes()), xml.as_bytes(), "canonical like the 3059");
         assert!(xml.contains("<sjukhusvistelse><from>2026-10-24T00:00</from><tom>2026-10-26T24:00</tom><assistansUtford>true</assistansUtford><aktivTidMinuter>840</aktivTidMinuter>"), "{xml}");
         assert!(xml.contains("<assistansIBarnomsorg>false</assistansIBarnomsorg><assistansISkola>false</assistansISkola>"));

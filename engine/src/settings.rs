@@ -34,8 +34,11 @@ pub enum Problem {
     RaisedTooHigh,
     /// A samordningsnummer where FK needs a personnummer.
     Samordningsnummer,
-    /// The username is taken.
+    /// The same thing exists already (an organisationsnummer).
     Taken,
+    /// A username that cannot be used: taken, here or in another municipality (which is not
+    /// said: usernames are one namespace for the installation).
+    UsernameUnusable,
     /// Another absence of the same kind covers part of the same days.
     Overlaps,
 }
@@ -321,10 +324,15 @@ pub fn email_ok(s: &str) -> bool {
     s.is_empty() || (s.len() <= 254 && !s.contains(char::is_whitespace) && s.split_once('@').is_some_and(|(a, b)| !a.is_empty() && !b.contains('@') && b.contains('.') && !b.starts_with('.') && !b.ends_with('.')))
 }
 
-/// A login name: no spaces or control characters, at most 100 characters.
+/// The longest username: one rule where an account is made and where it logs in.
+pub const MAX_USERNAME: usize = 64;
+
+/// A login name: no spaces or control characters, at most [`MAX_USERNAME`] characters. The
+/// same rule for every way an account is made (the register, a representative, the command
+/// line), so a name that is accepted can always log in.
 pub fn username_ok(s: &str) -> bool {
     let s = s.trim();
-    !s.is_empty() && s.chars().count() <= 100 && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+    !s.is_empty() && s.chars().count() <= MAX_USERNAME && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 impl RepresentativeInput {
@@ -469,5 +477,12 @@ mod tests {
         let fields: Vec<String> = bad.parse(today).unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["capacity", "personnummer", "email", "username"]);
         assert!(email_ok("") && email_ok("a@b.se") && !email_ok("a@b") && !email_ok("a@@b.se"));
+    }
+
+    #[test]
+    fn a_username_is_accepted_only_as_long_as_a_login_takes_it() {
+        assert!(username_ok(&"a".repeat(MAX_USERNAME)));
+        assert!(!username_ok(&"a".repeat(MAX_USERNAME + 1)), "65 characters would be stored but could never log in");
+        assert!(!username_ok("eva ek") && !username_ok("") && !username_ok("eva\u{7}"));
     }
 }

@@ -173,60 +173,144 @@ pub fn seal(files: &[File], municipality: Municipality, month: &str, version: i6
     w.seal(municipality, month, version, key, corrections)
 }
 
+/// The most files an archive may list (a month of 1,000 recipients and 5,000 assistants has
+/// about 12,000).
+pub const MAX_FILES: usize = 100_000;
+/// The largest manifest read (that month's is about 2 MB).
+pub const MAX_MANIFEST: u64 = 16 << 20;
+/// The largest ZIP central directory read into memory: it is read whole before any file.
+pub const MAX_DIRECTORY: u64 = 32 << 20;
+/// The longest path, and the longest other text of a manifest, that a report repeats.
+pub const MAX_PATH: usize = 512;
+/// How many problems a report lists (it says how many more there are).
+pub const MAX_PROBLEMS: usize = 50;
+
 /// Checks an archive: the manifest's signature against `key`, every listed file's presence and
 /// SHA-256, and no file the manifest does not list.
 pub fn verify(zip_bytes: &[u8], key: &VerifyingKey) -> VerifyReport {
-    verify_from(Cursor::new(zip_bytes), key)
+    verify_from(Cursor::new(zip_bytes), std::slice::from_ref(key))
 }
 
-/// [`verify`] of an archive read from a file (an upload is never held in memory whole).
-pub fn verify_from<R: Read + Seek>(reader: R, key: &VerifyingKey) -> VerifyReport {
+/// The central directory's entry count and size from the end-of-central-directory record
+/// (ZIP64's when present), read before the ZIP library reads the directory into memory: an
+/// upload of a few hundred MB could otherwise declare millions of entries.
+/// Hand-written because the `zip` crate reads the whole directory on open and offers no limit.
+fn directory_size<R: Read + Seek>(r: &mut R) -> Option<(u64, u64)> {
+    let len = r.seek(std::io::SeekFrom::End(0)).ok()?;
+    let tail = len.min(22 + 65_535 + 20);
+    r.seek(std::io::SeekFrom::Start(len - tail)).ok()?;
+    let mut buf = vec![0u8; tail as usize];
+    r.read_exact(&mut buf).ok()?;
+    let at = (0..buf.len().saturating_sub(21)).rev().find(|&i| buf[i..i + 4] == [0x50, 0x4b, 0x05, 0x06])?;
+    let u16_at = |i: usize| u16::from_le_bytes([buf[i], buf[i + 1]]) as u64;
+    let u32_at = |i: usize| u32::from_le_bytes([buf[i], buf[i + 1], buf[i + 2], buf[i + 3]]) as u64;
+    let (entries, size) = (u16_at(at + 10), u32_at(at + 12));
+    if entries != 0xFFFF && size != 0xFFFF_FFFF {
+        r.seek(std::io::SeekFrom::Start(0)).ok()?;
+        return Some((entries, size));
+    }
+    // ZIP64: the locator just before the record points at the ZIP64 record.
+    let loc = at.checked_sub(20).filter(|&i| buf[i..i + 4] == [0x50, 0x4b, 0x06, 0x07])?;
+    let record = u64::from_le_bytes(buf[loc + 8..loc + 16].try_into().ok()?);
+    r.seek(std::io::SeekFrom::Start(record)).ok()?;
+    let mut z = [0u8; 56];
+    r.read_exact(&mut z).ok()?;
+    if z[..4] != [0x50, 0x4b, 0x06, 0x06] {
+        return None;
+    }
+    let entries = u64::from_le_bytes(z[32..40].try_into().ok()?);
+    let size = u64::from_le_bytes(z[40..48].try_into().ok()?);
+    r.seek(std::io::SeekFrom::Start(0)).ok()?;
+    Some((entries, size))
+}
+
+/// A report that lists at most [`MAX_PROBLEMS`] problems, each path at most [`MAX_PATH`]
+/// characters, and counts the rest: what an upload can make it say is bounded.
+struct Problems<'a>(&'a mut VerifyReport);
+
+impl Problems<'_> {
+    fn push(&mut self, p: VerifyProblem) {
+        if self.0.problems.len() < MAX_PROBLEMS {
+            self.0.problems.push(p);
+        } else {
+            self.0.more_problems += 1;
+        }
+    }
+}
+
+fn bounded(s: &str) -> String {
+    if s.chars().count() <= MAX_PATH { s.to_string() } else { format!("{}…", s.chars().take(MAX_PATH).collect::<String>()) }
+}
+
+/// Is every text of the manifest within bounds (BITA writes short ones)?
+fn manifest_bounded(m: &Manifest) -> bool {
+    m.files.len() <= MAX_FILES
+        && m.corrections.len() <= MAX_FILES
+        && [&m.format, &m.municipality.name, &m.month, &m.created_at, &m.public_key].iter().all(|s| s.len() <= MAX_PATH)
+        && m.files.iter().all(|e| e.path.len() <= MAX_PATH && e.sha256.len() <= 64)
+}
+
+/// [`verify`] of an archive read from a file (an upload is never held in memory whole),
+/// against every key this installation trusts (the current one and retired ones): the report
+/// says which signed it. Memory is bounded whatever the upload: the central directory, the
+/// manifest and the report are capped, and files are hashed as they are read.
+pub fn verify_from<R: Read + Seek>(mut reader: R, keys: &[VerifyingKey]) -> VerifyReport {
     let mut report = VerifyReport::default();
+    match directory_size(&mut reader) {
+        None => {
+            report.problems.push(VerifyProblem::NotAnArchive);
+            return report;
+        }
+        Some((entries, size)) if entries > MAX_FILES as u64 + 2 || size > MAX_DIRECTORY => {
+            report.problems.push(VerifyProblem::TooLarge);
+            return report;
+        }
+        Some(_) => {}
+    }
     let Ok(mut zip) = ZipArchive::new(reader) else {
         report.problems.push(VerifyProblem::NotAnArchive);
         return report;
     };
     // The manifest and its signature first; then each file is hashed as it is read, never all
     // kept (an archive of a big month unpacks to hundreds of MB).
-    let mut small = |name: &str| -> Option<Vec<u8>> {
+    let mut small = |name: &str, max: u64| -> Option<Result<Vec<u8>, ()>> {
         let mut f = zip.by_name(name).ok()?;
         let mut b = Vec::new();
-        f.by_ref().take(64 << 20).read_to_end(&mut b).ok()?;
-        Some(b)
+        Some(match f.by_ref().take(max + 1).read_to_end(&mut b) {
+            Ok(n) if n as u64 <= max => Ok(b),
+            _ => Err(()),
+        })
     };
-    let Some(manifest_bytes) = small(MANIFEST) else {
-        report.problems.push(VerifyProblem::NoManifest);
-        return report;
+    let manifest_bytes = match small(MANIFEST, MAX_MANIFEST) {
+        None => {
+            report.problems.push(VerifyProblem::NoManifest);
+            return report;
+        }
+        Some(Err(())) => {
+            report.problems.push(VerifyProblem::TooLarge);
+            return report;
+        }
+        Some(Ok(b)) => b,
     };
-    let signature = small(SIGNATURE);
-    let Ok(manifest) = serde_json::from_slice::<Manifest>(&manifest_bytes) else {
-        report.problems.push(VerifyProblem::ManifestUnreadable);
-        return report;
+    let signature = small(SIGNATURE, 1024).and_then(Result::ok);
+    let manifest = match serde_json::from_slice::<Manifest>(&manifest_bytes) {
+        Ok(m) if manifest_bounded(&m) => m,
+        _ => {
+            report.problems.push(VerifyProblem::ManifestUnreadable);
+            return report;
+        }
     };
+    check_signature(&manifest_bytes, signature.as_deref(), keys, &mut report);
     report.municipality = Some(manifest.municipality.name.clone());
     report.month = Some(manifest.month.clone());
     report.created_at = Some(manifest.created_at.clone());
-    match signature {
-        None => report.problems.push(VerifyProblem::NoSignature),
-        Some(sig) => {
-            let valid = std::str::from_utf8(&sig)
-                .ok()
-                .and_then(unhex)
-                .and_then(|b| <[u8; 64]>::try_from(b).ok())
-                .map(|b| Signature::from_bytes(&b))
-                .is_some_and(|s| key.verify(&manifest_bytes, &s).is_ok());
-            if !valid {
-                report.problems.push(VerifyProblem::SignatureInvalid);
-            }
-        }
-    }
     let listed: std::collections::HashMap<&str, &Entry> = manifest.files.iter().map(|e| (e.path.as_str(), e)).collect();
     let mut seen = std::collections::HashSet::new();
     let mut unpacked = 0u64;
     let mut buf = vec![0u8; 64 * 1024];
     for i in 0..zip.len() {
         let Ok(mut f) = zip.by_index(i) else {
-            report.problems.push(VerifyProblem::NotAnArchive);
+            Problems(&mut report).push(VerifyProblem::NotAnArchive);
             return report;
         };
         if f.is_dir() {
@@ -237,7 +321,7 @@ pub fn verify_from<R: Read + Seek>(reader: R, key: &VerifyingKey) -> VerifyRepor
             continue;
         }
         let Some(entry) = listed.get(name.as_str()) else {
-            report.problems.push(VerifyProblem::Unlisted(name));
+            Problems(&mut report).push(VerifyProblem::Unlisted(bounded(&name)));
             continue;
         };
         let mut hasher = sha2::Sha256::new();
@@ -247,13 +331,13 @@ pub fn verify_from<R: Read + Seek>(reader: R, key: &VerifyingKey) -> VerifyRepor
                 Ok(n) => {
                     unpacked += n as u64;
                     if unpacked > MAX_UNPACKED {
-                        report.problems.push(VerifyProblem::NotAnArchive);
+                        Problems(&mut report).push(VerifyProblem::TooLarge);
                         return report;
                     }
                     hasher.update(&buf[..n]);
                 }
                 Err(_) => {
-                    report.problems.push(VerifyProblem::NotAnArchive);
+                    Problems(&mut report).push(VerifyProblem::NotAnArchive);
                     return report;
                 }
             }
@@ -262,17 +346,34 @@ pub fn verify_from<R: Read + Seek>(reader: R, key: &VerifyingKey) -> VerifyRepor
         if sha == entry.sha256 {
             report.files_checked += 1;
         } else {
-            report.problems.push(VerifyProblem::Changed(name.clone()));
+            Problems(&mut report).push(VerifyProblem::Changed(name.clone()));
         }
         seen.insert(name);
     }
     for e in &manifest.files {
         if !seen.contains(&e.path) {
-            report.problems.push(VerifyProblem::Missing(e.path.clone()));
+            Problems(&mut report).push(VerifyProblem::Missing(e.path.clone()));
         }
     }
     report.ok = report.problems.is_empty();
     report
+}
+
+/// Checks the manifest's signature against the trusted keys (the one the manifest names
+/// first) and notes in the report which key signed it.
+fn check_signature(manifest: &[u8], signature: Option<&[u8]>, keys: &[VerifyingKey], report: &mut VerifyReport) {
+    let Some(sig) = signature else {
+        report.problems.push(VerifyProblem::NoSignature);
+        return;
+    };
+    let signature = std::str::from_utf8(sig).ok().and_then(unhex).and_then(|b| <[u8; 64]>::try_from(b).ok()).map(|b| Signature::from_bytes(&b));
+    match signature.and_then(|s| keys.iter().position(|k| k.verify(manifest, &s).is_ok())) {
+        Some(i) => {
+            report.signed_by = Some(hex(keys[i].as_bytes()));
+            report.retired_key = i > 0;
+        }
+        None => report.problems.push(VerifyProblem::SignatureInvalid),
+    }
 }
 
 /// A new random installation key.

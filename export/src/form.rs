@@ -72,7 +72,34 @@ pub struct Mapping {
     pub rows: Option<RowTable>,
 }
 
+/// The most values a mapping may name, its rows expanded (FK's 3059 has a few hundred fields).
+pub const MAX_MAPPED: usize = 5_000;
+/// The longest logical name or field-name ending a mapping may hold.
+pub const MAX_MAPPED_NAME: usize = 300;
+
 impl Mapping {
+    /// A mapping from JSON (an administrator's upload, or as stored), refused when it is not
+    /// one or when it names more than any form has: its rows are expanded only after this.
+    pub fn parse(json: &[u8]) -> Option<Mapping> {
+        let m: Mapping = serde_json::from_slice(json).ok()?;
+        m.within_bounds().then_some(m)
+    }
+
+    /// Is what the mapping would expand to bounded ([`MAX_MAPPED`], [`MAX_MAPPED_NAME`])?
+    pub fn within_bounds(&self) -> bool {
+        let short = |s: &String| s.chars().count() <= MAX_MAPPED_NAME;
+        let rows = match &self.rows {
+            None => 0,
+            Some(t) => {
+                if !t.blocks.iter().all(short) || !t.fields.iter().all(|(k, v)| short(k) && short(v)) {
+                    return false;
+                }
+                t.blocks.len().saturating_mul(t.per_block).saturating_mul(t.fields.len().max(1))
+            }
+        };
+        self.fields.iter().all(|(k, v)| short(k) && short(v)) && self.fields.len().saturating_add(rows) <= MAX_MAPPED && short(&self.form)
+    }
+
     /// Every logical value name and the field-name ending it goes to, rows expanded
     /// (`rad.1.dag` → `raderVanster[0].rad[0].flt_txtDag1[0]`).
     pub fn expanded(&self) -> Vec<(String, String)> {
@@ -107,26 +134,151 @@ fn ends_with_segment(full: &str, end: &str) -> bool {
     full == end || (full.ends_with(end) && full[..full.len() - end.len()].ends_with('.'))
 }
 
-fn run_qpdf(args: &[&str], input: &[u8]) -> Result<Vec<u8>, Error> {
+/// The bounds every run of qpdf and every reading of a form keeps, whatever the file: a form
+/// is a few pages with a few hundred fields, so anything far beyond is refused rather than
+/// worked on.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Wall-clock time for one run of qpdf; it is killed after.
+    pub deadline: std::time::Duration,
+    /// Address space qpdf may use (bytes).
+    pub memory: u64,
+    /// The largest file qpdf may write: an unpacked form, or a flattened month of forms.
+    pub output: u64,
+    pub max_pages: usize,
+    /// Objects in the unpacked file.
+    pub max_objects: usize,
+    /// Nodes of the field tree visited when looking for fields.
+    pub max_field_nodes: usize,
+}
+
+impl Limits {
+    /// For a form uploaded by a person (FK's 3059 is 4 pages, 3057 2; a few thousand objects).
+    pub fn upload() -> Self {
+        Self { deadline: std::time::Duration::from_secs(20), memory: 1 << 30, output: 64 << 20, max_pages: 50, max_objects: 50_000, max_field_nodes: 20_000 }
+    }
+
+    /// For filling a checked form at export (a month of many pages is joined into one file).
+    pub fn export() -> Self {
+        Self { deadline: std::time::Duration::from_secs(120), output: 512 << 20, ..Self::upload() }
+    }
+}
+
+/// Why an uploaded form was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not a PDF qpdf can open (or it needs a password to open).
+    NotAPdf,
+    TooManyPages,
+    /// It unpacks to more than [`Limits::output`].
+    TooLarge,
+    /// More objects or field nodes than any form has (a loop in its field tree, say).
+    TooComplex,
+    /// qpdf took longer than [`Limits::deadline`], or the request was gone.
+    TimedOut,
+    NoFields,
+    /// qpdf could not be run (not installed, no disk): not the file's fault.
+    CouldNotCheck,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Refusal::NotAPdf => "not a PDF that can be opened",
+            Refusal::TooManyPages => "more pages than a form has",
+            Refusal::TooLarge => "unpacks to more than a form can",
+            Refusal::TooComplex => "more objects or fields than a form has",
+            Refusal::TimedOut => "took too long to read",
+            Refusal::NoFields => "no fillable fields",
+            Refusal::CouldNotCheck => "qpdf could not be run",
+        })
+    }
+}
+
+/// How a run of qpdf ended badly.
+enum RunError {
+    Refused(Refusal),
+    Failed(String),
+}
+
+impl From<RunError> for Error {
+    fn from(e: RunError) -> Self {
+        match e {
+            RunError::Refused(r) => Error::Form(r.to_string()),
+            RunError::Failed(m) => Error::Form(m),
+        }
+    }
+}
+
+/// Runs qpdf under `prlimit` (address space, file size, CPU time) with a wall-clock deadline,
+/// killed at once when `cancel` is set (the request that asked for it is gone). Its output
+/// and messages go to files in `dir`, so a chatty qpdf never blocks on a full pipe. Returns
+/// what it printed on standard output. Exit 3 is qpdf's "warnings only" (a damaged but
+/// readable file).
+fn qpdf(args: &[&std::ffi::OsStr], dir: &std::path::Path, limits: &Limits, cancel: Option<&std::sync::atomic::AtomicBool>) -> Result<String, RunError> {
+    use std::os::unix::process::ExitStatusExt;
+    let (out_path, err_path) = (dir.join("qpdf.out"), dir.join("qpdf.err"));
+    let file = |p: &std::path::Path| std::fs::File::create(p).map_err(|e| RunError::Failed(format!("no temporary file: {e}")));
+    let mut child = Command::new("prlimit")
+        .arg(format!("--as={}", limits.memory))
+        .arg(format!("--fsize={}", limits.output))
+        .arg(format!("--cpu={}", limits.deadline.as_secs().max(1)))
+        .arg("--")
+        .arg("qpdf")
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(file(&out_path)?)
+        .stderr(file(&err_path)?)
+        .spawn()
+        .map_err(|e| RunError::Failed(format!("qpdf could not be started ({e}); install Debian's qpdf and util-linux (prlimit) packages")))?;
+    let started = std::time::Instant::now();
+    let mut pause = std::time::Duration::from_millis(1);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) => {}
+            Err(e) => return Err(RunError::Failed(e.to_string())),
+        }
+        let cancelled = cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed));
+        if cancelled || started.elapsed() > limits.deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(RunError::Refused(Refusal::TimedOut));
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(std::time::Duration::from_millis(20));
+    };
+    let said = |p: &std::path::Path| std::fs::read(p).map(|b| String::from_utf8_lossy(&b[..b.len().min(4096)]).trim().to_string()).unwrap_or_default();
+    match (status.code(), status.signal()) {
+        (Some(0 | 3), _) => Ok(said(&out_path)),
+        // Killed for writing past the file-size limit, or for CPU time.
+        (_, Some(25)) => Err(RunError::Refused(Refusal::TooLarge)),
+        (_, Some(24 | 9)) => Err(RunError::Refused(Refusal::TimedOut)),
+        (Some(2), _) if said(&err_path).contains("bad_alloc") => Err(RunError::Refused(Refusal::TooLarge)),
+        (Some(2), _) => Err(RunError::Refused(Refusal::NotAPdf)),
+        _ => Err(RunError::Failed(format!("qpdf: {}", said(&err_path)))),
+    }
+}
+
+/// qpdf from `input` bytes to output bytes, under the export's limits.
+fn qpdf_bytes(args: &[&str], input: &[u8]) -> Result<Vec<u8>, Error> {
     let dir = tempfile::tempdir().map_err(|e| Error::Form(format!("no temporary directory: {e}")))?;
     let (i, o) = (dir.path().join("in.pdf"), dir.path().join("out.pdf"));
     std::fs::write(&i, input).map_err(|e| Error::Form(e.to_string()))?;
-    let out = Command::new("qpdf").args(args).arg(&i).arg(&o).output().map_err(|e| Error::Form(format!("qpdf is not installed ({e}); install Debian's qpdf package")))?;
-    // Exit 3: warnings only (a damaged but readable file).
-    if !matches!(out.status.code(), Some(0) | Some(3)) {
-        return Err(Error::Form(format!("qpdf: {}", String::from_utf8_lossy(&out.stderr).trim())));
-    }
+    let mut all: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    all.extend([i.as_os_str(), o.as_os_str()]);
+    qpdf(&all, dir.path(), &Limits::export(), None)?;
     std::fs::read(&o).map_err(|e| Error::Form(e.to_string()))
 }
 
 /// Removes the owner-password protection FK's forms have (there is no user password).
 pub fn decrypt(pdf: &[u8]) -> Result<Vec<u8>, Error> {
-    run_qpdf(&["--decrypt"], pdf)
+    qpdf_bytes(&["--decrypt"], pdf)
 }
 
 /// Draws the filled values into the pages and removes the fields.
 pub fn flatten(pdf: &[u8]) -> Result<Vec<u8>, Error> {
-    run_qpdf(&["--generate-appearances", "--flatten-annotations=all"], pdf)
+    qpdf_bytes(&["--generate-appearances", "--flatten-annotations=all"], pdf)
 }
 
 /// Several PDFs as one, in order (a month with more rows than one form holds).
@@ -135,38 +287,143 @@ pub fn concat(pdfs: &[Vec<u8>]) -> Result<Vec<u8>, Error> {
         return Ok(pdfs[0].clone());
     }
     let dir = tempfile::tempdir().map_err(|e| Error::Form(e.to_string()))?;
-    let mut args: Vec<String> = vec!["--empty".into(), "--pages".into()];
+    let mut paths = Vec::new();
     for (n, p) in pdfs.iter().enumerate() {
         let path = dir.path().join(format!("{n}.pdf"));
         std::fs::write(&path, p).map_err(|e| Error::Form(e.to_string()))?;
-        args.push(path.display().to_string());
+        paths.push(path);
     }
-    args.push("--".into());
     let out_path = dir.path().join("all.pdf");
-    args.push(out_path.display().to_string());
-    let out = Command::new("qpdf").args(&args).output().map_err(|e| Error::Form(format!("qpdf is not installed ({e})")))?;
-    if !matches!(out.status.code(), Some(0) | Some(3)) {
-        return Err(Error::Form(format!("qpdf: {}", String::from_utf8_lossy(&out.stderr).trim())));
-    }
+    let mut args: Vec<&std::ffi::OsStr> = vec!["--empty".as_ref(), "--pages".as_ref()];
+    args.extend(paths.iter().map(|p| p.as_os_str()));
+    args.extend(["--".as_ref(), out_path.as_os_str()]);
+    qpdf(&args, dir.path(), &Limits::export(), None)?;
     std::fs::read(&out_path).map_err(|e| Error::Form(e.to_string()))
 }
 
-/// Every terminal field of the form's AcroForm: full name and object id.
-fn fields(doc: &Document) -> Result<Vec<(String, ObjectId)>, Error> {
-    let acro = match doc.catalog().map_err(|e| Error::Form(e.to_string()))?.get(b"AcroForm") {
-        Ok(Object::Reference(id)) => doc.get_dictionary(*id).map_err(|e| Error::Form(e.to_string()))?,
+/// A checked upload: the form as it is kept (decrypted, scripts and actions removed,
+/// recompressed) and its fields' full names.
+pub struct Checked {
+    pub pdf: Vec<u8>,
+    pub field_names: Vec<String>,
+}
+
+/// Checks an uploaded form before anything else reads it, and keeps only what a fillable form
+/// needs. qpdf reads it first, under [`Limits`]: the page count, then the whole file decrypted
+/// and unpacked (no object streams, no compression), so its unpacked size is bounded by the
+/// file-size limit; only then does lopdf read it, counting objects; every script and action
+/// (the document's open action, `/AA` additional actions, `/A` actions of annotations,
+/// JavaScript and embedded files in `/Names`, XFA) is removed; the field tree is walked with a
+/// visited set and a node budget; qpdf compresses what is kept. `cancel` stops qpdf at once.
+pub fn check_upload(path: &std::path::Path, limits: &Limits, cancel: &std::sync::atomic::AtomicBool) -> Result<Checked, Refusal> {
+    let refusal = |e: RunError| match e {
+        RunError::Refused(r) => r,
+        RunError::Failed(_) => Refusal::CouldNotCheck,
+    };
+    let dir = tempfile::tempdir().map_err(|_| Refusal::CouldNotCheck)?;
+    let pages = qpdf(&["--show-npages".as_ref(), path.as_os_str()], dir.path(), limits, Some(cancel)).map_err(refusal)?;
+    match pages.trim().parse::<usize>() {
+        Ok(n) if n == 0 => return Err(Refusal::NotAPdf),
+        Ok(n) if n > limits.max_pages => return Err(Refusal::TooManyPages),
+        Ok(_) => {}
+        Err(_) => return Err(Refusal::NotAPdf),
+    }
+    let unpacked = dir.path().join("unpacked.pdf");
+    let args: [&std::ffi::OsStr; 6] = ["--decrypt".as_ref(), "--object-streams=disable".as_ref(), "--stream-data=uncompress".as_ref(), "--decode-level=generalized".as_ref(), path.as_os_str(), unpacked.as_os_str()];
+    qpdf(&args, dir.path(), limits, Some(cancel)).map_err(refusal)?;
+    let bytes = std::fs::read(&unpacked).map_err(|_| Refusal::NotAPdf)?;
+    let mut doc = Document::load_mem(&bytes).map_err(|_| Refusal::NotAPdf)?;
+    drop(bytes);
+    if doc.objects.len() > limits.max_objects {
+        return Err(Refusal::TooComplex);
+    }
+    strip_active_content(&mut doc);
+    let names: Vec<String> = match fields(&doc, limits.max_field_nodes) {
+        Ok(f) => f.into_iter().map(|(n, _)| n).collect(),
+        Err(Walk::TooMany) => return Err(Refusal::TooComplex),
+        Err(Walk::NoForm) => return Err(Refusal::NoFields),
+    };
+    if names.is_empty() {
+        return Err(Refusal::NoFields);
+    }
+    let kept = dir.path().join("kept.pdf");
+    doc.save(&kept).map_err(|_| Refusal::NotAPdf)?;
+    drop(doc);
+    let out = dir.path().join("out.pdf");
+    let args: [&std::ffi::OsStr; 4] = ["--object-streams=generate".as_ref(), "--compress-streams=y".as_ref(), kept.as_os_str(), out.as_os_str()];
+    qpdf(&args, dir.path(), limits, Some(cancel)).map_err(refusal)?;
+    let pdf = std::fs::read(&out).map_err(|_| Refusal::NotAPdf)?;
+    Ok(Checked { pdf, field_names: names })
+}
+
+/// Removes what can act when the form is opened or used: scripts, actions, embedded files and
+/// XFA, wherever they sit (in an object, or in a dictionary or array nested in one). A form
+/// needs none of them to be filled and printed. The walk is a loop over a stack, not recursion:
+/// how deep a file nests cannot overflow it.
+fn strip_active_content(doc: &mut Document) {
+    fn clean(dict: &mut Dictionary) {
+        for key in [&b"OpenAction"[..], b"AA", b"JS", b"JavaScript", b"EmbeddedFiles", b"XFA"] {
+            dict.remove(key);
+        }
+        // An annotation's or a field's action (a link, a button's script or submit).
+        let is_annotation = matches!(dict.get(b"Type"), Ok(Object::Name(n)) if n == b"Annot") || (dict.has(b"Subtype") && dict.has(b"Rect"));
+        if is_annotation || dict.has(b"FT") {
+            dict.remove(b"A");
+        }
+    }
+    for object in doc.objects.values_mut() {
+        let mut stack: Vec<&mut Object> = vec![object];
+        while let Some(o) = stack.pop() {
+            match o {
+                Object::Dictionary(d) => {
+                    clean(d);
+                    stack.extend(d.iter_mut().map(|(_, v)| v));
+                }
+                Object::Stream(s) => {
+                    clean(&mut s.dict);
+                    stack.extend(s.dict.iter_mut().map(|(_, v)| v));
+                }
+                Object::Array(a) => stack.extend(a.iter_mut()),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Why the field tree could not be read.
+#[derive(Debug)]
+enum Walk {
+    /// The PDF has no AcroForm.
+    NoForm,
+    /// More nodes than the budget: a loop in the tree, or no form a person fills.
+    TooMany,
+}
+
+/// Every terminal field of the form's AcroForm: full name and object id. The walk visits each
+/// object once (a field listed as its own kid, or two parents sharing a kid, cannot make it
+/// go round) and at most `budget` nodes.
+fn fields(doc: &Document, budget: usize) -> Result<Vec<(String, ObjectId)>, Walk> {
+    let acro = match doc.catalog().map_err(|_| Walk::NoForm)?.get(b"AcroForm") {
+        Ok(Object::Reference(id)) => doc.get_dictionary(*id).map_err(|_| Walk::NoForm)?,
         Ok(Object::Dictionary(d)) => d,
-        _ => return Err(Error::Form("the PDF has no form fields (no AcroForm); is it FK's fillable form?".into())),
+        _ => return Err(Walk::NoForm),
     };
-    let roots: Vec<ObjectId> = match acro.get(b"Fields") {
-        Ok(Object::Array(a)) => a.iter().filter_map(|o| if let Object::Reference(id) = o { Some(*id) } else { None }).collect(),
-        _ => vec![],
+    let refs = |o: &Object| -> Vec<ObjectId> {
+        match o {
+            Object::Array(a) => a.iter().filter_map(|o| if let Object::Reference(id) = o { Some(*id) } else { None }).collect(),
+            _ => vec![],
+        }
     };
+    let roots = acro.get(b"Fields").map(refs).unwrap_or_default();
     let mut out = Vec::new();
-    let mut stack: Vec<(ObjectId, String, usize)> = roots.into_iter().rev().map(|id| (id, String::new(), 0)).collect();
-    while let Some((id, parent, depth)) = stack.pop() {
-        if depth > 32 {
+    let mut visited = std::collections::HashSet::new();
+    let mut stack: Vec<(ObjectId, String)> = roots.into_iter().rev().map(|id| (id, String::new())).collect();
+    while let Some((id, parent)) = stack.pop() {
+        if !visited.insert(id) {
             continue;
+        }
+        if visited.len() > budget {
+            return Err(Walk::TooMany);
         }
         let Ok(d) = doc.get_dictionary(id) else { continue };
         let name = match d.get(b"T") {
@@ -178,15 +435,15 @@ fn fields(doc: &Document) -> Result<Vec<(String, ObjectId)>, Error> {
             (Some(n), false) => format!("{parent}.{n}"),
             (None, _) => parent.clone(),
         };
-        let kids: Vec<ObjectId> = match d.get(b"Kids") {
-            Ok(Object::Array(a)) => a.iter().filter_map(|o| if let Object::Reference(k) = o { Some(*k) } else { None }).collect(),
-            _ => vec![],
-        };
+        let kids = d.get(b"Kids").map(refs).unwrap_or_default();
+        if kids.len() > budget {
+            return Err(Walk::TooMany);
+        }
         // A field whose kids are only widgets (no names of their own) is terminal.
         let named_kids = kids.iter().any(|k| doc.get_dictionary(*k).is_ok_and(|kd| kd.has(b"T")));
         if named_kids {
             for k in kids.into_iter().rev() {
-                stack.push((k, full.clone(), depth + 1));
+                stack.push((k, full.clone()));
             }
         } else if name.is_some() {
             out.push((full, id));
@@ -217,7 +474,15 @@ fn pdf_text(s: &str) -> Object {
 /// The full names of the form's fields.
 pub fn field_names(pdf: &[u8]) -> Result<Vec<String>, Error> {
     let doc = Document::load_mem(pdf).map_err(|e| Error::Form(format!("not a readable PDF: {e}")))?;
-    Ok(fields(&doc)?.into_iter().map(|(n, _)| n).collect())
+    Ok(form_fields(&doc)?.into_iter().map(|(n, _)| n).collect())
+}
+
+/// [`fields`] under the upload's node budget, as the export's error.
+fn form_fields(doc: &Document) -> Result<Vec<(String, ObjectId)>, Error> {
+    fields(doc, Limits::upload().max_field_nodes).map_err(|e| match e {
+        Walk::NoForm => Error::Form("the PDF has no form fields (no AcroForm); is it FK's fillable form?".into()),
+        Walk::TooMany => Error::Form("the form has more fields than any form a person fills".into()),
+    })
 }
 
 /// A form with its values set (not yet flattened) and what could not be filled.
@@ -259,7 +524,7 @@ fn on_states(doc: &Document, d: &Dictionary) -> Vec<Vec<u8>> {
 /// mapped ending is set (a header repeated on each page takes the same value).
 pub fn fill(blank: &[u8], mapping: &Mapping, values: &BTreeMap<String, String>) -> Result<Filled, Error> {
     let mut doc = Document::load_mem(blank).map_err(|e| Error::Form(format!("not a readable PDF: {e}")))?;
-    let all = fields(&doc)?;
+    let all = form_fields(&doc)?;
     let mut missing = Vec::new();
     let ends: HashMap<String, String> = mapping.expanded().into_iter().collect();
     for (name, value) in values {

@@ -137,7 +137,7 @@ struct Blank<'a> {
 
 fn blank(m: &MonthData, kind: form::FormKind) -> Result<Option<Blank<'_>>, Error> {
     let Some(f) = m.fk_forms.iter().find(|f| f.kind == kind.code()) else { return Ok(None) };
-    let mapping = serde_json::from_str(&f.mapping).map_err(|e| Error::Form(format!("the FK {} mapping is not valid: {e}", kind.code())))?;
+    let mapping = form::Mapping::parse(f.mapping.as_bytes()).ok_or_else(|| Error::Form(format!("the FK {} mapping is not valid", kind.code())))?;
     Ok(Some(Blank { pdf: &f.pdf, mapping }))
 }
 

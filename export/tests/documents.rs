@@ -43,10 +43,10 @@ fn month(extra: usize) -> MonthData {
     let october = ReportMonth::parse("2026-10").unwrap();
     let mut report = Tidsredovisning::build("6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f", october, &recipient, &assistant, &provider, &refs).unwrap();
     report.underskrifter = Underskrifter { anordnare_datum: Some(d("2026-11-04")), anordnare_telefon: Some("010-123 45 00".into()), assistent_datum: Some(d("2026-11-02")), assistent_telefon: Some("070-123 45 67".into()) };
-    let frozen = report.freeze();
+    let frozen = report.freeze().unwrap();
     let parts = report.rader.clone();
     let rakning = Rakning::build(october, &recipient, &provider, &[FrozenParts { assistant_personnummer: assistant.personnummer.full(), parts: &parts }], false, &[]);
-    let claim_xml = rakning.to_xml();
+    let claim_xml = rakning.to_xml().unwrap();
     let claim_sha = app::domain::fk::sha256_hex(&claim_xml);
     let payroll = rows.iter().map(|r| PayrollRow::of(r, (assistant.id, "A-1001", assistant.personnummer.full(), "Anna Andersson"), (1, "Bo Berg"))).collect();
     MonthData {

@@ -36,8 +36,8 @@ impl NewAdmin {
         if a.municipality.is_empty() || a.org_number.is_empty() || a.username.is_empty() {
             return Err(USAGE.into());
         }
-        if a.username.chars().count() > app::api::service::MAX_USERNAME || a.username.chars().any(char::is_whitespace) {
-            return Err("the username must be at most 64 characters without spaces".into());
+        if !app::domain::settings::username_ok(&a.username) {
+            return Err(format!("the username must be at most {} characters without spaces", app::domain::settings::MAX_USERNAME));
         }
         if a.display_name.is_empty() {
             a.display_name = a.username.clone();

@@ -4,14 +4,11 @@
 //! lock), and recorded in the audit log without the password. Password hashing runs on the
 //! blocking pool, at most one per core at a time, so a flood of logins cannot exhaust memory.
 
-use crate::forms::{cx, page_error};
 use crate::AppState;
 use app::api::repo::{AuditEntry, Throttle};
 use app::api::signing::Confirmation;
-use app::api::service::{
-    login_message_cookie, now_unix, random_token, ClientAddr, Cx, MAX_USERNAME, SESSION_CSRF, SESSION_LOGIN_AT, SESSION_SEEN, SESSION_USER,
-};
-use app::i18n::{Locale, T, LANG_COOKIE};
+use app::api::service::{now_unix, random_token, ClientAddr, Cookies, Cx, MAX_USERNAME, SESSION_CSRF, SESSION_EPOCH, SESSION_LOGIN_AT, SESSION_SEEN, SESSION_USER};
+use app::i18n::{Locale, T};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::extract::State;
@@ -83,8 +80,8 @@ pub struct LoginForm {
     password: String,
 }
 
-fn refused(error: T, username: &str) -> Response {
-    ([(header::SET_COOKIE, login_message_cookie(error, username))], Redirect::to("/logga-in")).into_response()
+fn refused(cookies: Cookies, error: T, username: &str) -> Response {
+    ([(header::SET_COOKIE, cookies.login_message(error, username))], Redirect::to("/logga-in")).into_response()
 }
 
 fn internal(e: impl std::fmt::Display) -> Response {
@@ -92,14 +89,57 @@ fn internal(e: impl std::fmt::Display) -> Response {
     StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
-pub async fn login(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, Form(form): Form<LoginForm>) -> Response {
+/// An attempt's place in the throttle, taken before its password is checked.
+enum Reserved {
+    /// A counter is blocked: the attempt was counted as refused, its password never looked at.
+    Blocked,
+    /// The attempt counts as a failure until its password proves right; the counters after it.
+    Counted(Throttle, Throttle),
+}
+
+/// Takes an attempt's place in the throttle, in one write transaction: a blocked counter
+/// refuses it; otherwise it is counted as a failure *before* its password is checked, so
+/// attempts in flight count and a burst sent together gets no more guesses than attempts sent
+/// one after another (the write lock orders them). A right password takes its failure back.
+async fn reserve(state: &AppState, keys: &[(&str, ThrottlePolicy)], now: i64) -> Result<Reserved, app::api::repo::RepoError> {
+    let mut db = state.api.repo.write().await?;
+    let mut counters = Vec::with_capacity(keys.len());
+    for (key, _) in keys {
+        counters.push(fresh(db.throttle(key).await?, now));
+    }
+    let blocked: Vec<&str> = keys.iter().zip(&counters).filter(|(_, t)| t.blocked_until > now).map(|((k, _), _)| *k).collect();
+    if !blocked.is_empty() {
+        for key in blocked {
+            db.note_refused(key, now).await?;
+        }
+        db.finish().await?;
+        return Ok(Reserved::Blocked);
+    }
+    let mut after = Vec::with_capacity(keys.len());
+    for ((key, policy), t) in keys.iter().zip(counters) {
+        let t = policy.fail(t, now);
+        db.set_throttle(key, t, now).await?;
+        after.push(t);
+    }
+    db.finish().await?;
+    let user = after.first().copied().unwrap_or_default();
+    Ok(Reserved::Counted(user, after.get(1).copied().unwrap_or_default()))
+}
+
+/// A counter whose last block ended over a day ago starts again.
+fn fresh(t: Throttle, now: i64) -> Throttle {
+    if now - t.blocked_until > FORGET_AFTER && t.blocked_until > 0 { Throttle::default() } else { t }
+}
+
+pub async fn login(State(state): State<AppState>, client: Option<Extension<ClientAddr>>, session: Session, Form(form): Form<LoginForm>) -> Response {
+    let cookies = state.api.settings.cookies;
     let client = client.map(|c| c.0 .0).unwrap_or_else(|| "unknown".into());
     let username: String = form.username.trim().chars().take(MAX_USERNAME + 1).collect();
     if username.is_empty() || form.password.is_empty() {
-        return refused(T::LoginMissing, &username);
+        return refused(cookies, T::LoginMissing, &username);
     }
     if username.chars().count() > MAX_USERNAME || form.password.len() > 1024 {
-        return refused(T::LoginFailed, "");
+        return refused(cookies, T::LoginFailed, "");
     }
     let user_key = format!("user:{}", username.to_lowercase());
     let client_key = format!("client:{client}");
@@ -113,46 +153,35 @@ pub async fn login(State(state): State<AppState>, session: Session, client: Opti
         subject: "login".into(),
         ..Default::default()
     };
-
-    let (creds, user_t, client_t) = {
-        let mut db = match state.api.repo.read().await {
-            Ok(db) => db,
-            Err(e) => return internal(e),
-        };
-        let creds = match db.credentials(&username).await {
+    let (user_t, client_t) = match reserve(&state, &[(&user_key, PER_USERNAME), (&client_key, PER_CLIENT)], now).await {
+        Err(e) => return internal(e),
+        // Refused without looking at the password: the right one is no better than a wrong one.
+        Ok(Reserved::Blocked) => return refused(cookies, T::LoginThrottled, &username),
+        Ok(Reserved::Counted(u, c)) => (u, c),
+    };
+    let creds = match state.api.repo.read().await {
+        Ok(mut db) => match db.credentials(&username).await {
             Ok(c) => c,
             Err(e) => return internal(e),
-        };
-        match (db.throttle(&user_key).await, db.throttle(&client_key).await) {
-            (Ok(u), Ok(c)) => (creds, u, c),
-            (Err(e), _) | (_, Err(e)) => return internal(e),
-        }
+        },
+        Err(e) => return internal(e),
     };
     let tenant = creds.as_ref().map(|c| c.tenant_id);
     let user_id = creds.as_ref().map(|c| c.user_id);
-    if user_t.blocked_until > now || client_t.blocked_until > now {
-        // Refused without looking at the password: the right one is no better than a wrong one.
-        if let Err(e) = write_audit(&state, audit("login.throttled", tenant, user_id)).await {
-            return internal(e);
-        }
-        return refused(T::LoginThrottled, &username);
-    }
     let hash = creds.as_ref().map(|c| c.password_hash.clone()).unwrap_or_else(|| DUMMY_HASH.clone());
     let ok = verify_password(form.password, hash).await && creds.is_some();
-    let fresh = |t: Throttle| if now - t.blocked_until > FORGET_AFTER && t.blocked_until > 0 { Throttle::default() } else { t };
 
     let result: Result<(), app::api::repo::RepoError> = async {
         let mut db = state.api.repo.write().await?;
         if ok {
+            // The reservation is taken back: the user's failures are forgotten, the address's
+            // count goes back to what it was before this attempt.
             db.clear_throttle(&user_key).await?;
+            let c = db.throttle(&client_key).await?;
+            db.set_throttle(&client_key, Throttle { failures: (c.failures - 1).max(0), blocked_until: c.blocked_until.min(client_t.blocked_until) }, now).await?;
             db.audit(&audit("login", tenant, user_id)).await?;
         } else {
-            // Re-read inside the transaction: concurrent failures all count.
-            let u = PER_USERNAME.fail(fresh(db.throttle(&user_key).await?), now);
-            let c = PER_CLIENT.fail(fresh(db.throttle(&client_key).await?), now);
-            db.set_throttle(&user_key, u, now).await?;
-            db.set_throttle(&client_key, c, now).await?;
-            db.audit(&audit(if u.failures >= PER_USERNAME.lock_at { "login.locked" } else { "login.failed" }, tenant, user_id)).await?;
+            db.audit(&audit(if user_t.failures >= PER_USERNAME.lock_at { "login.locked" } else { "login.failed" }, tenant, user_id)).await?;
         }
         db.finish().await
     }
@@ -160,9 +189,9 @@ pub async fn login(State(state): State<AppState>, session: Session, client: Opti
     if let Err(e) = result {
         return internal(e);
     }
-    let Some(user_id) = user_id.filter(|_| ok) else {
+    let (Some(user_id), Some(creds)) = (user_id.filter(|_| ok), creds) else {
         tracing::info!("login failed");
-        return refused(T::LoginFailed, &username);
+        return refused(cookies, T::LoginFailed, &username);
     };
     // A new session id at login defeats session fixation.
     if let Err(e) = session.cycle_id().await {
@@ -173,6 +202,7 @@ pub async fn login(State(state): State<AppState>, session: Session, client: Opti
         session.insert(SESSION_CSRF, random_token()).await,
         session.insert(SESSION_LOGIN_AT, now).await,
         session.insert(SESSION_SEEN, now).await,
+        session.insert(SESSION_EPOCH, creds.session_epoch).await,
     ] {
         if let Err(e) = r {
             return internal(e);
@@ -186,9 +216,9 @@ pub async fn login(State(state): State<AppState>, session: Session, client: Opti
     Redirect::to(start).into_response()
 }
 
-/// Checks the caller's password again before a signature. A wrong one counts toward the same
-/// per-username throttle as a failed login and is recorded (never the password); nothing
-/// else happens.
+/// Checks the caller's password again before a signature. It takes its place in the same
+/// per-username throttle as a login first (a wrong one counts; a burst gets no more guesses),
+/// and a wrong one is recorded (never the password); nothing else happens.
 pub async fn confirm_password(state: &AppState, cx: &Cx, password: &str) -> Result<Confirmation, Response> {
     let Some(c) = cx.caller.as_ref() else { return Ok(Confirmation::Missing) };
     if password.is_empty() {
@@ -202,26 +232,46 @@ pub async fn confirm_password(state: &AppState, cx: &Cx, password: &str) -> Resu
     let key = format!("user:{}", username.to_lowercase());
     let now = now_unix();
     let audit = |action: &'static str| AuditEntry { action, subject: "signature.confirm".into(), ..cx.audit_entry(action, String::new()) };
-    let throttle = async { state.api.repo.read().await?.throttle(&key).await };
-    if throttle.await.map_err(internal)?.blocked_until > now {
-        write_audit(state, audit("confirm.throttled")).await.map_err(internal)?;
-        return Ok(Confirmation::Throttled);
-    }
+    let counted = match reserve(state, &[(&key, PER_USERNAME)], now).await.map_err(internal)? {
+        Reserved::Blocked => return Ok(Confirmation::Throttled),
+        Reserved::Counted(u, _) => u,
+    };
     if verify_password(password.to_string(), hash).await {
+        let result: Result<(), app::api::repo::RepoError> = async {
+            let mut db = state.api.repo.write().await?;
+            db.clear_throttle(&key).await?;
+            db.finish().await
+        }
+        .await;
+        result.map_err(internal)?;
         return Ok(Confirmation::Confirmed);
     }
-    let result: Result<(), app::api::repo::RepoError> = async {
-        let mut db = state.api.repo.write().await?;
-        let t = db.throttle(&key).await?;
-        let fresh = if now - t.blocked_until > FORGET_AFTER && t.blocked_until > 0 { Throttle::default() } else { t };
-        let u = PER_USERNAME.fail(fresh, now);
-        db.set_throttle(&key, u, now).await?;
-        db.audit(&audit(if u.failures >= PER_USERNAME.lock_at { "confirm.locked" } else { "confirm.failed" })).await?;
-        db.finish().await
-    }
-    .await;
-    result.map_err(internal)?;
+    write_audit(state, audit(if counted.failures >= PER_USERNAME.lock_at { "confirm.locked" } else { "confirm.failed" })).await.map_err(internal)?;
     Ok(Confirmation::WrongPassword)
+}
+
+/// Writes one audit entry per counter with attempts refused while it was blocked ("login.
+/// throttled": how many, since when), instead of one entry per attempt: an anonymous burst
+/// cannot grow the append-only log. Runs every 15 minutes.
+pub async fn summarise_refused(repo: &dyn app::api::repo::Repo) -> Result<usize, app::api::repo::RepoError> {
+    let pending = repo.read().await?.refused_attempts().await?;
+    for (key, n, since) in &pending {
+        let mut db = repo.write().await?;
+        let (tenant, user, actor, client) = match key.split_once(':') {
+            Some(("user", name)) => {
+                let who = db.login_user(name).await?;
+                (who.map(|w| w.0), who.map(|w| w.1), Some(name.to_string()), None)
+            }
+            Some(("client", addr)) => (None, None, None, Some(addr.to_string())),
+            _ => (None, None, None, None),
+        };
+        let since = chrono::DateTime::from_timestamp(*since, 0).map(|t| t.to_rfc3339()).unwrap_or_default();
+        let after = serde_json::json!({ "refused": n, "since": since, "counter": key.split(':').next().unwrap_or_default() }).to_string();
+        db.audit(&AuditEntry { tenant, user, actor, client, action: "login.throttled", subject: "login".into(), after: Some(after), ..Default::default() }).await?;
+        db.summarised(key, *n).await?;
+        db.finish().await?;
+    }
+    Ok(pending.len())
 }
 
 async fn write_audit(state: &AppState, entry: AuditEntry) -> Result<(), app::api::repo::RepoError> {
@@ -230,17 +280,13 @@ async fn write_audit(state: &AppState, entry: AuditEntry) -> Result<(), app::api
     db.finish().await
 }
 
-pub async fn logout(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>) -> Response {
-    let cx: Cx = match cx(&state, session.clone(), client).await {
-        Ok(cx) => cx,
-        Err(r) => return r,
-    };
+pub async fn logout(State(state): State<AppState>, cx: Cx) -> Response {
     if cx.caller.is_some() {
         if let Err(e) = write_audit(&state, cx.audit_entry("logout", "session".into())).await {
-            return page_error(app::api::service::internal(e));
+            return app::api::service::internal(e).into_response();
         }
     }
-    let _ = session.flush().await;
+    let _ = cx.session.flush().await;
     Redirect::to("/logga-in").into_response()
 }
 
@@ -258,12 +304,13 @@ pub struct InvitationForm {
 /// not replaced, under 7 days old), and the password long and uncommon. Using the link and
 /// setting the password are one transaction with its audit entry; a link works once.
 pub async fn accept_invitation(State(state): State<AppState>, client: Option<Extension<ClientAddr>>, Form(form): Form<InvitationForm>) -> Response {
-    use app::api::service::{invite_message_cookie, is_token};
+    use app::api::service::is_token;
     use app::domain::password::{check_new_password, PasswordError};
+    let cookies = state.api.settings.cookies;
     let code = form.kod.trim().to_string();
     let back = |t: T| {
         let to = if is_token(&code) { format!("/inbjudan?kod={code}") } else { "/inbjudan".into() };
-        ([(header::SET_COOKIE, invite_message_cookie(t))], Redirect::to(&to)).into_response()
+        ([(header::SET_COOKIE, cookies.invite_message(t))], Redirect::to(&to)).into_response()
     };
     if !is_token(&code) || form.password.len() > 1024 {
         return back(T::InviteInvalid);
@@ -306,7 +353,7 @@ pub async fn accept_invitation(State(state): State<AppState>, client: Option<Ext
     }
     .await;
     match result {
-        Ok(true) => ([(header::SET_COOKIE, login_message_cookie(T::PasswordSet, &username))], Redirect::to("/logga-in")).into_response(),
+        Ok(true) => ([(header::SET_COOKIE, cookies.login_message(T::PasswordSet, &username))], Redirect::to("/logga-in")).into_response(),
         Ok(false) => back(T::InviteInvalid),
         Err(e) => internal(e),
     }
@@ -319,7 +366,7 @@ pub struct LanguageForm {
 }
 
 /// Sets the language cookie and goes back to the page the user came from (same site only).
-pub async fn set_language(headers: HeaderMap, Form(form): Form<LanguageForm>) -> Response {
+pub async fn set_language(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<LanguageForm>) -> Response {
     let locale = Locale::from_code(&form.lang).unwrap_or_default();
     let back = headers
         .get(header::REFERER)
@@ -328,7 +375,7 @@ pub async fn set_language(headers: HeaderMap, Form(form): Form<LanguageForm>) ->
         .and_then(|u| u.path_and_query().map(|p| p.as_str().to_string()))
         .filter(|p| p.starts_with('/') && !p.starts_with("//"))
         .unwrap_or_else(|| "/".into());
-    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.code());
+    let cookie = state.api.settings.cookies.language(locale);
     ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
 }
 

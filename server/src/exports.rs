@@ -2,27 +2,47 @@
 //! the archive stored and the month locked), archive downloads, and the public check of an
 //! uploaded archive.
 
-use crate::forms::{cx, page_error};
+use crate::guard::message_page;
+use crate::upload::{self, UploadError};
 use crate::AppState;
-use app::api::exporting::{self, Sealed};
-use app::api::service::ClientAddr;
 use app::api::changes::idempotency_key;
-use app::api::Flash;
-use axum::body::Bytes;
-use axum::extract::{Multipart, Query, State};
-use axum::http::{header, StatusCode};
+use app::api::export::VerifyResult;
+use app::api::exporting::{self, Sealed};
+use app::api::service::{Cx, RequestFlash};
+use app::i18n::T;
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Extension;
+use leptos::prelude::provide_context;
 use serde::Deserialize;
-use tower_sessions::Session;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
+use tokio::sync::Semaphore;
 
 pub const EXPORT_PATH: &str = "/admin/export";
 pub const VERIFY_PATH: &str = "/verifiera";
-/// The largest archive the public check accepts.
+/// The largest archive the public check accepts (a month of 150,000 rows is 222 MB).
 pub const VERIFY_LIMIT: usize = 256 * 1024 * 1024;
 pub const FORM_PATH: &str = "/admin/export/blankett";
 /// FK's forms are a few hundred kB; a mapping file a few kB.
-pub const FORM_LIMIT: usize = 20 * 1024 * 1024;
+pub const FORM_PDF_LIMIT: u64 = 20 * 1024 * 1024;
+pub const MAPPING_LIMIT: u64 = 256 * 1024;
+pub const FORM_UPLOAD_LIMIT: usize = (FORM_PDF_LIMIT + MAPPING_LIMIT) as usize + 64 * 1024;
+
+/// Archive checks at a time on this server: each holds a ZIP's directory and manifest (tens
+/// of MB at most, `export::archive`), so memory stays bounded however many arrive at once.
+static VERIFY_SLOTS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(2));
+/// FK form checks at a time: each runs qpdf (up to 1 GiB of address space) and lopdf.
+static FORM_SLOTS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(2));
+/// How long a check waits for a free slot before it says "try again".
+const SLOT_WAIT: Duration = Duration::from_secs(10);
+
+/// A request's multipart body (the guard has decided who may send it and capped it).
+async fn multipart(state: &AppState, req: Request) -> Result<Multipart, Response> {
+    Multipart::from_request(req, state).await.map_err(|_| (StatusCode::BAD_REQUEST, "multipart").into_response())
+}
 
 #[derive(Deserialize)]
 pub struct ExportForm {
@@ -35,17 +55,13 @@ pub struct ExportForm {
 /// Exports a month: refused with the reasons when preflight fails; otherwise every document is
 /// made from the frozen content off the async threads, then the archive is stored and the
 /// month locked in one transaction.
-pub async fn export_month(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    let cx = match cx(&state, session, client).await {
-        Ok(cx) => cx,
-        Err(r) => return r,
-    };
+pub async fn export_month(State(state): State<AppState>, cx: Cx, body: Bytes) -> Response {
     let Ok(f) = serde_urlencoded::from_bytes::<ExportForm>(&body) else {
         return (StatusCode::BAD_REQUEST, "bad form").into_response();
     };
     let key = idempotency_key(&f.idem);
     let data = match exporting::prepare(&cx, &f.manad, key).await {
-        Err(e) => return page_error(e),
+        Err(e) => return e.into_response(),
         Ok(Err(outcome)) => {
             cx.set_flash(outcome.flash).await;
             return Redirect::to(&outcome.to).into_response();
@@ -73,7 +89,7 @@ pub async fn export_month(State(state): State<AppState>, session: Session, clien
     tracing::info!(files = built.files, bytes = built.zip.len(), ms = started.elapsed().as_millis() as u64, "month archive made");
     let sealed = Sealed { sha256: built.sha256, manifest_sha256: built.manifest_sha256, files: built.files, corrections: built.corrections, zip: built.zip };
     match exporting::record(&cx, &data, &sealed, key).await {
-        Err(e) => page_error(e),
+        Err(e) => e.into_response(),
         Ok(o) => {
             cx.set_flash(o.flash).await;
             Redirect::to(&o.to).into_response()
@@ -86,17 +102,17 @@ pub struct ArchiveQuery {
     id: Option<String>,
 }
 
-/// An archive of the caller's own municipality, byte for byte as stored.
-pub async fn download_archive(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, Query(q): Query<ArchiveQuery>) -> Response {
-    let cx = match cx(&state, session, client).await {
-        Ok(cx) => cx,
-        Err(r) => return r,
+/// An archive of the caller's own municipality, byte for byte as stored. A post with the CSRF
+/// token, like every download the audit log records.
+pub async fn download_archive(cx: Cx, body: Bytes) -> Response {
+    let Ok(q) = serde_urlencoded::from_bytes::<ArchiveQuery>(&body) else {
+        return (StatusCode::BAD_REQUEST, "bad form").into_response();
     };
     let Some(id) = q.id.as_deref().and_then(|s| s.trim().parse::<i64>().ok()) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     match exporting::archive(&cx, id).await {
-        Err(e) => page_error(e),
+        Err(e) => e.into_response(),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Ok(Some((month, version, zip))) => (
             [
@@ -109,112 +125,127 @@ pub async fn download_archive(State(state): State<AppState>, session: Session, c
     }
 }
 
-/// Checks an uploaded archive against this installation's key. Changes nothing and keeps
-/// nothing but the result, shown on the next page view.
-pub async fn verify_upload(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, mut multipart: Multipart) -> Response {
-    let cx = match cx(&state, session, client).await {
-        Ok(cx) => cx,
+/// Checks an uploaded archive against this installation's keys (the current one and those
+/// retired before it). Open to anyone, and changes and keeps nothing: the upload streams to a
+/// temporary file (deleted with it), at most two checks run at once, and the result is
+/// rendered in the answer to the upload, never stored in a session.
+pub async fn verify_upload(State(state): State<AppState>, req: Request) -> Response {
+    let Ok(Ok(_slot)) = tokio::time::timeout(SLOT_WAIT, VERIFY_SLOTS.acquire()).await else {
+        return message_page(StatusCode::SERVICE_UNAVAILABLE, req.headers(), crate::guard::locale(req.headers()).t(T::VerifyBusy));
+    };
+    let (parts, body) = req.into_parts();
+    let multipart = match multipart(&state, Request::from_parts(parts.clone(), body)).await {
+        Ok(m) => m,
         Err(r) => return r,
     };
-    // The upload goes to a temporary file chunk by chunk: an archive is hundreds of MB.
-    let Ok(file) = tempfile::tempfile() else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
-    let mut file = tokio::fs::File::from_std(file);
-    let mut size = 0usize;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(mut field)) => {
-                let is_archive = field.name() == Some("arkiv");
-                loop {
-                    match field.chunk().await {
-                        Ok(Some(chunk)) if is_archive => {
-                            size += chunk.len();
-                            if tokio::io::AsyncWriteExt::write_all(&mut file, &chunk).await.is_err() {
-                                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-                            }
-                        }
-                        Ok(Some(_)) => {}
-                        Ok(None) => break,
-                        Err(e) => return (e.status(), "upload").into_response(),
-                    }
+    let result = match upload::read(multipart, &[("arkiv", VERIFY_LIMIT as u64)]).await {
+        Err(UploadError::TooLarge { .. }) => VerifyResult::Refused(T::VerifyFileTooLarge),
+        Err(UploadError::Malformed) => VerifyResult::Refused(T::UploadBroken),
+        Err(UploadError::Disk) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Ok(upload) => match upload.files.get("arkiv").filter(|p| p.len > 0).map(|p| p.file.reopen()) {
+            None => VerifyResult::Refused(T::VerifyNoFile),
+            Some(Err(_)) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            Some(Ok(file)) => {
+                let keys = state.trusted_keys.all();
+                match tokio::task::spawn_blocking(move || export::archive::verify_from(std::io::BufReader::new(file), &keys)).await {
+                    Ok(report) => VerifyResult::Checked(report),
+                    Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
                 }
             }
-            Ok(None) => break,
-            Err(e) => return (e.status(), "upload").into_response(),
-        }
-    }
-    let flash = if size == 0 {
-        Flash { error: Some(app::i18n::T::VerifyNoFile), ..Default::default() }
-    } else {
-        let key = state.archive_key.verifying_key();
-        if tokio::io::AsyncWriteExt::flush(&mut file).await.is_err() {
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-        let file = file.into_std().await;
-        match tokio::task::spawn_blocking(move || export::archive::verify_from(std::io::BufReader::new(file), &key)).await {
-            Ok(report) => Flash { verify: Some(report), ..Default::default() },
-            Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-        }
+        },
     };
-    cx.set_flash(flash).await;
-    Redirect::to(VERIFY_PATH).into_response()
+    // The check's page, rendered for this answer with the result in its context.
+    let mut parts = parts;
+    parts.method = Method::GET;
+    let (api, options) = (state.api.clone(), state.leptos_options.clone());
+    let render = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(api.clone());
+            provide_context(RequestFlash::default());
+            provide_context(result.clone());
+        },
+        move || app::ui::shell(options.clone()),
+    );
+    render(Request::from_parts(parts, Body::empty())).await
 }
 
-/// Decrypts an uploaded blank form and checks its fields against the mapping.
-pub fn check_form(kind: &str, pdf: &[u8], mapping: &[u8]) -> Result<app::api::export::CheckedForm, app::i18n::T> {
-    use app::i18n::T;
-    use export::form::{FormKind, Mapping};
-    let form = FormKind::from_code(kind).ok_or(T::NotAllowed)?;
-    if pdf.is_empty() {
-        return Err(T::FormNoFile);
+/// Sets its flag when dropped: the request that started a form check is gone (answered,
+/// timed out, or the client left), so qpdf is killed at once.
+struct Cancel(Arc<AtomicBool>);
+
+impl Drop for Cancel {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
     }
-    let mapping: Mapping = if mapping.is_empty() { form.default_mapping() } else { serde_json::from_slice(mapping).map_err(|_| T::FormBadMapping)? };
-    let pdf = export::form::decrypt(pdf).map_err(|e| {
-        tracing::warn!(error = %e, "an uploaded FK form could not be opened");
-        T::FormNotAPdf
+}
+
+/// Checks an uploaded blank form (qpdf first, under limits; scripts and actions removed; its
+/// fields read with a budget) against the mapping (BITA's own, or the uploaded one within
+/// bounds). Runs on its own thread with a large stack, so no input can overflow it.
+fn check_form(kind: &str, pdf: &std::path::Path, mapping: &[u8], cancel: &AtomicBool) -> Result<app::api::export::CheckedForm, T> {
+    use export::form::{FormKind, Limits, Mapping, Refusal};
+    let form = FormKind::from_code(kind).ok_or(T::NotAllowed)?;
+    let mapping = if mapping.is_empty() { form.default_mapping() } else { Mapping::parse(mapping).ok_or(T::FormBadMapping)? };
+    let checked = export::form::check_upload(pdf, &Limits::upload(), cancel).map_err(|r| {
+        tracing::warn!(refused = %r, "an uploaded FK form was refused");
+        match r {
+            Refusal::NotAPdf => T::FormNotAPdf,
+            Refusal::NoFields => T::FormNoFields,
+            Refusal::TooManyPages | Refusal::TooLarge | Refusal::TooComplex | Refusal::TimedOut => T::FormHostile,
+            Refusal::CouldNotCheck => T::FormCouldNotCheck,
+        }
     })?;
-    let names = export::form::field_names(&pdf).map_err(|_| T::FormNoFields)?;
-    let missing = mapping.missing_in(&names).into_iter().map(|(k, f)| format!("{k} → {f}")).collect();
+    let missing = mapping.missing_in(&checked.field_names).into_iter().map(|(k, f)| format!("{k} → {f}")).collect();
     let mapping = serde_json::to_string_pretty(&mapping).map_err(|_| T::FormBadMapping)?;
-    Ok(app::api::export::CheckedForm { kind: form.code().to_string(), pdf, mapping, fields: names.len() as i64, missing })
+    Ok(app::api::export::CheckedForm { kind: form.code().to_string(), pdf: checked.pdf, mapping, fields: checked.field_names.len() as i64, missing })
 }
 
 /// An administrator uploads FK's blank fillable form (3059 or 3057), optionally with a mapping
-/// of its fields (JSON; BITA's own otherwise). The form is decrypted and its fields checked
-/// against the mapping at once: what the mapping names and the form lacks is shown.
-pub async fn upload_form(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, mut multipart: Multipart) -> Response {
-    let cx = match cx(&state, session, client).await {
-        Ok(cx) => cx,
+/// of its fields (JSON; BITA's own otherwise). The guard has checked the role and the token
+/// before the body was read; the files stream to temporary files; the form is checked at once,
+/// and what the mapping names and the form lacks is shown.
+pub async fn upload_form(State(state): State<AppState>, cx: Cx, req: Request) -> Response {
+    let multipart = match multipart(&state, req).await {
+        Ok(m) => m,
         Err(r) => return r,
     };
-    let (mut csrf, mut kind, mut month, mut pdf, mut mapping) = (String::new(), String::new(), String::new(), Vec::new(), Vec::new());
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or_default().to_string();
-                let Ok(data) = field.bytes().await else { return (StatusCode::BAD_REQUEST, "upload").into_response() };
-                match name.as_str() {
-                    "csrf" => csrf = String::from_utf8_lossy(&data).into_owned(),
-                    "typ" => kind = String::from_utf8_lossy(&data).into_owned(),
-                    "manad" => month = String::from_utf8_lossy(&data).into_owned(),
-                    "fil" => pdf = data.to_vec(),
-                    "karta" => mapping = data.to_vec(),
-                    _ => {}
-                }
-            }
-            Ok(None) => break,
-            Err(_) => return (StatusCode::BAD_REQUEST, "upload").into_response(),
-        }
-    }
-    if cx.csrf.as_deref() != Some(csrf.as_str()) {
-        return (StatusCode::FORBIDDEN, "csrf").into_response();
-    }
-    let checked = tokio::task::spawn_blocking(move || check_form(&kind, &pdf, &mapping)).await;
-    let outcome = match checked {
-        Ok(result) => exporting::save_form(&cx, &month, result).await,
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    let upload = match upload::read(multipart, &[("fil", FORM_PDF_LIMIT), ("karta", MAPPING_LIMIT)]).await {
+        Ok(u) => u,
+        Err(UploadError::TooLarge { .. }) => return refused(&cx, "", T::FormTooLarge).await,
+        Err(UploadError::Malformed) => return refused(&cx, "", T::UploadBroken).await,
+        Err(UploadError::Disk) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
+    let month = upload.field("manad").to_string();
+    let (Some(pdf), mapping) = (upload.files.get("fil").filter(|p| p.len > 0), upload.files.get("karta")) else {
+        return refused(&cx, &month, T::FormNoFile).await;
+    };
+    let Ok(mapping) = mapping.map(|m| m.bytes()).transpose() else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
+    let Ok(Ok(_slot)) = tokio::time::timeout(SLOT_WAIT, FORM_SLOTS.acquire()).await else {
+        return refused(&cx, &month, T::FormBusy).await;
+    };
+    let (kind, path) = (upload.field("typ").to_string(), pdf.file.path().to_path_buf());
+    let flag = Arc::new(AtomicBool::new(false));
+    let _cancel = Cancel(flag.clone());
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let spawned = std::thread::Builder::new().name("fk-form-check".into()).stack_size(64 << 20).spawn(move || {
+        let _ = tx.send(check_form(&kind, &path, &mapping.unwrap_or_default(), &flag));
+    });
+    if spawned.is_err() {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    let Ok(checked) = rx.await else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
+    drop(upload);
+    answer(exporting::save_form(&cx, &month, checked).await, &cx).await
+}
+
+/// The export page again, saying why the upload was not taken.
+async fn refused(cx: &Cx, month: &str, t: T) -> Response {
+    answer(exporting::save_form(cx, month, Err(t)).await, cx).await
+}
+
+async fn answer(outcome: Result<app::api::Outcome, app::api::PageError>, cx: &Cx) -> Response {
     match outcome {
-        Err(e) => page_error(e),
+        Err(e) => e.into_response(),
         Ok(o) => {
             cx.set_flash(o.flash).await;
             Redirect::to(&o.to).into_response()

@@ -1,35 +1,21 @@
-//! Form posts of the pages (post/redirect/get). Each handler resolves the caller, hands the
-//! typed values and the form's idempotency key to `app::api::changes` (where the change, its
-//! checks and its audit entry are one transaction), keeps what the next page should say in the
-//! session, and redirects. The CSRF token was already checked by [`crate::guard`].
+//! Form posts of the pages (post/redirect/get). Each handler takes the caller's context (the
+//! guard resolved it and checked the route's role and the CSRF token before the body was
+//! read), hands the typed values and the form's idempotency key to `app::api::changes` (where
+//! the change, its checks and its audit entry are one transaction), keeps what the next page
+//! should say in the session, and redirects.
 
 use crate::AppState;
 use app::api::changes::{self, idempotency_key};
-use app::api::service::{self, ClientAddr, Cx};
+use app::api::service::{self, Cx};
 use app::api::{Outcome, PageError};
 use app::domain::{ReportMonth, RowInput};
 use app::i18n::{Locale, Message, T};
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Extension;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use tower_sessions::Session;
-
-pub fn page_error(e: PageError) -> Response {
-    match e {
-        PageError::LoggedOut => Redirect::to("/logga-in").into_response(),
-        PageError::Forbidden => StatusCode::FORBIDDEN.into_response(),
-        PageError::NotFound => StatusCode::NOT_FOUND.into_response(),
-        PageError::Internal => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
-}
-
-pub async fn cx(state: &AppState, session: Session, client: Option<Extension<ClientAddr>>) -> Result<Cx, Response> {
-    Cx::new(&state.api, session, client.map(|c| c.0 .0)).await.map_err(page_error)
-}
 
 /// A form body as `T`: a body that is not a form at all is a 400, never a panic.
 fn form<T: DeserializeOwned>(body: &Bytes) -> Result<T, Response> {
@@ -47,7 +33,7 @@ struct Keys {
 /// address), then a redirect.
 async fn answer(cx: &Cx, outcome: Result<Outcome, PageError>) -> Response {
     match outcome {
-        Err(e) => page_error(e),
+        Err(e) => e.into_response(),
         Ok(o) => match service::address_with_notice(&o) {
             // A plain success notice rides in the address: no session write (issue 12).
             Some(to) => {
@@ -62,22 +48,19 @@ async fn answer(cx: &Cx, outcome: Result<Outcome, PageError>) -> Response {
     }
 }
 
-macro_rules! handler_prelude {
-    ($state:ident, $session:ident, $client:ident, $body:ident, $form:ty) => {{
-        let cx = match cx(&$state, $session, $client).await {
-            Ok(cx) => cx,
-            Err(r) => return r,
-        };
+/// The form's own fields as `$form` and the idempotency key, or the handler answers 400.
+macro_rules! parsed {
+    ($body:ident, $form:ty) => {{
         let (f, keys): ($form, Keys) = match (form(&$body), form(&$body)) {
             (Ok(f), Ok(k)) => (f, k),
             (Err(r), _) | (_, Err(r)) => return r,
         };
-        (cx, f, keys)
+        (f, keys)
     }};
 }
 
-pub async fn add_row(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, headers: HeaderMap, body: Bytes) -> Response {
-    let (cx, input, keys) = handler_prelude!(state, session, client, body, RowInput);
+pub async fn add_row(cx: Cx, headers: HeaderMap, body: Bytes) -> Response {
+    let (input, keys) = parsed!(body, RowInput);
     let outcome = changes::add_row(&cx, &input, idempotency_key(&keys.idem)).await;
     if headers.contains_key(QUEUED) {
         return queued_answer(outcome, locale(&headers));
@@ -85,8 +68,7 @@ pub async fn add_row(State(state): State<AppState>, session: Session, client: Op
     answer(&cx, outcome).await
 }
 
-/// The header the phone's offline queue sends a saved row with (`app/offline/queue.js`).
-const QUEUED: &str = "x-bita-queue";
+use crate::guard::{locale, QUEUED};
 
 /// What the offline queue is told about a row it sends: saved (with the notice and any
 /// warnings) or refused (with why, in the user's language), as JSON, so the phone can keep
@@ -96,7 +78,7 @@ fn queued_answer(outcome: Result<Outcome, PageError>, l: Locale) -> Response {
     let o = match outcome {
         Ok(o) => o,
         Err(PageError::LoggedOut) => return StatusCode::UNAUTHORIZED.into_response(),
-        Err(e) => return page_error(e),
+        Err(e) => return e.into_response(),
     };
     let f = &o.flash;
     let mut errors: Vec<String> = f.row_form.iter().flat_map(|(_, errs)| errs.iter().map(|e| e.message(l))).collect();
@@ -113,18 +95,14 @@ fn queued_answer(outcome: Result<Outcome, PageError>, l: Locale) -> Response {
     axum::Json(answer).into_response()
 }
 
-fn locale(headers: &HeaderMap) -> Locale {
-    headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).map(Locale::from_cookie_header).unwrap_or_default()
-}
-
 #[derive(Deserialize)]
 pub struct EditForm {
     #[serde(default)]
     rad: String,
 }
 
-pub async fn edit_row(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    let (cx, input, keys) = handler_prelude!(state, session, client, body, RowInput);
+pub async fn edit_row(cx: Cx, body: Bytes) -> Response {
+    let (input, keys) = parsed!(body, RowInput);
     let f: EditForm = match form(&body) {
         Ok(f) => f,
         Err(r) => return r,
@@ -141,8 +119,8 @@ pub struct DeleteForm {
     manad: String,
 }
 
-pub async fn delete_row(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    let (cx, f, keys) = handler_prelude!(state, session, client, body, DeleteForm);
+pub async fn delete_row(cx: Cx, body: Bytes) -> Response {
+    let (f, keys) = parsed!(body, DeleteForm);
     let outcome = changes::delete_row(&cx, &f.row, &f.manad, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
@@ -157,14 +135,14 @@ pub struct SubmitForm {
     attest: String,
 }
 
-pub async fn submit_month(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    let (cx, f, keys) = handler_prelude!(state, session, client, body, SubmitForm);
+pub async fn submit_month(cx: Cx, body: Bytes) -> Response {
+    let (f, keys) = parsed!(body, SubmitForm);
     let outcome = changes::submit_month(&cx, &f.recipient, &f.manad, &f.attest, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
 
-pub async fn withdraw_month(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    let (cx, f, keys) = handler_prelude!(state, session, client, body, SubmitForm);
+pub async fn withdraw_month(cx: Cx, body: Bytes) -> Response {
+    let (f, keys) = parsed!(body, SubmitForm);
     let outcome = changes::withdraw_month(&cx, &f.recipient, &f.manad, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
@@ -174,8 +152,8 @@ fn field<'a>(f: &'a [(String, String)], name: &str) -> &'a str {
 }
 
 /// Approve (a signature, after the password is typed again) or return a submitted month.
-pub async fn decide_month(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    let (cx, f, keys) = handler_prelude!(state, session, client, body, Vec<(String, String)>);
+pub async fn decide_month(State(state): State<AppState>, cx: Cx, body: Bytes) -> Response {
+    let (f, keys) = parsed!(body, Vec<(String, String)>);
     let decision = field(&f, "decision");
     let confirmation = if decision == "approve" {
         match crate::auth::confirm_password(&state, &cx, field(&f, "password")).await {
@@ -192,22 +170,22 @@ pub async fn decide_month(State(state): State<AppState>, session: Session, clien
 }
 
 /// Return an approved month to the assistant with a reason.
-pub async fn return_month(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    let (cx, f, keys) = handler_prelude!(state, session, client, body, Vec<(String, String)>);
+pub async fn return_month(cx: Cx, body: Bytes) -> Response {
+    let (f, keys) = parsed!(body, Vec<(String, String)>);
     let outcome = app::api::signing::return_month(&cx, field(&f, "key"), field(&f, "reason"), idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
 
 /// The räkning's answers (the signer) or its cost table (the provider).
-pub async fn save_claim(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    let (cx, f, keys) = handler_prelude!(state, session, client, body, Vec<(String, String)>);
+pub async fn save_claim(cx: Cx, body: Bytes) -> Response {
+    let (f, keys) = parsed!(body, Vec<(String, String)>);
     let outcome = app::api::signing::save_claim(&cx, field(&f, "person"), field(&f, "manad"), &f, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
 
 /// Sign the räkning, after the password is typed again.
-pub async fn sign_claim(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    let (cx, f, keys) = handler_prelude!(state, session, client, body, Vec<(String, String)>);
+pub async fn sign_claim(State(state): State<AppState>, cx: Cx, body: Bytes) -> Response {
+    let (f, keys) = parsed!(body, Vec<(String, String)>);
     let confirmation = match crate::auth::confirm_password(&state, &cx, field(&f, "password")).await {
         Ok(c) => c,
         Err(r) => return r,
@@ -222,8 +200,8 @@ pub struct IdForm {
     id: String,
 }
 
-pub async fn save_assistant(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    let (cx, input, keys) = handler_prelude!(state, session, client, body, app::domain::register::AssistantInput);
+pub async fn save_assistant(cx: Cx, body: Bytes) -> Response {
+    let (input, keys) = parsed!(body, app::domain::register::AssistantInput);
     let id: IdForm = match form(&body) {
         Ok(f) => f,
         Err(r) => return r,
@@ -232,8 +210,8 @@ pub async fn save_assistant(State(state): State<AppState>, session: Session, cli
     answer(&cx, outcome).await
 }
 
-pub async fn save_recipient(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    let (cx, input, keys) = handler_prelude!(state, session, client, body, app::domain::register::RecipientInput);
+pub async fn save_recipient(cx: Cx, body: Bytes) -> Response {
+    let (input, keys) = parsed!(body, app::domain::register::RecipientInput);
     let id: IdForm = match form(&body) {
         Ok(f) => f,
         Err(r) => return r,
@@ -248,8 +226,8 @@ pub struct RecipientRef {
     recipient: String,
 }
 
-pub async fn add_decision(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    let (cx, input, keys) = handler_prelude!(state, session, client, body, app::domain::register::DecisionInput);
+pub async fn add_decision(cx: Cx, body: Bytes) -> Response {
+    let (input, keys) = parsed!(body, app::domain::register::DecisionInput);
     let r: RecipientRef = match form(&body) {
         Ok(f) => f,
         Err(r) => return r,
@@ -269,8 +247,8 @@ pub struct AssignmentForm {
     valid_to: String,
 }
 
-pub async fn add_assignment(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    let (cx, input, keys) = handler_prelude!(state, session, client, body, app::domain::register::AssignmentInput);
+pub async fn add_assignment(cx: Cx, body: Bytes) -> Response {
+    let (input, keys) = parsed!(body, app::domain::register::AssignmentInput);
     let f: AssignmentForm = match form(&body) {
         Ok(f) => f,
         Err(r) => return r,
@@ -279,8 +257,8 @@ pub async fn add_assignment(State(state): State<AppState>, session: Session, cli
     answer(&cx, outcome).await
 }
 
-pub async fn end_assignment(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    let (cx, f, keys) = handler_prelude!(state, session, client, body, AssignmentForm);
+pub async fn end_assignment(cx: Cx, body: Bytes) -> Response {
+    let (f, keys) = parsed!(body, AssignmentForm);
     let outcome = app::api::register::end_assignment(&cx, &f.assistant, &f.assignment, &f.valid_to, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
@@ -295,8 +273,8 @@ pub struct RemindForm {
     manad: String,
 }
 
-pub async fn remind(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    let (cx, f, keys) = handler_prelude!(state, session, client, body, RemindForm);
+pub async fn remind(cx: Cx, body: Bytes) -> Response {
+    let (f, keys) = parsed!(body, RemindForm);
     let outcome = changes::remind(&cx, &f.assistant, &f.recipient, &f.manad, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
@@ -309,14 +287,14 @@ pub struct AttestForm {
     manad: String,
 }
 
-pub async fn attest_month(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    let (cx, f, keys) = handler_prelude!(state, session, client, body, AttestForm);
+pub async fn attest_month(cx: Cx, body: Bytes) -> Response {
+    let (f, keys) = parsed!(body, AttestForm);
     let outcome = changes::attest_month(&cx, &f.key, &f.manad, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
 
-pub async fn attest_ready(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    let (cx, f, keys) = handler_prelude!(state, session, client, body, AttestForm);
+pub async fn attest_ready(cx: Cx, body: Bytes) -> Response {
+    let (f, keys) = parsed!(body, AttestForm);
     let outcome = changes::attest_ready(&cx, &f.manad, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
@@ -326,17 +304,19 @@ pub struct ReportQuery {
     nyckel: Option<String>,
 }
 
-/// An attested FK 3059: exactly the bytes frozen at attestation, never rendered again.
-pub async fn export_3059(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, Query(q): Query<ReportQuery>) -> Response {
-    let cx = match cx(&state, session, client).await {
-        Ok(cx) => cx,
+/// An attested FK 3059: exactly the bytes frozen at attestation, never rendered again. A post
+/// with the CSRF token (its download is recorded in the audit log: a link on another site
+/// must not make a browser write that).
+pub async fn export_3059(cx: Cx, body: Bytes) -> Response {
+    let q: ReportQuery = match form(&body) {
+        Ok(q) => q,
         Err(r) => return r,
     };
     let Some(id) = q.nyckel.as_deref().and_then(|k| k.trim().parse::<i64>().ok()) else {
         return (StatusCode::BAD_REQUEST, "nyckel").into_response();
     };
     match service::frozen_3059(&cx, id).await {
-        Err(e) => page_error(e),
+        Err(e) => e.into_response(),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Ok(Some((month, frozen))) => (
             [
@@ -358,10 +338,11 @@ pub struct MonthQuery {
 }
 
 /// The month's rows as CSV for the admin's own municipality: preliminary (each row says
-/// whether its month is approved and attested), or final only when every month is.
-pub async fn export_csv(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, headers: HeaderMap, Query(q): Query<MonthQuery>) -> Response {
-    let cx = match cx(&state, session, client).await {
-        Ok(cx) => cx,
+/// whether its month is approved and attested), or final only when every month is. A post,
+/// like every download the audit log records.
+pub async fn export_csv(cx: Cx, headers: HeaderMap, body: Bytes) -> Response {
+    let q: MonthQuery = match form(&body) {
+        Ok(q) => q,
         Err(r) => return r,
     };
     let Some(month) = q.manad.as_deref().and_then(ReportMonth::parse) else {
@@ -370,7 +351,7 @@ pub async fn export_csv(State(state): State<AppState>, session: Session, client:
     let final_export = q.slutlig.as_deref() == Some("1");
     let locale = locale(&headers);
     match service::month_csv(&cx, month, locale, final_export).await {
-        Err(e) => page_error(e),
+        Err(e) => e.into_response(),
         Ok(Err(missing)) => {
             let text = format!("{}\n{}\n", locale.t(T::FinalExportRefused), missing.join("\n"));
             (StatusCode::CONFLICT, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
@@ -420,8 +401,8 @@ pub struct Ids {
 /// the idempotency key.
 macro_rules! form_post {
     ($name:ident, $input:ty, |$cx:ident, $f:ident, $ids:ident, $key:ident| $call:expr) => {
-        pub async fn $name(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-            let ($cx, $f, keys) = handler_prelude!(state, session, client, body, $input);
+        pub async fn $name($cx: Cx, body: Bytes) -> Response {
+            let ($f, keys) = parsed!(body, $input);
             let $ids: Ids = match form(&body) {
                 Ok(i) => i,
                 Err(r) => return r,
@@ -447,9 +428,9 @@ form_post!(delete_absence, Ids, |cx, _f, ids, key| reg::delete_absence(&cx, &ids
 form_post!(end_decision, Ids, |cx, _f, ids, key| reg::end_decision(&cx, &ids.recipient, &ids.decision, &ids.valid_to, key));
 form_post!(reveal_personnummer, Ids, |cx, _f, ids, key| reg::reveal_personnummer(&cx, &ids.owner, &ids.id, key));
 
-pub async fn account_action(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
+pub async fn account_action(cx: Cx, body: Bytes) -> Response {
     use reg::AccountAction;
-    let (cx, f, keys) = handler_prelude!(state, session, client, body, Ids);
+    let (f, keys) = parsed!(body, Ids);
     let action = match f.action.as_str() {
         "create" => AccountAction::Create,
         "link" => AccountAction::NewLink,
@@ -461,33 +442,23 @@ pub async fn account_action(State(state): State<AppState>, session: Session, cli
     answer(&cx, outcome).await
 }
 
-/// The CSV upload (multipart): the dry run. The CSRF token travels in the form like any other;
-/// the guard cannot read a multipart body, so it is checked here.
-pub async fn import_dry_run(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, mut multipart: axum::extract::Multipart) -> Response {
-    let cx = match cx(&state, session, client).await {
-        Ok(cx) => cx,
-        Err(r) => return r,
+/// The CSV upload (multipart): the dry run. The guard checked the role and the token (in the
+/// form's address) before the body was read; the file streams to a temporary file, capped.
+pub async fn import_dry_run(State(state): State<AppState>, cx: Cx, req: axum::extract::Request) -> Response {
+    use crate::upload::{self, UploadError};
+    let multipart = match <axum::extract::Multipart as axum::extract::FromRequest<AppState>>::from_request(req, &state).await {
+        Ok(m) => m,
+        Err(_) => return (StatusCode::BAD_REQUEST, "multipart").into_response(),
     };
-    let (mut csrf, mut kind, mut bytes) = (String::new(), String::new(), Vec::new());
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or_default().to_string();
-                let Ok(data) = field.bytes().await else { return (StatusCode::BAD_REQUEST, "upload").into_response() };
-                match name.as_str() {
-                    "csrf" => csrf = String::from_utf8_lossy(&data).into_owned(),
-                    "typ" => kind = String::from_utf8_lossy(&data).into_owned(),
-                    "fil" => bytes = data.to_vec(),
-                    _ => {}
-                }
-            }
-            Ok(None) => break,
-            Err(_) => return (StatusCode::BAD_REQUEST, "upload").into_response(),
-        }
-    }
-    if cx.csrf.as_deref() != Some(csrf.as_str()) {
-        return (StatusCode::FORBIDDEN, "csrf").into_response();
-    }
+    let (kind, bytes) = match upload::read(multipart, &[("fil", app::api::import::MAX_BYTES as u64)]).await {
+        Ok(u) => match u.files.get("fil").map(|p| p.bytes()).transpose() {
+            Ok(bytes) => (u.field("typ").to_string(), bytes.unwrap_or_default()),
+            Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        },
+        Err(UploadError::TooLarge { .. }) => return answer(&cx, Ok(app::api::import::refused(T::ImportTooLarge))).await,
+        Err(UploadError::Malformed) => return answer(&cx, Ok(app::api::import::refused(T::UploadBroken))).await,
+        Err(UploadError::Disk) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
     let outcome = app::api::import::dry_run(&cx, &kind, &bytes).await;
     answer(&cx, outcome).await
 }
@@ -518,32 +489,42 @@ pub struct ShiftForm {
     fran: String,
 }
 
-pub async fn start_shift(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    let (cx, f, keys) = handler_prelude!(state, session, client, body, ShiftForm);
+pub async fn start_shift(cx: Cx, body: Bytes) -> Response {
+    let (f, keys) = parsed!(body, ShiftForm);
     let outcome = app::api::shifts::start(&cx, &f.recipient, &f.kind, &f.at, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
 
-pub async fn switch_shift(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    let (cx, f, keys) = handler_prelude!(state, session, client, body, ShiftForm);
+pub async fn switch_shift(cx: Cx, body: Bytes) -> Response {
+    let (f, keys) = parsed!(body, ShiftForm);
     let outcome = app::api::shifts::switch(&cx, &f.kind, &f.at, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
 
-pub async fn stop_shift(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    let (cx, f, keys) = handler_prelude!(state, session, client, body, ShiftForm);
+pub async fn stop_shift(cx: Cx, body: Bytes) -> Response {
+    let (f, keys) = parsed!(body, ShiftForm);
     let outcome = app::api::shifts::stop(&cx, &f.at, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
 
-pub async fn cancel_shift(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    let (cx, _f, keys) = handler_prelude!(state, session, client, body, ShiftForm);
+pub async fn cancel_shift(cx: Cx, body: Bytes) -> Response {
+    let (_f, keys) = parsed!(body, ShiftForm);
     let outcome = app::api::shifts::cancel(&cx, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
 
-pub async fn copy_shifts(State(state): State<AppState>, session: Session, client: Option<Extension<ClientAddr>>, body: Bytes) -> Response {
-    let (cx, f, keys) = handler_prelude!(state, session, client, body, ShiftForm);
+pub async fn copy_shifts(cx: Cx, body: Bytes) -> Response {
+    let (f, keys) = parsed!(body, ShiftForm);
     let outcome = app::api::shifts::copy(&cx, &f.fran, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
+
+#[derive(Deserialize)]
+pub struct ClaimRef {
+    #[serde(default)]
+    person: String,
+    #[serde(default)]
+    manad: String,
+}
+
+form_post!(reveal_own_personnummer, ClaimRef, |cx, f, _ids, key| app::api::signing::reveal_claim_personnummer(&cx, &f.person, &f.manad, key));

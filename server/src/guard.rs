@@ -1,13 +1,21 @@
 //! The guard every request passes, in one place:
 //! - the client's address, for the audit log and login throttling;
-//! - on every state-changing request: the `Origin` (else `Sec-Fetch-Site`, else `Referer`)
-//!   must be this site, and a form must carry the session's CSRF token (the login form: the
-//!   token of its cookie);
+//! - on every post, decided from its headers before a byte of its body is read: the route's
+//!   body limit (a larger `Content-Length` is refused, and a body without one is cut off at
+//!   the limit), where it comes from (`Origin`, else `Sec-Fetch-Site`, else `Referer`: this
+//!   site, scheme, host and port), who is asking (a route for a role refuses everyone else, so
+//!   no handler, parser or outside program ever sees their body), and for uploads the CSRF
+//!   token, which travels in the form's address; a form's token (a small body, read only
+//!   once the rest holds) is its `csrf` field, the login form's the token of its cookie;
 //! - on every response: security headers, and `Cache-Control: no-store` on everything but the
 //!   static assets (pages and exports carry personal data).
+//!
+//! Every post route is registered with its [`Policy`] ([`Posts`]), so a route cannot exist
+//! without one.
 
 use crate::Config;
-use app::api::service::{cookie_value, is_token, login_message_cookie, ClientAddr, LOGIN_CSRF_COOKIE, SESSION_CSRF};
+use app::api::service::{cookie_value, is_token, ApiState, ClientAddr, Cookies, Cx, LOGIN_CSRF_COOKIE, SESSION_CSRF};
+use app::api::Role;
 use app::i18n::{Locale, T};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request};
@@ -15,42 +23,156 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
+use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tower_sessions::Session;
 
-/// What the guard needs from the configuration.
-#[derive(Clone, Debug)]
-pub struct GuardConfig {
-    /// `scheme://host[:port]` that posts must come from; None: the request's own host.
-    pub public_origin: Option<String>,
-    pub trust_proxy: bool,
-    pub hsts: bool,
+/// The largest form body (forms are small: a month's rows are posted one at a time).
+pub const FORM_LIMIT: usize = 64 * 1024;
+
+/// Who may post to a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, logged in or not (the login form, the language, the public archive check).
+    Anyone,
+    /// Only someone logged in with one of these roles.
+    Roles(&'static [Role]),
 }
 
-impl From<&Config> for GuardConfig {
-    fn from(c: &Config) -> Self {
-        Self { public_origin: c.public_url.clone(), trust_proxy: c.trust_proxy, hsts: c.secure_cookies }
+pub const ADMIN: Access = Access::Roles(&[Role::Admin]);
+pub const ASSISTANT: Access = Access::Roles(&[Role::Assistant]);
+/// The recipient or someone acting for them.
+pub const SIGNER: Access = Access::Roles(&[Role::Recipient, Role::Representative]);
+
+/// What a route's body is, how large it may be and where its CSRF token travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyKind {
+    /// A url-encoded form of at most [`FORM_LIMIT`]; its token is the `csrf` field.
+    Form,
+    /// The login form: its token equals its cookie's (double submit; anonymous visitors get no
+    /// stored session).
+    Login,
+    /// A multipart upload of at most `limit` bytes, streamed to temporary files by its handler.
+    /// Its token is in the form's address (`?csrf=`), so it is checked before the body.
+    Upload { limit: usize },
+    /// A multipart upload anyone may send that changes and keeps nothing (the archive check).
+    PublicUpload { limit: usize },
+    /// Leptos server functions (pages' data, read only): the origin check is their guard.
+    ServerFn,
+}
+
+impl BodyKind {
+    pub fn limit(self) -> usize {
+        match self {
+            BodyKind::Upload { limit } | BodyKind::PublicUpload { limit } => limit,
+            BodyKind::Form | BodyKind::Login | BodyKind::ServerFn => FORM_LIMIT,
+        }
     }
 }
 
-/// `host[:port]` of an absolute URL (`https://a.b:8080/x` → `a.b:8080`).
-fn authority(url: &str) -> Option<&str> {
-    let rest = url.split_once("://")?.1;
-    Some(rest.split(['/', '?', '#']).next().unwrap_or(rest))
+/// What a post route requires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Policy {
+    pub access: Access,
+    pub body: BodyKind,
 }
 
-/// Does this request come from a page of this site? Browsers always say where a post comes
-/// from (`Origin`; older ones `Sec-Fetch-Site` or `Referer`); a request that says nothing is
-/// not a browser's cross-site form, and still needs the CSRF token.
-pub fn same_origin(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
+impl Policy {
+    pub const fn form(access: Access) -> Self {
+        Policy { access, body: BodyKind::Form }
+    }
+}
+
+/// The post routes and their policies: the router's post routes are added only through
+/// [`Posts::route`], which records the policy the guard enforces.
+pub struct Posts<S> {
+    router: axum::Router<S>,
+    policies: HashMap<&'static str, Policy>,
+}
+
+impl<S: Clone + Send + Sync + 'static> Posts<S> {
+    pub fn new(router: axum::Router<S>) -> Self {
+        Self { router, policies: HashMap::new() }
+    }
+
+    pub fn route<H, T>(mut self, path: &'static str, policy: Policy, handler: H) -> Self
+    where
+        H: axum::handler::Handler<T, S>,
+        T: 'static,
+    {
+        assert!(self.policies.insert(path, policy).is_none(), "{path} is registered twice");
+        self.router = self.router.route(path, axum::routing::post(handler));
+        self
+    }
+
+    /// The router, and the policies for the guard.
+    pub fn finish(self) -> (axum::Router<S>, Policies) {
+        (self.router, Policies(Arc::new(self.policies)))
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Policies(Arc<HashMap<&'static str, Policy>>);
+
+impl Policies {
+    /// The route's policy. Server functions read only; a path no route has gets the smallest
+    /// body and the router's 404 or 405.
+    pub fn of(&self, path: &str) -> Policy {
+        match self.0.get(path) {
+            Some(p) => *p,
+            None if path.starts_with("/api/") => Policy { access: Access::Anyone, body: BodyKind::ServerFn },
+            None => Policy::form(Access::Anyone),
+        }
+    }
+}
+
+/// What the guard needs from the configuration and the app.
+#[derive(Clone)]
+pub struct Gate {
+    /// `scheme://host[:port]` that posts must come from; None: the request's own host.
+    pub public_origin: Option<String>,
+    pub trust_proxy: bool,
+    /// Cookies are `Secure` (the site is served over https): HSTS, and the scheme posts must
+    /// come from when no public URL is configured.
+    pub secure: bool,
+    pub policies: Policies,
+    pub api: ApiState,
+}
+
+impl Gate {
+    pub fn new(c: &Config, policies: Policies, api: ApiState) -> Self {
+        Self { public_origin: c.public_url.clone(), trust_proxy: c.trust_proxy, secure: c.secure_cookies, policies, api }
+    }
+
+    /// This site's origin as a browser names it: the configured public URL, else the scheme
+    /// (https behind a trusted proxy that says so, or when cookies are secure) with the
+    /// request's own `Host`.
+    fn origin(&self, headers: &HeaderMap) -> Option<String> {
+        if let Some(p) = &self.public_origin {
+            return Some(p.clone());
+        }
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok())?;
+        let forwarded = self.trust_proxy.then(|| headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok())).flatten();
+        let scheme = match forwarded {
+            Some(p) if p.eq_ignore_ascii_case("https") => "https",
+            Some(_) => "http",
+            None if self.secure => "https",
+            None => "http",
+        };
+        Some(format!("{scheme}://{host}"))
+    }
+}
+
+/// Does this request come from a page of this site (`origin`: scheme, host and port)?
+/// Browsers always say where a post comes from (`Origin`; older ones `Sec-Fetch-Site` or
+/// `Referer`); a request that says nothing is not a browser's cross-site form, and still
+/// needs the CSRF token.
+pub fn same_origin(headers: &HeaderMap, origin: Option<&str>) -> bool {
     let get = |h: header::HeaderName| headers.get(h).and_then(|v| v.to_str().ok());
-    let host = get(header::HOST);
-    let matches = |url: &str| match public_origin {
-        Some(p) => url == p || url.starts_with(&format!("{p}/")),
-        None => authority(url).is_some_and(|a| Some(a) == host),
-    };
-    if let Some(origin) = get(header::ORIGIN) {
-        return origin != "null" && matches(origin);
+    let matches = |url: &str| origin.is_some_and(|o| url.eq_ignore_ascii_case(o) || url.get(..o.len() + 1).is_some_and(|p| p[..o.len()].eq_ignore_ascii_case(o) && p.ends_with('/')));
+    if let Some(o) = get(header::ORIGIN) {
+        return o != "null" && matches(o);
     }
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         return matches!(site, "same-origin" | "none");
@@ -70,33 +192,61 @@ fn client_addr(req: &Request, trust_proxy: bool) -> String {
     req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }
 
-/// The refusal of a post that did not come from this site's own form.
-fn refuse(headers: &HeaderMap) -> Response {
-    let l = headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).map(Locale::from_cookie_header).unwrap_or_default();
+pub fn locale(headers: &HeaderMap) -> Locale {
+    headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).map(Locale::from_cookie_header).unwrap_or_default()
+}
+
+/// A short page in the user's language that says what went wrong and what to do, with a link
+/// back.
+pub fn message_page(status: StatusCode, headers: &HeaderMap, text: &str) -> Response {
+    let l = locale(headers);
+    let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
     let body = format!(
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>BITA</title></head>\
          <body><main><h1>{}</h1><p><a href=\"/\">{}</a></p></main></body></html>",
         l.code(),
-        l.t(T::FormExpired),
+        escape(text),
         l.t(T::ToStartPage)
     );
-    (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
 }
+
+/// The refusal of a post that did not come from this site's own form.
+fn refuse(headers: &HeaderMap) -> Response {
+    message_page(StatusCode::FORBIDDEN, headers, locale(headers).t(T::FormExpired))
+}
+
+/// A body larger than the route takes: said in the user's language with the limit.
+fn too_large(headers: &HeaderMap, limit: usize) -> Response {
+    let l = locale(headers);
+    let text = format!("{} {} MB.", l.t(T::UploadTooLarge), (limit as f64 / (1024.0 * 1024.0)).ceil().max(1.0));
+    message_page(StatusCode::PAYLOAD_TOO_LARGE, headers, &text)
+}
+
+/// The header the phone's offline queue sends a saved row with (`app/offline/queue.js`): it
+/// wants a status, not the login page.
+pub const QUEUED: &str = "x-bita-queue";
 
 /// The `csrf` field of a url-encoded form body.
 fn form_token(body: &[u8]) -> Option<String> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).ok()?.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v)
 }
 
-pub async fn guard(Extension(cfg): Extension<GuardConfig>, mut req: Request, next: Next) -> Response {
-    let client = client_addr(&req, cfg.trust_proxy);
+/// The `csrf` parameter of the request's address (an upload form's action).
+fn query_token(req: &Request) -> Option<String> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(req.uri().query()?).ok()?.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v)
+}
+
+pub async fn guard(Extension(gate): Extension<Arc<Gate>>, mut req: Request, next: Next) -> Response {
+    let client = client_addr(&req, gate.trust_proxy);
     req.extensions_mut().insert(ClientAddr(client));
     let is_static = req.uri().path().starts_with("/pkg/") || req.uri().path() == "/favicon.svg";
     let page_policy = app::ui::PagePolicy::default();
     req.extensions_mut().insert(page_policy.clone());
 
-    let mut response = if req.method() == Method::POST || req.method() == Method::PUT || req.method() == Method::DELETE || req.method() == Method::PATCH {
-        match check_post(&cfg, req).await {
+    let writes = matches!(*req.method(), Method::POST | Method::PUT | Method::DELETE | Method::PATCH);
+    let mut response = if writes {
+        match check_post(&gate, req).await {
             Ok(req) => next.run(req).await,
             Err(refusal) => refusal,
         }
@@ -108,53 +258,101 @@ pub async fn guard(Extension(cfg): Extension<GuardConfig>, mut req: Request, nex
         tracing::debug!("page policy restored from the request's slot");
         response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, csp.clone());
     }
-    with_headers(response, &cfg, is_static)
+    with_headers(response, gate.secure, is_static)
 }
 
-/// Checks where a post comes from and its CSRF token; gives the request back intact.
-async fn check_post(cfg: &GuardConfig, req: Request) -> Result<Request, Response> {
-    if !same_origin(req.headers(), cfg.public_origin.as_deref()) {
-        tracing::warn!(path = %req.uri().path(), "cross-site post refused");
+/// Decides a post from its headers (limit, origin, caller and role, an upload's token), then
+/// reads a form's small body for its token; gives the request back with its body capped and
+/// the caller's context resolved.
+async fn check_post(gate: &Gate, req: Request) -> Result<Request, Response> {
+    let path = req.uri().path().to_string();
+    let policy = gate.policies.of(&path);
+    if !same_origin(req.headers(), gate.origin(req.headers()).as_deref()) {
+        tracing::warn!(path = %path, "cross-site post refused");
         return Err(refuse(req.headers()));
     }
-    let path = req.uri().path().to_string();
-    // Server functions only read (pages' data); the origin check above is their guard. The
-    // CSV upload is multipart: its handler checks the token in it.
-    // The archive check changes nothing and is open to anyone (multipart, no token); the FK
-    // form upload is multipart and its handler checks the token.
-    if path.starts_with("/api/") || path == crate::UPLOAD_PATH || path == crate::exports::VERIFY_PATH || path == crate::exports::FORM_PATH {
-        return Ok(req);
+    let limit = policy.body.limit();
+    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        tracing::info!(path = %path, bytes = declared.unwrap_or_default(), limit, "post larger than its route takes refused");
+        return Err(too_large(req.headers(), limit));
     }
-    let expected = if path == "/logga-in" {
-        let cookies = req.headers().get(header::COOKIE).and_then(|v| v.to_str().ok()).unwrap_or("");
-        match cookie_value(cookies, LOGIN_CSRF_COOKIE).filter(|t| is_token(t)) {
-            Some(t) => Some(t.to_string()),
-            None => return Err(([(header::SET_COOKIE, login_message_cookie(T::FormExpired, ""))], Redirect::to("/logga-in")).into_response()),
-        }
-    } else {
-        match req.extensions().get::<Session>() {
-            Some(s) => s.get::<String>(SESSION_CSRF).await.ok().flatten(),
-            None => None,
+    let session = req.extensions().get::<Session>().cloned();
+    let expected = match policy.access {
+        Access::Anyone => match &session {
+            Some(s) if policy.body != BodyKind::Login => s.get::<String>(SESSION_CSRF).await.ok().flatten(),
+            _ => None,
+        },
+        Access::Roles(roles) => {
+            let Some(session) = session else { return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()) };
+            let client = req.extensions().get::<ClientAddr>().map(|c| c.0.clone());
+            let cx = Cx::new(&gate.api, session, client).await.map_err(IntoResponse::into_response)?;
+            match &cx.caller {
+                None if req.headers().contains_key(QUEUED) => return Err(StatusCode::UNAUTHORIZED.into_response()),
+                None => return Err(Redirect::to("/logga-in").into_response()),
+                Some(c) if !roles.contains(&c.role) => {
+                    tracing::warn!(path = %path, role = c.role.code(), "post by a role the route is not for refused");
+                    return Err(StatusCode::FORBIDDEN.into_response());
+                }
+                Some(_) => {}
+            }
+            let expected = cx.csrf.clone();
+            let mut req = req;
+            req.extensions_mut().insert(cx);
+            return finish(gate, req, policy, expected, limit).await;
         }
     };
-    // No token in the session: nobody is logged in, and every change needs someone who is.
-    let Some(expected) = expected else { return Ok(req) };
-    let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, crate::BODY_LIMIT).await {
-        Ok(b) => b,
-        Err(_) => return Err(StatusCode::PAYLOAD_TOO_LARGE.into_response()),
-    };
-    if form_token(&bytes).as_deref() != Some(expected.as_str()) {
-        tracing::warn!(path = %path, "post without this session's CSRF token refused");
-        if path == "/logga-in" {
-            return Err(([(header::SET_COOKIE, login_message_cookie(T::FormExpired, ""))], Redirect::to("/logga-in")).into_response());
-        }
-        return Err(refuse(&parts.headers));
-    }
-    Ok(Request::from_parts(parts, Body::from(bytes)))
+    finish(gate, req, policy, expected, limit).await
 }
 
-fn with_headers(mut res: Response, cfg: &GuardConfig, is_static: bool) -> Response {
+/// The CSRF check by the route's kind of body, and the body capped at the route's limit.
+async fn finish(gate: &Gate, req: Request, policy: Policy, expected: Option<String>, limit: usize) -> Result<Request, Response> {
+    let path = req.uri().path().to_string();
+    let (parts, body) = req.into_parts();
+    let capped = Body::new(http_body_util::Limited::new(body, limit));
+    let req = Request::from_parts(parts, capped);
+    let cookies = gate.api.settings.cookies;
+    match policy.body {
+        BodyKind::ServerFn | BodyKind::PublicUpload { .. } => Ok(req),
+        BodyKind::Upload { .. } => match expected {
+            // No token in the session: nobody is logged in; the route's access said so already.
+            None => Ok(req),
+            Some(t) if query_token(&req).as_deref() == Some(t.as_str()) => Ok(req),
+            Some(_) => {
+                tracing::warn!(path = %path, "upload without this session's CSRF token refused");
+                Err(refuse(req.headers()))
+            }
+        },
+        BodyKind::Login => {
+            let from_cookie = req.headers().get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(|c| cookie_value(c, LOGIN_CSRF_COOKIE)).filter(|t| is_token(t)).map(str::to_string);
+            let Some(expected) = from_cookie else { return Err(login_expired(cookies)) };
+            let (parts, body) = req.into_parts();
+            let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| too_large(&parts.headers, limit))?;
+            if form_token(&bytes).as_deref() != Some(expected.as_str()) {
+                tracing::warn!("login without its form's token refused");
+                return Err(login_expired(cookies));
+            }
+            Ok(Request::from_parts(parts, Body::from(bytes)))
+        }
+        BodyKind::Form => {
+            // No token in the session: nobody is logged in, and every change needs someone who is.
+            let Some(expected) = expected else { return Ok(req) };
+            let (parts, body) = req.into_parts();
+            let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| too_large(&parts.headers, limit))?;
+            if form_token(&bytes).as_deref() != Some(expected.as_str()) {
+                tracing::warn!(path = %path, "post without this session's CSRF token refused");
+                return Err(refuse(&parts.headers));
+            }
+            Ok(Request::from_parts(parts, Body::from(bytes)))
+        }
+    }
+}
+
+fn login_expired(cookies: Cookies) -> Response {
+    ([(header::SET_COOKIE, cookies.login_message(T::FormExpired, ""))], Redirect::to("/logga-in")).into_response()
+}
+
+fn with_headers(mut res: Response, secure: bool, is_static: bool) -> Response {
     let h = res.headers_mut();
     let mut set = |name: header::HeaderName, value: &'static str| {
         if !h.contains_key(&name) {
@@ -167,7 +365,7 @@ fn with_headers(mut res: Response, cfg: &GuardConfig, is_static: bool) -> Respon
     // Pages set their own policy with the response's script nonce (app::ui::shell).
     set(header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
     set(header::CACHE_CONTROL, if is_static { "no-cache" } else { "no-store" });
-    if cfg.hsts {
+    if secure {
         set(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains");
     }
     res
@@ -188,17 +386,46 @@ mod tests {
     #[test]
     fn posts_must_come_from_this_site() {
         let host = ("host", "127.0.0.1:3000");
-        assert!(same_origin(&headers(&[host, ("origin", "http://127.0.0.1:3000")]), None));
-        assert!(!same_origin(&headers(&[host, ("origin", "https://evil.example")]), None));
-        assert!(!same_origin(&headers(&[host, ("origin", "null")]), None));
-        assert!(!same_origin(&headers(&[host, ("sec-fetch-site", "cross-site")]), None));
-        assert!(same_origin(&headers(&[host, ("sec-fetch-site", "same-origin")]), None));
-        assert!(!same_origin(&headers(&[host, ("referer", "https://evil.example/form")]), None));
-        assert!(same_origin(&headers(&[host, ("referer", "http://127.0.0.1:3000/assistent")]), None));
-        // With a configured public URL, only it counts (not whatever Host a proxy passes on).
+        let site = Some("http://127.0.0.1:3000");
+        assert!(same_origin(&headers(&[host, ("origin", "http://127.0.0.1:3000")]), site));
+        assert!(!same_origin(&headers(&[host, ("origin", "https://evil.example")]), site));
+        assert!(!same_origin(&headers(&[host, ("origin", "null")]), site));
+        assert!(!same_origin(&headers(&[host, ("sec-fetch-site", "cross-site")]), site));
+        assert!(same_origin(&headers(&[host, ("sec-fetch-site", "same-origin")]), site));
+        assert!(!same_origin(&headers(&[host, ("referer", "https://evil.example/form")]), site));
+        assert!(same_origin(&headers(&[host, ("referer", "http://127.0.0.1:3000/assistent")]), site));
+        // Scheme, host and port must all match: the https origin is another site than http's.
+        assert!(!same_origin(&headers(&[host, ("origin", "https://127.0.0.1:3000")]), site));
+        assert!(!same_origin(&headers(&[host, ("origin", "http://127.0.0.1:3001")]), site));
+        assert!(!same_origin(&headers(&[host, ("referer", "https://127.0.0.1:3000/assistent")]), site));
+        assert!(!same_origin(&headers(&[host, ("origin", "http://127.0.0.1:30000")]), site));
         let public = Some("https://bita.example.se");
         assert!(same_origin(&headers(&[host, ("origin", "https://bita.example.se")]), public));
         assert!(!same_origin(&headers(&[host, ("origin", "http://127.0.0.1:3000")]), public));
         assert!(!same_origin(&headers(&[host, ("origin", "https://bita.example.se.evil.example")]), public));
+    }
+
+    #[test]
+    fn the_site_origin_has_the_scheme_it_is_served_with() {
+        let gate = |secure: bool, trust_proxy: bool| Gate { public_origin: None, trust_proxy, secure, policies: Policies::default(), api: ApiState { repo: Arc::new(NoRepo), settings: Default::default() } };
+        let h = headers(&[("host", "bita.local:8080"), ("x-forwarded-proto", "https")]);
+        assert_eq!(gate(false, false).origin(&h).as_deref(), Some("http://bita.local:8080"));
+        assert_eq!(gate(true, false).origin(&h).as_deref(), Some("https://bita.local:8080"));
+        assert_eq!(gate(false, true).origin(&h).as_deref(), Some("https://bita.local:8080"));
+    }
+
+    /// A repo the origin test never calls.
+    struct NoRepo;
+    #[async_trait::async_trait]
+    impl app::api::repo::Repo for NoRepo {
+        async fn ping(&self) -> app::api::repo::RepoResult<()> {
+            unreachable!()
+        }
+        async fn read(&self) -> app::api::repo::RepoResult<Box<dyn app::api::repo::Store>> {
+            unreachable!()
+        }
+        async fn write(&self) -> app::api::repo::RepoResult<Box<dyn app::api::repo::Store>> {
+            unreachable!()
+        }
     }
 }

@@ -14,13 +14,14 @@ pub mod keys;
 pub mod mail;
 pub mod serve;
 pub mod sessions;
+pub mod upload;
 
 use app::api::service::{ApiState, RequestFlash, Settings};
 use app::ui::{shell, App};
 use axum::extract::{FromRef, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Extension, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
@@ -39,38 +40,13 @@ pub struct AppState {
     pub api: ApiState,
     /// The installation's key that signs month archives.
     pub archive_key: Arc<ed25519_dalek::SigningKey>,
+    /// The keys an archive is checked against: that one, and those retired before it.
+    pub trusted_keys: Arc<keys::TrustedKeys>,
 }
 
-/// The largest request body BITA accepts (forms are small) …
-pub const BODY_LIMIT: usize = 64 * 1024;
-/// … except a CSV upload (5 MB of file plus the form around it).
+/// A CSV upload: 5 MB of file plus the form around it.
 pub const UPLOAD_LIMIT: usize = app::api::import::MAX_BYTES + 64 * 1024;
 pub const UPLOAD_PATH: &str = "/admin/import/provkor";
-
-/// Refuses a body larger than the route allows with 413, before any handler reads it. An
-/// archive to check is not read into memory here: its body is only capped, and the handler
-/// streams it to a temporary file.
-async fn body_limit(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
-    let limit = match req.uri().path() {
-        UPLOAD_PATH => UPLOAD_LIMIT,
-        exports::VERIFY_PATH => {
-            let too_big = req.headers().get(axum::http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok()).is_some_and(|n| n > exports::VERIFY_LIMIT);
-            if too_big {
-                return StatusCode::PAYLOAD_TOO_LARGE.into_response();
-            }
-            let (parts, body) = req.into_parts();
-            let capped = axum::body::Body::new(http_body_util::Limited::new(body, exports::VERIFY_LIMIT));
-            return next.run(axum::extract::Request::from_parts(parts, capped)).await;
-        }
-        exports::FORM_PATH => exports::FORM_LIMIT,
-        _ => BODY_LIMIT,
-    };
-    let (parts, body) = req.into_parts();
-    match axum::body::to_bytes(body, limit).await {
-        Ok(bytes) => next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes))).await,
-        Err(_) => StatusCode::PAYLOAD_TOO_LARGE.into_response(),
-    }
-}
 
 const SERVICE_WORKER_CSP: &str = "default-src 'none'; connect-src 'self'; script-src 'self'; base-uri 'none'";
 
@@ -78,72 +54,91 @@ const SERVICE_WORKER_CSP: &str = "default-src 'none'; connect-src 'self'; script
 /// clean-ups (expired sessions, old idempotency keys, SQLite's statistics).
 pub async fn router(config: &Config, pool: db::Pool, leptos_options: LeptosOptions) -> Result<Router, Box<dyn std::error::Error + Send + Sync>> {
     let repo = Arc::new(db::DbRepo::new(pool.clone()));
-    let archive_key = Arc::new(keys::load_or_create(&config.archive_key)?);
+    let (key, trusted) = keys::trusted(&config.archive_key)?;
+    let archive_key = Arc::new(key);
     let settings = Settings {
         row_horizon_days: config.row_horizon_days,
         public_url: config.public_url.clone(),
         mailer: crate::mail::from_config(config),
         archive_public_key: keys::public_hex(&archive_key),
+        retired_public_keys: trusted.retired.iter().map(|k| export::archive::hex(k.as_bytes())).collect(),
+        cookies: app::api::service::Cookies { secure: config.secure_cookies },
     };
-    let state = AppState { leptos_options: leptos_options.clone(), api: ApiState { repo: repo.clone(), settings }, archive_key };
+    let state = AppState { leptos_options: leptos_options.clone(), api: ApiState { repo: repo.clone(), settings }, archive_key, trusted_keys: Arc::new(trusted) };
 
     db::spawn_maintenance(&repo);
+    let summaries = repo.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(15 * 60));
+        loop {
+            tick.tick().await;
+            if let Err(e) = auth::summarise_refused(&*summaries).await {
+                tracing::warn!(error = %e, "summarising refused logins failed");
+            }
+        }
+    });
     let routes = generate_route_list(App);
     let api = state.api.clone();
     let pkg = std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
     // The service worker (app/offline/sw.js, bundled by scripts/build-site.sh) at the site's
     // root, so it may serve the assistant's pages; never cached, so an update is seen at once.
     let service_worker = ServeFile::new(std::path::Path::new(&*leptos_options.site_root).join("sw.js"));
-    let app = Router::new()
+    use guard::{Access, BodyKind, Policy, ADMIN, ASSISTANT, SIGNER};
+    let form = Policy::form;
+    let upload = |limit: usize| Policy { access: ADMIN, body: BodyKind::Upload { limit } };
+    let (posts, policies) = guard::Posts::new(Router::new())
+        .route("/logga-in", Policy { access: Access::Anyone, body: BodyKind::Login }, auth::login)
+        .route("/logga-ut", form(Access::Anyone), auth::logout)
+        .route("/sprak", form(Access::Anyone), auth::set_language)
+        .route("/inbjudan", form(Access::Anyone), auth::accept_invitation)
+        .route(exports::VERIFY_PATH, Policy { access: Access::Anyone, body: BodyKind::PublicUpload { limit: exports::VERIFY_LIMIT } }, exports::verify_upload)
+        .route("/assistent/rad", form(ASSISTANT), forms::add_row)
+        .route("/assistent/rad/ta-bort", form(ASSISTANT), forms::delete_row)
+        .route("/assistent/rad/andra", form(ASSISTANT), forms::edit_row)
+        .route("/assistent/skicka", form(ASSISTANT), forms::submit_month)
+        .route("/assistent/ta-tillbaka", form(ASSISTANT), forms::withdraw_month)
+        .route("/assistent/pass/starta", form(ASSISTANT), forms::start_shift)
+        .route("/assistent/pass/byt", form(ASSISTANT), forms::switch_shift)
+        .route("/assistent/pass/avsluta", form(ASSISTANT), forms::stop_shift)
+        .route("/assistent/pass/avbryt", form(ASSISTANT), forms::cancel_shift)
+        .route("/assistent/kopiera", form(ASSISTANT), forms::copy_shifts)
+        .route("/brukare/beslut", form(SIGNER), forms::decide_month)
+        .route("/brukare/atersand", form(SIGNER), forms::return_month)
+        .route("/brukare/rakning/svar", form(SIGNER), forms::save_claim)
+        .route("/brukare/rakning/signera", form(SIGNER), forms::sign_claim)
+        .route("/brukare/visa-personnummer", form(SIGNER), forms::reveal_own_personnummer)
+        .route("/admin/rakning/kostnader", form(ADMIN), forms::save_claim)
+        .route("/admin/export.csv", form(ADMIN), forms::export_csv)
+        .route("/admin/attestera", form(ADMIN), forms::attest_month)
+        .route("/admin/attestera-alla", form(ADMIN), forms::attest_ready)
+        .route("/admin/paminn", form(ADMIN), forms::remind)
+        .route("/admin/3059", form(ADMIN), forms::export_3059)
+        .route(exports::EXPORT_PATH, form(ADMIN), exports::export_month)
+        .route("/admin/export/arkiv", form(ADMIN), exports::download_archive)
+        .route("/admin/rattelse", form(ADMIN), forms::correct_month)
+        .route(exports::FORM_PATH, upload(exports::FORM_UPLOAD_LIMIT), exports::upload_form)
+        .route("/admin/assistent/spara", form(ADMIN), forms::save_assistant)
+        .route("/admin/konto", form(ADMIN), forms::account_action)
+        .route("/admin/brukarkort/spara", form(ADMIN), forms::save_recipient)
+        .route("/admin/beslut", form(ADMIN), forms::add_decision)
+        .route("/admin/uppdrag", form(ADMIN), forms::add_assignment)
+        .route("/admin/uppdrag/avsluta", form(ADMIN), forms::end_assignment)
+        .route("/admin/anordnare/spara", form(ADMIN), forms::save_provider)
+        .route("/admin/anordnare/belopp", form(ADMIN), forms::set_rate)
+        .route("/admin/anordnare/lss-belopp", form(ADMIN), forms::set_lss_rate)
+        .route("/admin/anordnare/regler", form(ADMIN), forms::save_rules)
+        .route("/admin/foretradare", form(ADMIN), forms::add_representative)
+        .route("/admin/foretradare/avsluta", form(ADMIN), forms::end_representation)
+        .route("/admin/franvaro", form(ADMIN), forms::add_absence)
+        .route("/admin/franvaro/ta-bort", form(ADMIN), forms::delete_absence)
+        .route("/admin/beslut/avsluta", form(ADMIN), forms::end_decision)
+        .route("/admin/visa-personnummer", form(ADMIN), forms::reveal_personnummer)
+        .route(UPLOAD_PATH, upload(UPLOAD_LIMIT), forms::import_dry_run)
+        .route("/admin/import/kor", form(ADMIN), forms::import_run)
+        .finish();
+    let app = posts
         .route("/", get(root))
         .route("/healthz", get(healthz))
-        .route("/logga-in", post(auth::login))
-        .route("/logga-ut", post(auth::logout))
-        .route("/sprak", post(auth::set_language))
-        .route("/assistent/rad", post(forms::add_row))
-        .route("/assistent/rad/ta-bort", post(forms::delete_row))
-        .route("/assistent/rad/andra", post(forms::edit_row))
-        .route("/assistent/skicka", post(forms::submit_month))
-        .route("/assistent/ta-tillbaka", post(forms::withdraw_month))
-        .route("/assistent/pass/starta", post(forms::start_shift))
-        .route("/assistent/pass/byt", post(forms::switch_shift))
-        .route("/assistent/pass/avsluta", post(forms::stop_shift))
-        .route("/assistent/pass/avbryt", post(forms::cancel_shift))
-        .route("/assistent/kopiera", post(forms::copy_shifts))
-        .route("/brukare/beslut", post(forms::decide_month))
-        .route("/brukare/atersand", post(forms::return_month))
-        .route("/brukare/rakning/svar", post(forms::save_claim))
-        .route("/brukare/rakning/signera", post(forms::sign_claim))
-        .route("/admin/rakning/kostnader", post(forms::save_claim))
-        .route("/admin/export.csv", get(forms::export_csv))
-        .route("/admin/attestera", post(forms::attest_month))
-        .route("/admin/attestera-alla", post(forms::attest_ready))
-        .route("/admin/paminn", post(forms::remind))
-        .route("/admin/3059", get(forms::export_3059))
-        .route(exports::EXPORT_PATH, post(exports::export_month))
-        .route("/admin/export/arkiv", get(exports::download_archive))
-        .route("/admin/rattelse", post(forms::correct_month))
-        .route(exports::VERIFY_PATH, post(exports::verify_upload))
-        .route(exports::FORM_PATH, post(exports::upload_form))
-        .route("/admin/assistent/spara", post(forms::save_assistant))
-        .route("/admin/konto", post(forms::account_action))
-        .route("/admin/brukarkort/spara", post(forms::save_recipient))
-        .route("/admin/beslut", post(forms::add_decision))
-        .route("/admin/uppdrag", post(forms::add_assignment))
-        .route("/admin/uppdrag/avsluta", post(forms::end_assignment))
-        .route("/admin/anordnare/spara", post(forms::save_provider))
-        .route("/admin/anordnare/belopp", post(forms::set_rate))
-        .route("/admin/anordnare/lss-belopp", post(forms::set_lss_rate))
-        .route("/admin/anordnare/regler", post(forms::save_rules))
-        .route("/admin/foretradare", post(forms::add_representative))
-        .route("/admin/foretradare/avsluta", post(forms::end_representation))
-        .route("/admin/franvaro", post(forms::add_absence))
-        .route("/admin/franvaro/ta-bort", post(forms::delete_absence))
-        .route("/admin/beslut/avsluta", post(forms::end_decision))
-        .route("/admin/visa-personnummer", post(forms::reveal_personnummer))
-        .route("/inbjudan", post(auth::accept_invitation))
-        .route(UPLOAD_PATH, post(forms::import_dry_run))
-        .route("/admin/import/kor", post(forms::import_run))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         // The islands' wasm, JS and CSS, brotli or gzip as built (scripts/build-site.sh).
         .nest_service("/pkg", ServeDir::new(pkg).precompressed_br().precompressed_gzip())
@@ -172,16 +167,15 @@ pub async fn router(config: &Config, pool: db::Pool, leptos_options: LeptosOptio
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(guard::guard))
-        .layer(Extension(guard::GuardConfig::from(config)));
+        .layer(Extension(Arc::new(guard::Gate::new(config, policies, api.clone()))));
     // Sessions in the same database, so any server behind a load balancer knows them.
     let app = match sessions::layer(config, &repo).await? {
         sessions::Layer::Sqlite(l) => app.layer(l),
         sessions::Layer::Postgres(l) => app.layer(l),
     };
     let app = app
-        .layer(axum::middleware::from_fn(body_limit))
-        // The limits are body_limit's, per route; axum's own 2 MB default would refuse an
-        // archive or an FK form before them.
+        // The limits are the guard's, per route, decided before the body is read; axum's own
+        // 2 MB default would refuse an archive or an FK form before them.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn(timeout))
         .layer(CompressionLayer::new())

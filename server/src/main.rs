@@ -27,6 +27,7 @@ async fn main() {
             Err(e) => Err(e),
         },
         Some("key") if args.get(1).map(String::as_str) == Some("show") => key_show(),
+        Some("key") if args.get(1).map(String::as_str) == Some("rotate") => key_rotate(),
         Some("migrate-data") if args.len() == 5 && args[1] == "--from" && args[3] == "--to" => migrate_data(&args[2], &args[4]).await,
         Some("form") if args.get(1).map(String::as_str) == Some("sample") && args.len() == 4 => form_sample(&args[2], &args[3]),
         Some("verify") if args.len() == 2 => match verify_archive(&args[1]) {
@@ -36,7 +37,7 @@ async fn main() {
         },
         Some(_) => {
             eprintln!(
-                "usage: server            (serve BITA; see README for configuration)\n       server audit verify  (check every municipality's audit chain)\n       server migrate-data --from sqlite://bita.db --to postgres://…  (move an installation into PostgreSQL)\n       server key show      (print the installation's archive signing public key)\n       server verify <zip>  (check a month archive against that key)\n       server form sample <3059|3057> <out.pdf>  (a fillable PDF with FK's field names, to try the form filling)\n       {}",
+                "usage: server            (serve BITA; see README for configuration)\n       server audit verify  (check every municipality's audit chain)\n       server migrate-data --from sqlite://bita.db --to postgres://…  (move an installation into PostgreSQL)\n       server key show      (print the installation's archive signing public key)\n       server key rotate    (retire that key, keep its public half for old archives, make a new one)\n       server verify <zip>  (check a month archive against that key)\n       server form sample <3059|3057> <out.pdf>  (a fillable PDF with FK's field names, to try the form filling)\n       {}",
                 admin::USAGE.trim_start_matches("usage: ")
             );
             std::process::exit(2);
@@ -77,22 +78,38 @@ fn key_show() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     Ok(())
 }
 
-/// `server verify <zip>`: checks a month archive against this installation's key (or the key
-/// in `BITA_VERIFY_PUBLIC_KEY`, hex, for another installation's archive); says exactly what
-/// does not match and exits with 1 when anything does not.
+/// `server key rotate`: the current key's public half goes to the retired list (archives it
+/// signed still verify) and a new key signs from now on. Give every server the new files.
+fn key_rotate() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let config = Config::from_env();
+    let (old, new) = server::keys::rotate(&config.archive_key)?;
+    println!("retired {old} (listed in {})\nnew key {new}\nCopy both files to every server of the installation and restart them.", server::keys::retired_path(&config.archive_key).display());
+    Ok(())
+}
+
+/// `server verify <zip>`: checks a month archive against this installation's keys, the current
+/// one and those retired (or the key in `BITA_VERIFY_PUBLIC_KEY`, hex, for another
+/// installation's archive); says exactly what does not match and exits with 1 when anything
+/// does not.
 fn verify_archive(path: &str) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
-    let key = match std::env::var("BITA_VERIFY_PUBLIC_KEY") {
-        Ok(hex) => export::archive::public_key(&hex).ok_or("BITA_VERIFY_PUBLIC_KEY is not an Ed25519 public key (64 hex digits)")?,
-        Err(_) => server::keys::load_or_create(&Config::from_env().archive_key)?.verifying_key(),
+    let keys = match std::env::var("BITA_VERIFY_PUBLIC_KEY") {
+        Ok(hex) => vec![export::archive::public_key(&hex).ok_or("BITA_VERIFY_PUBLIC_KEY is not an Ed25519 public key (64 hex digits)")?],
+        Err(_) => server::keys::trusted(&Config::from_env().archive_key)?.1.all(),
     };
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    let report = export::archive::verify(&bytes, &key);
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let report = export::archive::verify_from(std::io::BufReader::new(file), &keys);
     let l = app::i18n::Locale::En;
     if let (Some(m), Some(month), Some(at)) = (&report.municipality, &report.month, &report.created_at) {
         println!("{m}, {month}, made {at}");
     }
     for p in &report.problems {
         println!("FAIL {}", p.message(l));
+    }
+    if report.more_problems > 0 {
+        println!("FAIL … and {} more", report.more_problems);
+    }
+    if let Some(k) = &report.signed_by {
+        println!("signed with {k}{}", if report.retired_key { " (a retired key of this installation)" } else { "" });
     }
     println!("{} file(s) match the manifest", report.files_checked);
     println!("{}", if report.ok { "OK: the signature and every file match" } else { "NOT OK" });

@@ -95,13 +95,14 @@ async fn a_municipality_sees_nothing_of_another() {
     let (_, page) = app.page(&b, &format!("/admin?manad={month}")).await;
     assert!(page.contains("Gustav Gran"));
     assert!(!page.contains("Anna") && !page.contains("Bo Berg") && !page.contains("Cecilia"));
-    let csv = b.get(app.url(&format!("/admin/export.csv?manad={month}"))).send().await.unwrap().text().await.unwrap();
+    let m = month.to_string();
+    let csv = app.download(&b, "/admin/export.csv", &[("manad", &m)]).await.text().await.unwrap();
     assert!(!csv.contains("Exempelby") && !csv.contains("Anna"), "{csv}");
-    let csv = a.get(app.url(&format!("/admin/export.csv?manad={month}"))).send().await.unwrap().text().await.unwrap();
+    let csv = app.download(&a, "/admin/export.csv", &[("manad", &m)]).await.text().await.unwrap();
     assert!(csv.contains("Exempelby kommun;Bo Berg;Anna Andersson;"), "{csv}");
     // Anna's month is only submitted: every row says it is not approved, and no final export.
     assert!(csv.lines().skip(1).all(|l| l.ends_with(";submitted;nej")), "{csv}");
-    let res = a.get(app.url(&format!("/admin/export.csv?manad={month}&slutlig=1"))).send().await.unwrap();
+    let res = app.download(&a, "/admin/export.csv", &[("manad", &m), ("slutlig", "1")]).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert!(res.text().await.unwrap().contains("Anna Andersson – Bo Berg: Inskickad"));
 

@@ -7,10 +7,10 @@ use common::*;
 /// Uploads a file as the page's form does; the location of the report.
 async fn upload(app: &TestApp, u: &User, kind: &str, bytes: Vec<u8>) -> reqwest::Response {
     let form = reqwest::multipart::Form::new()
-        .text("csrf", u.csrf.clone())
         .text("typ", kind.to_string())
         .part("fil", reqwest::multipart::Part::bytes(bytes).file_name("register.csv").mime_str("text/csv").unwrap());
-    u.post(app.url("/admin/import/provkor")).multipart(form).send().await.unwrap()
+    // The token in the form's address, as the page's form sends it.
+    u.post(app.url(&format!("/admin/import/provkor?csrf={}", u.csrf))).multipart(form).send().await.unwrap()
 }
 
 /// Windows-1252 as Excel's Swedish CSV writes it (å ä ö as single bytes).

@@ -240,7 +240,13 @@ async fn the_rakning_is_summed_from_the_frozen_reports_and_signed_by_the_represe
     let (_, start) = app.page(&eva, &format!("/brukare?person={elis}")).await;
     assert!(start.contains("Räkningen är klar att skriva under"));
     let (_, page) = app.page(&eva, &claim).await;
-    assert!(page.contains("7 h 30 min") && page.contains("20150621-2388"), "totals from the frozen reports; Elis's own number on his document");
+    assert!(page.contains("7 h 30 min") && page.contains("20150621-****") && !page.contains("20150621-2388") && !page.contains("201506212388"), "totals from the frozen reports; Elis's number masked until shown");
+    // Shown in full after an explicit, audited "show", on that view only.
+    let to = app.post(&eva, "/brukare/visa-personnummer", &[("person", &elis), ("manad", &month.to_string())]).await;
+    assert!(app.page(&eva, &to).await.1.contains("20150621-2388"), "Elis's own number on his document");
+    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM audit_log WHERE action = 'personnummer.view' AND subject = 'recipient {elis}'")).await, 1);
+    assert!(!app.page(&eva, &claim).await.1.contains("20150621-2388"), "masked again on the next view");
+    let (_, page) = app.page(&eva, &claim).await;
     assert!(page.contains(&format!("{month}-03 – {month}-04")) && page.contains("Aktiv tid: 3 h 30 min"), "the hospital stay with its hours");
     assert!(page.contains("Vårdnadshavare"));
 

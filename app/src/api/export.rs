@@ -199,7 +199,13 @@ pub struct VerifyReport {
     pub month: Option<String>,
     pub created_at: Option<String>,
     pub files_checked: usize,
+    /// At most `export::archive::MAX_PROBLEMS`; the rest are counted in `more_problems`.
     pub problems: Vec<VerifyProblem>,
+    pub more_problems: usize,
+    /// The public key (hex) whose signature matched.
+    pub signed_by: Option<String>,
+    /// That key is one this installation has retired (the archive is older than the rotation).
+    pub retired_key: bool,
 }
 
 /// One thing an archive's check found wrong; the file is named where there is one.
@@ -219,6 +225,8 @@ pub enum VerifyProblem {
     Changed(String),
     /// A file in the ZIP that the manifest does not list.
     Unlisted(String),
+    /// The archive lists more files, or unpacks to more, than any month archive can.
+    TooLarge,
 }
 
 /// The export page of a month.
@@ -253,12 +261,25 @@ pub async fn load_export_page(month: Option<String>) -> super::PageResult<Export
 pub struct VerifyPage {
     pub me: Option<super::Me>,
     pub public_key: String,
-    pub flash: super::Flash,
+    /// Keys this installation signed with before a rotation (still trusted).
+    pub retired_keys: Vec<String>,
+    /// What the check of the archive just uploaded found: rendered in the answer to the upload,
+    /// never kept (anonymous visitors leave nothing stored).
+    pub result: Option<VerifyResult>,
+}
+
+/// The outcome of checking an upload, handed to the page the upload's answer renders.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum VerifyResult {
+    Checked(VerifyReport),
+    /// Why nothing was checked (no file, too large …).
+    Refused(crate::i18n::T),
 }
 
 #[leptos::server(prefix = "/api", endpoint = "load_verify_page")]
 pub async fn load_verify_page() -> super::PageResult<VerifyPage> {
     let cx = super::service::Cx::from_request().await.map_err(super::failed)?;
     let me = cx.caller.as_ref().map(|c| super::service::me(&cx, c));
-    Ok(VerifyPage { me, public_key: cx.settings.archive_public_key.clone(), flash: cx.take_flash().await })
+    let result = leptos::prelude::use_context::<VerifyResult>();
+    Ok(VerifyPage { me, public_key: cx.settings.archive_public_key.clone(), retired_keys: cx.settings.retired_public_keys.clone(), result })
 }

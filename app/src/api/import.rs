@@ -1,11 +1,18 @@
 //! CSV import of recipients, assistants and assignments (issue 8): the files municipalities
-//! keep in spreadsheets, UTF-8 or Excel's Swedish variant (semicolon, Windows-1252). The dry
-//! run is the import itself in a transaction that is rolled back, so it reports exactly what
-//! the import would do, line by line; the import commits only when no line is refused: all or
-//! nothing, one transaction, one audit entry. The format is in the README.
+//! keep in spreadsheets, UTF-8 or Excel's Swedish variant (semicolon, Windows-1252). The format
+//! is in the README.
+//!
+//! Reading and checking a file never holds the installation's write lock (issue 23: one
+//! municipality's 5 MB file held every municipality's saves for 10 s): the register is read
+//! once on a read connection, every line is checked against it in memory ([`plan`]: the same
+//! checks as the admin pages, and the assignments' decision and overlap checks), and the dry
+//! run reports exactly what the import would do. The import writes only when no line is
+//! refused, in batches of [`BATCH`] lines, each one short transaction with its audit entry
+//! that re-checks what the database guards (a personnummer created meanwhile, an assignment
+//! that now overlaps); another municipality's save waits for one batch at most.
 
 use super::changes::{begin, commit, said};
-use super::repo::{AuditEntry, Conflict, RepoError, Store};
+use super::repo::{AuditEntry, Caller, Conflict, RepoError, Store};
 use super::service::{internal, me, now_unix, random_token, today, Cx};
 use super::*;
 use crate::domain::register::{AssignmentError, AssignmentInput, AssistantInput, RecipientInput, RegError, RegField};
@@ -72,14 +79,55 @@ impl Row<'_> {
     }
 }
 
-/// Runs the import of `bytes` inside the caller's write transaction and reports each line.
-/// Nothing is committed here: a dry run drops the transaction, the import commits it.
-pub async fn run(db: &mut Box<dyn Store>, tenant: i64, kind: ImportKind, bytes: &[u8], today: chrono::NaiveDate) -> Result<ImportReport, RepoError> {
+/// The register as an import checks against, read once before any line is looked at.
+#[derive(Default)]
+pub struct Register {
+    recipients: std::collections::HashMap<String, (i64, RecipientInput)>,
+    assistants: std::collections::HashMap<String, (i64, bool, AssistantInput)>,
+    /// (recipient, from, to) of every decision.
+    decisions: Vec<(i64, chrono::NaiveDate, chrono::NaiveDate)>,
+    /// (assistant, recipient, from, to) of every assignment.
+    assignments: Vec<(i64, i64, chrono::NaiveDate, Option<chrono::NaiveDate>)>,
+}
+
+/// Reads what `kind`'s lines are checked against, on a read connection (no lock).
+pub async fn register(db: &mut Box<dyn Store>, tenant: i64, kind: ImportKind) -> Result<Register, RepoError> {
+    let mut r = Register::default();
+    if kind != ImportKind::Assistants {
+        r.recipients = db.recipients_by_personnummer(tenant).await?;
+    }
+    if kind != ImportKind::Recipients {
+        r.assistants = db.assistants_by_personnummer(tenant).await?;
+    }
+    if kind == ImportKind::Assignments {
+        (r.decisions, r.assignments) = db.assignment_spans(tenant).await?;
+    }
+    Ok(r)
+}
+
+/// One write of an import, planned from its line and the register.
+#[derive(Clone, Debug)]
+pub enum Op {
+    Recipient(Option<i64>, crate::domain::register::RecipientData),
+    Assistant(Option<i64>, crate::domain::register::AssistantData),
+    Assignment(i64, crate::domain::register::AssignmentData),
+}
+
+/// What an import of a file would do: the report, line by line, and the writes.
+pub struct Plan {
+    pub report: ImportReport,
+    /// (the report line's index, the write).
+    pub ops: Vec<(usize, Op)>,
+}
+
+/// Checks every line of `bytes` against the register, in memory: what the import would do.
+pub fn plan(kind: ImportKind, bytes: &[u8], register: &mut Register, today: chrono::NaiveDate) -> Plan {
     let (text, encoding) = decode(bytes);
     let mut report = ImportReport { kind, file_problem: None, lines: vec![], encoding: encoding.into() };
+    let mut ops = vec![];
     if bytes.len() > MAX_BYTES {
         report.file_problem = Some(ImportProblem::TooLarge);
-        return Ok(report);
+        return Plan { report, ops };
     }
     // Excel's Swedish CSV separates with semicolons; others with commas: the header decides.
     let first = text.lines().next().unwrap_or_default();
@@ -89,25 +137,17 @@ pub async fn run(db: &mut Box<dyn Store>, tenant: i64, kind: ImportKind, bytes: 
         Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
         Err(_) => {
             report.file_problem = Some(ImportProblem::NotCsv);
-            return Ok(report);
+            return Plan { report, ops };
         }
     };
     let known = kind.columns();
     if let Some(unknown) = header.iter().find(|h| !known.iter().any(|(k, _)| k == h)) {
         report.file_problem = Some(ImportProblem::Header(unknown.clone()));
-        return Ok(report);
+        return Plan { report, ops };
     }
     if let Some((missing, _)) = known.iter().find(|(k, required)| *required && !header.iter().any(|h| h == k)) {
         report.file_problem = Some(ImportProblem::Header((*missing).to_string()));
-        return Ok(report);
-    }
-    // The register as it stands, read once (not once per line).
-    let mut known = Known::default();
-    if kind != ImportKind::Assistants {
-        known.recipients = db.recipients_by_personnummer(tenant).await?;
-    }
-    if kind != ImportKind::Recipients {
-        known.assistants = db.assistants_by_personnummer(tenant).await?;
+        return Plan { report, ops };
     }
     let mut seen = std::collections::HashSet::new();
     for (i, record) in reader.records().enumerate() {
@@ -127,21 +167,49 @@ pub async fn run(db: &mut Box<dyn Store>, tenant: i64, kind: ImportKind, bytes: 
             continue;
         }
         let row = Row { header: &header, record: &record };
-        let (who, result) = match kind {
-            ImportKind::Recipients => recipient_line(db, tenant, &row, today, &mut seen, &known).await?,
-            ImportKind::Assistants => assistant_line(db, tenant, &row, today, &mut seen, &known).await?,
-            ImportKind::Assignments => assignment_line(db, tenant, &row, today, &known).await?,
+        let (who, result, op) = match kind {
+            ImportKind::Recipients => recipient_line(&row, today, &mut seen, register),
+            ImportKind::Assistants => assistant_line(&row, today, &mut seen, register),
+            ImportKind::Assignments => assignment_line(&row, today, register),
         };
+        if let Some(op) = op {
+            ops.push((report.lines.len(), op));
+        }
         report.lines.push(ImportLine { line, who, result });
     }
-    Ok(report)
+    Plan { report, ops }
 }
 
-/// The tenant's register by personnummer.
-#[derive(Default)]
-struct Known {
-    recipients: std::collections::HashMap<String, (i64, RecipientInput)>,
-    assistants: std::collections::HashMap<String, (i64, bool, AssistantInput)>,
+/// How many lines one write transaction of an import takes: a batch holds the write lock for
+/// a few milliseconds (measured in the README's "Abuse and limits").
+pub const BATCH: usize = 200;
+
+/// Writes one batch inside its transaction. A write the database refuses now (something
+/// changed since the plan) names the line and why.
+async fn apply(db: &mut Box<dyn Store>, tenant: i64, ops: &[(usize, Op)]) -> Result<Result<(), (usize, LineResult)>, RepoError> {
+    for (line, op) in ops {
+        let refused = |p: ImportProblem, column: &str| Ok(Err((*line, LineResult::Refused(vec![(column.to_string(), p)]))));
+        match op {
+            Op::Recipient(id, data) => match db.save_recipient(tenant, *id, data).await {
+                Ok(Some(_)) => {}
+                Ok(None) => return refused(ImportProblem::PersonUnknown, "personnummer"),
+                Err(RepoError::Conflict(Conflict::Duplicate)) => return refused(ImportProblem::Reg(RegError::PersonnummerTaken), "personnummer"),
+                Err(e) => return Err(e),
+            },
+            Op::Assistant(id, data) => match db.save_assistant(tenant, *id, data).await {
+                Ok(Some(_)) => {}
+                Ok(None) => return refused(ImportProblem::PersonUnknown, "personnummer"),
+                Err(RepoError::Conflict(Conflict::Duplicate)) => return refused(ImportProblem::Reg(RegError::PersonnummerTaken), "personnummer"),
+                Err(e) => return Err(e),
+            },
+            Op::Assignment(assistant, data) => match db.add_assignment(tenant, *assistant, data).await? {
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return refused(ImportProblem::Assignment(e), assignment_column(e)),
+                None => return refused(ImportProblem::PersonUnknown, "brukare_personnummer"),
+            },
+        }
+    }
+    Ok(Ok(()))
 }
 
 fn masked_or_typed(s: &str, today: chrono::NaiveDate) -> (Option<Personnummer>, String) {
@@ -154,23 +222,23 @@ fn masked_or_typed(s: &str, today: chrono::NaiveDate) -> (Option<Personnummer>, 
     }
 }
 
-async fn recipient_line(db: &mut Box<dyn Store>, tenant: i64, row: &Row<'_>, today: chrono::NaiveDate, seen: &mut std::collections::HashSet<String>, known: &Known) -> Result<(String, LineResult), RepoError> {
+/// A line's outcome: who it is about, what it does, and its write.
+type Line = (String, LineResult, Option<Op>);
+
+fn recipient_line(row: &Row<'_>, today: chrono::NaiveDate, seen: &mut std::collections::HashSet<String>, known: &Register) -> Line {
     let input = RecipientInput { personnummer: row.text("personnummer"), first_name: row.text("förnamn"), last_name: row.text("efternamn") };
     let (pnr, masked) = masked_or_typed(&input.personnummer, today);
     let who = format!("{} {} {masked}", input.first_name, input.last_name).trim().to_string();
     let data = match input.parse(false, today) {
         Ok(d) => d,
-        Err(e) => return Ok((who, reg_refused(e))),
+        Err(e) => return (who, reg_refused(e), None),
     };
-    let Some(pnr) = pnr else { return Ok((who, reg_refused(vec![RegError::PersonnummerInvalid]))) };
+    let Some(pnr) = pnr else { return (who, reg_refused(vec![RegError::PersonnummerInvalid]), None) };
     if !seen.insert(pnr.full().to_string()) {
-        return Ok((who, LineResult::Refused(vec![("personnummer".into(), ImportProblem::DuplicateInFile)])));
+        return (who, LineResult::Refused(vec![("personnummer".into(), ImportProblem::DuplicateInFile)]), None);
     }
     match known.recipients.get(pnr.full()) {
-        None => {
-            db.save_recipient(tenant, None, &data).await?;
-            Ok((who, LineResult::Created))
-        }
+        None => (who, LineResult::Created, Some(Op::Recipient(None, data))),
         Some((id, stored)) => {
             let id = *id;
             let mut changed = vec![];
@@ -181,10 +249,9 @@ async fn recipient_line(db: &mut Box<dyn Store>, tenant: i64, row: &Row<'_>, tod
                 changed.push("efternamn".to_string());
             }
             if changed.is_empty() {
-                return Ok((who, LineResult::Unchanged));
+                return (who, LineResult::Unchanged, None);
             }
-            db.save_recipient(tenant, Some(id), &crate::domain::register::RecipientData { personnummer: None, ..data }).await?;
-            Ok((who, LineResult::Updated(changed)))
+            (who, LineResult::Updated(changed), Some(Op::Recipient(Some(id), crate::domain::register::RecipientData { personnummer: None, ..data })))
         }
     }
 }
@@ -235,14 +302,14 @@ fn assistant_input(row: &Row<'_>, base: &AssistantInput) -> Result<AssistantInpu
     if problems.is_empty() { Ok(a) } else { Err(problems) }
 }
 
-async fn assistant_line(db: &mut Box<dyn Store>, tenant: i64, row: &Row<'_>, today: chrono::NaiveDate, seen: &mut std::collections::HashSet<String>, known: &Known) -> Result<(String, LineResult), RepoError> {
+fn assistant_line(row: &Row<'_>, today: chrono::NaiveDate, seen: &mut std::collections::HashSet<String>, known: &Register) -> Line {
     use chrono::Datelike;
     let typed_pnr = row.text("personnummer");
     let (pnr, masked) = masked_or_typed(&typed_pnr, today);
     let who = format!("{} {} {masked}", row.text("förnamn"), row.text("efternamn")).trim().to_string();
-    let Some(pnr) = pnr else { return Ok((who, reg_refused(vec![if typed_pnr.is_empty() { RegError::Missing(RegField::Personnummer) } else { RegError::PersonnummerInvalid }]))) };
+    let Some(pnr) = pnr else { return (who, reg_refused(vec![if typed_pnr.is_empty() { RegError::Missing(RegField::Personnummer) } else { RegError::PersonnummerInvalid }]), None) };
     if !seen.insert(pnr.full().to_string()) {
-        return Ok((who, LineResult::Refused(vec![("personnummer".into(), ImportProblem::DuplicateInFile)])));
+        return (who, LineResult::Refused(vec![("personnummer".into(), ImportProblem::DuplicateInFile)]), None);
     }
     let stored = known.assistants.get(pnr.full()).cloned();
     let base = match &stored {
@@ -259,19 +326,14 @@ async fn assistant_line(db: &mut Box<dyn Store>, tenant: i64, row: &Row<'_>, tod
     };
     let mut input = match assistant_input(row, &base) {
         Ok(i) => i,
-        Err(p) => return Ok((who, LineResult::Refused(p))),
+        Err(p) => return (who, LineResult::Refused(p), None),
     };
     match stored {
         None => {
             input.personnummer = typed_pnr;
-            let data = match input.parse(false, false, today) {
-                Ok(d) => d,
-                Err(e) => return Ok((who, reg_refused(e))),
-            };
-            match db.save_assistant(tenant, None, &data).await {
-                Ok(_) => Ok((who, LineResult::Created)),
-                Err(RepoError::Conflict(Conflict::Duplicate)) => Ok((who, reg_refused(vec![RegError::PersonnummerTaken]))),
-                Err(e) => Err(e),
+            match input.parse(false, false, today) {
+                Ok(data) => (who, LineResult::Created, Some(Op::Assistant(None, data))),
+                Err(e) => (who, reg_refused(e), None),
             }
         }
         Some((id, has_date, before)) => {
@@ -301,19 +363,30 @@ async fn assistant_line(db: &mut Box<dyn Store>, tenant: i64, row: &Row<'_>, tod
                 .map(|(c, _)| c.to_string())
                 .collect();
             if changed.is_empty() {
-                return Ok((who, LineResult::Unchanged));
+                return (who, LineResult::Unchanged, None);
             }
-            let data = match input.parse(true, has_date, today) {
-                Ok(d) => d,
-                Err(e) => return Ok((who, reg_refused(e))),
-            };
-            db.save_assistant(tenant, Some(id), &data).await?;
-            Ok((who, LineResult::Updated(changed)))
+            match input.parse(true, has_date, today) {
+                Ok(data) => (who, LineResult::Updated(changed), Some(Op::Assistant(Some(id), data))),
+                Err(e) => (who, reg_refused(e), None),
+            }
         }
     }
 }
 
-async fn assignment_line(db: &mut Box<dyn Store>, tenant: i64, row: &Row<'_>, today: chrono::NaiveDate, known: &Known) -> Result<(String, LineResult), RepoError> {
+/// The CSV column an assignment's problem is about.
+fn assignment_column(e: AssignmentError) -> &'static str {
+    match e {
+        AssignmentError::RecipientMissing => "brukare_personnummer",
+        AssignmentError::FromInvalid | AssignmentError::OutsideDecision | AssignmentError::Overlaps => "från",
+        AssignmentError::ToInvalid | AssignmentError::ToBeforeFrom => "till",
+        AssignmentError::NotifiedInvalid => "anmäld_fk",
+    }
+}
+
+/// An assignment line, checked as the register's form checks it (a decision of the recipient
+/// covers its first day; it does not overlap another of the same pair, in the register or
+/// earlier in the file).
+fn assignment_line(row: &Row<'_>, today: chrono::NaiveDate, known: &mut Register) -> Line {
     let (a_pnr, a_masked) = masked_or_typed(&row.text("assistent_personnummer"), today);
     let (r_pnr, r_masked) = masked_or_typed(&row.text("brukare_personnummer"), today);
     let who = format!("{a_masked} – {r_masked}");
@@ -334,30 +407,29 @@ async fn assignment_line(db: &mut Box<dyn Store>, tenant: i64, row: &Row<'_>, to
         }
     };
     let input = AssignmentInput { recipient: recipient.map(|r| r.to_string()).unwrap_or_default(), valid_from: row.text("från"), valid_to: row.text("till"), fk_notified_on: row.text("anmäld_fk"), relative };
-    let column = |e: AssignmentError| match e {
-        AssignmentError::RecipientMissing => "brukare_personnummer",
-        AssignmentError::FromInvalid | AssignmentError::OutsideDecision | AssignmentError::Overlaps => "från",
-        AssignmentError::ToInvalid | AssignmentError::ToBeforeFrom => "till",
-        AssignmentError::NotifiedInvalid => "anmäld_fk",
-    };
     let data = match input.parse() {
         Ok(d) => Some(d),
         Err(errors) => {
-            refused.extend(errors.into_iter().filter(|e| *e != AssignmentError::RecipientMissing || recipient.is_some()).map(|e| (column(e).to_string(), ImportProblem::Assignment(e))));
+            refused.extend(errors.into_iter().filter(|e| *e != AssignmentError::RecipientMissing || recipient.is_some()).map(|e| (assignment_column(e).to_string(), ImportProblem::Assignment(e))));
             None
         }
     };
     let (Some(assistant), Some(data), true) = (assistant, data, refused.is_empty()) else {
-        return Ok((who, LineResult::Refused(refused)));
+        return (who, LineResult::Refused(refused), None);
     };
-    if db.assignment_exists(tenant, assistant, data.recipient, data.valid_from).await? {
-        return Ok((who, LineResult::Unchanged));
+    let pair = |&&(a, r, _, _): &&(i64, i64, chrono::NaiveDate, Option<chrono::NaiveDate>)| a == assistant && r == data.recipient;
+    if known.assignments.iter().filter(pair).any(|(_, _, from, _)| *from == data.valid_from) {
+        return (who, LineResult::Unchanged, None);
     }
-    match db.add_assignment(tenant, assistant, &data).await? {
-        Some(Ok(_)) => Ok((who, LineResult::Created)),
-        Some(Err(e)) => Ok((who, LineResult::Refused(vec![(column(e).to_string(), ImportProblem::Assignment(e))]))),
-        None => Ok((who, LineResult::Refused(vec![("brukare_personnummer".into(), ImportProblem::PersonUnknown)]))),
+    let covered = known.decisions.iter().any(|(r, from, to)| *r == data.recipient && *from <= data.valid_from && data.valid_from <= *to);
+    let end = |to: Option<chrono::NaiveDate>| to.unwrap_or(chrono::NaiveDate::MAX);
+    let overlaps = known.assignments.iter().filter(pair).any(|(_, _, from, to)| *from <= end(data.valid_to) && data.valid_from <= end(*to));
+    let problem = if !covered { Some(AssignmentError::OutsideDecision) } else if overlaps { Some(AssignmentError::Overlaps) } else { None };
+    if let Some(e) = problem {
+        return (who, LineResult::Refused(vec![(assignment_column(e).to_string(), ImportProblem::Assignment(e))]), None);
     }
+    known.assignments.push((assistant, data.recipient, data.valid_from, data.valid_to));
+    (who, LineResult::Created, Some(Op::Assignment(assistant, data)))
 }
 
 /// The import page: the upload form, or a dry run's report with the button that imports it.
@@ -376,8 +448,13 @@ pub async fn import_page(cx: &Cx, draft: Option<i64>) -> Result<ImportPage, Page
     Ok(ImportPage { me: me(cx, c), draft, report, form_key: random_token(), flash })
 }
 
-/// The dry run: the file imported in a transaction that is rolled back; the file and the
-/// report are kept for the import.
+/// The import page again, saying why the upload was not read.
+pub fn refused(t: T) -> Outcome {
+    said("/admin/import".into(), Flash { error: Some(t), ..Default::default() })
+}
+
+/// The dry run: every line checked against the register, nothing written but the draft (the
+/// file and its report, kept for the import).
 pub async fn dry_run(cx: &Cx, kind: &str, bytes: &[u8]) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let Some(kind) = ImportKind::from_code(kind) else {
@@ -386,44 +463,89 @@ pub async fn dry_run(cx: &Cx, kind: &str, bytes: &[u8]) -> Result<Outcome, PageE
     if bytes.is_empty() {
         return Ok(said("/admin/import".into(), Flash { error: Some(T::ImportNoFile), ..Default::default() }));
     }
-    let report = {
-        let mut db = cx.repo.write().await.map_err(internal)?;
-        run(&mut db, c.tenant_id, kind, bytes, today()).await.map_err(internal)?
-        // Dropped unfinished: rolled back.
-    };
-    let json = serde_json::to_string(&report).map_err(internal)?;
-    let mut db = cx.repo.write().await.map_err(internal)?;
-    let id = db.save_import_draft(c.tenant_id, c.user_id, bytes, &json, now_unix()).await.map_err(internal)?;
-    db.finish().await.map_err(internal)?;
+    let known = register(&mut cx.db().await?, c.tenant_id, kind).await.map_err(internal)?;
+    let plan = plan_off_the_runtime(kind, bytes.to_vec(), known).await?;
+    let id = save_draft(cx, c, bytes, &plan.report).await?;
     Ok(said(format!("/admin/import?utkast={id}"), Flash::default()))
 }
 
-/// The import itself: all lines or none, in one transaction with its audit entry.
+/// [`plan`] on the blocking pool: checking a 5 MB file is seconds of work that must not hold
+/// one of the async threads every other request needs.
+async fn plan_off_the_runtime(kind: ImportKind, bytes: Vec<u8>, mut known: Register) -> Result<Plan, PageError> {
+    let today = today();
+    tokio::task::spawn_blocking(move || plan(kind, &bytes, &mut known, today)).await.map_err(internal)
+}
+
+async fn save_draft(cx: &Cx, c: &Caller, bytes: &[u8], report: &ImportReport) -> Result<i64, PageError> {
+    let json = serde_json::to_string(report).map_err(internal)?;
+    let mut db = cx.repo.write().await.map_err(internal)?;
+    let id = db.save_import_draft(c.tenant_id, c.user_id, bytes, &json, now_unix()).await.map_err(internal)?;
+    db.finish().await.map_err(internal)?;
+    Ok(id)
+}
+
+/// The import itself: the file checked again against the register as it is now; if no line is
+/// refused, written in batches of [`BATCH`] lines, each one transaction with its audit entry.
+/// The first batch takes the draft (a second post of it finds it gone, or its first answer
+/// under the form's key); if the database refuses a write of a later batch (the register
+/// changed meanwhile), the batches before it stay and the page says which line and why: the
+/// file can be uploaded again, and what was imported shows as unchanged.
 pub async fn import(cx: &Cx, draft: &str, key: Option<&str>) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let id = draft.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
-    let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
-    };
-    let Some((bytes, report)) = db.import_draft(c.tenant_id, c.user_id, id).await.map_err(internal)? else {
-        return Err(PageError::NotFound);
+    if let Some(key) = key {
+        if let Some(first) = cx.db().await?.idempotent_outcome(c.user_id, key).await.map_err(internal)? {
+            return serde_json::from_str(&first).map_err(internal);
+        }
+    }
+    let (bytes, report) = {
+        let mut db = cx.db().await?;
+        db.import_draft(c.tenant_id, c.user_id, id).await.map_err(internal)?.ok_or(PageError::NotFound)?
     };
     let kind = serde_json::from_str::<ImportReport>(&report).map_err(internal)?.kind;
-    let report = run(&mut db, c.tenant_id, kind, &bytes, today()).await.map_err(internal)?;
-    if report.refused() > 0 {
+    let known = register(&mut cx.db().await?, c.tenant_id, kind).await.map_err(internal)?;
+    let plan = plan_off_the_runtime(kind, bytes.clone(), known).await?;
+    if plan.report.refused() > 0 || plan.report.file_problem.is_some() {
         // Something changed since the dry run: nothing is imported, the new report is shown.
-        drop(db);
-        let json = serde_json::to_string(&report).map_err(internal)?;
-        let mut w = cx.repo.write().await.map_err(internal)?;
-        let id = w.save_import_draft(c.tenant_id, c.user_id, &bytes, &json, now_unix()).await.map_err(internal)?;
-        w.finish().await.map_err(internal)?;
+        let id = save_draft(cx, c, &bytes, &plan.report).await?;
         return Ok(said(format!("/admin/import?utkast={id}"), Flash { error: Some(T::ImportRefused), ..Default::default() }));
     }
-    db.delete_import_draft(c.tenant_id, id).await.map_err(internal)?;
-    let created = report.count(|r| matches!(r, LineResult::Created));
-    let updated = report.count(|r| matches!(r, LineResult::Updated(_)));
-    let after = serde_json::json!({ "kind": kind.code(), "lines": report.lines.len(), "created": created, "updated": updated, "sha256": crate::domain::fk::sha256_hex(&bytes) }).to_string();
-    let audit = AuditEntry { after: Some(after), ..cx.audit_entry("import.csv", format!("import {}", kind.code())) };
-    commit(db, c.user_id, key, audit, said("/admin/import".into(), Flash { notice: Some(T::ImportDone), count: Some(created + updated), ..Default::default() })).await
+    let created = plan.report.count(|r| matches!(r, LineResult::Created));
+    let updated = plan.report.count(|r| matches!(r, LineResult::Updated(_)));
+    let sha = crate::domain::fk::sha256_hex(&bytes);
+    let lines = plan.report.lines.len();
+    let done = said("/admin/import".into(), Flash { notice: Some(T::ImportDone), count: Some(created + updated), ..Default::default() });
+    let batches: Vec<&[(usize, Op)]> = if plan.ops.is_empty() { vec![&[]] } else { plan.ops.chunks(BATCH).collect() };
+    let total = batches.len();
+    for (n, batch) in batches.into_iter().enumerate() {
+        let mut db = match begin(cx, c.user_id, if n == 0 { key } else { None }).await? {
+            Ok(db) => db,
+            Err(first) => return Ok(first),
+        };
+        if n == 0 && !db.delete_import_draft(c.tenant_id, id).await.map_err(internal)? {
+            // Taken by another post of the same draft (a second tap): it is under way or done.
+            return Ok(said("/admin/import".into(), Flash { notice: Some(T::ImportAlreadyTaken), ..Default::default() }));
+        }
+        if let Err((line, result)) = apply(&mut db, c.tenant_id, batch).await.map_err(internal)? {
+            drop(db);
+            let mut report = plan.report;
+            report.lines[line].result = result;
+            report.lines.retain(|l| matches!(l.result, LineResult::Refused(_)));
+            let id = save_draft(cx, c, &bytes, &report).await?;
+            let imported = (n * BATCH).min(plan.ops.len());
+            return Ok(said(format!("/admin/import?utkast={id}"), Flash { error: Some(T::ImportStopped), count: Some(imported), ..Default::default() }));
+        }
+        let after = serde_json::json!({
+            "kind": kind.code(), "lines": lines, "created": created, "updated": updated, "sha256": sha,
+            "batch": n + 1, "batches": total, "writes": batch.len(),
+        })
+        .to_string();
+        let audit = AuditEntry { after: Some(after), ..cx.audit_entry("import.csv", format!("import {}", kind.code())) };
+        if n + 1 == total {
+            return commit(db, c.user_id, key, audit, done).await;
+        }
+        db.audit(&audit).await.map_err(internal)?;
+        db.finish().await.map_err(internal)?;
+    }
+    Ok(done)
 }

@@ -82,8 +82,6 @@ pub struct Flash {
     pub username: Option<String>,
     /// Warnings and notes of the rules engine on a row that was saved.
     pub findings: Vec<crate::domain::rules::Finding>,
-    /// What the check of an uploaded archive found.
-    pub verify: Option<export::VerifyReport>,
     /// How many things a bulk action did (shown with the notice).
     pub count: Option<usize>,
     /// The recipient form as typed (which recipient, or new), with what was wrong.

@@ -65,6 +65,9 @@ pub struct Caller {
     pub assistant_id: Option<i64>,
     /// For recipients: themselves; for representatives: those they act for.
     pub recipient_ids: Vec<i64>,
+    /// Raised by the database when the password, the account's activity or the role changes:
+    /// a session started in an earlier epoch has ended (on every server).
+    pub session_epoch: i64,
 }
 
 #[derive(Clone, Debug)]
@@ -72,6 +75,7 @@ pub struct Credentials {
     pub user_id: i64,
     pub tenant_id: i64,
     pub password_hash: String,
+    pub session_epoch: i64,
 }
 
 #[derive(Clone, Debug)]
@@ -249,7 +253,18 @@ pub trait Store: SettingsStore + SigningStore + ExportStore + ShiftStore + Send 
     /// The failed-login counter under `key`.
     async fn throttle(&mut self, key: &str) -> RepoResult<Throttle>;
     async fn set_throttle(&mut self, key: &str, t: Throttle, now: i64) -> RepoResult<()>;
+    /// Forgets the failures under `key` (a login that succeeded); refused attempts stay counted
+    /// until they are summarised.
     async fn clear_throttle(&mut self, key: &str) -> RepoResult<()>;
+    /// Counts one attempt refused while `key` was blocked (no audit entry of its own).
+    async fn note_refused(&mut self, key: &str, now: i64) -> RepoResult<()>;
+    /// Counters with refused attempts not yet summarised: key, how many, since when.
+    async fn refused_attempts(&mut self) -> RepoResult<Vec<(String, i64, i64)>>;
+    /// Takes `n` summarised refusals off `key`'s count.
+    async fn summarised(&mut self, key: &str, n: i64) -> RepoResult<()>;
+    /// The tenant and id of the user whose username, lower-cased, is `username` (for a
+    /// throttle summary's audit entry).
+    async fn login_user(&mut self, username: &str) -> RepoResult<Option<(i64, i64)>>;
 }
 
 /// A login to create: who it is for and how to reach them.
@@ -365,7 +380,12 @@ pub trait SettingsStore: Send {
     async fn save_import_draft(&mut self, tenant: i64, user: i64, bytes: &[u8], report: &str, now: i64) -> RepoResult<i64>;
     /// The draft's bytes and report, only for the same tenant and user.
     async fn import_draft(&mut self, tenant: i64, user: i64, id: i64) -> RepoResult<Option<(Vec<u8>, String)>>;
-    async fn delete_import_draft(&mut self, tenant: i64, id: i64) -> RepoResult<()>;
+    /// Removes a draft; false when it was already gone (another post took it).
+    async fn delete_import_draft(&mut self, tenant: i64, id: i64) -> RepoResult<bool>;
+    /// Every decision's (recipient, from, to) and every assignment's (assistant, recipient,
+    /// from, to) of the tenant: what an import's assignment lines are checked against.
+    #[allow(clippy::type_complexity)]
+    async fn assignment_spans(&mut self, tenant: i64) -> RepoResult<(Vec<(i64, NaiveDate, NaiveDate)>, Vec<(i64, i64, NaiveDate, Option<NaiveDate>)>)>;
     /// A personnummer in full, for an explicit, audited "show".
     async fn full_personnummer(&mut self, tenant: i64, who: PersonRef) -> RepoResult<Option<String>>;
 }

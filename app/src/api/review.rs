@@ -166,8 +166,10 @@ pub struct ClaimPage {
     /// The provider's own view (cost table form) rather than the signer's.
     pub provider_view: bool,
     pub capacity: Option<SignerCapacity>,
-    /// The recipient's personnummer for the printed räkning (their own document).
+    /// The recipient's personnummer for the printed räkning (their own document): masked
+    /// unless the signer asked to see it ([`Self::personnummer_revealed`]).
     pub personnummer: String,
+    pub personnummer_revealed: bool,
     pub flash: Flash,
     pub form_key: String,
 }

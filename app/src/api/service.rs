@@ -20,6 +20,9 @@ pub const SESSION_CSRF: &str = "csrf";
 pub const SESSION_LOGIN_AT: &str = "login_at";
 /// When the session was last extended (unix seconds).
 pub const SESSION_SEEN: &str = "seen";
+/// The user's session epoch at login ([`Caller::session_epoch`]): when the database's has
+/// moved on (a new password, a deactivation, a new role), the session has ended.
+pub const SESSION_EPOCH: &str = "epoch";
 /// The absolute lifetime of a session, whatever the activity.
 pub const SESSION_MAX_AGE: i64 = 12 * 3600;
 /// Inactivity extends the session only this often, so reading pages does not write.
@@ -36,11 +39,65 @@ pub struct Settings {
     pub mailer: Option<Arc<dyn Mailer>>,
     /// The installation's public key (hex) that signs month archives.
     pub archive_public_key: String,
+    /// Public keys (hex) that signed archives before a key rotation, still trusted.
+    pub retired_public_keys: Vec<String>,
+    /// Every cookie BITA sets, with the installation's `Secure` setting.
+    pub cookies: Cookies,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { row_horizon_days: 7, public_url: None, mailer: None, archive_public_key: String::new() }
+        Self { row_horizon_days: 7, public_url: None, mailer: None, archive_public_key: String::new(), retired_public_keys: vec![], cookies: Cookies::default() }
+    }
+}
+
+/// Every cookie BITA sets is made here, with one `Secure` setting (`BITA_SECURE_COOKIES`; the
+/// session cookie is tower-sessions' with the same setting), so none is left without it
+/// under https.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Cookies {
+    pub secure: bool,
+}
+
+impl Cookies {
+    /// `Set-Cookie`'s value: HttpOnly unless `script` (none is read by scripts today),
+    /// SameSite=Strict unless `lax`; `max_age` None: until the browser closes; Some(0): removed.
+    fn make(self, name: &'static str, value: String, path: &'static str, max_age: Option<i64>, lax: bool) -> String {
+        use tower_sessions::cookie::{time::Duration, Cookie, SameSite};
+        let mut c = Cookie::build((name, value)).path(path).http_only(true).secure(self.secure).same_site(if lax { SameSite::Lax } else { SameSite::Strict });
+        if let Some(seconds) = max_age {
+            c = c.max_age(Duration::seconds(seconds));
+        }
+        c.build().to_string()
+    }
+
+    /// The login form's CSRF token (double submit: the form's field must equal it).
+    pub fn login_csrf(self, token: &str) -> String {
+        self.make(LOGIN_CSRF_COOKIE, token.to_string(), "/", None, false)
+    }
+
+    /// A refused login's message and the typed username, for the next view of the login page.
+    pub fn login_message(self, error: T, username: &str) -> String {
+        let code = LOGIN_MESSAGES.iter().position(|t| *t == error).unwrap_or(0).to_string();
+        let username: String = username.chars().take(MAX_USERNAME).collect();
+        let value = serde_urlencoded::to_string([("e", code.as_str()), ("u", username.as_str())]).unwrap_or_default();
+        self.make(LOGIN_MSG_COOKIE, value, "/logga-in", Some(120), false)
+    }
+
+    /// A refused password choice's message, for the invitation page's next view.
+    pub fn invite_message(self, error: T) -> String {
+        let code = INVITE_MESSAGES.iter().position(|t| *t == error).unwrap_or(0);
+        self.make(INVITE_MSG_COOKIE, code.to_string(), "/inbjudan", Some(120), false)
+    }
+
+    /// Removes one of the message cookies once its page has shown it.
+    pub fn removed(self, name: &'static str, path: &'static str) -> String {
+        self.make(name, String::new(), path, Some(0), false)
+    }
+
+    /// The language chosen (kept a year; Lax, so a link from elsewhere opens in it).
+    pub fn language(self, l: Locale) -> String {
+        self.make(crate::i18n::LANG_COOKIE, l.code().to_string(), "/", Some(365 * 24 * 3600), true)
     }
 }
 
@@ -79,7 +136,10 @@ pub struct ClientAddr(pub String);
 #[derive(Clone, Default)]
 pub struct RequestFlash(Arc<tokio::sync::OnceCell<Flash>>, Arc<tokio::sync::OnceCell<LoginPage>>);
 
-/// The context of one request: the store, the session and who is asking.
+/// The context of one request: the store, the session and who is asking. The server resolves
+/// it once per request (for a post, from the headers, before its body is read) and hands it
+/// to handlers as an extractor.
+#[derive(Clone)]
 pub struct Cx {
     pub repo: Arc<dyn Repo>,
     pub settings: Settings,
@@ -147,8 +207,10 @@ impl Cx {
         if user.is_some() {
             let now = now_unix();
             let login_at: i64 = session.get(SESSION_LOGIN_AT).await.map_err(internal)?.unwrap_or(0);
-            if caller.is_none() || now - login_at > SESSION_MAX_AGE {
-                // Deactivated, deleted or too old: the session ends here.
+            let epoch: i64 = session.get(SESSION_EPOCH).await.map_err(internal)?.unwrap_or(0);
+            if caller.as_ref().is_none_or(|c| c.session_epoch != epoch) || now - login_at > SESSION_MAX_AGE {
+                // Deactivated, deleted, given a new password or role, or too old: the session
+                // ends here.
                 session.flush().await.map_err(internal)?;
                 caller = None;
             } else {
@@ -165,6 +227,17 @@ impl Cx {
             }
         }
         Ok(Self { repo: state.repo.clone(), settings: state.settings.clone(), session, caller, client, csrf })
+    }
+
+    /// The context a request carries: the one the server's gate resolved before the body was
+    /// read, or resolved now from the session.
+    pub async fn of_parts(state: &ApiState, parts: &axum::http::request::Parts) -> Result<Self, PageError> {
+        if let Some(cx) = parts.extensions.get::<Cx>() {
+            return Ok(cx.clone());
+        }
+        let session = parts.extensions.get::<Session>().cloned().ok_or(PageError::Internal)?;
+        let client = parts.extensions.get::<ClientAddr>().map(|c| c.0.clone());
+        Self::new(state, session, client).await
     }
 
     /// For server functions: the state from Leptos context, the session from the request.
@@ -332,8 +405,8 @@ fn month_views_with(records: Vec<MonthRecord>, rows: &[StoredRow], detail: bool)
 pub const LOGIN_CSRF_COOKIE: &str = "bita_login";
 /// A refused login's message and typed username, for the next view of the login page only.
 pub const LOGIN_MSG_COOKIE: &str = "bita_login_msg";
-/// The longest username BITA accepts.
-pub const MAX_USERNAME: usize = 64;
+/// The longest username BITA accepts (the engine's one rule for usernames).
+pub use crate::domain::settings::MAX_USERNAME;
 
 /// One cookie's value from a `Cookie` header.
 pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
@@ -351,12 +424,6 @@ const LOGIN_MESSAGES: [T; 5] = [T::LoginFailed, T::LoginMissing, T::LoginThrottl
 pub const INVITE_MSG_COOKIE: &str = "bita_invite_msg";
 const INVITE_MESSAGES: [T; 4] = [T::InviteInvalid, T::PasswordTooShort, T::PasswordCommon, T::PasswordMismatch];
 
-/// The `Set-Cookie` value that carries a refused password choice's message.
-pub fn invite_message_cookie(error: T) -> String {
-    let code = INVITE_MESSAGES.iter().position(|t| *t == error).unwrap_or(0);
-    format!("{INVITE_MSG_COOKIE}={code}; Path=/inbjudan; Max-Age=120; HttpOnly; SameSite=Strict")
-}
-
 /// The invitation page: whether the link is open, and the message of a refused choice.
 pub async fn invitation_page(code: &str) -> Result<InvitationPage, PageError> {
     let state = use_context::<ApiState>().ok_or(PageError::Internal)?;
@@ -364,7 +431,7 @@ pub async fn invitation_page(code: &str) -> Result<InvitationPage, PageError> {
     let header = parts.as_ref().and_then(|p| p.headers.get(axum::http::header::COOKIE)).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let error = cookie_value(&header, INVITE_MSG_COOKIE).and_then(|v| v.parse::<usize>().ok()).and_then(|i| INVITE_MESSAGES.get(i).copied());
     if error.is_some() {
-        if let (Some(r), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), axum::http::HeaderValue::from_str(&format!("{INVITE_MSG_COOKIE}=; Path=/inbjudan; Max-Age=0; HttpOnly; SameSite=Strict"))) {
+        if let (Some(r), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), axum::http::HeaderValue::from_str(&state.settings.cookies.removed(INVITE_MSG_COOKIE, "/inbjudan"))) {
             r.append_header(axum::http::header::SET_COOKIE, v);
         }
     }
@@ -377,14 +444,6 @@ pub async fn invitation_page(code: &str) -> Result<InvitationPage, PageError> {
     Ok(InvitationPage { username, code: if is_token(code) { code.to_string() } else { String::new() }, error })
 }
 
-/// The `Set-Cookie` value that carries a refused login's message to the login page.
-pub fn login_message_cookie(error: T, username: &str) -> String {
-    let code = LOGIN_MESSAGES.iter().position(|t| *t == error).unwrap_or(0).to_string();
-    let username: String = username.chars().take(MAX_USERNAME).collect();
-    let value = serde_urlencoded::to_string([("e", code.as_str()), ("u", username.as_str())]).unwrap_or_default();
-    format!("{LOGIN_MSG_COOKIE}={value}; Path=/logga-in; Max-Age=120; HttpOnly; SameSite=Strict")
-}
-
 /// The login page's data: its CSRF token (a new cookie when there is none) and the message of
 /// a refused login (its cookie cleared). Made once per request.
 pub async fn login_page() -> Result<LoginPage, PageError> {
@@ -395,6 +454,7 @@ pub async fn login_page() -> Result<LoginPage, PageError> {
 }
 
 async fn make_login_page() -> LoginPage {
+    let cookies = use_context::<ApiState>().map(|s| s.settings.cookies).unwrap_or_default();
     let header = use_context::<axum::http::request::Parts>()
         .and_then(|p| p.headers.get(axum::http::header::COOKIE).and_then(|v| v.to_str().ok()).map(str::to_string))
         .unwrap_or_default();
@@ -408,7 +468,7 @@ async fn make_login_page() -> LoginPage {
         Some(t) => t.to_string(),
         None => {
             let t = random_token();
-            set_cookie(format!("{LOGIN_CSRF_COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict"));
+            set_cookie(cookies.login_csrf(&t));
             t
         }
     };
@@ -425,7 +485,7 @@ async fn make_login_page() -> LoginPage {
                 _ => {}
             }
         }
-        set_cookie(format!("{LOGIN_MSG_COOKIE}=; Path=/logga-in; Max-Age=0; HttpOnly; SameSite=Strict"));
+        set_cookie(cookies.removed(LOGIN_MSG_COOKIE, "/logga-in"));
     }
     LoginPage { error, notice, username, csrf }
 }
@@ -835,5 +895,32 @@ mod tests {
         assert_eq!(csv_field("Anna"), "Anna");
         assert_eq!(csv_field("a;b"), "\"a;b\"");
         assert_eq!(csv_field("=1+1"), "'=1+1");
+    }
+}
+
+/// Handlers take the caller's context as an extractor (see [`Cx::of_parts`]).
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Cx
+where
+    ApiState: axum::extract::FromRef<S>,
+{
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        Cx::of_parts(&<ApiState as axum::extract::FromRef<S>>::from_ref(state), parts).await.map_err(|e| e.into_response())
+    }
+}
+
+/// A page error as the answer to a form post or a download: the login page for someone logged
+/// out, otherwise the status that says it. The one place this mapping is made.
+impl axum::response::IntoResponse for PageError {
+    fn into_response(self) -> axum::response::Response {
+        use axum::http::StatusCode;
+        match self {
+            PageError::LoggedOut => axum::response::Redirect::to("/logga-in").into_response(),
+            PageError::Forbidden => StatusCode::FORBIDDEN.into_response(),
+            PageError::NotFound => StatusCode::NOT_FOUND.into_response(),
+            PageError::Internal => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        }
     }
 }

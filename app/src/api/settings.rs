@@ -178,7 +178,7 @@ pub async fn add_representative(cx: &Cx, recipient: &str, input: &Representative
             let login = NewLogin { username: &data.username, display_name: &data.name, role: Role::Representative, assistant: None, recipient: None, email: &data.email, personnummer: Some(data.personnummer.full()) };
             match db.create_account(c.tenant_id, &login).await {
                 Ok(user) => (user, true),
-                Err(RepoError::Conflict(Conflict::Duplicate)) => return form_refused(vec![FieldError::new("username", Problem::Taken)]),
+                Err(RepoError::Conflict(Conflict::Duplicate)) => return form_refused(vec![FieldError::new("username", Problem::UsernameUnusable)]),
                 Err(e) => return Err(internal(e)),
             }
         }

@@ -86,7 +86,9 @@ pub(super) async fn month_document(db: &mut Box<dyn Store>, tenant: i64, record:
     let refs: Vec<&TimeRow> = pair.iter().map(|r| &r.row).collect();
     let mut report = Tidsredovisning::build(&document_id(tenant, id, &submitted), month, recipient, assistant, &provider, &refs).map_err(internal)?;
     report.underskrifter = Underskrifter { assistent_datum: chrono::NaiveDate::parse_from_str(submitted.get(..10).unwrap_or(""), "%Y-%m-%d").ok(), ..Default::default() };
-    let bytes = report.to_xml();
+    // A register text XML cannot hold (stored before the edge check refused it) is logged and
+    // refused here: an ill-formed document is never shown for signing or signed.
+    let bytes = report.to_xml().map_err(internal)?;
     let rows = pair.into_iter().filter(|r| month.contains(r.row.date())).collect();
     Ok(Some(MonthDocument { sha256: sha256_hex(&bytes), bytes, report, rows }))
 }
@@ -430,7 +432,7 @@ struct ClaimContent {
     waiting: Vec<String>,
     content: Option<crate::domain::fk::Rakning>,
     claim_id: Option<i64>,
-    personnummer: String,
+    personnummer: crate::domain::Personnummer,
 }
 
 /// The räkning as it stands: summed from the frozen 3059s, with the register's hospital stays,
@@ -447,7 +449,7 @@ async fn claim_content(db: &mut Box<dyn Store>, tenant: i64, recipient: i64, mon
     let relevant: Vec<&MonthView> = views.iter().filter(|v| v.row_count > 0 || v.status != MonthStatus::Draft).collect();
     let waiting: Vec<String> = relevant.iter().filter(|v| !matches!(v.status, MonthStatus::Attested | MonthStatus::Exported)).map(|v| v.assistant.name.clone()).collect();
     let claim = db.claim(tenant, recipient, &month.to_string()).await.map_err(internal)?;
-    let personnummer = r.personnummer.display_full();
+    let personnummer = r.personnummer.clone();
     if !waiting.is_empty() || relevant.is_empty() {
         return Ok(Some(ClaimContent { person, too_many_stays: false, waiting, content: None, claim_id: claim.map(|c| c.id), personnummer }));
     }
@@ -512,23 +514,53 @@ pub async fn claim_page(cx: &Cx, person: &str, month: &str) -> Result<ClaimPage,
         .as_ref()
         .map(|r| r.sjukhusvistelser.iter().map(|s| StayView { from: s.from.to_string(), to: s.to.to_string(), assistance: s.assistance_given, totals: s.totals }).collect())
         .unwrap_or_default();
-    let document_hash = content.content.as_ref().map(|r| sha256_hex(&r.to_xml())).unwrap_or_default();
+    let document_hash = content.content.as_ref().map(|r| r.to_xml().map(|x| sha256_hex(&x))).transpose().map_err(internal)?.unwrap_or_default();
+    // The full personnummer only after "show" (an audited post, [`reveal_claim_personnummer`]),
+    // for this one view; otherwise masked, also in the document's data the page carries.
+    let flash = cx.take_flash().await;
+    let revealed = c.role != Role::Admin && flash.reveal == Some((REVEAL_CLAIM.to_string(), recipient));
+    let shown = if revealed { content.personnummer.display_full() } else { content.personnummer.masked() };
+    let mut document = content.content;
+    if let Some(d) = document.as_mut().filter(|_| !revealed) {
+        d.recipient_personnummer = shown.clone();
+    }
     Ok(ClaimPage {
         me: me(cx, c),
         person: content.person,
         month,
         waiting: content.waiting,
-        content: content.content,
+        content: document,
         stays,
         too_many_stays: content.too_many_stays,
         document_hash,
         signatures,
         provider_view: c.role == Role::Admin,
         capacity,
-        personnummer: if c.role == Role::Admin { String::new() } else { content.personnummer },
-        flash: cx.take_flash().await,
+        personnummer: if c.role == Role::Admin { String::new() } else { shown },
+        personnummer_revealed: revealed,
+        flash,
         form_key: random_token(),
     })
+}
+
+/// What a revealed räkning personnummer is called in the flash.
+const REVEAL_CLAIM: &str = "claim";
+
+/// The signer asks to see the räkning's full personnummer (to check it, or to print the
+/// räkning): recorded as `personnummer.view`, shown on the next view of the page only.
+pub async fn reveal_claim_personnummer(cx: &Cx, person: &str, month: &str, key: Option<&str>) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Recipient, Role::Representative])?;
+    let recipient = claim_recipient(c, person)?;
+    let month = ReportMonth::parse(month).ok_or(PageError::NotFound)?;
+    let back = claim_path(recipient, month, false);
+    let db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    let audit = cx.audit_entry("personnummer.view", format!("recipient {recipient}"));
+    // The replay of this post shows nothing: every view is its own audited act.
+    commit(db, c.user_id, key, audit, said(back.clone(), Flash::default())).await?;
+    Ok(said(back, Flash { reveal: Some((REVEAL_CLAIM.to_string(), recipient)), ..Default::default() }))
 }
 
 fn claim_path(recipient: i64, month: ReportMonth, admin: bool) -> String {
@@ -597,7 +629,7 @@ pub async fn sign_claim(cx: &Cx, person: &str, month: &str, hash: &str, confirma
     let Some(rakning) = content.content else {
         return Ok(error(back, T::ClaimNotReady));
     };
-    let bytes = rakning.to_xml();
+    let bytes = rakning.to_xml().map_err(internal)?;
     let sha = sha256_hex(&bytes);
     if hash.trim() != sha {
         return Ok(error(back, T::ClaimChanged));

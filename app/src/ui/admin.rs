@@ -2,7 +2,7 @@
 
 use crate::i18n::{Label, Locale, T};
 use super::month::MoreNote;
-use super::{month_query, FlashMessages, FormKeys, Layout, MonthNav, PageFailure, Pager, SearchForm};
+use super::{month_query, Download, FlashMessages, FormKeys, Layout, MonthNav, PageFailure, Pager, SearchForm};
 use crate::api;
 use crate::domain::{MonthStatus, TimeKind};
 use leptos::prelude::*;
@@ -20,7 +20,6 @@ pub fn AdminPage() -> impl IntoView {
                     match api::load_admin_page(month, filter, q, p, pair).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => {
-                            let csv = format!("/admin/export.csv?manad={}", page.month);
                             let empty = page.months.is_empty();
                             let (errors, warnings) = (page.errors, page.warnings);
                             let v9_summary = page.not_ready.map(|(months, claims)| format!("{months} {} {claims} {}", l.t(T::SummaryMonthsNotReady), l.t(T::SummaryRakningar)));
@@ -46,7 +45,7 @@ pub fn AdminPage() -> impl IntoView {
                                     <p class="deadline">{l.t(T::Deadline)} ": " <strong>{page.deadline}</strong>
                                         " (" {page.days_left} " " {l.t(T::DaysLeft)} ")"</p>
                                     <MonthNav month=page.month path="/admin" />
-                                    <p><a class="button" href=csv download="">{l.t(T::DownloadCsv)}</a></p>
+                                    <p><Download action="/admin/export.csv" csrf=csrf.clone() fields=vec![("manad", page.month.to_string())] label=l.t(T::DownloadCsv).to_string() /></p>
                                     <nav aria-label=l.t(T::FilterTitle) class="actions filters">
                                         {[("alla", T::FilterAll), ("atgard", T::FilterAction), ("fel", T::FilterErrors), ("klara", T::FilterReady)].into_iter().map(|(code, label)| {
                                             let current = page.filter == code;
@@ -118,7 +117,8 @@ pub fn AdminPage() -> impl IntoView {
                                                                 MonthStatus::Attested | MonthStatus::Exported => {
                                                                     let reason_id = format!("rattelse-{key}");
                                                                     view! {
-                                                                        <a href=format!("/admin/3059?nyckel={key}") download="">{l.t(T::Download3059)}</a>
+                                                                        <Download action="/admin/3059" csrf=csrf.clone() fields=vec![("nyckel", key.clone())] label=l.t(T::Download3059).to_string() link=true
+                                                                            aria_label=format!("{} {} – {}", l.t(T::Download3059), m.assistant.name, m.recipient.name) />
                                                                         <details class="correction">
                                                                             <summary aria-label=format!("{}: {} – {}", l.t(T::CorrectionTitle), m.assistant.name, m.recipient.name)>{l.t(T::CorrectionTitle)}</summary>
                                                                             <form method="post" action="/admin/rattelse">

@@ -2,8 +2,8 @@
 //! installation's public key) and the public page that checks an archive.
 
 use super::month::{FindingsList, MoreNote};
-use super::{month_query, FlashMessages, FormKeys, Layout, MonthNav, PageFailure};
-use crate::api::export::{load_export_page, load_verify_page};
+use super::{month_query, Download, FlashMessages, FormKeys, Layout, MonthNav, PageFailure};
+use crate::api::export::{load_export_page, load_verify_page, VerifyResult};
 use crate::i18n::{Locale, T};
 use leptos::prelude::*;
 
@@ -20,6 +20,7 @@ pub fn ExportPageView() -> impl IntoView {
                         Ok(page) => {
                             let csrf = page.me.csrf.clone();
                             let csrf_form = csrf.clone();
+                            let csrf_archive = csrf.clone();
                             let month_text = page.month.to_string();
                             let ready = page.blocking.total == 0;
                             let (blocking, more) = (page.blocking.items.clone(), page.blocking.more());
@@ -66,7 +67,7 @@ pub fn ExportPageView() -> impl IntoView {
                                                     <li>
                                                         <p>{text}</p>
                                                         <p class="hash">"SHA-256 " <code>{a.sha256}</code></p>
-                                                        <p><a class="button" href=format!("/admin/export/arkiv?id={}", a.id) download="" aria-label=label>{l.t(T::ArchiveDownload)}</a></p>
+                                                        <p><Download action="/admin/export/arkiv" csrf=csrf_archive.clone() fields=vec![("id", a.id.to_string())] label=l.t(T::ArchiveDownload).to_string() aria_label=label /></p>
                                                     </li>
                                                 }
                                             }).collect_view()}
@@ -92,8 +93,8 @@ pub fn ExportPageView() -> impl IntoView {
                                                 }
                                             }).collect_view()}
                                         </ul>
-                                        <form method="post" action="/admin/export/blankett" enctype="multipart/form-data">
-                                            <input type="hidden" name="csrf" value=csrf_form />
+                                        // The token in the address: the guard checks it before the upload is read.
+                                        <form method="post" action=format!("/admin/export/blankett?csrf={csrf_form}") enctype="multipart/form-data">
                                             <input type="hidden" name="manad" value=month_text.clone() />
                                             <fieldset>
                                                 <legend>{l.t(T::FormKind)}</legend>
@@ -132,27 +133,37 @@ pub fn VerifyPageView() -> impl IntoView {
                 match load_verify_page().await {
                     Err(e) => view! { <PageFailure error=e /> }.into_any(),
                     Ok(page) => {
-                        let result = page.flash.verify.clone().map(|r| {
+                        let (report, refused) = match page.result.clone() {
+                            Some(VerifyResult::Checked(r)) => (Some(r), None),
+                            Some(VerifyResult::Refused(t)) => (None, Some(t)),
+                            None => (None, None),
+                        };
+                        let result = report.map(|r| {
+                            let signed_by = r.signed_by.clone().map(|k| format!("{} {k}{}", l.t(T::VerifySignedBy), if r.retired_key { format!(" {}", l.t(T::VerifyRetiredKey)) } else { String::new() }));
                             let summary = [
                                 r.municipality.clone().map(|m| format!("{}: {m}", l.t(T::VerifyMunicipality))),
                                 r.month.clone().map(|m| format!("{}: {m}", l.t(T::Month))),
                                 r.created_at.clone().map(|c| format!("{}: {c}", l.t(T::ArchiveCreated))),
                                 Some(format!("{}: {}", l.t(T::VerifyChecked), r.files_checked)),
+                                signed_by,
                             ];
+                            let more = (r.more_problems > 0).then(|| format!("{} {}", l.t(T::VerifyMoreProblems), r.more_problems));
                             view! {
                                 <section class="card" aria-labelledby="verify-result" id="verify-result-card">
                                     <h2 id="verify-result" class=if r.ok { "ok" } else { "bad" }>{l.t(if r.ok { T::VerifyOk } else { T::VerifyFailed })}</h2>
                                     <ul class="findings">
                                         {r.problems.iter().map(|p| view! { <li class="error">{p.message(l)}</li> }).collect_view()}
+                                        {more.map(|m| view! { <li class="error">{m}</li> })}
                                     </ul>
                                     <ul class="plain">{summary.into_iter().flatten().map(|s| view! { <li>{s}</li> }).collect_view()}</ul>
                                 </section>
                             }
                         });
+                        let retired = page.retired_keys.clone();
                         view! {
                             <Layout me=page.me>
                                 <h1>{l.t(T::VerifyTitle)}</h1>
-                                <FlashMessages notice=page.flash.notice error=page.flash.error />
+                                <FlashMessages notice=None error=refused />
                                 {result}
                                 <p>{l.t(T::VerifyIntro)}</p>
                                 <form method="post" action="/verifiera" enctype="multipart/form-data" class="card">
@@ -163,6 +174,10 @@ pub fn VerifyPageView() -> impl IntoView {
                                 <section class="card" aria-labelledby="key-title">
                                     <h2 id="key-title">{l.t(T::PublicKeyTitle)}</h2>
                                     <p class="hash"><code>{page.public_key}</code></p>
+                                    {(!retired.is_empty()).then(|| view! {
+                                        <p>{l.t(T::RetiredKeys)}</p>
+                                        <ul class="plain">{retired.into_iter().map(|k| view! { <li class="hash"><code>{k}</code></li> }).collect_view()}</ul>
+                                    })}
                                 </section>
                             </Layout>
                         }

@@ -16,6 +16,19 @@ pub fn FormKeys(csrf: String, #[prop(optional)] key: Option<String>) -> impl Int
     }
 }
 
+/// A download the audit log records (a CSV, a 3059, an archive): a post with the CSRF token,
+/// never a plain link, so a link on another site cannot make a browser write to the log.
+#[component]
+pub fn Download(action: &'static str, csrf: String, fields: Vec<(&'static str, String)>, label: String, #[prop(optional)] aria_label: Option<String>, #[prop(optional)] link: bool) -> impl IntoView {
+    view! {
+        <form method="post" action=action class="inline download">
+            <FormKeys csrf=csrf />
+            {fields.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value /> }).collect_view()}
+            <button type="submit" class=if link { "link" } else { "button" } aria-label=aria_label>{label}</button>
+        </form>
+    }
+}
+
 #[component]
 pub fn Layout(me: Option<Me>, children: Children) -> impl IntoView {
     let l = expect_context::<Locale>();

@@ -27,7 +27,7 @@ use leptos_router::{
     path, SsrMode,
 };
 
-pub use layout::{FlashMessages, FormKeys, Layout, MonthNav, PageFailure, Pager, SearchForm};
+pub use layout::{Download, FlashMessages, FormKeys, Layout, MonthNav, PageFailure, Pager, SearchForm};
 
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

@@ -317,6 +317,7 @@ fn yes_no(b: bool, l: Locale) -> &'static str {
 fn Claim(page: ClaimPage) -> impl IntoView {
     let l = expect_context::<Locale>();
     let csrf = page.me.csrf.clone();
+    let reveal_csrf = csrf.clone();
     let signed = page.signatures.iter().any(|s| s.voided.is_none());
     let back = if page.provider_view { format!("/admin?manad={}", page.month) } else { format!("/brukare?person={}", page.person.id) };
     let (person, month) = (page.person.id.to_string(), page.month.to_string());
@@ -343,7 +344,19 @@ fn Claim(page: ClaimPage) -> impl IntoView {
                     <section class="card" aria-labelledby="claim-facts">
                         <h2 id="claim-facts">{l.t(T::ClaimPeriod)} " " {r.month.to_string()}</h2>
                         <dl class="facts">
-                            {(!page.personnummer.is_empty()).then(|| view! { <div><dt>{l.t(T::Personnummer)}</dt><dd>{page.personnummer.clone()}</dd></div> })}
+                            {(!page.personnummer.is_empty()).then(|| view! {
+                                <div><dt>{l.t(T::Personnummer)}</dt><dd>{page.personnummer.clone()}
+                                    {(!page.personnummer_revealed).then(|| view! {
+                                        <form method="post" action="/brukare/visa-personnummer" class="inline no-print">
+                                            <FormKeys csrf=reveal_csrf.clone() />
+                                            <input type="hidden" name="person" value=person.clone() />
+                                            <input type="hidden" name="manad" value=month.clone() />
+                                            <button type="submit" class="link">{l.t(T::ShowPersonnummer)}</button>
+                                        </form>
+                                        <span class="muted no-print">" " {l.t(T::ShowPersonnummerNote)}</span>
+                                    })}
+                                </dd></div>
+                            })}
                             <div><dt>{l.t(T::AssistantCount)}</dt><dd>{r.antal_assistenter}</dd></div>
                             <div><dt>{l.t(T::RaisedRateShort)}</dt><dd>{yes_no(r.forhojt_timbelopp, l)}</dd></div>
                         </dl>

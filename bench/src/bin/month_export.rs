@@ -75,7 +75,7 @@ fn main() {
     let mut reports = Vec::with_capacity(assistants.len());
     for a in 0..RECIPIENTS * PER_RECIPIENT {
         let rep = Tidsredovisning::build(&format!("00000000-0000-4000-8000-{a:012}"), month, &recipients[&(a / PER_RECIPIENT)], &assistants[&a], &provider, &by_assistant[&a]).expect("report");
-        let frozen = rep.freeze();
+        let frozen = rep.freeze().expect("generated names are well-formed");
         reports.push((a, rep.rader, frozen));
     }
     let signature = |name: &str, sha: &str| SignatureView { signer_name: name.into(), capacity: SignerCapacity::Myself, signed_at: "2026-11-03 10:15".into(), document_id: "doc".into(), sha256: sha.into(), voided: None };
@@ -83,7 +83,7 @@ fn main() {
     for r in 0..RECIPIENTS {
         let parts: Vec<FrozenParts<'_>> = reports[(r * PER_RECIPIENT) as usize..((r + 1) * PER_RECIPIENT) as usize].iter().map(|(a, parts, _)| FrozenParts { assistant_personnummer: assistants[a].personnummer.full(), parts }).collect();
         let rakning = Rakning::build(month, &recipients[&r], &provider, &parts, false, &[]);
-        let xml = rakning.to_xml();
+        let xml = rakning.to_xml().expect("generated names are well-formed");
         let sha = engine::fk::sha256_hex(&xml);
         let facts = export::frozen::claim(&xml).expect("claim");
         let erak = export::claims::erak(&facts, &recipients[&r].name(), &signature("x", &sha), &sha);

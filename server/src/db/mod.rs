@@ -223,7 +223,7 @@ pub fn spawn_maintenance(repo: &DbRepo) {
                     .turn(async {
                         let mut c = pool.conn().await?;
                         query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(cutoff(30)).execute(&mut c).await?;
-                        query("DELETE FROM login_throttle WHERE last_failure < $1 AND blocked_until < $1").bind(now - 24 * 3600).execute(&mut c).await
+                        query("DELETE FROM login_throttle WHERE last_failure < $1 AND blocked_until < $1 AND refused = 0").bind(now - 24 * 3600).execute(&mut c).await
                     })
                     .await;
                 if let Err(e) = result {

@@ -274,9 +274,19 @@ impl SettingsStore for DbStore {
         Ok(r.map(|r| (r.get("bytes"), r.get("report"))))
     }
 
-    async fn delete_import_draft(&mut self, tenant: i64, id: i64) -> RepoResult<()> {
-        query("DELETE FROM import_drafts WHERE tenant_id = $1 AND id = $2").bind(tenant).bind(id).execute(self.c()).await.map_err(err)?;
-        Ok(())
+    async fn delete_import_draft(&mut self, tenant: i64, id: i64) -> RepoResult<bool> {
+        let done = query("DELETE FROM import_drafts WHERE tenant_id = $1 AND id = $2").bind(tenant).bind(id).execute(self.c()).await.map_err(err)?;
+        Ok(done > 0)
+    }
+
+    async fn assignment_spans(&mut self, tenant: i64) -> RepoResult<(Vec<(i64, NaiveDate, NaiveDate)>, Vec<(i64, i64, NaiveDate, Option<NaiveDate>)>)> {
+        let decisions = query("SELECT recipient_id, valid_from, valid_to FROM decisions WHERE tenant_id = $1").bind(tenant).fetch_all(self.c()).await.map_err(err)?;
+        let assignments = query("SELECT assistant_id, recipient_id, valid_from, valid_to FROM assignments WHERE tenant_id = $1").bind(tenant).fetch_all(self.c()).await.map_err(err)?;
+        let day = |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+        Ok((
+            decisions.iter().filter_map(|r| Some((r.get("recipient_id"), day(r.get("valid_from"))?, day(r.get("valid_to"))?))).collect(),
+            assignments.iter().filter_map(|r| Some((r.get("assistant_id"), r.get("recipient_id"), day(r.get("valid_from"))?, day(r.get("valid_to"))))).collect(),
+        ))
     }
 
     async fn full_personnummer(&mut self, tenant: i64, who: PersonRef) -> RepoResult<Option<String>> {

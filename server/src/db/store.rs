@@ -213,17 +213,17 @@ impl Store for DbStore {
     }
 
     async fn credentials(&mut self, username: &str) -> RepoResult<Option<Credentials>> {
-        let r = query("SELECT id, tenant_id, password_hash FROM users WHERE username = $1 AND active = TRUE")
+        let r = query("SELECT id, tenant_id, password_hash, session_epoch FROM users WHERE username = $1 AND active = TRUE")
             .bind(username)
             .fetch_optional(self.c())
             .await
             .map_err(err)?;
-        Ok(r.map(|r| Credentials { user_id: r.get("id"), tenant_id: r.get("tenant_id"), password_hash: r.get("password_hash") }))
+        Ok(r.map(|r| Credentials { user_id: r.get("id"), tenant_id: r.get("tenant_id"), password_hash: r.get("password_hash"), session_epoch: r.get("session_epoch") }))
     }
 
     async fn caller(&mut self, user_id: i64) -> RepoResult<Option<Caller>> {
         let Some(r) = query(
-            "SELECT u.id, u.tenant_id, t.name AS tenant_name, u.role, u.display_name, u.assistant_id, u.recipient_id
+            "SELECT u.id, u.tenant_id, t.name AS tenant_name, u.role, u.display_name, u.assistant_id, u.recipient_id, u.session_epoch
              FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1 AND u.active = TRUE",
         )
         .bind(user_id)
@@ -256,6 +256,7 @@ impl Store for DbStore {
             display_name: r.get("display_name"),
             assistant_id: if role == Role::Assistant { r.get("assistant_id") } else { None },
             recipient_ids,
+            session_epoch: r.get("session_epoch"),
         }))
     }
 
@@ -489,8 +490,33 @@ impl Store for DbStore {
     }
 
     async fn clear_throttle(&mut self, key: &str) -> RepoResult<()> {
-        query("DELETE FROM login_throttle WHERE key = $1").bind(key).execute(self.c()).await.map_err(err)?;
+        query("UPDATE login_throttle SET failures = 0, blocked_until = 0 WHERE key = $1").bind(key).execute(self.c()).await.map_err(err)?;
         Ok(())
+    }
+
+    async fn note_refused(&mut self, key: &str, now: i64) -> RepoResult<()> {
+        query("UPDATE login_throttle SET refused = refused + 1, refused_since = CASE WHEN refused = 0 THEN $2 ELSE refused_since END WHERE key = $1")
+            .bind(key)
+            .bind(now)
+            .execute(self.c())
+            .await
+            .map_err(err)?;
+        Ok(())
+    }
+
+    async fn refused_attempts(&mut self) -> RepoResult<Vec<(String, i64, i64)>> {
+        let rows = query("SELECT key, refused, refused_since FROM login_throttle WHERE refused > 0 ORDER BY key").fetch_all(self.c()).await.map_err(err)?;
+        Ok(rows.iter().map(|r| (r.get("key"), r.get("refused"), r.get("refused_since"))).collect())
+    }
+
+    async fn summarised(&mut self, key: &str, n: i64) -> RepoResult<()> {
+        query("UPDATE login_throttle SET refused = refused - $2 WHERE key = $1").bind(key).bind(n).execute(self.c()).await.map_err(err)?;
+        Ok(())
+    }
+
+    async fn login_user(&mut self, username: &str) -> RepoResult<Option<(i64, i64)>> {
+        let r = query("SELECT tenant_id, id FROM users WHERE lower(username) = $1").bind(username).fetch_optional(self.c()).await.map_err(err)?;
+        Ok(r.map(|r| (r.get("tenant_id"), r.get("id"))))
     }
 
     async fn provider(&mut self, tenant: i64) -> RepoResult<Option<Provider>> {
@@ -651,6 +677,9 @@ impl Store for DbStore {
 
     async fn create_invitation(&mut self, tenant: i64, user: i64, token_sha256: &str, expires_at: i64, by_user: i64, now: i64) -> RepoResult<()> {
         query("UPDATE invitations SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL").bind(now).bind(user).execute(self.c()).await.map_err(err)?;
+        // A new link is a password reset: the sessions started with the old password end
+        // (a password set through the link ends them again, by the database's trigger).
+        query("UPDATE users SET session_epoch = session_epoch + 1 WHERE tenant_id = $1 AND id = $2").bind(tenant).bind(user).execute(self.c()).await.map_err(err)?;
         query("INSERT INTO invitations (tenant_id, user_id, token_sha256, expires_at, created_by) VALUES ($1, $2, $3, $4, $5)")
             .bind(tenant)
             .bind(user)

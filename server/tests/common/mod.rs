@@ -194,6 +194,13 @@ impl TestApp {
         res.headers()["location"].to_str().unwrap().to_string()
     }
 
+    /// A download the audit log records, as its page's button posts it (with the token).
+    pub async fn download(&self, u: &User, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let mut form = form.to_vec();
+        form.push(("csrf", &u.csrf));
+        u.post(self.url(path)).form(&form).send().await.unwrap()
+    }
+
     /// Approves a month as its review page does: the document hash shown there and the
     /// password typed again. Where the post leads.
     pub async fn approve(&self, u: &User, key: &str) -> String {
