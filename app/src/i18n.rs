@@ -538,6 +538,7 @@ texts! {
         ImportFieldCount => "Raden har fel antal fält.", "The line has the wrong number of fields.";
         ImportNotCsv => "Filen kunde inte läsas som CSV.", "The file could not be read as CSV.";
         ImportHeader => "Första raden ska ha kolumnnamnen. Saknas eller okänd:", "The first line must hold the column names. Missing or unknown:";
+        ImportMoreLines => "Rader som inte visas här (de räknas ovan):", "Lines not shown here (counted above):";
         ImportStopped => "Importen stannade: registret ändrades medan den pågick, och raden nedan kunde inte sparas. Antal rader som hann importeras:", "The import stopped: the register changed while it ran, and the line below could not be saved. Lines imported before it:";
         ImportAlreadyTaken => "Importen av den filen pågår redan eller är klar. Se registren.", "The import of that file is already under way or done. See the registers.";
         ImportTooLarge => "Filen är större än 5 MB. Dela upp den.", "The file is larger than 5 MB. Split it.";

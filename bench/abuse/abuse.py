@@ -283,8 +283,10 @@ def attack_7():
             time.sleep(0.02)
     lines = ["personnummer;förnamn;efternamn;telefon;arbetstid;dygnspass"]
     i = 0
-    while sum(len(l) + 1 for l in lines) < (5 << 20) - 100:
+    size = len(lines[0]) + 1
+    while size < 4_950_000:  # just under the 5 MB limit
         lines.append(f"{personnummer(i)};Förnamn{i};Efternamn{i};070-{i};ab_bilaga_j;nej")
+        size += len(lines[-1].encode()) + 1
         i += 1
     big = ("\n".join(lines) + "\n").encode()
     small = ("\n".join(lines[:10_001]) + "\n").encode()
@@ -312,9 +314,9 @@ def attack_7():
 
     def worst(a, b):
         d = sorted(x for t, x in times if a <= t <= b)
-        return f"{len(d)} saves, max {d[-1] * 1000:.0f} ms" if d else "no save"
+        return f"{len(d)} saves, p50 {d[len(d) // 2] * 1000:.0f} ms, max {d[-1] * 1000:.0f} ms" if d else "no save"
     stored = srv.db("SELECT COUNT(*) FROM assistants")[0][0]
-    report("7 CSV in one municipality, saves in another", lines_5mib=len(lines) - 1, dry_run_5mib=f"{t:.2f} s", saves_during=worst(t0, t1),
+    report("7 CSV in one municipality, saves in another", lines_5mb=len(lines) - 1, dry_run_5mb=f"{t:.2f} s ({s})", saves_during=worst(t0, t1),
            import_10k=f"{t4 - t3:.2f} s ({si})", saves_during_import=worst(t3, t4), before=worst(t0 - 1, t0), assistants=stored)
     srv.stop()
 
@@ -348,13 +350,11 @@ def attack_misc():
         body = urllib.parse.urlencode({"csrf": csrf, "idem": os.urandom(16).hex(), "owner": "assistant", "id": assistant, "action": "create", "username": name}).encode()
         srv.request("POST", "/admin/konto", body, {"Content-Type": "application/x-www-form-urlencoded", "Cookie": admin, "Origin": f"http://{srv.host}"})
         return srv.db(f"SELECT COUNT(*) FROM users WHERE username = '{name}'")[0][0]
-    long_name = "h" * 65
-    stored = create(long_name)
-    logs_in = srv.login(long_name, "x")[3]
     body = urllib.parse.urlencode({"csrf": csrf, "idem": os.urandom(16).hex(), "owner": "assistant", "id": assistant, "action": "create", "username": "frida"}).encode()
     _, h, _ = srv.request("POST", "/admin/konto", body, {"Content-Type": "application/x-www-form-urlencoded", "Cookie": admin, "Origin": f"http://{srv.host}"})
     page = srv.get(dict((k.lower(), v) for k, v in h)["location"], admin)[2].decode()
     says = "upptaget" if "upptaget" in page else "kan inte användas" if "kan inte användas" in page else "?"
+    stored = create("h" * 65)
     report("11 usernames", stored_65_chars=bool(stored), taken_elsewhere_says=says)
     srv.stop()
     srv = Server("a13", {"BITA_SECURE_COOKIES": "1"})
@@ -371,7 +371,12 @@ def attack_14():
     js = pdf([b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R] >> /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>", PAGES, PAGE, FIELD])
     s, t, _ = upload(srv, "/admin/export/blankett", admin, csrf, {"typ": "3059", "manad": "2026-10"}, {"fil": ("f.pdf", js)})
     stored = srv.db("SELECT pdf FROM fk_forms")
-    kept = bool(stored) and b"JavaScript" in subprocess.run(["qpdf", "--qdf", "--object-streams=disable", "-", "-"], input=stored[0][0], capture_output=True).stdout
+    kept = False
+    if stored:
+        with open(os.path.join(srv.dir, "kept.pdf"), "wb") as f:
+            f.write(stored[0][0])
+        subprocess.run(["qpdf", "--qdf", "--object-streams=disable", os.path.join(srv.dir, "kept.pdf"), os.path.join(srv.dir, "plain.pdf")])
+        kept = b"JavaScript" in open(os.path.join(srv.dir, "plain.pdf"), "rb").read()
     report("14a form with JavaScript", answer=s, stored=bool(stored), script_kept=kept)
     z = zlib.compressobj(9)
     chunks = [z.compress(b"\0" * (1 << 20)) for _ in range(2048)] + [z.flush()]

@@ -100,15 +100,77 @@ pub struct ImportReport {
     pub lines: Vec<ImportLine>,
     /// `utf-8` or `windows-1252`.
     pub encoding: String,
+    /// Lines a kept report leaves out ([`ImportReport::kept`]), by what they do: created,
+    /// updated, unchanged, refused.
+    #[serde(default)]
+    pub omitted: [usize; 4],
+}
+
+/// Which of [`ImportReport::omitted`]'s counts a line's result is.
+fn slot(r: &LineResult) -> usize {
+    match r {
+        LineResult::Created => 0,
+        LineResult::Updated(_) => 1,
+        LineResult::Unchanged => 2,
+        LineResult::Refused(_) => 3,
+    }
 }
 
 impl ImportReport {
-    pub fn count(&self, f: impl Fn(&LineResult) -> bool) -> usize {
-        self.lines.iter().filter(|l| f(&l.result)).count()
+    fn count(&self, slot_of: usize) -> usize {
+        self.lines.iter().filter(|l| slot(&l.result) == slot_of).count() + self.omitted[slot_of]
+    }
+
+    pub fn created(&self) -> usize {
+        self.count(0)
+    }
+
+    pub fn updated(&self) -> usize {
+        self.count(1)
+    }
+
+    pub fn unchanged(&self) -> usize {
+        self.count(2)
     }
 
     pub fn refused(&self) -> usize {
-        self.count(|r| matches!(r, LineResult::Refused(_))) + usize::from(self.file_problem.is_some())
+        self.count(3) + usize::from(self.file_problem.is_some())
+    }
+
+    /// The report as it is kept between the dry run and the import, and shown: every count,
+    /// the first `refused` refused lines and the first `others` of the rest (a 5 MB file has
+    /// some 80,000 lines; its full report would be written while other municipalities wait).
+    pub fn kept(mut self, refused: usize, others: usize) -> Self {
+        let (mut r, mut o) = (0, 0);
+        let mut omitted = self.omitted;
+        self.lines.retain(|l| {
+            let (n, max) = if matches!(l.result, LineResult::Refused(_)) { (&mut r, refused) } else { (&mut o, others) };
+            *n += 1;
+            if *n > max {
+                omitted[slot(&l.result)] += 1;
+            }
+            *n <= max
+        });
+        self.omitted = omitted;
+        self
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_report_lists_a_bounded_part_and_counts_everything() {
+        let line = |n: usize, result: LineResult| ImportLine { line: n, who: String::new(), result };
+        let mut lines: Vec<ImportLine> = (0..1000).map(|n| line(n, if n % 2 == 0 { LineResult::Created } else { LineResult::Unchanged })).collect();
+        lines.extend((0..30).map(|n| line(2000 + n, LineResult::Refused(vec![(String::new(), ImportProblem::YesNo)]))));
+        let full = ImportReport { kind: ImportKind::Recipients, file_problem: None, lines, encoding: "utf-8".into(), omitted: [0; 4] };
+        let kept = full.clone().kept(10, 5);
+        assert_eq!(kept.lines.len(), 15);
+        assert_eq!((kept.created(), kept.unchanged(), kept.refused()), (full.created(), full.unchanged(), full.refused()));
+        assert_eq!((kept.created(), kept.unchanged(), kept.refused()), (500, 500, 30));
+        assert_eq!(kept.clone().kept(10, 5), kept, "keeping again changes nothing");
+    }
+}

@@ -123,7 +123,7 @@ pub struct Plan {
 /// Checks every line of `bytes` against the register, in memory: what the import would do.
 pub fn plan(kind: ImportKind, bytes: &[u8], register: &mut Register, today: chrono::NaiveDate) -> Plan {
     let (text, encoding) = decode(bytes);
-    let mut report = ImportReport { kind, file_problem: None, lines: vec![], encoding: encoding.into() };
+    let mut report = ImportReport { kind, file_problem: None, lines: vec![], encoding: encoding.into(), omitted: [0; 4] };
     let mut ops = vec![];
     if bytes.len() > MAX_BYTES {
         report.file_problem = Some(ImportProblem::TooLarge);
@@ -182,7 +182,7 @@ pub fn plan(kind: ImportKind, bytes: &[u8], register: &mut Register, today: chro
 
 /// How many lines one write transaction of an import takes: a batch holds the write lock for
 /// a few milliseconds (measured in the README's "Abuse and limits").
-pub const BATCH: usize = 200;
+pub const BATCH: usize = 100;
 
 /// Writes one batch inside its transaction. A write the database refuses now (something
 /// changed since the plan) names the line and why.
@@ -476,8 +476,12 @@ async fn plan_off_the_runtime(kind: ImportKind, bytes: Vec<u8>, mut known: Regis
     tokio::task::spawn_blocking(move || plan(kind, &bytes, &mut known, today)).await.map_err(internal)
 }
 
+/// How many refused lines, and how many others, a kept report lists (the page shows them).
+const KEPT_REFUSED: usize = 1_000;
+const KEPT_OTHERS: usize = 200;
+
 async fn save_draft(cx: &Cx, c: &Caller, bytes: &[u8], report: &ImportReport) -> Result<i64, PageError> {
-    let json = serde_json::to_string(report).map_err(internal)?;
+    let json = serde_json::to_string(&report.clone().kept(KEPT_REFUSED, KEPT_OTHERS)).map_err(internal)?;
     let mut db = cx.repo.write().await.map_err(internal)?;
     let id = db.save_import_draft(c.tenant_id, c.user_id, bytes, &json, now_unix()).await.map_err(internal)?;
     db.finish().await.map_err(internal)?;
@@ -510,8 +514,7 @@ pub async fn import(cx: &Cx, draft: &str, key: Option<&str>) -> Result<Outcome, 
         let id = save_draft(cx, c, &bytes, &plan.report).await?;
         return Ok(said(format!("/admin/import?utkast={id}"), Flash { error: Some(T::ImportRefused), ..Default::default() }));
     }
-    let created = plan.report.count(|r| matches!(r, LineResult::Created));
-    let updated = plan.report.count(|r| matches!(r, LineResult::Updated(_)));
+    let (created, updated) = (plan.report.created(), plan.report.updated());
     let sha = crate::domain::fk::sha256_hex(&bytes);
     let lines = plan.report.lines.len();
     let done = said("/admin/import".into(), Flash { notice: Some(T::ImportDone), count: Some(created + updated), ..Default::default() });

@@ -44,9 +44,8 @@ pub fn ImportPage() -> impl IntoView {
                             let csrf = page.me.csrf.clone();
                             let report = page.report.clone().map(|r| {
                                 let refused = r.refused();
-                                let created = r.count(|x| matches!(x, LineResult::Created));
-                                let updated = r.count(|x| matches!(x, LineResult::Updated(_)));
-                                let unchanged = r.count(|x| matches!(x, LineResult::Unchanged));
+                                let (created, updated, unchanged) = (r.created(), r.updated(), r.unchanged());
+                                let omitted: usize = r.omitted.iter().sum();
                                 let summary = format!("{}: {created} {}, {updated} {}, {unchanged} {}, {refused} {}.", kind_label(r.kind, l), l.t(T::ImportCreated), l.t(T::ImportUpdated), l.t(T::ImportUnchanged), l.t(T::ImportRefusedCount));
                                 // Refused lines first; of the rest at most 200 are listed.
                                 let mut lines = r.lines.clone();
@@ -68,6 +67,7 @@ pub fn ImportPage() -> impl IntoView {
                                                 view! { <li class=class value=x.line.to_string()><strong>{format!("{} {}", l.t(T::ImportLine), x.line)}</strong> " " {x.who.clone()} ": " {what}</li> }
                                             }).collect_view()}
                                         </ol>
+                                        {(omitted > 0).then(|| view! { <p class="muted">{format!("{} {omitted}", l.t(T::ImportMoreLines))}</p> })}
                                         {(refused == 0 && r.file_problem.is_none()).then(|| view! {
                                             <form method="post" action="/admin/import/kor" class="stack">
                                                 <FormKeys csrf=csrf.clone() key=page.form_key.clone() />
