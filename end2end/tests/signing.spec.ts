@@ -129,6 +129,10 @@ test("recipients and a representative review, return, approve and sign on a phon
   await page.locator("section.month", { has: page.getByRole("heading", { name: month }) }).getByRole("link", { name: "Räkningen är klar att skriva under" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Räkning till Försäkringskassan ${month}`);
   await expect(page.locator('dd[data-kind="aktiv"]')).toHaveText("3 h 00 min");
+  // Elis's personnummer is masked until Eva asks to see it (an audited post), then shown once.
+  await expect(page.getByText("20150621-****")).toBeVisible();
+  await page.getByRole("button", { name: "Visa hela personnumret" }).click();
+  await expect(page.getByText("20150621-2388")).toBeVisible();
   await axe(page);
   await fitsNarrowScreen(page);
   const school = page.getByRole("group", { name: "Gavs assistans under skoltid?" });
