@@ -81,10 +81,10 @@ impl Decision {
             }
             Granted::PerMonth(g) => {
                 let mut m = ReportMonth::of(from);
-                while m.first_day() <= to {
-                    let (a, b) = clip(m.first_day(), m.last_day());
+                while let Some(month) = m.filter(|m| m.first_day() <= to) {
+                    let (a, b) = clip(month.first_day(), month.last_day());
                     out.push((a, b, g));
-                    m = m.next();
+                    m = ReportMonth::new(month.next().year(), month.next().month());
                 }
             }
             Granted::PerPeriod { minutes, months } => {

@@ -12,21 +12,32 @@ pub struct ReportMonth {
 }
 
 impl ReportMonth {
+    /// The years BITA handles. Every month is made through [`ReportMonth::new`], so every
+    /// method (the last day, the deadline two months on) is defined for every month that exists.
+    pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
+
+    /// The last month BITA handles.
+    pub const LAST: ReportMonth = ReportMonth { year: 9999, month: 12 };
+
+    /// The one constructor: a month of [`ReportMonth::YEARS`].
     pub fn new(year: i32, month: u32) -> Option<Self> {
-        ((1..=12).contains(&month) && (1900..=9999).contains(&year)).then_some(Self { year, month })
+        ((1..=12).contains(&month) && Self::YEARS.contains(&year)).then_some(Self { year, month })
     }
 
-    /// Parses `YYYY-MM`.
+    /// Parses a month key: exactly `YYYY-MM` (four digits, a hyphen, two digits).
     pub fn parse(s: &str) -> Option<Self> {
-        let (y, m) = s.trim().split_once('-')?;
-        if y.len() != 4 || m.len() != 2 {
+        let s = s.trim();
+        let b = s.as_bytes();
+        let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+        if b.len() != 7 || b[4] != b'-' || !digits(0..4) || !digits(5..7) {
             return None;
         }
-        Self::new(y.parse().ok()?, m.parse().ok()?)
+        Self::new(s[..4].parse().ok()?, s[5..].parse().ok()?)
     }
 
-    pub fn of(date: NaiveDate) -> Self {
-        Self { year: date.year(), month: date.month() }
+    /// The month `date` falls in, if it is one BITA handles.
+    pub fn of(date: NaiveDate) -> Option<Self> {
+        Self::new(date.year(), date.month())
     }
 
     pub fn year(self) -> i32 {
@@ -54,7 +65,7 @@ impl ReportMonth {
     }
 
     pub fn contains(self, date: NaiveDate) -> bool {
-        Self::of(date) == self
+        (date.year(), date.month()) == (self.year, self.month)
     }
 
     /// FK's deadline for this month's documents: the 5th of the second month after (rule V10).
@@ -116,6 +127,18 @@ mod tests {
         assert_eq!(ReportMonth::parse("2026-12").unwrap().fk_deadline(), NaiveDate::from_ymd_opt(2027, 2, 5).unwrap());
         assert_eq!(ReportMonth::parse("2026-1"), None);
         assert_eq!(ReportMonth::parse("2026-13"), None);
+    }
+
+    #[test]
+    fn a_month_key_is_exactly_yyyy_mm_and_every_month_is_in_range() {
+        for bad in ["2026-+1", "+026-01", "2026-1 ", "2026--1", "２０２６-01", "20261-01", "2026-001", "0000-01", "1899-12", "10000-01"] {
+            assert_eq!(ReportMonth::parse(bad), None, "{bad:?}");
+        }
+        assert_eq!(ReportMonth::parse("9999-12").map(|m| (m.last_day().to_string(), m.fk_deadline().to_string())), Some(("9999-12-31".into(), "+10000-02-05".into())));
+        // A date outside the years BITA handles has no month (it used to panic on its last day).
+        let far = NaiveDate::from_ymd_opt(262_142, 12, 1).unwrap();
+        assert_eq!(ReportMonth::of(far), None);
+        assert_eq!(ReportMonth::of(NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()), ReportMonth::parse("2026-03"));
     }
 
     #[test]

@@ -198,6 +198,12 @@ pub fn parse_clock(s: &str) -> Option<NaiveTime> {
     NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
 }
 
+/// Is `s` the end of the day, `24:00`, in any of the ways [`parse_clock`] reads a time
+/// (`24:00`, `24.00`, `2400`, `24`)?
+pub fn is_end_of_day(s: &str) -> bool {
+    matches!(s.trim(), "24:00" | "24.00" | "2400" | "24")
+}
+
 /// Local midnight at the start of `date` as an instant (midnight always exists in Sweden:
 /// the clocks change at 02:00/03:00).
 pub fn midnight_utc(date: NaiveDate) -> DateTime<Utc> {
@@ -244,6 +250,10 @@ impl TimeRow {
     /// As [`TimeRow::new`], with the user's explicit choice for a time in the repeated autumn
     /// hour, one per end of the row. Without a choice such a time is refused, never guessed.
     pub fn with_folds(date: NaiveDate, start: NaiveTime, end: NaiveTime, next_day: bool, kind: TimeKind, fold: Option<DstFold>, fold_end: Option<DstFold>) -> Result<Self, Vec<RowError>> {
+        // Only dates whose month BITA handles: every row has a report month ([`TimeRow::month`]).
+        if super::ReportMonth::of(date).is_none() {
+            return Err(vec![RowError::DateInvalid]);
+        }
         let end_date = if next_day { date.succ_opt().ok_or_else(|| vec![RowError::DateInvalid])? } else { date };
         let s = resolve(date, start, RowField::Start, fold);
         let e = resolve(end_date, end, RowField::End, fold_end);
@@ -274,6 +284,11 @@ impl TimeRow {
 
     pub fn date(&self) -> NaiveDate {
         self.date
+    }
+
+    /// The report month of the row's first day.
+    pub fn month(&self) -> super::ReportMonth {
+        super::ReportMonth::of(self.date).expect("a row's date is in ReportMonth::YEARS: checked when the row was made")
     }
     pub fn start(&self) -> NaiveTime {
         self.start
@@ -349,7 +364,9 @@ impl RowInput {
         if start.is_none() {
             errors.push(RowError::TimeInvalid(RowField::Start));
         }
-        let end = parse_clock(&self.end);
+        // `24:00` ends the row at the end of its day (midnight, as the next day's 00:00): people
+        // write it, and FK's paper form does. A start cannot be 24:00.
+        let (end, next_day) = if is_end_of_day(&self.end) { (Some(NaiveTime::MIN), true) } else { (parse_clock(&self.end), self.next_day) };
         if end.is_none() {
             errors.push(RowError::TimeInvalid(RowField::End));
         }
@@ -360,7 +377,7 @@ impl RowInput {
         let fold = DstFold::from_code(self.fold.trim());
         let fold_end = DstFold::from_code(self.fold_end.trim()).or(fold);
         match (date, start, end, kind) {
-            (Some(d), Some(s), Some(e), Some(k)) => match TimeRow::with_folds(d, s, e, self.next_day, k, fold, fold_end) {
+            (Some(d), Some(s), Some(e), Some(k)) => match TimeRow::with_folds(d, s, e, next_day, k, fold, fold_end) {
                 Ok(row) if errors.is_empty() => Ok(row),
                 Ok(_) => Err(errors),
                 Err(mut more) => {
@@ -502,6 +519,24 @@ mod tests {
         let to_midnight = input("2026-11-23", "16:00", "00:00", true).parse().unwrap();
         assert_eq!(to_midnight.day_parts().len(), 1);
         assert_eq!(to_midnight.day_parts()[0].end_text(), "24:00");
+    }
+
+    #[test]
+    fn twenty_four_is_the_end_of_the_day_as_people_write_it() {
+        // Issue 24 item 8: 24:00 was refused ("Skriv tiden som TT:MM"), and 23:59 lost a minute.
+        for end in ["24:00", "24.00", "2400", "24"] {
+            let row = input("2026-11-23", "16:00", end, false).parse().unwrap();
+            assert_eq!((row.minutes(), row.day_parts().len(), row.day_parts()[0].end_text()), (Minutes(8 * 60), 1, "24:00".to_string()), "{end}");
+            // The next-day box changes nothing: 24:00 is the end of the row's own day.
+            assert_eq!(input("2026-11-23", "16:00", end, true).parse().unwrap(), row);
+        }
+        // A whole day, and the neighbour that must not change: 23:59 is still a minute short.
+        assert_eq!(input("2026-11-23", "00:00", "24:00", false).parse().unwrap().minutes(), Minutes(24 * 60));
+        assert_eq!(input("2026-11-23", "16:00", "23:59", false).parse().unwrap().minutes(), Minutes(8 * 60 - 1));
+        // The night summer time ends: 20:00–24:00 is 4 h (the repeated hour is after midnight).
+        assert_eq!(input("2026-10-24", "20:00", "24:00", false).parse().unwrap().minutes(), Minutes(4 * 60));
+        assert!(input("2026-11-23", "24:00", "08:00", false).parse().is_err(), "a start is never 24:00");
+        assert_eq!(input("262142-11-23", "16:00", "24:00", false).parse(), Err(vec![RowError::DateInvalid]));
     }
 
     #[test]

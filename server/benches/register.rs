@@ -46,7 +46,7 @@ async fn saves_until(base: String, stop: std::sync::Arc<std::sync::atomic::Atomi
     let gustav = "1"; // resolved below from the page
     let page = frida.get(format!("{base}/assistent")).send().await.unwrap().text().await.unwrap();
     let recipient = page.split("name=\"recipient\"").nth(1).and_then(|r| r.split("value=\"").nth(1)).and_then(|r| r.split('"').next()).unwrap_or(gustav).to_string();
-    let first = app::domain::ReportMonth::of(app::api::service::today()).first_day();
+    let first = app::api::service::this_month().first_day();
     let mut out = vec![];
     for n in 0.. {
         if stop.load(std::sync::atomic::Ordering::Relaxed) {
@@ -121,7 +121,7 @@ async fn dashboard_bench(dir: &std::path::Path) {
     let pool = server::db::connect(&url).await.unwrap();
     let today = app::api::service::today();
     server::demo::seed(&pool, today).await.unwrap();
-    let month = app::domain::ReportMonth::of(today).previous();
+    let month = app::domain::ReportMonth::of(today).unwrap().previous();
     // 1,000 recipients with a decision, each with one assistant reporting 20 day shifts.
     let mut pairs = vec![];
     for i in 0..1000 {

@@ -106,7 +106,7 @@ pub async fn seed(pool: &Pool, today: NaiveDate) -> Result<(), Box<dyn std::erro
     let mut db = repo.write().await?;
     let tenant = a;
     let t = |h: u32| NaiveTime::from_hms_opt(h, 0, 0).expect("valid demo time");
-    let prev = ReportMonth::of(today).previous();
+    let prev = ReportMonth::of(today).ok_or("today is outside the years BITA handles")?.previous();
     let mut day = prev.first_day();
     let mut n = 0;
     while prev.contains(day) && n < 8 {
@@ -120,7 +120,7 @@ pub async fn seed(pool: &Pool, today: NaiveDate) -> Result<(), Box<dyn std::erro
     let rec = db.month_record(tenant, anna, bo, prev).await?;
     db.transition(tenant, rec.id.ok_or("no month record")?, MonthStatus::Draft, MonthStatus::Submitted, anna_user, None).await?;
 
-    let this = ReportMonth::of(today).first_day();
+    let this = ReportMonth::of(today).ok_or("today is outside the years BITA handles")?.first_day();
     for d in [this, this.succ_opt().ok_or("date overflow")?] {
         if d < today {
             let row = TimeRow::new(d, t(22), t(7), true, TimeKind::Vantetid).map_err(|e| format!("{e:?}"))?;

@@ -435,7 +435,7 @@ async fn a_text_xml_cannot_hold_is_refused_where_it_is_typed() {
 async fn downloads_that_the_audit_log_records_are_posts_with_the_token() {
     let app = spawn_app().await;
     let (admin, _) = app.login("admin").await;
-    let month = app::domain::ReportMonth::of(app::api::service::today()).to_string();
+    let month = app::api::service::this_month().to_string();
     let audited = || async { app.id("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'export.csv%'").await };
     // A link (GET) from another site writes nothing.
     let res = admin.get(app.url(&format!("/admin/export.csv?manad={month}"))).send().await.unwrap();
@@ -479,7 +479,7 @@ async fn reading_a_big_csv_never_holds_another_municipality_s_saves() {
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
     // Frida (Provstad) saves a row meanwhile; it is answered before the dry run is.
-    let day = app::domain::ReportMonth::of(app::api::service::today()).first_day().to_string();
+    let day = app::api::service::this_month().first_day().to_string();
     app.post(&frida, "/assistent/rad", &[("recipient", &gustav), ("date", &day), ("start", "08:00"), ("end", "09:00"), ("kind", "aktiv")]).await;
     let saved = std::time::Instant::now();
     let (answered, status) = dry_run.await.unwrap();

@@ -14,7 +14,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::Barrier;
 
 fn next_month() -> ReportMonth {
-    ReportMonth::of(app::api::service::today()).next()
+    app::api::service::this_month().next()
 }
 
 async fn recipient(app: &TestApp, name: &str) -> String {

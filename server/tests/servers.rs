@@ -16,7 +16,7 @@ use tower_sessions::session::Record;
 use tower_sessions::session_store::SessionStore;
 
 fn next_month() -> ReportMonth {
-    ReportMonth::of(app::api::service::today()).next()
+    app::api::service::this_month().next()
 }
 
 #[tokio::test]

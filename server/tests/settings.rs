@@ -8,7 +8,7 @@ use common::*;
 
 /// The first of next month plus `days`, as the add-row form takes it.
 fn next_month_day(days: i64) -> String {
-    let first = app::domain::ReportMonth::of(app::api::service::today()).next().first_day();
+    let first = app::api::service::this_month().next().first_day();
     (first + chrono::Duration::days(days)).format("%Y-%m-%d").to_string()
 }
 
@@ -293,7 +293,7 @@ async fn invitations_and_reminders_are_e_mailed_through_a_real_smtp_server() {
 
     // A reminder goes to the one who has not acted: Bo has not approved Anna's last month.
     query("UPDATE users SET email = 'bo@example.se' WHERE username = 'bo'").execute(&mut app.db().await).await.unwrap();
-    let prev = app::domain::ReportMonth::of(app::api::service::today()).previous().to_string();
+    let prev = app::api::service::this_month().previous().to_string();
     let (anna, bo) = (app.id("SELECT id FROM assistants WHERE first_name = 'Anna'").await.to_string(), app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await.to_string());
     app.post(&admin, "/admin/paminn", &[("assistant", &anna), ("recipient", &bo), ("manad", &prev)]).await;
     let mails = sink.wait_for(2).await;
@@ -314,7 +314,7 @@ async fn another_municipalitys_administrator_gets_404_for_every_page_form_and_ex
     let cecilia = id("SELECT id FROM recipients WHERE first_name = 'Cecilia'").await;
     query(&format!("INSERT INTO absences (tenant_id, recipient_id, kind, from_date, to_date) VALUES (1, {bo}, 'school', '2026-01-01', '2026-01-02')")).execute(&mut app.db().await).await.unwrap();
     let absence = id("SELECT id FROM absences").await;
-    let prev = app::domain::ReportMonth::of(app::api::service::today()).previous().to_string();
+    let prev = app::api::service::this_month().previous().to_string();
     let (other, _) = app.login("admin.provstad").await;
 
     for page in [format!("/admin/assistent?id={anna}"), format!("/admin/brukarkort?id={bo}")] {
@@ -367,7 +367,7 @@ async fn the_dashboard_shows_who_has_not_acted_and_payable_hours_against_the_dec
     let app = spawn_app().await;
     let (admin, _) = app.login("admin").await;
     let today = app::api::service::today();
-    let prev = app::domain::ReportMonth::of(today).previous();
+    let prev = app::domain::ReportMonth::of(today).unwrap().previous();
     let (_, page) = app.page(&admin, &format!("/admin?manad={prev}")).await;
     // Anna's 8 day shifts for Bo, submitted: 64 payable hours of his 160 a month.
     assert!(page.contains("Bo Berg: 64,00 h av beviljade 160,00 h"), "{}", page.split("grants-title").nth(1).unwrap_or(&page));
@@ -376,7 +376,7 @@ async fn the_dashboard_shows_who_has_not_acted_and_payable_hours_against_the_dec
     assert!(page.contains("class=\"finding-link\""));
     if today.day() > 1 {
         // This month Anna has drafted night shifts for Cecilia but not submitted them.
-        let (_, page) = app.page(&admin, &format!("/admin?manad={}&visa=atgard", app::domain::ReportMonth::of(today))).await;
+        let (_, page) = app.page(&admin, &format!("/admin?manad={}&visa=atgard", app::domain::ReportMonth::of(today).unwrap())).await;
         assert!(page.contains("Anna Andersson har inte skickat in tiden för Cecilia Carlsson"), "{}", page.split("not-acted-title").nth(1).unwrap_or(&page));
         assert!(page.contains("id=\"par-1-2\""), "the draft is listed under needs action");
     }
@@ -399,10 +399,10 @@ fn pairs_listed(page: &str) -> Vec<String> {
 /// address says (a page past the end, another municipality's pair) breaks it.
 #[tokio::test]
 async fn a_large_month_dashboard_is_paged_and_searchable() {
-    use app::domain::{Personnummer, ReportMonth, TimeKind, TimeRow};
+    use app::domain::{Personnummer, TimeKind, TimeRow};
     use chrono::NaiveTime;
     let app = spawn_app().await;
-    let month = ReportMonth::of(app::api::service::today()).previous();
+    let month = app::api::service::this_month().previous();
     let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await;
     let by = app.id("SELECT id FROM users WHERE username = 'admin'").await;
     let (admin, _) = app.login("admin").await;

@@ -100,7 +100,7 @@ pub async fn edit_row(cx: &Cx, input: &RowInput, row: &str, key: Option<&str>) -
 async fn save_row(cx: &Cx, input: &RowInput, replacing: Option<&str>, key: Option<&str>) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Assistant])?;
     let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
-    let typed_month = chrono::NaiveDate::parse_from_str(input.date.trim(), "%Y-%m-%d").ok().map(ReportMonth::of);
+    let typed_month = chrono::NaiveDate::parse_from_str(input.date.trim(), "%Y-%m-%d").ok().and_then(ReportMonth::of);
     let replacing: Option<i64> = match replacing.map(|r| r.trim().parse::<i64>()) {
         None => None,
         Some(Ok(id)) => Some(id),
@@ -118,7 +118,7 @@ async fn save_row(cx: &Cx, input: &RowInput, replacing: Option<&str>, key: Optio
     let Ok(recipient) = input.recipient.trim().parse::<i64>() else {
         return Ok(refused(vec![RowError::NotAssigned]));
     };
-    let month = ReportMonth::of(row.date());
+    let month = row.month();
     if let Err(errors) = row_in_reach(cx, &row) {
         return Ok(refused(errors));
     }
@@ -138,7 +138,7 @@ async fn save_row(cx: &Cx, input: &RowInput, replacing: Option<&str>, key: Optio
                 denied(cx, format!("row.edit row {id}")).await;
                 return Ok(error(page("/assistent", typed_month), T::NotAllowed));
             };
-            let old_month = ReportMonth::of(old.row.date());
+            let old_month = old.row.month();
             if old_month.fk_deadline() < today() {
                 return Ok(error(page("/assistent", Some(old_month)), T::MonthReadOnly));
             }
@@ -190,7 +190,7 @@ pub(super) fn row_in_reach(cx: &Cx, row: &TimeRow) -> Result<(), Vec<RowError>> 
     if row.date() > last {
         return Err(vec![RowError::TooFarAhead(last.to_string())]);
     }
-    let month = ReportMonth::of(row.date());
+    let month = row.month();
     if month.fk_deadline() < today {
         return Err(vec![RowError::MonthClosed(month.fk_deadline().to_string())]);
     }
@@ -201,7 +201,7 @@ pub(super) fn row_in_reach(cx: &Cx, row: &TimeRow) -> Result<(), Vec<RowError>> 
 /// transaction, and inserts it: its id and the findings that do not block it, or why not.
 /// `[RowError::NotAssigned]` alone means the recipient is not the assistant's on that date.
 pub(super) async fn check_and_insert(db: &mut Box<dyn Store>, c: &super::repo::Caller, assistant: i64, recipient: i64, row: &TimeRow) -> Result<Result<(i64, Vec<Finding>), Vec<RowError>>, PageError> {
-    let month = ReportMonth::of(row.date());
+    let month = row.month();
     // V3: no overlap with any of the assistant's rows, for any recipient. A week each side
     // also gives the rest rules (V5) what they need.
     let week = chrono::Duration::days(8);
@@ -263,7 +263,7 @@ pub async fn delete_row(cx: &Cx, row: &str, month: &str, key: Option<&str>) -> R
         denied(cx, format!("row.delete row {row_id}")).await;
         return Ok(error(back, T::NotAllowed));
     };
-    let month = ReportMonth::of(stored.row.date());
+    let month = stored.row.month();
     if month.fk_deadline() < today() {
         return Ok(error(back, T::MonthReadOnly));
     }

@@ -22,7 +22,7 @@ fn export_path(month: ReportMonth) -> String {
 /// the installation's public key.
 pub async fn export_page(cx: &Cx, month: Option<ReportMonth>) -> Result<ExportPage, PageError> {
     let c = cx.require(&[Role::Admin])?;
-    let month = month.unwrap_or_else(|| ReportMonth::of(today()).previous());
+    let month = month.unwrap_or_else(|| super::service::this_month().previous());
     let preflight = super::service::month_preflight_for(cx, c, month).await?;
     let mut db = cx.db().await?;
     let frozen = db.frozen_reports(c.tenant_id, &month.to_string()).await.map_err(internal)?;

@@ -160,6 +160,12 @@ pub fn random_uuid() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// The month of [`today`]. The server's clock is inside `ReportMonth::YEARS` on any working
+/// machine; a clock past year 9999 would get the last month rather than a panic.
+pub fn this_month() -> ReportMonth {
+    ReportMonth::of(today()).unwrap_or(ReportMonth::LAST)
+}
+
 pub fn now_unix() -> i64 {
     Utc::now().timestamp()
 }
@@ -493,7 +499,7 @@ async fn make_login_page() -> LoginPage {
 pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>, edit: Option<&str>) -> Result<AssistantPage, PageError> {
     let c = cx.require(&[Role::Assistant])?;
     let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
-    let month = month.unwrap_or_else(|| ReportMonth::of(today()));
+    let month = month.unwrap_or_else(this_month);
     let mut db = cx.db().await?;
     // Everything the page shows, read together; the recipients' decisions and absences for
     // the row form's facts and what each month is worth.
@@ -504,7 +510,7 @@ pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>, edit: Option<&s
     let mut editing = None;
     if let Some(id) = edit.and_then(|e| e.trim().parse::<i64>().ok()) {
         if let Some(r) = db.assistant_row(c.tenant_id, assistant, id).await.map_err(internal)? {
-            let status = db.month_status(c.tenant_id, assistant, r.recipient_id, ReportMonth::of(r.row.date())).await.map_err(internal)?;
+            let status = db.month_status(c.tenant_id, assistant, r.recipient_id, r.row.month()).await.map_err(internal)?;
             if status.is_none_or(|(_, s)| s.editable()) {
                 editing = Some((id, RowInput::of(&r.row, r.recipient_id)));
             }
@@ -605,7 +611,7 @@ pub struct AdminView<'a> {
 /// search.
 pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, view: AdminView<'_>) -> Result<AdminPage, PageError> {
     let c = cx.require(&[Role::Admin])?;
-    let month = month.unwrap_or_else(|| ReportMonth::of(today()).previous());
+    let month = month.unwrap_or_else(|| this_month().previous());
     let mut db = cx.db().await?;
     let MonthCheck { rows, months, people, preflight } = month_check(&mut db, c, month).await?;
     let ready = preflight.ready();

@@ -37,7 +37,7 @@ pub async fn start(cx: &Cx, recipient: &str, kind: &str, at: &str, key: Option<&
         Err(e) => return Ok(refused(vec![e])),
     };
     let date = started.with_timezone(&crate::domain::TZ).date_naive();
-    let month = ReportMonth::of(date);
+    let month = ReportMonth::of(date).ok_or(PageError::Internal)?;
     let mut db = match begin(cx, c.user_id, key).await? {
         Ok(db) => db,
         Err(first) => return Ok(first),
@@ -163,7 +163,7 @@ pub async fn stop(cx: &Cx, at: &str, key: Option<&str>) -> Result<Outcome, PageE
         Ok(saved) => saved,
         Err(e) => return Ok(refused(e)),
     };
-    let month = ReportMonth::of(row.row.date());
+    let month = row.row.month();
     let audit = AuditEntry { before: Some(shift_json(&shift)), after: row_json(&row), ..cx.audit_entry("shift.stop", format!("shift {} → row {}", shift.id, row.id)) };
     let to = page(HOME, Some(month));
     commit(db, c.user_id, key, audit, said(to, Flash { notice: Some(saved_notice(&notes)), findings: notes, ..Default::default() })).await
@@ -242,6 +242,6 @@ pub async fn copy(cx: &Cx, from: &str, key: Option<&str>) -> Result<Outcome, Pag
     let after = serde_json::json!({ "from": from, "source_rows": source.iter().map(|r| r.id).collect::<Vec<_>>(), "new_rows": copied }).to_string();
     let audit = AuditEntry { after: Some(after), ..cx.audit_entry("row.copy", format!("{} rows from {first}–{last}", copied.len())) };
     let notice = if copied.is_empty() { T::NothingCopied } else { T::ShiftsCopied };
-    let to = page(HOME, Some(ReportMonth::of(today)));
+    let to = page(HOME, ReportMonth::of(today));
     commit(db, c.user_id, key, audit, said(to, Flash { notice: Some(notice), count: Some(copied.len()), skipped, findings, ..Default::default() })).await
 }

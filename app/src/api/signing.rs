@@ -11,7 +11,7 @@
 use super::changes::{begin, commit, denied, error, notice, said};
 use super::repo::{AuditEntry, Caller, MonthRecord, NewSignature, RepoError, Signed, Store, StoredRow};
 use super::review::*;
-use super::service::{internal, me, month_views, random_token, row_view, today, Cx};
+use super::service::{internal, me, month_views, random_token, row_view, Cx};
 use super::*;
 use crate::domain::fk::{sha256_hex, Tidsredovisning, Underskrifter};
 use crate::domain::rules::{check_assistant, check_row, Finding, RowRecord};
@@ -124,7 +124,7 @@ pub async fn start_page(cx: &Cx, person: Option<&str>) -> Result<StartPage, Page
     let Some(person) = chosen else {
         return Ok(StartPage { me: me(cx, c), person: Person { id: 0, name: String::new() }, people, months: vec![], flash: cx.take_flash().await });
     };
-    let now = ReportMonth::of(today());
+    let now = super::service::this_month();
     let mut months: Vec<ReportMonth> = vec![now, now.previous()];
     let from = (0..6).fold(now, |m, _| m.previous());
     for m in db.months_with_reports(c.tenant_id, &[person.id], &from.to_string()).await.map_err(internal)? {

@@ -4,7 +4,7 @@ use crate::i18n::{Label, Locale, Message, T};
 use super::{month_query, FlashMessages, FormKeys, Layout, MonthNav, PageFailure};
 use crate::api::{self, MonthView, Person, RunningShiftView};
 use crate::domain::rules::{blocks_saving, check_row, RowFacts, RowRecord, RuleConfig};
-use crate::domain::{MonthStatus, ReportMonth, RowError, RowField, RowInput, TimeKind};
+use crate::domain::{MonthStatus, RowError, RowField, RowInput, TimeKind};
 use super::month::{FindingsList, RowCards, TotalsList};
 use leptos::prelude::*;
 
@@ -315,7 +315,7 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, ru
         facts.with_value(|fs| {
             fs.iter()
                 .find(|f| f.recipient == rid)
-                .map(|f| check_row(&RowRecord { id: 0, assistant: 0, recipient: rid, row: row.clone() }, ReportMonth::of(row.date()), f, &rules.get_value()))
+                .map(|f| check_row(&RowRecord { id: 0, assistant: 0, recipient: rid, row: row.clone() }, row.month(), f, &rules.get_value()))
                 .unwrap_or_default()
         })
     });

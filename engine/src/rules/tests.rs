@@ -54,7 +54,7 @@ fn decision(recipient: i64, granted: Granted) -> Decision {
 
 fn row_findings(r: &RowRecord, a: &Assistant, decisions: &[Decision]) -> Vec<Finding> {
     let rec = recipient(r.recipient);
-    check_row(r, ReportMonth::of(r.row.date()), &RowFacts::new(a, &rec, decisions, &[]), &RuleConfig::default())
+    check_row(r, r.row.month(), &RowFacts::new(a, &rec, decisions, &[]), &RuleConfig::default())
 }
 
 fn rules(f: &[Finding]) -> Vec<(RuleId, Severity)> {

@@ -36,9 +36,10 @@ pub(super) async fn assistant_month(c: &mut Conn, tenant: i64, assistant: i64, m
 }
 
 pub(super) async fn row_context(c: &mut Conn, tenant: i64, assistant: i64, recipient: i64, date: NaiveDate, near: RangeInclusive<NaiveDate>) -> RepoResult<RowContext> {
+    let month = ReportMonth::of(date).ok_or_else(|| app::api::repo::RepoError::Db(format!("{date} is outside the years BITA handles")))?;
     let mut queries = vec![
         is_assigned_query(tenant, assistant, recipient, date),
-        month_status_query(tenant, assistant, recipient, ReportMonth::of(date)),
+        month_status_query(tenant, assistant, recipient, month),
         assistant_rows_query(tenant, assistant, *near.start(), *near.end()),
         terms_query(tenant),
     ];

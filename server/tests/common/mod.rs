@@ -140,7 +140,7 @@ pub fn dst_end_day() -> chrono::NaiveDate {
             let oct31 = chrono::NaiveDate::from_ymd_opt(y, 10, 31).unwrap();
             oct31 - chrono::Duration::days(oct31.weekday().num_days_from_sunday() as i64)
         })
-        .find(|d| app::domain::ReportMonth::of(*d).fk_deadline() >= today)
+        .find(|d| app::domain::ReportMonth::of(*d).unwrap().fk_deadline() >= today)
         .unwrap()
 }
 
