@@ -5,6 +5,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// Twelve digits were typed (the century given), whatever the separator.
+fn digits_twelve(chars: &[char]) -> bool {
+    chars.iter().filter(|c| c.is_ascii_digit()).count() == 12
+}
+
 /// A valid 12-digit personnummer or samordningsnummer, stored as `YYYYMMDDNNNN`.
 /// `Display` masks the last four digits; use [`Personnummer::full`] deliberately.
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -45,7 +50,9 @@ impl Personnummer {
         };
         let digits: String = chars.iter().filter(|c| c.is_ascii_digit()).collect();
         let full = match digits.len() {
-            12 if !plus => digits,
+            // Twelve digits name the century; a `+` then only confirms 100 years or older
+            // (checked below), as Skatteverket's written forms allow it before the last four.
+            12 => digits,
             10 => {
                 let yy: i32 = digits[0..2].parse().map_err(|_| PersonnummerError::Format)?;
                 let this_year = today.year();
@@ -74,6 +81,15 @@ impl Personnummer {
         }
         if p.birth_date().is_some_and(|b| b > today) {
             return Err(PersonnummerError::Date);
+        }
+        if plus && digits_twelve(&chars) {
+            let hundred = match p.birth_date() {
+                Some(b) => super::people::age_on(b, today) >= 100,
+                None => p.0[0..4].parse::<i32>().is_ok_and(|y| y <= today.year() - 100),
+            };
+            if !hundred {
+                return Err(PersonnummerError::Format);
+            }
         }
         if &p.0[8..11] == "000" {
             return Err(PersonnummerError::BirthNumber);
@@ -183,6 +199,11 @@ mod tests {
     #[test]
     fn plus_means_a_hundred_years_or_older() {
         assert_eq!(Personnummer::parse_at("811228+9874", today()).unwrap().full(), "188112289874");
+        // Issue 24 item 11: twelve digits with `+` in any written form; the `+` confirms 100+.
+        assert_eq!(Personnummer::parse_at("19090527+1474", today()).unwrap().full(), "190905271474");
+        assert_eq!(Personnummer::parse_at("19090527+1474", today()), Personnummer::parse_at("19090527-1474", today()));
+        // The neighbour that must not change: a `+` on someone younger than 100 is a mistake.
+        assert_eq!(Personnummer::parse_at("19811228+9874", today()), Err(PersonnummerError::Format));
     }
 
     #[test]
@@ -218,7 +239,7 @@ mod tests {
         // Birth number 000 (check digit valid over 8112280006).
         assert_eq!(Personnummer::parse_at("198112280006", today()), Err(PersonnummerError::BirthNumber));
         // Separators: only one, only before the last four digits, no spaces inside.
-        for s in ["19090527 1474", "1981-12-28-9874", "811228--9874", "+8112289874", "8112-289874", "19811228+9874"] {
+        for s in ["19090527 1474", "1981-12-28-9874", "811228--9874", "+8112289874", "8112-289874", "19811228+9874", "1909052+71474"] {
             assert_eq!(Personnummer::parse_at(s, today()), Err(PersonnummerError::Format), "{s}");
         }
         assert!(Personnummer::parse_at("19090527-1474", today()).is_ok());
