@@ -498,6 +498,10 @@ texts! {
         ErrOrder => "Slutdatumet ligger före startdatumet.", "The end date is before the start date.";
         ErrYear => "Skriv året med fyra siffror, till exempel 2025.", "Write the year with four digits, for example 2025.";
         ErrAmount => "Skriv beloppet i kronor, till exempel 332,60.", "Write the amount in kronor, for example 332.60.";
+        ErrRaisedStandardUnknown => "Årets schablonbelopp saknas för ett år som beslutet gäller, så det förhöjda beloppet kan inte kontrolleras. Lägg in schablonbeloppet under Anordnare och spara beslutet igen.", "The standard amount is missing for a year the decision covers, so the raised amount cannot be checked. Enter the standard amount under Provider and save the decision again.";
+        AmountNoStandard => "Beloppet kan inte räknas ut: årets schablonbelopp är inte inlagt ännu. Kommunen lägger in det när regeringen har beslutat det.", "The amount cannot be worked out: the year's standard amount is not entered yet. The municipality enters it once the government has decided it.";
+        StandardMissingAdmin => "Schablonbeloppet saknas för året", "The standard amount is missing for the year";
+        StandardMissingFix => "Lägg in det under Anordnare", "Enter it under Provider";
         ErrRaisedTooHigh => "Ett förhöjt timbelopp får vara högst 12 % över årets schablonbelopp.", "A raised hourly amount may be at most 12 % above the year's standard amount.";
         ErrTaken => "Det finns redan. Välj något annat.", "That already exists. Choose something else.";
         ErrAbsenceOverlaps => "En annan frånvaro av samma slag gäller redan några av de dagarna.", "Another absence of the same kind already covers some of those days.";
@@ -896,6 +900,7 @@ impl Reason for crate::domain::register::DecisionFormError {
             E::EndsBeforeStart => T::ErrDecisionOrder,
             E::RaisedRate => T::ErrDecisionRate,
             E::RaisedTooHigh => T::ErrRaisedTooHigh,
+            E::RaisedStandardUnknown => T::ErrRaisedStandardUnknown,
             E::Overlaps => T::ErrDecisionOverlaps,
         })
     }
@@ -1100,6 +1105,16 @@ impl Message for What {
                 format!("Räkningen för {recipient} är inte klar eller inte signerad. Gör klart den före export.")
             } else {
                 format!("The claim for {recipient} is not complete or not signed. Complete it before export.")
+            },
+            What::AssistantPhoneMissing { assistant } => if sv {
+                format!("{assistant} saknar telefonnummer i registret. Tidsredovisningen (3059) ska ha assistentens telefonnummer; lägg in det på assistentens kort innan månaden attesteras.")
+            } else {
+                format!("{assistant} has no phone number in the register. The time report (3059) carries the assistant's phone number; add it on the assistant's card before the month is attested.")
+            },
+            What::StandardAmountMissing { year } => if sv {
+                format!("Schablonbeloppet för {year} är inte inlagt, så månadens belopp kan inte räknas ut. Lägg in det under Anordnare när regeringen har beslutat det.")
+            } else {
+                format!("The standard hourly amount for {year} is not entered, so the month's amounts cannot be worked out. Enter it under Provider once the government has decided it.")
             },
             What::RakningNotSigned { recipient } => if sv {
                 format!("Räkningen (3057) för {recipient} är inte signerad ännu. Brukaren eller företrädaren signerar den när alla tidsredovisningar är attesterade.")

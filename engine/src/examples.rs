@@ -25,6 +25,7 @@ pub fn assistant(regime: Regime) -> Assistant {
         collective_agreement: true,
         employer: Default::default(),
         birth_date: None,
+        phone: "070-123 45 67".into(),
     }
 }
 

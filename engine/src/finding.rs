@@ -89,6 +89,10 @@ pub enum What {
     RakningIncomplete { recipient: String },
     /// V9 until the 3057 signing flow exists: a finding of its own that the flow will clear.
     RakningNotSigned { recipient: String },
+    /// V9: the assistant has no phone number in the register; the 3059 carries it.
+    AssistantPhoneMissing { assistant: String },
+    /// V6: the year's standard hourly amount is not entered, so no amount can be worked out.
+    StandardAmountMissing { year: i32 },
     /// V10.
     Deadline { deadline: NaiveDate, days_left: i64 },
 }

@@ -55,6 +55,33 @@ pub mod elt {
     pub fn date(d: NaiveDate) -> String {
         d.format("%Y-%m-%d").to_string()
     }
+
+    /// Phone numbers (`telefonnummerAnordnare`, `telefonnummerAssistent`) as FK's shape writes
+    /// them: digits, one hyphen after the area code (`070-1234567`, `08-12345678`). The hyphen
+    /// goes where the number as typed first breaks after its leading digits (`070 123 45 67`,
+    /// `08-123 456 78`); typed without a break, after `08` for Stockholm and after three digits
+    /// otherwise (mobile `07x` and most area codes). `+46` becomes the leading `0`. None when
+    /// fewer than five digits were typed (no number).
+    pub fn phone(typed: &str) -> Option<String> {
+        let t = typed.trim();
+        let t = match t.strip_prefix("+46") {
+            Some(rest) => format!("0{}", rest.trim_start()),
+            None => t.to_string(),
+        };
+        let digits: String = t.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() < 5 {
+            return None;
+        }
+        let leading = t.chars().take_while(char::is_ascii_digit).count();
+        let area = if (2..=4).contains(&leading) && leading < digits.len() {
+            leading
+        } else if digits.starts_with("08") {
+            2
+        } else {
+            3
+        };
+        Some(format!("{}-{}", &digits[..area], &digits[area..]))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -153,7 +180,7 @@ impl Tidsredovisning {
         }
         let mut sorted: Vec<&TimeRow> = rows.to_vec();
         sorted.sort_by_key(|r| r.start_at());
-        let rader = sorted.iter().flat_map(|r| r.day_parts()).filter(|p| month.contains(p.date)).collect();
+        let rader = sorted.iter().flat_map(|r| r.fk_parts()).filter(|p| month.contains(p.date)).collect();
         let employer = assistant.employer();
         Ok(Self {
             id: id.to_ascii_lowercase(),
@@ -522,6 +549,29 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
+    fn assistant_phone() -> String {
+        fixture().1.phone
+    }
+
+    #[test]
+    fn phones_are_written_as_digits_and_a_hyphen() {
+        for (typed, fk) in [
+            ("070-123 45 67", Some("070-1234567")),
+            ("070 123 45 67", Some("070-1234567")),
+            ("0701234567", Some("070-1234567")),
+            ("+46 70 123 45 67", Some("070-1234567")),
+            ("+46701234567", Some("070-1234567")),
+            ("08-123 456 78", Some("08-12345678")),
+            ("0812345678", Some("08-12345678")),
+            ("010-123 45 00", Some("010-1234500")),
+            ("0911-123 45", Some("0911-12345")),
+            ("", None),
+            ("112", None),
+        ] {
+            assert_eq!(elt::phone(typed).as_deref(), fk, "{typed:?}");
+        }
+    }
+
     fn fixture() -> (Recipient, Assistant, Provider) {
         let regime = Regime::AbBilagaJ { allow_24h_shifts: false, period_start: d("2026-09-01"), period_months: 4 };
         (examples::recipient(), examples::assistant(regime), examples::provider())
@@ -556,9 +606,9 @@ mod tests {
         let mut r = Tidsredovisning::build(ID, ReportMonth::parse("2026-10").unwrap(), &recipient, &assistant, &provider, &refs).unwrap();
         r.underskrifter = Underskrifter {
             anordnare_datum: Some(d("2026-11-04")),
-            anordnare_telefon: Some("010-123 45 00".into()),
+            anordnare_telefon: elt::phone("010-123 45 00"),
             assistent_datum: Some(d("2026-11-02")),
-            assistent_telefon: Some("070-123 45 67".into()),
+            assistent_telefon: elt::phone(&assistant_phone()),
         };
         r
     }
@@ -581,7 +631,7 @@ mod tests {
         assert!(xml.contains("<rapportRad><dag>01</dag><fromTid>0.00</fromTid><tomTid>6.00</tomTid><aktivTid>FALSE</aktivTid><vanteTid>TRUE</vanteTid><beredskapsTid>FALSE</beredskapsTid></rapportRad>"), "{xml}");
         assert!(xml.contains("<fromTid>7.00</fromTid><tomTid>15.30</tomTid><aktivTid>TRUE</aktivTid>"));
         assert!(xml.contains("<dag>31</dag><fromTid>20.00</fromTid><tomTid>24.00</tomTid>"));
-        assert!(xml.ends_with("</tidrapport><datumForUnderskriftAnordnare>2026-11-04</datumForUnderskriftAnordnare><telefonnummerAnordnare>010-123 45 00</telefonnummerAnordnare><datumForUnderskriftAssistent>2026-11-02</datumForUnderskriftAssistent><telefonnummerAssistent>070-123 45 67</telefonnummerAssistent></Tidredovisning>"));
+        assert!(xml.ends_with("</tidrapport><datumForUnderskriftAnordnare>2026-11-04</datumForUnderskriftAnordnare><telefonnummerAnordnare>010-1234500</telefonnummerAnordnare><datumForUnderskriftAssistent>2026-11-02</datumForUnderskriftAssistent><telefonnummerAssistent>070-1234567</telefonnummerAssistent></Tidredovisning>"));
         assert!(!xml.contains("underskrifter") && !xml.contains("<?xml"));
         assert!(xml.contains("<kollektivavtal>true</kollektivavtal>"));
         // A samordningsnummer goes in its own element, never in personnummer.

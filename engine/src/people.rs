@@ -129,6 +129,9 @@ pub struct Assistant {
     /// Entered by an administrator when the number carries none (a samordningsnummer with a
     /// partly unknown birth date); the age rule (V2) needs it.
     pub birth_date: Option<NaiveDate>,
+    /// As typed in the register (empty: none); the 3059 carries it in FK's shape
+    /// ([`crate::fk::elt::phone`]).
+    pub phone: String,
 }
 
 impl Assistant {

@@ -19,12 +19,16 @@ pub enum RateError {
 }
 
 impl RateTable {
-    /// The amounts set by the government for 2023 (324,50 kr) and 2024 (332,60 kr); later years
-    /// are entered by an administrator.
+    /// The amounts the government has set (förordning 1993:1091 5 §, as FK's rate table reads
+    /// them, domain brief §4); later years are entered by an administrator once decided. The
+    /// database seeds the same years for every municipality (migrations).
+    pub const KNOWN_YEARS: [(i32, i64); 4] = [(2023, 32450), (2024, 33260), (2025, 34260), (2026, 34770)];
+
     pub fn with_known_years() -> Self {
         let mut t = Self::default();
-        t.set(2023, Decimal::new(32450, 2));
-        t.set(2024, Decimal::new(33260, 2));
+        for (year, ore) in Self::KNOWN_YEARS {
+            t.set(year, Decimal::new(ore, 2));
+        }
         t
     }
 
@@ -57,17 +61,34 @@ impl RateTable {
     }
 }
 
+/// Why a month's hourly amount is not known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AmountGap {
+    /// No decision covers the month.
+    NoDecision,
+    /// The year's standard amount is not entered (the government decides it each year).
+    NoStandard(i32),
+    /// An LSS decision, and the municipality has not entered its own hourly amount.
+    NoLssAmount,
+    /// The decision's raised amount is more than 12 % above the year's standard.
+    RaisedTooHigh,
+}
+
 /// The hourly amount for a recipient's month: under SFB the year's standard amount (or the
 /// decision's raised one), under LSS the municipality's own (`lss`). The decision is the one
-/// in force at the month's end, else the last one that began in it. None when not known.
-pub fn month_hourly(decisions: &[super::Decision], recipient: i64, month: super::ReportMonth, rates: &RateTable, lss: Option<Decimal>) -> Option<Decimal> {
+/// in force at the month's end, else the last one that began in it. Otherwise why not.
+pub fn month_hourly(decisions: &[super::Decision], recipient: i64, month: super::ReportMonth, rates: &RateTable, lss: Option<Decimal>) -> Result<Decimal, AmountGap> {
     let d = decisions
         .iter()
         .filter(|d| d.recipient == recipient && d.valid_from <= month.last_day() && d.valid_to >= month.first_day())
-        .max_by_key(|d| (d.valid_to >= month.last_day(), d.valid_from))?;
+        .max_by_key(|d| (d.valid_to >= month.last_day(), d.valid_from))
+        .ok_or(AmountGap::NoDecision)?;
     match d.funder {
-        super::Funder::Sfb => rates.hourly(month.year(), d.raised_rate).ok(),
-        super::Funder::Lss => lss,
+        super::Funder::Sfb => rates.hourly(month.year(), d.raised_rate).map_err(|e| match e {
+            RateError::MissingYear(y) => AmountGap::NoStandard(y),
+            RateError::RaisedTooHigh => AmountGap::RaisedTooHigh,
+        }),
+        super::Funder::Lss => lss.ok_or(AmountGap::NoLssAmount),
     }
 }
 
@@ -124,6 +145,8 @@ mod tests {
         // 11 payable hours in 2024: 11 × 332,60 = 3 658,60 kr.
         assert_eq!(t.amount(2024, None, Decimal::from(11)).unwrap(), Decimal::new(365860, 2));
         assert_eq!(t.standard(2031), Err(RateError::MissingYear(2031)));
+        // Issue 24 item 7: the years the government has decided are shipped.
+        assert_eq!((t.standard(2025), t.standard(2026)), (Ok(Decimal::new(34260, 2)), Ok(Decimal::new(34770, 2))));
         // 12 % above 332,60 is 372,512: 372,51 is allowed, 372,52 is not.
         assert!(t.hourly(2024, Some(Decimal::new(37251, 2))).is_ok());
         assert_eq!(t.hourly(2024, Some(Decimal::new(37252, 2))), Err(RateError::RaisedTooHigh));

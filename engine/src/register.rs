@@ -529,6 +529,8 @@ pub enum DecisionFormError {
     RaisedRate,
     /// More than 12 % above the standard amount of a year the decision covers.
     RaisedTooHigh,
+    /// A year the decision covers (up to this one) has no standard amount to check against.
+    RaisedStandardUnknown,
     /// Another decision of the recipient covers part of the same time.
     Overlaps,
 }

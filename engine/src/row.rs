@@ -6,7 +6,7 @@
 
 pub use super::kind::TimeKind;
 use super::{Minutes, TZ};
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -210,6 +210,15 @@ pub fn midnight_utc(date: NaiveDate) -> DateTime<Utc> {
     TZ.from_local_datetime(&date.and_time(NaiveTime::MIN)).earliest().expect("midnight exists in Europe/Stockholm").with_timezone(&Utc)
 }
 
+/// The instant the clocks go back on `date` (03:00 summer time becomes 02:00 winter time), if
+/// summer time ends that day.
+fn autumn_change(date: NaiveDate) -> Option<DateTime<Utc>> {
+    match TZ.from_local_datetime(&date.and_time(NaiveTime::from_hms_opt(2, 0, 0)?)) {
+        chrono::LocalResult::Ambiguous(_, second) => Some(second.with_timezone(&Utc)),
+        _ => None,
+    }
+}
+
 /// One calendar day's part of a row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayPart {
@@ -339,6 +348,31 @@ impl TimeRow {
             DayPart { date: self.date, start: self.start, end: None, kind: self.kind, minutes: Minutes((midnight - self.start_at).num_minutes()) },
             DayPart { date: next, start: NaiveTime::MIN, end: Some(self.end), kind: self.kind, minutes: Minutes((self.end_at - midnight).num_minutes()) },
         ]
+    }
+
+    /// The day parts as FK's 3059 writes them: [`TimeRow::day_parts`], except that a part that
+    /// crosses the night summer time ends with an end in the repeated hour (02:00–02:59) is
+    /// split at the change: `02:30`–`03:00` and `02:00`–`02:30` instead of `02:30`–`02:30`,
+    /// which reads as no time at all. Each piece's from–to read on the clock is then its real
+    /// length, and FK's sum of the rows is the time worked. A part whose ends are both outside
+    /// the repeated hour stays whole: FK itself counts `00:00`–`04:00` that night as 5 hours.
+    pub fn fk_parts(&self) -> Vec<DayPart> {
+        let parts = self.day_parts();
+        let mut out = Vec::with_capacity(parts.len());
+        let repeated = |t: NaiveTime| t.hour() == 2;
+        for (i, p) in parts.iter().enumerate() {
+            let from = if i == 0 { self.start_at } else { midnight_utc(p.date) };
+            let to = if i + 1 == parts.len() { self.end_at } else { p.date.succ_opt().map(midnight_utc).unwrap_or(self.end_at) };
+            match autumn_change(p.date) {
+                Some(change) if from < change && change < to && (repeated(p.start) || p.end.is_some_and(repeated)) => {
+                    let (two, three) = (NaiveTime::from_hms_opt(2, 0, 0).unwrap_or(NaiveTime::MIN), NaiveTime::from_hms_opt(3, 0, 0).unwrap_or(NaiveTime::MIN));
+                    out.push(DayPart { end: Some(three), minutes: Minutes((change - from).num_minutes()), ..*p });
+                    out.push(DayPart { start: two, minutes: Minutes((to - change).num_minutes()), ..*p });
+                }
+                _ => out.push(*p),
+            }
+        }
+        out
     }
 
     /// Length of the shift if it had no DST change: used to tell the user about the change.
@@ -494,6 +528,37 @@ mod tests {
         let mut plain = input("2026-10-26", "00:00", "02:30", false);
         plain.fold = "winter".into();
         assert_eq!(plain.parse().unwrap().fold(), None);
+    }
+
+    #[test]
+    fn fk_s_parts_never_read_as_no_time_in_the_repeated_hour() {
+        let folded = |start: &str, end: &str, fold: &str, fold_end: &str| {
+            let mut i = input("2026-10-25", start, end, false);
+            (i.fold, i.fold_end) = (fold.into(), fold_end.into());
+            i.parse().unwrap()
+        };
+        let clock = |p: &DayPart| (p.start.format("%H:%M").to_string(), p.end_text(), p.minutes.0);
+        // Issue 24 item 6: the first 02:30 to the second 02:30 was written 2.30–2.30.
+        let hour = folded("02:30", "02:30", "summer", "winter");
+        assert_eq!(hour.fk_parts().iter().map(clock).collect::<Vec<_>>(), [("02:30".into(), "03:00".into(), 30), ("02:00".into(), "02:30".into(), 30)]);
+        // From before the change to the second 02:30: 01:00–03:00 (2 h) and 02:00–02:30.
+        let across = folded("01:00", "02:30", "", "winter");
+        assert_eq!(across.fk_parts().iter().map(clock).collect::<Vec<_>>(), [("01:00".into(), "03:00".into(), 120), ("02:00".into(), "02:30".into(), 30)]);
+        // Each piece reads on the clock as its real length, and the pieces add up to the row.
+        for row in [&hour, &across] {
+            let parts = row.fk_parts();
+            assert_eq!(parts.iter().map(|p| p.minutes).sum::<Minutes>(), row.minutes());
+            assert!(parts.iter().all(|p| (p.end.unwrap_or(NaiveTime::MIN) - p.start).num_minutes() == p.minutes.0));
+        }
+        // The neighbours that must not change: FK's own example 00:00–04:00 (5 h) stays one
+        // part; a part inside one occurrence of the hour, and any other night, are left alone.
+        let fk_example = input("2026-10-25", "00:00", "04:00", false).parse().unwrap();
+        assert_eq!(fk_example.fk_parts(), fk_example.day_parts());
+        assert_eq!(fk_example.fk_parts()[0].minutes, Minutes(300));
+        let inside = folded("02:10", "02:40", "winter", "winter");
+        assert_eq!(inside.fk_parts(), inside.day_parts());
+        let night = input("2026-10-24", "22:00", "04:00", true).parse().unwrap();
+        assert_eq!(night.fk_parts(), night.day_parts());
     }
 
     #[test]

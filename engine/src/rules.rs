@@ -492,6 +492,9 @@ pub struct MonthInput<'a> {
     /// signing flow: then each räkning is reported "not signed yet" as a warning of its own.
     pub rakning_complete: Option<&'a [RecipientId]>,
     pub config: &'a RuleConfig,
+    /// The municipality's standard amounts, when the caller has them: a month whose year has
+    /// none is said (V6, info).
+    pub rates: Option<&'a super::RateTable>,
 }
 
 /// The result of a month's preflight: every finding, and whether export may proceed.
@@ -588,6 +591,22 @@ pub fn preflight(input: &MonthInput) -> Preflight {
             Some(_) => findings.extend(about(vec![finding(RuleId::V9, Severity::Error, vec![], What::RakningIncomplete { recipient: name_r(rid) })], None, Some(rid))),
             None => findings.extend(about(vec![finding(RuleId::V9, Severity::Warning, vec![], What::RakningNotSigned { recipient: name_r(rid) })], None, Some(rid))),
         }
+    }
+
+    // V9: the 3059 carries the assistant's phone; say where one is missing.
+    let mut assistants: Vec<AssistantId> = input.states.iter().map(|s| s.assistant).collect();
+    assistants.sort();
+    assistants.dedup();
+    for aid in assistants {
+        if input.assistants.get(&aid).is_some_and(|a| super::fk::elt::phone(&a.phone).is_none()) {
+            findings.extend(about(vec![finding(RuleId::V9, Severity::Warning, vec![], What::AssistantPhoneMissing { assistant: name_a(aid) })], Some(aid), None));
+        }
+    }
+    // V6: an SFB month's amount needs the year's standard amount.
+    let year = input.month.year();
+    let sfb = input.decisions.iter().any(|d| d.funder == super::Funder::Sfb && d.overlaps_month(input.month) && involved.contains(&d.recipient));
+    if sfb && input.rates.is_some_and(|r| r.standard(year).is_err()) {
+        findings.push(finding(RuleId::V6, Severity::Info, vec![], What::StandardAmountMissing { year }));
     }
 
     // V10

@@ -415,12 +415,30 @@ impl AbsenceInput {
     }
 }
 
-/// Would `raised` be more than 12 % above the standard amount of any year the decision covers
-/// that has one? Years without an entered amount are not judged here (V6 reports the amount
-/// missing when it is needed).
-pub fn raised_rate_too_high(raised: Decimal, from: NaiveDate, to: NaiveDate, rates: &super::RateTable) -> bool {
+/// Why a raised hourly amount is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RaisedRateError {
+    /// More than 12 % above the standard amount of a year the decision covers.
+    TooHigh,
+    /// A year the decision covers, up to this one, has no standard amount to compare with.
+    StandardUnknown(i32),
+}
+
+/// Checks a raised hourly amount against the standard amount of each year the decision covers:
+/// at most 12 % above. Every year up to `today`'s must have its standard entered (a raised
+/// amount that cannot be checked is refused, never waved through); a later year's amount is
+/// not decided yet and is checked when it is entered.
+pub fn check_raised_rate(raised: Decimal, from: NaiveDate, to: NaiveDate, rates: &super::RateTable, today: NaiveDate) -> Result<(), RaisedRateError> {
     use chrono::Datelike;
-    (from.year()..=to.year()).any(|y| rates.standard(y).is_ok_and(|s| raised > s * Decimal::new(112, 2)))
+    for y in from.year()..=to.year() {
+        match rates.standard(y) {
+            Ok(s) if raised > s * Decimal::new(112, 2) => return Err(RaisedRateError::TooHigh),
+            Ok(_) => {}
+            Err(_) if y <= today.year() => return Err(RaisedRateError::StandardUnknown(y)),
+            Err(_) => {}
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -452,12 +470,21 @@ mod tests {
     #[test]
     fn raised_amount_is_checked_against_each_year_with_a_standard() {
         let rates = crate::RateTable::with_known_years();
+        let today = d("2026-11-24");
+        let check = |kr: i64, from: &str, to: &str| check_raised_rate(Decimal::new(kr, 2), d(from), d(to), &rates, today);
         // 332,60 × 1,12 = 372,512
-        assert!(!raised_rate_too_high(Decimal::new(37251, 2), d("2024-01-01"), d("2024-12-31"), &rates));
-        assert!(raised_rate_too_high(Decimal::new(37252, 2), d("2024-01-01"), d("2024-12-31"), &rates));
+        assert_eq!(check(37251, "2024-01-01", "2024-12-31"), Ok(()));
+        assert_eq!(check(37252, "2024-01-01", "2024-12-31"), Err(RaisedRateError::TooHigh));
         // 2023: 324,50 × 1,12 = 363,44
-        assert!(raised_rate_too_high(Decimal::new(36400, 2), d("2023-06-01"), d("2024-05-31"), &rates));
-        assert!(!raised_rate_too_high(Decimal::new(99900, 2), d("2031-01-01"), d("2031-12-31"), &rates));
+        assert_eq!(check(36400, "2023-06-01", "2024-05-31"), Err(RaisedRateError::TooHigh));
+        // Issue 24 item 7: 999,00 kr in 2025 was accepted (no standard shipped); 342,60 × 1,12 = 383,71.
+        assert_eq!(check(99900, "2025-01-01", "2025-12-31"), Err(RaisedRateError::TooHigh));
+        assert_eq!(check(38371, "2025-01-01", "2026-12-31"), Ok(()), "2026: 347,70 × 1,12 = 389,42");
+        // A year that has begun without a standard is refused; one still to come is not judged.
+        let mut without = crate::RateTable::default();
+        without.set(2025, Decimal::new(34260, 2));
+        assert_eq!(check_raised_rate(Decimal::new(35000, 2), d("2025-01-01"), d("2026-12-31"), &without, today), Err(RaisedRateError::StandardUnknown(2026)));
+        assert_eq!(check(35000, "2026-06-01", "2031-12-31"), Ok(()));
     }
 
     #[test]

@@ -56,13 +56,13 @@ pub async fn seed(pool: &Pool, today: NaiveDate) -> Result<(), Box<dyn std::erro
     let elis = insert(c, p(a, "201506212388", "Elis", "Ek")).await?;
     let filip = insert(c, p(a, "198002144577", "Filip", "Fors")).await?;
 
-    let asst = "INSERT INTO assistants (tenant_id, personnummer, first_name, last_name) VALUES ($1, $2, $3, $4) RETURNING id";
-    let p = |t: i64, pnr: &'static str, first: &'static str, last: &'static str| query(asst).bind(t).bind(pnr).bind(first).bind(last);
-    let anna = insert(c, p(a, "197005120105", "Anna", "Andersson")).await?;
-    let david = insert(c, p(a, "198811040206", "David", "Dahl")).await?;
-    let frida = insert(c, p(b, "199202280302", "Frida", "Falk")).await?;
-    let hanna = insert(c, p(a, "199003142487", "Hanna", "Lind")).await?;
-    let ida = insert(c, p(a, "199506072322", "Ida", "Isaksson")).await?;
+    let asst = "INSERT INTO assistants (tenant_id, personnummer, first_name, last_name, phone) VALUES ($1, $2, $3, $4, $5) RETURNING id";
+    let p = |t: i64, pnr: &'static str, first: &'static str, last: &'static str, phone: &'static str| query(asst).bind(t).bind(pnr).bind(first).bind(last).bind(phone);
+    let anna = insert(c, p(a, "197005120105", "Anna", "Andersson", "070-123 45 67")).await?;
+    let david = insert(c, p(a, "198811040206", "David", "Dahl", "070-234 56 78")).await?;
+    let frida = insert(c, p(b, "199202280302", "Frida", "Falk", "073-345 67 89")).await?;
+    let hanna = insert(c, p(a, "199003142487", "Hanna", "Lind", "076-456 78 90")).await?;
+    let ida = insert(c, p(a, "199506072322", "Ida", "Isaksson", "070-678 90 12")).await?;
 
     let user = "INSERT INTO users (tenant_id, username, password_hash, display_name, role, assistant_id, recipient_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
     let u = |t: i64, name: &'static str, display: &'static str, role: &'static str, asst: Option<i64>, rec: Option<i64>| {

@@ -369,7 +369,7 @@ async fn attest_in(db: &mut Box<dyn Store>, cx: &Cx, tenant: i64, user: i64, id:
     };
     let provider = db.provider(tenant).await.map_err(internal)?.ok_or(PageError::Internal)?;
     doc.report.underskrifter.anordnare_datum = Some(today());
-    doc.report.underskrifter.anordnare_telefon = Some(provider.phone.clone());
+    doc.report.underskrifter.anordnare_telefon = crate::domain::fk::elt::phone(&provider.phone);
     let frozen = doc.report.freeze().map_err(internal)?;
     let parts = serde_json::to_string(&doc.report.rader).map_err(internal)?;
     db.store_frozen(tenant, id, &frozen, &parts, user).await.map_err(|e| match e {

@@ -179,6 +179,9 @@ pub struct MonthView {
     /// the assistant's own page.
     #[serde(default)]
     pub amount: Option<String>,
+    /// The year's standard amount is not entered, so no amount can be shown.
+    #[serde(default)]
+    pub amount_missing: bool,
 }
 
 /// The assistant's running shift as the card shows it.

@@ -172,8 +172,11 @@ pub async fn add_decision(cx: &Cx, recipient: &str, input: &crate::domain::regis
     };
     if let Some(raised) = decision.raised_rate {
         let rates = db.terms(c.tenant_id).await.map_err(internal)?.rates;
-        if crate::domain::settings::raised_rate_too_high(raised, decision.valid_from, decision.valid_to, &rates) {
-            return Ok(refused(vec![DecisionFormError::RaisedTooHigh]));
+        use crate::domain::settings::{check_raised_rate, RaisedRateError};
+        match check_raised_rate(raised, decision.valid_from, decision.valid_to, &rates, today()) {
+            Ok(()) => {}
+            Err(RaisedRateError::TooHigh) => return Ok(refused(vec![DecisionFormError::RaisedTooHigh])),
+            Err(RaisedRateError::StandardUnknown(_)) => return Ok(refused(vec![DecisionFormError::RaisedStandardUnknown])),
         }
     }
     let Some(id) = db.add_decision(c.tenant_id, &decision).await.map_err(internal)? else {

@@ -401,6 +401,7 @@ fn month_views_with(records: Vec<MonthRecord>, rows: &[StoredRow], detail: bool)
                 payable: format!("{:.2}", totals.payable_hours().round_dp(2)),
                 totals,
                 amount: None,
+                amount_missing: false,
             }
         })
         .collect()
@@ -523,8 +524,13 @@ pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>, edit: Option<&s
     let mut months = mark_returned_rows(&mut db, c.tenant_id, month_views(records, &rows)).await?;
     // What each month is worth, where a rate is known.
     for m in months.iter_mut().filter(|m| m.row_count > 0) {
-        m.amount = crate::domain::rates::month_hourly(&people.decisions, m.recipient.id, month, &terms.rates, terms.lss_rate)
-            .map(|rate| crate::domain::rates::present_kr(rate * m.totals.payable_hours()));
+        use crate::domain::rates::{month_hourly, present_kr, AmountGap};
+        match month_hourly(&people.decisions, m.recipient.id, month, &terms.rates, terms.lss_rate) {
+            Ok(rate) => m.amount = Some(present_kr(rate * m.totals.payable_hours())),
+            // Said where the amount would be: the year's standard amount is not entered.
+            Err(AmountGap::NoStandard(_)) => m.amount_missing = true,
+            Err(_) => {}
+        }
     }
     let now = Utc::now();
     let running = running.map(|s| {
@@ -801,7 +807,7 @@ async fn month_preflight_of(db: &mut Box<dyn Store>, c: &Caller, month: ReportMo
         .filter(|m| m.row_count > 0 || m.status != MonthStatus::Draft)
         .map(|m| MonthState { assistant: m.assistant.id, recipient: m.recipient.id, status: m.status })
         .collect();
-    let config = db.terms(c.tenant_id).await.map_err(internal)?.rules;
+    let terms = db.terms(c.tenant_id).await.map_err(internal)?;
     let signed = db.signed_claims(c.tenant_id, &month.to_string()).await.map_err(internal)?;
     Ok(preflight(&MonthInput {
         month,
@@ -813,7 +819,8 @@ async fn month_preflight_of(db: &mut Box<dyn Store>, c: &Caller, month: ReportMo
         absences: &people.absences,
         states: &states,
         rakning_complete: Some(&signed),
-        config: &config,
+        config: &terms.rules,
+        rates: Some(&terms.rates),
     }))
 }
 

@@ -85,7 +85,11 @@ pub(super) async fn month_document(db: &mut Box<dyn Store>, tenant: i64, record:
     };
     let refs: Vec<&TimeRow> = pair.iter().map(|r| &r.row).collect();
     let mut report = Tidsredovisning::build(&document_id(tenant, id, &submitted), month, recipient, assistant, &provider, &refs).map_err(internal)?;
-    report.underskrifter = Underskrifter { assistent_datum: chrono::NaiveDate::parse_from_str(submitted.get(..10).unwrap_or(""), "%Y-%m-%d").ok(), ..Default::default() };
+    report.underskrifter = Underskrifter {
+        assistent_datum: chrono::NaiveDate::parse_from_str(submitted.get(..10).unwrap_or(""), "%Y-%m-%d").ok(),
+        assistent_telefon: crate::domain::fk::elt::phone(&assistant.phone),
+        ..Default::default()
+    };
     // A register text XML cannot hold (stored before the edge check refused it) is logged and
     // refused here: an ill-formed document is never shown for signing or signed.
     let bytes = report.to_xml().map_err(internal)?;

@@ -226,6 +226,7 @@ fn AssistantMonth(m: MonthView, month: String, csrf: String, deadline: String, d
             <RowCards rows=m.rows.clone() actions=editable.then(|| (month.clone(), csrf.clone())) />
             <TotalsList totals=m.totals payable=m.payable.clone() />
             {m.amount.clone().map(|a| view! { <p class="amount">{format!("{}: ", l.t(T::Amount))}<strong>{format!("{a} kr")}</strong></p> })}
+            {m.amount_missing.then(|| view! { <p class="amount muted">{format!("{}: ", l.t(T::Amount))}{l.t(T::AmountNoStandard)}</p> })}
             {can_submit.then(|| view! {
                 <form method="post" action="/assistent/skicka" class="stack submit-month">
                     <FormKeys csrf=csrf.clone() />

@@ -87,6 +87,9 @@ pub fn FindingsList(locale: Locale, findings: Vec<Finding>, #[prop(default = fal
                                 t.push((format!("/admin/rakning?person={r}&manad={m}"), T::AdminClaim));
                             }
                         }
+                        if matches!(f.what, crate::domain::rules::What::StandardAmountMissing { .. }) {
+                            t.push(("/admin/anordnare".to_string(), T::AdminProvider));
+                        }
                         if let Some(a) = f.assistant {
                             t.push((format!("/admin/assistent?id={a}"), T::LinkAssistant));
                         }

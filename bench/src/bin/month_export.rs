@@ -66,7 +66,7 @@ fn main() {
     // 1. Preflight, every 3059 frozen, every 3057 and its E-RÄK data.
     let t1 = Instant::now();
     let config = RuleConfig::default();
-    let p = preflight(&MonthInput { month, today: NaiveDate::from_ymd_opt(2026, 11, 4).unwrap(), rows: &rows, assistants: &assistants, recipients: &recipients, decisions: &decisions, absences: &[], states: &states, rakning_complete: Some(&signed), config: &config });
+    let p = preflight(&MonthInput { month, today: NaiveDate::from_ymd_opt(2026, 11, 4).unwrap(), rows: &rows, assistants: &assistants, recipients: &recipients, decisions: &decisions, absences: &[], states: &states, rakning_complete: Some(&signed), config: &config, rates: None });
     let t_preflight = t1.elapsed();
     let mut by_assistant: HashMap<i64, Vec<&TimeRow>> = HashMap::new();
     for r in &rows {

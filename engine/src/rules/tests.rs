@@ -27,6 +27,7 @@ fn assistant(id: i64, regime: Regime) -> Assistant {
         collective_agreement: true,
         employer: Default::default(),
         birth_date: None,
+        phone: "070-123 45 67".into(),
     }
 }
 
@@ -261,6 +262,7 @@ fn v9_v10_preflight_lists_what_is_missing_by_name_and_the_deadline() {
             states,
             rakning_complete: rakning,
             config: &config,
+            rates: None,
         })
     };
     let p = input(&states, Some(&[]));
@@ -423,6 +425,7 @@ fn v1_v3_v5_v8_findings_are_limited_to_the_month_being_checked() {
         states: &states,
         rakning_complete: None,
         config: &config,
+        rates: None,
     });
     let found: Vec<RuleId> = p.findings.iter().map(|f| f.rule).collect();
     assert!(!found.iter().any(|r| matches!(r, RuleId::V1 | RuleId::V3 | RuleId::V5 | RuleId::V8)), "{:?}", p.findings);

@@ -31,7 +31,7 @@ pub(crate) fn people_queries(tenant: i64, assistant: Option<i64>, recipient: Opt
     let theirs = Narrow::new("tenant_id", tenant).and("recipient_id = $?", recipient).and(&format!("recipient_id {ASSIGNED}"), assistant);
     vec![
         assistants.query(format!(
-            "SELECT id, personnummer, first_name, last_name, eea_resident, regime, period_start, period_months, allow_24h_shifts, collective_agreement, birth_date, employer, other_employer_name, other_employer_org
+            "SELECT id, personnummer, first_name, last_name, eea_resident, regime, period_start, period_months, allow_24h_shifts, collective_agreement, birth_date, employer, other_employer_name, other_employer_org, phone
              FROM assistants WHERE {}",
             assistants.sql
         )),
@@ -81,6 +81,7 @@ pub(crate) fn people_from(rows: Vec<Vec<Row>>) -> People {
                 regime,
                 collective_agreement: a.get::<i64, _>("collective_agreement") != 0,
                 birth_date: parse_date(a.get("birth_date")),
+                phone: a.get::<Option<String>, _>("phone").unwrap_or_default(),
                 employer: match a.get::<&str, _>("employer") {
                     "other" => Employer::Other { name: a.get::<Option<String>, _>("other_employer_name").unwrap_or_default(), organisationsnummer: a.get::<Option<String>, _>("other_employer_org").unwrap_or_default() },
                     "self" => Employer::SelfEmployed,
