@@ -244,6 +244,28 @@ struct Shift {
     jour: bool,
 }
 
+/// Touching or overlapping rows of the kinds `counts` keeps, merged into continuous stretches
+/// (`rows` sorted by start).
+fn merge(rows: &[&RowRecord], counts: impl Fn(TimeKind) -> bool) -> Vec<Shift> {
+    let mut shifts: Vec<Shift> = Vec::new();
+    for r in rows.iter().filter(|r| counts(r.row.kind())) {
+        let (s, e, m) = (r.row.start_at(), r.row.end_at(), r.row.minutes().0);
+        let jour = r.row.kind() != TimeKind::Aktiv;
+        match shifts.last_mut() {
+            Some(last) if s <= last.end => {
+                if e > last.end {
+                    last.end = e;
+                }
+                last.work += m;
+                last.rows.push(r.id);
+                last.jour |= jour;
+            }
+            _ => shifts.push(Shift { start: s, end: e, work: m, rows: vec![r.id], jour }),
+        }
+    }
+    shifts
+}
+
 /// V3 overlaps and V5 working-time limits for one assistant, over all their rows (any
 /// recipient). `rows` need not be sorted.
 pub fn check_assistant(regime: Regime, rows: &[&RowRecord], config: &RuleConfig) -> Vec<Finding> {
@@ -266,60 +288,56 @@ pub fn check_assistant(regime: Regime, rows: &[&RowRecord], config: &RuleConfig)
         }
     }
 
-    // Shifts: merge touching/overlapping rows that count as work.
+    // Shifts: merge touching/overlapping rows that count as work (rest rules and averages).
     let counts = |k: TimeKind| k != TimeKind::Beredskap || config.beredskap_is_work;
-    let mut shifts: Vec<Shift> = Vec::new();
-    for r in sorted.iter().filter(|r| counts(r.row.kind())) {
-        let (s, e, m) = (r.row.start_at(), r.row.end_at(), r.row.minutes().0);
-        let jour = r.row.kind() != TimeKind::Aktiv;
-        match shifts.last_mut() {
-            Some(last) if s <= last.end => {
-                if e > last.end {
-                    last.end = e;
-                }
-                last.work += m;
-                last.rows.push(r.id);
-                last.jour |= jour;
-            }
-            _ => shifts.push(Shift { start: s, end: e, work: m, rows: vec![r.id], jour }),
-        }
-    }
+    let shifts = merge(&sorted, counts);
     let sev = config.working_time_severity;
     let local_date = |t: DateTime<Utc>| t.with_timezone(&super::TZ).date_naive();
 
-    // AB bilaga J: shift length, the rest after a shift lengthened with jour, and passes of
-    // active work only (start to end, breaks included).
+    // AB bilaga J: the limits that count a shift — its length including jour (20 h, 24 h by
+    // decision), the rest after a pass lengthened with jour (at least as long as the pass) and
+    // a pass of active work only (13 h) — are measured on one thing, the pass, whether it is
+    // one row or several:
+    // - the rows that count toward a shift: aktiv, väntetid, and beredskap where
+    //   `shift_counts_beredskap` says so (the same setting the single-row check uses);
+    // - joined into one pass while the break between them is shorter than the daily rest
+    //   (11 h by default): a break is not rest, and the daily rest is the rest the agreement
+    //   requires between two passes (domain brief §5), so a 30-minute break, or an evening and
+    //   the next morning with 8 hours between, are one pass;
+    // - measured from its first start to its last end, breaks included.
+    // A pass that is a single row is the row's own check (`check_row`).
     if let Regime::AbBilagaJ { allow_24h_shifts, .. } = regime {
         let limit = shift_limit(allow_24h_shifts, config);
-        for (i, sh) in shifts.iter().enumerate() {
-            let len = Minutes((sh.end - sh.start).num_minutes());
-            // A single row that is too long is reported by `check_row` already.
-            if len > limit && sh.rows.len() > 1 {
-                out.push(finding(RuleId::V5, Severity::Error, sh.rows.clone(), What::ShiftTooLong { minutes: len, limit }));
+        let in_shift = |k: TimeKind| k != TimeKind::Beredskap || config.shift_counts_beredskap;
+        let stretches = merge(&sorted, in_shift);
+        let mut passes: Vec<Shift> = Vec::new();
+        for st in stretches {
+            match passes.last_mut() {
+                Some(p) if (st.start - p.end).num_minutes() < config.daily_rest.0 => {
+                    p.end = p.end.max(st.end);
+                    p.work += st.work;
+                    p.rows.extend(st.rows);
+                    p.jour |= st.jour;
+                }
+                _ => passes.push(st),
             }
-            // The rest at least as long as the shift applies to shifts lengthened with jour,
+        }
+        for (i, pass) in passes.iter().enumerate() {
+            let len = Minutes((pass.end - pass.start).num_minutes());
+            if len > limit && pass.rows.len() > 1 {
+                out.push(finding(RuleId::V5, Severity::Error, pass.rows.clone(), What::ShiftTooLong { minutes: len, limit }));
+            }
+            if !pass.jour && len > config.max_active_pass {
+                out.push(finding(RuleId::V5, sev, pass.rows.clone(), What::PassTooLong { minutes: len, limit: config.max_active_pass }));
+            }
+            // The rest at least as long as the pass applies to passes lengthened with jour,
             // never to a break or a split shift of active work.
-            if let (true, Some(next)) = (sh.jour, shifts.get(i + 1)) {
-                let rest = Minutes((next.start - sh.end).num_minutes());
+            if let (true, Some(next)) = (pass.jour, passes.get(i + 1)) {
+                let rest = Minutes((next.start - pass.end).num_minutes());
                 if rest < len {
                     out.push(finding(RuleId::V5, sev, next.rows.clone(), What::RestAfterShiftTooShort { rest, shift: len }));
                 }
             }
-        }
-        // Passes: shifts with less than the daily rest between them, breaks included.
-        let mut i = 0;
-        while i < shifts.len() {
-            let mut j = i;
-            while j + 1 < shifts.len() && (shifts[j + 1].start - shifts[j].end).num_minutes() < config.daily_rest.0 {
-                j += 1;
-            }
-            let pass = &shifts[i..=j];
-            let span = Minutes((pass[pass.len() - 1].end - pass[0].start).num_minutes());
-            if !pass.iter().any(|s| s.jour) && span > config.max_active_pass {
-                let rows = pass.iter().flat_map(|s| s.rows.iter().copied()).collect();
-                out.push(finding(RuleId::V5, sev, rows, What::PassTooLong { minutes: span, limit: config.max_active_pass }));
-            }
-            i = j + 1;
         }
     }
 

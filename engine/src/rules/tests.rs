@@ -140,11 +140,40 @@ fn v5_ab_bilaga_j_shift_length_and_following_rest() {
     // Two touching rows for two recipients make one 21 h shift (08–20 + 20–05).
     let r1 = row(2, 1, 1, "2026-03-12", "08:00", "20:00", "aktiv");
     let r2 = row(3, 1, 2, "2026-03-12", "20:00", "05:00", "vantetid");
-    // Rest after: next shift starts 2026-03-13 15:00, 10 h after 05:00 < 21 h.
-    let r3 = row(4, 1, 1, "2026-03-13", "15:00", "18:00", "aktiv");
+    // Rest after: next shift starts 2026-03-13 17:00, 12 h after 05:00 < 21 h.
+    let r3 = row(4, 1, 1, "2026-03-13", "17:00", "20:00", "aktiv");
     let f = check_assistant(a.regime, &[&r1, &r2, &r3], &RuleConfig::default());
     assert!(f.iter().any(|f| f.what == What::ShiftTooLong { minutes: Minutes(21 * 60), limit: Minutes(20 * 60) } && f.rows == vec![2, 3]), "{f:?}");
-    assert!(f.iter().any(|f| f.what == What::RestAfterShiftTooShort { rest: Minutes(600), shift: Minutes(21 * 60) } && f.rows == vec![4]), "{f:?}");
+    assert!(f.iter().any(|f| f.what == What::RestAfterShiftTooShort { rest: Minutes(12 * 60), shift: Minutes(21 * 60) } && f.rows == vec![4]), "{f:?}");
+    // Issue 24: 10 h after it (less than the daily rest) is no rest: the same pass, 08:00 to
+    // 18:00 the next day (34 h), not a rest that was too short.
+    let r3 = row(4, 1, 1, "2026-03-13", "15:00", "18:00", "aktiv");
+    let f = check_assistant(a.regime, &[&r1, &r2, &r3], &RuleConfig::default());
+    assert!(f.iter().any(|f| f.what == What::ShiftTooLong { minutes: Minutes(34 * 60), limit: Minutes(20 * 60) } && f.rows == vec![2, 3, 4]), "{f:?}");
+}
+
+#[test]
+fn v5_ab_bilaga_j_a_shift_is_the_same_whether_one_row_or_several() {
+    let a = assistant(1, ab("2026-01-01", 4));
+    let cfg = RuleConfig::default();
+    let too_long = |f: &[Finding]| f.iter().find(|f| matches!(f.what, What::ShiftTooLong { .. })).map(|f| f.what.clone());
+    // Issue 24 item 1: 12 h aktiv then 10 h beredskap (22 h) passed, while one 22 h beredskap
+    // row did not: beredskap counts toward the shift (the default) in both.
+    let (aktiv, beredskap) = (row(1, 1, 1, "2026-03-10", "08:00", "20:00", "aktiv"), row(2, 1, 1, "2026-03-10", "20:00", "06:00", "beredskap"));
+    assert_eq!(too_long(&check_assistant(a.regime, &[&aktiv, &beredskap], &cfg)), Some(What::ShiftTooLong { minutes: Minutes(22 * 60), limit: Minutes(20 * 60) }));
+    let one = row(3, 1, 1, "2026-03-12", "08:00", "06:00", "beredskap");
+    assert!(row_findings(&one, &a, &[decision(1, Granted::PerMonth(Minutes(600 * 60)))]).iter().any(|f| matches!(f.what, What::ShiftTooLong { .. })));
+    // The neighbour: where beredskap does not count toward a shift, neither is too long.
+    let without = RuleConfig { shift_counts_beredskap: false, ..RuleConfig::default() };
+    assert_eq!(too_long(&check_assistant(a.regime, &[&aktiv, &beredskap], &without)), None);
+    // Issue 24 item 2: a 30-minute break does not split a jour pass: 08:00–18:00 aktiv and
+    // 18:30–04:30 väntetid is 20 h 30 from start to end.
+    let (day, night) = (row(4, 1, 1, "2026-03-14", "08:00", "18:00", "aktiv"), row(5, 1, 1, "2026-03-14", "18:30", "04:30", "vantetid"));
+    let f = check_assistant(a.regime, &[&day, &night], &cfg);
+    assert!(f.iter().any(|f| f.what == What::ShiftTooLong { minutes: Minutes(20 * 60 + 30), limit: Minutes(20 * 60) } && f.rows == vec![4, 5] && f.severity == Severity::Error), "{f:?}");
+    // The neighbour: ending at 04:00 it is exactly 20 h, within the limit.
+    let night = row(5, 1, 1, "2026-03-14", "18:30", "04:00", "vantetid");
+    assert_eq!(too_long(&check_assistant(a.regime, &[&day, &night], &cfg)), None);
 }
 
 #[test]
@@ -328,10 +357,11 @@ fn v5_ab_bilaga_j_rest_rule_only_after_shifts_with_jour_and_active_passes_at_mos
     let long = [row(5, 1, 1, "2026-03-12", "06:00", "12:00", "aktiv"), row(6, 1, 1, "2026-03-12", "13:00", "20:30", "aktiv")];
     let f = check_assistant(a.regime, &long.iter().collect::<Vec<_>>(), &cfg);
     assert!(f.iter().any(|f| f.what == What::PassTooLong { minutes: Minutes(14 * 60 + 30), limit: Minutes(13 * 60) } && f.rows == vec![5, 6]), "{f:?}");
-    // A shift lengthened with väntetid still needs the rest after it (as long as the shift).
-    let jour = [row(7, 1, 1, "2026-03-14", "16:00", "22:00", "aktiv"), row(8, 1, 1, "2026-03-14", "22:00", "07:00", "vantetid"), row(9, 1, 1, "2026-03-15", "15:00", "19:00", "aktiv")];
+    // A shift lengthened with väntetid still needs the rest after it (as long as the shift):
+    // 12 h after a 15 h pass is too short (8 h would be no rest at all: one pass, issue 24).
+    let jour = [row(7, 1, 1, "2026-03-14", "16:00", "22:00", "aktiv"), row(8, 1, 1, "2026-03-14", "22:00", "07:00", "vantetid"), row(9, 1, 1, "2026-03-15", "19:00", "22:00", "aktiv")];
     let f = check_assistant(a.regime, &jour.iter().collect::<Vec<_>>(), &cfg);
-    assert!(f.iter().any(|f| f.what == What::RestAfterShiftTooShort { rest: Minutes(8 * 60), shift: Minutes(15 * 60) }), "{f:?}");
+    assert!(f.iter().any(|f| f.what == What::RestAfterShiftTooShort { rest: Minutes(12 * 60), shift: Minutes(15 * 60) }), "{f:?}");
 }
 
 #[test]
