@@ -996,10 +996,10 @@ impl Message for What {
                 (false, Some(n)) => format!("{assistant} was reported to FK for {recipient} only on {n}. Time before that is not paid; check the date of the notice (3066/E-IOA)."),
                 (false, None) => format!("{assistant} is not reported to FK as an assistant for {recipient}. Report the assistant (3066/E-IOA) before the time is submitted."),
             },
-            What::UnderAge { assistant, age } => if sv {
-                format!("{assistant} är {age} år den dagen. En personlig assistent måste ha fyllt 18; ta bort raden eller rätta datumet.")
+            What::UnderAge { assistant, age, date } => if sv {
+                format!("{assistant} är {age} år den {date}. En personlig assistent måste ha fyllt 18; tid före 18-årsdagen ersätts inte. Ta bort den delen av raden (dela en natt vid midnatt) eller rätta datumet.")
             } else {
-                format!("{assistant} is {age} on that day. A personal assistant must be 18 or older; remove the row or correct the date.")
+                format!("{assistant} is {age} on {date}. A personal assistant must be 18 or older; time before the 18th birthday is not paid. Remove that part of the row (split a night at midnight) or correct the date.")
             },
             What::BirthDateMissing { assistant } => if sv {
                 format!("{assistant} har ett samordningsnummer utan känt födelsedatum. Administratören behöver fylla i födelsedatumet så att åldern (minst 18 år) kan kontrolleras.")
@@ -1036,10 +1036,10 @@ impl Message for What {
             } else {
                 format!("Two rows on {date} overlap (also across recipients). Change the times so they do not clash.")
             },
-            What::KindNotGranted { kind } => if sv {
-                format!("Beslutet ger inte {} för den dagen. Ändra typ av tid eller kontrollera beslutet.", kind.label(l).to_lowercase())
+            What::KindNotGranted { kind, date } => if sv {
+                format!("Beslutet ger inte {} den {date}. Ändra typ av tid eller kontrollera beslutet.", kind.label(l).to_lowercase())
             } else {
-                format!("The decision does not grant {} for that day. Change the kind of time or check the decision.", kind.label(l).to_lowercase())
+                format!("The decision does not grant {} on {date}. Change the kind of time or check the decision.", kind.label(l).to_lowercase())
             },
             What::NoDecision { date } => if sv {
                 format!("Inget beslut om assistans gäller {date}. Kontrollera att beslutet är registrerat.")

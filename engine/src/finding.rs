@@ -54,7 +54,8 @@ pub enum What {
     PersonnummerInvalid { who: String },
     /// V2: no 3066 / E-IOA notice to FK for this assistant and recipient, or it is later than the row.
     NotNotified { assistant: String, recipient: String, notified: Option<NaiveDate> },
-    UnderAge { assistant: String, age: i32 },
+    /// V2: under 18 on `date`, a day the row (or its part after midnight) falls on.
+    UnderAge { assistant: String, age: i32, date: NaiveDate },
     /// The assistant's number carries no birth date and none is entered.
     BirthDateMissing { assistant: String },
     OutsideEea { assistant: String },
@@ -66,7 +67,7 @@ pub enum What {
     OutsideMonth { month: ReportMonth },
     Overlap { date: NaiveDate },
     /// V4.
-    KindNotGranted { kind: TimeKind },
+    KindNotGranted { kind: TimeKind, date: NaiveDate },
     NoDecision { date: NaiveDate },
     /// V5.
     ShiftTooLong { minutes: Minutes, limit: Minutes },

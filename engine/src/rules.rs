@@ -174,9 +174,15 @@ pub fn check_row(r: &RowRecord, month: ReportMonth, facts: &RowFacts, config: &R
         Some(n) if n == date => out.push(finding(RuleId::V2, Severity::Warning, ids(), What::NotifiedSameDay { assistant: f.assistant_name.clone(), recipient: f.recipient_name.clone(), notified: n })),
         n => out.push(finding(RuleId::V2, Severity::Error, ids(), What::NotNotified { assistant: f.assistant_name.clone(), recipient: f.recipient_name.clone(), notified: n })),
     }
-    match f.birth_date.map(|b| super::people::age_on(b, date)) {
-        Some(age) if age < 18 => out.push(finding(RuleId::V2, Severity::Error, ids(), What::UnderAge { assistant: f.assistant_name.clone(), age })),
-        Some(_) => {}
+    // The age is judged for each day's part: a night into the 18th birthday is under age only
+    // before midnight (the finding names that day).
+    match f.birth_date {
+        Some(born) => {
+            let under = r.row.day_parts().into_iter().map(|p| (p.date, super::people::age_on(born, p.date))).find(|(_, age)| *age < 18);
+            if let Some((day, age)) = under {
+                out.push(finding(RuleId::V2, Severity::Error, ids(), What::UnderAge { assistant: f.assistant_name.clone(), age, date: day }));
+            }
+        }
         None => out.push(finding(RuleId::V2, Severity::Error, ids(), What::BirthDateMissing { assistant: f.assistant_name.clone() })),
     }
     if !f.eea_resident {
@@ -192,19 +198,28 @@ pub fn check_row(r: &RowRecord, month: ReportMonth, facts: &RowFacts, config: &R
         out.push(finding(RuleId::V3, Severity::Error, ids(), What::OutsideMonth { month }));
     }
 
-    // V4: väntetid and beredskap only where a decision grants them.
-    // Every decision covering the date counts: one that grants the kind is enough.
-    let covering: Vec<&GrantFacts> = f.grants.iter().filter(|g| g.valid_from <= date && date <= g.valid_to).collect();
-    if covering.is_empty() {
-        out.push(finding(RuleId::V4, Severity::Warning, ids(), What::NoDecision { date }));
-    } else {
-        let granted = |d: &&GrantFacts| match r.row.kind() {
-            TimeKind::Aktiv => true,
-            TimeKind::Vantetid => d.vantetid_allowed,
-            TimeKind::Beredskap => d.beredskap_allowed,
-        };
-        if !covering.iter().any(granted) {
-            out.push(finding(RuleId::V4, Severity::Error, ids(), What::KindNotGranted { kind: r.row.kind() }));
+    // V4: väntetid and beredskap only where a decision grants them, judged for each day's part
+    // of the row (a night can run past the decision's last day). Every decision covering the
+    // day counts: one that grants the kind is enough. Each problem is said once per row, for
+    // the first day it concerns.
+    let v4_from = out.len();
+    for part in r.row.day_parts() {
+        let day = part.date;
+        let said = |out: &[Finding], same: fn(&What) -> bool| out[v4_from..].iter().any(|f| same(&f.what));
+        let covering: Vec<&GrantFacts> = f.grants.iter().filter(|g| g.valid_from <= day && day <= g.valid_to).collect();
+        if covering.is_empty() {
+            if !said(&out, |w| matches!(w, What::NoDecision { .. })) {
+                out.push(finding(RuleId::V4, Severity::Warning, ids(), What::NoDecision { date: day }));
+            }
+        } else if !said(&out, |w| matches!(w, What::KindNotGranted { .. })) {
+            let granted = |d: &&GrantFacts| match r.row.kind() {
+                TimeKind::Aktiv => true,
+                TimeKind::Vantetid => d.vantetid_allowed,
+                TimeKind::Beredskap => d.beredskap_allowed,
+            };
+            if !covering.iter().any(granted) {
+                out.push(finding(RuleId::V4, Severity::Error, ids(), What::KindNotGranted { kind: r.row.kind(), date: day }));
+            }
         }
     }
 
@@ -425,23 +440,30 @@ fn max_rest_in_window(shifts: &[Shift], i: usize, window: Duration) -> i64 {
 pub fn check_recipient(month: ReportMonth, rows: &[&RowRecord], decisions: &[Decision], config: &RuleConfig) -> Vec<Finding> {
     let mut out = Vec::new();
 
-    // V7: sweep over rows by start; report each pair of different assistants that overlap
-    // on a date no decision with double assistance covers.
-    let mut sorted: Vec<&RowRecord> = rows.iter().copied().filter(|r| month.contains(r.row.date())).collect();
-    sorted.sort_by_key(|r| (r.row.start_at(), r.id));
-    let mut active: Vec<&RowRecord> = Vec::new();
-    for r in &sorted {
-        active.retain(|a| a.row.end_at() > r.row.start_at());
-        for a in &active {
+    // V7: sweep over the part of each row that falls in the month, wherever the row starts (a
+    // night from the previous month's last day reaches into the 1st); report each pair of
+    // different assistants that overlap on a date no decision with double assistance covers.
+    let (month_start, month_end) = (midnight_utc(month.first_day()), midnight_utc(month.next().first_day()));
+    let mut sorted: Vec<(DateTime<Utc>, DateTime<Utc>, &RowRecord)> = rows
+        .iter()
+        .map(|r| (r.row.start_at().max(month_start), r.row.end_at().min(month_end), *r))
+        .filter(|(s, e, _)| s < e)
+        .collect();
+    sorted.sort_by_key(|(s, _, r)| (*s, r.id));
+    let mut active: Vec<(DateTime<Utc>, DateTime<Utc>, &RowRecord)> = Vec::new();
+    for (start, end, r) in &sorted {
+        active.retain(|(_, e, _)| e > start);
+        for (_, _, a) in &active {
             if a.assistant != r.assistant {
-                let date = r.row.date();
+                // The date the overlap begins on (this row starts it, inside the month).
+                let date = start.with_timezone(&super::TZ).date_naive();
                 let double = decisions.iter().any(|d| d.covers(date) && d.double_assistance);
                 if !double {
                     out.push(finding(RuleId::V7, Severity::Warning, vec![a.id, r.id], What::DoubleWithoutGrant { date }));
                 }
             }
         }
-        active.push(r);
+        active.push((*start, *end, r));
     }
 
     // V6: payable time per span of each decision that touches the month, counted over the

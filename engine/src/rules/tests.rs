@@ -71,6 +71,11 @@ fn v1_a_recipient_needs_a_personnummer_and_bad_numbers_are_named() {
     assert!(matches!(v1_parse("19701063239", "Anna").unwrap_err().what, What::PersonnummerInvalid { .. }));
 }
 
+/// An assistant of the ATL regime with this personnummer, notified to FK long ago.
+fn a_with(personnummer: &str) -> Assistant {
+    Assistant { personnummer: Personnummer::parse(personnummer).unwrap(), ..assistant(1, atl()) }
+}
+
 #[test]
 fn v2_notice_age_eea_and_relative() {
     let r = row(1, 1, 1, "2026-03-10", "08:00", "12:00", "aktiv");
@@ -90,6 +95,13 @@ fn v2_notice_age_eea_and_relative() {
     a.personnummer = Personnummer::parse("200805120102").unwrap();
     let f = row_findings(&r, &a, &dec);
     assert!(f.iter().any(|f| matches!(f.what, What::UnderAge { age: 17, .. })), "{f:?}");
+    // Issue 24 item 9: each day's part is judged. The night into the birthday is under age on
+    // the evening before only; the night after it (18 on both days) is fine.
+    let eve = row(2, 1, 1, "2026-05-11", "22:00", "07:00", "aktiv");
+    let f = row_findings(&eve, &a_with("200805120102"), &dec);
+    assert_eq!(f.iter().filter_map(|f| if let What::UnderAge { age, date, .. } = &f.what { Some((*age, *date)) } else { None }).collect::<Vec<_>>(), vec![(17, d("2026-05-11"))]);
+    let after = row(3, 1, 1, "2026-05-12", "22:00", "07:00", "aktiv");
+    assert!(!row_findings(&after, &a_with("200805120102"), &dec).iter().any(|f| matches!(f.what, What::UnderAge { .. })));
     a.personnummer = Personnummer::parse("197005120105").unwrap();
     a.eea_resident = false;
     assert!(matches!(row_findings(&r, &a, &dec)[0].what, What::OutsideEea { .. }));
@@ -126,6 +138,14 @@ fn v4_kinds_only_where_granted() {
     // No decision covers the date: a warning, not a block.
     let f = row_findings(&row(3, 1, 1, "2026-08-10", "08:00", "12:00", "aktiv"), &a, &dec);
     assert_eq!(rules(&f), vec![(RuleId::V4, Severity::Warning)]);
+    // Issue 24 item 5: väntetid from 22:00 on the decision's last day to 07:00 the next day:
+    // the 7 hours no decision covers are said; the neighbour ending at midnight is not.
+    let f = row_findings(&row(4, 1, 1, "2026-06-30", "22:00", "07:00", "vantetid"), &a, &dec);
+    assert_eq!(f.iter().map(|f| f.what.clone()).collect::<Vec<_>>(), vec![What::NoDecision { date: d("2026-07-01") }]);
+    assert!(row_findings(&row(5, 1, 1, "2026-06-30", "22:00", "00:00", "vantetid"), &a, &dec).is_empty());
+    // A kind not granted is said once for the row, naming its first day.
+    let f = row_findings(&row(6, 1, 1, "2026-03-10", "22:00", "07:00", "beredskap"), &a, &dec);
+    assert_eq!(f.iter().map(|f| f.what.clone()).collect::<Vec<_>>(), vec![What::KindNotGranted { kind: TimeKind::Beredskap, date: d("2026-03-10") }]);
 }
 
 #[test]
@@ -254,6 +274,22 @@ fn v7_two_assistants_at_once_only_with_double_assistance() {
     assert_eq!(f.iter().filter(|f| f.rule == RuleId::V7).map(|f| f.rows.clone()).collect::<Vec<_>>(), vec![vec![1, 2]]);
     dec.double_assistance = true;
     assert!(check_recipient(month, &[&r1, &r2], &[dec], &RuleConfig::default()).iter().all(|f| f.rule != RuleId::V7));
+}
+
+#[test]
+fn v7_compares_the_part_of_a_night_that_falls_in_the_month() {
+    // Issue 24 item 4: a night from 28 February into 1 March was not compared with March's rows.
+    let march = ReportMonth::parse("2026-03").unwrap();
+    let night = row(1, 1, 1, "2026-02-28", "22:00", "07:00", "vantetid");
+    let morning = row(2, 2, 1, "2026-03-01", "06:00", "14:00", "aktiv");
+    let dec = decision(1, Granted::PerMonth(Minutes(600 * 60)));
+    let v7 = |month: ReportMonth, rows: &[&RowRecord]| check_recipient(month, rows, std::slice::from_ref(&dec), &RuleConfig::default()).into_iter().filter(|f| f.rule == RuleId::V7).collect::<Vec<_>>();
+    let f = v7(march, &[&night, &morning]);
+    assert_eq!(f.iter().map(|f| (f.rows.clone(), f.what.clone())).collect::<Vec<_>>(), vec![(vec![1, 2], What::DoubleWithoutGrant { date: d("2026-03-01") })]);
+    // The neighbours: February is judged on its own part (the morning is not in it), and a
+    // morning that starts when the night ends is no overlap.
+    assert!(v7(ReportMonth::parse("2026-02").unwrap(), &[&night, &morning]).is_empty());
+    assert!(v7(march, &[&night, &row(2, 2, 1, "2026-03-01", "07:00", "14:00", "aktiv")]).is_empty());
 }
 
 #[test]
