@@ -106,7 +106,7 @@ texts! {
         ErrMonthLocked => "Månaden är redan inskickad för den brukaren och kan inte ändras. Ta tillbaka den med knappen vid månaden om den inte är godkänd än; annars kan brukaren returnera den.", "The month is already submitted for that recipient and cannot be changed. Take it back with the button by the month if it is not approved yet; otherwise the recipient can return it.";
         ErrTooFarAhead => "Du kan bara rapportera planerade pass några dagar framåt. Senaste datum nu är", "Planned shifts can only be entered a few days ahead. The last date now is";
         ErrMonthClosed => "Den månaden är stängd: sista dag till Försäkringskassan var", "That month is closed: the last day for Försäkringskassan was";
-        ErrMonthClosedFix => "Be din arbetsledare om en rättelse.", "Ask your supervisor for a correction.";
+        ErrMonthClosedFix => "Tiden sparades inte. Be kommunen (administratören) om en rättelse.", "The time was not saved. Ask the municipality (the administrator) for a correction.";
         ErrNoDecision => "Brukaren har inget beslut om assistans det datumet. Kontrollera datumet eller kontakta din arbetsledare.", "The recipient has no decision on assistance on that date. Check the date or contact your supervisor.";
         SaveChange => "Spara ändringen", "Save the change";
         ErrTooLongForOneRow => "Passet sträcker sig över mer än två dygn och ryms inte på en rad. Avbryt passet och skriv in tiden dag för dag.", "The shift spans more than two days and does not fit on one row. Cancel the shift and enter the time day by day.";
@@ -154,6 +154,7 @@ texts! {
         SubmitNeedsRows => "Det finns inga rader att skicka in för den här brukaren.", "There are no rows to submit for this recipient.";
         MonthSubmitted => "Månaden är inskickad till brukaren för godkännande.", "The month is submitted to the recipient for approval.";
         RejectedBecause => "Returnerad av brukaren:", "Returned by the recipient:";
+        CorrectedBecause => "Öppnad igen av kommunen för rättelse:", "Reopened by the municipality for a correction:";
         Status => "Status", "Status";
         // Recipient
         RecipientTitle => "Assistenternas tid", "The assistants' time";
@@ -504,6 +505,7 @@ texts! {
         StandardMissingFix => "Lägg in det under Anordnare", "Enter it under Provider";
         ErrRaisedTooHigh => "Ett förhöjt timbelopp får vara högst 12 % över årets schablonbelopp.", "A raised hourly amount may be at most 12 % above the year's standard amount.";
         ErrTaken => "Det finns redan. Välj något annat.", "That already exists. Choose something else.";
+        FormNotSaved => "Uppgifterna sparades inte. Rätta det som är markerat och spara igen.", "Nothing was saved. Correct what is marked and save again.";
         ErrAbsenceOverlaps => "En annan frånvaro av samma slag gäller redan några av de dagarna.", "Another absence of the same kind already covers some of those days.";
         ErrText => "Texten är för lång eller innehåller styrtecken.", "The text is too long or contains control characters.";
         GrantsTitle => "Utbetalbara timmar mot beslutet", "Payable hours against the decision";
@@ -809,8 +811,9 @@ impl Message for RowError {
             RowError::EndNotAfterStart => l.t(T::ErrEndNotAfterStart).into(),
             RowError::TooLongForOneRow => l.t(T::ErrTooLongForOneRow).into(),
             RowError::KindInvalid => l.t(T::ErrKindInvalid).into(),
+            // Named with its rule, as every finding is ("V3 Fel: …").
             RowError::Overlap { date, start, end } => {
-                format!("{} ({date} {start}–{end}). {}", l.t(T::ErrOverlap), l.t(T::ErrOverlapFix))
+                format!("V3 {}: {} ({date} {start}–{end}). {}", Severity::Error.label(l), l.t(T::ErrOverlap), l.t(T::ErrOverlapFix))
             }
             RowError::MonthLocked => l.t(T::ErrMonthLocked).into(),
             RowError::TooFarAhead(last) => format!("{} {last}.", l.t(T::ErrTooFarAhead)),

@@ -278,6 +278,8 @@ async fn a_correction_makes_a_new_version_that_needs_every_signature_and_keeps_t
     let (david, _) = app.login("david").await;
     let (_, page) = app.page(&david, &format!("/assistent?manad={month}")).await;
     assert!(page.contains("Fel sluttid den 3:e"), "the assistant sees why");
+    // … and who: the municipality, not the recipient (issue 24 item 14).
+    assert!(page.contains("Öppnad igen av kommunen för rättelse:") && !page.contains("Returnerad av brukaren"), "{}", page.split("<main").nth(1).unwrap_or(""));
     app.post(&david, "/assistent/rad", &[("recipient", &elis), ("date", &format!("{month}-04")), ("start", "09:00"), ("end", "10:00"), ("kind", "aktiv")]).await;
     app.post(&david, "/assistent/skicka", &[("recipient", &elis), ("manad", &month.to_string()), ("attest", "on")]).await;
     let (eva, _) = app.login("eva").await;

@@ -169,6 +169,9 @@ pub struct MonthView {
     pub recipient: Person,
     pub status: MonthStatus,
     pub rejected_reason: Option<String>,
+    /// The reason is the municipality's (a correction of an attested month), not the recipient's.
+    #[serde(default)]
+    pub corrected: bool,
     pub rows: Vec<RowView>,
     /// How many rows the month has (also where `rows` is left empty, as on the dashboard).
     pub row_count: usize,

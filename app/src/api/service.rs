@@ -396,6 +396,7 @@ fn month_views_with(records: Vec<MonthRecord>, rows: &[StoredRow], detail: bool)
                 recipient: Person { id: m.recipient_id, name: m.recipient_name },
                 status: m.status,
                 rejected_reason: m.rejected_reason,
+                corrected: false,
                 row_count: rows.len(),
                 rows: if detail { rows.into_iter().map(row_view).collect() } else { vec![] },
                 payable: format!("{:.2}", totals.payable_hours().round_dp(2)),
@@ -566,6 +567,8 @@ async fn mark_returned_rows(db: &mut Box<dyn Store>, tenant: i64, mut months: Ve
     for m in months.iter_mut().filter(|m| m.status == MonthStatus::Draft && m.rejected_reason.is_some()) {
         let Some(id) = m.key else { continue };
         let history = db.month_history(tenant, id).await.map_err(internal)?;
+        // Who sent it back: the recipient (a return) or the municipality (a correction).
+        m.corrected = history.iter().rev().find(|e| matches!(e.action.as_str(), "reject" | "return" | "correct")).is_some_and(|e| e.action == "correct");
         let marked: Vec<i64> = history
             .iter()
             .rev()

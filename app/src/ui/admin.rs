@@ -91,7 +91,9 @@ pub fn AdminPage() -> impl IntoView {
                                         view! { <p class="muted">{l.t(T::NoMonths)}</p> }.into_any()
                                     } else {
                                         view! {
-                                            <div class="table-wrap">
+                                            // A region that scrolls sideways on a phone: reachable by
+                                            // keyboard (focusable, named) also when no row has a button.
+                                            <div class="table-wrap" tabindex="0" role="region" aria-label=l.t(T::AdminTitle)>
                                                 <table class="status-table">
                                                     <caption class="sr-only">{l.t(T::AdminTitle)}</caption>
                                                     <thead><tr>

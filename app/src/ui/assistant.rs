@@ -214,7 +214,7 @@ fn AssistantMonth(m: MonthView, month: String, csrf: String, deadline: String, d
             <h2 id=heading_id>{m.recipient.name.clone()}</h2>
             <p class="status">{l.t(T::Status)} ": " <span class=format!("badge {badge_class}")>{badge}</span></p>
             {m.rejected_reason.clone().filter(|_| editable).map(|r| view! {
-                <p class="alert" role="note">{l.t(T::RejectedBecause)} " " {r}</p>
+                <p class="alert" role="note">{l.t(if m.corrected { T::CorrectedBecause } else { T::RejectedBecause })} " " {r}</p>
             })}
             {if closed && !done {
                 view! { <p class="todo">{l.t(T::ReadOnlyMonth)}</p> }.into_any()

@@ -188,7 +188,7 @@ pub fn RepresentativesSection(recipient: i64, csrf: String, representatives: Vec
             <ul class="cards">{list}</ul>
             <h3>{l.t(T::RepresentativeNew)}</h3>
             <p class="muted">{l.t(T::RepresentativeNewHint)}</p>
-            {(!e.is_empty()).then(|| view! { <p class="alert" role="alert">{l.t(T::FormHasErrors)}</p> })}
+            {(!e.is_empty()).then(|| view! { <p class="alert" role="alert">{l.t(T::FormNotSaved)}</p> })}
             <form method="post" action="/admin/foretradare" class="stack" novalidate>
                 <FormKeys csrf=csrf.clone() />
                 <input type="hidden" name="recipient" value=recipient.to_string() />
@@ -257,7 +257,7 @@ pub fn AbsencesSection(recipient: i64, csrf: String, absences: Vec<AbsenceView>,
             {empty.then(|| view! { <p class="muted">{l.t(T::AbsencesNone)}</p> })}
             <ul>{list}</ul>
             <h3>{l.t(T::AbsenceNew)}</h3>
-            {(!e.is_empty()).then(|| view! { <p class="alert" role="alert">{l.t(T::FormHasErrors)}</p> })}
+            {(!e.is_empty()).then(|| view! { <p class="alert" role="alert">{l.t(T::FormNotSaved)}</p> })}
             <form method="post" action="/admin/franvaro" class="stack" novalidate>
                 <FormKeys csrf=csrf.clone() />
                 <input type="hidden" name="recipient" value=recipient.to_string() />

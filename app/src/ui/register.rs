@@ -126,7 +126,7 @@ pub fn RecipientFormPage() -> impl IntoView {
                                     <form method="post" action="/admin/brukarkort/spara" class="stack card" novalidate>
                                         <FormKeys csrf=page.me.csrf.clone() key=page.form_key.clone() />
                                         <input type="hidden" name="id" value=page.id.map(|i| i.to_string()).unwrap_or_default() />
-                                        {(!e.is_empty()).then(|| view! { <p class="alert" role="alert">{l.t(T::FormHasErrors)}</p> })}
+                                        {(!e.is_empty()).then(|| view! { <p class="alert" role="alert">{l.t(T::FormNotSaved)}</p> })}
                                         {text_field(l, &e, RegField::Personnummer, T::RecipientPersonnummer, v.personnummer.clone(), "text", Some(hint.unwrap_or_else(|| l.t(T::PersonnummerHint).to_string())))}
                                         {text_field(l, &e, RegField::FirstName, T::FirstName, v.first_name.clone(), "text", None)}
                                         {text_field(l, &e, RegField::LastName, T::LastName, v.last_name.clone(), "text", None)}
@@ -303,7 +303,7 @@ pub fn AssistantFormPage() -> impl IntoView {
                                     <form method="post" action="/admin/assistent/spara" class="stack card" novalidate>
                                         <FormKeys csrf=page.me.csrf.clone() key=page.form_key.clone() />
                                         <input type="hidden" name="id" value=page.id.map(|i| i.to_string()).unwrap_or_default() />
-                                        {(!e.is_empty()).then(|| view! { <p class="alert" role="alert">{l.t(T::FormHasErrors)}</p> })}
+                                        {(!e.is_empty()).then(|| view! { <p class="alert" role="alert">{l.t(T::FormNotSaved)}</p> })}
                                         {text_field(l, &e, RegField::Personnummer, T::Personnummer, v.personnummer.clone(), "text", Some(pnr_hint.unwrap_or_else(|| l.t(T::PersonnummerHint).to_string())))}
                                         {text_field(l, &e, RegField::FirstName, T::FirstName, v.first_name.clone(), "text", None)}
                                         {text_field(l, &e, RegField::LastName, T::LastName, v.last_name.clone(), "text", None)}

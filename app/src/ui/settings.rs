@@ -18,7 +18,7 @@ fn check(l: Locale, id: &'static str, label: T, checked: bool) -> impl IntoView 
 }
 
 fn alert(l: Locale, e: &[FieldError]) -> impl IntoView + use<> {
-    (!e.is_empty()).then(|| view! { <p class="alert" role="alert">{l.t(T::FormHasErrors)}</p> })
+    (!e.is_empty()).then(|| view! { <p class="alert" role="alert">{l.t(T::FormNotSaved)}</p> })
 }
 
 #[component]
