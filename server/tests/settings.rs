@@ -37,6 +37,8 @@ async fn provider_rates_and_rule_settings_are_kept_per_municipality_and_used_by_
     let (admin, _) = app.login("admin").await;
     let (_, page) = app.page(&admin, "/admin/anordnare").await;
     assert!(page.contains("Exempelby kommun") && page.contains("332,60 kr") && page.contains("324,50 kr"), "seeded amounts");
+    // Issue 24 item 7: the years the government has decided are there on a fresh install.
+    assert!(page.contains("342,60 kr") && page.contains("347,70 kr"), "2025 and 2026");
 
     // A wrong organisationsnummer: the reason next to the field, what was typed kept.
     let provider = |org: &str| vec![("name", "Exempelby kommun".to_string()), ("org_number", org.into()), ("contact_person", "Kim Kontakt".into()), ("phone", "010-1".into()), ("f_skatt", "on".into())];
@@ -478,4 +480,26 @@ async fn a_large_month_dashboard_is_paged_and_searchable() {
     let gustav = app.id("SELECT id FROM recipients WHERE first_name = 'Gustav'").await;
     let (status, theirs) = app.page(&admin, &format!("/admin?manad={month}&par={e042}-{gustav}")).await;
     assert_eq!((status, pairs_listed(&theirs).len()), (StatusCode::OK, 0));
+}
+
+#[tokio::test]
+async fn a_year_without_a_standard_amount_is_said_where_the_amount_would_be() {
+    // Issue 24 item 7: a month of a year with no standard amount showed no amount and said
+    // nothing. Anna reports for Bo next month, whose year has its amount (entered here, so the
+    // test holds in a year BITA does not ship yet); then that year's amount is removed.
+    let app = spawn_app().await;
+    let month = app::api::service::this_month().next();
+    let (admin, _) = app.login("admin").await;
+    post_pairs(&app, &admin, "/admin/anordnare/belopp", &[("year", month.year().to_string()), ("amount", "347,70".into())]).await;
+    let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await.to_string();
+    let (anna, _) = app.login("anna").await;
+    app.post(&anna, "/assistent/rad", &[("recipient", &bo), ("date", &format!("{month}-03")), ("start", "08:00"), ("end", "12:00"), ("kind", "aktiv")]).await;
+    let (_, page) = app.page(&anna, &format!("/assistent?manad={month}")).await;
+    assert!(page.contains("1 390,80 kr") && !page.contains("inte inlagt ännu"), "4 h × 347,70 kr: {}", page.split("<main").nth(1).unwrap_or(""));
+    query("DELETE FROM rates WHERE tenant_id = 1 AND year = $1").bind(month.year() as i64).execute(&mut app.db().await).await.unwrap();
+    let (_, page) = app.page(&anna, &format!("/assistent?manad={month}")).await;
+    assert!(page.contains("Beloppet kan inte räknas ut: årets schablonbelopp är inte inlagt ännu"), "{}", page.split("<main").nth(1).unwrap_or(""));
+    // The administrator is told on the dashboard, with the way to the page where it is entered.
+    let (_, page) = app.page(&admin, &format!("/admin?manad={month}")).await;
+    assert!(page.contains(&format!("Schablonbeloppet för {} är inte inlagt", month.year())) && page.contains("href=\"/admin/anordnare\""), "{}", page.split("<main").nth(1).unwrap_or(""));
 }

@@ -463,6 +463,33 @@ fn v6_counts_the_rows_of_the_grant_s_whole_span() {
 }
 
 #[test]
+fn the_preflight_says_where_a_phone_or_a_year_s_amount_is_missing() {
+    // Issue 24 items 3 and 7.
+    let month = ReportMonth::parse("2026-03").unwrap();
+    let mut anna = assistant(1, atl());
+    let recipients: HashMap<_, _> = [(1, recipient(1))].into_iter().collect();
+    let rows = [row(1, 1, 1, "2026-03-02", "08:00", "16:00", "aktiv")];
+    let dec = [decision(1, Granted::PerMonth(Minutes(200 * 60)))];
+    let states = [MonthState { assistant: 1, recipient: 1, status: MonthStatus::Attested }];
+    let config = RuleConfig::default();
+    let run = |a: &Assistant, rates: &crate::RateTable| {
+        let assistants: HashMap<_, _> = [(1, a.clone())].into_iter().collect();
+        preflight(&MonthInput { month, today: d("2026-04-20"), rows: &rows, assistants: &assistants, recipients: &recipients, decisions: &dec, absences: &[], states: &states, rakning_complete: Some(&[1]), config: &config, rates: Some(rates) })
+            .findings
+            .into_iter()
+            .filter(|f| matches!(f.what, What::AssistantPhoneMissing { .. } | What::StandardAmountMissing { .. }))
+            .map(|f| (f.rule, f.severity, f.what, f.assistant))
+            .collect::<Vec<_>>()
+    };
+    let known = crate::RateTable::with_known_years();
+    assert_eq!(run(&anna, &known), vec![], "a phone and the year's amount: nothing to say");
+    anna.phone = " ".into();
+    assert_eq!(run(&anna, &known), vec![(RuleId::V9, Severity::Warning, What::AssistantPhoneMissing { assistant: "Anna A1".into() }, Some(1))], "with the assistant, for the link to their card");
+    anna.phone = "070-123 45 67".into();
+    assert_eq!(run(&anna, &crate::RateTable::default()), vec![(RuleId::V6, Severity::Info, What::StandardAmountMissing { year: 2026 }, None)]);
+}
+
+#[test]
 fn v1_v3_v5_v8_findings_are_limited_to_the_month_being_checked() {
     // Issue 7: an old error must not block a new month.
     let april = ReportMonth::parse("2026-04").unwrap();
