@@ -936,7 +936,9 @@ mod tests {
     fn every_row_error_says_what_to_do_in_both_languages() {
         let overlap = RowError::Overlap { date: "2026-11-23".into(), start: "07:00".into(), end: "15:00".into() };
         assert!(overlap.message(Locale::Sv).contains("2026-11-23 07:00–15:00"));
-        assert!(overlap.message(Locale::En).starts_with("The time overlaps"));
+        // Named with its rule like every finding (issue 24 item 14).
+        assert!(overlap.message(Locale::En).starts_with("V3 Error: The time overlaps"), "{}", overlap.message(Locale::En));
+        assert!(overlap.message(Locale::Sv).starts_with("V3 Fel: Tiden krockar"));
         assert!(RowError::EndNotAfterStart.message(Locale::Sv).contains("nästa dag"));
     }
 }
