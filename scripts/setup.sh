@@ -18,6 +18,13 @@ if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
   rustup target add wasm32-unknown-unknown
 fi
 
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    log "adding $component"
+    rustup component add "$component"
+  fi
+done
+
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 # PostgreSQL for the integration suite's second run (scripts/pg.sh makes a throw-away cluster).

@@ -17,6 +17,13 @@ if git ls-files 2>/dev/null | grep -E '(\.key$|(^|/)data/)' | grep -v '^export/t
   echo "the files above must not be committed: keys and data/ stay on the machine that made them" >&2
   exit 1
 fi
+step "the layer rules (crate graph, import circles, form addresses)"
+scripts/layers.sh
+
+step "formatting and lints (rustfmt, clippy)"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
 step "unit and integration tests (SQLite)"
 cargo test --workspace --exclude bench --locked
 

@@ -758,10 +758,10 @@ pub trait Reason {
     fn message(self, l: Locale) -> &'static str;
 }
 
-impl crate::api::export::VerifyProblem {
+impl Message for crate::domain::documents::VerifyProblem {
     /// What is wrong, naming the file where there is one.
-    pub fn message(&self, l: Locale) -> String {
-        use crate::api::export::VerifyProblem as P;
+    fn message(&self, l: Locale) -> String {
+        use crate::domain::documents::VerifyProblem as P;
         match self {
             P::NotAnArchive => l.t(T::VerifyNotAnArchive).to_string(),
             P::NoManifest => l.t(T::VerifyNoManifest).to_string(),
@@ -773,6 +773,19 @@ impl crate::api::export::VerifyProblem {
             P::Unlisted(f) => format!("{} {f}", l.t(T::VerifyUnlisted)),
             P::TooLarge => l.t(T::VerifyTooLarge).to_string(),
         }
+    }
+}
+
+impl Label for crate::domain::documents::SignerCapacity {
+    fn label(self, l: Locale) -> &'static str {
+        use crate::domain::documents::SignerCapacity::{Myself, Representative};
+        use crate::domain::people::Capacity;
+        l.t(match self {
+            Myself => T::CapacitySelf,
+            Representative(Capacity::Vardnadshavare) => T::CapacityVardnadshavare,
+            Representative(Capacity::GodMan) => T::CapacityGodMan,
+            Representative(Capacity::Forvaltare) => T::CapacityForvaltare,
+        })
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod api;
 pub use engine as domain;
 pub mod i18n;
+pub mod paths;
 pub mod ui;
 
 /// Browser entry point. BITA uses Leptos islands: pages are rendered on the server and only

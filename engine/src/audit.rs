@@ -49,7 +49,7 @@ pub fn entry_hash(prev: &str, e: &EntryContent) -> String {
             }
         }
     }
-    format!("{:x}", h.finalize())
+    hex::encode(h.finalize())
 }
 
 /// One stored entry as the verifier reads it.

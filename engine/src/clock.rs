@@ -63,6 +63,20 @@ pub fn left_running(started: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     now.with_timezone(&TZ).date_naive() > started.with_timezone(&TZ).date_naive() && now - started >= Duration::hours(LEFT_RUNNING_AFTER_HOURS)
 }
 
+/// An instant as BITA stores it: UTC, RFC 3339 to the millisecond.
+pub fn iso(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// A stored instant as people read it: Swedish local time to the minute (what is not an
+/// instant is shown as it is).
+pub fn local_time(iso: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(iso)
+        .map(|t| t.with_timezone(&TZ).format("%Y-%m-%d %H:%M").to_string())
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(iso, "%Y-%m-%d %H:%M:%S").map(|t| t.and_utc().with_timezone(&TZ).format("%Y-%m-%d %H:%M").to_string()))
+        .unwrap_or_else(|_| iso.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -165,7 +165,7 @@ fn person(p: &super::Personnummer, first: &str, last: &str) -> PersonRef {
 
 /// Hex SHA-256.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(Sha256::digest(bytes))
 }
 
 impl Tidsredovisning {
@@ -407,7 +407,7 @@ pub struct Activities {
 /// Who signs the räkning for the recipient: capacity code and name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Foretradare {
-    pub capacity: crate::settings::Capacity,
+    pub capacity: crate::people::Capacity,
     pub name: String,
 }
 

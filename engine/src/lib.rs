@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod clock;
 pub mod decision;
+pub mod documents;
 pub mod examples;
 pub mod finding;
 pub mod fk;

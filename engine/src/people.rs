@@ -164,18 +164,8 @@ impl Assistant {
 
     /// Age in whole years on `date`, when the birth date is known.
     pub fn age_on(&self, date: NaiveDate) -> Option<i32> {
-        self.birth_date().map(|b| age_on(b, date))
+        self.birth_date().map(|b| super::personnummer::age_on(b, date))
     }
-}
-
-/// Age in whole years on `date` for someone born on `born`.
-pub fn age_on(born: NaiveDate, date: NaiveDate) -> i32 {
-    use chrono::Datelike;
-    let mut age = date.year() - born.year();
-    if (date.month(), date.day()) < (born.month(), born.day()) {
-        age -= 1;
-    }
-    age
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -202,6 +192,30 @@ pub struct Provider {
     pub f_skatt: bool,
     /// IVO permit reference; municipalities need none, so it may be empty.
     pub ivo_permit: String,
+}
+
+/// The capacity a representative acts in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Capacity {
+    Vardnadshavare,
+    GodMan,
+    Forvaltare,
+}
+
+impl Capacity {
+    pub const ALL: [Capacity; 3] = [Capacity::Vardnadshavare, Capacity::GodMan, Capacity::Forvaltare];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Capacity::Vardnadshavare => "vardnadshavare",
+            Capacity::GodMan => "god_man",
+            Capacity::Forvaltare => "forvaltare",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == s)
+    }
 }
 
 #[cfg(test)]

@@ -84,7 +84,7 @@ impl Personnummer {
         }
         if plus && digits_twelve(&chars) {
             let hundred = match p.birth_date() {
-                Some(b) => super::people::age_on(b, today) >= 100,
+                Some(b) => age_on(b, today) >= 100,
                 None => p.0[0..4].parse::<i32>().is_ok_and(|y| y <= today.year() - 100),
             };
             if !hundred {
@@ -178,6 +178,16 @@ impl From<Personnummer> for String {
     fn from(p: Personnummer) -> String {
         p.0
     }
+}
+
+/// Age in whole years on `date` for someone born on `born`.
+pub fn age_on(born: NaiveDate, date: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    let mut age = date.year() - born.year();
+    if (date.month(), date.day()) < (born.month(), born.day()) {
+        age -= 1;
+    }
+    age
 }
 
 #[cfg(test)]

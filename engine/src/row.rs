@@ -668,5 +668,5 @@ pub fn content_hash<'a>(rows: impl IntoIterator<Item = &'a TimeRow>) -> String {
     for l in &lines {
         h.update(l.as_bytes());
     }
-    format!("{:x}", h.finalize())
+    hex::encode(h.finalize())
 }

@@ -178,7 +178,7 @@ pub fn check_row(r: &RowRecord, month: ReportMonth, facts: &RowFacts, config: &R
     // before midnight (the finding names that day).
     match f.birth_date {
         Some(born) => {
-            let under = r.row.day_parts().into_iter().map(|p| (p.date, super::people::age_on(born, p.date))).find(|(_, age)| *age < 18);
+            let under = r.row.day_parts().into_iter().map(|p| (p.date, super::personnummer::age_on(born, p.date))).find(|(_, age)| *age < 18);
             if let Some((day, age)) = under {
                 out.push(finding(RuleId::V2, Severity::Error, ids(), What::UnderAge { assistant: f.assistant_name.clone(), age, date: day }));
             }

@@ -3,7 +3,7 @@
 //! engine's [`RuleConfig`] holds, a representative and an absence. What was typed stays text;
 //! what is wrong is a list of [`FieldError`]s, each naming its field by the form's name.
 
-use super::people::Organisationsnummer;
+use super::people::{Capacity, Organisationsnummer};
 use super::rules::{AbsenceKind, RuleConfig, Severity};
 use super::text::clean_text;
 use super::{Minutes, Personnummer, Provider};
@@ -267,30 +267,6 @@ impl RulesInput {
             working_time_severity: if self.working_time_errors { Severity::Error } else { Severity::Warning },
         };
         e.done(c)
-    }
-}
-
-/// The capacity a representative acts in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Capacity {
-    Vardnadshavare,
-    GodMan,
-    Forvaltare,
-}
-
-impl Capacity {
-    pub const ALL: [Capacity; 3] = [Capacity::Vardnadshavare, Capacity::GodMan, Capacity::Forvaltare];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Capacity::Vardnadshavare => "vardnadshavare",
-            Capacity::GodMan => "god_man",
-            Capacity::Forvaltare => "forvaltare",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.code() == s)
     }
 }
 

@@ -4,8 +4,8 @@
 //! archive against a public key and says exactly what does not match.
 
 use crate::Error;
-use app::api::export::{VerifyProblem, VerifyReport};
-use app::domain::fk::sha256_hex;
+use engine::documents::{VerifyProblem, VerifyReport};
+use engine::fk::sha256_hex;
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use sha2::Digest;
 use serde::{Deserialize, Serialize};
@@ -66,21 +66,9 @@ pub struct Manifest {
     pub corrections: Vec<Correction>,
 }
 
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub fn unhex(s: &str) -> Option<Vec<u8>> {
-    let s = s.trim();
-    if s.len() % 2 != 0 {
-        return None;
-    }
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
-}
-
 /// A public key from its hex form.
 pub fn public_key(hex_key: &str) -> Option<VerifyingKey> {
-    let bytes: [u8; 32] = unhex(hex_key)?.try_into().ok()?;
+    let bytes: [u8; 32] = hex::decode(hex_key.trim()).ok()?.try_into().ok()?;
     VerifyingKey::from_bytes(&bytes).ok()
 }
 
@@ -147,14 +135,14 @@ impl Writer {
             month: month.into(),
             version,
             created_at: self.created_at.clone(),
-            public_key: hex(key.verifying_key().as_bytes()),
+            public_key: hex::encode(key.verifying_key().as_bytes()),
             files: std::mem::take(&mut self.entries),
             corrections,
         };
         let manifest_bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Archive(e.to_string()))?;
         let signature = key.sign(&manifest_bytes);
         self.put(MANIFEST, &manifest_bytes)?;
-        self.put(SIGNATURE, format!("{}\n", hex(&signature.to_bytes())).as_bytes())?;
+        self.put(SIGNATURE, format!("{}\n", hex::encode(signature.to_bytes())).as_bytes())?;
         let mut file = self.zip.finish().map_err(|e| Error::Archive(e.to_string()))?;
         let len = file.seek(std::io::SeekFrom::End(0)).map_err(|e| Error::Archive(e.to_string()))?;
         file.seek(std::io::SeekFrom::Start(0)).map_err(|e| Error::Archive(e.to_string()))?;
@@ -342,7 +330,7 @@ pub fn verify_from<R: Read + Seek>(mut reader: R, keys: &[VerifyingKey]) -> Veri
                 }
             }
         }
-        let sha: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let sha = hex::encode(hasher.finalize());
         if sha == entry.sha256 {
             report.files_checked += 1;
         } else {
@@ -366,10 +354,10 @@ fn check_signature(manifest: &[u8], signature: Option<&[u8]>, keys: &[VerifyingK
         report.problems.push(VerifyProblem::NoSignature);
         return;
     };
-    let signature = std::str::from_utf8(sig).ok().and_then(unhex).and_then(|b| <[u8; 64]>::try_from(b).ok()).map(|b| Signature::from_bytes(&b));
+    let signature = std::str::from_utf8(sig).ok().and_then(|s| hex::decode(s.trim()).ok()).and_then(|b| <[u8; 64]>::try_from(b).ok()).map(|b| Signature::from_bytes(&b));
     match signature.and_then(|s| keys.iter().position(|k| k.verify(manifest, &s).is_ok())) {
         Some(i) => {
-            report.signed_by = Some(hex(keys[i].as_bytes()));
+            report.signed_by = Some(hex::encode(keys[i].as_bytes()));
             report.retired_key = i > 0;
         }
         None => report.problems.push(VerifyProblem::SignatureInvalid),

@@ -2,7 +2,7 @@
 //! the LSS report.
 
 use crate::frozen::Claim;
-use app::domain::{Minutes, TimeKind, Totals};
+use engine::{Minutes, TimeKind, Totals};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -91,7 +91,7 @@ pub struct Provider {
 }
 
 /// The E-RÄK data of a signed räkning, as pretty JSON.
-pub fn erak(c: &Claim, name: &str, signature: &app::api::review::SignatureView, sha256: &str) -> Vec<u8> {
+pub fn erak(c: &Claim, name: &str, signature: &engine::documents::SignatureView, sha256: &str) -> Vec<u8> {
     let data = ERak {
         format: "bita-erak/1",
         ar: c.year.clone(),

@@ -12,8 +12,8 @@
 
 use crate::frozen::{Claim, Report};
 use crate::Error;
-use app::domain::row::DayPart;
-use app::domain::{TimeKind, Totals};
+use engine::row::DayPart;
+use engine::{TimeKind, Totals};
 use lopdf::{dictionary, Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -707,7 +707,7 @@ pub fn values_3057(c: &Claim, x: &ClaimExtras<'_>) -> BTreeMap<String, String> {
 /// FK's 3059 filled in for a month: one form per `rows_per_form` day parts, flattened and
 /// joined. Returns the PDF and the mapped fields the form lacks.
 pub fn filled_3059(blank: &[u8], mapping: &Mapping, r: &Report, parts: &[DayPart], attested_by: &str) -> Result<Filled, Error> {
-    let totals = app::api::export::totals(parts);
+    let totals = engine::documents::totals(parts);
     let per = mapping.rows_per_form().max(1);
     let mut pdfs = Vec::new();
     let mut missing = Vec::new();

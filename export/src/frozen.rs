@@ -3,7 +3,7 @@
 //! is what was signed.
 
 use crate::Error;
-use app::domain::fk::NAMESPACE;
+use engine::fk::NAMESPACE;
 use chrono::NaiveDate;
 use roxmltree::{Document, Node};
 

@@ -17,8 +17,8 @@ pub mod frozen;
 pub mod pdf;
 pub mod payroll;
 
-use app::api::export::{HistoryRecord, MonthData, ReportData};
-use app::api::review::SignatureView;
+use engine::documents::{HistoryRecord, MonthData, ReportData};
+use engine::documents::SignatureView;
 use archive::File;
 use serde::Serialize;
 
@@ -214,14 +214,14 @@ pub fn for_each_document(m: &MonthData, sink: &mut dyn FnMut(File) -> Result<(),
         sink(File { path: "fk-blanketter/saknade-falt.json".into(), bytes: serde_json::to_vec_pretty(&missing).unwrap_or_default() })?;
     }
     if !m.lss_recipients.is_empty() {
-        let mut parts_of: std::collections::HashMap<i64, Vec<app::domain::row::DayPart>> = Default::default();
+        let mut parts_of: std::collections::HashMap<i64, Vec<engine::row::DayPart>> = Default::default();
         for r in &m.reports {
             parts_of.entry(r.recipient_id).or_default().extend(r.parts.iter().copied());
         }
         let lines: Vec<claims::LssLine<'_>> = m
             .lss_recipients
             .iter()
-            .map(|(id, name)| claims::LssLine { recipient: name, totals: app::api::export::totals(parts_of.get(id).map(Vec::as_slice).unwrap_or(&[])) })
+            .map(|(id, name)| claims::LssLine { recipient: name, totals: engine::documents::totals(parts_of.get(id).map(Vec::as_slice).unwrap_or(&[])) })
             .collect();
         sink(File { path: "lss/lss-rapport.csv".into(), bytes: claims::lss_report(&lines, m.lss_rate) })?;
     }
@@ -272,5 +272,5 @@ pub fn build(m: &MonthData, key: &ed25519_dalek::SigningKey) -> Result<Built, Er
     let municipality = archive::Municipality { id: m.tenant_id, name: m.municipality.clone() };
     let count = corrections.len();
     let sealed = writer.seal(municipality, &m.month.to_string(), m.version, key, corrections)?;
-    Ok(Built { sha256: app::domain::fk::sha256_hex(&sealed.zip), zip: sealed.zip, manifest_sha256: sealed.manifest_sha256, files: sealed.files, corrections: count })
+    Ok(Built { sha256: engine::fk::sha256_hex(&sealed.zip), zip: sealed.zip, manifest_sha256: sealed.manifest_sha256, files: sealed.files, corrections: count })
 }

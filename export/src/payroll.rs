@@ -4,8 +4,8 @@
 //! The DST choice of a shift in the repeated autumn hour travels in the UTC offset of its start
 //! and end (`2026-10-25T02:30:00+02:00` is the first 02:30, `+01:00` the second).
 
-use app::api::export::PayrollRow;
-use app::domain::TimeKind;
+use engine::documents::PayrollRow;
+use engine::TimeKind;
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use rust_decimal::Decimal;
 use crate::defused;

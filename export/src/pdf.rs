@@ -8,9 +8,9 @@
 
 use crate::frozen::{Claim, Report};
 use crate::Error;
-use app::api::review::SignatureView;
-use app::domain::row::DayPart;
-use app::domain::{Minutes, TimeKind, Totals};
+use engine::documents::SignatureView;
+use engine::row::DayPart;
+use engine::{Minutes, TimeKind, Totals};
 use krilla::geom::{PathBuilder, Point};
 use krilla::metadata::Metadata;
 use krilla::page::PageSettings;

@@ -2,10 +2,10 @@
 //! poppler's pdftotext, PAXml validated against the PAXml 2.0 schema with xmllint, and the
 //! sealed archive checked, including a file changed by one byte.
 
-use app::api::export::{ClaimData, HistoryRecord, MonthData, PayrollRow, ReportData, VerifyProblem};
-use app::api::review::{SignatureView, SignerCapacity};
-use app::domain::fk::{FrozenParts, Rakning, Tidsredovisning, Underskrifter};
-use app::domain::{examples, Regime, ReportMonth, RowInput, TimeRow};
+use engine::documents::{ClaimData, HistoryRecord, MonthData, PayrollRow, ReportData, VerifyProblem};
+use engine::documents::{SignatureView, SignerCapacity};
+use engine::fk::{FrozenParts, Rakning, Tidsredovisning, Underskrifter};
+use engine::{examples, Regime, ReportMonth, RowInput, TimeRow};
 use chrono::NaiveDate;
 use std::io::{Cursor, Read, Write};
 use std::process::Command;
@@ -47,7 +47,7 @@ fn month(extra: usize) -> MonthData {
     let parts = report.rader.clone();
     let rakning = Rakning::build(october, &recipient, &provider, &[FrozenParts { assistant_personnummer: assistant.personnummer.full(), parts: &parts }], false, &[]);
     let claim_xml = rakning.to_xml().unwrap();
-    let claim_sha = app::domain::fk::sha256_hex(&claim_xml);
+    let claim_sha = engine::fk::sha256_hex(&claim_xml);
     let payroll = rows.iter().map(|r| PayrollRow::of(r, (assistant.id, "A-1001", assistant.personnummer.full(), "Anna Andersson"), (1, "Bo Berg"))).collect();
     MonthData {
         tenant_id: 1,
@@ -319,7 +319,7 @@ fn fk_s_own_3059_is_decrypted_filled_from_the_mapping_and_flattened() {
     // A mapped field the form lacks is reported at upload, and again when filling.
     let names = export::form::field_names(&blank).unwrap();
     assert_eq!(mapping.missing_in(&names), vec![("rad.80.beredskap".to_string(), "raderHoger[1].rad[19].ksr_beredskapsTid[0]".to_string())]);
-    let values = export::form::values_3059(&facts, &r.parts[..80], &app::api::export::totals(&r.parts), &r.attested_by);
+    let values = export::form::values_3059(&facts, &r.parts[..80], &engine::documents::totals(&r.parts), &r.attested_by);
     let filled = export::form::fill(&blank, &mapping, &values).unwrap();
     assert_eq!(filled.missing, vec![("rad.80.beredskap".to_string(), "raderHoger[1].rad[19].ksr_beredskapsTid[0]".to_string())]);
     // Read back with qpdf: the header, the totals, the first and the 80th row.

@@ -83,7 +83,7 @@ async fn import_bench(dir: &std::path::Path) {
     server::demo::seed(&pool, app::api::service::today()).await.unwrap();
     let config = server::config::Config::local(&url);
     let leptos = leptos::config::LeptosOptions::builder().output_name("bita").site_root("target/site").build();
-    let router = server::router(&config, pool.clone(), leptos).await.unwrap();
+    let router = server::routes::router(&config, pool.clone(), leptos).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(server::serve::serve(listener, router, Duration::from_secs(10), Duration::from_secs(1), std::future::pending()));
@@ -121,7 +121,7 @@ async fn dashboard_bench(dir: &std::path::Path) {
     let pool = server::db::connect(&url).await.unwrap();
     let today = app::api::service::today();
     server::demo::seed(&pool, today).await.unwrap();
-    let month = app::domain::ReportMonth::of(today).unwrap().previous();
+    let month = engine::ReportMonth::of(today).unwrap().previous();
     // 1,000 recipients with a decision, each with one assistant reporting 20 day shifts.
     let mut pairs = vec![];
     for i in 0..1000 {
@@ -139,7 +139,7 @@ async fn dashboard_bench(dir: &std::path::Path) {
         while month.contains(day) && n < 20 {
             use chrono::Datelike;
             if day.weekday().num_days_from_monday() < 5 {
-                let row = app::domain::TimeRow::new(day, chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(), chrono::NaiveTime::from_hms_opt(16, 0, 0).unwrap(), false, app::domain::TimeKind::Aktiv).unwrap();
+                let row = engine::TimeRow::new(day, chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(), chrono::NaiveTime::from_hms_opt(16, 0, 0).unwrap(), false, engine::TimeKind::Aktiv).unwrap();
                 db.insert_row(1, a, r, &row, 2).await.unwrap();
                 n += 1;
             }
@@ -151,7 +151,7 @@ async fn dashboard_bench(dir: &std::path::Path) {
     db.finish().await.unwrap();
     let config = server::config::Config::local(&url);
     let leptos = leptos::config::LeptosOptions::builder().output_name("bita").site_root("target/site").build();
-    let router = server::router(&config, pool.clone(), leptos).await.unwrap();
+    let router = server::routes::router(&config, pool.clone(), leptos).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(server::serve::serve(listener, router, Duration::from_secs(10), Duration::from_secs(1), std::future::pending()));

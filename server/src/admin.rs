@@ -4,7 +4,7 @@
 
 use crate::auth::hash_password;
 use app::api::repo::{AuditEntry, Store};
-use app::domain::Organisationsnummer;
+use engine::Organisationsnummer;
 use crate::db::sql::query;
 use crate::db::Pool;
 
@@ -20,24 +20,14 @@ pub struct NewAdmin {
 pub const USAGE: &str = "usage: server admin create --municipality NAME --org-number NNNNNN-NNNN --username NAME [--name \"Full Name\"]";
 
 impl NewAdmin {
-    pub fn from_args(args: &[String]) -> Result<Self, String> {
-        let mut a = NewAdmin::default();
-        let mut it = args.iter();
-        while let Some(flag) = it.next() {
-            let value = it.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?.trim().to_string();
-            match flag.as_str() {
-                "--municipality" => a.municipality = value,
-                "--org-number" => a.org_number = value,
-                "--username" => a.username = value,
-                "--name" => a.display_name = value,
-                _ => return Err(format!("unknown option {flag}\n{USAGE}")),
-            }
-        }
+    /// The command line's values, checked (trimmed; the display name defaults to the username).
+    pub fn new(municipality: String, org_number: String, username: String, name: Option<String>) -> Result<Self, String> {
+        let mut a = NewAdmin { municipality: municipality.trim().into(), org_number: org_number.trim().into(), username: username.trim().into(), display_name: name.unwrap_or_default().trim().into() };
         if a.municipality.is_empty() || a.org_number.is_empty() || a.username.is_empty() {
             return Err(USAGE.into());
         }
-        if !app::domain::settings::username_ok(&a.username) {
-            return Err(format!("the username must be at most {} characters without spaces", app::domain::settings::MAX_USERNAME));
+        if !engine::settings::username_ok(&a.username) {
+            return Err(format!("the username must be at most {} characters without spaces", engine::settings::MAX_USERNAME));
         }
         if a.display_name.is_empty() {
             a.display_name = a.username.clone();

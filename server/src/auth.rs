@@ -1,11 +1,13 @@
-//! Login, logout and the language choice. Passwords are argon2id hashes; a failed login says
+//! Login, logout and the language choice over HTTP; their writes (the throttle, the audit
+//! entries, an invitation used) are the service layer's (`app::api::auth`). Passwords are argon2id hashes; a failed login says
 //! the same thing whether or not the user exists, and takes the same work. Failed logins are
 //! throttled per username and per client address (exponential back-off, then a temporary
 //! lock), and recorded in the audit log without the password. Password hashing runs on the
 //! blocking pool, at most one per core at a time, so a flood of logins cannot exhaust memory.
 
 use crate::AppState;
-use app::api::repo::{AuditEntry, Throttle};
+use app::api::auth::{forget_failures, login_outcome, record, reserve, Reserved, PER_CLIENT, PER_USERNAME};
+use app::api::repo::AuditEntry;
 use app::api::signing::Confirmation;
 use app::api::service::{now_unix, random_token, ClientAddr, Cookies, Cx, MAX_USERNAME, SESSION_CSRF, SESSION_EPOCH, SESSION_LOGIN_AT, SESSION_SEEN, SESSION_USER};
 use app::i18n::{Locale, T};
@@ -40,38 +42,6 @@ pub async fn verify_password(password: String, hash: String) -> bool {
         .unwrap_or(false)
 }
 
-/// How failed logins are throttled for one key: this many are free, then each further one
-/// doubles the wait (1 s, 2 s, 4 s … at most 5 min), and at `lock_at` the key is locked.
-#[derive(Clone, Copy, Debug)]
-pub struct ThrottlePolicy {
-    pub free: i64,
-    pub lock_at: i64,
-}
-
-/// Per username: a person who forgot their password gets a few tries, a guesser very few.
-pub const PER_USERNAME: ThrottlePolicy = ThrottlePolicy { free: 3, lock_at: 10 };
-/// Per client address: generous, since many people may share one address (a municipality's NAT).
-pub const PER_CLIENT: ThrottlePolicy = ThrottlePolicy { free: 30, lock_at: 100 };
-/// How long a locked key stays locked.
-pub const LOCK_SECONDS: i64 = 15 * 60;
-/// Failures older than this are forgotten.
-const FORGET_AFTER: i64 = 24 * 3600;
-
-impl ThrottlePolicy {
-    /// The counter after one more failure at `now`.
-    pub fn fail(self, t: Throttle, now: i64) -> Throttle {
-        let failures = t.failures + 1;
-        let blocked_until = if failures >= self.lock_at {
-            now + LOCK_SECONDS
-        } else if failures > self.free {
-            now + (1i64 << (failures - self.free - 1).min(8)).min(300)
-        } else {
-            0
-        };
-        Throttle { failures, blocked_until }
-    }
-}
-
 #[derive(Deserialize)]
 pub struct LoginForm {
     #[serde(default)]
@@ -87,48 +57,6 @@ fn refused(cookies: Cookies, error: T, username: &str) -> Response {
 fn internal(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "login failed internally");
     StatusCode::INTERNAL_SERVER_ERROR.into_response()
-}
-
-/// An attempt's place in the throttle, taken before its password is checked.
-enum Reserved {
-    /// A counter is blocked: the attempt was counted as refused, its password never looked at.
-    Blocked,
-    /// The attempt counts as a failure until its password proves right; the counters after it.
-    Counted(Throttle, Throttle),
-}
-
-/// Takes an attempt's place in the throttle, in one write transaction: a blocked counter
-/// refuses it; otherwise it is counted as a failure *before* its password is checked, so
-/// attempts in flight count and a burst sent together gets no more guesses than attempts sent
-/// one after another (the write lock orders them). A right password takes its failure back.
-async fn reserve(state: &AppState, keys: &[(&str, ThrottlePolicy)], now: i64) -> Result<Reserved, app::api::repo::RepoError> {
-    let mut db = state.api.repo.write().await?;
-    let mut counters = Vec::with_capacity(keys.len());
-    for (key, _) in keys {
-        counters.push(fresh(db.throttle(key).await?, now));
-    }
-    let blocked: Vec<&str> = keys.iter().zip(&counters).filter(|(_, t)| t.blocked_until > now).map(|((k, _), _)| *k).collect();
-    if !blocked.is_empty() {
-        for key in blocked {
-            db.note_refused(key, now).await?;
-        }
-        db.finish().await?;
-        return Ok(Reserved::Blocked);
-    }
-    let mut after = Vec::with_capacity(keys.len());
-    for ((key, policy), t) in keys.iter().zip(counters) {
-        let t = policy.fail(t, now);
-        db.set_throttle(key, t, now).await?;
-        after.push(t);
-    }
-    db.finish().await?;
-    let user = after.first().copied().unwrap_or_default();
-    Ok(Reserved::Counted(user, after.get(1).copied().unwrap_or_default()))
-}
-
-/// A counter whose last block ended over a day ago starts again.
-fn fresh(t: Throttle, now: i64) -> Throttle {
-    if now - t.blocked_until > FORGET_AFTER && t.blocked_until > 0 { Throttle::default() } else { t }
 }
 
 pub async fn login(State(state): State<AppState>, client: Option<Extension<ClientAddr>>, session: Session, Form(form): Form<LoginForm>) -> Response {
@@ -153,7 +81,8 @@ pub async fn login(State(state): State<AppState>, client: Option<Extension<Clien
         subject: "login".into(),
         ..Default::default()
     };
-    let (user_t, client_t) = match reserve(&state, &[(&user_key, PER_USERNAME), (&client_key, PER_CLIENT)], now).await {
+    let repo = &*state.api.repo;
+    let (user_t, client_t) = match reserve(repo, &[(&user_key, PER_USERNAME), (&client_key, PER_CLIENT)], now).await {
         Err(e) => return internal(e),
         // Refused without looking at the password: the right one is no better than a wrong one.
         Ok(Reserved::Blocked) => return refused(cookies, T::LoginThrottled, &username),
@@ -171,22 +100,8 @@ pub async fn login(State(state): State<AppState>, client: Option<Extension<Clien
     let hash = creds.as_ref().map(|c| c.password_hash.clone()).unwrap_or_else(|| DUMMY_HASH.clone());
     let ok = verify_password(form.password, hash).await && creds.is_some();
 
-    let result: Result<(), app::api::repo::RepoError> = async {
-        let mut db = state.api.repo.write().await?;
-        if ok {
-            // The reservation is taken back: the user's failures are forgotten, the address's
-            // count goes back to what it was before this attempt.
-            db.clear_throttle(&user_key).await?;
-            let c = db.throttle(&client_key).await?;
-            db.set_throttle(&client_key, Throttle { failures: (c.failures - 1).max(0), blocked_until: c.blocked_until.min(client_t.blocked_until) }, now).await?;
-            db.audit(&audit("login", tenant, user_id)).await?;
-        } else {
-            db.audit(&audit(if user_t.failures >= PER_USERNAME.lock_at { "login.locked" } else { "login.failed" }, tenant, user_id)).await?;
-        }
-        db.finish().await
-    }
-    .await;
-    if let Err(e) = result {
+    let action = if ok { "login" } else if user_t.failures >= PER_USERNAME.lock_at { "login.locked" } else { "login.failed" };
+    if let Err(e) = login_outcome(repo, ok, &user_key, &client_key, client_t, now, audit(action, tenant, user_id)).await {
         return internal(e);
     }
     let (Some(user_id), Some(creds)) = (user_id.filter(|_| ok), creds) else {
@@ -232,57 +147,21 @@ pub async fn confirm_password(state: &AppState, cx: &Cx, password: &str) -> Resu
     let key = format!("user:{}", username.to_lowercase());
     let now = now_unix();
     let audit = |action: &'static str| AuditEntry { action, subject: "signature.confirm".into(), ..cx.audit_entry(action, String::new()) };
-    let counted = match reserve(state, &[(&key, PER_USERNAME)], now).await.map_err(internal)? {
+    let counted = match reserve(&*state.api.repo, &[(&key, PER_USERNAME)], now).await.map_err(internal)? {
         Reserved::Blocked => return Ok(Confirmation::Throttled),
         Reserved::Counted(u, _) => u,
     };
     if verify_password(password.to_string(), hash).await {
-        let result: Result<(), app::api::repo::RepoError> = async {
-            let mut db = state.api.repo.write().await?;
-            db.clear_throttle(&key).await?;
-            db.finish().await
-        }
-        .await;
-        result.map_err(internal)?;
+        forget_failures(&*state.api.repo, &key).await.map_err(internal)?;
         return Ok(Confirmation::Confirmed);
     }
-    write_audit(state, audit(if counted.failures >= PER_USERNAME.lock_at { "confirm.locked" } else { "confirm.failed" })).await.map_err(internal)?;
+    record(&*state.api.repo, audit(if counted.failures >= PER_USERNAME.lock_at { "confirm.locked" } else { "confirm.failed" })).await.map_err(internal)?;
     Ok(Confirmation::WrongPassword)
-}
-
-/// Writes one audit entry per counter with attempts refused while it was blocked ("login.
-/// throttled": how many, since when), instead of one entry per attempt: an anonymous burst
-/// cannot grow the append-only log. Runs every 15 minutes.
-pub async fn summarise_refused(repo: &dyn app::api::repo::Repo) -> Result<usize, app::api::repo::RepoError> {
-    let pending = repo.read().await?.refused_attempts().await?;
-    for (key, n, since) in &pending {
-        let mut db = repo.write().await?;
-        let (tenant, user, actor, client) = match key.split_once(':') {
-            Some(("user", name)) => {
-                let who = db.login_user(name).await?;
-                (who.map(|w| w.0), who.map(|w| w.1), Some(name.to_string()), None)
-            }
-            Some(("client", addr)) => (None, None, None, Some(addr.to_string())),
-            _ => (None, None, None, None),
-        };
-        let since = chrono::DateTime::from_timestamp(*since, 0).map(|t| t.to_rfc3339()).unwrap_or_default();
-        let after = serde_json::json!({ "refused": n, "since": since, "counter": key.split(':').next().unwrap_or_default() }).to_string();
-        db.audit(&AuditEntry { tenant, user, actor, client, action: "login.throttled", subject: "login".into(), after: Some(after), ..Default::default() }).await?;
-        db.summarised(key, *n).await?;
-        db.finish().await?;
-    }
-    Ok(pending.len())
-}
-
-async fn write_audit(state: &AppState, entry: AuditEntry) -> Result<(), app::api::repo::RepoError> {
-    let mut db = state.api.repo.write().await?;
-    db.audit(&entry).await?;
-    db.finish().await
 }
 
 pub async fn logout(State(state): State<AppState>, cx: Cx) -> Response {
     if cx.caller.is_some() {
-        if let Err(e) = write_audit(&state, cx.audit_entry("logout", "session".into())).await {
+        if let Err(e) = record(&*state.api.repo, cx.audit_entry("logout", "session".into())).await {
             return app::api::service::internal(e).into_response();
         }
     }
@@ -305,7 +184,7 @@ pub struct InvitationForm {
 /// setting the password are one transaction with its audit entry; a link works once.
 pub async fn accept_invitation(State(state): State<AppState>, client: Option<Extension<ClientAddr>>, Form(form): Form<InvitationForm>) -> Response {
     use app::api::service::is_token;
-    use app::domain::password::{check_new_password, PasswordError};
+    use engine::password::{check_new_password, PasswordError};
     let cookies = state.api.settings.cookies;
     let code = form.kod.trim().to_string();
     let back = |t: T| {
@@ -315,7 +194,7 @@ pub async fn accept_invitation(State(state): State<AppState>, client: Option<Ext
     if !is_token(&code) || form.password.len() > 1024 {
         return back(T::InviteInvalid);
     }
-    let sha = app::domain::fk::sha256_hex(code.as_bytes());
+    let sha = engine::fk::sha256_hex(code.as_bytes());
     let now = now_unix();
     let open = match state.api.repo.read().await {
         Ok(mut db) => db.open_invitation(&sha, now).await,
@@ -342,17 +221,8 @@ pub async fn accept_invitation(State(state): State<AppState>, client: Option<Ext
         }
     };
     let client = client.map(|c| c.0 .0);
-    let result: Result<bool, app::api::repo::RepoError> = async {
-        let mut db = state.api.repo.write().await?;
-        if !db.use_invitation(id, user, &hash, now).await? {
-            return Ok(false);
-        }
-        db.audit(&AuditEntry { tenant: Some(tenant), user: Some(user), actor: Some(username.clone()), client, action: "account.password_set", subject: format!("user {user}"), ..Default::default() }).await?;
-        db.finish().await?;
-        Ok(true)
-    }
-    .await;
-    match result {
+    let entry = AuditEntry { tenant: Some(tenant), user: Some(user), actor: Some(username.clone()), client, action: "account.password_set", subject: format!("user {user}"), ..Default::default() };
+    match app::api::auth::use_invitation(&*state.api.repo, id, user, &hash, now, entry).await {
         Ok(true) => ([(header::SET_COOKIE, cookies.login_message(T::PasswordSet, &username))], Redirect::to("/logga-in")).into_response(),
         Ok(false) => back(T::InviteInvalid),
         Err(e) => internal(e),
@@ -377,20 +247,4 @@ pub async fn set_language(State(state): State<AppState>, headers: HeaderMap, For
         .unwrap_or_else(|| "/".into());
     let cookie = state.api.settings.cookies.language(locale);
     ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn failed_logins_back_off_exponentially_then_lock() {
-        let mut t = Throttle::default();
-        let mut waits = vec![];
-        for _ in 0..PER_USERNAME.lock_at {
-            t = PER_USERNAME.fail(t, 1000);
-            waits.push(t.blocked_until.saturating_sub(1000).max(0));
-        }
-        assert_eq!(waits, vec![0, 0, 0, 1, 2, 4, 8, 16, 32, LOCK_SECONDS]);
-    }
 }

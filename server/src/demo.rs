@@ -5,7 +5,7 @@ use crate::auth::hash_password;
 use crate::db::sql::{query, Conn, Query};
 use crate::db::{DbRepo, Pool};
 use app::api::repo::Repo;
-use app::domain::{MonthStatus, ReportMonth, TimeKind, TimeRow};
+use engine::{MonthStatus, ReportMonth, TimeKind, TimeRow};
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 
 /// The password of every demo user.

@@ -5,7 +5,7 @@
 use crate::guard::message_page;
 use crate::upload::{self, UploadError};
 use crate::AppState;
-use app::api::changes::idempotency_key;
+use app::api::tx::idempotency_key;
 use app::api::export::VerifyResult;
 use app::api::exporting::{self, Sealed};
 use app::api::service::{Cx, RequestFlash};
@@ -21,11 +21,8 @@ use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
-pub const EXPORT_PATH: &str = "/admin/export";
-pub const VERIFY_PATH: &str = "/verifiera";
 /// The largest archive the public check accepts (a month of 150,000 rows is 222 MB).
 pub const VERIFY_LIMIT: usize = 256 * 1024 * 1024;
-pub const FORM_PATH: &str = "/admin/export/blankett";
 /// FK's forms are a few hundred kB; a mapping file a few kB.
 pub const FORM_PDF_LIMIT: u64 = 20 * 1024 * 1024;
 pub const MAPPING_LIMIT: u64 = 256 * 1024;
@@ -182,7 +179,7 @@ impl Drop for Cancel {
 /// Checks an uploaded blank form (qpdf first, under limits; scripts and actions removed; its
 /// fields read with a budget) against the mapping (BITA's own, or the uploaded one within
 /// bounds). Runs on its own thread with a large stack, so no input can overflow it.
-fn check_form(kind: &str, pdf: &std::path::Path, mapping: &[u8], cancel: &AtomicBool) -> Result<app::api::export::CheckedForm, T> {
+fn check_form(kind: &str, pdf: &std::path::Path, mapping: &[u8], cancel: &AtomicBool) -> Result<engine::documents::CheckedForm, T> {
     use export::form::{FormKind, Limits, Mapping, Refusal};
     let form = FormKind::from_code(kind).ok_or(T::NotAllowed)?;
     let mapping = if mapping.is_empty() { form.default_mapping() } else { Mapping::parse(mapping).ok_or(T::FormBadMapping)? };
@@ -197,7 +194,7 @@ fn check_form(kind: &str, pdf: &std::path::Path, mapping: &[u8], cancel: &Atomic
     })?;
     let missing = mapping.missing_in(&checked.field_names).into_iter().map(|(k, f)| format!("{k} → {f}")).collect();
     let mapping = serde_json::to_string_pretty(&mapping).map_err(|_| T::FormBadMapping)?;
-    Ok(app::api::export::CheckedForm { kind: form.code().to_string(), pdf: checked.pdf, mapping, fields: checked.field_names.len() as i64, missing })
+    Ok(engine::documents::CheckedForm { kind: form.code().to_string(), pdf: checked.pdf, mapping, fields: checked.field_names.len() as i64, missing })
 }
 
 /// An administrator uploads FK's blank fillable form (3059 or 3057), optionally with a mapping

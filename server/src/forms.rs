@@ -5,10 +5,11 @@
 //! should say in the session, and redirects.
 
 use crate::AppState;
-use app::api::changes::{self, idempotency_key};
+use app::api::changes;
+use app::api::tx::idempotency_key;
 use app::api::service::{self, Cx};
 use app::api::{Outcome, PageError};
-use app::domain::{ReportMonth, RowInput};
+use engine::{ReportMonth, RowInput};
 use app::i18n::{Locale, Message, T};
 use axum::body::Bytes;
 use axum::extract::State;
@@ -201,7 +202,7 @@ pub struct IdForm {
 }
 
 pub async fn save_assistant(cx: Cx, body: Bytes) -> Response {
-    let (input, keys) = parsed!(body, app::domain::register::AssistantInput);
+    let (input, keys) = parsed!(body, engine::register::AssistantInput);
     let id: IdForm = match form(&body) {
         Ok(f) => f,
         Err(r) => return r,
@@ -211,7 +212,7 @@ pub async fn save_assistant(cx: Cx, body: Bytes) -> Response {
 }
 
 pub async fn save_recipient(cx: Cx, body: Bytes) -> Response {
-    let (input, keys) = parsed!(body, app::domain::register::RecipientInput);
+    let (input, keys) = parsed!(body, engine::register::RecipientInput);
     let id: IdForm = match form(&body) {
         Ok(f) => f,
         Err(r) => return r,
@@ -227,7 +228,7 @@ pub struct RecipientRef {
 }
 
 pub async fn add_decision(cx: Cx, body: Bytes) -> Response {
-    let (input, keys) = parsed!(body, app::domain::register::DecisionInput);
+    let (input, keys) = parsed!(body, engine::register::DecisionInput);
     let r: RecipientRef = match form(&body) {
         Ok(f) => f,
         Err(r) => return r,
@@ -248,7 +249,7 @@ pub struct AssignmentForm {
 }
 
 pub async fn add_assignment(cx: Cx, body: Bytes) -> Response {
-    let (input, keys) = parsed!(body, app::domain::register::AssignmentInput);
+    let (input, keys) = parsed!(body, engine::register::AssignmentInput);
     let f: AssignmentForm = match form(&body) {
         Ok(f) => f,
         Err(r) => return r,
@@ -415,7 +416,7 @@ macro_rules! form_post {
 }
 
 use app::api::settings as reg;
-use app::domain::settings::{AbsenceInput, LssRateInput, ProviderInput, RateInput, RepresentativeInput, RulesInput};
+use engine::settings::{AbsenceInput, LssRateInput, ProviderInput, RateInput, RepresentativeInput, RulesInput};
 
 form_post!(save_provider, ProviderInput, |cx, f, _ids, key| reg::save_provider(&cx, &f, key));
 form_post!(set_rate, RateInput, |cx, f, _ids, key| reg::set_rate(&cx, &f, key));

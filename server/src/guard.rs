@@ -240,7 +240,6 @@ fn query_token(req: &Request) -> Option<String> {
 pub async fn guard(Extension(gate): Extension<Arc<Gate>>, mut req: Request, next: Next) -> Response {
     let client = client_addr(&req, gate.trust_proxy);
     req.extensions_mut().insert(ClientAddr(client));
-    let is_static = req.uri().path().starts_with("/pkg/") || req.uri().path() == "/favicon.svg";
     let page_policy = app::ui::PagePolicy::default();
     req.extensions_mut().insert(page_policy.clone());
 
@@ -258,7 +257,7 @@ pub async fn guard(Extension(gate): Extension<Arc<Gate>>, mut req: Request, next
         tracing::debug!("page policy restored from the request's slot");
         response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, csp.clone());
     }
-    with_headers(response, gate.secure, is_static)
+    response
 }
 
 /// Decides a post from its headers (limit, origin, caller and role, an upload's token), then
@@ -352,23 +351,21 @@ fn login_expired(cookies: Cookies) -> Response {
     ([(header::SET_COOKIE, cookies.login_message(T::FormExpired, ""))], Redirect::to("/logga-in")).into_response()
 }
 
-fn with_headers(mut res: Response, secure: bool, is_static: bool) -> Response {
-    let h = res.headers_mut();
-    let mut set = |name: header::HeaderName, value: &'static str| {
-        if !h.contains_key(&name) {
-            h.insert(name, HeaderValue::from_static(value));
-        }
-    };
-    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(header::X_FRAME_OPTIONS, "DENY");
-    set(header::REFERRER_POLICY, "same-origin");
-    // Pages set their own policy with the response's script nonce (app::ui::shell).
-    set(header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
-    set(header::CACHE_CONTROL, if is_static { "no-cache" } else { "no-store" });
-    if secure {
-        set(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains");
-    }
-    res
+/// The headers every response carries unless it set its own (tower-http's layers): no
+/// sniffing, no framing, the referrer kept to this site, a closed Content-Security-Policy
+/// (pages set their own with the response's script nonce, `app::ui::shell`), nothing stored
+/// by the browser (the static assets say `no-cache` themselves, `routes`), and HSTS when
+/// cookies are secure.
+pub fn security_headers<S: Clone + Send + Sync + 'static>(router: axum::Router<S>, secure: bool) -> axum::Router<S> {
+    use tower_http::set_header::SetResponseHeaderLayer as Set;
+    let fixed = |name: header::HeaderName, value: &'static str| Set::if_not_present(name, HeaderValue::from_static(value));
+    let router = router
+        .layer(fixed(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(fixed(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(fixed(header::REFERRER_POLICY, "same-origin"))
+        .layer(fixed(header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"))
+        .layer(fixed(header::CACHE_CONTROL, "no-store"));
+    if secure { router.layer(fixed(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains")) } else { router }
 }
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ pub fn load_or_create(path: &Path) -> Result<SigningKey, String> {
     match std::fs::read_to_string(path) {
         Ok(text) => {
             check_mode(path)?;
-            let seed: [u8; 32] = export::archive::unhex(text.trim())
+            let seed: [u8; 32] = hex::decode(text.trim()).ok()
                 .and_then(|b| b.try_into().ok())
                 .ok_or_else(|| format!("{} is not an archive signing key (64 hex digits)", path.display()))?;
             Ok(SigningKey::from_bytes(&seed))
@@ -95,7 +95,7 @@ fn write_new(path: &Path, key: &SigningKey) -> Result<(), String> {
         options.mode(0o600);
     }
     let mut f = options.open(&tmp).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    f.write_all(format!("{}\n", export::archive::hex(key.as_bytes())).as_bytes()).and_then(|_| f.sync_all()).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+    f.write_all(format!("{}\n", hex::encode(key.as_bytes())).as_bytes()).and_then(|_| f.sync_all()).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
     std::fs::rename(&tmp, path).map_err(|e| format!("cannot move {} into place: {e}", tmp.display()))
 }
 
@@ -138,7 +138,7 @@ pub fn rotate(path: &Path) -> Result<(String, String), String> {
 
 /// The public key as BITA shows it (hex).
 pub fn public_hex(key: &SigningKey) -> String {
-    export::archive::hex(key.verifying_key().as_bytes())
+    hex::encode(key.verifying_key().as_bytes())
 }
 
 #[cfg(test)]

@@ -2,7 +2,6 @@
 //! background task, so a slow or absent mail server never holds up a page; a failure is
 //! logged (without the message's content, which may carry an invitation link).
 
-use crate::config::Config;
 use app::api::service::{Mail, Mailer};
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
@@ -81,9 +80,9 @@ impl Mailer for SmtpMailer {
     }
 }
 
-/// The mailer the configuration asks for, or none (e-mail off).
-pub fn from_config(config: &Config) -> Option<Arc<dyn Mailer>> {
-    let smtp = config.smtp.as_ref()?;
+/// The mailer `BITA_SMTP_*` asks for, or none (e-mail off).
+pub fn from_config(smtp: Option<&SmtpConfig>) -> Option<Arc<dyn Mailer>> {
+    let smtp = smtp?;
     let from = match smtp.from.parse::<Mailbox>() {
         Ok(f) => f,
         Err(e) => {

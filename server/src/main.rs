@@ -1,7 +1,9 @@
 #![recursion_limit = "512"]
 //! Starts BITA: configuration, logs, database, demo data (only when asked), HTTP with bounded
-//! graceful shutdown. `server admin create …` makes the first administrator instead.
+//! graceful shutdown; or one of the operator's commands (`server --help`, parsed by clap).
 
+use app::i18n::Message;
+use clap::{Parser, Subcommand};
 use leptos::config::get_configuration;
 use server::{admin, config::Config, db, demo};
 use tracing_subscriber::EnvFilter;
@@ -12,36 +14,107 @@ use tracing_subscriber::EnvFilter;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// BITA's one binary: without a command it serves (configured from the environment, see the
+/// README); the commands are the operator's tools.
+#[derive(Parser)]
+#[command(name = "server", version, about = "BITA: time reporting for Swedish personal assistance. Without a command: serve BITA (configuration from the environment; see the README).")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Administrators of a municipality.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// The installation's archive signing key (`BITA_ARCHIVE_KEY`).
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Move an installation into PostgreSQL (every row and id, checked before it commits).
+    MigrateData {
+        /// The source, e.g. `sqlite://data/bita.db`.
+        #[arg(long)]
+        from: String,
+        /// The target, e.g. `postgres://bita@db/bita`.
+        #[arg(long)]
+        to: String,
+    },
+    /// FK's fillable forms.
+    #[command(subcommand)]
+    Form(FormCommand),
+    /// Check a month archive against this installation's keys (or `BITA_VERIFY_PUBLIC_KEY`);
+    /// exits with 1 when anything does not match.
+    Verify {
+        /// The archive (ZIP).
+        zip: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an administrator (and the municipality, if its organisationsnummer is new); a
+    /// generated password is printed once.
+    Create {
+        #[arg(long)]
+        municipality: String,
+        #[arg(long = "org-number", value_name = "NNNNNN-NNNN")]
+        org_number: String,
+        #[arg(long)]
+        username: String,
+        /// The full name shown in BITA (the username when left out).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check every municipality's audit chain; exits with 1 when one is broken.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Print the public key that signs month archives (created on first use).
+    Show,
+    /// Retire the key (its public half is kept for old archives) and make a new one.
+    Rotate,
+}
+
+#[derive(Subcommand)]
+enum FormCommand {
+    /// Write a fillable PDF with the field names of FK's form, to try the filling (not FK's form).
+    Sample {
+        /// `3059` or `3057`.
+        kind: String,
+        /// Where to write the PDF.
+        out: String,
+    },
+}
+
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_env("BITA_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn")))
         .init();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
+    let exit_on = |ok: Result<bool, _>| match ok {
+        Ok(true) => Ok(()),
+        Ok(false) => std::process::exit(1),
+        Err(e) => Err(e),
+    };
+    let result = match Cli::parse().command {
         None => run().await,
-        Some("admin") if args.get(1).map(String::as_str) == Some("create") => create_admin(&args[2..]).await,
-        Some("audit") if args.get(1).map(String::as_str) == Some("verify") => match audit_verify().await {
-            Ok(true) => Ok(()),
-            Ok(false) => std::process::exit(1),
-            Err(e) => Err(e),
-        },
-        Some("key") if args.get(1).map(String::as_str) == Some("show") => key_show(),
-        Some("key") if args.get(1).map(String::as_str) == Some("rotate") => key_rotate(),
-        Some("migrate-data") if args.len() == 5 && args[1] == "--from" && args[3] == "--to" => migrate_data(&args[2], &args[4]).await,
-        Some("form") if args.get(1).map(String::as_str) == Some("sample") && args.len() == 4 => form_sample(&args[2], &args[3]),
-        Some("verify") if args.len() == 2 => match verify_archive(&args[1]) {
-            Ok(true) => Ok(()),
-            Ok(false) => std::process::exit(1),
-            Err(e) => Err(e),
-        },
-        Some(_) => {
-            eprintln!(
-                "usage: server            (serve BITA; see README for configuration)\n       server audit verify  (check every municipality's audit chain)\n       server migrate-data --from sqlite://bita.db --to postgres://…  (move an installation into PostgreSQL)\n       server key show      (print the installation's archive signing public key)\n       server key rotate    (retire that key, keep its public half for old archives, make a new one)\n       server verify <zip>  (check a month archive against that key)\n       server form sample <3059|3057> <out.pdf>  (a fillable PDF with FK's field names, to try the form filling)\n       {}",
-                admin::USAGE.trim_start_matches("usage: ")
-            );
-            std::process::exit(2);
-        }
+        Some(Command::Admin(AdminCommand::Create { municipality, org_number, username, name })) => create_admin(admin::NewAdmin::new(municipality, org_number, username, name)).await,
+        Some(Command::Audit(AuditCommand::Verify)) => exit_on(audit_verify().await),
+        Some(Command::Key(KeyCommand::Show)) => key_show(),
+        Some(Command::Key(KeyCommand::Rotate)) => key_rotate(),
+        Some(Command::MigrateData { from, to }) => migrate_data(&from, &to).await,
+        Some(Command::Form(FormCommand::Sample { kind, out })) => form_sample(&kind, &out),
+        Some(Command::Verify { zip }) => exit_on(verify_archive(&zip)),
     };
     if let Err(e) = result {
         tracing::error!(error = %e, "BITA stopped with an error");
@@ -50,8 +123,8 @@ async fn main() {
     }
 }
 
-async fn create_admin(args: &[String]) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let a = admin::NewAdmin::from_args(args)?;
+async fn create_admin(a: Result<admin::NewAdmin, String>) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let a = a?;
     let config = Config::from_env();
     let pool = db::connect(&config.database_url).await?;
     let password = admin::create(&pool, &a).await?;
@@ -166,7 +239,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         tracing::info!("demo data loaded");
     }
 
-    let app = server::router(&config, pool.clone(), leptos).await?;
+    let app = server::routes::router(&config, pool.clone(), leptos).await?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     if config.demo_data {
         println!("\nBITA is running on http://{addr}\nDemo logins (password \"{}\"):", demo::DEMO_PASSWORD);

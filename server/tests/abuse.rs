@@ -302,7 +302,7 @@ async fn a_burst_of_logins_gets_no_more_guesses_than_one_after_another() {
         answers.push(t.await.unwrap());
     }
     let checked = answers.iter().filter(|(_, o)| matches!(*o, "checked" | "in")).count();
-    let sequential = (server::auth::PER_USERNAME.free + 1) as usize;
+    let sequential = (app::api::auth::PER_USERNAME.free + 1) as usize;
     assert!(checked <= sequential, "at most {sequential} passwords were checked, as one after another: {checked} of {}", n + 1);
     assert_eq!(answers.iter().filter(|(_, o)| *o == "throttled").count(), n + 1 - checked, "the rest were refused unchecked");
     assert!(answers.iter().all(|(right, o)| *o != "in" || *right), "only the right password logs in");
@@ -311,17 +311,17 @@ async fn a_burst_of_logins_gets_no_more_guesses_than_one_after_another() {
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action IN ('login.failed', 'login.locked', 'login')").await, checked as i64);
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'login.throttled'").await, 0);
     let repo = server::db::DbRepo::new(app.pool.clone());
-    assert_eq!(server::auth::summarise_refused(&repo).await.unwrap(), 1);
+    assert_eq!(app::api::auth::summarise_refused(&repo).await.unwrap(), 1);
     let after: String = query("SELECT after FROM audit_log WHERE action = 'login.throttled'").scalar(&mut app.db().await).await.unwrap();
     assert!(after.contains(&format!("\"refused\":{}", n + 1 - checked)) && after.contains("\"counter\":\"user\""), "{after}");
-    assert_eq!(server::auth::summarise_refused(&repo).await.unwrap(), 0, "summarised once");
+    assert_eq!(app::api::auth::summarise_refused(&repo).await.unwrap(), 0, "summarised once");
 }
 
 #[tokio::test]
 async fn a_successful_login_takes_back_its_place_in_the_address_counter() {
     let app = spawn_app().await;
     // More logins from one address (a municipality's NAT) than its free failures.
-    for _ in 0..(server::auth::PER_CLIENT.free + 3) {
+    for _ in 0..(app::api::auth::PER_CLIENT.free + 3) {
         let (_, res) = app.try_login("hanna", server::demo::DEMO_PASSWORD).await;
         assert_eq!(outcome(&res), "in");
     }

@@ -1,57 +1,10 @@
-//! Month-end export: what the server gathers for one municipality and month, and the export
-//! page. The documents themselves are made by the `export` crate from these facts; the FK
-//! documents come from the frozen, signed bytes only (never from live records).
+//! The export page and the public archive check page: the page types shared by server and
+//! browser. The month-end document model is `engine::documents`; the documents themselves are
+//! made by the `export` crate, the FK documents from the frozen, signed bytes only.
 
-use super::review::SignatureView;
-use crate::domain::row::DayPart;
-use crate::domain::{Minutes, ReportMonth, TimeKind, Totals};
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
+use crate::domain::documents::VerifyReport;
+use crate::domain::ReportMonth;
 use serde::{Deserialize, Serialize};
-
-/// Everything one month's archive is made of, gathered in one read after preflight passed.
-#[derive(Clone, Debug)]
-pub struct MonthData {
-    pub tenant_id: i64,
-    pub municipality: String,
-    pub month: ReportMonth,
-    /// Which archive version of this month this is (1 for the first export).
-    pub version: i64,
-    /// When the archive is made, local time with offset.
-    pub created_at: DateTime<FixedOffset>,
-    pub provider_name: String,
-    pub provider_orgnr: String,
-    /// The municipality's own hourly amount for assistance under LSS, when entered.
-    pub lss_rate: Option<rust_decimal::Decimal>,
-    pub reports: Vec<ReportData>,
-    pub claims: Vec<ClaimData>,
-    pub payroll: Vec<PayrollRow>,
-    /// Recipients whose month falls under an LSS decision, with their names.
-    pub lss_recipients: Vec<(i64, String)>,
-    /// FK's blank forms the municipality uploaded (decrypted), to fill in.
-    pub fk_forms: Vec<FkForm>,
-}
-
-/// An uploaded blank FK form and the mapping of its fields.
-#[derive(Clone, Debug)]
-pub struct FkForm {
-    /// `3059` or `3057`.
-    pub kind: String,
-    /// The decrypted blank form.
-    pub pdf: Vec<u8>,
-    /// The mapping (JSON) of values to the form's field names.
-    pub mapping: String,
-}
-
-/// An uploaded blank form after its check: decrypted, its fields counted, what the mapping
-/// names and the form lacks.
-#[derive(Clone, Debug)]
-pub struct CheckedForm {
-    pub kind: String,
-    pub pdf: Vec<u8>,
-    pub mapping: String,
-    pub fields: i64,
-    pub missing: Vec<String>,
-}
 
 /// An uploaded form as the export page lists it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -62,113 +15,6 @@ pub struct FormLine {
     pub fields: i64,
     /// Mapped fields the form lacks ("logical name → field-name ending").
     pub missing: Vec<String>,
-}
-
-/// One frozen FK 3059 (assistant × recipient × month) and its signature records.
-#[derive(Clone, Debug)]
-pub struct ReportData {
-    pub month_id: i64,
-    pub recipient_id: i64,
-    pub assistant_id: i64,
-    pub recipient_name: String,
-    pub assistant_name: String,
-    /// FK's id of the report (a UUID) and which version of it (2 and up: a correction).
-    pub report_id: String,
-    pub version: i64,
-    /// The report id of the version this one corrects.
-    pub replaces: Option<String>,
-    /// The frozen canonical bytes and their SHA-256, exactly as attested.
-    pub xml: Vec<u8>,
-    pub sha256: String,
-    /// The day parts frozen with it (minutes per part, the DST-aware truth).
-    pub parts: Vec<DayPart>,
-    /// Who attested for the provider and when (local time).
-    pub attested_by: String,
-    pub attested_at: String,
-    /// The recipient's approvals, voided ones included.
-    pub approvals: Vec<SignatureView>,
-    /// The month's history: submissions, returns, approvals, attestation.
-    pub history: Vec<HistoryRecord>,
-}
-
-/// A step in a month's history as the archive records it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct HistoryRecord {
-    pub at: String,
-    pub who: String,
-    pub action: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha256: Option<String>,
-}
-
-/// One signed räkning (FK 3057).
-#[derive(Clone, Debug)]
-pub struct ClaimData {
-    pub recipient_id: i64,
-    pub recipient_name: String,
-    /// The exact bytes the signer signed (C14N) and their SHA-256.
-    pub xml: Vec<u8>,
-    pub sha256: String,
-    pub signature: SignatureView,
-    /// Whether the month's assistance is under LSS (else SFB), for the form's LSS/SFB box.
-    pub lss: bool,
-    /// The signing representative's personnummer, where the register has it.
-    pub representative_personnummer: Option<String>,
-}
-
-/// One row for payroll: a whole shift as the assistant reported it.
-#[derive(Clone, Debug)]
-pub struct PayrollRow {
-    pub assistant_id: i64,
-    /// The payroll system's employment id (anställningsnummer); BITA's own id when none is
-    /// entered in the register.
-    pub employee_id: String,
-    pub personnummer: String,
-    pub assistant_name: String,
-    pub recipient_id: i64,
-    pub recipient_name: String,
-    pub date: NaiveDate,
-    pub start: NaiveTime,
-    pub end: NaiveTime,
-    /// The start and end as instants with their UTC offset: this carries the DST choice of a
-    /// shift in the repeated autumn hour.
-    pub start_at: DateTime<FixedOffset>,
-    pub end_at: DateTime<FixedOffset>,
-    pub kind: TimeKind,
-    pub minutes: Minutes,
-}
-
-impl PayrollRow {
-    /// A reported row as payroll sees it; the person facts come from the register.
-    pub fn of(row: &crate::domain::TimeRow, assistant: (i64, &str, &str, &str), recipient: (i64, &str)) -> Self {
-        let local = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&crate::domain::TZ).fixed_offset();
-        PayrollRow {
-            assistant_id: assistant.0,
-            employee_id: assistant.1.to_string(),
-            personnummer: assistant.2.to_string(),
-            assistant_name: assistant.3.to_string(),
-            recipient_id: recipient.0,
-            recipient_name: recipient.1.to_string(),
-            date: row.date(),
-            start: row.start(),
-            end: row.end(),
-            start_at: local(row.start_at()),
-            end_at: local(row.end_at()),
-            kind: row.kind(),
-            minutes: row.minutes(),
-        }
-    }
-}
-
-/// Totals of a set of day parts.
-pub fn totals(parts: &[DayPart]) -> Totals {
-    let mut t = Totals::default();
-    for p in parts {
-        t.add(p.kind, p.minutes);
-    }
-    t
 }
 
 /// One archive of a month as the export page lists it.
@@ -189,44 +35,6 @@ pub struct ArchiveLine {
 pub struct Refusal {
     pub text: String,
     pub fix: String,
-}
-
-/// What a verification of an uploaded archive found.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct VerifyReport {
-    pub ok: bool,
-    pub municipality: Option<String>,
-    pub month: Option<String>,
-    pub created_at: Option<String>,
-    pub files_checked: usize,
-    /// At most `export::archive::MAX_PROBLEMS`; the rest are counted in `more_problems`.
-    pub problems: Vec<VerifyProblem>,
-    pub more_problems: usize,
-    /// The public key (hex) whose signature matched.
-    pub signed_by: Option<String>,
-    /// That key is one this installation has retired (the archive is older than the rotation).
-    pub retired_key: bool,
-}
-
-/// One thing an archive's check found wrong; the file is named where there is one.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum VerifyProblem {
-    /// Not a ZIP file at all, or a damaged one.
-    NotAnArchive,
-    NoManifest,
-    NoSignature,
-    /// The manifest is not the JSON BITA writes.
-    ManifestUnreadable,
-    /// The signature does not match the manifest and this installation's key.
-    SignatureInvalid,
-    /// A file listed in the manifest is not in the ZIP.
-    Missing(String),
-    /// A file's SHA-256 differs from the manifest's.
-    Changed(String),
-    /// A file in the ZIP that the manifest does not list.
-    Unlisted(String),
-    /// The archive lists more files, or unpacks to more, than any month archive can.
-    TooLarge,
 }
 
 /// The export page of a month.
@@ -250,12 +58,6 @@ pub struct ExportPage {
     pub flash: super::Flash,
 }
 
-#[leptos::server(prefix = "/api", endpoint = "load_export_page")]
-pub async fn load_export_page(month: Option<String>) -> super::PageResult<ExportPage> {
-    let cx = super::service::Cx::from_request().await.map_err(super::failed)?;
-    super::exporting::export_page(&cx, month.as_deref().and_then(ReportMonth::parse)).await.map_err(super::failed)
-}
-
 /// The public page that checks an uploaded archive.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifyPage {
@@ -274,12 +76,4 @@ pub enum VerifyResult {
     Checked(VerifyReport),
     /// Why nothing was checked (no file, too large …).
     Refused(crate::i18n::T),
-}
-
-#[leptos::server(prefix = "/api", endpoint = "load_verify_page")]
-pub async fn load_verify_page() -> super::PageResult<VerifyPage> {
-    let cx = super::service::Cx::from_request().await.map_err(super::failed)?;
-    let me = cx.caller.as_ref().map(|c| super::service::me(&cx, c));
-    let result = leptos::prelude::use_context::<VerifyResult>();
-    Ok(VerifyPage { me, public_key: cx.settings.archive_public_key.clone(), retired_keys: cx.settings.retired_public_keys.clone(), result })
 }

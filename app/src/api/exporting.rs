@@ -3,8 +3,9 @@
 //! ([`record`]). The documents themselves are made by the `export` crate in between, on a
 //! blocking thread, outside any transaction.
 
-use super::changes::{begin, error, notice, page, remember_and_commit};
-use super::export::{ClaimData, ExportPage, HistoryRecord, MonthData, PayrollRow, ReportData};
+use super::tx::{begin, error, notice, page, remember_and_commit};
+use super::export::ExportPage;
+use crate::domain::documents::{CheckedForm, ClaimData, HistoryRecord, MonthData, PayrollRow, ReportData, SignerCapacity};
 use super::repo::{AuditEntry, NewArchive, Signed};
 use super::service::{internal, today, Cx};
 use super::{Listed, Outcome, PageError, Role};
@@ -91,7 +92,7 @@ pub async fn prepare(cx: &Cx, month: &str, key: Option<&str>) -> Result<Result<M
             .await
             .map_err(internal)?
             .into_iter()
-            .map(|e| HistoryRecord { at: super::signing::local_time(&e.at), who: e.user_name, action: e.action, reason: e.reason, sha256: e.content_hash })
+            .map(|e| HistoryRecord { at: crate::domain::clock::local_time(&e.at), who: e.user_name, action: e.action, reason: e.reason, sha256: e.content_hash })
             .collect();
         reports.push(ReportData {
             month_id: f.month_id,
@@ -106,7 +107,7 @@ pub async fn prepare(cx: &Cx, month: &str, key: Option<&str>) -> Result<Result<M
             sha256: f.sha256,
             parts,
             attested_by: f.attested_by,
-            attested_at: super::signing::local_time(&f.attested_at),
+            attested_at: crate::domain::clock::local_time(&f.attested_at),
             approvals,
             history,
         });
@@ -117,7 +118,7 @@ pub async fn prepare(cx: &Cx, month: &str, key: Option<&str>) -> Result<Result<M
     let mut claims = Vec::new();
     for s in db.signed_claim_documents(c.tenant_id, &m).await.map_err(internal)? {
         let representative_personnummer = match s.signature.capacity {
-            super::review::SignerCapacity::Myself => None,
+            SignerCapacity::Myself => None,
             _ => db.signer_personnummer(c.tenant_id, s.recipient_id, &m).await.map_err(internal)?,
         };
         claims.push(ClaimData {
@@ -223,7 +224,7 @@ pub async fn archive(cx: &Cx, id: i64) -> Result<Option<(String, i64, Vec<u8>)>,
     let mut db = cx.db().await?;
     let Some(found) = db.archive(c.tenant_id, id).await.map_err(internal)? else {
         drop(db);
-        super::changes::denied(cx, format!("archive {id}")).await;
+        super::tx::denied(cx, format!("archive {id}")).await;
         return Ok(None);
     };
     drop(db);
@@ -235,7 +236,7 @@ pub async fn archive(cx: &Cx, id: i64) -> Result<Option<(String, i64, Vec<u8>)>,
 
 /// Stores a checked blank FK form for the caller's municipality (or says what was wrong with
 /// the upload).
-pub async fn save_form(cx: &Cx, month: &str, checked: Result<super::export::CheckedForm, T>) -> Result<Outcome, PageError> {
+pub async fn save_form(cx: &Cx, month: &str, checked: Result<CheckedForm, T>) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let back = ReportMonth::parse(month).map(export_path).unwrap_or_else(|| "/admin/export".into());
     let f = match checked {
@@ -264,7 +265,7 @@ pub async fn correct_month(cx: &Cx, month_key: &str, reason: &str, key: Option<&
     };
     let Some((record, month)) = db.month_record_by_id(c.tenant_id, id).await.map_err(internal)? else {
         drop(db);
-        super::changes::denied(cx, format!("month.correct month {id}")).await;
+        super::tx::denied(cx, format!("month.correct month {id}")).await;
         return Err(PageError::NotFound);
     };
     let back = format!("{}#par-{}-{}", page("/admin", Some(month)), record.assistant_id, record.recipient_id);
@@ -278,7 +279,7 @@ pub async fn correct_month(cx: &Cx, month_key: &str, reason: &str, key: Option<&
         return Ok(error(back, T::CorrectionNotAttested));
     }
     let why = format!("{}: {reason}", crate::i18n::Locale::Sv.t(T::CorrectionTitle));
-    let now = super::signing::now_iso();
+    let now = crate::domain::clock::iso(chrono::Utc::now());
     db.void_signature(c.tenant_id, Signed::Month(id), &now, &why).await.map_err(internal)?;
     if let Some(claim) = db.claim(c.tenant_id, record.recipient_id, &month.to_string()).await.map_err(internal)? {
         db.void_signature(c.tenant_id, Signed::Claim(claim.id), &now, &why).await.map_err(internal)?;
@@ -291,5 +292,5 @@ pub async fn correct_month(cx: &Cx, month_key: &str, reason: &str, key: Option<&
     db.month_event(c.tenant_id, id, c.user_id, "correct", Some(&reason), &sha, None).await.map_err(internal)?;
     let after = serde_json::json!({ "status": "draft", "was": from.code(), "reason": reason, "replaces": frozen.map(|f| f.id) }).to_string();
     let audit = AuditEntry { after: Some(after), ..cx.audit_entry("month.correct", format!("month {id}")) };
-    super::changes::commit(db, c.user_id, key, audit, notice(back, T::CorrectionStarted)).await
+    super::tx::commit(db, c.user_id, key, audit, notice(back, T::CorrectionStarted)).await
 }

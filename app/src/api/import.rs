@@ -11,7 +11,7 @@
 //! that re-checks what the database guards (a personnummer created meanwhile, an assignment
 //! that now overlaps); another municipality's save waits for one batch at most.
 
-use super::changes::{begin, commit, said};
+use super::tx::{begin, commit, said};
 use super::repo::{AuditEntry, Caller, Conflict, RepoError, Store};
 use super::service::{internal, me, now_unix, random_token, today, Cx};
 use super::*;

@@ -14,13 +14,20 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 pub mod changes;
 #[cfg(feature = "ssr")]
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod tx;
+#[cfg(feature = "ssr")]
 pub mod exporting;
 #[cfg(feature = "ssr")]
 pub mod import;
 #[cfg(feature = "ssr")]
+pub mod paging;
+#[cfg(feature = "ssr")]
 pub mod register;
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod endpoints;
 pub mod export;
 pub mod review;
 #[cfg(feature = "ssr")]
@@ -337,7 +344,7 @@ pub struct NotActed {
 pub struct RepresentativeView {
     pub user: i64,
     pub name: String,
-    pub capacity: crate::domain::settings::Capacity,
+    pub capacity: crate::domain::people::Capacity,
     pub personnummer_masked: String,
     pub username: String,
     pub email: String,
@@ -514,74 +521,6 @@ impl leptos::server_fn::error::FromServerFnError for PageError {
 
 pub type PageResult<P> = Result<P, PageError>;
 
-/// A server function's failure, with the HTTP status that says it (401, 403, 500).
-#[cfg(feature = "ssr")]
-pub(crate) fn failed(e: PageError) -> PageError {
-    use axum::http::StatusCode;
-    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-        r.set_status(match e {
-            PageError::LoggedOut => StatusCode::UNAUTHORIZED,
-            PageError::Forbidden => StatusCode::FORBIDDEN,
-            PageError::NotFound => StatusCode::NOT_FOUND,
-            PageError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-        });
-    }
-    e
-}
-
-#[cfg(feature = "ssr")]
-fn month_arg(month: Option<String>) -> Option<ReportMonth> {
-    month.as_deref().and_then(ReportMonth::parse)
-}
-
-#[server(prefix = "/api", endpoint = "load_assistant_page")]
-pub async fn load_assistant_page(month: Option<String>, edit: Option<String>) -> PageResult<AssistantPage> {
-    let cx = service::Cx::from_request().await.map_err(failed)?;
-    service::assistant_page(&cx, month_arg(month), edit.as_deref()).await.map_err(failed)
-}
-
-#[server(prefix = "/api", endpoint = "load_admin_page")]
-pub async fn load_admin_page(month: Option<String>, filter: Option<String>, query: Option<String>, page: Option<String>, pair: Option<String>) -> PageResult<AdminPage> {
-    let cx = service::Cx::from_request().await.map_err(failed)?;
-    let page = page.as_deref().and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1);
-    let pair = pair.as_deref().and_then(|p| p.split_once('-')).and_then(|(a, r)| Some((a.trim().parse().ok()?, r.trim().parse().ok()?)));
-    let view = service::AdminView { filter: filter.as_deref().unwrap_or(""), query: query.as_deref().unwrap_or("").trim(), page, pair };
-    service::admin_page(&cx, month_arg(month), view).await.map_err(failed)
-}
-
-#[server(prefix = "/api", endpoint = "load_login_page")]
-pub async fn load_login_page() -> PageResult<LoginPage> {
-    service::login_page().await.map_err(failed)
-}
-
-#[server(prefix = "/api", endpoint = "load_assistants_page")]
-pub async fn load_assistants_page(query: Option<String>, page: Option<String>) -> PageResult<AssistantsPage> {
-    let cx = service::Cx::from_request().await.map_err(failed)?;
-    let page = page.as_deref().and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1);
-    register::assistants_page(&cx, query.unwrap_or_default().trim(), page).await.map_err(failed)
-}
-
-#[server(prefix = "/api", endpoint = "load_assistant_form")]
-pub async fn load_assistant_form(id: Option<String>) -> PageResult<AssistantFormPage> {
-    let cx = service::Cx::from_request().await.map_err(failed)?;
-    let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => Some(s.parse::<i64>().map_err(|_| failed(PageError::NotFound))?),
-    };
-    register::assistant_form(&cx, id).await.map_err(failed)
-}
-
-#[server(prefix = "/api", endpoint = "load_invitation_page")]
-pub async fn load_invitation_page(code: Option<String>) -> PageResult<InvitationPage> {
-    service::invitation_page(code.unwrap_or_default().trim()).await.map_err(failed)
-}
-
-#[server(prefix = "/api", endpoint = "load_recipients_page")]
-pub async fn load_recipients_page(query: Option<String>, page: Option<String>) -> PageResult<RecipientsPage> {
-    let cx = service::Cx::from_request().await.map_err(failed)?;
-    let page = page.as_deref().and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1);
-    register::recipients_page(&cx, query.unwrap_or_default().trim(), page).await.map_err(failed)
-}
 
 /// The CSV import: the upload form, or a dry run's report with the button that imports it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -591,30 +530,4 @@ pub struct ImportPage {
     pub report: Option<crate::domain::import::ImportReport>,
     pub form_key: String,
     pub flash: Flash,
-}
-
-#[server(prefix = "/api", endpoint = "load_import_page")]
-pub async fn load_import_page(draft: Option<String>) -> PageResult<ImportPage> {
-    let cx = service::Cx::from_request().await.map_err(failed)?;
-    let draft = match draft.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => Some(s.parse::<i64>().map_err(|_| failed(PageError::NotFound))?),
-    };
-    import::import_page(&cx, draft).await.map_err(failed)
-}
-
-#[server(prefix = "/api", endpoint = "load_provider_page")]
-pub async fn load_provider_page() -> PageResult<ProviderPage> {
-    let cx = service::Cx::from_request().await.map_err(failed)?;
-    settings::provider_page(&cx).await.map_err(failed)
-}
-
-#[server(prefix = "/api", endpoint = "load_recipient_form")]
-pub async fn load_recipient_form(id: Option<String>) -> PageResult<RecipientFormPage> {
-    let cx = service::Cx::from_request().await.map_err(failed)?;
-    let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => Some(s.parse::<i64>().map_err(|_| failed(PageError::NotFound))?),
-    };
-    register::recipient_form(&cx, id).await.map_err(failed)
 }

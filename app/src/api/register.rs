@@ -3,35 +3,12 @@
 //! transaction with its audit entry (before and after, personnummer masked) and the form's
 //! idempotency key.
 
-use super::changes::{begin, commit, said};
+use super::tx::{begin, commit, said};
 use super::repo::{AuditEntry, Conflict, RepoError};
 use super::service::{internal, random_token, today, Cx};
 use super::*;
+use super::paging::{paging, urlencode, PAGE_SIZE};
 use crate::domain::register::{AssistantInput, RegError};
-
-/// Entries per page of a long list (a municipality may have 5,000 assistants).
-pub const PAGE_SIZE: i64 = 50;
-
-/// A page of a long list (the registers, the month dashboard): which page, how many in all,
-/// links to the neighbours with the search (`q`) and everything else in `base` kept.
-pub(crate) struct Paging {
-    pub query: String,
-    pub page: i64,
-    pub pages: i64,
-    pub offset: i64,
-    pub prev: Option<String>,
-    pub next: Option<String>,
-}
-
-/// `base` is the list's address with any other parameters (`/admin?manad=2026-10&visa=fel`).
-pub(crate) fn paging(base: &str, query: &str, page: i64, total: i64) -> Paging {
-    let query: String = query.chars().take(100).collect();
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let page = page.clamp(1, pages);
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let link = |n: i64| format!("{base}{sep}q={}&sida={n}", urlencode(&query));
-    Paging { prev: (page > 1).then(|| link(page - 1)), next: (page < pages).then(|| link(page + 1)), offset: (page - 1) * PAGE_SIZE, query, page, pages }
-}
 
 pub async fn assistants_page(cx: &Cx, query: &str, page: i64) -> Result<AssistantsPage, PageError> {
     let c = cx.require(&[Role::Admin])?;
@@ -278,9 +255,6 @@ pub async fn save_assistant(cx: &Cx, id: &str, input: &AssistantInput, key: Opti
     commit(db, c.user_id, key, audit, said(format!("/admin/assistenter?q={}", urlencode(&data.last_name)), Flash { notice: Some(T::AssistantSaved), ..Default::default() })).await
 }
 
-pub(crate) fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("q", s)]).map(|q| q[2..].to_string()).unwrap_or_default()
-}
 
 /// Adds an assignment (assistant ↔ recipient) to one of the caller's assistants: a recipient
 /// of the same municipality with a decision covering the first day, not overlapping another

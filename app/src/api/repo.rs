@@ -356,7 +356,7 @@ pub trait SettingsStore: Send {
     /// The tenant's representative with this personnummer.
     async fn representative_by_personnummer(&mut self, tenant: i64, personnummer: &str) -> RepoResult<Option<i64>>;
     /// Links a representative to a recipient in a capacity (an ended link is opened again).
-    async fn link_representative(&mut self, tenant: i64, recipient: i64, user: i64, capacity: crate::domain::settings::Capacity) -> RepoResult<()>;
+    async fn link_representative(&mut self, tenant: i64, recipient: i64, user: i64, capacity: crate::domain::people::Capacity) -> RepoResult<()>;
     /// Ends a representation today (kept as history); false if there is none open.
     async fn end_representation(&mut self, tenant: i64, recipient: i64, user: i64, on: NaiveDate) -> RepoResult<bool>;
     async fn absences_of(&mut self, tenant: i64, recipient: i64) -> RepoResult<Vec<(i64, Absence)>>;
@@ -398,7 +398,7 @@ pub struct NewSignature<'a> {
     pub what: Signed,
     pub user: i64,
     pub signer_name: &'a str,
-    pub capacity: super::review::SignerCapacity,
+    pub capacity: crate::domain::documents::SignerCapacity,
     /// ISO instant.
     pub at: &'a str,
     pub document_id: &'a str,
@@ -454,11 +454,11 @@ pub trait SigningStore: Send {
     /// Voids the standing signature of `what` with a reason; whether there was one.
     async fn void_signature(&mut self, tenant: i64, what: Signed, at: &str, reason: &str) -> RepoResult<bool>;
     /// Every signature of `what`, void ones too, oldest first.
-    async fn signatures(&mut self, tenant: i64, what: Signed) -> RepoResult<Vec<super::review::SignatureView>>;
+    async fn signatures(&mut self, tenant: i64, what: Signed) -> RepoResult<Vec<crate::domain::documents::SignatureView>>;
     /// The standing signature's hash and document id.
     async fn standing_signature(&mut self, tenant: i64, what: Signed) -> RepoResult<Option<(String, String)>>;
     /// The capacity in which `user` acts for `recipient` today (a representative).
-    async fn capacity_of(&mut self, tenant: i64, user: i64, recipient: i64) -> RepoResult<Option<crate::domain::settings::Capacity>>;
+    async fn capacity_of(&mut self, tenant: i64, user: i64, recipient: i64) -> RepoResult<Option<crate::domain::people::Capacity>>;
     /// The month's history, oldest first.
     async fn month_history(&mut self, tenant: i64, month_id: i64) -> RepoResult<Vec<MonthEvent>>;
     /// The months (YYYY-MM) from `from` on where the recipients have a stored month report.
@@ -503,7 +503,7 @@ pub struct SignedClaim {
     pub recipient_id: i64,
     pub content: Vec<u8>,
     pub sha256: String,
-    pub signature: super::review::SignatureView,
+    pub signature: crate::domain::documents::SignatureView,
 }
 
 /// A month archive to store.
@@ -544,7 +544,7 @@ pub trait ExportStore: Send {
     /// Sets or clears it; what it was.
     async fn set_lss_rate(&mut self, tenant: i64, amount: Option<rust_decimal::Decimal>) -> RepoResult<Option<rust_decimal::Decimal>>;
     /// The latest uploaded blank form of each kind, with its mapping.
-    async fn fk_forms(&mut self, tenant: i64) -> RepoResult<Vec<super::export::FkForm>>;
+    async fn fk_forms(&mut self, tenant: i64) -> RepoResult<Vec<crate::domain::documents::FkForm>>;
     /// The uploaded forms as the export page lists them.
     async fn fk_form_lines(&mut self, tenant: i64) -> RepoResult<Vec<super::export::FormLine>>;
     /// Stores an uploaded blank form (decrypted), its mapping and what the mapping misses.

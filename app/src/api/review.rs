@@ -1,59 +1,13 @@
 //! What the recipient (or a representative) sees and signs, and the audit log page: the page
-//! types shared by server and browser, and their server functions. The service is
-//! [`super::signing`].
+//! types shared by server and browser (their server functions are in [`super::endpoints`], the
+//! service in `super::signing`).
 
-use super::{Flash, Me, MonthView, PageResult, Person, RowView};
+use super::{Flash, Me, MonthView, Person, RowView};
 use crate::domain::rules::Finding;
-use crate::domain::settings::Capacity;
+use crate::domain::documents::{SignatureView, SignerCapacity};
 use crate::domain::{MonthStatus, ReportMonth, Totals};
-use crate::i18n::{Locale, T};
-use leptos::prelude::*;
+use crate::i18n::T;
 use serde::{Deserialize, Serialize};
-
-/// In which capacity someone signs: for themselves, or as the recipient's representative.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SignerCapacity {
-    Myself,
-    Representative(Capacity),
-}
-
-impl SignerCapacity {
-    pub fn code(self) -> &'static str {
-        match self {
-            SignerCapacity::Myself => "self",
-            SignerCapacity::Representative(c) => c.code(),
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        if s == "self" {
-            return Some(SignerCapacity::Myself);
-        }
-        Capacity::from_code(s).map(SignerCapacity::Representative)
-    }
-
-    pub fn label(self, l: Locale) -> &'static str {
-        l.t(match self {
-            SignerCapacity::Myself => T::CapacitySelf,
-            SignerCapacity::Representative(Capacity::Vardnadshavare) => T::CapacityVardnadshavare,
-            SignerCapacity::Representative(Capacity::GodMan) => T::CapacityGodMan,
-            SignerCapacity::Representative(Capacity::Forvaltare) => T::CapacityForvaltare,
-        })
-    }
-}
-
-/// A signature record as everyone may see it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SignatureView {
-    pub signer_name: String,
-    pub capacity: SignerCapacity,
-    /// Local time, `2026-11-24 14:03`.
-    pub signed_at: String,
-    pub document_id: String,
-    pub sha256: String,
-    /// When and why it stopped counting.
-    pub voided: Option<(String, String)>,
-}
 
 /// One step in a month's history.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -193,28 +147,4 @@ pub struct AuditPage {
     /// The first broken link: the entry and what is wrong.
     pub broken: Option<(i64, String)>,
     pub entries: Vec<AuditLine>,
-}
-
-#[server(prefix = "/api", endpoint = "load_start_page")]
-pub async fn load_start_page(person: Option<String>) -> PageResult<StartPage> {
-    let cx = super::service::Cx::from_request().await.map_err(super::failed)?;
-    super::signing::start_page(&cx, person.as_deref()).await.map_err(super::failed)
-}
-
-#[server(prefix = "/api", endpoint = "load_review_page")]
-pub async fn load_review_page(key: Option<String>) -> PageResult<ReviewPage> {
-    let cx = super::service::Cx::from_request().await.map_err(super::failed)?;
-    super::signing::review_page(&cx, key.as_deref().unwrap_or("")).await.map_err(super::failed)
-}
-
-#[server(prefix = "/api", endpoint = "load_claim_page")]
-pub async fn load_claim_page(person: Option<String>, month: Option<String>) -> PageResult<ClaimPage> {
-    let cx = super::service::Cx::from_request().await.map_err(super::failed)?;
-    super::signing::claim_page(&cx, person.as_deref().unwrap_or(""), month.as_deref().unwrap_or("")).await.map_err(super::failed)
-}
-
-#[server(prefix = "/api", endpoint = "load_audit_page")]
-pub async fn load_audit_page() -> PageResult<AuditPage> {
-    let cx = super::service::Cx::from_request().await.map_err(super::failed)?;
-    super::signing::audit_page(&cx).await.map_err(super::failed)
 }

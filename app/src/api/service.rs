@@ -727,8 +727,8 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, view: AdminView<'_>
         base.push_str(&format!("&par={a}-{r}"));
     }
     let total = shown.len();
-    let p = super::register::paging(&base, &query, view.page, total as i64);
-    let months: Vec<MonthView> = shown.into_iter().skip(p.offset as usize).take(super::register::PAGE_SIZE as usize).collect();
+    let p = super::paging::paging(&base, &query, view.page, total as i64);
+    let months: Vec<MonthView> = shown.into_iter().skip(p.offset as usize).take(super::paging::PAGE_SIZE as usize).collect();
     let error_pairs = months.iter().filter(|m| has_errors(m)).map(|m| (m.assistant.id, m.recipient.id)).collect();
     Ok(AdminPage {
         me: me(cx, c),
@@ -752,7 +752,7 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, view: AdminView<'_>
         error_pairs,
         not_acted,
         any_approved,
-        needs_action: format!("/admin?manad={month}&visa=atgard&q={}", super::register::urlencode(&query)),
+        needs_action: format!("/admin?manad={month}&visa=atgard&q={}", super::paging::urlencode(&query)),
         grants,
         repeated,
         flash: cx.take_flash().await,

@@ -6,7 +6,7 @@
 //! transaction with its audit entry (before and after, personnummer masked) and the form's
 //! idempotency key.
 
-use super::changes::{begin, commit, said};
+use super::tx::{begin, commit, said};
 use super::repo::{AccountOwner, AuditEntry, Conflict, NewLogin, PersonRef, RepoError, Store};
 use super::repo::Caller;
 use super::service::{internal, me, now_unix, random_token, today, Cx, Mail, INVITATION_SECONDS};

@@ -3,7 +3,8 @@
 //! it ends or switches kind, its time becomes a row through the same checks as a typed row, in
 //! the same transaction as the change to the running shift and its audit entry.
 
-use super::changes::{begin, check_and_insert, commit, denied, error, notice, page, row_in_reach, row_json, said, saved_notice};
+use super::changes::{check_and_insert, row_in_reach, saved_notice};
+use super::tx::{begin, commit, denied, error, notice, page, row_json, said};
 use super::repo::{AuditEntry, Conflict, RepoError, RunningShift, StoredRow};
 use super::service::{internal, row_view, today, Cx};
 use super::*;

@@ -8,7 +8,7 @@
 //! signature record keeps the bytes and the hash; attestation rebuilds the document and
 //! attests only if it is still the approved one, and otherwise voids the approval, visibly.
 
-use super::changes::{begin, commit, denied, error, notice, said};
+use super::tx::{begin, commit, denied, error, notice, said};
 use super::repo::{AuditEntry, Caller, MonthRecord, NewSignature, RepoError, Signed, Store, StoredRow};
 use super::review::*;
 use super::service::{internal, me, month_views, random_token, row_view, Cx};
@@ -16,6 +16,8 @@ use super::*;
 use crate::domain::fk::{sha256_hex, Tidsredovisning, Underskrifter};
 use crate::domain::rules::{check_assistant, check_row, Finding, RowRecord};
 use crate::domain::text::{clean_text, MAX_TEXT};
+use crate::domain::clock::{iso, local_time};
+use crate::domain::documents::SignerCapacity;
 use crate::domain::TimeRow;
 use chrono::Utc;
 
@@ -38,19 +40,6 @@ impl Confirmation {
             Confirmation::Missing => Some(T::ConfirmMissing),
         }
     }
-}
-
-/// Now, as the signature records and the audit log write instants.
-pub fn now_iso() -> String {
-    Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
-}
-
-/// An instant as people read it: Swedish local time to the minute.
-pub fn local_time(iso: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(iso)
-        .map(|t| t.with_timezone(&crate::domain::TZ).format("%Y-%m-%d %H:%M").to_string())
-        .or_else(|_| chrono::NaiveDateTime::parse_from_str(iso, "%Y-%m-%d %H:%M:%S").map(|t| t.and_utc().with_timezone(&crate::domain::TZ).format("%Y-%m-%d %H:%M").to_string()))
-        .unwrap_or_else(|_| iso.to_string())
 }
 
 /// The 3059's id for a submission of a month: derived from the municipality, the month report
@@ -327,7 +316,7 @@ pub async fn decide_month(cx: &Cx, f: &DecisionForm<'_>, confirmation: Confirmat
             return Ok(error(back, T::MonthChanged));
         }
         let capacity = capacity(&mut db, c, record.recipient_id).await?;
-        let at = now_iso();
+        let at = iso(Utc::now());
         let signature = NewSignature {
             tenant: c.tenant_id,
             what: Signed::Month(id),
@@ -397,7 +386,7 @@ pub async fn return_month(cx: &Cx, month_key: &str, reason: &str, key: Option<&s
     let doc = month_document(&mut db, c.tenant_id, &record, month).await?.ok_or(PageError::Internal)?;
     let snapshot: Vec<SnapshotRow> = doc.rows.iter().map(|r| SnapshotRow { row: row_view(r), marked: false }).collect();
     let snapshot = serde_json::to_string(&snapshot).map_err(internal)?;
-    db.void_signature(c.tenant_id, Signed::Month(id), &now_iso(), &reason).await.map_err(internal)?;
+    db.void_signature(c.tenant_id, Signed::Month(id), &iso(Utc::now()), &reason).await.map_err(internal)?;
     if !db.transition(c.tenant_id, id, MonthStatus::Approved, MonthStatus::Draft, c.user_id, Some(&reason)).await.map_err(internal)? {
         return Ok(error(back, T::ReturnTooLate));
     }
@@ -417,7 +406,7 @@ pub(super) async fn check_approval(db: &mut Box<dyn Store>, cx: &Cx, tenant: i64
         return Ok(Ok(doc));
     }
     let why = crate::i18n::Locale::Sv.t(T::VoidContentChanged);
-    db.void_signature(tenant, Signed::Month(id), &now_iso(), why).await.map_err(internal)?;
+    db.void_signature(tenant, Signed::Month(id), &iso(Utc::now()), why).await.map_err(internal)?;
     db.transition(tenant, id, MonthStatus::Approved, MonthStatus::Submitted, user, None).await.map_err(internal)?;
     db.month_event(tenant, id, user, "void", Some(why), &doc.sha256, None).await.map_err(internal)?;
     let after = serde_json::json!({ "status": "submitted", "approved": standing.map(|(sha, _)| sha), "current": doc.sha256 }).to_string();
@@ -644,7 +633,7 @@ pub async fn sign_claim(cx: &Cx, person: &str, month: &str, hash: &str, confirma
     };
     let costs = rakning.kostnader.as_ref().map(serde_json::to_string).transpose().map_err(internal)?;
     let claim_id = db.save_claim(c.tenant_id, recipient, &month.to_string(), &answers, costs.as_deref()).await.map_err(internal)?;
-    let at = now_iso();
+    let at = iso(Utc::now());
     let document_id = document_id(c.tenant_id, -claim_id, &month.to_string());
     let s = NewSignature { tenant: c.tenant_id, what: Signed::Claim(claim_id), user: c.user_id, signer_name: &c.display_name, capacity, at: &at, document_id: &document_id, content: &bytes, sha256: &sha };
     match db.add_signature(&s).await {

@@ -1,5 +1,6 @@
 //! The administrator's page: the month's status per recipient and assistant, CSV download.
 
+use crate::paths;
 use crate::i18n::{Label, Locale, T};
 use super::month::MoreNote;
 use super::{month_query, Download, FlashMessages, FormKeys, Layout, MonthNav, PageFailure, Pager, SearchForm};
@@ -17,7 +18,7 @@ pub fn AdminPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    match api::load_admin_page(month, filter, q, p, pair).await {
+                    match api::endpoints::load_admin_page(month, filter, q, p, pair).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => {
                             let empty = page.months.is_empty();
@@ -45,7 +46,7 @@ pub fn AdminPage() -> impl IntoView {
                                     <p class="deadline">{l.t(T::Deadline)} ": " <strong>{page.deadline}</strong>
                                         " (" {page.days_left} " " {l.t(T::DaysLeft)} ")"</p>
                                     <MonthNav month=page.month path="/admin" />
-                                    <p><Download action="/admin/export.csv" csrf=csrf.clone() fields=vec![("manad", page.month.to_string())] label=l.t(T::DownloadCsv).to_string() /></p>
+                                    <p><Download action=paths::MONTH_CSV csrf=csrf.clone() fields=vec![("manad", page.month.to_string())] label=l.t(T::DownloadCsv).to_string() /></p>
                                     <nav aria-label=l.t(T::FilterTitle) class="actions filters">
                                         {[("alla", T::FilterAll), ("atgard", T::FilterAction), ("fel", T::FilterErrors), ("klara", T::FilterReady)].into_iter().map(|(code, label)| {
                                             let current = page.filter == code;
@@ -67,7 +68,7 @@ pub fn AdminPage() -> impl IntoView {
                                                 view! {
                                                     <li>
                                                         {text.clone()} " "
-                                                        <form method="post" action="/admin/paminn" class="inline">
+                                                        <form method="post" action=paths::REMIND class="inline">
                                                             <FormKeys csrf=csrf.clone() />
                                                             <input type="hidden" name="assistant" value=n.assistant.to_string() />
                                                             <input type="hidden" name="recipient" value=n.recipient.to_string() />
@@ -81,7 +82,7 @@ pub fn AdminPage() -> impl IntoView {
                                         <MoreNote total=page.not_acted.total more=page.not_acted.more() hint=T::NotActedMore href=page.needs_action.clone() />
                                     </section>
                                     {any_approved.then(|| view! {
-                                        <form method="post" action="/admin/attestera-alla" class="inline">
+                                        <form method="post" action=paths::ATTEST_READY class="inline">
                                             <FormKeys csrf=csrf.clone() />
                                             <input type="hidden" name="manad" value=month_text.clone() />
                                             <button type="submit" class="primary">{l.t(T::AttestReady)}</button>
@@ -109,7 +110,7 @@ pub fn AdminPage() -> impl IntoView {
                                                             let key = m.key.map(|k| k.to_string()).unwrap_or_default();
                                                             let action = match m.status {
                                                                 MonthStatus::Approved => view! {
-                                                                    <form method="post" action="/admin/attestera" class="inline">
+                                                                    <form method="post" action=paths::ATTEST class="inline">
                                                                         <FormKeys csrf=csrf.clone() />
                                                                         <input type="hidden" name="key" value=key.clone() />
                                                                         <input type="hidden" name="manad" value=month_text.clone() />
@@ -119,11 +120,11 @@ pub fn AdminPage() -> impl IntoView {
                                                                 MonthStatus::Attested | MonthStatus::Exported => {
                                                                     let reason_id = format!("rattelse-{key}");
                                                                     view! {
-                                                                        <Download action="/admin/3059" csrf=csrf.clone() fields=vec![("nyckel", key.clone())] label=l.t(T::Download3059).to_string() link=true
+                                                                        <Download action=paths::REPORT_3059 csrf=csrf.clone() fields=vec![("nyckel", key.clone())] label=l.t(T::Download3059).to_string() link=true
                                                                             aria_label=format!("{} {} – {}", l.t(T::Download3059), m.assistant.name, m.recipient.name) />
                                                                         <details class="correction">
                                                                             <summary aria-label=format!("{}: {} – {}", l.t(T::CorrectionTitle), m.assistant.name, m.recipient.name)>{l.t(T::CorrectionTitle)}</summary>
-                                                                            <form method="post" action="/admin/rattelse">
+                                                                            <form method="post" action=paths::CORRECT>
                                                                                 <FormKeys csrf=csrf.clone() />
                                                                                 <input type="hidden" name="key" value=key.clone() />
                                                                                 <p class="muted">{l.t(T::CorrectionHelp)}</p>

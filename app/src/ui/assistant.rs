@@ -1,5 +1,6 @@
 //! The assistant's page: add a time row, see the month per recipient, submit it.
 
+use crate::paths;
 use crate::i18n::{Label, Locale, Message, T};
 use super::{month_query, FlashMessages, FormKeys, Layout, MonthNav, PageFailure};
 use crate::api::{self, MonthView, Person, RunningShiftView};
@@ -17,7 +18,7 @@ pub fn AssistantPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    match api::load_assistant_page(month, edit).await {
+                    match api::endpoints::load_assistant_page(month, edit).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => {
                             // Changing a row: its stored values, or what was typed when a change
@@ -109,7 +110,7 @@ fn ShiftCard(running: Option<RunningShiftView>, recipients: Vec<Person>, errors:
                     <p>{format!("{}: ", l.t(T::RunningElapsed))}<strong class="elapsed">{s.elapsed.clone()}</strong></p>
                     {s.left_running.then(|| view! { <p class="alert" role="alert">{l.t(T::ShiftLeftRunning)}</p> })}
                     {refused}
-                    <form method="post" action="/assistent/pass/avsluta" class="stack">
+                    <form method="post" action=paths::SHIFT_STOP class="stack">
                         <FormKeys csrf=csrf.clone() />
                         <div class="field">
                             <label for="stop-at">{l.t(T::EndedAtLabel)}</label>
@@ -117,7 +118,7 @@ fn ShiftCard(running: Option<RunningShiftView>, recipients: Vec<Person>, errors:
                         </div>
                         <button type="submit" class="primary big">{l.t(T::EndShift)}</button>
                     </form>
-                    <form method="post" action="/assistent/pass/byt" class="stack switch">
+                    <form method="post" action=paths::SHIFT_SWITCH class="stack switch">
                         <FormKeys csrf=csrf.clone() />
                         <fieldset>
                             <legend>{l.t(T::SwitchKindTitle)}</legend>
@@ -132,7 +133,7 @@ fn ShiftCard(running: Option<RunningShiftView>, recipients: Vec<Person>, errors:
                             </div>
                         </fieldset>
                     </form>
-                    <form method="post" action="/assistent/pass/avbryt">
+                    <form method="post" action=paths::SHIFT_CANCEL>
                         <FormKeys csrf=csrf.clone() />
                         <button type="submit" class="link danger">{l.t(T::CancelShift)}</button>
                     </form>
@@ -147,7 +148,7 @@ fn ShiftCard(running: Option<RunningShiftView>, recipients: Vec<Person>, errors:
                     let label = format!("{} – {}", l.t(T::StartShift), p.name);
                     view! {
                         <li>
-                            <form method="post" action="/assistent/pass/starta" class="stack">
+                            <form method="post" action=paths::SHIFT_START class="stack">
                                 <FormKeys csrf=csrf.clone() />
                                 <input type="hidden" name="recipient" value=id.to_string() />
                                 <button type="submit" class="primary big">{label}</button>
@@ -175,7 +176,7 @@ fn ShiftCard(running: Option<RunningShiftView>, recipients: Vec<Person>, errors:
         <section class="card shift" aria-labelledby="shift-title">
             <h2 id="shift-title">{l.t(T::TodayTitle)}</h2>
             {body}
-            <form method="post" action="/assistent/kopiera" class="copy">
+            <form method="post" action=paths::SHIFTS_COPY class="copy">
                 <FormKeys csrf=csrf />
                 <fieldset>
                     <legend>{l.t(T::CopyTitle)}</legend>
@@ -228,7 +229,7 @@ fn AssistantMonth(m: MonthView, month: String, csrf: String, deadline: String, d
             {m.amount.clone().map(|a| view! { <p class="amount">{format!("{}: ", l.t(T::Amount))}<strong>{format!("{a} kr")}</strong></p> })}
             {m.amount_missing.then(|| view! { <p class="amount muted">{format!("{}: ", l.t(T::Amount))}{l.t(T::AmountNoStandard)}</p> })}
             {can_submit.then(|| view! {
-                <form method="post" action="/assistent/skicka" class="stack submit-month">
+                <form method="post" action=paths::MONTH_SUBMIT class="stack submit-month">
                     <FormKeys csrf=csrf.clone() />
                     <input type="hidden" name="recipient" value=m.recipient.id.to_string() />
                     <input type="hidden" name="manad" value=month.clone() />
@@ -240,7 +241,7 @@ fn AssistantMonth(m: MonthView, month: String, csrf: String, deadline: String, d
                 </form>
             })}
             {can_withdraw.then(|| view! {
-                <form method="post" action="/assistent/ta-tillbaka" class="stack withdraw-month">
+                <form method="post" action=paths::MONTH_WITHDRAW class="stack withdraw-month">
                     <FormKeys csrf=csrf.clone() />
                     <input type="hidden" name="recipient" value=m.recipient.id.to_string() />
                     <input type="hidden" name="manad" value=month.clone() />
@@ -378,7 +379,7 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, ru
     let described = |f: RowField| format!("err-{}", f.name());
 
     view! {
-        <form method="post" action=if editing.is_some() { "/assistent/rad/andra" } else { "/assistent/rad" } class="stack row-form" id="row-form" novalidate on:submit=on_submit>
+        <form method="post" action=if editing.is_some() { paths::ROW_EDIT } else { paths::ROW_ADD } class="stack row-form" id="row-form" novalidate on:submit=on_submit>
             <input type="hidden" name="csrf" value=csrf />
             <input type="hidden" name="idem" value=form_key />
             {editing.map(|id| view! { <input type="hidden" name="rad" value=id.to_string() /> })}

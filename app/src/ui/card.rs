@@ -3,10 +3,12 @@
 //! audited "show personnummer", representatives, absences, the invitation link to hand over.
 //! Plain forms: everything works without JavaScript.
 
+use crate::paths;
 use crate::i18n::{Locale, Reason, T};
 use super::FormKeys;
 use crate::api::{AbsenceView, RepresentativeView};
-use crate::domain::settings::{absence_kind_code, AbsenceInput, Capacity, FieldError, RepresentativeInput};
+use crate::domain::people::Capacity;
+use crate::domain::settings::{absence_kind_code, AbsenceInput, FieldError, RepresentativeInput};
 use leptos::prelude::*;
 
 /// The invitation link to hand over, shown once, and whether it was e-mailed.
@@ -32,7 +34,7 @@ pub fn PersonnummerShown(owner: &'static str, id: i64, csrf: String, masked: Str
         <div class="card pnr">
             <p>{format!("{}: ", l.t(label))} <strong>{full.clone().unwrap_or(masked)}</strong></p>
             {full.is_none().then(|| view! {
-                <form method="post" action="/admin/visa-personnummer" class="inline">
+                <form method="post" action=paths::PERSONNUMMER class="inline">
                     <FormKeys csrf />
                     <input type="hidden" name="owner" value=owner />
                     <input type="hidden" name="id" value=id.to_string() />
@@ -47,7 +49,7 @@ pub fn PersonnummerShown(owner: &'static str, id: i64, csrf: String, masked: Str
 /// One account action button (new link, deactivate, activate).
 fn account_button(l: Locale, csrf: String, owner: &'static str, id: i64, user: Option<i64>, action: &'static str, label: T, who: &str) -> impl IntoView + use<> {
     view! {
-        <form method="post" action="/admin/konto" class="inline">
+        <form method="post" action=paths::ACCOUNT class="inline">
             <FormKeys csrf />
             <input type="hidden" name="owner" value=owner />
             <input type="hidden" name="id" value=id.to_string() />
@@ -66,7 +68,7 @@ pub fn AccountSection(owner: &'static str, id: i64, csrf: String, account: Optio
     let body = match account {
         None => view! {
             <p>{l.t(T::AccountNone)}</p>
-            <form method="post" action="/admin/konto" class="stack">
+            <form method="post" action=paths::ACCOUNT class="stack">
                 <FormKeys csrf />
                 <input type="hidden" name="owner" value=owner />
                 <input type="hidden" name="id" value=id.to_string() />
@@ -160,7 +162,7 @@ pub fn RepresentativesSection(recipient: i64, csrf: String, representatives: Vec
                 <div class="actions">
                     {account_button(l, csrf.clone(), "representative", recipient, Some(r.user), "link", T::NewInvitation, &r.name)}
                     {if r.active { account_button(l, csrf.clone(), "representative", recipient, Some(r.user), "deactivate", T::Deactivate, &r.name).into_any() } else { account_button(l, csrf.clone(), "representative", recipient, Some(r.user), "activate", T::Activate, &r.name).into_any() }}
-                    <form method="post" action="/admin/foretradare/avsluta" class="inline">
+                    <form method="post" action=paths::REPRESENTATION_END class="inline">
                         <FormKeys csrf=csrf.clone() />
                         <input type="hidden" name="recipient" value=recipient.to_string() />
                         <input type="hidden" name="user" value=r.user.to_string() />
@@ -189,7 +191,7 @@ pub fn RepresentativesSection(recipient: i64, csrf: String, representatives: Vec
             <h3>{l.t(T::RepresentativeNew)}</h3>
             <p class="muted">{l.t(T::RepresentativeNewHint)}</p>
             {(!e.is_empty()).then(|| view! { <p class="alert" role="alert">{l.t(T::FormNotSaved)}</p> })}
-            <form method="post" action="/admin/foretradare" class="stack" novalidate>
+            <form method="post" action=paths::REPRESENTATIVE_ADD class="stack" novalidate>
                 <FormKeys csrf=csrf.clone() />
                 <input type="hidden" name="recipient" value=recipient.to_string() />
                 {input(l, &e, "rep_name", "name", T::RepresentativeName, v.name.clone(), "text", None)}
@@ -241,7 +243,7 @@ pub fn AbsencesSection(recipient: i64, csrf: String, absences: Vec<AbsenceView>,
                     {text.clone()}
                     {a.absence.assistance_allowed.then(|| view! { " (" {l.t(T::AssistanceDuringAbsence)} ")" })}
                     " "
-                    <form method="post" action="/admin/franvaro/ta-bort" class="inline">
+                    <form method="post" action=paths::ABSENCE_DELETE class="inline">
                         <FormKeys csrf=csrf.clone() />
                         <input type="hidden" name="recipient" value=recipient.to_string() />
                         <input type="hidden" name="absence" value=a.id.to_string() />
@@ -258,7 +260,7 @@ pub fn AbsencesSection(recipient: i64, csrf: String, absences: Vec<AbsenceView>,
             <ul>{list}</ul>
             <h3>{l.t(T::AbsenceNew)}</h3>
             {(!e.is_empty()).then(|| view! { <p class="alert" role="alert">{l.t(T::FormNotSaved)}</p> })}
-            <form method="post" action="/admin/franvaro" class="stack" novalidate>
+            <form method="post" action=paths::ABSENCE_ADD class="stack" novalidate>
                 <FormKeys csrf=csrf.clone() />
                 <input type="hidden" name="recipient" value=recipient.to_string() />
                 <fieldset class="kinds" aria-describedby="err-absence_kind">
@@ -292,7 +294,7 @@ pub fn EndDecision(recipient: i64, decision: i64, csrf: String, label: String) -
     let l = expect_context::<Locale>();
     let id = format!("end-decision-{decision}");
     view! {
-        <form method="post" action="/admin/beslut/avsluta" class="inline-field">
+        <form method="post" action=paths::DECISION_END class="inline-field">
             <FormKeys csrf />
             <input type="hidden" name="recipient" value=recipient.to_string() />
             <input type="hidden" name="decision" value=decision.to_string() />

@@ -1,10 +1,12 @@
 //! The administrator's export page (preflight gate, export and lock, the month's archives, the
 //! installation's public key) and the public page that checks an archive.
 
+use crate::paths;
 use super::month::{FindingsList, MoreNote};
 use super::{month_query, Download, FlashMessages, FormKeys, Layout, MonthNav, PageFailure};
-use crate::api::export::{load_export_page, load_verify_page, VerifyResult};
-use crate::i18n::{Locale, T};
+use crate::api::endpoints::{load_export_page, load_verify_page};
+use crate::api::export::VerifyResult;
+use crate::i18n::{Locale, Message, T};
 use leptos::prelude::*;
 
 #[component]
@@ -46,7 +48,7 @@ pub fn ExportPageView() -> impl IntoView {
                                         <FindingsList locale=l findings=blocking links=true month=Some(page.month) />
                                         <MoreNote total=page.blocking.total more hint=T::ListedOnDashboard href=format!("/admin?manad={month_text}#preflight-title") />
                                     </section>
-                                    <form method="post" action="/admin/export" class="export-form">
+                                    <form method="post" action=paths::EXPORT class="export-form">
                                         <FormKeys csrf=csrf />
                                         <input type="hidden" name="manad" value=month_text.clone() />
                                         <button type="submit" aria-describedby="export-working">{l.t(T::ExportButton)}</button>
@@ -67,7 +69,7 @@ pub fn ExportPageView() -> impl IntoView {
                                                     <li>
                                                         <p>{text}</p>
                                                         <p class="hash">"SHA-256 " <code>{a.sha256}</code></p>
-                                                        <p><Download action="/admin/export/arkiv" csrf=csrf_archive.clone() fields=vec![("id", a.id.to_string())] label=l.t(T::ArchiveDownload).to_string() aria_label=label /></p>
+                                                        <p><Download action=paths::ARCHIVE csrf=csrf_archive.clone() fields=vec![("id", a.id.to_string())] label=l.t(T::ArchiveDownload).to_string() aria_label=label /></p>
                                                     </li>
                                                 }
                                             }).collect_view()}
@@ -94,7 +96,7 @@ pub fn ExportPageView() -> impl IntoView {
                                             }).collect_view()}
                                         </ul>
                                         // The token in the address: the guard checks it before the upload is read.
-                                        <form method="post" action=format!("/admin/export/blankett?csrf={csrf_form}") enctype="multipart/form-data">
+                                        <form method="post" action=format!("{}?csrf={csrf_form}", paths::FK_FORM) enctype="multipart/form-data">
                                             <input type="hidden" name="manad" value=month_text.clone() />
                                             <fieldset>
                                                 <legend>{l.t(T::FormKind)}</legend>
@@ -166,7 +168,7 @@ pub fn VerifyPageView() -> impl IntoView {
                                 <FlashMessages notice=None error=refused />
                                 {result}
                                 <p>{l.t(T::VerifyIntro)}</p>
-                                <form method="post" action="/verifiera" enctype="multipart/form-data" class="card">
+                                <form method="post" action=paths::VERIFY enctype="multipart/form-data" class="card">
                                     <label for="arkiv">{l.t(T::VerifyFile)}</label>
                                     <input id="arkiv" name="arkiv" type="file" accept=".zip,application/zip" />
                                     <button type="submit">{l.t(T::VerifyButton)}</button>

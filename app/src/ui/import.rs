@@ -2,6 +2,7 @@
 //! the report says per line what would be created or changed and what is wrong (line,
 //! column, why); then import all of it, or nothing. Works without JavaScript.
 
+use crate::paths;
 use crate::i18n::{Locale, Message, Reason, T};
 use super::{FlashMessages, FormKeys, Layout, PageFailure};
 use crate::api;
@@ -38,7 +39,7 @@ pub fn ImportPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    match api::load_import_page(draft).await {
+                    match api::endpoints::load_import_page(draft).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => {
                             let csrf = page.me.csrf.clone();
@@ -69,7 +70,7 @@ pub fn ImportPage() -> impl IntoView {
                                         </ol>
                                         {(omitted > 0).then(|| view! { <p class="muted">{format!("{} {omitted}", l.t(T::ImportMoreLines))}</p> })}
                                         {(refused == 0 && r.file_problem.is_none()).then(|| view! {
-                                            <form method="post" action="/admin/import/kor" class="stack">
+                                            <form method="post" action=paths::IMPORT_RUN class="stack">
                                                 <FormKeys csrf=csrf.clone() key=page.form_key.clone() />
                                                 <input type="hidden" name="id" value=page.draft.map(|d| d.to_string()).unwrap_or_default() />
                                                 <button type="submit" class="primary">{l.t(T::ImportRun)}</button>
@@ -89,7 +90,7 @@ pub fn ImportPage() -> impl IntoView {
                                         <h2 id="upload-title">{l.t(T::ImportUpload)}</h2>
                                         <p class="muted">{l.t(T::ImportHint)}</p>
                                         // The token in the address: the guard checks it before the upload is read.
-                                        <form method="post" action=format!("/admin/import/provkor?csrf={csrf}") enctype="multipart/form-data" class="stack">
+                                        <form method="post" action=format!("{}?csrf={csrf}", paths::IMPORT_DRY_RUN) enctype="multipart/form-data" class="stack">
                                             <fieldset class="kinds">
                                                 <legend>{l.t(T::ImportKindLegend)}</legend>
                                                 {[ImportKind::Recipients, ImportKind::Assistants, ImportKind::Assignments].into_iter().map(|k| {

@@ -1,5 +1,6 @@
 //! The frame every page shares: skip link, banner with language switch and logout, main.
 
+use crate::paths;
 use crate::api::{Me, PageError};
 use crate::domain::ReportMonth;
 use crate::i18n::{Locale, T};
@@ -43,14 +44,14 @@ pub fn Layout(me: Option<Me>, children: Children) -> impl IntoView {
                 <span class="tagline">{l.t(T::AppTagline)}</span>
             </div>
             <nav class="account" aria-label=l.t(T::Language)>
-                <form method="post" action="/sprak" class="inline">
+                <form method="post" action=paths::LANGUAGE class="inline">
                     <FormKeys csrf=csrf />
                     <input type="hidden" name="lang" value=other.code() />
                     <button type="submit" class="link" lang=other.code()>{l.t(T::SwitchLanguage)}</button>
                 </form>
                 {me.map(|me| view! {
                     <span class="who">{l.t(T::LoggedInAs)} " " <strong>{me.name}</strong> ", " {me.tenant}</span>
-                    <form method="post" action="/logga-ut" class="inline">
+                    <form method="post" action=paths::LOGOUT class="inline">
                         <FormKeys csrf=logout_csrf />
                         <button type="submit" class="link">{l.t(T::LogOut)}</button>
                     </form>

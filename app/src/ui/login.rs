@@ -1,5 +1,6 @@
 //! The login page. Posts to `/logga-in` (server::auth); works without JavaScript.
 
+use crate::paths;
 use crate::api;
 use crate::i18n::{Locale, T};
 use leptos::prelude::*;
@@ -10,7 +11,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
-                let page = api::load_login_page().await.unwrap_or(api::LoginPage { error: None, notice: None, username: String::new(), csrf: String::new() });
+                let page = api::endpoints::load_login_page().await.unwrap_or(api::LoginPage { error: None, notice: None, username: String::new(), csrf: String::new() });
                 let has_error = page.error.is_some();
                 view! {
                     <super::Layout me=None>
@@ -18,7 +19,7 @@ pub fn LoginPage() -> impl IntoView {
                             <h1>{l.t(T::LogInTitle)}</h1>
                             {page.notice.map(|n| view! { <p class="notice" role="status">{l.t(n)}</p> })}
                             {page.error.map(|e| view! { <p class="alert" role="alert" id="login-error">{l.t(e)}</p> })}
-                            <form method="post" action="/logga-in" class="stack">
+                            <form method="post" action=paths::LOGIN class="stack">
                                 <input type="hidden" name="csrf" value=page.csrf />
                                 <div class="field">
                                     <label for="username">{l.t(T::Username)}</label>

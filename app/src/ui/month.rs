@@ -1,5 +1,6 @@
 //! Pieces that show a month: the rows table and the totals per kind.
 
+use crate::paths;
 use crate::i18n::{Label, Locale, Message, T};
 use crate::api::RowView;
 use crate::domain::rules::{Finding, Severity};
@@ -24,7 +25,7 @@ pub fn RowCards(rows: Vec<RowView>, #[prop(default = None)] actions: Option<(Str
                     view! {
                         <span class="actions">
                             <a href=edit_href aria-label=edit_label>{l.t(T::Edit)}</a>
-                            <form method="post" action="/assistent/rad/ta-bort" class="inline">
+                            <form method="post" action=paths::ROW_DELETE class="inline">
                                 <super::FormKeys csrf=csrf />
                                 <input type="hidden" name="row" value=r.id.to_string() />
                                 <input type="hidden" name="manad" value=month />

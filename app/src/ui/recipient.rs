@@ -4,10 +4,12 @@
 //! part of BITA: every control has a visible label, errors sit next to their field and are
 //! announced, and everything works with the keyboard alone and without JavaScript.
 
+use crate::paths;
 use crate::i18n::{Label, Locale, T};
 use super::month::{FindingsList, RowCards, TotalsList};
 use super::{FlashMessages, FormKeys, Layout, PageFailure};
-use crate::api::review::{self, ClaimPage, ClaimState, ReviewPage, RowChange, SignatureView, StartPage};
+use crate::api::review::{ClaimPage, ClaimState, ReviewPage, RowChange, StartPage};
+use crate::domain::documents::{SignatureView, SignerCapacity};
 use crate::api::RowView;
 use crate::domain::{MonthStatus, TimeKind};
 use leptos::prelude::*;
@@ -23,7 +25,7 @@ pub fn RecipientStartPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    match review::load_start_page(person).await {
+                    match crate::api::endpoints::load_start_page(person).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => view! { <Start page /> }.into_any(),
                     }
@@ -98,7 +100,7 @@ pub fn RecipientReviewPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    match review::load_review_page(key).await {
+                    match crate::api::endpoints::load_review_page(key).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => view! { <Review page /> }.into_any(),
                     }
@@ -168,7 +170,7 @@ fn Review(page: ReviewPage) -> impl IntoView {
                         <h2 id="approve-title">{l.t(T::ApproveTitle)}</h2>
                         <p>{l.t(T::ApproveExplain)}</p>
                         <p>{l.t(T::SigningAs)} ": " <strong>{page.capacity.label(l)}</strong></p>
-                        <form method="post" action="/brukare/beslut" class="stack">
+                        <form method="post" action=paths::MONTH_DECIDE class="stack">
                             <FormKeys csrf=csrf.clone() key=page.form_key.clone() />
                             <input type="hidden" name="hash" value=page.document_hash.clone() />
                             <input type="hidden" name="key" value=key.clone() />
@@ -185,7 +187,7 @@ fn Review(page: ReviewPage) -> impl IntoView {
                     <section class="card decide" aria-labelledby="reject-title">
                         <h2 id="reject-title">{l.t(T::RejectTitle)}</h2>
                         <p>{l.t(T::RejectExplain)}</p>
-                        <form method="post" action="/brukare/beslut" class="stack">
+                        <form method="post" action=paths::MONTH_DECIDE class="stack">
                             <FormKeys csrf=csrf.clone() />
                             <input type="hidden" name="hash" value=page.document_hash.clone() />
                             <input type="hidden" name="key" value=key.clone() />
@@ -219,7 +221,7 @@ fn Review(page: ReviewPage) -> impl IntoView {
                     <section class="card decide" aria-labelledby="return-title">
                         <h2 id="return-title">{l.t(T::ReturnTitle)}</h2>
                         <p>{l.t(T::ReturnHelp)}</p>
-                        <form method="post" action="/brukare/atersand" class="stack">
+                        <form method="post" action=paths::MONTH_RETURN class="stack">
                             <FormKeys csrf=csrf.clone() />
                             <input type="hidden" name="key" value=key.clone() />
                             <div class="field">
@@ -299,7 +301,7 @@ pub fn ClaimPageView() -> impl IntoView {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    match review::load_claim_page(person, month).await {
+                    match crate::api::endpoints::load_claim_page(person, month).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => view! { <Claim page /> }.into_any(),
                     }
@@ -347,7 +349,7 @@ fn Claim(page: ClaimPage) -> impl IntoView {
                             {(!page.personnummer.is_empty()).then(|| view! {
                                 <div><dt>{l.t(T::Personnummer)}</dt><dd>{page.personnummer.clone()}
                                     {(!page.personnummer_revealed).then(|| view! {
-                                        <form method="post" action="/brukare/visa-personnummer" class="inline no-print">
+                                        <form method="post" action=paths::OWN_PERSONNUMMER class="inline no-print">
                                             <FormKeys csrf=reveal_csrf.clone() />
                                             <input type="hidden" name="person" value=person.clone() />
                                             <input type="hidden" name="manad" value=month.clone() />
@@ -399,7 +401,7 @@ fn Claim(page: ClaimPage) -> impl IntoView {
                             }.into_any()
                         } else {
                             view! {
-                                <form method="post" action="/brukare/rakning/svar" class="stack">
+                                <form method="post" action=paths::CLAIM_ANSWER class="stack">
                                     <FormKeys csrf=csrf.clone() />
                                     <input type="hidden" name="person" value=person.clone() />
                                     <input type="hidden" name="manad" value=month.clone() />
@@ -423,7 +425,7 @@ fn Claim(page: ClaimPage) -> impl IntoView {
                     {r.foretradare.clone().map(|f| view! {
                         <section class="card" aria-labelledby="claim-signer">
                             <h2 id="claim-signer">{l.t(T::SignerTitle)}</h2>
-                            <p>{f.name} " (" {crate::api::review::SignerCapacity::Representative(f.capacity).label(l)} ")"</p>
+                            <p>{f.name} " (" {SignerCapacity::Representative(f.capacity).label(l)} ")"</p>
                         </section>
                     })}
                     {costs.map(|c| view! {
@@ -432,7 +434,7 @@ fn Claim(page: ClaimPage) -> impl IntoView {
                             <p class="muted">{l.t(T::CostHint)}</p>
                             {if page.provider_view && !signed {
                                 view! {
-                                    <form method="post" action="/admin/rakning/kostnader" class="stack">
+                                    <form method="post" action=paths::CLAIM_COSTS class="stack">
                                         <FormKeys csrf=csrf.clone() />
                                         <input type="hidden" name="person" value=person.clone() />
                                         <input type="hidden" name="manad" value=month.clone() />
@@ -464,7 +466,7 @@ fn Claim(page: ClaimPage) -> impl IntoView {
                             <h2 id="sign-title">{l.t(T::SignClaimTitle)}</h2>
                             <p>{l.t(T::SignClaimExplain)}</p>
                             {page.capacity.map(|c| view! { <p>{l.t(T::SigningAs)} ": " <strong>{c.label(l)}</strong></p> })}
-                            <form method="post" action="/brukare/rakning/signera" class="stack">
+                            <form method="post" action=paths::CLAIM_SIGN class="stack">
                                 <FormKeys csrf=csrf.clone() key=page.form_key.clone() />
                                 <input type="hidden" name="person" value=person.clone() />
                                 <input type="hidden" name="manad" value=month.clone() />
@@ -506,7 +508,7 @@ pub fn AuditLogPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
-                match review::load_audit_page().await {
+                match crate::api::endpoints::load_audit_page().await {
                     Err(e) => view! { <PageFailure error=e /> }.into_any(),
                     Ok(page) => view! {
                         <Layout me=Some(page.me)>

@@ -1,6 +1,7 @@
 //! The administrator's register pages: the assistants' list (search, paging, cards on a
 //! phone) and the assistant form. Plain forms: everything works without JavaScript.
 
+use crate::paths;
 use crate::i18n::{Locale, Message, Reason, T};
 use super::{FlashMessages, FormKeys, Layout, PageFailure, Pager, SearchForm};
 use crate::api::{self, AssignmentView, AssistantListItem, Person};
@@ -28,7 +29,7 @@ pub fn AssistantsPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    match api::load_assistants_page(q, p).await {
+                    match api::endpoints::load_assistants_page(q, p).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => {
                             let (prev, next) = (page.prev.clone(), page.next.clone());
@@ -71,7 +72,7 @@ pub fn RecipientsPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    match api::load_recipients_page(q, p).await {
+                    match api::endpoints::load_recipients_page(q, p).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => view! {
                             <Layout me=Some(page.me)>
@@ -107,7 +108,7 @@ pub fn RecipientFormPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    match api::load_recipient_form(id).await {
+                    match api::endpoints::load_recipient_form(id).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => {
                             let e = page.errors.clone();
@@ -123,7 +124,7 @@ pub fn RecipientFormPage() -> impl IntoView {
                                     {page.id.zip(page.personnummer_masked.clone()).map(|(id, masked)| view! {
                                         <super::card::PersonnummerShown owner="recipient" id csrf=page.me.csrf.clone() masked full=page.personnummer_full.clone() />
                                     })}
-                                    <form method="post" action="/admin/brukarkort/spara" class="stack card" novalidate>
+                                    <form method="post" action=paths::RECIPIENT_SAVE class="stack card" novalidate>
                                         <FormKeys csrf=page.me.csrf.clone() key=page.form_key.clone() />
                                         <input type="hidden" name="id" value=page.id.map(|i| i.to_string()).unwrap_or_default() />
                                         {(!e.is_empty()).then(|| view! { <p class="alert" role="alert">{l.t(T::FormNotSaved)}</p> })}
@@ -187,7 +188,7 @@ fn DecisionsSection(id: i64, csrf: String, decisions: Vec<api::DecisionView>, ty
             {(!errors.is_empty()).then(|| view! {
                 <div class="alert" role="alert"><ul>{errors.iter().map(|e| view! { <li>{e.message(l)}</li> }).collect_view()}</ul></div>
             })}
-            <form method="post" action="/admin/beslut" class="stack" novalidate>
+            <form method="post" action=paths::DECISION_ADD class="stack" novalidate>
                 <FormKeys csrf />
                 <input type="hidden" name="recipient" value=id.to_string() />
                 <fieldset class="kinds">
@@ -281,7 +282,7 @@ pub fn AssistantFormPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    match api::load_assistant_form(id).await {
+                    match api::endpoints::load_assistant_form(id).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => {
                             let v: AssistantInput = page.values.clone();
@@ -300,7 +301,7 @@ pub fn AssistantFormPage() -> impl IntoView {
                                     {page.id.zip(page.personnummer_masked.clone()).map(|(id, masked)| view! {
                                         <super::card::PersonnummerShown owner="assistant" id csrf=page.me.csrf.clone() masked full=page.personnummer_full.clone() />
                                     })}
-                                    <form method="post" action="/admin/assistent/spara" class="stack card" novalidate>
+                                    <form method="post" action=paths::ASSISTANT_SAVE class="stack card" novalidate>
                                         <FormKeys csrf=page.me.csrf.clone() key=page.form_key.clone() />
                                         <input type="hidden" name="id" value=page.id.map(|i| i.to_string()).unwrap_or_default() />
                                         {(!e.is_empty()).then(|| view! { <p class="alert" role="alert">{l.t(T::FormNotSaved)}</p> })}
@@ -365,14 +366,14 @@ pub fn InvitationPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    let page = api::load_invitation_page(code).await.unwrap_or(api::InvitationPage { username: None, code: String::new(), error: Some(T::InviteInvalid) });
+                    let page = api::endpoints::load_invitation_page(code).await.unwrap_or(api::InvitationPage { username: None, code: String::new(), error: Some(T::InviteInvalid) });
                     let body = match page.username.clone() {
                         None => view! { <p class="alert" role="alert">{l.t(T::InviteInvalid)}</p> }.into_any(),
                         Some(username) => {
                             let error = page.error;
                             view! {
                                 {error.map(|e| view! { <p class="alert" role="alert" id="invite-error">{l.t(e)}</p> })}
-                                <form method="post" action="/inbjudan" class="stack" novalidate>
+                                <form method="post" action=paths::INVITATION class="stack" novalidate>
                                     <input type="hidden" name="kod" value=page.code.clone() />
                                     <p>{l.t(T::Username)} ": " <strong>{username.clone()}</strong></p>
                                     <input type="text" name="username" value=username autocomplete="username" hidden />
@@ -433,7 +434,7 @@ fn AssignmentsSection(id: i64, csrf: String, assignments: Vec<AssignmentView>, r
                             }}</p>
                             {a.relative.then(|| view! { <p>{l.t(T::AssignmentRelative)}</p> })}
                             {open.then(|| view! {
-                                <form method="post" action="/admin/uppdrag/avsluta" class="stack">
+                                <form method="post" action=paths::ASSIGNMENT_END class="stack">
                                     <FormKeys csrf />
                                     <input type="hidden" name="assistant" value=id.to_string() />
                                     <input type="hidden" name="assignment" value=a.id.to_string() />
@@ -454,7 +455,7 @@ fn AssignmentsSection(id: i64, csrf: String, assignments: Vec<AssignmentView>, r
                     <ul>{errors.iter().map(|e| view! { <li>{e.message(l)}</li> }).collect_view()}</ul>
                 </div>
             })}
-            <form method="post" action="/admin/uppdrag" class="stack">
+            <form method="post" action=paths::ASSIGNMENT_ADD class="stack">
                 <FormKeys csrf />
                 <input type="hidden" name="assistant" value=id.to_string() />
                 <div class="field">

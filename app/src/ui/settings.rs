@@ -1,6 +1,7 @@
 //! The provider page: the municipality as anordnare (what the FK documents say about it), the
 //! yearly standard hourly amounts, and the rule settings every check of the municipality uses.
 
+use crate::paths;
 use super::card::{input, problems};
 use super::{FlashMessages, FormKeys, Layout, PageFailure};
 use crate::api;
@@ -27,7 +28,7 @@ pub fn ProviderPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
-                match api::load_provider_page().await {
+                match api::endpoints::load_provider_page().await {
                     Err(e) => view! { <PageFailure error=e /> }.into_any(),
                     Ok(page) => {
                         let csrf = page.me.csrf.clone();
@@ -44,7 +45,7 @@ pub fn ProviderPage() -> impl IntoView {
                                 <section class="card" aria-labelledby="provider-title">
                                     <h2 id="provider-title">{l.t(T::ProviderFacts)}</h2>
                                     {alert(l, &pe)}
-                                    <form method="post" action="/admin/anordnare/spara" class="stack" novalidate>
+                                    <form method="post" action=paths::PROVIDER_SAVE class="stack" novalidate>
                                         <FormKeys csrf=csrf.clone() key=page.form_key.clone() />
                                         {input(l, &pe, "name", "name", T::ProviderName, p.name.clone(), "text", None)}
                                         <div class="field">
@@ -67,7 +68,7 @@ pub fn ProviderPage() -> impl IntoView {
                                         {page.rates.iter().map(|(y, a)| view! { <li><strong>{*y}</strong> ": " {format!("{a} kr")}</li> }).collect_view()}
                                     </ul>
                                     {alert(l, &re)}
-                                    <form method="post" action="/admin/anordnare/belopp" class="stack" novalidate>
+                                    <form method="post" action=paths::RATE_SET class="stack" novalidate>
                                         <FormKeys csrf=csrf.clone() />
                                         {input(l, &re, "rate_year", "year", T::Year, r.year.clone(), "numeric", None)}
                                         {input(l, &re, "rate_amount", "amount", T::RateAmount, r.amount.clone(), "decimal", Some(T::RateAmountHint))}
@@ -76,7 +77,7 @@ pub fn ProviderPage() -> impl IntoView {
                                     <h3 id="lss-rate-title">{l.t(T::LssRateTitle)}</h3>
                                     <p class="muted">{l.t(T::LssRateHint)}</p>
                                     {alert(l, &lsse)}
-                                    <form method="post" action="/admin/anordnare/lss-belopp" class="stack" novalidate aria-labelledby="lss-rate-title">
+                                    <form method="post" action=paths::LSS_RATE_SET class="stack" novalidate aria-labelledby="lss-rate-title">
                                         <FormKeys csrf=csrf.clone() />
                                         {input(l, &lsse, "lss_amount", "amount", T::LssRateAmount, lss.amount.clone(), "decimal", Some(T::RateAmountHint))}
                                         <button type="submit">{l.t(T::SaveLssRate)}</button>
@@ -86,7 +87,7 @@ pub fn ProviderPage() -> impl IntoView {
                                     <h2 id="rules-title">{l.t(T::RulesTitle)}</h2>
                                     <p class="muted">{l.t(T::RulesHint)}</p>
                                     {alert(l, &se)}
-                                    <form method="post" action="/admin/anordnare/regler" class="stack" novalidate>
+                                    <form method="post" action=paths::RULES_SAVE class="stack" novalidate>
                                         <FormKeys csrf=csrf.clone() />
                                         {input(l, &se, "daily_rest", "daily_rest", T::RuleDailyRest, s.daily_rest.clone(), "decimal", None)}
                                         {input(l, &se, "weekly_rest", "weekly_rest", T::RuleWeeklyRest, s.weekly_rest.clone(), "decimal", None)}

@@ -8,7 +8,7 @@
 //!
 //! Run: `cargo build --release -p bench --bin month_export && /usr/bin/time -v target/release/month_export`.
 
-use app::api::review::{SignatureView, SignerCapacity};
+use engine::documents::{SignatureView, SignerCapacity};
 use engine::fk::{FrozenParts, Rakning, Tidsredovisning};
 use engine::rules::{preflight, MonthInput, MonthState, RowRecord, RuleConfig};
 use engine::{examples, Assistant, Decision, Funder, Granted, MonthStatus, Personnummer, Recipient, Regime, ReportMonth, RowInput, TimeRow};
@@ -94,7 +94,7 @@ fn main() {
 
     // 2. Every document of the archive (the PDF records on every core), made and dropped;
     // 3. the same again, streamed into the signed ZIP: the real export (`export::build`).
-    let data = app::api::export::MonthData {
+    let data = engine::documents::MonthData {
         tenant_id: 1,
         municipality: "Storby kommun".into(),
         month,
@@ -105,7 +105,7 @@ fn main() {
         lss_rate: Some(rust_decimal::Decimal::new(35000, 2)),
         reports: reports
             .into_iter()
-            .map(|(a, parts, frozen)| app::api::export::ReportData {
+            .map(|(a, parts, frozen)| engine::documents::ReportData {
                 month_id: a,
                 recipient_id: a / PER_RECIPIENT,
                 assistant_id: a,
@@ -125,11 +125,11 @@ fn main() {
             .collect(),
         claims: claims
             .into_iter()
-            .map(|(r, xml, sha, _)| app::api::export::ClaimData { recipient_id: r, recipient_name: recipients[&r].name(), signature: signature("Brukare", &sha), xml, sha256: sha, lss: r % 10 == 0, representative_personnummer: None })
+            .map(|(r, xml, sha, _)| engine::documents::ClaimData { recipient_id: r, recipient_name: recipients[&r].name(), signature: signature("Brukare", &sha), xml, sha256: sha, lss: r % 10 == 0, representative_personnummer: None })
             .collect(),
         payroll: rows
             .iter()
-            .map(|r| app::api::export::PayrollRow::of(&r.row, (r.assistant, &format!("A-{}", r.assistant), assistants[&r.assistant].personnummer.full(), &assistants[&r.assistant].name()), (r.recipient, &recipients[&r.recipient].name())))
+            .map(|r| engine::documents::PayrollRow::of(&r.row, (r.assistant, &format!("A-{}", r.assistant), assistants[&r.assistant].personnummer.full(), &assistants[&r.assistant].name()), (r.recipient, &recipients[&r.recipient].name())))
             .collect(),
         lss_recipients: (0..RECIPIENTS).filter(|r| r % 10 == 0).map(|r| (r, recipients[&r].name())).collect(),
         fk_forms: vec![],

@@ -4,7 +4,7 @@
 
 use super::err;
 use app::api::repo::{AuditEntry, RepoResult};
-use app::domain::audit::{entry_hash, verify, EntryContent, StoredEntry, GENESIS};
+use engine::audit::{entry_hash, verify, EntryContent, StoredEntry, GENESIS};
 use super::sql::{query, Conn, Row};
 use super::Pool;
 
@@ -21,7 +21,7 @@ pub(crate) async fn append(c: &mut Conn, e: &AuditEntry) -> RepoResult<()> {
         tenant: e.tenant,
         user: e.user,
         actor: e.actor.clone(),
-        at: app::api::signing::now_iso(),
+        at: engine::clock::iso(chrono::Utc::now()),
         client: e.client.clone(),
         action: e.action.to_string(),
         subject: e.subject.clone(),
@@ -99,7 +99,7 @@ pub async fn seal(pool: &Pool) -> Result<usize, sqlx::Error> {
 pub struct ChainReport {
     pub tenant: Option<i64>,
     pub name: String,
-    pub result: Result<usize, app::domain::audit::Broken>,
+    pub result: Result<usize, engine::audit::Broken>,
 }
 
 /// Verifies every municipality's chain (and the installation's own).

@@ -1,12 +1,12 @@
 //! Month-end exports (issue 10): the frozen documents of a month and the archives.
 
 use super::err;
-use super::store::DbStore;
+use super::DbStore;
 use app::api::export::ArchiveLine;
 use app::api::repo::{ExportStore, FrozenReport, NewArchive, RepoResult, SignedClaim};
-use app::api::review::{SignatureView, SignerCapacity};
-use app::api::signing::local_time;
-use app::domain::MonthStatus;
+use engine::documents::{SignatureView, SignerCapacity};
+use engine::clock::local_time;
+use engine::MonthStatus;
 use async_trait::async_trait;
 use rust_decimal::Decimal;
 use super::sql::query;
@@ -148,7 +148,7 @@ impl ExportStore for DbStore {
         Ok(before)
     }
 
-    async fn fk_forms(&mut self, tenant: i64) -> RepoResult<Vec<app::api::export::FkForm>> {
+    async fn fk_forms(&mut self, tenant: i64) -> RepoResult<Vec<engine::documents::FkForm>> {
         let rows = query(
             "SELECT kind, pdf, mapping FROM fk_forms f WHERE tenant_id = $1 AND id = (SELECT MAX(id) FROM fk_forms g WHERE g.tenant_id = f.tenant_id AND g.kind = f.kind) ORDER BY kind",
         )
@@ -156,7 +156,7 @@ impl ExportStore for DbStore {
         .fetch_all(self.c())
         .await
         .map_err(err)?;
-        Ok(rows.iter().map(|r| app::api::export::FkForm { kind: r.get("kind"), pdf: r.get("pdf"), mapping: r.get("mapping") }).collect())
+        Ok(rows.iter().map(|r| engine::documents::FkForm { kind: r.get("kind"), pdf: r.get("pdf"), mapping: r.get("mapping") }).collect())
     }
 
     async fn fk_form_lines(&mut self, tenant: i64) -> RepoResult<Vec<app::api::export::FormLine>> {

@@ -85,7 +85,7 @@ pub async fn migrate(from: &str, to: &str) -> Result<Moved, Error> {
         let rows = query(format!("SELECT {} FROM audit_log WHERE tenant_id IS NOT DISTINCT FROM $1 ORDER BY id", audit::ENTRY_COLUMNS)).bind(chain.tenant).fetch_all(&mut tx).await?;
         let entries: Vec<_> = rows.iter().map(audit::stored_entry).collect();
         let expected = chain.result.as_ref().map_err(|b| format!("{b:?}"))?;
-        match app::domain::audit::verify(&entries) {
+        match engine::audit::verify(&entries) {
             Ok(n) if n == *expected => moved.chains.push((chain.name.clone(), n)),
             Ok(n) => return Err(format!("the audit chain of {} has {n} entries in the target, {expected} in the source", chain.name).into()),
             Err(b) => return Err(format!("the audit chain of {} does not hold in the target: entry {}", chain.name, b.id).into()),

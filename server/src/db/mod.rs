@@ -9,6 +9,7 @@ pub mod audit;
 mod export;
 pub mod migrate;
 mod pages;
+mod queries;
 mod people;
 mod settings;
 mod shifts;
@@ -25,7 +26,6 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use std::str::FromStr;
 use std::time::Duration;
 
-pub use store::DbStore;
 pub use writer::Writer;
 
 pub static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -193,9 +193,9 @@ pub async fn connect_admin(url: &str) -> anyhow_like::Result<Pool> {
 /// Rows stored before the database knew their instants get them now (once).
 async fn backfill_instants(pool: &Pool) -> anyhow_like::Result<()> {
     let mut c = pool.conn().await?;
-    let rows = query(format!("SELECT {} FROM time_rows WHERE start_at IS NULL", store::ROW_COLUMNS)).fetch_all(&mut c).await?;
+    let rows = query(format!("SELECT {} FROM time_rows WHERE start_at IS NULL", queries::ROW_COLUMNS)).fetch_all(&mut c).await?;
     for r in &rows {
-        if let Some(s) = store::stored_row(r) {
+        if let Some(s) = queries::stored_row(r) {
             query("UPDATE time_rows SET start_at = $1, end_at = $2 WHERE id = $3")
                 .bind(s.row.start_at().timestamp())
                 .bind(s.row.end_at().timestamp())
@@ -243,6 +243,44 @@ pub fn spawn_maintenance(repo: &DbRepo) {
 /// `days` ago, to compare with a stored `CURRENT_TIMESTAMP`.
 fn cutoff(days: i64) -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now() - chrono::Duration::days(days)
+}
+
+/// A connection for reads, or a write transaction, on either database: every storage trait is
+/// implemented on it, one file per aggregate (`store`, `export`, `settings`, `shifts`, `signing`).
+pub struct DbStore(Held);
+
+/// What a store works on: a connection (reads; or a transaction of its own, for the command
+/// line), or a change in the server's shared write transaction ([`writer`]).
+enum Held {
+    Conn(Conn),
+    Change(writer::Change),
+}
+
+impl DbStore {
+    /// A store on `c` (a connection, or a transaction that [`Store::finish`] commits).
+    pub fn new(c: Conn) -> Self {
+        Self(Held::Conn(c))
+    }
+
+    fn change(c: writer::Change) -> Self {
+        Self(Held::Change(c))
+    }
+
+    /// Commits what it holds: its own transaction, or its change (the shared transaction
+    /// commits when the writer says so).
+    async fn end(self) -> RepoResult<()> {
+        match self.0 {
+            Held::Conn(c) => c.commit().await.map_err(err),
+            Held::Change(c) => c.finish().await.map_err(err),
+        }
+    }
+
+    fn c(&mut self) -> &mut Conn {
+        match &mut self.0 {
+            Held::Conn(c) => c,
+            Held::Change(c) => c.conn(),
+        }
+    }
 }
 
 /// The database as the app sees it.

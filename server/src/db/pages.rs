@@ -7,9 +7,9 @@ use super::people::{people_from, people_queries};
 use super::settings::{terms_of, terms_query};
 use super::shifts::{running_of, running_query};
 use super::sql::{fetch_batch, Conn};
-use super::store::*;
+use super::queries::*;
 use app::api::repo::{AssistantMonth, RepoResult, RowContext};
-use app::domain::ReportMonth;
+use engine::ReportMonth;
 use chrono::NaiveDate;
 use std::ops::RangeInclusive;
 

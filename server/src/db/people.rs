@@ -2,8 +2,8 @@
 
 use super::err;
 use app::api::repo::{People, RepoResult};
-use app::domain::rules::Absence;
-use app::domain::{Assistant, Decision, Employer, Funder, Granted, Minutes, Personnummer, Recipient, Regime};
+use engine::rules::Absence;
+use engine::{Assistant, Decision, Employer, Funder, Granted, Minutes, Personnummer, Recipient, Regime};
 use chrono::NaiveDate;
 use super::sql::{fetch_batch, Conn, Narrow, Query, Row};
 use std::collections::HashMap;
@@ -125,7 +125,7 @@ pub(crate) fn absence(x: &Row) -> Option<Absence> {
     let parse_date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
     Some(Absence {
         recipient: x.get("recipient_id"),
-        kind: app::domain::settings::absence_kind(x.get("kind"))?,
+        kind: engine::settings::absence_kind(x.get("kind"))?,
         from: parse_date(x.get("from_date"))?,
         to: parse_date(x.get("to_date"))?,
         assistance_allowed: x.get::<i64, _>("assistance_allowed") != 0,

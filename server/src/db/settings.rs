@@ -3,17 +3,19 @@
 //! the audited "show personnummer".
 
 use super::err;
-use super::store::{date, masked, DbStore};
+use super::queries::{date, masked};
+use super::DbStore;
 use app::api::repo::{AccountOwner, PersonRef, RepoResult, SettingsStore, Terms};
 use app::api::RepresentativeView;
-use app::domain::rules::{Absence, RuleConfig};
-use app::domain::settings::{absence_kind_code, Capacity};
-use app::domain::{Provider, RateTable};
+use engine::rules::{Absence, RuleConfig};
+use engine::people::Capacity;
+use engine::settings::absence_kind_code;
+use engine::{Provider, RateTable};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use super::sql::{query, Query, Row};
-use app::domain::register::{AssistantInput, RecipientInput};
+use engine::register::{AssistantInput, RecipientInput};
 use std::collections::HashMap;
 use std::str::FromStr;
 
@@ -234,11 +236,11 @@ impl SettingsStore for DbStore {
     }
 
     async fn assistants_by_personnummer(&mut self, tenant: i64) -> RepoResult<HashMap<String, (i64, bool, AssistantInput)>> {
-        let rows = query(&format!("SELECT {} FROM assistants WHERE tenant_id = $1", super::store::ASSISTANT_FORM_COLUMNS)).bind(tenant).fetch_all(self.c()).await.map_err(err)?;
+        let rows = query(&format!("SELECT {} FROM assistants WHERE tenant_id = $1", super::queries::ASSISTANT_FORM_COLUMNS)).bind(tenant).fetch_all(self.c()).await.map_err(err)?;
         Ok(rows
             .iter()
             .map(|r| {
-                let (_, has_date, input) = super::store::assistant_input(r);
+                let (_, has_date, input) = super::queries::assistant_input(r);
                 (r.get::<String, _>("personnummer"), (r.get("id"), has_date, input))
             })
             .collect())

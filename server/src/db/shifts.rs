@@ -1,9 +1,9 @@
 //! Running shifts (issue 11): at most one per assistant, by a unique key.
 
 use super::err;
-use super::store::DbStore;
+use super::DbStore;
 use app::api::repo::{RepoResult, RunningShift, ShiftStore};
-use app::domain::TimeKind;
+use engine::TimeKind;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use super::sql::{query, Query, Row};

@@ -1,12 +1,13 @@
 //! Signature records, month history, the räkning and the audit chain (issue 9).
 
 use super::err;
-use super::store::DbStore;
+use super::DbStore;
 use app::api::repo::{ClaimRecord, FrozenPart, MonthEvent, NewSignature, People, RepoResult, Signed, SigningStore};
-use app::api::review::{AuditLine, SignatureView, SignerCapacity};
-use app::api::signing::local_time;
-use app::domain::audit::StoredEntry;
-use app::domain::settings::Capacity;
+use app::api::review::AuditLine;
+use engine::documents::{SignatureView, SignerCapacity};
+use engine::clock::local_time;
+use engine::audit::StoredEntry;
+use engine::people::Capacity;
 use async_trait::async_trait;
 use super::sql::query;
 
@@ -169,7 +170,7 @@ impl SigningStore for DbStore {
         .bind(month)
         .bind(answers)
         .bind(costs)
-        .bind(app::api::signing::now_iso())
+        .bind(engine::clock::iso(chrono::Utc::now()))
         .scalar(self.c())
         .await
         .map_err(err)

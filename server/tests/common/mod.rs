@@ -51,7 +51,7 @@ async fn spawn(sqlite_only: bool, change: impl FnOnce(&mut Config)) -> TestApp {
     config.archive_key = dir.path().join("archive-signing.key");
     change(&mut config);
     let leptos = leptos::config::LeptosOptions::builder().output_name("bita").site_root("target/site").build();
-    let router = server::router(&config, pool.clone(), leptos).await.unwrap();
+    let router = server::routes::router(&config, pool.clone(), leptos).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(server::serve::serve(listener, router, config.header_read_timeout, Duration::from_secs(1), std::future::pending()));
@@ -89,7 +89,7 @@ impl TestApp {
         config.row_horizon_days = 400;
         config.archive_key = self._dir.path().join("archive-signing.key");
         let leptos = leptos::config::LeptosOptions::builder().output_name("bita").site_root("target/site").build();
-        let router = server::router(&config, pool, leptos).await.unwrap();
+        let router = server::routes::router(&config, pool, leptos).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(server::serve::serve(listener, router, Duration::from_secs(1), Duration::from_secs(1), std::future::pending()));
@@ -140,7 +140,7 @@ pub fn dst_end_day() -> chrono::NaiveDate {
             let oct31 = chrono::NaiveDate::from_ymd_opt(y, 10, 31).unwrap();
             oct31 - chrono::Duration::days(oct31.weekday().num_days_from_sunday() as i64)
         })
-        .find(|d| app::domain::ReportMonth::of(*d).unwrap().fk_deadline() >= today)
+        .find(|d| engine::ReportMonth::of(*d).unwrap().fk_deadline() >= today)
         .unwrap()
 }
 

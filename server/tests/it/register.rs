@@ -1,6 +1,6 @@
 //! The administrator's register through the real router: the assistants' list and form.
 
-mod common;
+use crate::common;
 
 use common::*;
 
@@ -146,7 +146,7 @@ async fn an_account_is_created_with_a_one_time_invitation_and_can_be_deactivated
     let code = code_on(&page);
     assert_eq!(code.len(), 32);
     // Only the link's hash is stored; a replayed form makes no second account and shows no link.
-    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM invitations WHERE token_sha256 = '{}'", app::domain::fk::sha256_hex(code.as_bytes()))).await, 1);
+    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM invitations WHERE token_sha256 = '{}'", engine::fk::sha256_hex(code.as_bytes()))).await, 1);
     admin.post(app.url("/admin/konto")).form(&create).send().await.unwrap();
     let (_, page) = app.page(&admin, &to).await;
     assert!(code_on(&page).is_empty());

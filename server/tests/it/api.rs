@@ -1,7 +1,7 @@
 //! Integration tests: the real router over real HTTP on a random port, against a fresh SQLite
 //! file per test, loaded with the demo data (two municipalities).
 
-mod common;
+use crate::common;
 
 use common::*;
 use reqwest::StatusCode;

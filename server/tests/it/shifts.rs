@@ -3,10 +3,10 @@
 //! server process; its time becomes a row through every rule; nobody can start, end or see
 //! another assistant's shift.
 
-mod common;
+use crate::common;
 
-use app::domain::clock::row_between;
-use app::domain::{RowInput, TimeKind, TZ};
+use engine::clock::row_between;
+use engine::{RowInput, TimeKind, TZ};
 use chrono::{DateTime, Datelike, Duration as Span, Utc};
 use common::*;
 
@@ -21,7 +21,7 @@ fn ago(minutes: i64) -> String {
 
 /// The instant `minutes` ago, to the minute.
 fn instant_ago(minutes: i64) -> DateTime<Utc> {
-    app::domain::clock::whole_minute(Utc::now() - Span::minutes(minutes))
+    engine::clock::whole_minute(Utc::now() - Span::minutes(minutes))
 }
 
 async fn rows_of(app: &TestApp, assistant: &str) -> Vec<(String, String, String, i64, String)> {
@@ -249,7 +249,7 @@ async fn my_month_shows_the_amount_the_status_and_what_is_left_before_the_deadli
     let old = app::api::service::this_month().previous().previous().previous();
     let day = old.first_day() + Span::days(9);
     let t = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap();
-    let row = app::domain::TimeRow::new(day, t(8), t(12), false, TimeKind::Aktiv).unwrap();
+    let row = engine::TimeRow::new(day, t(8), t(12), false, TimeKind::Aktiv).unwrap();
     let id = query(&format!(
         "INSERT INTO time_rows (tenant_id, assistant_id, recipient_id, work_date, start_time, end_time, kind, minutes, created_by, start_at, end_at)
          SELECT tenant_id, id, {elis}, '{day}', '08:00', '12:00', 'aktiv', 240, (SELECT id FROM users WHERE username = 'david'), {}, {} FROM assistants WHERE first_name = 'David' RETURNING id",

@@ -3,11 +3,11 @@
 //! login floods, half-sent requests, and `kill -9` in the middle of writes. Requests are sent
 //! truly at once (a barrier), through the real router, against a real SQLite file.
 
-mod common;
+use crate::common;
 
 use app::api::repo::Repo;
-use app::domain::row::content_hash;
-use app::domain::ReportMonth;
+use engine::row::content_hash;
+use engine::ReportMonth;
 use common::*;
 use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -234,7 +234,7 @@ async fn the_login_throttle_engages_and_is_audited() {
 
     // Every try is recorded: the checked ones one entry each, the refused one in the summary
     // the server writes every 15 minutes (issue 23: not one append-only entry per attempt).
-    server::auth::summarise_refused(&server::db::DbRepo::new(app.pool.clone())).await.unwrap();
+    app::api::auth::summarise_refused(&server::db::DbRepo::new(app.pool.clone())).await.unwrap();
     let failed = app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'login.failed' AND actor = 'anna' AND client = '127.0.0.1'").await;
     let throttled: String = query("SELECT after FROM audit_log WHERE action = 'login.throttled' AND actor = 'anna'").scalar(&mut app.db().await).await.unwrap();
     assert_eq!(failed, 6, "every checked try is recorded");
@@ -463,7 +463,7 @@ async fn what_the_provider_attests_is_frozen_and_exported_byte_for_byte() {
     let status: String = query(&format!("SELECT status FROM month_reports WHERE id = {key}")).scalar(&mut app.db().await).await.unwrap();
     assert_eq!(status, "attested");
     let (xml, sha): (Vec<u8>, String) = query(&format!("SELECT xml, sha256 FROM frozen_reports WHERE month_report_id = {key}")).one_as(&mut app.db().await).await.unwrap();
-    assert_eq!(app::domain::fk::sha256_hex(&xml), sha);
+    assert_eq!(engine::fk::sha256_hex(&xml), sha);
     let text = String::from_utf8(xml.clone()).unwrap();
     assert!(text.contains("<fromTid>8.00</fromTid><tomTid>12.30</tomTid><aktivTid>TRUE</aktivTid>") && text.contains(&format!("<datumForUnderskriftAnordnare>{}</datumForUnderskriftAnordnare>", app::api::service::today())), "{text}");
 

@@ -2,7 +2,7 @@
 //! PostgreSQL then shows the same months, and the audit chains hold. Runs in the test script's
 //! PostgreSQL pass (it needs a PostgreSQL server: `BITA_TEST_POSTGRES`).
 
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -2,7 +2,7 @@
 //! page and a new row read what they need) give each read exactly the rows it gives alone, in
 //! order, on SQLite (one multi-statement command) and PostgreSQL (one after another).
 
-mod common;
+use crate::common;
 
 use common::*;
 use server::db::sql::{fetch_batch, Row};

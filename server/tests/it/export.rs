@@ -3,9 +3,9 @@
 //! frozen documents, locked, downloadable by its own municipality only, and `server verify`
 //! checks it and names a changed file.
 
-mod common;
+use crate::common;
 
-use app::domain::ReportMonth;
+use engine::ReportMonth;
 use common::*;
 use reqwest::StatusCode;
 use server::demo::DEMO_PASSWORD;
@@ -310,7 +310,7 @@ async fn a_correction_makes_a_new_version_that_needs_every_signature_and_keeps_t
     let pdf = files.iter().find(|(n, _)| n == &path.replace(".xml", ".pdf")).unwrap();
     assert!(pdftotext(&pdf.1).contains(&format!("Version 2, rättelse av: {old_report}")));
     let old = app.download(&admin, "/admin/export/arkiv", &[("id", &first_id.to_string())]).await.bytes().await.unwrap().to_vec();
-    assert_eq!(app::domain::fk::sha256_hex(&old), first_sha, "the old archive is kept as it was");
+    assert_eq!(engine::fk::sha256_hex(&old), first_sha, "the old archive is kept as it was");
     assert_eq!(app.id("SELECT COUNT(*) FROM frozen_reports").await, 2, "both versions of the report are kept");
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'month.correct'").await, 1);
 }

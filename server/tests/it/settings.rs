@@ -3,7 +3,7 @@
 //! personnummer", e-mail to a real SMTP sink, and another municipality's administrator
 //! getting 404 for every page and form of ours by id.
 
-mod common;
+use crate::common;
 use common::*;
 
 /// The first of next month plus `days`, as the add-row form takes it.
@@ -369,7 +369,7 @@ async fn the_dashboard_shows_who_has_not_acted_and_payable_hours_against_the_dec
     let app = spawn_app().await;
     let (admin, _) = app.login("admin").await;
     let today = app::api::service::today();
-    let prev = app::domain::ReportMonth::of(today).unwrap().previous();
+    let prev = engine::ReportMonth::of(today).unwrap().previous();
     let (_, page) = app.page(&admin, &format!("/admin?manad={prev}")).await;
     // Anna's 8 day shifts for Bo, submitted: 64 payable hours of his 160 a month.
     assert!(page.contains("Bo Berg: 64,00 h av beviljade 160,00 h"), "{}", page.split("grants-title").nth(1).unwrap_or(&page));
@@ -378,7 +378,7 @@ async fn the_dashboard_shows_who_has_not_acted_and_payable_hours_against_the_dec
     assert!(page.contains("class=\"finding-link\""));
     if today.day() > 1 {
         // This month Anna has drafted night shifts for Cecilia but not submitted them.
-        let (_, page) = app.page(&admin, &format!("/admin?manad={}&visa=atgard", app::domain::ReportMonth::of(today).unwrap())).await;
+        let (_, page) = app.page(&admin, &format!("/admin?manad={}&visa=atgard", engine::ReportMonth::of(today).unwrap())).await;
         assert!(page.contains("Anna Andersson har inte skickat in tiden för Cecilia Carlsson"), "{}", page.split("not-acted-title").nth(1).unwrap_or(&page));
         assert!(page.contains("id=\"par-1-2\""), "the draft is listed under needs action");
     }
@@ -401,7 +401,7 @@ fn pairs_listed(page: &str) -> Vec<String> {
 /// address says (a page past the end, another municipality's pair) breaks it.
 #[tokio::test]
 async fn a_large_month_dashboard_is_paged_and_searchable() {
-    use app::domain::{Personnummer, TimeKind, TimeRow};
+    use engine::{Personnummer, TimeKind, TimeRow};
     use chrono::NaiveTime;
     let app = spawn_app().await;
     let month = app::api::service::this_month().previous();

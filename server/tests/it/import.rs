@@ -1,7 +1,7 @@
 //! The CSV import through the real router: a dry run that saves nothing and says per line
 //! what would happen and what is wrong; then all or nothing; Excel's Windows-1252 and UTF-8.
 
-mod common;
+use crate::common;
 use common::*;
 
 /// Uploads a file as the page's form does; the location of the report.

@@ -4,10 +4,10 @@
 //! changes through both keep each municipality's audit chain linear. And a row the database
 //! itself refuses leaves the rest of the change standing.
 
-mod common;
+use crate::common;
 
 use app::api::repo::{Conflict, Repo, RepoError};
-use app::domain::{ReportMonth, TimeKind, TimeRow};
+use engine::{ReportMonth, TimeKind, TimeRow};
 use common::*;
 use std::sync::Arc;
 use server::sessions::{self, InTurn};

@@ -3,9 +3,9 @@
 //! rows and what changed, returning an approved month, voiding on a later change, the räkning,
 //! and the audit chain (tamper detection, other municipalities).
 
-mod common;
+use crate::common;
 
-use app::domain::ReportMonth;
+use engine::ReportMonth;
 use common::*;
 use reqwest::StatusCode;
 use server::demo::DEMO_PASSWORD;
@@ -75,7 +75,7 @@ async fn an_approval_is_a_signature_record_and_a_wrong_password_records_nothing(
         query(&format!("SELECT signer_name, capacity, sha256, content, document_id FROM signatures WHERE month_report_id = {key}")).one_as(&mut app.db().await).await.unwrap();
     assert_eq!((name.as_str(), capacity.as_str()), ("Bo Berg", "self"));
     assert_eq!(sha, shown);
-    assert_eq!(app::domain::fk::sha256_hex(&content), sha, "the stored bytes are what was hashed");
+    assert_eq!(engine::fk::sha256_hex(&content), sha, "the stored bytes are what was hashed");
     let xml = String::from_utf8(content).unwrap();
     assert!(xml.starts_with("<Tidredovisning") && xml.contains(&format!("<id>{document_id}</id>")) && !xml.contains("datumForUnderskriftAnordnare"), "{xml}");
     let (_, page) = app.page(&bo, &format!("/brukare/granska?key={key}")).await;

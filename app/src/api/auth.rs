@@ -1,0 +1,160 @@
+//! The writes of signing in: the throttle of failed logins (per username and per client
+//! address), a login's and a confirmation's outcome with its audit entry, an invitation used,
+//! and the summaries of refused attempts. Each is one transaction. The password hashing and
+//! the session are the server's (`server::auth`).
+
+use super::repo::{AuditEntry, Repo, RepoResult, Throttle};
+
+/// How failed logins are throttled for one key: this many are free, then each further one
+/// doubles the wait (1 s, 2 s, 4 s … at most 5 min), and at `lock_at` the key is locked.
+#[derive(Clone, Copy, Debug)]
+pub struct ThrottlePolicy {
+    pub free: i64,
+    pub lock_at: i64,
+}
+
+/// Per username: a person who forgot their password gets a few tries, a guesser very few.
+pub const PER_USERNAME: ThrottlePolicy = ThrottlePolicy { free: 3, lock_at: 10 };
+/// Per client address: generous, since many people may share one address (a municipality's NAT).
+pub const PER_CLIENT: ThrottlePolicy = ThrottlePolicy { free: 30, lock_at: 100 };
+/// How long a locked key stays locked.
+pub const LOCK_SECONDS: i64 = 15 * 60;
+/// Failures older than this are forgotten.
+const FORGET_AFTER: i64 = 24 * 3600;
+
+impl ThrottlePolicy {
+    /// The counter after one more failure at `now`.
+    pub fn fail(self, t: Throttle, now: i64) -> Throttle {
+        let failures = t.failures + 1;
+        let blocked_until = if failures >= self.lock_at {
+            now + LOCK_SECONDS
+        } else if failures > self.free {
+            now + (1i64 << (failures - self.free - 1).min(8)).min(300)
+        } else {
+            0
+        };
+        Throttle { failures, blocked_until }
+    }
+}
+
+/// An attempt's place in the throttle, taken before its password is checked.
+pub enum Reserved {
+    /// A counter is blocked: the attempt was counted as refused, its password never looked at.
+    Blocked,
+    /// The attempt counts as a failure until its password proves right; the counters after it.
+    Counted(Throttle, Throttle),
+}
+
+/// Takes an attempt's place in the throttle, in one write transaction: a blocked counter
+/// refuses it; otherwise it is counted as a failure *before* its password is checked, so
+/// attempts in flight count and a burst sent together gets no more guesses than attempts sent
+/// one after another (the write lock orders them). A right password takes its failure back.
+pub async fn reserve(repo: &dyn Repo, keys: &[(&str, ThrottlePolicy)], now: i64) -> RepoResult<Reserved> {
+    let mut db = repo.write().await?;
+    let mut counters = Vec::with_capacity(keys.len());
+    for (key, _) in keys {
+        counters.push(fresh(db.throttle(key).await?, now));
+    }
+    let blocked: Vec<&str> = keys.iter().zip(&counters).filter(|(_, t)| t.blocked_until > now).map(|((k, _), _)| *k).collect();
+    if !blocked.is_empty() {
+        for key in blocked {
+            db.note_refused(key, now).await?;
+        }
+        db.finish().await?;
+        return Ok(Reserved::Blocked);
+    }
+    let mut after = Vec::with_capacity(keys.len());
+    for ((key, policy), t) in keys.iter().zip(counters) {
+        let t = policy.fail(t, now);
+        db.set_throttle(key, t, now).await?;
+        after.push(t);
+    }
+    db.finish().await?;
+    let user = after.first().copied().unwrap_or_default();
+    Ok(Reserved::Counted(user, after.get(1).copied().unwrap_or_default()))
+}
+
+/// A counter whose last block ended over a day ago starts again.
+fn fresh(t: Throttle, now: i64) -> Throttle {
+    if now - t.blocked_until > FORGET_AFTER && t.blocked_until > 0 { Throttle::default() } else { t }
+}
+
+/// A login's outcome, in one transaction with its audit entry: a right password takes its
+/// reservation back (the user's failures are forgotten, the address's count goes back to what
+/// it was before this attempt); a wrong one stays counted.
+pub async fn login_outcome(repo: &dyn Repo, ok: bool, user_key: &str, client_key: &str, client_before: Throttle, now: i64, entry: AuditEntry) -> RepoResult<()> {
+    let mut db = repo.write().await?;
+    if ok {
+        db.clear_throttle(user_key).await?;
+        let c = db.throttle(client_key).await?;
+        db.set_throttle(client_key, Throttle { failures: (c.failures - 1).max(0), blocked_until: c.blocked_until.min(client_before.blocked_until) }, now).await?;
+    }
+    db.audit(&entry).await?;
+    db.finish().await
+}
+
+/// A confirmation's right password forgets the key's failures.
+pub async fn forget_failures(repo: &dyn Repo, key: &str) -> RepoResult<()> {
+    let mut db = repo.write().await?;
+    db.clear_throttle(key).await?;
+    db.finish().await
+}
+
+/// Uses an open invitation: the password is set and the link stops working, with its audit
+/// entry, in one transaction. False when the link was used or replaced meanwhile.
+pub async fn use_invitation(repo: &dyn Repo, invitation: i64, user: i64, hash: &str, now: i64, entry: AuditEntry) -> RepoResult<bool> {
+    let mut db = repo.write().await?;
+    if !db.use_invitation(invitation, user, hash, now).await? {
+        return Ok(false);
+    }
+    db.audit(&entry).await?;
+    db.finish().await?;
+    Ok(true)
+}
+
+/// Writes one audit entry per counter with attempts refused while it was blocked ("login.
+/// throttled": how many, since when), instead of one entry per attempt: an anonymous burst
+/// cannot grow the append-only log. Runs every 15 minutes.
+pub async fn summarise_refused(repo: &dyn Repo) -> RepoResult<usize> {
+    let pending = repo.read().await?.refused_attempts().await?;
+    for (key, n, since) in &pending {
+        let mut db = repo.write().await?;
+        let (tenant, user, actor, client) = match key.split_once(':') {
+            Some(("user", name)) => {
+                let who = db.login_user(name).await?;
+                (who.map(|w| w.0), who.map(|w| w.1), Some(name.to_string()), None)
+            }
+            Some(("client", addr)) => (None, None, None, Some(addr.to_string())),
+            _ => (None, None, None, None),
+        };
+        let since = chrono::DateTime::from_timestamp(*since, 0).map(|t| t.to_rfc3339()).unwrap_or_default();
+        let after = serde_json::json!({ "refused": n, "since": since, "counter": key.split(':').next().unwrap_or_default() }).to_string();
+        db.audit(&AuditEntry { tenant, user, actor, client, action: "login.throttled", subject: "login".into(), after: Some(after), ..Default::default() }).await?;
+        db.summarised(key, *n).await?;
+        db.finish().await?;
+    }
+    Ok(pending.len())
+}
+
+/// Writes one audit entry in a transaction of its own (a logout, a wrong confirmation).
+pub async fn record(repo: &dyn Repo, entry: AuditEntry) -> RepoResult<()> {
+    let mut db = repo.write().await?;
+    db.audit(&entry).await?;
+    db.finish().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failed_logins_back_off_exponentially_then_lock() {
+        let mut t = Throttle::default();
+        let mut waits = vec![];
+        for _ in 0..PER_USERNAME.lock_at {
+            t = PER_USERNAME.fail(t, 1000);
+            waits.push(t.blocked_until.saturating_sub(1000).max(0));
+        }
+        assert_eq!(waits, vec![0, 0, 0, 1, 2, 4, 8, 16, 32, LOCK_SECONDS]);
+    }
+}

@@ -1,0 +1,144 @@
+//! The server functions: each page's data, read for the caller the session names. Each
+//! resolves the caller and hands over to the service layer (which checks tenant, role and
+//! relation); on the browser they are the stubs that fetch the same data as JSON.
+
+use super::export::{ExportPage, VerifyPage};
+#[cfg(feature = "ssr")]
+use super::export::VerifyResult;
+use super::review::{AuditPage, ClaimPage, ReviewPage, StartPage};
+use super::*;
+#[cfg(feature = "ssr")]
+use super::{exporting, import, register, service, settings, signing};
+
+/// A server function's failure, with the HTTP status that says it (401, 403, 500).
+#[cfg(feature = "ssr")]
+fn failed(e: PageError) -> PageError {
+    use axum::http::StatusCode;
+    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+        r.set_status(match e {
+            PageError::LoggedOut => StatusCode::UNAUTHORIZED,
+            PageError::Forbidden => StatusCode::FORBIDDEN,
+            PageError::NotFound => StatusCode::NOT_FOUND,
+            PageError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        });
+    }
+    e
+}
+
+#[cfg(feature = "ssr")]
+fn month_arg(month: Option<String>) -> Option<ReportMonth> {
+    month.as_deref().and_then(ReportMonth::parse)
+}
+
+#[server(prefix = "/api", endpoint = "load_assistant_page")]
+pub async fn load_assistant_page(month: Option<String>, edit: Option<String>) -> PageResult<AssistantPage> {
+    let cx = service::Cx::from_request().await.map_err(failed)?;
+    service::assistant_page(&cx, month_arg(month), edit.as_deref()).await.map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_admin_page")]
+pub async fn load_admin_page(month: Option<String>, filter: Option<String>, query: Option<String>, page: Option<String>, pair: Option<String>) -> PageResult<AdminPage> {
+    let cx = service::Cx::from_request().await.map_err(failed)?;
+    let page = page.as_deref().and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1);
+    let pair = pair.as_deref().and_then(|p| p.split_once('-')).and_then(|(a, r)| Some((a.trim().parse().ok()?, r.trim().parse().ok()?)));
+    let view = service::AdminView { filter: filter.as_deref().unwrap_or(""), query: query.as_deref().unwrap_or("").trim(), page, pair };
+    service::admin_page(&cx, month_arg(month), view).await.map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_login_page")]
+pub async fn load_login_page() -> PageResult<LoginPage> {
+    service::login_page().await.map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_assistants_page")]
+pub async fn load_assistants_page(query: Option<String>, page: Option<String>) -> PageResult<AssistantsPage> {
+    let cx = service::Cx::from_request().await.map_err(failed)?;
+    let page = page.as_deref().and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1);
+    register::assistants_page(&cx, query.unwrap_or_default().trim(), page).await.map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_assistant_form")]
+pub async fn load_assistant_form(id: Option<String>) -> PageResult<AssistantFormPage> {
+    let cx = service::Cx::from_request().await.map_err(failed)?;
+    let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(s.parse::<i64>().map_err(|_| failed(PageError::NotFound))?),
+    };
+    register::assistant_form(&cx, id).await.map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_invitation_page")]
+pub async fn load_invitation_page(code: Option<String>) -> PageResult<InvitationPage> {
+    service::invitation_page(code.unwrap_or_default().trim()).await.map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_recipients_page")]
+pub async fn load_recipients_page(query: Option<String>, page: Option<String>) -> PageResult<RecipientsPage> {
+    let cx = service::Cx::from_request().await.map_err(failed)?;
+    let page = page.as_deref().and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1);
+    register::recipients_page(&cx, query.unwrap_or_default().trim(), page).await.map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_import_page")]
+pub async fn load_import_page(draft: Option<String>) -> PageResult<ImportPage> {
+    let cx = service::Cx::from_request().await.map_err(failed)?;
+    let draft = match draft.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(s.parse::<i64>().map_err(|_| failed(PageError::NotFound))?),
+    };
+    import::import_page(&cx, draft).await.map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_provider_page")]
+pub async fn load_provider_page() -> PageResult<ProviderPage> {
+    let cx = service::Cx::from_request().await.map_err(failed)?;
+    settings::provider_page(&cx).await.map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_recipient_form")]
+pub async fn load_recipient_form(id: Option<String>) -> PageResult<RecipientFormPage> {
+    let cx = service::Cx::from_request().await.map_err(failed)?;
+    let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(s.parse::<i64>().map_err(|_| failed(PageError::NotFound))?),
+    };
+    register::recipient_form(&cx, id).await.map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_start_page")]
+pub async fn load_start_page(person: Option<String>) -> PageResult<StartPage> {
+    let cx = service::Cx::from_request().await.map_err(failed)?;
+    signing::start_page(&cx, person.as_deref()).await.map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_review_page")]
+pub async fn load_review_page(key: Option<String>) -> PageResult<ReviewPage> {
+    let cx = service::Cx::from_request().await.map_err(failed)?;
+    signing::review_page(&cx, key.as_deref().unwrap_or("")).await.map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_claim_page")]
+pub async fn load_claim_page(person: Option<String>, month: Option<String>) -> PageResult<ClaimPage> {
+    let cx = service::Cx::from_request().await.map_err(failed)?;
+    signing::claim_page(&cx, person.as_deref().unwrap_or(""), month.as_deref().unwrap_or("")).await.map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_audit_page")]
+pub async fn load_audit_page() -> PageResult<AuditPage> {
+    let cx = service::Cx::from_request().await.map_err(failed)?;
+    signing::audit_page(&cx).await.map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_export_page")]
+pub async fn load_export_page(month: Option<String>) -> PageResult<ExportPage> {
+    let cx = service::Cx::from_request().await.map_err(failed)?;
+    exporting::export_page(&cx, month.as_deref().and_then(ReportMonth::parse)).await.map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_verify_page")]
+pub async fn load_verify_page() -> PageResult<VerifyPage> {
+    let cx = service::Cx::from_request().await.map_err(failed)?;
+    let me = cx.caller.as_ref().map(|c| service::me(&cx, c));
+    let result = leptos::prelude::use_context::<VerifyResult>();
+    Ok(VerifyPage { me, public_key: cx.settings.archive_public_key.clone(), retired_keys: cx.settings.retired_public_keys.clone(), result })
+}

@@ -1,0 +1,67 @@
+//! Every address a form posts to, defined once: the page's `action` and the server's route
+//! (`server::routes`, with the role and body each is for) both name these, so neither can
+//! drift from the other. Pages a form reads with GET (a search) are the router's page paths.
+
+// Anyone.
+/// Sign in (the login form).
+pub const LOGIN: &str = "/logga-in";
+pub const LOGOUT: &str = "/logga-ut";
+pub const LANGUAGE: &str = "/sprak";
+/// Choose a password from an invitation link.
+pub const INVITATION: &str = "/inbjudan";
+/// The public archive check (an upload).
+pub const VERIFY: &str = "/verifiera";
+
+// The assistant.
+pub const ROW_ADD: &str = "/assistent/rad";
+pub const ROW_DELETE: &str = "/assistent/rad/ta-bort";
+pub const ROW_EDIT: &str = "/assistent/rad/andra";
+pub const MONTH_SUBMIT: &str = "/assistent/skicka";
+pub const MONTH_WITHDRAW: &str = "/assistent/ta-tillbaka";
+pub const SHIFT_START: &str = "/assistent/pass/starta";
+pub const SHIFT_SWITCH: &str = "/assistent/pass/byt";
+pub const SHIFT_STOP: &str = "/assistent/pass/avsluta";
+pub const SHIFT_CANCEL: &str = "/assistent/pass/avbryt";
+pub const SHIFTS_COPY: &str = "/assistent/kopiera";
+
+// The recipient or their representative.
+/// Approve (sign) or not a submitted month.
+pub const MONTH_DECIDE: &str = "/brukare/beslut";
+pub const MONTH_RETURN: &str = "/brukare/atersand";
+pub const CLAIM_ANSWER: &str = "/brukare/rakning/svar";
+pub const CLAIM_SIGN: &str = "/brukare/rakning/signera";
+pub const OWN_PERSONNUMMER: &str = "/brukare/visa-personnummer";
+
+// The municipality's administrator.
+pub const CLAIM_COSTS: &str = "/admin/rakning/kostnader";
+pub const MONTH_CSV: &str = "/admin/export.csv";
+pub const ATTEST: &str = "/admin/attestera";
+pub const ATTEST_READY: &str = "/admin/attestera-alla";
+pub const REMIND: &str = "/admin/paminn";
+pub const REPORT_3059: &str = "/admin/3059";
+/// The month's export (all documents, the signed archive).
+pub const EXPORT: &str = "/admin/export";
+pub const ARCHIVE: &str = "/admin/export/arkiv";
+pub const CORRECT: &str = "/admin/rattelse";
+/// FK's blank form and its mapping (an upload; the CSRF token in the address).
+pub const FK_FORM: &str = "/admin/export/blankett";
+pub const ASSISTANT_SAVE: &str = "/admin/assistent/spara";
+pub const ACCOUNT: &str = "/admin/konto";
+pub const RECIPIENT_SAVE: &str = "/admin/brukarkort/spara";
+pub const DECISION_ADD: &str = "/admin/beslut";
+pub const DECISION_END: &str = "/admin/beslut/avsluta";
+pub const ASSIGNMENT_ADD: &str = "/admin/uppdrag";
+pub const ASSIGNMENT_END: &str = "/admin/uppdrag/avsluta";
+pub const PROVIDER_SAVE: &str = "/admin/anordnare/spara";
+pub const RATE_SET: &str = "/admin/anordnare/belopp";
+pub const LSS_RATE_SET: &str = "/admin/anordnare/lss-belopp";
+pub const RULES_SAVE: &str = "/admin/anordnare/regler";
+pub const REPRESENTATIVE_ADD: &str = "/admin/foretradare";
+pub const REPRESENTATION_END: &str = "/admin/foretradare/avsluta";
+pub const ABSENCE_ADD: &str = "/admin/franvaro";
+pub const ABSENCE_DELETE: &str = "/admin/franvaro/ta-bort";
+/// Show a person's full personnummer (audited).
+pub const PERSONNUMMER: &str = "/admin/visa-personnummer";
+/// A register file's dry run (an upload; the CSRF token in the address).
+pub const IMPORT_DRY_RUN: &str = "/admin/import/provkor";
+pub const IMPORT_RUN: &str = "/admin/import/kor";

@@ -1,0 +1,217 @@
+//! The router: every page, every form post with the role and body it is for (the guard
+//! enforces both before the body is read), the static assets, health, and the layers every
+//! request passes (tower-http's compression, headers and tracing; sessions; the timeout).
+
+use crate::{auth, db, exports, forms, guard, keys, sessions, AppState, Config};
+use app::api::service::{ApiState, RequestFlash, Settings};
+use app::paths;
+use app::ui::{shell, App};
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// A CSV upload: 5 MB of file plus the form around it.
+pub const UPLOAD_LIMIT: usize = app::api::import::MAX_BYTES + 64 * 1024;
+
+const SERVICE_WORKER_CSP: &str = "default-src 'none'; connect-src 'self'; script-src 'self'; base-uri 'none'";
+
+/// Builds the whole application on an open, migrated database, and starts the periodic
+/// clean-ups (expired sessions, old idempotency keys, SQLite's statistics).
+pub async fn router(config: &Config, pool: db::Pool, leptos_options: LeptosOptions) -> Result<Router, Box<dyn std::error::Error + Send + Sync>> {
+    let repo = Arc::new(db::DbRepo::new(pool.clone()));
+    let (key, trusted) = keys::trusted(&config.archive_key)?;
+    let archive_key = Arc::new(key);
+    let settings = Settings {
+        row_horizon_days: config.row_horizon_days,
+        public_url: config.public_url.clone(),
+        mailer: crate::mail::from_config(config.smtp.as_ref()),
+        archive_public_key: keys::public_hex(&archive_key),
+        retired_public_keys: trusted.retired.iter().map(|k| hex::encode(k.as_bytes())).collect(),
+        cookies: app::api::service::Cookies { secure: config.secure_cookies },
+    };
+    let state = AppState { leptos_options: leptos_options.clone(), api: ApiState { repo: repo.clone(), settings }, archive_key, trusted_keys: Arc::new(trusted) };
+
+    db::spawn_maintenance(&repo);
+    let summaries = repo.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(15 * 60));
+        loop {
+            tick.tick().await;
+            if let Err(e) = app::api::auth::summarise_refused(&*summaries).await {
+                tracing::warn!(error = %e, "summarising refused logins failed");
+            }
+        }
+    });
+    let routes = generate_route_list(App);
+    let api = state.api.clone();
+    let pkg = std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
+    // The service worker (app/offline/sw.js, bundled by scripts/build-site.sh) at the site's
+    // root, so it may serve the assistant's pages; never cached, so an update is seen at once.
+    let service_worker = ServeFile::new(std::path::Path::new(&*leptos_options.site_root).join("sw.js"));
+    use guard::{Access, BodyKind, Policy, ADMIN, ASSISTANT, SIGNER};
+    let form = Policy::form;
+    let upload = |limit: usize| Policy { access: ADMIN, body: BodyKind::Upload { limit } };
+    let (posts, policies) = guard::Posts::new(Router::new())
+        .route(paths::LOGIN, Policy { access: Access::Anyone, body: BodyKind::Login }, auth::login)
+        .route(paths::LOGOUT, form(Access::Anyone), auth::logout)
+        .route(paths::LANGUAGE, form(Access::Anyone), auth::set_language)
+        .route(paths::INVITATION, form(Access::Anyone), auth::accept_invitation)
+        .route(paths::VERIFY, Policy { access: Access::Anyone, body: BodyKind::PublicUpload { limit: exports::VERIFY_LIMIT } }, exports::verify_upload)
+        .route(paths::ROW_ADD, form(ASSISTANT), forms::add_row)
+        .route(paths::ROW_DELETE, form(ASSISTANT), forms::delete_row)
+        .route(paths::ROW_EDIT, form(ASSISTANT), forms::edit_row)
+        .route(paths::MONTH_SUBMIT, form(ASSISTANT), forms::submit_month)
+        .route(paths::MONTH_WITHDRAW, form(ASSISTANT), forms::withdraw_month)
+        .route(paths::SHIFT_START, form(ASSISTANT), forms::start_shift)
+        .route(paths::SHIFT_SWITCH, form(ASSISTANT), forms::switch_shift)
+        .route(paths::SHIFT_STOP, form(ASSISTANT), forms::stop_shift)
+        .route(paths::SHIFT_CANCEL, form(ASSISTANT), forms::cancel_shift)
+        .route(paths::SHIFTS_COPY, form(ASSISTANT), forms::copy_shifts)
+        .route(paths::MONTH_DECIDE, form(SIGNER), forms::decide_month)
+        .route(paths::MONTH_RETURN, form(SIGNER), forms::return_month)
+        .route(paths::CLAIM_ANSWER, form(SIGNER), forms::save_claim)
+        .route(paths::CLAIM_SIGN, form(SIGNER), forms::sign_claim)
+        .route(paths::OWN_PERSONNUMMER, form(SIGNER), forms::reveal_own_personnummer)
+        .route(paths::CLAIM_COSTS, form(ADMIN), forms::save_claim)
+        .route(paths::MONTH_CSV, form(ADMIN), forms::export_csv)
+        .route(paths::ATTEST, form(ADMIN), forms::attest_month)
+        .route(paths::ATTEST_READY, form(ADMIN), forms::attest_ready)
+        .route(paths::REMIND, form(ADMIN), forms::remind)
+        .route(paths::REPORT_3059, form(ADMIN), forms::export_3059)
+        .route(paths::EXPORT, form(ADMIN), exports::export_month)
+        .route(paths::ARCHIVE, form(ADMIN), exports::download_archive)
+        .route(paths::CORRECT, form(ADMIN), forms::correct_month)
+        .route(paths::FK_FORM, upload(exports::FORM_UPLOAD_LIMIT), exports::upload_form)
+        .route(paths::ASSISTANT_SAVE, form(ADMIN), forms::save_assistant)
+        .route(paths::ACCOUNT, form(ADMIN), forms::account_action)
+        .route(paths::RECIPIENT_SAVE, form(ADMIN), forms::save_recipient)
+        .route(paths::DECISION_ADD, form(ADMIN), forms::add_decision)
+        .route(paths::ASSIGNMENT_ADD, form(ADMIN), forms::add_assignment)
+        .route(paths::ASSIGNMENT_END, form(ADMIN), forms::end_assignment)
+        .route(paths::PROVIDER_SAVE, form(ADMIN), forms::save_provider)
+        .route(paths::RATE_SET, form(ADMIN), forms::set_rate)
+        .route(paths::LSS_RATE_SET, form(ADMIN), forms::set_lss_rate)
+        .route(paths::RULES_SAVE, form(ADMIN), forms::save_rules)
+        .route(paths::REPRESENTATIVE_ADD, form(ADMIN), forms::add_representative)
+        .route(paths::REPRESENTATION_END, form(ADMIN), forms::end_representation)
+        .route(paths::ABSENCE_ADD, form(ADMIN), forms::add_absence)
+        .route(paths::ABSENCE_DELETE, form(ADMIN), forms::delete_absence)
+        .route(paths::DECISION_END, form(ADMIN), forms::end_decision)
+        .route(paths::PERSONNUMMER, form(ADMIN), forms::reveal_personnummer)
+        .route(paths::IMPORT_DRY_RUN, upload(UPLOAD_LIMIT), forms::import_dry_run)
+        .route(paths::IMPORT_RUN, form(ADMIN), forms::import_run)
+        .finish();
+    let app = posts
+        .route("/", get(root))
+        .route("/healthz", get(healthz))
+        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        // The islands' wasm, JS and CSS, brotli or gzip as built (scripts/build-site.sh).
+        .nest_service("/pkg", tower::ServiceBuilder::new().layer(static_asset()).service(ServeDir::new(pkg).precompressed_br().precompressed_gzip()))
+        .route_service("/favicon.svg", tower::ServiceBuilder::new().layer(static_asset()).service(ServeFile::new(std::path::Path::new(&*leptos_options.site_root).join("favicon.svg"))))
+        .route_service(
+            "/sw.js",
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+                // A worker's policy is its script's: it may fetch from this site, nothing else.
+                .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(SERVICE_WORKER_CSP)))
+                .service(service_worker.precompressed_br().precompressed_gzip()),
+        )
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let api = api.clone();
+                move || {
+                    provide_context(api.clone());
+                    provide_context(RequestFlash::default());
+                }
+            },
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(guard::guard))
+        .layer(Extension(Arc::new(guard::Gate::new(config, policies, api.clone()))));
+    let app = guard::security_headers(app, config.secure_cookies);
+    // Sessions in the same database, so any server behind a load balancer knows them.
+    let app = match sessions::layer(config, &repo).await? {
+        sessions::Layer::Sqlite(l) => app.layer(l),
+        sessions::Layer::Postgres(l) => app.layer(l),
+    };
+    let app = app
+        // The limits are the guard's, per route, decided before the body is read; axum's own
+        // 2 MB default would refuse an archive or an FK form before them.
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn(timeout))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            // The path only: query strings could carry what must not be logged.
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+        }))
+        .with_state(state);
+    Ok(app)
+}
+
+/// The static assets may be kept by the browser but must be revalidated (`no-cache`): a new
+/// build is seen at once.
+fn static_asset() -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))
+}
+
+/// Answers 408 when a request takes longer than its route allows: 30 s, except the month export
+/// (a big municipality's month is minutes of PDFs on a small machine).
+/// Hand-written rather than tower-http's `TimeoutLayer`: a layer's limit holds for every route
+/// below it, and the export is a post registered with the others (`guard::Posts`).
+async fn timeout(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let limit = if req.uri().path() == paths::EXPORT && req.method() == axum::http::Method::POST { Duration::from_secs(15 * 60) } else { Duration::from_secs(30) };
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
+}
+
+async fn server_fn_handler(State(state): State<AppState>, req: axum::extract::Request) -> impl IntoResponse {
+    let api = state.api.clone();
+    handle_server_fns_with_context(
+        move || {
+            provide_context(api.clone());
+            provide_context(RequestFlash::default());
+        },
+        req,
+    )
+    .await
+}
+
+/// `/`: the caller's start page, or the login page.
+async fn root(State(state): State<AppState>, session: tower_sessions::Session) -> Response {
+    match app::api::service::Cx::new(&state.api, session, None).await {
+        Ok(cx) => match cx.caller {
+            Some(c) => Redirect::to(c.role.start_page()).into_response(),
+            None => Redirect::to("/logga-in").into_response(),
+        },
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// Liveness and readiness: answers 200 only when the database answers.
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.api.repo.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
