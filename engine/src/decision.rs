@@ -51,11 +51,10 @@ impl Decision {
         if self.valid_to < self.valid_from {
             return Err(DecisionError::EndsBeforeStart);
         }
-        if let Granted::PerPeriod { months, .. } = self.granted {
-            if !(1..=6).contains(&months) {
+        if let Granted::PerPeriod { months, .. } = self.granted
+            && !(1..=6).contains(&months) {
                 return Err(DecisionError::PeriodTooLong);
             }
-        }
         Ok(())
     }
 

@@ -34,7 +34,7 @@ pub fn check_new_password(password: &str, repeat: &str, username: &str) -> Resul
         return Err(PasswordError::TooShort);
     }
     let lower = password.to_lowercase();
-    if COMMON.contains(&lower.as_str()) || lower == username.to_lowercase() || lower.chars().all(|c| Some(c) == lower.chars().next()) {
+    if COMMON.contains(&lower.as_str()) || lower == username.to_lowercase() || lower.chars().all(|c| lower.starts_with(c)) {
         return Err(PasswordError::Common);
     }
     Ok(())

@@ -152,7 +152,7 @@ pub(crate) fn luhn_ok(ten: &str) -> bool {
             v / 10 + v % 10
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 impl fmt::Display for Personnummer {

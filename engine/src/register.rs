@@ -400,11 +400,10 @@ impl AssignmentInput {
         if notified.is_none() {
             errors.push(AssignmentError::NotifiedInvalid);
         }
-        if let (Some(f), Some(Some(t))) = (from, to) {
-            if t < f {
+        if let (Some(f), Some(Some(t))) = (from, to)
+            && t < f {
                 errors.push(AssignmentError::ToBeforeFrom);
             }
-        }
         match (recipient, from, to, notified) {
             (Some(recipient), Some(valid_from), Some(valid_to), Some(fk_notified_on)) if errors.is_empty() => {
                 Ok(AssignmentData { recipient, valid_from, valid_to, fk_notified_on, relative: self.relative })

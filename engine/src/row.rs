@@ -472,6 +472,25 @@ impl std::ops::Add for Totals {
     }
 }
 
+/// SHA-256 (hex) of a month's rows, order-independent: what the recipient saw when approving
+/// is compared with what is stored when the approval is written.
+pub fn content_hash<'a>(rows: impl IntoIterator<Item = &'a TimeRow>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut lines: Vec<String> = rows
+        .into_iter()
+        .map(|r| {
+            let fold = |f: Option<DstFold>| f.map(|f| f.code()).unwrap_or("");
+            format!("{};{};{};{};{};{};{}\n", r.date(), r.start().format("%H:%M"), r.end().format("%H:%M"), r.next_day(), r.kind().code(), fold(r.fold()), fold(r.fold_end()))
+        })
+        .collect();
+    lines.sort();
+    let mut h = Sha256::new();
+    for l in &lines {
+        h.update(l.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -650,23 +669,4 @@ mod tests {
         let t = Totals { aktiv: Minutes(480), vantetid: Minutes(480), beredskap: Minutes(420) };
         assert_eq!(t.payable_hours(), Decimal::from(11));
     }
-}
-
-/// SHA-256 (hex) of a month's rows, order-independent: what the recipient saw when approving
-/// is compared with what is stored when the approval is written.
-pub fn content_hash<'a>(rows: impl IntoIterator<Item = &'a TimeRow>) -> String {
-    use sha2::{Digest, Sha256};
-    let mut lines: Vec<String> = rows
-        .into_iter()
-        .map(|r| {
-            let fold = |f: Option<DstFold>| f.map(|f| f.code()).unwrap_or("");
-            format!("{};{};{};{};{};{};{}\n", r.date(), r.start().format("%H:%M"), r.end().format("%H:%M"), r.next_day(), r.kind().code(), fold(r.fold()), fold(r.fold_end()))
-        })
-        .collect();
-    lines.sort();
-    let mut h = Sha256::new();
-    for l in &lines {
-        h.update(l.as_bytes());
-    }
-    hex::encode(h.finalize())
 }

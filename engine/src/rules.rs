@@ -654,7 +654,7 @@ pub fn preflight(input: &MonthInput) -> Preflight {
     let days_left = (deadline - input.today).num_days();
     findings.push(finding(RuleId::V10, if days_left < 0 { Severity::Warning } else { Severity::Info }, vec![], What::Deadline { deadline, days_left }));
 
-    findings.sort_by(|a, b| (a.severity, a.rule as u8).cmp(&(b.severity, b.rule as u8)));
+    findings.sort_by_key(|a| (a.severity, a.rule as u8));
     Preflight { findings }
 }
 

@@ -323,7 +323,7 @@ pub fn check_upload(path: &std::path::Path, limits: &Limits, cancel: &std::sync:
     let dir = tempfile::tempdir().map_err(|_| Refusal::CouldNotCheck)?;
     let pages = qpdf(&["--show-npages".as_ref(), path.as_os_str()], dir.path(), limits, Some(cancel)).map_err(refusal)?;
     match pages.trim().parse::<usize>() {
-        Ok(n) if n == 0 => return Err(Refusal::NotAPdf),
+        Ok(0) => return Err(Refusal::NotAPdf),
         Ok(n) if n > limits.max_pages => return Err(Refusal::TooManyPages),
         Ok(_) => {}
         Err(_) => return Err(Refusal::NotAPdf),

@@ -7,6 +7,7 @@
 //!   another municipality's row saves take meanwhile (issue 23: ≤ ~100 ms).
 //! - The month dashboard for 1,000 recipients (goal ≤ 200 ms): server-rendered through the
 //!   real router over HTTP, logged in as the administrator.
+//!
 //! Prints the numbers; asserts nothing.
 
 use app::api::repo::Repo;

@@ -160,11 +160,10 @@ pub async fn confirm_password(state: &AppState, cx: &Cx, password: &str) -> Resu
 }
 
 pub async fn logout(State(state): State<AppState>, cx: Cx) -> Response {
-    if cx.caller.is_some() {
-        if let Err(e) = record(&*state.api.repo, cx.audit_entry("logout", "session".into())).await {
+    if cx.caller.is_some()
+        && let Err(e) = record(&*state.api.repo, cx.audit_entry("logout", "session".into())).await {
             return app::api::service::internal(e).into_response();
         }
-    }
     let _ = cx.session.flush().await;
     Redirect::to("/logga-in").into_response()
 }

@@ -240,13 +240,13 @@ async fn posts_are_decided_from_their_headers_before_the_body_is_read() {
     let cross = [multipart.clone(), session.clone(), ("Origin", "https://evil.example".to_string())];
     assert!(answer_before_body(&app, &upload, &cross, mb20, 100).await.is_some_and(|s| s.contains("403")));
     // Logged out: to the login page at once.
-    assert!(answer_before_body(&app, &upload, &[multipart.clone()], mb20, 100).await.is_some_and(|s| s.contains("303")));
+    assert!(answer_before_body(&app, &upload, std::slice::from_ref(&multipart), mb20, 100).await.is_some_and(|s| s.contains("303")));
     // The administrator without the page's token: 403 at once.
     let no_token = [multipart.clone(), session.clone()];
     assert!(answer_before_body(&app, "/admin/export/blankett?csrf=00", &no_token, mb20, 100).await.is_some_and(|s| s.contains("403")));
     // Larger than the route takes: 413 at once, for a form post and for an upload.
     assert!(answer_before_body(&app, &upload, &no_token, 30 << 20, 100).await.is_some_and(|s| s.contains("413")));
-    assert!(answer_before_body(&app, "/admin/beslut", &[session.clone()], 1 << 20, 100).await.is_some_and(|s| s.contains("413")));
+    assert!(answer_before_body(&app, "/admin/beslut", std::slice::from_ref(&session), 1 << 20, 100).await.is_some_and(|s| s.contains("413")));
     // The scheme counts: an https origin is another site than this http one.
     let res = admin.post(app.url("/admin/paminn")).header("Origin", format!("https://{}", app.addr)).form(&[("csrf", admin.csrf.as_str())]).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);

@@ -70,11 +70,10 @@ async fn save_row(cx: &Cx, input: &RowInput, replacing: Option<&str>, key: Optio
             if old_month.fk_deadline() < today() {
                 return Ok(error(page("/assistent", Some(old_month)), T::MonthReadOnly));
             }
-            if let Some((_, status)) = db.month_status(c.tenant_id, assistant, old.recipient_id, old_month).await.map_err(internal)? {
-                if !status.editable() {
+            if let Some((_, status)) = db.month_status(c.tenant_id, assistant, old.recipient_id, old_month).await.map_err(internal)?
+                && !status.editable() {
                     return Ok(error(page("/assistent", Some(old_month)), T::ErrMonthLocked));
                 }
-            }
             match db.delete_row(c.tenant_id, assistant, id).await {
                 Ok(Some(_)) => {}
                 Ok(None) => return Ok(error(page("/assistent", typed_month), T::NotAllowed)),
@@ -141,11 +140,10 @@ pub(super) async fn check_and_insert(db: &mut Box<dyn Store>, c: &super::repo::C
     if !facts.grants.iter().any(|g| g.valid_from <= row.date() && row.date() <= g.valid_to) {
         return Ok(Err(vec![RowError::NoDecision]));
     }
-    if let Some((_, status)) = status {
-        if !status.editable() {
+    if let Some((_, status)) = status
+        && !status.editable() {
             return Ok(Err(vec![RowError::MonthLocked]));
         }
-    }
     if let Some(other) = near.iter().find(|o| o.row.overlaps(row)) {
         let v = row_view(other);
         return Ok(Err(vec![RowError::Overlap { date: v.date, start: v.start, end: v.end }]));
@@ -195,11 +193,10 @@ pub async fn delete_row(cx: &Cx, row: &str, month: &str, key: Option<&str>) -> R
     if month.fk_deadline() < today() {
         return Ok(error(back, T::MonthReadOnly));
     }
-    if let Some((_, status)) = db.month_status(c.tenant_id, assistant, stored.recipient_id, month).await.map_err(internal)? {
-        if !status.editable() {
+    if let Some((_, status)) = db.month_status(c.tenant_id, assistant, stored.recipient_id, month).await.map_err(internal)?
+        && !status.editable() {
             return Ok(error(back, T::ErrMonthLocked));
         }
-    }
     match db.delete_row(c.tenant_id, assistant, row_id).await {
         Ok(Some(_)) => {}
         Ok(None) => return Ok(error(back, T::NotAllowed)),

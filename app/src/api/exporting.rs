@@ -56,11 +56,10 @@ pub async fn prepare(cx: &Cx, month: &str, key: Option<&str>) -> Result<Result<M
     };
     let back = export_path(month);
     let mut db = cx.db().await?;
-    if let Some(k) = key {
-        if let Some(o) = db.idempotent_outcome(c.user_id, k).await.map_err(internal)? {
+    if let Some(k) = key
+        && let Some(o) = db.idempotent_outcome(c.user_id, k).await.map_err(internal)? {
             return Ok(Err(serde_json::from_str(&o).map_err(internal)?));
         }
-    }
     drop(db);
     let blocking = super::service::month_preflight_for(cx, c, month).await?.into_iter().filter(|f| f.severity == Severity::Error).count();
     if blocking > 0 {

@@ -497,11 +497,10 @@ async fn save_draft(cx: &Cx, c: &Caller, bytes: &[u8], report: &ImportReport) ->
 pub async fn import(cx: &Cx, draft: &str, key: Option<&str>) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let id = draft.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
-    if let Some(key) = key {
-        if let Some(first) = cx.db().await?.idempotent_outcome(c.user_id, key).await.map_err(internal)? {
+    if let Some(key) = key
+        && let Some(first) = cx.db().await?.idempotent_outcome(c.user_id, key).await.map_err(internal)? {
             return serde_json::from_str(&first).map_err(internal);
         }
-    }
     let (bytes, report) = {
         let mut db = cx.db().await?;
         db.import_draft(c.tenant_id, c.user_id, id).await.map_err(internal)?.ok_or(PageError::NotFound)?

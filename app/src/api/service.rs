@@ -300,11 +300,10 @@ impl Cx {
         };
         // A page that says something once ("Tiden är sparad.") is not one for the phone's
         // offline copy to show again later (app/offline/sw.js keeps pages without this header).
-        if flash != Flash::default() {
-            if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+        if flash != Flash::default()
+            && let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
                 r.insert_header(axum::http::HeaderName::from_static(ONE_TIME_HEADER), axum::http::HeaderValue::from_static("1"));
             }
-        }
         flash
     }
 
@@ -312,11 +311,10 @@ impl Cx {
     /// not stand in for the notice the next page carries in its address. Writes nothing when
     /// there is none, which is almost always.
     pub async fn forget_flash(&self) {
-        if let Ok(Some(_)) = self.session.get_value(SESSION_FLASH).await {
-            if let Err(e) = self.session.remove_value(SESSION_FLASH).await {
+        if let Ok(Some(_)) = self.session.get_value(SESSION_FLASH).await
+            && let Err(e) = self.session.remove_value(SESSION_FLASH).await {
                 tracing::warn!(error = %e, "could not forget a flash message");
             }
-        }
     }
 
     pub async fn set_flash(&self, flash: Flash) {
@@ -438,11 +436,10 @@ pub async fn invitation_page(code: &str) -> Result<InvitationPage, PageError> {
     let parts = use_context::<axum::http::request::Parts>();
     let header = parts.as_ref().and_then(|p| p.headers.get(axum::http::header::COOKIE)).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let error = cookie_value(&header, INVITE_MSG_COOKIE).and_then(|v| v.parse::<usize>().ok()).and_then(|i| INVITE_MESSAGES.get(i).copied());
-    if error.is_some() {
-        if let (Some(r), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), axum::http::HeaderValue::from_str(&state.settings.cookies.removed(INVITE_MSG_COOKIE, "/inbjudan"))) {
+    if error.is_some()
+        && let (Some(r), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), axum::http::HeaderValue::from_str(&state.settings.cookies.removed(INVITE_MSG_COOKIE, "/inbjudan"))) {
             r.append_header(axum::http::header::SET_COOKIE, v);
         }
-    }
     let username = if is_token(code) {
         let sha = crate::domain::fk::sha256_hex(code.as_bytes());
         state.repo.read().await.map_err(internal)?.open_invitation(&sha, now_unix()).await.map_err(internal)?.map(|(_, _, _, u)| u)
@@ -510,14 +507,13 @@ pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>, edit: Option<&s
     // checked there when the row is saved.
     // A row to change: only the caller's own (looked up by their own id), in a draft month.
     let mut editing = None;
-    if let Some(id) = edit.and_then(|e| e.trim().parse::<i64>().ok()) {
-        if let Some(r) = db.assistant_row(c.tenant_id, assistant, id).await.map_err(internal)? {
+    if let Some(id) = edit.and_then(|e| e.trim().parse::<i64>().ok())
+        && let Some(r) = db.assistant_row(c.tenant_id, assistant, id).await.map_err(internal)? {
             let status = db.month_status(c.tenant_id, assistant, r.recipient_id, r.row.month()).await.map_err(internal)?;
             if status.is_none_or(|(_, s)| s.editable()) {
                 editing = Some((id, RowInput::of(&r.row, r.recipient_id)));
             }
         }
-    }
     let facts = people.row_facts(assistant, None).into_iter().map(|mut f| {
         f.absences.clear();
         f
@@ -630,7 +626,7 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, view: AdminView<'_>
     let needle = query.to_lowercase();
     let named = |name: &str| name.to_lowercase().contains(&needle);
     let pair_shown = |a: i64, r: i64| {
-        view.pair.map_or(true, |p| p == (a, r))
+        view.pair.is_none_or(|p| p == (a, r))
             && (needle.is_empty() || people.assistants.get(&a).is_some_and(|x| named(&x.name())) || people.recipients.get(&r).is_some_and(|x| named(&x.name())))
     };
     let month_shown = |m: &MonthView| pair_shown(m.assistant.id, m.recipient.id);
@@ -700,7 +696,7 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, view: AdminView<'_>
         (None, None) => true,
         (Some(a), Some(r)) => pair_shown(a, r),
         (a, r) => {
-            view.pair.map_or(true, |(pa, pr)| a.map_or(true, |a| a == pa) && r.map_or(true, |r| r == pr))
+            view.pair.is_none_or(|(pa, pr)| a.is_none_or(|a| a == pa) && r.is_none_or(|r| r == pr))
                 && (needle.is_empty() || a.and_then(|a| people.assistants.get(&a)).is_some_and(|x| named(&x.name())) || r.and_then(|r| people.recipients.get(&r)).is_some_and(|x| named(&x.name())))
         }
     };
@@ -902,18 +898,6 @@ fn csv_field(s: &str) -> String {
     if s.contains([';', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::csv_field;
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("Anna"), "Anna");
-        assert_eq!(csv_field("a;b"), "\"a;b\"");
-        assert_eq!(csv_field("=1+1"), "'=1+1");
-    }
-}
-
 /// Handlers take the caller's context as an extractor (see [`Cx::of_parts`]).
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Cx
 where
@@ -938,5 +922,17 @@ impl axum::response::IntoResponse for PageError {
             PageError::NotFound => StatusCode::NOT_FOUND.into_response(),
             PageError::Internal => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_defused() {
+        assert_eq!(csv_field("Anna"), "Anna");
+        assert_eq!(csv_field("a;b"), "\"a;b\"");
+        assert_eq!(csv_field("=1+1"), "'=1+1");
     }
 }

@@ -48,11 +48,10 @@ pub async fn start(cx: &Cx, recipient: &str, kind: &str, at: &str, key: Option<&
         denied(cx, format!("shift.start for recipient {recipient}")).await;
         return Ok(refused(vec![RowError::NotAssigned]));
     }
-    if let Some((_, status)) = db.month_status(c.tenant_id, assistant, recipient, month).await.map_err(internal)? {
-        if !status.editable() {
+    if let Some((_, status)) = db.month_status(c.tenant_id, assistant, recipient, month).await.map_err(internal)?
+        && !status.editable() {
             return Ok(refused(vec![RowError::MonthLocked]));
         }
-    }
     // A start inside a row already saved would only be refused when the shift ends: say it now.
     let rows = db.assistant_rows(c.tenant_id, assistant, date - chrono::Duration::days(1), date).await.map_err(internal)?;
     if let Some(r) = rows.iter().find(|r| r.row.start_at() <= started && started < r.row.end_at()) {

@@ -576,11 +576,10 @@ pub async fn save_claim(cx: &Cx, person: &str, month: &str, answers: &[(String, 
         return Err(PageError::NotFound);
     }
     let existing = db.claim(c.tenant_id, recipient, &month.to_string()).await.map_err(internal)?;
-    if let Some(claim) = &existing {
-        if db.standing_signature(c.tenant_id, Signed::Claim(claim.id)).await.map_err(internal)?.is_some() {
+    if let Some(claim) = &existing
+        && db.standing_signature(c.tenant_id, Signed::Claim(claim.id)).await.map_err(internal)?.is_some() {
             return Ok(error(back, T::ClaimAlreadySigned));
         }
-    }
     let (answers_json, costs_json, action) = if admin {
         let mut costs = crate::domain::fk::CostTable::default();
         for (code, slot) in [("wages", &mut costs.wages), ("ob", &mut costs.ob), ("expenses", &mut costs.expenses), ("training", &mut costs.training), ("staff_costs", &mut costs.staff_costs), ("administration", &mut costs.administration)] {

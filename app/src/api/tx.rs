@@ -36,11 +36,10 @@ pub fn idempotency_key(s: &str) -> Option<&str> {
 /// A write transaction for a change by `user`, or the first outcome if `key` was used before.
 pub(super) async fn begin(cx: &Cx, user: i64, key: Option<&str>) -> Result<Result<Box<dyn Store>, Outcome>, PageError> {
     let mut db = cx.repo.write().await.map_err(internal)?;
-    if let Some(k) = key {
-        if let Some(o) = db.idempotent_outcome(user, k).await.map_err(internal)? {
+    if let Some(k) = key
+        && let Some(o) = db.idempotent_outcome(user, k).await.map_err(internal)? {
             return Ok(Err(serde_json::from_str(&o).map_err(internal)?));
         }
-    }
     Ok(Ok(db))
 }
 

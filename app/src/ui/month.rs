@@ -83,11 +83,10 @@ pub fn FindingsList(locale: Locale, findings: Vec<Finding>, #[prop(default = fal
                         if let (Some(a), Some(r), Some(m)) = (f.assistant, f.recipient, month) {
                             t.push((format!("/admin?manad={m}&par={a}-{r}#par-{a}-{r}"), T::LinkMonthRow));
                         }
-                        if let (Some(m), Some(r), crate::domain::rules::RuleId::V9) = (month, f.recipient, f.rule) {
-                            if matches!(f.what, crate::domain::rules::What::RakningIncomplete { .. } | crate::domain::rules::What::RakningNotSigned { .. }) {
+                        if let (Some(m), Some(r), crate::domain::rules::RuleId::V9) = (month, f.recipient, f.rule)
+                            && matches!(f.what, crate::domain::rules::What::RakningIncomplete { .. } | crate::domain::rules::What::RakningNotSigned { .. }) {
                                 t.push((format!("/admin/rakning?person={r}&manad={m}"), T::AdminClaim));
                             }
-                        }
                         if matches!(f.what, crate::domain::rules::What::StandardAmountMissing { .. }) {
                             t.push(("/admin/anordnare".to_string(), T::AdminProvider));
                         }

@@ -72,7 +72,7 @@ pub(crate) fn stored_entry(r: &Row) -> StoredEntry {
 /// migrations; the trigger allows only this one update of an entry without a hash).
 pub async fn seal(pool: &Pool) -> Result<usize, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let rows = query(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE hash IS NULL ORDER BY id")).fetch_all(&mut tx).await?;
+    let rows = query(format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE hash IS NULL ORDER BY id")).fetch_all(&mut tx).await?;
     let mut last: std::collections::HashMap<Option<i64>, String> = std::collections::HashMap::new();
     for r in &rows {
         let e = stored_entry(r);
@@ -110,7 +110,7 @@ pub async fn verify_all(pool: &Pool) -> Result<Vec<ChainReport>, sqlx::Error> {
     let mut chains: Vec<(Option<i64>, String)> = tenants.into_iter().map(|(id, n)| (Some(id), n)).collect();
     chains.push((None, "(installation)".into()));
     for (tenant, name) in chains {
-        let rows = query(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE tenant_id IS NOT DISTINCT FROM $1 ORDER BY id")).bind(tenant).fetch_all(&mut c).await?;
+        let rows = query(format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE tenant_id IS NOT DISTINCT FROM $1 ORDER BY id")).bind(tenant).fetch_all(&mut c).await?;
         let entries: Vec<StoredEntry> = rows.iter().map(stored_entry).collect();
         out.push(ChainReport { tenant, name, result: verify(&entries) });
     }

@@ -151,7 +151,7 @@ impl SettingsStore for DbStore {
     }
 
     async fn absences_of(&mut self, tenant: i64, recipient: i64) -> RepoResult<Vec<(i64, Absence)>> {
-        let rows = query(&format!("SELECT {} FROM absences WHERE tenant_id = $1 AND recipient_id = $2 ORDER BY from_date DESC, id DESC", super::people::ABSENCE_COLUMNS))
+        let rows = query(format!("SELECT {} FROM absences WHERE tenant_id = $1 AND recipient_id = $2 ORDER BY from_date DESC, id DESC", super::people::ABSENCE_COLUMNS))
             .bind(tenant)
             .bind(recipient)
             .fetch_all(self.c())
@@ -190,7 +190,7 @@ impl SettingsStore for DbStore {
     }
 
     async fn delete_absence(&mut self, tenant: i64, recipient: i64, id: i64) -> RepoResult<Option<Absence>> {
-        let r = query(&format!("DELETE FROM absences WHERE tenant_id = $1 AND recipient_id = $2 AND id = $3 RETURNING {}", super::people::ABSENCE_COLUMNS))
+        let r = query(format!("DELETE FROM absences WHERE tenant_id = $1 AND recipient_id = $2 AND id = $3 RETURNING {}", super::people::ABSENCE_COLUMNS))
             .bind(tenant)
             .bind(recipient)
             .bind(id)
@@ -236,7 +236,7 @@ impl SettingsStore for DbStore {
     }
 
     async fn assistants_by_personnummer(&mut self, tenant: i64) -> RepoResult<HashMap<String, (i64, bool, AssistantInput)>> {
-        let rows = query(&format!("SELECT {} FROM assistants WHERE tenant_id = $1", super::queries::ASSISTANT_FORM_COLUMNS)).bind(tenant).fetch_all(self.c()).await.map_err(err)?;
+        let rows = query(format!("SELECT {} FROM assistants WHERE tenant_id = $1", super::queries::ASSISTANT_FORM_COLUMNS)).bind(tenant).fetch_all(self.c()).await.map_err(err)?;
         Ok(rows
             .iter()
             .map(|r| {

@@ -55,7 +55,7 @@ impl SigningStore for DbStore {
 
     async fn void_signature(&mut self, tenant: i64, what: Signed, at: &str, reason: &str) -> RepoResult<bool> {
         let (column, id) = about(what);
-        let r = query(&format!("UPDATE signatures SET voided_at = $1, voided_reason = $2 WHERE tenant_id = $3 AND {column} = $4 AND voided_at IS NULL"))
+        let r = query(format!("UPDATE signatures SET voided_at = $1, voided_reason = $2 WHERE tenant_id = $3 AND {column} = $4 AND voided_at IS NULL"))
             .bind(at)
             .bind(reason)
             .bind(tenant)
@@ -68,7 +68,7 @@ impl SigningStore for DbStore {
 
     async fn signatures(&mut self, tenant: i64, what: Signed) -> RepoResult<Vec<SignatureView>> {
         let (column, id) = about(what);
-        let rows = query(&format!(
+        let rows = query(format!(
             "SELECT signer_name, capacity, signed_at, document_id, sha256, voided_at, voided_reason FROM signatures WHERE tenant_id = $1 AND {column} = $2 ORDER BY id"
         ))
         .bind(tenant)
@@ -91,7 +91,7 @@ impl SigningStore for DbStore {
 
     async fn standing_signature(&mut self, tenant: i64, what: Signed) -> RepoResult<Option<(String, String)>> {
         let (column, id) = about(what);
-        let r = query(&format!("SELECT sha256, document_id FROM signatures WHERE tenant_id = $1 AND {column} = $2 AND voided_at IS NULL"))
+        let r = query(format!("SELECT sha256, document_id FROM signatures WHERE tenant_id = $1 AND {column} = $2 AND voided_at IS NULL"))
             .bind(tenant)
             .bind(id)
             .fetch_optional(self.c())
@@ -205,7 +205,7 @@ impl SigningStore for DbStore {
     }
 
     async fn audit_chain(&mut self, tenant: Option<i64>) -> RepoResult<Vec<StoredEntry>> {
-        let rows = query(&format!("SELECT {} FROM audit_log WHERE tenant_id IS NOT DISTINCT FROM $1 ORDER BY id", super::audit::ENTRY_COLUMNS))
+        let rows = query(format!("SELECT {} FROM audit_log WHERE tenant_id IS NOT DISTINCT FROM $1 ORDER BY id", super::audit::ENTRY_COLUMNS))
             .bind(tenant)
             .fetch_all(self.c())
             .await

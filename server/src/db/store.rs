@@ -164,7 +164,7 @@ impl Store for DbStore {
         .await
         .map_err(err)?;
         let r = query(
-            &format!("{MONTH_REPORT_SELECT} WHERE m.tenant_id = $1 AND m.assistant_id = $2 AND m.recipient_id = $3 AND m.month = $4"),
+            format!("{MONTH_REPORT_SELECT} WHERE m.tenant_id = $1 AND m.assistant_id = $2 AND m.recipient_id = $3 AND m.month = $4"),
         )
         .bind(tenant)
         .bind(assistant)
@@ -178,7 +178,7 @@ impl Store for DbStore {
 
     async fn month_record_by_id(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(MonthRecord, ReportMonth)>> {
         let r = query(
-            &format!("{MONTH_REPORT_SELECT} WHERE m.tenant_id = $1 AND m.id = $2"),
+            format!("{MONTH_REPORT_SELECT} WHERE m.tenant_id = $1 AND m.id = $2"),
         )
         .bind(tenant)
         .bind(id)
@@ -384,8 +384,8 @@ impl Store for DbStore {
     async fn assistant_list(&mut self, tenant: i64, search: &str, offset: i64, limit: i64) -> RepoResult<(Vec<AssistantListItem>, i64)> {
         let like = like_pattern(search);
         let filter = "tenant_id = $1 AND lower(first_name || ' ' || last_name) LIKE lower($2) ESCAPE '\\'";
-        let total: i64 = query(&format!("SELECT COUNT(*) FROM assistants WHERE {filter}")).bind(tenant).bind(&like).scalar(self.c()).await.map_err(err)?;
-        let rows = query(&format!(
+        let total: i64 = query(format!("SELECT COUNT(*) FROM assistants WHERE {filter}")).bind(tenant).bind(&like).scalar(self.c()).await.map_err(err)?;
+        let rows = query(format!(
             "SELECT id, first_name || ' ' || last_name AS name, personnummer, regime, phone FROM assistants WHERE {filter}
              ORDER BY last_name, first_name, id LIMIT $3 OFFSET $4"
         ))
@@ -412,7 +412,7 @@ impl Store for DbStore {
     }
 
     async fn assistant_form(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(String, bool, AssistantInput)>> {
-        let r = query(&format!("SELECT {ASSISTANT_FORM_COLUMNS} FROM assistants WHERE tenant_id = $1 AND id = $2"))
+        let r = query(format!("SELECT {ASSISTANT_FORM_COLUMNS} FROM assistants WHERE tenant_id = $1 AND id = $2"))
         .bind(tenant)
         .bind(id)
         .fetch_optional(self.c())
@@ -576,7 +576,7 @@ impl Store for DbStore {
         let covered: i64 = query("SELECT COUNT(*) FROM decisions WHERE tenant_id = $1 AND recipient_id = $2 AND valid_from <= $3 AND valid_to >= $3")
             .bind(tenant)
             .bind(a.recipient)
-            .bind(&from)
+            .bind(from)
             .scalar(self.c())
             .await
             .map_err(err)?;
@@ -590,8 +590,8 @@ impl Store for DbStore {
         .bind(tenant)
         .bind(assistant)
         .bind(a.recipient)
-        .bind(&from)
-        .bind(&to)
+        .bind(from)
+        .bind(to)
         .scalar(self.c())
         .await
         .map_err(err)?;
@@ -604,8 +604,8 @@ impl Store for DbStore {
         .bind(tenant)
         .bind(assistant)
         .bind(a.recipient)
-        .bind(&from)
-        .bind(&to)
+        .bind(from)
+        .bind(to)
         .bind(a.fk_notified_on.map(date))
         .bind(a.relative)
         .scalar(self.c())
@@ -629,8 +629,8 @@ impl Store for DbStore {
     async fn recipient_list(&mut self, tenant: i64, search: &str, offset: i64, limit: i64) -> RepoResult<(Vec<RecipientListItem>, i64)> {
         let like = like_pattern(search);
         let filter = "tenant_id = $1 AND lower(first_name || ' ' || last_name) LIKE lower($2) ESCAPE '\\'";
-        let total: i64 = query(&format!("SELECT COUNT(*) FROM recipients WHERE {filter}")).bind(tenant).bind(&like).scalar(self.c()).await.map_err(err)?;
-        let rows = query(&format!("SELECT id, first_name || ' ' || last_name AS name, personnummer FROM recipients WHERE {filter} ORDER BY last_name, first_name, id LIMIT $3 OFFSET $4"))
+        let total: i64 = query(format!("SELECT COUNT(*) FROM recipients WHERE {filter}")).bind(tenant).bind(&like).scalar(self.c()).await.map_err(err)?;
+        let rows = query(format!("SELECT id, first_name || ' ' || last_name AS name, personnummer FROM recipients WHERE {filter} ORDER BY last_name, first_name, id LIMIT $3 OFFSET $4"))
             .bind(tenant)
             .bind(&like)
             .bind(limit)
@@ -663,7 +663,7 @@ impl Store for DbStore {
     }
 
     async fn decisions_of(&mut self, tenant: i64, recipient: i64) -> RepoResult<Vec<DecisionView>> {
-        let rows = query(&format!("SELECT {} FROM decisions WHERE tenant_id = $1 AND recipient_id = $2 ORDER BY valid_from DESC, id DESC", super::people::DECISION_COLUMNS))
+        let rows = query(format!("SELECT {} FROM decisions WHERE tenant_id = $1 AND recipient_id = $2 ORDER BY valid_from DESC, id DESC", super::people::DECISION_COLUMNS))
             .bind(tenant)
             .bind(recipient)
             .fetch_all(self.c())

@@ -167,13 +167,10 @@ impl Drop for Change {
             }
             settle(guard, &queued).await;
         };
-        match tokio::runtime::Handle::try_current() {
-            Ok(rt) => {
-                rt.spawn(undo);
-            }
-            // No runtime left (the process is ending): the transaction is dropped, which rolls
-            // it back, and nothing in it was answered.
-            Err(_) => {}
+        // With no runtime left (the process is ending) the transaction is dropped, which rolls
+        // it back, and nothing in it was answered.
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(undo);
         }
     }
 }

@@ -188,7 +188,7 @@ async fn a_recipient_cannot_approve_another_recipients_month() {
     app.post(&anna, "/assistent/rad", &[("recipient", cecilia.as_str()), ("date", day.as_str()), ("start", "09:00"), ("end", "11:00"), ("kind", "aktiv")]).await;
     app.post(&anna, "/assistent/skicka", &[("recipient", cecilia.as_str()), ("manad", month.as_str()), ("attest", "on")]).await;
     let key = app.id(&format!("SELECT id FROM month_reports WHERE recipient_id = {cecilia} AND month = '{month}'")).await;
-    let status = || async { query(&format!("SELECT status FROM month_reports WHERE id = {key}")).scalar::<String>(&mut app.db().await).await.unwrap() };
+    let status = || async { query(format!("SELECT status FROM month_reports WHERE id = {key}")).scalar::<String>(&mut app.db().await).await.unwrap() };
     assert_eq!(status().await, "submitted");
 
     // Bo tries to approve it by sending its key: unknown to him (404), unchanged, recorded.
@@ -316,15 +316,15 @@ async fn a_time_in_the_repeated_autumn_hour_needs_an_explicit_choice() {
     let (_, page) = app.page(&anna, &to).await;
     assert!(page.contains("Tiden är sparad."));
     // The second 02:30 (winter time): 00:00 CEST → 02:30 CET is 3 h 30 of real time.
-    let minutes: i64 = query(&format!("SELECT minutes FROM time_rows WHERE work_date = '{night}' AND dst_fold_end = 'winter'")).scalar(&mut app.db().await).await.unwrap();
+    let minutes: i64 = query(format!("SELECT minutes FROM time_rows WHERE work_date = '{night}' AND dst_fold_end = 'winter'")).scalar(&mut app.db().await).await.unwrap();
     assert_eq!(minutes, 210);
     // Issue 7: each end has its own choice: the first 02:30 to the second 02:30 is one hour.
     let both = [("recipient", cecilia.as_str()), ("date", night.as_str()), ("start", "02:30"), ("end", "02:30"), ("kind", "aktiv"), ("fold", "summer"), ("fold_end", "winter")];
-    query(&format!("DELETE FROM time_rows WHERE work_date = '{night}'")).execute(&mut app.db().await).await.unwrap();
+    query(format!("DELETE FROM time_rows WHERE work_date = '{night}'")).execute(&mut app.db().await).await.unwrap();
     let to = app.post(&anna, "/assistent/rad", &both).await;
     let (_, page) = app.page(&anna, &to).await;
     assert!(page.contains("Tiden är sparad."), "{page}");
-    let minutes: i64 = query(&format!("SELECT minutes FROM time_rows WHERE work_date = '{night}'")).scalar(&mut app.db().await).await.unwrap();
+    let minutes: i64 = query(format!("SELECT minutes FROM time_rows WHERE work_date = '{night}'")).scalar(&mut app.db().await).await.unwrap();
     assert_eq!(minutes, 60);
     // The administrator's month view names the row: FK's sum may differ from the räkning.
     let (admin, _) = app.login("admin").await;

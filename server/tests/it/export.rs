@@ -164,7 +164,7 @@ async fn an_exported_month_is_a_signed_archive_of_the_frozen_documents_and_locke
     let report = export::archive::verify(&zip, &verifying);
     assert!(report.ok, "{:?}", report.problems);
     let files = files(&zip);
-    let frozen: Vec<u8> = query(&format!("SELECT xml FROM frozen_reports WHERE month_report_id = {key}")).scalar(&mut app.db().await).await.unwrap();
+    let frozen: Vec<u8> = query(format!("SELECT xml FROM frozen_reports WHERE month_report_id = {key}")).scalar(&mut app.db().await).await.unwrap();
     let xml = files.iter().find(|(n, _)| n.starts_with("fk3059/") && n.ends_with(".xml")).unwrap();
     assert_eq!(xml.1, frozen);
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
@@ -260,7 +260,7 @@ async fn a_correction_makes_a_new_version_that_needs_every_signature_and_keeps_t
     let to = app.post(&admin, "/admin/export", &[("manad", &month.to_string())]).await;
     assert!(app.page(&admin, &to).await.1.contains("Månaden är exporterad och låst"));
     let (first_id, first_sha): (i64, String) = query("SELECT id, sha256 FROM exports WHERE version = 1").one_as(&mut app.db().await).await.unwrap();
-    let old_report: String = query(&format!("SELECT report_id FROM frozen_reports WHERE month_report_id = {key}")).scalar(&mut app.db().await).await.unwrap();
+    let old_report: String = query(format!("SELECT report_id FROM frozen_reports WHERE month_report_id = {key}")).scalar(&mut app.db().await).await.unwrap();
 
     // A reason is required; then the month is a draft again, both signatures void.
     let to = app.post(&admin, "/admin/rattelse", &[("key", &key), ("reason", "  ")]).await;

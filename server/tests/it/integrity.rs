@@ -313,7 +313,7 @@ async fn start_process(env: &[(&str, &str)]) -> Process {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let child = cmd.spawn().unwrap();
+    let mut child = cmd.spawn().unwrap();
     let base = format!("http://127.0.0.1:{port}");
     for _ in 0..200 {
         if client().get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
@@ -321,6 +321,8 @@ async fn start_process(env: &[(&str, &str)]) -> Process {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the server did not start");
 }
 
@@ -460,9 +462,9 @@ async fn what_the_provider_attests_is_frozen_and_exported_byte_for_byte() {
     let forms = vec![[attest.clone(), vec![("idem".into(), common::key())]].concat(), [attest, vec![("idem".into(), common::key())]].concat()];
     at_once(&app, &admin, "/admin/attestera", forms).await;
     assert_eq!(app.id(&format!("SELECT COUNT(*) FROM frozen_reports WHERE month_report_id = {key}")).await, 1);
-    let status: String = query(&format!("SELECT status FROM month_reports WHERE id = {key}")).scalar(&mut app.db().await).await.unwrap();
+    let status: String = query(format!("SELECT status FROM month_reports WHERE id = {key}")).scalar(&mut app.db().await).await.unwrap();
     assert_eq!(status, "attested");
-    let (xml, sha): (Vec<u8>, String) = query(&format!("SELECT xml, sha256 FROM frozen_reports WHERE month_report_id = {key}")).one_as(&mut app.db().await).await.unwrap();
+    let (xml, sha): (Vec<u8>, String) = query(format!("SELECT xml, sha256 FROM frozen_reports WHERE month_report_id = {key}")).one_as(&mut app.db().await).await.unwrap();
     assert_eq!(engine::fk::sha256_hex(&xml), sha);
     let text = String::from_utf8(xml.clone()).unwrap();
     assert!(text.contains("<fromTid>8.00</fromTid><tomTid>12.30</tomTid><aktivTid>TRUE</aktivTid>") && text.contains(&format!("<datumForUnderskriftAnordnare>{}</datumForUnderskriftAnordnare>", app::api::service::today())), "{text}");
@@ -479,7 +481,7 @@ async fn what_the_provider_attests_is_frozen_and_exported_byte_for_byte() {
     assert_eq!(app.download(&other, "/admin/3059", &[("nyckel", &key)]).await.status(), StatusCode::NOT_FOUND);
     // The database keeps it append-only, and the attested month's rows locked.
     assert!(query("UPDATE frozen_reports SET sha256 = 'x'").execute(&mut app.db().await).await.unwrap_err().to_string().contains("append-only"));
-    assert!(query(&format!("DELETE FROM time_rows WHERE recipient_id = {cecilia} AND work_date = '{month}-03'")).execute(&mut app.db().await).await.unwrap_err().to_string().contains("month locked"));
+    assert!(query(format!("DELETE FROM time_rows WHERE recipient_id = {cecilia} AND work_date = '{month}-03'")).execute(&mut app.db().await).await.unwrap_err().to_string().contains("month locked"));
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'month.attest'").await, 1);
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'export.3059'").await, 1);
 }
@@ -510,7 +512,7 @@ async fn bulk_attestation_takes_every_approved_month_without_errors_and_leaves_t
     let status = |r: String| {
         let pool = app.pool.clone();
         let month = month.to_string();
-        async move { query(&format!("SELECT status FROM month_reports WHERE recipient_id = {r} AND month = '{month}'")).scalar::<String>(&mut pool.conn().await.unwrap()).await.unwrap() }
+        async move { query(format!("SELECT status FROM month_reports WHERE recipient_id = {r} AND month = '{month}'")).scalar::<String>(&mut pool.conn().await.unwrap()).await.unwrap() }
     };
     assert_eq!(status(bo_id.clone()).await, "attested");
     assert_eq!(status(cecilia.clone()).await, "approved", "the month with a V5 error waits for a correction");

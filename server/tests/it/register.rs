@@ -75,7 +75,7 @@ async fn an_administrator_registers_assistants_with_checks_and_masked_numbers() 
     let mut edit = assistant("", "Hedda", "Holm-Berg");
     edit[0] = ("id", hedda.as_str());
     save(&app, &admin, &edit).await;
-    let (pnr, last): (String, String) = query(&format!("SELECT personnummer, last_name FROM assistants WHERE id = {hedda}")).one_as(&mut app.db().await).await.unwrap();
+    let (pnr, last): (String, String) = query(format!("SELECT personnummer, last_name FROM assistants WHERE id = {hedda}")).one_as(&mut app.db().await).await.unwrap();
     assert_eq!((pnr.as_str(), last.as_str()), ("199001011239", "Holm-Berg"));
     let (before, after): (String, String) = query("SELECT before, after FROM audit_log WHERE action = 'assistant.update' ORDER BY id DESC LIMIT 1").one_as(&mut app.db().await).await.unwrap();
     assert!(before.contains("\"Holm\"") && after.contains("\"Holm-Berg\""));
@@ -277,7 +277,7 @@ async fn recipients_and_decisions_are_registered_with_their_checks() {
         let (_, page) = app.page(&admin, &to).await;
         assert!(page.contains(message), "{message}");
     }
-    let (per, minutes, months): (String, i64, i64) = query(&format!("SELECT granted_per, granted_minutes, period_months FROM decisions WHERE recipient_id = {rut}")).one_as(&mut app.db().await).await.unwrap();
+    let (per, minutes, months): (String, i64, i64) = query(format!("SELECT granted_per, granted_minutes, period_months FROM decisions WHERE recipient_id = {rut}")).one_as(&mut app.db().await).await.unwrap();
     assert_eq!((per.as_str(), minutes, months), ("period", 36030, 6));
     // Another municipality's administrator: not found.
     let (other, _) = app.login("admin.provstad").await;

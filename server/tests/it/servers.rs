@@ -235,7 +235,7 @@ async fn a_session_write_takes_its_turn_among_the_changes() {
     let app = spawn_app().await;
     let repo = db::DbRepo::new(app.pool.clone());
     let order = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let entry = |subject: &str| app::api::repo::AuditEntry { tenant: Some(1), action: "test.turn".into(), subject: subject.into(), ..Default::default() };
+    let entry = |subject: &str| app::api::repo::AuditEntry { tenant: Some(1), action: "test.turn", subject: subject.into(), ..Default::default() };
     let mut first = repo.write().await.unwrap();
     first.audit(&entry("first")).await.unwrap();
     let session = {

@@ -217,7 +217,7 @@ impl SmtpSink {
         for sub in ["tmp", "new", "cur"] {
             std::fs::create_dir(dir.path().join(sub)).unwrap();
         }
-        let child = std::process::Command::new(&python)
+        let mut child = std::process::Command::new(&python)
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox", dir.path().to_str().unwrap()])
             .spawn()
             .unwrap_or_else(|e| panic!("the SMTP sink ({python} -m aiosmtpd) did not start: {e}; run scripts/setup.sh"));
@@ -227,6 +227,8 @@ impl SmtpSink {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("the SMTP sink did not listen on {port}");
     }
 
@@ -261,13 +263,12 @@ fn quoted_printable(s: &str) -> String {
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'=' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+        if b[i] == b'=' && i + 2 < b.len()
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
                 out.push(v);
                 i += 3;
                 continue;
             }
-        }
         out.push(b[i]);
         i += 1;
     }
@@ -314,7 +315,7 @@ async fn another_municipalitys_administrator_gets_404_for_every_page_form_and_ex
     let month = id("SELECT id FROM month_reports WHERE status = 'submitted'").await;
     let eva = id("SELECT id FROM users WHERE username = 'eva'").await;
     let cecilia = id("SELECT id FROM recipients WHERE first_name = 'Cecilia'").await;
-    query(&format!("INSERT INTO absences (tenant_id, recipient_id, kind, from_date, to_date) VALUES (1, {bo}, 'school', '2026-01-01', '2026-01-02')")).execute(&mut app.db().await).await.unwrap();
+    query(format!("INSERT INTO absences (tenant_id, recipient_id, kind, from_date, to_date) VALUES (1, {bo}, 'school', '2026-01-01', '2026-01-02')")).execute(&mut app.db().await).await.unwrap();
     let absence = id("SELECT id FROM absences").await;
     let prev = app::api::service::this_month().previous().to_string();
     let (other, _) = app.login("admin.provstad").await;
@@ -415,12 +416,12 @@ async fn a_large_month_dashboard_is_paged_and_searchable() {
     for i in 0..60u32 {
         let born = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::Duration::days(i.into());
         let pnr = (0..10).map(|c| format!("{}{:03}{c}", born.format("%Y%m%d"), i + 1)).find(|p| Personnummer::parse(p).is_ok()).unwrap();
-        let a: i64 = query(&format!("INSERT INTO assistants (tenant_id, personnummer, first_name, last_name) VALUES (1, '{pnr}', 'Extra', 'E{i:03}') RETURNING id")).scalar(&mut db).await.unwrap();
-        query(&format!("INSERT INTO assignments (tenant_id, assistant_id, recipient_id, valid_from) VALUES (1, {a}, {bo}, '2024-01-01')")).execute(&mut db).await.unwrap();
+        let a: i64 = query(format!("INSERT INTO assistants (tenant_id, personnummer, first_name, last_name) VALUES (1, '{pnr}', 'Extra', 'E{i:03}') RETURNING id")).scalar(&mut db).await.unwrap();
+        query(format!("INSERT INTO assignments (tenant_id, assistant_id, recipient_id, valid_from) VALUES (1, {a}, {bo}, '2024-01-01')")).execute(&mut db).await.unwrap();
         let date = month.first_day() + chrono::Duration::days((i % 28).into());
         let hour = 6 + i / 28 * 2;
         let row = TimeRow::new(date, NaiveTime::from_hms_opt(hour, 0, 0).unwrap(), NaiveTime::from_hms_opt(hour + 1, 0, 0).unwrap(), false, TimeKind::Aktiv).unwrap();
-        query(&format!(
+        query(format!(
             "INSERT INTO time_rows (tenant_id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, minutes, created_by, start_at, end_at) \
              VALUES (1, {a}, {bo}, '{date}', '{hour:02}:00', '{:02}:00', FALSE, 'aktiv', 60, {by}, {}, {})",
             hour + 1,

@@ -25,7 +25,7 @@ fn instant_ago(minutes: i64) -> DateTime<Utc> {
 }
 
 async fn rows_of(app: &TestApp, assistant: &str) -> Vec<(String, String, String, i64, String)> {
-    query(&format!(
+    query(format!(
         "SELECT work_date, start_time, end_time, minutes, kind FROM time_rows WHERE assistant_id = (SELECT id FROM assistants WHERE first_name = '{assistant}') ORDER BY start_at"
     ))
     .all_as(&mut app.db().await)
@@ -131,7 +131,7 @@ async fn a_shift_left_running_is_flagged_the_next_day_never_closed() {
     let (david, _) = app.login("david").await;
     // Started 30 hours ago and forgotten.
     let started = instant_ago(30 * 60);
-    query(&format!(
+    query(format!(
         "INSERT INTO running_shifts (tenant_id, assistant_id, recipient_id, kind, started_at, started_by)
          SELECT tenant_id, id, {elis}, 'aktiv', {}, (SELECT id FROM users WHERE username = 'david') FROM assistants WHERE first_name = 'David'",
         started.timestamp()
@@ -250,7 +250,7 @@ async fn my_month_shows_the_amount_the_status_and_what_is_left_before_the_deadli
     let day = old.first_day() + Span::days(9);
     let t = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap();
     let row = engine::TimeRow::new(day, t(8), t(12), false, TimeKind::Aktiv).unwrap();
-    let id = query(&format!(
+    let id = query(format!(
         "INSERT INTO time_rows (tenant_id, assistant_id, recipient_id, work_date, start_time, end_time, kind, minutes, created_by, start_at, end_at)
          SELECT tenant_id, id, {elis}, '{day}', '08:00', '12:00', 'aktiv', 240, (SELECT id FROM users WHERE username = 'david'), {}, {} FROM assistants WHERE first_name = 'David' RETURNING id",
         row.start_at().timestamp(), row.end_at().timestamp()

@@ -21,7 +21,7 @@ async fn recipient(app: &TestApp, name: &str) -> String {
 }
 
 async fn status(app: &TestApp, key: &str) -> String {
-    query(&format!("SELECT status FROM month_reports WHERE id = {key}")).scalar(&mut app.db().await).await.unwrap()
+    query(format!("SELECT status FROM month_reports WHERE id = {key}")).scalar(&mut app.db().await).await.unwrap()
 }
 
 /// `assistant` reports `rows` (day, start, end) for `recipient` in `month` and submits; the key.
@@ -72,7 +72,7 @@ async fn an_approval_is_a_signature_record_and_a_wrong_password_records_nothing(
     app.approve(&bo, &key).await;
     assert_eq!(status(&app, &key).await, "approved");
     let (name, capacity, sha, content, document_id): (String, String, String, Vec<u8>, String) =
-        query(&format!("SELECT signer_name, capacity, sha256, content, document_id FROM signatures WHERE month_report_id = {key}")).one_as(&mut app.db().await).await.unwrap();
+        query(format!("SELECT signer_name, capacity, sha256, content, document_id FROM signatures WHERE month_report_id = {key}")).one_as(&mut app.db().await).await.unwrap();
     assert_eq!((name.as_str(), capacity.as_str()), ("Bo Berg", "self"));
     assert_eq!(sha, shown);
     assert_eq!(engine::fk::sha256_hex(&content), sha, "the stored bytes are what was hashed");
@@ -86,10 +86,10 @@ async fn an_approval_is_a_signature_record_and_a_wrong_password_records_nothing(
     let cecilia_key = submitted(&app, &anna, &cecilia, month, &[(5, "08:00", "12:00")]).await;
     let (eva, _) = app.login("eva").await;
     app.approve(&eva, &cecilia_key).await;
-    let capacity: String = query(&format!("SELECT capacity FROM signatures WHERE month_report_id = {cecilia_key}")).scalar(&mut app.db().await).await.unwrap();
+    let capacity: String = query(format!("SELECT capacity FROM signatures WHERE month_report_id = {cecilia_key}")).scalar(&mut app.db().await).await.unwrap();
     assert_eq!(capacity, "god_man");
     // The approval and its signature are in the audit log.
-    let after: String = query(&format!("SELECT after FROM audit_log WHERE action = 'month.approve' AND subject = 'month {key}'")).scalar(&mut app.db().await).await.unwrap();
+    let after: String = query(format!("SELECT after FROM audit_log WHERE action = 'month.approve' AND subject = 'month {key}'")).scalar(&mut app.db().await).await.unwrap();
     assert!(after.contains(&sha) && after.contains("\"capacity\":\"self\""));
 }
 
@@ -100,7 +100,7 @@ async fn two_people_approving_the_same_month_at_once_leave_one_signature() {
     // Greta is Bo's god man; Bo and Greta approve at the same instant.
     let hash = server::auth::hash_password(DEMO_PASSWORD);
     query("INSERT INTO users (tenant_id, username, password_hash, display_name, role) VALUES (1, 'greta', $1, 'Greta Gök', 'representative')").bind(&hash).execute(&mut app.db().await).await.unwrap();
-    query(&format!("INSERT INTO representations (user_id, recipient_id, kind) SELECT id, {bo_id}, 'god_man' FROM users WHERE username = 'greta'")).execute(&mut app.db().await).await.unwrap();
+    query(format!("INSERT INTO representations (user_id, recipient_id, kind) SELECT id, {bo_id}, 'god_man' FROM users WHERE username = 'greta'")).execute(&mut app.db().await).await.unwrap();
     let (anna, _) = app.login("anna").await;
     let key = submitted(&app, &anna, &bo_id, next_month(), &[(6, "08:00", "16:00")]).await;
     let (bo, _) = app.login("bo").await;
@@ -122,7 +122,7 @@ async fn two_people_approving_the_same_month_at_once_leave_one_signature() {
     assert_eq!(app.id(&format!("SELECT COUNT(*) FROM signatures WHERE month_report_id = {key}")).await, 1, "one signature record, never two");
     assert_eq!(app.id(&format!("SELECT COUNT(*) FROM month_events WHERE month_report_id = {key} AND action = 'approve'")).await, 1);
     // The database refuses a second standing signature whatever a code path forgets.
-    let again = query(&format!(
+    let again = query(format!(
         "INSERT INTO signatures (tenant_id, month_report_id, user_id, signer_name, capacity, signed_at, document_id, content, sha256)
          SELECT tenant_id, month_report_id, user_id, signer_name, capacity, signed_at, document_id, content, sha256 FROM signatures WHERE month_report_id = {key}"
     ))
@@ -209,8 +209,8 @@ async fn an_approved_month_can_be_returned_until_it_is_attested_and_a_later_chan
     app.approve(&bo, &key).await;
     app.post(&admin, "/admin/attestera", &[("key", &key), ("manad", &month.to_string())]).await;
     assert_eq!(status(&app, &key).await, "attested");
-    let (sha, frozen_id): (String, String) = query(&format!("SELECT s.sha256, f.report_id FROM signatures s JOIN frozen_reports f ON f.month_report_id = s.month_report_id WHERE s.month_report_id = {key} AND s.voided_at IS NULL")).one_as(&mut app.db().await).await.unwrap();
-    let approved_id: String = query(&format!("SELECT document_id FROM signatures WHERE month_report_id = {key} AND voided_at IS NULL")).scalar(&mut app.db().await).await.unwrap();
+    let (sha, frozen_id): (String, String) = query(format!("SELECT s.sha256, f.report_id FROM signatures s JOIN frozen_reports f ON f.month_report_id = s.month_report_id WHERE s.month_report_id = {key} AND s.voided_at IS NULL")).one_as(&mut app.db().await).await.unwrap();
+    let approved_id: String = query(format!("SELECT document_id FROM signatures WHERE month_report_id = {key} AND voided_at IS NULL")).scalar(&mut app.db().await).await.unwrap();
     assert_eq!(frozen_id, approved_id, "the provider attests the document the recipient approved");
     assert_eq!(sha.len(), 64);
     let to = app.post(&bo, "/brukare/atersand", &[("key", &key), ("reason", "För sent")]).await;
@@ -228,7 +228,7 @@ async fn the_rakning_is_summed_from_the_frozen_reports_and_signed_by_the_represe
     let (admin, _) = app.login("admin").await;
     let key = submitted(&app, &david, &elis, month, &[(2, "08:00", "12:00"), (3, "14:00", "17:30")]).await;
     // Elis was in hospital on the 3rd (registered by the municipality).
-    query(&format!("INSERT INTO absences (tenant_id, recipient_id, kind, from_date, to_date, assistance_allowed) VALUES (1, {elis}, 'hospital', '{month}-03', '{month}-04', TRUE)")).execute(&mut app.db().await).await.unwrap();
+    query(format!("INSERT INTO absences (tenant_id, recipient_id, kind, from_date, to_date, assistance_allowed) VALUES (1, {elis}, 'hospital', '{month}-03', '{month}-04', TRUE)")).execute(&mut app.db().await).await.unwrap();
     let claim = format!("/brukare/rakning?person={elis}&manad={month}");
     let (_, page) = app.page(&eva, &claim).await;
     assert!(page.contains("Väntar på tid från") && page.contains("David Dahl") && !page.contains("sign-password"), "not before every month is attested");
@@ -293,7 +293,7 @@ async fn tampering_with_the_audit_log_is_refused_and_detected() {
     assert!(text.contains("municipality 1 (Exempelby kommun):") && text.contains("chain intact"), "{text}");
     // The database refuses to change or remove an entry.
     let approve_entry = app.id("SELECT id FROM audit_log WHERE action = 'month.approve'").await;
-    let update = query(&format!("UPDATE audit_log SET subject = 'nothing' WHERE id = {approve_entry}")).execute(&mut app.db().await).await;
+    let update = query(format!("UPDATE audit_log SET subject = 'nothing' WHERE id = {approve_entry}")).execute(&mut app.db().await).await;
     assert!(update.unwrap_err().to_string().contains("append-only"));
     assert!(query("DELETE FROM audit_log").execute(&mut app.db().await).await.unwrap_err().to_string().contains("append-only"));
     assert!(query("INSERT INTO audit_log (tenant_id, action, subject) VALUES (1, 'forged', 'x')").execute(&mut app.db().await).await.is_err(), "an unchained entry is refused");
@@ -301,7 +301,7 @@ async fn tampering_with_the_audit_log_is_refused_and_detected() {
     // Someone with the file drops the guard and edits an entry: named by verify and the page.
     let drop_guard = if app.pool.is_postgres() { "DROP TRIGGER audit_log_guard ON audit_log" } else { "DROP TRIGGER audit_log_no_update" };
     query(drop_guard).execute(&mut app.db().await).await.unwrap();
-    query(&format!("UPDATE audit_log SET after = replace(after, 'self', 'god_man') WHERE id = {approve_entry}")).execute(&mut app.db().await).await.unwrap();
+    query(format!("UPDATE audit_log SET after = replace(after, 'self', 'god_man') WHERE id = {approve_entry}")).execute(&mut app.db().await).await.unwrap();
     let out = verify();
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(!out.status.success(), "non-zero exit on a broken chain");
@@ -320,7 +320,7 @@ async fn tampering_with_the_audit_log_is_refused_and_detected() {
     app.login("admin.provstad").await;
     app.login("admin.provstad").await;
     let first = app.id("SELECT MIN(id) FROM audit_log WHERE tenant_id = 2").await;
-    query(&format!("DELETE FROM audit_log WHERE id = {first}")).execute(&mut app.db().await).await.unwrap();
+    query(format!("DELETE FROM audit_log WHERE id = {first}")).execute(&mut app.db().await).await.unwrap();
     let text = String::from_utf8_lossy(&verify().stdout).to_string();
     assert!(text.lines().any(|l| l.starts_with("municipality 2") && l.contains("BROKEN") && l.contains("removed or inserted")), "{text}");
 }
