@@ -826,11 +826,18 @@ impl Message for RowError {
             RowError::KindInvalid => l.t(T::ErrKindInvalid).into(),
             // Named with its rule, as every finding is ("V3 Fel: …").
             RowError::Overlap { date, start, end } => {
-                format!("V3 {}: {} ({date} {start}–{end}). {}", Severity::Error.label(l), l.t(T::ErrOverlap), l.t(T::ErrOverlapFix))
+                format!(
+                    "V3 {}: {} ({date} {start}–{end}). {}",
+                    Severity::Error.label(l),
+                    l.t(T::ErrOverlap),
+                    l.t(T::ErrOverlapFix)
+                )
             }
             RowError::MonthLocked => l.t(T::ErrMonthLocked).into(),
             RowError::TooFarAhead(last) => format!("{} {last}.", l.t(T::ErrTooFarAhead)),
-            RowError::MonthClosed(deadline) => format!("{} {deadline}. {}", l.t(T::ErrMonthClosed), l.t(T::ErrMonthClosedFix)),
+            RowError::MonthClosed(deadline) => {
+                format!("{} {deadline}. {}", l.t(T::ErrMonthClosed), l.t(T::ErrMonthClosedFix))
+            }
             RowError::NoDecision => l.t(T::ErrNoDecision).into(),
             RowError::Rule(f) => f.message(l),
         }
@@ -947,10 +954,18 @@ mod tests {
 
     #[test]
     fn every_row_error_says_what_to_do_in_both_languages() {
-        let overlap = RowError::Overlap { date: "2026-11-23".into(), start: "07:00".into(), end: "15:00".into() };
+        let overlap = RowError::Overlap {
+            date: "2026-11-23".into(),
+            start: "07:00".into(),
+            end: "15:00".into(),
+        };
         assert!(overlap.message(Locale::Sv).contains("2026-11-23 07:00–15:00"));
         // Named with its rule like every finding (issue 24 item 14).
-        assert!(overlap.message(Locale::En).starts_with("V3 Error: The time overlaps"), "{}", overlap.message(Locale::En));
+        assert!(
+            overlap.message(Locale::En).starts_with("V3 Error: The time overlaps"),
+            "{}",
+            overlap.message(Locale::En)
+        );
         assert!(overlap.message(Locale::Sv).starts_with("V3 Fel: Tiden krockar"));
         assert!(RowError::EndNotAfterStart.message(Locale::Sv).contains("nästa dag"));
     }
@@ -998,152 +1013,332 @@ impl Message for What {
     fn message(&self, l: Locale) -> String {
         let sv = l == Locale::Sv;
         match self {
-            What::RecipientHasSamordningsnummer { recipient } => if sv {
-                format!("{recipient} har ett samordningsnummer. Försäkringskassan kräver personnummer för den som har assistans; registrera personnumret.")
-            } else {
-                format!("{recipient} has a coordination number. FK requires a personnummer for the person with assistance; register it.")
-            },
-            What::PersonnummerInvalid { who } => if sv {
-                format!("Personnumret för {who} är felaktigt. Skriv 12 siffror, ÅÅÅÅMMDDNNNN, och kontrollera kontrollsiffran.")
-            } else {
-                format!("The personnummer of {who} is invalid. Write 12 digits, YYYYMMDDNNNN, and check the last digit.")
-            },
+            What::RecipientHasSamordningsnummer { recipient } => {
+                if sv {
+                    format!(
+                        "{recipient} har ett samordningsnummer. Försäkringskassan kräver personnummer för den som har assistans; registrera personnumret."
+                    )
+                } else {
+                    format!(
+                        "{recipient} has a coordination number. FK requires a personnummer for the person with assistance; register it."
+                    )
+                }
+            }
+            What::PersonnummerInvalid { who } => {
+                if sv {
+                    format!(
+                        "Personnumret för {who} är felaktigt. Skriv 12 siffror, ÅÅÅÅMMDDNNNN, och kontrollera kontrollsiffran."
+                    )
+                } else {
+                    format!(
+                        "The personnummer of {who} is invalid. Write 12 digits, YYYYMMDDNNNN, and check the last digit."
+                    )
+                }
+            }
             What::NotNotified { assistant, recipient, notified } => match (sv, notified) {
-                (true, Some(n)) => format!("{assistant} anmäldes till Försäkringskassan för {recipient} först {n}. Tid före anmälan ersätts inte; kontrollera datumet för anmälan (3066/E-IOA)."),
-                (true, None) => format!("{assistant} är inte anmäld till Försäkringskassan som assistent för {recipient}. Anmäl assistenten (3066/E-IOA) innan tiden redovisas."),
-                (false, Some(n)) => format!("{assistant} was reported to FK for {recipient} only on {n}. Time before that is not paid; check the date of the notice (3066/E-IOA)."),
-                (false, None) => format!("{assistant} is not reported to FK as an assistant for {recipient}. Report the assistant (3066/E-IOA) before the time is submitted."),
+                (true, Some(n)) => format!(
+                    "{assistant} anmäldes till Försäkringskassan för {recipient} först {n}. Tid före anmälan ersätts inte; kontrollera datumet för anmälan (3066/E-IOA)."
+                ),
+                (true, None) => format!(
+                    "{assistant} är inte anmäld till Försäkringskassan som assistent för {recipient}. Anmäl assistenten (3066/E-IOA) innan tiden redovisas."
+                ),
+                (false, Some(n)) => format!(
+                    "{assistant} was reported to FK for {recipient} only on {n}. Time before that is not paid; check the date of the notice (3066/E-IOA)."
+                ),
+                (false, None) => format!(
+                    "{assistant} is not reported to FK as an assistant for {recipient}. Report the assistant (3066/E-IOA) before the time is submitted."
+                ),
             },
-            What::UnderAge { assistant, age, date } => if sv {
-                format!("{assistant} är {age} år den {date}. En personlig assistent måste ha fyllt 18; tid före 18-årsdagen ersätts inte. Ta bort den delen av raden (dela en natt vid midnatt) eller rätta datumet.")
-            } else {
-                format!("{assistant} is {age} on {date}. A personal assistant must be 18 or older; time before the 18th birthday is not paid. Remove that part of the row (split a night at midnight) or correct the date.")
-            },
-            What::BirthDateMissing { assistant } => if sv {
-                format!("{assistant} har ett samordningsnummer utan känt födelsedatum. Administratören behöver fylla i födelsedatumet så att åldern (minst 18 år) kan kontrolleras.")
-            } else {
-                format!("{assistant} has a coordination number without a known birth date. The administrator needs to enter the birth date so the age (at least 18) can be checked.")
-            },
-            What::NotifiedSameDay { assistant, recipient, notified } => if sv {
-                format!("{assistant} anmäldes till Försäkringskassan för {recipient} samma dag, {notified}. Tid före anmälan den dagen ersätts inte; kontrollera klockslaget för anmälan.")
-            } else {
-                format!("{assistant} was reported to FK for {recipient} on the same day, {notified}. Time before the notice that day is not paid; check when the notice was made.")
-            },
-            What::PassTooLong { minutes, limit } => if sv {
-                format!("Passet med aktiv tid är {minutes} från början till slut (med raster), längre än {limit} (AB bilaga J). Dela passet eller lägg in vila.")
-            } else {
-                format!("The pass of active work is {minutes} from start to end (breaks included), longer than {limit} (AB appendix J). Split the pass or add rest.")
-            },
-            What::OutsideEea { assistant } => if sv {
-                format!("{assistant} är inte bosatt inom EES. Assistansersättning betalas bara för assistenter bosatta inom EES; kontakta arbetsledaren.")
-            } else {
-                format!("{assistant} does not live in the EEA. Assistance allowance is only paid for assistants living in the EEA; contact the supervisor.")
-            },
-            What::Relative { assistant, recipient } => if sv {
-                format!("{assistant} är närstående till {recipient}. Det är tillåtet men visas för Försäkringskassan.")
-            } else {
-                format!("{assistant} is a relative of {recipient}. That is allowed but shown to FK.")
-            },
-            What::OutsideMonth { month } => if sv {
-                format!("Raden ligger utanför månaden {month}. Redovisa den i rätt månad.")
-            } else {
-                format!("The row is outside the month {month}. Report it in the right month.")
-            },
-            What::Overlap { date } => if sv {
-                format!("Två rader den {date} överlappar varandra (även för olika brukare). Ändra tiderna så att de inte krockar.")
-            } else {
-                format!("Two rows on {date} overlap (also across recipients). Change the times so they do not clash.")
-            },
-            What::KindNotGranted { kind, date } => if sv {
-                format!("Beslutet ger inte {} den {date}. Ändra typ av tid eller kontrollera beslutet.", kind.label(l).to_lowercase())
-            } else {
-                format!("The decision does not grant {} on {date}. Change the kind of time or check the decision.", kind.label(l).to_lowercase())
-            },
-            What::NoDecision { date } => if sv {
-                format!("Inget beslut om assistans gäller {date}. Kontrollera att beslutet är registrerat.")
-            } else {
-                format!("No decision on assistance covers {date}. Check that the decision is registered.")
-            },
-            What::ShiftTooLong { minutes, limit } => if sv {
-                format!("Passet är {minutes}, längre än tillåtna {limit} (AB bilaga J). Dela passet mellan assistenter, eller registrera beslut om 24-timmarspass.")
-            } else {
-                format!("The shift is {minutes}, longer than the allowed {limit} (AB appendix J). Share it between assistants, or record a decision on 24-hour shifts.")
-            },
-            What::RestAfterShiftTooShort { rest, shift } => if sv {
-                format!("Vilan efter ett pass på {shift} är bara {rest}; den ska vara minst lika lång som passet. Flytta nästa pass.")
-            } else {
-                format!("The rest after a {shift} shift is only {rest}; it must be at least as long as the shift. Move the next shift.")
-            },
-            What::DailyRestMissing { date } => if sv {
-                format!("Dygnsvilan räcker inte från {date}: minst 11 timmars sammanhängande vila per dygn. Flytta eller korta passen.")
-            } else {
-                format!("Daily rest is too short from {date}: at least 11 consecutive hours of rest per 24 hours. Move or shorten the shifts.")
-            },
-            What::WeeklyRestMissing { from } => if sv {
-                format!("Veckovilan räcker inte under sju dagar från {from}: minst 36 timmars sammanhängande vila. Lägg in en ledig period.")
-            } else {
-                format!("Weekly rest is too short in the seven days from {from}: at least 36 consecutive hours. Plan a period off.")
-            },
-            What::AverageTooHigh { per_week, limit, from, to } => if sv {
-                format!("I snitt {per_week} per vecka {from}–{to}, mer än {limit}. Minska timmarna under perioden.")
-            } else {
-                format!("On average {per_week} per week {from}–{to}, more than {limit}. Reduce the hours in the period.")
-            },
-            What::GrantApproaching { used, granted, from, to } => if sv {
-                format!("{used} av beviljade {granted} används {from}–{to}. Timmarna närmar sig beslutet.")
-            } else {
-                format!("{used} of the granted {granted} are used {from}–{to}. The hours approach the decision.")
-            },
-            What::GrantExceeded { used, granted, from, to } => if sv {
-                format!("{used} redovisas {from}–{to}, mer än beviljade {granted}. Timmar utöver beslutet ersätts inte; kontrollera raderna eller beslutet.")
-            } else {
-                format!("{used} are reported {from}–{to}, more than the granted {granted}. Hours beyond the decision are not paid; check the rows or the decision.")
-            },
-            What::DoubleWithoutGrant { date } => if sv {
-                format!("Två assistenter arbetar samtidigt den {date} utan beslut om dubbelassistans. Kontrollera tiderna eller beslutet.")
-            } else {
-                format!("Two assistants work at the same time on {date} without a decision on double assistance. Check the times or the decision.")
-            },
-            What::DuringAbsence { kind, date } => if sv {
-                format!("Assistans den {date} under {} kräver särskilt beslut. Kontrollera beslutet eller raden.", kind.label(l))
-            } else {
-                format!("Assistance on {date} during {} needs a special decision. Check the decision or the row.", kind.label(l))
-            },
-            What::HospitalStayTooLong { from, days } => if sv {
-                format!("Sjukhusvistelsen från {from} är {days} dagar. Assistans under sjukhusvistelse ersätts högst fyra veckor.")
-            } else {
-                format!("The hospital stay from {from} is {days} days. Assistance during a hospital stay is paid for at most four weeks.")
-            },
-            What::MonthNotReady { assistant, recipient, status } => if sv {
-                format!("{assistant} – {recipient}: {}. Månaden måste vara inskickad, godkänd och attesterad före export.", status.label(l).to_lowercase())
-            } else {
-                format!("{assistant} – {recipient}: {}. The month must be submitted, approved and attested before export.", status.label(l).to_lowercase())
-            },
-            What::RakningIncomplete { recipient } => if sv {
-                format!("Räkningen för {recipient} är inte klar eller inte signerad. Gör klart den före export.")
-            } else {
-                format!("The claim for {recipient} is not complete or not signed. Complete it before export.")
-            },
-            What::AssistantPhoneMissing { assistant } => if sv {
-                format!("{assistant} saknar telefonnummer i registret. Tidsredovisningen (3059) ska ha assistentens telefonnummer; lägg in det på assistentens kort innan månaden attesteras.")
-            } else {
-                format!("{assistant} has no phone number in the register. The time report (3059) carries the assistant's phone number; add it on the assistant's card before the month is attested.")
-            },
-            What::StandardAmountMissing { year } => if sv {
-                format!("Schablonbeloppet för {year} är inte inlagt, så månadens belopp kan inte räknas ut. Lägg in det under Anordnare när regeringen har beslutat det.")
-            } else {
-                format!("The standard hourly amount for {year} is not entered, so the month's amounts cannot be worked out. Enter it under Provider once the government has decided it.")
-            },
-            What::RakningNotSigned { recipient } => if sv {
-                format!("Räkningen (3057) för {recipient} är inte signerad ännu. Brukaren eller företrädaren signerar den när alla tidsredovisningar är attesterade.")
-            } else {
-                format!("The claim (3057) for {recipient} is not signed yet. The recipient or their representative signs it once every time report is attested.")
-            },
+            What::UnderAge { assistant, age, date } => {
+                if sv {
+                    format!(
+                        "{assistant} är {age} år den {date}. En personlig assistent måste ha fyllt 18; tid före 18-årsdagen ersätts inte. Ta bort den delen av raden (dela en natt vid midnatt) eller rätta datumet."
+                    )
+                } else {
+                    format!(
+                        "{assistant} is {age} on {date}. A personal assistant must be 18 or older; time before the 18th birthday is not paid. Remove that part of the row (split a night at midnight) or correct the date."
+                    )
+                }
+            }
+            What::BirthDateMissing { assistant } => {
+                if sv {
+                    format!(
+                        "{assistant} har ett samordningsnummer utan känt födelsedatum. Administratören behöver fylla i födelsedatumet så att åldern (minst 18 år) kan kontrolleras."
+                    )
+                } else {
+                    format!(
+                        "{assistant} has a coordination number without a known birth date. The administrator needs to enter the birth date so the age (at least 18) can be checked."
+                    )
+                }
+            }
+            What::NotifiedSameDay { assistant, recipient, notified } => {
+                if sv {
+                    format!(
+                        "{assistant} anmäldes till Försäkringskassan för {recipient} samma dag, {notified}. Tid före anmälan den dagen ersätts inte; kontrollera klockslaget för anmälan."
+                    )
+                } else {
+                    format!(
+                        "{assistant} was reported to FK for {recipient} on the same day, {notified}. Time before the notice that day is not paid; check when the notice was made."
+                    )
+                }
+            }
+            What::PassTooLong { minutes, limit } => {
+                if sv {
+                    format!(
+                        "Passet med aktiv tid är {minutes} från början till slut (med raster), längre än {limit} (AB bilaga J). Dela passet eller lägg in vila."
+                    )
+                } else {
+                    format!(
+                        "The pass of active work is {minutes} from start to end (breaks included), longer than {limit} (AB appendix J). Split the pass or add rest."
+                    )
+                }
+            }
+            What::OutsideEea { assistant } => {
+                if sv {
+                    format!(
+                        "{assistant} är inte bosatt inom EES. Assistansersättning betalas bara för assistenter bosatta inom EES; kontakta arbetsledaren."
+                    )
+                } else {
+                    format!(
+                        "{assistant} does not live in the EEA. Assistance allowance is only paid for assistants living in the EEA; contact the supervisor."
+                    )
+                }
+            }
+            What::Relative { assistant, recipient } => {
+                if sv {
+                    format!(
+                        "{assistant} är närstående till {recipient}. Det är tillåtet men visas för Försäkringskassan."
+                    )
+                } else {
+                    format!(
+                        "{assistant} is a relative of {recipient}. That is allowed but shown to FK."
+                    )
+                }
+            }
+            What::OutsideMonth { month } => {
+                if sv {
+                    format!("Raden ligger utanför månaden {month}. Redovisa den i rätt månad.")
+                } else {
+                    format!("The row is outside the month {month}. Report it in the right month.")
+                }
+            }
+            What::Overlap { date } => {
+                if sv {
+                    format!(
+                        "Två rader den {date} överlappar varandra (även för olika brukare). Ändra tiderna så att de inte krockar."
+                    )
+                } else {
+                    format!(
+                        "Two rows on {date} overlap (also across recipients). Change the times so they do not clash."
+                    )
+                }
+            }
+            What::KindNotGranted { kind, date } => {
+                if sv {
+                    format!(
+                        "Beslutet ger inte {} den {date}. Ändra typ av tid eller kontrollera beslutet.",
+                        kind.label(l).to_lowercase()
+                    )
+                } else {
+                    format!(
+                        "The decision does not grant {} on {date}. Change the kind of time or check the decision.",
+                        kind.label(l).to_lowercase()
+                    )
+                }
+            }
+            What::NoDecision { date } => {
+                if sv {
+                    format!(
+                        "Inget beslut om assistans gäller {date}. Kontrollera att beslutet är registrerat."
+                    )
+                } else {
+                    format!(
+                        "No decision on assistance covers {date}. Check that the decision is registered."
+                    )
+                }
+            }
+            What::ShiftTooLong { minutes, limit } => {
+                if sv {
+                    format!(
+                        "Passet är {minutes}, längre än tillåtna {limit} (AB bilaga J). Dela passet mellan assistenter, eller registrera beslut om 24-timmarspass."
+                    )
+                } else {
+                    format!(
+                        "The shift is {minutes}, longer than the allowed {limit} (AB appendix J). Share it between assistants, or record a decision on 24-hour shifts."
+                    )
+                }
+            }
+            What::RestAfterShiftTooShort { rest, shift } => {
+                if sv {
+                    format!(
+                        "Vilan efter ett pass på {shift} är bara {rest}; den ska vara minst lika lång som passet. Flytta nästa pass."
+                    )
+                } else {
+                    format!(
+                        "The rest after a {shift} shift is only {rest}; it must be at least as long as the shift. Move the next shift."
+                    )
+                }
+            }
+            What::DailyRestMissing { date } => {
+                if sv {
+                    format!(
+                        "Dygnsvilan räcker inte från {date}: minst 11 timmars sammanhängande vila per dygn. Flytta eller korta passen."
+                    )
+                } else {
+                    format!(
+                        "Daily rest is too short from {date}: at least 11 consecutive hours of rest per 24 hours. Move or shorten the shifts."
+                    )
+                }
+            }
+            What::WeeklyRestMissing { from } => {
+                if sv {
+                    format!(
+                        "Veckovilan räcker inte under sju dagar från {from}: minst 36 timmars sammanhängande vila. Lägg in en ledig period."
+                    )
+                } else {
+                    format!(
+                        "Weekly rest is too short in the seven days from {from}: at least 36 consecutive hours. Plan a period off."
+                    )
+                }
+            }
+            What::AverageTooHigh { per_week, limit, from, to } => {
+                if sv {
+                    format!(
+                        "I snitt {per_week} per vecka {from}–{to}, mer än {limit}. Minska timmarna under perioden."
+                    )
+                } else {
+                    format!(
+                        "On average {per_week} per week {from}–{to}, more than {limit}. Reduce the hours in the period."
+                    )
+                }
+            }
+            What::GrantApproaching { used, granted, from, to } => {
+                if sv {
+                    format!(
+                        "{used} av beviljade {granted} används {from}–{to}. Timmarna närmar sig beslutet."
+                    )
+                } else {
+                    format!(
+                        "{used} of the granted {granted} are used {from}–{to}. The hours approach the decision."
+                    )
+                }
+            }
+            What::GrantExceeded { used, granted, from, to } => {
+                if sv {
+                    format!(
+                        "{used} redovisas {from}–{to}, mer än beviljade {granted}. Timmar utöver beslutet ersätts inte; kontrollera raderna eller beslutet."
+                    )
+                } else {
+                    format!(
+                        "{used} are reported {from}–{to}, more than the granted {granted}. Hours beyond the decision are not paid; check the rows or the decision."
+                    )
+                }
+            }
+            What::DoubleWithoutGrant { date } => {
+                if sv {
+                    format!(
+                        "Två assistenter arbetar samtidigt den {date} utan beslut om dubbelassistans. Kontrollera tiderna eller beslutet."
+                    )
+                } else {
+                    format!(
+                        "Two assistants work at the same time on {date} without a decision on double assistance. Check the times or the decision."
+                    )
+                }
+            }
+            What::DuringAbsence { kind, date } => {
+                if sv {
+                    format!(
+                        "Assistans den {date} under {} kräver särskilt beslut. Kontrollera beslutet eller raden.",
+                        kind.label(l)
+                    )
+                } else {
+                    format!(
+                        "Assistance on {date} during {} needs a special decision. Check the decision or the row.",
+                        kind.label(l)
+                    )
+                }
+            }
+            What::HospitalStayTooLong { from, days } => {
+                if sv {
+                    format!(
+                        "Sjukhusvistelsen från {from} är {days} dagar. Assistans under sjukhusvistelse ersätts högst fyra veckor."
+                    )
+                } else {
+                    format!(
+                        "The hospital stay from {from} is {days} days. Assistance during a hospital stay is paid for at most four weeks."
+                    )
+                }
+            }
+            What::MonthNotReady { assistant, recipient, status } => {
+                if sv {
+                    format!(
+                        "{assistant} – {recipient}: {}. Månaden måste vara inskickad, godkänd och attesterad före export.",
+                        status.label(l).to_lowercase()
+                    )
+                } else {
+                    format!(
+                        "{assistant} – {recipient}: {}. The month must be submitted, approved and attested before export.",
+                        status.label(l).to_lowercase()
+                    )
+                }
+            }
+            What::RakningIncomplete { recipient } => {
+                if sv {
+                    format!(
+                        "Räkningen för {recipient} är inte klar eller inte signerad. Gör klart den före export."
+                    )
+                } else {
+                    format!(
+                        "The claim for {recipient} is not complete or not signed. Complete it before export."
+                    )
+                }
+            }
+            What::AssistantPhoneMissing { assistant } => {
+                if sv {
+                    format!(
+                        "{assistant} saknar telefonnummer i registret. Tidsredovisningen (3059) ska ha assistentens telefonnummer; lägg in det på assistentens kort innan månaden attesteras."
+                    )
+                } else {
+                    format!(
+                        "{assistant} has no phone number in the register. The time report (3059) carries the assistant's phone number; add it on the assistant's card before the month is attested."
+                    )
+                }
+            }
+            What::StandardAmountMissing { year } => {
+                if sv {
+                    format!(
+                        "Schablonbeloppet för {year} är inte inlagt, så månadens belopp kan inte räknas ut. Lägg in det under Anordnare när regeringen har beslutat det."
+                    )
+                } else {
+                    format!(
+                        "The standard hourly amount for {year} is not entered, so the month's amounts cannot be worked out. Enter it under Provider once the government has decided it."
+                    )
+                }
+            }
+            What::RakningNotSigned { recipient } => {
+                if sv {
+                    format!(
+                        "Räkningen (3057) för {recipient} är inte signerad ännu. Brukaren eller företrädaren signerar den när alla tidsredovisningar är attesterade."
+                    )
+                } else {
+                    format!(
+                        "The claim (3057) for {recipient} is not signed yet. The recipient or their representative signs it once every time report is attested."
+                    )
+                }
+            }
             What::Deadline { deadline, days_left } => match (sv, *days_left >= 0) {
-                (true, true) => format!("Sista dag till Försäkringskassan är {deadline}: {days_left} dagar kvar."),
-                (true, false) => format!("Sista dag till Försäkringskassan var {deadline}. Skicka in snarast; utbetalningen för månaden väntar."),
-                (false, true) => format!("The deadline at FK is {deadline}: {days_left} days left."),
-                (false, false) => format!("The deadline at FK was {deadline}. Send the documents at once; the month's payment is waiting."),
+                (true, true) => format!(
+                    "Sista dag till Försäkringskassan är {deadline}: {days_left} dagar kvar."
+                ),
+                (true, false) => format!(
+                    "Sista dag till Försäkringskassan var {deadline}. Skicka in snarast; utbetalningen för månaden väntar."
+                ),
+                (false, true) => {
+                    format!("The deadline at FK is {deadline}: {days_left} days left.")
+                }
+                (false, false) => format!(
+                    "The deadline at FK was {deadline}. Send the documents at once; the month's payment is waiting."
+                ),
             },
         }
     }
@@ -1152,13 +1347,23 @@ impl Message for What {
 #[cfg(test)]
 mod finding_tests {
     use super::*;
-    use crate::domain::rules::RuleId;
     use crate::domain::Minutes;
+    use crate::domain::rules::RuleId;
 
     #[test]
     fn findings_name_the_rule_and_say_what_to_do() {
-        let f = Finding { rule: RuleId::V5, severity: Severity::Error, rows: vec![7], what: What::ShiftTooLong { minutes: Minutes(22 * 60), limit: Minutes(20 * 60) }, assistant: None, recipient: None };
-        assert_eq!(f.message(Locale::Sv), "V5 Fel: Passet är 22 h 00 min, längre än tillåtna 20 h 00 min (AB bilaga J). Dela passet mellan assistenter, eller registrera beslut om 24-timmarspass.");
+        let f = Finding {
+            rule: RuleId::V5,
+            severity: Severity::Error,
+            rows: vec![7],
+            what: What::ShiftTooLong { minutes: Minutes(22 * 60), limit: Minutes(20 * 60) },
+            assistant: None,
+            recipient: None,
+        };
+        assert_eq!(
+            f.message(Locale::Sv),
+            "V5 Fel: Passet är 22 h 00 min, längre än tillåtna 20 h 00 min (AB bilaga J). Dela passet mellan assistenter, eller registrera beslut om 24-timmarspass."
+        );
         assert!(f.message(Locale::En).starts_with("V5 Error: The shift is 22 h 00 min"));
     }
 }

@@ -2,31 +2,36 @@
 
 use app::domain::fk::Tidsredovisning;
 use app::domain::people::Provider;
-use app::domain::rules::{check_assistant, RowRecord, RuleConfig, RuleId};
 use app::domain::rates::parse_kr;
 use app::domain::row::parse_clock;
+use app::domain::rules::{RowRecord, RuleConfig, RuleId, check_assistant};
 use app::domain::text::clean_text;
-use app::domain::{examples, Assistant, Minutes, Organisationsnummer, Personnummer, Recipient, Regime, ReportMonth, RowInput, TimeRow, Totals};
+use app::domain::{
+    Assistant, Minutes, Organisationsnummer, Personnummer, Recipient, Regime, ReportMonth,
+    RowInput, TimeRow, Totals, examples,
+};
 use chrono::{Datelike, NaiveDate};
 use proptest::prelude::*;
 
 /// A row anywhere in 2024–2027 (so both DST changes of each year are hit), any kind.
 fn any_row() -> impl Strategy<Value = Option<TimeRow>> {
-    (0i64..4 * 366, 0u32..24, 0u32..4, 0u32..24, 0u32..4, any::<bool>(), 0usize..3).prop_map(|(day, sh, sm, eh, em, next, kind)| {
-        let date = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Duration::days(day);
-        RowInput {
-            recipient: "1".into(),
-            date: date.to_string(),
-            start: format!("{sh:02}:{:02}", sm * 15),
-            end: format!("{eh:02}:{:02}", em * 15),
-            next_day: next,
-            kind: ["aktiv", "vantetid", "beredskap"][kind].into(),
-            fold: String::new(),
-            fold_end: String::new(),
-        }
-        .parse()
-        .ok()
-    })
+    (0i64..4 * 366, 0u32..24, 0u32..4, 0u32..24, 0u32..4, any::<bool>(), 0usize..3).prop_map(
+        |(day, sh, sm, eh, em, next, kind)| {
+            let date = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Duration::days(day);
+            RowInput {
+                recipient: "1".into(),
+                date: date.to_string(),
+                start: format!("{sh:02}:{:02}", sm * 15),
+                end: format!("{eh:02}:{:02}", em * 15),
+                next_day: next,
+                kind: ["aktiv", "vantetid", "beredskap"][kind].into(),
+                fold: String::new(),
+                fold_end: String::new(),
+            }
+            .parse()
+            .ok()
+        },
+    )
 }
 
 fn rows(max: usize) -> impl Strategy<Value = Vec<TimeRow>> {
@@ -128,14 +133,21 @@ proptest! {
 }
 
 fn luhn_digit(nine: &str) -> u32 {
-    let sum: u32 = nine.bytes().enumerate().map(|(i, b)| {
-        let d = u32::from(b - b'0') * if i % 2 == 0 { 2 } else { 1 };
-        d / 10 + d % 10
-    }).sum();
+    let sum: u32 = nine
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0') * if i % 2 == 0 { 2 } else { 1 };
+            d / 10 + d % 10
+        })
+        .sum();
     (10 - sum % 10) % 10
 }
 
 fn people() -> (Recipient, Assistant, Provider) {
-    let regime = Regime::Atl { period_start: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), period_months: 4 };
+    let regime = Regime::Atl {
+        period_start: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+        period_months: 4,
+    };
     (examples::recipient(), examples::assistant(regime), examples::provider())
 }

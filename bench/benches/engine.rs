@@ -1,10 +1,10 @@
 //! `cargo bench -p bench`: the working-time checks (V3 overlaps and V5) for 5,000 assistants
 //! × 4 months, and building every 3059 of those months with its canonical XML and SHA-256.
 
+use criterion::{Criterion, criterion_group, criterion_main};
 use engine::fk::Tidsredovisning;
-use engine::rules::{check_assistant, RowRecord, RuleConfig};
+use engine::rules::{RowRecord, RuleConfig, check_assistant};
 use engine::{ReportMonth, TimeRow};
-use criterion::{criterion_group, criterion_main, Criterion};
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::Duration;
@@ -39,7 +39,15 @@ fn engine(c: &mut Criterion) {
             for (id, rs) in &by_assistant {
                 let trs: Vec<&TimeRow> = rs.iter().map(|r| &r.row).collect();
                 for m in &months {
-                    let rep = Tidsredovisning::build("6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f", *m, &recipient, &assistants[id], &provider, &trs).unwrap();
+                    let rep = Tidsredovisning::build(
+                        "6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f",
+                        *m,
+                        &recipient,
+                        &assistants[id],
+                        &provider,
+                        &trs,
+                    )
+                    .unwrap();
                     bytes += rep.sha256().expect("well-formed").len() + rep.rader.len();
                 }
             }

@@ -76,7 +76,9 @@ impl Break {
     pub fn explain(self) -> &'static str {
         match self {
             Break::Unsealed => "the entry has no hash",
-            Break::Link => "the entry does not link to the one before it (an entry was removed or inserted)",
+            Break::Link => {
+                "the entry does not link to the one before it (an entry was removed or inserted)"
+            }
             Break::Content => "the entry's content does not match its hash (it was changed)",
         }
     }
@@ -117,9 +119,21 @@ mod tests {
         let mut prev = GENESIS.to_string();
         (0..n)
             .map(|i| {
-                let content = EntryContent { tenant: Some(1), user: Some(2), at: format!("2026-11-0{}T10:00:00.000Z", i % 9 + 1), action: "row.add".into(), subject: format!("row {i}"), ..Default::default() };
+                let content = EntryContent {
+                    tenant: Some(1),
+                    user: Some(2),
+                    at: format!("2026-11-0{}T10:00:00.000Z", i % 9 + 1),
+                    action: "row.add".into(),
+                    subject: format!("row {i}"),
+                    ..Default::default()
+                };
                 let hash = entry_hash(&prev, &content);
-                let e = StoredEntry { id: i as i64 + 1, content, prev_hash: Some(prev.clone()), hash: Some(hash.clone()) };
+                let e = StoredEntry {
+                    id: i as i64 + 1,
+                    content,
+                    prev_hash: Some(prev.clone()),
+                    hash: Some(hash.clone()),
+                };
                 prev = hash;
                 e
             })
@@ -157,8 +171,16 @@ mod tests {
 
     #[test]
     fn field_boundaries_count() {
-        let a = EntryContent { actor: Some("ab".into()), client: Some("c".into()), ..Default::default() };
-        let b = EntryContent { actor: Some("a".into()), client: Some("bc".into()), ..Default::default() };
+        let a = EntryContent {
+            actor: Some("ab".into()),
+            client: Some("c".into()),
+            ..Default::default()
+        };
+        let b = EntryContent {
+            actor: Some("a".into()),
+            client: Some("bc".into()),
+            ..Default::default()
+        };
         assert_ne!(entry_hash(GENESIS, &a), entry_hash(GENESIS, &b));
     }
 }

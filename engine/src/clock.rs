@@ -2,8 +2,8 @@
 //! switches kind) it becomes a [`TimeRow`] in Swedish wall-clock time. Times are whole minutes;
 //! the autumn hour that happens twice is told apart by the instants, never asked for.
 
-use super::row::{DstFold, RowError, TimeKind, TimeRow};
 use super::TZ;
+use super::row::{DstFold, RowError, TimeKind, TimeRow};
 use chrono::{DateTime, Duration, NaiveTime, Offset, TimeZone, Timelike, Utc};
 
 /// A running shift is flagged as left running (forgotten) once it has run this long and a new
@@ -24,13 +24,18 @@ pub fn recent_clock_time(typed: &str, now: DateTime<Utc>) -> Result<DateTime<Utc
     if typed.trim().is_empty() {
         return Ok(now);
     }
-    let time: NaiveTime = super::row::parse_clock(typed).ok_or(RowError::TimeInvalid(super::RowField::Start))?;
+    let time: NaiveTime =
+        super::row::parse_clock(typed).ok_or(RowError::TimeInvalid(super::RowField::Start))?;
     let today = now.with_timezone(&TZ).date_naive();
     for date in [today, today.pred_opt().unwrap_or(today)] {
         let candidates: Vec<DateTime<Utc>> = match TZ.from_local_datetime(&date.and_time(time)) {
             chrono::LocalResult::Single(t) => vec![t.with_timezone(&Utc)],
-            chrono::LocalResult::Ambiguous(a, b) => vec![b.with_timezone(&Utc), a.with_timezone(&Utc)],
-            chrono::LocalResult::None => return Err(RowError::TimeNonexistent(super::RowField::Start)),
+            chrono::LocalResult::Ambiguous(a, b) => {
+                vec![b.with_timezone(&Utc), a.with_timezone(&Utc)]
+            }
+            chrono::LocalResult::None => {
+                return Err(RowError::TimeNonexistent(super::RowField::Start));
+            }
         };
         if let Some(t) = candidates.into_iter().find(|t| *t <= now) {
             return Ok(t);
@@ -42,7 +47,11 @@ pub fn recent_clock_time(typed: &str, now: DateTime<Utc>) -> Result<DateTime<Utc
 /// The wall-clock row for the real interval `start`..`end`: its date is the start's, it ends the
 /// next day when the end is on the next date, and a time in the repeated autumn hour carries
 /// which of the two it was. An interval over more than two calendar days is no single row.
-pub fn row_between(start: DateTime<Utc>, end: DateTime<Utc>, kind: TimeKind) -> Result<TimeRow, Vec<RowError>> {
+pub fn row_between(
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    kind: TimeKind,
+) -> Result<TimeRow, Vec<RowError>> {
     let (start, end) = (whole_minute(start), whole_minute(end));
     if end <= start {
         return Err(vec![RowError::EndNotAfterStart]);
@@ -54,13 +63,20 @@ pub fn row_between(start: DateTime<Utc>, end: DateTime<Utc>, kind: TimeKind) -> 
         return Err(vec![RowError::TooLongForOneRow]);
     }
     // Summer time is UTC+2: the first pass of the repeated hour.
-    let fold = |t: chrono::DateTime<chrono_tz::Tz>| Some(if t.offset().fix().local_minus_utc() == 7200 { DstFold::Summer } else { DstFold::Winter });
+    let fold = |t: chrono::DateTime<chrono_tz::Tz>| {
+        Some(if t.offset().fix().local_minus_utc() == 7200 {
+            DstFold::Summer
+        } else {
+            DstFold::Winter
+        })
+    };
     TimeRow::with_folds(date, s.time(), e.time(), next_day, kind, fold(s), fold(e))
 }
 
 /// Has the shift that started at `started` been left running (see [`LEFT_RUNNING_AFTER_HOURS`])?
 pub fn left_running(started: DateTime<Utc>, now: DateTime<Utc>) -> bool {
-    now.with_timezone(&TZ).date_naive() > started.with_timezone(&TZ).date_naive() && now - started >= Duration::hours(LEFT_RUNNING_AFTER_HOURS)
+    now.with_timezone(&TZ).date_naive() > started.with_timezone(&TZ).date_naive()
+        && now - started >= Duration::hours(LEFT_RUNNING_AFTER_HOURS)
 }
 
 /// An instant as BITA stores it: UTC, RFC 3339 to the millisecond.
@@ -73,7 +89,10 @@ pub fn iso(at: DateTime<Utc>) -> String {
 pub fn local_time(iso: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(iso)
         .map(|t| t.with_timezone(&TZ).format("%Y-%m-%d %H:%M").to_string())
-        .or_else(|_| chrono::NaiveDateTime::parse_from_str(iso, "%Y-%m-%d %H:%M:%S").map(|t| t.and_utc().with_timezone(&TZ).format("%Y-%m-%d %H:%M").to_string()))
+        .or_else(|_| {
+            chrono::NaiveDateTime::parse_from_str(iso, "%Y-%m-%d %H:%M:%S")
+                .map(|t| t.and_utc().with_timezone(&TZ).format("%Y-%m-%d %H:%M").to_string())
+        })
         .unwrap_or_else(|_| iso.to_string())
 }
 
@@ -97,28 +116,61 @@ mod tests {
         assert!(recent_clock_time("25:00", now).is_err());
         assert!(recent_clock_time("kl 8", now).is_err());
         // The spring night: 02:30 does not exist on 29 March 2026.
-        assert_eq!(recent_clock_time("02:30", utc("2026-03-29T02:00:00Z")), Err(RowError::TimeNonexistent(crate::RowField::Start)));
+        assert_eq!(
+            recent_clock_time("02:30", utc("2026-03-29T02:00:00Z")),
+            Err(RowError::TimeNonexistent(crate::RowField::Start))
+        );
         // The autumn night, at 02:40 winter time: 02:30 is the second pass (10 minutes ago).
-        assert_eq!(recent_clock_time("02:30", utc("2026-10-25T01:40:00Z")).unwrap(), utc("2026-10-25T01:30:00Z"));
+        assert_eq!(
+            recent_clock_time("02:30", utc("2026-10-25T01:40:00Z")).unwrap(),
+            utc("2026-10-25T01:30:00Z")
+        );
         // At 02:40 summer time (the first pass), 02:30 is 10 minutes ago too.
-        assert_eq!(recent_clock_time("02:30", utc("2026-10-25T00:40:00Z")).unwrap(), utc("2026-10-25T00:30:00Z"));
+        assert_eq!(
+            recent_clock_time("02:30", utc("2026-10-25T00:40:00Z")).unwrap(),
+            utc("2026-10-25T00:30:00Z")
+        );
     }
 
     #[test]
     fn a_clocked_interval_becomes_a_wall_clock_row() {
         // A night shift over midnight.
-        let r = row_between(utc("2026-11-23T21:00:00Z"), utc("2026-11-24T06:00:00Z"), TimeKind::Vantetid).unwrap();
-        assert_eq!((r.date().to_string(), r.start().to_string(), r.end().to_string(), r.next_day()), ("2026-11-23".into(), "22:00:00".into(), "07:00:00".into(), true));
+        let r = row_between(
+            utc("2026-11-23T21:00:00Z"),
+            utc("2026-11-24T06:00:00Z"),
+            TimeKind::Vantetid,
+        )
+        .unwrap();
+        assert_eq!(
+            (r.date().to_string(), r.start().to_string(), r.end().to_string(), r.next_day()),
+            ("2026-11-23".into(), "22:00:00".into(), "07:00:00".into(), true)
+        );
         assert_eq!(r.minutes(), Minutes(9 * 60));
         // FK's DST night: 00:00–04:00 on 25 Oct 2026 is five real hours.
-        let r = row_between(utc("2026-10-24T22:00:00Z"), utc("2026-10-25T03:00:00Z"), TimeKind::Aktiv).unwrap();
-        assert_eq!((r.start().to_string(), r.end().to_string(), r.minutes()), ("00:00:00".into(), "04:00:00".into(), Minutes(300)));
+        let r =
+            row_between(utc("2026-10-24T22:00:00Z"), utc("2026-10-25T03:00:00Z"), TimeKind::Aktiv)
+                .unwrap();
+        assert_eq!(
+            (r.start().to_string(), r.end().to_string(), r.minutes()),
+            ("00:00:00".into(), "04:00:00".into(), Minutes(300))
+        );
         // From the first 02:30 to the second: an hour, told apart by the instants.
-        let r = row_between(utc("2026-10-25T00:30:00Z"), utc("2026-10-25T01:30:00Z"), TimeKind::Aktiv).unwrap();
-        assert_eq!((r.fold(), r.fold_end(), r.minutes()), (Some(DstFold::Summer), Some(DstFold::Winter), Minutes(60)));
+        let r =
+            row_between(utc("2026-10-25T00:30:00Z"), utc("2026-10-25T01:30:00Z"), TimeKind::Aktiv)
+                .unwrap();
+        assert_eq!(
+            (r.fold(), r.fold_end(), r.minutes()),
+            (Some(DstFold::Summer), Some(DstFold::Winter), Minutes(60))
+        );
         // Seconds are dropped; less than a minute is no row; three calendar days are no row.
-        assert_eq!(row_between(utc("2026-11-24T08:00:59Z"), utc("2026-11-24T08:00:10Z"), TimeKind::Aktiv), Err(vec![RowError::EndNotAfterStart]));
-        assert_eq!(row_between(utc("2026-11-22T08:00:00Z"), utc("2026-11-24T08:00:00Z"), TimeKind::Aktiv), Err(vec![RowError::TooLongForOneRow]));
+        assert_eq!(
+            row_between(utc("2026-11-24T08:00:59Z"), utc("2026-11-24T08:00:10Z"), TimeKind::Aktiv),
+            Err(vec![RowError::EndNotAfterStart])
+        );
+        assert_eq!(
+            row_between(utc("2026-11-22T08:00:00Z"), utc("2026-11-24T08:00:00Z"), TimeKind::Aktiv),
+            Err(vec![RowError::TooLongForOneRow])
+        );
     }
 
     #[test]

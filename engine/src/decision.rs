@@ -19,7 +19,10 @@ pub enum Granted {
     PerMonth(Minutes),
     /// Per period of `months` (at most six) counted from the decision's first day; the decision
     /// itself may be valid longer (12 months with 6-month periods).
-    PerPeriod { minutes: Minutes, months: u32 },
+    PerPeriod {
+        minutes: Minutes,
+        months: u32,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -52,16 +55,21 @@ impl Decision {
             return Err(DecisionError::EndsBeforeStart);
         }
         if let Granted::PerPeriod { months, .. } = self.granted
-            && !(1..=6).contains(&months) {
-                return Err(DecisionError::PeriodTooLong);
-            }
+            && !(1..=6).contains(&months)
+        {
+            return Err(DecisionError::PeriodTooLong);
+        }
         Ok(())
     }
 
     /// The spans the granted hours are counted over that touch `from..=to`, each with its
     /// grant: calendar weeks (Monday–Sunday), calendar months, or the decision's periods from
     /// its first day. Spans are cut to the decision's validity.
-    pub fn spans_touching(&self, from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, NaiveDate, Minutes)> {
+    pub fn spans_touching(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Vec<(NaiveDate, NaiveDate, Minutes)> {
         use chrono::{Datelike, Duration, Months};
         let (from, to) = (from.max(self.valid_from), to.min(self.valid_to));
         let mut out = Vec::new();
@@ -71,7 +79,8 @@ impl Decision {
         let clip = |a: NaiveDate, b: NaiveDate| (a.max(self.valid_from), b.min(self.valid_to));
         match self.granted {
             Granted::PerWeek(g) => {
-                let mut monday = from - Duration::days(from.weekday().num_days_from_monday() as i64);
+                let mut monday =
+                    from - Duration::days(from.weekday().num_days_from_monday() as i64);
                 while monday <= to {
                     let (a, b) = clip(monday, monday + Duration::days(6));
                     out.push((a, b, g));
@@ -90,11 +99,18 @@ impl Decision {
                 let n = months.clamp(1, 6);
                 let mut k = 0;
                 loop {
-                    let start = self.valid_from.checked_add_months(Months::new(k * n)).unwrap_or(NaiveDate::MAX);
+                    let start = self
+                        .valid_from
+                        .checked_add_months(Months::new(k * n))
+                        .unwrap_or(NaiveDate::MAX);
                     if start > to {
                         break;
                     }
-                    let end = self.valid_from.checked_add_months(Months::new((k + 1) * n)).and_then(|e| e.pred_opt()).unwrap_or(NaiveDate::MAX);
+                    let end = self
+                        .valid_from
+                        .checked_add_months(Months::new((k + 1) * n))
+                        .and_then(|e| e.pred_opt())
+                        .unwrap_or(NaiveDate::MAX);
                     if end >= from {
                         let (a, b) = clip(start, end);
                         out.push((a, b, minutes));
@@ -136,13 +152,27 @@ mod granted_tests {
     #[test]
     fn a_month_gets_its_share_of_weekly_monthly_and_period_grants() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        let dec = |granted| Decision { recipient: 1, funder: Funder::Sfb, granted, valid_from: d("2026-01-01"), valid_to: d("2026-12-31"), vantetid_allowed: false, beredskap_allowed: false, double_assistance: false, raised_rate: None };
+        let dec = |granted| Decision {
+            recipient: 1,
+            funder: Funder::Sfb,
+            granted,
+            valid_from: d("2026-01-01"),
+            valid_to: d("2026-12-31"),
+            vantetid_allowed: false,
+            beredskap_allowed: false,
+            double_assistance: false,
+            raised_rate: None,
+        };
         let (from, to) = (d("2026-03-01"), d("2026-03-31"));
         assert_eq!(dec(Granted::PerMonth(Minutes(9600))).granted_between(from, to), Minutes(9600));
         // 40 h a week over 31 days: 31/7 × 2400 = 10628.57
         assert_eq!(dec(Granted::PerWeek(Minutes(2400))).granted_between(from, to), Minutes(10629));
         // 600 h per 6-month period (Jan–Jun, 181 days): 31/181 of it.
-        assert_eq!(dec(Granted::PerPeriod { minutes: Minutes(36000), months: 6 }).granted_between(from, to), Minutes(6166));
+        assert_eq!(
+            dec(Granted::PerPeriod { minutes: Minutes(36000), months: 6 })
+                .granted_between(from, to),
+            Minutes(6166)
+        );
     }
 }
 
@@ -171,7 +201,10 @@ mod tests {
         assert_eq!(dec.validate(), Ok(()));
         assert_eq!(
             dec.spans_touching(d("2026-06-01"), d("2026-07-31")),
-            vec![(d("2026-01-01"), d("2026-06-30"), Minutes(36000)), (d("2026-07-01"), d("2026-12-31"), Minutes(36000))]
+            vec![
+                (d("2026-01-01"), d("2026-06-30"), Minutes(36000)),
+                (d("2026-07-01"), d("2026-12-31"), Minutes(36000))
+            ]
         );
         dec.granted = Granted::PerPeriod { minutes: Minutes(600 * 60), months: 7 };
         assert_eq!(dec.validate(), Err(DecisionError::PeriodTooLong));

@@ -3,8 +3,8 @@
 //! the signatures as everyone may see them, and what a check of an archive found. Plain data:
 //! the storage gathers it, the `export` crate turns it into bytes, the app shows it.
 
-use crate::row::DayPart;
 use crate::people::Capacity;
+use crate::row::DayPart;
 use crate::{Minutes, ReportMonth, TimeKind, Totals};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
@@ -168,7 +168,11 @@ pub struct PayrollRow {
 
 impl PayrollRow {
     /// A reported row as payroll sees it; the person facts come from the register.
-    pub fn of(row: &crate::TimeRow, assistant: (i64, &str, &str, &str), recipient: (i64, &str)) -> Self {
+    pub fn of(
+        row: &crate::TimeRow,
+        assistant: (i64, &str, &str, &str),
+        recipient: (i64, &str),
+    ) -> Self {
         let local = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&crate::TZ).fixed_offset();
         PayrollRow {
             assistant_id: assistant.0,

@@ -8,7 +8,12 @@ use std::collections::HashMap;
 
 /// Bo Berg, recipient 1.
 pub fn recipient() -> Recipient {
-    Recipient { id: 1, personnummer: Personnummer::parse("194503150049").expect("valid example"), first_name: "Bo".into(), last_name: "Berg".into() }
+    Recipient {
+        id: 1,
+        personnummer: Personnummer::parse("194503150049").expect("valid example"),
+        first_name: "Bo".into(),
+        last_name: "Berg".into(),
+    }
 }
 
 /// Anna Andersson, assistant 1, under `regime`, reported to FK for recipient 1 from 2024.

@@ -49,53 +49,136 @@ pub struct Finding {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum What {
     /// V1: a recipient must have a personnummer, not a samordningsnummer.
-    RecipientHasSamordningsnummer { recipient: String },
+    RecipientHasSamordningsnummer {
+        recipient: String,
+    },
     /// V1: a malformed number met at the boundary.
-    PersonnummerInvalid { who: String },
+    PersonnummerInvalid {
+        who: String,
+    },
     /// V2: no 3066 / E-IOA notice to FK for this assistant and recipient, or it is later than the row.
-    NotNotified { assistant: String, recipient: String, notified: Option<NaiveDate> },
+    NotNotified {
+        assistant: String,
+        recipient: String,
+        notified: Option<NaiveDate>,
+    },
     /// V2: under 18 on `date`, a day the row (or its part after midnight) falls on.
-    UnderAge { assistant: String, age: i32, date: NaiveDate },
+    UnderAge {
+        assistant: String,
+        age: i32,
+        date: NaiveDate,
+    },
     /// The assistant's number carries no birth date and none is entered.
-    BirthDateMissing { assistant: String },
-    OutsideEea { assistant: String },
+    BirthDateMissing {
+        assistant: String,
+    },
+    OutsideEea {
+        assistant: String,
+    },
     /// V2: the notice was made the same day as the row: time before it is not paid.
-    NotifiedSameDay { assistant: String, recipient: String, notified: NaiveDate },
+    NotifiedSameDay {
+        assistant: String,
+        recipient: String,
+        notified: NaiveDate,
+    },
     /// V2, shown not blocked.
-    Relative { assistant: String, recipient: String },
+    Relative {
+        assistant: String,
+        recipient: String,
+    },
     /// V3.
-    OutsideMonth { month: ReportMonth },
-    Overlap { date: NaiveDate },
+    OutsideMonth {
+        month: ReportMonth,
+    },
+    Overlap {
+        date: NaiveDate,
+    },
     /// V4.
-    KindNotGranted { kind: TimeKind, date: NaiveDate },
-    NoDecision { date: NaiveDate },
+    KindNotGranted {
+        kind: TimeKind,
+        date: NaiveDate,
+    },
+    NoDecision {
+        date: NaiveDate,
+    },
     /// V5.
-    ShiftTooLong { minutes: Minutes, limit: Minutes },
+    ShiftTooLong {
+        minutes: Minutes,
+        limit: Minutes,
+    },
     /// AB bilaga J: a pass of active work only, start to end with its breaks, over 13 h.
-    PassTooLong { minutes: Minutes, limit: Minutes },
-    RestAfterShiftTooShort { rest: Minutes, shift: Minutes },
-    DailyRestMissing { date: NaiveDate },
-    WeeklyRestMissing { from: NaiveDate },
-    AverageTooHigh { per_week: Minutes, limit: Minutes, from: NaiveDate, to: NaiveDate },
+    PassTooLong {
+        minutes: Minutes,
+        limit: Minutes,
+    },
+    RestAfterShiftTooShort {
+        rest: Minutes,
+        shift: Minutes,
+    },
+    DailyRestMissing {
+        date: NaiveDate,
+    },
+    WeeklyRestMissing {
+        from: NaiveDate,
+    },
+    AverageTooHigh {
+        per_week: Minutes,
+        limit: Minutes,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
     /// V6.
-    GrantApproaching { used: Minutes, granted: Minutes, from: NaiveDate, to: NaiveDate },
-    GrantExceeded { used: Minutes, granted: Minutes, from: NaiveDate, to: NaiveDate },
+    GrantApproaching {
+        used: Minutes,
+        granted: Minutes,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    GrantExceeded {
+        used: Minutes,
+        granted: Minutes,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
     /// V7.
-    DoubleWithoutGrant { date: NaiveDate },
+    DoubleWithoutGrant {
+        date: NaiveDate,
+    },
     /// V8.
-    DuringAbsence { kind: AbsenceKind, date: NaiveDate },
-    HospitalStayTooLong { from: NaiveDate, days: i64 },
+    DuringAbsence {
+        kind: AbsenceKind,
+        date: NaiveDate,
+    },
+    HospitalStayTooLong {
+        from: NaiveDate,
+        days: i64,
+    },
     /// V9.
-    MonthNotReady { assistant: String, recipient: String, status: MonthStatus },
-    RakningIncomplete { recipient: String },
+    MonthNotReady {
+        assistant: String,
+        recipient: String,
+        status: MonthStatus,
+    },
+    RakningIncomplete {
+        recipient: String,
+    },
     /// V9 until the 3057 signing flow exists: a finding of its own that the flow will clear.
-    RakningNotSigned { recipient: String },
+    RakningNotSigned {
+        recipient: String,
+    },
     /// V9: the assistant has no phone number in the register; the 3059 carries it.
-    AssistantPhoneMissing { assistant: String },
+    AssistantPhoneMissing {
+        assistant: String,
+    },
     /// V6: the year's standard hourly amount is not entered, so no amount can be worked out.
-    StandardAmountMissing { year: i32 },
+    StandardAmountMissing {
+        year: i32,
+    },
     /// V10.
-    Deadline { deadline: NaiveDate, days_left: i64 },
+    Deadline {
+        deadline: NaiveDate,
+        days_left: i64,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

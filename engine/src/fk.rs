@@ -15,12 +15,15 @@
 
 use super::people::{Employer, Provider};
 use super::row::DayPart;
-use super::{Assistant, Minutes, Organisationsnummer, Recipient, ReportMonth, TimeKind, TimeRow, Totals};
+use super::{
+    Assistant, Minutes, Organisationsnummer, Recipient, ReportMonth, TimeKind, TimeRow, Totals,
+};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-pub const NAMESPACE: &str = "http://schema.forsakringskassan.se/integration/isassistansersattning/tidredovisning/1";
+pub const NAMESPACE: &str =
+    "http://schema.forsakringskassan.se/integration/isassistansersattning/tidredovisning/1";
 
 /// Every formatting choice of the ELT XML, in one place: change it here when FK's XSD says
 /// otherwise.
@@ -156,11 +159,19 @@ pub enum FkError {
 fn is_uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     groups.len() == 5
-        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn person(p: &super::Personnummer, first: &str, last: &str) -> PersonRef {
-    PersonRef { personnummer: p.full().to_string(), samordningsnummer: p.is_samordningsnummer(), fornamn: first.to_string(), efternamn: last.to_string() }
+    PersonRef {
+        personnummer: p.full().to_string(),
+        samordningsnummer: p.is_samordningsnummer(),
+        fornamn: first.to_string(),
+        efternamn: last.to_string(),
+    }
 }
 
 /// Hex SHA-256.
@@ -174,18 +185,30 @@ impl Tidsredovisning {
     /// left for the next month's report. The employer fields and `kollektivavtal` follow the
     /// assistant's regime and employer; the calculation period is the one that contains the
     /// month's first day ([`super::Regime::period_containing`], as V5 uses it).
-    pub fn build(id: &str, month: ReportMonth, recipient: &Recipient, assistant: &Assistant, provider: &Provider, rows: &[&TimeRow]) -> Result<Self, FkError> {
+    pub fn build(
+        id: &str,
+        month: ReportMonth,
+        recipient: &Recipient,
+        assistant: &Assistant,
+        provider: &Provider,
+        rows: &[&TimeRow],
+    ) -> Result<Self, FkError> {
         if !is_uuid(id) {
             return Err(FkError::BadId);
         }
         let mut sorted: Vec<&TimeRow> = rows.to_vec();
         sorted.sort_by_key(|r| r.start_at());
-        let rader = sorted.iter().flat_map(|r| r.fk_parts()).filter(|p| month.contains(p.date)).collect();
+        let rader =
+            sorted.iter().flat_map(|r| r.fk_parts()).filter(|p| month.contains(p.date)).collect();
         let employer = assistant.employer();
         Ok(Self {
             id: id.to_ascii_lowercase(),
             month,
-            person_som_har_assistans: person(&recipient.personnummer, &recipient.first_name, &recipient.last_name),
+            person_som_har_assistans: person(
+                &recipient.personnummer,
+                &recipient.first_name,
+                &recipient.last_name,
+            ),
             assistent: person(&assistant.personnummer, &assistant.first_name, &assistant.last_name),
             kollektivavtal: assistant.kollektivavtal(),
             berakningsperiod: assistant.regime.period_containing(month.first_day()),
@@ -197,7 +220,10 @@ impl Tidsredovisning {
                 telefonnummer: provider.phone.clone(),
                 assistent_anstalld_av_anordnare: employer == Employer::Provider,
                 annan_arbetsgivare: match &employer {
-                    Employer::Other { name, organisationsnummer } => Some(AnnanArbetsgivare { namn: name.clone(), organisationsnummer: organisationsnummer.clone() }),
+                    Employer::Other { name, organisationsnummer } => Some(AnnanArbetsgivare {
+                        namn: name.clone(),
+                        organisationsnummer: organisationsnummer.clone(),
+                    }),
                     _ => None,
                 },
                 assistent_egen_foretagare: employer == Employer::SelfEmployed,
@@ -230,7 +256,10 @@ impl Tidsredovisning {
         w.leaf("fromDag", &elt::date(self.berakningsperiod.0));
         w.leaf("tomDag", &elt::date(self.berakningsperiod.1));
         w.close("berakningsperiod");
-        w.leaf("anstalldAvPersonSomHarAssistans", elt::boolean(self.anstalld_av_person_som_har_assistans));
+        w.leaf(
+            "anstalldAvPersonSomHarAssistans",
+            elt::boolean(self.anstalld_av_person_som_har_assistans),
+        );
         let a = &self.anordnare;
         w.open("assistansanordnare");
         w.leaf("anordnareNamn", &a.namn);
@@ -345,7 +374,10 @@ impl Xml {
     }
     fn person(&mut self, name: &str, p: &PersonRef, kollektivavtal: Option<bool>) {
         self.open(name);
-        self.leaf(if p.samordningsnummer { "samordningsnummer" } else { "personnummer" }, &p.personnummer);
+        self.leaf(
+            if p.samordningsnummer { "samordningsnummer" } else { "personnummer" },
+            &p.personnummer,
+        );
         self.leaf("fornamn", &p.fornamn);
         self.leaf("efternamn", &p.efternamn);
         if let Some(k) = kollektivavtal {
@@ -442,14 +474,25 @@ pub struct FrozenParts<'a> {
 impl Rakning {
     /// Sums the month's frozen time reports of one recipient; hospital stays from the register
     /// (the parts inside each give its hours), at most three.
-    pub fn build(month: ReportMonth, recipient: &Recipient, provider: &Provider, reports: &[FrozenParts<'_>], raised: bool, stays: &[(NaiveDate, NaiveDate)]) -> Self {
+    pub fn build(
+        month: ReportMonth,
+        recipient: &Recipient,
+        provider: &Provider,
+        reports: &[FrozenParts<'_>],
+        raised: bool,
+        stays: &[(NaiveDate, NaiveDate)],
+    ) -> Self {
         let mut totals = Totals::default();
         for r in reports {
             for p in r.parts.iter().filter(|p| month.contains(p.date)) {
                 totals.add(p.kind, p.minutes);
             }
         }
-        let mut assistants: Vec<&str> = reports.iter().filter(|r| !r.parts.is_empty()).map(|r| r.assistant_personnummer).collect();
+        let mut assistants: Vec<&str> = reports
+            .iter()
+            .filter(|r| !r.parts.is_empty())
+            .map(|r| r.assistant_personnummer)
+            .collect();
         assistants.sort();
         assistants.dedup();
         let sjukhusvistelser = stays
@@ -458,7 +501,11 @@ impl Rakning {
             .map(|&(from, to)| {
                 let (from, to) = (from.max(month.first_day()), to.min(month.last_day()));
                 let mut t = Totals::default();
-                for p in reports.iter().flat_map(|r| r.parts.iter()).filter(|p| from <= p.date && p.date <= to) {
+                for p in reports
+                    .iter()
+                    .flat_map(|r| r.parts.iter())
+                    .filter(|p| from <= p.date && p.date <= to)
+                {
                     t.add(p.kind, p.minutes);
                 }
                 HospitalStay { from, to, assistance_given: t != Totals::default(), totals: t }
@@ -543,7 +590,7 @@ impl Rakning {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{examples, Regime, RowInput};
+    use crate::{Regime, RowInput, examples};
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -573,12 +620,27 @@ mod tests {
     }
 
     fn fixture() -> (Recipient, Assistant, Provider) {
-        let regime = Regime::AbBilagaJ { allow_24h_shifts: false, period_start: d("2026-09-01"), period_months: 4 };
+        let regime = Regime::AbBilagaJ {
+            allow_24h_shifts: false,
+            period_start: d("2026-09-01"),
+            period_months: 4,
+        };
         (examples::recipient(), examples::assistant(regime), examples::provider())
     }
 
     fn row(date: &str, start: &str, end: &str, kind: &str) -> TimeRow {
-        RowInput { recipient: "1".into(), date: date.into(), start: start.into(), end: end.into(), next_day: end <= start, kind: kind.into(), fold: String::new(), fold_end: String::new() }.parse().unwrap()
+        RowInput {
+            recipient: "1".into(),
+            date: date.into(),
+            start: start.into(),
+            end: end.into(),
+            next_day: end <= start,
+            kind: kind.into(),
+            fold: String::new(),
+            fold_end: String::new(),
+        }
+        .parse()
+        .unwrap()
     }
 
     const ID: &str = "6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f";
@@ -603,7 +665,15 @@ mod tests {
         let (recipient, assistant, provider) = fixture();
         let rows = october_rows();
         let refs: Vec<&TimeRow> = rows.iter().collect();
-        let mut r = Tidsredovisning::build(ID, ReportMonth::parse("2026-10").unwrap(), &recipient, &assistant, &provider, &refs).unwrap();
+        let mut r = Tidsredovisning::build(
+            ID,
+            ReportMonth::parse("2026-10").unwrap(),
+            &recipient,
+            &assistant,
+            &provider,
+            &refs,
+        )
+        .unwrap();
         r.underskrifter = Underskrifter {
             anordnare_datum: Some(d("2026-11-04")),
             anordnare_telefon: elt::phone("010-123 45 00"),
@@ -620,7 +690,8 @@ mod tests {
         if std::env::var_os("BITA_UPDATE_GOLDEN").is_some() {
             std::fs::write(path, &xml).unwrap();
         }
-        let golden = std::fs::read_to_string(path).expect("golden file; create it with BITA_UPDATE_GOLDEN=1");
+        let golden = std::fs::read_to_string(path)
+            .expect("golden file; create it with BITA_UPDATE_GOLDEN=1");
         assert_eq!(xml, golden);
     }
 
@@ -629,7 +700,9 @@ mod tests {
         // Issue 7 item 5: the shape of the vendor sample (domain brief §4).
         let xml = String::from_utf8(october().to_xml().unwrap()).unwrap();
         assert!(xml.contains("<rapportRad><dag>01</dag><fromTid>0.00</fromTid><tomTid>6.00</tomTid><aktivTid>FALSE</aktivTid><vanteTid>TRUE</vanteTid><beredskapsTid>FALSE</beredskapsTid></rapportRad>"), "{xml}");
-        assert!(xml.contains("<fromTid>7.00</fromTid><tomTid>15.30</tomTid><aktivTid>TRUE</aktivTid>"));
+        assert!(
+            xml.contains("<fromTid>7.00</fromTid><tomTid>15.30</tomTid><aktivTid>TRUE</aktivTid>")
+        );
         assert!(xml.contains("<dag>31</dag><fromTid>20.00</fromTid><tomTid>24.00</tomTid>"));
         assert!(xml.ends_with("</tidrapport><datumForUnderskriftAnordnare>2026-11-04</datumForUnderskriftAnordnare><telefonnummerAnordnare>010-1234500</telefonnummerAnordnare><datumForUnderskriftAssistent>2026-11-02</datumForUnderskriftAssistent><telefonnummerAssistent>070-1234567</telefonnummerAssistent></Tidredovisning>"));
         assert!(!xml.contains("underskrifter") && !xml.contains("<?xml"));
@@ -637,13 +710,35 @@ mod tests {
         // A samordningsnummer goes in its own element, never in personnummer.
         let (recipient, mut assistant, provider) = fixture();
         assistant.personnummer = crate::Personnummer::parse("197010632391").unwrap();
-        let r = Tidsredovisning::build(ID, ReportMonth::parse("2026-10").unwrap(), &recipient, &assistant, &provider, &[]).unwrap();
+        let r = Tidsredovisning::build(
+            ID,
+            ReportMonth::parse("2026-10").unwrap(),
+            &recipient,
+            &assistant,
+            &provider,
+            &[],
+        )
+        .unwrap();
         let xml = String::from_utf8(r.to_xml().unwrap()).unwrap();
-        assert!(xml.contains("<assistent><samordningsnummer>197010632391</samordningsnummer><fornamn>"), "{xml}");
+        assert!(
+            xml.contains("<assistent><samordningsnummer>197010632391</samordningsnummer><fornamn>"),
+            "{xml}"
+        );
         assert_eq!(xml.matches("<personnummer>").count(), 1, "only the recipient's");
         // Another employer: annanArbetsgivare with arbetsgivareNamn.
-        assistant.employer = Employer::Other { name: "Assistans & Co AB".into(), organisationsnummer: "5560000001".into() };
-        let r = Tidsredovisning::build(ID, ReportMonth::parse("2026-10").unwrap(), &recipient, &assistant, &provider, &[]).unwrap();
+        assistant.employer = Employer::Other {
+            name: "Assistans & Co AB".into(),
+            organisationsnummer: "5560000001".into(),
+        };
+        let r = Tidsredovisning::build(
+            ID,
+            ReportMonth::parse("2026-10").unwrap(),
+            &recipient,
+            &assistant,
+            &provider,
+            &[],
+        )
+        .unwrap();
         let xml = String::from_utf8(r.to_xml().unwrap()).unwrap();
         assert!(xml.contains("<assistentAnstalldAvAnordnare>false</assistentAnstalldAvAnordnare><annanArbetsgivare><arbetsgivareNamn>Assistans &amp; Co AB</arbetsgivareNamn><organisationsnummer>5560000001</organisationsnummer></annanArbetsgivare><assistentEgenForetagare>false</assistentEgenForetagare>"), "{xml}");
     }
@@ -654,43 +749,86 @@ mod tests {
         let (recipient, mut assistant, provider) = fixture();
         let month = ReportMonth::parse("2026-10").unwrap();
         let r = Tidsredovisning::build(ID, month, &recipient, &assistant, &provider, &[]).unwrap();
-        assert_eq!(r.berakningsperiod, (d("2026-09-01"), d("2026-12-31")), "the AB bilaga J period V5 checks");
+        assert_eq!(
+            r.berakningsperiod,
+            (d("2026-09-01"), d("2026-12-31")),
+            "the AB bilaga J period V5 checks"
+        );
         assert_eq!(r.berakningsperiod, assistant.regime.period_containing(month.first_day()));
-        assert!(r.kollektivavtal && !r.anstalld_av_person_som_har_assistans && r.anordnare.assistent_anstalld_av_anordnare);
+        assert!(
+            r.kollektivavtal
+                && !r.anstalld_av_person_som_har_assistans
+                && r.anordnare.assistent_anstalld_av_anordnare
+        );
         assistant.regime = Regime::HusligtArbete { period_start: d("2026-09-14") };
         let r = Tidsredovisning::build(ID, month, &recipient, &assistant, &provider, &[]).unwrap();
-        assert!(r.anstalld_av_person_som_har_assistans && !r.kollektivavtal && !r.anordnare.assistent_anstalld_av_anordnare);
+        assert!(
+            r.anstalld_av_person_som_har_assistans
+                && !r.kollektivavtal
+                && !r.anordnare.assistent_anstalld_av_anordnare
+        );
         assert_eq!(r.berakningsperiod, (d("2026-09-14"), d("2026-10-11")));
         assistant.regime = Regime::Atl { period_start: d("2026-08-01"), period_months: 3 };
         assistant.collective_agreement = false;
         assistant.employer = Employer::SelfEmployed;
         let r = Tidsredovisning::build(ID, month, &recipient, &assistant, &provider, &[]).unwrap();
-        assert!(!r.kollektivavtal && r.anordnare.assistent_egen_foretagare && !r.anordnare.assistent_anstalld_av_anordnare);
+        assert!(
+            !r.kollektivavtal
+                && r.anordnare.assistent_egen_foretagare
+                && !r.anordnare.assistent_anstalld_av_anordnare
+        );
         assert_eq!(r.berakningsperiod, (d("2026-08-01"), d("2026-10-31")));
     }
 
     #[test]
     fn rows_are_split_per_day_and_month_and_times_are_not_adjusted() {
         let r = october();
-        let days: Vec<(String, String, String)> = r.rader.iter().map(|p| (p.date.format("%d").to_string(), p.start.format("%H:%M").to_string(), p.end_text())).collect();
+        let days: Vec<(String, String, String)> = r
+            .rader
+            .iter()
+            .map(|p| {
+                (p.date.format("%d").to_string(), p.start.format("%H:%M").to_string(), p.end_text())
+            })
+            .collect();
         // The September night contributes only its part after midnight; the 31 October night
         // only its part before midnight.
-        assert_eq!(days.first().unwrap(), &("01".to_string(), "00:00".to_string(), "06:00".to_string()));
-        assert_eq!(days.last().unwrap(), &("31".to_string(), "20:00".to_string(), "24:00".to_string()));
+        assert_eq!(
+            days.first().unwrap(),
+            &("01".to_string(), "00:00".to_string(), "06:00".to_string())
+        );
+        assert_eq!(
+            days.last().unwrap(),
+            &("31".to_string(), "20:00".to_string(), "24:00".to_string())
+        );
         // The DST night keeps its wall-clock times: 25 Oct 00:00–04:00 (5 real hours).
-        let dst = r.rader.iter().find(|p| p.date.format("%d").to_string() == "25" && p.start == chrono::NaiveTime::MIN).unwrap();
+        let dst = r
+            .rader
+            .iter()
+            .find(|p| p.date.format("%d").to_string() == "25" && p.start == chrono::NaiveTime::MIN)
+            .unwrap();
         assert_eq!((dst.end_text(), dst.minutes), ("04:00".to_string(), Minutes(300)));
         // Totals by hand: aktiv 8 + 8,5 + 2 (24 Oct 22–24) + 5 (25 Oct 00–04) + 4 (31 Oct 20–24) = 27,5 h;
         // väntetid 6 (1 Oct) + 2 + 7 (5–6 Oct) + 4 (25 Oct) = 19 h; beredskap 4 h.
         let t = r.totals();
-        assert_eq!((t.aktiv, t.vantetid, t.beredskap), (Minutes(1650), Minutes(1140), Minutes(240)));
+        assert_eq!(
+            (t.aktiv, t.vantetid, t.beredskap),
+            (Minutes(1650), Minutes(1140), Minutes(240))
+        );
     }
 
     /// `xmllint --c14n` of `bytes` (Debian's libxml2-utils, installed by scripts/setup.sh).
     fn xmllint_c14n(bytes: &[u8]) -> Vec<u8> {
-        let dir = std::env::temp_dir().join(format!("bita-c14n-{}-{}", std::process::id(), sha256_hex(bytes)));
+        let dir = std::env::temp_dir().join(format!(
+            "bita-c14n-{}-{}",
+            std::process::id(),
+            sha256_hex(bytes)
+        ));
         std::fs::write(&dir, bytes).unwrap();
-        let out = std::process::Command::new("xmllint").arg("--c14n").arg(&dir).output().expect("xmllint (libxml2-utils) must be installed: scripts/setup.sh does it");
+        let out = std::process::Command::new("xmllint")
+            .arg("--c14n")
+            .arg(&dir)
+            .output()
+            .expect("xmllint (libxml2-utils) must be installed: scripts/setup.sh does it");
         let _ = std::fs::remove_file(&dir);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         out.stdout
@@ -721,11 +859,17 @@ mod tests {
     fn a_bad_id_is_refused_and_names_are_escaped() {
         let (recipient, assistant, provider) = fixture();
         let month = ReportMonth::parse("2026-10").unwrap();
-        assert_eq!(Tidsredovisning::build("not-a-uuid", month, &recipient, &assistant, &provider, &[]).unwrap_err(), FkError::BadId);
+        assert_eq!(
+            Tidsredovisning::build("not-a-uuid", month, &recipient, &assistant, &provider, &[])
+                .unwrap_err(),
+            FkError::BadId
+        );
         let mut odd = recipient.clone();
         odd.last_name = "Berg & <Söner>".into();
         let r = Tidsredovisning::build(ID, month, &odd, &assistant, &provider, &[]).unwrap();
-        assert!(String::from_utf8(r.to_xml().unwrap()).unwrap().contains("Berg &amp; &lt;Söner&gt;"));
+        assert!(
+            String::from_utf8(r.to_xml().unwrap()).unwrap().contains("Berg &amp; &lt;Söner&gt;")
+        );
     }
 
     #[test]
@@ -736,7 +880,10 @@ mod tests {
         odd.first_name = "Anna\u{FFFF}".into();
         let r = Tidsredovisning::build(ID, month, &recipient, &odd, &provider, &[]).unwrap();
         assert_eq!(r.to_xml(), Err(IllFormedXml { element: "fornamn".into() }));
-        assert!(r.freeze().is_err() && r.sha256().is_err(), "nothing ill-formed is frozen or hashed for signing");
+        assert!(
+            r.freeze().is_err() && r.sha256().is_err(),
+            "nothing ill-formed is frozen or hashed for signing"
+        );
     }
 
     #[test]
@@ -744,21 +891,47 @@ mod tests {
         let (recipient, _, provider) = fixture();
         let a = october();
         let b = october();
-        let reports = [FrozenParts { assistant_personnummer: "197005120105", parts: &a.rader }, FrozenParts { assistant_personnummer: "198811040206", parts: &b.rader }];
+        let reports = [
+            FrozenParts { assistant_personnummer: "197005120105", parts: &a.rader },
+            FrozenParts { assistant_personnummer: "198811040206", parts: &b.rader },
+        ];
         // A hospital stay 24–25 October: the night across the DST change falls in it.
-        let r = Rakning::build(ReportMonth::parse("2026-10").unwrap(), &recipient, &provider, &reports, false, &[(d("2026-10-24"), d("2026-10-26"))]);
+        let r = Rakning::build(
+            ReportMonth::parse("2026-10").unwrap(),
+            &recipient,
+            &provider,
+            &reports,
+            false,
+            &[(d("2026-10-24"), d("2026-10-26"))],
+        );
         assert_eq!(r.antal_assistenter, 2);
         assert_eq!(r.hours(TimeKind::Aktiv), Minutes(2 * 1650));
         assert_eq!(r.hours(TimeKind::Aktiv).to_string(), "55 h 00 min");
         let stay = &r.sjukhusvistelser[0];
         // 24 Oct 22–24 (2 h) and 25 Oct 00–04 (5 real hours) aktiv, 25 Oct 04–08 väntetid, twice.
-        assert_eq!((stay.totals.aktiv, stay.totals.vantetid, stay.assistance_given), (Minutes(2 * 420), Minutes(2 * 240), true));
+        assert_eq!(
+            (stay.totals.aktiv, stay.totals.vantetid, stay.assistance_given),
+            (Minutes(2 * 420), Minutes(2 * 240), true)
+        );
         let xml = String::from_utf8(r.to_xml().unwrap()).unwrap();
         assert_eq!(xmllint_c14n(xml.as_bytes()), xml.as_bytes(), "canonical like the 3059");
         assert!(xml.contains("<sjukhusvistelse><from>2026-10-24T00:00</from><tom>2026-10-26T24:00</tom><assistansUtford>true</assistansUtford><aktivTidMinuter>840</aktivTidMinuter>"), "{xml}");
         assert!(xml.contains("<assistansIBarnomsorg>false</assistansIBarnomsorg><assistansISkola>false</assistansISkola>"));
         // More than three stays: FK's form has room for three.
-        let four: Vec<(NaiveDate, NaiveDate)> = (1..=4).map(|i| (d(&format!("2026-10-0{i}")), d(&format!("2026-10-0{i}")))).collect();
-        assert_eq!(Rakning::build(ReportMonth::parse("2026-10").unwrap(), &recipient, &provider, &reports, false, &four).sjukhusvistelser.len(), 3);
+        let four: Vec<(NaiveDate, NaiveDate)> =
+            (1..=4).map(|i| (d(&format!("2026-10-0{i}")), d(&format!("2026-10-0{i}")))).collect();
+        assert_eq!(
+            Rakning::build(
+                ReportMonth::parse("2026-10").unwrap(),
+                &recipient,
+                &provider,
+                &reports,
+                false,
+                &four
+            )
+            .sjukhusvistelser
+            .len(),
+            3
+        );
     }
 }

@@ -24,13 +24,17 @@ impl ImportKind {
     }
 
     pub fn from_code(s: &str) -> Option<Self> {
-        [ImportKind::Recipients, ImportKind::Assistants, ImportKind::Assignments].into_iter().find(|k| k.code() == s)
+        [ImportKind::Recipients, ImportKind::Assistants, ImportKind::Assignments]
+            .into_iter()
+            .find(|k| k.code() == s)
     }
 
     /// (column, required) in the order the README documents them.
     pub fn columns(self) -> &'static [(&'static str, bool)] {
         match self {
-            ImportKind::Recipients => &[("personnummer", true), ("förnamn", true), ("efternamn", true)],
+            ImportKind::Recipients => {
+                &[("personnummer", true), ("förnamn", true), ("efternamn", true)]
+            }
             ImportKind::Assistants => &[
                 ("personnummer", true),
                 ("förnamn", true),
@@ -48,7 +52,14 @@ impl ImportKind {
                 ("arbetsgivare_namn", false),
                 ("arbetsgivare_orgnr", false),
             ],
-            ImportKind::Assignments => &[("assistent_personnummer", true), ("brukare_personnummer", true), ("från", true), ("till", false), ("anmäld_fk", false), ("anhörig", false)],
+            ImportKind::Assignments => &[
+                ("assistent_personnummer", true),
+                ("brukare_personnummer", true),
+                ("från", true),
+                ("till", false),
+                ("anmäld_fk", false),
+                ("anhörig", false),
+            ],
         }
     }
 }
@@ -144,7 +155,11 @@ impl ImportReport {
         let (mut r, mut o) = (0, 0);
         let mut omitted = self.omitted;
         self.lines.retain(|l| {
-            let (n, max) = if matches!(l.result, LineResult::Refused(_)) { (&mut r, refused) } else { (&mut o, others) };
+            let (n, max) = if matches!(l.result, LineResult::Refused(_)) {
+                (&mut r, refused)
+            } else {
+                (&mut o, others)
+            };
             *n += 1;
             if *n > max {
                 omitted[slot(&l.result)] += 1;
@@ -156,20 +171,33 @@ impl ImportReport {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn a_kept_report_lists_a_bounded_part_and_counts_everything() {
-        let line = |n: usize, result: LineResult| ImportLine { line: n, who: String::new(), result };
-        let mut lines: Vec<ImportLine> = (0..1000).map(|n| line(n, if n % 2 == 0 { LineResult::Created } else { LineResult::Unchanged })).collect();
-        lines.extend((0..30).map(|n| line(2000 + n, LineResult::Refused(vec![(String::new(), ImportProblem::YesNo)]))));
-        let full = ImportReport { kind: ImportKind::Recipients, file_problem: None, lines, encoding: "utf-8".into(), omitted: [0; 4] };
+        let line =
+            |n: usize, result: LineResult| ImportLine { line: n, who: String::new(), result };
+        let mut lines: Vec<ImportLine> = (0..1000)
+            .map(|n| line(n, if n % 2 == 0 { LineResult::Created } else { LineResult::Unchanged }))
+            .collect();
+        lines.extend((0..30).map(|n| {
+            line(2000 + n, LineResult::Refused(vec![(String::new(), ImportProblem::YesNo)]))
+        }));
+        let full = ImportReport {
+            kind: ImportKind::Recipients,
+            file_problem: None,
+            lines,
+            encoding: "utf-8".into(),
+            omitted: [0; 4],
+        };
         let kept = full.clone().kept(10, 5);
         assert_eq!(kept.lines.len(), 15);
-        assert_eq!((kept.created(), kept.unchanged(), kept.refused()), (full.created(), full.unchanged(), full.refused()));
+        assert_eq!(
+            (kept.created(), kept.unchanged(), kept.refused()),
+            (full.created(), full.unchanged(), full.refused())
+        );
         assert_eq!((kept.created(), kept.unchanged(), kept.refused()), (500, 500, 30));
         assert_eq!(kept.clone().kept(10, 5), kept, "keeping again changes nothing");
     }

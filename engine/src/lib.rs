@@ -24,12 +24,12 @@ pub mod settings;
 pub mod status;
 pub mod text;
 
-pub use month::{Minutes, ReportMonth};
-pub use personnummer::{Personnummer, PersonnummerError};
-pub use row::{RowError, RowField, RowInput, TimeKind, TimeRow, Totals};
 pub use decision::{Decision, Funder, Granted};
+pub use month::{Minutes, ReportMonth};
 pub use people::{Assistant, Employer, Organisationsnummer, Provider, Recipient, Regime};
+pub use personnummer::{Personnummer, PersonnummerError};
 pub use rates::RateTable;
+pub use row::{RowError, RowField, RowInput, TimeKind, TimeRow, Totals};
 pub use status::MonthStatus;
 
 /// The time zone every wall-clock time in BITA is in.

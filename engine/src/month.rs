@@ -53,11 +53,19 @@ impl ReportMonth {
     }
 
     pub fn next(self) -> Self {
-        if self.month == 12 { Self { year: self.year + 1, month: 1 } } else { Self { year: self.year, month: self.month + 1 } }
+        if self.month == 12 {
+            Self { year: self.year + 1, month: 1 }
+        } else {
+            Self { year: self.year, month: self.month + 1 }
+        }
     }
 
     pub fn previous(self) -> Self {
-        if self.month == 1 { Self { year: self.year - 1, month: 12 } } else { Self { year: self.year, month: self.month - 1 } }
+        if self.month == 1 {
+            Self { year: self.year - 1, month: 12 }
+        } else {
+            Self { year: self.year, month: self.month - 1 }
+        }
     }
 
     pub fn last_day(self) -> NaiveDate {
@@ -82,7 +90,9 @@ impl fmt::Display for ReportMonth {
 }
 
 /// A duration in whole minutes. Minutes stay integers; hours are only for presentation.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Minutes(pub i64);
 
 impl std::ops::Add for Minutes {
@@ -123,22 +133,46 @@ mod tests {
         assert_eq!(m.last_day(), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap());
         assert_eq!(m.to_string(), "2024-02");
         // Work in July: documents due 5 September.
-        assert_eq!(ReportMonth::parse("2026-07").unwrap().fk_deadline(), NaiveDate::from_ymd_opt(2026, 9, 5).unwrap());
-        assert_eq!(ReportMonth::parse("2026-12").unwrap().fk_deadline(), NaiveDate::from_ymd_opt(2027, 2, 5).unwrap());
+        assert_eq!(
+            ReportMonth::parse("2026-07").unwrap().fk_deadline(),
+            NaiveDate::from_ymd_opt(2026, 9, 5).unwrap()
+        );
+        assert_eq!(
+            ReportMonth::parse("2026-12").unwrap().fk_deadline(),
+            NaiveDate::from_ymd_opt(2027, 2, 5).unwrap()
+        );
         assert_eq!(ReportMonth::parse("2026-1"), None);
         assert_eq!(ReportMonth::parse("2026-13"), None);
     }
 
     #[test]
     fn a_month_key_is_exactly_yyyy_mm_and_every_month_is_in_range() {
-        for bad in ["2026-+1", "+026-01", "2026-1 ", "2026--1", "２０２６-01", "20261-01", "2026-001", "0000-01", "1899-12", "10000-01"] {
+        for bad in [
+            "2026-+1",
+            "+026-01",
+            "2026-1 ",
+            "2026--1",
+            "２０２６-01",
+            "20261-01",
+            "2026-001",
+            "0000-01",
+            "1899-12",
+            "10000-01",
+        ] {
             assert_eq!(ReportMonth::parse(bad), None, "{bad:?}");
         }
-        assert_eq!(ReportMonth::parse("9999-12").map(|m| (m.last_day().to_string(), m.fk_deadline().to_string())), Some(("9999-12-31".into(), "+10000-02-05".into())));
+        assert_eq!(
+            ReportMonth::parse("9999-12")
+                .map(|m| (m.last_day().to_string(), m.fk_deadline().to_string())),
+            Some(("9999-12-31".into(), "+10000-02-05".into()))
+        );
         // A date outside the years BITA handles has no month (it used to panic on its last day).
         let far = NaiveDate::from_ymd_opt(262_142, 12, 1).unwrap();
         assert_eq!(ReportMonth::of(far), None);
-        assert_eq!(ReportMonth::of(NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()), ReportMonth::parse("2026-03"));
+        assert_eq!(
+            ReportMonth::of(NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()),
+            ReportMonth::parse("2026-03")
+        );
     }
 
     #[test]

@@ -57,15 +57,21 @@ impl Regime {
     pub fn period_containing(&self, date: NaiveDate) -> (NaiveDate, NaiveDate) {
         use chrono::{Datelike, Months};
         match *self {
-            Regime::Atl { period_start, period_months } | Regime::AbBilagaJ { period_start, period_months, .. } => {
+            Regime::Atl { period_start, period_months }
+            | Regime::AbBilagaJ { period_start, period_months, .. } => {
                 let n = period_months.clamp(1, 12);
-                let months_between = (date.year() - period_start.year()) * 12 + date.month() as i32 - period_start.month() as i32;
+                let months_between = (date.year() - period_start.year()) * 12 + date.month() as i32
+                    - period_start.month() as i32;
                 let nth = |k: i32| -> NaiveDate {
                     let m = k * n as i32;
                     if m >= 0 {
-                        period_start.checked_add_months(Months::new(m as u32)).unwrap_or(NaiveDate::MAX)
+                        period_start
+                            .checked_add_months(Months::new(m as u32))
+                            .unwrap_or(NaiveDate::MAX)
                     } else {
-                        period_start.checked_sub_months(Months::new((-m) as u32)).unwrap_or(NaiveDate::MIN)
+                        period_start
+                            .checked_sub_months(Months::new((-m) as u32))
+                            .unwrap_or(NaiveDate::MIN)
                     }
                 };
                 let mut k = months_between.div_euclid(n as i32);
@@ -203,7 +209,8 @@ pub enum Capacity {
 }
 
 impl Capacity {
-    pub const ALL: [Capacity; 3] = [Capacity::Vardnadshavare, Capacity::GodMan, Capacity::Forvaltare];
+    pub const ALL: [Capacity; 3] =
+        [Capacity::Vardnadshavare, Capacity::GodMan, Capacity::Forvaltare];
 
     pub fn code(self) -> &'static str {
         match self {

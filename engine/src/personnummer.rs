@@ -18,7 +18,9 @@ pub struct Personnummer(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PersonnummerError {
-    #[error("a personnummer has 12 digits (YYYYMMDDNNNN) or 10 (YYMMDD-NNNN), with at most one - or + before the last four")]
+    #[error(
+        "a personnummer has 12 digits (YYYYMMDDNNNN) or 10 (YYMMDD-NNNN), with at most one - or + before the last four"
+    )]
     Format,
     #[error("the date part is not a real date, or it is in the future")]
     Date,
@@ -42,7 +44,8 @@ impl Personnummer {
         if chars.iter().any(|c| !(c.is_ascii_digit() || *c == '-' || *c == '+')) {
             return Err(PersonnummerError::Format);
         }
-        let seps: Vec<usize> = chars.iter().enumerate().filter(|(_, c)| !c.is_ascii_digit()).map(|(i, _)| i).collect();
+        let seps: Vec<usize> =
+            chars.iter().enumerate().filter(|(_, c)| !c.is_ascii_digit()).map(|(i, _)| i).collect();
         let plus = match seps.as_slice() {
             [] => false,
             [i] if *i + 5 == chars.len() && *i > 0 => chars[*i] == '+',
@@ -210,15 +213,27 @@ mod tests {
     fn plus_means_a_hundred_years_or_older() {
         assert_eq!(Personnummer::parse_at("811228+9874", today()).unwrap().full(), "188112289874");
         // Issue 24 item 11: twelve digits with `+` in any written form; the `+` confirms 100+.
-        assert_eq!(Personnummer::parse_at("19090527+1474", today()).unwrap().full(), "190905271474");
-        assert_eq!(Personnummer::parse_at("19090527+1474", today()), Personnummer::parse_at("19090527-1474", today()));
+        assert_eq!(
+            Personnummer::parse_at("19090527+1474", today()).unwrap().full(),
+            "190905271474"
+        );
+        assert_eq!(
+            Personnummer::parse_at("19090527+1474", today()),
+            Personnummer::parse_at("19090527-1474", today())
+        );
         // The neighbour that must not change: a `+` on someone younger than 100 is a mistake.
-        assert_eq!(Personnummer::parse_at("19811228+9874", today()), Err(PersonnummerError::Format));
+        assert_eq!(
+            Personnummer::parse_at("19811228+9874", today()),
+            Err(PersonnummerError::Format)
+        );
     }
 
     #[test]
     fn rejects_wrong_check_digit_date_and_format() {
-        assert_eq!(Personnummer::parse_at("198112289875", today()), Err(PersonnummerError::CheckDigit));
+        assert_eq!(
+            Personnummer::parse_at("198112289875", today()),
+            Err(PersonnummerError::CheckDigit)
+        );
         assert_eq!(Personnummer::parse_at("198113289874", today()), Err(PersonnummerError::Date));
         assert_eq!(Personnummer::parse_at("1å2", today()), Err(PersonnummerError::Format));
         assert_eq!(Personnummer::parse_at("19811228987", today()), Err(PersonnummerError::Format));
@@ -247,18 +262,35 @@ mod tests {
     #[test]
     fn v1_numbers_skatteverket_never_issues_are_refused() {
         // Birth number 000 (check digit valid over 8112280006).
-        assert_eq!(Personnummer::parse_at("198112280006", today()), Err(PersonnummerError::BirthNumber));
+        assert_eq!(
+            Personnummer::parse_at("198112280006", today()),
+            Err(PersonnummerError::BirthNumber)
+        );
         // Separators: only one, only before the last four digits, no spaces inside.
-        for s in ["19090527 1474", "1981-12-28-9874", "811228--9874", "+8112289874", "8112-289874", "19811228+9874", "1909052+71474"] {
+        for s in [
+            "19090527 1474",
+            "1981-12-28-9874",
+            "811228--9874",
+            "+8112289874",
+            "8112-289874",
+            "19811228+9874",
+            "1909052+71474",
+        ] {
             assert_eq!(Personnummer::parse_at(s, today()), Err(PersonnummerError::Format), "{s}");
         }
         assert!(Personnummer::parse_at("19090527-1474", today()).is_ok());
         // Centuries other than 18, 19, 20 and future birth dates (Luhn valid over 9001011239 / 2001011234).
         assert_eq!(Personnummer::parse_at("219001011239", today()), Err(PersonnummerError::Date));
         assert_eq!(Personnummer::parse_at("172001011234", today()), Err(PersonnummerError::Date));
-        assert_eq!(Personnummer::parse_at("202701011231", today()).map(|_| ()), Err(PersonnummerError::Date));
+        assert_eq!(
+            Personnummer::parse_at("202701011231", today()).map(|_| ()),
+            Err(PersonnummerError::Date)
+        );
         // A real personnummer still needs a real date: 31 February is only a samordningsnummer's.
-        assert_eq!(Personnummer::parse_at("197002312390", today()).map(|_| ()), Err(PersonnummerError::Date));
+        assert_eq!(
+            Personnummer::parse_at("197002312390", today()).map(|_| ()),
+            Err(PersonnummerError::Date)
+        );
     }
 
     #[test]

@@ -22,7 +22,8 @@ impl RateTable {
     /// The amounts the government has set (förordning 1993:1091 5 §, as FK's rate table reads
     /// them, domain brief §4); later years are entered by an administrator once decided. The
     /// database seeds the same years for every municipality (migrations).
-    pub const KNOWN_YEARS: [(i32, i64); 4] = [(2023, 32450), (2024, 33260), (2025, 34260), (2026, 34770)];
+    pub const KNOWN_YEARS: [(i32, i64); 4] =
+        [(2023, 32450), (2024, 33260), (2025, 34260), (2026, 34770)];
 
     pub fn with_known_years() -> Self {
         let mut t = Self::default();
@@ -56,7 +57,12 @@ impl RateTable {
     }
 
     /// Amount for `payable_hours`, exact; round only when presenting (see [`present_kr`]).
-    pub fn amount(&self, year: i32, raised: Option<Decimal>, payable_hours: Decimal) -> Result<Decimal, RateError> {
+    pub fn amount(
+        &self,
+        year: i32,
+        raised: Option<Decimal>,
+        payable_hours: Decimal,
+    ) -> Result<Decimal, RateError> {
         Ok(self.hourly(year, raised)? * payable_hours)
     }
 }
@@ -77,10 +83,20 @@ pub enum AmountGap {
 /// The hourly amount for a recipient's month: under SFB the year's standard amount (or the
 /// decision's raised one), under LSS the municipality's own (`lss`). The decision is the one
 /// in force at the month's end, else the last one that began in it. Otherwise why not.
-pub fn month_hourly(decisions: &[super::Decision], recipient: i64, month: super::ReportMonth, rates: &RateTable, lss: Option<Decimal>) -> Result<Decimal, AmountGap> {
+pub fn month_hourly(
+    decisions: &[super::Decision],
+    recipient: i64,
+    month: super::ReportMonth,
+    rates: &RateTable,
+    lss: Option<Decimal>,
+) -> Result<Decimal, AmountGap> {
     let d = decisions
         .iter()
-        .filter(|d| d.recipient == recipient && d.valid_from <= month.last_day() && d.valid_to >= month.first_day())
+        .filter(|d| {
+            d.recipient == recipient
+                && d.valid_from <= month.last_day()
+                && d.valid_to >= month.first_day()
+        })
         .max_by_key(|d| (d.valid_to >= month.last_day(), d.valid_from))
         .ok_or(AmountGap::NoDecision)?;
     match d.funder {
@@ -146,7 +162,10 @@ mod tests {
         assert_eq!(t.amount(2024, None, Decimal::from(11)).unwrap(), Decimal::new(365860, 2));
         assert_eq!(t.standard(2031), Err(RateError::MissingYear(2031)));
         // Issue 24 item 7: the years the government has decided are shipped.
-        assert_eq!((t.standard(2025), t.standard(2026)), (Ok(Decimal::new(34260, 2)), Ok(Decimal::new(34770, 2))));
+        assert_eq!(
+            (t.standard(2025), t.standard(2026)),
+            (Ok(Decimal::new(34260, 2)), Ok(Decimal::new(34770, 2)))
+        );
         // 12 % above 332,60 is 372,512: 372,51 is allowed, 372,52 is not.
         assert!(t.hourly(2024, Some(Decimal::new(37251, 2))).is_ok());
         assert_eq!(t.hourly(2024, Some(Decimal::new(37252, 2))), Err(RateError::RaisedTooHigh));

@@ -2,7 +2,7 @@
 //! or a list of what is wrong, each tied to its field (and nothing is saved half).
 
 use super::people::Employer;
-use super::text::{clean_text, TextError};
+use super::text::{TextError, clean_text};
 use super::{Organisationsnummer, Personnummer, Regime};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -119,8 +119,13 @@ impl From<TextError> for TextErrorKind {
 impl RegError {
     pub fn field(&self) -> RegField {
         match self {
-            RegError::PersonnummerInvalid | RegError::PersonnummerTaken | RegError::SamordningsnummerForRecipient => RegField::Personnummer,
-            RegError::Missing(f) | RegError::Text(f, _) | RegError::DateInvalid(f) | RegError::Choice(f) => *f,
+            RegError::PersonnummerInvalid
+            | RegError::PersonnummerTaken
+            | RegError::SamordningsnummerForRecipient => RegField::Personnummer,
+            RegError::Missing(f)
+            | RegError::Text(f, _)
+            | RegError::DateInvalid(f)
+            | RegError::Choice(f) => *f,
             RegError::BirthDateNeeded => RegField::BirthDate,
             RegError::PeriodMonthsInvalid => RegField::PeriodMonths,
             RegError::OrganisationsnummerInvalid => RegField::OtherEmployerOrg,
@@ -154,7 +159,12 @@ fn date(s: &str) -> Option<NaiveDate> {
 impl AssistantInput {
     /// Parses the form; `editing` allows an empty personnummer (keep the stored one), and
     /// `stored_has_birth_date` says whether that stored number carries a birth date.
-    pub fn parse(&self, editing: bool, stored_has_birth_date: bool, today: NaiveDate) -> Result<AssistantData, Vec<RegError>> {
+    pub fn parse(
+        &self,
+        editing: bool,
+        stored_has_birth_date: bool,
+        today: NaiveDate,
+    ) -> Result<AssistantData, Vec<RegError>> {
         let mut errors = Vec::new();
         let mut text = |field: RegField, s: &str, required: bool| match clean_text(s, MAX_SHORT) {
             Ok(t) if t.is_empty() && required => {
@@ -202,7 +212,11 @@ impl AssistantInput {
             None => stored_has_birth_date,
         };
         let typed_number_ok = personnummer.is_some() || editing;
-        if typed_number_ok && !number_has_date && birth_date.is_none() && !errors.iter().any(|e| e.field() == RegField::BirthDate) {
+        if typed_number_ok
+            && !number_has_date
+            && birth_date.is_none()
+            && !errors.iter().any(|e| e.field() == RegField::BirthDate)
+        {
             errors.push(RegError::BirthDateNeeded);
         }
 
@@ -232,9 +246,17 @@ impl AssistantInput {
             },
         };
         let regime = match (self.regime.as_str(), period_start, months) {
-            ("atl", Some(period_start), Some(period_months)) => Some(Regime::Atl { period_start, period_months }),
-            ("husligt_arbete", Some(period_start), _) => Some(Regime::HusligtArbete { period_start }),
-            ("ab_bilaga_j", Some(period_start), Some(period_months)) => Some(Regime::AbBilagaJ { allow_24h_shifts: self.allow_24h_shifts, period_start, period_months }),
+            ("atl", Some(period_start), Some(period_months)) => {
+                Some(Regime::Atl { period_start, period_months })
+            }
+            ("husligt_arbete", Some(period_start), _) => {
+                Some(Regime::HusligtArbete { period_start })
+            }
+            ("ab_bilaga_j", Some(period_start), Some(period_months)) => Some(Regime::AbBilagaJ {
+                allow_24h_shifts: self.allow_24h_shifts,
+                period_start,
+                period_months,
+            }),
             _ => None,
         };
         let employer = match self.employer.as_str() {
@@ -245,7 +267,10 @@ impl AssistantInput {
                     errors.push(RegError::Missing(RegField::OtherEmployerName));
                 }
                 match Organisationsnummer::parse(&self.other_employer_org) {
-                    Some(org) => Some(Employer::Other { name: other_name.clone(), organisationsnummer: org.as_str().to_string() }),
+                    Some(org) => Some(Employer::Other {
+                        name: other_name.clone(),
+                        organisationsnummer: org.as_str().to_string(),
+                    }),
                     None => {
                         errors.push(RegError::OrganisationsnummerInvalid);
                         None
@@ -314,7 +339,13 @@ mod tests {
         i.other_employer_org = "123".into();
         let errors = i.parse(false, false, today()).unwrap_err();
         let fields: Vec<RegField> = errors.iter().map(|e| e.field()).collect();
-        for f in [RegField::Personnummer, RegField::FirstName, RegField::Regime, RegField::OtherEmployerName, RegField::OtherEmployerOrg] {
+        for f in [
+            RegField::Personnummer,
+            RegField::FirstName,
+            RegField::Regime,
+            RegField::OtherEmployerName,
+            RegField::OtherEmployerOrg,
+        ] {
             assert!(fields.contains(&f), "{f:?} in {errors:?}");
         }
     }
@@ -325,7 +356,10 @@ mod tests {
         i.personnummer = "197000602396".into(); // month 00, day 60
         assert_eq!(i.parse(false, false, today()).unwrap_err(), vec![RegError::BirthDateNeeded]);
         i.birth_date = "1970-06-15".into();
-        assert_eq!(i.parse(false, false, today()).unwrap().birth_date, NaiveDate::from_ymd_opt(1970, 6, 15));
+        assert_eq!(
+            i.parse(false, false, today()).unwrap().birth_date,
+            NaiveDate::from_ymd_opt(1970, 6, 15)
+        );
         // Editing without retyping the number: the stored number decides.
         i.personnummer.clear();
         i.birth_date.clear();
@@ -401,12 +435,21 @@ impl AssignmentInput {
             errors.push(AssignmentError::NotifiedInvalid);
         }
         if let (Some(f), Some(Some(t))) = (from, to)
-            && t < f {
-                errors.push(AssignmentError::ToBeforeFrom);
-            }
+            && t < f
+        {
+            errors.push(AssignmentError::ToBeforeFrom);
+        }
         match (recipient, from, to, notified) {
-            (Some(recipient), Some(valid_from), Some(valid_to), Some(fk_notified_on)) if errors.is_empty() => {
-                Ok(AssignmentData { recipient, valid_from, valid_to, fk_notified_on, relative: self.relative })
+            (Some(recipient), Some(valid_from), Some(valid_to), Some(fk_notified_on))
+                if errors.is_empty() =>
+            {
+                Ok(AssignmentData {
+                    recipient,
+                    valid_from,
+                    valid_to,
+                    fk_notified_on,
+                    relative: self.relative,
+                })
             }
             _ => Err(errors),
         }
@@ -419,10 +462,28 @@ mod assignment_tests {
 
     #[test]
     fn an_assignment_needs_a_recipient_and_dates_in_order() {
-        let ok = AssignmentInput { recipient: "3".into(), valid_from: "2026-01-01".into(), fk_notified_on: "2025-12-20".into(), ..Default::default() };
+        let ok = AssignmentInput {
+            recipient: "3".into(),
+            valid_from: "2026-01-01".into(),
+            fk_notified_on: "2025-12-20".into(),
+            ..Default::default()
+        };
         assert_eq!(ok.parse().unwrap().valid_to, None);
-        let bad = AssignmentInput { recipient: "".into(), valid_from: "2026-02-01".into(), valid_to: "2026-01-01".into(), fk_notified_on: "igår".into(), relative: false };
-        assert_eq!(bad.parse().unwrap_err(), vec![AssignmentError::RecipientMissing, AssignmentError::NotifiedInvalid, AssignmentError::ToBeforeFrom]);
+        let bad = AssignmentInput {
+            recipient: "".into(),
+            valid_from: "2026-02-01".into(),
+            valid_to: "2026-01-01".into(),
+            fk_notified_on: "igår".into(),
+            relative: false,
+        };
+        assert_eq!(
+            bad.parse().unwrap_err(),
+            vec![
+                AssignmentError::RecipientMissing,
+                AssignmentError::NotifiedInvalid,
+                AssignmentError::ToBeforeFrom
+            ]
+        );
     }
 }
 
@@ -482,7 +543,11 @@ impl RecipientInput {
                 }
             },
         };
-        if errors.is_empty() { Ok(RecipientData { personnummer, first_name, last_name }) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(RecipientData { personnummer, first_name, last_name })
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -547,10 +612,14 @@ impl DecisionInput {
             }
         };
         // Hours with at most two decimals, as minutes.
-        let minutes = super::rates::parse_kr(&self.granted_hours).filter(|h| *h > rust_decimal::Decimal::ZERO && *h <= rust_decimal::Decimal::from(10_000)).map(|h| {
-            use rust_decimal::prelude::ToPrimitive;
-            (h * rust_decimal::Decimal::from(60)).round().to_i64().unwrap_or(0)
-        });
+        let minutes = super::rates::parse_kr(&self.granted_hours)
+            .filter(|h| {
+                *h > rust_decimal::Decimal::ZERO && *h <= rust_decimal::Decimal::from(10_000)
+            })
+            .map(|h| {
+                use rust_decimal::prelude::ToPrimitive;
+                (h * rust_decimal::Decimal::from(60)).round().to_i64().unwrap_or(0)
+            });
         if minutes.is_none() {
             errors.push(DecisionFormError::Hours);
         }
@@ -561,7 +630,9 @@ impl DecisionInput {
         let granted = match (self.granted_per.as_str(), minutes) {
             ("week", Some(m)) => Some(Granted::PerWeek(Minutes(m))),
             ("month", Some(m)) => Some(Granted::PerMonth(Minutes(m))),
-            ("period", Some(m)) => months.map(|months| Granted::PerPeriod { minutes: Minutes(m), months }),
+            ("period", Some(m)) => {
+                months.map(|months| Granted::PerPeriod { minutes: Minutes(m), months })
+            }
             ("week" | "month" | "period", None) => None,
             _ => {
                 errors.push(DecisionFormError::GrantedPer);
@@ -582,7 +653,9 @@ impl DecisionInput {
                 }
             },
         };
-        let (Some(funder), Some(granted), Some(valid_from), Some(valid_to)) = (funder, granted, from, to) else {
+        let (Some(funder), Some(granted), Some(valid_from), Some(valid_to)) =
+            (funder, granted, from, to)
+        else {
             return Err(errors);
         };
         let d = Decision {
@@ -610,17 +683,44 @@ mod recipient_tests {
     #[test]
     fn a_recipient_needs_a_personnummer_not_a_samordningsnummer() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-        let i = RecipientInput { personnummer: "197010632391".into(), first_name: "Sam".into(), last_name: "Ordning".into() };
-        assert_eq!(i.parse(false, today).unwrap_err(), vec![RegError::SamordningsnummerForRecipient]);
+        let i = RecipientInput {
+            personnummer: "197010632391".into(),
+            first_name: "Sam".into(),
+            last_name: "Ordning".into(),
+        };
+        assert_eq!(
+            i.parse(false, today).unwrap_err(),
+            vec![RegError::SamordningsnummerForRecipient]
+        );
     }
 
     #[test]
     fn a_decision_is_parsed_with_hours_in_swedish_and_periods_of_at_most_six_months() {
-        let i = DecisionInput { funder: "sfb".into(), granted_per: "period".into(), granted_hours: "600,5".into(), period_months: "6".into(), valid_from: "2026-01-01".into(), valid_to: "2026-12-31".into(), ..Default::default() };
+        let i = DecisionInput {
+            funder: "sfb".into(),
+            granted_per: "period".into(),
+            granted_hours: "600,5".into(),
+            period_months: "6".into(),
+            valid_from: "2026-01-01".into(),
+            valid_to: "2026-12-31".into(),
+            ..Default::default()
+        };
         let d = i.parse(1).unwrap();
-        assert_eq!(d.granted, crate::Granted::PerPeriod { minutes: crate::Minutes(36030), months: 6 });
-        let bad = DecisionInput { period_months: "7".into(), valid_to: "2025-01-01".into(), granted_hours: "x".into(), ..i };
+        assert_eq!(
+            d.granted,
+            crate::Granted::PerPeriod { minutes: crate::Minutes(36030), months: 6 }
+        );
+        let bad = DecisionInput {
+            period_months: "7".into(),
+            valid_to: "2025-01-01".into(),
+            granted_hours: "x".into(),
+            ..i
+        };
         let errors = bad.parse(1).unwrap_err();
-        assert!(errors.contains(&DecisionFormError::Hours) && errors.contains(&DecisionFormError::PeriodMonths), "{errors:?}");
+        assert!(
+            errors.contains(&DecisionFormError::Hours)
+                && errors.contains(&DecisionFormError::PeriodMonths),
+            "{errors:?}"
+        );
     }
 }

@@ -126,7 +126,11 @@ pub enum RowError {
     TooLongForOneRow,
     KindInvalid,
     /// Rule V3: overlaps another of the assistant's rows (for any recipient).
-    Overlap { date: String, start: String, end: String },
+    Overlap {
+        date: String,
+        start: String,
+        end: String,
+    },
     /// The month has been submitted; rows can no longer be added.
     MonthLocked,
     /// Further ahead than a planned shift may be entered (the last allowed date).
@@ -143,8 +147,14 @@ impl RowError {
     pub fn field(&self) -> RowField {
         match self {
             RowError::RecipientMissing | RowError::NotAssigned => RowField::Recipient,
-            RowError::DateInvalid | RowError::MonthLocked | RowError::TooFarAhead(_) | RowError::MonthClosed(_) | RowError::NoDecision => RowField::Date,
-            RowError::TimeInvalid(f) | RowError::TimeNonexistent(f) | RowError::TimeAmbiguous(f) => *f,
+            RowError::DateInvalid
+            | RowError::MonthLocked
+            | RowError::TooFarAhead(_)
+            | RowError::MonthClosed(_)
+            | RowError::NoDecision => RowField::Date,
+            RowError::TimeInvalid(f)
+            | RowError::TimeNonexistent(f)
+            | RowError::TimeAmbiguous(f) => *f,
             RowError::EndNotAfterStart | RowError::TooLongForOneRow => RowField::End,
             RowError::Overlap { .. } => RowField::Start,
             RowError::KindInvalid => RowField::Kind,
@@ -192,7 +202,11 @@ pub fn parse_clock(s: &str) -> Option<NaiveTime> {
     } else {
         return None;
     };
-    if h.is_empty() || h.len() > 2 || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+    if h.is_empty()
+        || h.len() > 2
+        || m.len() != 2
+        || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
@@ -207,7 +221,10 @@ pub fn is_end_of_day(s: &str) -> bool {
 /// Local midnight at the start of `date` as an instant (midnight always exists in Sweden:
 /// the clocks change at 02:00/03:00).
 pub fn midnight_utc(date: NaiveDate) -> DateTime<Utc> {
-    TZ.from_local_datetime(&date.and_time(NaiveTime::MIN)).earliest().expect("midnight exists in Europe/Stockholm").with_timezone(&Utc)
+    TZ.from_local_datetime(&date.and_time(NaiveTime::MIN))
+        .earliest()
+        .expect("midnight exists in Europe/Stockholm")
+        .with_timezone(&Utc)
 }
 
 /// The instant the clocks go back on `date` (03:00 summer time becomes 02:00 winter time), if
@@ -238,7 +255,12 @@ impl DayPart {
 }
 
 /// The instant of a wall-clock time, and whether it needed the fold to be found.
-fn resolve(date: NaiveDate, time: NaiveTime, field: RowField, fold: Option<DstFold>) -> Result<(DateTime<Utc>, bool), RowError> {
+fn resolve(
+    date: NaiveDate,
+    time: NaiveTime,
+    field: RowField,
+    fold: Option<DstFold>,
+) -> Result<(DateTime<Utc>, bool), RowError> {
     match TZ.from_local_datetime(&date.and_time(time)) {
         chrono::LocalResult::Single(t) => Ok((t.with_timezone(&Utc), false)),
         chrono::LocalResult::None => Err(RowError::TimeNonexistent(field)),
@@ -252,24 +274,50 @@ fn resolve(date: NaiveDate, time: NaiveTime, field: RowField, fold: Option<DstFo
 }
 
 impl TimeRow {
-    pub fn new(date: NaiveDate, start: NaiveTime, end: NaiveTime, next_day: bool, kind: TimeKind) -> Result<Self, Vec<RowError>> {
+    pub fn new(
+        date: NaiveDate,
+        start: NaiveTime,
+        end: NaiveTime,
+        next_day: bool,
+        kind: TimeKind,
+    ) -> Result<Self, Vec<RowError>> {
         Self::with_folds(date, start, end, next_day, kind, None, None)
     }
 
     /// As [`TimeRow::new`], with the user's explicit choice for a time in the repeated autumn
     /// hour, one per end of the row. Without a choice such a time is refused, never guessed.
-    pub fn with_folds(date: NaiveDate, start: NaiveTime, end: NaiveTime, next_day: bool, kind: TimeKind, fold: Option<DstFold>, fold_end: Option<DstFold>) -> Result<Self, Vec<RowError>> {
+    pub fn with_folds(
+        date: NaiveDate,
+        start: NaiveTime,
+        end: NaiveTime,
+        next_day: bool,
+        kind: TimeKind,
+        fold: Option<DstFold>,
+        fold_end: Option<DstFold>,
+    ) -> Result<Self, Vec<RowError>> {
         // Only dates whose month BITA handles: every row has a report month ([`TimeRow::month`]).
         if super::ReportMonth::of(date).is_none() {
             return Err(vec![RowError::DateInvalid]);
         }
-        let end_date = if next_day { date.succ_opt().ok_or_else(|| vec![RowError::DateInvalid])? } else { date };
+        let end_date = if next_day {
+            date.succ_opt().ok_or_else(|| vec![RowError::DateInvalid])?
+        } else {
+            date
+        };
         let s = resolve(date, start, RowField::Start, fold);
         let e = resolve(end_date, end, RowField::End, fold_end);
         match (s, e) {
-            (Ok((start_at, sf)), Ok((end_at, ef))) if end_at > start_at => {
-                Ok(Self { date, start, end, next_day, kind, fold: if sf { fold } else { None }, fold_end: if ef { fold_end } else { None }, start_at, end_at })
-            }
+            (Ok((start_at, sf)), Ok((end_at, ef))) if end_at > start_at => Ok(Self {
+                date,
+                start,
+                end,
+                next_day,
+                kind,
+                fold: if sf { fold } else { None },
+                fold_end: if ef { fold_end } else { None },
+                start_at,
+                end_at,
+            }),
             (Ok(_), Ok(_)) => Err(vec![RowError::EndNotAfterStart]),
             (s, e) => Err([s.err(), e.err()].into_iter().flatten().collect()),
         }
@@ -297,7 +345,8 @@ impl TimeRow {
 
     /// The report month of the row's first day.
     pub fn month(&self) -> super::ReportMonth {
-        super::ReportMonth::of(self.date).expect("a row's date is in ReportMonth::YEARS: checked when the row was made")
+        super::ReportMonth::of(self.date)
+            .expect("a row's date is in ReportMonth::YEARS: checked when the row was made")
     }
     pub fn start(&self) -> NaiveTime {
         self.start
@@ -340,13 +389,31 @@ impl TimeRow {
         if !self.next_day || self.end == NaiveTime::MIN {
             // Ends the same day, or exactly at midnight: one part.
             let end = if self.next_day { None } else { Some(self.end) };
-            return vec![DayPart { date: self.date, start: self.start, end, kind: self.kind, minutes: self.minutes() }];
+            return vec![DayPart {
+                date: self.date,
+                start: self.start,
+                end,
+                kind: self.kind,
+                minutes: self.minutes(),
+            }];
         }
         let next = self.date.succ_opt().expect("TimeRow::new checked the next day exists");
         let midnight = midnight_utc(next);
         vec![
-            DayPart { date: self.date, start: self.start, end: None, kind: self.kind, minutes: Minutes((midnight - self.start_at).num_minutes()) },
-            DayPart { date: next, start: NaiveTime::MIN, end: Some(self.end), kind: self.kind, minutes: Minutes((self.end_at - midnight).num_minutes()) },
+            DayPart {
+                date: self.date,
+                start: self.start,
+                end: None,
+                kind: self.kind,
+                minutes: Minutes((midnight - self.start_at).num_minutes()),
+            },
+            DayPart {
+                date: next,
+                start: NaiveTime::MIN,
+                end: Some(self.end),
+                kind: self.kind,
+                minutes: Minutes((self.end_at - midnight).num_minutes()),
+            },
         ]
     }
 
@@ -362,12 +429,31 @@ impl TimeRow {
         let repeated = |t: NaiveTime| t.hour() == 2;
         for (i, p) in parts.iter().enumerate() {
             let from = if i == 0 { self.start_at } else { midnight_utc(p.date) };
-            let to = if i + 1 == parts.len() { self.end_at } else { p.date.succ_opt().map(midnight_utc).unwrap_or(self.end_at) };
+            let to = if i + 1 == parts.len() {
+                self.end_at
+            } else {
+                p.date.succ_opt().map(midnight_utc).unwrap_or(self.end_at)
+            };
             match autumn_change(p.date) {
-                Some(change) if from < change && change < to && (repeated(p.start) || p.end.is_some_and(repeated)) => {
-                    let (two, three) = (NaiveTime::from_hms_opt(2, 0, 0).unwrap_or(NaiveTime::MIN), NaiveTime::from_hms_opt(3, 0, 0).unwrap_or(NaiveTime::MIN));
-                    out.push(DayPart { end: Some(three), minutes: Minutes((change - from).num_minutes()), ..*p });
-                    out.push(DayPart { start: two, minutes: Minutes((to - change).num_minutes()), ..*p });
+                Some(change)
+                    if from < change
+                        && change < to
+                        && (repeated(p.start) || p.end.is_some_and(repeated)) =>
+                {
+                    let (two, three) = (
+                        NaiveTime::from_hms_opt(2, 0, 0).unwrap_or(NaiveTime::MIN),
+                        NaiveTime::from_hms_opt(3, 0, 0).unwrap_or(NaiveTime::MIN),
+                    );
+                    out.push(DayPart {
+                        end: Some(three),
+                        minutes: Minutes((change - from).num_minutes()),
+                        ..*p
+                    });
+                    out.push(DayPart {
+                        start: two,
+                        minutes: Minutes((to - change).num_minutes()),
+                        ..*p
+                    });
                 }
                 _ => out.push(*p),
             }
@@ -400,7 +486,11 @@ impl RowInput {
         }
         // `24:00` ends the row at the end of its day (midnight, as the next day's 00:00): people
         // write it, and FK's paper form does. A start cannot be 24:00.
-        let (end, next_day) = if is_end_of_day(&self.end) { (Some(NaiveTime::MIN), true) } else { (parse_clock(&self.end), self.next_day) };
+        let (end, next_day) = if is_end_of_day(&self.end) {
+            (Some(NaiveTime::MIN), true)
+        } else {
+            (parse_clock(&self.end), self.next_day)
+        };
         if end.is_none() {
             errors.push(RowError::TimeInvalid(RowField::End));
         }
@@ -411,14 +501,16 @@ impl RowInput {
         let fold = DstFold::from_code(self.fold.trim());
         let fold_end = DstFold::from_code(self.fold_end.trim()).or(fold);
         match (date, start, end, kind) {
-            (Some(d), Some(s), Some(e), Some(k)) => match TimeRow::with_folds(d, s, e, next_day, k, fold, fold_end) {
-                Ok(row) if errors.is_empty() => Ok(row),
-                Ok(_) => Err(errors),
-                Err(mut more) => {
-                    errors.append(&mut more);
-                    Err(errors)
+            (Some(d), Some(s), Some(e), Some(k)) => {
+                match TimeRow::with_folds(d, s, e, next_day, k, fold, fold_end) {
+                    Ok(row) if errors.is_empty() => Ok(row),
+                    Ok(_) => Err(errors),
+                    Err(mut more) => {
+                        errors.append(&mut more);
+                        Err(errors)
+                    }
                 }
-            },
+            }
             _ => Err(errors),
         }
     }
@@ -468,7 +560,11 @@ impl Totals {
 impl std::ops::Add for Totals {
     type Output = Totals;
     fn add(self, o: Totals) -> Totals {
-        Totals { aktiv: self.aktiv + o.aktiv, vantetid: self.vantetid + o.vantetid, beredskap: self.beredskap + o.beredskap }
+        Totals {
+            aktiv: self.aktiv + o.aktiv,
+            vantetid: self.vantetid + o.vantetid,
+            beredskap: self.beredskap + o.beredskap,
+        }
     }
 }
 
@@ -480,7 +576,16 @@ pub fn content_hash<'a>(rows: impl IntoIterator<Item = &'a TimeRow>) -> String {
         .into_iter()
         .map(|r| {
             let fold = |f: Option<DstFold>| f.map(|f| f.code()).unwrap_or("");
-            format!("{};{};{};{};{};{};{}\n", r.date(), r.start().format("%H:%M"), r.end().format("%H:%M"), r.next_day(), r.kind().code(), fold(r.fold()), fold(r.fold_end()))
+            format!(
+                "{};{};{};{};{};{};{}\n",
+                r.date(),
+                r.start().format("%H:%M"),
+                r.end().format("%H:%M"),
+                r.next_day(),
+                r.kind().code(),
+                fold(r.fold()),
+                fold(r.fold_end())
+            )
         })
         .collect();
     lines.sort();
@@ -496,7 +601,16 @@ mod tests {
     use super::*;
 
     fn input(date: &str, start: &str, end: &str, next_day: bool) -> RowInput {
-        RowInput { recipient: "1".into(), date: date.into(), start: start.into(), end: end.into(), next_day, kind: "aktiv".into(), fold: String::new(), fold_end: String::new() }
+        RowInput {
+            recipient: "1".into(),
+            date: date.into(),
+            start: start.into(),
+            end: end.into(),
+            next_day,
+            kind: "aktiv".into(),
+            fold: String::new(),
+            fold_end: String::new(),
+        }
     }
 
     #[test]
@@ -517,13 +631,22 @@ mod tests {
     #[test]
     fn night_summer_time_starts_is_three_hours() {
         // 2026-03-29: 02:00 CET jumps to 03:00 CEST. 00:00 CET (23:00 UTC) to 04:00 CEST (02:00 UTC) = 3 h.
-        assert_eq!(input("2026-03-29", "00:00", "04:00", false).parse().unwrap().minutes(), Minutes(180));
+        assert_eq!(
+            input("2026-03-29", "00:00", "04:00", false).parse().unwrap().minutes(),
+            Minutes(180)
+        );
     }
 
     #[test]
     fn a_time_in_the_skipped_hour_is_rejected_and_the_repeated_hour_needs_a_choice() {
-        assert_eq!(input("2026-03-29", "02:30", "06:00", false).parse(), Err(vec![RowError::TimeNonexistent(RowField::Start)]));
-        assert_eq!(input("2026-10-25", "00:00", "02:30", false).parse(), Err(vec![RowError::TimeAmbiguous(RowField::End)]));
+        assert_eq!(
+            input("2026-03-29", "02:30", "06:00", false).parse(),
+            Err(vec![RowError::TimeNonexistent(RowField::Start)])
+        );
+        assert_eq!(
+            input("2026-10-25", "00:00", "02:30", false).parse(),
+            Err(vec![RowError::TimeAmbiguous(RowField::End)])
+        );
     }
 
     #[test]
@@ -534,7 +657,10 @@ mod tests {
         i.fold = "summer".into();
         let summer = i.parse().unwrap();
         // One choice given applies to both ends; only the end needed it here.
-        assert_eq!((summer.minutes(), summer.fold(), summer.fold_end()), (Minutes(150), None, Some(DstFold::Summer)));
+        assert_eq!(
+            (summer.minutes(), summer.fold(), summer.fold_end()),
+            (Minutes(150), None, Some(DstFold::Summer))
+        );
         i.fold = "winter".into();
         assert_eq!(i.parse().unwrap().minutes(), Minutes(210));
         // Issue 7: one choice per end: from the first 02:30 to the second 02:30 is one hour.
@@ -542,7 +668,10 @@ mod tests {
         both.fold = "summer".into();
         both.fold_end = "winter".into();
         let both = both.parse().unwrap();
-        assert_eq!((both.minutes(), both.fold(), both.fold_end(), both.in_repeated_hour()), (Minutes(60), Some(DstFold::Summer), Some(DstFold::Winter), true));
+        assert_eq!(
+            (both.minutes(), both.fold(), both.fold_end(), both.in_repeated_hour()),
+            (Minutes(60), Some(DstFold::Summer), Some(DstFold::Winter), true)
+        );
         // A choice on a row that needs none is dropped.
         let mut plain = input("2026-10-26", "00:00", "02:30", false);
         plain.fold = "winter".into();
@@ -559,15 +688,26 @@ mod tests {
         let clock = |p: &DayPart| (p.start.format("%H:%M").to_string(), p.end_text(), p.minutes.0);
         // Issue 24 item 6: the first 02:30 to the second 02:30 was written 2.30–2.30.
         let hour = folded("02:30", "02:30", "summer", "winter");
-        assert_eq!(hour.fk_parts().iter().map(clock).collect::<Vec<_>>(), [("02:30".into(), "03:00".into(), 30), ("02:00".into(), "02:30".into(), 30)]);
+        assert_eq!(
+            hour.fk_parts().iter().map(clock).collect::<Vec<_>>(),
+            [("02:30".into(), "03:00".into(), 30), ("02:00".into(), "02:30".into(), 30)]
+        );
         // From before the change to the second 02:30: 01:00–03:00 (2 h) and 02:00–02:30.
         let across = folded("01:00", "02:30", "", "winter");
-        assert_eq!(across.fk_parts().iter().map(clock).collect::<Vec<_>>(), [("01:00".into(), "03:00".into(), 120), ("02:00".into(), "02:30".into(), 30)]);
+        assert_eq!(
+            across.fk_parts().iter().map(clock).collect::<Vec<_>>(),
+            [("01:00".into(), "03:00".into(), 120), ("02:00".into(), "02:30".into(), 30)]
+        );
         // Each piece reads on the clock as its real length, and the pieces add up to the row.
         for row in [&hour, &across] {
             let parts = row.fk_parts();
             assert_eq!(parts.iter().map(|p| p.minutes).sum::<Minutes>(), row.minutes());
-            assert!(parts.iter().all(|p| (p.end.unwrap_or(NaiveTime::MIN) - p.start).num_minutes() == p.minutes.0));
+            assert!(
+                parts
+                    .iter()
+                    .all(|p| (p.end.unwrap_or(NaiveTime::MIN) - p.start).num_minutes()
+                        == p.minutes.0)
+            );
         }
         // The neighbours that must not change: FK's own example 00:00–04:00 (5 h) stays one
         // part; a part inside one occurrence of the hour, and any other night, are left alone.
@@ -583,9 +723,18 @@ mod tests {
     #[test]
     fn a_night_shift_across_midnight_needs_the_next_day_box() {
         // 22:00–07:00 = 2 h before midnight + 7 h after.
-        assert_eq!(input("2026-11-23", "22:00", "07:00", true).parse().unwrap().minutes(), Minutes(9 * 60));
-        assert_eq!(input("2026-11-23", "22:00", "07:00", false).parse(), Err(vec![RowError::EndNotAfterStart]));
-        assert_eq!(input("2026-11-23", "08:00", "08:00", false).parse(), Err(vec![RowError::EndNotAfterStart]));
+        assert_eq!(
+            input("2026-11-23", "22:00", "07:00", true).parse().unwrap().minutes(),
+            Minutes(9 * 60)
+        );
+        assert_eq!(
+            input("2026-11-23", "22:00", "07:00", false).parse(),
+            Err(vec![RowError::EndNotAfterStart])
+        );
+        assert_eq!(
+            input("2026-11-23", "08:00", "08:00", false).parse(),
+            Err(vec![RowError::EndNotAfterStart])
+        );
     }
 
     #[test]
@@ -594,8 +743,14 @@ mod tests {
         let row = input("2026-11-30", "22:00", "07:00", true).parse().unwrap();
         let parts = row.day_parts();
         assert_eq!(parts.len(), 2);
-        assert_eq!((parts[0].date.to_string(), parts[0].end_text(), parts[0].minutes), ("2026-11-30".into(), "24:00".into(), Minutes(120)));
-        assert_eq!((parts[1].date.to_string(), parts[1].start.to_string(), parts[1].minutes), ("2026-12-01".into(), "00:00:00".into(), Minutes(420)));
+        assert_eq!(
+            (parts[0].date.to_string(), parts[0].end_text(), parts[0].minutes),
+            ("2026-11-30".into(), "24:00".into(), Minutes(120))
+        );
+        assert_eq!(
+            (parts[1].date.to_string(), parts[1].start.to_string(), parts[1].minutes),
+            ("2026-12-01".into(), "00:00:00".into(), Minutes(420))
+        );
         // The night summer time ends: 22:00–04:00 is 2 h + 5 h (02:00–03:00 happens twice).
         let dst = input("2026-10-24", "22:00", "04:00", true).parse().unwrap();
         assert_eq!(dst.day_parts().iter().map(|p| p.minutes).sum::<Minutes>(), Minutes(420));
@@ -610,22 +765,50 @@ mod tests {
         // Issue 24 item 8: 24:00 was refused ("Skriv tiden som TT:MM"), and 23:59 lost a minute.
         for end in ["24:00", "24.00", "2400", "24"] {
             let row = input("2026-11-23", "16:00", end, false).parse().unwrap();
-            assert_eq!((row.minutes(), row.day_parts().len(), row.day_parts()[0].end_text()), (Minutes(8 * 60), 1, "24:00".to_string()), "{end}");
+            assert_eq!(
+                (row.minutes(), row.day_parts().len(), row.day_parts()[0].end_text()),
+                (Minutes(8 * 60), 1, "24:00".to_string()),
+                "{end}"
+            );
             // The next-day box changes nothing: 24:00 is the end of the row's own day.
             assert_eq!(input("2026-11-23", "16:00", end, true).parse().unwrap(), row);
         }
         // A whole day, and the neighbour that must not change: 23:59 is still a minute short.
-        assert_eq!(input("2026-11-23", "00:00", "24:00", false).parse().unwrap().minutes(), Minutes(24 * 60));
-        assert_eq!(input("2026-11-23", "16:00", "23:59", false).parse().unwrap().minutes(), Minutes(8 * 60 - 1));
+        assert_eq!(
+            input("2026-11-23", "00:00", "24:00", false).parse().unwrap().minutes(),
+            Minutes(24 * 60)
+        );
+        assert_eq!(
+            input("2026-11-23", "16:00", "23:59", false).parse().unwrap().minutes(),
+            Minutes(8 * 60 - 1)
+        );
         // The night summer time ends: 20:00–24:00 is 4 h (the repeated hour is after midnight).
-        assert_eq!(input("2026-10-24", "20:00", "24:00", false).parse().unwrap().minutes(), Minutes(4 * 60));
-        assert!(input("2026-11-23", "24:00", "08:00", false).parse().is_err(), "a start is never 24:00");
-        assert_eq!(input("262142-11-23", "16:00", "24:00", false).parse(), Err(vec![RowError::DateInvalid]));
+        assert_eq!(
+            input("2026-10-24", "20:00", "24:00", false).parse().unwrap().minutes(),
+            Minutes(4 * 60)
+        );
+        assert!(
+            input("2026-11-23", "24:00", "08:00", false).parse().is_err(),
+            "a start is never 24:00"
+        );
+        assert_eq!(
+            input("262142-11-23", "16:00", "24:00", false).parse(),
+            Err(vec![RowError::DateInvalid])
+        );
     }
 
     #[test]
     fn every_bad_field_is_reported_at_once() {
-        let bad = RowInput { recipient: "".into(), date: "23/11".into(), start: "7:5".into(), end: "25:00".into(), next_day: false, kind: "jour".into(), fold: String::new(), fold_end: String::new() };
+        let bad = RowInput {
+            recipient: "".into(),
+            date: "23/11".into(),
+            start: "7:5".into(),
+            end: "25:00".into(),
+            next_day: false,
+            kind: "jour".into(),
+            fold: String::new(),
+            fold_end: String::new(),
+        };
         assert_eq!(
             bad.parse().unwrap_err(),
             vec![

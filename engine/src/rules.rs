@@ -3,10 +3,13 @@
 //! rows concerned and the facts, which the app words in Swedish or English (`app::i18n`).
 //! Pure: the phone and the server run the same code.
 
-use super::people::{AssistantId, RecipientId};
 pub use super::finding::{AbsenceKind, Finding, RuleId, Severity, What};
+use super::people::{AssistantId, RecipientId};
 use super::row::midnight_utc;
-use super::{Assistant, Decision, Minutes, MonthStatus, ReportMonth, Recipient, Regime, TimeKind, TimeRow, Totals};
+use super::{
+    Assistant, Decision, Minutes, MonthStatus, Recipient, Regime, ReportMonth, TimeKind, TimeRow,
+    Totals,
+};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -21,8 +24,16 @@ pub struct RowRecord {
 }
 
 /// Tags findings with the register entries they concern.
-fn about(findings: Vec<Finding>, assistant: Option<AssistantId>, recipient: Option<RecipientId>) -> impl Iterator<Item = Finding> {
-    findings.into_iter().map(move |f| Finding { assistant: f.assistant.or(assistant), recipient: f.recipient.or(recipient), ..f })
+fn about(
+    findings: Vec<Finding>,
+    assistant: Option<AssistantId>,
+    recipient: Option<RecipientId>,
+) -> impl Iterator<Item = Finding> {
+    findings.into_iter().map(move |f| Finding {
+        assistant: f.assistant.or(assistant),
+        recipient: f.recipient.or(recipient),
+        ..f
+    })
 }
 
 /// Where the brief leaves a choice, it is a setting (brief: make uncertain rules configurable).
@@ -94,7 +105,9 @@ pub fn blocks_saving(f: &Finding) -> bool {
 
 /// V1 at the boundary: parse a number typed or imported, or say why not.
 pub fn v1_parse(raw: &str, who: &str) -> Result<super::Personnummer, Finding> {
-    super::Personnummer::parse(raw).map_err(|_| finding(RuleId::V1, Severity::Error, vec![], What::PersonnummerInvalid { who: who.into() }))
+    super::Personnummer::parse(raw).map_err(|_| {
+        finding(RuleId::V1, Severity::Error, vec![], What::PersonnummerInvalid { who: who.into() })
+    })
 }
 
 /// V1 on known people: a recipient needs a real personnummer (samordningsnummer only for assistants).
@@ -102,7 +115,14 @@ pub fn v1_recipients<'a>(recipients: impl IntoIterator<Item = &'a Recipient>) ->
     recipients
         .into_iter()
         .filter(|r| r.personnummer.is_samordningsnummer())
-        .map(|r| finding(RuleId::V1, Severity::Error, vec![], What::RecipientHasSamordningsnummer { recipient: r.name() }))
+        .map(|r| {
+            finding(
+                RuleId::V1,
+                Severity::Error,
+                vec![],
+                What::RecipientHasSamordningsnummer { recipient: r.name() },
+            )
+        })
         .collect()
 }
 
@@ -138,7 +158,12 @@ pub struct GrantFacts {
 
 impl From<&Decision> for GrantFacts {
     fn from(d: &Decision) -> Self {
-        Self { valid_from: d.valid_from, valid_to: d.valid_to, vantetid_allowed: d.vantetid_allowed, beredskap_allowed: d.beredskap_allowed }
+        Self {
+            valid_from: d.valid_from,
+            valid_to: d.valid_to,
+            vantetid_allowed: d.vantetid_allowed,
+            beredskap_allowed: d.beredskap_allowed,
+        }
     }
 }
 
@@ -153,7 +178,11 @@ impl RowFacts {
             recipient_name: r.name(),
             fk_notified: a.fk_notified.get(&r.id).copied(),
             relative: a.relative_of.contains(&r.id),
-            grants: decisions.iter().filter(|d| d.recipient == r.id).map(GrantFacts::from).collect(),
+            grants: decisions
+                .iter()
+                .filter(|d| d.recipient == r.id)
+                .map(GrantFacts::from)
+                .collect(),
             absences: absences.iter().filter(|ab| ab.recipient == r.id).cloned().collect(),
         }
     }
@@ -162,7 +191,12 @@ impl RowFacts {
 /// Rules that need only the row and its facts: V2, V3 (inside the month), V4, V8, and the
 /// shift-length part of V5 under AB bilaga J. The add-row form runs them as you type (in the
 /// browser) and the server runs them again before saving.
-pub fn check_row(r: &RowRecord, month: ReportMonth, facts: &RowFacts, config: &RuleConfig) -> Vec<Finding> {
+pub fn check_row(
+    r: &RowRecord,
+    month: ReportMonth,
+    facts: &RowFacts,
+    config: &RuleConfig,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let ids = || vec![r.id];
     let date = r.row.date();
@@ -171,25 +205,71 @@ pub fn check_row(r: &RowRecord, month: ReportMonth, facts: &RowFacts, config: &R
     // V2
     match f.fk_notified {
         Some(n) if n < date => {}
-        Some(n) if n == date => out.push(finding(RuleId::V2, Severity::Warning, ids(), What::NotifiedSameDay { assistant: f.assistant_name.clone(), recipient: f.recipient_name.clone(), notified: n })),
-        n => out.push(finding(RuleId::V2, Severity::Error, ids(), What::NotNotified { assistant: f.assistant_name.clone(), recipient: f.recipient_name.clone(), notified: n })),
+        Some(n) if n == date => out.push(finding(
+            RuleId::V2,
+            Severity::Warning,
+            ids(),
+            What::NotifiedSameDay {
+                assistant: f.assistant_name.clone(),
+                recipient: f.recipient_name.clone(),
+                notified: n,
+            },
+        )),
+        n => out.push(finding(
+            RuleId::V2,
+            Severity::Error,
+            ids(),
+            What::NotNotified {
+                assistant: f.assistant_name.clone(),
+                recipient: f.recipient_name.clone(),
+                notified: n,
+            },
+        )),
     }
     // The age is judged for each day's part: a night into the 18th birthday is under age only
     // before midnight (the finding names that day).
     match f.birth_date {
         Some(born) => {
-            let under = r.row.day_parts().into_iter().map(|p| (p.date, super::personnummer::age_on(born, p.date))).find(|(_, age)| *age < 18);
+            let under = r
+                .row
+                .day_parts()
+                .into_iter()
+                .map(|p| (p.date, super::personnummer::age_on(born, p.date)))
+                .find(|(_, age)| *age < 18);
             if let Some((day, age)) = under {
-                out.push(finding(RuleId::V2, Severity::Error, ids(), What::UnderAge { assistant: f.assistant_name.clone(), age, date: day }));
+                out.push(finding(
+                    RuleId::V2,
+                    Severity::Error,
+                    ids(),
+                    What::UnderAge { assistant: f.assistant_name.clone(), age, date: day },
+                ));
             }
         }
-        None => out.push(finding(RuleId::V2, Severity::Error, ids(), What::BirthDateMissing { assistant: f.assistant_name.clone() })),
+        None => out.push(finding(
+            RuleId::V2,
+            Severity::Error,
+            ids(),
+            What::BirthDateMissing { assistant: f.assistant_name.clone() },
+        )),
     }
     if !f.eea_resident {
-        out.push(finding(RuleId::V2, Severity::Error, ids(), What::OutsideEea { assistant: f.assistant_name.clone() }));
+        out.push(finding(
+            RuleId::V2,
+            Severity::Error,
+            ids(),
+            What::OutsideEea { assistant: f.assistant_name.clone() },
+        ));
     }
     if f.relative {
-        out.push(finding(RuleId::V2, Severity::Info, ids(), What::Relative { assistant: f.assistant_name.clone(), recipient: f.recipient_name.clone() }));
+        out.push(finding(
+            RuleId::V2,
+            Severity::Info,
+            ids(),
+            What::Relative {
+                assistant: f.assistant_name.clone(),
+                recipient: f.recipient_name.clone(),
+            },
+        ));
     }
 
     // V3: the row starts in the report month (a part after midnight into the next month is
@@ -205,11 +285,18 @@ pub fn check_row(r: &RowRecord, month: ReportMonth, facts: &RowFacts, config: &R
     let v4_from = out.len();
     for part in r.row.day_parts() {
         let day = part.date;
-        let said = |out: &[Finding], same: fn(&What) -> bool| out[v4_from..].iter().any(|f| same(&f.what));
-        let covering: Vec<&GrantFacts> = f.grants.iter().filter(|g| g.valid_from <= day && day <= g.valid_to).collect();
+        let said =
+            |out: &[Finding], same: fn(&What) -> bool| out[v4_from..].iter().any(|f| same(&f.what));
+        let covering: Vec<&GrantFacts> =
+            f.grants.iter().filter(|g| g.valid_from <= day && day <= g.valid_to).collect();
         if covering.is_empty() {
             if !said(&out, |w| matches!(w, What::NoDecision { .. })) {
-                out.push(finding(RuleId::V4, Severity::Warning, ids(), What::NoDecision { date: day }));
+                out.push(finding(
+                    RuleId::V4,
+                    Severity::Warning,
+                    ids(),
+                    What::NoDecision { date: day },
+                ));
             }
         } else if !said(&out, |w| matches!(w, What::KindNotGranted { .. })) {
             let granted = |d: &&GrantFacts| match r.row.kind() {
@@ -218,7 +305,12 @@ pub fn check_row(r: &RowRecord, month: ReportMonth, facts: &RowFacts, config: &R
                 TimeKind::Beredskap => d.beredskap_allowed,
             };
             if !covering.iter().any(granted) {
-                out.push(finding(RuleId::V4, Severity::Error, ids(), What::KindNotGranted { kind: r.row.kind(), date: day }));
+                out.push(finding(
+                    RuleId::V4,
+                    Severity::Error,
+                    ids(),
+                    What::KindNotGranted { kind: r.row.kind(), date: day },
+                ));
             }
         }
     }
@@ -228,14 +320,29 @@ pub fn check_row(r: &RowRecord, month: ReportMonth, facts: &RowFacts, config: &R
         let limit = shift_limit(allow_24h_shifts, config);
         let counts = r.row.kind() != TimeKind::Beredskap || config.shift_counts_beredskap;
         if counts && r.row.minutes() > limit {
-            out.push(finding(RuleId::V5, Severity::Error, ids(), What::ShiftTooLong { minutes: r.row.minutes(), limit }));
+            out.push(finding(
+                RuleId::V5,
+                Severity::Error,
+                ids(),
+                What::ShiftTooLong { minutes: r.row.minutes(), limit },
+            ));
         }
     }
 
     // V8
     for part in r.row.day_parts() {
-        for ab in f.absences.iter().filter(|ab| ab.recipient == f.recipient && !ab.assistance_allowed && ab.from <= part.date && part.date <= ab.to) {
-            out.push(finding(RuleId::V8, Severity::Warning, ids(), What::DuringAbsence { kind: ab.kind, date: part.date }));
+        for ab in f.absences.iter().filter(|ab| {
+            ab.recipient == f.recipient
+                && !ab.assistance_allowed
+                && ab.from <= part.date
+                && part.date <= ab.to
+        }) {
+            out.push(finding(
+                RuleId::V8,
+                Severity::Warning,
+                ids(),
+                What::DuringAbsence { kind: ab.kind, date: part.date },
+            ));
         }
     }
     out
@@ -293,7 +400,12 @@ pub fn check_assistant(regime: Regime, rows: &[&RowRecord], config: &RuleConfig)
     for r in &sorted {
         if let Some(prev) = reach {
             if r.row.start_at() < prev.row.end_at() {
-                out.push(finding(RuleId::V3, Severity::Error, vec![prev.id, r.id], What::Overlap { date: r.row.date() }));
+                out.push(finding(
+                    RuleId::V3,
+                    Severity::Error,
+                    vec![prev.id, r.id],
+                    What::Overlap { date: r.row.date() },
+                ));
             }
             if r.row.end_at() > prev.row.end_at() {
                 reach = Some(r);
@@ -340,17 +452,32 @@ pub fn check_assistant(regime: Regime, rows: &[&RowRecord], config: &RuleConfig)
         for (i, pass) in passes.iter().enumerate() {
             let len = Minutes((pass.end - pass.start).num_minutes());
             if len > limit && pass.rows.len() > 1 {
-                out.push(finding(RuleId::V5, Severity::Error, pass.rows.clone(), What::ShiftTooLong { minutes: len, limit }));
+                out.push(finding(
+                    RuleId::V5,
+                    Severity::Error,
+                    pass.rows.clone(),
+                    What::ShiftTooLong { minutes: len, limit },
+                ));
             }
             if !pass.jour && len > config.max_active_pass {
-                out.push(finding(RuleId::V5, sev, pass.rows.clone(), What::PassTooLong { minutes: len, limit: config.max_active_pass }));
+                out.push(finding(
+                    RuleId::V5,
+                    sev,
+                    pass.rows.clone(),
+                    What::PassTooLong { minutes: len, limit: config.max_active_pass },
+                ));
             }
             // The rest at least as long as the pass applies to passes lengthened with jour,
             // never to a break or a split shift of active work.
             if let (true, Some(next)) = (pass.jour, passes.get(i + 1)) {
                 let rest = Minutes((next.start - pass.end).num_minutes());
                 if rest < len {
-                    out.push(finding(RuleId::V5, sev, next.rows.clone(), What::RestAfterShiftTooShort { rest, shift: len }));
+                    out.push(finding(
+                        RuleId::V5,
+                        sev,
+                        next.rows.clone(),
+                        What::RestAfterShiftTooShort { rest, shift: len },
+                    ));
                 }
             }
         }
@@ -364,7 +491,12 @@ pub fn check_assistant(regime: Regime, rows: &[&RowRecord], config: &RuleConfig)
             continue;
         }
         if max_rest_in_window(&shifts, i, Duration::hours(24)) < config.daily_rest.0 {
-            out.push(finding(RuleId::V5, sev, shifts[i].rows.clone(), What::DailyRestMissing { date: local_date(shifts[i].start) }));
+            out.push(finding(
+                RuleId::V5,
+                sev,
+                shifts[i].rows.clone(),
+                What::DailyRestMissing { date: local_date(shifts[i].start) },
+            ));
         }
     }
     // Weekly rest: every 7-day window that starts with a shift holds `weekly_rest` of rest.
@@ -374,7 +506,12 @@ pub fn check_assistant(regime: Regime, rows: &[&RowRecord], config: &RuleConfig)
             continue;
         }
         if max_rest_in_window(&shifts, i, Duration::days(7)) < config.weekly_rest.0 {
-            out.push(finding(RuleId::V5, sev, shifts[i].rows.clone(), What::WeeklyRestMissing { from: local_date(shifts[i].start) }));
+            out.push(finding(
+                RuleId::V5,
+                sev,
+                shifts[i].rows.clone(),
+                What::WeeklyRestMissing { from: local_date(shifts[i].start) },
+            ));
             reported_until = Some(shifts[i].start + Duration::days(7));
         }
     }
@@ -411,7 +548,12 @@ pub fn check_assistant(regime: Regime, rows: &[&RowRecord], config: &RuleConfig)
                 RuleId::V5,
                 sev,
                 concerned,
-                What::AverageTooHigh { per_week: Minutes(total * 7 / days), limit: Minutes(limit_per_week), from, to: to.pred_opt().unwrap_or(to) },
+                What::AverageTooHigh {
+                    per_week: Minutes(total * 7 / days),
+                    limit: Minutes(limit_per_week),
+                    from,
+                    to: to.pred_opt().unwrap_or(to),
+                },
             ));
         }
     }
@@ -437,13 +579,19 @@ fn max_rest_in_window(shifts: &[Shift], i: usize, window: Duration) -> i64 {
 /// V6 (hours against the decision) and V7 (overlapping assistants) for one recipient in
 /// `month`. `rows` are the recipient's rows (all assistants) over at least the spans the
 /// decisions count hours over (up to six months back, a week ahead); V7 looks at the month's.
-pub fn check_recipient(month: ReportMonth, rows: &[&RowRecord], decisions: &[Decision], config: &RuleConfig) -> Vec<Finding> {
+pub fn check_recipient(
+    month: ReportMonth,
+    rows: &[&RowRecord],
+    decisions: &[Decision],
+    config: &RuleConfig,
+) -> Vec<Finding> {
     let mut out = Vec::new();
 
     // V7: sweep over the part of each row that falls in the month, wherever the row starts (a
     // night from the previous month's last day reaches into the 1st); report each pair of
     // different assistants that overlap on a date no decision with double assistance covers.
-    let (month_start, month_end) = (midnight_utc(month.first_day()), midnight_utc(month.next().first_day()));
+    let (month_start, month_end) =
+        (midnight_utc(month.first_day()), midnight_utc(month.next().first_day()));
     let mut sorted: Vec<(DateTime<Utc>, DateTime<Utc>, &RowRecord)> = rows
         .iter()
         .map(|r| (r.row.start_at().max(month_start), r.row.end_at().min(month_end), *r))
@@ -459,7 +607,12 @@ pub fn check_recipient(month: ReportMonth, rows: &[&RowRecord], decisions: &[Dec
                 let date = start.with_timezone(&super::TZ).date_naive();
                 let double = decisions.iter().any(|d| d.covers(date) && d.double_assistance);
                 if !double {
-                    out.push(finding(RuleId::V7, Severity::Warning, vec![a.id, r.id], What::DoubleWithoutGrant { date }));
+                    out.push(finding(
+                        RuleId::V7,
+                        Severity::Warning,
+                        vec![a.id, r.id],
+                        What::DoubleWithoutGrant { date },
+                    ));
                 }
             }
         }
@@ -486,9 +639,19 @@ pub fn check_recipient(month: ReportMonth, rows: &[&RowRecord], decisions: &[Dec
         for (from, to, granted) in d.spans_touching(month.first_day(), month.last_day()) {
             let (used, ids) = payable(from, to);
             if used > granted {
-                out.push(finding(RuleId::V6, Severity::Warning, ids, What::GrantExceeded { used, granted, from, to }));
+                out.push(finding(
+                    RuleId::V6,
+                    Severity::Warning,
+                    ids,
+                    What::GrantExceeded { used, granted, from, to },
+                ));
             } else if used.0 * 100 >= granted.0 * config.grant_warn_percent && granted.0 > 0 {
-                out.push(finding(RuleId::V6, Severity::Warning, vec![], What::GrantApproaching { used, granted, from, to }));
+                out.push(finding(
+                    RuleId::V6,
+                    Severity::Warning,
+                    vec![],
+                    What::GrantApproaching { used, granted, from, to },
+                ));
             }
         }
     }
@@ -502,7 +665,14 @@ pub fn check_absences(absences: &[Absence], config: &RuleConfig) -> Vec<Finding>
         .filter(|a| a.kind == AbsenceKind::Hospital)
         .filter_map(|a| {
             let days = (a.to - a.from).num_days() + 1;
-            (days > config.max_hospital_days).then(|| finding(RuleId::V8, Severity::Warning, vec![], What::HospitalStayTooLong { from: a.from, days }))
+            (days > config.max_hospital_days).then(|| {
+                finding(
+                    RuleId::V8,
+                    Severity::Warning,
+                    vec![],
+                    What::HospitalStayTooLong { from: a.from, days },
+                )
+            })
         })
         .collect()
 }
@@ -556,10 +726,15 @@ impl Preflight {
 /// Runs every rule over a month: everything standing between the month and an export.
 pub fn preflight(input: &MonthInput) -> Preflight {
     let mut findings = Vec::new();
-    let in_month: Vec<&RowRecord> = input.rows.iter().filter(|r| input.month.contains(r.row.date())).collect();
+    let in_month: Vec<&RowRecord> =
+        input.rows.iter().filter(|r| input.month.contains(r.row.date())).collect();
     let in_month_ids: std::collections::HashSet<i64> = in_month.iter().map(|r| r.id).collect();
     // V1 for the recipients this month concerns (an old error elsewhere blocks no new month).
-    let mut involved: Vec<RecipientId> = in_month.iter().map(|r| r.recipient).chain(input.states.iter().map(|s| s.recipient)).collect();
+    let mut involved: Vec<RecipientId> = in_month
+        .iter()
+        .map(|r| r.recipient)
+        .chain(input.states.iter().map(|s| s.recipient))
+        .collect();
     involved.sort();
     involved.dedup();
     for id in &involved {
@@ -569,9 +744,19 @@ pub fn preflight(input: &MonthInput) -> Preflight {
     // Per row, with the facts of each assistant × recipient pair built once.
     let mut facts: HashMap<(AssistantId, RecipientId), RowFacts> = HashMap::new();
     for r in &in_month {
-        let (Some(assistant), Some(recipient)) = (input.assistants.get(&r.assistant), input.recipients.get(&r.recipient)) else { continue };
-        let f = facts.entry((r.assistant, r.recipient)).or_insert_with(|| RowFacts::new(assistant, recipient, input.decisions, input.absences));
-        findings.extend(about(check_row(r, input.month, f, input.config), Some(r.assistant), Some(r.recipient)));
+        let (Some(assistant), Some(recipient)) =
+            (input.assistants.get(&r.assistant), input.recipients.get(&r.recipient))
+        else {
+            continue;
+        };
+        let f = facts.entry((r.assistant, r.recipient)).or_insert_with(|| {
+            RowFacts::new(assistant, recipient, input.decisions, input.absences)
+        });
+        findings.extend(about(
+            check_row(r, input.month, f, input.config),
+            Some(r.assistant),
+            Some(r.recipient),
+        ));
     }
     // Per assistant, over all their rows.
     let mut by_assistant: HashMap<AssistantId, Vec<&RowRecord>> = HashMap::new();
@@ -584,7 +769,10 @@ pub fn preflight(input: &MonthInput) -> Preflight {
         if let Some(a) = input.assistants.get(&id) {
             // Rows around the month give the rest rules and averages their context; only what
             // concerns this month's rows is reported.
-            findings.extend(about(check_assistant(a.regime, &by_assistant[&id], input.config), Some(id), None).filter(|f| f.rows.iter().any(|r| in_month_ids.contains(r))));
+            findings.extend(
+                about(check_assistant(a.regime, &by_assistant[&id], input.config), Some(id), None)
+                    .filter(|f| f.rows.iter().any(|r| in_month_ids.contains(r))),
+            );
         }
     }
     // Per recipient.
@@ -600,17 +788,27 @@ pub fn preflight(input: &MonthInput) -> Preflight {
     let mut rids: Vec<_> = by_recipient.keys().copied().collect();
     rids.sort();
     for rid in rids {
-        let decisions: Vec<Decision> = input.decisions.iter().filter(|d| d.recipient == rid).cloned().collect();
-        findings.extend(about(check_recipient(input.month, &by_recipient[&rid], &decisions, input.config), None, Some(rid)));
+        let decisions: Vec<Decision> =
+            input.decisions.iter().filter(|d| d.recipient == rid).cloned().collect();
+        findings.extend(about(
+            check_recipient(input.month, &by_recipient[&rid], &decisions, input.config),
+            None,
+            Some(rid),
+        ));
     }
     let month_absences: Vec<Absence> = input
         .absences
         .iter()
-        .filter(|a| a.from <= input.month.last_day() && input.month.first_day() <= a.to && involved.contains(&a.recipient))
+        .filter(|a| {
+            a.from <= input.month.last_day()
+                && input.month.first_day() <= a.to
+                && involved.contains(&a.recipient)
+        })
         .cloned()
         .collect();
     for rid in &involved {
-        let theirs: Vec<Absence> = month_absences.iter().filter(|a| a.recipient == *rid).cloned().collect();
+        let theirs: Vec<Absence> =
+            month_absences.iter().filter(|a| a.recipient == *rid).cloned().collect();
         findings.extend(about(check_absences(&theirs, input.config), None, Some(*rid)));
     }
 
@@ -619,7 +817,20 @@ pub fn preflight(input: &MonthInput) -> Preflight {
     let name_r = |id: RecipientId| input.recipients.get(&id).map(|r| r.name()).unwrap_or_default();
     for s in input.states {
         if !matches!(s.status, MonthStatus::Attested | MonthStatus::Exported) {
-            findings.extend(about(vec![finding(RuleId::V9, Severity::Error, vec![], What::MonthNotReady { assistant: name_a(s.assistant), recipient: name_r(s.recipient), status: s.status })], Some(s.assistant), Some(s.recipient)));
+            findings.extend(about(
+                vec![finding(
+                    RuleId::V9,
+                    Severity::Error,
+                    vec![],
+                    What::MonthNotReady {
+                        assistant: name_a(s.assistant),
+                        recipient: name_r(s.recipient),
+                        status: s.status,
+                    },
+                )],
+                Some(s.assistant),
+                Some(s.recipient),
+            ));
         }
     }
     let mut with_months: Vec<RecipientId> = input.states.iter().map(|s| s.recipient).collect();
@@ -628,8 +839,26 @@ pub fn preflight(input: &MonthInput) -> Preflight {
     for rid in with_months {
         match input.rakning_complete {
             Some(done) if done.contains(&rid) => {}
-            Some(_) => findings.extend(about(vec![finding(RuleId::V9, Severity::Error, vec![], What::RakningIncomplete { recipient: name_r(rid) })], None, Some(rid))),
-            None => findings.extend(about(vec![finding(RuleId::V9, Severity::Warning, vec![], What::RakningNotSigned { recipient: name_r(rid) })], None, Some(rid))),
+            Some(_) => findings.extend(about(
+                vec![finding(
+                    RuleId::V9,
+                    Severity::Error,
+                    vec![],
+                    What::RakningIncomplete { recipient: name_r(rid) },
+                )],
+                None,
+                Some(rid),
+            )),
+            None => findings.extend(about(
+                vec![finding(
+                    RuleId::V9,
+                    Severity::Warning,
+                    vec![],
+                    What::RakningNotSigned { recipient: name_r(rid) },
+                )],
+                None,
+                Some(rid),
+            )),
         }
     }
 
@@ -639,20 +868,43 @@ pub fn preflight(input: &MonthInput) -> Preflight {
     assistants.dedup();
     for aid in assistants {
         if input.assistants.get(&aid).is_some_and(|a| super::fk::elt::phone(&a.phone).is_none()) {
-            findings.extend(about(vec![finding(RuleId::V9, Severity::Warning, vec![], What::AssistantPhoneMissing { assistant: name_a(aid) })], Some(aid), None));
+            findings.extend(about(
+                vec![finding(
+                    RuleId::V9,
+                    Severity::Warning,
+                    vec![],
+                    What::AssistantPhoneMissing { assistant: name_a(aid) },
+                )],
+                Some(aid),
+                None,
+            ));
         }
     }
     // V6: an SFB month's amount needs the year's standard amount.
     let year = input.month.year();
-    let sfb = input.decisions.iter().any(|d| d.funder == super::Funder::Sfb && d.overlaps_month(input.month) && involved.contains(&d.recipient));
+    let sfb = input.decisions.iter().any(|d| {
+        d.funder == super::Funder::Sfb
+            && d.overlaps_month(input.month)
+            && involved.contains(&d.recipient)
+    });
     if sfb && input.rates.is_some_and(|r| r.standard(year).is_err()) {
-        findings.push(finding(RuleId::V6, Severity::Info, vec![], What::StandardAmountMissing { year }));
+        findings.push(finding(
+            RuleId::V6,
+            Severity::Info,
+            vec![],
+            What::StandardAmountMissing { year },
+        ));
     }
 
     // V10
     let deadline = input.month.fk_deadline();
     let days_left = (deadline - input.today).num_days();
-    findings.push(finding(RuleId::V10, if days_left < 0 { Severity::Warning } else { Severity::Info }, vec![], What::Deadline { deadline, days_left }));
+    findings.push(finding(
+        RuleId::V10,
+        if days_left < 0 { Severity::Warning } else { Severity::Info },
+        vec![],
+        What::Deadline { deadline, days_left },
+    ));
 
     findings.sort_by_key(|a| (a.severity, a.rule as u8));
     Preflight { findings }

@@ -103,7 +103,9 @@ impl Errors {
     fn hours(&mut self, field: &str, s: &str, range: std::ops::RangeInclusive<i64>) -> Minutes {
         use rust_decimal::prelude::ToPrimitive;
         match super::rates::parse_kr(s) {
-            Some(h) if h >= Decimal::from(*range.start()) && h <= Decimal::from(*range.end()) => Minutes((h * Decimal::from(60)).round().to_i64().unwrap_or(0)),
+            Some(h) if h >= Decimal::from(*range.start()) && h <= Decimal::from(*range.end()) => {
+                Minutes((h * Decimal::from(60)).round().to_i64().unwrap_or(0))
+            }
             _ => {
                 self.push(field, Problem::Number);
                 Minutes(range.start() * 60)
@@ -135,7 +137,14 @@ pub struct ProviderInput {
 
 impl ProviderInput {
     pub fn of(p: &Provider) -> Self {
-        Self { name: p.name.clone(), org_number: p.organisationsnummer.as_str().to_string(), contact_person: p.contact_person.clone(), phone: p.phone.clone(), f_skatt: p.f_skatt, ivo_permit: p.ivo_permit.clone() }
+        Self {
+            name: p.name.clone(),
+            org_number: p.organisationsnummer.as_str().to_string(),
+            contact_person: p.contact_person.clone(),
+            phone: p.phone.clone(),
+            f_skatt: p.f_skatt,
+            ivo_permit: p.ivo_permit.clone(),
+        }
     }
 
     pub fn parse(&self) -> Result<Provider, Vec<FieldError>> {
@@ -143,13 +152,27 @@ impl ProviderInput {
         let name = e.text("name", &self.name, true);
         let org = Organisationsnummer::parse(&self.org_number);
         if org.is_none() {
-            e.push("org_number", if self.org_number.trim().is_empty() { Problem::Missing } else { Problem::Organisationsnummer });
+            e.push(
+                "org_number",
+                if self.org_number.trim().is_empty() {
+                    Problem::Missing
+                } else {
+                    Problem::Organisationsnummer
+                },
+            );
         }
         let contact_person = e.text("contact_person", &self.contact_person, true);
         let phone = e.text("phone", &self.phone, true);
         let ivo_permit = e.text("ivo_permit", &self.ivo_permit, false);
         match org {
-            Some(organisationsnummer) => e.done(Provider { name, organisationsnummer, contact_person, phone, f_skatt: self.f_skatt, ivo_permit }),
+            Some(organisationsnummer) => e.done(Provider {
+                name,
+                organisationsnummer,
+                contact_person,
+                phone,
+                f_skatt: self.f_skatt,
+                ivo_permit,
+            }),
             None => Err(e.0),
         }
     }
@@ -171,7 +194,8 @@ impl RateInput {
         if year.is_none() {
             e.push("year", Problem::Year);
         }
-        let amount = super::rates::parse_kr(&self.amount).filter(|a| *a > Decimal::ZERO && *a <= Decimal::from(10_000));
+        let amount = super::rates::parse_kr(&self.amount)
+            .filter(|a| *a > Decimal::ZERO && *a <= Decimal::from(10_000));
         if amount.is_none() {
             e.push("amount", Problem::Amount);
         }
@@ -195,7 +219,9 @@ impl LssRateInput {
         if self.amount.trim().is_empty() {
             return Ok(None);
         }
-        match super::rates::parse_kr(&self.amount).filter(|a| *a > Decimal::ZERO && *a <= Decimal::from(10_000)) {
+        match super::rates::parse_kr(&self.amount)
+            .filter(|a| *a > Decimal::ZERO && *a <= Decimal::from(10_000))
+        {
             Some(a) => Ok(Some(a)),
             None => Err(vec![FieldError::new("amount", Problem::Amount)]),
         }
@@ -258,13 +284,21 @@ impl RulesInput {
             daily_rest: e.hours("daily_rest", &self.daily_rest, 8..=24),
             weekly_rest: e.hours("weekly_rest", &self.weekly_rest, 24..=72),
             max_shift: e.hours("max_shift", &self.max_shift, 1..=24),
-            max_shift_by_decision: e.hours("max_shift_by_decision", &self.max_shift_by_decision, 1..=24),
+            max_shift_by_decision: e.hours(
+                "max_shift_by_decision",
+                &self.max_shift_by_decision,
+                1..=24,
+            ),
             max_active_pass: e.hours("max_active_pass", &self.max_active_pass, 1..=24),
             grant_warn_percent: e.number("grant_warn_percent", &self.grant_warn_percent, 50..=100),
             max_hospital_days: e.number("max_hospital_days", &self.max_hospital_days, 0..=365),
             beredskap_is_work: self.beredskap_is_work,
             shift_counts_beredskap: self.shift_counts_beredskap,
-            working_time_severity: if self.working_time_errors { Severity::Error } else { Severity::Warning },
+            working_time_severity: if self.working_time_errors {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
         };
         e.done(c)
     }
@@ -297,7 +331,16 @@ pub struct RepresentativeData {
 /// A plausible e-mail address (one `@`, a dot after it, no spaces); empty is allowed.
 pub fn email_ok(s: &str) -> bool {
     let s = s.trim();
-    s.is_empty() || (s.len() <= 254 && !s.contains(char::is_whitespace) && s.split_once('@').is_some_and(|(a, b)| !a.is_empty() && !b.contains('@') && b.contains('.') && !b.starts_with('.') && !b.ends_with('.')))
+    s.is_empty()
+        || (s.len() <= 254
+            && !s.contains(char::is_whitespace)
+            && s.split_once('@').is_some_and(|(a, b)| {
+                !a.is_empty()
+                    && !b.contains('@')
+                    && b.contains('.')
+                    && !b.starts_with('.')
+                    && !b.ends_with('.')
+            }))
 }
 
 /// The longest username: one rule where an account is made and where it logs in.
@@ -308,7 +351,9 @@ pub const MAX_USERNAME: usize = 64;
 /// line), so a name that is accepted can always log in.
 pub fn username_ok(s: &str) -> bool {
     let s = s.trim();
-    !s.is_empty() && s.chars().count() <= MAX_USERNAME && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+    !s.is_empty()
+        && s.chars().count() <= MAX_USERNAME
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 impl RepresentativeInput {
@@ -323,7 +368,14 @@ impl RepresentativeInput {
         let pnr = match Personnummer::parse_at(&self.personnummer, today) {
             Ok(p) => Some(p),
             Err(_) => {
-                e.push("personnummer", if self.personnummer.trim().is_empty() { Problem::Missing } else { Problem::Personnummer });
+                e.push(
+                    "personnummer",
+                    if self.personnummer.trim().is_empty() {
+                        Problem::Missing
+                    } else {
+                        Problem::Personnummer
+                    },
+                );
                 None
             }
         };
@@ -331,10 +383,19 @@ impl RepresentativeInput {
             e.push("email", Problem::Email);
         }
         if !username_ok(&self.username) {
-            e.push("username", if self.username.trim().is_empty() { Problem::Missing } else { Problem::Text });
+            e.push(
+                "username",
+                if self.username.trim().is_empty() { Problem::Missing } else { Problem::Text },
+            );
         }
         match (capacity, pnr) {
-            (Some(capacity), Some(personnummer)) => e.done(RepresentativeData { name, capacity, personnummer, email: self.email.trim().into(), username: self.username.trim().into() }),
+            (Some(capacity), Some(personnummer)) => e.done(RepresentativeData {
+                name,
+                capacity,
+                personnummer,
+                email: self.email.trim().into(),
+                username: self.username.trim().into(),
+            }),
             _ => Err(e.0),
         }
     }
@@ -365,7 +426,9 @@ pub fn absence_kind_code(k: AbsenceKind) -> &'static str {
 }
 
 pub fn absence_kind(code: &str) -> Option<AbsenceKind> {
-    [AbsenceKind::Hospital, AbsenceKind::School, AbsenceKind::DailyActivity, AbsenceKind::Childcare].into_iter().find(|k| absence_kind_code(*k) == code)
+    [AbsenceKind::Hospital, AbsenceKind::School, AbsenceKind::DailyActivity, AbsenceKind::Childcare]
+        .into_iter()
+        .find(|k| absence_kind_code(*k) == code)
 }
 
 impl AbsenceInput {
@@ -385,7 +448,13 @@ impl AbsenceInput {
             }
         }
         match (kind, from, to) {
-            (Some(kind), Some(from), Some(to)) => e.done(super::rules::Absence { recipient, kind, from, to, assistance_allowed: self.assistance_allowed }),
+            (Some(kind), Some(from), Some(to)) => e.done(super::rules::Absence {
+                recipient,
+                kind,
+                from,
+                to,
+                assistance_allowed: self.assistance_allowed,
+            }),
             _ => Err(e.0),
         }
     }
@@ -404,7 +473,13 @@ pub enum RaisedRateError {
 /// at most 12 % above. Every year up to `today`'s must have its standard entered (a raised
 /// amount that cannot be checked is refused, never waved through); a later year's amount is
 /// not decided yet and is checked when it is entered.
-pub fn check_raised_rate(raised: Decimal, from: NaiveDate, to: NaiveDate, rates: &super::RateTable, today: NaiveDate) -> Result<(), RaisedRateError> {
+pub fn check_raised_rate(
+    raised: Decimal,
+    from: NaiveDate,
+    to: NaiveDate,
+    rates: &super::RateTable,
+    today: NaiveDate,
+) -> Result<(), RaisedRateError> {
     use chrono::Datelike;
     for y in from.year()..=to.year() {
         match rates.standard(y) {
@@ -429,7 +504,12 @@ mod tests {
     fn rule_settings_round_trip_through_the_form_and_refuse_what_the_law_does_not_allow() {
         let c = RuleConfig::default();
         assert_eq!(RulesInput::of(&c).parse().unwrap(), c);
-        let bad = RulesInput { daily_rest: "7".into(), max_shift: "25".into(), grant_warn_percent: "x".into(), ..RulesInput::of(&c) };
+        let bad = RulesInput {
+            daily_rest: "7".into(),
+            max_shift: "25".into(),
+            grant_warn_percent: "x".into(),
+            ..RulesInput::of(&c)
+        };
         let fields: Vec<String> = bad.parse().unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["daily_rest", "max_shift", "grant_warn_percent"]);
         let half = RulesInput { daily_rest: "11,5".into(), ..RulesInput::of(&c) };
@@ -438,16 +518,27 @@ mod tests {
 
     #[test]
     fn a_rate_needs_a_year_and_an_amount_in_kronor() {
-        assert_eq!(RateInput { year: "2025".into(), amount: "342,10".into() }.parse().unwrap(), (2025, Decimal::new(34210, 2)));
+        assert_eq!(
+            RateInput { year: "2025".into(), amount: "342,10".into() }.parse().unwrap(),
+            (2025, Decimal::new(34210, 2))
+        );
         let e = RateInput { year: "25".into(), amount: "-1".into() }.parse().unwrap_err();
-        assert_eq!(e, vec![FieldError::new("year", Problem::Year), FieldError::new("amount", Problem::Amount)]);
+        assert_eq!(
+            e,
+            vec![
+                FieldError::new("year", Problem::Year),
+                FieldError::new("amount", Problem::Amount)
+            ]
+        );
     }
 
     #[test]
     fn raised_amount_is_checked_against_each_year_with_a_standard() {
         let rates = crate::RateTable::with_known_years();
         let today = d("2026-11-24");
-        let check = |kr: i64, from: &str, to: &str| check_raised_rate(Decimal::new(kr, 2), d(from), d(to), &rates, today);
+        let check = |kr: i64, from: &str, to: &str| {
+            check_raised_rate(Decimal::new(kr, 2), d(from), d(to), &rates, today)
+        };
         // 332,60 × 1,12 = 372,512
         assert_eq!(check(37251, "2024-01-01", "2024-12-31"), Ok(()));
         assert_eq!(check(37252, "2024-01-01", "2024-12-31"), Err(RaisedRateError::TooHigh));
@@ -455,29 +546,65 @@ mod tests {
         assert_eq!(check(36400, "2023-06-01", "2024-05-31"), Err(RaisedRateError::TooHigh));
         // Issue 24 item 7: 999,00 kr in 2025 was accepted (no standard shipped); 342,60 × 1,12 = 383,71.
         assert_eq!(check(99900, "2025-01-01", "2025-12-31"), Err(RaisedRateError::TooHigh));
-        assert_eq!(check(38371, "2025-01-01", "2026-12-31"), Ok(()), "2026: 347,70 × 1,12 = 389,42");
+        assert_eq!(
+            check(38371, "2025-01-01", "2026-12-31"),
+            Ok(()),
+            "2026: 347,70 × 1,12 = 389,42"
+        );
         // A year that has begun without a standard is refused; one still to come is not judged.
         let mut without = crate::RateTable::default();
         without.set(2025, Decimal::new(34260, 2));
-        assert_eq!(check_raised_rate(Decimal::new(35000, 2), d("2025-01-01"), d("2026-12-31"), &without, today), Err(RaisedRateError::StandardUnknown(2026)));
+        assert_eq!(
+            check_raised_rate(
+                Decimal::new(35000, 2),
+                d("2025-01-01"),
+                d("2026-12-31"),
+                &without,
+                today
+            ),
+            Err(RaisedRateError::StandardUnknown(2026))
+        );
         assert_eq!(check(35000, "2026-06-01", "2031-12-31"), Ok(()));
     }
 
     #[test]
     fn absences_need_a_kind_and_dates_in_order() {
-        let ok = AbsenceInput { kind: "hospital".into(), from: "2026-03-01".into(), to: "2026-03-04".into(), assistance_allowed: true };
+        let ok = AbsenceInput {
+            kind: "hospital".into(),
+            from: "2026-03-01".into(),
+            to: "2026-03-04".into(),
+            assistance_allowed: true,
+        };
         assert_eq!(ok.parse(7).unwrap().kind, AbsenceKind::Hospital);
-        let e = AbsenceInput { kind: "beach".into(), to: "2026-02-01".into(), ..ok }.parse(7).unwrap_err();
-        assert_eq!(e, vec![FieldError::new("kind", Problem::Choice), FieldError::new("to", Problem::Order)]);
+        let e = AbsenceInput { kind: "beach".into(), to: "2026-02-01".into(), ..ok }
+            .parse(7)
+            .unwrap_err();
+        assert_eq!(
+            e,
+            vec![FieldError::new("kind", Problem::Choice), FieldError::new("to", Problem::Order)]
+        );
     }
 
     #[test]
     fn representatives_need_a_capacity_a_personnummer_and_a_login_name() {
         let today = d("2026-11-24");
-        let ok = RepresentativeInput { name: "Eva Ek".into(), capacity: "god_man".into(), personnummer: "19121212-1212".into(), email: "eva@example.se".into(), username: "eva.ek".into() };
+        let ok = RepresentativeInput {
+            name: "Eva Ek".into(),
+            capacity: "god_man".into(),
+            personnummer: "19121212-1212".into(),
+            email: "eva@example.se".into(),
+            username: "eva.ek".into(),
+        };
         assert_eq!(ok.parse(today).unwrap().capacity, Capacity::GodMan);
-        let bad = RepresentativeInput { capacity: "uncle".into(), personnummer: "1".into(), email: "nope".into(), username: "a b".into(), ..ok };
-        let fields: Vec<String> = bad.parse(today).unwrap_err().into_iter().map(|e| e.field).collect();
+        let bad = RepresentativeInput {
+            capacity: "uncle".into(),
+            personnummer: "1".into(),
+            email: "nope".into(),
+            username: "a b".into(),
+            ..ok
+        };
+        let fields: Vec<String> =
+            bad.parse(today).unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["capacity", "personnummer", "email", "username"]);
         assert!(email_ok("") && email_ok("a@b.se") && !email_ok("a@b") && !email_ok("a@@b.se"));
     }
@@ -485,7 +612,10 @@ mod tests {
     #[test]
     fn a_username_is_accepted_only_as_long_as_a_login_takes_it() {
         assert!(username_ok(&"a".repeat(MAX_USERNAME)));
-        assert!(!username_ok(&"a".repeat(MAX_USERNAME + 1)), "65 characters would be stored but could never log in");
+        assert!(
+            !username_ok(&"a".repeat(MAX_USERNAME + 1)),
+            "65 characters would be stored but could never log in"
+        );
         assert!(!username_ok("eva ek") && !username_ok("") && !username_ok("eva\u{7}"));
     }
 }

@@ -28,7 +28,9 @@ impl MonthStatus {
     }
 
     pub fn from_code(s: &str) -> Option<Self> {
-        [Self::Draft, Self::Submitted, Self::Approved, Self::Attested, Self::Exported].into_iter().find(|k| k.code() == s)
+        [Self::Draft, Self::Submitted, Self::Approved, Self::Attested, Self::Exported]
+            .into_iter()
+            .find(|k| k.code() == s)
     }
 
     /// Rows may be added or removed only while the assistant holds the month.

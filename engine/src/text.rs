@@ -22,7 +22,8 @@ pub const MAX_TEXT: usize = 1000;
 /// be signed.
 pub fn xml_char(c: char) -> bool {
     let n = c as u32;
-    let allowed = matches!(n, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF);
+    let allowed =
+        matches!(n, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF);
     let nonchar = matches!(n, 0xFDD0..=0xFDEF) || (n & 0xFFFE) == 0xFFFE;
     allowed && !nonchar
 }
@@ -34,7 +35,9 @@ pub fn xml_char(c: char) -> bool {
 pub fn clean_text(s: &str, max: usize) -> Result<String, TextError> {
     let s = s.trim();
     let bidi = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
-    if s.chars().any(|c| bidi(c) || (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || !xml_char(c)) {
+    if s.chars()
+        .any(|c| bidi(c) || (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || !xml_char(c))
+    {
         return Err(TextError::ControlCharacters);
     }
     if s.chars().count() > max {

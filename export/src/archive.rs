@@ -4,11 +4,11 @@
 //! archive against a public key and says exactly what does not match.
 
 use crate::Error;
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use engine::documents::{VerifyProblem, VerifyReport};
 use engine::fk::sha256_hex;
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
-use sha2::Digest;
 use serde::{Deserialize, Serialize};
+use sha2::Digest;
 use std::io::{Cursor, Read, Seek, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
@@ -76,7 +76,17 @@ fn zip_time(created_at: &str) -> zip::DateTime {
     use chrono::{Datelike, Timelike};
     chrono::DateTime::parse_from_rfc3339(created_at)
         .ok()
-        .and_then(|t| zip::DateTime::from_date_and_time(t.year() as u16, t.month() as u8, t.day() as u8, t.hour() as u8, t.minute() as u8, t.second() as u8).ok())
+        .and_then(|t| {
+            zip::DateTime::from_date_and_time(
+                t.year() as u16,
+                t.month() as u8,
+                t.day() as u8,
+                t.hour() as u8,
+                t.minute() as u8,
+                t.second() as u8,
+            )
+            .ok()
+        })
         .unwrap_or_default()
 }
 
@@ -103,9 +113,18 @@ pub struct Sealed {
 
 impl Writer {
     pub fn new(created_at: &str) -> Result<Self, Error> {
-        let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).last_modified_time(zip_time(created_at));
-        let file = tempfile::tempfile().map_err(|e| Error::Archive(format!("no temporary file for the archive: {e}")))?;
-        Ok(Self { zip: ZipWriter::new(file), options, entries: Vec::new(), created_at: created_at.to_string(), failed: None })
+        let options = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Deflated)
+            .last_modified_time(zip_time(created_at));
+        let file = tempfile::tempfile()
+            .map_err(|e| Error::Archive(format!("no temporary file for the archive: {e}")))?;
+        Ok(Self {
+            zip: ZipWriter::new(file),
+            options,
+            entries: Vec::new(),
+            created_at: created_at.to_string(),
+            failed: None,
+        })
     }
 
     fn put(&mut self, path: &str, bytes: &[u8]) -> Result<(), Error> {
@@ -115,17 +134,31 @@ impl Writer {
 
     /// Adds a document. Two documents with one path would make an archive nobody can check.
     pub fn add(&mut self, f: &File) -> Result<(), Error> {
-        if f.path == MANIFEST || f.path == SIGNATURE || self.entries.iter().any(|e| e.path == f.path) {
+        if f.path == MANIFEST
+            || f.path == SIGNATURE
+            || self.entries.iter().any(|e| e.path == f.path)
+        {
             self.failed = Some(f.path.clone());
             return Err(Error::Archive(format!("two files named {}", f.path)));
         }
         self.put(&f.path, &f.bytes)?;
-        self.entries.push(Entry { path: f.path.clone(), sha256: sha256_hex(&f.bytes), bytes: f.bytes.len() as u64 });
+        self.entries.push(Entry {
+            path: f.path.clone(),
+            sha256: sha256_hex(&f.bytes),
+            bytes: f.bytes.len() as u64,
+        });
         Ok(())
     }
 
     /// Writes the manifest and its Ed25519 signature and closes the ZIP.
-    pub fn seal(mut self, municipality: Municipality, month: &str, version: i64, key: &SigningKey, corrections: Vec<Correction>) -> Result<Sealed, Error> {
+    pub fn seal(
+        mut self,
+        municipality: Municipality,
+        month: &str,
+        version: i64,
+        key: &SigningKey,
+        corrections: Vec<Correction>,
+    ) -> Result<Sealed, Error> {
         if let Some(p) = self.failed {
             return Err(Error::Archive(format!("two files named {p}")));
         }
@@ -139,21 +172,36 @@ impl Writer {
             files: std::mem::take(&mut self.entries),
             corrections,
         };
-        let manifest_bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Archive(e.to_string()))?;
+        let manifest_bytes =
+            serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Archive(e.to_string()))?;
         let signature = key.sign(&manifest_bytes);
         self.put(MANIFEST, &manifest_bytes)?;
         self.put(SIGNATURE, format!("{}\n", hex::encode(signature.to_bytes())).as_bytes())?;
         let mut file = self.zip.finish().map_err(|e| Error::Archive(e.to_string()))?;
-        let len = file.seek(std::io::SeekFrom::End(0)).map_err(|e| Error::Archive(e.to_string()))?;
+        let len =
+            file.seek(std::io::SeekFrom::End(0)).map_err(|e| Error::Archive(e.to_string()))?;
         file.seek(std::io::SeekFrom::Start(0)).map_err(|e| Error::Archive(e.to_string()))?;
         let mut zip = Vec::with_capacity(len as usize);
         file.read_to_end(&mut zip).map_err(|e| Error::Archive(e.to_string()))?;
-        Ok(Sealed { files: manifest.files.len(), zip, manifest, manifest_sha256: sha256_hex(&manifest_bytes) })
+        Ok(Sealed {
+            files: manifest.files.len(),
+            zip,
+            manifest,
+            manifest_sha256: sha256_hex(&manifest_bytes),
+        })
     }
 }
 
 /// Seals files already in memory (small archives, tests).
-pub fn seal(files: &[File], municipality: Municipality, month: &str, version: i64, created_at: &str, key: &SigningKey, corrections: Vec<Correction>) -> Result<Sealed, Error> {
+pub fn seal(
+    files: &[File],
+    municipality: Municipality,
+    month: &str,
+    version: i64,
+    created_at: &str,
+    key: &SigningKey,
+    corrections: Vec<Correction>,
+) -> Result<Sealed, Error> {
     let mut w = Writer::new(created_at)?;
     for f in files {
         w.add(f)?;
@@ -189,7 +237,9 @@ fn directory_size<R: Read + Seek>(r: &mut R) -> Option<(u64, u64)> {
     r.seek(std::io::SeekFrom::Start(len - tail)).ok()?;
     let mut buf = vec![0u8; tail as usize];
     r.read_exact(&mut buf).ok()?;
-    let at = (0..buf.len().saturating_sub(21)).rev().find(|&i| buf[i..i + 4] == [0x50, 0x4b, 0x05, 0x06])?;
+    let at = (0..buf.len().saturating_sub(21))
+        .rev()
+        .find(|&i| buf[i..i + 4] == [0x50, 0x4b, 0x05, 0x06])?;
     let u16_at = |i: usize| u16::from_le_bytes([buf[i], buf[i + 1]]) as u64;
     let u32_at = |i: usize| u32::from_le_bytes([buf[i], buf[i + 1], buf[i + 2], buf[i + 3]]) as u64;
     let (entries, size) = (u16_at(at + 10), u32_at(at + 12));
@@ -227,14 +277,20 @@ impl Problems<'_> {
 }
 
 fn bounded(s: &str) -> String {
-    if s.chars().count() <= MAX_PATH { s.to_string() } else { format!("{}…", s.chars().take(MAX_PATH).collect::<String>()) }
+    if s.chars().count() <= MAX_PATH {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(MAX_PATH).collect::<String>())
+    }
 }
 
 /// Is every text of the manifest within bounds (BITA writes short ones)?
 fn manifest_bounded(m: &Manifest) -> bool {
     m.files.len() <= MAX_FILES
         && m.corrections.len() <= MAX_FILES
-        && [&m.format, &m.municipality.name, &m.month, &m.created_at, &m.public_key].iter().all(|s| s.len() <= MAX_PATH)
+        && [&m.format, &m.municipality.name, &m.month, &m.created_at, &m.public_key]
+            .iter()
+            .all(|s| s.len() <= MAX_PATH)
         && m.files.iter().all(|e| e.path.len() <= MAX_PATH && e.sha256.len() <= 64)
 }
 
@@ -292,7 +348,8 @@ pub fn verify_from<R: Read + Seek>(mut reader: R, keys: &[VerifyingKey]) -> Veri
     report.municipality = Some(manifest.municipality.name.clone());
     report.month = Some(manifest.month.clone());
     report.created_at = Some(manifest.created_at.clone());
-    let listed: std::collections::HashMap<&str, &Entry> = manifest.files.iter().map(|e| (e.path.as_str(), e)).collect();
+    let listed: std::collections::HashMap<&str, &Entry> =
+        manifest.files.iter().map(|e| (e.path.as_str(), e)).collect();
     let mut seen = std::collections::HashSet::new();
     let mut unpacked = 0u64;
     let mut buf = vec![0u8; 64 * 1024];
@@ -349,12 +406,21 @@ pub fn verify_from<R: Read + Seek>(mut reader: R, keys: &[VerifyingKey]) -> Veri
 
 /// Checks the manifest's signature against the trusted keys (the one the manifest names
 /// first) and notes in the report which key signed it.
-fn check_signature(manifest: &[u8], signature: Option<&[u8]>, keys: &[VerifyingKey], report: &mut VerifyReport) {
+fn check_signature(
+    manifest: &[u8],
+    signature: Option<&[u8]>,
+    keys: &[VerifyingKey],
+    report: &mut VerifyReport,
+) {
     let Some(sig) = signature else {
         report.problems.push(VerifyProblem::NoSignature);
         return;
     };
-    let signature = std::str::from_utf8(sig).ok().and_then(|s| hex::decode(s.trim()).ok()).and_then(|b| <[u8; 64]>::try_from(b).ok()).map(|b| Signature::from_bytes(&b));
+    let signature = std::str::from_utf8(sig)
+        .ok()
+        .and_then(|s| hex::decode(s.trim()).ok())
+        .and_then(|b| <[u8; 64]>::try_from(b).ok())
+        .map(|b| Signature::from_bytes(&b));
     match signature.and_then(|s| keys.iter().position(|k| k.verify(manifest, &s).is_ok())) {
         Some(i) => {
             report.signed_by = Some(hex::encode(keys[i].as_bytes()));

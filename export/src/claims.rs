@@ -91,7 +91,12 @@ pub struct Provider {
 }
 
 /// The E-RÄK data of a signed räkning, as pretty JSON.
-pub fn erak(c: &Claim, name: &str, signature: &engine::documents::SignatureView, sha256: &str) -> Vec<u8> {
+pub fn erak(
+    c: &Claim,
+    name: &str,
+    signature: &engine::documents::SignatureView,
+    sha256: &str,
+) -> Vec<u8> {
     let data = ERak {
         format: "bita-erak/1",
         ar: c.year.clone(),
@@ -111,13 +116,21 @@ pub fn erak(c: &Claim, name: &str, signature: &engine::documents::SignatureView,
         sjukhusvistelser: c
             .stays
             .iter()
-            .map(|s| Stay { from: format!("{}T00:00", s.from), tom: format!("{}T24:00", s.to), assistans_utford: s.assistance_given, tid: s.minutes.into() })
+            .map(|s| Stay {
+                from: format!("{}T00:00", s.from),
+                tom: format!("{}T24:00", s.to),
+                assistans_utford: s.assistance_given,
+                tid: s.minutes.into(),
+            })
             .collect(),
         assistans_i_barnomsorg: c.childcare,
         assistans_i_skola: c.school,
         assistans_i_daglig_verksamhet: c.daily_activity,
         betala_tillbaka: c.repay,
-        stallforetradare: c.representative.clone().map(|(egenskap, namn)| Representative { egenskap, namn }),
+        stallforetradare: c
+            .representative
+            .clone()
+            .map(|(egenskap, namn)| Representative { egenskap, namn }),
         kostnader: c.costs.clone(),
         underskrift: Signature {
             namn: signature.signer_name.clone(),
@@ -141,12 +154,25 @@ pub struct LssLine<'a> {
 /// hourly rate (empty when none is entered). CSV, semicolon-separated; a total line last.
 pub fn lss_report(lines: &[LssLine<'_>], rate: Option<Decimal>) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
-    let _ = w.write_record(["brukare", "aktiv_tid", "vantetid", "beredskap", "aktiv_minuter", "vantetid_minuter", "beredskap_minuter", "betalbara_timmar", "timbelopp", "belopp"]);
+    let _ = w.write_record([
+        "brukare",
+        "aktiv_tid",
+        "vantetid",
+        "beredskap",
+        "aktiv_minuter",
+        "vantetid_minuter",
+        "beredskap_minuter",
+        "betalbara_timmar",
+        "timbelopp",
+        "belopp",
+    ]);
     let mut all = Totals::default();
     let row = |w: &mut csv::Writer<Vec<u8>>, name: &str, t: &Totals| {
         let payable = t.payable_hours().round_dp(2);
         let hm = |m: Minutes| format!("{}:{:02}", m.0 / 60, m.0 % 60);
-        let amount = rate.map(|r| (payable * r).round_dp(2).to_string().replace('.', ",")).unwrap_or_default();
+        let amount = rate
+            .map(|r| (payable * r).round_dp(2).to_string().replace('.', ","))
+            .unwrap_or_default();
         let _ = w.write_record([
             name.to_string(),
             hm(t.aktiv),

@@ -10,11 +10,11 @@
 //! needs a new mapping file, not a release. A mapped field the form lacks is reported
 //! ([`Filled::missing`]), never silently skipped.
 
-use crate::frozen::{Claim, Report};
 use crate::Error;
+use crate::frozen::{Claim, Report};
 use engine::row::DayPart;
 use engine::{TimeKind, Totals};
-use lopdf::{dictionary, Dictionary, Document, Object, ObjectId, Stream, StringFormat};
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat, dictionary};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::process::Command;
@@ -91,25 +91,33 @@ impl Mapping {
         let rows = match &self.rows {
             None => 0,
             Some(t) => {
-                if !t.blocks.iter().all(short) || !t.fields.iter().all(|(k, v)| short(k) && short(v)) {
+                if !t.blocks.iter().all(short)
+                    || !t.fields.iter().all(|(k, v)| short(k) && short(v))
+                {
                     return false;
                 }
                 t.blocks.len().saturating_mul(t.per_block).saturating_mul(t.fields.len().max(1))
             }
         };
-        self.fields.iter().all(|(k, v)| short(k) && short(v)) && self.fields.len().saturating_add(rows) <= MAX_MAPPED && short(&self.form)
+        self.fields.iter().all(|(k, v)| short(k) && short(v))
+            && self.fields.len().saturating_add(rows) <= MAX_MAPPED
+            && short(&self.form)
     }
 
     /// Every logical value name and the field-name ending it goes to, rows expanded
     /// (`rad.1.dag` → `raderVanster[0].rad[0].flt_txtDag1[0]`).
     pub fn expanded(&self) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> = self.fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let mut out: Vec<(String, String)> =
+            self.fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         if let Some(t) = &self.rows {
             for (b, block) in t.blocks.iter().enumerate() {
                 for i in 0..t.per_block {
                     let n = b * t.per_block + i + 1;
                     for (k, v) in &t.fields {
-                        out.push((format!("rad.{n}.{k}"), format!("{block}.{}", v.replace("{i}", &i.to_string()))));
+                        out.push((
+                            format!("rad.{n}.{k}"),
+                            format!("{block}.{}", v.replace("{i}", &i.to_string())),
+                        ));
                     }
                 }
             }
@@ -124,7 +132,10 @@ impl Mapping {
 
     /// The mapped fields a form lacks: (logical name, field-name ending).
     pub fn missing_in(&self, field_names: &[String]) -> Vec<(String, String)> {
-        self.expanded().into_iter().filter(|(_, end)| !field_names.iter().any(|f| ends_with_segment(f, end))).collect()
+        self.expanded()
+            .into_iter()
+            .filter(|(_, end)| !field_names.iter().any(|f| ends_with_segment(f, end)))
+            .collect()
     }
 }
 
@@ -155,7 +166,14 @@ pub struct Limits {
 impl Limits {
     /// For a form uploaded by a person (FK's 3059 is 4 pages, 3057 2; a few thousand objects).
     pub fn upload() -> Self {
-        Self { deadline: std::time::Duration::from_secs(20), memory: 1 << 30, output: 64 << 20, max_pages: 50, max_objects: 50_000, max_field_nodes: 20_000 }
+        Self {
+            deadline: std::time::Duration::from_secs(20),
+            memory: 1 << 30,
+            output: 64 << 20,
+            max_pages: 50,
+            max_objects: 50_000,
+            max_field_nodes: 20_000,
+        }
     }
 
     /// For filling a checked form at export (a month of many pages is joined into one file).
@@ -215,10 +233,17 @@ impl From<RunError> for Error {
 /// and messages go to files in `dir`, so a chatty qpdf never blocks on a full pipe. Returns
 /// what it printed on standard output. Exit 3 is qpdf's "warnings only" (a damaged but
 /// readable file).
-fn qpdf(args: &[&std::ffi::OsStr], dir: &std::path::Path, limits: &Limits, cancel: Option<&std::sync::atomic::AtomicBool>) -> Result<String, RunError> {
+fn qpdf(
+    args: &[&std::ffi::OsStr],
+    dir: &std::path::Path,
+    limits: &Limits,
+    cancel: Option<&std::sync::atomic::AtomicBool>,
+) -> Result<String, RunError> {
     use std::os::unix::process::ExitStatusExt;
     let (out_path, err_path) = (dir.join("qpdf.out"), dir.join("qpdf.err"));
-    let file = |p: &std::path::Path| std::fs::File::create(p).map_err(|e| RunError::Failed(format!("no temporary file: {e}")));
+    let file = |p: &std::path::Path| {
+        std::fs::File::create(p).map_err(|e| RunError::Failed(format!("no temporary file: {e}")))
+    };
     let mut child = Command::new("prlimit")
         .arg(format!("--as={}", limits.memory))
         .arg(format!("--fsize={}", limits.output))
@@ -248,13 +273,19 @@ fn qpdf(args: &[&std::ffi::OsStr], dir: &std::path::Path, limits: &Limits, cance
         std::thread::sleep(pause);
         pause = (pause * 2).min(std::time::Duration::from_millis(20));
     };
-    let said = |p: &std::path::Path| std::fs::read(p).map(|b| String::from_utf8_lossy(&b[..b.len().min(4096)]).trim().to_string()).unwrap_or_default();
+    let said = |p: &std::path::Path| {
+        std::fs::read(p)
+            .map(|b| String::from_utf8_lossy(&b[..b.len().min(4096)]).trim().to_string())
+            .unwrap_or_default()
+    };
     match (status.code(), status.signal()) {
         (Some(0 | 3), _) => Ok(said(&out_path)),
         // Killed for writing past the file-size limit, or for CPU time.
         (_, Some(25)) => Err(RunError::Refused(Refusal::TooLarge)),
         (_, Some(24 | 9)) => Err(RunError::Refused(Refusal::TimedOut)),
-        (Some(2), _) if said(&err_path).contains("bad_alloc") => Err(RunError::Refused(Refusal::TooLarge)),
+        (Some(2), _) if said(&err_path).contains("bad_alloc") => {
+            Err(RunError::Refused(Refusal::TooLarge))
+        }
         (Some(2), _) => Err(RunError::Refused(Refusal::NotAPdf)),
         _ => Err(RunError::Failed(format!("qpdf: {}", said(&err_path)))),
     }
@@ -262,7 +293,8 @@ fn qpdf(args: &[&std::ffi::OsStr], dir: &std::path::Path, limits: &Limits, cance
 
 /// qpdf from `input` bytes to output bytes, under the export's limits.
 fn qpdf_bytes(args: &[&str], input: &[u8]) -> Result<Vec<u8>, Error> {
-    let dir = tempfile::tempdir().map_err(|e| Error::Form(format!("no temporary directory: {e}")))?;
+    let dir =
+        tempfile::tempdir().map_err(|e| Error::Form(format!("no temporary directory: {e}")))?;
     let (i, o) = (dir.path().join("in.pdf"), dir.path().join("out.pdf"));
     std::fs::write(&i, input).map_err(|e| Error::Form(e.to_string()))?;
     let mut all: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
@@ -315,13 +347,19 @@ pub struct Checked {
 /// (the document's open action, `/AA` additional actions, `/A` actions of annotations,
 /// JavaScript and embedded files in `/Names`, XFA) is removed; the field tree is walked with a
 /// visited set and a node budget; qpdf compresses what is kept. `cancel` stops qpdf at once.
-pub fn check_upload(path: &std::path::Path, limits: &Limits, cancel: &std::sync::atomic::AtomicBool) -> Result<Checked, Refusal> {
+pub fn check_upload(
+    path: &std::path::Path,
+    limits: &Limits,
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<Checked, Refusal> {
     let refusal = |e: RunError| match e {
         RunError::Refused(r) => r,
         RunError::Failed(_) => Refusal::CouldNotCheck,
     };
     let dir = tempfile::tempdir().map_err(|_| Refusal::CouldNotCheck)?;
-    let pages = qpdf(&["--show-npages".as_ref(), path.as_os_str()], dir.path(), limits, Some(cancel)).map_err(refusal)?;
+    let pages =
+        qpdf(&["--show-npages".as_ref(), path.as_os_str()], dir.path(), limits, Some(cancel))
+            .map_err(refusal)?;
     match pages.trim().parse::<usize>() {
         Ok(0) => return Err(Refusal::NotAPdf),
         Ok(n) if n > limits.max_pages => return Err(Refusal::TooManyPages),
@@ -329,7 +367,14 @@ pub fn check_upload(path: &std::path::Path, limits: &Limits, cancel: &std::sync:
         Err(_) => return Err(Refusal::NotAPdf),
     }
     let unpacked = dir.path().join("unpacked.pdf");
-    let args: [&std::ffi::OsStr; 6] = ["--decrypt".as_ref(), "--object-streams=disable".as_ref(), "--stream-data=uncompress".as_ref(), "--decode-level=generalized".as_ref(), path.as_os_str(), unpacked.as_os_str()];
+    let args: [&std::ffi::OsStr; 6] = [
+        "--decrypt".as_ref(),
+        "--object-streams=disable".as_ref(),
+        "--stream-data=uncompress".as_ref(),
+        "--decode-level=generalized".as_ref(),
+        path.as_os_str(),
+        unpacked.as_os_str(),
+    ];
     qpdf(&args, dir.path(), limits, Some(cancel)).map_err(refusal)?;
     let bytes = std::fs::read(&unpacked).map_err(|_| Refusal::NotAPdf)?;
     let mut doc = Document::load_mem(&bytes).map_err(|_| Refusal::NotAPdf)?;
@@ -350,7 +395,12 @@ pub fn check_upload(path: &std::path::Path, limits: &Limits, cancel: &std::sync:
     doc.save(&kept).map_err(|_| Refusal::NotAPdf)?;
     drop(doc);
     let out = dir.path().join("out.pdf");
-    let args: [&std::ffi::OsStr; 4] = ["--object-streams=generate".as_ref(), "--compress-streams=y".as_ref(), kept.as_os_str(), out.as_os_str()];
+    let args: [&std::ffi::OsStr; 4] = [
+        "--object-streams=generate".as_ref(),
+        "--compress-streams=y".as_ref(),
+        kept.as_os_str(),
+        out.as_os_str(),
+    ];
     qpdf(&args, dir.path(), limits, Some(cancel)).map_err(refusal)?;
     let pdf = std::fs::read(&out).map_err(|_| Refusal::NotAPdf)?;
     Ok(Checked { pdf, field_names: names })
@@ -366,7 +416,8 @@ fn strip_active_content(doc: &mut Document) {
             dict.remove(key);
         }
         // An annotation's or a field's action (a link, a button's script or submit).
-        let is_annotation = matches!(dict.get(b"Type"), Ok(Object::Name(n)) if n == b"Annot") || (dict.has(b"Subtype") && dict.has(b"Rect"));
+        let is_annotation = matches!(dict.get(b"Type"), Ok(Object::Name(n)) if n == b"Annot")
+            || (dict.has(b"Subtype") && dict.has(b"Rect"));
         if is_annotation || dict.has(b"FT") {
             dict.remove(b"A");
         }
@@ -410,14 +461,18 @@ fn fields(doc: &Document, budget: usize) -> Result<Vec<(String, ObjectId)>, Walk
     };
     let refs = |o: &Object| -> Vec<ObjectId> {
         match o {
-            Object::Array(a) => a.iter().filter_map(|o| if let Object::Reference(id) = o { Some(*id) } else { None }).collect(),
+            Object::Array(a) => a
+                .iter()
+                .filter_map(|o| if let Object::Reference(id) = o { Some(*id) } else { None })
+                .collect(),
             _ => vec![],
         }
     };
     let roots = acro.get(b"Fields").map(refs).unwrap_or_default();
     let mut out = Vec::new();
     let mut visited = std::collections::HashSet::new();
-    let mut stack: Vec<(ObjectId, String)> = roots.into_iter().rev().map(|id| (id, String::new())).collect();
+    let mut stack: Vec<(ObjectId, String)> =
+        roots.into_iter().rev().map(|id| (id, String::new())).collect();
     while let Some((id, parent)) = stack.pop() {
         if !visited.insert(id) {
             continue;
@@ -455,7 +510,8 @@ fn fields(doc: &Document, budget: usize) -> Result<Vec<(String, ObjectId)>, Walk
 /// A PDF text string as UTF-8 (UTF-16BE with a byte-order mark, else PDFDocEncoding ≈ Latin-1).
 fn text(b: &[u8]) -> String {
     if b.starts_with(&[0xFE, 0xFF]) {
-        let units: Vec<u16> = b[2..].chunks(2).map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])).collect();
+        let units: Vec<u16> =
+            b[2..].chunks(2).map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])).collect();
         String::from_utf16_lossy(&units)
     } else {
         b.iter().map(|&c| c as char).collect()
@@ -473,15 +529,20 @@ fn pdf_text(s: &str) -> Object {
 
 /// The full names of the form's fields.
 pub fn field_names(pdf: &[u8]) -> Result<Vec<String>, Error> {
-    let doc = Document::load_mem(pdf).map_err(|e| Error::Form(format!("not a readable PDF: {e}")))?;
+    let doc =
+        Document::load_mem(pdf).map_err(|e| Error::Form(format!("not a readable PDF: {e}")))?;
     Ok(form_fields(&doc)?.into_iter().map(|(n, _)| n).collect())
 }
 
 /// [`fields`] under the upload's node budget, as the export's error.
 fn form_fields(doc: &Document) -> Result<Vec<(String, ObjectId)>, Error> {
     fields(doc, Limits::upload().max_field_nodes).map_err(|e| match e {
-        Walk::NoForm => Error::Form("the PDF has no form fields (no AcroForm); is it FK's fillable form?".into()),
-        Walk::TooMany => Error::Form("the form has more fields than any form a person fills".into()),
+        Walk::NoForm => Error::Form(
+            "the PDF has no form fields (no AcroForm); is it FK's fillable form?".into(),
+        ),
+        Walk::TooMany => {
+            Error::Form("the form has more fields than any form a person fills".into())
+        }
     })
 }
 
@@ -497,7 +558,9 @@ fn on_states(doc: &Document, d: &Dictionary) -> Vec<Vec<u8>> {
     let mut states = Vec::new();
     let mut widgets = vec![d.clone()];
     if let Ok(Object::Array(kids)) = d.get(b"Kids") {
-        widgets.extend(kids.iter().filter_map(|k| if let Object::Reference(id) = k { doc.get_dictionary(*id).ok().cloned() } else { None }));
+        widgets.extend(kids.iter().filter_map(|k| {
+            if let Object::Reference(id) = k { doc.get_dictionary(*id).ok().cloned() } else { None }
+        }));
     }
     for w in widgets {
         let ap = match w.get(b"AP") {
@@ -522,14 +585,20 @@ fn on_states(doc: &Document, d: &Dictionary) -> Vec<Vec<u8>> {
 /// Sets the form's fields from `values` (logical name → text; for a check box `true`/`false`,
 /// for a radio group the state's name, e.g. `1`). Every field whose full name ends with the
 /// mapped ending is set (a header repeated on each page takes the same value).
-pub fn fill(blank: &[u8], mapping: &Mapping, values: &BTreeMap<String, String>) -> Result<Filled, Error> {
-    let mut doc = Document::load_mem(blank).map_err(|e| Error::Form(format!("not a readable PDF: {e}")))?;
+pub fn fill(
+    blank: &[u8],
+    mapping: &Mapping,
+    values: &BTreeMap<String, String>,
+) -> Result<Filled, Error> {
+    let mut doc =
+        Document::load_mem(blank).map_err(|e| Error::Form(format!("not a readable PDF: {e}")))?;
     let all = form_fields(&doc)?;
     let mut missing = Vec::new();
     let ends: HashMap<String, String> = mapping.expanded().into_iter().collect();
     for (name, value) in values {
         let Some(end) = ends.get(name) else { continue };
-        let targets: Vec<ObjectId> = all.iter().filter(|(f, _)| ends_with_segment(f, end)).map(|(_, id)| *id).collect();
+        let targets: Vec<ObjectId> =
+            all.iter().filter(|(f, _)| ends_with_segment(f, end)).map(|(_, id)| *id).collect();
         if targets.is_empty() {
             missing.push((name.clone(), end.clone()));
             continue;
@@ -557,8 +626,15 @@ pub fn fill(blank: &[u8], mapping: &Mapping, values: &BTreeMap<String, String>) 
         _ => None,
     };
     let acro = match acro_id {
-        Some(id) => doc.get_object_mut(id).ok().and_then(|o| if let Object::Dictionary(d) = o { Some(d) } else { None }),
-        None => doc.catalog_mut().ok().and_then(|c| c.get_mut(b"AcroForm").ok()).and_then(|o| if let Object::Dictionary(d) = o { Some(d) } else { None }),
+        Some(id) => doc
+            .get_object_mut(id)
+            .ok()
+            .and_then(|o| if let Object::Dictionary(d) = o { Some(d) } else { None }),
+        None => doc
+            .catalog_mut()
+            .ok()
+            .and_then(|c| c.get_mut(b"AcroForm").ok())
+            .and_then(|o| if let Object::Dictionary(d) = o { Some(d) } else { None }),
     };
     if let Some(acro) = acro {
         acro.remove(b"XFA");
@@ -572,10 +648,14 @@ pub fn fill(blank: &[u8], mapping: &Mapping, values: &BTreeMap<String, String>) 
 /// A check box or radio group: /V on the field, /AS on each widget (the state where the
 /// widget has it, else Off).
 fn set_button(doc: &mut Document, id: ObjectId, state: &[u8]) -> Result<(), Error> {
-    let kids: Vec<ObjectId> = match doc.get_dictionary(id).map_err(|e| Error::Form(e.to_string()))?.get(b"Kids") {
-        Ok(Object::Array(a)) => a.iter().filter_map(|o| if let Object::Reference(k) = o { Some(*k) } else { None }).collect(),
-        _ => vec![],
-    };
+    let kids: Vec<ObjectId> =
+        match doc.get_dictionary(id).map_err(|e| Error::Form(e.to_string()))?.get(b"Kids") {
+            Ok(Object::Array(a)) => a
+                .iter()
+                .filter_map(|o| if let Object::Reference(k) = o { Some(*k) } else { None })
+                .collect(),
+            _ => vec![],
+        };
     let widgets: Vec<ObjectId> = if kids.is_empty() { vec![id] } else { kids };
     for w in widgets {
         let d = doc.get_dictionary(w).map_err(|e| Error::Form(e.to_string()))?.clone();
@@ -605,7 +685,12 @@ fn yes(b: bool) -> String {
 
 /// The 3059's values for one form of a month: `rows` are this form's day parts (at most the
 /// mapping's rows per form).
-pub fn values_3059(r: &Report, rows: &[DayPart], totals: &Totals, attested_by: &str) -> BTreeMap<String, String> {
+pub fn values_3059(
+    r: &Report,
+    rows: &[DayPart],
+    totals: &Totals,
+    attested_by: &str,
+) -> BTreeMap<String, String> {
     let mut v = BTreeMap::new();
     let (year, month) = r.month.split_once('-').unwrap_or((&r.month, ""));
     for (i, c) in digits(year).iter().enumerate().take(4) {
@@ -666,7 +751,8 @@ pub fn values_3057(c: &Claim, x: &ClaimExtras<'_>) -> BTreeMap<String, String> {
     }
     v.insert("brukare_namn".into(), x.recipient_name.to_string());
     v.insert("brukare_pnr".into(), c.personnummer.clone());
-    for (k, m) in [("aktiv", c.minutes[0]), ("vantetid", c.minutes[1]), ("beredskap", c.minutes[2])] {
+    for (k, m) in [("aktiv", c.minutes[0]), ("vantetid", c.minutes[1]), ("beredskap", c.minutes[2])]
+    {
         v.insert(format!("{k}_tim"), (m / 60).to_string());
         v.insert(format!("{k}_min"), format!("{:02}", m % 60));
     }
@@ -687,7 +773,10 @@ pub fn values_3057(c: &Claim, x: &ClaimExtras<'_>) -> BTreeMap<String, String> {
     v.insert("vardnadshavare".into(), yes(capacity == "vardnadshavare"));
     if let Some((_, name)) = &c.representative {
         v.insert("namnfortydligande".into(), name.clone());
-        v.insert("foretradare_pnr".into(), x.representative_personnummer.unwrap_or_default().to_string());
+        v.insert(
+            "foretradare_pnr".into(),
+            x.representative_personnummer.unwrap_or_default().to_string(),
+        );
     } else {
         v.insert("namnfortydligande".into(), x.signer.to_string());
     }
@@ -706,7 +795,13 @@ pub fn values_3057(c: &Claim, x: &ClaimExtras<'_>) -> BTreeMap<String, String> {
 
 /// FK's 3059 filled in for a month: one form per `rows_per_form` day parts, flattened and
 /// joined. Returns the PDF and the mapped fields the form lacks.
-pub fn filled_3059(blank: &[u8], mapping: &Mapping, r: &Report, parts: &[DayPart], attested_by: &str) -> Result<Filled, Error> {
+pub fn filled_3059(
+    blank: &[u8],
+    mapping: &Mapping,
+    r: &Report,
+    parts: &[DayPart],
+    attested_by: &str,
+) -> Result<Filled, Error> {
     let totals = engine::documents::totals(parts);
     let per = mapping.rows_per_form().max(1);
     let mut pdfs = Vec::new();
@@ -794,7 +889,10 @@ pub fn blank_for_tests(names: &[String]) -> Vec<u8> {
     }
     let mut kids = Vec::new();
     for (annots, id) in page_annots.into_iter().zip(&page_ids) {
-        let content = doc.add_object(Stream::new(dictionary! {}, b"BT /F1 10 Tf 40 820 Td (Test form with FK field names) Tj ET".to_vec()));
+        let content = doc.add_object(Stream::new(
+            dictionary! {},
+            b"BT /F1 10 Tf 40 820 Td (Test form with FK field names) Tj ET".to_vec(),
+        ));
         doc.objects.insert(
             *id,
             Object::Dictionary(dictionary! {
@@ -806,7 +904,10 @@ pub fn blank_for_tests(names: &[String]) -> Vec<u8> {
         kids.push(Object::Reference(*id));
     }
     let count = kids.len() as i64;
-    doc.objects.insert(pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }));
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
+    );
     let acro = doc.add_object(dictionary! {
         "Fields" => roots.into_iter().map(Object::Reference).collect::<Vec<_>>(),
         "DA" => Object::string_literal("/Helv 8 Tf 0 g"),

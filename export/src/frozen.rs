@@ -3,8 +3,8 @@
 //! is what was signed.
 
 use crate::Error;
-use engine::fk::NAMESPACE;
 use chrono::NaiveDate;
+use engine::fk::NAMESPACE;
 use roxmltree::{Document, Node};
 
 /// A person as the 3059 names them.
@@ -55,20 +55,26 @@ fn need(n: Node<'_, '_>, name: &str) -> Result<String, Error> {
 }
 
 fn person(n: Node<'_, '_>) -> Result<Person, Error> {
-    let number = text(n, "personnummer").or_else(|| text(n, "samordningsnummer")).unwrap_or_default();
+    let number =
+        text(n, "personnummer").or_else(|| text(n, "samordningsnummer")).unwrap_or_default();
     Ok(Person { number, first_name: need(n, "fornamn")?, last_name: need(n, "efternamn")? })
 }
 
 /// Parses a frozen 3059 (ELT XML, canonical form).
 pub fn report(xml: &[u8]) -> Result<Report, Error> {
-    let s = std::str::from_utf8(xml).map_err(|_| Error::Document("the 3059 is not UTF-8".into()))?;
-    let doc = Document::parse(s).map_err(|e| Error::Document(format!("the 3059 is not XML: {e}")))?;
+    let s =
+        std::str::from_utf8(xml).map_err(|_| Error::Document("the 3059 is not UTF-8".into()))?;
+    let doc =
+        Document::parse(s).map_err(|e| Error::Document(format!("the 3059 is not XML: {e}")))?;
     let root = doc.root_element();
-    if root.tag_name().name() != "Tidredovisning" || root.tag_name().namespace() != Some(NAMESPACE) {
+    if root.tag_name().name() != "Tidredovisning" || root.tag_name().namespace() != Some(NAMESPACE)
+    {
         return Err(Error::Document("the document is not an FK 3059 Tidredovisning".into()));
     }
     let missing = |name: &str| Error::Document(format!("the 3059 has no <{name}>"));
-    let recipient = person(child(root, "personSomHarAssistans").ok_or_else(|| missing("personSomHarAssistans"))?)?;
+    let recipient = person(
+        child(root, "personSomHarAssistans").ok_or_else(|| missing("personSomHarAssistans"))?,
+    )?;
     let a = child(root, "assistent").ok_or_else(|| missing("assistent"))?;
     let assistant = person(a)?;
     let period = child(root, "berakningsperiod").ok_or_else(|| missing("berakningsperiod"))?;
@@ -80,7 +86,8 @@ pub fn report(xml: &[u8]) -> Result<Report, Error> {
         assistant,
         collective_agreement: text(a, "kollektivavtal").as_deref() == Some("true"),
         period: (need(period, "fromDag")?, need(period, "tomDag")?),
-        employed_by_recipient: text(root, "anstalldAvPersonSomHarAssistans").as_deref() == Some("true"),
+        employed_by_recipient: text(root, "anstalldAvPersonSomHarAssistans").as_deref()
+            == Some("true"),
         provider_name: need(p, "anordnareNamn")?,
         provider_orgnr: need(p, "organisationsnummer")?,
         contact_person: need(p, "kontaktperson")?,
@@ -129,31 +136,49 @@ pub struct Claim {
 }
 
 fn minutes(n: Node<'_, '_>) -> Result<[i64; 3], Error> {
-    let m = |name: &str| -> Result<i64, Error> { need(n, name)?.parse().map_err(|_| Error::Document(format!("<{name}> is not a number"))) };
+    let m = |name: &str| -> Result<i64, Error> {
+        need(n, name)?.parse().map_err(|_| Error::Document(format!("<{name}> is not a number")))
+    };
     Ok([m("aktivTidMinuter")?, m("vanteTidMinuter")?, m("beredskapsTidMinuter")?])
 }
 
 fn day(s: &str) -> Result<NaiveDate, Error> {
-    NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").map_err(|_| Error::Document(format!("{s} is not a date")))
+    NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d")
+        .map_err(|_| Error::Document(format!("{s} is not a date")))
 }
 
 /// Parses a signed räkning (the canonical bytes of `Rakning::to_xml`).
 pub fn claim(xml: &[u8]) -> Result<Claim, Error> {
-    let s = std::str::from_utf8(xml).map_err(|_| Error::Document("the räkning is not UTF-8".into()))?;
-    let doc = Document::parse(s).map_err(|e| Error::Document(format!("the räkning is not XML: {e}")))?;
+    let s =
+        std::str::from_utf8(xml).map_err(|_| Error::Document("the räkning is not UTF-8".into()))?;
+    let doc =
+        Document::parse(s).map_err(|e| Error::Document(format!("the räkning is not XML: {e}")))?;
     let root = doc.root_element();
     if root.tag_name().name() != "Rakning" {
         return Err(Error::Document("the document is not a räkning".into()));
     }
     let yes = |n: Node<'_, '_>, name: &str| text(n, name).as_deref() == Some("true");
-    let p = child(root, "anordnare").ok_or_else(|| Error::Document("the räkning has no <anordnare>".into()))?;
+    let p = child(root, "anordnare")
+        .ok_or_else(|| Error::Document("the räkning has no <anordnare>".into()))?;
     let mut stays = Vec::new();
-    for s in root.children().filter(|c| c.is_element() && c.tag_name().name() == "sjukhusvistelse") {
-        stays.push(Stay { from: day(&need(s, "from")?)?, to: day(&need(s, "tom")?)?, assistance_given: yes(s, "assistansUtford"), minutes: minutes(s)? });
+    for s in root.children().filter(|c| c.is_element() && c.tag_name().name() == "sjukhusvistelse")
+    {
+        stays.push(Stay {
+            from: day(&need(s, "from")?)?,
+            to: day(&need(s, "tom")?)?,
+            assistance_given: yes(s, "assistansUtford"),
+            minutes: minutes(s)?,
+        });
     }
-    let representative = child(root, "foretradare").map(|f| (text(f, "egenskap").unwrap_or_default(), text(f, "namn").unwrap_or_default()));
+    let representative = child(root, "foretradare")
+        .map(|f| (text(f, "egenskap").unwrap_or_default(), text(f, "namn").unwrap_or_default()));
     let costs = child(root, "kostnader")
-        .map(|c| c.children().filter(|e| e.is_element()).map(|e| (e.tag_name().name().to_string(), e.text().unwrap_or("").to_string())).collect())
+        .map(|c| {
+            c.children()
+                .filter(|e| e.is_element())
+                .map(|e| (e.tag_name().name().to_string(), e.text().unwrap_or("").to_string()))
+                .collect()
+        })
         .unwrap_or_default();
     Ok(Claim {
         year: need(root, "ar")?,
@@ -161,7 +186,9 @@ pub fn claim(xml: &[u8]) -> Result<Claim, Error> {
         personnummer: need(root, "personnummer")?,
         raised_rate: yes(root, "forhojtTimbelopp"),
         minutes: minutes(root)?,
-        assistants: need(root, "antalAssistenter")?.parse().map_err(|_| Error::Document("<antalAssistenter> is not a number".into()))?,
+        assistants: need(root, "antalAssistenter")?
+            .parse()
+            .map_err(|_| Error::Document("<antalAssistenter> is not a number".into()))?,
         provider_name: need(p, "namn")?,
         contact_person: need(p, "kontaktperson")?,
         phone: need(p, "telefonnummer")?,

@@ -14,12 +14,12 @@ pub mod archive;
 pub mod claims;
 pub mod form;
 pub mod frozen;
-pub mod pdf;
 pub mod payroll;
+pub mod pdf;
 
-use engine::documents::{HistoryRecord, MonthData, ReportData};
-use engine::documents::SignatureView;
 use archive::File;
+use engine::documents::SignatureView;
+use engine::documents::{HistoryRecord, MonthData, ReportData};
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -102,7 +102,13 @@ fn record(s: &SignatureView) -> SignatureRecord<'_> {
 /// Where a report's files go: `fk3059/<recipient>/<assistant>-<version>`.
 pub fn report_stem(r: &ReportData) -> String {
     let v = if r.version > 1 { format!("-v{}", r.version) } else { String::new() };
-    format!("fk3059/{}-{}/{}-{}{v}", slug(&r.recipient_name), r.recipient_id, slug(&r.assistant_name), r.assistant_id)
+    format!(
+        "fk3059/{}-{}/{}-{}{v}",
+        slug(&r.recipient_name),
+        r.recipient_id,
+        slug(&r.assistant_name),
+        r.assistant_id
+    )
 }
 
 /// The files of one frozen 3059: its XML, signature records and PDF record.
@@ -119,12 +125,25 @@ pub fn report_files(r: &ReportData) -> Result<Vec<File>, Error> {
         approvals: r.approvals.iter().map(record).collect(),
         history: &r.history,
     };
-    let submitted = r.history.iter().rev().find(|h| h.action == "submit").map(|h| (h.who.as_str(), h.at.as_str()));
-    let signers = pdf::Signers { submitted, attested: (&r.attested_by, &r.attested_at), approvals: &r.approvals };
-    let pdf = pdf::report_3059(&facts, &r.parts, &r.sha256, r.version, r.replaces.as_deref(), &signers)?;
+    let submitted = r
+        .history
+        .iter()
+        .rev()
+        .find(|h| h.action == "submit")
+        .map(|h| (h.who.as_str(), h.at.as_str()));
+    let signers = pdf::Signers {
+        submitted,
+        attested: (&r.attested_by, &r.attested_at),
+        approvals: &r.approvals,
+    };
+    let pdf =
+        pdf::report_3059(&facts, &r.parts, &r.sha256, r.version, r.replaces.as_deref(), &signers)?;
     Ok(vec![
         File { path: format!("{stem}.xml"), bytes: r.xml.clone() },
-        File { path: format!("{stem}.signaturer.json"), bytes: serde_json::to_vec_pretty(&signatures).unwrap_or_default() },
+        File {
+            path: format!("{stem}.signaturer.json"),
+            bytes: serde_json::to_vec_pretty(&signatures).unwrap_or_default(),
+        },
         File { path: format!("{stem}.pdf"), bytes: pdf },
     ])
 }
@@ -137,7 +156,8 @@ struct Blank<'a> {
 
 fn blank(m: &MonthData, kind: form::FormKind) -> Result<Option<Blank<'_>>, Error> {
     let Some(f) = m.fk_forms.iter().find(|f| f.kind == kind.code()) else { return Ok(None) };
-    let mapping = form::Mapping::parse(f.mapping.as_bytes()).ok_or_else(|| Error::Form(format!("the FK {} mapping is not valid", kind.code())))?;
+    let mapping = form::Mapping::parse(f.mapping.as_bytes())
+        .ok_or_else(|| Error::Form(format!("the FK {} mapping is not valid", kind.code())))?;
     Ok(Some(Blank { pdf: &f.pdf, mapping }))
 }
 
@@ -159,15 +179,23 @@ const BATCH_PER_THREAD: usize = 16;
 
 /// Makes every document of the month in a stable order and hands each to `sink` as soon as
 /// it is made (the PDFs of the reports on all cores, in batches).
-pub fn for_each_document(m: &MonthData, sink: &mut dyn FnMut(File) -> Result<(), Error>) -> Result<(), Error> {
-    let (blank_3059, blank_3057) = (blank(m, form::FormKind::Fk3059)?, blank(m, form::FormKind::Fk3057)?);
+pub fn for_each_document(
+    m: &MonthData,
+    sink: &mut dyn FnMut(File) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let (blank_3059, blank_3057) =
+        (blank(m, form::FormKind::Fk3059)?, blank(m, form::FormKind::Fk3057)?);
     // What a form lacks of its mapping, per form: listed in the archive, never skipped silently.
-    let mut missing: std::collections::BTreeMap<&str, std::collections::BTreeSet<String>> = Default::default();
+    let mut missing: std::collections::BTreeMap<&str, std::collections::BTreeSet<String>> =
+        Default::default();
     for (name, b) in [("FK 3059", &blank_3059), ("FK 3057", &blank_3057)] {
         if let Some(b) = b {
             let lacks = b.mapping.missing_in(&form::field_names(b.pdf)?);
             if !lacks.is_empty() {
-                missing.entry(name).or_default().extend(lacks.into_iter().map(|(k, f)| format!("{k} → {f}")));
+                missing
+                    .entry(name)
+                    .or_default()
+                    .extend(lacks.into_iter().map(|(k, f)| format!("{k} → {f}")));
             }
         }
     }
@@ -188,7 +216,12 @@ pub fn for_each_document(m: &MonthData, sink: &mut dyn FnMut(File) -> Result<(),
                     })
                 })
                 .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(Error::Pdf("a document thread failed".into())))).collect()
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| Err(Error::Pdf("a document thread failed".into())))
+                })
+                .collect()
         });
         for files in made {
             for f in files? {
@@ -200,33 +233,67 @@ pub fn for_each_document(m: &MonthData, sink: &mut dyn FnMut(File) -> Result<(),
         let stem = format!("fk3057/{}-{}", slug(&c.recipient_name), c.recipient_id);
         let facts = frozen::claim(&c.xml)?;
         sink(File { path: format!("{stem}.xml"), bytes: c.xml.clone() })?;
-        sink(File { path: format!("{stem}.signatur.json"), bytes: serde_json::to_vec_pretty(&record(&c.signature)).unwrap_or_default() })?;
-        sink(File { path: format!("{stem}.e-rak.json"), bytes: claims::erak(&facts, &c.recipient_name, &c.signature, &c.sha256) })?;
-        sink(File { path: format!("{stem}.pdf"), bytes: pdf::claim_3057(&facts, &c.recipient_name, &c.sha256, &c.signature)? })?;
+        sink(File {
+            path: format!("{stem}.signatur.json"),
+            bytes: serde_json::to_vec_pretty(&record(&c.signature)).unwrap_or_default(),
+        })?;
+        sink(File {
+            path: format!("{stem}.e-rak.json"),
+            bytes: claims::erak(&facts, &c.recipient_name, &c.signature, &c.sha256),
+        })?;
+        sink(File {
+            path: format!("{stem}.pdf"),
+            bytes: pdf::claim_3057(&facts, &c.recipient_name, &c.sha256, &c.signature)?,
+        })?;
         if let Some(b) = &blank_3057 {
             let signed_on = c.signature.signed_at.get(..10).unwrap_or("");
-            let extras = form::ClaimExtras { recipient_name: &c.recipient_name, lss: c.lss, signer: &c.signature.signer_name, signed_on, representative_personnummer: c.representative_personnummer.as_deref() };
+            let extras = form::ClaimExtras {
+                recipient_name: &c.recipient_name,
+                lss: c.lss,
+                signer: &c.signature.signer_name,
+                signed_on,
+                representative_personnummer: c.representative_personnummer.as_deref(),
+            };
             let filled = form::fill(b.pdf, &b.mapping, &form::values_3057(&facts, &extras))?;
-            sink(File { path: format!("{stem}.fk-blankett.pdf"), bytes: form::flatten(&filled.pdf)? })?;
+            sink(File {
+                path: format!("{stem}.fk-blankett.pdf"),
+                bytes: form::flatten(&filled.pdf)?,
+            })?;
         }
     }
     if !missing.is_empty() {
-        sink(File { path: "fk-blanketter/saknade-falt.json".into(), bytes: serde_json::to_vec_pretty(&missing).unwrap_or_default() })?;
+        sink(File {
+            path: "fk-blanketter/saknade-falt.json".into(),
+            bytes: serde_json::to_vec_pretty(&missing).unwrap_or_default(),
+        })?;
     }
     if !m.lss_recipients.is_empty() {
-        let mut parts_of: std::collections::HashMap<i64, Vec<engine::row::DayPart>> = Default::default();
+        let mut parts_of: std::collections::HashMap<i64, Vec<engine::row::DayPart>> =
+            Default::default();
         for r in &m.reports {
             parts_of.entry(r.recipient_id).or_default().extend(r.parts.iter().copied());
         }
         let lines: Vec<claims::LssLine<'_>> = m
             .lss_recipients
             .iter()
-            .map(|(id, name)| claims::LssLine { recipient: name, totals: engine::documents::totals(parts_of.get(id).map(Vec::as_slice).unwrap_or(&[])) })
+            .map(|(id, name)| claims::LssLine {
+                recipient: name,
+                totals: engine::documents::totals(
+                    parts_of.get(id).map(Vec::as_slice).unwrap_or(&[]),
+                ),
+            })
             .collect();
-        sink(File { path: "lss/lss-rapport.csv".into(), bytes: claims::lss_report(&lines, m.lss_rate) })?;
+        sink(File {
+            path: "lss/lss-rapport.csv".into(),
+            bytes: claims::lss_report(&lines, m.lss_rate),
+        })?;
     }
     sink(File { path: "lon/tidrader.csv".into(), bytes: payroll::csv(&m.payroll) })?;
-    let sender = payroll::Sender { name: &m.provider_name, orgnr: &m.provider_orgnr, created_at: m.created_at };
+    let sender = payroll::Sender {
+        name: &m.provider_name,
+        orgnr: &m.provider_orgnr,
+        created_at: m.created_at,
+    };
     sink(File { path: "lon/paxml.xml".into(), bytes: payroll::paxml(&m.payroll, &sender) })?;
     Ok(())
 }
@@ -272,5 +339,11 @@ pub fn build(m: &MonthData, key: &ed25519_dalek::SigningKey) -> Result<Built, Er
     let municipality = archive::Municipality { id: m.tenant_id, name: m.municipality.clone() };
     let count = corrections.len();
     let sealed = writer.seal(municipality, &m.month.to_string(), m.version, key, corrections)?;
-    Ok(Built { sha256: engine::fk::sha256_hex(&sealed.zip), zip: sealed.zip, manifest_sha256: sealed.manifest_sha256, files: sealed.files, corrections: count })
+    Ok(Built {
+        sha256: engine::fk::sha256_hex(&sealed.zip),
+        zip: sealed.zip,
+        manifest_sha256: sealed.manifest_sha256,
+        files: sealed.files,
+        corrections: count,
+    })
 }

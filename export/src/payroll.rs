@@ -4,11 +4,11 @@
 //! The DST choice of a shift in the repeated autumn hour travels in the UTC offset of its start
 //! and end (`2026-10-25T02:30:00+02:00` is the first 02:30, `+01:00` the second).
 
-use engine::documents::PayrollRow;
-use engine::TimeKind;
-use chrono::{DateTime, FixedOffset, SecondsFormat};
-use rust_decimal::Decimal;
 use crate::defused;
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+use engine::TimeKind;
+use engine::documents::PayrollRow;
+use rust_decimal::Decimal;
 
 /// PAXml time codes, in one place: väntetid is jour (JR1), beredskap BE1, and worked time is
 /// hourly-paid work (ARB), which is how municipalities employ most personal assistants.
@@ -90,7 +90,11 @@ pub fn paxml(rows: &[PayrollRow], sender: &Sender<'_>) -> Vec<u8> {
     x.push_str("    <programnamn>BITA</programnamn>\n  </header>\n  <tidtransaktioner>\n");
     for r in rows {
         let hours = (Decimal::from(r.minutes.0) / Decimal::from(60)).round_dp(2);
-        x.push_str(&format!("    <tidtrans anstid=\"{}\" persnr=\"{}\">\n", escape(&r.employee_id), escape(&r.personnummer)));
+        x.push_str(&format!(
+            "    <tidtrans anstid=\"{}\" persnr=\"{}\">\n",
+            escape(&r.employee_id),
+            escape(&r.personnummer)
+        ));
         x.push_str(&format!("      <tidkod>{}</tidkod>\n", time_code(r.kind)));
         x.push_str(&format!("      <datum>{}</datum>\n", r.date.format("%Y-%m-%d")));
         x.push_str(&format!("      <starttid>{}</starttid>\n", instant(&r.start_at)));

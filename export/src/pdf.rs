@@ -6,8 +6,8 @@
 //! The labels are the documents' own Swedish (FK's documents are Swedish whatever the user's
 //! language); they are kept together in [`label`].
 
-use crate::frozen::{Claim, Report};
 use crate::Error;
+use crate::frozen::{Claim, Report};
 use engine::documents::SignatureView;
 use engine::row::DayPart;
 use engine::{Minutes, TimeKind, Totals};
@@ -119,10 +119,23 @@ pub mod label {
     }
 
     pub fn month_name(month: u32) -> &'static str {
-        ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"]
-            .get(month.saturating_sub(1) as usize)
-            .copied()
-            .unwrap_or("")
+        [
+            "januari",
+            "februari",
+            "mars",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "augusti",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ]
+        .get(month.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("")
     }
 }
 
@@ -135,8 +148,10 @@ struct Fonts {
 fn fonts() -> &'static Fonts {
     static FONTS: OnceLock<Fonts> = OnceLock::new();
     FONTS.get_or_init(|| Fonts {
-        regular: Font::new(include_bytes!("../fonts/DejaVuSans.ttf").as_slice().into(), 0).expect("DejaVu Sans is a valid font"),
-        bold: Font::new(include_bytes!("../fonts/DejaVuSans-Bold.ttf").as_slice().into(), 0).expect("DejaVu Sans Bold is a valid font"),
+        regular: Font::new(include_bytes!("../fonts/DejaVuSans.ttf").as_slice().into(), 0)
+            .expect("DejaVu Sans is a valid font"),
+        bold: Font::new(include_bytes!("../fonts/DejaVuSans-Bold.ttf").as_slice().into(), 0)
+            .expect("DejaVu Sans Bold is a valid font"),
     })
 }
 
@@ -161,14 +176,22 @@ struct Pdf {
 
 impl Pdf {
     fn new(title: &str) -> Self {
-        let mut doc = Document::new_with(SerializeSettings { enable_tagging: true, ..Default::default() });
-        doc.set_metadata(Metadata::new().title(title.to_string()).language("sv-SE".to_string()).creator("BITA".to_string()));
+        let mut doc =
+            Document::new_with(SerializeSettings { enable_tagging: true, ..Default::default() });
+        doc.set_metadata(
+            Metadata::new()
+                .title(title.to_string())
+                .language("sv-SE".to_string())
+                .creator("BITA".to_string()),
+        );
         Self { doc, tree: TagTree::new() }
     }
 
     /// Draws one A4 page; what the closure tags goes into the document's tag tree in order.
     fn page(&mut self, footer: &str, draw: impl FnOnce(&mut Canvas<'_, '_>)) {
-        let mut page = self.doc.start_page_with(PageSettings::from_wh(WIDTH, HEIGHT).expect("A4 is a valid size"));
+        let mut page = self
+            .doc
+            .start_page_with(PageSettings::from_wh(WIDTH, HEIGHT).expect("A4 is a valid size"));
         let mut surface = page.surface();
         let mut c = Canvas { s: &mut surface, nodes: Vec::new(), y: MARGIN };
         draw(&mut c);
@@ -237,7 +260,8 @@ impl Canvas<'_, '_> {
         let size = if level == 1 { 15.0 } else { 11.5 };
         self.y += size + if level == 1 { 4.0 } else { 9.0 };
         let node = self.span(MARGIN, self.y, size, true, text);
-        let tag = Tag::Hn(NonZeroU16::new(level).expect("levels start at 1"), Some(text.to_string()));
+        let tag =
+            Tag::Hn(NonZeroU16::new(level).expect("levels start at 1"), Some(text.to_string()));
         self.nodes.push(TagGroup::with_children(tag, vec![node]).into());
         self.y += 6.0;
     }
@@ -254,14 +278,24 @@ impl Canvas<'_, '_> {
     }
 
     /// A table: a header row and body rows at the given column offsets (from the margin).
-    fn table(&mut self, x0: f32, columns: &[f32], header: &[&str], rows: &[Vec<String>], row_height: f32) -> Node {
+    fn table(
+        &mut self,
+        x0: f32,
+        columns: &[f32],
+        header: &[&str],
+        rows: &[Vec<String>],
+        row_height: f32,
+    ) -> Node {
         let size = 9.0;
         let mut table = TagGroup::new(Tag::Table);
         let mut head = TagGroup::new(Tag::TR);
         self.y += row_height;
         for (i, h) in header.iter().enumerate() {
             let n = self.span(x0 + columns[i], self.y - 5.0, size, true, h);
-            head.push(TagGroup::with_children(Tag::TH(krilla::tagging::TableHeaderScope::Column), vec![n]));
+            head.push(TagGroup::with_children(
+                Tag::TH(krilla::tagging::TableHeaderScope::Column),
+                vec![n],
+            ));
         }
         table.push(head);
         let width = columns.last().copied().unwrap_or(0.0) + 60.0;
@@ -313,7 +347,8 @@ fn month_text(month: &str) -> String {
 
 /// One signature line: who, in which capacity, when, and whether it still stands.
 fn signature_text(s: &SignatureView) -> String {
-    let mut t = format!("{} ({}), {}", s.signer_name, label::capacity(s.capacity.code()), s.signed_at);
+    let mut t =
+        format!("{} ({}), {}", s.signer_name, label::capacity(s.capacity.code()), s.signed_at);
     if let Some((at, why)) = &s.voided {
         t.push_str(&format!(" – {} {at}: {why}", label::VOIDED));
     }
@@ -330,12 +365,27 @@ pub struct Signers<'a> {
 }
 
 /// The municipality's PDF record of one frozen FK 3059.
-pub fn report_3059(r: &Report, parts: &[DayPart], sha256: &str, version: i64, replaces: Option<&str>, signers: &Signers<'_>) -> Result<Vec<u8>, Error> {
-    let title = format!("{} {} – {} / {}", label::TITLE_3059, r.month, r.assistant.name(), r.recipient.name());
+pub fn report_3059(
+    r: &Report,
+    parts: &[DayPart],
+    sha256: &str,
+    version: i64,
+    replaces: Option<&str>,
+    signers: &Signers<'_>,
+) -> Result<Vec<u8>, Error> {
+    let title = format!(
+        "{} {} – {} / {}",
+        label::TITLE_3059,
+        r.month,
+        r.assistant.name(),
+        r.recipient.name()
+    );
     let mut pdf = Pdf::new(&title);
     let forms = parts.len().div_ceil(ROWS_PER_FORM).max(1);
     let pages = 1 + 2 * forms;
-    let footer = |page: usize| format!("FK 3059 · {} · {} · {} {page} {} {pages}", r.month, r.id, label::PAGE, label::OF);
+    let footer = |page: usize| {
+        format!("FK 3059 · {} · {} · {} {page} {} {pages}", r.month, r.id, label::PAGE, label::OF)
+    };
     let totals = {
         let mut t = Totals::default();
         for p in parts {
@@ -350,7 +400,10 @@ pub fn report_3059(r: &Report, parts: &[DayPart], sha256: &str, version: i64, re
         c.field(label::MONTH, &month_text(&r.month));
         c.field(label::REPORT_ID, &r.id);
         if version > 1 {
-            c.field(&format!("Version {version}, {}", label::CORRECTION_OF), replaces.unwrap_or("-"));
+            c.field(
+                &format!("Version {version}, {}", label::CORRECTION_OF),
+                replaces.unwrap_or("-"),
+            );
         }
         c.rule();
         c.heading(2, label::RECIPIENT);
@@ -368,16 +421,41 @@ pub fn report_3059(r: &Report, parts: &[DayPart], sha256: &str, version: i64, re
         c.field(label::CONTACT, &r.contact_person);
         c.field(label::PHONE, &r.provider_phone);
         c.heading(2, label::TOTALS);
-        let t = c.table(MARGIN, &[0.0, 150.0, 220.0], &[label::KIND, label::HOURS, label::MINUTES], &totals_rows(&totals), 15.0);
+        let t = c.table(
+            MARGIN,
+            &[0.0, 150.0, 220.0],
+            &[label::KIND, label::HOURS, label::MINUTES],
+            &totals_rows(&totals),
+            15.0,
+        );
         c.push(t);
-        c.field(label::PAYABLE, &format!("{:.2}", totals.payable_hours().round_dp(2)).replace('.', ","));
+        c.field(
+            label::PAYABLE,
+            &format!("{:.2}", totals.payable_hours().round_dp(2)).replace('.', ","),
+        );
         c.heading(2, label::SIGNATURES);
         c.paragraph(9.5, label::SIGNED_ASSISTANT);
         let (who, when) = signers.submitted.unwrap_or(("", ""));
-        c.field(label::DATE, &format!("{} ({} {who}, {when})", r.assistant_signed.as_deref().unwrap_or("-"), label::BY));
+        c.field(
+            label::DATE,
+            &format!(
+                "{} ({} {who}, {when})",
+                r.assistant_signed.as_deref().unwrap_or("-"),
+                label::BY
+            ),
+        );
         c.field(label::PHONE, r.assistant_phone.as_deref().unwrap_or("-"));
         c.paragraph(9.5, label::SIGNED_PROVIDER);
-        c.field(label::DATE, &format!("{} ({} {}, {})", r.provider_signed.as_deref().unwrap_or("-"), label::BY, signers.attested.0, signers.attested.1));
+        c.field(
+            label::DATE,
+            &format!(
+                "{} ({} {}, {})",
+                r.provider_signed.as_deref().unwrap_or("-"),
+                label::BY,
+                signers.attested.0,
+                signers.attested.1
+            ),
+        );
         c.field(label::PHONE, r.provider_signed_phone.as_deref().unwrap_or("-"));
         c.paragraph(9.5, label::APPROVED_BY);
         for s in signers.approvals {
@@ -387,23 +465,51 @@ pub fn report_3059(r: &Report, parts: &[DayPart], sha256: &str, version: i64, re
         c.paragraph(7.5, &format!("{}: {sha256}", label::SHA));
     });
     for form in 0..forms {
-        let rows = &parts[(form * ROWS_PER_FORM).min(parts.len())..((form + 1) * ROWS_PER_FORM).min(parts.len())];
+        let rows = &parts[(form * ROWS_PER_FORM).min(parts.len())
+            ..((form + 1) * ROWS_PER_FORM).min(parts.len())];
         for half in 0..2 {
-            let page_rows = &rows[(half * 2 * ROWS_PER_BLOCK).min(rows.len())..((half + 1) * 2 * ROWS_PER_BLOCK).min(rows.len())];
+            let page_rows = &rows[(half * 2 * ROWS_PER_BLOCK).min(rows.len())
+                ..((half + 1) * 2 * ROWS_PER_BLOCK).min(rows.len())];
             let page_number = 2 + form * 2 + half;
             pdf.page(&footer(page_number), |c| {
-                c.heading(2, &format!("{} {}, {} {} {} {forms}", label::DAY_ROWS, month_text(&r.month), label::FORM_SET, form + 1, label::OF));
+                c.heading(
+                    2,
+                    &format!(
+                        "{} {}, {} {} {} {forms}",
+                        label::DAY_ROWS,
+                        month_text(&r.month),
+                        label::FORM_SET,
+                        form + 1,
+                        label::OF
+                    ),
+                );
                 c.field(label::ASSISTANT, &r.assistant.name());
-                c.field(label::RECIPIENT, &format!("{}, {}", r.recipient.name(), r.recipient.number));
+                c.field(
+                    label::RECIPIENT,
+                    &format!("{}, {}", r.recipient.name(), r.recipient.number),
+                );
                 let top = c.y;
                 let header = [label::DAY, label::FROM, label::TO, "Aktiv", "Vänte", "Bered."];
                 let cols = [0.0, 26.0, 66.0, 106.0, 142.0, 180.0];
                 for block in 0..2 {
                     let block_rows: Vec<Vec<String>> = (0..ROWS_PER_BLOCK)
                         .map(|i| {
-                            let Some(p) = page_rows.get(block * ROWS_PER_BLOCK + i) else { return vec![String::new(); 6] };
-                            let x = |k: TimeKind| if p.kind == k { "X".to_string() } else { String::new() };
-                            vec![p.date.format("%-d").to_string(), p.start.format("%H.%M").to_string(), p.end.map(|e| e.format("%H.%M").to_string()).unwrap_or_else(|| "24.00".into()), x(TimeKind::Aktiv), x(TimeKind::Vantetid), x(TimeKind::Beredskap)]
+                            let Some(p) = page_rows.get(block * ROWS_PER_BLOCK + i) else {
+                                return vec![String::new(); 6];
+                            };
+                            let x = |k: TimeKind| {
+                                if p.kind == k { "X".to_string() } else { String::new() }
+                            };
+                            vec![
+                                p.date.format("%-d").to_string(),
+                                p.start.format("%H.%M").to_string(),
+                                p.end
+                                    .map(|e| e.format("%H.%M").to_string())
+                                    .unwrap_or_else(|| "24.00".into()),
+                                x(TimeKind::Aktiv),
+                                x(TimeKind::Vantetid),
+                                x(TimeKind::Beredskap),
+                            ]
                         })
                         .collect();
                     c.y = top;
@@ -418,7 +524,12 @@ pub fn report_3059(r: &Report, parts: &[DayPart], sha256: &str, version: i64, re
 }
 
 /// The municipality's PDF record of one signed räkning (FK 3057).
-pub fn claim_3057(claim: &Claim, recipient_name: &str, sha256: &str, signature: &SignatureView) -> Result<Vec<u8>, Error> {
+pub fn claim_3057(
+    claim: &Claim,
+    recipient_name: &str,
+    sha256: &str,
+    signature: &SignatureView,
+) -> Result<Vec<u8>, Error> {
     let month = format!("{}-{}", claim.year, claim.month);
     let mut pdf = Pdf::new(&format!("{} {month} – {recipient_name}", label::TITLE_3057));
     pdf.page(&format!("FK 3057 · {month} · {} 1 {} 1", label::PAGE, label::OF), |c| {
@@ -432,10 +543,23 @@ pub fn claim_3057(claim: &Claim, recipient_name: &str, sha256: &str, signature: 
         c.field(label::NUMBER, &claim.personnummer);
         c.field(label::RAISED, yes_no(claim.raised_rate));
         c.heading(2, label::TOTALS);
-        let totals = Totals { aktiv: Minutes(claim.minutes[0]), vantetid: Minutes(claim.minutes[1]), beredskap: Minutes(claim.minutes[2]) };
-        let t = c.table(MARGIN, &[0.0, 150.0, 220.0], &[label::KIND, label::HOURS, label::MINUTES], &totals_rows(&totals), 15.0);
+        let totals = Totals {
+            aktiv: Minutes(claim.minutes[0]),
+            vantetid: Minutes(claim.minutes[1]),
+            beredskap: Minutes(claim.minutes[2]),
+        };
+        let t = c.table(
+            MARGIN,
+            &[0.0, 150.0, 220.0],
+            &[label::KIND, label::HOURS, label::MINUTES],
+            &totals_rows(&totals),
+            15.0,
+        );
         c.push(t);
-        c.field(label::PAYABLE, &format!("{:.2}", totals.payable_hours().round_dp(2)).replace('.', ","));
+        c.field(
+            label::PAYABLE,
+            &format!("{:.2}", totals.payable_hours().round_dp(2)).replace('.', ","),
+        );
         c.field(label::ASSISTANTS, &claim.assistants.to_string());
         c.heading(2, label::PROVIDER);
         c.field(label::NAME, &claim.provider_name);
@@ -448,8 +572,27 @@ pub fn claim_3057(claim: &Claim, recipient_name: &str, sha256: &str, signature: 
             c.paragraph(9.5, label::NO_STAYS);
         }
         for s in &claim.stays {
-            let t = Totals { aktiv: Minutes(s.minutes[0]), vantetid: Minutes(s.minutes[1]), beredskap: Minutes(s.minutes[2]) };
-            c.paragraph(9.5, &format!("{} – {}, {}: {}; {} {}, {} {}, {} {}", s.from, s.to, label::ASSISTANCE_GIVEN, yes_no(s.assistance_given).to_lowercase(), label::AKTIV.to_lowercase(), t.aktiv, label::VANTETID.to_lowercase(), t.vantetid, label::BEREDSKAP.to_lowercase(), t.beredskap));
+            let t = Totals {
+                aktiv: Minutes(s.minutes[0]),
+                vantetid: Minutes(s.minutes[1]),
+                beredskap: Minutes(s.minutes[2]),
+            };
+            c.paragraph(
+                9.5,
+                &format!(
+                    "{} – {}, {}: {}; {} {}, {} {}, {} {}",
+                    s.from,
+                    s.to,
+                    label::ASSISTANCE_GIVEN,
+                    yes_no(s.assistance_given).to_lowercase(),
+                    label::AKTIV.to_lowercase(),
+                    t.aktiv,
+                    label::VANTETID.to_lowercase(),
+                    t.vantetid,
+                    label::BEREDSKAP.to_lowercase(),
+                    t.beredskap
+                ),
+            );
         }
         c.heading(2, label::ACTIVITIES);
         c.field(label::CHILDCARE, yes_no(claim.childcare));
@@ -463,7 +606,13 @@ pub fn claim_3057(claim: &Claim, recipient_name: &str, sha256: &str, signature: 
         }
         if !claim.costs.is_empty() {
             c.heading(2, label::COSTS);
-            let rows: Vec<Vec<String>> = claim.costs.iter().map(|(code, amount)| vec![label::cost(code).to_string(), format!("{} kr", amount.replace('.', ","))]).collect();
+            let rows: Vec<Vec<String>> = claim
+                .costs
+                .iter()
+                .map(|(code, amount)| {
+                    vec![label::cost(code).to_string(), format!("{} kr", amount.replace('.', ","))]
+                })
+                .collect();
             let t = c.table(MARGIN, &[0.0, 220.0], &["Kostnad", "Belopp"], &rows, 15.0);
             c.push(t);
         }

@@ -6,15 +6,20 @@
 //! blocking pool, at most one per core at a time, so a flood of logins cannot exhaust memory.
 
 use crate::AppState;
-use app::api::auth::{forget_failures, login_outcome, record, reserve, Reserved, PER_CLIENT, PER_USERNAME};
+use app::api::auth::{
+    PER_CLIENT, PER_USERNAME, Reserved, forget_failures, login_outcome, record, reserve,
+};
 use app::api::repo::AuditEntry;
+use app::api::service::{
+    ClientAddr, Cookies, Cx, MAX_USERNAME, SESSION_CSRF, SESSION_EPOCH, SESSION_LOGIN_AT,
+    SESSION_SEEN, SESSION_USER, now_unix, random_token,
+};
 use app::api::signing::Confirmation;
-use app::api::service::{now_unix, random_token, ClientAddr, Cookies, Cx, MAX_USERNAME, SESSION_CSRF, SESSION_EPOCH, SESSION_LOGIN_AT, SESSION_SEEN, SESSION_USER};
 use app::i18n::{Locale, T};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use serde::Deserialize;
@@ -25,21 +30,30 @@ use tower_sessions::Session;
 /// Hash a password with argon2id and a random salt.
 pub fn hash_password(password: &str) -> String {
     let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
-    Argon2::default().hash_password(password.as_bytes(), &salt).expect("argon2 with default params").to_string()
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 with default params")
+        .to_string()
 }
 
 /// Verified against when the username is unknown, so both failures cost the same.
 static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash_password("no such user"));
 
 /// One argon2 computation per core at a time (each takes 19 MiB).
-static HASHING: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)));
+static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
+    Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
+});
 
 /// Checks a password on the blocking pool, waiting for a free hashing slot first.
 pub async fn verify_password(password: String, hash: String) -> bool {
     let Ok(_permit) = HASHING.acquire().await else { return false };
-    tokio::task::spawn_blocking(move || PasswordHash::new(&hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false))
-        .await
-        .unwrap_or(false)
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
 }
 
 #[derive(Deserialize)]
@@ -51,7 +65,8 @@ pub struct LoginForm {
 }
 
 fn refused(cookies: Cookies, error: T, username: &str) -> Response {
-    ([(header::SET_COOKIE, cookies.login_message(error, username))], Redirect::to("/logga-in")).into_response()
+    ([(header::SET_COOKIE, cookies.login_message(error, username))], Redirect::to("/logga-in"))
+        .into_response()
 }
 
 fn internal(e: impl std::fmt::Display) -> Response {
@@ -59,9 +74,14 @@ fn internal(e: impl std::fmt::Display) -> Response {
     StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
-pub async fn login(State(state): State<AppState>, client: Option<Extension<ClientAddr>>, session: Session, Form(form): Form<LoginForm>) -> Response {
+pub async fn login(
+    State(state): State<AppState>,
+    client: Option<Extension<ClientAddr>>,
+    session: Session,
+    Form(form): Form<LoginForm>,
+) -> Response {
     let cookies = state.api.settings.cookies;
-    let client = client.map(|c| c.0 .0).unwrap_or_else(|| "unknown".into());
+    let client = client.map(|c| c.0.0).unwrap_or_else(|| "unknown".into());
     let username: String = form.username.trim().chars().take(MAX_USERNAME + 1).collect();
     if username.is_empty() || form.password.is_empty() {
         return refused(cookies, T::LoginMissing, &username);
@@ -82,12 +102,13 @@ pub async fn login(State(state): State<AppState>, client: Option<Extension<Clien
         ..Default::default()
     };
     let repo = &*state.api.repo;
-    let (user_t, client_t) = match reserve(repo, &[(&user_key, PER_USERNAME), (&client_key, PER_CLIENT)], now).await {
-        Err(e) => return internal(e),
-        // Refused without looking at the password: the right one is no better than a wrong one.
-        Ok(Reserved::Blocked) => return refused(cookies, T::LoginThrottled, &username),
-        Ok(Reserved::Counted(u, c)) => (u, c),
-    };
+    let (user_t, client_t) =
+        match reserve(repo, &[(&user_key, PER_USERNAME), (&client_key, PER_CLIENT)], now).await {
+            Err(e) => return internal(e),
+            // Refused without looking at the password: the right one is no better than a wrong one.
+            Ok(Reserved::Blocked) => return refused(cookies, T::LoginThrottled, &username),
+            Ok(Reserved::Counted(u, c)) => (u, c),
+        };
     let creds = match state.api.repo.read().await {
         Ok(mut db) => match db.credentials(&username).await {
             Ok(c) => c,
@@ -97,11 +118,28 @@ pub async fn login(State(state): State<AppState>, client: Option<Extension<Clien
     };
     let tenant = creds.as_ref().map(|c| c.tenant_id);
     let user_id = creds.as_ref().map(|c| c.user_id);
-    let hash = creds.as_ref().map(|c| c.password_hash.clone()).unwrap_or_else(|| DUMMY_HASH.clone());
+    let hash =
+        creds.as_ref().map(|c| c.password_hash.clone()).unwrap_or_else(|| DUMMY_HASH.clone());
     let ok = verify_password(form.password, hash).await && creds.is_some();
 
-    let action = if ok { "login" } else if user_t.failures >= PER_USERNAME.lock_at { "login.locked" } else { "login.failed" };
-    if let Err(e) = login_outcome(repo, ok, &user_key, &client_key, client_t, now, audit(action, tenant, user_id)).await {
+    let action = if ok {
+        "login"
+    } else if user_t.failures >= PER_USERNAME.lock_at {
+        "login.locked"
+    } else {
+        "login.failed"
+    };
+    if let Err(e) = login_outcome(
+        repo,
+        ok,
+        &user_key,
+        &client_key,
+        client_t,
+        now,
+        audit(action, tenant, user_id),
+    )
+    .await
+    {
         return internal(e);
     }
     let (Some(user_id), Some(creds)) = (user_id.filter(|_| ok), creds) else {
@@ -125,7 +163,9 @@ pub async fn login(State(state): State<AppState>, client: Option<Extension<Clien
     }
     tracing::info!(user = user_id, "login");
     let start = match state.api.repo.read().await {
-        Ok(mut db) => db.caller(user_id).await.ok().flatten().map(|c| c.role.start_page()).unwrap_or("/"),
+        Ok(mut db) => {
+            db.caller(user_id).await.ok().flatten().map(|c| c.role.start_page()).unwrap_or("/")
+        }
         Err(_) => "/",
     };
     Redirect::to(start).into_response()
@@ -134,7 +174,11 @@ pub async fn login(State(state): State<AppState>, client: Option<Extension<Clien
 /// Checks the caller's password again before a signature. It takes its place in the same
 /// per-username throttle as a login first (a wrong one counts; a burst gets no more guesses),
 /// and a wrong one is recorded (never the password); nothing else happens.
-pub async fn confirm_password(state: &AppState, cx: &Cx, password: &str) -> Result<Confirmation, Response> {
+pub async fn confirm_password(
+    state: &AppState,
+    cx: &Cx,
+    password: &str,
+) -> Result<Confirmation, Response> {
     let Some(c) = cx.caller.as_ref() else { return Ok(Confirmation::Missing) };
     if password.is_empty() {
         return Ok(Confirmation::Missing);
@@ -143,27 +187,44 @@ pub async fn confirm_password(state: &AppState, cx: &Cx, password: &str) -> Resu
         return Ok(Confirmation::WrongPassword);
     }
     let login = async { state.api.repo.read().await?.login_of(c.user_id).await };
-    let Some((username, hash)) = login.await.map_err(internal)? else { return Ok(Confirmation::WrongPassword) };
+    let Some((username, hash)) = login.await.map_err(internal)? else {
+        return Ok(Confirmation::WrongPassword);
+    };
     let key = format!("user:{}", username.to_lowercase());
     let now = now_unix();
-    let audit = |action: &'static str| AuditEntry { action, subject: "signature.confirm".into(), ..cx.audit_entry(action, String::new()) };
-    let counted = match reserve(&*state.api.repo, &[(&key, PER_USERNAME)], now).await.map_err(internal)? {
-        Reserved::Blocked => return Ok(Confirmation::Throttled),
-        Reserved::Counted(u, _) => u,
+    let audit = |action: &'static str| AuditEntry {
+        action,
+        subject: "signature.confirm".into(),
+        ..cx.audit_entry(action, String::new())
     };
+    let counted =
+        match reserve(&*state.api.repo, &[(&key, PER_USERNAME)], now).await.map_err(internal)? {
+            Reserved::Blocked => return Ok(Confirmation::Throttled),
+            Reserved::Counted(u, _) => u,
+        };
     if verify_password(password.to_string(), hash).await {
         forget_failures(&*state.api.repo, &key).await.map_err(internal)?;
         return Ok(Confirmation::Confirmed);
     }
-    record(&*state.api.repo, audit(if counted.failures >= PER_USERNAME.lock_at { "confirm.locked" } else { "confirm.failed" })).await.map_err(internal)?;
+    record(
+        &*state.api.repo,
+        audit(if counted.failures >= PER_USERNAME.lock_at {
+            "confirm.locked"
+        } else {
+            "confirm.failed"
+        }),
+    )
+    .await
+    .map_err(internal)?;
     Ok(Confirmation::WrongPassword)
 }
 
 pub async fn logout(State(state): State<AppState>, cx: Cx) -> Response {
     if cx.caller.is_some()
-        && let Err(e) = record(&*state.api.repo, cx.audit_entry("logout", "session".into())).await {
-            return app::api::service::internal(e).into_response();
-        }
+        && let Err(e) = record(&*state.api.repo, cx.audit_entry("logout", "session".into())).await
+    {
+        return app::api::service::internal(e).into_response();
+    }
     let _ = cx.session.flush().await;
     Redirect::to("/logga-in").into_response()
 }
@@ -181,9 +242,13 @@ pub struct InvitationForm {
 /// The invited person chooses a password through the one-time link: it must be open (unused,
 /// not replaced, under 7 days old), and the password long and uncommon. Using the link and
 /// setting the password are one transaction with its audit entry; a link works once.
-pub async fn accept_invitation(State(state): State<AppState>, client: Option<Extension<ClientAddr>>, Form(form): Form<InvitationForm>) -> Response {
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    client: Option<Extension<ClientAddr>>,
+    Form(form): Form<InvitationForm>,
+) -> Response {
     use app::api::service::is_token;
-    use engine::password::{check_new_password, PasswordError};
+    use engine::password::{PasswordError, check_new_password};
     let cookies = state.api.settings.cookies;
     let code = form.kod.trim().to_string();
     let back = |t: T| {
@@ -219,10 +284,22 @@ pub async fn accept_invitation(State(state): State<AppState>, client: Option<Ext
             Err(e) => return internal(e),
         }
     };
-    let client = client.map(|c| c.0 .0);
-    let entry = AuditEntry { tenant: Some(tenant), user: Some(user), actor: Some(username.clone()), client, action: "account.password_set", subject: format!("user {user}"), ..Default::default() };
+    let client = client.map(|c| c.0.0);
+    let entry = AuditEntry {
+        tenant: Some(tenant),
+        user: Some(user),
+        actor: Some(username.clone()),
+        client,
+        action: "account.password_set",
+        subject: format!("user {user}"),
+        ..Default::default()
+    };
     match app::api::auth::use_invitation(&*state.api.repo, id, user, &hash, now, entry).await {
-        Ok(true) => ([(header::SET_COOKIE, cookies.login_message(T::PasswordSet, &username))], Redirect::to("/logga-in")).into_response(),
+        Ok(true) => (
+            [(header::SET_COOKIE, cookies.login_message(T::PasswordSet, &username))],
+            Redirect::to("/logga-in"),
+        )
+            .into_response(),
         Ok(false) => back(T::InviteInvalid),
         Err(e) => internal(e),
     }
@@ -235,7 +312,11 @@ pub struct LanguageForm {
 }
 
 /// Sets the language cookie and goes back to the page the user came from (same site only).
-pub async fn set_language(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<LanguageForm>) -> Response {
+pub async fn set_language(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<LanguageForm>,
+) -> Response {
     let locale = Locale::from_code(&form.lang).unwrap_or_default();
     let back = headers
         .get(header::REFERER)

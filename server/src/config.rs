@@ -45,10 +45,14 @@ fn number(name: &str, default: u64) -> u64 {
 
 impl Config {
     pub fn from_env() -> Self {
-        let public_url = std::env::var("BITA_PUBLIC_URL").ok().map(|u| u.trim().trim_end_matches('/').to_string()).filter(|u| !u.is_empty());
+        let public_url = std::env::var("BITA_PUBLIC_URL")
+            .ok()
+            .map(|u| u.trim().trim_end_matches('/').to_string())
+            .filter(|u| !u.is_empty());
         let https = public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
         Self {
-            database_url: std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/bita.db".into()),
+            database_url: std::env::var("DATABASE_URL")
+                .unwrap_or_else(|_| "sqlite://data/bita.db".into()),
             demo_data: flag("BITA_DEMO_DATA").unwrap_or(false),
             secure_cookies: flag("BITA_SECURE_COOKIES").unwrap_or(https),
             public_url,
@@ -57,7 +61,9 @@ impl Config {
             header_read_timeout: Duration::from_secs(number("BITA_HEADER_READ_TIMEOUT", 10).max(1)),
             shutdown_grace: Duration::from_secs(number("BITA_SHUTDOWN_GRACE", 10)),
             smtp: crate::mail::SmtpConfig::from_env(),
-            archive_key: std::env::var("BITA_ARCHIVE_KEY").unwrap_or_else(|_| "data/archive-signing.key".into()).into(),
+            archive_key: std::env::var("BITA_ARCHIVE_KEY")
+                .unwrap_or_else(|_| "data/archive-signing.key".into())
+                .into(),
         }
     }
 
@@ -73,7 +79,8 @@ impl Config {
             header_read_timeout: Duration::from_secs(10),
             shutdown_grace: Duration::from_secs(10),
             smtp: None,
-            archive_key: std::env::temp_dir().join(format!("bita-archive-key-{}", std::process::id())),
+            archive_key: std::env::temp_dir()
+                .join(format!("bita-archive-key-{}", std::process::id())),
         }
     }
 }

@@ -2,17 +2,17 @@
 //! the archive stored and the month locked), archive downloads, and the public check of an
 //! uploaded archive.
 
+use crate::AppState;
 use crate::guard::message_page;
 use crate::upload::{self, UploadError};
-use crate::AppState;
-use app::api::tx::idempotency_key;
 use app::api::export::VerifyResult;
 use app::api::exporting::{self, Sealed};
 use app::api::service::{Cx, RequestFlash};
+use app::api::tx::idempotency_key;
 use app::i18n::T;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::{header, Method, StatusCode};
+use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::provide_context;
 use serde::Deserialize;
@@ -38,7 +38,9 @@ const SLOT_WAIT: Duration = Duration::from_secs(10);
 
 /// A request's multipart body (the guard has decided who may send it and capped it).
 async fn multipart(state: &AppState, req: Request) -> Result<Multipart, Response> {
-    Multipart::from_request(req, state).await.map_err(|_| (StatusCode::BAD_REQUEST, "multipart").into_response())
+    Multipart::from_request(req, state)
+        .await
+        .map_err(|_| (StatusCode::BAD_REQUEST, "multipart").into_response())
 }
 
 #[derive(Deserialize)]
@@ -83,8 +85,19 @@ pub async fn export_month(State(state): State<AppState>, cx: Cx, body: Bytes) ->
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    tracing::info!(files = built.files, bytes = built.zip.len(), ms = started.elapsed().as_millis() as u64, "month archive made");
-    let sealed = Sealed { sha256: built.sha256, manifest_sha256: built.manifest_sha256, files: built.files, corrections: built.corrections, zip: built.zip };
+    tracing::info!(
+        files = built.files,
+        bytes = built.zip.len(),
+        ms = started.elapsed().as_millis() as u64,
+        "month archive made"
+    );
+    let sealed = Sealed {
+        sha256: built.sha256,
+        manifest_sha256: built.manifest_sha256,
+        files: built.files,
+        corrections: built.corrections,
+        zip: built.zip,
+    };
     match exporting::record(&cx, &data, &sealed, key).await {
         Err(e) => e.into_response(),
         Ok(o) => {
@@ -114,7 +127,10 @@ pub async fn download_archive(cx: Cx, body: Bytes) -> Response {
         Ok(Some((month, version, zip))) => (
             [
                 (header::CONTENT_TYPE, "application/zip".to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"bita-{month}-v{version}.zip\"")),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"bita-{month}-v{version}.zip\""),
+                ),
             ],
             zip,
         )
@@ -128,7 +144,11 @@ pub async fn download_archive(cx: Cx, body: Bytes) -> Response {
 /// rendered in the answer to the upload, never stored in a session.
 pub async fn verify_upload(State(state): State<AppState>, req: Request) -> Response {
     let Ok(Ok(_slot)) = tokio::time::timeout(SLOT_WAIT, VERIFY_SLOTS.acquire()).await else {
-        return message_page(StatusCode::SERVICE_UNAVAILABLE, req.headers(), crate::guard::locale(req.headers()).t(T::VerifyBusy));
+        return message_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            req.headers(),
+            crate::guard::locale(req.headers()).t(T::VerifyBusy),
+        );
     };
     let (parts, body) = req.into_parts();
     let multipart = match multipart(&state, Request::from_parts(parts.clone(), body)).await {
@@ -139,17 +159,23 @@ pub async fn verify_upload(State(state): State<AppState>, req: Request) -> Respo
         Err(UploadError::TooLarge { .. }) => VerifyResult::Refused(T::VerifyFileTooLarge),
         Err(UploadError::Malformed) => VerifyResult::Refused(T::UploadBroken),
         Err(UploadError::Disk) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-        Ok(upload) => match upload.files.get("arkiv").filter(|p| p.len > 0).map(|p| p.file.reopen()) {
-            None => VerifyResult::Refused(T::VerifyNoFile),
-            Some(Err(_)) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-            Some(Ok(file)) => {
-                let keys = state.trusted_keys.all();
-                match tokio::task::spawn_blocking(move || export::archive::verify_from(std::io::BufReader::new(file), &keys)).await {
-                    Ok(report) => VerifyResult::Checked(report),
-                    Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Ok(upload) => {
+            match upload.files.get("arkiv").filter(|p| p.len > 0).map(|p| p.file.reopen()) {
+                None => VerifyResult::Refused(T::VerifyNoFile),
+                Some(Err(_)) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+                Some(Ok(file)) => {
+                    let keys = state.trusted_keys.all();
+                    match tokio::task::spawn_blocking(move || {
+                        export::archive::verify_from(std::io::BufReader::new(file), &keys)
+                    })
+                    .await
+                    {
+                        Ok(report) => VerifyResult::Checked(report),
+                        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+                    }
                 }
             }
-        },
+        }
     };
     // The check's page, rendered for this answer with the result in its context.
     let mut parts = parts;
@@ -179,22 +205,43 @@ impl Drop for Cancel {
 /// Checks an uploaded blank form (qpdf first, under limits; scripts and actions removed; its
 /// fields read with a budget) against the mapping (BITA's own, or the uploaded one within
 /// bounds). Runs on its own thread with a large stack, so no input can overflow it.
-fn check_form(kind: &str, pdf: &std::path::Path, mapping: &[u8], cancel: &AtomicBool) -> Result<engine::documents::CheckedForm, T> {
+fn check_form(
+    kind: &str,
+    pdf: &std::path::Path,
+    mapping: &[u8],
+    cancel: &AtomicBool,
+) -> Result<engine::documents::CheckedForm, T> {
     use export::form::{FormKind, Limits, Mapping, Refusal};
     let form = FormKind::from_code(kind).ok_or(T::NotAllowed)?;
-    let mapping = if mapping.is_empty() { form.default_mapping() } else { Mapping::parse(mapping).ok_or(T::FormBadMapping)? };
+    let mapping = if mapping.is_empty() {
+        form.default_mapping()
+    } else {
+        Mapping::parse(mapping).ok_or(T::FormBadMapping)?
+    };
     let checked = export::form::check_upload(pdf, &Limits::upload(), cancel).map_err(|r| {
         tracing::warn!(refused = %r, "an uploaded FK form was refused");
         match r {
             Refusal::NotAPdf => T::FormNotAPdf,
             Refusal::NoFields => T::FormNoFields,
-            Refusal::TooManyPages | Refusal::TooLarge | Refusal::TooComplex | Refusal::TimedOut => T::FormHostile,
+            Refusal::TooManyPages | Refusal::TooLarge | Refusal::TooComplex | Refusal::TimedOut => {
+                T::FormHostile
+            }
             Refusal::CouldNotCheck => T::FormCouldNotCheck,
         }
     })?;
-    let missing = mapping.missing_in(&checked.field_names).into_iter().map(|(k, f)| format!("{k} → {f}")).collect();
+    let missing = mapping
+        .missing_in(&checked.field_names)
+        .into_iter()
+        .map(|(k, f)| format!("{k} → {f}"))
+        .collect();
     let mapping = serde_json::to_string_pretty(&mapping).map_err(|_| T::FormBadMapping)?;
-    Ok(engine::documents::CheckedForm { kind: form.code().to_string(), pdf: checked.pdf, mapping, fields: checked.field_names.len() as i64, missing })
+    Ok(engine::documents::CheckedForm {
+        kind: form.code().to_string(),
+        pdf: checked.pdf,
+        mapping,
+        fields: checked.field_names.len() as i64,
+        missing,
+    })
 }
 
 /// An administrator uploads FK's blank fillable form (3059 or 3057), optionally with a mapping
@@ -206,17 +253,22 @@ pub async fn upload_form(State(state): State<AppState>, cx: Cx, req: Request) ->
         Ok(m) => m,
         Err(r) => return r,
     };
-    let upload = match upload::read(multipart, &[("fil", FORM_PDF_LIMIT), ("karta", MAPPING_LIMIT)]).await {
-        Ok(u) => u,
-        Err(UploadError::TooLarge { .. }) => return refused(&cx, "", T::FormTooLarge).await,
-        Err(UploadError::Malformed) => return refused(&cx, "", T::UploadBroken).await,
-        Err(UploadError::Disk) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    };
+    let upload =
+        match upload::read(multipart, &[("fil", FORM_PDF_LIMIT), ("karta", MAPPING_LIMIT)]).await {
+            Ok(u) => u,
+            Err(UploadError::TooLarge { .. }) => return refused(&cx, "", T::FormTooLarge).await,
+            Err(UploadError::Malformed) => return refused(&cx, "", T::UploadBroken).await,
+            Err(UploadError::Disk) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        };
     let month = upload.field("manad").to_string();
-    let (Some(pdf), mapping) = (upload.files.get("fil").filter(|p| p.len > 0), upload.files.get("karta")) else {
+    let (Some(pdf), mapping) =
+        (upload.files.get("fil").filter(|p| p.len > 0), upload.files.get("karta"))
+    else {
         return refused(&cx, &month, T::FormNoFile).await;
     };
-    let Ok(mapping) = mapping.map(|m| m.bytes()).transpose() else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
+    let Ok(mapping) = mapping.map(|m| m.bytes()).transpose() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
     let Ok(Ok(_slot)) = tokio::time::timeout(SLOT_WAIT, FORM_SLOTS.acquire()).await else {
         return refused(&cx, &month, T::FormBusy).await;
     };
@@ -224,9 +276,12 @@ pub async fn upload_form(State(state): State<AppState>, cx: Cx, req: Request) ->
     let flag = Arc::new(AtomicBool::new(false));
     let _cancel = Cancel(flag.clone());
     let (tx, rx) = tokio::sync::oneshot::channel();
-    let spawned = std::thread::Builder::new().name("fk-form-check".into()).stack_size(64 << 20).spawn(move || {
-        let _ = tx.send(check_form(&kind, &path, &mapping.unwrap_or_default(), &flag));
-    });
+    let spawned = std::thread::Builder::new()
+        .name("fk-form-check".into())
+        .stack_size(64 << 20)
+        .spawn(move || {
+            let _ = tx.send(check_form(&kind, &path, &mapping.unwrap_or_default(), &flag));
+        });
     if spawned.is_err() {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }

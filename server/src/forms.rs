@@ -6,21 +6,22 @@
 
 use crate::AppState;
 use app::api::changes;
-use app::api::tx::idempotency_key;
 use app::api::service::{self, Cx};
+use app::api::tx::idempotency_key;
 use app::api::{Outcome, PageError};
-use engine::{ReportMonth, RowInput};
 use app::i18n::{Locale, Message, T};
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::de::DeserializeOwned;
+use engine::{ReportMonth, RowInput};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 /// A form body as `T`: a body that is not a form at all is a 400, never a panic.
 fn form<T: DeserializeOwned>(body: &Bytes) -> Result<T, Response> {
-    serde_urlencoded::from_bytes(body).map_err(|_| (StatusCode::BAD_REQUEST, "bad form").into_response())
+    serde_urlencoded::from_bytes(body)
+        .map_err(|_| (StatusCode::BAD_REQUEST, "bad form").into_response())
 }
 
 /// The two fields every form carries besides its own.
@@ -69,7 +70,7 @@ pub async fn add_row(cx: Cx, headers: HeaderMap, body: Bytes) -> Response {
     answer(&cx, outcome).await
 }
 
-use crate::guard::{locale, QUEUED};
+use crate::guard::{QUEUED, locale};
 
 /// What the offline queue is told about a row it sends: saved (with the notice and any
 /// warnings) or refused (with why, in the user's language), as JSON, so the phone can keep
@@ -82,7 +83,8 @@ fn queued_answer(outcome: Result<Outcome, PageError>, l: Locale) -> Response {
         Err(e) => return e.into_response(),
     };
     let f = &o.flash;
-    let mut errors: Vec<String> = f.row_form.iter().flat_map(|(_, errs)| errs.iter().map(|e| e.message(l))).collect();
+    let mut errors: Vec<String> =
+        f.row_form.iter().flat_map(|(_, errs)| errs.iter().map(|e| e.message(l))).collect();
     errors.extend(f.error.map(|t| l.t(t).to_string()));
     let answer = if errors.is_empty() {
         serde_json::json!({
@@ -138,13 +140,16 @@ pub struct SubmitForm {
 
 pub async fn submit_month(cx: Cx, body: Bytes) -> Response {
     let (f, keys) = parsed!(body, SubmitForm);
-    let outcome = changes::submit_month(&cx, &f.recipient, &f.manad, &f.attest, idempotency_key(&keys.idem)).await;
+    let outcome =
+        changes::submit_month(&cx, &f.recipient, &f.manad, &f.attest, idempotency_key(&keys.idem))
+            .await;
     answer(&cx, outcome).await
 }
 
 pub async fn withdraw_month(cx: Cx, body: Bytes) -> Response {
     let (f, keys) = parsed!(body, SubmitForm);
-    let outcome = changes::withdraw_month(&cx, &f.recipient, &f.manad, idempotency_key(&keys.idem)).await;
+    let outcome =
+        changes::withdraw_month(&cx, &f.recipient, &f.manad, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
 
@@ -164,34 +169,68 @@ pub async fn decide_month(State(state): State<AppState>, cx: Cx, body: Bytes) ->
     } else {
         app::api::signing::Confirmation::Missing
     };
-    let marked = f.iter().filter(|(k, _)| k == "mark").filter_map(|(_, v)| v.trim().parse::<i64>().ok()).collect();
-    let form = app::api::signing::DecisionForm { key: field(&f, "key"), decision, reason: field(&f, "reason"), hash: field(&f, "hash"), marked };
-    let outcome = app::api::signing::decide_month(&cx, &form, confirmation, idempotency_key(&keys.idem)).await;
+    let marked = f
+        .iter()
+        .filter(|(k, _)| k == "mark")
+        .filter_map(|(_, v)| v.trim().parse::<i64>().ok())
+        .collect();
+    let form = app::api::signing::DecisionForm {
+        key: field(&f, "key"),
+        decision,
+        reason: field(&f, "reason"),
+        hash: field(&f, "hash"),
+        marked,
+    };
+    let outcome =
+        app::api::signing::decide_month(&cx, &form, confirmation, idempotency_key(&keys.idem))
+            .await;
     answer(&cx, outcome).await
 }
 
 /// Return an approved month to the assistant with a reason.
 pub async fn return_month(cx: Cx, body: Bytes) -> Response {
     let (f, keys) = parsed!(body, Vec<(String, String)>);
-    let outcome = app::api::signing::return_month(&cx, field(&f, "key"), field(&f, "reason"), idempotency_key(&keys.idem)).await;
+    let outcome = app::api::signing::return_month(
+        &cx,
+        field(&f, "key"),
+        field(&f, "reason"),
+        idempotency_key(&keys.idem),
+    )
+    .await;
     answer(&cx, outcome).await
 }
 
 /// The räkning's answers (the signer) or its cost table (the provider).
 pub async fn save_claim(cx: Cx, body: Bytes) -> Response {
     let (f, keys) = parsed!(body, Vec<(String, String)>);
-    let outcome = app::api::signing::save_claim(&cx, field(&f, "person"), field(&f, "manad"), &f, idempotency_key(&keys.idem)).await;
+    let outcome = app::api::signing::save_claim(
+        &cx,
+        field(&f, "person"),
+        field(&f, "manad"),
+        &f,
+        idempotency_key(&keys.idem),
+    )
+    .await;
     answer(&cx, outcome).await
 }
 
 /// Sign the räkning, after the password is typed again.
 pub async fn sign_claim(State(state): State<AppState>, cx: Cx, body: Bytes) -> Response {
     let (f, keys) = parsed!(body, Vec<(String, String)>);
-    let confirmation = match crate::auth::confirm_password(&state, &cx, field(&f, "password")).await {
+    let confirmation = match crate::auth::confirm_password(&state, &cx, field(&f, "password")).await
+    {
         Ok(c) => c,
         Err(r) => return r,
     };
-    let outcome = app::api::signing::sign_claim(&cx, field(&f, "person"), field(&f, "manad"), field(&f, "hash"), confirmation, idempotency_key(&keys.idem)).await;
+    let outcome = app::api::signing::sign_claim(
+        &cx,
+        field(&f, "person"),
+        field(&f, "manad"),
+        field(&f, "hash"),
+        confirmation,
+        idempotency_key(&keys.idem),
+    )
+    .await;
     answer(&cx, outcome).await
 }
 
@@ -207,7 +246,8 @@ pub async fn save_assistant(cx: Cx, body: Bytes) -> Response {
         Ok(f) => f,
         Err(r) => return r,
     };
-    let outcome = app::api::register::save_assistant(&cx, &id.id, &input, idempotency_key(&keys.idem)).await;
+    let outcome =
+        app::api::register::save_assistant(&cx, &id.id, &input, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
 
@@ -217,7 +257,8 @@ pub async fn save_recipient(cx: Cx, body: Bytes) -> Response {
         Ok(f) => f,
         Err(r) => return r,
     };
-    let outcome = app::api::register::save_recipient(&cx, &id.id, &input, idempotency_key(&keys.idem)).await;
+    let outcome =
+        app::api::register::save_recipient(&cx, &id.id, &input, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
 
@@ -233,10 +274,11 @@ pub async fn add_decision(cx: Cx, body: Bytes) -> Response {
         Ok(f) => f,
         Err(r) => return r,
     };
-    let outcome = app::api::register::add_decision(&cx, &r.recipient, &input, idempotency_key(&keys.idem)).await;
+    let outcome =
+        app::api::register::add_decision(&cx, &r.recipient, &input, idempotency_key(&keys.idem))
+            .await;
     answer(&cx, outcome).await
 }
-
 
 #[derive(Deserialize)]
 pub struct AssignmentForm {
@@ -254,13 +296,22 @@ pub async fn add_assignment(cx: Cx, body: Bytes) -> Response {
         Ok(f) => f,
         Err(r) => return r,
     };
-    let outcome = app::api::register::add_assignment(&cx, &f.assistant, &input, idempotency_key(&keys.idem)).await;
+    let outcome =
+        app::api::register::add_assignment(&cx, &f.assistant, &input, idempotency_key(&keys.idem))
+            .await;
     answer(&cx, outcome).await
 }
 
 pub async fn end_assignment(cx: Cx, body: Bytes) -> Response {
     let (f, keys) = parsed!(body, AssignmentForm);
-    let outcome = app::api::register::end_assignment(&cx, &f.assistant, &f.assignment, &f.valid_to, idempotency_key(&keys.idem)).await;
+    let outcome = app::api::register::end_assignment(
+        &cx,
+        &f.assistant,
+        &f.assignment,
+        &f.valid_to,
+        idempotency_key(&keys.idem),
+    )
+    .await;
     answer(&cx, outcome).await
 }
 
@@ -276,7 +327,9 @@ pub struct RemindForm {
 
 pub async fn remind(cx: Cx, body: Bytes) -> Response {
     let (f, keys) = parsed!(body, RemindForm);
-    let outcome = changes::remind(&cx, &f.assistant, &f.recipient, &f.manad, idempotency_key(&keys.idem)).await;
+    let outcome =
+        changes::remind(&cx, &f.assistant, &f.recipient, &f.manad, idempotency_key(&keys.idem))
+            .await;
     answer(&cx, outcome).await
 }
 
@@ -322,7 +375,10 @@ pub async fn export_3059(cx: Cx, body: Bytes) -> Response {
         Ok(Some((month, frozen))) => (
             [
                 (header::CONTENT_TYPE, "application/xml; charset=utf-8".to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"FK3059-{month}-{}.xml\"", frozen.id)),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"FK3059-{month}-{}.xml\"", frozen.id),
+                ),
                 (header::HeaderName::from_static("x-content-sha256"), frozen.sha256.clone()),
             ],
             frozen.bytes,
@@ -355,14 +411,18 @@ pub async fn export_csv(cx: Cx, headers: HeaderMap, body: Bytes) -> Response {
         Err(e) => e.into_response(),
         Ok(Err(missing)) => {
             let text = format!("{}\n{}\n", locale.t(T::FinalExportRefused), missing.join("\n"));
-            (StatusCode::CONFLICT, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
+            (StatusCode::CONFLICT, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text)
+                .into_response()
         }
         Ok(Ok(csv)) => {
             let kind = if final_export { "slutlig" } else { "preliminar" };
             (
                 [
                     (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"bita-{month}-{kind}.csv\"")),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"bita-{month}-{kind}.csv\""),
+                    ),
                 ],
                 // A byte-order mark so spreadsheet programs read å, ä and ö right.
                 format!("\u{feff}{csv}"),
@@ -416,18 +476,48 @@ macro_rules! form_post {
 }
 
 use app::api::settings as reg;
-use engine::settings::{AbsenceInput, LssRateInput, ProviderInput, RateInput, RepresentativeInput, RulesInput};
+use engine::settings::{
+    AbsenceInput, LssRateInput, ProviderInput, RateInput, RepresentativeInput, RulesInput,
+};
 
 form_post!(save_provider, ProviderInput, |cx, f, _ids, key| reg::save_provider(&cx, &f, key));
 form_post!(set_rate, RateInput, |cx, f, _ids, key| reg::set_rate(&cx, &f, key));
 form_post!(set_lss_rate, LssRateInput, |cx, f, _ids, key| reg::set_lss_rate(&cx, &f, key));
 form_post!(save_rules, RulesInput, |cx, f, _ids, key| reg::save_rules(&cx, &f, key));
-form_post!(add_representative, RepresentativeInput, |cx, f, ids, key| reg::add_representative(&cx, &ids.recipient, &f, key));
-form_post!(end_representation, Ids, |cx, _f, ids, key| reg::end_representation(&cx, &ids.recipient, &ids.user, key));
-form_post!(add_absence, AbsenceInput, |cx, f, ids, key| reg::add_absence(&cx, &ids.recipient, &f, key));
-form_post!(delete_absence, Ids, |cx, _f, ids, key| reg::delete_absence(&cx, &ids.recipient, &ids.absence, key));
-form_post!(end_decision, Ids, |cx, _f, ids, key| reg::end_decision(&cx, &ids.recipient, &ids.decision, &ids.valid_to, key));
-form_post!(reveal_personnummer, Ids, |cx, _f, ids, key| reg::reveal_personnummer(&cx, &ids.owner, &ids.id, key));
+form_post!(add_representative, RepresentativeInput, |cx, f, ids, key| reg::add_representative(
+    &cx,
+    &ids.recipient,
+    &f,
+    key
+));
+form_post!(end_representation, Ids, |cx, _f, ids, key| reg::end_representation(
+    &cx,
+    &ids.recipient,
+    &ids.user,
+    key
+));
+form_post!(add_absence, AbsenceInput, |cx, f, ids, key| reg::add_absence(
+    &cx,
+    &ids.recipient,
+    &f,
+    key
+));
+form_post!(delete_absence, Ids, |cx, _f, ids, key| reg::delete_absence(
+    &cx,
+    &ids.recipient,
+    &ids.absence,
+    key
+));
+form_post!(end_decision, Ids, |cx, _f, ids, key| reg::end_decision(
+    &cx,
+    &ids.recipient,
+    &ids.decision,
+    &ids.valid_to,
+    key
+));
+form_post!(reveal_personnummer, Ids, |cx, _f, ids, key| reg::reveal_personnummer(
+    &cx, &ids.owner, &ids.id, key
+));
 
 pub async fn account_action(cx: Cx, body: Bytes) -> Response {
     use reg::AccountAction;
@@ -439,27 +529,51 @@ pub async fn account_action(cx: Cx, body: Bytes) -> Response {
         "activate" => AccountAction::Activate,
         _ => return StatusCode::BAD_REQUEST.into_response(),
     };
-    let outcome = reg::account_action(&cx, &f.owner, &f.id, &f.user, action, &f.username, &f.email, idempotency_key(&keys.idem)).await;
+    let outcome = reg::account_action(
+        &cx,
+        &f.owner,
+        &f.id,
+        &f.user,
+        action,
+        &f.username,
+        &f.email,
+        idempotency_key(&keys.idem),
+    )
+    .await;
     answer(&cx, outcome).await
 }
 
 /// The CSV upload (multipart): the dry run. The guard checked the role and the token (in the
 /// form's address) before the body was read; the file streams to a temporary file, capped.
-pub async fn import_dry_run(State(state): State<AppState>, cx: Cx, req: axum::extract::Request) -> Response {
+pub async fn import_dry_run(
+    State(state): State<AppState>,
+    cx: Cx,
+    req: axum::extract::Request,
+) -> Response {
     use crate::upload::{self, UploadError};
-    let multipart = match <axum::extract::Multipart as axum::extract::FromRequest<AppState>>::from_request(req, &state).await {
-        Ok(m) => m,
-        Err(_) => return (StatusCode::BAD_REQUEST, "multipart").into_response(),
-    };
-    let (kind, bytes) = match upload::read(multipart, &[("fil", app::api::import::MAX_BYTES as u64)]).await {
-        Ok(u) => match u.files.get("fil").map(|p| p.bytes()).transpose() {
-            Ok(bytes) => (u.field("typ").to_string(), bytes.unwrap_or_default()),
-            Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-        },
-        Err(UploadError::TooLarge { .. }) => return answer(&cx, Ok(app::api::import::refused(T::ImportTooLarge))).await,
-        Err(UploadError::Malformed) => return answer(&cx, Ok(app::api::import::refused(T::UploadBroken))).await,
-        Err(UploadError::Disk) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    };
+    let multipart =
+        match <axum::extract::Multipart as axum::extract::FromRequest<AppState>>::from_request(
+            req, &state,
+        )
+        .await
+        {
+            Ok(m) => m,
+            Err(_) => return (StatusCode::BAD_REQUEST, "multipart").into_response(),
+        };
+    let (kind, bytes) =
+        match upload::read(multipart, &[("fil", app::api::import::MAX_BYTES as u64)]).await {
+            Ok(u) => match u.files.get("fil").map(|p| p.bytes()).transpose() {
+                Ok(bytes) => (u.field("typ").to_string(), bytes.unwrap_or_default()),
+                Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            },
+            Err(UploadError::TooLarge { .. }) => {
+                return answer(&cx, Ok(app::api::import::refused(T::ImportTooLarge))).await;
+            }
+            Err(UploadError::Malformed) => {
+                return answer(&cx, Ok(app::api::import::refused(T::UploadBroken))).await;
+            }
+            Err(UploadError::Disk) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        };
     let outcome = app::api::import::dry_run(&cx, &kind, &bytes).await;
     answer(&cx, outcome).await
 }
@@ -474,7 +588,9 @@ pub struct CorrectionForm {
     reason: String,
 }
 
-form_post!(correct_month, CorrectionForm, |cx, f, _ids, key| app::api::exporting::correct_month(&cx, &f.key, &f.reason, key));
+form_post!(correct_month, CorrectionForm, |cx, f, _ids, key| app::api::exporting::correct_month(
+    &cx, &f.key, &f.reason, key
+));
 
 /// The shift card's forms (clock in and out, copy shifts): every field optional, the time
 /// empty for "now".
@@ -492,7 +608,9 @@ pub struct ShiftForm {
 
 pub async fn start_shift(cx: Cx, body: Bytes) -> Response {
     let (f, keys) = parsed!(body, ShiftForm);
-    let outcome = app::api::shifts::start(&cx, &f.recipient, &f.kind, &f.at, idempotency_key(&keys.idem)).await;
+    let outcome =
+        app::api::shifts::start(&cx, &f.recipient, &f.kind, &f.at, idempotency_key(&keys.idem))
+            .await;
     answer(&cx, outcome).await
 }
 
@@ -528,4 +646,6 @@ pub struct ClaimRef {
     manad: String,
 }
 
-form_post!(reveal_own_personnummer, ClaimRef, |cx, f, _ids, key| app::api::signing::reveal_claim_personnummer(&cx, &f.person, &f.manad, key));
+form_post!(reveal_own_personnummer, ClaimRef, |cx, f, _ids, key| {
+    app::api::signing::reveal_claim_personnummer(&cx, &f.person, &f.manad, key)
+});

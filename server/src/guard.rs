@@ -14,15 +14,17 @@
 //! without one.
 
 use crate::Config;
-use app::api::service::{cookie_value, is_token, ApiState, ClientAddr, Cookies, Cx, LOGIN_CSRF_COOKIE, SESSION_CSRF};
 use app::api::Role;
+use app::api::service::{
+    ApiState, ClientAddr, Cookies, Cx, LOGIN_CSRF_COOKIE, SESSION_CSRF, cookie_value, is_token,
+};
 use app::i18n::{Locale, T};
+use axum::Extension;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Extension;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -121,7 +123,9 @@ impl Policies {
     pub fn of(&self, path: &str) -> Policy {
         match self.0.get(path) {
             Some(p) => *p,
-            None if path.starts_with("/api/") => Policy { access: Access::Anyone, body: BodyKind::ServerFn },
+            None if path.starts_with("/api/") => {
+                Policy { access: Access::Anyone, body: BodyKind::ServerFn }
+            }
             None => Policy::form(Access::Anyone),
         }
     }
@@ -142,7 +146,13 @@ pub struct Gate {
 
 impl Gate {
     pub fn new(c: &Config, policies: Policies, api: ApiState) -> Self {
-        Self { public_origin: c.public_url.clone(), trust_proxy: c.trust_proxy, secure: c.secure_cookies, policies, api }
+        Self {
+            public_origin: c.public_url.clone(),
+            trust_proxy: c.trust_proxy,
+            secure: c.secure_cookies,
+            policies,
+            api,
+        }
     }
 
     /// This site's origin as a browser names it: the configured public URL, else the scheme
@@ -153,7 +163,10 @@ impl Gate {
             return Some(p.clone());
         }
         let host = headers.get(header::HOST).and_then(|v| v.to_str().ok())?;
-        let forwarded = self.trust_proxy.then(|| headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok())).flatten();
+        let forwarded = self
+            .trust_proxy
+            .then(|| headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()))
+            .flatten();
         let scheme = match forwarded {
             Some(p) if p.eq_ignore_ascii_case("https") => "https",
             Some(_) => "http",
@@ -170,7 +183,14 @@ impl Gate {
 /// needs the CSRF token.
 pub fn same_origin(headers: &HeaderMap, origin: Option<&str>) -> bool {
     let get = |h: header::HeaderName| headers.get(h).and_then(|v| v.to_str().ok());
-    let matches = |url: &str| origin.is_some_and(|o| url.eq_ignore_ascii_case(o) || url.get(..o.len() + 1).is_some_and(|p| p[..o.len()].eq_ignore_ascii_case(o) && p.ends_with('/')));
+    let matches = |url: &str| {
+        origin.is_some_and(|o| {
+            url.eq_ignore_ascii_case(o)
+                || url
+                    .get(..o.len() + 1)
+                    .is_some_and(|p| p[..o.len()].eq_ignore_ascii_case(o) && p.ends_with('/'))
+        })
+    };
     if let Some(o) = get(header::ORIGIN) {
         return o != "null" && matches(o);
     }
@@ -185,21 +205,35 @@ pub fn same_origin(headers: &HeaderMap, origin: Option<&str>) -> bool {
 
 fn client_addr(req: &Request, trust_proxy: bool) -> String {
     if trust_proxy
-        && let Some(last) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.rsplit(',').next()) {
-            return last.trim().chars().take(64).collect();
-        }
-    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
+        && let Some(last) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+    {
+        return last.trim().chars().take(64).collect();
+    }
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 pub fn locale(headers: &HeaderMap) -> Locale {
-    headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).map(Locale::from_cookie_header).unwrap_or_default()
+    headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map(Locale::from_cookie_header)
+        .unwrap_or_default()
 }
 
 /// A short page in the user's language that says what went wrong and what to do, with a link
 /// back.
 pub fn message_page(status: StatusCode, headers: &HeaderMap, text: &str) -> Response {
     let l = locale(headers);
-    let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let escape = |s: &str| {
+        s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    };
     let body = format!(
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>BITA</title></head>\
          <body><main><h1>{}</h1><p><a href=\"/\">{}</a></p></main></body></html>",
@@ -218,7 +252,11 @@ fn refuse(headers: &HeaderMap) -> Response {
 /// A body larger than the route takes: said in the user's language with the limit.
 fn too_large(headers: &HeaderMap, limit: usize) -> Response {
     let l = locale(headers);
-    let text = format!("{} {} MB.", l.t(T::UploadTooLarge), (limit as f64 / (1024.0 * 1024.0)).ceil().max(1.0));
+    let text = format!(
+        "{} {} MB.",
+        l.t(T::UploadTooLarge),
+        (limit as f64 / (1024.0 * 1024.0)).ceil().max(1.0)
+    );
     message_page(StatusCode::PAYLOAD_TOO_LARGE, headers, &text)
 }
 
@@ -228,21 +266,34 @@ pub const QUEUED: &str = "x-bita-queue";
 
 /// The `csrf` field of a url-encoded form body.
 fn form_token(body: &[u8]) -> Option<String> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).ok()?.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v)
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v)
 }
 
 /// The `csrf` parameter of the request's address (an upload form's action).
 fn query_token(req: &Request) -> Option<String> {
-    serde_urlencoded::from_str::<Vec<(String, String)>>(req.uri().query()?).ok()?.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v)
+    serde_urlencoded::from_str::<Vec<(String, String)>>(req.uri().query()?)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v)
 }
 
-pub async fn guard(Extension(gate): Extension<Arc<Gate>>, mut req: Request, next: Next) -> Response {
+pub async fn guard(
+    Extension(gate): Extension<Arc<Gate>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let client = client_addr(&req, gate.trust_proxy);
     req.extensions_mut().insert(ClientAddr(client));
     let page_policy = app::ui::PagePolicy::default();
     req.extensions_mut().insert(page_policy.clone());
 
-    let writes = matches!(*req.method(), Method::POST | Method::PUT | Method::DELETE | Method::PATCH);
+    let writes =
+        matches!(*req.method(), Method::POST | Method::PUT | Method::DELETE | Method::PATCH);
     let mut response = if writes {
         match check_post(&gate, req).await {
             Ok(req) => next.run(req).await,
@@ -252,7 +303,11 @@ pub async fn guard(Extension(gate): Extension<Arc<Gate>>, mut req: Request, next
         next.run(req).await
     };
     // A page's own policy (its script nonce), if the page set one and the response lost it.
-    if let Some(csp) = page_policy.0.get().filter(|_| !response.headers().contains_key(header::CONTENT_SECURITY_POLICY)) {
+    if let Some(csp) = page_policy
+        .0
+        .get()
+        .filter(|_| !response.headers().contains_key(header::CONTENT_SECURITY_POLICY))
+    {
         tracing::debug!("page policy restored from the request's slot");
         response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, csp.clone());
     }
@@ -270,7 +325,11 @@ async fn check_post(gate: &Gate, req: Request) -> Result<Request, Response> {
         return Err(refuse(req.headers()));
     }
     let limit = policy.body.limit();
-    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
         tracing::info!(path = %path, bytes = declared.unwrap_or_default(), limit, "post larger than its route takes refused");
         return Err(too_large(req.headers(), limit));
@@ -278,15 +337,22 @@ async fn check_post(gate: &Gate, req: Request) -> Result<Request, Response> {
     let session = req.extensions().get::<Session>().cloned();
     let expected = match policy.access {
         Access::Anyone => match &session {
-            Some(s) if policy.body != BodyKind::Login => s.get::<String>(SESSION_CSRF).await.ok().flatten(),
+            Some(s) if policy.body != BodyKind::Login => {
+                s.get::<String>(SESSION_CSRF).await.ok().flatten()
+            }
             _ => None,
         },
         Access::Roles(roles) => {
-            let Some(session) = session else { return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()) };
+            let Some(session) = session else {
+                return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
+            };
             let client = req.extensions().get::<ClientAddr>().map(|c| c.0.clone());
-            let cx = Cx::new(&gate.api, session, client).await.map_err(IntoResponse::into_response)?;
+            let cx =
+                Cx::new(&gate.api, session, client).await.map_err(IntoResponse::into_response)?;
             match &cx.caller {
-                None if req.headers().contains_key(QUEUED) => return Err(StatusCode::UNAUTHORIZED.into_response()),
+                None if req.headers().contains_key(QUEUED) => {
+                    return Err(StatusCode::UNAUTHORIZED.into_response());
+                }
                 None => return Err(Redirect::to("/logga-in").into_response()),
                 Some(c) if !roles.contains(&c.role) => {
                     tracing::warn!(path = %path, role = c.role.code(), "post by a role the route is not for refused");
@@ -304,7 +370,13 @@ async fn check_post(gate: &Gate, req: Request) -> Result<Request, Response> {
 }
 
 /// The CSRF check by the route's kind of body, and the body capped at the route's limit.
-async fn finish(gate: &Gate, req: Request, policy: Policy, expected: Option<String>, limit: usize) -> Result<Request, Response> {
+async fn finish(
+    gate: &Gate,
+    req: Request,
+    policy: Policy,
+    expected: Option<String>,
+    limit: usize,
+) -> Result<Request, Response> {
     let path = req.uri().path().to_string();
     let (parts, body) = req.into_parts();
     let capped = Body::new(http_body_util::Limited::new(body, limit));
@@ -322,10 +394,18 @@ async fn finish(gate: &Gate, req: Request, policy: Policy, expected: Option<Stri
             }
         },
         BodyKind::Login => {
-            let from_cookie = req.headers().get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(|c| cookie_value(c, LOGIN_CSRF_COOKIE)).filter(|t| is_token(t)).map(str::to_string);
+            let from_cookie = req
+                .headers()
+                .get(header::COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|c| cookie_value(c, LOGIN_CSRF_COOKIE))
+                .filter(|t| is_token(t))
+                .map(str::to_string);
             let Some(expected) = from_cookie else { return Err(login_expired(cookies)) };
             let (parts, body) = req.into_parts();
-            let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| too_large(&parts.headers, limit))?;
+            let bytes = axum::body::to_bytes(body, limit)
+                .await
+                .map_err(|_| too_large(&parts.headers, limit))?;
             if form_token(&bytes).as_deref() != Some(expected.as_str()) {
                 tracing::warn!("login without its form's token refused");
                 return Err(login_expired(cookies));
@@ -336,7 +416,9 @@ async fn finish(gate: &Gate, req: Request, policy: Policy, expected: Option<Stri
             // No token in the session: nobody is logged in, and every change needs someone who is.
             let Some(expected) = expected else { return Ok(req) };
             let (parts, body) = req.into_parts();
-            let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| too_large(&parts.headers, limit))?;
+            let bytes = axum::body::to_bytes(body, limit)
+                .await
+                .map_err(|_| too_large(&parts.headers, limit))?;
             if form_token(&bytes).as_deref() != Some(expected.as_str()) {
                 tracing::warn!(path = %path, "post without this session's CSRF token refused");
                 return Err(refuse(&parts.headers));
@@ -347,7 +429,8 @@ async fn finish(gate: &Gate, req: Request, policy: Policy, expected: Option<Stri
 }
 
 fn login_expired(cookies: Cookies) -> Response {
-    ([(header::SET_COOKIE, cookies.login_message(T::FormExpired, ""))], Redirect::to("/logga-in")).into_response()
+    ([(header::SET_COOKIE, cookies.login_message(T::FormExpired, ""))], Redirect::to("/logga-in"))
+        .into_response()
 }
 
 /// The headers every response carries unless it set its own (tower-http's layers): no
@@ -355,16 +438,26 @@ fn login_expired(cookies: Cookies) -> Response {
 /// (pages set their own with the response's script nonce, `app::ui::shell`), nothing stored
 /// by the browser (the static assets say `no-cache` themselves, `routes`), and HSTS when
 /// cookies are secure.
-pub fn security_headers<S: Clone + Send + Sync + 'static>(router: axum::Router<S>, secure: bool) -> axum::Router<S> {
+pub fn security_headers<S: Clone + Send + Sync + 'static>(
+    router: axum::Router<S>,
+    secure: bool,
+) -> axum::Router<S> {
     use tower_http::set_header::SetResponseHeaderLayer as Set;
-    let fixed = |name: header::HeaderName, value: &'static str| Set::if_not_present(name, HeaderValue::from_static(value));
+    let fixed = |name: header::HeaderName, value: &'static str| {
+        Set::if_not_present(name, HeaderValue::from_static(value))
+    };
     let router = router
         .layer(fixed(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(fixed(header::X_FRAME_OPTIONS, "DENY"))
         .layer(fixed(header::REFERRER_POLICY, "same-origin"))
         .layer(fixed(header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"))
         .layer(fixed(header::CACHE_CONTROL, "no-store"));
-    if secure { router.layer(fixed(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains")) } else { router }
+    if secure {
+        router
+            .layer(fixed(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains"))
+    } else {
+        router
+    }
 }
 
 #[cfg(test)]
@@ -389,21 +482,36 @@ mod tests {
         assert!(!same_origin(&headers(&[host, ("sec-fetch-site", "cross-site")]), site));
         assert!(same_origin(&headers(&[host, ("sec-fetch-site", "same-origin")]), site));
         assert!(!same_origin(&headers(&[host, ("referer", "https://evil.example/form")]), site));
-        assert!(same_origin(&headers(&[host, ("referer", "http://127.0.0.1:3000/assistent")]), site));
+        assert!(same_origin(
+            &headers(&[host, ("referer", "http://127.0.0.1:3000/assistent")]),
+            site
+        ));
         // Scheme, host and port must all match: the https origin is another site than http's.
         assert!(!same_origin(&headers(&[host, ("origin", "https://127.0.0.1:3000")]), site));
         assert!(!same_origin(&headers(&[host, ("origin", "http://127.0.0.1:3001")]), site));
-        assert!(!same_origin(&headers(&[host, ("referer", "https://127.0.0.1:3000/assistent")]), site));
+        assert!(!same_origin(
+            &headers(&[host, ("referer", "https://127.0.0.1:3000/assistent")]),
+            site
+        ));
         assert!(!same_origin(&headers(&[host, ("origin", "http://127.0.0.1:30000")]), site));
         let public = Some("https://bita.example.se");
         assert!(same_origin(&headers(&[host, ("origin", "https://bita.example.se")]), public));
         assert!(!same_origin(&headers(&[host, ("origin", "http://127.0.0.1:3000")]), public));
-        assert!(!same_origin(&headers(&[host, ("origin", "https://bita.example.se.evil.example")]), public));
+        assert!(!same_origin(
+            &headers(&[host, ("origin", "https://bita.example.se.evil.example")]),
+            public
+        ));
     }
 
     #[test]
     fn the_site_origin_has_the_scheme_it_is_served_with() {
-        let gate = |secure: bool, trust_proxy: bool| Gate { public_origin: None, trust_proxy, secure, policies: Policies::default(), api: ApiState { repo: Arc::new(NoRepo), settings: Default::default() } };
+        let gate = |secure: bool, trust_proxy: bool| Gate {
+            public_origin: None,
+            trust_proxy,
+            secure,
+            policies: Policies::default(),
+            api: ApiState { repo: Arc::new(NoRepo), settings: Default::default() },
+        };
         let h = headers(&[("host", "bita.local:8080"), ("x-forwarded-proto", "https")]);
         assert_eq!(gate(false, false).origin(&h).as_deref(), Some("http://bita.local:8080"));
         assert_eq!(gate(true, false).origin(&h).as_deref(), Some("https://bita.local:8080"));

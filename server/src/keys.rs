@@ -38,7 +38,10 @@ fn check_mode(path: &Path) -> Result<(), String> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?.permissions().mode();
+        let mode = std::fs::metadata(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+            .permissions()
+            .mode();
         if mode & 0o077 != 0 {
             return Err(format!(
                 "the archive signing key {} can be read by other users of this machine (mode {:04o}); anyone who reads it can sign archives. Run: chmod 600 {}",
@@ -56,9 +59,10 @@ pub fn load_or_create(path: &Path) -> Result<SigningKey, String> {
     match std::fs::read_to_string(path) {
         Ok(text) => {
             check_mode(path)?;
-            let seed: [u8; 32] = hex::decode(text.trim()).ok()
-                .and_then(|b| b.try_into().ok())
-                .ok_or_else(|| format!("{} is not an archive signing key (64 hex digits)", path.display()))?;
+            let seed: [u8; 32] =
+                hex::decode(text.trim()).ok().and_then(|b| b.try_into().ok()).ok_or_else(|| {
+                    format!("{} is not an archive signing key (64 hex digits)", path.display())
+                })?;
             Ok(SigningKey::from_bytes(&seed))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -81,7 +85,8 @@ fn new_key() -> Result<SigningKey, String> {
 /// leaves either the old key or the new one, never half of one.
 fn write_new(path: &Path, key: &SigningKey) -> Result<(), String> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".new");
@@ -95,8 +100,11 @@ fn write_new(path: &Path, key: &SigningKey) -> Result<(), String> {
         options.mode(0o600);
     }
     let mut f = options.open(&tmp).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    f.write_all(format!("{}\n", hex::encode(key.as_bytes())).as_bytes()).and_then(|_| f.sync_all()).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| format!("cannot move {} into place: {e}", tmp.display()))
+    f.write_all(format!("{}\n", hex::encode(key.as_bytes())).as_bytes())
+        .and_then(|_| f.sync_all())
+        .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path)
+        .map_err(|e| format!("cannot move {} into place: {e}", tmp.display()))
 }
 
 /// The retired public keys listed next to the key file (none when there is no list). A line
@@ -111,7 +119,11 @@ pub fn retired(path: &Path) -> Result<Vec<VerifyingKey>, String> {
     text.lines()
         .map(|l| l.split('#').next().unwrap_or_default().trim())
         .filter(|l| !l.is_empty())
-        .map(|l| export::archive::public_key(l).ok_or_else(|| format!("{}: {l:?} is not an Ed25519 public key (64 hex digits)", list.display())))
+        .map(|l| {
+            export::archive::public_key(l).ok_or_else(|| {
+                format!("{}: {l:?} is not an Ed25519 public key (64 hex digits)", list.display())
+            })
+        })
         .collect()
 }
 
@@ -129,9 +141,16 @@ pub fn rotate(path: &Path) -> Result<(String, String), String> {
     let old = load_or_create(path)?;
     let new = new_key()?;
     let list = retired_path(path);
-    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&list).map_err(|e| format!("cannot write {}: {e}", list.display()))?;
-    let line = format!("{} # retired {}\n", public_hex(&old), chrono::Utc::now().format("%Y-%m-%d"));
-    f.write_all(line.as_bytes()).and_then(|_| f.sync_all()).map_err(|e| format!("cannot write {}: {e}", list.display()))?;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&list)
+        .map_err(|e| format!("cannot write {}: {e}", list.display()))?;
+    let line =
+        format!("{} # retired {}\n", public_hex(&old), chrono::Utc::now().format("%Y-%m-%d"));
+    f.write_all(line.as_bytes())
+        .and_then(|_| f.sync_all())
+        .map_err(|e| format!("cannot write {}: {e}", list.display()))?;
     write_new(path, &new)?;
     Ok((public_hex(&old), public_hex(&new)))
 }
@@ -152,7 +171,11 @@ mod tests {
         let path = dir.path().join("k.key");
         let key = load_or_create(&path).unwrap();
         assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
-        assert_eq!(load_or_create(&path).unwrap().as_bytes(), key.as_bytes(), "the same key is read back");
+        assert_eq!(
+            load_or_create(&path).unwrap().as_bytes(),
+            key.as_bytes(),
+            "the same key is read back"
+        );
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         let refused = load_or_create(&path).unwrap_err();
         assert!(refused.contains("chmod 600") && refused.contains("0644"), "{refused}");

@@ -34,4 +34,3 @@ pub struct AppState {
     /// The keys an archive is checked against: that one, and those retired before it.
     pub trusted_keys: Arc<keys::TrustedKeys>,
 }
-

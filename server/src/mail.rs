@@ -32,7 +32,10 @@ pub struct SmtpConfig {
 
 impl SmtpConfig {
     pub fn from_env() -> Option<Self> {
-        let host = std::env::var("BITA_SMTP_HOST").ok().map(|h| h.trim().to_string()).filter(|h| !h.is_empty())?;
+        let host = std::env::var("BITA_SMTP_HOST")
+            .ok()
+            .map(|h| h.trim().to_string())
+            .filter(|h| !h.is_empty())?;
         let security = match std::env::var("BITA_SMTP_TLS").unwrap_or_default().trim() {
             "tls" => SmtpSecurity::Tls,
             "none" => SmtpSecurity::None,
@@ -44,7 +47,8 @@ impl SmtpConfig {
             security,
             username: std::env::var("BITA_SMTP_USER").ok().filter(|u| !u.is_empty()),
             password: std::env::var("BITA_SMTP_PASSWORD").ok(),
-            from: std::env::var("BITA_SMTP_FROM").unwrap_or_else(|_| "BITA <bita@localhost>".into()),
+            from: std::env::var("BITA_SMTP_FROM")
+                .unwrap_or_else(|_| "BITA <bita@localhost>".into()),
         })
     }
 }
@@ -58,7 +62,11 @@ struct SmtpMailer {
 impl Mailer for SmtpMailer {
     fn send(&self, mail: Mail) {
         let message = match mail.to.parse::<Mailbox>() {
-            Ok(to) => Message::builder().from(self.from.clone()).to(to).subject(mail.subject).body(mail.body),
+            Ok(to) => Message::builder()
+                .from(self.from.clone())
+                .to(to)
+                .subject(mail.subject)
+                .body(mail.body),
             Err(e) => {
                 tracing::warn!("e-mail address refused: {e}");
                 return;
@@ -93,7 +101,9 @@ pub fn from_config(smtp: Option<&SmtpConfig>) -> Option<Arc<dyn Mailer>> {
     let builder = match smtp.security {
         SmtpSecurity::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host),
         SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host),
-        SmtpSecurity::None => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)),
+        SmtpSecurity::None => {
+            Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host))
+        }
     };
     let mut builder = match builder {
         Ok(b) => b,

@@ -17,7 +17,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// BITA's one binary: without a command it serves (configured from the environment, see the
 /// README); the commands are the operator's tools.
 #[derive(Parser)]
-#[command(name = "server", version, about = "BITA: time reporting for Swedish personal assistance. Without a command: serve BITA (configuration from the environment; see the README).")]
+#[command(
+    name = "server",
+    version,
+    about = "BITA: time reporting for Swedish personal assistance. Without a command: serve BITA (configuration from the environment; see the README)."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -99,7 +103,10 @@ enum FormCommand {
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_env("BITA_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_env("BITA_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn")),
+        )
         .init();
     let exit_on = |ok: Result<bool, _>| match ok {
         Ok(true) => Ok(()),
@@ -108,7 +115,9 @@ async fn main() {
     };
     let result = match Cli::parse().command {
         None => run().await,
-        Some(Command::Admin(AdminCommand::Create { municipality, org_number, username, name })) => create_admin(admin::NewAdmin::new(municipality, org_number, username, name)).await,
+        Some(Command::Admin(AdminCommand::Create { municipality, org_number, username, name })) => {
+            create_admin(admin::NewAdmin::new(municipality, org_number, username, name)).await
+        }
         Some(Command::Audit(AuditCommand::Verify)) => exit_on(audit_verify().await),
         Some(Command::Key(KeyCommand::Show)) => key_show(),
         Some(Command::Key(KeyCommand::Rotate)) => key_rotate(),
@@ -123,12 +132,17 @@ async fn main() {
     }
 }
 
-async fn create_admin(a: Result<admin::NewAdmin, String>) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+async fn create_admin(
+    a: Result<admin::NewAdmin, String>,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let a = a?;
     let config = Config::from_env();
     let pool = db::connect(&config.database_url).await?;
     let password = admin::create(&pool, &a).await?;
-    println!("Administrator {} created for {}.\nPassword (shown only now; change it after the first login): {password}", a.username, a.municipality);
+    println!(
+        "Administrator {} created for {}.\nPassword (shown only now; change it after the first login): {password}",
+        a.username, a.municipality
+    );
     pool.close().await;
     Ok(())
 }
@@ -137,9 +151,19 @@ async fn create_admin(a: Result<admin::NewAdmin, String>) -> Result<(), Box<dyn 
 /// FK's form itself, which BITA does not ship), to try the upload and the filling.
 fn form_sample(kind: &str, out: &str) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let kind = export::form::FormKind::from_code(kind).ok_or("the form is 3059 or 3057")?;
-    let names: Vec<String> = kind.default_mapping().expanded().into_iter().map(|(_, end)| format!("form1[0].#subform[0].{end}")).collect();
-    std::fs::write(out, export::form::blank_for_tests(&names)).map_err(|e| format!("cannot write {out}: {e}"))?;
-    println!("wrote {out}: {} fields named as in FK {} (a sample, not FK's form)", names.len(), kind.code());
+    let names: Vec<String> = kind
+        .default_mapping()
+        .expanded()
+        .into_iter()
+        .map(|(_, end)| format!("form1[0].#subform[0].{end}"))
+        .collect();
+    std::fs::write(out, export::form::blank_for_tests(&names))
+        .map_err(|e| format!("cannot write {out}: {e}"))?;
+    println!(
+        "wrote {out}: {} fields named as in FK {} (a sample, not FK's form)",
+        names.len(),
+        kind.code()
+    );
     Ok(())
 }
 
@@ -156,7 +180,10 @@ fn key_show() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 fn key_rotate() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let config = Config::from_env();
     let (old, new) = server::keys::rotate(&config.archive_key)?;
-    println!("retired {old} (listed in {})\nnew key {new}\nCopy both files to every server of the installation and restart them.", server::keys::retired_path(&config.archive_key).display());
+    println!(
+        "retired {old} (listed in {})\nnew key {new}\nCopy both files to every server of the installation and restart them.",
+        server::keys::retired_path(&config.archive_key).display()
+    );
     Ok(())
 }
 
@@ -166,13 +193,18 @@ fn key_rotate() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 /// does not.
 fn verify_archive(path: &str) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
     let keys = match std::env::var("BITA_VERIFY_PUBLIC_KEY") {
-        Ok(hex) => vec![export::archive::public_key(&hex).ok_or("BITA_VERIFY_PUBLIC_KEY is not an Ed25519 public key (64 hex digits)")?],
+        Ok(hex) => vec![
+            export::archive::public_key(&hex)
+                .ok_or("BITA_VERIFY_PUBLIC_KEY is not an Ed25519 public key (64 hex digits)")?,
+        ],
         Err(_) => server::keys::trusted(&Config::from_env().archive_key)?.1.all(),
     };
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read {path}: {e}"))?;
     let report = export::archive::verify_from(std::io::BufReader::new(file), &keys);
     let l = app::i18n::Locale::En;
-    if let (Some(m), Some(month), Some(at)) = (&report.municipality, &report.month, &report.created_at) {
+    if let (Some(m), Some(month), Some(at)) =
+        (&report.municipality, &report.month, &report.created_at)
+    {
         println!("{m}, {month}, made {at}");
     }
     for p in &report.problems {
@@ -182,7 +214,10 @@ fn verify_archive(path: &str) -> Result<bool, Box<dyn std::error::Error + Send +
         println!("FAIL … and {} more", report.more_problems);
     }
     if let Some(k) = &report.signed_by {
-        println!("signed with {k}{}", if report.retired_key { " (a retired key of this installation)" } else { "" });
+        println!(
+            "signed with {k}{}",
+            if report.retired_key { " (a retired key of this installation)" } else { "" }
+        );
     }
     println!("{} file(s) match the manifest", report.files_checked);
     println!("{}", if report.ok { "OK: the signature and every file match" } else { "NOT OK" });
@@ -191,7 +226,10 @@ fn verify_archive(path: &str) -> Result<bool, Box<dyn std::error::Error + Send +
 
 /// `server migrate-data --from sqlite://… --to postgres://…`: moves everything, then says what
 /// was checked (rows per table, entries per audit chain).
-async fn migrate_data(from: &str, to: &str) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+async fn migrate_data(
+    from: &str,
+    to: &str,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let moved = db::migrate::migrate(from, to).await?;
     for (table, n) in &moved.tables {
         println!("{table:<18} {n:>8} rows");
@@ -242,16 +280,29 @@ async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let app = server::routes::router(&config, pool.clone(), leptos).await?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     if config.demo_data {
-        println!("\nBITA is running on http://{addr}\nDemo logins (password \"{}\"):", demo::DEMO_PASSWORD);
+        println!(
+            "\nBITA is running on http://{addr}\nDemo logins (password \"{}\"):",
+            demo::DEMO_PASSWORD
+        );
         for (user, role, who) in demo::DEMO_LOGINS {
             println!("  {user:<16} {role:<15} {who}");
         }
         println!();
     } else if demo::is_empty(&pool).await? {
-        println!("\nBITA is running on http://{addr} with no accounts yet. Create the first administrator:\n  {}\n", admin::USAGE.trim_start_matches("usage: "));
+        println!(
+            "\nBITA is running on http://{addr} with no accounts yet. Create the first administrator:\n  {}\n",
+            admin::USAGE.trim_start_matches("usage: ")
+        );
     }
     tracing::info!(%addr, "listening");
-    server::serve::serve(listener, app, config.header_read_timeout, config.shutdown_grace, shutdown()).await?;
+    server::serve::serve(
+        listener,
+        app,
+        config.header_read_timeout,
+        config.shutdown_grace,
+        shutdown(),
+    )
+    .await?;
     pool.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -264,7 +315,8 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -2,17 +2,17 @@
 //! enforces both before the body is read), the static assets, health, and the layers every
 //! request passes (tower-http's compression, headers and tracing; sessions; the timeout).
 
-use crate::{auth, db, exports, forms, guard, keys, sessions, AppState, Config};
+use crate::{AppState, Config, auth, db, exports, forms, guard, keys, sessions};
 use app::api::service::{ApiState, RequestFlash, Settings};
 use app::paths;
-use app::ui::{shell, App};
+use app::ui::{App, shell};
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
@@ -23,11 +23,16 @@ use tower_http::trace::TraceLayer;
 /// A CSV upload: 5 MB of file plus the form around it.
 pub const UPLOAD_LIMIT: usize = app::api::import::MAX_BYTES + 64 * 1024;
 
-const SERVICE_WORKER_CSP: &str = "default-src 'none'; connect-src 'self'; script-src 'self'; base-uri 'none'";
+const SERVICE_WORKER_CSP: &str =
+    "default-src 'none'; connect-src 'self'; script-src 'self'; base-uri 'none'";
 
 /// Builds the whole application on an open, migrated database, and starts the periodic
 /// clean-ups (expired sessions, old idempotency keys, SQLite's statistics).
-pub async fn router(config: &Config, pool: db::Pool, leptos_options: LeptosOptions) -> Result<Router, Box<dyn std::error::Error + Send + Sync>> {
+pub async fn router(
+    config: &Config,
+    pool: db::Pool,
+    leptos_options: LeptosOptions,
+) -> Result<Router, Box<dyn std::error::Error + Send + Sync>> {
     let repo = Arc::new(db::DbRepo::new(pool.clone()));
     let (key, trusted) = keys::trusted(&config.archive_key)?;
     let archive_key = Arc::new(key);
@@ -39,7 +44,12 @@ pub async fn router(config: &Config, pool: db::Pool, leptos_options: LeptosOptio
         retired_public_keys: trusted.retired.iter().map(|k| hex::encode(k.as_bytes())).collect(),
         cookies: app::api::service::Cookies { secure: config.secure_cookies },
     };
-    let state = AppState { leptos_options: leptos_options.clone(), api: ApiState { repo: repo.clone(), settings }, archive_key, trusted_keys: Arc::new(trusted) };
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        api: ApiState { repo: repo.clone(), settings },
+        archive_key,
+        trusted_keys: Arc::new(trusted),
+    };
 
     db::spawn_maintenance(&repo);
     let summaries = repo.clone();
@@ -57,8 +67,9 @@ pub async fn router(config: &Config, pool: db::Pool, leptos_options: LeptosOptio
     let pkg = std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
     // The service worker (app/offline/sw.js, bundled by scripts/build-site.sh) at the site's
     // root, so it may serve the assistant's pages; never cached, so an update is seen at once.
-    let service_worker = ServeFile::new(std::path::Path::new(&*leptos_options.site_root).join("sw.js"));
-    use guard::{Access, BodyKind, Policy, ADMIN, ASSISTANT, SIGNER};
+    let service_worker =
+        ServeFile::new(std::path::Path::new(&*leptos_options.site_root).join("sw.js"));
+    use guard::{ADMIN, ASSISTANT, Access, BodyKind, Policy, SIGNER};
     let form = Policy::form;
     let upload = |limit: usize| Policy { access: ADMIN, body: BodyKind::Upload { limit } };
     let (posts, policies) = guard::Posts::new(Router::new())
@@ -66,7 +77,14 @@ pub async fn router(config: &Config, pool: db::Pool, leptos_options: LeptosOptio
         .route(paths::LOGOUT, form(Access::Anyone), auth::logout)
         .route(paths::LANGUAGE, form(Access::Anyone), auth::set_language)
         .route(paths::INVITATION, form(Access::Anyone), auth::accept_invitation)
-        .route(paths::VERIFY, Policy { access: Access::Anyone, body: BodyKind::PublicUpload { limit: exports::VERIFY_LIMIT } }, exports::verify_upload)
+        .route(
+            paths::VERIFY,
+            Policy {
+                access: Access::Anyone,
+                body: BodyKind::PublicUpload { limit: exports::VERIFY_LIMIT },
+            },
+            exports::verify_upload,
+        )
         .route(paths::ROW_ADD, form(ASSISTANT), forms::add_row)
         .route(paths::ROW_DELETE, form(ASSISTANT), forms::delete_row)
         .route(paths::ROW_EDIT, form(ASSISTANT), forms::edit_row)
@@ -116,14 +134,30 @@ pub async fn router(config: &Config, pool: db::Pool, leptos_options: LeptosOptio
         .route("/healthz", get(healthz))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         // The islands' wasm, JS and CSS, brotli or gzip as built (scripts/build-site.sh).
-        .nest_service("/pkg", tower::ServiceBuilder::new().layer(static_asset()).service(ServeDir::new(pkg).precompressed_br().precompressed_gzip()))
-        .route_service("/favicon.svg", tower::ServiceBuilder::new().layer(static_asset()).service(ServeFile::new(std::path::Path::new(&*leptos_options.site_root).join("favicon.svg"))))
+        .nest_service(
+            "/pkg",
+            tower::ServiceBuilder::new()
+                .layer(static_asset())
+                .service(ServeDir::new(pkg).precompressed_br().precompressed_gzip()),
+        )
+        .route_service(
+            "/favicon.svg",
+            tower::ServiceBuilder::new().layer(static_asset()).service(ServeFile::new(
+                std::path::Path::new(&*leptos_options.site_root).join("favicon.svg"),
+            )),
+        )
         .route_service(
             "/sw.js",
             tower::ServiceBuilder::new()
-                .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("no-cache"),
+                ))
                 // A worker's policy is its script's: it may fetch from this site, nothing else.
-                .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(SERVICE_WORKER_CSP)))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(SERVICE_WORKER_CSP),
+                ))
                 .service(service_worker.precompressed_br().precompressed_gzip()),
         )
         .leptos_routes_with_context(
@@ -167,7 +201,10 @@ pub async fn router(config: &Config, pool: db::Pool, leptos_options: LeptosOptio
 /// The static assets may be kept by the browser but must be revalidated (`no-cache`): a new
 /// build is seen at once.
 fn static_asset() -> SetResponseHeaderLayer<HeaderValue> {
-    SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))
+    SetResponseHeaderLayer::if_not_present(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache"),
+    )
 }
 
 /// Answers 408 when a request takes longer than its route allows: 30 s, except the month export
@@ -175,14 +212,21 @@ fn static_asset() -> SetResponseHeaderLayer<HeaderValue> {
 /// Hand-written rather than tower-http's `TimeoutLayer`: a layer's limit holds for every route
 /// below it, and the export is a post registered with the others (`guard::Posts`).
 async fn timeout(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let limit = if req.uri().path() == paths::EXPORT && req.method() == axum::http::Method::POST { Duration::from_secs(15 * 60) } else { Duration::from_secs(30) };
+    let limit = if req.uri().path() == paths::EXPORT && req.method() == axum::http::Method::POST {
+        Duration::from_secs(15 * 60)
+    } else {
+        Duration::from_secs(30)
+    };
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(r) => r,
         Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
     }
 }
 
-async fn server_fn_handler(State(state): State<AppState>, req: axum::extract::Request) -> impl IntoResponse {
+async fn server_fn_handler(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+) -> impl IntoResponse {
     let api = state.api.clone();
     handle_server_fns_with_context(
         move || {

@@ -2,8 +2,8 @@
 //! headers (a slow or idle client is disconnected, also between keep-alive requests), and a
 //! bounded grace period at shutdown (finish what is in flight, then close the rest).
 
-use axum::extract::ConnectInfo;
 use axum::Router;
+use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -17,7 +17,13 @@ use tower::ServiceExt;
 
 /// Serves `app` on `listener` until `shutdown` resolves; then waits at most `grace` for open
 /// connections to finish.
-pub async fn serve(listener: TcpListener, app: Router, header_read_timeout: Duration, grace: Duration, shutdown: impl Future<Output = ()>) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    header_read_timeout: Duration,
+    grace: Duration,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
     let graceful = GracefulShutdown::new();
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(header_read_timeout).keep_alive(true);

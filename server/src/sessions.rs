@@ -54,7 +54,10 @@ impl<S: ExpiredDeletion + Clone> ExpiredDeletion for InTurn<S> {
 
 /// The session layer on the database behind `repo`, its table created if missing, and expired
 /// sessions deleted every 15 minutes.
-pub async fn layer(config: &Config, repo: &DbRepo) -> Result<Layer, Box<dyn std::error::Error + Send + Sync>> {
+pub async fn layer(
+    config: &Config,
+    repo: &DbRepo,
+) -> Result<Layer, Box<dyn std::error::Error + Send + Sync>> {
     Ok(match &repo.pool {
         Pool::Sqlite(p) => {
             let store = sqlite_store(p);
@@ -76,7 +79,10 @@ pub fn sqlite_store(pool: &sqlx::SqlitePool) -> SqliteStore {
 
 /// tower-sessions' store on PostgreSQL, in the table `public.sessions`.
 pub fn postgres_store(pool: &sqlx::PgPool) -> PostgresStore {
-    PostgresStore::new(pool.clone()).with_schema_name("public").and_then(|s| s.with_table_name("sessions")).expect("a valid table name")
+    PostgresStore::new(pool.clone())
+        .with_schema_name("public")
+        .and_then(|s| s.with_table_name("sessions"))
+        .expect("a valid table name")
 }
 
 /// The session layer of either database.
@@ -85,7 +91,10 @@ pub enum Layer {
     Postgres(SessionManagerLayer<InTurn<PostgresStore>>),
 }
 
-fn manager<S: ExpiredDeletion + Clone>(config: &Config, store: InTurn<S>) -> SessionManagerLayer<InTurn<S>> {
+fn manager<S: ExpiredDeletion + Clone>(
+    config: &Config,
+    store: InTurn<S>,
+) -> SessionManagerLayer<InTurn<S>> {
     tokio::spawn(store.clone().continuously_delete_expired(Duration::from_secs(15 * 60)));
     SessionManagerLayer::new(store)
         .with_name("bita_session")

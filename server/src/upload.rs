@@ -88,7 +88,10 @@ pub async fn read(mut multipart: Multipart, files: &[(&str, u64)]) -> Result<Upl
                 match field.chunk().await {
                     Ok(Some(chunk)) => {
                         if text.len() + chunk.len() > MAX_FIELD {
-                            return Err(UploadError::TooLarge { field: name, limit: MAX_FIELD as u64 });
+                            return Err(UploadError::TooLarge {
+                                field: name,
+                                limit: MAX_FIELD as u64,
+                            });
                         }
                         text.extend_from_slice(&chunk);
                     }

@@ -49,13 +49,22 @@ pub enum Reserved {
 /// refuses it; otherwise it is counted as a failure *before* its password is checked, so
 /// attempts in flight count and a burst sent together gets no more guesses than attempts sent
 /// one after another (the write lock orders them). A right password takes its failure back.
-pub async fn reserve(repo: &dyn Repo, keys: &[(&str, ThrottlePolicy)], now: i64) -> RepoResult<Reserved> {
+pub async fn reserve(
+    repo: &dyn Repo,
+    keys: &[(&str, ThrottlePolicy)],
+    now: i64,
+) -> RepoResult<Reserved> {
     let mut db = repo.write().await?;
     let mut counters = Vec::with_capacity(keys.len());
     for (key, _) in keys {
         counters.push(fresh(db.throttle(key).await?, now));
     }
-    let blocked: Vec<&str> = keys.iter().zip(&counters).filter(|(_, t)| t.blocked_until > now).map(|((k, _), _)| *k).collect();
+    let blocked: Vec<&str> = keys
+        .iter()
+        .zip(&counters)
+        .filter(|(_, t)| t.blocked_until > now)
+        .map(|((k, _), _)| *k)
+        .collect();
     if !blocked.is_empty() {
         for key in blocked {
             db.note_refused(key, now).await?;
@@ -76,18 +85,38 @@ pub async fn reserve(repo: &dyn Repo, keys: &[(&str, ThrottlePolicy)], now: i64)
 
 /// A counter whose last block ended over a day ago starts again.
 fn fresh(t: Throttle, now: i64) -> Throttle {
-    if now - t.blocked_until > FORGET_AFTER && t.blocked_until > 0 { Throttle::default() } else { t }
+    if now - t.blocked_until > FORGET_AFTER && t.blocked_until > 0 {
+        Throttle::default()
+    } else {
+        t
+    }
 }
 
 /// A login's outcome, in one transaction with its audit entry: a right password takes its
 /// reservation back (the user's failures are forgotten, the address's count goes back to what
 /// it was before this attempt); a wrong one stays counted.
-pub async fn login_outcome(repo: &dyn Repo, ok: bool, user_key: &str, client_key: &str, client_before: Throttle, now: i64, entry: AuditEntry) -> RepoResult<()> {
+pub async fn login_outcome(
+    repo: &dyn Repo,
+    ok: bool,
+    user_key: &str,
+    client_key: &str,
+    client_before: Throttle,
+    now: i64,
+    entry: AuditEntry,
+) -> RepoResult<()> {
     let mut db = repo.write().await?;
     if ok {
         db.clear_throttle(user_key).await?;
         let c = db.throttle(client_key).await?;
-        db.set_throttle(client_key, Throttle { failures: (c.failures - 1).max(0), blocked_until: c.blocked_until.min(client_before.blocked_until) }, now).await?;
+        db.set_throttle(
+            client_key,
+            Throttle {
+                failures: (c.failures - 1).max(0),
+                blocked_until: c.blocked_until.min(client_before.blocked_until),
+            },
+            now,
+        )
+        .await?;
     }
     db.audit(&entry).await?;
     db.finish().await
@@ -102,7 +131,14 @@ pub async fn forget_failures(repo: &dyn Repo, key: &str) -> RepoResult<()> {
 
 /// Uses an open invitation: the password is set and the link stops working, with its audit
 /// entry, in one transaction. False when the link was used or replaced meanwhile.
-pub async fn use_invitation(repo: &dyn Repo, invitation: i64, user: i64, hash: &str, now: i64, entry: AuditEntry) -> RepoResult<bool> {
+pub async fn use_invitation(
+    repo: &dyn Repo,
+    invitation: i64,
+    user: i64,
+    hash: &str,
+    now: i64,
+    entry: AuditEntry,
+) -> RepoResult<bool> {
     let mut db = repo.write().await?;
     if !db.use_invitation(invitation, user, hash, now).await? {
         return Ok(false);
@@ -127,9 +163,20 @@ pub async fn summarise_refused(repo: &dyn Repo) -> RepoResult<usize> {
             Some(("client", addr)) => (None, None, None, Some(addr.to_string())),
             _ => (None, None, None, None),
         };
-        let since = chrono::DateTime::from_timestamp(*since, 0).map(|t| t.to_rfc3339()).unwrap_or_default();
+        let since =
+            chrono::DateTime::from_timestamp(*since, 0).map(|t| t.to_rfc3339()).unwrap_or_default();
         let after = serde_json::json!({ "refused": n, "since": since, "counter": key.split(':').next().unwrap_or_default() }).to_string();
-        db.audit(&AuditEntry { tenant, user, actor, client, action: "login.throttled", subject: "login".into(), after: Some(after), ..Default::default() }).await?;
+        db.audit(&AuditEntry {
+            tenant,
+            user,
+            actor,
+            client,
+            action: "login.throttled",
+            subject: "login".into(),
+            after: Some(after),
+            ..Default::default()
+        })
+        .await?;
         db.summarised(key, *n).await?;
         db.finish().await?;
     }

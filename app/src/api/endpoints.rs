@@ -2,9 +2,9 @@
 //! resolves the caller and hands over to the service layer (which checks tenant, role and
 //! relation); on the browser they are the stubs that fetch the same data as JSON.
 
-use super::export::{ExportPage, VerifyPage};
 #[cfg(feature = "ssr")]
 use super::export::VerifyResult;
+use super::export::{ExportPage, VerifyPage};
 use super::review::{AuditPage, ClaimPage, ReviewPage, StartPage};
 use super::*;
 #[cfg(feature = "ssr")]
@@ -31,17 +31,34 @@ fn month_arg(month: Option<String>) -> Option<ReportMonth> {
 }
 
 #[server(prefix = "/api", endpoint = "load_assistant_page")]
-pub async fn load_assistant_page(month: Option<String>, edit: Option<String>) -> PageResult<AssistantPage> {
+pub async fn load_assistant_page(
+    month: Option<String>,
+    edit: Option<String>,
+) -> PageResult<AssistantPage> {
     let cx = service::Cx::from_request().await.map_err(failed)?;
     service::assistant_page(&cx, month_arg(month), edit.as_deref()).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_admin_page")]
-pub async fn load_admin_page(month: Option<String>, filter: Option<String>, query: Option<String>, page: Option<String>, pair: Option<String>) -> PageResult<AdminPage> {
+pub async fn load_admin_page(
+    month: Option<String>,
+    filter: Option<String>,
+    query: Option<String>,
+    page: Option<String>,
+    pair: Option<String>,
+) -> PageResult<AdminPage> {
     let cx = service::Cx::from_request().await.map_err(failed)?;
     let page = page.as_deref().and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1);
-    let pair = pair.as_deref().and_then(|p| p.split_once('-')).and_then(|(a, r)| Some((a.trim().parse().ok()?, r.trim().parse().ok()?)));
-    let view = service::AdminView { filter: filter.as_deref().unwrap_or(""), query: query.as_deref().unwrap_or("").trim(), page, pair };
+    let pair = pair
+        .as_deref()
+        .and_then(|p| p.split_once('-'))
+        .and_then(|(a, r)| Some((a.trim().parse().ok()?, r.trim().parse().ok()?)));
+    let view = service::AdminView {
+        filter: filter.as_deref().unwrap_or(""),
+        query: query.as_deref().unwrap_or("").trim(),
+        page,
+        pair,
+    };
     service::admin_page(&cx, month_arg(month), view).await.map_err(failed)
 }
 
@@ -51,7 +68,10 @@ pub async fn load_login_page() -> PageResult<LoginPage> {
 }
 
 #[server(prefix = "/api", endpoint = "load_assistants_page")]
-pub async fn load_assistants_page(query: Option<String>, page: Option<String>) -> PageResult<AssistantsPage> {
+pub async fn load_assistants_page(
+    query: Option<String>,
+    page: Option<String>,
+) -> PageResult<AssistantsPage> {
     let cx = service::Cx::from_request().await.map_err(failed)?;
     let page = page.as_deref().and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1);
     register::assistants_page(&cx, query.unwrap_or_default().trim(), page).await.map_err(failed)
@@ -73,7 +93,10 @@ pub async fn load_invitation_page(code: Option<String>) -> PageResult<Invitation
 }
 
 #[server(prefix = "/api", endpoint = "load_recipients_page")]
-pub async fn load_recipients_page(query: Option<String>, page: Option<String>) -> PageResult<RecipientsPage> {
+pub async fn load_recipients_page(
+    query: Option<String>,
+    page: Option<String>,
+) -> PageResult<RecipientsPage> {
     let cx = service::Cx::from_request().await.map_err(failed)?;
     let page = page.as_deref().and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1);
     register::recipients_page(&cx, query.unwrap_or_default().trim(), page).await.map_err(failed)
@@ -118,9 +141,14 @@ pub async fn load_review_page(key: Option<String>) -> PageResult<ReviewPage> {
 }
 
 #[server(prefix = "/api", endpoint = "load_claim_page")]
-pub async fn load_claim_page(person: Option<String>, month: Option<String>) -> PageResult<ClaimPage> {
+pub async fn load_claim_page(
+    person: Option<String>,
+    month: Option<String>,
+) -> PageResult<ClaimPage> {
     let cx = service::Cx::from_request().await.map_err(failed)?;
-    signing::claim_page(&cx, person.as_deref().unwrap_or(""), month.as_deref().unwrap_or("")).await.map_err(failed)
+    signing::claim_page(&cx, person.as_deref().unwrap_or(""), month.as_deref().unwrap_or(""))
+        .await
+        .map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_audit_page")]
@@ -140,5 +168,10 @@ pub async fn load_verify_page() -> PageResult<VerifyPage> {
     let cx = service::Cx::from_request().await.map_err(failed)?;
     let me = cx.caller.as_ref().map(|c| service::me(&cx, c));
     let result = leptos::prelude::use_context::<VerifyResult>();
-    Ok(VerifyPage { me, public_key: cx.settings.archive_public_key.clone(), retired_keys: cx.settings.retired_public_keys.clone(), result })
+    Ok(VerifyPage {
+        me,
+        public_key: cx.settings.archive_public_key.clone(),
+        retired_keys: cx.settings.retired_public_keys.clone(),
+        result,
+    })
 }

@@ -2,8 +2,8 @@
 //! browser. The month-end document model is `engine::documents`; the documents themselves are
 //! made by the `export` crate, the FK documents from the frozen, signed bytes only.
 
-use crate::domain::documents::VerifyReport;
 use crate::domain::ReportMonth;
+use crate::domain::documents::VerifyReport;
 use serde::{Deserialize, Serialize};
 
 /// An uploaded form as the export page lists it.

@@ -3,12 +3,14 @@
 //! ([`record`]). The documents themselves are made by the `export` crate in between, on a
 //! blocking thread, outside any transaction.
 
-use super::tx::{begin, error, notice, page, remember_and_commit};
 use super::export::ExportPage;
-use crate::domain::documents::{CheckedForm, ClaimData, HistoryRecord, MonthData, PayrollRow, ReportData, SignerCapacity};
 use super::repo::{AuditEntry, NewArchive, Signed};
-use super::service::{internal, today, Cx};
+use super::service::{Cx, internal, today};
+use super::tx::{begin, error, notice, page, remember_and_commit};
 use super::{Listed, Outcome, PageError, Role};
+use crate::domain::documents::{
+    CheckedForm, ClaimData, HistoryRecord, MonthData, PayrollRow, ReportData, SignerCapacity,
+};
 use crate::domain::row::DayPart;
 use crate::domain::rules::Severity;
 use crate::domain::{MonthStatus, ReportMonth};
@@ -36,7 +38,10 @@ pub async fn export_page(cx: &Cx, month: Option<ReportMonth>) -> Result<ExportPa
         month,
         deadline: deadline.format("%Y-%m-%d").to_string(),
         days_left: (deadline - today()).num_days(),
-        blocking: Listed::first(preflight.into_iter().filter(|f| f.severity == Severity::Error), super::service::DASHBOARD_FINDINGS),
+        blocking: Listed::first(
+            preflight.into_iter().filter(|f| f.severity == Severity::Error),
+            super::service::DASHBOARD_FINDINGS,
+        ),
         reports: frozen.len(),
         exported: frozen.iter().filter(|f| f.status == MonthStatus::Exported).count(),
         claims: claims.len(),
@@ -49,7 +54,11 @@ pub async fn export_page(cx: &Cx, month: Option<ReportMonth>) -> Result<ExportPa
 
 /// Everything the month's archive is made of, or the answer to give instead: a replayed form,
 /// a month that fails preflight, or a month with nothing new since its last archive.
-pub async fn prepare(cx: &Cx, month: &str, key: Option<&str>) -> Result<Result<MonthData, Outcome>, PageError> {
+pub async fn prepare(
+    cx: &Cx,
+    month: &str,
+    key: Option<&str>,
+) -> Result<Result<MonthData, Outcome>, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let Some(month) = ReportMonth::parse(month) else {
         return Ok(Err(error("/admin".into(), T::NotAllowed)));
@@ -57,11 +66,16 @@ pub async fn prepare(cx: &Cx, month: &str, key: Option<&str>) -> Result<Result<M
     let back = export_path(month);
     let mut db = cx.db().await?;
     if let Some(k) = key
-        && let Some(o) = db.idempotent_outcome(c.user_id, k).await.map_err(internal)? {
-            return Ok(Err(serde_json::from_str(&o).map_err(internal)?));
-        }
+        && let Some(o) = db.idempotent_outcome(c.user_id, k).await.map_err(internal)?
+    {
+        return Ok(Err(serde_json::from_str(&o).map_err(internal)?));
+    }
     drop(db);
-    let blocking = super::service::month_preflight_for(cx, c, month).await?.into_iter().filter(|f| f.severity == Severity::Error).count();
+    let blocking = super::service::month_preflight_for(cx, c, month)
+        .await?
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
     if blocking > 0 {
         return Ok(Err(error(back, T::ExportRefused)));
     }
@@ -75,8 +89,10 @@ pub async fn prepare(cx: &Cx, month: &str, key: Option<&str>) -> Result<Result<M
         return Ok(Err(error(back, T::ExportNothingNew)));
     }
     let people = db.people(c.tenant_id).await.map_err(internal)?;
-    let name_of_recipient = |id: i64| people.recipients.get(&id).map(|r| r.name()).unwrap_or_default();
-    let name_of_assistant = |id: i64| people.assistants.get(&id).map(|a| a.name()).unwrap_or_default();
+    let name_of_recipient =
+        |id: i64| people.recipients.get(&id).map(|r| r.name()).unwrap_or_default();
+    let name_of_assistant =
+        |id: i64| people.assistants.get(&id).map(|a| a.name()).unwrap_or_default();
     let mut reports = Vec::with_capacity(frozen.len());
     for f in frozen {
         let parts: Vec<DayPart> = match f.parts.as_deref().map(serde_json::from_str) {
@@ -85,13 +101,20 @@ pub async fn prepare(cx: &Cx, month: &str, key: Option<&str>) -> Result<Result<M
             // from frozen content alone.
             _ => return Ok(Err(error(back, T::ExportOldFrozen))),
         };
-        let approvals = db.signatures(c.tenant_id, Signed::Month(f.month_id)).await.map_err(internal)?;
+        let approvals =
+            db.signatures(c.tenant_id, Signed::Month(f.month_id)).await.map_err(internal)?;
         let history = db
             .month_history(c.tenant_id, f.month_id)
             .await
             .map_err(internal)?
             .into_iter()
-            .map(|e| HistoryRecord { at: crate::domain::clock::local_time(&e.at), who: e.user_name, action: e.action, reason: e.reason, sha256: e.content_hash })
+            .map(|e| HistoryRecord {
+                at: crate::domain::clock::local_time(&e.at),
+                who: e.user_name,
+                action: e.action,
+                reason: e.reason,
+                sha256: e.content_hash,
+            })
             .collect();
         reports.push(ReportData {
             month_id: f.month_id,
@@ -113,7 +136,14 @@ pub async fn prepare(cx: &Cx, month: &str, key: Option<&str>) -> Result<Result<M
     }
     let first = month.first_day();
     let last = month.last_day();
-    let under_lss = |recipient: i64| people.decisions.iter().any(|d| d.recipient == recipient && d.funder == crate::domain::Funder::Lss && d.valid_from <= last && d.valid_to >= first);
+    let under_lss = |recipient: i64| {
+        people.decisions.iter().any(|d| {
+            d.recipient == recipient
+                && d.funder == crate::domain::Funder::Lss
+                && d.valid_from <= last
+                && d.valid_to >= first
+        })
+    };
     let mut claims = Vec::new();
     for s in db.signed_claim_documents(c.tenant_id, &m).await.map_err(internal)? {
         let representative_personnummer = match s.signature.capacity {
@@ -131,19 +161,33 @@ pub async fn prepare(cx: &Cx, month: &str, key: Option<&str>) -> Result<Result<M
         });
     }
     let rows = db.month_rows(c.tenant_id, month, None).await.map_err(internal)?;
-    let exported: std::collections::HashSet<(i64, i64)> = reports.iter().map(|r| (r.assistant_id, r.recipient_id)).collect();
+    let exported: std::collections::HashSet<(i64, i64)> =
+        reports.iter().map(|r| (r.assistant_id, r.recipient_id)).collect();
     let entered = db.employee_numbers(c.tenant_id).await.map_err(internal)?;
-    let employee_ids: HashMap<i64, String> = people.assistants.keys().map(|id| (*id, entered.get(id).cloned().unwrap_or_else(|| format!("BITA-{id}")))).collect();
+    let employee_ids: HashMap<i64, String> = people
+        .assistants
+        .keys()
+        .map(|id| (*id, entered.get(id).cloned().unwrap_or_else(|| format!("BITA-{id}"))))
+        .collect();
     let payroll = rows
         .iter()
         .filter(|r| exported.contains(&(r.assistant_id, r.recipient_id)))
         .filter_map(|r| {
             let a = people.assistants.get(&r.assistant_id)?;
             let employee = employee_ids.get(&r.assistant_id).map(String::as_str).unwrap_or("");
-            Some(PayrollRow::of(&r.row, (a.id, employee, a.personnummer.full(), &a.name()), (r.recipient_id, &name_of_recipient(r.recipient_id))))
+            Some(PayrollRow::of(
+                &r.row,
+                (a.id, employee, a.personnummer.full(), &a.name()),
+                (r.recipient_id, &name_of_recipient(r.recipient_id)),
+            ))
         })
         .collect();
-    let mut lss_recipients: Vec<(i64, String)> = exported.iter().map(|(_, r)| *r).filter(|r| under_lss(*r)).map(|r| (r, name_of_recipient(r))).collect();
+    let mut lss_recipients: Vec<(i64, String)> = exported
+        .iter()
+        .map(|(_, r)| *r)
+        .filter(|r| under_lss(*r))
+        .map(|r| (r, name_of_recipient(r)))
+        .collect();
     lss_recipients.sort();
     lss_recipients.dedup();
     let provider = db.provider(c.tenant_id).await.map_err(internal)?;
@@ -156,8 +200,13 @@ pub async fn prepare(cx: &Cx, month: &str, key: Option<&str>) -> Result<Result<M
         month,
         version,
         created_at: chrono::Utc::now().with_timezone(&crate::domain::TZ).fixed_offset(),
-        provider_name: provider.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| c.tenant_name.clone()),
-        provider_orgnr: provider.map(|p| p.organisationsnummer.as_str().to_string()).unwrap_or_default(),
+        provider_name: provider
+            .as_ref()
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| c.tenant_name.clone()),
+        provider_orgnr: provider
+            .map(|p| p.organisationsnummer.as_str().to_string())
+            .unwrap_or_default(),
         lss_rate,
         reports,
         claims,
@@ -178,7 +227,12 @@ pub struct Sealed {
 
 /// Stores the archive and locks the month, in one transaction that re-checks what the archive
 /// was made from: every report still frozen as gathered, and no other export in between.
-pub async fn record(cx: &Cx, data: &MonthData, sealed: &Sealed, key: Option<&str>) -> Result<Outcome, PageError> {
+pub async fn record(
+    cx: &Cx,
+    data: &MonthData,
+    sealed: &Sealed,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let back = export_path(data.month);
     let m = data.month.to_string();
@@ -186,11 +240,30 @@ pub async fn record(cx: &Cx, data: &MonthData, sealed: &Sealed, key: Option<&str
         Ok(db) => db,
         Err(first) => return Ok(first),
     };
-    let now: HashMap<i64, (String, MonthStatus)> = db.frozen_reports(c.tenant_id, &m).await.map_err(internal)?.into_iter().map(|f| (f.month_id, (f.sha256, f.status))).collect();
+    let now: HashMap<i64, (String, MonthStatus)> = db
+        .frozen_reports(c.tenant_id, &m)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|f| (f.month_id, (f.sha256, f.status)))
+        .collect();
     let unchanged = now.len() == data.reports.len()
-        && data.reports.iter().all(|r| now.get(&r.month_id).is_some_and(|(sha, status)| sha == &r.sha256 && matches!(status, MonthStatus::Attested | MonthStatus::Exported)));
-    if !unchanged || db.last_archive_version(c.tenant_id, &m).await.map_err(internal)? >= data.version {
-        return remember_and_commit(db, c.user_id, key, "export.month", error(back, T::ExportChangedMeanwhile)).await;
+        && data.reports.iter().all(|r| {
+            now.get(&r.month_id).is_some_and(|(sha, status)| {
+                sha == &r.sha256 && matches!(status, MonthStatus::Attested | MonthStatus::Exported)
+            })
+        });
+    if !unchanged
+        || db.last_archive_version(c.tenant_id, &m).await.map_err(internal)? >= data.version
+    {
+        return remember_and_commit(
+            db,
+            c.user_id,
+            key,
+            "export.month",
+            error(back, T::ExportChangedMeanwhile),
+        )
+        .await;
     }
     let created = data.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
     db.store_archive(&NewArchive {
@@ -207,12 +280,32 @@ pub async fn record(cx: &Cx, data: &MonthData, sealed: &Sealed, key: Option<&str
     })
     .await
     .map_err(internal)?;
-    for r in data.reports.iter().filter(|r| now.get(&r.month_id).is_some_and(|(_, s)| *s == MonthStatus::Attested)) {
-        db.transition(c.tenant_id, r.month_id, MonthStatus::Attested, MonthStatus::Exported, c.user_id, None).await.map_err(internal)?;
-        db.month_event(c.tenant_id, r.month_id, c.user_id, "export", None, &r.sha256, None).await.map_err(internal)?;
+    for r in data
+        .reports
+        .iter()
+        .filter(|r| now.get(&r.month_id).is_some_and(|(_, s)| *s == MonthStatus::Attested))
+    {
+        db.transition(
+            c.tenant_id,
+            r.month_id,
+            MonthStatus::Attested,
+            MonthStatus::Exported,
+            c.user_id,
+            None,
+        )
+        .await
+        .map_err(internal)?;
+        db.month_event(c.tenant_id, r.month_id, c.user_id, "export", None, &r.sha256, None)
+            .await
+            .map_err(internal)?;
     }
     let after = serde_json::json!({ "month": m, "version": data.version, "sha256": sealed.sha256, "manifest_sha256": sealed.manifest_sha256, "files": sealed.files, "corrections": sealed.corrections }).to_string();
-    db.audit(&AuditEntry { after: Some(after), ..cx.audit_entry("export.month", format!("month {m} version {}", data.version)) }).await.map_err(internal)?;
+    db.audit(&AuditEntry {
+        after: Some(after),
+        ..cx.audit_entry("export.month", format!("month {m} version {}", data.version))
+    })
+    .await
+    .map_err(internal)?;
     remember_and_commit(db, c.user_id, key, "export.month", notice(back, T::ExportDone)).await
 }
 
@@ -228,14 +321,20 @@ pub async fn archive(cx: &Cx, id: i64) -> Result<Option<(String, i64, Vec<u8>)>,
     };
     drop(db);
     let mut w = cx.repo.write().await.map_err(internal)?;
-    w.audit(&cx.audit_entry("export.download", format!("archive {id} ({} v{})", found.0, found.1))).await.map_err(internal)?;
+    w.audit(&cx.audit_entry("export.download", format!("archive {id} ({} v{})", found.0, found.1)))
+        .await
+        .map_err(internal)?;
     w.finish().await.map_err(internal)?;
     Ok(Some(found))
 }
 
 /// Stores a checked blank FK form for the caller's municipality (or says what was wrong with
 /// the upload).
-pub async fn save_form(cx: &Cx, month: &str, checked: Result<CheckedForm, T>) -> Result<Outcome, PageError> {
+pub async fn save_form(
+    cx: &Cx,
+    month: &str,
+    checked: Result<CheckedForm, T>,
+) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let back = ReportMonth::parse(month).map(export_path).unwrap_or_else(|| "/admin/export".into());
     let f = match checked {
@@ -243,9 +342,16 @@ pub async fn save_form(cx: &Cx, month: &str, checked: Result<CheckedForm, T>) ->
         Ok(f) => f,
     };
     let mut db = cx.repo.write().await.map_err(internal)?;
-    db.save_fk_form(c.tenant_id, c.user_id, &f.kind, &f.pdf, &f.mapping, f.fields, &f.missing).await.map_err(internal)?;
+    db.save_fk_form(c.tenant_id, c.user_id, &f.kind, &f.pdf, &f.mapping, f.fields, &f.missing)
+        .await
+        .map_err(internal)?;
     let after = serde_json::json!({ "form": f.kind, "fields": f.fields, "missing": f.missing.len(), "sha256": crate::domain::fk::sha256_hex(&f.pdf) }).to_string();
-    db.audit(&AuditEntry { after: Some(after), ..cx.audit_entry("export.form_upload", format!("FK {}", f.kind)) }).await.map_err(internal)?;
+    db.audit(&AuditEntry {
+        after: Some(after),
+        ..cx.audit_entry("export.form_upload", format!("FK {}", f.kind))
+    })
+    .await
+    .map_err(internal)?;
     db.finish().await.map_err(internal)?;
     Ok(notice(back, if f.missing.is_empty() { T::FormSaved } else { T::FormSavedMissing }))
 }
@@ -255,19 +361,30 @@ pub async fn save_form(cx: &Cx, month: &str, checked: Result<CheckedForm, T>) ->
 /// approval and the räkning's signature are voided (every signature is needed again); the
 /// re-attested report becomes a new version with its own id, and the next export marks it as
 /// a correction of the version it replaces. Old versions and old archives stay as they are.
-pub async fn correct_month(cx: &Cx, month_key: &str, reason: &str, key: Option<&str>) -> Result<Outcome, PageError> {
+pub async fn correct_month(
+    cx: &Cx,
+    month_key: &str,
+    reason: &str,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let id = month_key.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
     let mut db = match begin(cx, c.user_id, key).await? {
         Ok(db) => db,
         Err(first) => return Ok(first),
     };
-    let Some((record, month)) = db.month_record_by_id(c.tenant_id, id).await.map_err(internal)? else {
+    let Some((record, month)) = db.month_record_by_id(c.tenant_id, id).await.map_err(internal)?
+    else {
         drop(db);
         super::tx::denied(cx, format!("month.correct month {id}")).await;
         return Err(PageError::NotFound);
     };
-    let back = format!("{}#par-{}-{}", page("/admin", Some(month)), record.assistant_id, record.recipient_id);
+    let back = format!(
+        "{}#par-{}-{}",
+        page("/admin", Some(month)),
+        record.assistant_id,
+        record.recipient_id
+    );
     let reason = match crate::domain::text::clean_text(reason, crate::domain::text::MAX_TEXT) {
         Ok(r) if r.is_empty() => return Ok(error(back, T::CorrectionNeedsReason)),
         Ok(r) => r,
@@ -280,16 +397,27 @@ pub async fn correct_month(cx: &Cx, month_key: &str, reason: &str, key: Option<&
     let why = format!("{}: {reason}", crate::i18n::Locale::Sv.t(T::CorrectionTitle));
     let now = crate::domain::clock::iso(chrono::Utc::now());
     db.void_signature(c.tenant_id, Signed::Month(id), &now, &why).await.map_err(internal)?;
-    if let Some(claim) = db.claim(c.tenant_id, record.recipient_id, &month.to_string()).await.map_err(internal)? {
-        db.void_signature(c.tenant_id, Signed::Claim(claim.id), &now, &why).await.map_err(internal)?;
+    if let Some(claim) =
+        db.claim(c.tenant_id, record.recipient_id, &month.to_string()).await.map_err(internal)?
+    {
+        db.void_signature(c.tenant_id, Signed::Claim(claim.id), &now, &why)
+            .await
+            .map_err(internal)?;
     }
-    if !db.transition(c.tenant_id, id, from, MonthStatus::Draft, c.user_id, Some(&reason)).await.map_err(internal)? {
+    if !db
+        .transition(c.tenant_id, id, from, MonthStatus::Draft, c.user_id, Some(&reason))
+        .await
+        .map_err(internal)?
+    {
         return Ok(error(back, T::CorrectionNotAttested));
     }
     let frozen = db.frozen(c.tenant_id, id).await.map_err(internal)?;
     let sha = frozen.as_ref().map(|f| f.sha256.clone()).unwrap_or_default();
-    db.month_event(c.tenant_id, id, c.user_id, "correct", Some(&reason), &sha, None).await.map_err(internal)?;
+    db.month_event(c.tenant_id, id, c.user_id, "correct", Some(&reason), &sha, None)
+        .await
+        .map_err(internal)?;
     let after = serde_json::json!({ "status": "draft", "was": from.code(), "reason": reason, "replaces": frozen.map(|f| f.id) }).to_string();
-    let audit = AuditEntry { after: Some(after), ..cx.audit_entry("month.correct", format!("month {id}")) };
+    let audit =
+        AuditEntry { after: Some(after), ..cx.audit_entry("month.correct", format!("month {id}")) };
     super::tx::commit(db, c.user_id, key, audit, notice(back, T::CorrectionStarted)).await
 }

@@ -11,13 +11,15 @@
 //! that re-checks what the database guards (a personnummer created meanwhile, an assignment
 //! that now overlaps); another municipality's save waits for one batch at most.
 
-use super::tx::{begin, commit, said};
 use super::repo::{AuditEntry, Caller, Conflict, RepoError, Store};
-use super::service::{internal, me, now_unix, random_token, today, Cx};
+use super::service::{Cx, internal, me, now_unix, random_token, today};
+use super::tx::{begin, commit, said};
 use super::*;
-use crate::domain::register::{AssignmentError, AssignmentInput, AssistantInput, RecipientInput, RegError, RegField};
-use crate::domain::import::*;
 use crate::domain::Personnummer;
+use crate::domain::import::*;
+use crate::domain::register::{
+    AssignmentError, AssignmentInput, AssistantInput, RecipientInput, RegError, RegField,
+};
 
 pub use crate::domain::import::MAX_BYTES;
 
@@ -27,7 +29,10 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_string(), "utf-8"),
-        Err(_) => (encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(), "windows-1252"),
+        Err(_) => (
+            encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
+            "windows-1252",
+        ),
     }
 }
 
@@ -60,7 +65,12 @@ fn column_of(f: RegField) -> &'static str {
 }
 
 fn reg_refused(errors: Vec<RegError>) -> LineResult {
-    LineResult::Refused(errors.into_iter().map(|e| (column_of(e.field()).to_string(), ImportProblem::Reg(e))).collect())
+    LineResult::Refused(
+        errors
+            .into_iter()
+            .map(|e| (column_of(e.field()).to_string(), ImportProblem::Reg(e)))
+            .collect(),
+    )
 }
 
 /// One line's values by column name.
@@ -91,7 +101,11 @@ pub struct Register {
 }
 
 /// Reads what `kind`'s lines are checked against, on a read connection (no lock).
-pub async fn register(db: &mut Box<dyn Store>, tenant: i64, kind: ImportKind) -> Result<Register, RepoError> {
+pub async fn register(
+    db: &mut Box<dyn Store>,
+    tenant: i64,
+    kind: ImportKind,
+) -> Result<Register, RepoError> {
     let mut r = Register::default();
     if kind != ImportKind::Assistants {
         r.recipients = db.recipients_by_personnummer(tenant).await?;
@@ -121,9 +135,20 @@ pub struct Plan {
 }
 
 /// Checks every line of `bytes` against the register, in memory: what the import would do.
-pub fn plan(kind: ImportKind, bytes: &[u8], register: &mut Register, today: chrono::NaiveDate) -> Plan {
+pub fn plan(
+    kind: ImportKind,
+    bytes: &[u8],
+    register: &mut Register,
+    today: chrono::NaiveDate,
+) -> Plan {
     let (text, encoding) = decode(bytes);
-    let mut report = ImportReport { kind, file_problem: None, lines: vec![], encoding: encoding.into(), omitted: [0; 4] };
+    let mut report = ImportReport {
+        kind,
+        file_problem: None,
+        lines: vec![],
+        encoding: encoding.into(),
+        omitted: [0; 4],
+    };
     let mut ops = vec![];
     if bytes.len() > MAX_BYTES {
         report.file_problem = Some(ImportProblem::TooLarge);
@@ -131,8 +156,13 @@ pub fn plan(kind: ImportKind, bytes: &[u8], register: &mut Register, today: chro
     }
     // Excel's Swedish CSV separates with semicolons; others with commas: the header decides.
     let first = text.lines().next().unwrap_or_default();
-    let delimiter = if first.matches(';').count() >= first.matches(',').count() { b';' } else { b',' };
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).has_headers(true).from_reader(text.as_bytes());
+    let delimiter =
+        if first.matches(';').count() >= first.matches(',').count() { b';' } else { b',' };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(text.as_bytes());
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
         Err(_) => {
@@ -145,7 +175,9 @@ pub fn plan(kind: ImportKind, bytes: &[u8], register: &mut Register, today: chro
         report.file_problem = Some(ImportProblem::Header(unknown.clone()));
         return Plan { report, ops };
     }
-    if let Some((missing, _)) = known.iter().find(|(k, required)| *required && !header.iter().any(|h| h == k)) {
+    if let Some((missing, _)) =
+        known.iter().find(|(k, required)| *required && !header.iter().any(|h| h == k))
+    {
         report.file_problem = Some(ImportProblem::Header((*missing).to_string()));
         return Plan { report, ops };
     }
@@ -155,7 +187,11 @@ pub fn plan(kind: ImportKind, bytes: &[u8], register: &mut Register, today: chro
         let record = match record {
             Ok(r) => r,
             Err(_) => {
-                report.lines.push(ImportLine { line, who: String::new(), result: LineResult::Refused(vec![(String::new(), ImportProblem::NotCsv)]) });
+                report.lines.push(ImportLine {
+                    line,
+                    who: String::new(),
+                    result: LineResult::Refused(vec![(String::new(), ImportProblem::NotCsv)]),
+                });
                 continue;
             }
         };
@@ -163,7 +199,11 @@ pub fn plan(kind: ImportKind, bytes: &[u8], register: &mut Register, today: chro
             continue;
         }
         if record.len() != header.len() {
-            report.lines.push(ImportLine { line, who: String::new(), result: LineResult::Refused(vec![(String::new(), ImportProblem::FieldCount)]) });
+            report.lines.push(ImportLine {
+                line,
+                who: String::new(),
+                result: LineResult::Refused(vec![(String::new(), ImportProblem::FieldCount)]),
+            });
             continue;
         }
         let row = Row { header: &header, record: &record };
@@ -186,23 +226,42 @@ pub const BATCH: usize = 100;
 
 /// Writes one batch inside its transaction. A write the database refuses now (something
 /// changed since the plan) names the line and why.
-async fn apply(db: &mut Box<dyn Store>, tenant: i64, ops: &[(usize, Op)]) -> Result<Result<(), (usize, LineResult)>, RepoError> {
+async fn apply(
+    db: &mut Box<dyn Store>,
+    tenant: i64,
+    ops: &[(usize, Op)],
+) -> Result<Result<(), (usize, LineResult)>, RepoError> {
     for (line, op) in ops {
-        let refused = |p: ImportProblem, column: &str| Ok(Err((*line, LineResult::Refused(vec![(column.to_string(), p)]))));
+        let refused = |p: ImportProblem, column: &str| {
+            Ok(Err((*line, LineResult::Refused(vec![(column.to_string(), p)]))))
+        };
         match op {
             Op::Recipient(id, data) => match db.save_recipient(tenant, *id, data).await {
                 Ok(Some(_)) => {}
                 Ok(None) => return refused(ImportProblem::PersonUnknown, "personnummer"),
-                Err(RepoError::Conflict(Conflict::Duplicate)) => return refused(ImportProblem::Reg(RegError::PersonnummerTaken), "personnummer"),
+                Err(RepoError::Conflict(Conflict::Duplicate)) => {
+                    return refused(
+                        ImportProblem::Reg(RegError::PersonnummerTaken),
+                        "personnummer",
+                    );
+                }
                 Err(e) => return Err(e),
             },
             Op::Assistant(id, data) => match db.save_assistant(tenant, *id, data).await {
                 Ok(Some(_)) => {}
                 Ok(None) => return refused(ImportProblem::PersonUnknown, "personnummer"),
-                Err(RepoError::Conflict(Conflict::Duplicate)) => return refused(ImportProblem::Reg(RegError::PersonnummerTaken), "personnummer"),
+                Err(RepoError::Conflict(Conflict::Duplicate)) => {
+                    return refused(
+                        ImportProblem::Reg(RegError::PersonnummerTaken),
+                        "personnummer",
+                    );
+                }
                 Err(e) => return Err(e),
             },
-            Op::Assignment(assistant, data) => match db.add_assignment(tenant, *assistant, data).await? {
+            Op::Assignment(assistant, data) => match db
+                .add_assignment(tenant, *assistant, data)
+                .await?
+            {
                 Some(Ok(_)) => {}
                 Some(Err(e)) => return refused(ImportProblem::Assignment(e), assignment_column(e)),
                 None => return refused(ImportProblem::PersonUnknown, "brukare_personnummer"),
@@ -225,17 +284,32 @@ fn masked_or_typed(s: &str, today: chrono::NaiveDate) -> (Option<Personnummer>, 
 /// A line's outcome: who it is about, what it does, and its write.
 type Line = (String, LineResult, Option<Op>);
 
-fn recipient_line(row: &Row<'_>, today: chrono::NaiveDate, seen: &mut std::collections::HashSet<String>, known: &Register) -> Line {
-    let input = RecipientInput { personnummer: row.text("personnummer"), first_name: row.text("förnamn"), last_name: row.text("efternamn") };
+fn recipient_line(
+    row: &Row<'_>,
+    today: chrono::NaiveDate,
+    seen: &mut std::collections::HashSet<String>,
+    known: &Register,
+) -> Line {
+    let input = RecipientInput {
+        personnummer: row.text("personnummer"),
+        first_name: row.text("förnamn"),
+        last_name: row.text("efternamn"),
+    };
     let (pnr, masked) = masked_or_typed(&input.personnummer, today);
     let who = format!("{} {} {masked}", input.first_name, input.last_name).trim().to_string();
     let data = match input.parse(false, today) {
         Ok(d) => d,
         Err(e) => return (who, reg_refused(e), None),
     };
-    let Some(pnr) = pnr else { return (who, reg_refused(vec![RegError::PersonnummerInvalid]), None) };
+    let Some(pnr) = pnr else {
+        return (who, reg_refused(vec![RegError::PersonnummerInvalid]), None);
+    };
     if !seen.insert(pnr.full().to_string()) {
-        return (who, LineResult::Refused(vec![("personnummer".into(), ImportProblem::DuplicateInFile)]), None);
+        return (
+            who,
+            LineResult::Refused(vec![("personnummer".into(), ImportProblem::DuplicateInFile)]),
+            None,
+        );
     }
     match known.recipients.get(pnr.full()) {
         None => (who, LineResult::Created, Some(Op::Recipient(None, data))),
@@ -251,14 +325,24 @@ fn recipient_line(row: &Row<'_>, today: chrono::NaiveDate, seen: &mut std::colle
             if changed.is_empty() {
                 return (who, LineResult::Unchanged, None);
             }
-            (who, LineResult::Updated(changed), Some(Op::Recipient(Some(id), crate::domain::register::RecipientData { personnummer: None, ..data })))
+            (
+                who,
+                LineResult::Updated(changed),
+                Some(Op::Recipient(
+                    Some(id),
+                    crate::domain::register::RecipientData { personnummer: None, ..data },
+                )),
+            )
         }
     }
 }
 
 /// The assistant form's fields from the line: the stored (or new) values, with each column
 /// the file has written over them.
-fn assistant_input(row: &Row<'_>, base: &AssistantInput) -> Result<AssistantInput, Vec<(String, ImportProblem)>> {
+fn assistant_input(
+    row: &Row<'_>,
+    base: &AssistantInput,
+) -> Result<AssistantInput, Vec<(String, ImportProblem)>> {
     let mut a = base.clone();
     let mut problems = vec![];
     let set = |col: &str, field: &mut String| {
@@ -291,7 +375,11 @@ fn assistant_input(row: &Row<'_>, base: &AssistantInput) -> Result<AssistantInpu
             other => other.into(),
         };
     }
-    for (col, field) in [("dygnspass", &mut a.allow_24h_shifts), ("kollektivavtal", &mut a.collective_agreement), ("bosatt_ees", &mut a.eea_resident)] {
+    for (col, field) in [
+        ("dygnspass", &mut a.allow_24h_shifts),
+        ("kollektivavtal", &mut a.collective_agreement),
+        ("bosatt_ees", &mut a.eea_resident),
+    ] {
         if let Some(v) = row.get(col) {
             match yes_no(v, *field) {
                 Some(b) => *field = b,
@@ -302,14 +390,34 @@ fn assistant_input(row: &Row<'_>, base: &AssistantInput) -> Result<AssistantInpu
     if problems.is_empty() { Ok(a) } else { Err(problems) }
 }
 
-fn assistant_line(row: &Row<'_>, today: chrono::NaiveDate, seen: &mut std::collections::HashSet<String>, known: &Register) -> Line {
+fn assistant_line(
+    row: &Row<'_>,
+    today: chrono::NaiveDate,
+    seen: &mut std::collections::HashSet<String>,
+    known: &Register,
+) -> Line {
     use chrono::Datelike;
     let typed_pnr = row.text("personnummer");
     let (pnr, masked) = masked_or_typed(&typed_pnr, today);
-    let who = format!("{} {} {masked}", row.text("förnamn"), row.text("efternamn")).trim().to_string();
-    let Some(pnr) = pnr else { return (who, reg_refused(vec![if typed_pnr.is_empty() { RegError::Missing(RegField::Personnummer) } else { RegError::PersonnummerInvalid }]), None) };
+    let who =
+        format!("{} {} {masked}", row.text("förnamn"), row.text("efternamn")).trim().to_string();
+    let Some(pnr) = pnr else {
+        return (
+            who,
+            reg_refused(vec![if typed_pnr.is_empty() {
+                RegError::Missing(RegField::Personnummer)
+            } else {
+                RegError::PersonnummerInvalid
+            }]),
+            None,
+        );
+    };
     if !seen.insert(pnr.full().to_string()) {
-        return (who, LineResult::Refused(vec![("personnummer".into(), ImportProblem::DuplicateInFile)]), None);
+        return (
+            who,
+            LineResult::Refused(vec![("personnummer".into(), ImportProblem::DuplicateInFile)]),
+            None,
+        );
     }
     let stored = known.assistants.get(pnr.full()).cloned();
     let base = match &stored {
@@ -366,7 +474,9 @@ fn assistant_line(row: &Row<'_>, today: chrono::NaiveDate, seen: &mut std::colle
                 return (who, LineResult::Unchanged, None);
             }
             match input.parse(true, has_date, today) {
-                Ok(data) => (who, LineResult::Updated(changed), Some(Op::Assistant(Some(id), data))),
+                Ok(data) => {
+                    (who, LineResult::Updated(changed), Some(Op::Assistant(Some(id), data)))
+                }
                 Err(e) => (who, reg_refused(e), None),
             }
         }
@@ -377,7 +487,9 @@ fn assistant_line(row: &Row<'_>, today: chrono::NaiveDate, seen: &mut std::colle
 fn assignment_column(e: AssignmentError) -> &'static str {
     match e {
         AssignmentError::RecipientMissing => "brukare_personnummer",
-        AssignmentError::FromInvalid | AssignmentError::OutsideDecision | AssignmentError::Overlaps => "från",
+        AssignmentError::FromInvalid
+        | AssignmentError::OutsideDecision
+        | AssignmentError::Overlaps => "från",
         AssignmentError::ToInvalid | AssignmentError::ToBeforeFrom => "till",
         AssignmentError::NotifiedInvalid => "anmäld_fk",
     }
@@ -391,13 +503,28 @@ fn assignment_line(row: &Row<'_>, today: chrono::NaiveDate, known: &mut Register
     let (r_pnr, r_masked) = masked_or_typed(&row.text("brukare_personnummer"), today);
     let who = format!("{a_masked} – {r_masked}");
     let mut refused = vec![];
-    let assistant = a_pnr.as_ref().and_then(|p| known.assistants.get(p.full())).map(|(id, _, _)| *id);
+    let assistant =
+        a_pnr.as_ref().and_then(|p| known.assistants.get(p.full())).map(|(id, _, _)| *id);
     let recipient = r_pnr.as_ref().and_then(|p| known.recipients.get(p.full())).map(|(id, _)| *id);
     if assistant.is_none() {
-        refused.push(("assistent_personnummer".to_string(), if a_pnr.is_some() { ImportProblem::PersonUnknown } else { ImportProblem::Reg(RegError::PersonnummerInvalid) }));
+        refused.push((
+            "assistent_personnummer".to_string(),
+            if a_pnr.is_some() {
+                ImportProblem::PersonUnknown
+            } else {
+                ImportProblem::Reg(RegError::PersonnummerInvalid)
+            },
+        ));
     }
     if recipient.is_none() {
-        refused.push(("brukare_personnummer".to_string(), if r_pnr.is_some() { ImportProblem::PersonUnknown } else { ImportProblem::Reg(RegError::PersonnummerInvalid) }));
+        refused.push((
+            "brukare_personnummer".to_string(),
+            if r_pnr.is_some() {
+                ImportProblem::PersonUnknown
+            } else {
+                ImportProblem::Reg(RegError::PersonnummerInvalid)
+            },
+        ));
     }
     let relative = match yes_no(&row.text("anhörig"), false) {
         Some(b) => b,
@@ -406,27 +533,59 @@ fn assignment_line(row: &Row<'_>, today: chrono::NaiveDate, known: &mut Register
             false
         }
     };
-    let input = AssignmentInput { recipient: recipient.map(|r| r.to_string()).unwrap_or_default(), valid_from: row.text("från"), valid_to: row.text("till"), fk_notified_on: row.text("anmäld_fk"), relative };
+    let input = AssignmentInput {
+        recipient: recipient.map(|r| r.to_string()).unwrap_or_default(),
+        valid_from: row.text("från"),
+        valid_to: row.text("till"),
+        fk_notified_on: row.text("anmäld_fk"),
+        relative,
+    };
     let data = match input.parse() {
         Ok(d) => Some(d),
         Err(errors) => {
-            refused.extend(errors.into_iter().filter(|e| *e != AssignmentError::RecipientMissing || recipient.is_some()).map(|e| (assignment_column(e).to_string(), ImportProblem::Assignment(e))));
+            refused.extend(
+                errors
+                    .into_iter()
+                    .filter(|e| *e != AssignmentError::RecipientMissing || recipient.is_some())
+                    .map(|e| (assignment_column(e).to_string(), ImportProblem::Assignment(e))),
+            );
             None
         }
     };
     let (Some(assistant), Some(data), true) = (assistant, data, refused.is_empty()) else {
         return (who, LineResult::Refused(refused), None);
     };
-    let pair = |&&(a, r, _, _): &&(i64, i64, chrono::NaiveDate, Option<chrono::NaiveDate>)| a == assistant && r == data.recipient;
+    let pair = |&&(a, r, _, _): &&(i64, i64, chrono::NaiveDate, Option<chrono::NaiveDate>)| {
+        a == assistant && r == data.recipient
+    };
     if known.assignments.iter().filter(pair).any(|(_, _, from, _)| *from == data.valid_from) {
         return (who, LineResult::Unchanged, None);
     }
-    let covered = known.decisions.iter().any(|(r, from, to)| *r == data.recipient && *from <= data.valid_from && data.valid_from <= *to);
+    let covered = known.decisions.iter().any(|(r, from, to)| {
+        *r == data.recipient && *from <= data.valid_from && data.valid_from <= *to
+    });
     let end = |to: Option<chrono::NaiveDate>| to.unwrap_or(chrono::NaiveDate::MAX);
-    let overlaps = known.assignments.iter().filter(pair).any(|(_, _, from, to)| *from <= end(data.valid_to) && data.valid_from <= end(*to));
-    let problem = if !covered { Some(AssignmentError::OutsideDecision) } else if overlaps { Some(AssignmentError::Overlaps) } else { None };
+    let overlaps = known
+        .assignments
+        .iter()
+        .filter(pair)
+        .any(|(_, _, from, to)| *from <= end(data.valid_to) && data.valid_from <= end(*to));
+    let problem = if !covered {
+        Some(AssignmentError::OutsideDecision)
+    } else if overlaps {
+        Some(AssignmentError::Overlaps)
+    } else {
+        None
+    };
     if let Some(e) = problem {
-        return (who, LineResult::Refused(vec![(assignment_column(e).to_string(), ImportProblem::Assignment(e))]), None);
+        return (
+            who,
+            LineResult::Refused(vec![(
+                assignment_column(e).to_string(),
+                ImportProblem::Assignment(e),
+            )]),
+            None,
+        );
     }
     known.assignments.push((assistant, data.recipient, data.valid_from, data.valid_to));
     (who, LineResult::Created, Some(Op::Assignment(assistant, data)))
@@ -439,7 +598,9 @@ pub async fn import_page(cx: &Cx, draft: Option<i64>) -> Result<ImportPage, Page
     let report = match draft {
         None => None,
         Some(id) => {
-            let Some((_, report)) = cx.db().await?.import_draft(c.tenant_id, c.user_id, id).await.map_err(internal)? else {
+            let Some((_, report)) =
+                cx.db().await?.import_draft(c.tenant_id, c.user_id, id).await.map_err(internal)?
+            else {
                 return Err(PageError::NotFound);
             };
             Some(serde_json::from_str::<ImportReport>(&report).map_err(internal)?)
@@ -458,10 +619,16 @@ pub fn refused(t: T) -> Outcome {
 pub async fn dry_run(cx: &Cx, kind: &str, bytes: &[u8]) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let Some(kind) = ImportKind::from_code(kind) else {
-        return Ok(said("/admin/import".into(), Flash { error: Some(T::ImportChooseKind), ..Default::default() }));
+        return Ok(said(
+            "/admin/import".into(),
+            Flash { error: Some(T::ImportChooseKind), ..Default::default() },
+        ));
     };
     if bytes.is_empty() {
-        return Ok(said("/admin/import".into(), Flash { error: Some(T::ImportNoFile), ..Default::default() }));
+        return Ok(said(
+            "/admin/import".into(),
+            Flash { error: Some(T::ImportNoFile), ..Default::default() },
+        ));
     }
     let known = register(&mut cx.db().await?, c.tenant_id, kind).await.map_err(internal)?;
     let plan = plan_off_the_runtime(kind, bytes.to_vec(), known).await?;
@@ -471,19 +638,34 @@ pub async fn dry_run(cx: &Cx, kind: &str, bytes: &[u8]) -> Result<Outcome, PageE
 
 /// [`plan`] on the blocking pool: checking a 5 MB file is seconds of work that must not hold
 /// one of the async threads every other request needs.
-async fn plan_off_the_runtime(kind: ImportKind, bytes: Vec<u8>, mut known: Register) -> Result<Plan, PageError> {
+async fn plan_off_the_runtime(
+    kind: ImportKind,
+    bytes: Vec<u8>,
+    mut known: Register,
+) -> Result<Plan, PageError> {
     let today = today();
-    tokio::task::spawn_blocking(move || plan(kind, &bytes, &mut known, today)).await.map_err(internal)
+    tokio::task::spawn_blocking(move || plan(kind, &bytes, &mut known, today))
+        .await
+        .map_err(internal)
 }
 
 /// How many refused lines, and how many others, a kept report lists (the page shows them).
 const KEPT_REFUSED: usize = 1_000;
 const KEPT_OTHERS: usize = 200;
 
-async fn save_draft(cx: &Cx, c: &Caller, bytes: &[u8], report: &ImportReport) -> Result<i64, PageError> {
-    let json = serde_json::to_string(&report.clone().kept(KEPT_REFUSED, KEPT_OTHERS)).map_err(internal)?;
+async fn save_draft(
+    cx: &Cx,
+    c: &Caller,
+    bytes: &[u8],
+    report: &ImportReport,
+) -> Result<i64, PageError> {
+    let json =
+        serde_json::to_string(&report.clone().kept(KEPT_REFUSED, KEPT_OTHERS)).map_err(internal)?;
     let mut db = cx.repo.write().await.map_err(internal)?;
-    let id = db.save_import_draft(c.tenant_id, c.user_id, bytes, &json, now_unix()).await.map_err(internal)?;
+    let id = db
+        .save_import_draft(c.tenant_id, c.user_id, bytes, &json, now_unix())
+        .await
+        .map_err(internal)?;
     db.finish().await.map_err(internal)?;
     Ok(id)
 }
@@ -498,12 +680,17 @@ pub async fn import(cx: &Cx, draft: &str, key: Option<&str>) -> Result<Outcome, 
     let c = cx.require(&[Role::Admin])?;
     let id = draft.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
     if let Some(key) = key
-        && let Some(first) = cx.db().await?.idempotent_outcome(c.user_id, key).await.map_err(internal)? {
-            return serde_json::from_str(&first).map_err(internal);
-        }
+        && let Some(first) =
+            cx.db().await?.idempotent_outcome(c.user_id, key).await.map_err(internal)?
+    {
+        return serde_json::from_str(&first).map_err(internal);
+    }
     let (bytes, report) = {
         let mut db = cx.db().await?;
-        db.import_draft(c.tenant_id, c.user_id, id).await.map_err(internal)?.ok_or(PageError::NotFound)?
+        db.import_draft(c.tenant_id, c.user_id, id)
+            .await
+            .map_err(internal)?
+            .ok_or(PageError::NotFound)?
     };
     let kind = serde_json::from_str::<ImportReport>(&report).map_err(internal)?.kind;
     let known = register(&mut cx.db().await?, c.tenant_id, kind).await.map_err(internal)?;
@@ -511,13 +698,20 @@ pub async fn import(cx: &Cx, draft: &str, key: Option<&str>) -> Result<Outcome, 
     if plan.report.refused() > 0 || plan.report.file_problem.is_some() {
         // Something changed since the dry run: nothing is imported, the new report is shown.
         let id = save_draft(cx, c, &bytes, &plan.report).await?;
-        return Ok(said(format!("/admin/import?utkast={id}"), Flash { error: Some(T::ImportRefused), ..Default::default() }));
+        return Ok(said(
+            format!("/admin/import?utkast={id}"),
+            Flash { error: Some(T::ImportRefused), ..Default::default() },
+        ));
     }
     let (created, updated) = (plan.report.created(), plan.report.updated());
     let sha = crate::domain::fk::sha256_hex(&bytes);
     let lines = plan.report.lines.len();
-    let done = said("/admin/import".into(), Flash { notice: Some(T::ImportDone), count: Some(created + updated), ..Default::default() });
-    let batches: Vec<&[(usize, Op)]> = if plan.ops.is_empty() { vec![&[]] } else { plan.ops.chunks(BATCH).collect() };
+    let done = said(
+        "/admin/import".into(),
+        Flash { notice: Some(T::ImportDone), count: Some(created + updated), ..Default::default() },
+    );
+    let batches: Vec<&[(usize, Op)]> =
+        if plan.ops.is_empty() { vec![&[]] } else { plan.ops.chunks(BATCH).collect() };
     let total = batches.len();
     for (n, batch) in batches.into_iter().enumerate() {
         let mut db = match begin(cx, c.user_id, if n == 0 { key } else { None }).await? {
@@ -526,7 +720,10 @@ pub async fn import(cx: &Cx, draft: &str, key: Option<&str>) -> Result<Outcome, 
         };
         if n == 0 && !db.delete_import_draft(c.tenant_id, id).await.map_err(internal)? {
             // Taken by another post of the same draft (a second tap): it is under way or done.
-            return Ok(said("/admin/import".into(), Flash { notice: Some(T::ImportAlreadyTaken), ..Default::default() }));
+            return Ok(said(
+                "/admin/import".into(),
+                Flash { notice: Some(T::ImportAlreadyTaken), ..Default::default() },
+            ));
         }
         if let Err((line, result)) = apply(&mut db, c.tenant_id, batch).await.map_err(internal)? {
             drop(db);
@@ -535,14 +732,24 @@ pub async fn import(cx: &Cx, draft: &str, key: Option<&str>) -> Result<Outcome, 
             report.lines.retain(|l| matches!(l.result, LineResult::Refused(_)));
             let id = save_draft(cx, c, &bytes, &report).await?;
             let imported = (n * BATCH).min(plan.ops.len());
-            return Ok(said(format!("/admin/import?utkast={id}"), Flash { error: Some(T::ImportStopped), count: Some(imported), ..Default::default() }));
+            return Ok(said(
+                format!("/admin/import?utkast={id}"),
+                Flash {
+                    error: Some(T::ImportStopped),
+                    count: Some(imported),
+                    ..Default::default()
+                },
+            ));
         }
         let after = serde_json::json!({
             "kind": kind.code(), "lines": lines, "created": created, "updated": updated, "sha256": sha,
             "batch": n + 1, "batches": total, "writes": batch.len(),
         })
         .to_string();
-        let audit = AuditEntry { after: Some(after), ..cx.audit_entry("import.csv", format!("import {}", kind.code())) };
+        let audit = AuditEntry {
+            after: Some(after),
+            ..cx.audit_entry("import.csv", format!("import {}", kind.code()))
+        };
         if n + 1 == total {
             return commit(db, c.user_id, key, audit, done).await;
         }

@@ -12,11 +12,11 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-pub mod changes;
-#[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
-pub mod tx;
+pub mod changes;
+pub mod endpoints;
+pub mod export;
 #[cfg(feature = "ssr")]
 pub mod exporting;
 #[cfg(feature = "ssr")]
@@ -27,17 +27,17 @@ pub mod paging;
 pub mod register;
 #[cfg(feature = "ssr")]
 pub mod repo;
-pub mod endpoints;
-pub mod export;
 pub mod review;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
-pub mod signing;
-#[cfg(feature = "ssr")]
 pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod shifts;
+#[cfg(feature = "ssr")]
+pub mod signing;
+#[cfg(feature = "ssr")]
+pub mod tx;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Role {
@@ -59,7 +59,9 @@ impl Role {
     }
 
     pub fn from_code(s: &str) -> Option<Self> {
-        [Role::Admin, Role::Assistant, Role::Recipient, Role::Representative].into_iter().find(|r| r.code() == s)
+        [Role::Admin, Role::Assistant, Role::Recipient, Role::Representative]
+            .into_iter()
+            .find(|r| r.code() == s)
     }
 
     /// Where the role lands after login.
@@ -84,7 +86,11 @@ pub struct Flash {
     /// The rejection form: which month, what was typed.
     pub reject_form: Option<(i64, String)>,
     /// The assistant register form as typed (which assistant, or new), with what was wrong.
-    pub assistant_form: Option<(Option<i64>, crate::domain::register::AssistantInput, Vec<crate::domain::register::RegError>)>,
+    pub assistant_form: Option<(
+        Option<i64>,
+        crate::domain::register::AssistantInput,
+        Vec<crate::domain::register::RegError>,
+    )>,
     /// The login form's username as typed (never the password).
     pub username: Option<String>,
     /// Warnings and notes of the rules engine on a row that was saved.
@@ -92,22 +98,40 @@ pub struct Flash {
     /// How many things a bulk action did (shown with the notice).
     pub count: Option<usize>,
     /// The recipient form as typed (which recipient, or new), with what was wrong.
-    pub recipient_form: Option<(Option<i64>, crate::domain::register::RecipientInput, Vec<crate::domain::register::RegError>)>,
+    pub recipient_form: Option<(
+        Option<i64>,
+        crate::domain::register::RecipientInput,
+        Vec<crate::domain::register::RegError>,
+    )>,
     /// The decision form as typed, with what was wrong.
-    pub decision_form: Option<(crate::domain::register::DecisionInput, Vec<crate::domain::register::DecisionFormError>)>,
+    pub decision_form: Option<(
+        crate::domain::register::DecisionInput,
+        Vec<crate::domain::register::DecisionFormError>,
+    )>,
     /// The assignment form as typed, with what was wrong.
-    pub assignment_form: Option<(crate::domain::register::AssignmentInput, Vec<crate::domain::register::AssignmentError>)>,
+    pub assignment_form: Option<(
+        crate::domain::register::AssignmentInput,
+        Vec<crate::domain::register::AssignmentError>,
+    )>,
     /// A one-time invitation link to hand over, shown once (never stored under a form's key).
     pub link: Option<String>,
     /// The provider, rate and rule-settings forms as typed, with what was wrong.
-    pub provider_form: Option<(crate::domain::settings::ProviderInput, Vec<crate::domain::settings::FieldError>)>,
-    pub rate_form: Option<(crate::domain::settings::RateInput, Vec<crate::domain::settings::FieldError>)>,
+    pub provider_form:
+        Option<(crate::domain::settings::ProviderInput, Vec<crate::domain::settings::FieldError>)>,
+    pub rate_form:
+        Option<(crate::domain::settings::RateInput, Vec<crate::domain::settings::FieldError>)>,
     /// The LSS hourly amount form as typed, with what was wrong.
-    pub lss_rate_form: Option<(crate::domain::settings::LssRateInput, Vec<crate::domain::settings::FieldError>)>,
-    pub rules_form: Option<(crate::domain::settings::RulesInput, Vec<crate::domain::settings::FieldError>)>,
+    pub lss_rate_form:
+        Option<(crate::domain::settings::LssRateInput, Vec<crate::domain::settings::FieldError>)>,
+    pub rules_form:
+        Option<(crate::domain::settings::RulesInput, Vec<crate::domain::settings::FieldError>)>,
     /// The recipient card's representative and absence forms as typed.
-    pub representative_form: Option<(crate::domain::settings::RepresentativeInput, Vec<crate::domain::settings::FieldError>)>,
-    pub absence_form: Option<(crate::domain::settings::AbsenceInput, Vec<crate::domain::settings::FieldError>)>,
+    pub representative_form: Option<(
+        crate::domain::settings::RepresentativeInput,
+        Vec<crate::domain::settings::FieldError>,
+    )>,
+    pub absence_form:
+        Option<(crate::domain::settings::AbsenceInput, Vec<crate::domain::settings::FieldError>)>,
     /// An explicit, audited "show personnummer" for this register entry (`assistant` or
     /// `recipient`, id): the next view of its card shows the number in full, once.
     pub reveal: Option<(String, i64)>,
@@ -436,15 +460,20 @@ pub struct RecipientFormPage {
     pub values: crate::domain::register::RecipientInput,
     pub errors: Vec<crate::domain::register::RegError>,
     pub decisions: Vec<DecisionView>,
-    pub decision_form: Option<(crate::domain::register::DecisionInput, Vec<crate::domain::register::DecisionFormError>)>,
+    pub decision_form: Option<(
+        crate::domain::register::DecisionInput,
+        Vec<crate::domain::register::DecisionFormError>,
+    )>,
     /// The number in full after an explicit, audited "show".
     pub personnummer_full: Option<String>,
     /// The recipient's own login: (username, active).
     pub account: Option<(String, bool)>,
     pub representatives: Vec<RepresentativeView>,
-    pub representative_form: (crate::domain::settings::RepresentativeInput, Vec<crate::domain::settings::FieldError>),
+    pub representative_form:
+        (crate::domain::settings::RepresentativeInput, Vec<crate::domain::settings::FieldError>),
     pub absences: Vec<AbsenceView>,
-    pub absence_form: (crate::domain::settings::AbsenceInput, Vec<crate::domain::settings::FieldError>),
+    pub absence_form:
+        (crate::domain::settings::AbsenceInput, Vec<crate::domain::settings::FieldError>),
     pub form_key: String,
     pub flash: Flash,
 }
@@ -460,7 +489,8 @@ pub struct AbsenceView {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProviderPage {
     pub me: Me,
-    pub provider: (crate::domain::settings::ProviderInput, Vec<crate::domain::settings::FieldError>),
+    pub provider:
+        (crate::domain::settings::ProviderInput, Vec<crate::domain::settings::FieldError>),
     /// (year, amount as presented), newest first.
     pub rates: Vec<(i32, String)>,
     pub rate_form: (crate::domain::settings::RateInput, Vec<crate::domain::settings::FieldError>),
@@ -520,7 +550,6 @@ impl leptos::server_fn::error::FromServerFnError for PageError {
 }
 
 pub type PageResult<P> = Result<P, PageError>;
-
 
 /// The CSV import: the upload form, or a dry run's report with the button that imports it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -21,7 +21,14 @@ pub(crate) fn paging(base: &str, query: &str, page: i64, total: i64) -> Paging {
     let page = page.clamp(1, pages);
     let sep = if base.contains('?') { '&' } else { '?' };
     let link = |n: i64| format!("{base}{sep}q={}&sida={n}", urlencode(&query));
-    Paging { prev: (page > 1).then(|| link(page - 1)), next: (page < pages).then(|| link(page + 1)), offset: (page - 1) * PAGE_SIZE, query, page, pages }
+    Paging {
+        prev: (page > 1).then(|| link(page - 1)),
+        next: (page < pages).then(|| link(page + 1)),
+        offset: (page - 1) * PAGE_SIZE,
+        query,
+        page,
+        pages,
+    }
 }
 
 /// `s` as a URL query value.

@@ -3,11 +3,11 @@
 //! transaction with its audit entry (before and after, personnummer masked) and the form's
 //! idempotency key.
 
-use super::tx::{begin, commit, said};
+use super::paging::{PAGE_SIZE, paging, urlencode};
 use super::repo::{AuditEntry, Conflict, RepoError};
-use super::service::{internal, random_token, today, Cx};
+use super::service::{Cx, internal, random_token, today};
+use super::tx::{begin, commit, said};
 use super::*;
-use super::paging::{paging, urlencode, PAGE_SIZE};
 use crate::domain::register::{AssistantInput, RegError};
 
 pub async fn assistants_page(cx: &Cx, query: &str, page: i64) -> Result<AssistantsPage, PageError> {
@@ -16,8 +16,19 @@ pub async fn assistants_page(cx: &Cx, query: &str, page: i64) -> Result<Assistan
     let query: String = query.chars().take(100).collect();
     let (_, total) = db.assistant_list(c.tenant_id, &query, 0, 0).await.map_err(internal)?;
     let p = paging("/admin/assistenter", &query, page, total);
-    let (assistants, _) = db.assistant_list(c.tenant_id, &p.query, p.offset, PAGE_SIZE).await.map_err(internal)?;
-    Ok(AssistantsPage { me: super::service::me(cx, c), query: p.query, page: p.page, pages: p.pages, total, prev: p.prev, next: p.next, assistants, flash: cx.take_flash().await })
+    let (assistants, _) =
+        db.assistant_list(c.tenant_id, &p.query, p.offset, PAGE_SIZE).await.map_err(internal)?;
+    Ok(AssistantsPage {
+        me: super::service::me(cx, c),
+        query: p.query,
+        page: p.page,
+        pages: p.pages,
+        total,
+        prev: p.prev,
+        next: p.next,
+        assistants,
+        flash: cx.take_flash().await,
+    })
 }
 
 pub async fn recipients_page(cx: &Cx, query: &str, page: i64) -> Result<RecipientsPage, PageError> {
@@ -26,8 +37,19 @@ pub async fn recipients_page(cx: &Cx, query: &str, page: i64) -> Result<Recipien
     let query: String = query.chars().take(100).collect();
     let (_, total) = db.recipient_list(c.tenant_id, &query, 0, 0).await.map_err(internal)?;
     let p = paging("/admin/brukarregister", &query, page, total);
-    let (recipients, _) = db.recipient_list(c.tenant_id, &p.query, p.offset, PAGE_SIZE).await.map_err(internal)?;
-    Ok(RecipientsPage { me: super::service::me(cx, c), query: p.query, page: p.page, pages: p.pages, total, prev: p.prev, next: p.next, recipients, flash: cx.take_flash().await })
+    let (recipients, _) =
+        db.recipient_list(c.tenant_id, &p.query, p.offset, PAGE_SIZE).await.map_err(internal)?;
+    Ok(RecipientsPage {
+        me: super::service::me(cx, c),
+        query: p.query,
+        page: p.page,
+        pages: p.pages,
+        total,
+        prev: p.prev,
+        next: p.next,
+        recipients,
+        flash: cx.take_flash().await,
+    })
 }
 
 pub async fn recipient_form(cx: &Cx, id: Option<i64>) -> Result<RecipientFormPage, PageError> {
@@ -37,7 +59,9 @@ pub async fn recipient_form(cx: &Cx, id: Option<i64>) -> Result<RecipientFormPag
     let (masked, mut values, decisions) = match id {
         None => (None, Default::default(), vec![]),
         Some(id) => {
-            let Some((masked, values)) = db.recipient_form(c.tenant_id, id).await.map_err(internal)? else {
+            let Some((masked, values)) =
+                db.recipient_form(c.tenant_id, id).await.map_err(internal)?
+            else {
                 return Err(PageError::NotFound);
             };
             (Some(masked), values, db.decisions_of(c.tenant_id, id).await.map_err(internal)?)
@@ -46,14 +70,24 @@ pub async fn recipient_form(cx: &Cx, id: Option<i64>) -> Result<RecipientFormPag
     let (account, representatives, absences, personnummer_full) = match id {
         None => (None, vec![], vec![], None),
         Some(id) => (
-            db.account_of(c.tenant_id, super::repo::AccountOwner::Recipient(id)).await.map_err(internal)?.map(|(_, u, active)| (u, active)),
+            db.account_of(c.tenant_id, super::repo::AccountOwner::Recipient(id))
+                .await
+                .map_err(internal)?
+                .map(|(_, u, active)| (u, active)),
             db.representatives_of(c.tenant_id, id).await.map_err(internal)?,
-            db.absences_of(c.tenant_id, id).await.map_err(internal)?.into_iter().map(|(id, absence)| AbsenceView { id, absence }).collect(),
+            db.absences_of(c.tenant_id, id)
+                .await
+                .map_err(internal)?
+                .into_iter()
+                .map(|(id, absence)| AbsenceView { id, absence })
+                .collect(),
             revealed(&mut db, c, &flash, "recipient", id).await?,
         ),
     };
     let mut errors = vec![];
-    if let Some((_, typed, errs)) = flash.recipient_form.clone().filter(|(form_id, _, _)| *form_id == id) {
+    if let Some((_, typed, errs)) =
+        flash.recipient_form.clone().filter(|(form_id, _, _)| *form_id == id)
+    {
         values = typed;
         errors = errs;
     }
@@ -77,7 +111,13 @@ pub async fn recipient_form(cx: &Cx, id: Option<i64>) -> Result<RecipientFormPag
 }
 
 /// The number in full when the previous post was an audited "show" of this very entry.
-async fn revealed(db: &mut Box<dyn super::repo::Store>, c: &super::repo::Caller, flash: &Flash, kind: &str, id: i64) -> Result<Option<String>, PageError> {
+async fn revealed(
+    db: &mut Box<dyn super::repo::Store>,
+    c: &super::repo::Caller,
+    flash: &Flash,
+    kind: &str,
+    id: i64,
+) -> Result<Option<String>, PageError> {
     use super::repo::PersonRef;
     if flash.reveal.as_ref() != Some(&(kind.to_string(), id)) {
         return Ok(None);
@@ -89,7 +129,12 @@ async fn revealed(db: &mut Box<dyn super::repo::Store>, c: &super::repo::Caller,
 
 /// Creates or updates a recipient of the caller's municipality (a personnummer, never a
 /// samordningsnummer; no number twice). One transaction with its audit entry, number masked.
-pub async fn save_recipient(cx: &Cx, id: &str, input: &crate::domain::register::RecipientInput, key: Option<&str>) -> Result<Outcome, PageError> {
+pub async fn save_recipient(
+    cx: &Cx,
+    id: &str,
+    input: &crate::domain::register::RecipientInput,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let id = match id.trim() {
         "" => None,
@@ -99,14 +144,24 @@ pub async fn save_recipient(cx: &Cx, id: &str, input: &crate::domain::register::
         Some(id) => format!("/admin/brukarkort?id={id}"),
         None => "/admin/brukarkort".into(),
     };
-    let refused = |errors: Vec<RegError>| said(form_path.clone(), Flash { recipient_form: Some((id, input.clone(), errors)), ..Default::default() });
+    let refused = |errors: Vec<RegError>| {
+        said(
+            form_path.clone(),
+            Flash { recipient_form: Some((id, input.clone(), errors)), ..Default::default() },
+        )
+    };
     let mut db = match begin(cx, c.user_id, key).await? {
         Ok(db) => db,
         Err(first) => return Ok(first),
     };
     let before = match id {
         None => None,
-        Some(id) => Some(db.recipient_form(c.tenant_id, id).await.map_err(internal)?.ok_or(PageError::NotFound)?),
+        Some(id) => Some(
+            db.recipient_form(c.tenant_id, id)
+                .await
+                .map_err(internal)?
+                .ok_or(PageError::NotFound)?,
+        ),
     };
     let data = match input.parse(id.is_some(), today()) {
         Ok(d) => d,
@@ -115,27 +170,59 @@ pub async fn save_recipient(cx: &Cx, id: &str, input: &crate::domain::register::
     let saved = match db.save_recipient(c.tenant_id, id, &data).await {
         Ok(Some(saved)) => saved,
         Ok(None) => return Err(PageError::NotFound),
-        Err(RepoError::Conflict(Conflict::Duplicate)) => return Ok(refused(vec![RegError::PersonnummerTaken])),
+        Err(RepoError::Conflict(Conflict::Duplicate)) => {
+            return Ok(refused(vec![RegError::PersonnummerTaken]));
+        }
         Err(e) => return Err(internal(e)),
     };
-    let masked_after = data.personnummer.as_ref().map(|p| p.masked()).or_else(|| before.as_ref().map(|(m, _)| m.clone())).unwrap_or_default();
-    let json = |m: &str, first: &str, last: &str| serde_json::json!({ "personnummer": m, "first_name": first, "last_name": last }).to_string();
+    let masked_after = data
+        .personnummer
+        .as_ref()
+        .map(|p| p.masked())
+        .or_else(|| before.as_ref().map(|(m, _)| m.clone()))
+        .unwrap_or_default();
+    let json = |m: &str, first: &str, last: &str| {
+        serde_json::json!({ "personnummer": m, "first_name": first, "last_name": last }).to_string()
+    };
     let audit = AuditEntry {
         before: before.as_ref().map(|(m, b)| json(m, &b.first_name, &b.last_name)),
         after: Some(json(&masked_after, &data.first_name, &data.last_name)),
-        ..cx.audit_entry(if id.is_some() { "recipient.update" } else { "recipient.create" }, format!("recipient {saved}"))
+        ..cx.audit_entry(
+            if id.is_some() { "recipient.update" } else { "recipient.create" },
+            format!("recipient {saved}"),
+        )
     };
-    commit(db, c.user_id, key, audit, said(format!("/admin/brukarkort?id={saved}"), Flash { notice: Some(T::RecipientSaved), ..Default::default() })).await
+    commit(
+        db,
+        c.user_id,
+        key,
+        audit,
+        said(
+            format!("/admin/brukarkort?id={saved}"),
+            Flash { notice: Some(T::RecipientSaved), ..Default::default() },
+        ),
+    )
+    .await
 }
 
 /// Adds a decision to a recipient of the caller's municipality; overlapping decisions are
 /// refused with the reason. Audited.
-pub async fn add_decision(cx: &Cx, recipient: &str, input: &crate::domain::register::DecisionInput, key: Option<&str>) -> Result<Outcome, PageError> {
+pub async fn add_decision(
+    cx: &Cx,
+    recipient: &str,
+    input: &crate::domain::register::DecisionInput,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
     use crate::domain::register::DecisionFormError;
     let c = cx.require(&[Role::Admin])?;
     let recipient = recipient.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
     let back = format!("/admin/brukarkort?id={recipient}");
-    let refused = |errors: Vec<DecisionFormError>| said(back.clone(), Flash { decision_form: Some((input.clone(), errors)), ..Default::default() });
+    let refused = |errors: Vec<DecisionFormError>| {
+        said(
+            back.clone(),
+            Flash { decision_form: Some((input.clone(), errors)), ..Default::default() },
+        )
+    };
     let mut db = match begin(cx, c.user_id, key).await? {
         Ok(db) => db,
         Err(first) => return Ok(first),
@@ -149,18 +236,32 @@ pub async fn add_decision(cx: &Cx, recipient: &str, input: &crate::domain::regis
     };
     if let Some(raised) = decision.raised_rate {
         let rates = db.terms(c.tenant_id).await.map_err(internal)?.rates;
-        use crate::domain::settings::{check_raised_rate, RaisedRateError};
+        use crate::domain::settings::{RaisedRateError, check_raised_rate};
         match check_raised_rate(raised, decision.valid_from, decision.valid_to, &rates, today()) {
             Ok(()) => {}
-            Err(RaisedRateError::TooHigh) => return Ok(refused(vec![DecisionFormError::RaisedTooHigh])),
-            Err(RaisedRateError::StandardUnknown(_)) => return Ok(refused(vec![DecisionFormError::RaisedStandardUnknown])),
+            Err(RaisedRateError::TooHigh) => {
+                return Ok(refused(vec![DecisionFormError::RaisedTooHigh]));
+            }
+            Err(RaisedRateError::StandardUnknown(_)) => {
+                return Ok(refused(vec![DecisionFormError::RaisedStandardUnknown]));
+            }
         }
     }
     let Some(id) = db.add_decision(c.tenant_id, &decision).await.map_err(internal)? else {
         return Ok(refused(vec![DecisionFormError::Overlaps]));
     };
-    let audit = AuditEntry { after: serde_json::to_string(&decision).ok(), ..cx.audit_entry("decision.create", format!("decision {id}")) };
-    commit(db, c.user_id, key, audit, said(back, Flash { notice: Some(T::DecisionSaved), ..Default::default() })).await
+    let audit = AuditEntry {
+        after: serde_json::to_string(&decision).ok(),
+        ..cx.audit_entry("decision.create", format!("decision {id}"))
+    };
+    commit(
+        db,
+        c.user_id,
+        key,
+        audit,
+        said(back, Flash { notice: Some(T::DecisionSaved), ..Default::default() }),
+    )
+    .await
 }
 
 pub async fn assistant_form(cx: &Cx, id: Option<i64>) -> Result<AssistantFormPage, PageError> {
@@ -171,31 +272,68 @@ pub async fn assistant_form(cx: &Cx, id: Option<i64>) -> Result<AssistantFormPag
         None => {
             use chrono::Datelike;
             let period_start = format!("{}-01-01", today().year());
-            (None, AssistantInput { eea_resident: true, regime: "ab_bilaga_j".into(), period_start, period_months: "4".into(), employer: "provider".into(), collective_agreement: true, ..Default::default() })
+            (
+                None,
+                AssistantInput {
+                    eea_resident: true,
+                    regime: "ab_bilaga_j".into(),
+                    period_start,
+                    period_months: "4".into(),
+                    employer: "provider".into(),
+                    collective_agreement: true,
+                    ..Default::default()
+                },
+            )
         }
         Some(id) => {
-            let Some((masked, _, values)) = cx.db().await?.assistant_form(c.tenant_id, id).await.map_err(internal)? else {
+            let Some((masked, _, values)) =
+                cx.db().await?.assistant_form(c.tenant_id, id).await.map_err(internal)?
+            else {
                 return Err(PageError::NotFound);
             };
             (Some(masked), values)
         }
     };
     let mut errors = vec![];
-    if let Some((_, typed, errs)) = flash.assistant_form.clone().filter(|(form_id, _, _)| *form_id == id) {
+    if let Some((_, typed, errs)) =
+        flash.assistant_form.clone().filter(|(form_id, _, _)| *form_id == id)
+    {
         values = typed;
         errors = errs;
     }
     let (account, assignments, recipients, personnummer_full) = match id {
         Some(id) => {
             let mut db = cx.db().await?;
-            let account = db.account_of(c.tenant_id, super::repo::AccountOwner::Assistant(id)).await.map_err(internal)?.map(|(_, u, active)| (u, active));
+            let account = db
+                .account_of(c.tenant_id, super::repo::AccountOwner::Assistant(id))
+                .await
+                .map_err(internal)?
+                .map(|(_, u, active)| (u, active));
             let assignments = db.assignments_of(c.tenant_id, id).await.map_err(internal)?;
-            let recipients = db.recipient_choices(c.tenant_id).await.map_err(internal)?.into_iter().map(|(id, name)| Person { id, name }).collect();
+            let recipients = db
+                .recipient_choices(c.tenant_id)
+                .await
+                .map_err(internal)?
+                .into_iter()
+                .map(|(id, name)| Person { id, name })
+                .collect();
             (account, assignments, recipients, revealed(&mut db, c, &flash, "assistant", id).await?)
         }
         None => (None, vec![], vec![], None),
     };
-    Ok(AssistantFormPage { me: super::service::me(cx, c), id, personnummer_masked: masked, personnummer_full, values, errors, form_key: random_token(), account, assignments, recipients, flash })
+    Ok(AssistantFormPage {
+        me: super::service::me(cx, c),
+        id,
+        personnummer_masked: masked,
+        personnummer_full,
+        values,
+        errors,
+        form_key: random_token(),
+        account,
+        assignments,
+        recipients,
+        flash,
+    })
 }
 
 /// A register entry as the audit log keeps it: no personnummer in full.
@@ -210,7 +348,12 @@ fn audit_json(masked: &str, a: &AssistantInput) -> String {
 }
 
 /// Creates or updates an assistant of the caller's municipality.
-pub async fn save_assistant(cx: &Cx, id: &str, input: &AssistantInput, key: Option<&str>) -> Result<Outcome, PageError> {
+pub async fn save_assistant(
+    cx: &Cx,
+    id: &str,
+    input: &AssistantInput,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let id = match id.trim() {
         "" => None,
@@ -221,7 +364,12 @@ pub async fn save_assistant(cx: &Cx, id: &str, input: &AssistantInput, key: Opti
         None => "/admin/assistent".into(),
     };
     // What was typed is kept server-side for the next view (never in a URL or a log).
-    let refused = |errors: Vec<RegError>| said(form_path.clone(), Flash { assistant_form: Some((id, input.clone(), errors)), ..Default::default() });
+    let refused = |errors: Vec<RegError>| {
+        said(
+            form_path.clone(),
+            Flash { assistant_form: Some((id, input.clone(), errors)), ..Default::default() },
+        )
+    };
     let mut db = match begin(cx, c.user_id, key).await? {
         Ok(db) => db,
         Err(first) => return Ok(first),
@@ -241,29 +389,58 @@ pub async fn save_assistant(cx: &Cx, id: &str, input: &AssistantInput, key: Opti
     let saved = match db.save_assistant(c.tenant_id, id, &data).await {
         Ok(Some(saved)) => saved,
         Ok(None) => return Err(PageError::NotFound),
-        Err(RepoError::Conflict(Conflict::Duplicate)) => return Ok(refused(vec![RegError::PersonnummerTaken])),
+        Err(RepoError::Conflict(Conflict::Duplicate)) => {
+            return Ok(refused(vec![RegError::PersonnummerTaken]));
+        }
         Err(e) => return Err(internal(e)),
     };
-    let masked_after = data.personnummer.as_ref().map(|p| p.masked()).or_else(|| before.as_ref().map(|(m, _, _)| m.clone())).unwrap_or_default();
+    let masked_after = data
+        .personnummer
+        .as_ref()
+        .map(|p| p.masked())
+        .or_else(|| before.as_ref().map(|(m, _, _)| m.clone()))
+        .unwrap_or_default();
     let mut after = input.clone();
     after.personnummer.clear();
     let audit = AuditEntry {
         before: before.as_ref().map(|(m, _, b)| audit_json(m, b)),
         after: Some(audit_json(&masked_after, &after)),
-        ..cx.audit_entry(if id.is_some() { "assistant.update" } else { "assistant.create" }, format!("assistant {saved}"))
+        ..cx.audit_entry(
+            if id.is_some() { "assistant.update" } else { "assistant.create" },
+            format!("assistant {saved}"),
+        )
     };
-    commit(db, c.user_id, key, audit, said(format!("/admin/assistenter?q={}", urlencode(&data.last_name)), Flash { notice: Some(T::AssistantSaved), ..Default::default() })).await
+    commit(
+        db,
+        c.user_id,
+        key,
+        audit,
+        said(
+            format!("/admin/assistenter?q={}", urlencode(&data.last_name)),
+            Flash { notice: Some(T::AssistantSaved), ..Default::default() },
+        ),
+    )
+    .await
 }
-
 
 /// Adds an assignment (assistant ↔ recipient) to one of the caller's assistants: a recipient
 /// of the same municipality with a decision covering the first day, not overlapping another
 /// assignment of the pair. Audited.
-pub async fn add_assignment(cx: &Cx, assistant: &str, input: &crate::domain::register::AssignmentInput, key: Option<&str>) -> Result<Outcome, PageError> {
+pub async fn add_assignment(
+    cx: &Cx,
+    assistant: &str,
+    input: &crate::domain::register::AssignmentInput,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let assistant = assistant.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
     let back = format!("/admin/assistent?id={assistant}");
-    let refused = |errors| said(back.clone(), Flash { assignment_form: Some((input.clone(), errors)), ..Default::default() });
+    let refused = |errors| {
+        said(
+            back.clone(),
+            Flash { assignment_form: Some((input.clone(), errors)), ..Default::default() },
+        )
+    };
     let mut db = match begin(cx, c.user_id, key).await? {
         Ok(db) => db,
         Err(first) => return Ok(first),
@@ -281,12 +458,28 @@ pub async fn add_assignment(cx: &Cx, assistant: &str, input: &crate::domain::reg
         Some(Ok(id)) => id,
     };
     let after = serde_json::json!({ "assistant": assistant, "recipient": data.recipient, "valid_from": data.valid_from, "valid_to": data.valid_to, "fk_notified_on": data.fk_notified_on, "relative": data.relative }).to_string();
-    let audit = AuditEntry { after: Some(after), ..cx.audit_entry("assignment.create", format!("assignment {id}")) };
-    commit(db, c.user_id, key, audit, said(back, Flash { notice: Some(T::AssignmentSaved), ..Default::default() })).await
+    let audit = AuditEntry {
+        after: Some(after),
+        ..cx.audit_entry("assignment.create", format!("assignment {id}"))
+    };
+    commit(
+        db,
+        c.user_id,
+        key,
+        audit,
+        said(back, Flash { notice: Some(T::AssignmentSaved), ..Default::default() }),
+    )
+    .await
 }
 
 /// Ends an assignment on a date (its history is kept, never deleted).
-pub async fn end_assignment(cx: &Cx, assistant: &str, assignment: &str, valid_to: &str, key: Option<&str>) -> Result<Outcome, PageError> {
+pub async fn end_assignment(
+    cx: &Cx,
+    assistant: &str,
+    assignment: &str,
+    valid_to: &str,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let assistant = assistant.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
     let id = assignment.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
@@ -302,8 +495,21 @@ pub async fn end_assignment(cx: &Cx, assistant: &str, assignment: &str, valid_to
         return Err(PageError::NotFound);
     }
     if !db.end_assignment(c.tenant_id, assistant, id, to).await.map_err(internal)? {
-        return Ok(said(back, Flash { error: Some(T::AssignmentEndInvalid), ..Default::default() }));
+        return Ok(said(
+            back,
+            Flash { error: Some(T::AssignmentEndInvalid), ..Default::default() },
+        ));
     }
-    let audit = AuditEntry { after: Some(format!("{{\"valid_to\":\"{to}\"}}")), ..cx.audit_entry("assignment.end", format!("assignment {id}")) };
-    commit(db, c.user_id, key, audit, said(back, Flash { notice: Some(T::AssignmentEnded), ..Default::default() })).await
+    let audit = AuditEntry {
+        after: Some(format!("{{\"valid_to\":\"{to}\"}}")),
+        ..cx.audit_entry("assignment.end", format!("assignment {id}"))
+    };
+    commit(
+        db,
+        c.user_id,
+        key,
+        audit,
+        said(back, Flash { notice: Some(T::AssignmentEnded), ..Default::default() }),
+    )
+    .await
 }

@@ -5,8 +5,8 @@
 use super::Role;
 use crate::domain::rules::{Absence, RowFacts};
 use crate::domain::{Assistant, Decision, MonthStatus, Recipient, ReportMonth, TimeRow};
-use std::collections::HashMap;
 use chrono::NaiveDate;
+use std::collections::HashMap;
 
 pub type RepoResult<T> = Result<T, RepoError>;
 
@@ -148,107 +148,306 @@ pub trait Store: SettingsStore + SigningStore + ExportStore + ShiftStore + Send 
     async fn caller(&mut self, user_id: i64) -> RepoResult<Option<Caller>>;
 
     /// Recipients the assistant is assigned to at any time in the month, with names.
-    async fn assigned_recipients(&mut self, tenant: i64, assistant: i64, month: ReportMonth) -> RepoResult<Vec<(i64, String)>>;
+    async fn assigned_recipients(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        month: ReportMonth,
+    ) -> RepoResult<Vec<(i64, String)>>;
     /// Is the assistant assigned to the recipient on that date (same tenant)?
-    async fn is_assigned(&mut self, tenant: i64, assistant: i64, recipient: i64, date: NaiveDate) -> RepoResult<bool>;
-    async fn recipient_names(&mut self, tenant: i64, ids: &[i64]) -> RepoResult<Vec<(i64, String)>>;
+    async fn is_assigned(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        recipient: i64,
+        date: NaiveDate,
+    ) -> RepoResult<bool>;
+    async fn recipient_names(&mut self, tenant: i64, ids: &[i64])
+    -> RepoResult<Vec<(i64, String)>>;
 
     /// The assistant's rows for all recipients with a date in `from..=to`.
-    async fn assistant_rows(&mut self, tenant: i64, assistant: i64, from: NaiveDate, to: NaiveDate) -> RepoResult<Vec<StoredRow>>;
+    async fn assistant_rows(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> RepoResult<Vec<StoredRow>>;
     /// One of the assistant's rows, if it is theirs.
-    async fn assistant_row(&mut self, tenant: i64, assistant: i64, row_id: i64) -> RepoResult<Option<StoredRow>>;
-    async fn insert_row(&mut self, tenant: i64, assistant: i64, recipient: i64, row: &TimeRow, by_user: i64) -> RepoResult<i64>;
+    async fn assistant_row(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        row_id: i64,
+    ) -> RepoResult<Option<StoredRow>>;
+    async fn insert_row(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        recipient: i64,
+        row: &TimeRow,
+        by_user: i64,
+    ) -> RepoResult<i64>;
     /// Deletes the row only if it is the assistant's; returns what was deleted.
-    async fn delete_row(&mut self, tenant: i64, assistant: i64, row_id: i64) -> RepoResult<Option<StoredRow>>;
+    async fn delete_row(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        row_id: i64,
+    ) -> RepoResult<Option<StoredRow>>;
     /// All rows of the tenant in the month, optionally only for some recipients.
-    async fn month_rows(&mut self, tenant: i64, month: ReportMonth, recipients: Option<&[i64]>) -> RepoResult<Vec<StoredRow>>;
+    async fn month_rows(
+        &mut self,
+        tenant: i64,
+        month: ReportMonth,
+        recipients: Option<&[i64]>,
+    ) -> RepoResult<Vec<StoredRow>>;
 
     /// The stored month record's id and status, if one exists (nothing is created).
-    async fn month_status(&mut self, tenant: i64, assistant: i64, recipient: i64, month: ReportMonth) -> RepoResult<Option<(i64, MonthStatus)>>;
+    async fn month_status(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        recipient: i64,
+        month: ReportMonth,
+    ) -> RepoResult<Option<(i64, MonthStatus)>>;
     /// The month record, created as a draft if missing.
-    async fn month_record(&mut self, tenant: i64, assistant: i64, recipient: i64, month: ReportMonth) -> RepoResult<MonthRecord>;
-    async fn month_record_by_id(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(MonthRecord, ReportMonth)>>;
+    async fn month_record(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        recipient: i64,
+        month: ReportMonth,
+    ) -> RepoResult<MonthRecord>;
+    async fn month_record_by_id(
+        &mut self,
+        tenant: i64,
+        id: i64,
+    ) -> RepoResult<Option<(MonthRecord, ReportMonth)>>;
     /// One record per assignment active in the month (drafts where nothing is stored yet),
     /// optionally only for some recipients or one assistant.
-    async fn month_records(&mut self, tenant: i64, month: ReportMonth, recipients: Option<&[i64]>, assistant: Option<i64>) -> RepoResult<Vec<MonthRecord>>;
+    async fn month_records(
+        &mut self,
+        tenant: i64,
+        month: ReportMonth,
+        recipients: Option<&[i64]>,
+        assistant: Option<i64>,
+    ) -> RepoResult<Vec<MonthRecord>>;
     /// Moves a month from `from` to `to` (compare and set); false if it was not in `from`.
-    async fn transition(&mut self, tenant: i64, id: i64, from: MonthStatus, to: MonthStatus, by_user: i64, reason: Option<&str>) -> RepoResult<bool>;
+    async fn transition(
+        &mut self,
+        tenant: i64,
+        id: i64,
+        from: MonthStatus,
+        to: MonthStatus,
+        by_user: i64,
+        reason: Option<&str>,
+    ) -> RepoResult<bool>;
     /// Appends a step to the month's history (kept: a resubmission erases nothing).
     /// `snapshot`: for a rejection, the rows as the recipient saw them and which they marked.
-    async fn month_event(&mut self, tenant: i64, month_id: i64, user: i64, action: &str, reason: Option<&str>, content_hash: &str, snapshot: Option<&str>) -> RepoResult<()>;
+    async fn month_event(
+        &mut self,
+        tenant: i64,
+        month_id: i64,
+        user: i64,
+        action: &str,
+        reason: Option<&str>,
+        content_hash: &str,
+        snapshot: Option<&str>,
+    ) -> RepoResult<()>;
 
     /// Everything an assistant's month page shows, read together (one trip to the database
     /// where it allows: see the server's `db::sql::fetch_batch`).
-    async fn assistant_month(&mut self, tenant: i64, assistant: i64, month: ReportMonth) -> RepoResult<AssistantMonth>;
+    async fn assistant_month(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        month: ReportMonth,
+    ) -> RepoResult<AssistantMonth>;
     /// What a new row of the assistant's for the recipient on `date` is checked against,
     /// read together inside the change that saves it; `near`: the days whose rows it is
     /// checked against.
-    async fn row_context(&mut self, tenant: i64, assistant: i64, recipient: i64, date: NaiveDate, near: std::ops::RangeInclusive<NaiveDate>) -> RepoResult<RowContext>;
+    async fn row_context(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        recipient: i64,
+        date: NaiveDate,
+        near: std::ops::RangeInclusive<NaiveDate>,
+    ) -> RepoResult<RowContext>;
 
     /// What the per-row rules need for each recipient the assistant is assigned to (or one).
-    async fn row_facts(&mut self, tenant: i64, assistant: i64, recipient: Option<i64>) -> RepoResult<Vec<RowFacts>>;
+    async fn row_facts(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        recipient: Option<i64>,
+    ) -> RepoResult<Vec<RowFacts>>;
     /// Everyone and every decision and absence of the tenant, for the month's preflight.
     async fn people(&mut self, tenant: i64) -> RepoResult<People>;
     /// All the tenant's rows with a date in `from..=to`.
-    async fn rows_between(&mut self, tenant: i64, from: NaiveDate, to: NaiveDate) -> RepoResult<Vec<StoredRow>>;
+    async fn rows_between(
+        &mut self,
+        tenant: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> RepoResult<Vec<StoredRow>>;
 
     /// The outcome stored under a form's idempotency key, if that post was already done.
     async fn idempotent_outcome(&mut self, user: i64, key: &str) -> RepoResult<Option<String>>;
     /// Stores a post's outcome under its key, in the same transaction as the change.
-    async fn remember_outcome(&mut self, user: i64, key: &str, action: &str, outcome: &str) -> RepoResult<()>;
+    async fn remember_outcome(
+        &mut self,
+        user: i64,
+        key: &str,
+        action: &str,
+        outcome: &str,
+    ) -> RepoResult<()>;
 
     async fn audit(&mut self, entry: &AuditEntry) -> RepoResult<()>;
 
     /// One page of the tenant's assistants (a name search), and how many match in all.
-    async fn assistant_list(&mut self, tenant: i64, query: &str, offset: i64, limit: i64) -> RepoResult<(Vec<super::AssistantListItem>, i64)>;
+    async fn assistant_list(
+        &mut self,
+        tenant: i64,
+        query: &str,
+        offset: i64,
+        limit: i64,
+    ) -> RepoResult<(Vec<super::AssistantListItem>, i64)>;
     /// One of the tenant's assistants as the form shows it: masked number, whether the number
     /// carries a birth date, the values.
-    async fn assistant_form(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(String, bool, crate::domain::register::AssistantInput)>>;
+    async fn assistant_form(
+        &mut self,
+        tenant: i64,
+        id: i64,
+    ) -> RepoResult<Option<(String, bool, crate::domain::register::AssistantInput)>>;
     /// Creates (`id` None) or updates one of the tenant's assistants; returns its id. A
     /// personnummer another assistant of the tenant has is a `Conflict::Duplicate`.
-    async fn save_assistant(&mut self, tenant: i64, id: Option<i64>, a: &crate::domain::register::AssistantData) -> RepoResult<Option<i64>>;
+    async fn save_assistant(
+        &mut self,
+        tenant: i64,
+        id: Option<i64>,
+        a: &crate::domain::register::AssistantData,
+    ) -> RepoResult<Option<i64>>;
 
     /// One page of the tenant's recipients (a name search), and how many match in all.
-    async fn recipient_list(&mut self, tenant: i64, query: &str, offset: i64, limit: i64) -> RepoResult<(Vec<super::RecipientListItem>, i64)>;
+    async fn recipient_list(
+        &mut self,
+        tenant: i64,
+        query: &str,
+        offset: i64,
+        limit: i64,
+    ) -> RepoResult<(Vec<super::RecipientListItem>, i64)>;
     /// One of the tenant's recipients for the form: masked number and the values.
-    async fn recipient_form(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(String, crate::domain::register::RecipientInput)>>;
+    async fn recipient_form(
+        &mut self,
+        tenant: i64,
+        id: i64,
+    ) -> RepoResult<Option<(String, crate::domain::register::RecipientInput)>>;
     /// Creates or updates one of the tenant's recipients (`Conflict::Duplicate` on a taken number).
-    async fn save_recipient(&mut self, tenant: i64, id: Option<i64>, r: &crate::domain::register::RecipientData) -> RepoResult<Option<i64>>;
+    async fn save_recipient(
+        &mut self,
+        tenant: i64,
+        id: Option<i64>,
+        r: &crate::domain::register::RecipientData,
+    ) -> RepoResult<Option<i64>>;
     /// A recipient's decisions, newest first.
-    async fn decisions_of(&mut self, tenant: i64, recipient: i64) -> RepoResult<Vec<super::DecisionView>>;
+    async fn decisions_of(
+        &mut self,
+        tenant: i64,
+        recipient: i64,
+    ) -> RepoResult<Vec<super::DecisionView>>;
     /// Adds a decision; false when another decision of the recipient overlaps it.
-    async fn add_decision(&mut self, tenant: i64, d: &crate::domain::Decision) -> RepoResult<Option<i64>>;
+    async fn add_decision(
+        &mut self,
+        tenant: i64,
+        d: &crate::domain::Decision,
+    ) -> RepoResult<Option<i64>>;
     /// An assistant's assignments, newest first.
-    async fn assignments_of(&mut self, tenant: i64, assistant: i64) -> RepoResult<Vec<super::AssignmentView>>;
+    async fn assignments_of(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+    ) -> RepoResult<Vec<super::AssignmentView>>;
     /// All the tenant's recipients (id, name), by name.
     async fn recipient_choices(&mut self, tenant: i64) -> RepoResult<Vec<(i64, String)>>;
     /// Adds an assignment; the recipient must be the tenant's (else None). Refuses (Ok(Err))
     /// when no decision of the recipient covers its first day, or it overlaps another of the pair.
-    async fn add_assignment(&mut self, tenant: i64, assistant: i64, a: &crate::domain::register::AssignmentData) -> RepoResult<Option<Result<i64, crate::domain::register::AssignmentError>>>;
+    async fn add_assignment(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        a: &crate::domain::register::AssignmentData,
+    ) -> RepoResult<Option<Result<i64, crate::domain::register::AssignmentError>>>;
     /// Ends an assignment of the tenant's on `valid_to` (history is kept); false if not theirs.
-    async fn end_assignment(&mut self, tenant: i64, assistant: i64, id: i64, valid_to: NaiveDate) -> RepoResult<bool>;
+    async fn end_assignment(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        id: i64,
+        valid_to: NaiveDate,
+    ) -> RepoResult<bool>;
     /// Creates a login without a usable password (the person chooses one through an
     /// invitation); `Conflict::Duplicate` when the username (or a representative's
     /// personnummer) is taken.
     async fn create_account(&mut self, tenant: i64, login: &NewLogin<'_>) -> RepoResult<i64>;
     /// A new one-time link for the user, valid until `expires_at`; earlier unused ones are voided.
-    async fn create_invitation(&mut self, tenant: i64, user: i64, token_sha256: &str, expires_at: i64, by_user: i64, now: i64) -> RepoResult<()>;
+    async fn create_invitation(
+        &mut self,
+        tenant: i64,
+        user: i64,
+        token_sha256: &str,
+        expires_at: i64,
+        by_user: i64,
+        now: i64,
+    ) -> RepoResult<()>;
     /// The open invitation (unused, not expired) with this hash: (id, tenant, user, username).
-    async fn open_invitation(&mut self, token_sha256: &str, now: i64) -> RepoResult<Option<(i64, i64, i64, String)>>;
+    async fn open_invitation(
+        &mut self,
+        token_sha256: &str,
+        now: i64,
+    ) -> RepoResult<Option<(i64, i64, i64, String)>>;
     /// Uses the invitation and sets the password; false if it was used or expired meanwhile.
-    async fn use_invitation(&mut self, id: i64, user: i64, password_hash: &str, now: i64) -> RepoResult<bool>;
+    async fn use_invitation(
+        &mut self,
+        id: i64,
+        user: i64,
+        password_hash: &str,
+        now: i64,
+    ) -> RepoResult<bool>;
     /// Deactivates or activates one of the tenant's accounts; false if it is not theirs.
-    async fn set_account_active(&mut self, tenant: i64, user: i64, active: bool) -> RepoResult<bool>;
+    async fn set_account_active(
+        &mut self,
+        tenant: i64,
+        user: i64,
+        active: bool,
+    ) -> RepoResult<bool>;
 
     /// The provider (the municipality) as the FK documents name it.
     async fn provider(&mut self, tenant: i64) -> RepoResult<Option<crate::domain::Provider>>;
     /// The latest step of `action` in a month's history: when (ISO instant) and the content hash.
-    async fn last_event(&mut self, tenant: i64, month_id: i64, action: &str) -> RepoResult<Option<(String, Option<String>)>>;
+    async fn last_event(
+        &mut self,
+        tenant: i64,
+        month_id: i64,
+        action: &str,
+    ) -> RepoResult<Option<(String, Option<String>)>>;
     /// Stores a 3059 frozen at attestation (append-only; a correction is a new version).
     /// `parts`: the document's day parts (JSON), which the räkning sums.
-    async fn store_frozen(&mut self, tenant: i64, month_id: i64, report: &crate::domain::fk::Frozen3059, parts: &str, by_user: i64) -> RepoResult<()>;
+    async fn store_frozen(
+        &mut self,
+        tenant: i64,
+        month_id: i64,
+        report: &crate::domain::fk::Frozen3059,
+        parts: &str,
+        by_user: i64,
+    ) -> RepoResult<()>;
     /// The latest frozen 3059 of a month, exactly as stored.
-    async fn frozen(&mut self, tenant: i64, month_id: i64) -> RepoResult<Option<crate::domain::fk::Frozen3059>>;
+    async fn frozen(
+        &mut self,
+        tenant: i64,
+        month_id: i64,
+    ) -> RepoResult<Option<crate::domain::fk::Frozen3059>>;
 
     /// The failed-login counter under `key`.
     async fn throttle(&mut self, key: &str) -> RepoResult<Throttle>;
@@ -287,7 +486,10 @@ pub enum AccountOwner {
     Assistant(i64),
     Recipient(i64),
     /// A representative linked to this recipient.
-    Representative { recipient: i64, user: i64 },
+    Representative {
+        recipient: i64,
+        user: i64,
+    },
 }
 
 /// Whose personnummer an explicit "show" is about.
@@ -347,47 +549,123 @@ pub trait SettingsStore: Send {
     /// amount and the rule settings (the engine's defaults where none are stored).
     async fn terms(&mut self, tenant: i64) -> RepoResult<Terms>;
     /// Sets a year's amount; the amount it replaces, if any.
-    async fn set_rate(&mut self, tenant: i64, year: i32, amount: rust_decimal::Decimal) -> RepoResult<Option<rust_decimal::Decimal>>;
-    async fn save_rule_config(&mut self, tenant: i64, c: &crate::domain::rules::RuleConfig) -> RepoResult<()>;
+    async fn set_rate(
+        &mut self,
+        tenant: i64,
+        year: i32,
+        amount: rust_decimal::Decimal,
+    ) -> RepoResult<Option<rust_decimal::Decimal>>;
+    async fn save_rule_config(
+        &mut self,
+        tenant: i64,
+        c: &crate::domain::rules::RuleConfig,
+    ) -> RepoResult<()>;
     /// The login of a register entry of the tenant's: (user id, username, active).
-    async fn account_of(&mut self, tenant: i64, owner: AccountOwner) -> RepoResult<Option<(i64, String, bool)>>;
+    async fn account_of(
+        &mut self,
+        tenant: i64,
+        owner: AccountOwner,
+    ) -> RepoResult<Option<(i64, String, bool)>>;
     /// The recipient's representatives, ended ones too.
-    async fn representatives_of(&mut self, tenant: i64, recipient: i64) -> RepoResult<Vec<super::RepresentativeView>>;
+    async fn representatives_of(
+        &mut self,
+        tenant: i64,
+        recipient: i64,
+    ) -> RepoResult<Vec<super::RepresentativeView>>;
     /// The tenant's representative with this personnummer.
-    async fn representative_by_personnummer(&mut self, tenant: i64, personnummer: &str) -> RepoResult<Option<i64>>;
+    async fn representative_by_personnummer(
+        &mut self,
+        tenant: i64,
+        personnummer: &str,
+    ) -> RepoResult<Option<i64>>;
     /// Links a representative to a recipient in a capacity (an ended link is opened again).
-    async fn link_representative(&mut self, tenant: i64, recipient: i64, user: i64, capacity: crate::domain::people::Capacity) -> RepoResult<()>;
+    async fn link_representative(
+        &mut self,
+        tenant: i64,
+        recipient: i64,
+        user: i64,
+        capacity: crate::domain::people::Capacity,
+    ) -> RepoResult<()>;
     /// Ends a representation today (kept as history); false if there is none open.
-    async fn end_representation(&mut self, tenant: i64, recipient: i64, user: i64, on: NaiveDate) -> RepoResult<bool>;
-    async fn absences_of(&mut self, tenant: i64, recipient: i64) -> RepoResult<Vec<(i64, Absence)>>;
+    async fn end_representation(
+        &mut self,
+        tenant: i64,
+        recipient: i64,
+        user: i64,
+        on: NaiveDate,
+    ) -> RepoResult<bool>;
+    async fn absences_of(&mut self, tenant: i64, recipient: i64)
+    -> RepoResult<Vec<(i64, Absence)>>;
     /// None when another absence of the same kind covers part of the same days.
     async fn add_absence(&mut self, tenant: i64, a: &Absence) -> RepoResult<Option<i64>>;
     /// Removes an absence entered by mistake; what was removed.
-    async fn delete_absence(&mut self, tenant: i64, recipient: i64, id: i64) -> RepoResult<Option<Absence>>;
+    async fn delete_absence(
+        &mut self,
+        tenant: i64,
+        recipient: i64,
+        id: i64,
+    ) -> RepoResult<Option<Absence>>;
     /// Ends a decision early (its history kept): `valid_to` within its validity; false if not.
-    async fn end_decision(&mut self, tenant: i64, recipient: i64, id: i64, valid_to: NaiveDate) -> RepoResult<bool>;
+    async fn end_decision(
+        &mut self,
+        tenant: i64,
+        recipient: i64,
+        id: i64,
+        valid_to: NaiveDate,
+    ) -> RepoResult<bool>;
     /// Where to e-mail a register entry's people: an assistant's login, or a recipient's own
     /// login and their current representatives (active accounts with an address only).
     async fn emails(&mut self, tenant: i64, owner: AccountOwner) -> RepoResult<Vec<String>>;
     /// Every recipient of the tenant by personnummer (12 digits): id and form fields (the CSV
     /// import reads them once instead of once per line).
-    async fn recipients_by_personnummer(&mut self, tenant: i64) -> RepoResult<HashMap<String, (i64, crate::domain::register::RecipientInput)>>;
+    async fn recipients_by_personnummer(
+        &mut self,
+        tenant: i64,
+    ) -> RepoResult<HashMap<String, (i64, crate::domain::register::RecipientInput)>>;
     /// Every assistant by personnummer: id, whether the number carries a birth date, form fields.
-    async fn assistants_by_personnummer(&mut self, tenant: i64) -> RepoResult<HashMap<String, (i64, bool, crate::domain::register::AssistantInput)>>;
+    async fn assistants_by_personnummer(
+        &mut self,
+        tenant: i64,
+    ) -> RepoResult<HashMap<String, (i64, bool, crate::domain::register::AssistantInput)>>;
     /// Does the pair have an assignment starting on `from`?
-    async fn assignment_exists(&mut self, tenant: i64, assistant: i64, recipient: i64, from: NaiveDate) -> RepoResult<bool>;
+    async fn assignment_exists(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        recipient: i64,
+        from: NaiveDate,
+    ) -> RepoResult<bool>;
     /// Keeps an uploaded CSV and its dry-run report for the administrator who uploaded it.
-    async fn save_import_draft(&mut self, tenant: i64, user: i64, bytes: &[u8], report: &str, now: i64) -> RepoResult<i64>;
+    async fn save_import_draft(
+        &mut self,
+        tenant: i64,
+        user: i64,
+        bytes: &[u8],
+        report: &str,
+        now: i64,
+    ) -> RepoResult<i64>;
     /// The draft's bytes and report, only for the same tenant and user.
-    async fn import_draft(&mut self, tenant: i64, user: i64, id: i64) -> RepoResult<Option<(Vec<u8>, String)>>;
+    async fn import_draft(
+        &mut self,
+        tenant: i64,
+        user: i64,
+        id: i64,
+    ) -> RepoResult<Option<(Vec<u8>, String)>>;
     /// Removes a draft; false when it was already gone (another post took it).
     async fn delete_import_draft(&mut self, tenant: i64, id: i64) -> RepoResult<bool>;
     /// Every decision's (recipient, from, to) and every assignment's (assistant, recipient,
     /// from, to) of the tenant: what an import's assignment lines are checked against.
     #[allow(clippy::type_complexity)]
-    async fn assignment_spans(&mut self, tenant: i64) -> RepoResult<(Vec<(i64, NaiveDate, NaiveDate)>, Vec<(i64, i64, NaiveDate, Option<NaiveDate>)>)>;
+    async fn assignment_spans(
+        &mut self,
+        tenant: i64,
+    ) -> RepoResult<(Vec<(i64, NaiveDate, NaiveDate)>, Vec<(i64, i64, NaiveDate, Option<NaiveDate>)>)>;
     /// A personnummer in full, for an explicit, audited "show".
-    async fn full_personnummer(&mut self, tenant: i64, who: PersonRef) -> RepoResult<Option<String>>;
+    async fn full_personnummer(
+        &mut self,
+        tenant: i64,
+        who: PersonRef,
+    ) -> RepoResult<Option<String>>;
 }
 
 /// A signature record to write: who signs which exact bytes, in which capacity.
@@ -448,33 +726,86 @@ pub trait SigningStore: Send {
     /// A user's username and password hash (to confirm a signature with the password).
     async fn login_of(&mut self, user: i64) -> RepoResult<Option<(String, String)>>;
     /// Only the people named (an assistant, a recipient), with their decisions.
-    async fn people_of(&mut self, tenant: i64, assistant: Option<i64>, recipient: Option<i64>) -> RepoResult<People>;
+    async fn people_of(
+        &mut self,
+        tenant: i64,
+        assistant: Option<i64>,
+        recipient: Option<i64>,
+    ) -> RepoResult<People>;
     /// `Conflict::Duplicate` when the thing already has a signature that is not void.
     async fn add_signature(&mut self, s: &NewSignature<'_>) -> RepoResult<i64>;
     /// Voids the standing signature of `what` with a reason; whether there was one.
-    async fn void_signature(&mut self, tenant: i64, what: Signed, at: &str, reason: &str) -> RepoResult<bool>;
+    async fn void_signature(
+        &mut self,
+        tenant: i64,
+        what: Signed,
+        at: &str,
+        reason: &str,
+    ) -> RepoResult<bool>;
     /// Every signature of `what`, void ones too, oldest first.
-    async fn signatures(&mut self, tenant: i64, what: Signed) -> RepoResult<Vec<crate::domain::documents::SignatureView>>;
+    async fn signatures(
+        &mut self,
+        tenant: i64,
+        what: Signed,
+    ) -> RepoResult<Vec<crate::domain::documents::SignatureView>>;
     /// The standing signature's hash and document id.
-    async fn standing_signature(&mut self, tenant: i64, what: Signed) -> RepoResult<Option<(String, String)>>;
+    async fn standing_signature(
+        &mut self,
+        tenant: i64,
+        what: Signed,
+    ) -> RepoResult<Option<(String, String)>>;
     /// The capacity in which `user` acts for `recipient` today (a representative).
-    async fn capacity_of(&mut self, tenant: i64, user: i64, recipient: i64) -> RepoResult<Option<crate::domain::people::Capacity>>;
+    async fn capacity_of(
+        &mut self,
+        tenant: i64,
+        user: i64,
+        recipient: i64,
+    ) -> RepoResult<Option<crate::domain::people::Capacity>>;
     /// The month's history, oldest first.
     async fn month_history(&mut self, tenant: i64, month_id: i64) -> RepoResult<Vec<MonthEvent>>;
     /// The months (YYYY-MM) from `from` on where the recipients have a stored month report.
-    async fn months_with_reports(&mut self, tenant: i64, recipients: &[i64], from: &str) -> RepoResult<Vec<String>>;
+    async fn months_with_reports(
+        &mut self,
+        tenant: i64,
+        recipients: &[i64],
+        from: &str,
+    ) -> RepoResult<Vec<String>>;
     /// The räkning of a recipient and month, if answers were stored.
-    async fn claim(&mut self, tenant: i64, recipient: i64, month: &str) -> RepoResult<Option<ClaimRecord>>;
+    async fn claim(
+        &mut self,
+        tenant: i64,
+        recipient: i64,
+        month: &str,
+    ) -> RepoResult<Option<ClaimRecord>>;
     /// Stores the räkning's answers (creating it); its id.
-    async fn save_claim(&mut self, tenant: i64, recipient: i64, month: &str, answers: &str, costs: Option<&str>) -> RepoResult<i64>;
+    async fn save_claim(
+        &mut self,
+        tenant: i64,
+        recipient: i64,
+        month: &str,
+        answers: &str,
+        costs: Option<&str>,
+    ) -> RepoResult<i64>;
     /// The recipients of the tenant whose räkning for the month is signed (standing signature).
     async fn signed_claims(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<i64>>;
     /// The latest frozen 3059 of each of the recipient's month reports in the month.
-    async fn frozen_parts(&mut self, tenant: i64, recipient: i64, month: &str) -> RepoResult<Vec<FrozenPart>>;
+    async fn frozen_parts(
+        &mut self,
+        tenant: i64,
+        recipient: i64,
+        month: &str,
+    ) -> RepoResult<Vec<FrozenPart>>;
     /// The tenant's audit chain (None: the installation's own), in order.
-    async fn audit_chain(&mut self, tenant: Option<i64>) -> RepoResult<Vec<crate::domain::audit::StoredEntry>>;
+    async fn audit_chain(
+        &mut self,
+        tenant: Option<i64>,
+    ) -> RepoResult<Vec<crate::domain::audit::StoredEntry>>;
     /// The tenant's latest audit entries, newest first, with who made them.
-    async fn audit_recent(&mut self, tenant: i64, limit: i64) -> RepoResult<Vec<super::review::AuditLine>>;
+    async fn audit_recent(
+        &mut self,
+        tenant: i64,
+        limit: i64,
+    ) -> RepoResult<Vec<super::review::AuditLine>>;
 }
 
 /// The latest frozen 3059 of a month report, as the export reads it.
@@ -528,29 +859,56 @@ pub trait ExportStore: Send {
     /// The latest frozen 3059 of every month report of the month, by recipient and assistant.
     async fn frozen_reports(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<FrozenReport>>;
     /// Every räkning of the month with a standing signature.
-    async fn signed_claim_documents(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<SignedClaim>>;
+    async fn signed_claim_documents(
+        &mut self,
+        tenant: i64,
+        month: &str,
+    ) -> RepoResult<Vec<SignedClaim>>;
     /// The month's archives, newest first.
-    async fn archives(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<super::export::ArchiveLine>>;
+    async fn archives(
+        &mut self,
+        tenant: i64,
+        month: &str,
+    ) -> RepoResult<Vec<super::export::ArchiveLine>>;
     /// The highest archive version of the month (0: none yet).
     async fn last_archive_version(&mut self, tenant: i64, month: &str) -> RepoResult<i64>;
     /// `Conflict::Duplicate` when the version is taken (a concurrent export).
     async fn store_archive(&mut self, a: &NewArchive<'_>) -> RepoResult<i64>;
     /// An archive's month, version and bytes — the tenant's own only.
-    async fn archive(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(String, i64, Vec<u8>)>>;
+    async fn archive(&mut self, tenant: i64, id: i64)
+    -> RepoResult<Option<(String, i64, Vec<u8>)>>;
     /// The municipality's own hourly amount for LSS assistance, if entered.
     async fn lss_rate(&mut self, tenant: i64) -> RepoResult<Option<rust_decimal::Decimal>>;
     /// Each assistant's employment number in the payroll system, where entered.
     async fn employee_numbers(&mut self, tenant: i64) -> RepoResult<HashMap<i64, String>>;
     /// Sets or clears it; what it was.
-    async fn set_lss_rate(&mut self, tenant: i64, amount: Option<rust_decimal::Decimal>) -> RepoResult<Option<rust_decimal::Decimal>>;
+    async fn set_lss_rate(
+        &mut self,
+        tenant: i64,
+        amount: Option<rust_decimal::Decimal>,
+    ) -> RepoResult<Option<rust_decimal::Decimal>>;
     /// The latest uploaded blank form of each kind, with its mapping.
     async fn fk_forms(&mut self, tenant: i64) -> RepoResult<Vec<crate::domain::documents::FkForm>>;
     /// The uploaded forms as the export page lists them.
     async fn fk_form_lines(&mut self, tenant: i64) -> RepoResult<Vec<super::export::FormLine>>;
     /// Stores an uploaded blank form (decrypted), its mapping and what the mapping misses.
-    async fn save_fk_form(&mut self, tenant: i64, user: i64, kind: &str, pdf: &[u8], mapping: &str, fields: i64, missing: &[String]) -> RepoResult<()>;
+    async fn save_fk_form(
+        &mut self,
+        tenant: i64,
+        user: i64,
+        kind: &str,
+        pdf: &[u8],
+        mapping: &str,
+        fields: i64,
+        missing: &[String],
+    ) -> RepoResult<()>;
     /// The personnummer of a signature's signer (a representative's, from their account).
-    async fn signer_personnummer(&mut self, tenant: i64, claim_recipient: i64, month: &str) -> RepoResult<Option<String>>;
+    async fn signer_personnummer(
+        &mut self,
+        tenant: i64,
+        claim_recipient: i64,
+        month: &str,
+    ) -> RepoResult<Option<String>>;
 }
 
 /// A shift an assistant has clocked in to and not yet ended.
@@ -567,11 +925,30 @@ pub struct RunningShift {
 #[async_trait::async_trait]
 pub trait ShiftStore: Send {
     /// The assistant's running shift, if any.
-    async fn running_shift(&mut self, tenant: i64, assistant: i64) -> RepoResult<Option<RunningShift>>;
+    async fn running_shift(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+    ) -> RepoResult<Option<RunningShift>>;
     /// `Conflict::Duplicate` when the assistant already has one running.
-    async fn start_shift(&mut self, tenant: i64, assistant: i64, recipient: i64, kind: crate::domain::TimeKind, at: chrono::DateTime<chrono::Utc>, by_user: i64) -> RepoResult<i64>;
+    async fn start_shift(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        recipient: i64,
+        kind: crate::domain::TimeKind,
+        at: chrono::DateTime<chrono::Utc>,
+        by_user: i64,
+    ) -> RepoResult<i64>;
     /// Goes on as `kind` from `at` (after a switch); false when it is no longer running.
-    async fn restart_shift(&mut self, tenant: i64, assistant: i64, id: i64, kind: crate::domain::TimeKind, at: chrono::DateTime<chrono::Utc>) -> RepoResult<bool>;
+    async fn restart_shift(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        id: i64,
+        kind: crate::domain::TimeKind,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> RepoResult<bool>;
     /// Ends it (its time is saved as a row, or it is cancelled); false when it was not running.
     async fn end_shift(&mut self, tenant: i64, assistant: i64, id: i64) -> RepoResult<bool>;
 }

@@ -3,8 +3,8 @@
 //! service in `super::signing`).
 
 use super::{Flash, Me, MonthView, Person, RowView};
-use crate::domain::rules::Finding;
 use crate::domain::documents::{SignatureView, SignerCapacity};
+use crate::domain::rules::Finding;
 use crate::domain::{MonthStatus, ReportMonth, Totals};
 use crate::i18n::T;
 use serde::{Deserialize, Serialize};

@@ -1,11 +1,11 @@
 //! What each role may do, checked on the server for every call: tenant, role and relation
 //! come from the session and the database, never from ids the browser sends.
 
-use crate::i18n::{Label, Locale, T};
 use super::repo::{AssistantMonth, AuditEntry, Caller, MonthRecord, Repo, Store, StoredRow};
 use super::*;
-use crate::domain::rules::{preflight, MonthInput, MonthState, Preflight, RowRecord, Severity};
-use crate::domain::{MonthStatus, ReportMonth, Totals, TZ};
+use crate::domain::rules::{MonthInput, MonthState, Preflight, RowRecord, Severity, preflight};
+use crate::domain::{MonthStatus, ReportMonth, TZ, Totals};
+use crate::i18n::{Label, Locale, T};
 use chrono::Utc;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -47,7 +47,14 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { row_horizon_days: 7, public_url: None, mailer: None, archive_public_key: String::new(), retired_public_keys: vec![], cookies: Cookies::default() }
+        Self {
+            row_horizon_days: 7,
+            public_url: None,
+            mailer: None,
+            archive_public_key: String::new(),
+            retired_public_keys: vec![],
+            cookies: Cookies::default(),
+        }
     }
 }
 
@@ -62,9 +69,20 @@ pub struct Cookies {
 impl Cookies {
     /// `Set-Cookie`'s value: HttpOnly unless `script` (none is read by scripts today),
     /// SameSite=Strict unless `lax`; `max_age` None: until the browser closes; Some(0): removed.
-    fn make(self, name: &'static str, value: String, path: &'static str, max_age: Option<i64>, lax: bool) -> String {
-        use tower_sessions::cookie::{time::Duration, Cookie, SameSite};
-        let mut c = Cookie::build((name, value)).path(path).http_only(true).secure(self.secure).same_site(if lax { SameSite::Lax } else { SameSite::Strict });
+    fn make(
+        self,
+        name: &'static str,
+        value: String,
+        path: &'static str,
+        max_age: Option<i64>,
+        lax: bool,
+    ) -> String {
+        use tower_sessions::cookie::{Cookie, SameSite, time::Duration};
+        let mut c = Cookie::build((name, value))
+            .path(path)
+            .http_only(true)
+            .secure(self.secure)
+            .same_site(if lax { SameSite::Lax } else { SameSite::Strict });
         if let Some(seconds) = max_age {
             c = c.max_age(Duration::seconds(seconds));
         }
@@ -80,7 +98,8 @@ impl Cookies {
     pub fn login_message(self, error: T, username: &str) -> String {
         let code = LOGIN_MESSAGES.iter().position(|t| *t == error).unwrap_or(0).to_string();
         let username: String = username.chars().take(MAX_USERNAME).collect();
-        let value = serde_urlencoded::to_string([("e", code.as_str()), ("u", username.as_str())]).unwrap_or_default();
+        let value = serde_urlencoded::to_string([("e", code.as_str()), ("u", username.as_str())])
+            .unwrap_or_default();
         self.make(LOGIN_MSG_COOKIE, value, "/logga-in", Some(120), false)
     }
 
@@ -176,7 +195,8 @@ pub fn now_unix() -> i64 {
 /// address is ignored, and an outcome with more to say than its notice (warnings, what was
 /// typed) still goes through the session. The assistant's page removes the code from the
 /// address once shown (`app/offline/page.js`), so a reload does not say it again.
-const ADDRESS_NOTICES: &[(&str, T)] = &[("rad-sparad", T::RowSaved), ("rad-andrad", T::RowChanged), ("rad-borttagen", T::RowDeleted)];
+const ADDRESS_NOTICES: &[(&str, T)] =
+    &[("rad-sparad", T::RowSaved), ("rad-andrad", T::RowChanged), ("rad-borttagen", T::RowDeleted)];
 /// The query parameter that carries such a notice.
 pub const NOTICE_PARAM: &str = "klart";
 
@@ -188,9 +208,13 @@ pub fn address_with_notice(outcome: &Outcome) -> Option<String> {
         return None;
     }
     let (code, _) = ADDRESS_NOTICES.iter().find(|(_, t)| *t == notice)?;
-    let (path, fragment) = outcome.to.split_once('#').map_or((outcome.to.as_str(), None), |(p, f)| (p, Some(f)));
+    let (path, fragment) =
+        outcome.to.split_once('#').map_or((outcome.to.as_str(), None), |(p, f)| (p, Some(f)));
     let sep = if path.contains('?') { '&' } else { '?' };
-    Some(format!("{path}{sep}{NOTICE_PARAM}={code}{}", fragment.map(|f| format!("#{f}")).unwrap_or_default()))
+    Some(format!(
+        "{path}{sep}{NOTICE_PARAM}={code}{}",
+        fragment.map(|f| format!("#{f}")).unwrap_or_default()
+    ))
 }
 
 /// The notice a page's address carries (see [`address_with_notice`]), if it is one of ours.
@@ -203,10 +227,16 @@ fn notice_in_address(query: &str) -> Option<T> {
 pub const ONE_TIME_HEADER: &str = "x-bita-once";
 
 impl Cx {
-    pub async fn new(state: &ApiState, session: Session, client: Option<String>) -> Result<Self, PageError> {
+    pub async fn new(
+        state: &ApiState,
+        session: Session,
+        client: Option<String>,
+    ) -> Result<Self, PageError> {
         let user: Option<i64> = session.get(SESSION_USER).await.map_err(internal)?;
         let mut caller = match user {
-            Some(id) => state.repo.read().await.map_err(internal)?.caller(id).await.map_err(internal)?,
+            Some(id) => {
+                state.repo.read().await.map_err(internal)?.caller(id).await.map_err(internal)?
+            }
             None => None,
         };
         let mut csrf = None;
@@ -214,7 +244,9 @@ impl Cx {
             let now = now_unix();
             let login_at: i64 = session.get(SESSION_LOGIN_AT).await.map_err(internal)?.unwrap_or(0);
             let epoch: i64 = session.get(SESSION_EPOCH).await.map_err(internal)?.unwrap_or(0);
-            if caller.as_ref().is_none_or(|c| c.session_epoch != epoch) || now - login_at > SESSION_MAX_AGE {
+            if caller.as_ref().is_none_or(|c| c.session_epoch != epoch)
+                || now - login_at > SESSION_MAX_AGE
+            {
                 // Deactivated, deleted, given a new password or role, or too old: the session
                 // ends here.
                 session.flush().await.map_err(internal)?;
@@ -232,12 +264,22 @@ impl Cx {
                 }
             }
         }
-        Ok(Self { repo: state.repo.clone(), settings: state.settings.clone(), session, caller, client, csrf })
+        Ok(Self {
+            repo: state.repo.clone(),
+            settings: state.settings.clone(),
+            session,
+            caller,
+            client,
+            csrf,
+        })
     }
 
     /// The context a request carries: the one the server's gate resolved before the body was
     /// read, or resolved now from the session.
-    pub async fn of_parts(state: &ApiState, parts: &axum::http::request::Parts) -> Result<Self, PageError> {
+    pub async fn of_parts(
+        state: &ApiState,
+        parts: &axum::http::request::Parts,
+    ) -> Result<Self, PageError> {
         if let Some(cx) = parts.extensions.get::<Cx>() {
             return Ok(cx.clone());
         }
@@ -250,7 +292,8 @@ impl Cx {
     pub async fn from_request() -> Result<Self, PageError> {
         let state = use_context::<ApiState>().ok_or(PageError::Internal)?;
         let session: Session = leptos_axum::extract().await.map_err(internal)?;
-        let client = use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get::<ClientAddr>().map(|c| c.0.clone()));
+        let client = use_context::<axum::http::request::Parts>()
+            .and_then(|p| p.extensions.get::<ClientAddr>().map(|c| c.0.clone()));
         Self::new(&state, session, client).await
     }
 
@@ -285,7 +328,8 @@ impl Cx {
                 Ok(Some(f)) => f,
                 // Nothing in the session: perhaps a notice in the address.
                 Ok(None) => Flash {
-                    notice: use_context::<axum::http::request::Parts>().and_then(|p| p.uri.query().and_then(notice_in_address)),
+                    notice: use_context::<axum::http::request::Parts>()
+                        .and_then(|p| p.uri.query().and_then(notice_in_address)),
                     ..Default::default()
                 },
                 Err(e) => {
@@ -301,9 +345,13 @@ impl Cx {
         // A page that says something once ("Tiden är sparad.") is not one for the phone's
         // offline copy to show again later (app/offline/sw.js keeps pages without this header).
         if flash != Flash::default()
-            && let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-                r.insert_header(axum::http::HeaderName::from_static(ONE_TIME_HEADER), axum::http::HeaderValue::from_static("1"));
-            }
+            && let Some(r) = use_context::<leptos_axum::ResponseOptions>()
+        {
+            r.insert_header(
+                axum::http::HeaderName::from_static(ONE_TIME_HEADER),
+                axum::http::HeaderValue::from_static("1"),
+            );
+        }
         flash
     }
 
@@ -312,9 +360,10 @@ impl Cx {
     /// there is none, which is almost always.
     pub async fn forget_flash(&self) {
         if let Ok(Some(_)) = self.session.get_value(SESSION_FLASH).await
-            && let Err(e) = self.session.remove_value(SESSION_FLASH).await {
-                tracing::warn!(error = %e, "could not forget a flash message");
-            }
+            && let Err(e) = self.session.remove_value(SESSION_FLASH).await
+        {
+            tracing::warn!(error = %e, "could not forget a flash message");
+        }
     }
 
     pub async fn set_flash(&self, flash: Flash) {
@@ -345,7 +394,13 @@ pub fn internal(e: impl std::fmt::Display) -> PageError {
 }
 
 pub fn me(cx: &Cx, c: &Caller) -> Me {
-    Me { user: c.user_id, name: c.display_name.clone(), role: c.role, tenant: c.tenant_name.clone(), csrf: cx.csrf.clone().unwrap_or_default() }
+    Me {
+        user: c.user_id,
+        name: c.display_name.clone(),
+        role: c.role,
+        tenant: c.tenant_name.clone(),
+        csrf: cx.csrf.clone().unwrap_or_default(),
+    }
 }
 
 /// Today in Sweden.
@@ -416,7 +471,11 @@ pub use crate::domain::settings::MAX_USERNAME;
 
 /// One cookie's value from a `Cookie` header.
 pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
-    header.split(';').filter_map(|c| c.trim().split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| v)
+    header
+        .split(';')
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
 }
 
 /// Is `s` a token as [`random_token`] makes them?
@@ -425,28 +484,55 @@ pub fn is_token(s: &str) -> bool {
 }
 
 /// The login messages that travel in [`LOGIN_MSG_COOKIE`] (the last one is good news).
-const LOGIN_MESSAGES: [T; 5] = [T::LoginFailed, T::LoginMissing, T::LoginThrottled, T::FormExpired, T::PasswordSet];
+const LOGIN_MESSAGES: [T; 5] =
+    [T::LoginFailed, T::LoginMissing, T::LoginThrottled, T::FormExpired, T::PasswordSet];
 /// A refused password choice's message, for the invitation page's next view.
 pub const INVITE_MSG_COOKIE: &str = "bita_invite_msg";
-const INVITE_MESSAGES: [T; 4] = [T::InviteInvalid, T::PasswordTooShort, T::PasswordCommon, T::PasswordMismatch];
+const INVITE_MESSAGES: [T; 4] =
+    [T::InviteInvalid, T::PasswordTooShort, T::PasswordCommon, T::PasswordMismatch];
 
 /// The invitation page: whether the link is open, and the message of a refused choice.
 pub async fn invitation_page(code: &str) -> Result<InvitationPage, PageError> {
     let state = use_context::<ApiState>().ok_or(PageError::Internal)?;
     let parts = use_context::<axum::http::request::Parts>();
-    let header = parts.as_ref().and_then(|p| p.headers.get(axum::http::header::COOKIE)).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    let error = cookie_value(&header, INVITE_MSG_COOKIE).and_then(|v| v.parse::<usize>().ok()).and_then(|i| INVITE_MESSAGES.get(i).copied());
+    let header = parts
+        .as_ref()
+        .and_then(|p| p.headers.get(axum::http::header::COOKIE))
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let error = cookie_value(&header, INVITE_MSG_COOKIE)
+        .and_then(|v| v.parse::<usize>().ok())
+        .and_then(|i| INVITE_MESSAGES.get(i).copied());
     if error.is_some()
-        && let (Some(r), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), axum::http::HeaderValue::from_str(&state.settings.cookies.removed(INVITE_MSG_COOKIE, "/inbjudan"))) {
-            r.append_header(axum::http::header::SET_COOKIE, v);
-        }
+        && let (Some(r), Ok(v)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            axum::http::HeaderValue::from_str(
+                &state.settings.cookies.removed(INVITE_MSG_COOKIE, "/inbjudan"),
+            ),
+        )
+    {
+        r.append_header(axum::http::header::SET_COOKIE, v);
+    }
     let username = if is_token(code) {
         let sha = crate::domain::fk::sha256_hex(code.as_bytes());
-        state.repo.read().await.map_err(internal)?.open_invitation(&sha, now_unix()).await.map_err(internal)?.map(|(_, _, _, u)| u)
+        state
+            .repo
+            .read()
+            .await
+            .map_err(internal)?
+            .open_invitation(&sha, now_unix())
+            .await
+            .map_err(internal)?
+            .map(|(_, _, _, u)| u)
     } else {
         None
     };
-    Ok(InvitationPage { username, code: if is_token(code) { code.to_string() } else { String::new() }, error })
+    Ok(InvitationPage {
+        username,
+        code: if is_token(code) { code.to_string() } else { String::new() },
+        error,
+    })
 }
 
 /// The login page's data: its CSRF token (a new cookie when there is none) and the message of
@@ -461,7 +547,12 @@ pub async fn login_page() -> Result<LoginPage, PageError> {
 async fn make_login_page() -> LoginPage {
     let cookies = use_context::<ApiState>().map(|s| s.settings.cookies).unwrap_or_default();
     let header = use_context::<axum::http::request::Parts>()
-        .and_then(|p| p.headers.get(axum::http::header::COOKIE).and_then(|v| v.to_str().ok()).map(str::to_string))
+        .and_then(|p| {
+            p.headers
+                .get(axum::http::header::COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        })
         .unwrap_or_default();
     let response = use_context::<leptos_axum::ResponseOptions>();
     let set_cookie = |v: String| {
@@ -495,33 +586,46 @@ async fn make_login_page() -> LoginPage {
     LoginPage { error, notice, username, csrf }
 }
 
-pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>, edit: Option<&str>) -> Result<AssistantPage, PageError> {
+pub async fn assistant_page(
+    cx: &Cx,
+    month: Option<ReportMonth>,
+    edit: Option<&str>,
+) -> Result<AssistantPage, PageError> {
     let c = cx.require(&[Role::Assistant])?;
     let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
     let month = month.unwrap_or_else(this_month);
     let mut db = cx.db().await?;
     // Everything the page shows, read together; the recipients' decisions and absences for
     // the row form's facts and what each month is worth.
-    let AssistantMonth { recipients, rows, records, people, terms, running } = db.assistant_month(c.tenant_id, assistant, month).await.map_err(internal)?;
+    let AssistantMonth { recipients, rows, records, people, terms, running } =
+        db.assistant_month(c.tenant_id, assistant, month).await.map_err(internal)?;
     // The recipient's absences (hospital stays are health data) stay on the server: V8 is
     // checked there when the row is saved.
     // A row to change: only the caller's own (looked up by their own id), in a draft month.
     let mut editing = None;
     if let Some(id) = edit.and_then(|e| e.trim().parse::<i64>().ok())
-        && let Some(r) = db.assistant_row(c.tenant_id, assistant, id).await.map_err(internal)? {
-            let status = db.month_status(c.tenant_id, assistant, r.recipient_id, r.row.month()).await.map_err(internal)?;
-            if status.is_none_or(|(_, s)| s.editable()) {
-                editing = Some((id, RowInput::of(&r.row, r.recipient_id)));
-            }
+        && let Some(r) = db.assistant_row(c.tenant_id, assistant, id).await.map_err(internal)?
+    {
+        let status = db
+            .month_status(c.tenant_id, assistant, r.recipient_id, r.row.month())
+            .await
+            .map_err(internal)?;
+        if status.is_none_or(|(_, s)| s.editable()) {
+            editing = Some((id, RowInput::of(&r.row, r.recipient_id)));
         }
-    let facts = people.row_facts(assistant, None).into_iter().map(|mut f| {
-        f.absences.clear();
-        f
-    }).collect();
+    }
+    let facts = people
+        .row_facts(assistant, None)
+        .into_iter()
+        .map(|mut f| {
+            f.absences.clear();
+            f
+        })
+        .collect();
     let mut months = mark_returned_rows(&mut db, c.tenant_id, month_views(records, &rows)).await?;
     // What each month is worth, where a rate is known.
     for m in months.iter_mut().filter(|m| m.row_count > 0) {
-        use crate::domain::rates::{month_hourly, present_kr, AmountGap};
+        use crate::domain::rates::{AmountGap, month_hourly, present_kr};
         match month_hourly(&people.decisions, m.recipient.id, month, &terms.rates, terms.lss_rate) {
             Ok(rate) => m.amount = Some(present_kr(rate * m.totals.payable_hours())),
             // Said where the amount would be: the year's standard amount is not entered.
@@ -536,7 +640,11 @@ pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>, edit: Option<&s
         RunningShiftView {
             recipient: Person { id: s.recipient_id, name: s.recipient_name },
             kind: s.kind,
-            started: if started.date_naive() == today() { started.format("%H:%M").to_string() } else { started.format("%Y-%m-%d %H:%M").to_string() },
+            started: if started.date_naive() == today() {
+                started.format("%H:%M").to_string()
+            } else {
+                started.format("%Y-%m-%d %H:%M").to_string()
+            },
             elapsed: crate::domain::Minutes(elapsed).to_string(),
             left_running: crate::domain::clock::left_running(s.started_at, now),
         }
@@ -559,12 +667,22 @@ pub async fn assistant_page(cx: &Cx, month: Option<ReportMonth>, edit: Option<&s
 }
 
 /// In a month the recipient returned, the rows they marked as wrong.
-async fn mark_returned_rows(db: &mut Box<dyn Store>, tenant: i64, mut months: Vec<MonthView>) -> Result<Vec<MonthView>, PageError> {
-    for m in months.iter_mut().filter(|m| m.status == MonthStatus::Draft && m.rejected_reason.is_some()) {
+async fn mark_returned_rows(
+    db: &mut Box<dyn Store>,
+    tenant: i64,
+    mut months: Vec<MonthView>,
+) -> Result<Vec<MonthView>, PageError> {
+    for m in
+        months.iter_mut().filter(|m| m.status == MonthStatus::Draft && m.rejected_reason.is_some())
+    {
         let Some(id) = m.key else { continue };
         let history = db.month_history(tenant, id).await.map_err(internal)?;
         // Who sent it back: the recipient (a return) or the municipality (a correction).
-        m.corrected = history.iter().rev().find(|e| matches!(e.action.as_str(), "reject" | "return" | "correct")).is_some_and(|e| e.action == "correct");
+        m.corrected = history
+            .iter()
+            .rev()
+            .find(|e| matches!(e.action.as_str(), "reject" | "return" | "correct"))
+            .is_some_and(|e| e.action == "correct");
         let marked: Vec<i64> = history
             .iter()
             .rev()
@@ -580,11 +698,18 @@ async fn mark_returned_rows(db: &mut Box<dyn Store>, tenant: i64, mut months: Ve
 }
 
 /// The pairs (assistant, recipient) whose rows an error-level finding (V9 aside) concerns.
-fn pairs_with_errors(findings: &[crate::domain::rules::Finding], rows: &[StoredRow]) -> Vec<(i64, i64)> {
-    let row_pair: HashMap<i64, (i64, i64)> = rows.iter().map(|r| (r.id, (r.assistant_id, r.recipient_id))).collect();
+fn pairs_with_errors(
+    findings: &[crate::domain::rules::Finding],
+    rows: &[StoredRow],
+) -> Vec<(i64, i64)> {
+    let row_pair: HashMap<i64, (i64, i64)> =
+        rows.iter().map(|r| (r.id, (r.assistant_id, r.recipient_id))).collect();
     let mut out: Vec<(i64, i64)> = findings
         .iter()
-        .filter(|f| f.severity == crate::domain::rules::Severity::Error && f.rule != crate::domain::rules::RuleId::V9)
+        .filter(|f| {
+            f.severity == crate::domain::rules::Severity::Error
+                && f.rule != crate::domain::rules::RuleId::V9
+        })
         .flat_map(|f| f.rows.iter().filter_map(|id| row_pair.get(id).copied()))
         .collect();
     out.sort();
@@ -614,7 +739,11 @@ pub struct AdminView<'a> {
 /// Built for a municipality with thousands of pairs: the checks run on the whole month, the
 /// page shows a page of the table and the first entries of each list, all narrowed by the
 /// search.
-pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, view: AdminView<'_>) -> Result<AdminPage, PageError> {
+pub async fn admin_page(
+    cx: &Cx,
+    month: Option<ReportMonth>,
+    view: AdminView<'_>,
+) -> Result<AdminPage, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let month = month.unwrap_or_else(|| this_month().previous());
     let mut db = cx.db().await?;
@@ -627,34 +756,57 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, view: AdminView<'_>
     let named = |name: &str| name.to_lowercase().contains(&needle);
     let pair_shown = |a: i64, r: i64| {
         view.pair.is_none_or(|p| p == (a, r))
-            && (needle.is_empty() || people.assistants.get(&a).is_some_and(|x| named(&x.name())) || people.recipients.get(&r).is_some_and(|x| named(&x.name())))
+            && (needle.is_empty()
+                || people.assistants.get(&a).is_some_and(|x| named(&x.name()))
+                || people.recipients.get(&r).is_some_and(|x| named(&x.name())))
     };
     let month_shown = |m: &MonthView| pair_shown(m.assistant.id, m.recipient.id);
 
     // Rows in the repeated autumn hour: FK's own sum of such a 3059 can differ from the 3057.
-    let names: HashMap<(i64, i64), (&str, &str)> = months.iter().map(|m| ((m.assistant.id, m.recipient.id), (m.assistant.name.as_str(), m.recipient.name.as_str()))).collect();
+    let names: HashMap<(i64, i64), (&str, &str)> = months
+        .iter()
+        .map(|m| {
+            (
+                (m.assistant.id, m.recipient.id),
+                (m.assistant.name.as_str(), m.recipient.name.as_str()),
+            )
+        })
+        .collect();
     let repeated = Listed::first(
-        rows.iter().filter(|r| r.row.in_repeated_hour() && pair_shown(r.assistant_id, r.recipient_id)).map(|r| {
-            let (a, b) = names.get(&(r.assistant_id, r.recipient_id)).copied().unwrap_or_default();
-            let v = row_view(r);
-            format!("{a} – {b}: {} {}–{}", v.date, v.start, v.end)
-        }),
+        rows.iter()
+            .filter(|r| r.row.in_repeated_hour() && pair_shown(r.assistant_id, r.recipient_id))
+            .map(|r| {
+                let (a, b) =
+                    names.get(&(r.assistant_id, r.recipient_id)).copied().unwrap_or_default();
+                let v = row_view(r);
+                format!("{a} – {b}: {} {}–{}", v.date, v.start, v.end)
+            }),
         DASHBOARD_LIST,
     );
     // Payable hours per recipient (all their assistants) against what their decisions grant
     // for the month, for the recipients in the search; those over their decision first.
-    let mut payable: std::collections::BTreeMap<(String, i64), rust_decimal::Decimal> = Default::default();
+    let mut payable: std::collections::BTreeMap<(String, i64), rust_decimal::Decimal> =
+        Default::default();
     for m in &months {
-        *payable.entry((m.recipient.name.clone(), m.recipient.id)).or_default() += m.totals.payable_hours();
+        *payable.entry((m.recipient.name.clone(), m.recipient.id)).or_default() +=
+            m.totals.payable_hours();
     }
-    let in_search: std::collections::HashSet<i64> = months.iter().filter(|m| month_shown(m)).map(|m| m.recipient.id).collect();
+    let in_search: std::collections::HashSet<i64> =
+        months.iter().filter(|m| month_shown(m)).map(|m| m.recipient.id).collect();
     let mut grants: Vec<GrantLine> = payable
         .into_iter()
         .filter(|((_, id), _)| in_search.contains(id))
         .map(|((name, id), hours)| {
-            let decisions: Vec<&crate::domain::Decision> = people.decisions.iter().filter(|d| d.recipient == id).collect();
-            let granted = (!decisions.is_empty()).then(|| decisions.iter().map(|d| d.granted_between(month.first_day(), month.last_day()).0).sum::<i64>());
-            let granted_hours = granted.map(|g| rust_decimal::Decimal::new(g, 0) / rust_decimal::Decimal::from(60));
+            let decisions: Vec<&crate::domain::Decision> =
+                people.decisions.iter().filter(|d| d.recipient == id).collect();
+            let granted = (!decisions.is_empty()).then(|| {
+                decisions
+                    .iter()
+                    .map(|d| d.granted_between(month.first_day(), month.last_day()).0)
+                    .sum::<i64>()
+            });
+            let granted_hours =
+                granted.map(|g| rust_decimal::Decimal::new(g, 0) / rust_decimal::Decimal::from(60));
             GrantLine {
                 recipient: Person { id, name },
                 payable: format!("{:.2}", hours.round_dp(2)),
@@ -667,12 +819,30 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, view: AdminView<'_>
     let grants = Listed::first(grants, DASHBOARD_GRANTS);
 
     let errors = pairs_with_errors(&preflight.findings, &rows);
-    let has_errors = |m: &MonthView| errors.binary_search(&(m.assistant.id, m.recipient.id)).is_ok();
-    let needs_action = |m: &MonthView| matches!(m.status, MonthStatus::Submitted | MonthStatus::Approved) || (m.status == MonthStatus::Draft && m.row_count > 0);
+    let has_errors =
+        |m: &MonthView| errors.binary_search(&(m.assistant.id, m.recipient.id)).is_ok();
+    let needs_action = |m: &MonthView| {
+        matches!(m.status, MonthStatus::Submitted | MonthStatus::Approved)
+            || (m.status == MonthStatus::Draft && m.row_count > 0)
+    };
     let not_acted = Listed::first(
         months.iter().filter(|m| month_shown(m)).filter_map(|m| match m.status {
-            MonthStatus::Draft if m.row_count > 0 => Some(NotActed { key: m.key, assistant: m.assistant.id, recipient: m.recipient.id, who: m.assistant.name.clone(), what: T::NotSubmittedFor, whom: m.recipient.name.clone() }),
-            MonthStatus::Submitted => Some(NotActed { key: m.key, assistant: m.assistant.id, recipient: m.recipient.id, who: m.recipient.name.clone(), what: T::NotApprovedFrom, whom: m.assistant.name.clone() }),
+            MonthStatus::Draft if m.row_count > 0 => Some(NotActed {
+                key: m.key,
+                assistant: m.assistant.id,
+                recipient: m.recipient.id,
+                who: m.assistant.name.clone(),
+                what: T::NotSubmittedFor,
+                whom: m.recipient.name.clone(),
+            }),
+            MonthStatus::Submitted => Some(NotActed {
+                key: m.key,
+                assistant: m.assistant.id,
+                recipient: m.recipient.id,
+                who: m.recipient.name.clone(),
+                what: T::NotApprovedFrom,
+                whom: m.assistant.name.clone(),
+            }),
             _ => None,
         }),
         DASHBOARD_LIST,
@@ -683,9 +853,13 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, view: AdminView<'_>
     // finding about the whole month (no assistant, no recipient) shows whatever the search.
     let count = |s: Severity| preflight.findings.iter().filter(|f| f.severity == s).count();
     let (error_count, warning_count) = (count(Severity::Error), count(Severity::Warning));
-    let (v9, mut findings): (Vec<_>, Vec<_>) = preflight.findings.into_iter().partition(|f| f.rule == crate::domain::rules::RuleId::V9);
+    let (v9, mut findings): (Vec<_>, Vec<_>) =
+        preflight.findings.into_iter().partition(|f| f.rule == crate::domain::rules::RuleId::V9);
     let not_ready = if v9.len() > DASHBOARD_LIST {
-        let months = v9.iter().filter(|f| matches!(f.what, crate::domain::rules::What::MonthNotReady { .. })).count();
+        let months = v9
+            .iter()
+            .filter(|f| matches!(f.what, crate::domain::rules::What::MonthNotReady { .. }))
+            .count();
         Some((months, v9.len() - months))
     } else {
         findings.extend(v9);
@@ -697,10 +871,13 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, view: AdminView<'_>
         (Some(a), Some(r)) => pair_shown(a, r),
         (a, r) => {
             view.pair.is_none_or(|(pa, pr)| a.is_none_or(|a| a == pa) && r.is_none_or(|r| r == pr))
-                && (needle.is_empty() || a.and_then(|a| people.assistants.get(&a)).is_some_and(|x| named(&x.name())) || r.and_then(|r| people.recipients.get(&r)).is_some_and(|x| named(&x.name())))
+                && (needle.is_empty()
+                    || a.and_then(|a| people.assistants.get(&a)).is_some_and(|x| named(&x.name()))
+                    || r.and_then(|r| people.recipients.get(&r)).is_some_and(|x| named(&x.name())))
         }
     };
-    let findings = Listed::first(findings.into_iter().filter(|f| finding_shown(f)), DASHBOARD_FINDINGS);
+    let findings =
+        Listed::first(findings.into_iter().filter(|f| finding_shown(f)), DASHBOARD_FINDINGS);
 
     // The table: the filter, the search, one page.
     let filter = match view.filter {
@@ -724,8 +901,10 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, view: AdminView<'_>
     }
     let total = shown.len();
     let p = super::paging::paging(&base, &query, view.page, total as i64);
-    let months: Vec<MonthView> = shown.into_iter().skip(p.offset as usize).take(super::paging::PAGE_SIZE as usize).collect();
-    let error_pairs = months.iter().filter(|m| has_errors(m)).map(|m| (m.assistant.id, m.recipient.id)).collect();
+    let months: Vec<MonthView> =
+        shown.into_iter().skip(p.offset as usize).take(super::paging::PAGE_SIZE as usize).collect();
+    let error_pairs =
+        months.iter().filter(|m| has_errors(m)).map(|m| (m.assistant.id, m.recipient.id)).collect();
     Ok(AdminPage {
         me: me(cx, c),
         month,
@@ -748,7 +927,10 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, view: AdminView<'_>
         error_pairs,
         not_acted,
         any_approved,
-        needs_action: format!("/admin?manad={month}&visa=atgard&q={}", super::paging::urlencode(&query)),
+        needs_action: format!(
+            "/admin?manad={month}&visa=atgard&q={}",
+            super::paging::urlencode(&query)
+        ),
         grants,
         repeated,
         flash: cx.take_flash().await,
@@ -757,13 +939,21 @@ pub async fn admin_page(cx: &Cx, month: Option<ReportMonth>, view: AdminView<'_>
 
 /// The assistant × recipient pairs whose month has an error-level finding (V9 aside, which
 /// attestation itself answers): those are not attested in bulk.
-pub async fn months_with_errors(cx: &Cx, c: &Caller, month: ReportMonth) -> Result<Vec<(i64, i64)>, PageError> {
+pub async fn months_with_errors(
+    cx: &Cx,
+    c: &Caller,
+    month: ReportMonth,
+) -> Result<Vec<(i64, i64)>, PageError> {
     let check = month_check(&mut cx.db().await?, c, month).await?;
     Ok(pairs_with_errors(&check.preflight.findings, &check.rows))
 }
 
 /// The month's preflight findings (rules V1–V10), for the export page and the export itself.
-pub async fn month_preflight_for(cx: &Cx, c: &Caller, month: ReportMonth) -> Result<Vec<crate::domain::rules::Finding>, PageError> {
+pub async fn month_preflight_for(
+    cx: &Cx,
+    c: &Caller,
+    month: ReportMonth,
+) -> Result<Vec<crate::domain::rules::Finding>, PageError> {
     Ok(month_check(&mut cx.db().await?, c, month).await?.preflight.findings)
 }
 
@@ -778,9 +968,14 @@ struct MonthCheck {
 
 /// Reads the rows the checks need once (the month's are among them; a municipality's month
 /// can be 150,000 rows) and runs the checks.
-async fn month_check(db: &mut Box<dyn Store>, c: &Caller, month: ReportMonth) -> Result<MonthCheck, PageError> {
+async fn month_check(
+    db: &mut Box<dyn Store>,
+    c: &Caller,
+    month: ReportMonth,
+) -> Result<MonthCheck, PageError> {
     let around = preflight_rows(db, c, month).await?;
-    let rows: Vec<StoredRow> = around.iter().filter(|r| month.contains(r.row.date())).cloned().collect();
+    let rows: Vec<StoredRow> =
+        around.iter().filter(|r| month.contains(r.row.date())).cloned().collect();
     let records = db.month_records(c.tenant_id, month, None, None).await.map_err(internal)?;
     let months = month_views_with(records, &rows, false);
     let people = db.people(c.tenant_id).await.map_err(internal)?;
@@ -790,21 +985,42 @@ async fn month_check(db: &mut Box<dyn Store>, c: &Caller, month: ReportMonth) ->
 
 /// The rows the month's checks need: six months back covers the longest span hours are
 /// granted over (V6) and the longest calculation period (V5); a week ahead the rest rules.
-async fn preflight_rows(db: &mut Box<dyn Store>, c: &Caller, month: ReportMonth) -> Result<Vec<StoredRow>, PageError> {
-    let from = month.first_day().checked_sub_months(chrono::Months::new(6)).unwrap_or(month.first_day());
+async fn preflight_rows(
+    db: &mut Box<dyn Store>,
+    c: &Caller,
+    month: ReportMonth,
+) -> Result<Vec<StoredRow>, PageError> {
+    let from =
+        month.first_day().checked_sub_months(chrono::Months::new(6)).unwrap_or(month.first_day());
     let to = month.last_day() + chrono::Duration::days(7);
     db.rows_between(c.tenant_id, from, to).await.map_err(internal)
 }
 
-async fn month_preflight_of(db: &mut Box<dyn Store>, c: &Caller, month: ReportMonth, months: &[MonthView], people: &super::repo::People, around: Vec<StoredRow>) -> Result<Preflight, PageError> {
+async fn month_preflight_of(
+    db: &mut Box<dyn Store>,
+    c: &Caller,
+    month: ReportMonth,
+    months: &[MonthView],
+    people: &super::repo::People,
+    around: Vec<StoredRow>,
+) -> Result<Preflight, PageError> {
     let rows: Vec<RowRecord> = around
         .into_iter()
-        .map(|s| RowRecord { id: s.id, assistant: s.assistant_id, recipient: s.recipient_id, row: s.row })
+        .map(|s| RowRecord {
+            id: s.id,
+            assistant: s.assistant_id,
+            recipient: s.recipient_id,
+            row: s.row,
+        })
         .collect();
     let states: Vec<MonthState> = months
         .iter()
         .filter(|m| m.row_count > 0 || m.status != MonthStatus::Draft)
-        .map(|m| MonthState { assistant: m.assistant.id, recipient: m.recipient.id, status: m.status })
+        .map(|m| MonthState {
+            assistant: m.assistant.id,
+            recipient: m.recipient.id,
+            status: m.status,
+        })
         .collect();
     let terms = db.terms(c.tenant_id).await.map_err(internal)?;
     let signed = db.signed_claims(c.tenant_id, &month.to_string()).await.map_err(internal)?;
@@ -827,18 +1043,28 @@ async fn month_preflight_of(db: &mut Box<dyn Store>, c: &Caller, month: ReportMo
 /// admin's own municipality only. Every row says whether its month is approved and attested;
 /// `final_export` refuses (listing what is missing) unless every month is. No personnummer:
 /// payroll exports come in a later issue.
-pub async fn month_csv(cx: &Cx, month: ReportMonth, locale: Locale, final_export: bool) -> Result<Result<String, Vec<String>>, PageError> {
+pub async fn month_csv(
+    cx: &Cx,
+    month: ReportMonth,
+    locale: Locale,
+    final_export: bool,
+) -> Result<Result<String, Vec<String>>, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let mut db = cx.db().await?;
     let rows = db.month_rows(c.tenant_id, month, None).await.map_err(internal)?;
     let records = db.month_records(c.tenant_id, month, None, None).await.map_err(internal)?;
-    let months: Vec<MonthView> = month_views(records, &rows).into_iter().filter(|m| m.row_count > 0 || m.status != MonthStatus::Draft).collect();
+    let months: Vec<MonthView> = month_views(records, &rows)
+        .into_iter()
+        .filter(|m| m.row_count > 0 || m.status != MonthStatus::Draft)
+        .collect();
     let done = |s: MonthStatus| matches!(s, MonthStatus::Attested | MonthStatus::Exported);
     if final_export {
         let missing: Vec<String> = months
             .iter()
             .filter(|m| !done(m.status))
-            .map(|m| format!("{} – {}: {}", m.assistant.name, m.recipient.name, m.status.label(locale)))
+            .map(|m| {
+                format!("{} – {}: {}", m.assistant.name, m.recipient.name, m.status.label(locale))
+            })
             .collect();
         if !missing.is_empty() {
             return Ok(Err(missing));
@@ -876,10 +1102,14 @@ pub async fn month_csv(cx: &Cx, month: ReportMonth, locale: Locale, final_export
 
 /// A month's frozen 3059, for the admin of its own municipality (404 for anyone else's):
 /// exactly the stored bytes. The download is in the audit log.
-pub async fn frozen_3059(cx: &Cx, month_id: i64) -> Result<Option<(ReportMonth, crate::domain::fk::Frozen3059)>, PageError> {
+pub async fn frozen_3059(
+    cx: &Cx,
+    month_id: i64,
+) -> Result<Option<(ReportMonth, crate::domain::fk::Frozen3059)>, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let mut db = cx.db().await?;
-    let Some((_, month)) = db.month_record_by_id(c.tenant_id, month_id).await.map_err(internal)? else {
+    let Some((_, month)) = db.month_record_by_id(c.tenant_id, month_id).await.map_err(internal)?
+    else {
         return Ok(None);
     };
     let Some(frozen) = db.frozen(c.tenant_id, month_id).await.map_err(internal)? else {
@@ -887,7 +1117,15 @@ pub async fn frozen_3059(cx: &Cx, month_id: i64) -> Result<Option<(ReportMonth, 
     };
     drop(db);
     let mut w = cx.repo.write().await.map_err(internal)?;
-    w.audit(&AuditEntry { after: Some(format!("{{\"report_id\":\"{}\",\"sha256\":\"{}\"}}", frozen.id, frozen.sha256)), ..cx.audit_entry("export.3059", format!("month {month_id}")) }).await.map_err(internal)?;
+    w.audit(&AuditEntry {
+        after: Some(format!(
+            "{{\"report_id\":\"{}\",\"sha256\":\"{}\"}}",
+            frozen.id, frozen.sha256
+        )),
+        ..cx.audit_entry("export.3059", format!("month {month_id}"))
+    })
+    .await
+    .map_err(internal)?;
     w.finish().await.map_err(internal)?;
     Ok(Some((month, frozen)))
 }
@@ -905,9 +1143,14 @@ where
 {
     type Rejection = axum::response::Response;
 
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
         use axum::response::IntoResponse;
-        Cx::of_parts(&<ApiState as axum::extract::FromRef<S>>::from_ref(state), parts).await.map_err(|e| e.into_response())
+        Cx::of_parts(&<ApiState as axum::extract::FromRef<S>>::from_ref(state), parts)
+            .await
+            .map_err(|e| e.into_response())
     }
 }
 

@@ -6,12 +6,15 @@
 //! transaction with its audit entry (before and after, personnummer masked) and the form's
 //! idempotency key.
 
-use super::tx::{begin, commit, said};
-use super::repo::{AccountOwner, AuditEntry, Conflict, NewLogin, PersonRef, RepoError, Store};
 use super::repo::Caller;
-use super::service::{internal, me, now_unix, random_token, today, Cx, Mail, INVITATION_SECONDS};
+use super::repo::{AccountOwner, AuditEntry, Conflict, NewLogin, PersonRef, RepoError, Store};
+use super::service::{Cx, INVITATION_SECONDS, Mail, internal, me, now_unix, random_token, today};
+use super::tx::{begin, commit, said};
 use super::*;
-use crate::domain::settings::{email_ok, username_ok, AbsenceInput, FieldError, Problem, ProviderInput, RateInput, RepresentativeInput, RulesInput};
+use crate::domain::settings::{
+    AbsenceInput, FieldError, Problem, ProviderInput, RateInput, RepresentativeInput, RulesInput,
+    email_ok, username_ok,
+};
 
 fn id_of(s: &str) -> Result<i64, PageError> {
     s.trim().parse::<i64>().map_err(|_| PageError::NotFound)
@@ -29,16 +32,30 @@ pub async fn provider_page(cx: &Cx) -> Result<ProviderPage, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let flash = cx.take_flash().await;
     let mut db = cx.db().await?;
-    let provider = db.provider(c.tenant_id).await.map_err(internal)?.map(|p| ProviderInput::of(&p)).unwrap_or_default();
-    let super::repo::Terms { rates, lss_rate: lss, rules } = db.terms(c.tenant_id).await.map_err(internal)?;
-    let mut rates: Vec<(i32, String)> = rates.years().map(|(y, r)| (y, crate::domain::rates::present_kr(r))).collect();
+    let provider = db
+        .provider(c.tenant_id)
+        .await
+        .map_err(internal)?
+        .map(|p| ProviderInput::of(&p))
+        .unwrap_or_default();
+    let super::repo::Terms { rates, lss_rate: lss, rules } =
+        db.terms(c.tenant_id).await.map_err(internal)?;
+    let mut rates: Vec<(i32, String)> =
+        rates.years().map(|(y, r)| (y, crate::domain::rates::present_kr(r))).collect();
     rates.reverse();
     Ok(ProviderPage {
         me: me(cx, c),
         provider: flash.provider_form.clone().unwrap_or((provider, vec![])),
         rates,
         rate_form: flash.rate_form.clone().unwrap_or_default(),
-        lss_rate: flash.lss_rate_form.clone().unwrap_or_else(|| (crate::domain::settings::LssRateInput { amount: lss.map(crate::domain::rates::present_kr).unwrap_or_default() }, vec![])),
+        lss_rate: flash.lss_rate_form.clone().unwrap_or_else(|| {
+            (
+                crate::domain::settings::LssRateInput {
+                    amount: lss.map(crate::domain::rates::present_kr).unwrap_or_default(),
+                },
+                vec![],
+            )
+        }),
         rules: flash.rules_form.clone().unwrap_or((RulesInput::of(&rules), vec![])),
         form_key: random_token(),
         flash,
@@ -48,7 +65,11 @@ pub async fn provider_page(cx: &Cx) -> Result<ProviderPage, PageError> {
 const PROVIDER_PAGE: &str = "/admin/anordnare";
 
 /// Saves the municipality's facts as the FK documents name the provider.
-pub async fn save_provider(cx: &Cx, input: &ProviderInput, key: Option<&str>) -> Result<Outcome, PageError> {
+pub async fn save_provider(
+    cx: &Cx,
+    input: &ProviderInput,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let back = || PROVIDER_PAGE.to_string();
     let mut db = match begin(cx, c.user_id, key).await? {
@@ -57,13 +78,27 @@ pub async fn save_provider(cx: &Cx, input: &ProviderInput, key: Option<&str>) ->
     };
     let p = match input.parse() {
         Ok(p) => p,
-        Err(e) => return Ok(said(back(), Flash { provider_form: Some((input.clone(), e)), ..Default::default() })),
+        Err(e) => {
+            return Ok(said(
+                back(),
+                Flash { provider_form: Some((input.clone(), e)), ..Default::default() },
+            ));
+        }
     };
     let before = db.provider(c.tenant_id).await.map_err(internal)?.map(|p| ProviderInput::of(&p));
     match db.save_provider(c.tenant_id, &p).await {
         Ok(()) => {}
         Err(RepoError::Conflict(Conflict::Duplicate)) => {
-            return Ok(said(back(), Flash { provider_form: Some((input.clone(), vec![FieldError::new("org_number", Problem::Taken)])), ..Default::default() }));
+            return Ok(said(
+                back(),
+                Flash {
+                    provider_form: Some((
+                        input.clone(),
+                        vec![FieldError::new("org_number", Problem::Taken)],
+                    )),
+                    ..Default::default()
+                },
+            ));
         }
         Err(e) => return Err(internal(e)),
     }
@@ -84,7 +119,12 @@ pub async fn set_rate(cx: &Cx, input: &RateInput, key: Option<&str>) -> Result<O
     };
     let (year, amount) = match input.parse() {
         Ok(v) => v,
-        Err(e) => return Ok(said(PROVIDER_PAGE.into(), Flash { rate_form: Some((input.clone(), e)), ..Default::default() })),
+        Err(e) => {
+            return Ok(said(
+                PROVIDER_PAGE.into(),
+                Flash { rate_form: Some((input.clone(), e)), ..Default::default() },
+            ));
+        }
     };
     let before = db.set_rate(c.tenant_id, year, amount).await.map_err(internal)?;
     let audit = AuditEntry {
@@ -96,7 +136,11 @@ pub async fn set_rate(cx: &Cx, input: &RateInput, key: Option<&str>) -> Result<O
 }
 
 /// Sets (or clears) the municipality's own hourly amount for LSS assistance.
-pub async fn set_lss_rate(cx: &Cx, input: &crate::domain::settings::LssRateInput, key: Option<&str>) -> Result<Outcome, PageError> {
+pub async fn set_lss_rate(
+    cx: &Cx,
+    input: &crate::domain::settings::LssRateInput,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let mut db = match begin(cx, c.user_id, key).await? {
         Ok(db) => db,
@@ -104,19 +148,31 @@ pub async fn set_lss_rate(cx: &Cx, input: &crate::domain::settings::LssRateInput
     };
     let amount = match input.parse() {
         Ok(v) => v,
-        Err(e) => return Ok(said(PROVIDER_PAGE.into(), Flash { lss_rate_form: Some((input.clone(), e)), ..Default::default() })),
+        Err(e) => {
+            return Ok(said(
+                PROVIDER_PAGE.into(),
+                Flash { lss_rate_form: Some((input.clone(), e)), ..Default::default() },
+            ));
+        }
     };
     let before = db.set_lss_rate(c.tenant_id, amount).await.map_err(internal)?;
     let audit = AuditEntry {
         before: before.map(|b| format!("{{\"lss_rate\":\"{b}\"}}")),
-        after: Some(format!("{{\"lss_rate\":{}}}", amount.map(|a| format!("\"{a}\"")).unwrap_or_else(|| "null".into()))),
+        after: Some(format!(
+            "{{\"lss_rate\":{}}}",
+            amount.map(|a| format!("\"{a}\"")).unwrap_or_else(|| "null".into())
+        )),
         ..cx.audit_entry("rate.lss", "lss".to_string())
     };
     commit(db, c.user_id, key, audit, notice(PROVIDER_PAGE.into(), T::RateSaved)).await
 }
 
 /// Saves the rule settings every check of the municipality uses from now on.
-pub async fn save_rules(cx: &Cx, input: &RulesInput, key: Option<&str>) -> Result<Outcome, PageError> {
+pub async fn save_rules(
+    cx: &Cx,
+    input: &RulesInput,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let mut db = match begin(cx, c.user_id, key).await? {
         Ok(db) => db,
@@ -124,11 +180,20 @@ pub async fn save_rules(cx: &Cx, input: &RulesInput, key: Option<&str>) -> Resul
     };
     let config = match input.parse() {
         Ok(v) => v,
-        Err(e) => return Ok(said(PROVIDER_PAGE.into(), Flash { rules_form: Some((input.clone(), e)), ..Default::default() })),
+        Err(e) => {
+            return Ok(said(
+                PROVIDER_PAGE.into(),
+                Flash { rules_form: Some((input.clone(), e)), ..Default::default() },
+            ));
+        }
     };
     let before = db.terms(c.tenant_id).await.map_err(internal)?.rules;
     db.save_rule_config(c.tenant_id, &config).await.map_err(internal)?;
-    let audit = AuditEntry { before: serde_json::to_string(&before).ok(), after: serde_json::to_string(&config).ok(), ..cx.audit_entry("rules.update", format!("tenant {}", c.tenant_id)) };
+    let audit = AuditEntry {
+        before: serde_json::to_string(&before).ok(),
+        after: serde_json::to_string(&config).ok(),
+        ..cx.audit_entry("rules.update", format!("tenant {}", c.tenant_id))
+    };
     commit(db, c.user_id, key, audit, notice(PROVIDER_PAGE.into(), T::RulesSaved)).await
 }
 
@@ -137,7 +202,11 @@ fn card(recipient: i64) -> String {
 }
 
 /// The recipient must be the caller's municipality's; otherwise 404.
-async fn own_recipient(db: &mut Box<dyn Store>, c: &Caller, recipient: &str) -> Result<i64, PageError> {
+async fn own_recipient(
+    db: &mut Box<dyn Store>,
+    c: &Caller,
+    recipient: &str,
+) -> Result<i64, PageError> {
     let id = id_of(recipient)?;
     match db.recipient_form(c.tenant_id, id).await.map_err(internal)? {
         Some(_) => Ok(id),
@@ -147,7 +216,12 @@ async fn own_recipient(db: &mut Box<dyn Store>, c: &Caller, recipient: &str) -> 
 
 /// A write transaction for a change to one of the caller's recipients (404 for anyone else's),
 /// or the first outcome if the form's key was used before.
-async fn begin_for_recipient(cx: &Cx, c: &Caller, recipient: &str, key: Option<&str>) -> Result<Result<(Box<dyn Store>, i64), Outcome>, PageError> {
+async fn begin_for_recipient(
+    cx: &Cx,
+    c: &Caller,
+    recipient: &str,
+    key: Option<&str>,
+) -> Result<Result<(Box<dyn Store>, i64), Outcome>, PageError> {
     let mut db = match begin(cx, c.user_id, key).await? {
         Ok(db) => db,
         Err(first) => return Ok(Err(first)),
@@ -159,42 +233,87 @@ async fn begin_for_recipient(cx: &Cx, c: &Caller, recipient: &str, key: Option<&
 /// Adds a representative (vårdnadshavare, god man, förvaltare) with a login and a first
 /// invitation; a representative already registered (same personnummer) is linked instead, so
 /// one person can act for several recipients with one login.
-pub async fn add_representative(cx: &Cx, recipient: &str, input: &RepresentativeInput, key: Option<&str>) -> Result<Outcome, PageError> {
+pub async fn add_representative(
+    cx: &Cx,
+    recipient: &str,
+    input: &RepresentativeInput,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let (mut db, recipient) = match begin_for_recipient(cx, c, recipient, key).await? {
         Ok(found) => found,
         Err(first) => return Ok(first),
     };
     let back = card(recipient);
-    let form_refused = |e: Vec<FieldError>| Ok(said(back.clone(), Flash { representative_form: Some((input.clone(), e)), ..Default::default() }));
+    let form_refused = |e: Vec<FieldError>| {
+        Ok(said(
+            back.clone(),
+            Flash { representative_form: Some((input.clone(), e)), ..Default::default() },
+        ))
+    };
     let data = match input.parse(today()) {
         Ok(d) => d,
         Err(e) => return form_refused(e),
     };
-    let existing = db.representative_by_personnummer(c.tenant_id, data.personnummer.full()).await.map_err(internal)?;
+    let existing = db
+        .representative_by_personnummer(c.tenant_id, data.personnummer.full())
+        .await
+        .map_err(internal)?;
     let (user, created) = match existing {
         Some(user) => (user, false),
         None => {
-            let login = NewLogin { username: &data.username, display_name: &data.name, role: Role::Representative, assistant: None, recipient: None, email: &data.email, personnummer: Some(data.personnummer.full()) };
+            let login = NewLogin {
+                username: &data.username,
+                display_name: &data.name,
+                role: Role::Representative,
+                assistant: None,
+                recipient: None,
+                email: &data.email,
+                personnummer: Some(data.personnummer.full()),
+            };
             match db.create_account(c.tenant_id, &login).await {
                 Ok(user) => (user, true),
-                Err(RepoError::Conflict(Conflict::Duplicate)) => return form_refused(vec![FieldError::new("username", Problem::UsernameUnusable)]),
+                Err(RepoError::Conflict(Conflict::Duplicate)) => {
+                    return form_refused(vec![FieldError::new(
+                        "username",
+                        Problem::UsernameUnusable,
+                    )]);
+                }
                 Err(e) => return Err(internal(e)),
             }
         }
     };
     db.link_representative(c.tenant_id, recipient, user, data.capacity).await.map_err(internal)?;
     let after = serde_json::json!({ "recipient": recipient, "name": data.name, "capacity": data.capacity.code(), "personnummer": data.personnummer.masked(), "username": data.username, "new_login": created }).to_string();
-    let link_audit = AuditEntry { after: Some(after), ..cx.audit_entry("representative.link", format!("user {user}")) };
+    let link_audit = AuditEntry {
+        after: Some(after),
+        ..cx.audit_entry("representative.link", format!("user {user}"))
+    };
     if !created {
         return commit(db, c.user_id, key, link_audit, notice(back, T::RepresentativeLinked)).await;
     }
     db.audit(&link_audit).await.map_err(internal)?;
-    invite(cx, c, db, key, user, AccountOwner::Representative { recipient, user }, "account.create", back, T::RepresentativeAdded).await
+    invite(
+        cx,
+        c,
+        db,
+        key,
+        user,
+        AccountOwner::Representative { recipient, user },
+        "account.create",
+        back,
+        T::RepresentativeAdded,
+    )
+    .await
 }
 
 /// Ends a representation today; the person's login stays (they may act for others).
-pub async fn end_representation(cx: &Cx, recipient: &str, user: &str, key: Option<&str>) -> Result<Outcome, PageError> {
+pub async fn end_representation(
+    cx: &Cx,
+    recipient: &str,
+    user: &str,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let (mut db, recipient) = match begin_for_recipient(cx, c, recipient, key).await? {
         Ok(found) => found,
@@ -204,11 +323,19 @@ pub async fn end_representation(cx: &Cx, recipient: &str, user: &str, key: Optio
     if !db.end_representation(c.tenant_id, recipient, user, today()).await.map_err(internal)? {
         return Err(PageError::NotFound);
     }
-    let audit = AuditEntry { after: Some(format!("{{\"recipient\":{recipient},\"ended_on\":\"{}\"}}", today())), ..cx.audit_entry("representative.end", format!("user {user}")) };
+    let audit = AuditEntry {
+        after: Some(format!("{{\"recipient\":{recipient},\"ended_on\":\"{}\"}}", today())),
+        ..cx.audit_entry("representative.end", format!("user {user}"))
+    };
     commit(db, c.user_id, key, audit, notice(card(recipient), T::RepresentativeEnded)).await
 }
 
-pub async fn add_absence(cx: &Cx, recipient: &str, input: &AbsenceInput, key: Option<&str>) -> Result<Outcome, PageError> {
+pub async fn add_absence(
+    cx: &Cx,
+    recipient: &str,
+    input: &AbsenceInput,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let (mut db, recipient) = match begin_for_recipient(cx, c, recipient, key).await? {
         Ok(found) => found,
@@ -217,32 +344,64 @@ pub async fn add_absence(cx: &Cx, recipient: &str, input: &AbsenceInput, key: Op
     let back = card(recipient);
     let a = match input.parse(recipient) {
         Ok(a) => a,
-        Err(e) => return Ok(said(back, Flash { absence_form: Some((input.clone(), e)), ..Default::default() })),
+        Err(e) => {
+            return Ok(said(
+                back,
+                Flash { absence_form: Some((input.clone(), e)), ..Default::default() },
+            ));
+        }
     };
     let Some(id) = db.add_absence(c.tenant_id, &a).await.map_err(internal)? else {
-        return Ok(said(back, Flash { absence_form: Some((input.clone(), vec![FieldError::new("from", Problem::Overlaps)])), ..Default::default() }));
+        return Ok(said(
+            back,
+            Flash {
+                absence_form: Some((
+                    input.clone(),
+                    vec![FieldError::new("from", Problem::Overlaps)],
+                )),
+                ..Default::default()
+            },
+        ));
     };
-    let audit = AuditEntry { after: serde_json::to_string(&a).ok(), ..cx.audit_entry("absence.create", format!("absence {id}")) };
+    let audit = AuditEntry {
+        after: serde_json::to_string(&a).ok(),
+        ..cx.audit_entry("absence.create", format!("absence {id}"))
+    };
     commit(db, c.user_id, key, audit, notice(back, T::AbsenceSaved)).await
 }
 
 /// Removes an absence entered by mistake (the audit log keeps what it was).
-pub async fn delete_absence(cx: &Cx, recipient: &str, absence: &str, key: Option<&str>) -> Result<Outcome, PageError> {
+pub async fn delete_absence(
+    cx: &Cx,
+    recipient: &str,
+    absence: &str,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let (mut db, recipient) = match begin_for_recipient(cx, c, recipient, key).await? {
         Ok(found) => found,
         Err(first) => return Ok(first),
     };
     let id = id_of(absence)?;
-    let Some(before) = db.delete_absence(c.tenant_id, recipient, id).await.map_err(internal)? else {
+    let Some(before) = db.delete_absence(c.tenant_id, recipient, id).await.map_err(internal)?
+    else {
         return Err(PageError::NotFound);
     };
-    let audit = AuditEntry { before: serde_json::to_string(&before).ok(), ..cx.audit_entry("absence.delete", format!("absence {id}")) };
+    let audit = AuditEntry {
+        before: serde_json::to_string(&before).ok(),
+        ..cx.audit_entry("absence.delete", format!("absence {id}"))
+    };
     commit(db, c.user_id, key, audit, notice(card(recipient), T::AbsenceDeleted)).await
 }
 
 /// Ends a decision early on a date within its validity (it is kept, never deleted).
-pub async fn end_decision(cx: &Cx, recipient: &str, decision: &str, valid_to: &str, key: Option<&str>) -> Result<Outcome, PageError> {
+pub async fn end_decision(
+    cx: &Cx,
+    recipient: &str,
+    decision: &str,
+    valid_to: &str,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let (mut db, recipient) = match begin_for_recipient(cx, c, recipient, key).await? {
         Ok(found) => found,
@@ -253,19 +412,28 @@ pub async fn end_decision(cx: &Cx, recipient: &str, decision: &str, valid_to: &s
     let Ok(to) = chrono::NaiveDate::parse_from_str(valid_to.trim(), "%Y-%m-%d") else {
         return Ok(refused(back, T::ErrRegDate));
     };
-    if !db.decisions_of(c.tenant_id, recipient).await.map_err(internal)?.iter().any(|d| d.id == id) {
+    if !db.decisions_of(c.tenant_id, recipient).await.map_err(internal)?.iter().any(|d| d.id == id)
+    {
         return Err(PageError::NotFound);
     }
     if !db.end_decision(c.tenant_id, recipient, id, to).await.map_err(internal)? {
         return Ok(refused(back, T::DecisionEndInvalid));
     }
-    let audit = AuditEntry { after: Some(format!("{{\"valid_to\":\"{to}\"}}")), ..cx.audit_entry("decision.end", format!("decision {id}")) };
+    let audit = AuditEntry {
+        after: Some(format!("{{\"valid_to\":\"{to}\"}}")),
+        ..cx.audit_entry("decision.end", format!("decision {id}"))
+    };
     commit(db, c.user_id, key, audit, notice(back, T::DecisionEnded)).await
 }
 
 /// An explicit "show personnummer": written to the audit log, then the card shows the number
 /// in full once. The number never travels in a URL.
-pub async fn reveal_personnummer(cx: &Cx, kind: &str, id: &str, key: Option<&str>) -> Result<Outcome, PageError> {
+pub async fn reveal_personnummer(
+    cx: &Cx,
+    kind: &str,
+    id: &str,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let id = id_of(id)?;
     let (who, back) = match kind {
@@ -302,7 +470,16 @@ pub enum AccountAction {
 /// through the one-time link, shown once to hand over (valid 7 days), e-mailed when SMTP is
 /// configured, and stored only as its SHA-256. A deactivated account's sessions end at once.
 #[allow(clippy::too_many_arguments)]
-pub async fn account_action(cx: &Cx, owner: &str, id: &str, user: &str, action: AccountAction, username: &str, email: &str, key: Option<&str>) -> Result<Outcome, PageError> {
+pub async fn account_action(
+    cx: &Cx,
+    owner: &str,
+    id: &str,
+    user: &str,
+    action: AccountAction,
+    username: &str,
+    email: &str,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let id = id_of(id)?;
     let mut db = match begin(cx, c.user_id, key).await? {
@@ -311,17 +488,37 @@ pub async fn account_action(cx: &Cx, owner: &str, id: &str, user: &str, action: 
     };
     let (owner, back, name, role) = match owner {
         "assistant" => {
-            let Some((_, _, f)) = db.assistant_form(c.tenant_id, id).await.map_err(internal)? else { return Err(PageError::NotFound) };
-            (AccountOwner::Assistant(id), format!("/admin/assistent?id={id}"), format!("{} {}", f.first_name, f.last_name), Role::Assistant)
+            let Some((_, _, f)) = db.assistant_form(c.tenant_id, id).await.map_err(internal)?
+            else {
+                return Err(PageError::NotFound);
+            };
+            (
+                AccountOwner::Assistant(id),
+                format!("/admin/assistent?id={id}"),
+                format!("{} {}", f.first_name, f.last_name),
+                Role::Assistant,
+            )
         }
         "recipient" => {
-            let Some((_, f)) = db.recipient_form(c.tenant_id, id).await.map_err(internal)? else { return Err(PageError::NotFound) };
-            (AccountOwner::Recipient(id), card(id), format!("{} {}", f.first_name, f.last_name), Role::Recipient)
+            let Some((_, f)) = db.recipient_form(c.tenant_id, id).await.map_err(internal)? else {
+                return Err(PageError::NotFound);
+            };
+            (
+                AccountOwner::Recipient(id),
+                card(id),
+                format!("{} {}", f.first_name, f.last_name),
+                Role::Recipient,
+            )
         }
         "representative" => {
             let user = id_of(user)?;
             own_recipient(&mut db, c, &id.to_string()).await?;
-            (AccountOwner::Representative { recipient: id, user }, card(id), String::new(), Role::Representative)
+            (
+                AccountOwner::Representative { recipient: id, user },
+                card(id),
+                String::new(),
+                Role::Representative,
+            )
         }
         _ => return Err(PageError::NotFound),
     };
@@ -342,22 +539,49 @@ pub async fn account_action(cx: &Cx, owner: &str, id: &str, user: &str, action: 
                 AccountOwner::Assistant(a) => (Some(a), None),
                 _ => (None, Some(id)),
             };
-            let login = NewLogin { username: username.trim(), display_name: &name, role, assistant, recipient, email: email.trim(), personnummer: None };
+            let login = NewLogin {
+                username: username.trim(),
+                display_name: &name,
+                role,
+                assistant,
+                recipient,
+                email: email.trim(),
+                personnummer: None,
+            };
             let user = match db.create_account(c.tenant_id, &login).await {
                 Ok(user) => user,
-                Err(RepoError::Conflict(Conflict::Duplicate)) => return Ok(refused(back, T::UsernameTaken)),
+                Err(RepoError::Conflict(Conflict::Duplicate)) => {
+                    return Ok(refused(back, T::UsernameTaken));
+                }
                 Err(e) => return Err(internal(e)),
             };
-            db.audit(&AuditEntry { after: Some(serde_json::json!({ "username": username.trim(), "role": role.code() }).to_string()), ..cx.audit_entry("account.create", format!("user {user}")) }).await.map_err(internal)?;
+            db.audit(&AuditEntry {
+                after: Some(
+                    serde_json::json!({ "username": username.trim(), "role": role.code() })
+                        .to_string(),
+                ),
+                ..cx.audit_entry("account.create", format!("user {user}"))
+            })
+            .await
+            .map_err(internal)?;
             invite(cx, c, db, key, user, owner, "account.invite", back, T::AccountCreated).await
         }
         (_, None) => Ok(refused(back, T::NotAllowed)),
-        (AccountAction::NewLink, Some((user, _, _))) => invite(cx, c, db, key, user, owner, "account.invite", back, T::InvitationCreated).await,
+        (AccountAction::NewLink, Some((user, _, _))) => {
+            invite(cx, c, db, key, user, owner, "account.invite", back, T::InvitationCreated).await
+        }
         (AccountAction::Deactivate | AccountAction::Activate, Some((user, _, _))) => {
             let active = action == AccountAction::Activate;
             db.set_account_active(c.tenant_id, user, active).await.map_err(internal)?;
-            let (a, t) = if active { ("account.activate", T::AccountActivated) } else { ("account.deactivate", T::AccountDeactivated) };
-            let audit = AuditEntry { after: Some(format!("{{\"active\":{active}}}")), ..cx.audit_entry(a, format!("user {user}")) };
+            let (a, t) = if active {
+                ("account.activate", T::AccountActivated)
+            } else {
+                ("account.deactivate", T::AccountDeactivated)
+            };
+            let audit = AuditEntry {
+                after: Some(format!("{{\"active\":{active}}}")),
+                ..cx.audit_entry(a, format!("user {user}"))
+            };
             commit(db, c.user_id, key, audit, notice(back, t)).await
         }
     }
@@ -367,21 +591,59 @@ pub async fn account_action(cx: &Cx, owner: &str, id: &str, user: &str, action: 
 /// the link is answered once (a replay of the form gets the notice without it) and e-mailed
 /// when SMTP is configured and the person has an address.
 #[allow(clippy::too_many_arguments)]
-async fn invite(cx: &Cx, c: &Caller, mut db: Box<dyn Store>, key: Option<&str>, user: i64, owner: AccountOwner, action: &'static str, back: String, t: T) -> Result<Outcome, PageError> {
+async fn invite(
+    cx: &Cx,
+    c: &Caller,
+    mut db: Box<dyn Store>,
+    key: Option<&str>,
+    user: i64,
+    owner: AccountOwner,
+    action: &'static str,
+    back: String,
+    t: T,
+) -> Result<Outcome, PageError> {
     let token = random_token();
     let now = now_unix();
-    db.create_invitation(c.tenant_id, user, &crate::domain::fk::sha256_hex(token.as_bytes()), now + INVITATION_SECONDS, c.user_id, now).await.map_err(internal)?;
+    db.create_invitation(
+        c.tenant_id,
+        user,
+        &crate::domain::fk::sha256_hex(token.as_bytes()),
+        now + INVITATION_SECONDS,
+        c.user_id,
+        now,
+    )
+    .await
+    .map_err(internal)?;
     let to = match owner {
-        AccountOwner::Recipient(r) => db.emails(c.tenant_id, AccountOwner::Representative { recipient: r, user }).await.map_err(internal)?,
+        AccountOwner::Recipient(r) => db
+            .emails(c.tenant_id, AccountOwner::Representative { recipient: r, user })
+            .await
+            .map_err(internal)?,
         o => db.emails(c.tenant_id, o).await.map_err(internal)?,
     };
-    commit(db, c.user_id, key, cx.audit_entry(action, format!("user {user}")), notice(back.clone(), t)).await?;
-    let link = format!("{}/inbjudan?kod={token}", cx.settings.public_url.as_deref().unwrap_or_default());
+    commit(
+        db,
+        c.user_id,
+        key,
+        cx.audit_entry(action, format!("user {user}")),
+        notice(back.clone(), t),
+    )
+    .await?;
+    let link =
+        format!("{}/inbjudan?kod={token}", cx.settings.public_url.as_deref().unwrap_or_default());
     let mut mailed = false;
     if let Some(mailer) = &cx.settings.mailer {
         for address in to {
             let l = crate::i18n::Locale::Sv;
-            mailer.send(Mail { to: address, subject: l.t(T::MailInviteSubject).into(), body: format!("{}\n\n{link}\n\n{}\n", l.t(T::MailInviteBody), l.t(T::MailInviteExpiry)) });
+            mailer.send(Mail {
+                to: address,
+                subject: l.t(T::MailInviteSubject).into(),
+                body: format!(
+                    "{}\n\n{link}\n\n{}\n",
+                    l.t(T::MailInviteBody),
+                    l.t(T::MailInviteExpiry)
+                ),
+            });
             mailed = true;
         }
     }

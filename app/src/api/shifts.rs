@@ -4,13 +4,13 @@
 //! the same transaction as the change to the running shift and its audit entry.
 
 use super::changes::{check_and_insert, row_in_reach, saved_notice};
-use super::tx::{begin, commit, denied, error, notice, page, row_json, said};
 use super::repo::{AuditEntry, Conflict, RepoError, RunningShift, StoredRow};
-use super::service::{internal, row_view, today, Cx};
+use super::service::{Cx, internal, row_view, today};
+use super::tx::{begin, commit, denied, error, notice, page, row_json, said};
 use super::*;
+use crate::domain::RowField;
 use crate::domain::clock::{recent_clock_time, row_between, whole_minute};
 use chrono::{DateTime, Datelike, Utc};
-use crate::domain::RowField;
 
 const HOME: &str = "/assistent";
 
@@ -25,13 +25,23 @@ fn refused(errors: Vec<RowError>) -> Outcome {
 
 /// Starts a shift for one of the assistant's recipients, now or at a time typed on the card
 /// ("I started at 22:00": its most recent past moment).
-pub async fn start(cx: &Cx, recipient: &str, kind: &str, at: &str, key: Option<&str>) -> Result<Outcome, PageError> {
+pub async fn start(
+    cx: &Cx,
+    recipient: &str,
+    kind: &str,
+    at: &str,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Assistant])?;
     let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
     let Ok(recipient) = recipient.trim().parse::<i64>() else {
         return Ok(error(HOME.into(), T::NotAllowed));
     };
-    let kind = if kind.trim().is_empty() { TimeKind::Aktiv } else { TimeKind::from_code(kind.trim()).ok_or(PageError::NotFound)? };
+    let kind = if kind.trim().is_empty() {
+        TimeKind::Aktiv
+    } else {
+        TimeKind::from_code(kind.trim()).ok_or(PageError::NotFound)?
+    };
     let now = Utc::now();
     let started = match recent_clock_time(at, now) {
         Ok(t) => t,
@@ -48,34 +58,53 @@ pub async fn start(cx: &Cx, recipient: &str, kind: &str, at: &str, key: Option<&
         denied(cx, format!("shift.start for recipient {recipient}")).await;
         return Ok(refused(vec![RowError::NotAssigned]));
     }
-    if let Some((_, status)) = db.month_status(c.tenant_id, assistant, recipient, month).await.map_err(internal)?
-        && !status.editable() {
-            return Ok(refused(vec![RowError::MonthLocked]));
-        }
+    if let Some((_, status)) =
+        db.month_status(c.tenant_id, assistant, recipient, month).await.map_err(internal)?
+        && !status.editable()
+    {
+        return Ok(refused(vec![RowError::MonthLocked]));
+    }
     // A start inside a row already saved would only be refused when the shift ends: say it now.
-    let rows = db.assistant_rows(c.tenant_id, assistant, date - chrono::Duration::days(1), date).await.map_err(internal)?;
+    let rows = db
+        .assistant_rows(c.tenant_id, assistant, date - chrono::Duration::days(1), date)
+        .await
+        .map_err(internal)?;
     if let Some(r) = rows.iter().find(|r| r.row.start_at() <= started && started < r.row.end_at()) {
         let v = row_view(r);
         return Ok(refused(vec![RowError::Overlap { date: v.date, start: v.start, end: v.end }]));
     }
-    let id = match db.start_shift(c.tenant_id, assistant, recipient, kind, started, c.user_id).await {
+    let id = match db.start_shift(c.tenant_id, assistant, recipient, kind, started, c.user_id).await
+    {
         Ok(id) => id,
-        Err(RepoError::Conflict(Conflict::Duplicate)) => return Ok(error(HOME.into(), T::ShiftAlreadyRunning)),
+        Err(RepoError::Conflict(Conflict::Duplicate)) => {
+            return Ok(error(HOME.into(), T::ShiftAlreadyRunning));
+        }
         Err(e) => return Err(internal(e)),
     };
-    let shift = RunningShift { id, recipient_id: recipient, recipient_name: String::new(), kind, started_at: started };
-    let audit = AuditEntry { after: Some(shift_json(&shift)), ..cx.audit_entry("shift.start", format!("shift {id}")) };
+    let shift = RunningShift {
+        id,
+        recipient_id: recipient,
+        recipient_name: String::new(),
+        kind,
+        started_at: started,
+    };
+    let audit = AuditEntry {
+        after: Some(shift_json(&shift)),
+        ..cx.audit_entry("shift.start", format!("shift {id}"))
+    };
     commit(db, c.user_id, key, audit, notice(HOME.into(), T::ShiftStarted)).await
 }
 
 /// The time a switch or an end happens: now, or a time typed on the card; never before the
 /// running part began.
 fn end_time(at: &str, shift: &RunningShift) -> Result<DateTime<Utc>, Vec<RowError>> {
-    let t = recent_clock_time(at, Utc::now()).map_err(|e| vec![match e {
-        RowError::TimeInvalid(_) => RowError::TimeInvalid(RowField::End),
-        RowError::TimeNonexistent(_) => RowError::TimeNonexistent(RowField::End),
-        e => e,
-    }])?;
+    let t = recent_clock_time(at, Utc::now()).map_err(|e| {
+        vec![match e {
+            RowError::TimeInvalid(_) => RowError::TimeInvalid(RowField::End),
+            RowError::TimeNonexistent(_) => RowError::TimeNonexistent(RowField::End),
+            e => e,
+        }]
+    })?;
     if t < whole_minute(shift.started_at) {
         return Err(vec![RowError::EndNotAfterStart]);
     }
@@ -83,7 +112,14 @@ fn end_time(at: &str, shift: &RunningShift) -> Result<DateTime<Utc>, Vec<RowErro
 }
 
 /// Ends the running part at `end` as a row (checked and saved) inside `db`'s transaction.
-async fn save_part(db: &mut Box<dyn super::repo::Store>, cx: &Cx, c: &super::repo::Caller, assistant: i64, shift: &RunningShift, end: DateTime<Utc>) -> Result<Result<(StoredRow, Vec<crate::domain::rules::Finding>), Vec<RowError>>, PageError> {
+async fn save_part(
+    db: &mut Box<dyn super::repo::Store>,
+    cx: &Cx,
+    c: &super::repo::Caller,
+    assistant: i64,
+    shift: &RunningShift,
+    end: DateTime<Utc>,
+) -> Result<Result<(StoredRow, Vec<crate::domain::rules::Finding>), Vec<RowError>>, PageError> {
     let row = match row_between(shift.started_at, end, shift.kind) {
         Ok(row) => row,
         Err(e) => return Ok(Err(e)),
@@ -91,13 +127,20 @@ async fn save_part(db: &mut Box<dyn super::repo::Store>, cx: &Cx, c: &super::rep
     if let Err(e) = row_in_reach(cx, &row) {
         return Ok(Err(e));
     }
-    Ok(check_and_insert(db, c, assistant, shift.recipient_id, &row).await?.map(|(id, notes)| (StoredRow { id, assistant_id: assistant, recipient_id: shift.recipient_id, row }, notes)))
+    Ok(check_and_insert(db, c, assistant, shift.recipient_id, &row).await?.map(|(id, notes)| {
+        (StoredRow { id, assistant_id: assistant, recipient_id: shift.recipient_id, row }, notes)
+    }))
 }
 
 /// Switches the running shift to another kind (aktiv → väntetid at 23:00): the part so far
 /// becomes a row and the shift goes on as the new kind from then. Less than a minute in, only
 /// the kind changes.
-pub async fn switch(cx: &Cx, kind: &str, at: &str, key: Option<&str>) -> Result<Outcome, PageError> {
+pub async fn switch(
+    cx: &Cx,
+    kind: &str,
+    at: &str,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Assistant])?;
     let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
     let kind = TimeKind::from_code(kind.trim()).ok_or(PageError::NotFound)?;
@@ -132,7 +175,17 @@ pub async fn switch(cx: &Cx, kind: &str, at: &str, key: Option<&str>) -> Result<
         after: Some(serde_json::json!({ "shift": shift_json(&after), "row": saved.as_ref().and_then(row_json) }).to_string()),
         ..cx.audit_entry("shift.switch", format!("shift {}", shift.id))
     };
-    commit(db, c.user_id, key, audit, said(HOME.into(), Flash { notice: Some(T::ShiftSwitched), findings: notes, ..Default::default() })).await
+    commit(
+        db,
+        c.user_id,
+        key,
+        audit,
+        said(
+            HOME.into(),
+            Flash { notice: Some(T::ShiftSwitched), findings: notes, ..Default::default() },
+        ),
+    )
+    .await
 }
 
 /// Ends the running shift, now or at a time typed on the card: its time becomes a row. A row
@@ -156,7 +209,10 @@ pub async fn stop(cx: &Cx, at: &str, key: Option<&str>) -> Result<Outcome, PageE
     }
     if end == whole_minute(shift.started_at) {
         // Under a minute: there is no time to save.
-        let audit = AuditEntry { before: Some(shift_json(&shift)), ..cx.audit_entry("shift.cancel", format!("shift {}", shift.id)) };
+        let audit = AuditEntry {
+            before: Some(shift_json(&shift)),
+            ..cx.audit_entry("shift.cancel", format!("shift {}", shift.id))
+        };
         return commit(db, c.user_id, key, audit, notice(HOME.into(), T::ShiftTooShort)).await;
     }
     let (row, notes) = match save_part(&mut db, cx, c, assistant, &shift, end).await? {
@@ -164,9 +220,23 @@ pub async fn stop(cx: &Cx, at: &str, key: Option<&str>) -> Result<Outcome, PageE
         Err(e) => return Ok(refused(e)),
     };
     let month = row.row.month();
-    let audit = AuditEntry { before: Some(shift_json(&shift)), after: row_json(&row), ..cx.audit_entry("shift.stop", format!("shift {} → row {}", shift.id, row.id)) };
+    let audit = AuditEntry {
+        before: Some(shift_json(&shift)),
+        after: row_json(&row),
+        ..cx.audit_entry("shift.stop", format!("shift {} → row {}", shift.id, row.id))
+    };
     let to = page(HOME, Some(month));
-    commit(db, c.user_id, key, audit, said(to, Flash { notice: Some(saved_notice(&notes)), findings: notes, ..Default::default() })).await
+    commit(
+        db,
+        c.user_id,
+        key,
+        audit,
+        said(
+            to,
+            Flash { notice: Some(saved_notice(&notes)), findings: notes, ..Default::default() },
+        ),
+    )
+    .await
 }
 
 /// Cancels the running shift without saving its time (started by mistake; or entered by hand
@@ -184,7 +254,10 @@ pub async fn cancel(cx: &Cx, key: Option<&str>) -> Result<Outcome, PageError> {
     if !db.end_shift(c.tenant_id, assistant, shift.id).await.map_err(internal)? {
         return Ok(error(HOME.into(), T::NoShiftRunning));
     }
-    let audit = AuditEntry { before: Some(shift_json(&shift)), ..cx.audit_entry("shift.cancel", format!("shift {}", shift.id)) };
+    let audit = AuditEntry {
+        before: Some(shift_json(&shift)),
+        ..cx.audit_entry("shift.cancel", format!("shift {}", shift.id))
+    };
     commit(db, c.user_id, key, audit, notice(HOME.into(), T::ShiftCancelled)).await
 }
 
@@ -199,7 +272,8 @@ pub async fn copy(cx: &Cx, from: &str, key: Option<&str>) -> Result<Outcome, Pag
     let (first, last, days) = match from {
         "igar" => (today - chrono::Duration::days(1), today - chrono::Duration::days(1), 1),
         "forra-veckan" => {
-            let monday = today - chrono::Duration::days(today.weekday().num_days_from_monday() as i64);
+            let monday =
+                today - chrono::Duration::days(today.weekday().num_days_from_monday() as i64);
             (monday - chrono::Duration::days(7), monday - chrono::Duration::days(1), 7)
         }
         _ => return Ok(error(HOME.into(), T::NotAllowed)),
@@ -208,10 +282,14 @@ pub async fn copy(cx: &Cx, from: &str, key: Option<&str>) -> Result<Outcome, Pag
         Ok(db) => db,
         Err(first) => return Ok(first),
     };
-    let mut source = db.assistant_rows(c.tenant_id, assistant, first, last).await.map_err(internal)?;
+    let mut source =
+        db.assistant_rows(c.tenant_id, assistant, first, last).await.map_err(internal)?;
     source.sort_by_key(|r| r.row.start_at());
     if source.is_empty() {
-        return Ok(notice(HOME.into(), if days == 1 { T::NothingYesterday } else { T::NothingLastWeek }));
+        return Ok(notice(
+            HOME.into(),
+            if days == 1 { T::NothingYesterday } else { T::NothingLastWeek },
+        ));
     }
     let mut copied = Vec::new();
     let mut skipped = Vec::new();
@@ -220,7 +298,15 @@ pub async fn copy(cx: &Cx, from: &str, key: Option<&str>) -> Result<Outcome, Pag
         let old = &r.row;
         let date = old.date() + chrono::Duration::days(days);
         let label = format!("{date} {}–{}", old.start().format("%H:%M"), old.end().format("%H:%M"));
-        let row = match crate::domain::TimeRow::with_folds(date, old.start(), old.end(), old.next_day(), old.kind(), old.fold(), old.fold_end()) {
+        let row = match crate::domain::TimeRow::with_folds(
+            date,
+            old.start(),
+            old.end(),
+            old.next_day(),
+            old.kind(),
+            old.fold(),
+            old.fold_end(),
+        ) {
             Ok(row) => row,
             Err(e) => {
                 skipped.push((label, e.into_iter().next().unwrap_or(RowError::DateInvalid)));
@@ -240,8 +326,27 @@ pub async fn copy(cx: &Cx, from: &str, key: Option<&str>) -> Result<Outcome, Pag
         }
     }
     let after = serde_json::json!({ "from": from, "source_rows": source.iter().map(|r| r.id).collect::<Vec<_>>(), "new_rows": copied }).to_string();
-    let audit = AuditEntry { after: Some(after), ..cx.audit_entry("row.copy", format!("{} rows from {first}–{last}", copied.len())) };
+    let audit = AuditEntry {
+        after: Some(after),
+        ..cx.audit_entry("row.copy", format!("{} rows from {first}–{last}", copied.len()))
+    };
     let notice = if copied.is_empty() { T::NothingCopied } else { T::ShiftsCopied };
     let to = page(HOME, ReportMonth::of(today));
-    commit(db, c.user_id, key, audit, said(to, Flash { notice: Some(notice), count: Some(copied.len()), skipped, findings, ..Default::default() })).await
+    commit(
+        db,
+        c.user_id,
+        key,
+        audit,
+        said(
+            to,
+            Flash {
+                notice: Some(notice),
+                count: Some(copied.len()),
+                skipped,
+                findings,
+                ..Default::default()
+            },
+        ),
+    )
+    .await
 }

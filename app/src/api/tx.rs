@@ -4,7 +4,7 @@
 //! answers with (where to go next, and what to say there).
 
 use super::repo::{AuditEntry, Store, StoredRow};
-use super::service::{internal, row_view, Cx};
+use super::service::{Cx, internal, row_view};
 use super::*;
 
 /// The path of a page for a month.
@@ -30,27 +30,45 @@ pub(super) fn notice(to: String, t: T) -> Outcome {
 /// A form's idempotency key, when it is well formed (16–64 letters, digits or dashes).
 pub fn idempotency_key(s: &str) -> Option<&str> {
     let s = s.trim();
-    ((16..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')).then_some(s)
+    ((16..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .then_some(s)
 }
 
 /// A write transaction for a change by `user`, or the first outcome if `key` was used before.
-pub(super) async fn begin(cx: &Cx, user: i64, key: Option<&str>) -> Result<Result<Box<dyn Store>, Outcome>, PageError> {
+pub(super) async fn begin(
+    cx: &Cx,
+    user: i64,
+    key: Option<&str>,
+) -> Result<Result<Box<dyn Store>, Outcome>, PageError> {
     let mut db = cx.repo.write().await.map_err(internal)?;
     if let Some(k) = key
-        && let Some(o) = db.idempotent_outcome(user, k).await.map_err(internal)? {
-            return Ok(Err(serde_json::from_str(&o).map_err(internal)?));
-        }
+        && let Some(o) = db.idempotent_outcome(user, k).await.map_err(internal)?
+    {
+        return Ok(Err(serde_json::from_str(&o).map_err(internal)?));
+    }
     Ok(Ok(db))
 }
 
 /// Writes the audit entry and the outcome under the key, then commits: all or nothing.
-pub(super) async fn commit(mut db: Box<dyn Store>, user: i64, key: Option<&str>, audit: AuditEntry, outcome: Outcome) -> Result<Outcome, PageError> {
+pub(super) async fn commit(
+    mut db: Box<dyn Store>,
+    user: i64,
+    key: Option<&str>,
+    audit: AuditEntry,
+    outcome: Outcome,
+) -> Result<Outcome, PageError> {
     db.audit(&audit).await.map_err(internal)?;
     remember_and_commit(db, user, key, audit.action, outcome).await
 }
 
 /// Stores the outcome under the form's key and commits (the change's audit entries are written).
-pub(super) async fn remember_and_commit(mut db: Box<dyn Store>, user: i64, key: Option<&str>, action: &str, outcome: Outcome) -> Result<Outcome, PageError> {
+pub(super) async fn remember_and_commit(
+    mut db: Box<dyn Store>,
+    user: i64,
+    key: Option<&str>,
+    action: &str,
+    outcome: Outcome,
+) -> Result<Outcome, PageError> {
     if let Some(k) = key {
         let json = serde_json::to_string(&outcome).map_err(internal)?;
         db.remember_outcome(user, k, action, &json).await.map_err(internal)?;
@@ -78,4 +96,3 @@ pub(super) async fn denied(cx: &Cx, subject: String) {
 pub(super) fn row_json(r: &StoredRow) -> Option<String> {
     serde_json::to_string(&row_view(r)).ok()
 }
-

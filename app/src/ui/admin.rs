@@ -1,11 +1,14 @@
 //! The administrator's page: the month's status per recipient and assistant, CSV download.
 
-use crate::paths;
-use crate::i18n::{Label, Locale, T};
 use super::month::MoreNote;
-use super::{month_query, Download, FlashMessages, FormKeys, Layout, MonthNav, PageFailure, Pager, SearchForm};
+use super::{
+    Download, FlashMessages, FormKeys, Layout, MonthNav, PageFailure, Pager, SearchForm,
+    month_query,
+};
 use crate::api;
 use crate::domain::{MonthStatus, TimeKind};
+use crate::i18n::{Label, Locale, T};
+use crate::paths;
 use leptos::prelude::*;
 
 #[component]
@@ -13,7 +16,8 @@ pub fn AdminPage() -> impl IntoView {
     let l = expect_context::<Locale>();
     let month = month_query();
     let params = leptos_router::hooks::use_query_map().read_untracked();
-    let (filter, q, p, pair) = (params.get("visa"), params.get("q"), params.get("sida"), params.get("par"));
+    let (filter, q, p, pair) =
+        (params.get("visa"), params.get("q"), params.get("sida"), params.get("par"));
     view! {
         <Suspense fallback=|| ()>
             {

@@ -1,12 +1,12 @@
 //! The assistant's page: add a time row, see the month per recipient, submit it.
 
-use crate::paths;
-use crate::i18n::{Label, Locale, Message, T};
-use super::{month_query, FlashMessages, FormKeys, Layout, MonthNav, PageFailure};
-use crate::api::{self, MonthView, Person, RunningShiftView};
-use crate::domain::rules::{blocks_saving, check_row, RowFacts, RowRecord, RuleConfig};
-use crate::domain::{MonthStatus, RowError, RowField, RowInput, TimeKind};
 use super::month::{FindingsList, RowCards, TotalsList};
+use super::{FlashMessages, FormKeys, Layout, MonthNav, PageFailure, month_query};
+use crate::api::{self, MonthView, Person, RunningShiftView};
+use crate::domain::rules::{RowFacts, RowRecord, RuleConfig, blocks_saving, check_row};
+use crate::domain::{MonthStatus, RowError, RowField, RowInput, TimeKind};
+use crate::i18n::{Label, Locale, Message, T};
+use crate::paths;
 use leptos::prelude::*;
 
 #[component]
@@ -92,13 +92,20 @@ fn OfflineQueue(user: i64) -> impl IntoView {
 /// switching kind and ending it; and copying yesterday's or last week's shifts. Plain forms:
 /// the same with and without JavaScript.
 #[component]
-fn ShiftCard(running: Option<RunningShiftView>, recipients: Vec<Person>, errors: Vec<RowError>, csrf: String) -> impl IntoView {
+fn ShiftCard(
+    running: Option<RunningShiftView>,
+    recipients: Vec<Person>,
+    errors: Vec<RowError>,
+    csrf: String,
+) -> impl IntoView {
     let l = expect_context::<Locale>();
-    let refused = (!errors.is_empty()).then(|| view! {
-        <div class="alert" role="alert">
-            <p>{l.t(if running.is_some() { T::ShiftRefused } else { T::FormHasErrors })}</p>
-            <ul>{errors.iter().map(|e| view! { <li>{e.message(l)}</li> }).collect_view()}</ul>
-        </div>
+    let refused = (!errors.is_empty()).then(|| {
+        view! {
+            <div class="alert" role="alert">
+                <p>{l.t(if running.is_some() { T::ShiftRefused } else { T::FormHasErrors })}</p>
+                <ul>{errors.iter().map(|e| view! { <li>{e.message(l)}</li> }).collect_view()}</ul>
+            </div>
+        }
     });
     let body = match running {
         Some(s) => {
@@ -191,7 +198,13 @@ fn ShiftCard(running: Option<RunningShiftView>, recipients: Vec<Person>, errors:
 }
 
 #[component]
-fn AssistantMonth(m: MonthView, month: String, csrf: String, deadline: String, days_left: i64) -> impl IntoView {
+fn AssistantMonth(
+    m: MonthView,
+    month: String,
+    csrf: String,
+    deadline: String,
+    days_left: i64,
+) -> impl IntoView {
     let l = expect_context::<Locale>();
     let heading_id = format!("month-{}", m.recipient.id);
     let labelledby = heading_id.clone();
@@ -201,7 +214,11 @@ fn AssistantMonth(m: MonthView, month: String, csrf: String, deadline: String, d
     let can_submit = editable && !m.rows.is_empty();
     let can_withdraw = m.status == MonthStatus::Submitted && !closed;
     let returned = m.status == MonthStatus::Draft && m.rejected_reason.is_some();
-    let (badge, badge_class) = if returned { (l.t(T::StatusReturned), "returned") } else { (m.status.label(l), m.status.code()) };
+    let (badge, badge_class) = if returned {
+        (l.t(T::StatusReturned), "returned")
+    } else {
+        (m.status.label(l), m.status.code())
+    };
     let todo = match m.status {
         MonthStatus::Draft if returned => T::ToDoFix,
         MonthStatus::Draft => T::ToDoSubmit,
@@ -255,7 +272,13 @@ fn AssistantMonth(m: MonthView, month: String, csrf: String, deadline: String, d
 
 /// "Which of the two 02:00–02:59?" for one end of the row (`fold` or `fold_end`).
 /// Takes the locale as an argument: in the browser an island has no app context.
-fn fold_question(l: Locale, name: &'static str, label: T, choice: RwSignal<String>, touched: impl Fn() + 'static) -> impl IntoView {
+fn fold_question(
+    l: Locale,
+    name: &'static str,
+    label: T,
+    choice: RwSignal<String>,
+    touched: impl Fn() + 'static,
+) -> impl IntoView {
     let label = l.t(label);
     let v = choice.get_untracked();
     view! {
@@ -271,7 +294,8 @@ fn fold_question(l: Locale, name: &'static str, label: T, choice: RwSignal<Strin
 }
 
 fn messages(errors: &[RowError], field: RowField, l: Locale) -> Option<String> {
-    let m: Vec<String> = errors.iter().filter(|e| e.field() == field).map(|e| e.message(l)).collect();
+    let m: Vec<String> =
+        errors.iter().filter(|e| e.field() == field).map(|e| e.message(l)).collect();
     (!m.is_empty()).then(|| m.join(" "))
 }
 
@@ -279,7 +303,17 @@ fn messages(errors: &[RowError], field: RowField, l: Locale) -> Option<String> {
 /// browser it checks each field as it is typed with the same domain rules the server runs.
 /// It posts as a plain form, so it works the same without JavaScript.
 #[island]
-pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, rules: RuleConfig, values: RowInput, errors: Vec<RowError>, csrf: String, form_key: String, editing: Option<i64>) -> impl IntoView {
+pub fn RowForm(
+    locale: Locale,
+    recipients: Vec<Person>,
+    facts: Vec<RowFacts>,
+    rules: RuleConfig,
+    values: RowInput,
+    errors: Vec<RowError>,
+    csrf: String,
+    form_key: String,
+    editing: Option<i64>,
+) -> impl IntoView {
     let l = locale;
     let recipient = RwSignal::new(values.recipient.clone());
     let date = RwSignal::new(values.date.clone());
@@ -291,10 +325,26 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, ru
     let fold_end = RwSignal::new(values.fold_end.clone());
     let touched = RwSignal::new(Vec::<RowField>::new());
     let server_errors = StoredValue::new(errors);
-    let touch = move |f: RowField| touched.update(|t| if !t.contains(&f) { t.push(f) });
+    let touch = move |f: RowField| {
+        touched.update(|t| {
+            if !t.contains(&f) {
+                t.push(f)
+            }
+        })
+    };
 
     let parsed = Memo::new(move |_| {
-        RowInput { recipient: recipient.get(), date: date.get(), start: start.get(), end: end.get(), next_day: next_day.get(), kind: kind.get(), fold: fold.get(), fold_end: fold_end.get() }.parse()
+        RowInput {
+            recipient: recipient.get(),
+            date: date.get(),
+            start: start.get(),
+            end: end.get(),
+            next_day: next_day.get(),
+            kind: kind.get(),
+            fold: fold.get(),
+            fold_end: fold_end.get(),
+        }
+        .parse()
     });
     // A field shows the server's verdict until it is changed, then the live one.
     let error_for = move |f: RowField| -> Option<String> {
@@ -307,7 +357,8 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, ru
             server_errors.with_value(|e| messages(e, f, l))
         }
     };
-    let duration = move || parsed.get().ok().map(|r| (r.minutes(), r.minutes() != r.clock_minutes()));
+    let duration =
+        move || parsed.get().ok().map(|r| (r.minutes(), r.minutes() != r.clock_minutes()));
     // The engine's per-row rules (V2, V4, V5, V8), run here exactly as on the server.
     let facts = StoredValue::new(facts);
     let rules = StoredValue::new(rules);
@@ -317,23 +368,48 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, ru
         facts.with_value(|fs| {
             fs.iter()
                 .find(|f| f.recipient == rid)
-                .map(|f| check_row(&RowRecord { id: 0, assistant: 0, recipient: rid, row: row.clone() }, row.month(), f, &rules.get_value()))
+                .map(|f| {
+                    check_row(
+                        &RowRecord { id: 0, assistant: 0, recipient: rid, row: row.clone() },
+                        row.month(),
+                        f,
+                        &rules.get_value(),
+                    )
+                })
                 .unwrap_or_default()
         })
     });
     let has_server_errors = server_errors.with_value(|e| !e.is_empty());
     // The autumn-hour question appears when a time is ambiguous (and stays once answered).
     let ambiguous = |e: &RowError| matches!(e, RowError::TimeAmbiguous(_));
-    let initially_ambiguous = !values.fold.is_empty() || server_errors.with_value(|e| e.iter().any(ambiguous));
+    let initially_ambiguous =
+        !values.fold.is_empty() || server_errors.with_value(|e| e.iter().any(ambiguous));
     // A memo, so the question is re-rendered only when it appears or goes, never while in use.
-    let show_fold = Memo::new(move |_| initially_ambiguous || !fold.get().is_empty() || parsed.get().err().is_some_and(|e| e.iter().any(ambiguous)));
+    let show_fold = Memo::new(move |_| {
+        initially_ambiguous
+            || !fold.get().is_empty()
+            || parsed.get().err().is_some_and(|e| e.iter().any(ambiguous))
+    });
     // Both ends in the repeated hour (the first 02:30 to the second): the end gets its own choice.
     let both_ambiguous = move |s: &str, e: &str, d: &str, next: bool| {
-        let input = RowInput { date: d.into(), start: s.into(), end: e.into(), next_day: next, kind: "aktiv".into(), recipient: "x".into(), ..Default::default() };
+        let input = RowInput {
+            date: d.into(),
+            start: s.into(),
+            end: e.into(),
+            next_day: next,
+            kind: "aktiv".into(),
+            recipient: "x".into(),
+            ..Default::default()
+        };
         input.parse().err().is_some_and(|errs| errs.iter().filter(|e| ambiguous(e)).count() == 2)
     };
-    let initially_both = !values.fold_end.is_empty() || both_ambiguous(&values.start, &values.end, &values.date, values.next_day);
-    let show_fold_end = Memo::new(move |_| initially_both || !fold_end.get().is_empty() || both_ambiguous(&start.get(), &end.get(), &date.get(), next_day.get()));
+    let initially_both = !values.fold_end.is_empty()
+        || both_ambiguous(&values.start, &values.end, &values.date, values.next_day);
+    let show_fold_end = Memo::new(move |_| {
+        initially_both
+            || !fold_end.get().is_empty()
+            || both_ambiguous(&start.get(), &end.get(), &date.get(), next_day.get())
+    });
 
     // Progressive enhancement: what is in the fields when the script arrives (typed before it
     // loaded) is the state, not the server's first render. Read once on hydration and again
@@ -343,7 +419,8 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, ru
     let start_ref = NodeRef::<leptos::html::Input>::new();
     let end_ref = NodeRef::<leptos::html::Input>::new();
     let next_ref = NodeRef::<leptos::html::Input>::new();
-    let kind_refs: [NodeRef<leptos::html::Input>; 3] = [NodeRef::new(), NodeRef::new(), NodeRef::new()];
+    let kind_refs: [NodeRef<leptos::html::Input>; 3] =
+        [NodeRef::new(), NodeRef::new(), NodeRef::new()];
     let sync = move || {
         let set = |sig: RwSignal<String>, v: Option<String>| {
             if let Some(v) = v.filter(|v| *v != sig.get_untracked()) {
@@ -354,10 +431,16 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, ru
         set(date, date_ref.get_untracked().map(|e| e.value()));
         set(start, start_ref.get_untracked().map(|e| e.value()));
         set(end, end_ref.get_untracked().map(|e| e.value()));
-        if let Some(checked) = next_ref.get_untracked().map(|e| e.checked()).filter(|c| *c != next_day.get_untracked()) {
+        if let Some(checked) =
+            next_ref.get_untracked().map(|e| e.checked()).filter(|c| *c != next_day.get_untracked())
+        {
             next_day.set(checked);
         }
-        let checked_kind = kind_refs.iter().zip(TimeKind::ALL).find(|(r, _)| r.get_untracked().is_some_and(|e| e.checked())).map(|(_, k)| k.code().to_string());
+        let checked_kind = kind_refs
+            .iter()
+            .zip(TimeKind::ALL)
+            .find(|(r, _)| r.get_untracked().is_some_and(|e| e.checked()))
+            .map(|(_, k)| k.code().to_string());
         set(kind, checked_kind);
     };
     Effect::new(move |_| sync());
@@ -367,7 +450,13 @@ pub fn RowForm(locale: Locale, recipients: Vec<Person>, facts: Vec<RowFacts>, ru
         let blocked = live.with_untracked(|f| f.iter().any(blocks_saving));
         if parsed.get_untracked().is_err() || blocked {
             ev.prevent_default();
-            touched.set(vec![RowField::Recipient, RowField::Date, RowField::Start, RowField::End, RowField::Kind]);
+            touched.set(vec![
+                RowField::Recipient,
+                RowField::Date,
+                RowField::Start,
+                RowField::End,
+                RowField::Kind,
+            ]);
         }
     };
 

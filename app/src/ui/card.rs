@@ -3,12 +3,12 @@
 //! audited "show personnummer", representatives, absences, the invitation link to hand over.
 //! Plain forms: everything works without JavaScript.
 
-use crate::paths;
-use crate::i18n::{Locale, Reason, T};
 use super::FormKeys;
 use crate::api::{AbsenceView, RepresentativeView};
 use crate::domain::people::Capacity;
-use crate::domain::settings::{absence_kind_code, AbsenceInput, FieldError, RepresentativeInput};
+use crate::domain::settings::{AbsenceInput, FieldError, RepresentativeInput, absence_kind_code};
+use crate::i18n::{Locale, Reason, T};
+use crate::paths;
 use leptos::prelude::*;
 
 /// The invitation link to hand over, shown once, and whether it was e-mailed.
@@ -27,7 +27,13 @@ pub fn HandOver(link: Option<String>, mailed: bool) -> impl IntoView {
 
 /// The personnummer masked, with a button that shows it in full (written to the audit log).
 #[component]
-pub fn PersonnummerShown(owner: &'static str, id: i64, csrf: String, masked: String, full: Option<String>) -> impl IntoView {
+pub fn PersonnummerShown(
+    owner: &'static str,
+    id: i64,
+    csrf: String,
+    masked: String,
+    full: Option<String>,
+) -> impl IntoView {
     let l = expect_context::<Locale>();
     let label = if owner == "recipient" { T::RecipientPersonnummer } else { T::Personnummer };
     view! {
@@ -47,7 +53,16 @@ pub fn PersonnummerShown(owner: &'static str, id: i64, csrf: String, masked: Str
 }
 
 /// One account action button (new link, deactivate, activate).
-fn account_button(l: Locale, csrf: String, owner: &'static str, id: i64, user: Option<i64>, action: &'static str, label: T, who: &str) -> impl IntoView + use<> {
+fn account_button(
+    l: Locale,
+    csrf: String,
+    owner: &'static str,
+    id: i64,
+    user: Option<i64>,
+    action: &'static str,
+    label: T,
+    who: &str,
+) -> impl IntoView + use<> {
     view! {
         <form method="post" action=paths::ACCOUNT class="inline">
             <FormKeys csrf />
@@ -63,7 +78,12 @@ fn account_button(l: Locale, csrf: String, owner: &'static str, id: i64, user: O
 /// A person's login: create it with an invitation, send a new link, deactivate or activate
 /// it. No password is ever seen or set here.
 #[component]
-pub fn AccountSection(owner: &'static str, id: i64, csrf: String, account: Option<(String, bool)>) -> impl IntoView {
+pub fn AccountSection(
+    owner: &'static str,
+    id: i64,
+    csrf: String,
+    account: Option<(String, bool)>,
+) -> impl IntoView {
     let l = expect_context::<Locale>();
     let body = match account {
         None => view! {
@@ -105,16 +125,30 @@ pub fn AccountSection(owner: &'static str, id: i64, csrf: String, account: Optio
 
 /// The message of one field's problems, if any.
 pub fn problems(errors: &[FieldError], field: &str, l: Locale) -> Option<String> {
-    let m: Vec<&str> = errors.iter().filter(|e| e.field == field).map(|e| e.problem.message(l)).collect();
+    let m: Vec<&str> =
+        errors.iter().filter(|e| e.field == field).map(|e| e.problem.message(l)).collect();
     (!m.is_empty()).then(|| m.join(" "))
 }
 
 /// A labelled input with its hint and error tied to it; `id` is unique on the page.
 #[allow(clippy::too_many_arguments)]
-pub fn input(l: Locale, errors: &[FieldError], id: &str, name: &'static str, label: T, value: String, kind: &'static str, hint: Option<T>) -> impl IntoView + use<> {
+pub fn input(
+    l: Locale,
+    errors: &[FieldError],
+    id: &str,
+    name: &'static str,
+    label: T,
+    value: String,
+    kind: &'static str,
+    hint: Option<T>,
+) -> impl IntoView + use<> {
     let err = problems(errors, name, l);
     let (err_id, hint_id) = (format!("err-{id}"), format!("hint-{id}"));
-    let described = [hint.map(|_| hint_id.clone()), err.as_ref().map(|_| err_id.clone())].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let described = [hint.map(|_| hint_id.clone()), err.as_ref().map(|_| err_id.clone())]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
     let mode = match kind {
         "decimal" => Some("decimal"),
         "numeric" => Some("numeric"),
@@ -142,7 +176,12 @@ pub fn capacity_label(c: Capacity, l: Locale) -> &'static str {
 
 /// The recipient's representatives with their logins, and a form for a new one.
 #[component]
-pub fn RepresentativesSection(recipient: i64, csrf: String, representatives: Vec<RepresentativeView>, typed: (RepresentativeInput, Vec<FieldError>)) -> impl IntoView {
+pub fn RepresentativesSection(
+    recipient: i64,
+    csrf: String,
+    representatives: Vec<RepresentativeView>,
+    typed: (RepresentativeInput, Vec<FieldError>),
+) -> impl IntoView {
     let l = expect_context::<Locale>();
     let (v, e) = typed;
     let empty = representatives.is_empty();
@@ -228,7 +267,12 @@ pub fn absence_label(code: &str, l: Locale) -> &'static str {
 
 /// The recipient's absences (hospital, school, daily activity, childcare) and a form.
 #[component]
-pub fn AbsencesSection(recipient: i64, csrf: String, absences: Vec<AbsenceView>, typed: (AbsenceInput, Vec<FieldError>)) -> impl IntoView {
+pub fn AbsencesSection(
+    recipient: i64,
+    csrf: String,
+    absences: Vec<AbsenceView>,
+    typed: (AbsenceInput, Vec<FieldError>),
+) -> impl IntoView {
     let l = expect_context::<Locale>();
     let (v, e) = typed;
     let empty = absences.is_empty();

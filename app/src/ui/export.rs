@@ -1,12 +1,12 @@
 //! The administrator's export page (preflight gate, export and lock, the month's archives, the
 //! installation's public key) and the public page that checks an archive.
 
-use crate::paths;
 use super::month::{FindingsList, MoreNote};
-use super::{month_query, Download, FlashMessages, FormKeys, Layout, MonthNav, PageFailure};
+use super::{Download, FlashMessages, FormKeys, Layout, MonthNav, PageFailure, month_query};
 use crate::api::endpoints::{load_export_page, load_verify_page};
 use crate::api::export::VerifyResult;
 use crate::i18n::{Locale, Message, T};
+use crate::paths;
 use leptos::prelude::*;
 
 #[component]

@@ -2,11 +2,11 @@
 //! the report says per line what would be created or changed and what is wrong (line,
 //! column, why); then import all of it, or nothing. Works without JavaScript.
 
-use crate::paths;
-use crate::i18n::{Locale, Message, Reason, T};
 use super::{FlashMessages, FormKeys, Layout, PageFailure};
 use crate::api;
 use crate::domain::import::{ImportKind, ImportProblem, LineResult};
+use crate::i18n::{Locale, Message, Reason, T};
+use crate::paths;
 use leptos::prelude::*;
 
 fn kind_label(k: ImportKind, l: Locale) -> &'static str {

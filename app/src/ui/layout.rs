@@ -1,9 +1,9 @@
 //! The frame every page shares: skip link, banner with language switch and logout, main.
 
-use crate::paths;
 use crate::api::{Me, PageError};
 use crate::domain::ReportMonth;
 use crate::i18n::{Locale, T};
+use crate::paths;
 use leptos::prelude::*;
 
 /// The hidden fields every form carries: the session's CSRF token and a fresh idempotency key
@@ -20,7 +20,14 @@ pub fn FormKeys(csrf: String, #[prop(optional)] key: Option<String>) -> impl Int
 /// A download the audit log records (a CSV, a 3059, an archive): a post with the CSRF token,
 /// never a plain link, so a link on another site cannot make a browser write to the log.
 #[component]
-pub fn Download(action: &'static str, csrf: String, fields: Vec<(&'static str, String)>, label: String, #[prop(optional)] aria_label: Option<String>, #[prop(optional)] link: bool) -> impl IntoView {
+pub fn Download(
+    action: &'static str,
+    csrf: String,
+    fields: Vec<(&'static str, String)>,
+    label: String,
+    #[prop(optional)] aria_label: Option<String>,
+    #[prop(optional)] link: bool,
+) -> impl IntoView {
     view! {
         <form method="post" action=action class="inline download">
             <FormKeys csrf=csrf />
@@ -84,7 +91,12 @@ pub fn MonthNav(month: ReportMonth, path: &'static str) -> impl IntoView {
 /// The name search of a long list (GET: the search is in the address, never a
 /// personnummer). `keep` are the list's other parameters (the month, the filter), sent along.
 #[component]
-pub fn SearchForm(action: &'static str, query: String, label: T, #[prop(default = vec![])] keep: Vec<(&'static str, String)>) -> impl IntoView {
+pub fn SearchForm(
+    action: &'static str,
+    query: String,
+    label: T,
+    #[prop(default = vec![])] keep: Vec<(&'static str, String)>,
+) -> impl IntoView {
     let l = expect_context::<Locale>();
     view! {
         <form method="get" action=action class="stack card" role="search">
@@ -125,9 +137,14 @@ pub fn PageFailure(error: PageError) -> impl IntoView {
                 // The page's data call may already have said 401; a browser needs the redirect.
                 expect_context::<leptos_axum::ResponseOptions>().set_status(StatusCode::FOUND);
             }
-            PageError::Forbidden => expect_context::<leptos_axum::ResponseOptions>().set_status(StatusCode::FORBIDDEN),
-            PageError::NotFound => expect_context::<leptos_axum::ResponseOptions>().set_status(StatusCode::NOT_FOUND),
-            PageError::Internal => expect_context::<leptos_axum::ResponseOptions>().set_status(StatusCode::INTERNAL_SERVER_ERROR),
+            PageError::Forbidden => {
+                expect_context::<leptos_axum::ResponseOptions>().set_status(StatusCode::FORBIDDEN)
+            }
+            PageError::NotFound => {
+                expect_context::<leptos_axum::ResponseOptions>().set_status(StatusCode::NOT_FOUND)
+            }
+            PageError::Internal => expect_context::<leptos_axum::ResponseOptions>()
+                .set_status(StatusCode::INTERNAL_SERVER_ERROR),
         }
     }
     let text = match error {
@@ -145,7 +162,11 @@ pub fn PageFailure(error: PageError) -> impl IntoView {
 
 /// A notice or error carried over from the previous form post.
 #[component]
-pub fn FlashMessages(notice: Option<T>, error: Option<T>, #[prop(default = None)] count: Option<usize>) -> impl IntoView {
+pub fn FlashMessages(
+    notice: Option<T>,
+    error: Option<T>,
+    #[prop(default = None)] count: Option<usize>,
+) -> impl IntoView {
     let l = expect_context::<Locale>();
     view! {
         {notice.map(|n| {

@@ -1,8 +1,8 @@
 //! The login page. Posts to `/logga-in` (server::auth); works without JavaScript.
 
-use crate::paths;
 use crate::api;
 use crate::i18n::{Locale, T};
+use crate::paths;
 use leptos::prelude::*;
 
 #[component]

@@ -21,13 +21,16 @@ mod settings;
 
 use crate::i18n::{Locale, T};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
+    SsrMode,
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path,
 };
 
-pub use layout::{Download, FlashMessages, FormKeys, Layout, MonthNav, PageFailure, Pager, SearchForm};
+pub use layout::{
+    Download, FlashMessages, FormKeys, Layout, MonthNav, PageFailure, Pager, SearchForm,
+};
 
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -103,7 +106,9 @@ fn content_security_policy() {
          connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     );
     let Ok(v) = axum::http::HeaderValue::from_str(&csp) else { return };
-    if let Some(slot) = use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get::<PagePolicy>().cloned()) {
+    if let Some(slot) = use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.extensions.get::<PagePolicy>().cloned())
+    {
         let _ = slot.0.set(v.clone());
     }
     if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
@@ -119,7 +124,12 @@ pub fn request_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
         use_context::<axum::http::request::Parts>()
-            .and_then(|p| p.headers.get(axum::http::header::COOKIE).and_then(|v| v.to_str().ok()).map(Locale::from_cookie_header))
+            .and_then(|p| {
+                p.headers
+                    .get(axum::http::header::COOKIE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(Locale::from_cookie_header)
+            })
             .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]

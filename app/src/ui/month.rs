@@ -1,14 +1,17 @@
 //! Pieces that show a month: the rows table and the totals per kind.
 
-use crate::paths;
-use crate::i18n::{Label, Locale, Message, T};
 use crate::api::RowView;
 use crate::domain::rules::{Finding, Severity};
 use crate::domain::{TimeKind, Totals};
+use crate::i18n::{Label, Locale, Message, T};
+use crate::paths;
 use leptos::prelude::*;
 
 #[component]
-pub fn RowCards(rows: Vec<RowView>, #[prop(default = None)] actions: Option<(String, String)>) -> impl IntoView {
+pub fn RowCards(
+    rows: Vec<RowView>,
+    #[prop(default = None)] actions: Option<(String, String)>,
+) -> impl IntoView {
     let l = expect_context::<Locale>();
     if rows.is_empty() {
         return view! { <p class="muted">{l.t(T::NoRows)}</p> }.into_any();
@@ -69,7 +72,12 @@ pub fn TotalsList(totals: Totals, payable: String) -> impl IntoView {
 /// The rules engine's findings, each with its rule, severity and what to do. Takes the locale
 /// as a prop so the add-row island can use it in the browser too.
 #[component]
-pub fn FindingsList(locale: Locale, findings: Vec<Finding>, #[prop(default = false)] links: bool, #[prop(default = None)] month: Option<crate::domain::ReportMonth>) -> impl IntoView {
+pub fn FindingsList(
+    locale: Locale,
+    findings: Vec<Finding>,
+    #[prop(default = false)] links: bool,
+    #[prop(default = None)] month: Option<crate::domain::ReportMonth>,
+) -> impl IntoView {
     (!findings.is_empty()).then(|| {
         view! {
             <ul class="findings" aria-label=locale.t(T::Checks)>
@@ -108,7 +116,12 @@ pub fn FindingsList(locale: Locale, findings: Vec<Finding>, #[prop(default = fal
 /// Under a list that shows only its first entries: how many, of how many, and how to find the
 /// rest (`hint`, a link to them where there is one).
 #[component]
-pub fn MoreNote(total: usize, more: usize, hint: T, #[prop(optional)] href: Option<String>) -> impl IntoView {
+pub fn MoreNote(
+    total: usize,
+    more: usize,
+    hint: T,
+    #[prop(optional)] href: Option<String>,
+) -> impl IntoView {
     let l = expect_context::<Locale>();
     (more > 0).then(|| {
         let hint = match href {

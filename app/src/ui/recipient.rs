@@ -4,14 +4,14 @@
 //! part of BITA: every control has a visible label, errors sit next to their field and are
 //! announced, and everything works with the keyboard alone and without JavaScript.
 
-use crate::paths;
-use crate::i18n::{Label, Locale, T};
 use super::month::{FindingsList, RowCards, TotalsList};
 use super::{FlashMessages, FormKeys, Layout, PageFailure};
+use crate::api::RowView;
 use crate::api::review::{ClaimPage, ClaimState, ReviewPage, RowChange, StartPage};
 use crate::domain::documents::{SignatureView, SignerCapacity};
-use crate::api::RowView;
 use crate::domain::{MonthStatus, TimeKind};
+use crate::i18n::{Label, Locale, T};
+use crate::paths;
 use leptos::prelude::*;
 
 fn query(name: &str) -> Option<String> {
@@ -117,10 +117,17 @@ fn row_text(r: &RowView, l: Locale) -> String {
 }
 
 /// An error of the previous post that belongs to a field: announced, next to it, tied to it.
-fn field_error(error: Option<T>, belongs: &[T], id: &'static str) -> (Option<AnyView>, Option<&'static str>) {
+fn field_error(
+    error: Option<T>,
+    belongs: &[T],
+    id: &'static str,
+) -> (Option<AnyView>, Option<&'static str>) {
     let l = expect_context::<Locale>();
     match error.filter(|e| belongs.contains(e)) {
-        Some(e) => (Some(view! { <p id=id class="field-error" role="alert">{l.t(e)}</p> }.into_any()), Some(id)),
+        Some(e) => (
+            Some(view! { <p id=id class="field-error" role="alert">{l.t(e)}</p> }.into_any()),
+            Some(id),
+        ),
         None => (None, None),
     }
 }
@@ -321,7 +328,11 @@ fn Claim(page: ClaimPage) -> impl IntoView {
     let csrf = page.me.csrf.clone();
     let reveal_csrf = csrf.clone();
     let signed = page.signatures.iter().any(|s| s.voided.is_none());
-    let back = if page.provider_view { format!("/admin?manad={}", page.month) } else { format!("/brukare?person={}", page.person.id) };
+    let back = if page.provider_view {
+        format!("/admin?manad={}", page.month)
+    } else {
+        format!("/brukare?person={}", page.person.id)
+    };
     let (person, month) = (page.person.id.to_string(), page.month.to_string());
     let error = page.flash.error;
     let top_error = error.filter(|e| !PASSWORD_ERRORS.contains(e));

@@ -1,12 +1,12 @@
 //! The administrator's register pages: the assistants' list (search, paging, cards on a
 //! phone) and the assistant form. Plain forms: everything works without JavaScript.
 
-use crate::paths;
-use crate::i18n::{Locale, Message, Reason, T};
 use super::{FlashMessages, FormKeys, Layout, PageFailure, Pager, SearchForm};
 use crate::api::{self, AssignmentView, AssistantListItem, Person};
 use crate::domain::register::{AssignmentError, AssignmentInput};
 use crate::domain::register::{AssistantInput, RegError, RegField};
+use crate::i18n::{Locale, Message, Reason, T};
+use crate::paths;
 use leptos::prelude::*;
 
 fn query_param(name: &str) -> Option<String> {
@@ -151,10 +151,28 @@ pub fn RecipientFormPage() -> impl IntoView {
 
 /// A recipient's decisions and a form for a new one.
 #[component]
-fn DecisionsSection(id: i64, csrf: String, decisions: Vec<api::DecisionView>, typed: Option<(crate::domain::register::DecisionInput, Vec<crate::domain::register::DecisionFormError>)>) -> impl IntoView {
+fn DecisionsSection(
+    id: i64,
+    csrf: String,
+    decisions: Vec<api::DecisionView>,
+    typed: Option<(
+        crate::domain::register::DecisionInput,
+        Vec<crate::domain::register::DecisionFormError>,
+    )>,
+) -> impl IntoView {
     use crate::domain::{Funder, Granted};
     let l = expect_context::<Locale>();
-    let (v, errors) = typed.unwrap_or_else(|| (crate::domain::register::DecisionInput { funder: "sfb".into(), granted_per: "month".into(), period_months: "6".into(), ..Default::default() }, vec![]));
+    let (v, errors) = typed.unwrap_or_else(|| {
+        (
+            crate::domain::register::DecisionInput {
+                funder: "sfb".into(),
+                granted_per: "month".into(),
+                period_months: "6".into(),
+                ..Default::default()
+            },
+            vec![],
+        )
+    });
     let empty = decisions.is_empty();
     let per = v.granted_per.clone();
     let funder = v.funder.clone();
@@ -238,12 +256,24 @@ fn field_error(errors: &[RegError], f: RegField, l: Locale) -> Option<String> {
 }
 
 /// A labelled text input with its error tied to it.
-fn text_field(l: Locale, errors: &[RegError], f: RegField, label: T, value: String, kind: &'static str, hint: Option<String>) -> impl IntoView + use<> {
+fn text_field(
+    l: Locale,
+    errors: &[RegError],
+    f: RegField,
+    label: T,
+    value: String,
+    kind: &'static str,
+    hint: Option<String>,
+) -> impl IntoView + use<> {
     let err = field_error(errors, f, l);
     let name = f.name();
     let err_id = format!("err-{name}");
     let hint_id = format!("hint-{name}");
-    let described = [hint.as_ref().map(|_| hint_id.clone()), err.as_ref().map(|_| err_id.clone())].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let described = [hint.as_ref().map(|_| hint_id.clone()), err.as_ref().map(|_| err_id.clone())]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
     view! {
         <div class="field">
             <label for=name>{l.t(label)}</label>
@@ -255,7 +285,13 @@ fn text_field(l: Locale, errors: &[RegError], f: RegField, label: T, value: Stri
     }
 }
 
-fn choice(l: Locale, name: &'static str, value: &'static str, label: T, checked: bool) -> impl IntoView {
+fn choice(
+    l: Locale,
+    name: &'static str,
+    value: &'static str,
+    label: T,
+    checked: bool,
+) -> impl IntoView {
     let id = format!("{name}-{value}");
     view! {
         <div class="check">
@@ -410,7 +446,13 @@ pub fn InvitationPage() -> impl IntoView {
 /// The assistant's assignments to recipients: the list (an assignment is ended, never
 /// deleted) and a form for a new one.
 #[component]
-fn AssignmentsSection(id: i64, csrf: String, assignments: Vec<AssignmentView>, recipients: Vec<Person>, typed: Option<(AssignmentInput, Vec<AssignmentError>)>) -> impl IntoView {
+fn AssignmentsSection(
+    id: i64,
+    csrf: String,
+    assignments: Vec<AssignmentView>,
+    recipients: Vec<Person>,
+    typed: Option<(AssignmentInput, Vec<AssignmentError>)>,
+) -> impl IntoView {
     let l = expect_context::<Locale>();
     let (v, errors) = typed.unwrap_or_default();
     let empty = assignments.is_empty();

@@ -1,12 +1,12 @@
 //! The provider page: the municipality as anordnare (what the FK documents say about it), the
 //! yearly standard hourly amounts, and the rule settings every check of the municipality uses.
 
-use crate::paths;
 use super::card::{input, problems};
 use super::{FlashMessages, FormKeys, Layout, PageFailure};
 use crate::api;
 use crate::domain::settings::FieldError;
 use crate::i18n::{Locale, T};
+use crate::paths;
 use leptos::prelude::*;
 
 fn check(l: Locale, id: &'static str, label: T, checked: bool) -> impl IntoView {

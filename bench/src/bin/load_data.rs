@@ -34,11 +34,17 @@ fn personnummer(born: NaiveDate, serial: i64) -> String {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let month = args.first().and_then(|m| ReportMonth::parse(m)).ok_or("usage: load_data YYYY-MM [--postgres] > load.sql")?;
+    let month = args
+        .first()
+        .and_then(|m| ReportMonth::parse(m))
+        .ok_or("usage: load_data YYYY-MM [--postgres] > load.sql")?;
     let postgres = args.iter().any(|a| a == "--postgres");
     let mut out = BufWriter::new(std::io::stdout().lock());
     writeln!(out, "BEGIN;")?;
-    writeln!(out, "INSERT INTO tenants (id, name, org_number, contact_person, phone) VALUES ({TENANT}, 'Lastkommun', '2120001000', 'Lasse Last', '010-000 00 00');")?;
+    writeln!(
+        out,
+        "INSERT INTO tenants (id, name, org_number, contact_person, phone) VALUES ({TENANT}, 'Lastkommun', '2120001000', 'Lasse Last', '010-000 00 00');"
+    )?;
     let base = NaiveDate::from_ymd_opt(1960, 1, 1).ok_or("date")?;
     let batch = |out: &mut BufWriter<_>, head: &str, values: Vec<String>| -> std::io::Result<()> {
         for chunk in values.chunks(500) {
@@ -47,31 +53,80 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(())
     };
     let recipients = (0..RECIPIENTS)
-        .map(|i| format!("({}, {TENANT}, '{}', 'Brukare', 'B{i:04}')", FIRST_RECIPIENT + i, personnummer(base + chrono::Duration::days(i * 7), i)))
+        .map(|i| {
+            format!(
+                "({}, {TENANT}, '{}', 'Brukare', 'B{i:04}')",
+                FIRST_RECIPIENT + i,
+                personnummer(base + chrono::Duration::days(i * 7), i)
+            )
+        })
         .collect();
-    batch(&mut out, "INSERT INTO recipients (id, tenant_id, personnummer, first_name, last_name)", recipients)?;
+    batch(
+        &mut out,
+        "INSERT INTO recipients (id, tenant_id, personnummer, first_name, last_name)",
+        recipients,
+    )?;
     let decisions = (0..RECIPIENTS)
-        .map(|i| format!("({TENANT}, {}, 'sfb', 'month', {}, '2024-01-01', '2030-12-31', TRUE, TRUE, FALSE)", FIRST_RECIPIENT + i, 744 * 60))
+        .map(|i| {
+            format!(
+                "({TENANT}, {}, 'sfb', 'month', {}, '2024-01-01', '2030-12-31', TRUE, TRUE, FALSE)",
+                FIRST_RECIPIENT + i,
+                744 * 60
+            )
+        })
         .collect();
-    batch(&mut out, "INSERT INTO decisions (tenant_id, recipient_id, funder, granted_per, granted_minutes, valid_from, valid_to, vantetid_allowed, beredskap_allowed, double_assistance)", decisions)?;
+    batch(
+        &mut out,
+        "INSERT INTO decisions (tenant_id, recipient_id, funder, granted_per, granted_minutes, valid_from, valid_to, vantetid_allowed, beredskap_allowed, double_assistance)",
+        decisions,
+    )?;
     let assistants = (0..ASSISTANTS)
-        .map(|i| format!("({}, {TENANT}, '{}', 'Assistent', 'A{i:05}')", FIRST_ASSISTANT + i, personnummer(base + chrono::Duration::days(9000 + i), i)))
+        .map(|i| {
+            format!(
+                "({}, {TENANT}, '{}', 'Assistent', 'A{i:05}')",
+                FIRST_ASSISTANT + i,
+                personnummer(base + chrono::Duration::days(9000 + i), i)
+            )
+        })
         .collect();
-    batch(&mut out, "INSERT INTO assistants (id, tenant_id, personnummer, first_name, last_name)", assistants)?;
+    batch(
+        &mut out,
+        "INSERT INTO assistants (id, tenant_id, personnummer, first_name, last_name)",
+        assistants,
+    )?;
     let users = (0..ASSISTANTS)
         .map(|i| format!("({}, {TENANT}, 'last{i:05}', (SELECT password_hash FROM users WHERE username = 'anna'), 'Assistent A{i:05}', 'assistant', {})", FIRST_USER + i, FIRST_ASSISTANT + i))
         .collect();
-    batch(&mut out, "INSERT INTO users (id, tenant_id, username, password_hash, display_name, role, assistant_id)", users)?;
+    batch(
+        &mut out,
+        "INSERT INTO users (id, tenant_id, username, password_hash, display_name, role, assistant_id)",
+        users,
+    )?;
     // The municipality's administrator, for its month dashboard and export page.
-    writeln!(out, "INSERT INTO users (id, tenant_id, username, password_hash, display_name, role) VALUES ({}, {TENANT}, 'admin.last', (SELECT password_hash FROM users WHERE username = 'anna'), 'Lasse Last', 'admin');", FIRST_USER + ASSISTANTS)?;
+    writeln!(
+        out,
+        "INSERT INTO users (id, tenant_id, username, password_hash, display_name, role) VALUES ({}, {TENANT}, 'admin.last', (SELECT password_hash FROM users WHERE username = 'anna'), 'Lasse Last', 'admin');",
+        FIRST_USER + ASSISTANTS
+    )?;
     let assignments = (0..ASSISTANTS)
-        .map(|i| format!("({TENANT}, {}, {}, '2024-01-01', '2024-01-01')", FIRST_ASSISTANT + i, FIRST_RECIPIENT + i % RECIPIENTS))
+        .map(|i| {
+            format!(
+                "({TENANT}, {}, {}, '2024-01-01', '2024-01-01')",
+                FIRST_ASSISTANT + i,
+                FIRST_RECIPIENT + i % RECIPIENTS
+            )
+        })
         .collect();
-    batch(&mut out, "INSERT INTO assignments (tenant_id, assistant_id, recipient_id, valid_from, fk_notified_on)", assignments)?;
+    batch(
+        &mut out,
+        "INSERT INTO assignments (tenant_id, assistant_id, recipient_id, valid_from, fk_notified_on)",
+        assignments,
+    )?;
 
     // The month: a shift on each of its first 30 days (the 30-row page of P2), day shifts and
     // two later ones a week, twelve hours apart at least.
-    let patterns: [(u32, u32, bool, TimeKind); 2] = [(8, 16, false, TimeKind::Aktiv), (12, 20, false, TimeKind::Aktiv)];
+    let patterns: [(u32, u32, bool, TimeKind); 2] =
+        [(8, 16, false, TimeKind::Aktiv), (12, 20, false, TimeKind::Aktiv)];
     let mut id = FIRST_ROW;
     let mut rows = Vec::new();
     for a in 0..ASSISTANTS {
@@ -99,10 +154,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             id += 1;
         }
     }
-    batch(&mut out, "INSERT INTO time_rows (id, tenant_id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, minutes, created_by, start_at, end_at)", rows)?;
+    batch(
+        &mut out,
+        "INSERT INTO time_rows (id, tenant_id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, minutes, created_by, start_at, end_at)",
+        rows,
+    )?;
     if postgres {
-        for table in ["recipients", "assistants", "users", "time_rows", "decisions", "assignments"] {
-            writeln!(out, "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}));")?;
+        for table in ["recipients", "assistants", "users", "time_rows", "decisions", "assignments"]
+        {
+            writeln!(
+                out,
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}));"
+            )?;
         }
     }
     writeln!(out, "COMMIT;")?;

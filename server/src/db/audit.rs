@@ -2,11 +2,11 @@
 //! transaction, which holds the write lock, so each municipality's chain stays linear), sealing
 //! entries written before the chain existed, and verifying every chain (`server audit verify`).
 
-use super::err;
-use app::api::repo::{AuditEntry, RepoResult};
-use engine::audit::{entry_hash, verify, EntryContent, StoredEntry, GENESIS};
-use super::sql::{query, Conn, Row};
 use super::Pool;
+use super::err;
+use super::sql::{Conn, Row, query};
+use app::api::repo::{AuditEntry, RepoResult};
+use engine::audit::{EntryContent, GENESIS, StoredEntry, entry_hash, verify};
 
 /// Appends `e` to its municipality's chain.
 pub(crate) async fn append(c: &mut Conn, e: &AuditEntry) -> RepoResult<()> {
@@ -47,7 +47,8 @@ pub(crate) async fn append(c: &mut Conn, e: &AuditEntry) -> RepoResult<()> {
     Ok(())
 }
 
-pub(crate) const ENTRY_COLUMNS: &str = "id, tenant_id, user_id, actor, at, client, action, subject, before, after, prev_hash, hash";
+pub(crate) const ENTRY_COLUMNS: &str =
+    "id, tenant_id, user_id, actor, at, client, action, subject, before, after, prev_hash, hash";
 
 pub(crate) fn stored_entry(r: &Row) -> StoredEntry {
     StoredEntry {
@@ -72,7 +73,10 @@ pub(crate) fn stored_entry(r: &Row) -> StoredEntry {
 /// migrations; the trigger allows only this one update of an entry without a hash).
 pub async fn seal(pool: &Pool) -> Result<usize, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let rows = query(format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE hash IS NULL ORDER BY id")).fetch_all(&mut tx).await?;
+    let rows =
+        query(format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE hash IS NULL ORDER BY id"))
+            .fetch_all(&mut tx)
+            .await?;
     let mut last: std::collections::HashMap<Option<i64>, String> = std::collections::HashMap::new();
     for r in &rows {
         let e = stored_entry(r);
@@ -87,7 +91,12 @@ pub async fn seal(pool: &Pool) -> Result<usize, sqlx::Error> {
                 .unwrap_or_else(|| GENESIS.to_string()),
         };
         let hash = entry_hash(&prev, &e.content);
-        query("UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE id = $3").bind(&prev).bind(&hash).bind(e.id).execute(&mut tx).await?;
+        query("UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE id = $3")
+            .bind(&prev)
+            .bind(&hash)
+            .bind(e.id)
+            .execute(&mut tx)
+            .await?;
         last.insert(e.content.tenant, hash);
     }
     tx.commit().await?;
@@ -106,8 +115,10 @@ pub struct ChainReport {
 pub async fn verify_all(pool: &Pool) -> Result<Vec<ChainReport>, sqlx::Error> {
     let mut c = pool.conn().await?;
     let mut out = vec![];
-    let tenants: Vec<(i64, String)> = query("SELECT id, name FROM tenants ORDER BY id").all_as(&mut c).await?;
-    let mut chains: Vec<(Option<i64>, String)> = tenants.into_iter().map(|(id, n)| (Some(id), n)).collect();
+    let tenants: Vec<(i64, String)> =
+        query("SELECT id, name FROM tenants ORDER BY id").all_as(&mut c).await?;
+    let mut chains: Vec<(Option<i64>, String)> =
+        tenants.into_iter().map(|(id, n)| (Some(id), n)).collect();
     chains.push((None, "(installation)".into()));
     for (tenant, name) in chains {
         let rows = query(format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE tenant_id IS NOT DISTINCT FROM $1 ORDER BY id")).bind(tenant).fetch_all(&mut c).await?;

@@ -1,15 +1,15 @@
 //! Month-end exports (issue 10): the frozen documents of a month and the archives.
 
-use super::err;
 use super::DbStore;
+use super::err;
+use super::sql::query;
 use app::api::export::ArchiveLine;
 use app::api::repo::{ExportStore, FrozenReport, NewArchive, RepoResult, SignedClaim};
-use engine::documents::{SignatureView, SignerCapacity};
-use engine::clock::local_time;
-use engine::MonthStatus;
 use async_trait::async_trait;
+use engine::MonthStatus;
+use engine::clock::local_time;
+use engine::documents::{SignatureView, SignerCapacity};
 use rust_decimal::Decimal;
-use super::sql::query;
 use std::str::FromStr;
 
 #[async_trait]
@@ -48,7 +48,11 @@ impl ExportStore for DbStore {
             .collect())
     }
 
-    async fn signed_claim_documents(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<SignedClaim>> {
+    async fn signed_claim_documents(
+        &mut self,
+        tenant: i64,
+        month: &str,
+    ) -> RepoResult<Vec<SignedClaim>> {
         let rows = query(
             "SELECT c.recipient_id, s.content, s.sha256, s.signer_name, s.capacity, s.signed_at, s.document_id
              FROM claims c JOIN signatures s ON s.claim_id = c.id AND s.voided_at IS NULL
@@ -67,7 +71,8 @@ impl ExportStore for DbStore {
                 sha256: r.get("sha256"),
                 signature: SignatureView {
                     signer_name: r.get("signer_name"),
-                    capacity: SignerCapacity::from_code(r.get("capacity")).unwrap_or(SignerCapacity::Myself),
+                    capacity: SignerCapacity::from_code(r.get("capacity"))
+                        .unwrap_or(SignerCapacity::Myself),
                     signed_at: local_time(r.get("signed_at")),
                     document_id: r.get("document_id"),
                     sha256: r.get("sha256"),
@@ -103,7 +108,12 @@ impl ExportStore for DbStore {
     }
 
     async fn last_archive_version(&mut self, tenant: i64, month: &str) -> RepoResult<i64> {
-        query("SELECT COALESCE(MAX(version), 0) FROM exports WHERE tenant_id = $1 AND month = $2").bind(tenant).bind(month).scalar(self.c()).await.map_err(err)
+        query("SELECT COALESCE(MAX(version), 0) FROM exports WHERE tenant_id = $1 AND month = $2")
+            .bind(tenant)
+            .bind(month)
+            .scalar(self.c())
+            .await
+            .map_err(err)
     }
 
     async fn store_archive(&mut self, a: &NewArchive<'_>) -> RepoResult<i64> {
@@ -127,24 +137,51 @@ impl ExportStore for DbStore {
         .map_err(err)
     }
 
-    async fn archive(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(String, i64, Vec<u8>)>> {
-        let r = query("SELECT month, version, archive FROM exports WHERE tenant_id = $1 AND id = $2").bind(tenant).bind(id).fetch_optional(self.c()).await.map_err(err)?;
+    async fn archive(
+        &mut self,
+        tenant: i64,
+        id: i64,
+    ) -> RepoResult<Option<(String, i64, Vec<u8>)>> {
+        let r =
+            query("SELECT month, version, archive FROM exports WHERE tenant_id = $1 AND id = $2")
+                .bind(tenant)
+                .bind(id)
+                .fetch_optional(self.c())
+                .await
+                .map_err(err)?;
         Ok(r.map(|r| (r.get("month"), r.get("version"), r.get("archive"))))
     }
 
     async fn lss_rate(&mut self, tenant: i64) -> RepoResult<Option<Decimal>> {
-        let rate: Option<String> = query("SELECT lss_rate FROM tenants WHERE id = $1").bind(tenant).scalar_optional(self.c()).await.map_err(err)?.flatten();
+        let rate: Option<String> = query("SELECT lss_rate FROM tenants WHERE id = $1")
+            .bind(tenant)
+            .scalar_optional(self.c())
+            .await
+            .map_err(err)?
+            .flatten();
         Ok(lss_rate_of(rate))
     }
 
-    async fn employee_numbers(&mut self, tenant: i64) -> RepoResult<std::collections::HashMap<i64, String>> {
+    async fn employee_numbers(
+        &mut self,
+        tenant: i64,
+    ) -> RepoResult<std::collections::HashMap<i64, String>> {
         let rows: Vec<(i64, String)> = query("SELECT id, employee_number FROM assistants WHERE tenant_id = $1 AND employee_number <> ''").bind(tenant).all_as(self.c()).await.map_err(err)?;
         Ok(rows.into_iter().collect())
     }
 
-    async fn set_lss_rate(&mut self, tenant: i64, amount: Option<Decimal>) -> RepoResult<Option<Decimal>> {
+    async fn set_lss_rate(
+        &mut self,
+        tenant: i64,
+        amount: Option<Decimal>,
+    ) -> RepoResult<Option<Decimal>> {
         let before = self.lss_rate(tenant).await?;
-        query("UPDATE tenants SET lss_rate = $1 WHERE id = $2").bind(amount).bind(tenant).execute(self.c()).await.map_err(err)?;
+        query("UPDATE tenants SET lss_rate = $1 WHERE id = $2")
+            .bind(amount)
+            .bind(tenant)
+            .execute(self.c())
+            .await
+            .map_err(err)?;
         Ok(before)
     }
 
@@ -156,7 +193,14 @@ impl ExportStore for DbStore {
         .fetch_all(self.c())
         .await
         .map_err(err)?;
-        Ok(rows.iter().map(|r| engine::documents::FkForm { kind: r.get("kind"), pdf: r.get("pdf"), mapping: r.get("mapping") }).collect())
+        Ok(rows
+            .iter()
+            .map(|r| engine::documents::FkForm {
+                kind: r.get("kind"),
+                pdf: r.get("pdf"),
+                mapping: r.get("mapping"),
+            })
+            .collect())
     }
 
     async fn fk_form_lines(&mut self, tenant: i64) -> RepoResult<Vec<app::api::export::FormLine>> {
@@ -180,7 +224,16 @@ impl ExportStore for DbStore {
             .collect())
     }
 
-    async fn save_fk_form(&mut self, tenant: i64, user: i64, kind: &str, pdf: &[u8], mapping: &str, fields: i64, missing: &[String]) -> RepoResult<()> {
+    async fn save_fk_form(
+        &mut self,
+        tenant: i64,
+        user: i64,
+        kind: &str,
+        pdf: &[u8],
+        mapping: &str,
+        fields: i64,
+        missing: &[String],
+    ) -> RepoResult<()> {
         query("INSERT INTO fk_forms (tenant_id, kind, pdf, mapping, fields, missing, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(tenant)
             .bind(kind)
@@ -195,7 +248,12 @@ impl ExportStore for DbStore {
         Ok(())
     }
 
-    async fn signer_personnummer(&mut self, tenant: i64, recipient: i64, month: &str) -> RepoResult<Option<String>> {
+    async fn signer_personnummer(
+        &mut self,
+        tenant: i64,
+        recipient: i64,
+        month: &str,
+    ) -> RepoResult<Option<String>> {
         let pnr: Option<Option<String>> = query(
             "SELECT u.personnummer FROM claims c JOIN signatures s ON s.claim_id = c.id AND s.voided_at IS NULL JOIN users u ON u.id = s.user_id
              WHERE c.tenant_id = $1 AND c.recipient_id = $2 AND c.month = $3",

@@ -8,8 +8,8 @@
 //! municipalities came from installations with other ids). A collision refuses the whole move
 //! and names the table. Sessions are not moved: everyone logs in again.
 
-use super::sql::{query, Conn, Value};
-use super::{audit, connect, Pool};
+use super::sql::{Conn, Value, query};
+use super::{Pool, audit, connect};
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -18,9 +18,30 @@ use std::str::FromStr;
 /// Every table, in an order that satisfies the foreign keys and the guards: rows before their
 /// month's status (a row may not be added to a month that is no longer a draft).
 pub const TABLES: &[&str] = &[
-    "tenants", "rates", "rule_settings", "recipients", "assistants", "users", "representations", "assignments", "decisions", "absences",
-    "time_rows", "month_reports", "month_events", "frozen_reports", "claims", "signatures", "exports", "fk_forms", "running_shifts",
-    "idempotency_keys", "login_throttle", "invitations", "import_drafts", "audit_log",
+    "tenants",
+    "rates",
+    "rule_settings",
+    "recipients",
+    "assistants",
+    "users",
+    "representations",
+    "assignments",
+    "decisions",
+    "absences",
+    "time_rows",
+    "month_reports",
+    "month_events",
+    "frozen_reports",
+    "claims",
+    "signatures",
+    "exports",
+    "fk_forms",
+    "running_shifts",
+    "idempotency_keys",
+    "login_throttle",
+    "invitations",
+    "import_drafts",
+    "audit_log",
 ];
 
 /// What was moved: rows per table, and entries per audit chain.
@@ -41,7 +62,11 @@ pub async fn migrate(from: &str, to: &str) -> Result<Moved, Error> {
     // The source's chains must hold before anything moves: a broken chain is not carried over.
     let chains = audit::verify_all(&source).await?;
     if let Some(broken) = chains.iter().find(|c| c.result.is_err()) {
-        return Err(format!("the source's audit chain of {} is broken: {:?}; run `server audit verify` there", broken.name, broken.result).into());
+        return Err(format!(
+            "the source's audit chain of {} is broken: {:?}; run `server audit verify` there",
+            broken.name, broken.result
+        )
+        .into());
     }
     let mut from_conn = source.conn().await?;
     let mut tx = target.begin().await?;
@@ -57,11 +82,18 @@ pub async fn migrate(from: &str, to: &str) -> Result<Moved, Error> {
                 names.join(", "),
                 (1..=names.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", "),
                 // A new municipality gets the first years' amounts from a trigger; the source's win.
-                if *table == "rates" { " ON CONFLICT (tenant_id, year) DO UPDATE SET amount = excluded.amount" } else { "" },
+                if *table == "rates" {
+                    " ON CONFLICT (tenant_id, year) DO UPDATE SET amount = excluded.amount"
+                } else {
+                    ""
+                },
             ));
             for (name, value) in names.iter().zip(row.into_values()) {
-                let ty = types.get(name).ok_or_else(|| format!("{table}.{name} is not in the PostgreSQL schema"))?;
-                insert = insert.bind_value(convert(value, ty).map_err(|e| format!("{table}.{name}: {e}"))?);
+                let ty = types
+                    .get(name)
+                    .ok_or_else(|| format!("{table}.{name} is not in the PostgreSQL schema"))?;
+                insert = insert
+                    .bind_value(convert(value, ty).map_err(|e| format!("{table}.{name}: {e}"))?);
             }
             insert.execute(&mut tx).await.map_err(|e| match &e {
                 sqlx::Error::Database(d) if d.is_unique_violation() => format!("{table}: a row with the same key is already in the target ({}); nothing was moved", d.message()),
@@ -73,7 +105,8 @@ pub async fn migrate(from: &str, to: &str) -> Result<Moved, Error> {
             query(format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT MAX(id) FROM {table}), 1))")).execute(&mut tx).await?;
         }
         let there: i64 = query(format!("SELECT COUNT(*) FROM {table}")).scalar(&mut tx).await?;
-        let here: i64 = query(format!("SELECT COUNT(*) FROM {table}")).scalar(&mut from_conn).await?;
+        let here: i64 =
+            query(format!("SELECT COUNT(*) FROM {table}")).scalar(&mut from_conn).await?;
         // The target may already have had rows (other municipalities): at least all of ours.
         if there < here {
             return Err(format!("{table}: {here} rows in the source, {there} in the target").into());
@@ -82,13 +115,31 @@ pub async fn migrate(from: &str, to: &str) -> Result<Moved, Error> {
     }
     // The chains, read back inside the transaction: as long as in the source, and intact.
     for chain in &chains {
-        let rows = query(format!("SELECT {} FROM audit_log WHERE tenant_id IS NOT DISTINCT FROM $1 ORDER BY id", audit::ENTRY_COLUMNS)).bind(chain.tenant).fetch_all(&mut tx).await?;
+        let rows = query(format!(
+            "SELECT {} FROM audit_log WHERE tenant_id IS NOT DISTINCT FROM $1 ORDER BY id",
+            audit::ENTRY_COLUMNS
+        ))
+        .bind(chain.tenant)
+        .fetch_all(&mut tx)
+        .await?;
         let entries: Vec<_> = rows.iter().map(audit::stored_entry).collect();
         let expected = chain.result.as_ref().map_err(|b| format!("{b:?}"))?;
         match engine::audit::verify(&entries) {
             Ok(n) if n == *expected => moved.chains.push((chain.name.clone(), n)),
-            Ok(n) => return Err(format!("the audit chain of {} has {n} entries in the target, {expected} in the source", chain.name).into()),
-            Err(b) => return Err(format!("the audit chain of {} does not hold in the target: entry {}", chain.name, b.id).into()),
+            Ok(n) => {
+                return Err(format!(
+                    "the audit chain of {} has {n} entries in the target, {expected} in the source",
+                    chain.name
+                )
+                .into());
+            }
+            Err(b) => {
+                return Err(format!(
+                    "the audit chain of {} does not hold in the target: entry {}",
+                    chain.name, b.id
+                )
+                .into());
+            }
         }
     }
     tx.commit().await?;
@@ -119,10 +170,17 @@ fn convert(v: Value, ty: &str) -> Result<Value, String> {
         (Value::Null(_), "bytea") => Value::Null(super::sql::Kind::Bytes),
         (Value::Null(_), "timestamp with time zone") => Value::Null(super::sql::Kind::Instant),
         (Value::Null(k), _) => Value::Null(k),
-        (Value::Text(s), "date") => Value::Date(NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| format!("{s:?} is no date: {e}"))?),
-        (Value::Text(s), "numeric") => Value::Decimal(Decimal::from_str(&s).map_err(|e| format!("{s:?} is no decimal: {e}"))?),
+        (Value::Text(s), "date") => Value::Date(
+            NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                .map_err(|e| format!("{s:?} is no date: {e}"))?,
+        ),
+        (Value::Text(s), "numeric") => {
+            Value::Decimal(Decimal::from_str(&s).map_err(|e| format!("{s:?} is no decimal: {e}"))?)
+        }
         (Value::Text(s), "timestamp with time zone") => {
-            let t = NaiveDateTime::parse_from_str(&s, "%Y-%m-%d %H:%M:%S").or_else(|_| NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S%.fZ")).map_err(|e| format!("{s:?} is no time: {e}"))?;
+            let t = NaiveDateTime::parse_from_str(&s, "%Y-%m-%d %H:%M:%S")
+                .or_else(|_| NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S%.fZ"))
+                .map_err(|e| format!("{s:?} is no time: {e}"))?;
             Value::Instant(t.and_utc())
         }
         (Value::Int(i), "boolean") => Value::Bool(i != 0),

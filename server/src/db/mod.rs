@@ -9,8 +9,8 @@ pub mod audit;
 mod export;
 pub mod migrate;
 mod pages;
-mod queries;
 mod people;
+mod queries;
 mod settings;
 mod shifts;
 mod signing;
@@ -20,9 +20,11 @@ mod writer;
 
 use app::api::repo::{Repo, RepoError, RepoResult, Store};
 use async_trait::async_trait;
-use sql::{query, Conn};
+use sql::{Conn, query};
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -70,7 +72,9 @@ impl Pool {
     /// finishes, and an unclaimed transaction is dropped and rolled back.
     pub async fn begin(&self) -> Result<Conn, sqlx::Error> {
         let pool = self.clone();
-        tokio::spawn(async move { pool.begin_here().await }).await.map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?
+        tokio::spawn(async move { pool.begin_here().await })
+            .await
+            .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?
     }
 
     pub(crate) async fn begin_here(&self) -> Result<Conn, sqlx::Error> {
@@ -138,7 +142,11 @@ pub async fn connect(url: &str) -> anyhow_like::Result<Pool> {
         // No ping before each use: a SQLite connection is an open file in this process, with
         // nothing between that could drop it, and each ping is one more hand-off to sqlx's
         // worker thread (about a sixth of a month page's thread switches).
-        let pool = SqlitePoolOptions::new().max_connections(8).test_before_acquire(false).connect_with(opts).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .test_before_acquire(false)
+            .connect_with(opts)
+            .await?;
         SQLITE_MIGRATOR.run(&pool).await?;
         optimize(&pool, &mut None).await?;
         Pool::Sqlite(pool)
@@ -168,7 +176,11 @@ async fn optimize(pool: &SqlitePool, seen: &mut Option<String>) -> Result<(), sq
     sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *c).await?;
     sqlx::query("PRAGMA optimize = 0x10002").execute(&mut *c).await?;
     sqlx::query("PRAGMA analysis_limit = 0").execute(&mut *c).await?;
-    let analyzed: bool = sqlx::query_scalar("SELECT COUNT(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat1'").fetch_one(&mut *c).await?;
+    let analyzed: bool = sqlx::query_scalar(
+        "SELECT COUNT(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat1'",
+    )
+    .fetch_one(&mut *c)
+    .await?;
     let now: String = if analyzed {
         sqlx::query_scalar("SELECT coalesce(group_concat(s, ';'), '') FROM (SELECT tbl || '.' || coalesce(idx, '') || '=' || stat AS s FROM sqlite_stat1 ORDER BY s)").fetch_one(&mut *c).await?
     } else {
@@ -193,7 +205,10 @@ pub async fn connect_admin(url: &str) -> anyhow_like::Result<Pool> {
 /// Rows stored before the database knew their instants get them now (once).
 async fn backfill_instants(pool: &Pool) -> anyhow_like::Result<()> {
     let mut c = pool.conn().await?;
-    let rows = query(format!("SELECT {} FROM time_rows WHERE start_at IS NULL", queries::ROW_COLUMNS)).fetch_all(&mut c).await?;
+    let rows =
+        query(format!("SELECT {} FROM time_rows WHERE start_at IS NULL", queries::ROW_COLUMNS))
+            .fetch_all(&mut c)
+            .await?;
     for r in &rows {
         if let Some(s) = queries::stored_row(r) {
             query("UPDATE time_rows SET start_at = $1, end_at = $2 WHERE id = $3")
@@ -352,7 +367,13 @@ mod tests {
     async fn plan(c: &mut sqlx::SqliteConnection) -> Vec<String> {
         sqlx::query("SELECT COUNT(*) FROM tenants").fetch_one(&mut *c).await.unwrap();
         let sql = format!("EXPLAIN QUERY PLAN {PAIRS}");
-        sqlx::raw_sql(&sql).fetch_all(&mut *c).await.unwrap().iter().map(|r| r.get::<String, _>("detail")).collect()
+        sqlx::raw_sql(&sql)
+            .fetch_all(&mut *c)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<String, _>("detail"))
+            .collect()
     }
 
     /// A server starts on the demo data (statistics for tables of five rows), a municipality of
@@ -364,7 +385,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/bita.db", dir.path().display());
         let pool = connect(&url).await.unwrap();
-        crate::demo::seed(&pool, chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()).await.unwrap();
+        crate::demo::seed(&pool, chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap())
+            .await
+            .unwrap();
         let Pool::Sqlite(p) = &pool else { unreachable!("a sqlite:// address") };
         let mut seen = None;
         optimize(p, &mut seen).await.unwrap();
@@ -384,17 +407,29 @@ mod tests {
             sqlx::query(sql).execute(&mut load).await.unwrap();
         }
         let fresh = plan(&mut sqlx::SqliteConnection::connect(&url).await.unwrap()).await;
-        assert_ne!(plan(&mut old).await, fresh, "the earlier connection still plans with the old numbers (the case this is about)");
+        assert_ne!(
+            plan(&mut old).await,
+            fresh,
+            "the earlier connection still plans with the old numbers (the case this is about)"
+        );
         assert_eq!(before, plan(&mut old).await);
 
         optimize(p, &mut seen).await.unwrap();
         let fresh = plan(&mut sqlx::SqliteConnection::connect(&url).await.unwrap()).await;
-        assert_eq!(plan(&mut old).await, fresh, "after optimize the earlier connection plans as a new one");
+        assert_eq!(
+            plan(&mut old).await,
+            fresh,
+            "after optimize the earlier connection plans as a new one"
+        );
         assert_ne!(plan(&mut old).await, before);
         // Nothing changed since: no schema change, the same plans.
         let version = "PRAGMA schema_version";
         let v: i64 = sqlx::query_scalar(version).fetch_one(&mut load).await.unwrap();
         optimize(p, &mut seen).await.unwrap();
-        assert_eq!(sqlx::query_scalar::<_, i64>(version).fetch_one(&mut load).await.unwrap(), v, "statistics unchanged: the schema is left alone");
+        assert_eq!(
+            sqlx::query_scalar::<_, i64>(version).fetch_one(&mut load).await.unwrap(),
+            v,
+            "statistics unchanged: the schema is left alone"
+        );
     }
 }

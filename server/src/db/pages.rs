@@ -4,16 +4,21 @@
 
 use super::err;
 use super::people::{people_from, people_queries};
+use super::queries::*;
 use super::settings::{terms_of, terms_query};
 use super::shifts::{running_of, running_query};
-use super::sql::{fetch_batch, Conn};
-use super::queries::*;
+use super::sql::{Conn, fetch_batch};
 use app::api::repo::{AssistantMonth, RepoResult, RowContext};
-use engine::ReportMonth;
 use chrono::NaiveDate;
+use engine::ReportMonth;
 use std::ops::RangeInclusive;
 
-pub(super) async fn assistant_month(c: &mut Conn, tenant: i64, assistant: i64, month: ReportMonth) -> RepoResult<AssistantMonth> {
+pub(super) async fn assistant_month(
+    c: &mut Conn,
+    tenant: i64,
+    assistant: i64,
+    month: ReportMonth,
+) -> RepoResult<AssistantMonth> {
     let mut queries = vec![
         assigned_recipients_query(tenant, assistant, month),
         assistant_rows_query(tenant, assistant, month.first_day(), month.last_day()),
@@ -35,8 +40,17 @@ pub(super) async fn assistant_month(c: &mut Conn, tenant: i64, assistant: i64, m
     })
 }
 
-pub(super) async fn row_context(c: &mut Conn, tenant: i64, assistant: i64, recipient: i64, date: NaiveDate, near: RangeInclusive<NaiveDate>) -> RepoResult<RowContext> {
-    let month = ReportMonth::of(date).ok_or_else(|| app::api::repo::RepoError::Db(format!("{date} is outside the years BITA handles")))?;
+pub(super) async fn row_context(
+    c: &mut Conn,
+    tenant: i64,
+    assistant: i64,
+    recipient: i64,
+    date: NaiveDate,
+    near: RangeInclusive<NaiveDate>,
+) -> RepoResult<RowContext> {
+    let month = ReportMonth::of(date).ok_or_else(|| {
+        app::api::repo::RepoError::Db(format!("{date} is outside the years BITA handles"))
+    })?;
     let mut queries = vec![
         is_assigned_query(tenant, assistant, recipient, date),
         month_status_query(tenant, assistant, recipient, month),

@@ -1,34 +1,53 @@
 //! Loads a tenant's people, decisions and absences as the rules engine needs them.
 
 use super::err;
+use super::sql::{Conn, Narrow, Query, Row, fetch_batch};
 use app::api::repo::{People, RepoResult};
-use engine::rules::Absence;
-use engine::{Assistant, Decision, Employer, Funder, Granted, Minutes, Personnummer, Recipient, Regime};
 use chrono::NaiveDate;
-use super::sql::{fetch_batch, Conn, Narrow, Query, Row};
+use engine::rules::Absence;
+use engine::{
+    Assistant, Decision, Employer, Funder, Granted, Minutes, Personnummer, Recipient, Regime,
+};
 use std::collections::HashMap;
 
 /// Assistants (with their assignments' FK notices), recipients, decisions and absences of
 /// a tenant, optionally narrowed to one assistant and one recipient. Narrowed to an assistant,
 /// only the recipients they are or were assigned to come with them; narrowed to a recipient,
 /// only the assistants assigned to them: no page of one person loads a whole municipality.
-pub(crate) async fn load_people(c: &mut Conn, tenant: i64, assistant: Option<i64>, recipient: Option<i64>) -> RepoResult<People> {
+pub(crate) async fn load_people(
+    c: &mut Conn,
+    tenant: i64,
+    assistant: Option<i64>,
+    recipient: Option<i64>,
+) -> RepoResult<People> {
     let rows = fetch_batch(c, people_queries(tenant, assistant, recipient)).await.map_err(err)?;
     Ok(people_from(rows))
 }
 
 /// The five reads of [`load_people`] (assistants, assignments, recipients, decisions, absences),
 /// to run in one batch, alone or with a page's other reads ([`people_from`] reads their rows).
-pub(crate) fn people_queries(tenant: i64, assistant: Option<i64>, recipient: Option<i64>) -> Vec<Query<'static>> {
-    let assistants = Narrow::new("tenant_id", tenant)
-        .and("id = $?", assistant)
-        .and("id IN (SELECT assistant_id FROM assignments WHERE tenant_id = $1 AND recipient_id = $?)", recipient);
-    let assignments = Narrow::new("tenant_id", tenant).and("assistant_id = $?", assistant).and("recipient_id = $?", recipient);
+pub(crate) fn people_queries(
+    tenant: i64,
+    assistant: Option<i64>,
+    recipient: Option<i64>,
+) -> Vec<Query<'static>> {
+    let assistants = Narrow::new("tenant_id", tenant).and("id = $?", assistant).and(
+        "id IN (SELECT assistant_id FROM assignments WHERE tenant_id = $1 AND recipient_id = $?)",
+        recipient,
+    );
+    let assignments = Narrow::new("tenant_id", tenant)
+        .and("assistant_id = $?", assistant)
+        .and("recipient_id = $?", recipient);
     // Narrowed to one assistant: only the recipients they are (or were) assigned to, so an
     // assistant's page never loads a whole municipality.
-    const ASSIGNED: &str = "IN (SELECT recipient_id FROM assignments WHERE tenant_id = $1 AND assistant_id = $?)";
-    let recipients = Narrow::new("tenant_id", tenant).and("id = $?", recipient).and(&format!("id {ASSIGNED}"), assistant);
-    let theirs = Narrow::new("tenant_id", tenant).and("recipient_id = $?", recipient).and(&format!("recipient_id {ASSIGNED}"), assistant);
+    const ASSIGNED: &str =
+        "IN (SELECT recipient_id FROM assignments WHERE tenant_id = $1 AND assistant_id = $?)";
+    let recipients = Narrow::new("tenant_id", tenant)
+        .and("id = $?", recipient)
+        .and(&format!("id {ASSIGNED}"), assistant);
+    let theirs = Narrow::new("tenant_id", tenant)
+        .and("recipient_id = $?", recipient)
+        .and(&format!("recipient_id {ASSIGNED}"), assistant);
     vec![
         assistants.query(format!(
             "SELECT id, personnummer, first_name, last_name, eea_resident, regime, period_start, period_months, allow_24h_shifts, collective_agreement, birth_date, employer, other_employer_name, other_employer_org, phone
@@ -49,8 +68,10 @@ pub(crate) fn people_queries(tenant: i64, assistant: Option<i64>, recipient: Opt
 
 /// [`People`] from the rows of [`people_queries`], in their order.
 pub(crate) fn people_from(rows: Vec<Vec<Row>>) -> People {
-    let parse_date = |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
-    let [assistant_rows, assignment_rows, recipient_rows, decision_rows, absence_rows]: [Vec<Row>; 5] = rows.try_into().expect("the five reads of people_queries");
+    let parse_date =
+        |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+    let [assistant_rows, assignment_rows, recipient_rows, decision_rows, absence_rows]: [Vec<Row>;
+        5] = rows.try_into().expect("the five reads of people_queries");
     let mut assistants = HashMap::new();
     for a in assistant_rows {
         let id: i64 = a.get("id");
@@ -58,14 +79,25 @@ pub(crate) fn people_from(rows: Vec<Vec<Row>>) -> People {
             tracing::error!(assistant = id, "stored personnummer does not parse");
             continue;
         };
-        let period_start = parse_date(a.get("period_start")).or_else(|| parse_date(Some(DEFAULT_PERIOD_START.into()))).unwrap_or_default();
+        let period_start = parse_date(a.get("period_start"))
+            .or_else(|| parse_date(Some(DEFAULT_PERIOD_START.into())))
+            .unwrap_or_default();
         let regime = match a.get::<&str, _>("regime") {
-            "atl" => Regime::Atl { period_start, period_months: a.get::<Option<i64>, _>("period_months").unwrap_or(DEFAULT_PERIOD_MONTHS).clamp(1, 4) as u32 },
+            "atl" => Regime::Atl {
+                period_start,
+                period_months: a
+                    .get::<Option<i64>, _>("period_months")
+                    .unwrap_or(DEFAULT_PERIOD_MONTHS)
+                    .clamp(1, 4) as u32,
+            },
             "husligt_arbete" => Regime::HusligtArbete { period_start },
             _ => Regime::AbBilagaJ {
                 allow_24h_shifts: a.get::<i64, _>("allow_24h_shifts") != 0,
                 period_start,
-                period_months: a.get::<Option<i64>, _>("period_months").unwrap_or(DEFAULT_PERIOD_MONTHS).clamp(1, 4) as u32,
+                period_months: a
+                    .get::<Option<i64>, _>("period_months")
+                    .unwrap_or(DEFAULT_PERIOD_MONTHS)
+                    .clamp(1, 4) as u32,
             },
         };
         assistants.insert(
@@ -83,7 +115,12 @@ pub(crate) fn people_from(rows: Vec<Vec<Row>>) -> People {
                 birth_date: parse_date(a.get("birth_date")),
                 phone: a.get::<Option<String>, _>("phone").unwrap_or_default(),
                 employer: match a.get::<&str, _>("employer") {
-                    "other" => Employer::Other { name: a.get::<Option<String>, _>("other_employer_name").unwrap_or_default(), organisationsnummer: a.get::<Option<String>, _>("other_employer_org").unwrap_or_default() },
+                    "other" => Employer::Other {
+                        name: a.get::<Option<String>, _>("other_employer_name").unwrap_or_default(),
+                        organisationsnummer: a
+                            .get::<Option<String>, _>("other_employer_org")
+                            .unwrap_or_default(),
+                    },
                     "self" => Employer::SelfEmployed,
                     "recipient" => Employer::Recipient,
                     _ => Employer::Provider,
@@ -111,14 +148,23 @@ pub(crate) fn people_from(rows: Vec<Vec<Row>>) -> People {
             tracing::error!(recipient = id, "stored personnummer does not parse");
             continue;
         };
-        recipients.insert(id, Recipient { id, personnummer, first_name: r.get("first_name"), last_name: r.get("last_name") });
+        recipients.insert(
+            id,
+            Recipient {
+                id,
+                personnummer,
+                first_name: r.get("first_name"),
+                last_name: r.get("last_name"),
+            },
+        );
     }
     let decisions = decision_rows.iter().filter_map(decision).collect();
     let absences = absence_rows.iter().filter_map(absence).collect();
     People { assistants, recipients, assignments, decisions, absences }
 }
 
-pub(crate) const ABSENCE_COLUMNS: &str = "id, recipient_id, kind, from_date, to_date, assistance_allowed";
+pub(crate) const ABSENCE_COLUMNS: &str =
+    "id, recipient_id, kind, from_date, to_date, assistance_allowed";
 
 /// An absence as stored (None if it no longer parses, which the CHECKs make impossible).
 pub(crate) fn absence(x: &Row) -> Option<Absence> {
@@ -136,12 +182,12 @@ pub(crate) fn absence(x: &Row) -> Option<Absence> {
 pub(crate) const DEFAULT_PERIOD_START: &str = "2024-01-01";
 pub(crate) const DEFAULT_PERIOD_MONTHS: i64 = 4;
 
-pub(crate) const DECISION_COLUMNS: &str =
-    "id, recipient_id, funder, granted_per, granted_minutes, valid_from, valid_to, vantetid_allowed, beredskap_allowed, double_assistance, raised_rate, period_months";
+pub(crate) const DECISION_COLUMNS: &str = "id, recipient_id, funder, granted_per, granted_minutes, valid_from, valid_to, vantetid_allowed, beredskap_allowed, double_assistance, raised_rate, period_months";
 
 /// A stored decision; one that no longer parses is skipped (the CHECKs make that impossible).
 pub(crate) fn decision(d: &Row) -> Option<Decision> {
-    let parse_date = |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+    let parse_date =
+        |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
     let minutes = Minutes(d.get("granted_minutes"));
     Some(Decision {
         recipient: d.get("recipient_id"),
@@ -149,7 +195,10 @@ pub(crate) fn decision(d: &Row) -> Option<Decision> {
         granted: match d.get::<&str, _>("granted_per") {
             "week" => Granted::PerWeek(minutes),
             "month" => Granted::PerMonth(minutes),
-            _ => Granted::PerPeriod { minutes, months: d.get::<Option<i64>, _>("period_months").unwrap_or(6).clamp(1, 6) as u32 },
+            _ => Granted::PerPeriod {
+                minutes,
+                months: d.get::<Option<i64>, _>("period_months").unwrap_or(6).clamp(1, 6) as u32,
+            },
         },
         valid_from: parse_date(d.get("valid_from"))?,
         valid_to: parse_date(d.get("valid_to"))?,

@@ -1,12 +1,12 @@
 //! The queries that several storage methods (and `super::pages`) share, each with the reading
 //! of its rows: built once, run by the `Store` method of the same name or in a page's batch.
 
+use super::sql::{Query, Row, query};
 use app::api::repo::{MonthRecord, StoredRow};
+use chrono::{NaiveDate, NaiveTime};
 use engine::register::AssistantInput;
 use engine::row::DstFold;
 use engine::{MonthStatus, Personnummer, ReportMonth, TimeKind, TimeRow};
-use chrono::{NaiveDate, NaiveTime};
-use super::sql::{query, Query, Row};
 
 /// A month report with the names of its assistant and recipient.
 pub(super) const MONTH_REPORT_SELECT: &str = "SELECT m.id, m.assistant_id, m.recipient_id, m.status, m.rejected_reason, m.month,
@@ -26,10 +26,24 @@ pub(crate) fn stored_row(r: &Row) -> Option<StoredRow> {
         let kind = TimeKind::from_code(r.get::<&str, _>("kind"))?;
         let fold = r.get::<Option<&str>, _>("dst_fold").and_then(DstFold::from_code);
         let fold_end = r.get::<Option<&str>, _>("dst_fold_end").and_then(DstFold::from_code);
-        TimeRow::with_folds(date, start, end, r.get::<i64, _>("ends_next_day") != 0, kind, fold, fold_end).ok()
+        TimeRow::with_folds(
+            date,
+            start,
+            end,
+            r.get::<i64, _>("ends_next_day") != 0,
+            kind,
+            fold,
+            fold_end,
+        )
+        .ok()
     })();
     match parsed {
-        Some(row) => Some(StoredRow { id, assistant_id: r.get("assistant_id"), recipient_id: r.get("recipient_id"), row }),
+        Some(row) => Some(StoredRow {
+            id,
+            assistant_id: r.get("assistant_id"),
+            recipient_id: r.get("recipient_id"),
+            row,
+        }),
         None => {
             tracing::error!(row_id = id, "stored time row does not parse; skipped");
             None
@@ -44,7 +58,8 @@ pub(super) fn month_record(r: &Row) -> MonthRecord {
         assistant_name: r.get("assistant_name"),
         recipient_id: r.get("recipient_id"),
         recipient_name: r.get("recipient_name"),
-        status: MonthStatus::from_code(r.get::<Option<&str>, _>("status").unwrap_or("draft")).unwrap_or(MonthStatus::Draft),
+        status: MonthStatus::from_code(r.get::<Option<&str>, _>("status").unwrap_or("draft"))
+            .unwrap_or(MonthStatus::Draft),
         rejected_reason: r.get("rejected_reason"),
     }
 }
@@ -57,7 +72,11 @@ pub(super) fn date(d: NaiveDate) -> NaiveDate {
 // The reads that pages and changes also run together with others (`super::pages`): each as
 // its query and what its rows say.
 
-pub(super) fn assigned_recipients_query(tenant: i64, assistant: i64, month: ReportMonth) -> Query<'static> {
+pub(super) fn assigned_recipients_query(
+    tenant: i64,
+    assistant: i64,
+    month: ReportMonth,
+) -> Query<'static> {
     query(
         "SELECT DISTINCT r.id, r.first_name || ' ' || r.last_name AS name
          FROM assignments a JOIN recipients r ON r.id = a.recipient_id AND r.tenant_id = a.tenant_id
@@ -75,7 +94,12 @@ pub(super) fn names_of(rows: &[Row]) -> Vec<(i64, String)> {
     rows.iter().map(|r| (r.get("id"), r.get("name"))).collect()
 }
 
-pub(super) fn is_assigned_query(tenant: i64, assistant: i64, recipient: i64, on: NaiveDate) -> Query<'static> {
+pub(super) fn is_assigned_query(
+    tenant: i64,
+    assistant: i64,
+    recipient: i64,
+    on: NaiveDate,
+) -> Query<'static> {
     query(
         "SELECT COUNT(*) FROM assignments a JOIN recipients r ON r.id = a.recipient_id AND r.tenant_id = a.tenant_id
          WHERE a.tenant_id = $1 AND a.assistant_id = $2 AND a.recipient_id = $3
@@ -91,7 +115,12 @@ pub(super) fn assigned_of(rows: &[Row]) -> bool {
     rows.first().is_some_and(|r| r.get::<i64, _>(0usize) > 0)
 }
 
-pub(super) fn assistant_rows_query(tenant: i64, assistant: i64, from: NaiveDate, to: NaiveDate) -> Query<'static> {
+pub(super) fn assistant_rows_query(
+    tenant: i64,
+    assistant: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Query<'static> {
     query(format!(
         "SELECT {ROW_COLUMNS} FROM time_rows WHERE tenant_id = $1 AND assistant_id = $2 AND work_date >= $3 AND work_date <= $4
          ORDER BY work_date, start_time"
@@ -108,7 +137,12 @@ pub(super) fn stored_rows(rows: &[Row]) -> Vec<StoredRow> {
 
 /// The month's reports of every pair with an assignment in the month or a stored report,
 /// optionally narrowed to some recipients (none given: the caller answers "none" itself) or one assistant.
-pub(super) fn month_records_query(tenant: i64, month: ReportMonth, recipients: Option<&[i64]>, assistant: Option<i64>) -> Query<'static> {
+pub(super) fn month_records_query(
+    tenant: i64,
+    month: ReportMonth,
+    recipients: Option<&[i64]>,
+    assistant: Option<i64>,
+) -> Query<'static> {
     let ids = recipients.unwrap_or(&[]);
     // The narrowing goes into both halves of the pairs, so they are index lookups of one
     // assistant (or a few recipients), not the municipality's month filtered afterwards.
@@ -117,7 +151,10 @@ pub(super) fn month_records_query(tenant: i64, month: ReportMonth, recipients: O
         filter.push_str(" AND assistant_id = $5");
     }
     if recipients.is_some() {
-        filter.push_str(&format!(" AND recipient_id IN {}", in_list(if assistant.is_some() { 6 } else { 5 }, ids.len())));
+        filter.push_str(&format!(
+            " AND recipient_id IN {}",
+            in_list(if assistant.is_some() { 6 } else { 5 }, ids.len())
+        ));
     }
     // Every assignment active in the month, and every stored month report (an assignment
     // may have ended since), each pair once.
@@ -136,7 +173,11 @@ pub(super) fn month_records_query(tenant: i64, month: ReportMonth, recipients: O
          LEFT JOIN month_reports m ON m.tenant_id = $1 AND m.month = $2 AND m.assistant_id = p.assistant_id AND m.recipient_id = p.recipient_id
          ORDER BY recipient_name, assistant_name"
     );
-    let mut q = query(sql).bind(tenant).bind(month.to_string()).bind(date(month.last_day())).bind(date(month.first_day()));
+    let mut q = query(sql)
+        .bind(tenant)
+        .bind(month.to_string())
+        .bind(date(month.last_day()))
+        .bind(date(month.first_day()));
     if let Some(a) = assistant {
         q = q.bind(a);
     }
@@ -150,7 +191,12 @@ pub(super) fn month_records_of(rows: &[Row]) -> Vec<MonthRecord> {
     rows.iter().map(month_record).collect()
 }
 
-pub(super) fn month_status_query(tenant: i64, assistant: i64, recipient: i64, month: ReportMonth) -> Query<'static> {
+pub(super) fn month_status_query(
+    tenant: i64,
+    assistant: i64,
+    recipient: i64,
+    month: ReportMonth,
+) -> Query<'static> {
     query("SELECT id, status FROM month_reports WHERE tenant_id = $1 AND assistant_id = $2 AND recipient_id = $3 AND month = $4")
         .bind(tenant)
         .bind(assistant)
@@ -159,7 +205,9 @@ pub(super) fn month_status_query(tenant: i64, assistant: i64, recipient: i64, mo
 }
 
 pub(super) fn status_of(rows: &[Row]) -> Option<(i64, MonthStatus)> {
-    rows.first().map(|r| (r.get("id"), MonthStatus::from_code(r.get("status")).unwrap_or(MonthStatus::Draft)))
+    rows.first().map(|r| {
+        (r.get("id"), MonthStatus::from_code(r.get("status")).unwrap_or(MonthStatus::Draft))
+    })
 }
 
 /// `(?, ?, …)` placeholders from `$first` for an IN list.
@@ -189,8 +237,13 @@ pub(super) fn assistant_input(r: &Row) -> (String, bool, AssistantInput) {
         eea_resident: r.get::<i64, _>("eea_resident") != 0,
         regime: r.get("regime"),
         // What the engine uses when nothing is stored (db::people), so a save keeps it.
-        period_start: r.get::<Option<String>, _>("period_start").unwrap_or_else(|| super::people::DEFAULT_PERIOD_START.into()),
-        period_months: r.get::<Option<i64>, _>("period_months").unwrap_or(super::people::DEFAULT_PERIOD_MONTHS).to_string(),
+        period_start: r
+            .get::<Option<String>, _>("period_start")
+            .unwrap_or_else(|| super::people::DEFAULT_PERIOD_START.into()),
+        period_months: r
+            .get::<Option<i64>, _>("period_months")
+            .unwrap_or(super::people::DEFAULT_PERIOD_MONTHS)
+            .to_string(),
         allow_24h_shifts: r.get::<i64, _>("allow_24h_shifts") != 0,
         collective_agreement: r.get::<i64, _>("collective_agreement") != 0,
         employer: r.get("employer"),
@@ -199,7 +252,11 @@ pub(super) fn assistant_input(r: &Row) -> (String, bool, AssistantInput) {
         phone: r.get("phone"),
         employee_number: r.get("employee_number"),
     };
-    (pnr.as_ref().map(|p| p.masked()).unwrap_or_default(), pnr.is_some_and(|p| p.birth_date().is_some()), input)
+    (
+        pnr.as_ref().map(|p| p.masked()).unwrap_or_default(),
+        pnr.is_some_and(|p| p.birth_date().is_some()),
+        input,
+    )
 }
 
 /// A stored personnummer as lists show it.

@@ -1,20 +1,32 @@
 //! Running shifts (issue 11): at most one per assistant, by a unique key.
 
-use super::err;
 use super::DbStore;
+use super::err;
+use super::sql::{Query, Row, query};
 use app::api::repo::{RepoResult, RunningShift, ShiftStore};
-use engine::TimeKind;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use super::sql::{query, Query, Row};
+use engine::TimeKind;
 
 #[async_trait]
 impl ShiftStore for DbStore {
-    async fn running_shift(&mut self, tenant: i64, assistant: i64) -> RepoResult<Option<RunningShift>> {
+    async fn running_shift(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+    ) -> RepoResult<Option<RunningShift>> {
         Ok(running_of(&running_query(tenant, assistant).fetch_all(self.c()).await.map_err(err)?))
     }
 
-    async fn start_shift(&mut self, tenant: i64, assistant: i64, recipient: i64, kind: TimeKind, at: DateTime<Utc>, by_user: i64) -> RepoResult<i64> {
+    async fn start_shift(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        recipient: i64,
+        kind: TimeKind,
+        at: DateTime<Utc>,
+        by_user: i64,
+    ) -> RepoResult<i64> {
         query("INSERT INTO running_shifts (tenant_id, assistant_id, recipient_id, kind, started_at, started_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
             .bind(tenant)
             .bind(assistant)
@@ -27,7 +39,14 @@ impl ShiftStore for DbStore {
             .map_err(err)
     }
 
-    async fn restart_shift(&mut self, tenant: i64, assistant: i64, id: i64, kind: TimeKind, at: DateTime<Utc>) -> RepoResult<bool> {
+    async fn restart_shift(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        id: i64,
+        kind: TimeKind,
+        at: DateTime<Utc>,
+    ) -> RepoResult<bool> {
         let r = query("UPDATE running_shifts SET kind = $1, started_at = $2 WHERE id = $3 AND tenant_id = $4 AND assistant_id = $5")
             .bind(kind.code())
             .bind(at.timestamp())
@@ -41,13 +60,15 @@ impl ShiftStore for DbStore {
     }
 
     async fn end_shift(&mut self, tenant: i64, assistant: i64, id: i64) -> RepoResult<bool> {
-        let r = query("DELETE FROM running_shifts WHERE id = $1 AND tenant_id = $2 AND assistant_id = $3")
-            .bind(id)
-            .bind(tenant)
-            .bind(assistant)
-            .execute(self.c())
-            .await
-            .map_err(err)?;
+        let r = query(
+            "DELETE FROM running_shifts WHERE id = $1 AND tenant_id = $2 AND assistant_id = $3",
+        )
+        .bind(id)
+        .bind(tenant)
+        .bind(assistant)
+        .execute(self.c())
+        .await
+        .map_err(err)?;
         Ok(r == 1)
     }
 }

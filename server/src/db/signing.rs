@@ -1,15 +1,17 @@
 //! Signature records, month history, the räkning and the audit chain (issue 9).
 
-use super::err;
 use super::DbStore;
-use app::api::repo::{ClaimRecord, FrozenPart, MonthEvent, NewSignature, People, RepoResult, Signed, SigningStore};
-use app::api::review::AuditLine;
-use engine::documents::{SignatureView, SignerCapacity};
-use engine::clock::local_time;
-use engine::audit::StoredEntry;
-use engine::people::Capacity;
-use async_trait::async_trait;
+use super::err;
 use super::sql::query;
+use app::api::repo::{
+    ClaimRecord, FrozenPart, MonthEvent, NewSignature, People, RepoResult, Signed, SigningStore,
+};
+use app::api::review::AuditLine;
+use async_trait::async_trait;
+use engine::audit::StoredEntry;
+use engine::clock::local_time;
+use engine::documents::{SignatureView, SignerCapacity};
+use engine::people::Capacity;
 
 /// The column and value a signature is about.
 fn about(what: Signed) -> (&'static str, i64) {
@@ -22,10 +24,19 @@ fn about(what: Signed) -> (&'static str, i64) {
 #[async_trait]
 impl SigningStore for DbStore {
     async fn login_of(&mut self, user: i64) -> RepoResult<Option<(String, String)>> {
-        query("SELECT username, password_hash FROM users WHERE id = $1 AND active = TRUE").bind(user).optional_as(self.c()).await.map_err(err)
+        query("SELECT username, password_hash FROM users WHERE id = $1 AND active = TRUE")
+            .bind(user)
+            .optional_as(self.c())
+            .await
+            .map_err(err)
     }
 
-    async fn people_of(&mut self, tenant: i64, assistant: Option<i64>, recipient: Option<i64>) -> RepoResult<People> {
+    async fn people_of(
+        &mut self,
+        tenant: i64,
+        assistant: Option<i64>,
+        recipient: Option<i64>,
+    ) -> RepoResult<People> {
         super::people::load_people(self.c(), tenant, assistant, recipient).await
     }
 
@@ -53,7 +64,13 @@ impl SigningStore for DbStore {
         .map_err(err)
     }
 
-    async fn void_signature(&mut self, tenant: i64, what: Signed, at: &str, reason: &str) -> RepoResult<bool> {
+    async fn void_signature(
+        &mut self,
+        tenant: i64,
+        what: Signed,
+        at: &str,
+        reason: &str,
+    ) -> RepoResult<bool> {
         let (column, id) = about(what);
         let r = query(format!("UPDATE signatures SET voided_at = $1, voided_reason = $2 WHERE tenant_id = $3 AND {column} = $4 AND voided_at IS NULL"))
             .bind(at)
@@ -80,16 +97,26 @@ impl SigningStore for DbStore {
             .iter()
             .map(|r| SignatureView {
                 signer_name: r.get("signer_name"),
-                capacity: SignerCapacity::from_code(r.get("capacity")).unwrap_or(SignerCapacity::Myself),
+                capacity: SignerCapacity::from_code(r.get("capacity"))
+                    .unwrap_or(SignerCapacity::Myself),
                 signed_at: local_time(r.get("signed_at")),
                 document_id: r.get("document_id"),
                 sha256: r.get("sha256"),
-                voided: r.get::<Option<String>, _>("voided_at").map(|at| (local_time(&at), r.get::<Option<String>, _>("voided_reason").unwrap_or_default())),
+                voided: r.get::<Option<String>, _>("voided_at").map(|at| {
+                    (
+                        local_time(&at),
+                        r.get::<Option<String>, _>("voided_reason").unwrap_or_default(),
+                    )
+                }),
             })
             .collect())
     }
 
-    async fn standing_signature(&mut self, tenant: i64, what: Signed) -> RepoResult<Option<(String, String)>> {
+    async fn standing_signature(
+        &mut self,
+        tenant: i64,
+        what: Signed,
+    ) -> RepoResult<Option<(String, String)>> {
         let (column, id) = about(what);
         let r = query(format!("SELECT sha256, document_id FROM signatures WHERE tenant_id = $1 AND {column} = $2 AND voided_at IS NULL"))
             .bind(tenant)
@@ -100,7 +127,12 @@ impl SigningStore for DbStore {
         Ok(r.map(|r| (r.get("sha256"), r.get("document_id"))))
     }
 
-    async fn capacity_of(&mut self, tenant: i64, user: i64, recipient: i64) -> RepoResult<Option<Capacity>> {
+    async fn capacity_of(
+        &mut self,
+        tenant: i64,
+        user: i64,
+        recipient: i64,
+    ) -> RepoResult<Option<Capacity>> {
         let kind: Option<String> = query(
             "SELECT p.kind FROM representations p JOIN recipients r ON r.id = p.recipient_id
              WHERE p.user_id = $1 AND p.recipient_id = $2 AND r.tenant_id = $3 AND p.ended_on IS NULL",
@@ -126,11 +158,23 @@ impl SigningStore for DbStore {
         .map_err(err)?;
         Ok(rows
             .iter()
-            .map(|r| MonthEvent { at: r.get("at"), user_name: r.get("display_name"), action: r.get("action"), reason: r.get("reason"), content_hash: r.get("content_hash"), snapshot: r.get("snapshot") })
+            .map(|r| MonthEvent {
+                at: r.get("at"),
+                user_name: r.get("display_name"),
+                action: r.get("action"),
+                reason: r.get("reason"),
+                content_hash: r.get("content_hash"),
+                snapshot: r.get("snapshot"),
+            })
             .collect())
     }
 
-    async fn months_with_reports(&mut self, tenant: i64, recipients: &[i64], from: &str) -> RepoResult<Vec<String>> {
+    async fn months_with_reports(
+        &mut self,
+        tenant: i64,
+        recipients: &[i64],
+        from: &str,
+    ) -> RepoResult<Vec<String>> {
         let mut out = vec![];
         for r in recipients {
             let months: Vec<String> = query("SELECT DISTINCT month FROM month_reports WHERE tenant_id = $1 AND recipient_id = $2 AND month >= $3 ORDER BY month")
@@ -147,7 +191,12 @@ impl SigningStore for DbStore {
         Ok(out)
     }
 
-    async fn claim(&mut self, tenant: i64, recipient: i64, month: &str) -> RepoResult<Option<ClaimRecord>> {
+    async fn claim(
+        &mut self,
+        tenant: i64,
+        recipient: i64,
+        month: &str,
+    ) -> RepoResult<Option<ClaimRecord>> {
         let r = query("SELECT id, answers, costs FROM claims WHERE tenant_id = $1 AND recipient_id = $2 AND month = $3")
             .bind(tenant)
             .bind(recipient)
@@ -155,10 +204,21 @@ impl SigningStore for DbStore {
             .fetch_optional(self.c())
             .await
             .map_err(err)?;
-        Ok(r.map(|r| ClaimRecord { id: r.get("id"), answers: r.get("answers"), costs: r.get("costs") }))
+        Ok(r.map(|r| ClaimRecord {
+            id: r.get("id"),
+            answers: r.get("answers"),
+            costs: r.get("costs"),
+        }))
     }
 
-    async fn save_claim(&mut self, tenant: i64, recipient: i64, month: &str, answers: &str, costs: Option<&str>) -> RepoResult<i64> {
+    async fn save_claim(
+        &mut self,
+        tenant: i64,
+        recipient: i64,
+        month: &str,
+        answers: &str,
+        costs: Option<&str>,
+    ) -> RepoResult<i64> {
         query(
             "INSERT INTO claims (tenant_id, recipient_id, month, answers, costs, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (tenant_id, recipient_id, month) DO UPDATE SET answers = excluded.answers, costs = excluded.costs,
@@ -188,7 +248,12 @@ impl SigningStore for DbStore {
         .map_err(err)
     }
 
-    async fn frozen_parts(&mut self, tenant: i64, recipient: i64, month: &str) -> RepoResult<Vec<FrozenPart>> {
+    async fn frozen_parts(
+        &mut self,
+        tenant: i64,
+        recipient: i64,
+        month: &str,
+    ) -> RepoResult<Vec<FrozenPart>> {
         let rows = query(
             "SELECT f.month_report_id, m.assistant_id, f.sha256, f.parts FROM frozen_reports f JOIN month_reports m ON m.id = f.month_report_id
              WHERE f.tenant_id = $1 AND m.recipient_id = $2 AND m.month = $3
@@ -201,15 +266,26 @@ impl SigningStore for DbStore {
         .fetch_all(self.c())
         .await
         .map_err(err)?;
-        Ok(rows.iter().map(|r| FrozenPart { month_id: r.get("month_report_id"), assistant_id: r.get("assistant_id"), sha256: r.get("sha256"), parts: r.get("parts") }).collect())
+        Ok(rows
+            .iter()
+            .map(|r| FrozenPart {
+                month_id: r.get("month_report_id"),
+                assistant_id: r.get("assistant_id"),
+                sha256: r.get("sha256"),
+                parts: r.get("parts"),
+            })
+            .collect())
     }
 
     async fn audit_chain(&mut self, tenant: Option<i64>) -> RepoResult<Vec<StoredEntry>> {
-        let rows = query(format!("SELECT {} FROM audit_log WHERE tenant_id IS NOT DISTINCT FROM $1 ORDER BY id", super::audit::ENTRY_COLUMNS))
-            .bind(tenant)
-            .fetch_all(self.c())
-            .await
-            .map_err(err)?;
+        let rows = query(format!(
+            "SELECT {} FROM audit_log WHERE tenant_id IS NOT DISTINCT FROM $1 ORDER BY id",
+            super::audit::ENTRY_COLUMNS
+        ))
+        .bind(tenant)
+        .fetch_all(self.c())
+        .await
+        .map_err(err)?;
         Ok(rows.iter().map(super::audit::stored_entry).collect())
     }
 
@@ -223,6 +299,15 @@ impl SigningStore for DbStore {
         .fetch_all(self.c())
         .await
         .map_err(err)?;
-        Ok(rows.iter().map(|r| AuditLine { id: r.get("id"), at: local_time(r.get("at")), who: r.get("who"), action: r.get("action"), subject: r.get("subject") }).collect())
+        Ok(rows
+            .iter()
+            .map(|r| AuditLine {
+                id: r.get("id"),
+                at: local_time(r.get("at")),
+                who: r.get("who"),
+                action: r.get("action"),
+                subject: r.get("subject"),
+            })
+            .collect())
     }
 }

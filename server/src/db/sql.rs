@@ -235,7 +235,10 @@ impl Row {
     pub fn get<'r, T: FromValue<'r>, I: ColumnIndex + std::fmt::Debug>(&'r self, i: I) -> T {
         match self.try_get(&i) {
             Some(v) => v,
-            None => panic!("column {i:?}: missing or of another type ({:?})", i.position(self).map(|p| &self.values[p])),
+            None => panic!(
+                "column {i:?}: missing or of another type ({:?})",
+                i.position(self).map(|p| &self.values[p])
+            ),
         }
     }
 
@@ -277,7 +280,10 @@ impl Conn {
     /// Runs `step`; if the database refuses it, the transaction goes on as before the step.
     /// SQLite undoes just the refused statement by itself; PostgreSQL would refuse every later
     /// statement of the transaction, so there the step runs inside a savepoint.
-    pub async fn refusable<T>(&mut self, step: impl for<'c> FnOnce(&'c mut Conn) -> BoxFuture<'c, Result<T, sqlx::Error>>) -> Result<T, sqlx::Error> {
+    pub async fn refusable<T>(
+        &mut self,
+        step: impl for<'c> FnOnce(&'c mut Conn) -> BoxFuture<'c, Result<T, sqlx::Error>>,
+    ) -> Result<T, sqlx::Error> {
         if !matches!(self, Conn::PgTx(_)) {
             return step(self).await;
         }
@@ -360,17 +366,27 @@ impl<'q> Query<'q> {
     /// Runs a statement; the number of rows it changed.
     pub async fn execute(self, c: &mut Conn) -> Result<u64, sqlx::Error> {
         Ok(match c {
-            Conn::Sqlite(c) => sqlite_query(&self.sql, self.args).execute(&mut **c).await?.rows_affected(),
-            Conn::SqliteTx(t) => sqlite_query(&self.sql, self.args).execute(&mut **t).await?.rows_affected(),
+            Conn::Sqlite(c) => {
+                sqlite_query(&self.sql, self.args).execute(&mut **c).await?.rows_affected()
+            }
+            Conn::SqliteTx(t) => {
+                sqlite_query(&self.sql, self.args).execute(&mut **t).await?.rows_affected()
+            }
             Conn::Pg(c) => pg_query(&self.sql, self.args).execute(&mut **c).await?.rows_affected(),
-            Conn::PgTx(t) => pg_query(&self.sql, self.args).execute(&mut **t).await?.rows_affected(),
+            Conn::PgTx(t) => {
+                pg_query(&self.sql, self.args).execute(&mut **t).await?.rows_affected()
+            }
         })
     }
 
     pub async fn fetch_all(self, c: &mut Conn) -> Result<Vec<Row>, sqlx::Error> {
         Ok(match c {
-            Conn::Sqlite(c) => sqlite_rows(sqlite_query(&self.sql, self.args).fetch_all(&mut **c).await?),
-            Conn::SqliteTx(t) => sqlite_rows(sqlite_query(&self.sql, self.args).fetch_all(&mut **t).await?),
+            Conn::Sqlite(c) => {
+                sqlite_rows(sqlite_query(&self.sql, self.args).fetch_all(&mut **c).await?)
+            }
+            Conn::SqliteTx(t) => {
+                sqlite_rows(sqlite_query(&self.sql, self.args).fetch_all(&mut **t).await?)
+            }
             Conn::Pg(c) => pg_rows(pg_query(&self.sql, self.args).fetch_all(&mut **c).await?),
             Conn::PgTx(t) => pg_rows(pg_query(&self.sql, self.args).fetch_all(&mut **t).await?),
         })
@@ -391,7 +407,10 @@ impl<'q> Query<'q> {
     }
 
     /// The first column of the first row, if there is a row.
-    pub async fn scalar_optional<T: for<'r> FromValue<'r>>(self, c: &mut Conn) -> Result<Option<T>, sqlx::Error> {
+    pub async fn scalar_optional<T: for<'r> FromValue<'r>>(
+        self,
+        c: &mut Conn,
+    ) -> Result<Option<T>, sqlx::Error> {
         match self.fetch_optional(c).await? {
             Some(row) => first(&row).map(Some),
             None => Ok(None),
@@ -399,7 +418,10 @@ impl<'q> Query<'q> {
     }
 
     /// The first column of every row.
-    pub async fn scalars<T: for<'r> FromValue<'r>>(self, c: &mut Conn) -> Result<Vec<T>, sqlx::Error> {
+    pub async fn scalars<T: for<'r> FromValue<'r>>(
+        self,
+        c: &mut Conn,
+    ) -> Result<Vec<T>, sqlx::Error> {
         self.fetch_all(c).await?.iter().map(first).collect()
     }
 }
@@ -417,7 +439,10 @@ impl<'q> Query<'q> {
 /// one place to change, and every page test would say so.)
 ///
 /// On PostgreSQL a query with parameters is one statement, so they run one after another.
-pub async fn fetch_batch(c: &mut Conn, queries: Vec<Query<'_>>) -> Result<Vec<Vec<Row>>, sqlx::Error> {
+pub async fn fetch_batch(
+    c: &mut Conn,
+    queries: Vec<Query<'_>>,
+) -> Result<Vec<Vec<Row>>, sqlx::Error> {
     let n = queries.len();
     let sqlite = match c {
         Conn::Sqlite(c) => &mut **c,
@@ -448,7 +473,10 @@ pub async fn fetch_batch(c: &mut Conn, queries: Vec<Query<'_>>) -> Result<Vec<Ve
         }
     }
     if out.len() != n || !rows.is_empty() {
-        return Err(sqlx::Error::Protocol(format!("a batch of {n} statements gave {} results", out.len())));
+        return Err(sqlx::Error::Protocol(format!(
+            "a batch of {n} statements gave {} results",
+            out.len()
+        )));
     }
     Ok(out)
 }
@@ -496,7 +524,11 @@ tuple_from_row!(A 0, B 1, C 2, D 3, E 4);
 impl<'q> Query<'q> {
     /// Every row as a tuple.
     pub async fn all_as<T: FromRow>(self, c: &mut Conn) -> Result<Vec<T>, sqlx::Error> {
-        self.fetch_all(c).await?.iter().map(|r| T::from_row(r).ok_or_else(|| decode_error(r))).collect()
+        self.fetch_all(c)
+            .await?
+            .iter()
+            .map(|r| T::from_row(r).ok_or_else(|| decode_error(r)))
+            .collect()
     }
 
     /// The first row as a tuple, if there is one.
@@ -514,7 +546,10 @@ impl<'q> Query<'q> {
 }
 
 fn decode_error(r: &Row) -> sqlx::Error {
-    sqlx::Error::ColumnDecode { index: format!("{:?}", r.names), source: format!("unexpected values {:?}", r.values).into() }
+    sqlx::Error::ColumnDecode {
+        index: format!("{:?}", r.names),
+        source: format!("unexpected values {:?}", r.values).into(),
+    }
 }
 
 fn first<T: for<'r> FromValue<'r>>(row: &Row) -> Result<T, sqlx::Error> {
@@ -574,18 +609,26 @@ where
         .map(|r| Row {
             names: names.clone(),
             values: (0..r.len())
-                .map(|i| if r.try_get_raw(i).expect("column index in range").is_null() { Value::Null(Kind::Text) } else { decode(r, i) })
+                .map(|i| {
+                    if r.try_get_raw(i).expect("column index in range").is_null() {
+                        Value::Null(Kind::Text)
+                    } else {
+                        decode(r, i)
+                    }
+                })
                 .collect(),
         })
         .collect()
 }
 
 fn sqlite_rows(rows: Vec<SqliteRow>) -> Vec<Row> {
-    into_rows(rows, |r, i| match r.try_get_raw(i).expect("column index in range").type_info().name() {
-        "INTEGER" | "BOOLEAN" => Value::Int(r.get(i)),
-        "REAL" => Value::Float(r.get(i)),
-        "BLOB" => Value::Bytes(r.get(i)),
-        _ => Value::Text(r.get(i)),
+    into_rows(rows, |r, i| {
+        match r.try_get_raw(i).expect("column index in range").type_info().name() {
+            "INTEGER" | "BOOLEAN" => Value::Int(r.get(i)),
+            "REAL" => Value::Float(r.get(i)),
+            "BLOB" => Value::Bytes(r.get(i)),
+            _ => Value::Text(r.get(i)),
+        }
     })
 }
 
@@ -600,7 +643,9 @@ fn pg_rows(rows: Vec<PgRow>) -> Vec<Row> {
         "BYTEA" => Value::Bytes(r.get(i)),
         "DATE" => Value::Text(r.get::<NaiveDate, _>(i).format("%Y-%m-%d").to_string()),
         "NUMERIC" => Value::Decimal(r.get::<Decimal, _>(i)),
-        "TIMESTAMPTZ" => Value::Text(r.get::<DateTime<Utc>, _>(i).format("%Y-%m-%d %H:%M:%S").to_string()),
+        "TIMESTAMPTZ" => {
+            Value::Text(r.get::<DateTime<Utc>, _>(i).format("%Y-%m-%d %H:%M:%S").to_string())
+        }
         _ => Value::Text(r.get(i)),
     })
 }

@@ -2,18 +2,23 @@
 //! [`DbStore`] on a pooled connection (reads) or inside a write transaction (changes).
 
 use super::queries::*;
-use super::{err, DbStore};
-use app::api::repo::{AssistantMonth, RowContext, AuditEntry, Caller, Credentials, MonthRecord, NewLogin, People, RepoResult, Store, Throttle, StoredRow};
+use super::sql::query;
+use super::{DbStore, err};
+use app::api::repo::{
+    AssistantMonth, AuditEntry, Caller, Credentials, MonthRecord, NewLogin, People, RepoResult,
+    RowContext, Store, StoredRow, Throttle,
+};
 use app::api::{AssignmentView, AssistantListItem, DecisionView, RecipientListItem, Role};
-use engine::register::{AssignmentData, AssignmentError, AssistantData, AssistantInput, RecipientData, RecipientInput};
-use engine::{Decision, Employer, Funder, Granted, Regime};
-use engine::rules::RowFacts;
-use engine::fk::Frozen3059;
-use engine::{MonthStatus, Organisationsnummer, Provider, ReportMonth, TimeRow};
 use async_trait::async_trait;
 use chrono::NaiveDate;
+use engine::fk::Frozen3059;
+use engine::register::{
+    AssignmentData, AssignmentError, AssistantData, AssistantInput, RecipientData, RecipientInput,
+};
+use engine::rules::RowFacts;
+use engine::{Decision, Employer, Funder, Granted, Regime};
+use engine::{MonthStatus, Organisationsnummer, Provider, ReportMonth, TimeRow};
 use std::ops::RangeInclusive;
-use super::sql::query;
 
 #[async_trait]
 impl Store for DbStore {
@@ -27,7 +32,12 @@ impl Store for DbStore {
             .fetch_optional(self.c())
             .await
             .map_err(err)?;
-        Ok(r.map(|r| Credentials { user_id: r.get("id"), tenant_id: r.get("tenant_id"), password_hash: r.get("password_hash"), session_epoch: r.get("session_epoch") }))
+        Ok(r.map(|r| Credentials {
+            user_id: r.get("id"),
+            tenant_id: r.get("tenant_id"),
+            password_hash: r.get("password_hash"),
+            session_epoch: r.get("session_epoch"),
+        }))
     }
 
     async fn caller(&mut self, user_id: i64) -> RepoResult<Option<Caller>> {
@@ -69,15 +79,40 @@ impl Store for DbStore {
         }))
     }
 
-    async fn assigned_recipients(&mut self, tenant: i64, assistant: i64, month: ReportMonth) -> RepoResult<Vec<(i64, String)>> {
-        Ok(names_of(&assigned_recipients_query(tenant, assistant, month).fetch_all(self.c()).await.map_err(err)?))
+    async fn assigned_recipients(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        month: ReportMonth,
+    ) -> RepoResult<Vec<(i64, String)>> {
+        Ok(names_of(
+            &assigned_recipients_query(tenant, assistant, month)
+                .fetch_all(self.c())
+                .await
+                .map_err(err)?,
+        ))
     }
 
-    async fn is_assigned(&mut self, tenant: i64, assistant: i64, recipient: i64, on: NaiveDate) -> RepoResult<bool> {
-        Ok(assigned_of(&is_assigned_query(tenant, assistant, recipient, on).fetch_all(self.c()).await.map_err(err)?))
+    async fn is_assigned(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        recipient: i64,
+        on: NaiveDate,
+    ) -> RepoResult<bool> {
+        Ok(assigned_of(
+            &is_assigned_query(tenant, assistant, recipient, on)
+                .fetch_all(self.c())
+                .await
+                .map_err(err)?,
+        ))
     }
 
-    async fn recipient_names(&mut self, tenant: i64, ids: &[i64]) -> RepoResult<Vec<(i64, String)>> {
+    async fn recipient_names(
+        &mut self,
+        tenant: i64,
+        ids: &[i64],
+    ) -> RepoResult<Vec<(i64, String)>> {
         if ids.is_empty() {
             return Ok(vec![]);
         }
@@ -93,17 +128,48 @@ impl Store for DbStore {
         Ok(rows.iter().map(|r| (r.get("id"), r.get("name"))).collect())
     }
 
-    async fn assistant_rows(&mut self, tenant: i64, assistant: i64, from: NaiveDate, to: NaiveDate) -> RepoResult<Vec<StoredRow>> {
-        Ok(stored_rows(&assistant_rows_query(tenant, assistant, from, to).fetch_all(self.c()).await.map_err(err)?))
+    async fn assistant_rows(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> RepoResult<Vec<StoredRow>> {
+        Ok(stored_rows(
+            &assistant_rows_query(tenant, assistant, from, to)
+                .fetch_all(self.c())
+                .await
+                .map_err(err)?,
+        ))
     }
 
-    async fn assistant_row(&mut self, tenant: i64, assistant: i64, row_id: i64) -> RepoResult<Option<StoredRow>> {
-        let sql = format!("SELECT {ROW_COLUMNS} FROM time_rows WHERE tenant_id = $1 AND assistant_id = $2 AND id = $3");
-        let r = query(&sql).bind(tenant).bind(assistant).bind(row_id).fetch_optional(self.c()).await.map_err(err)?;
+    async fn assistant_row(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        row_id: i64,
+    ) -> RepoResult<Option<StoredRow>> {
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM time_rows WHERE tenant_id = $1 AND assistant_id = $2 AND id = $3"
+        );
+        let r = query(&sql)
+            .bind(tenant)
+            .bind(assistant)
+            .bind(row_id)
+            .fetch_optional(self.c())
+            .await
+            .map_err(err)?;
         Ok(r.as_ref().and_then(stored_row))
     }
 
-    async fn insert_row(&mut self, tenant: i64, assistant: i64, recipient: i64, row: &TimeRow, by_user: i64) -> RepoResult<i64> {
+    async fn insert_row(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        recipient: i64,
+        row: &TimeRow,
+        by_user: i64,
+    ) -> RepoResult<i64> {
         let q = query(
             "INSERT INTO time_rows (tenant_id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, minutes, created_by, dst_fold, start_at, end_at, dst_fold_end)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
@@ -127,23 +193,46 @@ impl Store for DbStore {
         self.c().refusable(|c| Box::pin(q.scalar(c))).await.map_err(err)
     }
 
-    async fn delete_row(&mut self, tenant: i64, assistant: i64, row_id: i64) -> RepoResult<Option<StoredRow>> {
-        let sql = format!("DELETE FROM time_rows WHERE tenant_id = $1 AND assistant_id = $2 AND id = $3 RETURNING {ROW_COLUMNS}");
-        let r = query(&sql).bind(tenant).bind(assistant).bind(row_id).fetch_optional(self.c()).await.map_err(err)?;
+    async fn delete_row(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        row_id: i64,
+    ) -> RepoResult<Option<StoredRow>> {
+        let sql = format!(
+            "DELETE FROM time_rows WHERE tenant_id = $1 AND assistant_id = $2 AND id = $3 RETURNING {ROW_COLUMNS}"
+        );
+        let r = query(&sql)
+            .bind(tenant)
+            .bind(assistant)
+            .bind(row_id)
+            .fetch_optional(self.c())
+            .await
+            .map_err(err)?;
         Ok(r.as_ref().and_then(stored_row))
     }
 
-    async fn month_rows(&mut self, tenant: i64, month: ReportMonth, recipients: Option<&[i64]>) -> RepoResult<Vec<StoredRow>> {
+    async fn month_rows(
+        &mut self,
+        tenant: i64,
+        month: ReportMonth,
+        recipients: Option<&[i64]>,
+    ) -> RepoResult<Vec<StoredRow>> {
         let ids = recipients.unwrap_or(&[]);
         if recipients.is_some() && ids.is_empty() {
             return Ok(vec![]);
         }
-        let filter = if recipients.is_some() { format!(" AND recipient_id IN {}", in_list(4, ids.len())) } else { String::new() };
+        let filter = if recipients.is_some() {
+            format!(" AND recipient_id IN {}", in_list(4, ids.len()))
+        } else {
+            String::new()
+        };
         let sql = format!(
             "SELECT {ROW_COLUMNS} FROM time_rows WHERE tenant_id = $1 AND work_date >= $2 AND work_date <= $3{filter}
              ORDER BY work_date, start_time"
         );
-        let mut q = query(&sql).bind(tenant).bind(date(month.first_day())).bind(date(month.last_day()));
+        let mut q =
+            query(&sql).bind(tenant).bind(date(month.first_day())).bind(date(month.last_day()));
         for id in ids {
             q = q.bind(id);
         }
@@ -151,7 +240,13 @@ impl Store for DbStore {
         Ok(rows.iter().filter_map(stored_row).collect())
     }
 
-    async fn month_record(&mut self, tenant: i64, assistant: i64, recipient: i64, month: ReportMonth) -> RepoResult<MonthRecord> {
+    async fn month_record(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        recipient: i64,
+        month: ReportMonth,
+    ) -> RepoResult<MonthRecord> {
         query(
             "INSERT INTO month_reports (tenant_id, assistant_id, recipient_id, month) VALUES ($1, $2, $3, $4)
              ON CONFLICT (tenant_id, assistant_id, recipient_id, month) DO NOTHING",
@@ -176,26 +271,47 @@ impl Store for DbStore {
         Ok(month_record(&r))
     }
 
-    async fn month_record_by_id(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(MonthRecord, ReportMonth)>> {
-        let r = query(
-            format!("{MONTH_REPORT_SELECT} WHERE m.tenant_id = $1 AND m.id = $2"),
-        )
-        .bind(tenant)
-        .bind(id)
-        .fetch_optional(self.c())
-        .await
-        .map_err(err)?;
+    async fn month_record_by_id(
+        &mut self,
+        tenant: i64,
+        id: i64,
+    ) -> RepoResult<Option<(MonthRecord, ReportMonth)>> {
+        let r = query(format!("{MONTH_REPORT_SELECT} WHERE m.tenant_id = $1 AND m.id = $2"))
+            .bind(tenant)
+            .bind(id)
+            .fetch_optional(self.c())
+            .await
+            .map_err(err)?;
         Ok(r.and_then(|r| Some((month_record(&r), ReportMonth::parse(r.get("month"))?))))
     }
 
-    async fn month_records(&mut self, tenant: i64, month: ReportMonth, recipients: Option<&[i64]>, assistant: Option<i64>) -> RepoResult<Vec<MonthRecord>> {
+    async fn month_records(
+        &mut self,
+        tenant: i64,
+        month: ReportMonth,
+        recipients: Option<&[i64]>,
+        assistant: Option<i64>,
+    ) -> RepoResult<Vec<MonthRecord>> {
         if recipients.is_some_and(|ids| ids.is_empty()) {
             return Ok(vec![]);
         }
-        Ok(month_records_of(&month_records_query(tenant, month, recipients, assistant).fetch_all(self.c()).await.map_err(err)?))
+        Ok(month_records_of(
+            &month_records_query(tenant, month, recipients, assistant)
+                .fetch_all(self.c())
+                .await
+                .map_err(err)?,
+        ))
     }
 
-    async fn transition(&mut self, tenant: i64, id: i64, from: MonthStatus, to: MonthStatus, by_user: i64, reason: Option<&str>) -> RepoResult<bool> {
+    async fn transition(
+        &mut self,
+        tenant: i64,
+        id: i64,
+        from: MonthStatus,
+        to: MonthStatus,
+        by_user: i64,
+        reason: Option<&str>,
+    ) -> RepoResult<bool> {
         let done = query(
             "UPDATE month_reports SET status = $1, rejected_reason = $2, updated_by = $3, updated_at = CURRENT_TIMESTAMP
              WHERE tenant_id = $4 AND id = $5 AND status = $6",
@@ -212,33 +328,85 @@ impl Store for DbStore {
         Ok(done == 1)
     }
 
-    async fn assistant_month(&mut self, tenant: i64, assistant: i64, month: ReportMonth) -> RepoResult<AssistantMonth> {
+    async fn assistant_month(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        month: ReportMonth,
+    ) -> RepoResult<AssistantMonth> {
         super::pages::assistant_month(self.c(), tenant, assistant, month).await
     }
 
-    async fn row_context(&mut self, tenant: i64, assistant: i64, recipient: i64, date: NaiveDate, near: RangeInclusive<NaiveDate>) -> RepoResult<RowContext> {
+    async fn row_context(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        recipient: i64,
+        date: NaiveDate,
+        near: RangeInclusive<NaiveDate>,
+    ) -> RepoResult<RowContext> {
         super::pages::row_context(self.c(), tenant, assistant, recipient, date, near).await
     }
 
-    async fn row_facts(&mut self, tenant: i64, assistant: i64, recipient: Option<i64>) -> RepoResult<Vec<RowFacts>> {
-        Ok(super::people::load_people(self.c(), tenant, Some(assistant), recipient).await?.row_facts(assistant, recipient))
+    async fn row_facts(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        recipient: Option<i64>,
+    ) -> RepoResult<Vec<RowFacts>> {
+        Ok(super::people::load_people(self.c(), tenant, Some(assistant), recipient)
+            .await?
+            .row_facts(assistant, recipient))
     }
 
     async fn people(&mut self, tenant: i64) -> RepoResult<People> {
         super::people::load_people(self.c(), tenant, None, None).await
     }
 
-    async fn rows_between(&mut self, tenant: i64, from: NaiveDate, to: NaiveDate) -> RepoResult<Vec<StoredRow>> {
-        let sql = format!("SELECT {ROW_COLUMNS} FROM time_rows WHERE tenant_id = $1 AND work_date >= $2 AND work_date <= $3 ORDER BY work_date, start_time");
-        let rows = query(&sql).bind(tenant).bind(date(from)).bind(date(to)).fetch_all(self.c()).await.map_err(err)?;
+    async fn rows_between(
+        &mut self,
+        tenant: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> RepoResult<Vec<StoredRow>> {
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM time_rows WHERE tenant_id = $1 AND work_date >= $2 AND work_date <= $3 ORDER BY work_date, start_time"
+        );
+        let rows = query(&sql)
+            .bind(tenant)
+            .bind(date(from))
+            .bind(date(to))
+            .fetch_all(self.c())
+            .await
+            .map_err(err)?;
         Ok(rows.iter().filter_map(stored_row).collect())
     }
 
-    async fn month_status(&mut self, tenant: i64, assistant: i64, recipient: i64, month: ReportMonth) -> RepoResult<Option<(i64, MonthStatus)>> {
-        Ok(status_of(&month_status_query(tenant, assistant, recipient, month).fetch_all(self.c()).await.map_err(err)?))
+    async fn month_status(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        recipient: i64,
+        month: ReportMonth,
+    ) -> RepoResult<Option<(i64, MonthStatus)>> {
+        Ok(status_of(
+            &month_status_query(tenant, assistant, recipient, month)
+                .fetch_all(self.c())
+                .await
+                .map_err(err)?,
+        ))
     }
 
-    async fn month_event(&mut self, tenant: i64, month_id: i64, user: i64, action: &str, reason: Option<&str>, content_hash: &str, snapshot: Option<&str>) -> RepoResult<()> {
+    async fn month_event(
+        &mut self,
+        tenant: i64,
+        month_id: i64,
+        user: i64,
+        action: &str,
+        reason: Option<&str>,
+        content_hash: &str,
+        snapshot: Option<&str>,
+    ) -> RepoResult<()> {
         query("INSERT INTO month_events (tenant_id, month_report_id, user_id, action, reason, content_hash, snapshot) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(tenant)
             .bind(month_id)
@@ -262,15 +430,23 @@ impl Store for DbStore {
             .map_err(err)
     }
 
-    async fn remember_outcome(&mut self, user: i64, key: &str, action: &str, outcome: &str) -> RepoResult<()> {
-        query("INSERT INTO idempotency_keys (user_id, key, action, outcome) VALUES ($1, $2, $3, $4)")
-            .bind(user)
-            .bind(key)
-            .bind(action)
-            .bind(outcome)
-            .execute(self.c())
-            .await
-            .map_err(err)?;
+    async fn remember_outcome(
+        &mut self,
+        user: i64,
+        key: &str,
+        action: &str,
+        outcome: &str,
+    ) -> RepoResult<()> {
+        query(
+            "INSERT INTO idempotency_keys (user_id, key, action, outcome) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(user)
+        .bind(key)
+        .bind(action)
+        .bind(outcome)
+        .execute(self.c())
+        .await
+        .map_err(err)?;
         Ok(())
     }
 
@@ -279,8 +455,16 @@ impl Store for DbStore {
     }
 
     async fn throttle(&mut self, key: &str) -> RepoResult<Throttle> {
-        let r = query("SELECT failures, blocked_until FROM login_throttle WHERE key = $1").bind(key).fetch_optional(self.c()).await.map_err(err)?;
-        Ok(r.map(|r| Throttle { failures: r.get("failures"), blocked_until: r.get("blocked_until") }).unwrap_or_default())
+        let r = query("SELECT failures, blocked_until FROM login_throttle WHERE key = $1")
+            .bind(key)
+            .fetch_optional(self.c())
+            .await
+            .map_err(err)?;
+        Ok(r.map(|r| Throttle {
+            failures: r.get("failures"),
+            blocked_until: r.get("blocked_until"),
+        })
+        .unwrap_or_default())
     }
 
     async fn set_throttle(&mut self, key: &str, t: Throttle, now: i64) -> RepoResult<()> {
@@ -299,7 +483,11 @@ impl Store for DbStore {
     }
 
     async fn clear_throttle(&mut self, key: &str) -> RepoResult<()> {
-        query("UPDATE login_throttle SET failures = 0, blocked_until = 0 WHERE key = $1").bind(key).execute(self.c()).await.map_err(err)?;
+        query("UPDATE login_throttle SET failures = 0, blocked_until = 0 WHERE key = $1")
+            .bind(key)
+            .execute(self.c())
+            .await
+            .map_err(err)?;
         Ok(())
     }
 
@@ -314,17 +502,31 @@ impl Store for DbStore {
     }
 
     async fn refused_attempts(&mut self) -> RepoResult<Vec<(String, i64, i64)>> {
-        let rows = query("SELECT key, refused, refused_since FROM login_throttle WHERE refused > 0 ORDER BY key").fetch_all(self.c()).await.map_err(err)?;
+        let rows = query(
+            "SELECT key, refused, refused_since FROM login_throttle WHERE refused > 0 ORDER BY key",
+        )
+        .fetch_all(self.c())
+        .await
+        .map_err(err)?;
         Ok(rows.iter().map(|r| (r.get("key"), r.get("refused"), r.get("refused_since"))).collect())
     }
 
     async fn summarised(&mut self, key: &str, n: i64) -> RepoResult<()> {
-        query("UPDATE login_throttle SET refused = refused - $2 WHERE key = $1").bind(key).bind(n).execute(self.c()).await.map_err(err)?;
+        query("UPDATE login_throttle SET refused = refused - $2 WHERE key = $1")
+            .bind(key)
+            .bind(n)
+            .execute(self.c())
+            .await
+            .map_err(err)?;
         Ok(())
     }
 
     async fn login_user(&mut self, username: &str) -> RepoResult<Option<(i64, i64)>> {
-        let r = query("SELECT tenant_id, id FROM users WHERE lower(username) = $1").bind(username).fetch_optional(self.c()).await.map_err(err)?;
+        let r = query("SELECT tenant_id, id FROM users WHERE lower(username) = $1")
+            .bind(username)
+            .fetch_optional(self.c())
+            .await
+            .map_err(err)?;
         Ok(r.map(|r| (r.get("tenant_id"), r.get("id"))))
     }
 
@@ -342,7 +544,12 @@ impl Store for DbStore {
         }))
     }
 
-    async fn last_event(&mut self, tenant: i64, month_id: i64, action: &str) -> RepoResult<Option<(String, Option<String>)>> {
+    async fn last_event(
+        &mut self,
+        tenant: i64,
+        month_id: i64,
+        action: &str,
+    ) -> RepoResult<Option<(String, Option<String>)>> {
         let r = query("SELECT at, content_hash FROM month_events WHERE tenant_id = $1 AND month_report_id = $2 AND action = $3 ORDER BY id DESC LIMIT 1")
             .bind(tenant)
             .bind(month_id)
@@ -353,7 +560,14 @@ impl Store for DbStore {
         Ok(r.map(|r| (r.get("at"), r.get("content_hash"))))
     }
 
-    async fn store_frozen(&mut self, tenant: i64, month_id: i64, report: &Frozen3059, parts: &str, by_user: i64) -> RepoResult<()> {
+    async fn store_frozen(
+        &mut self,
+        tenant: i64,
+        month_id: i64,
+        report: &Frozen3059,
+        parts: &str,
+        by_user: i64,
+    ) -> RepoResult<()> {
         query(
             "INSERT INTO frozen_reports (tenant_id, month_report_id, version, report_id, xml, sha256, attested_by, parts)
              VALUES ($1, $2, (SELECT COALESCE(MAX(version), 0) + 1 FROM frozen_reports WHERE month_report_id = $2), $3, $4, $5, $6, $7)",
@@ -378,13 +592,29 @@ impl Store for DbStore {
             .fetch_optional(self.c())
             .await
             .map_err(err)?;
-        Ok(r.map(|r| Frozen3059 { id: r.get("report_id"), bytes: r.get("xml"), sha256: r.get("sha256") }))
+        Ok(r.map(|r| Frozen3059 {
+            id: r.get("report_id"),
+            bytes: r.get("xml"),
+            sha256: r.get("sha256"),
+        }))
     }
 
-    async fn assistant_list(&mut self, tenant: i64, search: &str, offset: i64, limit: i64) -> RepoResult<(Vec<AssistantListItem>, i64)> {
+    async fn assistant_list(
+        &mut self,
+        tenant: i64,
+        search: &str,
+        offset: i64,
+        limit: i64,
+    ) -> RepoResult<(Vec<AssistantListItem>, i64)> {
         let like = like_pattern(search);
-        let filter = "tenant_id = $1 AND lower(first_name || ' ' || last_name) LIKE lower($2) ESCAPE '\\'";
-        let total: i64 = query(format!("SELECT COUNT(*) FROM assistants WHERE {filter}")).bind(tenant).bind(&like).scalar(self.c()).await.map_err(err)?;
+        let filter =
+            "tenant_id = $1 AND lower(first_name || ' ' || last_name) LIKE lower($2) ESCAPE '\\'";
+        let total: i64 = query(format!("SELECT COUNT(*) FROM assistants WHERE {filter}"))
+            .bind(tenant)
+            .bind(&like)
+            .scalar(self.c())
+            .await
+            .map_err(err)?;
         let rows = query(format!(
             "SELECT id, first_name || ' ' || last_name AS name, personnummer, regime, phone FROM assistants WHERE {filter}
              ORDER BY last_name, first_name, id LIMIT $3 OFFSET $4"
@@ -398,21 +628,25 @@ impl Store for DbStore {
         .map_err(err)?;
         let items = rows
             .iter()
-            .map(|r| {
-                AssistantListItem {
-                    id: r.get("id"),
-                    name: r.get("name"),
-                    personnummer_masked: masked(r.get("personnummer")),
-                    regime: r.get("regime"),
-                    phone: r.get("phone"),
-                }
+            .map(|r| AssistantListItem {
+                id: r.get("id"),
+                name: r.get("name"),
+                personnummer_masked: masked(r.get("personnummer")),
+                regime: r.get("regime"),
+                phone: r.get("phone"),
             })
             .collect();
         Ok((items, total))
     }
 
-    async fn assistant_form(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(String, bool, AssistantInput)>> {
-        let r = query(format!("SELECT {ASSISTANT_FORM_COLUMNS} FROM assistants WHERE tenant_id = $1 AND id = $2"))
+    async fn assistant_form(
+        &mut self,
+        tenant: i64,
+        id: i64,
+    ) -> RepoResult<Option<(String, bool, AssistantInput)>> {
+        let r = query(format!(
+            "SELECT {ASSISTANT_FORM_COLUMNS} FROM assistants WHERE tenant_id = $1 AND id = $2"
+        ))
         .bind(tenant)
         .bind(id)
         .fetch_optional(self.c())
@@ -421,15 +655,26 @@ impl Store for DbStore {
         Ok(r.as_ref().map(assistant_input))
     }
 
-    async fn save_assistant(&mut self, tenant: i64, id: Option<i64>, a: &AssistantData) -> RepoResult<Option<i64>> {
+    async fn save_assistant(
+        &mut self,
+        tenant: i64,
+        id: Option<i64>,
+        a: &AssistantData,
+    ) -> RepoResult<Option<i64>> {
         let (regime, period_start, period_months, allow_24h) = match a.regime {
-            Regime::Atl { period_start, period_months } => ("atl", period_start, Some(period_months as i64), false),
+            Regime::Atl { period_start, period_months } => {
+                ("atl", period_start, Some(period_months as i64), false)
+            }
             Regime::HusligtArbete { period_start } => ("husligt_arbete", period_start, None, false),
-            Regime::AbBilagaJ { allow_24h_shifts, period_start, period_months } => ("ab_bilaga_j", period_start, Some(period_months as i64), allow_24h_shifts),
+            Regime::AbBilagaJ { allow_24h_shifts, period_start, period_months } => {
+                ("ab_bilaga_j", period_start, Some(period_months as i64), allow_24h_shifts)
+            }
         };
         let (employer, other_name, other_org) = match &a.employer {
             Employer::Provider => ("provider", None, None),
-            Employer::Other { name, organisationsnummer } => ("other", Some(name.clone()), Some(organisationsnummer.clone())),
+            Employer::Other { name, organisationsnummer } => {
+                ("other", Some(name.clone()), Some(organisationsnummer.clone()))
+            }
             Employer::SelfEmployed => ("self", None, None),
             Employer::Recipient => ("recipient", None, None),
         };
@@ -484,11 +729,31 @@ impl Store for DbStore {
             .map_err(err)
     }
 
-    async fn create_invitation(&mut self, tenant: i64, user: i64, token_sha256: &str, expires_at: i64, by_user: i64, now: i64) -> RepoResult<()> {
-        query("UPDATE invitations SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL").bind(now).bind(user).execute(self.c()).await.map_err(err)?;
+    async fn create_invitation(
+        &mut self,
+        tenant: i64,
+        user: i64,
+        token_sha256: &str,
+        expires_at: i64,
+        by_user: i64,
+        now: i64,
+    ) -> RepoResult<()> {
+        query("UPDATE invitations SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(user)
+            .execute(self.c())
+            .await
+            .map_err(err)?;
         // A new link is a password reset: the sessions started with the old password end
         // (a password set through the link ends them again, by the database's trigger).
-        query("UPDATE users SET session_epoch = session_epoch + 1 WHERE tenant_id = $1 AND id = $2").bind(tenant).bind(user).execute(self.c()).await.map_err(err)?;
+        query(
+            "UPDATE users SET session_epoch = session_epoch + 1 WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant)
+        .bind(user)
+        .execute(self.c())
+        .await
+        .map_err(err)?;
         query("INSERT INTO invitations (tenant_id, user_id, token_sha256, expires_at, created_by) VALUES ($1, $2, $3, $4, $5)")
             .bind(tenant)
             .bind(user)
@@ -501,7 +766,11 @@ impl Store for DbStore {
         Ok(())
     }
 
-    async fn open_invitation(&mut self, token_sha256: &str, now: i64) -> RepoResult<Option<(i64, i64, i64, String)>> {
+    async fn open_invitation(
+        &mut self,
+        token_sha256: &str,
+        now: i64,
+    ) -> RepoResult<Option<(i64, i64, i64, String)>> {
         let r = query(
             "SELECT i.id, i.tenant_id, i.user_id, u.username FROM invitations i JOIN users u ON u.id = i.user_id
              WHERE i.token_sha256 = $1 AND i.used_at IS NULL AND i.expires_at > $2 AND u.active = TRUE",
@@ -514,7 +783,13 @@ impl Store for DbStore {
         Ok(r.map(|r| (r.get("id"), r.get("tenant_id"), r.get("user_id"), r.get("username"))))
     }
 
-    async fn use_invitation(&mut self, id: i64, user: i64, password_hash: &str, now: i64) -> RepoResult<bool> {
+    async fn use_invitation(
+        &mut self,
+        id: i64,
+        user: i64,
+        password_hash: &str,
+        now: i64,
+    ) -> RepoResult<bool> {
         let used = query("UPDATE invitations SET used_at = $1 WHERE id = $2 AND user_id = $3 AND used_at IS NULL AND expires_at > $1")
             .bind(now)
             .bind(id)
@@ -525,16 +800,36 @@ impl Store for DbStore {
         if used != 1 {
             return Ok(false);
         }
-        query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(password_hash).bind(user).execute(self.c()).await.map_err(err)?;
+        query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user)
+            .execute(self.c())
+            .await
+            .map_err(err)?;
         Ok(true)
     }
 
-    async fn set_account_active(&mut self, tenant: i64, user: i64, active: bool) -> RepoResult<bool> {
-        let done = query("UPDATE users SET active = $1 WHERE tenant_id = $2 AND id = $3").bind(active).bind(tenant).bind(user).execute(self.c()).await.map_err(err)?;
+    async fn set_account_active(
+        &mut self,
+        tenant: i64,
+        user: i64,
+        active: bool,
+    ) -> RepoResult<bool> {
+        let done = query("UPDATE users SET active = $1 WHERE tenant_id = $2 AND id = $3")
+            .bind(active)
+            .bind(tenant)
+            .bind(user)
+            .execute(self.c())
+            .await
+            .map_err(err)?;
         Ok(done == 1)
     }
 
-    async fn assignments_of(&mut self, tenant: i64, assistant: i64) -> RepoResult<Vec<AssignmentView>> {
+    async fn assignments_of(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+    ) -> RepoResult<Vec<AssignmentView>> {
         let rows = query(
             "SELECT a.id, r.first_name || ' ' || r.last_name AS recipient, a.valid_from, a.valid_to, a.fk_notified_on, a.relative
              FROM assignments a JOIN recipients r ON r.id = a.recipient_id AND r.tenant_id = a.tenant_id
@@ -567,8 +862,18 @@ impl Store for DbStore {
         Ok(rows.iter().map(|r| (r.get("id"), r.get("name"))).collect())
     }
 
-    async fn add_assignment(&mut self, tenant: i64, assistant: i64, a: &AssignmentData) -> RepoResult<Option<Result<i64, AssignmentError>>> {
-        let known: i64 = query("SELECT COUNT(*) FROM recipients WHERE tenant_id = $1 AND id = $2").bind(tenant).bind(a.recipient).scalar(self.c()).await.map_err(err)?;
+    async fn add_assignment(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        a: &AssignmentData,
+    ) -> RepoResult<Option<Result<i64, AssignmentError>>> {
+        let known: i64 = query("SELECT COUNT(*) FROM recipients WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant)
+            .bind(a.recipient)
+            .scalar(self.c())
+            .await
+            .map_err(err)?;
         if known == 0 {
             return Ok(None);
         }
@@ -614,7 +919,13 @@ impl Store for DbStore {
         Ok(Some(Ok(id)))
     }
 
-    async fn end_assignment(&mut self, tenant: i64, assistant: i64, id: i64, valid_to: NaiveDate) -> RepoResult<bool> {
+    async fn end_assignment(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        id: i64,
+        valid_to: NaiveDate,
+    ) -> RepoResult<bool> {
         let done = query("UPDATE assignments SET valid_to = $1 WHERE tenant_id = $2 AND assistant_id = $3 AND id = $4 AND valid_from <= $1")
             .bind(date(valid_to))
             .bind(tenant)
@@ -626,10 +937,22 @@ impl Store for DbStore {
         Ok(done == 1)
     }
 
-    async fn recipient_list(&mut self, tenant: i64, search: &str, offset: i64, limit: i64) -> RepoResult<(Vec<RecipientListItem>, i64)> {
+    async fn recipient_list(
+        &mut self,
+        tenant: i64,
+        search: &str,
+        offset: i64,
+        limit: i64,
+    ) -> RepoResult<(Vec<RecipientListItem>, i64)> {
         let like = like_pattern(search);
-        let filter = "tenant_id = $1 AND lower(first_name || ' ' || last_name) LIKE lower($2) ESCAPE '\\'";
-        let total: i64 = query(format!("SELECT COUNT(*) FROM recipients WHERE {filter}")).bind(tenant).bind(&like).scalar(self.c()).await.map_err(err)?;
+        let filter =
+            "tenant_id = $1 AND lower(first_name || ' ' || last_name) LIKE lower($2) ESCAPE '\\'";
+        let total: i64 = query(format!("SELECT COUNT(*) FROM recipients WHERE {filter}"))
+            .bind(tenant)
+            .bind(&like)
+            .scalar(self.c())
+            .await
+            .map_err(err)?;
         let rows = query(format!("SELECT id, first_name || ' ' || last_name AS name, personnummer FROM recipients WHERE {filter} ORDER BY last_name, first_name, id LIMIT $3 OFFSET $4"))
             .bind(tenant)
             .bind(&like)
@@ -638,18 +961,49 @@ impl Store for DbStore {
             .fetch_all(self.c())
             .await
             .map_err(err)?;
-        Ok((rows.iter().map(|r| RecipientListItem { id: r.get("id"), name: r.get("name"), personnummer_masked: masked(r.get("personnummer")) }).collect(), total))
+        Ok((
+            rows.iter()
+                .map(|r| RecipientListItem {
+                    id: r.get("id"),
+                    name: r.get("name"),
+                    personnummer_masked: masked(r.get("personnummer")),
+                })
+                .collect(),
+            total,
+        ))
     }
 
-    async fn recipient_form(&mut self, tenant: i64, id: i64) -> RepoResult<Option<(String, RecipientInput)>> {
+    async fn recipient_form(
+        &mut self,
+        tenant: i64,
+        id: i64,
+    ) -> RepoResult<Option<(String, RecipientInput)>> {
         let r = query("SELECT personnummer, first_name, last_name FROM recipients WHERE tenant_id = $1 AND id = $2").bind(tenant).bind(id).fetch_optional(self.c()).await.map_err(err)?;
-        Ok(r.map(|r| (masked(r.get("personnummer")), RecipientInput { personnummer: String::new(), first_name: r.get("first_name"), last_name: r.get("last_name") })))
+        Ok(r.map(|r| {
+            (
+                masked(r.get("personnummer")),
+                RecipientInput {
+                    personnummer: String::new(),
+                    first_name: r.get("first_name"),
+                    last_name: r.get("last_name"),
+                },
+            )
+        }))
     }
 
-    async fn save_recipient(&mut self, tenant: i64, id: Option<i64>, r: &RecipientData) -> RepoResult<Option<i64>> {
+    async fn save_recipient(
+        &mut self,
+        tenant: i64,
+        id: Option<i64>,
+        r: &RecipientData,
+    ) -> RepoResult<Option<i64>> {
         let sql = match id {
-            None => "INSERT INTO recipients (first_name, last_name, tenant_id, personnummer) VALUES ($1, $2, $3, $4) RETURNING id",
-            Some(_) => "UPDATE recipients SET first_name = $1, last_name = $2, personnummer = COALESCE($4, personnummer) WHERE tenant_id = $3 AND id = $5 RETURNING id",
+            None => {
+                "INSERT INTO recipients (first_name, last_name, tenant_id, personnummer) VALUES ($1, $2, $3, $4) RETURNING id"
+            }
+            Some(_) => {
+                "UPDATE recipients SET first_name = $1, last_name = $2, personnummer = COALESCE($4, personnummer) WHERE tenant_id = $3 AND id = $5 RETURNING id"
+            }
         };
         query(sql)
             .bind(&r.first_name)
@@ -669,7 +1023,12 @@ impl Store for DbStore {
             .fetch_all(self.c())
             .await
             .map_err(err)?;
-        Ok(rows.iter().filter_map(|r| Some(DecisionView { id: r.get("id"), decision: super::people::decision(r)? })).collect())
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                Some(DecisionView { id: r.get("id"), decision: super::people::decision(r)? })
+            })
+            .collect())
     }
 
     async fn add_decision(&mut self, tenant: i64, d: &Decision) -> RepoResult<Option<i64>> {

@@ -20,12 +20,12 @@
 //! saved rows waited seconds (2.7 s measured at 1,300 rows/s) and could fail after the 10 s
 //! busy timeout.
 
-use super::sql::{query, Conn};
 use super::Pool;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use super::sql::{Conn, query};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-use tokio::sync::{oneshot, Mutex, OwnedMutexGuard};
+use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
 
 /// At most this many changes share a commit …
 const MAX_BATCH: usize = 128;
@@ -44,7 +44,9 @@ pub struct Writer {
 
 impl std::fmt::Debug for Writer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Writer").field("queued", &self.queued.load(Ordering::Relaxed)).finish_non_exhaustive()
+        f.debug_struct("Writer")
+            .field("queued", &self.queued.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
     }
 }
 

@@ -50,11 +50,20 @@ async fn spawn(sqlite_only: bool, change: impl FnOnce(&mut Config)) -> TestApp {
     config.header_read_timeout = Duration::from_secs(1);
     config.archive_key = dir.path().join("archive-signing.key");
     change(&mut config);
-    let leptos = leptos::config::LeptosOptions::builder().output_name("bita").site_root("target/site").build();
+    let leptos = leptos::config::LeptosOptions::builder()
+        .output_name("bita")
+        .site_root("target/site")
+        .build();
     let router = server::routes::router(&config, pool.clone(), leptos).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(server::serve::serve(listener, router, config.header_read_timeout, Duration::from_secs(1), std::future::pending()));
+    tokio::spawn(server::serve::serve(
+        listener,
+        router,
+        config.header_read_timeout,
+        Duration::from_secs(1),
+        std::future::pending(),
+    ));
     TestApp { base: format!("http://{addr}"), addr, pool, url, _dir: dir }
 }
 
@@ -63,9 +72,16 @@ async fn spawn(sqlite_only: bool, change: impl FnOnce(&mut Config)) -> TestApp {
 pub async fn test_database(dir: &tempfile::TempDir) -> String {
     match std::env::var("BITA_TEST_POSTGRES") {
         Ok(server) if !server.is_empty() => {
-            let name = format!("bita_test_{}_{}", std::process::id(), NEXT_DB.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+            let name = format!(
+                "bita_test_{}_{}",
+                std::process::id(),
+                NEXT_DB.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            );
             let admin = db::connect_admin(&format!("{server}/postgres")).await.unwrap();
-            query(format!("CREATE DATABASE {name}")).execute(&mut admin.conn().await.unwrap()).await.unwrap();
+            query(format!("CREATE DATABASE {name}"))
+                .execute(&mut admin.conn().await.unwrap())
+                .await
+                .unwrap();
             admin.close().await;
             format!("{server}/{name}")
         }
@@ -88,11 +104,20 @@ impl TestApp {
         let mut config = Config::local(url);
         config.row_horizon_days = 400;
         config.archive_key = self._dir.path().join("archive-signing.key");
-        let leptos = leptos::config::LeptosOptions::builder().output_name("bita").site_root("target/site").build();
+        let leptos = leptos::config::LeptosOptions::builder()
+            .output_name("bita")
+            .site_root("target/site")
+            .build();
         let router = server::routes::router(&config, pool, leptos).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(server::serve::serve(listener, router, Duration::from_secs(1), Duration::from_secs(1), std::future::pending()));
+        tokio::spawn(server::serve::serve(
+            listener,
+            router,
+            Duration::from_secs(1),
+            Duration::from_secs(1),
+            std::future::pending(),
+        ));
         base
     }
 
@@ -121,12 +146,21 @@ impl std::ops::Deref for User {
 
 /// The value of the first filled-in hidden `csrf` field in a page.
 pub fn csrf_of(page: &str) -> String {
-    page.split("name=\"csrf\" value=\"").skip(1).filter_map(|r| r.split('"').next()).find(|v| !v.is_empty()).unwrap_or_default().to_string()
+    page.split("name=\"csrf\" value=\"")
+        .skip(1)
+        .filter_map(|r| r.split('"').next())
+        .find(|v| !v.is_empty())
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// The content hash the first approve form on a page carries.
 pub fn hash_on(page: &str) -> String {
-    page.split("name=\"hash\" value=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or_default().to_string()
+    page.split("name=\"hash\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// The next night summer time ends (the last Sunday of October) whose month is still open
@@ -159,10 +193,19 @@ impl TestApp {
         Self::try_login_at(&self.base, user, password).await
     }
 
-    pub async fn try_login_at(base: &str, user: &str, password: &str) -> (Client, reqwest::Response) {
+    pub async fn try_login_at(
+        base: &str,
+        user: &str,
+        password: &str,
+    ) -> (Client, reqwest::Response) {
         let c = client();
         let page = c.get(format!("{base}/logga-in")).send().await.unwrap().text().await.unwrap();
-        let res = c.post(format!("{base}/logga-in")).form(&[("username", user), ("password", password), ("csrf", &csrf_of(&page))]).send().await.unwrap();
+        let res = c
+            .post(format!("{base}/logga-in"))
+            .form(&[("username", user), ("password", password), ("csrf", &csrf_of(&page))])
+            .send()
+            .await
+            .unwrap();
         (c, res)
     }
 
@@ -205,17 +248,34 @@ impl TestApp {
     /// password typed again. Where the post leads.
     pub async fn approve(&self, u: &User, key: &str) -> String {
         let (_, page) = self.page(u, &format!("/brukare/granska?key={key}")).await;
-        self.post(u, "/brukare/beslut", &[("key", key), ("decision", "approve"), ("hash", &hash_on(&page)), ("password", demo::DEMO_PASSWORD)]).await
+        self.post(
+            u,
+            "/brukare/beslut",
+            &[
+                ("key", key),
+                ("decision", "approve"),
+                ("hash", &hash_on(&page)),
+                ("password", demo::DEMO_PASSWORD),
+            ],
+        )
+        .await
     }
 
     /// The form fields of an approval as the review page gives them, with the session's token
     /// and a fresh idempotency key (for requests sent at once).
     pub async fn approval_form(&self, u: &User, key: &str) -> Vec<(String, String)> {
         let (_, page) = self.page(u, &format!("/brukare/granska?key={key}")).await;
-        [("key", key), ("decision", "approve"), ("hash", &hash_on(&page)), ("password", demo::DEMO_PASSWORD), ("csrf", &u.csrf), ("idem", &self::key())]
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        [
+            ("key", key),
+            ("decision", "approve"),
+            ("hash", &hash_on(&page)),
+            ("password", demo::DEMO_PASSWORD),
+            ("csrf", &u.csrf),
+            ("idem", &self::key()),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
     }
 
     pub async fn id(&self, sql: &str) -> i64 {
@@ -226,4 +286,3 @@ impl TestApp {
         self.id("SELECT COUNT(*) FROM time_rows").await
     }
 }
-

@@ -5,8 +5,8 @@
 
 use crate::common;
 
-use engine::ReportMonth;
 use common::*;
+use engine::ReportMonth;
 use reqwest::StatusCode;
 use server::demo::DEMO_PASSWORD;
 use std::io::{Cursor, Read, Write};
@@ -22,9 +22,25 @@ async fn recipient(app: &TestApp, name: &str) -> String {
 /// David reports two shifts for Elis and submits; the month's key.
 async fn submitted(app: &TestApp, david: &User, elis: &str, month: ReportMonth) -> String {
     for (day, start, end) in [(2, "08:00", "12:00"), (3, "14:00", "17:30")] {
-        app.post(david, "/assistent/rad", &[("recipient", elis), ("date", &format!("{month}-{day:02}")), ("start", start), ("end", end), ("kind", "aktiv")]).await;
+        app.post(
+            david,
+            "/assistent/rad",
+            &[
+                ("recipient", elis),
+                ("date", &format!("{month}-{day:02}")),
+                ("start", start),
+                ("end", end),
+                ("kind", "aktiv"),
+            ],
+        )
+        .await;
     }
-    app.post(david, "/assistent/skicka", &[("recipient", elis), ("manad", &month.to_string()), ("attest", "on")]).await;
+    app.post(
+        david,
+        "/assistent/skicka",
+        &[("recipient", elis), ("manad", &month.to_string()), ("attest", "on")],
+    )
+    .await;
     app.id(&format!("SELECT id FROM month_reports WHERE recipient_id = {elis} AND month = '{month}' AND status = 'submitted'")).await.to_string()
 }
 
@@ -38,9 +54,31 @@ async fn ready_month(app: &TestApp, month: ReportMonth) -> (User, String) {
     app.approve(&eva, &key).await;
     app.post(&admin, "/admin/attestera", &[("key", &key), ("manad", &month.to_string())]).await;
     let claim = format!("/brukare/rakning?person={elis}&manad={month}");
-    app.post(&eva, "/brukare/rakning/svar", &[("person", &elis), ("manad", &month.to_string()), ("barnomsorg", "nej"), ("skola", "ja"), ("daglig_verksamhet", "nej")]).await;
+    app.post(
+        &eva,
+        "/brukare/rakning/svar",
+        &[
+            ("person", &elis),
+            ("manad", &month.to_string()),
+            ("barnomsorg", "nej"),
+            ("skola", "ja"),
+            ("daglig_verksamhet", "nej"),
+        ],
+    )
+    .await;
     let (_, page) = app.page(&eva, &claim).await;
-    let to = app.post(&eva, "/brukare/rakning/signera", &[("person", &elis), ("manad", &month.to_string()), ("hash", &hash_on(&page)), ("password", DEMO_PASSWORD)]).await;
+    let to = app
+        .post(
+            &eva,
+            "/brukare/rakning/signera",
+            &[
+                ("person", &elis),
+                ("manad", &month.to_string()),
+                ("hash", &hash_on(&page)),
+                ("password", DEMO_PASSWORD),
+            ],
+        )
+        .await;
     assert!(app.page(&eva, &to).await.1.contains("Räkningen är underskriven"));
     (admin, key)
 }
@@ -48,21 +86,46 @@ async fn ready_month(app: &TestApp, month: ReportMonth) -> (User, String) {
 /// A fillable form with FK's field names (BITA does not ship FK's own), owner-password
 /// protected as FK's are; `drop` leaves out the fields whose name contains it.
 fn blank(kind: export::form::FormKind, drop: &str) -> Vec<u8> {
-    let names: Vec<String> = kind.default_mapping().expanded().into_iter().filter(|(_, end)| drop.is_empty() || !end.contains(drop)).map(|(_, end)| format!("form1[0].#subform[0].{end}")).collect();
+    let names: Vec<String> = kind
+        .default_mapping()
+        .expanded()
+        .into_iter()
+        .filter(|(_, end)| drop.is_empty() || !end.contains(drop))
+        .map(|(_, end)| format!("form1[0].#subform[0].{end}"))
+        .collect();
     let dir = tempfile::tempdir().unwrap();
     let (i, o) = (dir.path().join("plain.pdf"), dir.path().join("locked.pdf"));
     std::fs::write(&i, export::form::blank_for_tests(&names)).unwrap();
-    assert!(std::process::Command::new("qpdf").args(["--encrypt", "", "owner", "256", "--"]).arg(&i).arg(&o).status().unwrap().success());
+    assert!(
+        std::process::Command::new("qpdf")
+            .args(["--encrypt", "", "owner", "256", "--"])
+            .arg(&i)
+            .arg(&o)
+            .status()
+            .unwrap()
+            .success()
+    );
     std::fs::read(o).unwrap()
 }
 
-async fn upload_form(app: &TestApp, admin: &User, kind: &str, pdf: Vec<u8>, month: ReportMonth) -> String {
+async fn upload_form(
+    app: &TestApp,
+    admin: &User,
+    kind: &str,
+    pdf: Vec<u8>,
+    month: ReportMonth,
+) -> String {
     let form = reqwest::multipart::Form::new()
         .text("typ", kind.to_string())
         .text("manad", month.to_string())
         .part("fil", reqwest::multipart::Part::bytes(pdf).file_name("blankett.pdf"));
     // The token in the form's address, as the page's form sends it.
-    let res = admin.post(app.url(&format!("/admin/export/blankett?csrf={}", admin.csrf))).multipart(form).send().await.unwrap();
+    let res = admin
+        .post(app.url(&format!("/admin/export/blankett?csrf={}", admin.csrf)))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     app.page(admin, res.headers()["location"].to_str().unwrap()).await.1
 }
@@ -71,7 +134,10 @@ fn pdftotext(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("doc.pdf");
     std::fs::write(&path, pdf).unwrap();
-    String::from_utf8(std::process::Command::new("pdftotext").arg(&path).arg("-").output().unwrap().stdout).unwrap()
+    String::from_utf8(
+        std::process::Command::new("pdftotext").arg(&path).arg("-").output().unwrap().stdout,
+    )
+    .unwrap()
 }
 
 fn files(zip: &[u8]) -> Vec<(String, Vec<u8>)> {
@@ -109,10 +175,22 @@ async fn a_month_that_fails_preflight_is_refused_with_the_reasons_and_links() {
     assert!(page.contains("Exporten stoppades"), "{page}");
     // The reason names who and what, and links to where it is fixed.
     assert!(page.contains("David Dahl – Elis Ek") && page.contains("inskickad"), "{page}");
-    assert!(page.contains(&format!("href=\"/admin?manad={month}&amp;par=")), "a link to the month's pair on the dashboard");
-    assert!(page.contains(&format!("href=\"/admin/rakning?person={elis}&amp;manad={month}\"")), "a link to the räkning");
+    assert!(
+        page.contains(&format!("href=\"/admin?manad={month}&amp;par=")),
+        "a link to the month's pair on the dashboard"
+    );
+    assert!(
+        page.contains(&format!("href=\"/admin/rakning?person={elis}&amp;manad={month}\"")),
+        "a link to the räkning"
+    );
     assert_eq!(app.id("SELECT COUNT(*) FROM exports").await, 0);
-    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM month_reports WHERE month = '{month}' AND status = 'exported'")).await, 0);
+    assert_eq!(
+        app.id(&format!(
+            "SELECT COUNT(*) FROM month_reports WHERE month = '{month}' AND status = 'exported'"
+        ))
+        .await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -122,35 +200,67 @@ async fn an_exported_month_is_a_signed_archive_of_the_frozen_documents_and_locke
     let (admin, key) = ready_month(&app, month).await;
     let (_, page) = app.page(&admin, &format!("/admin/export?manad={month}")).await;
     assert!(page.contains("Inga fel hindrar export"), "{page}");
-    let public_key = page.split("<code id=\"public-key\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    let public_key = page
+        .split("<code id=\"public-key\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
     assert_eq!(public_key.len(), 64);
 
     // David's employment number in the payroll system.
-    query("UPDATE assistants SET employee_number = 'L-4711' WHERE first_name = 'David'").execute(&mut app.db().await).await.unwrap();
+    query("UPDATE assistants SET employee_number = 'L-4711' WHERE first_name = 'David'")
+        .execute(&mut app.db().await)
+        .await
+        .unwrap();
     // Elis's assistance is under LSS: the LSS report counts it at the municipality's own rate.
     query("UPDATE decisions SET funder = 'lss' WHERE recipient_id = (SELECT id FROM recipients WHERE first_name = 'Elis')").execute(&mut app.db().await).await.unwrap();
     let to = app.post(&admin, "/admin/anordnare/lss-belopp", &[("amount", "tre hundra")]).await;
-    assert!(app.page(&admin, &to).await.1.contains("value=\"tre hundra\""), "what was typed is kept with the error");
+    assert!(
+        app.page(&admin, &to).await.1.contains("value=\"tre hundra\""),
+        "what was typed is kept with the error"
+    );
     let to = app.post(&admin, "/admin/anordnare/lss-belopp", &[("amount", "350,00")]).await;
     assert!(app.page(&admin, &to).await.1.contains("Beloppet är sparat"));
 
     // FK's forms: the 3059 complete, the 3057 without its repayment question (reported).
-    let page = upload_form(&app, &admin, "3059", blank(export::form::FormKind::Fk3059, ""), month).await;
+    let page =
+        upload_form(&app, &admin, "3059", blank(export::form::FormKind::Fk3059, ""), month).await;
     assert!(page.contains("Blanketten är sparad och har alla fält som behövs"), "{page}");
-    let page = upload_form(&app, &admin, "3057", blank(export::form::FormKind::Fk3057, "rbListBetalaTillbaka"), month).await;
-    assert!(page.contains("den saknar fält som kartan nämner") && page.contains("betala_tillbaka → rbListBetalaTillbaka[0]"), "{page}");
+    let page = upload_form(
+        &app,
+        &admin,
+        "3057",
+        blank(export::form::FormKind::Fk3057, "rbListBetalaTillbaka"),
+        month,
+    )
+    .await;
+    assert!(
+        page.contains("den saknar fält som kartan nämner")
+            && page.contains("betala_tillbaka → rbListBetalaTillbaka[0]"),
+        "{page}"
+    );
     let page = upload_form(&app, &admin, "3059", b"%PDF-1.4 not really".to_vec(), month).await;
     assert!(page.contains("Filen gick inte att öppna som PDF"), "{page}");
 
     // The same form posted twice makes one archive.
-    let form = [("manad", month.to_string()), ("csrf", admin.csrf.clone()), ("idem", common::key())];
+    let form =
+        [("manad", month.to_string()), ("csrf", admin.csrf.clone()), ("idem", common::key())];
     let first = admin.post(app.url("/admin/export")).form(&form).send().await.unwrap();
     let again = admin.post(app.url("/admin/export")).form(&form).send().await.unwrap();
     assert_eq!(first.headers()["location"], again.headers()["location"]);
     let (_, page) = app.page(&admin, &format!("/admin/export?manad={month}")).await;
     assert!(page.contains("Månaden är exporterad och låst"), "{page}");
     assert_eq!(app.id("SELECT COUNT(*) FROM exports").await, 1);
-    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM month_reports WHERE id = {key} AND status = 'exported'")).await, 1);
+    assert_eq!(
+        app.id(&format!(
+            "SELECT COUNT(*) FROM month_reports WHERE id = {key} AND status = 'exported'"
+        ))
+        .await,
+        1
+    );
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'export.month'").await, 1);
 
     // The archive: downloaded, every file checks out against this installation's key, the
@@ -164,35 +274,74 @@ async fn an_exported_month_is_a_signed_archive_of_the_frozen_documents_and_locke
     let report = export::archive::verify(&zip, &verifying);
     assert!(report.ok, "{:?}", report.problems);
     let files = files(&zip);
-    let frozen: Vec<u8> = query(format!("SELECT xml FROM frozen_reports WHERE month_report_id = {key}")).scalar(&mut app.db().await).await.unwrap();
+    let frozen: Vec<u8> =
+        query(format!("SELECT xml FROM frozen_reports WHERE month_report_id = {key}"))
+            .scalar(&mut app.db().await)
+            .await
+            .unwrap();
     let xml = files.iter().find(|(n, _)| n.starts_with("fk3059/") && n.ends_with(".xml")).unwrap();
     assert_eq!(xml.1, frozen);
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     for expected in ["manifest.json", "manifest.json.sig", "lon/tidrader.csv", "lon/paxml.xml"] {
         assert!(names.contains(&expected), "{names:?}");
     }
-    assert!(names.iter().any(|n| n.starts_with("fk3057/elis-ek-") && n.ends_with(".e-rak.json")), "{names:?}");
+    assert!(
+        names.iter().any(|n| n.starts_with("fk3057/elis-ek-") && n.ends_with(".e-rak.json")),
+        "{names:?}"
+    );
     // FK's own forms, filled in and flattened: the names and totals are on the page.
-    let form_3059 = &files.iter().find(|(n, _)| n.starts_with("fk3059/") && n.ends_with(".fk-blankett.pdf")).unwrap().1;
+    let form_3059 = &files
+        .iter()
+        .find(|(n, _)| n.starts_with("fk3059/") && n.ends_with(".fk-blankett.pdf"))
+        .unwrap()
+        .1;
     let text = pdftotext(form_3059);
-    assert!(text.contains("David Dahl") && text.contains("Elis Ek") && text.contains("201506212388") && text.contains("08.00"), "{text}");
-    let form_3057 = &files.iter().find(|(n, _)| n.starts_with("fk3057/") && n.ends_with(".fk-blankett.pdf")).unwrap().1;
+    assert!(
+        text.contains("David Dahl")
+            && text.contains("Elis Ek")
+            && text.contains("201506212388")
+            && text.contains("08.00"),
+        "{text}"
+    );
+    let form_3057 = &files
+        .iter()
+        .find(|(n, _)| n.starts_with("fk3057/") && n.ends_with(".fk-blankett.pdf"))
+        .unwrap()
+        .1;
     let text = pdftotext(form_3057);
     assert!(text.contains("Elis Ek") && text.contains("Eva Ek"), "{text}");
-    let payroll = String::from_utf8(files.iter().find(|(n, _)| n == "lon/tidrader.csv").unwrap().1.clone()).unwrap();
-    assert!(payroll.lines().skip(1).all(|l| l.starts_with("L-4711;198811040206;David Dahl;")), "{payroll}");
+    let payroll =
+        String::from_utf8(files.iter().find(|(n, _)| n == "lon/tidrader.csv").unwrap().1.clone())
+            .unwrap();
+    assert!(
+        payroll.lines().skip(1).all(|l| l.starts_with("L-4711;198811040206;David Dahl;")),
+        "{payroll}"
+    );
     assert_eq!(payroll.lines().count(), 3, "a header and David's two shifts");
-    let lss = String::from_utf8(files.iter().find(|(n, _)| n == "lss/lss-rapport.csv").unwrap().1.clone()).unwrap();
+    let lss = String::from_utf8(
+        files.iter().find(|(n, _)| n == "lss/lss-rapport.csv").unwrap().1.clone(),
+    )
+    .unwrap();
     // 7 h 30 min of active time, 7,50 payable hours at 350 kr.
     assert!(lss.contains("Elis Ek;7:30;0:00;0:00;450;0;0;7,50;350,00;2625,00"), "{lss}");
-    let missing = String::from_utf8(files.iter().find(|(n, _)| n == "fk-blanketter/saknade-falt.json").unwrap().1.clone()).unwrap();
+    let missing = String::from_utf8(
+        files.iter().find(|(n, _)| n == "fk-blanketter/saknade-falt.json").unwrap().1.clone(),
+    )
+    .unwrap();
     assert!(missing.contains("betala_tillbaka"), "{missing}");
 
     // `server verify`: OK as downloaded; one changed byte fails naming the file.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("arkiv.zip");
     std::fs::write(&path, &zip).unwrap();
-    let run = |p: &std::path::Path| std::process::Command::new(env!("CARGO_BIN_EXE_server")).arg("verify").arg(p).env("BITA_VERIFY_PUBLIC_KEY", &public_key).output().unwrap();
+    let run = |p: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .arg("verify")
+            .arg(p)
+            .env("BITA_VERIFY_PUBLIC_KEY", &public_key)
+            .output()
+            .unwrap()
+    };
     let out = run(&path);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
     let mut changed = files.clone();
@@ -202,7 +351,12 @@ async fn an_exported_month_is_a_signed_archive_of_the_frozen_documents_and_locke
     std::fs::write(&bad, rezip(&changed)).unwrap();
     let out = run(&bad);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("FAIL Changed (checksum does not match): lon/tidrader.csv"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("FAIL Changed (checksum does not match): lon/tidrader.csv"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 
     // Locked: nothing new to export, the recipient can no longer return it.
     let to = app.post(&admin, "/admin/export", &[("manad", &month.to_string())]).await;
@@ -210,14 +364,26 @@ async fn an_exported_month_is_a_signed_archive_of_the_frozen_documents_and_locke
     let (eva, _) = app.login("eva").await;
     let to = app.post(&eva, "/brukare/atersand", &[("key", &key), ("reason", "Fel dag")]).await;
     assert!(app.page(&eva, &to).await.1.contains("Kommunen har redan attesterat månaden"));
-    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM month_reports WHERE id = {key} AND status = 'exported'")).await, 1);
+    assert_eq!(
+        app.id(&format!(
+            "SELECT COUNT(*) FROM month_reports WHERE id = {key} AND status = 'exported'"
+        ))
+        .await,
+        1
+    );
 
     // Another municipality's administrator can neither download nor export it.
     let (other, _) = app.login("admin.provstad").await;
-    assert_eq!(app.download(&other, "/admin/export/arkiv", &[("id", &id.to_string())]).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.download(&other, "/admin/export/arkiv", &[("id", &id.to_string())]).await.status(),
+        StatusCode::NOT_FOUND
+    );
     let to = app.post(&other, "/admin/export", &[("manad", &month.to_string())]).await;
     let (_, theirs) = app.page(&other, &to).await;
-    assert!(theirs.contains("Det finns ingen attesterad tidsredovisning") && !theirs.contains("Elis"), "{theirs}");
+    assert!(
+        theirs.contains("Det finns ingen attesterad tidsredovisning") && !theirs.contains("Elis"),
+        "{theirs}"
+    );
     assert_eq!(app.id("SELECT COUNT(*) FROM exports").await, 1);
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied' AND subject LIKE 'archive %'").await, 1);
 
@@ -225,14 +391,34 @@ async fn an_exported_month_is_a_signed_archive_of_the_frozen_documents_and_locke
     let anyone = client();
     let part = reqwest::multipart::Part::bytes(rezip(&changed)).file_name("arkiv.zip");
     // The result is the answer to the upload (issue 23: nothing is kept for a visitor).
-    let res = anyone.post(app.url("/verifiera")).multipart(reqwest::multipart::Form::new().part("arkiv", part)).send().await.unwrap();
+    let res = anyone
+        .post(app.url("/verifiera"))
+        .multipart(reqwest::multipart::Form::new().part("arkiv", part))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let page = res.text().await.unwrap();
-    assert!(page.contains("Arkivet stämmer inte") && page.contains("Ändrad (kontrollsumman stämmer inte): lon/tidrader.csv"), "{page}");
+    assert!(
+        page.contains("Arkivet stämmer inte")
+            && page.contains("Ändrad (kontrollsumman stämmer inte): lon/tidrader.csv"),
+        "{page}"
+    );
     let part = reqwest::multipart::Part::bytes(zip.clone()).file_name("arkiv.zip");
-    let page = anyone.post(app.url("/verifiera")).multipart(reqwest::multipart::Form::new().part("arkiv", part)).send().await.unwrap().text().await.unwrap();
+    let page = anyone
+        .post(app.url("/verifiera"))
+        .multipart(reqwest::multipart::Form::new().part("arkiv", part))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("Arkivet är oförändrat"), "{page}");
-    assert!(!app.page(&anyone, "/verifiera").await.1.contains("Arkivet är oförändrat"), "nothing kept for the next view");
+    assert!(
+        !app.page(&anyone, "/verifiera").await.1.contains("Arkivet är oförändrat"),
+        "nothing kept for the next view"
+    );
     // A big upload (axum's own limit is 2 MB) is streamed to a file and checked.
     let mut x = 0x2545_f491_4f6c_dd1du64;
     let big: Vec<u8> = (0..6_000_000)
@@ -246,7 +432,12 @@ async fn an_exported_month_is_a_signed_archive_of_the_frozen_documents_and_locke
     let big = rezip(&[("data.bin".to_string(), big)]);
     assert!(big.len() > 3_000_000, "{}", big.len());
     let part = reqwest::multipart::Part::bytes(big).file_name("stor.zip");
-    let res = anyone.post(app.url("/verifiera")).multipart(reqwest::multipart::Form::new().part("arkiv", part)).send().await.unwrap();
+    let res = anyone
+        .post(app.url("/verifiera"))
+        .multipart(reqwest::multipart::Form::new().part("arkiv", part))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let page = res.text().await.unwrap();
     assert!(page.contains("Arkivet saknar manifest.json"), "{page}");
@@ -259,18 +450,35 @@ async fn a_correction_makes_a_new_version_that_needs_every_signature_and_keeps_t
     let (admin, key) = ready_month(&app, month).await;
     let to = app.post(&admin, "/admin/export", &[("manad", &month.to_string())]).await;
     assert!(app.page(&admin, &to).await.1.contains("Månaden är exporterad och låst"));
-    let (first_id, first_sha): (i64, String) = query("SELECT id, sha256 FROM exports WHERE version = 1").one_as(&mut app.db().await).await.unwrap();
-    let old_report: String = query(format!("SELECT report_id FROM frozen_reports WHERE month_report_id = {key}")).scalar(&mut app.db().await).await.unwrap();
+    let (first_id, first_sha): (i64, String) =
+        query("SELECT id, sha256 FROM exports WHERE version = 1")
+            .one_as(&mut app.db().await)
+            .await
+            .unwrap();
+    let old_report: String =
+        query(format!("SELECT report_id FROM frozen_reports WHERE month_report_id = {key}"))
+            .scalar(&mut app.db().await)
+            .await
+            .unwrap();
 
     // A reason is required; then the month is a draft again, both signatures void.
     let to = app.post(&admin, "/admin/rattelse", &[("key", &key), ("reason", "  ")]).await;
     assert!(app.page(&admin, &to).await.1.contains("Skriv orsaken till rättelsen"));
-    let to = app.post(&admin, "/admin/rattelse", &[("key", &key), ("reason", "Fel sluttid den 3:e")]).await;
+    let to = app
+        .post(&admin, "/admin/rattelse", &[("key", &key), ("reason", "Fel sluttid den 3:e")])
+        .await;
     assert!(app.page(&admin, &to).await.1.contains("Rättelsen är påbörjad"));
     assert_eq!(app.id(&format!("SELECT COUNT(*) FROM month_reports WHERE id = {key} AND status = 'draft' AND rejected_reason = 'Fel sluttid den 3:e'")).await, 1);
-    assert_eq!(app.id("SELECT COUNT(*) FROM signatures WHERE voided_at IS NULL").await, 0, "the approval and the räkning's signature are void");
+    assert_eq!(
+        app.id("SELECT COUNT(*) FROM signatures WHERE voided_at IS NULL").await,
+        0,
+        "the approval and the räkning's signature are void"
+    );
     let to = app.post(&admin, "/admin/export", &[("manad", &month.to_string())]).await;
-    assert!(app.page(&admin, &to).await.1.contains("Exporten stoppades"), "not exportable until signed again");
+    assert!(
+        app.page(&admin, &to).await.1.contains("Exporten stoppades"),
+        "not exportable until signed again"
+    );
 
     // The assistant corrects and submits; the recipient approves; the provider attests; the
     // räkning is signed again.
@@ -279,14 +487,46 @@ async fn a_correction_makes_a_new_version_that_needs_every_signature_and_keeps_t
     let (_, page) = app.page(&david, &format!("/assistent?manad={month}")).await;
     assert!(page.contains("Fel sluttid den 3:e"), "the assistant sees why");
     // … and who: the municipality, not the recipient (issue 24 item 14).
-    assert!(page.contains("Öppnad igen av kommunen för rättelse:") && !page.contains("Returnerad av brukaren"), "{}", page.split("<main").nth(1).unwrap_or(""));
-    app.post(&david, "/assistent/rad", &[("recipient", &elis), ("date", &format!("{month}-04")), ("start", "09:00"), ("end", "10:00"), ("kind", "aktiv")]).await;
-    app.post(&david, "/assistent/skicka", &[("recipient", &elis), ("manad", &month.to_string()), ("attest", "on")]).await;
+    assert!(
+        page.contains("Öppnad igen av kommunen för rättelse:")
+            && !page.contains("Returnerad av brukaren"),
+        "{}",
+        page.split("<main").nth(1).unwrap_or("")
+    );
+    app.post(
+        &david,
+        "/assistent/rad",
+        &[
+            ("recipient", &elis),
+            ("date", &format!("{month}-04")),
+            ("start", "09:00"),
+            ("end", "10:00"),
+            ("kind", "aktiv"),
+        ],
+    )
+    .await;
+    app.post(
+        &david,
+        "/assistent/skicka",
+        &[("recipient", &elis), ("manad", &month.to_string()), ("attest", "on")],
+    )
+    .await;
     let (eva, _) = app.login("eva").await;
     app.approve(&eva, &key).await;
     app.post(&admin, "/admin/attestera", &[("key", &key), ("manad", &month.to_string())]).await;
     let (_, page) = app.page(&eva, &format!("/brukare/rakning?person={elis}&manad={month}")).await;
-    let to = app.post(&eva, "/brukare/rakning/signera", &[("person", &elis), ("manad", &month.to_string()), ("hash", &hash_on(&page)), ("password", DEMO_PASSWORD)]).await;
+    let to = app
+        .post(
+            &eva,
+            "/brukare/rakning/signera",
+            &[
+                ("person", &elis),
+                ("manad", &month.to_string()),
+                ("hash", &hash_on(&page)),
+                ("password", DEMO_PASSWORD),
+            ],
+        )
+        .await;
     assert!(app.page(&eva, &to).await.1.contains("Räkningen är underskriven"));
 
     // The next export: version 2 of the archive with version 2 of the report, marked as the
@@ -294,9 +534,17 @@ async fn a_correction_makes_a_new_version_that_needs_every_signature_and_keeps_t
     let to = app.post(&admin, "/admin/export", &[("manad", &month.to_string())]).await;
     assert!(app.page(&admin, &to).await.1.contains("Månaden är exporterad och låst"));
     let second: i64 = app.id("SELECT id FROM exports WHERE version = 2").await;
-    let zip = app.download(&admin, "/admin/export/arkiv", &[("id", &second.to_string())]).await.bytes().await.unwrap().to_vec();
+    let zip = app
+        .download(&admin, "/admin/export/arkiv", &[("id", &second.to_string())])
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
     let files = files(&zip);
-    let manifest: serde_json::Value = serde_json::from_slice(&files.iter().find(|(n, _)| n == "manifest.json").unwrap().1).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&files.iter().find(|(n, _)| n == "manifest.json").unwrap().1)
+            .unwrap();
     assert_eq!(manifest["version"], 2);
     let corrections = manifest["corrections"].as_array().unwrap();
     assert_eq!(corrections.len(), 1);
@@ -306,11 +554,24 @@ async fn a_correction_makes_a_new_version_that_needs_every_signature_and_keeps_t
     let path = corrections[0]["path"].as_str().unwrap();
     assert!(path.ends_with("-v2.xml"), "{path}");
     let xml = String::from_utf8(files.iter().find(|(n, _)| n == path).unwrap().1.clone()).unwrap();
-    assert!(!xml.contains(&old_report) && xml.contains("<dag>04</dag>"), "a new report id and the corrected rows");
+    assert!(
+        !xml.contains(&old_report) && xml.contains("<dag>04</dag>"),
+        "a new report id and the corrected rows"
+    );
     let pdf = files.iter().find(|(n, _)| n == &path.replace(".xml", ".pdf")).unwrap();
     assert!(pdftotext(&pdf.1).contains(&format!("Version 2, rättelse av: {old_report}")));
-    let old = app.download(&admin, "/admin/export/arkiv", &[("id", &first_id.to_string())]).await.bytes().await.unwrap().to_vec();
+    let old = app
+        .download(&admin, "/admin/export/arkiv", &[("id", &first_id.to_string())])
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
     assert_eq!(engine::fk::sha256_hex(&old), first_sha, "the old archive is kept as it was");
-    assert_eq!(app.id("SELECT COUNT(*) FROM frozen_reports").await, 2, "both versions of the report are kept");
+    assert_eq!(
+        app.id("SELECT COUNT(*) FROM frozen_reports").await,
+        2,
+        "both versions of the report are kept"
+    );
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'month.correct'").await, 1);
 }

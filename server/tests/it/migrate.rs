@@ -8,13 +8,26 @@ use common::*;
 
 /// The month's rows as the assistant's page lists them (the cards, without the forms' keys).
 fn rows_on(page: &str) -> Vec<String> {
-    page.split("class=\"row-cards\"").skip(1).map(|s| s.split("</ul>").next().unwrap_or_default().split("name=\"idem\"").next().unwrap_or_default().to_string()).collect()
+    page.split("class=\"row-cards\"")
+        .skip(1)
+        .map(|s| {
+            s.split("</ul>")
+                .next()
+                .unwrap_or_default()
+                .split("name=\"idem\"")
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect()
 }
 
 #[tokio::test]
 async fn migrate_data_moves_an_installation_into_postgres_and_the_app_shows_the_same_months() {
     let Ok(server) = std::env::var("BITA_TEST_POSTGRES") else {
-        println!("skipped: BITA_TEST_POSTGRES is not set (scripts/test.sh sets it for its PostgreSQL pass)");
+        println!(
+            "skipped: BITA_TEST_POSTGRES is not set (scripts/test.sh sets it for its PostgreSQL pass)"
+        );
         return;
     };
     let app = spawn_sqlite_app().await;
@@ -23,10 +36,32 @@ async fn migrate_data_moves_an_installation_into_postgres_and_the_app_shows_the_
     let month = app::api::service::this_month().next();
     for (day, start, end) in [(3, "08:00", "12:00"), (4, "22:00", "06:00")] {
         let next_day = if day == 4 { "on" } else { "" };
-        app.post(&anna, "/assistent/rad", &[("recipient", &bo_id), ("date", &format!("{month}-{day:02}")), ("start", start), ("end", end), ("next_day", next_day), ("kind", "aktiv")]).await;
+        app.post(
+            &anna,
+            "/assistent/rad",
+            &[
+                ("recipient", &bo_id),
+                ("date", &format!("{month}-{day:02}")),
+                ("start", start),
+                ("end", end),
+                ("next_day", next_day),
+                ("kind", "aktiv"),
+            ],
+        )
+        .await;
     }
-    app.post(&anna, "/assistent/skicka", &[("recipient", &bo_id), ("manad", &month.to_string()), ("attest", "on")]).await;
-    let month_key = app.id(&format!("SELECT id FROM month_reports WHERE recipient_id = {bo_id} AND month = '{month}'")).await.to_string();
+    app.post(
+        &anna,
+        "/assistent/skicka",
+        &[("recipient", &bo_id), ("manad", &month.to_string()), ("attest", "on")],
+    )
+    .await;
+    let month_key = app
+        .id(&format!(
+            "SELECT id FROM month_reports WHERE recipient_id = {bo_id} AND month = '{month}'"
+        ))
+        .await
+        .to_string();
     let (bo, _) = app.login("bo").await;
     app.approve(&bo, &month_key).await;
     let before = app.page(&anna, &format!("/assistent?manad={month}")).await.1;
@@ -37,21 +72,48 @@ async fn migrate_data_moves_an_installation_into_postgres_and_the_app_shows_the_
     let dir = tempfile::tempdir().unwrap();
     let target = test_database(&dir).await;
     assert!(target.starts_with(&server));
-    let run = || std::process::Command::new(env!("CARGO_BIN_EXE_server")).args(["migrate-data", "--from", &app.url, "--to", &target]).env("BITA_LOG", "error").output().unwrap();
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(["migrate-data", "--from", &app.url, "--to", &target])
+            .env("BITA_LOG", "error")
+            .output()
+            .unwrap()
+    };
     let out = run();
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(text.contains("OK: every row moved and counted") && text.contains("Exempelby kommun") && text.contains("intact"), "{text}");
+    assert!(
+        text.contains("OK: every row moved and counted")
+            && text.contains("Exempelby kommun")
+            && text.contains("intact"),
+        "{text}"
+    );
 
     // The app on PostgreSQL: the same months, the approval, the chain.
     let pg = app.server_on(&target).await;
     let (c, res) = TestApp::try_login_at(&pg, "anna", demo::DEMO_PASSWORD).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let after = c.get(format!("{pg}/assistent?manad={month}")).send().await.unwrap().text().await.unwrap();
-    assert!(!rows_on(&before).is_empty() && before.contains(&format!("{month}-03 08:00–12:00")), "{:?}", rows_on(&before));
+    let after =
+        c.get(format!("{pg}/assistent?manad={month}")).send().await.unwrap().text().await.unwrap();
+    assert!(
+        !rows_on(&before).is_empty() && before.contains(&format!("{month}-03 08:00–12:00")),
+        "{:?}",
+        rows_on(&before)
+    );
     assert_eq!(rows_on(&after), rows_on(&before), "the same rows on the same month");
-    let after_previous = c.get(format!("{pg}/assistent?manad={previous}")).send().await.unwrap().text().await.unwrap();
-    assert_eq!(rows_on(&after_previous), rows_on(&before_previous), "the demo's previous month too");
+    let after_previous = c
+        .get(format!("{pg}/assistent?manad={previous}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        rows_on(&after_previous),
+        rows_on(&before_previous),
+        "the demo's previous month too"
+    );
     let moved = db::connect(&target).await.unwrap();
     let count = |sql: &'static str| {
         let moved = moved.clone();
@@ -65,13 +127,28 @@ async fn migrate_data_moves_an_installation_into_postgres_and_the_app_shows_the_
     }
     // New ids continue after the moved ones.
     let (anna_pg, _) = (User { csrf: csrf_of(&after), c }, ());
-    let form = [("recipient", bo_id.as_str()), ("date", &format!("{}-05", month.next())), ("start", "08:00"), ("end", "09:00"), ("kind", "aktiv"), ("csrf", &anna_pg.csrf), ("idem", &key())];
-    assert_eq!(anna_pg.post(format!("{pg}/assistent/rad")).form(&form).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+    let form = [
+        ("recipient", bo_id.as_str()),
+        ("date", &format!("{}-05", month.next())),
+        ("start", "08:00"),
+        ("end", "09:00"),
+        ("kind", "aktiv"),
+        ("csrf", &anna_pg.csrf),
+        ("idem", &key()),
+    ];
+    assert_eq!(
+        anna_pg.post(format!("{pg}/assistent/rad")).form(&form).send().await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(count("SELECT COUNT(*) FROM time_rows").await, app.count_rows().await + 1);
 
     // Moving the same installation again is refused, and changes nothing.
     let again = run();
     assert!(!again.status.success());
-    assert!(String::from_utf8_lossy(&again.stderr).contains("already in the target"), "{}", String::from_utf8_lossy(&again.stderr));
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("already in the target"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
     assert_eq!(count("SELECT COUNT(*) FROM time_rows").await, app.count_rows().await + 1);
 }

@@ -5,7 +5,7 @@
 use crate::common;
 
 use common::*;
-use server::db::sql::{fetch_batch, Row};
+use server::db::sql::{Row, fetch_batch};
 
 fn values(rows: &[Row]) -> Vec<Vec<db::sql::Value>> {
     rows.iter().map(|r| r.clone().into_values()).collect()
@@ -46,7 +46,14 @@ async fn each_read_of_a_batch_gets_its_own_rows_in_order() {
 
     // A read the database refuses fails the whole batch with its error, and the connection
     // still answers afterwards.
-    let refused = fetch_batch(&mut c, vec![query("SELECT 1 AS one"), query("SELECT no_such_column FROM assistants")]).await;
+    let refused = fetch_batch(
+        &mut c,
+        vec![query("SELECT 1 AS one"), query("SELECT no_such_column FROM assistants")],
+    )
+    .await;
     assert!(refused.is_err());
-    assert_eq!(query("SELECT 2 AS two").fetch_all(&mut c).await.unwrap()[0].get::<i64, _>("two"), 2);
+    assert_eq!(
+        query("SELECT 2 AS two").fetch_all(&mut c).await.unwrap()[0].get::<i64, _>("two"),
+        2
+    );
 }

@@ -30,22 +30,42 @@ async fn an_administrator_registers_assistants_with_checks_and_masked_numbers() 
     // Valid: saved, listed with the number masked, audited without it in full.
     let to = save(&app, &admin, &assistant("19900101-1239", "Hedda", "Holm")).await;
     let (_, page) = app.page(&admin, &to).await;
-    assert!(page.contains("Assistenten är sparad.") && page.contains("Hedda Holm") && page.contains("19900101-****"), "{page}");
+    assert!(
+        page.contains("Assistenten är sparad.")
+            && page.contains("Hedda Holm")
+            && page.contains("19900101-****"),
+        "{page}"
+    );
     // Not in any of its written forms (a bare "1239" could be part of a random hex token).
-    assert!(["199001011239", "19900101-1239", "9001011239", "900101-1239"].iter().all(|n| !page.contains(n)), "{page}");
-    let after: String = query("SELECT after FROM audit_log WHERE action = 'assistant.create'").scalar(&mut app.db().await).await.unwrap();
+    assert!(
+        ["199001011239", "19900101-1239", "9001011239", "900101-1239"]
+            .iter()
+            .all(|n| !page.contains(n)),
+        "{page}"
+    );
+    let after: String = query("SELECT after FROM audit_log WHERE action = 'assistant.create'")
+        .scalar(&mut app.db().await)
+        .await
+        .unwrap();
     assert!(after.contains("19900101-****") && !after.contains("1239"), "{after}");
 
     // A samordningsnummer without a birth date: refused with the reason, what was typed kept.
     let mut form = assistant("197000602396", "Ivan", "Ivanov");
     let to = save(&app, &admin, &form).await;
     let (_, page) = app.page(&admin, &to).await;
-    assert!(page.contains("Samordningsnumret har inget känt födelsedatum") && page.contains("value=\"Ivanov\""), "{page}");
+    assert!(
+        page.contains("Samordningsnumret har inget känt födelsedatum")
+            && page.contains("value=\"Ivanov\""),
+        "{page}"
+    );
     form.push(("birth_date", "1970-06-15"));
     let to = save(&app, &admin, &form).await;
     let (_, page) = app.page(&admin, &to).await;
     assert!(page.contains("Assistenten är sparad."));
-    let bd: String = query("SELECT birth_date FROM assistants WHERE last_name = 'Ivanov'").scalar(&mut app.db().await).await.unwrap();
+    let bd: String = query("SELECT birth_date FROM assistants WHERE last_name = 'Ivanov'")
+        .scalar(&mut app.db().await)
+        .await
+        .unwrap();
     assert_eq!(bd, "1970-06-15");
     // The payroll system's employment number is kept for the payroll export and shown again.
     let id = app.id("SELECT id FROM assistants WHERE last_name = 'Ivanov'").await.to_string();
@@ -62,11 +82,18 @@ async fn an_administrator_registers_assistants_with_checks_and_masked_numbers() 
     assert!(page.contains("En annan assistent i kommunen har redan det personnumret"));
     let mut other = assistant("19811228-9874", "Jon", "Jonsson");
     other.retain(|(k, _)| *k != "employer");
-    other.extend([("employer", "other"), ("other_employer_name", "Assistans AB"), ("other_employer_org", "556000-0000")]);
+    other.extend([
+        ("employer", "other"),
+        ("other_employer_name", "Assistans AB"),
+        ("other_employer_org", "556000-0000"),
+    ]);
     let to = save(&app, &admin, &other).await;
     let (_, page) = app.page(&admin, &to).await;
     assert!(page.contains("Organisationsnumret stämmer inte"));
-    assert_eq!(app.id("SELECT COUNT(*) FROM assistants WHERE last_name IN ('Dubblett', 'Jonsson')").await, 0);
+    assert_eq!(
+        app.id("SELECT COUNT(*) FROM assistants WHERE last_name IN ('Dubblett', 'Jonsson')").await,
+        0
+    );
 
     // Editing without retyping the number keeps it; the change is audited before/after.
     let hedda = app.id("SELECT id FROM assistants WHERE last_name = 'Holm'").await.to_string();
@@ -75,7 +102,11 @@ async fn an_administrator_registers_assistants_with_checks_and_masked_numbers() 
     let mut edit = assistant("", "Hedda", "Holm-Berg");
     edit[0] = ("id", hedda.as_str());
     save(&app, &admin, &edit).await;
-    let (pnr, last): (String, String) = query(format!("SELECT personnummer, last_name FROM assistants WHERE id = {hedda}")).one_as(&mut app.db().await).await.unwrap();
+    let (pnr, last): (String, String) =
+        query(format!("SELECT personnummer, last_name FROM assistants WHERE id = {hedda}"))
+            .one_as(&mut app.db().await)
+            .await
+            .unwrap();
     assert_eq!((pnr.as_str(), last.as_str()), ("199001011239", "Holm-Berg"));
     let (before, after): (String, String) = query("SELECT before, after FROM audit_log WHERE action = 'assistant.update' ORDER BY id DESC LIMIT 1").one_as(&mut app.db().await).await.unwrap();
     assert!(before.contains("\"Holm\"") && after.contains("\"Holm-Berg\""));
@@ -117,7 +148,11 @@ async fn the_list_searches_and_pages() {
     }
     let (admin, _) = app.login("admin").await;
     let (_, page) = app.page(&admin, "/admin/assistenter?q=Person&sida=3").await;
-    assert!(page.contains("120 assistenter") && page.contains("Sida 3 / 3"), "paging: {}", page.split("<main").nth(1).unwrap_or(""));
+    assert!(
+        page.contains("120 assistenter") && page.contains("Sida 3 / 3"),
+        "paging: {}",
+        page.split("<main").nth(1).unwrap_or("")
+    );
     assert_eq!(page.matches("<li class=\"card\">").count(), 20);
     let (_, page) = app.page(&admin, "/admin/assistenter?q=Person007").await;
     assert!(page.contains("1 assistenter") && page.contains("Test Person007"));
@@ -128,7 +163,11 @@ async fn the_list_searches_and_pages() {
 
 /// The invitation code in the link a page shows once.
 fn code_on(page: &str) -> String {
-    page.split("/inbjudan?kod=").nth(1).and_then(|r| r.split('<').next()).unwrap_or_default().to_string()
+    page.split("/inbjudan?kod=")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[tokio::test]
@@ -138,15 +177,32 @@ async fn an_account_is_created_with_a_one_time_invitation_and_can_be_deactivated
     save(&app, &admin, &assistant("19900101-1239", "Hedda", "Holm")).await;
     let hedda = app.id("SELECT id FROM assistants WHERE last_name = 'Holm'").await.to_string();
     let k = key();
-    let create = [("owner", "assistant"), ("id", hedda.as_str()), ("action", "create"), ("username", "hedda"), ("csrf", admin.csrf.as_str()), ("idem", k.as_str())];
+    let create = [
+        ("owner", "assistant"),
+        ("id", hedda.as_str()),
+        ("action", "create"),
+        ("username", "hedda"),
+        ("csrf", admin.csrf.as_str()),
+        ("idem", k.as_str()),
+    ];
     let res = admin.post(app.url("/admin/konto")).form(&create).send().await.unwrap();
     let to = res.headers()["location"].to_str().unwrap().to_string();
     let (_, page) = app.page(&admin, &to).await;
-    assert!(page.contains("Inloggningen är skapad") && page.contains("Aktiv inloggning:"), "{page}");
+    assert!(
+        page.contains("Inloggningen är skapad") && page.contains("Aktiv inloggning:"),
+        "{page}"
+    );
     let code = code_on(&page);
     assert_eq!(code.len(), 32);
     // Only the link's hash is stored; a replayed form makes no second account and shows no link.
-    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM invitations WHERE token_sha256 = '{}'", engine::fk::sha256_hex(code.as_bytes()))).await, 1);
+    assert_eq!(
+        app.id(&format!(
+            "SELECT COUNT(*) FROM invitations WHERE token_sha256 = '{}'",
+            engine::fk::sha256_hex(code.as_bytes())
+        ))
+        .await,
+        1
+    );
     admin.post(app.url("/admin/konto")).form(&create).send().await.unwrap();
     let (_, page) = app.page(&admin, &to).await;
     assert!(code_on(&page).is_empty());
@@ -157,12 +213,30 @@ async fn an_account_is_created_with_a_one_time_invitation_and_can_be_deactivated
     let c = client();
     let (_, page) = app.page(&c, &format!("/inbjudan?kod={code}")).await;
     assert!(page.contains("Välj ditt lösenord") && page.contains("hedda"));
-    for (pw, again, message) in [("kort", "kort", "för kort"), ("Sommar2025", "Sommar2025", "för vanligt"), ("blå häst springer", "blå häst", "inte likadana")] {
-        let res = c.post(app.url("/inbjudan")).form(&[("kod", code.as_str()), ("password", pw), ("password_repeat", again)]).send().await.unwrap();
+    for (pw, again, message) in [
+        ("kort", "kort", "för kort"),
+        ("Sommar2025", "Sommar2025", "för vanligt"),
+        ("blå häst springer", "blå häst", "inte likadana"),
+    ] {
+        let res = c
+            .post(app.url("/inbjudan"))
+            .form(&[("kod", code.as_str()), ("password", pw), ("password_repeat", again)])
+            .send()
+            .await
+            .unwrap();
         let (_, page) = app.page(&c, res.headers()["location"].to_str().unwrap()).await;
         assert!(page.contains(message), "{message}");
     }
-    let res = c.post(app.url("/inbjudan")).form(&[("kod", code.as_str()), ("password", "blå häst springer"), ("password_repeat", "blå häst springer")]).send().await.unwrap();
+    let res = c
+        .post(app.url("/inbjudan"))
+        .form(&[
+            ("kod", code.as_str()),
+            ("password", "blå häst springer"),
+            ("password_repeat", "blå häst springer"),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.headers()["location"], "/logga-in");
     let (_, page) = app.page(&c, "/logga-in").await;
     assert!(page.contains("Ditt lösenord är sparat"));
@@ -171,26 +245,61 @@ async fn an_account_is_created_with_a_one_time_invitation_and_can_be_deactivated
     // A used link is refused.
     let (_, page) = app.page(&client(), &format!("/inbjudan?kod={code}")).await;
     assert!(page.contains("Länken gäller inte längre"));
-    let res = client().post(app.url("/inbjudan")).form(&[("kod", code.as_str()), ("password", "ett annat långt lösen"), ("password_repeat", "ett annat långt lösen")]).send().await.unwrap();
+    let res = client()
+        .post(app.url("/inbjudan"))
+        .form(&[
+            ("kod", code.as_str()),
+            ("password", "ett annat långt lösen"),
+            ("password_repeat", "ett annat långt lösen"),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert!(res.headers()["location"].to_str().unwrap().starts_with("/inbjudan"));
-    assert_eq!(app.try_login("hedda", "blå häst springer").await.1.headers()["location"], "/assistent", "the password is unchanged");
+    assert_eq!(
+        app.try_login("hedda", "blå häst springer").await.1.headers()["location"],
+        "/assistent",
+        "the password is unchanged"
+    );
 
     // A new link (password reset) replaces the old; an expired one is refused.
-    let to = app.post(&admin, "/admin/konto", &[("owner", "assistant"), ("id", &hedda), ("action", "link")]).await;
+    let to = app
+        .post(&admin, "/admin/konto", &[("owner", "assistant"), ("id", &hedda), ("action", "link")])
+        .await;
     let (_, page) = app.page(&admin, &to).await;
     let second = code_on(&page);
-    query("UPDATE invitations SET expires_at = 0 WHERE used_at IS NULL").execute(&mut app.db().await).await.unwrap();
+    query("UPDATE invitations SET expires_at = 0 WHERE used_at IS NULL")
+        .execute(&mut app.db().await)
+        .await
+        .unwrap();
     let (_, page) = app.page(&client(), &format!("/inbjudan?kod={second}")).await;
     assert!(page.contains("Länken gäller inte längre"), "expired");
 
     // Deactivated: the open session stops working and the login is refused.
-    app.post(&admin, "/admin/konto", &[("owner", "assistant"), ("id", &hedda), ("action", "deactivate")]).await;
+    app.post(
+        &admin,
+        "/admin/konto",
+        &[("owner", "assistant"), ("id", &hedda), ("action", "deactivate")],
+    )
+    .await;
     let res = c2.get(app.url("/assistent")).send().await.unwrap();
     assert_eq!(res.headers()["location"], "/logga-in");
-    assert_eq!(app.try_login("hedda", "blå häst springer").await.1.headers()["location"], "/logga-in");
+    assert_eq!(
+        app.try_login("hedda", "blå häst springer").await.1.headers()["location"],
+        "/logga-in"
+    );
     // Creating the login and each link are their own entries.
-    for (action, n) in [("account.create", 1), ("account.password_set", 1), ("account.invite", 2), ("account.deactivate", 1)] {
-        assert_eq!(app.id(&format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}'")).await, n, "{action}");
+    for (action, n) in [
+        ("account.create", 1),
+        ("account.password_set", 1),
+        ("account.invite", 2),
+        ("account.deactivate", 1),
+    ] {
+        assert_eq!(
+            app.id(&format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}'")).await,
+            n,
+            "{action}"
+        );
     }
     let leaked = app.id(&format!("SELECT COUNT(*) FROM audit_log WHERE coalesce(after, '') LIKE '%{code}%' OR coalesce(after, '') LIKE '%häst%'")).await;
     assert_eq!(leaked, 0);
@@ -198,7 +307,18 @@ async fn an_account_is_created_with_a_one_time_invitation_and_can_be_deactivated
     // Another municipality's administrator cannot touch the account.
     let (other, _) = app.login("admin.provstad").await;
     let k = key();
-    let res = other.post(app.url("/admin/konto")).form(&[("owner", "assistant"), ("id", hedda.as_str()), ("action", "activate"), ("csrf", other.csrf.as_str()), ("idem", k.as_str())]).send().await.unwrap();
+    let res = other
+        .post(app.url("/admin/konto"))
+        .form(&[
+            ("owner", "assistant"),
+            ("id", hedda.as_str()),
+            ("action", "activate"),
+            ("csrf", other.csrf.as_str()),
+            ("idem", k.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
 
@@ -217,12 +337,26 @@ async fn assignments_are_added_with_checks_and_ended_without_losing_history() {
     let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await.to_string();
     let gustav = app.id("SELECT id FROM recipients WHERE first_name = 'Gustav'").await.to_string();
     let add = |recipient: &str, from: &str, to: &str| {
-        vec![("assistant", hedda.clone()), ("recipient", recipient.to_string()), ("valid_from", from.to_string()), ("valid_to", to.to_string()), ("fk_notified_on", "2025-12-20".to_string())]
+        vec![
+            ("assistant", hedda.clone()),
+            ("recipient", recipient.to_string()),
+            ("valid_from", from.to_string()),
+            ("valid_to", to.to_string()),
+            ("fk_notified_on", "2025-12-20".to_string()),
+        ]
     };
     let page = post_assignment(&app, &admin, add(&bo, "2026-01-01", "")).await;
-    assert!(page.contains("Uppdraget är sparat.") && page.contains("2026-01-01 – tills vidare") && page.contains("Anmäld till Försäkringskassan (3066/E-IOA) den 2025-12-20"), "{page}");
+    assert!(
+        page.contains("Uppdraget är sparat.")
+            && page.contains("2026-01-01 – tills vidare")
+            && page.contains("Anmäld till Försäkringskassan (3066/E-IOA) den 2025-12-20"),
+        "{page}"
+    );
     for ((from, to), message) in [
-        (("2023-01-01", "2023-06-30"), "Brukaren har inget beslut om assistans som gäller den första dagen"),
+        (
+            ("2023-01-01", "2023-06-30"),
+            "Brukaren har inget beslut om assistans som gäller den första dagen",
+        ),
         (("2026-03-01", ""), "Assistenten har redan ett uppdrag hos brukaren under den tiden"),
         (("2027-02-01", "2027-01-01"), "Sista dagen är före första dagen"),
     ] {
@@ -230,7 +364,10 @@ async fn assignments_are_added_with_checks_and_ended_without_losing_history() {
         assert!(page.contains(message), "{message}");
         assert!(page.contains(&format!("value=\"{from}\"")), "what was typed is kept");
     }
-    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM assignments WHERE assistant_id = {hedda}")).await, 1);
+    assert_eq!(
+        app.id(&format!("SELECT COUNT(*) FROM assignments WHERE assistant_id = {hedda}")).await,
+        1
+    );
     // Another municipality's recipient: not found, nothing stored.
     let k = key();
     let mut form: Vec<(&str, String)> = add(&gustav, "2026-01-01", "");
@@ -238,11 +375,26 @@ async fn assignments_are_added_with_checks_and_ended_without_losing_history() {
     let res = admin.post(app.url("/admin/uppdrag")).form(&form).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     // Ending keeps the history.
-    let id = app.id(&format!("SELECT id FROM assignments WHERE assistant_id = {hedda}")).await.to_string();
-    let to = app.post(&admin, "/admin/uppdrag/avsluta", &[("assistant", &hedda), ("assignment", &id), ("valid_to", "2026-06-30")]).await;
+    let id = app
+        .id(&format!("SELECT id FROM assignments WHERE assistant_id = {hedda}"))
+        .await
+        .to_string();
+    let to = app
+        .post(
+            &admin,
+            "/admin/uppdrag/avsluta",
+            &[("assistant", &hedda), ("assignment", &id), ("valid_to", "2026-06-30")],
+        )
+        .await;
     let (_, page) = app.page(&admin, &to).await;
     assert!(page.contains("Uppdraget är avslutat") && page.contains("2026-01-01 – 2026-06-30"));
-    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action IN ('assignment.create', 'assignment.end')").await, 2);
+    assert_eq!(
+        app.id(
+            "SELECT COUNT(*) FROM audit_log WHERE action IN ('assignment.create', 'assignment.end')"
+        )
+        .await,
+        2
+    );
 }
 
 #[tokio::test]
@@ -250,27 +402,78 @@ async fn recipients_and_decisions_are_registered_with_their_checks() {
     let app = spawn_app().await;
     let (admin, _) = app.login("admin").await;
     // A samordningsnummer for a recipient is refused; a personnummer is saved and masked.
-    let to = app.post(&admin, "/admin/brukarkort/spara", &[("id", ""), ("personnummer", "197010632391"), ("first_name", "Sam"), ("last_name", "Ordning")]).await;
+    let to = app
+        .post(
+            &admin,
+            "/admin/brukarkort/spara",
+            &[
+                ("id", ""),
+                ("personnummer", "197010632391"),
+                ("first_name", "Sam"),
+                ("last_name", "Ordning"),
+            ],
+        )
+        .await;
     let (_, page) = app.page(&admin, &to).await;
-    assert!(page.contains("Försäkringskassan tar inte emot ett samordningsnummer") && page.contains("value=\"Ordning\""));
-    let to = app.post(&admin, "/admin/brukarkort/spara", &[("id", ""), ("personnummer", "19811228-9874"), ("first_name", "Rut"), ("last_name", "Rask")]).await;
+    assert!(
+        page.contains("Försäkringskassan tar inte emot ett samordningsnummer")
+            && page.contains("value=\"Ordning\"")
+    );
+    let to = app
+        .post(
+            &admin,
+            "/admin/brukarkort/spara",
+            &[
+                ("id", ""),
+                ("personnummer", "19811228-9874"),
+                ("first_name", "Rut"),
+                ("last_name", "Rask"),
+            ],
+        )
+        .await;
     let (_, page) = app.page(&admin, &to).await;
-    assert!(page.contains("Brukaren är sparad.") && page.contains("Nu registrerat: 19811228-****"), "{page}");
+    assert!(
+        page.contains("Brukaren är sparad.") && page.contains("Nu registrerat: 19811228-****"),
+        "{page}"
+    );
     let rut = app.id("SELECT id FROM recipients WHERE last_name = 'Rask'").await.to_string();
     // The same personnummer twice is refused.
-    let to = app.post(&admin, "/admin/brukarkort/spara", &[("id", ""), ("personnummer", "198112289874"), ("first_name", "Rut"), ("last_name", "Dubbel")]).await;
+    let to = app
+        .post(
+            &admin,
+            "/admin/brukarkort/spara",
+            &[
+                ("id", ""),
+                ("personnummer", "198112289874"),
+                ("first_name", "Rut"),
+                ("last_name", "Dubbel"),
+            ],
+        )
+        .await;
     assert!(app.page(&admin, &to).await.1.contains("En annan"));
 
     // A decision valid 12 months with hours per 6-month period; an overlapping one is refused.
     let decision = |from: &str, to: &str| {
-        vec![("recipient", rut.clone()), ("funder", "sfb".into()), ("granted_per", "period".into()), ("granted_hours", "600,5".into()), ("period_months", "6".into()),
-             ("valid_from", from.into()), ("valid_to", to.into()), ("vantetid_allowed", "on".into())]
+        vec![
+            ("recipient", rut.clone()),
+            ("funder", "sfb".into()),
+            ("granted_per", "period".into()),
+            ("granted_hours", "600,5".into()),
+            ("period_months", "6".into()),
+            ("valid_from", from.into()),
+            ("valid_to", to.into()),
+            ("vantetid_allowed", "on".into()),
+        ]
     };
     let post = |f: Vec<(&'static str, String)>| {
         let pairs: Vec<(String, String)> = f.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
         pairs
     };
-    for ((from, to), message) in [(("2026-01-01", "2026-12-31"), "Beslutet är sparat."), (("2026-06-01", "2027-05-31"), "Ett annat beslut för brukaren gäller redan"), (("2027-03-01", "2027-01-01"), "Beslutet slutar före det börjar")] {
+    for ((from, to), message) in [
+        (("2026-01-01", "2026-12-31"), "Beslutet är sparat."),
+        (("2026-06-01", "2027-05-31"), "Ett annat beslut för brukaren gäller redan"),
+        (("2027-03-01", "2027-01-01"), "Beslutet slutar före det börjar"),
+    ] {
         let pairs = post(decision(from, to));
         let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let to = app.post(&admin, "/admin/beslut", &refs).await;
@@ -281,8 +484,20 @@ async fn recipients_and_decisions_are_registered_with_their_checks() {
     assert_eq!((per.as_str(), minutes, months), ("period", 36030, 6));
     // Another municipality's administrator: not found.
     let (other, _) = app.login("admin.provstad").await;
-    assert_eq!(app.page(&other, &format!("/admin/brukarkort?id={rut}")).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action IN ('recipient.create', 'decision.create')").await, 2);
+    assert_eq!(
+        app.page(&other, &format!("/admin/brukarkort?id={rut}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.id(
+            "SELECT COUNT(*) FROM audit_log WHERE action IN ('recipient.create', 'decision.create')"
+        )
+        .await,
+        2
+    );
     let (_, page) = app.page(&admin, "/admin/brukarregister?q=Rask").await;
-    assert!(page.contains("1 brukare") && page.contains("19811228-****") && !page.contains("9874"), "{page}");
+    assert!(
+        page.contains("1 brukare") && page.contains("19811228-****") && !page.contains("9874"),
+        "{page}"
+    );
 }

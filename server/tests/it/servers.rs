@@ -7,10 +7,10 @@
 use crate::common;
 
 use app::api::repo::{Conflict, Repo, RepoError};
-use engine::{ReportMonth, TimeKind, TimeRow};
 use common::*;
-use std::sync::Arc;
+use engine::{ReportMonth, TimeKind, TimeRow};
 use server::sessions::{self, InTurn};
+use std::sync::Arc;
 use tokio::sync::Barrier;
 use tower_sessions::session::Record;
 use tower_sessions::session_store::SessionStore;
@@ -32,10 +32,22 @@ async fn a_session_started_on_one_server_works_on_the_other() {
     // A form rendered by one server is accepted by the other (the CSRF token is the session's).
     let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await.to_string();
     let date = format!("{}-03", next_month());
-    let form = [("recipient", bo.as_str()), ("date", &date), ("start", "08:00"), ("end", "12:00"), ("kind", "aktiv"), ("csrf", &anna.csrf), ("idem", &key())];
+    let form = [
+        ("recipient", bo.as_str()),
+        ("date", &date),
+        ("start", "08:00"),
+        ("end", "12:00"),
+        ("kind", "aktiv"),
+        ("csrf", &anna.csrf),
+        ("idem", &key()),
+    ];
     let res = anna.post(format!("{other}/assistent/rad")).form(&form).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM time_rows WHERE CAST(work_date AS TEXT) = '{date}'")).await, 1);
+    assert_eq!(
+        app.id(&format!("SELECT COUNT(*) FROM time_rows WHERE CAST(work_date AS TEXT) = '{date}'"))
+            .await,
+        1
+    );
     // Logged out on one, logged out on both.
     let page = anna.get(app.url("/assistent")).send().await.unwrap().text().await.unwrap();
     anna.post(format!("{other}/logga-ut")).form(&[("csrf", csrf_of(&page))]).send().await.unwrap();
@@ -50,9 +62,30 @@ async fn two_approvals_through_two_servers_at_once_leave_one_signature() {
     let bo_id = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await.to_string();
     let (anna, _) = app.login("anna").await;
     let month = next_month();
-    app.post(&anna, "/assistent/rad", &[("recipient", &bo_id), ("date", &format!("{month}-05")), ("start", "08:00"), ("end", "12:00"), ("kind", "aktiv")]).await;
-    app.post(&anna, "/assistent/skicka", &[("recipient", &bo_id), ("manad", &month.to_string()), ("attest", "on")]).await;
-    let key = app.id(&format!("SELECT id FROM month_reports WHERE recipient_id = {bo_id} AND month = '{month}'")).await.to_string();
+    app.post(
+        &anna,
+        "/assistent/rad",
+        &[
+            ("recipient", &bo_id),
+            ("date", &format!("{month}-05")),
+            ("start", "08:00"),
+            ("end", "12:00"),
+            ("kind", "aktiv"),
+        ],
+    )
+    .await;
+    app.post(
+        &anna,
+        "/assistent/skicka",
+        &[("recipient", &bo_id), ("manad", &month.to_string()), ("attest", "on")],
+    )
+    .await;
+    let key = app
+        .id(&format!(
+            "SELECT id FROM month_reports WHERE recipient_id = {bo_id} AND month = '{month}'"
+        ))
+        .await
+        .to_string();
     // Bo on two devices, each talking to another server, approving at the same moment.
     let (phone, _) = app.login("bo").await;
     let (tablet, _) = app.login("bo").await;
@@ -69,8 +102,18 @@ async fn two_approvals_through_two_servers_at_once_leave_one_signature() {
     for t in tasks {
         assert_eq!(t.await.unwrap(), StatusCode::SEE_OTHER, "both answered, neither failed");
     }
-    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM signatures WHERE month_report_id = {key}")).await, 1, "one signature record");
-    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM month_events WHERE month_report_id = {key} AND action = 'approve'")).await, 1);
+    assert_eq!(
+        app.id(&format!("SELECT COUNT(*) FROM signatures WHERE month_report_id = {key}")).await,
+        1,
+        "one signature record"
+    );
+    assert_eq!(
+        app.id(&format!(
+            "SELECT COUNT(*) FROM month_events WHERE month_report_id = {key} AND action = 'approve'"
+        ))
+        .await,
+        1
+    );
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'month.approve'").await, 1);
 }
 
@@ -88,7 +131,8 @@ async fn concurrent_changes_through_two_servers_keep_the_audit_chain_linear() {
     let barrier = Arc::new(Barrier::new(n));
     let mut tasks = vec![];
     for i in 0..n {
-        let (who, base) = if i % 2 == 0 { (&anna, app.base.clone()) } else { (&david, other.clone()) };
+        let (who, base) =
+            if i % 2 == 0 { (&anna, app.base.clone()) } else { (&david, other.clone()) };
         let form: Vec<(String, String)> = [
             ("recipient", bo_id.clone()),
             ("date", format!("{month}-{:02}", i / 2 + 1)),
@@ -110,8 +154,18 @@ async fn concurrent_changes_through_two_servers_keep_the_audit_chain_linear() {
     for t in tasks {
         assert_eq!(t.await.unwrap(), StatusCode::SEE_OTHER);
     }
-    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM time_rows WHERE CAST(work_date AS TEXT) LIKE '{month}-%'")).await, n as i64);
-    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE tenant_id = 1").await, before + n as i64, "one entry per row");
+    assert_eq!(
+        app.id(&format!(
+            "SELECT COUNT(*) FROM time_rows WHERE CAST(work_date AS TEXT) LIKE '{month}-%'"
+        ))
+        .await,
+        n as i64
+    );
+    assert_eq!(
+        app.id("SELECT COUNT(*) FROM audit_log WHERE tenant_id = 1").await,
+        before + n as i64,
+        "one entry per row"
+    );
     // Each entry links to the one before it: no fork, no gap.
     for chain in db::audit::verify_all(&app.pool).await.unwrap() {
         assert!(chain.result.is_ok(), "{}: {:?}", chain.name, chain.result);
@@ -122,7 +176,12 @@ async fn concurrent_changes_through_two_servers_keep_the_audit_chain_linear() {
 async fn a_row_the_database_refuses_leaves_the_rest_of_the_change_standing() {
     let app = spawn_app().await;
     let repo = db::DbRepo::new(app.pool.clone());
-    let (tenant, anna, bo, user) = (1, app.id("SELECT id FROM assistants WHERE first_name = 'Anna'").await, app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await, app.id("SELECT id FROM users WHERE username = 'anna'").await);
+    let (tenant, anna, bo, user) = (
+        1,
+        app.id("SELECT id FROM assistants WHERE first_name = 'Anna'").await,
+        app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await,
+        app.id("SELECT id FROM users WHERE username = 'anna'").await,
+    );
     let day = next_month().first_day() + chrono::Duration::days(9);
     let t = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap();
     let row = |s, e| TimeRow::new(day, t(s), t(e), false, TimeKind::Aktiv).unwrap();
@@ -135,7 +194,13 @@ async fn a_row_the_database_refuses_leaves_the_rest_of_the_change_standing() {
     // refused statement would otherwise spoil the whole transaction).
     db.insert_row(tenant, anna, bo, &row(13, 16), user).await.unwrap();
     db.finish().await.unwrap();
-    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM time_rows WHERE work_date = '{day}' AND assistant_id = {anna}")).await, 2);
+    assert_eq!(
+        app.id(&format!(
+            "SELECT COUNT(*) FROM time_rows WHERE work_date = '{day}' AND assistant_id = {anna}"
+        ))
+        .await,
+        2
+    );
 }
 
 #[tokio::test]
@@ -158,10 +223,23 @@ async fn a_change_dropped_while_it_begins_leaves_no_transaction_behind() {
     // Sixteen changes one after the other, through every connection of the pool.
     for _ in 0..16 {
         let started = std::time::Instant::now();
-        let mut db = tokio::time::timeout(std::time::Duration::from_secs(5), repo.write()).await.expect("a change starts without waiting for a lost lock").expect("BEGIN accepted");
-        db.audit(&app::api::repo::AuditEntry { action: "test.probe", subject: "probe".into(), ..Default::default() }).await.unwrap();
+        let mut db = tokio::time::timeout(std::time::Duration::from_secs(5), repo.write())
+            .await
+            .expect("a change starts without waiting for a lost lock")
+            .expect("BEGIN accepted");
+        db.audit(&app::api::repo::AuditEntry {
+            action: "test.probe",
+            subject: "probe".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
         db.finish().await.unwrap();
-        assert!(started.elapsed() < std::time::Duration::from_secs(2), "waited {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "waited {:?}",
+            started.elapsed()
+        );
     }
 }
 
@@ -181,7 +259,12 @@ async fn changes_sharing_a_commit_stand_or_fall_alone() {
         let (repo, barrier, pool) = (repo.clone(), barrier.clone(), app.pool.clone());
         tasks.push(tokio::spawn(async move {
             barrier.wait().await;
-            let entry = |action| app::api::repo::AuditEntry { tenant: Some(1), action, subject: format!("change {i}"), ..Default::default() };
+            let entry = |action| app::api::repo::AuditEntry {
+                tenant: Some(1),
+                action,
+                subject: format!("change {i}"),
+                ..Default::default()
+            };
             let change = async {
                 let mut db = repo.write().await.unwrap();
                 match i % 3 {
@@ -189,7 +272,11 @@ async fn changes_sharing_a_commit_stand_or_fall_alone() {
                         db.audit(&entry("test.kept")).await.unwrap();
                         db.finish().await.unwrap();
                         // Answered after the commit: another connection sees it.
-                        let seen = query("SELECT COUNT(*) FROM audit_log WHERE subject = $1").bind(format!("change {i}")).scalar::<i64>(&mut pool.conn().await.unwrap()).await.unwrap();
+                        let seen = query("SELECT COUNT(*) FROM audit_log WHERE subject = $1")
+                            .bind(format!("change {i}"))
+                            .scalar::<i64>(&mut pool.conn().await.unwrap())
+                            .await
+                            .unwrap();
                         assert_eq!(seen, 1, "change {i} answered before it was committed");
                     }
                     1 => {
@@ -207,20 +294,36 @@ async fn changes_sharing_a_commit_stand_or_fall_alone() {
                     }
                 }
             };
-            tokio::time::timeout(std::time::Duration::from_secs(30), change).await.expect("every change is answered");
+            tokio::time::timeout(std::time::Duration::from_secs(30), change)
+                .await
+                .expect("every change is answered");
         }));
     }
     for t in tasks {
         t.await.unwrap();
     }
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'test.kept'").await, 30);
-    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log").await, before + 30, "nothing refused or cancelled is kept");
+    assert_eq!(
+        app.id("SELECT COUNT(*) FROM audit_log").await,
+        before + 30,
+        "nothing refused or cancelled is kept"
+    );
     for chain in db::audit::verify_all(&app.pool).await.unwrap() {
         assert!(chain.result.is_ok(), "{}: {:?}", chain.name, chain.result);
     }
     // And the writer goes on.
-    let mut db = tokio::time::timeout(std::time::Duration::from_secs(5), repo.write()).await.expect("the next change starts").unwrap();
-    db.audit(&app::api::repo::AuditEntry { tenant: Some(1), action: "test.after", subject: "after".into(), ..Default::default() }).await.unwrap();
+    let mut db = tokio::time::timeout(std::time::Duration::from_secs(5), repo.write())
+        .await
+        .expect("the next change starts")
+        .unwrap();
+    db.audit(&app::api::repo::AuditEntry {
+        tenant: Some(1),
+        action: "test.after",
+        subject: "after".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     db.finish().await.unwrap();
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'test.after'").await, 1);
 }
@@ -235,7 +338,12 @@ async fn a_session_write_takes_its_turn_among_the_changes() {
     let app = spawn_app().await;
     let repo = db::DbRepo::new(app.pool.clone());
     let order = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let entry = |subject: &str| app::api::repo::AuditEntry { tenant: Some(1), action: "test.turn", subject: subject.into(), ..Default::default() };
+    let entry = |subject: &str| app::api::repo::AuditEntry {
+        tenant: Some(1),
+        action: "test.turn",
+        subject: subject.into(),
+        ..Default::default()
+    };
     let mut first = repo.write().await.unwrap();
     first.audit(&entry("first")).await.unwrap();
     let session = {
@@ -243,14 +351,20 @@ async fn a_session_write_takes_its_turn_among_the_changes() {
         let mut record = Record {
             id: Default::default(),
             data: [("who".to_string(), serde_json::json!("bo"))].into_iter().collect(),
-            expiry_date: tower_sessions::cookie::time::OffsetDateTime::now_utc() + tower_sessions::cookie::time::Duration::hours(1),
+            expiry_date: tower_sessions::cookie::time::OffsetDateTime::now_utc()
+                + tower_sessions::cookie::time::Duration::hours(1),
         };
         let pool = app.pool.clone();
         let repo = repo.clone();
         tokio::spawn(async move {
             match &pool {
-                db::Pool::Sqlite(p) => InTurn::new(sessions::sqlite_store(p), &repo).create(&mut record).await.unwrap(),
-                db::Pool::Postgres(p) => InTurn::new(sessions::postgres_store(p), &repo).create(&mut record).await.unwrap(),
+                db::Pool::Sqlite(p) => {
+                    InTurn::new(sessions::sqlite_store(p), &repo).create(&mut record).await.unwrap()
+                }
+                db::Pool::Postgres(p) => InTurn::new(sessions::postgres_store(p), &repo)
+                    .create(&mut record)
+                    .await
+                    .unwrap(),
             }
             order.lock().unwrap().push("session");
             record.id
@@ -268,14 +382,32 @@ async fn a_session_write_takes_its_turn_among_the_changes() {
     };
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     if !app.pool.is_postgres() {
-        assert!(order.lock().unwrap().is_empty(), "on SQLite the session waits for the change that holds the write lock");
+        assert!(
+            order.lock().unwrap().is_empty(),
+            "on SQLite the session waits for the change that holds the write lock"
+        );
     }
     first.finish().await.unwrap();
-    let id = tokio::time::timeout(std::time::Duration::from_secs(5), session).await.expect("the session write is not starved").unwrap();
+    let id = tokio::time::timeout(std::time::Duration::from_secs(5), session)
+        .await
+        .expect("the session write is not starved")
+        .unwrap();
     second.await.unwrap();
     if !app.pool.is_postgres() {
-        assert_eq!(*order.lock().unwrap(), ["session", "second"], "the session write went in its turn");
+        assert_eq!(
+            *order.lock().unwrap(),
+            ["session", "second"],
+            "the session write went in its turn"
+        );
     }
-    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM sessions WHERE id = '{id}'")).await, 1, "the session was stored");
-    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'test.turn'").await, 2, "both changes were kept");
+    assert_eq!(
+        app.id(&format!("SELECT COUNT(*) FROM sessions WHERE id = '{id}'")).await,
+        1,
+        "the session was stored"
+    );
+    assert_eq!(
+        app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'test.turn'").await,
+        2,
+        "both changes were kept"
+    );
 }

@@ -5,10 +5,10 @@
 
 use crate::common;
 
-use engine::clock::row_between;
-use engine::{RowInput, TimeKind, TZ};
 use chrono::{DateTime, Datelike, Duration as Span, Utc};
 use common::*;
+use engine::clock::row_between;
+use engine::{RowInput, TZ, TimeKind};
 
 async fn recipient(app: &TestApp, name: &str) -> String {
     app.id(&format!("SELECT id FROM recipients WHERE first_name = '{name}'")).await.to_string()
@@ -44,10 +44,21 @@ async fn a_shift_is_clocked_in_switched_and_ended_and_outlives_the_session_and_t
     let (david, _) = app.login("david").await;
 
     // Clocked in three hours ago ("I started at …").
-    let to = app.post(&david, "/assistent/pass/starta", &[("recipient", &elis), ("at", &ago(180))]).await;
+    let to = app
+        .post(&david, "/assistent/pass/starta", &[("recipient", &elis), ("at", &ago(180))])
+        .await;
     let (_, page) = app.page(&david, &to).await;
-    assert!(page.contains("Passet är startat.") && page.contains("Pågående pass") && page.contains("Elis Ek"), "the running shift on the card");
-    assert!(page.contains("class=\"elapsed\">3 h 00 min<") || page.contains("class=\"elapsed\">3 h 01 min<"), "its time so far");
+    assert!(
+        page.contains("Passet är startat.")
+            && page.contains("Pågående pass")
+            && page.contains("Elis Ek"),
+        "the running shift on the card"
+    );
+    assert!(
+        page.contains("class=\"elapsed\">3 h 00 min<")
+            || page.contains("class=\"elapsed\">3 h 01 min<"),
+        "its time so far"
+    );
     assert_eq!(running(&app).await, 1);
 
     // Another device (a new login), and after a logout: still running.
@@ -70,7 +81,8 @@ async fn a_shift_is_clocked_in_switched_and_ended_and_outlives_the_session_and_t
     assert_eq!(running(&app).await, 1);
 
     // Switch to waiting time two hours ago: the first hour becomes an active row.
-    let to = app.post(&david, "/assistent/pass/byt", &[("kind", "vantetid"), ("at", &ago(120))]).await;
+    let to =
+        app.post(&david, "/assistent/pass/byt", &[("kind", "vantetid"), ("at", &ago(120))]).await;
     assert!(app.page(&david, &to).await.1.contains("Slaget av tid är bytt"));
     let rows = rows_of(&app, "David").await;
     assert_eq!(rows.len(), 1);
@@ -91,7 +103,11 @@ async fn a_shift_is_clocked_in_switched_and_ended_and_outlives_the_session_and_t
     assert_eq!(running(&app).await, 0);
     let (_, page) = app.page(&david, "/assistent").await;
     assert!(!page.contains("Pågående pass") && page.contains("Starta pass – Elis Ek"));
-    let actions: Vec<String> = query("SELECT action FROM audit_log WHERE action LIKE 'shift.%' ORDER BY id").scalars(&mut app.db().await).await.unwrap();
+    let actions: Vec<String> =
+        query("SELECT action FROM audit_log WHERE action LIKE 'shift.%' ORDER BY id")
+            .scalars(&mut app.db().await)
+            .await
+            .unwrap();
     assert_eq!(actions, ["shift.start", "shift.switch", "shift.stop"]);
 }
 
@@ -102,13 +118,33 @@ async fn a_refused_end_keeps_the_shift_running_with_the_reason() {
     let (david, _) = app.login("david").await;
     app.post(&david, "/assistent/pass/starta", &[("recipient", &elis), ("at", &ago(120))]).await;
     // Meanwhile a row typed by hand inside the shift's time.
-    let typed = RowInput::of(&row_between(instant_ago(90), instant_ago(60), TimeKind::Aktiv).unwrap(), elis.parse().unwrap());
-    let to = app.post(&david, "/assistent/rad", &[("recipient", &elis), ("date", &typed.date), ("start", &typed.start), ("end", &typed.end), ("next_day", if typed.next_day { "on" } else { "" }), ("kind", "aktiv")]).await;
+    let typed = RowInput::of(
+        &row_between(instant_ago(90), instant_ago(60), TimeKind::Aktiv).unwrap(),
+        elis.parse().unwrap(),
+    );
+    let to = app
+        .post(
+            &david,
+            "/assistent/rad",
+            &[
+                ("recipient", &elis),
+                ("date", &typed.date),
+                ("start", &typed.start),
+                ("end", &typed.end),
+                ("next_day", if typed.next_day { "on" } else { "" }),
+                ("kind", "aktiv"),
+            ],
+        )
+        .await;
     assert!(app.page(&david, &to).await.1.contains("Tiden är sparad"));
 
     let to = app.post(&david, "/assistent/pass/avsluta", &[]).await;
     let (_, page) = app.page(&david, &to).await;
-    assert!(page.contains("Passet sparades inte och pågår fortfarande") && page.contains("överlappar"), "{}", page.split("<main").nth(1).unwrap_or(""));
+    assert!(
+        page.contains("Passet sparades inte och pågår fortfarande") && page.contains("överlappar"),
+        "{}",
+        page.split("<main").nth(1).unwrap_or("")
+    );
     assert_eq!(running(&app).await, 1, "still running");
     assert_eq!(rows_of(&app, "David").await.len(), 1);
 
@@ -119,7 +155,9 @@ async fn a_refused_end_keeps_the_shift_running_with_the_reason() {
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'shift.cancel' AND before LIKE '%started_at%'").await, 1);
 
     // A time that is no time is refused with what to write.
-    let to = app.post(&david, "/assistent/pass/starta", &[("recipient", &elis), ("at", "kl åtta")]).await;
+    let to = app
+        .post(&david, "/assistent/pass/starta", &[("recipient", &elis), ("at", "kl åtta")])
+        .await;
     assert!(app.page(&david, &to).await.1.contains("Skriv tiden som TT:MM"));
     assert_eq!(running(&app).await, 0);
 }
@@ -141,7 +179,10 @@ async fn a_shift_left_running_is_flagged_the_next_day_never_closed() {
     .unwrap();
     let (_, page) = app.page(&david, "/assistent").await;
     assert!(page.contains("Glömde du att avsluta det?"), "flagged");
-    assert!(page.contains(&started.with_timezone(&TZ).format("%Y-%m-%d %H:%M").to_string()), "with the day it started");
+    assert!(
+        page.contains(&started.with_timezone(&TZ).format("%Y-%m-%d %H:%M").to_string()),
+        "with the day it started"
+    );
     // Looking at it closes nothing.
     assert_eq!(running(&app).await, 1);
     assert_eq!(rows_of(&app, "David").await.len(), 0);
@@ -159,7 +200,11 @@ async fn a_shift_left_running_is_flagged_the_next_day_never_closed() {
 #[tokio::test]
 async fn nobody_clocks_in_for_a_recipient_not_theirs_or_ends_another_assistants_shift() {
     let app = spawn_app().await;
-    let (cecilia, elis, gustav) = (recipient(&app, "Cecilia").await, recipient(&app, "Elis").await, recipient(&app, "Gustav").await);
+    let (cecilia, elis, gustav) = (
+        recipient(&app, "Cecilia").await,
+        recipient(&app, "Elis").await,
+        recipient(&app, "Gustav").await,
+    );
     // Hanna assists Bo only.
     let (hanna, _) = app.login("hanna").await;
     let to = app.post(&hanna, "/assistent/pass/starta", &[("recipient", &cecilia)]).await;
@@ -184,7 +229,12 @@ async fn nobody_clocks_in_for_a_recipient_not_theirs_or_ends_another_assistants_
     assert!(!page.contains("Elis Ek") && !page.contains("Pågående pass"), "nor sees it");
     // A recipient or an administrator has no shift card to post to.
     let (bo, _) = app.login("bo").await;
-    let res = bo.post(app.url("/assistent/pass/avsluta")).form(&[("csrf", bo.csrf.as_str()), ("idem", &key())]).send().await.unwrap();
+    let res = bo
+        .post(app.url("/assistent/pass/avsluta"))
+        .form(&[("csrf", bo.csrf.as_str()), ("idem", &key())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(running(&app).await, 1);
 }
@@ -198,7 +248,19 @@ async fn last_weeks_shifts_are_copied_once_and_what_cannot_be_copied_is_said() {
     let monday = today - Span::days(today.weekday().num_days_from_monday() as i64);
     let (mon, wed) = (monday - Span::days(7), monday - Span::days(5));
     for d in [mon, wed] {
-        let to = app.post(&david, "/assistent/rad", &[("recipient", &elis), ("date", &d.to_string()), ("start", "08:00"), ("end", "10:30"), ("kind", "aktiv")]).await;
+        let to = app
+            .post(
+                &david,
+                "/assistent/rad",
+                &[
+                    ("recipient", &elis),
+                    ("date", &d.to_string()),
+                    ("start", "08:00"),
+                    ("end", "10:30"),
+                    ("kind", "aktiv"),
+                ],
+            )
+            .await;
         assert!(app.page(&david, &to).await.1.contains("Tiden är sparad"));
     }
     let k = key();
@@ -211,12 +273,21 @@ async fn last_weeks_shifts_are_copied_once_and_what_cannot_be_copied_is_said() {
     let (_, page) = app.page(&david, &to).await;
     assert!(page.contains("Kopierade pass: 2"), "{}", page.split("<main").nth(1).unwrap_or(""));
     let dates: Vec<String> = rows_of(&app, "David").await.into_iter().map(|r| r.0).collect();
-    assert_eq!(dates, [mon, wed, monday, monday + Span::days(2)].map(|d| d.to_string()), "copied once, to the same weekdays");
+    assert_eq!(
+        dates,
+        [mon, wed, monday, monday + Span::days(2)].map(|d| d.to_string()),
+        "copied once, to the same weekdays"
+    );
 
     // Again (a new post): both are in the way of themselves; said, nothing saved.
     let to = app.post(&david, "/assistent/kopiera", &[("fran", "forra-veckan")]).await;
     let (_, page) = app.page(&david, &to).await;
-    assert!(page.contains("Inget pass kunde kopieras.") && page.contains("Kopierades inte:") && page.contains(&format!("{monday} 08:00–10:30")) && page.contains("överlappar"));
+    assert!(
+        page.contains("Inget pass kunde kopieras.")
+            && page.contains("Kopierades inte:")
+            && page.contains(&format!("{monday} 08:00–10:30"))
+            && page.contains("överlappar")
+    );
     assert_eq!(rows_of(&app, "David").await.len(), 4);
     // Hanna has nothing yesterday.
     let (hanna, _) = app.login("hanna").await;
@@ -232,16 +303,40 @@ async fn my_month_shows_the_amount_the_status_and_what_is_left_before_the_deadli
     let month = app::api::service::this_month().next();
     // The municipality enters the year's standard hourly amount.
     let (admin, _) = app.login("admin").await;
-    app.post(&admin, "/admin/anordnare/belopp", &[("year", &month.year().to_string()), ("amount", "340,50")]).await;
+    app.post(
+        &admin,
+        "/admin/anordnare/belopp",
+        &[("year", &month.year().to_string()), ("amount", "340,50")],
+    )
+    .await;
 
     let (david, _) = app.login("david").await;
     for day in ["03", "04"] {
-        app.post(&david, "/assistent/rad", &[("recipient", &elis), ("date", &format!("{month}-{day}")), ("start", "08:00"), ("end", "10:00"), ("kind", "aktiv")]).await;
+        app.post(
+            &david,
+            "/assistent/rad",
+            &[
+                ("recipient", &elis),
+                ("date", &format!("{month}-{day}")),
+                ("start", "08:00"),
+                ("end", "10:00"),
+                ("kind", "aktiv"),
+            ],
+        )
+        .await;
     }
     let (_, page) = app.page(&david, &format!("/assistent?manad={month}")).await;
     assert!(page.contains("Belopp: <strong>1 362,00 kr</strong>"), "4 h × 340,50 kr");
-    assert!(page.contains(&format!("Kvar att göra: skicka in månaden. Sista dag till Försäkringskassan: {}", month.fk_deadline())));
-    app.post(&david, "/assistent/skicka", &[("recipient", &elis), ("manad", &month.to_string()), ("attest", "on")]).await;
+    assert!(page.contains(&format!(
+        "Kvar att göra: skicka in månaden. Sista dag till Försäkringskassan: {}",
+        month.fk_deadline()
+    )));
+    app.post(
+        &david,
+        "/assistent/skicka",
+        &[("recipient", &elis), ("manad", &month.to_string()), ("attest", "on")],
+    )
+    .await;
     let (_, page) = app.page(&david, &format!("/assistent?manad={month}")).await;
     assert!(page.contains("Kvar att göra: inget för dig; brukaren ska godkänna."));
 
@@ -259,9 +354,21 @@ async fn my_month_shows_the_amount_the_status_and_what_is_left_before_the_deadli
     .await
     .unwrap();
     let (_, page) = app.page(&david, &format!("/assistent?manad={old}")).await;
-    assert!(page.contains("Sista dagen har passerat. Månaden kan bara läsas.") && page.contains(&format!("{day} 08:00–12:00")));
-    assert!(!page.contains("andra=") && !page.contains("Skicka in månaden"), "no change, delete or submit offered");
-    let to = app.post(&david, "/assistent/rad/ta-bort", &[("row", &id.to_string()), ("manad", &old.to_string())]).await;
+    assert!(
+        page.contains("Sista dagen har passerat. Månaden kan bara läsas.")
+            && page.contains(&format!("{day} 08:00–12:00"))
+    );
+    assert!(
+        !page.contains("andra=") && !page.contains("Skicka in månaden"),
+        "no change, delete or submit offered"
+    );
+    let to = app
+        .post(
+            &david,
+            "/assistent/rad/ta-bort",
+            &[("row", &id.to_string()), ("manad", &old.to_string())],
+        )
+        .await;
     assert!(app.page(&david, &to).await.1.contains("kan bara läsas"));
     assert_eq!(app.id(&format!("SELECT COUNT(*) FROM time_rows WHERE id = {id}")).await, 1);
 }
