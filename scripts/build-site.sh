@@ -3,7 +3,6 @@
 # profile wasm-release), its JS glue (wasm-bindgen), wasm-opt -Oz (npm's binaryen), the CSS and
 # the public assets. This replaces `cargo leptos build` for CI and the run command: installing
 # cargo-leptos costs ~20 minutes on a cold 2-core machine, these steps cost nothing extra.
-# `cargo leptos watch` (if you have it) still works for development with the same metadata.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/end2end/node_modules/.bin:$PATH"
