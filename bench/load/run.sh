@@ -9,7 +9,9 @@
 #
 #   bench/load/run.sh [sqlite|postgres|both]     (default both)
 # Environment: BITA_LOAD_SECONDS (20), BITA_LOAD_CONNECTIONS (64), BITA_LOAD_THREADS (2),
-# BITA_LOAD_USERS (5000: how many assistants log in).
+# BITA_LOAD_USERS (5000: how many assistants log in), BITA_SERVER_BIN (the server binary to
+# measure, e.g. one built from an earlier commit, to compare before and after; default: build
+# target/release/server).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT="$PWD"
@@ -23,7 +25,12 @@ export BITA_LOAD_DIR="$ROOT/bench/load"
 
 command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 [ -f target/site/pkg/bita.css ] || scripts/build-site.sh
-cargo build --release --locked -p server -p bench --bin server --bin load_data 2>&1 | tail -1
+SERVER_BIN="${BITA_SERVER_BIN:-target/release/server}"
+if [ -n "${BITA_SERVER_BIN:-}" ]; then
+  cargo build --release --locked -p bench --bin load_data 2>&1 | tail -1
+else
+  cargo build --release --locked -p server -p bench --bin server --bin load_data 2>&1 | tail -1
+fi
 
 MONTH="$(date -d "$(date +%Y-%m-01) -1 month" +%Y-%m)"   # the generated 30-row month
 export BITA_LOAD_MONTH="$MONTH"
@@ -54,7 +61,7 @@ run_on() {
     DB_URL="$BITA_PG_URL/bita_load"
   fi
   DATABASE_URL="$DB_URL" BITA_DEMO_DATA=1 BITA_ROW_HORIZON_DAYS=400 BITA_LOG=warn LEPTOS_SITE_ROOT=target/site \
-    LEPTOS_SITE_ADDR="127.0.0.1:$port" BITA_ARCHIVE_KEY="$OUT/archive.key" target/release/server >"$OUT/server-$db.log" 2>&1 &
+    LEPTOS_SITE_ADDR="127.0.0.1:$port" BITA_ARCHIVE_KEY="$OUT/archive.key" "$SERVER_BIN" >"$OUT/server-$db.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
   echo "== $db: loading the generated municipality"
