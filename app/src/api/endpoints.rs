@@ -30,6 +30,21 @@ fn month_arg(month: Option<String>) -> Option<ReportMonth> {
     month.as_deref().and_then(ReportMonth::parse)
 }
 
+/// A list's page number from the address (the first page when missing or not a number).
+#[cfg(feature = "ssr")]
+fn page_arg(page: Option<String>) -> i64 {
+    page.as_deref().and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1)
+}
+
+/// An id from the address: none when missing or empty, 404 when not a number.
+#[cfg(feature = "ssr")]
+fn id_arg(id: Option<String>) -> Result<Option<i64>, PageError> {
+    match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s.parse::<i64>().map(Some).map_err(|_| failed(PageError::NotFound)),
+    }
+}
+
 #[server(prefix = "/api", endpoint = "load_assistant_page")]
 pub async fn load_assistant_page(
     month: Option<String>,
@@ -48,7 +63,7 @@ pub async fn load_admin_page(
     pair: Option<String>,
 ) -> PageResult<AdminPage> {
     let cx = service::Cx::from_request().await.map_err(failed)?;
-    let page = page.as_deref().and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1);
+    let page = page_arg(page);
     let pair = pair
         .as_deref()
         .and_then(|p| p.split_once('-'))
@@ -73,17 +88,14 @@ pub async fn load_assistants_page(
     page: Option<String>,
 ) -> PageResult<AssistantsPage> {
     let cx = service::Cx::from_request().await.map_err(failed)?;
-    let page = page.as_deref().and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1);
+    let page = page_arg(page);
     register::assistants_page(&cx, query.unwrap_or_default().trim(), page).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_assistant_form")]
 pub async fn load_assistant_form(id: Option<String>) -> PageResult<AssistantFormPage> {
     let cx = service::Cx::from_request().await.map_err(failed)?;
-    let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => Some(s.parse::<i64>().map_err(|_| failed(PageError::NotFound))?),
-    };
+    let id = id_arg(id)?;
     register::assistant_form(&cx, id).await.map_err(failed)
 }
 
@@ -98,17 +110,14 @@ pub async fn load_recipients_page(
     page: Option<String>,
 ) -> PageResult<RecipientsPage> {
     let cx = service::Cx::from_request().await.map_err(failed)?;
-    let page = page.as_deref().and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1);
+    let page = page_arg(page);
     register::recipients_page(&cx, query.unwrap_or_default().trim(), page).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_import_page")]
 pub async fn load_import_page(draft: Option<String>) -> PageResult<ImportPage> {
     let cx = service::Cx::from_request().await.map_err(failed)?;
-    let draft = match draft.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => Some(s.parse::<i64>().map_err(|_| failed(PageError::NotFound))?),
-    };
+    let draft = id_arg(draft)?;
     import::import_page(&cx, draft).await.map_err(failed)
 }
 
@@ -121,10 +130,7 @@ pub async fn load_provider_page() -> PageResult<ProviderPage> {
 #[server(prefix = "/api", endpoint = "load_recipient_form")]
 pub async fn load_recipient_form(id: Option<String>) -> PageResult<RecipientFormPage> {
     let cx = service::Cx::from_request().await.map_err(failed)?;
-    let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => Some(s.parse::<i64>().map_err(|_| failed(PageError::NotFound))?),
-    };
+    let id = id_arg(id)?;
     register::recipient_form(&cx, id).await.map_err(failed)
 }
 
