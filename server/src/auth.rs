@@ -6,10 +6,9 @@
 //! blocking pool, at most one per core at a time, so a flood of logins cannot exhaust memory.
 
 use crate::AppState;
-use app::api::auth::{
-    PER_CLIENT, PER_USERNAME, Reserved, forget_failures, login_outcome, record, reserve,
-};
+use app::api::auth::{PER_CLIENT, PER_USERNAME, Reserved, forget_failures, login_outcome, reserve};
 use app::api::repo::AuditEntry;
+use app::api::repo::record;
 use app::api::service::{
     ClientAddr, Cookies, Cx, MAX_USERNAME, SESSION_CSRF, SESSION_EPOCH, SESSION_LOGIN_AT,
     SESSION_SEEN, SESSION_USER, now_unix, random_token,

@@ -183,13 +183,6 @@ pub async fn summarise_refused(repo: &dyn Repo) -> RepoResult<usize> {
     Ok(pending.len())
 }
 
-/// Writes one audit entry in a transaction of its own (a logout, a wrong confirmation).
-pub async fn record(repo: &dyn Repo, entry: AuditEntry) -> RepoResult<()> {
-    let mut db = repo.write().await?;
-    db.audit(&entry).await?;
-    db.finish().await
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

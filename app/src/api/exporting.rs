@@ -320,11 +320,9 @@ pub async fn archive(cx: &Cx, id: i64) -> Result<Option<(String, i64, Vec<u8>)>,
         return Ok(None);
     };
     drop(db);
-    let mut w = cx.repo.write().await.map_err(internal)?;
-    w.audit(&cx.audit_entry("export.download", format!("archive {id} ({} v{})", found.0, found.1)))
-        .await
-        .map_err(internal)?;
-    w.finish().await.map_err(internal)?;
+    let entry =
+        cx.audit_entry("export.download", format!("archive {id} ({} v{})", found.0, found.1));
+    super::repo::record(&*cx.repo, entry).await.map_err(internal)?;
     Ok(Some(found))
 }
 

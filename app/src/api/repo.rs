@@ -952,3 +952,11 @@ pub trait ShiftStore: Send {
     /// Ends it (its time is saved as a row, or it is cancelled); false when it was not running.
     async fn end_shift(&mut self, tenant: i64, assistant: i64, id: i64) -> RepoResult<bool>;
 }
+
+/// Writes one audit entry in a transaction of its own: what changes nothing but is recorded
+/// (a download, a refused access, a logout, a wrong confirmation).
+pub async fn record(repo: &dyn Repo, entry: AuditEntry) -> RepoResult<()> {
+    let mut db = repo.write().await?;
+    db.audit(&entry).await?;
+    db.finish().await
+}

@@ -1093,10 +1093,10 @@ pub async fn month_csv(
         }
     }
     drop(db);
-    let mut w = cx.repo.write().await.map_err(internal)?;
     let action = if final_export { "export.csv.final" } else { "export.csv.preliminary" };
-    w.audit(&cx.audit_entry(action, month.to_string())).await.map_err(internal)?;
-    w.finish().await.map_err(internal)?;
+    super::repo::record(&*cx.repo, cx.audit_entry(action, month.to_string()))
+        .await
+        .map_err(internal)?;
     Ok(Ok(out))
 }
 
@@ -1116,17 +1116,14 @@ pub async fn frozen_3059(
         return Ok(None);
     };
     drop(db);
-    let mut w = cx.repo.write().await.map_err(internal)?;
-    w.audit(&AuditEntry {
+    let entry = AuditEntry {
         after: Some(format!(
             "{{\"report_id\":\"{}\",\"sha256\":\"{}\"}}",
             frozen.id, frozen.sha256
         )),
         ..cx.audit_entry("export.3059", format!("month {month_id}"))
-    })
-    .await
-    .map_err(internal)?;
-    w.finish().await.map_err(internal)?;
+    };
+    super::repo::record(&*cx.repo, entry).await.map_err(internal)?;
     Ok(Some((month, frozen)))
 }
 

@@ -3,7 +3,7 @@
 //! audit entry and the outcome under the key, committed together; and the outcomes a change
 //! answers with (where to go next, and what to say there).
 
-use super::repo::{AuditEntry, Store, StoredRow};
+use super::repo::{AuditEntry, Store, StoredRow, record};
 use super::service::{Cx, internal, row_view};
 use super::*;
 
@@ -82,12 +82,7 @@ pub(super) async fn remember_and_commit(
 /// change itself was rolled back. The caller's answer (404, "not allowed") does not depend on
 /// it: when the entry cannot be written, that is logged, and the answer stays the same.
 pub(super) async fn denied(cx: &Cx, subject: String) {
-    let write = async {
-        let mut db = cx.repo.write().await?;
-        db.audit(&cx.audit_entry("access.denied", subject.clone())).await?;
-        db.finish().await
-    };
-    if let Err(e) = write.await {
+    if let Err(e) = record(&*cx.repo, cx.audit_entry("access.denied", subject.clone())).await {
         tracing::error!(error = %e, subject, "could not record a refused access");
     }
 }
