@@ -14,10 +14,11 @@ deps() { cargo tree --locked -p "$1" -e normal --prefix none --format '{p}' | so
 if deps engine | grep -E "$project" | grep -v '^engine '; then
   echo "layers: engine must import no project crate (above)" >&2; fail=1
 fi
-if deps export | grep -E "$project" | grep -vE '^(engine|export) '; then
+export_deps="$(deps export)"
+if grep -E "$project" <<<"$export_deps" | grep -vE '^(engine|export) '; then
   echo "layers: export may import only engine (above)" >&2; fail=1
 fi
-if deps export | grep -E '^leptos'; then
+if grep -E '^leptos' <<<"$export_deps"; then
   echo "layers: Leptos is in export's tree (above)" >&2; fail=1
 fi
 python3 scripts/cycles.py engine export app server bench || fail=1

@@ -17,15 +17,13 @@ function ago(minutes: number, at = Date.now()): string {
 /** How the shift card shows a start `minutes` before now: the time, and the date before it
  *  when that was another day (just after midnight the test's start is yesterday evening). */
 function since(minutes: number, at = Date.now()): string {
-  const t = new Date(at - minutes * 60_000);
-  const date = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Stockholm", year: "numeric", month: "2-digit", day: "2-digit" }).format(t);
-  const today = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Stockholm", year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(at));
-  return date === today ? ago(minutes, at) : `${date} ${ago(minutes, at)}`;
+  const date = day(0, at - minutes * 60_000);
+  return date === day(0, at) ? ago(minutes, at) : `${date} ${ago(minutes, at)}`;
 }
 
-/** Swedish date `YYYY-MM-DD`, `days` from today. */
-function day(days: number): string {
-  const t = new Date(Date.now() + days * 86_400_000);
+/** Swedish date `YYYY-MM-DD`, `days` from `at` (now unless given). */
+function day(days: number, at = Date.now()): string {
+  const t = new Date(at + days * 86_400_000);
   return new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Stockholm", year: "numeric", month: "2-digit", day: "2-digit" }).format(t);
 }
 
