@@ -65,3 +65,13 @@ pub const PERSONNUMMER: &str = "/admin/visa-personnummer";
 /// A register file's dry run (an upload; the CSRF token in the address).
 pub const IMPORT_DRY_RUN: &str = "/admin/import/provkor";
 pub const IMPORT_RUN: &str = "/admin/import/kor";
+
+/// Where a role lands after signing in.
+pub fn start_page(role: crate::domain::people::Role) -> &'static str {
+    use crate::domain::people::Role;
+    match role {
+        Role::Admin => "/admin",
+        Role::Assistant => "/assistent",
+        Role::Recipient | Role::Representative => "/brukare",
+    }
+}

@@ -49,6 +49,26 @@ pub enum Regime {
     AbBilagaJ { allow_24h_shifts: bool, period_start: NaiveDate, period_months: u32 },
 }
 
+/// The calculation period assumed where none is set: four months from 1 January 2024.
+pub const DEFAULT_PERIOD_MONTHS: u32 = 4;
+
+/// The first day of the calculation periods assumed where none is set.
+pub fn default_period_start() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2024, 1, 1).expect("a valid date")
+}
+
+/// An assistant whose regime nobody has set works under AB bilaga J (the municipalities'
+/// agreement) with the default calculation period.
+impl Default for Regime {
+    fn default() -> Self {
+        Regime::AbBilagaJ {
+            allow_24h_shifts: false,
+            period_start: default_period_start(),
+            period_months: DEFAULT_PERIOD_MONTHS,
+        }
+    }
+}
+
 impl Regime {
     /// The calculation period (beräkningsperiod) that contains `date`, first and last day
     /// inclusive: `period_start + k × months` for month-based periods (computed from the start
@@ -236,5 +256,33 @@ mod tests {
         assert!(Organisationsnummer::parse("212000-0143").is_none());
         // Third digit must be ≥ 2 (otherwise it is a personnummer).
         assert!(Organisationsnummer::parse("8112289874").is_none());
+    }
+}
+
+/// What a user is in a municipality: the administrator, an assistant, a recipient, or a
+/// representative (guardian, god man or förvaltare) acting for named recipients.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    Admin,
+    Assistant,
+    Recipient,
+    /// Guardian, god man or förvaltare: acts for named recipients with their rights.
+    Representative,
+}
+
+impl Role {
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Assistant => "assistant",
+            Role::Recipient => "recipient",
+            Role::Representative => "representative",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        [Role::Admin, Role::Assistant, Role::Recipient, Role::Representative]
+            .into_iter()
+            .find(|r| r.code() == s)
     }
 }

@@ -10,7 +10,7 @@
 //!
 //! Prints the numbers; asserts nothing.
 
-use app::api::repo::Repo;
+use store::Repo;
 use std::time::{Duration, Instant};
 
 /// A valid personnummer for number `i` (distinct birth dates and serials, Luhn digit).

@@ -4,8 +4,6 @@
 
 use crate::auth::hash_password;
 use crate::db::Pool;
-use crate::db::sql::query;
-use app::api::repo::{AuditEntry, Store};
 use engine::Organisationsnummer;
 
 /// What `server admin create` was asked to make.
@@ -67,45 +65,14 @@ pub async fn create(
 ) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
     let org = Organisationsnummer::parse(&a.org_number)
         .ok_or("the organisationsnummer is not valid (10 digits with a correct check digit)")?;
-    let org = org.as_str().to_string();
     let password = generated_password();
     let hash = hash_password(&password);
-    let mut tx = pool.begin().await?;
-    let existing: Option<i64> = query("SELECT id FROM tenants WHERE org_number = $1")
-        .bind(&org)
-        .scalar_optional(&mut tx)
-        .await?;
-    let tenant = match existing {
-        Some(id) => id,
-        None => query("INSERT INTO tenants (name, org_number, contact_person, phone) VALUES ($1, $2, $3, '') RETURNING id")
-            .bind(&a.municipality)
-            .bind(&org)
-            .bind(&a.display_name)
-            .scalar(&mut tx)
-            .await?,
+    let admin = app::api::setup::FirstAdmin {
+        municipality: &a.municipality,
+        org_number: &org,
+        username: &a.username,
+        display_name: &a.display_name,
     };
-    let user: i64 = query("INSERT INTO users (tenant_id, username, password_hash, display_name, role) VALUES ($1, $2, $3, $4, 'admin') RETURNING id")
-        .bind(tenant)
-        .bind(&a.username)
-        .bind(&hash)
-        .bind(&a.display_name)
-        .scalar(&mut tx)
-        .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(d) if d.is_unique_violation() => format!("the username {} is taken", a.username),
-            _ => e.to_string(),
-        })?;
-    // The account and its audit entry in one transaction.
-    let mut db: Box<dyn Store> = Box::new(crate::db::DbStore::new(tx));
-    db.audit(&AuditEntry {
-        tenant: Some(tenant),
-        user: Some(user),
-        client: Some("server admin create".into()),
-        action: "account.create",
-        subject: format!("user {user}"),
-        ..Default::default()
-    })
-    .await?;
-    db.finish().await?;
+    app::api::setup::first_admin(&crate::db::DbRepo::new(pool.clone()), &admin, &hash).await?;
     Ok(password)
 }

@@ -7,8 +7,7 @@
 
 use crate::AppState;
 use app::api::auth::{PER_CLIENT, PER_USERNAME, Reserved, forget_failures, login_outcome, reserve};
-use app::api::repo::AuditEntry;
-use app::api::repo::record;
+use app::api::service::record;
 use app::api::service::{
     ClientAddr, Cookies, Cx, MAX_USERNAME, SESSION_CSRF, SESSION_EPOCH, SESSION_LOGIN_AT,
     SESSION_SEEN, SESSION_USER, now_unix, random_token,
@@ -23,6 +22,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use serde::Deserialize;
 use std::sync::LazyLock;
+use store::AuditEntry;
 use tokio::sync::Semaphore;
 use tower_sessions::Session;
 
@@ -162,9 +162,13 @@ pub async fn login(
     }
     tracing::info!(user = user_id, "login");
     let start = match state.api.repo.read().await {
-        Ok(mut db) => {
-            db.caller(user_id).await.ok().flatten().map(|c| c.role.start_page()).unwrap_or("/")
-        }
+        Ok(mut db) => db
+            .caller(user_id)
+            .await
+            .ok()
+            .flatten()
+            .map(|c| app::paths::start_page(c.role))
+            .unwrap_or("/"),
         Err(_) => "/",
     };
     Redirect::to(start).into_response()

@@ -521,14 +521,14 @@ mod tests {
     /// A repo the origin test never calls.
     struct NoRepo;
     #[async_trait::async_trait]
-    impl app::api::repo::Repo for NoRepo {
-        async fn ping(&self) -> app::api::repo::RepoResult<()> {
+    impl store::Repo for NoRepo {
+        async fn ping(&self) -> store::RepoResult<()> {
             unreachable!()
         }
-        async fn read(&self) -> app::api::repo::RepoResult<Box<dyn app::api::repo::Store>> {
+        async fn read(&self) -> store::RepoResult<Box<dyn store::Store>> {
             unreachable!()
         }
-        async fn write(&self) -> app::api::repo::RepoResult<Box<dyn app::api::repo::Store>> {
+        async fn write(&self) -> store::RepoResult<Box<dyn store::Store>> {
             unreachable!()
         }
     }

@@ -242,7 +242,7 @@ async fn server_fn_handler(
 async fn root(State(state): State<AppState>, session: tower_sessions::Session) -> Response {
     match app::api::service::Cx::new(&state.api, session, None).await {
         Ok(cx) => match cx.caller {
-            Some(c) => Redirect::to(c.role.start_page()).into_response(),
+            Some(c) => Redirect::to(app::paths::start_page(c.role)).into_response(),
             None => Redirect::to("/logga-in").into_response(),
         },
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),

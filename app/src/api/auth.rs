@@ -3,7 +3,7 @@
 //! and the summaries of refused attempts. Each is one transaction. The password hashing and
 //! the session are the server's (`server::auth`).
 
-use super::repo::{AuditEntry, Repo, RepoResult, Throttle};
+use store::{AuditEntry, Repo, RepoResult, Throttle};
 
 /// How failed logins are throttled for one key: this many are free, then each further one
 /// doubles the wait (1 s, 2 s, 4 s … at most 5 min), and at `lock_at` the key is locked.

@@ -4,7 +4,6 @@
 //! form's idempotency key, so a replayed post (a double-click, a retry after a lost answer)
 //! returns the first outcome and changes nothing. The database's own constraints back this up.
 
-use super::repo::{AuditEntry, Conflict, RepoError, RowContext, Store, StoredRow};
 use super::service::{Cx, internal, row_view, today};
 use super::tx::{begin, commit, denied, error, notice, page, remember_and_commit, row_json, said};
 use super::*;
@@ -13,6 +12,7 @@ use crate::domain::row::content_hash;
 use crate::domain::rules::{
     Finding, RowRecord, RuleId, Severity, blocks_saving, check_assistant, check_row,
 };
+use store::{AuditEntry, Conflict, RepoError, RowContext, Store, StoredRow};
 
 /// Adds a time row for the calling assistant, after the rules engine has had its say: an
 /// error-level finding refuses the row; warnings are shown with the saved row.
@@ -173,7 +173,7 @@ pub(super) fn row_in_reach(cx: &Cx, row: &TimeRow) -> Result<(), Vec<RowError>> 
 /// `[RowError::NotAssigned]` alone means the recipient is not the assistant's on that date.
 pub(super) async fn check_and_insert(
     db: &mut Box<dyn Store>,
-    c: &super::repo::Caller,
+    c: &store::Caller,
     assistant: i64,
     recipient: i64,
     row: &TimeRow,
@@ -563,9 +563,9 @@ pub async fn remind(
     };
     // The assistant has not submitted, or the recipient (and their representatives) not approved.
     let owner = if record.status == MonthStatus::Submitted {
-        super::repo::AccountOwner::Recipient(recipient)
+        store::AccountOwner::Recipient(recipient)
     } else {
-        super::repo::AccountOwner::Assistant(assistant)
+        store::AccountOwner::Assistant(assistant)
     };
     let addresses = db.emails(c.tenant_id, owner).await.map_err(internal)?;
     let outcome = commit(db, c.user_id, key, audit, notice(back, T::Reminded)).await?;

@@ -4,7 +4,6 @@
 //! blocking thread, outside any transaction.
 
 use super::export::ExportPage;
-use super::repo::{AuditEntry, NewArchive, Signed};
 use super::service::{Cx, internal, today};
 use super::tx::{begin, error, notice, page, remember_and_commit};
 use super::{Listed, Outcome, PageError, Role};
@@ -16,6 +15,7 @@ use crate::domain::rules::Severity;
 use crate::domain::{MonthStatus, ReportMonth};
 use crate::i18n::T;
 use std::collections::HashMap;
+use store::{AuditEntry, NewArchive, Signed};
 
 fn export_path(month: ReportMonth) -> String {
     page("/admin/export", Some(month))
@@ -30,8 +30,9 @@ pub async fn export_page(cx: &Cx, month: Option<ReportMonth>) -> Result<ExportPa
     let mut db = cx.db().await?;
     let frozen = db.frozen_reports(c.tenant_id, &month.to_string()).await.map_err(internal)?;
     let claims = db.signed_claims(c.tenant_id, &month.to_string()).await.map_err(internal)?;
-    let archives = db.archives(c.tenant_id, &month.to_string()).await.map_err(internal)?;
-    let forms = db.fk_form_lines(c.tenant_id).await.map_err(internal)?;
+    let archives =
+        super::views::all(db.archives(c.tenant_id, &month.to_string()).await.map_err(internal)?);
+    let forms = super::views::all(db.fk_form_lines(c.tenant_id).await.map_err(internal)?);
     let deadline = month.fk_deadline();
     Ok(ExportPage {
         me: super::service::me(cx, c),
@@ -101,8 +102,13 @@ pub async fn prepare(
             // from frozen content alone.
             _ => return Ok(Err(error(back, T::ExportOldFrozen))),
         };
-        let approvals =
-            db.signatures(c.tenant_id, Signed::Month(f.month_id)).await.map_err(internal)?;
+        let approvals = db
+            .signatures(c.tenant_id, Signed::Month(f.month_id))
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(super::views::signature)
+            .collect();
         let history = db
             .month_history(c.tenant_id, f.month_id)
             .await
@@ -155,7 +161,7 @@ pub async fn prepare(
             recipient_name: name_of_recipient(s.recipient_id),
             xml: s.content,
             sha256: s.sha256,
-            signature: s.signature,
+            signature: super::views::signature(s.signature),
             lss: under_lss(s.recipient_id),
             representative_personnummer,
         });
@@ -322,7 +328,7 @@ pub async fn archive(cx: &Cx, id: i64) -> Result<Option<(String, i64, Vec<u8>)>,
     drop(db);
     let entry =
         cx.audit_entry("export.download", format!("archive {id} ({} v{})", found.0, found.1));
-    super::repo::record(&*cx.repo, entry).await.map_err(internal)?;
+    super::service::record(&*cx.repo, entry).await.map_err(internal)?;
     Ok(Some(found))
 }
 

@@ -11,7 +11,6 @@
 //! that re-checks what the database guards (a personnummer created meanwhile, an assignment
 //! that now overlaps); another municipality's save waits for one batch at most.
 
-use super::repo::{AuditEntry, Caller, Conflict, RepoError, Store};
 use super::service::{Cx, internal, me, now_unix, random_token, today};
 use super::tx::{begin, commit, said};
 use super::*;
@@ -20,6 +19,7 @@ use crate::domain::import::*;
 use crate::domain::register::{
     AssignmentError, AssignmentInput, AssistantInput, RecipientInput, RegError, RegField,
 };
+use store::{AuditEntry, Caller, Conflict, RepoError, Store};
 
 pub use crate::domain::import::MAX_BYTES;
 

@@ -25,54 +25,24 @@ pub mod import;
 pub mod paging;
 #[cfg(feature = "ssr")]
 pub mod register;
-#[cfg(feature = "ssr")]
-pub mod repo;
 pub mod review;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod settings;
 #[cfg(feature = "ssr")]
+pub mod setup;
+#[cfg(feature = "ssr")]
 pub mod shifts;
 #[cfg(feature = "ssr")]
 pub mod signing;
 #[cfg(feature = "ssr")]
 pub mod tx;
+#[cfg(feature = "ssr")]
+mod views;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Role {
-    Admin,
-    Assistant,
-    Recipient,
-    /// Guardian, god man or förvaltare: acts for named recipients with their rights.
-    Representative,
-}
-
-impl Role {
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Assistant => "assistant",
-            Role::Recipient => "recipient",
-            Role::Representative => "representative",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        [Role::Admin, Role::Assistant, Role::Recipient, Role::Representative]
-            .into_iter()
-            .find(|r| r.code() == s)
-    }
-
-    /// Where the role lands after login.
-    pub fn start_page(self) -> &'static str {
-        match self {
-            Role::Admin => "/admin",
-            Role::Assistant => "/assistent",
-            Role::Recipient | Role::Representative => "/brukare",
-        }
-    }
-}
+/// The roles a user can have (the engine names them; the pages decide where each lands).
+pub use crate::domain::people::Role;
 
 /// A message for the next page view (post/redirect/get), kept in the session.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

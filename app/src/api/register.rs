@@ -4,11 +4,11 @@
 //! idempotency key.
 
 use super::paging::{PAGE_SIZE, paging, urlencode};
-use super::repo::{AuditEntry, Conflict, RepoError};
 use super::service::{Cx, internal, random_token, today};
 use super::tx::{begin, commit, said};
 use super::*;
 use crate::domain::register::{AssistantInput, RegError};
+use store::{AuditEntry, Conflict, RepoError};
 
 pub async fn assistants_page(cx: &Cx, query: &str, page: i64) -> Result<AssistantsPage, PageError> {
     let c = cx.require(&[Role::Admin])?;
@@ -26,7 +26,7 @@ pub async fn assistants_page(cx: &Cx, query: &str, page: i64) -> Result<Assistan
         total,
         prev: p.prev,
         next: p.next,
-        assistants,
+        assistants: super::views::all(assistants),
         flash: cx.take_flash().await,
     })
 }
@@ -47,7 +47,7 @@ pub async fn recipients_page(cx: &Cx, query: &str, page: i64) -> Result<Recipien
         total,
         prev: p.prev,
         next: p.next,
-        recipients,
+        recipients: super::views::all(recipients),
         flash: cx.take_flash().await,
     })
 }
@@ -64,17 +64,21 @@ pub async fn recipient_form(cx: &Cx, id: Option<i64>) -> Result<RecipientFormPag
             else {
                 return Err(PageError::NotFound);
             };
-            (Some(masked), values, db.decisions_of(c.tenant_id, id).await.map_err(internal)?)
+            (
+                Some(masked),
+                values,
+                super::views::all(db.decisions_of(c.tenant_id, id).await.map_err(internal)?),
+            )
         }
     };
     let (account, representatives, absences, personnummer_full) = match id {
         None => (None, vec![], vec![], None),
         Some(id) => (
-            db.account_of(c.tenant_id, super::repo::AccountOwner::Recipient(id))
+            db.account_of(c.tenant_id, store::AccountOwner::Recipient(id))
                 .await
                 .map_err(internal)?
                 .map(|(_, u, active)| (u, active)),
-            db.representatives_of(c.tenant_id, id).await.map_err(internal)?,
+            super::views::all(db.representatives_of(c.tenant_id, id).await.map_err(internal)?),
             db.absences_of(c.tenant_id, id)
                 .await
                 .map_err(internal)?
@@ -112,13 +116,13 @@ pub async fn recipient_form(cx: &Cx, id: Option<i64>) -> Result<RecipientFormPag
 
 /// The number in full when the previous post was an audited "show" of this very entry.
 async fn revealed(
-    db: &mut Box<dyn super::repo::Store>,
-    c: &super::repo::Caller,
+    db: &mut Box<dyn store::Store>,
+    c: &store::Caller,
     flash: &Flash,
     kind: &str,
     id: i64,
 ) -> Result<Option<String>, PageError> {
-    use super::repo::PersonRef;
+    use store::PersonRef;
     if flash.reveal.as_ref() != Some(&(kind.to_string(), id)) {
         return Ok(None);
     }
@@ -305,11 +309,12 @@ pub async fn assistant_form(cx: &Cx, id: Option<i64>) -> Result<AssistantFormPag
         Some(id) => {
             let mut db = cx.db().await?;
             let account = db
-                .account_of(c.tenant_id, super::repo::AccountOwner::Assistant(id))
+                .account_of(c.tenant_id, store::AccountOwner::Assistant(id))
                 .await
                 .map_err(internal)?
                 .map(|(_, u, active)| (u, active));
-            let assignments = db.assignments_of(c.tenant_id, id).await.map_err(internal)?;
+            let assignments =
+                super::views::all(db.assignments_of(c.tenant_id, id).await.map_err(internal)?);
             let recipients = db
                 .recipient_choices(c.tenant_id)
                 .await

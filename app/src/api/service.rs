@@ -1,7 +1,6 @@
 //! What each role may do, checked on the server for every call: tenant, role and relation
 //! come from the session and the database, never from ids the browser sends.
 
-use super::repo::{AssistantMonth, AuditEntry, Caller, MonthRecord, Repo, Store, StoredRow};
 use super::*;
 use crate::domain::rules::{MonthInput, MonthState, Preflight, RowRecord, Severity, preflight};
 use crate::domain::{MonthStatus, ReportMonth, TZ, Totals};
@@ -9,6 +8,7 @@ use crate::i18n::{Label, Locale, T};
 use chrono::Utc;
 use std::collections::HashMap;
 use std::sync::Arc;
+use store::{AssistantMonth, AuditEntry, Caller, MonthRecord, Repo, RepoResult, Store, StoredRow};
 use tower_sessions::Session;
 
 /// Session keys.
@@ -962,7 +962,7 @@ pub async fn month_preflight_for(
 struct MonthCheck {
     rows: Vec<StoredRow>,
     months: Vec<MonthView>,
-    people: super::repo::People,
+    people: store::People,
     preflight: Preflight,
 }
 
@@ -1001,7 +1001,7 @@ async fn month_preflight_of(
     c: &Caller,
     month: ReportMonth,
     months: &[MonthView],
-    people: &super::repo::People,
+    people: &store::People,
     around: Vec<StoredRow>,
 ) -> Result<Preflight, PageError> {
     let rows: Vec<RowRecord> = around
@@ -1094,9 +1094,7 @@ pub async fn month_csv(
     }
     drop(db);
     let action = if final_export { "export.csv.final" } else { "export.csv.preliminary" };
-    super::repo::record(&*cx.repo, cx.audit_entry(action, month.to_string()))
-        .await
-        .map_err(internal)?;
+    record(&*cx.repo, cx.audit_entry(action, month.to_string())).await.map_err(internal)?;
     Ok(Ok(out))
 }
 
@@ -1123,7 +1121,7 @@ pub async fn frozen_3059(
         )),
         ..cx.audit_entry("export.3059", format!("month {month_id}"))
     };
-    super::repo::record(&*cx.repo, entry).await.map_err(internal)?;
+    record(&*cx.repo, entry).await.map_err(internal)?;
     Ok(Some((month, frozen)))
 }
 
@@ -1163,6 +1161,14 @@ impl axum::response::IntoResponse for PageError {
             PageError::Internal => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         }
     }
+}
+
+/// Writes one audit entry in a transaction of its own: what changes nothing but is recorded
+/// (a download, a refused access, a logout, a wrong confirmation).
+pub async fn record(repo: &dyn Repo, entry: AuditEntry) -> RepoResult<()> {
+    let mut db = repo.write().await?;
+    db.audit(&entry).await?;
+    db.finish().await
 }
 
 #[cfg(test)]

@@ -6,8 +6,6 @@
 //! transaction with its audit entry (before and after, personnummer masked) and the form's
 //! idempotency key.
 
-use super::repo::Caller;
-use super::repo::{AccountOwner, AuditEntry, Conflict, NewLogin, PersonRef, RepoError, Store};
 use super::service::{Cx, INVITATION_SECONDS, Mail, internal, me, now_unix, random_token, today};
 use super::tx::{begin, commit, said};
 use super::*;
@@ -15,6 +13,8 @@ use crate::domain::settings::{
     AbsenceInput, FieldError, Problem, ProviderInput, RateInput, RepresentativeInput, RulesInput,
     email_ok, username_ok,
 };
+use store::Caller;
+use store::{AccountOwner, AuditEntry, Conflict, NewLogin, PersonRef, RepoError, Store};
 
 fn id_of(s: &str) -> Result<i64, PageError> {
     s.trim().parse::<i64>().map_err(|_| PageError::NotFound)
@@ -38,7 +38,7 @@ pub async fn provider_page(cx: &Cx) -> Result<ProviderPage, PageError> {
         .map_err(internal)?
         .map(|p| ProviderInput::of(&p))
         .unwrap_or_default();
-    let super::repo::Terms { rates, lss_rate: lss, rules } =
+    let store::Terms { rates, lss_rate: lss, rules } =
         db.terms(c.tenant_id).await.map_err(internal)?;
     let mut rates: Vec<(i32, String)> =
         rates.years().map(|(y, r)| (y, crate::domain::rates::present_kr(r))).collect();

@@ -4,13 +4,13 @@
 //! the same transaction as the change to the running shift and its audit entry.
 
 use super::changes::{check_and_insert, row_in_reach, saved_notice};
-use super::repo::{AuditEntry, Conflict, RepoError, RunningShift, StoredRow};
 use super::service::{Cx, internal, row_view, today};
 use super::tx::{begin, commit, denied, error, notice, page, row_json, said};
 use super::*;
 use crate::domain::RowField;
 use crate::domain::clock::{recent_clock_time, row_between, whole_minute};
 use chrono::{DateTime, Datelike, Utc};
+use store::{AuditEntry, Conflict, RepoError, RunningShift, StoredRow};
 
 const HOME: &str = "/assistent";
 
@@ -113,9 +113,9 @@ fn end_time(at: &str, shift: &RunningShift) -> Result<DateTime<Utc>, Vec<RowErro
 
 /// Ends the running part at `end` as a row (checked and saved) inside `db`'s transaction.
 async fn save_part(
-    db: &mut Box<dyn super::repo::Store>,
+    db: &mut Box<dyn store::Store>,
     cx: &Cx,
-    c: &super::repo::Caller,
+    c: &store::Caller,
     assistant: i64,
     shift: &RunningShift,
     end: DateTime<Utc>,

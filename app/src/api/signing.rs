@@ -8,9 +8,6 @@
 //! signature record keeps the bytes and the hash; attestation rebuilds the document and
 //! attests only if it is still the approved one, and otherwise voids the approval, visibly.
 
-use super::repo::{
-    AuditEntry, Caller, MonthRecord, NewSignature, RepoError, Signed, Store, StoredRow,
-};
 use super::review::*;
 use super::service::{Cx, internal, me, month_views, random_token, row_view};
 use super::tx::{begin, commit, denied, error, notice, said};
@@ -22,6 +19,7 @@ use crate::domain::fk::{Tidsredovisning, Underskrifter, sha256_hex};
 use crate::domain::rules::{Finding, RowRecord, check_assistant, check_row};
 use crate::domain::text::{MAX_TEXT, clean_text};
 use chrono::Utc;
+use store::{AuditEntry, Caller, MonthRecord, NewSignature, RepoError, Signed, Store, StoredRow};
 
 /// The caller's answer to "type your password again" (checked by the server, which throttles).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -286,7 +284,13 @@ pub async fn review_page(cx: &Cx, key: &str) -> Result<ReviewPage, PageError> {
             let now: Vec<RowView> = doc.rows.iter().map(row_view).collect();
             diff(&old.into_iter().map(|s| s.row).collect::<Vec<_>>(), &now)
         });
-    let signatures = db.signatures(c.tenant_id, Signed::Month(id)).await.map_err(internal)?;
+    let signatures: Vec<_> = db
+        .signatures(c.tenant_id, Signed::Month(id))
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(super::views::signature)
+        .collect();
     let capacity = capacity(&mut db, c, record.recipient_id).await?;
     let person = Person { id: record.recipient_id, name: record.recipient_name.clone() };
     let view = month_views(vec![record], &doc.rows).pop().ok_or(PageError::Internal)?;
@@ -306,7 +310,7 @@ pub async fn review_page(cx: &Cx, key: &str) -> Result<ReviewPage, PageError> {
     })
 }
 
-pub(super) fn history_line(e: &super::repo::MonthEvent) -> HistoryLine {
+pub(super) fn history_line(e: &store::MonthEvent) -> HistoryLine {
     let what = match e.action.as_str() {
         "submit" => T::EventSubmit,
         "approve" => T::EventApprove,
@@ -836,7 +840,13 @@ pub async fn claim_page(cx: &Cx, person: &str, month: &str) -> Result<ClaimPage,
     .await?
     .ok_or(PageError::NotFound)?;
     let signatures = match content.claim_id {
-        Some(id) => db.signatures(c.tenant_id, Signed::Claim(id)).await.map_err(internal)?,
+        Some(id) => db
+            .signatures(c.tenant_id, Signed::Claim(id))
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(super::views::signature)
+            .collect(),
         None => vec![],
     };
     let stays = content
@@ -1103,6 +1113,6 @@ pub async fn audit_page(cx: &Cx) -> Result<AuditPage, PageError> {
         Ok(n) => (Some(n), None),
         Err(b) => (None, Some((b.id, b.why.explain().to_string()))),
     };
-    let entries = db.audit_recent(c.tenant_id, 200).await.map_err(internal)?;
+    let entries = super::views::all(db.audit_recent(c.tenant_id, 200).await.map_err(internal)?);
     Ok(AuditPage { me: me(cx, c), intact, broken, entries })
 }

@@ -3,9 +3,9 @@
 //! audit entry and the outcome under the key, committed together; and the outcomes a change
 //! answers with (where to go next, and what to say there).
 
-use super::repo::{AuditEntry, Store, StoredRow, record};
-use super::service::{Cx, internal, row_view};
+use super::service::{Cx, internal, record, row_view};
 use super::*;
+use store::{AuditEntry, Store, StoredRow};
 
 /// The path of a page for a month.
 pub(super) fn page(path: &str, month: Option<ReportMonth>) -> String {

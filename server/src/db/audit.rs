@@ -5,8 +5,8 @@
 use super::Pool;
 use super::err;
 use super::sql::{Conn, Row, query};
-use app::api::repo::{AuditEntry, RepoResult};
 use engine::audit::{EntryContent, GENESIS, StoredEntry, entry_hash, verify};
+use store::{AuditEntry, RepoResult};
 
 /// Appends `e` to its municipality's chain.
 pub(crate) async fn append(c: &mut Conn, e: &AuditEntry) -> RepoResult<()> {

@@ -3,14 +3,13 @@
 use super::DbStore;
 use super::err;
 use super::sql::query;
-use app::api::export::ArchiveLine;
-use app::api::repo::{ExportStore, FrozenReport, NewArchive, RepoResult, SignedClaim};
 use async_trait::async_trait;
 use engine::MonthStatus;
-use engine::clock::local_time;
-use engine::documents::{SignatureView, SignerCapacity};
+use engine::documents::SignerCapacity;
 use rust_decimal::Decimal;
 use std::str::FromStr;
+use store::{ArchiveRecord, FormRecord, SignatureRecord};
+use store::{ExportStore, FrozenReport, NewArchive, RepoResult, SignedClaim};
 
 #[async_trait]
 impl ExportStore for DbStore {
@@ -69,11 +68,11 @@ impl ExportStore for DbStore {
                 recipient_id: r.get("recipient_id"),
                 content: r.get("content"),
                 sha256: r.get("sha256"),
-                signature: SignatureView {
+                signature: SignatureRecord {
                     signer_name: r.get("signer_name"),
                     capacity: SignerCapacity::from_code(r.get("capacity"))
                         .unwrap_or(SignerCapacity::Myself),
-                    signed_at: local_time(r.get("signed_at")),
+                    signed_at: r.get("signed_at"),
                     document_id: r.get("document_id"),
                     sha256: r.get("sha256"),
                     voided: None,
@@ -82,7 +81,7 @@ impl ExportStore for DbStore {
             .collect())
     }
 
-    async fn archives(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<ArchiveLine>> {
+    async fn archives(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<ArchiveRecord>> {
         let rows = query(
             "SELECT e.id, e.version, e.created_at, u.display_name, e.sha256, e.bytes, e.files, e.corrections
              FROM exports e JOIN users u ON u.id = e.created_by WHERE e.tenant_id = $1 AND e.month = $2 ORDER BY e.version DESC",
@@ -94,10 +93,10 @@ impl ExportStore for DbStore {
         .map_err(err)?;
         Ok(rows
             .iter()
-            .map(|r| ArchiveLine {
+            .map(|r| ArchiveRecord {
                 id: r.get("id"),
                 version: r.get("version"),
-                created_at: local_time(r.get("created_at")),
+                created_at: r.get("created_at"),
                 created_by: r.get("display_name"),
                 sha256: r.get("sha256"),
                 bytes: r.get("bytes"),
@@ -203,7 +202,7 @@ impl ExportStore for DbStore {
             .collect())
     }
 
-    async fn fk_form_lines(&mut self, tenant: i64) -> RepoResult<Vec<app::api::export::FormLine>> {
+    async fn fk_form_lines(&mut self, tenant: i64) -> RepoResult<Vec<FormRecord>> {
         let rows = query(
             "SELECT f.kind, f.uploaded_at, u.display_name, f.fields, f.missing FROM fk_forms f JOIN users u ON u.id = f.uploaded_by
              WHERE f.tenant_id = $1 AND f.id = (SELECT MAX(id) FROM fk_forms g WHERE g.tenant_id = f.tenant_id AND g.kind = f.kind) ORDER BY f.kind DESC",
@@ -214,9 +213,9 @@ impl ExportStore for DbStore {
         .map_err(err)?;
         Ok(rows
             .iter()
-            .map(|r| app::api::export::FormLine {
+            .map(|r| FormRecord {
                 kind: r.get("kind"),
-                uploaded_at: local_time(r.get("uploaded_at")),
+                uploaded_at: r.get("uploaded_at"),
                 uploaded_by: r.get("display_name"),
                 fields: r.get("fields"),
                 missing: serde_json::from_str(r.get("missing")).unwrap_or_default(),

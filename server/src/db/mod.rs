@@ -1,4 +1,4 @@
-//! The database behind [`app::api::repo::Repo`]: SQLite (the embedded default, one
+//! The database behind [`store::Repo`]: SQLite (the embedded default, one
 //! municipality on one machine) or PostgreSQL (a region: several servers, one database), chosen
 //! by `DATABASE_URL`. Every query is written once ([`store`] and its neighbours) with `$n`
 //! placeholders and runs on either through [`sql`]; what differs per database is here: opening
@@ -7,6 +7,7 @@
 
 pub mod audit;
 mod export;
+mod general;
 pub mod migrate;
 mod pages;
 mod people;
@@ -15,10 +16,8 @@ mod settings;
 mod shifts;
 mod signing;
 pub mod sql;
-mod store;
 mod writer;
 
-use app::api::repo::{Repo, RepoError, RepoResult, Store};
 use async_trait::async_trait;
 use sql::{Conn, query};
 use sqlx::postgres::{PgPool, PgPoolOptions};
@@ -27,6 +26,7 @@ use sqlx::sqlite::{
 };
 use std::str::FromStr;
 use std::time::Duration;
+use store::{Repo, RepoError, RepoResult, Store};
 
 pub use writer::Writer;
 
@@ -320,13 +320,13 @@ pub(crate) fn err(e: sqlx::Error) -> RepoError {
     if let sqlx::Error::Database(d) = &e {
         let msg = d.message();
         if msg.contains("bita: overlap") {
-            return RepoError::Conflict(app::api::repo::Conflict::Overlap);
+            return RepoError::Conflict(store::Conflict::Overlap);
         }
         if msg.contains("bita: month locked") {
-            return RepoError::Conflict(app::api::repo::Conflict::MonthLocked);
+            return RepoError::Conflict(store::Conflict::MonthLocked);
         }
         if d.is_unique_violation() {
-            return RepoError::Conflict(app::api::repo::Conflict::Duplicate);
+            return RepoError::Conflict(store::Conflict::Duplicate);
         }
     }
     RepoError::Db(e.to_string())

@@ -8,10 +8,10 @@ use super::queries::*;
 use super::settings::{terms_of, terms_query};
 use super::shifts::{running_of, running_query};
 use super::sql::{Conn, fetch_batch};
-use app::api::repo::{AssistantMonth, RepoResult, RowContext};
 use chrono::NaiveDate;
 use engine::ReportMonth;
 use std::ops::RangeInclusive;
+use store::{AssistantMonth, RepoResult, RowContext};
 
 pub(super) async fn assistant_month(
     c: &mut Conn,
@@ -48,9 +48,8 @@ pub(super) async fn row_context(
     date: NaiveDate,
     near: RangeInclusive<NaiveDate>,
 ) -> RepoResult<RowContext> {
-    let month = ReportMonth::of(date).ok_or_else(|| {
-        app::api::repo::RepoError::Db(format!("{date} is outside the years BITA handles"))
-    })?;
+    let month = ReportMonth::of(date)
+        .ok_or_else(|| store::RepoError::Db(format!("{date} is outside the years BITA handles")))?;
     let mut queries = vec![
         is_assigned_query(tenant, assistant, recipient, date),
         month_status_query(tenant, assistant, recipient, month),

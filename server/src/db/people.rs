@@ -2,13 +2,13 @@
 
 use super::err;
 use super::sql::{Conn, Narrow, Query, Row, fetch_batch};
-use app::api::repo::{People, RepoResult};
 use chrono::NaiveDate;
 use engine::rules::Absence;
 use engine::{
     Assistant, Decision, Employer, Funder, Granted, Minutes, Personnummer, Recipient, Regime,
 };
 use std::collections::HashMap;
+use store::{People, RepoResult};
 
 /// Assistants (with their assignments' FK notices), recipients, decisions and absences of
 /// a tenant, optionally narrowed to one assistant and one recipient. Narrowed to an assistant,
@@ -79,9 +79,8 @@ pub(crate) fn people_from(rows: Vec<Vec<Row>>) -> People {
             tracing::error!(assistant = id, "stored personnummer does not parse");
             continue;
         };
-        let period_start = parse_date(a.get("period_start"))
-            .or_else(|| parse_date(Some(DEFAULT_PERIOD_START.into())))
-            .unwrap_or_default();
+        let period_start =
+            parse_date(a.get("period_start")).unwrap_or_else(engine::people::default_period_start);
         let regime = match a.get::<&str, _>("regime") {
             "atl" => Regime::Atl {
                 period_start,
@@ -178,9 +177,8 @@ pub(crate) fn absence(x: &Row) -> Option<Absence> {
     })
 }
 
-/// The calculation period assumed for an assistant stored without one.
-pub(crate) const DEFAULT_PERIOD_START: &str = "2024-01-01";
-pub(crate) const DEFAULT_PERIOD_MONTHS: i64 = 4;
+/// The calculation period assumed for an assistant stored without one (the engine's).
+pub(crate) const DEFAULT_PERIOD_MONTHS: i64 = engine::people::DEFAULT_PERIOD_MONTHS as i64;
 
 pub(crate) const DECISION_COLUMNS: &str = "id, recipient_id, funder, granted_per, granted_minutes, valid_from, valid_to, vantetid_allowed, beredskap_allowed, double_assistance, raised_rate, period_months";
 

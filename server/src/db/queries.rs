@@ -2,11 +2,11 @@
 //! of its rows: built once, run by the `Store` method of the same name or in a page's batch.
 
 use super::sql::{Query, Row, query};
-use app::api::repo::{MonthRecord, StoredRow};
 use chrono::{NaiveDate, NaiveTime};
 use engine::register::AssistantInput;
 use engine::row::DstFold;
 use engine::{MonthStatus, Personnummer, ReportMonth, TimeKind, TimeRow};
+use store::{MonthRecord, StoredRow};
 
 /// A month report with the names of its assistant and recipient.
 pub(super) const MONTH_REPORT_SELECT: &str = "SELECT m.id, m.assistant_id, m.recipient_id, m.status, m.rejected_reason, m.month,
@@ -239,7 +239,7 @@ pub(super) fn assistant_input(r: &Row) -> (String, bool, AssistantInput) {
         // What the engine uses when nothing is stored (db::people), so a save keeps it.
         period_start: r
             .get::<Option<String>, _>("period_start")
-            .unwrap_or_else(|| super::people::DEFAULT_PERIOD_START.into()),
+            .unwrap_or_else(|| engine::people::default_period_start().to_string()),
         period_months: r
             .get::<Option<i64>, _>("period_months")
             .unwrap_or(super::people::DEFAULT_PERIOD_MONTHS)

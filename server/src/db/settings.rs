@@ -6,8 +6,6 @@ use super::DbStore;
 use super::err;
 use super::queries::{date, masked};
 use super::sql::{Query, Row, query};
-use app::api::RepresentativeView;
-use app::api::repo::{AccountOwner, PersonRef, RepoResult, SettingsStore, Terms};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use engine::people::Capacity;
@@ -18,6 +16,8 @@ use engine::{Provider, RateTable};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::str::FromStr;
+use store::RepresentativeRecord;
+use store::{AccountOwner, PersonRef, RepoResult, SettingsStore, Terms};
 
 /// Stored rule settings; the engine's defaults where none are stored (or, impossibly, they no
 /// longer parse).
@@ -32,6 +32,51 @@ fn rule_config_of(tenant: i64, json: Option<String>) -> RuleConfig {
 
 #[async_trait]
 impl SettingsStore for DbStore {
+    async fn tenant_count(&mut self) -> RepoResult<i64> {
+        query("SELECT COUNT(*) FROM tenants").scalar(self.c()).await.map_err(err)
+    }
+
+    async fn tenant_by_org_number(&mut self, org_number: &str) -> RepoResult<Option<i64>> {
+        query("SELECT id FROM tenants WHERE org_number = $1")
+            .bind(org_number)
+            .scalar_optional(self.c())
+            .await
+            .map_err(err)
+    }
+
+    async fn create_tenant(
+        &mut self,
+        name: &str,
+        org_number: &str,
+        contact_person: &str,
+        phone: &str,
+    ) -> RepoResult<i64> {
+        query("INSERT INTO tenants (name, org_number, contact_person, phone) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(name)
+            .bind(org_number)
+            .bind(contact_person)
+            .bind(phone)
+            .scalar(self.c())
+            .await
+            .map_err(err)
+    }
+
+    async fn set_password(
+        &mut self,
+        tenant: i64,
+        user: i64,
+        password_hash: &str,
+    ) -> RepoResult<bool> {
+        let done = query("UPDATE users SET password_hash = $1 WHERE tenant_id = $2 AND id = $3")
+            .bind(password_hash)
+            .bind(tenant)
+            .bind(user)
+            .execute(self.c())
+            .await
+            .map_err(err)?;
+        Ok(done == 1)
+    }
+
     async fn save_provider(&mut self, tenant: i64, p: &Provider) -> RepoResult<()> {
         query("UPDATE tenants SET name = $1, org_number = $2, contact_person = $3, phone = $4, f_skatt = $5, ivo_permit = $6 WHERE id = $7")
             .bind(&p.name)
@@ -76,8 +121,7 @@ impl SettingsStore for DbStore {
     }
 
     async fn save_rule_config(&mut self, tenant: i64, c: &RuleConfig) -> RepoResult<()> {
-        let json =
-            serde_json::to_string(c).map_err(|e| app::api::repo::RepoError::Db(e.to_string()))?;
+        let json = serde_json::to_string(c).map_err(|e| store::RepoError::Db(e.to_string()))?;
         query("INSERT INTO rule_settings (tenant_id, settings) VALUES ($1, $2) ON CONFLICT (tenant_id) DO UPDATE SET settings = excluded.settings")
             .bind(tenant)
             .bind(json)
@@ -111,7 +155,7 @@ impl SettingsStore for DbStore {
         &mut self,
         tenant: i64,
         recipient: i64,
-    ) -> RepoResult<Vec<RepresentativeView>> {
+    ) -> RepoResult<Vec<RepresentativeRecord>> {
         let rows = query(
             "SELECT u.id, u.display_name, u.username, u.email, u.active, u.personnummer, u.password_hash <> '!' AS has_password, p.kind, p.ended_on
              FROM representations p JOIN users u ON u.id = p.user_id
@@ -125,7 +169,7 @@ impl SettingsStore for DbStore {
         Ok(rows
             .iter()
             .filter_map(|r| {
-                Some(RepresentativeView {
+                Some(RepresentativeRecord {
                     user: r.get("id"),
                     name: r.get("display_name"),
                     capacity: Capacity::from_code(r.get("kind"))?,

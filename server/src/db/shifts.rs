@@ -3,10 +3,10 @@
 use super::DbStore;
 use super::err;
 use super::sql::{Query, Row, query};
-use app::api::repo::{RepoResult, RunningShift, ShiftStore};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use engine::TimeKind;
+use store::{RepoResult, RunningShift, ShiftStore};
 
 #[async_trait]
 impl ShiftStore for DbStore {

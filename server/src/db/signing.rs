@@ -3,15 +3,14 @@
 use super::DbStore;
 use super::err;
 use super::sql::query;
-use app::api::repo::{
-    ClaimRecord, FrozenPart, MonthEvent, NewSignature, People, RepoResult, Signed, SigningStore,
-};
-use app::api::review::AuditLine;
 use async_trait::async_trait;
 use engine::audit::StoredEntry;
-use engine::clock::local_time;
-use engine::documents::{SignatureView, SignerCapacity};
+use engine::documents::SignerCapacity;
 use engine::people::Capacity;
+use store::{AuditSummary, SignatureRecord};
+use store::{
+    ClaimRecord, FrozenPart, MonthEvent, NewSignature, People, RepoResult, Signed, SigningStore,
+};
 
 /// The column and value a signature is about.
 fn about(what: Signed) -> (&'static str, i64) {
@@ -83,7 +82,7 @@ impl SigningStore for DbStore {
         Ok(r > 0)
     }
 
-    async fn signatures(&mut self, tenant: i64, what: Signed) -> RepoResult<Vec<SignatureView>> {
+    async fn signatures(&mut self, tenant: i64, what: Signed) -> RepoResult<Vec<SignatureRecord>> {
         let (column, id) = about(what);
         let rows = query(format!(
             "SELECT signer_name, capacity, signed_at, document_id, sha256, voided_at, voided_reason FROM signatures WHERE tenant_id = $1 AND {column} = $2 ORDER BY id"
@@ -95,18 +94,15 @@ impl SigningStore for DbStore {
         .map_err(err)?;
         Ok(rows
             .iter()
-            .map(|r| SignatureView {
+            .map(|r| SignatureRecord {
                 signer_name: r.get("signer_name"),
                 capacity: SignerCapacity::from_code(r.get("capacity"))
                     .unwrap_or(SignerCapacity::Myself),
-                signed_at: local_time(r.get("signed_at")),
+                signed_at: r.get("signed_at"),
                 document_id: r.get("document_id"),
                 sha256: r.get("sha256"),
                 voided: r.get::<Option<String>, _>("voided_at").map(|at| {
-                    (
-                        local_time(&at),
-                        r.get::<Option<String>, _>("voided_reason").unwrap_or_default(),
-                    )
+                    (at, r.get::<Option<String>, _>("voided_reason").unwrap_or_default())
                 }),
             })
             .collect())
@@ -289,7 +285,7 @@ impl SigningStore for DbStore {
         Ok(rows.iter().map(super::audit::stored_entry).collect())
     }
 
-    async fn audit_recent(&mut self, tenant: i64, limit: i64) -> RepoResult<Vec<AuditLine>> {
+    async fn audit_recent(&mut self, tenant: i64, limit: i64) -> RepoResult<Vec<AuditSummary>> {
         let rows = query(
             "SELECT a.id, a.at, coalesce(u.display_name, a.actor, '') AS who, a.action, a.subject FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
              WHERE a.tenant_id = $1 ORDER BY a.id DESC LIMIT $2",
@@ -301,9 +297,9 @@ impl SigningStore for DbStore {
         .map_err(err)?;
         Ok(rows
             .iter()
-            .map(|r| AuditLine {
+            .map(|r| AuditSummary {
                 id: r.get("id"),
-                at: local_time(r.get("at")),
+                at: r.get("at"),
                 who: r.get("who"),
                 action: r.get("action"),
                 subject: r.get("subject"),

@@ -5,11 +5,11 @@
 
 use crate::common;
 
-use app::api::repo::Repo;
 use common::*;
 use engine::ReportMonth;
 use engine::row::content_hash;
 use std::sync::Arc;
+use store::Repo;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::Barrier;
 

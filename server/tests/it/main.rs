@@ -15,5 +15,6 @@ mod reads;
 mod register;
 mod servers;
 mod settings;
+mod setup;
 mod shifts;
 mod signing;

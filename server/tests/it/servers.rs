@@ -6,11 +6,11 @@
 
 use crate::common;
 
-use app::api::repo::{Conflict, Repo, RepoError};
 use common::*;
 use engine::{ReportMonth, TimeKind, TimeRow};
 use server::sessions::{self, InTurn};
 use std::sync::Arc;
+use store::{Conflict, Repo, RepoError};
 use tokio::sync::Barrier;
 use tower_sessions::session::Record;
 use tower_sessions::session_store::SessionStore;
@@ -227,7 +227,7 @@ async fn a_change_dropped_while_it_begins_leaves_no_transaction_behind() {
             .await
             .expect("a change starts without waiting for a lost lock")
             .expect("BEGIN accepted");
-        db.audit(&app::api::repo::AuditEntry {
+        db.audit(&store::AuditEntry {
             action: "test.probe",
             subject: "probe".into(),
             ..Default::default()
@@ -259,7 +259,7 @@ async fn changes_sharing_a_commit_stand_or_fall_alone() {
         let (repo, barrier, pool) = (repo.clone(), barrier.clone(), app.pool.clone());
         tasks.push(tokio::spawn(async move {
             barrier.wait().await;
-            let entry = |action| app::api::repo::AuditEntry {
+            let entry = |action| store::AuditEntry {
                 tenant: Some(1),
                 action,
                 subject: format!("change {i}"),
@@ -316,7 +316,7 @@ async fn changes_sharing_a_commit_stand_or_fall_alone() {
         .await
         .expect("the next change starts")
         .unwrap();
-    db.audit(&app::api::repo::AuditEntry {
+    db.audit(&store::AuditEntry {
         tenant: Some(1),
         action: "test.after",
         subject: "after".into(),
@@ -338,7 +338,7 @@ async fn a_session_write_takes_its_turn_among_the_changes() {
     let app = spawn_app().await;
     let repo = db::DbRepo::new(app.pool.clone());
     let order = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let entry = |subject: &str| app::api::repo::AuditEntry {
+    let entry = |subject: &str| store::AuditEntry {
         tenant: Some(1),
         action: "test.turn",
         subject: subject.into(),

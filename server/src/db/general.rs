@@ -4,14 +4,10 @@
 use super::queries::*;
 use super::sql::query;
 use super::{DbStore, err};
-use app::api::repo::{
-    AssistantMonth, AuditEntry, Caller, Credentials, MonthRecord, NewLogin, People, RepoResult,
-    RowContext, Store, StoredRow, Throttle,
-};
-use app::api::{AssignmentView, AssistantListItem, DecisionView, RecipientListItem, Role};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use engine::fk::Frozen3059;
+use engine::people::Role;
 use engine::register::{
     AssignmentData, AssignmentError, AssistantData, AssistantInput, RecipientData, RecipientInput,
 };
@@ -19,6 +15,11 @@ use engine::rules::RowFacts;
 use engine::{Decision, Employer, Funder, Granted, Regime};
 use engine::{MonthStatus, Organisationsnummer, Provider, ReportMonth, TimeRow};
 use std::ops::RangeInclusive;
+use store::{AssignmentRecord, AssistantSummary, RecipientSummary, StoredDecision};
+use store::{
+    AssistantMonth, AuditEntry, Caller, Credentials, MonthRecord, NewLogin, People, RepoResult,
+    RowContext, Store, StoredRow, Throttle,
+};
 
 #[async_trait]
 impl Store for DbStore {
@@ -605,7 +606,7 @@ impl Store for DbStore {
         search: &str,
         offset: i64,
         limit: i64,
-    ) -> RepoResult<(Vec<AssistantListItem>, i64)> {
+    ) -> RepoResult<(Vec<AssistantSummary>, i64)> {
         let like = like_pattern(search);
         let filter =
             "tenant_id = $1 AND lower(first_name || ' ' || last_name) LIKE lower($2) ESCAPE '\\'";
@@ -628,7 +629,7 @@ impl Store for DbStore {
         .map_err(err)?;
         let items = rows
             .iter()
-            .map(|r| AssistantListItem {
+            .map(|r| AssistantSummary {
                 id: r.get("id"),
                 name: r.get("name"),
                 personnummer_masked: masked(r.get("personnummer")),
@@ -829,7 +830,7 @@ impl Store for DbStore {
         &mut self,
         tenant: i64,
         assistant: i64,
-    ) -> RepoResult<Vec<AssignmentView>> {
+    ) -> RepoResult<Vec<AssignmentRecord>> {
         let rows = query(
             "SELECT a.id, r.first_name || ' ' || r.last_name AS recipient, a.valid_from, a.valid_to, a.fk_notified_on, a.relative
              FROM assignments a JOIN recipients r ON r.id = a.recipient_id AND r.tenant_id = a.tenant_id
@@ -842,7 +843,7 @@ impl Store for DbStore {
         .map_err(err)?;
         Ok(rows
             .iter()
-            .map(|r| AssignmentView {
+            .map(|r| AssignmentRecord {
                 id: r.get("id"),
                 recipient: r.get("recipient"),
                 valid_from: r.get("valid_from"),
@@ -943,7 +944,7 @@ impl Store for DbStore {
         search: &str,
         offset: i64,
         limit: i64,
-    ) -> RepoResult<(Vec<RecipientListItem>, i64)> {
+    ) -> RepoResult<(Vec<RecipientSummary>, i64)> {
         let like = like_pattern(search);
         let filter =
             "tenant_id = $1 AND lower(first_name || ' ' || last_name) LIKE lower($2) ESCAPE '\\'";
@@ -963,7 +964,7 @@ impl Store for DbStore {
             .map_err(err)?;
         Ok((
             rows.iter()
-                .map(|r| RecipientListItem {
+                .map(|r| RecipientSummary {
                     id: r.get("id"),
                     name: r.get("name"),
                     personnummer_masked: masked(r.get("personnummer")),
@@ -1016,7 +1017,11 @@ impl Store for DbStore {
             .map_err(err)
     }
 
-    async fn decisions_of(&mut self, tenant: i64, recipient: i64) -> RepoResult<Vec<DecisionView>> {
+    async fn decisions_of(
+        &mut self,
+        tenant: i64,
+        recipient: i64,
+    ) -> RepoResult<Vec<StoredDecision>> {
         let rows = query(format!("SELECT {} FROM decisions WHERE tenant_id = $1 AND recipient_id = $2 ORDER BY valid_from DESC, id DESC", super::people::DECISION_COLUMNS))
             .bind(tenant)
             .bind(recipient)
@@ -1026,7 +1031,7 @@ impl Store for DbStore {
         Ok(rows
             .iter()
             .filter_map(|r| {
-                Some(DecisionView { id: r.get("id"), decision: super::people::decision(r)? })
+                Some(StoredDecision { id: r.get("id"), decision: super::people::decision(r)? })
             })
             .collect())
     }

@@ -1,11 +1,14 @@
-//! The storage seam: one trait, implemented per database by the server crate
-//! (`server::db`). Every method that reads or writes people's data takes the tenant, so no
-//! query can forget it.
+//! The storage port: traits per aggregate (the register, settings, signing, export, shifts),
+//! implemented per database by the server crate (`server::db`) and used only by the app's
+//! service layer. They return records (never page views or display strings: a stored instant
+//! stays as stored, and the pages word it). A personnummer leaves a list masked; the full number
+//! is handed out only by the methods that ask for it, whose callers audit the view. Every method
+//! that reads or writes people's data takes the tenant, so no query can forget it.
 
-use super::Role;
-use crate::domain::rules::{Absence, RowFacts};
-use crate::domain::{Assistant, Decision, MonthStatus, Recipient, ReportMonth, TimeRow};
 use chrono::NaiveDate;
+use engine::people::Role;
+use engine::rules::{Absence, RowFacts};
+use engine::{Assistant, Decision, MonthStatus, Recipient, ReportMonth, TimeRow};
 use std::collections::HashMap;
 
 pub type RepoResult<T> = Result<T, RepoError>;
@@ -313,21 +316,21 @@ pub trait Store: SettingsStore + SigningStore + ExportStore + ShiftStore + Send 
         query: &str,
         offset: i64,
         limit: i64,
-    ) -> RepoResult<(Vec<super::AssistantListItem>, i64)>;
+    ) -> RepoResult<(Vec<AssistantSummary>, i64)>;
     /// One of the tenant's assistants as the form shows it: masked number, whether the number
     /// carries a birth date, the values.
     async fn assistant_form(
         &mut self,
         tenant: i64,
         id: i64,
-    ) -> RepoResult<Option<(String, bool, crate::domain::register::AssistantInput)>>;
+    ) -> RepoResult<Option<(String, bool, engine::register::AssistantInput)>>;
     /// Creates (`id` None) or updates one of the tenant's assistants; returns its id. A
     /// personnummer another assistant of the tenant has is a `Conflict::Duplicate`.
     async fn save_assistant(
         &mut self,
         tenant: i64,
         id: Option<i64>,
-        a: &crate::domain::register::AssistantData,
+        a: &engine::register::AssistantData,
     ) -> RepoResult<Option<i64>>;
 
     /// One page of the tenant's recipients (a name search), and how many match in all.
@@ -337,38 +340,34 @@ pub trait Store: SettingsStore + SigningStore + ExportStore + ShiftStore + Send 
         query: &str,
         offset: i64,
         limit: i64,
-    ) -> RepoResult<(Vec<super::RecipientListItem>, i64)>;
+    ) -> RepoResult<(Vec<RecipientSummary>, i64)>;
     /// One of the tenant's recipients for the form: masked number and the values.
     async fn recipient_form(
         &mut self,
         tenant: i64,
         id: i64,
-    ) -> RepoResult<Option<(String, crate::domain::register::RecipientInput)>>;
+    ) -> RepoResult<Option<(String, engine::register::RecipientInput)>>;
     /// Creates or updates one of the tenant's recipients (`Conflict::Duplicate` on a taken number).
     async fn save_recipient(
         &mut self,
         tenant: i64,
         id: Option<i64>,
-        r: &crate::domain::register::RecipientData,
+        r: &engine::register::RecipientData,
     ) -> RepoResult<Option<i64>>;
     /// A recipient's decisions, newest first.
     async fn decisions_of(
         &mut self,
         tenant: i64,
         recipient: i64,
-    ) -> RepoResult<Vec<super::DecisionView>>;
+    ) -> RepoResult<Vec<StoredDecision>>;
     /// Adds a decision; false when another decision of the recipient overlaps it.
-    async fn add_decision(
-        &mut self,
-        tenant: i64,
-        d: &crate::domain::Decision,
-    ) -> RepoResult<Option<i64>>;
+    async fn add_decision(&mut self, tenant: i64, d: &engine::Decision) -> RepoResult<Option<i64>>;
     /// An assistant's assignments, newest first.
     async fn assignments_of(
         &mut self,
         tenant: i64,
         assistant: i64,
-    ) -> RepoResult<Vec<super::AssignmentView>>;
+    ) -> RepoResult<Vec<AssignmentRecord>>;
     /// All the tenant's recipients (id, name), by name.
     async fn recipient_choices(&mut self, tenant: i64) -> RepoResult<Vec<(i64, String)>>;
     /// Adds an assignment; the recipient must be the tenant's (else None). Refuses (Ok(Err))
@@ -377,8 +376,8 @@ pub trait Store: SettingsStore + SigningStore + ExportStore + ShiftStore + Send 
         &mut self,
         tenant: i64,
         assistant: i64,
-        a: &crate::domain::register::AssignmentData,
-    ) -> RepoResult<Option<Result<i64, crate::domain::register::AssignmentError>>>;
+        a: &engine::register::AssignmentData,
+    ) -> RepoResult<Option<Result<i64, engine::register::AssignmentError>>>;
     /// Ends an assignment of the tenant's on `valid_to` (history is kept); false if not theirs.
     async fn end_assignment(
         &mut self,
@@ -424,7 +423,7 @@ pub trait Store: SettingsStore + SigningStore + ExportStore + ShiftStore + Send 
     ) -> RepoResult<bool>;
 
     /// The provider (the municipality) as the FK documents name it.
-    async fn provider(&mut self, tenant: i64) -> RepoResult<Option<crate::domain::Provider>>;
+    async fn provider(&mut self, tenant: i64) -> RepoResult<Option<engine::Provider>>;
     /// The latest step of `action` in a month's history: when (ISO instant) and the content hash.
     async fn last_event(
         &mut self,
@@ -438,7 +437,7 @@ pub trait Store: SettingsStore + SigningStore + ExportStore + ShiftStore + Send 
         &mut self,
         tenant: i64,
         month_id: i64,
-        report: &crate::domain::fk::Frozen3059,
+        report: &engine::fk::Frozen3059,
         parts: &str,
         by_user: i64,
     ) -> RepoResult<()>;
@@ -447,7 +446,7 @@ pub trait Store: SettingsStore + SigningStore + ExportStore + ShiftStore + Send 
         &mut self,
         tenant: i64,
         month_id: i64,
-    ) -> RepoResult<Option<crate::domain::fk::Frozen3059>>;
+    ) -> RepoResult<Option<engine::fk::Frozen3059>>;
 
     /// The failed-login counter under `key`.
     async fn throttle(&mut self, key: &str) -> RepoResult<Throttle>;
@@ -471,7 +470,7 @@ pub trait Store: SettingsStore + SigningStore + ExportStore + ShiftStore + Send 
 pub struct NewLogin<'a> {
     pub username: &'a str,
     pub display_name: &'a str,
-    pub role: super::Role,
+    pub role: Role,
     pub assistant: Option<i64>,
     pub recipient: Option<i64>,
     /// Where invitations are e-mailed (may be empty).
@@ -532,19 +531,39 @@ pub struct RowContext {
 #[derive(Clone, Debug, Default)]
 pub struct Terms {
     /// The standard hourly amount per year, as the administrator entered them.
-    pub rates: crate::domain::RateTable,
+    pub rates: engine::RateTable,
     /// The municipality's own hourly amount for LSS assistance, if set.
     pub lss_rate: Option<rust_decimal::Decimal>,
-    pub rules: crate::domain::rules::RuleConfig,
+    pub rules: engine::rules::RuleConfig,
 }
 
 /// The provider's settings and the recipient card's smaller registers (issue 8). A part of
 /// [`Store`], kept apart so no adapter file holds every query.
 #[async_trait::async_trait]
 pub trait SettingsStore: Send {
+    /// How many municipalities the installation has.
+    async fn tenant_count(&mut self) -> RepoResult<i64>;
+    /// The municipality with this organisationsnummer (its 10 digits).
+    async fn tenant_by_org_number(&mut self, org_number: &str) -> RepoResult<Option<i64>>;
+    /// A new municipality: its name, organisationsnummer (10 digits), contact person and phone.
+    async fn create_tenant(
+        &mut self,
+        name: &str,
+        org_number: &str,
+        contact_person: &str,
+        phone: &str,
+    ) -> RepoResult<i64>;
+    /// Sets a user's password hash (the first administrator's and the demo's accounts; everyone
+    /// else chooses theirs from an invitation).
+    async fn set_password(
+        &mut self,
+        tenant: i64,
+        user: i64,
+        password_hash: &str,
+    ) -> RepoResult<bool>;
     /// Saves the provider's facts; `Conflict::Duplicate` when another municipality has the
     /// organisationsnummer.
-    async fn save_provider(&mut self, tenant: i64, p: &crate::domain::Provider) -> RepoResult<()>;
+    async fn save_provider(&mut self, tenant: i64, p: &engine::Provider) -> RepoResult<()>;
     /// The municipality's terms, in one read: the standard hourly amount per year, the LSS
     /// amount and the rule settings (the engine's defaults where none are stored).
     async fn terms(&mut self, tenant: i64) -> RepoResult<Terms>;
@@ -558,7 +577,7 @@ pub trait SettingsStore: Send {
     async fn save_rule_config(
         &mut self,
         tenant: i64,
-        c: &crate::domain::rules::RuleConfig,
+        c: &engine::rules::RuleConfig,
     ) -> RepoResult<()>;
     /// The login of a register entry of the tenant's: (user id, username, active).
     async fn account_of(
@@ -571,7 +590,7 @@ pub trait SettingsStore: Send {
         &mut self,
         tenant: i64,
         recipient: i64,
-    ) -> RepoResult<Vec<super::RepresentativeView>>;
+    ) -> RepoResult<Vec<RepresentativeRecord>>;
     /// The tenant's representative with this personnummer.
     async fn representative_by_personnummer(
         &mut self,
@@ -584,7 +603,7 @@ pub trait SettingsStore: Send {
         tenant: i64,
         recipient: i64,
         user: i64,
-        capacity: crate::domain::people::Capacity,
+        capacity: engine::people::Capacity,
     ) -> RepoResult<()>;
     /// Ends a representation today (kept as history); false if there is none open.
     async fn end_representation(
@@ -621,12 +640,12 @@ pub trait SettingsStore: Send {
     async fn recipients_by_personnummer(
         &mut self,
         tenant: i64,
-    ) -> RepoResult<HashMap<String, (i64, crate::domain::register::RecipientInput)>>;
+    ) -> RepoResult<HashMap<String, (i64, engine::register::RecipientInput)>>;
     /// Every assistant by personnummer: id, whether the number carries a birth date, form fields.
     async fn assistants_by_personnummer(
         &mut self,
         tenant: i64,
-    ) -> RepoResult<HashMap<String, (i64, bool, crate::domain::register::AssistantInput)>>;
+    ) -> RepoResult<HashMap<String, (i64, bool, engine::register::AssistantInput)>>;
     /// Does the pair have an assignment starting on `from`?
     async fn assignment_exists(
         &mut self,
@@ -676,7 +695,7 @@ pub struct NewSignature<'a> {
     pub what: Signed,
     pub user: i64,
     pub signer_name: &'a str,
-    pub capacity: crate::domain::documents::SignerCapacity,
+    pub capacity: engine::documents::SignerCapacity,
     /// ISO instant.
     pub at: &'a str,
     pub document_id: &'a str,
@@ -743,11 +762,7 @@ pub trait SigningStore: Send {
         reason: &str,
     ) -> RepoResult<bool>;
     /// Every signature of `what`, void ones too, oldest first.
-    async fn signatures(
-        &mut self,
-        tenant: i64,
-        what: Signed,
-    ) -> RepoResult<Vec<crate::domain::documents::SignatureView>>;
+    async fn signatures(&mut self, tenant: i64, what: Signed) -> RepoResult<Vec<SignatureRecord>>;
     /// The standing signature's hash and document id.
     async fn standing_signature(
         &mut self,
@@ -760,7 +775,7 @@ pub trait SigningStore: Send {
         tenant: i64,
         user: i64,
         recipient: i64,
-    ) -> RepoResult<Option<crate::domain::people::Capacity>>;
+    ) -> RepoResult<Option<engine::people::Capacity>>;
     /// The month's history, oldest first.
     async fn month_history(&mut self, tenant: i64, month_id: i64) -> RepoResult<Vec<MonthEvent>>;
     /// The months (YYYY-MM) from `from` on where the recipients have a stored month report.
@@ -799,13 +814,9 @@ pub trait SigningStore: Send {
     async fn audit_chain(
         &mut self,
         tenant: Option<i64>,
-    ) -> RepoResult<Vec<crate::domain::audit::StoredEntry>>;
+    ) -> RepoResult<Vec<engine::audit::StoredEntry>>;
     /// The tenant's latest audit entries, newest first, with who made them.
-    async fn audit_recent(
-        &mut self,
-        tenant: i64,
-        limit: i64,
-    ) -> RepoResult<Vec<super::review::AuditLine>>;
+    async fn audit_recent(&mut self, tenant: i64, limit: i64) -> RepoResult<Vec<AuditSummary>>;
 }
 
 /// The latest frozen 3059 of a month report, as the export reads it.
@@ -814,7 +825,7 @@ pub struct FrozenReport {
     pub month_id: i64,
     pub assistant_id: i64,
     pub recipient_id: i64,
-    pub status: crate::domain::MonthStatus,
+    pub status: engine::MonthStatus,
     pub version: i64,
     pub report_id: String,
     pub xml: Vec<u8>,
@@ -834,7 +845,7 @@ pub struct SignedClaim {
     pub recipient_id: i64,
     pub content: Vec<u8>,
     pub sha256: String,
-    pub signature: crate::domain::documents::SignatureView,
+    pub signature: SignatureRecord,
 }
 
 /// A month archive to store.
@@ -865,11 +876,7 @@ pub trait ExportStore: Send {
         month: &str,
     ) -> RepoResult<Vec<SignedClaim>>;
     /// The month's archives, newest first.
-    async fn archives(
-        &mut self,
-        tenant: i64,
-        month: &str,
-    ) -> RepoResult<Vec<super::export::ArchiveLine>>;
+    async fn archives(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<ArchiveRecord>>;
     /// The highest archive version of the month (0: none yet).
     async fn last_archive_version(&mut self, tenant: i64, month: &str) -> RepoResult<i64>;
     /// `Conflict::Duplicate` when the version is taken (a concurrent export).
@@ -888,9 +895,9 @@ pub trait ExportStore: Send {
         amount: Option<rust_decimal::Decimal>,
     ) -> RepoResult<Option<rust_decimal::Decimal>>;
     /// The latest uploaded blank form of each kind, with its mapping.
-    async fn fk_forms(&mut self, tenant: i64) -> RepoResult<Vec<crate::domain::documents::FkForm>>;
+    async fn fk_forms(&mut self, tenant: i64) -> RepoResult<Vec<engine::documents::FkForm>>;
     /// The uploaded forms as the export page lists them.
-    async fn fk_form_lines(&mut self, tenant: i64) -> RepoResult<Vec<super::export::FormLine>>;
+    async fn fk_form_lines(&mut self, tenant: i64) -> RepoResult<Vec<FormRecord>>;
     /// Stores an uploaded blank form (decrypted), its mapping and what the mapping misses.
     async fn save_fk_form(
         &mut self,
@@ -917,7 +924,7 @@ pub struct RunningShift {
     pub id: i64,
     pub recipient_id: i64,
     pub recipient_name: String,
-    pub kind: crate::domain::TimeKind,
+    pub kind: engine::TimeKind,
     pub started_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -936,7 +943,7 @@ pub trait ShiftStore: Send {
         tenant: i64,
         assistant: i64,
         recipient: i64,
-        kind: crate::domain::TimeKind,
+        kind: engine::TimeKind,
         at: chrono::DateTime<chrono::Utc>,
         by_user: i64,
     ) -> RepoResult<i64>;
@@ -946,17 +953,109 @@ pub trait ShiftStore: Send {
         tenant: i64,
         assistant: i64,
         id: i64,
-        kind: crate::domain::TimeKind,
+        kind: engine::TimeKind,
         at: chrono::DateTime<chrono::Utc>,
     ) -> RepoResult<bool>;
     /// Ends it (its time is saved as a row, or it is cancelled); false when it was not running.
     async fn end_shift(&mut self, tenant: i64, assistant: i64, id: i64) -> RepoResult<bool>;
 }
 
-/// Writes one audit entry in a transaction of its own: what changes nothing but is recorded
-/// (a download, a refused access, a logout, a wrong confirmation).
-pub async fn record(repo: &dyn Repo, entry: AuditEntry) -> RepoResult<()> {
-    let mut db = repo.write().await?;
-    db.audit(&entry).await?;
-    db.finish().await
+/// One assistant in the register's list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AssistantSummary {
+    pub id: i64,
+    pub name: String,
+    pub personnummer_masked: String,
+    /// The working-time regime's code.
+    pub regime: String,
+    pub phone: String,
+}
+
+/// One recipient in the register's list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecipientSummary {
+    pub id: i64,
+    pub name: String,
+    pub personnummer_masked: String,
+}
+
+/// A stored decision and its id.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredDecision {
+    pub id: i64,
+    pub decision: Decision,
+}
+
+/// An assistant's assignment to a recipient (dates as stored, ISO 8601).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AssignmentRecord {
+    pub id: i64,
+    /// The recipient's name.
+    pub recipient: String,
+    pub valid_from: String,
+    pub valid_to: Option<String>,
+    pub fk_notified_on: Option<String>,
+    pub relative: bool,
+}
+
+/// A representative of a recipient and their account.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RepresentativeRecord {
+    pub user: i64,
+    pub name: String,
+    pub capacity: engine::people::Capacity,
+    pub personnummer_masked: String,
+    pub username: String,
+    pub email: String,
+    pub active: bool,
+    /// Set when the representation has ended (ISO date).
+    pub ended_on: Option<String>,
+    /// Has chosen a password (an invitation was used).
+    pub has_password: bool,
+}
+
+/// One entry of the audit log: when (the stored instant), who, what, about what.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditSummary {
+    pub id: i64,
+    pub at: String,
+    pub who: String,
+    pub action: String,
+    pub subject: String,
+}
+
+/// One signed archive of a month (`created_at` the stored instant).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArchiveRecord {
+    pub id: i64,
+    pub version: i64,
+    pub created_at: String,
+    pub created_by: String,
+    pub sha256: String,
+    pub bytes: i64,
+    pub files: i64,
+    pub corrections: i64,
+}
+
+/// The latest uploaded FK form of a kind (`uploaded_at` the stored instant).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FormRecord {
+    pub kind: String,
+    pub uploaded_at: String,
+    pub uploaded_by: String,
+    pub fields: i64,
+    /// Mapped fields the form lacks ("logical name → field-name ending").
+    pub missing: Vec<String>,
+}
+
+/// A signature as stored: the signer, in what capacity, when (the stored instant), over which
+/// document and bytes, and whether it was voided (when, why).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SignatureRecord {
+    pub signer_name: String,
+    pub capacity: engine::documents::SignerCapacity,
+    pub signed_at: String,
+    pub document_id: String,
+    pub sha256: String,
+    pub voided: Option<(String, String)>,
 }
