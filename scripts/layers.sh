@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The layer rules of docs/architecture.md, checked from the code itself:
 #   engine imports no project crate; export and store import only engine (no Leptos in their
-#   trees); server::db never imports app; only the app's service layer (app/src/api) opens a
+#   trees); server::db never imports app; only the app's service layer (app/src/service) opens a
 #   write transaction;
 #   no import circle between the modules of any crate (scripts/cycles.py);
 #   every form's address is named once (app::paths), never typed into a page.
@@ -31,7 +31,7 @@ fi
 # A write transaction is opened by Repo::write (or a pool's begin); outside the service layer
 # only the database code itself (server/src/db) may call them.
 if grep -rnE '(\.write\(\)\.await|\.begin\(\)\.await)' --include=*.rs server/src engine/src export/src store/src app/src \
-  | grep -vE '^(app/src/api/|server/src/db/)'; then
+  | grep -vE '^(app/src/service/|server/src/db/)'; then
   echo "layers: a write transaction opened outside the service layer (above)" >&2; fail=1
 fi
 python3 scripts/cycles.py engine export store app server bench || fail=1

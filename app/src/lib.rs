@@ -1,12 +1,17 @@
 //! BITA's shared crate: compiled natively for the server (feature `ssr`) and to wasm for the
-//! browser (feature `hydrate`). `domain` is pure and runs in both; `api` is the only door
-//! between browser and server; `ui` holds the pages per role.
+//! browser (feature `hydrate`). `domain` is pure and runs in both; `model` holds the page
+//! types the browser shares; `endpoints` (the server functions) and the form posts are the
+//! only doors between browser and server; `service` (server only) is the one place a change
+//! opens its transaction; `ui` holds the pages per role.
 #![recursion_limit = "512"]
 
-pub mod api;
 pub use engine as domain;
+pub mod endpoints;
 pub mod i18n;
+pub mod model;
 pub mod paths;
+#[cfg(feature = "ssr")]
+pub mod service;
 pub mod ui;
 
 /// Browser entry point. BITA uses Leptos islands: pages are rendered on the server and only

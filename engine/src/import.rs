@@ -1,5 +1,5 @@
 //! The CSV import's report, line by line (issue 8). The import itself runs on the server
-//! (`api::import`); these types travel to the page that shows the dry run.
+//! (`app::service::import`); these types travel to the page that shows the dry run.
 
 use super::register::{AssignmentError, RegError};
 use serde::{Deserialize, Serialize};

@@ -10,8 +10,8 @@
 //!
 //! Prints the numbers; asserts nothing.
 
-use store::Repo;
 use std::time::{Duration, Instant};
+use store::Repo;
 
 /// A valid personnummer for number `i` (distinct birth dates and serials, Luhn digit).
 fn personnummer(i: usize) -> String {
@@ -81,14 +81,14 @@ async fn saves_until(
         .and_then(|r| r.split('"').next())
         .unwrap_or(gustav)
         .to_string();
-    let first = app::api::service::this_month().first_day();
+    let first = app::service::context::this_month().first_day();
     let mut out = vec![];
     for n in 0.. {
         if stop.load(std::sync::atomic::Ordering::Relaxed) {
             break;
         }
         let (day, hour) = (first + chrono::Duration::days(n / 12), (n % 12) * 2);
-        let key = app::api::service::random_token();
+        let key = app::model::random_token();
         let form = [
             ("recipient", recipient.as_str()),
             ("date", &day.to_string()),
@@ -130,7 +130,7 @@ fn during(saves: &[(Instant, Duration)], window: (Instant, Instant)) -> String {
 async fn import_bench(dir: &std::path::Path) {
     let url = format!("sqlite://{}/import.db", dir.display());
     let pool = server::db::connect(&url).await.unwrap();
-    server::demo::seed(&pool, app::api::service::today()).await.unwrap();
+    server::demo::seed(&pool, app::service::context::today()).await.unwrap();
     let config = server::config::Config::local(&url);
     let leptos = leptos::config::LeptosOptions::builder()
         .output_name("bita")
@@ -174,11 +174,7 @@ async fn import_bench(dir: &std::path::Path) {
     let draft = to.split("utkast=").nth(1).expect("a draft").to_string();
     let res = admin
         .post(format!("{base}/admin/import/kor"))
-        .form(&[
-            ("id", draft.as_str()),
-            ("csrf", &csrf),
-            ("idem", &app::api::service::random_token()),
-        ])
+        .form(&[("id", draft.as_str()), ("csrf", &csrf), ("idem", &app::model::random_token())])
         .send()
         .await
         .unwrap();
@@ -209,7 +205,7 @@ async fn import_bench(dir: &std::path::Path) {
 async fn dashboard_bench(dir: &std::path::Path) {
     let url = format!("sqlite://{}/dashboard.db", dir.display());
     let pool = server::db::connect(&url).await.unwrap();
-    let today = app::api::service::today();
+    let today = app::service::context::today();
     server::demo::seed(&pool, today).await.unwrap();
     let month = engine::ReportMonth::of(today).unwrap().previous();
     // 1,000 recipients with a decision, each with one assistant reporting 20 day shifts.

@@ -67,12 +67,12 @@ pub async fn create(
         .ok_or("the organisationsnummer is not valid (10 digits with a correct check digit)")?;
     let password = generated_password();
     let hash = hash_password(&password);
-    let admin = app::api::setup::FirstAdmin {
+    let admin = app::service::setup::FirstAdmin {
         municipality: &a.municipality,
         org_number: &org,
         username: &a.username,
         display_name: &a.display_name,
     };
-    app::api::setup::first_admin(&crate::db::DbRepo::new(pool.clone()), &admin, &hash).await?;
+    app::service::setup::first_admin(&crate::db::DbRepo::new(pool.clone()), &admin, &hash).await?;
     Ok(password)
 }

@@ -1,19 +1,23 @@
 //! Login, logout and the language choice over HTTP; their writes (the throttle, the audit
-//! entries, an invitation used) are the service layer's (`app::api::auth`). Passwords are argon2id hashes; a failed login says
+//! entries, an invitation used) are the service layer's (`app::service::auth`). Passwords are argon2id hashes; a failed login says
 //! the same thing whether or not the user exists, and takes the same work. Failed logins are
 //! throttled per username and per client address (exponential back-off, then a temporary
 //! lock), and recorded in the audit log without the password. Password hashing runs on the
 //! blocking pool, at most one per core at a time, so a flood of logins cannot exhaust memory.
 
 use crate::AppState;
-use app::api::auth::{PER_CLIENT, PER_USERNAME, Reserved, forget_failures, login_outcome, reserve};
-use app::api::service::record;
-use app::api::service::{
-    ClientAddr, Cookies, Cx, MAX_USERNAME, SESSION_CSRF, SESSION_EPOCH, SESSION_LOGIN_AT,
-    SESSION_SEEN, SESSION_USER, now_unix, random_token,
-};
-use app::api::signing::Confirmation;
+use app::domain::settings::MAX_USERNAME;
 use app::i18n::{Locale, T};
+use app::model::random_token;
+use app::service::auth::{
+    PER_CLIENT, PER_USERNAME, Reserved, forget_failures, login_outcome, reserve,
+};
+use app::service::context::record;
+use app::service::context::{
+    ClientAddr, Cookies, Cx, SESSION_CSRF, SESSION_EPOCH, SESSION_LOGIN_AT, SESSION_SEEN,
+    SESSION_USER, now_unix,
+};
+use app::service::month::Confirmation;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::State;
@@ -226,7 +230,7 @@ pub async fn logout(State(state): State<AppState>, cx: Cx) -> Response {
     if cx.caller.is_some()
         && let Err(e) = record(&*state.api.repo, cx.audit_entry("logout", "session".into())).await
     {
-        return app::api::service::internal(e).into_response();
+        return app::service::context::internal(e).into_response();
     }
     let _ = cx.session.flush().await;
     Redirect::to("/logga-in").into_response()
@@ -250,7 +254,7 @@ pub async fn accept_invitation(
     client: Option<Extension<ClientAddr>>,
     Form(form): Form<InvitationForm>,
 ) -> Response {
-    use app::api::service::is_token;
+    use app::service::context::is_token;
     use engine::password::{PasswordError, check_new_password};
     let cookies = state.api.settings.cookies;
     let code = form.kod.trim().to_string();
@@ -297,7 +301,7 @@ pub async fn accept_invitation(
         subject: format!("user {user}"),
         ..Default::default()
     };
-    match app::api::auth::use_invitation(&*state.api.repo, id, user, &hash, now, entry).await {
+    match app::service::auth::use_invitation(&*state.api.repo, id, user, &hash, now, entry).await {
         Ok(true) => (
             [(header::SET_COOKIE, cookies.login_message(T::PasswordSet, &username))],
             Redirect::to("/logga-in"),

@@ -5,11 +5,12 @@
 use crate::AppState;
 use crate::guard::message_page;
 use crate::upload::{self, UploadError};
-use app::api::export::VerifyResult;
-use app::api::exporting::{self, Sealed};
-use app::api::service::{Cx, RequestFlash};
-use app::api::tx::idempotency_key;
 use app::i18n::T;
+use app::model::export::VerifyResult;
+use app::service::context::{Cx, RequestFlash};
+use app::service::export as month_export;
+use app::service::export::Sealed;
+use app::service::tx::idempotency_key;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{Method, StatusCode, header};
@@ -59,7 +60,7 @@ pub async fn export_month(State(state): State<AppState>, cx: Cx, body: Bytes) ->
         return (StatusCode::BAD_REQUEST, "bad form").into_response();
     };
     let key = idempotency_key(&f.idem);
-    let data = match exporting::prepare(&cx, &f.manad, key).await {
+    let data = match month_export::prepare(&cx, &f.manad, key).await {
         Err(e) => return e.into_response(),
         Ok(Err(outcome)) => {
             cx.set_flash(outcome.flash).await;
@@ -98,7 +99,7 @@ pub async fn export_month(State(state): State<AppState>, cx: Cx, body: Bytes) ->
         corrections: built.corrections,
         zip: built.zip,
     };
-    match exporting::record(&cx, &data, &sealed, key).await {
+    match month_export::record(&cx, &data, &sealed, key).await {
         Err(e) => e.into_response(),
         Ok(o) => {
             cx.set_flash(o.flash).await;
@@ -121,7 +122,7 @@ pub async fn download_archive(cx: Cx, body: Bytes) -> Response {
     let Some(id) = q.id.as_deref().and_then(|s| s.trim().parse::<i64>().ok()) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match exporting::archive(&cx, id).await {
+    match month_export::archive(&cx, id).await {
         Err(e) => e.into_response(),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Ok(Some((month, version, zip))) => (
@@ -287,15 +288,15 @@ pub async fn upload_form(State(state): State<AppState>, cx: Cx, req: Request) ->
     }
     let Ok(checked) = rx.await else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
     drop(upload);
-    answer(exporting::save_form(&cx, &month, checked).await, &cx).await
+    answer(month_export::save_form(&cx, &month, checked).await, &cx).await
 }
 
 /// The export page again, saying why the upload was not taken.
 async fn refused(cx: &Cx, month: &str, t: T) -> Response {
-    answer(exporting::save_form(cx, month, Err(t)).await, cx).await
+    answer(month_export::save_form(cx, month, Err(t)).await, cx).await
 }
 
-async fn answer(outcome: Result<app::api::Outcome, app::api::PageError>, cx: &Cx) -> Response {
+async fn answer(outcome: Result<app::model::Outcome, app::model::PageError>, cx: &Cx) -> Response {
     match outcome {
         Err(e) => e.into_response(),
         Ok(o) => {

@@ -1,15 +1,16 @@
 //! Form posts of the pages (post/redirect/get). Each handler takes the caller's context (the
 //! guard resolved it and checked the route's role and the CSRF token before the body was
-//! read), hands the typed values and the form's idempotency key to `app::api::changes` (where
+//! read), hands the typed values and the form's idempotency key to `app::model::changes` (where
 //! the change, its checks and its audit entry are one transaction), keeps what the next page
 //! should say in the session, and redirects.
 
 use crate::AppState;
-use app::api::changes;
-use app::api::service::{self, Cx};
-use app::api::tx::idempotency_key;
-use app::api::{Outcome, PageError};
 use app::i18n::{Locale, Message, T};
+use app::model::{Outcome, PageError};
+use app::service::context;
+use app::service::context::Cx;
+use app::service::tx::idempotency_key;
+use app::service::{export, month, rows};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -36,7 +37,7 @@ struct Keys {
 async fn answer(cx: &Cx, outcome: Result<Outcome, PageError>) -> Response {
     match outcome {
         Err(e) => e.into_response(),
-        Ok(o) => match service::address_with_notice(&o) {
+        Ok(o) => match context::address_with_notice(&o) {
             // A plain success notice rides in the address: no session write (issue 12).
             Some(to) => {
                 cx.forget_flash().await;
@@ -63,7 +64,7 @@ macro_rules! parsed {
 
 pub async fn add_row(cx: Cx, headers: HeaderMap, body: Bytes) -> Response {
     let (input, keys) = parsed!(body, RowInput);
-    let outcome = changes::add_row(&cx, &input, idempotency_key(&keys.idem)).await;
+    let outcome = rows::add_row(&cx, &input, idempotency_key(&keys.idem)).await;
     if headers.contains_key(QUEUED) {
         return queued_answer(outcome, locale(&headers));
     }
@@ -110,7 +111,7 @@ pub async fn edit_row(cx: Cx, body: Bytes) -> Response {
         Ok(f) => f,
         Err(r) => return r,
     };
-    let outcome = changes::edit_row(&cx, &input, &f.rad, idempotency_key(&keys.idem)).await;
+    let outcome = rows::edit_row(&cx, &input, &f.rad, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
 
@@ -124,7 +125,7 @@ pub struct DeleteForm {
 
 pub async fn delete_row(cx: Cx, body: Bytes) -> Response {
     let (f, keys) = parsed!(body, DeleteForm);
-    let outcome = changes::delete_row(&cx, &f.row, &f.manad, idempotency_key(&keys.idem)).await;
+    let outcome = rows::delete_row(&cx, &f.row, &f.manad, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
 
@@ -141,7 +142,7 @@ pub struct SubmitForm {
 pub async fn submit_month(cx: Cx, body: Bytes) -> Response {
     let (f, keys) = parsed!(body, SubmitForm);
     let outcome =
-        changes::submit_month(&cx, &f.recipient, &f.manad, &f.attest, idempotency_key(&keys.idem))
+        month::submit_month(&cx, &f.recipient, &f.manad, &f.attest, idempotency_key(&keys.idem))
             .await;
     answer(&cx, outcome).await
 }
@@ -149,7 +150,7 @@ pub async fn submit_month(cx: Cx, body: Bytes) -> Response {
 pub async fn withdraw_month(cx: Cx, body: Bytes) -> Response {
     let (f, keys) = parsed!(body, SubmitForm);
     let outcome =
-        changes::withdraw_month(&cx, &f.recipient, &f.manad, idempotency_key(&keys.idem)).await;
+        month::withdraw_month(&cx, &f.recipient, &f.manad, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
 
@@ -167,14 +168,14 @@ pub async fn decide_month(State(state): State<AppState>, cx: Cx, body: Bytes) ->
             Err(r) => return r,
         }
     } else {
-        app::api::signing::Confirmation::Missing
+        app::service::month::Confirmation::Missing
     };
     let marked = f
         .iter()
         .filter(|(k, _)| k == "mark")
         .filter_map(|(_, v)| v.trim().parse::<i64>().ok())
         .collect();
-    let form = app::api::signing::DecisionForm {
+    let form = app::service::month::DecisionForm {
         key: field(&f, "key"),
         decision,
         reason: field(&f, "reason"),
@@ -182,7 +183,7 @@ pub async fn decide_month(State(state): State<AppState>, cx: Cx, body: Bytes) ->
         marked,
     };
     let outcome =
-        app::api::signing::decide_month(&cx, &form, confirmation, idempotency_key(&keys.idem))
+        app::service::month::decide_month(&cx, &form, confirmation, idempotency_key(&keys.idem))
             .await;
     answer(&cx, outcome).await
 }
@@ -190,7 +191,7 @@ pub async fn decide_month(State(state): State<AppState>, cx: Cx, body: Bytes) ->
 /// Return an approved month to the assistant with a reason.
 pub async fn return_month(cx: Cx, body: Bytes) -> Response {
     let (f, keys) = parsed!(body, Vec<(String, String)>);
-    let outcome = app::api::signing::return_month(
+    let outcome = app::service::month::return_month(
         &cx,
         field(&f, "key"),
         field(&f, "reason"),
@@ -203,7 +204,7 @@ pub async fn return_month(cx: Cx, body: Bytes) -> Response {
 /// The räkning's answers (the signer) or its cost table (the provider).
 pub async fn save_claim(cx: Cx, body: Bytes) -> Response {
     let (f, keys) = parsed!(body, Vec<(String, String)>);
-    let outcome = app::api::signing::save_claim(
+    let outcome = app::service::claims::save_claim(
         &cx,
         field(&f, "person"),
         field(&f, "manad"),
@@ -222,7 +223,7 @@ pub async fn sign_claim(State(state): State<AppState>, cx: Cx, body: Bytes) -> R
         Ok(c) => c,
         Err(r) => return r,
     };
-    let outcome = app::api::signing::sign_claim(
+    let outcome = app::service::claims::sign_claim(
         &cx,
         field(&f, "person"),
         field(&f, "manad"),
@@ -247,7 +248,8 @@ pub async fn save_assistant(cx: Cx, body: Bytes) -> Response {
         Err(r) => return r,
     };
     let outcome =
-        app::api::register::save_assistant(&cx, &id.id, &input, idempotency_key(&keys.idem)).await;
+        app::service::register::save_assistant(&cx, &id.id, &input, idempotency_key(&keys.idem))
+            .await;
     answer(&cx, outcome).await
 }
 
@@ -258,7 +260,8 @@ pub async fn save_recipient(cx: Cx, body: Bytes) -> Response {
         Err(r) => return r,
     };
     let outcome =
-        app::api::register::save_recipient(&cx, &id.id, &input, idempotency_key(&keys.idem)).await;
+        app::service::register::save_recipient(&cx, &id.id, &input, idempotency_key(&keys.idem))
+            .await;
     answer(&cx, outcome).await
 }
 
@@ -274,9 +277,13 @@ pub async fn add_decision(cx: Cx, body: Bytes) -> Response {
         Ok(f) => f,
         Err(r) => return r,
     };
-    let outcome =
-        app::api::register::add_decision(&cx, &r.recipient, &input, idempotency_key(&keys.idem))
-            .await;
+    let outcome = app::service::register::add_decision(
+        &cx,
+        &r.recipient,
+        &input,
+        idempotency_key(&keys.idem),
+    )
+    .await;
     answer(&cx, outcome).await
 }
 
@@ -296,15 +303,19 @@ pub async fn add_assignment(cx: Cx, body: Bytes) -> Response {
         Ok(f) => f,
         Err(r) => return r,
     };
-    let outcome =
-        app::api::register::add_assignment(&cx, &f.assistant, &input, idempotency_key(&keys.idem))
-            .await;
+    let outcome = app::service::register::add_assignment(
+        &cx,
+        &f.assistant,
+        &input,
+        idempotency_key(&keys.idem),
+    )
+    .await;
     answer(&cx, outcome).await
 }
 
 pub async fn end_assignment(cx: Cx, body: Bytes) -> Response {
     let (f, keys) = parsed!(body, AssignmentForm);
-    let outcome = app::api::register::end_assignment(
+    let outcome = app::service::register::end_assignment(
         &cx,
         &f.assistant,
         &f.assignment,
@@ -328,8 +339,7 @@ pub struct RemindForm {
 pub async fn remind(cx: Cx, body: Bytes) -> Response {
     let (f, keys) = parsed!(body, RemindForm);
     let outcome =
-        changes::remind(&cx, &f.assistant, &f.recipient, &f.manad, idempotency_key(&keys.idem))
-            .await;
+        month::remind(&cx, &f.assistant, &f.recipient, &f.manad, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
 
@@ -343,13 +353,13 @@ pub struct AttestForm {
 
 pub async fn attest_month(cx: Cx, body: Bytes) -> Response {
     let (f, keys) = parsed!(body, AttestForm);
-    let outcome = changes::attest_month(&cx, &f.key, &f.manad, idempotency_key(&keys.idem)).await;
+    let outcome = month::attest_month(&cx, &f.key, &f.manad, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
 
 pub async fn attest_ready(cx: Cx, body: Bytes) -> Response {
     let (f, keys) = parsed!(body, AttestForm);
-    let outcome = changes::attest_ready(&cx, &f.manad, idempotency_key(&keys.idem)).await;
+    let outcome = month::attest_ready(&cx, &f.manad, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
 
@@ -369,7 +379,7 @@ pub async fn export_3059(cx: Cx, body: Bytes) -> Response {
     let Some(id) = q.nyckel.as_deref().and_then(|k| k.trim().parse::<i64>().ok()) else {
         return (StatusCode::BAD_REQUEST, "nyckel").into_response();
     };
-    match service::frozen_3059(&cx, id).await {
+    match export::frozen_3059(&cx, id).await {
         Err(e) => e.into_response(),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Ok(Some((month, frozen))) => (
@@ -407,7 +417,7 @@ pub async fn export_csv(cx: Cx, headers: HeaderMap, body: Bytes) -> Response {
     };
     let final_export = q.slutlig.as_deref() == Some("1");
     let locale = locale(&headers);
-    match service::month_csv(&cx, month, locale, final_export).await {
+    match export::month_csv(&cx, month, locale, final_export).await {
         Err(e) => e.into_response(),
         Ok(Err(missing)) => {
             let text = format!("{}\n{}\n", locale.t(T::FinalExportRefused), missing.join("\n"));
@@ -475,7 +485,7 @@ macro_rules! form_post {
     };
 }
 
-use app::api::settings as reg;
+use app::service::settings as reg;
 use engine::settings::{
     AbsenceInput, LssRateInput, ProviderInput, RateInput, RepresentativeInput, RulesInput,
 };
@@ -561,24 +571,24 @@ pub async fn import_dry_run(
             Err(_) => return (StatusCode::BAD_REQUEST, "multipart").into_response(),
         };
     let (kind, bytes) =
-        match upload::read(multipart, &[("fil", app::api::import::MAX_BYTES as u64)]).await {
+        match upload::read(multipart, &[("fil", app::service::import::MAX_BYTES as u64)]).await {
             Ok(u) => match u.files.get("fil").map(|p| p.bytes()).transpose() {
                 Ok(bytes) => (u.field("typ").to_string(), bytes.unwrap_or_default()),
                 Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
             },
             Err(UploadError::TooLarge { .. }) => {
-                return answer(&cx, Ok(app::api::import::refused(T::ImportTooLarge))).await;
+                return answer(&cx, Ok(app::service::import::refused(T::ImportTooLarge))).await;
             }
             Err(UploadError::Malformed) => {
-                return answer(&cx, Ok(app::api::import::refused(T::UploadBroken))).await;
+                return answer(&cx, Ok(app::service::import::refused(T::UploadBroken))).await;
             }
             Err(UploadError::Disk) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         };
-    let outcome = app::api::import::dry_run(&cx, &kind, &bytes).await;
+    let outcome = app::service::import::dry_run(&cx, &kind, &bytes).await;
     answer(&cx, outcome).await
 }
 
-form_post!(import_run, Ids, |cx, _f, ids, key| app::api::import::import(&cx, &ids.id, key));
+form_post!(import_run, Ids, |cx, _f, ids, key| app::service::import::import(&cx, &ids.id, key));
 
 #[derive(Deserialize)]
 pub struct CorrectionForm {
@@ -588,7 +598,7 @@ pub struct CorrectionForm {
     reason: String,
 }
 
-form_post!(correct_month, CorrectionForm, |cx, f, _ids, key| app::api::exporting::correct_month(
+form_post!(correct_month, CorrectionForm, |cx, f, _ids, key| app::service::month::correct_month(
     &cx, &f.key, &f.reason, key
 ));
 
@@ -609,32 +619,33 @@ pub struct ShiftForm {
 pub async fn start_shift(cx: Cx, body: Bytes) -> Response {
     let (f, keys) = parsed!(body, ShiftForm);
     let outcome =
-        app::api::shifts::start(&cx, &f.recipient, &f.kind, &f.at, idempotency_key(&keys.idem))
+        app::service::shifts::start(&cx, &f.recipient, &f.kind, &f.at, idempotency_key(&keys.idem))
             .await;
     answer(&cx, outcome).await
 }
 
 pub async fn switch_shift(cx: Cx, body: Bytes) -> Response {
     let (f, keys) = parsed!(body, ShiftForm);
-    let outcome = app::api::shifts::switch(&cx, &f.kind, &f.at, idempotency_key(&keys.idem)).await;
+    let outcome =
+        app::service::shifts::switch(&cx, &f.kind, &f.at, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
 
 pub async fn stop_shift(cx: Cx, body: Bytes) -> Response {
     let (f, keys) = parsed!(body, ShiftForm);
-    let outcome = app::api::shifts::stop(&cx, &f.at, idempotency_key(&keys.idem)).await;
+    let outcome = app::service::shifts::stop(&cx, &f.at, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
 
 pub async fn cancel_shift(cx: Cx, body: Bytes) -> Response {
     let (_f, keys) = parsed!(body, ShiftForm);
-    let outcome = app::api::shifts::cancel(&cx, idempotency_key(&keys.idem)).await;
+    let outcome = app::service::shifts::cancel(&cx, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
 
 pub async fn copy_shifts(cx: Cx, body: Bytes) -> Response {
     let (f, keys) = parsed!(body, ShiftForm);
-    let outcome = app::api::shifts::copy(&cx, &f.fran, idempotency_key(&keys.idem)).await;
+    let outcome = app::service::shifts::copy(&cx, &f.fran, idempotency_key(&keys.idem)).await;
     answer(&cx, outcome).await
 }
 
@@ -647,5 +658,5 @@ pub struct ClaimRef {
 }
 
 form_post!(reveal_own_personnummer, ClaimRef, |cx, f, _ids, key| {
-    app::api::signing::reveal_claim_personnummer(&cx, &f.person, &f.manad, key)
+    app::service::claims::reveal_claim_personnummer(&cx, &f.person, &f.manad, key)
 });

@@ -14,11 +14,11 @@
 //! without one.
 
 use crate::Config;
-use app::api::Role;
-use app::api::service::{
+use app::i18n::{Locale, T};
+use app::model::Role;
+use app::service::context::{
     ApiState, ClientAddr, Cookies, Cx, LOGIN_CSRF_COOKIE, SESSION_CSRF, cookie_value, is_token,
 };
-use app::i18n::{Locale, T};
 use axum::Extension;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request};

@@ -18,7 +18,7 @@ pub mod serve;
 pub mod sessions;
 pub mod upload;
 
-use app::api::service::ApiState;
+use app::service::context::ApiState;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! background task, so a slow or absent mail server never holds up a page; a failure is
 //! logged (without the message's content, which may carry an invitation link).
 
-use app::api::service::{Mail, Mailer};
+use app::service::context::{Mail, Mailer};
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};

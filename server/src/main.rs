@@ -273,7 +273,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let pool = db::connect(&config.database_url).await?;
     tracing::info!("database ready");
     if config.demo_data && demo::is_empty(&pool).await? {
-        demo::seed(&pool, app::api::service::today()).await?;
+        demo::seed(&pool, app::service::context::today()).await?;
         tracing::info!("demo data loaded");
     }
 

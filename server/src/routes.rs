@@ -3,8 +3,8 @@
 //! request passes (tower-http's compression, headers and tracing; sessions; the timeout).
 
 use crate::{AppState, Config, auth, db, exports, forms, guard, keys, sessions};
-use app::api::service::{ApiState, RequestFlash, Settings};
 use app::paths;
+use app::service::context::{ApiState, RequestFlash, Settings};
 use app::ui::{App, shell};
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -21,7 +21,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// A CSV upload: 5 MB of file plus the form around it.
-pub const UPLOAD_LIMIT: usize = app::api::import::MAX_BYTES + 64 * 1024;
+pub const UPLOAD_LIMIT: usize = app::service::import::MAX_BYTES + 64 * 1024;
 
 const SERVICE_WORKER_CSP: &str =
     "default-src 'none'; connect-src 'self'; script-src 'self'; base-uri 'none'";
@@ -42,7 +42,7 @@ pub async fn router(
         mailer: crate::mail::from_config(config.smtp.as_ref()),
         archive_public_key: keys::public_hex(&archive_key),
         retired_public_keys: trusted.retired.iter().map(|k| hex::encode(k.as_bytes())).collect(),
-        cookies: app::api::service::Cookies { secure: config.secure_cookies },
+        cookies: app::service::context::Cookies { secure: config.secure_cookies },
     };
     let state = AppState {
         leptos_options: leptos_options.clone(),
@@ -57,7 +57,7 @@ pub async fn router(
         let mut tick = tokio::time::interval(Duration::from_secs(15 * 60));
         loop {
             tick.tick().await;
-            if let Err(e) = app::api::auth::summarise_refused(&*summaries).await {
+            if let Err(e) = app::service::auth::summarise_refused(&*summaries).await {
                 tracing::warn!(error = %e, "summarising refused logins failed");
             }
         }
@@ -240,7 +240,7 @@ async fn server_fn_handler(
 
 /// `/`: the caller's start page, or the login page.
 async fn root(State(state): State<AppState>, session: tower_sessions::Session) -> Response {
-    match app::api::service::Cx::new(&state.api, session, None).await {
+    match app::service::context::Cx::new(&state.api, session, None).await {
         Ok(cx) => match cx.caller {
             Some(c) => Redirect::to(app::paths::start_page(c.role)).into_response(),
             None => Redirect::to("/logga-in").into_response(),

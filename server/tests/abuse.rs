@@ -461,7 +461,7 @@ async fn a_burst_of_logins_gets_no_more_guesses_than_one_after_another() {
         answers.push(t.await.unwrap());
     }
     let checked = answers.iter().filter(|(_, o)| matches!(*o, "checked" | "in")).count();
-    let sequential = (app::api::auth::PER_USERNAME.free + 1) as usize;
+    let sequential = (app::service::auth::PER_USERNAME.free + 1) as usize;
     assert!(
         checked <= sequential,
         "at most {sequential} passwords were checked, as one after another: {checked} of {}",
@@ -481,7 +481,7 @@ async fn a_burst_of_logins_gets_no_more_guesses_than_one_after_another() {
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action IN ('login.failed', 'login.locked', 'login')").await, checked as i64);
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'login.throttled'").await, 0);
     let repo = server::db::DbRepo::new(app.pool.clone());
-    assert_eq!(app::api::auth::summarise_refused(&repo).await.unwrap(), 1);
+    assert_eq!(app::service::auth::summarise_refused(&repo).await.unwrap(), 1);
     let after: String = query("SELECT after FROM audit_log WHERE action = 'login.throttled'")
         .scalar(&mut app.db().await)
         .await
@@ -491,14 +491,14 @@ async fn a_burst_of_logins_gets_no_more_guesses_than_one_after_another() {
             && after.contains("\"counter\":\"user\""),
         "{after}"
     );
-    assert_eq!(app::api::auth::summarise_refused(&repo).await.unwrap(), 0, "summarised once");
+    assert_eq!(app::service::auth::summarise_refused(&repo).await.unwrap(), 0, "summarised once");
 }
 
 #[tokio::test]
 async fn a_successful_login_takes_back_its_place_in_the_address_counter() {
     let app = spawn_app().await;
     // More logins from one address (a municipality's NAT) than its free failures.
-    for _ in 0..(app::api::auth::PER_CLIENT.free + 3) {
+    for _ in 0..(app::service::auth::PER_CLIENT.free + 3) {
         let (_, res) = app.try_login("hanna", server::demo::DEMO_PASSWORD).await;
         assert_eq!(outcome(&res), "in");
     }
@@ -693,7 +693,7 @@ async fn a_text_xml_cannot_hold_is_refused_where_it_is_typed() {
 async fn downloads_that_the_audit_log_records_are_posts_with_the_token() {
     let app = spawn_app().await;
     let (admin, _) = app.login("admin").await;
-    let month = app::api::service::this_month().to_string();
+    let month = app::service::context::this_month().to_string();
     let audited =
         || async { app.id("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'export.csv%'").await };
     // A link (GET) from another site writes nothing.
@@ -759,7 +759,7 @@ async fn reading_a_big_csv_never_holds_another_municipality_s_saves() {
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
     // Frida (Provstad) saves a row meanwhile; it is answered before the dry run is.
-    let day = app::api::service::this_month().first_day().to_string();
+    let day = app::service::context::this_month().first_day().to_string();
     app.post(
         &frida,
         "/assistent/rad",

@@ -5,8 +5,8 @@ use super::{
     Download, FlashMessages, FormKeys, Layout, MonthNav, PageFailure, Pager, SearchForm,
     month_query,
 };
-use crate::api;
 use crate::domain::{MonthStatus, TimeKind};
+use crate::endpoints;
 use crate::i18n::{Label, Locale, T};
 use crate::paths;
 use leptos::prelude::*;
@@ -22,7 +22,7 @@ pub fn AdminPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    match api::endpoints::load_admin_page(month, filter, q, p, pair).await {
+                    match endpoints::load_admin_page(month, filter, q, p, pair).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => {
                             let empty = page.months.is_empty();

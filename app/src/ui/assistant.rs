@@ -2,10 +2,11 @@
 
 use super::month::{FindingsList, RowCards, TotalsList};
 use super::{FlashMessages, FormKeys, Layout, MonthNav, PageFailure, month_query};
-use crate::api::{self, MonthView, Person, RunningShiftView};
 use crate::domain::rules::{RowFacts, RowRecord, RuleConfig, blocks_saving, check_row};
 use crate::domain::{MonthStatus, RowError, RowField, RowInput, TimeKind};
+use crate::endpoints;
 use crate::i18n::{Label, Locale, Message, T};
+use crate::model::{MonthView, Person, RunningShiftView};
 use crate::paths;
 use leptos::prelude::*;
 
@@ -18,7 +19,7 @@ pub fn AssistantPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    match api::endpoints::load_assistant_page(month, edit).await {
+                    match endpoints::load_assistant_page(month, edit).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => {
                             // Changing a row: its stored values, or what was typed when a change

@@ -4,10 +4,10 @@
 //! Plain forms: everything works without JavaScript.
 
 use super::FormKeys;
-use crate::api::{AbsenceView, RepresentativeView};
 use crate::domain::people::Capacity;
 use crate::domain::settings::{AbsenceInput, FieldError, RepresentativeInput, absence_kind_code};
 use crate::i18n::{Locale, Reason, T};
+use crate::model::{AbsenceView, RepresentativeView};
 use crate::paths;
 use leptos::prelude::*;
 

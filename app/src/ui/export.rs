@@ -3,9 +3,9 @@
 
 use super::month::{FindingsList, MoreNote};
 use super::{Download, FlashMessages, FormKeys, Layout, MonthNav, PageFailure, month_query};
-use crate::api::endpoints::{load_export_page, load_verify_page};
-use crate::api::export::VerifyResult;
+use crate::endpoints::{load_export_page, load_verify_page};
 use crate::i18n::{Locale, Message, T};
+use crate::model::export::VerifyResult;
 use crate::paths;
 use leptos::prelude::*;
 

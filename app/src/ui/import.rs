@@ -3,8 +3,8 @@
 //! column, why); then import all of it, or nothing. Works without JavaScript.
 
 use super::{FlashMessages, FormKeys, Layout, PageFailure};
-use crate::api;
 use crate::domain::import::{ImportKind, ImportProblem, LineResult};
+use crate::endpoints;
 use crate::i18n::{Locale, Message, Reason, T};
 use crate::paths;
 use leptos::prelude::*;
@@ -39,7 +39,7 @@ pub fn ImportPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    match api::endpoints::load_import_page(draft).await {
+                    match endpoints::load_import_page(draft).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => {
                             let csrf = page.me.csrf.clone();

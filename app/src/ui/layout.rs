@@ -1,8 +1,8 @@
 //! The frame every page shares: skip link, banner with language switch and logout, main.
 
-use crate::api::{Me, PageError};
 use crate::domain::ReportMonth;
 use crate::i18n::{Locale, T};
+use crate::model::{Me, PageError};
 use crate::paths;
 use leptos::prelude::*;
 
@@ -10,7 +10,7 @@ use leptos::prelude::*;
 /// (a replayed post with the same key changes nothing).
 #[component]
 pub fn FormKeys(csrf: String, #[prop(optional)] key: Option<String>) -> impl IntoView {
-    let key = key.unwrap_or_else(crate::api::new_form_key);
+    let key = key.unwrap_or_else(crate::model::new_form_key);
     view! {
         <input type="hidden" name="csrf" value=csrf />
         <input type="hidden" name="idem" value=key />

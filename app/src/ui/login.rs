@@ -1,8 +1,8 @@
 //! The login page. Posts to `/logga-in` (server::auth); works without JavaScript.
 
-use crate::api;
 use crate::i18n::{Locale, T};
 use crate::paths;
+use crate::{endpoints, model};
 use leptos::prelude::*;
 
 #[component]
@@ -11,7 +11,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
-                let page = api::endpoints::load_login_page().await.unwrap_or(api::LoginPage { error: None, notice: None, username: String::new(), csrf: String::new() });
+                let page = endpoints::load_login_page().await.unwrap_or(model::LoginPage { error: None, notice: None, username: String::new(), csrf: String::new() });
                 let has_error = page.error.is_some();
                 view! {
                     <super::Layout me=None>

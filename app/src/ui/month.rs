@@ -1,9 +1,9 @@
 //! Pieces that show a month: the rows table and the totals per kind.
 
-use crate::api::RowView;
 use crate::domain::rules::{Finding, Severity};
 use crate::domain::{TimeKind, Totals};
 use crate::i18n::{Label, Locale, Message, T};
+use crate::model::RowView;
 use crate::paths;
 use leptos::prelude::*;
 

@@ -6,11 +6,11 @@
 
 use super::month::{FindingsList, RowCards, TotalsList};
 use super::{FlashMessages, FormKeys, Layout, PageFailure};
-use crate::api::RowView;
-use crate::api::review::{ClaimPage, ClaimState, ReviewPage, RowChange, StartPage};
 use crate::domain::documents::{SignatureView, SignerCapacity};
 use crate::domain::{MonthStatus, TimeKind};
 use crate::i18n::{Label, Locale, T};
+use crate::model::RowView;
+use crate::model::review::{ClaimPage, ClaimState, ReviewPage, RowChange, StartPage};
 use crate::paths;
 use leptos::prelude::*;
 
@@ -25,7 +25,7 @@ pub fn RecipientStartPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    match crate::api::endpoints::load_start_page(person).await {
+                    match crate::endpoints::load_start_page(person).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => view! { <Start page /> }.into_any(),
                     }
@@ -100,7 +100,7 @@ pub fn RecipientReviewPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    match crate::api::endpoints::load_review_page(key).await {
+                    match crate::endpoints::load_review_page(key).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => view! { <Review page /> }.into_any(),
                     }
@@ -308,7 +308,7 @@ pub fn ClaimPageView() -> impl IntoView {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    match crate::api::endpoints::load_claim_page(person, month).await {
+                    match crate::endpoints::load_claim_page(person, month).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => view! { <Claim page /> }.into_any(),
                     }
@@ -519,7 +519,7 @@ pub fn AuditLogPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
-                match crate::api::endpoints::load_audit_page().await {
+                match crate::endpoints::load_audit_page().await {
                     Err(e) => view! { <PageFailure error=e /> }.into_any(),
                     Ok(page) => view! {
                         <Layout me=Some(page.me)>

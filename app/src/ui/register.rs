@@ -2,10 +2,11 @@
 //! phone) and the assistant form. Plain forms: everything works without JavaScript.
 
 use super::{FlashMessages, FormKeys, Layout, PageFailure, Pager, SearchForm};
-use crate::api::{self, AssignmentView, AssistantListItem, Person};
 use crate::domain::register::{AssignmentError, AssignmentInput};
 use crate::domain::register::{AssistantInput, RegError, RegField};
+use crate::endpoints;
 use crate::i18n::{Locale, Message, Reason, T};
+use crate::model::{self, AssignmentView, AssistantListItem, Person};
 use crate::paths;
 use leptos::prelude::*;
 
@@ -29,7 +30,7 @@ pub fn AssistantsPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    match api::endpoints::load_assistants_page(q, p).await {
+                    match endpoints::load_assistants_page(q, p).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => {
                             let (prev, next) = (page.prev.clone(), page.next.clone());
@@ -72,7 +73,7 @@ pub fn RecipientsPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    match api::endpoints::load_recipients_page(q, p).await {
+                    match endpoints::load_recipients_page(q, p).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => view! {
                             <Layout me=Some(page.me)>
@@ -108,7 +109,7 @@ pub fn RecipientFormPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    match api::endpoints::load_recipient_form(id).await {
+                    match endpoints::load_recipient_form(id).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => {
                             let e = page.errors.clone();
@@ -154,7 +155,7 @@ pub fn RecipientFormPage() -> impl IntoView {
 fn DecisionsSection(
     id: i64,
     csrf: String,
-    decisions: Vec<api::DecisionView>,
+    decisions: Vec<model::DecisionView>,
     typed: Option<(
         crate::domain::register::DecisionInput,
         Vec<crate::domain::register::DecisionFormError>,
@@ -318,7 +319,7 @@ pub fn AssistantFormPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    match api::endpoints::load_assistant_form(id).await {
+                    match endpoints::load_assistant_form(id).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => {
                             let v: AssistantInput = page.values.clone();
@@ -402,7 +403,7 @@ pub fn InvitationPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    let page = api::endpoints::load_invitation_page(code).await.unwrap_or(api::InvitationPage { username: None, code: String::new(), error: Some(T::InviteInvalid) });
+                    let page = endpoints::load_invitation_page(code).await.unwrap_or(model::InvitationPage { username: None, code: String::new(), error: Some(T::InviteInvalid) });
                     let body = match page.username.clone() {
                         None => view! { <p class="alert" role="alert">{l.t(T::InviteInvalid)}</p> }.into_any(),
                         Some(username) => {

@@ -3,8 +3,8 @@
 
 use super::card::{input, problems};
 use super::{FlashMessages, FormKeys, Layout, PageFailure};
-use crate::api;
 use crate::domain::settings::FieldError;
+use crate::endpoints;
 use crate::i18n::{Locale, T};
 use crate::paths;
 use leptos::prelude::*;
@@ -28,7 +28,7 @@ pub fn ProviderPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
-                match api::endpoints::load_provider_page().await {
+                match endpoints::load_provider_page().await {
                     Err(e) => view! { <PageFailure error=e /> }.into_any(),
                     Ok(page) => {
                         let csrf = page.me.csrf.clone();

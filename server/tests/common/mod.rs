@@ -42,7 +42,7 @@ async fn spawn(sqlite_only: bool, change: impl FnOnce(&mut Config)) -> TestApp {
         false => test_database(&dir).await,
     };
     let pool = db::connect(&url).await.unwrap();
-    demo::seed(&pool, app::api::service::today()).await.unwrap();
+    demo::seed(&pool, app::service::context::today()).await.unwrap();
     let mut config = Config::local(&url);
     // The tests report in the coming months (the next night summer time ends may be eleven
     // months away); planned shifts that far ahead are allowed here.
@@ -167,7 +167,7 @@ pub fn hash_on(page: &str) -> String {
 /// for reporting (its FK deadline not passed), so the tests do not expire.
 pub fn dst_end_day() -> chrono::NaiveDate {
     use chrono::Datelike;
-    let today = app::api::service::today();
+    let today = app::service::context::today();
     [today.year(), today.year() + 1]
         .into_iter()
         .map(|y| {
@@ -180,7 +180,7 @@ pub fn dst_end_day() -> chrono::NaiveDate {
 
 /// A fresh idempotency key, as a form rendered by the server would carry.
 pub fn key() -> String {
-    app::api::service::random_token()
+    app::model::random_token()
 }
 
 impl TestApp {

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use server::demo;
 
 fn next_month_day(day: u32) -> String {
-    let m = app::api::service::this_month().next();
+    let m = app::service::context::this_month().next();
     format!("{m}-{day:02}")
 }
 
@@ -104,7 +104,7 @@ async fn bad_credentials_get_one_generic_answer_and_the_session_id_rotates_at_lo
 #[tokio::test]
 async fn a_municipality_sees_nothing_of_another() {
     let app = spawn_app().await;
-    let month = app::api::service::this_month().previous().to_string();
+    let month = app::service::context::this_month().previous().to_string();
     // Exempelby's admin sees Anna's submitted month; Provstad's admin sees none of it.
     let (a, _) = app.login("admin").await;
     let (_, page) = app.page(&a, &format!("/admin?manad={month}")).await;
@@ -245,7 +245,7 @@ async fn a_recipient_cannot_approve_another_recipients_month() {
     let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await.to_string();
     let cecilia =
         app.id("SELECT id FROM recipients WHERE first_name = 'Cecilia'").await.to_string();
-    let month = app::api::service::this_month().next().to_string();
+    let month = app::service::context::this_month().next().to_string();
     let day = next_month_day(7);
 
     // Anna reports and submits a month for Cecilia (represented by Eva).
@@ -369,7 +369,7 @@ async fn an_assistant_s_page_carries_no_health_data_of_the_recipient() {
 #[tokio::test]
 async fn personnummer_are_not_shown_on_pages() {
     let app = spawn_app().await;
-    let month = app::api::service::this_month().previous().to_string();
+    let month = app::service::context::this_month().previous().to_string();
     for (user, path) in [
         ("admin", format!("/admin?manad={month}")),
         ("bo", format!("/brukare?manad={month}")),
@@ -545,7 +545,7 @@ async fn a_time_in_the_repeated_autumn_hour_needs_an_explicit_choice() {
 #[tokio::test]
 async fn the_admin_sees_what_stands_between_the_month_and_export() {
     let app = spawn_app().await;
-    let month = app::api::service::this_month().previous();
+    let month = app::service::context::this_month().previous();
     let (admin, _) = app.login("admin").await;
     let (_, page) = app.page(&admin, &format!("/admin?manad={month}")).await;
     assert!(page.contains("Kontroll inför export"));
@@ -614,7 +614,7 @@ async fn only_the_assistant_who_owns_a_draft_row_may_delete_it() {
 #[tokio::test]
 async fn the_month_dashboard_filters_and_says_who_has_not_acted() {
     let app = spawn_app().await;
-    let month = app::api::service::this_month().previous().to_string();
+    let month = app::service::context::this_month().previous().to_string();
     let (admin, _) = app.login("admin").await;
     let (_, page) = app.page(&admin, &format!("/admin?manad={month}")).await;
     // Anna's month for Bo is submitted: Bo has not approved it.

@@ -12,7 +12,7 @@ use server::demo::DEMO_PASSWORD;
 use std::io::{Cursor, Read, Write};
 
 fn next_month() -> ReportMonth {
-    app::api::service::this_month().next()
+    app::service::context::this_month().next()
 }
 
 async fn recipient(app: &TestApp, name: &str) -> String {

@@ -14,7 +14,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::Barrier;
 
 fn next_month() -> ReportMonth {
-    app::api::service::this_month().next()
+    app::service::context::this_month().next()
 }
 
 async fn recipient(app: &TestApp, name: &str) -> String {
@@ -393,7 +393,9 @@ async fn the_login_throttle_engages_and_is_audited() {
 
     // Every try is recorded: the checked ones one entry each, the refused one in the summary
     // the server writes every 15 minutes (issue 23: not one append-only entry per attempt).
-    app::api::auth::summarise_refused(&server::db::DbRepo::new(app.pool.clone())).await.unwrap();
+    app::service::auth::summarise_refused(&server::db::DbRepo::new(app.pool.clone()))
+        .await
+        .unwrap();
     let failed = app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'login.failed' AND actor = 'anna' AND client = '127.0.0.1'").await;
     let throttled: String =
         query("SELECT after FROM audit_log WHERE action = 'login.throttled' AND actor = 'anna'")
@@ -768,7 +770,7 @@ async fn what_the_provider_attests_is_frozen_and_exported_byte_for_byte() {
         text.contains("<fromTid>8.00</fromTid><tomTid>12.30</tomTid><aktivTid>TRUE</aktivTid>")
             && text.contains(&format!(
                 "<datumForUnderskriftAnordnare>{}</datumForUnderskriftAnordnare>",
-                app::api::service::today()
+                app::service::context::today()
             )),
         "{text}"
     );

@@ -33,7 +33,7 @@ async fn migrate_data_moves_an_installation_into_postgres_and_the_app_shows_the_
     let app = spawn_sqlite_app().await;
     let bo_id = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await.to_string();
     let (anna, _) = app.login("anna").await;
-    let month = app::api::service::this_month().next();
+    let month = app::service::context::this_month().next();
     for (day, start, end) in [(3, "08:00", "12:00"), (4, "22:00", "06:00")] {
         let next_day = if day == 4 { "on" } else { "" };
         app.post(
@@ -65,7 +65,7 @@ async fn migrate_data_moves_an_installation_into_postgres_and_the_app_shows_the_
     let (bo, _) = app.login("bo").await;
     app.approve(&bo, &month_key).await;
     let before = app.page(&anna, &format!("/assistent?manad={month}")).await.1;
-    let previous = app::api::service::this_month().previous();
+    let previous = app::service::context::this_month().previous();
     let before_previous = app.page(&anna, &format!("/assistent?manad={previous}")).await.1;
     let entries = app.id("SELECT COUNT(*) FROM audit_log").await;
 

@@ -16,7 +16,7 @@ use tower_sessions::session::Record;
 use tower_sessions::session_store::SessionStore;
 
 fn next_month() -> ReportMonth {
-    app::api::service::this_month().next()
+    app::service::context::this_month().next()
 }
 
 #[tokio::test]

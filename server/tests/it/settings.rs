@@ -8,7 +8,7 @@ use common::*;
 
 /// The first of next month plus `days`, as the add-row form takes it.
 fn next_month_day(days: i64) -> String {
-    let first = app::api::service::this_month().next().first_day();
+    let first = app::service::context::this_month().next().first_day();
     (first + chrono::Duration::days(days)).format("%Y-%m-%d").to_string()
 }
 
@@ -539,7 +539,7 @@ async fn invitations_and_reminders_are_e_mailed_through_a_real_smtp_server() {
         .execute(&mut app.db().await)
         .await
         .unwrap();
-    let prev = app::api::service::this_month().previous().to_string();
+    let prev = app::service::context::this_month().previous().to_string();
     let (anna, bo) = (
         app.id("SELECT id FROM assistants WHERE first_name = 'Anna'").await.to_string(),
         app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await.to_string(),
@@ -573,7 +573,7 @@ async fn another_municipalitys_administrator_gets_404_for_every_page_form_and_ex
     let cecilia = id("SELECT id FROM recipients WHERE first_name = 'Cecilia'").await;
     query(format!("INSERT INTO absences (tenant_id, recipient_id, kind, from_date, to_date) VALUES (1, {bo}, 'school', '2026-01-01', '2026-01-02')")).execute(&mut app.db().await).await.unwrap();
     let absence = id("SELECT id FROM absences").await;
-    let prev = app::api::service::this_month().previous().to_string();
+    let prev = app::service::context::this_month().previous().to_string();
     let (other, _) = app.login("admin.provstad").await;
 
     for page in [format!("/admin/assistent?id={anna}"), format!("/admin/brukarkort?id={bo}")] {
@@ -702,7 +702,7 @@ async fn the_dashboard_shows_who_has_not_acted_and_payable_hours_against_the_dec
     use chrono::Datelike;
     let app = spawn_app().await;
     let (admin, _) = app.login("admin").await;
-    let today = app::api::service::today();
+    let today = app::service::context::today();
     let prev = engine::ReportMonth::of(today).unwrap().previous();
     let (_, page) = app.page(&admin, &format!("/admin?manad={prev}")).await;
     // Anna's 8 day shifts for Bo, submitted: 64 payable hours of his 160 a month.
@@ -759,7 +759,7 @@ async fn a_large_month_dashboard_is_paged_and_searchable() {
     use chrono::NaiveTime;
     use engine::{Personnummer, TimeKind, TimeRow};
     let app = spawn_app().await;
-    let month = app::api::service::this_month().previous();
+    let month = app::service::context::this_month().previous();
     let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await;
     let by = app.id("SELECT id FROM users WHERE username = 'admin'").await;
     let (admin, _) = app.login("admin").await;
@@ -877,7 +877,7 @@ async fn a_year_without_a_standard_amount_is_said_where_the_amount_would_be() {
     // nothing. Anna reports for Bo next month, whose year has its amount (entered here, so the
     // test holds in a year BITA does not ship yet); then that year's amount is removed.
     let app = spawn_app().await;
-    let month = app::api::service::this_month().next();
+    let month = app::service::context::this_month().next();
     let (admin, _) = app.login("admin").await;
     post_pairs(
         &app,

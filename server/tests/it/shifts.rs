@@ -244,7 +244,7 @@ async fn last_weeks_shifts_are_copied_once_and_what_cannot_be_copied_is_said() {
     let app = spawn_app().await;
     let elis = recipient(&app, "Elis").await;
     let (david, _) = app.login("david").await;
-    let today = app::api::service::today();
+    let today = app::service::context::today();
     let monday = today - Span::days(today.weekday().num_days_from_monday() as i64);
     let (mon, wed) = (monday - Span::days(7), monday - Span::days(5));
     for d in [mon, wed] {
@@ -300,7 +300,7 @@ async fn last_weeks_shifts_are_copied_once_and_what_cannot_be_copied_is_said() {
 async fn my_month_shows_the_amount_the_status_and_what_is_left_before_the_deadline() {
     let app = spawn_app().await;
     let elis = recipient(&app, "Elis").await;
-    let month = app::api::service::this_month().next();
+    let month = app::service::context::this_month().next();
     // The municipality enters the year's standard hourly amount.
     let (admin, _) = app.login("admin").await;
     app.post(
@@ -341,7 +341,7 @@ async fn my_month_shows_the_amount_the_status_and_what_is_left_before_the_deadli
     assert!(page.contains("Kvar att göra: inget för dig; brukaren ska godkänna."));
 
     // A month past its deadline is read-only: no change or delete offered, and a post is refused.
-    let old = app::api::service::this_month().previous().previous().previous();
+    let old = app::service::context::this_month().previous().previous().previous();
     let day = old.first_day() + Span::days(9);
     let t = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap();
     let row = engine::TimeRow::new(day, t(8), t(12), false, TimeKind::Aktiv).unwrap();

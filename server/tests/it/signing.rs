@@ -13,7 +13,7 @@ use std::sync::Arc;
 use tokio::sync::Barrier;
 
 fn next_month() -> ReportMonth {
-    app::api::service::this_month().next()
+    app::service::context::this_month().next()
 }
 
 async fn recipient(app: &TestApp, name: &str) -> String {

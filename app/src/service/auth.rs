@@ -3,6 +3,21 @@
 //! and the summaries of refused attempts. Each is one transaction. The password hashing and
 //! the session are the server's (`server::auth`).
 
+use super::context::ApiState;
+use super::context::INVITE_MESSAGES;
+use super::context::INVITE_MSG_COOKIE;
+use super::context::LOGIN_CSRF_COOKIE;
+use super::context::LOGIN_MESSAGES;
+use super::context::LOGIN_MSG_COOKIE;
+use super::context::RequestFlash;
+use super::context::cookie_value;
+use super::context::internal;
+use super::context::is_token;
+use super::context::now_unix;
+use crate::domain::settings::MAX_USERNAME;
+use crate::i18n::T;
+use crate::model::*;
+use leptos::prelude::use_context;
 use store::{AuditEntry, Repo, RepoResult, Throttle};
 
 /// How failed logins are throttled for one key: this many are free, then each further one
@@ -181,6 +196,101 @@ pub async fn summarise_refused(repo: &dyn Repo) -> RepoResult<usize> {
         db.finish().await?;
     }
     Ok(pending.len())
+}
+
+/// The invitation page: whether the link is open, and the message of a refused choice.
+pub async fn invitation_page(code: &str) -> Result<InvitationPage, PageError> {
+    let state = use_context::<ApiState>().ok_or(PageError::Internal)?;
+    let parts = use_context::<axum::http::request::Parts>();
+    let header = parts
+        .as_ref()
+        .and_then(|p| p.headers.get(axum::http::header::COOKIE))
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let error = cookie_value(&header, INVITE_MSG_COOKIE)
+        .and_then(|v| v.parse::<usize>().ok())
+        .and_then(|i| INVITE_MESSAGES.get(i).copied());
+    if error.is_some()
+        && let (Some(r), Ok(v)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            axum::http::HeaderValue::from_str(
+                &state.settings.cookies.removed(INVITE_MSG_COOKIE, "/inbjudan"),
+            ),
+        )
+    {
+        r.append_header(axum::http::header::SET_COOKIE, v);
+    }
+    let username = if is_token(code) {
+        let sha = crate::domain::fk::sha256_hex(code.as_bytes());
+        state
+            .repo
+            .read()
+            .await
+            .map_err(internal)?
+            .open_invitation(&sha, now_unix())
+            .await
+            .map_err(internal)?
+            .map(|(_, _, _, u)| u)
+    } else {
+        None
+    };
+    Ok(InvitationPage {
+        username,
+        code: if is_token(code) { code.to_string() } else { String::new() },
+        error,
+    })
+}
+
+/// The login page's data: its CSRF token (a new cookie when there is none) and the message of
+/// a refused login (its cookie cleared). Made once per request.
+pub async fn login_page() -> Result<LoginPage, PageError> {
+    match use_context::<RequestFlash>() {
+        Some(cell) => Ok(cell.1.get_or_init(make_login_page).await.clone()),
+        None => Ok(make_login_page().await),
+    }
+}
+
+pub(super) async fn make_login_page() -> LoginPage {
+    let cookies = use_context::<ApiState>().map(|s| s.settings.cookies).unwrap_or_default();
+    let header = use_context::<axum::http::request::Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(axum::http::header::COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        })
+        .unwrap_or_default();
+    let response = use_context::<leptos_axum::ResponseOptions>();
+    let set_cookie = |v: String| {
+        if let (Some(r), Ok(v)) = (&response, axum::http::HeaderValue::from_str(&v)) {
+            r.append_header(axum::http::header::SET_COOKIE, v);
+        }
+    };
+    let csrf = match cookie_value(&header, LOGIN_CSRF_COOKIE).filter(|t| is_token(t)) {
+        Some(t) => t.to_string(),
+        None => {
+            let t = random_token();
+            set_cookie(cookies.login_csrf(&t));
+            t
+        }
+    };
+    let (mut error, mut notice, mut username) = (None, None, String::new());
+    if let Some(v) = cookie_value(&header, LOGIN_MSG_COOKIE) {
+        let fields: Vec<(String, String)> = serde_urlencoded::from_str(v).unwrap_or_default();
+        for (k, v) in fields {
+            match k.as_str() {
+                "e" => match v.parse::<usize>().ok().and_then(|i| LOGIN_MESSAGES.get(i).copied()) {
+                    Some(T::PasswordSet) => notice = Some(T::PasswordSet),
+                    other => error = other,
+                },
+                "u" => username = v.chars().take(MAX_USERNAME).collect(),
+                _ => {}
+            }
+        }
+        set_cookie(cookies.removed(LOGIN_MSG_COOKIE, "/logga-in"));
+    }
+    LoginPage { error, notice, username, csrf }
 }
 
 #[cfg(test)]

@@ -3,11 +3,14 @@
 //! transaction with its audit entry (before and after, personnummer masked) and the form's
 //! idempotency key.
 
+use super::context::Cx;
+use super::context::internal;
+use super::context::today;
 use super::paging::{PAGE_SIZE, paging, urlencode};
-use super::service::{Cx, internal, random_token, today};
 use super::tx::{begin, commit, said};
-use super::*;
 use crate::domain::register::{AssistantInput, RegError};
+use crate::i18n::T;
+use crate::model::*;
 use store::{AuditEntry, Conflict, RepoError};
 
 pub async fn assistants_page(cx: &Cx, query: &str, page: i64) -> Result<AssistantsPage, PageError> {
@@ -19,7 +22,7 @@ pub async fn assistants_page(cx: &Cx, query: &str, page: i64) -> Result<Assistan
     let (assistants, _) =
         db.assistant_list(c.tenant_id, &p.query, p.offset, PAGE_SIZE).await.map_err(internal)?;
     Ok(AssistantsPage {
-        me: super::service::me(cx, c),
+        me: super::context::me(cx, c),
         query: p.query,
         page: p.page,
         pages: p.pages,
@@ -40,7 +43,7 @@ pub async fn recipients_page(cx: &Cx, query: &str, page: i64) -> Result<Recipien
     let (recipients, _) =
         db.recipient_list(c.tenant_id, &p.query, p.offset, PAGE_SIZE).await.map_err(internal)?;
     Ok(RecipientsPage {
-        me: super::service::me(cx, c),
+        me: super::context::me(cx, c),
         query: p.query,
         page: p.page,
         pages: p.pages,
@@ -96,7 +99,7 @@ pub async fn recipient_form(cx: &Cx, id: Option<i64>) -> Result<RecipientFormPag
         errors = errs;
     }
     Ok(RecipientFormPage {
-        me: super::service::me(cx, c),
+        me: super::context::me(cx, c),
         id,
         personnummer_masked: masked,
         values,
@@ -115,7 +118,7 @@ pub async fn recipient_form(cx: &Cx, id: Option<i64>) -> Result<RecipientFormPag
 }
 
 /// The number in full when the previous post was an audited "show" of this very entry.
-async fn revealed(
+pub(super) async fn revealed(
     db: &mut Box<dyn store::Store>,
     c: &store::Caller,
     flash: &Flash,
@@ -327,7 +330,7 @@ pub async fn assistant_form(cx: &Cx, id: Option<i64>) -> Result<AssistantFormPag
         None => (None, vec![], vec![], None),
     };
     Ok(AssistantFormPage {
-        me: super::service::me(cx, c),
+        me: super::context::me(cx, c),
         id,
         personnummer_masked: masked,
         personnummer_full,

@@ -1,13 +1,13 @@
 //! The store's records as the pages show them: one place where a stored instant becomes
 //! Swedish local time and a record becomes the type the browser shares.
 
-use super::export::{ArchiveLine, FormLine};
-use super::review::AuditLine;
-use super::{
-    AssignmentView, AssistantListItem, DecisionView, RecipientListItem, RepresentativeView,
-};
 use crate::domain::clock::local_time;
 use crate::domain::documents::SignatureView;
+use crate::model::export::{ArchiveLine, FormLine};
+use crate::model::review::AuditLine;
+use crate::model::{
+    AssignmentView, AssistantListItem, DecisionView, RecipientListItem, RepresentativeView,
+};
 use store::{
     ArchiveRecord, AssignmentRecord, AssistantSummary, AuditSummary, FormRecord, RecipientSummary,
     RepresentativeRecord, SignatureRecord, StoredDecision,

@@ -6,15 +6,22 @@
 //! transaction with its audit entry (before and after, personnummer masked) and the form's
 //! idempotency key.
 
-use super::service::{Cx, INVITATION_SECONDS, Mail, internal, me, now_unix, random_token, today};
+use super::context::Cx;
+use super::context::INVITATION_SECONDS;
+use super::context::Mail;
+use super::context::internal;
+use super::context::me;
+use super::context::now_unix;
+use super::context::today;
 use super::tx::{begin, commit, said};
-use super::*;
 use crate::domain::settings::{
     AbsenceInput, FieldError, Problem, ProviderInput, RateInput, RepresentativeInput, RulesInput,
     email_ok, username_ok,
 };
-use store::Caller;
-use store::{AccountOwner, AuditEntry, Conflict, NewLogin, PersonRef, RepoError, Store};
+use crate::i18n::T;
+use crate::model::review::*;
+use crate::model::*;
+use store::{AccountOwner, AuditEntry, Caller, Conflict, NewLogin, PersonRef, RepoError, Store};
 
 fn id_of(s: &str) -> Result<i64, PageError> {
     s.trim().parse::<i64>().map_err(|_| PageError::NotFound)
@@ -648,4 +655,17 @@ async fn invite(
         }
     }
     Ok(said(back, Flash { notice: Some(t), link: Some(link), mailed, ..Default::default() }))
+}
+
+/// The municipality's audit log: the chain verified, the latest entries.
+pub async fn audit_page(cx: &Cx) -> Result<AuditPage, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let mut db = cx.db().await?;
+    let chain = db.audit_chain(Some(c.tenant_id)).await.map_err(internal)?;
+    let (intact, broken) = match crate::domain::audit::verify(&chain) {
+        Ok(n) => (Some(n), None),
+        Err(b) => (None, Some((b.id, b.why.explain().to_string()))),
+    };
+    let entries = super::views::all(db.audit_recent(c.tenant_id, 200).await.map_err(internal)?);
+    Ok(AuditPage { me: me(cx, c), intact, broken, entries })
 }

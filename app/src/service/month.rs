@@ -1,25 +1,321 @@
-//! The recipient signs (issue 9): the start page, the review of an assistant's month, approval
-//! as a signature record over the canonical 3059, rejection with marked rows, returning an
-//! approved month, the räkning (3057) and its signature, and the audit log page.
-//!
-//! What is approved is the 3059 as it will be attested: its canonical bytes with the month's
-//! document id and the assistant's submission date, without the provider's signature. The page
-//! shows its hash; the approval is refused when the hash is no longer the current one; the
-//! signature record keeps the bytes and the hash; attestation rebuilds the document and
-//! attests only if it is still the approved one, and otherwise voids the approval, visibly.
+//! A month's life after its rows: submit → withdraw → approve or return (the recipient's
+//! signature over the canonical 3059) → attest (one or all ready) → correct after export, and
+//! the reminders. Each step is one transaction that moves the month from the status it read
+//! (compare and set) and writes its audit entry and history together.
 
-use super::review::*;
-use super::service::{Cx, internal, me, month_views, random_token, row_view};
-use super::tx::{begin, commit, denied, error, notice, said};
-use super::*;
-use crate::domain::TimeRow;
+use super::context::Cx;
+use super::context::internal;
+use super::context::me;
+use super::context::month_views;
+use super::context::row_view;
+use super::context::today;
+use super::tx::{begin, commit, denied, error, notice, page, remember_and_commit, said};
 use crate::domain::clock::{iso, local_time};
 use crate::domain::documents::SignerCapacity;
 use crate::domain::fk::{Tidsredovisning, Underskrifter, sha256_hex};
+use crate::domain::row::content_hash;
 use crate::domain::rules::{Finding, RowRecord, check_assistant, check_row};
 use crate::domain::text::{MAX_TEXT, clean_text};
+use crate::domain::{MonthStatus, ReportMonth, TimeRow};
+use crate::i18n::T;
+use crate::model::review::*;
+use crate::model::{Outcome, PageError, Role, *};
 use chrono::Utc;
 use store::{AuditEntry, Caller, MonthRecord, NewSignature, RepoError, Signed, Store, StoredRow};
+
+/// The assistant attests the month for one recipient on honour. `attest` is the checkbox's
+/// value: exactly `on` when ticked.
+pub async fn submit_month(
+    cx: &Cx,
+    recipient: &str,
+    month: &str,
+    attest: &str,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Assistant])?;
+    let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
+    let m = ReportMonth::parse(month);
+    let back = page("/assistent", m);
+    let (Ok(recipient), Some(month)) = (recipient.trim().parse::<i64>(), m) else {
+        return Ok(error(back, T::NotAllowed));
+    };
+    if attest != "on" {
+        return Ok(error(back, T::SubmitNeedsAttest));
+    }
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    let assigned = db.assigned_recipients(c.tenant_id, assistant, month).await.map_err(internal)?;
+    if !assigned.iter().any(|(id, _)| *id == recipient) {
+        return Ok(error(back, T::NotAllowed));
+    }
+    let rows = db
+        .assistant_rows(c.tenant_id, assistant, month.first_day(), month.last_day())
+        .await
+        .map_err(internal)?;
+    let rows: Vec<&StoredRow> = rows.iter().filter(|r| r.recipient_id == recipient).collect();
+    if rows.is_empty() {
+        return Ok(error(back, T::SubmitNeedsRows));
+    }
+    let record =
+        db.month_record(c.tenant_id, assistant, recipient, month).await.map_err(internal)?;
+    let id = record.id.ok_or(PageError::Internal)?;
+    if !db
+        .transition(c.tenant_id, id, MonthStatus::Draft, MonthStatus::Submitted, c.user_id, None)
+        .await
+        .map_err(internal)?
+    {
+        return Ok(error(back, T::NotAllowed));
+    }
+    let hash = content_hash(rows.iter().map(|r| &r.row));
+    db.month_event(c.tenant_id, id, c.user_id, "submit", None, &hash, None)
+        .await
+        .map_err(internal)?;
+    let audit = AuditEntry {
+        after: Some(format!("{{\"status\":\"submitted\",\"content_hash\":\"{hash}\"}}")),
+        ..cx.audit_entry("month.submit", format!("month {id}"))
+    };
+    commit(db, c.user_id, key, audit, notice(back, T::MonthSubmitted)).await
+}
+
+/// The assistant takes back a submitted month (not yet approved) to correct it: their
+/// attestation on honour is void, the month is a draft again, and the step is in the month's
+/// history and the audit log. An approved month is returned by the recipient instead; an
+/// attested one is corrected by the administrator.
+pub async fn withdraw_month(
+    cx: &Cx,
+    recipient: &str,
+    month: &str,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Assistant])?;
+    let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
+    let m = ReportMonth::parse(month);
+    let back = page("/assistent", m);
+    let (Ok(recipient), Some(month)) = (recipient.trim().parse::<i64>(), m) else {
+        return Ok(error(back, T::NotAllowed));
+    };
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    // Only the assistant's own month: the record is looked up by the caller's own id.
+    let Some((id, status)) =
+        db.month_status(c.tenant_id, assistant, recipient, month).await.map_err(internal)?
+    else {
+        return Ok(error(back, T::NotAllowed));
+    };
+    if status != MonthStatus::Submitted {
+        return Ok(error(
+            back,
+            if status == MonthStatus::Draft { T::NotAllowed } else { T::WithdrawTooLate },
+        ));
+    }
+    if !db
+        .transition(c.tenant_id, id, MonthStatus::Submitted, MonthStatus::Draft, c.user_id, None)
+        .await
+        .map_err(internal)?
+    {
+        return Ok(error(back, T::WithdrawTooLate));
+    }
+    let rows = db
+        .assistant_rows(c.tenant_id, assistant, month.first_day(), month.last_day())
+        .await
+        .map_err(internal)?;
+    let hash = content_hash(rows.iter().filter(|r| r.recipient_id == recipient).map(|r| &r.row));
+    db.month_event(c.tenant_id, id, c.user_id, "withdraw", None, &hash, None)
+        .await
+        .map_err(internal)?;
+    let audit = AuditEntry {
+        after: Some("{\"status\":\"draft\",\"attestation\":\"void\"}".into()),
+        ..cx.audit_entry("month.withdraw", format!("month {id}"))
+    };
+    commit(db, c.user_id, key, audit, notice(back, T::MonthWithdrawn)).await
+}
+
+/// Attests one approved month inside `db`'s transaction: the 3059 must still be the document
+/// the recipient signed (else their approval is voided, visibly, and the month needs approval
+/// again); it gets the provider's signature, is frozen (its exact bytes, SHA-256 and day parts
+/// stored) and the month moves to attested, with its history. Returns why not, when it cannot.
+pub(super) async fn attest_in(
+    db: &mut Box<dyn Store>,
+    cx: &Cx,
+    tenant: i64,
+    user: i64,
+    id: i64,
+) -> Result<Result<String, T>, PageError> {
+    let Some((record, month)) = db.month_record_by_id(tenant, id).await.map_err(internal)? else {
+        return Ok(Err(T::NotAllowed));
+    };
+    if record.status != MonthStatus::Approved {
+        return Ok(Err(T::AttestNeedsApproval));
+    }
+    let mut doc = match super::month::check_approval(db, cx, tenant, user, &record, month).await? {
+        Ok(doc) => doc,
+        Err(t) => return Ok(Err(t)),
+    };
+    let provider = db.provider(tenant).await.map_err(internal)?.ok_or(PageError::Internal)?;
+    doc.report.underskrifter.anordnare_datum = Some(today());
+    doc.report.underskrifter.anordnare_telefon = crate::domain::fk::elt::phone(&provider.phone);
+    let frozen = doc.report.freeze().map_err(internal)?;
+    let parts = serde_json::to_string(&doc.report.rader).map_err(internal)?;
+    db.store_frozen(tenant, id, &frozen, &parts, user).await.map_err(|e| match e {
+        RepoError::Conflict(_) => PageError::Internal,
+        e => internal(e),
+    })?;
+    if !db
+        .transition(tenant, id, MonthStatus::Approved, MonthStatus::Attested, user, None)
+        .await
+        .map_err(internal)?
+    {
+        return Ok(Err(T::AttestNeedsApproval));
+    }
+    db.month_event(tenant, id, user, "attest", None, &frozen.sha256, None)
+        .await
+        .map_err(internal)?;
+    let after = serde_json::json!({ "status": "attested", "report_id": frozen.id, "sha256": frozen.sha256, "approved": doc.sha256 }).to_string();
+    db.audit(&AuditEntry {
+        after: Some(after),
+        ..cx.audit_entry("month.attest", format!("month {id}"))
+    })
+    .await
+    .map_err(internal)?;
+    Ok(Ok(frozen.sha256))
+}
+
+/// The provider attests one approved month (FK 3059): a signature record with the SHA-256 of
+/// the frozen canonical document, whose bytes are stored and exported as they are.
+pub async fn attest_month(
+    cx: &Cx,
+    month_key: &str,
+    month: &str,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let back = page("/admin", ReportMonth::parse(month));
+    let id = month_key.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    // Another municipality's month answers as an unknown one.
+    if db.month_record_by_id(c.tenant_id, id).await.map_err(internal)?.is_none() {
+        return Err(PageError::NotFound);
+    }
+    // attest_in wrote the audit entries; a voided approval is kept too.
+    let outcome = match attest_in(&mut db, cx, c.tenant_id, c.user_id, id).await? {
+        Err(t) => error(back, t),
+        Ok(_) => notice(back, T::MonthAttested),
+    };
+    remember_and_commit(db, c.user_id, key, "month.attest", outcome).await
+}
+
+/// The provider attests, in one transaction, every approved month of `month` whose rows the
+/// preflight finds no error in (V9, which attestation itself answers, aside).
+pub async fn attest_ready(cx: &Cx, month: &str, key: Option<&str>) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let Some(m) = ReportMonth::parse(month) else {
+        return Ok(error("/admin".into(), T::NotAllowed));
+    };
+    let back = page("/admin", Some(m));
+    let blocked = super::dashboard::months_with_errors(cx, c, m).await?;
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    let records = db.month_records(c.tenant_id, m, None, None).await.map_err(internal)?;
+    let mut attested = 0;
+    for r in records.iter().filter(|r| r.status == MonthStatus::Approved) {
+        let Some(id) = r.id else { continue };
+        if blocked.contains(&(r.assistant_id, r.recipient_id)) {
+            continue;
+        }
+        if attest_in(&mut db, cx, c.tenant_id, c.user_id, id).await?.is_ok() {
+            attested += 1;
+        }
+    }
+    let outcome = said(
+        back,
+        Flash {
+            notice: Some(if attested > 0 { T::MonthsAttested } else { T::NothingToAttest }),
+            count: Some(attested),
+            ..Default::default()
+        },
+    );
+    remember_and_commit(db, c.user_id, key, "month.attest_ready", outcome).await
+}
+
+/// Records a reminder to whoever has not acted on a month (the assistant who has not
+/// submitted, the recipient who has not approved), for the caller's municipality only.
+pub async fn remind(
+    cx: &Cx,
+    assistant: &str,
+    recipient: &str,
+    month: &str,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let Some(m) = ReportMonth::parse(month) else {
+        return Ok(error("/admin".into(), T::NotAllowed));
+    };
+    let back = page("/admin", Some(m));
+    let (Ok(assistant), Ok(recipient)) =
+        (assistant.trim().parse::<i64>(), recipient.trim().parse::<i64>())
+    else {
+        return Err(PageError::NotFound);
+    };
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    let records = db
+        .month_records(c.tenant_id, m, Some(&[recipient]), Some(assistant))
+        .await
+        .map_err(internal)?;
+    let Some(record) = records.first() else {
+        return Err(PageError::NotFound);
+    };
+    let to = if record.status == MonthStatus::Submitted {
+        record.recipient_name.clone()
+    } else {
+        record.assistant_name.clone()
+    };
+    let after = serde_json::json!({ "month": m.to_string(), "assistant": assistant, "recipient": recipient, "to": to, "status": record.status.code() }).to_string();
+    let audit = AuditEntry {
+        after: Some(after),
+        ..cx.audit_entry(
+            "reminder",
+            format!("month {m} assistant {assistant} recipient {recipient}"),
+        )
+    };
+    // The assistant has not submitted, or the recipient (and their representatives) not approved.
+    let owner = if record.status == MonthStatus::Submitted {
+        store::AccountOwner::Recipient(recipient)
+    } else {
+        store::AccountOwner::Assistant(assistant)
+    };
+    let addresses = db.emails(c.tenant_id, owner).await.map_err(internal)?;
+    let outcome = commit(db, c.user_id, key, audit, notice(back, T::Reminded)).await?;
+    if let Some(mailer) = &cx.settings.mailer {
+        let l = crate::i18n::Locale::Sv;
+        let public = cx.settings.public_url.as_deref().unwrap_or_default();
+        for to in addresses {
+            let body = format!(
+                "{} {m}.\n\n{} {}.\n\n{public}/logga-in\n",
+                l.t(T::MailRemindBody),
+                l.t(T::MailRemindDeadline),
+                m.fk_deadline()
+            );
+            mailer.send(super::context::Mail {
+                to,
+                subject: l.t(T::MailRemindSubject).into(),
+                body,
+            });
+        }
+    }
+    Ok(outcome)
+}
 
 /// The caller's answer to "type your password again" (checked by the server, which throttles).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,7 +328,7 @@ pub enum Confirmation {
 }
 
 impl Confirmation {
-    fn refusal(self) -> Option<T> {
+    pub(super) fn refusal(self) -> Option<T> {
         match self {
             Confirmation::Confirmed => None,
             Confirmation::WrongPassword => Some(T::ConfirmWrong),
@@ -45,7 +341,7 @@ impl Confirmation {
 /// The 3059's id for a submission of a month: derived from the municipality, the month report
 /// and the submission, so the page, the approval and the attestation name the same document
 /// and a new submission is a new document.
-fn document_id(tenant: i64, month_id: i64, submitted_at: &str) -> String {
+pub(super) fn document_id(tenant: i64, month_id: i64, submitted_at: &str) -> String {
     let h = sha256_hex(format!("bita-3059:{tenant}:{month_id}:{submitted_at}").as_bytes());
     format!("{}-{}-5{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
 }
@@ -123,7 +419,7 @@ pub(super) async fn month_document(
 }
 
 /// In which capacity the caller signs for `recipient`.
-async fn capacity(
+pub(super) async fn capacity(
     db: &mut Box<dyn Store>,
     c: &Caller,
     recipient: i64,
@@ -140,7 +436,7 @@ async fn capacity(
 }
 
 /// A month report of someone the caller acts for; anything else answers as unknown (404).
-async fn own_month(
+pub(super) async fn own_month(
     db: &mut Box<dyn Store>,
     c: &Caller,
     key: &str,
@@ -153,111 +449,9 @@ async fn own_month(
         .filter(|(r, _)| c.recipient_ids.contains(&r.recipient_id)))
 }
 
-fn review_path(key: i64) -> String {
+pub(super) fn review_path(key: i64) -> String {
     format!("/brukare/granska?key={key}")
 }
-
-// ------------------------------------------------------------------ start page
-
-pub async fn start_page(cx: &Cx, person: Option<&str>) -> Result<StartPage, PageError> {
-    let c = cx.require(&[Role::Recipient, Role::Representative])?;
-    let mut db = cx.db().await?;
-    let people: Vec<Person> = db
-        .recipient_names(c.tenant_id, &c.recipient_ids)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|(id, name)| Person { id, name })
-        .collect();
-    let chosen = match person.map(str::trim).filter(|s| !s.is_empty()) {
-        None => people.first().cloned(),
-        Some(s) => Some(
-            s.parse::<i64>()
-                .ok()
-                .and_then(|id| people.iter().find(|p| p.id == id).cloned())
-                .ok_or(PageError::NotFound)?,
-        ),
-    };
-    let Some(person) = chosen else {
-        return Ok(StartPage {
-            me: me(cx, c),
-            person: Person { id: 0, name: String::new() },
-            people,
-            months: vec![],
-            flash: cx.take_flash().await,
-        });
-    };
-    let now = super::service::this_month();
-    let mut months: Vec<ReportMonth> = vec![now, now.previous()];
-    let from = (0..6).fold(now, |m, _| m.previous());
-    for m in db
-        .months_with_reports(c.tenant_id, &[person.id], &from.to_string())
-        .await
-        .map_err(internal)?
-    {
-        if let Some(m) = ReportMonth::parse(&m) {
-            months.push(m);
-        }
-    }
-    months.sort();
-    months.dedup();
-    let mut out = vec![];
-    for m in months.into_iter().rev() {
-        let records =
-            db.month_records(c.tenant_id, m, Some(&[person.id]), None).await.map_err(internal)?;
-        let rows = db.month_rows(c.tenant_id, m, Some(&[person.id])).await.map_err(internal)?;
-        let views = month_views(records, &rows);
-        let lines: Vec<StartLine> = views
-            .into_iter()
-            .filter(|v| v.row_count > 0 || v.status != MonthStatus::Draft)
-            .map(|v| StartLine {
-                key: v.key,
-                assistant: v.assistant.name,
-                status: v.status,
-                row_count: v.row_count,
-                needs_action: v.status == MonthStatus::Submitted,
-            })
-            .collect();
-        let claim = claim_state(&mut db, c.tenant_id, person.id, m, &lines).await?;
-        if lines.is_empty() && m != now {
-            continue;
-        }
-        out.push(StartMonth {
-            month: m,
-            needs_action: lines.iter().any(|l| l.needs_action) || claim == ClaimState::ReadyToSign,
-            assistants: lines,
-            claim,
-        });
-    }
-    // Months needing action first, then the newest.
-    out.sort_by(|a, b| b.needs_action.cmp(&a.needs_action).then(b.month.cmp(&a.month)));
-    Ok(StartPage { me: me(cx, c), person, people, months: out, flash: cx.take_flash().await })
-}
-
-async fn claim_state(
-    db: &mut Box<dyn Store>,
-    tenant: i64,
-    recipient: i64,
-    month: ReportMonth,
-    lines: &[StartLine],
-) -> Result<ClaimState, PageError> {
-    if lines.is_empty()
-        || lines.iter().any(|l| !matches!(l.status, MonthStatus::Attested | MonthStatus::Exported))
-    {
-        return Ok(ClaimState::NotReady);
-    }
-    let signed = match db.claim(tenant, recipient, &month.to_string()).await.map_err(internal)? {
-        Some(claim) => db
-            .standing_signature(tenant, Signed::Claim(claim.id))
-            .await
-            .map_err(internal)?
-            .is_some(),
-        None => false,
-    };
-    Ok(if signed { ClaimState::Signed } else { ClaimState::ReadyToSign })
-}
-
-// ------------------------------------------------------------------ review
 
 pub async fn review_page(cx: &Cx, key: &str) -> Result<ReviewPage, PageError> {
     let c = cx.require(&[Role::Recipient, Role::Representative])?;
@@ -328,7 +522,7 @@ pub(super) fn history_line(e: &store::MonthEvent) -> HistoryLine {
 
 /// The rules engine's findings on the pair's rows in the month: each row's own checks and the
 /// assistant's working-time limits that involve them.
-async fn pair_findings(
+pub(super) async fn pair_findings(
     db: &mut Box<dyn Store>,
     tenant: i64,
     record: &MonthRecord,
@@ -413,8 +607,6 @@ pub fn diff(old: &[RowView], new: &[RowView]) -> Vec<RowChange> {
     out.sort_by_key(day);
     out
 }
-
-// ------------------------------------------------------------------ approve, reject, return
 
 /// What a decision form posts.
 #[derive(Clone, Debug, Default)]
@@ -700,419 +892,68 @@ pub(super) async fn check_approval(
     Ok(Err(T::AttestContentChanged))
 }
 
-// ------------------------------------------------------------------ the räkning
-
-/// Everything the räkning needs: the recipient, the month's records, and the content when
-/// every assistant's month is attested.
-struct ClaimContent {
-    person: Person,
-    /// More hospital stays in the month than the form has room for.
-    too_many_stays: bool,
-    waiting: Vec<String>,
-    content: Option<crate::domain::fk::Rakning>,
-    claim_id: Option<i64>,
-    personnummer: crate::domain::Personnummer,
-}
-
-/// The räkning as it stands: summed from the frozen 3059s, with the register's hospital stays,
-/// the stored answers and, with a raised hourly amount, the cost table.
-async fn claim_content(
-    db: &mut Box<dyn Store>,
-    tenant: i64,
-    recipient: i64,
-    month: ReportMonth,
-    signer: Option<(SignerCapacity, &str)>,
-) -> Result<Option<ClaimContent>, PageError> {
-    use crate::domain::fk::{Foretradare, FrozenParts, Rakning};
-    use crate::domain::rules::AbsenceKind;
-    let people = db.people_of(tenant, None, Some(recipient)).await.map_err(internal)?;
-    let Some(r) = people.recipients.get(&recipient) else { return Ok(None) };
-    let person = Person { id: recipient, name: format!("{} {}", r.first_name, r.last_name) };
-    let records =
-        db.month_records(tenant, month, Some(&[recipient]), None).await.map_err(internal)?;
-    let rows = db.month_rows(tenant, month, Some(&[recipient])).await.map_err(internal)?;
-    let views = month_views(records, &rows);
-    let relevant: Vec<&MonthView> =
-        views.iter().filter(|v| v.row_count > 0 || v.status != MonthStatus::Draft).collect();
-    let waiting: Vec<String> = relevant
-        .iter()
-        .filter(|v| !matches!(v.status, MonthStatus::Attested | MonthStatus::Exported))
-        .map(|v| v.assistant.name.clone())
-        .collect();
-    let claim = db.claim(tenant, recipient, &month.to_string()).await.map_err(internal)?;
-    let personnummer = r.personnummer.clone();
-    if !waiting.is_empty() || relevant.is_empty() {
-        return Ok(Some(ClaimContent {
-            person,
-            too_many_stays: false,
-            waiting,
-            content: None,
-            claim_id: claim.map(|c| c.id),
-            personnummer,
-        }));
-    }
-    let frozen = db.frozen_parts(tenant, recipient, &month.to_string()).await.map_err(internal)?;
-    let mut parsed: Vec<(String, Vec<crate::domain::row::DayPart>)> = vec![];
-    for f in &frozen {
-        let of =
-            db.people_of(tenant, Some(f.assistant_id), Some(recipient)).await.map_err(internal)?;
-        let pnr = of
-            .assistants
-            .get(&f.assistant_id)
-            .map(|a| a.personnummer.full().to_string())
-            .unwrap_or_default();
-        parsed.push((
-            pnr,
-            f.parts.as_deref().and_then(|p| serde_json::from_str(p).ok()).unwrap_or_default(),
-        ));
-    }
-    let reports: Vec<FrozenParts> =
-        parsed.iter().map(|(p, parts)| FrozenParts { assistant_personnummer: p, parts }).collect();
-    let raised = people.decisions.iter().any(|d| {
-        d.recipient == recipient
-            && d.raised_rate.is_some()
-            && d.valid_from <= month.last_day()
-            && d.valid_to >= month.first_day()
-    });
-    let mut stays: Vec<(chrono::NaiveDate, chrono::NaiveDate)> = people
-        .absences
-        .iter()
-        .filter(|a| {
-            a.recipient == recipient
-                && a.kind == AbsenceKind::Hospital
-                && a.from <= month.last_day()
-                && a.to >= month.first_day()
-        })
-        .map(|a| (a.from, a.to))
-        .collect();
-    stays.sort();
-    let provider = db.provider(tenant).await.map_err(internal)?.ok_or(PageError::Internal)?;
-    let mut rakning = Rakning::build(month, r, &provider, &reports, raised, &stays);
-    if let Some(c) = &claim {
-        if let Ok(a) = serde_json::from_str(&c.answers) {
-            rakning.verksamhet = a;
-        }
-        if raised {
-            rakning.kostnader = Some(
-                c.costs.as_deref().and_then(|s| serde_json::from_str(s).ok()).unwrap_or_default(),
-            );
-        }
-    }
-    if let Some((SignerCapacity::Representative(capacity), name)) = signer {
-        rakning.foretradare = Some(Foretradare { capacity, name: name.to_string() });
-    }
-    Ok(Some(ClaimContent {
-        person,
-        too_many_stays: stays.len() > 3,
-        waiting,
-        content: Some(rakning),
-        claim_id: claim.map(|c| c.id),
-        personnummer,
-    }))
-}
-
-/// Who may see a recipient's räkning: the recipient, their representatives, the provider.
-fn claim_recipient(c: &Caller, person: &str) -> Result<i64, PageError> {
-    let id = person.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
-    match c.role {
-        Role::Admin => Ok(id),
-        _ if c.recipient_ids.contains(&id) => Ok(id),
-        _ => Err(PageError::NotFound),
-    }
-}
-
-pub async fn claim_page(cx: &Cx, person: &str, month: &str) -> Result<ClaimPage, PageError> {
-    let c = cx.require(&[Role::Recipient, Role::Representative, Role::Admin])?;
-    let recipient = claim_recipient(c, person)?;
-    let month = ReportMonth::parse(month).ok_or(PageError::NotFound)?;
-    let mut db = cx.db().await?;
-    let capacity = match c.role {
-        Role::Admin => None,
-        _ => Some(capacity(&mut db, c, recipient).await?),
-    };
-    let content = claim_content(
-        &mut db,
-        c.tenant_id,
-        recipient,
-        month,
-        capacity.map(|k| (k, c.display_name.as_str())),
-    )
-    .await?
-    .ok_or(PageError::NotFound)?;
-    let signatures = match content.claim_id {
-        Some(id) => db
-            .signatures(c.tenant_id, Signed::Claim(id))
-            .await
-            .map_err(internal)?
-            .into_iter()
-            .map(super::views::signature)
-            .collect(),
-        None => vec![],
-    };
-    let stays = content
-        .content
-        .as_ref()
-        .map(|r| {
-            r.sjukhusvistelser
-                .iter()
-                .map(|s| StayView {
-                    from: s.from.to_string(),
-                    to: s.to.to_string(),
-                    assistance: s.assistance_given,
-                    totals: s.totals,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let document_hash = content
-        .content
-        .as_ref()
-        .map(|r| r.to_xml().map(|x| sha256_hex(&x)))
-        .transpose()
-        .map_err(internal)?
-        .unwrap_or_default();
-    // The full personnummer only after "show" (an audited post, [`reveal_claim_personnummer`]),
-    // for this one view; otherwise masked, also in the document's data the page carries.
-    let flash = cx.take_flash().await;
-    let revealed =
-        c.role != Role::Admin && flash.reveal == Some((REVEAL_CLAIM.to_string(), recipient));
-    let shown =
-        if revealed { content.personnummer.display_full() } else { content.personnummer.masked() };
-    let mut document = content.content;
-    if let Some(d) = document.as_mut().filter(|_| !revealed) {
-        d.recipient_personnummer = shown.clone();
-    }
-    Ok(ClaimPage {
-        me: me(cx, c),
-        person: content.person,
-        month,
-        waiting: content.waiting,
-        content: document,
-        stays,
-        too_many_stays: content.too_many_stays,
-        document_hash,
-        signatures,
-        provider_view: c.role == Role::Admin,
-        capacity,
-        personnummer: if c.role == Role::Admin { String::new() } else { shown },
-        personnummer_revealed: revealed,
-        flash,
-        form_key: random_token(),
-    })
-}
-
-/// What a revealed räkning personnummer is called in the flash.
-const REVEAL_CLAIM: &str = "claim";
-
-/// The signer asks to see the räkning's full personnummer (to check it, or to print the
-/// räkning): recorded as `personnummer.view`, shown on the next view of the page only.
-pub async fn reveal_claim_personnummer(
+/// A correction of an attested or exported month: an explicit administrator action with a
+/// reason. The month goes back to the assistant as a draft with the reason; the recipient's
+/// approval and the räkning's signature are voided (every signature is needed again); the
+/// re-attested report becomes a new version with its own id, and the next export marks it as
+/// a correction of the version it replaces. Old versions and old archives stay as they are.
+pub async fn correct_month(
     cx: &Cx,
-    person: &str,
-    month: &str,
+    month_key: &str,
+    reason: &str,
     key: Option<&str>,
 ) -> Result<Outcome, PageError> {
-    let c = cx.require(&[Role::Recipient, Role::Representative])?;
-    let recipient = claim_recipient(c, person)?;
-    let month = ReportMonth::parse(month).ok_or(PageError::NotFound)?;
-    let back = claim_path(recipient, month, false);
-    let db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
-    };
-    let audit = cx.audit_entry("personnummer.view", format!("recipient {recipient}"));
-    // The replay of this post shows nothing: every view is its own audited act.
-    commit(db, c.user_id, key, audit, said(back.clone(), Flash::default())).await?;
-    Ok(said(
-        back,
-        Flash { reveal: Some((REVEAL_CLAIM.to_string(), recipient)), ..Default::default() },
-    ))
-}
-
-fn claim_path(recipient: i64, month: ReportMonth, admin: bool) -> String {
-    format!(
-        "{}?person={recipient}&manad={month}",
-        if admin { "/admin/rakning" } else { "/brukare/rakning" }
-    )
-}
-
-/// The räkning's three activity answers (the signer's), or the cost table (the provider's).
-pub async fn save_claim(
-    cx: &Cx,
-    person: &str,
-    month: &str,
-    answers: &[(String, String)],
-    key: Option<&str>,
-) -> Result<Outcome, PageError> {
-    let c = cx.require(&[Role::Recipient, Role::Representative, Role::Admin])?;
-    let recipient = claim_recipient(c, person)?;
-    let month = ReportMonth::parse(month).ok_or(PageError::NotFound)?;
-    let admin = c.role == Role::Admin;
-    let back = claim_path(recipient, month, admin);
-    let field = |k: &str| answers.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim()).unwrap_or("");
-    let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
-    };
-    if db
-        .people_of(c.tenant_id, None, Some(recipient))
-        .await
-        .map_err(internal)?
-        .recipients
-        .is_empty()
-    {
-        return Err(PageError::NotFound);
-    }
-    let existing = db.claim(c.tenant_id, recipient, &month.to_string()).await.map_err(internal)?;
-    if let Some(claim) = &existing
-        && db
-            .standing_signature(c.tenant_id, Signed::Claim(claim.id))
-            .await
-            .map_err(internal)?
-            .is_some()
-    {
-        return Ok(error(back, T::ClaimAlreadySigned));
-    }
-    let (answers_json, costs_json, action) = if admin {
-        let mut costs = crate::domain::fk::CostTable::default();
-        for (code, slot) in [
-            ("wages", &mut costs.wages),
-            ("ob", &mut costs.ob),
-            ("expenses", &mut costs.expenses),
-            ("training", &mut costs.training),
-            ("staff_costs", &mut costs.staff_costs),
-            ("administration", &mut costs.administration),
-        ] {
-            let raw = field(code).replace([' ', '\u{a0}'], "").replace(',', ".");
-            let amount = if raw.is_empty() {
-                Ok(rust_decimal::Decimal::ZERO)
-            } else {
-                raw.parse::<rust_decimal::Decimal>()
-            };
-            match amount {
-                Ok(a)
-                    if a >= rust_decimal::Decimal::ZERO
-                        && a < rust_decimal::Decimal::from(100_000_000) =>
-                {
-                    *slot = a.round_dp(2)
-                }
-                _ => return Ok(error(back, T::CostInvalid)),
-            }
-        }
-        (
-            existing.as_ref().map(|e| e.answers.clone()).unwrap_or_else(|| "{}".into()),
-            Some(serde_json::to_string(&costs).map_err(internal)?),
-            "claim.costs",
-        )
-    } else {
-        let yes = |k: &str| field(k) == "ja";
-        let a = crate::domain::fk::Activities {
-            barnomsorg: yes("barnomsorg"),
-            skola: yes("skola"),
-            daglig_verksamhet: yes("daglig_verksamhet"),
-            betala_tillbaka: yes("betala_tillbaka"),
-        };
-        (
-            serde_json::to_string(&a).map_err(internal)?,
-            existing.as_ref().and_then(|e| e.costs.clone()),
-            "claim.answers",
-        )
-    };
-    db.save_claim(c.tenant_id, recipient, &month.to_string(), &answers_json, costs_json.as_deref())
-        .await
-        .map_err(internal)?;
-    let after = serde_json::json!({ "answers": answers_json, "costs": costs_json }).to_string();
-    let audit = AuditEntry {
-        after: Some(after),
-        ..cx.audit_entry(action, format!("claim recipient {recipient} month {month}"))
-    };
-    commit(db, c.user_id, key, audit, notice(back, T::ClaimSaved)).await
-}
-
-/// The recipient or a representative signs the räkning: a signature record over its canonical
-/// bytes, refused when the räkning changed after the page was loaded.
-pub async fn sign_claim(
-    cx: &Cx,
-    person: &str,
-    month: &str,
-    hash: &str,
-    confirmation: Confirmation,
-    key: Option<&str>,
-) -> Result<Outcome, PageError> {
-    let c = cx.require(&[Role::Recipient, Role::Representative])?;
-    let recipient = claim_recipient(c, person)?;
-    let month = ReportMonth::parse(month).ok_or(PageError::NotFound)?;
-    let back = claim_path(recipient, month, false);
-    if let Some(t) = confirmation.refusal() {
-        return Ok(error(back, t));
-    }
-    let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
-    };
-    let capacity = capacity(&mut db, c, recipient).await?;
-    let content =
-        claim_content(&mut db, c.tenant_id, recipient, month, Some((capacity, &c.display_name)))
-            .await?
-            .ok_or(PageError::NotFound)?;
-    let Some(rakning) = content.content else {
-        return Ok(error(back, T::ClaimNotReady));
-    };
-    let bytes = rakning.to_xml().map_err(internal)?;
-    let sha = sha256_hex(&bytes);
-    if hash.trim() != sha {
-        return Ok(error(back, T::ClaimChanged));
-    }
-    let answers =
-        match db.claim(c.tenant_id, recipient, &month.to_string()).await.map_err(internal)? {
-            Some(claim) => claim.answers,
-            None => serde_json::to_string(&rakning.verksamhet).map_err(internal)?,
-        };
-    let costs =
-        rakning.kostnader.as_ref().map(serde_json::to_string).transpose().map_err(internal)?;
-    let claim_id = db
-        .save_claim(c.tenant_id, recipient, &month.to_string(), &answers, costs.as_deref())
-        .await
-        .map_err(internal)?;
-    let at = iso(Utc::now());
-    let document_id = document_id(c.tenant_id, -claim_id, &month.to_string());
-    let s = NewSignature {
-        tenant: c.tenant_id,
-        what: Signed::Claim(claim_id),
-        user: c.user_id,
-        signer_name: &c.display_name,
-        capacity,
-        at: &at,
-        document_id: &document_id,
-        content: &bytes,
-        sha256: &sha,
-    };
-    match db.add_signature(&s).await {
-        Ok(_) => {}
-        Err(RepoError::Conflict(_)) => return Ok(error(back, T::ClaimAlreadySigned)),
-        Err(e) => return Err(internal(e)),
-    }
-    let after =
-        serde_json::json!({ "sha256": sha, "capacity": capacity.code(), "signer": c.display_name })
-            .to_string();
-    let audit = AuditEntry {
-        after: Some(after),
-        ..cx.audit_entry("claim.sign", format!("claim {claim_id}"))
-    };
-    commit(db, c.user_id, key, audit, notice(back, T::ClaimSigned)).await
-}
-
-// ------------------------------------------------------------------ audit log
-
-/// The municipality's audit log: the chain verified, the latest entries.
-pub async fn audit_page(cx: &Cx) -> Result<AuditPage, PageError> {
     let c = cx.require(&[Role::Admin])?;
-    let mut db = cx.db().await?;
-    let chain = db.audit_chain(Some(c.tenant_id)).await.map_err(internal)?;
-    let (intact, broken) = match crate::domain::audit::verify(&chain) {
-        Ok(n) => (Some(n), None),
-        Err(b) => (None, Some((b.id, b.why.explain().to_string()))),
+    let id = month_key.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
     };
-    let entries = super::views::all(db.audit_recent(c.tenant_id, 200).await.map_err(internal)?);
-    Ok(AuditPage { me: me(cx, c), intact, broken, entries })
+    let Some((record, month)) = db.month_record_by_id(c.tenant_id, id).await.map_err(internal)?
+    else {
+        drop(db);
+        super::tx::denied(cx, format!("month.correct month {id}")).await;
+        return Err(PageError::NotFound);
+    };
+    let back = format!(
+        "{}#par-{}-{}",
+        page("/admin", Some(month)),
+        record.assistant_id,
+        record.recipient_id
+    );
+    let reason = match crate::domain::text::clean_text(reason, crate::domain::text::MAX_TEXT) {
+        Ok(r) if r.is_empty() => return Ok(error(back, T::CorrectionNeedsReason)),
+        Ok(r) => r,
+        Err(e) => return Ok(error(back, e.into())),
+    };
+    let from = record.status;
+    if !matches!(from, MonthStatus::Attested | MonthStatus::Exported) {
+        return Ok(error(back, T::CorrectionNotAttested));
+    }
+    let why = format!("{}: {reason}", crate::i18n::Locale::Sv.t(T::CorrectionTitle));
+    let now = crate::domain::clock::iso(chrono::Utc::now());
+    db.void_signature(c.tenant_id, Signed::Month(id), &now, &why).await.map_err(internal)?;
+    if let Some(claim) =
+        db.claim(c.tenant_id, record.recipient_id, &month.to_string()).await.map_err(internal)?
+    {
+        db.void_signature(c.tenant_id, Signed::Claim(claim.id), &now, &why)
+            .await
+            .map_err(internal)?;
+    }
+    if !db
+        .transition(c.tenant_id, id, from, MonthStatus::Draft, c.user_id, Some(&reason))
+        .await
+        .map_err(internal)?
+    {
+        return Ok(error(back, T::CorrectionNotAttested));
+    }
+    let frozen = db.frozen(c.tenant_id, id).await.map_err(internal)?;
+    let sha = frozen.as_ref().map(|f| f.sha256.clone()).unwrap_or_default();
+    db.month_event(c.tenant_id, id, c.user_id, "correct", Some(&reason), &sha, None)
+        .await
+        .map_err(internal)?;
+    let after = serde_json::json!({ "status": "draft", "was": from.code(), "reason": reason, "replaces": frozen.map(|f| f.id) }).to_string();
+    let audit =
+        AuditEntry { after: Some(after), ..cx.audit_entry("month.correct", format!("month {id}")) };
+    super::tx::commit(db, c.user_id, key, audit, notice(back, T::CorrectionStarted)).await
 }

@@ -3,12 +3,17 @@
 //! relation); on the browser they are the stubs that fetch the same data as JSON.
 
 #[cfg(feature = "ssr")]
-use super::export::VerifyResult;
-use super::export::{ExportPage, VerifyPage};
-use super::review::{AuditPage, ClaimPage, ReviewPage, StartPage};
-use super::*;
+use crate::domain::ReportMonth;
 #[cfg(feature = "ssr")]
-use super::{exporting, import, register, service, settings, signing};
+use crate::model::export::VerifyResult;
+use crate::model::export::{ExportPage, VerifyPage};
+use crate::model::review::{AuditPage, ClaimPage, ReviewPage, StartPage};
+use crate::model::*;
+#[cfg(feature = "ssr")]
+use crate::service::{
+    auth, claims, context, dashboard, export, import, month, register, rows, settings,
+};
+use leptos::prelude::*;
 
 /// A server function's failure, with the HTTP status that says it (401, 403, 500).
 #[cfg(feature = "ssr")]
@@ -50,8 +55,8 @@ pub async fn load_assistant_page(
     month: Option<String>,
     edit: Option<String>,
 ) -> PageResult<AssistantPage> {
-    let cx = service::Cx::from_request().await.map_err(failed)?;
-    service::assistant_page(&cx, month_arg(month), edit.as_deref()).await.map_err(failed)
+    let cx = context::Cx::from_request().await.map_err(failed)?;
+    rows::assistant_page(&cx, month_arg(month), edit.as_deref()).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_admin_page")]
@@ -62,24 +67,24 @@ pub async fn load_admin_page(
     page: Option<String>,
     pair: Option<String>,
 ) -> PageResult<AdminPage> {
-    let cx = service::Cx::from_request().await.map_err(failed)?;
+    let cx = context::Cx::from_request().await.map_err(failed)?;
     let page = page_arg(page);
     let pair = pair
         .as_deref()
         .and_then(|p| p.split_once('-'))
         .and_then(|(a, r)| Some((a.trim().parse().ok()?, r.trim().parse().ok()?)));
-    let view = service::AdminView {
+    let view = dashboard::AdminView {
         filter: filter.as_deref().unwrap_or(""),
         query: query.as_deref().unwrap_or("").trim(),
         page,
         pair,
     };
-    service::admin_page(&cx, month_arg(month), view).await.map_err(failed)
+    dashboard::admin_page(&cx, month_arg(month), view).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_login_page")]
 pub async fn load_login_page() -> PageResult<LoginPage> {
-    service::login_page().await.map_err(failed)
+    auth::login_page().await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_assistants_page")]
@@ -87,21 +92,21 @@ pub async fn load_assistants_page(
     query: Option<String>,
     page: Option<String>,
 ) -> PageResult<AssistantsPage> {
-    let cx = service::Cx::from_request().await.map_err(failed)?;
+    let cx = context::Cx::from_request().await.map_err(failed)?;
     let page = page_arg(page);
     register::assistants_page(&cx, query.unwrap_or_default().trim(), page).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_assistant_form")]
 pub async fn load_assistant_form(id: Option<String>) -> PageResult<AssistantFormPage> {
-    let cx = service::Cx::from_request().await.map_err(failed)?;
+    let cx = context::Cx::from_request().await.map_err(failed)?;
     let id = id_arg(id)?;
     register::assistant_form(&cx, id).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_invitation_page")]
 pub async fn load_invitation_page(code: Option<String>) -> PageResult<InvitationPage> {
-    service::invitation_page(code.unwrap_or_default().trim()).await.map_err(failed)
+    auth::invitation_page(code.unwrap_or_default().trim()).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_recipients_page")]
@@ -109,41 +114,41 @@ pub async fn load_recipients_page(
     query: Option<String>,
     page: Option<String>,
 ) -> PageResult<RecipientsPage> {
-    let cx = service::Cx::from_request().await.map_err(failed)?;
+    let cx = context::Cx::from_request().await.map_err(failed)?;
     let page = page_arg(page);
     register::recipients_page(&cx, query.unwrap_or_default().trim(), page).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_import_page")]
 pub async fn load_import_page(draft: Option<String>) -> PageResult<ImportPage> {
-    let cx = service::Cx::from_request().await.map_err(failed)?;
+    let cx = context::Cx::from_request().await.map_err(failed)?;
     let draft = id_arg(draft)?;
     import::import_page(&cx, draft).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_provider_page")]
 pub async fn load_provider_page() -> PageResult<ProviderPage> {
-    let cx = service::Cx::from_request().await.map_err(failed)?;
+    let cx = context::Cx::from_request().await.map_err(failed)?;
     settings::provider_page(&cx).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_recipient_form")]
 pub async fn load_recipient_form(id: Option<String>) -> PageResult<RecipientFormPage> {
-    let cx = service::Cx::from_request().await.map_err(failed)?;
+    let cx = context::Cx::from_request().await.map_err(failed)?;
     let id = id_arg(id)?;
     register::recipient_form(&cx, id).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_start_page")]
 pub async fn load_start_page(person: Option<String>) -> PageResult<StartPage> {
-    let cx = service::Cx::from_request().await.map_err(failed)?;
-    signing::start_page(&cx, person.as_deref()).await.map_err(failed)
+    let cx = context::Cx::from_request().await.map_err(failed)?;
+    claims::start_page(&cx, person.as_deref()).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_review_page")]
 pub async fn load_review_page(key: Option<String>) -> PageResult<ReviewPage> {
-    let cx = service::Cx::from_request().await.map_err(failed)?;
-    signing::review_page(&cx, key.as_deref().unwrap_or("")).await.map_err(failed)
+    let cx = context::Cx::from_request().await.map_err(failed)?;
+    month::review_page(&cx, key.as_deref().unwrap_or("")).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_claim_page")]
@@ -151,28 +156,28 @@ pub async fn load_claim_page(
     person: Option<String>,
     month: Option<String>,
 ) -> PageResult<ClaimPage> {
-    let cx = service::Cx::from_request().await.map_err(failed)?;
-    signing::claim_page(&cx, person.as_deref().unwrap_or(""), month.as_deref().unwrap_or(""))
+    let cx = context::Cx::from_request().await.map_err(failed)?;
+    claims::claim_page(&cx, person.as_deref().unwrap_or(""), month.as_deref().unwrap_or(""))
         .await
         .map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_audit_page")]
 pub async fn load_audit_page() -> PageResult<AuditPage> {
-    let cx = service::Cx::from_request().await.map_err(failed)?;
-    signing::audit_page(&cx).await.map_err(failed)
+    let cx = context::Cx::from_request().await.map_err(failed)?;
+    settings::audit_page(&cx).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_export_page")]
 pub async fn load_export_page(month: Option<String>) -> PageResult<ExportPage> {
-    let cx = service::Cx::from_request().await.map_err(failed)?;
-    exporting::export_page(&cx, month.as_deref().and_then(ReportMonth::parse)).await.map_err(failed)
+    let cx = context::Cx::from_request().await.map_err(failed)?;
+    export::export_page(&cx, month.as_deref().and_then(ReportMonth::parse)).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_verify_page")]
 pub async fn load_verify_page() -> PageResult<VerifyPage> {
-    let cx = service::Cx::from_request().await.map_err(failed)?;
-    let me = cx.caller.as_ref().map(|c| service::me(&cx, c));
+    let cx = context::Cx::from_request().await.map_err(failed)?;
+    let me = cx.caller.as_ref().map(|c| context::me(&cx, c));
     let result = leptos::prelude::use_context::<VerifyResult>();
     Ok(VerifyPage {
         me,

@@ -1,23 +1,119 @@
-//! Month-end export, on the server: the export page, the preflight gate, gathering the frozen
-//! documents of a month ([`prepare`]) and recording the sealed archive while locking the month
-//! ([`record`]). The documents themselves are made by the `export` crate in between, on a
-//! blocking thread, outside any transaction.
+//! The month-end export: the export page, the documents prepared from frozen bytes (never
+//! re-rendered from live records), the signed archive recorded, downloads of an archive, the
+//! month CSV and a frozen 3059, and the FK forms uploaded.
 
-use super::export::ExportPage;
-use super::service::{Cx, internal, today};
+use super::context::Cx;
+use super::context::internal;
+use super::context::month_views;
+use super::context::today;
 use super::tx::{begin, error, notice, page, remember_and_commit};
-use super::{Listed, Outcome, PageError, Role};
 use crate::domain::documents::{
     CheckedForm, ClaimData, HistoryRecord, MonthData, PayrollRow, ReportData, SignerCapacity,
 };
 use crate::domain::row::DayPart;
 use crate::domain::rules::Severity;
 use crate::domain::{MonthStatus, ReportMonth};
-use crate::i18n::T;
+use crate::i18n::{Label, Locale, T};
+use crate::model::export::ExportPage;
+use crate::model::{Listed, Outcome, PageError, Role, *};
 use std::collections::HashMap;
 use store::{AuditEntry, NewArchive, Signed};
 
-fn export_path(month: ReportMonth) -> String {
+/// The month's rows as CSV (semicolon-separated, as Swedish spreadsheets expect), for the
+/// admin's own municipality only. Every row says whether its month is approved and attested;
+/// `final_export` refuses (listing what is missing) unless every month is. No personnummer:
+/// payroll exports come in a later issue.
+pub async fn month_csv(
+    cx: &Cx,
+    month: ReportMonth,
+    locale: Locale,
+    final_export: bool,
+) -> Result<Result<String, Vec<String>>, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let mut db = cx.db().await?;
+    let rows = db.month_rows(c.tenant_id, month, None).await.map_err(internal)?;
+    let records = db.month_records(c.tenant_id, month, None, None).await.map_err(internal)?;
+    let months: Vec<MonthView> = month_views(records, &rows)
+        .into_iter()
+        .filter(|m| m.row_count > 0 || m.status != MonthStatus::Draft)
+        .collect();
+    let done = |s: MonthStatus| matches!(s, MonthStatus::Attested | MonthStatus::Exported);
+    if final_export {
+        let missing: Vec<String> = months
+            .iter()
+            .filter(|m| !done(m.status))
+            .map(|m| {
+                format!("{} – {}: {}", m.assistant.name, m.recipient.name, m.status.label(locale))
+            })
+            .collect();
+        if !missing.is_empty() {
+            return Ok(Err(missing));
+        }
+    }
+    let (yes, no) = if locale == Locale::Sv { ("ja", "nej") } else { ("yes", "no") };
+    let mut out = String::from(locale.t(T::CsvHeader));
+    out.push('\n');
+    for m in &months {
+        for r in &m.rows {
+            let fields = [
+                c.tenant_name.as_str(),
+                &m.recipient.name,
+                &m.assistant.name,
+                &r.date,
+                &r.start,
+                &r.end,
+                if r.next_day { "1" } else { "0" },
+                r.kind.code(),
+                &r.minutes.0.to_string(),
+                m.status.code(),
+                if done(m.status) { yes } else { no },
+            ];
+            out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(";"));
+            out.push('\n');
+        }
+    }
+    drop(db);
+    let action = if final_export { "export.csv.final" } else { "export.csv.preliminary" };
+    super::context::record(&*cx.repo, cx.audit_entry(action, month.to_string()))
+        .await
+        .map_err(internal)?;
+    Ok(Ok(out))
+}
+
+/// A month's frozen 3059, for the admin of its own municipality (404 for anyone else's):
+/// exactly the stored bytes. The download is in the audit log.
+pub async fn frozen_3059(
+    cx: &Cx,
+    month_id: i64,
+) -> Result<Option<(ReportMonth, crate::domain::fk::Frozen3059)>, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let mut db = cx.db().await?;
+    let Some((_, month)) = db.month_record_by_id(c.tenant_id, month_id).await.map_err(internal)?
+    else {
+        return Ok(None);
+    };
+    let Some(frozen) = db.frozen(c.tenant_id, month_id).await.map_err(internal)? else {
+        return Ok(None);
+    };
+    drop(db);
+    let entry = AuditEntry {
+        after: Some(format!(
+            "{{\"report_id\":\"{}\",\"sha256\":\"{}\"}}",
+            frozen.id, frozen.sha256
+        )),
+        ..cx.audit_entry("export.3059", format!("month {month_id}"))
+    };
+    super::context::record(&*cx.repo, entry).await.map_err(internal)?;
+    Ok(Some((month, frozen)))
+}
+
+/// Quotes a CSV field when needed and defuses spreadsheet formulas.
+pub(super) fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+    if s.contains([';', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+}
+
+pub(super) fn export_path(month: ReportMonth) -> String {
     page("/admin/export", Some(month))
 }
 
@@ -25,8 +121,8 @@ fn export_path(month: ReportMonth) -> String {
 /// the installation's public key.
 pub async fn export_page(cx: &Cx, month: Option<ReportMonth>) -> Result<ExportPage, PageError> {
     let c = cx.require(&[Role::Admin])?;
-    let month = month.unwrap_or_else(|| super::service::this_month().previous());
-    let preflight = super::service::month_preflight_for(cx, c, month).await?;
+    let month = month.unwrap_or_else(|| super::context::this_month().previous());
+    let preflight = super::dashboard::month_preflight_for(cx, c, month).await?;
     let mut db = cx.db().await?;
     let frozen = db.frozen_reports(c.tenant_id, &month.to_string()).await.map_err(internal)?;
     let claims = db.signed_claims(c.tenant_id, &month.to_string()).await.map_err(internal)?;
@@ -35,13 +131,13 @@ pub async fn export_page(cx: &Cx, month: Option<ReportMonth>) -> Result<ExportPa
     let forms = super::views::all(db.fk_form_lines(c.tenant_id).await.map_err(internal)?);
     let deadline = month.fk_deadline();
     Ok(ExportPage {
-        me: super::service::me(cx, c),
+        me: super::context::me(cx, c),
         month,
         deadline: deadline.format("%Y-%m-%d").to_string(),
         days_left: (deadline - today()).num_days(),
         blocking: Listed::first(
             preflight.into_iter().filter(|f| f.severity == Severity::Error),
-            super::service::DASHBOARD_FINDINGS,
+            super::dashboard::DASHBOARD_FINDINGS,
         ),
         reports: frozen.len(),
         exported: frozen.iter().filter(|f| f.status == MonthStatus::Exported).count(),
@@ -72,7 +168,7 @@ pub async fn prepare(
         return Ok(Err(serde_json::from_str(&o).map_err(internal)?));
     }
     drop(db);
-    let blocking = super::service::month_preflight_for(cx, c, month)
+    let blocking = super::dashboard::month_preflight_for(cx, c, month)
         .await?
         .into_iter()
         .filter(|f| f.severity == Severity::Error)
@@ -328,7 +424,7 @@ pub async fn archive(cx: &Cx, id: i64) -> Result<Option<(String, i64, Vec<u8>)>,
     drop(db);
     let entry =
         cx.audit_entry("export.download", format!("archive {id} ({} v{})", found.0, found.1));
-    super::service::record(&*cx.repo, entry).await.map_err(internal)?;
+    super::context::record(&*cx.repo, entry).await.map_err(internal)?;
     Ok(Some(found))
 }
 
@@ -360,68 +456,14 @@ pub async fn save_form(
     Ok(notice(back, if f.missing.is_empty() { T::FormSaved } else { T::FormSavedMissing }))
 }
 
-/// A correction of an attested or exported month: an explicit administrator action with a
-/// reason. The month goes back to the assistant as a draft with the reason; the recipient's
-/// approval and the räkning's signature are voided (every signature is needed again); the
-/// re-attested report becomes a new version with its own id, and the next export marks it as
-/// a correction of the version it replaces. Old versions and old archives stay as they are.
-pub async fn correct_month(
-    cx: &Cx,
-    month_key: &str,
-    reason: &str,
-    key: Option<&str>,
-) -> Result<Outcome, PageError> {
-    let c = cx.require(&[Role::Admin])?;
-    let id = month_key.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
-    let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
-    };
-    let Some((record, month)) = db.month_record_by_id(c.tenant_id, id).await.map_err(internal)?
-    else {
-        drop(db);
-        super::tx::denied(cx, format!("month.correct month {id}")).await;
-        return Err(PageError::NotFound);
-    };
-    let back = format!(
-        "{}#par-{}-{}",
-        page("/admin", Some(month)),
-        record.assistant_id,
-        record.recipient_id
-    );
-    let reason = match crate::domain::text::clean_text(reason, crate::domain::text::MAX_TEXT) {
-        Ok(r) if r.is_empty() => return Ok(error(back, T::CorrectionNeedsReason)),
-        Ok(r) => r,
-        Err(e) => return Ok(error(back, e.into())),
-    };
-    let from = record.status;
-    if !matches!(from, MonthStatus::Attested | MonthStatus::Exported) {
-        return Ok(error(back, T::CorrectionNotAttested));
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_defused() {
+        assert_eq!(csv_field("Anna"), "Anna");
+        assert_eq!(csv_field("a;b"), "\"a;b\"");
+        assert_eq!(csv_field("=1+1"), "'=1+1");
     }
-    let why = format!("{}: {reason}", crate::i18n::Locale::Sv.t(T::CorrectionTitle));
-    let now = crate::domain::clock::iso(chrono::Utc::now());
-    db.void_signature(c.tenant_id, Signed::Month(id), &now, &why).await.map_err(internal)?;
-    if let Some(claim) =
-        db.claim(c.tenant_id, record.recipient_id, &month.to_string()).await.map_err(internal)?
-    {
-        db.void_signature(c.tenant_id, Signed::Claim(claim.id), &now, &why)
-            .await
-            .map_err(internal)?;
-    }
-    if !db
-        .transition(c.tenant_id, id, from, MonthStatus::Draft, c.user_id, Some(&reason))
-        .await
-        .map_err(internal)?
-    {
-        return Ok(error(back, T::CorrectionNotAttested));
-    }
-    let frozen = db.frozen(c.tenant_id, id).await.map_err(internal)?;
-    let sha = frozen.as_ref().map(|f| f.sha256.clone()).unwrap_or_default();
-    db.month_event(c.tenant_id, id, c.user_id, "correct", Some(&reason), &sha, None)
-        .await
-        .map_err(internal)?;
-    let after = serde_json::json!({ "status": "draft", "was": from.code(), "reason": reason, "replaces": frozen.map(|f| f.id) }).to_string();
-    let audit =
-        AuditEntry { after: Some(after), ..cx.audit_entry("month.correct", format!("month {id}")) };
-    super::tx::commit(db, c.user_id, key, audit, notice(back, T::CorrectionStarted)).await
 }

@@ -1,45 +1,16 @@
-//! The only door between browser and server.
-//!
-//! Reads are Leptos server functions (they render the pages and answer JSON to scripts);
-//! changes are plain HTML form posts handled by [`forms`] on the server, so every slice works
-//! without JavaScript and nothing typed is lost (post/redirect/get with the typed values kept
-//! in the server-side session). Both paths resolve the caller from the session and go through
-//! [`service`], which checks tenant, role and relation before touching data.
+//! The types the browser shares: each page's data as the server functions
+//! ([`crate::endpoints`]) answer it, and what a form post leaves for the next page (`Flash`,
+//! `Outcome`). Reads are server functions; changes are plain HTML form posts, so every slice
+//! works without JavaScript and nothing typed is lost (post/redirect/get with the typed values
+//! kept in the server-side session). Both go through [`crate::service`] on the server, which
+//! checks tenant, role and relation before touching data.
 
 use crate::domain::{Minutes, MonthStatus, ReportMonth, RowError, RowInput, TimeKind, Totals};
 use crate::i18n::T;
-use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-#[cfg(feature = "ssr")]
-pub mod auth;
-#[cfg(feature = "ssr")]
-pub mod changes;
-pub mod endpoints;
 pub mod export;
-#[cfg(feature = "ssr")]
-pub mod exporting;
-#[cfg(feature = "ssr")]
-pub mod import;
-#[cfg(feature = "ssr")]
-pub mod paging;
-#[cfg(feature = "ssr")]
-pub mod register;
 pub mod review;
-#[cfg(feature = "ssr")]
-pub mod service;
-#[cfg(feature = "ssr")]
-pub mod settings;
-#[cfg(feature = "ssr")]
-pub mod setup;
-#[cfg(feature = "ssr")]
-pub mod shifts;
-#[cfg(feature = "ssr")]
-pub mod signing;
-#[cfg(feature = "ssr")]
-pub mod tx;
-#[cfg(feature = "ssr")]
-mod views;
 
 /// The roles a user can have (the engine names them; the pages decide where each lands).
 pub use crate::domain::people::Role;
@@ -123,12 +94,18 @@ pub struct Outcome {
     pub flash: Flash,
 }
 
+/// A fresh random token (128 bits, hex): CSRF tokens, idempotency keys.
+#[cfg(feature = "ssr")]
+pub fn random_token() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
 /// A fresh idempotency key for a form rendered on the server (empty in the browser, where
 /// only islands run and get theirs from the server).
 pub fn new_form_key() -> String {
     #[cfg(feature = "ssr")]
     {
-        service::random_token()
+        random_token()
     }
     #[cfg(not(feature = "ssr"))]
     {

@@ -11,14 +11,19 @@
 //! that re-checks what the database guards (a personnummer created meanwhile, an assignment
 //! that now overlaps); another municipality's save waits for one batch at most.
 
-use super::service::{Cx, internal, me, now_unix, random_token, today};
+use super::context::Cx;
+use super::context::internal;
+use super::context::me;
+use super::context::now_unix;
+use super::context::today;
 use super::tx::{begin, commit, said};
-use super::*;
 use crate::domain::Personnummer;
 use crate::domain::import::*;
 use crate::domain::register::{
     AssignmentError, AssignmentInput, AssistantInput, RecipientInput, RegError, RegField,
 };
+use crate::i18n::T;
+use crate::model::*;
 use store::{AuditEntry, Caller, Conflict, RepoError, Store};
 
 pub use crate::domain::import::MAX_BYTES;

@@ -1,0 +1,20 @@
+//! The service layer (server only): what each role may do, checked for every call (tenant,
+//! role and relation from the session and the database, never from ids the browser sends),
+//! and the one place a change opens its write transaction (`tx`). One file per aggregate;
+//! the storage is reached through the `store` crate's traits.
+
+pub mod auth;
+pub mod claims;
+pub mod context;
+pub mod dashboard;
+pub mod export;
+pub mod import;
+pub mod month;
+pub mod paging;
+pub mod register;
+pub mod rows;
+pub mod settings;
+pub mod setup;
+pub mod shifts;
+pub mod tx;
+mod views;

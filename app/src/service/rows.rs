@@ -1,0 +1,433 @@
+//! The assistant's rows: their page (the month per recipient, the add-row form's facts) and
+//! adding, editing and deleting a row, each one write transaction that re-checks assignment,
+//! decision, month status and overlap, writes the row with its audit entry and stores the
+//! outcome under the form's idempotency key.
+
+use super::context::Cx;
+use super::context::internal;
+use super::context::me;
+use super::context::month_views;
+use super::context::row_view;
+use super::context::this_month;
+use super::context::today;
+use super::tx::{begin, commit, denied, error, notice, page, row_json, said};
+use crate::domain::rules::{
+    Finding, RowRecord, RuleId, Severity, blocks_saving, check_assistant, check_row,
+};
+use crate::domain::{MonthStatus, ReportMonth, RowError, RowInput, TZ, TimeRow};
+use crate::i18n::T;
+use crate::model::*;
+use chrono::Utc;
+use std::collections::HashMap;
+use store::{AssistantMonth, AuditEntry, Conflict, RepoError, RowContext, Store, StoredRow};
+
+pub async fn assistant_page(
+    cx: &Cx,
+    month: Option<ReportMonth>,
+    edit: Option<&str>,
+) -> Result<AssistantPage, PageError> {
+    let c = cx.require(&[Role::Assistant])?;
+    let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
+    let month = month.unwrap_or_else(this_month);
+    let mut db = cx.db().await?;
+    // Everything the page shows, read together; the recipients' decisions and absences for
+    // the row form's facts and what each month is worth.
+    let AssistantMonth { recipients, rows, records, people, terms, running } =
+        db.assistant_month(c.tenant_id, assistant, month).await.map_err(internal)?;
+    // The recipient's absences (hospital stays are health data) stay on the server: V8 is
+    // checked there when the row is saved.
+    // A row to change: only the caller's own (looked up by their own id), in a draft month.
+    let mut editing = None;
+    if let Some(id) = edit.and_then(|e| e.trim().parse::<i64>().ok())
+        && let Some(r) = db.assistant_row(c.tenant_id, assistant, id).await.map_err(internal)?
+    {
+        let status = db
+            .month_status(c.tenant_id, assistant, r.recipient_id, r.row.month())
+            .await
+            .map_err(internal)?;
+        if status.is_none_or(|(_, s)| s.editable()) {
+            editing = Some((id, RowInput::of(&r.row, r.recipient_id)));
+        }
+    }
+    let facts = people
+        .row_facts(assistant, None)
+        .into_iter()
+        .map(|mut f| {
+            f.absences.clear();
+            f
+        })
+        .collect();
+    let mut months = mark_returned_rows(&mut db, c.tenant_id, month_views(records, &rows)).await?;
+    // What each month is worth, where a rate is known.
+    for m in months.iter_mut().filter(|m| m.row_count > 0) {
+        use crate::domain::rates::{AmountGap, month_hourly, present_kr};
+        match month_hourly(&people.decisions, m.recipient.id, month, &terms.rates, terms.lss_rate) {
+            Ok(rate) => m.amount = Some(present_kr(rate * m.totals.payable_hours())),
+            // Said where the amount would be: the year's standard amount is not entered.
+            Err(AmountGap::NoStandard(_)) => m.amount_missing = true,
+            Err(_) => {}
+        }
+    }
+    let now = Utc::now();
+    let running = running.map(|s| {
+        let started = s.started_at.with_timezone(&TZ);
+        let elapsed = (now - s.started_at).num_minutes().max(0);
+        RunningShiftView {
+            recipient: Person { id: s.recipient_id, name: s.recipient_name },
+            kind: s.kind,
+            started: if started.date_naive() == today() {
+                started.format("%H:%M").to_string()
+            } else {
+                started.format("%Y-%m-%d %H:%M").to_string()
+            },
+            elapsed: crate::domain::Minutes(elapsed).to_string(),
+            left_running: crate::domain::clock::left_running(s.started_at, now),
+        }
+    });
+    Ok(AssistantPage {
+        running,
+        deadline: month.fk_deadline().to_string(),
+        days_left: (month.fk_deadline() - today()).num_days(),
+        me: me(cx, c),
+        month,
+        today: today().format("%Y-%m-%d").to_string(),
+        recipients: recipients.into_iter().map(|(id, name)| Person { id, name }).collect(),
+        facts,
+        rules: terms.rules,
+        months,
+        editing,
+        flash: cx.take_flash().await,
+        form_key: random_token(),
+    })
+}
+
+/// In a month the recipient returned, the rows they marked as wrong.
+pub(super) async fn mark_returned_rows(
+    db: &mut Box<dyn Store>,
+    tenant: i64,
+    mut months: Vec<MonthView>,
+) -> Result<Vec<MonthView>, PageError> {
+    for m in
+        months.iter_mut().filter(|m| m.status == MonthStatus::Draft && m.rejected_reason.is_some())
+    {
+        let Some(id) = m.key else { continue };
+        let history = db.month_history(tenant, id).await.map_err(internal)?;
+        // Who sent it back: the recipient (a return) or the municipality (a correction).
+        m.corrected = history
+            .iter()
+            .rev()
+            .find(|e| matches!(e.action.as_str(), "reject" | "return" | "correct"))
+            .is_some_and(|e| e.action == "correct");
+        let marked: Vec<i64> = history
+            .iter()
+            .rev()
+            .find_map(|e| e.snapshot.as_deref())
+            .and_then(|s| serde_json::from_str::<Vec<crate::model::review::SnapshotRow>>(s).ok())
+            .map(|rows| rows.into_iter().filter(|r| r.marked).map(|r| r.row.id).collect())
+            .unwrap_or_default();
+        for r in m.rows.iter_mut() {
+            r.marked = marked.contains(&r.id);
+        }
+    }
+    Ok(months)
+}
+
+/// The pairs (assistant, recipient) whose rows an error-level finding (V9 aside) concerns.
+pub(super) fn pairs_with_errors(
+    findings: &[crate::domain::rules::Finding],
+    rows: &[StoredRow],
+) -> Vec<(i64, i64)> {
+    let row_pair: HashMap<i64, (i64, i64)> =
+        rows.iter().map(|r| (r.id, (r.assistant_id, r.recipient_id))).collect();
+    let mut out: Vec<(i64, i64)> = findings
+        .iter()
+        .filter(|f| {
+            f.severity == crate::domain::rules::Severity::Error
+                && f.rule != crate::domain::rules::RuleId::V9
+        })
+        .flat_map(|f| f.rows.iter().filter_map(|id| row_pair.get(id).copied()))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Adds a time row for the calling assistant, after the rules engine has had its say: an
+/// error-level finding refuses the row; warnings are shown with the saved row.
+pub async fn add_row(cx: &Cx, input: &RowInput, key: Option<&str>) -> Result<Outcome, PageError> {
+    save_row(cx, input, None, key).await
+}
+
+/// Changes one of the calling assistant's rows while its month is a draft: in one transaction
+/// the old row goes and the new one is checked (without the old one in the way) and saved,
+/// with one audit entry holding both. A refusal keeps what was typed, still editing that row.
+pub async fn edit_row(
+    cx: &Cx,
+    input: &RowInput,
+    row: &str,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
+    save_row(cx, input, Some(row), key).await
+}
+
+pub(super) async fn save_row(
+    cx: &Cx,
+    input: &RowInput,
+    replacing: Option<&str>,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Assistant])?;
+    let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
+    let typed_month = chrono::NaiveDate::parse_from_str(input.date.trim(), "%Y-%m-%d")
+        .ok()
+        .and_then(ReportMonth::of);
+    let replacing: Option<i64> = match replacing.map(|r| r.trim().parse::<i64>()) {
+        None => None,
+        Some(Ok(id)) => Some(id),
+        Some(Err(_)) => return Ok(error(page("/assistent", typed_month), T::NotAllowed)),
+    };
+    let form_page = |m: Option<ReportMonth>| match replacing {
+        Some(id) => format!("{}&andra={id}#add-row-title", page("/assistent", m)),
+        None => page("/assistent", m),
+    };
+    let refused = |errors: Vec<RowError>| {
+        said(
+            form_page(typed_month),
+            Flash {
+                row_form: Some((input.clone(), errors)),
+                editing: replacing,
+                ..Default::default()
+            },
+        )
+    };
+    let row = match input.parse() {
+        Ok(row) => row,
+        Err(errors) => return Ok(refused(errors)),
+    };
+    let Ok(recipient) = input.recipient.trim().parse::<i64>() else {
+        return Ok(refused(vec![RowError::NotAssigned]));
+    };
+    let month = row.month();
+    if let Err(errors) = row_in_reach(cx, &row) {
+        return Ok(refused(errors));
+    }
+
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    // Editing: the old row must be the caller's own, in a month that is still a draft. It is
+    // deleted first, so it is not in the way of its own new version; a refusal below rolls
+    // the deletion back with everything else.
+    let before = match replacing {
+        None => None,
+        Some(id) => {
+            let Some(old) = db.assistant_row(c.tenant_id, assistant, id).await.map_err(internal)?
+            else {
+                drop(db);
+                denied(cx, format!("row.edit row {id}")).await;
+                return Ok(error(page("/assistent", typed_month), T::NotAllowed));
+            };
+            let old_month = old.row.month();
+            if old_month.fk_deadline() < today() {
+                return Ok(error(page("/assistent", Some(old_month)), T::MonthReadOnly));
+            }
+            if let Some((_, status)) = db
+                .month_status(c.tenant_id, assistant, old.recipient_id, old_month)
+                .await
+                .map_err(internal)?
+                && !status.editable()
+            {
+                return Ok(error(page("/assistent", Some(old_month)), T::ErrMonthLocked));
+            }
+            match db.delete_row(c.tenant_id, assistant, id).await {
+                Ok(Some(_)) => {}
+                Ok(None) => return Ok(error(page("/assistent", typed_month), T::NotAllowed)),
+                Err(RepoError::Conflict(Conflict::MonthLocked)) => {
+                    return Ok(error(page("/assistent", Some(old_month)), T::ErrMonthLocked));
+                }
+                Err(e) => return Err(internal(e)),
+            }
+            Some(old)
+        }
+    };
+    let (id, notes) = match check_and_insert(&mut db, c, assistant, recipient, &row).await? {
+        Ok(saved) => saved,
+        Err(errors) if errors == [RowError::NotAssigned] => {
+            drop(db);
+            denied(cx, format!("row.add for recipient {recipient} on {}", row.date())).await;
+            return Ok(refused(errors));
+        }
+        Err(errors) => return Ok(refused(errors)),
+    };
+    // Worked time is saved even when FK will not pay for it (V2, V5): said plainly.
+    let saved = saved_notice(&notes);
+    let stored = StoredRow { id, assistant_id: assistant, recipient_id: recipient, row };
+    let audit = match &before {
+        None => AuditEntry {
+            after: row_json(&stored),
+            ..cx.audit_entry("row.add", format!("row {id}"))
+        },
+        Some(old) => AuditEntry {
+            before: row_json(old),
+            after: row_json(&stored),
+            ..cx.audit_entry("row.edit", format!("row {} → row {id}", old.id))
+        },
+    };
+    let saved = if before.is_some() && saved == T::RowSaved { T::RowChanged } else { saved };
+    let outcome = said(
+        page("/assistent", Some(month)),
+        Flash { notice: Some(saved), findings: notes, ..Default::default() },
+    );
+    commit(db, c.user_id, key, audit, outcome).await
+}
+
+/// What a saved row's notice says: worked time is saved even when FK will not pay for it (V2, V5).
+pub(super) fn saved_notice(notes: &[Finding]) -> T {
+    if notes.iter().any(|f| f.severity == Severity::Error) {
+        T::RowSavedNotClaimable
+    } else {
+        T::RowSaved
+    }
+}
+
+/// What can be said of a new row without the database: not further ahead than planned shifts
+/// may be entered, and not in a month whose FK deadline has passed (earlier months are read-only).
+pub(super) fn row_in_reach(cx: &Cx, row: &TimeRow) -> Result<(), Vec<RowError>> {
+    let today = today();
+    let last = today + chrono::Duration::days(cx.settings.row_horizon_days);
+    if row.date() > last {
+        return Err(vec![RowError::TooFarAhead(last.to_string())]);
+    }
+    let month = row.month();
+    if month.fk_deadline() < today {
+        return Err(vec![RowError::MonthClosed(month.fk_deadline().to_string())]);
+    }
+    Ok(())
+}
+
+/// Checks a new row of the calling assistant with every rule, inside `db`'s write
+/// transaction, and inserts it: its id and the findings that do not block it, or why not.
+/// `[RowError::NotAssigned]` alone means the recipient is not the assistant's on that date.
+pub(super) async fn check_and_insert(
+    db: &mut Box<dyn Store>,
+    c: &store::Caller,
+    assistant: i64,
+    recipient: i64,
+    row: &TimeRow,
+) -> Result<Result<(i64, Vec<Finding>), Vec<RowError>>, PageError> {
+    let month = row.month();
+    // V3: no overlap with any of the assistant's rows, for any recipient. A week each side
+    // also gives the rest rules (V5) what they need.
+    let week = chrono::Duration::days(8);
+    let RowContext { assigned, facts, status, near, terms } = db
+        .row_context(
+            c.tenant_id,
+            assistant,
+            recipient,
+            row.date(),
+            row.date() - week..=row.date() + week,
+        )
+        .await
+        .map_err(internal)?;
+    let (true, Some(facts)) = (assigned, facts) else {
+        return Ok(Err(vec![RowError::NotAssigned]));
+    };
+    if !facts.grants.iter().any(|g| g.valid_from <= row.date() && row.date() <= g.valid_to) {
+        return Ok(Err(vec![RowError::NoDecision]));
+    }
+    if let Some((_, status)) = status
+        && !status.editable()
+    {
+        return Ok(Err(vec![RowError::MonthLocked]));
+    }
+    if let Some(other) = near.iter().find(|o| o.row.overlaps(row)) {
+        let v = row_view(other);
+        return Ok(Err(vec![RowError::Overlap { date: v.date, start: v.start, end: v.end }]));
+    }
+    const NEW: i64 = 0;
+    let new = RowRecord { id: NEW, assistant, recipient, row: row.clone() };
+    let config = terms.rules;
+    let mut findings = check_row(&new, month, &facts, &config);
+    let mut around: Vec<RowRecord> = near
+        .into_iter()
+        .map(|s| RowRecord { id: s.id, assistant, recipient: s.recipient_id, row: s.row })
+        .collect();
+    around.push(new);
+    let refs: Vec<&RowRecord> = around.iter().collect();
+    findings.extend(
+        check_assistant(facts.regime, &refs, &config)
+            .into_iter()
+            .filter(|f| f.rule == RuleId::V5 && f.rows.contains(&NEW)),
+    );
+    let (errors, notes): (Vec<Finding>, Vec<Finding>) =
+        findings.into_iter().partition(blocks_saving);
+    if !errors.is_empty() {
+        return Ok(Err(errors.into_iter().map(RowError::Rule).collect()));
+    }
+    match db.insert_row(c.tenant_id, assistant, recipient, row, c.user_id).await {
+        Ok(id) => Ok(Ok((id, notes))),
+        // The database's own guards; the checks above make these rare (a stale read elsewhere).
+        Err(RepoError::Conflict(Conflict::Overlap | Conflict::Duplicate)) => {
+            let v = row_view(&StoredRow {
+                id: 0,
+                assistant_id: assistant,
+                recipient_id: recipient,
+                row: row.clone(),
+            });
+            Ok(Err(vec![RowError::Overlap { date: v.date, start: v.start, end: v.end }]))
+        }
+        Err(RepoError::Conflict(Conflict::MonthLocked)) => Ok(Err(vec![RowError::MonthLocked])),
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// Deletes one of the calling assistant's rows while its month is a draft.
+pub async fn delete_row(
+    cx: &Cx,
+    row: &str,
+    month: &str,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
+    let c = cx.require(&[Role::Assistant])?;
+    let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
+    let back = page("/assistent", ReportMonth::parse(month));
+    let Ok(row_id) = row.trim().parse::<i64>() else {
+        return Ok(error(back, T::NotAllowed));
+    };
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Ok(db) => db,
+        Err(first) => return Ok(first),
+    };
+    let Some(stored) = db.assistant_row(c.tenant_id, assistant, row_id).await.map_err(internal)?
+    else {
+        drop(db);
+        denied(cx, format!("row.delete row {row_id}")).await;
+        return Ok(error(back, T::NotAllowed));
+    };
+    let month = stored.row.month();
+    if month.fk_deadline() < today() {
+        return Ok(error(back, T::MonthReadOnly));
+    }
+    if let Some((_, status)) = db
+        .month_status(c.tenant_id, assistant, stored.recipient_id, month)
+        .await
+        .map_err(internal)?
+        && !status.editable()
+    {
+        return Ok(error(back, T::ErrMonthLocked));
+    }
+    match db.delete_row(c.tenant_id, assistant, row_id).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return Ok(error(back, T::NotAllowed)),
+        Err(RepoError::Conflict(Conflict::MonthLocked)) => {
+            return Ok(error(back, T::ErrMonthLocked));
+        }
+        Err(e) => return Err(internal(e)),
+    }
+    let audit = AuditEntry {
+        before: row_json(&stored),
+        ..cx.audit_entry("row.delete", format!("row {row_id}"))
+    };
+    commit(db, c.user_id, key, audit, notice(page("/assistent", Some(month)), T::RowDeleted)).await
+}
