@@ -1,36 +1,21 @@
 //! Form posts of the pages (post/redirect/get). Each handler takes the caller's context (the
 //! guard resolved it and checked the route's role and the CSRF token before the body was
-//! read), hands the typed values and the form's idempotency key to `app::model::changes` (where
-//! the change, its checks and its audit entry are one transaction), keeps what the next page
-//! should say in the session, and redirects.
+//! read) and the form ([`Posted`]: its fields and idempotency key), hands them to the service
+//! layer (`app::service`, where the change, its checks and its audit entry are one
+//! transaction), keeps what the next page should say in the session, and redirects.
 
 use crate::AppState;
+use crate::extract::Posted;
 use app::i18n::{Locale, Message, T};
 use app::model::{Outcome, PageError};
 use app::service::context;
 use app::service::context::Cx;
-use app::service::tx::idempotency_key;
 use app::service::{export, month, rows};
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use engine::{ReportMonth, RowInput};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
-
-/// A form body as `T`: a body that is not a form at all is a 400, never a panic.
-fn form<T: DeserializeOwned>(body: &Bytes) -> Result<T, Response> {
-    serde_urlencoded::from_bytes(body)
-        .map_err(|_| (StatusCode::BAD_REQUEST, "bad form").into_response())
-}
-
-/// The two fields every form carries besides its own.
-#[derive(Deserialize, Default)]
-struct Keys {
-    #[serde(default)]
-    idem: String,
-}
 
 /// Answers a change: the next page's message into the session (or, a plain notice, into the
 /// address), then a redirect.
@@ -51,20 +36,12 @@ async fn answer(cx: &Cx, outcome: Result<Outcome, PageError>) -> Response {
     }
 }
 
-/// The form's own fields as `$form` and the idempotency key, or the handler answers 400.
-macro_rules! parsed {
-    ($body:ident, $form:ty) => {{
-        let (f, keys): ($form, Keys) = match (form(&$body), form(&$body)) {
-            (Ok(f), Ok(k)) => (f, k),
-            (Err(r), _) | (_, Err(r)) => return r,
-        };
-        (f, keys)
-    }};
-}
-
-pub async fn add_row(cx: Cx, headers: HeaderMap, body: Bytes) -> Response {
-    let (input, keys) = parsed!(body, RowInput);
-    let outcome = rows::add_row(&cx, &input, idempotency_key(&keys.idem)).await;
+pub async fn add_row(
+    cx: Cx,
+    headers: HeaderMap,
+    Posted { form: input, key, .. }: Posted<RowInput>,
+) -> Response {
+    let outcome = rows::add_row(&cx, &input, key.as_deref()).await;
     if headers.contains_key(QUEUED) {
         return queued_answer(outcome, locale(&headers));
     }
@@ -105,13 +82,11 @@ pub struct EditForm {
     rad: String,
 }
 
-pub async fn edit_row(cx: Cx, body: Bytes) -> Response {
-    let (input, keys) = parsed!(body, RowInput);
-    let f: EditForm = match form(&body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    let outcome = rows::edit_row(&cx, &input, &f.rad, idempotency_key(&keys.idem)).await;
+pub async fn edit_row(
+    cx: Cx,
+    Posted { form: input, more: f, key }: Posted<RowInput, EditForm>,
+) -> Response {
+    let outcome = rows::edit_row(&cx, &input, &f.rad, key.as_deref()).await;
     answer(&cx, outcome).await
 }
 
@@ -123,9 +98,8 @@ pub struct DeleteForm {
     manad: String,
 }
 
-pub async fn delete_row(cx: Cx, body: Bytes) -> Response {
-    let (f, keys) = parsed!(body, DeleteForm);
-    let outcome = rows::delete_row(&cx, &f.row, &f.manad, idempotency_key(&keys.idem)).await;
+pub async fn delete_row(cx: Cx, Posted { form: f, key, .. }: Posted<DeleteForm>) -> Response {
+    let outcome = rows::delete_row(&cx, &f.row, &f.manad, key.as_deref()).await;
     answer(&cx, outcome).await
 }
 
@@ -139,18 +113,13 @@ pub struct SubmitForm {
     attest: String,
 }
 
-pub async fn submit_month(cx: Cx, body: Bytes) -> Response {
-    let (f, keys) = parsed!(body, SubmitForm);
-    let outcome =
-        month::submit_month(&cx, &f.recipient, &f.manad, &f.attest, idempotency_key(&keys.idem))
-            .await;
+pub async fn submit_month(cx: Cx, Posted { form: f, key, .. }: Posted<SubmitForm>) -> Response {
+    let outcome = month::submit_month(&cx, &f.recipient, &f.manad, &f.attest, key.as_deref()).await;
     answer(&cx, outcome).await
 }
 
-pub async fn withdraw_month(cx: Cx, body: Bytes) -> Response {
-    let (f, keys) = parsed!(body, SubmitForm);
-    let outcome =
-        month::withdraw_month(&cx, &f.recipient, &f.manad, idempotency_key(&keys.idem)).await;
+pub async fn withdraw_month(cx: Cx, Posted { form: f, key, .. }: Posted<SubmitForm>) -> Response {
+    let outcome = month::withdraw_month(&cx, &f.recipient, &f.manad, key.as_deref()).await;
     answer(&cx, outcome).await
 }
 
@@ -159,8 +128,11 @@ fn field<'a>(f: &'a [(String, String)], name: &str) -> &'a str {
 }
 
 /// Approve (a signature, after the password is typed again) or return a submitted month.
-pub async fn decide_month(State(state): State<AppState>, cx: Cx, body: Bytes) -> Response {
-    let (f, keys) = parsed!(body, Vec<(String, String)>);
+pub async fn decide_month(
+    State(state): State<AppState>,
+    cx: Cx,
+    Posted { form: f, key, .. }: Posted<Vec<(String, String)>>,
+) -> Response {
     let decision = field(&f, "decision");
     let confirmation = if decision == "approve" {
         match crate::auth::confirm_password(&state, &cx, field(&f, "password")).await {
@@ -182,42 +154,47 @@ pub async fn decide_month(State(state): State<AppState>, cx: Cx, body: Bytes) ->
         hash: field(&f, "hash"),
         marked,
     };
-    let outcome =
-        app::service::month::decide_month(&cx, &form, confirmation, idempotency_key(&keys.idem))
-            .await;
+    let outcome = app::service::month::decide_month(&cx, &form, confirmation, key.as_deref()).await;
     answer(&cx, outcome).await
 }
 
 /// Return an approved month to the assistant with a reason.
-pub async fn return_month(cx: Cx, body: Bytes) -> Response {
-    let (f, keys) = parsed!(body, Vec<(String, String)>);
+pub async fn return_month(
+    cx: Cx,
+    Posted { form: f, key, .. }: Posted<Vec<(String, String)>>,
+) -> Response {
     let outcome = app::service::month::return_month(
         &cx,
         field(&f, "key"),
         field(&f, "reason"),
-        idempotency_key(&keys.idem),
+        key.as_deref(),
     )
     .await;
     answer(&cx, outcome).await
 }
 
 /// The räkning's answers (the signer) or its cost table (the provider).
-pub async fn save_claim(cx: Cx, body: Bytes) -> Response {
-    let (f, keys) = parsed!(body, Vec<(String, String)>);
+pub async fn save_claim(
+    cx: Cx,
+    Posted { form: f, key, .. }: Posted<Vec<(String, String)>>,
+) -> Response {
     let outcome = app::service::claims::save_claim(
         &cx,
         field(&f, "person"),
         field(&f, "manad"),
         &f,
-        idempotency_key(&keys.idem),
+        key.as_deref(),
     )
     .await;
     answer(&cx, outcome).await
 }
 
 /// Sign the räkning, after the password is typed again.
-pub async fn sign_claim(State(state): State<AppState>, cx: Cx, body: Bytes) -> Response {
-    let (f, keys) = parsed!(body, Vec<(String, String)>);
+pub async fn sign_claim(
+    State(state): State<AppState>,
+    cx: Cx,
+    Posted { form: f, key, .. }: Posted<Vec<(String, String)>>,
+) -> Response {
     let confirmation = match crate::auth::confirm_password(&state, &cx, field(&f, "password")).await
     {
         Ok(c) => c,
@@ -229,7 +206,7 @@ pub async fn sign_claim(State(state): State<AppState>, cx: Cx, body: Bytes) -> R
         field(&f, "manad"),
         field(&f, "hash"),
         confirmation,
-        idempotency_key(&keys.idem),
+        key.as_deref(),
     )
     .await;
     answer(&cx, outcome).await
@@ -241,27 +218,19 @@ pub struct IdForm {
     id: String,
 }
 
-pub async fn save_assistant(cx: Cx, body: Bytes) -> Response {
-    let (input, keys) = parsed!(body, engine::register::AssistantInput);
-    let id: IdForm = match form(&body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    let outcome =
-        app::service::register::save_assistant(&cx, &id.id, &input, idempotency_key(&keys.idem))
-            .await;
+pub async fn save_assistant(
+    cx: Cx,
+    Posted { form: input, more: id, key }: Posted<engine::register::AssistantInput, IdForm>,
+) -> Response {
+    let outcome = app::service::register::save_assistant(&cx, &id.id, &input, key.as_deref()).await;
     answer(&cx, outcome).await
 }
 
-pub async fn save_recipient(cx: Cx, body: Bytes) -> Response {
-    let (input, keys) = parsed!(body, engine::register::RecipientInput);
-    let id: IdForm = match form(&body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    let outcome =
-        app::service::register::save_recipient(&cx, &id.id, &input, idempotency_key(&keys.idem))
-            .await;
+pub async fn save_recipient(
+    cx: Cx,
+    Posted { form: input, more: id, key }: Posted<engine::register::RecipientInput, IdForm>,
+) -> Response {
+    let outcome = app::service::register::save_recipient(&cx, &id.id, &input, key.as_deref()).await;
     answer(&cx, outcome).await
 }
 
@@ -271,19 +240,12 @@ pub struct RecipientRef {
     recipient: String,
 }
 
-pub async fn add_decision(cx: Cx, body: Bytes) -> Response {
-    let (input, keys) = parsed!(body, engine::register::DecisionInput);
-    let r: RecipientRef = match form(&body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    let outcome = app::service::register::add_decision(
-        &cx,
-        &r.recipient,
-        &input,
-        idempotency_key(&keys.idem),
-    )
-    .await;
+pub async fn add_decision(
+    cx: Cx,
+    Posted { form: input, more: r, key }: Posted<engine::register::DecisionInput, RecipientRef>,
+) -> Response {
+    let outcome =
+        app::service::register::add_decision(&cx, &r.recipient, &input, key.as_deref()).await;
     answer(&cx, outcome).await
 }
 
@@ -297,30 +259,25 @@ pub struct AssignmentForm {
     valid_to: String,
 }
 
-pub async fn add_assignment(cx: Cx, body: Bytes) -> Response {
-    let (input, keys) = parsed!(body, engine::register::AssignmentInput);
-    let f: AssignmentForm = match form(&body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    let outcome = app::service::register::add_assignment(
-        &cx,
-        &f.assistant,
-        &input,
-        idempotency_key(&keys.idem),
-    )
-    .await;
+pub async fn add_assignment(
+    cx: Cx,
+    Posted { form: input, more: f, key }: Posted<engine::register::AssignmentInput, AssignmentForm>,
+) -> Response {
+    let outcome =
+        app::service::register::add_assignment(&cx, &f.assistant, &input, key.as_deref()).await;
     answer(&cx, outcome).await
 }
 
-pub async fn end_assignment(cx: Cx, body: Bytes) -> Response {
-    let (f, keys) = parsed!(body, AssignmentForm);
+pub async fn end_assignment(
+    cx: Cx,
+    Posted { form: f, key, .. }: Posted<AssignmentForm>,
+) -> Response {
     let outcome = app::service::register::end_assignment(
         &cx,
         &f.assistant,
         &f.assignment,
         &f.valid_to,
-        idempotency_key(&keys.idem),
+        key.as_deref(),
     )
     .await;
     answer(&cx, outcome).await
@@ -336,10 +293,8 @@ pub struct RemindForm {
     manad: String,
 }
 
-pub async fn remind(cx: Cx, body: Bytes) -> Response {
-    let (f, keys) = parsed!(body, RemindForm);
-    let outcome =
-        month::remind(&cx, &f.assistant, &f.recipient, &f.manad, idempotency_key(&keys.idem)).await;
+pub async fn remind(cx: Cx, Posted { form: f, key, .. }: Posted<RemindForm>) -> Response {
+    let outcome = month::remind(&cx, &f.assistant, &f.recipient, &f.manad, key.as_deref()).await;
     answer(&cx, outcome).await
 }
 
@@ -351,15 +306,13 @@ pub struct AttestForm {
     manad: String,
 }
 
-pub async fn attest_month(cx: Cx, body: Bytes) -> Response {
-    let (f, keys) = parsed!(body, AttestForm);
-    let outcome = month::attest_month(&cx, &f.key, &f.manad, idempotency_key(&keys.idem)).await;
+pub async fn attest_month(cx: Cx, Posted { form: f, key, .. }: Posted<AttestForm>) -> Response {
+    let outcome = month::attest_month(&cx, &f.key, &f.manad, key.as_deref()).await;
     answer(&cx, outcome).await
 }
 
-pub async fn attest_ready(cx: Cx, body: Bytes) -> Response {
-    let (f, keys) = parsed!(body, AttestForm);
-    let outcome = month::attest_ready(&cx, &f.manad, idempotency_key(&keys.idem)).await;
+pub async fn attest_ready(cx: Cx, Posted { form: f, key, .. }: Posted<AttestForm>) -> Response {
+    let outcome = month::attest_ready(&cx, &f.manad, key.as_deref()).await;
     answer(&cx, outcome).await
 }
 
@@ -371,11 +324,7 @@ pub struct ReportQuery {
 /// An attested FK 3059: exactly the bytes frozen at attestation, never rendered again. A post
 /// with the CSRF token (its download is recorded in the audit log: a link on another site
 /// must not make a browser write that).
-pub async fn export_3059(cx: Cx, body: Bytes) -> Response {
-    let q: ReportQuery = match form(&body) {
-        Ok(q) => q,
-        Err(r) => return r,
-    };
+pub async fn export_3059(cx: Cx, Posted { form: q, .. }: Posted<ReportQuery>) -> Response {
     let Some(id) = q.nyckel.as_deref().and_then(|k| k.trim().parse::<i64>().ok()) else {
         return (StatusCode::BAD_REQUEST, "nyckel").into_response();
     };
@@ -407,11 +356,11 @@ pub struct MonthQuery {
 /// The month's rows as CSV for the admin's own municipality: preliminary (each row says
 /// whether its month is approved and attested), or final only when every month is. A post,
 /// like every download the audit log records.
-pub async fn export_csv(cx: Cx, headers: HeaderMap, body: Bytes) -> Response {
-    let q: MonthQuery = match form(&body) {
-        Ok(q) => q,
-        Err(r) => return r,
-    };
+pub async fn export_csv(
+    cx: Cx,
+    headers: HeaderMap,
+    Posted { form: q, .. }: Posted<MonthQuery>,
+) -> Response {
     let Some(month) = q.manad.as_deref().and_then(ReportMonth::parse) else {
         return (StatusCode::BAD_REQUEST, "manad=YYYY-MM").into_response();
     };
@@ -468,70 +417,65 @@ pub struct Ids {
     email: String,
 }
 
-/// A form post handled by one call of the api with the typed input `$input`, the [`Ids`] and
-/// the idempotency key.
-macro_rules! form_post {
-    ($name:ident, $input:ty, |$cx:ident, $f:ident, $ids:ident, $key:ident| $call:expr) => {
-        pub async fn $name($cx: Cx, body: Bytes) -> Response {
-            let ($f, keys) = parsed!(body, $input);
-            let $ids: Ids = match form(&body) {
-                Ok(i) => i,
-                Err(r) => return r,
-            };
-            let $key = idempotency_key(&keys.idem);
-            let outcome = $call.await;
-            answer(&$cx, outcome).await
-        }
-    };
-}
-
 use app::service::settings as reg;
 use engine::settings::{
     AbsenceInput, LssRateInput, ProviderInput, RateInput, RepresentativeInput, RulesInput,
 };
 
-form_post!(save_provider, ProviderInput, |cx, f, _ids, key| reg::save_provider(&cx, &f, key));
-form_post!(set_rate, RateInput, |cx, f, _ids, key| reg::set_rate(&cx, &f, key));
-form_post!(set_lss_rate, LssRateInput, |cx, f, _ids, key| reg::set_lss_rate(&cx, &f, key));
-form_post!(save_rules, RulesInput, |cx, f, _ids, key| reg::save_rules(&cx, &f, key));
-form_post!(add_representative, RepresentativeInput, |cx, f, ids, key| reg::add_representative(
-    &cx,
-    &ids.recipient,
-    &f,
-    key
-));
-form_post!(end_representation, Ids, |cx, _f, ids, key| reg::end_representation(
-    &cx,
-    &ids.recipient,
-    &ids.user,
-    key
-));
-form_post!(add_absence, AbsenceInput, |cx, f, ids, key| reg::add_absence(
-    &cx,
-    &ids.recipient,
-    &f,
-    key
-));
-form_post!(delete_absence, Ids, |cx, _f, ids, key| reg::delete_absence(
-    &cx,
-    &ids.recipient,
-    &ids.absence,
-    key
-));
-form_post!(end_decision, Ids, |cx, _f, ids, key| reg::end_decision(
-    &cx,
-    &ids.recipient,
-    &ids.decision,
-    &ids.valid_to,
-    key
-));
-form_post!(reveal_personnummer, Ids, |cx, _f, ids, key| reg::reveal_personnummer(
-    &cx, &ids.owner, &ids.id, key
-));
+// The provider's settings and the recipient card's smaller registers: one call each.
 
-pub async fn account_action(cx: Cx, body: Bytes) -> Response {
+pub async fn save_provider(cx: Cx, Posted { form: f, key, .. }: Posted<ProviderInput>) -> Response {
+    answer(&cx, reg::save_provider(&cx, &f, key.as_deref()).await).await
+}
+
+pub async fn set_rate(cx: Cx, Posted { form: f, key, .. }: Posted<RateInput>) -> Response {
+    answer(&cx, reg::set_rate(&cx, &f, key.as_deref()).await).await
+}
+
+pub async fn set_lss_rate(cx: Cx, Posted { form: f, key, .. }: Posted<LssRateInput>) -> Response {
+    answer(&cx, reg::set_lss_rate(&cx, &f, key.as_deref()).await).await
+}
+
+pub async fn save_rules(cx: Cx, Posted { form: f, key, .. }: Posted<RulesInput>) -> Response {
+    answer(&cx, reg::save_rules(&cx, &f, key.as_deref()).await).await
+}
+
+pub async fn add_representative(
+    cx: Cx,
+    Posted { form: f, more: ids, key }: Posted<RepresentativeInput, Ids>,
+) -> Response {
+    answer(&cx, reg::add_representative(&cx, &ids.recipient, &f, key.as_deref()).await).await
+}
+
+pub async fn end_representation(cx: Cx, Posted { form: ids, key, .. }: Posted<Ids>) -> Response {
+    answer(&cx, reg::end_representation(&cx, &ids.recipient, &ids.user, key.as_deref()).await).await
+}
+
+pub async fn add_absence(
+    cx: Cx,
+    Posted { form: f, more: ids, key }: Posted<AbsenceInput, Ids>,
+) -> Response {
+    answer(&cx, reg::add_absence(&cx, &ids.recipient, &f, key.as_deref()).await).await
+}
+
+pub async fn delete_absence(cx: Cx, Posted { form: ids, key, .. }: Posted<Ids>) -> Response {
+    answer(&cx, reg::delete_absence(&cx, &ids.recipient, &ids.absence, key.as_deref()).await).await
+}
+
+pub async fn end_decision(cx: Cx, Posted { form: ids, key, .. }: Posted<Ids>) -> Response {
+    answer(
+        &cx,
+        reg::end_decision(&cx, &ids.recipient, &ids.decision, &ids.valid_to, key.as_deref()).await,
+    )
+    .await
+}
+
+pub async fn reveal_personnummer(cx: Cx, Posted { form: ids, key, .. }: Posted<Ids>) -> Response {
+    answer(&cx, reg::reveal_personnummer(&cx, &ids.owner, &ids.id, key.as_deref()).await).await
+}
+
+pub async fn account_action(cx: Cx, Posted { form: f, key, .. }: Posted<Ids>) -> Response {
     use reg::AccountAction;
-    let (f, keys) = parsed!(body, Ids);
     let action = match f.action.as_str() {
         "create" => AccountAction::Create,
         "link" => AccountAction::NewLink,
@@ -547,7 +491,7 @@ pub async fn account_action(cx: Cx, body: Bytes) -> Response {
         action,
         &f.username,
         &f.email,
-        idempotency_key(&keys.idem),
+        key.as_deref(),
     )
     .await;
     answer(&cx, outcome).await
@@ -588,7 +532,9 @@ pub async fn import_dry_run(
     answer(&cx, outcome).await
 }
 
-form_post!(import_run, Ids, |cx, _f, ids, key| app::service::import::import(&cx, &ids.id, key));
+pub async fn import_run(cx: Cx, Posted { form: ids, key, .. }: Posted<Ids>) -> Response {
+    answer(&cx, app::service::import::import(&cx, &ids.id, key.as_deref()).await).await
+}
 
 #[derive(Deserialize)]
 pub struct CorrectionForm {
@@ -598,9 +544,13 @@ pub struct CorrectionForm {
     reason: String,
 }
 
-form_post!(correct_month, CorrectionForm, |cx, f, _ids, key| app::service::month::correct_month(
-    &cx, &f.key, &f.reason, key
-));
+pub async fn correct_month(
+    cx: Cx,
+    Posted { form: f, key, .. }: Posted<CorrectionForm>,
+) -> Response {
+    let outcome = app::service::month::correct_month(&cx, &f.key, &f.reason, key.as_deref()).await;
+    answer(&cx, outcome).await
+}
 
 /// The shift card's forms (clock in and out, copy shifts): every field optional, the time
 /// empty for "now".
@@ -616,36 +566,29 @@ pub struct ShiftForm {
     fran: String,
 }
 
-pub async fn start_shift(cx: Cx, body: Bytes) -> Response {
-    let (f, keys) = parsed!(body, ShiftForm);
+pub async fn start_shift(cx: Cx, Posted { form: f, key, .. }: Posted<ShiftForm>) -> Response {
     let outcome =
-        app::service::shifts::start(&cx, &f.recipient, &f.kind, &f.at, idempotency_key(&keys.idem))
-            .await;
+        app::service::shifts::start(&cx, &f.recipient, &f.kind, &f.at, key.as_deref()).await;
     answer(&cx, outcome).await
 }
 
-pub async fn switch_shift(cx: Cx, body: Bytes) -> Response {
-    let (f, keys) = parsed!(body, ShiftForm);
-    let outcome =
-        app::service::shifts::switch(&cx, &f.kind, &f.at, idempotency_key(&keys.idem)).await;
+pub async fn switch_shift(cx: Cx, Posted { form: f, key, .. }: Posted<ShiftForm>) -> Response {
+    let outcome = app::service::shifts::switch(&cx, &f.kind, &f.at, key.as_deref()).await;
     answer(&cx, outcome).await
 }
 
-pub async fn stop_shift(cx: Cx, body: Bytes) -> Response {
-    let (f, keys) = parsed!(body, ShiftForm);
-    let outcome = app::service::shifts::stop(&cx, &f.at, idempotency_key(&keys.idem)).await;
+pub async fn stop_shift(cx: Cx, Posted { form: f, key, .. }: Posted<ShiftForm>) -> Response {
+    let outcome = app::service::shifts::stop(&cx, &f.at, key.as_deref()).await;
     answer(&cx, outcome).await
 }
 
-pub async fn cancel_shift(cx: Cx, body: Bytes) -> Response {
-    let (_f, keys) = parsed!(body, ShiftForm);
-    let outcome = app::service::shifts::cancel(&cx, idempotency_key(&keys.idem)).await;
+pub async fn cancel_shift(cx: Cx, Posted { key, .. }: Posted<ShiftForm>) -> Response {
+    let outcome = app::service::shifts::cancel(&cx, key.as_deref()).await;
     answer(&cx, outcome).await
 }
 
-pub async fn copy_shifts(cx: Cx, body: Bytes) -> Response {
-    let (f, keys) = parsed!(body, ShiftForm);
-    let outcome = app::service::shifts::copy(&cx, &f.fran, idempotency_key(&keys.idem)).await;
+pub async fn copy_shifts(cx: Cx, Posted { form: f, key, .. }: Posted<ShiftForm>) -> Response {
+    let outcome = app::service::shifts::copy(&cx, &f.fran, key.as_deref()).await;
     answer(&cx, outcome).await
 }
 
@@ -657,6 +600,12 @@ pub struct ClaimRef {
     manad: String,
 }
 
-form_post!(reveal_own_personnummer, ClaimRef, |cx, f, _ids, key| {
-    app::service::claims::reveal_claim_personnummer(&cx, &f.person, &f.manad, key)
-});
+pub async fn reveal_own_personnummer(
+    cx: Cx,
+    Posted { form: f, key, .. }: Posted<ClaimRef>,
+) -> Response {
+    let outcome =
+        app::service::claims::reveal_claim_personnummer(&cx, &f.person, &f.manad, key.as_deref())
+            .await;
+    answer(&cx, outcome).await
+}

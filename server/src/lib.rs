@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod exports;
+pub mod extract;
 pub mod forms;
 pub mod guard;
 pub mod keys;
