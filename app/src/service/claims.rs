@@ -9,7 +9,7 @@ use super::context::month_views;
 use super::month::Confirmation;
 use super::month::capacity;
 use super::month::document_id;
-use super::tx::{begin, commit, error, notice, said};
+use super::tx::{Begun, begin, commit, error, notice, said};
 use crate::domain::clock::iso;
 use crate::domain::documents::SignerCapacity;
 use crate::domain::fk::sha256_hex;
@@ -333,8 +333,8 @@ pub async fn reveal_claim_personnummer(
     let month = ReportMonth::parse(month).ok_or(PageError::NotFound)?;
     let back = claim_path(recipient, month, false);
     let db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let audit = cx.audit_entry("personnummer.view", format!("recipient {recipient}"));
     // The replay of this post shows nothing: every view is its own audited act.
@@ -367,8 +367,8 @@ pub async fn save_claim(
     let back = claim_path(recipient, month, admin);
     let field = |k: &str| answers.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim()).unwrap_or("");
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     if db
         .people_of(c.tenant_id, None, Some(recipient))
@@ -463,8 +463,8 @@ pub async fn sign_claim(
         return Ok(error(back, t));
     }
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let capacity = capacity(&mut db, c, recipient).await?;
     let content =

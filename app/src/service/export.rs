@@ -6,7 +6,7 @@ use super::context::Cx;
 use super::context::internal;
 use super::context::month_views;
 use super::context::today;
-use super::tx::{begin, error, notice, page, remember_and_commit};
+use super::tx::{Begun, begin, error, notice, page, remember_and_commit};
 use crate::domain::documents::{
     CheckedForm, ClaimData, HistoryRecord, MonthData, PayrollRow, ReportData, SignerCapacity,
 };
@@ -339,8 +339,8 @@ pub async fn record(
     let back = export_path(data.month);
     let m = data.month.to_string();
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let now: HashMap<i64, (String, MonthStatus)> = db
         .frozen_reports(c.tenant_id, &m)

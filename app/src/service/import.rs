@@ -16,7 +16,7 @@ use super::context::internal;
 use super::context::me;
 use super::context::now_unix;
 use super::context::today;
-use super::tx::{begin, commit, said};
+use super::tx::{Begun, begin, commit, said};
 use crate::domain::Personnummer;
 use crate::domain::import::*;
 use crate::domain::register::{
@@ -720,8 +720,8 @@ pub async fn import(cx: &Cx, draft: &str, key: Option<&str>) -> Result<Outcome, 
     let total = batches.len();
     for (n, batch) in batches.into_iter().enumerate() {
         let mut db = match begin(cx, c.user_id, if n == 0 { key } else { None }).await? {
-            Ok(db) => db,
-            Err(first) => return Ok(first),
+            Begun::New(db) => db,
+            Begun::Replayed(first) => return Ok(*first),
         };
         if n == 0 && !db.delete_import_draft(c.tenant_id, id).await.map_err(internal)? {
             // Taken by another post of the same draft (a second tap): it is under way or done.

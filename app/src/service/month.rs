@@ -9,7 +9,7 @@ use super::context::me;
 use super::context::month_views;
 use super::context::row_view;
 use super::context::today;
-use super::tx::{begin, commit, denied, error, notice, page, remember_and_commit, said};
+use super::tx::{Begun, begin, commit, denied, error, notice, page, remember_and_commit, said};
 use crate::domain::clock::{iso, local_time};
 use crate::domain::documents::SignerCapacity;
 use crate::domain::fk::{Tidsredovisning, Underskrifter, sha256_hex};
@@ -43,8 +43,8 @@ pub async fn submit_month(
         return Ok(error(back, T::SubmitNeedsAttest));
     }
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let assigned = db.assigned_recipients(c.tenant_id, assistant, month).await.map_err(internal)?;
     if !assigned.iter().any(|(id, _)| *id == recipient) {
@@ -97,8 +97,8 @@ pub async fn withdraw_month(
         return Ok(error(back, T::NotAllowed));
     };
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     // Only the assistant's own month: the record is looked up by the caller's own id.
     let Some((id, status)) =
@@ -196,8 +196,8 @@ pub async fn attest_month(
     let back = page("/admin", ReportMonth::parse(month));
     let id = month_key.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     // Another municipality's month answers as an unknown one.
     if db.month_record_by_id(c.tenant_id, id).await.map_err(internal)?.is_none() {
@@ -221,8 +221,8 @@ pub async fn attest_ready(cx: &Cx, month: &str, key: Option<&str>) -> Result<Out
     let back = page("/admin", Some(m));
     let blocked = super::dashboard::months_with_errors(cx, c, m).await?;
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let records = db.month_records(c.tenant_id, m, None, None).await.map_err(internal)?;
     let mut attested = 0;
@@ -266,8 +266,8 @@ pub async fn remind(
         return Err(PageError::NotFound);
     };
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let records = db
         .month_records(c.tenant_id, m, Some(&[recipient]), Some(assistant))
@@ -635,8 +635,8 @@ pub async fn decide_month(
         _ => return Ok(error("/brukare".into(), T::NotAllowed)),
     };
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let Some((record, month)) = own_month(&mut db, c, f.key).await? else {
         tracing::warn!(user = c.user_id, "attempt to decide a month the caller does not act for");
@@ -777,8 +777,8 @@ pub async fn return_month(
 ) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Recipient, Role::Representative])?;
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let Some((record, month)) = own_month(&mut db, c, month_key).await? else {
         drop(db);
@@ -906,8 +906,8 @@ pub async fn correct_month(
     let c = cx.require(&[Role::Admin])?;
     let id = month_key.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let Some((record, month)) = db.month_record_by_id(c.tenant_id, id).await.map_err(internal)?
     else {

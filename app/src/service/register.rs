@@ -7,7 +7,7 @@ use super::context::Cx;
 use super::context::internal;
 use super::context::today;
 use super::paging::{PAGE_SIZE, paging, urlencode};
-use super::tx::{begin, commit, said};
+use super::tx::{Begun, begin, commit, said};
 use crate::domain::register::{AssistantInput, RegError};
 use crate::i18n::T;
 use crate::model::*;
@@ -158,8 +158,8 @@ pub async fn save_recipient(
         )
     };
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let before = match id {
         None => None,
@@ -231,8 +231,8 @@ pub async fn add_decision(
         )
     };
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     if db.recipient_form(c.tenant_id, recipient).await.map_err(internal)?.is_none() {
         return Err(PageError::NotFound);
@@ -379,8 +379,8 @@ pub async fn save_assistant(
         )
     };
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let before = match id {
         None => None,
@@ -450,8 +450,8 @@ pub async fn add_assignment(
         )
     };
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     if db.assistant_form(c.tenant_id, assistant).await.map_err(internal)?.is_none() {
         return Err(PageError::NotFound);
@@ -496,8 +496,8 @@ pub async fn end_assignment(
         return Ok(said(back, Flash { error: Some(T::ErrRegDate), ..Default::default() }));
     };
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     if db.assistant_form(c.tenant_id, assistant).await.map_err(internal)?.is_none() {
         return Err(PageError::NotFound);

@@ -10,7 +10,7 @@ use super::context::month_views;
 use super::context::row_view;
 use super::context::this_month;
 use super::context::today;
-use super::tx::{begin, commit, denied, error, notice, page, row_json, said};
+use super::tx::{Begun, begin, commit, denied, error, notice, page, row_json, said};
 use crate::domain::rules::{
     Finding, RowRecord, RuleId, Severity, blocks_saving, check_assistant, check_row,
 };
@@ -213,8 +213,8 @@ pub(super) async fn save_row(
     }
 
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     // Editing: the old row must be the caller's own, in a month that is still a draft. It is
     // deleted first, so it is not in the way of its own new version; a refusal below rolls
@@ -396,8 +396,8 @@ pub async fn delete_row(
         return Ok(error(back, T::NotAllowed));
     };
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let Some(stored) = db.assistant_row(c.tenant_id, assistant, row_id).await.map_err(internal)?
     else {

@@ -13,7 +13,7 @@ use super::context::internal;
 use super::context::me;
 use super::context::now_unix;
 use super::context::today;
-use super::tx::{begin, commit, said};
+use super::tx::{Begun, begin, commit, said};
 use crate::domain::settings::{
     AbsenceInput, FieldError, Problem, ProviderInput, RateInput, RepresentativeInput, RulesInput,
     email_ok, username_ok,
@@ -80,8 +80,8 @@ pub async fn save_provider(
     let c = cx.require(&[Role::Admin])?;
     let back = || PROVIDER_PAGE.to_string();
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let p = match input.parse() {
         Ok(p) => p,
@@ -121,8 +121,8 @@ pub async fn save_provider(
 pub async fn set_rate(cx: &Cx, input: &RateInput, key: Option<&str>) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let (year, amount) = match input.parse() {
         Ok(v) => v,
@@ -150,8 +150,8 @@ pub async fn set_lss_rate(
 ) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let amount = match input.parse() {
         Ok(v) => v,
@@ -182,8 +182,8 @@ pub async fn save_rules(
 ) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let config = match input.parse() {
         Ok(v) => v,
@@ -228,13 +228,13 @@ async fn begin_for_recipient(
     c: &Caller,
     recipient: &str,
     key: Option<&str>,
-) -> Result<Result<(Box<dyn Store>, i64), Outcome>, PageError> {
+) -> Result<Begun<(Box<dyn Store>, i64)>, PageError> {
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(Err(first)),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(Begun::Replayed(first)),
     };
     let id = own_recipient(&mut db, c, recipient).await?;
-    Ok(Ok((db, id)))
+    Ok(Begun::New((db, id)))
 }
 
 /// Adds a representative (vårdnadshavare, god man, förvaltare) with a login and a first
@@ -248,8 +248,8 @@ pub async fn add_representative(
 ) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let (mut db, recipient) = match begin_for_recipient(cx, c, recipient, key).await? {
-        Ok(found) => found,
-        Err(first) => return Ok(first),
+        Begun::New(found) => found,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let back = card(recipient);
     let form_refused = |e: Vec<FieldError>| {
@@ -323,8 +323,8 @@ pub async fn end_representation(
 ) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let (mut db, recipient) = match begin_for_recipient(cx, c, recipient, key).await? {
-        Ok(found) => found,
-        Err(first) => return Ok(first),
+        Begun::New(found) => found,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let user = id_of(user)?;
     if !db.end_representation(c.tenant_id, recipient, user, today()).await.map_err(internal)? {
@@ -345,8 +345,8 @@ pub async fn add_absence(
 ) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let (mut db, recipient) = match begin_for_recipient(cx, c, recipient, key).await? {
-        Ok(found) => found,
-        Err(first) => return Ok(first),
+        Begun::New(found) => found,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let back = card(recipient);
     let a = match input.parse(recipient) {
@@ -386,8 +386,8 @@ pub async fn delete_absence(
 ) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let (mut db, recipient) = match begin_for_recipient(cx, c, recipient, key).await? {
-        Ok(found) => found,
-        Err(first) => return Ok(first),
+        Begun::New(found) => found,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let id = id_of(absence)?;
     let Some(before) = db.delete_absence(c.tenant_id, recipient, id).await.map_err(internal)?
@@ -411,8 +411,8 @@ pub async fn end_decision(
 ) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let (mut db, recipient) = match begin_for_recipient(cx, c, recipient, key).await? {
-        Ok(found) => found,
-        Err(first) => return Ok(first),
+        Begun::New(found) => found,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let id = id_of(decision)?;
     let back = card(recipient);
@@ -449,8 +449,8 @@ pub async fn reveal_personnummer(
         _ => return Err(PageError::NotFound),
     };
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     if db.full_personnummer(c.tenant_id, who).await.map_err(internal)?.is_none() {
         return Err(PageError::NotFound);
@@ -490,8 +490,8 @@ pub async fn account_action(
     let c = cx.require(&[Role::Admin])?;
     let id = id_of(id)?;
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let (owner, back, name, role) = match owner {
         "assistant" => {

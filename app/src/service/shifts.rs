@@ -10,7 +10,7 @@ use super::context::today;
 use super::rows::check_and_insert;
 use super::rows::row_in_reach;
 use super::rows::saved_notice;
-use super::tx::{begin, commit, denied, error, notice, page, row_json, said};
+use super::tx::{Begun, begin, commit, denied, error, notice, page, row_json, said};
 use crate::domain::RowField;
 use crate::domain::clock::{recent_clock_time, row_between, whole_minute};
 use crate::domain::{ReportMonth, RowError, TimeKind};
@@ -57,8 +57,8 @@ pub async fn start(
     let date = started.with_timezone(&crate::domain::TZ).date_naive();
     let month = ReportMonth::of(date).ok_or(PageError::Internal)?;
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     if !db.is_assigned(c.tenant_id, assistant, recipient, date).await.map_err(internal)? {
         drop(db);
@@ -152,8 +152,8 @@ pub async fn switch(
     let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
     let kind = TimeKind::from_code(kind.trim()).ok_or(PageError::NotFound)?;
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let Some(shift) = db.running_shift(c.tenant_id, assistant).await.map_err(internal)? else {
         return Ok(error(HOME.into(), T::NoShiftRunning));
@@ -201,8 +201,8 @@ pub async fn stop(cx: &Cx, at: &str, key: Option<&str>) -> Result<Outcome, PageE
     let c = cx.require(&[Role::Assistant])?;
     let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let Some(shift) = db.running_shift(c.tenant_id, assistant).await.map_err(internal)? else {
         return Ok(error(HOME.into(), T::NoShiftRunning));
@@ -252,8 +252,8 @@ pub async fn cancel(cx: &Cx, key: Option<&str>) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Assistant])?;
     let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let Some(shift) = db.running_shift(c.tenant_id, assistant).await.map_err(internal)? else {
         return Ok(error(HOME.into(), T::NoShiftRunning));
@@ -286,8 +286,8 @@ pub async fn copy(cx: &Cx, from: &str, key: Option<&str>) -> Result<Outcome, Pag
         _ => return Ok(error(HOME.into(), T::NotAllowed)),
     };
     let mut db = match begin(cx, c.user_id, key).await? {
-        Ok(db) => db,
-        Err(first) => return Ok(first),
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
     };
     let mut source =
         db.assistant_rows(c.tenant_id, assistant, first, last).await.map_err(internal)?;

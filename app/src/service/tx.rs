@@ -39,19 +39,26 @@ pub fn idempotency_key(s: &str) -> Option<&str> {
         .then_some(s)
 }
 
+/// How a change begins: a new write transaction (`New`, with what the change needs), or the
+/// form's key was used before and the post gets the first outcome, changing nothing.
+pub(super) enum Begun<T> {
+    New(T),
+    Replayed(Box<Outcome>),
+}
+
 /// A write transaction for a change by `user`, or the first outcome if `key` was used before.
 pub(super) async fn begin(
     cx: &Cx,
     user: i64,
     key: Option<&str>,
-) -> Result<Result<Box<dyn Store>, Outcome>, PageError> {
+) -> Result<Begun<Box<dyn Store>>, PageError> {
     let mut db = cx.repo.write().await.map_err(internal)?;
     if let Some(k) = key
         && let Some(o) = db.idempotent_outcome(user, k).await.map_err(internal)?
     {
-        return Ok(Err(serde_json::from_str(&o).map_err(internal)?));
+        return Ok(Begun::Replayed(Box::new(serde_json::from_str(&o).map_err(internal)?)));
     }
-    Ok(Ok(db))
+    Ok(Begun::New(db))
 }
 
 /// Writes the audit entry and the outcome under the key, then commits: all or nothing.
