@@ -62,7 +62,7 @@ fn queued_answer(outcome: Result<Outcome, PageError>, l: Locale) -> Response {
     };
     let f = &o.flash;
     let mut errors: Vec<String> =
-        f.row_form.iter().flat_map(|(_, errs)| errs.iter().map(|e| e.message(l))).collect();
+        f.row_form().iter().flat_map(|(_, errs)| errs.iter().map(|e| e.message(l))).collect();
     errors.extend(f.error.map(|t| l.t(t).to_string()));
     let answer = if errors.is_empty() {
         serde_json::json!({

@@ -5,6 +5,14 @@
 //! kept in the server-side session). Both go through [`crate::service`] on the server, which
 //! checks tenant, role and relation before touching data.
 
+use crate::domain::register::{
+    AssignmentError, AssignmentInput, AssistantInput, DecisionFormError, DecisionInput,
+    RecipientInput, RegError,
+};
+use crate::domain::settings::{
+    AbsenceInput, FieldError, LssRateInput, ProviderInput, RateInput, RepresentativeInput,
+    RulesInput,
+};
 use crate::domain::{Minutes, MonthStatus, ReportMonth, RowError, RowInput, TimeKind, Totals};
 use crate::i18n::T;
 use serde::{Deserialize, Serialize};
@@ -20,59 +28,16 @@ pub use crate::domain::people::Role;
 pub struct Flash {
     pub notice: Option<T>,
     pub error: Option<T>,
-    /// The add-row form as typed, with what was wrong with it.
-    pub row_form: Option<(RowInput, Vec<RowError>)>,
-    /// Which row that form was changing (None: adding a new one).
-    pub editing: Option<i64>,
-    /// The rejection form: which month, what was typed.
-    pub reject_form: Option<(i64, String)>,
-    /// The assistant register form as typed (which assistant, or new), with what was wrong.
-    pub assistant_form: Option<(
-        Option<i64>,
-        crate::domain::register::AssistantInput,
-        Vec<crate::domain::register::RegError>,
-    )>,
+    /// The form as typed, with what was wrong with it (one post leaves at most one).
+    pub typed: Option<Typed>,
     /// The login form's username as typed (never the password).
     pub username: Option<String>,
     /// Warnings and notes of the rules engine on a row that was saved.
     pub findings: Vec<crate::domain::rules::Finding>,
     /// How many things a bulk action did (shown with the notice).
     pub count: Option<usize>,
-    /// The recipient form as typed (which recipient, or new), with what was wrong.
-    pub recipient_form: Option<(
-        Option<i64>,
-        crate::domain::register::RecipientInput,
-        Vec<crate::domain::register::RegError>,
-    )>,
-    /// The decision form as typed, with what was wrong.
-    pub decision_form: Option<(
-        crate::domain::register::DecisionInput,
-        Vec<crate::domain::register::DecisionFormError>,
-    )>,
-    /// The assignment form as typed, with what was wrong.
-    pub assignment_form: Option<(
-        crate::domain::register::AssignmentInput,
-        Vec<crate::domain::register::AssignmentError>,
-    )>,
     /// A one-time invitation link to hand over, shown once (never stored under a form's key).
     pub link: Option<String>,
-    /// The provider, rate and rule-settings forms as typed, with what was wrong.
-    pub provider_form:
-        Option<(crate::domain::settings::ProviderInput, Vec<crate::domain::settings::FieldError>)>,
-    pub rate_form:
-        Option<(crate::domain::settings::RateInput, Vec<crate::domain::settings::FieldError>)>,
-    /// The LSS hourly amount form as typed, with what was wrong.
-    pub lss_rate_form:
-        Option<(crate::domain::settings::LssRateInput, Vec<crate::domain::settings::FieldError>)>,
-    pub rules_form:
-        Option<(crate::domain::settings::RulesInput, Vec<crate::domain::settings::FieldError>)>,
-    /// The recipient card's representative and absence forms as typed.
-    pub representative_form: Option<(
-        crate::domain::settings::RepresentativeInput,
-        Vec<crate::domain::settings::FieldError>,
-    )>,
-    pub absence_form:
-        Option<(crate::domain::settings::AbsenceInput, Vec<crate::domain::settings::FieldError>)>,
     /// An explicit, audited "show personnummer" for this register entry (`assistant` or
     /// `recipient`, id): the next view of its card shows the number in full, once.
     pub reveal: Option<(String, i64)>,
@@ -84,6 +49,125 @@ pub struct Flash {
     /// Shifts a copy left out: which (date and times) and why.
     #[serde(default)]
     pub skipped: Vec<(String, RowError)>,
+}
+
+/// A form as typed, with what was wrong with it, kept for the next page view so nothing typed
+/// is lost (the form's page shows it again, marked).
+// The variants differ in size (an assistant's form has fifteen fields); a flash is made once
+// per refused post and kept in the session as JSON, so boxing them would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Typed {
+    /// The add-row form, and which row it was changing (None: adding a new one).
+    Row(RowInput, Vec<RowError>, Option<i64>),
+    /// The rejection form: which month, the reason typed.
+    Reject(i64, String),
+    /// The assistant or recipient register form (which one, or new).
+    Assistant(Option<i64>, AssistantInput, Vec<RegError>),
+    Recipient(Option<i64>, RecipientInput, Vec<RegError>),
+    Decision(DecisionInput, Vec<DecisionFormError>),
+    Assignment(AssignmentInput, Vec<AssignmentError>),
+    Provider(ProviderInput, Vec<FieldError>),
+    Rate(RateInput, Vec<FieldError>),
+    LssRate(LssRateInput, Vec<FieldError>),
+    Rules(RulesInput, Vec<FieldError>),
+    Representative(RepresentativeInput, Vec<FieldError>),
+    Absence(AbsenceInput, Vec<FieldError>),
+}
+
+/// The typed form of one kind, if the flash holds that kind.
+impl Flash {
+    pub fn row_form(&self) -> Option<(RowInput, Vec<RowError>)> {
+        match &self.typed {
+            Some(Typed::Row(i, e, _)) => Some((i.clone(), e.clone())),
+            _ => None,
+        }
+    }
+
+    /// Which row the refused add-row form was changing.
+    pub fn editing(&self) -> Option<i64> {
+        match &self.typed {
+            Some(Typed::Row(_, _, id)) => *id,
+            _ => None,
+        }
+    }
+
+    pub fn reject_form(&self) -> Option<(i64, String)> {
+        match &self.typed {
+            Some(Typed::Reject(month, reason)) => Some((*month, reason.clone())),
+            _ => None,
+        }
+    }
+
+    pub fn assistant_form(&self) -> Option<(Option<i64>, AssistantInput, Vec<RegError>)> {
+        match &self.typed {
+            Some(Typed::Assistant(id, i, e)) => Some((*id, i.clone(), e.clone())),
+            _ => None,
+        }
+    }
+
+    pub fn recipient_form(&self) -> Option<(Option<i64>, RecipientInput, Vec<RegError>)> {
+        match &self.typed {
+            Some(Typed::Recipient(id, i, e)) => Some((*id, i.clone(), e.clone())),
+            _ => None,
+        }
+    }
+
+    pub fn decision_form(&self) -> Option<(DecisionInput, Vec<DecisionFormError>)> {
+        match &self.typed {
+            Some(Typed::Decision(i, e)) => Some((i.clone(), e.clone())),
+            _ => None,
+        }
+    }
+
+    pub fn assignment_form(&self) -> Option<(AssignmentInput, Vec<AssignmentError>)> {
+        match &self.typed {
+            Some(Typed::Assignment(i, e)) => Some((i.clone(), e.clone())),
+            _ => None,
+        }
+    }
+
+    pub fn provider_form(&self) -> Option<(ProviderInput, Vec<FieldError>)> {
+        match &self.typed {
+            Some(Typed::Provider(i, e)) => Some((i.clone(), e.clone())),
+            _ => None,
+        }
+    }
+
+    pub fn rate_form(&self) -> Option<(RateInput, Vec<FieldError>)> {
+        match &self.typed {
+            Some(Typed::Rate(i, e)) => Some((i.clone(), e.clone())),
+            _ => None,
+        }
+    }
+
+    pub fn lss_rate_form(&self) -> Option<(LssRateInput, Vec<FieldError>)> {
+        match &self.typed {
+            Some(Typed::LssRate(i, e)) => Some((i.clone(), e.clone())),
+            _ => None,
+        }
+    }
+
+    pub fn rules_form(&self) -> Option<(RulesInput, Vec<FieldError>)> {
+        match &self.typed {
+            Some(Typed::Rules(i, e)) => Some((i.clone(), e.clone())),
+            _ => None,
+        }
+    }
+
+    pub fn representative_form(&self) -> Option<(RepresentativeInput, Vec<FieldError>)> {
+        match &self.typed {
+            Some(Typed::Representative(i, e)) => Some((i.clone(), e.clone())),
+            _ => None,
+        }
+    }
+
+    pub fn absence_form(&self) -> Option<(AbsenceInput, Vec<FieldError>)> {
+        match &self.typed {
+            Some(Typed::Absence(i, e)) => Some((i.clone(), e.clone())),
+            _ => None,
+        }
+    }
 }
 
 /// Where a form post leads and what the next page says (post/redirect/get). Stored under the

@@ -655,8 +655,8 @@ pub async fn decide_month(
             back.clone(),
             Flash {
                 error: Some(t),
-                reject_form: (!approve)
-                    .then(|| (id, f.reason.chars().take(MAX_TEXT * 2).collect())),
+                typed: (!approve)
+                    .then(|| Typed::Reject(id, f.reason.chars().take(MAX_TEXT * 2).collect())),
                 ..Default::default()
             },
         )
@@ -796,7 +796,7 @@ pub async fn return_month(
             back.clone(),
             Flash {
                 error: Some(t),
-                reject_form: Some((id, reason.chars().take(MAX_TEXT * 2).collect())),
+                typed: Some(Typed::Reject(id, reason.chars().take(MAX_TEXT * 2).collect())),
                 ..Default::default()
             },
         )

@@ -92,8 +92,7 @@ pub async fn recipient_form(cx: &Cx, id: Option<i64>) -> Result<RecipientFormPag
         ),
     };
     let mut errors = vec![];
-    if let Some((_, typed, errs)) =
-        flash.recipient_form.clone().filter(|(form_id, _, _)| *form_id == id)
+    if let Some((_, typed, errs)) = flash.recipient_form().filter(|(form_id, _, _)| *form_id == id)
     {
         values = typed;
         errors = errs;
@@ -105,13 +104,13 @@ pub async fn recipient_form(cx: &Cx, id: Option<i64>) -> Result<RecipientFormPag
         values,
         errors,
         decisions,
-        decision_form: flash.decision_form.clone(),
+        decision_form: flash.decision_form(),
         personnummer_full,
         account,
         representatives,
-        representative_form: flash.representative_form.clone().unwrap_or_default(),
+        representative_form: flash.representative_form().unwrap_or_default(),
         absences,
-        absence_form: flash.absence_form.clone().unwrap_or_default(),
+        absence_form: flash.absence_form().unwrap_or_default(),
         form_key: random_token(),
         flash,
     })
@@ -154,7 +153,10 @@ pub async fn save_recipient(
     let refused = |errors: Vec<RegError>| {
         said(
             form_path.clone(),
-            Flash { recipient_form: Some((id, input.clone(), errors)), ..Default::default() },
+            Flash {
+                typed: Some(Typed::Recipient(id, input.clone(), errors)),
+                ..Default::default()
+            },
         )
     };
     let mut db = match begin(cx, c.user_id, key).await? {
@@ -227,7 +229,7 @@ pub async fn add_decision(
     let refused = |errors: Vec<DecisionFormError>| {
         said(
             back.clone(),
-            Flash { decision_form: Some((input.clone(), errors)), ..Default::default() },
+            Flash { typed: Some(Typed::Decision(input.clone(), errors)), ..Default::default() },
         )
     };
     let mut db = match begin(cx, c.user_id, key).await? {
@@ -302,8 +304,7 @@ pub async fn assistant_form(cx: &Cx, id: Option<i64>) -> Result<AssistantFormPag
         }
     };
     let mut errors = vec![];
-    if let Some((_, typed, errs)) =
-        flash.assistant_form.clone().filter(|(form_id, _, _)| *form_id == id)
+    if let Some((_, typed, errs)) = flash.assistant_form().filter(|(form_id, _, _)| *form_id == id)
     {
         values = typed;
         errors = errs;
@@ -375,7 +376,10 @@ pub async fn save_assistant(
     let refused = |errors: Vec<RegError>| {
         said(
             form_path.clone(),
-            Flash { assistant_form: Some((id, input.clone(), errors)), ..Default::default() },
+            Flash {
+                typed: Some(Typed::Assistant(id, input.clone(), errors)),
+                ..Default::default()
+            },
         )
     };
     let mut db = match begin(cx, c.user_id, key).await? {
@@ -446,7 +450,7 @@ pub async fn add_assignment(
     let refused = |errors| {
         said(
             back.clone(),
-            Flash { assignment_form: Some((input.clone(), errors)), ..Default::default() },
+            Flash { typed: Some(Typed::Assignment(input.clone(), errors)), ..Default::default() },
         )
     };
     let mut db = match begin(cx, c.user_id, key).await? {

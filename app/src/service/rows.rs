@@ -194,8 +194,7 @@ pub(super) async fn save_row(
         said(
             form_page(typed_month),
             Flash {
-                row_form: Some((input.clone(), errors)),
-                editing: replacing,
+                typed: Some(Typed::Row(input.clone(), errors, replacing)),
                 ..Default::default()
             },
         )

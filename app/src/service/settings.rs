@@ -52,10 +52,10 @@ pub async fn provider_page(cx: &Cx) -> Result<ProviderPage, PageError> {
     rates.reverse();
     Ok(ProviderPage {
         me: me(cx, c),
-        provider: flash.provider_form.clone().unwrap_or((provider, vec![])),
+        provider: flash.provider_form().unwrap_or((provider, vec![])),
         rates,
-        rate_form: flash.rate_form.clone().unwrap_or_default(),
-        lss_rate: flash.lss_rate_form.clone().unwrap_or_else(|| {
+        rate_form: flash.rate_form().unwrap_or_default(),
+        lss_rate: flash.lss_rate_form().unwrap_or_else(|| {
             (
                 crate::domain::settings::LssRateInput {
                     amount: lss.map(crate::domain::rates::present_kr).unwrap_or_default(),
@@ -63,7 +63,7 @@ pub async fn provider_page(cx: &Cx) -> Result<ProviderPage, PageError> {
                 vec![],
             )
         }),
-        rules: flash.rules_form.clone().unwrap_or((RulesInput::of(&rules), vec![])),
+        rules: flash.rules_form().unwrap_or((RulesInput::of(&rules), vec![])),
         form_key: random_token(),
         flash,
     })
@@ -88,7 +88,7 @@ pub async fn save_provider(
         Err(e) => {
             return Ok(said(
                 back(),
-                Flash { provider_form: Some((input.clone(), e)), ..Default::default() },
+                Flash { typed: Some(Typed::Provider(input.clone(), e)), ..Default::default() },
             ));
         }
     };
@@ -99,7 +99,7 @@ pub async fn save_provider(
             return Ok(said(
                 back(),
                 Flash {
-                    provider_form: Some((
+                    typed: Some(Typed::Provider(
                         input.clone(),
                         vec![FieldError::new("org_number", Problem::Taken)],
                     )),
@@ -129,7 +129,7 @@ pub async fn set_rate(cx: &Cx, input: &RateInput, key: Option<&str>) -> Result<O
         Err(e) => {
             return Ok(said(
                 PROVIDER_PAGE.into(),
-                Flash { rate_form: Some((input.clone(), e)), ..Default::default() },
+                Flash { typed: Some(Typed::Rate(input.clone(), e)), ..Default::default() },
             ));
         }
     };
@@ -158,7 +158,7 @@ pub async fn set_lss_rate(
         Err(e) => {
             return Ok(said(
                 PROVIDER_PAGE.into(),
-                Flash { lss_rate_form: Some((input.clone(), e)), ..Default::default() },
+                Flash { typed: Some(Typed::LssRate(input.clone(), e)), ..Default::default() },
             ));
         }
     };
@@ -190,7 +190,7 @@ pub async fn save_rules(
         Err(e) => {
             return Ok(said(
                 PROVIDER_PAGE.into(),
-                Flash { rules_form: Some((input.clone(), e)), ..Default::default() },
+                Flash { typed: Some(Typed::Rules(input.clone(), e)), ..Default::default() },
             ));
         }
     };
@@ -255,7 +255,7 @@ pub async fn add_representative(
     let form_refused = |e: Vec<FieldError>| {
         Ok(said(
             back.clone(),
-            Flash { representative_form: Some((input.clone(), e)), ..Default::default() },
+            Flash { typed: Some(Typed::Representative(input.clone(), e)), ..Default::default() },
         ))
     };
     let data = match input.parse(today()) {
@@ -354,7 +354,7 @@ pub async fn add_absence(
         Err(e) => {
             return Ok(said(
                 back,
-                Flash { absence_form: Some((input.clone(), e)), ..Default::default() },
+                Flash { typed: Some(Typed::Absence(input.clone(), e)), ..Default::default() },
             ));
         }
     };
@@ -362,7 +362,7 @@ pub async fn add_absence(
         return Ok(said(
             back,
             Flash {
-                absence_form: Some((
+                typed: Some(Typed::Absence(
                     input.clone(),
                     vec![FieldError::new("from", Problem::Overlaps)],
                 )),

@@ -24,8 +24,8 @@ pub fn AssistantPage() -> impl IntoView {
                         Ok(page) => {
                             // Changing a row: its stored values, or what was typed when a change
                             // was refused; otherwise a new row.
-                            let editing = page.editing.clone().map(|(id, _)| id).or(page.flash.editing.filter(|_| page.flash.row_form.is_some()));
-                            let (values, errors) = page.flash.row_form.clone().or_else(|| page.editing.clone().map(|(_, v)| (v, vec![]))).unwrap_or_else(|| {
+                            let editing = page.editing.clone().map(|(id, _)| id).or(page.flash.editing().filter(|_| page.flash.row_form().is_some()));
+                            let (values, errors) = page.flash.row_form().or_else(|| page.editing.clone().map(|(_, v)| (v, vec![]))).unwrap_or_else(|| {
                                 let only = (page.recipients.len() == 1).then(|| page.recipients[0].id.to_string());
                                 (RowInput { recipient: only.unwrap_or_default(), date: page.today.clone(), kind: "aktiv".into(), ..Default::default() }, vec![])
                             });

@@ -146,7 +146,7 @@ fn Review(page: ReviewPage) -> impl IntoView {
     // Errors tied to a field are shown at the field; others at the top.
     let error = page.flash.error;
     let top_error = error.filter(|e| !PASSWORD_ERRORS.contains(e) && !REASON_ERRORS.contains(e));
-    let typed = page.flash.reject_form.clone().map(|(_, r)| r);
+    let typed = page.flash.reject_form().map(|(_, r)| r);
     let reject_open = typed.is_some();
     let back = format!("/brukare?person={}", page.person.id);
     let rows_for_marks = m.rows.clone();

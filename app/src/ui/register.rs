@@ -382,7 +382,7 @@ pub fn AssistantFormPage() -> impl IntoView {
                                     </form>
                                     {page.id.map(|id| view! {
                                         <AssignmentsSection id csrf=page.me.csrf.clone() assignments=page.assignments.clone() recipients=page.recipients.clone()
-                                            typed=page.flash.assignment_form.clone() />
+                                            typed=page.flash.assignment_form() />
                                         <super::card::AccountSection owner="assistant" id csrf=page.me.csrf.clone() account=page.account.clone() />
                                     })}
                                 </Layout>
