@@ -46,7 +46,7 @@ fn page_arg(page: Option<String>) -> i64 {
 fn id_arg(id: Option<String>) -> Result<Option<i64>, PageError> {
     match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => s.parse::<i64>().map(Some).map_err(|_| failed(PageError::NotFound)),
+        Some(s) => crate::domain::text::id(s).map(Some).ok_or_else(|| failed(PageError::NotFound)),
     }
 }
 

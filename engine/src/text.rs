@@ -12,6 +12,18 @@ pub enum TextError {
     ControlCharacters,
 }
 
+/// An id as a form field or an address carries it: digits only (surrounding space ignored), at
+/// least 1 (no stored record has another). The one parse of an id: every form, every address and
+/// the server functions read ids through this; whether the id is the caller's to use is the
+/// service layer's check, never this one's.
+pub fn id(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse::<i64>().ok().filter(|n| *n >= 1)
+}
+
 /// The longest free text BITA stores (characters).
 pub const MAX_TEXT: usize = 1000;
 
@@ -48,6 +60,14 @@ pub fn clean_text(s: &str, max: usize) -> Result<String, TextError> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_id_is_digits_and_at_least_one() {
+        assert_eq!(super::id(" 42 "), Some(42));
+        for bad in ["", "0", "-1", "+1", "1e3", "4 2", "١٢", "99999999999999999999"] {
+            assert_eq!(super::id(bad), None, "{bad:?}");
+        }
+    }
     use super::*;
 
     #[test]

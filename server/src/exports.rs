@@ -119,7 +119,7 @@ pub async fn download_archive(cx: Cx, body: Bytes) -> Response {
     let Ok(q) = serde_urlencoded::from_bytes::<ArchiveQuery>(&body) else {
         return (StatusCode::BAD_REQUEST, "bad form").into_response();
     };
-    let Some(id) = q.id.as_deref().and_then(|s| s.trim().parse::<i64>().ok()) else {
+    let Some(id) = q.id.as_deref().and_then(engine::text::id) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     match month_export::archive(&cx, id).await {

@@ -142,11 +142,8 @@ pub async fn decide_month(
     } else {
         app::service::month::Confirmation::Missing
     };
-    let marked = f
-        .iter()
-        .filter(|(k, _)| k == "mark")
-        .filter_map(|(_, v)| v.trim().parse::<i64>().ok())
-        .collect();
+    let marked =
+        f.iter().filter(|(k, _)| k == "mark").filter_map(|(_, v)| engine::text::id(v)).collect();
     let form = app::service::month::DecisionForm {
         key: field(&f, "key"),
         decision,
@@ -325,7 +322,7 @@ pub struct ReportQuery {
 /// with the CSRF token (its download is recorded in the audit log: a link on another site
 /// must not make a browser write that).
 pub async fn export_3059(cx: Cx, Posted { form: q, .. }: Posted<ReportQuery>) -> Response {
-    let Some(id) = q.nyckel.as_deref().and_then(|k| k.trim().parse::<i64>().ok()) else {
+    let Some(id) = q.nyckel.as_deref().and_then(engine::text::id) else {
         return (StatusCode::BAD_REQUEST, "nyckel").into_response();
     };
     match export::frozen_3059(&cx, id).await {

@@ -13,6 +13,7 @@ use super::tx::{Begun, begin, commit, error, notice, said};
 use crate::domain::clock::iso;
 use crate::domain::documents::SignerCapacity;
 use crate::domain::fk::sha256_hex;
+use crate::domain::text;
 use crate::domain::{MonthStatus, ReportMonth};
 use crate::i18n::T;
 use crate::model::review::*;
@@ -33,8 +34,7 @@ pub async fn start_page(cx: &Cx, person: Option<&str>) -> Result<StartPage, Page
     let chosen = match person.map(str::trim).filter(|s| !s.is_empty()) {
         None => people.first().cloned(),
         Some(s) => Some(
-            s.parse::<i64>()
-                .ok()
+            text::id(s)
                 .and_then(|id| people.iter().find(|p| p.id == id).cloned())
                 .ok_or(PageError::NotFound)?,
         ),
@@ -229,7 +229,7 @@ pub(super) async fn claim_content(
 
 /// Who may see a recipient's räkning: the recipient, their representatives, the provider.
 pub(super) fn claim_recipient(c: &Caller, person: &str) -> Result<i64, PageError> {
-    let id = person.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
+    let id = text::id(person).ok_or(PageError::NotFound)?;
     match c.role {
         Role::Admin => Ok(id),
         _ if c.recipient_ids.contains(&id) => Ok(id),

@@ -22,6 +22,7 @@ use crate::domain::import::*;
 use crate::domain::register::{
     AssignmentError, AssignmentInput, AssistantInput, RecipientInput, RegError, RegField,
 };
+use crate::domain::text;
 use crate::i18n::T;
 use crate::model::*;
 use store::{AuditEntry, Caller, Conflict, RepoError, Store};
@@ -683,7 +684,7 @@ async fn save_draft(
 /// file can be uploaded again, and what was imported shows as unchanged.
 pub async fn import(cx: &Cx, draft: &str, key: Option<&str>) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
-    let id = draft.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
+    let id = text::id(draft).ok_or(PageError::NotFound)?;
     if let Some(key) = key
         && let Some(first) =
             cx.db().await?.idempotent_outcome(c.user_id, key).await.map_err(internal)?

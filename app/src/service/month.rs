@@ -15,7 +15,7 @@ use crate::domain::documents::SignerCapacity;
 use crate::domain::fk::{Tidsredovisning, Underskrifter, sha256_hex};
 use crate::domain::row::content_hash;
 use crate::domain::rules::{Finding, RowRecord, check_assistant, check_row};
-use crate::domain::text::{MAX_TEXT, clean_text};
+use crate::domain::text::{self, MAX_TEXT, clean_text};
 use crate::domain::{MonthStatus, ReportMonth, TimeRow};
 use crate::i18n::T;
 use crate::model::review::*;
@@ -36,7 +36,7 @@ pub async fn submit_month(
     let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
     let m = ReportMonth::parse(month);
     let back = page("/assistent", m);
-    let (Ok(recipient), Some(month)) = (recipient.trim().parse::<i64>(), m) else {
+    let (Some(recipient), Some(month)) = (text::id(recipient), m) else {
         return Ok(error(back, T::NotAllowed));
     };
     if attest != "on" {
@@ -93,7 +93,7 @@ pub async fn withdraw_month(
     let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
     let m = ReportMonth::parse(month);
     let back = page("/assistent", m);
-    let (Ok(recipient), Some(month)) = (recipient.trim().parse::<i64>(), m) else {
+    let (Some(recipient), Some(month)) = (text::id(recipient), m) else {
         return Ok(error(back, T::NotAllowed));
     };
     let mut db = match begin(cx, c.user_id, key).await? {
@@ -194,7 +194,7 @@ pub async fn attest_month(
 ) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let back = page("/admin", ReportMonth::parse(month));
-    let id = month_key.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
+    let id = text::id(month_key).ok_or(PageError::NotFound)?;
     let mut db = match begin(cx, c.user_id, key).await? {
         Begun::New(db) => db,
         Begun::Replayed(first) => return Ok(*first),
@@ -260,9 +260,7 @@ pub async fn remind(
         return Ok(error("/admin".into(), T::NotAllowed));
     };
     let back = page("/admin", Some(m));
-    let (Ok(assistant), Ok(recipient)) =
-        (assistant.trim().parse::<i64>(), recipient.trim().parse::<i64>())
-    else {
+    let (Some(assistant), Some(recipient)) = (text::id(assistant), text::id(recipient)) else {
         return Err(PageError::NotFound);
     };
     let mut db = match begin(cx, c.user_id, key).await? {
@@ -441,7 +439,7 @@ pub(super) async fn own_month(
     c: &Caller,
     key: &str,
 ) -> Result<Option<(MonthRecord, ReportMonth)>, PageError> {
-    let Ok(id) = key.trim().parse::<i64>() else { return Ok(None) };
+    let Some(id) = text::id(key) else { return Ok(None) };
     Ok(db
         .month_record_by_id(c.tenant_id, id)
         .await
@@ -904,7 +902,7 @@ pub async fn correct_month(
     key: Option<&str>,
 ) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
-    let id = month_key.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
+    let id = text::id(month_key).ok_or(PageError::NotFound)?;
     let mut db = match begin(cx, c.user_id, key).await? {
         Begun::New(db) => db,
         Begun::Replayed(first) => return Ok(*first),

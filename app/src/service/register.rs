@@ -9,6 +9,7 @@ use super::context::today;
 use super::paging::{PAGE_SIZE, paging, urlencode};
 use super::tx::{Begun, begin, commit, said};
 use crate::domain::register::{AssistantInput, RegError};
+use crate::domain::text;
 use crate::i18n::T;
 use crate::model::*;
 use store::{AuditEntry, Conflict, RepoError};
@@ -144,7 +145,7 @@ pub async fn save_recipient(
     let c = cx.require(&[Role::Admin])?;
     let id = match id.trim() {
         "" => None,
-        s => Some(s.parse::<i64>().map_err(|_| PageError::NotFound)?),
+        s => Some(text::id(s).ok_or(PageError::NotFound)?),
     };
     let form_path = match id {
         Some(id) => format!("/admin/brukarkort?id={id}"),
@@ -224,7 +225,7 @@ pub async fn add_decision(
 ) -> Result<Outcome, PageError> {
     use crate::domain::register::DecisionFormError;
     let c = cx.require(&[Role::Admin])?;
-    let recipient = recipient.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
+    let recipient = text::id(recipient).ok_or(PageError::NotFound)?;
     let back = format!("/admin/brukarkort?id={recipient}");
     let refused = |errors: Vec<DecisionFormError>| {
         said(
@@ -366,7 +367,7 @@ pub async fn save_assistant(
     let c = cx.require(&[Role::Admin])?;
     let id = match id.trim() {
         "" => None,
-        s => Some(s.parse::<i64>().map_err(|_| PageError::NotFound)?),
+        s => Some(text::id(s).ok_or(PageError::NotFound)?),
     };
     let form_path = match id {
         Some(id) => format!("/admin/assistent?id={id}"),
@@ -445,7 +446,7 @@ pub async fn add_assignment(
     key: Option<&str>,
 ) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
-    let assistant = assistant.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
+    let assistant = text::id(assistant).ok_or(PageError::NotFound)?;
     let back = format!("/admin/assistent?id={assistant}");
     let refused = |errors| {
         said(
@@ -493,8 +494,8 @@ pub async fn end_assignment(
     key: Option<&str>,
 ) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
-    let assistant = assistant.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
-    let id = assignment.trim().parse::<i64>().map_err(|_| PageError::NotFound)?;
+    let assistant = text::id(assistant).ok_or(PageError::NotFound)?;
+    let id = text::id(assignment).ok_or(PageError::NotFound)?;
     let back = format!("/admin/assistent?id={assistant}");
     let Ok(to) = chrono::NaiveDate::parse_from_str(valid_to.trim(), "%Y-%m-%d") else {
         return Ok(said(back, Flash { error: Some(T::ErrRegDate), ..Default::default() }));

@@ -14,6 +14,7 @@ use super::tx::{Begun, begin, commit, denied, error, notice, page, row_json, sai
 use crate::domain::rules::{
     Finding, RowRecord, RuleId, Severity, blocks_saving, check_assistant, check_row,
 };
+use crate::domain::text;
 use crate::domain::{MonthStatus, ReportMonth, RowError, RowInput, TZ, TimeRow};
 use crate::i18n::T;
 use crate::model::*;
@@ -38,7 +39,7 @@ pub async fn assistant_page(
     // checked there when the row is saved.
     // A row to change: only the caller's own (looked up by their own id), in a draft month.
     let mut editing = None;
-    if let Some(id) = edit.and_then(|e| e.trim().parse::<i64>().ok())
+    if let Some(id) = edit.and_then(text::id)
         && let Some(r) = db.assistant_row(c.tenant_id, assistant, id).await.map_err(internal)?
     {
         let status = db
@@ -181,10 +182,10 @@ pub(super) async fn save_row(
     let typed_month = chrono::NaiveDate::parse_from_str(input.date.trim(), "%Y-%m-%d")
         .ok()
         .and_then(ReportMonth::of);
-    let replacing: Option<i64> = match replacing.map(|r| r.trim().parse::<i64>()) {
+    let replacing: Option<i64> = match replacing.map(text::id) {
         None => None,
-        Some(Ok(id)) => Some(id),
-        Some(Err(_)) => return Ok(error(page("/assistent", typed_month), T::NotAllowed)),
+        Some(Some(id)) => Some(id),
+        Some(None) => return Ok(error(page("/assistent", typed_month), T::NotAllowed)),
     };
     let form_page = |m: Option<ReportMonth>| match replacing {
         Some(id) => format!("{}&andra={id}#add-row-title", page("/assistent", m)),
@@ -203,7 +204,7 @@ pub(super) async fn save_row(
         Ok(row) => row,
         Err(errors) => return Ok(refused(errors)),
     };
-    let Ok(recipient) = input.recipient.trim().parse::<i64>() else {
+    let Some(recipient) = text::id(&input.recipient) else {
         return Ok(refused(vec![RowError::NotAssigned]));
     };
     let month = row.month();
@@ -391,7 +392,7 @@ pub async fn delete_row(
     let c = cx.require(&[Role::Assistant])?;
     let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
     let back = page("/assistent", ReportMonth::parse(month));
-    let Ok(row_id) = row.trim().parse::<i64>() else {
+    let Some(row_id) = text::id(row) else {
         return Ok(error(back, T::NotAllowed));
     };
     let mut db = match begin(cx, c.user_id, key).await? {

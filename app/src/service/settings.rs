@@ -18,13 +18,14 @@ use crate::domain::settings::{
     AbsenceInput, FieldError, Problem, ProviderInput, RateInput, RepresentativeInput, RulesInput,
     email_ok, username_ok,
 };
+use crate::domain::text;
 use crate::i18n::T;
 use crate::model::review::*;
 use crate::model::*;
 use store::{AccountOwner, AuditEntry, Caller, Conflict, NewLogin, PersonRef, RepoError, Store};
 
 fn id_of(s: &str) -> Result<i64, PageError> {
-    s.trim().parse::<i64>().map_err(|_| PageError::NotFound)
+    text::id(s).ok_or(PageError::NotFound)
 }
 
 fn notice(to: String, t: T) -> Outcome {

@@ -13,6 +13,7 @@ use super::rows::saved_notice;
 use super::tx::{Begun, begin, commit, denied, error, notice, page, row_json, said};
 use crate::domain::RowField;
 use crate::domain::clock::{recent_clock_time, row_between, whole_minute};
+use crate::domain::text;
 use crate::domain::{ReportMonth, RowError, TimeKind};
 use crate::i18n::T;
 use crate::model::*;
@@ -41,7 +42,7 @@ pub async fn start(
 ) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Assistant])?;
     let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
-    let Ok(recipient) = recipient.trim().parse::<i64>() else {
+    let Some(recipient) = text::id(recipient) else {
         return Ok(error(HOME.into(), T::NotAllowed));
     };
     let kind = if kind.trim().is_empty() {

@@ -365,7 +365,7 @@ pub fn RowForm(
     let rules = StoredValue::new(rules);
     let live = Memo::new(move |_| {
         let Ok(row) = parsed.get() else { return vec![] };
-        let Ok(rid) = recipient.get().parse::<i64>() else { return vec![] };
+        let Some(rid) = crate::domain::text::id(&recipient.get()) else { return vec![] };
         facts.with_value(|fs| {
             fs.iter()
                 .find(|f| f.recipient == rid)
