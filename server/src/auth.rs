@@ -12,10 +12,9 @@ use app::model::random_token;
 use app::service::auth::{
     PER_CLIENT, PER_USERNAME, Reserved, forget_failures, login_outcome, reserve,
 };
-use app::service::context::record;
 use app::service::context::{
     ClientAddr, Cookies, Cx, SESSION_CSRF, SESSION_EPOCH, SESSION_LOGIN_AT, SESSION_SEEN,
-    SESSION_USER, now_unix,
+    SESSION_USER, now_unix, record,
 };
 use app::service::month::Confirmation;
 use argon2::Argon2;

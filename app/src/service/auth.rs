@@ -3,17 +3,10 @@
 //! and the summaries of refused attempts. Each is one transaction. The password hashing and
 //! the session are the server's (`server::auth`).
 
-use super::context::ApiState;
-use super::context::INVITE_MESSAGES;
-use super::context::INVITE_MSG_COOKIE;
-use super::context::LOGIN_CSRF_COOKIE;
-use super::context::LOGIN_MESSAGES;
-use super::context::LOGIN_MSG_COOKIE;
-use super::context::RequestFlash;
-use super::context::cookie_value;
-use super::context::internal;
-use super::context::is_token;
-use super::context::now_unix;
+use super::context::{
+    ApiState, INVITE_MESSAGES, INVITE_MSG_COOKIE, LOGIN_CSRF_COOKIE, LOGIN_MESSAGES,
+    LOGIN_MSG_COOKIE, RequestFlash, cookie_value, internal, is_token, now_unix,
+};
 use crate::domain::settings::MAX_USERNAME;
 use crate::i18n::T;
 use crate::model::*;

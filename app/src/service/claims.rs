@@ -2,13 +2,8 @@
 //! räkning (FK 3057): its page, what the recipient or representative fills in, and its
 //! signature over the exact bytes.
 
-use super::context::Cx;
-use super::context::internal;
-use super::context::me;
-use super::context::month_views;
-use super::month::Confirmation;
-use super::month::capacity;
-use super::month::document_id;
+use super::context::{Cx, internal, me, month_views};
+use super::month::{Confirmation, capacity, document_id};
 use super::tx::{Begun, begin, commit, error, notice, said};
 use crate::domain::clock::iso;
 use crate::domain::documents::SignerCapacity;

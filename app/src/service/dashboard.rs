@@ -2,13 +2,7 @@
 //! not acted) and the month's preflight that the dashboard, the export page and bulk
 //! attestation share.
 
-use super::context::Cx;
-use super::context::internal;
-use super::context::me;
-use super::context::month_views_with;
-use super::context::row_view;
-use super::context::this_month;
-use super::context::today;
+use super::context::{Cx, internal, me, month_views_with, row_view, this_month, today};
 use super::rows::pairs_with_errors;
 use crate::domain::rules::{MonthInput, MonthState, Preflight, RowRecord, Severity, preflight};
 use crate::domain::{MonthStatus, ReportMonth};

@@ -2,10 +2,7 @@
 //! re-rendered from live records), the signed archive recorded, downloads of an archive, the
 //! month CSV and a frozen 3059, and the FK forms uploaded.
 
-use super::context::Cx;
-use super::context::internal;
-use super::context::month_views;
-use super::context::today;
+use super::context::{Cx, internal, month_views, today};
 use super::tx::{Begun, begin, error, notice, page, remember_and_commit};
 use crate::domain::documents::{
     CheckedForm, ClaimData, HistoryRecord, MonthData, PayrollRow, ReportData, SignerCapacity,
@@ -15,7 +12,7 @@ use crate::domain::rules::Severity;
 use crate::domain::{MonthStatus, ReportMonth};
 use crate::i18n::{Label, Locale, T};
 use crate::model::export::ExportPage;
-use crate::model::{Listed, Outcome, PageError, Role, *};
+use crate::model::*;
 use std::collections::HashMap;
 use store::{AuditEntry, NewArchive, Signed};
 

@@ -11,11 +11,7 @@
 //! that re-checks what the database guards (a personnummer created meanwhile, an assignment
 //! that now overlaps); another municipality's save waits for one batch at most.
 
-use super::context::Cx;
-use super::context::internal;
-use super::context::me;
-use super::context::now_unix;
-use super::context::today;
+use super::context::{Cx, internal, me, now_unix, today};
 use super::tx::{Begun, begin, commit, said};
 use crate::domain::Personnummer;
 use crate::domain::import::*;

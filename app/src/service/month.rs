@@ -3,12 +3,7 @@
 //! the reminders. Each step is one transaction that moves the month from the status it read
 //! (compare and set) and writes its audit entry and history together.
 
-use super::context::Cx;
-use super::context::internal;
-use super::context::me;
-use super::context::month_views;
-use super::context::row_view;
-use super::context::today;
+use super::context::{Cx, internal, me, month_views, row_view, today};
 use super::tx::{Begun, begin, commit, denied, error, notice, page, remember_and_commit, said};
 use crate::domain::clock::{iso, local_time};
 use crate::domain::documents::SignerCapacity;
@@ -19,7 +14,7 @@ use crate::domain::text::{self, MAX_TEXT, clean_text};
 use crate::domain::{MonthStatus, ReportMonth, TimeRow};
 use crate::i18n::T;
 use crate::model::review::*;
-use crate::model::{Outcome, PageError, Role, *};
+use crate::model::*;
 use chrono::Utc;
 use store::{AuditEntry, Caller, MonthRecord, NewSignature, RepoError, Signed, Store, StoredRow};
 

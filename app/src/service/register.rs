@@ -3,9 +3,7 @@
 //! transaction with its audit entry (before and after, personnummer masked) and the form's
 //! idempotency key.
 
-use super::context::Cx;
-use super::context::internal;
-use super::context::today;
+use super::context::{Cx, internal, today};
 use super::paging::{PAGE_SIZE, paging, urlencode};
 use super::tx::{Begun, begin, commit, said};
 use crate::domain::register::{AssistantInput, RegError};

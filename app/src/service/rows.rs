@@ -3,13 +3,7 @@
 //! decision, month status and overlap, writes the row with its audit entry and stores the
 //! outcome under the form's idempotency key.
 
-use super::context::Cx;
-use super::context::internal;
-use super::context::me;
-use super::context::month_views;
-use super::context::row_view;
-use super::context::this_month;
-use super::context::today;
+use super::context::{Cx, internal, me, month_views, row_view, this_month, today};
 use super::tx::{Begun, begin, commit, denied, error, notice, page, row_json, said};
 use crate::domain::rules::{
     Finding, RowRecord, RuleId, Severity, blocks_saving, check_assistant, check_row,

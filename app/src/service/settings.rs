@@ -6,13 +6,7 @@
 //! transaction with its audit entry (before and after, personnummer masked) and the form's
 //! idempotency key.
 
-use super::context::Cx;
-use super::context::INVITATION_SECONDS;
-use super::context::Mail;
-use super::context::internal;
-use super::context::me;
-use super::context::now_unix;
-use super::context::today;
+use super::context::{Cx, INVITATION_SECONDS, Mail, internal, me, now_unix, today};
 use super::tx::{Begun, begin, commit, said};
 use crate::domain::settings::{
     AbsenceInput, FieldError, Problem, ProviderInput, RateInput, RepresentativeInput, RulesInput,

@@ -3,13 +3,8 @@
 //! it ends or switches kind, its time becomes a row through the same checks as a typed row, in
 //! the same transaction as the change to the running shift and its audit entry.
 
-use super::context::Cx;
-use super::context::internal;
-use super::context::row_view;
-use super::context::today;
-use super::rows::check_and_insert;
-use super::rows::row_in_reach;
-use super::rows::saved_notice;
+use super::context::{Cx, internal, row_view, today};
+use super::rows::{check_and_insert, row_in_reach, saved_notice};
 use super::tx::{Begun, begin, commit, denied, error, notice, page, row_json, said};
 use crate::domain::RowField;
 use crate::domain::clock::{recent_clock_time, row_between, whole_minute};

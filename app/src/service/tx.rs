@@ -3,10 +3,7 @@
 //! audit entry and the outcome under the key, committed together; and the outcomes a change
 //! answers with (where to go next, and what to say there).
 
-use super::context::Cx;
-use super::context::internal;
-use super::context::record;
-use super::context::row_view;
+use super::context::{Cx, internal, record, row_view};
 use crate::domain::ReportMonth;
 use crate::i18n::T;
 use crate::model::*;
