@@ -4,6 +4,7 @@
 
 use crate::auth::hash_password;
 use crate::db::Pool;
+use app::service::setup::SetupResult;
 use engine::Organisationsnummer;
 
 /// What `server admin create` was asked to make.
@@ -59,10 +60,7 @@ fn generated_password() -> String {
 }
 
 /// Creates the administrator; returns the generated password (shown once, stored hashed).
-pub async fn create(
-    pool: &Pool,
-    a: &NewAdmin,
-) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+pub async fn create(pool: &Pool, a: &NewAdmin) -> SetupResult<String> {
     let org = Organisationsnummer::parse(&a.org_number)
         .ok_or("the organisationsnummer is not valid (10 digits with a correct check digit)")?;
     let password = generated_password();

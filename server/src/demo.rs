@@ -6,9 +6,8 @@ use crate::auth::hash_password;
 use crate::db::{DbRepo, Pool};
 use chrono::NaiveDate;
 
+use app::service::setup::SetupResult;
 pub use app::service::setup::{DEMO_LOGINS, DEMO_PASSWORD};
-
-type SetupResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 /// Is the database empty of municipalities?
 pub async fn is_empty(pool: &Pool) -> SetupResult<bool> {

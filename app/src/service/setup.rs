@@ -11,7 +11,8 @@ use crate::domain::{
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use store::{AuditEntry, Conflict, NewLogin, Repo, RepoError};
 
-type SetupResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+/// What setting up can fail with: a message for the operator's terminal.
+pub type SetupResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 /// The first administrator of a municipality (created with it when its organisationsnummer is
 /// new), with a password only the operator's terminal sees.
@@ -122,23 +123,22 @@ pub async fn demo(repo: &dyn Repo, today: NaiveDate, password_hash: &str) -> Set
     let elis = recipient(a, "201506212388", "Elis", "Ek").await?;
     let filip = recipient(a, "198002144577", "Filip", "Fors").await?;
 
-    let mut assistant = async |t: i64, p: &str, first: &str, last: &str, phone: &str| {
-        let d = AssistantData {
-            personnummer: Some(pnr(p)?),
-            first_name: first.into(),
-            last_name: last.into(),
-            birth_date: None,
-            eea_resident: true,
-            regime: Regime::default(),
-            collective_agreement: true,
-            employer: Employer::Provider,
-            phone: phone.into(),
-            employee_number: String::new(),
+    let mut assistant =
+        async |t: i64, p: &str, first: &str, last: &str, phone: &str| -> SetupResult<i64> {
+            let d = AssistantData {
+                personnummer: Some(pnr(p)?),
+                first_name: first.into(),
+                last_name: last.into(),
+                birth_date: None,
+                eea_resident: true,
+                regime: Regime::default(),
+                collective_agreement: true,
+                employer: Employer::Provider,
+                phone: phone.into(),
+                employee_number: String::new(),
+            };
+            db.save_assistant(t, None, &d).await?.ok_or_else(|| "demo assistant not saved".into())
         };
-        db.save_assistant(t, None, &d).await?.ok_or_else(
-            || -> Box<dyn std::error::Error + Send + Sync> { "demo assistant not saved".into() },
-        )
-    };
     let anna = assistant(a, "197005120105", "Anna", "Andersson", "070-123 45 67").await?;
     let david = assistant(a, "198811040206", "David", "Dahl", "070-234 56 78").await?;
     let frida = assistant(b, "199202280302", "Frida", "Falk", "073-345 67 89").await?;
@@ -150,7 +150,8 @@ pub async fn demo(repo: &dyn Repo, today: NaiveDate, password_hash: &str) -> Set
                           display: &str,
                           role: Role,
                           asst: Option<i64>,
-                          rec: Option<i64>| {
+                          rec: Option<i64>|
+           -> SetupResult<i64> {
         let login = NewLogin {
             username: name,
             display_name: display,
@@ -162,7 +163,7 @@ pub async fn demo(repo: &dyn Repo, today: NaiveDate, password_hash: &str) -> Set
         };
         let id = db.create_account(t, &login).await?;
         db.set_password(t, id, password_hash).await?;
-        SetupResult::Ok(id)
+        Ok(id)
     };
     user(a, "admin", "Karin Kontakt", Role::Admin, None, None).await?;
     let anna_user = user(a, "anna", "Anna Andersson", Role::Assistant, Some(anna), None).await?;
