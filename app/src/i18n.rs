@@ -740,6 +740,62 @@ texts! {
         FormTooLarge => "Filen är för stor: blanketten får vara högst 20 MB och kartan högst 256 kB.", "The file is too large: the form may be at most 20 MB and the mapping at most 256 kB.";
         FormBusy => "Många blanketter kontrolleras just nu. Försök igen om en stund.", "Many forms are being checked right now. Try again in a moment.";
         FormBadMapping => "Kartan är inte giltig JSON i BITA:s format (form, fields, rows). Rätta filen eller ladda upp utan karta.", "The mapping is not valid JSON in BITA's format (form, fields, rows). Correct the file or upload without a mapping.";
+        ErrIssuer => "Skriv utfärdarens adress som börjar med https://, utan ? eller #.", "Write the issuer's address starting with https://, without ? or #.";
+        ErrSlug => "Den korta adressen får bara ha a–z, siffror och bindestreck (2–40 tecken).", "The short address may only have a–z, digits and hyphens (2–40 characters).";
+        EidNoAccount => "Du är inte registrerad i BITA hos den här kommunen. Be kommunen om en inbjudan, eller kontrollera att du valde rätt kommun.", "You are not registered in BITA with this municipality. Ask the municipality for an invitation, or check that you chose the right municipality.";
+        EidTooManyProviders => "Kommunen har redan så många leverantörer som går. Ta bort en först.", "The municipality already has as many providers as allowed. Remove one first.";
+        EidProviderAdded => "Leverantören är tillagd.", "The provider was added.";
+        EidProviderRemoved => "Leverantören är borttagen.", "The provider was removed.";
+        EidPasswordNeeded => "Lägg till en identitetsleverantör innan du stänger av lösenord, annars kan ingen logga in.", "Add an identity provider before turning passwords off, or nobody can log in.";
+        EidStrongNeedsProvider => "Ange vilka acr-värden som är starka hos en leverantör innan du kräver e-legitimation.", "Give a provider's strong acr values before requiring e-legitimation.";
+        EidSlugTaken => "Den korta adressen används redan av en annan kommun. Välj en annan.", "The short address is already used by another municipality. Choose another.";
+        EidSettingsSaved => "Inställningarna för inloggning är sparade.", "The sign-in settings were saved.";
+        EidDocumentChanged => "Dokumentet ändrades medan du legitimerade dig. Titta igenom det igen och signera på nytt.", "The document changed while you identified yourself. Look through it again and sign anew.";
+        EidWrongPerson => "E-legitimationen gällde en annan person än den som är inloggad. Inget signerades.", "The e-legitimation was for another person than the one logged in. Nothing was signed.";
+        EidSigningRequired => "Kommunen kräver att du signerar med e-legitimation.", "The municipality requires you to sign with e-legitimation.";
+        EidFailed => "Legitimeringen kunde inte slutföras. Försök igen från början.", "The identification could not be completed. Try again from the start.";
+        EidProviderDown => "Legitimeringstjänsten svarar inte just nu. Försök igen om en stund", "The identification service does not answer right now. Try again in a while";
+        EidProviderDownPassword => "eller logga in med lösenord.", "or log in with your password.";
+        EidWeak => "Legitimeringen var inte stark nog för det här. Använd BankID eller Freja eID.", "The identification was not strong enough for this. Use BankID or Freja eID.";
+        EidOtherPerson => "Du legitimerade dig som en annan person än den som är inloggad.", "You identified yourself as another person than the one logged in.";
+        EidPasswordNotAllowed => "Kommunen loggar in med e-legitimation. Välj din kommun och logga in där.", "The municipality signs in with e-legitimation. Choose your municipality and sign in there.";
+        EidCancelled => "Legitimeringen avbröts. Inget har ändrats.", "The identification was cancelled. Nothing has changed.";
+        EidSigned => "med e-legitimation", "with e-legitimation";
+        LoginWith => "Logga in med", "Log in with";
+        LoginChooseMunicipality => "Välj din kommun för att logga in med e-legitimation", "Choose your municipality to log in with e-legitimation";
+        LoginWithPassword => "Logga in med användarnamn och lösenord", "Log in with username and password";
+        StepUpTitle => "Legitimera dig med e-legitimation", "Identify yourself with e-legitimation";
+        StepUpHint => "Det du vill göra kräver en starkare inloggning. Efteråt kommer du tillbaka dit du var.", "What you want to do needs a stronger sign-in. Afterwards you return to where you were.";
+        SignWithEid => "Signera med e-legitimation", "Sign with e-legitimation";
+        SignWithEidHint => "Du skickas till legitimeringstjänsten och tillbaka hit. Det du signerar är dokumentet ovan.", "You are sent to the identification service and back here. What you sign is the document above.";
+        IdentityTitle => "Inloggning och e-legitimation", "Sign-in and e-legitimation";
+        IdentityHint => "Kommunens egen inloggning (för personal) och en tjänst för BankID eller Freja eID (för medborgare) via OpenID Connect.", "The municipality's own sign-in (for staff) and a service for BankID or Freja eID (for citizens) through OpenID Connect.";
+        IdProviders => "Identitetsleverantörer", "Identity providers";
+        IdNoProviders => "Inga leverantörer ännu: alla loggar in med lösenord.", "No providers yet: everyone logs in with a password.";
+        IdProviderName => "Namn som visas på inloggningssidan", "Name shown on the sign-in page";
+        IdIssuer => "Utfärdare (issuer)", "Issuer";
+        IdClientId => "Klient-id", "Client id";
+        IdClientSecret => "Klienthemlighet", "Client secret";
+        IdClientSecretHint => "Sparas men visas aldrig igen.", "Stored but never shown again.";
+        IdScopes => "Scopes (utöver openid)", "Scopes (besides openid)";
+        IdPnrClaim => "Claim med personnummer", "Claim carrying the personnummer";
+        IdPnrClaimHint => "T.ex. https://id.oidc.se/claim/personalIdentityNumber. Tomt: ingen koppling via personnummer.", "E.g. https://id.oidc.se/claim/personalIdentityNumber. Empty: no linking by personnummer.";
+        IdEmailClaim => "Claim som kopplar personal (e-post)", "Claim that links staff (e-mail)";
+        IdStrongAcr => "Starka acr-värden (mellanslag emellan)", "Strong acr values (space-separated)";
+        IdStrongAcrHint => "T.ex. http://id.elegnamnden.se/loa/1.0/loa3. Används också vid signering.", "E.g. http://id.elegnamnden.se/loa/1.0/loa3. Also used for signing.";
+        IdAdd => "Lägg till leverantör", "Add provider";
+        IdRemove => "Ta bort", "Remove";
+        IdCallback => "Registrera den här adressen hos leverantören (redirect URI):", "Register this address at the provider (redirect URI):";
+        IdSettings => "Inställningar", "Settings";
+        IdSlug => "Kort adress till inloggningen", "Short address of the sign-in";
+        IdSlugHint => "Inloggningssidan blir /logga-in/<adress>, t.ex. exempelby.", "The sign-in page becomes /logga-in/<address>, e.g. exempelby.";
+        IdPasswordLogin => "Tillåt inloggning med BITA-lösenord", "Allow signing in with a BITA password";
+        IdStrongFor => "Kräv e-legitimation för", "Require e-legitimation for";
+        StrongAdmin => "administratörens sidor", "the administrator's pages";
+        StrongPnr => "att visa fullständigt personnummer", "showing a full personnummer";
+        StrongHealth => "hälsouppgifter (sjukhusvistelser)", "health data (hospital stays)";
+        StrongSigning => "signering (godkännande och räkning)", "signing (approval and räkning)";
+        IdSaveSettings => "Spara inställningarna", "Save the settings";
     }
 }
 
@@ -894,6 +950,8 @@ impl Reason for crate::domain::settings::Problem {
             P::Taken => T::ErrTaken,
             P::UsernameUnusable => T::UsernameTaken,
             P::Overlaps => T::ErrAbsenceOverlaps,
+            P::Address => T::ErrIssuer,
+            P::Slug => T::ErrSlug,
         })
     }
 }

@@ -6,6 +6,16 @@
 /// Sign in (the login form).
 pub const LOGIN: &str = "/logga-in";
 pub const LOGOUT: &str = "/logga-ut";
+/// Sign-in with an OpenID provider starts here (`?leverantor=<id>`, optionally `&till=<path>`
+/// or `&kod=<invitation>`), and the provider sends the person back to the callback.
+/// The administrator's card of a recipient (with the hospital stays).
+pub const RECIPIENT_CARD: &str = "/admin/brukarkort";
+pub const OIDC_START: &str = "/oidc/start";
+pub const OIDC_CALLBACK: &str = "/oidc/tillbaka";
+/// The admin's sign-in settings and providers.
+pub const IDENTITY_SETTINGS: &str = "/admin/inloggning/installningar";
+pub const IDENTITY_PROVIDER_ADD: &str = "/admin/inloggning/leverantor";
+pub const IDENTITY_PROVIDER_REMOVE: &str = "/admin/inloggning/leverantor/ta-bort";
 pub const LANGUAGE: &str = "/sprak";
 /// Choose a password from an invitation link.
 pub const INVITATION: &str = "/inbjudan";
@@ -74,4 +84,18 @@ pub fn start_page(role: crate::domain::people::Role) -> &'static str {
         Role::Assistant => "/assistent",
         Role::Recipient | Role::Representative => "/brukare",
     }
+}
+
+/// A value for an address's query string, percent-encoded (the few characters a path on this
+/// site has; hand-written: the page is rendered on the server and the browser's wasm has no
+/// URL encoder to share).
+pub fn query_value(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

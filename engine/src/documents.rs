@@ -43,6 +43,39 @@ pub struct SignatureView {
     pub sha256: String,
     /// When and why it stopped counting.
     pub voided: Option<(String, String)>,
+    /// Made with e-legitimation (a bound ID token from the municipality's provider); `None`:
+    /// with BITA's password typed again.
+    pub eid: Option<EidEvidence>,
+}
+
+/// The evidence of a signature made with e-legitimation (issue 26), kept with the signature
+/// and carried into the month's archive: the ID token exactly as the provider sent it, the
+/// provider's public key (JWK) that verified it, and what was checked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EidEvidence {
+    pub issuer: String,
+    /// The authentication context class the provider asserted.
+    pub acr: String,
+    /// When the person authenticated at the provider (unix seconds).
+    pub auth_time: i64,
+    /// The signer's personnummer as the token asserted it, masked (`19121212-****`).
+    pub personnummer_masked: String,
+    /// What was signed, as the nonce names it: `3059:<document id>` for an approval,
+    /// `3057:<recipient>:<month>` for a räkning.
+    pub document: String,
+    /// The random salt of the nonce: `nonce = sha256("bita-sign:" document ":" sha256 ":"
+    /// user ":" salt)` in hex, so a reader can recompute the binding.
+    pub nonce_salt: String,
+    pub id_token: String,
+    /// The JWK, as JSON.
+    pub key: String,
+}
+
+impl EidEvidence {
+    /// The nonce a signature's authentication carries: bound to the document and the signer.
+    pub fn nonce(document: &str, sha256: &str, user: i64, salt: &str) -> String {
+        crate::fk::sha256_hex(format!("bita-sign:{document}:{sha256}:{user}:{salt}").as_bytes())
+    }
 }
 
 /// Everything one month's archive is made of, gathered in one read after preflight passed.

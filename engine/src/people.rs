@@ -286,3 +286,72 @@ impl Role {
             .find(|r| r.code() == s)
     }
 }
+
+/// What a municipality lets only a strong sign-in reach (issue 26): the administrator's pages,
+/// a full personnummer, health data (hospital stays) and signing. Stored as a comma list of
+/// the codes ([`StrongFor::codes`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StrongFor {
+    pub admin: bool,
+    pub personnummer: bool,
+    pub health: bool,
+    pub signing: bool,
+}
+
+impl StrongFor {
+    pub const CODES: [&'static str; 4] = ["admin", "personnummer", "health", "signing"];
+
+    /// From the stored comma list; unknown codes are ignored.
+    pub fn parse(s: &str) -> Self {
+        let has = |c: &str| s.split(',').any(|p| p.trim() == c);
+        Self {
+            admin: has("admin"),
+            personnummer: has("personnummer"),
+            health: has("health"),
+            signing: has("signing"),
+        }
+    }
+
+    /// The stored comma list.
+    pub fn codes(self) -> String {
+        let on = [self.admin, self.personnummer, self.health, self.signing];
+        Self::CODES
+            .iter()
+            .zip(on)
+            .filter(|(_, on)| *on)
+            .map(|(c, _)| *c)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+/// How the session's person signed in (issue 26), kept in the session.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignIn {
+    /// BITA's own password.
+    #[default]
+    Password,
+    /// An OpenID provider whose `acr` is not among the municipality's strong values.
+    Provider,
+    /// An OpenID provider with a strong `acr` (e-legitimation).
+    Strong,
+}
+
+impl SignIn {
+    pub fn is_strong(self) -> bool {
+        self == SignIn::Strong
+    }
+}
+
+#[cfg(test)]
+mod strong_tests {
+    use super::*;
+
+    #[test]
+    fn strong_for_round_trips_and_ignores_unknown_codes() {
+        let s = StrongFor { admin: true, signing: true, ..Default::default() };
+        assert_eq!(s.codes(), "admin,signing");
+        assert_eq!(StrongFor::parse("admin, signing,bogus"), s);
+        assert_eq!(StrongFor::parse(""), StrongFor::default());
+    }
+}

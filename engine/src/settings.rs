@@ -41,6 +41,10 @@ pub enum Problem {
     UsernameUnusable,
     /// Another absence of the same kind covers part of the same days.
     Overlaps,
+    /// Not an https address (an OpenID provider's issuer).
+    Address,
+    /// Not a short address of letters a–z, digits and hyphens.
+    Slug,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -617,5 +621,164 @@ mod tests {
             "65 characters would be stored but could never log in"
         );
         assert!(!username_ok("eva ek") && !username_ok("") && !username_ok("eva\u{7}"));
+    }
+}
+
+/// One OpenID provider of a municipality as typed in the admin pages (issue 26). The client
+/// secret is never shown again, so it is not kept with a refused form.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct IdProviderInput {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub issuer: String,
+    #[serde(default)]
+    pub client_id: String,
+    #[serde(default, skip_serializing)]
+    pub client_secret: String,
+    #[serde(default)]
+    pub scopes: String,
+    #[serde(default)]
+    pub pnr_claim: String,
+    #[serde(default)]
+    pub email_claim: String,
+    #[serde(default)]
+    pub strong_acr: String,
+}
+
+/// An OpenID provider's settings, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdProviderSettings {
+    pub name: String,
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub scopes: String,
+    pub pnr_claim: String,
+    pub email_claim: String,
+    pub strong_acr: String,
+}
+
+/// An issuer: `https://…`, or `http://` on this machine (127.0.0.1, localhost) for tests and
+/// development; no spaces, no query, at most 300 characters.
+pub fn issuer_ok(s: &str) -> bool {
+    let local =
+        ["http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:", "http://localhost/"];
+    s.len() <= 300
+        && (s.starts_with("https://") || local.iter().any(|p| s.starts_with(p)))
+        && s.len() > "https://".len()
+        && !s.contains(['?', '#'])
+        && s.chars().all(|c| c.is_ascii_graphic())
+}
+
+/// Space-separated tokens of visible ASCII (scopes, acr values), at most `max` characters.
+fn tokens(s: &str, max: usize) -> Option<String> {
+    let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    (t.len() <= max && t.chars().all(|c| c.is_ascii_graphic() || c == ' ')).then_some(t)
+}
+
+impl IdProviderInput {
+    pub fn parse(&self) -> Result<IdProviderSettings, Vec<FieldError>> {
+        let mut e = Errors::default();
+        let name = e.text("name", &self.name, true);
+        let issuer = self.issuer.trim().trim_end_matches('/').to_string();
+        if issuer.is_empty() {
+            e.push("issuer", Problem::Missing);
+        } else if !issuer_ok(&issuer) {
+            e.push("issuer", Problem::Address);
+        }
+        let client_id = e.text("client_id", &self.client_id, true);
+        let client_secret = self.client_secret.trim().to_string();
+        if client_secret.is_empty() {
+            e.push("client_secret", Problem::Missing);
+        } else if client_secret.len() > 500 || !client_secret.chars().all(|c| c.is_ascii_graphic())
+        {
+            e.push("client_secret", Problem::Text);
+        }
+        let mut scopes = tokens(&self.scopes, 300).unwrap_or_else(|| {
+            e.push("scopes", Problem::Text);
+            String::new()
+        });
+        if !scopes.split(' ').any(|s| s == "openid") {
+            scopes = if scopes.is_empty() { "openid".into() } else { format!("openid {scopes}") };
+        }
+        let mut claim = |field: &str, v: &str| {
+            let v = v.trim();
+            if v.len() > 200 || !v.chars().all(|c| c.is_ascii_graphic()) {
+                e.push(field, Problem::Text);
+            }
+            v.to_string()
+        };
+        let pnr_claim = claim("pnr_claim", &self.pnr_claim);
+        let email_claim = claim("email_claim", &self.email_claim);
+        let strong_acr = tokens(&self.strong_acr, 500).unwrap_or_else(|| {
+            e.push("strong_acr", Problem::Text);
+            String::new()
+        });
+        e.done(IdProviderSettings {
+            name,
+            issuer,
+            client_id,
+            client_secret,
+            scopes,
+            pnr_claim,
+            email_claim,
+            strong_acr,
+        })
+    }
+}
+
+/// A municipality's short sign-in address (`/logga-in/<slug>`): 2–40 of a–z, 0–9 and hyphens;
+/// empty means none.
+pub fn slug(s: &str) -> Result<Option<String>, Problem> {
+    let s = s.trim().to_lowercase();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let ok = (2..=40).contains(&s.len())
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !s.starts_with('-');
+    if ok { Ok(Some(s)) } else { Err(Problem::Slug) }
+}
+
+#[cfg(test)]
+mod id_provider_tests {
+    use super::*;
+
+    fn input() -> IdProviderInput {
+        IdProviderInput {
+            name: "BankID".into(),
+            issuer: "https://eid.example.se/".into(),
+            client_id: "bita".into(),
+            client_secret: "s3cret".into(),
+            scopes: "profile".into(),
+            pnr_claim: "https://id.oidc.se/claim/personalIdentityNumber".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_provider_needs_an_https_issuer_and_always_asks_for_openid() {
+        let p = input().parse().unwrap();
+        assert_eq!(p.issuer, "https://eid.example.se");
+        assert_eq!(p.scopes, "openid profile");
+        for bad in ["http://eid.example.se", "ftp://x", "https://a b", "https://x?y=1"] {
+            let e = IdProviderInput { issuer: bad.into(), ..input() }.parse().unwrap_err();
+            assert_eq!(e, vec![FieldError::new("issuer", Problem::Address)], "{bad}");
+        }
+        assert!(
+            IdProviderInput { issuer: "http://127.0.0.1:4000".into(), ..input() }.parse().is_ok()
+        );
+        let e = IdProviderInput { client_secret: String::new(), ..input() }.parse().unwrap_err();
+        assert_eq!(e, vec![FieldError::new("client_secret", Problem::Missing)]);
+    }
+
+    #[test]
+    fn a_short_address_is_lowercase_letters_digits_and_hyphens() {
+        assert_eq!(slug(" Exempelby "), Ok(Some("exempelby".into())));
+        assert_eq!(slug(""), Ok(None));
+        for bad in ["a", "-x", "ex empel", "exempelby/", "å"] {
+            assert_eq!(slug(bad), Err(Problem::Slug), "{bad}");
+        }
     }
 }

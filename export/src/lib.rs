@@ -85,10 +85,16 @@ struct SignatureRecord<'a> {
     voided_at: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     voided_reason: Option<&'a str>,
+    /// `password` (typed again) or `e-legitimation` (a bound ID token, its evidence beside).
+    method: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    e_legitimation: Option<&'a engine::documents::EidEvidence>,
 }
 
 fn record(s: &SignatureView) -> SignatureRecord<'_> {
     SignatureRecord {
+        method: if s.eid.is_some() { "e-legitimation" } else { "password" },
+        e_legitimation: s.eid.as_ref(),
         signer: &s.signer_name,
         capacity: s.capacity.code(),
         signed_at: &s.signed_at,

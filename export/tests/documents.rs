@@ -39,6 +39,7 @@ fn signature(name: &str, sha: &str) -> SignatureView {
         document_id: "doc-1".into(),
         sha256: sha.into(),
         voided: None,
+        eid: None,
     }
 }
 

@@ -6,20 +6,23 @@
 
 use crate::AppState;
 use crate::extract::Posted;
+use crate::guard::Gate;
 use app::i18n::{Locale, Message, T};
 use app::model::{Outcome, PageError};
 use app::service::context;
 use app::service::context::Cx;
 use app::service::{export, month, rows};
+use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use engine::{ReportMonth, RowInput};
 use serde::Deserialize;
+use std::sync::Arc;
 
 /// Answers a change: the next page's message into the session (or, a plain notice, into the
 /// address), then a redirect.
-async fn answer(cx: &Cx, outcome: Result<Outcome, PageError>) -> Response {
+pub(crate) async fn answer(cx: &Cx, outcome: Result<Outcome, PageError>) -> Response {
     match outcome {
         Err(e) => e.into_response(),
         Ok(o) => match context::address_with_notice(&o) {
@@ -130,10 +133,25 @@ fn field<'a>(f: &'a [(String, String)], name: &str) -> &'a str {
 /// Approve (a signature, after the password is typed again) or return a submitted month.
 pub async fn decide_month(
     State(state): State<AppState>,
+    Extension(gate): Extension<Arc<Gate>>,
+    headers: HeaderMap,
     cx: Cx,
     Posted { form: f, key, .. }: Posted<Vec<(String, String)>>,
 ) -> Response {
     let decision = field(&f, "decision");
+    if decision == "approve" && field(&f, "sign") == "eid" {
+        let kind = crate::oidc::SignKind::Month { key: field(&f, "key").to_string() };
+        return crate::oidc::start_signing(
+            &state,
+            &gate,
+            &headers,
+            &cx,
+            kind,
+            field(&f, "hash"),
+            key,
+        )
+        .await;
+    }
     let confirmation = if decision == "approve" {
         match crate::auth::confirm_password(&state, &cx, field(&f, "password")).await {
             Ok(c) => c,
@@ -189,9 +207,27 @@ pub async fn save_claim(
 /// Sign the räkning, after the password is typed again.
 pub async fn sign_claim(
     State(state): State<AppState>,
+    Extension(gate): Extension<Arc<Gate>>,
+    headers: HeaderMap,
     cx: Cx,
     Posted { form: f, key, .. }: Posted<Vec<(String, String)>>,
 ) -> Response {
+    if field(&f, "sign") == "eid" {
+        let kind = crate::oidc::SignKind::Claim {
+            person: field(&f, "person").to_string(),
+            month: field(&f, "manad").to_string(),
+        };
+        return crate::oidc::start_signing(
+            &state,
+            &gate,
+            &headers,
+            &cx,
+            kind,
+            field(&f, "hash"),
+            key,
+        )
+        .await;
+    }
     let confirmation = match crate::auth::confirm_password(&state, &cx, field(&f, "password")).await
     {
         Ok(c) => c,
@@ -604,5 +640,41 @@ pub async fn reveal_own_personnummer(
     let outcome =
         app::service::claims::reveal_claim_personnummer(&cx, &f.person, &f.manad, key.as_deref())
             .await;
+    answer(&cx, outcome).await
+}
+
+/// The municipality's sign-in settings (short address, passwords, what needs e-legitimation).
+pub async fn save_login_settings(
+    cx: Cx,
+    Posted { form: f, key, .. }: Posted<Vec<(String, String)>>,
+) -> Response {
+    let on = |name: &str| !field(&f, name).is_empty();
+    let input = app::service::identity::LoginSettingsInput {
+        slug: field(&f, "slug").to_string(),
+        password_login: on("password_login"),
+        strong_for: engine::people::StrongFor {
+            admin: on("strong_admin"),
+            personnummer: on("strong_personnummer"),
+            health: on("strong_health"),
+            signing: on("strong_signing"),
+        },
+    };
+    let outcome = app::service::identity::save_login_settings(&cx, &input, key.as_deref()).await;
+    answer(&cx, outcome).await
+}
+
+pub async fn add_identity_provider(
+    cx: Cx,
+    Posted { form, key, .. }: Posted<engine::settings::IdProviderInput>,
+) -> Response {
+    let outcome = app::service::identity::add_provider(&cx, &form, key.as_deref()).await;
+    answer(&cx, outcome).await
+}
+
+pub async fn remove_identity_provider(
+    cx: Cx,
+    Posted { form: f, key, .. }: Posted<IdForm>,
+) -> Response {
+    let outcome = app::service::identity::remove_provider(&cx, &f.id, key.as_deref()).await;
     answer(&cx, outcome).await
 }

@@ -16,6 +16,7 @@
 use crate::Config;
 use app::i18n::{Locale, T};
 use app::model::Role;
+use app::paths;
 use app::service::context::{
     ApiState, ClientAddr, Cookies, Cx, LOGIN_CSRF_COOKIE, SESSION_CSRF, cookie_value, is_token,
 };
@@ -158,7 +159,7 @@ impl Gate {
     /// This site's origin as a browser names it: the configured public URL, else the scheme
     /// (https behind a trusted proxy that says so, or when cookies are secure) with the
     /// request's own `Host`.
-    fn origin(&self, headers: &HeaderMap) -> Option<String> {
+    pub(crate) fn origin(&self, headers: &HeaderMap) -> Option<String> {
         if let Some(p) = &self.public_origin {
             return Some(p.clone());
         }
@@ -300,7 +301,10 @@ pub async fn guard(
             Err(refusal) => refusal,
         }
     } else {
-        next.run(req).await
+        match check_page(&gate, req).await {
+            Ok(req) => next.run(req).await,
+            Err(step_up) => step_up,
+        }
     };
     // A page's own policy (its script nonce), if the page set one and the response lost it.
     if let Some(csp) = page_policy
@@ -312,6 +316,49 @@ pub async fn guard(
         response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, csp.clone());
     }
     response
+}
+
+/// Whether what the request reaches needs a strong sign-in the session does not have: the
+/// municipality decides (`StrongFor`) for the administrator's pages, a full personnummer and
+/// health data (the recipient card with its hospital stays, and absences posted). Signing is
+/// decided where the signature is made (`Confirmation`).
+fn needs_step_up(path: &str, cx: &Cx) -> bool {
+    let Some(c) = &cx.caller else { return false };
+    if cx.sign_in.is_strong() {
+        return false;
+    }
+    let s = c.strong_for;
+    let admin = c.role == Role::Admin;
+    (s.admin && admin)
+        || (s.personnummer && (path == paths::PERSONNUMMER || path == paths::OWN_PERSONNUMMER))
+        || (s.health
+            && [paths::RECIPIENT_CARD, paths::ABSENCE_ADD, paths::ABSENCE_DELETE].contains(&path))
+        || (admin && path.starts_with("/api/") && (s.health || s.personnummer))
+}
+
+/// To the sign-in page, to step up and come back to `to`.
+fn step_up(to: &str) -> Response {
+    let to = app::service::auth::local_path(to).unwrap_or_else(|| "/".into());
+    Redirect::to(&format!("{}?till={}", paths::LOGIN, paths::query_value(&to))).into_response()
+}
+
+/// A page of the administrator (or a server function) whose municipality wants a strong
+/// sign-in for it: the caller is resolved here (the page reuses it) and a weaker session is
+/// asked to step up, returning to the page afterwards.
+async fn check_page(gate: &Gate, mut req: Request) -> Result<Request, Response> {
+    let path = req.uri().path();
+    if !(path.starts_with("/admin") || path.starts_with("/api/")) {
+        return Ok(req);
+    }
+    let Some(session) = req.extensions().get::<Session>().cloned() else { return Ok(req) };
+    let client = req.extensions().get::<ClientAddr>().map(|c| c.0.clone());
+    let cx = Cx::new(&gate.api, session, client).await.map_err(IntoResponse::into_response)?;
+    if needs_step_up(path, &cx) {
+        let to = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
+        return Err(step_up(&to));
+    }
+    req.extensions_mut().insert(cx);
+    Ok(req)
 }
 
 /// Decides a post from its headers (limit, origin, caller and role, an upload's token), then
@@ -357,6 +404,16 @@ async fn check_post(gate: &Gate, req: Request) -> Result<Request, Response> {
                 Some(c) if !roles.contains(&c.role) => {
                     tracing::warn!(path = %path, role = c.role.code(), "post by a role the route is not for refused");
                     return Err(StatusCode::FORBIDDEN.into_response());
+                }
+                Some(_) if needs_step_up(&path, &cx) => {
+                    let back = req
+                        .headers()
+                        .get(header::REFERER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|r| r.parse::<axum::http::Uri>().ok())
+                        .and_then(|u| u.path_and_query().map(|p| p.as_str().to_string()))
+                        .unwrap_or_else(|| "/".into());
+                    return Err(step_up(&back));
                 }
                 Some(_) => {}
             }

@@ -14,6 +14,7 @@ pub mod forms;
 pub mod guard;
 pub mod keys;
 pub mod mail;
+pub mod oidc;
 pub mod routes;
 pub mod serve;
 pub mod sessions;
@@ -34,4 +35,6 @@ pub struct AppState {
     pub archive_key: Arc<ed25519_dalek::SigningKey>,
     /// The keys an archive is checked against: that one, and those retired before it.
     pub trusted_keys: Arc<keys::TrustedKeys>,
+    /// The relying party of the municipalities' OpenID providers.
+    pub oidc: Arc<oidc::Oidc>,
 }

@@ -2,7 +2,7 @@
 //! enforces both before the body is read), the static assets, health, and the layers every
 //! request passes (tower-http's compression, headers and tracing; sessions; the timeout).
 
-use crate::{AppState, Config, auth, db, exports, forms, guard, keys, sessions};
+use crate::{AppState, Config, auth, db, exports, forms, guard, keys, oidc, sessions};
 use app::paths;
 use app::service::context::{ApiState, RequestFlash, Settings};
 use app::ui::{App, shell};
@@ -49,6 +49,7 @@ pub async fn router(
         api: ApiState { repo: repo.clone(), settings },
         archive_key,
         trusted_keys: Arc::new(trusted),
+        oidc: Arc::new(crate::oidc::Oidc::new()),
     };
 
     db::spawn_maintenance(&repo);
@@ -128,10 +129,15 @@ pub async fn router(
         .route(paths::PERSONNUMMER, form(ADMIN), forms::reveal_personnummer)
         .route(paths::IMPORT_DRY_RUN, upload(UPLOAD_LIMIT), forms::import_dry_run)
         .route(paths::IMPORT_RUN, form(ADMIN), forms::import_run)
+        .route(paths::IDENTITY_SETTINGS, form(ADMIN), forms::save_login_settings)
+        .route(paths::IDENTITY_PROVIDER_ADD, form(ADMIN), forms::add_identity_provider)
+        .route(paths::IDENTITY_PROVIDER_REMOVE, form(ADMIN), forms::remove_identity_provider)
         .finish();
     let app = posts
         .route("/", get(root))
         .route("/healthz", get(healthz))
+        .route(paths::OIDC_START, get(oidc::start))
+        .route(paths::OIDC_CALLBACK, get(oidc::callback))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         // The islands' wasm, JS and CSS, brotli or gzip as built (scripts/build-site.sh).
         .nest_service(

@@ -71,6 +71,8 @@ pub struct Caller {
     /// Raised by the database when the password, the account's activity or the role changes:
     /// a session started in an earlier epoch has ended (on every server).
     pub session_epoch: i64,
+    /// What the municipality lets only a strong sign-in reach.
+    pub strong_for: engine::people::StrongFor,
 }
 
 #[derive(Clone, Debug)]
@@ -143,7 +145,9 @@ pub trait Repo: Send + Sync + 'static {
 /// Every query, on one connection or inside one transaction. Every method that reads or
 /// writes people's data takes the tenant, so no query can forget it.
 #[async_trait::async_trait]
-pub trait Store: SettingsStore + SigningStore + ExportStore + ShiftStore + Send {
+pub trait Store:
+    SettingsStore + SigningStore + ExportStore + ShiftStore + IdentityStore + Send
+{
     /// Commits a write transaction (a no-op for reads).
     async fn finish(self: Box<Self>) -> RepoResult<()>;
 
@@ -701,6 +705,8 @@ pub struct NewSignature<'a> {
     pub document_id: &'a str,
     pub content: &'a [u8],
     pub sha256: &'a str,
+    /// Made with e-legitimation: its evidence (else with the password typed again).
+    pub eid: Option<&'a engine::documents::EidEvidence>,
 }
 
 /// What a signature is of.
@@ -1058,4 +1064,107 @@ pub struct SignatureRecord {
     pub document_id: String,
     pub sha256: String,
     pub voided: Option<(String, String)>,
+    pub eid: Option<engine::documents::EidEvidence>,
+}
+
+/// One of a municipality's OpenID providers as stored (the secret only for the sign-in itself).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdentityProvider {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub name: String,
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// Space-separated, `openid` among them.
+    pub scopes: String,
+    /// The claim that carries the personnummer (citizens), empty when none.
+    pub pnr_claim: String,
+    /// The claim a staff account is linked by (its e-mail), empty when none.
+    pub email_claim: String,
+    /// Space-separated `acr` values that count as a strong sign-in.
+    pub strong_acr: String,
+}
+
+/// How a municipality's people sign in.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LoginSettings {
+    pub tenant_id: i64,
+    pub name: String,
+    pub slug: Option<String>,
+    pub password_login: bool,
+    pub strong_for: engine::people::StrongFor,
+}
+
+/// How a provider's subject was first matched to an account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkedBy {
+    Personnummer,
+    Claim,
+    Invitation,
+}
+
+impl LinkedBy {
+    pub fn code(self) -> &'static str {
+        match self {
+            LinkedBy::Personnummer => "personnummer",
+            LinkedBy::Claim => "claim",
+            LinkedBy::Invitation => "invitation",
+        }
+    }
+}
+
+/// Sign-in with OpenID providers (issue 26): each municipality's providers and settings, and
+/// who a provider's subject is.
+#[async_trait::async_trait]
+pub trait IdentityStore: Send {
+    /// The municipality whose sign-in page has this short address.
+    async fn login_settings_by_slug(&mut self, slug: &str) -> RepoResult<Option<LoginSettings>>;
+    async fn login_settings(&mut self, tenant: i64) -> RepoResult<Option<LoginSettings>>;
+    /// The municipalities that have a short address, for the picker: (slug, name).
+    async fn login_slugs(&mut self) -> RepoResult<Vec<(String, String)>>;
+    async fn save_login_settings(&mut self, s: &LoginSettings) -> RepoResult<()>;
+    /// A municipality's providers in use, in the order they were added.
+    async fn identity_providers(&mut self, tenant: i64) -> RepoResult<Vec<IdentityProvider>>;
+    async fn identity_provider(&mut self, id: i64) -> RepoResult<Option<IdentityProvider>>;
+    async fn add_identity_provider(&mut self, p: &IdentityProvider) -> RepoResult<i64>;
+    async fn remove_identity_provider(
+        &mut self,
+        tenant: i64,
+        id: i64,
+        at: &str,
+    ) -> RepoResult<bool>;
+    /// The active account linked to this subject of this issuer within the municipality.
+    async fn linked_user(
+        &mut self,
+        tenant: i64,
+        issuer: &str,
+        subject: &str,
+    ) -> RepoResult<Option<i64>>;
+    /// The active accounts within the municipality whose register entry (assistant,
+    /// recipient, representative) has this personnummer.
+    async fn users_by_personnummer(&mut self, tenant: i64, pnr: &str) -> RepoResult<Vec<i64>>;
+    /// The active administrator accounts within the municipality with this e-mail.
+    async fn staff_by_email(&mut self, tenant: i64, email: &str) -> RepoResult<Vec<i64>>;
+    async fn link_identity(
+        &mut self,
+        tenant: i64,
+        user: i64,
+        issuer: &str,
+        subject: &str,
+        how: LinkedBy,
+        at: &str,
+    ) -> RepoResult<()>;
+    /// The personnummer of an account's own register entry (assistant, recipient,
+    /// representative), for the signer check.
+    async fn own_personnummer(&mut self, tenant: i64, user: i64) -> RepoResult<Option<String>>;
+    /// The account an open invitation is for: (invitation, user), the tenant must match.
+    async fn invitation_user(
+        &mut self,
+        tenant: i64,
+        sha: &str,
+        now: i64,
+    ) -> RepoResult<Option<(i64, i64)>>;
+    /// Closes an invitation used by linking a provider (no password is set).
+    async fn close_invitation(&mut self, id: i64, now: i64) -> RepoResult<bool>;
 }

@@ -10,8 +10,8 @@ use crate::domain::register::{
     RecipientInput, RegError,
 };
 use crate::domain::settings::{
-    AbsenceInput, FieldError, LssRateInput, ProviderInput, RateInput, RepresentativeInput,
-    RulesInput,
+    AbsenceInput, FieldError, IdProviderInput, LssRateInput, ProviderInput, RateInput,
+    RepresentativeInput, RulesInput,
 };
 use crate::domain::{Minutes, MonthStatus, ReportMonth, RowError, RowInput, TimeKind, Totals};
 use crate::i18n::T;
@@ -73,6 +73,8 @@ pub enum Typed {
     Rules(RulesInput, Vec<FieldError>),
     Representative(RepresentativeInput, Vec<FieldError>),
     Absence(AbsenceInput, Vec<FieldError>),
+    /// An OpenID provider as typed (never its secret).
+    IdProvider(IdProviderInput, Vec<FieldError>),
 }
 
 /// The typed form of one kind, if the flash holds that kind.
@@ -559,6 +561,52 @@ pub struct LoginPage {
     pub username: String,
     /// The login form's CSRF token (also in its cookie).
     pub csrf: String,
+    /// The municipality's identity providers, or the picker.
+    pub choices: LoginChoices,
+    /// A signed-in person asked for a stronger sign-in: where they return afterwards.
+    pub step_up: Option<String>,
+}
+
+/// How one can sign in on the sign-in page.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LoginChoices {
+    /// The municipality of the short address (or of the signed-in person).
+    pub municipality: Option<String>,
+    /// Its identity providers: (id, name).
+    pub providers: Vec<(i64, String)>,
+    /// The password form is offered.
+    pub password: bool,
+    /// No municipality chosen: those with a short address, (slug, name).
+    pub municipalities: Vec<(String, String)>,
+}
+
+/// One OpenID provider as the admin sees it (never its secret).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IdProviderView {
+    pub id: i64,
+    pub name: String,
+    pub issuer: String,
+    pub client_id: String,
+    pub scopes: String,
+    pub pnr_claim: String,
+    pub email_claim: String,
+    pub strong_acr: String,
+}
+
+/// The admin's sign-in settings page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IdentityPage {
+    pub me: Me,
+    pub flash: Flash,
+    pub form_key: String,
+    pub slug: String,
+    pub password_login: bool,
+    pub strong_for: crate::domain::people::StrongFor,
+    pub providers: Vec<IdProviderView>,
+    pub typed: IdProviderInput,
+    pub errors: Vec<FieldError>,
+    /// The address to register at the provider as the redirect URI.
+    pub callback: String,
 }
 
 /// Why a page cannot be shown.

@@ -82,6 +82,8 @@ pub struct ReviewPage {
     pub view: MonthView,
     /// SHA-256 of the canonical 3059 the approval signs; the approve form carries it back.
     pub document_hash: String,
+    /// How the signer may sign.
+    pub signing: SigningWays,
     pub findings: Vec<Finding>,
     /// Since the version the recipient returned (None when it was never returned).
     pub changes: Option<Vec<RowChange>>,
@@ -115,6 +117,8 @@ pub struct ClaimPage {
     /// More hospital stays than FK's form has room for (three).
     pub too_many_stays: bool,
     /// SHA-256 of the canonical räkning the signature signs.
+    /// How the signer may sign.
+    pub signing: SigningWays,
     pub document_hash: String,
     pub signatures: Vec<SignatureView>,
     /// The provider's own view (cost table form) rather than the signer's.
@@ -147,4 +151,13 @@ pub struct AuditPage {
     /// The first broken link: the entry and what is wrong.
     pub broken: Option<(i64, String)>,
     pub entries: Vec<AuditLine>,
+}
+
+/// The ways a signer may confirm a signature in their municipality.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SigningWays {
+    /// With BITA's password typed again (not where the municipality requires e-legitimation).
+    pub password: bool,
+    /// With e-legitimation (a provider with strong `acr` values).
+    pub eid: bool,
 }

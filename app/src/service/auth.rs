@@ -283,7 +283,52 @@ pub(super) async fn make_login_page() -> LoginPage {
         }
         set_cookie(cookies.removed(LOGIN_MSG_COOKIE, "/logga-in"));
     }
-    LoginPage { error, notice, username, csrf }
+    let (choices, step_up) = login_choices().await;
+    LoginPage { error, notice, username, csrf, choices, step_up }
+}
+
+/// A path on this site to return to (`/…`, never `//…` or another site), at most 300 bytes.
+pub fn local_path(p: &str) -> Option<String> {
+    (p.starts_with('/')
+        && !p.starts_with("//")
+        && !p.contains('\\')
+        && p.len() <= 300
+        && p.chars().all(|c| c.is_ascii_graphic()))
+    .then(|| p.to_string())
+}
+
+/// The sign-in page's ways in: `/logga-in/<slug>` offers that municipality's identity
+/// providers (and the password form where it allows it); `/logga-in?till=<path>` for a
+/// signed-in person asks them to step up with their own municipality's providers; plain
+/// `/logga-in` offers the picker of municipalities and the password form.
+async fn login_choices() -> (LoginChoices, Option<String>) {
+    let (Some(state), Some(parts)) =
+        (use_context::<ApiState>(), use_context::<axum::http::request::Parts>())
+    else {
+        return (LoginChoices { password: true, ..Default::default() }, None);
+    };
+    let slug = parts
+        .uri
+        .path()
+        .strip_prefix("/logga-in/")
+        .filter(|s| !s.is_empty() && s.len() <= 40)
+        .map(str::to_string);
+    let query: Vec<(String, String)> =
+        serde_urlencoded::from_str(parts.uri.query().unwrap_or("")).unwrap_or_default();
+    let till = query.iter().find(|(k, _)| k == "till").and_then(|(_, v)| local_path(v));
+    let mut tenant = None;
+    if till.is_some()
+        && let Ok(cx) = super::context::Cx::of_parts(&state, &parts).await
+    {
+        tenant = cx.caller.map(|c| c.tenant_id);
+    }
+    let choices = super::identity::login_choices(&*state.repo, slug.as_deref(), tenant)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "sign-in choices");
+            LoginChoices { password: true, ..Default::default() }
+        });
+    (choices, tenant.and(till))
 }
 
 #[cfg(test)]

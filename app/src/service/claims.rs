@@ -293,7 +293,9 @@ pub async fn claim_page(cx: &Cx, person: &str, month: &str) -> Result<ClaimPage,
     if let Some(d) = document.as_mut().filter(|_| !revealed) {
         d.recipient_personnummer = shown.clone();
     }
+    let signing = super::identity::signing_ways(&mut db, c).await?;
     Ok(ClaimPage {
+        signing,
         me: me(cx, c),
         person: content.person,
         month,
@@ -440,6 +442,11 @@ pub async fn save_claim(
     commit(db, c.user_id, key, audit, notice(back, T::ClaimSaved)).await
 }
 
+/// What the nonce of a räkning signature names.
+pub fn claim_document(recipient: i64, month: ReportMonth) -> String {
+    format!("3057:{recipient}:{month}")
+}
+
 /// The recipient or a representative signs the räkning: a signature record over its canonical
 /// bytes, refused when the räkning changed after the page was loaded.
 pub async fn sign_claim(
@@ -454,7 +461,7 @@ pub async fn sign_claim(
     let recipient = claim_recipient(c, person)?;
     let month = ReportMonth::parse(month).ok_or(PageError::NotFound)?;
     let back = claim_path(recipient, month, false);
-    if let Some(t) = confirmation.refusal() {
+    if let Some(t) = confirmation.refusal(c) {
         return Ok(error(back, t));
     }
     let mut db = match begin(cx, c.user_id, key).await? {
@@ -474,6 +481,11 @@ pub async fn sign_claim(
     if hash.trim() != sha {
         return Ok(error(back, T::ClaimChanged));
     }
+    let eid =
+        match confirmation.evidence(&mut db, c, &claim_document(recipient, month), &sha).await? {
+            Ok(eid) => eid,
+            Err(t) => return Ok(error(back, t)),
+        };
     let answers =
         match db.claim(c.tenant_id, recipient, &month.to_string()).await.map_err(internal)? {
             Some(claim) => claim.answers,
@@ -497,18 +509,48 @@ pub async fn sign_claim(
         document_id: &document_id,
         content: &bytes,
         sha256: &sha,
+        eid: eid.as_ref(),
     };
     match db.add_signature(&s).await {
         Ok(_) => {}
         Err(RepoError::Conflict(_)) => return Ok(error(back, T::ClaimAlreadySigned)),
         Err(e) => return Err(internal(e)),
     }
-    let after =
-        serde_json::json!({ "sha256": sha, "capacity": capacity.code(), "signer": c.display_name })
-            .to_string();
+    let after = serde_json::json!({ "sha256": sha, "capacity": capacity.code(), "signer": c.display_name, "method": if eid.is_some() { "e-legitimation" } else { "password" }, "issuer": eid.as_ref().map(|e| &e.issuer) })
+        .to_string();
     let audit = AuditEntry {
         after: Some(after),
         ..cx.audit_entry("claim.sign", format!("claim {claim_id}"))
     };
     commit(db, c.user_id, key, audit, notice(back, T::ClaimSigned)).await
+}
+
+/// What a räkning signature with e-legitimation binds, before the signer is sent to the
+/// provider: the nonce's document and the räkning's SHA-256 as they stand now, when the
+/// caller may sign it. The signature checks them again when the signer returns.
+pub async fn claim_to_sign(
+    cx: &Cx,
+    person: &str,
+    month: &str,
+) -> Result<Option<(String, String)>, PageError> {
+    let c = cx.require(&[Role::Recipient, Role::Representative])?;
+    let recipient = claim_recipient(c, person)?;
+    let month = ReportMonth::parse(month).ok_or(PageError::NotFound)?;
+    let mut db = cx.db().await?;
+    let capacity = capacity(&mut db, c, recipient).await?;
+    let content =
+        claim_content(&mut db, c.tenant_id, recipient, month, Some((capacity, &c.display_name)))
+            .await?
+            .ok_or(PageError::NotFound)?;
+    let Some(rakning) = content.content else { return Ok(None) };
+    let bytes = rakning.to_xml().map_err(internal)?;
+    Ok(Some((claim_document(recipient, month), sha256_hex(&bytes))))
+}
+
+/// The signer's räkning page of a recipient and month as posted.
+pub fn claim_page_of(person: &str, month: &str) -> String {
+    match (text::id(person), ReportMonth::parse(month)) {
+        (Some(r), Some(m)) => claim_path(r, m, false),
+        _ => "/brukare".into(),
+    }
 }

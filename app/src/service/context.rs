@@ -34,6 +34,14 @@ pub const SESSION_EPOCH: &str = "epoch";
 
 /// The absolute lifetime of a session, whatever the activity.
 pub const SESSION_MAX_AGE: i64 = 12 * 3600;
+/// How the person signed in (`engine::people::SignIn`).
+pub const SESSION_SIGN_IN: &str = "sign_in";
+/// The provider of a sign-in with OpenID Connect and its ID token (the `id_token_hint` of the
+/// provider's sign-out).
+pub const SESSION_PROVIDER: &str = "provider";
+pub const SESSION_ID_TOKEN: &str = "id_token";
+/// An OpenID Connect flow under way: its state, nonce, PKCE verifier and purpose.
+pub const SESSION_OIDC_FLOW: &str = "oidc_flow";
 
 /// Inactivity extends the session only this often, so reading pages does not write.
 pub(super) const SESSION_TOUCH_EVERY: i64 = 10 * 60;
@@ -180,6 +188,8 @@ pub struct Cx {
     pub client: Option<String>,
     /// The session's CSRF token (present once logged in).
     pub csrf: Option<String>,
+    /// How the person signed in.
+    pub sign_in: crate::domain::people::SignIn,
 }
 
 /// A fresh UUID (v4), e.g. a 3059's id.
@@ -249,6 +259,7 @@ impl Cx {
             None => None,
         };
         let mut csrf = None;
+        let mut sign_in = Default::default();
         if user.is_some() {
             let now = now_unix();
             let login_at: i64 = session.get(SESSION_LOGIN_AT).await.map_err(internal)?.unwrap_or(0);
@@ -265,6 +276,7 @@ impl Cx {
                 if now - seen > SESSION_TOUCH_EVERY {
                     session.insert(SESSION_SEEN, now).await.map_err(internal)?;
                 }
+                sign_in = session.get(SESSION_SIGN_IN).await.map_err(internal)?.unwrap_or_default();
                 csrf = session.get::<String>(SESSION_CSRF).await.map_err(internal)?;
                 if csrf.is_none() {
                     let t = random_token();
@@ -280,6 +292,7 @@ impl Cx {
             caller,
             client,
             csrf,
+            sign_in,
         })
     }
 
@@ -496,8 +509,20 @@ pub fn is_token(s: &str) -> bool {
 }
 
 /// The login messages that travel in [`LOGIN_MSG_COOKIE`] (the last one is good news).
-pub(super) const LOGIN_MESSAGES: [T; 5] =
-    [T::LoginFailed, T::LoginMissing, T::LoginThrottled, T::FormExpired, T::PasswordSet];
+pub(super) const LOGIN_MESSAGES: [T; 12] = [
+    T::LoginFailed,
+    T::LoginMissing,
+    T::LoginThrottled,
+    T::FormExpired,
+    T::PasswordSet,
+    T::EidNoAccount,
+    T::EidFailed,
+    T::EidProviderDown,
+    T::EidWeak,
+    T::EidOtherPerson,
+    T::EidPasswordNotAllowed,
+    T::EidCancelled,
+];
 
 /// A refused password choice's message, for the invitation page's next view.
 pub const INVITE_MSG_COOKIE: &str = "bita_invite_msg";

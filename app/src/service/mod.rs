@@ -8,6 +8,7 @@ pub mod claims;
 pub mod context;
 pub mod dashboard;
 pub mod export;
+pub mod identity;
 pub mod import;
 pub mod month;
 pub mod paging;

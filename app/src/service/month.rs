@@ -310,25 +310,84 @@ pub async fn remind(
     Ok(outcome)
 }
 
-/// The caller's answer to "type your password again" (checked by the server, which throttles).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How the signer confirmed: the password typed again (checked by the server, which
+/// throttles), or a fresh e-legitimation at the municipality's provider.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Confirmation {
     Confirmed,
     WrongPassword,
     /// Too many wrong passwords: refused without checking.
     Throttled,
     Missing,
+    /// The provider's ID token, checked by the server (signature, issuer, audience, nonce,
+    /// `auth_time`, `acr`); the service checks what it binds (document and signer).
+    Eid(Box<EidConfirmation>),
+}
+
+/// A signature's e-legitimation as the server checked it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EidConfirmation {
+    pub evidence: crate::domain::documents::EidEvidence,
+    /// The nonce the token carried (verified equal to the one sent).
+    pub nonce: String,
+    pub subject: String,
+    /// The personnummer claim, through the one edge check.
+    pub personnummer: Option<crate::domain::Personnummer>,
 }
 
 impl Confirmation {
-    pub(super) fn refusal(self) -> Option<T> {
+    pub(super) fn refusal(&self, c: &Caller) -> Option<T> {
         match self {
-            Confirmation::Confirmed => None,
+            Confirmation::Confirmed if c.strong_for.signing => Some(T::EidSigningRequired),
+            Confirmation::Confirmed | Confirmation::Eid(_) => None,
             Confirmation::WrongPassword => Some(T::ConfirmWrong),
             Confirmation::Throttled => Some(T::LoginThrottled),
             Confirmation::Missing => Some(T::ConfirmMissing),
         }
     }
+
+    /// The evidence to keep with the signature, once the token is shown to bind this document
+    /// (`document`, `sha256`) and this signer: the nonce recomputed from them, and the
+    /// personnummer claim equal to the signer's own (or, for staff without one in the
+    /// register, the provider's subject linked to the signer's account). `Err` is the refusal.
+    pub(super) async fn evidence(
+        &self,
+        db: &mut Box<dyn Store>,
+        c: &Caller,
+        document: &str,
+        sha256: &str,
+    ) -> Result<Result<Option<crate::domain::documents::EidEvidence>, T>, PageError> {
+        let Confirmation::Eid(e) = self else { return Ok(Ok(None)) };
+        let ev = &e.evidence;
+        if ev.document != document
+            || crate::domain::documents::EidEvidence::nonce(
+                document,
+                sha256,
+                c.user_id,
+                &ev.nonce_salt,
+            ) != e.nonce
+        {
+            return Ok(Err(T::EidDocumentChanged));
+        }
+        let own = db.own_personnummer(c.tenant_id, c.user_id).await.map_err(internal)?;
+        let same = match (own, &e.personnummer) {
+            (Some(own), Some(asserted)) => own == asserted.full(),
+            (Some(_), None) => false,
+            (None, _) => {
+                db.linked_user(c.tenant_id, &ev.issuer, &e.subject).await.map_err(internal)?
+                    == Some(c.user_id)
+            }
+        };
+        if !same {
+            return Ok(Err(T::EidWrongPerson));
+        }
+        Ok(Ok(Some(ev.clone())))
+    }
+}
+
+/// What the nonce of an approval names.
+pub fn approval_document(document_id: &str) -> String {
+    format!("3059:{document_id}")
 }
 
 /// The 3059's id for a submission of a month: derived from the municipality, the month report
@@ -481,7 +540,9 @@ pub async fn review_page(cx: &Cx, key: &str) -> Result<ReviewPage, PageError> {
     let capacity = capacity(&mut db, c, record.recipient_id).await?;
     let person = Person { id: record.recipient_id, name: record.recipient_name.clone() };
     let view = month_views(vec![record], &doc.rows).pop().ok_or(PageError::Internal)?;
+    let signing = super::identity::signing_ways(&mut db, c).await?;
     Ok(ReviewPage {
+        signing,
         me: me(cx, c),
         person,
         month,
@@ -668,12 +729,19 @@ pub async fn decide_month(
         return Err(PageError::Internal);
     };
     if approve {
-        if let Some(t) = confirmation.refusal() {
+        if let Some(t) = confirmation.refusal(c) {
             return Ok(error(back, t));
         }
         if f.hash.trim() != doc.sha256 {
             return Ok(error(back, T::MonthChanged));
         }
+        let eid = match confirmation
+            .evidence(&mut db, c, &approval_document(&doc.report.id), &doc.sha256)
+            .await?
+        {
+            Ok(eid) => eid,
+            Err(t) => return Ok(error(back, t)),
+        };
         let capacity = capacity(&mut db, c, record.recipient_id).await?;
         let at = iso(Utc::now());
         let signature = NewSignature {
@@ -686,6 +754,7 @@ pub async fn decide_month(
             document_id: &doc.report.id,
             content: &doc.bytes,
             sha256: &doc.sha256,
+            eid: eid.as_ref(),
         };
         match db.add_signature(&signature).await {
             Ok(_) => {}
@@ -710,7 +779,7 @@ pub async fn decide_month(
         db.month_event(c.tenant_id, id, c.user_id, "approve", None, &doc.sha256, None)
             .await
             .map_err(internal)?;
-        let after = serde_json::json!({ "status": "approved", "document_id": doc.report.id, "sha256": doc.sha256, "capacity": capacity.code(), "signer": c.display_name }).to_string();
+        let after = serde_json::json!({ "status": "approved", "document_id": doc.report.id, "sha256": doc.sha256, "capacity": capacity.code(), "signer": c.display_name, "method": if eid.is_some() { "e-legitimation" } else { "password" }, "issuer": eid.as_ref().map(|e| &e.issuer) }).to_string();
         let audit = AuditEntry {
             after: Some(after),
             ..cx.audit_entry("month.approve", format!("month {id}"))
@@ -949,4 +1018,26 @@ pub async fn correct_month(
     let audit =
         AuditEntry { after: Some(after), ..cx.audit_entry("month.correct", format!("month {id}")) };
     super::tx::commit(db, c.user_id, key, audit, notice(back, T::CorrectionStarted)).await
+}
+
+/// What an approval with e-legitimation binds, before the signer is sent to the provider: the
+/// nonce's document and the 3059's SHA-256 as they stand now, when the caller may approve the
+/// month (it is theirs and submitted). The approval checks them again when the signer returns.
+pub async fn approval_to_sign(cx: &Cx, key: &str) -> Result<Option<(String, String)>, PageError> {
+    let c = cx.require(&[Role::Recipient, Role::Representative])?;
+    let mut db = cx.db().await?;
+    let Some((record, month)) = own_month(&mut db, c, key).await? else {
+        return Err(PageError::NotFound);
+    };
+    if record.status != MonthStatus::Submitted {
+        return Ok(None);
+    }
+    Ok(month_document(&mut db, c.tenant_id, &record, month)
+        .await?
+        .map(|doc| (approval_document(&doc.report.id), doc.sha256)))
+}
+
+/// The review page of a month's key as posted (digits only).
+pub fn review_page_of(key: &str) -> String {
+    text::id(key).map(review_path).unwrap_or_else(|| "/brukare".into())
 }

@@ -113,5 +113,6 @@ pub(super) fn signature(r: SignatureRecord) -> SignatureView {
         document_id: r.document_id,
         sha256: r.sha256,
         voided: r.voided.map(|(at, why)| (local_time(&at), why)),
+        eid: r.eid,
     }
 }

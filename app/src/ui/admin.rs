@@ -43,6 +43,7 @@ pub fn AdminPage() -> impl IntoView {
                                         <a href="/admin/assistenter">{l.t(T::AdminRegister)}</a>
                                         <a href="/admin/brukarregister">{l.t(T::AdminRecipients)}</a>
                                         <a href="/admin/anordnare">{l.t(T::AdminProvider)}</a>
+                                        <a href="/admin/inloggning">{l.t(T::IdentityTitle)}</a>
                                         <a href="/admin/import">{l.t(T::ImportTitle)}</a>
                                         <a href="/admin/logg">{l.t(T::AdminAudit)}</a>
                                         <a href=format!("/admin/export?manad={}", page.month)>{l.t(T::AdminExport)}</a>

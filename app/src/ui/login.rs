@@ -11,7 +11,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
-                let page = endpoints::load_login_page().await.unwrap_or(model::LoginPage { error: None, notice: None, username: String::new(), csrf: String::new() });
+                let page = endpoints::load_login_page().await.unwrap_or(model::LoginPage { error: None, notice: None, username: String::new(), csrf: String::new(), choices: Default::default(), step_up: None });
                 let has_error = page.error.is_some();
                 view! {
                     <super::Layout me=None>
@@ -19,12 +19,43 @@ pub fn LoginPage() -> impl IntoView {
                             <h1>{l.t(T::LogInTitle)}</h1>
                             {page.notice.map(|n| view! { <p class="notice" role="status">{l.t(n)}</p> })}
                             {page.error.map(|e| view! { <p class="alert" role="alert" id="login-error">{l.t(e)}</p> })}
-                            <form method="post" action=paths::LOGIN class="stack">
-                                <input type="hidden" name="csrf" value=page.csrf />
+                            {page.step_up.is_some().then(|| view! {
+                                <h2>{l.t(T::StepUpTitle)}</h2>
+                                <p>{l.t(T::StepUpHint)}</p>
+                            })}
+                            {page.choices.municipality.clone().map(|m| view! { <p class="muted">{m}</p> })}
+                            {(!page.choices.providers.is_empty()).then(|| {
+                                let till = page.step_up.clone();
+                                view! {
+                                    <ul class="providers" role="list">
+                                        {page.choices.providers.iter().map(|(id, name)| {
+                                            let mut href = format!("{}?leverantor={id}", paths::OIDC_START);
+                                            if let Some(t) = &till {
+                                                href.push_str("&till=");
+                                                href.push_str(&paths::query_value(t));
+                                            }
+                                            view! { <li><a class="button primary" href=href>{l.t(T::LoginWith)} " " {name.clone()}</a></li> }
+                                        }).collect_view()}
+                                    </ul>
+                                }
+                            })}
+                            {(!page.choices.municipalities.is_empty()).then(|| view! {
+                                <nav aria-labelledby="choose-municipality">
+                                    <h2 id="choose-municipality">{l.t(T::LoginChooseMunicipality)}</h2>
+                                    <ul role="list">
+                                        {page.choices.municipalities.iter().map(|(slug, name)| view! {
+                                            <li><a href=format!("{}/{slug}", paths::LOGIN)>{name.clone()}</a></li>
+                                        }).collect_view()}
+                                    </ul>
+                                </nav>
+                            })}
+                            {(page.choices.password && page.step_up.is_none()).then(|| view! {
+                            <form method="post" action=paths::LOGIN class="stack" aria-label=l.t(T::LoginWithPassword)>
+                                <input type="hidden" name="csrf" value=page.csrf.clone() />
                                 <div class="field">
                                     <label for="username">{l.t(T::Username)}</label>
                                     <input id="username" name="username" type="text" autocomplete="username" maxlength="64"
-                                        autocapitalize="none" spellcheck="false" required value=page.username
+                                        autocapitalize="none" spellcheck="false" required value=page.username.clone()
                                         autofocus=!has_error aria-describedby=has_error.then_some("login-error") />
                                 </div>
                                 <div class="field">
@@ -34,6 +65,7 @@ pub fn LoginPage() -> impl IntoView {
                                 </div>
                                 <button type="submit" class="primary">{l.t(T::LogInButton)}</button>
                             </form>
+                            })}
                         </div>
                     </super::Layout>
                 }

@@ -66,6 +66,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=move || view! { <Layout me=None><h1>{locale.t(T::NotFound)}</h1></Layout> }>
                 <Route path=path!("/logga-in") view=login::LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/logga-in/:kommun") view=login::LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/assistent") view=assistant::AssistantPage ssr=SsrMode::Async />
                 <Route path=path!("/brukare") view=recipient::RecipientStartPage ssr=SsrMode::Async />
                 <Route path=path!("/brukare/granska") view=recipient::RecipientReviewPage ssr=SsrMode::Async />
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/brukarregister") view=register::RecipientsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/brukarkort") view=register::RecipientFormPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/anordnare") view=settings::ProviderPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/inloggning") view=settings::IdentityPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/import") view=import::ImportPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/export") view=export::ExportPageView ssr=SsrMode::Async />
                 <Route path=path!("/verifiera") view=export::VerifyPageView ssr=SsrMode::Async />

@@ -182,6 +182,7 @@ fn Review(page: ReviewPage) -> impl IntoView {
                             <input type="hidden" name="hash" value=page.document_hash.clone() />
                             <input type="hidden" name="key" value=key.clone() />
                             <input type="hidden" name="decision" value="approve" />
+                            {page.signing.password.then(|| view! {
                             <div class="field">
                                 <label for="approve-password">{l.t(T::ConfirmPassword)}</label>
                                 <input id="approve-password" name="password" type="password" autocomplete="current-password" required
@@ -189,6 +190,11 @@ fn Review(page: ReviewPage) -> impl IntoView {
                                 {pw_error}
                             </div>
                             <button type="submit" class="primary">{l.t(T::ApproveSign)}</button>
+                            })}
+                            {page.signing.eid.then(|| view! {
+                                <p class="muted">{l.t(T::SignWithEidHint)}</p>
+                                <button type="submit" name="sign" value="eid" formnovalidate class="primary">{l.t(T::SignWithEid)}</button>
+                            })}
                         </form>
                     </section>
                     <section class="card decide" aria-labelledby="reject-title">
@@ -290,6 +296,7 @@ fn Signatures(signatures: Vec<SignatureView>) -> impl IntoView {
                     view! {
                         <li class:void=void>
                             <strong>{s.signer_name}</strong> " (" {s.capacity.label(l)} ") " {l.t(T::SignedAt)} " " <time>{s.signed_at}</time>
+                            {s.eid.map(|e| view! { " " {l.t(T::EidSigned)} " (" {e.personnummer_masked} ", " {e.issuer} ")" })}
                             <br /><span class="muted hash">{l.t(T::Checksum)} ": " <code>{s.sha256}</code></span>
                             {s.voided.map(|(at, why)| view! { <br /><strong class="void-note">{l.t(T::VoidedSince)} " " {at}": " {why}</strong> })}
                         </li>
@@ -482,6 +489,7 @@ fn Claim(page: ClaimPage) -> impl IntoView {
                                 <input type="hidden" name="person" value=person.clone() />
                                 <input type="hidden" name="manad" value=month.clone() />
                                 <input type="hidden" name="hash" value=page.document_hash.clone() />
+                                {page.signing.password.then(|| view! {
                                 <div class="field">
                                     <label for="sign-password">{l.t(T::ConfirmPassword)}</label>
                                     <input id="sign-password" name="password" type="password" autocomplete="current-password" required
@@ -489,6 +497,11 @@ fn Claim(page: ClaimPage) -> impl IntoView {
                                     {pw_error}
                                 </div>
                                 <button type="submit" class="primary">{l.t(T::SignClaim)}</button>
+                                })}
+                                {page.signing.eid.then(|| view! {
+                                    <p class="muted">{l.t(T::SignWithEidHint)}</p>
+                                    <button type="submit" name="sign" value="eid" formnovalidate class="primary">{l.t(T::SignWithEid)}</button>
+                                })}
                             </form>
                         </section>
                     })}

@@ -110,3 +110,84 @@ pub fn ProviderPage() -> impl IntoView {
         </Suspense>
     }
 }
+
+/// The municipality's sign-in: its identity providers (OpenID Connect; never their secrets),
+/// its short sign-in address, whether passwords are allowed and what needs e-legitimation.
+#[component]
+pub fn IdentityPage() -> impl IntoView {
+    let l = expect_context::<Locale>();
+    view! {
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                match endpoints::load_identity_page().await {
+                    Err(e) => view! { <PageFailure error=e /> }.into_any(),
+                    Ok(page) => {
+                        let csrf = page.me.csrf.clone();
+                        let (t, e) = (page.typed.clone(), page.errors.clone());
+                        let s = page.strong_for;
+                        view! {
+                            <Layout me=Some(page.me.clone())>
+                                <p><a href="/admin">"‹ " {l.t(T::AdminTitle)}</a></p>
+                                <h1>{l.t(T::IdentityTitle)}</h1>
+                                <p class="muted">{l.t(T::IdentityHint)}</p>
+                                <FlashMessages notice=page.flash.notice error=page.flash.error />
+                                <section class="card" aria-labelledby="providers-title">
+                                    <h2 id="providers-title">{l.t(T::IdProviders)}</h2>
+                                    {page.providers.is_empty().then(|| view! { <p>{l.t(T::IdNoProviders)}</p> })}
+                                    <ul role="list" class="stack">
+                                        {page.providers.iter().map(|p| view! {
+                                            <li>
+                                                <strong>{p.name.clone()}</strong> " — " <code>{p.issuer.clone()}</code>
+                                                <br />{l.t(T::IdClientId)} ": " <code>{p.client_id.clone()}</code>
+                                                ", " {l.t(T::IdScopes)} ": " {p.scopes.clone()}
+                                                {(!p.pnr_claim.is_empty()).then(|| view! { <br />{l.t(T::IdPnrClaim)} ": " <code>{p.pnr_claim.clone()}</code> })}
+                                                {(!p.email_claim.is_empty()).then(|| view! { <br />{l.t(T::IdEmailClaim)} ": " <code>{p.email_claim.clone()}</code> })}
+                                                {(!p.strong_acr.is_empty()).then(|| view! { <br />{l.t(T::IdStrongAcr)} ": " <code>{p.strong_acr.clone()}</code> })}
+                                                <form method="post" action=paths::IDENTITY_PROVIDER_REMOVE>
+                                                    <FormKeys csrf=csrf.clone() />
+                                                    <input type="hidden" name="id" value=p.id.to_string() />
+                                                    <button type="submit">{l.t(T::IdRemove)} " " {p.name.clone()}</button>
+                                                </form>
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                    <p>{l.t(T::IdCallback)} " " <code>{page.callback.clone()}</code></p>
+                                    <h3 id="provider-add">{l.t(T::IdAdd)}</h3>
+                                    {alert(l, &e)}
+                                    <form method="post" action=paths::IDENTITY_PROVIDER_ADD class="stack" novalidate aria-labelledby="provider-add">
+                                        <FormKeys csrf=csrf.clone() key=page.form_key.clone() />
+                                        {input(l, &e, "idp_name", "name", T::IdProviderName, t.name.clone(), "text", None)}
+                                        {input(l, &e, "idp_issuer", "issuer", T::IdIssuer, t.issuer.clone(), "url", None)}
+                                        {input(l, &e, "idp_client_id", "client_id", T::IdClientId, t.client_id.clone(), "text", None)}
+                                        {input(l, &e, "idp_client_secret", "client_secret", T::IdClientSecret, String::new(), "password", Some(T::IdClientSecretHint))}
+                                        {input(l, &e, "idp_scopes", "scopes", T::IdScopes, t.scopes.clone(), "text", None)}
+                                        {input(l, &e, "idp_pnr_claim", "pnr_claim", T::IdPnrClaim, t.pnr_claim.clone(), "text", Some(T::IdPnrClaimHint))}
+                                        {input(l, &e, "idp_email_claim", "email_claim", T::IdEmailClaim, t.email_claim.clone(), "text", None)}
+                                        {input(l, &e, "idp_strong_acr", "strong_acr", T::IdStrongAcr, t.strong_acr.clone(), "text", Some(T::IdStrongAcrHint))}
+                                        <button type="submit" class="primary">{l.t(T::IdAdd)}</button>
+                                    </form>
+                                </section>
+                                <section class="card" aria-labelledby="identity-settings">
+                                    <h2 id="identity-settings">{l.t(T::IdSettings)}</h2>
+                                    <form method="post" action=paths::IDENTITY_SETTINGS class="stack" novalidate>
+                                        <FormKeys csrf=csrf.clone() />
+                                        {input(l, &[], "login_slug", "slug", T::IdSlug, page.slug.clone(), "text", Some(T::IdSlugHint))}
+                                        {check(l, "password_login", T::IdPasswordLogin, page.password_login)}
+                                        <fieldset>
+                                            <legend>{l.t(T::IdStrongFor)}</legend>
+                                            {check(l, "strong_admin", T::StrongAdmin, s.admin)}
+                                            {check(l, "strong_personnummer", T::StrongPnr, s.personnummer)}
+                                            {check(l, "strong_health", T::StrongHealth, s.health)}
+                                            {check(l, "strong_signing", T::StrongSigning, s.signing)}
+                                        </fieldset>
+                                        <button type="submit">{l.t(T::IdSaveSettings)}</button>
+                                    </form>
+                                </section>
+                            </Layout>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -172,6 +172,7 @@ fn main() {
         document_id: "doc".into(),
         sha256: sha.into(),
         voided: None,
+        eid: None,
     };
     let mut claims = Vec::with_capacity(recipients.len());
     for r in 0..RECIPIENTS {

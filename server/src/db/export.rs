@@ -53,7 +53,7 @@ impl ExportStore for DbStore {
         month: &str,
     ) -> RepoResult<Vec<SignedClaim>> {
         let rows = query(
-            "SELECT c.recipient_id, s.content, s.sha256, s.signer_name, s.capacity, s.signed_at, s.document_id
+            "SELECT c.recipient_id, s.content, s.sha256, s.signer_name, s.capacity, s.signed_at, s.document_id, s.evidence
              FROM claims c JOIN signatures s ON s.claim_id = c.id AND s.voided_at IS NULL
              WHERE c.tenant_id = $1 AND c.month = $2 ORDER BY c.recipient_id",
         )
@@ -76,6 +76,7 @@ impl ExportStore for DbStore {
                     document_id: r.get("document_id"),
                     sha256: r.get("sha256"),
                     voided: None,
+                    eid: super::signing::evidence(r.get("evidence")),
                 },
             })
             .collect())

@@ -43,7 +43,7 @@ impl Store for DbStore {
 
     async fn caller(&mut self, user_id: i64) -> RepoResult<Option<Caller>> {
         let Some(r) = query(
-            "SELECT u.id, u.tenant_id, t.name AS tenant_name, u.role, u.display_name, u.assistant_id, u.recipient_id, u.session_epoch
+            "SELECT u.id, u.tenant_id, t.name AS tenant_name, u.role, u.display_name, u.assistant_id, u.recipient_id, u.session_epoch, t.strong_for
              FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1 AND u.active = TRUE",
         )
         .bind(user_id)
@@ -77,6 +77,7 @@ impl Store for DbStore {
             assistant_id: if role == Role::Assistant { r.get("assistant_id") } else { None },
             recipient_ids,
             session_epoch: r.get("session_epoch"),
+            strong_for: engine::people::StrongFor::parse(r.get("strong_for")),
         }))
     }
 

@@ -24,6 +24,8 @@ pub const TABLES: &[&str] = &[
     "recipients",
     "assistants",
     "users",
+    "identity_providers",
+    "identity_links",
     "representations",
     "assignments",
     "decisions",

@@ -8,6 +8,7 @@
 pub mod audit;
 mod export;
 mod general;
+mod identity;
 pub mod migrate;
 mod pages;
 mod people;

@@ -45,8 +45,8 @@ impl SigningStore for DbStore {
             Signed::Claim(id) => (None, Some(id)),
         };
         query(
-            "INSERT INTO signatures (tenant_id, month_report_id, claim_id, user_id, signer_name, capacity, signed_at, document_id, content, sha256)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            "INSERT INTO signatures (tenant_id, month_report_id, claim_id, user_id, signer_name, capacity, signed_at, document_id, content, sha256, method, evidence)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
         .bind(s.tenant)
         .bind(month)
@@ -58,6 +58,8 @@ impl SigningStore for DbStore {
         .bind(s.document_id)
         .bind(s.content)
         .bind(s.sha256)
+        .bind(if s.eid.is_some() { "eid" } else { "password" })
+        .bind(s.eid.and_then(|e| serde_json::to_string(e).ok()))
         .scalar(self.c())
         .await
         .map_err(err)
@@ -85,7 +87,7 @@ impl SigningStore for DbStore {
     async fn signatures(&mut self, tenant: i64, what: Signed) -> RepoResult<Vec<SignatureRecord>> {
         let (column, id) = about(what);
         let rows = query(format!(
-            "SELECT signer_name, capacity, signed_at, document_id, sha256, voided_at, voided_reason FROM signatures WHERE tenant_id = $1 AND {column} = $2 ORDER BY id"
+            "SELECT signer_name, capacity, signed_at, document_id, sha256, voided_at, voided_reason, evidence FROM signatures WHERE tenant_id = $1 AND {column} = $2 ORDER BY id"
         ))
         .bind(tenant)
         .bind(id)
@@ -104,6 +106,7 @@ impl SigningStore for DbStore {
                 voided: r.get::<Option<String>, _>("voided_at").map(|at| {
                     (at, r.get::<Option<String>, _>("voided_reason").unwrap_or_default())
                 }),
+                eid: evidence(r.get("evidence")),
             })
             .collect())
     }
@@ -306,4 +309,9 @@ impl SigningStore for DbStore {
             })
             .collect())
     }
+}
+
+/// A signature's stored e-legitimation evidence (JSON), if it has any.
+pub(super) fn evidence(stored: Option<&str>) -> Option<engine::documents::EidEvidence> {
+    stored.and_then(|e| serde_json::from_str(e).ok())
 }

@@ -7,6 +7,7 @@
 mod common;
 
 mod api;
+mod eid;
 mod export;
 mod import;
 mod integrity;

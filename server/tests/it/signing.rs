@@ -12,15 +12,15 @@ use server::demo::DEMO_PASSWORD;
 use std::sync::Arc;
 use tokio::sync::Barrier;
 
-fn next_month() -> ReportMonth {
+pub(crate) fn next_month() -> ReportMonth {
     app::service::context::this_month().next()
 }
 
-async fn recipient(app: &TestApp, name: &str) -> String {
+pub(crate) async fn recipient(app: &TestApp, name: &str) -> String {
     app.id(&format!("SELECT id FROM recipients WHERE first_name = '{name}'")).await.to_string()
 }
 
-async fn status(app: &TestApp, key: &str) -> String {
+pub(crate) async fn status(app: &TestApp, key: &str) -> String {
     query(format!("SELECT status FROM month_reports WHERE id = {key}"))
         .scalar(&mut app.db().await)
         .await
@@ -28,7 +28,7 @@ async fn status(app: &TestApp, key: &str) -> String {
 }
 
 /// `assistant` reports `rows` (day, start, end) for `recipient` in `month` and submits; the key.
-async fn submitted(
+pub(crate) async fn submitted(
     app: &TestApp,
     assistant: &User,
     recipient: &str,

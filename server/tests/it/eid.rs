@@ -1,0 +1,333 @@
+//! Issue 26: sign-in, step-up and signing with e-legitimation through a real OpenID Provider
+//! (npm's `oidc-provider`, `end2end/oidc/provider.mjs`, started once per test binary on
+//! 127.0.0.1), through the real router: the browser is a cookie-keeping client that follows
+//! the redirects itself, so a test can change what travels (a wrong nonce, a replayed return).
+
+use crate::common::*;
+use crate::signing::{next_month, recipient, status, submitted};
+use reqwest::{Client, StatusCode};
+use std::sync::OnceLock;
+
+const PNR_CLAIM: &str = "https://id.oidc.se/claim/personalIdentityNumber";
+const LOA3: &str = "http://id.elegnamnden.se/loa/1.0/loa3";
+const LOA2: &str = "http://id.elegnamnden.se/loa/1.0/loa2";
+
+/// The test provider's issuer, started on first use (it stops when this process ends: its
+/// standard input closes).
+fn issuer() -> &'static str {
+    static ISSUER: OnceLock<String> = OnceLock::new();
+    ISSUER.get_or_init(|| {
+        use std::io::BufRead;
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../end2end");
+        let mut child = std::process::Command::new("node")
+            .arg("oidc/provider.mjs")
+            .current_dir(root)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect(
+                "node runs end2end/oidc/provider.mjs (scripts/setup.sh installs oidc-provider)",
+            );
+        let out = child.stdout.take().unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(out).read_line(&mut line).unwrap();
+        // Keep its standard input open for the life of the tests.
+        std::mem::forget(child);
+        line.trim().strip_prefix("ready ").expect("the provider says ready").to_string()
+    })
+}
+
+/// Exempelby gets the test provider (as its administrator would, through the admin page) and
+/// a short sign-in address; `require_strong_signing` also turns on strong signing.
+async fn configure(app: &TestApp, issuer: &str, require_strong_signing: bool) {
+    let (admin, _) = app.login("admin").await;
+    let to = app
+        .post(
+            &admin,
+            "/admin/inloggning/leverantor",
+            &[
+                ("name", "Test-BankID"),
+                ("issuer", issuer),
+                ("client_id", "bita"),
+                ("client_secret", "bita-test-secret"),
+                ("scopes", "profile pnr"),
+                ("pnr_claim", PNR_CLAIM),
+                ("email_claim", "email"),
+                ("strong_acr", LOA3),
+            ],
+        )
+        .await;
+    let (_, page) = app.page(&admin, &to).await;
+    assert!(page.contains("Leverantören är tillagd"), "{page}");
+    assert!(!page.contains("bita-test-secret"), "the secret is never shown again");
+    let mut settings = vec![("slug", "exempelby"), ("password_login", "on")];
+    if require_strong_signing {
+        settings.push(("strong_signing", "on"));
+    }
+    app.post(&admin, "/admin/inloggning/installningar", &settings).await;
+}
+
+/// Follows redirects by hand (both sites' cookies kept) until a page answers; the last
+/// address and the page.
+async fn follow(c: &Client, mut url: String) -> (String, reqwest::Response) {
+    for _ in 0..20 {
+        let res = c.get(&url).send().await.unwrap();
+        if !res.status().is_redirection() {
+            return (url, res);
+        }
+        let to = res.headers()["location"].to_str().unwrap().to_string();
+        url = if to.starts_with("http") { to } else { join(&url, &to) };
+    }
+    panic!("too many redirects");
+}
+
+fn join(from: &str, path: &str) -> String {
+    let origin: String = from.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
+    format!("{origin}{path}")
+}
+
+/// At the provider's login form: who and at which level; then on to wherever it leads. The
+/// response that is not a redirect and the address it came from.
+async fn identify(c: &Client, at: &str, login: &str, acr: &str) -> (String, reqwest::Response) {
+    let res = c.post(at).form(&[("login", login), ("acr", acr)]).send().await.unwrap();
+    assert!(res.status().is_redirection(), "the provider accepted {login}");
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    follow(c, if to.starts_with("http") { to } else { join(at, &to) }).await
+}
+
+/// From BITA's start address to the provider's login form: its address.
+async fn to_provider(c: &Client, start: String) -> String {
+    let (at, res) = follow(c, start).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Test-e-legitimation"), "at the provider: {page}");
+    at
+}
+
+async fn provider_id(app: &TestApp) -> i64 {
+    app.id("SELECT MAX(id) FROM identity_providers").await
+}
+
+#[tokio::test]
+async fn a_person_signs_in_with_e_legitimation_linked_by_personnummer_and_nobody_else_gets_in() {
+    let app = spawn_app().await;
+    configure(&app, issuer(), false).await;
+    let p = provider_id(&app).await;
+
+    // The municipality's own sign-in page offers its provider and the password form.
+    let c = client();
+    let (_, page) = app.page(&c, "/logga-in/exempelby").await;
+    assert!(page.contains("Test-BankID") && page.contains("name=\"password\""), "{page}");
+    let (_, picker) = app.page(&c, "/logga-in").await;
+    assert!(picker.contains("/logga-in/exempelby"), "the picker lists the municipality");
+
+    // Anna signs in: linked by the personnummer the provider asserts, then at her own page.
+    let at = to_provider(&c, app.url(&format!("/oidc/start?leverantor={p}"))).await;
+    let (landed, res) = identify(&c, &at, "anna", LOA3).await;
+    let body = res.text().await.unwrap();
+    assert!(landed.ends_with("/assistent"), "{landed} {body}");
+    assert!(body.contains("Anna Andersson"));
+    assert_eq!(app.id("SELECT COUNT(*) FROM identity_links WHERE how = 'personnummer'").await, 1);
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'identity.link'").await, 1);
+    let logged = app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'login.eid'").await;
+    assert_eq!(logged, 1);
+    let pnr_logged = app
+        .id("SELECT COUNT(*) FROM audit_log WHERE COALESCE(after, '') LIKE '%197005120105%' OR subject LIKE '%197005120105%'")
+        .await;
+    assert_eq!(pnr_logged, 0, "no personnummer in the audit log");
+
+    // A later sign-in uses the stored link (no second link).
+    let c2 = client();
+    let at = to_provider(&c2, app.url(&format!("/oidc/start?leverantor={p}"))).await;
+    let (landed, _) = identify(&c2, &at, "anna", LOA2).await;
+    assert!(landed.ends_with("/assistent"));
+    assert_eq!(app.id("SELECT COUNT(*) FROM identity_links").await, 1);
+
+    // Someone the provider knows but the register does not: refused, recorded, no session.
+    let c3 = client();
+    let at = to_provider(&c3, app.url(&format!("/oidc/start?leverantor={p}"))).await;
+    let (landed, res) = identify(&c3, &at, "okand", LOA3).await;
+    assert!(landed.ends_with("/logga-in"), "{landed}");
+    assert!(res.text().await.unwrap().contains("inte registrerad i BITA"));
+    assert_eq!(
+        app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'login.eid.refused'").await,
+        1
+    );
+    let (_, res) = follow(&c3, app.url("/assistent")).await;
+    assert!(
+        res.url().path().starts_with("/logga-in") || res.text().await.unwrap().contains("Logga in")
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_nonce_a_replayed_return_and_a_provider_that_is_down_are_refused_with_nothing_but_the_audit_entry()
+ {
+    let app = spawn_app().await;
+    configure(&app, issuer(), false).await;
+    let p = provider_id(&app).await;
+
+    // The authorization request's nonce changed on the way: the token carries another one.
+    let c = client();
+    let res = c.get(app.url(&format!("/oidc/start?leverantor={p}"))).send().await.unwrap();
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    let forged = regex_replace_nonce(&to);
+    let at = to_provider(&c, forged).await;
+    let (landed, res) = identify(&c, &at, "anna", LOA3).await;
+    assert!(landed.ends_with("/logga-in"), "{landed}");
+    assert!(res.text().await.unwrap().contains("Legitimeringen kunde inte slutföras"));
+    let why: String = query(
+        "SELECT after FROM audit_log WHERE action = 'login.eid.refused' ORDER BY id DESC LIMIT 1",
+    )
+    .scalar(&mut app.db().await)
+    .await
+    .unwrap();
+    assert!(why.to_lowercase().contains("nonce"), "{why}");
+    assert_eq!(app.id("SELECT COUNT(*) FROM identity_links").await, 0, "nothing linked");
+
+    // A return replayed (the same code and state again): the flow was used once.
+    let c = client();
+    let at = to_provider(&c, app.url(&format!("/oidc/start?leverantor={p}"))).await;
+    let res = c.post(&at).form(&[("login", "anna"), ("acr", LOA3)]).send().await.unwrap();
+    let first_to = res.headers()["location"].to_str().unwrap().to_string();
+    let mut url = if first_to.starts_with("http") { first_to } else { join(&at, &first_to) };
+    let back = loop {
+        let r = c.get(&url).send().await.unwrap();
+        let to = r.headers()["location"].to_str().unwrap().to_string();
+        if to.contains("/oidc/tillbaka") {
+            break to;
+        }
+        url = if to.starts_with("http") { to } else { join(&url, &to) };
+    };
+    let first = c.get(&back).send().await.unwrap();
+    assert_eq!(first.headers()["location"], "/assistent");
+    let again = c.get(&back).send().await.unwrap();
+    assert_eq!(again.headers()["location"], "/logga-in", "a replayed return signs nobody in");
+    let replays = app
+        .id("SELECT COUNT(*) FROM audit_log WHERE action = 'login.eid.refused' AND after LIKE '%replayed%'")
+        .await;
+    assert_eq!(replays, 1);
+
+    // A provider that does not answer: a clear message, the password route still there.
+    let (admin, _) = app.login("admin").await;
+    app.post(
+        &admin,
+        "/admin/inloggning/leverantor",
+        &[
+            ("name", "Nere"),
+            ("issuer", "http://127.0.0.1:9"),
+            ("client_id", "bita-nere"),
+            ("client_secret", "x"),
+        ],
+    )
+    .await;
+    let down = provider_id(&app).await;
+    let c = client();
+    let (landed, res) = follow(&c, app.url(&format!("/oidc/start?leverantor={down}"))).await;
+    assert!(landed.ends_with("/logga-in"));
+    let page = res.text().await.unwrap();
+    assert!(page.contains("svarar inte just nu") && page.contains("name=\"password\""), "{page}");
+    assert_eq!(
+        app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'login.eid.unavailable'").await,
+        1
+    );
+}
+
+fn regex_replace_nonce(url: &str) -> String {
+    let (head, tail) = url.split_once("nonce=").unwrap();
+    let rest = tail.split_once('&').map(|(_, r)| format!("&{r}")).unwrap_or_default();
+    format!("{head}nonce=forged{rest}")
+}
+
+#[tokio::test]
+async fn the_recipient_approves_with_a_bound_e_legitimation_and_the_archive_keeps_the_evidence() {
+    let app = spawn_app().await;
+    configure(&app, issuer(), true).await;
+    let bo_id = recipient(&app, "Bo").await;
+    let (anna, _) = app.login("anna").await;
+    let month = next_month();
+    let key = submitted(&app, &anna, &bo_id, month, &[(3, "07:00", "15:00")]).await;
+
+    // Bo (signed in with his password) sees only the e-legitimation way to sign: the
+    // municipality requires it, and a typed password is refused.
+    let (bo, _) = app.login("bo").await;
+    let (_, page) = app.page(&bo, &format!("/brukare/granska?key={key}")).await;
+    assert!(page.contains("Signera med e-legitimation") && !page.contains("approve-password"));
+    let to = app.approve(&bo, &key).await;
+    let (_, page) = app.page(&bo, &to).await;
+    assert!(page.contains("kräver att du signerar med e-legitimation"));
+    assert_eq!(status(&app, &key).await, "submitted");
+
+    // Signing as someone else at the provider: refused, nothing signed.
+    let hash = hash_on(&app.page(&bo, &format!("/brukare/granska?key={key}")).await.1);
+    let sign = |hash: String| {
+        let (bo, app, key) = (&bo, &app, key.clone());
+        async move {
+            let res = bo
+                .post(app.url("/brukare/beslut"))
+                .form(&[
+                    ("key", key.as_str()),
+                    ("decision", "approve"),
+                    ("sign", "eid"),
+                    ("hash", &hash),
+                    ("csrf", &bo.csrf),
+                    ("idem", &crate::common::key()),
+                ])
+                .send()
+                .await
+                .unwrap();
+            let to = res.headers()["location"].to_str().unwrap().to_string();
+            assert!(
+                to.contains("prompt=login")
+                    && to.contains("max_age=0")
+                    && to.contains("acr_values="),
+                "{to}"
+            );
+            to
+        }
+    };
+    let at = to_provider(&bo, sign(hash.clone()).await).await;
+    let (_, res) = identify(&bo, &at, "filip", LOA3).await;
+    assert!(res.text().await.unwrap().contains("gällde en annan person"));
+    assert_eq!(status(&app, &key).await, "submitted");
+
+    // Bo himself, strongly: approved, the record keeps the token and the key that verified it.
+    let at = to_provider(&bo, sign(hash.clone()).await).await;
+    let (landed, res) = identify(&bo, &at, "bo", LOA3).await;
+    assert!(landed.contains(&format!("/brukare/granska?key={key}")), "{landed}");
+    let page = res.text().await.unwrap();
+    assert!(page.contains("med e-legitimation") && page.contains("19450315-****"), "{page}");
+    assert_eq!(status(&app, &key).await, "approved");
+    let (method, evidence): (String, String) =
+        query(&format!("SELECT method, evidence FROM signatures WHERE month_report_id = {key}"))
+            .one_as(&mut app.db().await)
+            .await
+            .unwrap();
+    assert_eq!(method, "eid");
+    let e: serde_json::Value = serde_json::from_str(&evidence).unwrap();
+    assert_eq!(e["issuer"], issuer());
+    assert_eq!(e["acr"], LOA3);
+    assert_eq!(e["id_token"].as_str().unwrap().split('.').count(), 3);
+    assert!(e["key"].as_str().unwrap().contains("\"kty\""), "the provider's public key");
+    let nonce = engine::documents::EidEvidence::nonce(
+        e["document"].as_str().unwrap(),
+        &hash,
+        app.id("SELECT id FROM users WHERE username = 'bo'").await,
+        e["nonce_salt"].as_str().unwrap(),
+    );
+    use base64::Engine;
+    let payload = e["id_token"].as_str().unwrap().split('.').nth(1).unwrap();
+    let claims: serde_json::Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        claims["nonce"],
+        nonce.as_str(),
+        "the token's nonce binds document, hash and signer"
+    );
+    let audited = app
+        .id(&format!("SELECT COUNT(*) FROM audit_log WHERE action = 'month.approve' AND subject = 'month {key}' AND after LIKE '%e-legitimation%'"))
+        .await;
+    assert_eq!(audited, 1);
+}
