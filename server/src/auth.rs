@@ -13,8 +13,8 @@ use app::service::auth::{
     PER_CLIENT, PER_USERNAME, Reserved, forget_failures, login_outcome, reserve,
 };
 use app::service::context::{
-    ClientAddr, Cookies, Cx, SESSION_CSRF, SESSION_EPOCH, SESSION_ID_TOKEN, SESSION_LOGIN_AT,
-    SESSION_PROVIDER, SESSION_SEEN, SESSION_USER, now_unix, record,
+    ClientAddr, Cookies, Cx, SESSION_CSRF, SESSION_EPOCH, SESSION_LOGIN_AT, SESSION_SEEN,
+    SESSION_USER, now_unix, record,
 };
 use app::service::month::Confirmation;
 use argon2::Argon2;
@@ -230,26 +230,6 @@ pub async fn confirm_password(
     .await
     .map_err(internal)?;
     Ok(Confirmation::WrongPassword)
-}
-
-/// Ends BITA's session and, when the person signed in with a provider that offers it, sends
-/// them on to the provider's sign-out (RP-initiated logout), which returns to the sign-in page.
-pub async fn logout(
-    State(state): State<AppState>,
-    axum::Extension(gate): axum::Extension<std::sync::Arc<crate::guard::Gate>>,
-    headers: HeaderMap,
-    cx: Cx,
-) -> Response {
-    if cx.caller.is_some()
-        && let Err(e) = record(&*state.api.repo, cx.audit_entry("logout", "session".into())).await
-    {
-        return app::service::context::internal(e).into_response();
-    }
-    let provider: Option<i64> = cx.session.get(SESSION_PROVIDER).await.ok().flatten();
-    let id_token: Option<String> = cx.session.get(SESSION_ID_TOKEN).await.ok().flatten();
-    let _ = cx.session.flush().await;
-    let to = crate::oidc::after_logout(&state, &gate, &headers, provider, id_token).await;
-    Redirect::to(&to).into_response()
 }
 
 #[derive(Deserialize)]

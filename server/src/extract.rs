@@ -54,3 +54,25 @@ where
         })
     }
 }
+
+/// Answers a change: the next page's message into the session (or, a plain notice, into the
+/// address), then a redirect.
+pub async fn answer(
+    cx: &app::service::context::Cx,
+    outcome: Result<app::model::Outcome, app::model::PageError>,
+) -> axum::response::Response {
+    match outcome {
+        Err(e) => e.into_response(),
+        Ok(o) => match app::service::context::address_with_notice(&o) {
+            // A plain success notice rides in the address: no session write (issue 12).
+            Some(to) => {
+                cx.forget_flash().await;
+                axum::response::Redirect::to(&to).into_response()
+            }
+            None => {
+                cx.set_flash(o.flash).await;
+                axum::response::Redirect::to(&o.to).into_response()
+            }
+        },
+    }
+}

@@ -9,35 +9,17 @@ use crate::extract::Posted;
 use crate::guard::Gate;
 use app::i18n::{Locale, Message, T};
 use app::model::{Outcome, PageError};
-use app::service::context;
 use app::service::context::Cx;
 use app::service::{export, month, rows};
 use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use engine::{ReportMonth, RowInput};
 use serde::Deserialize;
 use std::sync::Arc;
 
-/// Answers a change: the next page's message into the session (or, a plain notice, into the
-/// address), then a redirect.
-pub(crate) async fn answer(cx: &Cx, outcome: Result<Outcome, PageError>) -> Response {
-    match outcome {
-        Err(e) => e.into_response(),
-        Ok(o) => match context::address_with_notice(&o) {
-            // A plain success notice rides in the address: no session write (issue 12).
-            Some(to) => {
-                cx.forget_flash().await;
-                Redirect::to(&to).into_response()
-            }
-            None => {
-                cx.set_flash(o.flash).await;
-                Redirect::to(&o.to).into_response()
-            }
-        },
-    }
-}
+pub(crate) use crate::extract::answer;
 
 pub async fn add_row(
     cx: Cx,

@@ -299,7 +299,7 @@ pub async fn start_signing(
     };
     let back_with = |t: T| {
         let o = Outcome { to: back.clone(), flash: Flash { error: Some(t), ..Default::default() } };
-        crate::forms::answer(cx, Ok(o))
+        crate::extract::answer(cx, Ok(o))
     };
     let (document, sha256) = match current {
         Err(e) => return e.into_response(),
@@ -446,7 +446,7 @@ pub async fn callback(
                     to: sign.back.clone(),
                     flash: Flash { error: Some(t), ..Default::default() },
                 };
-                crate::forms::answer(cxr, Ok(o)).await
+                crate::extract::answer(cxr, Ok(o)).await
             }
             _ => to_login(st, t),
         }
@@ -616,7 +616,7 @@ pub async fn callback(
                     .await
                 }
             };
-            crate::forms::answer(&cx, outcome).await
+            crate::extract::answer(&cx, outcome).await
         }
     }
 }
@@ -686,4 +686,28 @@ pub async fn after_logout(
         .set_post_logout_redirect_uri(back)
         .http_get_url()
         .to_string()
+}
+
+/// Ends BITA's session and, when the person signed in with a provider that offers it, sends
+/// them on to the provider's sign-out (RP-initiated logout), which returns to the sign-in page.
+pub async fn logout(
+    State(state): State<AppState>,
+    Extension(gate): Extension<Arc<Gate>>,
+    headers: HeaderMap,
+    cx: Cx,
+) -> Response {
+    if cx.caller.is_some()
+        && let Err(e) = app::service::context::record(
+            &*state.api.repo,
+            cx.audit_entry("logout", "session".into()),
+        )
+        .await
+    {
+        return app::service::context::internal(e).into_response();
+    }
+    let provider: Option<i64> = cx.session.get(SESSION_PROVIDER).await.ok().flatten();
+    let id_token: Option<String> = cx.session.get(SESSION_ID_TOKEN).await.ok().flatten();
+    let _ = cx.session.flush().await;
+    let to = after_logout(&state, &gate, &headers, provider, id_token).await;
+    Redirect::to(&to).into_response()
 }

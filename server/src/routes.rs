@@ -75,7 +75,7 @@ pub async fn router(
     let upload = |limit: usize| Policy { access: ADMIN, body: BodyKind::Upload { limit } };
     let (posts, policies) = guard::Posts::new(Router::new())
         .route(paths::LOGIN, Policy { access: Access::Anyone, body: BodyKind::Login }, auth::login)
-        .route(paths::LOGOUT, form(Access::Anyone), auth::logout)
+        .route(paths::LOGOUT, form(Access::Anyone), oidc::logout)
         .route(paths::LANGUAGE, form(Access::Anyone), auth::set_language)
         .route(paths::INVITATION, form(Access::Anyone), auth::accept_invitation)
         .route(

@@ -73,10 +73,9 @@ pub async fn sign_in(
     }
     if user.is_none()
         && let Some(pnr) = &a.personnummer
+        && let [u] = db.users_by_personnummer(p.tenant_id, pnr.full()).await?[..]
     {
-        if let [u] = db.users_by_personnummer(p.tenant_id, pnr.full()).await?[..] {
-            (user, linked) = (Some(u), Some(LinkedBy::Personnummer));
-        }
+        (user, linked) = (Some(u), Some(LinkedBy::Personnummer));
     }
     if user.is_none()
         && let Some(email) = a.email.as_deref().filter(|e| !e.is_empty())
