@@ -50,7 +50,9 @@ pub fn LoginPage() -> impl IntoView {
                                 </nav>
                             })}
                             {(page.choices.password && page.step_up.is_none()).then(|| view! {
-                            <form method="post" action=paths::LOGIN class="stack" aria-label=l.t(T::LoginWithPassword)>
+                            // A heading, not the form's label: the fields keep one label each.
+                            {(!page.choices.providers.is_empty()).then(|| view! { <h2>{l.t(T::LoginWithPassword)}</h2> })}
+                            <form method="post" action=paths::LOGIN class="stack">
                                 <input type="hidden" name="csrf" value=page.csrf.clone() />
                                 <div class="field">
                                     <label for="username">{l.t(T::Username)}</label>
