@@ -6,6 +6,7 @@
 //! blocking pool, at most one per core at a time, so a flood of logins cannot exhaust memory.
 
 use crate::AppState;
+use app::domain::people::SignIn;
 use app::domain::settings::MAX_USERNAME;
 use app::i18n::{Locale, T};
 use app::model::random_token;
@@ -13,8 +14,8 @@ use app::service::auth::{
     PER_CLIENT, PER_USERNAME, Reserved, forget_failures, login_outcome, reserve,
 };
 use app::service::context::{
-    ClientAddr, Cookies, Cx, SESSION_CSRF, SESSION_EPOCH, SESSION_LOGIN_AT, SESSION_SEEN,
-    SESSION_USER, now_unix, record,
+    ClientAddr, Cookies, Cx, SESSION_CSRF, SESSION_EPOCH, SESSION_ID_TOKEN, SESSION_LOGIN_AT,
+    SESSION_PROVIDER, SESSION_SEEN, SESSION_SIGN_IN, SESSION_USER, now_unix, record,
 };
 use app::service::month::Confirmation;
 use argon2::Argon2;
@@ -66,7 +67,8 @@ pub struct LoginForm {
     password: String,
 }
 
-fn refused(cookies: Cookies, error: T, username: &str) -> Response {
+/// Back to the sign-in page with a message (and the username typed, never the password).
+pub(crate) fn refused(cookies: Cookies, error: T, username: &str) -> Response {
     ([(header::SET_COOKIE, cookies.login_message(error, username))], Redirect::to("/logga-in"))
         .into_response()
 }
@@ -155,20 +157,10 @@ pub async fn login(
         Ok(false) => return refused(cookies, T::EidPasswordNotAllowed, ""),
         Err(e) => return internal(e),
     }
-    // A new session id at login defeats session fixation.
-    if let Err(e) = session.cycle_id().await {
+    if let Err(e) =
+        begin_session(&session, user_id, creds.session_epoch, SignIn::Password, None).await
+    {
         return internal(e);
-    }
-    for r in [
-        session.insert(SESSION_USER, user_id).await,
-        session.insert(SESSION_CSRF, random_token()).await,
-        session.insert(SESSION_LOGIN_AT, now).await,
-        session.insert(SESSION_SEEN, now).await,
-        session.insert(SESSION_EPOCH, creds.session_epoch).await,
-    ] {
-        if let Err(e) = r {
-            return internal(e);
-        }
     }
     tracing::info!(user = user_id, "login");
     let start = match state.api.repo.read().await {
@@ -182,6 +174,41 @@ pub async fn login(
         Err(_) => "/",
     };
     Redirect::to(start).into_response()
+}
+
+/// Opens a signed-in session: a new id (which defeats session fixation), who, a fresh CSRF
+/// token, when, the account's epoch, and how the person signed in. Password and provider
+/// sign-ins both open their sessions here.
+pub async fn begin_session(
+    session: &Session,
+    user: i64,
+    epoch: i64,
+    how: SignIn,
+    provider: Option<(i64, &str)>,
+) -> Result<(), tower_sessions::session::Error> {
+    session.cycle_id().await?;
+    let now = now_unix();
+    session.insert(SESSION_USER, user).await?;
+    session.insert(SESSION_CSRF, random_token()).await?;
+    session.insert(SESSION_LOGIN_AT, now).await?;
+    session.insert(SESSION_SEEN, now).await?;
+    session.insert(SESSION_EPOCH, epoch).await?;
+    signed_in_with(session, how, provider).await
+}
+
+/// How the session's person signed in (also after a step-up), and with a provider which one
+/// and its ID token (the hint of the provider's sign-out).
+pub async fn signed_in_with(
+    session: &Session,
+    how: SignIn,
+    provider: Option<(i64, &str)>,
+) -> Result<(), tower_sessions::session::Error> {
+    session.insert(SESSION_SIGN_IN, how).await?;
+    if let Some((id, id_token)) = provider {
+        session.insert(SESSION_PROVIDER, id).await?;
+        session.insert(SESSION_ID_TOKEN, id_token).await?;
+    }
+    Ok(())
 }
 
 /// Checks the caller's password again before a signature. It takes its place in the same

@@ -12,11 +12,8 @@ use app::domain::Personnummer;
 use app::domain::documents::EidEvidence;
 use app::domain::people::SignIn;
 use app::i18n::T;
-use app::model::{Flash, Outcome, random_token};
-use app::service::context::{
-    Cx, SESSION_CSRF, SESSION_EPOCH, SESSION_ID_TOKEN, SESSION_LOGIN_AT, SESSION_OIDC_FLOW,
-    SESSION_PROVIDER, SESSION_SEEN, SESSION_SIGN_IN, SESSION_USER, now_unix,
-};
+use app::model::random_token;
+use app::service::context::{Cx, SESSION_ID_TOKEN, SESSION_OIDC_FLOW, SESSION_PROVIDER, now_unix};
 use app::service::identity::{Asserted, SignedIn};
 use app::service::month::{Confirmation, EidConfirmation};
 use axum::Extension;
@@ -27,9 +24,9 @@ use openidconnect::core::{
     CoreAuthPrompt, CoreAuthenticationFlow, CoreClient, CoreIdToken, CoreJsonWebKey,
 };
 use openidconnect::{
-    AuthenticationContextClass, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl,
-    Nonce, PkceCodeChallenge, PkceCodeVerifier, PostLogoutRedirectUrl, ProviderMetadataWithLogout,
-    RedirectUrl, Scope,
+    AuthenticationContextClass, AuthorizationCode, ClientId, ClientSecret, CsrfToken,
+    EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge,
+    PkceCodeVerifier, PostLogoutRedirectUrl, ProviderMetadataWithLogout, RedirectUrl, Scope,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -141,14 +138,32 @@ fn callback_url(gate: &Gate, headers: &HeaderMap) -> Option<RedirectUrl> {
     RedirectUrl::new(format!("{origin}{}", app::paths::OIDC_CALLBACK)).ok()
 }
 
-/// Back to the sign-in page with a message (the municipality's page when there is one).
+/// Back to the sign-in page with a message.
 fn to_login(state: &AppState, t: T) -> Response {
-    let cookies = state.api.settings.cookies;
-    (
-        [(axum::http::header::SET_COOKIE, cookies.login_message(t, ""))],
-        Redirect::to(app::paths::LOGIN),
+    crate::auth::refused(state.api.settings.cookies, t, "")
+}
+
+/// The relying party of one provider, as discovery describes it.
+type Client = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
+
+fn client_of(
+    m: &ProviderMetadataWithLogout,
+    p: &IdentityProvider,
+    redirect: RedirectUrl,
+) -> Client {
+    CoreClient::from_provider_metadata(
+        m.clone(),
+        ClientId::new(p.client_id.clone()),
+        Some(ClientSecret::new(p.client_secret.clone())),
     )
-        .into_response()
+    .set_redirect_uri(redirect)
 }
 
 async fn audit_refused(
@@ -194,12 +209,7 @@ async fn redirect_to_provider(
             return Err(T::EidProviderDown);
         }
     };
-    let client = CoreClient::from_provider_metadata(
-        (*metadata).clone(),
-        ClientId::new(p.client_id.clone()),
-        Some(ClientSecret::new(p.client_secret.clone())),
-    )
-    .set_redirect_uri(redirect);
+    let client = client_of(&metadata, p, redirect);
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let fresh = !matches!(purpose, Purpose::Login { .. });
     let nonce_value = nonce.unwrap_or_else(random_token);
@@ -297,10 +307,7 @@ pub async fn start_signing(
             (claims::claim_to_sign(cx, person, month).await, claims::claim_page_of(person, month))
         }
     };
-    let back_with = |t: T| {
-        let o = Outcome { to: back.clone(), flash: Flash { error: Some(t), ..Default::default() } };
-        crate::extract::answer(cx, Ok(o))
-    };
+    let back_with = |t: T| crate::extract::answer(cx, Ok(app::service::tx::error(back.clone(), t)));
     let (document, sha256) = match current {
         Err(e) => return e.into_response(),
         Ok(None) => return back_with(T::NotSubmitted).await,
@@ -356,12 +363,7 @@ async fn verify(
     code: &str,
 ) -> Result<Verified, String> {
     let metadata = state.oidc.metadata(&p.issuer, false).await?;
-    let client = CoreClient::from_provider_metadata(
-        (*metadata).clone(),
-        ClientId::new(p.client_id.clone()),
-        Some(ClientSecret::new(p.client_secret.clone())),
-    )
-    .set_redirect_uri(redirect);
+    let mut client = client_of(&metadata, p, redirect.clone());
     let tokens = client
         .exchange_code(AuthorizationCode::new(code.to_string()))
         .map_err(|e| format!("token endpoint: {e}"))?
@@ -371,6 +373,12 @@ async fn verify(
         .map_err(|e| format!("code exchange: {e}"))?;
     use openidconnect::TokenResponse;
     let id_token: &CoreIdToken = tokens.id_token().ok_or("no ID token")?;
+    if id_token.signing_key(&client.id_token_verifier()).is_err() {
+        // Signed with a key we have not fetched: the provider rotated its keys within the
+        // cache's 5 minutes. Once more, fresh (a key it still lacks is refused below).
+        let fresh = state.oidc.metadata(&p.issuer, true).await?;
+        client = client_of(&fresh, p, redirect);
+    }
     let verifier = client.id_token_verifier();
     let claims = id_token
         .claims(&verifier, &Nonce::new(flow.nonce.clone()))
@@ -442,10 +450,7 @@ pub async fn callback(
     let fail = |t: T| async move {
         match &fl.purpose {
             Purpose::Sign { sign, .. } => {
-                let o = Outcome {
-                    to: sign.back.clone(),
-                    flash: Flash { error: Some(t), ..Default::default() },
-                };
+                let o = app::service::tx::error(sign.back.clone(), t);
                 crate::extract::answer(cxr, Ok(o)).await
             }
             _ => to_login(st, t),
@@ -527,10 +532,11 @@ pub async fn callback(
             .await
             {
                 Ok(SignedIn::User(u)) if u == user => {
-                    let _ = cx.session.insert(SESSION_SIGN_IN, SignIn::Strong).await;
-                    let _ = cx.session.insert(SESSION_PROVIDER, p.id).await;
-                    let _ = cx.session.insert(SESSION_ID_TOKEN, &v.id_token).await;
-                    Redirect::to(&till).into_response()
+                    let provider = Some((p.id, v.id_token.as_str()));
+                    match crate::auth::signed_in_with(&cx.session, SignIn::Strong, provider).await {
+                        Ok(()) => Redirect::to(&till).into_response(),
+                        Err(e) => app::service::context::internal(e).into_response(),
+                    }
                 }
                 Ok(_) => {
                     audit_refused(
@@ -621,8 +627,8 @@ pub async fn callback(
     }
 }
 
-/// A new session for the person a provider signed in: a new id (no fixation), how they signed
-/// in, and the ID token for the provider's sign-out.
+/// A new session for the person a provider signed in (`auth::begin_session`), with how they
+/// signed in and the ID token for the provider's sign-out.
 async fn begin_session(
     state: &AppState,
     session: &Session,
@@ -635,24 +641,12 @@ async fn begin_session(
         Err(_) => None,
     };
     let Some(caller) = caller else { return to_login(state, T::EidFailed) };
-    let now = now_unix();
     let how = if v.asserted.strong { SignIn::Strong } else { SignIn::Provider };
-    if session.cycle_id().await.is_err() {
-        return to_login(state, T::EidFailed);
-    }
-    for r in [
-        session.insert(SESSION_USER, user).await,
-        session.insert(SESSION_CSRF, random_token()).await,
-        session.insert(SESSION_LOGIN_AT, now).await,
-        session.insert(SESSION_SEEN, now).await,
-        session.insert(SESSION_EPOCH, caller.session_epoch).await,
-        session.insert(SESSION_SIGN_IN, how).await,
-        session.insert(SESSION_PROVIDER, p.id).await,
-        session.insert(SESSION_ID_TOKEN, &v.id_token).await,
-    ] {
-        if r.is_err() {
-            return to_login(state, T::EidFailed);
-        }
+    let provider = Some((p.id, v.id_token.as_str()));
+    if let Err(e) =
+        crate::auth::begin_session(session, user, caller.session_epoch, how, provider).await
+    {
+        return app::service::context::internal(e).into_response();
     }
     tracing::info!(user, "login with a provider");
     Redirect::to(app::paths::start_page(caller.role)).into_response()

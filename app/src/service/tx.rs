@@ -21,7 +21,7 @@ pub(super) fn said(to: String, flash: Flash) -> Outcome {
     Outcome { to, flash }
 }
 
-pub(super) fn error(to: String, t: T) -> Outcome {
+pub fn error(to: String, t: T) -> Outcome {
     said(to, Flash { error: Some(t), ..Default::default() })
 }
 
