@@ -126,7 +126,19 @@ pub async fn login(
         creds.as_ref().map(|c| c.password_hash.clone()).unwrap_or_else(|| DUMMY_HASH.clone());
     let ok = verify_password(form.password, hash).await && creds.is_some();
 
-    let action = if ok {
+    // A municipality that signs in with e-legitimation only: a right password opens no
+    // session, and is recorded as such (said only after the password proved right, so it tells
+    // a guesser nothing). The throttle still counts it as a right password.
+    let allowed = match tenant.filter(|_| ok) {
+        Some(t) => match app::service::identity::password_allowed(repo, t).await {
+            Ok(a) => a,
+            Err(e) => return internal(e),
+        },
+        None => true,
+    };
+    let action = if ok && !allowed {
+        "login.password_not_allowed"
+    } else if ok {
         "login"
     } else if user_t.failures >= PER_USERNAME.lock_at {
         "login.locked"
@@ -150,12 +162,8 @@ pub async fn login(
         tracing::info!("login failed");
         return refused(cookies, T::LoginFailed, &username);
     };
-    // A municipality that signs in with e-legitimation only: a right password does not open
-    // a session (said only after the password proved right, so it tells a guesser nothing).
-    match app::service::identity::password_allowed(repo, creds.tenant_id).await {
-        Ok(true) => {}
-        Ok(false) => return refused(cookies, T::EidPasswordNotAllowed, ""),
-        Err(e) => return internal(e),
+    if !allowed {
+        return refused(cookies, T::EidPasswordNotAllowed, "");
     }
     if let Err(e) =
         begin_session(&session, user_id, creds.session_epoch, SignIn::Password, None).await

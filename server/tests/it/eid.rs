@@ -326,3 +326,29 @@ async fn the_recipient_approves_with_a_bound_e_legitimation_and_the_archive_keep
         .await;
     assert_eq!(audited, 1);
 }
+
+#[tokio::test]
+async fn a_municipality_that_turns_passwords_off_opens_no_session_for_a_right_password() {
+    let app = spawn_app().await;
+    let (admin, _) = app.login("admin").await;
+    // Without a provider nobody could sign in: refused.
+    let to = app.post(&admin, "/admin/inloggning/installningar", &[("slug", "exempelby")]).await;
+    let (_, page) = app.page(&admin, &to).await;
+    assert!(page.contains("Lägg till en identitetsleverantör innan du stänger av lösenord"));
+    configure(&app, issuer(), false).await;
+    app.post(&admin, "/admin/inloggning/installningar", &[("slug", "exempelby")]).await;
+
+    // Anna's right password: no session, a message that says where to sign in, recorded.
+    let (c, res) = app.try_login("anna", demo::DEMO_PASSWORD).await;
+    assert_eq!(res.headers()["location"], "/logga-in");
+    let (_, page) = app.page(&c, "/logga-in").await;
+    assert!(page.contains("Kommunen loggar in med e-legitimation"), "{page}");
+    let (_, res) = follow(&c, app.url("/assistent")).await;
+    assert!(res.url().path().starts_with("/logga-in"), "no session");
+    let refused = app
+        .id("SELECT COUNT(*) FROM audit_log WHERE action = 'login.password_not_allowed' AND actor = 'anna'")
+        .await;
+    assert_eq!(refused, 1);
+    // Another municipality's people still use their passwords.
+    app.login("frida").await;
+}
