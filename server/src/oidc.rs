@@ -42,10 +42,68 @@ const FLOW_SECONDS: i64 = 600;
 /// How far the provider's clock may differ from ours for `auth_time`.
 const CLOCK_SKEW: i64 = 60;
 
-/// The relying party: its own HTTP client (no redirects followed, short timeouts: a slow or
-/// hostile provider cannot hold a request) and the providers' metadata, cached per issuer.
+/// The most a provider may answer with (a discovery document, its keys, a token response are
+/// a few kilobytes): a hostile or broken provider cannot fill the server's memory.
+const MAX_RESPONSE: usize = 256 * 1024;
+
+/// The HTTP client the relying party speaks to providers with: reqwest with no redirects
+/// followed and short timeouts (a slow provider cannot hold a request), reading at most
+/// [`MAX_RESPONSE`] bytes of an answer.
+pub struct Bounded(reqwest::Client);
+
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    #[error(transparent)]
+    Request(#[from] reqwest::Error),
+    #[error("the provider's answer is larger than {MAX_RESPONSE} bytes")]
+    TooLarge,
+    #[error(transparent)]
+    Response(#[from] openidconnect::http::Error),
+}
+
+impl<'c> openidconnect::AsyncHttpClient<'c> for Bounded {
+    type Error = HttpError;
+    type Future = std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = Result<openidconnect::HttpResponse, HttpError>>
+                + Send
+                + 'c,
+        >,
+    >;
+
+    fn call(&'c self, request: openidconnect::HttpRequest) -> Self::Future {
+        Box::pin(async move {
+            let (parts, body) = request.into_parts();
+            let mut res = self
+                .0
+                .request(parts.method, parts.uri.to_string())
+                .headers(parts.headers)
+                .body(body)
+                .send()
+                .await?;
+            if res.content_length().is_some_and(|n| n > MAX_RESPONSE as u64) {
+                return Err(HttpError::TooLarge);
+            }
+            let mut answer = openidconnect::http::Response::builder().status(res.status());
+            for (name, value) in res.headers() {
+                answer = answer.header(name, value);
+            }
+            let mut bytes = Vec::new();
+            while let Some(chunk) = res.chunk().await? {
+                if bytes.len() + chunk.len() > MAX_RESPONSE {
+                    return Err(HttpError::TooLarge);
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            Ok(answer.body(bytes)?)
+        })
+    }
+}
+
+/// The relying party: its HTTP client ([`Bounded`]) and the providers' metadata, cached per
+/// issuer.
 pub struct Oidc {
-    http: reqwest::Client,
+    http: Bounded,
     cache: Mutex<HashMap<String, (Instant, Arc<ProviderMetadataWithLogout>)>>,
 }
 
@@ -63,7 +121,7 @@ impl Oidc {
             .timeout(Duration::from_secs(10))
             .build()
             .unwrap_or_default();
-        Self { http, cache: Mutex::new(HashMap::new()) }
+        Self { http: Bounded(http), cache: Mutex::new(HashMap::new()) }
     }
 
     /// The provider's discovery document and keys (cached). `refresh` fetches them again (a
@@ -82,13 +140,25 @@ impl Oidc {
         let url = IssuerUrl::new(issuer.to_string()).map_err(|e| e.to_string())?;
         let m = ProviderMetadataWithLogout::discover_async(url, &self.http)
             .await
-            .map_err(|e| format!("discovery: {e}"))?;
+            .map_err(|e| format!("discovery: {}", causes(&e)))?;
         let m = Arc::new(m);
         if let Ok(mut c) = self.cache.lock() {
             c.insert(issuer.to_string(), (Instant::now(), m.clone()));
         }
         Ok(m)
     }
+}
+
+/// An error and its causes, for the audit log ("Request failed" alone would not say why).
+fn causes(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
 }
 
 /// What a flow is for.
@@ -344,6 +414,9 @@ pub struct CallbackQuery {
     error: String,
 }
 
+/// The longest authorization code taken to the provider (they are tens of characters).
+const MAX_CODE: usize = 2048;
+
 /// What the provider's token says, once verified.
 struct Verified {
     asserted: Asserted,
@@ -370,7 +443,7 @@ async fn verify(
         .set_pkce_verifier(PkceCodeVerifier::new(flow.pkce.clone()))
         .request_async(&state.oidc.http)
         .await
-        .map_err(|e| format!("code exchange: {e}"))?;
+        .map_err(|e| format!("code exchange: {}", causes(&e)))?;
     use openidconnect::TokenResponse;
     let id_token: &CoreIdToken = tokens.id_token().ok_or("no ID token")?;
     if id_token.signing_key(&client.id_token_verifier()).is_err() {
@@ -434,7 +507,9 @@ pub async fn callback(
 ) -> Response {
     let client = cx.client.clone();
     let flow: Option<Flow> = cx.session.remove(SESSION_OIDC_FLOW).await.ok().flatten();
-    let Some(flow) = flow.filter(|f| !q.state.is_empty() && f.state == q.state) else {
+    let Some(flow) =
+        flow.filter(|f| !q.state.is_empty() && f.state == q.state && q.code.len() <= MAX_CODE)
+    else {
         audit_refused(
             &state,
             cx.caller.as_ref().map(|c| c.tenant_id),

@@ -352,3 +352,48 @@ async fn a_municipality_that_turns_passwords_off_opens_no_session_for_a_right_pa
     // Another municipality's people still use their passwords.
     app.login("frida").await;
 }
+
+/// A "provider" that answers every request with `bytes` bytes of JSON-ish text.
+async fn flooding_provider(bytes: usize) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf).await;
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n";
+                let _ = s.write_all(head.as_bytes()).await;
+                let chunk = vec![b' '; 64 * 1024];
+                let mut sent = 0;
+                while sent < bytes {
+                    if s.write_all(&chunk).await.is_err() {
+                        return;
+                    }
+                    sent += chunk.len();
+                }
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn a_provider_answering_without_end_is_cut_off_and_refused() {
+    let app = spawn_app().await;
+    // 64 MB without a length: read in pieces, given up at 256 KiB.
+    configure(&app, &flooding_provider(64 * 1024 * 1024).await, false).await;
+    let p = provider_id(&app).await;
+    let c = client();
+    let (landed, res) = follow(&c, app.url(&format!("/oidc/start?leverantor={p}"))).await;
+    assert!(landed.ends_with("/logga-in"));
+    assert!(res.text().await.unwrap().contains("svarar inte just nu"));
+    let why: String = query(
+        "SELECT after FROM audit_log WHERE action = 'login.eid.unavailable' ORDER BY id DESC LIMIT 1",
+    )
+    .scalar(&mut app.db().await)
+    .await
+    .unwrap();
+    assert!(why.contains("larger than 262144 bytes"), "{why}");
+}
