@@ -96,6 +96,20 @@ async fn identify(c: &Client, at: &str, login: &str, acr: &str) -> (String, reqw
     follow(c, if to.starts_with("http") { to } else { join(at, &to) }).await
 }
 
+/// At the provider's login form: who and at which level; then through the provider's
+/// redirects until it sends the person back to BITA. That address (not yet followed).
+async fn until_return(c: &Client, at: &str, login: &str, acr: &str) -> String {
+    let res = c.post(at).form(&[("login", login), ("acr", acr)]).send().await.unwrap();
+    let mut to = res.headers()["location"].to_str().unwrap().to_string();
+    let mut url = at.to_string();
+    while !to.contains("/oidc/tillbaka") {
+        url = if to.starts_with("http") { to } else { join(&url, &to) };
+        let r = c.get(&url).send().await.unwrap();
+        to = r.headers()["location"].to_str().unwrap().to_string();
+    }
+    to
+}
+
 /// From BITA's start address to the provider's login form: its address.
 async fn to_provider(c: &Client, start: String) -> String {
     let (at, res) = follow(c, start).await;
@@ -188,17 +202,7 @@ async fn a_wrong_nonce_a_replayed_return_and_a_provider_that_is_down_are_refused
     // A return replayed (the same code and state again): the flow was used once.
     let c = client();
     let at = to_provider(&c, app.url(&format!("/oidc/start?leverantor={p}"))).await;
-    let res = c.post(&at).form(&[("login", "anna"), ("acr", LOA3)]).send().await.unwrap();
-    let first_to = res.headers()["location"].to_str().unwrap().to_string();
-    let mut url = if first_to.starts_with("http") { first_to } else { join(&at, &first_to) };
-    let back = loop {
-        let r = c.get(&url).send().await.unwrap();
-        let to = r.headers()["location"].to_str().unwrap().to_string();
-        if to.contains("/oidc/tillbaka") {
-            break to;
-        }
-        url = if to.starts_with("http") { to } else { join(&url, &to) };
-    };
+    let back = until_return(&c, &at, "anna", LOA3).await;
     let first = c.get(&back).send().await.unwrap();
     assert_eq!(first.headers()["location"], "/assistent");
     let again = c.get(&back).send().await.unwrap();
@@ -396,4 +400,59 @@ async fn a_provider_answering_without_end_is_cut_off_and_refused() {
     .await
     .unwrap();
     assert!(why.contains("larger than 262144 bytes"), "{why}");
+}
+
+#[tokio::test]
+async fn the_same_person_signing_in_twice_at_once_is_linked_once() {
+    let app = spawn_app().await;
+    configure(&app, issuer(), false).await;
+    let p = provider_id(&app).await;
+    // Two phones (or tabs) at the provider at the same time, each with its code.
+    let (a, b) = (client(), client());
+    let start = app.url(&format!("/oidc/start?leverantor={p}"));
+    let back_a = until_return(&a, &to_provider(&a, start.clone()).await, "anna", LOA3).await;
+    let back_b = until_return(&b, &to_provider(&b, start).await, "anna", LOA3).await;
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
+    let go = |c: Client, url: String| {
+        let barrier = barrier.clone();
+        tokio::spawn(async move {
+            barrier.wait().await;
+            c.get(&url).send().await.unwrap().headers()["location"].to_str().unwrap().to_string()
+        })
+    };
+    let (ra, rb) = tokio::join!(go(a, back_a), go(b, back_b));
+    assert_eq!((ra.unwrap(), rb.unwrap()), ("/assistent".into(), "/assistent".into()));
+    assert_eq!(app.id("SELECT COUNT(*) FROM identity_links").await, 1, "one link");
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'identity.link'").await, 1);
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'login.eid'").await, 2);
+}
+
+#[tokio::test]
+async fn the_same_provider_added_twice_at_once_is_stored_once() {
+    let app = spawn_app().await;
+    let (admin, _) = app.login("admin").await;
+    let admin = std::sync::Arc::new(admin);
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
+    let add = || {
+        let (admin, barrier, url) =
+            (admin.clone(), barrier.clone(), app.url("/admin/inloggning/leverantor"));
+        tokio::spawn(async move {
+            let form = [
+                ("name", "Test-BankID"),
+                ("issuer", issuer()),
+                ("client_id", "bita"),
+                ("client_secret", "bita-test-secret"),
+                ("csrf", admin.csrf.as_str()),
+                ("idem", &crate::common::key()),
+            ];
+            barrier.wait().await;
+            admin.post(&url).form(&form).send().await.unwrap().status()
+        })
+    };
+    let (a, b) = tokio::join!(add(), add());
+    assert_eq!((a.unwrap(), b.unwrap()), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER));
+    assert_eq!(app.id("SELECT COUNT(*) FROM identity_providers").await, 1);
+    let audited =
+        app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'identity.provider_add'").await;
+    assert_eq!(audited, 1, "the refused one wrote nothing");
 }
