@@ -85,9 +85,9 @@ server.on('request', async (req, res) => {
     if (details.prompt.name === 'consent') {
       // BITA is the municipality's own service: consent is given (a native client is always
       // asked, RFC 8252), without a page.
-      const grant = details.grantId
-        ? await oidc.Grant.find(details.grantId)
-        : new oidc.Grant({ accountId: details.session.accountId, clientId: details.params.client_id });
+      // A new grant each time: an earlier one may be another person's, who signed in at this
+      // browser before.
+      const grant = new oidc.Grant({ accountId: details.session.accountId, clientId: details.params.client_id });
       grant.addOIDCScope('openid profile email pnr');
       grant.addOIDCClaims(['name', 'email', PNR]);
       const grantId = await grant.save();

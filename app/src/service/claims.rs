@@ -484,7 +484,10 @@ pub async fn sign_claim(
     let eid =
         match confirmation.evidence(&mut db, c, &claim_document(recipient, month), &sha).await? {
             Ok(eid) => eid,
-            Err(t) => return Ok(error(back, t)),
+            Err(t) => {
+                let subject = format!("claim {recipient} {month}");
+                return Ok(super::month::eid_refused(cx, db, subject, back, t).await);
+            }
         };
     let answers =
         match db.claim(c.tenant_id, recipient, &month.to_string()).await.map_err(internal)? {

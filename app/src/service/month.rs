@@ -385,6 +385,26 @@ impl Confirmation {
     }
 }
 
+/// A signature whose e-legitimation does not bind this document and signer: nothing is
+/// written but the refusal's audit entry (after the change's transaction is let go).
+pub(super) async fn eid_refused(
+    cx: &Cx,
+    db: Box<dyn Store>,
+    subject: String,
+    back: String,
+    t: T,
+) -> Outcome {
+    drop(db);
+    let entry = AuditEntry {
+        after: serde_json::to_string(&serde_json::json!({ "refused": t })).ok(),
+        ..cx.audit_entry("signature.eid.refused", subject)
+    };
+    if let Err(e) = super::context::record(&*cx.repo, entry).await {
+        tracing::error!(error = %e, "could not record a refused signature");
+    }
+    error(back, t)
+}
+
 /// What the nonce of an approval names.
 pub fn approval_document(document_id: &str) -> String {
     format!("3059:{document_id}")
@@ -740,7 +760,7 @@ pub async fn decide_month(
             .await?
         {
             Ok(eid) => eid,
-            Err(t) => return Ok(error(back, t)),
+            Err(t) => return Ok(eid_refused(cx, db, format!("month {id}"), back, t).await),
         };
         let capacity = capacity(&mut db, c, record.recipient_id).await?;
         let at = iso(Utc::now());

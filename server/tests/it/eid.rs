@@ -93,7 +93,28 @@ async fn identify(c: &Client, at: &str, login: &str, acr: &str) -> (String, reqw
     let res = c.post(at).form(&[("login", login), ("acr", acr)]).send().await.unwrap();
     assert!(res.status().is_redirection(), "the provider accepted {login}");
     let to = res.headers()["location"].to_str().unwrap().to_string();
-    follow(c, if to.starts_with("http") { to } else { join(at, &to) }).await
+    let (url, res) = follow(c, if to.starts_with("http") { to } else { join(at, &to) }).await;
+    if !url.contains("/session/end") && !res.url().path().contains("/auth/") {
+        return (url, res);
+    }
+    // Another person signed in at this browser before: the provider ends that session first
+    // with a form its page submits by script. Submitted as the browser would.
+    let page = res.text().await.unwrap();
+    let attr = |name: &str| {
+        page.split(&format!("{name}=\""))
+            .nth(1)
+            .and_then(|v| v.split('"').next())
+            .unwrap()
+            .to_string()
+    };
+    let (action, xsrf) = (
+        attr("action"),
+        page.split("name=\"xsrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string(),
+    );
+    let res =
+        c.post(&action).form(&[("xsrf", xsrf.as_str()), ("logout", "yes")]).send().await.unwrap();
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    follow(c, if to.starts_with("http") { to } else { join(&action, &to) }).await
 }
 
 /// At the provider's login form: who and at which level; then through the provider's
@@ -290,6 +311,22 @@ async fn the_recipient_approves_with_a_bound_e_legitimation_and_the_archive_keep
             to
         }
     };
+    // Signing as someone else at the provider: refused, nothing signed.
+    let at = to_provider(&bo, sign(hash.clone()).await).await;
+    let (_, res) = identify(&bo, &at, "filip", LOA3).await;
+    assert!(res.text().await.unwrap().contains("gällde en annan person"));
+    assert_eq!(status(&app, &key).await, "submitted");
+
+    // A weak level is not enough to sign.
+    let at = to_provider(&bo, sign(hash.clone()).await).await;
+    let (_, res) = identify(&bo, &at, "bo", LOA2).await;
+    assert!(res.text().await.unwrap().contains("inte stark nog"));
+    assert_eq!(status(&app, &key).await, "submitted");
+    let refusals = app
+        .id("SELECT COUNT(*) FROM audit_log WHERE action IN ('signature.eid.refused', 'month.approve')")
+        .await;
+    assert_eq!(refusals, 2, "both refusals recorded; nothing approved");
+
     // Bo himself, strongly: approved, the record keeps the token and the key that verified it.
     let at = to_provider(&bo, sign(hash.clone()).await).await;
     let (landed, res) = identify(&bo, &at, "bo", LOA3).await;
