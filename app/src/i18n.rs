@@ -761,6 +761,8 @@ texts! {
         EidPasswordNotAllowed => "Kommunen loggar in med e-legitimation. Välj din kommun och logga in där.", "The municipality signs in with e-legitimation. Choose your municipality and sign in there.";
         EidCancelled => "Legitimeringen avbröts. Inget har ändrats.", "The identification was cancelled. Nothing has changed.";
         EidSigned => "med e-legitimation", "with e-legitimation";
+        EidOnward => "Du skickas vidare till legitimeringstjänsten", "You are sent on to the identification service";
+        EidOnwardLink => "Fortsätt dit", "Continue there";
         LoginWith => "Logga in med", "Log in with";
         LoginChooseMunicipality => "Välj din kommun för att logga in med e-legitimation", "Choose your municipality to log in with e-legitimation";
         LoginWithPassword => "Logga in med användarnamn och lösenord", "Log in with username and password";

@@ -261,6 +261,37 @@ fn strong_values(p: &IdentityProvider) -> Vec<String> {
     p.strong_acr.split_whitespace().map(str::to_string).collect()
 }
 
+/// How a flow leaves BITA for the provider.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Leave {
+    /// A redirect: the flow started from a link (a GET).
+    Redirect,
+    /// A page that continues there: the flow started from a form post, and the pages' policy
+    /// (`form-action 'self'`) forbids a form's submission to end at another site, redirects
+    /// included. A new navigation (the page's refresh, or its link) is not a form submission.
+    Page,
+}
+
+/// The small page that continues a post at the provider (a refresh at once, and a link for
+/// whoever has refreshes turned off), in the person's language.
+fn onward(url: &str, headers: &HeaderMap) -> Response {
+    let l = app::i18n::Locale::from_cookie_header(
+        headers.get(axum::http::header::COOKIE).and_then(|v| v.to_str().ok()).unwrap_or(""),
+    );
+    let href = html_escape::encode_double_quoted_attribute(url);
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta http-equiv=\"refresh\" content=\"0;url={href}\"><title>{title}</title>\
+         <link rel=\"stylesheet\" href=\"/pkg/bita.css\"></head><body><main class=\"card narrow\">\
+         <h1>{title}</h1><p><a href=\"{href}\">{link}</a></p></main></body></html>",
+        lang = l.code(),
+        title = l.t(T::EidOnward),
+        link = l.t(T::EidOnwardLink),
+    );
+    axum::response::Html(page).into_response()
+}
+
 /// Sends the person to the provider: a new flow in the session (state, nonce, PKCE), the
 /// authorization request with the provider's scopes; for step-up and signing a fresh
 /// authentication (`prompt=login`, `max_age=0`) at a strong level (`acr_values`).
@@ -271,6 +302,7 @@ async fn redirect_to_provider(
     p: &IdentityProvider,
     purpose: Purpose,
     nonce: Option<String>,
+    leave: (Leave, &HeaderMap),
 ) -> Result<Response, T> {
     let metadata = match state.oidc.metadata(&p.issuer, false).await {
         Ok(m) => m,
@@ -313,7 +345,10 @@ async fn redirect_to_provider(
         tracing::error!(error = %e, "keeping the sign-in flow failed");
         return Err(T::EidFailed);
     }
-    Ok(Redirect::to(url.as_str()).into_response())
+    Ok(match leave.0 {
+        Leave::Redirect => Redirect::to(url.as_str()).into_response(),
+        Leave::Page => onward(url.as_str(), leave.1),
+    })
 }
 
 #[derive(Deserialize)]
@@ -350,7 +385,8 @@ pub async fn start(
                 .then(|| engine::fk::sha256_hex(q.kod.as_bytes())),
         },
     };
-    match redirect_to_provider(&state, &cx.session, redirect, &p, purpose, None).await {
+    let leave = (Leave::Redirect, &headers);
+    match redirect_to_provider(&state, &cx.session, redirect, &p, purpose, None, leave).await {
         Ok(r) => r,
         Err(t) => to_login(&state, t),
     }
@@ -398,7 +434,9 @@ pub async fn start_signing(
     let nonce = EidEvidence::nonce(&document, &sha256, c.user_id, &salt);
     let sign = Signing { kind, document, sha256, salt, back: back.clone(), idem };
     let purpose = Purpose::Sign { user: c.user_id, sign };
-    match redirect_to_provider(state, &cx.session, redirect, &p, purpose, Some(nonce)).await {
+    let leave = (Leave::Page, headers);
+    match redirect_to_provider(state, &cx.session, redirect, &p, purpose, Some(nonce), leave).await
+    {
         Ok(r) => r,
         Err(t) => back_with(t).await,
     }
@@ -729,32 +767,26 @@ async fn begin_session(
 
 /// Where a sign-out continues: the provider's end-session endpoint (RP-initiated logout,
 /// with the ID token as hint and back to the sign-in page) when the person signed in there
-/// and the provider offers one; else the sign-in page.
+/// and the provider offers one; else `None` (the sign-in page).
 pub async fn after_logout(
     state: &AppState,
     gate: &Gate,
     headers: &HeaderMap,
     provider_id: Option<i64>,
     id_token: Option<String>,
-) -> String {
-    let fallback = app::paths::LOGIN.to_string();
-    let (Some(pid), Some(token)) = (provider_id, id_token) else { return fallback };
-    let Some(p) = provider(state, pid).await else { return fallback };
-    let Ok(m) = state.oidc.metadata(&p.issuer, false).await else { return fallback };
-    let Some(end) = m.additional_metadata().end_session_endpoint.clone() else { return fallback };
-    let Some(origin) = gate.origin(headers) else { return fallback };
-    let Ok(hint) = serde_json::from_value::<CoreIdToken>(serde_json::Value::String(token)) else {
-        return fallback;
-    };
-    let Ok(back) = PostLogoutRedirectUrl::new(format!("{origin}{}", app::paths::LOGIN)) else {
-        return fallback;
-    };
-    openidconnect::LogoutRequest::from(end)
+) -> Option<String> {
+    let p = provider(state, provider_id?).await?;
+    let m = state.oidc.metadata(&p.issuer, false).await.ok()?;
+    let end = m.additional_metadata().end_session_endpoint.clone()?;
+    let origin = gate.origin(headers)?;
+    let hint = serde_json::from_value::<CoreIdToken>(serde_json::Value::String(id_token?)).ok()?;
+    let back = PostLogoutRedirectUrl::new(format!("{origin}{}", app::paths::LOGIN)).ok()?;
+    let url = openidconnect::LogoutRequest::from(end)
         .set_id_token_hint(&hint)
         .set_client_id(ClientId::new(p.client_id.clone()))
         .set_post_logout_redirect_uri(back)
-        .http_get_url()
-        .to_string()
+        .http_get_url();
+    Some(url.to_string())
 }
 
 /// Ends BITA's session and, when the person signed in with a provider that offers it, sends
@@ -777,6 +809,8 @@ pub async fn logout(
     let provider: Option<i64> = cx.session.get(SESSION_PROVIDER).await.ok().flatten();
     let id_token: Option<String> = cx.session.get(SESSION_ID_TOKEN).await.ok().flatten();
     let _ = cx.session.flush().await;
-    let to = after_logout(&state, &gate, &headers, provider, id_token).await;
-    Redirect::to(&to).into_response()
+    match after_logout(&state, &gate, &headers, provider, id_token).await {
+        Some(at_provider) => onward(&at_provider, &headers),
+        None => Redirect::to(app::paths::LOGIN).into_response(),
+    }
 }

@@ -20,7 +20,7 @@ fn issuer() -> &'static str {
         use std::io::BufRead;
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../end2end");
         let mut child = std::process::Command::new("node")
-            .arg("oidc/provider.mjs")
+            .args(["oidc/provider.mjs", "--until-stdin-closes"])
             .current_dir(root)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
@@ -85,6 +85,14 @@ async fn follow(c: &Client, mut url: String) -> (String, reqwest::Response) {
 fn join(from: &str, path: &str) -> String {
     let origin: String = from.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
     format!("{origin}{path}")
+}
+
+/// Where a page that continues at the provider leads: its refresh and its link name it alike.
+fn onward_of(page: &str) -> String {
+    let refresh = page.split("content=\"0;url=").nth(1).unwrap().split('"').next().unwrap();
+    let link = page.split("<a href=\"").nth(1).unwrap().split('"').next().unwrap();
+    assert_eq!(refresh, link);
+    link.replace("&amp;", "&")
 }
 
 /// At the provider's login form: who and at which level; then on to wherever it leads. The
@@ -163,6 +171,18 @@ async fn a_person_signs_in_with_e_legitimation_linked_by_personnummer_and_nobody
     let body = res.text().await.unwrap();
     assert!(landed.ends_with("/assistent"), "{landed} {body}");
     assert!(body.contains("Anna Andersson"));
+    // Signing out ends BITA's session and continues at the provider's sign-out, with the ID
+    // token as the hint and the way back to the sign-in page.
+    let res = c.post(app.url("/logga-ut")).form(&[("csrf", csrf_of(&body))]).send().await.unwrap();
+    let end = onward_of(&res.text().await.unwrap());
+    assert!(
+        end.starts_with(&format!("{}/session/end", issuer()))
+            && end.contains("id_token_hint=")
+            && end.contains("post_logout_redirect_uri="),
+        "{end}"
+    );
+    let (_, res) = follow(&c, app.url("/assistent")).await;
+    assert!(res.url().path().starts_with("/logga-in"), "BITA's session ended");
     assert_eq!(app.id("SELECT COUNT(*) FROM identity_links WHERE how = 'personnummer'").await, 1);
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'identity.link'").await, 1);
     let logged = app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'login.eid'").await;
@@ -301,7 +321,10 @@ async fn the_recipient_approves_with_a_bound_e_legitimation_and_the_archive_keep
                 .send()
                 .await
                 .unwrap();
-            let to = res.headers()["location"].to_str().unwrap().to_string();
+            // A page that continues there (a form's post may not be redirected to another
+            // site under the pages' policy), by a refresh and a link.
+            assert_eq!(res.status(), StatusCode::OK);
+            let to = onward_of(&res.text().await.unwrap());
             assert!(
                 to.contains("prompt=login")
                     && to.contains("max_age=0")
