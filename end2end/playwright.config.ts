@@ -9,6 +9,7 @@ const chromium = {
   ],
 };
 const port = Number(process.env.BITA_E2E_PORT ?? 3100);
+const oidcPort = Number(process.env.BITA_E2E_OIDC_PORT ?? 3199);
 
 export default defineConfig({
   testDir: "./tests",
@@ -31,7 +32,7 @@ export default defineConfig({
     { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: /a11y_i18n|journey|signing|export/ },
     { name: "desktop-no-js", use: { ...devices["Desktop Chrome"], javaScriptEnabled: false, launchOptions: chromium }, testMatch: /journey/ },
   ],
-  webServer: {
+  webServer: [{
     // The server binary the test build made (scripts/test.sh), on a fresh database with demo data.
     command: process.env.BITA_SERVER_BIN ?? "target/debug/server",
     cwd: "..",
@@ -49,5 +50,11 @@ export default defineConfig({
       // (up to eleven months away): allow planned shifts that far ahead.
       BITA_ROW_HORIZON_DAYS: "400",
     },
-  },
+  }, {
+    // The test OpenID Provider (npm oidc-provider) for sign-in with e-legitimation (eid.spec).
+    command: `node oidc/provider.mjs ${oidcPort}`,
+    url: `http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 30_000,
+  }],
 });

@@ -2,13 +2,15 @@
 // on 127.0.0.1, with test people who carry a personnummer claim, and two `acr` levels
 // (loa2 weak, loa3 strong, as the Swedish e-legitimation brokers name them). Its login page
 // is a plain form: the person's login and the level. Prints `ready <issuer>` when it listens;
-// stops when its standard input closes (the test that started it ended).
+// with `--until-stdin-closes` it stops when its standard input closes (the integration tests
+// that started it ended); the end-to-end tests' runner stops it itself.
 //
-//   node end2end/oidc/provider.mjs [port]
+//   node end2end/oidc/provider.mjs [port] [--until-stdin-closes]
 import Provider from 'oidc-provider';
 import http from 'node:http';
 
-const port = Number(process.argv[2] || process.env.OIDC_PORT || 0);
+const args = process.argv.slice(2);
+const port = Number(args.find((a) => /^\d+$/.test(a)) || 0);
 const PNR = 'https://id.oidc.se/claim/personalIdentityNumber';
 const LOA2 = 'http://id.elegnamnden.se/loa/1.0/loa2';
 const LOA3 = 'http://id.elegnamnden.se/loa/1.0/loa3';
@@ -18,6 +20,8 @@ const people = {
   anna: { name: 'Anna Andersson', [PNR]: '197005120105' },
   bo: { name: 'Bo Berg', [PNR]: '194503150049' },
   filip: { name: 'Filip Fors', [PNR]: '198002144577' },
+  frida: { name: 'Frida Falk', [PNR]: '199202280302' },
+  gustav: { name: 'Gustav Gran', [PNR]: '195707040407' },
   okand: { name: 'Okänd Person', [PNR]: '198112189876' },
   admin: { name: 'Admin', email: 'admin@exempelby.se' },
 };
@@ -115,6 +119,8 @@ server.on('request', async (req, res) => {
 });
 
 console.log(`ready ${issuer}`);
-process.stdin.on('end', () => process.exit(0));
-process.stdin.on('close', () => process.exit(0));
-process.stdin.resume();
+if (args.includes('--until-stdin-closes')) {
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.on('close', () => process.exit(0));
+  process.stdin.resume();
+}

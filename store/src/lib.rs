@@ -1121,7 +1121,8 @@ pub trait IdentityStore: Send {
     /// The municipality whose sign-in page has this short address.
     async fn login_settings_by_slug(&mut self, slug: &str) -> RepoResult<Option<LoginSettings>>;
     async fn login_settings(&mut self, tenant: i64) -> RepoResult<Option<LoginSettings>>;
-    /// The municipalities that have a short address, for the picker: (slug, name).
+    /// The municipalities that have a short address and a provider, for the picker: (slug,
+    /// name).
     async fn login_slugs(&mut self) -> RepoResult<Vec<(String, String)>>;
     async fn save_login_settings(&mut self, s: &LoginSettings) -> RepoResult<()>;
     /// A municipality's providers in use, in the order they were added.

@@ -189,10 +189,17 @@ pub async fn identity_page(cx: &Cx) -> Result<IdentityPage, PageError> {
         Some(Typed::IdProvider(i, e)) => (i.clone(), e.clone()),
         _ => (IdProviderInput::default(), vec![]),
     };
-    let callback = match &cx.settings.public_url {
-        Some(u) => format!("{}{}", u.trim_end_matches('/'), crate::paths::OIDC_CALLBACK),
-        None => crate::paths::OIDC_CALLBACK.to_string(),
-    };
+    // This site as the browser names it: the configured public address, else the request's.
+    let origin = cx.settings.public_url.clone().or_else(|| {
+        let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
+        let host = parts.headers.get(axum::http::header::HOST)?.to_str().ok()?;
+        Some(format!("http://{host}"))
+    });
+    let callback = format!(
+        "{}{}",
+        origin.unwrap_or_default().trim_end_matches('/'),
+        crate::paths::OIDC_CALLBACK
+    );
     Ok(IdentityPage {
         me: me(cx, c),
         flash,

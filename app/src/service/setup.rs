@@ -108,6 +108,16 @@ pub async fn demo(repo: &dyn Repo, today: NaiveDate, password_hash: &str) -> Set
         .await?;
     let b =
         db.create_tenant("Provstad kommun", "2120000142", "Per Provare", "010-987 65 00").await?;
+    // Each municipality's own sign-in address (/logga-in/exempelby); passwords allowed.
+    for (tenant, slug) in [(a, "exempelby"), (b, "provstad")] {
+        let s = store::LoginSettings {
+            tenant_id: tenant,
+            slug: Some(slug.into()),
+            password_login: true,
+            ..Default::default()
+        };
+        db.save_login_settings(&s).await?;
+    }
 
     let mut recipient = async |t: i64, p: &str, first: &str, last: &str| -> SetupResult<i64> {
         let r = RecipientData {

@@ -57,7 +57,11 @@ impl IdentityStore for DbStore {
     }
 
     async fn login_slugs(&mut self) -> RepoResult<Vec<(String, String)>> {
-        query("SELECT login_slug, name FROM tenants WHERE login_slug IS NOT NULL ORDER BY name")
+        query(
+            "SELECT t.login_slug, t.name FROM tenants t WHERE t.login_slug IS NOT NULL
+               AND EXISTS (SELECT 1 FROM identity_providers p WHERE p.tenant_id = t.id AND p.removed_at IS NULL)
+             ORDER BY t.name",
+        )
             .all_as(self.c())
             .await
             .map_err(err)
