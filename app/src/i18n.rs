@@ -764,7 +764,7 @@ texts! {
         EidOnward => "Du skickas vidare till legitimeringstjänsten", "You are sent on to the identification service";
         EidOnwardLink => "Fortsätt dit", "Continue there";
         LoginWith => "Logga in med", "Log in with";
-        LoginChooseMunicipality => "Välj din kommun för att logga in med e-legitimation", "Choose your municipality to log in with e-legitimation";
+        LoginChooseMunicipality => "E-legitimation: välj din kommun", "E-legitimation: choose your municipality";
         LoginWithPassword => "Logga in med användarnamn och lösenord", "Log in with username and password";
         StepUpTitle => "Legitimera dig med e-legitimation", "Identify yourself with e-legitimation";
         StepUpHint => "Det du vill göra kräver en starkare inloggning. Efteråt kommer du tillbaka dit du var.", "What you want to do needs a stronger sign-in. Afterwards you return to where you were.";
