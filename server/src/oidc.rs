@@ -405,26 +405,35 @@ pub async fn start_signing(
 ) -> Response {
     use app::service::{claims, month};
     let Some(c) = cx.caller.clone() else { return Redirect::to(app::paths::LOGIN).into_response() };
-    let (current, back) = match &kind {
-        SignKind::Month { key } => {
-            (month::approval_to_sign(cx, key).await, month::review_page_of(key))
-        }
-        SignKind::Claim { person, month } => {
-            (claims::claim_to_sign(cx, person, month).await, claims::claim_page_of(person, month))
-        }
+    // What it is, where the signer returns, and what the page says when it cannot be signed
+    // now or changed since it was shown (as the password's way says).
+    let (current, back, not_now, changed) = match &kind {
+        SignKind::Month { key } => (
+            month::approval_to_sign(cx, key).await,
+            month::review_page_of(key),
+            T::NotSubmitted,
+            T::MonthChanged,
+        ),
+        SignKind::Claim { person, month } => (
+            claims::claim_to_sign(cx, person, month).await,
+            claims::claim_page_of(person, month),
+            T::ClaimNotReady,
+            T::ClaimChanged,
+        ),
     };
     let back_with = |t: T| crate::extract::answer(cx, Ok(app::service::tx::error(back.clone(), t)));
     let (document, sha256) = match current {
         Err(e) => return e.into_response(),
-        Ok(None) => return back_with(T::NotSubmitted).await,
+        Ok(None) => return back_with(not_now).await,
         Ok(Some(d)) => d,
     };
     if shown_sha.trim() != sha256 {
-        return back_with(T::MonthChanged).await;
+        return back_with(changed).await;
     }
-    let providers = match state.api.repo.read().await {
-        Ok(mut db) => db.identity_providers(c.tenant_id).await.unwrap_or_default(),
-        Err(_) => vec![],
+    let providers = async { state.api.repo.read().await?.identity_providers(c.tenant_id).await };
+    let providers = match providers.await {
+        Ok(p) => p,
+        Err(e) => return app::service::context::internal(e).into_response(),
     };
     let Some(p) = providers.into_iter().find(|p| !p.strong_acr.is_empty()) else {
         return back_with(T::EidFailed).await;

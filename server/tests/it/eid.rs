@@ -516,3 +516,64 @@ async fn the_same_provider_added_twice_at_once_is_stored_once() {
         app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'identity.provider_add'").await;
     assert_eq!(audited, 1, "the refused one wrote nothing");
 }
+
+#[tokio::test]
+async fn the_recipient_signs_the_rakning_with_e_legitimation_bound_to_what_it_says() {
+    let app = spawn_app().await;
+    configure(&app, issuer(), false).await;
+    let bo_id = recipient(&app, "Bo").await;
+    let month = next_month();
+    let (anna, _) = app.login("anna").await;
+    let (admin, _) = app.login("admin").await;
+    let key = submitted(&app, &anna, &bo_id, month, &[(3, "07:00", "15:00")]).await;
+    let (bo, _) = app.login("bo").await;
+    app.approve(&bo, &key).await;
+    app.post(&admin, "/admin/attestera", &[("key", &key), ("manad", &month.to_string())]).await;
+    assert_eq!(status(&app, &key).await, "attested");
+
+    let claim = format!("/brukare/rakning?person={bo_id}&manad={month}");
+    let (_, page) = app.page(&bo, &claim).await;
+    assert!(page.contains("Signera med e-legitimation") && page.contains("sign-password"));
+    let stale = hash_on(&page);
+    let answers = [("barnomsorg", "nej"), ("skola", "ja"), ("daglig_verksamhet", "nej")];
+    let mut form = vec![("person", bo_id.as_str())];
+    let m = month.to_string();
+    form.push(("manad", &m));
+    form.extend(answers);
+    app.post(&bo, "/brukare/rakning/svar", &form).await;
+    let sign = async |hash: &str| {
+        bo.post(app.url("/brukare/rakning/signera"))
+            .form(&[
+                ("person", bo_id.as_str()),
+                ("manad", &m),
+                ("sign", "eid"),
+                ("hash", hash),
+                ("csrf", &bo.csrf),
+                ("idem", &crate::common::key()),
+            ])
+            .send()
+            .await
+            .unwrap()
+    };
+    // The answers changed the räkning since the page was loaded: said before the provider.
+    let res = sign(&stale).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.page(&bo, res.headers()["location"].to_str().unwrap()).await;
+    assert!(page.contains("Räkningen har ändrats sedan du öppnade sidan"), "{page}");
+
+    let shown = hash_on(&page);
+    let res = sign(&shown).await;
+    let at = to_provider(&bo, onward_of(&res.text().await.unwrap())).await;
+    let (landed, res) = identify(&bo, &at, "bo", LOA3).await;
+    assert!(landed.contains("/brukare/rakning"), "{landed}");
+    assert!(res.text().await.unwrap().contains("Räkningen är underskriven"));
+    let (method, evidence): (String, String) =
+        query("SELECT method, evidence FROM signatures WHERE claim_id IS NOT NULL")
+            .one_as(&mut app.db().await)
+            .await
+            .unwrap();
+    assert_eq!(method, "eid");
+    let e: serde_json::Value = serde_json::from_str(&evidence).unwrap();
+    assert_eq!(e["document"], format!("3057:{bo_id}:{month}"));
+    assert_eq!(e["personnummer_masked"], "19450315-****");
+}
