@@ -761,6 +761,7 @@ texts! {
         EidPasswordNotAllowed => "Kommunen loggar in med e-legitimation. Välj din kommun och logga in där.", "The municipality signs in with e-legitimation. Choose your municipality and sign in there.";
         EidCancelled => "Legitimeringen avbröts. Inget har ändrats.", "The identification was cancelled. Nothing has changed.";
         EidSigned => "med e-legitimation", "with e-legitimation";
+        InviteWithEid => "Eller använd din e-legitimation i stället för ett lösenord", "Or use your e-legitimation instead of a password";
         EidOnward => "Du skickas vidare till legitimeringstjänsten", "You are sent on to the identification service";
         EidOnwardLink => "Fortsätt dit", "Continue there";
         LoginWith => "Logga in med", "Log in with";

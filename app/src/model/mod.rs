@@ -550,6 +550,9 @@ pub struct AssignmentView {
 pub struct InvitationPage {
     /// The link is open (unused, not expired): its username.
     pub username: Option<String>,
+    /// The municipality's identity providers (id, name): the link can be used with one of them
+    /// instead of a password.
+    pub providers: Vec<(i64, String)>,
     pub code: String,
     pub error: Option<T>,
 }

@@ -214,22 +214,28 @@ pub async fn invitation_page(code: &str) -> Result<InvitationPage, PageError> {
     {
         r.append_header(axum::http::header::SET_COOKIE, v);
     }
-    let username = if is_token(code) {
+    let (mut username, mut providers) = (None, vec![]);
+    if is_token(code) {
         let sha = crate::domain::fk::sha256_hex(code.as_bytes());
-        state
-            .repo
-            .read()
-            .await
-            .map_err(internal)?
-            .open_invitation(&sha, now_unix())
-            .await
-            .map_err(internal)?
-            .map(|(_, _, _, u)| u)
-    } else {
-        None
-    };
+        let mut db = state.repo.read().await.map_err(internal)?;
+        if let Some((_, tenant, _, u)) =
+            db.open_invitation(&sha, now_unix()).await.map_err(internal)?
+        {
+            username = Some(u);
+            // The municipality's providers: the invited person may link their e-legitimation
+            // instead of choosing a password.
+            providers = db
+                .identity_providers(tenant)
+                .await
+                .map_err(internal)?
+                .into_iter()
+                .map(|p| (p.id, p.name))
+                .collect();
+        }
+    }
     Ok(InvitationPage {
         username,
+        providers,
         code: if is_token(code) { code.to_string() } else { String::new() },
         error,
     })

@@ -403,7 +403,7 @@ pub fn InvitationPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    let page = endpoints::load_invitation_page(code).await.unwrap_or(model::InvitationPage { username: None, code: String::new(), error: Some(T::InviteInvalid) });
+                    let page = endpoints::load_invitation_page(code).await.unwrap_or(model::InvitationPage { username: None, providers: vec![], code: String::new(), error: Some(T::InviteInvalid) });
                     let body = match page.username.clone() {
                         None => view! { <p class="alert" role="alert">{l.t(T::InviteInvalid)}</p> }.into_any(),
                         Some(username) => {
@@ -426,6 +426,15 @@ pub fn InvitationPage() -> impl IntoView {
                                     </div>
                                     <button type="submit" class="primary">{l.t(T::SavePassword)}</button>
                                 </form>
+                                {(!page.providers.is_empty()).then(|| view! {
+                                    <h2>{l.t(T::InviteWithEid)}</h2>
+                                    <ul class="providers" role="list">
+                                        {page.providers.iter().map(|(id, name)| {
+                                            let href = format!("{}?leverantor={id}&kod={}", paths::OIDC_START, paths::query_value(&page.code));
+                                            view! { <li><a class="button" href=href>{name.clone()}</a></li> }
+                                        }).collect_view()}
+                                    </ul>
+                                })}
                             }
                             .into_any()
                         }

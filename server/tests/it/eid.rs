@@ -577,3 +577,41 @@ async fn the_recipient_signs_the_rakning_with_e_legitimation_bound_to_what_it_sa
     assert_eq!(e["document"], format!("3057:{bo_id}:{month}"));
     assert_eq!(e["personnummer_masked"], "19450315-****");
 }
+
+#[tokio::test]
+async fn an_invitation_links_the_e_legitimation_of_someone_the_register_has_no_personnummer_for() {
+    let app = spawn_app().await;
+    configure(&app, issuer(), false).await;
+    let (admin, _) = app.login("admin").await;
+    // Eva (god man, no personnummer in the register) gets a new one-time link.
+    let cecilia = recipient(&app, "Cecilia").await;
+    let eva = app.id("SELECT id FROM users WHERE username = 'eva'").await.to_string();
+    let to = app
+        .post(
+            &admin,
+            "/admin/konto",
+            &[("owner", "representative"), ("id", &cecilia), ("user", &eva), ("action", "link")],
+        )
+        .await;
+    let (_, page) = app.page(&admin, &to).await;
+    let code: String =
+        page.split("/inbjudan?kod=").nth(1).and_then(|r| r.split('<').next()).unwrap().to_string();
+
+    // The invitation page offers the municipality's provider beside the password form.
+    let c = client();
+    let (_, page) = app.page(&c, &format!("/inbjudan?kod={code}")).await;
+    let start = format!("/oidc/start?leverantor={}&amp;kod={code}", provider_id(&app).await);
+    assert!(page.contains(&start), "{page}");
+    let at = to_provider(&c, app.url(&start.replace("&amp;", "&"))).await;
+    // The provider's person has a personnummer nobody in the register has: the link decides.
+    let (landed, _) = identify(&c, &at, "okand", LOA3).await;
+    assert!(landed.ends_with("/brukare"), "{landed}");
+    let how: String = query(format!("SELECT how FROM identity_links WHERE user_id = {eva}"))
+        .scalar(&mut app.db().await)
+        .await
+        .unwrap();
+    assert_eq!(how, "invitation");
+    // The link is used: it opens nothing again.
+    let (_, page) = app.page(&client(), &format!("/inbjudan?kod={code}")).await;
+    assert!(!page.contains("/oidc/start"), "the used link offers nothing");
+}
