@@ -703,6 +703,13 @@ texts! {
         VerifyMissing => "Saknas i arkivet:", "Missing from the archive:";
         VerifyChanged => "Ändrad (kontrollsumman stämmer inte):", "Changed (checksum does not match):";
         VerifyUnlisted => "Finns inte i manifestet:", "Not in the manifest:";
+        VerifyEidEvidence => "Beviset för en e-legitimation håller inte (ID-token, nyckel eller bindning till dokumentet):", "The evidence of an e-legitimation does not hold (ID token, key or binding to the document):";
+        VerifySignatures => "Underskrifter", "Signatures";
+        VerifyByPassword => "med lösenord", "with a password";
+        VerifyEidHolds => "beviset håller", "the evidence holds";
+        VerifyEidFails => "beviset håller inte", "the evidence does not hold";
+        VerifyThrough => "genom", "through";
+        VerifyMoreSignatures => "… och fler underskrifter:", "… and more signatures:";
         VerifyTooLarge => "Arkivet har fler filer eller packas upp till mer än ett månadsarkiv kan: det är inte ett arkiv från BITA.", "The archive has more files, or unpacks to more, than a month archive can: it is not an archive from BITA.";
         VerifyMoreProblems => "Fler fel som inte visas:", "More problems not shown:";
         VerifySignedBy => "Signerat med nyckeln", "Signed with the key";
@@ -830,6 +837,7 @@ impl Message for crate::domain::documents::VerifyProblem {
             P::Missing(f) => format!("{} {f}", l.t(T::VerifyMissing)),
             P::Changed(f) => format!("{} {f}", l.t(T::VerifyChanged)),
             P::Unlisted(f) => format!("{} {f}", l.t(T::VerifyUnlisted)),
+            P::EidEvidence(f) => format!("{} {f}", l.t(T::VerifyEidEvidence)),
             P::TooLarge => l.t(T::VerifyTooLarge).to_string(),
         }
     }

@@ -66,6 +66,9 @@ pub struct EidEvidence {
     /// The random salt of the nonce: `nonce = sha256("bita-sign:" document ":" sha256 ":"
     /// user ":" salt)` in hex, so a reader can recompute the binding.
     pub nonce_salt: String,
+    /// The signer's account (the `user` of the nonce).
+    #[serde(default)]
+    pub user: i64,
     pub id_token: String,
     /// The JWK, as JSON.
     pub key: String,
@@ -249,6 +252,27 @@ pub struct VerifyReport {
     pub signed_by: Option<String>,
     /// That key is one this installation has retired (the archive is older than the rotation).
     pub retired_key: bool,
+    /// The standing signatures the archive's signature files carry, at most
+    /// `export::archive::MAX_SIGNATURES` (the rest counted in `more_signatures`).
+    pub signatures: Vec<ArchivedSignature>,
+    pub more_signatures: usize,
+}
+
+/// One signature a month archive carries, as its check reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchivedSignature {
+    /// The signature file it is in.
+    pub file: String,
+    pub signer: String,
+    pub signed_at: String,
+    /// The SHA-256 of the document signed.
+    pub sha256: String,
+    /// Made with e-legitimation: its evidence. The check keeps what it shows (issuer, acr,
+    /// time, masked personnummer) and drops the token and key once it has checked them.
+    pub eid: Option<EidEvidence>,
+    /// Whether the evidence holds: the ID token verifies with the key kept beside it, names the
+    /// issuer, and its nonce binds this document and signer. `None` until checked.
+    pub eid_holds: Option<bool>,
 }
 
 /// One thing an archive's check found wrong; the file is named where there is one.
@@ -270,4 +294,6 @@ pub enum VerifyProblem {
     Unlisted(String),
     /// The archive lists more files, or unpacks to more, than any month archive can.
     TooLarge,
+    /// A signature's e-legitimation evidence does not hold (in this signature file).
+    EidEvidence(String),
 }

@@ -220,6 +220,61 @@ pub const MAX_DIRECTORY: u64 = 32 << 20;
 pub const MAX_PATH: usize = 512;
 /// How many problems a report lists (it says how many more there are).
 pub const MAX_PROBLEMS: usize = 50;
+/// How many signatures a report lists (a month of 6,000 documents has about 6,000; the rest
+/// are counted).
+pub const MAX_SIGNATURES: usize = 20_000;
+/// The largest signature file read (one 3059's approvals with their evidence is a few kB).
+const MAX_SIGNATURE_FILE: usize = 1 << 20;
+/// The most signature files' bytes read for one check (a month of 6,000 documents with
+/// e-legitimation evidence is about 20 MB).
+const MAX_SIGNATURE_BYTES: u64 = 64 << 20;
+
+/// A signature record as the archive's signature files keep it (`export::record`).
+#[derive(Deserialize)]
+struct ReadSignature {
+    signer: String,
+    signed_at: String,
+    sha256: String,
+    #[serde(default)]
+    voided_at: Option<String>,
+    #[serde(default)]
+    e_legitimation: Option<engine::documents::EidEvidence>,
+}
+
+/// A 3059's signature file: its approvals.
+#[derive(Deserialize)]
+struct ReadApprovals {
+    approvals: Vec<ReadSignature>,
+}
+
+/// Whether a file is one of the archive's signature files: a 3059's approvals
+/// (`….signaturer.json`) or a räkning's signature (`….signatur.json`).
+fn signature_file(name: &str) -> bool {
+    name.ends_with(".signaturer.json") || name.ends_with(".signatur.json")
+}
+
+/// The standing signatures of a signature file whose content the manifest vouched for.
+fn read_signatures(name: &str, bytes: &[u8], report: &mut VerifyReport) {
+    let records = if name.ends_with(".signaturer.json") {
+        serde_json::from_slice::<ReadApprovals>(bytes).map(|r| r.approvals)
+    } else {
+        serde_json::from_slice::<ReadSignature>(bytes).map(|r| vec![r])
+    };
+    for r in records.unwrap_or_default().into_iter().filter(|r| r.voided_at.is_none()) {
+        if report.signatures.len() >= MAX_SIGNATURES {
+            report.more_signatures += 1;
+            continue;
+        }
+        report.signatures.push(engine::documents::ArchivedSignature {
+            file: bounded(name),
+            signer: bounded(&r.signer),
+            signed_at: bounded(&r.signed_at),
+            sha256: bounded(&r.sha256),
+            eid: r.e_legitimation,
+            eid_holds: None,
+        });
+    }
+}
 
 /// Checks an archive: the manifest's signature against `key`, every listed file's presence and
 /// SHA-256, and no file the manifest does not list.
@@ -352,6 +407,7 @@ pub fn verify_from<R: Read + Seek>(mut reader: R, keys: &[VerifyingKey]) -> Veri
         manifest.files.iter().map(|e| (e.path.as_str(), e)).collect();
     let mut seen = std::collections::HashSet::new();
     let mut unpacked = 0u64;
+    let (trusted, mut signature_bytes) = (report.signed_by.is_some(), 0u64);
     let mut buf = vec![0u8; 64 * 1024];
     for i in 0..zip.len() {
         let Ok(mut f) = zip.by_index(i) else {
@@ -370,6 +426,11 @@ pub fn verify_from<R: Read + Seek>(mut reader: R, keys: &[VerifyingKey]) -> Veri
             continue;
         };
         let mut hasher = sha2::Sha256::new();
+        // A signature file is also kept (small ones only, at most MAX_SIGNATURE_BYTES in all)
+        // to list its signatures, when the manifest is signed by a trusted key: what a
+        // stranger's archive says of its signatures is not read.
+        let mut kept = (trusted && signature_file(&name) && signature_bytes < MAX_SIGNATURE_BYTES)
+            .then(Vec::new);
         loop {
             match f.read(&mut buf) {
                 Ok(0) => break,
@@ -380,6 +441,13 @@ pub fn verify_from<R: Read + Seek>(mut reader: R, keys: &[VerifyingKey]) -> Veri
                         return report;
                     }
                     hasher.update(&buf[..n]);
+                    if let Some(k) = kept.as_mut() {
+                        if k.len() + n > MAX_SIGNATURE_FILE {
+                            kept = None;
+                        } else {
+                            k.extend_from_slice(&buf[..n]);
+                        }
+                    }
                 }
                 Err(_) => {
                     Problems(&mut report).push(VerifyProblem::NotAnArchive);
@@ -390,6 +458,10 @@ pub fn verify_from<R: Read + Seek>(mut reader: R, keys: &[VerifyingKey]) -> Veri
         let sha = hex::encode(hasher.finalize());
         if sha == entry.sha256 {
             report.files_checked += 1;
+            if let Some(k) = kept {
+                signature_bytes += k.len() as u64;
+                read_signatures(&name, &k, &mut report);
+            }
         } else {
             Problems(&mut report).push(VerifyProblem::Changed(name.clone()));
         }

@@ -167,7 +167,10 @@ pub async fn verify_upload(State(state): State<AppState>, req: Request) -> Respo
                 Some(Ok(file)) => {
                     let keys = state.trusted_keys.all();
                     match tokio::task::spawn_blocking(move || {
-                        export::archive::verify_from(std::io::BufReader::new(file), &keys)
+                        let mut report =
+                            export::archive::verify_from(std::io::BufReader::new(file), &keys);
+                        crate::oidc::check_archived(&mut report);
+                        report
                     })
                     .await
                     {

@@ -200,7 +200,8 @@ fn verify_archive(path: &str) -> Result<bool, Box<dyn std::error::Error + Send +
         Err(_) => server::keys::trusted(&Config::from_env().archive_key)?.1.all(),
     };
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    let report = export::archive::verify_from(std::io::BufReader::new(file), &keys);
+    let mut report = export::archive::verify_from(std::io::BufReader::new(file), &keys);
+    server::oidc::check_archived(&mut report);
     let l = app::i18n::Locale::En;
     if let (Some(m), Some(month), Some(at)) =
         (&report.municipality, &report.month, &report.created_at)
@@ -220,6 +221,22 @@ fn verify_archive(path: &str) -> Result<bool, Box<dyn std::error::Error + Send +
         );
     }
     println!("{} file(s) match the manifest", report.files_checked);
+    for s in &report.signatures {
+        let how = match (&s.eid, s.eid_holds) {
+            (Some(e), holds) => format!(
+                "with e-legitimation by {} through {} (acr {}); the evidence {}",
+                e.personnummer_masked,
+                e.issuer,
+                e.acr,
+                if holds == Some(true) { "holds" } else { "does NOT hold" }
+            ),
+            (None, _) => "with a password".into(),
+        };
+        println!("signature: {} at {} {how} ({})", s.signer, s.signed_at, s.file);
+    }
+    if report.more_signatures > 0 {
+        println!("signature: … and {} more", report.more_signatures);
+    }
     println!("{}", if report.ok { "OK: the signature and every file match" } else { "NOT OK" });
     Ok(report.ok)
 }

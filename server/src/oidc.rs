@@ -712,6 +712,7 @@ pub async fn callback(
                     .unwrap_or_default(),
                 document: sign.document.clone(),
                 nonce_salt: sign.salt.clone(),
+                user,
                 id_token: v.id_token.clone(),
                 key: v.key.clone(),
             };
@@ -821,5 +822,54 @@ pub async fn logout(
     match after_logout(&state, &gate, &headers, provider, id_token).await {
         Some(at_provider) => onward(&at_provider, &headers),
         None => Redirect::to(app::paths::LOGIN).into_response(),
+    }
+}
+
+/// Whether a signature's e-legitimation evidence holds on its own, as an archive carries it:
+/// the ID token verifies with the provider's key kept beside it, names the issuer kept, and its
+/// nonce binds the document signed (its SHA-256) and the signer (`EidEvidence::nonce`).
+pub fn evidence_holds(e: &EidEvidence, sha256: &str) -> bool {
+    use base64::Engine;
+    use openidconnect::JsonWebKey;
+    let b64 = |p: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(p).ok();
+    let json = |p: &str| b64(p).and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok());
+    let Ok(key) = serde_json::from_str::<CoreJsonWebKey>(&e.key) else { return false };
+    let Some((message, signature)) = e.id_token.rsplit_once('.') else { return false };
+    let Some((header, payload)) = message.split_once('.') else { return false };
+    let (Some(header), Some(payload), Some(signature)) =
+        (json(header), json(payload), b64(signature))
+    else {
+        return false;
+    };
+    let Ok(alg) = serde_json::from_value::<openidconnect::core::CoreJwsSigningAlgorithm>(
+        header["alg"].clone(),
+    ) else {
+        return false;
+    };
+    key.verify_signature(&alg, message.as_bytes(), &signature).is_ok()
+        && payload["iss"] == e.issuer.as_str()
+        && payload["nonce"]
+            == EidEvidence::nonce(&e.document, sha256, e.user, &e.nonce_salt).as_str()
+}
+
+/// Checks the e-legitimation evidence of every signature an archive's check listed: one that
+/// does not hold is a problem of the archive. The token and key are then dropped from the
+/// report (the page and the command line show who, when, through whom and whether it holds).
+pub fn check_archived(report: &mut engine::documents::VerifyReport) {
+    use engine::documents::VerifyProblem;
+    for s in &mut report.signatures {
+        let Some(e) = s.eid.as_mut() else { continue };
+        let holds = evidence_holds(e, &s.sha256);
+        s.eid_holds = Some(holds);
+        e.id_token.clear();
+        e.key.clear();
+        if !holds {
+            if report.problems.len() < export::archive::MAX_PROBLEMS {
+                report.problems.push(VerifyProblem::EidEvidence(s.file.clone()));
+            } else {
+                report.more_problems += 1;
+            }
+            report.ok = false;
+        }
     }
 }

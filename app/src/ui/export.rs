@@ -150,6 +150,23 @@ pub fn VerifyPageView() -> impl IntoView {
                                 signed_by,
                             ];
                             let more = (r.more_problems > 0).then(|| format!("{} {}", l.t(T::VerifyMoreProblems), r.more_problems));
+                            // Who signed what and how (the first 200; the rest counted).
+                            let signature_line = |s: &crate::domain::documents::ArchivedSignature| {
+                                let how = match &s.eid {
+                                    Some(e) => format!(
+                                        "{} ({}) {} {}, {}",
+                                        l.t(T::EidSigned),
+                                        e.personnummer_masked,
+                                        l.t(T::VerifyThrough),
+                                        e.issuer,
+                                        l.t(if s.eid_holds == Some(true) { T::VerifyEidHolds } else { T::VerifyEidFails }),
+                                    ),
+                                    None => l.t(T::VerifyByPassword).to_string(),
+                                };
+                                format!("{}, {}: {how}", s.signer, s.signed_at)
+                            };
+                            let signatures: Vec<String> = r.signatures.iter().take(200).map(signature_line).collect();
+                            let unlisted = r.signatures.len().saturating_sub(200) + r.more_signatures;
                             view! {
                                 <section class="card" aria-labelledby="verify-result" id="verify-result-card">
                                     <h2 id="verify-result" class=if r.ok { "ok" } else { "bad" }>{l.t(if r.ok { T::VerifyOk } else { T::VerifyFailed })}</h2>
@@ -158,6 +175,11 @@ pub fn VerifyPageView() -> impl IntoView {
                                         {more.map(|m| view! { <li class="error">{m}</li> })}
                                     </ul>
                                     <ul class="plain">{summary.into_iter().flatten().map(|s| view! { <li>{s}</li> }).collect_view()}</ul>
+                                    {(!signatures.is_empty()).then(|| view! {
+                                        <h3>{l.t(T::VerifySignatures)}</h3>
+                                        <ul class="plain">{signatures.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul>
+                                        {(unlisted > 0).then(|| view! { <p>{l.t(T::VerifyMoreSignatures)} " " {unlisted}</p> })}
+                                    })}
                                 </section>
                             }
                         });

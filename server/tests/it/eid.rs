@@ -576,6 +576,56 @@ async fn the_recipient_signs_the_rakning_with_e_legitimation_bound_to_what_it_sa
     let e: serde_json::Value = serde_json::from_str(&evidence).unwrap();
     assert_eq!(e["document"], format!("3057:{bo_id}:{month}"));
     assert_eq!(e["personnummer_masked"], "19450315-****");
+
+    // The evidence holds on its own, and not when anything of it is changed.
+    let evidence: engine::documents::EidEvidence = serde_json::from_str(&evidence).unwrap();
+    let sha: String = query("SELECT sha256 FROM signatures WHERE claim_id IS NOT NULL")
+        .scalar(&mut app.db().await)
+        .await
+        .unwrap();
+    assert!(server::oidc::evidence_holds(&evidence, &sha));
+    let other_doc = "0".repeat(64);
+    assert!(!server::oidc::evidence_holds(&evidence, &other_doc), "another document");
+    let other_signer =
+        engine::documents::EidEvidence { user: evidence.user + 1, ..evidence.clone() };
+    assert!(!server::oidc::evidence_holds(&other_signer, &sha), "another signer");
+    let mut forged = evidence.clone();
+    forged.id_token.replace_range(forged.id_token.len() - 4.., "AAAA");
+    assert!(!server::oidc::evidence_holds(&forged, &sha), "a token its key did not sign");
+
+    // The month's archive carries it; the public check lists every signature's kind.
+    app.post(&admin, "/admin/export", &[("manad", &m)]).await;
+    assert_eq!(app.id("SELECT COUNT(*) FROM exports").await, 1, "the month exported");
+    let id = app.id("SELECT id FROM exports").await;
+    let zip = app.download(&admin, "/admin/export/arkiv", &[("id", &id.to_string())]).await;
+    let part =
+        reqwest::multipart::Part::bytes(zip.bytes().await.unwrap().to_vec()).file_name("arkiv.zip");
+    let res = client()
+        .post(app.url("/verifiera"))
+        .multipart(reqwest::multipart::Form::new().part("arkiv", part))
+        .send()
+        .await
+        .unwrap();
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Arkivet är oförändrat"), "{page}");
+    assert!(
+        page.contains(&format!(
+            "Bo Berg, {}: med e-legitimation (19450315-****) genom {}, beviset håller",
+            evidence_time(&app).await,
+            issuer()
+        )),
+        "{page}"
+    );
+    assert!(page.contains(": med lösenord"), "Bo's approval, with his password: {page}");
+}
+
+/// When the räkning's signature was made, as the pages show it.
+async fn evidence_time(app: &TestApp) -> String {
+    let at: String = query("SELECT signed_at FROM signatures WHERE claim_id IS NOT NULL")
+        .scalar(&mut app.db().await)
+        .await
+        .unwrap();
+    engine::clock::local_time(&at)
 }
 
 #[tokio::test]
