@@ -660,7 +660,9 @@ pub async fn callback(
                         Err(e) => app::service::context::internal(e).into_response(),
                     }
                 }
-                Ok(_) => {
+                // Nobody the register knows (recorded by the sign-in itself): said as such.
+                Ok(SignedIn::Refused(t)) => to_login(&state, t),
+                Ok(SignedIn::User(_)) => {
                     audit_refused(
                         &state,
                         tenant,

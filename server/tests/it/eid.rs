@@ -51,7 +51,7 @@ async fn configure(app: &TestApp, issuer: &str, require_strong_signing: bool) {
                 ("issuer", issuer),
                 ("client_id", "bita"),
                 ("client_secret", "bita-test-secret"),
-                ("scopes", "profile pnr"),
+                ("scopes", "profile email pnr"),
                 ("pnr_claim", PNR_CLAIM),
                 ("email_claim", "email"),
                 ("strong_acr", LOA3),
@@ -664,4 +664,69 @@ async fn an_invitation_links_the_e_legitimation_of_someone_the_register_has_no_p
     // The link is used: it opens nothing again.
     let (_, page) = app.page(&client(), &format!("/inbjudan?kod={code}")).await;
     assert!(!page.contains("/oidc/start"), "the used link offers nothing");
+}
+
+#[tokio::test]
+async fn a_weaker_session_steps_up_for_health_data_and_returns_where_it_was() {
+    let app = spawn_app().await;
+    configure(&app, issuer(), false).await;
+    let (admin, _) = app.login("admin").await;
+    app.post(
+        &admin,
+        "/admin/inloggning/installningar",
+        &[("slug", "exempelby"), ("password_login", "on"), ("strong_health", "on")],
+    )
+    .await;
+    // The administrator's account is linked by the staff claim (their e-mail).
+    query("UPDATE users SET email = 'admin@exempelby.se' WHERE username = 'admin'")
+        .execute(&mut app.db().await)
+        .await
+        .unwrap();
+    let bo = recipient(&app, "Bo").await;
+    let card = format!("/admin/brukarkort?id={bo}");
+
+    // Signed in with a password: the card with the hospital stays asks for e-legitimation, and
+    // so does a post of an absence, before its body is read.
+    let res = admin.get(app.url(&card)).send().await.unwrap();
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(to, format!("/logga-in?till=/admin/brukarkort%3Fid%3D{bo}"));
+    let res = admin
+        .post(app.url("/admin/franvaro"))
+        .header("referer", app.url(&card))
+        .form(&[("csrf", admin.csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], to.as_str());
+    let (_, page) = app.page(&admin, &to).await;
+    assert!(
+        page.contains("Legitimera dig med e-legitimation") && !page.contains("name=\"password\"")
+    );
+    let start = page.split("href=\"/oidc/start").nth(1).unwrap().split('"').next().unwrap();
+    let start = app.url(&format!("/oidc/start{}", start.replace("&amp;", "&")));
+
+    // Another person at the provider, or a weak level: refused, still weak.
+    let at = to_provider(&admin, start.clone()).await;
+    let (_, res) = identify(&admin, &at, "anna", LOA3).await;
+    assert!(res.text().await.unwrap().contains("en annan person än den som är inloggad"));
+    let at = to_provider(&admin, start.clone()).await;
+    let (_, res) = identify(&admin, &at, "admin", LOA2).await;
+    assert!(res.text().await.unwrap().contains("inte stark nog"));
+    let res = admin.get(app.url(&card)).send().await.unwrap();
+    assert!(res.status().is_redirection(), "still asked to step up");
+
+    // The administrator, strongly: back at the card, and it opens from now on.
+    let at = to_provider(&admin, start).await;
+    let (landed, res) = identify(&admin, &at, "admin", LOA3).await;
+    assert!(landed.ends_with(&card), "{landed}");
+    assert!(res.text().await.unwrap().contains("194503"), "the card, its personnummer masked");
+    assert_eq!(admin.get(app.url(&card)).send().await.unwrap().status(), StatusCode::OK);
+    let refused =
+        app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'login.step_up.refused'").await;
+    assert_eq!(refused, 2);
+    let linked: String = query("SELECT how FROM identity_links l JOIN users u ON u.id = l.user_id WHERE u.username = 'admin'")
+        .scalar(&mut app.db().await)
+        .await
+        .unwrap();
+    assert_eq!(linked, "claim");
 }
