@@ -346,6 +346,7 @@ texts! {
         ListedOnDashboard => "Sök fram resten per assistent eller brukare på månadens statussida.", "Find the rest per assistant or recipient on the month's status page.";
         NotActedMore => "Se alla som behöver åtgärd i tabellen", "See all that need action in the table";
         HasErrors => "fel", "errors";
+        AttestRowsChanged => "Raderna har ändrats sedan du öppnade sidan. Titta på dem igen innan du intygar.", "The rows have changed since you opened the page. Look at them again before you attest.";
         MonthChanged => "Månaden har ändrats sedan du öppnade sidan. Titta igen på raderna innan du godkänner.", "The month has changed since you opened the page. Look at the rows again before you approve.";
         TextTooLong => "Texten är för lång. Korta den till högst 1 000 tecken.", "The text is too long. Shorten it to at most 1,000 characters.";
         TextBadChars => "Texten innehåller osynliga styrtecken. Skriv den igen utan att klistra in.", "The text contains invisible control characters. Type it again instead of pasting.";
@@ -706,6 +707,9 @@ texts! {
         VerifyEidEvidence => "Beviset för en e-legitimation håller inte (ID-token, nyckel eller bindning till dokumentet):", "The evidence of an e-legitimation does not hold (ID token, key or binding to the document):";
         VerifySignatures => "Underskrifter", "Signatures";
         VerifyByPassword => "med lösenord", "with a password";
+        SignatureApproval => "Godkännande", "Approval";
+        SignatureAttestation => "Intygande på heder och samvete", "Attestation on honour";
+        SignatureClaim => "Räkning", "Räkning";
         VerifyEidHolds => "beviset håller", "the evidence holds";
         VerifyEidFails => "beviset håller inte", "the evidence does not hold";
         VerifyThrough => "genom", "through";
@@ -777,6 +781,10 @@ texts! {
         StepUpTitle => "Legitimera dig med e-legitimation", "Identify yourself with e-legitimation";
         StepUpHint => "Det du vill göra kräver en starkare inloggning. Efteråt kommer du tillbaka dit du var.", "What you want to do needs a stronger sign-in. Afterwards you return to where you were.";
         SignWithEid => "Signera med e-legitimation", "Sign with e-legitimation";
+        SubmitWithEid => "Skicka in och signera med e-legitimation", "Submit and sign with e-legitimation";
+        SubmitWithEidHint => "Du skickas till legitimeringstjänsten och tillbaka hit. Det du intygar är raderna ovan.", "You are sent to the identification service and back here. What you attest is the rows above.";
+        EidAttestRequired => "Kommunen kräver att du intygar med e-legitimation.", "The municipality requires you to attest with e-legitimation.";
+        AttestedWithEid => "Intygad med e-legitimation", "Attested with e-legitimation";
         SignWithEidHint => "Du skickas till legitimeringstjänsten och tillbaka hit. Det du signerar är dokumentet ovan.", "You are sent to the identification service and back here. What you sign is the document above.";
         IdentityTitle => "Inloggning och e-legitimation", "Sign-in and e-legitimation";
         IdentityHint => "Kommunens egen inloggning (för personal) och en tjänst för BankID eller Freja eID (för medborgare) via OpenID Connect.", "The municipality's own sign-in (for staff) and a service for BankID or Freja eID (for citizens) through OpenID Connect.";
@@ -805,6 +813,7 @@ texts! {
         StrongPnr => "att visa fullständigt personnummer", "showing a full personnummer";
         StrongHealth => "hälsouppgifter (sjukhusvistelser)", "health data (hospital stays)";
         StrongSigning => "signering (godkännande och räkning)", "signing (approval and räkning)";
+        StrongAttestation => "assistentens intygande på heder och samvete", "the assistant's attestation on honour";
         IdSaveSettings => "Spara inställningarna", "Save the settings";
     }
 }

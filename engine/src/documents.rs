@@ -48,6 +48,15 @@ pub struct SignatureView {
     pub eid: Option<EidEvidence>,
 }
 
+/// What an archived signature is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignatureWhat {
+    #[default]
+    Approval,
+    Attestation,
+    Claim,
+}
+
 /// The evidence of a signature made with e-legitimation (issue 26), kept with the signature
 /// and carried into the month's archive: the ID token exactly as the provider sent it, the
 /// provider's public key (JWK) that verified it, and what was checked.
@@ -149,6 +158,9 @@ pub struct ReportData {
     pub attested_at: String,
     /// The recipient's approvals, voided ones included.
     pub approvals: Vec<SignatureView>,
+    /// The assistant's attestations on honour signed with e-legitimation, voided ones included
+    /// (a municipality that does not ask for them has none: the history records the submission).
+    pub attestations: Vec<SignatureView>,
     /// The month's history: submissions, returns, approvals, attestation.
     pub history: Vec<HistoryRecord>,
 }
@@ -263,6 +275,10 @@ pub struct VerifyReport {
 pub struct ArchivedSignature {
     /// The signature file it is in.
     pub file: String,
+    /// What the signature is: the recipient's approval of a 3059, the assistant's attestation
+    /// of it, or a räkning's signature.
+    #[serde(default)]
+    pub what: SignatureWhat,
     pub signer: String,
     pub signed_at: String,
     /// The SHA-256 of the document signed.

@@ -288,18 +288,23 @@ impl Role {
 }
 
 /// What a municipality lets only a strong sign-in reach (issue 26): the administrator's pages,
-/// a full personnummer, health data (hospital stays) and signing. Stored as a comma list of
-/// the codes ([`StrongFor::codes`]).
+/// a full personnummer, health data (hospital stays), signing (the recipient's approval and
+/// räkning) and the assistant's attestation on honour (its own choice: a municipality may ask
+/// it of the recipients' signatures and not of 5,000 assistants' monthly submissions). Stored
+/// as a comma list of the codes ([`StrongFor::codes`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StrongFor {
     pub admin: bool,
     pub personnummer: bool,
     pub health: bool,
     pub signing: bool,
+    #[serde(default)]
+    pub attestation: bool,
 }
 
 impl StrongFor {
-    pub const CODES: [&'static str; 4] = ["admin", "personnummer", "health", "signing"];
+    pub const CODES: [&'static str; 5] =
+        ["admin", "personnummer", "health", "signing", "attestation"];
 
     /// From the stored comma list; unknown codes are ignored.
     pub fn parse(s: &str) -> Self {
@@ -309,12 +314,13 @@ impl StrongFor {
             personnummer: has("personnummer"),
             health: has("health"),
             signing: has("signing"),
+            attestation: has("attestation"),
         }
     }
 
     /// The stored comma list.
     pub fn codes(self) -> String {
-        let on = [self.admin, self.personnummer, self.health, self.signing];
+        let on = [self.admin, self.personnummer, self.health, self.signing, self.attestation];
         Self::CODES
             .iter()
             .zip(on)

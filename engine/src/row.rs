@@ -568,10 +568,9 @@ impl std::ops::Add for Totals {
     }
 }
 
-/// SHA-256 (hex) of a month's rows, order-independent: what the recipient saw when approving
-/// is compared with what is stored when the approval is written.
-pub fn content_hash<'a>(rows: impl IntoIterator<Item = &'a TimeRow>) -> String {
-    use sha2::{Digest, Sha256};
+/// A month's rows as canonical text, one line per row, sorted (order-independent): the bytes
+/// an assistant's attestation with e-legitimation signs, and what [`content_hash`] hashes.
+pub fn content_lines<'a>(rows: impl IntoIterator<Item = &'a TimeRow>) -> String {
     let mut lines: Vec<String> = rows
         .into_iter()
         .map(|r| {
@@ -589,11 +588,13 @@ pub fn content_hash<'a>(rows: impl IntoIterator<Item = &'a TimeRow>) -> String {
         })
         .collect();
     lines.sort();
-    let mut h = Sha256::new();
-    for l in &lines {
-        h.update(l.as_bytes());
-    }
-    hex::encode(h.finalize())
+    lines.concat()
+}
+
+/// SHA-256 (hex) of a month's rows, order-independent: what the recipient saw when approving
+/// is compared with what is stored when the approval is written.
+pub fn content_hash<'a>(rows: impl IntoIterator<Item = &'a TimeRow>) -> String {
+    crate::fk::sha256_hex(content_lines(rows).as_bytes())
 }
 
 #[cfg(test)]

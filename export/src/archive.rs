@@ -241,10 +241,12 @@ struct ReadSignature {
     e_legitimation: Option<engine::documents::EidEvidence>,
 }
 
-/// A 3059's signature file: its approvals.
+/// A 3059's signature file: its approvals and the assistant's attestations.
 #[derive(Deserialize)]
 struct ReadApprovals {
     approvals: Vec<ReadSignature>,
+    #[serde(default)]
+    attestations: Vec<ReadSignature>,
 }
 
 /// Whether a file is one of the archive's signature files: a 3059's approvals
@@ -255,18 +257,29 @@ fn signature_file(name: &str) -> bool {
 
 /// The standing signatures of a signature file whose content the manifest vouched for.
 fn read_signatures(name: &str, bytes: &[u8], report: &mut VerifyReport) {
-    let records = if name.ends_with(".signaturer.json") {
-        serde_json::from_slice::<ReadApprovals>(bytes).map(|r| r.approvals)
+    use engine::documents::SignatureWhat;
+    let records: Vec<(SignatureWhat, ReadSignature)> = if name.ends_with(".signaturer.json") {
+        serde_json::from_slice::<ReadApprovals>(bytes)
+            .map(|r| {
+                let approvals = r.approvals.into_iter().map(|s| (SignatureWhat::Approval, s));
+                let attestations =
+                    r.attestations.into_iter().map(|s| (SignatureWhat::Attestation, s));
+                attestations.chain(approvals).collect()
+            })
+            .unwrap_or_default()
     } else {
-        serde_json::from_slice::<ReadSignature>(bytes).map(|r| vec![r])
+        serde_json::from_slice::<ReadSignature>(bytes)
+            .map(|r| vec![(SignatureWhat::Claim, r)])
+            .unwrap_or_default()
     };
-    for r in records.unwrap_or_default().into_iter().filter(|r| r.voided_at.is_none()) {
+    for (what, r) in records.into_iter().filter(|(_, r)| r.voided_at.is_none()) {
         if report.signatures.len() >= MAX_SIGNATURES {
             report.more_signatures += 1;
             continue;
         }
         report.signatures.push(engine::documents::ArchivedSignature {
             file: bounded(name),
+            what,
             signer: bounded(&r.signer),
             signed_at: bounded(&r.signed_at),
             sha256: bounded(&r.sha256),

@@ -71,6 +71,10 @@ struct ReportSignatures<'a> {
     attested_by: &'a str,
     attested_at: &'a str,
     approvals: Vec<SignatureRecord<'a>>,
+    /// The assistant's attestations signed with e-legitimation (none where the municipality
+    /// does not ask for it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attestations: Vec<SignatureRecord<'a>>,
     history: &'a [HistoryRecord],
 }
 
@@ -129,6 +133,7 @@ pub fn report_files(r: &ReportData) -> Result<Vec<File>, Error> {
         attested_by: &r.attested_by,
         attested_at: &r.attested_at,
         approvals: r.approvals.iter().map(record).collect(),
+        attestations: r.attestations.iter().map(record).collect(),
         history: &r.history,
     };
     let submitted = r

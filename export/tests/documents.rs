@@ -133,6 +133,7 @@ fn month(extra: usize) -> MonthData {
             attested_by: "Karin Admin".into(),
             attested_at: "2026-11-04 09:12".into(),
             approvals: vec![signature("Bo Berg", &frozen.sha256)],
+            attestations: vec![],
             history: vec![HistoryRecord {
                 at: "2026-11-02 06:31".into(),
                 who: "Anna Andersson".into(),

@@ -96,10 +96,36 @@ pub struct SubmitForm {
     manad: String,
     #[serde(default)]
     attest: String,
+    /// `eid`: sign the attestation with e-legitimation.
+    #[serde(default)]
+    sign: String,
+    /// The rows' SHA-256 as the page showed them (for the e-legitimation's binding).
+    #[serde(default)]
+    hash: String,
 }
 
-pub async fn submit_month(cx: Cx, Posted { form: f, key, .. }: Posted<SubmitForm>) -> Response {
-    let outcome = month::submit_month(&cx, &f.recipient, &f.manad, &f.attest, key.as_deref()).await;
+/// The assistant submits a month on honour: with the checkbox alone, or (`sign=eid`) signed
+/// with e-legitimation bound to the rows, after the checkbox is ticked.
+pub async fn submit_month(
+    State(state): State<AppState>,
+    Extension(gate): Extension<Arc<Gate>>,
+    headers: HeaderMap,
+    cx: Cx,
+    Posted { form: f, key, .. }: Posted<SubmitForm>,
+) -> Response {
+    if f.sign == "eid" && f.attest == "on" {
+        let kind = crate::oidc::SignKind::Attestation { recipient: f.recipient, month: f.manad };
+        return crate::oidc::start_signing(&state, &gate, &headers, &cx, kind, &f.hash, key).await;
+    }
+    let outcome = month::submit_month(
+        &cx,
+        &f.recipient,
+        &f.manad,
+        &f.attest,
+        month::Confirmation::Missing,
+        key.as_deref(),
+    )
+    .await;
     answer(&cx, outcome).await
 }
 
@@ -639,6 +665,7 @@ pub async fn save_login_settings(
             personnummer: on("strong_personnummer"),
             health: on("strong_health"),
             signing: on("strong_signing"),
+            attestation: on("strong_attestation"),
         },
     };
     let outcome = app::service::identity::save_login_settings(&cx, &input, key.as_deref()).await;

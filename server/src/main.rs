@@ -232,7 +232,12 @@ fn verify_archive(path: &str) -> Result<bool, Box<dyn std::error::Error + Send +
             ),
             (None, _) => "with a password".into(),
         };
-        println!("signature: {} at {} {how} ({})", s.signer, s.signed_at, s.file);
+        let what = match s.what {
+            engine::documents::SignatureWhat::Approval => "approval",
+            engine::documents::SignatureWhat::Attestation => "attestation",
+            engine::documents::SignatureWhat::Claim => "räkning",
+        };
+        println!("signature: {what} by {} at {} {how} ({})", s.signer, s.signed_at, s.file);
     }
     if report.more_signatures > 0 {
         println!("signature: … and {} more", report.more_signatures);

@@ -179,6 +179,8 @@ pub enum SignKind {
     Month { key: String },
     /// A räkning (the recipient and month).
     Claim { person: String, month: String },
+    /// The assistant's attestation on honour of their month for a recipient.
+    Attestation { recipient: String, month: String },
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -420,6 +422,12 @@ pub async fn start_signing(
             T::ClaimNotReady,
             T::ClaimChanged,
         ),
+        SignKind::Attestation { recipient, month } => (
+            month::attestation_to_sign(cx, recipient, month).await,
+            month::attestation_page_of(month),
+            T::SubmitNeedsRows,
+            T::AttestRowsChanged,
+        ),
     };
     let back_with = |t: T| crate::extract::answer(cx, Ok(app::service::tx::error(back.clone(), t)));
     let (document, sha256) = match current {
@@ -459,6 +467,9 @@ pub struct CallbackQuery {
     state: String,
     #[serde(default)]
     error: String,
+    /// The issuer that answered (RFC 9207), where the provider says it.
+    #[serde(default)]
+    iss: String,
 }
 
 /// The longest authorization code taken to the provider (they are tens of characters).
@@ -580,6 +591,13 @@ pub async fn callback(
     };
     let Some(p) = provider(&state, flow.provider).await else { return fail(T::EidFailed).await };
     let tenant = Some(p.tenant_id);
+    // The answer of another provider than the one the flow went to (a mix-up: RFC 9207): its
+    // code is never taken to this provider's token endpoint.
+    if !q.iss.is_empty() && q.iss.trim_end_matches('/') != p.issuer.trim_end_matches('/') {
+        let why = "the answer came from another issuer than the flow's provider";
+        audit_refused(&state, tenant, None, client, "login.eid.refused", why).await;
+        return fail(T::EidFailed).await;
+    }
     if !q.error.is_empty() {
         audit_refused(
             &state,
@@ -734,6 +752,17 @@ pub async fn callback(
                         ..Default::default()
                     };
                     app::service::month::decide_month(&cx, &form, confirmation, idem).await
+                }
+                SignKind::Attestation { recipient, month } => {
+                    app::service::month::submit_month(
+                        &cx,
+                        recipient,
+                        month,
+                        "on",
+                        confirmation,
+                        idem,
+                    )
+                    .await
                 }
                 SignKind::Claim { person, month } => {
                     app::service::claims::sign_claim(

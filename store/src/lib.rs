@@ -712,8 +712,12 @@ pub struct NewSignature<'a> {
 /// What a signature is of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Signed {
+    /// The recipient's (or a representative's) approval of a month's 3059.
     Month(i64),
     Claim(i64),
+    /// The assistant's attestation on honour of a month, signed with e-legitimation (a
+    /// municipality that does not ask for it keeps the attestation as the month's history).
+    Attestation(i64),
 }
 
 /// A step in a month's history as stored.

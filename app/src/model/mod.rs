@@ -249,6 +249,10 @@ pub struct MonthView {
     /// The year's standard amount is not entered, so no amount can be shown.
     #[serde(default)]
     pub amount_missing: bool,
+    /// The SHA-256 of the rows (`engine::row::content_hash`), on the assistant's own page where
+    /// the attestation can be signed with e-legitimation: what the signature must still bind.
+    #[serde(default)]
+    pub content_hash: String,
 }
 
 /// The assistant's running shift as the card shows it.
@@ -298,6 +302,10 @@ pub struct AssistantPage {
     /// read-only).
     pub deadline: String,
     pub days_left: i64,
+    /// How the attestation on honour may be given: `password` here is the checkbox alone (not
+    /// where the municipality requires e-legitimation), `eid` with e-legitimation.
+    #[serde(default)]
+    pub signing: crate::model::review::SigningWays,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

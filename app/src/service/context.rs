@@ -482,6 +482,7 @@ pub(super) fn month_views_with(
                 totals,
                 amount: None,
                 amount_missing: false,
+                content_hash: String::new(),
             }
         })
         .collect()

@@ -202,6 +202,13 @@ pub async fn prepare(
             .into_iter()
             .map(super::views::signature)
             .collect();
+        let attestations = db
+            .signatures(c.tenant_id, Signed::Attestation(f.month_id))
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(super::views::signature)
+            .collect();
         let history = db
             .month_history(c.tenant_id, f.month_id)
             .await
@@ -230,6 +237,7 @@ pub async fn prepare(
             attested_by: f.attested_by,
             attested_at: crate::domain::clock::local_time(&f.attested_at),
             approvals,
+            attestations,
             history,
         });
     }

@@ -371,3 +371,13 @@ pub(super) async fn signing_ways(
         .any(|p| !p.strong_acr.is_empty());
     Ok(crate::model::review::SigningWays { password: !c.strong_for.signing, eid })
 }
+
+/// How an assistant may attest a month in their municipality: the checkbox alone (unless the
+/// municipality requires e-legitimation for it) and with e-legitimation.
+pub(super) async fn attesting_ways(
+    db: &mut Box<dyn store::Store>,
+    c: &store::Caller,
+) -> Result<crate::model::review::SigningWays, PageError> {
+    let ways = signing_ways(db, c).await?;
+    Ok(crate::model::review::SigningWays { password: !c.strong_for.attestation, ..ways })
+}

@@ -19,12 +19,16 @@ use chrono::Utc;
 use store::{AuditEntry, Caller, MonthRecord, NewSignature, RepoError, Signed, Store, StoredRow};
 
 /// The assistant attests the month for one recipient on honour. `attest` is the checkbox's
-/// value: exactly `on` when ticked.
+/// value: exactly `on` when ticked. `confirmation` is how: the checkbox alone, or an
+/// e-legitimation whose nonce binds the rows (`attestation_to_sign`), which is then kept as
+/// the month's attestation signature (the rows' canonical text, its SHA-256 and the evidence).
+/// A municipality that requires e-legitimation for the attestation refuses the checkbox alone.
 pub async fn submit_month(
     cx: &Cx,
     recipient: &str,
     month: &str,
     attest: &str,
+    confirmation: Confirmation,
     key: Option<&str>,
 ) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Assistant])?;
@@ -36,6 +40,9 @@ pub async fn submit_month(
     };
     if attest != "on" {
         return Ok(error(back, T::SubmitNeedsAttest));
+    }
+    if c.strong_for.attestation && !matches!(confirmation, Confirmation::Eid(_)) {
+        return Ok(error(back, T::EidAttestRequired));
     }
     let mut db = match begin(cx, c.user_id, key).await? {
         Begun::New(db) => db,
@@ -63,15 +70,98 @@ pub async fn submit_month(
     {
         return Ok(error(back, T::NotAllowed));
     }
-    let hash = content_hash(rows.iter().map(|r| &r.row));
+    let lines = crate::domain::row::content_lines(rows.iter().map(|r| &r.row));
+    let hash = sha256_hex(lines.as_bytes());
+    let document = attestation_document(assistant, recipient, month);
+    let eid = match confirmation.evidence(&mut db, c, &document, &hash).await? {
+        Ok(eid) => eid,
+        Err(t) => return Ok(eid_refused(cx, db, format!("month {id}"), back, t).await),
+    };
+    if let Some(eid) = &eid {
+        let at = iso(Utc::now());
+        let signature = NewSignature {
+            tenant: c.tenant_id,
+            what: Signed::Attestation(id),
+            user: c.user_id,
+            signer_name: &c.display_name,
+            capacity: crate::domain::documents::SignerCapacity::Myself,
+            at: &at,
+            document_id: &document,
+            content: lines.as_bytes(),
+            sha256: &hash,
+            eid: Some(eid),
+        };
+        match db.add_signature(&signature).await {
+            Ok(_) => {}
+            // The same month attested twice at once: the transition above let one through.
+            Err(RepoError::Conflict(_)) => return Ok(error(back, T::NotAllowed)),
+            Err(e) => return Err(internal(e)),
+        }
+    }
     db.month_event(c.tenant_id, id, c.user_id, "submit", None, &hash, None)
         .await
         .map_err(internal)?;
-    let audit = AuditEntry {
-        after: Some(format!("{{\"status\":\"submitted\",\"content_hash\":\"{hash}\"}}")),
-        ..cx.audit_entry("month.submit", format!("month {id}"))
-    };
+    let after = serde_json::json!({ "status": "submitted", "content_hash": hash, "method": if eid.is_some() { "e-legitimation" } else { "honour" }, "issuer": eid.as_ref().map(|e| &e.issuer) }).to_string();
+    let audit =
+        AuditEntry { after: Some(after), ..cx.audit_entry("month.submit", format!("month {id}")) };
     commit(db, c.user_id, key, audit, notice(back, T::MonthSubmitted)).await
+}
+
+/// A month back with the assistant: their attestation signature, where there is one, no
+/// longer stands (kept, voided with why); the next submission signs again.
+async fn void_attestation(
+    db: &mut Box<dyn Store>,
+    tenant: i64,
+    id: i64,
+    why: &str,
+) -> Result<(), PageError> {
+    db.void_signature(tenant, Signed::Attestation(id), &iso(Utc::now()), why)
+        .await
+        .map(|_| ())
+        .map_err(internal)
+}
+
+/// What the nonce of an assistant's attestation names: the assistant's month for the
+/// recipient (its record may not exist before the first submission).
+pub fn attestation_document(assistant: i64, recipient: i64, month: ReportMonth) -> String {
+    format!("intyg:{assistant}:{recipient}:{month}")
+}
+
+/// The assistant's month for `recipient` as it would be attested now, for a signature with
+/// e-legitimation: what the nonce names and the SHA-256 of the rows. `None` when it cannot be
+/// submitted (not the caller's, not a draft, no rows).
+pub async fn attestation_to_sign(
+    cx: &Cx,
+    recipient: &str,
+    month: &str,
+) -> Result<Option<(String, String)>, PageError> {
+    let c = cx.require(&[Role::Assistant])?;
+    let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
+    let (Some(recipient), Some(month)) = (text::id(recipient), ReportMonth::parse(month)) else {
+        return Ok(None);
+    };
+    let mut db = cx.db().await?;
+    // Only the caller's own month (looked up by their own assistant id), still a draft.
+    let status =
+        db.month_status(c.tenant_id, assistant, recipient, month).await.map_err(internal)?;
+    if status.is_some_and(|(_, s)| s != MonthStatus::Draft) {
+        return Ok(None);
+    }
+    let rows = db
+        .assistant_rows(c.tenant_id, assistant, month.first_day(), month.last_day())
+        .await
+        .map_err(internal)?;
+    let rows: Vec<&StoredRow> = rows.iter().filter(|r| r.recipient_id == recipient).collect();
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let hash = content_hash(rows.iter().map(|r| &r.row));
+    Ok(Some((attestation_document(assistant, recipient, month), hash)))
+}
+
+/// Where an assistant signing their attestation returns.
+pub fn attestation_page_of(month: &str) -> String {
+    page("/assistent", ReportMonth::parse(month))
 }
 
 /// The assistant takes back a submitted month (not yet approved) to correct it: their
@@ -114,6 +204,7 @@ pub async fn withdraw_month(
     {
         return Ok(error(back, T::WithdrawTooLate));
     }
+    void_attestation(&mut db, c.tenant_id, id, crate::i18n::Locale::Sv.t(T::WithdrawMonth)).await?;
     let rows = db
         .assistant_rows(c.tenant_id, assistant, month.first_day(), month.last_day())
         .await
@@ -832,6 +923,7 @@ pub async fn decide_month(
     {
         return Ok(error(back, T::NotSubmitted));
     }
+    void_attestation(&mut db, c.tenant_id, id, &reason).await?;
     db.month_event(
         c.tenant_id,
         id,
@@ -920,6 +1012,7 @@ pub async fn return_month(
     {
         return Ok(error(back, T::ReturnTooLate));
     }
+    void_attestation(&mut db, c.tenant_id, id, &reason).await?;
     db.month_event(
         c.tenant_id,
         id,
@@ -1029,6 +1122,7 @@ pub async fn correct_month(
     {
         return Ok(error(back, T::CorrectionNotAttested));
     }
+    void_attestation(&mut db, c.tenant_id, id, &why).await?;
     let frozen = db.frozen(c.tenant_id, id).await.map_err(internal)?;
     let sha = frozen.as_ref().map(|f| f.sha256.clone()).unwrap_or_default();
     db.month_event(c.tenant_id, id, c.user_id, "correct", Some(&reason), &sha, None)

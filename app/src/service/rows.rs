@@ -53,6 +53,13 @@ pub async fn assistant_page(
         })
         .collect();
     let mut months = mark_returned_rows(&mut db, c.tenant_id, month_views(records, &rows)).await?;
+    let signing = super::identity::attesting_ways(&mut db, c).await?;
+    if signing.eid {
+        for m in months.iter_mut() {
+            let of_pair = rows.iter().filter(|r| r.recipient_id == m.recipient.id);
+            m.content_hash = crate::domain::row::content_hash(of_pair.map(|r| &r.row));
+        }
+    }
     // What each month is worth, where a rate is known.
     for m in months.iter_mut().filter(|m| m.row_count > 0) {
         use crate::domain::rates::{AmountGap, month_hourly, present_kr};
@@ -93,6 +100,7 @@ pub async fn assistant_page(
         editing,
         flash: cx.take_flash().await,
         form_key: random_token(),
+        signing,
     })
 }
 

@@ -55,7 +55,7 @@ pub fn AssistantPage() -> impl IntoView {
                                     <MonthNav month=page.month path="/assistent" />
                                     {empty.then(|| view! { <p class="muted">{l.t(T::NoRows)}</p> })}
                                     {months.into_iter().filter(|m| !m.rows.is_empty() || m.status != MonthStatus::Draft)
-                                        .map(|m| view! { <AssistantMonth m month=page.month.to_string() csrf=csrf.clone() deadline=page.deadline.clone() days_left=page.days_left /> }).collect_view()}
+                                        .map(|m| view! { <AssistantMonth m month=page.month.to_string() csrf=csrf.clone() deadline=page.deadline.clone() days_left=page.days_left signing=page.signing /> }).collect_view()}
                                 </Layout>
                             }.into_any()
                         }
@@ -205,6 +205,7 @@ fn AssistantMonth(
     csrf: String,
     deadline: String,
     days_left: i64,
+    signing: crate::model::review::SigningWays,
 ) -> impl IntoView {
     let l = expect_context::<Locale>();
     let heading_id = format!("month-{}", m.recipient.id);
@@ -255,7 +256,12 @@ fn AssistantMonth(
                         <input type="checkbox" id=format!("attest-{}", m.recipient.id) name="attest" />
                         <label for=format!("attest-{}", m.recipient.id)>{l.t(T::SubmitAttest)}</label>
                     </div>
-                    <button type="submit" class="primary">{l.t(T::SubmitMonth)}</button>
+                    {signing.password.then(|| view! { <button type="submit" class="primary">{l.t(T::SubmitMonth)}</button> })}
+                    {signing.eid.then(|| view! {
+                        <input type="hidden" name="hash" value=m.content_hash.clone() />
+                        <p class="muted">{l.t(T::SubmitWithEidHint)}</p>
+                        <button type="submit" name="sign" value="eid" class="primary">{l.t(T::SubmitWithEid)}</button>
+                    })}
                 </form>
             })}
             {can_withdraw.then(|| view! {

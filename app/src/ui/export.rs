@@ -163,7 +163,13 @@ pub fn VerifyPageView() -> impl IntoView {
                                     ),
                                     None => l.t(T::VerifyByPassword).to_string(),
                                 };
-                                format!("{}, {}: {how}", s.signer, s.signed_at)
+                                use crate::domain::documents::SignatureWhat;
+                                let what = l.t(match s.what {
+                                    SignatureWhat::Approval => T::SignatureApproval,
+                                    SignatureWhat::Attestation => T::SignatureAttestation,
+                                    SignatureWhat::Claim => T::SignatureClaim,
+                                });
+                                format!("{what}: {}, {}: {how}", s.signer, s.signed_at)
                             };
                             let signatures: Vec<String> = r.signatures.iter().take(200).map(signature_line).collect();
                             let unlisted = r.signatures.len().saturating_sub(200) + r.more_signatures;

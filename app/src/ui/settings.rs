@@ -179,6 +179,7 @@ pub fn IdentityPage() -> impl IntoView {
                                             {check(l, "strong_personnummer", T::StrongPnr, s.personnummer)}
                                             {check(l, "strong_health", T::StrongHealth, s.health)}
                                             {check(l, "strong_signing", T::StrongSigning, s.signing)}
+                                            {check(l, "strong_attestation", T::StrongAttestation, s.attestation)}
                                         </fieldset>
                                         <button type="submit">{l.t(T::IdSaveSettings)}</button>
                                     </form>

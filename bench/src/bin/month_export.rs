@@ -229,6 +229,7 @@ fn main() {
                 attested_by: "Handläggare".into(),
                 attested_at: "2026-11-04 09:12".into(),
                 approvals: vec![signature("Brukare", &frozen.sha256)],
+                attestations: vec![],
                 history: vec![],
             })
             .collect(),

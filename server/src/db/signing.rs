@@ -12,11 +12,12 @@ use store::{
     ClaimRecord, FrozenPart, MonthEvent, NewSignature, People, RepoResult, Signed, SigningStore,
 };
 
-/// The column and value a signature is about.
-fn about(what: Signed) -> (&'static str, i64) {
+/// The column and value a signature is about, and who signs it as what (`signed_as`).
+fn about(what: Signed) -> (&'static str, i64, &'static str) {
     match what {
-        Signed::Month(id) => ("month_report_id", id),
-        Signed::Claim(id) => ("claim_id", id),
+        Signed::Month(id) => ("month_report_id", id, "recipient"),
+        Signed::Claim(id) => ("claim_id", id, "recipient"),
+        Signed::Attestation(id) => ("month_report_id", id, "assistant"),
     }
 }
 
@@ -40,13 +41,11 @@ impl SigningStore for DbStore {
     }
 
     async fn add_signature(&mut self, s: &NewSignature<'_>) -> RepoResult<i64> {
-        let (month, claim) = match s.what {
-            Signed::Month(id) => (Some(id), None),
-            Signed::Claim(id) => (None, Some(id)),
-        };
+        let (column, id, signed_as) = about(s.what);
+        let (month, claim) = if column == "claim_id" { (None, Some(id)) } else { (Some(id), None) };
         query(
-            "INSERT INTO signatures (tenant_id, month_report_id, claim_id, user_id, signer_name, capacity, signed_at, document_id, content, sha256, method, evidence)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+            "INSERT INTO signatures (tenant_id, month_report_id, claim_id, user_id, signer_name, capacity, signed_at, document_id, content, sha256, method, evidence, signed_as)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
         )
         .bind(s.tenant)
         .bind(month)
@@ -60,6 +59,7 @@ impl SigningStore for DbStore {
         .bind(s.sha256)
         .bind(if s.eid.is_some() { "eid" } else { "password" })
         .bind(s.eid.and_then(|e| serde_json::to_string(e).ok()))
+        .bind(signed_as)
         .scalar(self.c())
         .await
         .map_err(err)
@@ -72,8 +72,8 @@ impl SigningStore for DbStore {
         at: &str,
         reason: &str,
     ) -> RepoResult<bool> {
-        let (column, id) = about(what);
-        let r = query(format!("UPDATE signatures SET voided_at = $1, voided_reason = $2 WHERE tenant_id = $3 AND {column} = $4 AND voided_at IS NULL"))
+        let (column, id, signed_as) = about(what);
+        let r = query(format!("UPDATE signatures SET voided_at = $1, voided_reason = $2 WHERE tenant_id = $3 AND {column} = $4 AND signed_as = '{signed_as}' AND voided_at IS NULL"))
             .bind(at)
             .bind(reason)
             .bind(tenant)
@@ -85,9 +85,9 @@ impl SigningStore for DbStore {
     }
 
     async fn signatures(&mut self, tenant: i64, what: Signed) -> RepoResult<Vec<SignatureRecord>> {
-        let (column, id) = about(what);
+        let (column, id, signed_as) = about(what);
         let rows = query(format!(
-            "SELECT signer_name, capacity, signed_at, document_id, sha256, voided_at, voided_reason, evidence FROM signatures WHERE tenant_id = $1 AND {column} = $2 ORDER BY id"
+            "SELECT signer_name, capacity, signed_at, document_id, sha256, voided_at, voided_reason, evidence FROM signatures WHERE tenant_id = $1 AND {column} = $2 AND signed_as = '{signed_as}' ORDER BY id"
         ))
         .bind(tenant)
         .bind(id)
@@ -116,8 +116,8 @@ impl SigningStore for DbStore {
         tenant: i64,
         what: Signed,
     ) -> RepoResult<Option<(String, String)>> {
-        let (column, id) = about(what);
-        let r = query(format!("SELECT sha256, document_id FROM signatures WHERE tenant_id = $1 AND {column} = $2 AND voided_at IS NULL"))
+        let (column, id, signed_as) = about(what);
+        let r = query(format!("SELECT sha256, document_id FROM signatures WHERE tenant_id = $1 AND {column} = $2 AND signed_as = '{signed_as}' AND voided_at IS NULL"))
             .bind(tenant)
             .bind(id)
             .fetch_optional(self.c())

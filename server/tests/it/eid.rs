@@ -4,7 +4,7 @@
 //! the redirects itself, so a test can change what travels (a wrong nonce, a replayed return).
 
 use crate::common::*;
-use crate::signing::{next_month, recipient, status, submitted};
+use crate::signing::{next_month, recipient, reported, status, submitted};
 use reqwest::{Client, StatusCode};
 use std::sync::OnceLock;
 
@@ -16,11 +16,23 @@ const LOA2: &str = "http://id.elegnamnden.se/loa/1.0/loa2";
 /// standard input closes).
 fn issuer() -> &'static str {
     static ISSUER: OnceLock<String> = OnceLock::new();
-    ISSUER.get_or_init(|| {
+    ISSUER.get_or_init(|| start_provider(&[]))
+}
+
+/// A second test provider whose clock runs 400 seconds behind: its ID tokens (5 minutes) have
+/// expired when they arrive.
+fn late_issuer() -> &'static str {
+    static ISSUER: OnceLock<String> = OnceLock::new();
+    ISSUER.get_or_init(|| start_provider(&["--clock-behind=400"]))
+}
+
+fn start_provider(args: &[&str]) -> String {
+    {
         use std::io::BufRead;
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../end2end");
         let mut child = std::process::Command::new("node")
             .args(["oidc/provider.mjs", "--until-stdin-closes"])
+            .args(args)
             .current_dir(root)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
@@ -35,7 +47,7 @@ fn issuer() -> &'static str {
         // Keep its standard input open for the life of the tests.
         std::mem::forget(child);
         line.trim().strip_prefix("ready ").expect("the provider says ready").to_string()
-    })
+    }
 }
 
 /// Exempelby gets the test provider (as its administrator would, through the admin page) and
@@ -278,6 +290,62 @@ async fn a_wrong_nonce_a_replayed_return_and_a_provider_that_is_down_are_refused
     );
 }
 
+#[tokio::test]
+async fn an_expired_token_and_another_issuers_answer_are_refused_with_nothing_but_the_audit_entry()
+{
+    let app = spawn_app().await;
+    configure(&app, issuer(), false).await;
+    let p = provider_id(&app).await;
+    let (admin, _) = app.login("admin").await;
+    app.post(
+        &admin,
+        "/admin/inloggning/leverantor",
+        &[
+            ("name", "Sen klocka"),
+            ("issuer", late_issuer()),
+            ("client_id", "bita"),
+            ("client_secret", "bita-test-secret"),
+            ("scopes", "profile pnr"),
+            ("pnr_claim", PNR_CLAIM),
+        ],
+    )
+    .await;
+    let late = provider_id(&app).await;
+    assert_ne!(late, p);
+    let last_refusal = async || -> String {
+        query("SELECT after FROM audit_log WHERE action = 'login.eid.refused' ORDER BY id DESC LIMIT 1")
+            .scalar(&mut app.db().await)
+            .await
+            .unwrap()
+    };
+
+    // The token arrives expired (the provider's clock is behind): refused, nobody linked.
+    let c = client();
+    let at = to_provider(&c, app.url(&format!("/oidc/start?leverantor={late}"))).await;
+    let (landed, res) = identify(&c, &at, "anna", LOA3).await;
+    assert!(landed.ends_with("/logga-in"), "{landed}");
+    assert!(res.text().await.unwrap().contains("Legitimeringen kunde inte slutföras"));
+    let why = last_refusal().await;
+    assert!(why.contains("expired"), "{why}");
+    assert_eq!(app.id("SELECT COUNT(*) FROM identity_links").await, 0, "nothing linked");
+
+    // The flow went to the test provider, but the person is taken to another one (with the
+    // same client registration), which answers with its own code and issuer: refused before
+    // its code goes anywhere.
+    let c = client();
+    let res = c.get(app.url(&format!("/oidc/start?leverantor={p}"))).send().await.unwrap();
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.starts_with(issuer()), "{to}");
+    let at = to_provider(&c, to.replacen(issuer(), late_issuer(), 1)).await;
+    let (landed, _) = identify(&c, &at, "anna", LOA3).await;
+    assert!(landed.ends_with("/logga-in"), "{landed}");
+    let why = last_refusal().await;
+    assert!(why.contains("another issuer"), "{why}");
+    assert_eq!(app.id("SELECT COUNT(*) FROM identity_links").await, 0, "nothing linked");
+    let sessions = app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'login.eid'").await;
+    assert_eq!(sessions, 0, "nobody signed in");
+}
+
 fn regex_replace_nonce(url: &str) -> String {
     let (head, tail) = url.split_once("nonce=").unwrap();
     let rest = tail.split_once('&').map(|(_, r)| format!("&{r}")).unwrap_or_default();
@@ -517,15 +585,91 @@ async fn the_same_provider_added_twice_at_once_is_stored_once() {
     assert_eq!(audited, 1, "the refused one wrote nothing");
 }
 
+/// The assistant's month for `recipient` submitted and signed with e-legitimation at the
+/// test provider as `login`: where BITA sent them back, and that page.
+async fn attest_with_eid(
+    app: &TestApp,
+    assistant: &User,
+    recipient: &str,
+    month: &str,
+    login: &str,
+) -> (String, String) {
+    let (_, page) = app.page(assistant, &format!("/assistent?manad={month}")).await;
+    assert!(page.contains("Skicka in och signera med e-legitimation"), "{page}");
+    let res = assistant
+        .post(app.url("/assistent/skicka"))
+        .form(&[
+            ("recipient", recipient),
+            ("manad", month),
+            ("attest", "on"),
+            ("sign", "eid"),
+            ("hash", &hash_on(&page)),
+            ("csrf", &assistant.csrf),
+            ("idem", &crate::common::key()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let at = to_provider(assistant, onward_of(&res.text().await.unwrap())).await;
+    let (landed, res) = identify(assistant, &at, login, LOA3).await;
+    (landed, res.text().await.unwrap())
+}
+
 #[tokio::test]
-async fn the_recipient_signs_the_rakning_with_e_legitimation_bound_to_what_it_says() {
+async fn the_assistant_attests_and_the_recipient_signs_the_rakning_with_e_legitimation_bound_to_what_they_say()
+ {
     let app = spawn_app().await;
     configure(&app, issuer(), false).await;
     let bo_id = recipient(&app, "Bo").await;
     let month = next_month();
+    let m = month.to_string();
     let (anna, _) = app.login("anna").await;
     let (admin, _) = app.login("admin").await;
-    let key = submitted(&app, &anna, &bo_id, month, &[(3, "07:00", "15:00")]).await;
+    // The municipality asks the assistants to attest with e-legitimation: the checkbox alone
+    // is refused, nothing submitted.
+    let settings = [("slug", "exempelby"), ("password_login", "on"), ("strong_attestation", "on")];
+    app.post(&admin, "/admin/inloggning/installningar", &settings).await;
+    reported(&app, &anna, &bo_id, month, &[(3, "07:00", "15:00")]).await;
+    let to = app
+        .post(&anna, "/assistent/skicka", &[("recipient", &bo_id), ("manad", &m), ("attest", "on")])
+        .await;
+    let (_, page) = app.page(&anna, &to).await;
+    assert!(page.contains("Kommunen kräver att du intygar med e-legitimation"), "{page}");
+    let submitted = format!(
+        "SELECT COUNT(*) FROM month_reports WHERE recipient_id = {bo_id} AND month = '{m}' AND status = 'submitted'"
+    );
+    assert_eq!(app.id(&submitted).await, 0);
+
+    // Signed as someone else at the provider: refused, nothing submitted.
+    let (_, page) = attest_with_eid(&app, &anna, &bo_id, &m, "frida").await;
+    assert!(page.contains("gällde en annan person"), "{page}");
+    assert_eq!(app.id(&submitted).await, 0);
+    assert_eq!(app.id("SELECT COUNT(*) FROM signatures").await, 0);
+    // Anna herself: submitted, the attestation a signature with its evidence, bound to the rows.
+    let (landed, page) = attest_with_eid(&app, &anna, &bo_id, &m, "anna").await;
+    assert!(landed.contains("/assistent"), "{landed}");
+    assert!(page.contains("Månaden är inskickad"), "{page}");
+    let key = app
+        .id(&format!("SELECT id FROM month_reports WHERE recipient_id = {bo_id} AND month = '{m}'"))
+        .await
+        .to_string();
+    assert_eq!(status(&app, &key).await, "submitted");
+    let anna_id = app.id("SELECT assistant_id FROM users WHERE username = 'anna'").await;
+    let attestation = format!(
+        "SELECT COUNT(*) FROM signatures WHERE month_report_id = {key} AND signed_as = 'assistant' AND method = 'eid' AND document_id = 'intyg:{anna_id}:{bo_id}:{m}'"
+    );
+    assert_eq!(app.id(&attestation).await, 1);
+    // Taken back, the attestation no longer stands; submitted again, signed again.
+    app.post(&anna, "/assistent/ta-tillbaka", &[("recipient", &bo_id), ("manad", &m)]).await;
+    assert_eq!(status(&app, &key).await, "draft");
+    let standing = format!(
+        "SELECT COUNT(*) FROM signatures WHERE month_report_id = {key} AND signed_as = 'assistant' AND voided_at IS NULL"
+    );
+    assert_eq!(app.id(&standing).await, 0, "voided when taken back");
+    attest_with_eid(&app, &anna, &bo_id, &m, "anna").await;
+    assert_eq!(status(&app, &key).await, "submitted");
+    assert_eq!(app.id(&standing).await, 1);
+
     let (bo, _) = app.login("bo").await;
     app.approve(&bo, &key).await;
     app.post(&admin, "/admin/attestera", &[("key", &key), ("manad", &month.to_string())]).await;
@@ -537,7 +681,6 @@ async fn the_recipient_signs_the_rakning_with_e_legitimation_bound_to_what_it_sa
     let stale = hash_on(&page);
     let answers = [("barnomsorg", "nej"), ("skola", "ja"), ("daglig_verksamhet", "nej")];
     let mut form = vec![("person", bo_id.as_str())];
-    let m = month.to_string();
     form.push(("manad", &m));
     form.extend(answers);
     app.post(&bo, "/brukare/rakning/svar", &form).await;
@@ -610,18 +753,27 @@ async fn the_recipient_signs_the_rakning_with_e_legitimation_bound_to_what_it_sa
     assert!(page.contains("Arkivet är oförändrat"), "{page}");
     assert!(
         page.contains(&format!(
-            "Bo Berg, {}: med e-legitimation (19450315-****) genom {}, beviset håller",
-            evidence_time(&app).await,
+            "Räkning: Bo Berg, {}: med e-legitimation (19450315-****) genom {}, beviset håller",
+            evidence_time(&app, "claim_id IS NOT NULL").await,
             issuer()
         )),
         "{page}"
     );
+    assert!(
+        page.contains(&format!(
+            "Intygande på heder och samvete: Anna Andersson, {}: med e-legitimation (19700512-****) genom {}, beviset håller",
+            evidence_time(&app, "signed_as = 'assistant' AND voided_at IS NULL").await,
+            issuer()
+        )),
+        "{page}"
+    );
+    assert!(page.contains("Godkännande: Bo Berg, "), "{page}");
     assert!(page.contains(": med lösenord"), "Bo's approval, with his password: {page}");
 }
 
-/// When the räkning's signature was made, as the pages show it.
-async fn evidence_time(app: &TestApp) -> String {
-    let at: String = query("SELECT signed_at FROM signatures WHERE claim_id IS NOT NULL")
+/// When the signature `which` selects was made, as the pages show it.
+async fn evidence_time(app: &TestApp, which: &str) -> String {
+    let at: String = query(format!("SELECT signed_at FROM signatures WHERE {which}"))
         .scalar(&mut app.db().await)
         .await
         .unwrap();

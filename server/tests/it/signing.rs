@@ -35,6 +35,24 @@ pub(crate) async fn submitted(
     month: ReportMonth,
     rows: &[(u32, &str, &str)],
 ) -> String {
+    reported(app, assistant, recipient, month, rows).await;
+    app.post(
+        assistant,
+        "/assistent/skicka",
+        &[("recipient", recipient), ("manad", &month.to_string()), ("attest", "on")],
+    )
+    .await;
+    app.id(&format!("SELECT id FROM month_reports WHERE recipient_id = {recipient} AND month = '{month}' AND status = 'submitted'")).await.to_string()
+}
+
+/// `assistant` reports `rows` (day, start, end) of active time for `recipient` in `month`.
+pub(crate) async fn reported(
+    app: &TestApp,
+    assistant: &User,
+    recipient: &str,
+    month: ReportMonth,
+    rows: &[(u32, &str, &str)],
+) {
     for (day, start, end) in rows {
         let next_day = if end <= start { "on" } else { "" };
         let to = app
@@ -54,13 +72,6 @@ pub(crate) async fn submitted(
         let (_, page) = app.page(assistant, &to).await;
         assert!(page.contains("Tiden är sparad"), "{}", page.split("<main").nth(1).unwrap_or(""));
     }
-    app.post(
-        assistant,
-        "/assistent/skicka",
-        &[("recipient", recipient), ("manad", &month.to_string()), ("attest", "on")],
-    )
-    .await;
-    app.id(&format!("SELECT id FROM month_reports WHERE recipient_id = {recipient} AND month = '{month}' AND status = 'submitted'")).await.to_string()
 }
 
 #[tokio::test]
