@@ -5,12 +5,20 @@
 // with `--until-stdin-closes` it stops when its standard input closes (the integration tests
 // that started it ended); the end-to-end tests' runner stops it itself.
 //
-//   node end2end/oidc/provider.mjs [port] [--until-stdin-closes]
+// With `--clock-behind=<seconds>` its clock runs that much behind (the tests' provider whose
+// ID tokens have expired when they arrive).
+//
+//   node end2end/oidc/provider.mjs [port] [--until-stdin-closes] [--clock-behind=<seconds>]
 import Provider from 'oidc-provider';
 import http from 'node:http';
 
 const args = process.argv.slice(2);
 const port = Number(args.find((a) => /^\d+$/.test(a)) || 0);
+const behind = Number((args.find((a) => a.startsWith('--clock-behind=')) || '=0').split('=')[1]);
+if (behind > 0) {
+  const real = Date.now;
+  Date.now = () => real() - behind * 1000;
+}
 const PNR = 'https://id.oidc.se/claim/personalIdentityNumber';
 const LOA2 = 'http://id.elegnamnden.se/loa/1.0/loa2';
 const LOA3 = 'http://id.elegnamnden.se/loa/1.0/loa3';
@@ -24,6 +32,8 @@ const people = {
   gustav: { name: 'Gustav Gran', [PNR]: '195707040407' },
   okand: { name: 'Okänd Person', [PNR]: '198112189876' },
   admin: { name: 'Admin', email: 'admin@exempelby.se' },
+  // Provstad's administrator, linked by the staff (e-mail) claim.
+  per: { name: 'Per Provare', email: 'per.provare@provstad.se' },
 };
 
 const server = http.createServer();
@@ -47,7 +57,8 @@ const oidc = new Provider(issuer, {
   scopes: ['openid', 'profile', 'email', 'pnr'],
   // The claims go in the ID token (BITA reads them there, from the token it verified).
   conformIdTokenClaims: false,
-  features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+  // The `claims` parameter: BITA asks the ID token to carry the `acr` of every sign-in.
+  features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true }, claimsParameter: { enabled: true } },
   async findAccount(ctx, id) {
     if (!people[id]) return undefined;
     return { accountId: id, async claims() { return { sub: id, ...people[id] }; } };

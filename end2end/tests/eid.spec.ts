@@ -1,8 +1,13 @@
 // Sign-in with e-legitimation through the test OpenID Provider (end2end/oidc/provider.mjs,
 // npm oidc-provider), on a phone with and without JavaScript: the flow is plain links,
-// redirects and forms. Provstad kommun gets the provider (the other specs use Exempelby).
+// redirects and forms. Provstad kommun gets the provider (the other specs use Exempelby) and
+// asks for e-legitimation for the administrator's pages, signing and the attestation; then it
+// runs a whole month without a BITA password.
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, login, logout } from "./helpers";
+import { Page } from "@playwright/test";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { expect, test, monthFromNow, PASSWORD, report } from "./helpers";
 
 const ISSUER = `http://127.0.0.1:${process.env.BITA_E2E_OIDC_PORT ?? "3199"}`;
 
@@ -18,10 +23,48 @@ async function narrow(page: import("@playwright/test").Page, shot: string) {
   await page.screenshot({ path: `../target/e2e/${shot}.png`, fullPage: true });
 }
 
+
+/** At the test provider's page: who, at the strong level (BankID). */
+async function identify(page: Page, who: string) {
+  await expect(page.getByRole("heading", { name: "Test-e-legitimation" })).toBeVisible();
+  await page.getByLabel("Vem är du?").fill(who);
+  await page.getByRole("button", { name: "Legitimera" }).click();
+}
+
+/** Signs in at Provstad's own sign-in page with the test e-legitimation. */
+async function signIn(page: Page, who: string) {
+  await page.goto("/logga-in/provstad");
+  await page.getByRole("link", { name: /Test-BankID/ }).click();
+  await identify(page, who);
+  await expect(page.getByText("Inloggad som")).toBeVisible();
+}
+
+/** Each person on their own phone: nothing of the previous one's sessions (BITA's and the
+ * provider's) is left. */
+async function nextPerson(page: Page) {
+  await page.context().clearCookies();
+}
+
+/** Where a password session is asked to step up: Per identifies himself and is back. */
+async function stepUpIfAsked(page: Page) {
+  if (!/\/logga-in\?till=/.test(page.url())) return;
+  await expect(page.getByRole("heading", { name: "Legitimera dig med e-legitimation" })).toBeVisible();
+  await page.getByRole("link", { name: /Test-BankID/ }).click();
+  await identify(page, "per");
+  await expect(page).not.toHaveURL(/\/logga-in/);
+}
+
 test("the municipality adds its provider and an assistant signs in with e-legitimation", async ({ page }, info) => {
   const js = info.project.use.javaScriptEnabled !== false;
-  await login(page, "admin.provstad");
+  // Per signs in with his BITA password (this is how the provider gets there).
+  await page.goto("/logga-in");
+  await page.getByLabel("Användarnamn").fill("admin.provstad");
+  await page.getByLabel("Lösenord").fill(PASSWORD);
+  await page.getByRole("button", { name: "Logga in" }).click();
   await page.goto("/admin/inloggning");
+  // Once Provstad asks for e-legitimation for its administrator's pages, the password session
+  // steps up first, and returns here.
+  await stepUpIfAsked(page);
   await expect(page.getByRole("heading", { name: "Inloggning och e-legitimation" })).toBeVisible();
   if (!(await page.getByText("Test-BankID").count())) {
     // A refused form keeps what was typed, never the secret.
@@ -36,8 +79,9 @@ test("the municipality adds its provider and an assistant signs in with e-legiti
     if (js) await axe(page);
     await page.getByLabel("Utfärdare (issuer)").fill(ISSUER);
     await page.getByLabel("Klienthemlighet").fill("bita-test-secret");
-    await page.getByLabel("Scopes (utöver openid)").fill("profile pnr");
+    await page.getByLabel("Scopes (utöver openid)").fill("profile email pnr");
     await page.getByLabel("Claim med personnummer").fill("https://id.oidc.se/claim/personalIdentityNumber");
+    await page.getByLabel("Claim som kopplar personal (e-post)").fill("email");
     await page.getByLabel("Starka acr-värden (mellanslag emellan)").fill("http://id.elegnamnden.se/loa/1.0/loa3");
     await page.getByRole("button", { name: "Lägg till leverantör" }).click();
     await expect(page.getByRole("status").first()).toContainText("Leverantören är tillagd");
@@ -45,7 +89,14 @@ test("the municipality adds its provider and an assistant signs in with e-legiti
   await expect(page.locator("main")).not.toContainText("bita-test-secret");
   if (js) await axe(page);
   await narrow(page, `eid-admin-${info.project.name}`);
-  await logout(page);
+  // What needs e-legitimation in Provstad.
+  for (const what of ["administratörens sidor", "signering (godkännande och räkning)", "assistentens intygande på heder och samvete"]) {
+    await page.getByLabel(what).check();
+  }
+  await page.getByRole("button", { name: "Spara inställningarna" }).click();
+  await stepUpIfAsked(page);
+  await expect(page.getByLabel("assistentens intygande på heder och samvete")).toBeChecked();
+  await nextPerson(page);
 
   // The picker leads to the municipality's own sign-in page.
   await page.setViewportSize({ width: 390, height: 844 });
@@ -67,4 +118,82 @@ test("the municipality adds its provider and an assistant signs in with e-legiti
   await expect(page).toHaveURL(new RegExp(`^${ISSUER}/session/end`));
   await page.goto("/assistent");
   await expect(page).toHaveURL(/\/logga-in/);
+});
+
+test("Provstad runs a whole month without a BITA password", async ({ page }, info) => {
+  test.setTimeout(150_000);
+  // Each project its own month (they share the database); no other spec reports in Provstad.
+  const month = monthFromNow(info.project.name === "phone" ? 2 : 4);
+
+  // Frida reports two shifts and attests the month, signing with e-legitimation.
+  await signIn(page, "frida");
+  await page.goto(`/assistent?manad=${month}`);
+  await report(page, "Gustav Gran", `${month}-10`, "08:00", "12:00");
+  await report(page, "Gustav Gran", `${month}-11`, "13:00", "16:30");
+  const section = page.locator("section.month", { has: page.getByRole("heading", { name: "Gustav Gran" }) });
+  // Provstad asks for e-legitimation: the checkbox alone is not offered.
+  await expect(section.getByRole("button", { name: "Skicka in månaden" })).toHaveCount(0);
+  await section.getByLabel("Jag intygar på heder och samvete").check();
+  await section.getByRole("button", { name: "Skicka in och signera med e-legitimation" }).click();
+  await identify(page, "frida");
+  await expect(page.getByRole("status")).toHaveText("Månaden är inskickad till brukaren för godkännande.");
+  await expect(section.locator(".badge")).toHaveText("Inskickad");
+  await nextPerson(page);
+
+  // Gustav approves with e-legitimation bound to the document he saw.
+  await signIn(page, "gustav");
+  await page.getByRole("link", { name: `Granska Frida Falk ${month}` }).click();
+  await expect(page.getByLabel("Ditt lösenord")).toHaveCount(0);
+  await page.getByRole("button", { name: "Signera med e-legitimation" }).click();
+  await identify(page, "gustav");
+  await expect(page.getByRole("status")).toHaveText("Månaden är godkänd.");
+  await expect(page.locator("main")).toContainText("19570704-****");
+  await nextPerson(page);
+
+  // Per, the administrator, signed in strongly, attests.
+  await signIn(page, "per");
+  await page.goto(`/admin?manad=${month}`);
+  await page.getByRole("button", { name: "Attestera alla godkända utan fel" }).click();
+  await expect(page.getByRole("status")).toContainText("Attesterade tidsredovisningar: 1");
+  await nextPerson(page);
+
+  // Gustav signs the räkning with e-legitimation.
+  await signIn(page, "gustav");
+  await page.locator("section.month", { has: page.getByRole("heading", { name: month }) }).getByRole("link", { name: "Räkningen är klar att skriva under" }).click();
+  await page.getByRole("button", { name: "Spara svaren" }).click();
+  await expect(page.getByRole("status")).toHaveText("Svaren är sparade.");
+  await page.getByRole("button", { name: "Signera med e-legitimation" }).click();
+  await identify(page, "gustav");
+  await expect(page.getByRole("status")).toHaveText("Räkningen är underskriven. Kommunen skickar den till Försäkringskassan.");
+  await nextPerson(page);
+
+  // Per exports; the archive's check lists each signature, its kind and its evidence.
+  await signIn(page, "per");
+  await page.goto(`/admin/export?manad=${month}`);
+  await expect(page.getByText("Inga fel hindrar export.")).toBeVisible();
+  await page.getByRole("button", { name: "Exportera och lås månaden" }).click();
+  await expect(page.getByRole("status")).toHaveText("Månaden är exporterad och låst. Arkivet finns nedan.");
+  const publicKey = (await page.locator("#public-key").textContent())!.trim();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Ladda ner version 1" }).click()]);
+  const zip = path.resolve(__dirname, `../../target/e2e/provstad-${info.project.name}.zip`);
+  await download.saveAs(zip);
+  await nextPerson(page);
+  await page.goto("/verifiera");
+  await page.getByLabel("Arkiv (ZIP)").setInputFiles(zip);
+  await page.getByRole("button", { name: "Kontrollera" }).click();
+  await expect(page.getByRole("heading", { name: "Arkivet är oförändrat: signaturen och alla filer stämmer." })).toBeVisible();
+  const result = page.locator("#verify-result-card");
+  const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  for (const [what, who, pnr] of [["Intygande på heder och samvete", "Frida Falk", "19920228-****"], ["Godkännande", "Gustav Gran", "19570704-****"], ["Räkning", "Gustav Gran", "19570704-****"]]) {
+    const line = new RegExp(`^${escape(`${what}: ${who}, `)}.*${escape(`: med e-legitimation (${pnr}) genom ${ISSUER}, beviset håller`)}$`);
+    await expect(result.getByText(line)).toBeVisible();
+  }
+  await expect(result).not.toContainText("med lösenord");
+  if (info.project.use.javaScriptEnabled !== false) await axe(page);
+  // `server verify` says the same, with the key the export page showed.
+  const server = path.resolve(__dirname, "../..", process.env.BITA_SERVER_BIN ?? "target/debug/server");
+  const verify = spawnSync(server, ["verify", zip], { env: { ...process.env, BITA_VERIFY_PUBLIC_KEY: publicKey } });
+  const out = verify.stdout.toString();
+  expect(out).toContain("OK: the signature and every file match");
+  expect(out.match(/with e-legitimation by .* the evidence holds/g)?.length).toBe(3);
 });

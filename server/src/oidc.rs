@@ -328,6 +328,9 @@ async fn redirect_to_provider(
     for s in p.scopes.split_whitespace().filter(|s| *s != "openid") {
         req = req.add_scope(Scope::new(s.to_string()));
     }
+    // The ID token is asked to say the level of the authentication (a voluntary claim, OpenID
+    // Connect Core §5.5.1): a sign-in with e-legitimation is strong without a second trip.
+    req = req.add_extra_param("claims", r#"{"id_token":{"acr":null}}"#);
     if fresh {
         req = req.add_prompt(CoreAuthPrompt::Login).set_max_age(Duration::from_secs(0));
         for acr in strong_values(p) {

@@ -168,7 +168,9 @@ pub async fn demo(repo: &dyn Repo, today: NaiveDate, password_hash: &str) -> Set
             role,
             assistant: asst,
             recipient: rec,
-            email: "",
+            // Provstad's administrator has the e-mail the test provider's staff claim carries
+            // (end2end/oidc/provider.mjs): signed in with e-legitimation, linked by it.
+            email: if name == "admin.provstad" { "per.provare@provstad.se" } else { "" },
             personnummer: None,
         };
         let id = db.create_account(t, &login).await?;

@@ -199,6 +199,9 @@ async fn a_person_signs_in_with_e_legitimation_linked_by_personnummer_and_nobody
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'identity.link'").await, 1);
     let logged = app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'login.eid'").await;
     assert_eq!(logged, 1);
+    // The token said the level (BITA asks for the `acr` claim): a strong session.
+    let strong = "SELECT COUNT(*) FROM audit_log WHERE action = 'login.eid' AND after LIKE '%\"strong\":true%'";
+    assert_eq!(app.id(strong).await, 1);
     let pnr_logged = app
         .id("SELECT COUNT(*) FROM audit_log WHERE COALESCE(after, '') LIKE '%197005120105%' OR subject LIKE '%197005120105%'")
         .await;
@@ -210,6 +213,7 @@ async fn a_person_signs_in_with_e_legitimation_linked_by_personnummer_and_nobody
     let (landed, _) = identify(&c2, &at, "anna", LOA2).await;
     assert!(landed.ends_with("/assistent"));
     assert_eq!(app.id("SELECT COUNT(*) FROM identity_links").await, 1);
+    assert_eq!(app.id(strong).await, 1, "a weaker level is not a strong session");
 
     // Someone the provider knows but the register does not: refused, recorded, no session.
     let c3 = client();
