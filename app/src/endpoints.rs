@@ -126,6 +126,12 @@ pub async fn load_import_page(draft: Option<String>) -> PageResult<ImportPage> {
     import::import_page(&cx, draft).await.map_err(failed)
 }
 
+#[server(prefix = "/api", endpoint = "load_otp_page")]
+pub async fn load_otp_page() -> PageResult<OtpPage> {
+    let cx = context::Cx::from_request().await.map_err(failed)?;
+    crate::service::otp::otp_page(&cx).await.map_err(failed)
+}
+
 #[server(prefix = "/api", endpoint = "load_identity_page")]
 pub async fn load_identity_page() -> PageResult<IdentityPage> {
     let cx = context::Cx::from_request().await.map_err(failed)?;

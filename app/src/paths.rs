@@ -17,6 +17,14 @@ pub const IDENTITY_SETTINGS: &str = "/admin/inloggning/installningar";
 pub const IDENTITY_PROVIDER_ADD: &str = "/admin/inloggning/leverantor";
 pub const IDENTITY_PROVIDER_REMOVE: &str = "/admin/inloggning/leverantor/ta-bort";
 pub const LANGUAGE: &str = "/sprak";
+/// The code after the password, for an account with a second factor (the form is on the
+/// sign-in page, `?kod=1`).
+pub const LOGIN_CODE: &str = "/engangskod";
+/// An account's second factor (TOTP) and its recovery codes.
+pub const OTP_PAGE: &str = "/konto/tvastegs";
+pub const OTP_BEGIN: &str = "/konto/tvastegs/borja";
+pub const OTP_CONFIRM: &str = "/konto/tvastegs/bekrafta";
+pub const OTP_REMOVE: &str = "/konto/tvastegs/ta-bort";
 /// Choose a password from an invitation link.
 pub const INVITATION: &str = "/inbjudan";
 /// The public archive check (an upload).

@@ -341,11 +341,17 @@ pub enum SignIn {
     Provider,
     /// An OpenID provider with a strong `acr` (e-legitimation).
     Strong,
+    /// BITA's password and a one-time code from the account's authenticator app (or one of
+    /// its recovery codes).
+    PasswordOtp,
 }
 
 impl SignIn {
+    /// Strong enough for what a municipality reserves for a strong sign-in (the administrator's
+    /// pages, a full personnummer, health data): e-legitimation, or a password with a second
+    /// factor. Signing is decided apart: bound to the document by an e-legitimation.
     pub fn is_strong(self) -> bool {
-        self == SignIn::Strong
+        matches!(self, SignIn::Strong | SignIn::PasswordOtp)
     }
 }
 

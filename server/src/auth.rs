@@ -15,7 +15,8 @@ use app::service::auth::{
 };
 use app::service::context::{
     ClientAddr, Cookies, Cx, SESSION_CSRF, SESSION_EPOCH, SESSION_ID_TOKEN, SESSION_LOGIN_AT,
-    SESSION_PROVIDER, SESSION_SEEN, SESSION_SIGN_IN, SESSION_USER, now_unix, record,
+    SESSION_OTP_PENDING, SESSION_PROVIDER, SESSION_SEEN, SESSION_SIGN_IN, SESSION_USER, now_unix,
+    record,
 };
 use app::service::month::Confirmation;
 use argon2::Argon2;
@@ -165,12 +166,115 @@ pub async fn login(
     if !allowed {
         return refused(cookies, T::EidPasswordNotAllowed, "");
     }
+    // An account with a second factor: the password alone opens no session; the code's form
+    // follows, with what proved right so far kept in a fresh session for a few minutes.
+    match app::service::otp::enrolled(repo, user_id).await {
+        Err(e) => return internal(e),
+        Ok(true) => {
+            let pending = (user_id, creds.session_epoch, now);
+            if let Err(e) = async {
+                session.cycle_id().await?;
+                session.insert(SESSION_OTP_PENDING, pending).await
+            }
+            .await
+            {
+                return internal(e);
+            }
+            return Redirect::to(&format!("{}?kod=1", app::paths::LOGIN)).into_response();
+        }
+        Ok(false) => {}
+    }
     if let Err(e) =
         begin_session(&session, user_id, creds.session_epoch, SignIn::Password, None).await
     {
         return internal(e);
     }
     tracing::info!(user = user_id, "login");
+    start_page(&state, user_id).await
+}
+
+/// How long the code may come after the password.
+const OTP_PENDING_SECONDS: i64 = 5 * 60;
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// `POST /engangskod`: the code after the password (from the authenticator app, or a recovery
+/// code), throttled like the password per account; right, the session begins as password and
+/// code (`SignIn::PasswordOtp`).
+pub async fn login_code(
+    State(state): State<AppState>,
+    client: Option<Extension<ClientAddr>>,
+    session: Session,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let cookies = state.api.settings.cookies;
+    let client = client.map(|c| c.0.0).unwrap_or_else(|| "unknown".into());
+    let back = |t: T| {
+        (
+            [(header::SET_COOKIE, cookies.login_message(t, ""))],
+            Redirect::to(&format!("{}?kod=1", app::paths::LOGIN)),
+        )
+            .into_response()
+    };
+    let pending: Option<(i64, i64, i64)> = session.get(SESSION_OTP_PENDING).await.ok().flatten();
+    let now = now_unix();
+    let Some((user, epoch, _)) = pending.filter(|(_, _, at)| now - at <= OTP_PENDING_SECONDS)
+    else {
+        let _ = session.remove::<(i64, i64, i64)>(SESSION_OTP_PENDING).await;
+        return refused(cookies, T::OtpExpired, "");
+    };
+    if form.code.trim().is_empty() || form.code.len() > 64 {
+        return back(T::OtpWrongCode);
+    }
+    let repo = &*state.api.repo;
+    let key = format!("otp:{user}");
+    // Counted as a failure before the code is checked (as a password is); a right code takes
+    // it back.
+    match reserve(repo, &[(&key, PER_USERNAME)], now).await {
+        Err(e) => return internal(e),
+        Ok(Reserved::Blocked) => return back(T::LoginThrottled),
+        Ok(Reserved::Counted(..)) => {}
+    }
+    let tenant = match repo.read().await {
+        Ok(mut db) => match db.caller(user).await {
+            Ok(Some(c)) => c.tenant_id,
+            Ok(None) => return refused(cookies, T::LoginFailed, ""),
+            Err(e) => return internal(e),
+        },
+        Err(e) => return internal(e),
+    };
+    let ok = match app::service::otp::check_login_code(
+        repo,
+        tenant,
+        user,
+        &form.code,
+        Some(client.clone()),
+    )
+    .await
+    {
+        Ok(ok) => ok,
+        Err(e) => return internal(e),
+    };
+    if !ok {
+        return back(T::OtpWrongCode);
+    }
+    if let Err(e) = forget_failures(repo, &key).await {
+        return internal(e);
+    }
+    let _ = session.remove::<(i64, i64, i64)>(SESSION_OTP_PENDING).await;
+    if let Err(e) = begin_session(&session, user, epoch, SignIn::PasswordOtp, None).await {
+        return internal(e);
+    }
+    tracing::info!(user, "login with a second factor");
+    start_page(&state, user).await
+}
+
+/// To the signed-in person's start page.
+async fn start_page(state: &AppState, user_id: i64) -> Response {
     let start = match state.api.repo.read().await {
         Ok(mut db) => db
             .caller(user_id)

@@ -687,3 +687,27 @@ pub async fn remove_identity_provider(
     let outcome = app::service::identity::remove_provider(&cx, &f.id, key.as_deref()).await;
     answer(&cx, outcome).await
 }
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// Starts the enrolment of the caller's second factor (a new secret, shown as a QR code).
+pub async fn otp_begin(cx: Cx, Posted { key, .. }: Posted<Vec<(String, String)>>) -> Response {
+    let outcome = app::service::otp::begin_enrolment(&cx, key.as_deref()).await;
+    answer(&cx, outcome).await
+}
+
+/// Confirms the enrolment with the first code from the app.
+pub async fn otp_confirm(cx: Cx, Posted { form: f, key, .. }: Posted<CodeForm>) -> Response {
+    let outcome = app::service::otp::confirm_enrolment(&cx, &f.code, key.as_deref()).await;
+    answer(&cx, outcome).await
+}
+
+/// Turns the second factor off, with a code or a recovery code.
+pub async fn otp_remove(cx: Cx, Posted { form: f, key, .. }: Posted<CodeForm>) -> Response {
+    let outcome = app::service::otp::remove(&cx, &f.code, key.as_deref()).await;
+    answer(&cx, outcome).await
+}

@@ -47,6 +47,9 @@ pub const ADMIN: Access = Access::Roles(&[Role::Admin]);
 pub const ASSISTANT: Access = Access::Roles(&[Role::Assistant]);
 /// The recipient or someone acting for them.
 pub const SIGNER: Access = Access::Roles(&[Role::Recipient, Role::Representative]);
+/// Anyone signed in, whatever the role (their own account).
+pub const SIGNED_IN: Access =
+    Access::Roles(&[Role::Admin, Role::Assistant, Role::Recipient, Role::Representative]);
 
 /// What a route's body is, how large it may be and where its CSRF token travels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -329,7 +332,9 @@ fn needs_step_up(path: &str, cx: &Cx) -> bool {
     }
     let s = c.strong_for;
     let admin = c.role == Role::Admin;
-    (s.admin && admin)
+    // The person's own account (`/konto/…`) stays open: adding a second factor is one way a
+    // password session becomes strong.
+    (s.admin && admin && !path.starts_with("/konto/"))
         || (s.personnummer && (path == paths::PERSONNUMMER || path == paths::OWN_PERSONNUMMER))
         || (s.health
             && [paths::RECIPIENT_CARD, paths::ABSENCE_ADD, paths::ABSENCE_DELETE].contains(&path))

@@ -70,11 +70,19 @@ pub async fn router(
     // root, so it may serve the assistant's pages; never cached, so an update is seen at once.
     let service_worker =
         ServeFile::new(std::path::Path::new(&*leptos_options.site_root).join("sw.js"));
-    use guard::{ADMIN, ASSISTANT, Access, BodyKind, Policy, SIGNER};
+    use guard::{ADMIN, ASSISTANT, Access, BodyKind, Policy, SIGNED_IN, SIGNER};
     let form = Policy::form;
     let upload = |limit: usize| Policy { access: ADMIN, body: BodyKind::Upload { limit } };
     let (posts, policies) = guard::Posts::new(Router::new())
         .route(paths::LOGIN, Policy { access: Access::Anyone, body: BodyKind::Login }, auth::login)
+        .route(
+            paths::LOGIN_CODE,
+            Policy { access: Access::Anyone, body: BodyKind::Login },
+            auth::login_code,
+        )
+        .route(paths::OTP_BEGIN, form(SIGNED_IN), forms::otp_begin)
+        .route(paths::OTP_CONFIRM, form(SIGNED_IN), forms::otp_confirm)
+        .route(paths::OTP_REMOVE, form(SIGNED_IN), forms::otp_remove)
         .route(paths::LOGOUT, form(Access::Anyone), oidc::logout)
         .route(paths::LANGUAGE, form(Access::Anyone), auth::set_language)
         .route(paths::INVITATION, form(Access::Anyone), auth::accept_invitation)

@@ -1172,4 +1172,40 @@ pub trait IdentityStore: Send {
     ) -> RepoResult<Option<(i64, i64)>>;
     /// Closes an invitation used by linking a provider (no password is set).
     async fn close_invitation(&mut self, id: i64, now: i64) -> RepoResult<bool>;
+    /// An account's second factor (TOTP), enrolled or being enrolled.
+    async fn second_factor(&mut self, user: i64) -> RepoResult<Option<SecondFactor>>;
+    /// Starts (or starts again) an enrolment with a new secret; not where one is confirmed.
+    async fn begin_second_factor(
+        &mut self,
+        tenant: i64,
+        user: i64,
+        secret: &str,
+        at: &str,
+    ) -> RepoResult<bool>;
+    /// Confirms an enrolment with the step its first code was for, and stores the recovery
+    /// codes' SHA-256 (replacing any earlier ones).
+    async fn confirm_second_factor(
+        &mut self,
+        user: i64,
+        step: i64,
+        recovery: &[String],
+        at: &str,
+    ) -> RepoResult<bool>;
+    /// Uses the time step of a code: only a step later than the last used (a code works once).
+    async fn use_otp_step(&mut self, user: i64, step: i64) -> RepoResult<bool>;
+    /// Uses a recovery code (its SHA-256) once.
+    async fn use_recovery_code(&mut self, user: i64, sha: &str, at: &str) -> RepoResult<bool>;
+    /// How many recovery codes are left unused.
+    async fn recovery_codes_left(&mut self, user: i64) -> RepoResult<i64>;
+    /// Removes an account's second factor and its recovery codes.
+    async fn remove_second_factor(&mut self, user: i64) -> RepoResult<bool>;
+}
+
+/// An account's second factor as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecondFactor {
+    /// The TOTP secret, base32.
+    pub secret: String,
+    pub confirmed: bool,
+    pub last_step: i64,
 }

@@ -576,6 +576,9 @@ pub struct LoginPage {
     pub choices: LoginChoices,
     /// A signed-in person asked for a stronger sign-in: where they return afterwards.
     pub step_up: Option<String>,
+    /// The password proved right and the account has a second factor: the code's form.
+    #[serde(default)]
+    pub code: bool,
 }
 
 /// How one can sign in on the sign-in page.
@@ -649,4 +652,29 @@ pub struct ImportPage {
     pub report: Option<crate::domain::import::ImportReport>,
     pub form_key: String,
     pub flash: Flash,
+}
+
+/// An account's second factor, as its page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum OtpState {
+    Off,
+    /// Being enrolled: the QR code (SVG) of the `otpauth://` address and the secret in groups
+    /// of four, to type where a camera cannot be used.
+    Enrolling {
+        qr_svg: String,
+        secret: String,
+    },
+    On {
+        codes_left: i64,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OtpPage {
+    pub me: Me,
+    pub state: OtpState,
+    /// The recovery codes, once, right after the enrolment was confirmed.
+    pub fresh_codes: Vec<String>,
+    pub flash: Flash,
+    pub form_key: String,
 }

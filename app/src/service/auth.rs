@@ -290,7 +290,10 @@ pub(super) async fn make_login_page() -> LoginPage {
         set_cookie(cookies.removed(LOGIN_MSG_COOKIE, "/logga-in"));
     }
     let (choices, step_up) = login_choices().await;
-    LoginPage { error, notice, username, csrf, choices, step_up }
+    let code = use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.uri.query().map(|q| q.split('&').any(|kv| kv == "kod=1")))
+        .unwrap_or(false);
+    LoginPage { error, notice, username, csrf, choices, step_up, code }
 }
 
 /// A path on this site to return to (`/…`, never `//…` or another site), at most 300 bytes.

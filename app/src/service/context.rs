@@ -42,6 +42,11 @@ pub const SESSION_PROVIDER: &str = "provider";
 pub const SESSION_ID_TOKEN: &str = "id_token";
 /// An OpenID Connect flow under way: its state, nonce, PKCE verifier and purpose.
 pub const SESSION_OIDC_FLOW: &str = "oidc_flow";
+/// A password that proved right for an account with a second factor: (user, epoch, when);
+/// the session begins once the code is given too.
+pub const SESSION_OTP_PENDING: &str = "otp_pending";
+/// The recovery codes of an enrolment just confirmed, for one view of the page.
+pub const SESSION_OTP_CODES: &str = "otp_codes";
 
 /// Inactivity extends the session only this often, so reading pages does not write.
 pub(super) const SESSION_TOUCH_EVERY: i64 = 10 * 60;
@@ -510,7 +515,7 @@ pub fn is_token(s: &str) -> bool {
 }
 
 /// The login messages that travel in [`LOGIN_MSG_COOKIE`] (the last one is good news).
-pub(super) const LOGIN_MESSAGES: [T; 12] = [
+pub(super) const LOGIN_MESSAGES: [T; 14] = [
     T::LoginFailed,
     T::LoginMissing,
     T::LoginThrottled,
@@ -523,6 +528,8 @@ pub(super) const LOGIN_MESSAGES: [T; 12] = [
     T::EidOtherPerson,
     T::EidPasswordNotAllowed,
     T::EidCancelled,
+    T::OtpWrongCode,
+    T::OtpExpired,
 ];
 
 /// A refused password choice's message, for the invitation page's next view.

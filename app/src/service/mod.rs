@@ -11,6 +11,7 @@ pub mod export;
 pub mod identity;
 pub mod import;
 pub mod month;
+pub mod otp;
 pub mod paging;
 pub mod register;
 pub mod rows;

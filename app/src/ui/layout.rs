@@ -58,6 +58,7 @@ pub fn Layout(me: Option<Me>, children: Children) -> impl IntoView {
                 </form>
                 {me.map(|me| view! {
                     <span class="who">{l.t(T::LoggedInAs)} " " <strong>{me.name}</strong> ", " {me.tenant}</span>
+                    <a class="link" href=paths::OTP_PAGE>{l.t(T::OtpTitle)}</a>
                     <form method="post" action=paths::LOGOUT class="inline">
                         <FormKeys csrf=logout_csrf />
                         <button type="submit" class="link">{l.t(T::LogOut)}</button>

@@ -11,7 +11,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
-                let page = endpoints::load_login_page().await.unwrap_or(model::LoginPage { error: None, notice: None, username: String::new(), csrf: String::new(), choices: Default::default(), step_up: None });
+                let page = endpoints::load_login_page().await.unwrap_or(model::LoginPage { error: None, notice: None, username: String::new(), csrf: String::new(), choices: Default::default(), step_up: None, code: false });
                 let has_error = page.error.is_some();
                 view! {
                     <super::Layout me=None>
@@ -19,12 +19,26 @@ pub fn LoginPage() -> impl IntoView {
                             <h1>{l.t(T::LogInTitle)}</h1>
                             {page.notice.map(|n| view! { <p class="notice" role="status">{l.t(n)}</p> })}
                             {page.error.map(|e| view! { <p class="alert" role="alert" id="login-error">{l.t(e)}</p> })}
-                            {page.step_up.is_some().then(|| view! {
+                            {page.code.then(|| view! {
+                                <h2>{l.t(T::LoginCodeTitle)}</h2>
+                                <form method="post" action=paths::LOGIN_CODE class="stack">
+                                    <input type="hidden" name="csrf" value=page.csrf.clone() />
+                                    <div class="field">
+                                        <label for="login-code">{l.t(T::OtpCodeLabel)}</label>
+                                        <p class="muted" id="login-code-hint">{l.t(T::LoginCodeHint)}</p>
+                                        <input id="login-code" name="code" type="text" autocomplete="one-time-code" maxlength="20"
+                                            autocapitalize="characters" spellcheck="false" required autofocus
+                                            aria-describedby=if has_error { "login-code-hint login-error" } else { "login-code-hint" } />
+                                    </div>
+                                    <button type="submit" class="primary">{l.t(T::LoginCodeButton)}</button>
+                                </form>
+                            })}
+                            {(!page.code && page.step_up.is_some()).then(|| view! {
                                 <h2>{l.t(T::StepUpTitle)}</h2>
                                 <p>{l.t(T::StepUpHint)}</p>
                             })}
                             {page.choices.municipality.clone().map(|m| view! { <p class="muted">{m}</p> })}
-                            {(!page.choices.providers.is_empty()).then(|| {
+                            {(!page.code && !page.choices.providers.is_empty()).then(|| {
                                 let till = page.step_up.clone();
                                 view! {
                                     <ul class="providers" role="list">
@@ -39,7 +53,7 @@ pub fn LoginPage() -> impl IntoView {
                                     </ul>
                                 }
                             })}
-                            {(!page.choices.municipalities.is_empty()).then(|| view! {
+                            {(!page.code && !page.choices.municipalities.is_empty()).then(|| view! {
                                 <nav aria-labelledby="choose-municipality">
                                     <h2 id="choose-municipality">{l.t(T::LoginChooseMunicipality)}</h2>
                                     <ul role="list">
@@ -49,7 +63,7 @@ pub fn LoginPage() -> impl IntoView {
                                     </ul>
                                 </nav>
                             })}
-                            {(page.choices.password && page.step_up.is_none()).then(|| view! {
+                            {(!page.code && page.choices.password && page.step_up.is_none()).then(|| view! {
                             // A heading, not the form's label: the fields keep one label each.
                             {(!page.choices.providers.is_empty()).then(|| view! { <h2>{l.t(T::LoginWithPassword)}</h2> })}
                             <form method="post" action=paths::LOGIN class="stack">

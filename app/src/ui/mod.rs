@@ -7,6 +7,7 @@
 //! on each walk, so every view started its data load three times and dropped two (three session
 //! loads per month page, measured). A `Suspend` itself is polled on and kept.
 
+mod account;
 mod admin;
 mod assistant;
 mod card;
@@ -81,6 +82,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/brukarkort") view=register::RecipientFormPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/anordnare") view=settings::ProviderPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/inloggning") view=settings::IdentityPage ssr=SsrMode::Async />
+                <Route path=path!("/konto/tvastegs") view=account::OtpPageView ssr=SsrMode::Async />
                 <Route path=path!("/admin/import") view=import::ImportPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/export") view=export::ExportPageView ssr=SsrMode::Async />
                 <Route path=path!("/verifiera") view=export::VerifyPageView ssr=SsrMode::Async />

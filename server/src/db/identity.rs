@@ -6,7 +6,7 @@ use super::err;
 use super::sql::{Row, query};
 use async_trait::async_trait;
 use engine::people::StrongFor;
-use store::{IdentityProvider, IdentityStore, LinkedBy, LoginSettings, RepoResult};
+use store::{IdentityProvider, IdentityStore, LinkedBy, LoginSettings, RepoResult, SecondFactor};
 
 const SETTINGS: &str = "SELECT id, name, login_slug, password_login, strong_for FROM tenants";
 const PROVIDERS: &str = "SELECT id, tenant_id, name, issuer, client_id, client_secret, scopes, pnr_claim, email_claim, strong_acr FROM identity_providers";
@@ -232,5 +232,123 @@ impl IdentityStore for DbStore {
             .await
             .map_err(err)?;
         Ok(n == 1)
+    }
+
+    async fn second_factor(&mut self, user: i64) -> RepoResult<Option<SecondFactor>> {
+        let r =
+            query("SELECT secret, confirmed_at, last_step FROM second_factors WHERE user_id = $1")
+                .bind(user)
+                .fetch_optional(self.c())
+                .await
+                .map_err(err)?;
+        Ok(r.map(|r| SecondFactor {
+            secret: r.get("secret"),
+            confirmed: r.get::<Option<String>, _>("confirmed_at").is_some(),
+            last_step: r.get("last_step"),
+        }))
+    }
+
+    async fn begin_second_factor(
+        &mut self,
+        tenant: i64,
+        user: i64,
+        secret: &str,
+        at: &str,
+    ) -> RepoResult<bool> {
+        let n = query(
+            "INSERT INTO second_factors (user_id, tenant_id, secret, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at
+             WHERE second_factors.confirmed_at IS NULL",
+        )
+        .bind(user)
+        .bind(tenant)
+        .bind(secret)
+        .bind(at)
+        .execute(self.c())
+        .await
+        .map_err(err)?;
+        Ok(n > 0)
+    }
+
+    async fn confirm_second_factor(
+        &mut self,
+        user: i64,
+        step: i64,
+        recovery: &[String],
+        at: &str,
+    ) -> RepoResult<bool> {
+        let n = query(
+            "UPDATE second_factors SET confirmed_at = $1, last_step = $2 WHERE user_id = $3 AND confirmed_at IS NULL",
+        )
+        .bind(at)
+        .bind(step)
+        .bind(user)
+        .execute(self.c())
+        .await
+        .map_err(err)?;
+        if n == 0 {
+            return Ok(false);
+        }
+        query("DELETE FROM recovery_codes WHERE user_id = $1")
+            .bind(user)
+            .execute(self.c())
+            .await
+            .map_err(err)?;
+        for sha in recovery {
+            query("INSERT INTO recovery_codes (user_id, code_sha256) VALUES ($1, $2)")
+                .bind(user)
+                .bind(sha.as_str())
+                .execute(self.c())
+                .await
+                .map_err(err)?;
+        }
+        Ok(true)
+    }
+
+    async fn use_otp_step(&mut self, user: i64, step: i64) -> RepoResult<bool> {
+        let n = query(
+            "UPDATE second_factors SET last_step = $1 WHERE user_id = $2 AND last_step < $1 AND confirmed_at IS NOT NULL",
+        )
+        .bind(step)
+        .bind(user)
+        .execute(self.c())
+        .await
+        .map_err(err)?;
+        Ok(n > 0)
+    }
+
+    async fn use_recovery_code(&mut self, user: i64, sha: &str, at: &str) -> RepoResult<bool> {
+        let n = query(
+            "UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_sha256 = $3 AND used_at IS NULL",
+        )
+        .bind(at)
+        .bind(user)
+        .bind(sha)
+        .execute(self.c())
+        .await
+        .map_err(err)?;
+        Ok(n > 0)
+    }
+
+    async fn recovery_codes_left(&mut self, user: i64) -> RepoResult<i64> {
+        query("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
+            .bind(user)
+            .scalar(self.c())
+            .await
+            .map_err(err)
+    }
+
+    async fn remove_second_factor(&mut self, user: i64) -> RepoResult<bool> {
+        query("DELETE FROM recovery_codes WHERE user_id = $1")
+            .bind(user)
+            .execute(self.c())
+            .await
+            .map_err(err)?;
+        let n = query("DELETE FROM second_factors WHERE user_id = $1")
+            .bind(user)
+            .execute(self.c())
+            .await
+            .map_err(err)?;
+        Ok(n > 0)
     }
 }

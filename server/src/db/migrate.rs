@@ -26,6 +26,8 @@ pub const TABLES: &[&str] = &[
     "users",
     "identity_providers",
     "identity_links",
+    "second_factors",
+    "recovery_codes",
     "representations",
     "assignments",
     "decisions",

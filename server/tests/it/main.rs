@@ -12,6 +12,7 @@ mod export;
 mod import;
 mod integrity;
 mod migrate;
+mod otp;
 mod reads;
 mod register;
 mod servers;
