@@ -817,6 +817,7 @@ texts! {
         OtpIntro => "Med tvåstegsverifiering ber BITA om en engångskod från en app i din telefon (till exempel Microsoft Authenticator eller Google Authenticator) efter lösenordet. Kommunen kan kräva det för känsliga uppgifter.", "With two-step verification BITA asks for a one-time code from an app on your phone (for example Microsoft Authenticator or Google Authenticator) after the password. The municipality can require it for sensitive data.";
         OtpStateOff => "Tvåstegsverifiering är inte påslagen.", "Two-step verification is off.";
         OtpStart => "Slå på tvåstegsverifiering", "Turn on two-step verification";
+        OtpBegun => "Nyckeln är skapad. Den börjar gälla när du har bekräftat den med en kod från appen.", "The key is made. It takes effect once you confirm it with a code from the app.";
         OtpScan => "Skanna QR-koden med appen och skriv in koden den visar.", "Scan the QR code with the app and type the code it shows.";
         OtpQrAlt => "QR-kod för autentiseringsappen", "QR code for the authenticator app";
         OtpSecretManual => "Kan du inte skanna? Skriv in den här nyckeln i appen:", "Cannot scan? Type this key into the app:";

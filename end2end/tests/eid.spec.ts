@@ -6,8 +6,9 @@
 import AxeBuilder from "@axe-core/playwright";
 import { Page } from "@playwright/test";
 import { spawnSync } from "node:child_process";
+import { createHmac } from "node:crypto";
 import * as path from "node:path";
-import { expect, test, monthFromNow, PASSWORD, report } from "./helpers";
+import { expect, test, login, logout, monthFromNow, PASSWORD, report } from "./helpers";
 
 const ISSUER = `http://127.0.0.1:${process.env.BITA_E2E_OIDC_PORT ?? "3199"}`;
 
@@ -196,4 +197,58 @@ test("Provstad runs a whole month without a BITA password", async ({ page }, inf
   const out = verify.stdout.toString();
   expect(out).toContain("OK: the signature and every file match");
   expect(out.match(/with e-legitimation by .* the evidence holds/g)?.length).toBe(3);
+});
+
+/** The code an authenticator app shows for a base32 key at `unix` seconds (RFC 6238: SHA-1,
+ * 6 digits, 30-second steps), computed here independently of BITA. */
+function appCode(key: string, unix: number): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const bits = [...key.replace(/\s/g, "")].map((c) => alphabet.indexOf(c).toString(2).padStart(5, "0")).join("");
+  const secret = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(unix / 30)));
+  const h = createHmac("sha1", secret).update(counter).digest();
+  const at = h[h.length - 1] & 15;
+  return String((h.readUInt32BE(at) & 0x7fffffff) % 1_000_000).padStart(6, "0");
+}
+
+test("Gustav adds a second factor with a QR code and signs in with his password and a code", async ({ page }, info) => {
+  const js = info.project.use.javaScriptEnabled !== false;
+  await login(page, "gustav");
+  await page.getByRole("link", { name: "Tvåstegsverifiering" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Tvåstegsverifiering" })).toBeVisible();
+  await page.getByRole("button", { name: "Slå på tvåstegsverifiering" }).click();
+  await expect(page.getByRole("img", { name: "QR-kod för autentiseringsappen" })).toBeVisible();
+  if (js) await axe(page);
+  await narrow(page, `otp-enrol-${info.project.name}`);
+  const key = (await page.locator("code.secret").textContent())!;
+  await page.getByLabel("Koden från appen (6 siffror)").fill(appCode(key, Date.now() / 1000));
+  await page.getByRole("button", { name: "Bekräfta och slå på" }).click();
+  await expect(page.getByRole("status")).toHaveText("Tvåstegsverifiering är påslagen.");
+  const codes = page.locator(".codes code");
+  await expect(codes).toHaveCount(10);
+  const recovery = (await codes.first().textContent())!;
+  if (js) await axe(page);
+  await logout(page);
+
+  // The password, then the code the app shows next.
+  await page.goto("/logga-in");
+  await page.getByLabel("Användarnamn").fill("gustav");
+  await page.getByLabel("Lösenord").fill(PASSWORD);
+  await page.getByRole("button", { name: "Logga in" }).click();
+  await expect(page.getByRole("heading", { name: "Engångskod" })).toBeVisible();
+  await page.getByLabel("Koden från appen (6 siffror)").fill("000000");
+  await page.getByRole("button", { name: "Fortsätt" }).click();
+  await expect(page.getByRole("alert")).toContainText("Koden stämmer inte");
+  if (js) await axe(page);
+  await page.getByLabel("Koden från appen (6 siffror)").fill(appCode(key, Date.now() / 1000 + 30));
+  await page.getByRole("button", { name: "Fortsätt" }).click();
+  await expect(page.getByText("Inloggad som")).toBeVisible();
+
+  // Turned off again with a recovery code (the other projects' runs start from scratch).
+  await page.getByRole("link", { name: "Tvåstegsverifiering" }).click();
+  await page.getByLabel("Kod från appen eller en reservkod").fill(recovery);
+  await page.getByRole("button", { name: "Stäng av tvåstegsverifiering" }).click();
+  await expect(page.getByRole("status")).toHaveText("Tvåstegsverifiering är avstängd.");
+  await logout(page);
 });

@@ -135,7 +135,7 @@ pub async fn begin_enrolment(cx: &Cx, key: Option<&str>) -> Result<Outcome, Page
         return Ok(error(OTP_PAGE.into(), T::OtpAlreadyOn));
     }
     let audit = cx.audit_entry("otp.enrol", format!("user {}", c.user_id));
-    commit(db, c.user_id, key, audit, notice(OTP_PAGE.into(), T::OtpScan)).await
+    commit(db, c.user_id, key, audit, notice(OTP_PAGE.into(), T::OtpBegun)).await
 }
 
 /// Confirms an enrolment with the first code from the app: the second factor is on, ten

@@ -81,7 +81,10 @@ async fn an_account_adds_a_second_factor_and_signs_in_with_password_and_code_eac
     assert_eq!(codes.len(), 10, "{page}");
     let (_, page) = app.page(&admin, "/konto/tvastegs").await;
     assert!(!page.contains(&codes[0]), "the recovery codes are shown once");
-    assert!(page.contains("Oanvända reservkoder:") && page.contains("<strong>10</strong>"), "{page}");
+    assert!(
+        page.contains("Oanvända reservkoder:") && page.contains("<strong>10</strong>"),
+        "{page}"
+    );
     // This session proved the second factor: the administrator's pages open.
     let res = admin.get(app.url("/admin")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
