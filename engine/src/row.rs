@@ -594,7 +594,8 @@ pub fn content_lines<'a>(rows: impl IntoIterator<Item = &'a TimeRow>) -> String 
 /// SHA-256 (hex) of a month's rows, order-independent: what the recipient saw when approving
 /// is compared with what is stored when the approval is written.
 pub fn content_hash<'a>(rows: impl IntoIterator<Item = &'a TimeRow>) -> String {
-    crate::fk::sha256_hex(content_lines(rows).as_bytes())
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(content_lines(rows).as_bytes()))
 }
 
 #[cfg(test)]
