@@ -253,10 +253,8 @@ mod tests {
         let now = 1_800_000_000u64;
         let code = t.generate(now).to_string();
         assert_eq!(step_of(secret, &code, now), Some((now / STEP) as i64));
-        assert_eq!(
-            step_of(secret, &format!(" {} {} ", &code[..3], &code[3..]), now + STEP).is_some(),
-            true
-        );
+        let spaced = format!(" {} {} ", &code[..3], &code[3..]);
+        assert_eq!(step_of(secret, &spaced, now + STEP), Some((now / STEP) as i64), "a step late");
         assert_eq!(step_of(secret, &code, now + 3 * STEP), None, "two steps later");
         assert_eq!(step_of(secret, "12345", now), None);
         assert_eq!(step_of(secret, "abcdef", now), None);
