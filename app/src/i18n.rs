@@ -817,6 +817,10 @@ texts! {
         OtpIntro => "Med tvåstegsverifiering ber BITA om en engångskod från en app i din telefon (till exempel Microsoft Authenticator eller Google Authenticator) efter lösenordet. Kommunen kan kräva det för känsliga uppgifter.", "With two-step verification BITA asks for a one-time code from an app on your phone (for example Microsoft Authenticator or Google Authenticator) after the password. The municipality can require it for sensitive data.";
         OtpStateOff => "Tvåstegsverifiering är inte påslagen.", "Two-step verification is off.";
         OtpStart => "Slå på tvåstegsverifiering", "Turn on two-step verification";
+        OtpReset => "Ta bort tvåstegsverifiering", "Remove two-step verification";
+        OtpResetDone => "Tvåstegsverifieringen är borttagen. Personen loggar in med lösenordet och kan lägga till en ny.", "Two-step verification is removed. The person signs in with the password and can add a new one.";
+        OtpResetMailSubject => "Din tvåstegsverifiering i BITA är borttagen", "Your two-step verification in BITA is removed";
+        OtpResetMailBody => "Kommunens administratör har tagit bort tvåstegsverifieringen för ditt konto i BITA. Du loggar nu in med bara lösenordet och kan lägga till en ny under Tvåstegsverifiering. Var det inte du som bad om det? Kontakta kommunen.", "The municipality's administrator has removed two-step verification from your BITA account. You now sign in with the password alone and can add a new one under Two-step verification. Did you not ask for this? Contact the municipality.";
         OtpBegun => "Nyckeln är skapad. Den börjar gälla när du har bekräftat den med en kod från appen.", "The key is made. It takes effect once you confirm it with a code from the app.";
         OtpScan => "Skanna QR-koden med appen och skriv in koden den visar.", "Scan the QR code with the app and type the code it shows.";
         OtpQrAlt => "QR-kod för autentiseringsappen", "QR code for the authenticator app";

@@ -522,6 +522,7 @@ pub async fn account_action(cx: Cx, Posted { form: f, key, .. }: Posted<Ids>) ->
         "link" => AccountAction::NewLink,
         "deactivate" => AccountAction::Deactivate,
         "activate" => AccountAction::Activate,
+        "otp_reset" => AccountAction::RemoveSecondFactor,
         _ => return StatusCode::BAD_REQUEST.into_response(),
     };
     let outcome = reg::account_action(

@@ -458,6 +458,9 @@ pub struct AssistantFormPage {
     pub form_key: String,
     /// The assistant's login, if one exists: username and whether it is active.
     pub account: Option<(String, bool)>,
+    /// The login has a second factor (the administrator may take it away: a lost phone).
+    #[serde(default)]
+    pub second_factor: bool,
     pub assignments: Vec<AssignmentView>,
     /// The municipality's recipients, for a new assignment.
     pub recipients: Vec<Person>,
@@ -509,6 +512,9 @@ pub struct RecipientFormPage {
     pub personnummer_full: Option<String>,
     /// The recipient's own login: (username, active).
     pub account: Option<(String, bool)>,
+    /// The login has a second factor (the administrator may take it away: a lost phone).
+    #[serde(default)]
+    pub second_factor: bool,
     pub representatives: Vec<RepresentativeView>,
     pub representative_form:
         (crate::domain::settings::RepresentativeInput, Vec<crate::domain::settings::FieldError>),

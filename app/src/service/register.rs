@@ -73,13 +73,18 @@ pub async fn recipient_form(cx: &Cx, id: Option<i64>) -> Result<RecipientFormPag
             )
         }
     };
+    let login = match id {
+        Some(id) => db
+            .account_of(c.tenant_id, store::AccountOwner::Recipient(id))
+            .await
+            .map_err(internal)?,
+        None => None,
+    };
+    let second_factor = has_second_factor(&mut db, login.as_ref().map(|l| l.0)).await?;
     let (account, representatives, absences, personnummer_full) = match id {
         None => (None, vec![], vec![], None),
         Some(id) => (
-            db.account_of(c.tenant_id, store::AccountOwner::Recipient(id))
-                .await
-                .map_err(internal)?
-                .map(|(_, u, active)| (u, active)),
+            login.map(|(_, u, active)| (u, active)),
             super::views::all(db.representatives_of(c.tenant_id, id).await.map_err(internal)?),
             db.absences_of(c.tenant_id, id)
                 .await
@@ -106,6 +111,7 @@ pub async fn recipient_form(cx: &Cx, id: Option<i64>) -> Result<RecipientFormPag
         decision_form: flash.decision_form(),
         personnummer_full,
         account,
+        second_factor,
         representatives,
         representative_form: flash.representative_form().unwrap_or_default(),
         absences,
@@ -308,14 +314,15 @@ pub async fn assistant_form(cx: &Cx, id: Option<i64>) -> Result<AssistantFormPag
         values = typed;
         errors = errs;
     }
-    let (account, assignments, recipients, personnummer_full) = match id {
+    let (account, second_factor, assignments, recipients, personnummer_full) = match id {
         Some(id) => {
             let mut db = cx.db().await?;
-            let account = db
+            let login = db
                 .account_of(c.tenant_id, store::AccountOwner::Assistant(id))
                 .await
-                .map_err(internal)?
-                .map(|(_, u, active)| (u, active));
+                .map_err(internal)?;
+            let second_factor = has_second_factor(&mut db, login.as_ref().map(|l| l.0)).await?;
+            let account = login.map(|(_, u, active)| (u, active));
             let assignments =
                 super::views::all(db.assignments_of(c.tenant_id, id).await.map_err(internal)?);
             let recipients = db
@@ -325,9 +332,10 @@ pub async fn assistant_form(cx: &Cx, id: Option<i64>) -> Result<AssistantFormPag
                 .into_iter()
                 .map(|(id, name)| Person { id, name })
                 .collect();
-            (account, assignments, recipients, revealed(&mut db, c, &flash, "assistant", id).await?)
+            let full = revealed(&mut db, c, &flash, "assistant", id).await?;
+            (account, second_factor, assignments, recipients, full)
         }
-        None => (None, vec![], vec![], None),
+        None => (None, false, vec![], vec![], None),
     };
     Ok(AssistantFormPage {
         me: super::context::me(cx, c),
@@ -338,6 +346,7 @@ pub async fn assistant_form(cx: &Cx, id: Option<i64>) -> Result<AssistantFormPag
         errors,
         form_key: random_token(),
         account,
+        second_factor,
         assignments,
         recipients,
         flash,
@@ -523,4 +532,16 @@ pub async fn end_assignment(
         said(back, Flash { notice: Some(T::AssignmentEnded), ..Default::default() }),
     )
     .await
+}
+
+/// Whether a login has a confirmed second factor (shown to the administrator, who may take it
+/// away).
+async fn has_second_factor(
+    db: &mut Box<dyn store::Store>,
+    user: Option<i64>,
+) -> Result<bool, PageError> {
+    match user {
+        Some(u) => Ok(db.second_factor(u).await.map_err(internal)?.is_some_and(|f| f.confirmed)),
+        None => Ok(false),
+    }
 }

@@ -465,6 +465,9 @@ pub enum AccountAction {
     NewLink,
     Deactivate,
     Activate,
+    /// Takes the login's second factor away (a lost phone and lost recovery codes): audited,
+    /// and the person is told by e-mail where an address is known.
+    RemoveSecondFactor,
 }
 
 /// Creates, re-invites, deactivates or activates the login of an assistant, a recipient or a
@@ -571,6 +574,32 @@ pub async fn account_action(
         (_, None) => Ok(refused(back, T::NotAllowed)),
         (AccountAction::NewLink, Some((user, _, _))) => {
             invite(cx, c, db, key, user, owner, "account.invite", back, T::InvitationCreated).await
+        }
+        (AccountAction::RemoveSecondFactor, Some((user, _, _))) => {
+            let removed = db.remove_second_factor(user).await.map_err(internal)?;
+            let to = match owner {
+                AccountOwner::Recipient(r) => db
+                    .emails(c.tenant_id, AccountOwner::Representative { recipient: r, user })
+                    .await
+                    .map_err(internal)?,
+                o => db.emails(c.tenant_id, o).await.map_err(internal)?,
+            };
+            let audit = AuditEntry {
+                after: Some(serde_json::json!({ "removed": removed }).to_string()),
+                ..cx.audit_entry("otp.reset", format!("user {user}"))
+            };
+            let outcome = commit(db, c.user_id, key, audit, notice(back, T::OtpResetDone)).await?;
+            if removed && let Some(mailer) = &cx.settings.mailer {
+                let l = crate::i18n::Locale::Sv;
+                for address in to {
+                    mailer.send(Mail {
+                        to: address,
+                        subject: l.t(T::OtpResetMailSubject).into(),
+                        body: format!("{}\n", l.t(T::OtpResetMailBody)),
+                    });
+                }
+            }
+            Ok(outcome)
         }
         (AccountAction::Deactivate | AccountAction::Activate, Some((user, _, _))) => {
             let active = action == AccountAction::Activate;

@@ -83,6 +83,9 @@ pub fn AccountSection(
     id: i64,
     csrf: String,
     account: Option<(String, bool)>,
+    /// The login has a second factor: a button takes it away.
+    #[prop(optional)]
+    second_factor: bool,
 ) -> impl IntoView {
     let l = expect_context::<Locale>();
     let body = match account {
@@ -110,6 +113,7 @@ pub fn AccountSection(
             <p>{l.t(if active { T::AccountActive } else { T::AccountInactive })} " " <strong>{username.clone()}</strong></p>
             <div class="actions">
                 {account_button(l, csrf.clone(), owner, id, None, "link", T::NewInvitation, &username)}
+                {second_factor.then(|| account_button(l, csrf.clone(), owner, id, None, "otp_reset", T::OtpReset, &username))}
                 {if active { account_button(l, csrf, owner, id, None, "deactivate", T::Deactivate, &username) } else { account_button(l, csrf, owner, id, None, "activate", T::Activate, &username) }}
             </div>
         }

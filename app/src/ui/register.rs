@@ -137,7 +137,7 @@ pub fn RecipientFormPage() -> impl IntoView {
                                     {page.id.map(|id| view! {
                                         <DecisionsSection id csrf=page.me.csrf.clone() decisions=page.decisions.clone() typed=page.decision_form.clone() />
                                         <super::card::AbsencesSection recipient=id csrf=page.me.csrf.clone() absences=page.absences.clone() typed=page.absence_form.clone() />
-                                        <super::card::AccountSection owner="recipient" id csrf=page.me.csrf.clone() account=page.account.clone() />
+                                        <super::card::AccountSection owner="recipient" id csrf=page.me.csrf.clone() account=page.account.clone() second_factor=page.second_factor />
                                         <super::card::RepresentativesSection recipient=id csrf=page.me.csrf.clone() representatives=page.representatives.clone() typed=page.representative_form.clone() />
                                     })}
                                 </Layout>
@@ -383,7 +383,7 @@ pub fn AssistantFormPage() -> impl IntoView {
                                     {page.id.map(|id| view! {
                                         <AssignmentsSection id csrf=page.me.csrf.clone() assignments=page.assignments.clone() recipients=page.recipients.clone()
                                             typed=page.flash.assignment_form() />
-                                        <super::card::AccountSection owner="assistant" id csrf=page.me.csrf.clone() account=page.account.clone() />
+                                        <super::card::AccountSection owner="assistant" id csrf=page.me.csrf.clone() account=page.account.clone() second_factor=page.second_factor />
                                     })}
                                 </Layout>
                             }.into_any()

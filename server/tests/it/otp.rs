@@ -130,3 +130,38 @@ async fn an_account_adds_a_second_factor_and_signs_in_with_password_and_code_eac
     let (_, res) = app.try_login("admin", DEMO_PASSWORD).await;
     assert_eq!(res.headers()["location"], "/admin", "the password alone again");
 }
+
+#[tokio::test]
+async fn the_administrator_takes_away_a_lost_second_factor_in_their_own_municipality_only() {
+    let app = spawn_app().await;
+    let (anna, _) = app.login("anna").await;
+    app.post(&anna, "/konto/tvastegs/borja", &[]).await;
+    let (_, page) = app.page(&anna, "/konto/tvastegs").await;
+    let key = page.split("<code class=\"secret\">").nth(1).unwrap().split('<').next().unwrap();
+    app.post(&anna, "/konto/tvastegs/bekrafta", &[("code", &app_code(key, now()))]).await;
+    let (_, res) = app.try_login("anna", DEMO_PASSWORD).await;
+    assert_eq!(res.headers()["location"], "/logga-in?kod=1");
+    let assistant = app.id("SELECT id FROM assistants WHERE first_name = 'Anna'").await.to_string();
+    let form = [("owner", "assistant"), ("id", assistant.as_str()), ("action", "otp_reset")];
+
+    // Another municipality's administrator: Anna is unknown there; nothing changes.
+    let (other, _) = app.login("admin.provstad").await;
+    let mut fields = form.to_vec();
+    fields.extend([("csrf", other.csrf.as_str()), ("idem", "k-other")]);
+    let res = other.post(app.url("/admin/konto")).form(&fields).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.id("SELECT COUNT(*) FROM second_factors").await, 1);
+
+    // Her own municipality's administrator sees it on her card and takes it away, audited.
+    let (admin, _) = app.login("admin").await;
+    let (_, page) = app.page(&admin, &format!("/admin/assistent?id={assistant}")).await;
+    assert!(page.contains("Ta bort tvåstegsverifiering"), "{page}");
+    let to = app.post(&admin, "/admin/konto", &form).await;
+    assert!(app.page(&admin, &to).await.1.contains("Tvåstegsverifieringen är borttagen"));
+    assert_eq!(app.id("SELECT COUNT(*) FROM second_factors").await, 0);
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'otp.reset'").await, 1);
+    let (_, res) = app.try_login("anna", DEMO_PASSWORD).await;
+    assert_eq!(res.headers()["location"], "/assistent", "the password alone again");
+    let (_, page) = app.page(&admin, &format!("/admin/assistent?id={assistant}")).await;
+    assert!(!page.contains("Ta bort tvåstegsverifiering"));
+}
