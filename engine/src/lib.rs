@@ -20,6 +20,7 @@ pub mod rates;
 pub mod register;
 pub mod row;
 pub mod rules;
+pub mod schedule;
 pub mod settings;
 pub mod status;
 pub mod text;
