@@ -239,22 +239,8 @@ pub async fn login_code(
         Ok(Reserved::Blocked) => return back(T::LoginThrottled),
         Ok(Reserved::Counted(..)) => {}
     }
-    let tenant = match repo.read().await {
-        Ok(mut db) => match db.caller(user).await {
-            Ok(Some(c)) => c.tenant_id,
-            Ok(None) => return refused(cookies, T::LoginFailed, ""),
-            Err(e) => return internal(e),
-        },
-        Err(e) => return internal(e),
-    };
-    let ok = match app::service::otp::check_login_code(
-        repo,
-        tenant,
-        user,
-        &form.code,
-        Some(client.clone()),
-    )
-    .await
+    let ok = match app::service::otp::check_login_code(repo, user, &form.code, Some(client.clone()))
+        .await
     {
         Ok(ok) => ok,
         Err(e) => return internal(e),

@@ -6,7 +6,7 @@
 //! for the administrator's pages, a full personnummer and health data accepts; signing is
 //! always bound to the document by an e-legitimation, never by a code.
 
-use super::context::{Cx, SESSION_OTP_CODES, SESSION_SIGN_IN, internal, me};
+use super::context::{Cx, SESSION_OTP_CODES, SESSION_SIGN_IN, internal, me, now_unix};
 use super::tx::{Begun, begin, commit, error, notice};
 use crate::domain::fk::sha256_hex;
 use crate::domain::people::SignIn;
@@ -76,10 +76,6 @@ fn new_recovery_codes() -> Result<Vec<String>, PageError> {
             Ok(format!("{}-{}", &chars[..5], &chars[5..]))
         })
         .collect()
-}
-
-fn now() -> u64 {
-    chrono::Utc::now().timestamp().max(0) as u64
 }
 
 /// The QR code of an `otpauth://` address, as SVG (dark on light, a quiet zone around it).
@@ -155,7 +151,7 @@ pub async fn confirm_enrolment(
     else {
         return Ok(error(OTP_PAGE.into(), T::OtpAlreadyOn));
     };
-    let Some(step) = step_of(&f.secret, code, now()) else {
+    let Some(step) = step_of(&f.secret, code, now_unix().max(0) as u64) else {
         return Ok(error(OTP_PAGE.into(), T::OtpWrongCode));
     };
     let codes = new_recovery_codes()?;
@@ -199,7 +195,7 @@ async fn code_holds(
     f: &store::SecondFactor,
     typed: &str,
 ) -> RepoResult<bool> {
-    if let Some(step) = step_of(&f.secret, typed, now()) {
+    if let Some(step) = step_of(&f.secret, typed, now_unix().max(0) as u64) {
         return db.use_otp_step(user, step).await;
     }
     match recovery_sha(typed) {
@@ -216,15 +212,15 @@ pub async fn enrolled(repo: &dyn Repo, user: i64) -> RepoResult<bool> {
 }
 
 /// The code after the password, in one transaction with its audit entry (`login.otp` or
-/// `login.otp.failed`; never the code).
+/// `login.otp.failed`; never the code). An account no longer active is refused unaudited.
 pub async fn check_login_code(
     repo: &dyn Repo,
-    tenant: i64,
     user: i64,
     typed: &str,
     client: Option<String>,
 ) -> RepoResult<bool> {
     let mut db = repo.write().await?;
+    let Some(tenant) = db.caller(user).await?.map(|c| c.tenant_id) else { return Ok(false) };
     let ok = match db.second_factor(user).await?.filter(|f| f.confirmed) {
         Some(f) => code_holds(&mut db, user, &f, typed).await?,
         None => false,

@@ -577,13 +577,7 @@ pub async fn account_action(
         }
         (AccountAction::RemoveSecondFactor, Some((user, _, _))) => {
             let removed = db.remove_second_factor(user).await.map_err(internal)?;
-            let to = match owner {
-                AccountOwner::Recipient(r) => db
-                    .emails(c.tenant_id, AccountOwner::Representative { recipient: r, user })
-                    .await
-                    .map_err(internal)?,
-                o => db.emails(c.tenant_id, o).await.map_err(internal)?,
-            };
+            let to = account_emails(&mut db, c.tenant_id, owner, user).await?;
             let audit = AuditEntry {
                 after: Some(serde_json::json!({ "removed": removed }).to_string()),
                 ..cx.audit_entry("otp.reset", format!("user {user}"))
@@ -618,6 +612,21 @@ pub async fn account_action(
     }
 }
 
+/// Where the person behind a login is reached by e-mail: a recipient's own login through the
+/// addresses kept for it (as for a representative), everyone else through their register entry.
+async fn account_emails(
+    db: &mut Box<dyn Store>,
+    tenant: i64,
+    owner: AccountOwner,
+    user: i64,
+) -> Result<Vec<String>, PageError> {
+    let owner = match owner {
+        AccountOwner::Recipient(r) => AccountOwner::Representative { recipient: r, user },
+        o => o,
+    };
+    db.emails(tenant, owner).await.map_err(internal)
+}
+
 /// A new one-time link for `user` (earlier ones stop working), committed with its audit entry;
 /// the link is answered once (a replay of the form gets the notice without it) and e-mailed
 /// when SMTP is configured and the person has an address.
@@ -645,13 +654,7 @@ async fn invite(
     )
     .await
     .map_err(internal)?;
-    let to = match owner {
-        AccountOwner::Recipient(r) => db
-            .emails(c.tenant_id, AccountOwner::Representative { recipient: r, user })
-            .await
-            .map_err(internal)?,
-        o => db.emails(c.tenant_id, o).await.map_err(internal)?,
-    };
+    let to = account_emails(&mut db, c.tenant_id, owner, user).await?;
     commit(
         db,
         c.user_id,
