@@ -54,9 +54,36 @@ fn id_arg(id: Option<String>) -> Result<Option<i64>, PageError> {
 pub async fn load_assistant_page(
     month: Option<String>,
     edit: Option<String>,
+    planned: Option<String>,
 ) -> PageResult<AssistantPage> {
     let cx = context::Cx::from_request().await.map_err(failed)?;
-    rows::assistant_page(&cx, month_arg(month), edit.as_deref()).await.map_err(failed)
+    rows::assistant_page(&cx, month_arg(month), edit.as_deref(), planned.as_deref())
+        .await
+        .map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_schedules_page")]
+pub async fn load_schedules_page(
+    month: Option<String>,
+) -> PageResult<crate::model::schedule::SchedulesPage> {
+    let cx = context::Cx::from_request().await.map_err(failed)?;
+    crate::service::schedule::schedules_page(&cx, month_arg(month)).await.map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_schedule_page")]
+pub async fn load_schedule_page(
+    id: Option<String>,
+    month: Option<String>,
+) -> PageResult<crate::model::schedule::SchedulePage> {
+    let cx = context::Cx::from_request().await.map_err(failed)?;
+    let id = id_arg(id)?;
+    crate::service::schedule::recipient_schedule(&cx, id, month_arg(month)).await.map_err(failed)
+}
+
+#[server(prefix = "/api", endpoint = "load_work_leaders_page")]
+pub async fn load_work_leaders_page() -> PageResult<crate::model::schedule::WorkLeadersPage> {
+    let cx = context::Cx::from_request().await.map_err(failed)?;
+    crate::service::schedule::work_leaders_page(&cx).await.map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_admin_page")]

@@ -42,6 +42,27 @@ pub const SHIFT_STOP: &str = "/assistent/pass/avsluta";
 pub const SHIFT_CANCEL: &str = "/assistent/pass/avbryt";
 pub const SHIFTS_COPY: &str = "/assistent/kopiera";
 
+/// The planned shifts (issue 27): confirmed as planned, or not worked.
+pub const PLANNED_CONFIRM: &str = "/assistent/planerat/bekrafta";
+pub const PLANNED_NOT_WORKED: &str = "/assistent/planerat/inte";
+/// The assistant's calendar address: made anew or removed.
+pub const CALENDAR: &str = "/assistent/kalender";
+/// The calendar feed itself (its secret in the query string, never in a logged path).
+pub const CALENDAR_FEED: &str = "/kalender.ics";
+
+// The planner: a work leader, or the administrator.
+/// The planner's pages: the overview and one recipient's schedule (`?id=`).
+pub const SCHEDULES_PAGE: &str = "/schema";
+pub const SCHEDULE_PAGE: &str = "/schema/brukare";
+pub const SCHEDULE_BASE: &str = "/schema/grund";
+pub const SCHEDULE_BASE_SHIFT: &str = "/schema/grund/pass";
+pub const SCHEDULE_BASE_SHIFT_DELETE: &str = "/schema/grund/pass/ta-bort";
+pub const SCHEDULE_MAKE: &str = "/schema/skapa";
+pub const SCHEDULE_CHANGE: &str = "/schema/pass";
+pub const SCHEDULE_EXTRA: &str = "/schema/extra";
+pub const SCHEDULE_PUBLISH: &str = "/schema/publicera";
+pub const SCHEDULE_REMIND: &str = "/schema/paminn";
+
 // The recipient or their representative.
 /// Approve (sign) or not a submitted month.
 pub const MONTH_DECIDE: &str = "/brukare/beslut";
@@ -78,6 +99,10 @@ pub const REPRESENTATIVE_ADD: &str = "/admin/foretradare";
 pub const REPRESENTATION_END: &str = "/admin/foretradare/avsluta";
 pub const ABSENCE_ADD: &str = "/admin/franvaro";
 pub const ABSENCE_DELETE: &str = "/admin/franvaro/ta-bort";
+/// The work leaders and the recipients given them.
+pub const WORK_LEADERS: &str = "/admin/arbetsledare";
+pub const WORK_LEADER_ADD: &str = "/admin/arbetsledare/ny";
+pub const WORK_LEADER_SCOPE: &str = "/admin/arbetsledare/brukare";
 /// Show a person's full personnummer (audited).
 pub const PERSONNUMMER: &str = "/admin/visa-personnummer";
 /// A register file's dry run (an upload; the CSRF token in the address).
@@ -91,6 +116,7 @@ pub fn start_page(role: crate::domain::people::Role) -> &'static str {
         Role::Admin => "/admin",
         Role::Assistant => "/assistent",
         Role::Recipient | Role::Representative => "/brukare",
+        Role::WorkLeader => "/schema",
     }
 }
 

@@ -259,8 +259,9 @@ mod tests {
     }
 }
 
-/// What a user is in a municipality: the administrator, an assistant, a recipient, or a
-/// representative (guardian, god man or förvaltare) acting for named recipients.
+/// What a user is in a municipality: the administrator, an assistant, a recipient, a
+/// representative (guardian, god man or förvaltare) acting for named recipients, or a work
+/// leader (arbetsledare) who plans and follows the month for the recipients given them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Role {
     Admin,
@@ -268,6 +269,9 @@ pub enum Role {
     Recipient,
     /// Guardian, god man or förvaltare: acts for named recipients with their rights.
     Representative,
+    /// Plans, follows, reminds and attests for the recipients an administrator gives them,
+    /// and nothing for anyone else (issue 27).
+    WorkLeader,
 }
 
 impl Role {
@@ -277,11 +281,12 @@ impl Role {
             Role::Assistant => "assistant",
             Role::Recipient => "recipient",
             Role::Representative => "representative",
+            Role::WorkLeader => "work_leader",
         }
     }
 
     pub fn from_code(s: &str) -> Option<Self> {
-        [Role::Admin, Role::Assistant, Role::Recipient, Role::Representative]
+        [Role::Admin, Role::Assistant, Role::Recipient, Role::Representative, Role::WorkLeader]
             .into_iter()
             .find(|r| r.code() == s)
     }

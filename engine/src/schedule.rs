@@ -5,7 +5,7 @@
 
 use crate::row::{DstFold, RowError, TimeRow};
 use crate::{ReportMonth, TimeKind};
-use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike, Weekday};
 use serde::{Deserialize, Serialize};
 
 /// The longest pattern: eight weeks (rotations of two to six weeks are what work leaders use).
@@ -88,6 +88,32 @@ impl BaseSchedule {
             }
         }
         problems
+    }
+
+    /// Whether `new` would run at the same time as one of the pattern's shifts (two
+    /// assistants at once, which only a decision with double assistance allows). Measured on
+    /// the pattern's own clock, minutes from its first Monday 00:00, wrapping at its end (a
+    /// night on the last Sunday reaches into the first Monday); daylight saving does not move
+    /// a pattern.
+    pub fn overlaps(&self, new: &BaseShift) -> bool {
+        let length = i64::from(self.weeks.max(1)) * 7 * 1440;
+        let span = |s: &BaseShift| {
+            let minutes = |t: NaiveTime| i64::from(t.num_seconds_from_midnight() / 60);
+            let start = (i64::from(s.week) * 7 + i64::from(s.weekday.num_days_from_monday()))
+                * 1440
+                + minutes(s.start);
+            let mut end = minutes(s.end) + (start - minutes(s.start));
+            if s.end <= s.start {
+                end += 1440;
+            }
+            (start, end)
+        };
+        let (a0, a1) = span(new);
+        self.shifts.iter().any(|s| {
+            let (b0, b1) = span(s);
+            // Compare once as they are and once shifted by the pattern's length either way.
+            [-length, 0, length].iter().any(|k| a0 < b1 + k && b0 + k < a1)
+        })
     }
 
     /// The pattern's week a day falls in, `None` before the schedule begins.
@@ -247,5 +273,33 @@ mod tests {
         let none = BaseSchedule { weeks: 0, starts_on: d(2026, 11, 9), shifts: vec![] };
         assert_eq!(none.check(), vec![ScheduleError::Weeks]);
         assert_eq!(none.week_of(d(2026, 11, 20)), None);
+    }
+
+    #[test]
+    fn shifts_at_the_same_time_are_found_across_midnight_and_the_patterns_end() {
+        let shift = |week, weekday, start, end| BaseShift {
+            week,
+            weekday,
+            start,
+            end,
+            kind: TimeKind::Aktiv,
+            assistant: Some(1),
+        };
+        let base = BaseSchedule {
+            weeks: 2,
+            starts_on: d(2026, 10, 5),
+            shifts: vec![
+                shift(0, Weekday::Mon, t(8, 0), t(16, 0)),
+                shift(1, Weekday::Sun, t(22, 0), t(7, 0)),
+            ],
+        };
+        // Same day, overlapping and just touching.
+        assert!(base.overlaps(&shift(0, Weekday::Mon, t(15, 0), t(20, 0))));
+        assert!(!base.overlaps(&shift(0, Weekday::Mon, t(16, 0), t(22, 0))));
+        // The same time in the other week is another day.
+        assert!(!base.overlaps(&shift(1, Weekday::Mon, t(8, 0), t(16, 0))));
+        // The last Sunday's night reaches into the first Monday morning.
+        assert!(base.overlaps(&shift(0, Weekday::Mon, t(6, 0), t(7, 0))));
+        assert!(!base.overlaps(&shift(0, Weekday::Mon, t(7, 0), t(8, 0))));
     }
 }

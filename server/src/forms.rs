@@ -21,12 +21,20 @@ use std::sync::Arc;
 
 pub(crate) use crate::extract::answer;
 
+/// The planned shift a row settles ("Jobbade annorlunda"), beside the row's own fields.
+#[derive(Deserialize, Default)]
+pub struct FromPlan {
+    #[serde(default)]
+    planerat: String,
+}
+
 pub async fn add_row(
     cx: Cx,
     headers: HeaderMap,
-    Posted { form: input, key, .. }: Posted<RowInput>,
+    Posted { form: input, more, key }: Posted<RowInput, FromPlan>,
 ) -> Response {
-    let outcome = rows::add_row(&cx, &input, key.as_deref()).await;
+    let planned = Some(more.planerat.as_str()).filter(|p| !p.trim().is_empty());
+    let outcome = rows::add_row(&cx, &input, planned, key.as_deref()).await;
     if headers.contains_key(QUEUED) {
         return queued_answer(outcome, locale(&headers));
     }
@@ -39,7 +47,7 @@ use crate::guard::{QUEUED, locale};
 /// warnings) or refused (with why, in the user's language), as JSON, so the phone can keep
 /// the typed values of a refused row and show the reason. Nothing goes into the session: the
 /// page that shows it is the phone's, not the next redirect. 401 when the session has ended.
-fn queued_answer(outcome: Result<Outcome, PageError>, l: Locale) -> Response {
+pub(crate) fn queued_answer(outcome: Result<Outcome, PageError>, l: Locale) -> Response {
     let o = match outcome {
         Ok(o) => o,
         Err(PageError::LoggedOut) => return StatusCode::UNAUTHORIZED.into_response(),

@@ -47,9 +47,16 @@ pub const ADMIN: Access = Access::Roles(&[Role::Admin]);
 pub const ASSISTANT: Access = Access::Roles(&[Role::Assistant]);
 /// The recipient or someone acting for them.
 pub const SIGNER: Access = Access::Roles(&[Role::Recipient, Role::Representative]);
+/// Who plans: a work leader (for the recipients given them) or the administrator.
+pub const PLANNER: Access = Access::Roles(&[Role::Admin, Role::WorkLeader]);
 /// Anyone signed in, whatever the role (their own account).
-pub const SIGNED_IN: Access =
-    Access::Roles(&[Role::Admin, Role::Assistant, Role::Recipient, Role::Representative]);
+pub const SIGNED_IN: Access = Access::Roles(&[
+    Role::Admin,
+    Role::Assistant,
+    Role::Recipient,
+    Role::Representative,
+    Role::WorkLeader,
+]);
 
 /// What a route's body is, how large it may be and where its CSRF token travels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -331,7 +338,9 @@ fn needs_step_up(path: &str, cx: &Cx) -> bool {
         return false;
     }
     let s = c.strong_for;
-    let admin = c.role == Role::Admin;
+    // Municipal staff: the administrator, and a work leader (whose plan shows rule findings
+    // of health data, a hospital stay).
+    let admin = matches!(c.role, Role::Admin | Role::WorkLeader);
     // The person's own account (`/konto/…`) stays open: adding a second factor is one way a
     // password session becomes strong.
     (s.admin && admin && !path.starts_with("/konto/"))
@@ -352,7 +361,7 @@ fn step_up(to: &str) -> Response {
 /// asked to step up, returning to the page afterwards.
 async fn check_page(gate: &Gate, mut req: Request) -> Result<Request, Response> {
     let path = req.uri().path();
-    if !(path.starts_with("/admin") || path.starts_with("/api/")) {
+    if !(path.starts_with("/admin") || path.starts_with("/schema") || path.starts_with("/api/")) {
         return Ok(req);
     }
     let Some(session) = req.extensions().get::<Session>().cloned() else { return Ok(req) };

@@ -16,6 +16,7 @@ pub mod keys;
 pub mod mail;
 pub mod oidc;
 pub mod routes;
+pub mod schedules;
 pub mod serve;
 pub mod sessions;
 pub mod upload;

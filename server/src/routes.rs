@@ -2,7 +2,7 @@
 //! enforces both before the body is read), the static assets, health, and the layers every
 //! request passes (tower-http's compression, headers and tracing; sessions; the timeout).
 
-use crate::{AppState, Config, auth, db, exports, forms, guard, keys, oidc, sessions};
+use crate::{AppState, Config, auth, db, exports, forms, guard, keys, oidc, schedules, sessions};
 use app::paths;
 use app::service::context::{ApiState, RequestFlash, Settings};
 use app::ui::{App, shell};
@@ -70,7 +70,7 @@ pub async fn router(
     // root, so it may serve the assistant's pages; never cached, so an update is seen at once.
     let service_worker =
         ServeFile::new(std::path::Path::new(&*leptos_options.site_root).join("sw.js"));
-    use guard::{ADMIN, ASSISTANT, Access, BodyKind, Policy, SIGNED_IN, SIGNER};
+    use guard::{ADMIN, ASSISTANT, Access, BodyKind, PLANNER, Policy, SIGNED_IN, SIGNER};
     let form = Policy::form;
     let upload = |limit: usize| Policy { access: ADMIN, body: BodyKind::Upload { limit } };
     let (posts, policies) = guard::Posts::new(Router::new())
@@ -104,6 +104,19 @@ pub async fn router(
         .route(paths::SHIFT_STOP, form(ASSISTANT), forms::stop_shift)
         .route(paths::SHIFT_CANCEL, form(ASSISTANT), forms::cancel_shift)
         .route(paths::SHIFTS_COPY, form(ASSISTANT), forms::copy_shifts)
+        .route(paths::PLANNED_CONFIRM, form(ASSISTANT), schedules::confirm)
+        .route(paths::PLANNED_NOT_WORKED, form(ASSISTANT), schedules::not_worked)
+        .route(paths::CALENDAR, form(ASSISTANT), schedules::calendar)
+        .route(paths::SCHEDULE_BASE, form(PLANNER), schedules::save_base)
+        .route(paths::SCHEDULE_BASE_SHIFT, form(PLANNER), schedules::add_base_shift)
+        .route(paths::SCHEDULE_BASE_SHIFT_DELETE, form(PLANNER), schedules::delete_base_shift)
+        .route(paths::SCHEDULE_MAKE, form(PLANNER), schedules::make_month)
+        .route(paths::SCHEDULE_CHANGE, form(PLANNER), schedules::change_shift)
+        .route(paths::SCHEDULE_EXTRA, form(PLANNER), schedules::add_extra)
+        .route(paths::SCHEDULE_PUBLISH, form(PLANNER), schedules::publish)
+        .route(paths::SCHEDULE_REMIND, form(PLANNER), schedules::remind)
+        .route(paths::WORK_LEADER_ADD, form(ADMIN), schedules::add_work_leader)
+        .route(paths::WORK_LEADER_SCOPE, form(ADMIN), schedules::work_leader_scope)
         .route(paths::MONTH_DECIDE, form(SIGNER), forms::decide_month)
         .route(paths::MONTH_RETURN, form(SIGNER), forms::return_month)
         .route(paths::CLAIM_ANSWER, form(SIGNER), forms::save_claim)
@@ -145,6 +158,7 @@ pub async fn router(
         .route("/", get(root))
         .route("/healthz", get(healthz))
         .route(paths::OIDC_START, get(oidc::start))
+        .route(paths::CALENDAR_FEED, get(schedules::feed))
         .route(paths::OIDC_CALLBACK, get(oidc::callback))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         // The islands' wasm, JS and CSS, brotli or gzip as built (scripts/build-site.sh).

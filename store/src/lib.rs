@@ -66,7 +66,8 @@ pub struct Caller {
     pub display_name: String,
     /// For assistants: their assistant record.
     pub assistant_id: Option<i64>,
-    /// For recipients: themselves; for representatives: those they act for.
+    /// For recipients: themselves; for representatives: those they act for; for work
+    /// leaders: the recipients given them.
     pub recipient_ids: Vec<i64>,
     /// Raised by the database when the password, the account's activity or the role changes:
     /// a session started in an earlier epoch has ended (on every server).
@@ -146,7 +147,7 @@ pub trait Repo: Send + Sync + 'static {
 /// writes people's data takes the tenant, so no query can forget it.
 #[async_trait::async_trait]
 pub trait Store:
-    SettingsStore + SigningStore + ExportStore + ShiftStore + IdentityStore + Send
+    SettingsStore + SigningStore + ExportStore + ShiftStore + IdentityStore + ScheduleStore + Send
 {
     /// Commits a write transaction (a no-op for reads).
     async fn finish(self: Box<Self>) -> RepoResult<()>;
@@ -493,6 +494,8 @@ pub enum AccountOwner {
         recipient: i64,
         user: i64,
     },
+    /// A work leader's login (their user id).
+    WorkLeader(i64),
 }
 
 /// Whose personnummer an explicit "show" is about.
@@ -968,6 +971,167 @@ pub trait ShiftStore: Send {
     ) -> RepoResult<bool>;
     /// Ends it (its time is saved as a row, or it is cancelled); false when it was not running.
     async fn end_shift(&mut self, tenant: i64, assistant: i64, id: i64) -> RepoResult<bool>;
+}
+
+/// A shift of a month's schedule as stored (issue 27).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedRecord {
+    pub id: i64,
+    pub recipient_id: i64,
+    /// None: vacant.
+    pub assistant_id: Option<i64>,
+    pub row: TimeRow,
+    pub cancelled: bool,
+    /// Added by hand, not made from the base schedule.
+    pub extra: bool,
+    /// The time row that confirmed it.
+    pub row_id: Option<i64>,
+    pub not_worked: bool,
+    /// Its month's schedule is published to the assistants.
+    pub published: bool,
+}
+
+impl PlannedRecord {
+    /// Confirmed as a row or marked as not worked (a cancelled shift needs neither).
+    pub fn settled(&self) -> bool {
+        self.row_id.is_some() || self.not_worked
+    }
+}
+
+/// A work leader and the recipients given them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkLeader {
+    pub user_id: i64,
+    pub name: String,
+    pub username: String,
+    pub active: bool,
+    pub recipients: Vec<(i64, String)>,
+}
+
+/// Schedules, work leaders and the assistants' calendars (issue 27). A part of [`Store`].
+#[async_trait::async_trait]
+pub trait ScheduleStore: Send {
+    /// The municipality's work leaders, each with their recipients.
+    async fn work_leaders(&mut self, tenant: i64) -> RepoResult<Vec<WorkLeader>>;
+    /// Gives (`on`) or takes away a recipient of the municipality from one of its work leaders;
+    /// false when the user is not a work leader there or nothing changed.
+    async fn set_work_leader_recipient(
+        &mut self,
+        tenant: i64,
+        user: i64,
+        recipient: i64,
+        on: bool,
+    ) -> RepoResult<bool>;
+    /// A recipient's base schedule with each shift's id (in the order of `shifts`).
+    async fn base_schedule(
+        &mut self,
+        tenant: i64,
+        recipient: i64,
+    ) -> RepoResult<Option<(engine::schedule::BaseSchedule, Vec<i64>)>>;
+    /// Creates or changes the pattern's length and first Monday (its shifts stay).
+    async fn save_base_schedule(
+        &mut self,
+        tenant: i64,
+        recipient: i64,
+        weeks: u8,
+        starts_on: NaiveDate,
+    ) -> RepoResult<()>;
+    async fn add_base_shift(
+        &mut self,
+        tenant: i64,
+        recipient: i64,
+        shift: &engine::schedule::BaseShift,
+    ) -> RepoResult<i64>;
+    async fn delete_base_shift(&mut self, tenant: i64, recipient: i64, id: i64)
+    -> RepoResult<bool>;
+    /// Whether the recipient has a schedule for the month, and when it was published.
+    async fn schedule_month(
+        &mut self,
+        tenant: i64,
+        recipient: i64,
+        month: ReportMonth,
+    ) -> RepoResult<Option<Option<i64>>>;
+    /// The recipients with a schedule for the month, and when each was published.
+    async fn schedule_months(
+        &mut self,
+        tenant: i64,
+        month: ReportMonth,
+    ) -> RepoResult<Vec<(i64, Option<i64>)>>;
+    /// Starts the month's schedule; false when it exists.
+    async fn create_schedule_month(
+        &mut self,
+        tenant: i64,
+        recipient: i64,
+        month: ReportMonth,
+    ) -> RepoResult<bool>;
+    async fn add_planned(
+        &mut self,
+        tenant: i64,
+        recipient: i64,
+        assistant: Option<i64>,
+        row: &TimeRow,
+        extra: bool,
+    ) -> RepoResult<i64>;
+    /// The planned shifts of the municipality's month (optionally of some recipients), in time order.
+    async fn planned_in_month(
+        &mut self,
+        tenant: i64,
+        month: ReportMonth,
+        recipients: Option<&[i64]>,
+    ) -> RepoResult<Vec<PlannedRecord>>;
+    /// An assistant's planned shifts starting between two days (published only, or all).
+    async fn planned_of_assistant(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        days: std::ops::RangeInclusive<NaiveDate>,
+        published_only: bool,
+    ) -> RepoResult<Vec<PlannedRecord>>;
+    async fn planned(&mut self, tenant: i64, id: i64) -> RepoResult<Option<PlannedRecord>>;
+    /// Gives an unsettled shift another assistant (a substitute) or makes it vacant.
+    async fn set_planned_assistant(
+        &mut self,
+        tenant: i64,
+        id: i64,
+        assistant: Option<i64>,
+    ) -> RepoResult<bool>;
+    /// Cancels an unsettled shift (or takes the cancellation back).
+    async fn set_planned_cancelled(&mut self, tenant: i64, id: i64, on: bool) -> RepoResult<bool>;
+    async fn publish_schedule(
+        &mut self,
+        tenant: i64,
+        recipient: i64,
+        month: ReportMonth,
+        at: i64,
+    ) -> RepoResult<bool>;
+    /// Settles one of the assistant's open shifts, as the row `row` or (None) as not worked;
+    /// false when it was not theirs, not open or not published.
+    async fn settle_planned(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        id: i64,
+        row: Option<i64>,
+    ) -> RepoResult<bool>;
+    /// The planned shift a row confirmed.
+    async fn planned_by_row(&mut self, tenant: i64, row: i64) -> RepoResult<Option<i64>>;
+    /// Sets (replacing any) the SHA-256 of the secret of a user's calendar address; None removes it.
+    async fn set_calendar(
+        &mut self,
+        tenant: i64,
+        user: i64,
+        token_sha256: Option<&str>,
+    ) -> RepoResult<()>;
+    async fn has_calendar(&mut self, tenant: i64, user: i64) -> RepoResult<bool>;
+    /// The (tenant, assistant) whose active account's calendar has this secret.
+    async fn calendar_owner(&mut self, token_sha256: &str) -> RepoResult<Option<(i64, i64)>>;
+    /// Notes a reminder about unconfirmed shifts; false when one went to the assistant that day.
+    async fn note_schedule_reminder(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        day: NaiveDate,
+    ) -> RepoResult<bool>;
 }
 
 /// One assistant in the register's list.

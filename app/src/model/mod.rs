@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod export;
 pub mod review;
+pub mod schedule;
 
 /// The roles a user can have (the engine names them; the pages decide where each lands).
 pub use crate::domain::people::Role;
@@ -49,6 +50,9 @@ pub struct Flash {
     /// Shifts a copy left out: which (date and times) and why.
     #[serde(default)]
     pub skipped: Vec<(String, RowError)>,
+    /// Why a planned shift could not be confirmed or planned (the plan's cards show them).
+    #[serde(default)]
+    pub plan_errors: Vec<RowError>,
 }
 
 /// A form as typed, with what was wrong with it, kept for the next page view so nothing typed
@@ -306,6 +310,9 @@ pub struct AssistantPage {
     /// where the municipality requires e-legitimation), `eid` with e-legitimation.
     #[serde(default)]
     pub signing: crate::model::review::SigningWays,
+    /// The planned shifts to confirm (issue 27).
+    #[serde(default)]
+    pub plan: schedule::AssistantPlan,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

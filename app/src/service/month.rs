@@ -60,6 +60,10 @@ pub async fn submit_month(
     if rows.is_empty() {
         return Ok(error(back, T::SubmitNeedsRows));
     }
+    // Every published shift of the month is settled first: worked (a row) or not worked.
+    if super::schedule::unsettled(&mut db, c.tenant_id, assistant, recipient, month).await? > 0 {
+        return Ok(error(format!("{back}#planerat"), T::PlannedUnsettled));
+    }
     let record =
         db.month_record(c.tenant_id, assistant, recipient, month).await.map_err(internal)?;
     let id = record.id.ok_or(PageError::Internal)?;

@@ -3,23 +3,22 @@
 //! decision, month status and overlap, writes the row with its audit entry and stores the
 //! outcome under the form's idempotency key.
 
-use super::context::{Cx, internal, me, month_views, row_view, this_month, today};
+use super::context::{Cx, internal, me, month_views, this_month, today};
+use super::row_check::{check_and_insert, row_in_reach, saved_notice};
 use super::tx::{Begun, begin, commit, denied, error, notice, page, row_json, said};
-use crate::domain::rules::{
-    Finding, RowRecord, RuleId, Severity, blocks_saving, check_assistant, check_row,
-};
 use crate::domain::text;
-use crate::domain::{MonthStatus, ReportMonth, RowError, RowInput, TZ, TimeRow};
+use crate::domain::{MonthStatus, ReportMonth, RowError, RowInput, TZ};
 use crate::i18n::T;
 use crate::model::*;
 use chrono::Utc;
 use std::collections::HashMap;
-use store::{AssistantMonth, AuditEntry, Conflict, RepoError, RowContext, Store, StoredRow};
+use store::{AssistantMonth, AuditEntry, Conflict, RepoError, Store, StoredRow};
 
 pub async fn assistant_page(
     cx: &Cx,
     month: Option<ReportMonth>,
     edit: Option<&str>,
+    planned: Option<&str>,
 ) -> Result<AssistantPage, PageError> {
     let c = cx.require(&[Role::Assistant])?;
     let assistant = c.assistant_id.ok_or(PageError::Forbidden)?;
@@ -53,6 +52,16 @@ pub async fn assistant_page(
         })
         .collect();
     let mut months = mark_returned_rows(&mut db, c.tenant_id, month_views(records, &rows)).await?;
+    // The planned shifts to settle, the calendar, and a shift whose values fill the form.
+    let shifts = super::schedule::assistant_plan(&mut db, c, assistant, &people).await?;
+    let (calendar, calendar_link) = super::schedule::calendar_state(cx, &mut db, c).await?;
+    let filling = match planned.and_then(text::id) {
+        Some(id) => super::schedule::planned_as_input(&mut db, c, assistant, id)
+            .await?
+            .map(|input| (id, input)),
+        None => None,
+    };
+    let plan = crate::model::schedule::AssistantPlan { shifts, calendar, calendar_link, filling };
     let signing = super::identity::attesting_ways(&mut db, c).await?;
     if signing.eid {
         for m in months.iter_mut() {
@@ -101,6 +110,7 @@ pub async fn assistant_page(
         flash: cx.take_flash().await,
         form_key: random_token(),
         signing,
+        plan,
     })
 }
 
@@ -157,8 +167,14 @@ pub(super) fn pairs_with_errors(
 
 /// Adds a time row for the calling assistant, after the rules engine has had its say: an
 /// error-level finding refuses the row; warnings are shown with the saved row.
-pub async fn add_row(cx: &Cx, input: &RowInput, key: Option<&str>) -> Result<Outcome, PageError> {
-    save_row(cx, input, None, key).await
+/// `planned`: the planned shift this row settles ("Jobbade annorlunda"), the assistant's own.
+pub async fn add_row(
+    cx: &Cx,
+    input: &RowInput,
+    planned: Option<&str>,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
+    save_row(cx, input, None, planned, key).await
 }
 
 /// Changes one of the calling assistant's rows while its month is a draft: in one transaction
@@ -170,13 +186,14 @@ pub async fn edit_row(
     row: &str,
     key: Option<&str>,
 ) -> Result<Outcome, PageError> {
-    save_row(cx, input, Some(row), key).await
+    save_row(cx, input, Some(row), None, key).await
 }
 
 pub(super) async fn save_row(
     cx: &Cx,
     input: &RowInput,
     replacing: Option<&str>,
+    planned: Option<&str>,
     key: Option<&str>,
 ) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Assistant])?;
@@ -189,9 +206,22 @@ pub(super) async fn save_row(
         Some(Some(id)) => Some(id),
         Some(None) => return Ok(error(page("/assistent", typed_month), T::NotAllowed)),
     };
-    let form_page = |m: Option<ReportMonth>| match replacing {
-        Some(id) => format!("{}&andra={id}#add-row-title", page("/assistent", m)),
-        None => page("/assistent", m),
+    let planned: Option<i64> = match planned.map(str::trim).filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => match text::id(p) {
+            Some(id) => Some(id),
+            None => return Ok(error(page("/assistent", typed_month), T::NotAllowed)),
+        },
+    };
+    // Back to the form: still changing the row, or still settling the planned shift.
+    let form_page = |m: Option<ReportMonth>| {
+        let at = page("/assistent", m);
+        let sep = if at.contains('?') { '&' } else { '?' };
+        match (replacing, planned) {
+            (Some(id), _) => format!("{at}{sep}andra={id}#add-row-title"),
+            (None, Some(p)) => format!("{at}{sep}planerat={p}#add-row-title"),
+            (None, None) => at,
+        }
     };
     let refused = |errors: Vec<RowError>| {
         said(
@@ -221,6 +251,7 @@ pub(super) async fn save_row(
     // Editing: the old row must be the caller's own, in a month that is still a draft. It is
     // deleted first, so it is not in the way of its own new version; a refusal below rolls
     // the deletion back with everything else.
+    let mut relink = None;
     let before = match replacing {
         None => None,
         Some(id) => {
@@ -231,6 +262,8 @@ pub(super) async fn save_row(
                 return Ok(error(page("/assistent", typed_month), T::NotAllowed));
             };
             let old_month = old.row.month();
+            // A row that confirmed a planned shift confirms it in its new version too.
+            relink = db.planned_by_row(c.tenant_id, id).await.map_err(internal)?;
             if old_month.fk_deadline() < today() {
                 return Ok(error(page("/assistent", Some(old_month)), T::MonthReadOnly));
             }
@@ -262,13 +295,25 @@ pub(super) async fn save_row(
         }
         Err(errors) => return Ok(refused(errors)),
     };
+    // The planned shift the row settles: one row per shift, never two.
+    if let Some(shift) = planned.or(relink)
+        && !db.settle_planned(c.tenant_id, assistant, shift, Some(id)).await.map_err(internal)?
+    {
+        return Ok(error(page("/assistent", Some(month)), T::PlannedAlreadySettled));
+    }
     // Worked time is saved even when FK will not pay for it (V2, V5): said plainly.
     let saved = saved_notice(&notes);
     let stored = StoredRow { id, assistant_id: assistant, recipient_id: recipient, row };
     let audit = match &before {
         None => AuditEntry {
             after: row_json(&stored),
-            ..cx.audit_entry("row.add", format!("row {id}"))
+            ..cx.audit_entry(
+                "row.add",
+                match planned {
+                    Some(shift) => format!("row {id} from planned shift {shift}, changed"),
+                    None => format!("row {id}"),
+                },
+            )
         },
         Some(old) => AuditEntry {
             before: row_json(old),
@@ -282,106 +327,6 @@ pub(super) async fn save_row(
         Flash { notice: Some(saved), findings: notes, ..Default::default() },
     );
     commit(db, c.user_id, key, audit, outcome).await
-}
-
-/// What a saved row's notice says: worked time is saved even when FK will not pay for it (V2, V5).
-pub(super) fn saved_notice(notes: &[Finding]) -> T {
-    if notes.iter().any(|f| f.severity == Severity::Error) {
-        T::RowSavedNotClaimable
-    } else {
-        T::RowSaved
-    }
-}
-
-/// What can be said of a new row without the database: not further ahead than planned shifts
-/// may be entered, and not in a month whose FK deadline has passed (earlier months are read-only).
-pub(super) fn row_in_reach(cx: &Cx, row: &TimeRow) -> Result<(), Vec<RowError>> {
-    let today = today();
-    let last = today + chrono::Duration::days(cx.settings.row_horizon_days);
-    if row.date() > last {
-        return Err(vec![RowError::TooFarAhead(last.to_string())]);
-    }
-    let month = row.month();
-    if month.fk_deadline() < today {
-        return Err(vec![RowError::MonthClosed(month.fk_deadline().to_string())]);
-    }
-    Ok(())
-}
-
-/// Checks a new row of the calling assistant with every rule, inside `db`'s write
-/// transaction, and inserts it: its id and the findings that do not block it, or why not.
-/// `[RowError::NotAssigned]` alone means the recipient is not the assistant's on that date.
-pub(super) async fn check_and_insert(
-    db: &mut Box<dyn Store>,
-    c: &store::Caller,
-    assistant: i64,
-    recipient: i64,
-    row: &TimeRow,
-) -> Result<Result<(i64, Vec<Finding>), Vec<RowError>>, PageError> {
-    let month = row.month();
-    // V3: no overlap with any of the assistant's rows, for any recipient. A week each side
-    // also gives the rest rules (V5) what they need.
-    let week = chrono::Duration::days(8);
-    let RowContext { assigned, facts, status, near, terms } = db
-        .row_context(
-            c.tenant_id,
-            assistant,
-            recipient,
-            row.date(),
-            row.date() - week..=row.date() + week,
-        )
-        .await
-        .map_err(internal)?;
-    let (true, Some(facts)) = (assigned, facts) else {
-        return Ok(Err(vec![RowError::NotAssigned]));
-    };
-    if !facts.grants.iter().any(|g| g.valid_from <= row.date() && row.date() <= g.valid_to) {
-        return Ok(Err(vec![RowError::NoDecision]));
-    }
-    if let Some((_, status)) = status
-        && !status.editable()
-    {
-        return Ok(Err(vec![RowError::MonthLocked]));
-    }
-    if let Some(other) = near.iter().find(|o| o.row.overlaps(row)) {
-        let v = row_view(other);
-        return Ok(Err(vec![RowError::Overlap { date: v.date, start: v.start, end: v.end }]));
-    }
-    const NEW: i64 = 0;
-    let new = RowRecord { id: NEW, assistant, recipient, row: row.clone() };
-    let config = terms.rules;
-    let mut findings = check_row(&new, month, &facts, &config);
-    let mut around: Vec<RowRecord> = near
-        .into_iter()
-        .map(|s| RowRecord { id: s.id, assistant, recipient: s.recipient_id, row: s.row })
-        .collect();
-    around.push(new);
-    let refs: Vec<&RowRecord> = around.iter().collect();
-    findings.extend(
-        check_assistant(facts.regime, &refs, &config)
-            .into_iter()
-            .filter(|f| f.rule == RuleId::V5 && f.rows.contains(&NEW)),
-    );
-    let (errors, notes): (Vec<Finding>, Vec<Finding>) =
-        findings.into_iter().partition(blocks_saving);
-    if !errors.is_empty() {
-        return Ok(Err(errors.into_iter().map(RowError::Rule).collect()));
-    }
-    match db.insert_row(c.tenant_id, assistant, recipient, row, c.user_id).await {
-        Ok(id) => Ok(Ok((id, notes))),
-        // The database's own guards; the checks above make these rare (a stale read elsewhere).
-        Err(RepoError::Conflict(Conflict::Overlap | Conflict::Duplicate)) => {
-            let v = row_view(&StoredRow {
-                id: 0,
-                assistant_id: assistant,
-                recipient_id: recipient,
-                row: row.clone(),
-            });
-            Ok(Err(vec![RowError::Overlap { date: v.date, start: v.start, end: v.end }]))
-        }
-        Err(RepoError::Conflict(Conflict::MonthLocked)) => Ok(Err(vec![RowError::MonthLocked])),
-        Err(e) => Err(internal(e)),
-    }
 }
 
 /// Deletes one of the calling assistant's rows while its month is a draft.

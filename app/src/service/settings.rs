@@ -525,10 +525,18 @@ pub async fn account_action(
                 Role::Representative,
             )
         }
+        "work_leader" => (
+            AccountOwner::WorkLeader(id),
+            crate::paths::WORK_LEADERS.to_string(),
+            String::new(),
+            Role::WorkLeader,
+        ),
         _ => return Err(PageError::NotFound),
     };
     let existing = db.account_of(c.tenant_id, owner).await.map_err(internal)?;
-    if existing.is_none() && matches!(owner, AccountOwner::Representative { .. }) {
+    if existing.is_none()
+        && matches!(owner, AccountOwner::Representative { .. } | AccountOwner::WorkLeader(_))
+    {
         return Err(PageError::NotFound);
     }
     match (action, existing) {
@@ -610,6 +618,58 @@ pub async fn account_action(
             commit(db, c.user_id, key, audit, notice(back, t)).await
         }
     }
+}
+
+/// A staff login of the caller's municipality (a work leader) with its one-time link: the
+/// username and e-mail checked as for every login, the account and its audit entry and the
+/// invitation in one transaction.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn create_staff_login(
+    cx: &Cx,
+    c: &Caller,
+    name: &str,
+    username: &str,
+    email: &str,
+    role: Role,
+    back: String,
+    key: Option<&str>,
+) -> Result<Outcome, PageError> {
+    if !username_ok(username) {
+        return Ok(refused(back, T::UsernameInvalid));
+    }
+    if !email_ok(email) {
+        return Ok(refused(back, T::ErrEmail));
+    }
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok(*first),
+    };
+    let login = NewLogin {
+        username: username.trim(),
+        display_name: name,
+        role,
+        assistant: None,
+        recipient: None,
+        email: email.trim(),
+        personnummer: None,
+    };
+    let user = match db.create_account(c.tenant_id, &login).await {
+        Ok(user) => user,
+        Err(RepoError::Conflict(Conflict::Duplicate)) => {
+            return Ok(refused(back, T::UsernameTaken));
+        }
+        Err(e) => return Err(internal(e)),
+    };
+    db.audit(&AuditEntry {
+        after: Some(
+            serde_json::json!({ "username": username.trim(), "role": role.code() }).to_string(),
+        ),
+        ..cx.audit_entry("account.create", format!("user {user}"))
+    })
+    .await
+    .map_err(internal)?;
+    let owner = AccountOwner::WorkLeader(user);
+    invite(cx, c, db, key, user, owner, "account.invite", back, T::AccountCreated).await
 }
 
 /// Where the person behind a login is reached by e-mail: a recipient's own login through the

@@ -82,6 +82,7 @@ pub const DEMO_LOGINS: &[(&str, &str, &str)] = &[
     ("hanna", "assistant", "Hanna Lind, assistent åt Bo"),
     ("ida", "assistant", "Ida Isaksson, assistent åt Filip"),
     ("filip", "recipient", "Filip Fors, brukare"),
+    ("lena", "work_leader", "Lena Lund, arbetsledare för Bo och Elis"),
     ("admin.provstad", "admin", "Provstad kommun (annan kommun)"),
     ("frida", "assistant", "Frida Falk, Provstad"),
     ("gustav", "recipient", "Gustav Gran, Provstad"),
@@ -188,7 +189,12 @@ pub async fn demo(repo: &dyn Repo, today: NaiveDate, password_hash: &str) -> Set
     user(b, "admin.provstad", "Per Provare", Role::Admin, None, None).await?;
     user(b, "frida", "Frida Falk", Role::Assistant, Some(frida), None).await?;
     user(b, "gustav", "Gustav Gran", Role::Recipient, None, Some(gustav)).await?;
+    let lena = user(a, "lena", "Lena Lund", Role::WorkLeader, None, None).await?;
     db.link_representative(a, cecilia, eva, Capacity::GodMan).await?;
+    // The work leader plans for Bo and Elis, and sees nothing of Cecilia or Filip.
+    for whom in [bo, elis] {
+        db.set_work_leader_recipient(a, lena, whom, true).await?;
+    }
     db.link_representative(a, elis, eva, Capacity::Vardnadshavare).await?;
 
     // Decisions: Bo 160 h a month under SFB with waiting time; Cecilia 40 h a week with

@@ -4,7 +4,7 @@
 //! the same transaction as the change to the running shift and its audit entry.
 
 use super::context::{Cx, internal, row_view, today};
-use super::rows::{check_and_insert, row_in_reach, saved_notice};
+use super::row_check::{check_and_insert, row_in_reach, saved_notice};
 use super::tx::{Begun, begin, commit, denied, error, notice, page, row_json, said};
 use crate::domain::RowField;
 use crate::domain::clock::{recent_clock_time, row_between, whole_minute};

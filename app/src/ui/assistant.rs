@@ -15,17 +15,20 @@ pub fn AssistantPage() -> impl IntoView {
     let l = expect_context::<Locale>();
     let month = month_query();
     let edit = leptos_router::hooks::use_query_map().read_untracked().get("andra");
+    let planned = leptos_router::hooks::use_query_map().read_untracked().get("planerat");
     view! {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    match endpoints::load_assistant_page(month, edit).await {
+                    match endpoints::load_assistant_page(month, edit, planned).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => {
                             // Changing a row: its stored values, or what was typed when a change
                             // was refused; otherwise a new row.
                             let editing = page.editing.clone().map(|(id, _)| id).or(page.flash.editing().filter(|_| page.flash.row_form().is_some()));
-                            let (values, errors) = page.flash.row_form().or_else(|| page.editing.clone().map(|(_, v)| (v, vec![]))).unwrap_or_else(|| {
+                            // "Jobbade annorlunda": the form filled from the planned shift, which the row settles.
+                            let filling = page.plan.filling.clone().filter(|_| editing.is_none());
+                            let (values, errors) = page.flash.row_form().or_else(|| page.editing.clone().map(|(_, v)| (v, vec![]))).or_else(|| filling.clone().map(|(_, v)| (v, vec![]))).unwrap_or_else(|| {
                                 let only = (page.recipients.len() == 1).then(|| page.recipients[0].id.to_string());
                                 (RowInput { recipient: only.unwrap_or_default(), date: page.today.clone(), kind: "aktiv".into(), ..Default::default() }, vec![])
                             });
@@ -47,6 +50,8 @@ pub fn AssistantPage() -> impl IntoView {
                                     })}
                                     <OfflineQueue user=page.me.user />
                                     <ShiftCard running=page.running.clone() recipients=page.recipients.clone() errors=page.flash.shift_errors.clone() csrf=csrf.clone() />
+                                    <super::schedule::PlannedCard plan=page.plan.clone() csrf=csrf.clone() errors=page.flash.plan_errors.clone() />
+                                    {filling.map(|(id, _)| view! { <input type="hidden" name="planerat" form="row-form" value=id.to_string() /> })}
                                     <section class="card" aria-labelledby="add-row-title">
                                         <h2 id="add-row-title">{form_title}</h2>
                                         <RowForm locale=l recipients=page.recipients.clone() facts=page.facts.clone() rules=page.rules.clone() values errors csrf=csrf.clone() form_key=page.form_key.clone() editing />

@@ -53,7 +53,7 @@ pub fn PersonnummerShown(
 }
 
 /// One account action button (new link, deactivate, activate).
-fn account_button(
+pub(super) fn account_button(
     l: Locale,
     csrf: String,
     owner: &'static str,

@@ -18,6 +18,7 @@ mod login;
 mod month;
 mod recipient;
 mod register;
+pub(crate) mod schedule;
 mod settings;
 
 use crate::i18n::{Locale, T};
@@ -86,6 +87,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/import") view=import::ImportPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/export") view=export::ExportPageView ssr=SsrMode::Async />
                 <Route path=path!("/verifiera") view=export::VerifyPageView ssr=SsrMode::Async />
+                <Route path=path!("/schema") view=schedule::SchedulesView ssr=SsrMode::Async />
+                <Route path=path!("/schema/brukare") view=schedule::ScheduleView ssr=SsrMode::Async />
+                <Route path=path!("/admin/arbetsledare") view=schedule::WorkLeadersView ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

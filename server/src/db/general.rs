@@ -66,6 +66,14 @@ impl Store for DbStore {
             .scalars(self.c())
             .await
             .map_err(err)?,
+            Role::WorkLeader => query(
+                "SELECT recipient_id FROM work_leader_recipients WHERE user_id = $1 AND tenant_id = $2 ORDER BY recipient_id",
+            )
+            .bind(user_id)
+            .bind(tenant_id)
+            .scalars(self.c())
+            .await
+            .map_err(err)?,
             _ => vec![],
         };
         Ok(Some(Caller {

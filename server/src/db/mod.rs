@@ -13,6 +13,7 @@ pub mod migrate;
 mod pages;
 mod people;
 mod queries;
+mod schedules;
 mod settings;
 mod shifts;
 mod signing;
@@ -146,9 +147,10 @@ pub async fn connect(url: &str) -> anyhow_like::Result<Pool> {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .test_before_acquire(false)
-            .connect_with(opts)
+            .connect_with(opts.clone())
             .await?;
         SQLITE_MIGRATOR.run(&pool).await?;
+        widen_user_roles(&opts).await?;
         optimize(&pool, &mut None).await?;
         Pool::Sqlite(pool)
     };
@@ -158,6 +160,78 @@ pub async fn connect(url: &str) -> anyhow_like::Result<Pool> {
         tracing::info!(entries = sealed, "audit log entries from before the chain sealed");
     }
     Ok(pool)
+}
+
+/// The users table with the work leader among its roles (issue 27), rebuilt from the one
+/// before it by SQLite's documented procedure (a new table, the rows copied, the old one
+/// dropped, the new one renamed, its index and trigger made again).
+const USERS_WITH_WORK_LEADERS: &str = r#"
+CREATE TABLE users_v2 (
+    id              INTEGER PRIMARY KEY,
+    tenant_id       INTEGER NOT NULL REFERENCES tenants(id),
+    username        TEXT NOT NULL UNIQUE,
+    password_hash   TEXT NOT NULL,          -- argon2id, PHC string
+    display_name    TEXT NOT NULL,
+    role            TEXT NOT NULL CHECK (role IN ('admin', 'assistant', 'recipient', 'representative', 'work_leader')),
+    assistant_id    INTEGER REFERENCES assistants(id),
+    recipient_id    INTEGER REFERENCES recipients(id),
+    created_at      TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    active          INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    email           TEXT NOT NULL DEFAULT '',
+    personnummer    TEXT,
+    session_epoch   INTEGER NOT NULL DEFAULT 0,
+    CHECK (role <> 'assistant' OR assistant_id IS NOT NULL),
+    CHECK (role <> 'recipient' OR recipient_id IS NOT NULL)
+);
+INSERT INTO users_v2 (id, tenant_id, username, password_hash, display_name, role, assistant_id, recipient_id, created_at, active, email, personnummer, session_epoch)
+    SELECT id, tenant_id, username, password_hash, display_name, role, assistant_id, recipient_id, created_at, active, email, personnummer, session_epoch FROM users;
+DROP TABLE users;
+ALTER TABLE users_v2 RENAME TO users;
+CREATE UNIQUE INDEX users_representative_pnr ON users (tenant_id, personnummer) WHERE personnummer IS NOT NULL;
+CREATE TRIGGER users_end_sessions AFTER UPDATE OF password_hash, active, role ON users
+WHEN OLD.password_hash IS NOT NEW.password_hash OR OLD.active IS NOT NEW.active OR OLD.role IS NOT NEW.role
+BEGIN
+    UPDATE users SET session_epoch = session_epoch + 1 WHERE id = NEW.id;
+END;
+"#;
+
+/// Widens the users' role CHECK to the work leader on a SQLite database that does not have it
+/// yet: once, after the migrations, on a connection of its own with the foreign keys off (the
+/// rebuild drops the table every login refers to), in one transaction that commits only when
+/// `foreign_key_check` finds nothing. Hand-written here rather than a migration file: sqlx
+/// 0.8.6 runs every SQLite migration inside a transaction (it ignores `-- no-transaction`),
+/// and SQLite switches foreign keys off only outside one.
+async fn widen_user_roles(opts: &SqliteConnectOptions) -> Result<(), sqlx::Error> {
+    use sqlx::Connection;
+    let mut c = sqlx::SqliteConnection::connect_with(&opts.clone().foreign_keys(false)).await?;
+    let schema: String =
+        sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'users'")
+            .fetch_one(&mut c)
+            .await?;
+    if schema.contains("'work_leader'") {
+        return c.close().await;
+    }
+    sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut c).await?;
+    let rebuilt = async {
+        sqlx::raw_sql(USERS_WITH_WORK_LEADERS).execute(&mut c).await?;
+        sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut c).await
+    }
+    .await;
+    match rebuilt {
+        Ok(broken) if broken.is_empty() => {
+            sqlx::raw_sql("COMMIT").execute(&mut c).await?;
+            tracing::info!("the users table now has the work leader role");
+            c.close().await
+        }
+        other => {
+            sqlx::raw_sql("ROLLBACK").execute(&mut c).await?;
+            let why = match other {
+                Ok(broken) => format!("{} rows would lose what they refer to", broken.len()),
+                Err(e) => e.to_string(),
+            };
+            Err(sqlx::Error::Protocol(format!("widening the users' roles failed: {why}")))
+        }
+    }
 }
 
 /// Gives SQLite's query planner the statistics it needs (`ANALYZE` where a table changed a lot

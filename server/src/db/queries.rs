@@ -19,25 +19,7 @@ pub(crate) const ROW_COLUMNS: &str = "id, assistant_id, recipient_id, work_date,
 /// the CHECKs and the domain make impossible) is skipped with a log line, never a panic.
 pub(crate) fn stored_row(r: &Row) -> Option<StoredRow> {
     let id: i64 = r.get("id");
-    let parsed = (|| {
-        let date = NaiveDate::parse_from_str(r.get::<&str, _>("work_date"), "%Y-%m-%d").ok()?;
-        let start = NaiveTime::parse_from_str(r.get::<&str, _>("start_time"), "%H:%M").ok()?;
-        let end = NaiveTime::parse_from_str(r.get::<&str, _>("end_time"), "%H:%M").ok()?;
-        let kind = TimeKind::from_code(r.get::<&str, _>("kind"))?;
-        let fold = r.get::<Option<&str>, _>("dst_fold").and_then(DstFold::from_code);
-        let fold_end = r.get::<Option<&str>, _>("dst_fold_end").and_then(DstFold::from_code);
-        TimeRow::with_folds(
-            date,
-            start,
-            end,
-            r.get::<i64, _>("ends_next_day") != 0,
-            kind,
-            fold,
-            fold_end,
-        )
-        .ok()
-    })();
-    match parsed {
+    match time_row(r) {
         Some(row) => Some(StoredRow {
             id,
             assistant_id: r.get("assistant_id"),
@@ -49,6 +31,26 @@ pub(crate) fn stored_row(r: &Row) -> Option<StoredRow> {
             None
         }
     }
+}
+
+/// The time of a time row or a planned shift (the same columns: `ROW_COLUMNS`).
+pub(crate) fn time_row(r: &Row) -> Option<TimeRow> {
+    let date = NaiveDate::parse_from_str(r.get::<&str, _>("work_date"), "%Y-%m-%d").ok()?;
+    let start = NaiveTime::parse_from_str(r.get::<&str, _>("start_time"), "%H:%M").ok()?;
+    let end = NaiveTime::parse_from_str(r.get::<&str, _>("end_time"), "%H:%M").ok()?;
+    let kind = TimeKind::from_code(r.get::<&str, _>("kind"))?;
+    let fold = r.get::<Option<&str>, _>("dst_fold").and_then(DstFold::from_code);
+    let fold_end = r.get::<Option<&str>, _>("dst_fold_end").and_then(DstFold::from_code);
+    TimeRow::with_folds(
+        date,
+        start,
+        end,
+        r.get::<i64, _>("ends_next_day") != 0,
+        kind,
+        fold,
+        fold_end,
+    )
+    .ok()
 }
 
 pub(super) fn month_record(r: &Row) -> MonthRecord {

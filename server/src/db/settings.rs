@@ -146,6 +146,7 @@ impl SettingsStore for DbStore {
             .bind(tenant)
             .bind(recipient)
             .bind(user),
+            AccountOwner::WorkLeader(user) => query("SELECT id, username, active FROM users WHERE tenant_id = $1 AND id = $2 AND role = 'work_leader'").bind(tenant).bind(user),
         };
         let r = q.fetch_optional(self.c()).await.map_err(err)?;
         Ok(r.map(|r| (r.get("id"), r.get("username"), r.get::<i64, _>("active") != 0)))
@@ -325,7 +326,7 @@ impl SettingsStore for DbStore {
             )
             .bind(tenant)
             .bind(id),
-            AccountOwner::Representative { recipient: _, user } => query("SELECT email FROM users WHERE tenant_id = $1 AND id = $2 AND active = TRUE AND email <> ''").bind(tenant).bind(user),
+            AccountOwner::Representative { recipient: _, user } | AccountOwner::WorkLeader(user) => query("SELECT email FROM users WHERE tenant_id = $1 AND id = $2 AND active = TRUE AND email <> ''").bind(tenant).bind(user),
         };
         q.scalars(self.c()).await.map_err(err)
     }

@@ -286,3 +286,93 @@ impl TestApp {
         self.id("SELECT COUNT(*) FROM time_rows").await
     }
 }
+
+/// A real SMTP server (aiosmtpd from PyPI, installed by scripts/setup.sh) writing every
+/// message it receives into a maildir.
+/// [`spawn_app_with_smtp`] starts an app that mails through it.
+pub struct SmtpSink {
+    child: std::process::Child,
+    pub port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl SmtpSink {
+    pub async fn start() -> Self {
+        let python = std::env::var("BITA_TEST_PYTHON").unwrap_or_else(|_| {
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../target/pyenv/bin/python").into()
+        });
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["tmp", "new", "cur"] {
+            std::fs::create_dir(dir.path().join(sub)).unwrap();
+        }
+        let mut child = std::process::Command::new(&python)
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+                dir.path().to_str().unwrap(),
+            ])
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "the SMTP sink ({python} -m aiosmtpd) did not start: {e}; run scripts/setup.sh"
+                )
+            });
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+                return Self { child, port, dir };
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("the SMTP sink did not listen on {port}");
+    }
+
+    /// Every message received so far, as text.
+    pub fn messages(&self) -> Vec<String> {
+        let new = self.dir.path().join("new");
+        std::fs::read_dir(&new)
+            .map(|d| d.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok()).collect())
+            .unwrap_or_default()
+    }
+
+    pub async fn wait_for(&self, n: usize) -> Vec<String> {
+        for _ in 0..100 {
+            let m = self.messages();
+            if m.len() >= n {
+                return m;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.messages()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+/// [`spawn_app_with`] e-mailing through `sink`, from a public address.
+pub async fn spawn_app_with_smtp(sink: &SmtpSink) -> TestApp {
+    let port = sink.port;
+    spawn_app_with(|c| {
+        c.public_url = Some("https://bita.exempelby.se".into());
+        c.smtp = Some(server::mail::SmtpConfig {
+            host: "127.0.0.1".into(),
+            port: Some(port),
+            security: server::mail::SmtpSecurity::None,
+            username: None,
+            password: None,
+            from: "BITA <bita@exempelby.se>".into(),
+        });
+    })
+    .await
+}

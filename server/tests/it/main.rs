@@ -15,6 +15,7 @@ mod migrate;
 mod otp;
 mod reads;
 mod register;
+mod schedule;
 mod servers;
 mod settings;
 mod setup;

@@ -1,0 +1,112 @@
+//! The checks every new time row passes, whichever way it comes (typed, clocked, copied,
+//! confirmed from the plan): how far ahead and how far back, then every rule inside the
+//! change's write transaction, and the row inserted.
+
+use super::context::{Cx, internal, row_view, today};
+use crate::domain::rules::{
+    Finding, RowRecord, RuleId, Severity, blocks_saving, check_assistant, check_row,
+};
+use crate::domain::{RowError, TimeRow};
+use crate::i18n::T;
+use crate::model::*;
+use store::{Conflict, RepoError, RowContext, Store, StoredRow};
+
+/// What a saved row's notice says: worked time is saved even when FK will not pay for it (V2, V5).
+pub(super) fn saved_notice(notes: &[Finding]) -> T {
+    if notes.iter().any(|f| f.severity == Severity::Error) {
+        T::RowSavedNotClaimable
+    } else {
+        T::RowSaved
+    }
+}
+
+/// What can be said of a new row without the database: not further ahead than planned shifts
+/// may be entered, and not in a month whose FK deadline has passed (earlier months are read-only).
+pub(super) fn row_in_reach(cx: &Cx, row: &TimeRow) -> Result<(), Vec<RowError>> {
+    let today = today();
+    let last = today + chrono::Duration::days(cx.settings.row_horizon_days);
+    if row.date() > last {
+        return Err(vec![RowError::TooFarAhead(last.to_string())]);
+    }
+    let month = row.month();
+    if month.fk_deadline() < today {
+        return Err(vec![RowError::MonthClosed(month.fk_deadline().to_string())]);
+    }
+    Ok(())
+}
+
+/// Checks a new row of the calling assistant with every rule, inside `db`'s write
+/// transaction, and inserts it: its id and the findings that do not block it, or why not.
+/// `[RowError::NotAssigned]` alone means the recipient is not the assistant's on that date.
+pub(super) async fn check_and_insert(
+    db: &mut Box<dyn Store>,
+    c: &store::Caller,
+    assistant: i64,
+    recipient: i64,
+    row: &TimeRow,
+) -> Result<Result<(i64, Vec<Finding>), Vec<RowError>>, PageError> {
+    let month = row.month();
+    // V3: no overlap with any of the assistant's rows, for any recipient. A week each side
+    // also gives the rest rules (V5) what they need.
+    let week = chrono::Duration::days(8);
+    let RowContext { assigned, facts, status, near, terms } = db
+        .row_context(
+            c.tenant_id,
+            assistant,
+            recipient,
+            row.date(),
+            row.date() - week..=row.date() + week,
+        )
+        .await
+        .map_err(internal)?;
+    let (true, Some(facts)) = (assigned, facts) else {
+        return Ok(Err(vec![RowError::NotAssigned]));
+    };
+    if !facts.grants.iter().any(|g| g.valid_from <= row.date() && row.date() <= g.valid_to) {
+        return Ok(Err(vec![RowError::NoDecision]));
+    }
+    if let Some((_, status)) = status
+        && !status.editable()
+    {
+        return Ok(Err(vec![RowError::MonthLocked]));
+    }
+    if let Some(other) = near.iter().find(|o| o.row.overlaps(row)) {
+        let v = row_view(other);
+        return Ok(Err(vec![RowError::Overlap { date: v.date, start: v.start, end: v.end }]));
+    }
+    const NEW: i64 = 0;
+    let new = RowRecord { id: NEW, assistant, recipient, row: row.clone() };
+    let config = terms.rules;
+    let mut findings = check_row(&new, month, &facts, &config);
+    let mut around: Vec<RowRecord> = near
+        .into_iter()
+        .map(|s| RowRecord { id: s.id, assistant, recipient: s.recipient_id, row: s.row })
+        .collect();
+    around.push(new);
+    let refs: Vec<&RowRecord> = around.iter().collect();
+    findings.extend(
+        check_assistant(facts.regime, &refs, &config)
+            .into_iter()
+            .filter(|f| f.rule == RuleId::V5 && f.rows.contains(&NEW)),
+    );
+    let (errors, notes): (Vec<Finding>, Vec<Finding>) =
+        findings.into_iter().partition(blocks_saving);
+    if !errors.is_empty() {
+        return Ok(Err(errors.into_iter().map(RowError::Rule).collect()));
+    }
+    match db.insert_row(c.tenant_id, assistant, recipient, row, c.user_id).await {
+        Ok(id) => Ok(Ok((id, notes))),
+        // The database's own guards; the checks above make these rare (a stale read elsewhere).
+        Err(RepoError::Conflict(Conflict::Overlap | Conflict::Duplicate)) => {
+            let v = row_view(&StoredRow {
+                id: 0,
+                assistant_id: assistant,
+                recipient_id: recipient,
+                row: row.clone(),
+            });
+            Ok(Err(vec![RowError::Overlap { date: v.date, start: v.start, end: v.end }]))
+        }
+        Err(RepoError::Conflict(Conflict::MonthLocked)) => Ok(Err(vec![RowError::MonthLocked])),
+        Err(e) => Err(internal(e)),
+    }
+}
