@@ -49,6 +49,8 @@ function start(panel) {
     return option ? option.textContent.trim() : '';
   };
   const summary = (p) => {
+    // A planned shift confirmed or not worked: its form says which.
+    if (p.has('shift')) return p.get('what') || '';
     const end = p.get('next_day') ? `${p.get('end')} (+1)` : p.get('end');
     return [`${p.get('date')} ${p.get('start')}–${end}`, kindLabel(p.get('kind') || ''), recipientName(p.get('recipient') || '')]
       .filter(Boolean)
@@ -104,7 +106,10 @@ function start(panel) {
         if (item.state === 'refused') {
           state.className = 'field-error';
           state.textContent = `${t.refused} ${item.errors.join(' ')}`;
-          li.append(what, state, button(t.toForm, () => toForm(item)), button(t.discard, async () => { await remove(item.idem); await render(); }));
+          const discard = button(t.discard, async () => { await remove(item.idem); await render(); });
+          // A planned shift's confirmation has no form to go back to.
+          if (new URLSearchParams(item.body).has('shift')) li.append(what, state, discard);
+          else li.append(what, state, button(t.toForm, () => toForm(item)), discard);
         } else {
           state.className = 'muted';
           state.textContent = t.waiting;

@@ -9,11 +9,14 @@ const store = createStore('bita-offline', 'rows');
 /** The Background Sync tag the service worker registers when it queues a row. */
 export const SYNC_TAG = 'bita-rows';
 
+/** The posts kept on the phone: a row, and a planned shift confirmed or not worked. */
+export const QUEUED_PATHS = ['/assistent/rad', '/assistent/planerat/bekrafta', '/assistent/planerat/inte'];
+
 /**
- * Keeps a row post (the form's urlencoded body) on the phone. Returns the kept item:
- * { idem, body, user, at, state: 'queued' | 'refused', errors: [] }.
+ * Keeps a post (the form's urlencoded body, to `path`) on the phone. Returns the kept item:
+ * { idem, body, path, user, at, state: 'queued' | 'refused', errors: [] }.
  */
-export async function enqueue(body) {
+export async function enqueue(body, path = '/assistent/rad') {
   const p = new URLSearchParams(body);
   let idem = p.get('idem') || '';
   if (idem.length < 16) {
@@ -22,7 +25,7 @@ export async function enqueue(body) {
   }
   const known = await get(idem, store);
   if (known) return known; // the same form sent twice is the same row
-  const item = { idem, body: p.toString(), user: p.get('bita_user') || '', at: Date.now(), state: 'queued', errors: [] };
+  const item = { idem, body: p.toString(), path, user: p.get('bita_user') || '', at: Date.now(), state: 'queued', errors: [] };
   await set(idem, item, store);
   return item;
 }
@@ -57,7 +60,7 @@ export function flush({ user, csrf } = {}) {
       if (csrf) p.set('csrf', csrf);
       let res;
       try {
-        res = await fetch('/assistent/rad', {
+        res = await fetch(QUEUED_PATHS.includes(item.path) ? item.path : '/assistent/rad', {
           method: 'POST',
           body: p,
           credentials: 'same-origin',

@@ -1,13 +1,14 @@
 // BITA's service worker (bundled with Workbox by scripts/build-site.sh into target/site/sw.js).
 // - The assistant's page and the assets it loads come from the network when there is one
 //   (fresh rows, a script that matches the page) and from the phone when there is none.
-// - A row saved with no connection is kept on the phone (queue.js) and the assistant is sent
+// - A row saved (or a planned shift confirmed) with no connection is kept on the phone
+//   (queue.js) and the assistant is sent
 //   to the page, which shows it as waiting; it is sent when the connection returns (Background
 //   Sync here, the page's `online` event, the next page view or "Skicka nu").
 // - Logging out forgets the cached pages (rows not yet sent stay, for that user only).
 import { registerRoute } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
-import { SYNC_TAG, enqueue, flush } from './queue.js';
+import { QUEUED_PATHS, SYNC_TAG, enqueue, flush } from './queue.js';
 
 const PAGES = 'bita-pages';
 const ASSETS = 'bita-assets';
@@ -44,19 +45,21 @@ async function notify(result) {
   }
 }
 
-// A row post: to the server when it can be reached; otherwise kept on the phone.
-async function postRow(request) {
+// A row post (or a planned shift's confirmation): to the server when it can be reached;
+// otherwise kept on the phone.
+async function postRow(request, path) {
   const body = await request.clone().text();
   try {
     return await fetch(request);
   } catch {
-    await enqueue(body);
+    await enqueue(body, path);
     try {
       await self.registration.sync?.register(SYNC_TAG);
     } catch {
       // No Background Sync: the page sends it when it is next shown or back online.
     }
-    const month = (new URLSearchParams(body).get('date') || '').slice(0, 7);
+    const sent = new URLSearchParams(body);
+    const month = (sent.get('date') || sent.get('manad') || '').slice(0, 7);
     const to = /^\d{4}-\d{2}$/.test(month) ? `/assistent?manad=${month}#koade` : '/assistent#koade';
     return Response.redirect(new URL(to, self.location.origin).href, 303);
   }
@@ -70,7 +73,7 @@ async function logout(request) {
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== 'POST' || !sameSite(url)) return;
-  if (url.pathname === '/assistent/rad') event.respondWith(postRow(event.request));
+  if (QUEUED_PATHS.includes(url.pathname)) event.respondWith(postRow(event.request, url.pathname));
   else if (url.pathname === '/logga-ut') event.respondWith(logout(event.request));
 });
 

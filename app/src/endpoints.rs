@@ -74,10 +74,13 @@ pub async fn load_schedules_page(
 pub async fn load_schedule_page(
     id: Option<String>,
     month: Option<String>,
+    swap: Option<String>,
 ) -> PageResult<crate::model::schedule::SchedulePage> {
     let cx = context::Cx::from_request().await.map_err(failed)?;
-    let id = id_arg(id)?;
-    crate::service::schedule::recipient_schedule(&cx, id, month_arg(month)).await.map_err(failed)
+    let (id, swap) = (id_arg(id)?, id_arg(swap)?);
+    crate::service::schedule::recipient_schedule(&cx, id, month_arg(month), swap)
+        .await
+        .map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_work_leaders_page")]

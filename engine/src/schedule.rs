@@ -3,10 +3,15 @@
 //! a [`TimeRow`] to be (the same wall-clock and daylight-saving arithmetic as a reported row,
 //! so the rules can judge a plan as they judge a report), with its assistant or vacant.
 
+use crate::finding::{Finding, RuleId};
 use crate::row::{DstFold, RowError, TimeRow};
-use crate::{ReportMonth, TimeKind};
+use crate::rules::{
+    Absence, RowFacts, RowRecord, RuleConfig, check_assistant, check_recipient, check_row,
+};
+use crate::{Assistant, Decision, Recipient, ReportMonth, TimeKind};
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike, Weekday};
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The longest pattern: eight weeks (rotations of two to six weeks are what work leaders use).
 pub const MAX_PATTERN_WEEKS: u8 = 8;
@@ -162,6 +167,133 @@ impl BaseSchedule {
         planned.sort_by_key(|p| p.row.start_at());
         (planned, problems)
     }
+}
+
+/// What the rules need to know to judge a plan: the municipality's register as it stands.
+pub struct PlanFacts<'a> {
+    pub assistants: &'a HashMap<i64, Assistant>,
+    pub recipients: &'a HashMap<i64, Recipient>,
+    /// (assistant, recipient) pairs with an assignment.
+    pub assignments: &'a [(i64, i64)],
+    pub decisions: &'a [Decision],
+    pub absences: &'a [Absence],
+    pub config: &'a RuleConfig,
+}
+
+/// A shift of the month's plan still to be worked (not cancelled, not yet confirmed or marked
+/// as not worked) and with an assistant: what the rules judge.
+#[derive(Clone, Copy, Debug)]
+pub struct OpenShift<'a> {
+    pub id: i64,
+    pub recipient: i64,
+    pub assistant: i64,
+    pub row: &'a TimeRow,
+}
+
+/// What the rules say of a plan, by shift id.
+#[derive(Clone, Debug, Default)]
+pub struct PlanCheck {
+    pub findings: HashMap<i64, Vec<Finding>>,
+    /// Shifts whose assistant has no assignment with the recipient.
+    pub not_assigned: HashSet<i64>,
+}
+
+/// Judges the month's open shifts as the rules judge reported rows: each shift as a row
+/// (V2, V4, V8), each assistant's shifts with their reported rows (V3 two places at once, V5
+/// by their regime) and each recipient's (V7 without double assistance). A shift is a
+/// [`RowRecord`] with its id made negative, so it is never taken for a reported row. `open`
+/// should be the whole municipality's month (an assistant planned elsewhere is seen);
+/// `reported` its rows and a week either side.
+pub fn check_plan(
+    month: ReportMonth,
+    open: &[OpenShift],
+    reported: &[RowRecord],
+    facts: &PlanFacts,
+) -> PlanCheck {
+    let mut check = PlanCheck::default();
+    let record = |s: &OpenShift| RowRecord {
+        id: -s.id,
+        assistant: s.assistant,
+        recipient: s.recipient,
+        row: s.row.clone(),
+    };
+    let assigned: HashSet<(i64, i64)> = facts.assignments.iter().copied().collect();
+    let mut decisions_of: HashMap<i64, Vec<Decision>> = HashMap::new();
+    for d in facts.decisions {
+        decisions_of.entry(d.recipient).or_default().push(d.clone());
+    }
+    let mut absences_of: HashMap<i64, Vec<Absence>> = HashMap::new();
+    for a in facts.absences {
+        absences_of.entry(a.recipient).or_default().push(a.clone());
+    }
+    let mut row_facts: HashMap<(i64, i64), Option<RowFacts>> = HashMap::new();
+    for s in open {
+        if !assigned.contains(&(s.assistant, s.recipient)) {
+            check.not_assigned.insert(s.id);
+            continue;
+        }
+        let f = row_facts.entry((s.assistant, s.recipient)).or_insert_with(|| {
+            let a = facts.assistants.get(&s.assistant)?;
+            let r = facts.recipients.get(&s.recipient)?;
+            let none = vec![];
+            Some(RowFacts::new(
+                a,
+                r,
+                decisions_of.get(&s.recipient).unwrap_or(&none),
+                absences_of.get(&s.recipient).unwrap_or(&vec![]),
+            ))
+        });
+        if let Some(f) = f {
+            let found = check_row(&record(s), month, f, facts.config);
+            if !found.is_empty() {
+                check.findings.entry(s.id).or_default().extend(found);
+            }
+        }
+    }
+    let mut attach = |found: Vec<Finding>, rule: &dyn Fn(RuleId) -> bool| {
+        for f in found.into_iter().filter(|f| rule(f.rule)) {
+            for id in f.rows.iter().filter(|id| **id < 0) {
+                let list = check.findings.entry(-id).or_default();
+                if !list.contains(&f) {
+                    list.push(f.clone());
+                }
+            }
+        }
+    };
+    // Per assistant: their open shifts and their reported rows.
+    let mut by_assistant: BTreeMap<i64, Vec<RowRecord>> = BTreeMap::new();
+    for s in open {
+        by_assistant.entry(s.assistant).or_default().push(record(s));
+    }
+    for r in reported {
+        if let Some(list) = by_assistant.get_mut(&r.assistant) {
+            list.push(r.clone());
+        }
+    }
+    for (a, records) in &by_assistant {
+        let Some(assistant) = facts.assistants.get(a) else { continue };
+        let refs: Vec<&RowRecord> = records.iter().collect();
+        attach(check_assistant(assistant.regime, &refs, facts.config), &|r| {
+            matches!(r, RuleId::V3 | RuleId::V5)
+        });
+    }
+    // Per recipient: two assistants at once.
+    let mut by_recipient: BTreeMap<i64, Vec<RowRecord>> = BTreeMap::new();
+    for s in open {
+        by_recipient.entry(s.recipient).or_default().push(record(s));
+    }
+    for r in reported.iter().filter(|r| month.contains(r.row.date())) {
+        if let Some(list) = by_recipient.get_mut(&r.recipient) {
+            list.push(r.clone());
+        }
+    }
+    let none = vec![];
+    for (r, records) in &by_recipient {
+        let refs: Vec<&RowRecord> = records.iter().collect();
+        let decisions = decisions_of.get(r).unwrap_or(&none);
+        attach(check_recipient(month, &refs, decisions, facts.config), &|r| r == RuleId::V7);
+    }
+    check
 }
 
 #[cfg(test)]

@@ -57,6 +57,7 @@ pub(crate) fn queued_answer(outcome: Result<Outcome, PageError>, l: Locale) -> R
     let mut errors: Vec<String> =
         f.row_form().iter().flat_map(|(_, errs)| errs.iter().map(|e| e.message(l))).collect();
     errors.extend(f.error.map(|t| l.t(t).to_string()));
+    errors.extend(f.plan_errors.iter().map(|e| e.message(l)));
     let answer = if errors.is_empty() {
         serde_json::json!({
             "saved": true,

@@ -42,18 +42,27 @@ pub async fn save_base(
     cx: Cx,
     Posted { form, more, key }: Posted<BaseInput, PlanForm>,
 ) -> Response {
-    answer(&cx, plan::save_base(&cx, &more.recipient, &form, key.as_deref()).await).await
+    answer(&cx, plan::save_base(&cx, &more.recipient, &more.manad, &form, key.as_deref()).await)
+        .await
 }
 
 pub async fn add_base_shift(
     cx: Cx,
     Posted { form, more, key }: Posted<BaseShiftInput, PlanForm>,
 ) -> Response {
-    answer(&cx, plan::add_base_shift(&cx, &more.recipient, &form, key.as_deref()).await).await
+    answer(
+        &cx,
+        plan::add_base_shift(&cx, &more.recipient, &more.manad, &form, key.as_deref()).await,
+    )
+    .await
 }
 
 pub async fn delete_base_shift(cx: Cx, Posted { form: f, key, .. }: Posted<PlanForm>) -> Response {
-    answer(&cx, plan::delete_base_shift(&cx, &f.recipient, &f.shift, key.as_deref()).await).await
+    answer(
+        &cx,
+        plan::delete_base_shift(&cx, &f.recipient, &f.manad, &f.shift, key.as_deref()).await,
+    )
+    .await
 }
 
 pub async fn make_month(cx: Cx, Posted { form: f, key, .. }: Posted<PlanForm>) -> Response {
@@ -96,8 +105,16 @@ pub async fn confirm(
     answer(&cx, outcome).await
 }
 
-pub async fn not_worked(cx: Cx, Posted { form: f, key, .. }: Posted<PlanForm>) -> Response {
-    answer(&cx, plan::not_worked(&cx, &f.shift, key.as_deref()).await).await
+pub async fn not_worked(
+    cx: Cx,
+    headers: HeaderMap,
+    Posted { form: f, key, .. }: Posted<PlanForm>,
+) -> Response {
+    let outcome = plan::not_worked(&cx, &f.shift, key.as_deref()).await;
+    if headers.contains_key(QUEUED) {
+        return crate::forms::queued_answer(outcome, locale(&headers));
+    }
+    answer(&cx, outcome).await
 }
 
 pub async fn calendar(cx: Cx, Posted { form: f, key, .. }: Posted<PlanForm>) -> Response {

@@ -132,6 +132,9 @@ pub struct SchedulePage {
     pub bar: HoursBar,
     /// Whether the recipient's decisions grant double assistance some day of the month.
     pub double: bool,
+    /// The shift whose swap form is open (`?byt=`): one list of the month's other shifts,
+    /// not one per shift (a 200-shift month would be megabytes).
+    pub swapping: Option<i64>,
     pub flash: Flash,
     pub form_key: String,
 }

@@ -8,10 +8,8 @@
 use super::context::{Cx, Mail, internal, me, now_unix, this_month, today};
 use super::row_check::{check_and_insert, row_in_reach, saved_notice};
 use super::tx::{Begun, begin, commit, denied, error, notice, page, row_json, said};
-use crate::domain::rules::{
-    Finding, RowRecord, RuleConfig, RuleId, check_assistant, check_recipient, check_row,
-};
-use crate::domain::schedule::{BaseSchedule, BaseShift};
+use crate::domain::rules::{RowRecord, RuleConfig};
+use crate::domain::schedule::{BaseSchedule, BaseShift, OpenShift, PlanCheck, PlanFacts};
 use crate::domain::{ReportMonth, RowError, RowInput, TZ, TimeRow, Totals, text};
 use crate::i18n::T;
 use crate::model::schedule::*;
@@ -86,105 +84,45 @@ fn granted(people: &People, recipient: i64, month: ReportMonth) -> Option<i64> {
     })
 }
 
-/// A planned shift as the rules see it: a row with the shift's id made negative, so it can
-/// never be taken for a reported row.
-fn planned_record(p: &PlannedRecord, assistant: i64) -> RowRecord {
-    RowRecord { id: -p.id, assistant, recipient: p.recipient_id, row: p.row.clone() }
-}
-
-/// What the rules say of the month's planned shifts, by shift: each shift as a row (V2, V4,
-/// V8), each assistant's shifts with their reported rows (V3 at two places at once, V5 by
-/// their regime) and each recipient's (V7 without double assistance). The shifts still to be
-/// worked are checked: a confirmed one is its row, a cancelled one or one not worked is
-/// nothing. `planned` is the whole municipality's month, so a shift elsewhere is seen.
-pub(super) struct PlanCheck {
-    pub findings: HashMap<i64, Vec<Finding>>,
-    pub not_assigned: HashSet<i64>,
-}
-
-pub(super) fn check_plan(
+/// What the rules say of the month's planned shifts ([`crate::domain::schedule::check_plan`]):
+/// the shifts still to be worked, with an assistant, of the whole municipality's month.
+fn check_plan(
     month: ReportMonth,
     planned: &[PlannedRecord],
     reported: &[StoredRow],
     people: &People,
     config: &RuleConfig,
 ) -> PlanCheck {
-    let mut findings: HashMap<i64, Vec<Finding>> = HashMap::new();
-    let mut not_assigned = HashSet::new();
-    let open: Vec<(&PlannedRecord, i64)> = planned
+    let open: Vec<OpenShift> = planned
         .iter()
         .filter(|p| !p.cancelled && !p.settled())
-        .filter_map(|p| p.assistant_id.map(|a| (p, a)))
+        .filter_map(|p| {
+            Some(OpenShift {
+                id: p.id,
+                recipient: p.recipient_id,
+                assistant: p.assistant_id?,
+                row: &p.row,
+            })
+        })
         .collect();
-    let assigned: HashSet<(i64, i64)> = people.assignments.iter().copied().collect();
-    let mut facts_of = HashMap::new();
-    for (p, a) in &open {
-        if !assigned.contains(&(*a, p.recipient_id)) {
-            not_assigned.insert(p.id);
-            continue;
-        }
-        let facts = facts_of
-            .entry((*a, p.recipient_id))
-            .or_insert_with(|| people.row_facts(*a, Some(p.recipient_id)).into_iter().next());
-        if let Some(facts) = facts {
-            let found = check_row(&planned_record(p, *a), month, facts, config);
-            findings.entry(p.id).or_default().extend(found);
-        }
-    }
-    let mut attach = |found: Vec<Finding>, keep: &dyn Fn(&Finding) -> bool| {
-        for f in found.into_iter().filter(|f| keep(f)) {
-            for id in f.rows.iter().filter(|id| **id < 0) {
-                let list = findings.entry(-id).or_default();
-                if !list.contains(&f) {
-                    list.push(f.clone());
-                }
-            }
-        }
+    let reported: Vec<RowRecord> = reported
+        .iter()
+        .map(|r| RowRecord {
+            id: r.id,
+            assistant: r.assistant_id,
+            recipient: r.recipient_id,
+            row: r.row.clone(),
+        })
+        .collect();
+    let facts = PlanFacts {
+        assistants: &people.assistants,
+        recipients: &people.recipients,
+        assignments: &people.assignments,
+        decisions: &people.decisions,
+        absences: &people.absences,
+        config,
     };
-    // Per assistant: their open shifts and their reported rows.
-    let mut by_assistant: BTreeMap<i64, Vec<RowRecord>> = BTreeMap::new();
-    for (p, a) in &open {
-        by_assistant.entry(*a).or_default().push(planned_record(p, *a));
-    }
-    for r in reported {
-        if let Some(list) = by_assistant.get_mut(&r.assistant_id) {
-            list.push(RowRecord {
-                id: r.id,
-                assistant: r.assistant_id,
-                recipient: r.recipient_id,
-                row: r.row.clone(),
-            });
-        }
-    }
-    for (a, records) in &by_assistant {
-        let Some(assistant) = people.assistants.get(a) else { continue };
-        let refs: Vec<&RowRecord> = records.iter().collect();
-        attach(check_assistant(assistant.regime, &refs, config), &|f| {
-            matches!(f.rule, RuleId::V3 | RuleId::V5)
-        });
-    }
-    // Per recipient: two assistants at once (V7).
-    let mut by_recipient: BTreeMap<i64, Vec<RowRecord>> = BTreeMap::new();
-    for (p, a) in &open {
-        by_recipient.entry(p.recipient_id).or_default().push(planned_record(p, *a));
-    }
-    for r in reported.iter().filter(|r| month.contains(r.row.date())) {
-        if let Some(list) = by_recipient.get_mut(&r.recipient_id) {
-            list.push(RowRecord {
-                id: r.id,
-                assistant: r.assistant_id,
-                recipient: r.recipient_id,
-                row: r.row.clone(),
-            });
-        }
-    }
-    for (r, records) in &by_recipient {
-        let decisions: Vec<_> =
-            people.decisions.iter().filter(|d| d.recipient == *r).cloned().collect();
-        let refs: Vec<&RowRecord> = records.iter().collect();
-        attach(check_recipient(month, &refs, &decisions, config), &|f| f.rule == RuleId::V7);
-    }
-    PlanCheck { findings, not_assigned }
+    crate::domain::schedule::check_plan(month, &open, &reported, &facts)
 }
 
 fn state_of(p: &PlannedRecord) -> PlannedState {
@@ -363,6 +301,7 @@ pub async fn recipient_schedule(
     cx: &Cx,
     recipient: Option<i64>,
     month: Option<ReportMonth>,
+    swapping: Option<i64>,
 ) -> Result<SchedulePage, PageError> {
     let c = planner(cx)?;
     let recipient = recipient.ok_or(PageError::NotFound)?;
@@ -448,6 +387,7 @@ pub async fn recipient_schedule(
         plan,
         bar,
         double,
+        swapping,
         flash: cx.take_flash().await,
         form_key: random_token(),
     })
@@ -474,15 +414,24 @@ async fn begin_planning(
 }
 
 /// The base schedule's length and first Monday.
+/// The page the base schedule's forms go back to: the month they were posted from.
+fn base_page(recipient: i64, month: &str) -> String {
+    format!(
+        "{}#grundschema",
+        schedule_page(recipient, ReportMonth::parse(month).unwrap_or_else(this_month))
+    )
+}
+
 pub async fn save_base(
     cx: &Cx,
     recipient: &str,
+    month: &str,
     input: &BaseInput,
     key: Option<&str>,
 ) -> Result<Outcome, PageError> {
     let c = planner(cx)?;
     let recipient = text::id(recipient).ok_or(PageError::NotFound)?;
-    let back = format!("{SCHEDULE}?id={recipient}");
+    let back = base_page(recipient, month);
     let weeks = input.weeks.trim().parse::<u8>().ok();
     let starts_on = NaiveDate::parse_from_str(input.starts_on.trim(), "%Y-%m-%d").ok();
     let (Some(weeks), Some(starts_on)) = (weeks, starts_on) else {
@@ -539,12 +488,13 @@ fn parse_times(
 pub async fn add_base_shift(
     cx: &Cx,
     recipient: &str,
+    month: &str,
     input: &BaseShiftInput,
     key: Option<&str>,
 ) -> Result<Outcome, PageError> {
     let c = planner(cx)?;
     let recipient = text::id(recipient).ok_or(PageError::NotFound)?;
-    let back = format!("{SCHEDULE}?id={recipient}#grundschema");
+    let back = base_page(recipient, month);
     let week = input.week.trim().parse::<u8>().ok().filter(|w| (1..=8).contains(w));
     let weekday =
         input.weekday.trim().parse::<u8>().ok().and_then(|d| chrono::Weekday::try_from(d).ok());
@@ -612,13 +562,14 @@ pub async fn add_base_shift(
 pub async fn delete_base_shift(
     cx: &Cx,
     recipient: &str,
+    month: &str,
     shift: &str,
     key: Option<&str>,
 ) -> Result<Outcome, PageError> {
     let c = planner(cx)?;
     let recipient = text::id(recipient).ok_or(PageError::NotFound)?;
     let shift = text::id(shift).ok_or(PageError::NotFound)?;
-    let back = format!("{SCHEDULE}?id={recipient}#grundschema");
+    let back = base_page(recipient, month);
     let mut db = match begin_planning(cx, c, recipient, key).await? {
         Begun::New(db) => db,
         Begun::Replayed(first) => return Ok(*first),
@@ -769,11 +720,10 @@ pub async fn change_shift(
             if q.settled() {
                 return Ok(error(back, T::PlannedAlreadySettled));
             }
-            if !assigned(q.assistant_id)
-                || !q.assistant_id.is_none_or(|_| {
-                    p.assistant_id.is_none_or(|a| people.assignments.contains(&(a, q.recipient_id)))
-                })
-            {
+            // Each assistant goes to the other's recipient: both must be assigned there.
+            let fits =
+                |a: Option<i64>, r: i64| a.is_none_or(|a| people.assignments.contains(&(a, r)));
+            if !fits(q.assistant_id, p.recipient_id) || !fits(p.assistant_id, q.recipient_id) {
                 return Ok(error(back, T::ScheduleNotAssigned));
             }
             let a = db
@@ -980,8 +930,9 @@ pub async fn remind_unconfirmed(
 
 // ---------------------------------------------------------------- the assistant
 
-/// The assistant's shifts on their page: the open ones from five weeks back (still to settle)
-/// to a week ahead, of published schedules.
+/// The assistant's shifts on their page, of published schedules: every open one of the months
+/// still open for reporting (their FK deadline not passed, up to two months back: each must be
+/// settled before its month is submitted) and those of the coming week.
 pub(super) async fn assistant_plan(
     db: &mut Box<dyn Store>,
     c: &Caller,
@@ -989,11 +940,12 @@ pub(super) async fn assistant_plan(
     people: &People,
 ) -> Result<Vec<PlannedView>, PageError> {
     let day = today();
+    let oldest = this_month().previous().previous().first_day();
     let planned = db
         .planned_of_assistant(
             c.tenant_id,
             assistant,
-            day - chrono::Duration::days(35)..=day + chrono::Duration::days(7),
+            oldest..=day + chrono::Duration::days(7),
             true,
         )
         .await

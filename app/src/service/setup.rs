@@ -82,7 +82,8 @@ pub const DEMO_LOGINS: &[(&str, &str, &str)] = &[
     ("hanna", "assistant", "Hanna Lind, assistent åt Bo"),
     ("ida", "assistant", "Ida Isaksson, assistent åt Filip"),
     ("filip", "recipient", "Filip Fors, brukare"),
-    ("lena", "work_leader", "Lena Lund, arbetsledare för Bo och Elis"),
+    ("lena", "work_leader", "Lena Lund, arbetsledare för Bo, Elis och Filip"),
+    ("jonas", "assistant", "Jonas Jansson, assistent åt Bo, Elis och Filip efter Lenas schema"),
     ("admin.provstad", "admin", "Provstad kommun (annan kommun)"),
     ("frida", "assistant", "Frida Falk, Provstad"),
     ("gustav", "recipient", "Gustav Gran, Provstad"),
@@ -155,6 +156,7 @@ pub async fn demo(repo: &dyn Repo, today: NaiveDate, password_hash: &str) -> Set
     let frida = assistant(b, "199202280302", "Frida", "Falk", "073-345 67 89").await?;
     let hanna = assistant(a, "199003142487", "Hanna", "Lind", "076-456 78 90").await?;
     let ida = assistant(a, "199506072322", "Ida", "Isaksson", "070-678 90 12").await?;
+    let jonas = assistant(a, "199307212382", "Jonas", "Jansson", "070-789 01 23").await?;
 
     let mut user = async |t: i64,
                           name: &str,
@@ -185,14 +187,15 @@ pub async fn demo(repo: &dyn Repo, today: NaiveDate, password_hash: &str) -> Set
     let eva = user(a, "eva", "Eva Ek", Role::Representative, None, None).await?;
     user(a, "hanna", "Hanna Lind", Role::Assistant, Some(hanna), None).await?;
     user(a, "ida", "Ida Isaksson", Role::Assistant, Some(ida), None).await?;
+    user(a, "jonas", "Jonas Jansson", Role::Assistant, Some(jonas), None).await?;
     user(a, "filip", "Filip Fors", Role::Recipient, None, Some(filip)).await?;
     user(b, "admin.provstad", "Per Provare", Role::Admin, None, None).await?;
     user(b, "frida", "Frida Falk", Role::Assistant, Some(frida), None).await?;
     user(b, "gustav", "Gustav Gran", Role::Recipient, None, Some(gustav)).await?;
     let lena = user(a, "lena", "Lena Lund", Role::WorkLeader, None, None).await?;
     db.link_representative(a, cecilia, eva, Capacity::GodMan).await?;
-    // The work leader plans for Bo and Elis, and sees nothing of Cecilia or Filip.
-    for whom in [bo, elis] {
+    // The work leader plans for Bo, Elis and Filip, and sees nothing of Cecilia.
+    for whom in [bo, elis, filip] {
         db.set_work_leader_recipient(a, lena, whom, true).await?;
     }
     db.link_representative(a, elis, eva, Capacity::Vardnadshavare).await?;
@@ -232,6 +235,9 @@ pub async fn demo(repo: &dyn Repo, today: NaiveDate, password_hash: &str) -> Set
         (a, david, elis),
         (a, hanna, bo),
         (a, ida, filip),
+        (a, jonas, bo),
+        (a, jonas, elis),
+        (a, jonas, filip),
     ] {
         let data = AssignmentData {
             recipient: whom,

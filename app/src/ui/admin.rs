@@ -45,6 +45,8 @@ pub fn AdminPage() -> impl IntoView {
                                         <a href="/admin/anordnare">{l.t(T::AdminProvider)}</a>
                                         <a href="/admin/inloggning">{l.t(T::IdentityTitle)}</a>
                                         <a href="/admin/import">{l.t(T::ImportTitle)}</a>
+                                        <a href=crate::paths::SCHEDULES_PAGE>{l.t(T::ScheduleTitle)}</a>
+                                        <a href=crate::paths::WORK_LEADERS>{l.t(T::WorkLeadersTitle)}</a>
                                         <a href="/admin/logg">{l.t(T::AdminAudit)}</a>
                                         <a href=format!("/admin/export?manad={}", page.month)>{l.t(T::AdminExport)}</a>
                                     </nav>

@@ -50,7 +50,7 @@ pub fn AssistantPage() -> impl IntoView {
                                     })}
                                     <OfflineQueue user=page.me.user />
                                     <ShiftCard running=page.running.clone() recipients=page.recipients.clone() errors=page.flash.shift_errors.clone() csrf=csrf.clone() />
-                                    <super::schedule::PlannedCard plan=page.plan.clone() csrf=csrf.clone() errors=page.flash.plan_errors.clone() />
+                                    <super::schedule::PlannedCard plan=page.plan.clone() csrf=csrf.clone() errors=page.flash.plan_errors.clone() user=page.me.user />
                                     {filling.map(|(id, _)| view! { <input type="hidden" name="planerat" form="row-form" value=id.to_string() /> })}
                                     <section class="card" aria-labelledby="add-row-title">
                                         <h2 id="add-row-title">{form_title}</h2>

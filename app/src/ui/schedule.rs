@@ -125,7 +125,7 @@ pub fn SchedulesView() -> impl IntoView {
                                         view! { <p>{l.t(T::FollowUpNone)}</p> }.into_any()
                                     } else {
                                         view! {
-                                            <div class="table-wrap">
+                                            <div class="table-wrap" tabindex="0" role="region" aria-label=l.t(T::FollowUpTitle)>
                                                 <table>
                                                     <caption class="sr-only">{l.t(T::FollowUpTitle)}</caption>
                                                     <thead><tr>
@@ -213,10 +213,11 @@ pub fn ScheduleView() -> impl IntoView {
     let l = expect_context::<Locale>();
     let month = month_query();
     let id = leptos_router::hooks::use_query_map().read_untracked().get("id");
+    let swap = leptos_router::hooks::use_query_map().read_untracked().get("byt");
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
-                match endpoints::load_schedule_page(id, month).await {
+                match endpoints::load_schedule_page(id, month, swap).await {
                     Err(e) => view! { <PageFailure error=e /> }.into_any(),
                     Ok(page) => {
                         let m = page.month;
@@ -230,6 +231,7 @@ pub fn ScheduleView() -> impl IntoView {
                                 <form method="post" action=paths::SCHEDULE_BASE class="stack">
                                     <FormKeys csrf=csrf.clone() key=key.clone() />
                                     <input type="hidden" name="recipient" value=r.to_string() />
+                                    <input type="hidden" name="manad" value=m.to_string() />
                                     <div class="field">
                                         <label for="base-weeks">{l.t(T::BaseWeeks)}</label>
                                         <input id="base-weeks" name="weeks" type="number" min="1" max="8" inputmode="numeric" value=weeks />
@@ -256,6 +258,7 @@ pub fn ScheduleView() -> impl IntoView {
                                                     <form method="post" action=paths::SCHEDULE_BASE_SHIFT_DELETE class="inline">
                                                         <FormKeys csrf=csrf.clone() />
                                                         <input type="hidden" name="recipient" value=r.to_string() />
+                                                        <input type="hidden" name="manad" value=m.to_string() />
                                                         <input type="hidden" name="shift" value=s.id.to_string() />
                                                         <button type="submit" class="link" aria-label=format!("{}: {what}", l.t(T::RemoveShift))>{l.t(T::RemoveShift)}</button>
                                                     </form>
@@ -268,6 +271,7 @@ pub fn ScheduleView() -> impl IntoView {
                                     <h3 id="add-base-title">{l.t(T::AddShiftTitle)}</h3>
                                     <FormKeys csrf=csrf.clone() key=crate::model::new_form_key() />
                                     <input type="hidden" name="recipient" value=r.to_string() />
+                                    <input type="hidden" name="manad" value=m.to_string() />
                                     <div class="field">
                                         <label for="bs-week">{l.t(T::Week)}</label>
                                         <select id="bs-week" name="week">
@@ -333,7 +337,10 @@ pub fn ScheduleView() -> impl IntoView {
                                             let changeable = s.state == PlannedState::Open;
                                             let sel_id = format!("sub-{}", s.id);
                                             let swap_id = format!("swap-{}", s.id);
-                                            let others: Vec<(i64, String)> = open.iter().filter(|(id, _)| *id != s.id).cloned().collect();
+                                            // The swap's list only for the shift being swapped.
+                                            let swapping = page.swapping == Some(s.id);
+                                            let others: Vec<(i64, String)> = if swapping { open.iter().filter(|(id, _)| *id != s.id).cloned().collect() } else { vec![] };
+                                            let swap_link = format!("{}?id={r}&manad={m}&byt={}#pass-{}", paths::SCHEDULE_PAGE, s.id, s.id);
                                             view! {
                                                 <li id=anchor class=if flagged { "card shift flagged" } else { "card shift" }>
                                                     <h3>{what.clone()}</h3>
@@ -346,7 +353,7 @@ pub fn ScheduleView() -> impl IntoView {
                                                     {s.not_assigned.then(|| view! { <p class="alert">{l.t(T::PlanNotAssigned)}</p> })}
                                                     <FindingsList locale=l findings=s.findings.clone() />
                                                     {changeable.then(|| view! {
-                                                        <details>
+                                                        <details open=swapping>
                                                             <summary>{format!("{}: {what}", l.t(T::Substitute))}</summary>
                                                             <form method="post" action=paths::SCHEDULE_CHANGE class="stack">
                                                                 <FormKeys csrf=csrf.clone() />
@@ -358,6 +365,9 @@ pub fn ScheduleView() -> impl IntoView {
                                                                 </div>
                                                                 <button type="submit">{l.t(T::Substitute)}</button>
                                                             </form>
+                                                            {(!swapping && open.len() > 1).then(|| view! {
+                                                                <p><a href=swap_link.clone()>{l.t(T::SwapWith)}</a></p>
+                                                            })}
                                                             {(!others.is_empty()).then(|| view! {
                                                                 <form method="post" action=paths::SCHEDULE_CHANGE class="stack">
                                                                     <FormKeys csrf=csrf.clone() />
@@ -566,9 +576,16 @@ pub fn WorkLeadersView() -> impl IntoView {
 }
 
 /// The assistant's planned shifts: one tap to confirm an ended shift as planned, the row form
-/// filled from the plan when it went differently, or not worked; the coming ones to see.
+/// filled from the plan when it went differently, or not worked; the coming ones to see. Each
+/// tap's form carries whose it is and what it says (`bita_user`, `what`: the phone's queue
+/// keeps and shows a tap made offline; the server ignores both).
 #[component]
-pub fn PlannedCard(plan: AssistantPlan, csrf: String, errors: Vec<RowError>) -> impl IntoView {
+pub fn PlannedCard(
+    plan: AssistantPlan,
+    csrf: String,
+    errors: Vec<RowError>,
+    user: i64,
+) -> impl IntoView {
     let l = expect_context::<Locale>();
     let (ended, coming): (Vec<PlannedView>, Vec<PlannedView>) =
         plan.shifts.into_iter().partition(|s| s.ended);
@@ -597,12 +614,18 @@ pub fn PlannedCard(plan: AssistantPlan, csrf: String, errors: Vec<RowError>) -> 
                                 <form method="post" action=paths::PLANNED_CONFIRM class="inline">
                                     <FormKeys csrf=csrf.clone() />
                                     <input type="hidden" name="shift" value=s.id.to_string() />
+                                    <input type="hidden" name="bita_user" value=user.to_string() />
+                                    <input type="hidden" name="what" value=format!("{}: {what}", l.t(T::WorkedAsPlanned)) />
+                                    <input type="hidden" name="manad" value=s.date.get(..7).unwrap_or_default().to_string() />
                                     <button type="submit" class="primary" aria-label=format!("{}: {what}", l.t(T::WorkedAsPlanned))>{l.t(T::WorkedAsPlanned)}</button>
                                 </form>
                                 <a class="button" href=format!("/assistent?planerat={}#add-row-title", s.id) aria-label=format!("{}: {what}", l.t(T::WorkedDifferently))>{l.t(T::WorkedDifferently)}</a>
                                 <form method="post" action=paths::PLANNED_NOT_WORKED class="inline">
                                     <FormKeys csrf=csrf.clone() />
                                     <input type="hidden" name="shift" value=s.id.to_string() />
+                                    <input type="hidden" name="bita_user" value=user.to_string() />
+                                    <input type="hidden" name="what" value=format!("{}: {what}", l.t(T::DidNotWork)) />
+                                    <input type="hidden" name="manad" value=s.date.get(..7).unwrap_or_default().to_string() />
                                     <button type="submit" aria-label=format!("{}: {what}", l.t(T::DidNotWork))>{l.t(T::DidNotWork)}</button>
                                 </form>
                             </div>

@@ -109,8 +109,11 @@ async fn a_work_leader_plans_the_month_and_the_assistant_confirms_a_shift_in_one
     let (lena, start) = app.login("lena").await;
     assert_eq!(start, "/schema", "a work leader lands on the schedules");
     let (_, page) = app.page(&lena, "/schema").await;
-    assert!(page.contains("Bo Berg") && page.contains("Elis Ek"), "her recipients");
-    assert!(!page.contains("Cecilia") && !page.contains("Filip"), "and nobody else");
+    assert!(
+        page.contains("Bo Berg") && page.contains("Elis Ek") && page.contains("Filip Fors"),
+        "her recipients"
+    );
+    assert!(!page.contains("Cecilia"), "and nobody else");
 
     let month = plan_month();
     let night =
@@ -323,6 +326,29 @@ async fn the_rules_judge_the_plan_as_it_is_made_each_with_its_id() {
     let (_, page) = app.page(&lena, &format!("/schema/brukare?id={elis}&manad={m}")).await;
     assert!(shift_card(&page, d_elis).contains("V3 "), "V3 at Elis's too");
     assert!(shift_card(&page, in_hospital).contains("V8 "), "a shift in a hospital stay");
+
+    // A swap exchanges the assistants of two shifts (and back), each audited.
+    let swap = ("change", "byt");
+    app.post(
+        &lena,
+        "/schema/pass",
+        &[("shift", &d_bo.to_string()), swap, ("other", &long.to_string())],
+    )
+    .await;
+    let who = |id: i64| format!("SELECT assistant_id FROM planned_shifts WHERE id = {id}");
+    assert_eq!(app.id(&who(d_bo)).await.to_string(), hanna);
+    assert_eq!(app.id(&who(long)).await.to_string(), david);
+    app.post(
+        &lena,
+        "/schema/pass",
+        &[("shift", &d_bo.to_string()), swap, ("other", &long.to_string())],
+    )
+    .await;
+    assert_eq!(app.id(&who(d_bo)).await.to_string(), david);
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'schedule.swap'").await, 2);
+    // The swap's list is shown for the shift being swapped only.
+    let (_, page) = app.page(&lena, &format!("/schema/brukare?id={bo}&manad={m}&byt={d_bo}")).await;
+    assert_eq!(page.matches("name=\"other\"").count(), 1);
 
     // Fixed by the planner: Hanna's shift cancelled, the V7 warning at David's is gone.
     let to =
@@ -632,7 +658,8 @@ async fn a_work_leader_reaches_only_the_recipients_given_them() {
     assert_eq!(
         app.id(&format!("SELECT COUNT(*) FROM work_leader_recipients WHERE user_id = {lena_id}"))
             .await,
-        1
+        2,
+        "Elis and Filip, nothing of Provstad's"
     );
 }
 
