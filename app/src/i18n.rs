@@ -864,6 +864,7 @@ texts! {
         FollowUpTitle => "Uppföljning", "Follow-up";
         FollowUpIntro => "Planerat mot rapporterat per assistent och brukare, och pass som har tagit slut utan att vara bekräftade eller markerade som inte arbetade.", "Planned against reported per assistant and recipient, and shifts that have ended without being confirmed or marked as not worked.";
         FollowUpUnconfirmed => "Obekräftade pass", "Unconfirmed shifts";
+        FollowUpActions => "Åtgärder", "Actions";
         FollowUpNone => "Inga planerade pass den här månaden.", "No planned shifts this month.";
         RemindUnconfirmed => "Påminn alla med obekräftade pass", "Remind everyone with unconfirmed shifts";
         RemindUnconfirmedHint => "Ett e-postmeddelande per person, högst ett om dagen.", "One e-mail per person, at most one a day.";

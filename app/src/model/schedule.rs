@@ -45,6 +45,11 @@ pub struct PairFollowUp {
     pub planned: String,
     pub reported: String,
     pub unconfirmed: usize,
+    /// The month report's status and key (to attest an approved one).
+    pub status: crate::domain::MonthStatus,
+    pub key: Option<i64>,
+    /// Someone has not acted: the assistant has not submitted, or the recipient not approved.
+    pub waiting: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

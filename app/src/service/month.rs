@@ -274,6 +274,17 @@ pub(super) async fn attest_in(
     Ok(Ok(frozen.sha256))
 }
 
+/// Where staff land: the administrator's month, a work leader's schedules.
+fn home_of(c: &Caller) -> &'static str {
+    if c.role == Role::WorkLeader { crate::paths::SCHEDULES_PAGE } else { "/admin" }
+}
+
+/// Whether the staff member acts for `recipient` (of their municipality, which the caller's
+/// lookup of the record already decided): the administrator for all, a work leader for theirs.
+fn in_reach(c: &Caller, recipient: i64) -> bool {
+    c.role == Role::Admin || c.recipient_ids.contains(&recipient)
+}
+
 /// The provider attests one approved month (FK 3059): a signature record with the SHA-256 of
 /// the frozen canonical document, whose bytes are stored and exported as they are.
 pub async fn attest_month(
@@ -282,16 +293,23 @@ pub async fn attest_month(
     month: &str,
     key: Option<&str>,
 ) -> Result<Outcome, PageError> {
-    let c = cx.require(&[Role::Admin])?;
-    let back = page("/admin", ReportMonth::parse(month));
+    // The administrator, or a work leader for the recipients given them.
+    let c = cx.require(&[Role::Admin, Role::WorkLeader])?;
+    let back = page(home_of(c), ReportMonth::parse(month));
     let id = text::id(month_key).ok_or(PageError::NotFound)?;
     let mut db = match begin(cx, c.user_id, key).await? {
         Begun::New(db) => db,
         Begun::Replayed(first) => return Ok(*first),
     };
-    // Another municipality's month answers as an unknown one.
-    if db.month_record_by_id(c.tenant_id, id).await.map_err(internal)?.is_none() {
-        return Err(PageError::NotFound);
+    // Another municipality's month, or another work leader's, answers as an unknown one.
+    match db.month_record_by_id(c.tenant_id, id).await.map_err(internal)? {
+        Some((r, _)) if in_reach(c, r.recipient_id) => {}
+        Some(_) => {
+            drop(db);
+            denied(cx, format!("month.attest month {id}")).await;
+            return Err(PageError::NotFound);
+        }
+        None => return Err(PageError::NotFound),
     }
     // attest_in wrote the audit entries; a voided approval is kept too.
     let outcome = match attest_in(&mut db, cx, c.tenant_id, c.user_id, id).await? {
@@ -345,14 +363,18 @@ pub async fn remind(
     month: &str,
     key: Option<&str>,
 ) -> Result<Outcome, PageError> {
-    let c = cx.require(&[Role::Admin])?;
+    let c = cx.require(&[Role::Admin, Role::WorkLeader])?;
     let Some(m) = ReportMonth::parse(month) else {
-        return Ok(error("/admin".into(), T::NotAllowed));
+        return Ok(error(home_of(c).into(), T::NotAllowed));
     };
-    let back = page("/admin", Some(m));
+    let back = page(home_of(c), Some(m));
     let (Some(assistant), Some(recipient)) = (text::id(assistant), text::id(recipient)) else {
         return Err(PageError::NotFound);
     };
+    if !in_reach(c, recipient) {
+        denied(cx, format!("reminder recipient {recipient}")).await;
+        return Err(PageError::NotFound);
+    }
     let mut db = match begin(cx, c.user_id, key).await? {
         Begun::New(db) => db,
         Begun::Replayed(first) => return Ok(*first),

@@ -10,13 +10,13 @@ use super::row_check::{check_and_insert, row_in_reach, saved_notice};
 use super::tx::{Begun, begin, commit, denied, error, notice, page, row_json, said};
 use crate::domain::rules::{RowRecord, RuleConfig};
 use crate::domain::schedule::{BaseSchedule, BaseShift, OpenShift, PlanCheck, PlanFacts};
-use crate::domain::{ReportMonth, RowError, RowInput, TZ, TimeRow, Totals, text};
+use crate::domain::{MonthStatus, ReportMonth, RowError, RowInput, TZ, TimeRow, Totals, text};
 use crate::i18n::T;
 use crate::model::schedule::*;
 use crate::model::*;
 use chrono::{Datelike, NaiveDate, Utc};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use store::{AuditEntry, Caller, People, PlannedRecord, Store, StoredRow};
 
 use crate::paths::{SCHEDULE_PAGE as SCHEDULE, SCHEDULES_PAGE as SCHEDULES};
@@ -242,39 +242,52 @@ pub async fn schedules_page(
         .collect();
     recipients.sort_by(|a, b| a.recipient.name.cmp(&b.recipient.name));
 
-    // Follow-up per pair with a plan.
-    let mut pairs: BTreeMap<(i64, i64), (Decimal, usize)> = BTreeMap::new();
+    // Follow-up per pair of the planner's recipients (the administrator's: those with a
+    // schedule this month; the dashboard has the rest): planned against reported, unconfirmed
+    // shifts, and the month's status to remind or attest.
+    let mut plan_of: HashMap<(i64, i64), (Decimal, usize)> = HashMap::new();
     for p in planned.iter().filter(|p| !p.cancelled && in_scope(p.recipient_id)) {
         let Some(a) = p.assistant_id else { continue };
-        let e = pairs.entry((a, p.recipient_id)).or_default();
+        let e = plan_of.entry((a, p.recipient_id)).or_default();
         e.0 += payable([&p.row]);
         if p.published && !p.settled() && p.row.end_at() <= now {
             e.1 += 1;
         }
     }
     let to_remind =
-        pairs.iter().filter(|(_, (_, n))| *n > 0).map(|((a, _), _)| *a).collect::<HashSet<_>>();
-    let mut pairs: Vec<PairFollowUp> = pairs
+        plan_of.iter().filter(|(_, (_, n))| *n > 0).map(|((a, _), _)| *a).collect::<HashSet<_>>();
+    let followed: Vec<i64> = match scope(c) {
+        Some(ids) => ids.to_vec(),
+        None => made.keys().copied().collect(),
+    };
+    let records = if followed.is_empty() {
+        vec![]
+    } else {
+        db.month_records(c.tenant_id, month, Some(&followed), None).await.map_err(internal)?
+    };
+    let mut pairs: Vec<PairFollowUp> = records
         .into_iter()
-        .map(|((a, r), (planned_hours, unconfirmed))| PairFollowUp {
-            assistant: Person {
-                id: a,
-                name: people.assistants.get(&a).map(|x| x.name()).unwrap_or_default(),
-            },
-            recipient: Person {
-                id: r,
-                name: people.recipients.get(&r).map(|x| x.name()).unwrap_or_default(),
-            },
-            planned: hours(planned_hours),
-            reported: hours(payable(
-                reported
-                    .iter()
-                    .filter(|s| {
-                        s.assistant_id == a && s.recipient_id == r && month.contains(s.row.date())
-                    })
-                    .map(|s| &s.row),
-            )),
-            unconfirmed,
+        .map(|m| {
+            let (a, r) = (m.assistant_id, m.recipient_id);
+            let (planned_hours, unconfirmed) = plan_of.get(&(a, r)).copied().unwrap_or_default();
+            let reported_rows: Vec<&TimeRow> = reported
+                .iter()
+                .filter(|s| {
+                    s.assistant_id == a && s.recipient_id == r && month.contains(s.row.date())
+                })
+                .map(|s| &s.row)
+                .collect();
+            PairFollowUp {
+                waiting: matches!(m.status, MonthStatus::Submitted)
+                    || (m.status == MonthStatus::Draft && !reported_rows.is_empty()),
+                assistant: Person { id: a, name: m.assistant_name },
+                recipient: Person { id: r, name: m.recipient_name },
+                planned: hours(planned_hours),
+                reported: hours(payable(reported_rows)),
+                unconfirmed,
+                status: m.status,
+                key: m.id,
+            }
         })
         .collect();
     pairs.sort_by(|x, y| {

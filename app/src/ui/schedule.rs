@@ -6,7 +6,7 @@
 use super::card::{HandOver, account_button};
 use super::month::FindingsList;
 use super::{FlashMessages, FormKeys, Layout, PageFailure, month_query};
-use crate::domain::{ReportMonth, RowError, TimeKind};
+use crate::domain::{MonthStatus, ReportMonth, RowError, TimeKind};
 use crate::endpoints;
 use crate::i18n::{Label, Locale, Message, T};
 use crate::model::schedule::*;
@@ -134,6 +134,8 @@ pub fn SchedulesView() -> impl IntoView {
                                                         <th scope="col" class="num">{l.t(T::HoursPlanned)}</th>
                                                         <th scope="col" class="num">{l.t(T::HoursReported)}</th>
                                                         <th scope="col" class="num">{l.t(T::FollowUpUnconfirmed)}</th>
+                                                        <th scope="col">{l.t(T::Status)}</th>
+                                                        <th scope="col"><span class="sr-only">{l.t(T::FollowUpActions)}</span></th>
                                                     </tr></thead>
                                                     <tbody>
                                                         {page.pairs.iter().map(|p| {
@@ -145,6 +147,26 @@ pub fn SchedulesView() -> impl IntoView {
                                                                 <td class="num">{p.planned.clone()}</td>
                                                                 <td class="num">{p.reported.clone()}</td>
                                                                 <td class="num">{p.unconfirmed}</td>
+                                                                <td>{p.status.label(l)}</td>
+                                                                <td>
+                                                                    {p.key.filter(|_| p.status == MonthStatus::Approved).map(|key| view! {
+                                                                        <form method="post" action=paths::ATTEST class="inline">
+                                                                            <FormKeys csrf=csrf.clone() />
+                                                                            <input type="hidden" name="key" value=key.to_string() />
+                                                                            <input type="hidden" name="manad" value=m.to_string() />
+                                                                            <button type="submit" aria-label=format!("{}: {} – {}", l.t(T::Attest), p.assistant.name, p.recipient.name)>{l.t(T::Attest)}</button>
+                                                                        </form>
+                                                                    })}
+                                                                    {p.waiting.then(|| view! {
+                                                                        <form method="post" action=paths::REMIND class="inline">
+                                                                            <FormKeys csrf=csrf.clone() />
+                                                                            <input type="hidden" name="assistant" value=p.assistant.id.to_string() />
+                                                                            <input type="hidden" name="recipient" value=p.recipient.id.to_string() />
+                                                                            <input type="hidden" name="manad" value=m.to_string() />
+                                                                            <button type="submit" class="link" aria-label=format!("{}: {} – {}", l.t(T::Remind), p.assistant.name, p.recipient.name)>{l.t(T::Remind)}</button>
+                                                                        </form>
+                                                                    })}
+                                                                </td>
                                                             </tr>
                                                         }}).collect_view()}
                                                     </tbody>

@@ -247,9 +247,38 @@ async fn a_work_leader_plans_the_month_and_the_assistant_confirms_a_shift_in_one
         "submitted once settled"
     );
 
-    // The follow-up: planned against reported for the pair.
+    // The follow-up: planned against reported for the pair, and a reminder to Bo.
     let (_, page) = app.page(&lena, &format!("/schema?manad={m}")).await;
-    assert!(page.contains("Uppföljning") && page.contains("David Dahl"));
+    assert!(
+        page.contains("Uppföljning") && page.contains("David Dahl") && page.contains("Inskickad")
+    );
+    let to = app
+        .post(
+            &lena,
+            "/admin/paminn",
+            &[("assistant", &david_id), ("recipient", &bo), ("manad", &m)],
+        )
+        .await;
+    assert!(to.starts_with("/schema?"), "back to her schedules: {to}");
+    assert!(app.page(&lena, &to).await.1.contains("Påminnelsen är registrerad."));
+    // Bo approves; the work leader attests the month as the administrator would.
+    let key = app
+        .id(&format!("SELECT id FROM month_reports WHERE assistant_id = {david_id} AND recipient_id = {bo} AND month = '{m}'"))
+        .await
+        .to_string();
+    let (bo_user, _) = app.login("bo").await;
+    app.approve(&bo_user, &key).await;
+    let (_, page) = app.page(&lena, &format!("/schema?manad={m}")).await;
+    assert!(page.contains("Attestera: David Dahl – Bo Berg"));
+    let to = app.post(&lena, "/admin/attestera", &[("key", &key), ("manad", &m)]).await;
+    assert!(app.page(&lena, &to).await.1.contains("Tidsredovisningen är attesterad och låst."));
+    assert_eq!(
+        app.id(&format!(
+            "SELECT COUNT(*) FROM month_reports WHERE id = {key} AND status = 'attested'"
+        ))
+        .await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -561,8 +590,7 @@ async fn a_work_leader_reaches_only_the_recipients_given_them() {
     );
     // The administrator's and the assistant's posts: refused before the body is read.
     for path in [
-        "/admin/attestera",
-        "/admin/paminn",
+        "/admin/attestera-alla",
         "/admin/beslut",
         "/admin/arbetsledare/brukare",
         "/assistent/rad",
@@ -641,6 +669,34 @@ async fn a_work_leader_reaches_only_the_recipients_given_them() {
         StatusCode::NOT_FOUND,
         "at once"
     );
+    // Reminding or attesting about a recipient not hers: unknown.
+    let anna = assistant(&app, "Anna").await;
+    let demo_month = app
+        .id(&format!("SELECT id FROM month_reports WHERE recipient_id = {bo}"))
+        .await
+        .to_string();
+    let prev = ReportMonth::of(app::service::context::today()).unwrap().previous().to_string();
+    for (path, form) in [
+        (
+            "/admin/paminn",
+            vec![
+                ("assistant", anna.as_str()),
+                ("recipient", cecilia.as_str()),
+                ("manad", m.as_str()),
+            ],
+        ),
+        (
+            "/admin/paminn",
+            vec![
+                ("assistant", anna.as_str()),
+                ("recipient", bo.as_str()),
+                ("manad", prev.as_str()),
+            ],
+        ),
+        ("/admin/attestera", vec![("key", demo_month.as_str()), ("manad", prev.as_str())]),
+    ] {
+        assert_eq!(post_status(&app, &lena, path, &form).await, StatusCode::NOT_FOUND, "{path}");
+    }
     assert_eq!(
         app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'work_leader.scope'").await,
         2
