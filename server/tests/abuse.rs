@@ -461,7 +461,11 @@ async fn a_burst_of_logins_gets_no_more_guesses_than_one_after_another() {
         answers.push(t.await.unwrap());
     }
     let checked = answers.iter().filter(|(_, o)| matches!(*o, "checked" | "in")).count();
-    let sequential = (app::service::auth::PER_USERNAME.free + 1) as usize;
+    // One after another, the free attempts and the one that starts the back-off are checked;
+    // a right password among them forgets the failures before it (as it does one after
+    // another), so when it got in early the wrong ones after it get as many again.
+    let free = (app::service::auth::PER_USERNAME.free + 1) as usize;
+    let sequential = if answers.iter().any(|(_, o)| *o == "in") { 2 * free } else { free };
     assert!(
         checked <= sequential,
         "at most {sequential} passwords were checked, as one after another: {checked} of {}",

@@ -863,3 +863,67 @@ async fn everyone_with_unconfirmed_shifts_is_reminded_once_a_day_by_e_mail() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(sink.messages().len(), 1, "never twice the same day");
 }
+
+/// Every page and every post of the other roles, read from where they are defined (the router's
+/// page routes, `app::paths`), asked by the work leader: refused. Only the schedules and the
+/// two staff posts the follow-up uses (remind, attest) are hers.
+#[tokio::test]
+async fn every_page_and_post_of_other_roles_refuses_the_work_leader() {
+    let app = spawn_app().await;
+    let (lena, _) = app.login("lena").await;
+    let quoted = |line: &str| line.split('"').nth(1).map(str::to_string);
+    let pages: Vec<String> = include_str!("../../../app/src/ui/mod.rs")
+        .lines()
+        .filter(|l| l.contains("<Route path=path!("))
+        .filter_map(quoted)
+        .filter(|p| ["/admin", "/assistent", "/brukare"].iter().any(|r| p.starts_with(r)))
+        .collect();
+    assert!(pages.len() >= 15, "the pages were found: {pages:?}");
+    for path in &pages {
+        let status = app.page(&lena, path).await.0;
+        assert!(
+            status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
+            "{path}: {status}"
+        );
+    }
+    let mine = ["/admin/attestera", "/admin/paminn"];
+    let posts: Vec<String> = include_str!("../../../app/src/paths.rs")
+        .lines()
+        .filter(|l| l.trim_start().starts_with("pub const") && l.contains("&str"))
+        .filter_map(quoted)
+        .filter(|p| ["/admin/", "/assistent/", "/brukare/"].iter().any(|r| p.starts_with(r)))
+        .filter(|p| !mine.contains(&p.as_str()) && !pages.contains(p))
+        .collect();
+    assert!(posts.len() >= 40, "the posts were found: {posts:?}");
+    for path in &posts {
+        assert_eq!(
+            post_status(
+                &app,
+                &lena,
+                path,
+                &[("recipient", "1"), ("id", "1"), ("manad", "2026-11")]
+            )
+            .await,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    // And the planner's posts refuse every other role.
+    let planner: Vec<String> = include_str!("../../../app/src/paths.rs")
+        .lines()
+        .filter(|l| l.trim_start().starts_with("pub const SCHEDULE_") && !l.contains("_PAGE"))
+        .filter_map(quoted)
+        .collect();
+    assert_eq!(planner.len(), 8);
+    for who in ["anna", "bo", "eva"] {
+        let (u, _) = app.login(who).await;
+        assert_eq!(app.page(&u, "/schema").await.0, StatusCode::FORBIDDEN, "{who}");
+        for path in &planner {
+            assert_eq!(
+                post_status(&app, &u, path, &[("recipient", "1")]).await,
+                StatusCode::FORBIDDEN,
+                "{who} {path}"
+            );
+        }
+    }
+}
