@@ -49,8 +49,9 @@ pub fn AssistantPage() -> impl IntoView {
                                         </div>
                                     })}
                                     <OfflineQueue user=page.me.user />
-                                    <ShiftCard running=page.running.clone() recipients=page.recipients.clone() errors=page.flash.shift_errors.clone() csrf=csrf.clone() />
+                                    // The day's planned shifts first, then the clock.
                                     <super::schedule::PlannedCard plan=page.plan.clone() csrf=csrf.clone() errors=page.flash.plan_errors.clone() user=page.me.user />
+                                    <ShiftCard running=page.running.clone() recipients=page.recipients.clone() errors=page.flash.shift_errors.clone() csrf=csrf.clone() />
                                     {filling.map(|(id, _)| view! { <input type="hidden" name="planerat" form="row-form" value=id.to_string() /> })}
                                     <section class="card" aria-labelledby="add-row-title">
                                         <h2 id="add-row-title">{form_title}</h2>
