@@ -397,6 +397,9 @@ pub struct GrantLine {
     /// Hours granted for the month (a weekly or period grant prorated); None without a decision.
     pub granted: Option<String>,
     pub over: bool,
+    /// Planned (issue 27), reported and granted hours as the schedules draw them.
+    #[serde(default)]
+    pub bar: Option<schedule::HoursBar>,
 }
 
 /// Someone who has not acted on a month yet: an assistant who has not submitted, or a

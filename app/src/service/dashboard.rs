@@ -89,18 +89,13 @@ pub async fn admin_page(
     }
     let in_search: std::collections::HashSet<i64> =
         months.iter().filter(|m| month_shown(m)).map(|m| m.recipient.id).collect();
+    let reported: HashMap<i64, rust_decimal::Decimal> =
+        payable.iter().map(|((_, id), hours)| (*id, *hours)).collect();
     let mut grants: Vec<GrantLine> = payable
         .into_iter()
         .filter(|((_, id), _)| in_search.contains(id))
         .map(|((name, id), hours)| {
-            let decisions: Vec<&crate::domain::Decision> =
-                people.decisions.iter().filter(|d| d.recipient == id).collect();
-            let granted = (!decisions.is_empty()).then(|| {
-                decisions
-                    .iter()
-                    .map(|d| d.granted_between(month.first_day(), month.last_day()).0)
-                    .sum::<i64>()
-            });
+            let granted = super::schedule::granted(&people, id, month);
             let granted_hours =
                 granted.map(|g| rust_decimal::Decimal::new(g, 0) / rust_decimal::Decimal::from(60));
             GrantLine {
@@ -108,11 +103,30 @@ pub async fn admin_page(
                 payable: format!("{:.2}", hours.round_dp(2)),
                 granted: granted_hours.map(|g| format!("{:.2}", g.round_dp(2))),
                 over: granted_hours.is_some_and(|g| hours > g),
+                bar: None,
             }
         })
         .collect();
     grants.sort_by_key(|g| !g.over);
-    let grants = Listed::first(grants, DASHBOARD_GRANTS);
+    let mut grants = Listed::first(grants, DASHBOARD_GRANTS);
+    // The lines shown with their planned hours (issue 27), read for those recipients only.
+    let shown: Vec<i64> = grants.items.iter().map(|g| g.recipient.id).collect();
+    if !shown.is_empty() {
+        let planned =
+            db.planned_in_month(c.tenant_id, month, Some(&shown)).await.map_err(internal)?;
+        for g in grants.items.iter_mut() {
+            let planned = crate::domain::Totals::of(
+                planned
+                    .iter()
+                    .filter(|p| p.recipient_id == g.recipient.id && !p.cancelled)
+                    .map(|p| &p.row),
+            )
+            .payable_hours();
+            let reported = reported.get(&g.recipient.id).copied().unwrap_or_default();
+            let granted = super::schedule::granted(&people, g.recipient.id, month);
+            g.bar = Some(super::schedule::hours_bar(granted, planned, reported));
+        }
+    }
 
     let errors = pairs_with_errors(&preflight.findings, &rows);
     let has_errors =

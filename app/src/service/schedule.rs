@@ -53,7 +53,11 @@ fn hours(d: Decimal) -> String {
 }
 
 /// Payable hours against the month's grant as a bar.
-fn hours_bar(granted_minutes: Option<i64>, planned: Decimal, reported: Decimal) -> HoursBar {
+pub(super) fn hours_bar(
+    granted_minutes: Option<i64>,
+    planned: Decimal,
+    reported: Decimal,
+) -> HoursBar {
     let granted = granted_minutes.map(|m| Decimal::from(m) / Decimal::from(60));
     let scale = [granted.unwrap_or_default(), planned, reported]
         .into_iter()
@@ -77,7 +81,7 @@ fn hours_bar(granted_minutes: Option<i64>, planned: Decimal, reported: Decimal) 
 }
 
 /// What the decisions of `recipient` grant for the month, in minutes (None: no decision).
-fn granted(people: &People, recipient: i64, month: ReportMonth) -> Option<i64> {
+pub(super) fn granted(people: &People, recipient: i64, month: ReportMonth) -> Option<i64> {
     let ds: Vec<_> = people.decisions.iter().filter(|d| d.recipient == recipient).collect();
     (!ds.is_empty()).then(|| {
         ds.iter().map(|d| d.granted_between(month.first_day(), month.last_day()).0).sum::<i64>()

@@ -175,6 +175,7 @@ pub fn AdminPage() -> impl IntoView {
                                                         <li class=if g.over { "alert" } else { "" }>
                                                             <a href=format!("/admin/brukarkort?id={}", g.recipient.id)>{text}</a>
                                                             {g.over.then(|| view! { " " <strong>{l.t(T::OverGrant)}</strong> })}
+                                                            {g.bar.clone().map(|bar| view! { <super::schedule::HoursBarView bar label=format!("{}: {}", l.t(T::HoursBarTitle), g.recipient.name) /> })}
                                                             " " <a href=format!("/admin/rakning?person={}&manad={}", g.recipient.id, page.month) aria-label=format!("{} {}", l.t(T::AdminClaim), g.recipient.name)>{l.t(T::AdminClaim)}</a>
                                                         </li>
                                                     }

@@ -136,6 +136,15 @@ async fn a_work_leader_plans_the_month_and_the_assistant_confirms_a_shift_in_one
         days
     );
 
+    // The administrator's month dashboard draws Bo's planned hours beside the grant.
+    let (admin, _) = app.login("admin").await;
+    let (_, page) = app.page(&admin, &format!("/admin?manad={m}")).await;
+    let planned_hours = format!("<dd>{:.2} tim</dd>", days as f64 * 0.5);
+    assert!(
+        page.contains("class=\"hours-bar\"") && page.contains(&planned_hours),
+        "{planned_hours}"
+    );
+
     // Not published: the assistant sees nothing of it.
     let (david, _) = app.login("david").await;
     let mine = format!("/assistent?manad={m}");
