@@ -900,6 +900,7 @@ texts! {
         ScheduleNotAssigned => "Assistenten har inget uppdrag hos brukaren. Välj en av brukarens assistenter eller vakant.", "The assistant has no assignment with the recipient. Choose one of the recipient's assistants or vacant.";
         ScheduleNoBase => "Gör ett grundschema först.", "Make a base schedule first.";
         ScheduleTooManyShifts => "Grundschemat har redan så många pass som det kan ha.", "The base schedule already has as many shifts as it can.";
+        ScheduleMonthFull => "Månadens schema har redan så många pass som det kan ha (1 000). Ändra de pass som finns i stället för att lägga till fler.", "The month's schedule already has as many shifts as it can hold (1,000). Change the shifts it has instead of adding more.";
         ScheduleOverlapNoDouble => "Passet ligger samtidigt som ett annat pass, och brukarens beslut ger inte dubbelassistans. Ändra tiderna.", "The shift is at the same time as another shift, and the recipient's decision does not grant double assistance. Change the times.";
         ScheduleDouble => "Beslutet ger dubbelassistans: två assistenter samtidigt är tillåtet.", "The decision grants double assistance: two assistants at once are allowed.";
         MonthPlanTitle => "Månadens schema", "The month's schedule";

@@ -18,6 +18,9 @@ pub const MAX_PATTERN_WEEKS: u8 = 8;
 /// The most shifts one base schedule holds (eight weeks of round-the-clock double assistance in
 /// three shifts a day is 336).
 pub const MAX_BASE_SHIFTS: usize = 400;
+/// The most shifts a recipient's month holds, cancelled ones too (a month of round-the-clock
+/// double assistance in three shifts a day is 186; extra shifts are added one by one).
+pub const MAX_MONTH_SHIFTS: usize = 1_000;
 
 /// One shift of the pattern: in which of its weeks (0 is the first), on which weekday, from
 /// when to when (an end at or before the start runs past midnight), the kind of time, and the

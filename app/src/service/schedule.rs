@@ -832,6 +832,11 @@ pub async fn add_extra(
     if db.schedule_month(c.tenant_id, recipient, month).await.map_err(internal)?.is_none() {
         return Ok(error(back, T::ScheduleNoMonth));
     }
+    let stored =
+        db.planned_in_month(c.tenant_id, month, Some(&[recipient])).await.map_err(internal)?.len();
+    if stored >= crate::domain::schedule::MAX_MONTH_SHIFTS {
+        return Ok(error(back, T::ScheduleMonthFull));
+    }
     let people = db.people(c.tenant_id).await.map_err(internal)?;
     if assistant.is_some_and(|a| !people.assignments.contains(&(a, recipient))) {
         return Ok(error(back, T::ScheduleNotAssigned));

@@ -410,6 +410,33 @@ async fn the_rules_judge_the_plan_as_it_is_made_each_with_its_id() {
         "each change in the audit log"
     );
 
+    // A month holds at most so many shifts: no planner can grow it without end.
+    for _ in 0..9 {
+        query(format!(
+            "INSERT INTO planned_shifts (tenant_id, recipient_id, month, assistant_id, work_date, start_time, end_time, ends_next_day, kind, minutes, dst_fold, dst_fold_end, start_at, end_at, cancelled, extra)
+             SELECT tenant_id, recipient_id, month, assistant_id, work_date, start_time, end_time, ends_next_day, kind, minutes, dst_fold, dst_fold_end, start_at, end_at, TRUE, extra FROM planned_shifts WHERE recipient_id = {elis}"
+        ))
+        .execute(&mut app.db().await)
+        .await
+        .unwrap();
+    }
+    let to = app
+        .post(
+            &lena,
+            "/schema/extra",
+            &[
+                ("recipient", &elis),
+                ("manad", &m),
+                ("date", &day.to_string()),
+                ("start", "20:00"),
+                ("end", "21:00"),
+                ("kind", "aktiv"),
+                ("assistant", ""),
+            ],
+        )
+        .await;
+    assert!(app.page(&lena, &to).await.1.contains("Månadens schema har redan så många pass"));
+
     // Two at once in the base schedule: refused without double assistance.
     let to = app
         .post(
