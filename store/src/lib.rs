@@ -266,11 +266,15 @@ pub trait Store:
 
     /// Everything an assistant's month page shows, read together (one trip to the database
     /// where it allows: see the server's `db::sql::fetch_batch`).
+    /// `user`: the assistant's login (whose calendar address it is); `plan`: the days whose
+    /// published planned shifts the page lists.
     async fn assistant_month(
         &mut self,
         tenant: i64,
         assistant: i64,
+        user: i64,
         month: ReportMonth,
+        plan: std::ops::RangeInclusive<NaiveDate>,
     ) -> RepoResult<AssistantMonth>;
     /// What a new row of the assistant's for the recipient on `date` is checked against,
     /// read together inside the change that saves it; `near`: the days whose rows it is
@@ -518,6 +522,10 @@ pub struct AssistantMonth {
     pub people: People,
     pub terms: Terms,
     pub running: Option<RunningShift>,
+    /// The assistant's published planned shifts of the days asked for (issue 27).
+    pub planned: Vec<PlannedRecord>,
+    /// The login has a calendar address.
+    pub calendar: bool,
 }
 
 /// What a new row is checked against ([`Store::row_context`]).
@@ -1122,7 +1130,6 @@ pub trait ScheduleStore: Send {
         user: i64,
         token_sha256: Option<&str>,
     ) -> RepoResult<()>;
-    async fn has_calendar(&mut self, tenant: i64, user: i64) -> RepoResult<bool>;
     /// The (tenant, assistant) whose active account's calendar has this secret.
     async fn calendar_owner(&mut self, token_sha256: &str) -> RepoResult<Option<(i64, i64)>>;
     /// Notes a reminder about unconfirmed shifts; false when one went to the assistant that day.

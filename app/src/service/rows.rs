@@ -26,8 +26,20 @@ pub async fn assistant_page(
     let mut db = cx.db().await?;
     // Everything the page shows, read together; the recipients' decisions and absences for
     // the row form's facts and what each month is worth.
-    let AssistantMonth { recipients, rows, records, people, terms, running } =
-        db.assistant_month(c.tenant_id, assistant, month).await.map_err(internal)?;
+    let plan_days = super::schedule::plan_days();
+    let AssistantMonth {
+        recipients,
+        rows,
+        records,
+        people,
+        terms,
+        running,
+        planned: published,
+        calendar,
+    } = db
+        .assistant_month(c.tenant_id, assistant, c.user_id, month, plan_days)
+        .await
+        .map_err(internal)?;
     // The recipient's absences (hospital stays are health data) stay on the server: V8 is
     // checked there when the row is saved.
     // A row to change: only the caller's own (looked up by their own id), in a draft month.
@@ -53,8 +65,8 @@ pub async fn assistant_page(
         .collect();
     let mut months = mark_returned_rows(&mut db, c.tenant_id, month_views(records, &rows)).await?;
     // The planned shifts to settle, the calendar, and a shift whose values fill the form.
-    let shifts = super::schedule::assistant_plan(&mut db, c, assistant, &people).await?;
-    let (calendar, calendar_link) = super::schedule::calendar_state(cx, &mut db, c).await?;
+    let shifts = super::schedule::assistant_plan(&published, &people);
+    let calendar_link = super::schedule::calendar_link(cx).await;
     let filling = match planned.and_then(text::id) {
         Some(id) => super::schedule::planned_as_input(&mut db, c, assistant, id)
             .await?

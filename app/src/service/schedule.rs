@@ -129,6 +129,15 @@ fn check_plan(
     crate::domain::schedule::check_plan(month, &open, &reported, &facts)
 }
 
+/// An assistant of the municipality by id, named as the register has them.
+fn assistant_person(people: &People, id: i64) -> Person {
+    Person { id, name: people.assistants.get(&id).map(|x| x.name()).unwrap_or_default() }
+}
+
+fn recipient_person(people: &People, id: i64) -> Person {
+    Person { id, name: people.recipients.get(&id).map(|x| x.name()).unwrap_or_default() }
+}
+
 fn state_of(p: &PlannedRecord) -> PlannedState {
     if p.cancelled {
         PlannedState::Cancelled
@@ -147,10 +156,6 @@ fn planned_view(
     check: Option<&PlanCheck>,
     now: chrono::DateTime<Utc>,
 ) -> PlannedView {
-    let person_a = |a: i64| Person {
-        id: a,
-        name: people.assistants.get(&a).map(|x| x.name()).unwrap_or_default(),
-    };
     PlannedView {
         id: p.id,
         date: p.row.date().format("%Y-%m-%d").to_string(),
@@ -161,11 +166,8 @@ fn planned_view(
         kind: p.row.kind(),
         hours: hours(Decimal::from(p.row.minutes().0) / Decimal::from(60)),
         dst: p.row.minutes() != p.row.clock_minutes(),
-        assistant: p.assistant_id.map(person_a),
-        recipient: Person {
-            id: p.recipient_id,
-            name: people.recipients.get(&p.recipient_id).map(|r| r.name()).unwrap_or_default(),
-        },
+        assistant: p.assistant_id.map(|a| assistant_person(people, a)),
+        recipient: recipient_person(people, p.recipient_id),
         extra: p.extra,
         state: state_of(p),
         findings: check.and_then(|c| c.findings.get(&p.id).cloned()).unwrap_or_default(),
@@ -330,10 +332,7 @@ pub async fn recipient_schedule(
         return Err(PageError::NotFound);
     }
     let people = db.people(c.tenant_id).await.map_err(internal)?;
-    let person_a = |a: i64| Person {
-        id: a,
-        name: people.assistants.get(&a).map(|x| x.name()).unwrap_or_default(),
-    };
+    let person_a = |a: i64| assistant_person(&people, a);
     let mut assistants: Vec<Person> = people
         .assignments
         .iter()
@@ -395,10 +394,7 @@ pub async fn recipient_schedule(
     Ok(SchedulePage {
         me: me(cx, c),
         month,
-        recipient: Person {
-            id: recipient,
-            name: people.recipients.get(&recipient).map(|r| r.name()).unwrap_or_default(),
-        },
+        recipient: recipient_person(&people, recipient),
         assistants,
         base,
         plan,
@@ -478,14 +474,17 @@ pub async fn save_base(
     commit(db, c.user_id, key, audit, notice(back, T::ScheduleBaseSaved)).await
 }
 
-/// Parses a shift's times and kind as a row of `date` would be: one edge check for times.
-fn parse_times(
+/// A shift's times and kind as typed, read as a row of `date` would be (one edge check for
+/// times; an end at or before the start runs past midnight): the row, or the answer on `back`
+/// that says what is wrong.
+fn typed_shift(
     recipient: i64,
     date: NaiveDate,
     start: &str,
     end: &str,
     kind: &str,
-) -> Result<TimeRow, Vec<RowError>> {
+    back: &str,
+) -> Result<TimeRow, Outcome> {
     let (s, e) = (crate::domain::row::parse_clock(start), crate::domain::row::parse_clock(end));
     RowInput {
         recipient: recipient.to_string(),
@@ -498,6 +497,20 @@ fn parse_times(
         ..Default::default()
     }
     .parse()
+    .map_err(|why| {
+        said(
+            back.to_string(),
+            Flash { error: Some(T::ScheduleShiftInvalid), plan_errors: why, ..Default::default() },
+        )
+    })
+}
+
+/// The assistant chosen in a form: empty is vacant; anything but an id is unknown.
+fn chosen_assistant(field: &str) -> Result<Option<i64>, PageError> {
+    match field.trim() {
+        "" => Ok(None),
+        a => text::id(a).map(Some).ok_or(PageError::NotFound),
+    }
 }
 
 /// Adds a shift to the base schedule: an assistant assigned to the recipient, or vacant; at
@@ -520,23 +533,11 @@ pub async fn add_base_shift(
     };
     // A Monday of the right weekday stands in for the date: only the times and kind are read.
     let monday = NaiveDate::from_isoywd_opt(2026, 2, weekday).unwrap_or_default();
-    let row = match parse_times(recipient, monday, &input.start, &input.end, &input.kind) {
+    let row = match typed_shift(recipient, monday, &input.start, &input.end, &input.kind, &back) {
         Ok(row) => row,
-        Err(why) => {
-            return Ok(said(
-                back,
-                Flash {
-                    error: Some(T::ScheduleShiftInvalid),
-                    plan_errors: why,
-                    ..Default::default()
-                },
-            ));
-        }
+        Err(refused) => return Ok(refused),
     };
-    let assistant = match input.assistant.trim() {
-        "" => None,
-        a => Some(text::id(a).ok_or(PageError::NotFound)?),
-    };
+    let assistant = chosen_assistant(&input.assistant)?;
     let mut db = match begin_planning(cx, c, recipient, key).await? {
         Begun::New(db) => db,
         Begun::Replayed(first) => return Ok(*first),
@@ -712,15 +713,12 @@ pub async fn change_shift(
         return Ok(error(back, T::PlannedAlreadySettled));
     }
     let people = db.people(c.tenant_id).await.map_err(internal)?;
-    let assigned =
-        |a: Option<i64>| a.is_none_or(|a| people.assignments.contains(&(a, p.recipient_id)));
+    // An assistant (or vacant) may take a shift of a recipient they are assigned to.
+    let fits = |a: Option<i64>, r: i64| a.is_none_or(|a| people.assignments.contains(&(a, r)));
     let (action, changed) = match change {
         ShiftChange::Assistant => {
-            let to = match assistant.trim() {
-                "" => None,
-                a => Some(text::id(a).ok_or(PageError::NotFound)?),
-            };
-            if !assigned(to) {
+            let to = chosen_assistant(assistant)?;
+            if !fits(to, p.recipient_id) {
                 return Ok(error(back, T::ScheduleNotAssigned));
             }
             let ok = db.set_planned_assistant(c.tenant_id, id, to).await.map_err(internal)?;
@@ -737,9 +735,7 @@ pub async fn change_shift(
             if q.settled() {
                 return Ok(error(back, T::PlannedAlreadySettled));
             }
-            // Each assistant goes to the other's recipient: both must be assigned there.
-            let fits =
-                |a: Option<i64>, r: i64| a.is_none_or(|a| people.assignments.contains(&(a, r)));
+            // Each assistant goes to the other's recipient.
             if !fits(q.assistant_id, p.recipient_id) || !fits(p.assistant_id, q.recipient_id) {
                 return Ok(error(back, T::ScheduleNotAssigned));
             }
@@ -808,23 +804,11 @@ pub async fn add_extra(
     if !month.contains(date) {
         return Ok(error(back, T::ScheduleOutsideMonth));
     }
-    let row = match parse_times(recipient, date, &input.start, &input.end, &input.kind) {
+    let row = match typed_shift(recipient, date, &input.start, &input.end, &input.kind, &back) {
         Ok(row) => row,
-        Err(why) => {
-            return Ok(said(
-                back,
-                Flash {
-                    error: Some(T::ScheduleShiftInvalid),
-                    plan_errors: why,
-                    ..Default::default()
-                },
-            ));
-        }
+        Err(refused) => return Ok(refused),
     };
-    let assistant = match input.assistant.trim() {
-        "" => None,
-        a => Some(text::id(a).ok_or(PageError::NotFound)?),
-    };
+    let assistant = chosen_assistant(&input.assistant)?;
     let mut db = match begin_planning(cx, c, recipient, key).await? {
         Begun::New(db) => db,
         Begun::Replayed(first) => return Ok(*first),
@@ -952,33 +936,22 @@ pub async fn remind_unconfirmed(
 
 // ---------------------------------------------------------------- the assistant
 
-/// The assistant's shifts on their page, of published schedules: every open one of the months
-/// still open for reporting (their FK deadline not passed, up to two months back: each must be
-/// settled before its month is submitted) and those of the coming week.
-pub(super) async fn assistant_plan(
-    db: &mut Box<dyn Store>,
-    c: &Caller,
-    assistant: i64,
-    people: &People,
-) -> Result<Vec<PlannedView>, PageError> {
-    let day = today();
-    let oldest = this_month().previous().previous().first_day();
-    let planned = db
-        .planned_of_assistant(
-            c.tenant_id,
-            assistant,
-            oldest..=day + chrono::Duration::days(7),
-            true,
-        )
-        .await
-        .map_err(internal)?;
-    let now = Utc::now();
-    Ok(planned
+/// The days whose published shifts the assistant's page lists: every day of the months still
+/// open for reporting (their FK deadline not passed, up to two months back: each shift must be
+/// settled before its month is submitted) and the coming week.
+pub(super) fn plan_days() -> std::ops::RangeInclusive<NaiveDate> {
+    this_month().previous().previous().first_day()..=today() + chrono::Duration::days(7)
+}
+
+/// The assistant's open shifts of [`plan_days`] (read with their page) as the page shows them.
+pub(super) fn assistant_plan(planned: &[PlannedRecord], people: &People) -> Vec<PlannedView> {
+    let (day, now) = (today(), Utc::now());
+    planned
         .iter()
         .filter(|p| !p.cancelled && !p.settled())
         .filter(|p| p.row.month().fk_deadline() >= day)
         .map(|p| planned_view(p, people, None, now))
-        .collect())
+        .collect()
 }
 
 /// The assistant's published shifts in `month` that are neither confirmed nor marked as not
@@ -1145,18 +1118,12 @@ pub async fn set_calendar(cx: &Cx, on: bool, key: Option<&str>) -> Result<Outcom
     Ok(outcome)
 }
 
-/// Whether the assistant has a calendar address, and the one just made (taken once).
-pub(super) async fn calendar_state(
-    cx: &Cx,
-    db: &mut Box<dyn Store>,
-    c: &Caller,
-) -> Result<(bool, Option<String>), PageError> {
-    let has = db.has_calendar(c.tenant_id, c.user_id).await.map_err(internal)?;
-    let link = match cx.session.get_value(SESSION_CALENDAR).await {
+/// The calendar address just made, taken from the session for its one view.
+pub(super) async fn calendar_link(cx: &Cx) -> Option<String> {
+    match cx.session.get_value(SESSION_CALENDAR).await {
         Ok(Some(_)) => cx.session.remove::<String>(SESSION_CALENDAR).await.ok().flatten(),
         _ => None,
-    };
-    Ok((has, link))
+    }
 }
 
 /// The assistant's shifts as an iCalendar (RFC 5545) feed: the published schedules from a

@@ -597,10 +597,35 @@ pub fn WorkLeadersView() -> impl IntoView {
     }
 }
 
+/// One tap on a planned shift (confirmed, not worked), named with the shift (`what`). Its form
+/// also carries whose it is, what it says and its month (`bita_user`, `what`, `manad`: the
+/// phone's queue keeps, shows and returns to a tap made offline; the server ignores them).
+#[allow(clippy::too_many_arguments)]
+fn tap(
+    l: Locale,
+    csrf: &str,
+    user: i64,
+    s: &PlannedView,
+    what: &str,
+    action: &'static str,
+    label: T,
+    class: &'static str,
+) -> impl IntoView + use<> {
+    let said = format!("{}: {what}", l.t(label));
+    view! {
+        <form method="post" action=action class="inline">
+            <FormKeys csrf=csrf.to_string() />
+            <input type="hidden" name="shift" value=s.id.to_string() />
+            <input type="hidden" name="bita_user" value=user.to_string() />
+            <input type="hidden" name="what" value=said.clone() />
+            <input type="hidden" name="manad" value=s.date.get(..7).unwrap_or_default().to_string() />
+            <button type="submit" class=class aria-label=said>{l.t(label)}</button>
+        </form>
+    }
+}
+
 /// The assistant's planned shifts: one tap to confirm an ended shift as planned, the row form
-/// filled from the plan when it went differently, or not worked; the coming ones to see. Each
-/// tap's form carries whose it is and what it says (`bita_user`, `what`: the phone's queue
-/// keeps and shows a tap made offline; the server ignores both).
+/// filled from the plan when it went differently, or not worked; the coming ones to see ([`tap`]).
 #[component]
 pub fn PlannedCard(
     plan: AssistantPlan,
@@ -633,23 +658,9 @@ pub fn PlannedCard(
                         <li class="shift">
                             <p><strong>{what.clone()}</strong></p>
                             <div class="actions">
-                                <form method="post" action=paths::PLANNED_CONFIRM class="inline">
-                                    <FormKeys csrf=csrf.clone() />
-                                    <input type="hidden" name="shift" value=s.id.to_string() />
-                                    <input type="hidden" name="bita_user" value=user.to_string() />
-                                    <input type="hidden" name="what" value=format!("{}: {what}", l.t(T::WorkedAsPlanned)) />
-                                    <input type="hidden" name="manad" value=s.date.get(..7).unwrap_or_default().to_string() />
-                                    <button type="submit" class="primary" aria-label=format!("{}: {what}", l.t(T::WorkedAsPlanned))>{l.t(T::WorkedAsPlanned)}</button>
-                                </form>
+                                {tap(l, &csrf, user, s, &what, paths::PLANNED_CONFIRM, T::WorkedAsPlanned, "primary")}
                                 <a class="button" href=format!("/assistent?planerat={}#add-row-title", s.id) aria-label=format!("{}: {what}", l.t(T::WorkedDifferently))>{l.t(T::WorkedDifferently)}</a>
-                                <form method="post" action=paths::PLANNED_NOT_WORKED class="inline">
-                                    <FormKeys csrf=csrf.clone() />
-                                    <input type="hidden" name="shift" value=s.id.to_string() />
-                                    <input type="hidden" name="bita_user" value=user.to_string() />
-                                    <input type="hidden" name="what" value=format!("{}: {what}", l.t(T::DidNotWork)) />
-                                    <input type="hidden" name="manad" value=s.date.get(..7).unwrap_or_default().to_string() />
-                                    <button type="submit" aria-label=format!("{}: {what}", l.t(T::DidNotWork))>{l.t(T::DidNotWork)}</button>
-                                </form>
+                                {tap(l, &csrf, user, s, &what, paths::PLANNED_NOT_WORKED, T::DidNotWork, "")}
                             </div>
                         </li>
                     }
@@ -663,11 +674,7 @@ pub fn PlannedCard(
                         view! {
                             <li>
                                 {what.clone()} " "
-                                <form method="post" action=paths::PLANNED_NOT_WORKED class="inline">
-                                    <FormKeys csrf=csrf.clone() />
-                                    <input type="hidden" name="shift" value=s.id.to_string() />
-                                    <button type="submit" class="link" aria-label=format!("{}: {what}", l.t(T::DidNotWork))>{l.t(T::DidNotWork)}</button>
-                                </form>
+                                {tap(l, &csrf, user, s, &what, paths::PLANNED_NOT_WORKED, T::DidNotWork, "link")}
                             </li>
                         }
                     }).collect_view()}

@@ -342,9 +342,11 @@ impl Store for DbStore {
         &mut self,
         tenant: i64,
         assistant: i64,
+        user: i64,
         month: ReportMonth,
+        plan: RangeInclusive<NaiveDate>,
     ) -> RepoResult<AssistantMonth> {
-        super::pages::assistant_month(self.c(), tenant, assistant, month).await
+        super::pages::assistant_month(self.c(), tenant, assistant, user, month, plan).await
     }
 
     async fn row_context(

@@ -5,6 +5,7 @@
 use super::err;
 use super::people::{people_from, people_queries};
 use super::queries::*;
+use super::schedules::{calendar_query, planned_all, planned_of_assistant_query};
 use super::settings::{terms_of, terms_query};
 use super::shifts::{running_of, running_query};
 use super::sql::{Conn, fetch_batch};
@@ -17,7 +18,9 @@ pub(super) async fn assistant_month(
     c: &mut Conn,
     tenant: i64,
     assistant: i64,
+    user: i64,
     month: ReportMonth,
+    plan: RangeInclusive<NaiveDate>,
 ) -> RepoResult<AssistantMonth> {
     let mut queries = vec![
         assigned_recipients_query(tenant, assistant, month),
@@ -25,17 +28,22 @@ pub(super) async fn assistant_month(
         month_records_query(tenant, month, None, Some(assistant)),
         terms_query(tenant),
         running_query(tenant, assistant),
+        planned_of_assistant_query(tenant, assistant, plan, true),
+        calendar_query(tenant, user),
     ];
     queries.extend(people_queries(tenant, Some(assistant), None));
     let mut rows = fetch_batch(c, queries).await.map_err(err)?.into_iter();
     let mut next = || rows.next().unwrap_or_default();
     let (recipients, stored, records, terms, running) = (next(), next(), next(), next(), next());
+    let (planned, calendar) = (next(), next());
     Ok(AssistantMonth {
         recipients: names_of(&recipients),
         rows: stored_rows(&stored),
         records: month_records_of(&records),
         terms: terms_of(tenant, &terms),
         running: running_of(&running),
+        planned: planned_all(&planned),
+        calendar: !calendar.is_empty(),
         people: people_from(rows.collect()),
     })
 }

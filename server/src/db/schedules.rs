@@ -4,7 +4,7 @@
 use super::DbStore;
 use super::err;
 use super::queries::{ROW_COLUMNS, date, in_list, time_row};
-use super::sql::{Row, query};
+use super::sql::{Query, Row, query};
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use engine::schedule::{BaseSchedule, BaseShift};
@@ -43,8 +43,31 @@ fn planned_of(r: &Row) -> Option<PlannedRecord> {
     })
 }
 
-fn planned_all(rows: &[Row]) -> Vec<PlannedRecord> {
+pub(super) fn planned_all(rows: &[Row]) -> Vec<PlannedRecord> {
     rows.iter().filter_map(planned_of).collect()
+}
+
+/// An assistant's planned shifts starting between two days (published only, or all).
+pub(super) fn planned_of_assistant_query(
+    tenant: i64,
+    assistant: i64,
+    days: std::ops::RangeInclusive<NaiveDate>,
+    published_only: bool,
+) -> Query<'static> {
+    let sql = format!(
+        "{} WHERE p.tenant_id = $1 AND p.assistant_id = $2 AND p.work_date >= $3 AND p.work_date <= $4{}
+         ORDER BY p.start_at, p.id",
+        planned_select(),
+        if published_only { " AND m.published_at IS NOT NULL" } else { "" }
+    );
+    query(sql).bind(tenant).bind(assistant).bind(date(*days.start())).bind(date(*days.end()))
+}
+
+/// A row when the login has a calendar address.
+pub(super) fn calendar_query(tenant: i64, user: i64) -> Query<'static> {
+    query("SELECT user_id FROM calendar_feeds WHERE user_id = $1 AND tenant_id = $2")
+        .bind(user)
+        .bind(tenant)
 }
 
 fn clock(s: &str) -> Option<NaiveTime> {
@@ -343,22 +366,8 @@ impl ScheduleStore for DbStore {
         days: std::ops::RangeInclusive<NaiveDate>,
         published_only: bool,
     ) -> RepoResult<Vec<PlannedRecord>> {
-        let sql = format!(
-            "{} WHERE p.tenant_id = $1 AND p.assistant_id = $2 AND p.work_date >= $3 AND p.work_date <= $4{}
-             ORDER BY p.start_at, p.id",
-            planned_select(),
-            if published_only { " AND m.published_at IS NOT NULL" } else { "" }
-        );
-        Ok(planned_all(
-            &query(sql)
-                .bind(tenant)
-                .bind(assistant)
-                .bind(date(*days.start()))
-                .bind(date(*days.end()))
-                .fetch_all(self.c())
-                .await
-                .map_err(err)?,
-        ))
+        let q = planned_of_assistant_query(tenant, assistant, days, published_only);
+        Ok(planned_all(&q.fetch_all(self.c()).await.map_err(err)?))
     }
 
     async fn planned(&mut self, tenant: i64, id: i64) -> RepoResult<Option<PlannedRecord>> {
@@ -479,17 +488,6 @@ impl ScheduleStore for DbStore {
             .map_err(err)?;
         }
         Ok(())
-    }
-
-    async fn has_calendar(&mut self, tenant: i64, user: i64) -> RepoResult<bool> {
-        let n: i64 =
-            query("SELECT COUNT(*) FROM calendar_feeds WHERE user_id = $1 AND tenant_id = $2")
-                .bind(user)
-                .bind(tenant)
-                .scalar(self.c())
-                .await
-                .map_err(err)?;
-        Ok(n > 0)
     }
 
     async fn calendar_owner(&mut self, token_sha256: &str) -> RepoResult<Option<(i64, i64)>> {
