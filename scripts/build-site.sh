@@ -30,8 +30,10 @@ bundle() {
 }
 bundle app/offline/sw.js --format=iife --outfile="$site/sw.js"
 bundle app/offline/page.js --format=esm --outfile="$pkg/offline.js"
+# The export page's progress bar, moved as the job runs (app/js/export.js).
+bundle app/js/export.js --format=esm --outfile="$pkg/export.js"
 # Precompressed copies: the server sends these instead of compressing on every request.
-for f in "$pkg/bita.wasm" "$pkg/bita.js" "$pkg/bita.css" "$pkg/offline.js" "$site/sw.js"; do
+for f in "$pkg/bita.wasm" "$pkg/bita.js" "$pkg/bita.css" "$pkg/offline.js" "$pkg/export.js" "$site/sw.js"; do
   gzip -9 -k -f "$f"
   if command -v brotli >/dev/null; then brotli -q 11 -f -k "$f"; fi
 done

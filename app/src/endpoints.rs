@@ -211,9 +211,15 @@ pub async fn load_audit_page() -> PageResult<AuditPage> {
 }
 
 #[server(prefix = "/api", endpoint = "load_export_page")]
-pub async fn load_export_page(month: Option<String>) -> PageResult<ExportPage> {
+pub async fn load_export_page(
+    month: Option<String>,
+    job: Option<String>,
+) -> PageResult<ExportPage> {
     let cx = context::Cx::from_request().await.map_err(failed)?;
-    export::export_page(&cx, month.as_deref().and_then(ReportMonth::parse)).await.map_err(failed)
+    let job = job.as_deref().and_then(crate::domain::text::id);
+    export::export_page(&cx, month.as_deref().and_then(ReportMonth::parse), job)
+        .await
+        .map_err(failed)
 }
 
 #[server(prefix = "/api", endpoint = "load_verify_page")]

@@ -81,6 +81,8 @@ pub const REPORT_3059: &str = "/admin/3059";
 /// The month's export (all documents, the signed archive).
 pub const EXPORT: &str = "/admin/export";
 pub const ARCHIVE: &str = "/admin/export/arkiv";
+/// A running export's progress as JSON (`?id=`), for the export page's script.
+pub const EXPORT_JOB: &str = "/admin/export/jobb";
 pub const CORRECT: &str = "/admin/rattelse";
 /// FK's blank form and its mapping (an upload; the CSRF token in the address).
 pub const FK_FORM: &str = "/admin/export/blankett";

@@ -8,7 +8,7 @@ import { Page } from "@playwright/test";
 import { spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import * as path from "node:path";
-import { expect, test, login, logout, monthFromNow, PASSWORD, report } from "./helpers";
+import { expect, test, login, logout, monthFromNow, PASSWORD, report, exportMonth } from "./helpers";
 
 const ISSUER = `http://127.0.0.1:${process.env.BITA_E2E_OIDC_PORT ?? "3199"}`;
 
@@ -172,7 +172,7 @@ test("Provstad runs a whole month without a BITA password", async ({ page }, inf
   await signIn(page, "per");
   await page.goto(`/admin/export?manad=${month}`);
   await expect(page.getByText("Inga fel hindrar export.")).toBeVisible();
-  await page.getByRole("button", { name: "Exportera och lås månaden" }).click();
+  await exportMonth(page);
   await expect(page.getByRole("status")).toHaveText("Månaden är exporterad och låst. Arkivet finns nedan.");
   const publicKey = (await page.locator("#public-key").textContent())!.trim();
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Ladda ner version 1" }).click()]);

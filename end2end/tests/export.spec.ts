@@ -9,7 +9,7 @@ import { Page } from "@playwright/test";
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { expect, test, approveMonth, login, logout, monthFromNow, PASSWORD, report } from "./helpers";
+import { expect, test, approveMonth, login, logout, monthFromNow, PASSWORD, report, exportMonth } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "../..");
 const SERVER = path.resolve(ROOT, process.env.BITA_SERVER_BIN ?? "target/debug/server");
@@ -84,7 +84,7 @@ test("an administrator exports a month and the archive checks out", async ({ pag
     await page.getByRole("button", { name: "Ladda upp blanketten" }).click();
     await expect(page.getByRole("status")).toHaveText("Blanketten är sparad och har alla fält som behövs.");
   }
-  await page.getByRole("button", { name: "Exportera och lås månaden" }).click();
+  await exportMonth(page);
   await expect(page.getByRole("status")).toHaveText("Månaden är exporterad och låst. Arkivet finns nedan.");
   await axe(page);
   const publicKey = (await page.locator("#public-key").textContent())!.trim();

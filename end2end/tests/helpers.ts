@@ -89,3 +89,16 @@ export async function fitsNarrowScreen(page: Page) {
   await page.evaluate(() => (document.documentElement.style.fontSize = ""));
   await page.setViewportSize(size);
 }
+
+/**
+ * On the export page: exports the month and waits for its job to end. With JavaScript the page
+ * follows the job by itself; without, the administrator refreshes it by its link, as here.
+ */
+export async function exportMonth(page: Page) {
+  await page.getByRole("button", { name: "Exportera och lås månaden" }).click();
+  const refresh = page.getByRole("link", { name: "Uppdatera förloppet" });
+  for (let i = 0; i < 120 && (await refresh.isVisible()); i++) {
+    await page.waitForTimeout(500);
+    if (await refresh.isVisible()) await refresh.click();
+  }
+}

@@ -21,6 +21,7 @@ use archive::File;
 use engine::documents::SignatureView;
 use engine::documents::{HistoryRecord, MonthData, ReportData};
 use serde::Serialize;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -188,10 +189,18 @@ fn report_documents(r: &ReportData, blank_3059: Option<&Blank<'_>>) -> Result<Ve
 /// to keep the cores busy, few enough that a big month's PDFs are never all in memory.
 const BATCH_PER_THREAD: usize = 16;
 
+/// How many steps [`for_each_document`] counts in `made`: one per time report and one per
+/// räkning (the payroll and LSS files at the end are quick and not counted).
+pub fn steps(m: &MonthData) -> usize {
+    m.reports.len() + m.claims.len()
+}
+
 /// Makes every document of the month in a stable order and hands each to `sink` as soon as
-/// it is made (the PDFs of the reports on all cores, in batches).
+/// it is made (the PDFs of the reports on all cores, in batches), counting each report and
+/// räkning done in `made` (a job's progress, read by another thread).
 pub fn for_each_document(
     m: &MonthData,
+    made: &AtomicUsize,
     sink: &mut dyn FnMut(File) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let (blank_3059, blank_3057) =
@@ -222,6 +231,7 @@ pub fn for_each_document(
                         let mut out = Vec::new();
                         for r in part {
                             out.extend(report_documents(r, blank)?);
+                            made.fetch_add(1, Ordering::Relaxed);
                         }
                         Ok(out)
                     })
@@ -271,6 +281,7 @@ pub fn for_each_document(
                 bytes: form::flatten(&filled.pdf)?,
             })?;
         }
+        made.fetch_add(1, Ordering::Relaxed);
     }
     if !missing.is_empty() {
         sink(File {
@@ -312,7 +323,7 @@ pub fn for_each_document(
 /// Every document of the month, in memory (for tests and small months; [`build`] streams).
 pub fn documents(m: &MonthData) -> Result<Vec<File>, Error> {
     let mut files = Vec::new();
-    for_each_document(m, &mut |f| {
+    for_each_document(m, &AtomicUsize::new(0), &mut |f| {
         files.push(f);
         Ok(())
     })?;
@@ -329,11 +340,15 @@ pub struct Built {
 }
 
 /// Makes every document and seals them in one signed ZIP, each file written into the ZIP as
-/// soon as it is made.
-pub fn build(m: &MonthData, key: &ed25519_dalek::SigningKey) -> Result<Built, Error> {
+/// soon as it is made (the steps done counted in `made`, [`steps`]).
+pub fn build(
+    m: &MonthData,
+    key: &ed25519_dalek::SigningKey,
+    made: &AtomicUsize,
+) -> Result<Built, Error> {
     let created = m.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
     let mut writer = archive::Writer::new(&created)?;
-    for_each_document(m, &mut |f| writer.add(&f))?;
+    for_each_document(m, made, &mut |f| writer.add(&f))?;
     let corrections: Vec<archive::Correction> = m
         .reports
         .iter()

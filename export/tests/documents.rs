@@ -208,7 +208,7 @@ fn pdf_pages(pdf: &[u8]) -> usize {
 #[test]
 fn the_archive_holds_every_document_and_verifies() {
     let m = month(0);
-    let built = export::build(&m, &key()).unwrap();
+    let built = export::build(&m, &key(), &Default::default()).unwrap();
     let report = export::archive::verify(&built.zip, &key().verifying_key());
     assert!(report.ok, "{:?}", report.problems);
     assert_eq!(report.month.as_deref(), Some("2026-10"));
@@ -236,12 +236,12 @@ fn the_archive_holds_every_document_and_verifies() {
     let xml = &files.iter().find(|(n, _)| n.ends_with("anna-andersson-1.xml")).unwrap().1;
     assert_eq!(xml, &m.reports[0].xml);
     // The same month and key give the same archive, byte for byte.
-    assert_eq!(export::build(&m, &key()).unwrap().zip, built.zip);
+    assert_eq!(export::build(&m, &key(), &Default::default()).unwrap().zip, built.zip);
 }
 
 #[test]
 fn one_changed_byte_in_any_file_fails_naming_that_file() {
-    let built = export::build(&month(0), &key()).unwrap();
+    let built = export::build(&month(0), &key(), &Default::default()).unwrap();
     let files = unzip(&built.zip);
     for i in (0..files.len()).filter(|i| !files[*i].0.starts_with("manifest.json")) {
         let mut changed = files.clone();

@@ -9,7 +9,6 @@ use app::i18n::T;
 use app::model::export::VerifyResult;
 use app::service::context::{Cx, RequestFlash};
 use app::service::export as month_export;
-use app::service::export::Sealed;
 use app::service::tx::idempotency_key;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Multipart, Request, State};
@@ -52,58 +51,52 @@ pub struct ExportForm {
     idem: String,
 }
 
-/// Exports a month: refused with the reasons when preflight fails; otherwise every document is
-/// made from the frozen content off the async threads, then the archive is stored and the
-/// month locked in one transaction.
+/// Starts the month's export as a background job ([`crate::export_jobs`]) and answers at once
+/// with the export page, which shows its progress; a second post while it runs joins it, a
+/// replayed one changes nothing, and a month that cannot be exported is refused with why.
 pub async fn export_month(State(state): State<AppState>, cx: Cx, body: Bytes) -> Response {
     let Ok(f) = serde_urlencoded::from_bytes::<ExportForm>(&body) else {
         return (StatusCode::BAD_REQUEST, "bad form").into_response();
     };
-    let key = idempotency_key(&f.idem);
-    let data = match month_export::prepare(&cx, &f.manad, key).await {
-        Err(e) => return e.into_response(),
-        Ok(Err(outcome)) => {
-            cx.set_flash(outcome.flash).await;
-            return Redirect::to(&outcome.to).into_response();
-        }
-        Ok(Ok(data)) => data,
-    };
-    let signing_key = state.archive_key.clone();
-    let started = std::time::Instant::now();
-    let (data, built) = match tokio::task::spawn_blocking(move || {
-        let built = export::build(&data, &signing_key);
-        (data, built)
-    })
-    .await
-    {
-        Ok((data, Ok(built))) => (data, built),
-        Ok((_, Err(e))) => {
-            tracing::error!(error = %e, "month archive could not be made");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "month archive task failed");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    };
-    tracing::info!(
-        files = built.files,
-        bytes = built.zip.len(),
-        ms = started.elapsed().as_millis() as u64,
-        "month archive made"
-    );
-    let sealed = Sealed {
-        sha256: built.sha256,
-        manifest_sha256: built.manifest_sha256,
-        files: built.files,
-        corrections: built.corrections,
-        zip: built.zip,
-    };
-    match month_export::record(&cx, &data, &sealed, key).await {
+    let runner = app::model::random_token();
+    match month_export::start(&cx, &f.manad, idempotency_key(&f.idem), &runner).await {
         Err(e) => e.into_response(),
-        Ok(o) => {
-            cx.set_flash(o.flash).await;
-            Redirect::to(&o.to).into_response()
+        Ok((outcome, job)) => {
+            if let Some(job) = job {
+                crate::export_jobs::spawn(state, job);
+            }
+            cx.set_flash(outcome.flash).await;
+            Redirect::to(&outcome.to).into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct JobQuery {
+    id: Option<String>,
+}
+
+/// A job's progress as JSON for the export page's script: the numbers, the words in the
+/// caller's language, and where the page shows it. 404 for another municipality's job.
+pub async fn job_progress(
+    cx: Cx,
+    headers: axum::http::HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<JobQuery>,
+) -> Response {
+    match month_export::job_progress(&cx, q.id.as_deref().and_then(engine::text::id)).await {
+        Err(e) => e.into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Ok(Some(job)) => {
+            let text = job.text(crate::guard::locale(&headers));
+            axum::Json(serde_json::json!({
+                "running": job.running,
+                "done": job.done,
+                "total": job.total,
+                "percent": job.percent(),
+                "text": text,
+                "href": job.href,
+            }))
+            .into_response()
         }
     }
 }

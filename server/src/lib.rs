@@ -8,6 +8,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod export_jobs;
 pub mod exports;
 pub mod extract;
 pub mod forms;
@@ -38,4 +39,6 @@ pub struct AppState {
     pub trusted_keys: Arc<keys::TrustedKeys>,
     /// The relying party of the municipalities' OpenID providers.
     pub oidc: Arc<oidc::Oidc>,
+    /// The database, for what runs outside a request (the export jobs' sessions of no browser).
+    pub pool: db::Pool,
 }

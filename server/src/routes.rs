@@ -2,7 +2,9 @@
 //! enforces both before the body is read), the static assets, health, and the layers every
 //! request passes (tower-http's compression, headers and tracing; sessions; the timeout).
 
-use crate::{AppState, Config, auth, db, exports, forms, guard, keys, oidc, schedules, sessions};
+use crate::{
+    AppState, Config, auth, db, export_jobs, exports, forms, guard, keys, oidc, schedules, sessions,
+};
 use app::paths;
 use app::service::context::{ApiState, RequestFlash, Settings};
 use app::ui::{App, shell};
@@ -50,9 +52,11 @@ pub async fn router(
         archive_key,
         trusted_keys: Arc::new(trusted),
         oidc: Arc::new(crate::oidc::Oidc::new()),
+        pool: pool.clone(),
     };
 
     db::spawn_maintenance(&repo);
+    export_jobs::watch(state.clone());
     let summaries = repo.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(15 * 60));
@@ -159,6 +163,7 @@ pub async fn router(
         .route("/healthz", get(healthz))
         .route(paths::OIDC_START, get(oidc::start))
         .route(paths::CALENDAR_FEED, get(schedules::feed))
+        .route(paths::EXPORT_JOB, get(exports::job_progress))
         .route(paths::OIDC_CALLBACK, get(oidc::callback))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         // The islands' wasm, JS and CSS, brotli or gzip as built (scripts/build-site.sh).
@@ -235,17 +240,10 @@ fn static_asset() -> SetResponseHeaderLayer<HeaderValue> {
     )
 }
 
-/// Answers 408 when a request takes longer than its route allows: 30 s, except the month export
-/// (a big municipality's month is minutes of PDFs on a small machine).
-/// Hand-written rather than tower-http's `TimeoutLayer`: a layer's limit holds for every route
-/// below it, and the export is a post registered with the others (`guard::Posts`).
+/// Answers 408 when a request takes longer than 30 s (the month's export runs as a job and
+/// answers at once, `export_jobs`).
 async fn timeout(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let limit = if req.uri().path() == paths::EXPORT && req.method() == axum::http::Method::POST {
-        Duration::from_secs(15 * 60)
-    } else {
-        Duration::from_secs(30)
-    };
-    match tokio::time::timeout(limit, next.run(req)).await {
+    match tokio::time::timeout(Duration::from_secs(30), next.run(req)).await {
         Ok(r) => r,
         Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
     }

@@ -103,3 +103,16 @@ fn manager<S: ExpiredDeletion + Clone>(
         .with_secure(config.secure_cookies)
         .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::hours(8)))
 }
+
+/// A session of no browser, for work a server does on someone's behalf after their request was
+/// answered (the month's export job): nothing is put in it, so it is never stored.
+pub fn detached(pool: &Pool) -> tower_sessions::Session {
+    match pool {
+        Pool::Sqlite(p) => {
+            tower_sessions::Session::new(None, std::sync::Arc::new(sqlite_store(p)), None)
+        }
+        Pool::Postgres(p) => {
+            tower_sessions::Session::new(None, std::sync::Arc::new(postgres_store(p)), None)
+        }
+    }
+}

@@ -890,6 +890,9 @@ pub struct NewArchive<'a> {
 pub trait ExportStore: Send {
     /// The latest frozen 3059 of every month report of the month, by recipient and assistant.
     async fn frozen_reports(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<FrozenReport>>;
+    /// The status of every month report of the month that has a frozen 3059 (what
+    /// [`Self::frozen_reports`] gives, without the documents).
+    async fn frozen_states(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<MonthStatus>>;
     /// Every räkning of the month with a standing signature.
     async fn signed_claim_documents(
         &mut self,
@@ -937,6 +940,75 @@ pub trait ExportStore: Send {
         claim_recipient: i64,
         month: &str,
     ) -> RepoResult<Option<String>>;
+
+    /// The month's running export job, if any.
+    async fn running_export_job(
+        &mut self,
+        tenant: i64,
+        month: &str,
+    ) -> RepoResult<Option<ExportJob>>;
+    /// One of the tenant's export jobs (None for another municipality's id).
+    async fn export_job(&mut self, tenant: i64, id: i64) -> RepoResult<Option<ExportJob>>;
+    /// Starts a job for the month, run by `runner`; `Conflict::Duplicate` while one runs.
+    async fn start_export_job(
+        &mut self,
+        tenant: i64,
+        month: &str,
+        user: i64,
+        runner: &str,
+        now: i64,
+    ) -> RepoResult<i64>;
+    /// The runner's heartbeat with how far it got; false when the job is no longer its own
+    /// (taken over after its heartbeat went stale, or finished).
+    async fn export_job_beat(
+        &mut self,
+        id: i64,
+        runner: &str,
+        done: i64,
+        total: i64,
+        now: i64,
+    ) -> RepoResult<bool>;
+    /// Ends the runner's job with its answer (JSON); false when it is not its own any more.
+    async fn finish_export_job(
+        &mut self,
+        id: i64,
+        runner: &str,
+        failed: bool,
+        outcome: &str,
+        now: i64,
+    ) -> RepoResult<bool>;
+    /// Running jobs (of every municipality) whose heartbeat is older than `before`.
+    async fn stale_export_jobs(&mut self, before: i64) -> RepoResult<Vec<ExportJob>>;
+    /// Takes a stale job over for `runner` (a new run from the start); false when another
+    /// server was first.
+    async fn take_export_job(
+        &mut self,
+        id: i64,
+        stale_runner: &str,
+        runner: &str,
+        now: i64,
+    ) -> RepoResult<bool>;
+}
+
+/// A month's export as a background job (issue 28): its progress and, once ended, its answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportJob {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub month: String,
+    pub started_by: i64,
+    /// `running`, `done` or `failed`.
+    pub state: String,
+    /// Documents made of `total` (0 while the month's content is gathered).
+    pub done: i64,
+    pub total: i64,
+    pub started_at: i64,
+    pub beat_at: i64,
+    pub runner: String,
+    pub runs: i64,
+    pub finished_at: Option<i64>,
+    /// The answer the administrator gets (an `Outcome` as JSON), once ended.
+    pub outcome: Option<String>,
 }
 
 /// A shift an assistant has clocked in to and not yet ended.

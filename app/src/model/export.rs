@@ -55,7 +55,56 @@ pub struct ExportPage {
     pub forms: Vec<FormLine>,
     /// The installation's public key (hex) that signs every manifest.
     pub public_key: String,
+    /// The month's export while it runs (or the one the address names, once ended).
+    pub job: Option<ExportJobView>,
     pub flash: super::Flash,
+}
+
+/// How far the month's export job has come, as the page and its script show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportJobView {
+    pub id: i64,
+    pub running: bool,
+    /// Time reports and räkningar made, of `total` (0 while the month's content is gathered).
+    pub done: i64,
+    pub total: i64,
+    /// Estimated from the pace so far, while it runs.
+    pub seconds_left: Option<i64>,
+    /// Where the page shows this job (its outcome, once ended).
+    pub href: String,
+}
+
+impl ExportJobView {
+    /// The progress in words ("120 av 6000 …, cirka 40 s kvar").
+    pub fn text(&self, l: crate::i18n::Locale) -> String {
+        use crate::i18n::T;
+        if self.total == 0 {
+            return format!("{}…", l.t(T::ExportJobGathering));
+        }
+        let done = format!(
+            "{} {} {} {}",
+            self.done,
+            l.t(T::ExportJobOf),
+            self.total,
+            l.t(T::ExportJobUnit)
+        );
+        match self.seconds_left {
+            Some(s) => {
+                let left = if s >= 90 {
+                    format!("{} min", (s + 59) / 60)
+                } else {
+                    format!("{} s", s.max(1))
+                };
+                format!("{done} · {} {left} {}", l.t(T::ExportJobAbout), l.t(T::ExportJobLeft))
+            }
+            None => done,
+        }
+    }
+
+    /// Per cent done (0–100), for the bar.
+    pub fn percent(&self) -> i64 {
+        if self.total == 0 { 0 } else { (self.done * 100 / self.total).clamp(0, 100) }
+    }
 }
 
 /// The public page that checks an uploaded archive.

@@ -251,6 +251,27 @@ pub(super) fn notice_in_address(query: &str) -> Option<T> {
 pub const ONE_TIME_HEADER: &str = "x-bita-once";
 
 impl Cx {
+    /// The context of work a server does on a user's behalf after their request was answered
+    /// (the month's export job): the account as it is now, read again (None when it is gone or
+    /// deactivated), and a session of no browser that nothing is put in.
+    pub async fn on_behalf(
+        state: &ApiState,
+        session: Session,
+        user: i64,
+    ) -> Result<Option<Self>, PageError> {
+        let caller =
+            state.repo.read().await.map_err(internal)?.caller(user).await.map_err(internal)?;
+        Ok(caller.map(|c| Self {
+            repo: state.repo.clone(),
+            settings: state.settings.clone(),
+            session,
+            caller: Some(c),
+            client: None,
+            csrf: None,
+            sign_in: Default::default(),
+        }))
+    }
+
     pub async fn new(
         state: &ApiState,
         session: Session,

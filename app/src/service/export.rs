@@ -11,7 +11,7 @@ use crate::domain::row::DayPart;
 use crate::domain::rules::Severity;
 use crate::domain::{MonthStatus, ReportMonth};
 use crate::i18n::{Label, Locale, T};
-use crate::model::export::ExportPage;
+use crate::model::export::{ExportJobView, ExportPage};
 use crate::model::*;
 use std::collections::HashMap;
 use store::{AuditEntry, NewArchive, Signed};
@@ -116,11 +116,33 @@ pub(super) fn export_path(month: ReportMonth) -> String {
 
 /// The export page: what blocks an export (with where to fix it), the month's archives and
 /// the installation's public key.
-pub async fn export_page(cx: &Cx, month: Option<ReportMonth>) -> Result<ExportPage, PageError> {
+pub async fn export_page(
+    cx: &Cx,
+    month: Option<ReportMonth>,
+    job: Option<i64>,
+) -> Result<ExportPage, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let month = month.unwrap_or_else(|| super::context::this_month().previous());
     let preflight = super::dashboard::month_preflight_for(cx, c, month).await?;
     let mut db = cx.db().await?;
+    // The job the address names (the tenant's own, of this month), else the one running.
+    let named = match job {
+        Some(id) => db.export_job(c.tenant_id, id).await.map_err(internal)?,
+        None => None,
+    }
+    .filter(|j| j.month == month.to_string());
+    let job = match named {
+        Some(j) => Some(j),
+        None => db.running_export_job(c.tenant_id, &month.to_string()).await.map_err(internal)?,
+    };
+    let mut flash = cx.take_flash().await;
+    // An ended job says how it ended, as the post would have had it been answered then.
+    if let Some(o) =
+        job.as_ref().filter(|j| j.state != "running").and_then(|j| j.outcome.as_deref())
+        && let Ok(o) = serde_json::from_str::<Outcome>(o)
+    {
+        flash = o.flash;
+    }
     let frozen = db.frozen_reports(c.tenant_id, &month.to_string()).await.map_err(internal)?;
     let claims = db.signed_claims(c.tenant_id, &month.to_string()).await.map_err(internal)?;
     let archives =
@@ -142,46 +164,217 @@ pub async fn export_page(cx: &Cx, month: Option<ReportMonth>) -> Result<ExportPa
         archives,
         forms,
         public_key: cx.settings.archive_public_key.clone(),
-        flash: cx.take_flash().await,
+        job: job.map(|j| job_view(&j)),
+        flash,
     })
 }
 
-/// Everything the month's archive is made of, or the answer to give instead: a replayed form,
-/// a month that fails preflight, or a month with nothing new since its last archive.
-pub async fn prepare(
-    cx: &Cx,
-    month: &str,
-    key: Option<&str>,
-) -> Result<Result<MonthData, Outcome>, PageError> {
-    let c = cx.require(&[Role::Admin])?;
-    let Some(month) = ReportMonth::parse(month) else {
-        return Ok(Err(error("/admin".into(), T::NotAllowed)));
-    };
-    let back = export_path(month);
-    let mut db = cx.db().await?;
-    if let Some(k) = key
-        && let Some(o) = db.idempotent_outcome(c.user_id, k).await.map_err(internal)?
-    {
-        return Ok(Err(serde_json::from_str(&o).map_err(internal)?));
+/// Where the export page shows a job.
+fn job_path(month: ReportMonth, id: i64) -> String {
+    format!("{}&jobb={id}", export_path(month))
+}
+
+/// A job as the page and its script show it.
+fn job_view(j: &store::ExportJob) -> ExportJobView {
+    let running = j.state == "running";
+    let elapsed = super::context::now_unix() - j.started_at;
+    let seconds_left = (running && j.done > 0 && j.done < j.total && elapsed > 0)
+        .then(|| (j.total - j.done) * elapsed / j.done);
+    let month = ReportMonth::parse(&j.month).unwrap_or(ReportMonth::LAST);
+    ExportJobView {
+        id: j.id,
+        running,
+        done: j.done,
+        total: j.total,
+        seconds_left,
+        href: job_path(month, j.id),
     }
-    drop(db);
+}
+
+/// A job's progress for the page's script (the tenant's own jobs only).
+pub async fn job_progress(cx: &Cx, id: Option<i64>) -> Result<Option<ExportJobView>, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let Some(id) = id else { return Ok(None) };
+    let job = cx.db().await?.export_job(c.tenant_id, id).await.map_err(internal)?;
+    Ok(job.map(|j| job_view(&j)))
+}
+
+/// Why the month cannot be exported now, if it cannot: errors in preflight, nothing frozen, or
+/// nothing new since the last archive.
+async fn refusal(cx: &Cx, c: &store::Caller, month: ReportMonth) -> Result<Option<T>, PageError> {
     let blocking = super::dashboard::month_preflight_for(cx, c, month)
         .await?
         .into_iter()
         .filter(|f| f.severity == Severity::Error)
         .count();
     if blocking > 0 {
-        return Ok(Err(error(back, T::ExportRefused)));
+        return Ok(Some(T::ExportRefused));
+    }
+    let frozen =
+        cx.db().await?.frozen_states(c.tenant_id, &month.to_string()).await.map_err(internal)?;
+    if frozen.is_empty() {
+        return Ok(Some(T::ExportNothing));
+    }
+    if frozen.iter().all(|s| *s == MonthStatus::Exported) {
+        return Ok(Some(T::ExportNothingNew));
+    }
+    Ok(None)
+}
+
+/// Starts the month's export as a background job run by `runner` and answers at once; or
+/// joins the job that runs (a second post, from anyone of the municipality); or says why the
+/// month cannot be exported. The new job, for the server to run.
+pub async fn start(
+    cx: &Cx,
+    month: &str,
+    key: Option<&str>,
+    runner: &str,
+) -> Result<(Outcome, Option<store::ExportJob>), PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let Some(month) = ReportMonth::parse(month) else {
+        return Ok((error("/admin".into(), T::NotAllowed), None));
+    };
+    let back = export_path(month);
+    let m = month.to_string();
+    if let Some(k) = key
+        && let Some(o) = cx.db().await?.idempotent_outcome(c.user_id, k).await.map_err(internal)?
+    {
+        return Ok((serde_json::from_str(&o).map_err(internal)?, None));
+    }
+    if let Some(running) =
+        cx.db().await?.running_export_job(c.tenant_id, &m).await.map_err(internal)?
+    {
+        return Ok((notice(job_path(month, running.id), T::ExportJoined), None));
+    }
+    if let Some(t) = refusal(cx, c, month).await? {
+        return Ok((error(back, t), None));
+    }
+    let mut db = match begin(cx, c.user_id, key).await? {
+        Begun::New(db) => db,
+        Begun::Replayed(first) => return Ok((*first, None)),
+    };
+    // Re-checked with the write lock: one job per month, whoever posts.
+    if let Some(running) = db.running_export_job(c.tenant_id, &m).await.map_err(internal)? {
+        let o = notice(job_path(month, running.id), T::ExportJoined);
+        return Ok((remember_and_commit(db, c.user_id, key, "export.start", o).await?, None));
+    }
+    let id = db
+        .start_export_job(c.tenant_id, &m, c.user_id, runner, super::context::now_unix())
+        .await
+        .map_err(internal)?;
+    let job = db.export_job(c.tenant_id, id).await.map_err(internal)?;
+    db.audit(&cx.audit_entry("export.start", format!("month {m} job {id}")))
+        .await
+        .map_err(internal)?;
+    let o = notice(job_path(month, id), T::ExportStarted);
+    Ok((remember_and_commit(db, c.user_id, key, "export.start", o).await?, job))
+}
+
+/// The job's heartbeat: how far it got. False when the job is no longer this run's (another
+/// server took it over, having seen no heartbeat for a while): the run stops.
+pub async fn job_beat(
+    repo: &dyn store::Repo,
+    id: i64,
+    runner: &str,
+    done: i64,
+    total: i64,
+) -> Result<bool, PageError> {
+    let mut db = repo.write().await.map_err(internal)?;
+    let ours = db
+        .export_job_beat(id, runner, done, total, super::context::now_unix())
+        .await
+        .map_err(internal)?;
+    db.finish().await.map_err(internal)?;
+    Ok(ours)
+}
+
+/// Ends a job that could not make its archive (nothing stored, the month not locked), with the
+/// answer the administrator sees, and audits it.
+pub async fn job_failed(
+    repo: &dyn store::Repo,
+    job: &store::ExportJob,
+    runner: &str,
+    t: T,
+) -> Result<(), PageError> {
+    let month = ReportMonth::parse(&job.month).unwrap_or(ReportMonth::LAST);
+    let o = serde_json::to_string(&error(export_path(month), t)).map_err(internal)?;
+    let mut db = repo.write().await.map_err(internal)?;
+    if db
+        .finish_export_job(job.id, runner, true, &o, super::context::now_unix())
+        .await
+        .map_err(internal)?
+    {
+        db.audit(&AuditEntry {
+            tenant: Some(job.tenant_id),
+            user: Some(job.started_by),
+            actor: None,
+            client: None,
+            action: "export.failed",
+            subject: format!("month {} job {}", job.month, job.id),
+            before: None,
+            after: Some(format!("{t:?}")),
+        })
+        .await
+        .map_err(internal)?;
+    }
+    db.finish().await.map_err(internal)
+}
+
+/// Running jobs whose heartbeat stopped `stale_after` seconds ago or more, taken over one by
+/// one for `runner`: the ones this server now runs (from the start).
+pub async fn take_stale_jobs(
+    repo: &dyn store::Repo,
+    stale_after: i64,
+    runner: &str,
+) -> Result<Vec<store::ExportJob>, PageError> {
+    let now = super::context::now_unix();
+    let stale = repo
+        .read()
+        .await
+        .map_err(internal)?
+        .stale_export_jobs(now - stale_after)
+        .await
+        .map_err(internal)?;
+    let mut taken = Vec::new();
+    for j in stale {
+        let mut db = repo.write().await.map_err(internal)?;
+        if db.take_export_job(j.id, &j.runner, runner, now).await.map_err(internal)? {
+            db.audit(&AuditEntry {
+                tenant: Some(j.tenant_id),
+                user: Some(j.started_by),
+                actor: None,
+                client: None,
+                action: "export.resumed",
+                subject: format!("month {} job {} run {}", j.month, j.id, j.runs + 1),
+                before: None,
+                after: None,
+            })
+            .await
+            .map_err(internal)?;
+            db.finish().await.map_err(internal)?;
+            taken.push(store::ExportJob {
+                runner: runner.to_string(),
+                runs: j.runs + 1,
+                done: 0,
+                ..j
+            });
+        }
+    }
+    Ok(taken)
+}
+
+/// Everything the month's archive is made of, or the answer to give instead: a replayed form,
+/// a month that fails preflight, or a month with nothing new since its last archive.
+pub async fn prepare(cx: &Cx, month: ReportMonth) -> Result<Result<MonthData, Outcome>, PageError> {
+    let c = cx.require(&[Role::Admin])?;
+    let back = export_path(month);
+    // Checked again when the job runs: the month may have changed since it was posted.
+    if let Some(t) = refusal(cx, c, month).await? {
+        return Ok(Err(error(back, t)));
     }
     let m = month.to_string();
     let mut db = cx.db().await?;
     let frozen = db.frozen_reports(c.tenant_id, &m).await.map_err(internal)?;
-    if frozen.is_empty() {
-        return Ok(Err(error(back, T::ExportNothing)));
-    }
-    if frozen.iter().all(|f| f.status == MonthStatus::Exported) {
-        return Ok(Err(error(back, T::ExportNothingNew)));
-    }
     let people = db.people(c.tenant_id).await.map_err(internal)?;
     let name_of_recipient =
         |id: i64| people.recipients.get(&id).map(|r| r.name()).unwrap_or_default();
@@ -338,15 +531,12 @@ pub async fn record(
     cx: &Cx,
     data: &MonthData,
     sealed: &Sealed,
-    key: Option<&str>,
+    job: (i64, &str),
 ) -> Result<Outcome, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let back = export_path(data.month);
     let m = data.month.to_string();
-    let mut db = match begin(cx, c.user_id, key).await? {
-        Begun::New(db) => db,
-        Begun::Replayed(first) => return Ok(*first),
-    };
+    let mut db = cx.repo.write().await.map_err(internal)?;
     let now: HashMap<i64, (String, MonthStatus)> = db
         .frozen_reports(c.tenant_id, &m)
         .await
@@ -363,14 +553,7 @@ pub async fn record(
     if !unchanged
         || db.last_archive_version(c.tenant_id, &m).await.map_err(internal)? >= data.version
     {
-        return remember_and_commit(
-            db,
-            c.user_id,
-            key,
-            "export.month",
-            error(back, T::ExportChangedMeanwhile),
-        )
-        .await;
+        return end_job(db, job, error(back, T::ExportChangedMeanwhile)).await;
     }
     let created = data.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
     db.store_archive(&NewArchive {
@@ -413,7 +596,28 @@ pub async fn record(
     })
     .await
     .map_err(internal)?;
-    remember_and_commit(db, c.user_id, key, "export.month", notice(back, T::ExportDone)).await
+    end_job(db, job, notice(back, T::ExportDone)).await
+}
+
+/// Ends the job with its answer in the change's own transaction, and commits it: rolled back
+/// when the job is no longer this run's (another server took it over and makes the archive).
+async fn end_job(
+    mut db: Box<dyn store::Store>,
+    (id, runner): (i64, &str),
+    o: Outcome,
+) -> Result<Outcome, PageError> {
+    let json = serde_json::to_string(&o).map_err(internal)?;
+    let failed = o.flash.error.is_some();
+    if !db
+        .finish_export_job(id, runner, failed, &json, super::context::now_unix())
+        .await
+        .map_err(internal)?
+    {
+        // Not this run's any more: dropped unfinished, the transaction rolls back.
+        return Err(PageError::NotFound);
+    }
+    db.finish().await.map_err(internal)?;
+    Ok(o)
 }
 
 /// An archive of the caller's own municipality (None for any other id); the download is in

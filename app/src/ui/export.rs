@@ -13,11 +13,12 @@ use leptos::prelude::*;
 pub fn ExportPageView() -> impl IntoView {
     let l = expect_context::<Locale>();
     let month = month_query();
+    let job = leptos_router::hooks::use_query_map().read_untracked().get("jobb");
     view! {
         <Suspense fallback=|| ()>
             {
                 Suspend::new(async move {
-                    match load_export_page(month).await {
+                    match load_export_page(month, job).await {
                         Err(e) => view! { <PageFailure error=e /> }.into_any(),
                         Ok(page) => {
                             let csrf = page.me.csrf.clone();
@@ -48,12 +49,17 @@ pub fn ExportPageView() -> impl IntoView {
                                         <FindingsList locale=l findings=blocking links=true month=Some(page.month) />
                                         <MoreNote total=page.blocking.total more hint=T::ListedOnDashboard href=format!("/admin?manad={month_text}#preflight-title") />
                                     </section>
-                                    <form method="post" action=paths::EXPORT class="export-form">
-                                        <FormKeys csrf=csrf />
-                                        <input type="hidden" name="manad" value=month_text.clone() />
-                                        <button type="submit" aria-describedby="export-working">{l.t(T::ExportButton)}</button>
-                                        <p id="export-working" class="muted">{l.t(T::ExportWorking)}</p>
-                                    </form>
+                                    {match page.job.filter(|j| j.running) {
+                                        Some(job) => view! { <JobProgress job /> }.into_any(),
+                                        None => view! {
+                                            <form method="post" action=paths::EXPORT class="export-form">
+                                                <FormKeys csrf=csrf />
+                                                <input type="hidden" name="manad" value=month_text.clone() />
+                                                <button type="submit" aria-describedby="export-working">{l.t(T::ExportButton)}</button>
+                                                <p id="export-working" class="muted">{l.t(T::ExportWorking)}</p>
+                                            </form>
+                                        }.into_any(),
+                                    }}
                                     <section class="card" aria-labelledby="archives-title">
                                         <h2 id="archives-title">{l.t(T::ArchivesTitle)}</h2>
                                         {page.archives.is_empty().then(|| view! { <p class="muted">{l.t(T::ArchiveNone)}</p> })}
@@ -123,6 +129,31 @@ pub fn ExportPageView() -> impl IntoView {
                 })
             }
         </Suspense>
+    }
+}
+
+/// The running export: a bar (the browser's own `<progress>`, no script needed) with the
+/// numbers beside it, a link that shows the page anew, and the script that moves the bar and
+/// shows the outcome by itself (`app/js/export.js`).
+#[component]
+fn JobProgress(job: crate::model::export::ExportJobView) -> impl IntoView {
+    let l = expect_context::<Locale>();
+    let text = job.text(l);
+    let bar = if job.total > 0 {
+        view! { <progress id="job-bar" max=job.total value=job.done>{format!("{} %", job.percent())}</progress> }.into_any()
+    } else {
+        view! { <progress id="job-bar"></progress> }.into_any()
+    };
+    view! {
+        <section class="card export-job" aria-labelledby="job-title" data-export-job=job.id>
+            <h2 id="job-title">{l.t(T::ExportJobTitle)}</h2>
+            <label for="job-bar">{l.t(T::ExportJobProgress)}</label>
+            {bar}
+            <p class="job-text">{text}</p>
+            <p class="muted">{l.t(T::ExportWorking)}</p>
+            <p><a href=job.href>{l.t(T::ExportJobRefresh)}</a></p>
+            <script type="module" src="/pkg/export.js"></script>
+        </section>
     }
 }
 

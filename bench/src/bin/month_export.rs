@@ -269,7 +269,7 @@ fn main() {
     drop(by_assistant);
     let t2 = Instant::now();
     let (mut count, mut bytes) = (0usize, 0usize);
-    export::for_each_document(&data, &mut |f| {
+    export::for_each_document(&data, &Default::default(), &mut |f| {
         count += 1;
         bytes += f.bytes.len();
         Ok(())
@@ -284,7 +284,7 @@ fn main() {
     );
     let t3 = Instant::now();
     let key = export::archive::new_key([1; 32]);
-    let built = export::build(&data, &key).expect("archive");
+    let built = export::build(&data, &key, &Default::default()).expect("archive");
     let t_build = t3.elapsed();
     println!(
         "3. the signed ZIP, documents made again and streamed in: {:.2} s ({:.1} MB, {} files); the ZIP's own share ≈ {:.2} s",

@@ -9,7 +9,7 @@ use engine::documents::SignerCapacity;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 use store::{ArchiveRecord, FormRecord, SignatureRecord};
-use store::{ExportStore, FrozenReport, NewArchive, RepoResult, SignedClaim};
+use store::{ExportJob, ExportStore, FrozenReport, NewArchive, RepoResult, SignedClaim};
 
 #[async_trait]
 impl ExportStore for DbStore {
@@ -45,6 +45,20 @@ impl ExportStore for DbStore {
                 previous: r.get("previous"),
             })
             .collect())
+    }
+
+    async fn frozen_states(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<MonthStatus>> {
+        let codes: Vec<String> = query(
+            "SELECT m.status FROM month_reports m
+             WHERE m.tenant_id = $1 AND m.month = $2
+               AND EXISTS (SELECT 1 FROM frozen_reports f WHERE f.month_report_id = m.id)",
+        )
+        .bind(tenant)
+        .bind(month)
+        .scalars(self.c())
+        .await
+        .map_err(err)?;
+        Ok(codes.iter().map(|c| MonthStatus::from_code(c).unwrap_or(MonthStatus::Draft)).collect())
     }
 
     async fn signed_claim_documents(
@@ -265,6 +279,142 @@ impl ExportStore for DbStore {
         .await
         .map_err(err)?;
         Ok(pnr.flatten().filter(|p| !p.is_empty()))
+    }
+
+    async fn running_export_job(
+        &mut self,
+        tenant: i64,
+        month: &str,
+    ) -> RepoResult<Option<ExportJob>> {
+        let sql = format!(
+            "SELECT {JOB_COLUMNS} FROM export_jobs WHERE tenant_id = $1 AND month = $2 AND state = 'running'"
+        );
+        let row =
+            query(sql).bind(tenant).bind(month).fetch_optional(self.c()).await.map_err(err)?;
+        Ok(row.as_ref().map(export_job))
+    }
+
+    async fn export_job(&mut self, tenant: i64, id: i64) -> RepoResult<Option<ExportJob>> {
+        let sql = format!("SELECT {JOB_COLUMNS} FROM export_jobs WHERE tenant_id = $1 AND id = $2");
+        let row = query(sql).bind(tenant).bind(id).fetch_optional(self.c()).await.map_err(err)?;
+        Ok(row.as_ref().map(export_job))
+    }
+
+    async fn start_export_job(
+        &mut self,
+        tenant: i64,
+        month: &str,
+        user: i64,
+        runner: &str,
+        now: i64,
+    ) -> RepoResult<i64> {
+        query(
+            "INSERT INTO export_jobs (tenant_id, month, started_by, state, started_at, beat_at, runner)
+             VALUES ($1, $2, $3, 'running', $4, $4, $5) RETURNING id",
+        )
+        .bind(tenant)
+        .bind(month)
+        .bind(user)
+        .bind(now)
+        .bind(runner)
+        .scalar(self.c())
+        .await
+        .map_err(err)
+    }
+
+    async fn export_job_beat(
+        &mut self,
+        id: i64,
+        runner: &str,
+        done: i64,
+        total: i64,
+        now: i64,
+    ) -> RepoResult<bool> {
+        let n = query(
+            "UPDATE export_jobs SET done = $1, total = $2, beat_at = $3
+             WHERE id = $4 AND runner = $5 AND state = 'running'",
+        )
+        .bind(done)
+        .bind(total)
+        .bind(now)
+        .bind(id)
+        .bind(runner)
+        .execute(self.c())
+        .await
+        .map_err(err)?;
+        Ok(n == 1)
+    }
+
+    async fn finish_export_job(
+        &mut self,
+        id: i64,
+        runner: &str,
+        failed: bool,
+        outcome: &str,
+        now: i64,
+    ) -> RepoResult<bool> {
+        let n = query(
+            "UPDATE export_jobs SET state = $1, outcome = $2, finished_at = $3, beat_at = $3
+             WHERE id = $4 AND runner = $5 AND state = 'running'",
+        )
+        .bind(if failed { "failed" } else { "done" })
+        .bind(outcome)
+        .bind(now)
+        .bind(id)
+        .bind(runner)
+        .execute(self.c())
+        .await
+        .map_err(err)?;
+        Ok(n == 1)
+    }
+
+    async fn stale_export_jobs(&mut self, before: i64) -> RepoResult<Vec<ExportJob>> {
+        let sql = format!(
+            "SELECT {JOB_COLUMNS} FROM export_jobs WHERE state = 'running' AND beat_at < $1 ORDER BY id"
+        );
+        let rows = query(sql).bind(before).fetch_all(self.c()).await.map_err(err)?;
+        Ok(rows.iter().map(export_job).collect())
+    }
+
+    async fn take_export_job(
+        &mut self,
+        id: i64,
+        stale_runner: &str,
+        runner: &str,
+        now: i64,
+    ) -> RepoResult<bool> {
+        let n = query(
+            "UPDATE export_jobs SET runner = $1, beat_at = $2, runs = runs + 1, done = 0
+             WHERE id = $3 AND runner = $4 AND state = 'running'",
+        )
+        .bind(runner)
+        .bind(now)
+        .bind(id)
+        .bind(stale_runner)
+        .execute(self.c())
+        .await
+        .map_err(err)?;
+        Ok(n == 1)
+    }
+}
+
+const JOB_COLUMNS: &str = "id, tenant_id, month, started_by, state, done, total, started_at, beat_at, runner, runs, finished_at, outcome";
+
+fn export_job(r: &super::sql::Row) -> ExportJob {
+    ExportJob {
+        id: r.get("id"),
+        tenant_id: r.get("tenant_id"),
+        month: r.get("month"),
+        started_by: r.get("started_by"),
+        state: r.get("state"),
+        done: r.get("done"),
+        total: r.get("total"),
+        started_at: r.get("started_at"),
+        beat_at: r.get("beat_at"),
+        runner: r.get("runner"),
+        runs: r.get("runs"),
+        finished_at: r.get("finished_at"),
+        outcome: r.get("outcome"),
     }
 }
 

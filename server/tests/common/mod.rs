@@ -237,6 +237,19 @@ impl TestApp {
         res.headers()["location"].to_str().unwrap().to_string()
     }
 
+    /// The export page at `to` (where the export's post led) once the job it shows has ended:
+    /// the archive is made in the background after the post is answered (`export_jobs`).
+    pub async fn export_ended(&self, c: &Client, to: &str) -> String {
+        for _ in 0..600 {
+            let (_, page) = self.page(c, to).await;
+            if !page.contains("data-export-job") {
+                return page;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the export at {to} did not end in 60 s");
+    }
+
     /// A download the audit log records, as its page's button posts it (with the token).
     pub async fn download(&self, u: &User, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         let mut form = form.to_vec();

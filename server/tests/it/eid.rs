@@ -741,7 +741,8 @@ async fn the_assistant_attests_and_the_recipient_signs_the_rakning_with_e_legiti
     assert!(!server::oidc::evidence_holds(&forged, &sha), "a token its key did not sign");
 
     // The month's archive carries it; the public check lists every signature's kind.
-    app.post(&admin, "/admin/export", &[("manad", &m)]).await;
+    let to = app.post(&admin, "/admin/export", &[("manad", &m)]).await;
+    app.export_ended(&admin, &to).await;
     assert_eq!(app.id("SELECT COUNT(*) FROM exports").await, 1, "the month exported");
     let id = app.id("SELECT id FROM exports").await;
     let zip = app.download(&admin, "/admin/export/arkiv", &[("id", &id.to_string())]).await;

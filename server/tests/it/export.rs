@@ -251,7 +251,7 @@ async fn an_exported_month_is_a_signed_archive_of_the_frozen_documents_and_locke
     let first = admin.post(app.url("/admin/export")).form(&form).send().await.unwrap();
     let again = admin.post(app.url("/admin/export")).form(&form).send().await.unwrap();
     assert_eq!(first.headers()["location"], again.headers()["location"]);
-    let (_, page) = app.page(&admin, &format!("/admin/export?manad={month}")).await;
+    let page = app.export_ended(&admin, first.headers()["location"].to_str().unwrap()).await;
     assert!(page.contains("Månaden är exporterad och låst"), "{page}");
     assert_eq!(app.id("SELECT COUNT(*) FROM exports").await, 1);
     assert_eq!(
@@ -449,7 +449,7 @@ async fn a_correction_makes_a_new_version_that_needs_every_signature_and_keeps_t
     let month = next_month();
     let (admin, key) = ready_month(&app, month).await;
     let to = app.post(&admin, "/admin/export", &[("manad", &month.to_string())]).await;
-    assert!(app.page(&admin, &to).await.1.contains("Månaden är exporterad och låst"));
+    assert!(app.export_ended(&admin, &to).await.contains("Månaden är exporterad och låst"));
     let (first_id, first_sha): (i64, String) =
         query("SELECT id, sha256 FROM exports WHERE version = 1")
             .one_as(&mut app.db().await)
@@ -532,7 +532,7 @@ async fn a_correction_makes_a_new_version_that_needs_every_signature_and_keeps_t
     // The next export: version 2 of the archive with version 2 of the report, marked as the
     // correction of the old one; version 1 is kept byte for byte.
     let to = app.post(&admin, "/admin/export", &[("manad", &month.to_string())]).await;
-    assert!(app.page(&admin, &to).await.1.contains("Månaden är exporterad och låst"));
+    assert!(app.export_ended(&admin, &to).await.contains("Månaden är exporterad och låst"));
     let second: i64 = app.id("SELECT id FROM exports WHERE version = 2").await;
     let zip = app
         .download(&admin, "/admin/export/arkiv", &[("id", &second.to_string())])
@@ -574,4 +574,141 @@ async fn a_correction_makes_a_new_version_that_needs_every_signature_and_keeps_t
         "both versions of the report are kept"
     );
     assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'month.correct'").await, 1);
+}
+
+/// The export is a job: the post is answered at once with the page that follows it, the
+/// progress is there as JSON for the page's script (the municipality's own job only), two
+/// administrators posting at the same moment get one job and one archive, and the page says
+/// how it ended.
+#[tokio::test]
+async fn the_export_runs_as_a_job_that_a_second_post_joins() {
+    let app = spawn_app().await;
+    let month = next_month();
+    let (admin, _) = ready_month(&app, month).await;
+    let (admin2, _) = app.login("admin").await;
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
+    let post = |u: User| {
+        let (barrier, url) = (barrier.clone(), app.url("/admin/export"));
+        let form = [("manad", month.to_string()), ("csrf", u.csrf.clone()), ("idem", key())];
+        async move {
+            barrier.wait().await;
+            let res = u.post(url).form(&form).send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::SEE_OTHER);
+            (u, res.headers()["location"].to_str().unwrap().to_string())
+        }
+    };
+    let ((admin, first), (admin2, second)) = tokio::join!(post(admin), post(admin2));
+    for to in [&first, &second] {
+        assert!(to.starts_with(&format!("/admin/export?manad={month}&jobb=")), "{to}");
+    }
+    let id = first.rsplit('=').next().unwrap().to_string();
+    let progress = app.page(&admin, &format!("/admin/export/jobb?id={id}")).await;
+    assert_eq!(progress.0, StatusCode::OK);
+    let json: serde_json::Value = serde_json::from_str(&progress.1).unwrap();
+    assert!(json["running"].is_boolean() && json["text"].is_string(), "{json}");
+    assert_eq!(json["href"], first.as_str());
+
+    // Another municipality's administrator learns nothing of it.
+    let (other, _) = app.login("admin.provstad").await;
+    let theirs = app.page(&other, &format!("/admin/export/jobb?id={id}")).await;
+    assert_eq!(theirs.0, StatusCode::NOT_FOUND);
+    assert!(!app.page(&other, &first).await.1.contains("data-export-job"));
+
+    let page = app.export_ended(&admin, &first).await;
+    assert!(page.contains("Månaden är exporterad och låst"), "{page}");
+    let other_page = app.export_ended(&admin2, &second).await;
+    assert!(
+        other_page.contains("Månaden är exporterad och låst")
+            || other_page.contains("Månaden är redan exporterad"),
+        "joined, or (when the first had already ended) nothing new: {other_page}"
+    );
+    assert_eq!(app.id("SELECT COUNT(*) FROM exports").await, 1, "one archive");
+    assert_eq!(app.id("SELECT COUNT(*) FROM export_jobs WHERE state = 'done'").await, 1);
+    assert_eq!(app.id("SELECT COUNT(*) FROM export_jobs WHERE state = 'running'").await, 0);
+    let json: serde_json::Value =
+        serde_json::from_str(&app.page(&admin, &format!("/admin/export/jobb?id={id}")).await.1)
+            .unwrap();
+    assert_eq!(json["running"], false);
+    assert_eq!(json["done"], json["total"], "{json}");
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'export.month'").await, 1);
+}
+
+/// A job whose server stopped mid-way (its row says running, its heartbeat long gone, no
+/// archive) is shown as running, then taken over and finished by a server of the
+/// installation — here one started afterwards on the same database, as after a restart.
+#[tokio::test]
+async fn an_export_whose_server_stopped_is_resumed_after_a_restart() {
+    let app = spawn_app().await;
+    let month = next_month();
+    let (admin, _) = ready_month(&app, month).await;
+    let gone = app::service::context::now_unix() - 600;
+    // 1 of 2 steps made when its server stopped, ten minutes ago.
+    running_job(&app, month, (1, 2), (gone, gone), "a-server-that-stopped").await;
+    let id = app.id("SELECT id FROM export_jobs").await;
+    let to = format!("/admin/export?manad={month}&jobb={id}");
+
+    // A second server starts on the database (the first's watcher may also see the job: only
+    // one of them takes it).
+    let restarted = app.another_server().await;
+    let page = app.export_ended(&admin, &to).await;
+    assert!(page.contains("Månaden är exporterad och låst"), "{page}");
+    assert_eq!(app.id("SELECT COUNT(*) FROM exports").await, 1);
+    assert_eq!(app.id("SELECT runs FROM export_jobs").await, 2, "taken over once");
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'export.resumed'").await, 1);
+    let restarted = client().get(format!("{restarted}/healthz")).send().await.unwrap();
+    assert_eq!(restarted.status(), StatusCode::OK);
+}
+
+/// While it runs, the page shows a bar with the numbers beside it and a link to see it anew
+/// (no script needed), and no second export button.
+#[tokio::test]
+async fn a_running_export_shows_its_progress_without_javascript() {
+    let app = spawn_app().await;
+    let month = next_month();
+    let (admin, _) = ready_month(&app, month).await;
+    // A job another server is running (its heartbeat fresh, far in the future for this test).
+    let now = app::service::context::now_unix();
+    running_job(&app, month, (1200, 6000), (now - 30, now + 3600), "another-server").await;
+    let (_, page) = app.page(&admin, &format!("/admin/export?manad={month}")).await;
+    assert!(page.contains("Exporten pågår"), "{page}");
+    assert!(
+        page.contains(r#"<progress id="job-bar" max="6000" value="1200">20 %</progress>"#),
+        "{page}"
+    );
+    assert!(
+        page.contains("1200 av 6000 tidsredovisningar och räkningar klara · cirka 2 min kvar"),
+        "{page}"
+    );
+    assert!(page.contains("Uppdatera förloppet"), "{page}");
+    assert!(!page.contains("Exportera och lås månaden"), "no second button while it runs");
+    // A post anyway (an old tab) joins it.
+    let to = app.post(&admin, "/admin/export", &[("manad", &month.to_string())]).await;
+    let id = app.id("SELECT id FROM export_jobs").await;
+    assert_eq!(to, format!("/admin/export?manad={month}&jobb={id}"));
+    assert!(app.page(&admin, &to).await.1.contains("Månadens export pågår redan"));
+    assert_eq!(app.id("SELECT COUNT(*) FROM export_jobs").await, 1);
+}
+
+/// A running export job of Exempelby's administrator, as a server running it (or one that
+/// stopped) leaves it in the database: steps (done, total), (started, last heartbeat).
+async fn running_job(
+    app: &TestApp,
+    month: ReportMonth,
+    (done, total): (i64, i64),
+    (started, beat): (i64, i64),
+    runner: &str,
+) {
+    query(
+        "INSERT INTO export_jobs (tenant_id, month, started_by, state, done, total, started_at, beat_at, runner)
+         SELECT tenant_id, $1, id, 'running', $2, $3, $4, $5, $6 FROM users WHERE username = 'admin'",
+    )
+    .bind(month.to_string())
+    .bind(done)
+    .bind(total)
+    .bind(started)
+    .bind(beat)
+    .bind(runner)
+    .execute(&mut app.db().await)
+    .await
+    .unwrap();
 }
