@@ -8,6 +8,8 @@
 # on SQLite and on PostgreSQL (a throw-away cluster, scripts/pg.sh), on this machine.
 #
 #   bench/load/run.sh [sqlite|postgres|both]     (default both)
+# BITA_LOAD_TENANTS=10 spreads the same people over 10 municipalities (P1 and P2 only: the
+# dashboard and export page are one municipality's).
 # Environment: BITA_LOAD_SECONDS (20), BITA_LOAD_CONNECTIONS (64), BITA_LOAD_THREADS (2),
 # BITA_LOAD_USERS (5000: how many assistants log in), BITA_SERVER_BIN (the server binary to
 # measure, e.g. one built from an earlier commit, to compare before and after; default: build
@@ -20,6 +22,7 @@ SECONDS_EACH="${BITA_LOAD_SECONDS:-20}"
 CONNECTIONS="${BITA_LOAD_CONNECTIONS:-64}"
 export BITA_LOAD_THREADS="${BITA_LOAD_THREADS:-2}"
 USERS="${BITA_LOAD_USERS:-5000}"
+TENANTS="${BITA_LOAD_TENANTS:-1}"
 OUT="$ROOT/target/load"
 export BITA_LOAD_DIR="$ROOT/bench/load"
 
@@ -45,7 +48,7 @@ cleanup() { stop_server || true; pg_stop; }
 trap cleanup EXIT
 
 count() { # rows of the generated municipality from the first P1 day on
-  local sql="SELECT COUNT(*) FROM time_rows WHERE tenant_id = 1000 AND work_date >= '$BITA_LOAD_FIRST_DAY'"
+  local sql="SELECT COUNT(*) FROM time_rows WHERE tenant_id >= 1000 AND work_date >= '$BITA_LOAD_FIRST_DAY'"
   if [ "$1" = sqlite ]; then sqlite3 "$OUT/bita.db" "$sql"; else psql -Atq "$DB_URL" -c "$sql"; fi
 }
 
@@ -65,7 +68,7 @@ run_on() {
   SERVER_PID=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
   echo "== $db: loading the generated municipality"
-  target/release/load_data "$MONTH" $([ "$db" = postgres ] && echo --postgres) >"$OUT/load-$db.sql"
+  target/release/load_data "$MONTH" --tenants "$TENANTS" $([ "$db" = postgres ] && echo --postgres) >"$OUT/load-$db.sql"
   # A bulk load is followed by ANALYZE, as after any import (the server itself runs SQLite's
   # `PRAGMA optimize` at start and hourly; PostgreSQL's autovacuum analyzes on its own, later).
   if [ "$db" = sqlite ]; then sqlite3 "$OUT/bita.db" <"$OUT/load-$db.sql"; sqlite3 "$OUT/bita.db" "ANALYZE"; else psql -q -v ON_ERROR_STOP=1 "$DB_URL" -f "$OUT/load-$db.sql" >/dev/null; psql -q "$DB_URL" -c "ANALYZE"; fi
@@ -78,7 +81,7 @@ run_on() {
   wrk -t"$BITA_LOAD_THREADS" -c"$CONNECTIONS" -d"${SECONDS_EACH}s" -s bench/load/p1.lua "http://127.0.0.1:$port" | grep -E "^P1" || true
   after="$(count "$db")"
   echo "P1 rows landed: $((after - before))"
-  python3 bench/load/admin.py "http://127.0.0.1:$port" "$MONTH"
+  [ "$TENANTS" = 1 ] && python3 bench/load/admin.py "http://127.0.0.1:$port" "$MONTH"
   stop_server
   if [ "$db" = postgres ]; then pg_stop; fi
 }

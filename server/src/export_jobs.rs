@@ -156,20 +156,22 @@ impl Beat {
         let task = tokio::spawn({
             let (repo, made, total, lost) =
                 (state.api.repo.clone(), made.clone(), total.clone(), lost.clone());
-            let (id, runner) = (job.id, job.runner.clone());
+            let job = job.clone();
             async move {
                 let mut tick = tokio::time::interval(BEAT);
                 loop {
                     tick.tick().await;
                     let (done, total) =
                         (made.load(Ordering::Relaxed) as i64, total.load(Ordering::Relaxed));
-                    match month_export::job_beat(&*repo, id, &runner, done, total).await {
+                    match month_export::job_beat(&*repo, &job, done, total).await {
                         Ok(true) => {}
                         Ok(false) => {
                             lost.store(true, Ordering::Relaxed);
                             return;
                         }
-                        Err(e) => tracing::warn!(job = id, error = ?e, "export heartbeat failed"),
+                        Err(e) => {
+                            tracing::warn!(job = job.id, error = ?e, "export heartbeat failed")
+                        }
                     }
                 }
             }

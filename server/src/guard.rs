@@ -602,5 +602,8 @@ mod tests {
         async fn write(&self) -> store::RepoResult<Box<dyn store::Store>> {
             unreachable!()
         }
+        async fn write_in(&self, _: i64) -> store::RepoResult<Box<dyn store::Store>> {
+            unreachable!()
+        }
     }
 }

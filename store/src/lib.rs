@@ -140,7 +140,13 @@ pub trait Repo: Send + Sync + 'static {
     async fn read(&self) -> RepoResult<Box<dyn Store>>;
     /// A write transaction that holds the database's write lock from its first statement, so
     /// what it reads stays true until it commits (`finish`); dropped unfinished, it rolls back.
+    /// This one is the installation's: for what is no one municipality's (a login, an account
+    /// found by its name) — every municipality's changes wait for it.
     async fn write(&self) -> RepoResult<Box<dyn Store>>;
+    /// [`Repo::write`] for a change of one municipality: it holds that municipality's write
+    /// lock, and another municipality's changes go on beside it where the database allows
+    /// (PostgreSQL; SQLite has one lock for all). Its audit entries are that municipality's.
+    async fn write_in(&self, tenant: i64) -> RepoResult<Box<dyn Store>>;
 }
 
 /// Every query, on one connection or inside one transaction. Every method that reads or

@@ -591,10 +591,19 @@ impl axum::response::IntoResponse for PageError {
     }
 }
 
+/// A write transaction for a change of one municipality (its write lock: the others' changes
+/// go on beside it), or of the installation (`None`: every municipality's changes wait).
+pub async fn write(repo: &dyn Repo, tenant: Option<i64>) -> RepoResult<Box<dyn Store>> {
+    match tenant {
+        Some(t) => repo.write_in(t).await,
+        None => repo.write().await,
+    }
+}
+
 /// Writes one audit entry in a transaction of its own: what changes nothing but is recorded
 /// (a download, a refused access, a logout, a wrong confirmation).
 pub async fn record(repo: &dyn Repo, entry: AuditEntry) -> RepoResult<()> {
-    let mut db = repo.write().await?;
+    let mut db = write(repo, entry.tenant).await?;
     db.audit(&entry).await?;
     db.finish().await
 }

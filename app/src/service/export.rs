@@ -274,14 +274,13 @@ pub async fn start(
 /// server took it over, having seen no heartbeat for a while): the run stops.
 pub async fn job_beat(
     repo: &dyn store::Repo,
-    id: i64,
-    runner: &str,
+    job: &store::ExportJob,
     done: i64,
     total: i64,
 ) -> Result<bool, PageError> {
-    let mut db = repo.write().await.map_err(internal)?;
+    let mut db = repo.write_in(job.tenant_id).await.map_err(internal)?;
     let ours = db
-        .export_job_beat(id, runner, done, total, super::context::now_unix())
+        .export_job_beat(job.id, &job.runner, done, total, super::context::now_unix())
         .await
         .map_err(internal)?;
     db.finish().await.map_err(internal)?;
@@ -298,7 +297,7 @@ pub async fn job_failed(
 ) -> Result<(), PageError> {
     let month = ReportMonth::parse(&job.month).unwrap_or(ReportMonth::LAST);
     let o = serde_json::to_string(&error(export_path(month), t)).map_err(internal)?;
-    let mut db = repo.write().await.map_err(internal)?;
+    let mut db = repo.write_in(job.tenant_id).await.map_err(internal)?;
     if db
         .finish_export_job(job.id, runner, true, &o, super::context::now_unix())
         .await
@@ -337,7 +336,7 @@ pub async fn take_stale_jobs(
         .map_err(internal)?;
     let mut taken = Vec::new();
     for j in stale {
-        let mut db = repo.write().await.map_err(internal)?;
+        let mut db = repo.write_in(j.tenant_id).await.map_err(internal)?;
         if db.take_export_job(j.id, &j.runner, runner, now).await.map_err(internal)? {
             db.audit(&AuditEntry {
                 tenant: Some(j.tenant_id),
@@ -536,7 +535,7 @@ pub async fn record(
     let c = cx.require(&[Role::Admin])?;
     let back = export_path(data.month);
     let m = data.month.to_string();
-    let mut db = cx.repo.write().await.map_err(internal)?;
+    let mut db = cx.repo.write_in(c.tenant_id).await.map_err(internal)?;
     let now: HashMap<i64, (String, MonthStatus)> = db
         .frozen_reports(c.tenant_id, &m)
         .await
@@ -650,7 +649,7 @@ pub async fn save_form(
         Err(t) => return Ok(error(back, t)),
         Ok(f) => f,
     };
-    let mut db = cx.repo.write().await.map_err(internal)?;
+    let mut db = cx.repo.write_in(c.tenant_id).await.map_err(internal)?;
     db.save_fk_form(c.tenant_id, c.user_id, &f.kind, &f.pdf, &f.mapping, f.fields, &f.missing)
         .await
         .map_err(internal)?;

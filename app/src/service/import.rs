@@ -663,7 +663,7 @@ async fn save_draft(
 ) -> Result<i64, PageError> {
     let json =
         serde_json::to_string(&report.clone().kept(KEPT_REFUSED, KEPT_OTHERS)).map_err(internal)?;
-    let mut db = cx.repo.write().await.map_err(internal)?;
+    let mut db = cx.repo.write_in(c.tenant_id).await.map_err(internal)?;
     let id = db
         .save_import_draft(c.tenant_id, c.user_id, bytes, &json, now_unix())
         .await

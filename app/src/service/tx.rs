@@ -49,7 +49,8 @@ pub(super) async fn begin(
     user: i64,
     key: Option<&str>,
 ) -> Result<Begun<Box<dyn Store>>, PageError> {
-    let mut db = cx.repo.write().await.map_err(internal)?;
+    let tenant = cx.caller.as_ref().map(|c| c.tenant_id);
+    let mut db = super::context::write(&*cx.repo, tenant).await.map_err(internal)?;
     if let Some(k) = key
         && let Some(o) = db.idempotent_outcome(user, k).await.map_err(internal)?
     {

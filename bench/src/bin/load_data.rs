@@ -8,7 +8,11 @@
 //! that already has the demo data (the users' password hash is the demo users' own, so every
 //! generated assistant logs in with the demo password).
 //!
-//! `cargo run --release -p bench --bin load_data -- 2026-10 [--postgres] > load.sql`
+//! `cargo run --release -p bench --bin load_data -- 2026-10 [--postgres] [--tenants N] > load.sql`
+//!
+//! With `--tenants N` (N divides 1,000) the same people are spread over N municipalities
+//! (ids 1000…): recipient `i` and assistant `i` belong to municipality `i % N`, so every
+//! assistant is in the same one as their recipient. The administrator is the first's.
 //!
 //! Personnummer, instants and minutes come from the engine, so they are what the app computes.
 
@@ -39,12 +43,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .and_then(|m| ReportMonth::parse(m))
         .ok_or("usage: load_data YYYY-MM [--postgres] > load.sql")?;
     let postgres = args.iter().any(|a| a == "--postgres");
+    let tenants: i64 = match args.iter().position(|a| a == "--tenants") {
+        Some(i) => args.get(i + 1).and_then(|n| n.parse().ok()).ok_or("--tenants N")?,
+        None => 1,
+    };
+    if tenants < 1 || RECIPIENTS % tenants != 0 {
+        return Err("--tenants must divide 1000".into());
+    }
+    let tenant = |i: i64| TENANT + i % tenants;
     let mut out = BufWriter::new(std::io::stdout().lock());
     writeln!(out, "BEGIN;")?;
-    writeln!(
-        out,
-        "INSERT INTO tenants (id, name, org_number, contact_person, phone) VALUES ({TENANT}, 'Lastkommun', '2120001000', 'Lasse Last', '010-000 00 00');"
-    )?;
+    for k in 0..tenants {
+        let name = if k == 0 { "Lastkommun".to_string() } else { format!("Lastkommun {k}") };
+        writeln!(
+            out,
+            "INSERT INTO tenants (id, name, org_number, contact_person, phone) VALUES ({}, '{name}', '{}', 'Lasse Last', '010-000 00 00');",
+            TENANT + k,
+            2120001000 + k
+        )?;
+    }
     let base = NaiveDate::from_ymd_opt(1960, 1, 1).ok_or("date")?;
     let batch = |out: &mut BufWriter<_>, head: &str, values: Vec<String>| -> std::io::Result<()> {
         for chunk in values.chunks(500) {
@@ -55,8 +72,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let recipients = (0..RECIPIENTS)
         .map(|i| {
             format!(
-                "({}, {TENANT}, '{}', 'Brukare', 'B{i:04}')",
+                "({}, {}, '{}', 'Brukare', 'B{i:04}')",
                 FIRST_RECIPIENT + i,
+                tenant(i),
                 personnummer(base + chrono::Duration::days(i * 7), i)
             )
         })
@@ -69,7 +87,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let decisions = (0..RECIPIENTS)
         .map(|i| {
             format!(
-                "({TENANT}, {}, 'sfb', 'month', {}, '2024-01-01', '2030-12-31', TRUE, TRUE, FALSE)",
+                "({}, {}, 'sfb', 'month', {}, '2024-01-01', '2030-12-31', TRUE, TRUE, FALSE)",
+                tenant(i),
                 FIRST_RECIPIENT + i,
                 744 * 60
             )
@@ -83,8 +102,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let assistants = (0..ASSISTANTS)
         .map(|i| {
             format!(
-                "({}, {TENANT}, '{}', 'Assistent', 'A{i:05}')",
+                "({}, {}, '{}', 'Assistent', 'A{i:05}')",
                 FIRST_ASSISTANT + i,
+                tenant(i),
                 personnummer(base + chrono::Duration::days(9000 + i), i)
             )
         })
@@ -95,7 +115,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         assistants,
     )?;
     let users = (0..ASSISTANTS)
-        .map(|i| format!("({}, {TENANT}, 'last{i:05}', (SELECT password_hash FROM users WHERE username = 'anna'), 'Assistent A{i:05}', 'assistant', {})", FIRST_USER + i, FIRST_ASSISTANT + i))
+        .map(|i| format!("({}, {}, 'last{i:05}', (SELECT password_hash FROM users WHERE username = 'anna'), 'Assistent A{i:05}', 'assistant', {})", FIRST_USER + i, tenant(i), FIRST_ASSISTANT + i))
         .collect();
     batch(
         &mut out,
@@ -111,7 +131,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let assignments = (0..ASSISTANTS)
         .map(|i| {
             format!(
-                "({TENANT}, {}, {}, '2024-01-01', '2024-01-01')",
+                "({}, {}, {}, '2024-01-01', '2024-01-01')",
+                tenant(i),
                 FIRST_ASSISTANT + i,
                 FIRST_RECIPIENT + i % RECIPIENTS
             )
@@ -139,7 +160,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let t = |h| NaiveTime::from_hms_opt(h, 0, 0).expect("whole hour");
             let row = TimeRow::new(date, t(s), t(e), next, kind).map_err(|e| format!("{e:?}"))?;
             rows.push(format!(
-                "({id}, {TENANT}, {}, {}, '{date}', '{:02}:00', '{:02}:00', {}, '{}', {}, {}, {}, {})",
+                "({id}, {}, {}, {}, '{date}', '{:02}:00', '{:02}:00', {}, '{}', {}, {}, {}, {})",
+                tenant(a),
                 FIRST_ASSISTANT + a,
                 FIRST_RECIPIENT + a % RECIPIENTS,
                 s,

@@ -463,6 +463,17 @@ impl Store for DbStore {
     }
 
     async fn audit(&mut self, e: &AuditEntry) -> RepoResult<()> {
+        // A chain grows under its own lock only: a municipality's change appends to that
+        // municipality's chain, never to another's or the installation's (which would then be
+        // appended to by two municipalities' changes at once, and fork).
+        if let Some(Some(t)) = self.scope()
+            && e.tenant != Some(t)
+        {
+            return Err(store::RepoError::Db(format!(
+                "an audit entry of {:?} in a change of municipality {t}",
+                e.tenant
+            )));
+        }
         super::audit::append(self.c(), e).await
     }
 

@@ -47,8 +47,11 @@ pub enum Pool {
     Postgres(PgPool),
 }
 
-/// The key of PostgreSQL's advisory lock that a change holds until it commits (see [`Pool::begin`]).
+/// The key of PostgreSQL's advisory lock that a change holds until it commits (see [`Pool::begin`]):
+/// exclusively for a change of the installation, shared for a municipality's.
 const WRITE_LOCK: i64 = 0x4249_5441; // "BITA"
+/// A municipality's own lock is this plus its id.
+const TENANT_LOCKS: i64 = WRITE_LOCK << 32;
 
 impl Pool {
     /// A connection for reads.
@@ -64,7 +67,9 @@ impl Pool {
     /// and then both write (the double-click that paid twice). SQLite: `BEGIN IMMEDIATE`.
     /// PostgreSQL: a transaction-scoped advisory lock, the same for every server process, so
     /// changes through different servers queue as they do on one, and each municipality's audit
-    /// chain stays linear (each entry links to the one committed before it).
+    /// chain stays linear (each entry links to the one committed before it). This one is the
+    /// installation's (every municipality waits); [`Pool::begin_here`] takes one
+    /// municipality's.
     ///
     /// The BEGIN runs in a task of its own: a caller dropped while it waits (a client gone, or a
     /// page's async block that Leptos runs twice and drops once) would otherwise leave the
@@ -74,17 +79,39 @@ impl Pool {
     /// finishes, and an unclaimed transaction is dropped and rolled back.
     pub async fn begin(&self) -> Result<Conn, sqlx::Error> {
         let pool = self.clone();
-        tokio::spawn(async move { pool.begin_here().await })
+        tokio::spawn(async move { pool.begin_here(None).await })
             .await
             .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?
     }
 
-    pub(crate) async fn begin_here(&self) -> Result<Conn, sqlx::Error> {
+    /// [`Pool::begin`] in this task, for the installation (`None`) or one municipality. On
+    /// PostgreSQL a municipality's change holds the installation's lock shared and its own
+    /// exclusively: municipalities go in parallel, each in a line of its own, and a change of
+    /// the installation waits for them all (and they for it). Always in that order, so no
+    /// two changes wait for each other.
+    pub(crate) async fn begin_here(&self, scope: Option<i64>) -> Result<Conn, sqlx::Error> {
         Ok(match self {
             Pool::Sqlite(p) => Conn::SqliteTx(p.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(p) => {
                 let mut c = Conn::PgTx(p.begin().await?);
-                query("SELECT pg_advisory_xact_lock($1)").bind(WRITE_LOCK).execute(&mut c).await?;
+                match scope {
+                    None => {
+                        query("SELECT pg_advisory_xact_lock($1)")
+                            .bind(WRITE_LOCK)
+                            .execute(&mut c)
+                            .await?
+                    }
+                    Some(t) => {
+                        query("SELECT pg_advisory_xact_lock_shared($1)")
+                            .bind(WRITE_LOCK)
+                            .execute(&mut c)
+                            .await?;
+                        query("SELECT pg_advisory_xact_lock($1)")
+                            .bind(TENANT_LOCKS + t)
+                            .execute(&mut c)
+                            .await?
+                    }
+                };
                 c
             }
         })
@@ -356,6 +383,15 @@ impl DbStore {
         Self(Held::Change(c))
     }
 
+    /// Whose lock the store's change holds: `Some(Some(t))` a municipality's, `Some(None)` the
+    /// installation's, `None` no change (a connection, or the command line's own transaction).
+    pub(crate) fn scope(&self) -> Option<Option<i64>> {
+        match &self.0 {
+            Held::Change(c) => Some(c.scope),
+            Held::Conn(_) => None,
+        }
+    }
+
     /// Commits what it holds: its own transaction, or its change (the shared transaction
     /// commits when the writer says so).
     async fn end(self) -> RepoResult<()> {
@@ -421,7 +457,11 @@ impl Repo for DbRepo {
 
     /// A change in the server's shared write transaction (group commit, [`writer`]).
     async fn write(&self) -> RepoResult<Box<dyn Store>> {
-        Ok(Box::new(DbStore::change(self.writer.change().await.map_err(err)?)))
+        Ok(Box::new(DbStore::change(self.writer.change(None).await.map_err(err)?)))
+    }
+
+    async fn write_in(&self, tenant: i64) -> RepoResult<Box<dyn Store>> {
+        Ok(Box::new(DbStore::change(self.writer.change(Some(tenant)).await.map_err(err)?)))
     }
 }
 

@@ -7,8 +7,13 @@
 //! A change runs alone, as before: it holds the batch from its `SAVEPOINT` until its
 //! `RELEASE SAVEPOINT` (or `ROLLBACK TO SAVEPOINT` when it is dropped unfinished), so what it
 //! reads stays true until it is written, and each municipality's audit chain stays linear.
-//! The batch's transaction holds the database's write lock ([`super::Pool::begin`]), so
-//! several servers still queue as one.
+//! The batch's transaction holds the write lock ([`super::Pool::begin`]), so several servers
+//! still queue as one.
+//!
+//! On PostgreSQL each municipality has a lane of its own (its own batch, its own lock), so two
+//! municipalities' changes never wait for each other; a change that is no one municipality's
+//! (a login, the installation's own audit chain) takes the installation's lane, whose lock
+//! excludes every municipality's. SQLite has one write lock for the whole file: one lane.
 //!
 //! Every step that touches the shared transaction runs in a task of its own: a caller that goes
 //! away (a client gone, a page's async block dropped) never leaves a savepoint or a commit half
@@ -22,6 +27,7 @@
 
 use super::Pool;
 use super::sql::{Conn, query};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -37,16 +43,21 @@ const MAX_AGE: Duration = Duration::from_millis(10);
 #[derive(Clone)]
 pub struct Writer {
     pool: Pool,
+    /// The lanes by scope (a municipality, or `None`: the installation), made when first used
+    /// (as many as the installation has municipalities, at most).
+    lanes: Arc<std::sync::Mutex<HashMap<Option<i64>, Lane>>>,
+}
+
+/// A batch and the changes waiting for it.
+#[derive(Clone, Default)]
+struct Lane {
     batch: Arc<Mutex<Batch>>,
-    /// Changes waiting for the batch.
     queued: Arc<AtomicUsize>,
 }
 
 impl std::fmt::Debug for Writer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Writer")
-            .field("queued", &self.queued.load(Ordering::Relaxed))
-            .finish_non_exhaustive()
+        f.debug_struct("Writer").finish_non_exhaustive()
     }
 }
 
@@ -64,25 +75,37 @@ struct Batch {
 pub struct Change {
     guard: Option<OwnedMutexGuard<Batch>>,
     queued: Arc<AtomicUsize>,
+    /// The municipality it is a change of (`None`: the installation), whose lock it holds on
+    /// PostgreSQL.
+    pub(crate) scope: Option<i64>,
 }
 
 impl Writer {
     pub(crate) fn new(pool: Pool) -> Self {
-        Self { pool, batch: Arc::default(), queued: Arc::default() }
+        Self { pool, lanes: Arc::default() }
     }
 
-    /// A change: the batch (its transaction begun if it was not), in a savepoint of its own.
-    pub(crate) async fn change(&self) -> Result<Change, sqlx::Error> {
-        let (batch, queued, pool) = (self.batch.clone(), self.queued.clone(), self.pool.clone());
+    /// The lane of `scope` (the one lane on SQLite, whatever is asked).
+    fn lane(&self, scope: Option<i64>) -> Lane {
+        let key = if self.pool.is_postgres() { scope } else { None };
+        let mut lanes = self.lanes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        lanes.entry(key).or_default().clone()
+    }
+
+    /// A change of one municipality (`Some`) or of the installation (`None`): its lane's batch
+    /// (its transaction begun if it was not), in a savepoint of its own.
+    pub(crate) async fn change(&self, scope: Option<i64>) -> Result<Change, sqlx::Error> {
+        let Lane { batch, queued } = self.lane(scope);
+        let pool = self.pool.clone();
         tokio::spawn(async move {
             queued.fetch_add(1, Ordering::SeqCst);
             let guard = batch.lock_owned().await;
             queued.fetch_sub(1, Ordering::SeqCst);
             // From here on, dropping `change` settles the batch (see `Drop`).
-            let mut change = Change { guard: Some(guard), queued };
+            let mut change = Change { guard: Some(guard), queued, scope };
             let b = change.batch();
             if b.tx.is_none() {
-                b.tx = Some(pool.begin_here().await?);
+                b.tx = Some(pool.begin_here(scope).await?);
                 b.started = Some(Instant::now());
             }
             query("SAVEPOINT bita_change").execute(change.conn()).await?;
@@ -104,7 +127,7 @@ impl Writer {
         if self.pool.is_postgres() {
             return work.await;
         }
-        let batch = self.batch.clone();
+        let Lane { batch, .. } = self.lane(None);
         // Waiting and committing in a task of their own, as every step on the batch.
         let guard = tokio::spawn(async move {
             let mut guard = batch.lock_owned().await;

@@ -411,3 +411,56 @@ async fn a_session_write_takes_its_turn_among_the_changes() {
         "both changes were kept"
     );
 }
+
+/// On PostgreSQL each municipality writes under a lock of its own: while a change of Exempelby
+/// holds its lock (on one server), Provstad's changes commit (through another server), and
+/// Exempelby's next change waits for the first; a change of the installation waits for every
+/// municipality. SQLite has one write lock for the file: there Provstad waits too. Each chain
+/// stays linear either way; and a municipality's change cannot write another's chain.
+#[tokio::test]
+async fn municipalities_write_in_parallel_on_postgresql() {
+    let app = spawn_app().await;
+    let first = db::DbRepo::new(app.pool.clone());
+    let second = db::DbRepo::new(db::connect(&app.url).await.unwrap());
+    let exempelby = app.id("SELECT id FROM tenants WHERE name LIKE 'Exempelby%'").await;
+    let provstad = app.id("SELECT id FROM tenants WHERE name LIKE 'Provstad%'").await;
+    let entry = |tenant: Option<i64>| store::AuditEntry {
+        tenant,
+        action: "test.probe",
+        subject: "probe".into(),
+        ..Default::default()
+    };
+    let change = |repo: db::DbRepo, tenant: Option<i64>| async move {
+        let mut db = match tenant {
+            Some(t) => repo.write_in(t).await.unwrap(),
+            None => repo.write().await.unwrap(),
+        };
+        db.audit(&entry(tenant)).await.unwrap();
+        db.finish().await.unwrap();
+    };
+    let soon = std::time::Duration::from_secs(3);
+    let held = first.write_in(exempelby).await.unwrap();
+    let theirs = tokio::time::timeout(soon, change(second.clone(), Some(provstad))).await;
+    let same = tokio::spawn(change(second.clone(), Some(exempelby)));
+    let installation = tokio::spawn(change(second.clone(), None));
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(!same.is_finished(), "the same municipality waits");
+    assert!(!installation.is_finished(), "the installation waits for every municipality");
+    if app.pool.is_postgres() {
+        assert!(theirs.is_ok(), "another municipality does not wait");
+    } else {
+        assert!(theirs.is_err(), "SQLite: one lock for all");
+    }
+    drop(held);
+    tokio::time::timeout(soon, same).await.expect("then it goes on").unwrap();
+    tokio::time::timeout(soon, installation).await.expect("and the installation's").unwrap();
+
+    // A municipality's change appends to its own chain only.
+    let mut db = first.write_in(exempelby).await.unwrap();
+    assert!(db.audit(&entry(Some(provstad))).await.is_err(), "another's chain");
+    assert!(db.audit(&entry(None)).await.is_err(), "the installation's chain");
+    drop(db);
+    for chain in db::audit::verify_all(&app.pool).await.unwrap() {
+        assert!(chain.result.is_ok(), "{}: {:?}", chain.name, chain.result);
+    }
+}
