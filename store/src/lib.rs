@@ -985,8 +985,8 @@ pub trait ExportStore: Send {
     ) -> RepoResult<bool>;
     /// Running jobs (of every municipality) whose heartbeat is older than `before`.
     async fn stale_export_jobs(&mut self, before: i64) -> RepoResult<Vec<ExportJob>>;
-    /// Takes a stale job over for `runner` (a new run from the start); false when another
-    /// server was first.
+    /// Takes a stale job over for `runner` (a new run from the start, `started_at` now, so
+    /// the time left is this run's); false when another server was first.
     async fn take_export_job(
         &mut self,
         id: i64,

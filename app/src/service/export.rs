@@ -355,6 +355,8 @@ pub async fn take_stale_jobs(
                 runner: runner.to_string(),
                 runs: j.runs + 1,
                 done: 0,
+                started_at: now,
+                beat_at: now,
                 ..j
             });
         }

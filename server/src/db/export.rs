@@ -384,7 +384,7 @@ impl ExportStore for DbStore {
         now: i64,
     ) -> RepoResult<bool> {
         let n = query(
-            "UPDATE export_jobs SET runner = $1, beat_at = $2, runs = runs + 1, done = 0
+            "UPDATE export_jobs SET runner = $1, beat_at = $2, started_at = $2, runs = runs + 1, done = 0
              WHERE id = $3 AND runner = $4 AND state = 'running'",
         )
         .bind(runner)
