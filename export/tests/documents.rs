@@ -569,3 +569,20 @@ fn fk_s_own_3057_is_filled_with_the_signed_answers() {
     let text = pdftotext(&export::form::flatten(&filled.pdf).unwrap());
     assert!(text.contains("194503150049") && text.contains("2026-11-03"), "{text}");
 }
+
+/// A second file of one name is refused (an archive nobody could check), and so is sealing
+/// the archive afterwards; other names go on.
+#[test]
+fn an_archive_refuses_two_files_of_one_name() {
+    use export::archive::{File, Municipality, Writer};
+    let mut w = Writer::new("2026-11-05T10:00:00+01:00").unwrap();
+    let file = |path: &str| File { path: path.into(), bytes: b"x".to_vec() };
+    for i in 0..3000 {
+        w.add(&file(&format!("fk3059/{i}.xml"))).unwrap();
+    }
+    assert!(w.add(&file("fk3059/42.xml")).is_err());
+    assert!(w.add(&file("manifest.json")).is_err(), "the manifest's own name");
+    let sealed =
+        w.seal(Municipality { id: 1, name: "Exempelby".into() }, "2026-10", 1, &key(), vec![]);
+    assert!(sealed.is_err());
+}
