@@ -9,7 +9,8 @@
 #
 #   bench/load/run.sh [sqlite|postgres|both]     (default both)
 # BITA_LOAD_TENANTS=10 spreads the same people over 10 municipalities (P1 and P2 only: the
-# dashboard and export page are one municipality's).
+# dashboard and export page are one municipality's). BITA_LOAD_MONTHS=6 fills the five months
+# before the measured one too (the month's checks read six months back, as a real municipality's).
 # Environment: BITA_LOAD_SECONDS (20), BITA_LOAD_CONNECTIONS (64), BITA_LOAD_THREADS (2),
 # BITA_LOAD_USERS (5000: how many assistants log in), BITA_SERVER_BIN (the server binary to
 # measure, e.g. one built from an earlier commit, to compare before and after; default: build
@@ -23,6 +24,7 @@ CONNECTIONS="${BITA_LOAD_CONNECTIONS:-64}"
 export BITA_LOAD_THREADS="${BITA_LOAD_THREADS:-2}"
 USERS="${BITA_LOAD_USERS:-5000}"
 TENANTS="${BITA_LOAD_TENANTS:-1}"
+HISTORY="${BITA_LOAD_MONTHS:-1}"
 OUT="$ROOT/target/load"
 export BITA_LOAD_DIR="$ROOT/bench/load"
 
@@ -68,7 +70,7 @@ run_on() {
   SERVER_PID=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
   echo "== $db: loading the generated municipality"
-  target/release/load_data "$MONTH" --tenants "$TENANTS" $([ "$db" = postgres ] && echo --postgres) >"$OUT/load-$db.sql"
+  target/release/load_data "$MONTH" --tenants "$TENANTS" --months "$HISTORY" $([ "$db" = postgres ] && echo --postgres) >"$OUT/load-$db.sql"
   # A bulk load is followed by ANALYZE, as after any import (the server itself runs SQLite's
   # `PRAGMA optimize` at start and hourly; PostgreSQL's autovacuum analyzes on its own, later).
   if [ "$db" = sqlite ]; then sqlite3 "$OUT/bita.db" <"$OUT/load-$db.sql"; sqlite3 "$OUT/bita.db" "ANALYZE"; else psql -q -v ON_ERROR_STOP=1 "$DB_URL" -f "$OUT/load-$db.sql" >/dev/null; psql -q "$DB_URL" -c "ANALYZE"; fi

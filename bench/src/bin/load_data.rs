@@ -8,7 +8,7 @@
 //! that already has the demo data (the users' password hash is the demo users' own, so every
 //! generated assistant logs in with the demo password).
 //!
-//! `cargo run --release -p bench --bin load_data -- 2026-10 [--postgres] [--tenants N] > load.sql`
+//! `cargo run --release -p bench --bin load_data -- 2026-10 [--postgres] [--tenants N] [--months N] > load.sql`
 //!
 //! With `--tenants N` (N divides 1,000) the same people are spread over N municipalities
 //! (ids 1000…): recipient `i` and assistant `i` belong to municipality `i % N`, so every
@@ -49,6 +49,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     if tenants < 1 || RECIPIENTS % tenants != 0 {
         return Err("--tenants must divide 1000".into());
+    }
+    // `--months N`: the same 30-row month in each of the N - 1 months before too, as a real
+    // municipality has them (the month's checks read six months back).
+    let months: u32 = match args.iter().position(|a| a == "--months") {
+        Some(i) => args.get(i + 1).and_then(|n| n.parse().ok()).ok_or("--months N")?,
+        None => 1,
+    };
+    if !(1..=12).contains(&months) {
+        return Err("--months must be 1 to 12".into());
     }
     let tenant = |i: i64| TENANT + i % tenants;
     let mut out = BufWriter::new(std::io::stdout().lock());
@@ -150,7 +159,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         [(8, 16, false, TimeKind::Aktiv), (12, 20, false, TimeKind::Aktiv)];
     let mut id = FIRST_ROW;
     let mut rows = Vec::new();
-    for a in 0..ASSISTANTS {
+    let filled: Vec<ReportMonth> = (0..months)
+        .map(|back| {
+            let first = month.first_day() - chrono::Months::new(back);
+            ReportMonth::of(first).ok_or("month")
+        })
+        .collect::<Result<_, _>>()?;
+    for (a, month) in (0..ASSISTANTS).flat_map(|a| filled.iter().map(move |m| (a, m))) {
         for day in 0..30u32 {
             let date = month.first_day() + chrono::Duration::days(day.into());
             if date.month() != month.first_day().month() {
