@@ -246,8 +246,7 @@ impl Store for DbStore {
         for id in ids {
             q = q.bind(id);
         }
-        let rows = q.fetch_all(self.c()).await.map_err(err)?;
-        Ok(rows.iter().filter_map(stored_row).collect())
+        q.fetch_map_bulk(self.c(), (ROW_COLUMNS, ROW_ORDER), stored_row).await.map_err(err)
     }
 
     async fn month_record(
@@ -384,14 +383,13 @@ impl Store for DbStore {
         let sql = format!(
             "SELECT {ROW_COLUMNS} FROM time_rows WHERE tenant_id = $1 AND work_date >= $2 AND work_date <= $3 ORDER BY work_date, start_time"
         );
-        let rows = query(&sql)
+        query(&sql)
             .bind(tenant)
             .bind(date(from))
             .bind(date(to))
-            .fetch_all(self.c())
+            .fetch_map_bulk(self.c(), (ROW_COLUMNS, ROW_ORDER), stored_row)
             .await
-            .map_err(err)?;
-        Ok(rows.iter().filter_map(stored_row).collect())
+            .map_err(err)
     }
 
     async fn month_status(

@@ -495,6 +495,46 @@ mod tests {
     /// 2,000 assistants is loaded beside it and analysed: a connection the pool opened before
     /// still plans with the five-row numbers until `optimize` runs; after it, every connection
     /// plans as a new one does.
+    /// The bulk read (one JSON array on SQLite) gives exactly the rows, values and order the
+    /// plain read gives: NULLs, quotes, non-ASCII text, large numbers, an empty result.
+    #[tokio::test]
+    async fn a_bulk_read_gives_what_a_plain_read_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = connect(&format!("sqlite://{}/bita.db", dir.path().display())).await.unwrap();
+        let mut c = pool.conn().await.unwrap();
+        query("CREATE TABLE t (id INTEGER, d TEXT, n INTEGER, s TEXT)")
+            .execute(&mut c)
+            .await
+            .unwrap();
+        for (id, d, n, s) in [
+            (3, "2026-10-02", Some(i64::MAX), Some("Åsa \"Ö\" 'x'")),
+            (1, "2026-10-01", None, None),
+            (2, "2026-10-01", Some(-7), Some("")),
+        ] {
+            query("INSERT INTO t VALUES ($1, $2, $3, $4)")
+                .bind(id)
+                .bind(d)
+                .bind(n)
+                .bind(s)
+                .execute(&mut c)
+                .await
+                .unwrap();
+        }
+        let sql = "SELECT id, d, n, s FROM t WHERE id >= $1 ORDER BY d, id";
+        let each = |r: &sql::Row| Some(format!("{:?}", r.clone().into_values()));
+        let plain: Vec<String> =
+            query(sql).bind(1).fetch_all(&mut c).await.unwrap().iter().filter_map(each).collect();
+        let bulk = query(sql)
+            .bind(1)
+            .fetch_map_bulk(&mut c, ("id, d, n, s", "d, id"), each)
+            .await
+            .unwrap();
+        assert_eq!(bulk, plain);
+        assert_eq!(bulk.len(), 3);
+        let none = query(sql).bind(9).fetch_map_bulk(&mut c, ("id, d, n, s", "d, id"), each).await;
+        assert!(none.unwrap().is_empty());
+    }
+
     #[tokio::test]
     async fn every_connection_plans_with_the_statistics_of_the_latest_analyze() {
         let dir = tempfile::tempdir().unwrap();

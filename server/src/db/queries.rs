@@ -14,6 +14,8 @@ pub(super) const MONTH_REPORT_SELECT: &str = "SELECT m.id, m.assistant_id, m.rec
     FROM month_reports m JOIN assistants a ON a.id = m.assistant_id JOIN recipients r ON r.id = m.recipient_id";
 
 pub(crate) const ROW_COLUMNS: &str = "id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, dst_fold, dst_fold_end";
+/// The order rows are listed in.
+pub(crate) const ROW_ORDER: &str = "work_date, start_time";
 
 /// Rebuilds a stored row through the domain constructor; a row that no longer parses (which
 /// the CHECKs and the domain make impossible) is skipped with a log line, never a panic.
