@@ -31,7 +31,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
+use tokio::sync::{Mutex, OwnedMutexGuard, OwnedSemaphorePermit, Semaphore, oneshot};
 
 /// At most this many changes share a commit …
 const MAX_BATCH: usize = 128;
@@ -39,10 +39,17 @@ const MAX_BATCH: usize = 128;
 /// is answered at most about this much later than alone.
 const MAX_AGE: Duration = Duration::from_millis(10);
 
+/// At most this many lanes have a transaction open at once. On PostgreSQL each holds one of
+/// the pool's 16 connections until it commits: however many municipalities write at the same
+/// moment, reads always find a connection.
+const OPEN_LANES: usize = 8;
+
 /// The server's writer (one per [`super::DbRepo`]).
 #[derive(Clone)]
 pub struct Writer {
     pool: Pool,
+    /// One permit per lane with an open transaction.
+    open: Arc<Semaphore>,
     /// The lanes by scope (a municipality, or `None`: the installation), made when first used
     /// (as many as the installation has municipalities, at most).
     lanes: Arc<std::sync::Mutex<HashMap<Option<i64>, Lane>>>,
@@ -68,6 +75,8 @@ struct Batch {
     started: Option<Instant>,
     /// The changes finished in it, waiting for its commit.
     done: Vec<oneshot::Sender<Result<(), String>>>,
+    /// Its place among the [`OPEN_LANES`], while `tx` is open.
+    permit: Option<OwnedSemaphorePermit>,
 }
 
 /// One change's hold on the batch, inside its savepoint. Dropped unfinished, the change is
@@ -82,7 +91,7 @@ pub struct Change {
 
 impl Writer {
     pub(crate) fn new(pool: Pool) -> Self {
-        Self { pool, lanes: Arc::default() }
+        Self { pool, open: Arc::new(Semaphore::new(OPEN_LANES)), lanes: Arc::default() }
     }
 
     /// The lane of `scope` (the one lane on SQLite, whatever is asked).
@@ -96,7 +105,7 @@ impl Writer {
     /// (its transaction begun if it was not), in a savepoint of its own.
     pub(crate) async fn change(&self, scope: Option<i64>) -> Result<Change, sqlx::Error> {
         let Lane { batch, queued } = self.lane(scope);
-        let pool = self.pool.clone();
+        let (pool, open) = (self.pool.clone(), self.open.clone());
         tokio::spawn(async move {
             queued.fetch_add(1, Ordering::SeqCst);
             let guard = batch.lock_owned().await;
@@ -105,7 +114,12 @@ impl Writer {
             let mut change = Change { guard: Some(guard), queued, scope };
             let b = change.batch();
             if b.tx.is_none() {
+                let permit = open
+                    .acquire_owned()
+                    .await
+                    .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?;
                 b.tx = Some(pool.begin_here(scope).await?);
+                b.permit = Some(permit);
                 b.started = Some(Instant::now());
             }
             query("SAVEPOINT bita_change").execute(change.conn()).await?;
@@ -216,6 +230,7 @@ async fn commit(batch: &mut Batch) {
     let Some(tx) = batch.tx.take() else { return };
     batch.started = None;
     let result = tx.commit().await.map_err(|e| e.to_string());
+    batch.permit = None;
     if let Err(e) = &result {
         tracing::error!(error = %e, changes = batch.done.len(), "a batch of changes could not be committed");
     }
@@ -229,6 +244,7 @@ async fn commit(batch: &mut Batch) {
 fn abandon(guard: &mut OwnedMutexGuard<Batch>, e: &sqlx::Error) {
     tracing::error!(error = %e, changes = guard.done.len(), "a batch of changes is rolled back");
     guard.tx = None;
+    guard.permit = None;
     guard.started = None;
     for told in guard.done.drain(..) {
         let _ = told.send(Err(e.to_string()));

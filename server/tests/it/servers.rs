@@ -464,3 +464,39 @@ async fn municipalities_write_in_parallel_on_postgresql() {
         assert!(chain.result.is_ok(), "{}: {:?}", chain.name, chain.result);
     }
 }
+
+/// However many municipalities write at the same moment, reads find a connection: only a few
+/// lanes hold a transaction (and on PostgreSQL a pooled connection) at once; the others wait
+/// their turn and then go on.
+#[tokio::test]
+async fn many_municipalities_writing_at_once_leave_connections_for_reads() {
+    let app = spawn_app().await;
+    let repo = db::DbRepo::new(app.pool.clone());
+    let held = std::time::Duration::from_millis(1500);
+    // More municipalities than the pool has connections (16) on PostgreSQL; SQLite has one
+    // write lock, so there they simply queue (a few suffice).
+    let n = if app.pool.is_postgres() { 20 } else { 3 };
+    let writers: Vec<_> = (0..n)
+        .map(|t| {
+            let repo = repo.clone();
+            tokio::spawn(async move {
+                let db = repo.write_in(5000 + t).await.unwrap();
+                tokio::time::sleep(held).await;
+                drop(db);
+            })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let started = std::time::Instant::now();
+    let mut db = repo.read().await.unwrap();
+    assert!(db.caller(1).await.is_ok());
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(800),
+        "a read waited {:?} for a connection",
+        started.elapsed()
+    );
+    drop(db);
+    for w in writers {
+        tokio::time::timeout(std::time::Duration::from_secs(30), w).await.unwrap().unwrap();
+    }
+}
