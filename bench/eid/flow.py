@@ -5,36 +5,15 @@
 #   DATABASE_URL=sqlite:///tmp/b.db LEPTOS_SITE_ADDR=127.0.0.1:3300 BITA_DEMO_DATA=1 target/release/server &
 #   python3 bench/eid/flow.py http://127.0.0.1:3300 http://127.0.0.1:3398 50
 # Not part of the test command; Python's standard library only.
-import http.cookiejar, urllib.request, urllib.parse, re, time, sys, statistics
+import os, urllib.parse, re, time, sys, statistics
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
+from browser import browser, login, req  # noqa: E402
 
 BITA, OP = sys.argv[1], sys.argv[2]
 N = int(sys.argv[3]) if len(sys.argv) > 3 else 30
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *a, **k): return None
-
-def browser():
-    jar = http.cookiejar.CookieJar()
-    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
-
-def req(o, url, data=None):
-    if data is not None: data = urllib.parse.urlencode(data).encode()
-    t = time.perf_counter()
-    try:
-        r = o.open(url, data); body = r.read().decode(); status = r.status; loc = r.headers.get('location')
-    except urllib.error.HTTPError as e:
-        body = e.read().decode(); status = e.code; loc = e.headers.get('location')
-    return status, loc, body, time.perf_counter() - t
-
 def absolute(base, loc): return loc if loc.startswith('http') else urllib.parse.urljoin(base, loc)
-
-def csrf(body): return re.search(r'name="csrf" value="([^"]+)"', body).group(1)
-
-def login(o, user):
-    _, _, page, _ = req(o, BITA + '/logga-in')
-    s, loc, _, _ = req(o, BITA + '/logga-in', {'username': user, 'password': 'bita-demo', 'csrf': csrf(page)})
-    _, _, page, _ = req(o, BITA + loc)
-    return csrf(page)
 
 def post(o, tok, path, fields):
     fields = dict(fields, csrf=tok, idem=str(time.time_ns()))
@@ -52,7 +31,7 @@ def through_provider(o, url, who, acr='http://id.elegnamnden.se/loa/1.0/loa3'):
         if '/oidc/tillbaka' in loc: return loc
         url = absolute(url, loc)
 
-admin = browser(); tok = login(admin, 'admin')
+admin = browser(); tok, _ = login(admin, BITA, 'admin')
 post(admin, tok, '/admin/inloggning/leverantor', {'name': 'Test-BankID', 'issuer': OP, 'client_id': 'bita',
      'client_secret': 'bita-test-secret', 'scopes': 'profile pnr', 'pnr_claim': 'https://id.oidc.se/claim/personalIdentityNumber',
      'strong_acr': 'http://id.elegnamnden.se/loa/1.0/loa3'})

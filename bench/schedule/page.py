@@ -5,30 +5,16 @@
 #   DATABASE_URL=sqlite:///tmp/s.db LEPTOS_SITE_ADDR=127.0.0.1:3300 BITA_DEMO_DATA=1 target/release/server &
 #   python3 bench/schedule/page.py http://127.0.0.1:3300 200
 # Not part of the test command; Python's standard library only.
-import http.cookiejar, urllib.request, urllib.parse, re, time, sys, statistics, datetime
+import os, re, time, sys, statistics, datetime
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
+from browser import browser, login, req  # noqa: E402
 
 BITA = sys.argv[1]
 N = int(sys.argv[2]) if len(sys.argv) > 2 else 100
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *a, **k): return None
-
-def req(o, url, data=None):
-    if data is not None: data = urllib.parse.urlencode(data).encode()
-    t = time.perf_counter()
-    try:
-        r = o.open(url, data); body = r.read().decode(); status = r.status; loc = r.headers.get('location')
-    except urllib.error.HTTPError as e:
-        body = e.read().decode(); status = e.code; loc = e.headers.get('location')
-    return status, loc, body, time.perf_counter() - t
-
-def csrf(body): return re.search(r'name="csrf" value="([^"]+)"', body).group(1)
-
-o = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect)
-_, _, page, _ = req(o, BITA + '/logga-in')
-_, loc, _, _ = req(o, BITA + '/logga-in', {'username': 'lena', 'password': 'bita-demo', 'csrf': csrf(page)})
-_, _, page, _ = req(o, BITA + loc)
-tok = csrf(page)
+o = browser()
+tok, page = login(o, BITA, 'lena')
 bo = re.search(r'href="/schema/brukare\?id=(\d+)&amp;manad=[0-9-]+">Bo Berg<', page).group(1)
 
 def post(path, fields):
