@@ -34,20 +34,29 @@ pub async fn add_row(
     Posted { form: input, more, key }: Posted<RowInput, FromPlan>,
 ) -> Response {
     let planned = Some(more.planerat.as_str()).filter(|p| !p.trim().is_empty());
-    let outcome = rows::add_row(&cx, &input, planned, key.as_deref()).await;
-    if headers.contains_key(QUEUED) {
-        return queued_answer(outcome, locale(&headers));
-    }
-    answer(&cx, outcome).await
+    answer_or_queued(&cx, &headers, rows::add_row(&cx, &input, planned, key.as_deref()).await).await
 }
 
 use crate::guard::{QUEUED, locale};
+
+/// The answer to a post the phone's offline queue may send again (a row, a planned shift's
+/// tap): [`queued_answer`] when the queue sent it, the page's answer otherwise.
+pub(crate) async fn answer_or_queued(
+    cx: &Cx,
+    headers: &HeaderMap,
+    outcome: Result<Outcome, PageError>,
+) -> Response {
+    if headers.contains_key(QUEUED) {
+        return queued_answer(outcome, locale(headers));
+    }
+    answer(cx, outcome).await
+}
 
 /// What the offline queue is told about a row it sends: saved (with the notice and any
 /// warnings) or refused (with why, in the user's language), as JSON, so the phone can keep
 /// the typed values of a refused row and show the reason. Nothing goes into the session: the
 /// page that shows it is the phone's, not the next redirect. 401 when the session has ended.
-pub(crate) fn queued_answer(outcome: Result<Outcome, PageError>, l: Locale) -> Response {
+fn queued_answer(outcome: Result<Outcome, PageError>, l: Locale) -> Response {
     let o = match outcome {
         Ok(o) => o,
         Err(PageError::LoggedOut) => return StatusCode::UNAUTHORIZED.into_response(),

@@ -2,7 +2,7 @@
 //! form and hands over to `app::service::schedule`, which checks who may do what.
 
 use crate::extract::{Posted, answer};
-use crate::guard::{QUEUED, locale};
+use crate::forms::answer_or_queued;
 use app::model::schedule::{BaseInput, BaseShiftInput, ExtraShiftInput};
 use app::service::context::{ApiState, Cx};
 use app::service::schedule as plan;
@@ -98,11 +98,8 @@ pub async fn confirm(
     headers: HeaderMap,
     Posted { form: f, key, .. }: Posted<PlanForm>,
 ) -> Response {
-    let outcome = plan::confirm_planned(&cx, &f.shift, key.as_deref()).await;
-    if headers.contains_key(QUEUED) {
-        return crate::forms::queued_answer(outcome, locale(&headers));
-    }
-    answer(&cx, outcome).await
+    answer_or_queued(&cx, &headers, plan::confirm_planned(&cx, &f.shift, key.as_deref()).await)
+        .await
 }
 
 pub async fn not_worked(
@@ -110,11 +107,7 @@ pub async fn not_worked(
     headers: HeaderMap,
     Posted { form: f, key, .. }: Posted<PlanForm>,
 ) -> Response {
-    let outcome = plan::not_worked(&cx, &f.shift, key.as_deref()).await;
-    if headers.contains_key(QUEUED) {
-        return crate::forms::queued_answer(outcome, locale(&headers));
-    }
-    answer(&cx, outcome).await
+    answer_or_queued(&cx, &headers, plan::not_worked(&cx, &f.shift, key.as_deref()).await).await
 }
 
 pub async fn calendar(cx: Cx, Posted { form: f, key, .. }: Posted<PlanForm>) -> Response {
