@@ -67,8 +67,7 @@ pub fn spawn(state: AppState, job: ExportJob) {
                 T::ExportFailed
             }
         };
-        if let Err(e) = month_export::job_failed(&*state.api.repo, &job, &job.runner, failed).await
-        {
+        if let Err(e) = month_export::job_failed(&*state.api.repo, &job, failed).await {
             tracing::error!(job = job.id, error = ?e, "could not end a failed export job");
         }
     });

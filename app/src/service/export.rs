@@ -292,31 +292,32 @@ pub async fn job_beat(
 pub async fn job_failed(
     repo: &dyn store::Repo,
     job: &store::ExportJob,
-    runner: &str,
     t: T,
 ) -> Result<(), PageError> {
     let month = ReportMonth::parse(&job.month).unwrap_or(ReportMonth::LAST);
     let o = serde_json::to_string(&error(export_path(month), t)).map_err(internal)?;
     let mut db = repo.write_in(job.tenant_id).await.map_err(internal)?;
     if db
-        .finish_export_job(job.id, runner, true, &o, super::context::now_unix())
+        .finish_export_job(job.id, &job.runner, true, &o, super::context::now_unix())
         .await
         .map_err(internal)?
     {
-        db.audit(&AuditEntry {
-            tenant: Some(job.tenant_id),
-            user: Some(job.started_by),
-            actor: None,
-            client: None,
-            action: "export.failed",
-            subject: format!("month {} job {}", job.month, job.id),
-            before: None,
-            after: Some(format!("{t:?}")),
-        })
-        .await
-        .map_err(internal)?;
+        let entry = job_entry(job, "export.failed", format!("month {} job {}", job.month, job.id));
+        db.audit(&AuditEntry { after: Some(format!("{t:?}")), ..entry }).await.map_err(internal)?;
     }
     db.finish().await.map_err(internal)
+}
+
+/// An audit entry about a job: by the administrator who started it, on whose behalf the
+/// server runs it (from no client of theirs).
+fn job_entry(job: &store::ExportJob, action: &'static str, subject: String) -> AuditEntry {
+    AuditEntry {
+        tenant: Some(job.tenant_id),
+        user: Some(job.started_by),
+        action,
+        subject,
+        ..Default::default()
+    }
 }
 
 /// Running jobs whose heartbeat stopped `stale_after` seconds ago or more, taken over one by
@@ -338,18 +339,8 @@ pub async fn take_stale_jobs(
     for j in stale {
         let mut db = repo.write_in(j.tenant_id).await.map_err(internal)?;
         if db.take_export_job(j.id, &j.runner, runner, now).await.map_err(internal)? {
-            db.audit(&AuditEntry {
-                tenant: Some(j.tenant_id),
-                user: Some(j.started_by),
-                actor: None,
-                client: None,
-                action: "export.resumed",
-                subject: format!("month {} job {} run {}", j.month, j.id, j.runs + 1),
-                before: None,
-                after: None,
-            })
-            .await
-            .map_err(internal)?;
+            let subject = format!("month {} job {} run {}", j.month, j.id, j.runs + 1);
+            db.audit(&job_entry(&j, "export.resumed", subject)).await.map_err(internal)?;
             db.finish().await.map_err(internal)?;
             taken.push(store::ExportJob {
                 runner: runner.to_string(),
