@@ -117,12 +117,8 @@ pub fn AdminPage() -> impl IntoView {
                                                             let key = m.key.map(|k| k.to_string()).unwrap_or_default();
                                                             let action = match m.status {
                                                                 MonthStatus::Approved => view! {
-                                                                    <form method="post" action=paths::ATTEST class="inline">
-                                                                        <FormKeys csrf=csrf.clone() />
-                                                                        <input type="hidden" name="key" value=key.clone() />
-                                                                        <input type="hidden" name="manad" value=month_text.clone() />
-                                                                        <button type="submit" aria-label=format!("{} {} – {}", l.t(T::Attest), m.assistant.name, m.recipient.name)>{l.t(T::Attest)}</button>
-                                                                    </form>
+                                                                    <AttestForm csrf=csrf.clone() key=key.clone() month=month_text.clone()
+                                                                        label=format!("{} {} – {}", l.t(T::Attest), m.assistant.name, m.recipient.name) />
                                                                 }.into_any(),
                                                                 MonthStatus::Attested | MonthStatus::Exported => {
                                                                     let reason_id = format!("rattelse-{key}");
@@ -209,5 +205,20 @@ pub fn AdminPage() -> impl IntoView {
                 })
             }
         </Suspense>
+    }
+}
+
+/// Attesting one approved month, on the dashboard and on the work leader's follow-up: the
+/// month report's key and the month, the pair named in `label` for a screen reader.
+#[component]
+pub(super) fn AttestForm(csrf: String, key: String, month: String, label: String) -> impl IntoView {
+    let l = expect_context::<Locale>();
+    view! {
+        <form method="post" action=paths::ATTEST class="inline">
+            <FormKeys csrf=csrf />
+            <input type="hidden" name="key" value=key />
+            <input type="hidden" name="manad" value=month />
+            <button type="submit" aria-label=label>{l.t(T::Attest)}</button>
+        </form>
     }
 }

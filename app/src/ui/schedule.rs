@@ -150,12 +150,8 @@ pub fn SchedulesView() -> impl IntoView {
                                                                 <td>{p.status.label(l)}</td>
                                                                 <td>
                                                                     {p.key.filter(|_| p.status == MonthStatus::Approved).map(|key| view! {
-                                                                        <form method="post" action=paths::ATTEST class="inline">
-                                                                            <FormKeys csrf=csrf.clone() />
-                                                                            <input type="hidden" name="key" value=key.to_string() />
-                                                                            <input type="hidden" name="manad" value=m.to_string() />
-                                                                            <button type="submit" aria-label=format!("{}: {} – {}", l.t(T::Attest), p.assistant.name, p.recipient.name)>{l.t(T::Attest)}</button>
-                                                                        </form>
+                                                                        <super::admin::AttestForm csrf=csrf.clone() key=key.to_string() month=m.to_string()
+                                                                            label=format!("{}: {} – {}", l.t(T::Attest), p.assistant.name, p.recipient.name) />
                                                                     })}
                                                                     {p.waiting.then(|| view! {
                                                                         <form method="post" action=paths::REMIND class="inline">
