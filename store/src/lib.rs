@@ -92,6 +92,18 @@ pub struct StoredRow {
     pub row: TimeRow,
 }
 
+impl StoredRow {
+    /// The row as the rules engine checks it.
+    pub fn into_record(self) -> engine::rules::RowRecord {
+        engine::rules::RowRecord {
+            id: self.id,
+            assistant: self.assistant_id,
+            recipient: self.recipient_id,
+            row: self.row,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct MonthRecord {
     /// None while nothing has been stored for the month yet.

@@ -314,15 +314,7 @@ pub(super) async fn month_preflight_of(
     people: &store::People,
     around: Vec<StoredRow>,
 ) -> Result<Preflight, PageError> {
-    let rows: Vec<RowRecord> = around
-        .into_iter()
-        .map(|s| RowRecord {
-            id: s.id,
-            assistant: s.assistant_id,
-            recipient: s.recipient_id,
-            row: s.row,
-        })
-        .collect();
+    let rows: Vec<RowRecord> = around.into_iter().map(StoredRow::into_record).collect();
     let states: Vec<MonthState> = months
         .iter()
         .filter(|m| m.row_count > 0 || m.status != MonthStatus::Draft)

@@ -740,15 +740,7 @@ pub(super) async fn pair_findings(
         )
         .await
         .map_err(internal)?;
-    let records: Vec<RowRecord> = around
-        .into_iter()
-        .map(|s| RowRecord {
-            id: s.id,
-            assistant: s.assistant_id,
-            recipient: s.recipient_id,
-            row: s.row,
-        })
-        .collect();
+    let records: Vec<RowRecord> = around.into_iter().map(StoredRow::into_record).collect();
     let ours: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut out: Vec<Finding> = vec![];
     for r in records.iter().filter(|r| ours.contains(&r.id)) {

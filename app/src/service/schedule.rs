@@ -109,15 +109,7 @@ fn check_plan(
             })
         })
         .collect();
-    let reported: Vec<RowRecord> = reported
-        .iter()
-        .map(|r| RowRecord {
-            id: r.id,
-            assistant: r.assistant_id,
-            recipient: r.recipient_id,
-            row: r.row.clone(),
-        })
-        .collect();
+    let reported: Vec<RowRecord> = reported.iter().cloned().map(StoredRow::into_record).collect();
     let facts = PlanFacts {
         assistants: &people.assistants,
         recipients: &people.recipients,
