@@ -2,8 +2,8 @@
 
 use super::month::MoreNote;
 use super::{
-    Download, FlashMessages, FormKeys, Layout, MonthNav, PageFailure, Pager, SearchForm,
-    month_query,
+    AttestForm, Download, FlashMessages, FormKeys, Layout, MonthNav, PageFailure, Pager,
+    SearchForm, month_query,
 };
 use crate::domain::{MonthStatus, TimeKind};
 use crate::endpoints;
@@ -205,20 +205,5 @@ pub fn AdminPage() -> impl IntoView {
                 })
             }
         </Suspense>
-    }
-}
-
-/// Attesting one approved month, on the dashboard and on the work leader's follow-up: the
-/// month report's key and the month, the pair named in `label` for a screen reader.
-#[component]
-pub(super) fn AttestForm(csrf: String, key: String, month: String, label: String) -> impl IntoView {
-    let l = expect_context::<Locale>();
-    view! {
-        <form method="post" action=paths::ATTEST class="inline">
-            <FormKeys csrf=csrf />
-            <input type="hidden" name="key" value=key />
-            <input type="hidden" name="manad" value=month />
-            <button type="submit" aria-label=label>{l.t(T::Attest)}</button>
-        </form>
     }
 }

@@ -17,6 +17,21 @@ pub fn FormKeys(csrf: String, #[prop(optional)] key: Option<String>) -> impl Int
     }
 }
 
+/// Attesting one approved month, on the dashboard and on the work leader's follow-up: the
+/// month report's key and the month, the pair named in `label` for a screen reader.
+#[component]
+pub fn AttestForm(csrf: String, key: String, month: String, label: String) -> impl IntoView {
+    let l = expect_context::<Locale>();
+    view! {
+        <form method="post" action=paths::ATTEST class="inline">
+            <FormKeys csrf=csrf />
+            <input type="hidden" name="key" value=key />
+            <input type="hidden" name="manad" value=month />
+            <button type="submit" aria-label=label>{l.t(T::Attest)}</button>
+        </form>
+    }
+}
+
 /// A download the audit log records (a CSV, a 3059, an archive): a post with the CSRF token,
 /// never a plain link, so a link on another site cannot make a browser write to the log.
 #[component]

@@ -31,7 +31,7 @@ use leptos_router::{
 };
 
 pub use layout::{
-    Download, FlashMessages, FormKeys, Layout, MonthNav, PageFailure, Pager, SearchForm,
+    AttestForm, Download, FlashMessages, FormKeys, Layout, MonthNav, PageFailure, Pager, SearchForm,
 };
 
 /// The HTML document around the app.

@@ -150,7 +150,7 @@ pub fn SchedulesView() -> impl IntoView {
                                                                 <td>{p.status.label(l)}</td>
                                                                 <td>
                                                                     {p.key.filter(|_| p.status == MonthStatus::Approved).map(|key| view! {
-                                                                        <super::admin::AttestForm csrf=csrf.clone() key=key.to_string() month=m.to_string()
+                                                                        <super::AttestForm csrf=csrf.clone() key=key.to_string() month=m.to_string()
                                                                             label=format!("{}: {} – {}", l.t(T::Attest), p.assistant.name, p.recipient.name) />
                                                                     })}
                                                                     {p.waiting.then(|| view! {
