@@ -724,59 +724,49 @@ impl Preflight {
 }
 
 /// Runs every rule over a month: everything standing between the month and an export.
+/// The month's rows are checked per scope ([`pair_findings`], [`assistant_findings`],
+/// [`recipient_findings`]) and the month's own rules run over what they found
+/// ([`month_preflight`]): the app keeps each scope's findings and recomputes only the scopes
+/// a change touched, through these same functions.
 pub fn preflight(input: &MonthInput) -> Preflight {
-    let mut findings = Vec::new();
     let in_month: Vec<&RowRecord> =
         input.rows.iter().filter(|r| input.month.contains(r.row.date())).collect();
-    let in_month_ids: std::collections::HashSet<i64> = in_month.iter().map(|r| r.id).collect();
-    // V1 for the recipients this month concerns (an old error elsewhere blocks no new month).
-    let mut involved: Vec<RecipientId> = in_month
-        .iter()
-        .map(|r| r.recipient)
-        .chain(input.states.iter().map(|s| s.recipient))
-        .collect();
-    involved.sort();
-    involved.dedup();
-    for id in &involved {
-        findings.extend(about(v1_recipients(input.recipients.get(id)), None, Some(*id)));
-    }
-
-    // Per row, with the facts of each assistant × recipient pair built once.
-    let mut facts: HashMap<(AssistantId, RecipientId), RowFacts> = HashMap::new();
+    let mut scoped = Vec::new();
+    // Per row, by assistant × recipient pair.
+    let mut by_pair: std::collections::BTreeMap<(AssistantId, RecipientId), Vec<&RowRecord>> =
+        Default::default();
     for r in &in_month {
-        let (Some(assistant), Some(recipient)) =
-            (input.assistants.get(&r.assistant), input.recipients.get(&r.recipient))
-        else {
-            continue;
-        };
-        let f = facts.entry((r.assistant, r.recipient)).or_insert_with(|| {
-            RowFacts::new(assistant, recipient, input.decisions, input.absences)
-        });
-        findings.extend(about(
-            check_row(r, input.month, f, input.config),
-            Some(r.assistant),
-            Some(r.recipient),
+        by_pair.entry((r.assistant, r.recipient)).or_default().push(r);
+    }
+    for ((a, r), rows) in &by_pair {
+        scoped.extend(pair_findings(
+            input.month,
+            rows,
+            input.assistants.get(a),
+            input.recipients.get(r),
+            input.decisions,
+            input.absences,
+            input.config,
         ));
     }
-    // Per assistant, over all their rows.
-    let mut by_assistant: HashMap<AssistantId, Vec<&RowRecord>> = HashMap::new();
+    // Per assistant, over all their rows (those around the month give the rest rules and
+    // averages their context).
+    let mut by_assistant: std::collections::BTreeMap<AssistantId, Vec<&RowRecord>> =
+        Default::default();
     for r in input.rows {
         by_assistant.entry(r.assistant).or_default().push(r);
     }
-    let mut ids: Vec<_> = by_assistant.keys().copied().collect();
-    ids.sort();
-    for id in ids {
-        if let Some(a) = input.assistants.get(&id) {
-            // Rows around the month give the rest rules and averages their context; only what
-            // concerns this month's rows is reported.
-            findings.extend(
-                about(check_assistant(a.regime, &by_assistant[&id], input.config), Some(id), None)
-                    .filter(|f| f.rows.iter().any(|r| in_month_ids.contains(r))),
-            );
-        }
+    for (id, rows) in &by_assistant {
+        scoped.extend(assistant_findings(
+            input.month,
+            input.assistants.get(id),
+            rows,
+            input.config,
+        ));
     }
-    // Per recipient.
-    let mut by_recipient: HashMap<RecipientId, Vec<&RowRecord>> = HashMap::new();
+    // Per recipient with rows in the month, over all their rows.
+    let mut by_recipient: std::collections::BTreeMap<RecipientId, Vec<&RowRecord>> =
+        Default::default();
     for r in &in_month {
         by_recipient.entry(r.recipient).or_default();
     }
@@ -785,17 +775,84 @@ pub fn preflight(input: &MonthInput) -> Preflight {
             v.push(r);
         }
     }
-    let mut rids: Vec<_> = by_recipient.keys().copied().collect();
-    rids.sort();
-    for rid in rids {
-        let decisions: Vec<Decision> =
-            input.decisions.iter().filter(|d| d.recipient == rid).cloned().collect();
-        findings.extend(about(
-            check_recipient(input.month, &by_recipient[&rid], &decisions, input.config),
-            None,
-            Some(rid),
-        ));
+    for (rid, rows) in &by_recipient {
+        scoped.extend(recipient_findings(input.month, *rid, rows, input.decisions, input.config));
     }
+    let with_rows: Vec<RecipientId> = by_recipient.keys().copied().collect();
+    month_preflight(input, &with_rows, scoped)
+}
+
+/// The per-row rules (V2–V5, V8) over one assistant × recipient pair's rows in the month.
+/// Nothing when either is missing from the register.
+pub fn pair_findings(
+    month: ReportMonth,
+    rows: &[&RowRecord],
+    assistant: Option<&Assistant>,
+    recipient: Option<&Recipient>,
+    decisions: &[Decision],
+    absences: &[Absence],
+    config: &RuleConfig,
+) -> Vec<Finding> {
+    let (Some(a), Some(r)) = (assistant, recipient) else { return vec![] };
+    let facts = RowFacts::new(a, r, decisions, absences);
+    rows.iter()
+        .filter(|row| month.contains(row.row.date()))
+        .flat_map(|row| about(check_row(row, month, &facts, config), Some(a.id), Some(r.id)))
+        .collect()
+}
+
+/// The rest and working-time rules (V3, V5) over one assistant's rows around the month,
+/// those that concern a row of the month.
+pub fn assistant_findings(
+    month: ReportMonth,
+    assistant: Option<&Assistant>,
+    rows: &[&RowRecord],
+    config: &RuleConfig,
+) -> Vec<Finding> {
+    let Some(a) = assistant else { return vec![] };
+    let in_month: std::collections::HashSet<i64> =
+        rows.iter().filter(|r| month.contains(r.row.date())).map(|r| r.id).collect();
+    if in_month.is_empty() {
+        return vec![];
+    }
+    about(check_assistant(a.regime, rows, config), Some(a.id), None)
+        .filter(|f| f.rows.iter().any(|r| in_month.contains(r)))
+        .collect()
+}
+
+/// The grant rules (V6, V7) over one recipient's rows (all their assistants') around the
+/// month.
+pub fn recipient_findings(
+    month: ReportMonth,
+    recipient: RecipientId,
+    rows: &[&RowRecord],
+    decisions: &[Decision],
+    config: &RuleConfig,
+) -> Vec<Finding> {
+    let decisions: Vec<Decision> =
+        decisions.iter().filter(|d| d.recipient == recipient).cloned().collect();
+    about(check_recipient(month, rows, &decisions, config), None, Some(recipient)).collect()
+}
+
+/// The month's preflight from its scopes' findings (`scoped`, of [`pair_findings`],
+/// [`assistant_findings`] and [`recipient_findings`]) and the recipients with rows in the
+/// month: adds what concerns the month itself (V1, V8's absences, V9, V6's standard amount,
+/// V10). `input.rows` is not read.
+pub fn month_preflight(
+    input: &MonthInput,
+    with_rows: &[RecipientId],
+    scoped: Vec<Finding>,
+) -> Preflight {
+    let mut findings = Vec::new();
+    // V1 for the recipients this month concerns (an old error elsewhere blocks no new month).
+    let mut involved: Vec<RecipientId> =
+        with_rows.iter().copied().chain(input.states.iter().map(|s| s.recipient)).collect();
+    involved.sort();
+    involved.dedup();
+    for id in &involved {
+        findings.extend(about(v1_recipients(input.recipients.get(id)), None, Some(*id)));
+    }
+    findings.extend(scoped);
     let month_absences: Vec<Absence> = input
         .absences
         .iter()
@@ -912,3 +969,28 @@ pub fn preflight(input: &MonthInput) -> Preflight {
 
 #[cfg(test)]
 mod tests;
+
+/// The text of the engine's modules: what a kept finding was computed by. A build whose
+/// rules differ in any way has other text, so the app does not use findings an earlier build
+/// kept (it compares a hash of this, with the municipality's settings, to each kept entry's).
+/// Every module is listed, not only this one, because the rules lean on the rows, kinds,
+/// decisions and people of the others.
+pub const SOURCES: &[&str] = &[
+    include_str!("audit.rs"),
+    include_str!("clock.rs"),
+    include_str!("decision.rs"),
+    include_str!("documents.rs"),
+    include_str!("finding.rs"),
+    include_str!("fk.rs"),
+    include_str!("kind.rs"),
+    include_str!("lib.rs"),
+    include_str!("month.rs"),
+    include_str!("people.rs"),
+    include_str!("personnummer.rs"),
+    include_str!("rates.rs"),
+    include_str!("row.rs"),
+    include_str!("rules.rs"),
+    include_str!("settings.rs"),
+    include_str!("status.rs"),
+    include_str!("text.rs"),
+];

@@ -165,7 +165,14 @@ pub trait Repo: Send + Sync + 'static {
 /// writes people's data takes the tenant, so no query can forget it.
 #[async_trait::async_trait]
 pub trait Store:
-    SettingsStore + SigningStore + ExportStore + ShiftStore + IdentityStore + ScheduleStore + Send
+    SettingsStore
+    + SigningStore
+    + ExportStore
+    + ShiftStore
+    + IdentityStore
+    + ScheduleStore
+    + KeptStore
+    + Send
 {
     /// Commits a write transaction (a no-op for reads).
     async fn finish(self: Box<Self>) -> RepoResult<()>;
@@ -1469,4 +1476,68 @@ pub struct SecondFactor {
     pub secret: String,
     pub confirmed: bool,
     pub last_step: i64,
+}
+
+/// Whose findings a kept entry holds (issue 28): an assistant's (their rest and working-time
+/// findings and their pairs' row findings and totals) or a recipient's (the grant rules).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KeptKind {
+    Assistant,
+    Recipient,
+}
+
+impl KeptKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            KeptKind::Assistant => "a",
+            KeptKind::Recipient => "r",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "a" => Some(KeptKind::Assistant),
+            "r" => Some(KeptKind::Recipient),
+            _ => None,
+        }
+    }
+}
+
+/// One scope's kept findings of a month. `version` is the scope's version the findings were
+/// computed from, read before its rows; `basis` names the rules and settings they were
+/// computed by. `data` is the app's own (JSON): the store does not read it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Kept {
+    pub kind: KeptKind,
+    pub id: i64,
+    pub version: i64,
+    pub basis: String,
+    pub data: String,
+}
+
+/// A month's kept findings and every scope's current version. A scope's version goes up in
+/// the transaction of every change of what its findings depend on (database triggers on
+/// rows, decisions, absences, assignments, assistants and recipients), so an entry whose
+/// version is the current one agrees with the records.
+#[derive(Clone, Debug, Default)]
+pub struct KeptMonth {
+    pub versions: HashMap<(KeptKind, i64), i64>,
+    pub entries: Vec<Kept>,
+}
+
+#[async_trait::async_trait]
+pub trait KeptStore: Send {
+    /// The scopes' versions and the month's kept entries, read in that order.
+    async fn kept_month(&mut self, tenant: i64, month: &str) -> RepoResult<KeptMonth>;
+    /// The rows from `from` to `to` (inclusive) of these assistants and recipients.
+    async fn rows_of(
+        &mut self,
+        tenant: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+        assistants: &[i64],
+        recipients: &[i64],
+    ) -> RepoResult<Vec<StoredRow>>;
+    /// Stores (or replaces) a month's kept entries.
+    async fn keep(&mut self, tenant: i64, month: &str, entries: &[Kept]) -> RepoResult<()>;
 }

@@ -2,14 +2,14 @@
 //! not acted) and the month's preflight that the dashboard, the export page and bulk
 //! attestation share.
 
-use super::context::{Cx, internal, me, month_views_with, row_view, this_month, today};
-use super::rows::pairs_with_errors;
-use crate::domain::rules::{MonthInput, MonthState, Preflight, RowRecord, Severity, preflight};
+use super::context::{Cx, internal, me, this_month, today};
+use super::kept::{MonthCheck, month_check};
+use crate::domain::rules::Severity;
 use crate::domain::{MonthStatus, ReportMonth};
 use crate::i18n::T;
 use crate::model::*;
 use std::collections::HashMap;
-use store::{Caller, Store, StoredRow};
+use store::Caller;
 
 /// How much of each long list the month dashboard shows before it says "and N more": the
 /// findings, who has not acted, the recipients' hours against their decisions, the rows in
@@ -42,8 +42,8 @@ pub async fn admin_page(
 ) -> Result<AdminPage, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let month = month.unwrap_or_else(|| this_month().previous());
-    let mut db = cx.db().await?;
-    let MonthCheck { rows, months, people, preflight } = month_check(&mut db, c, month).await?;
+    let MonthCheck { months, people, preflight, error_pairs: errors, repeated } =
+        month_check(cx, c, month).await?;
     let ready = preflight.ready();
 
     // The search: part of the assistant's or the recipient's name, any case.
@@ -69,14 +69,10 @@ pub async fn admin_page(
         })
         .collect();
     let repeated = Listed::first(
-        rows.iter()
-            .filter(|r| r.row.in_repeated_hour() && pair_shown(r.assistant_id, r.recipient_id))
-            .map(|r| {
-                let (a, b) =
-                    names.get(&(r.assistant_id, r.recipient_id)).copied().unwrap_or_default();
-                let v = row_view(r);
-                format!("{a} – {b}: {} {}–{}", v.date, v.start, v.end)
-            }),
+        repeated.iter().filter(|(a, r, _)| pair_shown(*a, *r)).map(|(a, r, when)| {
+            let (a, b) = names.get(&(*a, *r)).copied().unwrap_or_default();
+            format!("{a} – {b}: {when}")
+        }),
         DASHBOARD_LIST,
     );
     // Payable hours per recipient (all their assistants) against what their decisions grant
@@ -112,8 +108,12 @@ pub async fn admin_page(
     // The lines shown with their planned hours (issue 27), read for those recipients only.
     let shown: Vec<i64> = grants.items.iter().map(|g| g.recipient.id).collect();
     if !shown.is_empty() {
-        let planned =
-            db.planned_in_month(c.tenant_id, month, Some(&shown)).await.map_err(internal)?;
+        let planned = cx
+            .db()
+            .await?
+            .planned_in_month(c.tenant_id, month, Some(&shown))
+            .await
+            .map_err(internal)?;
         for g in grants.items.iter_mut() {
             let planned = crate::domain::Totals::of(
                 planned
@@ -128,7 +128,6 @@ pub async fn admin_page(
         }
     }
 
-    let errors = pairs_with_errors(&preflight.findings, &rows);
     let has_errors =
         |m: &MonthView| errors.binary_search(&(m.assistant.id, m.recipient.id)).is_ok();
     let needs_action = |m: &MonthView| {
@@ -254,8 +253,7 @@ pub async fn months_with_errors(
     c: &Caller,
     month: ReportMonth,
 ) -> Result<Vec<(i64, i64)>, PageError> {
-    let check = month_check(&mut cx.db().await?, c, month).await?;
-    Ok(pairs_with_errors(&check.preflight.findings, &check.rows))
+    Ok(month_check(cx, c, month).await?.error_pairs)
 }
 
 /// The month's preflight findings (rules V1–V10), for the export page and the export itself.
@@ -264,79 +262,5 @@ pub async fn month_preflight_for(
     c: &Caller,
     month: ReportMonth,
 ) -> Result<Vec<crate::domain::rules::Finding>, PageError> {
-    Ok(month_check(&mut cx.db().await?, c, month).await?.preflight.findings)
-}
-
-/// A month as its checks see it: its rows, its reports (without row views), the municipality's
-/// people and everything standing between the month and an export (rules V1–V10).
-pub(super) struct MonthCheck {
-    rows: Vec<StoredRow>,
-    months: Vec<MonthView>,
-    people: store::People,
-    preflight: Preflight,
-}
-
-/// Reads the rows the checks need once (the month's are among them; a municipality's month
-/// can be 150,000 rows) and runs the checks.
-pub(super) async fn month_check(
-    db: &mut Box<dyn Store>,
-    c: &Caller,
-    month: ReportMonth,
-) -> Result<MonthCheck, PageError> {
-    let around = preflight_rows(db, c, month).await?;
-    let rows: Vec<StoredRow> =
-        around.iter().filter(|r| month.contains(r.row.date())).cloned().collect();
-    let records = db.month_records(c.tenant_id, month, None, None).await.map_err(internal)?;
-    let months = month_views_with(records, &rows, false);
-    let people = db.people(c.tenant_id).await.map_err(internal)?;
-    let preflight = month_preflight_of(db, c, month, &months, &people, around).await?;
-    Ok(MonthCheck { rows, months, people, preflight })
-}
-
-/// The rows the month's checks need: six months back covers the longest span hours are
-/// granted over (V6) and the longest calculation period (V5); a week ahead the rest rules.
-pub(super) async fn preflight_rows(
-    db: &mut Box<dyn Store>,
-    c: &Caller,
-    month: ReportMonth,
-) -> Result<Vec<StoredRow>, PageError> {
-    let from =
-        month.first_day().checked_sub_months(chrono::Months::new(6)).unwrap_or(month.first_day());
-    let to = month.last_day() + chrono::Duration::days(7);
-    db.rows_between(c.tenant_id, from, to).await.map_err(internal)
-}
-
-pub(super) async fn month_preflight_of(
-    db: &mut Box<dyn Store>,
-    c: &Caller,
-    month: ReportMonth,
-    months: &[MonthView],
-    people: &store::People,
-    around: Vec<StoredRow>,
-) -> Result<Preflight, PageError> {
-    let rows: Vec<RowRecord> = around.into_iter().map(StoredRow::into_record).collect();
-    let states: Vec<MonthState> = months
-        .iter()
-        .filter(|m| m.row_count > 0 || m.status != MonthStatus::Draft)
-        .map(|m| MonthState {
-            assistant: m.assistant.id,
-            recipient: m.recipient.id,
-            status: m.status,
-        })
-        .collect();
-    let terms = db.terms(c.tenant_id).await.map_err(internal)?;
-    let signed = db.signed_claims(c.tenant_id, &month.to_string()).await.map_err(internal)?;
-    Ok(preflight(&MonthInput {
-        month,
-        today: today(),
-        rows: &rows,
-        assistants: &people.assistants,
-        recipients: &people.recipients,
-        decisions: &people.decisions,
-        absences: &people.absences,
-        states: &states,
-        rakning_complete: Some(&signed),
-        config: &terms.rules,
-        rates: Some(&terms.rates),
-    }))
+    Ok(month_check(cx, c, month).await?.preflight.findings)
 }

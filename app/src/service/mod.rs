@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod export;
 pub mod identity;
 pub mod import;
+pub mod kept;
 pub mod month;
 pub mod otp;
 pub mod paging;

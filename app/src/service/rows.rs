@@ -11,7 +11,6 @@ use crate::domain::{MonthStatus, ReportMonth, RowError, RowInput, TZ};
 use crate::i18n::T;
 use crate::model::*;
 use chrono::Utc;
-use std::collections::HashMap;
 use store::{AssistantMonth, AuditEntry, Conflict, RepoError, Store, StoredRow};
 
 pub async fn assistant_page(
@@ -155,26 +154,6 @@ pub(super) async fn mark_returned_rows(
         }
     }
     Ok(months)
-}
-
-/// The pairs (assistant, recipient) whose rows an error-level finding (V9 aside) concerns.
-pub(super) fn pairs_with_errors(
-    findings: &[crate::domain::rules::Finding],
-    rows: &[StoredRow],
-) -> Vec<(i64, i64)> {
-    let row_pair: HashMap<i64, (i64, i64)> =
-        rows.iter().map(|r| (r.id, (r.assistant_id, r.recipient_id))).collect();
-    let mut out: Vec<(i64, i64)> = findings
-        .iter()
-        .filter(|f| {
-            f.severity == crate::domain::rules::Severity::Error
-                && f.rule != crate::domain::rules::RuleId::V9
-        })
-        .flat_map(|f| f.rows.iter().filter_map(|id| row_pair.get(id).copied()))
-        .collect();
-    out.sort();
-    out.dedup();
-    out
 }
 
 /// Adds a time row for the calling assistant, after the rules engine has had its say: an

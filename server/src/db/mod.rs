@@ -9,6 +9,7 @@ pub mod audit;
 mod export;
 mod general;
 mod identity;
+mod kept;
 pub mod migrate;
 mod pages;
 mod people;

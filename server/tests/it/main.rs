@@ -11,6 +11,7 @@ mod eid;
 mod export;
 mod import;
 mod integrity;
+mod kept;
 mod migrate;
 mod otp;
 mod reads;
