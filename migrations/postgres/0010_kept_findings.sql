@@ -23,6 +23,8 @@ CREATE TABLE kept_findings (
     version     bigint NOT NULL,
     basis       text NOT NULL,
     data        text NOT NULL,
+    errors      text NOT NULL,
+    others      text NOT NULL,
     PRIMARY KEY (tenant_id, month, kind, id)
 );
 

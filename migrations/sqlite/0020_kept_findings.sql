@@ -20,7 +20,9 @@ CREATE TABLE kept_findings (
     id          INTEGER NOT NULL,
     version     INTEGER NOT NULL,
     basis       TEXT NOT NULL,          -- the rules and settings they were computed by
-    data        TEXT NOT NULL,          -- the app's (JSON)
+    data        TEXT NOT NULL,          -- the app's (JSON): the scope's month but its findings
+    errors      TEXT NOT NULL,          -- its errors (JSON), read with every view
+    others      TEXT NOT NULL,          -- its warnings and notes (JSON), read when listed
     PRIMARY KEY (tenant_id, month, kind, id)
 ) WITHOUT ROWID;
 

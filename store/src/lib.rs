@@ -1505,7 +1505,8 @@ impl KeptKind {
 
 /// One scope's kept findings of a month. `version` is the scope's version the findings were
 /// computed from, read before its rows; `basis` names the rules and settings they were
-/// computed by. `data` is the app's own (JSON): the store does not read it.
+/// computed by. `data` (the scope's month but for its findings), `errors` and `others` (its
+/// warnings and notes) are the app's own (JSON): the store does not read them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Kept {
     pub kind: KeptKind,
@@ -1513,6 +1514,9 @@ pub struct Kept {
     pub version: i64,
     pub basis: String,
     pub data: String,
+    pub errors: String,
+    /// Empty where read by [`KeptStore::kept_month`], which leaves them out.
+    pub others: String,
 }
 
 /// A month's kept findings and every scope's current version. A scope's version goes up in
@@ -1527,8 +1531,16 @@ pub struct KeptMonth {
 
 #[async_trait::async_trait]
 pub trait KeptStore: Send {
-    /// The scopes' versions and the month's kept entries, read in that order.
+    /// The scopes' versions and the month's kept entries (without their `others`), read in
+    /// that order.
     async fn kept_month(&mut self, tenant: i64, month: &str) -> RepoResult<KeptMonth>;
+    /// The warnings and notes (`others`) kept for these scopes of the month.
+    async fn kept_others(
+        &mut self,
+        tenant: i64,
+        month: &str,
+        scopes: &[(KeptKind, i64)],
+    ) -> RepoResult<Vec<(KeptKind, i64, String)>>;
     /// The rows from `from` to `to` (inclusive) of these assistants and recipients.
     async fn rows_of(
         &mut self,

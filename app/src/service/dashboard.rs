@@ -3,7 +3,7 @@
 //! attestation share.
 
 use super::context::{Cx, internal, me, this_month, today};
-use super::kept::{MonthCheck, month_check};
+use super::kept::month_check;
 use crate::domain::rules::Severity;
 use crate::domain::{MonthStatus, ReportMonth};
 use crate::i18n::T;
@@ -42,9 +42,14 @@ pub async fn admin_page(
 ) -> Result<AdminPage, PageError> {
     let c = cx.require(&[Role::Admin])?;
     let month = month.unwrap_or_else(|| this_month().previous());
-    let MonthCheck { months, people, preflight, error_pairs: errors, repeated } =
-        month_check(cx, c, month).await?;
-    let ready = preflight.ready();
+    let mut check = month_check(cx, c, month).await?;
+    let ready = check.ready();
+    let (error_count, warning_count) = (check.errors(), check.warnings());
+    let months = std::mem::take(&mut check.months);
+    let people = std::mem::take(&mut check.people);
+    let errors = std::mem::take(&mut check.error_pairs);
+    let repeated = std::mem::take(&mut check.repeated);
+    let all_findings = std::mem::take(&mut check.findings);
 
     // The search: part of the assistant's or the recipient's name, any case.
     let query: String = view.query.chars().take(100).collect();
@@ -160,10 +165,10 @@ pub async fn admin_page(
     // The findings: all counted, errors listed first. V9 says per month and per räkning what
     // the table already shows; with many recipients it is summed up instead of listed. A
     // finding about the whole month (no assistant, no recipient) shows whatever the search.
-    let count = |s: Severity| preflight.findings.iter().filter(|f| f.severity == s).count();
-    let (error_count, warning_count) = (count(Severity::Error), count(Severity::Warning));
+    // The assistants' and recipients' warnings (possibly hundreds of thousands) are counted,
+    // and read only as far as the list shows them.
     let (v9, mut findings): (Vec<_>, Vec<_>) =
-        preflight.findings.into_iter().partition(|f| f.rule == crate::domain::rules::RuleId::V9);
+        all_findings.into_iter().partition(|f| f.rule == crate::domain::rules::RuleId::V9);
     let not_ready = if v9.len() > DASHBOARD_LIST {
         let months = v9
             .iter()
@@ -175,7 +180,7 @@ pub async fn admin_page(
         None
     };
     findings.sort_by_key(|f| f.severity != Severity::Error);
-    let finding_shown = |f: &crate::domain::rules::Finding| match (f.assistant, f.recipient) {
+    let about_shown = |a: Option<i64>, r: Option<i64>| match (a, r) {
         (None, None) => true,
         (Some(a), Some(r)) => pair_shown(a, r),
         (a, r) => {
@@ -185,8 +190,14 @@ pub async fn admin_page(
                     || r.and_then(|r| people.recipients.get(&r)).is_some_and(|x| named(&x.name())))
         }
     };
-    let findings =
-        Listed::first(findings.into_iter().filter(|f| finding_shown(f)), DASHBOARD_FINDINGS);
+    let findings = check
+        .listed(
+            &*cx.repo,
+            findings.into_iter().filter(|f| about_shown(f.assistant, f.recipient)).collect(),
+            &about_shown,
+            DASHBOARD_FINDINGS,
+        )
+        .await?;
 
     // The table: the filter, the search, one page.
     let filter = match view.filter {
@@ -256,11 +267,13 @@ pub async fn months_with_errors(
     Ok(month_check(cx, c, month).await?.error_pairs)
 }
 
-/// The month's preflight findings (rules V1–V10), for the export page and the export itself.
+/// The month's preflight findings (rules V1–V10), for the export page and the export itself:
+/// every error, and the month's own warnings (an assistant's or a recipient's warnings are
+/// only counted, on the dashboard).
 pub async fn month_preflight_for(
     cx: &Cx,
     c: &Caller,
     month: ReportMonth,
 ) -> Result<Vec<crate::domain::rules::Finding>, PageError> {
-    Ok(month_check(cx, c, month).await?.preflight.findings)
+    Ok(month_check(cx, c, month).await?.findings)
 }

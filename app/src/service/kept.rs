@@ -9,12 +9,17 @@
 //! only their rows, through the engine's own functions ([`engine::rules::preflight`] is made of
 //! the same ones), and keeps what it computed. What concerns the month itself (statuses,
 //! räkningar, V1, absences, V10) is cheap and computed on every view.
+//!
+//! A view reads every kept error, but of the warnings and notes only how many each scope has:
+//! a municipality whose assistants work side by side has hundreds of thousands of them (every
+//! two rows at once without a grant for double assistance is one), and only the dashboard
+//! lists any, at most 50 ([`MonthCheck::listed`] reads those few scopes' then).
 
 use super::context::{Cx, internal, row_view, today};
 use crate::domain::Totals;
 use crate::domain::rules::{
-    Finding, MonthInput, MonthState, Preflight, RowRecord, RuleConfig, RuleId, Severity,
-    assistant_findings, month_preflight, pair_findings, recipient_findings,
+    Finding, MonthInput, MonthState, RowRecord, RuleConfig, RuleId, Severity, assistant_findings,
+    month_preflight, pair_findings, recipient_findings,
 };
 use crate::domain::{MonthStatus, ReportMonth};
 use crate::model::*;
@@ -27,11 +32,32 @@ use store::{Caller, Kept, KeptKind, Repo, StoredRow};
 /// rather than by assistant and recipient (lists of ids).
 const READ_ALL_FROM: usize = 400;
 
-/// An assistant's kept findings of a month.
+/// How many warnings and notes a scope has (its errors are kept whole).
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
+struct Counts {
+    warnings: usize,
+    infos: usize,
+}
+
+impl Counts {
+    fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Self {
+        let mut c = Counts::default();
+        for f in findings {
+            match f.severity {
+                Severity::Warning => c.warnings += 1,
+                Severity::Info => c.infos += 1,
+                Severity::Error => {}
+            }
+        }
+        c
+    }
+}
+
+/// An assistant's kept month, but for the findings themselves (kept beside it).
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct AssistantKept {
-    /// Rest and working-time findings (V3, V5) that concern their rows in the month.
-    findings: Vec<Finding>,
+    /// Their rest and working-time findings (V3, V5) that concern their rows in the month.
+    counts: Counts,
     /// The error findings' pairs (assistant × recipient of the month's rows they name).
     error_pairs: Vec<(i64, i64)>,
     /// Each recipient they have rows for in the month.
@@ -42,26 +68,41 @@ struct AssistantKept {
 #[derive(Debug, Serialize, Deserialize)]
 struct PairKept {
     recipient: i64,
-    /// The recipient's version the row findings were computed at: their decisions and
-    /// absences are in the row checks.
+    /// The recipient's version the row checks were computed at: their decisions and absences
+    /// are in them.
     recipient_version: i64,
     row_count: usize,
     totals: Totals,
     /// The per-row findings (V2–V5, V8).
-    findings: Vec<Finding>,
+    counts: Counts,
     error: bool,
     /// The rows in the repeated autumn hour, as the dashboard lists them.
     repeated: Vec<String>,
 }
 
-/// A recipient's kept findings of a month.
+/// A recipient's kept month: the grant rules (V6, V7).
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct RecipientKept {
     /// They have rows in the month.
     has_rows: bool,
-    /// The grant findings (V6, V7).
-    findings: Vec<Finding>,
+    counts: Counts,
     error_pairs: Vec<(i64, i64)>,
+}
+
+/// A scope's kept month with its errors; its warnings and notes where computed by this view.
+struct Scope<T> {
+    kept: T,
+    errors: Vec<Finding>,
+    others: Option<Vec<Finding>>,
+}
+
+/// Warnings and notes of one kept scope about one register entry or pair (`about`).
+#[derive(Clone, Debug)]
+struct Others {
+    kind: KeptKind,
+    id: i64,
+    about: (Option<i64>, Option<i64>),
+    counts: Counts,
 }
 
 /// A month as its checks see it: its reports with their totals (without row views), the
@@ -70,11 +111,97 @@ struct RecipientKept {
 pub struct MonthCheck {
     pub months: Vec<MonthView>,
     pub people: store::People,
-    pub preflight: Preflight,
+    /// Every error, and the month's own warnings and notes (V1, V8's absences, V9, V6's
+    /// standard amount, V10), by severity and rule. The scopes' warnings and notes are counted
+    /// ([`MonthCheck::warnings`]) and listed on request ([`MonthCheck::listed`]).
+    pub findings: Vec<Finding>,
     /// Sorted: assistant × recipient pairs whose month has an error-level finding (V9 aside).
     pub error_pairs: Vec<(i64, i64)>,
     /// (assistant, recipient, "date start–end") of each row in the repeated hour.
     pub repeated: Vec<(i64, i64, String)>,
+    others: Vec<Others>,
+    computed: HashMap<(KeptKind, i64), Vec<Finding>>,
+    tenant: i64,
+    month: ReportMonth,
+}
+
+impl MonthCheck {
+    /// No error stands between the month and an export.
+    pub fn ready(&self) -> bool {
+        !self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    pub fn errors(&self) -> usize {
+        self.findings.iter().filter(|f| f.severity == Severity::Error).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.findings.iter().filter(|f| f.severity == Severity::Warning).count()
+            + self.others.iter().map(|o| o.counts.warnings).sum::<usize>()
+    }
+
+    /// The first `cap` of `listed` (findings of [`MonthCheck::findings`] the caller chose, in
+    /// order) followed by the scopes' warnings and notes that `shown` (assistant, recipient)
+    /// lets through, and how many there are in all. Only the scopes needed to fill `cap` are
+    /// read; their findings come by severity and rule.
+    pub async fn listed(
+        &self,
+        repo: &dyn Repo,
+        listed: Vec<Finding>,
+        shown: &(dyn Fn(Option<i64>, Option<i64>) -> bool + Sync),
+        cap: usize,
+    ) -> Result<Listed<Finding>, PageError> {
+        let groups: Vec<&Others> = self
+            .others
+            .iter()
+            .filter(|o| o.counts.warnings + o.counts.infos > 0 && shown(o.about.0, o.about.1))
+            .collect();
+        let total =
+            listed.len() + groups.iter().map(|o| o.counts.warnings + o.counts.infos).sum::<usize>();
+        let mut items: Vec<Finding> = listed.into_iter().take(cap).collect();
+        // The scopes whose findings fill what is left, each read once.
+        let mut wanted: Vec<(KeptKind, i64)> = Vec::new();
+        let mut left = cap.saturating_sub(items.len());
+        for o in &groups {
+            if left == 0 {
+                break;
+            }
+            left = left.saturating_sub(o.counts.warnings + o.counts.infos);
+            if !wanted.contains(&(o.kind, o.id)) {
+                wanted.push((o.kind, o.id));
+            }
+        }
+        let mut loaded: HashMap<(KeptKind, i64), Vec<Finding>> = HashMap::new();
+        let unread: Vec<(KeptKind, i64)> =
+            wanted.iter().copied().filter(|k| !self.computed.contains_key(k)).collect();
+        if !unread.is_empty() {
+            let mut db = repo.read().await.map_err(internal)?;
+            for (kind, id, others) in db
+                .kept_others(self.tenant, &self.month.to_string(), &unread)
+                .await
+                .map_err(internal)?
+            {
+                loaded.insert((kind, id), serde_json::from_str(&others).map_err(internal)?);
+            }
+        }
+        let mut more: Vec<Finding> = wanted
+            .iter()
+            .flat_map(|k| self.computed.get(k).or_else(|| loaded.get(k)).into_iter().flatten())
+            .filter(|f| shown(f.assistant, f.recipient))
+            .cloned()
+            .collect();
+        more.sort_by_key(|f| (f.severity, f.rule as u8));
+        let room = cap.saturating_sub(items.len());
+        items.extend(more.into_iter().take(room));
+        Ok(Listed { items, total })
+    }
+
+    /// Every finding of the month, the scopes' warnings and notes read whole.
+    pub async fn all_findings(&self, repo: &dyn Repo) -> Result<Vec<Finding>, PageError> {
+        let everything = self.findings.len()
+            + self.others.iter().map(|o| o.counts.warnings + o.counts.infos).sum::<usize>();
+        Ok(self.listed(repo, self.findings.clone(), &|_, _| true, everything).await?.items)
+    }
 }
 
 /// What kept findings were computed by: the engine's rules and the municipality's settings.
@@ -114,6 +241,11 @@ fn error_pairs(findings: &[Finding], rows: &[&RowRecord]) -> Vec<(i64, i64)> {
     out
 }
 
+/// Errors apart from the rest.
+fn split(findings: Vec<Finding>) -> (Vec<Finding>, Vec<Finding>) {
+    findings.into_iter().partition(|f| f.severity == Severity::Error)
+}
+
 /// The month's checks for the caller's municipality (the caller's role is the page's to check).
 pub(super) async fn month_check(
     cx: &Cx,
@@ -143,65 +275,55 @@ pub async fn month_check_in(
     let basis = basis(config);
     let version = |kind: KeptKind, id: i64| kept.versions.get(&(kind, id)).copied().unwrap_or(0);
 
-    let mut assistants: BTreeMap<i64, AssistantKept> = BTreeMap::new();
-    let mut recipients: BTreeMap<i64, RecipientKept> = BTreeMap::new();
+    let mut assistants: BTreeMap<i64, Scope<AssistantKept>> = BTreeMap::new();
+    let mut recipients: BTreeMap<i64, Scope<RecipientKept>> = BTreeMap::new();
     for e in &kept.entries {
         if e.basis != basis || e.version != version(e.kind, e.id) {
             continue;
         }
         // An entry that does not read (an older shape) is recomputed like a stale one.
+        let Ok(errors) = serde_json::from_str::<Vec<Finding>>(&e.errors) else { continue };
         match e.kind {
             KeptKind::Assistant => {
-                if let Ok(k) = serde_json::from_str(&e.data) {
-                    assistants.insert(e.id, k);
+                if let Ok(k) = serde_json::from_str::<AssistantKept>(&e.data)
+                    // A pair's row checks read the recipient's decisions and absences.
+                    && k.pairs.iter().all(|p| {
+                        p.recipient_version == version(KeptKind::Recipient, p.recipient)
+                    })
+                {
+                    assistants.insert(e.id, Scope { kept: k, errors, others: None });
                 }
             }
             KeptKind::Recipient => {
                 if let Ok(k) = serde_json::from_str(&e.data) {
-                    recipients.insert(e.id, k);
+                    recipients.insert(e.id, Scope { kept: k, errors, others: None });
                 }
             }
         }
     }
-    // Every assistant and recipient that has a version has had a row, a decision or a change:
+    // Every assistant and recipient with a version has had a row, a decision or a change:
     // those without a current entry are recomputed.
-    let stale_assistants: Vec<i64> = kept
-        .versions
-        .keys()
-        .filter(|(k, id)| *k == KeptKind::Assistant && !assistants.contains_key(id))
-        .map(|(_, id)| *id)
-        .collect();
-    let stale_recipients: BTreeSet<i64> = kept
-        .versions
-        .keys()
-        .filter(|(k, id)| *k == KeptKind::Recipient && !recipients.contains_key(id))
-        .map(|(_, id)| *id)
-        .collect();
-    // A current assistant's pair whose recipient moved since (a decision, an absence, another
-    // assistant's row) has its row checks recomputed from the recipient's rows.
-    let stale_pairs: Vec<(i64, i64)> = assistants
-        .iter()
-        .flat_map(|(a, k)| {
-            k.pairs
-                .iter()
-                .filter(|p| p.recipient_version != version(KeptKind::Recipient, p.recipient))
-                .map(|p| (*a, p.recipient))
-        })
-        .collect();
-    let read_recipients: Vec<i64> = stale_recipients
-        .iter()
-        .copied()
-        .chain(stale_pairs.iter().map(|(_, r)| *r))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let stale = |kind: KeptKind, current: &dyn Fn(i64) -> bool| -> Vec<i64> {
+        let mut ids: Vec<i64> = kept
+            .versions
+            .keys()
+            .filter(|(k, id)| *k == kind && !current(*id))
+            .map(|(_, id)| *id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    let stale_assistants = stale(KeptKind::Assistant, &|id| assistants.contains_key(&id));
+    let stale_recipients = stale(KeptKind::Recipient, &|id| recipients.contains_key(&id));
     let (from, to) = rows_span(month);
-    let rows: Vec<RowRecord> = if stale_assistants.is_empty() && read_recipients.is_empty() {
+    let rows: Vec<RowRecord> = if stale_assistants.is_empty() && stale_recipients.is_empty() {
         vec![]
-    } else if stale_assistants.len() + read_recipients.len() > READ_ALL_FROM {
+    } else if stale_assistants.len() + stale_recipients.len() > READ_ALL_FROM {
         db.rows_between(tenant, from, to).await.map_err(internal)?
     } else {
-        db.rows_of(tenant, from, to, &stale_assistants, &read_recipients).await.map_err(internal)?
+        db.rows_of(tenant, from, to, &stale_assistants, &stale_recipients)
+            .await
+            .map_err(internal)?
     }
     .into_iter()
     .map(StoredRow::into_record)
@@ -215,112 +337,144 @@ pub async fn month_check_in(
         by_assistant.entry(r.assistant).or_default().push(r);
         by_recipient.entry(r.recipient).or_default().push(r);
     }
-    let pair = |a: i64, r: i64, rows: &[&RowRecord]| -> PairKept {
-        let findings = pair_findings(
-            month,
-            rows,
-            people.assistants.get(&a),
-            people.recipients.get(&r),
-            &people.decisions,
-            &people.absences,
-            config,
-        );
-        PairKept {
-            recipient: r,
-            recipient_version: version(KeptKind::Recipient, r),
-            row_count: rows.len(),
-            totals: Totals::of(rows.iter().map(|x| &x.row)),
-            error: !error_pairs(&findings, rows).is_empty(),
-            findings,
-            repeated: rows
-                .iter()
-                .filter(|x| x.row.in_repeated_hour())
-                .map(|x| {
-                    let v = row_view(&StoredRow {
-                        id: x.id,
-                        assistant_id: x.assistant,
-                        recipient_id: x.recipient,
-                        row: x.row.clone(),
-                    });
-                    format!("{} {}–{}", v.date, v.start, v.end)
-                })
-                .collect(),
-        }
-    };
-    let mut changed: Vec<(KeptKind, i64)> = Vec::new();
+    let mut write = Vec::new();
     for &a in &stale_assistants {
         let theirs = by_assistant.get(&a).map(Vec::as_slice).unwrap_or_default();
         let month_rows = in_month(month, theirs);
-        let findings = assistant_findings(month, people.assistants.get(&a), theirs, config);
+        let own = assistant_findings(month, people.assistants.get(&a), theirs, config);
+        let own_error_pairs = error_pairs(&own, &month_rows);
+        let counts = Counts::of(&own);
+        let (mut errors, mut others) = split(own);
         let mut per_recipient: BTreeMap<i64, Vec<&RowRecord>> = BTreeMap::new();
         for r in &month_rows {
             per_recipient.entry(r.recipient).or_default().push(r);
         }
-        let kept = AssistantKept {
-            error_pairs: error_pairs(&findings, &month_rows),
-            findings,
-            pairs: per_recipient.into_iter().map(|(r, rows)| pair(a, r, &rows)).collect(),
-        };
-        assistants.insert(a, kept);
-        changed.push((KeptKind::Assistant, a));
-    }
-    for (a, r) in stale_pairs {
-        let rows: Vec<&RowRecord> =
-            in_month(month, by_recipient.get(&r).map(Vec::as_slice).unwrap_or_default())
-                .into_iter()
-                .filter(|x| x.assistant == a)
-                .collect();
-        if let Some(k) = assistants.get_mut(&a) {
-            if let Some(p) = k.pairs.iter_mut().find(|p| p.recipient == r) {
-                *p = pair(a, r, &rows);
-            }
+        let mut pairs = Vec::new();
+        for (r, rows) in per_recipient {
+            let found = pair_findings(
+                month,
+                &rows,
+                people.assistants.get(&a),
+                people.recipients.get(&r),
+                &people.decisions,
+                &people.absences,
+                config,
+            );
+            pairs.push(PairKept {
+                recipient: r,
+                recipient_version: version(KeptKind::Recipient, r),
+                row_count: rows.len(),
+                totals: Totals::of(rows.iter().map(|x| &x.row)),
+                counts: Counts::of(&found),
+                error: !error_pairs(&found, &rows).is_empty(),
+                repeated: rows
+                    .iter()
+                    .filter(|x| x.row.in_repeated_hour())
+                    .map(|x| {
+                        let v = row_view(&StoredRow {
+                            id: x.id,
+                            assistant_id: x.assistant,
+                            recipient_id: x.recipient,
+                            row: x.row.clone(),
+                        });
+                        format!("{} {}–{}", v.date, v.start, v.end)
+                    })
+                    .collect(),
+            });
+            let (e, o) = split(found);
+            errors.extend(e);
+            others.extend(o);
         }
-        changed.push((KeptKind::Assistant, a));
+        let kept = AssistantKept { counts, error_pairs: own_error_pairs, pairs };
+        write.push(entry(
+            KeptKind::Assistant,
+            a,
+            version(KeptKind::Assistant, a),
+            &basis,
+            &kept,
+            &errors,
+            &others,
+        ));
+        assistants.insert(a, Scope { kept, errors, others: Some(others) });
     }
     for &r in &stale_recipients {
         let theirs = by_recipient.get(&r).map(Vec::as_slice).unwrap_or_default();
         let month_rows = in_month(month, theirs);
-        let findings = if month_rows.is_empty() {
+        let found = if month_rows.is_empty() {
             vec![]
         } else {
             recipient_findings(month, r, theirs, &people.decisions, config)
         };
-        recipients.insert(
+        let kept = RecipientKept {
+            has_rows: !month_rows.is_empty(),
+            counts: Counts::of(&found),
+            error_pairs: error_pairs(&found, &month_rows),
+        };
+        let (errors, others) = split(found);
+        write.push(entry(
+            KeptKind::Recipient,
             r,
-            RecipientKept {
-                has_rows: !month_rows.is_empty(),
-                error_pairs: error_pairs(&findings, &month_rows),
-                findings,
-            },
-        );
-        changed.push((KeptKind::Recipient, r));
+            version(KeptKind::Recipient, r),
+            &basis,
+            &kept,
+            &errors,
+            &others,
+        ));
+        recipients.insert(r, Scope { kept, errors, others: Some(others) });
     }
-    changed.sort();
-    changed.dedup();
-    keep(repo, tenant, &name, &basis, &changed, &assistants, &recipients, &kept.versions).await;
+    keep(repo, tenant, &name, write.into_iter().flatten().collect()).await;
 
     // The month from its scopes.
     let mut scoped = Vec::new();
     let mut errors = Vec::new();
+    let mut others = Vec::new();
+    let mut computed = HashMap::new();
     let mut totals: HashMap<(i64, i64), (usize, Totals)> = HashMap::new();
     let mut with_rows = BTreeSet::new();
     let mut repeated = Vec::new();
-    for (a, k) in &assistants {
+    for (a, s) in assistants {
+        let k = s.kept;
+        others.push(Others {
+            kind: KeptKind::Assistant,
+            id: a,
+            about: (Some(a), None),
+            counts: k.counts,
+        });
         for p in &k.pairs {
-            scoped.extend(p.findings.iter().cloned());
             if p.error {
-                errors.push((*a, p.recipient));
+                errors.push((a, p.recipient));
             }
-            totals.insert((*a, p.recipient), (p.row_count, p.totals));
+            totals.insert((a, p.recipient), (p.row_count, p.totals));
             with_rows.insert(p.recipient);
-            repeated.extend(p.repeated.iter().map(|s| (*a, p.recipient, s.clone())));
+            repeated.extend(p.repeated.iter().map(|s| (a, p.recipient, s.clone())));
+            others.push(Others {
+                kind: KeptKind::Assistant,
+                id: a,
+                about: (Some(a), Some(p.recipient)),
+                counts: p.counts,
+            });
         }
-        scoped.extend(k.findings.iter().cloned());
-        errors.extend(k.error_pairs.iter().copied());
+        scoped.extend(s.errors);
+        errors.extend(k.error_pairs);
+        if let Some(o) = s.others {
+            computed.insert((KeptKind::Assistant, a), o);
+        }
     }
-    for k in recipients.values().filter(|k| k.has_rows) {
-        scoped.extend(k.findings.iter().cloned());
-        errors.extend(k.error_pairs.iter().copied());
+    for (r, s) in recipients {
+        if !s.kept.has_rows {
+            continue;
+        }
+        others.push(Others {
+            kind: KeptKind::Recipient,
+            id: r,
+            about: (None, Some(r)),
+            counts: s.kept.counts,
+        });
+        scoped.extend(s.errors);
+        errors.extend(s.kept.error_pairs);
+        if let Some(o) = s.others {
+            computed.insert((KeptKind::Recipient, r), o);
+        }
     }
     errors.sort();
     errors.dedup();
@@ -356,7 +510,7 @@ pub async fn month_check_in(
         })
         .collect();
     let with_rows: Vec<i64> = with_rows.into_iter().collect();
-    let preflight = month_preflight(
+    let findings = month_preflight(
         &MonthInput {
             month,
             today: today(),
@@ -372,39 +526,49 @@ pub async fn month_check_in(
         },
         &with_rows,
         scoped,
-    );
-    Ok(MonthCheck { months, people, preflight, error_pairs: errors, repeated })
+    )
+    .findings;
+    Ok(MonthCheck {
+        months,
+        people,
+        findings,
+        error_pairs: errors,
+        repeated,
+        others,
+        computed,
+        tenant,
+        month,
+    })
+}
+
+/// A kept entry (None if it does not serialise, which a plain struct always does).
+fn entry(
+    kind: KeptKind,
+    id: i64,
+    version: i64,
+    basis: &str,
+    kept: &impl Serialize,
+    errors: &[Finding],
+    others: &[Finding],
+) -> Option<Kept> {
+    Some(Kept {
+        kind,
+        id,
+        version,
+        basis: basis.to_string(),
+        data: serde_json::to_string(kept).ok()?,
+        errors: serde_json::to_string(errors).ok()?,
+        others: serde_json::to_string(others).ok()?,
+    })
 }
 
 /// Keeps what was recomputed, with the versions read before its rows. A cache: it records no
 /// change of anyone's data, so it has no audit entry, and a failure only costs the next view
 /// the same work (it is logged).
-#[allow(clippy::too_many_arguments)]
-async fn keep(
-    repo: &dyn Repo,
-    tenant: i64,
-    month: &str,
-    basis: &str,
-    changed: &[(KeptKind, i64)],
-    assistants: &BTreeMap<i64, AssistantKept>,
-    recipients: &BTreeMap<i64, RecipientKept>,
-    versions: &HashMap<(KeptKind, i64), i64>,
-) {
-    if changed.is_empty() {
+async fn keep(repo: &dyn Repo, tenant: i64, month: &str, entries: Vec<Kept>) {
+    if entries.is_empty() {
         return;
     }
-    let entries: Vec<Kept> = changed
-        .iter()
-        .filter_map(|&(kind, id)| {
-            let data = match kind {
-                KeptKind::Assistant => serde_json::to_string(assistants.get(&id)?),
-                KeptKind::Recipient => serde_json::to_string(recipients.get(&id)?),
-            }
-            .ok()?;
-            let version = versions.get(&(kind, id)).copied().unwrap_or(0);
-            Some(Kept { kind, id, version, basis: basis.to_string(), data })
-        })
-        .collect();
     let stored = async {
         let mut db = super::context::write(repo, Some(tenant)).await?;
         db.keep(tenant, month, &entries).await?;

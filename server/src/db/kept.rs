@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use store::{Kept, KeptKind, KeptMonth, KeptStore, RepoResult, StoredRow};
 
 /// Entries written per statement: seven parameters each stays far below either database's limit.
-const KEEP_CHUNK: usize = 500;
+const KEEP_CHUNK: usize = 300;
 
 #[async_trait]
 impl KeptStore for DbStore {
@@ -23,7 +23,7 @@ impl KeptStore for DbStore {
                 query("SELECT kind, id, version FROM kept_versions WHERE tenant_id = $1")
                     .bind(tenant),
                 query(
-                    "SELECT kind, id, version, basis, data FROM kept_findings WHERE tenant_id = $1 AND month = $2",
+                    "SELECT kind, id, version, basis, data, errors FROM kept_findings WHERE tenant_id = $1 AND month = $2",
                 )
                 .bind(tenant)
                 .bind(month),
@@ -47,7 +47,36 @@ impl KeptStore for DbStore {
                     version: e.get("version"),
                     basis: e.get("basis"),
                     data: e.get("data"),
+                    errors: e.get("errors"),
+                    others: String::new(),
                 });
+            }
+        }
+        Ok(out)
+    }
+
+    async fn kept_others(
+        &mut self,
+        tenant: i64,
+        month: &str,
+        scopes: &[(KeptKind, i64)],
+    ) -> RepoResult<Vec<(KeptKind, i64, String)>> {
+        let mut out = Vec::new();
+        for kind in [KeptKind::Assistant, KeptKind::Recipient] {
+            let ids: Vec<i64> = scopes.iter().filter(|s| s.0 == kind).map(|s| s.1).collect();
+            if ids.is_empty() {
+                continue;
+            }
+            let sql = format!(
+                "SELECT id, others FROM kept_findings WHERE tenant_id = $1 AND month = $2 AND kind = $3 AND id IN {}",
+                in_list(4, ids.len())
+            );
+            let mut q = query(&sql).bind(tenant).bind(month).bind(kind.code());
+            for id in &ids {
+                q = q.bind(*id);
+            }
+            for r in q.fetch_all(self.c()).await.map_err(err)? {
+                out.push((kind, r.get("id"), r.get("others")));
             }
         }
         Ok(out)
@@ -90,14 +119,16 @@ impl KeptStore for DbStore {
         for chunk in entries.chunks(KEEP_CHUNK) {
             let values: Vec<String> = (0..chunk.len())
                 .map(|i| {
-                    let p = 3 + i * 5;
-                    format!("($1, $2, ${p}, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4)
+                    let p = 3 + i * 7;
+                    let ps: Vec<String> = (p..p + 7).map(|n| format!("${n}")).collect();
+                    format!("($1, $2, {})", ps.join(", "))
                 })
                 .collect();
             let sql = format!(
-                "INSERT INTO kept_findings (tenant_id, month, kind, id, version, basis, data) VALUES {}
+                "INSERT INTO kept_findings (tenant_id, month, kind, id, version, basis, data, errors, others) VALUES {}
                  ON CONFLICT (tenant_id, month, kind, id) DO UPDATE
-                 SET version = excluded.version, basis = excluded.basis, data = excluded.data",
+                 SET version = excluded.version, basis = excluded.basis, data = excluded.data,
+                     errors = excluded.errors, others = excluded.others",
                 values.join(", ")
             );
             let mut q = query(&sql).bind(tenant).bind(month);
@@ -107,7 +138,9 @@ impl KeptStore for DbStore {
                     .bind(e.id)
                     .bind(e.version)
                     .bind(e.basis.as_str())
-                    .bind(e.data.as_str());
+                    .bind(e.data.as_str())
+                    .bind(e.errors.as_str())
+                    .bind(e.others.as_str());
             }
             q.execute(self.c()).await.map_err(err)?;
         }
