@@ -304,12 +304,11 @@ impl Store for DbStore {
         if recipients.is_some_and(|ids| ids.is_empty()) {
             return Ok(vec![]);
         }
-        Ok(month_records_of(
-            &month_records_query(tenant, month, recipients, assistant)
-                .fetch_all(self.c())
-                .await
-                .map_err(err)?,
-        ))
+        // A municipality's month is thousands of pairs: its rows in one hand-off.
+        month_records_query(tenant, month, recipients, assistant)
+            .fetch_map_bulk(self.c(), MONTH_RECORD_SHAPE, |r| Some(month_record(r)))
+            .await
+            .map_err(err)
     }
 
     async fn transition(

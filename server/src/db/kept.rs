@@ -6,7 +6,7 @@
 use super::DbStore;
 use super::err;
 use super::queries::{ROW_COLUMNS, ROW_ORDER, date, in_list, stored_row};
-use super::sql::{fetch_batch, query};
+use super::sql::query;
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use store::{Kept, KeptKind, KeptMonth, KeptStore, RepoResult, StoredRow};
@@ -17,41 +17,37 @@ const KEEP_CHUNK: usize = 300;
 #[async_trait]
 impl KeptStore for DbStore {
     async fn kept_month(&mut self, tenant: i64, month: &str) -> RepoResult<KeptMonth> {
-        let [versions, entries]: [Vec<super::sql::Row>; 2] = fetch_batch(
-            self.c(),
-            vec![
-                query("SELECT kind, id, version FROM kept_versions WHERE tenant_id = $1")
-                    .bind(tenant),
-                query(
-                    "SELECT kind, id, version, basis, data, errors FROM kept_findings WHERE tenant_id = $1 AND month = $2",
-                )
-                .bind(tenant)
-                .bind(month),
-            ],
-        )
-        .await
-        .map_err(err)?
-        .try_into()
-        .expect("two reads");
+        // Thousands of each: each read's rows in one hand-off (versions first).
         let mut out = KeptMonth::default();
-        for v in versions {
-            if let Some(kind) = KeptKind::from_code(v.get("kind")) {
-                out.versions.insert((kind, v.get("id")), v.get("version"));
-            }
+        for (kind, id, version) in
+            query("SELECT kind, id, version FROM kept_versions WHERE tenant_id = $1")
+                .bind(tenant)
+                .fetch_map_bulk(self.c(), ("kind, id, version", "kind, id"), |v| {
+                    Some((KeptKind::from_code(v.get("kind"))?, v.get("id"), v.get("version")))
+                })
+                .await
+                .map_err(err)?
+        {
+            out.versions.insert((kind, id), version);
         }
-        for e in entries {
-            if let Some(kind) = KeptKind::from_code(e.get("kind")) {
-                out.entries.push(Kept {
-                    kind,
-                    id: e.get("id"),
-                    version: e.get("version"),
-                    basis: e.get("basis"),
-                    data: e.get("data"),
-                    errors: e.get("errors"),
-                    others: String::new(),
-                });
-            }
-        }
+        out.entries = query(
+            "SELECT kind, id, version, basis, data, errors FROM kept_findings WHERE tenant_id = $1 AND month = $2",
+        )
+        .bind(tenant)
+        .bind(month)
+        .fetch_map_bulk(self.c(), ("kind, id, version, basis, data, errors", "kind, id"), |e| {
+            Some(Kept {
+                kind: KeptKind::from_code(e.get("kind"))?,
+                id: e.get("id"),
+                version: e.get("version"),
+                basis: e.get("basis"),
+                data: e.get("data"),
+                errors: e.get("errors"),
+                others: String::new(),
+            })
+        })
+        .await
+        .map_err(err)?;
         Ok(out)
     }
 

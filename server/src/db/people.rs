@@ -20,9 +20,29 @@ pub(crate) async fn load_people(
     assistant: Option<i64>,
     recipient: Option<i64>,
 ) -> RepoResult<People> {
-    let rows = fetch_batch(c, people_queries(tenant, assistant, recipient)).await.map_err(err)?;
+    let queries = people_queries(tenant, assistant, recipient);
+    if assistant.is_some() || recipient.is_some() {
+        // A few rows: one hand-off for the five reads.
+        return Ok(people_from(fetch_batch(c, queries).await.map_err(err)?));
+    }
+    // A whole municipality (thousands of assistants): each read's rows in one hand-off.
+    let mut rows = Vec::with_capacity(queries.len());
+    for (q, shape) in queries.into_iter().zip(PEOPLE_SHAPES) {
+        rows.push(q.fetch_map_bulk(c, shape, |r| Some(r.clone())).await.map_err(err)?);
+    }
     Ok(people_from(rows))
 }
+
+/// The columns and order of each of [`people_queries`]' reads, for reading them in bulk.
+const PEOPLE_SHAPES: [(&str, &str); 5] = [
+    (ASSISTANT_COLUMNS, "id"),
+    ("assistant_id, recipient_id, notified, relative", "assistant_id, recipient_id"),
+    ("id, personnummer, first_name, last_name", "id"),
+    (DECISION_COLUMNS, "valid_from, id"),
+    (ABSENCE_COLUMNS, "id"),
+];
+
+const ASSISTANT_COLUMNS: &str = "id, personnummer, first_name, last_name, eea_resident, regime, period_start, period_months, allow_24h_shifts, collective_agreement, birth_date, employer, other_employer_name, other_employer_org, phone";
 
 /// The five reads of [`load_people`] (assistants, assignments, recipients, decisions, absences),
 /// to run in one batch, alone or with a page's other reads ([`people_from`] reads their rows).
@@ -50,8 +70,7 @@ pub(crate) fn people_queries(
         .and(&format!("recipient_id {ASSIGNED}"), assistant);
     vec![
         assistants.query(format!(
-            "SELECT id, personnummer, first_name, last_name, eea_resident, regime, period_start, period_months, allow_24h_shifts, collective_agreement, birth_date, employer, other_employer_name, other_employer_org, phone
-             FROM assistants WHERE {}",
+            "SELECT {ASSISTANT_COLUMNS} FROM assistants WHERE {}",
             assistants.sql
         )),
         // Assignments, with the date of the FK notice where there is one (V2 reports a missing one).
