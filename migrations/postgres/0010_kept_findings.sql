@@ -24,6 +24,15 @@ CREATE TABLE kept_findings (
     basis       text NOT NULL,
     data        text NOT NULL,
     errors      text NOT NULL,
+    PRIMARY KEY (tenant_id, month, kind, id)
+);
+
+-- Its warnings and notes, read only as far as the dashboard lists them.
+CREATE TABLE kept_others (
+    tenant_id   bigint NOT NULL REFERENCES tenants(id),
+    month       text NOT NULL,
+    kind        text NOT NULL,
+    id          bigint NOT NULL,
     others      text NOT NULL,
     PRIMARY KEY (tenant_id, month, kind, id)
 );

@@ -22,9 +22,19 @@ CREATE TABLE kept_findings (
     basis       TEXT NOT NULL,          -- the rules and settings they were computed by
     data        TEXT NOT NULL,          -- the app's (JSON): the scope's month but its findings
     errors      TEXT NOT NULL,          -- its errors (JSON), read with every view
-    others      TEXT NOT NULL,          -- its warnings and notes (JSON), read when listed
     PRIMARY KEY (tenant_id, month, kind, id)
 ) WITHOUT ROWID;
+
+-- Its warnings and notes (JSON), read only as far as the dashboard lists them: apart, so a
+-- view's read of the month's entries stays small (a municipality can have 48 MB of them).
+CREATE TABLE kept_others (
+    tenant_id   INTEGER NOT NULL REFERENCES tenants(id),
+    month       TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    id          INTEGER NOT NULL,
+    others      TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, month, kind, id)
+);
 
 -- A recipient's rows, for recomputing their findings.
 CREATE INDEX time_rows_by_recipient ON time_rows (tenant_id, recipient_id, work_date);

@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use store::{Kept, KeptKind, KeptMonth, KeptStore, RepoResult, StoredRow};
 
-/// Entries written per statement: seven parameters each stays far below either database's limit.
+/// Entries written per statement: six parameters each stays far below either database's limit.
 const KEEP_CHUNK: usize = 300;
 
 #[async_trait]
@@ -64,7 +64,7 @@ impl KeptStore for DbStore {
                 continue;
             }
             let sql = format!(
-                "SELECT id, others FROM kept_findings WHERE tenant_id = $1 AND month = $2 AND kind = $3 AND id IN {}",
+                "SELECT id, others FROM kept_others WHERE tenant_id = $1 AND month = $2 AND kind = $3 AND id IN {}",
                 in_list(4, ids.len())
             );
             let mut q = query(&sql).bind(tenant).bind(month).bind(kind.code());
@@ -113,19 +113,21 @@ impl KeptStore for DbStore {
 
     async fn keep(&mut self, tenant: i64, month: &str, entries: &[Kept]) -> RepoResult<()> {
         for chunk in entries.chunks(KEEP_CHUNK) {
-            let values: Vec<String> = (0..chunk.len())
-                .map(|i| {
-                    let p = 3 + i * 7;
-                    let ps: Vec<String> = (p..p + 7).map(|n| format!("${n}")).collect();
-                    format!("($1, $2, {})", ps.join(", "))
-                })
-                .collect();
+            let values = |n: usize| -> String {
+                (0..chunk.len())
+                    .map(|i| {
+                        let p = 3 + i * n;
+                        let ps: Vec<String> = (p..p + n).map(|k| format!("${k}")).collect();
+                        format!("($1, $2, {})", ps.join(", "))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             let sql = format!(
-                "INSERT INTO kept_findings (tenant_id, month, kind, id, version, basis, data, errors, others) VALUES {}
+                "INSERT INTO kept_findings (tenant_id, month, kind, id, version, basis, data, errors) VALUES {}
                  ON CONFLICT (tenant_id, month, kind, id) DO UPDATE
-                 SET version = excluded.version, basis = excluded.basis, data = excluded.data,
-                     errors = excluded.errors, others = excluded.others",
-                values.join(", ")
+                 SET version = excluded.version, basis = excluded.basis, data = excluded.data, errors = excluded.errors",
+                values(6)
             );
             let mut q = query(&sql).bind(tenant).bind(month);
             for e in chunk {
@@ -135,8 +137,17 @@ impl KeptStore for DbStore {
                     .bind(e.version)
                     .bind(e.basis.as_str())
                     .bind(e.data.as_str())
-                    .bind(e.errors.as_str())
-                    .bind(e.others.as_str());
+                    .bind(e.errors.as_str());
+            }
+            q.execute(self.c()).await.map_err(err)?;
+            let sql = format!(
+                "INSERT INTO kept_others (tenant_id, month, kind, id, others) VALUES {}
+                 ON CONFLICT (tenant_id, month, kind, id) DO UPDATE SET others = excluded.others",
+                values(3)
+            );
+            let mut q = query(&sql).bind(tenant).bind(month);
+            for e in chunk {
+                q = q.bind(e.kind.code()).bind(e.id).bind(e.others.as_str());
             }
             q.execute(self.c()).await.map_err(err)?;
         }
