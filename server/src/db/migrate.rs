@@ -6,7 +6,9 @@
 //! Ids are kept, because the audit chain's hashes and the signed documents carry them: the
 //! target must not already hold any of the rows' ids (a new PostgreSQL database, or one whose
 //! municipalities came from installations with other ids). A collision refuses the whole move
-//! and names the table. Sessions are not moved: everyone logs in again.
+//! and names the table. Sessions are not moved: everyone logs in again. Nor are the kept
+//! findings (`kept_findings`, `kept_others`: a cache the first view computes again; the target's
+//! triggers fill `kept_versions` as the rows arrive) and export jobs.
 
 use super::sql::{Conn, Value, query};
 use super::{Pool, audit, connect};
