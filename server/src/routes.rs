@@ -57,6 +57,12 @@ pub async fn router(
 
     db::spawn_maintenance(&repo);
     export_jobs::watch(state.clone());
+    let warm = repo.clone();
+    tokio::spawn(async move {
+        if let Err(e) = app::service::kept::warm(&*warm).await {
+            tracing::warn!(error = ?e, "keeping the months' findings at start failed");
+        }
+    });
     let summaries = repo.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(15 * 60));

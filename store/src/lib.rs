@@ -1534,6 +1534,8 @@ pub trait KeptStore: Send {
     /// The scopes' versions and the month's kept entries (without their `others`), read in
     /// that order.
     async fn kept_month(&mut self, tenant: i64, month: &str) -> RepoResult<KeptMonth>;
+    /// The municipalities with anything to check (a row, a decision).
+    async fn kept_tenants(&mut self) -> RepoResult<Vec<i64>>;
     /// The warnings and notes (`others`) kept for these scopes of the month.
     async fn kept_others(
         &mut self,

@@ -32,6 +32,11 @@ use store::{Caller, Kept, KeptKind, Repo, StoredRow};
 /// rather than by assistant and recipient (lists of ids).
 const READ_ALL_FROM: usize = 400;
 
+/// A lock per municipality and month (see [`month_check_in`]).
+static FLIGHTS: std::sync::LazyLock<
+    std::sync::Mutex<HashMap<(i64, String), std::sync::Arc<tokio::sync::Mutex<()>>>>,
+> = std::sync::LazyLock::new(Default::default);
+
 /// How many warnings and notes a scope has (its errors are kept whole).
 #[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
 struct Counts {
@@ -263,6 +268,14 @@ pub async fn month_check_in(
     month: ReportMonth,
 ) -> Result<MonthCheck, PageError> {
     let name = month.to_string();
+    // One computation of a municipality's month at a time on this server: a second view (a
+    // colleague, the export's job, the warm-up at start) waits and then finds it kept, rather
+    // than computing the same scopes beside it.
+    let flight = {
+        let mut flights = FLIGHTS.lock().unwrap_or_else(|e| e.into_inner());
+        flights.entry((tenant, name.clone())).or_default().clone()
+    };
+    let _alone = flight.lock().await;
     let mut db = repo.read().await.map_err(internal)?;
     // The versions are read before any row: a change that commits in between raises a
     // version past what is kept with its findings, so the next view recomputes them.
@@ -539,6 +552,20 @@ pub async fn month_check_in(
         tenant,
         month,
     })
+}
+
+/// Keeps every municipality's findings of this month and the last, at a server's start: after
+/// an upgrade whose rules differ they are all computed again (seconds for a large
+/// municipality), and an administrator's first view should not be the one that waits.
+pub async fn warm(repo: &dyn Repo) -> Result<(), PageError> {
+    let tenants = repo.read().await.map_err(internal)?.kept_tenants().await.map_err(internal)?;
+    let now = super::context::this_month();
+    for tenant in tenants {
+        for month in [now.previous(), now] {
+            month_check_in(repo, tenant, month).await?;
+        }
+    }
+    Ok(())
 }
 
 /// A kept entry (None if it does not serialise, which a plain struct always does).

@@ -51,6 +51,13 @@ impl KeptStore for DbStore {
         Ok(out)
     }
 
+    async fn kept_tenants(&mut self) -> RepoResult<Vec<i64>> {
+        query("SELECT DISTINCT tenant_id FROM kept_versions ORDER BY tenant_id")
+            .scalars(self.c())
+            .await
+            .map_err(err)
+    }
+
     async fn kept_others(
         &mut self,
         tenant: i64,

@@ -289,3 +289,26 @@ async fn kept_findings_equal_a_full_recomputation_after_any_changes() {
     let with_findings = kept(&repo, tenant, month).await.findings.len();
     assert!(with_findings > 5, "the changes gave findings to compare ({with_findings})");
 }
+
+/// A server keeps every municipality's findings of this month and the last when it starts, so
+/// after an upgrade whose rules differ no administrator's first view waits for them.
+#[tokio::test]
+async fn a_server_keeps_the_months_findings_when_it_starts() {
+    let app = spawn_app().await;
+    let now = app::service::context::this_month();
+    let kept = |month: ReportMonth| {
+        let sql = format!(
+            "SELECT COUNT(DISTINCT k.tenant_id) FROM kept_findings k JOIN kept_versions v ON v.tenant_id = k.tenant_id AND v.kind = k.kind AND v.id = k.id
+             WHERE k.month = '{month}' AND k.version = v.version"
+        );
+        let app = &app;
+        async move { app.id(&sql).await }
+    };
+    let mut waited = 0;
+    while (kept(now.previous()).await < 2 || kept(now).await < 2) && waited < 100 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited += 1;
+    }
+    assert_eq!(kept(now.previous()).await, 2, "both demo municipalities' last month, unviewed");
+    assert_eq!(kept(now).await, 2, "and this month");
+}
