@@ -28,8 +28,8 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use store::{Caller, Kept, KeptKind, Repo, StoredRow};
 
-/// Above this many scopes to recompute, the month's rows are read whole (one range read)
-/// rather than by assistant and recipient (lists of ids).
+/// Above this many scopes to recompute (or half of them all), the month's rows are read whole
+/// (one range read) rather than by assistant and recipient (lists of ids).
 const READ_ALL_FROM: usize = 400;
 
 /// A lock per municipality and month (see [`month_check_in`]).
@@ -331,7 +331,9 @@ pub async fn month_check_in(
     let (from, to) = rows_span(month);
     let rows: Vec<RowRecord> = if stale_assistants.is_empty() && stale_recipients.is_empty() {
         vec![]
-    } else if stale_assistants.len() + stale_recipients.len() > READ_ALL_FROM {
+    } else if stale_assistants.len() + stale_recipients.len()
+        > READ_ALL_FROM.min(kept.versions.len() / 2)
+    {
         db.rows_between(tenant, from, to).await.map_err(internal)?
     } else {
         db.rows_of(tenant, from, to, &stale_assistants, &stale_recipients)
