@@ -33,9 +33,9 @@ use store::{Caller, Kept, KeptKind, Repo, StoredRow};
 const READ_ALL_FROM: usize = 400;
 
 /// A lock per municipality and month (see [`month_check_in`]).
-static FLIGHTS: std::sync::LazyLock<
-    std::sync::Mutex<HashMap<(i64, String), std::sync::Arc<tokio::sync::Mutex<()>>>>,
-> = std::sync::LazyLock::new(Default::default);
+type Flights = HashMap<(i64, String), std::sync::Arc<tokio::sync::Mutex<()>>>;
+static FLIGHTS: std::sync::LazyLock<std::sync::Mutex<Flights>> =
+    std::sync::LazyLock::new(Default::default);
 
 /// How many warnings and notes a scope has (its errors are kept whole).
 #[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
