@@ -312,3 +312,84 @@ async fn a_server_keeps_the_months_findings_when_it_starts() {
     assert_eq!(kept(now.previous()).await, 2, "both demo municipalities' last month, unviewed");
     assert_eq!(kept(now).await, 2, "and this month");
 }
+
+/// The dashboard lists the first 50 of a month's findings, errors first, and counts them all,
+/// though it reads the assistants' and recipients' warnings only as far as its list shows
+/// them; a search counts those it lets through.
+#[tokio::test]
+async fn the_dashboard_lists_the_first_findings_and_counts_them_all() {
+    let app = spawn_app().await;
+    let repo = DbRepo::new(app.pool.clone());
+    let tenant = app.id("SELECT id FROM tenants WHERE name LIKE 'Exempelby%'").await;
+    let month = app::service::context::this_month().next();
+    let anna = app.id("SELECT id FROM assistants WHERE first_name = 'Anna'").await;
+    let david = app.id("SELECT id FROM assistants WHERE first_name = 'David'").await;
+    let hanna = app.id("SELECT id FROM assistants WHERE first_name = 'Hanna'").await;
+    let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await;
+    let user = app.id("SELECT MIN(id) FROM users WHERE role = 'admin'").await;
+    // Three assistants with Bo at the same hours every day: two at once without a decision
+    // for double assistance is a warning (V7) for each two of them, every day.
+    let mut db = repo.write_in(tenant).await.unwrap();
+    for day in 0..28 {
+        let date = month.first_day() + chrono::Duration::days(day);
+        let (start, end) = (
+            chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
+            chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
+        );
+        let row = TimeRow::new(date, start, end, false, TimeKind::Aktiv).unwrap();
+        for a in [anna, david, hanna] {
+            db.insert_row(tenant, a, bo, &row, user).await.unwrap();
+        }
+    }
+    db.finish().await.unwrap();
+    let all =
+        month_check_in(&repo, tenant, month).await.unwrap().all_findings(&repo).await.unwrap();
+    assert_eq!(sorted(&all), recomputed(&repo, tenant, month).await.findings);
+    assert!(all.len() > 84, "84 warnings of two at once and more ({})", all.len());
+
+    let (admin, _) = app.login("admin").await;
+    let (_, page) = app.page(&admin, &format!("/admin?manad={month}")).await;
+    let listed =
+        |page: &str| page.split("id=\"preflight-title\"").nth(1).unwrap_or_default().to_string();
+    assert!(
+        listed(&page).contains(&format!("Visar de första 50 av {}.", all.len())),
+        "{}",
+        listed(&page)
+    );
+    let warnings = all.iter().filter(|f| f.severity == Severity::Warning).count();
+    assert!(listed(&page).contains(&format!(", {warnings} ")), "{}", listed(&page));
+    let items = listed(&page).split("</ul>").next().unwrap_or_default().matches("<li").count();
+    assert_eq!(items, 50, "the list shows 50");
+    // Errors come first, then the warnings that fill the list.
+    let errors = all.iter().filter(|f| f.severity == Severity::Error).count();
+    let shown = listed(&page);
+    let classes: Vec<&str> = shown
+        .split("<li class=\"")
+        .skip(1)
+        .map(|li| li.split('"').next().unwrap_or_default())
+        .collect();
+    assert_eq!(classes.iter().filter(|c| **c == "error").count(), errors.min(50));
+    assert!(classes.iter().take(errors.min(50)).all(|c| *c == "error"), "{classes:?}");
+
+    // A search for Anna: the findings about her (alone or with Bo) and the month's own.
+    let (_, page) = app.page(&admin, &format!("/admin?manad={month}&q=Anna+Andersson")).await;
+    let hers = all
+        .iter()
+        .filter(|f| match (f.assistant, f.recipient) {
+            (None, None) => true,
+            (Some(a), _) => a == anna,
+            (None, Some(_)) => false,
+        })
+        .count();
+    assert!(hers > 0 && hers < all.len());
+    if hers > 50 {
+        assert!(
+            listed(&page).contains(&format!("Visar de första 50 av {hers}.")),
+            "{}",
+            listed(&page)
+        );
+    } else {
+        let items = listed(&page).split("</ul>").next().unwrap_or_default().matches("<li").count();
+        assert_eq!(items, hers, "{}", listed(&page));
+    }
+}
