@@ -475,16 +475,6 @@ pub(super) fn row_view(r: &StoredRow) -> RowView {
 
 /// Joins month records with their rows into views, in a stable order.
 pub(super) fn month_views(records: Vec<MonthRecord>, rows: &[StoredRow]) -> Vec<MonthView> {
-    month_views_with(records, rows, true)
-}
-
-/// The months with their totals; with `detail` also each row as shown (the dashboard does not
-/// need them, and for 1,000 recipients they cost).
-pub(super) fn month_views_with(
-    records: Vec<MonthRecord>,
-    rows: &[StoredRow],
-    detail: bool,
-) -> Vec<MonthView> {
     let mut by_pair: HashMap<(i64, i64), Vec<&StoredRow>> = HashMap::new();
     for r in rows {
         by_pair.entry((r.assistant_id, r.recipient_id)).or_default().push(r);
@@ -495,23 +485,34 @@ pub(super) fn month_views_with(
             let mut rows = by_pair.remove(&(m.assistant_id, m.recipient_id)).unwrap_or_default();
             rows.sort_by_key(|r| r.row.start_at());
             let totals = Totals::of(rows.iter().map(|r| &r.row));
-            MonthView {
-                key: m.id,
-                assistant: Person { id: m.assistant_id, name: m.assistant_name },
-                recipient: Person { id: m.recipient_id, name: m.recipient_name },
-                status: m.status,
-                rejected_reason: m.rejected_reason,
-                corrected: false,
-                row_count: rows.len(),
-                rows: if detail { rows.into_iter().map(row_view).collect() } else { vec![] },
-                payable: format!("{:.2}", totals.payable_hours().round_dp(2)),
-                totals,
-                amount: None,
-                amount_missing: false,
-                content_hash: String::new(),
-            }
+            month_view(m, rows.len(), totals, rows.into_iter().map(row_view).collect())
         })
         .collect()
+}
+
+/// A month record as a view: its totals and row count, and the rows as shown (empty where a
+/// page lists months without them, as the dashboard does).
+pub(super) fn month_view(
+    m: MonthRecord,
+    row_count: usize,
+    totals: Totals,
+    rows: Vec<RowView>,
+) -> MonthView {
+    MonthView {
+        key: m.id,
+        assistant: Person { id: m.assistant_id, name: m.assistant_name },
+        recipient: Person { id: m.recipient_id, name: m.recipient_name },
+        status: m.status,
+        rejected_reason: m.rejected_reason,
+        corrected: false,
+        row_count,
+        rows,
+        payable: format!("{:.2}", totals.payable_hours().round_dp(2)),
+        totals,
+        amount: None,
+        amount_missing: false,
+        content_hash: String::new(),
+    }
 }
 
 /// The login form's CSRF cookie (double submit: the form carries the same value). Login is the

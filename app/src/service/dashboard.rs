@@ -43,13 +43,13 @@ pub async fn admin_page(
     let c = cx.require(&[Role::Admin])?;
     let month = month.unwrap_or_else(|| this_month().previous());
     let mut check = month_check(cx, c, month).await?;
-    let ready = check.ready();
-    let (error_count, warning_count) = (check.errors(), check.warnings());
+    let ready = check.preflight.ready();
+    let (error_count, warning_count) = (check.preflight.errors().count(), check.warnings());
     let months = std::mem::take(&mut check.months);
     let people = std::mem::take(&mut check.people);
     let errors = std::mem::take(&mut check.error_pairs);
     let repeated = std::mem::take(&mut check.repeated);
-    let all_findings = std::mem::take(&mut check.findings);
+    let all_findings = std::mem::take(&mut check.preflight.findings);
 
     // The search: part of the assistant's or the recipient's name, any case.
     let query: String = view.query.chars().take(100).collect();
@@ -275,5 +275,5 @@ pub async fn month_preflight_for(
     c: &Caller,
     month: ReportMonth,
 ) -> Result<Vec<crate::domain::rules::Finding>, PageError> {
-    Ok(month_check(cx, c, month).await?.findings)
+    Ok(month_check(cx, c, month).await?.preflight.findings)
 }

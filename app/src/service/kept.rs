@@ -15,11 +15,11 @@
 //! two rows at once without a grant for double assistance is one), and only the dashboard
 //! lists any, at most 50 ([`MonthCheck::listed`] reads those few scopes' then).
 
-use super::context::{Cx, internal, row_view, today};
+use super::context::{Cx, internal, month_view, row_view, today};
 use crate::domain::Totals;
 use crate::domain::rules::{
-    Finding, MonthInput, MonthState, RowRecord, RuleConfig, RuleId, Severity, assistant_findings,
-    month_preflight, pair_findings, recipient_findings,
+    Finding, MonthInput, MonthState, Preflight, RowRecord, RuleConfig, RuleId, Severity,
+    assistant_findings, month_preflight, pair_findings, recipient_findings,
 };
 use crate::domain::{MonthStatus, ReportMonth};
 use crate::model::*;
@@ -45,6 +45,10 @@ struct Counts {
 }
 
 impl Counts {
+    fn total(self) -> usize {
+        self.warnings + self.infos
+    }
+
     fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Self {
         let mut c = Counts::default();
         for f in findings {
@@ -119,7 +123,7 @@ pub struct MonthCheck {
     /// Every error, and the month's own warnings and notes (V1, V8's absences, V9, V6's
     /// standard amount, V10), by severity and rule. The scopes' warnings and notes are counted
     /// ([`MonthCheck::warnings`]) and listed on request ([`MonthCheck::listed`]).
-    pub findings: Vec<Finding>,
+    pub preflight: Preflight,
     /// Sorted: assistant × recipient pairs whose month has an error-level finding (V9 aside).
     pub error_pairs: Vec<(i64, i64)>,
     /// (assistant, recipient, "date start–end") of each row in the repeated hour.
@@ -131,21 +135,13 @@ pub struct MonthCheck {
 }
 
 impl MonthCheck {
-    /// No error stands between the month and an export.
-    pub fn ready(&self) -> bool {
-        !self.findings.iter().any(|f| f.severity == Severity::Error)
-    }
-
-    pub fn errors(&self) -> usize {
-        self.findings.iter().filter(|f| f.severity == Severity::Error).count()
-    }
-
+    /// Every warning of the month, the scopes' counted.
     pub fn warnings(&self) -> usize {
-        self.findings.iter().filter(|f| f.severity == Severity::Warning).count()
+        self.preflight.findings.iter().filter(|f| f.severity == Severity::Warning).count()
             + self.others.iter().map(|o| o.counts.warnings).sum::<usize>()
     }
 
-    /// The first `cap` of `listed` (findings of [`MonthCheck::findings`] the caller chose, in
+    /// The first `cap` of `listed` (findings of [`MonthCheck::preflight`] the caller chose, in
     /// order) followed by the scopes' warnings and notes that `shown` (assistant, recipient)
     /// lets through, and how many there are in all. Only the scopes needed to fill `cap` are
     /// read; their findings come by severity and rule.
@@ -159,10 +155,9 @@ impl MonthCheck {
         let groups: Vec<&Others> = self
             .others
             .iter()
-            .filter(|o| o.counts.warnings + o.counts.infos > 0 && shown(o.about.0, o.about.1))
+            .filter(|o| o.counts.total() > 0 && shown(o.about.0, o.about.1))
             .collect();
-        let total =
-            listed.len() + groups.iter().map(|o| o.counts.warnings + o.counts.infos).sum::<usize>();
+        let total = listed.len() + groups.iter().map(|o| o.counts.total()).sum::<usize>();
         let mut items: Vec<Finding> = listed.into_iter().take(cap).collect();
         // The scopes whose findings fill what is left, each read once.
         let mut wanted: Vec<(KeptKind, i64)> = Vec::new();
@@ -171,7 +166,7 @@ impl MonthCheck {
             if left == 0 {
                 break;
             }
-            left = left.saturating_sub(o.counts.warnings + o.counts.infos);
+            left = left.saturating_sub(o.counts.total());
             if !wanted.contains(&(o.kind, o.id)) {
                 wanted.push((o.kind, o.id));
             }
@@ -203,9 +198,12 @@ impl MonthCheck {
 
     /// Every finding of the month, the scopes' warnings and notes read whole.
     pub async fn all_findings(&self, repo: &dyn Repo) -> Result<Vec<Finding>, PageError> {
-        let everything = self.findings.len()
-            + self.others.iter().map(|o| o.counts.warnings + o.counts.infos).sum::<usize>();
-        Ok(self.listed(repo, self.findings.clone(), &|_, _| true, everything).await?.items)
+        let everything = self.preflight.findings.len()
+            + self.others.iter().map(|o| o.counts.total()).sum::<usize>();
+        Ok(self
+            .listed(repo, self.preflight.findings.clone(), &|_, _| true, everything)
+            .await?
+            .items)
     }
 }
 
@@ -498,21 +496,7 @@ pub async fn month_check_in(
         .map(|m| {
             let (row_count, totals) =
                 totals.get(&(m.assistant_id, m.recipient_id)).copied().unwrap_or_default();
-            MonthView {
-                key: m.id,
-                assistant: Person { id: m.assistant_id, name: m.assistant_name },
-                recipient: Person { id: m.recipient_id, name: m.recipient_name },
-                status: m.status,
-                rejected_reason: m.rejected_reason,
-                corrected: false,
-                row_count,
-                rows: vec![],
-                payable: format!("{:.2}", totals.payable_hours().round_dp(2)),
-                totals,
-                amount: None,
-                amount_missing: false,
-                content_hash: String::new(),
-            }
+            month_view(m, row_count, totals, vec![])
         })
         .collect();
     let states: Vec<MonthState> = months
@@ -525,7 +509,7 @@ pub async fn month_check_in(
         })
         .collect();
     let with_rows: Vec<i64> = with_rows.into_iter().collect();
-    let findings = month_preflight(
+    let preflight = month_preflight(
         &MonthInput {
             month,
             today: today(),
@@ -541,12 +525,11 @@ pub async fn month_check_in(
         },
         &with_rows,
         scoped,
-    )
-    .findings;
+    );
     Ok(MonthCheck {
         months,
         people,
-        findings,
+        preflight,
         error_pairs: errors,
         repeated,
         others,
