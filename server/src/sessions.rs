@@ -59,7 +59,7 @@ pub async fn layer(
     repo: &DbRepo,
 ) -> Result<Layer, Box<dyn std::error::Error + Send + Sync>> {
     Ok(match &repo.pool {
-        Pool::Sqlite(p) => {
+        Pool::Sqlite(p, _) => {
             let store = sqlite_store(p);
             store.migrate().await?;
             Layer::Sqlite(manager(config, InTurn::new(store, repo)))
@@ -108,7 +108,7 @@ fn manager<S: ExpiredDeletion + Clone>(
 /// answered (the month's export job): nothing is put in it, so it is never stored.
 pub fn detached(pool: &Pool) -> tower_sessions::Session {
     match pool {
-        Pool::Sqlite(p) => {
+        Pool::Sqlite(p, _) => {
             tower_sessions::Session::new(None, std::sync::Arc::new(sqlite_store(p)), None)
         }
         Pool::Postgres(p) => {

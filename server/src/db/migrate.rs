@@ -69,7 +69,7 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 pub async fn migrate(from: &str, to: &str) -> Result<Moved, Error> {
     let source = connect(from).await?;
     let target = connect(to).await?;
-    let (Pool::Sqlite(_), Pool::Postgres(_)) = (&source, &target) else {
+    let (Pool::Sqlite(..), Pool::Postgres(_)) = (&source, &target) else {
         return Err("migrate-data moves a SQLite installation (--from sqlite://…) into PostgreSQL (--to postgres://…)".into());
     };
     // The source's chains must hold before anything moves: a broken chain is not carried over.

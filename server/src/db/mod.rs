@@ -6,6 +6,7 @@
 //! write lock.
 
 pub mod audit;
+mod direct;
 mod export;
 mod general;
 mod identity;
@@ -44,7 +45,9 @@ pub mod anyhow_like {
 /// The open database.
 #[derive(Clone, Debug)]
 pub enum Pool {
-    Sqlite(SqlitePool),
+    /// sqlx's pool (the migrations, the session store) and our own connections, which run
+    /// every other statement ([`direct`]).
+    Sqlite(SqlitePool, direct::DirectPool),
     Postgres(PgPool),
 }
 
@@ -58,7 +61,7 @@ impl Pool {
     /// A connection for reads.
     pub async fn conn(&self) -> Result<Conn, sqlx::Error> {
         Ok(match self {
-            Pool::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
+            Pool::Sqlite(_, d) => Conn::Sqlite(d.acquire().await?),
             Pool::Postgres(p) => Conn::Pg(p.acquire().await?),
         })
     }
@@ -92,7 +95,11 @@ impl Pool {
     /// two changes wait for each other.
     pub(crate) async fn begin_here(&self, scope: Option<i64>) -> Result<Conn, sqlx::Error> {
         Ok(match self {
-            Pool::Sqlite(p) => Conn::SqliteTx(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Sqlite(_, d) => {
+                let mut c = d.acquire().await?;
+                c.begin().await?;
+                Conn::Sqlite(c)
+            }
             Pool::Postgres(p) => {
                 let mut c = Conn::PgTx(p.begin().await?);
                 match scope {
@@ -120,7 +127,10 @@ impl Pool {
 
     pub async fn close(&self) {
         match self {
-            Pool::Sqlite(p) => p.close().await,
+            Pool::Sqlite(p, d) => {
+                d.close();
+                p.close().await
+            }
             Pool::Postgres(p) => p.close().await,
         }
     }
@@ -180,7 +190,7 @@ pub async fn connect(url: &str) -> anyhow_like::Result<Pool> {
         SQLITE_MIGRATOR.run(&pool).await?;
         widen_user_roles(&opts).await?;
         optimize(&pool, &mut None).await?;
-        Pool::Sqlite(pool)
+        Pool::Sqlite(pool, direct::DirectPool::new(opts.get_filename().to_path_buf()))
     };
     backfill_instants(&pool).await?;
     let sealed = audit::seal(&pool).await?;
@@ -348,7 +358,7 @@ pub fn spawn_maintenance(repo: &DbRepo) {
                     tracing::warn!(error = %e, "maintenance failed");
                 }
             }
-            if let Pool::Sqlite(p) = &pool {
+            if let Pool::Sqlite(p, _) = &pool {
                 // ANALYZE writes its statistics: in the writer's turn too.
                 if let Err(e) = writer.turn(optimize(p, &mut seen)).await {
                     tracing::warn!(error = %e, "optimize failed");
@@ -469,7 +479,7 @@ impl Repo for DbRepo {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sqlx::{Connection, Row};
+    use sqlx::Connection;
 
     /// The month dashboard's shape: the pairs of a municipality (a compound CTE) joined to its
     /// assistants and recipients.
@@ -480,16 +490,25 @@ mod tests {
                          JOIN recipients r ON r.id = p.recipient_id AND r.tenant_id = 1000";
 
     /// How SQLite would run [`PAIRS`] on `c`, after a statement (so `c` has looked at the schema).
-    async fn plan(c: &mut sqlx::SqliteConnection) -> Vec<String> {
-        sqlx::query("SELECT COUNT(*) FROM tenants").fetch_one(&mut *c).await.unwrap();
-        let sql = format!("EXPLAIN QUERY PLAN {PAIRS}");
-        sqlx::raw_sql(&sql)
+    /// Each time a text of its own: an `EXPLAIN` kept prepared never looks at the schema again
+    /// (a real statement is prepared anew when the schema has changed).
+    async fn plan(c: &mut Conn) -> Vec<String> {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        query("SELECT COUNT(*) FROM tenants").execute(&mut *c).await.unwrap();
+        query(format!("EXPLAIN QUERY PLAN {PAIRS} -- {n}"))
             .fetch_all(&mut *c)
             .await
             .unwrap()
             .iter()
             .map(|r| r.get::<String, _>("detail"))
             .collect()
+    }
+
+    /// A connection of its own, opened now.
+    async fn new_conn(url: &str) -> Conn {
+        let file = url.trim_start_matches("sqlite://");
+        Conn::Sqlite(direct::DirectPool::new(file.into()).acquire().await.unwrap())
     }
 
     /// A server starts on the demo data (statistics for tables of five rows), a municipality of
@@ -544,10 +563,10 @@ mod tests {
         crate::demo::seed(&pool, chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap())
             .await
             .unwrap();
-        let Pool::Sqlite(p) = &pool else { unreachable!("a sqlite:// address") };
+        let Pool::Sqlite(p, _) = &pool else { unreachable!("a sqlite:// address") };
         let mut seen = None;
         optimize(p, &mut seen).await.unwrap();
-        let mut old = p.acquire().await.unwrap();
+        let mut old = pool.conn().await.unwrap();
         let before = plan(&mut old).await;
 
         let mut load = sqlx::SqliteConnection::connect(&url).await.unwrap();
@@ -562,7 +581,7 @@ mod tests {
         ] {
             sqlx::query(sql).execute(&mut load).await.unwrap();
         }
-        let fresh = plan(&mut sqlx::SqliteConnection::connect(&url).await.unwrap()).await;
+        let fresh = plan(&mut new_conn(&url).await).await;
         assert_ne!(
             plan(&mut old).await,
             fresh,
@@ -571,7 +590,7 @@ mod tests {
         assert_eq!(before, plan(&mut old).await);
 
         optimize(p, &mut seen).await.unwrap();
-        let fresh = plan(&mut sqlx::SqliteConnection::connect(&url).await.unwrap()).await;
+        let fresh = plan(&mut new_conn(&url).await).await;
         assert_eq!(
             plan(&mut old).await,
             fresh,

@@ -16,11 +16,11 @@
 //! SQLite's `CURRENT_TIMESTAMP` writes it). sqlx's own `Any` driver does this for integers and
 //! text only; it has no dates, decimals or booleans on PostgreSQL, which is why this exists.
 
+use super::direct::{Direct, blocking};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgRow, Postgres};
-use sqlx::sqlite::{Sqlite, SqliteRow};
 use sqlx::{Column, Row as _, Transaction, TypeInfo, ValueRef};
 use std::borrow::Cow;
 use std::future::Future;
@@ -229,6 +229,10 @@ pub struct Row {
 }
 
 impl Row {
+    pub(super) fn new(names: Arc<[String]>, values: Vec<Value>) -> Self {
+        Self { names, values }
+    }
+
     /// The column's value. A missing column or a value of another type is a mistake in the
     /// query, never in what a user typed: it panics with the column's name, as sqlx's own
     /// `Row::get` does.
@@ -264,10 +268,10 @@ impl Row {
     }
 }
 
-/// A connection for reads, or a transaction for a change, on either database.
+/// A connection for reads, or a transaction for a change, on either database. A SQLite
+/// connection is one of our own ([`super::direct`]), in a transaction or not.
 pub enum Conn {
-    Sqlite(PoolConnection<Sqlite>),
-    SqliteTx(Transaction<'static, Sqlite>),
+    Sqlite(Direct),
     Pg(PoolConnection<Postgres>),
     PgTx(Transaction<'static, Postgres>),
 }
@@ -303,7 +307,7 @@ impl Conn {
     /// Commits a transaction (a connection has nothing to commit).
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
-            Conn::SqliteTx(t) => t.commit().await,
+            Conn::Sqlite(d) if d.in_transaction() => d.commit().await,
             Conn::PgTx(t) => t.commit().await,
             Conn::Sqlite(_) | Conn::Pg(_) => Ok(()),
         }
@@ -366,12 +370,7 @@ impl<'q> Query<'q> {
     /// Runs a statement; the number of rows it changed.
     pub async fn execute(self, c: &mut Conn) -> Result<u64, sqlx::Error> {
         Ok(match c {
-            Conn::Sqlite(c) => {
-                sqlite_query(&self.sql, self.args).execute(&mut **c).await?.rows_affected()
-            }
-            Conn::SqliteTx(t) => {
-                sqlite_query(&self.sql, self.args).execute(&mut **t).await?.rows_affected()
-            }
+            Conn::Sqlite(d) => d.run(&self.sql, &self.args, |_| {})?,
             Conn::Pg(c) => pg_query(&self.sql, self.args).execute(&mut **c).await?.rows_affected(),
             Conn::PgTx(t) => {
                 pg_query(&self.sql, self.args).execute(&mut **t).await?.rows_affected()
@@ -381,11 +380,10 @@ impl<'q> Query<'q> {
 
     pub async fn fetch_all(self, c: &mut Conn) -> Result<Vec<Row>, sqlx::Error> {
         Ok(match c {
-            Conn::Sqlite(c) => {
-                sqlite_rows(sqlite_query(&self.sql, self.args).fetch_all(&mut **c).await?)
-            }
-            Conn::SqliteTx(t) => {
-                sqlite_rows(sqlite_query(&self.sql, self.args).fetch_all(&mut **t).await?)
+            Conn::Sqlite(d) => {
+                let mut rows = Vec::new();
+                d.run(&self.sql, &self.args, |r| rows.push(r))?;
+                rows
             }
             Conn::Pg(c) => pg_rows(pg_query(&self.sql, self.args).fetch_all(&mut **c).await?),
             Conn::PgTx(t) => pg_rows(pg_query(&self.sql, self.args).fetch_all(&mut **t).await?),
@@ -415,46 +413,35 @@ impl<'q> Query<'q> {
             }};
         }
         match c {
-            Conn::Sqlite(c) => {
-                each!(sqlite_query(&self.sql, self.args).fetch(&mut **c), sqlite_value)
-            }
-            Conn::SqliteTx(t) => {
-                each!(sqlite_query(&self.sql, self.args).fetch(&mut **t), sqlite_value)
-            }
+            // A big read: off this worker thread's other tasks while it runs.
+            Conn::Sqlite(d) => blocking(|| {
+                d.run(&self.sql, &self.args, |r| {
+                    if let Some(t) = f(&r) {
+                        out.push(t);
+                    }
+                })
+            })
+            .map(drop)?,
             Conn::Pg(c) => each!(pg_query(&self.sql, self.args).fetch(&mut **c), pg_value),
             Conn::PgTx(t) => each!(pg_query(&self.sql, self.args).fetch(&mut **t), pg_value),
         }
         Ok(out)
     }
 
-    /// [`Query::fetch_map`] for a big read of `columns` (integers, text and NULLs only) in the
-    /// order `order`. On SQLite the rows come as one JSON array: sqlx hands every row over from
-    /// its worker thread with two thread wake-ups, and for a municipality's half year of rows
-    /// (785,000) that was most of a dashboard view's 8 s. PostgreSQL's rows stream from the
-    /// socket as they are.
+    /// [`Query::fetch_map`] for a big read of `columns` in the order `order` (a municipality's
+    /// half year of rows: 785,000). On SQLite the rows are read where the request runs, with no
+    /// hand-off per row ([`super::direct`]); PostgreSQL's stream from the socket as they are.
     pub async fn fetch_map_bulk<T>(
         self,
         c: &mut Conn,
         (columns, order): (&str, &str),
-        mut f: impl FnMut(&Row) -> Option<T>,
+        f: impl FnMut(&Row) -> Option<T>,
     ) -> Result<Vec<T>, sqlx::Error> {
         if c.is_postgres() {
             return self.fetch_map(c, f).await;
         }
-        let sql = format!(
-            "SELECT json_group_array(json_array({columns}) ORDER BY {order}) FROM ({})",
-            self.sql
-        );
-        let json: String = Query { sql: sql.into(), args: self.args }.scalar(c).await?;
-        // Read row by row from the text: only the rows `f` makes are kept.
-        let names: Arc<[String]> = columns.split(',').map(|n| n.trim().to_string()).collect();
-        let mut out = Vec::new();
-        serde::Deserializer::deserialize_seq(
-            &mut serde_json::Deserializer::from_str(&json),
-            JsonRows { names: &names, f: &mut f, out: &mut out },
-        )
-        .map_err(|e| sqlx::Error::Protocol(format!("rows as JSON: {e}")))?;
-        Ok(out)
+        let sql = format!("SELECT {columns} FROM ({}) ORDER BY {order}", self.sql);
+        Query { sql: sql.into(), args: self.args }.fetch_map(c, f).await
     }
 
     pub async fn fetch_optional(self, c: &mut Conn) -> Result<Option<Row>, sqlx::Error> {
@@ -491,80 +478,17 @@ impl<'q> Query<'q> {
     }
 }
 
-/// Several reads in one trip to the database, their rows in the order of `queries`.
-///
-/// On SQLite they go to the connection's worker thread as one command: sqlx runs every SQLite
-/// statement on a thread of its own and hands each one there and its rows back, and on a loaded
-/// two-core server that hand-off (two thread wake-ups) cost more than the statement: about
-/// 60 µs each, 0.7 ms of a month page's 12 statements (measured: six more statements on the
-/// page took P2 from 1,600 to 1,020 pages/s). The statements are joined into one text, each
-/// one's `$n` renumbered past the arguments before it, and their rows are told apart by the
-/// end-of-statement marker sqlx gives after each one. (sqlx 0.8 runs several statements of
-/// one query on SQLite only and calls that deprecated; if a later sqlx drops it, this is the
-/// one place to change, and every page test would say so.)
-///
-/// On PostgreSQL a query with parameters is one statement, so they run one after another.
+/// Several reads, their rows in the order of `queries`. (On SQLite a statement costs no
+/// hand-off ([`super::direct`]); on PostgreSQL each is a round trip.)
 pub async fn fetch_batch(
     c: &mut Conn,
     queries: Vec<Query<'_>>,
 ) -> Result<Vec<Vec<Row>>, sqlx::Error> {
-    let n = queries.len();
-    let sqlite = match c {
-        Conn::Sqlite(c) => &mut **c,
-        Conn::SqliteTx(t) => &mut **t,
-        Conn::Pg(_) | Conn::PgTx(_) => {
-            let mut out = Vec::with_capacity(n);
-            for q in queries {
-                out.push(q.fetch_all(c).await?);
-            }
-            return Ok(out);
-        }
-    };
-    let mut sql = String::new();
-    let mut args = Vec::new();
+    let mut out = Vec::with_capacity(queries.len());
     for q in queries {
-        if !sql.is_empty() {
-            sql.push_str(";\n");
-        }
-        renumber(q.sql.trim().trim_end_matches(';'), args.len(), &mut sql);
-        args.extend(q.args);
-    }
-    let mut steps = sqlx::Executor::fetch_many(sqlite, sqlite_query(&sql, args));
-    let (mut out, mut rows) = (Vec::with_capacity(n), Vec::new());
-    while let Some(step) = futures_util::TryStreamExt::try_next(&mut steps).await? {
-        match step {
-            sqlx::Either::Left(_) => out.push(sqlite_rows(std::mem::take(&mut rows))),
-            sqlx::Either::Right(row) => rows.push(row),
-        }
-    }
-    if out.len() != n || !rows.is_empty() {
-        return Err(sqlx::Error::Protocol(format!(
-            "a batch of {n} statements gave {} results",
-            out.len()
-        )));
+        out.push(q.fetch_all(c).await?);
     }
     Ok(out)
-}
-
-/// Appends `sql` to `out` with each placeholder `$n` (outside quoted text) as `$(n + offset)`.
-fn renumber(sql: &str, offset: usize, out: &mut String) {
-    let mut chars = sql.chars().peekable();
-    let mut quoted = false;
-    while let Some(ch) = chars.next() {
-        out.push(ch);
-        if ch == '\'' {
-            quoted = !quoted;
-        } else if ch == '$' && !quoted {
-            let mut digits = String::new();
-            while let Some(d) = chars.next_if(char::is_ascii_digit) {
-                digits.push(d);
-            }
-            match digits.parse::<usize>() {
-                Ok(k) => out.push_str(&(k + offset).to_string()),
-                Err(_) => out.push_str(&digits),
-            }
-        }
-    }
 }
 
 /// A row read as a tuple of its columns, in order.
@@ -621,22 +545,7 @@ fn first<T: for<'r> FromValue<'r>>(row: &Row) -> Result<T, sqlx::Error> {
     row.try_get(&0usize).ok_or_else(|| decode_error(row))
 }
 
-type SqliteQuery<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
 type PgQuery<'q> = sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>;
-
-fn sqlite_query(sql: &str, args: Vec<Value>) -> SqliteQuery<'_> {
-    args.into_iter().fold(sqlx::query(sql), |q, v| match v {
-        Value::Null(_) => q.bind(None::<i64>),
-        Value::Int(i) => q.bind(i),
-        Value::Float(f) => q.bind(f),
-        Value::Text(s) => q.bind(s),
-        Value::Bytes(b) => q.bind(b),
-        Value::Bool(b) => q.bind(i64::from(b)),
-        Value::Date(d) => q.bind(d.format("%Y-%m-%d").to_string()),
-        Value::Decimal(d) => q.bind(d.to_string()),
-        Value::Instant(t) => q.bind(t.format("%Y-%m-%d %H:%M:%S").to_string()),
-    })
-}
 
 fn pg_query(sql: &str, args: Vec<Value>) -> PgQuery<'_> {
     args.into_iter().fold(sqlx::query(sql), |q, v| match v {
@@ -661,69 +570,6 @@ fn pg_query(sql: &str, args: Vec<Value>) -> PgQuery<'_> {
 
 fn names<R: sqlx::Row>(row: &R) -> Arc<[String]> {
     row.columns().iter().map(|c| c.name().to_string()).collect()
-}
-
-/// The rows of [`Query::fetch_map_bulk`]'s JSON array, each handed to `f` as it is read.
-struct JsonRows<'a, T, F> {
-    names: &'a Arc<[String]>,
-    f: &'a mut F,
-    out: &'a mut Vec<T>,
-}
-
-impl<'de, T, F: FnMut(&Row) -> Option<T>> serde::de::Visitor<'de> for JsonRows<'_, T, F> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an array of rows")
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(cells) = seq.next_element::<Vec<JsonCell>>()? {
-            let row =
-                Row { names: self.names.clone(), values: cells.into_iter().map(|c| c.0).collect() };
-            if let Some(t) = (self.f)(&row) {
-                self.out.push(t);
-            }
-        }
-        Ok(())
-    }
-}
-
-/// One value of such a row: an integer, text or NULL, as SQLite gave it.
-struct JsonCell(Value);
-
-impl<'de> serde::Deserialize<'de> for JsonCell {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Cell;
-        impl serde::de::Visitor<'_> for Cell {
-            type Value = JsonCell;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an integer, a text or null")
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<JsonCell, E> {
-                Ok(JsonCell(Value::Int(v)))
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<JsonCell, E> {
-                i64::try_from(v).map(|v| JsonCell(Value::Int(v))).map_err(E::custom)
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<JsonCell, E> {
-                Ok(JsonCell(Value::Float(v)))
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<JsonCell, E> {
-                Ok(JsonCell(Value::Int(i64::from(v))))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<JsonCell, E> {
-                Ok(JsonCell(Value::Text(v.to_string())))
-            }
-            fn visit_string<E>(self, v: String) -> Result<JsonCell, E> {
-                Ok(JsonCell(Value::Text(v)))
-            }
-            fn visit_unit<E>(self) -> Result<JsonCell, E> {
-                Ok(JsonCell(Value::Null(Kind::Text)))
-            }
-        }
-        d.deserialize_any(Cell)
-    }
 }
 
 /// Rows as [`Row`]s: the names once, each non-NULL value as `decode` reads it.
@@ -755,19 +601,6 @@ where
     }
 }
 
-fn sqlite_rows(rows: Vec<SqliteRow>) -> Vec<Row> {
-    into_rows(rows, sqlite_value)
-}
-
-fn sqlite_value(r: &SqliteRow, i: usize) -> Value {
-    match r.try_get_raw(i).expect("column index in range").type_info().name() {
-        "INTEGER" | "BOOLEAN" => Value::Int(r.get(i)),
-        "REAL" => Value::Float(r.get(i)),
-        "BLOB" => Value::Bytes(r.get(i)),
-        _ => Value::Text(r.get(i)),
-    }
-}
-
 fn pg_rows(rows: Vec<PgRow>) -> Vec<Row> {
     into_rows(rows, pg_value)
 }
@@ -787,17 +620,5 @@ fn pg_value(r: &PgRow, i: usize) -> Value {
             Value::Text(r.get::<DateTime<Utc>, _>(i).format("%Y-%m-%d %H:%M:%S").to_string())
         }
         _ => Value::Text(r.get(i)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::renumber;
-
-    #[test]
-    fn placeholders_are_renumbered_past_the_earlier_arguments_but_not_in_quoted_text() {
-        let mut out = String::new();
-        renumber("SELECT a || ' $1 ' || b FROM t WHERE x = $1 AND y IN ($2, $10)", 3, &mut out);
-        assert_eq!(out, "SELECT a || ' $1 ' || b FROM t WHERE x = $4 AND y IN ($5, $13)");
     }
 }

@@ -358,7 +358,7 @@ async fn a_session_write_takes_its_turn_among_the_changes() {
         let repo = repo.clone();
         tokio::spawn(async move {
             match &pool {
-                db::Pool::Sqlite(p) => {
+                db::Pool::Sqlite(p, _) => {
                     InTurn::new(sessions::sqlite_store(p), &repo).create(&mut record).await.unwrap()
                 }
                 db::Pool::Postgres(p) => InTurn::new(sessions::postgres_store(p), &repo)

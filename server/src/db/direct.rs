@@ -1,0 +1,311 @@
+//! SQLite statements run on the caller's own thread, on connections of our own (rusqlite),
+//! instead of being handed to sqlx's worker thread one by one.
+//!
+//! sqlx runs every SQLite connection on a thread of its own: each statement is sent there and
+//! its rows sent back, two thread wake-ups. On this two-core machine under load that hand-off
+//! cost more than the statement (about 60 µs against 5–50 µs), and a saved row (P1) made eight
+//! of them while it held the server's one write transaction: the write line, not the disk, set
+//! the pace (issue 28's profiles: 30–50 % of the time in the kernel switching threads). Here a
+//! statement is prepared once per connection (rusqlite's statement cache) and stepped where the
+//! request runs.
+//!
+//! What still leaves the thread:
+//! - a commit (its fsync, milliseconds) runs on tokio's blocking pool;
+//! - a big read ([`blocking`]: a municipality's half year of rows, seconds) runs with
+//!   `block_in_place`, so the worker's other tasks move to another thread meanwhile;
+//! - `BEGIN IMMEDIATE` never waits inside SQLite for the write lock: it is tried again after an
+//!   async sleep, so a worker thread is never parked behind another process's transaction.
+//!
+//! sqlx still opens the database for the migrations and the session store; both use the same
+//! file with the same settings (WAL, `synchronous = FULL`, foreign keys).
+
+use super::sql::{Kind, Row, Value};
+use rusqlite::types::ValueRef;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// At most this many connections at once (sqlx's pool had as many).
+const MAX_CONNECTIONS: usize = 8;
+/// Statements kept prepared per connection: every query the server has (a few hundred) fits.
+const CACHED_STATEMENTS: usize = 512;
+/// How long a statement waits inside SQLite for a lock (a reader only in rare cases: a WAL
+/// being recovered). Taking the write lock is waited for outside SQLite ([`Direct::begin`]).
+const BUSY_WAIT: Duration = Duration::from_millis(200);
+/// How long `BEGIN IMMEDIATE` keeps trying for the write lock (as sqlx's `busy_timeout`).
+const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// The connections to one SQLite file.
+#[derive(Clone)]
+pub struct DirectPool {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    idle: Mutex<Vec<rusqlite::Connection>>,
+    permits: Arc<Semaphore>,
+}
+
+impl std::fmt::Debug for DirectPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DirectPool").field("path", &self.inner.path).finish_non_exhaustive()
+    }
+}
+
+impl DirectPool {
+    pub fn new(path: PathBuf) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                path,
+                idle: Mutex::new(Vec::new()),
+                permits: Arc::new(Semaphore::new(MAX_CONNECTIONS)),
+            }),
+        }
+    }
+
+    /// A connection: an idle one, or a new one when none is idle.
+    pub async fn acquire(&self) -> Result<Direct, sqlx::Error> {
+        let permit = self.inner.permits.clone().acquire_owned().await.map_err(io)?;
+        let idle = self.inner.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let conn = match idle {
+            Some(c) => c,
+            None => self.open().map_err(db)?,
+        };
+        Ok(Direct { conn: Some(conn), pool: self.inner.clone(), _permit: permit })
+    }
+
+    /// No connection is handed out any more; the idle ones are closed (the others when they
+    /// come back).
+    pub fn close(&self) {
+        self.inner.permits.close();
+        self.inner.idle.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    fn open(&self) -> rusqlite::Result<rusqlite::Connection> {
+        let c = rusqlite::Connection::open(&self.inner.path)?;
+        c.busy_timeout(BUSY_WAIT)?;
+        // The same settings as sqlx's connections (`db::connect`).
+        c.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+        )?;
+        c.set_prepared_statement_cache_capacity(CACHED_STATEMENTS);
+        Ok(c)
+    }
+}
+
+/// One connection, back in its pool when dropped (a transaction left open is rolled back).
+pub struct Direct {
+    /// Taken only while a commit runs on the blocking pool.
+    conn: Option<rusqlite::Connection>,
+    pool: Arc<Inner>,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Drop for Direct {
+    fn drop(&mut self) {
+        let Some(c) = self.conn.take() else { return };
+        if self.pool.permits.is_closed()
+            || (!c.is_autocommit() && c.execute_batch("ROLLBACK").is_err())
+        {
+            return; // closed: the pool is, or the connection is in an unknown state
+        }
+        self.pool.idle.lock().unwrap_or_else(|e| e.into_inner()).push(c);
+    }
+}
+
+impl Direct {
+    fn conn(&mut self) -> Result<&mut rusqlite::Connection, sqlx::Error> {
+        self.conn.as_mut().ok_or_else(|| sqlx::Error::Protocol("the connection was lost".into()))
+    }
+
+    /// Whether a transaction is open on it.
+    pub fn in_transaction(&self) -> bool {
+        self.conn.as_ref().is_some_and(|c| !c.is_autocommit())
+    }
+
+    /// `BEGIN IMMEDIATE`: the write lock from the first statement. When another connection
+    /// holds it, tried again after a pause (never waiting inside SQLite, on this thread).
+    pub async fn begin(&mut self) -> Result<(), sqlx::Error> {
+        let until = Instant::now() + LOCK_WAIT;
+        let mut pause = Duration::from_micros(500);
+        loop {
+            let c = self.conn()?;
+            c.busy_timeout(Duration::ZERO).map_err(db)?;
+            let tried = c.execute_batch("BEGIN IMMEDIATE");
+            c.busy_timeout(BUSY_WAIT).map_err(db)?;
+            match tried {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy && Instant::now() < until =>
+                {
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_millis(50));
+                }
+                other => return other.map_err(db),
+            }
+        }
+    }
+
+    /// Commits the open transaction on the blocking pool (its fsync takes milliseconds).
+    pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+        let c = self.conn.take().ok_or_else(|| sqlx::Error::Protocol("no connection".into()))?;
+        let (c, done) = tokio::task::spawn_blocking(move || {
+            let done = c.execute_batch("COMMIT");
+            (c, done)
+        })
+        .await
+        .map_err(io)?;
+        self.conn = Some(c);
+        done.map_err(db)
+    }
+
+    /// Runs `sql` with `args`, handing each row to `each`; the rows it changed.
+    pub fn run(
+        &mut self,
+        sql: &str,
+        args: &[Value],
+        mut each: impl FnMut(Row),
+    ) -> Result<u64, sqlx::Error> {
+        let c = self.conn()?;
+        let mut stmt = c.prepare_cached(sql).map_err(db)?;
+        // `$n` is a named parameter to SQLite, numbered in order of appearance: each is bound
+        // by its name's number, as sqlx does.
+        for i in 1..=stmt.parameter_count() {
+            let n = stmt
+                .parameter_name(i)
+                .and_then(|name| name.trim_start_matches(['$', '?']).parse::<usize>().ok())
+                .unwrap_or(i);
+            let v = args.get(n - 1).ok_or_else(|| {
+                sqlx::Error::Protocol(format!("parameter ${n} has no value in {sql}"))
+            })?;
+            bind(&mut stmt, i, v).map_err(db)?;
+        }
+        let names: Arc<[String]> = stmt.column_names().iter().map(|n| n.to_string()).collect();
+        let width = names.len();
+        let readonly = stmt.readonly();
+        let mut rows = stmt.raw_query();
+        while let Some(r) = rows.next().map_err(db)? {
+            let mut values = Vec::with_capacity(width);
+            for i in 0..width {
+                values.push(value(r.get_ref(i).map_err(db)?));
+            }
+            each(Row::new(names.clone(), values));
+        }
+        drop(rows);
+        Ok(if readonly { 0 } else { c.changes() })
+    }
+}
+
+fn bind(stmt: &mut rusqlite::Statement<'_>, i: usize, v: &Value) -> rusqlite::Result<()> {
+    match v {
+        Value::Null(_) => stmt.raw_bind_parameter(i, rusqlite::types::Null),
+        Value::Int(n) => stmt.raw_bind_parameter(i, n),
+        Value::Float(f) => stmt.raw_bind_parameter(i, f),
+        Value::Text(s) => stmt.raw_bind_parameter(i, s),
+        Value::Bytes(b) => stmt.raw_bind_parameter(i, b),
+        Value::Bool(b) => stmt.raw_bind_parameter(i, i64::from(*b)),
+        Value::Date(d) => stmt.raw_bind_parameter(i, d.format("%Y-%m-%d").to_string()),
+        Value::Decimal(d) => stmt.raw_bind_parameter(i, d.to_string()),
+        Value::Instant(t) => stmt.raw_bind_parameter(i, t.format("%Y-%m-%d %H:%M:%S").to_string()),
+    }
+}
+
+/// A column's value as SQLite stored it (as sqlx's SQLite rows were read: by the value's type).
+fn value(v: ValueRef<'_>) -> Value {
+    match v {
+        ValueRef::Null => Value::Null(Kind::Text),
+        ValueRef::Integer(i) => Value::Int(i),
+        ValueRef::Real(f) => Value::Float(f),
+        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
+    }
+}
+
+/// Runs `work`, a read that may take long, without holding up the other tasks of this worker
+/// thread: with tokio's multi-threaded runtime (the server) they move to another thread while
+/// it runs; on a single-threaded runtime (the tests, the command line) it just runs.
+pub fn blocking<T>(work: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(work),
+        _ => work(),
+    }
+}
+
+fn io(e: impl std::error::Error + Send + Sync + 'static) -> sqlx::Error {
+    sqlx::Error::Io(std::io::Error::other(e))
+}
+
+/// A rusqlite error as sqlx's: the database's own refusals (a constraint, a trigger's RAISE)
+/// keep their message and kind, so `db::err` reads them as it reads sqlx's.
+fn db(e: rusqlite::Error) -> sqlx::Error {
+    match e {
+        rusqlite::Error::SqliteFailure(f, msg) => {
+            let message = msg.unwrap_or_else(|| f.to_string());
+            let kind = match f.extended_code {
+                rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                    sqlx::error::ErrorKind::UniqueViolation
+                }
+                rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY => {
+                    sqlx::error::ErrorKind::ForeignKeyViolation
+                }
+                rusqlite::ffi::SQLITE_CONSTRAINT_NOTNULL => {
+                    sqlx::error::ErrorKind::NotNullViolation
+                }
+                rusqlite::ffi::SQLITE_CONSTRAINT_CHECK => sqlx::error::ErrorKind::CheckViolation,
+                _ => sqlx::error::ErrorKind::Other,
+            };
+            sqlx::Error::Database(Box::new(Refused { message, code: f.extended_code, kind }))
+        }
+        e => sqlx::Error::Protocol(format!("SQLite: {e}")),
+    }
+}
+
+#[derive(Debug)]
+struct Refused {
+    message: String,
+    code: i32,
+    kind: sqlx::error::ErrorKind,
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+impl sqlx::error::DatabaseError for Refused {
+    fn message(&self) -> &str {
+        &self.message
+    }
+
+    fn code(&self) -> Option<std::borrow::Cow<'_, str>> {
+        Some(self.code.to_string().into())
+    }
+
+    fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        self
+    }
+
+    fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+        self
+    }
+
+    fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+        self
+    }
+
+    fn kind(&self) -> sqlx::error::ErrorKind {
+        use sqlx::error::ErrorKind as K;
+        match self.kind {
+            K::UniqueViolation => K::UniqueViolation,
+            K::ForeignKeyViolation => K::ForeignKeyViolation,
+            K::NotNullViolation => K::NotNullViolation,
+            K::CheckViolation => K::CheckViolation,
+            _ => K::Other,
+        }
+    }
+}
