@@ -219,10 +219,7 @@ pub async fn router(
         .layer(Extension(Arc::new(guard::Gate::new(config, policies, api.clone()))));
     let app = guard::security_headers(app, config.secure_cookies);
     // Sessions in the same database, so any server behind a load balancer knows them.
-    let app = match sessions::layer(config, &repo).await? {
-        sessions::Layer::Sqlite(l) => app.layer(l),
-        sessions::Layer::Postgres(l) => app.layer(l),
-    };
+    let app = app.layer(sessions::layer(config, &repo).await?);
     let app = app
         // The limits are the guard's, per route, decided before the body is read; axum's own
         // 2 MB default would refuse an archive or an FK form before them.

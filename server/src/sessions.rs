@@ -1,54 +1,139 @@
-//! Sessions, stored in BITA's own database (tower-sessions' sqlx stores), so any server behind
-//! a load balancer knows them. On SQLite a session's writes take their turn in the server's
-//! writer ([`InTurn`]), so a login during a rush of saved rows is not left polling the lock.
+//! Sessions, stored in BITA's own database (the table `sessions`), so any server behind a load
+//! balancer knows them.
+//!
+//! The store is our own ([`DbSessions`], tower-sessions' `SessionStore` on [`crate::db::sql`]):
+//! on SQLite a session is then read on the request's own thread like the rest of the page
+//! ([`crate::db`]'s direct connections), where tower-sessions' sqlx store handed every read to
+//! sqlx's worker thread (issue 28: one of the last thread hand-offs of a saved row and a month
+//! page). Its rows are the ones that store wrote (the record as MessagePack; the expiry as
+//! RFC 3339 text on SQLite, `timestamptz` on PostgreSQL), so signed-in users stay signed in
+//! across the upgrade. On SQLite a session's writes take their turn in the server's writer
+//! ([`Writer::turn`]), so a login during a rush of saved rows is not left polling the lock.
 
 use crate::config::Config;
+use crate::db::sql::{Value, query};
 use crate::db::{DbRepo, Pool, Writer};
 use async_trait::async_trait;
 use std::time::Duration;
 use tower_sessions::cookie::SameSite;
+use tower_sessions::cookie::time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
-use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
+use tower_sessions::session_store::{self, SessionStore};
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
-/// A session store whose writes (a login, a flash, the "seen" touch, expired sessions deleted)
-/// wait for their [`Writer::turn`]; reads go straight to the store.
+/// The sessions in the database: reads straight from it, writes (a login, a flash, the "seen"
+/// touch, expired sessions deleted) in their [`Writer::turn`].
 #[derive(Clone, Debug)]
-pub struct InTurn<S> {
-    store: S,
+pub struct DbSessions {
+    pool: Pool,
     writer: Writer,
 }
 
-impl<S> InTurn<S> {
-    pub fn new(store: S, repo: &DbRepo) -> Self {
-        Self { store, writer: repo.writer().clone() }
+fn backend(e: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(e.to_string())
+}
+
+impl DbSessions {
+    pub fn new(repo: &DbRepo) -> Self {
+        Self { pool: repo.pool.clone(), writer: repo.writer().clone() }
+    }
+
+    /// The table, if the database does not have it yet.
+    pub async fn migrate(&self) -> Result<(), sqlx::Error> {
+        let sql = if self.pool.is_postgres() {
+            "CREATE TABLE IF NOT EXISTS public.sessions (id text PRIMARY KEY NOT NULL, data bytea NOT NULL, expiry_date timestamptz NOT NULL)"
+        } else {
+            "CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY NOT NULL, data BLOB NOT NULL, expiry_date INTEGER NOT NULL)"
+        };
+        query(sql).execute(&mut self.pool.conn().await?).await.map(drop)
+    }
+
+    /// A moment as the table keeps it.
+    fn at(&self, t: OffsetDateTime) -> Value {
+        let at = chrono::DateTime::from_timestamp(t.unix_timestamp(), t.nanosecond())
+            .unwrap_or_default();
+        if self.pool.is_postgres() {
+            Value::Instant(at)
+        } else {
+            Value::Text(at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+        }
+    }
+
+    async fn write(&self, sql: &str, record: &Record) -> Result<u64, sqlx::Error> {
+        let data = rmp_serde::to_vec(record).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        let q = query(sql)
+            .bind(record.id.to_string())
+            .bind(data)
+            .bind_value(self.at(record.expiry_date));
+        q.execute(&mut self.pool.conn().await?).await
     }
 }
 
 #[async_trait]
-impl<S: SessionStore + Clone> SessionStore for InTurn<S> {
+impl SessionStore for DbSessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        self.writer.turn(self.store.create(record)).await
+        self.writer
+            .turn(async {
+                // A new id until it is one no session has (as tower-sessions' stores do).
+                loop {
+                    let sql = "INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING";
+                    if self.write(sql, record).await.map_err(backend)? == 1 {
+                        return Ok(());
+                    }
+                    record.id = Id::default();
+                }
+            })
+            .await
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.writer.turn(self.store.save(record)).await
+        let sql = "INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date";
+        self.writer.turn(self.write(sql, record)).await.map(drop).map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        self.store.load(id).await
+        let mut c = self.pool.conn().await.map_err(backend)?;
+        let data: Option<Vec<u8>> =
+            query("SELECT data FROM sessions WHERE id = $1 AND expiry_date > $2")
+                .bind(id.to_string())
+                .bind_value(self.at(OffsetDateTime::now_utc()))
+                .scalar_optional(&mut c)
+                .await
+                .map_err(backend)?;
+        data.map(|d| rmp_serde::from_slice(&d))
+            .transpose()
+            .map_err(|e| session_store::Error::Decode(e.to_string()))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        self.writer.turn(self.store.delete(id)).await
+        self.writer
+            .turn(async {
+                let mut c = self.pool.conn().await?;
+                query("DELETE FROM sessions WHERE id = $1")
+                    .bind(id.to_string())
+                    .execute(&mut c)
+                    .await
+            })
+            .await
+            .map(drop)
+            .map_err(backend)
     }
 }
 
-#[async_trait]
-impl<S: ExpiredDeletion + Clone> ExpiredDeletion for InTurn<S> {
-    async fn delete_expired(&self) -> session_store::Result<()> {
-        self.writer.turn(self.store.delete_expired()).await
+impl DbSessions {
+    /// Deletes the sessions whose time is out.
+    pub async fn delete_expired(&self) -> session_store::Result<()> {
+        self.writer
+            .turn(async {
+                let mut c = self.pool.conn().await?;
+                query("DELETE FROM sessions WHERE expiry_date < $1")
+                    .bind_value(self.at(OffsetDateTime::now_utc()))
+                    .execute(&mut c)
+                    .await
+            })
+            .await
+            .map(drop)
+            .map_err(backend)
     }
 }
 
@@ -57,62 +142,31 @@ impl<S: ExpiredDeletion + Clone> ExpiredDeletion for InTurn<S> {
 pub async fn layer(
     config: &Config,
     repo: &DbRepo,
-) -> Result<Layer, Box<dyn std::error::Error + Send + Sync>> {
-    Ok(match &repo.pool {
-        Pool::Sqlite(p, _) => {
-            let store = sqlite_store(p);
-            store.migrate().await?;
-            Layer::Sqlite(manager(config, InTurn::new(store, repo)))
+) -> Result<SessionManagerLayer<DbSessions>, Box<dyn std::error::Error + Send + Sync>> {
+    let store = DbSessions::new(repo);
+    store.migrate().await?;
+    let expired = store.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(15 * 60));
+        loop {
+            every.tick().await;
+            if let Err(e) = expired.delete_expired().await {
+                tracing::warn!(error = %e, "expired sessions were not deleted");
+            }
         }
-        Pool::Postgres(p) => {
-            let store = postgres_store(p);
-            store.migrate().await?;
-            Layer::Postgres(manager(config, InTurn::new(store, repo)))
-        }
-    })
-}
-
-/// tower-sessions' store on SQLite, in the table `sessions`.
-pub fn sqlite_store(pool: &sqlx::SqlitePool) -> SqliteStore {
-    SqliteStore::new(pool.clone()).with_table_name("sessions").expect("a valid table name")
-}
-
-/// tower-sessions' store on PostgreSQL, in the table `public.sessions`.
-pub fn postgres_store(pool: &sqlx::PgPool) -> PostgresStore {
-    PostgresStore::new(pool.clone())
-        .with_schema_name("public")
-        .and_then(|s| s.with_table_name("sessions"))
-        .expect("a valid table name")
-}
-
-/// The session layer of either database.
-pub enum Layer {
-    Sqlite(SessionManagerLayer<InTurn<SqliteStore>>),
-    Postgres(SessionManagerLayer<InTurn<PostgresStore>>),
-}
-
-fn manager<S: ExpiredDeletion + Clone>(
-    config: &Config,
-    store: InTurn<S>,
-) -> SessionManagerLayer<InTurn<S>> {
-    tokio::spawn(store.clone().continuously_delete_expired(Duration::from_secs(15 * 60)));
-    SessionManagerLayer::new(store)
+    });
+    Ok(SessionManagerLayer::new(store)
         .with_name("bita_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(config.secure_cookies)
-        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::hours(8)))
+        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::hours(8))))
 }
 
 /// A session of no browser, for work a server does on someone's behalf after their request was
-/// answered (the month's export job): nothing is put in it, so it is never stored.
+/// answered (the month's export job): nothing is put in it, so it is never stored (and its
+/// store's writer, of its own, never takes a turn).
 pub fn detached(pool: &Pool) -> tower_sessions::Session {
-    match pool {
-        Pool::Sqlite(p, _) => {
-            tower_sessions::Session::new(None, std::sync::Arc::new(sqlite_store(p)), None)
-        }
-        Pool::Postgres(p) => {
-            tower_sessions::Session::new(None, std::sync::Arc::new(postgres_store(p)), None)
-        }
-    }
+    let store = DbSessions { pool: pool.clone(), writer: Writer::new(pool.clone()) };
+    tower_sessions::Session::new(None, std::sync::Arc::new(store), None)
 }

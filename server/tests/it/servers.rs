@@ -8,7 +8,7 @@ use crate::common;
 
 use common::*;
 use engine::{ReportMonth, TimeKind, TimeRow};
-use server::sessions::{self, InTurn};
+use server::sessions::DbSessions;
 use std::sync::Arc;
 use store::{Conflict, Repo, RepoError};
 use tokio::sync::Barrier;
@@ -354,18 +354,9 @@ async fn a_session_write_takes_its_turn_among_the_changes() {
             expiry_date: tower_sessions::cookie::time::OffsetDateTime::now_utc()
                 + tower_sessions::cookie::time::Duration::hours(1),
         };
-        let pool = app.pool.clone();
         let repo = repo.clone();
         tokio::spawn(async move {
-            match &pool {
-                db::Pool::Sqlite(p, _) => {
-                    InTurn::new(sessions::sqlite_store(p), &repo).create(&mut record).await.unwrap()
-                }
-                db::Pool::Postgres(p) => InTurn::new(sessions::postgres_store(p), &repo)
-                    .create(&mut record)
-                    .await
-                    .unwrap(),
-            }
+            DbSessions::new(&repo).create(&mut record).await.unwrap();
             order.lock().unwrap().push("session");
             record.id
         })
