@@ -122,6 +122,13 @@ async fn run(state: &AppState, job: &ExportJob, alive: &Beat) -> Result<(), Ende
     if alive.lost.load(Ordering::Relaxed) {
         return Err(Ended::Lost);
     }
+    // The progress as the documents ended (the last heartbeat may have come before): what the
+    // page shows of the ended job.
+    let (made, total) =
+        (alive.made.load(Ordering::Relaxed) as i64, alive.total.load(Ordering::Relaxed));
+    if let Ok(false) = month_export::job_beat(&*state.api.repo, &job, made, total).await {
+        return Err(Ended::Lost);
+    }
     let sealed = Sealed {
         sha256: built.sha256,
         manifest_sha256: built.manifest_sha256,
