@@ -302,8 +302,8 @@ pub trait Store:
         plan: std::ops::RangeInclusive<NaiveDate>,
     ) -> RepoResult<AssistantMonth>;
     /// What a new row of the assistant's for the recipient on `date` is checked against,
-    /// read together inside the change that saves it; `near`: the days whose rows it is
-    /// checked against.
+    /// read together (the pair's versions first); `near`: the days whose rows it is checked
+    /// against.
     async fn row_context(
         &mut self,
         tenant: i64,
@@ -312,6 +312,15 @@ pub trait Store:
         date: NaiveDate,
         near: std::ops::RangeInclusive<NaiveDate>,
     ) -> RepoResult<RowContext>;
+    /// What a [`RowContext`] read before the change is checked against inside it: the pair's
+    /// versions now, and what they do not cover (the month's status, the terms), read anew.
+    async fn row_recheck(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        recipient: i64,
+        date: NaiveDate,
+    ) -> RepoResult<RowRecheck>;
 
     /// What the per-row rules need for each recipient the assistant is assigned to (or one).
     async fn row_facts(
@@ -556,6 +565,10 @@ pub struct AssistantMonth {
 /// What a new row is checked against ([`Store::row_context`]).
 #[derive(Clone, Debug, Default)]
 pub struct RowContext {
+    /// The versions of the assistant's and the recipient's findings (`kept_versions`) when it
+    /// was read: every change of what the rest of it holds raises one of them, except the
+    /// month's status and the terms (which [`RowRecheck`] reads anew).
+    pub versions: PairVersions,
     /// Is the assistant assigned to the recipient on the date?
     pub assigned: bool,
     /// What the per-row rules need of the pair, if they are assigned at all.
@@ -564,6 +577,18 @@ pub struct RowContext {
     pub status: Option<(i64, MonthStatus)>,
     /// The assistant's rows (every recipient) in the days asked for: overlap (V3) and rest (V5).
     pub near: Vec<StoredRow>,
+    pub terms: Terms,
+}
+
+/// The versions of an assistant's and a recipient's findings (`None`: nothing has changed
+/// them yet).
+pub type PairVersions = (Option<i64>, Option<i64>);
+
+/// See [`Store::row_recheck`].
+#[derive(Clone, Debug)]
+pub struct RowRecheck {
+    pub versions: PairVersions,
+    pub status: Option<(i64, MonthStatus)>,
     pub terms: Terms,
 }
 

@@ -35,30 +35,64 @@ pub(super) fn row_in_reach(cx: &Cx, row: &TimeRow) -> Result<(), Vec<RowError>> 
     Ok(())
 }
 
+/// The days whose rows a new row is checked against: V3, no overlap with any of the
+/// assistant's rows, for any recipient; a week each side also gives the rest rules (V5) what
+/// they need.
+fn near(row: &TimeRow) -> std::ops::RangeInclusive<chrono::NaiveDate> {
+    let week = chrono::Duration::days(8);
+    row.date() - week..=row.date() + week
+}
+
+/// What a new row is checked against, read before its change begins, on a connection of its
+/// own: [`check_and_insert`] then only makes sure inside the change that nothing it covers has
+/// changed since (the pair's versions) and reads the rest anew. A change holds its
+/// municipality's write line from its first statement to its last; reading the row's nine
+/// queries there made every other saved row wait for them. `None` when it cannot be read:
+/// the change reads it all itself.
+pub(super) async fn early_context(
+    cx: &Cx,
+    c: &store::Caller,
+    assistant: i64,
+    recipient: i64,
+    row: &TimeRow,
+) -> Option<RowContext> {
+    let mut db = cx.repo.read().await.ok()?;
+    db.row_context(c.tenant_id, assistant, recipient, row.date(), near(row)).await.ok()
+}
+
 /// Checks a new row of the calling assistant with every rule, inside `db`'s write
 /// transaction, and inserts it: its id and the findings that do not block it, or why not.
 /// `[RowError::NotAssigned]` alone means the recipient is not the assistant's on that date.
+/// `early`: what [`early_context`] read before the change, used only if the pair's versions
+/// are still those it was read with (the month's status and the terms are read anew).
 pub(super) async fn check_and_insert(
     db: &mut Box<dyn Store>,
     c: &store::Caller,
     assistant: i64,
     recipient: i64,
     row: &TimeRow,
+    early: Option<RowContext>,
 ) -> Result<Result<(i64, Vec<Finding>), Vec<RowError>>, PageError> {
     let month = row.month();
-    // V3: no overlap with any of the assistant's rows, for any recipient. A week each side
-    // also gives the rest rules (V5) what they need.
-    let week = chrono::Duration::days(8);
-    let RowContext { assigned, facts, status, near, terms } = db
-        .row_context(
-            c.tenant_id,
-            assistant,
-            recipient,
-            row.date(),
-            row.date() - week..=row.date() + week,
-        )
-        .await
-        .map_err(internal)?;
+    let (tenant, date) = (c.tenant_id, row.date());
+    let context = match early {
+        Some(mut early) => {
+            let now = db.row_recheck(tenant, assistant, recipient, date).await.map_err(internal)?;
+            if now.versions == early.versions {
+                early.status = now.status;
+                early.terms = now.terms;
+                early
+            } else {
+                db.row_context(tenant, assistant, recipient, date, near(row))
+                    .await
+                    .map_err(internal)?
+            }
+        }
+        None => {
+            db.row_context(tenant, assistant, recipient, date, near(row)).await.map_err(internal)?
+        }
+    };
+    let RowContext { assigned, facts, status, near, terms, .. } = context;
     let (true, Some(facts)) = (assigned, facts) else {
         return Ok(Err(vec![RowError::NotAssigned]));
     };

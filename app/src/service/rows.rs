@@ -4,7 +4,7 @@
 //! outcome under the form's idempotency key.
 
 use super::context::{Cx, internal, me, month_views, this_month, today};
-use super::row_check::{check_and_insert, row_in_reach, saved_notice};
+use super::row_check::{check_and_insert, early_context, row_in_reach, saved_notice};
 use super::tx::{Begun, begin, commit, denied, error, notice, page, row_json, said};
 use crate::domain::text;
 use crate::domain::{MonthStatus, ReportMonth, RowError, RowInput, TZ};
@@ -235,6 +235,12 @@ pub(super) async fn save_row(
         return Ok(refused(errors));
     }
 
+    // A new row's context is read before its change; an edit deletes the old row inside the
+    // change first, so it reads it there.
+    let early = match replacing {
+        None => early_context(cx, c, assistant, recipient, &row).await,
+        Some(_) => None,
+    };
     let mut db = match begin(cx, c.user_id, key).await? {
         Begun::New(db) => db,
         Begun::Replayed(first) => return Ok(*first),
@@ -277,7 +283,7 @@ pub(super) async fn save_row(
             Some(old)
         }
     };
-    let (id, notes) = match check_and_insert(&mut db, c, assistant, recipient, &row).await? {
+    let (id, notes) = match check_and_insert(&mut db, c, assistant, recipient, &row, early).await? {
         Ok(saved) => saved,
         Err(errors) if errors == [RowError::NotAssigned] => {
             drop(db);

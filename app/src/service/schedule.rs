@@ -1006,7 +1006,7 @@ pub async fn confirm_planned(
         return Ok(refused(why));
     }
     let (row_id, notes) =
-        match check_and_insert(&mut db, c, assistant, p.recipient_id, &p.row).await? {
+        match check_and_insert(&mut db, c, assistant, p.recipient_id, &p.row, None).await? {
             Ok(saved) => saved,
             Err(why) => return Ok(refused(why)),
         };

@@ -130,9 +130,14 @@ async fn save_part(
     if let Err(e) = row_in_reach(cx, &row) {
         return Ok(Err(e));
     }
-    Ok(check_and_insert(db, c, assistant, shift.recipient_id, &row).await?.map(|(id, notes)| {
-        (StoredRow { id, assistant_id: assistant, recipient_id: shift.recipient_id, row }, notes)
-    }))
+    Ok(check_and_insert(db, c, assistant, shift.recipient_id, &row, None).await?.map(
+        |(id, notes)| {
+            (
+                StoredRow { id, assistant_id: assistant, recipient_id: shift.recipient_id, row },
+                notes,
+            )
+        },
+    ))
 }
 
 /// Switches the running shift to another kind (aktiv → väntetid at 23:00): the part so far
@@ -320,7 +325,7 @@ pub async fn copy(cx: &Cx, from: &str, key: Option<&str>) -> Result<Outcome, Pag
             skipped.push((label, e.into_iter().next().unwrap_or(RowError::DateInvalid)));
             continue;
         }
-        match check_and_insert(&mut db, c, assistant, r.recipient_id, &row).await? {
+        match check_and_insert(&mut db, c, assistant, r.recipient_id, &row, None).await? {
             Ok((id, notes)) => {
                 copied.push(id);
                 findings.extend(notes);

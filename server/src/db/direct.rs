@@ -35,9 +35,11 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 const MAX_CONNECTIONS: usize = 8;
 /// Statements kept prepared per connection: every query the server has (a few hundred) fits.
 const CACHED_STATEMENTS: usize = 512;
-/// How long a statement waits inside SQLite for a lock (a reader only in rare cases: a WAL
-/// being recovered). Taking the write lock is waited for outside SQLite ([`Direct::begin`]).
-const BUSY_WAIT: Duration = Duration::from_millis(200);
+/// How long a statement waits inside SQLite for a lock, as sqlx's `busy_timeout` did: a write
+/// outside a transaction (the writer's turn, the command line) while another process writes.
+/// (A reader in WAL mode does not wait; taking the write lock for a transaction is waited for
+/// outside SQLite, [`Direct::begin`].)
+const BUSY_WAIT: Duration = Duration::from_secs(10);
 /// How often the checkpoint thread copies the WAL into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 /// How long `BEGIN IMMEDIATE` keeps trying for the write lock (as sqlx's `busy_timeout`).

@@ -358,6 +358,16 @@ impl Store for DbStore {
         super::pages::row_context(self.c(), tenant, assistant, recipient, date, near).await
     }
 
+    async fn row_recheck(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        recipient: i64,
+        date: NaiveDate,
+    ) -> RepoResult<store::RowRecheck> {
+        super::pages::row_recheck(self.c(), tenant, assistant, recipient, date).await
+    }
+
     async fn row_facts(
         &mut self,
         tenant: i64,

@@ -12,7 +12,7 @@ use super::sql::{Conn, fetch_batch};
 use chrono::NaiveDate;
 use engine::ReportMonth;
 use std::ops::RangeInclusive;
-use store::{AssistantMonth, RepoResult, RowContext};
+use store::{AssistantMonth, PairVersions, RepoResult, RowContext, RowRecheck};
 
 pub(super) async fn assistant_month(
     c: &mut Conn,
@@ -59,6 +59,7 @@ pub(super) async fn row_context(
     let month = ReportMonth::of(date)
         .ok_or_else(|| store::RepoError::Db(format!("{date} is outside the years BITA handles")))?;
     let mut queries = vec![
+        pair_versions_query(tenant, assistant, recipient),
         is_assigned_query(tenant, assistant, recipient, date),
         month_status_query(tenant, assistant, recipient, month),
         assistant_rows_query(tenant, assistant, *near.start(), *near.end()),
@@ -67,12 +68,52 @@ pub(super) async fn row_context(
     queries.extend(people_queries(tenant, Some(assistant), Some(recipient)));
     let mut rows = fetch_batch(c, queries).await.map_err(err)?.into_iter();
     let mut next = || rows.next().unwrap_or_default();
-    let (assigned, status, near, terms) = (next(), next(), next(), next());
+    let (versions, assigned, status, near, terms) = (next(), next(), next(), next(), next());
     Ok(RowContext {
+        versions: versions_of(&versions),
         assigned: assigned_of(&assigned),
         status: status_of(&status),
         near: stored_rows(&near),
         terms: terms_of(tenant, &terms),
         facts: people_from(rows.collect()).row_facts(assistant, Some(recipient)).into_iter().next(),
+    })
+}
+
+/// The pair's versions, read before what they cover.
+fn pair_versions_query(tenant: i64, assistant: i64, recipient: i64) -> super::sql::Query<'static> {
+    super::sql::query(
+        "SELECT (SELECT version FROM kept_versions WHERE tenant_id = $1 AND kind = 'a' AND id = $2) AS a,
+                (SELECT version FROM kept_versions WHERE tenant_id = $1 AND kind = 'r' AND id = $3) AS r",
+    )
+    .bind(tenant)
+    .bind(assistant)
+    .bind(recipient)
+}
+
+fn versions_of(rows: &[super::sql::Row]) -> PairVersions {
+    rows.first().map(|r| (r.get("a"), r.get("r"))).unwrap_or_default()
+}
+
+pub(super) async fn row_recheck(
+    c: &mut Conn,
+    tenant: i64,
+    assistant: i64,
+    recipient: i64,
+    date: NaiveDate,
+) -> RepoResult<RowRecheck> {
+    let month = ReportMonth::of(date)
+        .ok_or_else(|| store::RepoError::Db(format!("{date} is outside the years BITA handles")))?;
+    let queries = vec![
+        pair_versions_query(tenant, assistant, recipient),
+        month_status_query(tenant, assistant, recipient, month),
+        terms_query(tenant),
+    ];
+    let mut rows = fetch_batch(c, queries).await.map_err(err)?.into_iter();
+    let mut next = || rows.next().unwrap_or_default();
+    let (versions, status, terms) = (next(), next(), next());
+    Ok(RowRecheck {
+        versions: versions_of(&versions),
+        status: status_of(&status),
+        terms: terms_of(tenant, &terms),
     })
 }

@@ -393,3 +393,71 @@ async fn the_dashboard_lists_the_first_findings_and_counts_them_all() {
         assert_eq!(items, hers, "{}", listed(&page));
     }
 }
+
+/// A new row's context is read before its change begins and used inside it only while the
+/// pair's versions are those it was read with (`row_recheck`). So every change of what the
+/// context holds (the assistant's rows near the date, the assignment, the register entries,
+/// the decisions and absences), through the store or behind its back in SQL, must move a
+/// version; the month's status and the terms are read anew inside the change.
+#[tokio::test]
+async fn a_row_context_read_early_goes_stale_with_any_change_it_holds() {
+    let app = spawn_app().await;
+    let repo = DbRepo::new(app.pool.clone());
+    let tenant = app.id("SELECT id FROM tenants WHERE name LIKE 'Exempelby%'").await;
+    let anna = app.id("SELECT id FROM assistants WHERE first_name = 'Anna'").await;
+    let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await;
+    let user = app.id("SELECT MIN(id) FROM users WHERE role = 'admin'").await;
+    let date = app::service::context::this_month().next().first_day() + chrono::Duration::days(9);
+    let near = date - chrono::Duration::days(8)..=date + chrono::Duration::days(8);
+    let early = || async {
+        let mut db = repo.read().await.unwrap();
+        db.row_context(tenant, anna, bo, date, near.clone()).await.unwrap().versions
+    };
+    let now = || async {
+        let mut db = repo.write_in(tenant).await.unwrap();
+        let versions = db.row_recheck(tenant, anna, bo, date).await.unwrap().versions;
+        db.finish().await.unwrap();
+        versions
+    };
+    assert_eq!(early().await, now().await, "nothing changed: the early read is used");
+
+    let hour = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+    let row =
+        TimeRow::new(date + chrono::Duration::days(3), hour(8), hour(9), false, TimeKind::Aktiv)
+            .unwrap();
+    let before = early().await;
+    let mut db = repo.write_in(tenant).await.unwrap();
+    db.insert_row(tenant, anna, bo, &row, user).await.unwrap();
+    db.finish().await.unwrap();
+    assert_ne!(before, now().await, "a row of hers near the date");
+
+    for (what, sql) in [
+        (
+            "her assignment ended",
+            "UPDATE assignments SET valid_to = '2000-01-01' WHERE tenant_id = $1 AND assistant_id = $2 AND recipient_id = $3",
+        ),
+        (
+            "her register entry",
+            "UPDATE assistants SET regime = CASE regime WHEN 'atl' THEN 'ab_bilaga_j' ELSE 'atl' END WHERE tenant_id = $1 AND id = $2 AND $3 > 0",
+        ),
+        (
+            "his register entry",
+            "UPDATE recipients SET last_name = last_name || 'x' WHERE tenant_id = $1 AND id = $3 AND $2 > 0",
+        ),
+        (
+            "his decision removed",
+            "DELETE FROM decisions WHERE id = (SELECT MIN(id) FROM decisions WHERE tenant_id = $1 AND recipient_id = $3) AND $2 > 0",
+        ),
+        (
+            "his absence",
+            "INSERT INTO absences (tenant_id, recipient_id, kind, from_date, to_date, assistance_allowed) SELECT $1, $3, 'hospital', '2030-01-01', '2030-01-02', FALSE WHERE $2 > 0",
+        ),
+    ] {
+        let before = early().await;
+        let mut c = app.db().await;
+        let changed = query(sql).bind(tenant).bind(anna).bind(bo).execute(&mut c).await.unwrap();
+        assert_eq!(changed, 1, "{what}: the change was made");
+        drop(c);
+        assert_ne!(before, now().await, "{what}");
+    }
+}
