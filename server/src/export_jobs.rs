@@ -126,7 +126,7 @@ async fn run(state: &AppState, job: &ExportJob, alive: &Beat) -> Result<(), Ende
     // page shows of the ended job.
     let (made, total) =
         (alive.made.load(Ordering::Relaxed) as i64, alive.total.load(Ordering::Relaxed));
-    if let Ok(false) = month_export::job_beat(&*state.api.repo, &job, made, total).await {
+    if let Ok(false) = month_export::job_beat(&*state.api.repo, job, made, total).await {
         return Err(Ended::Lost);
     }
     let sealed = Sealed {

@@ -24,7 +24,7 @@
 //! sqlx still opens the database for the migrations; its connections use the same file with
 //! the same settings (WAL, `synchronous = FULL`, foreign keys).
 
-use super::sql::{Kind, Row, Value};
+use super::value::{Kind, Row, Value};
 use rusqlite::types::ValueRef;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};

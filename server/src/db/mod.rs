@@ -20,6 +20,7 @@ mod settings;
 mod shifts;
 mod signing;
 pub mod sql;
+mod value;
 mod writer;
 
 use async_trait::async_trait;

@@ -17,6 +17,7 @@
 //! text only; it has no dates, decimals or booleans on PostgreSQL, which is why this exists.
 
 use super::direct::{Direct, blocking};
+pub use super::value::{Kind, Row, Value};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sqlx::pool::PoolConnection;
@@ -29,33 +30,6 @@ use std::pin::Pin;
 /// A boxed future borrowing a connection.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 use std::sync::Arc;
-
-/// What kind of value a NULL stands in for (PostgreSQL types every parameter, NULLs too).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Int,
-    Float,
-    Text,
-    Bytes,
-    Bool,
-    Date,
-    Decimal,
-    Instant,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum Value {
-    Null(Kind),
-    Int(i64),
-    Float(f64),
-    Text(String),
-    Bytes(Vec<u8>),
-    Bool(bool),
-    Date(NaiveDate),
-    Decimal(Decimal),
-    /// A moment, as `CURRENT_TIMESTAMP` stores it (SQLite: `YYYY-MM-DD HH:MM:SS` UTC text).
-    Instant(DateTime<Utc>),
-}
 
 /// A Rust value that can be a query argument.
 pub trait Bind {
@@ -221,18 +195,7 @@ impl ColumnIndex for usize {
     }
 }
 
-/// One result row.
-#[derive(Clone, Debug)]
-pub struct Row {
-    names: Arc<[String]>,
-    values: Vec<Value>,
-}
-
 impl Row {
-    pub(super) fn new(names: Arc<[String]>, values: Vec<Value>) -> Self {
-        Self { names, values }
-    }
-
     /// The column's value. A missing column or a value of another type is a mistake in the
     /// query, never in what a user typed: it panics with the column's name, as sqlx's own
     /// `Row::get` does.
