@@ -223,7 +223,7 @@ impl Direct {
                 .parameter_name(i)
                 .and_then(|name| name.trim_start_matches(['$', '?']).parse::<usize>().ok())
                 .unwrap_or(i);
-            let v = args.get(n - 1).ok_or_else(|| {
+            let v = n.checked_sub(1).and_then(|k| args.get(k)).ok_or_else(|| {
                 sqlx::Error::Protocol(format!("parameter ${n} has no value in {sql}"))
             })?;
             bind(&mut stmt, i, v).map_err(db)?;
