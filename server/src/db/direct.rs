@@ -13,8 +13,9 @@
 //! - a commit (its fsync, milliseconds) runs on tokio's blocking pool;
 //! - a big read ([`blocking`]: a municipality's half year of rows, seconds) runs with
 //!   `block_in_place`, so the worker's other tasks move to another thread meanwhile;
-//! - `BEGIN IMMEDIATE` never waits inside SQLite for the write lock: it is tried again after an
-//!   async sleep, so a worker thread is never parked behind another process's transaction.
+//! - nothing waits inside SQLite for a lock another connection holds (`BEGIN IMMEDIATE`, a write
+//!   outside a transaction): it is tried again after an async sleep, so a worker thread is
+//!   never parked behind another process's transaction ([`Direct::run`]).
 //!
 //! - the WAL's checkpoint (copying committed pages back into the database file, and its fsync)
 //!   runs on a thread of its own every [`CHECKPOINT_EVERY`] ([`checkpoints`]). Left to SQLite,
@@ -35,14 +36,13 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 const MAX_CONNECTIONS: usize = 8;
 /// Statements kept prepared per connection: every query the server has (a few hundred) fits.
 const CACHED_STATEMENTS: usize = 512;
-/// How long a statement waits inside SQLite for a lock, as sqlx's `busy_timeout` did: a write
-/// outside a transaction (the writer's turn, the command line) while another process writes.
-/// (A reader in WAL mode does not wait; taking the write lock for a transaction is waited for
-/// outside SQLite, [`Direct::begin`].)
+/// How long a big read ([`Direct::run_blocking`], off the worker thread) waits inside SQLite
+/// for a lock (in WAL mode only while a crashed writer's log is recovered).
 const BUSY_WAIT: Duration = Duration::from_secs(10);
 /// How often the checkpoint thread copies the WAL into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
-/// How long `BEGIN IMMEDIATE` keeps trying for the write lock (as sqlx's `busy_timeout`).
+/// How long a statement keeps trying for a lock another connection holds (`BEGIN IMMEDIATE`
+/// for the write lock, a write outside a transaction), as sqlx's `busy_timeout` did.
 const LOCK_WAIT: Duration = Duration::from_secs(10);
 
 /// The connections to one SQLite file.
@@ -100,7 +100,8 @@ impl DirectPool {
 
     fn open(&self) -> rusqlite::Result<rusqlite::Connection> {
         let c = rusqlite::Connection::open(&self.inner.path)?;
-        c.busy_timeout(BUSY_WAIT)?;
+        // Never wait inside SQLite on the request's thread ([`Direct::run`] waits outside it).
+        c.busy_timeout(Duration::ZERO)?;
         // The same settings as sqlx's connections (`db::connect`); no commit checkpoints
         // (`checkpoints` does), and a WAL left longer than 64 MB is cut back when it restarts.
         // Temporary files in memory: each change runs in a savepoint of the shared transaction
@@ -172,26 +173,10 @@ impl Direct {
         self.conn.as_ref().is_some_and(|c| !c.is_autocommit())
     }
 
-    /// `BEGIN IMMEDIATE`: the write lock from the first statement. When another connection
-    /// holds it, tried again after a pause (never waiting inside SQLite, on this thread).
+    /// `BEGIN IMMEDIATE`: the write lock from the first statement (waited for as
+    /// [`Direct::run`] waits).
     pub async fn begin(&mut self) -> Result<(), sqlx::Error> {
-        let until = Instant::now() + LOCK_WAIT;
-        let mut pause = Duration::from_micros(500);
-        loop {
-            let c = self.conn()?;
-            c.busy_timeout(Duration::ZERO).map_err(db)?;
-            let tried = c.execute_batch("BEGIN IMMEDIATE");
-            c.busy_timeout(BUSY_WAIT).map_err(db)?;
-            match tried {
-                Err(rusqlite::Error::SqliteFailure(e, _))
-                    if e.code == rusqlite::ErrorCode::DatabaseBusy && Instant::now() < until =>
-                {
-                    tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(Duration::from_millis(50));
-                }
-                other => return other.map_err(db),
-            }
-        }
+        self.run("BEGIN IMMEDIATE", &[], |_| {}).await.map(drop)
     }
 
     /// Commits the open transaction on the blocking pool (its fsync takes milliseconds).
@@ -208,14 +193,70 @@ impl Direct {
     }
 
     /// Runs `sql` with `args`, handing each row to `each`; the rows it changed.
-    pub fn run(
+    ///
+    /// When another connection holds the lock it needs (another process's write, or a second
+    /// server on the same file), it is tried again after an async pause (0.5 ms, doubling up
+    /// to 50 ms, for at most [`LOCK_WAIT`]) rather than inside SQLite's busy handler: that
+    /// would park this worker thread, and with it the tasks that would let the other side
+    /// finish (two servers in one process, as the tests run them, waited for each other
+    /// until the busy timeout). Only a statement refused before its first row, outside a
+    /// transaction, is tried again; inside one, the refusal is the transaction's to handle.
+    pub async fn run(
         &mut self,
         sql: &str,
         args: &[Value],
         mut each: impl FnMut(Row),
     ) -> Result<u64, sqlx::Error> {
-        let c = self.conn()?;
-        let mut stmt = c.prepare_cached(sql).map_err(db)?;
+        let until = Instant::now() + LOCK_WAIT;
+        let mut pause = Duration::from_micros(500);
+        loop {
+            let mut rows = 0usize;
+            let outside = !self.in_transaction();
+            let ran = self.step(sql, args, &mut |r| {
+                rows += 1;
+                each(r)
+            });
+            match ran {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy
+                        && rows == 0
+                        && outside
+                        && Instant::now() < until =>
+                {
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_millis(50));
+                }
+                other => return other.map_err(db),
+            }
+        }
+    }
+
+    /// [`Direct::run`] for a read that may take seconds, where waiting is allowed: off the
+    /// worker thread's other tasks ([`blocking`]), waiting inside SQLite for a lock.
+    pub fn run_blocking(
+        &mut self,
+        sql: &str,
+        args: &[Value],
+        mut each: impl FnMut(Row),
+    ) -> Result<u64, sqlx::Error> {
+        blocking(|| {
+            let c = self.conn()?;
+            c.busy_timeout(BUSY_WAIT).map_err(db)?;
+            let ran = self.step(sql, args, &mut each).map_err(db);
+            self.conn()?.busy_timeout(Duration::ZERO).map_err(db)?;
+            ran
+        })
+    }
+
+    /// Prepares (once per connection), binds and steps `sql` to its end.
+    fn step(
+        &mut self,
+        sql: &str,
+        args: &[Value],
+        each: &mut dyn FnMut(Row),
+    ) -> rusqlite::Result<u64> {
+        let c = self.conn.as_mut().ok_or(rusqlite::Error::InvalidQuery)?;
+        let mut stmt = c.prepare_cached(sql)?;
         // `$n` is a named parameter to SQLite, numbered in order of appearance: each is bound
         // by its name's number, as sqlx does.
         for i in 1..=stmt.parameter_count() {
@@ -223,23 +264,23 @@ impl Direct {
                 .parameter_name(i)
                 .and_then(|name| name.trim_start_matches(['$', '?']).parse::<usize>().ok())
                 .unwrap_or(i);
-            let v = n.checked_sub(1).and_then(|k| args.get(k)).ok_or_else(|| {
-                sqlx::Error::Protocol(format!("parameter ${n} has no value in {sql}"))
-            })?;
-            bind(&mut stmt, i, v).map_err(db)?;
+            let v = n.checked_sub(1).and_then(|k| args.get(k));
+            let v = v.ok_or(rusqlite::Error::InvalidParameterCount(n, args.len()))?;
+            bind(&mut stmt, i, v)?;
         }
         let names: Arc<[String]> = stmt.column_names().iter().map(|n| n.to_string()).collect();
         let width = names.len();
         let readonly = stmt.readonly();
         let mut rows = stmt.raw_query();
-        while let Some(r) = rows.next().map_err(db)? {
+        while let Some(r) = rows.next()? {
             let mut values = Vec::with_capacity(width);
             for i in 0..width {
-                values.push(value(r.get_ref(i).map_err(db)?));
+                values.push(value(r.get_ref(i)?));
             }
             each(Row::new(names.clone(), values));
         }
         drop(rows);
+        drop(stmt);
         Ok(if readonly { 0 } else { c.changes() })
     }
 }

@@ -16,7 +16,7 @@
 //! SQLite's `CURRENT_TIMESTAMP` writes it). sqlx's own `Any` driver does this for integers and
 //! text only; it has no dates, decimals or booleans on PostgreSQL, which is why this exists.
 
-use super::direct::{Direct, blocking};
+use super::direct::Direct;
 pub use super::value::{Kind, Row, Value};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -333,7 +333,7 @@ impl<'q> Query<'q> {
     /// Runs a statement; the number of rows it changed.
     pub async fn execute(self, c: &mut Conn) -> Result<u64, sqlx::Error> {
         Ok(match c {
-            Conn::Sqlite(d) => d.run(&self.sql, &self.args, |_| {})?,
+            Conn::Sqlite(d) => d.run(&self.sql, &self.args, |_| {}).await?,
             Conn::Pg(c) => pg_query(&self.sql, self.args).execute(&mut **c).await?.rows_affected(),
             Conn::PgTx(t) => {
                 pg_query(&self.sql, self.args).execute(&mut **t).await?.rows_affected()
@@ -345,7 +345,7 @@ impl<'q> Query<'q> {
         Ok(match c {
             Conn::Sqlite(d) => {
                 let mut rows = Vec::new();
-                d.run(&self.sql, &self.args, |r| rows.push(r))?;
+                d.run(&self.sql, &self.args, |r| rows.push(r)).await?;
                 rows
             }
             Conn::Pg(c) => pg_rows(pg_query(&self.sql, self.args).fetch_all(&mut **c).await?),
@@ -377,14 +377,13 @@ impl<'q> Query<'q> {
         }
         match c {
             // A big read: off this worker thread's other tasks while it runs.
-            Conn::Sqlite(d) => blocking(|| {
-                d.run(&self.sql, &self.args, |r| {
+            Conn::Sqlite(d) => d
+                .run_blocking(&self.sql, &self.args, |r| {
                     if let Some(t) = f(&r) {
                         out.push(t);
                     }
                 })
-            })
-            .map(drop)?,
+                .map(drop)?,
             Conn::Pg(c) => each!(pg_query(&self.sql, self.args).fetch(&mut **c), pg_value),
             Conn::PgTx(t) => each!(pg_query(&self.sql, self.args).fetch(&mut **t), pg_value),
         }
