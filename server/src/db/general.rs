@@ -246,7 +246,7 @@ impl Store for DbStore {
         for id in ids {
             q = q.bind(id);
         }
-        q.fetch_map_bulk(self.c(), (ROW_COLUMNS, ROW_ORDER), stored_row).await.map_err(err)
+        q.fetch_map(self.c(), stored_row).await.map_err(err)
     }
 
     async fn month_record(
@@ -304,9 +304,9 @@ impl Store for DbStore {
         if recipients.is_some_and(|ids| ids.is_empty()) {
             return Ok(vec![]);
         }
-        // A municipality's month is thousands of pairs: its rows in one hand-off.
+        // A municipality's month is thousands of pairs: read as they come.
         month_records_query(tenant, month, recipients, assistant)
-            .fetch_map_bulk(self.c(), MONTH_RECORD_SHAPE, |r| Some(month_record(r)))
+            .fetch_map(self.c(), |r| Some(month_record(r)))
             .await
             .map_err(err)
     }
@@ -396,7 +396,7 @@ impl Store for DbStore {
             .bind(tenant)
             .bind(date(from))
             .bind(date(to))
-            .fetch_map_bulk(self.c(), (ROW_COLUMNS, ROW_ORDER), stored_row)
+            .fetch_map(self.c(), stored_row)
             .await
             .map_err(err)
     }

@@ -17,25 +17,26 @@ const KEEP_CHUNK: usize = 300;
 #[async_trait]
 impl KeptStore for DbStore {
     async fn kept_month(&mut self, tenant: i64, month: &str) -> RepoResult<KeptMonth> {
-        // Thousands of each: each read's rows in one hand-off (versions first).
+        // Thousands of each, read as they come (versions first).
         let mut out = KeptMonth::default();
-        for (kind, id, version) in
-            query("SELECT kind, id, version FROM kept_versions WHERE tenant_id = $1")
-                .bind(tenant)
-                .fetch_map_bulk(self.c(), ("kind, id, version", "kind, id"), |v| {
-                    Some((KeptKind::from_code(v.get("kind"))?, v.get("id"), v.get("version")))
-                })
-                .await
-                .map_err(err)?
+        for (kind, id, version) in query(
+            "SELECT kind, id, version FROM kept_versions WHERE tenant_id = $1 ORDER BY kind, id",
+        )
+        .bind(tenant)
+        .fetch_map(self.c(), |v| {
+            Some((KeptKind::from_code(v.get("kind"))?, v.get("id"), v.get("version")))
+        })
+        .await
+        .map_err(err)?
         {
             out.versions.insert((kind, id), version);
         }
         out.entries = query(
-            "SELECT kind, id, version, basis, data, errors FROM kept_findings WHERE tenant_id = $1 AND month = $2",
+            "SELECT kind, id, version, basis, data, errors FROM kept_findings WHERE tenant_id = $1 AND month = $2 ORDER BY kind, id",
         )
         .bind(tenant)
         .bind(month)
-        .fetch_map_bulk(self.c(), ("kind, id, version, basis, data, errors", "kind, id"), |e| {
+        .fetch_map(self.c(), |e| {
             Some(Kept {
                 kind: KeptKind::from_code(e.get("kind"))?,
                 id: e.get("id"),
@@ -115,7 +116,7 @@ impl KeptStore for DbStore {
         for id in assistants.iter().chain(recipients) {
             q = q.bind(*id);
         }
-        q.fetch_map_bulk(self.c(), (ROW_COLUMNS, ROW_ORDER), stored_row).await.map_err(err)
+        q.fetch_map(self.c(), stored_row).await.map_err(err)
     }
 
     async fn keep(&mut self, tenant: i64, month: &str, entries: &[Kept]) -> RepoResult<()> {

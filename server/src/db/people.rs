@@ -22,25 +22,17 @@ pub(crate) async fn load_people(
 ) -> RepoResult<People> {
     let queries = people_queries(tenant, assistant, recipient);
     if assistant.is_some() || recipient.is_some() {
-        // A few rows: one hand-off for the five reads.
+        // A few rows.
         return Ok(people_from(fetch_batch(c, queries).await.map_err(err)?));
     }
-    // A whole municipality (thousands of assistants): each read's rows in one hand-off.
+    // A whole municipality (thousands of assistants): each read as it comes, off the worker
+    // thread's other tasks.
     let mut rows = Vec::with_capacity(queries.len());
-    for (q, shape) in queries.into_iter().zip(PEOPLE_SHAPES) {
-        rows.push(q.fetch_map_bulk(c, shape, |r| Some(r.clone())).await.map_err(err)?);
+    for q in queries {
+        rows.push(q.fetch_map(c, |r| Some(r.clone())).await.map_err(err)?);
     }
     Ok(people_from(rows))
 }
-
-/// The columns and order of each of [`people_queries`]' reads, for reading them in bulk.
-const PEOPLE_SHAPES: [(&str, &str); 5] = [
-    (ASSISTANT_COLUMNS, "id"),
-    ("assistant_id, recipient_id, notified, relative", "assistant_id, recipient_id"),
-    ("id, personnummer, first_name, last_name", "id"),
-    (DECISION_COLUMNS, "valid_from, id"),
-    (ABSENCE_COLUMNS, "id"),
-];
 
 const ASSISTANT_COLUMNS: &str = "id, personnummer, first_name, last_name, eea_resident, regime, period_start, period_months, allow_24h_shifts, collective_agreement, birth_date, employer, other_employer_name, other_employer_org, phone";
 
@@ -70,18 +62,18 @@ pub(crate) fn people_queries(
         .and(&format!("recipient_id {ASSIGNED}"), assistant);
     vec![
         assistants.query(format!(
-            "SELECT {ASSISTANT_COLUMNS} FROM assistants WHERE {}",
+            "SELECT {ASSISTANT_COLUMNS} FROM assistants WHERE {} ORDER BY id",
             assistants.sql
         )),
         // Assignments, with the date of the FK notice where there is one (V2 reports a missing one).
         assignments.query(format!(
             "SELECT assistant_id, recipient_id, MAX(fk_notified_on) AS notified, MAX(CASE WHEN relative THEN 1 ELSE 0 END) AS relative FROM assignments
-             WHERE {} GROUP BY assistant_id, recipient_id",
+             WHERE {} GROUP BY assistant_id, recipient_id ORDER BY assistant_id, recipient_id",
             assignments.sql
         )),
-        recipients.query(format!("SELECT id, personnummer, first_name, last_name FROM recipients WHERE {}", recipients.sql)),
-        theirs.query(format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE {} ORDER BY valid_from", theirs.sql)),
-        theirs.query(format!("SELECT {ABSENCE_COLUMNS} FROM absences WHERE {}", theirs.sql)),
+        recipients.query(format!("SELECT id, personnummer, first_name, last_name FROM recipients WHERE {} ORDER BY id", recipients.sql)),
+        theirs.query(format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE {} ORDER BY valid_from, id", theirs.sql)),
+        theirs.query(format!("SELECT {ABSENCE_COLUMNS} FROM absences WHERE {} ORDER BY id", theirs.sql)),
     ]
 }
 

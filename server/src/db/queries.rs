@@ -55,12 +55,6 @@ pub(crate) fn time_row(r: &Row) -> Option<TimeRow> {
     .ok()
 }
 
-/// The columns and order of [`month_records_query`], for reading it in bulk.
-pub(super) const MONTH_RECORD_SHAPE: (&str, &str) = (
-    "id, assistant_id, recipient_id, status, rejected_reason, assistant_name, recipient_name",
-    "recipient_name, assistant_name",
-);
-
 pub(super) fn month_record(r: &Row) -> MonthRecord {
     MonthRecord {
         id: r.get("id"),

@@ -390,22 +390,6 @@ impl<'q> Query<'q> {
         Ok(out)
     }
 
-    /// [`Query::fetch_map`] for a big read of `columns` in the order `order` (a municipality's
-    /// half year of rows: 785,000). On SQLite the rows are read where the request runs, with no
-    /// hand-off per row ([`super::direct`]); PostgreSQL's stream from the socket as they are.
-    pub async fn fetch_map_bulk<T>(
-        self,
-        c: &mut Conn,
-        (columns, order): (&str, &str),
-        f: impl FnMut(&Row) -> Option<T>,
-    ) -> Result<Vec<T>, sqlx::Error> {
-        if c.is_postgres() {
-            return self.fetch_map(c, f).await;
-        }
-        let sql = format!("SELECT {columns} FROM ({}) ORDER BY {order}", self.sql);
-        Query { sql: sql.into(), args: self.args }.fetch_map(c, f).await
-    }
-
     pub async fn fetch_optional(self, c: &mut Conn) -> Result<Option<Row>, sqlx::Error> {
         Ok(self.fetch_all(c).await?.into_iter().next())
     }
