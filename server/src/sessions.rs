@@ -11,7 +11,7 @@
 //! ([`Writer::turn`]), so a login during a rush of saved rows is not left polling the lock.
 
 use crate::config::Config;
-use crate::db::sql::{Value, query};
+use crate::db::sql::{Query, Value, query};
 use crate::db::{DbRepo, Pool, Writer};
 use async_trait::async_trait;
 use std::time::Duration;
@@ -45,7 +45,12 @@ impl DbSessions {
         } else {
             "CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY NOT NULL, data BLOB NOT NULL, expiry_date INTEGER NOT NULL)"
         };
-        query(sql).execute(&mut self.pool.conn().await?).await.map(drop)
+        self.exec(query(sql)).await.map(drop)
+    }
+
+    /// Runs `q` on a connection of its own.
+    async fn exec(&self, q: Query<'_>) -> Result<u64, sqlx::Error> {
+        q.execute(&mut self.pool.conn().await?).await
     }
 
     /// A moment as the table keeps it.
@@ -61,11 +66,20 @@ impl DbSessions {
 
     async fn write(&self, sql: &str, record: &Record) -> Result<u64, sqlx::Error> {
         let data = rmp_serde::to_vec(record).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-        let q = query(sql)
-            .bind(record.id.to_string())
-            .bind(data)
-            .bind_value(self.at(record.expiry_date));
-        q.execute(&mut self.pool.conn().await?).await
+        self.exec(
+            query(sql)
+                .bind(record.id.to_string())
+                .bind(data)
+                .bind_value(self.at(record.expiry_date)),
+        )
+        .await
+    }
+
+    /// Deletes the sessions whose time is out.
+    pub async fn delete_expired(&self) -> session_store::Result<()> {
+        let q = query("DELETE FROM sessions WHERE expiry_date < $1")
+            .bind_value(self.at(OffsetDateTime::now_utc()));
+        self.writer.turn(self.exec(q)).await.map(drop).map_err(backend)
     }
 }
 
@@ -106,34 +120,8 @@ impl SessionStore for DbSessions {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        self.writer
-            .turn(async {
-                let mut c = self.pool.conn().await?;
-                query("DELETE FROM sessions WHERE id = $1")
-                    .bind(id.to_string())
-                    .execute(&mut c)
-                    .await
-            })
-            .await
-            .map(drop)
-            .map_err(backend)
-    }
-}
-
-impl DbSessions {
-    /// Deletes the sessions whose time is out.
-    pub async fn delete_expired(&self) -> session_store::Result<()> {
-        self.writer
-            .turn(async {
-                let mut c = self.pool.conn().await?;
-                query("DELETE FROM sessions WHERE expiry_date < $1")
-                    .bind_value(self.at(OffsetDateTime::now_utc()))
-                    .execute(&mut c)
-                    .await
-            })
-            .await
-            .map(drop)
-            .map_err(backend)
+        let q = query("DELETE FROM sessions WHERE id = $1").bind(id.to_string());
+        self.writer.turn(self.exec(q)).await.map(drop).map_err(backend)
     }
 }
 

@@ -75,19 +75,20 @@ pub(super) async fn check_and_insert(
 ) -> Result<Result<(i64, Vec<Finding>), Vec<RowError>>, PageError> {
     let month = row.month();
     let (tenant, date) = (c.tenant_id, row.date());
-    let context = match early {
+    // The early read, if nothing it covers has moved since; else all of it read here.
+    let early = match early {
         Some(mut early) => {
             let now = db.row_recheck(tenant, assistant, recipient, date).await.map_err(internal)?;
-            if now.versions == early.versions {
+            (now.versions == early.versions).then(|| {
                 early.status = now.status;
                 early.terms = now.terms;
                 early
-            } else {
-                db.row_context(tenant, assistant, recipient, date, near(row))
-                    .await
-                    .map_err(internal)?
-            }
+            })
         }
+        None => None,
+    };
+    let context = match early {
+        Some(context) => context,
         None => {
             db.row_context(tenant, assistant, recipient, date, near(row)).await.map_err(internal)?
         }

@@ -15,8 +15,7 @@
 //!   `block_in_place`, so the worker's other tasks move to another thread meanwhile;
 //! - nothing waits inside SQLite for a lock another connection holds (`BEGIN IMMEDIATE`, a write
 //!   outside a transaction): it is tried again after an async sleep, so a worker thread is
-//!   never parked behind another process's transaction ([`Direct::run`]).
-//!
+//!   never parked behind another process's transaction ([`Direct::run`]);
 //! - the WAL's checkpoint (copying committed pages back into the database file, and its fsync)
 //!   runs on a thread of its own every [`CHECKPOINT_EVERY`] ([`checkpoints`]). Left to SQLite,
 //!   the commit that filled the WAL to 1,000 pages ran it, holding the write lock: at 3,000 saved
@@ -313,7 +312,7 @@ fn value(v: ValueRef<'_>) -> Value {
 /// Runs `work`, a read that may take long, without holding up the other tasks of this worker
 /// thread: with tokio's multi-threaded runtime (the server) they move to another thread while
 /// it runs; on a single-threaded runtime (the tests, the command line) it just runs.
-pub fn blocking<T>(work: impl FnOnce() -> T) -> T {
+fn blocking<T>(work: impl FnOnce() -> T) -> T {
     match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
         Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(work),
         _ => work(),
@@ -325,26 +324,12 @@ fn io(e: impl std::error::Error + Send + Sync + 'static) -> sqlx::Error {
 }
 
 /// A rusqlite error as sqlx's: the database's own refusals (a constraint, a trigger's RAISE)
-/// keep their message and kind, so `db::err` reads them as it reads sqlx's.
+/// keep their message and, by their code, their kind, so `db::err` reads them as it reads sqlx's.
 fn db(e: rusqlite::Error) -> sqlx::Error {
     match e {
         rusqlite::Error::SqliteFailure(f, msg) => {
             let message = msg.unwrap_or_else(|| f.to_string());
-            let kind = match f.extended_code {
-                rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
-                | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
-                    sqlx::error::ErrorKind::UniqueViolation
-                }
-                rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY => {
-                    sqlx::error::ErrorKind::ForeignKeyViolation
-                }
-                rusqlite::ffi::SQLITE_CONSTRAINT_NOTNULL => {
-                    sqlx::error::ErrorKind::NotNullViolation
-                }
-                rusqlite::ffi::SQLITE_CONSTRAINT_CHECK => sqlx::error::ErrorKind::CheckViolation,
-                _ => sqlx::error::ErrorKind::Other,
-            };
-            sqlx::Error::Database(Box::new(Refused { message, code: f.extended_code, kind }))
+            sqlx::Error::Database(Box::new(Refused { message, code: f.extended_code }))
         }
         e => sqlx::Error::Protocol(format!("SQLite: {e}")),
     }
@@ -353,8 +338,8 @@ fn db(e: rusqlite::Error) -> sqlx::Error {
 #[derive(Debug)]
 struct Refused {
     message: String,
+    /// SQLite's extended result code.
     code: i32,
-    kind: sqlx::error::ErrorKind,
 }
 
 impl std::fmt::Display for Refused {
@@ -387,12 +372,13 @@ impl sqlx::error::DatabaseError for Refused {
     }
 
     fn kind(&self) -> sqlx::error::ErrorKind {
+        use rusqlite::ffi;
         use sqlx::error::ErrorKind as K;
-        match self.kind {
-            K::UniqueViolation => K::UniqueViolation,
-            K::ForeignKeyViolation => K::ForeignKeyViolation,
-            K::NotNullViolation => K::NotNullViolation,
-            K::CheckViolation => K::CheckViolation,
+        match self.code {
+            ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => K::UniqueViolation,
+            ffi::SQLITE_CONSTRAINT_FOREIGNKEY => K::ForeignKeyViolation,
+            ffi::SQLITE_CONSTRAINT_NOTNULL => K::NotNullViolation,
+            ffi::SQLITE_CONSTRAINT_CHECK => K::CheckViolation,
             _ => K::Other,
         }
     }
