@@ -1249,6 +1249,13 @@ impl Message for Finding {
     }
 }
 
+/// A label inside a sentence: "Aktiv tid" becomes "aktiv tid". ASCII lowercasing, because
+/// `str::to_lowercase` brought its Unicode tables (some 15 KB) into the phone's wasm, and every
+/// label put in a sentence starts with an ASCII letter (a test holds them to it).
+fn in_sentence(label: &str) -> String {
+    label.to_ascii_lowercase()
+}
+
 impl Message for What {
     /// What is wrong and what to do about it.
     fn message(&self, l: Locale) -> String {
@@ -1378,12 +1385,12 @@ impl Message for What {
                 if sv {
                     format!(
                         "Beslutet ger inte {} den {date}. Ändra typ av tid eller kontrollera beslutet.",
-                        kind.label(l).to_lowercase()
+                        in_sentence(kind.label(l))
                     )
                 } else {
                     format!(
                         "The decision does not grant {} on {date}. Change the kind of time or check the decision.",
-                        kind.label(l).to_lowercase()
+                        in_sentence(kind.label(l))
                     )
                 }
             }
@@ -1514,12 +1521,12 @@ impl Message for What {
                 if sv {
                     format!(
                         "{assistant} – {recipient}: {}. Månaden måste vara inskickad, godkänd och attesterad före export.",
-                        status.label(l).to_lowercase()
+                        in_sentence(status.label(l))
                     )
                 } else {
                     format!(
                         "{assistant} – {recipient}: {}. The month must be submitted, approved and attested before export.",
-                        status.label(l).to_lowercase()
+                        in_sentence(status.label(l))
                     )
                 }
             }
@@ -1590,6 +1597,24 @@ mod finding_tests {
     use super::*;
     use crate::domain::Minutes;
     use crate::domain::rules::RuleId;
+
+    #[test]
+    fn a_label_in_a_sentence_is_lowercased_as_unicode_would() {
+        let statuses = [
+            MonthStatus::Draft,
+            MonthStatus::Submitted,
+            MonthStatus::Approved,
+            MonthStatus::Attested,
+            MonthStatus::Exported,
+        ];
+        for l in [Locale::Sv, Locale::En] {
+            let labels =
+                TimeKind::ALL.map(|k| k.label(l)).into_iter().chain(statuses.map(|s| s.label(l)));
+            for label in labels {
+                assert_eq!(in_sentence(label), label.to_lowercase(), "{label}");
+            }
+        }
+    }
 
     #[test]
     fn findings_name_the_rule_and_say_what_to_do() {

@@ -98,6 +98,9 @@ pub enum RowField {
 }
 
 impl RowField {
+    pub const ALL: [RowField; 5] =
+        [RowField::Recipient, RowField::Date, RowField::Start, RowField::End, RowField::Kind];
+
     pub fn name(self) -> &'static str {
         match self {
             RowField::Recipient => "recipient",

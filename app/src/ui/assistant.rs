@@ -55,7 +55,7 @@ pub fn AssistantPage() -> impl IntoView {
                                     {filling.map(|(id, _)| view! { <input type="hidden" name="planerat" form="row-form" value=id.to_string() /> })}
                                     <section class="card" aria-labelledby="add-row-title">
                                         <h2 id="add-row-title">{form_title}</h2>
-                                        <RowForm locale=l recipients=page.recipients.clone() facts=page.facts.clone() rules=page.rules.clone() values errors csrf=csrf.clone() form_key=page.form_key.clone() editing />
+                                        <RowForm locale=l recipients=page.recipients.clone() facts=page.facts.clone() rules=page.rules.clone() values said=said(&errors, l) csrf=csrf.clone() form_key=page.form_key.clone() editing />
                                         {cancel.map(|href| view! { <p><a href=href>{l.t(T::CancelEdit)}</a></p> })}
                                     </section>
                                     <MonthNav month=page.month path="/assistent" />
@@ -312,6 +312,14 @@ fn messages(errors: &[RowError], field: RowField, l: Locale) -> Option<String> {
     (!m.is_empty()).then(|| m.join(" "))
 }
 
+/// The server's verdict on a refused row, per field, in the page's language: what [`RowForm`]
+/// shows until a field is changed. Sent as text rather than as the `RowError`s: deserialising
+/// those (the rules' findings among them) took some 40 KB of the phone's wasm (twiggy) to
+/// produce messages the server had already written.
+fn said(errors: &[RowError], l: Locale) -> Vec<(RowField, String)> {
+    RowField::ALL.into_iter().filter_map(|f| messages(errors, f, l).map(|m| (f, m))).collect()
+}
+
 /// The add-row form. Rendered on the server with what was typed and what was wrong; in the
 /// browser it checks each field as it is typed with the same domain rules the server runs.
 /// It posts as a plain form, so it works the same without JavaScript.
@@ -322,7 +330,7 @@ pub fn RowForm(
     facts: Vec<RowFacts>,
     rules: RuleConfig,
     values: RowInput,
-    errors: Vec<RowError>,
+    said: Vec<(RowField, String)>,
     csrf: String,
     form_key: String,
     editing: Option<i64>,
@@ -337,7 +345,8 @@ pub fn RowForm(
     let fold = RwSignal::new(values.fold.clone());
     let fold_end = RwSignal::new(values.fold_end.clone());
     let touched = RwSignal::new(Vec::<RowField>::new());
-    let server_errors = StoredValue::new(errors);
+    let has_server_errors = !said.is_empty();
+    let said = StoredValue::new(said);
     let touch = move |f: RowField| {
         touched.update(|t| {
             if !t.contains(&f) {
@@ -367,7 +376,7 @@ pub fn RowForm(
                 Err(errs) => messages(&errs, f, l),
             }
         } else {
-            server_errors.with_value(|e| messages(e, f, l))
+            said.with_value(|s| s.iter().find(|(field, _)| *field == f).map(|(_, m)| m.clone()))
         }
     };
     let duration =
@@ -392,11 +401,10 @@ pub fn RowForm(
                 .unwrap_or_default()
         })
     });
-    let has_server_errors = server_errors.with_value(|e| !e.is_empty());
-    // The autumn-hour question appears when a time is ambiguous (and stays once answered).
+    // The autumn-hour question appears when a time is ambiguous (and stays once answered). The
+    // server's verdict needs no looking at: it parsed the same values `parsed` starts from.
     let ambiguous = |e: &RowError| matches!(e, RowError::TimeAmbiguous(_));
-    let initially_ambiguous =
-        !values.fold.is_empty() || server_errors.with_value(|e| e.iter().any(ambiguous));
+    let initially_ambiguous = !values.fold.is_empty();
     // A memo, so the question is re-rendered only when it appears or goes, never while in use.
     let show_fold = Memo::new(move |_| {
         initially_ambiguous
@@ -463,13 +471,7 @@ pub fn RowForm(
         let blocked = live.with_untracked(|f| f.iter().any(blocks_saving));
         if parsed.get_untracked().is_err() || blocked {
             ev.prevent_default();
-            touched.set(vec![
-                RowField::Recipient,
-                RowField::Date,
-                RowField::Start,
-                RowField::End,
-                RowField::Kind,
-            ]);
+            touched.set(RowField::ALL.to_vec());
         }
     };
 
@@ -556,5 +558,4 @@ pub fn RowForm(
             <button type="submit" class="primary">{l.t(if editing.is_some() { T::SaveChange } else { T::SaveRow })}</button>
         </form>
     }
-    .into_any()
 }
