@@ -19,7 +19,7 @@ pub mod pdf;
 
 use archive::File;
 use engine::documents::SignatureView;
-use engine::documents::{HistoryRecord, MonthData, ReportData};
+use engine::documents::{ClaimData, HistoryRecord, MonthData, ReportData};
 use serde::Serialize;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -185,8 +185,9 @@ fn report_documents(r: &ReportData, blank_3059: Option<&Blank<'_>>) -> Result<Ve
     Ok(files)
 }
 
-/// How many reports are made at once on each core before their files are handed on: enough
-/// to keep the cores busy, few enough that a big month's PDFs are never all in memory.
+/// How many documents (a report's, or a räkning's) are made at once on each core before their
+/// files are handed on: enough to keep the cores busy, few enough that a big month's PDFs are
+/// never all in memory.
 const BATCH_PER_THREAD: usize = 16;
 
 /// How many steps [`for_each_document`] counts in `made`: one per time report and one per
@@ -195,9 +196,51 @@ pub fn steps(m: &MonthData) -> usize {
     m.reports.len() + m.claims.len()
 }
 
+/// One räkning's files: its XML, signature record, E-RÄK data, PDF record and, when the
+/// municipality has uploaded FK's form, that form filled in.
+fn claim_documents(c: &ClaimData, blank_3057: Option<&Blank<'_>>) -> Result<Vec<File>, Error> {
+    let stem = format!("fk3057/{}-{}", slug(&c.recipient_name), c.recipient_id);
+    let facts = frozen::claim(&c.xml)?;
+    let mut files = vec![
+        File { path: format!("{stem}.xml"), bytes: c.xml.clone() },
+        File {
+            path: format!("{stem}.signatur.json"),
+            bytes: serde_json::to_vec_pretty(&record(&c.signature)).unwrap_or_default(),
+        },
+        File {
+            path: format!("{stem}.e-rak.json"),
+            bytes: claims::erak(&facts, &c.recipient_name, &c.signature, &c.sha256),
+        },
+        File {
+            path: format!("{stem}.pdf"),
+            bytes: pdf::claim_3057(&facts, &c.recipient_name, &c.sha256, &c.signature)?,
+        },
+    ];
+    if let Some(b) = blank_3057 {
+        let signed_on = c.signature.signed_at.get(..10).unwrap_or("");
+        let extras = form::ClaimExtras {
+            recipient_name: &c.recipient_name,
+            lss: c.lss,
+            signer: &c.signature.signer_name,
+            signed_on,
+            representative_personnummer: c.representative_personnummer.as_deref(),
+        };
+        let filled = form::fill(b.pdf, &b.mapping, &form::values_3057(&facts, &extras))?;
+        files.push(File {
+            path: format!("{stem}.fk-blankett.pdf"),
+            bytes: form::flatten(&filled.pdf)?,
+        });
+    }
+    Ok(files)
+}
+
 /// Makes every document of the month in a stable order and hands each to `sink` as soon as
-/// it is made (the PDFs of the reports on all cores, in batches), counting each report and
-/// räkning done in `made` (a job's progress, read by another thread).
+/// it is made, counting each report and räkning done in `made` (a job's progress, read by
+/// another thread).
+///
+/// The documents are made on all cores, a batch at a time, on a thread of their own, while
+/// `sink` takes the previous batch's files here (for the archive: compressing them): the two
+/// overlap, so no core waits for the other's part.
 pub fn for_each_document(
     m: &MonthData,
     made: &AtomicUsize,
@@ -219,70 +262,64 @@ pub fn for_each_document(
             }
         }
     }
+    let work: Vec<Work<'_>> =
+        m.reports.iter().map(Work::Report).chain(m.claims.iter().map(Work::Claim)).collect();
+    let (blank_3059, blank_3057) = (blank_3059.as_ref(), blank_3057.as_ref());
+    let make = |w: &Work<'_>| match w {
+        Work::Report(r) => report_documents(r, blank_3059),
+        Work::Claim(c) => claim_documents(c, blank_3057),
+    };
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    for batch in m.reports.chunks(threads * BATCH_PER_THREAD) {
-        let per_thread = batch.len().div_ceil(threads);
-        let made: Vec<Result<Vec<File>, Error>> = std::thread::scope(|s| {
-            let handles: Vec<_> = batch
-                .chunks(per_thread)
-                .map(|part| {
-                    let blank = blank_3059.as_ref();
-                    s.spawn(move || -> Result<Vec<File>, Error> {
-                        let mut out = Vec::new();
-                        for r in part {
-                            out.extend(report_documents(r, blank)?);
-                            made.fetch_add(1, Ordering::Relaxed);
-                        }
-                        Ok(out)
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| Err(Error::Pdf("a document thread failed".into())))
-                })
-                .collect()
+    std::thread::scope(|s| -> Result<(), Error> {
+        // One batch made ahead at most: its files wait here while the last one is taken.
+        let (to_sink, batches) = std::sync::mpsc::sync_channel::<Vec<Result<Vec<File>, Error>>>(1);
+        s.spawn(move || {
+            for batch in work.chunks(threads * BATCH_PER_THREAD) {
+                // Each core takes the batch's next document when it is done with one, so none
+                // waits at the batch's end for another's share of slower ones.
+                let next = AtomicUsize::new(0);
+                let mut files: Vec<(usize, Result<Vec<File>, Error>)> = std::thread::scope(|s| {
+                    let handles: Vec<_> = (0..threads)
+                        .map(|_| {
+                            let next = &next;
+                            s.spawn(move || {
+                                let mut out = Vec::new();
+                                loop {
+                                    let i = next.fetch_add(1, Ordering::Relaxed);
+                                    let Some(w) = batch.get(i) else { return out };
+                                    out.push((i, make(w)));
+                                    made.fetch_add(1, Ordering::Relaxed);
+                                }
+                            })
+                        })
+                        .collect();
+                    handles
+                        .into_iter()
+                        .flat_map(|h| {
+                            h.join().unwrap_or_else(|_| {
+                                vec![(0, Err(Error::Pdf("a document thread failed".into())))]
+                            })
+                        })
+                        .collect()
+                });
+                files.sort_by_key(|(i, _)| *i);
+                let files: Vec<Result<Vec<File>, Error>> =
+                    files.into_iter().map(|(_, f)| f).collect();
+                // The sink has stopped (it failed): nothing more to make.
+                if to_sink.send(files).is_err() {
+                    return;
+                }
+            }
         });
-        for files in made {
-            for f in files? {
-                sink(f)?;
+        for batch in batches {
+            for files in batch {
+                for f in files? {
+                    sink(f)?;
+                }
             }
         }
-    }
-    for c in &m.claims {
-        let stem = format!("fk3057/{}-{}", slug(&c.recipient_name), c.recipient_id);
-        let facts = frozen::claim(&c.xml)?;
-        sink(File { path: format!("{stem}.xml"), bytes: c.xml.clone() })?;
-        sink(File {
-            path: format!("{stem}.signatur.json"),
-            bytes: serde_json::to_vec_pretty(&record(&c.signature)).unwrap_or_default(),
-        })?;
-        sink(File {
-            path: format!("{stem}.e-rak.json"),
-            bytes: claims::erak(&facts, &c.recipient_name, &c.signature, &c.sha256),
-        })?;
-        sink(File {
-            path: format!("{stem}.pdf"),
-            bytes: pdf::claim_3057(&facts, &c.recipient_name, &c.sha256, &c.signature)?,
-        })?;
-        if let Some(b) = &blank_3057 {
-            let signed_on = c.signature.signed_at.get(..10).unwrap_or("");
-            let extras = form::ClaimExtras {
-                recipient_name: &c.recipient_name,
-                lss: c.lss,
-                signer: &c.signature.signer_name,
-                signed_on,
-                representative_personnummer: c.representative_personnummer.as_deref(),
-            };
-            let filled = form::fill(b.pdf, &b.mapping, &form::values_3057(&facts, &extras))?;
-            sink(File {
-                path: format!("{stem}.fk-blankett.pdf"),
-                bytes: form::flatten(&filled.pdf)?,
-            })?;
-        }
-        made.fetch_add(1, Ordering::Relaxed);
-    }
+        Ok(())
+    })?;
     if !missing.is_empty() {
         sink(File {
             path: "fk-blanketter/saknade-falt.json".into(),
@@ -318,6 +355,12 @@ pub fn for_each_document(
     };
     sink(File { path: "lon/paxml.xml".into(), bytes: payroll::paxml(&m.payroll, &sender) })?;
     Ok(())
+}
+
+/// What [`for_each_document`] makes on the cores: one report's documents or one räkning's.
+enum Work<'a> {
+    Report(&'a ReportData),
+    Claim(&'a ClaimData),
 }
 
 /// Every document of the month, in memory (for tests and small months; [`build`] streams).

@@ -17,10 +17,11 @@ use krilla::page::PageSettings;
 use krilla::paint::Stroke;
 use krilla::surface::Surface;
 use krilla::tagging::{Artifact, ArtifactType, ContentTag, Node, SpanTag, Tag, TagGroup, TagTree};
-use krilla::text::{Font, TextDirection};
+use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::{Document, SerializeSettings};
+use std::collections::HashMap;
 use std::num::NonZeroU16;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// A4 in points.
 const WIDTH: f32 = 595.28;
@@ -139,20 +140,88 @@ pub mod label {
     }
 }
 
+static REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+static BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
+
 struct Fonts {
     regular: Font,
     bold: Font,
+    /// The same fonts for shaping ([`shaped`]).
+    faces: [rustybuzz::Face<'static>; 2],
 }
 
 /// The embedded fonts, parsed once per process.
 fn fonts() -> &'static Fonts {
     static FONTS: OnceLock<Fonts> = OnceLock::new();
     FONTS.get_or_init(|| Fonts {
-        regular: Font::new(include_bytes!("../fonts/DejaVuSans.ttf").as_slice().into(), 0)
-            .expect("DejaVu Sans is a valid font"),
-        bold: Font::new(include_bytes!("../fonts/DejaVuSans-Bold.ttf").as_slice().into(), 0)
-            .expect("DejaVu Sans Bold is a valid font"),
+        regular: Font::new(REGULAR.into(), 0).expect("DejaVu Sans is a valid font"),
+        bold: Font::new(BOLD.into(), 0).expect("DejaVu Sans Bold is a valid font"),
+        faces: [REGULAR, BOLD]
+            .map(|data| rustybuzz::Face::from_slice(data, 0).expect("DejaVu Sans is a valid font")),
     })
+}
+
+/// A run of text shaped into glyphs, each shaped once per process and kept: krilla's
+/// `draw_text` parses the font's layout tables and builds a shaping plan on every call, and that
+/// was 27 % of a month's export (perf on `bench/src/bin/month_export.rs`), although the same
+/// labels, dates and times recur in every document. Left to right, as krilla's shaping guesses
+/// for the Latin script (the documents are Swedish); a run of another direction is shaped as
+/// rustybuzz guesses it, as krilla does, and its glyphs come in visual order either way.
+fn shaped(bold: bool, text: &str) -> Arc<[KrillaGlyph]> {
+    /// Names, report ids and hashes are unique: what is kept is let go at this many glyphs
+    /// (some 5 MB; 50,000 runs instead held 250 MB at the end of a big month, and made it no
+    /// faster).
+    const KEPT_GLYPHS: usize = 100_000;
+    #[derive(Default)]
+    struct Kept {
+        runs: HashMap<(bool, String), Arc<[KrillaGlyph]>>,
+        glyphs: usize,
+    }
+    static KEPT: OnceLock<Mutex<Kept>> = OnceLock::new();
+    let kept = KEPT.get_or_init(Default::default);
+    let key = (bold, text.to_string());
+    if let Some(g) = kept.lock().unwrap_or_else(|e| e.into_inner()).runs.get(&key) {
+        return g.clone();
+    }
+    let face = &fonts().faces[usize::from(bold)];
+    let mut buffer = rustybuzz::UnicodeBuffer::new();
+    buffer.push_str(text);
+    buffer.guess_segment_properties();
+    let out = rustybuzz::shape(face, &[], buffer);
+    let em = face.units_per_em() as f32;
+    let infos = out.glyph_infos();
+    let glyphs: Arc<[KrillaGlyph]> = out
+        .glyph_positions()
+        .iter()
+        .zip(infos)
+        .map(|(pos, info)| {
+            // The glyph's characters: from its cluster to the next cluster in the text (in
+            // either direction of glyphs).
+            let start = info.cluster as usize;
+            let end = infos
+                .iter()
+                .map(|n| n.cluster as usize)
+                .filter(|c| *c > start)
+                .min()
+                .unwrap_or(text.len());
+            KrillaGlyph::new(
+                GlyphId::new(info.glyph_id),
+                pos.x_advance as f32 / em,
+                pos.x_offset as f32 / em,
+                pos.y_offset as f32 / em,
+                pos.y_advance as f32 / em,
+                start..end,
+                None,
+            )
+        })
+        .collect();
+    let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+    if kept.glyphs + glyphs.len() > KEPT_GLYPHS {
+        *kept = Kept::default();
+    }
+    kept.glyphs += glyphs.len();
+    kept.runs.insert(key, glyphs.clone());
+    glyphs
 }
 
 /// Hours and minutes of a total, as FK's boxes want them.
@@ -176,8 +245,16 @@ struct Pdf {
 
 impl Pdf {
     fn new(title: &str) -> Self {
-        let mut doc =
-            Document::new_with(SerializeSettings { enable_tagging: true, ..Default::default() });
+        // The pages' drawing is left uncompressed: the PDFs are only ever handed out inside the
+        // month's archive, whose deflate compresses them anyway, and compressing twice cost 1 s
+        // of a big month's 9.8 s (bench/src/bin/month_export.rs: 8.8 s; the archive 251 MB
+        // instead of 243 MB). The embedded fonts are compressed as before (krilla always does).
+        let settings = SerializeSettings {
+            enable_tagging: true,
+            compress_content_streams: false,
+            ..Default::default()
+        };
+        let mut doc = Document::new_with(settings);
         doc.set_metadata(
             Metadata::new()
                 .title(title.to_string())
@@ -221,7 +298,7 @@ impl Canvas<'_, '_> {
     fn raw_text(&mut self, x: f32, y_top: f32, size: f32, bold: bool, text: &str) {
         let f = fonts();
         let font = if bold { f.bold.clone() } else { f.regular.clone() };
-        self.s.draw_text(Point::from_xy(x, y_top), font, size, text, false, TextDirection::Auto);
+        self.s.draw_glyphs(Point::from_xy(x, y_top), &shaped(bold, text), font, text, size, false);
     }
 
     /// Text as one tagged span; returns its node for the caller's structure.
