@@ -116,11 +116,12 @@ pub struct Sealed {
 
 impl Writer {
     pub fn new(created_at: &str) -> Result<Self, Error> {
-        // Deflate at level 1, not the default 6: the ZIP is written on one thread between the
-        // batches of documents made on all, and level 6 was 6.1 s of a big month's 20.4 s
+        // Deflate at level 1, not the default 6: the ZIP is written on one thread (beside the
+        // documents made on the others), and level 6 was 6.1 s of a big month's 20.4 s
         // (bench/src/bin/month_export.rs, 150,000 rows). Level 1: 2.8 s, the archive 243 MB
         // instead of 222 MB. (Storing the PDFs as they are was faster still but 366 MB: their
-        // structure compresses well although their content streams are compressed.)
+        // structure compresses well. Their pages' drawing is now left for this deflate to
+        // compress, `pdf::Pdf::new`.)
         let options = SimpleFileOptions::default()
             .compression_method(CompressionMethod::Deflated)
             .compression_level(Some(1))

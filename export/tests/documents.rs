@@ -586,3 +586,59 @@ fn an_archive_refuses_two_files_of_one_name() {
         w.seal(Municipality { id: 1, name: "Exempelby".into() }, "2026-10", 1, &key(), vec![]);
     assert!(sealed.is_err());
 }
+
+/// A month of `reports` time reports (Anna's, under other assistants' ids and names) and
+/// `claims` räkningar (Bo's, under other recipients' ids).
+fn big_month(reports: usize, claims: usize) -> MonthData {
+    let mut m = month(0);
+    let (report, claim) = (m.reports[0].clone(), m.claims[0].clone());
+    m.reports = (0..reports as i64)
+        .map(|i| ReportData {
+            assistant_id: 1000 + i,
+            assistant_name: format!("Assistent {i}"),
+            ..report.clone()
+        })
+        .collect();
+    m.claims =
+        (0..claims as i64).map(|i| ClaimData { recipient_id: 2000 + i, ..claim.clone() }).collect();
+    m
+}
+
+#[test]
+fn the_documents_come_in_the_months_order_whichever_core_made_them() {
+    let m = big_month(90, 30);
+    let files = export::documents(&m).unwrap();
+    // Made one by one, in order, each from nothing kept: the same paths and the same bytes.
+    let mut expected: Vec<(String, Vec<u8>)> = Vec::new();
+    for r in &m.reports {
+        expected.extend(export::report_files(r).unwrap().into_iter().map(|f| (f.path, f.bytes)));
+    }
+    let made: Vec<(String, Vec<u8>)> = files.into_iter().map(|f| (f.path, f.bytes)).collect();
+    let paths: Vec<&str> = made.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        paths[..expected.len()],
+        expected.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>()
+    );
+    assert!(made[..expected.len()] == expected[..], "a report's files differ made on the cores");
+    let claims: Vec<&str> = paths[expected.len()..]
+        .iter()
+        .copied()
+        .filter(|p| p.starts_with("fk3057/") && p.ends_with(".xml"))
+        .collect();
+    let in_order: Vec<String> =
+        (0..30).map(|i| format!("fk3057/bo-berg-{}.xml", 2000 + i)).collect();
+    assert_eq!(claims, in_order);
+}
+
+#[test]
+fn a_sink_that_fails_stops_the_documents_being_made() {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let m = big_month(cores * 16 * 8, 0);
+    let made = std::sync::atomic::AtomicUsize::new(0);
+    let result = export::for_each_document(&m, &made, &mut |_| {
+        Err(export::Error::Archive("the disk is full".into()))
+    });
+    assert!(matches!(result, Err(export::Error::Archive(ref e)) if e == "the disk is full"));
+    let made = made.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(made < m.reports.len() / 2, "{made} of {} made after the sink failed", m.reports.len());
+}
