@@ -12,4 +12,3 @@ for f in target/site/pkg/bita.wasm target/site/pkg/bita.js target/site/pkg/bita.
   [ "$br" = "-" ] || [ "$f" = target/site/sw.js ] || first=$((first + br))
 done
 echo "first load's assets (brotli, without the page's HTML): $first B"
-
