@@ -56,8 +56,7 @@ pub(super) async fn row_context(
     date: NaiveDate,
     near: RangeInclusive<NaiveDate>,
 ) -> RepoResult<RowContext> {
-    let month = ReportMonth::of(date)
-        .ok_or_else(|| store::RepoError::Db(format!("{date} is outside the years BITA handles")))?;
+    let month = month_of(date)?;
     let mut queries = vec![
         pair_versions_query(tenant, assistant, recipient),
         is_assigned_query(tenant, assistant, recipient, date),
@@ -77,6 +76,12 @@ pub(super) async fn row_context(
         terms: terms_of(tenant, &terms),
         facts: people_from(rows.collect()).row_facts(assistant, Some(recipient)).into_iter().next(),
     })
+}
+
+/// The month of a row's date (a date BITA's months do not reach is refused, not a panic).
+fn month_of(date: NaiveDate) -> RepoResult<ReportMonth> {
+    ReportMonth::of(date)
+        .ok_or_else(|| store::RepoError::Db(format!("{date} is outside the years BITA handles")))
 }
 
 /// The pair's versions, read before what they cover.
@@ -101,8 +106,7 @@ pub(super) async fn row_recheck(
     recipient: i64,
     date: NaiveDate,
 ) -> RepoResult<RowRecheck> {
-    let month = ReportMonth::of(date)
-        .ok_or_else(|| store::RepoError::Db(format!("{date} is outside the years BITA handles")))?;
+    let month = month_of(date)?;
     let queries = vec![
         pair_versions_query(tenant, assistant, recipient),
         month_status_query(tenant, assistant, recipient, month),
