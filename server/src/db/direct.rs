@@ -38,6 +38,9 @@ const CACHED_STATEMENTS: usize = 512;
 /// How long a big read ([`Direct::run_blocking`], off the worker thread) waits inside SQLite
 /// for a lock (in WAL mode only while a crashed writer's log is recovered).
 const BUSY_WAIT: Duration = Duration::from_secs(10);
+/// How much of the database file each connection reads through memory-mapped I/O (address
+/// space, not memory: the pages are the operating system's file cache, shared by all).
+const MMAP_SIZE: u64 = 1 << 30;
 /// How often the checkpoint thread copies the WAL into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 /// How long a statement keeps trying for a lock another connection holds (`BEGIN IMMEDIATE`
@@ -106,11 +109,17 @@ impl DirectPool {
         // Temporary files in memory: each change runs in a savepoint of the shared transaction
         // (`writer`), and SQLite copies every page a savepoint first touches to a sub-journal,
         // by default a file (a write system call per page: 9 % of a saved row's time).
-        c.execute_batch(
+        // The database file is read through memory-mapped I/O (up to `MMAP_SIZE`): a page
+        // not in the connection's own cache is then the operating system's cached page, not a
+        // `pread` copy (SQLite's cache holds 2 MB per connection, a busy municipality's rows
+        // many times that). Measured on the month page (P2, issue 28): +10 %. An I/O error
+        // while reading a mapped page would stop the process (SIGBUS) instead of failing the
+        // statement; BITA's database is a local file, where that error is a failing disk.
+        c.execute_batch(&format!(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
              PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;
-             PRAGMA temp_store = MEMORY;",
-        )?;
+             PRAGMA temp_store = MEMORY; PRAGMA mmap_size = {MMAP_SIZE};"
+        ))?;
         c.set_prepared_statement_cache_capacity(CACHED_STATEMENTS);
         Ok(c)
     }
