@@ -549,6 +549,33 @@ mod tests {
         assert!(none.unwrap().is_empty());
     }
 
+    /// A page's batch on SQLite is one read transaction, ended with the batch whether it read
+    /// everything or a statement failed: the connection goes back to the pool holding no
+    /// snapshot (one held would keep the checkpoint from the WAL and show later pages an old
+    /// database), and a change can begin on it.
+    #[tokio::test]
+    async fn a_batch_ends_its_read_whether_it_succeeds_or_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = connect(&format!("sqlite://{}/bita.db", dir.path().display())).await.unwrap();
+        let mut c = pool.conn().await.unwrap();
+        query("CREATE TABLE t (id INTEGER)").execute(&mut c).await.unwrap();
+        query("INSERT INTO t VALUES (1), (2)").execute(&mut c).await.unwrap();
+        let in_tx = |c: &Conn| matches!(c, Conn::Sqlite(d) if d.in_transaction());
+        let count = || query("SELECT COUNT(*) AS n FROM t");
+        let rows = sql::fetch_batch(&mut c, vec![count(), count()]).await.unwrap();
+        assert_eq!(rows.iter().map(|r| r[0].get::<i64, _>("n")).collect::<Vec<_>>(), [2, 2]);
+        assert!(!in_tx(&c), "a read batch left its transaction open");
+        let failed = sql::fetch_batch(&mut c, vec![count(), query("SELECT * FROM missing")]).await;
+        assert!(failed.is_err());
+        assert!(!in_tx(&c), "a failed read batch left its transaction open");
+        // The same connection writes, and another sees the write.
+        query("BEGIN IMMEDIATE").execute(&mut c).await.unwrap();
+        query("INSERT INTO t VALUES (3)").execute(&mut c).await.unwrap();
+        c.commit().await.unwrap();
+        let mut other = pool.conn().await.unwrap();
+        assert_eq!(count().scalar::<i64>(&mut other).await.unwrap(), 3);
+    }
+
     /// A server starts on the demo data (statistics for tables of five rows), a municipality of
     /// 2,000 assistants is loaded beside it and analysed: a connection the pool opened before
     /// still plans with the five-row numbers until `optimize` runs; after it, every connection
