@@ -11,7 +11,7 @@
 //! Prints the numbers; asserts nothing.
 
 use std::time::{Duration, Instant};
-use store::Repo;
+use store::{OnRefusal, Repo};
 
 /// A valid personnummer for number `i` (distinct birth dates and serials, Luhn digit).
 fn personnummer(i: usize) -> String {
@@ -233,7 +233,7 @@ async fn dashboard_bench(dir: &std::path::Path) {
                     engine::TimeKind::Aktiv,
                 )
                 .unwrap();
-                db.insert_row(1, a, r, &row, 2).await.unwrap();
+                db.insert_row(1, a, r, &row, 2, OnRefusal::GoOn).await.unwrap();
                 n += 1;
             }
             day = day.succ_opt().unwrap();

@@ -33,6 +33,16 @@ pub enum Conflict {
     Duplicate,
 }
 
+/// What a change does when the database refuses one of its rows (a [`Conflict`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnRefusal {
+    /// It goes on without the row (copying a week skips one row and keeps the rest).
+    GoOn,
+    /// It ends, and nothing of it is kept: PostgreSQL then needs no savepoint around the row
+    /// (two round trips fewer while the change holds its municipality's lock).
+    End,
+}
+
 /// One entry of the audit log: who, from where, what, and the content before and after
 /// (JSON with personnummer masked). Written in the same transaction as the change.
 #[derive(Clone, Debug, Default)]
@@ -213,6 +223,7 @@ pub trait Store:
         assistant: i64,
         row_id: i64,
     ) -> RepoResult<Option<StoredRow>>;
+    /// Inserts a checked row; a refusal (a [`Conflict`]) does what `then` says.
     async fn insert_row(
         &mut self,
         tenant: i64,
@@ -220,6 +231,7 @@ pub trait Store:
         recipient: i64,
         row: &TimeRow,
         by_user: i64,
+        then: OnRefusal,
     ) -> RepoResult<i64>;
     /// Deletes the row only if it is the assistant's; returns what was deleted.
     async fn delete_row(

@@ -9,7 +9,7 @@ use crate::domain::rules::{
 use crate::domain::{RowError, TimeRow};
 use crate::i18n::T;
 use crate::model::*;
-use store::{Conflict, RepoError, RowContext, Store, StoredRow};
+use store::{Conflict, OnRefusal, RepoError, RowContext, Store, StoredRow};
 
 /// What a saved row's notice says: worked time is saved even when FK will not pay for it (V2, V5).
 pub(super) fn saved_notice(notes: &[Finding]) -> T {
@@ -65,6 +65,7 @@ pub(super) async fn early_context(
 /// `[RowError::NotAssigned]` alone means the recipient is not the assistant's on that date.
 /// `early`: what [`early_context`] read before the change, used only if the pair's versions
 /// are still those it was read with (the month's status and the terms are read anew).
+/// `then`: whether the change goes on when the database refuses the row.
 pub(super) async fn check_and_insert(
     db: &mut Box<dyn Store>,
     c: &store::Caller,
@@ -72,6 +73,7 @@ pub(super) async fn check_and_insert(
     recipient: i64,
     row: &TimeRow,
     early: Option<RowContext>,
+    then: OnRefusal,
 ) -> Result<Result<(i64, Vec<Finding>), Vec<RowError>>, PageError> {
     let month = row.month();
     let (tenant, date) = (c.tenant_id, row.date());
@@ -129,7 +131,7 @@ pub(super) async fn check_and_insert(
     if !errors.is_empty() {
         return Ok(Err(errors.into_iter().map(RowError::Rule).collect()));
     }
-    match db.insert_row(c.tenant_id, assistant, recipient, row, c.user_id).await {
+    match db.insert_row(c.tenant_id, assistant, recipient, row, c.user_id, then).await {
         Ok(id) => Ok(Ok((id, notes))),
         // The database's own guards; the checks above make these rare (a stale read elsewhere).
         Err(RepoError::Conflict(Conflict::Overlap | Conflict::Duplicate)) => {

@@ -11,7 +11,7 @@ use crate::domain::{MonthStatus, ReportMonth, RowError, RowInput, TZ};
 use crate::i18n::T;
 use crate::model::*;
 use chrono::Utc;
-use store::{AssistantMonth, AuditEntry, Conflict, RepoError, Store, StoredRow};
+use store::{AssistantMonth, AuditEntry, Conflict, OnRefusal, RepoError, Store, StoredRow};
 
 pub async fn assistant_page(
     cx: &Cx,
@@ -283,15 +283,18 @@ pub(super) async fn save_row(
             Some(old)
         }
     };
-    let (id, notes) = match check_and_insert(&mut db, c, assistant, recipient, &row, early).await? {
-        Ok(saved) => saved,
-        Err(errors) if errors == [RowError::NotAssigned] => {
-            drop(db);
-            denied(cx, format!("row.add for recipient {recipient} on {}", row.date())).await;
-            return Ok(refused(errors));
-        }
-        Err(errors) => return Ok(refused(errors)),
-    };
+    let (id, notes) =
+        match check_and_insert(&mut db, c, assistant, recipient, &row, early, OnRefusal::End)
+            .await?
+        {
+            Ok(saved) => saved,
+            Err(errors) if errors == [RowError::NotAssigned] => {
+                drop(db);
+                denied(cx, format!("row.add for recipient {recipient} on {}", row.date())).await;
+                return Ok(refused(errors));
+            }
+            Err(errors) => return Ok(refused(errors)),
+        };
     // The planned shift the row settles: one row per shift, never two.
     if let Some(shift) = planned.or(relink)
         && !db.settle_planned(c.tenant_id, assistant, shift, Some(id)).await.map_err(internal)?

@@ -17,7 +17,7 @@ use crate::model::*;
 use chrono::{Datelike, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
-use store::{AuditEntry, Caller, People, PlannedRecord, Store, StoredRow};
+use store::{AuditEntry, Caller, OnRefusal, People, PlannedRecord, Store, StoredRow};
 
 use crate::paths::{SCHEDULE_PAGE as SCHEDULE, SCHEDULES_PAGE as SCHEDULES};
 
@@ -1006,7 +1006,9 @@ pub async fn confirm_planned(
         return Ok(refused(why));
     }
     let (row_id, notes) =
-        match check_and_insert(&mut db, c, assistant, p.recipient_id, &p.row, None).await? {
+        match check_and_insert(&mut db, c, assistant, p.recipient_id, &p.row, None, OnRefusal::End)
+            .await?
+        {
             Ok(saved) => saved,
             Err(why) => return Ok(refused(why)),
         };

@@ -9,7 +9,7 @@ use crate::domain::{
     Minutes, MonthStatus, Organisationsnummer, Personnummer, ReportMonth, TimeKind, TimeRow,
 };
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
-use store::{AuditEntry, Conflict, NewLogin, Repo, RepoError};
+use store::{AuditEntry, Conflict, NewLogin, OnRefusal, Repo, RepoError};
 
 /// What setting up can fail with: a message for the operator's terminal.
 pub type SetupResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -262,7 +262,7 @@ pub async fn demo(repo: &dyn Repo, today: NaiveDate, password_hash: &str) -> Set
         if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
             let row = TimeRow::new(day, t(7)?, t(15)?, false, TimeKind::Aktiv)
                 .map_err(|e| format!("{e:?}"))?;
-            db.insert_row(a, anna, bo, &row, anna_user).await?;
+            db.insert_row(a, anna, bo, &row, anna_user, OnRefusal::GoOn).await?;
             n += 1;
         }
         day = day.succ_opt().ok_or("date overflow")?;
@@ -276,7 +276,7 @@ pub async fn demo(repo: &dyn Repo, today: NaiveDate, password_hash: &str) -> Set
         if d < today {
             let row = TimeRow::new(d, t(22)?, t(7)?, true, TimeKind::Vantetid)
                 .map_err(|e| format!("{e:?}"))?;
-            db.insert_row(a, anna, cecilia, &row, anna_user).await?;
+            db.insert_row(a, anna, cecilia, &row, anna_user, OnRefusal::GoOn).await?;
         }
     }
     db.finish().await?;

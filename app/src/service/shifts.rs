@@ -13,7 +13,7 @@ use crate::domain::{ReportMonth, RowError, TimeKind};
 use crate::i18n::T;
 use crate::model::*;
 use chrono::{DateTime, Datelike, Utc};
-use store::{AuditEntry, Conflict, RepoError, RunningShift, StoredRow};
+use store::{AuditEntry, Conflict, OnRefusal, RepoError, RunningShift, StoredRow};
 
 const HOME: &str = "/assistent";
 
@@ -130,14 +130,14 @@ async fn save_part(
     if let Err(e) = row_in_reach(cx, &row) {
         return Ok(Err(e));
     }
-    Ok(check_and_insert(db, c, assistant, shift.recipient_id, &row, None).await?.map(
-        |(id, notes)| {
+    Ok(check_and_insert(db, c, assistant, shift.recipient_id, &row, None, OnRefusal::End)
+        .await?
+        .map(|(id, notes)| {
             (
                 StoredRow { id, assistant_id: assistant, recipient_id: shift.recipient_id, row },
                 notes,
             )
-        },
-    ))
+        }))
 }
 
 /// Switches the running shift to another kind (aktiv → väntetid at 23:00): the part so far
@@ -325,7 +325,9 @@ pub async fn copy(cx: &Cx, from: &str, key: Option<&str>) -> Result<Outcome, Pag
             skipped.push((label, e.into_iter().next().unwrap_or(RowError::DateInvalid)));
             continue;
         }
-        match check_and_insert(&mut db, c, assistant, r.recipient_id, &row, None).await? {
+        match check_and_insert(&mut db, c, assistant, r.recipient_id, &row, None, OnRefusal::GoOn)
+            .await?
+        {
             Ok((id, notes)) => {
                 copied.push(id);
                 findings.extend(notes);

@@ -8,15 +8,24 @@ use super::sql::{Conn, Row, query};
 use engine::audit::{EntryContent, GENESIS, StoredEntry, entry_hash, verify};
 use store::{AuditEntry, RepoResult};
 
-/// Appends `e` to its municipality's chain.
-pub(crate) async fn append(c: &mut Conn, e: &AuditEntry) -> RepoResult<()> {
-    let prev: Option<String> = query("SELECT hash FROM audit_log WHERE tenant_id IS NOT DISTINCT FROM $1 ORDER BY id DESC LIMIT 1")
-        .bind(e.tenant)
-        .scalar_optional(&mut *c)
-        .await
-        .map_err(err)?
-        .flatten();
-    let prev = prev.unwrap_or_else(|| GENESIS.to_string());
+/// Appends `e` to its municipality's chain, after `head` (the hash the chain ends with, when the
+/// caller knows it: it holds the write lock since it last appended; else it is read here).
+/// Returns the new entry's hash, the chain's new head.
+pub(crate) async fn append(
+    c: &mut Conn,
+    e: &AuditEntry,
+    head: Option<String>,
+) -> RepoResult<String> {
+    let prev = match head {
+        Some(head) => head,
+        None => query("SELECT hash FROM audit_log WHERE tenant_id IS NOT DISTINCT FROM $1 ORDER BY id DESC LIMIT 1")
+            .bind(e.tenant)
+            .scalar_optional::<Option<String>>(&mut *c)
+            .await
+            .map_err(err)?
+            .flatten()
+            .unwrap_or_else(|| GENESIS.to_string()),
+    };
     let content = EntryContent {
         tenant: e.tenant,
         user: e.user,
@@ -44,7 +53,7 @@ pub(crate) async fn append(c: &mut Conn, e: &AuditEntry) -> RepoResult<()> {
         .execute(&mut *c)
         .await
         .map_err(err)?;
-    Ok(())
+    Ok(hash)
 }
 
 pub(crate) const ENTRY_COLUMNS: &str =

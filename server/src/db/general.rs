@@ -17,8 +17,8 @@ use engine::{MonthStatus, Organisationsnummer, Provider, ReportMonth, TimeRow};
 use std::ops::RangeInclusive;
 use store::{AssignmentRecord, AssistantSummary, RecipientSummary, StoredDecision};
 use store::{
-    AssistantMonth, AuditEntry, Caller, Credentials, MonthRecord, NewLogin, People, RepoResult,
-    RowContext, Store, StoredRow, Throttle,
+    AssistantMonth, AuditEntry, Caller, Credentials, MonthRecord, NewLogin, OnRefusal, People,
+    RepoResult, RowContext, Store, StoredRow, Throttle,
 };
 
 #[async_trait]
@@ -179,6 +179,7 @@ impl Store for DbStore {
         recipient: i64,
         row: &TimeRow,
         by_user: i64,
+        then: OnRefusal,
     ) -> RepoResult<i64> {
         let q = query(
             "INSERT INTO time_rows (tenant_id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, minutes, created_by, dst_fold, start_at, end_at, dst_fold_end)
@@ -198,9 +199,14 @@ impl Store for DbStore {
         .bind(row.start_at().timestamp())
         .bind(row.end_at().timestamp())
         .bind(row.fold_end().map(|f| f.code()));
-        // A refused row (the database's own overlap guard) leaves the change going on, as it
-        // does on SQLite, so copying a week can skip one row and keep the rest.
-        self.c().refusable(|c| Box::pin(q.scalar(c))).await.map_err(err)
+        match then {
+            // A refused row (the database's own overlap guard) leaves the change going on, as
+            // it does on SQLite, so copying a week can skip one row and keep the rest.
+            OnRefusal::GoOn => self.c().refusable(|c| Box::pin(q.scalar(c))).await.map_err(err),
+            // The change ends: PostgreSQL's refused transaction is rolled back to the change's
+            // own savepoint when it is dropped.
+            OnRefusal::End => q.scalar(self.c()).await.map_err(err),
+        }
     }
 
     async fn delete_row(
@@ -481,7 +487,10 @@ impl Store for DbStore {
                 e.tenant
             )));
         }
-        super::audit::append(self.c(), e).await
+        let head = self.audit_head(e.tenant);
+        let hash = super::audit::append(self.c(), e, head).await?;
+        self.appended(e.tenant, hash);
+        Ok(())
     }
 
     async fn throttle(&mut self, key: &str) -> RepoResult<Throttle> {

@@ -413,6 +413,22 @@ impl DbStore {
         }
     }
 
+    /// The hash `tenant`'s audit chain ends with, when a change of the same batch appended to
+    /// it (the batch has held the write lock since); `None`: read it.
+    fn audit_head(&mut self, tenant: Option<i64>) -> Option<String> {
+        match &mut self.0 {
+            Held::Change(c) => c.audit_head(tenant),
+            Held::Conn(_) => None,
+        }
+    }
+
+    /// This store's change appended an entry with `hash` to `tenant`'s chain.
+    fn appended(&mut self, tenant: Option<i64>, hash: String) {
+        if let Held::Change(c) = &mut self.0 {
+            c.appended(tenant, hash);
+        }
+    }
+
     fn c(&mut self) -> &mut Conn {
         match &mut self.0 {
             Held::Conn(c) => c,

@@ -77,6 +77,10 @@ struct Batch {
     done: Vec<oneshot::Sender<Result<(), String>>>,
     /// Its place among the [`OPEN_LANES`], while `tx` is open.
     permit: Option<OwnedSemaphorePermit>,
+    /// The hash each audit chain ends with, as the batch's changes left it (the chain's head,
+    /// known without reading it again while the batch holds the write lock). Forgotten when a
+    /// change is rolled back and when the batch ends: a chain's head is then read anew.
+    heads: HashMap<Option<i64>, String>,
 }
 
 /// One change's hold on the batch, inside its savepoint. Dropped unfinished, the change is
@@ -165,6 +169,16 @@ impl Change {
         self.batch().tx.as_mut().expect("a change's batch has a transaction")
     }
 
+    /// The hash `tenant`'s audit chain ends with, if a change of this batch appended to it.
+    pub(crate) fn audit_head(&mut self, tenant: Option<i64>) -> Option<String> {
+        self.batch().heads.get(&tenant).cloned()
+    }
+
+    /// The chain of `tenant` now ends with `hash` (an entry this change appended).
+    pub(crate) fn appended(&mut self, tenant: Option<i64>, hash: String) {
+        self.batch().heads.insert(tenant, hash);
+    }
+
     /// Keeps the change and answers once the commit that holds it is done.
     pub(crate) async fn finish(mut self) -> Result<(), sqlx::Error> {
         let mut guard = self.guard.take().expect("a change ends once");
@@ -195,6 +209,8 @@ impl Drop for Change {
         let Some(mut guard) = self.guard.take() else { return };
         let queued = self.queued.clone();
         let undo = async move {
+            // What the change appended to a chain is undone with it.
+            guard.heads.clear();
             if let Some(tx) = guard.tx.as_mut() {
                 let back = async {
                     query("ROLLBACK TO SAVEPOINT bita_change").execute(&mut *tx).await?;
@@ -229,6 +245,7 @@ async fn settle(mut guard: OwnedMutexGuard<Batch>, queued: &AtomicUsize) {
 async fn commit(batch: &mut Batch) {
     let Some(tx) = batch.tx.take() else { return };
     batch.started = None;
+    batch.heads.clear();
     let result = tx.commit().await.map_err(|e| e.to_string());
     batch.permit = None;
     if let Err(e) = &result {
@@ -246,6 +263,7 @@ fn abandon(guard: &mut OwnedMutexGuard<Batch>, e: &sqlx::Error) {
     guard.tx = None;
     guard.permit = None;
     guard.started = None;
+    guard.heads.clear();
     for told in guard.done.drain(..) {
         let _ = told.send(Err(e.to_string()));
     }

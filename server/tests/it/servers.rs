@@ -10,7 +10,7 @@ use common::*;
 use engine::{ReportMonth, TimeKind, TimeRow};
 use server::sessions::DbSessions;
 use std::sync::Arc;
-use store::{Conflict, Repo, RepoError};
+use store::{Conflict, OnRefusal, Repo, RepoError};
 use tokio::sync::Barrier;
 use tower_sessions::session::Record;
 use tower_sessions::session_store::SessionStore;
@@ -186,13 +186,13 @@ async fn a_row_the_database_refuses_leaves_the_rest_of_the_change_standing() {
     let t = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap();
     let row = |s, e| TimeRow::new(day, t(s), t(e), false, TimeKind::Aktiv).unwrap();
     let mut db = repo.write().await.unwrap();
-    db.insert_row(tenant, anna, bo, &row(8, 12), user).await.unwrap();
+    db.insert_row(tenant, anna, bo, &row(8, 12), user, OnRefusal::GoOn).await.unwrap();
     // Past the service's own checks, straight to the database: its guard refuses the overlap …
-    let refused = db.insert_row(tenant, anna, bo, &row(10, 14), user).await;
+    let refused = db.insert_row(tenant, anna, bo, &row(10, 14), user, OnRefusal::GoOn).await;
     assert!(matches!(refused, Err(RepoError::Conflict(Conflict::Overlap))), "{refused:?}");
     // … and the change goes on: the next row and the commit succeed (on PostgreSQL too, where a
     // refused statement would otherwise spoil the whole transaction).
-    db.insert_row(tenant, anna, bo, &row(13, 16), user).await.unwrap();
+    db.insert_row(tenant, anna, bo, &row(13, 16), user, OnRefusal::GoOn).await.unwrap();
     db.finish().await.unwrap();
     assert_eq!(
         app.id(&format!(
@@ -201,6 +201,51 @@ async fn a_row_the_database_refuses_leaves_the_rest_of_the_change_standing() {
         .await,
         2
     );
+}
+
+/// A change that ends when its row is refused (`OnRefusal::End`: a saved row, a confirmed
+/// planned shift) has no savepoint of its own around the row. Refused, it is rolled back to the
+/// start of the change, and the changes that share its commit are kept: the one before it in the
+/// batch and the one after (on PostgreSQL the refused statement would otherwise spoil the
+/// whole shared transaction).
+#[tokio::test]
+async fn a_change_ended_by_a_refused_row_leaves_the_changes_beside_it_standing() {
+    let app = spawn_app().await;
+    let repo = db::DbRepo::new(app.pool.clone());
+    let (tenant, anna, bo, user) = (
+        1,
+        app.id("SELECT id FROM assistants WHERE first_name = 'Anna'").await,
+        app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await,
+        app.id("SELECT id FROM users WHERE username = 'anna'").await,
+    );
+    let day = next_month().first_day() + chrono::Duration::days(11);
+    let t = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+    let row = move |s, e| TimeRow::new(day, t(s), t(e), false, TimeKind::Aktiv).unwrap();
+    let mut first = repo.write_in(tenant).await.unwrap();
+    first.insert_row(tenant, anna, bo, &row(8, 12), user, OnRefusal::End).await.unwrap();
+    // The next two queue for the batch while the first holds it, so all three share a commit.
+    let (refused, after) = (repo.clone(), repo.clone());
+    let refused = tokio::spawn(async move {
+        let mut db = refused.write_in(tenant).await.unwrap();
+        let r = db.insert_row(tenant, anna, bo, &row(10, 14), user, OnRefusal::End).await;
+        assert!(matches!(r, Err(RepoError::Conflict(Conflict::Overlap))), "{r:?}");
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let after = tokio::spawn(async move {
+        let mut db = after.write_in(tenant).await.unwrap();
+        db.insert_row(tenant, anna, bo, &row(13, 16), user, OnRefusal::End).await.unwrap();
+        db.finish().await.unwrap();
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    first.finish().await.unwrap();
+    refused.await.unwrap();
+    after.await.unwrap();
+    let kept = app
+        .id(&format!(
+            "SELECT COUNT(*) FROM time_rows WHERE work_date = '{day}' AND assistant_id = {anna}"
+        ))
+        .await;
+    assert_eq!(kept, 2, "the rows before and after the refused one");
 }
 
 #[tokio::test]
