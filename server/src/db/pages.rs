@@ -8,7 +8,7 @@ use super::queries::*;
 use super::schedules::{calendar_query, planned_all, planned_of_assistant_query};
 use super::settings::{terms_of, terms_query};
 use super::shifts::{running_of, running_query};
-use super::sql::{Conn, fetch_batch};
+use super::sql::{Conn, fetch_batch, query};
 use chrono::NaiveDate;
 use engine::ReportMonth;
 use std::ops::RangeInclusive;
@@ -107,17 +107,30 @@ pub(super) async fn row_recheck(
     date: NaiveDate,
 ) -> RepoResult<RowRecheck> {
     let month = month_of(date)?;
-    let queries = vec![
-        pair_versions_query(tenant, assistant, recipient),
-        month_status_query(tenant, assistant, recipient, month),
-        terms_query(tenant),
-    ];
-    let mut rows = fetch_batch(c, queries).await.map_err(err)?.into_iter();
-    let mut next = || rows.next().unwrap_or_default();
-    let (versions, status, terms) = (next(), next(), next());
-    Ok(RowRecheck {
-        versions: versions_of(&versions),
-        status: status_of(&status),
-        terms: terms_of(tenant, &terms),
-    })
+    // What the pair's versions, the month's status and the terms read ([`pair_versions_query`],
+    // [`month_status_query`], [`terms_query`], with the same column names, read back by the
+    // same functions), as one statement: a change runs it holding its municipality's lock,
+    // where each round trip to PostgreSQL is one more that every other change waits for.
+    let rows = query(
+        "SELECT (SELECT version FROM kept_versions WHERE tenant_id = $1 AND kind = 'a' AND id = $2) AS a,
+                (SELECT version FROM kept_versions WHERE tenant_id = $1 AND kind = 'r' AND id = $3) AS r,
+                m.id, m.status, t.lss_rate, s.settings, rt.year, rt.amount
+         FROM tenants t
+         LEFT JOIN month_reports m ON m.tenant_id = t.id AND m.assistant_id = $2 AND m.recipient_id = $3 AND m.month = $4
+         LEFT JOIN rule_settings s ON s.tenant_id = t.id
+         LEFT JOIN rates rt ON rt.tenant_id = t.id
+         WHERE t.id = $1",
+    )
+    .bind(tenant)
+    .bind(assistant)
+    .bind(recipient)
+    .bind(month.to_string())
+    .fetch_all(c)
+    .await
+    .map_err(err)?;
+    let status = match rows.first() {
+        Some(r) if r.get::<Option<i64>, _>("id").is_some() => status_of(&rows),
+        _ => None,
+    };
+    Ok(RowRecheck { versions: versions_of(&rows), status, terms: terms_of(tenant, &rows) })
 }

@@ -12,7 +12,7 @@ use engine::{Minutes, MonthStatus, ReportMonth, TimeKind, TimeRow, Totals};
 use server::db::DbRepo;
 use server::db::sql::{Conn, query};
 use std::collections::{BTreeMap, HashMap};
-use store::{Repo, StoredRow};
+use store::{OnRefusal, Repo, StoredRow};
 
 /// A fixed-seed generator of a few lines (xorshift64*): a failing sequence repeats from the
 /// seed it prints. proptest's shrinking does not fit a sequence of database changes.
@@ -172,7 +172,7 @@ async fn kept_findings_equal_a_full_recomputation_after_any_changes() {
                     let mut db = repo.write_in(tenant).await.unwrap();
                     // A row the database refuses (one start twice, a month no longer a
                     // draft) changes nothing.
-                    if db.insert_row(tenant, a, r, &row, user).await.is_ok() {
+                    if db.insert_row(tenant, a, r, &row, user, OnRefusal::GoOn).await.is_ok() {
                         db.finish().await.unwrap();
                     }
                 }
@@ -338,7 +338,7 @@ async fn the_dashboard_lists_the_first_findings_and_counts_them_all() {
         );
         let row = TimeRow::new(date, start, end, false, TimeKind::Aktiv).unwrap();
         for a in [anna, david, hanna] {
-            db.insert_row(tenant, a, bo, &row, user).await.unwrap();
+            db.insert_row(tenant, a, bo, &row, user, OnRefusal::GoOn).await.unwrap();
         }
     }
     db.finish().await.unwrap();
@@ -427,7 +427,7 @@ async fn a_row_context_read_early_goes_stale_with_any_change_it_holds() {
             .unwrap();
     let before = early().await;
     let mut db = repo.write_in(tenant).await.unwrap();
-    db.insert_row(tenant, anna, bo, &row, user).await.unwrap();
+    db.insert_row(tenant, anna, bo, &row, user, OnRefusal::GoOn).await.unwrap();
     db.finish().await.unwrap();
     assert_ne!(before, now().await, "a row of hers near the date");
 
@@ -460,4 +460,47 @@ async fn a_row_context_read_early_goes_stale_with_any_change_it_holds() {
         drop(c);
         assert_ne!(before, now().await, "{what}");
     }
+}
+
+/// Inside a change, `row_recheck` reads the pair's versions, the month's status and the terms
+/// in one statement: what the early context reads with its separate queries, with and without a
+/// record of the month (and the municipality's rates, one row each).
+#[tokio::test]
+async fn a_rows_recheck_reads_what_its_early_context_read() {
+    let app = spawn_app().await;
+    let repo = DbRepo::new(app.pool.clone());
+    let tenant = app.id("SELECT id FROM tenants WHERE name LIKE 'Exempelby%'").await;
+    let anna = app.id("SELECT id FROM assistants WHERE first_name = 'Anna'").await;
+    let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await;
+    let month = app::service::context::this_month().next();
+    let date = month.first_day() + chrono::Duration::days(9);
+    let near = date - chrono::Duration::days(8)..=date + chrono::Duration::days(8);
+    let both = || async {
+        let mut db = repo.read().await.unwrap();
+        let early = db.row_context(tenant, anna, bo, date, near.clone()).await.unwrap();
+        drop(db);
+        let mut db = repo.write_in(tenant).await.unwrap();
+        let now = db.row_recheck(tenant, anna, bo, date).await.unwrap();
+        db.finish().await.unwrap();
+        assert_eq!(now.versions, early.versions);
+        assert_eq!(now.status, early.status);
+        assert_eq!(now.terms.rates, early.terms.rates);
+        assert!(now.terms.rates.years().next().is_some(), "the municipality's rates");
+        assert_eq!(now.terms.lss_rate, early.terms.lss_rate);
+        assert_eq!(now.terms.rules, early.terms.rules);
+        now.status
+    };
+    assert_eq!(both().await, None, "no record of the month yet");
+    let mut c = app.db().await;
+    query("INSERT INTO month_reports (tenant_id, assistant_id, recipient_id, month, status) VALUES ($1, $2, $3, $4, 'submitted')")
+        .bind(tenant)
+        .bind(anna)
+        .bind(bo)
+        .bind(month.to_string())
+        .execute(&mut c)
+        .await
+        .unwrap();
+    drop(c);
+    let status = both().await;
+    assert_eq!(status.map(|(_, s)| s), Some(MonthStatus::Submitted));
 }
