@@ -101,28 +101,16 @@ impl Pool {
                 c.begin().await?;
                 Conn::Sqlite(c)
             }
-            Pool::Postgres(p) => {
-                let mut c = Conn::PgTx(p.begin().await?);
-                match scope {
-                    None => {
-                        query("SELECT pg_advisory_xact_lock($1)")
-                            .bind(WRITE_LOCK)
-                            .execute(&mut c)
-                            .await?
-                    }
-                    Some(t) => {
-                        query("SELECT pg_advisory_xact_lock_shared($1)")
-                            .bind(WRITE_LOCK)
-                            .execute(&mut c)
-                            .await?;
-                        query("SELECT pg_advisory_xact_lock($1)")
-                            .bind(TENANT_LOCKS + t)
-                            .execute(&mut c)
-                            .await?
-                    }
-                };
-                c
-            }
+            // The BEGIN and the locks in one round trip (one simple query: the keys are numbers
+            // of our own, written into its text).
+            Pool::Postgres(p) => Conn::PgTx(p.begin_with(match scope {
+                None => format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"),
+                Some(t) => format!(
+                    "BEGIN; SELECT pg_advisory_xact_lock_shared({WRITE_LOCK}); SELECT pg_advisory_xact_lock({})",
+                    TENANT_LOCKS + t
+                ),
+            })
+            .await?),
         })
     }
 

@@ -267,6 +267,28 @@ impl Conn {
         }
     }
 
+    /// Runs fixed statements (no values) in order: on PostgreSQL in one round trip (one simple
+    /// query), on SQLite one after the other (each a call into the library, no trip).
+    pub fn steps<'c>(
+        &'c mut self,
+        statements: &'static [&'static str],
+    ) -> BoxFuture<'c, Result<(), sqlx::Error>> {
+        Box::pin(async move {
+            let pg: &mut sqlx::PgConnection = match self {
+                Conn::Sqlite(_) => {
+                    for s in statements {
+                        query(*s).execute(self).await?;
+                    }
+                    return Ok(());
+                }
+                Conn::Pg(c) => c,
+                Conn::PgTx(t) => t,
+            };
+            let sql = statements.join("; ");
+            sqlx::Executor::execute(pg, sqlx::raw_sql(&sql)).await.map(drop)
+        })
+    }
+
     /// Commits a transaction (a connection has nothing to commit).
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {

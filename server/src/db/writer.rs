@@ -81,6 +81,10 @@ struct Batch {
     /// known without reading it again while the batch holds the write lock). Forgotten when a
     /// change is rolled back and when the batch ends: a chain's head is then read anew.
     heads: HashMap<Option<i64>, String>,
+    /// A savepoint is open that no change holds yet: the one before made it for the next
+    /// ([`Change::finish`], in the same round trip as its own release) or left it empty when
+    /// it was rolled back.
+    savepoint: bool,
 }
 
 /// One change's hold on the batch, inside its savepoint. Dropped unfinished, the change is
@@ -126,7 +130,9 @@ impl Writer {
                 b.permit = Some(permit);
                 b.started = Some(Instant::now());
             }
-            query("SAVEPOINT bita_change").execute(change.conn()).await?;
+            if !std::mem::take(&mut change.batch().savepoint) {
+                query("SAVEPOINT bita_change").execute(change.conn()).await?;
+            }
             Ok(change)
         })
         .await
@@ -184,11 +190,19 @@ impl Change {
         let mut guard = self.guard.take().expect("a change ends once");
         let queued = self.queued.clone();
         tokio::spawn(async move {
+            // A change waits and the batch goes on: its savepoint made with this release.
+            let next = goes_on(&guard, &queued, 1);
             let tx = guard.tx.as_mut().expect("a change's batch has a transaction");
-            if let Err(e) = query("RELEASE SAVEPOINT bita_change").execute(tx).await {
+            let released = if next {
+                tx.steps(&["RELEASE SAVEPOINT bita_change", "SAVEPOINT bita_change"]).await
+            } else {
+                query("RELEASE SAVEPOINT bita_change").execute(tx).await.map(drop)
+            };
+            if let Err(e) = released {
                 abandon(&mut guard, &e);
                 return Err(e);
             }
+            guard.savepoint = next;
             let (told, answer) = oneshot::channel();
             guard.done.push(told);
             settle(guard, &queued).await;
@@ -212,12 +226,10 @@ impl Drop for Change {
             // What the change appended to a chain is undone with it.
             guard.heads.clear();
             if let Some(tx) = guard.tx.as_mut() {
-                let back = async {
-                    query("ROLLBACK TO SAVEPOINT bita_change").execute(&mut *tx).await?;
-                    query("RELEASE SAVEPOINT bita_change").execute(&mut *tx).await
-                };
-                if let Err(e) = back.await {
-                    abandon(&mut guard, &e);
+                // The savepoint stays, empty, for the next change.
+                match query("ROLLBACK TO SAVEPOINT bita_change").execute(tx).await {
+                    Ok(_) => guard.savepoint = true,
+                    Err(e) => abandon(&mut guard, &e),
                 }
             }
             settle(guard, &queued).await;
@@ -233,12 +245,17 @@ impl Drop for Change {
 /// Commits the batch when no change waits for it, or it is full or old; otherwise hands it on
 /// to the next change with the transaction still open.
 async fn settle(mut guard: OwnedMutexGuard<Batch>, queued: &AtomicUsize) {
-    let Some(started) = guard.started else { return };
-    let waiting = queued.load(Ordering::SeqCst) > 0;
-    if waiting && guard.done.len() < MAX_BATCH && started.elapsed() < MAX_AGE {
+    if guard.started.is_none() || goes_on(&guard, queued, 0) {
         return;
     }
     commit(&mut guard).await;
+}
+
+/// Whether the batch goes on to the next change rather than commit, with `more` changes
+/// finished beyond those it holds: a change waits for it, and it is neither full nor old.
+fn goes_on(batch: &Batch, queued: &AtomicUsize, more: usize) -> bool {
+    let young = batch.started.is_some_and(|s| s.elapsed() < MAX_AGE);
+    queued.load(Ordering::SeqCst) > 0 && batch.done.len() + more < MAX_BATCH && young
 }
 
 /// Commits the open batch, if there is one, and answers the changes in it.
@@ -246,6 +263,7 @@ async fn commit(batch: &mut Batch) {
     let Some(tx) = batch.tx.take() else { return };
     batch.started = None;
     batch.heads.clear();
+    batch.savepoint = false;
     let result = tx.commit().await.map_err(|e| e.to_string());
     batch.permit = None;
     if let Err(e) = &result {
@@ -264,6 +282,7 @@ fn abandon(guard: &mut OwnedMutexGuard<Batch>, e: &sqlx::Error) {
     guard.permit = None;
     guard.started = None;
     guard.heads.clear();
+    guard.savepoint = false;
     for told in guard.done.drain(..) {
         let _ = told.send(Err(e.to_string()));
     }
