@@ -8,24 +8,15 @@ use super::sql::{Conn, Row, query};
 use engine::audit::{EntryContent, GENESIS, StoredEntry, entry_hash, verify};
 use store::{AuditEntry, RepoResult};
 
-/// Appends `e` to its municipality's chain, after `head` (the hash the chain ends with, when the
-/// caller knows it: it holds the write lock since it last appended; else it is read here).
-/// Returns the new entry's hash, the chain's new head.
-pub(crate) async fn append(
-    c: &mut Conn,
-    e: &AuditEntry,
-    head: Option<String>,
-) -> RepoResult<String> {
-    let prev = match head {
-        Some(head) => head,
-        None => query("SELECT hash FROM audit_log WHERE tenant_id IS NOT DISTINCT FROM $1 ORDER BY id DESC LIMIT 1")
-            .bind(e.tenant)
-            .scalar_optional::<Option<String>>(&mut *c)
-            .await
-            .map_err(err)?
-            .flatten()
-            .unwrap_or_else(|| GENESIS.to_string()),
-    };
+/// An entry sealed into its chain: its content, the hash of the entry before it and its own.
+pub(crate) struct Sealed {
+    pub content: EntryContent,
+    pub prev: String,
+    pub hash: String,
+}
+
+/// `e`, stamped now and sealed after `prev` (the hash its chain ends with).
+pub(crate) fn seal_entry(e: &AuditEntry, prev: String) -> Sealed {
     let content = EntryContent {
         tenant: e.tenant,
         user: e.user,
@@ -38,22 +29,58 @@ pub(crate) async fn append(
         after: e.after.clone(),
     };
     let hash = entry_hash(&prev, &content);
-    query("INSERT INTO audit_log (tenant_id, user_id, actor, at, client, action, subject, before, after, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
-        .bind(content.tenant)
-        .bind(content.user)
-        .bind(&content.actor)
-        .bind(&content.at)
-        .bind(&content.client)
-        .bind(&content.action)
-        .bind(&content.subject)
-        .bind(&content.before)
-        .bind(&content.after)
-        .bind(&prev)
-        .bind(&hash)
-        .execute(&mut *c)
+    Sealed { content, prev, hash }
+}
+
+/// The hash `tenant`'s chain ends with in the database (the genesis value for an empty chain).
+/// Read holding the write lock, so no other entry can follow it before the caller's commits.
+pub(crate) async fn head(c: &mut Conn, tenant: Option<i64>) -> RepoResult<String> {
+    let last: Option<Option<String>> = query(
+        "SELECT hash FROM audit_log WHERE tenant_id IS NOT DISTINCT FROM $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(tenant)
+    .scalar_optional(c)
+    .await
+    .map_err(err)?;
+    Ok(last.flatten().unwrap_or_else(|| GENESIS.to_string()))
+}
+
+/// Writes sealed entries in their order, in one statement (their ids follow that order).
+pub(crate) async fn insert(c: &mut Conn, entries: &[Sealed]) -> RepoResult<()> {
+    const COLUMNS: usize = 11;
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<String> = (0..entries.len())
+        .map(|i| {
+            let p: Vec<String> = (1..=COLUMNS).map(|k| format!("${}", i * COLUMNS + k)).collect();
+            format!("({})", p.join(", "))
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO audit_log (tenant_id, user_id, actor, at, client, action, subject, before, after, prev_hash, hash) VALUES {}",
+        rows.join(", ")
+    );
+    entries
+        .iter()
+        .fold(query(sql), |q, e| {
+            let c = &e.content;
+            q.bind(c.tenant)
+                .bind(c.user)
+                .bind(&c.actor)
+                .bind(&c.at)
+                .bind(&c.client)
+                .bind(&c.action)
+                .bind(&c.subject)
+                .bind(&c.before)
+                .bind(&c.after)
+                .bind(&e.prev)
+                .bind(&e.hash)
+        })
+        .execute(c)
         .await
         .map_err(err)?;
-    Ok(hash)
+    Ok(())
 }
 
 pub(crate) const ENTRY_COLUMNS: &str =

@@ -447,6 +447,9 @@ impl Store for DbStore {
     }
 
     async fn idempotent_outcome(&mut self, user: i64, key: &str) -> RepoResult<Option<String>> {
+        if let Some(o) = self.deferred_outcome(user, key) {
+            return Ok(Some(o));
+        }
         query("SELECT outcome FROM idempotency_keys WHERE user_id = $1 AND key = $2")
             .bind(user)
             .bind(key)
@@ -462,17 +465,16 @@ impl Store for DbStore {
         action: &str,
         outcome: &str,
     ) -> RepoResult<()> {
-        query(
-            "INSERT INTO idempotency_keys (user_id, key, action, outcome) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(user)
-        .bind(key)
-        .bind(action)
-        .bind(outcome)
-        .execute(self.c())
-        .await
-        .map_err(err)?;
-        Ok(())
+        let o = super::deferred::Outcome {
+            user,
+            key: key.to_string(),
+            action: action.to_string(),
+            outcome: outcome.to_string(),
+        };
+        match self.defer_outcome(o) {
+            Some(o) => super::deferred::insert_outcomes(self.c(), &[o]).await,
+            None => Ok(()),
+        }
     }
 
     async fn audit(&mut self, e: &AuditEntry) -> RepoResult<()> {
@@ -487,10 +489,14 @@ impl Store for DbStore {
                 e.tenant
             )));
         }
-        let head = self.audit_head(e.tenant);
-        let hash = super::audit::append(self.c(), e, head).await?;
-        self.appended(e.tenant, hash);
-        Ok(())
+        let prev = match self.audit_head(e.tenant) {
+            Some(head) => head,
+            None => super::audit::head(self.c(), e.tenant).await?,
+        };
+        match self.defer_audit(super::audit::seal_entry(e, prev)) {
+            Some(sealed) => super::audit::insert(self.c(), &[sealed]).await,
+            None => Ok(()),
+        }
     }
 
     async fn throttle(&mut self, key: &str) -> RepoResult<Throttle> {

@@ -6,6 +6,7 @@
 //! write lock.
 
 pub mod audit;
+mod deferred;
 mod direct;
 mod export;
 mod general;
@@ -410,10 +411,34 @@ impl DbStore {
         }
     }
 
-    /// This store's change appended an entry with `hash` to `tenant`'s chain.
-    fn appended(&mut self, tenant: Option<i64>, hash: String) {
-        if let Held::Change(c) = &mut self.0 {
-            c.appended(tenant, hash);
+    /// A change keeps its audit entry for its batch to write ([`deferred`]); anything else
+    /// gets it back, to write now.
+    fn defer_audit(&mut self, e: audit::Sealed) -> Option<audit::Sealed> {
+        match &mut self.0 {
+            Held::Change(c) => {
+                c.audit(e);
+                None
+            }
+            Held::Conn(_) => Some(e),
+        }
+    }
+
+    /// An outcome a change of the same batch stored and its batch has not written yet.
+    fn deferred_outcome(&mut self, user: i64, key: &str) -> Option<String> {
+        match &mut self.0 {
+            Held::Change(c) => c.outcome(user, key),
+            Held::Conn(_) => None,
+        }
+    }
+
+    /// As [`DbStore::defer_audit`], for an outcome under a form's key.
+    fn defer_outcome(&mut self, o: deferred::Outcome) -> Option<deferred::Outcome> {
+        match &mut self.0 {
+            Held::Change(c) => {
+                c.remember(o);
+                None
+            }
+            Held::Conn(_) => Some(o),
         }
     }
 

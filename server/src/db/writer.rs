@@ -26,6 +26,8 @@
 //! busy timeout.
 
 use super::Pool;
+use super::audit::Sealed;
+use super::deferred::{Deferred, Outcome};
 use super::sql::{Conn, query};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -77,10 +79,8 @@ struct Batch {
     done: Vec<oneshot::Sender<Result<(), String>>>,
     /// Its place among the [`OPEN_LANES`], while `tx` is open.
     permit: Option<OwnedSemaphorePermit>,
-    /// The hash each audit chain ends with, as the batch's changes left it (the chain's head,
-    /// known without reading it again while the batch holds the write lock). Forgotten when a
-    /// change is rolled back and when the batch ends: a chain's head is then read anew.
-    heads: HashMap<Option<i64>, String>,
+    /// The finished changes' audit entries and outcomes, written just before the commit.
+    deferred: Deferred,
     /// A savepoint is open that no change holds yet: the one before made it for the next
     /// ([`Change::finish`], in the same round trip as its own release) or left it empty when
     /// it was rolled back.
@@ -95,6 +95,8 @@ pub struct Change {
     /// The municipality it is a change of (`None`: the installation), whose lock it holds on
     /// PostgreSQL.
     pub(crate) scope: Option<i64>,
+    /// Its own audit entries and outcome, until it finishes.
+    deferred: Deferred,
 }
 
 impl Writer {
@@ -119,7 +121,8 @@ impl Writer {
             let guard = batch.lock_owned().await;
             queued.fetch_sub(1, Ordering::SeqCst);
             // From here on, dropping `change` settles the batch (see `Drop`).
-            let mut change = Change { guard: Some(guard), queued, scope };
+            let mut change =
+                Change { guard: Some(guard), queued, scope, deferred: Deferred::default() };
             let b = change.batch();
             if b.tx.is_none() {
                 let permit = open
@@ -175,20 +178,34 @@ impl Change {
         self.batch().tx.as_mut().expect("a change's batch has a transaction")
     }
 
-    /// The hash `tenant`'s audit chain ends with, if a change of this batch appended to it.
+    /// The hash `tenant`'s audit chain ends with, if this change or one before it in the
+    /// batch appended to it (the batch has held the write lock since); `None`: read it.
     pub(crate) fn audit_head(&mut self, tenant: Option<i64>) -> Option<String> {
-        self.batch().heads.get(&tenant).cloned()
+        let own = self.deferred.head(tenant).map(str::to_string);
+        own.or_else(|| self.batch().deferred.head(tenant).map(str::to_string))
     }
 
-    /// The chain of `tenant` now ends with `hash` (an entry this change appended).
-    pub(crate) fn appended(&mut self, tenant: Option<i64>, hash: String) {
-        self.batch().heads.insert(tenant, hash);
+    /// The change's audit entry, written with the batch ([`Deferred`]).
+    pub(crate) fn audit(&mut self, e: Sealed) {
+        self.deferred.entry(e);
+    }
+
+    /// The outcome under `user`'s `key` that this change or one before it in the batch stored.
+    pub(crate) fn outcome(&mut self, user: i64, key: &str) -> Option<String> {
+        let own = self.deferred.outcome(user, key).map(str::to_string);
+        own.or_else(|| self.batch().deferred.outcome(user, key).map(str::to_string))
+    }
+
+    /// The change's outcome under its form's key, written with the batch ([`Deferred`]).
+    pub(crate) fn remember(&mut self, o: Outcome) {
+        self.deferred.remember(o);
     }
 
     /// Keeps the change and answers once the commit that holds it is done.
     pub(crate) async fn finish(mut self) -> Result<(), sqlx::Error> {
         let mut guard = self.guard.take().expect("a change ends once");
         let queued = self.queued.clone();
+        let deferred = std::mem::take(&mut self.deferred);
         tokio::spawn(async move {
             // A change waits and the batch goes on: its savepoint made with this release.
             let next = goes_on(&guard, &queued, 1);
@@ -203,6 +220,7 @@ impl Change {
                 return Err(e);
             }
             guard.savepoint = next;
+            guard.deferred.extend(deferred);
             let (told, answer) = oneshot::channel();
             guard.done.push(told);
             settle(guard, &queued).await;
@@ -223,8 +241,6 @@ impl Drop for Change {
         let Some(mut guard) = self.guard.take() else { return };
         let queued = self.queued.clone();
         let undo = async move {
-            // What the change appended to a chain is undone with it.
-            guard.heads.clear();
             if let Some(tx) = guard.tx.as_mut() {
                 // The savepoint stays, empty, for the next change.
                 match query("ROLLBACK TO SAVEPOINT bita_change").execute(tx).await {
@@ -258,13 +274,16 @@ fn goes_on(batch: &Batch, queued: &AtomicUsize, more: usize) -> bool {
     queued.load(Ordering::SeqCst) > 0 && batch.done.len() + more < MAX_BATCH && young
 }
 
-/// Commits the open batch, if there is one, and answers the changes in it.
+/// Commits the open batch, if there is one, with its deferred writes, and answers the changes
+/// in it. If the writes fail, the batch is rolled back whole.
 async fn commit(batch: &mut Batch) {
-    let Some(tx) = batch.tx.take() else { return };
+    let Some(mut tx) = batch.tx.take() else { return };
     batch.started = None;
-    batch.heads.clear();
     batch.savepoint = false;
-    let result = tx.commit().await.map_err(|e| e.to_string());
+    let result = match batch.deferred.write(&mut tx).await {
+        Ok(()) => tx.commit().await.map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
     batch.permit = None;
     if let Err(e) = &result {
         tracing::error!(error = %e, changes = batch.done.len(), "a batch of changes could not be committed");
@@ -281,7 +300,7 @@ fn abandon(guard: &mut OwnedMutexGuard<Batch>, e: &sqlx::Error) {
     guard.tx = None;
     guard.permit = None;
     guard.started = None;
-    guard.heads.clear();
+    guard.deferred = Deferred::default();
     guard.savepoint = false;
     for told in guard.done.drain(..) {
         let _ = told.send(Err(e.to_string()));

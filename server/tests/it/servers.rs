@@ -203,6 +203,14 @@ async fn a_row_the_database_refuses_leaves_the_rest_of_the_change_standing() {
     );
 }
 
+/// Lets the changes spawned so far queue for the batch (the tests run on one thread), well
+/// within the batch's 10 ms, so they share its commit.
+async fn queue_up() {
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
+}
+
 /// A change that ends when its row is refused (`OnRefusal::End`: a saved row, a confirmed
 /// planned shift) has no savepoint of its own around the row. Refused, it is rolled back to the
 /// start of the change, and the changes that share its commit are kept: the one before it in the
@@ -230,13 +238,13 @@ async fn a_change_ended_by_a_refused_row_leaves_the_changes_beside_it_standing()
         let r = db.insert_row(tenant, anna, bo, &row(10, 14), user, OnRefusal::End).await;
         assert!(matches!(r, Err(RepoError::Conflict(Conflict::Overlap))), "{r:?}");
     });
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    queue_up().await;
     let after = tokio::spawn(async move {
         let mut db = after.write_in(tenant).await.unwrap();
         db.insert_row(tenant, anna, bo, &row(13, 16), user, OnRefusal::End).await.unwrap();
         db.finish().await.unwrap();
     });
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    queue_up().await;
     first.finish().await.unwrap();
     refused.await.unwrap();
     after.await.unwrap();
@@ -246,6 +254,64 @@ async fn a_change_ended_by_a_refused_row_leaves_the_changes_beside_it_standing()
         ))
         .await;
     assert_eq!(kept, 2, "the rows before and after the refused one");
+}
+
+/// A change's outcome under its form's key and its audit entry are written with its batch,
+/// just before the commit. A change after it in the same batch finds the key all the same (a
+/// double post that lands in one batch gets the first outcome), and a change rolled back
+/// leaves neither behind.
+#[tokio::test]
+async fn a_key_kept_for_the_batch_is_found_by_the_next_change_before_it_is_written() {
+    let app = spawn_app().await;
+    let repo = db::DbRepo::new(app.pool.clone());
+    let user = app.id("SELECT id FROM users WHERE username = 'anna'").await;
+    let (kept, dropped) = (key(), key());
+    let entry = |subject: &str| store::AuditEntry {
+        tenant: Some(1),
+        user: Some(user),
+        action: "test.deferred",
+        subject: subject.into(),
+        ..Default::default()
+    };
+    let mut first = repo.write_in(1).await.unwrap();
+    first.audit(&entry("first")).await.unwrap();
+    first.remember_outcome(user, &kept, "test.deferred", "\"first\"").await.unwrap();
+    // Queued behind the first, so both share its batch.
+    let (k, next) = (kept.clone(), repo.clone());
+    let second = tokio::spawn(async move {
+        let mut db = next.write_in(1).await.unwrap();
+        db.idempotent_outcome(user, &k).await.unwrap()
+    });
+    let (k, rolled_back, e) = (dropped.clone(), repo.clone(), entry("rolled back"));
+    let third = tokio::spawn(async move {
+        let mut db = rolled_back.write_in(1).await.unwrap();
+        db.audit(&e).await.unwrap();
+        db.remember_outcome(user, &k, "test.deferred", "\"dropped\"").await.unwrap();
+    });
+    queue_up().await;
+    first.finish().await.unwrap();
+    assert_eq!(second.await.unwrap().as_deref(), Some("\"first\""));
+    third.await.unwrap();
+    let count = |sql: String| {
+        let app = &app;
+        async move { app.id(&sql).await }
+    };
+    assert_eq!(
+        count(format!("SELECT COUNT(*) FROM idempotency_keys WHERE key = '{kept}'")).await,
+        1
+    );
+    assert_eq!(
+        count(format!("SELECT COUNT(*) FROM idempotency_keys WHERE key = '{dropped}'")).await,
+        0
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM audit_log WHERE action = 'test.deferred'".into()).await,
+        1,
+        "the first change's entry, not the rolled-back one's"
+    );
+    for chain in db::audit::verify_all(&app.pool).await.unwrap() {
+        assert!(chain.result.is_ok(), "{}: {:?}", chain.name, chain.result);
+    }
 }
 
 #[tokio::test]
