@@ -33,6 +33,9 @@ pub struct Config {
     /// first start (default `data/archive-signing.key`; keep it out of the database's backups'
     /// reach and back it up on its own).
     pub archive_key: std::path::PathBuf,
+    /// `BITA_PG_CONNECTIONS` (default 8, at least 2): connections to PostgreSQL this server
+    /// keeps at most. Half of them may hold a batch of changes at once, so reads always find one.
+    pub pg_connections: u32,
 }
 
 fn flag(name: &str) -> Option<bool> {
@@ -64,6 +67,11 @@ impl Config {
             archive_key: std::env::var("BITA_ARCHIVE_KEY")
                 .unwrap_or_else(|_| "data/archive-signing.key".into())
                 .into(),
+            pg_connections: number(
+                "BITA_PG_CONNECTIONS",
+                u64::from(crate::db::DEFAULT_PG_CONNECTIONS),
+            )
+            .clamp(2, 1000) as u32,
         }
     }
 
@@ -81,6 +89,7 @@ impl Config {
             smtp: None,
             archive_key: std::env::temp_dir()
                 .join(format!("bita-archive-key-{}", std::process::id())),
+            pg_connections: crate::db::DEFAULT_PG_CONNECTIONS,
         }
     }
 }

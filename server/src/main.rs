@@ -292,7 +292,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let leptos = get_configuration(None)?.leptos_options;
     let addr = leptos.site_addr;
 
-    let pool = db::connect(&config.database_url).await?;
+    let pool = db::connect_sized(&config.database_url, config.pg_connections).await?;
     tracing::info!("database ready");
     if config.demo_data && demo::is_empty(&pool).await? {
         demo::seed(&pool, app::service::context::today()).await?;

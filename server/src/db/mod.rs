@@ -130,18 +130,32 @@ impl Pool {
     }
 }
 
+/// How many connections to PostgreSQL a server keeps at most, unless configured
+/// (`BITA_PG_CONNECTIONS`). Measured on the 2-core test machine with PostgreSQL beside the
+/// server (`bench/load/run.sh postgres`, issue 28): 8 saved 1,311–1,332 rows/s where 16 saved
+/// 1,216 and 32 saved 1,132, and the month page went from 1,543 to 1,617 pages/s (p99 68 →
+/// 52 ms): more backends than the database's cores can run only wait for them, and the one
+/// holding a municipality's lock waits with them. A database server of its own with more cores
+/// may take more.
+pub const DEFAULT_PG_CONNECTIONS: u32 = 8;
+
 /// How long a PostgreSQL connection may have been idle before it is pinged on its next use.
 const IDLE_BEFORE_PING: Duration = Duration::from_secs(30);
 
 /// Opens the database at `url` (`sqlite://…` or `postgres://…`), creating a SQLite file if
 /// needed, and brings its schema up to date.
 pub async fn connect(url: &str) -> anyhow_like::Result<Pool> {
+    connect_sized(url, DEFAULT_PG_CONNECTIONS).await
+}
+
+/// [`connect`], with at most `pg_connections` connections to PostgreSQL.
+pub async fn connect_sized(url: &str, pg_connections: u32) -> anyhow_like::Result<Pool> {
     let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         // sqlx pings a connection before handing it out (and again when it comes back): a
         // round trip each time. Here only one idle for a while is pinged first: a connection
         // the server or the network dropped is then found before a request uses it.
         let pool = PgPoolOptions::new()
-            .max_connections(16)
+            .max_connections(pg_connections.max(2))
             .acquire_timeout(Duration::from_secs(10))
             .test_before_acquire(false)
             .before_acquire(|conn, meta| {

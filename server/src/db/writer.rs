@@ -41,16 +41,13 @@ const MAX_BATCH: usize = 128;
 /// is answered at most about this much later than alone.
 const MAX_AGE: Duration = Duration::from_millis(10);
 
-/// At most this many lanes have a transaction open at once. On PostgreSQL each holds one of
-/// the pool's 16 connections until it commits: however many municipalities write at the same
-/// moment, reads always find a connection.
-const OPEN_LANES: usize = 8;
-
 /// The server's writer (one per [`super::DbRepo`]).
 #[derive(Clone)]
 pub struct Writer {
     pool: Pool,
-    /// One permit per lane with an open transaction.
+    /// One permit per lane with an open transaction: at most half the pool's connections
+    /// (each lane holds one until it commits), so however many municipalities write at the
+    /// same moment, reads always find a connection.
     open: Arc<Semaphore>,
     /// The lanes by scope (a municipality, or `None`: the installation), made when first used
     /// (as many as the installation has municipalities, at most).
@@ -77,7 +74,7 @@ struct Batch {
     started: Option<Instant>,
     /// The changes finished in it, waiting for its commit.
     done: Vec<oneshot::Sender<Result<(), String>>>,
-    /// Its place among the [`OPEN_LANES`], while `tx` is open.
+    /// Its place among the open lanes (`Writer::open`), while `tx` is open.
     permit: Option<OwnedSemaphorePermit>,
     /// The finished changes' audit entries and outcomes, written just before the commit.
     deferred: Deferred,
@@ -101,7 +98,12 @@ pub struct Change {
 
 impl Writer {
     pub(crate) fn new(pool: Pool) -> Self {
-        Self { pool, open: Arc::new(Semaphore::new(OPEN_LANES)), lanes: Arc::default() }
+        let open = match &pool {
+            Pool::Postgres(p) => (p.options().get_max_connections() / 2).max(1) as usize,
+            // One lane, whatever is asked.
+            Pool::Sqlite(..) => 1,
+        };
+        Self { pool, open: Arc::new(Semaphore::new(open)), lanes: Arc::default() }
     }
 
     /// The lane of `scope` (the one lane on SQLite, whatever is asked).
