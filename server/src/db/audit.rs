@@ -45,12 +45,17 @@ pub(crate) async fn head(c: &mut Conn, tenant: Option<i64>) -> RepoResult<String
     Ok(last.flatten().unwrap_or_else(|| GENESIS.to_string()))
 }
 
-/// Writes sealed entries in their order, in one statement (their ids follow that order).
+/// Writes sealed entries in their order (their ids follow it), at most
+/// [`super::deferred::ROWS_PER_STATEMENT`] to a statement.
 pub(crate) async fn insert(c: &mut Conn, entries: &[Sealed]) -> RepoResult<()> {
-    const COLUMNS: usize = 11;
-    if entries.is_empty() {
-        return Ok(());
+    for chunk in entries.chunks(super::deferred::ROWS_PER_STATEMENT) {
+        insert_rows(c, chunk).await?;
     }
+    Ok(())
+}
+
+async fn insert_rows(c: &mut Conn, entries: &[Sealed]) -> RepoResult<()> {
+    const COLUMNS: usize = 11;
     let rows: Vec<String> = (0..entries.len())
         .map(|i| {
             let p: Vec<String> = (1..=COLUMNS).map(|k| format!("${}", i * COLUMNS + k)).collect();

@@ -14,6 +14,11 @@ use super::audit::{self, Sealed};
 use super::sql::{Conn, query};
 use store::RepoResult;
 
+/// Rows written by one statement at most: a batch may hold many entries (128 changes, each
+/// with any number), and a statement takes at most 32,766 values on SQLite, 65,535 on
+/// PostgreSQL (an audit entry has 11).
+pub(crate) const ROWS_PER_STATEMENT: usize = 500;
+
 /// An outcome stored under a form's key.
 pub(crate) struct Outcome {
     pub user: i64,
@@ -62,11 +67,15 @@ impl Deferred {
     }
 }
 
-/// Stores outcomes under their keys, in one statement.
+/// Stores outcomes under their keys, at most [`ROWS_PER_STATEMENT`] to a statement.
 pub(crate) async fn insert_outcomes(c: &mut Conn, outcomes: &[Outcome]) -> RepoResult<()> {
-    if outcomes.is_empty() {
-        return Ok(());
+    for chunk in outcomes.chunks(ROWS_PER_STATEMENT) {
+        insert_outcome_rows(c, chunk).await?;
     }
+    Ok(())
+}
+
+async fn insert_outcome_rows(c: &mut Conn, outcomes: &[Outcome]) -> RepoResult<()> {
     let rows: Vec<String> = (0..outcomes.len())
         .map(|i| format!("(${}, ${}, ${}, ${})", 4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4))
         .collect();

@@ -314,6 +314,36 @@ async fn a_key_kept_for_the_batch_is_found_by_the_next_change_before_it_is_writt
     }
 }
 
+/// A batch writes its changes' audit entries at its commit, however many: 3,100 entries (34,100
+/// values) would be more than one statement takes on SQLite (32,766), so they go in several,
+/// in order, and the chain stays whole.
+#[tokio::test]
+async fn a_batch_with_thousands_of_audit_entries_commits_them_all_in_order() {
+    let app = spawn_app().await;
+    let repo = db::DbRepo::new(app.pool.clone());
+    let n = 3_100;
+    let mut db = repo.write_in(1).await.unwrap();
+    for i in 0..n {
+        db.audit(&store::AuditEntry {
+            tenant: Some(1),
+            action: "test.many",
+            subject: format!("entry {i}"),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    }
+    db.finish().await.unwrap();
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'test.many'").await, n);
+    let last = app
+        .id("SELECT CAST(substr(subject, 7) AS INTEGER) FROM audit_log WHERE action = 'test.many' ORDER BY id DESC LIMIT 1")
+        .await;
+    assert_eq!(last, n - 1, "the entries are written in the order they were made");
+    for chain in db::audit::verify_all(&app.pool).await.unwrap() {
+        assert!(chain.result.is_ok(), "{}: {:?}", chain.name, chain.result);
+    }
+}
+
 #[tokio::test]
 async fn a_change_dropped_while_it_begins_leaves_no_transaction_behind() {
     // A request dropped halfway (a client gone, a page's async block run twice and dropped
