@@ -4,7 +4,7 @@
 
 use super::Pool;
 use super::err;
-use super::sql::{Conn, Row, query};
+use super::sql::{Conn, ROWS_PER_STATEMENT, Row, query};
 use engine::audit::{EntryContent, GENESIS, StoredEntry, entry_hash, verify};
 use store::{AuditEntry, RepoResult};
 
@@ -46,9 +46,9 @@ pub(crate) async fn head(c: &mut Conn, tenant: Option<i64>) -> RepoResult<String
 }
 
 /// Writes sealed entries in their order (their ids follow it), at most
-/// [`super::deferred::ROWS_PER_STATEMENT`] to a statement.
+/// [`ROWS_PER_STATEMENT`] to a statement.
 pub(crate) async fn insert(c: &mut Conn, entries: &[Sealed]) -> RepoResult<()> {
-    for chunk in entries.chunks(super::deferred::ROWS_PER_STATEMENT) {
+    for chunk in entries.chunks(ROWS_PER_STATEMENT) {
         insert_rows(c, chunk).await?;
     }
     Ok(())

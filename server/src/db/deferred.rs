@@ -11,13 +11,8 @@
 //! key); a duplicate key cannot reach them: the look-up below sees the batch's keys first.
 
 use super::audit::{self, Sealed};
-use super::sql::{Conn, query};
+use super::sql::{Conn, ROWS_PER_STATEMENT, query};
 use store::RepoResult;
-
-/// Rows written by one statement at most: a batch may hold many entries (128 changes, each
-/// with any number), and a statement takes at most 32,766 values on SQLite, 65,535 on
-/// PostgreSQL (an audit entry has 11).
-pub(crate) const ROWS_PER_STATEMENT: usize = 500;
 
 /// An outcome stored under a form's key.
 pub(crate) struct Outcome {

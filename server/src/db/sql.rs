@@ -231,6 +231,11 @@ impl Row {
     }
 }
 
+/// Rows one multi-row insert writes at most: a statement takes at most 32,766 values on SQLite
+/// and 65,535 on PostgreSQL, and a batch's deferred writes may hold thousands of rows (an audit
+/// entry has 11 values).
+pub const ROWS_PER_STATEMENT: usize = 500;
+
 /// A connection for reads, or a transaction for a change, on either database. A SQLite
 /// connection is one of our own ([`super::direct`]), in a transaction or not.
 pub enum Conn {
