@@ -33,7 +33,7 @@ pub struct Config {
     /// first start (default `data/archive-signing.key`; keep it out of the database's backups'
     /// reach and back it up on its own).
     pub archive_key: std::path::PathBuf,
-    /// `BITA_PG_CONNECTIONS` (default 8, at least 2): connections to PostgreSQL this server
+    /// `BITA_PG_CONNECTIONS` (default 16, at least 2): connections to PostgreSQL this server
     /// keeps at most. Half of them may hold a batch of changes at once, so reads always find one.
     pub pg_connections: u32,
 }

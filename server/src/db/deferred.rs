@@ -1,9 +1,9 @@
 //! What a change writes that nothing reads back while its batch is open, except the change's
 //! own look-ups here: its audit entries (sealed into their chain) and its outcome under the
 //! form's idempotency key. A change keeps them until it finishes, its batch until just before
-//! it commits, when they are written in two statements for the whole batch. While a change holds
-//! its municipality's lock on PostgreSQL, each statement is a round trip every other change of
-//! the municipality waits for (issue 28: two of a saved row's six).
+//! it commits, when they are written for the whole batch (500 rows to a statement). While a
+//! change holds its municipality's lock on PostgreSQL, each statement is a round trip every
+//! other change of the municipality waits for (issue 28: two of a saved row's six).
 //!
 //! They are written in the batch's transaction, so they commit or roll back with the changes:
 //! a change rolled back drops its own, and a batch whose writes fail is rolled back whole, its

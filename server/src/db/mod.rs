@@ -132,13 +132,11 @@ impl Pool {
 
 /// How many connections to PostgreSQL a server keeps at most, unless configured
 /// (`BITA_PG_CONNECTIONS`). Measured on the 2-core test machine with PostgreSQL beside the
-/// server (issue 28, on a kept load database): 8 saved 1,311–1,332 rows/s where 16 saved 1,216
-/// and 32 saved 1,132, and the month page went from 1,543 to 1,617 pages/s (p99 68 → 52 ms);
-/// in `bench/load/run.sh postgres` P1 stayed the same and P2's p99 fell from 79 to 55 ms. More
-/// backends than the database's cores can run only wait for them, and the one holding a
-/// municipality's lock waits with them. A database server of its own with more cores may take
-/// more.
-pub const DEFAULT_PG_CONNECTIONS: u32 = 8;
+/// server (issue 28), the two ways disagree: on a kept, warm load database 8 connections saved
+/// 8 % more rows than 16 (and 32 fewer); in `bench/load/run.sh postgres`, on a freshly loaded
+/// one, 8 saved 717–855 rows/s where 16 saved 884–1,055, though the month page's p99 fell from
+/// about 70 to 54 ms. 16 is kept, as the yardstick says.
+pub const DEFAULT_PG_CONNECTIONS: u32 = 16;
 
 /// How long a PostgreSQL connection may have been idle before it is pinged on its next use.
 const IDLE_BEFORE_PING: Duration = Duration::from_secs(30);

@@ -605,7 +605,7 @@ async fn many_municipalities_writing_at_once_leave_connections_for_reads() {
     let app = spawn_app().await;
     let repo = db::DbRepo::new(app.pool.clone());
     let held = std::time::Duration::from_millis(1500);
-    // More municipalities than the pool has connections (8) on PostgreSQL; SQLite has one
+    // More municipalities than the pool has connections (16) on PostgreSQL; SQLite has one
     // write lock, so there they simply queue (a few suffice).
     let n = if app.pool.is_postgres() { 20 } else { 3 };
     let writers: Vec<_> = (0..n)
