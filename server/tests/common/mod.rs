@@ -389,3 +389,10 @@ pub async fn spawn_app_with_smtp(sink: &SmtpSink) -> TestApp {
     })
     .await
 }
+
+/// Every audit chain in `pool` verifies: each entry links to the one before it, no fork, no gap.
+pub async fn chains_are_whole(pool: &db::Pool) {
+    for chain in db::audit::verify_all(pool).await.unwrap() {
+        assert!(chain.result.is_ok(), "{}: {:?}", chain.name, chain.result);
+    }
+}
