@@ -57,23 +57,23 @@ pub(super) async fn row_context(
     near: RangeInclusive<NaiveDate>,
 ) -> RepoResult<RowContext> {
     let month = month_of(date)?;
+    // The pair's versions first, before what they cover.
     let mut queries = vec![
-        pair_versions_query(tenant, assistant, recipient),
+        recheck_query(tenant, assistant, recipient, month),
         is_assigned_query(tenant, assistant, recipient, date),
-        month_status_query(tenant, assistant, recipient, month),
         assistant_rows_query(tenant, assistant, *near.start(), *near.end()),
-        terms_query(tenant),
     ];
     queries.extend(people_queries(tenant, Some(assistant), Some(recipient)));
     let mut rows = fetch_batch(c, queries).await.map_err(err)?.into_iter();
     let mut next = || rows.next().unwrap_or_default();
-    let (versions, assigned, status, near, terms) = (next(), next(), next(), next(), next());
+    let (recheck, assigned, near) = (next(), next(), next());
+    let RowRecheck { versions, status, terms } = recheck_of(tenant, &recheck);
     Ok(RowContext {
-        versions: versions_of(&versions),
+        versions,
         assigned: assigned_of(&assigned),
-        status: status_of(&status),
+        status,
         near: stored_rows(&near),
-        terms: terms_of(tenant, &terms),
+        terms,
         facts: people_from(rows.collect()).row_facts(assistant, Some(recipient)).into_iter().next(),
     })
 }
@@ -84,34 +84,18 @@ fn month_of(date: NaiveDate) -> RepoResult<ReportMonth> {
         .ok_or_else(|| store::RepoError::Db(format!("{date} is outside the years BITA handles")))
 }
 
-/// The pair's versions, read before what they cover.
-fn pair_versions_query(tenant: i64, assistant: i64, recipient: i64) -> super::sql::Query<'static> {
-    super::sql::query(
-        "SELECT (SELECT version FROM kept_versions WHERE tenant_id = $1 AND kind = 'a' AND id = $2) AS a,
-                (SELECT version FROM kept_versions WHERE tenant_id = $1 AND kind = 'r' AND id = $3) AS r",
-    )
-    .bind(tenant)
-    .bind(assistant)
-    .bind(recipient)
-}
-
-fn versions_of(rows: &[super::sql::Row]) -> PairVersions {
-    rows.first().map(|r| (r.get("a"), r.get("r"))).unwrap_or_default()
-}
-
-pub(super) async fn row_recheck(
-    c: &mut Conn,
+/// The pair's versions, the month's status and the terms, in one statement: what a new row's
+/// context reads first (the versions before what they cover) and what its change reads again,
+/// holding its municipality's lock, where each round trip to PostgreSQL is one that every
+/// other change of the municipality waits for. The month's status and the terms have the
+/// columns of [`month_status_query`] and [`terms_query`], and are read back as theirs are.
+fn recheck_query(
     tenant: i64,
     assistant: i64,
     recipient: i64,
-    date: NaiveDate,
-) -> RepoResult<RowRecheck> {
-    let month = month_of(date)?;
-    // What the pair's versions, the month's status and the terms read ([`pair_versions_query`],
-    // [`month_status_query`], [`terms_query`], with the same column names, read back by the
-    // same functions), as one statement: a change runs it holding its municipality's lock,
-    // where each round trip to PostgreSQL is one more that every other change waits for.
-    let rows = query(
+    month: ReportMonth,
+) -> super::sql::Query<'static> {
+    query(
         "SELECT (SELECT version FROM kept_versions WHERE tenant_id = $1 AND kind = 'a' AND id = $2) AS a,
                 (SELECT version FROM kept_versions WHERE tenant_id = $1 AND kind = 'r' AND id = $3) AS r,
                 m.id, m.status, t.lss_rate, s.settings, rt.year, rt.amount
@@ -125,12 +109,27 @@ pub(super) async fn row_recheck(
     .bind(assistant)
     .bind(recipient)
     .bind(month.to_string())
-    .fetch_all(c)
-    .await
-    .map_err(err)?;
+}
+
+/// What [`recheck_query`] read: one row per rate of the municipality, the rest repeated.
+fn recheck_of(tenant: i64, rows: &[super::sql::Row]) -> RowRecheck {
+    let versions: PairVersions = rows.first().map(|r| (r.get("a"), r.get("r"))).unwrap_or_default();
     let status = match rows.first() {
-        Some(r) if r.get::<Option<i64>, _>("id").is_some() => status_of(&rows),
+        Some(r) if r.get::<Option<i64>, _>("id").is_some() => status_of(rows),
         _ => None,
     };
-    Ok(RowRecheck { versions: versions_of(&rows), status, terms: terms_of(tenant, &rows) })
+    RowRecheck { versions, status, terms: terms_of(tenant, rows) }
+}
+
+pub(super) async fn row_recheck(
+    c: &mut Conn,
+    tenant: i64,
+    assistant: i64,
+    recipient: i64,
+    date: NaiveDate,
+) -> RepoResult<RowRecheck> {
+    let month = month_of(date)?;
+    let rows =
+        recheck_query(tenant, assistant, recipient, month).fetch_all(c).await.map_err(err)?;
+    Ok(recheck_of(tenant, &rows))
 }

@@ -462,9 +462,10 @@ async fn a_row_context_read_early_goes_stale_with_any_change_it_holds() {
     }
 }
 
-/// Inside a change, `row_recheck` reads the pair's versions, the month's status and the terms
-/// in one statement: what the early context reads with its separate queries, with and without a
-/// record of the month (and the municipality's rates, one row each).
+/// A new row's context and its re-check inside the change read the pair's versions, the
+/// month's status and the terms in one statement: the status and the terms are what the store's
+/// own reads of them give (`month_status`, `terms`), with and without a record of the month (and
+/// the municipality's rates, one row each), and the context and the re-check agree.
 #[tokio::test]
 async fn a_rows_recheck_reads_what_its_early_context_read() {
     let app = spawn_app().await;
@@ -482,6 +483,14 @@ async fn a_rows_recheck_reads_what_its_early_context_read() {
         let mut db = repo.write_in(tenant).await.unwrap();
         let now = db.row_recheck(tenant, anna, bo, date).await.unwrap();
         db.finish().await.unwrap();
+        let mut db = repo.read().await.unwrap();
+        let status = db.month_status(tenant, anna, bo, month).await.unwrap();
+        let terms = db.terms(tenant).await.unwrap();
+        drop(db);
+        assert_eq!(now.status, status);
+        assert_eq!(now.terms.rates, terms.rates);
+        assert_eq!(now.terms.lss_rate, terms.lss_rate);
+        assert_eq!(now.terms.rules, terms.rules);
         assert_eq!(now.versions, early.versions);
         assert_eq!(now.status, early.status);
         assert_eq!(now.terms.rates, early.terms.rates);
