@@ -447,7 +447,7 @@ impl Store for DbStore {
     }
 
     async fn idempotent_outcome(&mut self, user: i64, key: &str) -> RepoResult<Option<String>> {
-        if let Some(o) = self.deferred_outcome(user, key) {
+        if let Some(o) = self.change_mut().and_then(|c| c.outcome(user, key)) {
             return Ok(Some(o));
         }
         query("SELECT outcome FROM idempotency_keys WHERE user_id = $1 AND key = $2")
@@ -471,9 +471,12 @@ impl Store for DbStore {
             action: action.to_string(),
             outcome: outcome.to_string(),
         };
-        match self.defer_outcome(o) {
-            Some(o) => super::deferred::insert_outcomes(self.c(), &[o]).await,
-            None => Ok(()),
+        match self.change_mut() {
+            Some(change) => {
+                change.remember(o);
+                Ok(())
+            }
+            None => super::deferred::insert_outcomes(self.c(), &[o]).await,
         }
     }
 
@@ -489,13 +492,17 @@ impl Store for DbStore {
                 e.tenant
             )));
         }
-        let prev = match self.audit_head(e.tenant) {
+        let prev = match self.change_mut().and_then(|c| c.audit_head(e.tenant)) {
             Some(head) => head,
             None => super::audit::head(self.c(), e.tenant).await?,
         };
-        match self.defer_audit(super::audit::seal_entry(e, prev)) {
-            Some(sealed) => super::audit::insert(self.c(), &[sealed]).await,
-            None => Ok(()),
+        let sealed = super::audit::seal_entry(e, prev);
+        match self.change_mut() {
+            Some(change) => {
+                change.audit(sealed);
+                Ok(())
+            }
+            None => super::audit::insert(self.c(), &[sealed]).await,
         }
     }
 

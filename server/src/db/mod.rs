@@ -415,43 +415,12 @@ impl DbStore {
         }
     }
 
-    /// The hash `tenant`'s audit chain ends with, when a change of the same batch appended to
-    /// it (the batch has held the write lock since); `None`: read it.
-    fn audit_head(&mut self, tenant: Option<i64>) -> Option<String> {
+    /// The change it holds, if it holds one: what it keeps for its batch to write
+    /// ([`deferred`]) is kept there.
+    fn change_mut(&mut self) -> Option<&mut writer::Change> {
         match &mut self.0 {
-            Held::Change(c) => c.audit_head(tenant),
+            Held::Change(c) => Some(c),
             Held::Conn(_) => None,
-        }
-    }
-
-    /// A change keeps its audit entry for its batch to write ([`deferred`]); anything else
-    /// gets it back, to write now.
-    fn defer_audit(&mut self, e: audit::Sealed) -> Option<audit::Sealed> {
-        match &mut self.0 {
-            Held::Change(c) => {
-                c.audit(e);
-                None
-            }
-            Held::Conn(_) => Some(e),
-        }
-    }
-
-    /// An outcome a change of the same batch stored and its batch has not written yet.
-    fn deferred_outcome(&mut self, user: i64, key: &str) -> Option<String> {
-        match &mut self.0 {
-            Held::Change(c) => c.outcome(user, key),
-            Held::Conn(_) => None,
-        }
-    }
-
-    /// As [`DbStore::defer_audit`], for an outcome under a form's key.
-    fn defer_outcome(&mut self, o: deferred::Outcome) -> Option<deferred::Outcome> {
-        match &mut self.0 {
-            Held::Change(c) => {
-                c.remember(o);
-                None
-            }
-            Held::Conn(_) => Some(o),
         }
     }
 
