@@ -97,6 +97,10 @@ pub const PROVIDER_SAVE: &str = "/admin/anordnare/spara";
 pub const RATE_SET: &str = "/admin/anordnare/belopp";
 pub const LSS_RATE_SET: &str = "/admin/anordnare/lss-belopp";
 pub const RULES_SAVE: &str = "/admin/anordnare/regler";
+/// The municipalities' comparison (issue 29): the page, taking part, its figures as CSV.
+pub const BENCHMARK: &str = "/admin/jamforelse";
+pub const BENCHMARK_TAKE_PART: &str = "/admin/jamforelse/delta";
+pub const BENCHMARK_CSV: &str = "/admin/jamforelse.csv";
 pub const REPRESENTATIVE_ADD: &str = "/admin/foretradare";
 pub const REPRESENTATION_END: &str = "/admin/foretradare/avsluta";
 pub const ABSENCE_ADD: &str = "/admin/franvaro";

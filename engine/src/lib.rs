@@ -4,6 +4,7 @@
 //! (`app::i18n`). The app re-exports this crate as `app::domain`.
 
 pub mod audit;
+pub mod benchmark;
 pub mod clock;
 pub mod decision;
 pub mod documents;

@@ -730,3 +730,31 @@ pub async fn otp_remove(cx: Cx, Posted { form: f, key, .. }: Posted<CodeForm>) -
     let outcome = app::service::otp::remove(&cx, &f.code, key.as_deref()).await;
     answer(&cx, outcome).await
 }
+
+/// Taking part in the municipalities' comparison (`delta` 1), or leaving it (0).
+#[derive(Deserialize, Default)]
+pub struct TakePart {
+    #[serde(default)]
+    delta: String,
+}
+
+pub async fn take_part(cx: Cx, Posted { form: f, key, .. }: Posted<TakePart>) -> Response {
+    let on = f.delta.trim() == "1";
+    answer(&cx, app::service::benchmark::set_taking_part(&cx, on, key.as_deref()).await).await
+}
+
+/// The comparison's figures as a CSV download (404 when the municipality does not take part).
+pub async fn benchmark_csv(cx: Cx) -> Response {
+    match app::service::benchmark::csv(&cx).await {
+        Err(e) => e.into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Ok(Some(csv)) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"jamforelse.csv\""),
+            ],
+            csv,
+        )
+            .into_response(),
+    }
+}

@@ -50,6 +50,14 @@ enum Command {
     /// FK's fillable forms.
     #[command(subcommand)]
     Form(FormCommand),
+    /// The municipalities' comparison as the installation's operator sees it: each measure's
+    /// spread over the municipalities taking part, month by month, as CSV (never one
+    /// municipality's own figure).
+    Benchmark {
+        /// Compute every participant's figures first (otherwise the servers do, every 10 minutes).
+        #[arg(long)]
+        refresh: bool,
+    },
     /// Check a month archive against this installation's keys (or `BITA_VERIFY_PUBLIC_KEY`);
     /// exits with 1 when anything does not match.
     Verify {
@@ -123,6 +131,7 @@ async fn main() {
         Some(Command::Key(KeyCommand::Rotate)) => key_rotate(),
         Some(Command::MigrateData { from, to }) => migrate_data(&from, &to).await,
         Some(Command::Form(FormCommand::Sample { kind, out })) => form_sample(&kind, &out),
+        Some(Command::Benchmark { refresh }) => benchmark(refresh).await,
         Some(Command::Verify { zip }) => exit_on(verify_archive(&zip)),
     };
     if let Err(e) = result {
@@ -265,6 +274,28 @@ async fn migrate_data(
 
 /// `server audit verify`: checks every municipality's audit chain, names the first broken link
 /// of each, and says whether all hold (exit code 1 when one does not).
+/// `server benchmark [--refresh]`: the spreads, as CSV on standard output.
+async fn benchmark(refresh: bool) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    use app::service::benchmark;
+    let config = Config::from_env();
+    let pool = db::connect(&config.database_url).await?;
+    let repo = db::DbRepo::new(pool.clone());
+    let failed = |e: app::model::PageError| format!("the comparison could not be read: {e:?}");
+    if refresh {
+        let done = benchmark::refresh(&repo, chrono::Utc::now(), chrono::Duration::zero())
+            .await
+            .map_err(failed)?;
+        eprintln!(
+            "{} municipalities take part; computed {}",
+            done.participants,
+            done.computed.len()
+        );
+    }
+    print!("{}", benchmark::spreads_csv(&repo).await.map_err(failed)?);
+    pool.close().await;
+    Ok(())
+}
+
 async fn audit_verify() -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
     let config = Config::from_env();
     let pool = db::connect(&config.database_url).await?;

@@ -73,6 +73,21 @@ pub async fn router(
             }
         }
     });
+    let compare = repo.clone();
+    tokio::spawn(async move {
+        // Not at start: the figures are kept in the database, and a server starting has the
+        // months' findings to warm first.
+        let every = app::service::benchmark::EVERY;
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        loop {
+            tick.tick().await;
+            let at = chrono::Utc::now();
+            let min_age = app::service::benchmark::MIN_AGE;
+            if let Err(e) = app::service::benchmark::refresh(&*compare, at, min_age).await {
+                tracing::warn!(error = ?e, "computing the municipalities' comparison failed");
+            }
+        }
+    });
     let routes = generate_route_list(App);
     let api = state.api.clone();
     let pkg = std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
@@ -152,6 +167,7 @@ pub async fn router(
         .route(paths::RATE_SET, form(ADMIN), forms::set_rate)
         .route(paths::LSS_RATE_SET, form(ADMIN), forms::set_lss_rate)
         .route(paths::RULES_SAVE, form(ADMIN), forms::save_rules)
+        .route(paths::BENCHMARK_TAKE_PART, form(ADMIN), forms::take_part)
         .route(paths::REPRESENTATIVE_ADD, form(ADMIN), forms::add_representative)
         .route(paths::REPRESENTATION_END, form(ADMIN), forms::end_representation)
         .route(paths::ABSENCE_ADD, form(ADMIN), forms::add_absence)
@@ -170,6 +186,7 @@ pub async fn router(
         .route(paths::OIDC_START, get(oidc::start))
         .route(paths::CALENDAR_FEED, get(schedules::feed))
         .route(paths::EXPORT_JOB, get(exports::job_progress))
+        .route(paths::BENCHMARK_CSV, get(forms::benchmark_csv))
         .route(paths::OIDC_CALLBACK, get(oidc::callback))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         // The islands' wasm, JS and CSS, brotli or gzip as built (scripts/build-site.sh).

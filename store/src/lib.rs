@@ -182,6 +182,7 @@ pub trait Store:
     + IdentityStore
     + ScheduleStore
     + KeptStore
+    + BenchmarkStore
     + Send
 {
     /// Commits a write transaction (a no-op for reads).
@@ -1113,6 +1114,9 @@ pub trait ShiftStore: Send {
     ) -> RepoResult<bool>;
     /// Ends it (its time is saved as a row, or it is cancelled); false when it was not running.
     async fn end_shift(&mut self, tenant: i64, assistant: i64, id: i64) -> RepoResult<bool>;
+    /// Notes that the clock made the row (for the municipalities' comparison of where rows
+    /// come from).
+    async fn mark_clocked(&mut self, tenant: i64, row: i64) -> RepoResult<()>;
 }
 
 /// A shift of a month's schedule as stored (issue 27).
@@ -1591,4 +1595,91 @@ pub trait KeptStore: Send {
     ) -> RepoResult<Vec<StoredRow>>;
     /// Stores (or replaces) a month's kept entries.
     async fn keep(&mut self, tenant: i64, month: &str, entries: &[Kept]) -> RepoResult<()>;
+}
+
+/// A municipality taking part in the comparison (issue 29), and whether its figures are as
+/// new as its records.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Participant {
+    pub tenant: i64,
+    /// Its audit log's last entry now: every change of its records writes one.
+    pub stamp: i64,
+    /// The stamp and the newest month its figures were computed at, if they were.
+    pub computed: Option<(i64, String)>,
+}
+
+/// One report's history (a month report of the month), for the comparison: when its first
+/// submission, attestation and export were recorded, and how many corrections it had.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReportHistory {
+    pub month_id: i64,
+    pub submitted: Option<chrono::DateTime<chrono::Utc>>,
+    pub attested: Option<chrono::DateTime<chrono::Utc>>,
+    pub exported: Option<chrono::DateTime<chrono::Utc>>,
+    pub corrections: i64,
+}
+
+/// Where a month's rows came from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RowOrigins {
+    pub rows: i64,
+    pub clock: i64,
+    /// Confirmed from the plan (and not made by the clock).
+    pub plan: i64,
+}
+
+/// A municipality's figure of a measure and month (`metric`: [`engine::benchmark::Metric`]'s
+/// code; `value` None: nothing to compute it from).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Figure {
+    pub tenant: i64,
+    pub month: String,
+    pub metric: String,
+    pub value: Option<f64>,
+}
+
+/// A measure's month over the municipalities taking part.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpreadRecord {
+    pub month: String,
+    pub metric: String,
+    pub contributors: i64,
+    /// Lower quartile, median, upper quartile; None below the five a figure needs.
+    pub quartiles: Option<(f64, f64, f64)>,
+}
+
+/// The municipalities' comparison (issue 29). A part of [`Store`].
+#[async_trait::async_trait]
+pub trait BenchmarkStore: Send {
+    /// Whether the municipality takes part.
+    async fn benchmarking(&mut self, tenant: i64) -> RepoResult<bool>;
+    /// Sets it; returns what it was. Leaving forgets the municipality's figures.
+    async fn set_benchmarking(&mut self, tenant: i64, on: bool) -> RepoResult<bool>;
+    /// The municipalities taking part.
+    async fn participants(&mut self) -> RepoResult<Vec<Participant>>;
+    /// When the municipality's figures were last computed, if they were.
+    async fn benchmark_computed_at(
+        &mut self,
+        tenant: i64,
+    ) -> RepoResult<Option<chrono::DateTime<chrono::Utc>>>;
+    /// The month's reports as their history tells them.
+    async fn report_histories(
+        &mut self,
+        tenant: i64,
+        month: ReportMonth,
+    ) -> RepoResult<Vec<ReportHistory>>;
+    async fn row_origins(&mut self, tenant: i64, month: ReportMonth) -> RepoResult<RowOrigins>;
+    /// Replaces the municipality's figures with these, computed at `stamp` up to `last_month`.
+    async fn save_figures(
+        &mut self,
+        tenant: i64,
+        stamp: i64,
+        last_month: &str,
+        figures: &[Figure],
+    ) -> RepoResult<()>;
+    /// The figures of the municipalities taking part, for these months (`tenant`: one's only).
+    async fn figures(&mut self, tenant: Option<i64>, months: &[String]) -> RepoResult<Vec<Figure>>;
+    /// Replaces every spread with these.
+    async fn save_spreads(&mut self, spreads: &[SpreadRecord]) -> RepoResult<()>;
+    async fn spreads(&mut self, months: &[String]) -> RepoResult<Vec<SpreadRecord>>;
 }

@@ -17,6 +17,7 @@ use crate::domain::{Minutes, MonthStatus, ReportMonth, RowError, RowInput, TimeK
 use crate::i18n::T;
 use serde::{Deserialize, Serialize};
 
+pub mod benchmark;
 pub mod export;
 pub mod review;
 pub mod schedule;

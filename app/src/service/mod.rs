@@ -4,6 +4,7 @@
 //! the storage is reached through the `store` crate's traits.
 
 pub mod auth;
+pub mod benchmark;
 pub mod claims;
 pub mod context;
 pub mod dashboard;

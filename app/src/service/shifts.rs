@@ -130,14 +130,15 @@ async fn save_part(
     if let Err(e) = row_in_reach(cx, &row) {
         return Ok(Err(e));
     }
-    Ok(check_and_insert(db, c, assistant, shift.recipient_id, &row, None, OnRefusal::End)
-        .await?
-        .map(|(id, notes)| {
-            (
-                StoredRow { id, assistant_id: assistant, recipient_id: shift.recipient_id, row },
-                notes,
-            )
-        }))
+    let saved =
+        check_and_insert(db, c, assistant, shift.recipient_id, &row, None, OnRefusal::End).await?;
+    if let Ok((id, _)) = &saved {
+        // The comparison of municipalities counts the rows the clock made.
+        db.mark_clocked(c.tenant_id, *id).await.map_err(internal)?;
+    }
+    Ok(saved.map(|(id, notes)| {
+        (StoredRow { id, assistant_id: assistant, recipient_id: shift.recipient_id, row }, notes)
+    }))
 }
 
 /// Switches the running shift to another kind (aktiv → väntetid at 23:00): the part so far

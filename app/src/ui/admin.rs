@@ -48,6 +48,7 @@ pub fn AdminPage() -> impl IntoView {
                                         <a href=crate::paths::SCHEDULES_PAGE>{l.t(T::ScheduleTitle)}</a>
                                         <a href=crate::paths::WORK_LEADERS>{l.t(T::WorkLeadersTitle)}</a>
                                         <a href="/admin/logg">{l.t(T::AdminAudit)}</a>
+                                        <a href=crate::paths::BENCHMARK>{l.t(T::BenchmarkTitle)}</a>
                                         <a href=format!("/admin/export?manad={}", page.month)>{l.t(T::AdminExport)}</a>
                                     </nav>
                                     <p class="deadline">{l.t(T::Deadline)} ": " <strong>{page.deadline}</strong>

@@ -6,6 +6,7 @@
 //! write lock.
 
 pub mod audit;
+mod benchmark;
 mod deferred;
 mod direct;
 mod export;

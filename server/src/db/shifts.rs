@@ -71,6 +71,16 @@ impl ShiftStore for DbStore {
         .map_err(err)?;
         Ok(r == 1)
     }
+
+    async fn mark_clocked(&mut self, tenant: i64, row: i64) -> RepoResult<()> {
+        query("INSERT INTO clocked_rows (row_id, tenant_id) VALUES ($1, $2)")
+            .bind(row)
+            .bind(tenant)
+            .execute(self.c())
+            .await
+            .map_err(err)?;
+        Ok(())
+    }
 }
 
 pub(super) fn running_query(tenant: i64, assistant: i64) -> Query<'static> {

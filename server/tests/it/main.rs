@@ -7,6 +7,7 @@
 mod common;
 
 mod api;
+mod benchmark;
 mod eid;
 mod export;
 mod import;

@@ -109,6 +109,11 @@ async fn a_shift_is_clocked_in_switched_and_ended_and_outlives_the_session_and_t
             .await
             .unwrap();
     assert_eq!(actions, ["shift.start", "shift.switch", "shift.stop"]);
+    // Both rows are the clock's, for the municipalities' comparison of where rows come from.
+    let clocked = app
+        .id("SELECT COUNT(*) FROM clocked_rows c JOIN time_rows t ON t.id = c.row_id JOIN assistants a ON a.id = t.assistant_id WHERE a.first_name = 'David'")
+        .await;
+    assert_eq!(clocked, 2);
 }
 
 #[tokio::test]
