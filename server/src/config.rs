@@ -36,6 +36,9 @@ pub struct Config {
     /// `BITA_PG_CONNECTIONS` (default 16, at least 2): connections to PostgreSQL this server
     /// keeps at most. Half of them may hold a batch of changes at once, so reads always find one.
     pub pg_connections: u32,
+    /// `BITA_BENCHMARK_EVERY` seconds (default 600, at least 1): how often a server looks for
+    /// the municipalities' comparison figures to compute again.
+    pub benchmark_every: Duration,
 }
 
 fn flag(name: &str) -> Option<bool> {
@@ -72,6 +75,7 @@ impl Config {
                 u64::from(crate::db::DEFAULT_PG_CONNECTIONS),
             )
             .clamp(2, 1000) as u32,
+            benchmark_every: Duration::from_secs(number("BITA_BENCHMARK_EVERY", 600).max(1)),
         }
     }
 
@@ -90,6 +94,7 @@ impl Config {
             archive_key: std::env::temp_dir()
                 .join(format!("bita-archive-key-{}", std::process::id())),
             pg_connections: crate::db::DEFAULT_PG_CONNECTIONS,
+            benchmark_every: Duration::from_secs(600),
         }
     }
 }

@@ -74,10 +74,10 @@ pub async fn router(
         }
     });
     let compare = repo.clone();
+    let every = config.benchmark_every;
     tokio::spawn(async move {
         // Not at start: the figures are kept in the database, and a server starting has the
         // months' findings to warm first.
-        let every = app::service::benchmark::EVERY;
         let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         loop {
             tick.tick().await;

@@ -23,9 +23,6 @@ use store::{AuditEntry, Figure, Repo, SpreadRecord};
 
 use crate::paths::BENCHMARK as BENCHMARK_PAGE;
 
-/// How often a server looks for figures to compute (and computes the spreads again).
-pub const EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
-
 /// A municipality's figures are computed again at most this often, however busy it is.
 pub const MIN_AGE: Duration = Duration::hours(1);
 

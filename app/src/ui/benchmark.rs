@@ -199,7 +199,8 @@ fn table(l: Locale, title: &str, m: &MeasureView) -> impl IntoView + use<> {
         v.map(|v| with_unit(l, unit, v)).unwrap_or_else(|| l.t(T::BenchmarkNoFigure).into())
     };
     view! {
-        <table class="sr-only">
+        // Wrapped: a table is as wide as its columns whatever its own width says.
+        <div class="sr-only"><table>
             <caption>{title.to_string()}</caption>
             <thead><tr>
                 <th scope="col">{l.t(T::Month)}</th>
@@ -225,7 +226,7 @@ fn table(l: Locale, title: &str, m: &MeasureView) -> impl IntoView + use<> {
                     }
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></div>
     }
 }
 
