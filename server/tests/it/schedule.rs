@@ -922,8 +922,9 @@ async fn every_page_and_post_of_other_roles_refuses_the_work_leader() {
             "{path}: {status}"
         );
     }
-    // The export's progress is a read (JSON for the export page's script), not a post.
-    let reads = [app::paths::EXPORT_JOB];
+    // The export's progress (JSON for the export page's script) and the comparison's CSV
+    // are reads, not posts.
+    let reads = [app::paths::EXPORT_JOB, app::paths::BENCHMARK_CSV];
     for path in reads {
         let status = app.page(&lena, &format!("{path}?id=1")).await.0;
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
