@@ -168,6 +168,12 @@ pub async fn load_identity_page() -> PageResult<IdentityPage> {
     crate::service::identity::identity_page(&cx).await.map_err(failed)
 }
 
+#[server(prefix = "/api", endpoint = "load_api_tokens_page")]
+pub async fn load_api_tokens_page() -> PageResult<crate::model::api::ApiTokensPage> {
+    let cx = context::Cx::from_request().await.map_err(failed)?;
+    crate::service::api::tokens_page(&cx).await.map_err(failed)
+}
+
 #[server(prefix = "/api", endpoint = "load_benchmark_page")]
 pub async fn load_benchmark_page() -> PageResult<crate::model::benchmark::BenchmarkPage> {
     let cx = context::Cx::from_request().await.map_err(failed)?;

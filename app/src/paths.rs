@@ -101,6 +101,12 @@ pub const RULES_SAVE: &str = "/admin/anordnare/regler";
 pub const BENCHMARK: &str = "/admin/jamforelse";
 pub const BENCHMARK_TAKE_PART: &str = "/admin/jamforelse/delta";
 pub const BENCHMARK_CSV: &str = "/admin/jamforelse.csv";
+/// Back-office systems' API tokens (issue 29): the page, making one, revoking one; the API's
+/// documentation.
+pub const API_TOKENS: &str = "/admin/api";
+pub const API_TOKEN_CREATE: &str = "/admin/api/ny";
+pub const API_TOKEN_REVOKE: &str = "/admin/api/aterkalla";
+pub const API_DOCS: &str = "/api/v1";
 pub const REPRESENTATIVE_ADD: &str = "/admin/foretradare";
 pub const REPRESENTATION_END: &str = "/admin/foretradare/avsluta";
 pub const ABSENCE_ADD: &str = "/admin/franvaro";

@@ -39,6 +39,9 @@ pub struct Config {
     /// `BITA_BENCHMARK_EVERY` seconds (default 600, at least 1): how often a server looks for
     /// the municipalities' comparison figures to compute again.
     pub benchmark_every: Duration,
+    /// `BITA_API_PER_MINUTE` (default 300, at least 1): calls one API token may make a minute
+    /// on one server.
+    pub api_per_minute: u32,
 }
 
 fn flag(name: &str) -> Option<bool> {
@@ -76,6 +79,7 @@ impl Config {
             )
             .clamp(2, 1000) as u32,
             benchmark_every: Duration::from_secs(number("BITA_BENCHMARK_EVERY", 600).max(1)),
+            api_per_minute: number("BITA_API_PER_MINUTE", 300).clamp(1, 1_000_000) as u32,
         }
     }
 
@@ -95,6 +99,7 @@ impl Config {
                 .join(format!("bita-archive-key-{}", std::process::id())),
             pg_connections: crate::db::DEFAULT_PG_CONNECTIONS,
             benchmark_every: Duration::from_secs(600),
+            api_per_minute: 300,
         }
     }
 }

@@ -758,3 +758,21 @@ pub async fn benchmark_csv(cx: Cx) -> Response {
             .into_response(),
     }
 }
+
+pub async fn create_api_token(
+    cx: Cx,
+    Posted { form: f, key, .. }: Posted<app::model::api::TokenInput>,
+) -> Response {
+    answer(&cx, app::service::api::create_token(&cx, &f, key.as_deref()).await).await
+}
+
+/// Which token to revoke.
+#[derive(Deserialize, Default)]
+pub struct TokenId {
+    #[serde(default)]
+    id: String,
+}
+
+pub async fn revoke_api_token(cx: Cx, Posted { form: f, key, .. }: Posted<TokenId>) -> Response {
+    answer(&cx, app::service::api::revoke_token(&cx, &f.id, key.as_deref()).await).await
+}

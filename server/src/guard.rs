@@ -153,6 +153,8 @@ pub struct Gate {
     pub secure: bool,
     pub policies: Policies,
     pub api: ApiState,
+    /// Calls per API token and minute.
+    pub api_limiter: Arc<crate::api::Limiter>,
 }
 
 impl Gate {
@@ -163,6 +165,7 @@ impl Gate {
             secure: c.secure_cookies,
             policies,
             api,
+            api_limiter: crate::api::limiter(c.api_per_minute),
         }
     }
 
@@ -302,6 +305,11 @@ pub async fn guard(
     req.extensions_mut().insert(ClientAddr(client));
     let page_policy = app::ui::PagePolicy::default();
     req.extensions_mut().insert(page_policy.clone());
+    // The API's calls carry a token, not a session: decided apart.
+    let path = req.uri().path();
+    if path == crate::api::DOCS || path.starts_with("/api/v1/") {
+        return crate::api::gate(&gate.api, &gate.api_limiter, req, next).await;
+    }
 
     let writes =
         matches!(*req.method(), Method::POST | Method::PUT | Method::DELETE | Method::PATCH);
@@ -582,6 +590,7 @@ mod tests {
             secure,
             policies: Policies::default(),
             api: ApiState { repo: Arc::new(NoRepo), settings: Default::default() },
+            api_limiter: crate::api::limiter(1),
         };
         let h = headers(&[("host", "bita.local:8080"), ("x-forwarded-proto", "https")]);
         assert_eq!(gate(false, false).origin(&h).as_deref(), Some("http://bita.local:8080"));

@@ -4,6 +4,7 @@
 //! only starts it.
 
 pub mod admin;
+pub mod api;
 pub mod auth;
 pub mod config;
 pub mod db;

@@ -168,6 +168,8 @@ pub async fn router(
         .route(paths::LSS_RATE_SET, form(ADMIN), forms::set_lss_rate)
         .route(paths::RULES_SAVE, form(ADMIN), forms::save_rules)
         .route(paths::BENCHMARK_TAKE_PART, form(ADMIN), forms::take_part)
+        .route(paths::API_TOKEN_CREATE, form(ADMIN), forms::create_api_token)
+        .route(paths::API_TOKEN_REVOKE, form(ADMIN), forms::revoke_api_token)
         .route(paths::REPRESENTATIVE_ADD, form(ADMIN), forms::add_representative)
         .route(paths::REPRESENTATION_END, form(ADMIN), forms::end_representation)
         .route(paths::ABSENCE_ADD, form(ADMIN), forms::add_absence)
@@ -187,6 +189,9 @@ pub async fn router(
         .route(paths::CALENDAR_FEED, get(schedules::feed))
         .route(paths::EXPORT_JOB, get(exports::job_progress))
         .route(paths::BENCHMARK_CSV, get(forms::benchmark_csv))
+        .route(crate::api::DOCS, get(crate::api::docs))
+        .route(crate::api::OPENAPI, get(crate::api::openapi))
+        .route("/api/v1/recipients", get(crate::api::list_recipients))
         .route(paths::OIDC_CALLBACK, get(oidc::callback))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         // The islands' wasm, JS and CSS, brotli or gzip as built (scripts/build-site.sh).

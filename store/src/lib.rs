@@ -183,6 +183,7 @@ pub trait Store:
     + ScheduleStore
     + KeptStore
     + BenchmarkStore
+    + ApiStore
     + Send
 {
     /// Commits a write transaction (a no-op for reads).
@@ -1682,4 +1683,61 @@ pub trait BenchmarkStore: Send {
     /// Replaces every spread with these.
     async fn save_spreads(&mut self, spreads: &[SpreadRecord]) -> RepoResult<()>;
     async fn spreads(&mut self, months: &[String]) -> RepoResult<Vec<SpreadRecord>>;
+}
+
+/// An API token as stored (issue 29): never the token itself, only its SHA-256.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiTokenRecord {
+    pub id: i64,
+    pub tenant: i64,
+    pub name: String,
+    /// Space-separated scope codes.
+    pub scopes: String,
+    /// The token's first characters.
+    pub hint: String,
+    pub created_by: i64,
+    pub created_at: String,
+    /// Its last day.
+    pub expires_on: NaiveDate,
+    pub revoked_at: Option<String>,
+}
+
+/// A new API token.
+#[derive(Clone, Debug)]
+pub struct NewApiToken<'a> {
+    pub tenant: i64,
+    pub name: &'a str,
+    pub scopes: &'a str,
+    pub token_sha256: &'a str,
+    pub hint: &'a str,
+    pub created_by: i64,
+    pub expires_on: NaiveDate,
+}
+
+/// A recipient as the API gives it (the register, with the full personnummer).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiRecipient {
+    pub id: i64,
+    pub personnummer: String,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+/// Back-office systems' tokens and what they read (issue 29). A part of [`Store`].
+#[async_trait::async_trait]
+pub trait ApiStore: Send {
+    async fn create_api_token(&mut self, t: &NewApiToken<'_>) -> RepoResult<i64>;
+    /// The municipality's tokens, newest first.
+    async fn api_tokens(&mut self, tenant: i64) -> RepoResult<Vec<ApiTokenRecord>>;
+    /// Revokes the municipality's token; false when it has no such token not yet revoked.
+    async fn revoke_api_token(&mut self, tenant: i64, id: i64) -> RepoResult<bool>;
+    /// The token whose SHA-256 this is, whichever municipality's.
+    async fn api_token(&mut self, token_sha256: &str) -> RepoResult<Option<ApiTokenRecord>>;
+    /// The municipality's recipients after id `after`, by id, at most `limit`.
+    async fn api_recipients(
+        &mut self,
+        tenant: i64,
+        after: i64,
+        limit: i64,
+    ) -> RepoResult<Vec<ApiRecipient>>;
 }

@@ -17,6 +17,7 @@ use crate::domain::{Minutes, MonthStatus, ReportMonth, RowError, RowInput, TimeK
 use crate::i18n::T;
 use serde::{Deserialize, Serialize};
 
+pub mod api;
 pub mod benchmark;
 pub mod export;
 pub mod review;
@@ -80,6 +81,8 @@ pub enum Typed {
     Absence(AbsenceInput, Vec<FieldError>),
     /// An OpenID provider as typed (never its secret).
     IdProvider(IdProviderInput, Vec<FieldError>),
+    /// The API token form as typed, with what was wrong.
+    Token(api::TokenInput, Vec<T>),
 }
 
 /// The typed form of one kind, if the flash holds that kind.
@@ -130,6 +133,13 @@ impl Flash {
     pub fn assignment_form(&self) -> Option<(AssignmentInput, Vec<AssignmentError>)> {
         match &self.typed {
             Some(Typed::Assignment(i, e)) => Some((i.clone(), e.clone())),
+            _ => None,
+        }
+    }
+
+    pub fn token_form(&self) -> Option<(api::TokenInput, Vec<T>)> {
+        match &self.typed {
+            Some(Typed::Token(i, e)) => Some((i.clone(), e.clone())),
             _ => None,
         }
     }

@@ -3,6 +3,7 @@
 //! and the one place a change opens its write transaction (`tx`). One file per aggregate;
 //! the storage is reached through the `store` crate's traits.
 
+pub mod api;
 pub mod auth;
 pub mod benchmark;
 pub mod claims;

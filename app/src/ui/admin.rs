@@ -49,6 +49,7 @@ pub fn AdminPage() -> impl IntoView {
                                         <a href=crate::paths::WORK_LEADERS>{l.t(T::WorkLeadersTitle)}</a>
                                         <a href="/admin/logg">{l.t(T::AdminAudit)}</a>
                                         <a href=crate::paths::BENCHMARK>{l.t(T::BenchmarkTitle)}</a>
+                                        <a href=crate::paths::API_TOKENS>{l.t(T::ApiTokensTitle)}</a>
                                         <a href=format!("/admin/export?manad={}", page.month)>{l.t(T::AdminExport)}</a>
                                     </nav>
                                     <p class="deadline">{l.t(T::Deadline)} ": " <strong>{page.deadline}</strong>

@@ -9,6 +9,7 @@
 
 mod account;
 mod admin;
+mod api;
 mod assistant;
 mod benchmark;
 mod card;
@@ -84,6 +85,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/brukarkort") view=register::RecipientFormPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/anordnare") view=settings::ProviderPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/jamforelse") view=benchmark::BenchmarkPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/api") view=api::ApiTokensPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/inloggning") view=settings::IdentityPage ssr=SsrMode::Async />
                 <Route path=path!("/konto/tvastegs") view=account::OtpPageView ssr=SsrMode::Async />
                 <Route path=path!("/admin/import") view=import::ImportPage ssr=SsrMode::Async />

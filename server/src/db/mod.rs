@@ -5,6 +5,7 @@
 //! it, its migrations (`migrations/sqlite`, `migrations/postgres`), and how a change takes the
 //! write lock.
 
+mod api;
 pub mod audit;
 mod benchmark;
 mod deferred;

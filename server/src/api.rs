@@ -1,0 +1,460 @@
+//! `/api/v1` (issue 29): JSON for back-office systems, documented by an OpenAPI 3.1 document
+//! generated from these handlers (utoipa) and served at `/api/v1/openapi.json`, readable at
+//! `/api/v1`. A call is decided from its headers before a byte of its body is read ([`gate`]):
+//! its token ([`app::service::api::authenticate`]), the scope its route needs ([`ROUTES`]), its
+//! municipality (the token's), its rate and its body's size. Every call is audited. Errors are
+//! RFC 9457 problem details (`application/problem+json`), in Swedish when the caller asks for it
+//! (`Accept-Language: sv`), else in English.
+
+use app::i18n::{Locale, T};
+use app::model::PageError;
+use app::model::api::Scope;
+use app::service::api::{self as service, ApiCaller, Refusal};
+use app::service::context::{ApiState, ClientAddr};
+use axum::body::Body;
+use axum::extract::{Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use governor::clock::Clock;
+use serde::{Deserialize, Serialize};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+/// The largest body an API call may send.
+pub const BODY_LIMIT: usize = 64 * 1024;
+/// At most this many items in one page of a list.
+pub const MAX_PAGE: i64 = 500;
+const DEFAULT_PAGE: i64 = 100;
+
+/// Each route and the scope it needs (a route not here is not the API's).
+pub const ROUTES: &[(Method, &str, Scope)] =
+    &[(Method::GET, "/api/v1/recipients", Scope::RegisterRead)];
+
+/// The API's own pages that need no token: its documentation.
+pub const OPENAPI: &str = "/api/v1/openapi.json";
+pub const DOCS: &str = "/api/v1";
+
+/// Calls per token and minute, per server (`BITA_API_PER_MINUTE`).
+pub type Limiter = governor::DefaultKeyedRateLimiter<i64>;
+
+pub fn limiter(per_minute: u32) -> Arc<Limiter> {
+    let n = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+    Arc::new(governor::RateLimiter::keyed(governor::Quota::per_minute(n)))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "BITA",
+        version = "1",
+        description = "Time reporting for Swedish personal assistance: the register, months, reports, payroll and archives of one municipality, for its back-office systems. Every call carries a token an administrator made in BITA (`Authorization: Bearer bita_…`); a token reaches its own municipality only, with the scopes it was given. Errors are RFC 9457 problem details."
+    ),
+    paths(list_recipients),
+    components(schemas(Recipient, RecipientPage, Problem)),
+    modifiers(&BearerToken),
+    tags((name = "register", description = "Recipients, assistants and their decisions"))
+)]
+pub struct Doc;
+
+struct BearerToken;
+
+impl utoipa::Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A token made by the municipality's administrator in BITA (Administration → API).",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// A problem (RFC 9457).
+#[derive(Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI that names the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    /// What is wrong and what to do.
+    pub detail: String,
+}
+
+fn lang(headers: &HeaderMap) -> Locale {
+    let sv = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("sv"));
+    if sv { Locale::Sv } else { Locale::En }
+}
+
+/// A problem response: its kind (`https://bita.se/problems/<kind>`), status and text.
+pub fn problem(
+    headers: &HeaderMap,
+    status: StatusCode,
+    kind: &str,
+    title: T,
+    detail: String,
+) -> Response {
+    let l = lang(headers);
+    let body = Problem {
+        kind: format!("https://bita.se/problems/{kind}"),
+        title: l.t(title).to_string(),
+        status: status.as_u16(),
+        detail,
+    };
+    let mut res = (status, Json(body)).into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    res
+}
+
+fn refused(headers: &HeaderMap, r: &Refusal) -> Response {
+    let l = lang(headers);
+    let mut res = match r {
+        Refusal::NoToken => problem(
+            headers,
+            StatusCode::UNAUTHORIZED,
+            "no-token",
+            T::ApiNoToken,
+            l.t(T::ApiNoTokenDetail).into(),
+        ),
+        Refusal::Expired(_) => problem(
+            headers,
+            StatusCode::UNAUTHORIZED,
+            "token-expired",
+            T::ApiTokenExpired,
+            l.t(T::ApiTokenEndedDetail).into(),
+        ),
+        Refusal::Revoked(_) => problem(
+            headers,
+            StatusCode::UNAUTHORIZED,
+            "token-revoked",
+            T::ApiTokenRevoked,
+            l.t(T::ApiTokenEndedDetail).into(),
+        ),
+        &Refusal::Scope(s) => problem(
+            headers,
+            StatusCode::FORBIDDEN,
+            "scope",
+            T::ApiScopeMissing,
+            format!("{} {}", l.t(T::ApiScopeMissingDetail), s.code()),
+        ),
+    };
+    if !matches!(r, Refusal::Scope(_)) {
+        res.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"bita\""));
+    }
+    res
+}
+
+/// The API's part of the guard: everything decided from the headers, then the call, then its
+/// audit entry.
+pub async fn gate(api: &ApiState, limiter: &Limiter, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    if req.method() == Method::GET && (path == OPENAPI || path == DOCS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers().clone();
+    let Some((_, _, scope)) =
+        ROUTES.iter().find(|(m, p, _)| m == req.method() && route_matches(p, &path))
+    else {
+        let l = lang(&headers);
+        return problem(
+            &headers,
+            StatusCode::NOT_FOUND,
+            "not-found",
+            T::ApiNotFound,
+            l.t(T::ApiNotFoundDetail).into(),
+        );
+    };
+    let auth = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let client = req.extensions().get::<ClientAddr>().map(|c| c.0.clone());
+    let call = format!("{} {path}", req.method());
+    let caller = match service::authenticate(&*api.repo, auth).await {
+        Ok(c) => c,
+        Err(r) => {
+            let res = refused(&headers, &r);
+            // A token of the installation's, revoked or past its day: recorded as its own
+            // municipality's (no token: nobody to record it for).
+            if let Refusal::Expired(c) | Refusal::Revoked(c) = &r {
+                service::record_call(&*api.repo, c, client, call, res.status().as_u16()).await;
+            }
+            return res;
+        }
+    };
+    let answer = match checked(limiter, &headers, &caller, *scope) {
+        Err(res) => res,
+        Ok(()) => {
+            let (parts, body) = req.into_parts();
+            req = Request::from_parts(
+                parts,
+                Body::new(http_body_util::Limited::new(body, BODY_LIMIT)),
+            );
+            req.extensions_mut().insert(caller.clone());
+            next.run(req).await
+        }
+    };
+    service::record_call(&*api.repo, &caller, client, call, answer.status().as_u16()).await;
+    answer
+}
+
+/// The scope, the rate and the declared size.
+fn checked(
+    limiter: &Limiter,
+    headers: &HeaderMap,
+    caller: &ApiCaller,
+    scope: Scope,
+) -> Result<(), Response> {
+    caller.require(scope).map_err(|r| refused(headers, &r))?;
+    let l = lang(headers);
+    if let Err(wait) = limiter.check_key(&caller.token) {
+        let secs =
+            wait.wait_time_from(governor::clock::DefaultClock::default().now()).as_secs() + 1;
+        let mut res = problem(
+            headers,
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate",
+            T::ApiTooMany,
+            format!("{} {secs} s.", l.t(T::ApiTooManyDetail)),
+        );
+        res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        return Err(res);
+    }
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+        return Err(problem(
+            headers,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            T::ApiTooLarge,
+            format!("{} {} KB.", l.t(T::ApiTooLargeDetail), BODY_LIMIT / 1024),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `path` is the route `pattern` (`{…}` matches one segment).
+fn route_matches(pattern: &str, path: &str) -> bool {
+    let (a, b): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), path.split('/').collect());
+    a.len() == b.len()
+        && a.iter().zip(&b).all(|(p, s)| (p.starts_with('{') && !s.is_empty()) || p == s)
+}
+
+/// A recipient in the register.
+#[derive(Serialize, ToSchema)]
+pub struct Recipient {
+    /// BITA's id.
+    pub id: i64,
+    /// Twelve digits, YYYYMMDDNNNN.
+    pub personnummer: String,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+/// A page of recipients, by id.
+#[derive(Serialize, ToSchema)]
+pub struct RecipientPage {
+    pub items: Vec<Recipient>,
+    /// The `after` of the next page; none after the last.
+    pub next: Option<String>,
+}
+
+/// Where a page starts and how long it is.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// The `next` of the page before (none: from the start).
+    pub after: Option<String>,
+    /// How many items, 1–500 (100 when left out).
+    pub limit: Option<String>,
+}
+
+impl PageQuery {
+    fn parse(&self, headers: &HeaderMap) -> Result<(i64, i64), Response> {
+        let l = lang(headers);
+        let bad = |detail: T| {
+            problem(
+                headers,
+                StatusCode::BAD_REQUEST,
+                "bad-query",
+                T::ApiBadQuery,
+                l.t(detail).into(),
+            )
+        };
+        let after = match self.after.as_deref().map(str::trim) {
+            None | Some("") => 0,
+            Some(a) => engine::text::id(a).ok_or_else(|| bad(T::ApiBadAfter))?,
+        };
+        let limit = match self.limit.as_deref().map(str::trim) {
+            None | Some("") => DEFAULT_PAGE,
+            Some(n) => n
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=MAX_PAGE).contains(n))
+                .ok_or_else(|| bad(T::ApiBadLimit))?,
+        };
+        Ok((after, limit))
+    }
+}
+
+/// A JSON answer with a strong ETag (its SHA-256); 304 when the caller has it already.
+fn with_etag<B: Serialize>(headers: &HeaderMap, body: &B) -> Response {
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    let tag = format!("\"{}\"", engine::fk::sha256_hex(&bytes));
+    let seen = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    let mut res = if seen {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        ([(header::CONTENT_TYPE, "application/json")], bytes).into_response()
+    };
+    if let Ok(v) = HeaderValue::from_str(&tag) {
+        res.headers_mut().insert(header::ETAG, v);
+    }
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    res
+}
+
+fn failed(headers: &HeaderMap, e: PageError) -> Response {
+    let l = lang(headers);
+    match e {
+        PageError::Forbidden => refused(headers, &Refusal::NoToken),
+        _ => problem(
+            headers,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            T::ApiInternal,
+            l.t(T::ApiInternalDetail).into(),
+        ),
+    }
+}
+
+/// The municipality's recipients, a page at a time, by id.
+#[utoipa::path(
+    get,
+    path = "/api/v1/recipients",
+    tag = "register",
+    operation_id = "listRecipients",
+    params(PageQuery),
+    security(("token" = ["register:read"])),
+    responses(
+        (status = 200, description = "A page of recipients", body = RecipientPage, headers(("ETag" = String, description = "The page's SHA-256, for If-None-Match"))),
+        (status = 304, description = "The page has not changed since the ETag sent"),
+        (status = 400, description = "`after` or `limit` is not a number it can be", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks `register:read`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many calls; see Retry-After", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn list_recipients(
+    State(api): State<ApiState>,
+    Extension(caller): Extension<ApiCaller>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let (after, limit) = match q.parse(&headers) {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    // One more than asked: whether there is a next page.
+    let mut items = match service::recipients(&*api.repo, &caller, after, limit + 1).await {
+        Ok(items) => items,
+        Err(e) => return failed(&headers, e),
+    };
+    let more = items.len() as i64 > limit;
+    items.truncate(limit as usize);
+    let next = more.then(|| items.last().map(|r| r.id.to_string())).flatten();
+    let page = RecipientPage {
+        items: items
+            .into_iter()
+            .map(|r| Recipient {
+                id: r.id,
+                personnummer: r.personnummer,
+                first_name: r.first_name,
+                last_name: r.last_name,
+            })
+            .collect(),
+        next,
+    };
+    with_etag(&headers, &page)
+}
+
+/// The OpenAPI document.
+pub async fn openapi() -> Response {
+    Json(Doc::openapi()).into_response()
+}
+
+/// The document as a page to read: each operation with its scope, parameters and answers.
+pub async fn docs() -> Response {
+    let doc = Doc::openapi();
+    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let mut html = String::from(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>BITA API v1</title><link rel=\"stylesheet\" href=\"/pkg/bita.css\"></head><body><main id=\"main\" class=\"api-docs\"><h1>BITA API v1</h1>",
+    );
+    html.push_str(&format!("<p>{}</p>", esc(doc.info.description.as_deref().unwrap_or_default())));
+    html.push_str(&format!("<p><a href=\"{OPENAPI}\">OpenAPI 3.1 (JSON)</a></p>"));
+    for (path, item) in &doc.paths.paths {
+        for (method, op) in
+            [("GET", &item.get), ("PUT", &item.put), ("POST", &item.post), ("DELETE", &item.delete)]
+        {
+            let Some(op) = op else { continue };
+            html.push_str(&format!(
+                "<section class=\"card\"><h2><code>{method} {}</code></h2>",
+                esc(path)
+            ));
+            if let Some(s) = &op.description.clone().or(op.summary.clone()) {
+                html.push_str(&format!("<p>{}</p>", esc(s)));
+            }
+            for req in op.security.iter().flatten() {
+                let json = serde_json::to_value(req).unwrap_or_default();
+                if let Some(map) = json.as_object() {
+                    for scopes in map.values() {
+                        html.push_str(&format!(
+                            "<p>Scope: <code>{}</code></p>",
+                            esc(&scopes.to_string())
+                        ));
+                    }
+                }
+            }
+            if let Some(params) = &op.parameters {
+                html.push_str("<h3>Parameters</h3><ul>");
+                for p in params {
+                    html.push_str(&format!(
+                        "<li><code>{}</code>: {}</li>",
+                        esc(&p.name),
+                        esc(p.description.as_deref().unwrap_or_default())
+                    ));
+                }
+                html.push_str("</ul>");
+            }
+            html.push_str("<h3>Answers</h3><ul>");
+            for (status, r) in &op.responses.responses {
+                let text = match r {
+                    utoipa::openapi::RefOr::T(r) => r.description.clone(),
+                    utoipa::openapi::RefOr::Ref(_) => String::new(),
+                };
+                html.push_str(&format!("<li><code>{status}</code> {}</li>", esc(&text)));
+            }
+            html.push_str("</ul></section>");
+        }
+    }
+    html.push_str("</main></body></html>");
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+}

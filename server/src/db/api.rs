@@ -1,0 +1,104 @@
+//! Back-office systems' API tokens and the register as the API reads it (issue 29).
+
+use super::DbStore;
+use super::err;
+use super::sql::{Row, query};
+use async_trait::async_trait;
+use chrono::Utc;
+use store::{ApiRecipient, ApiStore, ApiTokenRecord, NewApiToken, RepoResult};
+
+const COLUMNS: &str =
+    "id, tenant_id, name, scopes, hint, created_by, created_at, expires_on, revoked_at";
+
+fn token_of(r: &Row) -> ApiTokenRecord {
+    ApiTokenRecord {
+        id: r.get("id"),
+        tenant: r.get("tenant_id"),
+        name: r.get("name"),
+        scopes: r.get("scopes"),
+        hint: r.get("hint"),
+        created_by: r.get("created_by"),
+        created_at: r.get("created_at"),
+        expires_on: r.get("expires_on"),
+        revoked_at: r.get("revoked_at"),
+    }
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+#[async_trait]
+impl ApiStore for DbStore {
+    async fn create_api_token(&mut self, t: &NewApiToken<'_>) -> RepoResult<i64> {
+        query("INSERT INTO api_tokens (tenant_id, name, scopes, token_sha256, hint, created_by, created_at, expires_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
+            .bind(t.tenant)
+            .bind(t.name)
+            .bind(t.scopes)
+            .bind(t.token_sha256)
+            .bind(t.hint)
+            .bind(t.created_by)
+            .bind(now())
+            .bind(t.expires_on)
+            .scalar(self.c())
+            .await
+            .map_err(err)
+    }
+
+    async fn api_tokens(&mut self, tenant: i64) -> RepoResult<Vec<ApiTokenRecord>> {
+        let rows = query(format!(
+            "SELECT {COLUMNS} FROM api_tokens WHERE tenant_id = $1 ORDER BY id DESC"
+        ))
+        .bind(tenant)
+        .fetch_all(self.c())
+        .await
+        .map_err(err)?;
+        Ok(rows.iter().map(token_of).collect())
+    }
+
+    async fn revoke_api_token(&mut self, tenant: i64, id: i64) -> RepoResult<bool> {
+        let n = query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND tenant_id = $3 AND revoked_at IS NULL")
+            .bind(now())
+            .bind(id)
+            .bind(tenant)
+            .execute(self.c())
+            .await
+            .map_err(err)?;
+        Ok(n == 1)
+    }
+
+    async fn api_token(&mut self, token_sha256: &str) -> RepoResult<Option<ApiTokenRecord>> {
+        let rows = query(format!("SELECT {COLUMNS} FROM api_tokens WHERE token_sha256 = $1"))
+            .bind(token_sha256)
+            .fetch_all(self.c())
+            .await
+            .map_err(err)?;
+        Ok(rows.first().map(token_of))
+    }
+
+    async fn api_recipients(
+        &mut self,
+        tenant: i64,
+        after: i64,
+        limit: i64,
+    ) -> RepoResult<Vec<ApiRecipient>> {
+        let rows = query(
+            "SELECT id, personnummer, first_name, last_name FROM recipients WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+        )
+        .bind(tenant)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(self.c())
+        .await
+        .map_err(err)?;
+        Ok(rows
+            .iter()
+            .map(|r| ApiRecipient {
+                id: r.get("id"),
+                personnummer: r.get("personnummer"),
+                first_name: r.get("first_name"),
+                last_name: r.get("last_name"),
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,237 @@
+//! `/api/v1` (issue 29): tokens made on the administrator's page, shown once and kept as a
+//! hash; a call is answered only with a valid token of the right scope, for the token's own
+//! municipality; pages, ETags, problem details, the audit of every call, the rate limit and
+//! the OpenAPI document.
+
+use crate::common::*;
+
+/// Makes a token on the administrator's page and reads it from the page that shows it once.
+async fn token(app: &TestApp, admin: &User, name: &str, scopes: &[&str]) -> String {
+    let mut form = vec![("name", name), ("expires", "")];
+    let last = (app::service::context::today() + chrono::Duration::days(30)).to_string();
+    form[1].1 = &last;
+    for s in scopes {
+        form.push((s, "on"));
+    }
+    let to = app.post(admin, "/admin/api/ny", &form).await;
+    assert_eq!(to, "/admin/api");
+    let (_, page) = app.page(admin, "/admin/api").await;
+    let token = page
+        .split("value=\"bita_")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .map(|t| format!("bita_{t}"))
+        .expect("the new token is on the page");
+    // Shown once.
+    let (_, again) = app.page(admin, "/admin/api").await;
+    assert!(!again.contains(&token));
+    token
+}
+
+async fn get(app: &TestApp, token: Option<&str>, path: &str) -> reqwest::Response {
+    let mut req = client().get(app.url(path));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_token_reads_its_own_municipalitys_register_with_its_scope_only() {
+    let app = spawn_app().await;
+    let (admin, _) = app.login("admin").await;
+    let read = token(&app, &admin, "Ärendesystemet", &["register_read"]).await;
+    let write_only = token(&app, &admin, "Skrivare", &["register_write"]).await;
+    // Only the hash is kept.
+    let kept = app
+        .id(&format!(
+            "SELECT COUNT(*) FROM api_tokens WHERE token_sha256 = '{}'",
+            engine::fk::sha256_hex(read.as_bytes())
+        ))
+        .await;
+    assert_eq!(kept, 1);
+    let plain: i64 = app
+        .id(&format!(
+            "SELECT COUNT(*) FROM api_tokens WHERE token_sha256 = '{read}' OR hint = '{read}'"
+        ))
+        .await;
+    assert_eq!(plain, 0);
+
+    let res = get(&app, Some(&read), "/api/v1/recipients").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let etag = res.headers()["etag"].to_str().unwrap().to_string();
+    let body: serde_json::Value = res.json().await.unwrap();
+    let names: Vec<String> = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!("{} {}", r["first_name"].as_str().unwrap(), r["last_name"].as_str().unwrap())
+        })
+        .collect();
+    let own = app.id("SELECT COUNT(*) FROM recipients WHERE tenant_id = (SELECT tenant_id FROM users WHERE username = 'admin')").await;
+    assert_eq!(names.len() as i64, own, "{names:?}");
+    assert!(names.contains(&"Bo Berg".to_string()), "{names:?}");
+    assert!(
+        body["items"][0]["personnummer"].as_str().unwrap().len() == 12,
+        "register:read gives the full personnummer"
+    );
+    // Pages: one at a time, each `next` leading to the following, none repeated.
+    let mut after = String::new();
+    let mut seen = Vec::new();
+    loop {
+        let res =
+            get(&app, Some(&read), &format!("/api/v1/recipients?limit=1&after={after}")).await;
+        let page: serde_json::Value = res.json().await.unwrap();
+        seen.extend(page["items"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()));
+        match page["next"].as_str() {
+            Some(n) => after = n.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len() as i64, own);
+    assert!(seen.windows(2).all(|w| w[0] < w[1]));
+    // The same page again, as the caller has it: 304.
+    let res = client()
+        .get(app.url("/api/v1/recipients"))
+        .bearer_auth(&read)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    // A bad query: a problem that says what to do.
+    let res = get(&app, Some(&read), "/api/v1/recipients?limit=0").await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let p: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(p["status"], 400);
+    assert!(p["detail"].as_str().unwrap().contains("limit"));
+
+    // No token, a wrong one, a token without the scope.
+    let res = get(&app, None, "/api/v1/recipients").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(res.headers()["www-authenticate"].to_str().unwrap().starts_with("Bearer"));
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    assert_eq!(
+        get(&app, Some("bita_0123456789abcdef"), "/api/v1/recipients").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let res = get(&app, Some(&write_only), "/api/v1/recipients").await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let p: serde_json::Value = res.json().await.unwrap();
+    assert!(p["detail"].as_str().unwrap().ends_with("register:read"), "{p}");
+    // In Swedish when asked.
+    let res = client()
+        .get(app.url("/api/v1/recipients"))
+        .header("accept-language", "sv-SE")
+        .send()
+        .await
+        .unwrap();
+    let p: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(p["title"], "Ingen giltig nyckel");
+
+    // Another municipality's token reaches its own register only.
+    let (other, _) = app.login("admin.provstad").await;
+    let theirs = token(&app, &other, "Provstads lön", &["register_read"]).await;
+    let res = get(&app, Some(&theirs), "/api/v1/recipients?limit=500").await;
+    let body: serde_json::Value = res.json().await.unwrap();
+    let ids: Vec<i64> =
+        body["items"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert!(!ids.is_empty());
+    assert!(
+        ids.iter().all(|id| !seen.contains(id)),
+        "Provstad's token sees none of Exempelby's recipients"
+    );
+    // And the first municipality's administrator cannot revoke the other's token.
+    let theirs_id = app.id("SELECT id FROM api_tokens WHERE name = 'Provstads lön'").await;
+    let res = admin
+        .post(app.url("/admin/api/aterkalla"))
+        .form(&[
+            ("id", theirs_id.to_string().as_str()),
+            ("csrf", admin.csrf.as_str()),
+            ("idem", key().as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, Some(&theirs), "/api/v1/recipients").await.status(), StatusCode::OK);
+
+    // Revoked: refused at once. Past its last day: refused.
+    let read_id = app.id("SELECT id FROM api_tokens WHERE name = 'Ärendesystemet'").await;
+    app.post(&admin, "/admin/api/aterkalla", &[("id", &read_id.to_string())]).await;
+    let res = get(&app, Some(&read), "/api/v1/recipients").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let p: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(p["type"], "https://bita.se/problems/token-revoked");
+    query("UPDATE api_tokens SET expires_on = $1 WHERE name = 'Provstads lön'")
+        .bind(app::service::context::today() - chrono::Duration::days(1))
+        .execute(&mut app.db().await)
+        .await
+        .unwrap();
+    let res = get(&app, Some(&theirs), "/api/v1/recipients").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let p: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(p["type"], "https://bita.se/problems/token-expired");
+
+    // Every call with a token of the installation's is in its municipality's audit log, with
+    // the token: the first page, a page each, the 304, the bad query, the refused call.
+    let calls = app.id(&format!("SELECT COUNT(*) FROM audit_log WHERE action = 'api.call' AND actor LIKE 'api token {read_id} %' AND tenant_id = (SELECT tenant_id FROM api_tokens WHERE id = {read_id})")).await;
+    assert_eq!(calls, 4 + seen.len() as i64);
+    let made = app.id("SELECT COUNT(*) FROM audit_log WHERE action IN ('api.token.create', 'api.token.revoke')").await;
+    assert_eq!(made, 4);
+    chains_are_whole(&app.pool).await;
+}
+
+#[tokio::test]
+async fn the_token_form_says_what_is_wrong_and_keeps_what_was_typed() {
+    let app = spawn_app().await;
+    let (admin, _) = app.login("admin").await;
+    let to = app.post(&admin, "/admin/api/ny", &[("name", "Lön"), ("expires", "2020-01-01")]).await;
+    assert_eq!(to, "/admin/api");
+    let (_, page) = app.page(&admin, "/admin/api").await;
+    assert!(page.contains("Välj minst en behörighet."), "{page}");
+    assert!(page.contains("Skriv sista giltighetsdag som ÅÅÅÅ-MM-DD"));
+    assert!(page.contains("value=\"Lön\""));
+    assert_eq!(app.id("SELECT COUNT(*) FROM api_tokens").await, 0);
+    // Others than administrators have no tokens.
+    let (david, _) = app.login("david").await;
+    let (status, _) = app.page(&david, "/admin/api").await;
+    assert_ne!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn calls_beyond_the_rate_are_refused_with_when_to_try_again() {
+    let app = spawn_app_with(|c| c.api_per_minute = 5).await;
+    let (admin, _) = app.login("admin").await;
+    let t = token(&app, &admin, "Brådskande", &["register_read"]).await;
+    for _ in 0..5 {
+        assert_eq!(get(&app, Some(&t), "/api/v1/recipients").await.status(), StatusCode::OK);
+    }
+    let res = get(&app, Some(&t), "/api/v1/recipients").await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=61).contains(&wait), "{wait}");
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route_with_its_scope() {
+    let app = spawn_app().await;
+    let res = client().get(app.url("/api/v1/openapi.json")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let doc: serde_json::Value = res.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    for (method, path, scope) in server::api::ROUTES {
+        let op = &doc["paths"][*path][method.as_str().to_lowercase()];
+        assert!(op.is_object(), "{method} {path} is documented");
+        assert_eq!(op["security"][0]["token"][0], scope.code(), "{path}");
+    }
+    assert_eq!(doc["components"]["securitySchemes"]["token"]["scheme"], "bearer");
+    let (status, page) = {
+        let res = client().get(app.url("/api/v1")).send().await.unwrap();
+        (res.status(), res.text().await.unwrap())
+    };
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("GET /api/v1/recipients"));
+}
