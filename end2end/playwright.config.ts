@@ -29,7 +29,7 @@ export default defineConfig({
   projects: [
     { name: "phone", testIgnore: /a11y_i18n|export/, use: { ...devices["Pixel 5"], viewport: { width: 390, height: 844 }, launchOptions: chromium } },
     { name: "phone-no-js", testIgnore: /a11y_i18n|live|export/, use: { ...devices["Pixel 5"], viewport: { width: 390, height: 844 }, javaScriptEnabled: false, launchOptions: chromium } },
-    { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: /a11y_i18n|journey|signing|export|benchmark/ },
+    { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium }, testMatch: /a11y_i18n|journey|signing|export|benchmark|api/ },
     { name: "desktop-no-js", use: { ...devices["Desktop Chrome"], javaScriptEnabled: false, launchOptions: chromium }, testMatch: /journey/ },
   ],
   webServer: [{

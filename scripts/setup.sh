@@ -53,8 +53,8 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -x end2end/node_modules/.bin/esbuild ] || [ ! -d end2end/node_modules/workbox-routing ] || [ ! -d end2end/node_modules/@playwright/test ]; then
-  log "installing npm packages (Playwright test runner, binaryen's wasm-opt, esbuild, Workbox, idb-keyval)"
+if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -x end2end/node_modules/.bin/esbuild ] || [ ! -d end2end/node_modules/workbox-routing ] || [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/@apidevtools/swagger-parser ]; then
+  log "installing npm packages (Playwright test runner, binaryen's wasm-opt, esbuild, Workbox, idb-keyval, an OpenAPI validator)"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 fi
 
