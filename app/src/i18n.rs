@@ -492,6 +492,14 @@ texts! {
         ApiBadQuery => "Felaktig fråga", "Bad query";
         ApiBadAfter => "after ska vara next från sidan före.", "after must be the next of the page before.";
         ApiBadLimit => "limit ska vara ett heltal från 1 till 500.", "limit must be a whole number from 1 to 500.";
+        ApiPersonnummerDiffers => "Brukaren som ert id pekar på har ett annat personnummer i BITA. Ett personnummer ändras inte genom API:t; kontakta kommunens administratör.", "The recipient your id names has another personnummer in BITA. A personnummer is not changed through the API; contact the municipality's administrator.";
+        ApiPersonnummerLinked => "En brukare med det personnumret finns redan, med ett annat id från er. Använd det id:t.", "A recipient with that personnummer exists already, with another id of yours. Use that id.";
+        ApiConflict => "Går inte att göra", "Cannot be done";
+        ApiInvalid => "Uppgifterna stämmer inte", "The data is not valid";
+        ApiInvalidDetail => "Rätta det som står i errors och skicka igen.", "Correct what errors says and send again.";
+        ApiBadId => "Ert id ska vara 1–100 tecken: bokstäver a–z, siffror, punkt, understreck, kolon eller bindestreck.", "Your id must be 1–100 characters: letters a–z, digits, dot, underscore, colon or hyphen.";
+        ApiBadKey => "Idempotency-Key ska vara 16–64 bokstäver, siffror eller bindestreck.", "Idempotency-Key must be 16–64 letters, digits or hyphens.";
+        ApiBadBody => "Kroppen ska vara JSON med personnummer, first_name och last_name.", "The body must be JSON with personnummer, first_name and last_name.";
         ApiInternal => "Internt fel", "Internal error";
         ApiInternalDetail => "Något gick fel i BITA. Försök igen; händer det igen, kontakta förvaltningen.", "Something went wrong in BITA. Try again; if it happens again, contact the operator.";
         BenchmarkTitle => "Jämför kommuner", "Compare municipalities";

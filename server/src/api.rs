@@ -9,7 +9,7 @@
 use app::i18n::{Locale, T};
 use app::model::PageError;
 use app::model::api::Scope;
-use app::service::api::{self as service, ApiCaller, Refusal};
+use app::service::api::{self as service, ApiCaller, Refusal, WriteRefusal as Refused};
 use app::service::context::{ApiState, ClientAddr};
 use axum::body::Body;
 use axum::extract::{Query, Request, State};
@@ -30,8 +30,10 @@ pub const MAX_PAGE: i64 = 500;
 const DEFAULT_PAGE: i64 = 100;
 
 /// Each route and the scope it needs (a route not here is not the API's).
-pub const ROUTES: &[(Method, &str, Scope)] =
-    &[(Method::GET, "/api/v1/recipients", Scope::RegisterRead)];
+pub const ROUTES: &[(Method, &str, Scope)] = &[
+    (Method::GET, "/api/v1/recipients", Scope::RegisterRead),
+    (Method::PUT, "/api/v1/recipients/{external_id}", Scope::RegisterWrite),
+];
 
 /// The API's own pages that need no token: its documentation.
 pub const OPENAPI: &str = "/api/v1/openapi.json";
@@ -52,8 +54,8 @@ pub fn limiter(per_minute: u32) -> Arc<Limiter> {
         version = "1",
         description = "Time reporting for Swedish personal assistance: the register, months, reports, payroll and archives of one municipality, for its back-office systems. Every call carries a token an administrator made in BITA (`Authorization: Bearer bita_…`); a token reaches its own municipality only, with the scopes it was given. Errors are RFC 9457 problem details."
     ),
-    paths(list_recipients),
-    components(schemas(Recipient, RecipientPage, Problem)),
+    paths(list_recipients, put_recipient),
+    components(schemas(Recipient, RecipientPage, RecipientIn, Problem, FieldProblem)),
     modifiers(&BearerToken),
     tags((name = "register", description = "Recipients, assistants and their decisions"))
 )]
@@ -89,6 +91,15 @@ pub struct Problem {
     pub status: u16,
     /// What is wrong and what to do.
     pub detail: String,
+    /// Each thing wrong with what was sent (a 422).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldProblem>>,
+}
+
+/// One thing wrong with what was sent.
+#[derive(Serialize, ToSchema)]
+pub struct FieldProblem {
+    pub detail: String,
 }
 
 fn lang(headers: &HeaderMap) -> Locale {
@@ -113,6 +124,7 @@ pub fn problem(
         title: l.t(title).to_string(),
         status: status.as_u16(),
         detail,
+        errors: None,
     };
     let mut res = (status, Json(body)).into_response();
     res.headers_mut()
@@ -260,6 +272,8 @@ fn route_matches(pattern: &str, path: &str) -> bool {
 pub struct Recipient {
     /// BITA's id.
     pub id: i64,
+    /// The caller's own id for the recipient, once a PUT gave one.
+    pub external_id: Option<String>,
     /// Twelve digits, YYYYMMDDNNNN.
     pub personnummer: String,
     pub first_name: String,
@@ -336,13 +350,23 @@ fn failed(headers: &HeaderMap, e: PageError) -> Response {
     let l = lang(headers);
     match e {
         PageError::Forbidden => refused(headers, &Refusal::NoToken),
-        _ => problem(
+        PageError::NotFound => problem(
             headers,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            T::ApiInternal,
-            l.t(T::ApiInternalDetail).into(),
+            StatusCode::NOT_FOUND,
+            "not-found",
+            T::ApiNotFound,
+            l.t(T::ApiNotFoundDetail).into(),
         ),
+        e => {
+            tracing::error!(error = ?e, "an API call failed");
+            problem(
+                headers,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                T::ApiInternal,
+                l.t(T::ApiInternalDetail).into(),
+            )
+        }
     }
 }
 
@@ -381,19 +405,137 @@ pub async fn list_recipients(
     let more = items.len() as i64 > limit;
     items.truncate(limit as usize);
     let next = more.then(|| items.last().map(|r| r.id.to_string())).flatten();
-    let page = RecipientPage {
-        items: items
-            .into_iter()
-            .map(|r| Recipient {
-                id: r.id,
-                personnummer: r.personnummer,
-                first_name: r.first_name,
-                last_name: r.last_name,
-            })
-            .collect(),
-        next,
-    };
+    let page = RecipientPage { items: items.into_iter().map(recipient_out).collect(), next };
     with_etag(&headers, &page)
+}
+
+fn recipient_out(r: store::ApiRecipient) -> Recipient {
+    Recipient {
+        id: r.id,
+        external_id: r.external_id,
+        personnummer: r.personnummer,
+        first_name: r.first_name,
+        last_name: r.last_name,
+    }
+}
+
+/// A recipient as the case system sends it.
+#[derive(Deserialize, ToSchema)]
+pub struct RecipientIn {
+    /// Twelve digits (or ten, or with a separator, as on the administrator's form); required for
+    /// a new recipient, left out or the same for one BITA has.
+    #[serde(default)]
+    pub personnummer: String,
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: String,
+}
+
+/// Makes or changes the recipient named by the caller's own id (idempotent by that id, and by
+/// `Idempotency-Key`), checked by the same rules as the administrator's form.
+#[utoipa::path(
+    put,
+    path = "/api/v1/recipients/{external_id}",
+    tag = "register",
+    operation_id = "putRecipient",
+    params(
+        ("external_id" = String, Path, description = "Your own id for the recipient: 1–100 letters a–z, digits, `.`, `_`, `:` or `-`"),
+        ("Idempotency-Key" = Option<String>, Header, description = "16–64 letters, digits or `-`: the same key again gets the first answer and changes nothing")
+    ),
+    request_body = RecipientIn,
+    security(("token" = ["register:write"])),
+    responses(
+        (status = 201, description = "Made", body = Recipient, headers(("Location" = String, description = "The recipient's address in the list"))),
+        (status = 200, description = "Changed, or already so", body = Recipient),
+        (status = 400, description = "The id, the body or the key is not one it can be", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks `register:write`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "It cannot be done as asked (another personnummer, or one linked to another id)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 64 KB", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The fields break the register's rules: each in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many calls; see Retry-After", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn put_recipient(
+    State(api): State<ApiState>,
+    Extension(caller): Extension<ApiCaller>,
+    headers: HeaderMap,
+    client: Option<Extension<ClientAddr>>,
+    axum::extract::Path(external): axum::extract::Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let l = lang(&headers);
+    let bad = |t: T| {
+        problem(&headers, StatusCode::BAD_REQUEST, "bad-request", T::ApiBadQuery, l.t(t).into())
+    };
+    let key = match headers.get("idempotency-key").map(|v| v.to_str().unwrap_or_default()) {
+        None => None,
+        Some(k) => match app::service::tx::idempotency_key(k) {
+            Some(k) => Some(k.to_string()),
+            None => return bad(T::ApiBadKey),
+        },
+    };
+    let Ok(input) = serde_json::from_slice::<RecipientIn>(&body) else { return bad(T::ApiBadBody) };
+    let input = engine::register::RecipientInput {
+        personnummer: input.personnummer,
+        first_name: input.first_name,
+        last_name: input.last_name,
+    };
+    let client = client.map(|c| c.0.0);
+    let written = match service::put_recipient(
+        &*api.repo,
+        &caller,
+        client,
+        &external,
+        &input,
+        key.as_deref(),
+    )
+    .await
+    {
+        Err(e) => return failed(&headers, e),
+        Ok(Err(Refused::BadId)) => return bad(T::ApiBadId),
+        Ok(Err(Refused::Conflict(t))) => {
+            return problem(
+                &headers,
+                StatusCode::CONFLICT,
+                "conflict",
+                T::ApiConflict,
+                l.t(t).into(),
+            );
+        }
+        Ok(Err(Refused::Invalid(errors))) => {
+            use app::i18n::Message;
+            let body = Problem {
+                kind: "https://bita.se/problems/invalid".into(),
+                title: l.t(T::ApiInvalid).into(),
+                status: 422,
+                detail: l.t(T::ApiInvalidDetail).into(),
+                errors: Some(
+                    errors.iter().map(|e| FieldProblem { detail: e.message(l) }).collect(),
+                ),
+            };
+            let mut res = (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
+            res.headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+            return res;
+        }
+        Ok(Ok(w)) => w,
+    };
+    let r = match service::recipient(&*api.repo, &caller, written.id).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return failed(&headers, PageError::NotFound),
+        Err(e) => return failed(&headers, e),
+    };
+    let status = if written.created { StatusCode::CREATED } else { StatusCode::OK };
+    let mut res = (status, Json(recipient_out(r))).into_response();
+    if written.created {
+        let at = format!("/api/v1/recipients?after={}&limit=1", written.id - 1);
+        if let Ok(v) = HeaderValue::from_str(&at) {
+            res.headers_mut().insert(header::LOCATION, v);
+        }
+    }
+    res
 }
 
 /// The OpenAPI document.

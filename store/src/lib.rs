@@ -1718,6 +1718,8 @@ pub struct NewApiToken<'a> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiRecipient {
     pub id: i64,
+    /// The caller's own id for it, if one was given.
+    pub external_id: Option<String>,
     pub personnummer: String,
     pub first_name: String,
     pub last_name: String,
@@ -1740,4 +1742,25 @@ pub trait ApiStore: Send {
         after: i64,
         limit: i64,
     ) -> RepoResult<Vec<ApiRecipient>>;
+    /// One of the municipality's recipients, by id.
+    async fn api_recipient(&mut self, tenant: i64, id: i64) -> RepoResult<Option<ApiRecipient>>;
+    /// The recipient the caller's id names, if any.
+    async fn recipient_by_external_id(
+        &mut self,
+        tenant: i64,
+        external_id: &str,
+    ) -> RepoResult<Option<ApiRecipient>>;
+    /// The recipient with this personnummer (12 digits), if any.
+    async fn recipient_by_personnummer(
+        &mut self,
+        tenant: i64,
+        personnummer: &str,
+    ) -> RepoResult<Option<ApiRecipient>>;
+    /// Names the recipient by the caller's id.
+    async fn set_recipient_external_id(
+        &mut self,
+        tenant: i64,
+        id: i64,
+        external_id: &str,
+    ) -> RepoResult<()>;
 }

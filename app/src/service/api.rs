@@ -4,7 +4,7 @@
 //! header before its body is read ([`authenticate`], then the route's scope), reaches its own
 //! municipality only, and is audited ([`record_call`]).
 
-use super::context::{Cx, internal, me, record, today};
+use super::context::{Cx, internal, me, record, today, write};
 use super::tx::{Begun, begin, commit, notice, said};
 use crate::domain::fk::sha256_hex;
 use crate::i18n::T;
@@ -28,6 +28,8 @@ pub struct ApiCaller {
     pub tenant: i64,
     pub name: String,
     pub scopes: Vec<Scope>,
+    /// The administrator who made the token: its writes' idempotency keys are kept under them.
+    pub created_by: i64,
 }
 
 /// Why a call is refused before it does anything.
@@ -66,6 +68,7 @@ pub async fn authenticate(repo: &dyn Repo, header: Option<&str>) -> Result<ApiCa
         tenant: t.tenant,
         scopes: t.scopes.split_whitespace().filter_map(Scope::parse).collect(),
         name: t.name,
+        created_by: t.created_by,
     };
     if t.revoked_at.is_some() {
         return Err(Refusal::Revoked(caller));
@@ -263,4 +266,132 @@ pub async fn revoke_token(cx: &Cx, id: &str, key: Option<&str>) -> Result<Outcom
     }
     let audit = cx.audit_entry("api.token.revoke", format!("api token {id}"));
     commit(db, c.user_id, key, audit, notice(TOKENS_PAGE.into(), T::TokenRevoked)).await
+}
+
+/// Why a write is refused, with what to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WriteRefusal {
+    /// The caller's id is not 1–100 letters, digits, `.`, `_`, `:` or `-`.
+    BadId,
+    /// The fields, by the same rules as the administrator's form.
+    Invalid(Vec<crate::domain::register::RegError>),
+    /// It cannot be done as asked: what stands in the way.
+    Conflict(T),
+}
+
+/// What a write did: made the recipient, or changed (or found unchanged) the one there was.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Written {
+    pub created: bool,
+    pub id: i64,
+}
+
+/// A caller's own id, when it is one.
+pub fn external_id(s: &str) -> Option<&str> {
+    ((1..=100).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-')))
+    .then_some(s)
+}
+
+/// Makes or changes the recipient the caller names `external` (its own id), checked as the
+/// administrator's form is: a new one needs a personnummer; an existing one keeps its number
+/// (a different one is refused); a number already in the register without an id of the caller's
+/// is linked to this id. One transaction with its audit entry; the same `key` again gets the
+/// first answer and changes nothing.
+pub async fn put_recipient(
+    repo: &dyn Repo,
+    caller: &ApiCaller,
+    client: Option<String>,
+    external: &str,
+    input: &crate::domain::register::RecipientInput,
+    key: Option<&str>,
+) -> Result<Result<Written, WriteRefusal>, PageError> {
+    caller.require(Scope::RegisterWrite).map_err(|_| PageError::Forbidden)?;
+    let Some(external) = external_id(external) else { return Ok(Err(WriteRefusal::BadId)) };
+    let key = key.map(|k| format!("api{}:{k}", caller.token));
+    let t = caller.tenant;
+    let mut db = write(repo, Some(t)).await.map_err(internal)?;
+    if let Some(k) = &key
+        && let Some(first) = db.idempotent_outcome(caller.created_by, k).await.map_err(internal)?
+    {
+        // Answered once the first is committed (it may share this batch), so what the answer
+        // names can be read.
+        db.finish().await.map_err(internal)?;
+        return Ok(Ok(serde_json::from_str(&first).map_err(internal)?));
+    }
+    let before = db.recipient_by_external_id(t, external).await.map_err(internal)?;
+    let data = match input.parse(before.is_some(), today()) {
+        Ok(d) => d,
+        Err(e) => return Ok(Err(WriteRefusal::Invalid(e))),
+    };
+    let (id, created, before) = match before {
+        Some(b) => {
+            if data.personnummer.as_ref().is_some_and(|p| p.full() != b.personnummer) {
+                return Ok(Err(WriteRefusal::Conflict(T::ApiPersonnummerDiffers)));
+            }
+            db.save_recipient(t, Some(b.id), &data).await.map_err(internal)?;
+            (b.id, false, Some(b))
+        }
+        None => {
+            // A number the register has already: linked to this id if it has none of the
+            // caller's yet (looked up first: a refused insert would end the transaction).
+            let pnr = data.personnummer.as_ref().map(|p| p.full().to_string()).unwrap_or_default();
+            match db.recipient_by_personnummer(t, &pnr).await.map_err(internal)? {
+                Some(b) if b.external_id.is_none() => {
+                    db.save_recipient(t, Some(b.id), &data).await.map_err(internal)?;
+                    (b.id, false, Some(b))
+                }
+                Some(_) => return Ok(Err(WriteRefusal::Conflict(T::ApiPersonnummerLinked))),
+                None => match db.save_recipient(t, None, &data).await.map_err(internal)? {
+                    Some(id) => (id, true, None),
+                    None => return Err(PageError::Internal),
+                },
+            }
+        }
+    };
+    db.set_recipient_external_id(t, id, external).await.map_err(internal)?;
+    let masked =
+        |p: &str| crate::domain::Personnummer::parse(p).map(|p| p.masked()).unwrap_or_default();
+    let json = |pnr: &str, first: &str, last: &str| {
+        serde_json::json!({ "personnummer": masked(pnr), "first_name": first, "last_name": last, "external_id": external })
+            .to_string()
+    };
+    let after_pnr = data
+        .personnummer
+        .as_ref()
+        .map(|p| p.full().to_string())
+        .or_else(|| before.as_ref().map(|b| b.personnummer.clone()))
+        .unwrap_or_default();
+    let audit = AuditEntry {
+        tenant: Some(t),
+        actor: Some(caller.actor()),
+        client,
+        action: if created { "recipient.create" } else { "recipient.update" },
+        subject: format!("recipient {id}"),
+        before: before.as_ref().map(|b| json(&b.personnummer, &b.first_name, &b.last_name)),
+        after: Some(json(&after_pnr, &data.first_name, &data.last_name)),
+        ..Default::default()
+    };
+    db.audit(&audit).await.map_err(internal)?;
+    let written = Written { created, id };
+    if let Some(k) = &key {
+        let outcome = serde_json::to_string(&written).map_err(internal)?;
+        db.remember_outcome(caller.created_by, k, "api.recipient.put", &outcome)
+            .await
+            .map_err(internal)?;
+    }
+    db.finish().await.map_err(internal)?;
+    Ok(Ok(written))
+}
+
+/// One of the municipality's recipients, as the API gives it.
+pub async fn recipient(
+    repo: &dyn Repo,
+    caller: &ApiCaller,
+    id: i64,
+) -> Result<Option<ApiRecipient>, PageError> {
+    let mut db = repo.read().await.map_err(internal)?;
+    let out = db.api_recipient(caller.tenant, id).await.map_err(internal)?;
+    db.finish().await.map_err(internal)?;
+    Ok(out)
 }

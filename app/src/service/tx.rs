@@ -54,7 +54,11 @@ pub(super) async fn begin(
     if let Some(k) = key
         && let Some(o) = db.idempotent_outcome(user, k).await.map_err(internal)?
     {
-        return Ok(Begun::Replayed(Box::new(serde_json::from_str(&o).map_err(internal)?)));
+        let first = serde_json::from_str(&o).map_err(internal)?;
+        // Answered once the first is committed (it may share this batch): the page the answer
+        // leads to shows it.
+        db.finish().await.map_err(internal)?;
+        return Ok(Begun::Replayed(Box::new(first)));
     }
     Ok(Begun::New(db))
 }

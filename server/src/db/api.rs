@@ -82,23 +82,90 @@ impl ApiStore for DbStore {
         after: i64,
         limit: i64,
     ) -> RepoResult<Vec<ApiRecipient>> {
-        let rows = query(
-            "SELECT id, personnummer, first_name, last_name FROM recipients WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3",
-        )
+        let rows = query(format!(
+            "SELECT {RECIPIENT} FROM recipients WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3"
+        ))
         .bind(tenant)
         .bind(after)
         .bind(limit)
         .fetch_all(self.c())
         .await
         .map_err(err)?;
-        Ok(rows
-            .iter()
-            .map(|r| ApiRecipient {
-                id: r.get("id"),
-                personnummer: r.get("personnummer"),
-                first_name: r.get("first_name"),
-                last_name: r.get("last_name"),
-            })
-            .collect())
+        Ok(rows.iter().map(recipient_of).collect())
+    }
+
+    async fn api_recipient(&mut self, tenant: i64, id: i64) -> RepoResult<Option<ApiRecipient>> {
+        self.one_recipient(tenant, By::Id(id)).await
+    }
+
+    async fn recipient_by_external_id(
+        &mut self,
+        tenant: i64,
+        external_id: &str,
+    ) -> RepoResult<Option<ApiRecipient>> {
+        self.one_recipient(tenant, By::External(external_id)).await
+    }
+
+    async fn recipient_by_personnummer(
+        &mut self,
+        tenant: i64,
+        personnummer: &str,
+    ) -> RepoResult<Option<ApiRecipient>> {
+        self.one_recipient(tenant, By::Personnummer(personnummer)).await
+    }
+
+    async fn set_recipient_external_id(
+        &mut self,
+        tenant: i64,
+        id: i64,
+        external_id: &str,
+    ) -> RepoResult<()> {
+        query("UPDATE recipients SET external_id = $1 WHERE tenant_id = $2 AND id = $3")
+            .bind(external_id)
+            .bind(tenant)
+            .bind(id)
+            .execute(self.c())
+            .await
+            .map_err(err)?;
+        Ok(())
+    }
+}
+
+const RECIPIENT: &str = "id, external_id, personnummer, first_name, last_name";
+
+fn recipient_of(r: &Row) -> ApiRecipient {
+    ApiRecipient {
+        id: r.get("id"),
+        external_id: r.get("external_id"),
+        personnummer: r.get("personnummer"),
+        first_name: r.get("first_name"),
+        last_name: r.get("last_name"),
+    }
+}
+
+/// How one recipient is found.
+enum By<'a> {
+    Id(i64),
+    External(&'a str),
+    Personnummer(&'a str),
+}
+
+impl DbStore {
+    async fn one_recipient(&mut self, tenant: i64, by: By<'_>) -> RepoResult<Option<ApiRecipient>> {
+        let column = match by {
+            By::Id(_) => "id",
+            By::External(_) => "external_id",
+            By::Personnummer(_) => "personnummer",
+        };
+        let q = query(format!(
+            "SELECT {RECIPIENT} FROM recipients WHERE tenant_id = $1 AND {column} = $2"
+        ))
+        .bind(tenant);
+        let q = match by {
+            By::Id(id) => q.bind(id),
+            By::External(s) | By::Personnummer(s) => q.bind(s),
+        };
+        let rows = q.fetch_all(self.c()).await.map_err(err)?;
+        Ok(rows.first().map(recipient_of))
     }
 }

@@ -396,3 +396,11 @@ pub async fn chains_are_whole(pool: &db::Pool) {
         assert!(chain.result.is_ok(), "{}: {:?}", chain.name, chain.result);
     }
 }
+
+/// A valid personnummer of a made-up person born on `born` (birth number from `serial`).
+pub fn personnummer(born: chrono::NaiveDate, serial: i64) -> String {
+    (0..10)
+        .map(|check| format!("{}{:03}{check}", born.format("%Y%m%d"), serial % 999 + 1))
+        .find(|p| engine::Personnummer::parse(p).is_ok())
+        .unwrap()
+}

@@ -235,3 +235,160 @@ async fn the_openapi_document_describes_every_route_with_its_scope() {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("GET /api/v1/recipients"));
 }
+
+async fn put(
+    app: &TestApp,
+    token: &str,
+    external: &str,
+    body: serde_json::Value,
+    key: Option<&str>,
+) -> reqwest::Response {
+    let mut req = client()
+        .put(app.url(&format!("/api/v1/recipients/{external}")))
+        .bearer_auth(token)
+        .json(&body);
+    if let Some(k) = key {
+        req = req.header("idempotency-key", k);
+    }
+    req.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_case_system_puts_recipients_by_its_own_ids_checked_as_the_form_checks_them() {
+    let app = spawn_app().await;
+    let (admin, _) = app.login("admin").await;
+    let t = token(&app, &admin, "Ärendesystemet", &["register_read", "register_write"]).await;
+    let pnr = personnummer("1951-02-03".parse().unwrap(), 77);
+    let body =
+        serde_json::json!({ "personnummer": pnr, "first_name": "Greta", "last_name": "Gran" });
+    let res = put(&app, &t, "case-1", body.clone(), None).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert!(res.headers()["location"].to_str().unwrap().starts_with("/api/v1/recipients?after="));
+    let made: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(made["external_id"], "case-1");
+    assert_eq!(made["personnummer"], pnr.as_str());
+    // The same again: the same recipient, nothing new.
+    let res = put(&app, &t, "case-1", body.clone(), None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["id"], made["id"]);
+    // A new name; the number may be left out.
+    let res = put(
+        &app,
+        &t,
+        "case-1",
+        serde_json::json!({ "first_name": "Greta", "last_name": "Granström" }),
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let name = app
+        .id(&format!(
+            "SELECT COUNT(*) FROM recipients WHERE id = {} AND last_name = 'Granström'",
+            made["id"]
+        ))
+        .await;
+    assert_eq!(name, 1);
+    // Another number for the same id: refused, said why.
+    let other = personnummer("1952-02-03".parse().unwrap(), 78);
+    let res = put(
+        &app,
+        &t,
+        "case-1",
+        serde_json::json!({ "personnummer": other, "first_name": "G", "last_name": "G" }),
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    // Checked as the form checks: a bad number and no name, each said.
+    let res = put(
+        &app,
+        &t,
+        "case-2",
+        serde_json::json!({ "personnummer": "19510203-0000", "first_name": "" }),
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: serde_json::Value = res.json().await.unwrap();
+    assert!(p["errors"].as_array().unwrap().len() >= 2, "{p}");
+    // Not an id, not JSON.
+    assert_eq!(put(&app, &t, "a%20b", body.clone(), None).await.status(), StatusCode::BAD_REQUEST);
+    let res = client()
+        .put(app.url("/api/v1/recipients/case-3"))
+        .bearer_auth(&t)
+        .body("not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    // A recipient BITA already has, without an id of the caller's: linked to this one.
+    let bo =
+        app.id("SELECT id FROM recipients WHERE first_name = 'Bo' AND last_name = 'Berg'").await;
+    let bo_pnr: String = query("SELECT personnummer FROM recipients WHERE id = $1")
+        .bind(bo)
+        .scalar(&mut app.db().await)
+        .await
+        .unwrap();
+    let res = put(
+        &app,
+        &t,
+        "case-bo",
+        serde_json::json!({ "personnummer": bo_pnr, "first_name": "Bo", "last_name": "Berg" }),
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["id"], bo);
+    let res = put(
+        &app,
+        &t,
+        "case-bo-2",
+        serde_json::json!({ "personnummer": bo_pnr, "first_name": "Bo", "last_name": "Berg" }),
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    // Audited with the token as who.
+    let entries = app.id("SELECT COUNT(*) FROM audit_log WHERE action IN ('recipient.create', 'recipient.update') AND actor LIKE 'api token %'").await;
+    assert_eq!(entries, 4);
+    // A token that may only read cannot write.
+    let reader = token(&app, &admin, "Läsaren", &["register_read"]).await;
+    assert_eq!(
+        put(&app, &reader, "case-9", body.clone(), None).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    // Another municipality's id space is its own.
+    let (other_admin, _) = app.login("admin.provstad").await;
+    let theirs = token(&app, &other_admin, "Provstads ärenden", &["register_write"]).await;
+    let res = put(
+        &app,
+        &theirs,
+        "case-1",
+        serde_json::json!({ "personnummer": other, "first_name": "Per", "last_name": "P" }),
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_ne!(res.json::<serde_json::Value>().await.unwrap()["id"], made["id"]);
+    chains_are_whole(&app.pool).await;
+}
+
+#[tokio::test]
+async fn a_double_put_with_one_key_makes_one_recipient() {
+    let app = spawn_app().await;
+    let (admin, _) = app.login("admin").await;
+    let t = token(&app, &admin, "Ärendesystemet", &["register_write"]).await;
+    let body = serde_json::json!({ "personnummer": personnummer("1949-09-09".parse().unwrap(), 5), "first_name": "Dubbel", "last_name": "Post" });
+    let k = key();
+    // Sent at the same moment, as a retry after a lost answer would be.
+    let (a, b) = tokio::join!(
+        put(&app, &t, "twice", body.clone(), Some(&k)),
+        put(&app, &t, "twice", body.clone(), Some(&k))
+    );
+    let (a, b): (serde_json::Value, serde_json::Value) =
+        (a.json().await.unwrap(), b.json().await.unwrap());
+    assert_eq!(a["id"], b["id"], "{a} {b}");
+    assert_eq!(app.id("SELECT COUNT(*) FROM recipients WHERE first_name = 'Dubbel'").await, 1);
+    assert_eq!(app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'recipient.create' AND subject = 'recipient ' || (SELECT id FROM recipients WHERE first_name = 'Dubbel')").await, 1);
+}

@@ -6,19 +6,12 @@
 
 use crate::common::*;
 use chrono::{Datelike, NaiveDate, NaiveTime};
-use engine::{Personnummer, ReportMonth, TimeKind, TimeRow};
+use engine::{ReportMonth, TimeKind, TimeRow};
 
 const FIRST_TENANT: i64 = 7_000;
 const MUNICIPALITIES: i64 = 7;
 /// Municipality 6 never takes part.
 const OUTSIDER: i64 = 6;
-
-fn personnummer(born: NaiveDate, serial: i64) -> String {
-    (0..10)
-        .map(|check| format!("{}{:03}{check}", born.format("%Y%m%d"), serial % 999 + 1))
-        .find(|p| Personnummer::parse(p).is_ok())
-        .unwrap()
-}
 
 /// The month every figure is checked for: the last whole month.
 fn month() -> ReportMonth {
