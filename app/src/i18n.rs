@@ -490,7 +490,7 @@ texts! {
         ApiTooLarge => "För stort anrop", "Too large";
         ApiTooLargeDetail => "Ett anrop får vara högst", "A call may be at most";
         ApiBadQuery => "Felaktig fråga", "Bad query";
-        ApiBadAfter => "after ska vara next från sidan före.", "after must be the next of the page before.";
+        ApiBadAfter => "after (eller since) ska vara next från anropet före.", "after (or since) must be the next of the call before.";
         ApiBadLimit => "limit ska vara ett heltal från 1 till 500.", "limit must be a whole number from 1 to 500.";
         ApiPersonnummerDiffers => "Brukaren som ert id pekar på har ett annat personnummer i BITA. Ett personnummer ändras inte genom API:t; kontakta kommunens administratör.", "The recipient your id names has another personnummer in BITA. A personnummer is not changed through the API; contact the municipality's administrator.";
         ApiPersonnummerLinked => "En brukare med det personnumret finns redan, med ett annat id från er. Använd det id:t.", "A recipient with that personnummer exists already, with another id of yours. Use that id.";

@@ -29,10 +29,11 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 pub const MAX_PAGE: i64 = 500;
 const DEFAULT_PAGE: i64 = 100;
 
-/// Each route and the scope it needs (a route not here is not the API's).
-pub const ROUTES: &[(Method, &str, Scope)] = &[
-    (Method::GET, "/api/v1/recipients", Scope::RegisterRead),
-    (Method::PUT, "/api/v1/recipients/{external_id}", Scope::RegisterWrite),
+/// Each route and the scopes of which it needs one (a route not here is not the API's).
+pub const ROUTES: &[(Method, &str, &[Scope])] = &[
+    (Method::GET, "/api/v1/recipients", &[Scope::RegisterRead]),
+    (Method::PUT, "/api/v1/recipients/{external_id}", &[Scope::RegisterWrite]),
+    (Method::GET, "/api/v1/changes", &Scope::ALL),
 ];
 
 /// The API's own pages that need no token: its documentation.
@@ -54,10 +55,13 @@ pub fn limiter(per_minute: u32) -> Arc<Limiter> {
         version = "1",
         description = "Time reporting for Swedish personal assistance: the register, months, reports, payroll and archives of one municipality, for its back-office systems. Every call carries a token an administrator made in BITA (`Authorization: Bearer bita_…`); a token reaches its own municipality only, with the scopes it was given. Errors are RFC 9457 problem details."
     ),
-    paths(list_recipients, put_recipient),
-    components(schemas(Recipient, RecipientPage, RecipientIn, Problem, FieldProblem)),
+    paths(list_recipients, put_recipient, list_changes),
+    components(schemas(Recipient, RecipientPage, RecipientIn, Change, ChangePage, Problem, FieldProblem)),
     modifiers(&BearerToken),
-    tags((name = "register", description = "Recipients, assistants and their decisions"))
+    tags(
+        (name = "register", description = "Recipients, assistants and their decisions"),
+        (name = "changes", description = "What changed, for syncing without reading everything again")
+    )
 )]
 pub struct Doc;
 
@@ -206,7 +210,7 @@ pub async fn gate(api: &ApiState, limiter: &Limiter, mut req: Request, next: Nex
             return res;
         }
     };
-    let answer = match checked(limiter, &headers, &caller, *scope) {
+    let answer = match checked(limiter, &headers, &caller, scope) {
         Err(res) => res,
         Ok(()) => {
             let (parts, body) = req.into_parts();
@@ -227,9 +231,11 @@ fn checked(
     limiter: &Limiter,
     headers: &HeaderMap,
     caller: &ApiCaller,
-    scope: Scope,
+    scopes: &[Scope],
 ) -> Result<(), Response> {
-    caller.require(scope).map_err(|r| refused(headers, &r))?;
+    if !scopes.iter().any(|s| caller.scopes.contains(s)) {
+        return Err(refused(headers, &Refusal::Scope(scopes[0])));
+    }
     let l = lang(headers);
     if let Err(wait) = limiter.check_key(&caller.token) {
         let secs =
@@ -536,6 +542,82 @@ pub async fn put_recipient(
         }
     }
     res
+}
+
+/// One change.
+#[derive(Serialize, ToSchema)]
+pub struct Change {
+    /// Its place in the feed.
+    pub cursor: String,
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// What was done, e.g. `recipient.create`, `month.attest`.
+    pub action: String,
+    /// To what, e.g. `recipient 42` (BITA's id).
+    pub subject: String,
+}
+
+/// Changes after a cursor.
+#[derive(Serialize, ToSchema)]
+pub struct ChangePage {
+    pub items: Vec<Change>,
+    /// The `since` of the next call: past every change this page looked at.
+    pub next: String,
+}
+
+/// Where the feed starts and how much of it.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FeedQuery {
+    /// The `next` of the call before (none: from the beginning).
+    pub since: Option<String>,
+    /// How many changes to look at, 1–500 (100 when left out).
+    pub limit: Option<String>,
+}
+
+/// The municipality's changes in the order they were committed, as far as the token's scopes
+/// see them: ask again from `next` to get only what is new. Never skips or repeats a change.
+#[utoipa::path(
+    get,
+    path = "/api/v1/changes",
+    tag = "changes",
+    operation_id = "listChanges",
+    params(FeedQuery),
+    security(("token" = ["register:read"]), ("token" = ["months:read"]), ("token" = ["payroll:read"]), ("token" = ["archives:read"]), ("token" = ["register:write"])),
+    responses(
+        (status = 200, description = "Changes after `since`", body = ChangePage),
+        (status = 400, description = "`since` or `limit` is not a number it can be", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many calls; see Retry-After", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn list_changes(
+    State(api): State<ApiState>,
+    Extension(caller): Extension<ApiCaller>,
+    headers: HeaderMap,
+    Query(q): Query<FeedQuery>,
+) -> Response {
+    let page = PageQuery { after: q.since, limit: q.limit };
+    let (since, limit) = match page.parse(&headers) {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    match service::changes(&*api.repo, &caller, since, limit).await {
+        Err(e) => failed(&headers, e),
+        Ok((items, next)) => Json(ChangePage {
+            items: items
+                .into_iter()
+                .map(|c| Change {
+                    cursor: c.cursor.to_string(),
+                    at: c.at,
+                    action: c.action,
+                    subject: c.subject,
+                })
+                .collect(),
+            next: next.to_string(),
+        })
+        .into_response(),
+    }
 }
 
 /// The OpenAPI document.

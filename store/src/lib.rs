@@ -1756,6 +1756,14 @@ pub trait ApiStore: Send {
         tenant: i64,
         personnummer: &str,
     ) -> RepoResult<Option<ApiRecipient>>;
+    /// The municipality's audit entries after id `after`, by id, at most `limit`, but the API's
+    /// own calls: (id, at, action, subject).
+    async fn changes(
+        &mut self,
+        tenant: i64,
+        after: i64,
+        limit: i64,
+    ) -> RepoResult<Vec<(i64, String, String, String)>>;
     /// Names the recipient by the caller's id.
     async fn set_recipient_external_id(
         &mut self,

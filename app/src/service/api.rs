@@ -395,3 +395,57 @@ pub async fn recipient(
     db.finish().await.map_err(internal)?;
     Ok(out)
 }
+
+/// One change of the municipality, as the feed gives it: its place (the cursor), when, what
+/// and to what (`recipient 42`, `month 7`); no personal data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub cursor: i64,
+    pub at: String,
+    pub action: String,
+    pub subject: String,
+}
+
+/// Which changes a scope may see, by their action's first word.
+fn seen_by(scope: Scope, action: &str) -> bool {
+    let kind = action.split('.').next().unwrap_or_default();
+    match scope {
+        Scope::RegisterRead | Scope::RegisterWrite => matches!(
+            kind,
+            "recipient"
+                | "assistant"
+                | "decision"
+                | "assignment"
+                | "absence"
+                | "representative"
+                | "import"
+        ),
+        Scope::MonthsRead => {
+            matches!(kind, "row" | "shift" | "month" | "claim" | "signature" | "schedule")
+        }
+        Scope::PayrollRead => matches!(kind, "month" | "rate"),
+        Scope::ArchivesRead => kind == "export",
+    }
+}
+
+/// The municipality's changes after `since`, as far as the caller's scopes see them, and the
+/// cursor to ask from next (past every entry read, seen or not). Entries are numbered as they
+/// are committed, one municipality's changes one after another, so asking again from the
+/// cursor never skips or repeats one.
+pub async fn changes(
+    repo: &dyn Repo,
+    caller: &ApiCaller,
+    since: i64,
+    limit: i64,
+) -> Result<(Vec<Change>, i64), PageError> {
+    let mut db = repo.read().await.map_err(internal)?;
+    let rows = db.changes(caller.tenant, since, limit).await.map_err(internal)?;
+    db.finish().await.map_err(internal)?;
+    let next = rows.last().map_or(since, |r| r.0);
+    let items = rows
+        .into_iter()
+        .filter(|(_, _, action, _)| caller.scopes.iter().any(|s| seen_by(*s, action)))
+        .map(|(cursor, at, action, subject)| Change { cursor, at, action, subject })
+        .collect();
+    Ok((items, next))
+}

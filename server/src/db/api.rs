@@ -114,6 +114,21 @@ impl ApiStore for DbStore {
         self.one_recipient(tenant, By::Personnummer(personnummer)).await
     }
 
+    async fn changes(
+        &mut self,
+        tenant: i64,
+        after: i64,
+        limit: i64,
+    ) -> RepoResult<Vec<(i64, String, String, String)>> {
+        query("SELECT id, at, action, subject FROM audit_log WHERE tenant_id = $1 AND id > $2 AND action <> 'api.call' ORDER BY id LIMIT $3")
+            .bind(tenant)
+            .bind(after)
+            .bind(limit)
+            .all_as(self.c())
+            .await
+            .map_err(err)
+    }
+
     async fn set_recipient_external_id(
         &mut self,
         tenant: i64,
