@@ -1,8 +1,10 @@
 // Issue 29 on a desktop and a phone: the administrator makes an API token for the case system
-// (shown once), and a plain client that knows nothing but the OpenAPI document syncs the
-// municipality's register with it, page by page; the document passes an independent OpenAPI
-// 3.1 validator (@apidevtools/swagger-parser). The administrator revokes the token and the
-// next call is refused with a problem. axe on the token page, nothing wider than 320 px.
+// (shown once). A plain client that knows nothing but the OpenAPI document (operations found
+// by their ids) syncs the municipality: the change feed's cursor, every recipient page by
+// page; then it puts a recipient by its own id and the next incremental sync sees exactly that
+// change. The document passes an independent OpenAPI 3.1 validator
+// (@apidevtools/swagger-parser). The administrator revokes the token and the next call is
+// refused with a problem. axe on the token page, nothing wider than 320 px.
 import AxeBuilder from "@axe-core/playwright";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { APIRequestContext, Page } from "@playwright/test";
@@ -16,10 +18,38 @@ async function axe(page: Page) {
   expect(result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
 }
 
+/** A personnummer with its check digit (Luhn over the last ten digits). */
+function personnummer(born: string, serial: number): string {
+  const base = `${born}${String(serial).padStart(3, "0")}`;
+  const digits = base.slice(2).split("").map(Number);
+  const sum = digits.reduce((s, d, i) => { const x = i % 2 === 0 ? d * 2 : d; return s + (x > 9 ? x - 9 : x); }, 0);
+  return `${base}${(10 - (sum % 10)) % 10}`;
+}
+
+/** The operation's path and method in the document, by its id. */
+function operation(doc: any, id: string): [string, string] {
+  for (const [path, item] of Object.entries<any>(doc.paths)) {
+    for (const method of ["get", "put", "post", "delete"]) if (item[method]?.operationId === id) return [path, method];
+  }
+  throw new Error(`no operation ${id}`);
+}
+
+/** Asks the change feed from `since` until nothing is new: what it saw, and where to ask next. */
+async function changes(request: APIRequestContext, doc: any, token: string, since: string): Promise<{ seen: any[]; next: string }> {
+  const [path] = operation(doc, "listChanges");
+  const seen: any[] = [];
+  for (;;) {
+    const page = await (await request.get(`${path}?since=${since}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    seen.push(...page.items);
+    if (page.items.length === 0 && page.next === since) return { seen, next: since };
+    since = page.next;
+  }
+}
+
 /** Every recipient, as a client that reads only the document finds them: the operation by its id, its pages by `next`. */
 async function sync(request: APIRequestContext, token: string): Promise<{ ids: number[]; pages: number }> {
   const doc = await (await request.get("/api/v1/openapi.json")).json();
-  const [path] = Object.entries(doc.paths).find(([, item]: [string, any]) => item.get?.operationId === "listRecipients")!;
+  const [path] = operation(doc, "listRecipients");
   const ids: number[] = [];
   let after = "";
   let pages = 0;
@@ -43,6 +73,7 @@ test("an administrator makes an API token, a client syncs the register with it, 
   await axe(page);
   await page.getByLabel("Namn (vilket system den är till)").fill(name);
   await page.getByLabel(/^Läsa registret/).check();
+  await page.getByLabel(/^Ändra registret/).check();
   await page.getByRole("button", { name: "Skapa nyckeln" }).click();
   await expect(page.getByRole("status")).toHaveText("Nyckeln är skapad.");
   const token = await page.getByLabel(/^Kopiera nyckeln/).inputValue();
@@ -57,10 +88,23 @@ test("an administrator makes an API token, a client syncs the register with it, 
   const doc = await (await request.get("/api/v1/openapi.json")).json();
   await SwaggerParser.validate(structuredClone(doc));
   expect(doc.openapi).toMatch(/^3\.1\./);
+  // A full sync: the feed's cursor now, then every recipient page by page.
+  const start = await changes(request, doc, token, "");
   const { ids, pages } = await sync(request, token);
   expect(ids.length).toBeGreaterThan(2);
   expect(pages).toBeGreaterThanOrEqual(Math.ceil(ids.length / 2));
   expect(new Set(ids).size).toBe(ids.length);
+  // The case system adds a recipient by its own id; the next incremental sync sees just that.
+  const [putPath] = operation(doc, "putRecipient");
+  const external = `e2e-${info.project.name}`;
+  const res0 = await request.put(putPath.replace("{external_id}", external), {
+    headers: { Authorization: `Bearer ${token}`, "Idempotency-Key": `e2e-key-${info.project.name}-0001` },
+    data: { personnummer: personnummer(info.project.name === "phone" ? "19480304" : "19480305", 321), first_name: "Sync", last_name: "Test" },
+  });
+  expect([200, 201]).toContain(res0.status());
+  const made = await res0.json();
+  const later = await changes(request, doc, token, start.next);
+  expect(later.seen.map((c) => `${c.action} ${c.subject}`)).toContain(`${res0.status() === 201 ? "recipient.create" : "recipient.update"} recipient ${made.id}`);
 
   await page.getByRole("button", { name: `Återkalla ${name}` }).click();
   await expect(page.getByRole("status")).toHaveText("Nyckeln är återkallad. Anrop med den nekas från och med nu.");
