@@ -231,6 +231,14 @@ pub struct Spread {
     pub quartiles: Option<(f64, f64, f64)>,
 }
 
+/// Lower quartile, median and upper quartile as three columns (each none when withheld).
+pub fn columns(quartiles: Option<(f64, f64, f64)>) -> [Option<f64>; 3] {
+    match quartiles {
+        Some((a, b, c)) => [Some(a), Some(b), Some(c)],
+        None => [None; 3],
+    }
+}
+
 /// The spread of the municipalities' figures for one measure and month.
 pub fn spread(mut values: Vec<f64>) -> Spread {
     values.retain(|v| v.is_finite());

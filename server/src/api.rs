@@ -138,37 +138,26 @@ pub fn problem(
 
 fn refused(headers: &HeaderMap, r: &Refusal) -> Response {
     let l = lang(headers);
-    let mut res = match r {
-        Refusal::NoToken => problem(
-            headers,
-            StatusCode::UNAUTHORIZED,
-            "no-token",
-            T::ApiNoToken,
-            l.t(T::ApiNoTokenDetail).into(),
-        ),
-        Refusal::Expired(_) => problem(
-            headers,
-            StatusCode::UNAUTHORIZED,
-            "token-expired",
-            T::ApiTokenExpired,
-            l.t(T::ApiTokenEndedDetail).into(),
-        ),
-        Refusal::Revoked(_) => problem(
-            headers,
-            StatusCode::UNAUTHORIZED,
-            "token-revoked",
-            T::ApiTokenRevoked,
-            l.t(T::ApiTokenEndedDetail).into(),
-        ),
-        &Refusal::Scope(s) => problem(
-            headers,
-            StatusCode::FORBIDDEN,
-            "scope",
-            T::ApiScopeMissing,
-            format!("{} {}", l.t(T::ApiScopeMissingDetail), s.code()),
-        ),
+    let (status, kind, title, detail) = match r {
+        Refusal::NoToken => {
+            (StatusCode::UNAUTHORIZED, "no-token", T::ApiNoToken, T::ApiNoTokenDetail)
+        }
+        Refusal::Expired(_) => {
+            (StatusCode::UNAUTHORIZED, "token-expired", T::ApiTokenExpired, T::ApiTokenEndedDetail)
+        }
+        Refusal::Revoked(_) => {
+            (StatusCode::UNAUTHORIZED, "token-revoked", T::ApiTokenRevoked, T::ApiTokenEndedDetail)
+        }
+        Refusal::Scope(_) => {
+            (StatusCode::FORBIDDEN, "scope", T::ApiScopeMissing, T::ApiScopeMissingDetail)
+        }
     };
-    if !matches!(r, Refusal::Scope(_)) {
+    let detail = match r {
+        Refusal::Scope(s) => format!("{} {}", l.t(detail), s.code()),
+        _ => l.t(detail).to_string(),
+    };
+    let mut res = problem(headers, status, kind, title, detail);
+    if status == StatusCode::UNAUTHORIZED {
         res.headers_mut()
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"bita\""));
     }

@@ -220,10 +220,7 @@ pub async fn csv(cx: &Cx) -> Result<Option<String>, PageError> {
     let n = |v: Option<f64>| v.map(number).unwrap_or_default();
     for m in &page.measures {
         for p in &m.points {
-            let (q1, med, q3) = match p.quartiles {
-                Some((a, b, c)) => (Some(a), Some(b), Some(c)),
-                None => (None, None, None),
-            };
+            let [q1, med, q3] = benchmark::columns(p.quartiles);
             out.push_str(&format!(
                 "{};{};{};{};{};{};{}\r\n",
                 m.metric.code(),
@@ -249,10 +246,8 @@ pub async fn spreads_csv(repo: &dyn Repo) -> Result<String, PageError> {
     db.finish().await.map_err(internal)?;
     let mut out = String::from("matt;manad;antal_kommuner;nedre_kvartil;median;ovre_kvartil\r\n");
     for s in spreads {
-        let (q1, med, q3) = match s.quartiles {
-            Some((a, b, c)) => (number(a), number(b), number(c)),
-            None => Default::default(),
-        };
+        let [q1, med, q3] =
+            benchmark::columns(s.quartiles).map(|v| v.map(number).unwrap_or_default());
         out.push_str(&format!("{};{};{};{q1};{med};{q3}\r\n", s.metric, s.month, s.contributors));
     }
     Ok(out)

@@ -214,10 +214,7 @@ impl BenchmarkStore for DbStore {
             chunk
                 .iter()
                 .fold(query(sql), |q, s| {
-                    let (q1, m, q3) = match s.quartiles {
-                        Some((a, b, c)) => (Some(a), Some(b), Some(c)),
-                        None => (None, None, None),
-                    };
+                    let [q1, m, q3] = engine::benchmark::columns(s.quartiles);
                     q.bind(&s.month).bind(&s.metric).bind(s.contributors).bind(q1).bind(m).bind(q3)
                 })
                 .execute(self.c())
