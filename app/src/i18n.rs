@@ -498,6 +498,7 @@ texts! {
         ApiInvalid => "Uppgifterna stämmer inte", "The data is not valid";
         ApiInvalidDetail => "Rätta det som står i errors och skicka igen.", "Correct what errors says and send again.";
         ApiBadId => "Ert id ska vara 1–100 tecken: bokstäver a–z, siffror, punkt, understreck, kolon eller bindestreck.", "Your id must be 1–100 characters: letters a–z, digits, dot, underscore, colon or hyphen.";
+        ApiBadMonth => "Månaden skrivs ÅÅÅÅ-MM, till exempel 2026-11.", "Write the month as YYYY-MM, for example 2026-11.";
         ApiBadKey => "Idempotency-Key ska vara 16–64 bokstäver, siffror eller bindestreck.", "Idempotency-Key must be 16–64 letters, digits or hyphens.";
         ApiBadBody => "Kroppen ska vara JSON med personnummer, first_name och last_name.", "The body must be JSON with personnummer, first_name and last_name.";
         ApiInternal => "Internt fel", "Internal error";

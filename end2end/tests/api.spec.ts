@@ -1,14 +1,14 @@
 // Issue 29 on a desktop and a phone: the administrator makes an API token for the case system
 // (shown once). A plain client that knows nothing but the OpenAPI document (operations found
 // by their ids) syncs the municipality: the change feed's cursor, every recipient page by
-// page; then it puts a recipient by its own id and the next incremental sync sees exactly that
-// change. The document passes an independent OpenAPI 3.1 validator
+// page, last month's time reports; then it puts a recipient by its own id and the next
+// incremental sync sees exactly that change. The document passes an independent OpenAPI 3.1 validator
 // (@apidevtools/swagger-parser). The administrator revokes the token and the next call is
 // refused with a problem. axe on the token page, nothing wider than 320 px.
 import AxeBuilder from "@axe-core/playwright";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { APIRequestContext, Page } from "@playwright/test";
-import { expect, test, fitsNarrowScreen, login } from "./helpers";
+import { expect, test, fitsNarrowScreen, login, monthFromNow } from "./helpers";
 
 const noJs = () => test.info().project.name.endsWith("no-js");
 
@@ -74,6 +74,7 @@ test("an administrator makes an API token, a client syncs the register with it, 
   await page.getByLabel("Namn (vilket system den är till)").fill(name);
   await page.getByLabel(/^Läsa registret/).check();
   await page.getByLabel(/^Ändra registret/).check();
+  await page.getByLabel(/^Läsa månader och tidrapporter/).check();
   await page.getByRole("button", { name: "Skapa nyckeln" }).click();
   await expect(page.getByRole("status")).toHaveText("Nyckeln är skapad.");
   const token = await page.getByLabel(/^Kopiera nyckeln/).inputValue();
@@ -94,6 +95,11 @@ test("an administrator makes an API token, a client syncs the register with it, 
   expect(ids.length).toBeGreaterThan(2);
   expect(pages).toBeGreaterThanOrEqual(Math.ceil(ids.length / 2));
   expect(new Set(ids).size).toBe(ids.length);
+  // Last month's time reports, each for a recipient the register sync found.
+  const [monthPath] = operation(doc, "getMonth");
+  const month = await (await request.get(monthPath.replace("{month}", monthFromNow(-1)), { headers: { Authorization: `Bearer ${token}` } })).json();
+  expect(month.reports.length).toBeGreaterThan(0);
+  for (const r of month.reports) expect(ids).toContain(r.recipient.id);
   // The case system adds a recipient by its own id; the next incremental sync sees just that.
   const [putPath] = operation(doc, "putRecipient");
   const external = `e2e-${info.project.name}`;

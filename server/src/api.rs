@@ -33,6 +33,7 @@ const DEFAULT_PAGE: i64 = 100;
 pub const ROUTES: &[(Method, &str, &[Scope])] = &[
     (Method::GET, "/api/v1/recipients", &[Scope::RegisterRead]),
     (Method::PUT, "/api/v1/recipients/{external_id}", &[Scope::RegisterWrite]),
+    (Method::GET, "/api/v1/months/{month}", &[Scope::MonthsRead]),
     (Method::GET, "/api/v1/changes", &Scope::ALL),
 ];
 
@@ -55,11 +56,12 @@ pub fn limiter(per_minute: u32) -> Arc<Limiter> {
         version = "1",
         description = "Time reporting for Swedish personal assistance: the register, months, reports, payroll and archives of one municipality, for its back-office systems. Every call carries a token an administrator made in BITA (`Authorization: Bearer bita_…`); a token reaches its own municipality only, with the scopes it was given. Errors are RFC 9457 problem details."
     ),
-    paths(list_recipients, put_recipient, list_changes),
-    components(schemas(Recipient, RecipientPage, RecipientIn, Change, ChangePage, Problem, FieldProblem)),
+    paths(list_recipients, put_recipient, get_month, list_changes),
+    components(schemas(Recipient, RecipientPage, RecipientIn, Month, Report, Named, Minutes, Change, ChangePage, Problem, FieldProblem)),
     modifiers(&BearerToken),
     tags(
         (name = "register", description = "Recipients, assistants and their decisions"),
+        (name = "months", description = "Months and their time reports"),
         (name = "changes", description = "What changed, for syncing without reading everything again")
     )
 )]
@@ -607,6 +609,107 @@ pub async fn list_changes(
         })
         .into_response(),
     }
+}
+
+/// A person named in a report: BITA's id and the name.
+#[derive(Serialize, ToSchema)]
+pub struct Named {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Minutes by kind of time.
+#[derive(Serialize, ToSchema)]
+pub struct Minutes {
+    pub aktiv: i64,
+    pub vantetid: i64,
+    pub beredskap: i64,
+}
+
+/// One time report: an assistant's month for a recipient.
+#[derive(Serialize, ToSchema)]
+pub struct Report {
+    pub assistant: Named,
+    pub recipient: Named,
+    /// `draft`, `submitted`, `approved`, `attested` or `exported`.
+    pub status: String,
+    pub rows: usize,
+    pub minutes: Minutes,
+    /// aktiv + väntetid/4 + beredskap/7, two decimals.
+    pub payable_hours: String,
+    /// A rule found an error in it: it cannot be exported as it is.
+    pub error: bool,
+}
+
+/// A month of the municipality.
+#[derive(Serialize, ToSchema)]
+pub struct Month {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// The day both documents must reach Försäkringskassan.
+    pub deadline: String,
+    pub reports: Vec<Report>,
+}
+
+/// The municipality's month: every time report with its status, time and whether a rule found
+/// an error in it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/months/{month}",
+    tag = "months",
+    operation_id = "getMonth",
+    params(("month" = String, Path, description = "`YYYY-MM`")),
+    security(("token" = ["months:read"])),
+    responses(
+        (status = 200, description = "The month", body = Month, headers(("ETag" = String, description = "The answer's SHA-256, for If-None-Match"))),
+        (status = 304, description = "The month has not changed since the ETag sent"),
+        (status = 400, description = "Not a month", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks `months:read`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many calls; see Retry-After", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn get_month(
+    State(api): State<ApiState>,
+    Extension(caller): Extension<ApiCaller>,
+    headers: HeaderMap,
+    axum::extract::Path(month): axum::extract::Path<String>,
+) -> Response {
+    let l = lang(&headers);
+    let Some(m) = engine::ReportMonth::parse(month.trim()) else {
+        return problem(
+            &headers,
+            StatusCode::BAD_REQUEST,
+            "bad-month",
+            T::ApiBadQuery,
+            l.t(T::ApiBadMonth).into(),
+        );
+    };
+    let reports = match service::month(&*api.repo, &caller, m).await {
+        Ok(r) => r,
+        Err(e) => return failed(&headers, e),
+    };
+    let body = Month {
+        month: m.to_string(),
+        deadline: m.fk_deadline().to_string(),
+        reports: reports
+            .into_iter()
+            .map(|r| Report {
+                assistant: Named { id: r.assistant.0, name: r.assistant.1 },
+                recipient: Named { id: r.recipient.0, name: r.recipient.1 },
+                status: r.status.to_string(),
+                rows: r.rows,
+                minutes: Minutes {
+                    aktiv: r.minutes.0,
+                    vantetid: r.minutes.1,
+                    beredskap: r.minutes.2,
+                },
+                payable_hours: r.payable_hours,
+                error: r.error,
+            })
+            .collect(),
+    };
+    with_etag(&headers, &body)
 }
 
 /// The OpenAPI document.

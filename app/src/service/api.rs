@@ -449,3 +449,42 @@ pub async fn changes(
         .collect();
     Ok((items, next))
 }
+
+/// One time report of a month as the API gives it: who for whom, its status, its time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportOut {
+    pub assistant: (i64, String),
+    pub recipient: (i64, String),
+    pub status: &'static str,
+    pub rows: usize,
+    pub minutes: (i64, i64, i64),
+    pub payable_hours: String,
+    /// It has a finding at error level (it cannot be exported as it is).
+    pub error: bool,
+}
+
+/// The municipality's month: each report (assistant × recipient) with rows or a status, by
+/// recipient and assistant.
+pub async fn month(
+    repo: &dyn Repo,
+    caller: &ApiCaller,
+    month: crate::domain::ReportMonth,
+) -> Result<Vec<ReportOut>, PageError> {
+    caller.require(Scope::MonthsRead).map_err(|_| PageError::Forbidden)?;
+    let check = super::kept::month_check_in(repo, caller.tenant, month).await?;
+    let mut out: Vec<ReportOut> = check
+        .months
+        .iter()
+        .map(|m| ReportOut {
+            assistant: (m.assistant.id, m.assistant.name.clone()),
+            recipient: (m.recipient.id, m.recipient.name.clone()),
+            status: m.status.code(),
+            rows: m.row_count,
+            minutes: (m.totals.aktiv.0, m.totals.vantetid.0, m.totals.beredskap.0),
+            payable_hours: format!("{:.2}", m.totals.payable_hours()),
+            error: check.error_pairs.binary_search(&(m.assistant.id, m.recipient.id)).is_ok(),
+        })
+        .collect();
+    out.sort_by_key(|r| (r.recipient.0, r.assistant.0));
+    Ok(out)
+}

@@ -459,3 +459,78 @@ async fn the_change_feed_never_skips_or_repeats_a_change_under_concurrent_writes
         "{seen:?}"
     );
 }
+
+#[tokio::test]
+async fn a_months_reports_are_read_with_their_status_and_time() {
+    let app = spawn_app().await;
+    let (admin, _) = app.login("admin").await;
+    let t = token(&app, &admin, "Lönesystemet", &["months_read"]).await;
+    let month = app::service::context::this_month().previous();
+    let res = get(&app, Some(&t), &format!("/api/v1/months/{month}")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let etag = res.headers()["etag"].to_str().unwrap().to_string();
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["month"], month.to_string());
+    assert_eq!(body["deadline"], month.fk_deadline().to_string());
+    let reports = body["reports"].as_array().unwrap();
+    assert!(!reports.is_empty());
+    let tenant = app.id("SELECT tenant_id FROM users WHERE username = 'admin'").await;
+    for r in reports {
+        let (a, b) =
+            (r["assistant"]["id"].as_i64().unwrap(), r["recipient"]["id"].as_i64().unwrap());
+        // Each as the database has it: the rows and their minutes, its municipality's.
+        let (rows, aktiv): (i64, Option<i64>) = query("SELECT COUNT(*), SUM(CASE WHEN kind = 'aktiv' THEN minutes END) FROM time_rows WHERE tenant_id = $1 AND assistant_id = $2 AND recipient_id = $3 AND work_date >= $4 AND work_date <= $5")
+            .bind(tenant)
+            .bind(a)
+            .bind(b)
+            .bind(month.first_day())
+            .bind(month.last_day())
+            .optional_as(&mut app.db().await)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(r["rows"].as_i64().unwrap(), rows, "{r}");
+        assert_eq!(r["minutes"]["aktiv"].as_i64().unwrap(), aktiv.unwrap_or(0), "{r}");
+        let status: Option<String> = query("SELECT status FROM month_reports WHERE tenant_id = $1 AND assistant_id = $2 AND recipient_id = $3 AND month = $4")
+            .bind(tenant)
+            .bind(a)
+            .bind(b)
+            .bind(month.to_string())
+            .scalar_optional(&mut app.db().await)
+            .await
+            .unwrap();
+        assert_eq!(r["status"].as_str().unwrap(), status.as_deref().unwrap_or("draft"), "{r}");
+    }
+    // Unchanged since the ETag: 304.
+    let res = client()
+        .get(app.url(&format!("/api/v1/months/{month}")))
+        .bearer_auth(&t)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    // Not a month; a token without `months:read`.
+    assert_eq!(
+        get(&app, Some(&t), "/api/v1/months/2026-13").await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    let register = token(&app, &admin, "Registret", &["register_read"]).await;
+    assert_eq!(
+        get(&app, Some(&register), &format!("/api/v1/months/{month}")).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    // Another municipality's token: its own month, none of these reports.
+    let (other, _) = app.login("admin.provstad").await;
+    let theirs = token(&app, &other, "Provstads lön", &["months_read"]).await;
+    let body: serde_json::Value =
+        get(&app, Some(&theirs), &format!("/api/v1/months/{month}")).await.json().await.unwrap();
+    let mine: Vec<i64> = reports.iter().map(|r| r["recipient"]["id"].as_i64().unwrap()).collect();
+    assert!(
+        body["reports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| !mine.contains(&r["recipient"]["id"].as_i64().unwrap()))
+    );
+}
