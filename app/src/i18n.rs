@@ -512,6 +512,7 @@ texts! {
         BenchmarkLeft => "Er kommun deltar inte längre, och era siffror är borttagna.", "Your municipality no longer takes part, and its figures are removed.";
         BenchmarkComputedAt => "Era siffror räknades senast fram", "Your figures were last computed";
         BenchmarkNotYet => "Era siffror har inte räknats fram än. Det sker inom en timme.", "Your figures have not been computed yet. That happens within the hour.";
+        BenchmarkTakingPart => "Er kommun deltar", "Your municipality takes part";
         BenchmarkParticipants => "Kommuner som deltar", "Municipalities taking part";
         BenchmarkCsv => "Ladda ner siffrorna (CSV)", "Download the figures (CSV)";
         BenchmarkOwn => "Er kommun", "Your municipality";

@@ -283,7 +283,7 @@ pub fn BenchmarkPage() -> impl IntoView {
                                 <FlashMessages notice=page.flash.notice error=page.flash.error />
                                 <p>{l.t(T::BenchmarkIntro)}</p>
                                 <section class="card" aria-labelledby="bm-part">
-                                    <h2 id="bm-part">{l.t(if page.taking_part { T::BenchmarkParticipants } else { T::BenchmarkJoin })}</h2>
+                                    <h2 id="bm-part">{l.t(if page.taking_part { T::BenchmarkTakingPart } else { T::BenchmarkJoin })}</h2>
                                     {if page.taking_part {
                                         view! {
                                             <p>{format!("{}: {}", l.t(T::BenchmarkParticipants), page.participants)}</p>
