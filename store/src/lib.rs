@@ -1605,8 +1605,16 @@ pub struct Participant {
     pub tenant: i64,
     /// Its audit log's last entry now: every change of its records writes one.
     pub stamp: i64,
-    /// The stamp and the newest month its figures were computed at, if they were.
-    pub computed: Option<(i64, String)>,
+    /// When its figures were last computed, if they were.
+    pub computed: Option<Computed>,
+}
+
+/// A municipality's figures as last computed: at which stamp, up to which month, when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Computed {
+    pub stamp: i64,
+    pub last_month: String,
+    pub at: chrono::DateTime<chrono::Utc>,
 }
 
 /// One report's history (a month report of the month), for the comparison: when its first
@@ -1658,11 +1666,6 @@ pub trait BenchmarkStore: Send {
     async fn set_benchmarking(&mut self, tenant: i64, on: bool) -> RepoResult<bool>;
     /// The municipalities taking part.
     async fn participants(&mut self) -> RepoResult<Vec<Participant>>;
-    /// When the municipality's figures were last computed, if they were.
-    async fn benchmark_computed_at(
-        &mut self,
-        tenant: i64,
-    ) -> RepoResult<Option<chrono::DateTime<chrono::Utc>>>;
     /// The month's reports as their history tells them.
     async fn report_histories(
         &mut self,

@@ -54,12 +54,10 @@ pub async fn refresh(
     let mut out = Refreshed { participants: participants.len(), ..Default::default() };
     for p in &participants {
         // Its records unchanged, or computed within the hour; a new month is always computed.
-        let fresh = match &p.computed {
-            Some((stamp, month)) if *month == last => {
-                *stamp == p.stamp || computed_within(repo, p.tenant, now, min_age).await?
-            }
-            _ => false,
-        };
+        let fresh = p
+            .computed
+            .as_ref()
+            .is_some_and(|c| c.last_month == last && (c.stamp == p.stamp || now - c.at < min_age));
         if fresh {
             continue;
         }
@@ -80,21 +78,6 @@ pub async fn refresh(
     }
     save_spreads(repo, &months).await?;
     Ok(out)
-}
-
-/// Whether the municipality's figures were computed less than `min_age` ago.
-async fn computed_within(
-    repo: &dyn Repo,
-    tenant: i64,
-    now: DateTime<Utc>,
-    min_age: Duration,
-) -> Result<bool, PageError> {
-    if min_age <= Duration::zero() {
-        return Ok(false);
-    }
-    let mut db = repo.read().await.map_err(internal)?;
-    let at = db.benchmark_computed_at(tenant).await.map_err(internal)?;
-    Ok(at.is_some_and(|at| now - at < min_age))
 }
 
 /// Every measure's spread over the municipalities taking part, for `months`, kept.
@@ -262,12 +245,13 @@ async fn figures_of(cx: &Cx, c: &store::Caller) -> Result<BenchmarkPage, PageErr
     let mut computed_at = None;
     let mut participants = 0;
     if taking_part {
-        participants = db.participants().await.map_err(internal)?.len();
-        computed_at = db
-            .benchmark_computed_at(c.tenant_id)
-            .await
-            .map_err(internal)?
-            .map(|t| t.with_timezone(&TZ).format("%Y-%m-%d %H:%M").to_string());
+        let all = db.participants().await.map_err(internal)?;
+        participants = all.len();
+        computed_at = all
+            .into_iter()
+            .find(|p| p.tenant == c.tenant_id)
+            .and_then(|p| p.computed)
+            .map(|done| done.at.with_timezone(&TZ).format("%Y-%m-%d %H:%M").to_string());
         let own: HashMap<(String, String), Option<f64>> = db
             .figures(Some(c.tenant_id), &months)
             .await

@@ -9,7 +9,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use engine::ReportMonth;
 use store::{
-    BenchmarkStore, Figure, Participant, RepoResult, ReportHistory, RowOrigins, SpreadRecord,
+    BenchmarkStore, Computed, Figure, Participant, RepoResult, ReportHistory, RowOrigins,
+    SpreadRecord,
 };
 
 /// A moment as `month_events.at` keeps it (RFC 3339 text, UTC).
@@ -49,7 +50,7 @@ impl BenchmarkStore for DbStore {
 
     async fn participants(&mut self) -> RepoResult<Vec<Participant>> {
         let rows = query(
-            "SELECT t.id, COALESCE((SELECT MAX(a.id) FROM audit_log a WHERE a.tenant_id = t.id), 0) AS stamp, r.stamp AS done, r.last_month
+            "SELECT t.id, COALESCE((SELECT MAX(a.id) FROM audit_log a WHERE a.tenant_id = t.id), 0) AS stamp, r.stamp AS done, r.last_month, r.computed_at
              FROM tenants t LEFT JOIN benchmark_runs r ON r.tenant_id = t.id
              WHERE t.benchmarking ORDER BY t.id",
         )
@@ -61,21 +62,17 @@ impl BenchmarkStore for DbStore {
             .map(|r| Participant {
                 tenant: r.get("id"),
                 stamp: r.get("stamp"),
-                computed: r
-                    .get::<Option<i64>, _>("done")
-                    .zip(r.get::<Option<String>, _>("last_month")),
+                computed: match (r.get("done"), r.get("last_month")) {
+                    (Some(stamp), Some(last_month)) => Some(Computed {
+                        stamp,
+                        last_month,
+                        // As written (`save_figures`); unreadable counts as long ago.
+                        at: instant(r.get("computed_at")).unwrap_or_default(),
+                    }),
+                    _ => None,
+                },
             })
             .collect())
-    }
-
-    async fn benchmark_computed_at(&mut self, tenant: i64) -> RepoResult<Option<DateTime<Utc>>> {
-        let at: Option<String> =
-            query("SELECT computed_at FROM benchmark_runs WHERE tenant_id = $1")
-                .bind(tenant)
-                .scalar_optional(self.c())
-                .await
-                .map_err(err)?;
-        Ok(instant(at))
     }
 
     async fn report_histories(
