@@ -4,7 +4,7 @@
 
 use super::Pool;
 use super::err;
-use super::sql::{Conn, ROWS_PER_STATEMENT, Row, query};
+use super::sql::{Conn, ROWS_PER_STATEMENT, Row, query, values};
 use engine::audit::{EntryContent, GENESIS, StoredEntry, entry_hash, verify};
 use store::{AuditEntry, RepoResult};
 
@@ -55,16 +55,9 @@ pub(crate) async fn insert(c: &mut Conn, entries: &[Sealed]) -> RepoResult<()> {
 }
 
 async fn insert_rows(c: &mut Conn, entries: &[Sealed]) -> RepoResult<()> {
-    const COLUMNS: usize = 11;
-    let rows: Vec<String> = (0..entries.len())
-        .map(|i| {
-            let p: Vec<String> = (1..=COLUMNS).map(|k| format!("${}", i * COLUMNS + k)).collect();
-            format!("({})", p.join(", "))
-        })
-        .collect();
     let sql = format!(
         "INSERT INTO audit_log (tenant_id, user_id, actor, at, client, action, subject, before, after, prev_hash, hash) VALUES {}",
-        rows.join(", ")
+        values(entries.len(), 11)
     );
     entries
         .iter()

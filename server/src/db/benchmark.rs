@@ -4,7 +4,7 @@
 use super::DbStore;
 use super::err;
 use super::queries::in_list;
-use super::sql::{ROWS_PER_STATEMENT, query};
+use super::sql::{ROWS_PER_STATEMENT, query, values};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use engine::ReportMonth;
@@ -144,10 +144,9 @@ impl BenchmarkStore for DbStore {
             .await
             .map_err(err)?;
         for chunk in figures.chunks(ROWS_PER_STATEMENT) {
-            let rows: Vec<String> = (0..chunk.len()).map(|i| in_list(4 * i + 1, 4)).collect();
             let sql = format!(
                 "INSERT INTO benchmark_figures (tenant_id, month, metric, value) VALUES {}",
-                rows.join(", ")
+                values(chunk.len(), 4)
             );
             chunk
                 .iter()
@@ -203,10 +202,9 @@ impl BenchmarkStore for DbStore {
     async fn save_spreads(&mut self, spreads: &[SpreadRecord]) -> RepoResult<()> {
         query("DELETE FROM benchmark_spreads").execute(self.c()).await.map_err(err)?;
         for chunk in spreads.chunks(ROWS_PER_STATEMENT) {
-            let rows: Vec<String> = (0..chunk.len()).map(|i| in_list(6 * i + 1, 6)).collect();
             let sql = format!(
                 "INSERT INTO benchmark_spreads (month, metric, contributors, q1, median, q3) VALUES {}",
-                rows.join(", ")
+                values(chunk.len(), 6)
             );
             chunk
                 .iter()

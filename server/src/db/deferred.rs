@@ -11,7 +11,7 @@
 //! key); a duplicate key cannot reach them: the look-up below sees the batch's keys first.
 
 use super::audit::{self, Sealed};
-use super::sql::{Conn, ROWS_PER_STATEMENT, query};
+use super::sql::{Conn, ROWS_PER_STATEMENT, query, values};
 use store::RepoResult;
 
 /// An outcome stored under a form's key.
@@ -71,12 +71,9 @@ pub(crate) async fn insert_outcomes(c: &mut Conn, outcomes: &[Outcome]) -> RepoR
 }
 
 async fn insert_outcome_rows(c: &mut Conn, outcomes: &[Outcome]) -> RepoResult<()> {
-    let rows: Vec<String> = (0..outcomes.len())
-        .map(|i| format!("(${}, ${}, ${}, ${})", 4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4))
-        .collect();
     let sql = format!(
         "INSERT INTO idempotency_keys (user_id, key, action, outcome) VALUES {}",
-        rows.join(", ")
+        values(outcomes.len(), 4)
     );
     outcomes
         .iter()

@@ -236,6 +236,16 @@ impl Row {
 /// entry has 11 values).
 pub const ROWS_PER_STATEMENT: usize = 500;
 
+/// The `VALUES` of a multi-row insert: `rows` tuples of `columns` placeholders each, numbered
+/// from `$1` (`values(2, 2)` is `($1, $2), ($3, $4)`).
+pub fn values(rows: usize, columns: usize) -> String {
+    let tuple = |r: usize| {
+        let p: Vec<String> = (1..=columns).map(|k| format!("${}", r * columns + k)).collect();
+        format!("({})", p.join(", "))
+    };
+    (0..rows).map(tuple).collect::<Vec<_>>().join(", ")
+}
+
 /// A connection for reads, or a transaction for a change, on either database. A SQLite
 /// connection is one of our own ([`super::direct`]), in a transaction or not.
 pub enum Conn {
@@ -615,5 +625,14 @@ fn pg_value(r: &PgRow, i: usize) -> Value {
             Value::Text(r.get::<DateTime<Utc>, _>(i).format("%Y-%m-%d %H:%M:%S").to_string())
         }
         _ => Value::Text(r.get(i)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_multi_row_insert_numbers_its_placeholders_row_by_row() {
+        assert_eq!(super::values(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(super::values(1, 1), "($1)");
     }
 }
