@@ -1,8 +1,8 @@
 // Issue 29 on a desktop and a phone: the administrator makes an API token for the case system
 // (shown once). A plain client that knows nothing but the OpenAPI document (operations found
 // by their ids) syncs the municipality: the change feed's cursor, every recipient page by
-// page, last month's time reports; then it puts a recipient by its own id and the next
-// incremental sync sees exactly that change. The document passes an independent OpenAPI 3.1 validator
+// page, last month's time reports; then it puts a recipient, an assistant, a decision and an
+// assignment by its own ids and the next incremental sync sees those changes. The document passes an independent OpenAPI 3.1 validator
 // (@apidevtools/swagger-parser). The administrator revokes the token and the next call is
 // refused with a problem. axe on the token page, nothing wider than 320 px.
 import AxeBuilder from "@axe-core/playwright";
@@ -109,8 +109,30 @@ test("an administrator makes an API token, a client syncs the register with it, 
   });
   expect([200, 201]).toContain(res0.status());
   const made = await res0.json();
+  // Then an assistant, the recipient's decision and the assignment, each by the caller's id.
+  const put = async (id: string, external: string, data: object) => {
+    const [path] = operation(doc, id);
+    const res = await request.put(path.replace("{external_id}", external), { headers: { Authorization: `Bearer ${token}` }, data });
+    expect([200, 201], `${id}: ${await res.text()}`).toContain(res.status());
+    return res.json();
+  };
+  const year = new Date().getFullYear();
+  const assistant = await put("putAssistant", `${external}-a`, {
+    personnummer: personnummer(info.project.name === "phone" ? "19850304" : "19850305", 322),
+    first_name: "Sync",
+    last_name: "Assistent",
+    regime: "ab_bilaga_j",
+    period_start: `${year}-01-01`,
+    period_months: 4,
+  });
+  const decision = await put("putDecision", `${external}-d`, { recipient: external, funder: "sfb", granted_per: "week", granted_hours: 20, valid_from: `${year}-01-01`, valid_to: `${year}-12-31` });
+  const assignment = await put("putAssignment", `${external}-s`, { assistant: `${external}-a`, recipient: external, valid_from: `${year}-01-01` });
   const later = await changes(request, doc, token, start.next);
-  expect(later.seen.map((c) => `${c.action} ${c.subject}`)).toContain(`${res0.status() === 201 ? "recipient.create" : "recipient.update"} recipient ${made.id}`);
+  const seen = later.seen.map((c) => `${c.action} ${c.subject}`);
+  expect(seen).toContain(`${res0.status() === 201 ? "recipient.create" : "recipient.update"} recipient ${made.id}`);
+  expect(seen.some((c) => c.endsWith(` assistant ${assistant.id}`))).toBe(true);
+  if (decision.result === "created") expect(seen).toContain(`decision.create decision ${decision.id}`);
+  if (assignment.result === "created") expect(seen).toContain(`assignment.create assignment ${assignment.id}`);
 
   await page.getByRole("button", { name: `Återkalla ${name}` }).click();
   await expect(page.getByRole("status")).toHaveText("Nyckeln är återkallad. Anrop med den nekas från och med nu.");

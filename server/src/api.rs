@@ -9,7 +9,9 @@
 use app::i18n::{Locale, T};
 use app::model::PageError;
 use app::model::api::Scope;
-use app::service::api::{self as service, ApiCaller, Refusal, WriteRefusal as Refused};
+use app::service::api::{
+    self as service, ApiCaller, Named as Register, Refusal, WriteRefusal as Refused,
+};
 use app::service::context::{ApiState, ClientAddr};
 use axum::body::Body;
 use axum::extract::{Query, Request, State};
@@ -33,6 +35,10 @@ const DEFAULT_PAGE: i64 = 100;
 pub const ROUTES: &[(Method, &str, &[Scope])] = &[
     (Method::GET, "/api/v1/recipients", &[Scope::RegisterRead]),
     (Method::PUT, "/api/v1/recipients/{external_id}", &[Scope::RegisterWrite]),
+    (Method::GET, "/api/v1/assistants", &[Scope::RegisterRead]),
+    (Method::PUT, "/api/v1/assistants/{external_id}", &[Scope::RegisterWrite]),
+    (Method::PUT, "/api/v1/decisions/{external_id}", &[Scope::RegisterWrite]),
+    (Method::PUT, "/api/v1/assignments/{external_id}", &[Scope::RegisterWrite]),
     (Method::GET, "/api/v1/months/{month}", &[Scope::MonthsRead]),
     (Method::GET, "/api/v1/changes", &Scope::ALL),
 ];
@@ -56,8 +62,8 @@ pub fn limiter(per_minute: u32) -> Arc<Limiter> {
         version = "1",
         description = "Time reporting for Swedish personal assistance: the register, months, reports, payroll and archives of one municipality, for its back-office systems. Every call carries a token an administrator made in BITA (`Authorization: Bearer bita_…`); a token reaches its own municipality only, with the scopes it was given. Errors are RFC 9457 problem details."
     ),
-    paths(list_recipients, put_recipient, get_month, list_changes),
-    components(schemas(Recipient, RecipientPage, RecipientIn, Month, Report, Named, Minutes, Change, ChangePage, Problem, FieldProblem)),
+    paths(list_recipients, put_recipient, list_assistants, put_assistant, put_decision, put_assignment, get_month, list_changes),
+    components(schemas(Person, PersonPage, RecipientIn, AssistantIn, DecisionIn, AssignmentIn, Saved, Month, Report, Named, Minutes, Change, ChangePage, Problem, FieldProblem)),
     modifiers(&BearerToken),
     tags(
         (name = "register", description = "Recipients, assistants and their decisions"),
@@ -105,6 +111,8 @@ pub struct Problem {
 /// One thing wrong with what was sent.
 #[derive(Serialize, ToSchema)]
 pub struct FieldProblem {
+    /// The body's field it is about.
+    pub field: String,
     pub detail: String,
 }
 
@@ -264,12 +272,12 @@ fn route_matches(pattern: &str, path: &str) -> bool {
         && a.iter().zip(&b).all(|(p, s)| (p.starts_with('{') && !s.is_empty()) || p == s)
 }
 
-/// A recipient in the register.
+/// A recipient or an assistant in the register.
 #[derive(Serialize, ToSchema)]
-pub struct Recipient {
+pub struct Person {
     /// BITA's id.
     pub id: i64,
-    /// The caller's own id for the recipient, once a PUT gave one.
+    /// The caller's own id for them, once a PUT gave one.
     pub external_id: Option<String>,
     /// Twelve digits, YYYYMMDDNNNN.
     pub personnummer: String,
@@ -277,10 +285,10 @@ pub struct Recipient {
     pub last_name: String,
 }
 
-/// A page of recipients, by id.
+/// A page of recipients or assistants, by id.
 #[derive(Serialize, ToSchema)]
-pub struct RecipientPage {
-    pub items: Vec<Recipient>,
+pub struct PersonPage {
+    pub items: Vec<Person>,
     /// The `after` of the next page; none after the last.
     pub next: Option<String>,
 }
@@ -367,47 +375,76 @@ fn failed(headers: &HeaderMap, e: PageError) -> Response {
     }
 }
 
-/// The municipality's recipients, a page at a time, by id.
-#[utoipa::path(
-    get,
-    path = "/api/v1/recipients",
-    tag = "register",
-    operation_id = "listRecipients",
-    params(PageQuery),
-    security(("token" = ["register:read"])),
-    responses(
-        (status = 200, description = "A page of recipients", body = RecipientPage, headers(("ETag" = String, description = "The page's SHA-256, for If-None-Match"))),
-        (status = 304, description = "The page has not changed since the ETag sent"),
-        (status = 400, description = "`after` or `limit` is not a number it can be", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks `register:read`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many calls; see Retry-After", body = Problem, content_type = "application/problem+json")
-    )
-)]
-pub async fn list_recipients(
-    State(api): State<ApiState>,
-    Extension(caller): Extension<ApiCaller>,
-    headers: HeaderMap,
-    Query(q): Query<PageQuery>,
+macro_rules! list_people {
+    ($name:ident, $path:literal, $op:literal, $who:expr, $what:literal) => {
+        #[doc = concat!("The municipality's ", $what, ", a page at a time, by id.")]
+        #[utoipa::path(
+            get,
+            path = $path,
+            tag = "register",
+            operation_id = $op,
+            params(PageQuery),
+            security(("token" = ["register:read"])),
+            responses(
+                (status = 200, description = concat!("A page of ", $what), body = PersonPage, headers(("ETag" = String, description = "The page's SHA-256, for If-None-Match"))),
+                (status = 304, description = "The page has not changed since the ETag sent"),
+                (status = 400, description = "`after` or `limit` is not a number it can be", body = Problem, content_type = "application/problem+json"),
+                (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+                (status = 403, description = "The token lacks `register:read`", body = Problem, content_type = "application/problem+json"),
+                (status = 429, description = "Too many calls; see Retry-After", body = Problem, content_type = "application/problem+json")
+            )
+        )]
+        pub async fn $name(
+            State(api): State<ApiState>,
+            Extension(caller): Extension<ApiCaller>,
+            headers: HeaderMap,
+            Query(q): Query<PageQuery>,
+        ) -> Response {
+            list(&api, &caller, &headers, &q, $who).await
+        }
+    };
+}
+
+list_people!(
+    list_recipients,
+    "/api/v1/recipients",
+    "listRecipients",
+    Register::Recipient,
+    "recipients"
+);
+list_people!(
+    list_assistants,
+    "/api/v1/assistants",
+    "listAssistants",
+    Register::Assistant,
+    "assistants"
+);
+
+async fn list(
+    api: &ApiState,
+    caller: &ApiCaller,
+    headers: &HeaderMap,
+    q: &PageQuery,
+    who: Register,
 ) -> Response {
-    let (after, limit) = match q.parse(&headers) {
+    let (after, limit) = match q.parse(headers) {
         Ok(p) => p,
         Err(res) => return res,
     };
     // One more than asked: whether there is a next page.
-    let mut items = match service::recipients(&*api.repo, &caller, after, limit + 1).await {
+    let mut items = match service::people(&*api.repo, caller, who, after, limit + 1).await {
         Ok(items) => items,
-        Err(e) => return failed(&headers, e),
+        Err(e) => return failed(headers, e),
     };
     let more = items.len() as i64 > limit;
     items.truncate(limit as usize);
     let next = more.then(|| items.last().map(|r| r.id.to_string())).flatten();
-    let page = RecipientPage { items: items.into_iter().map(recipient_out).collect(), next };
-    with_etag(&headers, &page)
+    let page = PersonPage { items: items.into_iter().map(person_out).collect(), next };
+    with_etag(headers, &page)
 }
 
-fn recipient_out(r: store::ApiRecipient) -> Recipient {
-    Recipient {
+fn person_out(r: store::ApiPerson) -> Person {
+    Person {
         id: r.id,
         external_id: r.external_id,
         personnummer: r.personnummer,
@@ -429,32 +466,366 @@ pub struct RecipientIn {
     pub last_name: String,
 }
 
-/// Makes or changes the recipient named by the caller's own id (idempotent by that id, and by
-/// `Idempotency-Key`), checked by the same rules as the administrator's form.
+/// An assistant as the case or payroll system sends it.
+#[derive(Deserialize, ToSchema)]
+pub struct AssistantIn {
+    /// Personnummer or samordningsnummer; required for a new assistant, left out or the same
+    /// for one BITA has.
+    #[serde(default)]
+    pub personnummer: String,
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: String,
+    /// `YYYY-MM-DD`: needed only for a samordningsnummer that carries no birth date.
+    #[serde(default)]
+    pub birth_date: String,
+    /// Lives in the EEA (true when left out).
+    #[serde(default = "yes")]
+    pub eea_resident: bool,
+    /// The working-time rules: `atl`, `husligt_arbete` or `ab_bilaga_j`.
+    #[serde(default)]
+    pub regime: String,
+    /// `YYYY-MM-DD`: the first day of the calculation period.
+    #[serde(default)]
+    pub period_start: String,
+    /// The calculation period's length, 1–4 months (not for `husligt_arbete`).
+    #[serde(default)]
+    pub period_months: Option<u32>,
+    /// Under `ab_bilaga_j`: shifts of up to 24 hours are agreed.
+    #[serde(default)]
+    pub allow_24h_shifts: bool,
+    /// Covered by a collective agreement (true when left out).
+    #[serde(default = "yes")]
+    pub collective_agreement: bool,
+    /// `provider` (when left out), `other` or `self`.
+    #[serde(default = "provider")]
+    pub employer: String,
+    /// For `other`: the employer's name and organisationsnummer.
+    #[serde(default)]
+    pub other_employer_name: String,
+    #[serde(default)]
+    pub other_employer_org: String,
+    #[serde(default)]
+    pub phone: String,
+    /// The payroll system's employment number.
+    #[serde(default)]
+    pub employee_number: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn provider() -> String {
+    "provider".into()
+}
+
+/// Hours or kronor: a JSON number or text (`37.5`, `"37,5"`), at most two decimals.
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub enum Amount {
+    Number(serde_json::Number),
+    Text(String),
+}
+
+impl Amount {
+    fn text(&self) -> String {
+        match self {
+            Amount::Number(n) => n.to_string(),
+            Amount::Text(s) => s.clone(),
+        }
+    }
+}
+
+/// A decision as the case system sends it.
+#[derive(Deserialize, ToSchema)]
+pub struct DecisionIn {
+    /// Your id of the recipient (a PUT to `/api/v1/recipients/{external_id}` gave it).
+    #[serde(default)]
+    pub recipient: String,
+    /// Who pays: `sfb` (Försäkringskassan) or `lss` (the municipality).
+    #[serde(default)]
+    pub funder: String,
+    /// `week`, `month` or `period`.
+    #[serde(default)]
+    pub granted_per: String,
+    /// The hours granted per `granted_per`: a number or text, at most two decimals.
+    #[schema(value_type = String, example = "37.5")]
+    pub granted_hours: Option<Amount>,
+    /// For `period`: each period's length, 1–6 months.
+    #[serde(default)]
+    pub period_months: Option<u32>,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub valid_from: String,
+    /// `YYYY-MM-DD`, the last day.
+    #[serde(default)]
+    pub valid_to: String,
+    #[serde(default)]
+    pub vantetid_allowed: bool,
+    #[serde(default)]
+    pub beredskap_allowed: bool,
+    #[serde(default)]
+    pub double_assistance: bool,
+    /// A raised hourly amount in kronor (at most 12 % above the standard one); none for the
+    /// standard amount.
+    #[schema(value_type = Option<String>, example = "340.50")]
+    pub raised_rate: Option<Amount>,
+}
+
+/// An assignment (an assistant works for a recipient) as the case system sends it.
+#[derive(Deserialize, ToSchema)]
+pub struct AssignmentIn {
+    /// Your id of the assistant.
+    #[serde(default)]
+    pub assistant: String,
+    /// Your id of the recipient.
+    #[serde(default)]
+    pub recipient: String,
+    /// `YYYY-MM-DD`: a decision of the recipient must cover it.
+    #[serde(default)]
+    pub valid_from: String,
+    /// `YYYY-MM-DD`, the last day; none: until further notice.
+    #[serde(default)]
+    pub valid_to: Option<String>,
+    /// `YYYY-MM-DD`: when the assistant was reported to Försäkringskassan for the recipient.
+    #[serde(default)]
+    pub fk_notified_on: Option<String>,
+    /// The assistant is a relative of the recipient.
+    #[serde(default)]
+    pub relative: bool,
+}
+
+/// What a PUT of a decision or an assignment did.
+#[derive(Serialize, ToSchema)]
+pub struct Saved {
+    /// BITA's id.
+    pub id: i64,
+    pub external_id: String,
+    /// `created`, `ended` (an earlier last day) or `unchanged`.
+    pub result: String,
+}
+
+/// The key and the body of a PUT, or the problem with them.
+fn put_parts<B: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(Option<String>, B), Response> {
+    let l = lang(headers);
+    let bad = |t: T| {
+        problem(headers, StatusCode::BAD_REQUEST, "bad-request", T::ApiBadQuery, l.t(t).into())
+    };
+    let key = match headers.get("idempotency-key").map(|v| v.to_str().unwrap_or_default()) {
+        None => None,
+        Some(k) => match app::service::tx::idempotency_key(k) {
+            Some(k) => Some(k.to_string()),
+            None => return Err(bad(T::ApiBadKey)),
+        },
+    };
+    let body = serde_json::from_slice::<B>(body).map_err(|_| bad(T::ApiBadBody))?;
+    Ok((key, body))
+}
+
+/// A write's refusal as a problem: 400 for the id, 409 for a conflict, 422 with each field's
+/// error as the administrator's form words it.
+fn write_refused(
+    headers: &HeaderMap,
+    r: Result<service::Written, Refused>,
+) -> Result<service::Written, Response> {
+    let l = lang(headers);
+    match r {
+        Ok(w) => Ok(w),
+        Err(Refused::BadId) => Err(problem(
+            headers,
+            StatusCode::BAD_REQUEST,
+            "bad-request",
+            T::ApiBadQuery,
+            l.t(T::ApiBadId).into(),
+        )),
+        Err(Refused::Conflict(t)) => {
+            Err(problem(headers, StatusCode::CONFLICT, "conflict", T::ApiConflict, l.t(t).into()))
+        }
+        Err(Refused::Invalid(errors)) => {
+            let body = Problem {
+                kind: "https://bita.se/problems/invalid".into(),
+                title: l.t(T::ApiInvalid).into(),
+                status: 422,
+                detail: l.t(T::ApiInvalidDetail).into(),
+                errors: Some(
+                    errors
+                        .iter()
+                        .map(|e| FieldProblem { field: e.field().into(), detail: e.message(l) })
+                        .collect(),
+                ),
+            };
+            let mut res = (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
+            res.headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+            Err(res)
+        }
+    }
+}
+
+macro_rules! put_person {
+    ($name:ident, $path:literal, $op:literal, $body:ty, $what:literal, $who:expr, $put:path, $input:expr) => {
+        #[doc = concat!("Makes or changes the ", $what, " named by the caller's own id (idempotent by that id, and by `Idempotency-Key`), checked by the same rules as the administrator's form.")]
+        #[utoipa::path(
+            put,
+            path = $path,
+            tag = "register",
+            operation_id = $op,
+            params(
+                ("external_id" = String, Path, description = concat!("Your own id for the ", $what, ": 1–100 letters a–z, digits, `.`, `_`, `:` or `-`")),
+                ("Idempotency-Key" = Option<String>, Header, description = "16–64 letters, digits or `-`: the same key again gets the first answer and changes nothing")
+            ),
+            request_body = $body,
+            security(("token" = ["register:write"])),
+            responses(
+                (status = 201, description = "Made", body = Person, headers(("Location" = String, description = "Its address in the list"))),
+                (status = 200, description = "Changed, or already so", body = Person),
+                (status = 400, description = "The id, the body or the key is not one it can be", body = Problem, content_type = "application/problem+json"),
+                (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+                (status = 403, description = "The token lacks `register:write`", body = Problem, content_type = "application/problem+json"),
+                (status = 409, description = "It cannot be done as asked (another personnummer, or one linked to another id)", body = Problem, content_type = "application/problem+json"),
+                (status = 413, description = "The body is larger than 64 KB", body = Problem, content_type = "application/problem+json"),
+                (status = 422, description = "The fields break the register's rules: each in `errors`", body = Problem, content_type = "application/problem+json"),
+                (status = 429, description = "Too many calls; see Retry-After", body = Problem, content_type = "application/problem+json")
+            )
+        )]
+        pub async fn $name(
+            State(api): State<ApiState>,
+            Extension(caller): Extension<ApiCaller>,
+            headers: HeaderMap,
+            client: Option<Extension<ClientAddr>>,
+            axum::extract::Path(external): axum::extract::Path<String>,
+            body: axum::body::Bytes,
+        ) -> Response {
+            let (key, input) = match put_parts::<$body>(&headers, &body) {
+                Ok(p) => p,
+                Err(res) => return res,
+            };
+            let client = client.map(|c| c.0.0);
+            let input = ($input)(input);
+            let written = match $put(&*api.repo, &caller, client, &external, &input, key.as_deref()).await {
+                Err(e) => return failed(&headers, e),
+                Ok(r) => match write_refused(&headers, r) {
+                    Ok(w) => w,
+                    Err(res) => return res,
+                },
+            };
+            person_written(&api, &caller, &headers, $who, $path, written).await
+        }
+    };
+}
+
+put_person!(
+    put_recipient,
+    "/api/v1/recipients/{external_id}",
+    "putRecipient",
+    RecipientIn,
+    "recipient",
+    Register::Recipient,
+    service::put_recipient,
+    |i: RecipientIn| engine::register::RecipientInput {
+        personnummer: i.personnummer,
+        first_name: i.first_name,
+        last_name: i.last_name,
+    }
+);
+
+put_person!(
+    put_assistant,
+    "/api/v1/assistants/{external_id}",
+    "putAssistant",
+    AssistantIn,
+    "assistant",
+    Register::Assistant,
+    service::put_assistant,
+    |i: AssistantIn| engine::register::AssistantInput {
+        personnummer: i.personnummer,
+        first_name: i.first_name,
+        last_name: i.last_name,
+        birth_date: i.birth_date,
+        eea_resident: i.eea_resident,
+        regime: i.regime,
+        period_start: i.period_start,
+        period_months: i.period_months.map(|m| m.to_string()).unwrap_or_default(),
+        allow_24h_shifts: i.allow_24h_shifts,
+        collective_agreement: i.collective_agreement,
+        employer: i.employer,
+        other_employer_name: i.other_employer_name,
+        other_employer_org: i.other_employer_org,
+        phone: i.phone,
+        employee_number: i.employee_number,
+    }
+);
+
+/// The person a PUT wrote, read back: 201 with its place in the list when made, else 200.
+async fn person_written(
+    api: &ApiState,
+    caller: &ApiCaller,
+    headers: &HeaderMap,
+    who: Register,
+    path: &str,
+    written: service::Written,
+) -> Response {
+    let r = match service::person(&*api.repo, caller, who, written.id).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return failed(headers, PageError::NotFound),
+        Err(e) => return failed(headers, e),
+    };
+    let status = if written.created() { StatusCode::CREATED } else { StatusCode::OK };
+    let mut res = (status, Json(person_out(r))).into_response();
+    if written.created() {
+        let list = path.trim_end_matches("/{external_id}");
+        let at = format!("{list}?after={}&limit=1", written.id - 1);
+        if let Ok(v) = HeaderValue::from_str(&at) {
+            res.headers_mut().insert(header::LOCATION, v);
+        }
+    }
+    res
+}
+
+/// What a PUT of a decision or an assignment did: 201 when made, else 200.
+fn saved(headers: &HeaderMap, external: &str, r: Result<service::Written, Refused>) -> Response {
+    let w = match write_refused(headers, r) {
+        Ok(w) => w,
+        Err(res) => return res,
+    };
+    let status = if w.created() { StatusCode::CREATED } else { StatusCode::OK };
+    let body = Saved { id: w.id, external_id: external.into(), result: w.did.code().into() };
+    (status, Json(body)).into_response()
+}
+
+/// Registers the decision named by the caller's own id for a recipient named by theirs, checked
+/// by the same rules as the administrator's decision form. A registered decision is not changed:
+/// the same again is `unchanged`, an earlier `valid_to` ends it, anything else is a 409 (a new
+/// decision is sent with a new id).
 #[utoipa::path(
     put,
-    path = "/api/v1/recipients/{external_id}",
+    path = "/api/v1/decisions/{external_id}",
     tag = "register",
-    operation_id = "putRecipient",
+    operation_id = "putDecision",
     params(
-        ("external_id" = String, Path, description = "Your own id for the recipient: 1–100 letters a–z, digits, `.`, `_`, `:` or `-`"),
+        ("external_id" = String, Path, description = "Your own id for the decision: 1–100 letters a–z, digits, `.`, `_`, `:` or `-`"),
         ("Idempotency-Key" = Option<String>, Header, description = "16–64 letters, digits or `-`: the same key again gets the first answer and changes nothing")
     ),
-    request_body = RecipientIn,
+    request_body = DecisionIn,
     security(("token" = ["register:write"])),
     responses(
-        (status = 201, description = "Made", body = Recipient, headers(("Location" = String, description = "The recipient's address in the list"))),
-        (status = 200, description = "Changed, or already so", body = Recipient),
+        (status = 201, description = "Registered", body = Saved),
+        (status = 200, description = "Ended earlier, or already so", body = Saved),
         (status = 400, description = "The id, the body or the key is not one it can be", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token lacks `register:write`", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "It cannot be done as asked (another personnummer, or one linked to another id)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A registered decision differs other than by an earlier last day, or is another recipient's", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 64 KB", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The fields break the register's rules: each in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The fields break the decision form's rules, or name an unknown recipient: each in `errors`", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many calls; see Retry-After", body = Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn put_recipient(
+pub async fn put_decision(
     State(api): State<ApiState>,
     Extension(caller): Extension<ApiCaller>,
     headers: HeaderMap,
@@ -462,77 +833,101 @@ pub async fn put_recipient(
     axum::extract::Path(external): axum::extract::Path<String>,
     body: axum::body::Bytes,
 ) -> Response {
-    let l = lang(&headers);
-    let bad = |t: T| {
-        problem(&headers, StatusCode::BAD_REQUEST, "bad-request", T::ApiBadQuery, l.t(t).into())
+    let (key, i) = match put_parts::<DecisionIn>(&headers, &body) {
+        Ok(p) => p,
+        Err(res) => return res,
     };
-    let key = match headers.get("idempotency-key").map(|v| v.to_str().unwrap_or_default()) {
-        None => None,
-        Some(k) => match app::service::tx::idempotency_key(k) {
-            Some(k) => Some(k.to_string()),
-            None => return bad(T::ApiBadKey),
-        },
-    };
-    let Ok(input) = serde_json::from_slice::<RecipientIn>(&body) else { return bad(T::ApiBadBody) };
-    let input = engine::register::RecipientInput {
-        personnummer: input.personnummer,
-        first_name: input.first_name,
-        last_name: input.last_name,
+    let input = engine::register::DecisionInput {
+        funder: i.funder,
+        granted_per: i.granted_per,
+        granted_hours: i.granted_hours.as_ref().map(Amount::text).unwrap_or_default(),
+        period_months: i.period_months.map(|m| m.to_string()).unwrap_or_default(),
+        valid_from: i.valid_from,
+        valid_to: i.valid_to,
+        vantetid_allowed: i.vantetid_allowed,
+        beredskap_allowed: i.beredskap_allowed,
+        double_assistance: i.double_assistance,
+        raised_rate: i.raised_rate.as_ref().map(Amount::text).unwrap_or_default(),
     };
     let client = client.map(|c| c.0.0);
-    let written = match service::put_recipient(
+    match service::put_decision(
         &*api.repo,
         &caller,
         client,
         &external,
+        &i.recipient,
         &input,
         key.as_deref(),
     )
     .await
     {
-        Err(e) => return failed(&headers, e),
-        Ok(Err(Refused::BadId)) => return bad(T::ApiBadId),
-        Ok(Err(Refused::Conflict(t))) => {
-            return problem(
-                &headers,
-                StatusCode::CONFLICT,
-                "conflict",
-                T::ApiConflict,
-                l.t(t).into(),
-            );
-        }
-        Ok(Err(Refused::Invalid(errors))) => {
-            use app::i18n::Message;
-            let body = Problem {
-                kind: "https://bita.se/problems/invalid".into(),
-                title: l.t(T::ApiInvalid).into(),
-                status: 422,
-                detail: l.t(T::ApiInvalidDetail).into(),
-                errors: Some(
-                    errors.iter().map(|e| FieldProblem { detail: e.message(l) }).collect(),
-                ),
-            };
-            let mut res = (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
-            res.headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
-            return res;
-        }
-        Ok(Ok(w)) => w,
-    };
-    let r = match service::recipient(&*api.repo, &caller, written.id).await {
-        Ok(Some(r)) => r,
-        Ok(None) => return failed(&headers, PageError::NotFound),
-        Err(e) => return failed(&headers, e),
-    };
-    let status = if written.created { StatusCode::CREATED } else { StatusCode::OK };
-    let mut res = (status, Json(recipient_out(r))).into_response();
-    if written.created {
-        let at = format!("/api/v1/recipients?after={}&limit=1", written.id - 1);
-        if let Ok(v) = HeaderValue::from_str(&at) {
-            res.headers_mut().insert(header::LOCATION, v);
-        }
+        Err(e) => failed(&headers, e),
+        Ok(r) => saved(&headers, &external, r),
     }
-    res
+}
+
+/// Registers the assignment named by the caller's own id: an assistant (by your id) works for a
+/// recipient (by your id) from a day, checked by the same rules as the administrator's
+/// assignment form. A registered assignment is not changed: the same again is `unchanged`, a
+/// last day (or an earlier one) ends it, anything else is a 409.
+#[utoipa::path(
+    put,
+    path = "/api/v1/assignments/{external_id}",
+    tag = "register",
+    operation_id = "putAssignment",
+    params(
+        ("external_id" = String, Path, description = "Your own id for the assignment: 1–100 letters a–z, digits, `.`, `_`, `:` or `-`"),
+        ("Idempotency-Key" = Option<String>, Header, description = "16–64 letters, digits or `-`: the same key again gets the first answer and changes nothing")
+    ),
+    request_body = AssignmentIn,
+    security(("token" = ["register:write"])),
+    responses(
+        (status = 201, description = "Registered", body = Saved),
+        (status = 200, description = "Ended, or already so", body = Saved),
+        (status = 400, description = "The id, the body or the key is not one it can be", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks `register:write`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A registered assignment differs other than by its last day, or is another pair's", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 64 KB", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The fields break the assignment form's rules, or name an unknown assistant or recipient: each in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many calls; see Retry-After", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn put_assignment(
+    State(api): State<ApiState>,
+    Extension(caller): Extension<ApiCaller>,
+    headers: HeaderMap,
+    client: Option<Extension<ClientAddr>>,
+    axum::extract::Path(external): axum::extract::Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let (key, i) = match put_parts::<AssignmentIn>(&headers, &body) {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    let input = engine::register::AssignmentInput {
+        recipient: String::new(),
+        valid_from: i.valid_from,
+        valid_to: i.valid_to.unwrap_or_default(),
+        fk_notified_on: i.fk_notified_on.unwrap_or_default(),
+        relative: i.relative,
+    };
+    let client = client.map(|c| c.0.0);
+    let r = service::put_assignment(
+        &*api.repo,
+        &caller,
+        client,
+        &external,
+        &i.assistant,
+        &i.recipient,
+        &input,
+        key.as_deref(),
+    )
+    .await;
+    match r {
+        Err(e) => failed(&headers, e),
+        Ok(r) => saved(&headers, &external, r),
+    }
 }
 
 /// One change.

@@ -195,6 +195,10 @@ pub async fn router(
         .route("/api/v1/changes", get(crate::api::list_changes))
         .route("/api/v1/months/{month}", get(crate::api::get_month))
         .route("/api/v1/recipients/{external_id}", axum::routing::put(crate::api::put_recipient))
+        .route("/api/v1/assistants", get(crate::api::list_assistants))
+        .route("/api/v1/assistants/{external_id}", axum::routing::put(crate::api::put_assistant))
+        .route("/api/v1/decisions/{external_id}", axum::routing::put(crate::api::put_decision))
+        .route("/api/v1/assignments/{external_id}", axum::routing::put(crate::api::put_assignment))
         .route(paths::OIDC_CALLBACK, get(oidc::callback))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         // The islands' wasm, JS and CSS, brotli or gzip as built (scripts/build-site.sh).

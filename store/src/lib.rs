@@ -1717,15 +1717,54 @@ pub struct NewApiToken<'a> {
     pub expires_on: NaiveDate,
 }
 
-/// A recipient as the API gives it (the register, with the full personnummer).
+/// A person of the register as the API gives it: a recipient or an assistant, with the full
+/// personnummer.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ApiRecipient {
+pub struct ApiPerson {
     pub id: i64,
     /// The caller's own id for it, if one was given.
     pub external_id: Option<String>,
     pub personnummer: String,
     pub first_name: String,
     pub last_name: String,
+}
+
+/// What in the register a caller may name by its own id (`external_id`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Named {
+    Recipient,
+    Assistant,
+    Decision,
+    Assignment,
+}
+
+impl Named {
+    /// Its table.
+    pub fn table(self) -> &'static str {
+        match self {
+            Named::Recipient => "recipients",
+            Named::Assistant => "assistants",
+            Named::Decision => "decisions",
+            Named::Assignment => "assignments",
+        }
+    }
+}
+
+/// How one person of the register is found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lookup<'a> {
+    Id(i64),
+    External(&'a str),
+    /// Twelve digits.
+    Personnummer(&'a str),
+}
+
+/// An assignment as the API reads it back: whose, to whom, when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiAssignment {
+    pub id: i64,
+    pub assistant: i64,
+    pub data: engine::register::AssignmentData,
 }
 
 /// Back-office systems' tokens and what they read (issue 29). A part of [`Store`].
@@ -1738,27 +1777,39 @@ pub trait ApiStore: Send {
     async fn revoke_api_token(&mut self, tenant: i64, id: i64) -> RepoResult<bool>;
     /// The token whose SHA-256 this is, whichever municipality's.
     async fn api_token(&mut self, token_sha256: &str) -> RepoResult<Option<ApiTokenRecord>>;
-    /// The municipality's recipients after id `after`, by id, at most `limit`.
-    async fn api_recipients(
+    /// The municipality's recipients or assistants (`who`) after id `after`, by id, at most
+    /// `limit`.
+    async fn api_people(
         &mut self,
         tenant: i64,
+        who: Named,
         after: i64,
         limit: i64,
-    ) -> RepoResult<Vec<ApiRecipient>>;
-    /// One of the municipality's recipients, by id.
-    async fn api_recipient(&mut self, tenant: i64, id: i64) -> RepoResult<Option<ApiRecipient>>;
-    /// The recipient the caller's id names, if any.
-    async fn recipient_by_external_id(
+    ) -> RepoResult<Vec<ApiPerson>>;
+    /// One of the municipality's recipients or assistants.
+    async fn api_person(
         &mut self,
         tenant: i64,
+        who: Named,
+        by: Lookup<'_>,
+    ) -> RepoResult<Option<ApiPerson>>;
+    /// The id of the municipality's entry the caller's id names, if any.
+    async fn named(
+        &mut self,
+        tenant: i64,
+        what: Named,
         external_id: &str,
-    ) -> RepoResult<Option<ApiRecipient>>;
-    /// The recipient with this personnummer (12 digits), if any.
-    async fn recipient_by_personnummer(
+    ) -> RepoResult<Option<i64>>;
+    /// Names the entry by the caller's id.
+    async fn set_external_id(
         &mut self,
         tenant: i64,
-        personnummer: &str,
-    ) -> RepoResult<Option<ApiRecipient>>;
+        what: Named,
+        id: i64,
+        external_id: &str,
+    ) -> RepoResult<()>;
+    /// One of the municipality's assignments.
+    async fn api_assignment(&mut self, tenant: i64, id: i64) -> RepoResult<Option<ApiAssignment>>;
     /// The municipality's audit entries after id `after`, by id, at most `limit`, but the API's
     /// own calls: (id, at, action, subject).
     async fn changes(
@@ -1767,11 +1818,4 @@ pub trait ApiStore: Send {
         after: i64,
         limit: i64,
     ) -> RepoResult<Vec<(i64, String, String, String)>>;
-    /// Names the recipient by the caller's id.
-    async fn set_recipient_external_id(
-        &mut self,
-        tenant: i64,
-        id: i64,
-        external_id: &str,
-    ) -> RepoResult<()>;
 }

@@ -7,11 +7,16 @@
 use super::context::{Cx, internal, me, record, today, write};
 use super::tx::{Begun, begin, commit, notice, said};
 use crate::domain::fk::sha256_hex;
-use crate::i18n::T;
+use crate::domain::register::{
+    AssignmentData, AssignmentError, AssignmentInput, AssistantInput, DecisionFormError,
+    DecisionInput, RegError,
+};
+use crate::i18n::{Locale, Message, Reason, T};
 use crate::model::api::*;
 use crate::model::*;
 use chrono::NaiveDate;
-use store::{ApiRecipient, ApiTokenRecord, AuditEntry, NewApiToken, Repo};
+pub use store::Named;
+use store::{ApiPerson, ApiTokenRecord, AuditEntry, Lookup, NewApiToken, Repo};
 
 pub const TOKENS_PAGE: &str = crate::paths::API_TOKENS;
 
@@ -112,16 +117,17 @@ pub async fn record_call(
     }
 }
 
-/// A page of the municipality's recipients, by id, after `after`.
-pub async fn recipients(
+/// A page of the municipality's recipients or assistants (`who`), by id, after `after`.
+pub async fn people(
     repo: &dyn Repo,
     caller: &ApiCaller,
+    who: Named,
     after: i64,
     limit: i64,
-) -> Result<Vec<ApiRecipient>, PageError> {
+) -> Result<Vec<ApiPerson>, PageError> {
     caller.require(Scope::RegisterRead).map_err(|_| PageError::Forbidden)?;
     let mut db = repo.read().await.map_err(internal)?;
-    let out = db.api_recipients(caller.tenant, after, limit).await.map_err(internal)?;
+    let out = db.api_people(caller.tenant, who, after, limit).await.map_err(internal)?;
     db.finish().await.map_err(internal)?;
     Ok(out)
 }
@@ -273,17 +279,97 @@ pub async fn revoke_token(cx: &Cx, id: &str, key: Option<&str>) -> Result<Outcom
 pub enum WriteRefusal {
     /// The caller's id is not 1–100 letters, digits, `.`, `_`, `:` or `-`.
     BadId,
-    /// The fields, by the same rules as the administrator's form.
-    Invalid(Vec<crate::domain::register::RegError>),
+    /// The fields, by the same rules as the administrator's forms.
+    Invalid(Vec<Wrong>),
     /// It cannot be done as asked: what stands in the way.
     Conflict(T),
 }
 
-/// What a write did: made the recipient, or changed (or found unchanged) the one there was.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// One thing wrong with what was sent: as the administrator's form says it, and its field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Wrong {
+    Register(RegError),
+    Decision(DecisionFormError),
+    Assignment(AssignmentError),
+    /// The field names, by the caller's id, something the register does not have.
+    Unknown(&'static str, T),
+}
+
+impl Wrong {
+    /// The field of the body it is about.
+    pub fn field(&self) -> &'static str {
+        use AssignmentError as A;
+        use DecisionFormError as D;
+        match self {
+            Wrong::Register(e) => e.field().name(),
+            Wrong::Decision(e) => match e {
+                D::Funder => "funder",
+                D::GrantedPer => "granted_per",
+                D::Hours => "granted_hours",
+                D::PeriodMonths => "period_months",
+                D::Dates | D::Overlaps => "valid_from",
+                D::EndsBeforeStart => "valid_to",
+                D::RaisedRate | D::RaisedTooHigh | D::RaisedStandardUnknown => "raised_rate",
+            },
+            Wrong::Assignment(e) => match e {
+                A::RecipientMissing => "recipient",
+                A::FromInvalid | A::OutsideDecision | A::Overlaps => "valid_from",
+                A::ToInvalid | A::ToBeforeFrom => "valid_to",
+                A::NotifiedInvalid => "fk_notified_on",
+            },
+            Wrong::Unknown(field, _) => field,
+        }
+    }
+
+    /// What is wrong and what to do, in the caller's language.
+    pub fn message(&self, l: Locale) -> String {
+        match self {
+            Wrong::Register(e) => e.message(l),
+            Wrong::Decision(e) => Reason::message(*e, l).to_string(),
+            Wrong::Assignment(e) => Reason::message(*e, l).to_string(),
+            Wrong::Unknown(_, t) => l.t(*t).to_string(),
+        }
+    }
+}
+
+fn invalid<W>(errors: impl IntoIterator<Item = W>, f: fn(W) -> Wrong) -> WriteRefusal {
+    WriteRefusal::Invalid(errors.into_iter().map(f).collect())
+}
+
+/// What a write did to the entry the caller's id names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Did {
+    Created,
+    Updated,
+    /// A decision or an assignment ended earlier than it was.
+    Ended,
+    /// It was already so: nothing written.
+    Unchanged,
+}
+
+impl Did {
+    pub fn code(self) -> &'static str {
+        match self {
+            Did::Created => "created",
+            Did::Updated => "updated",
+            Did::Ended => "ended",
+            Did::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// What a write did, and to which entry (BITA's id).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Written {
-    pub created: bool,
+    pub did: Did,
     pub id: i64,
+}
+
+impl Written {
+    pub fn created(&self) -> bool {
+        self.did == Did::Created
+    }
 }
 
 /// A caller's own id, when it is one.
@@ -291,6 +377,147 @@ pub fn external_id(s: &str) -> Option<&str> {
     ((1..=100).contains(&s.len())
         && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-')))
     .then_some(s)
+}
+
+type Answer = Result<Result<Written, WriteRefusal>, PageError>;
+
+/// A write of the register by the API, begun: its transaction (the municipality's write lock)
+/// and its key, kept under the token's maker with the token in it.
+struct Writing<'a> {
+    db: Box<dyn store::Store>,
+    caller: &'a ApiCaller,
+    client: Option<String>,
+    key: Option<String>,
+    /// The caller's id, checked.
+    external: &'a str,
+}
+
+/// Begins a write: the scope, the caller's id, then the key (the same key again gets the first
+/// answer, once the first is committed, so what the answer names can be read).
+async fn begin_write<'a>(
+    repo: &dyn Repo,
+    caller: &'a ApiCaller,
+    client: Option<String>,
+    external: &'a str,
+    key: Option<&str>,
+) -> Result<Result<Writing<'a>, Result<Written, WriteRefusal>>, PageError> {
+    caller.require(Scope::RegisterWrite).map_err(|_| PageError::Forbidden)?;
+    let Some(external) = external_id(external) else {
+        return Ok(Err(Err(WriteRefusal::BadId)));
+    };
+    let key = key.map(|k| format!("api{}:{k}", caller.token));
+    let mut db = write(repo, Some(caller.tenant)).await.map_err(internal)?;
+    if let Some(k) = &key
+        && let Some(first) = db.idempotent_outcome(caller.created_by, k).await.map_err(internal)?
+    {
+        db.finish().await.map_err(internal)?;
+        return Ok(Err(Ok(serde_json::from_str(&first).map_err(internal)?)));
+    }
+    Ok(Ok(Writing { db, caller, client, key, external }))
+}
+
+impl Writing<'_> {
+    /// Names the entry by the caller's id, writes the audit entry (none when nothing changed)
+    /// and the key's answer, and commits: one transaction.
+    async fn finish(
+        mut self,
+        what: Named,
+        written: Written,
+        audit: Option<(&'static str, String, Option<String>, Option<String>)>,
+    ) -> Answer {
+        let t = self.caller.tenant;
+        if written.did != Did::Unchanged {
+            self.db.set_external_id(t, what, written.id, self.external).await.map_err(internal)?;
+        }
+        if let Some((action, subject, before, after)) = audit {
+            let entry = AuditEntry {
+                tenant: Some(t),
+                actor: Some(self.caller.actor()),
+                client: self.client,
+                action,
+                subject,
+                before,
+                after,
+                ..Default::default()
+            };
+            self.db.audit(&entry).await.map_err(internal)?;
+        }
+        if let Some(k) = &self.key {
+            let outcome = serde_json::to_string(&written).map_err(internal)?;
+            self.db
+                .remember_outcome(self.caller.created_by, k, "api.register.put", &outcome)
+                .await
+                .map_err(internal)?;
+        }
+        self.db.finish().await.map_err(internal)?;
+        Ok(Ok(written))
+    }
+
+    /// The recipient or assistant the caller's id names; else the one with the number typed,
+    /// if it has no id of the caller's yet (linked to this id); else none (a new one).
+    async fn person(
+        &mut self,
+        who: Named,
+        typed: &str,
+    ) -> Result<Result<Option<ApiPerson>, WriteRefusal>, PageError> {
+        let t = self.caller.tenant;
+        if let Some(p) =
+            self.db.api_person(t, who, Lookup::External(self.external)).await.map_err(internal)?
+        {
+            return Ok(Ok(Some(p)));
+        }
+        let Ok(pnr) = crate::domain::Personnummer::parse_at(typed, today()) else {
+            return Ok(Ok(None));
+        };
+        match self
+            .db
+            .api_person(t, who, Lookup::Personnummer(pnr.full()))
+            .await
+            .map_err(internal)?
+        {
+            Some(p) if p.external_id.is_none() => Ok(Ok(Some(p))),
+            Some(_) => Ok(Err(WriteRefusal::Conflict(T::ApiPersonnummerLinked))),
+            None => Ok(Ok(None)),
+        }
+    }
+}
+
+/// A write's shell: begun, or answered already (a replay, a bad id).
+macro_rules! begun {
+    ($e:expr) => {
+        match $e {
+            Ok(w) => w,
+            Err(answer) => return Ok(answer),
+        }
+    };
+}
+
+/// Stops a write with a refusal (its transaction is rolled back).
+macro_rules! refuse {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(r) => return Ok(Err(r)),
+        }
+    };
+}
+
+/// A number typed that differs from the one stored: refused (a personnummer is not changed
+/// through the API).
+fn same_number(
+    typed: Option<&crate::domain::Personnummer>,
+    stored: &ApiPerson,
+) -> Result<(), WriteRefusal> {
+    match typed {
+        Some(p) if p.full() != stored.personnummer => {
+            Err(WriteRefusal::Conflict(T::ApiPersonnummerDiffers))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn masked(p: &str) -> String {
+    crate::domain::Personnummer::parse(p).map(|p| p.masked()).unwrap_or_default()
 }
 
 /// Makes or changes the recipient the caller names `external` (its own id), checked as the
@@ -305,55 +532,26 @@ pub async fn put_recipient(
     external: &str,
     input: &crate::domain::register::RecipientInput,
     key: Option<&str>,
-) -> Result<Result<Written, WriteRefusal>, PageError> {
-    caller.require(Scope::RegisterWrite).map_err(|_| PageError::Forbidden)?;
-    let Some(external) = external_id(external) else { return Ok(Err(WriteRefusal::BadId)) };
-    let key = key.map(|k| format!("api{}:{k}", caller.token));
+) -> Answer {
+    let mut w = begun!(begin_write(repo, caller, client, external, key).await?);
     let t = caller.tenant;
-    let mut db = write(repo, Some(t)).await.map_err(internal)?;
-    if let Some(k) = &key
-        && let Some(first) = db.idempotent_outcome(caller.created_by, k).await.map_err(internal)?
-    {
-        // Answered once the first is committed (it may share this batch), so what the answer
-        // names can be read.
-        db.finish().await.map_err(internal)?;
-        return Ok(Ok(serde_json::from_str(&first).map_err(internal)?));
+    let before = refuse!(w.person(Named::Recipient, &input.personnummer).await?);
+    let data =
+        refuse!(input.parse(before.is_some(), today()).map_err(|e| invalid(e, Wrong::Register)));
+    if let Some(b) = &before {
+        refuse!(same_number(data.personnummer.as_ref(), b));
     }
-    let before = db.recipient_by_external_id(t, external).await.map_err(internal)?;
-    let data = match input.parse(before.is_some(), today()) {
-        Ok(d) => d,
-        Err(e) => return Ok(Err(WriteRefusal::Invalid(e))),
-    };
-    let (id, created, before) = match before {
-        Some(b) => {
-            if data.personnummer.as_ref().is_some_and(|p| p.full() != b.personnummer) {
-                return Ok(Err(WriteRefusal::Conflict(T::ApiPersonnummerDiffers)));
-            }
-            db.save_recipient(t, Some(b.id), &data).await.map_err(internal)?;
-            (b.id, false, Some(b))
+    let saved = w.db.save_recipient(t, before.as_ref().map(|b| b.id), &data).await;
+    let id = match saved {
+        Ok(Some(id)) => id,
+        Ok(None) => return Err(PageError::Internal),
+        Err(store::RepoError::Conflict(store::Conflict::Duplicate)) => {
+            return Ok(Err(invalid([RegError::PersonnummerTaken], Wrong::Register)));
         }
-        None => {
-            // A number the register has already: linked to this id if it has none of the
-            // caller's yet (looked up first: a refused insert would end the transaction).
-            let pnr = data.personnummer.as_ref().map(|p| p.full().to_string()).unwrap_or_default();
-            match db.recipient_by_personnummer(t, &pnr).await.map_err(internal)? {
-                Some(b) if b.external_id.is_none() => {
-                    db.save_recipient(t, Some(b.id), &data).await.map_err(internal)?;
-                    (b.id, false, Some(b))
-                }
-                Some(_) => return Ok(Err(WriteRefusal::Conflict(T::ApiPersonnummerLinked))),
-                None => match db.save_recipient(t, None, &data).await.map_err(internal)? {
-                    Some(id) => (id, true, None),
-                    None => return Err(PageError::Internal),
-                },
-            }
-        }
+        Err(e) => return Err(internal(e)),
     };
-    db.set_recipient_external_id(t, id, external).await.map_err(internal)?;
-    let masked =
-        |p: &str| crate::domain::Personnummer::parse(p).map(|p| p.masked()).unwrap_or_default();
     let json = |pnr: &str, first: &str, last: &str| {
-        serde_json::json!({ "personnummer": masked(pnr), "first_name": first, "last_name": last, "external_id": external })
+        serde_json::json!({ "personnummer": masked(pnr), "first_name": first, "last_name": last, "external_id": w.external })
             .to_string()
     };
     let after_pnr = data
@@ -362,36 +560,216 @@ pub async fn put_recipient(
         .map(|p| p.full().to_string())
         .or_else(|| before.as_ref().map(|b| b.personnummer.clone()))
         .unwrap_or_default();
-    let audit = AuditEntry {
-        tenant: Some(t),
-        actor: Some(caller.actor()),
-        client,
-        action: if created { "recipient.create" } else { "recipient.update" },
-        subject: format!("recipient {id}"),
-        before: before.as_ref().map(|b| json(&b.personnummer, &b.first_name, &b.last_name)),
-        after: Some(json(&after_pnr, &data.first_name, &data.last_name)),
-        ..Default::default()
+    let (action, did) = match before {
+        Some(_) => ("recipient.update", Did::Updated),
+        None => ("recipient.create", Did::Created),
     };
-    db.audit(&audit).await.map_err(internal)?;
-    let written = Written { created, id };
-    if let Some(k) = &key {
-        let outcome = serde_json::to_string(&written).map_err(internal)?;
-        db.remember_outcome(caller.created_by, k, "api.recipient.put", &outcome)
-            .await
-            .map_err(internal)?;
-    }
-    db.finish().await.map_err(internal)?;
-    Ok(Ok(written))
+    let audit = (
+        action,
+        format!("recipient {id}"),
+        before.as_ref().map(|b| json(&b.personnummer, &b.first_name, &b.last_name)),
+        Some(json(&after_pnr, &data.first_name, &data.last_name)),
+    );
+    w.finish(Named::Recipient, Written { did, id }, Some(audit)).await
 }
 
-/// One of the municipality's recipients, as the API gives it.
-pub async fn recipient(
+/// Makes or changes the assistant the caller names `external`, checked as the administrator's
+/// assistant form is, in the same way as [`put_recipient`].
+pub async fn put_assistant(
     repo: &dyn Repo,
     caller: &ApiCaller,
+    client: Option<String>,
+    external: &str,
+    input: &AssistantInput,
+    key: Option<&str>,
+) -> Answer {
+    let mut w = begun!(begin_write(repo, caller, client, external, key).await?);
+    let t = caller.tenant;
+    let before = refuse!(w.person(Named::Assistant, &input.personnummer).await?);
+    let form = match &before {
+        Some(b) => w.db.assistant_form(t, b.id).await.map_err(internal)?,
+        None => None,
+    };
+    let stored_has_date = form.as_ref().is_some_and(|(_, has, _)| *has);
+    let data = refuse!(
+        input
+            .parse(before.is_some(), stored_has_date, today())
+            .map_err(|e| invalid(e, Wrong::Register))
+    );
+    if let Some(b) = &before {
+        refuse!(same_number(data.personnummer.as_ref(), b));
+    }
+    let id = match w.db.save_assistant(t, before.as_ref().map(|b| b.id), &data).await {
+        Ok(Some(id)) => id,
+        Ok(None) => return Err(PageError::Internal),
+        Err(store::RepoError::Conflict(store::Conflict::Duplicate)) => {
+            return Ok(Err(invalid([RegError::PersonnummerTaken], Wrong::Register)));
+        }
+        Err(e) => return Err(internal(e)),
+    };
+    let masked_after = data
+        .personnummer
+        .as_ref()
+        .map(|p| p.masked())
+        .or_else(|| before.as_ref().map(|b| masked(&b.personnummer)))
+        .unwrap_or_default();
+    let (action, did) = match before {
+        Some(_) => ("assistant.update", Did::Updated),
+        None => ("assistant.create", Did::Created),
+    };
+    let audit = (
+        action,
+        format!("assistant {id}"),
+        form.as_ref().map(|(m, _, b)| super::register::audit_json(m, b)),
+        Some(super::register::audit_json(&masked_after, input)),
+    );
+    w.finish(Named::Assistant, Written { did, id }, Some(audit)).await
+}
+
+/// Registers the decision the caller names `external` for the recipient it names `recipient`,
+/// checked as the administrator's decision form is (hours, kinds, period, the raised amount
+/// against the standard one, no overlap with another decision of the recipient). A registered
+/// decision is not changed: the same again is `unchanged`, an earlier last day ends it (as the
+/// administrator ends one), anything else is refused.
+pub async fn put_decision(
+    repo: &dyn Repo,
+    caller: &ApiCaller,
+    client: Option<String>,
+    external: &str,
+    recipient: &str,
+    input: &DecisionInput,
+    key: Option<&str>,
+) -> Answer {
+    let mut w = begun!(begin_write(repo, caller, client, external, key).await?);
+    let t = caller.tenant;
+    let Some(recipient) = w.db.named(t, Named::Recipient, recipient).await.map_err(internal)?
+    else {
+        return Ok(Err(invalid([("recipient", T::ApiUnknownRecipient)], |(f, m)| {
+            Wrong::Unknown(f, m)
+        })));
+    };
+    let decision = refuse!(input.parse(recipient).map_err(|e| invalid(e, Wrong::Decision)));
+    if let Some(e) = super::register::raised_refusal(&mut w.db, t, &decision).await? {
+        return Ok(Err(invalid([e], Wrong::Decision)));
+    }
+    let Some(id) = w.db.named(t, Named::Decision, w.external).await.map_err(internal)? else {
+        let Some(id) = w.db.add_decision(t, &decision).await.map_err(internal)? else {
+            return Ok(Err(invalid([DecisionFormError::Overlaps], Wrong::Decision)));
+        };
+        let audit = (
+            "decision.create",
+            format!("decision {id}"),
+            None,
+            serde_json::to_string(&decision).ok(),
+        );
+        return w.finish(Named::Decision, Written { did: Did::Created, id }, Some(audit)).await;
+    };
+    let Some(stored) =
+        w.db.decisions_of(t, recipient).await.map_err(internal)?.into_iter().find(|d| d.id == id)
+    else {
+        return Ok(Err(WriteRefusal::Conflict(T::ApiDecisionMoved)));
+    };
+    if stored.decision == decision {
+        return w.finish(Named::Decision, Written { did: Did::Unchanged, id }, None).await;
+    }
+    let ends_earlier =
+        crate::domain::Decision { valid_to: decision.valid_to, ..stored.decision.clone() }
+            == decision
+            && decision.valid_to < stored.decision.valid_to;
+    if !ends_earlier
+        || !w.db.end_decision(t, recipient, id, decision.valid_to).await.map_err(internal)?
+    {
+        return Ok(Err(WriteRefusal::Conflict(T::ApiDecisionFixed)));
+    }
+    let audit = (
+        "decision.end",
+        format!("decision {id}"),
+        None,
+        Some(format!("{{\"valid_to\":\"{}\"}}", decision.valid_to)),
+    );
+    w.finish(Named::Decision, Written { did: Did::Ended, id }, Some(audit)).await
+}
+
+/// Registers the assignment the caller names `external`: the assistant it names `assistant` for
+/// the recipient it names `recipient`, checked as the administrator's assignment form is (a
+/// decision covering its first day, no overlap with another assignment of the pair). A
+/// registered assignment is not changed: the same again is `unchanged`, a last day (or an
+/// earlier one) ends it, anything else is refused.
+pub async fn put_assignment(
+    repo: &dyn Repo,
+    caller: &ApiCaller,
+    client: Option<String>,
+    external: &str,
+    assistant: &str,
+    recipient: &str,
+    input: &AssignmentInput,
+    key: Option<&str>,
+) -> Answer {
+    let mut w = begun!(begin_write(repo, caller, client, external, key).await?);
+    let t = caller.tenant;
+    let assistant = w.db.named(t, Named::Assistant, assistant).await.map_err(internal)?;
+    let recipient = w.db.named(t, Named::Recipient, recipient).await.map_err(internal)?;
+    let mut unknown = vec![];
+    if assistant.is_none() {
+        unknown.push(Wrong::Unknown("assistant", T::ApiUnknownAssistant));
+    }
+    if recipient.is_none() {
+        unknown.push(Wrong::Unknown("recipient", T::ApiUnknownRecipient));
+    }
+    let (Some(assistant), Some(recipient)) = (assistant, recipient) else {
+        return Ok(Err(WriteRefusal::Invalid(unknown)));
+    };
+    let input = AssignmentInput { recipient: recipient.to_string(), ..input.clone() };
+    let data = refuse!(input.parse().map_err(|e| invalid(e, Wrong::Assignment)));
+    let Some(id) = w.db.named(t, Named::Assignment, w.external).await.map_err(internal)? else {
+        let id = match w.db.add_assignment(t, assistant, &data).await.map_err(internal)? {
+            None => return Err(PageError::Internal),
+            Some(Err(e)) => return Ok(Err(invalid([e], Wrong::Assignment))),
+            Some(Ok(id)) => id,
+        };
+        let after = super::register::assignment_json(assistant, &data);
+        let audit = ("assignment.create", format!("assignment {id}"), None, Some(after));
+        return w.finish(Named::Assignment, Written { did: Did::Created, id }, Some(audit)).await;
+    };
+    let Some(stored) = w.db.api_assignment(t, id).await.map_err(internal)? else {
+        return Err(PageError::Internal);
+    };
+    if stored.assistant != assistant || stored.data.recipient != recipient {
+        return Ok(Err(WriteRefusal::Conflict(T::ApiAssignmentMoved)));
+    }
+    if stored.data == data {
+        return w.finish(Named::Assignment, Written { did: Did::Unchanged, id }, None).await;
+    }
+    let ends = match (data.valid_to, stored.data.valid_to) {
+        (Some(new), Some(old)) => new < old,
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    let same_but_end = AssignmentData { valid_to: data.valid_to, ..stored.data.clone() } == data;
+    let Some(to) = data.valid_to.filter(|_| ends && same_but_end) else {
+        return Ok(Err(WriteRefusal::Conflict(T::ApiAssignmentFixed)));
+    };
+    if !w.db.end_assignment(t, assistant, id, to).await.map_err(internal)? {
+        return Ok(Err(invalid([AssignmentError::ToBeforeFrom], Wrong::Assignment)));
+    }
+    let audit = (
+        "assignment.end",
+        format!("assignment {id}"),
+        None,
+        Some(format!("{{\"valid_to\":\"{to}\"}}")),
+    );
+    w.finish(Named::Assignment, Written { did: Did::Ended, id }, Some(audit)).await
+}
+
+/// One of the municipality's recipients or assistants, as the API gives it.
+pub async fn person(
+    repo: &dyn Repo,
+    caller: &ApiCaller,
+    who: Named,
     id: i64,
-) -> Result<Option<ApiRecipient>, PageError> {
+) -> Result<Option<ApiPerson>, PageError> {
     let mut db = repo.read().await.map_err(internal)?;
-    let out = db.api_recipient(caller.tenant, id).await.map_err(internal)?;
+    let out = db.api_person(caller.tenant, who, Lookup::Id(id)).await.map_err(internal)?;
     db.finish().await.map_err(internal)?;
     Ok(out)
 }

@@ -248,18 +248,8 @@ pub async fn add_decision(
         Ok(d) => d,
         Err(errors) => return Ok(refused(errors)),
     };
-    if let Some(raised) = decision.raised_rate {
-        let rates = db.terms(c.tenant_id).await.map_err(internal)?.rates;
-        use crate::domain::settings::{RaisedRateError, check_raised_rate};
-        match check_raised_rate(raised, decision.valid_from, decision.valid_to, &rates, today()) {
-            Ok(()) => {}
-            Err(RaisedRateError::TooHigh) => {
-                return Ok(refused(vec![DecisionFormError::RaisedTooHigh]));
-            }
-            Err(RaisedRateError::StandardUnknown(_)) => {
-                return Ok(refused(vec![DecisionFormError::RaisedStandardUnknown]));
-            }
-        }
+    if let Some(e) = raised_refusal(&mut db, c.tenant_id, &decision).await? {
+        return Ok(refused(vec![e]));
     }
     let Some(id) = db.add_decision(c.tenant_id, &decision).await.map_err(internal)? else {
         return Ok(refused(vec![DecisionFormError::Overlaps]));
@@ -276,6 +266,24 @@ pub async fn add_decision(
         said(back, Flash { notice: Some(T::DecisionSaved), ..Default::default() }),
     )
     .await
+}
+
+/// A decision's raised amount against the standard amounts of the years it covers: what is
+/// wrong with it, if anything (the form and the API check it alike).
+pub(crate) async fn raised_refusal(
+    db: &mut Box<dyn store::Store>,
+    tenant: i64,
+    decision: &crate::domain::Decision,
+) -> Result<Option<crate::domain::register::DecisionFormError>, PageError> {
+    use crate::domain::register::DecisionFormError;
+    use crate::domain::settings::{RaisedRateError, check_raised_rate};
+    let Some(raised) = decision.raised_rate else { return Ok(None) };
+    let rates = db.terms(tenant).await.map_err(internal)?.rates;
+    Ok(match check_raised_rate(raised, decision.valid_from, decision.valid_to, &rates, today()) {
+        Ok(()) => None,
+        Err(RaisedRateError::TooHigh) => Some(DecisionFormError::RaisedTooHigh),
+        Err(RaisedRateError::StandardUnknown(_)) => Some(DecisionFormError::RaisedStandardUnknown),
+    })
 }
 
 pub async fn assistant_form(cx: &Cx, id: Option<i64>) -> Result<AssistantFormPage, PageError> {
@@ -354,7 +362,7 @@ pub async fn assistant_form(cx: &Cx, id: Option<i64>) -> Result<AssistantFormPag
 }
 
 /// A register entry as the audit log keeps it: no personnummer in full.
-fn audit_json(masked: &str, a: &AssistantInput) -> String {
+pub(crate) fn audit_json(masked: &str, a: &AssistantInput) -> String {
     serde_json::json!({
         "personnummer": masked, "first_name": a.first_name, "last_name": a.last_name, "birth_date": a.birth_date,
         "eea_resident": a.eea_resident, "regime": a.regime, "period_start": a.period_start, "period_months": a.period_months,
@@ -477,9 +485,8 @@ pub async fn add_assignment(
         Some(Err(e)) => return Ok(refused(vec![e])),
         Some(Ok(id)) => id,
     };
-    let after = serde_json::json!({ "assistant": assistant, "recipient": data.recipient, "valid_from": data.valid_from, "valid_to": data.valid_to, "fk_notified_on": data.fk_notified_on, "relative": data.relative }).to_string();
     let audit = AuditEntry {
-        after: Some(after),
+        after: Some(assignment_json(assistant, &data)),
         ..cx.audit_entry("assignment.create", format!("assignment {id}"))
     };
     commit(
@@ -490,6 +497,14 @@ pub async fn add_assignment(
         said(back, Flash { notice: Some(T::AssignmentSaved), ..Default::default() }),
     )
     .await
+}
+
+/// An assignment as the audit log keeps it.
+pub(crate) fn assignment_json(
+    assistant: i64,
+    data: &crate::domain::register::AssignmentData,
+) -> String {
+    serde_json::json!({ "assistant": assistant, "recipient": data.recipient, "valid_from": data.valid_from, "valid_to": data.valid_to, "fk_notified_on": data.fk_notified_on, "relative": data.relative }).to_string()
 }
 
 /// Ends an assignment on a date (its history is kept, never deleted).

@@ -5,7 +5,10 @@ use super::err;
 use super::sql::{Row, query};
 use async_trait::async_trait;
 use chrono::Utc;
-use store::{ApiRecipient, ApiStore, ApiTokenRecord, NewApiToken, RepoResult};
+use engine::register::AssignmentData;
+use store::{
+    ApiAssignment, ApiPerson, ApiStore, ApiTokenRecord, Lookup, Named, NewApiToken, RepoResult,
+};
 
 const COLUMNS: &str =
     "id, tenant_id, name, scopes, hint, created_by, created_at, expires_on, revoked_at";
@@ -76,14 +79,16 @@ impl ApiStore for DbStore {
         Ok(rows.first().map(token_of))
     }
 
-    async fn api_recipients(
+    async fn api_people(
         &mut self,
         tenant: i64,
+        who: Named,
         after: i64,
         limit: i64,
-    ) -> RepoResult<Vec<ApiRecipient>> {
+    ) -> RepoResult<Vec<ApiPerson>> {
         let rows = query(format!(
-            "SELECT {RECIPIENT} FROM recipients WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3"
+            "SELECT {PERSON} FROM {} WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+            who.table()
         ))
         .bind(tenant)
         .bind(after)
@@ -91,27 +96,85 @@ impl ApiStore for DbStore {
         .fetch_all(self.c())
         .await
         .map_err(err)?;
-        Ok(rows.iter().map(recipient_of).collect())
+        Ok(rows.iter().map(person_of).collect())
     }
 
-    async fn api_recipient(&mut self, tenant: i64, id: i64) -> RepoResult<Option<ApiRecipient>> {
-        self.one_recipient(tenant, By::Id(id)).await
-    }
-
-    async fn recipient_by_external_id(
+    async fn api_person(
         &mut self,
         tenant: i64,
+        who: Named,
+        by: Lookup<'_>,
+    ) -> RepoResult<Option<ApiPerson>> {
+        let column = match by {
+            Lookup::Id(_) => "id",
+            Lookup::External(_) => "external_id",
+            Lookup::Personnummer(_) => "personnummer",
+        };
+        let q = query(format!(
+            "SELECT {PERSON} FROM {} WHERE tenant_id = $1 AND {column} = $2",
+            who.table()
+        ))
+        .bind(tenant);
+        let q = match by {
+            Lookup::Id(id) => q.bind(id),
+            Lookup::External(s) | Lookup::Personnummer(s) => q.bind(s),
+        };
+        let rows = q.fetch_all(self.c()).await.map_err(err)?;
+        Ok(rows.first().map(person_of))
+    }
+
+    async fn named(
+        &mut self,
+        tenant: i64,
+        what: Named,
         external_id: &str,
-    ) -> RepoResult<Option<ApiRecipient>> {
-        self.one_recipient(tenant, By::External(external_id)).await
+    ) -> RepoResult<Option<i64>> {
+        query(format!("SELECT id FROM {} WHERE tenant_id = $1 AND external_id = $2", what.table()))
+            .bind(tenant)
+            .bind(external_id)
+            .scalar_optional(self.c())
+            .await
+            .map_err(err)
     }
 
-    async fn recipient_by_personnummer(
+    async fn set_external_id(
         &mut self,
         tenant: i64,
-        personnummer: &str,
-    ) -> RepoResult<Option<ApiRecipient>> {
-        self.one_recipient(tenant, By::Personnummer(personnummer)).await
+        what: Named,
+        id: i64,
+        external_id: &str,
+    ) -> RepoResult<()> {
+        query(format!(
+            "UPDATE {} SET external_id = $1 WHERE tenant_id = $2 AND id = $3",
+            what.table()
+        ))
+        .bind(external_id)
+        .bind(tenant)
+        .bind(id)
+        .execute(self.c())
+        .await
+        .map_err(err)?;
+        Ok(())
+    }
+
+    async fn api_assignment(&mut self, tenant: i64, id: i64) -> RepoResult<Option<ApiAssignment>> {
+        let r = query("SELECT id, assistant_id, recipient_id, valid_from, valid_to, fk_notified_on, relative FROM assignments WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant)
+            .bind(id)
+            .fetch_optional(self.c())
+            .await
+            .map_err(err)?;
+        Ok(r.map(|r| ApiAssignment {
+            id: r.get("id"),
+            assistant: r.get("assistant_id"),
+            data: AssignmentData {
+                recipient: r.get("recipient_id"),
+                valid_from: r.get("valid_from"),
+                valid_to: r.get("valid_to"),
+                fk_notified_on: r.get("fk_notified_on"),
+                relative: r.get("relative"),
+            },
+        }))
     }
 
     async fn changes(
@@ -128,59 +191,16 @@ impl ApiStore for DbStore {
             .await
             .map_err(err)
     }
-
-    async fn set_recipient_external_id(
-        &mut self,
-        tenant: i64,
-        id: i64,
-        external_id: &str,
-    ) -> RepoResult<()> {
-        query("UPDATE recipients SET external_id = $1 WHERE tenant_id = $2 AND id = $3")
-            .bind(external_id)
-            .bind(tenant)
-            .bind(id)
-            .execute(self.c())
-            .await
-            .map_err(err)?;
-        Ok(())
-    }
 }
 
-const RECIPIENT: &str = "id, external_id, personnummer, first_name, last_name";
+const PERSON: &str = "id, external_id, personnummer, first_name, last_name";
 
-fn recipient_of(r: &Row) -> ApiRecipient {
-    ApiRecipient {
+fn person_of(r: &Row) -> ApiPerson {
+    ApiPerson {
         id: r.get("id"),
         external_id: r.get("external_id"),
         personnummer: r.get("personnummer"),
         first_name: r.get("first_name"),
         last_name: r.get("last_name"),
-    }
-}
-
-/// How one recipient is found.
-enum By<'a> {
-    Id(i64),
-    External(&'a str),
-    Personnummer(&'a str),
-}
-
-impl DbStore {
-    async fn one_recipient(&mut self, tenant: i64, by: By<'_>) -> RepoResult<Option<ApiRecipient>> {
-        let column = match by {
-            By::Id(_) => "id",
-            By::External(_) => "external_id",
-            By::Personnummer(_) => "personnummer",
-        };
-        let q = query(format!(
-            "SELECT {RECIPIENT} FROM recipients WHERE tenant_id = $1 AND {column} = $2"
-        ))
-        .bind(tenant);
-        let q = match by {
-            By::Id(id) => q.bind(id),
-            By::External(s) | By::Personnummer(s) => q.bind(s),
-        };
-        let rows = q.fetch_all(self.c()).await.map_err(err)?;
-        Ok(rows.first().map(recipient_of))
     }
 }

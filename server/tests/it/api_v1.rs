@@ -243,10 +243,17 @@ async fn put(
     body: serde_json::Value,
     key: Option<&str>,
 ) -> reqwest::Response {
-    let mut req = client()
-        .put(app.url(&format!("/api/v1/recipients/{external}")))
-        .bearer_auth(token)
-        .json(&body);
+    put_to(app, token, &format!("/api/v1/recipients/{external}"), body, key).await
+}
+
+async fn put_to(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    body: serde_json::Value,
+    key: Option<&str>,
+) -> reqwest::Response {
+    let mut req = client().put(app.url(path)).bearer_auth(token).json(&body);
     if let Some(k) = key {
         req = req.header("idempotency-key", k);
     }
@@ -532,5 +539,299 @@ async fn a_months_reports_are_read_with_their_status_and_time() {
             .unwrap()
             .iter()
             .all(|r| !mine.contains(&r["recipient"]["id"].as_i64().unwrap()))
+    );
+}
+
+/// The fields a 422 names.
+#[track_caller]
+fn fields(res: reqwest::Response) -> impl std::future::Future<Output = Vec<String>> {
+    let caller = std::panic::Location::caller();
+    async move {
+        let status = res.status();
+        let kind = res.headers()["content-type"].clone();
+        let p: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{caller}: {p}");
+        assert_eq!(kind, "application/problem+json");
+        p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .inspect(|e| assert!(!e["detail"].as_str().unwrap().is_empty(), "{p}"))
+            .map(|e| e["field"].as_str().unwrap().to_string())
+            .collect()
+    }
+}
+
+async fn result(res: reqwest::Response, status: StatusCode) -> serde_json::Value {
+    assert_eq!(res.status(), status);
+    let body: serde_json::Value = res.json().await.unwrap();
+    body
+}
+
+#[tokio::test]
+async fn a_case_system_puts_assistants_decisions_and_assignments_checked_as_the_forms_check_them() {
+    let app = spawn_app().await;
+    let (admin, _) = app.login("admin").await;
+    let t = token(&app, &admin, "Ärendesystemet", &["register_read", "register_write"]).await;
+    let recipient = serde_json::json!({ "personnummer": personnummer("1960-04-04".parse().unwrap(), 41), "first_name": "Rut", "last_name": "Rask" });
+    assert_eq!(put(&app, &t, "r-1", recipient, None).await.status(), StatusCode::CREATED);
+    let r1 = app.id("SELECT id FROM recipients WHERE external_id = 'r-1'").await;
+
+    // An assistant, by the caller's id.
+    let apnr = personnummer("1990-05-05".parse().unwrap(), 51);
+    let assistant = serde_json::json!({ "personnummer": apnr, "first_name": "Ali", "last_name": "Ek", "regime": "ab_bilaga_j", "period_start": "2026-01-01", "period_months": 4, "employee_number": "L-77" });
+    let made = result(
+        put_to(&app, &t, "/api/v1/assistants/a-1", assistant.clone(), None).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(made["external_id"], "a-1");
+    assert_eq!(made["personnummer"], apnr.as_str());
+    let again = result(
+        put_to(&app, &t, "/api/v1/assistants/a-1", assistant.clone(), None).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(again["id"], made["id"]);
+    let a1 = made["id"].as_i64().unwrap();
+    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM assistants WHERE id = {a1} AND employee_number = 'L-77' AND regime = 'ab_bilaga_j' AND period_months = 4")).await, 1);
+    // Checked as the assistant form checks: each wrong field named.
+    let wrong = serde_json::json!({ "personnummer": personnummer("1991-05-05".parse().unwrap(), 52), "first_name": "", "last_name": "X", "regime": "jour", "employer": "other" });
+    let named = fields(put_to(&app, &t, "/api/v1/assistants/a-2", wrong, None).await).await;
+    for f in ["first_name", "regime", "other_employer_name", "other_employer_org"] {
+        assert!(named.contains(&f.to_string()), "{f} in {named:?}");
+    }
+    // Another number for the same id: refused.
+    let other_number = serde_json::json!({ "personnummer": personnummer("1992-05-05".parse().unwrap(), 53), "first_name": "Ali", "last_name": "Ek", "regime": "atl", "period_start": "2026-01-01", "period_months": 4 });
+    assert_eq!(
+        put_to(&app, &t, "/api/v1/assistants/a-1", other_number, None).await.status(),
+        StatusCode::CONFLICT
+    );
+    // The list of assistants has it, with the caller's id.
+    let list: serde_json::Value =
+        get(&app, Some(&t), "/api/v1/assistants?limit=500").await.json().await.unwrap();
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["id"] == a1 && a["external_id"] == "a-1"),
+        "{list}"
+    );
+
+    // A decision for the recipient, by the caller's ids: hours as a number, checked as the form.
+    let decision = serde_json::json!({ "recipient": "r-1", "funder": "sfb", "granted_per": "week", "granted_hours": 37.5, "valid_from": "2026-01-01", "valid_to": "2026-12-31", "vantetid_allowed": true, "double_assistance": true, "raised_rate": "380,00" });
+    let d = result(
+        put_to(&app, &t, "/api/v1/decisions/d-1", decision.clone(), None).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(d["result"], "created");
+    let d1 = d["id"].as_i64().unwrap();
+    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM decisions WHERE id = {d1} AND recipient_id = {r1} AND external_id = 'd-1' AND granted_per = 'week' AND granted_minutes = 2250 AND vantetid_allowed = TRUE AND beredskap_allowed = FALSE AND double_assistance = TRUE")).await, 1);
+    let same = result(
+        put_to(&app, &t, "/api/v1/decisions/d-1", decision.clone(), None).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!((same["id"].as_i64(), same["result"].as_str()), (Some(d1), Some("unchanged")));
+    // An unknown recipient, an overlapping decision, a raised amount over 12 %, bad hours.
+    let mut unknown = decision.clone();
+    unknown["recipient"] = "r-404".into();
+    assert_eq!(
+        fields(put_to(&app, &t, "/api/v1/decisions/d-2", unknown, None).await).await,
+        ["recipient"]
+    );
+    assert_eq!(
+        fields(put_to(&app, &t, "/api/v1/decisions/d-2", decision.clone(), None).await).await,
+        ["valid_from"]
+    );
+    let mut raised = decision.clone();
+    raised["raised_rate"] = "400".into();
+    assert_eq!(
+        fields(put_to(&app, &t, "/api/v1/decisions/d-2", raised.clone(), None).await).await,
+        ["raised_rate"]
+    );
+    raised["raised_rate"] = serde_json::Value::Null;
+    raised["valid_from"] = "2027-01-01".into();
+    raised["valid_to"] = "2027-06-30".into();
+    raised["granted_hours"] = "many".into();
+    raised["granted_per"] = "day".into();
+    let named = fields(put_to(&app, &t, "/api/v1/decisions/d-2", raised, None).await).await;
+    assert!(
+        named.contains(&"granted_hours".to_string()) && named.contains(&"granted_per".to_string()),
+        "{named:?}"
+    );
+    // A registered decision is not changed, but it can end earlier.
+    let mut more = decision.clone();
+    more["granted_hours"] = "40".into();
+    assert_eq!(
+        put_to(&app, &t, "/api/v1/decisions/d-1", more, None).await.status(),
+        StatusCode::CONFLICT
+    );
+    let mut ended = decision.clone();
+    ended["valid_to"] = "2026-06-30".into();
+    let e = result(
+        put_to(&app, &t, "/api/v1/decisions/d-1", ended.clone(), None).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(e["result"], "ended");
+    assert_eq!(
+        app.id(&format!(
+            "SELECT COUNT(*) FROM decisions WHERE id = {d1} AND valid_to = '2026-06-30'"
+        ))
+        .await,
+        1
+    );
+    let mut later = ended.clone();
+    later["valid_to"] = "2026-12-31".into();
+    assert_eq!(
+        put_to(&app, &t, "/api/v1/decisions/d-1", later, None).await.status(),
+        StatusCode::CONFLICT,
+        "not extended"
+    );
+
+    // An assignment of the assistant to the recipient.
+    let assignment = serde_json::json!({ "assistant": "a-1", "recipient": "r-1", "valid_from": "2026-02-01", "fk_notified_on": "2026-01-20" });
+    let s = result(
+        put_to(&app, &t, "/api/v1/assignments/s-1", assignment.clone(), None).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let s1 = s["id"].as_i64().unwrap();
+    assert_eq!(app.id(&format!("SELECT COUNT(*) FROM assignments WHERE id = {s1} AND assistant_id = {a1} AND recipient_id = {r1} AND valid_to IS NULL AND external_id = 's-1'")).await, 1);
+    let same = result(
+        put_to(&app, &t, "/api/v1/assignments/s-1", assignment.clone(), None).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(same["result"], "unchanged");
+    // Outside the (now shorter) decision; overlapping the first; unknown people.
+    let mut outside = assignment.clone();
+    outside["valid_from"] = "2026-08-01".into();
+    assert_eq!(
+        fields(put_to(&app, &t, "/api/v1/assignments/s-2", outside, None).await).await,
+        ["valid_from"]
+    );
+    let mut overlapping = assignment.clone();
+    overlapping["valid_from"] = "2026-03-01".into();
+    assert_eq!(
+        fields(put_to(&app, &t, "/api/v1/assignments/s-2", overlapping, None).await).await,
+        ["valid_from"]
+    );
+    let nobody = serde_json::json!({ "assistant": "a-404", "recipient": "r-404", "valid_from": "2026-02-01" });
+    assert_eq!(
+        fields(put_to(&app, &t, "/api/v1/assignments/s-2", nobody, None).await).await,
+        ["assistant", "recipient"]
+    );
+    // It ends on a last day; anything else is refused.
+    let mut end = assignment.clone();
+    end["valid_to"] = "2026-05-31".into();
+    let e = result(
+        put_to(&app, &t, "/api/v1/assignments/s-1", end.clone(), None).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(e["result"], "ended");
+    assert_eq!(
+        app.id(&format!(
+            "SELECT COUNT(*) FROM assignments WHERE id = {s1} AND valid_to = '2026-05-31'"
+        ))
+        .await,
+        1
+    );
+    end["relative"] = true.into();
+    assert_eq!(
+        put_to(&app, &t, "/api/v1/assignments/s-1", end, None).await.status(),
+        StatusCode::CONFLICT
+    );
+
+    // Each change once in the audit log, by the token; the feed shows them to a register token.
+    for (action, n) in [
+        ("assistant.create", 1),
+        ("assistant.update", 1),
+        ("decision.create", 1),
+        ("decision.end", 1),
+        ("assignment.create", 1),
+        ("assignment.end", 1),
+    ] {
+        let found = app.id(&format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}' AND actor LIKE 'api token %'")).await;
+        assert_eq!(found, n, "{action}");
+    }
+    let feed: serde_json::Value =
+        get(&app, Some(&t), "/api/v1/changes?limit=500").await.json().await.unwrap();
+    let actions: Vec<&str> =
+        feed["items"].as_array().unwrap().iter().map(|c| c["action"].as_str().unwrap()).collect();
+    for a in ["decision.create", "decision.end", "assignment.create", "assignment.end"] {
+        assert!(actions.contains(&a), "{a} in {actions:?}");
+    }
+    // Another municipality's token: the same ids name nothing of theirs.
+    let (other_admin, _) = app.login("admin.provstad").await;
+    let theirs = token(&app, &other_admin, "Provstads ärenden", &["register_write"]).await;
+    assert_eq!(
+        fields(put_to(&app, &theirs, "/api/v1/assignments/s-9", assignment, None).await).await,
+        ["assistant", "recipient"]
+    );
+    assert_eq!(
+        fields(put_to(&app, &theirs, "/api/v1/decisions/d-1", decision, None).await).await,
+        ["recipient"]
+    );
+    chains_are_whole(&app.pool).await;
+}
+
+#[tokio::test]
+async fn an_assignment_sent_twice_at_once_is_registered_once() {
+    let app = spawn_app().await;
+    let (admin, _) = app.login("admin").await;
+    let t = token(&app, &admin, "Ärendesystemet", &["register_write"]).await;
+    let recipient = serde_json::json!({ "personnummer": personnummer("1961-04-04".parse().unwrap(), 42), "first_name": "Tor", "last_name": "Två" });
+    assert_eq!(put(&app, &t, "r-2", recipient, None).await.status(), StatusCode::CREATED);
+    let assistant = serde_json::json!({ "personnummer": personnummer("1993-05-05".parse().unwrap(), 54), "first_name": "Eva", "last_name": "Två", "regime": "husligt_arbete", "period_start": "2026-01-01" });
+    assert_eq!(
+        put_to(&app, &t, "/api/v1/assistants/a-2", assistant, None).await.status(),
+        StatusCode::CREATED
+    );
+    let decision = serde_json::json!({ "recipient": "r-2", "funder": "lss", "granted_per": "month", "granted_hours": "160", "valid_from": "2026-01-01", "valid_to": "2026-12-31" });
+    assert_eq!(
+        put_to(&app, &t, "/api/v1/decisions/d-2", decision, None).await.status(),
+        StatusCode::CREATED
+    );
+    let body = serde_json::json!({ "assistant": "a-2", "recipient": "r-2", "valid_from": "2026-03-01", "valid_to": "2026-06-30" });
+    // With one key, as a retry after a lost answer would be; then without a key, two at once.
+    let k = key();
+    let (a, b) = tokio::join!(
+        put_to(&app, &t, "/api/v1/assignments/s-2", body.clone(), Some(&k)),
+        put_to(&app, &t, "/api/v1/assignments/s-2", body.clone(), Some(&k))
+    );
+    let (a, b): (serde_json::Value, serde_json::Value) =
+        (a.json().await.unwrap(), b.json().await.unwrap());
+    assert_eq!(
+        (a["id"].clone(), a["result"].clone()),
+        (b["id"].clone(), b["result"].clone()),
+        "the first answer, twice"
+    );
+    let mut later = body.clone();
+    later["valid_from"] = "2026-09-01".into();
+    later["valid_to"] = serde_json::Value::Null;
+    let (c, d) = tokio::join!(
+        put_to(&app, &t, "/api/v1/assignments/s-3", later.clone(), None),
+        put_to(&app, &t, "/api/v1/assignments/s-3", later.clone(), None)
+    );
+    let mut got = vec![c.status(), d.status()];
+    got.sort();
+    assert_eq!(
+        got,
+        [StatusCode::OK, StatusCode::CREATED],
+        "one made, the other finds it made: {}",
+        c.text().await.unwrap()
+    );
+    assert_eq!(
+        app.id("SELECT COUNT(*) FROM assignments WHERE external_id IN ('s-2', 's-3')").await,
+        2
+    );
+    assert_eq!(
+        app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'assignment.create'").await,
+        2
     );
 }
