@@ -100,6 +100,11 @@ test("an administrator makes an API token, a client syncs the register with it, 
   const month = await (await request.get(monthPath.replace("{month}", monthFromNow(-1)), { headers: { Authorization: `Bearer ${token}` } })).json();
   expect(month.reports.length).toBeGreaterThan(0);
   for (const r of month.reports) expect(ids).toContain(r.recipient.id);
+  // And its findings: every error, each about a report the month listed.
+  const [findingsPath] = operation(doc, "getFindings");
+  const findings = await (await request.get(findingsPath.replace("{month}", monthFromNow(-1)), { headers: { Authorization: `Bearer ${token}` } })).json();
+  for (const f of findings.errors) if (f.recipient) expect(month.reports.map((r: any) => r.recipient.id)).toContain(f.recipient);
+  expect(findings.warnings + findings.notes).toBeGreaterThanOrEqual(findings.others.length);
   // The case system adds a recipient by its own id; the next incremental sync sees just that.
   const [putPath] = operation(doc, "putRecipient");
   const external = `e2e-${info.project.name}`;

@@ -303,6 +303,28 @@ pub fn verify(zip_bytes: &[u8], key: &VerifyingKey) -> VerifyReport {
     verify_from(Cursor::new(zip_bytes), std::slice::from_ref(key))
 }
 
+/// An archive's manifest and its signature (the `manifest.json.sig` line, hex), their exact
+/// bytes as sealed, read within the same limits as [`verify_from`]; none when it is not one.
+pub fn manifest(zip_bytes: &[u8]) -> Option<(Vec<u8>, String)> {
+    let mut reader = Cursor::new(zip_bytes);
+    let (entries, size) = directory_size(&mut reader)?;
+    if entries > MAX_FILES as u64 + 2 || size > MAX_DIRECTORY {
+        return None;
+    }
+    let mut zip = ZipArchive::new(reader).ok()?;
+    let mut small = |name: &str, max: u64| -> Option<Vec<u8>> {
+        let mut f = zip.by_name(name).ok()?;
+        let mut b = Vec::new();
+        match f.by_ref().take(max + 1).read_to_end(&mut b) {
+            Ok(n) if n as u64 <= max => Some(b),
+            _ => None,
+        }
+    };
+    let manifest = small(MANIFEST, MAX_MANIFEST)?;
+    let signature = String::from_utf8(small(SIGNATURE, 1024)?).ok()?.trim().to_string();
+    Some((manifest, signature))
+}
+
 /// The central directory's entry count and size from the end-of-central-directory record
 /// (ZIP64's when present), read before the ZIP library reads the directory into memory: an
 /// upload of a few hundred MB could otherwise declare millions of entries.

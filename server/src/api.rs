@@ -40,6 +40,14 @@ pub const ROUTES: &[(Method, &str, &[Scope])] = &[
     (Method::PUT, "/api/v1/decisions/{external_id}", &[Scope::RegisterWrite]),
     (Method::PUT, "/api/v1/assignments/{external_id}", &[Scope::RegisterWrite]),
     (Method::GET, "/api/v1/months/{month}", &[Scope::MonthsRead]),
+    (Method::GET, "/api/v1/months/{month}/findings", &[Scope::MonthsRead]),
+    (Method::GET, "/api/v1/months/{month}/documents", &[Scope::ArchivesRead]),
+    (Method::GET, "/api/v1/reports/{report}/3059", &[Scope::ArchivesRead]),
+    (Method::GET, "/api/v1/months/{month}/3057/{recipient}", &[Scope::ArchivesRead]),
+    (Method::GET, "/api/v1/months/{month}/payroll", &[Scope::PayrollRead]),
+    (Method::GET, "/api/v1/months/{month}/archives", &[Scope::ArchivesRead]),
+    (Method::GET, "/api/v1/archives/{id}", &[Scope::ArchivesRead]),
+    (Method::GET, "/api/v1/archives/{id}/manifest", &[Scope::ArchivesRead]),
     (Method::GET, "/api/v1/changes", &Scope::ALL),
 ];
 
@@ -62,12 +70,14 @@ pub fn limiter(per_minute: u32) -> Arc<Limiter> {
         version = "1",
         description = "Time reporting for Swedish personal assistance: the register, months, reports, payroll and archives of one municipality, for its back-office systems. Every call carries a token an administrator made in BITA (`Authorization: Bearer bita_…`); a token reaches its own municipality only, with the scopes it was given. Errors are RFC 9457 problem details."
     ),
-    paths(list_recipients, put_recipient, list_assistants, put_assistant, put_decision, put_assignment, get_month, list_changes),
-    components(schemas(Person, PersonPage, RecipientIn, AssistantIn, DecisionIn, AssignmentIn, Saved, Month, Report, Named, Minutes, Change, ChangePage, Problem, FieldProblem)),
+    paths(list_recipients, put_recipient, list_assistants, put_assistant, put_decision, put_assignment, get_month, get_findings, list_payroll, list_documents, get_3059, get_3057, list_archives, get_archive, get_manifest, list_changes),
+    components(schemas(Person, PersonPage, RecipientIn, AssistantIn, DecisionIn, AssignmentIn, Saved, Month, Report, Named, Minutes, Findings, FindingOut, PayrollPage, PayrollLine, Documents, Frozen3059Out, Signed3057Out, Archives, ArchiveOut, Change, ChangePage, Problem, FieldProblem)),
     modifiers(&BearerToken),
     tags(
         (name = "register", description = "Recipients, assistants and their decisions"),
-        (name = "months", description = "Months and their time reports"),
+        (name = "months", description = "Months, their time reports and findings"),
+        (name = "payroll", description = "The rows payroll pays, with personnummer"),
+        (name = "archives", description = "What was signed and exported: the frozen documents' exact bytes, the signed archives and their manifests"),
         (name = "changes", description = "What changed, for syncing without reading everything again")
     )
 )]
@@ -334,7 +344,19 @@ impl PageQuery {
 /// A JSON answer with a strong ETag (its SHA-256); 304 when the caller has it already.
 fn with_etag<B: Serialize>(headers: &HeaderMap, body: &B) -> Response {
     let bytes = serde_json::to_vec(body).unwrap_or_default();
-    let tag = format!("\"{}\"", engine::fk::sha256_hex(&bytes));
+    let sha = engine::fk::sha256_hex(&bytes);
+    tagged(headers, "application/json", bytes, &sha)
+}
+
+/// Bytes with a strong ETag (their SHA-256, as stored for what is signed); 304 when the caller
+/// has them already.
+fn tagged(
+    headers: &HeaderMap,
+    content_type: &'static str,
+    bytes: Vec<u8>,
+    sha256: &str,
+) -> Response {
+    let tag = format!("\"{sha256}\"");
     let seen = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -342,13 +364,26 @@ fn with_etag<B: Serialize>(headers: &HeaderMap, body: &B) -> Response {
     let mut res = if seen {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        ([(header::CONTENT_TYPE, "application/json")], bytes).into_response()
+        ([(header::CONTENT_TYPE, content_type)], bytes).into_response()
     };
     if let Ok(v) = HeaderValue::from_str(&tag) {
         res.headers_mut().insert(header::ETAG, v);
     }
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
     res
+}
+
+/// The month of a path, or the problem with it.
+fn month_of(headers: &HeaderMap, month: &str) -> Result<engine::ReportMonth, Response> {
+    engine::ReportMonth::parse(month.trim()).ok_or_else(|| {
+        problem(
+            headers,
+            StatusCode::BAD_REQUEST,
+            "bad-month",
+            T::ApiBadQuery,
+            lang(headers).t(T::ApiBadMonth).into(),
+        )
+    })
 }
 
 fn failed(headers: &HeaderMap, e: PageError) -> Response {
@@ -1070,15 +1105,9 @@ pub async fn get_month(
     headers: HeaderMap,
     axum::extract::Path(month): axum::extract::Path<String>,
 ) -> Response {
-    let l = lang(&headers);
-    let Some(m) = engine::ReportMonth::parse(month.trim()) else {
-        return problem(
-            &headers,
-            StatusCode::BAD_REQUEST,
-            "bad-month",
-            T::ApiBadQuery,
-            l.t(T::ApiBadMonth).into(),
-        );
+    let m = match month_of(&headers, &month) {
+        Ok(m) => m,
+        Err(res) => return res,
     };
     let reports = match service::month(&*api.repo, &caller, m).await {
         Ok(r) => r,
@@ -1105,6 +1134,557 @@ pub async fn get_month(
             .collect(),
     };
     with_etag(&headers, &body)
+}
+
+/// One finding of a rule.
+#[derive(Serialize, ToSchema)]
+pub struct FindingOut {
+    /// `V1`–`V10`.
+    pub rule: String,
+    /// `error` (stops the export), `warning` or `note`.
+    pub severity: String,
+    /// What is wrong and what to do, in the language asked for.
+    pub message: String,
+    /// BITA's ids of the assistant and the recipient it concerns, where it concerns one.
+    pub assistant: Option<i64>,
+    pub recipient: Option<i64>,
+    /// BITA's ids of the time rows it concerns.
+    pub rows: Vec<i64>,
+}
+
+/// A month's findings.
+#[derive(Serialize, ToSchema)]
+pub struct Findings {
+    pub month: String,
+    /// Every error: while there is one, the month cannot be exported.
+    pub errors: Vec<FindingOut>,
+    /// How many warnings and notes the month has.
+    pub warnings: usize,
+    pub notes: usize,
+    /// The first warnings and notes (`limit`), by severity and rule.
+    pub others: Vec<FindingOut>,
+}
+
+/// How many warnings and notes to list.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LimitQuery {
+    /// 1–500 (100 when left out).
+    pub limit: Option<String>,
+}
+
+fn finding_out(l: Locale, f: engine::rules::Finding) -> FindingOut {
+    use app::i18n::Message;
+    FindingOut {
+        rule: format!("{:?}", f.rule),
+        severity: match f.severity {
+            engine::rules::Severity::Error => "error",
+            engine::rules::Severity::Warning => "warning",
+            engine::rules::Severity::Info => "note",
+        }
+        .into(),
+        message: f.what.message(l),
+        assistant: f.assistant,
+        recipient: f.recipient,
+        rows: f.rows,
+    }
+}
+
+/// The month's findings of the rules V1–V10, as its checks keep them: every error, how many
+/// warnings and notes, and the first of those.
+#[utoipa::path(
+    get,
+    path = "/api/v1/months/{month}/findings",
+    tag = "months",
+    operation_id = "getFindings",
+    params(("month" = String, Path, description = "`YYYY-MM`"), LimitQuery),
+    security(("token" = ["months:read"])),
+    responses(
+        (status = 200, description = "The month's findings", body = Findings, headers(("ETag" = String, description = "The answer's SHA-256, for If-None-Match"))),
+        (status = 304, description = "Unchanged since the ETag sent"),
+        (status = 400, description = "Not a month, or `limit` not 1–500", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks `months:read`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many calls; see Retry-After", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn get_findings(
+    State(api): State<ApiState>,
+    Extension(caller): Extension<ApiCaller>,
+    headers: HeaderMap,
+    axum::extract::Path(month): axum::extract::Path<String>,
+    Query(q): Query<LimitQuery>,
+) -> Response {
+    let m = match month_of(&headers, &month) {
+        Ok(m) => m,
+        Err(res) => return res,
+    };
+    let (_, limit) = match (PageQuery { after: None, limit: q.limit }).parse(&headers) {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    let f = match service::findings(&*api.repo, &caller, m, limit as usize).await {
+        Ok(f) => f,
+        Err(e) => return failed(&headers, e),
+    };
+    let l = lang(&headers);
+    let body = Findings {
+        month: m.to_string(),
+        errors: f.errors.into_iter().map(|f| finding_out(l, f)).collect(),
+        warnings: f.warnings,
+        notes: f.notes,
+        others: f.others.into_iter().map(|f| finding_out(l, f)).collect(),
+    };
+    with_etag(&headers, &body)
+}
+
+/// A frozen time report (FK 3059).
+#[derive(Serialize, ToSchema)]
+pub struct Frozen3059Out {
+    /// BITA's id of the time report (an assistant's month for a recipient).
+    pub report: i64,
+    /// The document's own id (a UUID), as Försäkringskassan gets it.
+    pub report_id: String,
+    pub version: i64,
+    /// The `report_id` of the version it corrects, if it is a correction.
+    pub replaces: Option<String>,
+    pub assistant: Named,
+    pub recipient: Named,
+    /// `attested` or `exported`.
+    pub status: String,
+    /// The SHA-256 of the exact bytes.
+    pub sha256: String,
+    pub attested_by: String,
+    pub attested_at: String,
+    /// Where its exact bytes are.
+    pub href: String,
+}
+
+/// A signed claim (FK 3057, räkning).
+#[derive(Serialize, ToSchema)]
+pub struct Signed3057Out {
+    pub recipient: Named,
+    /// The SHA-256 of the exact bytes signed.
+    pub sha256: String,
+    pub signed_by: String,
+    /// `self`, or the representative's capacity (`guardian`, `god_man`, `forvaltare`, …).
+    pub capacity: String,
+    pub signed_at: String,
+    /// Where its exact bytes are.
+    pub href: String,
+}
+
+/// A month's signed documents.
+#[derive(Serialize, ToSchema)]
+pub struct Documents {
+    pub month: String,
+    pub reports: Vec<Frozen3059Out>,
+    pub claims: Vec<Signed3057Out>,
+}
+
+/// The month's signed documents as the export takes them: the latest frozen 3059 of each time
+/// report and each signed räkning (3057), with the SHA-256 of their exact bytes and where to
+/// get them. They carry personnummer, so they need `archives:read`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/months/{month}/documents",
+    tag = "archives",
+    operation_id = "listDocuments",
+    params(("month" = String, Path, description = "`YYYY-MM`")),
+    security(("token" = ["archives:read"])),
+    responses(
+        (status = 200, description = "The month's documents", body = Documents),
+        (status = 400, description = "Not a month", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks `archives:read`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many calls; see Retry-After", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn list_documents(
+    State(api): State<ApiState>,
+    Extension(caller): Extension<ApiCaller>,
+    headers: HeaderMap,
+    axum::extract::Path(month): axum::extract::Path<String>,
+) -> Response {
+    let m = match month_of(&headers, &month) {
+        Ok(m) => m,
+        Err(res) => return res,
+    };
+    let (reports, claims, people) = match service::documents(&*api.repo, &caller, m).await {
+        Ok(d) => d,
+        Err(e) => return failed(&headers, e),
+    };
+    let recipient = |id: i64| Named {
+        id,
+        name: people.recipients.get(&id).map(|r| r.name()).unwrap_or_default(),
+    };
+    let assistant = |id: i64| Named {
+        id,
+        name: people.assistants.get(&id).map(|a| a.name()).unwrap_or_default(),
+    };
+    let body = Documents {
+        month: m.to_string(),
+        reports: reports
+            .into_iter()
+            .map(|f| Frozen3059Out {
+                report: f.month_id,
+                href: format!("/api/v1/reports/{}/3059", f.month_id),
+                report_id: f.report_id,
+                version: f.version,
+                replaces: f.previous,
+                assistant: assistant(f.assistant_id),
+                recipient: recipient(f.recipient_id),
+                status: f.status.code().into(),
+                sha256: f.sha256,
+                attested_by: f.attested_by,
+                attested_at: f.attested_at,
+            })
+            .collect(),
+        claims: claims
+            .into_iter()
+            .map(|c| Signed3057Out {
+                recipient: recipient(c.recipient_id),
+                href: format!("/api/v1/months/{m}/3057/{}", c.recipient_id),
+                sha256: c.sha256,
+                signed_by: c.signature.signer_name,
+                capacity: c.signature.capacity.code().into(),
+                signed_at: c.signature.signed_at,
+            })
+            .collect(),
+    };
+    with_etag(&headers, &body)
+}
+
+/// An id in a path, or 404.
+fn id_of(headers: &HeaderMap, s: &str) -> Result<i64, Response> {
+    engine::text::id(s).ok_or_else(|| failed(headers, PageError::NotFound))
+}
+
+/// A time report's latest frozen 3059: exactly the bytes attested and exported, never made
+/// again from the records. The ETag is their SHA-256.
+#[utoipa::path(
+    get,
+    path = "/api/v1/reports/{report}/3059",
+    tag = "archives",
+    operation_id = "get3059",
+    params(("report" = i64, Path, description = "BITA's id of the time report (`report` in the month's documents)")),
+    security(("token" = ["archives:read"])),
+    responses(
+        (status = 200, description = "The frozen XML", content_type = "application/xml", headers(("ETag" = String, description = "The bytes' SHA-256"))),
+        (status = 304, description = "The caller has these bytes"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks `archives:read`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No frozen 3059 of the municipality's with that id", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn get_3059(
+    State(api): State<ApiState>,
+    Extension(caller): Extension<ApiCaller>,
+    headers: HeaderMap,
+    axum::extract::Path(report): axum::extract::Path<String>,
+) -> Response {
+    let id = match id_of(&headers, &report) {
+        Ok(id) => id,
+        Err(res) => return res,
+    };
+    match service::frozen_3059(&*api.repo, &caller, id).await {
+        Ok(Some(f)) => tagged(&headers, "application/xml", f.bytes, &f.sha256),
+        Ok(None) => failed(&headers, PageError::NotFound),
+        Err(e) => failed(&headers, e),
+    }
+}
+
+/// A recipient's signed räkning (3057) of the month: exactly the bytes signed. The ETag is
+/// their SHA-256.
+#[utoipa::path(
+    get,
+    path = "/api/v1/months/{month}/3057/{recipient}",
+    tag = "archives",
+    operation_id = "get3057",
+    params(("month" = String, Path, description = "`YYYY-MM`"), ("recipient" = i64, Path, description = "BITA's id of the recipient")),
+    security(("token" = ["archives:read"])),
+    responses(
+        (status = 200, description = "The signed XML", content_type = "application/xml", headers(("ETag" = String, description = "The bytes' SHA-256"))),
+        (status = 304, description = "The caller has these bytes"),
+        (status = 400, description = "Not a month", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks `archives:read`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No signed räkning of the municipality's for that recipient and month", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn get_3057(
+    State(api): State<ApiState>,
+    Extension(caller): Extension<ApiCaller>,
+    headers: HeaderMap,
+    axum::extract::Path((month, recipient)): axum::extract::Path<(String, String)>,
+) -> Response {
+    let (m, id) = match (month_of(&headers, &month), id_of(&headers, &recipient)) {
+        (Ok(m), Ok(id)) => (m, id),
+        (Err(res), _) | (_, Err(res)) => return res,
+    };
+    match service::signed_3057(&*api.repo, &caller, m, id).await {
+        Ok(Some(c)) => tagged(&headers, "application/xml", c.content, &c.sha256),
+        Ok(None) => failed(&headers, PageError::NotFound),
+        Err(e) => failed(&headers, e),
+    }
+}
+
+/// One payroll row: the PAXml/CSV export's content.
+#[derive(Serialize, ToSchema)]
+pub struct PayrollLine {
+    /// BITA's id of the time row: the `after` of a page.
+    pub row: i64,
+    /// The payroll system's employment number (`BITA-<id>` where none is entered).
+    pub employee_id: String,
+    /// The assistant's, twelve digits.
+    pub personnummer: String,
+    pub assistant: Named,
+    pub recipient: Named,
+    /// `YYYY-MM-DD`, the day the shift starts.
+    pub date: String,
+    /// `HH:MM`, local time.
+    pub start: String,
+    pub end: String,
+    /// RFC 3339 with the UTC offset: this carries the choice in the repeated autumn hour.
+    pub start_at: String,
+    pub end_at: String,
+    /// `aktiv`, `vantetid` or `beredskap`.
+    pub kind: String,
+    /// The payroll time code (`ARB`, `JR1`, `BE1`), as in PAXml.
+    pub time_code: String,
+    pub minutes: i64,
+}
+
+/// A page of payroll rows.
+#[derive(Serialize, ToSchema)]
+pub struct PayrollPage {
+    pub month: String,
+    pub items: Vec<PayrollLine>,
+    /// The `after` of the next page; none after the last.
+    pub next: Option<String>,
+}
+
+/// The month's payroll rows, as the archive's PAXml and CSV carry them: every row of the time
+/// reports that are attested or exported, by row, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/api/v1/months/{month}/payroll",
+    tag = "payroll",
+    operation_id = "listPayroll",
+    params(("month" = String, Path, description = "`YYYY-MM`"), PageQuery),
+    security(("token" = ["payroll:read"])),
+    responses(
+        (status = 200, description = "A page of payroll rows", body = PayrollPage, headers(("ETag" = String, description = "The page's SHA-256, for If-None-Match"))),
+        (status = 304, description = "Unchanged since the ETag sent"),
+        (status = 400, description = "Not a month, or `after` or `limit` not what it can be", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks `payroll:read`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many calls; see Retry-After", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn list_payroll(
+    State(api): State<ApiState>,
+    Extension(caller): Extension<ApiCaller>,
+    headers: HeaderMap,
+    axum::extract::Path(month): axum::extract::Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let m = match month_of(&headers, &month) {
+        Ok(m) => m,
+        Err(res) => return res,
+    };
+    let (after, limit) = match q.parse(&headers) {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    let mut rows = match service::payroll(&*api.repo, &caller, m, after, limit as usize + 1).await {
+        Ok(r) => r,
+        Err(e) => return failed(&headers, e),
+    };
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next = more.then(|| rows.last().map(|(id, _)| id.to_string())).flatten();
+    let at = |t: chrono::DateTime<chrono::FixedOffset>| {
+        t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+    };
+    let items = rows
+        .into_iter()
+        .map(|(row, r)| PayrollLine {
+            row,
+            employee_id: r.employee_id,
+            personnummer: r.personnummer,
+            assistant: Named { id: r.assistant_id, name: r.assistant_name },
+            recipient: Named { id: r.recipient_id, name: r.recipient_name },
+            date: r.date.to_string(),
+            start: r.start.format("%H:%M").to_string(),
+            end: r.end.format("%H:%M").to_string(),
+            start_at: at(r.start_at),
+            end_at: at(r.end_at),
+            kind: r.kind.code().into(),
+            time_code: export::payroll::time_code(r.kind).into(),
+            minutes: r.minutes.0,
+        })
+        .collect();
+    with_etag(&headers, &PayrollPage { month: m.to_string(), items, next })
+}
+
+/// A signed month archive.
+#[derive(Serialize, ToSchema)]
+pub struct ArchiveOut {
+    /// BITA's id.
+    pub id: i64,
+    /// 1 for the month's first; each correction makes the next.
+    pub version: i64,
+    pub created_at: String,
+    /// The SHA-256 of the ZIP's exact bytes.
+    pub sha256: String,
+    pub bytes: i64,
+    pub files: i64,
+    pub corrections: i64,
+    /// The ZIP.
+    pub href: String,
+    /// Its signed manifest.
+    pub manifest_href: String,
+}
+
+/// A month's archives.
+#[derive(Serialize, ToSchema)]
+pub struct Archives {
+    pub month: String,
+    /// Newest first.
+    pub items: Vec<ArchiveOut>,
+}
+
+/// The month's signed archives (what was exported to Försäkringskassan), newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/months/{month}/archives",
+    tag = "archives",
+    operation_id = "listArchives",
+    params(("month" = String, Path, description = "`YYYY-MM`")),
+    security(("token" = ["archives:read"])),
+    responses(
+        (status = 200, description = "The month's archives", body = Archives),
+        (status = 400, description = "Not a month", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks `archives:read`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many calls; see Retry-After", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn list_archives(
+    State(api): State<ApiState>,
+    Extension(caller): Extension<ApiCaller>,
+    headers: HeaderMap,
+    axum::extract::Path(month): axum::extract::Path<String>,
+) -> Response {
+    let m = match month_of(&headers, &month) {
+        Ok(m) => m,
+        Err(res) => return res,
+    };
+    let items = match service::archives(&*api.repo, &caller, m).await {
+        Ok(a) => a,
+        Err(e) => return failed(&headers, e),
+    };
+    let items = items
+        .into_iter()
+        .map(|a| ArchiveOut {
+            id: a.id,
+            version: a.version,
+            created_at: a.created_at,
+            sha256: a.sha256,
+            bytes: a.bytes,
+            files: a.files,
+            corrections: a.corrections,
+            href: format!("/api/v1/archives/{}", a.id),
+            manifest_href: format!("/api/v1/archives/{}/manifest", a.id),
+        })
+        .collect();
+    with_etag(&headers, &Archives { month: m.to_string(), items })
+}
+
+/// A month archive: the signed ZIP exactly as made (its manifest lists every file's SHA-256 and
+/// is signed with the installation's Ed25519 key).
+#[utoipa::path(
+    get,
+    path = "/api/v1/archives/{id}",
+    tag = "archives",
+    operation_id = "getArchive",
+    params(("id" = i64, Path, description = "BITA's id of the archive")),
+    security(("token" = ["archives:read"])),
+    responses(
+        (status = 200, description = "The ZIP", content_type = "application/zip", headers(("ETag" = String, description = "The bytes' SHA-256"))),
+        (status = 304, description = "The caller has these bytes"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks `archives:read`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No archive of the municipality's with that id", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn get_archive(
+    State(api): State<ApiState>,
+    Extension(caller): Extension<ApiCaller>,
+    headers: HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    let id = match id_of(&headers, &id) {
+        Ok(id) => id,
+        Err(res) => return res,
+    };
+    match service::archive(&*api.repo, &caller, id).await {
+        Ok(Some((month, version, zip))) => {
+            let sha = engine::fk::sha256_hex(&zip);
+            let mut res = tagged(&headers, "application/zip", zip, &sha);
+            let name = format!("attachment; filename=\"bita-{month}-v{version}.zip\"");
+            if let Ok(v) = HeaderValue::from_str(&name) {
+                res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+            }
+            res
+        }
+        Ok(None) => failed(&headers, PageError::NotFound),
+        Err(e) => failed(&headers, e),
+    }
+}
+
+/// An archive's manifest, the exact bytes its signature covers; the signature (Ed25519, hex)
+/// in `Bita-Signature`, and the installation's public key in the manifest itself.
+#[utoipa::path(
+    get,
+    path = "/api/v1/archives/{id}/manifest",
+    tag = "archives",
+    operation_id = "getManifest",
+    params(("id" = i64, Path, description = "BITA's id of the archive")),
+    security(("token" = ["archives:read"])),
+    responses(
+        (status = 200, description = "The manifest (JSON)", content_type = "application/json", headers(("Bita-Signature" = String, description = "The manifest's Ed25519 signature, hex"), ("ETag" = String, description = "The manifest's SHA-256"))),
+        (status = 304, description = "The caller has these bytes"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks `archives:read`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No archive of the municipality's with that id", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn get_manifest(
+    State(api): State<ApiState>,
+    Extension(caller): Extension<ApiCaller>,
+    headers: HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    let id = match id_of(&headers, &id) {
+        Ok(id) => id,
+        Err(res) => return res,
+    };
+    let zip = match service::archive(&*api.repo, &caller, id).await {
+        Ok(Some((_, _, zip))) => zip,
+        Ok(None) => return failed(&headers, PageError::NotFound),
+        Err(e) => return failed(&headers, e),
+    };
+    let Some((manifest, signature)) = export::archive::manifest(&zip) else {
+        return failed(&headers, PageError::Internal);
+    };
+    let sha = engine::fk::sha256_hex(&manifest);
+    let mut res = tagged(&headers, "application/json", manifest, &sha);
+    if let Ok(v) = HeaderValue::from_str(&signature) {
+        res.headers_mut().insert("bita-signature", v);
+    }
+    res
 }
 
 /// The OpenAPI document.

@@ -866,3 +866,152 @@ pub async fn month(
     out.sort_by_key(|r| (r.recipient.0, r.assistant.0));
     Ok(out)
 }
+
+/// A month's findings as the API gives them: every error (what stops an export), how many
+/// warnings and notes there are, and the first of them.
+pub struct FindingsOut {
+    pub errors: Vec<crate::domain::rules::Finding>,
+    pub warnings: usize,
+    pub notes: usize,
+    /// The first warnings and notes, by severity and rule (as the dashboard lists them).
+    pub others: Vec<crate::domain::rules::Finding>,
+}
+
+/// The month's findings (rules V1–V10) from its kept checks: every error, and at most `cap`
+/// warnings and notes (a month of assistants working side by side has hundreds of thousands).
+pub async fn findings(
+    repo: &dyn Repo,
+    caller: &ApiCaller,
+    month: crate::domain::ReportMonth,
+    cap: usize,
+) -> Result<FindingsOut, PageError> {
+    use crate::domain::rules::Severity;
+    caller.require(Scope::MonthsRead).map_err(|_| PageError::Forbidden)?;
+    let check = super::kept::month_check_in(repo, caller.tenant, month).await?;
+    let (errors, own): (Vec<_>, Vec<_>) =
+        check.preflight.findings.iter().cloned().partition(|f| f.severity == Severity::Error);
+    let others = check.listed(repo, own, &|_, _| true, cap).await?.items;
+    Ok(FindingsOut { errors, warnings: check.warnings(), notes: check.notes(), others })
+}
+
+/// The month's signed documents as the export takes them: the latest frozen 3059 of each time
+/// report (its exact bytes and their SHA-256) and each räkning (3057) with a standing signature.
+pub async fn documents(
+    repo: &dyn Repo,
+    caller: &ApiCaller,
+    month: crate::domain::ReportMonth,
+) -> Result<(Vec<store::FrozenReport>, Vec<store::SignedClaim>, store::People), PageError> {
+    caller.require(Scope::ArchivesRead).map_err(|_| PageError::Forbidden)?;
+    let m = month.to_string();
+    let mut db = repo.read().await.map_err(internal)?;
+    let reports = db.frozen_reports(caller.tenant, &m).await.map_err(internal)?;
+    let claims = db.signed_claim_documents(caller.tenant, &m).await.map_err(internal)?;
+    let people = db.people(caller.tenant).await.map_err(internal)?;
+    db.finish().await.map_err(internal)?;
+    Ok((reports, claims, people))
+}
+
+/// One time report's latest frozen 3059 (BITA's id of the report), the municipality's own only.
+pub async fn frozen_3059(
+    repo: &dyn Repo,
+    caller: &ApiCaller,
+    report: i64,
+) -> Result<Option<crate::domain::fk::Frozen3059>, PageError> {
+    caller.require(Scope::ArchivesRead).map_err(|_| PageError::Forbidden)?;
+    let mut db = repo.read().await.map_err(internal)?;
+    let out = db.frozen(caller.tenant, report).await.map_err(internal)?;
+    db.finish().await.map_err(internal)?;
+    Ok(out)
+}
+
+/// One recipient's signed räkning of the month (the signed bytes), the municipality's own only.
+pub async fn signed_3057(
+    repo: &dyn Repo,
+    caller: &ApiCaller,
+    month: crate::domain::ReportMonth,
+    recipient: i64,
+) -> Result<Option<store::SignedClaim>, PageError> {
+    caller.require(Scope::ArchivesRead).map_err(|_| PageError::Forbidden)?;
+    let mut db = repo.read().await.map_err(internal)?;
+    let claims =
+        db.signed_claim_documents(caller.tenant, &month.to_string()).await.map_err(internal)?;
+    db.finish().await.map_err(internal)?;
+    Ok(claims.into_iter().find(|c| c.recipient_id == recipient))
+}
+
+/// The month's payroll rows, as the archive's payroll files carry them: every row of the time
+/// reports attested or exported, with the assistant's employment number (BITA's id where none
+/// is entered) and personnummer, by row id (BITA's) after `after`, at most `limit`.
+pub async fn payroll(
+    repo: &dyn Repo,
+    caller: &ApiCaller,
+    month: crate::domain::ReportMonth,
+    after: i64,
+    limit: usize,
+) -> Result<Vec<(i64, crate::domain::documents::PayrollRow)>, PageError> {
+    caller.require(Scope::PayrollRead).map_err(|_| PageError::Forbidden)?;
+    let t = caller.tenant;
+    let mut db = repo.read().await.map_err(internal)?;
+    let done: std::collections::HashSet<(i64, i64)> = db
+        .month_records(t, month, None, None)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .filter(|m| {
+            matches!(
+                m.status,
+                crate::domain::MonthStatus::Attested | crate::domain::MonthStatus::Exported
+            )
+        })
+        .map(|m| (m.assistant_id, m.recipient_id))
+        .collect();
+    let mut rows = db.month_rows(t, month, None).await.map_err(internal)?;
+    let people = db.people(t).await.map_err(internal)?;
+    let entered = db.employee_numbers(t).await.map_err(internal)?;
+    db.finish().await.map_err(internal)?;
+    rows.retain(|r| r.id > after && done.contains(&(r.assistant_id, r.recipient_id)));
+    rows.sort_by_key(|r| r.id);
+    Ok(rows
+        .iter()
+        .take(limit)
+        .filter_map(|r| {
+            let a = people.assistants.get(&r.assistant_id)?;
+            let employee =
+                entered.get(&a.id).cloned().unwrap_or_else(|| super::export::employee_id(a.id));
+            let recipient =
+                people.recipients.get(&r.recipient_id).map(|p| p.name()).unwrap_or_default();
+            let row = crate::domain::documents::PayrollRow::of(
+                &r.row,
+                (a.id, &employee, a.personnummer.full(), &a.name()),
+                (r.recipient_id, &recipient),
+            );
+            Some((r.id, row))
+        })
+        .collect())
+}
+
+/// The month's archives, newest first.
+pub async fn archives(
+    repo: &dyn Repo,
+    caller: &ApiCaller,
+    month: crate::domain::ReportMonth,
+) -> Result<Vec<store::ArchiveRecord>, PageError> {
+    caller.require(Scope::ArchivesRead).map_err(|_| PageError::Forbidden)?;
+    let mut db = repo.read().await.map_err(internal)?;
+    let out = db.archives(caller.tenant, &month.to_string()).await.map_err(internal)?;
+    db.finish().await.map_err(internal)?;
+    Ok(out)
+}
+
+/// One archive's month, version and exact bytes, the municipality's own only.
+pub async fn archive(
+    repo: &dyn Repo,
+    caller: &ApiCaller,
+    id: i64,
+) -> Result<Option<(String, i64, Vec<u8>)>, PageError> {
+    caller.require(Scope::ArchivesRead).map_err(|_| PageError::Forbidden)?;
+    let mut db = repo.read().await.map_err(internal)?;
+    let out = db.archive(caller.tenant, id).await.map_err(internal)?;
+    db.finish().await.map_err(internal)?;
+    Ok(out)
+}

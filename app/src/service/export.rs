@@ -104,6 +104,11 @@ pub async fn frozen_3059(
     Ok(Some((month, frozen)))
 }
 
+/// An assistant's employment id for payroll where the register has none: BITA's own.
+pub(super) fn employee_id(assistant: i64) -> String {
+    format!("BITA-{assistant}")
+}
+
 /// Quotes a CSV field when needed and defuses spreadsheet formulas.
 pub(super) fn csv_field(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
@@ -459,7 +464,7 @@ pub async fn prepare(cx: &Cx, month: ReportMonth) -> Result<Result<MonthData, Ou
     let employee_ids: HashMap<i64, String> = people
         .assistants
         .keys()
-        .map(|id| (*id, entered.get(id).cloned().unwrap_or_else(|| format!("BITA-{id}"))))
+        .map(|id| (*id, entered.get(id).cloned().unwrap_or_else(|| employee_id(*id))))
         .collect();
     let payroll = rows
         .iter()

@@ -141,6 +141,12 @@ impl MonthCheck {
             + self.others.iter().map(|o| o.counts.warnings).sum::<usize>()
     }
 
+    /// Every note (information) of the month, the scopes' counted.
+    pub fn notes(&self) -> usize {
+        self.preflight.findings.iter().filter(|f| f.severity == Severity::Info).count()
+            + self.others.iter().map(|o| o.counts.infos).sum::<usize>()
+    }
+
     /// The first `cap` of `listed` (findings of [`MonthCheck::preflight`] the caller chose, in
     /// order) followed by the scopes' warnings and notes that `shown` (assistant, recipient)
     /// lets through, and how many there are in all. Only the scopes needed to fill `cap` are

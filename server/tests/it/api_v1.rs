@@ -6,7 +6,7 @@
 use crate::common::*;
 
 /// Makes a token on the administrator's page and reads it from the page that shows it once.
-async fn token(app: &TestApp, admin: &User, name: &str, scopes: &[&str]) -> String {
+pub(crate) async fn token(app: &TestApp, admin: &User, name: &str, scopes: &[&str]) -> String {
     let mut form = vec![("name", name), ("expires", "")];
     let last = (app::service::context::today() + chrono::Duration::days(30)).to_string();
     form[1].1 = &last;
@@ -28,7 +28,7 @@ async fn token(app: &TestApp, admin: &User, name: &str, scopes: &[&str]) -> Stri
     token
 }
 
-async fn get(app: &TestApp, token: Option<&str>, path: &str) -> reqwest::Response {
+pub(crate) async fn get(app: &TestApp, token: Option<&str>, path: &str) -> reqwest::Response {
     let mut req = client().get(app.url(path));
     if let Some(t) = token {
         req = req.bearer_auth(t);

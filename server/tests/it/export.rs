@@ -715,3 +715,210 @@ async fn running_job(
     .await
     .unwrap();
 }
+
+/// Issue 29: a back-office system reads what was exported through the API: the frozen 3059's
+/// and the signed 3057's exact bytes (as in the archive), the payroll rows with the assistant's
+/// personnummer, the archive and its signed manifest, and the month's findings; each with its
+/// own scope, its own municipality only.
+#[tokio::test]
+async fn the_api_gives_what_was_exported_exactly_as_it_was_signed() {
+    use crate::api_v1::{get, token};
+    let app = spawn_app().await;
+    let month = next_month();
+    let (admin, key) = ready_month(&app, month).await;
+    query("UPDATE assistants SET employee_number = 'L-4711' WHERE first_name = 'David'")
+        .execute(&mut app.db().await)
+        .await
+        .unwrap();
+    let form =
+        [("manad", month.to_string()), ("csrf", admin.csrf.clone()), ("idem", common::key())];
+    let res = admin.post(app.url("/admin/export")).form(&form).send().await.unwrap();
+    let page = app.export_ended(&admin, res.headers()["location"].to_str().unwrap()).await;
+    assert!(page.contains("Månaden är exporterad och låst"), "{page}");
+    let archives = token(&app, &admin, "Arkivet", &["archives_read"]).await;
+    let payroll = token(&app, &admin, "Lönen", &["payroll_read"]).await;
+    let months = token(&app, &admin, "Månaderna", &["months_read"]).await;
+    let json = |res: reqwest::Response| async move {
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json::<serde_json::Value>().await.unwrap()
+    };
+
+    // The archive and its manifest, the manifest's signature by the installation's key.
+    let list =
+        json(get(&app, Some(&archives), &format!("/api/v1/months/{month}/archives")).await).await;
+    let a = &list["items"][0];
+    assert_eq!(a["version"], 1);
+    let res = get(&app, Some(&archives), a["href"].as_str().unwrap()).await;
+    assert_eq!(res.headers()["content-type"], "application/zip");
+    let zip = res.bytes().await.unwrap().to_vec();
+    assert_eq!(engine::fk::sha256_hex(&zip), a["sha256"].as_str().unwrap());
+    let files = files(&zip);
+    let inside = |name: &str| files.iter().find(|(n, _)| n == name).map(|(_, b)| b.clone());
+    let res = get(&app, Some(&archives), a["manifest_href"].as_str().unwrap()).await;
+    let signature = res.headers()["bita-signature"].to_str().unwrap().to_string();
+    let manifest = res.bytes().await.unwrap().to_vec();
+    assert_eq!(Some(manifest), inside("manifest.json"));
+    assert_eq!(format!("{signature}\n").into_bytes(), inside("manifest.json.sig").unwrap());
+
+    // The documents: the 3059 and the 3057, their exact bytes as the archive has them.
+    let docs =
+        json(get(&app, Some(&archives), &format!("/api/v1/months/{month}/documents")).await).await;
+    let r = &docs["reports"][0];
+    assert_eq!((r["report"].to_string(), r["status"].as_str()), (key.clone(), Some("exported")));
+    let res = get(&app, Some(&archives), r["href"].as_str().unwrap()).await;
+    let etag = res.headers()["etag"].to_str().unwrap().to_string();
+    let xml = res.bytes().await.unwrap().to_vec();
+    assert_eq!(engine::fk::sha256_hex(&xml), r["sha256"].as_str().unwrap());
+    assert!(
+        files.iter().any(|(n, b)| n.starts_with("fk3059/") && n.ends_with(".xml") && *b == xml)
+    );
+    let res = client()
+        .get(app.url(r["href"].as_str().unwrap()))
+        .bearer_auth(&archives)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    let c = &docs["claims"][0];
+    assert_eq!(c["recipient"]["name"], "Elis Ek");
+    assert_eq!(c["signed_by"], "Eva Ek");
+    let claim = get(&app, Some(&archives), c["href"].as_str().unwrap())
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    assert_eq!(engine::fk::sha256_hex(&claim), c["sha256"].as_str().unwrap());
+    assert!(
+        files.iter().any(|(n, b)| n.starts_with("fk3057/") && n.ends_with(".xml") && *b == claim)
+    );
+
+    // Payroll: David's two shifts with his employment number and personnummer, a page each.
+    let first =
+        json(get(&app, Some(&payroll), &format!("/api/v1/months/{month}/payroll?limit=1")).await)
+            .await;
+    let row = &first["items"][0];
+    assert_eq!(
+        (row["employee_id"].as_str(), row["personnummer"].as_str()),
+        (Some("L-4711"), Some("198811040206"))
+    );
+    assert_eq!(
+        (row["start"].as_str(), row["end"].as_str(), row["minutes"].as_i64()),
+        (Some("08:00"), Some("12:00"), Some(240))
+    );
+    assert_eq!((row["kind"].as_str(), row["time_code"].as_str()), (Some("aktiv"), Some("ARB")));
+    let next = first["next"].as_str().unwrap();
+    let second = json(
+        get(&app, Some(&payroll), &format!("/api/v1/months/{month}/payroll?limit=1&after={next}"))
+            .await,
+    )
+    .await;
+    assert_eq!(second["items"][0]["minutes"], 210);
+    assert!(second["next"].is_null());
+    let csv = String::from_utf8(inside("lon/tidrader.csv").unwrap()).unwrap();
+    assert_eq!(csv.lines().count() - 1, 2, "as many as the archive's payroll file");
+
+    // The month's findings: no error in an exported month; counted warnings and notes.
+    let f = json(get(&app, Some(&months), &format!("/api/v1/months/{month}/findings")).await).await;
+    assert_eq!(f["errors"], serde_json::json!([]));
+    assert!(
+        f["others"].as_array().unwrap().len() as u64
+            <= f["warnings"].as_u64().unwrap() + f["notes"].as_u64().unwrap()
+    );
+
+    // Each with its own scope; another municipality's token finds none of it.
+    for (path, wrong) in [
+        (format!("/api/v1/months/{month}/documents"), &payroll),
+        (r["href"].as_str().unwrap().to_string(), &months),
+        (format!("/api/v1/months/{month}/payroll"), &archives),
+        (a["href"].as_str().unwrap().to_string(), &payroll),
+        (format!("/api/v1/months/{month}/findings"), &archives),
+    ] {
+        assert_eq!(get(&app, Some(wrong), &path).await.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    let (other, _) = app.login("admin.provstad").await;
+    let theirs = token(&app, &other, "Provstad", &["archives_read", "payroll_read"]).await;
+    for path in [
+        r["href"].as_str().unwrap(),
+        c["href"].as_str().unwrap(),
+        a["href"].as_str().unwrap(),
+        a["manifest_href"].as_str().unwrap(),
+    ] {
+        assert_eq!(get(&app, Some(&theirs), path).await.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let theirs_docs =
+        json(get(&app, Some(&theirs), &format!("/api/v1/months/{month}/documents")).await).await;
+    assert_eq!(theirs_docs["reports"], serde_json::json!([]));
+    let theirs_pay =
+        json(get(&app, Some(&theirs), &format!("/api/v1/months/{month}/payroll")).await).await;
+    assert_eq!(theirs_pay["items"], serde_json::json!([]));
+}
+
+/// A month with an error: the API lists it, with its rule and the rows, in the language asked.
+#[tokio::test]
+async fn the_api_lists_a_months_errors_with_their_rule_and_rows() {
+    use crate::api_v1::{get, token};
+    let app = spawn_app().await;
+    let month = next_month();
+    let (admin, _) = app.login("admin").await;
+    // A standby row where no decision grants standby: V4, an error.
+    let (elis, david) = (
+        app.id("SELECT id FROM recipients WHERE first_name = 'Elis'").await,
+        app.id("SELECT id FROM assistants WHERE first_name = 'David'").await,
+    );
+    query("UPDATE decisions SET beredskap_allowed = FALSE WHERE recipient_id = $1")
+        .bind(elis)
+        .execute(&mut app.db().await)
+        .await
+        .unwrap();
+    let date = month.first_day() + chrono::Duration::days(4);
+    let row = engine::TimeRow::new(
+        date,
+        chrono::NaiveTime::from_hms_opt(20, 0, 0).unwrap(),
+        chrono::NaiveTime::from_hms_opt(22, 0, 0).unwrap(),
+        false,
+        engine::TimeKind::Beredskap,
+    )
+    .unwrap();
+    let by = app.id("SELECT id FROM users WHERE username = 'david'").await;
+    let id: i64 = query(format!(
+        "INSERT INTO time_rows (tenant_id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, minutes, created_by, start_at, end_at) \
+         VALUES ((SELECT tenant_id FROM recipients WHERE id = {elis}), {david}, {elis}, '{date}', '20:00', '22:00', FALSE, 'beredskap', 120, {by}, {}, {}) RETURNING id",
+        row.start_at().timestamp(),
+        row.end_at().timestamp()
+    ))
+    .scalar(&mut app.db().await)
+    .await
+    .unwrap();
+    let t = token(&app, &admin, "Månaderna", &["months_read"]).await;
+    let res = client()
+        .get(app.url(&format!("/api/v1/months/{month}/findings")))
+        .bearer_auth(&t)
+        .header("accept-language", "sv")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let f: serde_json::Value = res.json().await.unwrap();
+    let v4 = f["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["rule"] == "V4")
+        .unwrap_or_else(|| panic!("{f}"));
+    assert_eq!(v4["severity"], "error");
+    assert_eq!(v4["rows"], serde_json::json!([id]));
+    assert!(!v4["message"].as_str().unwrap().is_empty());
+    // The month's report says it has an error.
+    let m: serde_json::Value =
+        get(&app, Some(&t), &format!("/api/v1/months/{month}")).await.json().await.unwrap();
+    assert!(
+        m["reports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["error"] == true && r["recipient"]["id"] == elis),
+        "{m}"
+    );
+}
