@@ -469,6 +469,7 @@ texts! {
         TokenNameInvalid => "Skriv ett namn på högst 100 tecken, på en rad.", "Write a name of at most 100 characters, on one line.";
         TokenScopesMissing => "Välj minst en behörighet.", "Choose at least one scope.";
         TokenExpiresInvalid => "Skriv sista giltighetsdag som ÅÅÅÅ-MM-DD, från i dag och högst två år fram.", "Write the last valid day as YYYY-MM-DD, from today and at most two years ahead.";
+        TokenTooMany => "Kommunen har redan 50 giltiga nycklar. Återkalla en som inte används innan ni skapar en ny.", "The municipality already has 50 valid tokens. Revoke one that is not in use before making a new one.";
         TokenCreated => "Nyckeln är skapad.", "The token is made.";
         TokenRevoked => "Nyckeln är återkallad. Anrop med den nekas från och med nu.", "The token is revoked. Calls with it are refused from now on.";
         ScopeRegisterRead => "Läsa registret (med personnummer)", "Read the register (with personnummer)";

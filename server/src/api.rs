@@ -264,15 +264,20 @@ fn checked(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
-        return Err(problem(
-            headers,
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too-large",
-            T::ApiTooLarge,
-            format!("{} {} KB.", l.t(T::ApiTooLargeDetail), BODY_LIMIT / 1024),
-        ));
+        return Err(too_large(headers));
     }
     Ok(())
+}
+
+fn too_large(headers: &HeaderMap) -> Response {
+    let l = lang(headers);
+    problem(
+        headers,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too-large",
+        T::ApiTooLarge,
+        format!("{} {} KB.", l.t(T::ApiTooLargeDetail), BODY_LIMIT / 1024),
+    )
 }
 
 /// Whether `path` is the route `pattern` (`{…}` matches one segment).
@@ -642,12 +647,26 @@ pub struct Saved {
     pub result: String,
 }
 
-/// The key and the body of a PUT, or the problem with them.
+/// The key and the body of a PUT, or the problem with them (a body cut at [`BODY_LIMIT`], sent
+/// without a declared length, is a 413 like a declared one).
 fn put_parts<B: serde::de::DeserializeOwned>(
     headers: &HeaderMap,
-    body: &[u8],
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<(Option<String>, B), Response> {
     let l = lang(headers);
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large(headers)
+        } else {
+            problem(
+                headers,
+                StatusCode::BAD_REQUEST,
+                "bad-request",
+                T::ApiBadQuery,
+                l.t(T::ApiBadBody).into(),
+            )
+        }
+    })?;
     let bad = |t: T| {
         problem(headers, StatusCode::BAD_REQUEST, "bad-request", T::ApiBadQuery, l.t(t).into())
     };
@@ -658,7 +677,7 @@ fn put_parts<B: serde::de::DeserializeOwned>(
             None => return Err(bad(T::ApiBadKey)),
         },
     };
-    let body = serde_json::from_slice::<B>(body).map_err(|_| bad(T::ApiBadBody))?;
+    let body = serde_json::from_slice::<B>(&body).map_err(|_| bad(T::ApiBadBody))?;
     Ok((key, body))
 }
 
@@ -734,9 +753,9 @@ macro_rules! put_person {
             headers: HeaderMap,
             client: Option<Extension<ClientAddr>>,
             axum::extract::Path(external): axum::extract::Path<String>,
-            body: axum::body::Bytes,
+            body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
         ) -> Response {
-            let (key, input) = match put_parts::<$body>(&headers, &body) {
+            let (key, input) = match put_parts::<$body>(&headers, body) {
                 Ok(p) => p,
                 Err(res) => return res,
             };
@@ -866,9 +885,9 @@ pub async fn put_decision(
     headers: HeaderMap,
     client: Option<Extension<ClientAddr>>,
     axum::extract::Path(external): axum::extract::Path<String>,
-    body: axum::body::Bytes,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
-    let (key, i) = match put_parts::<DecisionIn>(&headers, &body) {
+    let (key, i) = match put_parts::<DecisionIn>(&headers, body) {
         Ok(p) => p,
         Err(res) => return res,
     };
@@ -934,9 +953,9 @@ pub async fn put_assignment(
     headers: HeaderMap,
     client: Option<Extension<ClientAddr>>,
     axum::extract::Path(external): axum::extract::Path<String>,
-    body: axum::body::Bytes,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
-    let (key, i) = match put_parts::<AssignmentIn>(&headers, &body) {
+    let (key, i) = match put_parts::<AssignmentIn>(&headers, body) {
         Ok(p) => p,
         Err(res) => return res,
     };

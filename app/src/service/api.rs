@@ -26,6 +26,10 @@ const SESSION_TOKEN: &str = "api_token_created";
 /// A token lasts at most this long.
 pub const LONGEST_DAYS: i64 = 2 * 366;
 
+/// A municipality has at most this many tokens in force (each back-office system one or two;
+/// a cap keeps a mistaken script from making thousands).
+pub const MAX_TOKENS: usize = 50;
+
 /// Who calls the API: a token of one municipality, with its scopes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiCaller {
@@ -228,6 +232,24 @@ pub async fn create_token(
         Begun::New(db) => db,
         Begun::Replayed(first) => return Ok(*first),
     };
+    // Counted in the transaction that makes it: two posts at once cannot both pass the cap.
+    let today = today();
+    let live = db
+        .api_tokens(c.tenant_id)
+        .await
+        .map_err(internal)?
+        .iter()
+        .filter(|t| t.revoked_at.is_none() && t.expires_on >= today)
+        .count();
+    if live >= MAX_TOKENS {
+        return Ok(said(
+            TOKENS_PAGE.into(),
+            Flash {
+                typed: Some(Typed::Token(input.clone(), vec![T::TokenTooMany])),
+                ..Default::default()
+            },
+        ));
+    }
     // 244 random bits (two UUID v4), after a prefix that says what it is.
     let token = format!("bita_{}{}", random_token(), random_token());
     let hint: String = token.chars().take(12).collect();

@@ -835,3 +835,133 @@ async fn an_assignment_sent_twice_at_once_is_registered_once() {
         2
     );
 }
+
+/// Each route's path with a plausible value in each of its `{…}`.
+fn concrete(path: &str) -> String {
+    let month = app::service::context::this_month().previous().to_string();
+    path.split('/')
+        .map(|seg| match seg {
+            "{month}" => month.clone(),
+            "{external_id}" => "scope-test".into(),
+            s if s.starts_with('{') => "1".into(),
+            s => s.into(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[tokio::test]
+async fn every_route_refuses_a_token_without_its_scope_and_admits_one_with_it() {
+    let app = spawn_app().await;
+    let (admin, _) = app.login("admin").await;
+    let field = |s: &app::model::api::Scope| s.field();
+    let mut made = std::collections::HashMap::new();
+    for (method, path, scopes) in server::api::ROUTES {
+        let all = app::model::api::Scope::ALL;
+        let url = app.url(&concrete(path));
+        let call = |token: &str| {
+            client()
+                .request(method.clone(), url.clone())
+                .bearer_auth(token)
+                .json(&serde_json::json!({}))
+                .send()
+        };
+        // Every scope but the route's: refused, naming the scope.
+        let others: Vec<&str> = all.iter().filter(|s| !scopes.contains(s)).map(field).collect();
+        if !others.is_empty() {
+            if !made.contains_key(&others) {
+                made.insert(
+                    others.clone(),
+                    token(&app, &admin, &format!("Utan {path}"), &others).await,
+                );
+            }
+            let res = call(&made[&others]).await.unwrap();
+            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{method} {path}");
+            let p: serde_json::Value = res.json().await.unwrap();
+            assert!(p["detail"].as_str().unwrap().ends_with(scopes[0].code()), "{p}");
+        }
+        // Only the route's first scope: past the gate (what it answers depends on the call).
+        let own = vec![field(&scopes[0])];
+        if !made.contains_key(&own) {
+            made.insert(own.clone(), token(&app, &admin, &format!("Med {path}"), &own).await);
+        }
+        let status = call(&made[&own]).await.unwrap().status();
+        assert!(
+            ![StatusCode::UNAUTHORIZED, StatusCode::FORBIDDEN, StatusCode::INTERNAL_SERVER_ERROR]
+                .contains(&status),
+            "{method} {path}: {status}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_body_over_64_kb_is_refused_with_a_problem_declared_or_not() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    let (admin, _) = app.login("admin").await;
+    let t = token(&app, &admin, "Ärendesystemet", &["register_write"]).await;
+    let big = format!("{{\"first_name\":\"{}\"}}", "x".repeat(70 * 1024));
+    // A declared length: refused from the headers.
+    let res = client()
+        .put(app.url("/api/v1/recipients/big"))
+        .bearer_auth(&t)
+        .header("content-type", "application/json")
+        .body(big.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    // No declared length (chunked): cut at 64 KB, the same problem.
+    let addr = app.url("/").trim_start_matches("http://").trim_end_matches('/').to_string();
+    let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let mut req = format!(
+        "PUT /api/v1/recipients/big HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {t}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    )
+    .into_bytes();
+    for chunk in big.as_bytes().chunks(8192) {
+        req.extend(format!("{:x}\r\n", chunk.len()).as_bytes());
+        req.extend(chunk);
+        req.extend(b"\r\n");
+    }
+    req.extend(b"0\r\n\r\n");
+    // The server may answer and close before it has read everything sent.
+    let _ = s.write_all(&req).await;
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("content-type: application/problem+json"),
+        "{answer}"
+    );
+    assert_eq!(app.id("SELECT COUNT(*) FROM recipients WHERE external_id = 'big'").await, 0);
+}
+
+#[tokio::test]
+async fn a_municipality_has_at_most_50_tokens_in_force() {
+    let app = spawn_app().await;
+    let (admin, _) = app.login("admin").await;
+    let tenant = app.id("SELECT tenant_id FROM users WHERE username = 'admin'").await;
+    let by = app.id("SELECT id FROM users WHERE username = 'admin'").await;
+    let last = (app::service::context::today() + chrono::Duration::days(30)).to_string();
+    for i in 0..50 {
+        query(format!("INSERT INTO api_tokens (tenant_id, name, scopes, token_sha256, hint, created_by, created_at, expires_on) VALUES ({tenant}, 'N{i}', 'register:read', '{:064}', 'bita_x', {by}, '2026-01-01T00:00:00Z', '{last}')", i))
+            .execute(&mut app.db().await)
+            .await
+            .unwrap();
+    }
+    let form = [("name", "En till"), ("expires", last.as_str()), ("register_read", "on")];
+    let to = app.post(&admin, "/admin/api/ny", &form).await;
+    let (_, page) = app.page(&admin, &to).await;
+    assert!(page.contains("Kommunen har redan 50 giltiga nycklar"), "{page}");
+    assert!(page.contains("value=\"En till\""), "what was typed is kept");
+    assert_eq!(app.id("SELECT COUNT(*) FROM api_tokens WHERE name = 'En till'").await, 0);
+    // A revoked one does not count.
+    query("UPDATE api_tokens SET revoked_at = '2026-02-01T00:00:00Z' WHERE name = 'N0'")
+        .execute(&mut app.db().await)
+        .await
+        .unwrap();
+    app.post(&admin, "/admin/api/ny", &form).await;
+    assert_eq!(app.id("SELECT COUNT(*) FROM api_tokens WHERE name = 'En till'").await, 1);
+}
