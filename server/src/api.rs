@@ -1451,7 +1451,7 @@ pub async fn get_3057(
 /// One payroll row: the PAXml/CSV export's content.
 #[derive(Serialize, ToSchema)]
 pub struct PayrollLine {
-    /// BITA's id of the time row: the `after` of a page.
+    /// BITA's id of the time row.
     pub row: i64,
     /// The payroll system's employment number (`BITA-<id>` where none is entered).
     pub employee_id: String,
@@ -1512,7 +1512,26 @@ pub async fn list_payroll(
         Ok(m) => m,
         Err(res) => return res,
     };
-    let (after, limit) = match q.parse(&headers) {
+    // The place of a row: its day and id (`2026-11-05.1075000`), the order payroll reads in.
+    let after = match q.after.as_deref().map(str::trim).unwrap_or_default() {
+        "" => None,
+        a => match a.split_once('.').and_then(|(d, id)| {
+            Some((chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?, engine::text::id(id)?))
+        }) {
+            Some(p) => Some(p),
+            None => {
+                let l = lang(&headers);
+                return problem(
+                    &headers,
+                    StatusCode::BAD_REQUEST,
+                    "bad-query",
+                    T::ApiBadQuery,
+                    l.t(T::ApiBadAfter).into(),
+                );
+            }
+        },
+    };
+    let (_, limit) = match (PageQuery { after: None, limit: q.limit }).parse(&headers) {
         Ok(p) => p,
         Err(res) => return res,
     };
@@ -1522,13 +1541,13 @@ pub async fn list_payroll(
     };
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
-    let next = more.then(|| rows.last().map(|(id, _)| id.to_string())).flatten();
+    let next = more.then(|| rows.last().map(|((d, id), _)| format!("{d}.{id}"))).flatten();
     let at = |t: chrono::DateTime<chrono::FixedOffset>| {
         t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
     };
     let items = rows
         .into_iter()
-        .map(|(row, r)| PayrollLine {
+        .map(|((_, row), r)| PayrollLine {
             row,
             employee_id: r.employee_id,
             personnummer: r.personnummer,

@@ -1810,6 +1810,16 @@ pub trait ApiStore: Send {
     ) -> RepoResult<()>;
     /// One of the municipality's assignments.
     async fn api_assignment(&mut self, tenant: i64, id: i64) -> RepoResult<Option<ApiAssignment>>;
+    /// The month's rows of the time reports attested or exported, by day and id after `after`
+    /// (a day and a row id), at most `limit`: what payroll pays, a page at a time (the month's
+    /// index walked in order, never the month sorted).
+    async fn payroll_rows(
+        &mut self,
+        tenant: i64,
+        month: ReportMonth,
+        after: (NaiveDate, i64),
+        limit: i64,
+    ) -> RepoResult<Vec<StoredRow>>;
     /// The municipality's audit entries after id `after`, by id, at most `limit`, but the API's
     /// own calls: (id, at, action, subject).
     async fn changes(

@@ -963,39 +963,25 @@ pub async fn signed_3057(
 
 /// The month's payroll rows, as the archive's payroll files carry them: every row of the time
 /// reports attested or exported, with the assistant's employment number (BITA's id where none
-/// is entered) and personnummer, by row id (BITA's) after `after`, at most `limit`.
+/// is entered) and personnummer, by day and row id after `after` (none: from the start), at
+/// most `limit`; each with its place, the `after` of the page that follows it.
 pub async fn payroll(
     repo: &dyn Repo,
     caller: &ApiCaller,
     month: crate::domain::ReportMonth,
-    after: i64,
+    after: Option<(NaiveDate, i64)>,
     limit: usize,
-) -> Result<Vec<(i64, crate::domain::documents::PayrollRow)>, PageError> {
+) -> Result<Vec<((NaiveDate, i64), crate::domain::documents::PayrollRow)>, PageError> {
     caller.require(Scope::PayrollRead).map_err(|_| PageError::Forbidden)?;
     let t = caller.tenant;
     let mut db = repo.read().await.map_err(internal)?;
-    let done: std::collections::HashSet<(i64, i64)> = db
-        .month_records(t, month, None, None)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .filter(|m| {
-            matches!(
-                m.status,
-                crate::domain::MonthStatus::Attested | crate::domain::MonthStatus::Exported
-            )
-        })
-        .map(|m| (m.assistant_id, m.recipient_id))
-        .collect();
-    let mut rows = db.month_rows(t, month, None).await.map_err(internal)?;
+    let after = after.unwrap_or((month.first_day(), 0));
+    let rows = db.payroll_rows(t, month, after, limit as i64).await.map_err(internal)?;
     let people = db.people(t).await.map_err(internal)?;
     let entered = db.employee_numbers(t).await.map_err(internal)?;
     db.finish().await.map_err(internal)?;
-    rows.retain(|r| r.id > after && done.contains(&(r.assistant_id, r.recipient_id)));
-    rows.sort_by_key(|r| r.id);
     Ok(rows
         .iter()
-        .take(limit)
         .filter_map(|r| {
             let a = people.assistants.get(&r.assistant_id)?;
             let employee =
@@ -1007,7 +993,7 @@ pub async fn payroll(
                 (a.id, &employee, a.personnummer.full(), &a.name()),
                 (r.recipient_id, &recipient),
             );
-            Some((r.id, row))
+            Some(((r.row.date(), r.id), row))
         })
         .collect())
 }

@@ -2,12 +2,15 @@
 
 use super::DbStore;
 use super::err;
+use super::queries::{ROW_COLUMNS, date, stored_row};
 use super::sql::{Row, query};
 use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
+use engine::ReportMonth;
 use engine::register::AssignmentData;
 use store::{
     ApiAssignment, ApiPerson, ApiStore, ApiTokenRecord, Lookup, Named, NewApiToken, RepoResult,
+    StoredRow,
 };
 
 const COLUMNS: &str =
@@ -175,6 +178,31 @@ impl ApiStore for DbStore {
                 relative: r.get("relative"),
             },
         }))
+    }
+
+    async fn payroll_rows(
+        &mut self,
+        tenant: i64,
+        month: ReportMonth,
+        after: (NaiveDate, i64),
+        limit: i64,
+    ) -> RepoResult<Vec<StoredRow>> {
+        query(format!(
+            "SELECT {ROW_COLUMNS} FROM time_rows t WHERE tenant_id = $1 AND work_date >= $2 AND work_date <= $3 AND (work_date, id) > ($7, $4)
+               AND EXISTS (SELECT 1 FROM month_reports m WHERE m.tenant_id = t.tenant_id AND m.assistant_id = t.assistant_id
+                           AND m.recipient_id = t.recipient_id AND m.month = $5 AND m.status IN ('attested', 'exported'))
+             ORDER BY work_date, id LIMIT $6"
+        ))
+        .bind(tenant)
+        .bind(date(month.first_day()))
+        .bind(date(month.last_day()))
+        .bind(after.1)
+        .bind(month.to_string())
+        .bind(limit)
+        .bind(date(after.0))
+        .fetch_map(self.c(), stored_row)
+        .await
+        .map_err(err)
     }
 
     async fn changes(
