@@ -118,6 +118,33 @@ pub struct Problem {
     pub errors: Option<Vec<FieldProblem>>,
 }
 
+/// What every call but the feed may be refused before it does anything: documented once.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // Only its documentation is used: the refusals are made by `refused`.
+pub enum Refusals {
+    /// No valid token: none, unknown, revoked or past its last day (with `WWW-Authenticate`)
+    #[response(status = 401, content_type = "application/problem+json")]
+    NoToken(Problem),
+    /// The token lacks the scope the call needs (its `security`)
+    #[response(status = 403, content_type = "application/problem+json")]
+    Scope(Problem),
+    /// Too many calls with the token; see Retry-After
+    #[response(status = 429, content_type = "application/problem+json")]
+    TooMany(Problem),
+}
+
+/// What a write may be refused for its id, body or key, before its fields are checked.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // Only its documentation is used.
+pub enum BodyRefusals {
+    /// The id, the body or the Idempotency-Key is not one it can be
+    #[response(status = 400, content_type = "application/problem+json")]
+    Bad(Problem),
+    /// The body is larger than 64 KB
+    #[response(status = 413, content_type = "application/problem+json")]
+    TooLarge(Problem),
+}
+
 /// One thing wrong with what was sent.
 #[derive(Serialize, ToSchema)]
 pub struct FieldProblem {
@@ -429,9 +456,7 @@ macro_rules! list_people {
                 (status = 200, description = concat!("A page of ", $what), body = PersonPage, headers(("ETag" = String, description = "The page's SHA-256, for If-None-Match"))),
                 (status = 304, description = "The page has not changed since the ETag sent"),
                 (status = 400, description = "`after` or `limit` is not a number it can be", body = Problem, content_type = "application/problem+json"),
-                (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-                (status = 403, description = "The token lacks `register:read`", body = Problem, content_type = "application/problem+json"),
-                (status = 429, description = "Too many calls; see Retry-After", body = Problem, content_type = "application/problem+json")
+                Refusals
             )
         )]
         pub async fn $name(
@@ -738,13 +763,10 @@ macro_rules! put_person {
             responses(
                 (status = 201, description = "Made", body = Person, headers(("Location" = String, description = "Its address in the list"))),
                 (status = 200, description = "Changed, or already so", body = Person),
-                (status = 400, description = "The id, the body or the key is not one it can be", body = Problem, content_type = "application/problem+json"),
-                (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-                (status = 403, description = "The token lacks `register:write`", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = "It cannot be done as asked (another personnummer, or one linked to another id)", body = Problem, content_type = "application/problem+json"),
-                (status = 413, description = "The body is larger than 64 KB", body = Problem, content_type = "application/problem+json"),
                 (status = 422, description = "The fields break the register's rules: each in `errors`", body = Problem, content_type = "application/problem+json"),
-                (status = 429, description = "Too many calls; see Retry-After", body = Problem, content_type = "application/problem+json")
+                BodyRefusals,
+                Refusals
             )
         )]
         pub async fn $name(
@@ -870,13 +892,10 @@ fn saved(headers: &HeaderMap, external: &str, r: Result<service::Written, Refuse
     responses(
         (status = 201, description = "Registered", body = Saved),
         (status = 200, description = "Ended earlier, or already so", body = Saved),
-        (status = 400, description = "The id, the body or the key is not one it can be", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks `register:write`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A registered decision differs other than by an earlier last day, or is another recipient's", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 64 KB", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The fields break the decision form's rules, or name an unknown recipient: each in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many calls; see Retry-After", body = Problem, content_type = "application/problem+json")
+        BodyRefusals,
+        Refusals
     )
 )]
 pub async fn put_decision(
@@ -938,13 +957,10 @@ pub async fn put_decision(
     responses(
         (status = 201, description = "Registered", body = Saved),
         (status = 200, description = "Ended, or already so", body = Saved),
-        (status = 400, description = "The id, the body or the key is not one it can be", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks `register:write`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A registered assignment differs other than by its last day, or is another pair's", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 64 KB", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The fields break the assignment form's rules, or name an unknown assistant or recipient: each in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many calls; see Retry-After", body = Problem, content_type = "application/problem+json")
+        BodyRefusals,
+        Refusals
     )
 )]
 pub async fn put_assignment(
@@ -1113,9 +1129,7 @@ pub struct Month {
         (status = 200, description = "The month", body = Month, headers(("ETag" = String, description = "The answer's SHA-256, for If-None-Match"))),
         (status = 304, description = "The month has not changed since the ETag sent"),
         (status = 400, description = "Not a month", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks `months:read`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many calls; see Retry-After", body = Problem, content_type = "application/problem+json")
+        Refusals
     )
 )]
 pub async fn get_month(
@@ -1222,9 +1236,7 @@ fn finding_out(l: Locale, f: engine::rules::Finding) -> FindingOut {
         (status = 200, description = "The month's findings", body = Findings, headers(("ETag" = String, description = "The answer's SHA-256, for If-None-Match"))),
         (status = 304, description = "Unchanged since the ETag sent"),
         (status = 400, description = "Not a month, or `limit` not 1–500", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks `months:read`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many calls; see Retry-After", body = Problem, content_type = "application/problem+json")
+        Refusals
     )
 )]
 pub async fn get_findings(
@@ -1314,9 +1326,7 @@ pub struct Documents {
     responses(
         (status = 200, description = "The month's documents", body = Documents),
         (status = 400, description = "Not a month", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks `archives:read`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many calls; see Retry-After", body = Problem, content_type = "application/problem+json")
+        Refusals
     )
 )]
 pub async fn list_documents(
@@ -1391,9 +1401,8 @@ fn id_of(headers: &HeaderMap, s: &str) -> Result<i64, Response> {
     responses(
         (status = 200, description = "The frozen XML", content_type = "application/xml", headers(("ETag" = String, description = "The bytes' SHA-256"))),
         (status = 304, description = "The caller has these bytes"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks `archives:read`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No frozen 3059 of the municipality's with that id", body = Problem, content_type = "application/problem+json")
+        (status = 404, description = "No frozen 3059 of the municipality's with that id", body = Problem, content_type = "application/problem+json"),
+        Refusals
     )
 )]
 pub async fn get_3059(
@@ -1426,9 +1435,8 @@ pub async fn get_3059(
         (status = 200, description = "The signed XML", content_type = "application/xml", headers(("ETag" = String, description = "The bytes' SHA-256"))),
         (status = 304, description = "The caller has these bytes"),
         (status = 400, description = "Not a month", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks `archives:read`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No signed räkning of the municipality's for that recipient and month", body = Problem, content_type = "application/problem+json")
+        (status = 404, description = "No signed räkning of the municipality's for that recipient and month", body = Problem, content_type = "application/problem+json"),
+        Refusals
     )
 )]
 pub async fn get_3057(
@@ -1496,9 +1504,7 @@ pub struct PayrollPage {
         (status = 200, description = "A page of payroll rows", body = PayrollPage, headers(("ETag" = String, description = "The page's SHA-256, for If-None-Match"))),
         (status = 304, description = "Unchanged since the ETag sent"),
         (status = 400, description = "Not a month, or `after` or `limit` not what it can be", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks `payroll:read`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many calls; see Retry-After", body = Problem, content_type = "application/problem+json")
+        Refusals
     )
 )]
 pub async fn list_payroll(
@@ -1604,9 +1610,7 @@ pub struct Archives {
     responses(
         (status = 200, description = "The month's archives", body = Archives),
         (status = 400, description = "Not a month", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks `archives:read`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many calls; see Retry-After", body = Problem, content_type = "application/problem+json")
+        Refusals
     )
 )]
 pub async fn list_archives(
@@ -1652,9 +1656,8 @@ pub async fn list_archives(
     responses(
         (status = 200, description = "The ZIP", content_type = "application/zip", headers(("ETag" = String, description = "The bytes' SHA-256"))),
         (status = 304, description = "The caller has these bytes"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks `archives:read`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No archive of the municipality's with that id", body = Problem, content_type = "application/problem+json")
+        (status = 404, description = "No archive of the municipality's with that id", body = Problem, content_type = "application/problem+json"),
+        Refusals
     )
 )]
 pub async fn get_archive(
@@ -1694,9 +1697,8 @@ pub async fn get_archive(
     responses(
         (status = 200, description = "The manifest (JSON)", content_type = "application/json", headers(("Bita-Signature" = String, description = "The manifest's Ed25519 signature, hex"), ("ETag" = String, description = "The manifest's SHA-256"))),
         (status = 304, description = "The caller has these bytes"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks `archives:read`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No archive of the municipality's with that id", body = Problem, content_type = "application/problem+json")
+        (status = 404, description = "No archive of the municipality's with that id", body = Problem, content_type = "application/problem+json"),
+        Refusals
     )
 )]
 pub async fn get_manifest(

@@ -226,6 +226,23 @@ async fn the_openapi_document_describes_every_route_with_its_scope() {
         let op = &doc["paths"][*path][method.as_str().to_lowercase()];
         assert!(op.is_object(), "{method} {path} is documented");
         assert_eq!(op["security"][0]["token"][0], scope[0].code(), "{path}");
+        // Every refusal the gate can give is documented, with its problem document.
+        let mut refusals: Vec<&str> =
+            if scope.len() > 1 { vec!["401", "429"] } else { vec!["401", "403", "429"] };
+        if method == axum::http::Method::PUT {
+            refusals.extend(["400", "409", "413", "422"]);
+        }
+        for status in refusals {
+            let r = &op["responses"][status];
+            assert!(
+                !r["description"].as_str().unwrap_or_default().is_empty(),
+                "{method} {path} {status}: {r}"
+            );
+            assert!(
+                r["content"]["application/problem+json"].is_object(),
+                "{method} {path} {status}: {r}"
+            );
+        }
     }
     assert_eq!(doc["components"]["securitySchemes"]["token"]["scheme"], "bearer");
     let (status, page) = {
