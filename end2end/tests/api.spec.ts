@@ -95,9 +95,13 @@ test("an administrator makes an API token, a client syncs the register with it, 
   expect(ids.length).toBeGreaterThan(2);
   expect(pages).toBeGreaterThanOrEqual(Math.ceil(ids.length / 2));
   expect(new Set(ids).size).toBe(ids.length);
-  // Last month's time reports, each for a recipient the register sync found.
-  const [monthPath] = operation(doc, "getMonth");
-  const month = await (await request.get(monthPath.replace("{month}", monthFromNow(-1)), { headers: { Authorization: `Bearer ${token}` } })).json();
+  // The months, and last month's time reports (by the list's link), each for a recipient the
+  // register sync found.
+  const [monthsPath] = operation(doc, "listMonths");
+  const months = await (await request.get(monthsPath, { headers: { Authorization: `Bearer ${token}` } })).json();
+  const last = months.items.find((m: any) => m.month === monthFromNow(-1));
+  expect(last.reports.submitted + last.reports.approved + last.reports.attested + last.reports.exported).toBeGreaterThan(0);
+  const month = await (await request.get(last.href, { headers: { Authorization: `Bearer ${token}` } })).json();
   expect(month.reports.length).toBeGreaterThan(0);
   for (const r of month.reports) expect(ids).toContain(r.recipient.id);
   // And its findings: every error, each about a report the month listed.

@@ -39,6 +39,7 @@ pub const ROUTES: &[(Method, &str, &[Scope])] = &[
     (Method::PUT, "/api/v1/assistants/{external_id}", &[Scope::RegisterWrite]),
     (Method::PUT, "/api/v1/decisions/{external_id}", &[Scope::RegisterWrite]),
     (Method::PUT, "/api/v1/assignments/{external_id}", &[Scope::RegisterWrite]),
+    (Method::GET, "/api/v1/months", &[Scope::MonthsRead]),
     (Method::GET, "/api/v1/months/{month}", &[Scope::MonthsRead]),
     (Method::GET, "/api/v1/months/{month}/findings", &[Scope::MonthsRead]),
     (Method::GET, "/api/v1/months/{month}/documents", &[Scope::ArchivesRead]),
@@ -70,8 +71,8 @@ pub fn limiter(per_minute: u32) -> Arc<Limiter> {
         version = "1",
         description = "Time reporting for Swedish personal assistance: the register, months, reports, payroll and archives of one municipality, for its back-office systems. Every call carries a token an administrator made in BITA (`Authorization: Bearer bita_…`); a token reaches its own municipality only, with the scopes it was given. Errors are RFC 9457 problem details."
     ),
-    paths(list_recipients, put_recipient, list_assistants, put_assistant, put_decision, put_assignment, get_month, get_findings, list_payroll, list_documents, get_3059, get_3057, list_archives, get_archive, get_manifest, list_changes),
-    components(schemas(Person, PersonPage, RecipientIn, AssistantIn, DecisionIn, AssignmentIn, Saved, Month, Report, Named, Minutes, Findings, FindingOut, PayrollPage, PayrollLine, Documents, Frozen3059Out, Signed3057Out, Archives, ArchiveOut, Change, ChangePage, Problem, FieldProblem)),
+    paths(list_recipients, put_recipient, list_assistants, put_assistant, put_decision, put_assignment, list_months, get_month, get_findings, list_payroll, list_documents, get_3059, get_3057, list_archives, get_archive, get_manifest, list_changes),
+    components(schemas(Person, PersonPage, RecipientIn, AssistantIn, DecisionIn, AssignmentIn, Saved, MonthList, MonthSummary, StatusCounts, Month, Report, Named, Minutes, Findings, FindingOut, PayrollPage, PayrollLine, Documents, Frozen3059Out, Signed3057Out, Archives, ArchiveOut, Change, ChangePage, Problem, FieldProblem)),
     modifiers(&BearerToken),
     tags(
         (name = "register", description = "Recipients, assistants and their decisions"),
@@ -1114,6 +1115,99 @@ pub struct Month {
     /// The day both documents must reach Försäkringskassan.
     pub deadline: String,
     pub reports: Vec<Report>,
+}
+
+/// A month's time reports by status (those submitted at least once).
+#[derive(Serialize, ToSchema, Default)]
+pub struct StatusCounts {
+    /// Returned to the assistant after a submission (a month never submitted is not counted).
+    pub draft: i64,
+    pub submitted: i64,
+    pub approved: i64,
+    pub attested: i64,
+    pub exported: i64,
+}
+
+/// A month in the list.
+#[derive(Serialize, ToSchema)]
+pub struct MonthSummary {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// The day both documents must reach Försäkringskassan.
+    pub deadline: String,
+    pub reports: StatusCounts,
+    /// How many signed archives (a correction makes another), and when the latest was made.
+    pub archives: i64,
+    pub archived_at: Option<String>,
+    /// The month with every report.
+    pub href: String,
+}
+
+/// The municipality's months.
+#[derive(Serialize, ToSchema)]
+pub struct MonthList {
+    /// Newest first.
+    pub items: Vec<MonthSummary>,
+}
+
+/// The municipality's months with a time report submitted or an archive, newest first: how far
+/// each has come (its reports by status) and whether it is exported, to know which to read.
+#[utoipa::path(
+    get,
+    path = "/api/v1/months",
+    tag = "months",
+    operation_id = "listMonths",
+    params(LimitQuery),
+    security(("token" = ["months:read"])),
+    responses(
+        (status = 200, description = "The months", body = MonthList, headers(("ETag" = String, description = "The answer's SHA-256, for If-None-Match"))),
+        (status = 304, description = "Unchanged since the ETag sent"),
+        (status = 400, description = "`limit` not 1–500", body = Problem, content_type = "application/problem+json"),
+        Refusals
+    )
+)]
+pub async fn list_months(
+    State(api): State<ApiState>,
+    Extension(caller): Extension<ApiCaller>,
+    headers: HeaderMap,
+    Query(q): Query<LimitQuery>,
+) -> Response {
+    let (_, limit) = match (PageQuery { after: None, limit: q.limit }).parse(&headers) {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    let months = match service::months(&*api.repo, &caller, limit).await {
+        Ok(m) => m,
+        Err(e) => return failed(&headers, e),
+    };
+    let items = months
+        .into_iter()
+        .map(|m| {
+            let mut reports = StatusCounts::default();
+            for (status, n) in &m.reports {
+                let slot = match status.as_str() {
+                    "draft" => &mut reports.draft,
+                    "submitted" => &mut reports.submitted,
+                    "approved" => &mut reports.approved,
+                    "attested" => &mut reports.attested,
+                    _ => &mut reports.exported,
+                };
+                *slot += n;
+            }
+            let deadline = engine::ReportMonth::parse(&m.month)
+                .map(|r| r.fk_deadline().to_string())
+                .unwrap_or_default();
+            MonthSummary {
+                href: format!("/api/v1/months/{}", m.month),
+                month: m.month,
+                deadline,
+                reports,
+                archives: m.archives,
+                archived_at: m.archived_at,
+            }
+        })
+        .collect();
+    with_etag(&headers, &MonthList { items })
 }
 
 /// The municipality's month: every time report with its status, time and whether a rule found

@@ -193,6 +193,7 @@ pub async fn router(
         .route(crate::api::OPENAPI, get(crate::api::openapi))
         .route("/api/v1/recipients", get(crate::api::list_recipients))
         .route("/api/v1/changes", get(crate::api::list_changes))
+        .route("/api/v1/months", get(crate::api::list_months))
         .route("/api/v1/months/{month}", get(crate::api::get_month))
         .route("/api/v1/recipients/{external_id}", axum::routing::put(crate::api::put_recipient))
         .route("/api/v1/assistants", get(crate::api::list_assistants))

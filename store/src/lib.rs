@@ -1767,6 +1767,19 @@ pub struct ApiAssignment {
     pub data: engine::register::AssignmentData,
 }
 
+/// A month of a municipality as the API lists it: its time reports by status (those submitted
+/// at least once; a draft never submitted has no record) and its archives.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApiMonth {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// (status code, how many), by status.
+    pub reports: Vec<(String, i64)>,
+    /// How many archives, the latest one's version and when it was made.
+    pub archives: i64,
+    pub archived_at: Option<String>,
+}
+
 /// Back-office systems' tokens and what they read (issue 29). A part of [`Store`].
 #[async_trait::async_trait]
 pub trait ApiStore: Send {
@@ -1810,6 +1823,9 @@ pub trait ApiStore: Send {
     ) -> RepoResult<()>;
     /// One of the municipality's assignments.
     async fn api_assignment(&mut self, tenant: i64, id: i64) -> RepoResult<Option<ApiAssignment>>;
+    /// The municipality's months with a time report submitted or an archive, newest first, at
+    /// most `limit`.
+    async fn api_months(&mut self, tenant: i64, limit: i64) -> RepoResult<Vec<ApiMonth>>;
     /// The month's rows of the time reports attested or exported, by day and id after `after`
     /// (a day and a row id), at most `limit`: what payroll pays, a page at a time (the month's
     /// index walked in order, never the month sorted).

@@ -1023,3 +1023,16 @@ pub async fn archive(
     db.finish().await.map_err(internal)?;
     Ok(out)
 }
+
+/// The municipality's months with a time report submitted or an archive, newest first.
+pub async fn months(
+    repo: &dyn Repo,
+    caller: &ApiCaller,
+    limit: i64,
+) -> Result<Vec<store::ApiMonth>, PageError> {
+    caller.require(Scope::MonthsRead).map_err(|_| PageError::Forbidden)?;
+    let mut db = repo.read().await.map_err(internal)?;
+    let out = db.api_months(caller.tenant, limit).await.map_err(internal)?;
+    db.finish().await.map_err(internal)?;
+    Ok(out)
+}

@@ -9,8 +9,8 @@ use chrono::{NaiveDate, Utc};
 use engine::ReportMonth;
 use engine::register::AssignmentData;
 use store::{
-    ApiAssignment, ApiPerson, ApiStore, ApiTokenRecord, Lookup, Named, NewApiToken, RepoResult,
-    StoredRow,
+    ApiAssignment, ApiMonth, ApiPerson, ApiStore, ApiTokenRecord, Lookup, Named, NewApiToken,
+    RepoResult, StoredRow,
 };
 
 const COLUMNS: &str =
@@ -203,6 +203,38 @@ impl ApiStore for DbStore {
         .fetch_map(self.c(), stored_row)
         .await
         .map_err(err)
+    }
+
+    async fn api_months(&mut self, tenant: i64, limit: i64) -> RepoResult<Vec<ApiMonth>> {
+        let reports: Vec<(String, String, i64)> = query(
+            "SELECT month, status, COUNT(*) FROM month_reports WHERE tenant_id = $1 GROUP BY month, status",
+        )
+        .bind(tenant)
+        .all_as(self.c())
+        .await
+        .map_err(err)?;
+        let archives: Vec<(String, i64, String)> = query(
+            "SELECT month, COUNT(*), MAX(created_at) FROM exports WHERE tenant_id = $1 GROUP BY month",
+        )
+        .bind(tenant)
+        .all_as(self.c())
+        .await
+        .map_err(err)?;
+        let mut months: std::collections::BTreeMap<String, ApiMonth> = Default::default();
+        for (month, status, n) in reports {
+            let m = months
+                .entry(month.clone())
+                .or_insert_with(|| ApiMonth { month, ..Default::default() });
+            m.reports.push((status, n));
+        }
+        for (month, n, at) in archives {
+            let m = months
+                .entry(month.clone())
+                .or_insert_with(|| ApiMonth { month, ..Default::default() });
+            m.archives = n;
+            m.archived_at = Some(at);
+        }
+        Ok(months.into_values().rev().take(limit.max(0) as usize).collect())
     }
 
     async fn changes(

@@ -819,6 +819,23 @@ async fn the_api_gives_what_was_exported_exactly_as_it_was_signed() {
     let csv = String::from_utf8(inside("lon/tidrader.csv").unwrap()).unwrap();
     assert_eq!(csv.lines().count() - 1, 2, "as many as the archive's payroll file");
 
+    // The list of months says this one is exported, with its archive.
+    let list = json(get(&app, Some(&months), "/api/v1/months").await).await;
+    let m = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["month"] == month.to_string())
+        .unwrap_or_else(|| panic!("{list}"));
+    assert_eq!(
+        (m["reports"]["exported"].as_i64(), m["reports"]["submitted"].as_i64()),
+        (Some(1), Some(0))
+    );
+    assert_eq!(
+        (m["archives"].as_i64(), m["deadline"].as_str()),
+        (Some(1), Some(month.fk_deadline().to_string().as_str()))
+    );
+    assert!(m["archived_at"].is_string());
     // The month's findings: no error in an exported month; counted warnings and notes.
     let f = json(get(&app, Some(&months), &format!("/api/v1/months/{month}/findings")).await).await;
     assert_eq!(f["errors"], serde_json::json!([]));
@@ -853,6 +870,12 @@ async fn the_api_gives_what_was_exported_exactly_as_it_was_signed() {
     let theirs_pay =
         json(get(&app, Some(&theirs), &format!("/api/v1/months/{month}/payroll")).await).await;
     assert_eq!(theirs_pay["items"], serde_json::json!([]));
+    let their_months = token(&app, &other, "Provstads månader", &["months_read"]).await;
+    let list = json(get(&app, Some(&their_months), "/api/v1/months").await).await;
+    assert!(
+        list["items"].as_array().unwrap().iter().all(|m| m["month"] != month.to_string()),
+        "{list}"
+    );
 }
 
 /// A month with an error: the API lists it, with its rule and the rows, in the language asked.
