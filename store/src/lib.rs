@@ -1767,6 +1767,18 @@ pub struct ApiAssignment {
     pub data: engine::register::AssignmentData,
 }
 
+/// A payroll row as the store reads it: the row and the people it names.
+#[derive(Clone, Debug)]
+pub struct PayrollFacts {
+    pub row: StoredRow,
+    /// The assistant's, twelve digits.
+    pub personnummer: String,
+    pub assistant_name: String,
+    /// Empty where the register has none.
+    pub employee_number: String,
+    pub recipient_name: String,
+}
+
 /// A month of a municipality as the API lists it: its time reports by status (those submitted
 /// at least once; a draft never submitted has no record) and its archives.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -1827,15 +1839,16 @@ pub trait ApiStore: Send {
     /// most `limit`.
     async fn api_months(&mut self, tenant: i64, limit: i64) -> RepoResult<Vec<ApiMonth>>;
     /// The month's rows of the time reports attested or exported, by day and id after `after`
-    /// (a day and a row id), at most `limit`: what payroll pays, a page at a time (the month's
-    /// index walked in order, never the month sorted).
+    /// (a day and a row id), at most `limit`, each with the people it names: what payroll pays,
+    /// a page at a time (the month's index walked in order, never the month sorted, and only the
+    /// page's people read).
     async fn payroll_rows(
         &mut self,
         tenant: i64,
         month: ReportMonth,
         after: (NaiveDate, i64),
         limit: i64,
-    ) -> RepoResult<Vec<StoredRow>>;
+    ) -> RepoResult<Vec<PayrollFacts>>;
     /// The municipality's audit entries after id `after`, by id, at most `limit`, but the API's
     /// own calls: (id, at, action, subject).
     async fn changes(

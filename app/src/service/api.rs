@@ -977,23 +977,20 @@ pub async fn payroll(
     let mut db = repo.read().await.map_err(internal)?;
     let after = after.unwrap_or((month.first_day(), 0));
     let rows = db.payroll_rows(t, month, after, limit as i64).await.map_err(internal)?;
-    let people = db.people(t).await.map_err(internal)?;
-    let entered = db.employee_numbers(t).await.map_err(internal)?;
     db.finish().await.map_err(internal)?;
     Ok(rows
-        .iter()
-        .filter_map(|r| {
-            let a = people.assistants.get(&r.assistant_id)?;
-            let employee =
-                entered.get(&a.id).cloned().unwrap_or_else(|| super::export::employee_id(a.id));
-            let recipient =
-                people.recipients.get(&r.recipient_id).map(|p| p.name()).unwrap_or_default();
+        .into_iter()
+        .map(|f| {
+            let employee = match f.employee_number.as_str() {
+                "" => super::export::employee_id(f.row.assistant_id),
+                e => e.to_string(),
+            };
             let row = crate::domain::documents::PayrollRow::of(
-                &r.row,
-                (a.id, &employee, a.personnummer.full(), &a.name()),
-                (r.recipient_id, &recipient),
+                &f.row.row,
+                (f.row.assistant_id, &employee, &f.personnummer, &f.assistant_name),
+                (f.row.recipient_id, &f.recipient_name),
             );
-            Some(((r.row.date(), r.id), row))
+            ((f.row.row.date(), f.row.id), row)
         })
         .collect())
 }

@@ -10,7 +10,7 @@ use engine::ReportMonth;
 use engine::register::AssignmentData;
 use store::{
     ApiAssignment, ApiMonth, ApiPerson, ApiStore, ApiTokenRecord, Lookup, Named, NewApiToken,
-    RepoResult, StoredRow,
+    PayrollFacts, RepoResult,
 };
 
 const COLUMNS: &str =
@@ -186,12 +186,17 @@ impl ApiStore for DbStore {
         month: ReportMonth,
         after: (NaiveDate, i64),
         limit: i64,
-    ) -> RepoResult<Vec<StoredRow>> {
+    ) -> RepoResult<Vec<PayrollFacts>> {
+        let columns: Vec<String> = ROW_COLUMNS.split(", ").map(|c| format!("t.{c}")).collect();
         query(format!(
-            "SELECT {ROW_COLUMNS} FROM time_rows t WHERE tenant_id = $1 AND work_date >= $2 AND work_date <= $3 AND (work_date, id) > ($7, $4)
+            "SELECT {}, a.personnummer, a.first_name || ' ' || a.last_name AS assistant_name, a.employee_number,
+                    r.first_name || ' ' || r.last_name AS recipient_name
+             FROM time_rows t JOIN assistants a ON a.id = t.assistant_id JOIN recipients r ON r.id = t.recipient_id
+             WHERE t.tenant_id = $1 AND t.work_date >= $2 AND t.work_date <= $3 AND (t.work_date, t.id) > ($7, $4)
                AND EXISTS (SELECT 1 FROM month_reports m WHERE m.tenant_id = t.tenant_id AND m.assistant_id = t.assistant_id
                            AND m.recipient_id = t.recipient_id AND m.month = $5 AND m.status IN ('attested', 'exported'))
-             ORDER BY work_date, id LIMIT $6"
+             ORDER BY t.work_date, t.id LIMIT $6",
+            columns.join(", ")
         ))
         .bind(tenant)
         .bind(date(month.first_day()))
@@ -200,7 +205,15 @@ impl ApiStore for DbStore {
         .bind(month.to_string())
         .bind(limit)
         .bind(date(after.0))
-        .fetch_map(self.c(), stored_row)
+        .fetch_map(self.c(), |r| {
+            Some(PayrollFacts {
+                row: stored_row(r)?,
+                personnummer: r.get("personnummer"),
+                assistant_name: r.get("assistant_name"),
+                employee_number: r.get("employee_number"),
+                recipient_name: r.get("recipient_name"),
+            })
+        })
         .await
         .map_err(err)
     }

@@ -800,6 +800,10 @@ async fn the_api_gives_what_was_exported_exactly_as_it_was_signed() {
             .await;
     let row = &first["items"][0];
     assert_eq!(
+        (row["assistant"]["name"].as_str(), row["recipient"]["name"].as_str()),
+        (Some("David Dahl"), Some("Elis Ek"))
+    );
+    assert_eq!(
         (row["employee_id"].as_str(), row["personnummer"].as_str()),
         (Some("L-4711"), Some("198811040206"))
     );
