@@ -1172,8 +1172,8 @@ pub async fn list_months(
     headers: HeaderMap,
     Query(q): Query<LimitQuery>,
 ) -> Response {
-    let (_, limit) = match (PageQuery { after: None, limit: q.limit }).parse(&headers) {
-        Ok(p) => p,
+    let limit = match q.parse(&headers) {
+        Ok(l) => l,
         Err(res) => return res,
     };
     let months = match service::months(&*api.repo, &caller, limit).await {
@@ -1292,12 +1292,19 @@ pub struct Findings {
     pub others: Vec<FindingOut>,
 }
 
-/// How many warnings and notes to list.
+/// How many to list.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct LimitQuery {
     /// 1–500 (100 when left out).
     pub limit: Option<String>,
+}
+
+impl LimitQuery {
+    /// The limit, or the problem with it (checked as a page's).
+    fn parse(self, headers: &HeaderMap) -> Result<i64, Response> {
+        Ok(PageQuery { after: None, limit: self.limit }.parse(headers)?.1)
+    }
 }
 
 fn finding_out(l: Locale, f: engine::rules::Finding) -> FindingOut {
@@ -1344,8 +1351,8 @@ pub async fn get_findings(
         Ok(m) => m,
         Err(res) => return res,
     };
-    let (_, limit) = match (PageQuery { after: None, limit: q.limit }).parse(&headers) {
-        Ok(p) => p,
+    let limit = match q.parse(&headers) {
+        Ok(l) => l,
         Err(res) => return res,
     };
     let f = match service::findings(&*api.repo, &caller, m, limit as usize).await {
@@ -1631,8 +1638,8 @@ pub async fn list_payroll(
             }
         },
     };
-    let (_, limit) = match (PageQuery { after: None, limit: q.limit }).parse(&headers) {
-        Ok(p) => p,
+    let limit = match (LimitQuery { limit: q.limit }).parse(&headers) {
+        Ok(l) => l,
         Err(res) => return res,
     };
     let mut rows = match service::payroll(&*api.repo, &caller, m, after, limit as usize + 1).await {

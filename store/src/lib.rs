@@ -957,11 +957,12 @@ pub trait ExportStore: Send {
     /// The status of every month report of the month that has a frozen 3059 (what
     /// [`Self::frozen_reports`] gives, without the documents).
     async fn frozen_states(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<MonthStatus>>;
-    /// Every räkning of the month with a standing signature.
+    /// Every räkning of the month with a standing signature (only `recipient`'s, when given).
     async fn signed_claim_documents(
         &mut self,
         tenant: i64,
         month: &str,
+        recipient: Option<i64>,
     ) -> RepoResult<Vec<SignedClaim>>;
     /// The month's archives, newest first.
     async fn archives(&mut self, tenant: i64, month: &str) -> RepoResult<Vec<ArchiveRecord>>;

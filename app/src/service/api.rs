@@ -666,9 +666,8 @@ pub async fn put_decision(
     let t = caller.tenant;
     let Some(recipient) = w.db.named(t, Named::Recipient, recipient).await.map_err(internal)?
     else {
-        return Ok(Err(invalid([("recipient", T::ApiUnknownRecipient)], |(f, m)| {
-            Wrong::Unknown(f, m)
-        })));
+        let unknown = Wrong::Unknown("recipient", T::ApiUnknownRecipient);
+        return Ok(Err(WriteRefusal::Invalid(vec![unknown])));
     };
     let decision = refuse!(input.parse(recipient).map_err(|e| invalid(e, Wrong::Decision)));
     if let Some(e) = super::register::raised_refusal(&mut w.db, t, &decision).await? {
@@ -927,7 +926,7 @@ pub async fn documents(
     let m = month.to_string();
     let mut db = repo.read().await.map_err(internal)?;
     let reports = db.frozen_reports(caller.tenant, &m).await.map_err(internal)?;
-    let claims = db.signed_claim_documents(caller.tenant, &m).await.map_err(internal)?;
+    let claims = db.signed_claim_documents(caller.tenant, &m, None).await.map_err(internal)?;
     let people = db.people(caller.tenant).await.map_err(internal)?;
     db.finish().await.map_err(internal)?;
     Ok((reports, claims, people))
@@ -955,10 +954,12 @@ pub async fn signed_3057(
 ) -> Result<Option<store::SignedClaim>, PageError> {
     caller.require(Scope::ArchivesRead).map_err(|_| PageError::Forbidden)?;
     let mut db = repo.read().await.map_err(internal)?;
-    let claims =
-        db.signed_claim_documents(caller.tenant, &month.to_string()).await.map_err(internal)?;
+    let claims = db
+        .signed_claim_documents(caller.tenant, &month.to_string(), Some(recipient))
+        .await
+        .map_err(internal)?;
     db.finish().await.map_err(internal)?;
-    Ok(claims.into_iter().find(|c| c.recipient_id == recipient))
+    Ok(claims.into_iter().next())
 }
 
 /// The month's payroll rows, as the archive's payroll files carry them: every row of the time

@@ -442,7 +442,7 @@ pub async fn prepare(cx: &Cx, month: ReportMonth) -> Result<Result<MonthData, Ou
         })
     };
     let mut claims = Vec::new();
-    for s in db.signed_claim_documents(c.tenant_id, &m).await.map_err(internal)? {
+    for s in db.signed_claim_documents(c.tenant_id, &m, None).await.map_err(internal)? {
         let representative_personnummer = match s.signature.capacity {
             SignerCapacity::Myself => None,
             _ => db.signer_personnummer(c.tenant_id, s.recipient_id, &m).await.map_err(internal)?,

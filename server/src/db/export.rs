@@ -65,17 +65,21 @@ impl ExportStore for DbStore {
         &mut self,
         tenant: i64,
         month: &str,
+        recipient: Option<i64>,
     ) -> RepoResult<Vec<SignedClaim>> {
-        let rows = query(
+        let only = if recipient.is_some() { " AND c.recipient_id = $3" } else { "" };
+        let q = query(format!(
             "SELECT c.recipient_id, s.content, s.sha256, s.signer_name, s.capacity, s.signed_at, s.document_id, s.evidence
              FROM claims c JOIN signatures s ON s.claim_id = c.id AND s.voided_at IS NULL
-             WHERE c.tenant_id = $1 AND c.month = $2 ORDER BY c.recipient_id",
-        )
+             WHERE c.tenant_id = $1 AND c.month = $2{only} ORDER BY c.recipient_id"
+        ))
         .bind(tenant)
-        .bind(month)
-        .fetch_all(self.c())
-        .await
-        .map_err(err)?;
+        .bind(month);
+        let q = match recipient {
+            Some(r) => q.bind(r),
+            None => q,
+        };
+        let rows = q.fetch_all(self.c()).await.map_err(err)?;
         Ok(rows
             .iter()
             .map(|r| SignedClaim {
