@@ -31,16 +31,20 @@ pub const LOCK_SECONDS: i64 = 15 * 60;
 const FORGET_AFTER: i64 = 24 * 3600;
 
 impl ThrottlePolicy {
-    /// The counter after one more failure at `now`.
+    /// The counter after one more failure at `now`. Time is counted in whole seconds, and an
+    /// attempt late in a second is counted at its start, so a wait ends one second after the
+    /// wait from `now`: never sooner than said (a burst spread over a second's boundary once
+    /// got a fifth guess through a "1 s" wait that had lasted a few milliseconds).
     pub fn fail(self, t: Throttle, now: i64) -> Throttle {
         let failures = t.failures + 1;
-        let blocked_until = if failures >= self.lock_at {
-            now + LOCK_SECONDS
+        let wait = if failures >= self.lock_at {
+            LOCK_SECONDS
         } else if failures > self.free {
-            now + (1i64 << (failures - self.free - 1).min(8)).min(300)
+            (1i64 << (failures - self.free - 1).min(8)).min(300)
         } else {
             0
         };
+        let blocked_until = if wait > 0 { now + wait + 1 } else { 0 };
         Throttle { failures, blocked_until }
     }
 }
@@ -352,6 +356,19 @@ mod tests {
             t = PER_USERNAME.fail(t, 1000);
             waits.push(t.blocked_until.saturating_sub(1000).max(0));
         }
-        assert_eq!(waits, vec![0, 0, 0, 1, 2, 4, 8, 16, 32, LOCK_SECONDS]);
+        assert_eq!(waits, vec![0, 0, 0, 2, 3, 5, 9, 17, 33, LOCK_SECONDS + 1]);
+    }
+
+    /// An attempt at 1000.999 s is counted at 1000: its wait must still last the whole wait.
+    #[test]
+    fn a_wait_is_never_shorter_than_said_though_counted_in_whole_seconds() {
+        let mut t = Throttle::default();
+        for _ in 0..=PER_USERNAME.free {
+            t = PER_USERNAME.fail(t, 1000);
+        }
+        // The fourth failure waits 1 s: an attempt in the next second (perhaps a millisecond
+        // later) is still blocked, one a whole second later is not.
+        assert!(t.blocked_until > 1001);
+        assert!(t.blocked_until <= 1002);
     }
 }

@@ -369,9 +369,10 @@ async fn cross_site_posts_are_refused() {
 #[tokio::test]
 async fn the_login_throttle_engages_and_is_audited() {
     let app = spawn_app().await;
-    // Three free tries, then 1 s, 2 s, 4 s of back-off (a 15-minute lock after ten). Each
-    // wrong try waits out the back-off before it, so all six are checked and counted.
-    for wait in [0, 0, 0, 0, 1100, 2100] {
+    // Three free tries, then 1 s, 2 s, 4 s of back-off (a 15-minute lock after ten), counted
+    // from the end of the second the failure fell in. Each wrong try waits out the back-off
+    // before it, so all six are checked and counted.
+    for wait in [0, 0, 0, 0, 2050, 3050] {
         tokio::time::sleep(Duration::from_millis(wait)).await;
         let (_, res) = app.try_login("anna", "wrong password").await;
         assert_eq!(res.headers()["location"], "/logga-in");
@@ -383,7 +384,7 @@ async fn the_login_throttle_engages_and_is_audited() {
     let (_, page) = app.page(&c, "/logga-in").await;
     assert!(page.contains("För många misslyckade inloggningar"), "{page}");
     // Unknown usernames are throttled the same way (nothing tells which exist).
-    for wait in [0, 0, 0, 0, 1100, 2100] {
+    for wait in [0, 0, 0, 0, 2050, 3050] {
         tokio::time::sleep(Duration::from_millis(wait)).await;
         app.try_login("nobody", "wrong").await;
     }
