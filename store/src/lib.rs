@@ -579,10 +579,10 @@ pub struct AssistantMonth {
 /// What a new row is checked against ([`Store::row_context`]).
 #[derive(Clone, Debug, Default)]
 pub struct RowContext {
-    /// The versions of the assistant's and the recipient's findings (`kept_versions`) when it
-    /// was read: every change of what the rest of it holds raises one of them, except the
-    /// month's status and the terms (which [`RowRecheck`] reads anew).
-    pub versions: PairVersions,
+    /// The versions of what it was read from: every change of what the rest of it holds
+    /// raises one of them, except the month's status and the terms (which [`RowRecheck`]
+    /// reads anew).
+    pub versions: ContextVersions,
     /// Is the assistant assigned to the recipient on the date?
     pub assigned: bool,
     /// What the per-row rules need of the pair, if they are assigned at all.
@@ -598,10 +598,21 @@ pub struct RowContext {
 /// them yet).
 pub type PairVersions = (Option<i64>, Option<i64>);
 
+/// The versions a [`RowContext`] was read at.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ContextVersions {
+    /// The assistant's and the recipient's findings (`kept_versions`): their rows and their
+    /// register entries.
+    pub pair: PairVersions,
+    /// The municipality's register (`register_versions`): the assistants, recipients,
+    /// assignments, decisions and absences, which a server may keep between rows.
+    pub register: Option<i64>,
+}
+
 /// See [`Store::row_recheck`].
 #[derive(Clone, Debug)]
 pub struct RowRecheck {
-    pub versions: PairVersions,
+    pub versions: ContextVersions,
     pub status: Option<(i64, MonthStatus)>,
     pub terms: Terms,
 }

@@ -45,10 +45,11 @@ fn near(row: &TimeRow) -> std::ops::RangeInclusive<chrono::NaiveDate> {
 
 /// What a new row is checked against, read before its change begins, on a connection of its
 /// own: [`check_and_insert`] then only makes sure inside the change that nothing it covers has
-/// changed since (the pair's versions) and reads the rest anew. A change holds its
-/// municipality's write line from its first statement to its last; reading the row's nine
-/// queries there made every other saved row wait for them. `None` when it cannot be read:
-/// the change reads it all itself.
+/// changed since (the pair's and the register's versions) and reads the rest anew. A change
+/// holds its municipality's write line from its first statement to its last; reading the
+/// row's nine queries there made every other saved row wait for them. The pair's register
+/// entries come from what the server keeps while the register's version stands (the
+/// server's `db::facts`). `None` when it cannot be read: the change reads it all itself.
 pub(super) async fn early_context(
     cx: &Cx,
     c: &store::Caller,
@@ -63,8 +64,8 @@ pub(super) async fn early_context(
 /// Checks a new row of the calling assistant with every rule, inside `db`'s write
 /// transaction, and inserts it: its id and the findings that do not block it, or why not.
 /// `[RowError::NotAssigned]` alone means the recipient is not the assistant's on that date.
-/// `early`: what [`early_context`] read before the change, used only if the pair's versions
-/// are still those it was read with (the month's status and the terms are read anew).
+/// `early`: what [`early_context`] read before the change, used only if its versions are
+/// still those it was read with (the month's status and the terms are read anew).
 /// `then`: whether the change goes on when the database refuses the row.
 pub(super) async fn check_and_insert(
     db: &mut Box<dyn Store>,

@@ -361,7 +361,17 @@ impl Store for DbStore {
         date: NaiveDate,
         near: RangeInclusive<NaiveDate>,
     ) -> RepoResult<RowContext> {
-        super::pages::row_context(self.c(), tenant, assistant, recipient, date, near).await
+        let kept = self.kept.clone();
+        super::pages::row_context(
+            self.c(),
+            kept.as_deref(),
+            tenant,
+            assistant,
+            recipient,
+            date,
+            near,
+        )
+        .await
     }
 
     async fn row_recheck(

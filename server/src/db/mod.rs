@@ -11,6 +11,7 @@ mod benchmark;
 mod deferred;
 mod direct;
 mod export;
+mod facts;
 mod general;
 mod identity;
 mod kept;
@@ -33,6 +34,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 use store::{Repo, RepoError, RepoResult, Store};
 
@@ -380,7 +382,11 @@ fn cutoff(days: i64) -> chrono::DateTime<chrono::Utc> {
 
 /// A connection for reads, or a write transaction, on either database: every storage trait is
 /// implemented on it, one file per aggregate (`store`, `export`, `settings`, `shifts`, `signing`).
-pub struct DbStore(Held);
+pub struct DbStore {
+    held: Held,
+    /// What the server keeps between requests ([`facts`]); none for a store of its own.
+    kept: Option<Arc<facts::Facts>>,
+}
 
 /// What a store works on: a connection (reads; or a transaction of its own, for the command
 /// line), or a change in the server's shared write transaction ([`writer`]).
@@ -392,17 +398,22 @@ enum Held {
 impl DbStore {
     /// A store on `c` (a connection, or a transaction that [`Store::finish`] commits).
     pub fn new(c: Conn) -> Self {
-        Self(Held::Conn(c))
+        Self { held: Held::Conn(c), kept: None }
     }
 
-    fn change(c: writer::Change) -> Self {
-        Self(Held::Change(c))
+    fn change(c: writer::Change, kept: &Arc<facts::Facts>) -> Self {
+        Self { held: Held::Change(c), kept: Some(kept.clone()) }
+    }
+
+    /// A store on `c` that uses what `kept` holds.
+    fn kept(c: Conn, kept: &Arc<facts::Facts>) -> Self {
+        Self { held: Held::Conn(c), kept: Some(kept.clone()) }
     }
 
     /// Whose lock the store's change holds: `Some(Some(t))` a municipality's, `Some(None)` the
     /// installation's, `None` no change (a connection, or the command line's own transaction).
     pub(crate) fn scope(&self) -> Option<Option<i64>> {
-        match &self.0 {
+        match &self.held {
             Held::Change(c) => Some(c.scope),
             Held::Conn(_) => None,
         }
@@ -411,7 +422,7 @@ impl DbStore {
     /// Commits what it holds: its own transaction, or its change (the shared transaction
     /// commits when the writer says so).
     async fn end(self) -> RepoResult<()> {
-        match self.0 {
+        match self.held {
             Held::Conn(c) => c.commit().await.map_err(err),
             Held::Change(c) => c.finish().await.map_err(err),
         }
@@ -420,14 +431,14 @@ impl DbStore {
     /// The change it holds, if it holds one: what it keeps for its batch to write
     /// ([`deferred`]) is kept there.
     fn change_mut(&mut self) -> Option<&mut writer::Change> {
-        match &mut self.0 {
+        match &mut self.held {
             Held::Change(c) => Some(c),
             Held::Conn(_) => None,
         }
     }
 
     fn c(&mut self) -> &mut Conn {
-        match &mut self.0 {
+        match &mut self.held {
             Held::Conn(c) => c,
             Held::Change(c) => c.conn(),
         }
@@ -439,11 +450,12 @@ impl DbStore {
 pub struct DbRepo {
     pub pool: Pool,
     writer: writer::Writer,
+    kept: Arc<facts::Facts>,
 }
 
 impl DbRepo {
     pub fn new(pool: Pool) -> Self {
-        Self { writer: writer::Writer::new(pool.clone()), pool }
+        Self { writer: writer::Writer::new(pool.clone()), pool, kept: Default::default() }
     }
 
     /// The server's writer: a write that is not a change takes its [`Writer::turn`] here.
@@ -477,16 +489,19 @@ impl Repo for DbRepo {
     }
 
     async fn read(&self) -> RepoResult<Box<dyn Store>> {
-        Ok(Box::new(DbStore::new(self.pool.conn().await.map_err(err)?)))
+        Ok(Box::new(DbStore::kept(self.pool.conn().await.map_err(err)?, &self.kept)))
     }
 
     /// A change in the server's shared write transaction (group commit, [`writer`]).
     async fn write(&self) -> RepoResult<Box<dyn Store>> {
-        Ok(Box::new(DbStore::change(self.writer.change(None).await.map_err(err)?)))
+        Ok(Box::new(DbStore::change(self.writer.change(None).await.map_err(err)?, &self.kept)))
     }
 
     async fn write_in(&self, tenant: i64) -> RepoResult<Box<dyn Store>> {
-        Ok(Box::new(DbStore::change(self.writer.change(Some(tenant)).await.map_err(err)?)))
+        Ok(Box::new(DbStore::change(
+            self.writer.change(Some(tenant)).await.map_err(err)?,
+            &self.kept,
+        )))
     }
 }
 

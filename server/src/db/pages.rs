@@ -3,6 +3,7 @@
 //! way; here they only travel together.
 
 use super::err;
+use super::facts::{Facts, PairFacts};
 use super::people::{people_from, people_queries};
 use super::queries::*;
 use super::schedules::{calendar_query, planned_all, planned_of_assistant_query};
@@ -12,7 +13,8 @@ use super::sql::{Conn, fetch_batch, query};
 use chrono::NaiveDate;
 use engine::ReportMonth;
 use std::ops::RangeInclusive;
-use store::{AssistantMonth, PairVersions, RepoResult, RowContext, RowRecheck};
+use std::sync::Arc;
+use store::{AssistantMonth, ContextVersions, RepoResult, RowContext, RowRecheck};
 
 pub(super) async fn assistant_month(
     c: &mut Conn,
@@ -50,6 +52,7 @@ pub(super) async fn assistant_month(
 
 pub(super) async fn row_context(
     c: &mut Conn,
+    kept: Option<&Facts>,
     tenant: i64,
     assistant: i64,
     recipient: i64,
@@ -57,25 +60,67 @@ pub(super) async fn row_context(
     near: RangeInclusive<NaiveDate>,
 ) -> RepoResult<RowContext> {
     let month = month_of(date)?;
-    // The pair's versions first, before what they cover.
-    let mut queries = vec![
+    // The versions first, before what they cover.
+    let queries = vec![
         recheck_query(tenant, assistant, recipient, month),
-        is_assigned_query(tenant, assistant, recipient, date),
         assistant_rows_query(tenant, assistant, *near.start(), *near.end()),
     ];
-    queries.extend(people_queries(tenant, Some(assistant), Some(recipient)));
     let mut rows = fetch_batch(c, queries).await.map_err(err)?.into_iter();
     let mut next = || rows.next().unwrap_or_default();
-    let (recheck, assigned, near) = (next(), next(), next());
+    let (recheck, near) = (next(), next());
     let RowRecheck { versions, status, terms } = recheck_of(tenant, &recheck);
+    let key = (tenant, assistant, recipient);
+    let pair = match kept.and_then(|k| k.pairs.get(&key, versions.register)) {
+        Some(pair) => pair,
+        None => {
+            // Read after the version: never older than it (a newer read is only not used).
+            let mut queries = vec![assignment_spans_query(tenant, assistant, recipient)];
+            queries.extend(people_queries(tenant, Some(assistant), Some(recipient)));
+            let mut rows = fetch_batch(c, queries).await.map_err(err)?.into_iter();
+            let spans = rows.next().unwrap_or_default();
+            let pair = Arc::new(PairFacts {
+                spans: spans_of(&spans),
+                facts: people_from(rows.collect())
+                    .row_facts(assistant, Some(recipient))
+                    .into_iter()
+                    .next(),
+            });
+            if let Some(k) = kept {
+                k.pairs.put(key, versions.register, pair.clone());
+            }
+            pair
+        }
+    };
     Ok(RowContext {
         versions,
-        assigned: assigned_of(&assigned),
+        assigned: pair.assigned_on(date),
         status,
         near: stored_rows(&near),
         terms,
-        facts: people_from(rows.collect()).row_facts(assistant, Some(recipient)).into_iter().next(),
+        facts: pair.facts.clone(),
     })
+}
+
+/// The days of a pair's assignments, as [`is_assigned_query`] counts them (of a recipient in
+/// the register).
+fn assignment_spans_query(
+    tenant: i64,
+    assistant: i64,
+    recipient: i64,
+) -> super::sql::Query<'static> {
+    query(
+        "SELECT a.valid_from, a.valid_to FROM assignments a JOIN recipients r ON r.id = a.recipient_id AND r.tenant_id = a.tenant_id
+         WHERE a.tenant_id = $1 AND a.assistant_id = $2 AND a.recipient_id = $3",
+    )
+    .bind(tenant)
+    .bind(assistant)
+    .bind(recipient)
+}
+
+fn spans_of(rows: &[super::sql::Row]) -> Vec<(NaiveDate, Option<NaiveDate>)> {
+    rows.iter()
+        .filter_map(|r| Some((r.get::<Option<NaiveDate>, _>("valid_from")?, r.get("valid_to"))))
+        .collect()
 }
 
 /// The month of a row's date (a date BITA's months do not reach is refused, not a panic).
@@ -98,6 +143,7 @@ fn recheck_query(
     query(
         "SELECT (SELECT version FROM kept_versions WHERE tenant_id = $1 AND kind = 'a' AND id = $2) AS a,
                 (SELECT version FROM kept_versions WHERE tenant_id = $1 AND kind = 'r' AND id = $3) AS r,
+                (SELECT version FROM register_versions WHERE tenant_id = $1) AS g,
                 m.id, m.status, t.lss_rate, s.settings, rt.year, rt.amount
          FROM tenants t
          LEFT JOIN month_reports m ON m.tenant_id = t.id AND m.assistant_id = $2 AND m.recipient_id = $3 AND m.month = $4
@@ -113,7 +159,10 @@ fn recheck_query(
 
 /// What [`recheck_query`] read: one row per rate of the municipality, the rest repeated.
 fn recheck_of(tenant: i64, rows: &[super::sql::Row]) -> RowRecheck {
-    let versions: PairVersions = rows.first().map(|r| (r.get("a"), r.get("r"))).unwrap_or_default();
+    let versions = rows
+        .first()
+        .map(|r| ContextVersions { pair: (r.get("a"), r.get("r")), register: r.get("g") })
+        .unwrap_or_default();
     let status = match rows.first() {
         Some(r) if r.get::<Option<i64>, _>("id").is_some() => status_of(rows),
         _ => None,

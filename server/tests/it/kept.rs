@@ -12,7 +12,7 @@ use engine::{Minutes, MonthStatus, ReportMonth, TimeKind, TimeRow, Totals};
 use server::db::DbRepo;
 use server::db::sql::{Conn, query};
 use std::collections::{BTreeMap, HashMap};
-use store::{OnRefusal, Repo, StoredRow};
+use store::{OnRefusal, Repo, Store as _, StoredRow};
 
 /// A fixed-seed generator of a few lines (xorshift64*): a failing sequence repeats from the
 /// seed it prints. proptest's shrinking does not fit a sequence of database changes.
@@ -512,4 +512,113 @@ async fn a_rows_recheck_reads_what_its_early_context_read() {
     drop(c);
     let status = both().await;
     assert_eq!(status.map(|(_, s)| s), Some(MonthStatus::Submitted));
+}
+
+/// A server keeps a pair's register entries between saved rows (issue 28), and uses them only
+/// at the register version they were read at. So after any change of the register, made
+/// through the store, behind its back in SQL or by another server, the kept context is what a
+/// read of the database gives, and the change's re-check sees the version move.
+#[tokio::test]
+async fn a_kept_row_context_is_what_a_fresh_read_gives_after_any_register_change() {
+    let app = spawn_app().await;
+    let repo = DbRepo::new(app.pool.clone());
+    let tenant = app.id("SELECT id FROM tenants WHERE name LIKE 'Exempelby%'").await;
+    let anna = app.id("SELECT id FROM assistants WHERE first_name = 'Anna'").await;
+    let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await;
+    let date = app::service::context::this_month().next().first_day() + chrono::Duration::days(9);
+    let near = date - chrono::Duration::days(8)..=date + chrono::Duration::days(8);
+    // Through the server's repository (what it keeps), and on a connection of its own.
+    let kept = || async {
+        let mut db = repo.read().await.unwrap();
+        db.row_context(tenant, anna, bo, date, near.clone()).await.unwrap()
+    };
+    let fresh = || async {
+        let mut db = server::db::DbStore::new(app.pool.conn().await.unwrap());
+        db.row_context(tenant, anna, bo, date, near.clone()).await.unwrap()
+    };
+    let now = || async {
+        let mut db = repo.write_in(tenant).await.unwrap();
+        let versions = db.row_recheck(tenant, anna, bo, date).await.unwrap().versions;
+        db.finish().await.unwrap();
+        versions
+    };
+    let first = kept().await;
+    assert!(first.assigned && first.facts.is_some(), "Anna is Bo's assistant");
+    assert_eq!(kept().await.facts, first.facts, "read again: the same");
+
+    for (what, sql) in [
+        (
+            "her register entry",
+            "UPDATE assistants SET regime = CASE regime WHEN 'atl' THEN 'ab_bilaga_j' ELSE 'atl' END WHERE tenant_id = $1 AND id = $2 AND $3 > 0",
+        ),
+        (
+            "his register entry",
+            "UPDATE recipients SET last_name = last_name || 'x' WHERE tenant_id = $1 AND id = $3 AND $2 > 0",
+        ),
+        (
+            "the FK notice of her assignment",
+            "UPDATE assignments SET fk_notified_on = '2001-02-03' WHERE tenant_id = $1 AND assistant_id = $2 AND recipient_id = $3",
+        ),
+        (
+            "his decision removed",
+            "DELETE FROM decisions WHERE id = (SELECT MIN(id) FROM decisions WHERE tenant_id = $1 AND recipient_id = $3) AND $2 > 0",
+        ),
+        (
+            "his absence",
+            "INSERT INTO absences (tenant_id, recipient_id, kind, from_date, to_date, assistance_allowed) SELECT $1, $3, 'hospital', '2030-01-01', '2030-01-02', FALSE WHERE $2 > 0",
+        ),
+        (
+            "her assignment ended",
+            "UPDATE assignments SET valid_to = '2000-01-01' WHERE tenant_id = $1 AND assistant_id = $2 AND recipient_id = $3",
+        ),
+        (
+            "a new assignment of hers",
+            "INSERT INTO assignments (tenant_id, assistant_id, recipient_id, valid_from) VALUES ($1, $2, $3, '2001-01-01')",
+        ),
+    ] {
+        let before = kept().await;
+        let mut c = app.db().await;
+        let changed = query(sql).bind(tenant).bind(anna).bind(bo).execute(&mut c).await.unwrap();
+        assert_eq!(changed, 1, "{what}: the change was made");
+        drop(c);
+        let (kept, fresh) = (kept().await, fresh().await);
+        assert_ne!((kept.assigned, &kept.facts), (before.assigned, &before.facts), "{what} shows");
+        assert_eq!((kept.assigned, &kept.facts), (fresh.assigned, &fresh.facts), "{what}");
+        assert_ne!(before.versions, now().await, "{what}: the change's re-check sees it");
+    }
+}
+
+/// Through the pages: a server that saved a row of Anna's for Bo (and keeps their register
+/// entries) refuses her next row once her assignment was ended behind its back (as another
+/// server or the command line would).
+#[tokio::test]
+async fn an_assignment_ended_elsewhere_stops_the_next_row_at_once() {
+    let app = spawn_app().await;
+    let (anna, _) = app.login("anna").await;
+    let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await;
+    let day = app::service::context::this_month().next().first_day() + chrono::Duration::days(12);
+    let (bo_id, day) = (bo.to_string(), day.format("%Y-%m-%d").to_string());
+    let row = |start, end| {
+        [
+            ("recipient", bo_id.as_str()),
+            ("date", day.as_str()),
+            ("start", start),
+            ("end", end),
+            ("kind", "aktiv"),
+        ]
+    };
+    let before = app.count_rows().await;
+    let to = app.post(&anna, "/assistent/rad", &row("06:00", "07:00")).await;
+    assert!(to.contains("klart=rad-sparad"), "{to}");
+    assert_eq!(app.count_rows().await, before + 1);
+    let mut c = app.db().await;
+    query("UPDATE assignments SET valid_to = '2000-01-01' WHERE recipient_id = $1 AND assistant_id = (SELECT id FROM assistants WHERE first_name = 'Anna')")
+        .bind(bo)
+        .execute(&mut c)
+        .await
+        .unwrap();
+    drop(c);
+    let to = app.post(&anna, "/assistent/rad", &row("08:00", "09:00")).await;
+    assert!(!to.contains("klart=rad-sparad"), "{to}");
+    assert_eq!(app.count_rows().await, before + 1, "the row was refused");
 }
