@@ -1,7 +1,8 @@
 //! Register entries kept in memory between requests (issue 28): what a new row is checked
-//! against (its pair's assistant, recipient, assignments, decisions and absences) changes a
-//! few times a year and was read anew for every saved row, five or six statements of a
-//! saved row's ten on PostgreSQL.
+//! against (its pair's assistant, recipient, assignments, decisions and absences) and what an
+//! assistant's month page shows of them change a few times a year, and were read anew for
+//! every saved row (six of its ten statements on PostgreSQL) and every month page (five of
+//! twelve).
 //!
 //! An entry holds the municipality's register version it was read at (`register_versions`,
 //! raised by triggers in the transaction of every change of those tables, whichever path or
@@ -69,8 +70,10 @@ impl PairFacts {
 /// What the server keeps, one per database (shared by its stores).
 #[derive(Default)]
 pub(crate) struct Facts {
-    /// By (municipality, assistant, recipient).
+    /// By (municipality, assistant, recipient): a new row's checks.
     pub pairs: Kept<(i64, i64, i64), PairFacts>,
+    /// By (municipality, assistant): the assistant's month page.
+    pub people: Kept<(i64, i64), store::People>,
 }
 
 #[cfg(test)]

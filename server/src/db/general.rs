@@ -350,7 +350,17 @@ impl Store for DbStore {
         month: ReportMonth,
         plan: RangeInclusive<NaiveDate>,
     ) -> RepoResult<AssistantMonth> {
-        super::pages::assistant_month(self.c(), tenant, assistant, user, month, plan).await
+        let kept = self.kept.clone();
+        super::pages::assistant_month(
+            self.c(),
+            kept.as_deref(),
+            tenant,
+            assistant,
+            user,
+            month,
+            plan,
+        )
+        .await
     }
 
     async fn row_context(

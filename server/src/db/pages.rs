@@ -14,10 +14,11 @@ use chrono::NaiveDate;
 use engine::ReportMonth;
 use std::ops::RangeInclusive;
 use std::sync::Arc;
-use store::{AssistantMonth, ContextVersions, RepoResult, RowContext, RowRecheck};
+use store::{AssistantMonth, ContextVersions, People, RepoResult, RowContext, RowRecheck};
 
 pub(super) async fn assistant_month(
     c: &mut Conn,
+    kept: Option<&Facts>,
     tenant: i64,
     assistant: i64,
     user: i64,
@@ -33,11 +34,28 @@ pub(super) async fn assistant_month(
         planned_of_assistant_query(tenant, assistant, plan, true),
         calendar_query(tenant, user),
     ];
-    queries.extend(people_queries(tenant, Some(assistant), None));
+    // The register's version with the rest: the assistant's register entries are then read
+    // only when what the server keeps of them was read at another.
+    queries.push(register_version_query(tenant));
     let mut rows = fetch_batch(c, queries).await.map_err(err)?.into_iter();
     let mut next = || rows.next().unwrap_or_default();
     let (recipients, stored, records, terms, running) = (next(), next(), next(), next(), next());
-    let (planned, calendar) = (next(), next());
+    let (planned, calendar, version) = (next(), next(), next());
+    let version = version.first().and_then(|r| r.get::<Option<i64>, _>("version"));
+    let key = (tenant, assistant);
+    let people = match kept.and_then(|k| k.people.get(&key, version)) {
+        Some(people) => People::clone(&people),
+        None => {
+            // Read after the version: never older than it (a newer read is only not used).
+            let rows =
+                fetch_batch(c, people_queries(tenant, Some(assistant), None)).await.map_err(err)?;
+            let people = people_from(rows);
+            if let Some(k) = kept {
+                k.people.put(key, version, Arc::new(people.clone()));
+            }
+            people
+        }
+    };
     Ok(AssistantMonth {
         recipients: names_of(&recipients),
         rows: stored_rows(&stored),
@@ -46,7 +64,7 @@ pub(super) async fn assistant_month(
         running: running_of(&running),
         planned: planned_all(&planned),
         calendar: !calendar.is_empty(),
-        people: people_from(rows.collect()),
+        people,
     })
 }
 
@@ -99,6 +117,11 @@ pub(super) async fn row_context(
         terms,
         facts: pair.facts.clone(),
     })
+}
+
+/// The municipality's register version (`register_versions`; no row before its first change).
+fn register_version_query(tenant: i64) -> super::sql::Query<'static> {
+    query("SELECT version FROM register_versions WHERE tenant_id = $1").bind(tenant)
 }
 
 /// The days of a pair's assignments, as [`is_assigned_query`] counts them (of a recipient in

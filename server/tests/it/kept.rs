@@ -12,7 +12,7 @@ use engine::{Minutes, MonthStatus, ReportMonth, TimeKind, TimeRow, Totals};
 use server::db::DbRepo;
 use server::db::sql::{Conn, query};
 use std::collections::{BTreeMap, HashMap};
-use store::{OnRefusal, Repo, Store as _, StoredRow};
+use store::{OnRefusal, Repo, Store, StoredRow};
 
 /// A fixed-seed generator of a few lines (xorshift64*): a failing sequence repeats from the
 /// seed it prints. proptest's shrinking does not fit a sequence of database changes.
@@ -542,6 +542,16 @@ async fn a_kept_row_context_is_what_a_fresh_read_gives_after_any_register_change
         db.finish().await.unwrap();
         versions
     };
+    // And her month page's register entries, as the rules see them.
+    let user = app.id("SELECT id FROM users WHERE username = 'anna'").await;
+    let page = |mut db: Box<dyn Store>| async move {
+        let month = ReportMonth::of(date).unwrap();
+        let m = db.assistant_month(tenant, anna, user, month, date..=date).await.unwrap();
+        (format!("{:?}", m.people.row_facts(anna, None)), m.people.assignments.clone())
+    };
+    let kept_page = || async { page(repo.read().await.unwrap()).await };
+    let fresh_page =
+        || async { page(Box::new(server::db::DbStore::new(app.pool.conn().await.unwrap()))).await };
     let first = kept().await;
     assert!(first.assigned && first.facts.is_some(), "Anna is Bo's assistant");
     assert_eq!(kept().await.facts, first.facts, "read again: the same");
@@ -576,11 +586,16 @@ async fn a_kept_row_context_is_what_a_fresh_read_gives_after_any_register_change
             "INSERT INTO assignments (tenant_id, assistant_id, recipient_id, valid_from) VALUES ($1, $2, $3, '2001-01-01')",
         ),
     ] {
-        let before = kept().await;
+        let (before, page_before) = (kept().await, kept_page().await);
         let mut c = app.db().await;
         let changed = query(sql).bind(tenant).bind(anna).bind(bo).execute(&mut c).await.unwrap();
         assert_eq!(changed, 1, "{what}: the change was made");
         drop(c);
+        let page = kept_page().await;
+        assert_eq!(page, fresh_page().await, "{what}: her month page");
+        if !matches!(what, "her assignment ended" | "a new assignment of hers") {
+            assert_ne!(page, page_before, "{what} shows on her month page");
+        }
         let (kept, fresh) = (kept().await, fresh().await);
         assert_ne!((kept.assigned, &kept.facts), (before.assigned, &before.facts), "{what} shows");
         assert_eq!((kept.assigned, &kept.facts), (fresh.assigned, &fresh.facts), "{what}");
