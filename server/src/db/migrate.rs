@@ -8,7 +8,8 @@
 //! municipalities came from installations with other ids). A collision refuses the whole move
 //! and names the table. Sessions are not moved: everyone logs in again. Nor are the kept
 //! findings (`kept_findings`, `kept_others`: a cache the first view computes again; the target's
-//! triggers fill `kept_versions` as the rows arrive), export jobs, and the municipalities'
+//! triggers fill `kept_versions` and `register_versions` as the rows arrive), export jobs, and
+//! the municipalities'
 //! comparison (`benchmark_*`: figures the target's server computes again within the hour).
 
 use super::sql::{Conn, Value, query};
