@@ -4,7 +4,7 @@
 -- (`server/src/db/facts.rs`); a row's change reads the version again under the
 -- municipality's write lock and reads the entries anew when it moved. These triggers raise
 -- the version in the transaction of every change of those tables, whichever path made it (a
--- page, an import, the API, the command line, another server).
+-- page, an import, the API, the command line, another server), by one for each row changed.
 CREATE TABLE register_versions (
     tenant_id   BIGINT PRIMARY KEY,
     version     BIGINT NOT NULL DEFAULT 1

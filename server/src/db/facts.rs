@@ -70,6 +70,17 @@ impl PairFacts {
     }
 }
 
+/// What a store may do with what the server keeps.
+#[derive(Clone, Copy)]
+pub(crate) struct Keeping<'a> {
+    pub facts: &'a Facts,
+    /// Whether what it reads may be kept: only what a connection of its own read, which is
+    /// committed. A change's reads see its batch's changes before their commit, and a batch
+    /// may yet be rolled back; an entry kept from them, under a version number a later change
+    /// then reaches with other entries, would be taken for theirs.
+    pub keep: bool,
+}
+
 /// What the server keeps, one per database (shared by its stores).
 pub(crate) struct Facts {
     /// By (municipality, assistant, recipient): a new row's checks.

@@ -350,10 +350,10 @@ impl Store for DbStore {
         month: ReportMonth,
         plan: RangeInclusive<NaiveDate>,
     ) -> RepoResult<AssistantMonth> {
-        let kept = self.kept.clone();
+        let (kept, keep) = self.keeping();
         super::pages::assistant_month(
             self.c(),
-            kept.as_deref(),
+            kept.as_deref().map(|facts| super::facts::Keeping { facts, keep }),
             tenant,
             assistant,
             user,
@@ -371,10 +371,10 @@ impl Store for DbStore {
         date: NaiveDate,
         near: RangeInclusive<NaiveDate>,
     ) -> RepoResult<RowContext> {
-        let kept = self.kept.clone();
+        let (kept, keep) = self.keeping();
         super::pages::row_context(
             self.c(),
-            kept.as_deref(),
+            kept.as_deref().map(|facts| super::facts::Keeping { facts, keep }),
             tenant,
             assistant,
             recipient,

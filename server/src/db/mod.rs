@@ -437,6 +437,12 @@ impl DbStore {
         }
     }
 
+    /// What the server keeps, and whether this store's reads may add to it (see
+    /// [`facts::Keeping`]): a connection's may, a change's may not.
+    fn keeping(&self) -> (Option<Arc<facts::Facts>>, bool) {
+        (self.kept.clone(), matches!(self.held, Held::Conn(_)))
+    }
+
     fn c(&mut self) -> &mut Conn {
         match &mut self.held {
             Held::Conn(c) => c,

@@ -3,7 +3,7 @@
 //! way; here they only travel together.
 
 use super::err;
-use super::facts::{Facts, PairFacts};
+use super::facts::{Keeping, PairFacts};
 use super::people::{people_from, people_queries};
 use super::queries::*;
 use super::schedules::{calendar_query, planned_all, planned_of_assistant_query};
@@ -18,7 +18,7 @@ use store::{AssistantMonth, ContextVersions, People, RepoResult, RowContext, Row
 
 pub(super) async fn assistant_month(
     c: &mut Conn,
-    kept: Option<&Facts>,
+    kept: Option<Keeping<'_>>,
     tenant: i64,
     assistant: i64,
     user: i64,
@@ -43,15 +43,15 @@ pub(super) async fn assistant_month(
     let (planned, calendar, version) = (next(), next(), next());
     let version = version.first().and_then(|r| r.get::<Option<i64>, _>("version"));
     let key = (tenant, assistant);
-    let people = match kept.and_then(|k| k.people.get(&key, version)) {
+    let people = match kept.and_then(|k| k.facts.people.get(&key, version)) {
         Some(people) => People::clone(&people),
         None => {
             // Read after the version: never older than it (a newer read is only not used).
             let rows =
                 fetch_batch(c, people_queries(tenant, Some(assistant), None)).await.map_err(err)?;
             let people = people_from(rows);
-            if let Some(k) = kept {
-                k.people.put(key, version, Arc::new(people.clone()));
+            if let Some(k) = kept.filter(|k| k.keep) {
+                k.facts.people.put(key, version, Arc::new(people.clone()));
             }
             people
         }
@@ -70,7 +70,7 @@ pub(super) async fn assistant_month(
 
 pub(super) async fn row_context(
     c: &mut Conn,
-    kept: Option<&Facts>,
+    kept: Option<Keeping<'_>>,
     tenant: i64,
     assistant: i64,
     recipient: i64,
@@ -88,7 +88,7 @@ pub(super) async fn row_context(
     let (recheck, near) = (next(), next());
     let RowRecheck { versions, status, terms } = recheck_of(tenant, &recheck);
     let key = (tenant, assistant, recipient);
-    let pair = match kept.and_then(|k| k.pairs.get(&key, versions.register)) {
+    let pair = match kept.and_then(|k| k.facts.pairs.get(&key, versions.register)) {
         Some(pair) => pair,
         None => {
             // Read after the version: never older than it (a newer read is only not used).
@@ -103,8 +103,8 @@ pub(super) async fn row_context(
                     .into_iter()
                     .next(),
             });
-            if let Some(k) = kept {
-                k.pairs.put(key, versions.register, pair.clone());
+            if let Some(k) = kept.filter(|k| k.keep) {
+                k.facts.pairs.put(key, versions.register, pair.clone());
             }
             pair
         }

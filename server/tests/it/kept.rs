@@ -637,3 +637,63 @@ async fn an_assignment_ended_elsewhere_stops_the_next_row_at_once() {
     assert!(!to.contains("klart=rad-sparad"), "{to}");
     assert_eq!(app.count_rows().await, before + 1, "the row was refused");
 }
+
+/// A change's reads see its batch's register changes before they are committed, and a batch
+/// may yet be rolled back. What a change reads is never kept: a change that added a decision
+/// and read a row's context is rolled back, another change then raises the register's version
+/// as far with no new decision, and a row's context must not have the rolled-back decision.
+#[tokio::test]
+async fn what_a_change_read_of_its_own_register_changes_is_never_kept() {
+    let app = spawn_app().await;
+    let repo = DbRepo::new(app.pool.clone());
+    let tenant = app.id("SELECT id FROM tenants WHERE name LIKE 'Exempelby%'").await;
+    let anna = app.id("SELECT id FROM assistants WHERE first_name = 'Anna'").await;
+    let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await;
+    let date = app::service::context::this_month().next().first_day() + chrono::Duration::days(9);
+    let near = date - chrono::Duration::days(8)..=date + chrono::Duration::days(8);
+    let grants = |c: store::RowContext| c.facts.map(|f| f.grants.len());
+    let before = grants(
+        repo.read().await.unwrap().row_context(tenant, anna, bo, date, near.clone()).await.unwrap(),
+    );
+    assert!(before.is_some_and(|n| n > 0), "Bo has a decision");
+
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let decision = engine::Decision {
+        recipient: bo,
+        funder: engine::decision::Funder::Sfb,
+        granted: engine::decision::Granted::PerWeek(Minutes(600)),
+        valid_from: day("2031-01-01"),
+        valid_to: day("2031-06-30"),
+        vantetid_allowed: false,
+        beredskap_allowed: false,
+        double_assistance: false,
+        raised_rate: None,
+    };
+    let mut db = repo.write_in(tenant).await.unwrap();
+    assert!(db.add_decision(tenant, &decision).await.unwrap().is_some(), "added in the change");
+    let inside = db.row_context(tenant, anna, bo, date, near.clone()).await.unwrap();
+    let version = inside.versions.register;
+    assert_eq!(grants(inside), before.map(|n| n + 1), "the change sees its own decision");
+    drop(db); // unfinished: rolled back
+
+    // Other changes raise the version as far as the decision did, and change no grant (the
+    // version looked at in SQL: a row's context read in between would replace the entry).
+    let read = || async {
+        repo.read().await.unwrap().row_context(tenant, anna, bo, date, near.clone()).await.unwrap()
+    };
+    let sql = format!("SELECT version FROM register_versions WHERE tenant_id = {tenant}");
+    for n in 0.. {
+        if Some(app.id(&sql).await) >= version {
+            break;
+        }
+        assert!(n < 10, "the version moves");
+        let mut db = repo.write_in(tenant).await.unwrap();
+        db.set_external_id(tenant, store::Named::Recipient, bo, &format!("case-{n}"))
+            .await
+            .unwrap();
+        db.finish().await.unwrap();
+    }
+    let after = read().await;
+    assert_eq!(after.versions.register, version, "the number the rolled-back change reached");
+    assert_eq!(grants(after), before, "the rolled-back decision is not there");
+}
