@@ -20,8 +20,8 @@ use std::sync::{Arc, Mutex};
 /// How many entries each cache holds before it starts again empty. Measured in
 /// `bench/load/run.sh sqlite`: 2,000 assistants' month pages added 17 MB of anonymous memory
 /// (about 8.5 KB an assistant, allocator included), so the month pages' at most some 85 MB;
-/// a pair's entry (one recipient) is smaller. A region with more assistants at work than this
-/// at once reads some entries twice an hour or so, as before.
+/// a pair's entry (one recipient) is smaller. Where more assistants than this are at work,
+/// entries are read again after a clear, as every request read them before.
 const MAX_PEOPLE: usize = 10_000;
 const MAX_PAIRS: usize = 20_000;
 
