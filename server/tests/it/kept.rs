@@ -394,6 +394,25 @@ async fn the_dashboard_lists_the_first_findings_and_counts_them_all() {
     }
 }
 
+/// Anna and Bo of Exempelby, a day of next month, and the days a new row on it is checked
+/// against.
+struct Pair {
+    tenant: i64,
+    anna: i64,
+    bo: i64,
+    date: chrono::NaiveDate,
+    near: std::ops::RangeInclusive<chrono::NaiveDate>,
+}
+
+async fn anna_and_bo(app: &TestApp) -> Pair {
+    let tenant = app.id("SELECT id FROM tenants WHERE name LIKE 'Exempelby%'").await;
+    let anna = app.id("SELECT id FROM assistants WHERE first_name = 'Anna'").await;
+    let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await;
+    let date = app::service::context::this_month().next().first_day() + chrono::Duration::days(9);
+    let near = date - chrono::Duration::days(8)..=date + chrono::Duration::days(8);
+    Pair { tenant, anna, bo, date, near }
+}
+
 /// A new row's context is read before its change begins and used inside it only while the
 /// pair's versions are those it was read with (`row_recheck`). So every change of what the
 /// context holds (the assistant's rows near the date, the assignment, the register entries,
@@ -403,12 +422,8 @@ async fn the_dashboard_lists_the_first_findings_and_counts_them_all() {
 async fn a_row_context_read_early_goes_stale_with_any_change_it_holds() {
     let app = spawn_app().await;
     let repo = DbRepo::new(app.pool.clone());
-    let tenant = app.id("SELECT id FROM tenants WHERE name LIKE 'Exempelby%'").await;
-    let anna = app.id("SELECT id FROM assistants WHERE first_name = 'Anna'").await;
-    let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await;
+    let Pair { tenant, anna, bo, date, near } = anna_and_bo(&app).await;
     let user = app.id("SELECT MIN(id) FROM users WHERE role = 'admin'").await;
-    let date = app::service::context::this_month().next().first_day() + chrono::Duration::days(9);
-    let near = date - chrono::Duration::days(8)..=date + chrono::Duration::days(8);
     let early = || async {
         let mut db = repo.read().await.unwrap();
         db.row_context(tenant, anna, bo, date, near.clone()).await.unwrap().versions
@@ -470,12 +485,8 @@ async fn a_row_context_read_early_goes_stale_with_any_change_it_holds() {
 async fn a_rows_recheck_reads_what_its_early_context_read() {
     let app = spawn_app().await;
     let repo = DbRepo::new(app.pool.clone());
-    let tenant = app.id("SELECT id FROM tenants WHERE name LIKE 'Exempelby%'").await;
-    let anna = app.id("SELECT id FROM assistants WHERE first_name = 'Anna'").await;
-    let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await;
-    let month = app::service::context::this_month().next();
-    let date = month.first_day() + chrono::Duration::days(9);
-    let near = date - chrono::Duration::days(8)..=date + chrono::Duration::days(8);
+    let Pair { tenant, anna, bo, date, near } = anna_and_bo(&app).await;
+    let month = ReportMonth::of(date).unwrap();
     let both = || async {
         let mut db = repo.read().await.unwrap();
         let early = db.row_context(tenant, anna, bo, date, near.clone()).await.unwrap();
@@ -522,11 +533,7 @@ async fn a_rows_recheck_reads_what_its_early_context_read() {
 async fn a_kept_row_context_is_what_a_fresh_read_gives_after_any_register_change() {
     let app = spawn_app().await;
     let repo = DbRepo::new(app.pool.clone());
-    let tenant = app.id("SELECT id FROM tenants WHERE name LIKE 'Exempelby%'").await;
-    let anna = app.id("SELECT id FROM assistants WHERE first_name = 'Anna'").await;
-    let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await;
-    let date = app::service::context::this_month().next().first_day() + chrono::Duration::days(9);
-    let near = date - chrono::Duration::days(8)..=date + chrono::Duration::days(8);
+    let Pair { tenant, anna, bo, date, near } = anna_and_bo(&app).await;
     // Through the server's repository (what it keeps), and on a connection of its own.
     let kept = || async {
         let mut db = repo.read().await.unwrap();
@@ -646,11 +653,7 @@ async fn an_assignment_ended_elsewhere_stops_the_next_row_at_once() {
 async fn what_a_change_read_of_its_own_register_changes_is_never_kept() {
     let app = spawn_app().await;
     let repo = DbRepo::new(app.pool.clone());
-    let tenant = app.id("SELECT id FROM tenants WHERE name LIKE 'Exempelby%'").await;
-    let anna = app.id("SELECT id FROM assistants WHERE first_name = 'Anna'").await;
-    let bo = app.id("SELECT id FROM recipients WHERE first_name = 'Bo'").await;
-    let date = app::service::context::this_month().next().first_day() + chrono::Duration::days(9);
-    let near = date - chrono::Duration::days(8)..=date + chrono::Duration::days(8);
+    let Pair { tenant, anna, bo, date, near } = anna_and_bo(&app).await;
     let grants = |c: store::RowContext| c.facts.map(|f| f.grants.len());
     let before = grants(
         repo.read().await.unwrap().row_context(tenant, anna, bo, date, near.clone()).await.unwrap(),
