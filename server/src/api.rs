@@ -19,6 +19,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+use engine::MonthStatus;
 use governor::clock::Clock;
 use serde::{Deserialize, Serialize};
 use std::num::NonZeroU32;
@@ -1185,12 +1186,12 @@ pub async fn list_months(
         .map(|m| {
             let mut reports = StatusCounts::default();
             for (status, n) in &m.reports {
-                let slot = match status.as_str() {
-                    "draft" => &mut reports.draft,
-                    "submitted" => &mut reports.submitted,
-                    "approved" => &mut reports.approved,
-                    "attested" => &mut reports.attested,
-                    _ => &mut reports.exported,
+                let slot = match status {
+                    MonthStatus::Draft => &mut reports.draft,
+                    MonthStatus::Submitted => &mut reports.submitted,
+                    MonthStatus::Approved => &mut reports.approved,
+                    MonthStatus::Attested => &mut reports.attested,
+                    MonthStatus::Exported => &mut reports.exported,
                 };
                 *slot += n;
             }

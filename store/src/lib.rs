@@ -567,7 +567,8 @@ pub struct AssistantMonth {
     /// The month's report of each of the assistant's pairs.
     pub records: Vec<MonthRecord>,
     /// The assistant and their recipients, decisions and absences.
-    pub people: People,
+    /// Shared with what the server keeps of the register, not copied for each page.
+    pub people: std::sync::Arc<People>,
     pub terms: Terms,
     pub running: Option<RunningShift>,
     /// The assistant's published planned shifts of the days asked for (issue 27).
@@ -1797,9 +1798,9 @@ pub struct PayrollFacts {
 pub struct ApiMonth {
     /// `YYYY-MM`.
     pub month: String,
-    /// (status code, how many), by status.
-    pub reports: Vec<(String, i64)>,
-    /// How many archives, the latest one's version and when it was made.
+    /// (status, how many), by status.
+    pub reports: Vec<(MonthStatus, i64)>,
+    /// How many archives, and when the latest was made.
     pub archives: i64,
     pub archived_at: Option<String>,
 }

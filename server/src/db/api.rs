@@ -6,8 +6,8 @@ use super::queries::{ROW_COLUMNS, date, stored_row};
 use super::sql::{Row, query};
 use async_trait::async_trait;
 use chrono::{NaiveDate, Utc};
-use engine::ReportMonth;
 use engine::register::AssignmentData;
+use engine::{MonthStatus, ReportMonth};
 use store::{
     ApiAssignment, ApiMonth, ApiPerson, ApiStore, ApiTokenRecord, Lookup, Named, NewApiToken,
     PayrollFacts, RepoResult,
@@ -238,7 +238,7 @@ impl ApiStore for DbStore {
             let m = months
                 .entry(month.clone())
                 .or_insert_with(|| ApiMonth { month, ..Default::default() });
-            m.reports.push((status, n));
+            m.reports.push((MonthStatus::from_code(&status).unwrap_or(MonthStatus::Draft), n));
         }
         for (month, n, at) in archives {
             let m = months

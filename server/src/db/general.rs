@@ -350,17 +350,8 @@ impl Store for DbStore {
         month: ReportMonth,
         plan: RangeInclusive<NaiveDate>,
     ) -> RepoResult<AssistantMonth> {
-        let (kept, keep) = self.keeping();
-        super::pages::assistant_month(
-            self.c(),
-            kept.as_deref().map(|facts| super::facts::Keeping { facts, keep }),
-            tenant,
-            assistant,
-            user,
-            month,
-            plan,
-        )
-        .await
+        let (c, kept) = self.c_keeping();
+        super::pages::assistant_month(c, kept, tenant, assistant, user, month, plan).await
     }
 
     async fn row_context(
@@ -371,17 +362,8 @@ impl Store for DbStore {
         date: NaiveDate,
         near: RangeInclusive<NaiveDate>,
     ) -> RepoResult<RowContext> {
-        let (kept, keep) = self.keeping();
-        super::pages::row_context(
-            self.c(),
-            kept.as_deref().map(|facts| super::facts::Keeping { facts, keep }),
-            tenant,
-            assistant,
-            recipient,
-            date,
-            near,
-        )
-        .await
+        let (c, kept) = self.c_keeping();
+        super::pages::row_context(c, kept, tenant, assistant, recipient, date, near).await
     }
 
     async fn row_recheck(

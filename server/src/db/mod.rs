@@ -437,17 +437,20 @@ impl DbStore {
         }
     }
 
-    /// What the server keeps, and whether this store's reads may add to it (see
-    /// [`facts::Keeping`]): a connection's may, a change's may not.
-    fn keeping(&self) -> (Option<Arc<facts::Facts>>, bool) {
-        (self.kept.clone(), matches!(self.held, Held::Conn(_)))
+    fn c(&mut self) -> &mut Conn {
+        self.c_keeping().0
     }
 
-    fn c(&mut self) -> &mut Conn {
-        match &mut self.held {
+    /// [`Self::c`], with what the server keeps and whether this store's reads may add to it
+    /// (see [`facts::Keeping`]): a connection's may, a change's may not.
+    fn c_keeping(&mut self) -> (&mut Conn, Option<facts::Keeping<'_>>) {
+        let keep = matches!(self.held, Held::Conn(_));
+        let kept = self.kept.as_deref().map(|facts| facts::Keeping { facts, keep });
+        let c = match &mut self.held {
             Held::Conn(c) => c,
             Held::Change(c) => c.conn(),
-        }
+        };
+        (c, kept)
     }
 }
 

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use engine::ReportMonth;
 use std::ops::RangeInclusive;
 use std::sync::Arc;
-use store::{AssistantMonth, ContextVersions, People, RepoResult, RowContext, RowRecheck};
+use store::{AssistantMonth, ContextVersions, RepoResult, RowContext, RowRecheck};
 
 pub(super) async fn assistant_month(
     c: &mut Conn,
@@ -44,14 +44,14 @@ pub(super) async fn assistant_month(
     let version = version.first().and_then(|r| r.get::<Option<i64>, _>("version"));
     let key = (tenant, assistant);
     let people = match kept.and_then(|k| k.facts.people.get(&key, version)) {
-        Some(people) => People::clone(&people),
+        Some(people) => people,
         None => {
             // Read after the version: never older than it (a newer read is only not used).
             let rows =
                 fetch_batch(c, people_queries(tenant, Some(assistant), None)).await.map_err(err)?;
-            let people = people_from(rows);
+            let people = Arc::new(people_from(rows));
             if let Some(k) = kept.filter(|k| k.keep) {
-                k.facts.people.put(key, version, Arc::new(people.clone()));
+                k.facts.people.put(key, version, people.clone());
             }
             people
         }
