@@ -44,8 +44,9 @@ pg_start() {
     || { cat "$PG_DIR/initdb.log" >&2; return 1; }
   port="$(free_port)"
   # Durable as in production (fsync on); a unix socket in the cluster's own directory.
+  # BITA_PG_OPTIONS adds server options (e.g. bench/load/run.sh's statement profile).
   as_owner "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_DIR -c max_connections=200" start >/dev/null \
+    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_DIR -c max_connections=200 ${BITA_PG_OPTIONS:-}" start >/dev/null \
     || { cat "$PG_DIR/server.log" >&2; return 1; }
   echo "$port" >"$PG_DIR/port"
   BITA_PG_URL="postgres://postgres@127.0.0.1:$port"

@@ -1,6 +1,7 @@
 -- Shared by p1.lua and p2.lua: the logged-in assistants (one session each) from the file
 -- $BITA_LOAD_SESSIONS ("cookie csrf recipient" per line, written by login.py), split between
 -- wrk's threads so no two threads use one session; per-thread counters reported at the end.
+-- BITA_LOAD_DAY_OFFSET: P1 starts that many days later (to run P1 again on the same data).
 local M = {}
 local threads = {}
 local next_id = 0
@@ -17,7 +18,7 @@ function M.load(id, count)
   for line in io.lines(os.getenv("BITA_LOAD_SESSIONS")) do
     local cookie, csrf, recipient = line:match("^(%S+) (%S+) (%S+)$")
     if cookie and i % count == id then
-      table.insert(mine, { cookie = cookie, csrf = csrf, recipient = recipient, n = 0 })
+      table.insert(mine, { cookie = cookie, csrf = csrf, recipient = recipient, n = tonumber(os.getenv("BITA_LOAD_DAY_OFFSET") or "0") })
     end
     i = i + 1
   end

@@ -235,6 +235,22 @@ pub trait Store:
         by_user: i64,
         then: OnRefusal,
     ) -> RepoResult<i64>;
+    /// Inserts a new row checked against what was read before the change, in one statement
+    /// that holds only if none of it has moved since (`read`) and `by_user`'s form `key` is
+    /// unused (in the database and in the change's batch). `None`: nothing was inserted
+    /// (the caller looks up the key and checks the row again). The month's status is the
+    /// database's guard, as for [`Store::insert_row`]: a refusal ends the change.
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_row_if_unmoved(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        recipient: i64,
+        row: &TimeRow,
+        by_user: i64,
+        read: &ContextVersions,
+        key: Option<&str>,
+    ) -> RepoResult<Option<i64>>;
     /// Deletes the row only if it is the assistant's; returns what was deleted.
     async fn delete_row(
         &mut self,
@@ -581,8 +597,8 @@ pub struct AssistantMonth {
 #[derive(Clone, Debug, Default)]
 pub struct RowContext {
     /// The versions of what it was read from: every change of what the rest of it holds
-    /// raises one of them, except the month's status and the terms (which [`RowRecheck`]
-    /// reads anew).
+    /// raises one of them (the terms raise the register's), except the month's status (which
+    /// [`RowRecheck`] reads anew, and the database guards).
     pub versions: ContextVersions,
     /// Is the assistant assigned to the recipient on the date?
     pub assigned: bool,
@@ -606,7 +622,8 @@ pub struct ContextVersions {
     /// register entries.
     pub pair: PairVersions,
     /// The municipality's register (`register_versions`): the assistants, recipients,
-    /// assignments, decisions and absences, which a server may keep between rows.
+    /// assignments, decisions and absences, which a server may keep between rows, and its
+    /// terms (hourly amounts, LSS amount, rule settings).
     pub register: Option<i64>,
 }
 

@@ -76,7 +76,6 @@ pub(super) async fn check_and_insert(
     early: Option<RowContext>,
     then: OnRefusal,
 ) -> Result<Result<(i64, Vec<Finding>), Vec<RowError>>, PageError> {
-    let month = row.month();
     let (tenant, date) = (c.tenant_id, row.date());
     // The early read, if nothing it covers has moved since; else all of it read here.
     let early = match early {
@@ -96,45 +95,107 @@ pub(super) async fn check_and_insert(
             db.row_context(tenant, assistant, recipient, date, near(row)).await.map_err(internal)?
         }
     };
+    let notes = match judge(&context, assistant, recipient, row) {
+        Ok(notes) => notes,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let inserted = db.insert_row(c.tenant_id, assistant, recipient, row, c.user_id, then).await;
+    Ok(refused_by_database(inserted, assistant, recipient, row)?.map(|id| (id, notes)))
+}
+
+/// A new row of the calling assistant that its early read ([`early_context`]) lets pass
+/// every rule, inserted in one statement inside `db`'s write transaction. The statement holds
+/// only if nothing the read covers has moved since (its versions; the terms are among them)
+/// and the form's key is unused; the month's status is the database's own guard. This is one
+/// round trip in the municipality's lane where the long way ([`check_and_insert`], after the
+/// key's look-up) takes three. `Ok(None)`: nothing was inserted, and the change goes the long
+/// way; `Ok(Some(Err(..)))`: the database refused the row.
+pub(super) async fn insert_if_unmoved(
+    db: &mut Box<dyn Store>,
+    c: &store::Caller,
+    assistant: i64,
+    recipient: i64,
+    row: &TimeRow,
+    early: &RowContext,
+    key: Option<&str>,
+) -> Result<Option<Result<(i64, Vec<Finding>), Vec<RowError>>>, PageError> {
+    let Ok(notes) = judge(early, assistant, recipient, row) else { return Ok(None) };
+    let inserted = db
+        .insert_row_if_unmoved(
+            c.tenant_id,
+            assistant,
+            recipient,
+            row,
+            c.user_id,
+            &early.versions,
+            key,
+        )
+        .await;
+    let inserted = match inserted {
+        Ok(None) => return Ok(None),
+        Ok(Some(id)) => Ok(id),
+        Err(e) => Err(e),
+    };
+    Ok(Some(refused_by_database(inserted, assistant, recipient, row)?.map(|id| (id, notes))))
+}
+
+/// Every rule on a new row in its context: the findings that do not block it, or why not.
+fn judge(
+    context: &RowContext,
+    assistant: i64,
+    recipient: i64,
+    row: &TimeRow,
+) -> Result<Vec<Finding>, Vec<RowError>> {
     let RowContext { assigned, facts, status, near, terms, .. } = context;
     let (true, Some(facts)) = (assigned, facts) else {
-        return Ok(Err(vec![RowError::NotAssigned]));
+        return Err(vec![RowError::NotAssigned]);
     };
     if !facts.grants.iter().any(|g| g.valid_from <= row.date() && row.date() <= g.valid_to) {
-        return Ok(Err(vec![RowError::NoDecision]));
+        return Err(vec![RowError::NoDecision]);
     }
     if let Some((_, status)) = status
         && !status.editable()
     {
-        return Ok(Err(vec![RowError::MonthLocked]));
+        return Err(vec![RowError::MonthLocked]);
     }
     if let Some(other) = near.iter().find(|o| o.row.overlaps(row)) {
         let v = row_view(other);
-        return Ok(Err(vec![RowError::Overlap { date: v.date, start: v.start, end: v.end }]));
+        return Err(vec![RowError::Overlap { date: v.date, start: v.start, end: v.end }]);
     }
     const NEW: i64 = 0;
     let new = RowRecord { id: NEW, assistant, recipient, row: row.clone() };
-    let config = terms.rules;
-    let mut findings = check_row(&new, month, &facts, &config);
+    let config = &terms.rules;
+    let mut findings = check_row(&new, row.month(), facts, config);
     let mut around: Vec<RowRecord> = near
-        .into_iter()
-        .map(|s| RowRecord { id: s.id, assistant, recipient: s.recipient_id, row: s.row })
+        .iter()
+        .map(|s| RowRecord { id: s.id, assistant, recipient: s.recipient_id, row: s.row.clone() })
         .collect();
     around.push(new);
     let refs: Vec<&RowRecord> = around.iter().collect();
     findings.extend(
-        check_assistant(facts.regime, &refs, &config)
+        check_assistant(facts.regime, &refs, config)
             .into_iter()
             .filter(|f| f.rule == RuleId::V5 && f.rows.contains(&NEW)),
     );
     let (errors, notes): (Vec<Finding>, Vec<Finding>) =
         findings.into_iter().partition(blocks_saving);
-    if !errors.is_empty() {
-        return Ok(Err(errors.into_iter().map(RowError::Rule).collect()));
+    if errors.is_empty() {
+        Ok(notes)
+    } else {
+        Err(errors.into_iter().map(RowError::Rule).collect())
     }
-    match db.insert_row(c.tenant_id, assistant, recipient, row, c.user_id, then).await {
-        Ok(id) => Ok(Ok((id, notes))),
-        // The database's own guards; the checks above make these rare (a stale read elsewhere).
+}
+
+/// A row insert's answer: its id, or why the database's own guards refused it (the checks
+/// before it make these rare: a stale read elsewhere).
+fn refused_by_database(
+    inserted: store::RepoResult<i64>,
+    assistant: i64,
+    recipient: i64,
+    row: &TimeRow,
+) -> Result<Result<i64, Vec<RowError>>, PageError> {
+    match inserted {
+        Ok(id) => Ok(Ok(id)),
         Err(RepoError::Conflict(Conflict::Overlap | Conflict::Duplicate)) => {
             let v = row_view(&StoredRow {
                 id: 0,

@@ -3,9 +3,13 @@
 //! decision, month status and overlap, writes the row with its audit entry and stores the
 //! outcome under the form's idempotency key.
 
-use super::context::{Cx, internal, me, month_views, this_month, today};
-use super::row_check::{check_and_insert, early_context, row_in_reach, saved_notice};
-use super::tx::{Begun, begin, commit, denied, error, notice, page, row_json, said};
+use super::context::{Cx, internal, me, month_views, this_month, today, write};
+use super::row_check::{
+    check_and_insert, early_context, insert_if_unmoved, row_in_reach, saved_notice,
+};
+use super::tx::{
+    Begun, begin, commit, denied, error, notice, page, row_json, said, unless_replayed,
+};
 use crate::domain::text;
 use crate::domain::{MonthStatus, ReportMonth, RowError, RowInput, TZ};
 use crate::i18n::T;
@@ -241,7 +245,21 @@ pub(super) async fn save_row(
         None => early_context(cx, c, assistant, recipient, &row).await,
         Some(_) => None,
     };
-    let mut db = match begin(cx, c.user_id, key).await? {
+    // A new row whose early read lets it pass: one statement in the change, if nothing the
+    // read covers has moved and the key is unused (`insert_if_unmoved`); else the long way.
+    let mut fast = None;
+    let begun = match &early {
+        Some(e) if replacing.is_none() => {
+            let mut db = write(&*cx.repo, Some(c.tenant_id)).await.map_err(internal)?;
+            fast = insert_if_unmoved(&mut db, c, assistant, recipient, &row, e, key).await?;
+            match fast {
+                Some(_) => Begun::New(db),
+                None => unless_replayed(db, c.user_id, key).await?,
+            }
+        }
+        _ => begin(cx, c.user_id, key).await?,
+    };
+    let mut db = match begun {
         Begun::New(db) => db,
         Begun::Replayed(first) => return Ok(*first),
     };
@@ -283,18 +301,21 @@ pub(super) async fn save_row(
             Some(old)
         }
     };
-    let (id, notes) =
-        match check_and_insert(&mut db, c, assistant, recipient, &row, early, OnRefusal::End)
-            .await?
-        {
-            Ok(saved) => saved,
-            Err(errors) if errors == [RowError::NotAssigned] => {
-                drop(db);
-                denied(cx, format!("row.add for recipient {recipient} on {}", row.date())).await;
-                return Ok(refused(errors));
-            }
-            Err(errors) => return Ok(refused(errors)),
-        };
+    let saved = match fast {
+        Some(saved) => saved,
+        None => {
+            check_and_insert(&mut db, c, assistant, recipient, &row, early, OnRefusal::End).await?
+        }
+    };
+    let (id, notes) = match saved {
+        Ok(saved) => saved,
+        Err(errors) if errors == [RowError::NotAssigned] => {
+            drop(db);
+            denied(cx, format!("row.add for recipient {recipient} on {}", row.date())).await;
+            return Ok(refused(errors));
+        }
+        Err(errors) => return Ok(refused(errors)),
+    };
     // The planned shift the row settles: one row per shift, never two.
     if let Some(shift) = planned.or(relink)
         && !db.settle_planned(c.tenant_id, assistant, shift, Some(id)).await.map_err(internal)?

@@ -34,14 +34,20 @@ pub(crate) fn seal_entry(e: &AuditEntry, prev: String) -> Sealed {
 
 /// The hash `tenant`'s chain ends with in the database (the genesis value for an empty chain).
 /// Read holding the write lock, so no other entry can follow it before the caller's commits.
+/// Each chain is read along `audit_log_by_tenant` (tenant, id), ordered as that index is:
+/// ordered by id alone, PostgreSQL's generic plan walked the primary key backwards past every
+/// newer entry of other municipalities.
 pub(crate) async fn head(c: &mut Conn, tenant: Option<i64>) -> RepoResult<String> {
-    let last: Option<Option<String>> = query(
-        "SELECT hash FROM audit_log WHERE tenant_id IS NOT DISTINCT FROM $1 ORDER BY id DESC LIMIT 1",
-    )
-    .bind(tenant)
-    .scalar_optional(c)
-    .await
-    .map_err(err)?;
+    let q = match tenant {
+        Some(t) => query(
+            "SELECT hash FROM audit_log WHERE tenant_id = $1 ORDER BY tenant_id DESC, id DESC LIMIT 1",
+        )
+        .bind(t),
+        None => query(
+            "SELECT hash FROM audit_log WHERE tenant_id IS NULL ORDER BY tenant_id DESC, id DESC LIMIT 1",
+        ),
+    };
+    let last: Option<Option<String>> = q.scalar_optional(c).await.map_err(err)?;
     Ok(last.flatten().unwrap_or_else(|| GENESIS.to_string()))
 }
 

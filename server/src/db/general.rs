@@ -181,24 +181,9 @@ impl Store for DbStore {
         by_user: i64,
         then: OnRefusal,
     ) -> RepoResult<i64> {
-        let q = query(
-            "INSERT INTO time_rows (tenant_id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, minutes, created_by, dst_fold, start_at, end_at, dst_fold_end)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
-        )
-        .bind(tenant)
-        .bind(assistant)
-        .bind(recipient)
-        .bind(date(row.date()))
-        .bind(row.start().format("%H:%M").to_string())
-        .bind(row.end().format("%H:%M").to_string())
-        .bind(row.next_day())
-        .bind(row.kind().code())
-        .bind(row.minutes().0)
-        .bind(by_user)
-        .bind(row.fold().map(|f| f.code()))
-        .bind(row.start_at().timestamp())
-        .bind(row.end_at().timestamp())
-        .bind(row.fold_end().map(|f| f.code()));
+        let sql =
+            format!("INSERT INTO time_rows ({ROW_INSERT}) VALUES ({ROW_VALUES}) RETURNING id");
+        let q = row_values(query(sql), tenant, assistant, recipient, row, by_user);
         match then {
             // A refused row (the database's own overlap guard) leaves the change going on, as
             // it does on SQLite, so copying a week can skip one row and keep the rest.
@@ -207,6 +192,40 @@ impl Store for DbStore {
             // own savepoint when it is dropped.
             OnRefusal::End => q.scalar(self.c()).await.map_err(err),
         }
+    }
+
+    async fn insert_row_if_unmoved(
+        &mut self,
+        tenant: i64,
+        assistant: i64,
+        recipient: i64,
+        row: &TimeRow,
+        by_user: i64,
+        read: &store::ContextVersions,
+        key: Option<&str>,
+    ) -> RepoResult<Option<i64>> {
+        if let Some(k) = key
+            && self.change_mut().and_then(|c| c.outcome(by_user, k)).is_some()
+        {
+            return Ok(None);
+        }
+        // The versions as `pages::recheck_query` reads them, the key as `idempotent_outcome`.
+        let sql = format!(
+            "INSERT INTO time_rows ({ROW_INSERT}) SELECT {ROW_VALUES}
+             WHERE (SELECT version FROM kept_versions WHERE tenant_id = $1 AND kind = 'a' AND id = $2) IS NOT DISTINCT FROM $15
+               AND (SELECT version FROM kept_versions WHERE tenant_id = $1 AND kind = 'r' AND id = $3) IS NOT DISTINCT FROM $16
+               AND (SELECT version FROM register_versions WHERE tenant_id = $1) IS NOT DISTINCT FROM $17
+               AND NOT EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = $10 AND key = $18)
+             RETURNING id"
+        );
+        row_values(query(sql), tenant, assistant, recipient, row, by_user)
+            .bind(read.pair.0)
+            .bind(read.pair.1)
+            .bind(read.register)
+            .bind(key)
+            .scalar_optional(self.c())
+            .await
+            .map_err(err)
     }
 
     async fn delete_row(
@@ -1127,4 +1146,32 @@ impl Store for DbStore {
         .map_err(err)?;
         Ok(Some(id))
     }
+}
+
+/// A new time row's columns and their values ($1 to $14, bound by [`row_values`]).
+const ROW_INSERT: &str = "tenant_id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, minutes, created_by, dst_fold, start_at, end_at, dst_fold_end";
+const ROW_VALUES: &str = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14";
+
+fn row_values<'q>(
+    q: super::sql::Query<'q>,
+    tenant: i64,
+    assistant: i64,
+    recipient: i64,
+    row: &TimeRow,
+    by_user: i64,
+) -> super::sql::Query<'q> {
+    q.bind(tenant)
+        .bind(assistant)
+        .bind(recipient)
+        .bind(date(row.date()))
+        .bind(row.start().format("%H:%M").to_string())
+        .bind(row.end().format("%H:%M").to_string())
+        .bind(row.next_day())
+        .bind(row.kind().code())
+        .bind(row.minutes().0)
+        .bind(by_user)
+        .bind(row.fold().map(|f| f.code()))
+        .bind(row.start_at().timestamp())
+        .bind(row.end_at().timestamp())
+        .bind(row.fold_end().map(|f| f.code()))
 }

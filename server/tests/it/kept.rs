@@ -414,10 +414,10 @@ async fn anna_and_bo(app: &TestApp) -> Pair {
 }
 
 /// A new row's context is read before its change begins and used inside it only while the
-/// pair's versions are those it was read with (`row_recheck`). So every change of what the
-/// context holds (the assistant's rows near the date, the assignment, the register entries,
-/// the decisions and absences), through the store or behind its back in SQL, must move a
-/// version; the month's status and the terms are read anew inside the change.
+/// pair's versions are those it was read with (`row_recheck`, `insert_row_if_unmoved`). So
+/// every change of what the context holds (the assistant's rows near the date, the
+/// assignment, the register entries, the decisions and absences, the terms), through the store
+/// or behind its back in SQL, must move a version; the month's status is the database's guard.
 #[tokio::test]
 async fn a_row_context_read_early_goes_stale_with_any_change_it_holds() {
     let app = spawn_app().await;
@@ -467,6 +467,20 @@ async fn a_row_context_read_early_goes_stale_with_any_change_it_holds() {
             "his absence",
             "INSERT INTO absences (tenant_id, recipient_id, kind, from_date, to_date, assistance_allowed) SELECT $1, $3, 'hospital', '2030-01-01', '2030-01-02', FALSE WHERE $2 > 0",
         ),
+        // The terms the rules ran with (`insert_row_if_unmoved` does not read them again).
+        (
+            "the municipality's rule settings",
+            "INSERT INTO rule_settings (tenant_id, settings) SELECT $1, '{}' WHERE $2 > 0 AND $3 > 0
+             ON CONFLICT (tenant_id) DO UPDATE SET settings = rule_settings.settings",
+        ),
+        (
+            "the municipality's hourly amount of a year",
+            "UPDATE rates SET amount = amount + 1 WHERE tenant_id = $1 AND year = (SELECT MAX(year) FROM rates WHERE tenant_id = $1) AND $2 > 0 AND $3 > 0",
+        ),
+        (
+            "the municipality's LSS amount",
+            "UPDATE tenants SET lss_rate = '400' WHERE id = $1 AND $2 > 0 AND $3 > 0",
+        ),
     ] {
         let before = early().await;
         let mut c = app.db().await;
@@ -475,6 +489,87 @@ async fn a_row_context_read_early_goes_stale_with_any_change_it_holds() {
         drop(c);
         assert_ne!(before, now().await, "{what}");
     }
+}
+
+/// A new row that its early read lets pass is inserted in one statement
+/// (`insert_row_if_unmoved`), which must insert nothing when the read has gone stale or the
+/// form's key was used, in the database or earlier in the same batch: then the change looks
+/// up the key and checks the row again (`service::rows`).
+#[tokio::test]
+async fn a_row_is_inserted_in_one_statement_only_while_its_read_holds_and_its_key_is_new() {
+    let app = spawn_app().await;
+    let repo = DbRepo::new(app.pool.clone());
+    let Pair { tenant, anna, bo, date, near } = anna_and_bo(&app).await;
+    let user = app.id("SELECT id FROM users WHERE username = 'anna'").await;
+    let hour = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+    let row = |day: i64| {
+        TimeRow::new(date + chrono::Duration::days(day), hour(8), hour(9), false, TimeKind::Aktiv)
+            .unwrap()
+    };
+    let read = || async {
+        let mut db = repo.read().await.unwrap();
+        db.row_context(tenant, anna, bo, date, near.clone()).await.unwrap().versions
+    };
+    let rows = || app.count_rows();
+    let insert = |day: i64, versions: store::ContextVersions, key: &'static str| {
+        let repo = &repo;
+        async move {
+            let mut db = repo.write_in(tenant).await.unwrap();
+            let id = db
+                .insert_row_if_unmoved(tenant, anna, bo, &row(day), user, &versions, Some(key))
+                .await
+                .unwrap();
+            db.finish().await.unwrap();
+            id
+        }
+    };
+    let before = rows().await;
+    assert!(
+        insert(1, read().await, "key-one-0123456789").await.is_some(),
+        "a fresh read and a new key"
+    );
+    assert_eq!(rows().await, before + 1);
+
+    let mut db = repo.write_in(tenant).await.unwrap();
+    db.remember_outcome(user, "key-two-0123456789", "row.add", "{}").await.unwrap();
+    db.finish().await.unwrap();
+    assert_eq!(insert(2, read().await, "key-two-0123456789").await, None, "a used key");
+    assert_eq!(rows().await, before + 1, "nothing inserted");
+
+    let stale = read().await;
+    let mut c = app.db().await;
+    query("UPDATE rates SET amount = amount + 1 WHERE tenant_id = $1")
+        .bind(tenant)
+        .execute(&mut c)
+        .await
+        .unwrap();
+    drop(c);
+    assert_eq!(
+        insert(3, stale, "key-three-0123456789").await,
+        None,
+        "the terms moved since the read"
+    );
+    assert_eq!(rows().await, before + 1, "nothing inserted");
+
+    // A key stored by a change before it in the same batch, not yet in the database.
+    let mut db = repo.write_in(tenant).await.unwrap();
+    db.remember_outcome(user, "key-four-0123456789", "row.add", "{}").await.unwrap();
+    let versions = read().await;
+    let id = db
+        .insert_row_if_unmoved(
+            tenant,
+            anna,
+            bo,
+            &row(4),
+            user,
+            &versions,
+            Some("key-four-0123456789"),
+        )
+        .await
+        .unwrap();
+    db.finish().await.unwrap();
+    assert_eq!(id, None, "a key used earlier in the batch");
+    assert_eq!(rows().await, before + 1, "nothing inserted");
 }
 
 /// A new row's context and its re-check inside the change read the pair's versions, the
