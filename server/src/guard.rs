@@ -614,5 +614,8 @@ mod tests {
         async fn write_in(&self, _: i64) -> store::RepoResult<Box<dyn store::Store>> {
             unreachable!()
         }
+        async fn insert_new_row(&self, _: store::NewRow) -> store::RepoResult<Option<i64>> {
+            unreachable!()
+        }
     }
 }

@@ -169,6 +169,30 @@ pub trait Repo: Send + Sync + 'static {
     /// lock, and another municipality's changes go on beside it where the database allows
     /// (PostgreSQL; SQLite has one lock for all). Its audit entries are that municipality's.
     async fn write_in(&self, tenant: i64) -> RepoResult<Box<dyn Store>>;
+    /// A change of one municipality that inserts a new row checked before it began (against
+    /// a read of `row.versions`), with its audit entry and the outcome under its form's key.
+    /// It is inserted together with the other new rows waiting for the municipality's lock,
+    /// in one statement that holds for each only while nothing its read covers has moved
+    /// since and its form's key is unused. `Some(id)` once committed; `None`: nothing was
+    /// inserted (a version moved, the key was used, or the database refused a row of the
+    /// statement), and the caller checks the row the long way, in a change of its own.
+    async fn insert_new_row(&self, row: NewRow) -> RepoResult<Option<i64>>;
+}
+
+/// A new row for [`Repo::insert_new_row`].
+pub struct NewRow {
+    pub tenant: i64,
+    pub assistant: i64,
+    pub recipient: i64,
+    pub row: TimeRow,
+    pub by_user: i64,
+    /// The versions of what the row was checked against ([`RowContext::versions`]).
+    pub versions: ContextVersions,
+    /// The form's idempotency key, and the outcome (JSON) to store under it.
+    pub key: Option<String>,
+    pub outcome: String,
+    /// The change's audit entry, given the new row's id.
+    pub audit: Box<dyn FnOnce(i64) -> AuditEntry + Send>,
 }
 
 /// Every query, on one connection or inside one transaction. Every method that reads or
@@ -235,22 +259,6 @@ pub trait Store:
         by_user: i64,
         then: OnRefusal,
     ) -> RepoResult<i64>;
-    /// Inserts a new row checked against what was read before the change, in one statement
-    /// that holds only if none of it has moved since (`read`) and `by_user`'s form `key` is
-    /// unused (in the database and in the change's batch). `None`: nothing was inserted
-    /// (the caller looks up the key and checks the row again). The month's status is the
-    /// database's guard, as for [`Store::insert_row`]: a refusal ends the change.
-    #[allow(clippy::too_many_arguments)]
-    async fn insert_row_if_unmoved(
-        &mut self,
-        tenant: i64,
-        assistant: i64,
-        recipient: i64,
-        row: &TimeRow,
-        by_user: i64,
-        read: &ContextVersions,
-        key: Option<&str>,
-    ) -> RepoResult<Option<i64>>;
     /// Deletes the row only if it is the assistant's; returns what was deleted.
     async fn delete_row(
         &mut self,

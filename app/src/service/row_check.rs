@@ -103,44 +103,8 @@ pub(super) async fn check_and_insert(
     Ok(refused_by_database(inserted, assistant, recipient, row)?.map(|id| (id, notes)))
 }
 
-/// A new row of the calling assistant that its early read ([`early_context`]) lets pass
-/// every rule, inserted in one statement inside `db`'s write transaction. The statement holds
-/// only if nothing the read covers has moved since (its versions; the terms are among them)
-/// and the form's key is unused; the month's status is the database's own guard. This is one
-/// round trip in the municipality's lane where the long way ([`check_and_insert`], after the
-/// key's look-up) takes three. `Ok(None)`: nothing was inserted, and the change goes the long
-/// way; `Ok(Some(Err(..)))`: the database refused the row.
-pub(super) async fn insert_if_unmoved(
-    db: &mut Box<dyn Store>,
-    c: &store::Caller,
-    assistant: i64,
-    recipient: i64,
-    row: &TimeRow,
-    early: &RowContext,
-    key: Option<&str>,
-) -> Result<Option<Result<(i64, Vec<Finding>), Vec<RowError>>>, PageError> {
-    let Ok(notes) = judge(early, assistant, recipient, row) else { return Ok(None) };
-    let inserted = db
-        .insert_row_if_unmoved(
-            c.tenant_id,
-            assistant,
-            recipient,
-            row,
-            c.user_id,
-            &early.versions,
-            key,
-        )
-        .await;
-    let inserted = match inserted {
-        Ok(None) => return Ok(None),
-        Ok(Some(id)) => Ok(id),
-        Err(e) => Err(e),
-    };
-    Ok(Some(refused_by_database(inserted, assistant, recipient, row)?.map(|id| (id, notes))))
-}
-
 /// Every rule on a new row in its context: the findings that do not block it, or why not.
-fn judge(
+pub(super) fn judge(
     context: &RowContext,
     assistant: i64,
     recipient: i64,

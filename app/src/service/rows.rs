@@ -3,19 +3,15 @@
 //! decision, month status and overlap, writes the row with its audit entry and stores the
 //! outcome under the form's idempotency key.
 
-use super::context::{Cx, internal, me, month_views, this_month, today, write};
-use super::row_check::{
-    check_and_insert, early_context, insert_if_unmoved, row_in_reach, saved_notice,
-};
-use super::tx::{
-    Begun, begin, commit, denied, error, notice, page, row_json, said, unless_replayed,
-};
+use super::context::{Cx, internal, me, month_views, this_month, today};
+use super::row_check::{check_and_insert, early_context, judge, row_in_reach, saved_notice};
+use super::tx::{Begun, begin, commit, denied, error, notice, page, row_json, said};
 use crate::domain::text;
 use crate::domain::{MonthStatus, ReportMonth, RowError, RowInput, TZ};
 use crate::i18n::T;
 use crate::model::*;
 use chrono::Utc;
-use store::{AssistantMonth, AuditEntry, Conflict, OnRefusal, RepoError, Store, StoredRow};
+use store::{AssistantMonth, AuditEntry, Conflict, NewRow, OnRefusal, RepoError, Store, StoredRow};
 
 pub async fn assistant_page(
     cx: &Cx,
@@ -245,21 +241,39 @@ pub(super) async fn save_row(
         None => early_context(cx, c, assistant, recipient, &row).await,
         Some(_) => None,
     };
-    // A new row whose early read lets it pass: one statement in the change, if nothing the
-    // read covers has moved and the key is unused (`insert_if_unmoved`); else the long way.
-    let mut fast = None;
-    let begun = match &early {
-        Some(e) if replacing.is_none() => {
-            let mut db = write(&*cx.repo, Some(c.tenant_id)).await.map_err(internal)?;
-            fast = insert_if_unmoved(&mut db, c, assistant, recipient, &row, e, key).await?;
-            match fast {
-                Some(_) => Begun::New(db),
-                None => unless_replayed(db, c.user_id, key).await?,
-            }
+    // A new row its early read lets pass: inserted with the other new rows waiting for the
+    // municipality's lock, by one statement that holds for it only while nothing its read
+    // covers has moved and its form's key is unused (`Repo::insert_new_row`). Otherwise, or
+    // for a change of a row or of a planned shift, the long way below.
+    if let (Some(e), None, None) = (&early, replacing, planned)
+        && let Ok(notes) = judge(e, assistant, recipient, &row)
+    {
+        let outcome = said(
+            page("/assistent", Some(month)),
+            Flash { notice: Some(saved_notice(&notes)), findings: notes, ..Default::default() },
+        );
+        let entry = cx.audit_entry("row.add", String::new());
+        let kept = row.clone();
+        let new = NewRow {
+            tenant: c.tenant_id,
+            assistant,
+            recipient,
+            row: row.clone(),
+            by_user: c.user_id,
+            versions: e.versions,
+            key: key.map(str::to_string),
+            outcome: serde_json::to_string(&outcome).map_err(internal)?,
+            audit: Box::new(move |id| {
+                let stored =
+                    StoredRow { id, assistant_id: assistant, recipient_id: recipient, row: kept };
+                AuditEntry { subject: format!("row {id}"), after: row_json(&stored), ..entry }
+            }),
+        };
+        if cx.repo.insert_new_row(new).await.map_err(internal)?.is_some() {
+            return Ok(outcome);
         }
-        _ => begin(cx, c.user_id, key).await?,
-    };
-    let mut db = match begun {
+    }
+    let mut db = match begin(cx, c.user_id, key).await? {
         Begun::New(db) => db,
         Begun::Replayed(first) => return Ok(*first),
     };
@@ -301,21 +315,18 @@ pub(super) async fn save_row(
             Some(old)
         }
     };
-    let saved = match fast {
-        Some(saved) => saved,
-        None => {
-            check_and_insert(&mut db, c, assistant, recipient, &row, early, OnRefusal::End).await?
-        }
-    };
-    let (id, notes) = match saved {
-        Ok(saved) => saved,
-        Err(errors) if errors == [RowError::NotAssigned] => {
-            drop(db);
-            denied(cx, format!("row.add for recipient {recipient} on {}", row.date())).await;
-            return Ok(refused(errors));
-        }
-        Err(errors) => return Ok(refused(errors)),
-    };
+    let (id, notes) =
+        match check_and_insert(&mut db, c, assistant, recipient, &row, early, OnRefusal::End)
+            .await?
+        {
+            Ok(saved) => saved,
+            Err(errors) if errors == [RowError::NotAssigned] => {
+                drop(db);
+                denied(cx, format!("row.add for recipient {recipient} on {}", row.date())).await;
+                return Ok(refused(errors));
+            }
+            Err(errors) => return Ok(refused(errors)),
+        };
     // The planned shift the row settles: one row per shift, never two.
     if let Some(shift) = planned.or(relink)
         && !db.settle_planned(c.tenant_id, assistant, shift, Some(id)).await.map_err(internal)?

@@ -50,16 +50,7 @@ pub(super) async fn begin(
     key: Option<&str>,
 ) -> Result<Begun<Box<dyn Store>>, PageError> {
     let tenant = cx.caller.as_ref().map(|c| c.tenant_id);
-    let db = super::context::write(&*cx.repo, tenant).await.map_err(internal)?;
-    unless_replayed(db, user, key).await
-}
-
-/// `db`'s change goes on, or `key` was used before and the post gets the first outcome.
-pub(super) async fn unless_replayed(
-    mut db: Box<dyn Store>,
-    user: i64,
-    key: Option<&str>,
-) -> Result<Begun<Box<dyn Store>>, PageError> {
+    let mut db = super::context::write(&*cx.repo, tenant).await.map_err(internal)?;
     if let Some(k) = key
         && let Some(o) = db.idempotent_outcome(user, k).await.map_err(internal)?
     {

@@ -194,40 +194,6 @@ impl Store for DbStore {
         }
     }
 
-    async fn insert_row_if_unmoved(
-        &mut self,
-        tenant: i64,
-        assistant: i64,
-        recipient: i64,
-        row: &TimeRow,
-        by_user: i64,
-        read: &store::ContextVersions,
-        key: Option<&str>,
-    ) -> RepoResult<Option<i64>> {
-        if let Some(k) = key
-            && self.change_mut().and_then(|c| c.outcome(by_user, k)).is_some()
-        {
-            return Ok(None);
-        }
-        // The versions as `pages::recheck_query` reads them, the key as `idempotent_outcome`.
-        let sql = format!(
-            "INSERT INTO time_rows ({ROW_INSERT}) SELECT {ROW_VALUES}
-             WHERE (SELECT version FROM kept_versions WHERE tenant_id = $1 AND kind = 'a' AND id = $2) IS NOT DISTINCT FROM $15
-               AND (SELECT version FROM kept_versions WHERE tenant_id = $1 AND kind = 'r' AND id = $3) IS NOT DISTINCT FROM $16
-               AND (SELECT version FROM register_versions WHERE tenant_id = $1) IS NOT DISTINCT FROM $17
-               AND NOT EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = $10 AND key = $18)
-             RETURNING id"
-        );
-        row_values(query(sql), tenant, assistant, recipient, row, by_user)
-            .bind(read.pair.0)
-            .bind(read.pair.1)
-            .bind(read.register)
-            .bind(key)
-            .scalar_optional(self.c())
-            .await
-            .map_err(err)
-    }
-
     async fn delete_row(
         &mut self,
         tenant: i64,
@@ -1149,10 +1115,10 @@ impl Store for DbStore {
 }
 
 /// A new time row's columns and their values ($1 to $14, bound by [`row_values`]).
-const ROW_INSERT: &str = "tenant_id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, minutes, created_by, dst_fold, start_at, end_at, dst_fold_end";
+pub(super) const ROW_INSERT: &str = "tenant_id, assistant_id, recipient_id, work_date, start_time, end_time, ends_next_day, kind, minutes, created_by, dst_fold, start_at, end_at, dst_fold_end";
 const ROW_VALUES: &str = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14";
 
-fn row_values<'q>(
+pub(super) fn row_values<'q>(
     q: super::sql::Query<'q>,
     tenant: i64,
     assistant: i64,

@@ -16,6 +16,7 @@ mod general;
 mod identity;
 mod kept;
 pub mod migrate;
+mod new_rows;
 mod pages;
 mod people;
 mod queries;
@@ -511,6 +512,10 @@ impl Repo for DbRepo {
             self.writer.change(Some(tenant)).await.map_err(err)?,
             &self.kept,
         )))
+    }
+
+    async fn insert_new_row(&self, row: store::NewRow) -> RepoResult<Option<i64>> {
+        self.writer.insert_new_row(row).await.map_err(err)
     }
 }
 

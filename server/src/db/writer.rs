@@ -15,6 +15,12 @@
 //! (a login, the installation's own audit chain) takes the installation's lane, whose lock
 //! excludes every municipality's. SQLite has one write lock for the whole file: one lane.
 //!
+//! New rows checked before their change ([`Writer::insert_new_row`]) wait in their lane as
+//! changes do, and the first of them to get the batch inserts all that wait then, in one
+//! statement in one savepoint (`super::new_rows`): under PostgreSQL's lock, one round trip
+//! for many rows instead of two each. Their audit entries are sealed onto their chains in turn
+//! and written with the batch, as a change's are.
+//!
 //! Every step that touches the shared transaction runs in a task of its own: a caller that goes
 //! away (a client gone, a page's async block dropped) never leaves a savepoint or a commit half
 //! done, and the changes that wait for that commit are always answered.
@@ -28,8 +34,9 @@
 use super::Pool;
 use super::audit::Sealed;
 use super::deferred::{Deferred, Outcome};
+use super::new_rows::Waiting;
 use super::sql::{Conn, query};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -59,7 +66,12 @@ pub struct Writer {
 struct Lane {
     batch: Arc<Mutex<Batch>>,
     queued: Arc<AtomicUsize>,
+    /// New rows waiting to be inserted together ([`Writer::insert_new_row`]).
+    rows: Arc<std::sync::Mutex<VecDeque<Waiting>>>,
 }
+
+/// Told a batch's end: committed (`Ok`) or not.
+type Told = Box<dyn FnOnce(Result<(), String>) + Send>;
 
 impl std::fmt::Debug for Writer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -73,7 +85,7 @@ struct Batch {
     tx: Option<Conn>,
     started: Option<Instant>,
     /// The changes finished in it, waiting for its commit.
-    done: Vec<oneshot::Sender<Result<(), String>>>,
+    done: Vec<Told>,
     /// Its place among the open lanes (`Writer::open`), while `tx` is open.
     permit: Option<OwnedSemaphorePermit>,
     /// The finished changes' audit entries and outcomes, written just before the commit.
@@ -116,7 +128,7 @@ impl Writer {
     /// A change of one municipality (`Some`) or of the installation (`None`): its lane's batch
     /// (its transaction begun if it was not), in a savepoint of its own.
     pub(crate) async fn change(&self, scope: Option<i64>) -> Result<Change, sqlx::Error> {
-        let Lane { batch, queued } = self.lane(scope);
+        let Lane { batch, queued, .. } = self.lane(scope);
         let (pool, open) = (self.pool.clone(), self.open.clone());
         tokio::spawn(async move {
             queued.fetch_add(1, Ordering::SeqCst);
@@ -126,15 +138,7 @@ impl Writer {
             let mut change =
                 Change { guard: Some(guard), queued, scope, deferred: Deferred::default() };
             let b = change.batch();
-            if b.tx.is_none() {
-                let permit = open
-                    .acquire_owned()
-                    .await
-                    .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?;
-                b.tx = Some(pool.begin_here(scope).await?);
-                b.permit = Some(permit);
-                b.started = Some(Instant::now());
-            }
+            b.open(&pool, &open, scope).await?;
             if !std::mem::take(&mut change.batch().savepoint) {
                 query("SAVEPOINT bita_change").execute(change.conn()).await?;
             }
@@ -142,6 +146,41 @@ impl Writer {
         })
         .await
         .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?
+    }
+
+    /// A new row of municipality `row.tenant`, inserted with the others waiting in its lane
+    /// ([`store::Repo::insert_new_row`]): its answer once the batch that holds it commits, or
+    /// `None` at once when it was not inserted. Every new row that waits also takes its turn
+    /// on the batch, and the first to get it inserts all that wait then, in one statement
+    /// (`new_rows`) in a savepoint: a change of them all, held the length of one round trip.
+    /// A row is inserted even if the one that asked goes away: it was asked for whole, and a
+    /// replay of its form gets its answer.
+    pub(crate) async fn insert_new_row(
+        &self,
+        row: store::NewRow,
+    ) -> Result<Option<i64>, sqlx::Error> {
+        let scope = Some(row.tenant);
+        let Lane { batch, queued, rows } = self.lane(scope);
+        let (told, answer) = oneshot::channel();
+        rows.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push_back(Waiting { row, told });
+        let (pool, open) = (self.pool.clone(), self.open.clone());
+        tokio::spawn(async move {
+            queued.fetch_add(1, Ordering::SeqCst);
+            let mut guard = batch.lock_owned().await;
+            queued.fetch_sub(1, Ordering::SeqCst);
+            let group = super::new_rows::group(&rows);
+            if !group.is_empty() {
+                insert_group(&mut guard, &pool, &open, scope, &queued, group).await;
+            }
+            settle(guard, &queued).await;
+        });
+        match answer.await {
+            Ok(Ok(id)) => Ok(id),
+            Ok(Err(e)) => Err(sqlx::Error::Protocol(format!("the commit failed: {e}"))),
+            Err(_) => Err(sqlx::Error::Protocol("the batch ended without a commit".into())),
+        }
     }
 
     /// Runs `work`, a write outside the changes' transaction, in its turn: on SQLite after the
@@ -224,7 +263,7 @@ impl Change {
             guard.savepoint = next;
             guard.deferred.extend(deferred);
             let (told, answer) = oneshot::channel();
-            guard.done.push(told);
+            guard.done.push(Box::new(move |r| drop(told.send(r))));
             settle(guard, &queued).await;
             match answer.await {
                 Ok(Ok(())) => Ok(()),
@@ -260,6 +299,99 @@ impl Drop for Change {
     }
 }
 
+impl Batch {
+    /// Begins the batch's transaction (with its lock) if it has none.
+    async fn open(
+        &mut self,
+        pool: &Pool,
+        open: &Arc<Semaphore>,
+        scope: Option<i64>,
+    ) -> Result<(), sqlx::Error> {
+        if self.tx.is_none() {
+            let permit = open
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?;
+            self.tx = Some(pool.begin_here(scope).await?);
+            self.permit = Some(permit);
+            self.started = Some(Instant::now());
+        }
+        Ok(())
+    }
+}
+
+/// Inserts a group of new rows in the batch, in a savepoint: those inserted are answered
+/// with the batch's commit, the others at once with `None` (so they go the long way). A
+/// statement the database refuses (a row in a month no longer a draft) is rolled back to the
+/// savepoint, and every row of it goes the long way, where each is refused or saved alone.
+async fn insert_group(
+    guard: &mut OwnedMutexGuard<Batch>,
+    pool: &Pool,
+    open: &Arc<Semaphore>,
+    scope: Option<i64>,
+    queued: &AtomicUsize,
+    group: Vec<Waiting>,
+) {
+    let ready = match guard.open(pool, open, scope).await {
+        Ok(()) if std::mem::take(&mut guard.savepoint) => Ok(()),
+        Ok(()) => {
+            let tx = guard.tx.as_mut().expect("an open batch has a transaction");
+            query("SAVEPOINT bita_change").execute(tx).await.map(drop)
+        }
+        Err(e) => Err(e),
+    };
+    if let Err(e) = ready {
+        for w in group {
+            let _ = w.told.send(Err(e.to_string()));
+        }
+        if guard.tx.is_some() {
+            abandon(guard, &e);
+        }
+        return;
+    }
+    let b: &mut Batch = guard;
+    let tx = b.tx.as_mut().expect("an open batch has a transaction");
+    let inserted = super::new_rows::insert(tx, &b.deferred, group).await;
+    let (inserted, refused) = match inserted {
+        Ok(done) => done,
+        Err((e, group)) => {
+            tracing::warn!(error = %e, rows = group.len(), "new rows inserted together were refused; each goes the long way");
+            let tx = guard.tx.as_mut().expect("an open batch has a transaction");
+            match query("ROLLBACK TO SAVEPOINT bita_change").execute(tx).await {
+                Ok(_) => guard.savepoint = true,
+                Err(e) => abandon(guard, &e),
+            }
+            for w in group {
+                let _ = w.told.send(Ok(None));
+            }
+            return;
+        }
+    };
+    for w in refused {
+        let _ = w.told.send(Ok(None));
+    }
+    let next = goes_on(guard, queued, inserted.rows.len());
+    let tx = guard.tx.as_mut().expect("an open batch has a transaction");
+    let released = if next {
+        tx.steps(&["RELEASE SAVEPOINT bita_change", "SAVEPOINT bita_change"]).await
+    } else {
+        query("RELEASE SAVEPOINT bita_change").execute(tx).await.map(drop)
+    };
+    if let Err(e) = released {
+        for (told, _) in inserted.rows {
+            let _ = told.send(Err(e.to_string()));
+        }
+        abandon(guard, &e);
+        return;
+    }
+    guard.savepoint = next;
+    guard.deferred.extend(inserted.deferred);
+    for (told, id) in inserted.rows {
+        guard.done.push(Box::new(move |r| drop(told.send(r.map(|()| Some(id))))));
+    }
+}
+
 /// Commits the batch when no change waits for it, or it is full or old; otherwise hands it on
 /// to the next change with the transaction still open.
 async fn settle(mut guard: OwnedMutexGuard<Batch>, queued: &AtomicUsize) {
@@ -291,7 +423,7 @@ async fn commit(batch: &mut Batch) {
         tracing::error!(error = %e, changes = batch.done.len(), "a batch of changes could not be committed");
     }
     for told in batch.done.drain(..) {
-        let _ = told.send(result.clone());
+        told(result.clone());
     }
 }
 
@@ -305,6 +437,6 @@ fn abandon(guard: &mut OwnedMutexGuard<Batch>, e: &sqlx::Error) {
     guard.deferred = Deferred::default();
     guard.savepoint = false;
     for told in guard.done.drain(..) {
-        let _ = told.send(Err(e.to_string()));
+        told(Err(e.to_string()));
     }
 }

@@ -491,50 +491,80 @@ async fn a_row_context_read_early_goes_stale_with_any_change_it_holds() {
     }
 }
 
-/// A new row that its early read lets pass is inserted in one statement
-/// (`insert_row_if_unmoved`), which must insert nothing when the read has gone stale or the
-/// form's key was used, in the database or earlier in the same batch: then the change looks
-/// up the key and checks the row again (`service::rows`).
+/// Anna's new one-hour row `day` days after the pair's date, checked against a read of
+/// `versions`, under the form's `key`.
+fn new_row(
+    p: &Pair,
+    user: i64,
+    day: i64,
+    versions: store::ContextVersions,
+    key: &str,
+) -> store::NewRow {
+    let hour = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+    let date = p.date + chrono::Duration::days(day);
+    let tenant = p.tenant;
+    store::NewRow {
+        tenant,
+        assistant: p.anna,
+        recipient: p.bo,
+        row: TimeRow::new(date, hour(8), hour(9), false, TimeKind::Aktiv).unwrap(),
+        by_user: user,
+        versions,
+        key: Some(key.to_string()),
+        outcome: format!("\"{key}\""),
+        audit: Box::new(move |id| store::AuditEntry {
+            tenant: Some(tenant),
+            user: Some(user),
+            actor: None,
+            client: None,
+            action: "row.add",
+            subject: format!("row {id}"),
+            before: None,
+            after: None,
+        }),
+    }
+}
+
+/// A new row its early read lets pass is inserted with the other new rows waiting, in one
+/// statement (`Repo::insert_new_row`), with its audit entry and its outcome under its key.
+/// Nothing is inserted when its read has gone stale, when its key was used (in the database
+/// or earlier in the same batch), or when the database refuses a row of the statement (a
+/// month no longer a draft); then the caller goes the long way (`service::rows`).
 #[tokio::test]
-async fn a_row_is_inserted_in_one_statement_only_while_its_read_holds_and_its_key_is_new() {
+async fn new_rows_are_inserted_together_only_while_their_reads_hold_and_their_keys_are_new() {
     let app = spawn_app().await;
     let repo = DbRepo::new(app.pool.clone());
-    let Pair { tenant, anna, bo, date, near } = anna_and_bo(&app).await;
+    let pair = anna_and_bo(&app).await;
+    let Pair { tenant, anna, bo, date, .. } = pair;
     let user = app.id("SELECT id FROM users WHERE username = 'anna'").await;
-    let hour = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap();
-    let row = |day: i64| {
-        TimeRow::new(date + chrono::Duration::days(day), hour(8), hour(9), false, TimeKind::Aktiv)
-            .unwrap()
-    };
     let read = || async {
         let mut db = repo.read().await.unwrap();
-        db.row_context(tenant, anna, bo, date, near.clone()).await.unwrap().versions
+        db.row_context(tenant, anna, bo, date, pair.near.clone()).await.unwrap().versions
     };
-    let rows = || app.count_rows();
-    let insert = |day: i64, versions: store::ContextVersions, key: &'static str| {
-        let repo = &repo;
-        async move {
-            let mut db = repo.write_in(tenant).await.unwrap();
-            let id = db
-                .insert_row_if_unmoved(tenant, anna, bo, &row(day), user, &versions, Some(key))
-                .await
-                .unwrap();
-            db.finish().await.unwrap();
-            id
-        }
-    };
-    let before = rows().await;
-    assert!(
-        insert(1, read().await, "key-one-0123456789").await.is_some(),
-        "a fresh read and a new key"
-    );
-    assert_eq!(rows().await, before + 1);
+    let before = app.count_rows().await;
+    let id = repo
+        .insert_new_row(new_row(&pair, user, 1, read().await, "key-one-0123456789"))
+        .await
+        .unwrap();
+    let id = id.expect("a fresh read and a new key");
+    assert_eq!(app.count_rows().await, before + 1);
+    let audited =
+        app.id(&format!("SELECT COUNT(*) FROM audit_log WHERE subject = 'row {id}'")).await;
+    assert_eq!(audited, 1, "its audit entry, with it");
+    let mut c = app.db().await;
+    let kept: Option<String> = query(
+        "SELECT outcome FROM idempotency_keys WHERE user_id = $1 AND key = 'key-one-0123456789'",
+    )
+    .bind(user)
+    .scalar_optional(&mut c)
+    .await
+    .unwrap();
+    drop(c);
+    assert_eq!(kept.as_deref(), Some("\"key-one-0123456789\""), "its outcome under its key");
 
-    let mut db = repo.write_in(tenant).await.unwrap();
-    db.remember_outcome(user, "key-two-0123456789", "row.add", "{}").await.unwrap();
-    db.finish().await.unwrap();
-    assert_eq!(insert(2, read().await, "key-two-0123456789").await, None, "a used key");
-    assert_eq!(rows().await, before + 1, "nothing inserted");
+    let again = repo.insert_new_row(new_row(&pair, user, 2, read().await, "key-one-0123456789"));
+    assert_eq!(again.await.unwrap(), None, "a used key");
+    assert_eq!(app.count_rows().await, before + 1, "nothing inserted");
 
     let stale = read().await;
     let mut c = app.db().await;
@@ -544,32 +574,69 @@ async fn a_row_is_inserted_in_one_statement_only_while_its_read_holds_and_its_ke
         .await
         .unwrap();
     drop(c);
-    assert_eq!(
-        insert(3, stale, "key-three-0123456789").await,
-        None,
-        "the terms moved since the read"
-    );
-    assert_eq!(rows().await, before + 1, "nothing inserted");
+    let moved = repo.insert_new_row(new_row(&pair, user, 3, stale, "key-three-0123456789"));
+    assert_eq!(moved.await.unwrap(), None, "the terms moved since the read");
+    assert_eq!(app.count_rows().await, before + 1, "nothing inserted");
 
-    // A key stored by a change before it in the same batch, not yet in the database.
-    let mut db = repo.write_in(tenant).await.unwrap();
-    db.remember_outcome(user, "key-four-0123456789", "row.add", "{}").await.unwrap();
+    // A key stored by a change before it in the same batch, not yet in the database: the
+    // change is open while the row waits, and finishes with the row waiting, the batch
+    // young (so the batch goes on to it before it commits; the test's runtime is one thread,
+    // and the yields let the waiting row queue).
     let versions = read().await;
-    let id = db
-        .insert_row_if_unmoved(
-            tenant,
-            anna,
-            bo,
-            &row(4),
-            user,
-            &versions,
-            Some("key-four-0123456789"),
-        )
+    let mut db = repo.write_in(tenant).await.unwrap();
+    let (r, row) = (repo.clone(), new_row(&pair, user, 4, versions, "key-four-0123456789"));
+    let waiting = tokio::spawn(async move { r.insert_new_row(row).await });
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
+    db.remember_outcome(user, "key-four-0123456789", "row.add", "{}").await.unwrap();
+    db.finish().await.unwrap();
+    assert_eq!(waiting.await.unwrap().unwrap(), None, "a key used earlier in the batch");
+    assert_eq!(app.count_rows().await, before + 1, "nothing inserted");
+
+    // Two rows waiting together while a change holds the lock, hers and David's, whose read
+    // is stale: the one statement for both inserts hers alone.
+    let david = app.id("SELECT id FROM assistants WHERE first_name = 'David'").await;
+    let david_user = app.id("SELECT id FROM users WHERE username = 'david'").await;
+    let his = Pair { anna: david, near: pair.near.clone(), ..pair };
+    let mut stale = read().await;
+    stale.pair.0 = Some(-1);
+    let held = repo.write_in(tenant).await.unwrap();
+    let (r1, hers) = (repo.clone(), new_row(&pair, user, 6, read().await, "key-her-0123456789"));
+    let (r2, his) = (repo.clone(), new_row(&his, david_user, 6, stale, "key-his-0123456789"));
+    let hers = tokio::spawn(async move { r1.insert_new_row(hers).await });
+    let his = tokio::spawn(async move { r2.insert_new_row(his).await });
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
+    held.finish().await.unwrap();
+    assert!(hers.await.unwrap().unwrap().is_some(), "hers, read fresh");
+    assert_eq!(his.await.unwrap().unwrap(), None, "his, read stale");
+    assert_eq!(app.count_rows().await, before + 2);
+    let before = before + 1;
+
+    // Her month sent for approval after the read: the database refuses the row, and the
+    // batch goes on (the next row of another month is inserted).
+    let versions = read().await;
+    let month = ReportMonth::of(date).unwrap();
+    let mut c = app.db().await;
+    query("INSERT INTO month_reports (tenant_id, assistant_id, recipient_id, month, status) VALUES ($1, $2, $3, $4, 'submitted')")
+        .bind(tenant)
+        .bind(anna)
+        .bind(bo)
+        .bind(month.to_string())
+        .execute(&mut c)
         .await
         .unwrap();
-    db.finish().await.unwrap();
-    assert_eq!(id, None, "a key used earlier in the batch");
-    assert_eq!(rows().await, before + 1, "nothing inserted");
+    drop(c);
+    let locked = repo.insert_new_row(new_row(&pair, user, 5, versions, "key-five-0123456789"));
+    assert_eq!(locked.await.unwrap(), None, "a month no longer a draft");
+    assert_eq!(app.count_rows().await, before + 1, "nothing inserted");
+    let next_month = (month.last_day() - date).num_days() + 3;
+    let next =
+        repo.insert_new_row(new_row(&pair, user, next_month, read().await, "key-six-0123456789"));
+    assert!(next.await.unwrap().is_some(), "the next row, in the next month");
+    assert_eq!(app.count_rows().await, before + 2);
 }
 
 /// A new row's context and its re-check inside the change read the pair's versions, the
