@@ -404,6 +404,18 @@ struct Pair {
     near: std::ops::RangeInclusive<chrono::NaiveDate>,
 }
 
+/// Her month with him sent for approval, behind the server's back.
+async fn sent_for_approval(app: &TestApp, tenant: i64, anna: i64, bo: i64, month: ReportMonth) {
+    query("INSERT INTO month_reports (tenant_id, assistant_id, recipient_id, month, status) VALUES ($1, $2, $3, $4, 'submitted')")
+        .bind(tenant)
+        .bind(anna)
+        .bind(bo)
+        .bind(month.to_string())
+        .execute(&mut app.db().await)
+        .await
+        .unwrap();
+}
+
 async fn anna_and_bo(app: &TestApp) -> Pair {
     let tenant = app.id("SELECT id FROM tenants WHERE name LIKE 'Exempelby%'").await;
     let anna = app.id("SELECT id FROM assistants WHERE first_name = 'Anna'").await;
@@ -619,16 +631,7 @@ async fn new_rows_are_inserted_together_only_while_their_reads_hold_and_their_ke
     // batch goes on (the next row of another month is inserted).
     let versions = read().await;
     let month = ReportMonth::of(date).unwrap();
-    let mut c = app.db().await;
-    query("INSERT INTO month_reports (tenant_id, assistant_id, recipient_id, month, status) VALUES ($1, $2, $3, $4, 'submitted')")
-        .bind(tenant)
-        .bind(anna)
-        .bind(bo)
-        .bind(month.to_string())
-        .execute(&mut c)
-        .await
-        .unwrap();
-    drop(c);
+    sent_for_approval(&app, tenant, anna, bo, month).await;
     let locked = repo.insert_new_row(new_row(&pair, user, 5, versions, "key-five-0123456789"));
     assert_eq!(locked.await.unwrap(), None, "a month no longer a draft");
     assert_eq!(app.count_rows().await, before + 1, "nothing inserted");
@@ -673,16 +676,7 @@ async fn a_rows_recheck_reads_what_its_early_context_read() {
         now.status
     };
     assert_eq!(both().await, None, "no record of the month yet");
-    let mut c = app.db().await;
-    query("INSERT INTO month_reports (tenant_id, assistant_id, recipient_id, month, status) VALUES ($1, $2, $3, $4, 'submitted')")
-        .bind(tenant)
-        .bind(anna)
-        .bind(bo)
-        .bind(month.to_string())
-        .execute(&mut c)
-        .await
-        .unwrap();
-    drop(c);
+    sent_for_approval(&app, tenant, anna, bo, month).await;
     let status = both().await;
     assert_eq!(status.map(|(_, s)| s), Some(MonthStatus::Submitted));
 }
