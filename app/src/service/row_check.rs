@@ -1,6 +1,9 @@
 //! The checks every new time row passes, whichever way it comes (typed, clocked, copied,
-//! confirmed from the plan): how far ahead and how far back, then every rule inside the
-//! change's write transaction, and the row inserted.
+//! confirmed from the plan): how far ahead and how far back, then every rule, and the row
+//! inserted. A typed new row is judged on its early read before any change
+//! ([`early_context`], [`judge`]) and inserted with the others waiting only while that read
+//! holds (`store::Repo::insert_new_row`); otherwise, and for the other ways, every rule runs
+//! inside the change's write transaction ([`check_and_insert`]).
 
 use super::context::{Cx, internal, row_view, today};
 use crate::domain::rules::{
