@@ -139,9 +139,7 @@ impl Writer {
                 Change { guard: Some(guard), queued, scope, deferred: Deferred::default() };
             let b = change.batch();
             b.open(&pool, &open, scope).await?;
-            if !std::mem::take(&mut change.batch().savepoint) {
-                query("SAVEPOINT bita_change").execute(change.conn()).await?;
-            }
+            b.enter().await?;
             Ok(change)
         })
         .await
@@ -248,19 +246,11 @@ impl Change {
         let queued = self.queued.clone();
         let deferred = std::mem::take(&mut self.deferred);
         tokio::spawn(async move {
-            // A change waits and the batch goes on: its savepoint made with this release.
             let next = goes_on(&guard, &queued, 1);
-            let tx = guard.tx.as_mut().expect("a change's batch has a transaction");
-            let released = if next {
-                tx.steps(&["RELEASE SAVEPOINT bita_change", "SAVEPOINT bita_change"]).await
-            } else {
-                query("RELEASE SAVEPOINT bita_change").execute(tx).await.map(drop)
-            };
-            if let Err(e) = released {
+            if let Err(e) = guard.release(next).await {
                 abandon(&mut guard, &e);
                 return Err(e);
             }
-            guard.savepoint = next;
             guard.deferred.extend(deferred);
             let (told, answer) = oneshot::channel();
             guard.done.push(Box::new(move |r| drop(told.send(r))));
@@ -282,12 +272,10 @@ impl Drop for Change {
         let Some(mut guard) = self.guard.take() else { return };
         let queued = self.queued.clone();
         let undo = async move {
-            if let Some(tx) = guard.tx.as_mut() {
-                // The savepoint stays, empty, for the next change.
-                match query("ROLLBACK TO SAVEPOINT bita_change").execute(tx).await {
-                    Ok(_) => guard.savepoint = true,
-                    Err(e) => abandon(&mut guard, &e),
-                }
+            if guard.tx.is_some()
+                && let Err(e) = guard.undo().await
+            {
+                abandon(&mut guard, &e);
             }
             settle(guard, &queued).await;
         };
@@ -319,6 +307,38 @@ impl Batch {
         }
         Ok(())
     }
+
+    fn tx(&mut self) -> &mut Conn {
+        self.tx.as_mut().expect("an open batch has a transaction")
+    }
+
+    /// Enters the next change's savepoint: made now, unless the change before made it (in
+    /// the round trip of its own release) or left it empty.
+    async fn enter(&mut self) -> Result<(), sqlx::Error> {
+        if !std::mem::take(&mut self.savepoint) {
+            query("SAVEPOINT bita_change").execute(self.tx()).await?;
+        }
+        Ok(())
+    }
+
+    /// Keeps what was done since the savepoint; with `next` (a change waits and the batch goes
+    /// on), makes the next change's savepoint in the same round trip.
+    async fn release(&mut self, next: bool) -> Result<(), sqlx::Error> {
+        if next {
+            self.tx().steps(&["RELEASE SAVEPOINT bita_change", "SAVEPOINT bita_change"]).await?;
+        } else {
+            query("RELEASE SAVEPOINT bita_change").execute(self.tx()).await?;
+        }
+        self.savepoint = next;
+        Ok(())
+    }
+
+    /// Undoes what was done since the savepoint, which stays, empty, for the next change.
+    async fn undo(&mut self) -> Result<(), sqlx::Error> {
+        query("ROLLBACK TO SAVEPOINT bita_change").execute(self.tx()).await?;
+        self.savepoint = true;
+        Ok(())
+    }
 }
 
 /// Inserts a group of new rows in the batch, in a savepoint: those inserted are answered
@@ -334,11 +354,7 @@ async fn insert_group(
     group: Vec<Waiting>,
 ) {
     let ready = match guard.open(pool, open, scope).await {
-        Ok(()) if std::mem::take(&mut guard.savepoint) => Ok(()),
-        Ok(()) => {
-            let tx = guard.tx.as_mut().expect("an open batch has a transaction");
-            query("SAVEPOINT bita_change").execute(tx).await.map(drop)
-        }
+        Ok(()) => guard.enter().await,
         Err(e) => Err(e),
     };
     if let Err(e) = ready {
@@ -357,10 +373,8 @@ async fn insert_group(
         Ok(done) => done,
         Err((e, group)) => {
             tracing::warn!(error = %e, rows = group.len(), "new rows inserted together were refused; each goes the long way");
-            let tx = guard.tx.as_mut().expect("an open batch has a transaction");
-            match query("ROLLBACK TO SAVEPOINT bita_change").execute(tx).await {
-                Ok(_) => guard.savepoint = true,
-                Err(e) => abandon(guard, &e),
+            if let Err(e) = guard.undo().await {
+                abandon(guard, &e);
             }
             for w in group {
                 let _ = w.told.send(Ok(None));
@@ -372,20 +386,13 @@ async fn insert_group(
         let _ = w.told.send(Ok(None));
     }
     let next = goes_on(guard, queued, inserted.rows.len());
-    let tx = guard.tx.as_mut().expect("an open batch has a transaction");
-    let released = if next {
-        tx.steps(&["RELEASE SAVEPOINT bita_change", "SAVEPOINT bita_change"]).await
-    } else {
-        query("RELEASE SAVEPOINT bita_change").execute(tx).await.map(drop)
-    };
-    if let Err(e) = released {
+    if let Err(e) = guard.release(next).await {
         for (told, _) in inserted.rows {
             let _ = told.send(Err(e.to_string()));
         }
         abandon(guard, &e);
         return;
     }
-    guard.savepoint = next;
     guard.deferred.extend(inserted.deferred);
     for (told, id) in inserted.rows {
         guard.done.push(Box::new(move |r| drop(told.send(r.map(|()| Some(id))))));
