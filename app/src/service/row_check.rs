@@ -102,8 +102,21 @@ pub(super) async fn check_and_insert(
         Ok(notes) => notes,
         Err(errors) => return Ok(Err(errors)),
     };
-    let inserted = db.insert_row(c.tenant_id, assistant, recipient, row, c.user_id, then).await;
-    Ok(refused_by_database(inserted, assistant, recipient, row)?.map(|id| (id, notes)))
+    match db.insert_row(c.tenant_id, assistant, recipient, row, c.user_id, then).await {
+        Ok(id) => Ok(Ok((id, notes))),
+        // The database's own guards; the checks above make these rare (a stale read elsewhere).
+        Err(RepoError::Conflict(Conflict::Overlap | Conflict::Duplicate)) => {
+            let v = row_view(&StoredRow {
+                id: 0,
+                assistant_id: assistant,
+                recipient_id: recipient,
+                row: row.clone(),
+            });
+            Ok(Err(vec![RowError::Overlap { date: v.date, start: v.start, end: v.end }]))
+        }
+        Err(RepoError::Conflict(Conflict::MonthLocked)) => Ok(Err(vec![RowError::MonthLocked])),
+        Err(e) => Err(internal(e)),
+    }
 }
 
 /// Every rule on a new row in its context: the findings that do not block it, or why not.
@@ -150,29 +163,5 @@ pub(super) fn judge(
         Ok(notes)
     } else {
         Err(errors.into_iter().map(RowError::Rule).collect())
-    }
-}
-
-/// A row insert's answer: its id, or why the database's own guards refused it (the checks
-/// before it make these rare: a stale read elsewhere).
-fn refused_by_database(
-    inserted: store::RepoResult<i64>,
-    assistant: i64,
-    recipient: i64,
-    row: &TimeRow,
-) -> Result<Result<i64, Vec<RowError>>, PageError> {
-    match inserted {
-        Ok(id) => Ok(Ok(id)),
-        Err(RepoError::Conflict(Conflict::Overlap | Conflict::Duplicate)) => {
-            let v = row_view(&StoredRow {
-                id: 0,
-                assistant_id: assistant,
-                recipient_id: recipient,
-                row: row.clone(),
-            });
-            Ok(Err(vec![RowError::Overlap { date: v.date, start: v.start, end: v.end }]))
-        }
-        Err(RepoError::Conflict(Conflict::MonthLocked)) => Ok(Err(vec![RowError::MonthLocked])),
-        Err(e) => Err(internal(e)),
     }
 }
